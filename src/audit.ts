@@ -1,0 +1,81 @@
+import { resolve } from 'node:path';
+import { evaluate } from './engine/evaluate.ts';
+import type { AuditResult } from './engine/result.ts';
+import { UserError } from './errors.ts';
+import { mergeInventories, parseInventory } from './inventory/parse.ts';
+import { INVENTORY_VERSION, Inventory } from './model/inventory.ts';
+import { readTextFile } from './policy/load.ts';
+import type { ResolvedPolicy } from './policy/resolve.ts';
+import { PROVIDERS } from './providers/index.ts';
+import type { CollectContext, ProviderOutput } from './providers/types.ts';
+
+export interface CollectOptions {
+  now: Date;
+  env?: NodeJS.ProcessEnv;
+  progress?: CollectContext['progress'];
+  warn?: CollectContext['warn'];
+  signal?: AbortSignal;
+}
+
+function outputToInventory(o: ProviderOutput, generatedAt: string): Inventory {
+  return Inventory.parse({
+    kind: 'keyhygiene-inventory',
+    version: INVENTORY_VERSION,
+    generatedAt,
+    providers: [o.run],
+    keys: o.keys ?? [],
+    trails: o.trails ?? [],
+    publishedKeys: o.publishedKeys ?? [],
+    artifacts: o.artifacts ?? [],
+    gaps: o.gaps ?? [],
+  });
+}
+
+/** Run every provider the policy configures and merge what they read into one inventory. */
+export async function collectInventory(policy: ResolvedPolicy, opts: CollectOptions): Promise<Inventory> {
+  const ids = Object.keys(policy.providers).filter((id) => (policy.providers as Record<string, unknown>)[id] !== undefined);
+  if (ids.length === 0) {
+    throw new UserError({
+      file: policy.file,
+      message: 'nothing to audit: the policy configures no provider.',
+      hint: 'add a `providers:` block (e.g. providers: { snapshot: { paths: [inventory.json] } }), or pass --snapshot FILE',
+    });
+  }
+  const generatedAt = opts.now.toISOString();
+  const parts: Inventory[] = [];
+  for (const id of ids.sort()) {
+    const load = PROVIDERS[id];
+    if (!load) throw new UserError({ file: policy.file, message: `provider "${id}" is not available in this build.` });
+    const provider = await load();
+    const ctx: CollectContext = {
+      now: () => opts.now,
+      baseDir: policy.baseDir,
+      env: opts.env ?? process.env,
+      progress: opts.progress,
+      warn: opts.warn,
+      signal: opts.signal,
+    };
+    const config = (policy.providers as Record<string, unknown>)[id];
+    parts.push(outputToInventory(await provider.collect(config, ctx), generatedAt));
+  }
+  return mergeInventories(parts, generatedAt);
+}
+
+/** Read and merge snapshot files given on the command line (paths relative to the working directory). */
+export function loadSnapshots(files: readonly string[], generatedAt: string): Inventory {
+  const parts = files.map((f) =>
+    parseInventory(readTextFile(resolve(f), 'snapshot', 'check the path, or write one with `keyhygiene inventory --output FILE`'), f),
+  );
+  if (parts.length === 1) return parts[0] as Inventory;
+  return mergeInventories(parts, generatedAt);
+}
+
+export interface AuditRun {
+  policy: ResolvedPolicy;
+  inventory: Inventory;
+  result: AuditResult;
+}
+
+export function auditInventory(inventory: Inventory, policy: ResolvedPolicy, now: Date, includePassed = false): AuditResult {
+  return evaluate(inventory, policy, { now, includePassed });
+}

@@ -1,0 +1,38 @@
+import { Command, Flags } from '@oclif/core';
+import { formatDiagnostic, UserError } from '../errors.ts';
+
+export const EXIT_CODE_HELP = `EXIT CODES
+  0  clean: no failure at or above --fail-on, and the audit is complete
+  1  failures at or above --fail-on (default high); findings are never masked by an incomplete audit
+  2  usage or input error: bad flag, policy, snapshot or file (nothing is written)
+  3  audit incomplete: collection gaps, unknown or error outcomes (unless --allow-incomplete)
+  4  internal error: a bug in keyhygiene (rerun with --debug and report it)`;
+
+export const EXIT_INTERNAL = 4;
+
+/** Shared error handling: user errors print one clear message and exit 2, never a stack trace. */
+export abstract class BaseCommand extends Command {
+  static override baseFlags = {
+    debug: Flags.boolean({ description: 'print stack traces for errors', helpGroup: 'GLOBAL' }),
+  };
+
+  protected get debugEnabled(): boolean {
+    return this.argv.includes('--debug');
+  }
+
+  protected override async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<unknown> {
+    if (err instanceof UserError) {
+      process.exitCode = err.exitCode;
+      if (this.jsonEnabled()) this.logJson({ error: { code: 'input', exitCode: err.exitCode, message: err.message, diagnostics: err.diagnostics } });
+      else process.stderr.write(`${err.diagnostics.map((d) => `keyhygiene: error: ${formatDiagnostic(d)}`).join('\n')}\n`);
+      if (this.debugEnabled && err.stack) process.stderr.write(`${err.stack}\n`);
+      return undefined;
+    }
+    // oclif's own errors (unknown flag, bad option value, exit) carry their exit code and print cleanly.
+    if (err.oclif?.exit !== undefined) return super.catch(err);
+    process.exitCode = EXIT_INTERNAL;
+    process.stderr.write(`keyhygiene: internal error: ${err.message}\n  This is a bug. Rerun with --debug for the stack trace and report it.\n`);
+    if (this.debugEnabled && err.stack) process.stderr.write(`${err.stack}\n`);
+    return undefined;
+  }
+}

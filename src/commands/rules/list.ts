@@ -1,0 +1,40 @@
+import { Flags } from '@oclif/core';
+import { BaseCommand } from '../../cli/base-command.ts';
+import { RULES } from '../../rules/index.ts';
+import { RULE_CATEGORIES } from '../../rules/types.ts';
+
+export default class RulesList extends BaseCommand {
+  static override summary = 'List every rule with its category, default severity and description.';
+  static override enableJsonFlag = true;
+  static override examples = [
+    '<%= config.bin %> <%= command.id %>',
+    '<%= config.bin %> <%= command.id %> --category rotation',
+    '<%= config.bin %> <%= command.id %> --json',
+  ];
+  static override flags = {
+    category: Flags.string({ char: 'c', description: 'only rules of this category', options: [...RULE_CATEGORIES] }),
+  };
+
+  async run(): Promise<{ id: string; aliases: string[]; category: string; severity: string; description: string }[]> {
+    const { flags } = await this.parse(RulesList);
+    const rows = RULES.filter((r) => !flags.category || r.meta.category === flags.category).map((r) => ({
+      id: r.id,
+      aliases: [...(r.aliases ?? [])],
+      category: r.meta.category,
+      severity: r.meta.severity,
+      description: r.meta.description,
+    }));
+    if (!this.jsonEnabled()) {
+      const w = Math.max(...rows.map((r) => r.id.length));
+      for (const cat of RULE_CATEGORIES) {
+        const inCat = rows.filter((r) => r.category === cat);
+        if (!inCat.length) continue;
+        this.log(cat.toUpperCase());
+        for (const r of inCat) this.log(`  ${r.id.padEnd(w)}  ${r.severity.padEnd(8)}  ${r.description}`);
+        this.log('');
+      }
+      this.log('Explain one: keyhygiene rules explain RULE-ID');
+    }
+    return rows;
+  }
+}

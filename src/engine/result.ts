@@ -1,0 +1,124 @@
+import { z } from 'zod';
+import { CollectionGap } from '../model/collection-gap.ts';
+import { Severity, Timestamp } from '../model/common.ts';
+
+export const RESULT_VERSION = '1.0';
+
+export const OUTCOMES = ['fail', 'error', 'unknown', 'waived', 'pass', 'not-applicable'] as const;
+export const Outcome = z.enum(OUTCOMES);
+export type Outcome = z.infer<typeof Outcome>;
+
+const counts = <T extends readonly string[]>(keys: T) =>
+  z.strictObject(Object.fromEntries(keys.map((k) => [k, z.number().int().nonnegative()])) as { [K in T[number]]: z.ZodNumber });
+
+export const OutcomeCounts = counts(OUTCOMES);
+export type OutcomeCounts = z.infer<typeof OutcomeCounts>;
+export const SeverityCounts = counts(['critical', 'high', 'medium', 'low', 'info'] as const);
+export type SeverityCounts = z.infer<typeof SeverityCounts>;
+
+export const SubjectRef = z.strictObject({
+  kind: z.enum(['key', 'trail', 'published-key', 'artifact', 'gap']),
+  id: z.string(),
+  provider: z.string().optional(),
+  name: z.string().optional(),
+});
+export type SubjectRef = z.infer<typeof SubjectRef>;
+
+export const ScopeRef = z.strictObject({
+  environment: z.string().optional(),
+  trustDomain: z.string().optional(),
+  keyClass: z.string().optional(),
+});
+
+export const WaiverStatus = z.enum(['active', 'expired', 'unused']);
+
+export const AppliedWaiver = z.strictObject({
+  reason: z.string(),
+  approver: z.string(),
+  expires: z.string(),
+  ticket: z.string().optional(),
+  status: z.enum(['active', 'expired']),
+});
+
+export const ResultEntry = z.strictObject({
+  ruleId: z.string(),
+  category: z.string(),
+  severity: Severity,
+  outcome: Outcome,
+  subject: SubjectRef,
+  message: z.string(),
+  fingerprint: z
+    .string()
+    .regex(/^[0-9a-f]{32}$/)
+    .describe('stable across runs: hash of rule, subject and finding key'),
+  findingKey: z.string().optional().describe('what distinguishes several findings of one rule on one subject'),
+  scope: ScopeRef.optional(),
+  missing: z.array(z.string()).optional().describe('for unknown: the data that was not collected'),
+  waiver: AppliedWaiver.optional(),
+});
+export type ResultEntry = z.infer<typeof ResultEntry>;
+
+export const AuditResult = z.strictObject({
+  $schema: z.string().optional(),
+  version: z.literal(RESULT_VERSION),
+  tool: z.strictObject({ name: z.literal('keyhygiene'), version: z.string() }),
+  generatedAt: Timestamp,
+  policy: z.strictObject({
+    file: z.string().optional(),
+    extends: z.array(z.string()),
+    rulesEnabled: z.number().int().nonnegative(),
+  }),
+  inventory: z.strictObject({
+    generatedAt: Timestamp,
+    providers: z.array(z.string()),
+    keys: z.number().int().nonnegative(),
+    trails: z.number().int().nonnegative(),
+    publishedKeys: z.number().int().nonnegative(),
+    artifacts: z.number().int().nonnegative(),
+  }),
+  summary: z.strictObject({
+    outcomes: OutcomeCounts.describe('every evaluated (rule, subject) pair and finding'),
+    failuresBySeverity: SeverityCounts,
+    subjects: z.strictObject({ total: z.number().int().nonnegative(), byStatus: OutcomeCounts }),
+    gaps: z.number().int().nonnegative(),
+    incomplete: z.boolean().describe('true when collection gaps, unknown or error outcomes exist'),
+  }),
+  rules: z.array(
+    z.strictObject({
+      id: z.string(),
+      category: z.string(),
+      severity: Severity,
+      counts: OutcomeCounts,
+    }),
+  ),
+  subjects: z.array(
+    SubjectRef.extend({
+      scope: ScopeRef.optional(),
+      status: Outcome.describe('worst outcome over the rules that apply'),
+      counts: OutcomeCounts,
+    }),
+  ),
+  results: z.array(ResultEntry).describe('every outcome other than pass and not-applicable (passes too with --include-passed)'),
+  waivers: z.array(
+    z.strictObject({
+      rule: z.string(),
+      subject: z.string().optional(),
+      subjectGlob: z.string().optional(),
+      finding: z.string().optional(),
+      reason: z.string(),
+      approver: z.string(),
+      expires: z.string(),
+      ticket: z.string().optional(),
+      status: WaiverStatus,
+      matched: z.number().int().nonnegative(),
+    }),
+  ),
+  gaps: z.array(CollectionGap),
+});
+export type AuditResult = z.infer<typeof AuditResult>;
+
+export const emptyOutcomeCounts = (): OutcomeCounts => ({ fail: 0, error: 0, unknown: 0, waived: 0, pass: 0, 'not-applicable': 0 });
+export const emptySeverityCounts = (): SeverityCounts => ({ critical: 0, high: 0, medium: 0, low: 0, info: 0 });
+
+/** Worst first: the status of a subject is the first of these it has. */
+export const OUTCOME_PRECEDENCE: readonly Outcome[] = ['error', 'fail', 'unknown', 'waived', 'pass', 'not-applicable'];

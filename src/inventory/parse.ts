@@ -1,0 +1,84 @@
+import { type Diagnostic, lineColumn, UserError } from '../errors.ts';
+import { INVENTORY_VERSION, Inventory } from '../model/inventory.ts';
+import { locate, sourceMap, zodDiagnostics } from '../util/diagnose.ts';
+
+/** Where JSON.parse stopped, from V8's message ("… at position 12 …"), else the end of input. */
+function jsonErrorOffset(message: string, text: string): number {
+  const m = /position (\d+)/.exec(message);
+  return m ? Number(m[1]) : text.length;
+}
+
+/**
+ * Parse and validate an inventory snapshot. Any problem becomes a UserError that names the file,
+ * line and column and says what was expected: a truncated or newer snapshot is never half-read.
+ */
+export function parseInventory(text: string, file: string): Inventory {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    const msg = (err as Error).message;
+    const { line, column } = lineColumn(text, jsonErrorOffset(msg, text));
+    const truncated = /end of JSON input|Unterminated/i.test(msg) || jsonErrorOffset(msg, text) >= text.trimEnd().length;
+    throw new UserError({
+      file,
+      line,
+      column,
+      message: truncated
+        ? 'the snapshot is not complete JSON (it ends too early: truncated or still being written).'
+        : `the snapshot is not valid JSON: ${msg.replace(/^JSON\.parse: /, '')}.`,
+      expected: 'a keyhygiene inventory snapshot (JSON)',
+      hint: 'regenerate it with `keyhygiene inventory --output FILE`',
+    });
+  }
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new UserError({
+      file,
+      line: 1,
+      column: 1,
+      message: 'the snapshot must be a JSON object.',
+      expected: '{"kind": "keyhygiene-inventory", "version": 1, …}',
+    });
+  }
+  const obj = raw as Record<string, unknown>;
+  if (obj.kind !== 'keyhygiene-inventory') {
+    const src = sourceMap(file, text);
+    throw new UserError({
+      ...locate(src, [], 'kind'),
+      message: `this is not a keyhygiene inventory snapshot (kind is ${JSON.stringify(obj.kind)}).`,
+      expected: '"kind": "keyhygiene-inventory"',
+      hint: 'pass a file written by `keyhygiene inventory --output FILE`; results of `audit` are not snapshots',
+    });
+  }
+  if (typeof obj.version === 'number' && obj.version > INVENTORY_VERSION) {
+    throw new UserError({
+      ...locate(sourceMap(file, text), [], 'version'),
+      message: `snapshot format version ${obj.version} is newer than this keyhygiene reads (up to ${INVENTORY_VERSION}).`,
+      hint: 'upgrade keyhygiene, or write the snapshot with the version that will audit it',
+    });
+  }
+  const parsed = Inventory.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const diags: Diagnostic[] = zodDiagnostics(parsed.error.issues, Inventory, sourceMap(file, text), file, raw);
+  throw new UserError(diags.slice(0, 20).concat(diags.length > 20 ? [{ message: `…and ${diags.length - 20} more problems.` }] : []));
+}
+
+/** Merge several provider outputs or snapshots into one inventory, sorted for determinism. */
+export function mergeInventories(parts: readonly Inventory[], generatedAt: string): Inventory {
+  const byId = <T extends { id: string }>(xs: T[]): T[] => {
+    const m = new Map<string, T>();
+    for (const x of xs) m.set(x.id, x);
+    return [...m.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  };
+  return {
+    kind: 'keyhygiene-inventory',
+    version: INVENTORY_VERSION,
+    generatedAt,
+    providers: parts.flatMap((p) => p.providers),
+    keys: byId(parts.flatMap((p) => p.keys)),
+    trails: byId(parts.flatMap((p) => p.trails)),
+    publishedKeys: byId(parts.flatMap((p) => p.publishedKeys)),
+    artifacts: byId(parts.flatMap((p) => p.artifacts)),
+    gaps: byId(parts.flatMap((p) => p.gaps)),
+  };
+}

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+
+/** Where a trail records: every key of `provider` inside all of the listed scopes. */
+export const TrailScope = z.strictObject({
+  provider: z.string().min(1),
+  accounts: z.union([z.literal('*'), z.array(z.string())]).describe('"*" = every account of an organization trail'),
+  regions: z
+    .union([z.literal('*'), z.array(z.string())])
+    .optional()
+    .describe('absent or "*" = every region'),
+  containers: z.array(z.string()).optional().describe('vaults or key rings; absent = all containers'),
+});
+export type TrailScope = z.infer<typeof TrailScope>;
+
+/** What records key operations for an account/region, vault or project. */
+export const AuditTrail = z.strictObject({
+  id: z.string().min(1),
+  provider: z.string().min(1),
+  kind: z.enum(['cloudtrail', 'azure-diagnostic-setting', 'gcp-audit-config', 'declared']),
+  name: z.string().optional(),
+  scope: TrailScope,
+  enabled: z.boolean().optional().describe('the trail is currently logging'),
+  capturesAdminEvents: z.boolean().optional(),
+  capturesDataPlane: z.boolean().optional().describe('sign/decrypt/get key use is recorded, not only admin events'),
+  excludedSources: z.array(z.string()).optional().describe('event sources excluded, e.g. kms.amazonaws.com'),
+  destination: z
+    .strictObject({
+      kind: z.enum(['s3', 'cloudwatch-logs', 'log-analytics', 'storage', 'event-hub', 'log-bucket', 'other']),
+      id: z.string().optional(),
+    })
+    .optional(),
+  retentionDays: z.number().int().nonnegative().nullable().optional().describe('null = retained indefinitely'),
+  integrityValidation: z.boolean().optional(),
+});
+export type AuditTrail = z.infer<typeof AuditTrail>;

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+
+/** An ISO 8601 timestamp with an explicit offset (`2024-01-31T00:00:00Z`). */
+export const Timestamp = z.iso.datetime({ offset: true }).describe('ISO 8601 timestamp with offset, e.g. 2024-01-31T00:00:00Z');
+export type Timestamp = z.infer<typeof Timestamp>;
+
+/** Severity of a finding, highest first. */
+export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
+export const Severity = z.enum(SEVERITIES);
+export type Severity = z.infer<typeof Severity>;
+
+/** Rank used for thresholds and sorting: lower is more severe. */
+export const severityRank = (s: Severity): number => SEVERITIES.indexOf(s);
+
+/** Free-form labels (tags, labels) as provider-reported strings. */
+export const Tags = z.record(z.string(), z.string());
+export type Tags = z.infer<typeof Tags>;
+
+/** Public-key fingerprints used to recognise one key across clouds, key sets and dumps. */
+export const Fingerprints = z
+  .strictObject({
+    spkiSha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .optional()
+      .describe('hex SHA-256 of the DER SubjectPublicKeyInfo'),
+    jwkThumbprint: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{43}$/)
+      .optional()
+      .describe('RFC 7638 JWK thumbprint (SHA-256, base64url)'),
+  })
+  .describe('Public-key fingerprints; never key material');
+export type Fingerprints = z.infer<typeof Fingerprints>;

@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { AccessEntry } from './access-entry.ts';
+import { Fingerprints, Tags, Timestamp } from './common.ts';
+
+export const KEY_USAGES = ['sign', 'verify', 'encrypt', 'decrypt', 'mac', 'wrap', 'unwrap', 'agree'] as const;
+export const KeyUsage = z.enum(KEY_USAGES);
+export type KeyUsage = z.infer<typeof KeyUsage>;
+
+export const KEY_STATES = ['enabled', 'disabled', 'pending-deletion', 'pending-import', 'destroyed', 'unavailable'] as const;
+
+/**
+ * One key, normalized across clouds. Every field a provider could not read is absent: rules that
+ * need it report `unknown`, never `pass`.
+ */
+export const KeyRecord = z.strictObject({
+  id: z.string().min(1).describe('stable subject id: ARN, key URI or resource name'),
+  provider: z.string().min(1).describe('provider id that collected the key, e.g. aws-kms'),
+  account: z.string().optional().describe('AWS account, Azure subscription or GCP project'),
+  region: z.string().optional(),
+  container: z.string().optional().describe('vault, managed HSM or key ring'),
+  name: z.string().optional(),
+  aliases: z.array(z.string()).optional(),
+  managedBy: z.enum(['customer', 'provider']).optional().describe('provider = a key the cloud manages for a service'),
+  usage: z.array(KeyUsage).optional().describe('operations the key permits'),
+  keyType: z.enum(['RSA', 'EC', 'OKP', 'AES', 'HMAC', 'OTHER']).optional(),
+  keySize: z.number().int().positive().optional(),
+  curve: z.string().optional(),
+  origin: z.enum(['generated', 'imported', 'external-store']).optional(),
+  protection: z.enum(['software', 'hsm', 'external']).optional(),
+  exportable: z.boolean().optional().describe('private material can be released or exported'),
+  state: z.enum(KEY_STATES).optional(),
+  createdAt: Timestamp.optional(),
+  currentVersionCreatedAt: Timestamp.optional().describe('when the key material now in use was created'),
+  versionCount: z.number().int().nonnegative().optional(),
+  rotation: z
+    .strictObject({
+      supported: z.boolean().optional().describe('the platform can rotate this key automatically'),
+      automatic: z.boolean().optional(),
+      periodDays: z.number().positive().optional(),
+      lastRotatedAt: Timestamp.optional(),
+      nextRotationAt: Timestamp.optional(),
+    })
+    .optional(),
+  expiresAt: Timestamp.nullable().optional().describe('null = no expiry set; absent = not collected'),
+  notBefore: Timestamp.optional(),
+  deletion: z
+    .strictObject({
+      protected: z.boolean().optional().describe('soft delete and purge protection, or equivalent'),
+      scheduledAt: Timestamp.optional(),
+    })
+    .optional(),
+  multiRegion: z.boolean().optional(),
+  tags: Tags.optional(),
+  access: z.array(AccessEntry).optional().describe('absent = not collected; [] = nobody'),
+  network: z
+    .strictObject({
+      publicAccess: z.boolean().optional(),
+      privateEndpoint: z.boolean().optional(),
+    })
+    .optional(),
+  fingerprints: Fingerprints.optional(),
+});
+export type KeyRecord = z.infer<typeof KeyRecord>;
+
+/** Usages that make a key a signing key (it can produce signatures or MACs for tokens). */
+export const isSigningKey = (k: Pick<KeyRecord, 'usage'>): boolean => k.usage?.some((u) => u === 'sign' || u === 'mac') ?? false;

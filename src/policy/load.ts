@@ -1,0 +1,86 @@
+import { readFileSync } from 'node:fs';
+import { type Diagnostic, UserError } from '../errors.ts';
+import { locate, type SourceMap, sourceMap, zodDiagnostics } from '../util/diagnose.ts';
+import { Policy } from './schema.ts';
+
+/** A policy file parsed and validated against the schema, with its source map for later errors. */
+export interface ParsedPolicy {
+  file: string;
+  policy: Policy;
+  /** The `rules:` block as written; checked against the rule registry in resolve.ts. */
+  rawRules: Record<string, unknown>;
+  src: SourceMap;
+}
+
+export function readTextFile(file: string, what: string, hint: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT'
+        ? 'does not exist'
+        : code === 'EACCES'
+          ? 'cannot be read (permission denied)'
+          : code === 'EISDIR'
+            ? 'is a directory'
+            : `cannot be read (${code ?? (err as Error).message})`;
+    throw new UserError({ file, message: `the ${what} ${why}.`, hint });
+  }
+}
+
+/** Parse YAML text into a validated policy. Every problem is reported with file, line and column. */
+export function parsePolicyText(text: string, file: string): ParsedPolicy {
+  const src = sourceMap(file, text);
+  const diags: Diagnostic[] = [];
+  for (const e of src.doc.errors) {
+    const pos = e.linePos?.[0];
+    diags.push({
+      file,
+      line: pos?.line,
+      column: pos?.col,
+      message: `YAML syntax error: ${e.message.split('\n')[0]}`,
+      hint: 'check indentation and quoting near this line',
+    });
+  }
+  if (diags.length) throw new UserError(diags);
+  const raw: unknown = src.doc.toJS();
+  if (raw === null || raw === undefined) {
+    throw new UserError({
+      file,
+      line: 1,
+      column: 1,
+      message: 'the policy file is empty.',
+      expected: 'version: 1, then extends, environments, trustDomains, keyClasses, rules…',
+      hint: 'run `keyhygiene policy init` for a commented starter policy',
+    });
+  }
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new UserError({
+      file,
+      line: 1,
+      column: 1,
+      message: `the policy must be a YAML mapping, not ${Array.isArray(raw) ? 'a list' : typeof raw}.`,
+      hint: 'run `keyhygiene policy init` for a commented starter policy',
+    });
+  }
+  const obj = raw as Record<string, unknown>;
+  const rawRules = obj.rules;
+  if (rawRules !== undefined && (rawRules === null || typeof rawRules !== 'object' || Array.isArray(rawRules))) {
+    diags.push({
+      ...locate(src, ['rules']),
+      message: 'rules must be a mapping of rule id to setting.',
+      expected: 'rules: { <rule-id>: off | <severity> | [<severity>, {options}] }',
+    });
+  }
+  // Rule settings are checked against the registry (ids, options) when the policy is resolved.
+  const parsed = Policy.safeParse({ ...obj, rules: undefined });
+  if (!parsed.success) diags.push(...zodDiagnostics(parsed.error.issues, Policy, src, file, obj));
+  if (diags.length || !parsed.success) throw new UserError(diags);
+  return { file, policy: parsed.data, rawRules: (rawRules as Record<string, unknown> | undefined) ?? {}, src };
+}
+
+export function loadPolicyFile(file: string): ParsedPolicy {
+  const text = readTextFile(file, 'policy file', 'pass --policy FILE, or run `keyhygiene policy init` to write ./keyhygiene.yaml');
+  return parsePolicyText(text, file);
+}

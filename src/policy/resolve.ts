@@ -1,0 +1,190 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve as resolvePath } from 'node:path';
+import { type Diagnostic, UserError } from '../errors.ts';
+import { SEVERITIES, type Severity } from '../model/common.ts';
+import { PACKS_DIR } from '../paths.ts';
+import type { ProvidersConfig } from '../providers/config.ts';
+import { findRule, RULES } from '../rules/index.ts';
+import { locate, zodDiagnostics } from '../util/diagnose.ts';
+import { suggestion } from '../util/did-you-mean.ts';
+import { loadPolicyFile, type ParsedPolicy } from './load.ts';
+import type { Environment, KeyClass, TrustDomain, Waiver } from './schema.ts';
+
+export interface ResolvedRuleConfig {
+  severity: Severity;
+  options: unknown;
+}
+
+/** A policy with its packs applied: what the engine evaluates. */
+export interface ResolvedPolicy {
+  file?: string;
+  baseDir: string;
+  /** Every pack and file applied, in order, the policy itself last. */
+  extends: string[];
+  environments: Record<string, Environment>;
+  trustDomains: Record<string, TrustDomain>;
+  keyClasses: Record<string, KeyClass>;
+  providers: ProvidersConfig;
+  /** Enabled rules only, by canonical id. */
+  rules: Map<string, ResolvedRuleConfig>;
+  waivers: Waiver[];
+  baseline?: string;
+}
+
+export const DEFAULT_EXTENDS = ['recommended'];
+
+export function listPacks(): string[] {
+  return readdirSync(PACKS_DIR)
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => f.replace(/\.yaml$/, ''))
+    .sort();
+}
+
+const isPath = (ref: string) => ref.includes('/') || ref.endsWith('.yaml') || ref.endsWith('.yml');
+
+interface Layer {
+  ref: string;
+  parsed: ParsedPolicy;
+  rules: Map<string, { level: Severity | 'off'; options?: Record<string, unknown> }>;
+}
+
+function ruleLayer(parsed: ParsedPolicy, diags: Diagnostic[]): Layer['rules'] {
+  const out: Layer['rules'] = new Map();
+  for (const [id, setting] of Object.entries(parsed.rawRules)) {
+    const rule = findRule(id);
+    if (!rule) {
+      diags.push({
+        ...locate(parsed.src, ['rules'], id),
+        message: `unknown rule "${id}".${suggestion(
+          id,
+          RULES.map((r) => r.id),
+        )}`,
+        hint: 'run `keyhygiene rules list` to see every rule id',
+      });
+      continue;
+    }
+    const levels = ['off', ...SEVERITIES] as const;
+    const tuple = Array.isArray(setting) ? setting : [setting];
+    const [level, options, ...rest] = tuple as [unknown, unknown, ...unknown[]];
+    if (
+      typeof level !== 'string' ||
+      !(levels as readonly string[]).includes(level) ||
+      rest.length > 0 ||
+      (options !== undefined && (options === null || typeof options !== 'object' || Array.isArray(options)))
+    ) {
+      diags.push({
+        ...locate(parsed.src, ['rules', id]),
+        message: `rules.${id} has an invalid setting ${JSON.stringify(setting)}.${typeof level === 'string' ? suggestion(level, levels) : ''}`,
+        expected: `${levels.join(' | ')}, or [<severity>, {options}]`,
+      });
+      continue;
+    }
+    if (options !== undefined) {
+      const check = rule.options.safeParse(options);
+      if (!check.success) {
+        diags.push(...zodDiagnostics(check.error.issues, rule.options, parsed.src, parsed.file, options, ['rules', id, 1]));
+        continue;
+      }
+    }
+    out.set(rule.id, { level: level as Severity | 'off', options: options as Record<string, unknown> | undefined });
+  }
+  return out;
+}
+
+function loadLayers(file: string, stack: string[], diags: Diagnostic[]): Layer[] {
+  if (stack.includes(file)) {
+    throw new UserError({
+      file,
+      message: `policies extend each other in a cycle: ${[...stack, file].join(' → ')}.`,
+      hint: 'remove one of the extends entries',
+    });
+  }
+  const parsed = loadPolicyFile(file);
+  const layers: Layer[] = [];
+  const refs = parsed.policy.extends ?? (stack.length === 0 ? DEFAULT_EXTENDS : []);
+  refs.forEach((ref, index) => {
+    let target: string;
+    if (isPath(ref)) {
+      target = isAbsolute(ref) ? ref : resolvePath(dirname(file), ref);
+      if (!existsSync(target)) {
+        diags.push({
+          ...locate(parsed.src, ['extends', index]),
+          message: `extends "${ref}": no such file (${target}).`,
+          hint: 'use a path relative to this policy file, or a built-in pack name',
+        });
+        return;
+      }
+    } else {
+      target = join(PACKS_DIR, `${ref}.yaml`);
+      if (!existsSync(target)) {
+        const packs = listPacks();
+        diags.push({
+          ...locate(parsed.src, ['extends', index]),
+          message: `unknown pack "${ref}".${suggestion(ref, packs)}`,
+          expected: `one of the built-in packs: ${packs.join(', ')}, or a relative path to a policy file`,
+        });
+        return;
+      }
+    }
+    layers.push(...loadLayers(target, [...stack, file], diags));
+  });
+  layers.push({ ref: stack.length === 0 ? file : isPackFile(file) ? packName(file) : file, parsed, rules: ruleLayer(parsed, diags) });
+  return layers;
+}
+
+const isPackFile = (file: string) => resolvePath(dirname(file)) === resolvePath(PACKS_DIR);
+const packName = (file: string) => file.slice(file.lastIndexOf('/') + 1).replace(/\.yaml$/, '');
+
+/** Apply the layers in order: later layers override earlier ones, ESLint style for rules. */
+export function mergeLayers(layers: readonly Layer[], baseDir: string, file?: string): ResolvedPolicy {
+  const out: ResolvedPolicy = {
+    file,
+    baseDir,
+    extends: layers.map((l) => l.ref),
+    environments: {},
+    trustDomains: {},
+    keyClasses: {},
+    providers: {},
+    rules: new Map(),
+    waivers: [],
+  };
+  const levels = new Map<string, { level: Severity | 'off'; options?: Record<string, unknown> }>();
+  for (const { parsed, rules } of layers) {
+    const p = parsed.policy;
+    for (const [name, env] of Object.entries(p.environments ?? {})) out.environments[name] = { ...out.environments[name], ...env };
+    for (const [name, d] of Object.entries(p.trustDomains ?? {})) out.trustDomains[name] = { ...out.trustDomains[name], ...d };
+    for (const [name, c] of Object.entries(p.keyClasses ?? {})) out.keyClasses[name] = { ...out.keyClasses[name], ...c };
+    Object.assign(out.providers, p.providers ?? {});
+    out.waivers.push(...(p.waivers ?? []));
+    if (p.baseline !== undefined) out.baseline = resolvePath(dirname(parsed.file), p.baseline);
+    for (const [id, setting] of rules) {
+      const prev = levels.get(id);
+      // A severity alone keeps the options set earlier; a tuple replaces them (ESLint semantics).
+      levels.set(id, { level: setting.level, options: setting.options ?? prev?.options });
+    }
+  }
+  for (const [id, { level, options }] of levels) {
+    if (level === 'off') continue;
+    const rule = findRule(id);
+    if (!rule) continue;
+    out.rules.set(id, { severity: level, options: rule.options.parse(options ?? {}) });
+  }
+  return out;
+}
+
+/** Load a policy file with everything it extends, or throw one UserError listing every problem. */
+export function resolvePolicyFile(file: string): ResolvedPolicy {
+  const abs = resolvePath(file);
+  const diags: Diagnostic[] = [];
+  const layers = loadLayers(abs, [], diags);
+  if (diags.length) throw new UserError(diags.map((d) => ({ ...d, file: d.file ? relativeName(d.file, file, abs) : d.file })));
+  const merged = mergeLayers(layers, dirname(abs), file);
+  return merged;
+}
+
+/** Keep the user's spelling of their own file in messages; show packs by their path. */
+function relativeName(diagFile: string, userFile: string, abs: string): string {
+  return diagFile === abs ? userFile : diagFile;
+}
+
+export type { Layer };

@@ -1,0 +1,100 @@
+import { z } from 'zod';
+import { Severity } from '../model/common.ts';
+import { ProvidersConfig } from '../providers/config.ts';
+
+export const POLICY_VERSION = 1;
+
+const globs = (what: string) => z.array(z.string().min(1)).min(1).describe(`${what}; * and ? are wildcards`);
+
+/**
+ * One matcher: every field given must match (AND). A list of matchers matches when any does (OR).
+ * Fields that do not apply to a subject (tags on a principal, say) make the matcher not match it.
+ */
+export const Matcher = z
+  .strictObject({
+    providers: globs('provider ids (aws-kms, azure-keyvault, jwks…)').optional(),
+    accounts: globs('AWS accounts, Azure subscriptions or tenants, GCP projects — of keys and of principals').optional(),
+    regions: globs('regions or locations').optional(),
+    containers: globs('vaults, managed HSMs or key rings').optional(),
+    ids: globs('key ARNs, URIs or resource names').optional(),
+    tags: z
+      .record(z.string(), z.union([z.string(), z.array(z.string()).min(1)]))
+      .optional()
+      .describe('tag → value glob (or list of globs); all listed tags must match'),
+    principals: globs('principal ids or names (ARNs, object ids, member strings)').optional(),
+    issuers: globs('token issuers (OIDC issuer URLs)').optional(),
+  })
+  .refine((m) => Object.keys(m).length > 0, {
+    message: 'A matcher needs at least one field (providers, accounts, regions, containers, ids, tags, principals or issuers).',
+  });
+export type Matcher = z.infer<typeof Matcher>;
+
+const matchList = z.array(Matcher).min(1).describe('matches when any matcher matches');
+
+export const ENVIRONMENT_KINDS = ['production', 'staging', 'development', 'test', 'ci', 'debug', 'corporate'] as const;
+export const EnvironmentKind = z.enum(ENVIRONMENT_KINDS);
+export type EnvironmentKind = z.infer<typeof EnvironmentKind>;
+
+export const Environment = z.strictObject({
+  kind: EnvironmentKind.describe('what the environment is for; exposure rules treat debug, development, ci and test as untrusted'),
+  description: z.string().optional(),
+  match: matchList,
+});
+export type Environment = z.infer<typeof Environment>;
+
+export const TrustDomain = z.strictObject({
+  description: z.string().optional(),
+  match: matchList,
+});
+export type TrustDomain = z.infer<typeof TrustDomain>;
+
+export const KeyClass = z.strictObject({
+  description: z.string().optional(),
+  match: z.array(Matcher).optional().describe('keys of this class; a class with no matcher is only a template'),
+  maxAgeDays: z.number().int().positive().optional().describe('cryptoperiod: oldest acceptable age of the key material in use'),
+  maxRotationPeriodDays: z.number().int().positive().optional().describe('longest automatic rotation period allowed'),
+  requireHsm: z.boolean().optional().describe('material must be generated and held in an HSM, non-exportable'),
+  requireAutomatedRotation: z.boolean().optional(),
+  source: z.string().optional().describe('where the limits come from (standard, section)'),
+});
+export type KeyClass = z.infer<typeof KeyClass>;
+
+export const RuleLevel = z.union([z.literal('off'), Severity]);
+export type RuleLevel = z.infer<typeof RuleLevel>;
+
+/** Parsed loosely here; rule ids and options are checked against the registry in resolve.ts. */
+export const RuleSetting = z.union([RuleLevel, z.tuple([RuleLevel]), z.tuple([RuleLevel, z.record(z.string(), z.unknown())])]);
+export type RuleSetting = z.infer<typeof RuleSetting>;
+
+const DateOrDateTime = z.union([z.iso.date(), z.iso.datetime({ offset: true })]).describe('YYYY-MM-DD (end of that day, UTC) or an ISO timestamp');
+
+export const Waiver = z
+  .strictObject({
+    rule: z.string().min(1).describe('rule id (or alias) the waiver applies to'),
+    subject: z.string().min(1).optional().describe('the exact subject id (ARN, key URI…)'),
+    subjectGlob: z.string().min(1).optional().describe('an explicitly marked glob over subject ids'),
+    finding: z.string().min(1).optional().describe('only this finding of the subject (e.g. one principal)'),
+    reason: z.string().trim().min(10, 'A waiver reason must be at least 10 characters: say why the risk is accepted.'),
+    approver: z.string().trim().min(1),
+    expires: DateOrDateTime,
+    ticket: z.string().optional(),
+  })
+  .refine((w) => (w.subject === undefined) !== (w.subjectGlob === undefined), {
+    message: 'A waiver names exactly one of `subject` (exact id) or `subjectGlob` (explicit glob).',
+  });
+export type Waiver = z.infer<typeof Waiver>;
+
+export const Policy = z.strictObject({
+  $schema: z.string().optional(),
+  version: z.literal(POLICY_VERSION).describe('policy language version'),
+  description: z.string().optional(),
+  extends: z.array(z.string().min(1)).optional().describe('packs (recommended, strict…) or relative policy files; default [recommended]'),
+  environments: z.record(z.string(), Environment).optional(),
+  trustDomains: z.record(z.string(), TrustDomain).optional(),
+  keyClasses: z.record(z.string(), KeyClass).optional(),
+  providers: ProvidersConfig.optional(),
+  rules: z.record(z.string(), RuleSetting).optional().describe('ESLint style: off | <severity> | [<severity>, {options}]'),
+  waivers: z.array(Waiver).optional(),
+  baseline: z.string().optional().describe('path to a previous JSON result'),
+});
+export type Policy = z.infer<typeof Policy>;

@@ -1,0 +1,51 @@
+import type { z } from 'zod';
+import type { ArtifactFinding } from '../model/artifact-finding.ts';
+import type { AuditTrail } from '../model/audit-trail.ts';
+import type { CollectionGap } from '../model/collection-gap.ts';
+import type { ProviderRun } from '../model/inventory.ts';
+import type { KeyRecord } from '../model/key-record.ts';
+import type { PublishedKey } from '../model/published-key.ts';
+
+export interface ProgressEvent {
+  provider: string;
+  phase: string;
+  done: number;
+  total?: number;
+}
+
+/** Everything a provider may use from the outside world; injected so tests can fake it. */
+export interface CollectContext {
+  now: () => Date;
+  /** Directory relative paths in the provider's config are resolved against (the policy's). */
+  baseDir: string;
+  env: NodeJS.ProcessEnv;
+  signal?: AbortSignal;
+  progress?: (event: ProgressEvent) => void;
+  warn?: (message: string) => void;
+}
+
+export interface ProviderOutput {
+  run: ProviderRun;
+  keys?: KeyRecord[];
+  trails?: AuditTrail[];
+  publishedKeys?: PublishedKey[];
+  artifacts?: ArtifactFinding[];
+  gaps?: CollectionGap[];
+}
+
+/**
+ * A provider: reads one kind of source, read-only, and maps it to the model. It never evaluates
+ * rules. `operations` is the exhaustive list of API operations it may call.
+ */
+export interface ProviderDefinition<Config = unknown> {
+  id: string;
+  description: string;
+  configSchema: z.ZodType<Config>;
+  /** Read-only operations this provider may call, e.g. `kms:ListKeys`; anything else is refused. */
+  operations: readonly string[];
+  /** Model fields the provider fills (dot paths on KeyRecord/AuditTrail/…). */
+  fills: readonly string[];
+  collect(config: Config, ctx: CollectContext): Promise<ProviderOutput>;
+}
+
+export const defineProvider = <C>(p: ProviderDefinition<C>): ProviderDefinition<C> => p;

@@ -1,0 +1,11 @@
+import type { Reporter } from './types.ts';
+
+export const RESULT_SCHEMA_URL = 'https://keyhygiene.dev/schemas/result.schema.json';
+
+/** The JSON contract: versioned, sorted, byte-identical for identical inputs. */
+export const jsonReporter: Reporter = {
+  id: 'json',
+  description: 'the versioned JSON result (schemas/result.schema.json)',
+  extension: 'json',
+  render: (result) => `${JSON.stringify({ $schema: RESULT_SCHEMA_URL, ...result }, null, 2)}\n`,
+};

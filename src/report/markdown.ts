@@ -1,0 +1,76 @@
+import type { ResultEntry } from '../engine/result.ts';
+import { SEVERITIES } from '../model/common.ts';
+import type { Reporter } from './types.ts';
+
+/** Escape text for a Markdown table cell. */
+export const mdCell = (s: string): string =>
+  s
+    .replace(/\\/g, '\\\\')
+    .replace(/\|/g, '\\|')
+    .replace(/[<>]/g, (ch) => (ch === '<' ? '&lt;' : '&gt;'))
+    .replace(/\r?\n/g, ' ');
+
+const ICON: Record<string, string> = { critical: '🟣', high: '🔴', medium: '🟠', low: '🔵', info: '⚪' };
+
+/** For GitHub job summaries and pull-request comments. */
+export const markdownReporter: Reporter = {
+  id: 'markdown',
+  description: 'Markdown for GitHub job summaries and pull requests',
+  extension: 'md',
+  render(result, meta) {
+    const out: string[] = [];
+    const s = result.summary;
+    const f = s.failuresBySeverity;
+    out.push('## keyhygiene audit', '');
+    out.push(
+      `${result.inventory.keys} keys · ${result.policy.rulesEnabled} rules · generated ${result.generatedAt}${s.incomplete ? ' · ⚠️ **incomplete**' : ''}`,
+      '',
+    );
+    out.push('| Outcome | Count |', '|---|---:|');
+    for (const [k, v] of Object.entries(s.outcomes)) if (k !== 'not-applicable') out.push(`| ${k} | ${v} |`);
+    out.push('');
+    out.push('| Severity of failures | Count |', '|---|---:|');
+    for (const sev of SEVERITIES) out.push(`| ${ICON[sev]} ${sev} | ${f[sev]} |`);
+    out.push('');
+    const byOutcome = (o: string) => result.results.filter((r) => r.outcome === o);
+    const table = (rows: ResultEntry[], withRemediation: boolean) => {
+      out.push(`| Severity | Rule | Subject | Message${withRemediation ? ' | Fix' : ''} |`, `|---|---|---|---${withRemediation ? '|---' : ''}|`);
+      for (const r of rows) {
+        const fix = withRemediation ? ` | ${mdCell(meta.rule(r.ruleId)?.remediation ?? '')}` : '';
+        out.push(`| ${ICON[r.severity]} ${r.severity} | \`${r.ruleId}\` | \`${mdCell(r.subject.id)}\` | ${mdCell(r.message)}${fix} |`);
+      }
+      out.push('');
+    };
+    const fails = byOutcome('fail');
+    if (fails.length) {
+      out.push(`### Failures (${fails.length})`, '');
+      table(fails, false);
+    } else out.push('No failures.', '');
+    const unknown = [...byOutcome('unknown'), ...byOutcome('error')];
+    if (unknown.length) {
+      out.push(`### Not evaluated (${unknown.length})`, '');
+      table(unknown, false);
+    }
+    const waived = byOutcome('waived');
+    if (waived.length) {
+      out.push(`### Waived (${waived.length})`, '', '| Rule | Subject | Reason | Approver | Expires |', '|---|---|---|---|---|');
+      for (const r of waived)
+        out.push(
+          `| \`${r.ruleId}\` | \`${mdCell(r.subject.id)}\` | ${mdCell(r.waiver?.reason ?? '')} | ${mdCell(r.waiver?.approver ?? '')} | ${r.waiver?.expires ?? ''} |`,
+        );
+      out.push('');
+    }
+    const stale = result.waivers.filter((w) => w.status !== 'active');
+    if (stale.length) {
+      out.push('### Waivers needing attention', '', '| Status | Rule | Subject | Expires |', '|---|---|---|---|');
+      for (const w of stale) out.push(`| ${w.status} | \`${w.rule}\` | \`${mdCell(w.subject ?? w.subjectGlob ?? '')}\` | ${w.expires} |`);
+      out.push('');
+    }
+    if (result.gaps.length) {
+      out.push(`### Collection gaps (${result.gaps.length})`, '', '| Provider | Operation | Reason |', '|---|---|---|');
+      for (const g of result.gaps) out.push(`| ${g.provider} | ${mdCell(g.operation)} | ${mdCell(g.reason)} |`);
+      out.push('');
+    }
+    return `${out.join('\n')}\n`;
+  },
+};

@@ -1,0 +1,12 @@
+import { findRule } from '../rules/index.ts';
+import type { ReportMeta } from './types.ts';
+
+export function reportMeta(extra: Partial<ReportMeta> = {}): ReportMeta {
+  return {
+    rule(id) {
+      const r = findRule(id);
+      return r ? { id: r.id, description: r.meta.description, remediation: r.meta.remediation, category: r.meta.category } : undefined;
+    },
+    ...extra,
+  };
+}

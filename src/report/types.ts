@@ -1,0 +1,26 @@
+import type { AuditResult } from '../engine/result.ts';
+
+export interface RuleInfo {
+  id: string;
+  description: string;
+  remediation: string;
+  category: string;
+}
+
+/** What a reporter may read besides the result: all of it optional and side-effect free. */
+export interface ReportMeta {
+  /** Rule metadata by id (for help text, remediation). */
+  rule(id: string): RuleInfo | undefined;
+  /** Use ANSI colours (text reporter only). */
+  color?: boolean;
+  /** Terminal width for the text reporter. */
+  width?: number;
+}
+
+/** A pure renderer: the same result and meta always give the same string. */
+export interface Reporter {
+  id: string;
+  description: string;
+  extension: string;
+  render(result: AuditResult, meta: ReportMeta): string;
+}

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { defineRule } from '../define-rule.ts';
+
+export default defineRule({
+  id: 'no-public-principal',
+  aliases: ['S1', 'SCP-05'],
+  meta: {
+    category: 'exposure',
+    severity: 'critical',
+    description: 'No anonymous, public or any-authenticated principal can act on the key unless a condition confines it.',
+    rationale:
+      'A wildcard principal without a confining condition (organization, account, VPC endpoint) lets anyone with any account use the key. Conditions and Deny statements matter: peers that ignore them raise false alarms or miss real exposure. CIS GCP 1.9; NIST AC-3, AC-6.',
+    remediation:
+      'Replace the wildcard principal with named principals, or add a condition that confines it (aws:PrincipalOrgID, kms:CallerAccount, aws:SourceVpce).',
+    subject: 'key',
+    needs: ['access'],
+  },
+  options: z.strictObject({}),
+  messages: {
+    public: '{who} can {caps} this key through {source}{sourceId}.',
+  },
+  check(key, ctx) {
+    for (const entry of key.access ?? []) {
+      const p = entry.principal;
+      const wildcard = p.kind === 'public' || p.kind === 'any-authenticated' || p.id === '*';
+      if (!wildcard || entry.confined === true) continue;
+      ctx.report(
+        'public',
+        {
+          who: p.kind === 'any-authenticated' ? 'Any authenticated identity' : 'Anyone',
+          caps: entry.capabilities.join(', '),
+          source: entry.source,
+          sourceId: entry.sourceId ? ` ${entry.sourceId}` : '',
+        },
+        { key: `${entry.source}:${entry.sourceId ?? p.id}` },
+      );
+    }
+  },
+});

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { EnvironmentKind } from '../../policy/schema.ts';
+import { defineRule } from '../define-rule.ts';
+import { isSigningKey } from '../lib/keys.ts';
+
+const REACH = new Set(['use-sign', 'use-encrypt', 'use-decrypt', 'use-mac', 'use-wrap', 'use-unwrap', 'export', 'create-grant', 'administer']);
+const PRIVATE = new Set(['use-sign', 'use-decrypt', 'use-mac', 'use-unwrap', 'export', 'create-grant']);
+
+export default defineRule({
+  id: 'nonprod-principal-access',
+  aliases: ['D6', 'DBG-05'],
+  meta: {
+    category: 'exposure',
+    severity: 'high',
+    description: 'No principal of a debug, development, CI or test environment can use, export or administer a production key.',
+    rationale:
+      'The Storm-0558 key was believed to have reached an internet-connected debugging environment, where a compromised engineer account could read it (MSRC 2023-09-06). A debug identity that can sign with a production key is the same exposure without the crash dump. ISO 27001 A.8.31; NIST AC-6, SC-7.',
+    remediation:
+      'Remove the debug/dev/CI principal from the key policy, grants or role assignments; give non-production workloads their own keys in their own environment.',
+    subject: 'key',
+    needs: ['access'],
+    appliesTo: (k, ctx) => ctx.scope(k).environmentKind === 'production',
+  },
+  options: z.strictObject({
+    untrustedKinds: z
+      .array(EnvironmentKind)
+      .min(1)
+      .default(['debug', 'development', 'ci', 'test'])
+      .describe('environment kinds whose principals must not reach production keys'),
+  }),
+  messages: {
+    reachable: '{principal} ({environment}, a {kind} environment) can {caps} this production key.',
+  },
+  check(key, ctx) {
+    const untrusted = new Set(ctx.options.untrustedKinds);
+    for (const entry of key.access ?? []) {
+      const caps = entry.capabilities.filter((c) => REACH.has(c));
+      if (caps.length === 0) continue;
+      const ps = ctx.principalScope(entry.principal);
+      const idx = ps.environmentKinds.findIndex((k) => untrusted.has(k));
+      if (idx < 0) continue;
+      const privateUse = caps.some((c) => PRIVATE.has(c)) && isSigningKey(key);
+      ctx.report(
+        'reachable',
+        {
+          principal: entry.principal.name ?? entry.principal.id,
+          environment: ps.environments[idx] ?? '',
+          kind: ps.environmentKinds[idx] ?? '',
+          caps: caps.join(', '),
+        },
+        { key: entry.principal.id, escalateTo: privateUse ? 'critical' : undefined },
+      );
+    }
+  },
+});

@@ -1,0 +1,35 @@
+import type { Capability } from '../../model/access-entry.ts';
+import { isSigningKey, type KeyRecord } from '../../model/key-record.ts';
+import type { RuleContext } from '../types.ts';
+
+export { isSigningKey };
+
+/** Capabilities that amount to using, releasing or delegating the key. */
+export const USE_CAPABILITIES: ReadonlySet<Capability> = new Set([
+  'use-sign',
+  'use-encrypt',
+  'use-decrypt',
+  'use-mac',
+  'use-wrap',
+  'use-unwrap',
+  'export',
+  'create-grant',
+]);
+
+export const isActive = (k: KeyRecord, ctx: RuleContext<unknown, string>): boolean => ctx.need(k.state, 'state') === 'enabled';
+
+/**
+ * When the key material now in use was created: the newest of the current version's creation and
+ * the last rotation. A key that cannot rotate keeps its original material, so its creation date
+ * serves. For any other key without those dates the age is unknown, never guessed.
+ */
+export function materialCreatedAt(k: KeyRecord, ctx: RuleContext<unknown, string>): string {
+  const dates = [k.currentVersionCreatedAt, k.rotation?.lastRotatedAt].filter((d): d is string => d !== undefined);
+  if (dates.length === 0) {
+    if (k.rotation?.supported !== false) ctx.need(undefined, 'currentVersionCreatedAt');
+    dates.push(ctx.need(k.createdAt, 'createdAt'));
+  }
+  return dates.reduce((a, b) => (Date.parse(a) >= Date.parse(b) ? a : b));
+}
+
+export const round = (n: number): number => Math.floor(n);

@@ -1,0 +1,31 @@
+import type { AuditTrail } from '../../model/audit-trail.ts';
+import type { KeyRecord } from '../../model/key-record.ts';
+import type { RuleContext } from '../types.ts';
+
+/** Event sources that carry a provider's key operations, as trails name them in exclusions. */
+export const KEY_EVENT_SOURCES: Record<string, readonly string[]> = {
+  'aws-kms': ['kms.amazonaws.com'],
+  'azure-keyvault': ['Microsoft.KeyVault', 'AuditEvent'],
+  'gcp-kms': ['cloudkms.googleapis.com'],
+};
+
+export interface TrailVerdict {
+  trail: AuditTrail;
+  /** Why the trail does not record this key's use; undefined when it does. */
+  problem?: string;
+}
+
+/**
+ * Judge each trail that covers the key: does it record data-plane use of the key? A trail with an
+ * unknown property leaves the evaluation unknown rather than passing or failing on a guess.
+ */
+export function judgeTrails(key: KeyRecord, ctx: RuleContext<unknown, string>): TrailVerdict[] {
+  const sources = KEY_EVENT_SOURCES[key.provider] ?? [];
+  return ctx.trailsFor(key).map((trail) => {
+    if (ctx.need(trail.enabled, `trail ${trail.id} enabled`) === false) return { trail, problem: 'is not logging' };
+    const excluded = (trail.excludedSources ?? []).filter((s) => sources.includes(s));
+    if (excluded.length) return { trail, problem: `excludes ${excluded.join(', ')} events` };
+    if (ctx.need(trail.capturesDataPlane, `trail ${trail.id} capturesDataPlane`) === false) return { trail, problem: 'records admin events only, not key use' };
+    return { trail };
+  });
+}

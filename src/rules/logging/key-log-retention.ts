@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { defineRule } from '../define-rule.ts';
+import { judgeTrails } from '../lib/trails.ts';
+
+export default defineRule({
+  id: 'key-log-retention',
+  aliases: ['LOG-02', 'L4'],
+  meta: {
+    category: 'logging',
+    severity: 'medium',
+    description: "Records of the key's use are kept at least the policy's minimum retention.",
+    rationale:
+      "With 30-day retention nobody could establish when Storm-0558 began or how the key left (CSRB p.3, F10). CSRB rec 10 asks for ≥ 6 months by default, rec 5 for the key's life plus 2 years; OMB M-21-31 12 months hot; PCI DSS 10.5.1 12 months.",
+    remediation:
+      'Raise the retention of the log destination (CloudWatch Logs retentionInDays, S3 lifecycle/Object Lock, Log Analytics or storage retention, GCP log bucket retentionDays).',
+    subject: 'key',
+    appliesTo: (k, ctx) => judgeTrails(k, ctx).some((v) => !v.problem),
+  },
+  options: z.strictObject({
+    minDays: z.number().int().positive().default(365).describe('minimum retention of key-use records, in days'),
+  }),
+  messages: {
+    tooShort: 'Key use is retained for at most {days} days ({trail}); the policy requires {min}.',
+  },
+  check(key, ctx) {
+    let best = -1;
+    let bestTrail = '';
+    for (const v of judgeTrails(key, ctx)) {
+      if (v.problem) continue;
+      const r = ctx.need(v.trail.retentionDays, `trail ${v.trail.id} retentionDays`);
+      const days = r === null ? Number.POSITIVE_INFINITY : r;
+      if (days > best) {
+        best = days;
+        bestTrail = v.trail.name ?? v.trail.id;
+      }
+    }
+    if (best < ctx.options.minDays) ctx.report('tooShort', { days: best, trail: bestTrail, min: ctx.options.minDays });
+  },
+});

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { defineRule } from '../define-rule.ts';
+import { USE_CAPABILITIES } from '../lib/keys.ts';
+
+export default defineRule({
+  id: 'cross-scope-access',
+  aliases: ['S10'],
+  meta: {
+    category: 'scope',
+    severity: 'critical',
+    description: "Only principals of the key's own trust domain and environment can use it.",
+    rationale:
+      'Storm-0558 turned one consumer key into access to enterprise mail because the key was usable outside the domain it was made for. Every key policy statement, grant, role assignment and access policy must stay inside the key\'s declared domain (CSRB rec 6 "per-customer keys"; NIST AC-3, IA-13(1)).',
+    remediation:
+      'Remove the statement, grant or role assignment that lets the foreign principal use the key, or give that workload its own key in its own domain.',
+    subject: 'key',
+    needs: ['access'],
+  },
+  options: z.strictObject({
+    unclassifiedPrincipals: z
+      .enum(['report', 'ignore'])
+      .default('report')
+      .describe('report principals that match no trust domain or environment (the rule cannot tell where they belong)'),
+    ignoreServicePrincipals: z.boolean().default(true).describe('cloud service principals act for the key owner (e.g. logs.amazonaws.com)'),
+  }),
+  messages: {
+    otherTrustDomain: '{principal} of trust domain {theirs} can {caps} this key of trust domain {ours}.',
+    otherEnvironment: '{principal} of environment {theirs} can {caps} this key of environment {ours}.',
+    unclassified: '{principal} can {caps} this key but belongs to no declared {dimension}.',
+  },
+  check(key, ctx) {
+    const s = ctx.scope(key);
+    for (const entry of key.access ?? []) {
+      const p = entry.principal;
+      if (p.kind === 'public' || p.kind === 'any-authenticated') continue; // no-public-principal covers these
+      if (p.kind === 'service' && ctx.options.ignoreServicePrincipals) continue;
+      const caps = entry.capabilities.filter((c) => USE_CAPABILITIES.has(c));
+      if (caps.length === 0) continue;
+      const ps = ctx.principalScope(p);
+      const data = { principal: p.name ?? p.id, caps: caps.join(', ') };
+      if (s.trustDomain) {
+        if (ps.trustDomains.length === 0) {
+          if (ctx.options.unclassifiedPrincipals === 'report')
+            ctx.report('unclassified', { ...data, dimension: 'trust domain' }, { key: `${p.id}#trust-domain` });
+        } else if (!ps.trustDomains.includes(s.trustDomain)) {
+          ctx.report('otherTrustDomain', { ...data, theirs: ps.trustDomains.join('/'), ours: s.trustDomain }, { key: `${p.id}#trust-domain` });
+        }
+      }
+      if (s.environment) {
+        if (ps.environments.length === 0) {
+          if (ctx.options.unclassifiedPrincipals === 'report')
+            ctx.report('unclassified', { ...data, dimension: 'environment' }, { key: `${p.id}#environment` });
+        } else if (!ps.environments.includes(s.environment)) {
+          ctx.report('otherEnvironment', { ...data, theirs: ps.environments.join('/'), ours: s.environment }, { key: `${p.id}#environment` });
+        }
+      }
+    }
+  },
+});

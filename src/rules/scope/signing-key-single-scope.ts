@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { defineRule } from '../define-rule.ts';
+import { isSigningKey } from '../lib/keys.ts';
+
+export default defineRule({
+  id: 'signing-key-single-scope',
+  aliases: ['SCP-02'],
+  meta: {
+    category: 'scope',
+    severity: 'high',
+    description: 'Every signing key belongs to exactly one trust domain and exactly one environment.',
+    rationale:
+      'A consumer signing key was accepted for enterprise tokens because nothing bound it to its scope (MSRC 2023-09-06, CSRB F5). A key whose scope is not declared cannot be checked for scope violations at all. RFC 8725 §3.8; NIST IA-13(1).',
+    remediation: "Declare the key's trust domain and environment: tag it (e.g. trust-domain=consumer, env=production) or add a matcher for it in the policy.",
+    subject: 'key',
+    needs: ['usage'],
+    appliesTo: (k) => isSigningKey(k),
+  },
+  options: z.strictObject({}),
+  messages: {
+    noTrustDomain: 'Signing key is not classified into any trust domain.',
+    manyTrustDomains: 'Signing key matches several trust domains: {names}.',
+    noEnvironment: 'Signing key is not classified into any environment.',
+    manyEnvironments: 'Signing key matches several environments: {names}.',
+  },
+  check(key, ctx) {
+    const s = ctx.scope(key);
+    if (s.trustDomains.length === 0) ctx.report('noTrustDomain', {}, { key: 'trust-domain' });
+    else if (s.trustDomains.length > 1) ctx.report('manyTrustDomains', { names: s.trustDomains.join(', ') }, { key: 'trust-domain' });
+    if (s.environments.length === 0) ctx.report('noEnvironment', {}, { key: 'environment' });
+    else if (s.environments.length > 1) ctx.report('manyEnvironments', { names: s.environments.join(', ') }, { key: 'environment' });
+  },
+});

@@ -1,0 +1,92 @@
+import type { z } from 'zod';
+import type { AccessEntry, Principal } from '../model/access-entry.ts';
+import type { AuditTrail } from '../model/audit-trail.ts';
+import type { Severity } from '../model/common.ts';
+import type { Inventory, Subject, SubjectKind } from '../model/inventory.ts';
+import type { KeyRecord } from '../model/key-record.ts';
+import type { EnvironmentKind, KeyClass } from '../policy/schema.ts';
+
+export const RULE_CATEGORIES = ['rotation', 'scope', 'exposure', 'logging', 'coverage'] as const;
+export type RuleCategory = (typeof RULE_CATEGORIES)[number];
+
+export type SubjectValue<K extends SubjectKind> = Extract<Subject, { kind: K }>['value'];
+
+/** The scope classification resolved once for a key (or published key, artifact). */
+export interface ResolvedScope {
+  environments: readonly string[];
+  trustDomains: readonly string[];
+  /** Set when exactly one environment matched. */
+  environment?: string;
+  environmentKind?: EnvironmentKind;
+  /** Set when exactly one trust domain matched. */
+  trustDomain?: string;
+  keyClass?: ResolvedKeyClass;
+}
+
+export interface ResolvedKeyClass extends KeyClass {
+  name: string;
+}
+
+export interface PrincipalScope {
+  environments: readonly string[];
+  environmentKinds: readonly EnvironmentKind[];
+  trustDomains: readonly string[];
+}
+
+/** A need: a dot path on the subject, or a list of alternatives of which one must be present. */
+export type Need = string | readonly string[];
+
+export interface ReportOptions {
+  /** Distinguishes several findings of one rule on one subject (a principal id, say). */
+  key?: string;
+  /** Raise the severity for this finding (never lowers it below the configured one). */
+  escalateTo?: Severity;
+}
+
+export interface RuleContext<Options, MessageId extends string> {
+  readonly options: Options;
+  readonly now: Date;
+  readonly inventory: Inventory;
+  /** Classification of a key (or of a key id present in the inventory). */
+  scope(key: KeyRecord): ResolvedScope;
+  principalScope(principal: Principal): PrincipalScope;
+  /** Trails whose scope covers the key; throws MissingData when a gap hides the trails. */
+  trailsFor(key: KeyRecord): readonly AuditTrail[];
+  /** Returns the value, or stops this evaluation with `unknown` naming the field. */
+  need<T>(value: T | undefined, field: string): T;
+  report(messageId: MessageId, data?: Record<string, string | number>, options?: ReportOptions): void;
+  /** Days between two instants (fractional). */
+  daysSince(iso: string): number;
+}
+
+export interface RuleMeta<K extends SubjectKind> {
+  category: RuleCategory;
+  severity: Severity;
+  /** One line: what passes. */
+  description: string;
+  /** Why it matters (the incident, the standard). */
+  rationale: string;
+  /** What to do when it fails. */
+  remediation: string;
+  subject: K;
+  /** Fields that must be present for the rule to decide; absent ones make the outcome `unknown`. */
+  needs?: readonly Need[];
+  /** Subjects of the right kind the rule does not concern are `not-applicable`. */
+  appliesTo?: (subject: SubjectValue<K>, ctx: RuleContext<unknown, string>) => boolean;
+}
+
+export interface RuleDefinition<K extends SubjectKind, O extends z.ZodType, M extends Record<string, string>> {
+  id: string;
+  /** Codes from the research catalog (ROT-01…) or earlier names. */
+  aliases?: readonly string[];
+  meta: RuleMeta<K>;
+  /** A strict schema holding the only copy of the option defaults. */
+  options: O;
+  messages: M;
+  check(subject: SubjectValue<K>, ctx: RuleContext<z.output<O>, Extract<keyof M, string>>): void;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: the registry holds rules of every option type
+export type AnyRule = RuleDefinition<SubjectKind, z.ZodType, Record<string, string>> & { check(subject: any, ctx: any): void };
+
+export type { AccessEntry };

@@ -1,0 +1,187 @@
+import { type Document, isMap, isNode, isPair, isScalar, LineCounter, parseDocument } from 'yaml';
+import type { z } from 'zod';
+import type { Diagnostic } from '../errors.ts';
+import { suggestion } from './did-you-mean.ts';
+
+type Path = readonly PropertyKey[];
+
+/** A YAML (or JSON, which YAML reads too) document kept with its line counter for locating paths. */
+export interface SourceMap {
+  file: string;
+  doc: Document.Parsed;
+  lines: LineCounter;
+}
+
+export function sourceMap(file: string, text: string): SourceMap {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, keepSourceTokens: false, uniqueKeys: false });
+  return { file, doc, lines };
+}
+
+/** File, line and column of `path` (or of `key` inside the map at `path`). */
+export function locate(src: SourceMap, path: Path, key?: string): Pick<Diagnostic, 'file' | 'line' | 'column'> {
+  let segs = path.map((p) => (typeof p === 'symbol' ? String(p) : p));
+  let node: unknown;
+  // Walk up to the deepest existing node, so a missing key points at its parent.
+  for (;;) {
+    node = segs.length === 0 ? src.doc.contents : src.doc.getIn(segs, true);
+    if (node !== undefined || segs.length === 0) break;
+    segs = segs.slice(0, -1);
+  }
+  let offset: number | undefined;
+  if (key !== undefined && isMap(node)) {
+    const pair = node.items.find((it) => isPair(it) && isScalar(it.key) && String(it.key.value) === key);
+    if (pair && isPair(pair) && isNode(pair.key)) offset = pair.key.range?.[0];
+  }
+  if (offset === undefined && isNode(node)) offset = node.range?.[0];
+  if (offset === undefined) return { file: src.file };
+  const { line, col } = src.lines.linePos(offset);
+  return { file: src.file, line, column: col };
+}
+
+/** Human name of a path: `rules.rotation-max-age[1].maxAgeDays`. */
+export function pathName(path: Path): string {
+  let out = '';
+  for (const seg of path) {
+    if (typeof seg === 'number') out += `[${seg}]`;
+    else out += out ? `.${String(seg)}` : String(seg);
+  }
+  return out || '(top level)';
+}
+
+// ---- walking zod schemas to say what was expected -------------------------------------------
+
+interface ZodDefLike {
+  type: string;
+  shape?: Record<string, z.ZodType>;
+  innerType?: z.ZodType;
+  element?: z.ZodType;
+  valueType?: z.ZodType;
+  options?: z.ZodType[];
+  in?: z.ZodType;
+  items?: z.ZodType[];
+  values?: unknown[];
+}
+
+const defOf = (s: z.ZodType): ZodDefLike => (s as unknown as { _zod: { def: ZodDefLike } })._zod.def;
+
+function unwrap(s: z.ZodType): z.ZodType {
+  let cur = s;
+  for (;;) {
+    const d = defOf(cur);
+    if ((d.type === 'optional' || d.type === 'nullable' || d.type === 'default' || d.type === 'prefault' || d.type === 'catch') && d.innerType)
+      cur = d.innerType;
+    else if (d.type === 'pipe' && d.in) cur = d.in;
+    else return cur;
+  }
+}
+
+/** Schemas reachable at `path` (unions fan out). */
+function schemasAt(root: z.ZodType, path: Path): z.ZodType[] {
+  let current = [root];
+  for (const seg of path) {
+    const next: z.ZodType[] = [];
+    for (const s0 of current) {
+      const stack = [unwrap(s0)];
+      while (stack.length) {
+        const s = stack.pop() as z.ZodType;
+        const d = defOf(s);
+        if (d.type === 'union' && d.options) stack.push(...d.options.map(unwrap));
+        else if (d.type === 'object' && d.shape && typeof seg === 'string' && d.shape[seg]) next.push(d.shape[seg]);
+        else if (d.type === 'record' && d.valueType) next.push(d.valueType);
+        else if (d.type === 'array' && d.element && typeof seg === 'number') next.push(d.element);
+        else if (d.type === 'tuple' && d.items && typeof seg === 'number' && d.items[seg]) next.push(d.items[seg]);
+      }
+    }
+    current = next;
+  }
+  return current.map(unwrap);
+}
+
+export function knownKeysAt(root: z.ZodType, path: Path): string[] {
+  const keys = new Set<string>();
+  for (const s of schemasAt(root, path)) {
+    const d = defOf(s);
+    if (d.type === 'object' && d.shape) for (const k of Object.keys(d.shape)) keys.add(k);
+    if (d.type === 'union' && d.options)
+      for (const o of d.options) {
+        const od = defOf(unwrap(o));
+        if (od.type === 'object' && od.shape) for (const k of Object.keys(od.shape)) keys.add(k);
+      }
+  }
+  return [...keys].sort();
+}
+
+function describeSchema(s: z.ZodType): string | undefined {
+  const desc = (s as unknown as { description?: string }).description;
+  const d = defOf(s);
+  if (d.type === 'enum' || d.type === 'literal') {
+    const vals = d.type === 'enum' ? Object.values((d as unknown as { entries: Record<string, unknown> }).entries) : (d.values ?? []);
+    return `one of ${vals.map((v) => JSON.stringify(v)).join(', ')}`;
+  }
+  if (d.type === 'object' && d.shape) return desc ?? `a mapping with keys: ${Object.keys(d.shape).join(', ')}`;
+  if (d.type === 'array') return desc ? `a list: ${desc}` : 'a list';
+  return desc ?? (d.type === 'union' ? undefined : d.type);
+}
+
+export function expectedAt(root: z.ZodType, path: Path): string | undefined {
+  const found = schemasAt(root, path)
+    .map(describeSchema)
+    .filter((x): x is string => !!x);
+  return found.length ? [...new Set(found)].join(' or ') : undefined;
+}
+
+const typeName = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'a mapping' : typeof v);
+
+/** Turn zod issues into located, human diagnostics with a "did you mean" for unknown keys. */
+export function zodDiagnostics(
+  issues: readonly z.core.$ZodIssue[],
+  root: z.ZodType,
+  src: SourceMap | undefined,
+  file: string,
+  input: unknown,
+  prefix: Path = [],
+): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const at = (path: Path, key?: string) => (src ? locate(src, [...prefix, ...path], key) : { file });
+  const valueAt = (path: Path): unknown =>
+    path.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k] : undefined), input);
+  for (const issue of issues) {
+    const path = issue.path;
+    const where = pathName([...prefix, ...path]);
+    if (issue.code === 'unrecognized_keys') {
+      const known = knownKeysAt(root, path);
+      for (const key of issue.keys) {
+        out.push({
+          ...at(path, key),
+          message: `unknown key "${key}" in ${where}.${suggestion(key, known)}`,
+          expected: known.length ? `one of: ${known.join(', ')}` : undefined,
+          hint: 'remove or rename the key',
+        });
+      }
+      continue;
+    }
+    const value = valueAt(path);
+    if (issue.code === 'invalid_type' && value === undefined) {
+      const parent = path.slice(0, -1);
+      out.push({
+        ...at(parent),
+        message: `missing required key "${String(path[path.length - 1])}" in ${pathName([...prefix, ...parent])}.`,
+        expected: expectedAt(root, path),
+      });
+      continue;
+    }
+    const expected = expectedAt(root, path);
+    let message: string;
+    if (issue.code === 'invalid_type') message = `${where} has the wrong type: got ${typeName(value)}.`;
+    else if (issue.code === 'invalid_value') message = `${where} has an invalid value ${JSON.stringify(value)}.`;
+    else if (issue.code === 'invalid_union') message = `${where} does not match any accepted shape.`;
+    else message = `${where}: ${issue.message}`;
+    if (issue.code === 'invalid_value' && typeof value === 'string') {
+      const values = (issue as { values?: unknown[] }).values?.filter((v): v is string => typeof v === 'string') ?? [];
+      message += suggestion(value, values);
+    }
+    out.push({ ...at(path), message, expected });
+  }
+  return out;
+}
