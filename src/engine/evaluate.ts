@@ -1,15 +1,17 @@
 import { createHash } from 'node:crypto';
 import type { Principal } from '../model/access-entry.ts';
+import type { ArtifactFinding } from '../model/artifact-finding.ts';
 import type { AuditTrail } from '../model/audit-trail.ts';
 import type { CollectionGap } from '../model/collection-gap.ts';
-import { type Severity, severityRank } from '../model/common.ts';
+import { type Fingerprints, type Severity, severityRank } from '../model/common.ts';
 import type { Inventory, Subject } from '../model/inventory.ts';
 import type { KeyRecord } from '../model/key-record.ts';
+import type { PublishedKey } from '../model/published-key.ts';
 import type { ResolvedPolicy } from '../policy/resolve.ts';
 import type { Waiver } from '../policy/schema.ts';
 import { formatMessage } from '../rules/define-rule.ts';
 import { findRule } from '../rules/index.ts';
-import type { AnyRule, Need, ReportOptions, ResolvedScope, RuleContext } from '../rules/types.ts';
+import type { AnyRule, Need, ReportOptions, ResolvedScope, RuleContext, SameKey } from '../rules/types.ts';
 import { globMatch } from '../util/glob.ts';
 import { VERSION } from '../version.ts';
 import { type Classifier, createClassifier } from './classify.ts';
@@ -128,6 +130,8 @@ export function evaluate(inventory: Inventory, policy: ResolvedPolicy, options: 
   const trailsByProvider = new Map<string, AuditTrail[]>();
   for (const t of inventory.trails) trailsByProvider.set(t.scope.provider, [...(trailsByProvider.get(t.scope.provider) ?? []), t]);
 
+  const sameKey = fingerprintIndex(inventory);
+
   const results: ResultEntry[] = [];
   const totals = emptyOutcomeCounts();
   const failuresBySeverity = emptySeverityCounts();
@@ -150,6 +154,8 @@ export function evaluate(inventory: Inventory, policy: ResolvedPolicy, options: 
       inventory,
       scope: (k) => classifier.key(k),
       principalScope: (p: Principal) => classifier.principal(p),
+      publishedScope: (k) => classifier.published(k),
+      sameKey,
       trailsFor(k) {
         const gap = gapFor(k.provider, k, 'trails');
         if (gap) throw new MissingData('trails', gap);
@@ -344,6 +350,55 @@ export function evaluate(inventory: Inventory, policy: ResolvedPolicy, options: 
       }))
       .sort((a, b) => cmp(a.rule, b.rule) || cmp(a.subject ?? a.subjectGlob ?? '', b.subject ?? b.subjectGlob ?? '')),
     gaps: [...inventory.gaps].sort((a, b) => cmp(a.id, b.id)),
+  };
+}
+
+/** Lookup of inventory subjects by public-key fingerprint, built on first use. */
+function fingerprintIndex(inv: Inventory): (fp: Fingerprints | undefined) => SameKey {
+  let index: Map<string, { keys: Set<KeyRecord>; published: Set<PublishedKey>; artifacts: Set<ArtifactFinding> }> | undefined;
+  const build = () => {
+    const m = new Map<string, { keys: Set<KeyRecord>; published: Set<PublishedKey>; artifacts: Set<ArtifactFinding> }>();
+    const slot = (fp: string) => {
+      let e = m.get(fp);
+      if (!e) {
+        e = { keys: new Set(), published: new Set(), artifacts: new Set() };
+        m.set(fp, e);
+      }
+      return e;
+    };
+    const add = <T>(fp: Fingerprints | undefined, pick: (e: ReturnType<typeof slot>) => Set<T>, item: T) => {
+      if (fp?.spkiSha256) pick(slot(`s:${fp.spkiSha256}`)).add(item);
+      if (fp?.jwkThumbprint) pick(slot(`j:${fp.jwkThumbprint}`)).add(item);
+    };
+    for (const k of inv.keys) add(k.fingerprints, (e) => e.keys, k);
+    for (const k of inv.publishedKeys) add(k.fingerprints, (e) => e.published, k);
+    for (const a of inv.artifacts) add(a.fingerprints, (e) => e.artifacts, a);
+    return m;
+  };
+  return (fp) => {
+    if (!fp || (!fp.spkiSha256 && !fp.jwkThumbprint)) return { keys: [], published: [], artifacts: [] };
+    index ??= build();
+    const hits = [fp.spkiSha256 && index.get(`s:${fp.spkiSha256}`), fp.jwkThumbprint && index.get(`j:${fp.jwkThumbprint}`)].filter((x) => !!x) as {
+      keys: Set<KeyRecord>;
+      published: Set<PublishedKey>;
+      artifacts: Set<ArtifactFinding>;
+    }[];
+    const union = <T>(pick: (e: (typeof hits)[number]) => Set<T>, sortKey: (t: T) => string): T[] =>
+      [...new Set(hits.flatMap((h) => [...pick(h)]))].sort((a, b) => cmp(sortKey(a), sortKey(b)));
+    return {
+      keys: union(
+        (h) => h.keys,
+        (k) => k.id,
+      ),
+      published: union(
+        (h) => h.published,
+        (k) => k.id,
+      ),
+      artifacts: union(
+        (h) => h.artifacts,
+        (a) => a.id,
+      ),
+    };
   };
 }
 

@@ -59,6 +59,11 @@ export const KeyRecord = z.strictObject({
     })
     .optional(),
   fingerprints: Fingerprints.optional(),
+  publicKey: z
+    .string()
+    .regex(/^[A-Za-z0-9+/]+=*$/)
+    .optional()
+    .describe('base64 DER SubjectPublicKeyInfo of an asymmetric key: the public half only, to recognise the key in dumps and key sets'),
 });
 export type KeyRecord = z.infer<typeof KeyRecord>;
 

@@ -27,5 +27,10 @@ export const PublishedKey = z.strictObject({
     .optional(),
   labels: z.strictObject({ trustDomain: z.string().optional(), environment: z.string().optional() }).optional(),
   fingerprints: Fingerprints,
+  publicKey: z
+    .string()
+    .regex(/^[A-Za-z0-9+/]+=*$/)
+    .optional()
+    .describe('base64 DER SubjectPublicKeyInfo (public half only)'),
 });
 export type PublishedKey = z.infer<typeof PublishedKey>;

@@ -1,9 +1,11 @@
 import type { z } from 'zod';
 import type { AccessEntry, Principal } from '../model/access-entry.ts';
+import type { ArtifactFinding } from '../model/artifact-finding.ts';
 import type { AuditTrail } from '../model/audit-trail.ts';
-import type { Severity } from '../model/common.ts';
+import type { Fingerprints, Severity } from '../model/common.ts';
 import type { Inventory, Subject, SubjectKind } from '../model/inventory.ts';
 import type { KeyRecord } from '../model/key-record.ts';
+import type { PublishedKey } from '../model/published-key.ts';
 import type { EnvironmentKind, KeyClass } from '../policy/schema.ts';
 
 export const RULE_CATEGORIES = ['rotation', 'scope', 'exposure', 'logging', 'coverage'] as const;
@@ -33,6 +35,12 @@ export interface PrincipalScope {
   trustDomains: readonly string[];
 }
 
+export interface SameKey {
+  keys: readonly KeyRecord[];
+  published: readonly PublishedKey[];
+  artifacts: readonly ArtifactFinding[];
+}
+
 /** A need: a dot path on the subject, or a list of alternatives of which one must be present. */
 export type Need = string | readonly string[];
 
@@ -50,6 +58,10 @@ export interface RuleContext<Options, MessageId extends string> {
   /** Classification of a key (or of a key id present in the inventory). */
   scope(key: KeyRecord): ResolvedScope;
   principalScope(principal: Principal): PrincipalScope;
+  /** Classification of a published key (JWKS) by its labels or issuer matchers. */
+  publishedScope(key: PublishedKey): ResolvedScope;
+  /** Everything in the inventory with the same public key (by SPKI SHA-256 or RFC 7638 thumbprint). */
+  sameKey(fp: Fingerprints | undefined): SameKey;
   /** Trails whose scope covers the key; throws MissingData when a gap hides the trails. */
   trailsFor(key: KeyRecord): readonly AuditTrail[];
   /** Returns the value, or stops this evaluation with `unknown` naming the field. */

@@ -1,0 +1,100 @@
+// Table-driven rule tests (after ESLint's RuleTester and cdk-nag's TestType): each case names the
+// subject, the expected outcome and, for failures, the expected message ids.
+import { describe, expect, it } from 'vitest';
+import { evaluate } from '../../src/engine/evaluate.ts';
+import type { Outcome, ResultEntry } from '../../src/engine/result.ts';
+import type { Severity } from '../../src/model/common.ts';
+import type { Inventory } from '../../src/model/inventory.ts';
+import type { ResolvedPolicy } from '../../src/policy/resolve.ts';
+import type { Environment, KeyClass, TrustDomain } from '../../src/policy/schema.ts';
+import type { AnyRule } from '../../src/rules/types.ts';
+import { inventory, NOW } from './fixtures.ts';
+
+/** The policy most rule tests share: prod/debug/ci environments, consumer/enterprise domains, classes. */
+export const TEST_POLICY: Pick<ResolvedPolicy, 'environments' | 'trustDomains' | 'keyClasses'> = {
+  environments: {
+    production: { kind: 'production', match: [{ tags: { env: 'prod' } }, { principals: ['arn:aws:iam::111111111111:role/*'] }] },
+    debug: { kind: 'debug', match: [{ tags: { env: 'debug' } }, { principals: ['arn:aws:iam::333333333333:*'] }] },
+    ci: { kind: 'ci', match: [{ principals: ['arn:aws:iam::444444444444:role/ci-*'] }] },
+  } satisfies Record<string, Environment>,
+  trustDomains: {
+    consumer: {
+      match: [
+        { tags: { 'trust-domain': 'consumer' } },
+        { principals: ['arn:aws:iam::111111111111:role/*', 'arn:aws:iam::333333333333:*', 'arn:aws:iam::444444444444:*'] },
+      ],
+    },
+    enterprise: { match: [{ tags: { 'trust-domain': 'enterprise' } }, { accounts: ['222222222222'] }] },
+  } satisfies Record<string, TrustDomain>,
+  keyClasses: {
+    'token-signing-shared': { match: [{ tags: { 'key-class': 'token-signing-shared' } }], maxAgeDays: 30, requireHsm: true, requireAutomatedRotation: true },
+    'data-encryption': { match: [{ tags: { 'key-class': 'data-encryption' } }], maxAgeDays: 365, maxRotationPeriodDays: 365 },
+  } satisfies Record<string, KeyClass>,
+};
+
+export interface RuleCase {
+  name: string;
+  /** The inventory to evaluate; the first subject of the rule's kind is the one judged. */
+  inventory: Partial<Omit<Inventory, 'kind' | 'version'>>;
+  options?: Record<string, unknown>;
+  policy?: Partial<Pick<ResolvedPolicy, 'environments' | 'trustDomains' | 'keyClasses'>>;
+  outcome: Exclude<Outcome, 'waived'>;
+  /** For fail: the message ids (in any order) the rule must report. For unknown: the missing field. */
+  messages?: string[];
+  missing?: string;
+  severity?: Severity;
+  now?: Date;
+}
+
+export function runRule(rule: AnyRule, c: Omit<RuleCase, 'name' | 'outcome'>): { outcome: Outcome; results: ResultEntry[] } {
+  const inv = inventory(c.inventory);
+  const policy: ResolvedPolicy = {
+    baseDir: '.',
+    extends: ['test'],
+    ...TEST_POLICY,
+    ...c.policy,
+    providers: {},
+    rules: new Map([[rule.id, { severity: rule.meta.severity, options: rule.options.parse(c.options ?? {}) }]]),
+    waivers: [],
+  };
+  const result = evaluate(inv, policy, { now: c.now ?? NOW, includePassed: true });
+  const subjects = { key: inv.keys, trail: inv.trails, 'published-key': inv.publishedKeys, artifact: inv.artifacts, gap: inv.gaps }[rule.meta.subject];
+  const target = subjects[0]?.id;
+  const results = result.results.filter((r) => r.subject.id === target);
+  const rc = result.rules[0]?.counts;
+  const outcome: Outcome = results.length === 0 && rc && rc['not-applicable'] > 0 ? 'not-applicable' : (results[0]?.outcome ?? 'not-applicable');
+  return { outcome, results };
+}
+
+/** Run a table of cases; meta-tests check every rule has pass, fail, unknown and not-applicable cases. */
+export function ruleTester(rule: AnyRule, cases: RuleCase[]): void {
+  describe(rule.id, () => {
+    for (const c of cases) {
+      it(`${c.outcome}: ${c.name}`, () => {
+        const { outcome, results } = runRule(rule, c);
+        expect(outcome, JSON.stringify(results.map((r) => r.message))).toBe(c.outcome);
+        if (c.outcome === 'fail') {
+          const expected = c.messages ?? [];
+          expect(expected.length, 'a fail case must list its message ids').toBeGreaterThan(0);
+          const got = results.map((r) => Object.entries(rule.messages).find(([, tpl]) => messageMatches(tpl, r.message))?.[0]);
+          expect(got.sort()).toEqual([...expected].sort());
+          for (const r of results) expect(r.message).not.toMatch(/\{\w+\}/);
+          if (c.severity) expect(results.map((r) => r.severity)).toContain(c.severity);
+        }
+        if (c.outcome === 'unknown' && c.missing) expect(results[0]?.missing?.[0]).toBe(c.missing);
+      });
+    }
+  });
+  registerCases(rule.id, cases);
+}
+
+function messageMatches(template: string, message: string): boolean {
+  const parts = template.split(/\{\w+\}/).map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return new RegExp(`^${parts.join('[\\s\\S]*?')}`).test(message);
+}
+
+/** Outcomes covered per rule, read by the meta-test. */
+export const COVERAGE = new Map<string, Set<string>>();
+function registerCases(id: string, cases: RuleCase[]): void {
+  COVERAGE.set(id, new Set(cases.map((c) => c.outcome)));
+}
