@@ -46,6 +46,15 @@ export interface ProviderDefinition<Config = unknown> {
   /** Model fields the provider fills (dot paths on KeyRecord/AuditTrail/…). */
   fills: readonly string[];
   collect(config: Config, ctx: CollectContext): Promise<ProviderOutput>;
+  /** The least-privilege permission document for exactly `operations` (IAM policy, custom role…). */
+  permissions?: () => PermissionsDocument;
+}
+
+export interface PermissionsDocument {
+  /** What the document is, e.g. "AWS IAM policy" or "Azure custom role definition". */
+  kind: string;
+  document: unknown;
+  notes?: string[];
 }
 
 export const defineProvider = <C>(p: ProviderDefinition<C>): ProviderDefinition<C> => p;
