@@ -58,7 +58,9 @@ export async function collectInventory(policy: ResolvedPolicy, opts: CollectOpti
     const config = (policy.providers as Record<string, unknown>)[id];
     parts.push(outputToInventory(await provider.collect(config, ctx), generatedAt));
   }
-  return mergeInventories(parts, generatedAt);
+  // The inventory was taken when its oldest part was (a snapshot provider reports its snapshot's time).
+  const taken = parts.map((p) => p.providers[0]?.finishedAt ?? generatedAt).sort()[0] ?? generatedAt;
+  return mergeInventories(parts, taken);
 }
 
 /** Read and merge snapshot files given on the command line (paths relative to the working directory). */

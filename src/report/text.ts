@@ -27,7 +27,8 @@ export const textReporter: Reporter = {
   extension: 'txt',
   render(result, meta) {
     const c = (code: string, s: string) => (meta.color ? `${code}${s}${SGR.reset}` : s);
-    const width = meta.width ?? 120;
+    // Messages are cut to the terminal's width only when there is a terminal; logs get them whole.
+    const width = meta.width;
     const lines: string[] = [];
     const shown = result.results.filter((r) => r.outcome !== 'pass');
     const rows = shown.map((r: ResultEntry) => ({
@@ -42,7 +43,7 @@ export const textReporter: Reporter = {
       const wRule = Math.max(4, ...rows.map((r) => r.rule.length));
       const wSubj = Math.min(48, Math.max(7, ...rows.map((r) => r.subject.length)));
       lines.push(c(SGR.bold, `${'SEVERITY'.padEnd(wSev)}  ${'RULE'.padEnd(wRule)}  ${'SUBJECT'.padEnd(wSubj)}  MESSAGE`));
-      const msgWidth = Math.max(30, width - wSev - wRule - wSubj - 6);
+      const msgWidth = width ? Math.max(30, width - wSev - wRule - wSubj - 6) : Number.POSITIVE_INFINITY;
       for (const r of rows) {
         lines.push(
           `${c(r.sevColor, r.sev.padEnd(wSev))}  ${r.rule.padEnd(wRule)}  ${truncate(r.subject, wSubj).padEnd(wSubj)}  ${truncate(r.message, msgWidth)}`,

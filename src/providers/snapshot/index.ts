@@ -13,15 +13,19 @@ export const snapshotProvider = defineProvider({
   fills: ['*'],
   async collect(config, ctx): Promise<ProviderOutput> {
     const out: Required<ProviderOutput> = { run: { id: 'snapshot' }, keys: [], trails: [], publishedKeys: [], artifacts: [], gaps: [] };
+    const taken: string[] = [];
     for (const p of config.paths) {
       const file = resolve(ctx.baseDir, p);
       const inv = parseInventory(readTextFile(file, 'snapshot', 'check the path, or write one with `keyhygiene inventory --output FILE`'), p);
+      taken.push(inv.generatedAt);
       out.keys.push(...inv.keys);
       out.trails.push(...inv.trails);
       out.publishedKeys.push(...inv.publishedKeys);
       out.artifacts.push(...inv.artifacts);
       out.gaps.push(...inv.gaps);
     }
+    // The evidence is as old as its oldest snapshot.
+    out.run.finishedAt = taken.sort()[0];
     return out;
   },
 });

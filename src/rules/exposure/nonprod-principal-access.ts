@@ -29,7 +29,7 @@ export default defineRule({
       .describe('environment kinds whose principals must not reach production keys'),
   }),
   messages: {
-    reachable: '{principal} ({environment}, a {kind} environment) can {caps} this production key.',
+    reachable: '{principal} of the {environment} environment ({kind}) can {caps} this production key.',
   },
   check(key, ctx) {
     const untrusted = new Set(ctx.options.untrustedKinds);
