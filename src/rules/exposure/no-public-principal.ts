@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineRule } from '../define-rule.ts';
+import { mergeAccess } from '../lib/keys.ts';
 
 export default defineRule({
   id: 'no-public-principal',
@@ -20,10 +21,12 @@ export default defineRule({
     public: '{who} can {caps} this key through {source}{sourceId}.',
   },
   check(key, ctx) {
-    for (const entry of key.access ?? []) {
+    const exposed = (key.access ?? []).filter((e) => {
+      const p = e.principal;
+      return (p.kind === 'public' || p.kind === 'any-authenticated' || p.id === '*') && e.confined !== true;
+    });
+    for (const entry of mergeAccess(exposed, (e) => `${e.source}:${e.sourceId ?? e.principal.id}`)) {
       const p = entry.principal;
-      const wildcard = p.kind === 'public' || p.kind === 'any-authenticated' || p.id === '*';
-      if (!wildcard || entry.confined === true) continue;
       ctx.report(
         'public',
         {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { EnvironmentKind } from '../../policy/schema.ts';
 import { defineRule } from '../define-rule.ts';
-import { isSigningKey } from '../lib/keys.ts';
+import { isSigningKey, mergeAccess } from '../lib/keys.ts';
 
 const REACH = new Set(['use-sign', 'use-encrypt', 'use-decrypt', 'use-mac', 'use-wrap', 'use-unwrap', 'export', 'create-grant', 'administer']);
 const PRIVATE = new Set(['use-sign', 'use-decrypt', 'use-mac', 'use-unwrap', 'export', 'create-grant']);
@@ -33,7 +33,7 @@ export default defineRule({
   },
   check(key, ctx) {
     const untrusted = new Set(ctx.options.untrustedKinds);
-    for (const entry of key.access ?? []) {
+    for (const entry of mergeAccess(key.access ?? [], (e) => e.principal.id)) {
       const caps = entry.capabilities.filter((c) => REACH.has(c));
       if (caps.length === 0) continue;
       const ps = ctx.principalScope(entry.principal);

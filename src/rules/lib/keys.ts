@@ -1,4 +1,4 @@
-import type { Capability } from '../../model/access-entry.ts';
+import { type AccessEntry, CAPABILITIES, type Capability } from '../../model/access-entry.ts';
 import { isSigningKey, type KeyRecord } from '../../model/key-record.ts';
 import type { RuleContext } from '../types.ts';
 
@@ -15,6 +15,22 @@ export const USE_CAPABILITIES: ReadonlySet<Capability> = new Set([
   'export',
   'create-grant',
 ]);
+
+/**
+ * Access entries merged by finding key (one principal, one statement…): a principal granted through a
+ * key policy and a grant is one finding, not two with the same fingerprint. The first entry of each
+ * key stands for the group; capabilities are united, in catalog order.
+ */
+export function mergeAccess(entries: readonly AccessEntry[], keyOf: (e: AccessEntry) => string): AccessEntry[] {
+  const groups = new Map<string, { entry: AccessEntry; caps: Set<Capability> }>();
+  for (const e of entries) {
+    const k = keyOf(e);
+    const g = groups.get(k);
+    if (g) for (const c of e.capabilities) g.caps.add(c);
+    else groups.set(k, { entry: e, caps: new Set(e.capabilities) });
+  }
+  return [...groups.values()].map(({ entry, caps }) => ({ ...entry, capabilities: CAPABILITIES.filter((c) => caps.has(c)) }));
+}
 
 export const isActive = (k: KeyRecord, ctx: RuleContext<unknown, string>): boolean => ctx.need(k.state, 'state') === 'enabled';
 

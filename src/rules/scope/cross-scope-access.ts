@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineRule } from '../define-rule.ts';
-import { USE_CAPABILITIES } from '../lib/keys.ts';
+import { mergeAccess, USE_CAPABILITIES } from '../lib/keys.ts';
 
 export default defineRule({
   id: 'cross-scope-access',
@@ -15,6 +15,14 @@ export default defineRule({
       'Remove the statement, grant or role assignment that lets the foreign principal use the key, or give that workload its own key in its own domain.',
     subject: 'key',
     needs: ['access'],
+    // A key with neither a trust domain nor an environment gives principals nothing to be compared with
+    // (key-classified reports it); a pass would claim a check that never ran. Unread tags leave it unknown.
+    appliesTo: (k, ctx) => {
+      const s = ctx.scope(k);
+      if (s.trustDomain !== undefined || s.environment !== undefined) return true;
+      ctx.need(k.tags, 'tags');
+      return false;
+    },
   },
   options: z.strictObject({
     unclassifiedPrincipals: z
@@ -30,7 +38,7 @@ export default defineRule({
   },
   check(key, ctx) {
     const s = ctx.scope(key);
-    for (const entry of key.access ?? []) {
+    for (const entry of mergeAccess(key.access ?? [], (e) => e.principal.id)) {
       const p = entry.principal;
       if (p.kind === 'public' || p.kind === 'any-authenticated') continue; // no-public-principal covers these
       if (p.kind === 'service' && ctx.options.ignoreServicePrincipals) continue;

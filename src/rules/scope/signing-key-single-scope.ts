@@ -14,7 +14,8 @@ export default defineRule({
     remediation: "Declare the key's trust domain and environment: tag it (e.g. trust-domain=consumer, env=production) or add a matcher for it in the policy.",
     subject: 'key',
     needs: ['usage'],
-    appliesTo: (k) => isSigningKey(k),
+    // Usage decides applicability, so it is needed here: an unread usage is unknown, not not-applicable.
+    appliesTo: (k, ctx) => isSigningKey({ usage: ctx.need(k.usage, 'usage') }),
   },
   options: z.strictObject({}),
   messages: {
@@ -25,6 +26,8 @@ export default defineRule({
   },
   check(key, ctx) {
     const s = ctx.scope(key);
+    // Unclassified only because the tags could not be read is unknown, not a finding.
+    if (s.trustDomains.length === 0 || s.environments.length === 0) ctx.need(key.tags, 'tags');
     if (s.trustDomains.length === 0) ctx.report('noTrustDomain', {}, { key: 'trust-domain' });
     else if (s.trustDomains.length > 1) ctx.report('manyTrustDomains', { names: s.trustDomains.join(', ') }, { key: 'trust-domain' });
     if (s.environments.length === 0) ctx.report('noEnvironment', {}, { key: 'environment' });

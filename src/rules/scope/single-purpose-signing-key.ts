@@ -16,7 +16,8 @@ export default defineRule({
     remediation: 'Create separate keys for signing and for encryption; restrict key_ops (Azure) or the key usage (AWS, GCP) to one purpose.',
     subject: 'key',
     needs: ['usage'],
-    appliesTo: (k) => (k.usage ?? []).some((u) => SIGN.has(u)),
+    // Usage decides applicability, so it is needed here: an unread usage is unknown, not not-applicable.
+    appliesTo: (k, ctx) => ctx.need(k.usage, 'usage').some((u) => SIGN.has(u)),
   },
   options: z.strictObject({}),
   messages: {
