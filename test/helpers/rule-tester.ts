@@ -2,11 +2,11 @@
 // subject, the expected outcome and, for failures, the expected message ids.
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../src/engine/evaluate.ts';
-import type { Outcome, ResultEntry } from '../../src/engine/result.ts';
+import type { Outcome, OutcomeCounts, ResultEntry } from '../../src/engine/result.ts';
 import type { Severity } from '../../src/model/common.ts';
 import type { Inventory } from '../../src/model/inventory.ts';
 import type { ResolvedPolicy } from '../../src/policy/resolve.ts';
-import type { Environment, KeyClass, TrustDomain } from '../../src/policy/schema.ts';
+import type { Environment, KeyClass, TrustDomain, Waiver } from '../../src/policy/schema.ts';
 import type { AnyRule } from '../../src/rules/types.ts';
 import { inventory, NOW } from './fixtures.ts';
 
@@ -42,11 +42,15 @@ export interface RuleCase {
   /** For fail: the message ids (in any order) the rule must report. For unknown: the missing field. */
   messages?: string[];
   missing?: string;
+  /** For unknown: the operation of the CollectionGap that explains the missing field (named in the message). Absent = no gap is blamed. */
+  gapOperation?: string;
   severity?: Severity;
   now?: Date;
+  /** Policy waivers in force for the case (default none). */
+  waivers?: Waiver[];
 }
 
-export function runRule(rule: AnyRule, c: Omit<RuleCase, 'name' | 'outcome'>): { outcome: Outcome; results: ResultEntry[] } {
+export function runRule(rule: AnyRule, c: Omit<RuleCase, 'name' | 'outcome'>): { outcome: Outcome; results: ResultEntry[]; counts?: OutcomeCounts } {
   const inv = inventory(c.inventory);
   const policy: ResolvedPolicy = {
     baseDir: '.',
@@ -55,7 +59,7 @@ export function runRule(rule: AnyRule, c: Omit<RuleCase, 'name' | 'outcome'>): {
     ...c.policy,
     providers: {},
     rules: new Map([[rule.id, { severity: rule.meta.severity, options: rule.options.parse(c.options ?? {}) }]]),
-    waivers: [],
+    waivers: c.waivers ?? [],
   };
   const result = evaluate(inv, policy, { now: c.now ?? NOW, includePassed: true });
   const subjects = { key: inv.keys, trail: inv.trails, 'published-key': inv.publishedKeys, artifact: inv.artifacts, gap: inv.gaps }[rule.meta.subject];
@@ -63,7 +67,7 @@ export function runRule(rule: AnyRule, c: Omit<RuleCase, 'name' | 'outcome'>): {
   const results = result.results.filter((r) => r.subject.id === target);
   const rc = result.rules[0]?.counts;
   const outcome: Outcome = results.length === 0 && rc && rc['not-applicable'] > 0 ? 'not-applicable' : (results[0]?.outcome ?? 'not-applicable');
-  return { outcome, results };
+  return { outcome, results, counts: rc };
 }
 
 /** Run a table of cases; meta-tests check every rule has pass, fail, unknown and not-applicable cases. */
@@ -82,6 +86,10 @@ export function ruleTester(rule: AnyRule, cases: RuleCase[]): void {
           if (c.severity) expect(results.map((r) => r.severity)).toContain(c.severity);
         }
         if (c.outcome === 'unknown' && c.missing) expect(results[0]?.missing?.[0]).toBe(c.missing);
+        if (c.outcome === 'unknown') {
+          if (c.gapOperation) expect(results[0]?.message).toContain(`(${c.gapOperation}: `);
+          else expect(results[0]?.message).toMatch(/ for this subject\.$/);
+        }
       });
     }
   });

@@ -1,0 +1,76 @@
+import type { AccessEntry } from '../../../src/model/access-entry.ts';
+import type { KeyRecord } from '../../../src/model/key-record.ts';
+import rule from '../../../src/rules/exposure/nonprod-principal-access.ts';
+import { ACCOUNT, access, gap, key } from '../../helpers/fixtures.ts';
+import { ruleTester } from '../../helpers/rule-tester.ts';
+
+const debugUser = (caps: AccessEntry['capabilities'] = ['use-sign']) =>
+  access({ kind: 'user', id: 'arn:aws:iam::333333333333:user/dev', name: 'dev', account: '333333333333' }, caps);
+const ciRole = (caps: AccessEntry['capabilities'] = ['administer']) =>
+  access({ id: 'arn:aws:iam::444444444444:role/ci-deploy', name: 'ci-deploy', account: '444444444444' }, caps);
+const dataKey = (overrides: Partial<KeyRecord> = {}): KeyRecord =>
+  key({ usage: ['encrypt', 'decrypt'], keyType: 'AES', keySize: 256, tags: { env: 'prod', 'key-class': 'data-encryption' }, ...overrides });
+
+ruleTester(rule, [
+  { name: 'production key used by production principals only', inventory: { keys: [key()] }, outcome: 'pass' },
+  {
+    name: 'debug principal that can only verify or read',
+    inventory: { keys: [key({ access: [access(), debugUser(['use-verify', 'read'])] })] },
+    outcome: 'pass',
+  },
+  {
+    name: 'CI principal allowed when only debug is untrusted',
+    inventory: { keys: [key({ access: [access(), ciRole()] })] },
+    options: { untrustedKinds: ['debug'] },
+    outcome: 'pass',
+  },
+  {
+    // Storm-0558: a debugging environment that could reach the production signing key.
+    name: 'debug principal can sign with a production signing key: critical',
+    inventory: { keys: [key({ access: [access(), debugUser()] })] },
+    outcome: 'fail',
+    messages: ['reachable'],
+    severity: 'critical',
+  },
+  {
+    name: 'CI principal that administers a production key: high, not escalated',
+    inventory: { keys: [key({ access: [access(), ciRole()] })] },
+    outcome: 'fail',
+    messages: ['reachable'],
+    severity: 'high',
+  },
+  {
+    name: 'debug principal can decrypt with a production data key',
+    inventory: { keys: [dataKey({ access: [access(), debugUser(['use-decrypt'])] })] },
+    outcome: 'fail',
+    messages: ['reachable'],
+    severity: 'high',
+  },
+  {
+    name: 'one finding per untrusted principal',
+    inventory: { keys: [key({ access: [access(), debugUser(), ciRole()] })] },
+    outcome: 'fail',
+    messages: ['reachable', 'reachable'],
+  },
+  {
+    name: 'the same principal through a key policy and a grant is one finding',
+    inventory: { keys: [key({ access: [access(), debugUser(['read']), { ...debugUser(['use-sign']), source: 'grant', sourceId: 'g-1' }] })] },
+    outcome: 'fail',
+    messages: ['reachable'],
+    severity: 'critical',
+  },
+  { name: 'access not collected', inventory: { keys: [key({ access: undefined })] }, outcome: 'unknown', missing: 'access' },
+  {
+    name: 'access hidden by a collection gap',
+    inventory: { keys: [key({ access: undefined })], gaps: [gap({ scope: { account: ACCOUNT } })] },
+    outcome: 'unknown',
+    missing: 'access',
+    gapOperation: 'kms:ListGrants',
+  },
+  {
+    name: 'key of the debug environment',
+    inventory: { keys: [key({ tags: { env: 'debug', 'trust-domain': 'consumer' }, access: [debugUser()] })] },
+    outcome: 'not-applicable',
+  },
+  { name: 'key of no environment', inventory: { keys: [key({ tags: {}, access: [debugUser()] })] }, outcome: 'not-applicable' },
+]);
