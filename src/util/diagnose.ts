@@ -95,12 +95,12 @@ function schemasAt(root: z.ZodType, path: Path): z.ZodType[] {
     }
     current = next;
   }
-  return current.map(unwrap);
+  return current;
 }
 
 export function knownKeysAt(root: z.ZodType, path: Path): string[] {
   const keys = new Set<string>();
-  for (const s of schemasAt(root, path)) {
+  for (const s of schemasAt(root, path).map(unwrap)) {
     const d = defOf(s);
     if (d.type === 'object' && d.shape) for (const k of Object.keys(d.shape)) keys.add(k);
     if (d.type === 'union' && d.options)
@@ -112,8 +112,10 @@ export function knownKeysAt(root: z.ZodType, path: Path): string[] {
   return [...keys].sort();
 }
 
-function describeSchema(s: z.ZodType): string | undefined {
-  const desc = (s as unknown as { description?: string }).description;
+function describeSchema(wrapped: z.ZodType): string | undefined {
+  // Descriptions often sit on the optional/default wrapper; the shape is inside it.
+  const desc = (wrapped as unknown as { description?: string }).description ?? (unwrap(wrapped) as unknown as { description?: string }).description;
+  const s = unwrap(wrapped);
   const d = defOf(s);
   if (d.type === 'enum' || d.type === 'literal') {
     const vals = d.type === 'enum' ? Object.values((d as unknown as { entries: Record<string, unknown> }).entries) : (d.values ?? []);
@@ -162,7 +164,7 @@ export function zodDiagnostics(
       continue;
     }
     const value = valueAt(path);
-    if (issue.code === 'invalid_type' && value === undefined) {
+    if (value === undefined && path.length > 0 && issue.code !== 'custom') {
       const parent = path.slice(0, -1);
       out.push({
         ...at(parent),
