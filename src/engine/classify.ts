@@ -5,43 +5,117 @@ import type { PublishedKey } from '../model/published-key.ts';
 import type { ResolvedPolicy } from '../policy/resolve.ts';
 import type { EnvironmentKind, Matcher } from '../policy/schema.ts';
 import type { PrincipalScope, ResolvedKeyClass, ResolvedScope } from '../rules/types.ts';
-import { anyGlobMatch } from '../util/glob.ts';
+import { globToRegExp } from '../util/glob.ts';
 
 const KEY_FIELDS = new Set(['providers', 'accounts', 'regions', 'containers', 'ids', 'tags']);
 const PRINCIPAL_FIELDS = new Set(['accounts', 'principals']);
 const PUBLISHED_FIELDS = new Set(['providers', 'ids', 'issuers']);
 
-const onlyFields = (m: Matcher, allowed: Set<string>): boolean => Object.keys(m).every((f) => allowed.has(f));
+type Test<T> = (x: T) => boolean;
+const NEVER = () => false;
 
-export function matchesKey(m: Matcher, k: KeyRecord): boolean {
-  if (!onlyFields(m, KEY_FIELDS)) return false;
-  if (m.providers && !anyGlobMatch(m.providers, k.provider)) return false;
-  if (m.accounts && !anyGlobMatch(m.accounts, k.account)) return false;
-  if (m.regions && !anyGlobMatch(m.regions, k.region)) return false;
-  if (m.containers && !anyGlobMatch(m.containers, k.container)) return false;
-  if (m.ids && !(anyGlobMatch(m.ids, k.id) || anyGlobMatch(m.ids, k.name) || (k.aliases ?? []).some((a) => anyGlobMatch(m.ids ?? [], a)))) return false;
+/** A compiled set of globs: exact values in a Set, wildcard patterns as regular expressions. */
+function globSet(globs: readonly string[]): (v: string | undefined) => boolean {
+  const exact = new Set<string>();
+  const patterns: RegExp[] = [];
+  let any = false;
+  for (const g of globs) {
+    if (g === '*') any = true;
+    else if (g.includes('*') || g.includes('?')) patterns.push(globToRegExp(g));
+    else exact.add(g);
+  }
+  return (v) => v !== undefined && (any || exact.has(v) || patterns.some((r) => r.test(v)));
+}
+
+const allOf =
+  <T>(tests: Test<T>[]): Test<T> =>
+  (x) => {
+    for (const t of tests) if (!t(x)) return false;
+    return true;
+  };
+
+// Matchers are compiled once into closures (every classification runs them over every key).
+const keyTests = new WeakMap<Matcher, Test<KeyRecord>>();
+const principalTests = new WeakMap<Matcher, Test<Principal>>();
+const publishedTests = new WeakMap<Matcher, Test<PublishedKey>>();
+
+function compileKey(m: Matcher): Test<KeyRecord> {
+  if (!Object.keys(m).every((f) => KEY_FIELDS.has(f))) return NEVER;
+  const tests: Test<KeyRecord>[] = [];
+  if (m.providers) {
+    const g = globSet(m.providers);
+    tests.push((k) => g(k.provider));
+  }
+  if (m.accounts) {
+    const g = globSet(m.accounts);
+    tests.push((k) => g(k.account));
+  }
+  if (m.regions) {
+    const g = globSet(m.regions);
+    tests.push((k) => g(k.region));
+  }
+  if (m.containers) {
+    const g = globSet(m.containers);
+    tests.push((k) => g(k.container));
+  }
+  if (m.ids) {
+    const g = globSet(m.ids);
+    tests.push((k) => g(k.id) || g(k.name) || (k.aliases ?? []).some(g));
+  }
   if (m.tags) {
     for (const [tag, want] of Object.entries(m.tags)) {
-      if (!anyGlobMatch(typeof want === 'string' ? [want] : want, k.tags?.[tag])) return false;
+      const g = globSet(typeof want === 'string' ? [want] : want);
+      tests.push((k) => g(k.tags?.[tag]));
     }
   }
-  return true;
+  return allOf(tests);
 }
 
-export function matchesPrincipal(m: Matcher, p: Principal): boolean {
-  if (!onlyFields(m, PRINCIPAL_FIELDS)) return false;
-  if (m.accounts && !(anyGlobMatch(m.accounts, p.account) || anyGlobMatch(m.accounts, p.tenant))) return false;
-  if (m.principals && !(anyGlobMatch(m.principals, p.id) || anyGlobMatch(m.principals, p.name))) return false;
-  return true;
+function compilePrincipal(m: Matcher): Test<Principal> {
+  if (!Object.keys(m).every((f) => PRINCIPAL_FIELDS.has(f))) return NEVER;
+  const tests: Test<Principal>[] = [];
+  if (m.accounts) {
+    const g = globSet(m.accounts);
+    tests.push((p) => g(p.account) || g(p.tenant));
+  }
+  if (m.principals) {
+    const g = globSet(m.principals);
+    tests.push((p) => g(p.id) || g(p.name));
+  }
+  return allOf(tests);
 }
 
-export function matchesPublished(m: Matcher, k: PublishedKey): boolean {
-  if (!onlyFields(m, PUBLISHED_FIELDS)) return false;
-  if (m.providers && !anyGlobMatch(m.providers, k.provider)) return false;
-  if (m.ids && !(anyGlobMatch(m.ids, k.id) || anyGlobMatch(m.ids, k.url))) return false;
-  if (m.issuers && !anyGlobMatch(m.issuers, k.issuer)) return false;
-  return true;
+function compilePublished(m: Matcher): Test<PublishedKey> {
+  if (!Object.keys(m).every((f) => PUBLISHED_FIELDS.has(f))) return NEVER;
+  const tests: Test<PublishedKey>[] = [];
+  if (m.providers) {
+    const g = globSet(m.providers);
+    tests.push((k) => g(k.provider));
+  }
+  if (m.ids) {
+    const g = globSet(m.ids);
+    tests.push((k) => g(k.id) || g(k.url));
+  }
+  if (m.issuers) {
+    const g = globSet(m.issuers);
+    tests.push((k) => g(k.issuer));
+  }
+  return allOf(tests);
 }
+
+function compiled<T>(cache: WeakMap<Matcher, Test<T>>, compile: (m: Matcher) => Test<T>, m: Matcher): Test<T> {
+  let t = cache.get(m);
+  if (!t) {
+    t = compile(m);
+    cache.set(m, t);
+  }
+  return t;
+}
+
+/** Every field the matcher gives must match the key; fields that do not apply to keys never match. */
+export const matchesKey = (m: Matcher, k: KeyRecord): boolean => compiled(keyTests, compileKey, m)(k);
+export const matchesPrincipal = (m: Matcher, p: Principal): boolean => compiled(principalTests, compilePrincipal, m)(p);
+export const matchesPublished = (m: Matcher, k: PublishedKey): boolean => compiled(publishedTests, compilePublished, m)(k);
 
 /** Classification of every key and principal, computed once before any rule runs. */
 export interface Classifier {
@@ -72,22 +146,44 @@ export function createClassifier(policy: ResolvedPolicy, keys: readonly KeyRecor
     };
   };
 
+  const anyKeyMatch = (ms: readonly Matcher[] | undefined): Test<KeyRecord> => {
+    const tests = (ms ?? []).map((m) => compiled(keyTests, compileKey, m));
+    return (k) => {
+      for (const t of tests) if (t(k)) return true;
+      return false;
+    };
+  };
+  const envTests = envs.map(([name, e]) => ({ name, test: anyKeyMatch(e.match) }));
+  const domainTests = domains.map(([name, d]) => ({ name, test: anyKeyMatch(d.match) }));
+  const classTests = classes.map((c) => ({ c, test: anyKeyMatch(c.match) }));
+  // Keys with the same classification share one scope object.
+  const shared = new Map<string, ResolvedScope>();
+
   const classifyKey = (k: KeyRecord): ResolvedScope => {
-    const environments = envs.filter(([, e]) => e.match.some((m) => matchesKey(m, k))).map(([n]) => n);
-    const trustDomains = domains.filter(([, d]) => d.match.some((m) => matchesKey(m, k))).map(([n]) => n);
+    const environments: string[] = [];
+    for (const e of envTests) if (e.test(k)) environments.push(e.name);
+    const trustDomains: string[] = [];
+    for (const d of domainTests) if (d.test(k)) trustDomains.push(d.name);
     // Several classes may match: the strictest cryptoperiod wins, so a key is never held to a looser limit.
     let keyClass: ResolvedKeyClass | undefined;
-    for (const c of classes) {
-      if (!c.match?.some((m) => matchesKey(m, k))) continue;
+    for (const { c, test } of classTests) {
+      if (!test(k)) continue;
       if (!keyClass || (c.maxAgeDays ?? Number.POSITIVE_INFINITY) < (keyClass.maxAgeDays ?? Number.POSITIVE_INFINITY)) keyClass = c;
     }
-    return finish(environments, trustDomains, keyClass);
+    const signature = `${environments.join('\u0000')}\u0001${trustDomains.join('\u0000')}\u0001${keyClass?.name ?? ''}`;
+    let scope = shared.get(signature);
+    if (!scope) {
+      scope = finish(environments, trustDomains, keyClass);
+      shared.set(signature, scope);
+    }
+    return scope;
   };
 
   const keyCache = new Map<string, ResolvedScope>();
   for (const k of keys) keyCache.set(k.id, classifyKey(k));
 
-  const principalCache = new Map<string, PrincipalScope>();
+  const principalCache = new Map<string, { name?: string; account?: string; tenant?: string; scope: PrincipalScope }[]>();
+  const principalByObject = new WeakMap<Principal, PrincipalScope>();
 
   return {
     key(k) {
@@ -99,8 +195,15 @@ export function createClassifier(policy: ResolvedPolicy, keys: readonly KeyRecor
       return s;
     },
     principal(p) {
-      const cacheKey = `${p.kind}\u0000${p.id}\u0000${p.account ?? ''}\u0000${p.tenant ?? ''}`;
-      let s = principalCache.get(cacheKey);
+      const known = principalByObject.get(p);
+      if (known) return known;
+      // Cached by id, then by the other fields that matchers read (no string building per call).
+      let bucket = principalCache.get(p.id);
+      if (!bucket) {
+        bucket = [];
+        principalCache.set(p.id, bucket);
+      }
+      let s = bucket.find((e) => e.name === p.name && e.account === p.account && e.tenant === p.tenant)?.scope;
       if (!s) {
         const environments = envs.filter(([, e]) => e.match.some((m) => matchesPrincipal(m, p))).map(([n]) => n);
         s = {
@@ -108,8 +211,9 @@ export function createClassifier(policy: ResolvedPolicy, keys: readonly KeyRecor
           environmentKinds: environments.map((n) => kindOf(n)).filter((x): x is EnvironmentKind => !!x),
           trustDomains: domains.filter(([, d]) => d.match.some((m) => matchesPrincipal(m, p))).map(([n]) => n),
         };
-        principalCache.set(cacheKey, s);
+        bucket.push({ name: p.name, account: p.account, tenant: p.tenant, scope: s });
       }
+      principalByObject.set(p, s);
       return s;
     },
     published(k) {

@@ -21,7 +21,11 @@ export const USE_CAPABILITIES: ReadonlySet<Capability> = new Set([
  * key policy and a grant is one finding, not two with the same fingerprint. The first entry of each
  * key stands for the group; capabilities are united, in catalog order.
  */
-export function mergeAccess(entries: readonly AccessEntry[], keyOf: (e: AccessEntry) => string): AccessEntry[] {
+export function mergeAccess(entries: readonly AccessEntry[], keyOf: (e: AccessEntry) => string): readonly AccessEntry[] {
+  // Fast path, the common case: no two entries share a finding key, so there is nothing to merge.
+  if (entries.length < 2) return entries;
+  const keys = entries.map(keyOf);
+  if (new Set(keys).size === keys.length) return entries;
   const groups = new Map<string, { entry: AccessEntry; caps: Set<Capability> }>();
   for (const e of entries) {
     const k = keyOf(e);

@@ -19,9 +19,30 @@ export interface TrailVerdict {
  * Judge each trail that covers the key: does it record data-plane use of the key? A trail with an
  * unknown property leaves the evaluation unknown rather than passing or failing on a guess.
  */
-export function judgeTrails(key: KeyRecord, ctx: RuleContext<unknown, string>): TrailVerdict[] {
+export function judgeTrails(key: KeyRecord, ctx: RuleContext<unknown, string>): readonly TrailVerdict[] {
+  const trails = ctx.trailsFor(key);
+  // Verdicts depend only on the trails (one shared array per location), so they are memoized on it.
+  const memo = verdictMemo.get(trails);
+  if (memo) {
+    if (memo.missing) ctx.need(undefined, memo.missing);
+    return memo.verdicts;
+  }
+  try {
+    const verdicts = judge(key, trails, ctx);
+    verdictMemo.set(trails, { verdicts });
+    return verdicts;
+  } catch (err) {
+    const field = (err as { field?: unknown }).field;
+    if (typeof field === 'string') verdictMemo.set(trails, { verdicts: [], missing: field });
+    throw err;
+  }
+}
+
+const verdictMemo = new WeakMap<readonly AuditTrail[], { verdicts: readonly TrailVerdict[]; missing?: string }>();
+
+function judge(key: KeyRecord, trails: readonly AuditTrail[], ctx: RuleContext<unknown, string>): TrailVerdict[] {
   const sources = KEY_EVENT_SOURCES[key.provider] ?? [];
-  return ctx.trailsFor(key).map((trail) => {
+  return trails.map((trail) => {
     if (ctx.need(trail.enabled, `trail ${trail.id} enabled`) === false) return { trail, problem: 'is not logging' };
     const excluded = (trail.excludedSources ?? []).filter((s) => sources.includes(s));
     if (excluded.length) return { trail, problem: `excludes ${excluded.join(', ')} events` };

@@ -45,21 +45,21 @@ export default defineRule({
       const caps = entry.capabilities.filter((c) => USE_CAPABILITIES.has(c));
       if (caps.length === 0) continue;
       const ps = ctx.principalScope(p);
-      const data = { principal: p.name ?? p.id, caps: caps.join(', ') };
+      const data = () => ({ principal: p.name ?? p.id, caps: caps.join(', ') });
       if (s.trustDomain) {
         if (ps.trustDomains.length === 0) {
           if (ctx.options.unclassifiedPrincipals === 'report')
-            ctx.report('unclassified', { ...data, dimension: 'trust domain' }, { key: `${p.id}#trust-domain` });
+            ctx.report('unclassified', { ...data(), dimension: 'trust domain' }, { key: `${p.id}#trust-domain` });
         } else if (!ps.trustDomains.includes(s.trustDomain)) {
-          ctx.report('otherTrustDomain', { ...data, theirs: ps.trustDomains.join('/'), ours: s.trustDomain }, { key: `${p.id}#trust-domain` });
+          ctx.report('otherTrustDomain', { ...data(), theirs: ps.trustDomains.join('/'), ours: s.trustDomain }, { key: `${p.id}#trust-domain` });
         }
       }
       if (s.environment) {
         if (ps.environments.length === 0) {
           if (ctx.options.unclassifiedPrincipals === 'report')
-            ctx.report('unclassified', { ...data, dimension: 'environment' }, { key: `${p.id}#environment` });
+            ctx.report('unclassified', { ...data(), dimension: 'environment' }, { key: `${p.id}#environment` });
         } else if (!ps.environments.includes(s.environment)) {
-          ctx.report('otherEnvironment', { ...data, theirs: ps.environments.join('/'), ours: s.environment }, { key: `${p.id}#environment` });
+          ctx.report('otherEnvironment', { ...data(), theirs: ps.environments.join('/'), ours: s.environment }, { key: `${p.id}#environment` });
         }
       }
     }
