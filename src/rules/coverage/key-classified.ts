@@ -3,7 +3,7 @@ import { defineRule } from '../define-rule.ts';
 
 export default defineRule({
   id: 'key-classified',
-  aliases: ['GOV-01', 'O4'],
+  aliases: ['O4'],
   meta: {
     category: 'coverage',
     severity: 'medium',

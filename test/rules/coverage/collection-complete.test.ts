@@ -3,9 +3,9 @@ import { gap, key } from '../../helpers/fixtures.ts';
 import { runRule, ruleTester } from '../../helpers/rule-tester.ts';
 import { describe, expect, it } from 'vitest';
 
-// The subjects of this rule are the collection gaps themselves: every gap is a finding. There is no
-// pass for a gap, no unknown (a gap has nothing left to collect) and no not-applicable (every gap is
-// in reach), so the table covers the fail branch and the tests below cover what surrounds it.
+// The subjects of this rule are the collection gaps themselves: every gap is a finding.
+// There is no pass for a gap, no unknown (a gap has nothing left to collect) and no not-applicable
+// (every gap is in reach), so the table covers the fail branch and the tests below what surrounds it.
 ruleTester(rule, [
   { name: 'an AccessDenied in one region', inventory: { gaps: [gap()] }, outcome: 'fail', messages: ['gap'], severity: 'medium' },
   {
