@@ -3,8 +3,8 @@
 // printed with their ratio to a plain JSON.parse of the same snapshot, measured in the same run.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 
 const dist = (p) => new URL(`../dist/${p}`, import.meta.url).href;
 const { evaluate } = await import(dist('engine/evaluate.js'));
@@ -32,36 +32,83 @@ function synthetic(n) {
     const acct = String(100000000000 + acctNo);
     const region = ['us-east-1', 'us-west-2', 'eu-west-1', 'ap-south-1'][i % 4];
     const signing = i % 5 === 0;
-    const cls = signing ? classes[(i / 5) % 3 | 0] : 'data-encryption';
+    const cls = signing ? classes[((i / 5) % 3) | 0] : 'data-encryption';
     const age = (i * 7919) % Math.ceil(limits[cls] * 1.05);
     keys.push({
       id: `arn:aws:kms:${region}:${acct}:key/${i.toString(16).padStart(8, '0')}-0000-4000-8000-000000000000`,
-      provider: 'aws-kms', account: acct, region, name: `alias/key-${i}`, managedBy: 'customer',
-      usage: signing ? ['sign', 'verify'] : ['encrypt', 'decrypt'], keyType: signing ? 'RSA' : 'AES', keySize: signing ? 3072 : 256,
-      origin: i % 97 === 0 ? 'imported' : 'generated', protection: 'hsm', exportable: false, state: i % 31 === 0 ? 'disabled' : 'enabled',
-      createdAt: iso(age + 30), currentVersionCreatedAt: iso(age),
+      provider: 'aws-kms',
+      account: acct,
+      region,
+      name: `alias/key-${i}`,
+      managedBy: 'customer',
+      usage: signing ? ['sign', 'verify'] : ['encrypt', 'decrypt'],
+      keyType: signing ? 'RSA' : 'AES',
+      keySize: signing ? 3072 : 256,
+      origin: i % 97 === 0 ? 'imported' : 'generated',
+      protection: 'hsm',
+      exportable: false,
+      state: i % 31 === 0 ? 'disabled' : 'enabled',
+      createdAt: iso(age + 30),
+      currentVersionCreatedAt: iso(age),
       rotation: signing ? { supported: false } : { supported: true, automatic: i % 29 !== 0, periodDays: 365, lastRotatedAt: iso(age) },
       expiresAt: null,
-      tags: { env: i % 50 === 0 ? 'debug' : 'prod', 'trust-domain': acctNo % 2 ? 'consumer' : 'enterprise', 'key-class': cls, ...(signing ? { 'keyhygiene:rotation': 'automated' } : {}) },
+      tags: {
+        env: i % 50 === 0 ? 'debug' : 'prod',
+        'trust-domain': acctNo % 2 ? 'consumer' : 'enterprise',
+        'key-class': cls,
+        ...(signing ? { 'keyhygiene:rotation': 'automated' } : {}),
+      },
       access: [
-        { principal: { kind: 'role', id: `arn:aws:iam::${acct}:role/app-${i % 20}`, account: acct }, capabilities: signing ? ['use-sign'] : ['use-encrypt', 'use-decrypt'], source: 'key-policy' },
+        {
+          principal: { kind: 'role', id: `arn:aws:iam::${acct}:role/app-${i % 20}`, account: acct },
+          capabilities: signing ? ['use-sign'] : ['use-encrypt', 'use-decrypt'],
+          source: 'key-policy',
+        },
         { principal: { kind: 'account', id: `arn:aws:iam::${acct}:root`, account: acct }, capabilities: ['administer'], source: 'key-policy' },
-        ...(i % 113 === 0 ? [{ principal: { kind: 'role', id: 'arn:aws:iam::333333333333:role/debug', account: '333333333333' }, capabilities: ['use-sign'], source: 'grant' }] : []),
+        ...(i % 113 === 0
+          ? [{ principal: { kind: 'role', id: 'arn:aws:iam::333333333333:role/debug', account: '333333333333' }, capabilities: ['use-sign'], source: 'grant' }]
+          : []),
       ],
     });
   }
   const trails = [];
   for (let a = 0; a < 50; a++) {
     const acct = String(100000000000 + a);
-    trails.push({ id: `arn:aws:cloudtrail:us-east-1:${acct}:trail/main`, provider: 'aws-kms', kind: 'cloudtrail', scope: { provider: 'aws-kms', accounts: [acct], regions: '*' },
-      enabled: true, capturesAdminEvents: true, capturesDataPlane: true, excludedSources: a % 7 === 0 ? ['kms.amazonaws.com'] : [], retentionDays: a % 5 === 0 ? 90 : 400 });
+    trails.push({
+      id: `arn:aws:cloudtrail:us-east-1:${acct}:trail/main`,
+      provider: 'aws-kms',
+      kind: 'cloudtrail',
+      scope: { provider: 'aws-kms', accounts: [acct], regions: '*' },
+      enabled: true,
+      capturesAdminEvents: true,
+      capturesDataPlane: true,
+      excludedSources: a % 7 === 0 ? ['kms.amazonaws.com'] : [],
+      retentionDays: a % 5 === 0 ? 90 : 400,
+    });
   }
-  return { kind: 'keyhygiene-inventory', version: 1, generatedAt: new Date(now).toISOString(), providers: [{ id: 'bench' }], keys, trails, publishedKeys: [], artifacts: [], gaps: [] };
+  return {
+    kind: 'keyhygiene-inventory',
+    version: 1,
+    generatedAt: new Date(now).toISOString(),
+    providers: [{ id: 'bench' }],
+    keys,
+    trails,
+    publishedKeys: [],
+    artifacts: [],
+    gaps: [],
+  };
 }
 
 const policyFile = join(dir, 'bench-policy.yaml');
-const accts = (parity) => JSON.stringify(Array.from({ length: 50 }, (_, a) => a).filter((a) => a % 2 === parity).map((a) => String(100000000000 + a)));
-writeFileSync(policyFile, `version: 1
+const accts = (parity) =>
+  JSON.stringify(
+    Array.from({ length: 50 }, (_, a) => a)
+      .filter((a) => a % 2 === parity)
+      .map((a) => String(100000000000 + a)),
+  );
+writeFileSync(
+  policyFile,
+  `version: 1
 extends: [recommended]
 environments:
   production: { kind: production, match: [{ tags: { env: prod } }, { principals: ["arn:aws:iam::1000000000*"] }] }
@@ -69,7 +116,8 @@ environments:
 trustDomains:
   consumer: { match: [{ tags: { trust-domain: consumer } }, { accounts: ${accts(1)} }, { accounts: ["333333333333"] }] }
   enterprise: { match: [{ tags: { trust-domain: enterprise } }, { accounts: ${accts(0)} }] }
-`);
+`,
+);
 const snapFile = join(dir, `inventory-${N}.json`);
 writeFileSync(snapFile, JSON.stringify(synthetic(N)));
 const text = readFileSync(snapFile, 'utf8');
@@ -83,7 +131,9 @@ const time = (fn) => {
   return [(performance.now() - t0) / 1000, out];
 };
 
-const parseT = [], evalT = [], e2eT = [];
+const parseT = [],
+  evalT = [],
+  e2eT = [];
 let pairs = 0;
 for (let r = 0; r < RUNS; r++) {
   parseT.push(time(() => JSON.parse(readFileSync(snapFile, 'utf8')))[0]);
@@ -91,13 +141,17 @@ for (let r = 0; r < RUNS; r++) {
   const [te, result] = time(() => evaluate(inv, policy, { now }));
   evalT.push(te);
   pairs = Object.values(result.summary.outcomes).reduce((a, b) => a + b, 0);
-  e2eT.push(time(() => {
-    const i2 = parseInventory(readFileSync(snapFile, 'utf8'), snapFile);
-    const res = evaluate(i2, policy, { now });
-    writeFileSync(join(dir, 'result.json'), jsonReporter.render(res, reportMeta()));
-  })[0]);
+  e2eT.push(
+    time(() => {
+      const i2 = parseInventory(readFileSync(snapFile, 'utf8'), snapFile);
+      const res = evaluate(i2, policy, { now });
+      writeFileSync(join(dir, 'result.json'), jsonReporter.render(res, reportMeta()));
+    })[0],
+  );
 }
-const p = median(parseT), e = median(evalT), x = median(e2eT);
+const p = median(parseT),
+  e = median(evalT),
+  x = median(e2eT);
 console.log(`keys ${N}, rules ${policy.rules.size}, outcomes ${pairs}, snapshot ${(text.length / 1e6).toFixed(1)} MB, runs ${RUNS}`);
 console.log(`JSON.parse baseline   median ${p.toFixed(3)} s`);
 console.log(`evaluate              median ${e.toFixed(3)} s  = ${(e / p).toFixed(2)}× JSON.parse  (${((e * 1e9) / pairs).toFixed(0)} ns per rule×subject)`);

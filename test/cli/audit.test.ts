@@ -91,13 +91,19 @@ describe('bad input: exit 2, one clear message, no stack trace, nothing written'
   it('a snapshot of a newer format version', () => {
     const inv = JSON.parse(readFileSync('examples/storm-0558/inventory.json', 'utf8'));
     const f = tmp.write('v9.json', JSON.stringify({ ...inv, version: 9 }, null, 2));
-    bad(['audit', '--policy', 'examples/storm-0558/keyhygiene.yaml', '--snapshot', f], /v9\.json:\d+:\d+: snapshot format version 9 is newer than this keyhygiene reads \(up to 1\)/);
+    bad(
+      ['audit', '--policy', 'examples/storm-0558/keyhygiene.yaml', '--snapshot', f],
+      /v9\.json:\d+:\d+: snapshot format version 9 is newer than this keyhygiene reads \(up to 1\)/,
+    );
   });
   it('a snapshot with a wrong field, located', () => {
     const inv = JSON.parse(readFileSync('examples/storm-0558/inventory.json', 'utf8'));
     inv.keys[0].usage = ['sing'];
     const f = tmp.write('typo.json', JSON.stringify(inv, null, 2));
-    bad(['audit', '--policy', 'examples/storm-0558/keyhygiene.yaml', '--snapshot', f], /typo\.json:\d+:\d+: keys\[0\]\.usage\[0\] has an invalid value "sing"\. Did you mean "sign"\?/);
+    bad(
+      ['audit', '--policy', 'examples/storm-0558/keyhygiene.yaml', '--snapshot', f],
+      /typo\.json:\d+:\d+: keys\[0\]\.usage\[0\] has an invalid value "sing"\. Did you mean "sign"\?/,
+    );
   });
   it('--output into a missing directory writes nothing', () => {
     const out = join(tmp.dir, 'no/such/dir/r.json');

@@ -21,7 +21,9 @@ describe('rule registry', () => {
   });
 
   it('has no folder outside the declared categories (besides lib)', () => {
-    const dirs = readdirSync(RULES_DIR, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+    const dirs = readdirSync(RULES_DIR, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name);
     expect(dirs.filter((d) => d !== 'lib' && !(RULE_CATEGORIES as readonly string[]).includes(d))).toEqual([]);
   });
 

@@ -75,7 +75,9 @@ describe('policy loading', () => {
   });
 
   it('a bad rule severity and bad rule options', () => {
-    expect(problems('version: 1\nrules:\n  key-use-logged: hgh\n', 'sev.yaml')).toMatch(/sev\.yaml:3:19: rules\.key-use-logged has an invalid setting "hgh"\. Did you mean "high"\?/);
+    expect(problems('version: 1\nrules:\n  key-use-logged: hgh\n', 'sev.yaml')).toMatch(
+      /sev\.yaml:3:19: rules\.key-use-logged has an invalid setting "hgh"\. Did you mean "high"\?/,
+    );
     const opts = problems('version: 1\nrules:\n  key-log-retention: [high, { minDay: 30 }]\n', 'opts.yaml');
     expect(opts).toMatch(/opts\.yaml:3:31: unknown key "minDay" in rules\.key-log-retention\[1\]\. Did you mean "minDays"\?/);
   });
@@ -91,11 +93,14 @@ describe('policy loading', () => {
   });
 
   it('a waiver reason that is too short, and one with both subject and subjectGlob', () => {
-    expect(problems('version: 1\nwaivers:\n  - { rule: key-use-logged, subject: arn:x, reason: later, approver: me, expires: 2030-01-01 }\n', 'short.yaml')).toMatch(
-      /at least 10 characters/,
-    );
     expect(
-      problems('version: 1\nwaivers:\n  - { rule: key-use-logged, subject: a, subjectGlob: "a*", reason: because reasons, approver: me, expires: 2030-01-01 }\n', 'both.yaml'),
+      problems('version: 1\nwaivers:\n  - { rule: key-use-logged, subject: arn:x, reason: later, approver: me, expires: 2030-01-01 }\n', 'short.yaml'),
+    ).toMatch(/at least 10 characters/);
+    expect(
+      problems(
+        'version: 1\nwaivers:\n  - { rule: key-use-logged, subject: a, subjectGlob: "a*", reason: because reasons, approver: me, expires: 2030-01-01 }\n',
+        'both.yaml',
+      ),
     ).toMatch(/exactly one of `subject`/);
   });
 
