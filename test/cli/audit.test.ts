@@ -16,7 +16,7 @@ describe('keyhygiene audit --example storm-0558', () => {
     expect(r.stdout).toMatch(/^SEVERITY\s+RULE\s+SUBJECT\s+MESSAGE/);
     expect(r.stdout).toContain('alias/msa-consumer-signing-2016');
     expect(r.stdout).toMatch(/Summary: 7 keys/);
-    expect(r.stdout).not.toMatch(/\u001b\[/); // NO_COLOR
+    expect(r.stdout).not.toContain('\u001b['); // NO_COLOR
   });
 
   it('JSON validates against the shipped schema, is byte-identical across runs and covers all four concerns', () => {
