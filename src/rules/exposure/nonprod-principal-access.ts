@@ -32,13 +32,14 @@ export default defineRule({
     reachable: '{principal} of the {environment} environment ({kind}) can {caps} this production key.',
   },
   check(key, ctx) {
-    const untrusted = new Set(ctx.options.untrustedKinds);
+    const untrusted = ctx.options.untrustedKinds;
     for (const entry of mergeAccess(key.access ?? [], (e) => e.principal.id)) {
+      // Cheapest test first: most principals are in a trusted environment.
+      const ps = ctx.principalScope(entry.principal);
+      const idx = ps.environmentKinds.findIndex((k) => untrusted.includes(k));
+      if (idx < 0) continue;
       const caps = entry.capabilities.filter((c) => REACH.has(c));
       if (caps.length === 0) continue;
-      const ps = ctx.principalScope(entry.principal);
-      const idx = ps.environmentKinds.findIndex((k) => untrusted.has(k));
-      if (idx < 0) continue;
       const privateUse = caps.some((c) => PRIVATE.has(c)) && isSigningKey(key);
       ctx.report(
         'reachable',

@@ -25,7 +25,9 @@ export function mergeAccess(entries: readonly AccessEntry[], keyOf: (e: AccessEn
   // Fast path, the common case: no two entries share a finding key, so there is nothing to merge.
   if (entries.length < 2) return entries;
   const keys = entries.map(keyOf);
-  if (new Set(keys).size === keys.length) return entries;
+  let distinct = true;
+  for (let i = 1; i < keys.length && distinct; i++) for (let j = 0; j < i; j++) if (keys[i] === keys[j]) distinct = false;
+  if (distinct) return entries;
   const groups = new Map<string, { entry: AccessEntry; caps: Set<Capability> }>();
   for (const e of entries) {
     const k = keyOf(e);
@@ -44,12 +46,13 @@ export const isActive = (k: KeyRecord, ctx: RuleContext<unknown, string>): boole
  * serves. For any other key without those dates the age is unknown, never guessed.
  */
 export function materialCreatedAt(k: KeyRecord, ctx: RuleContext<unknown, string>): string {
-  const dates = [k.currentVersionCreatedAt, k.rotation?.lastRotatedAt].filter((d): d is string => d !== undefined);
-  if (dates.length === 0) {
-    if (k.rotation?.supported !== false) ctx.need(undefined, 'currentVersionCreatedAt');
-    dates.push(ctx.need(k.createdAt, 'createdAt'));
-  }
-  return dates.reduce((a, b) => (Date.parse(a) >= Date.parse(b) ? a : b));
+  const current = k.currentVersionCreatedAt;
+  const rotated = k.rotation?.lastRotatedAt;
+  if (current !== undefined && rotated !== undefined) return ctx.daysSince(current) <= ctx.daysSince(rotated) ? current : rotated;
+  if (current !== undefined) return current;
+  if (rotated !== undefined) return rotated;
+  if (k.rotation?.supported !== false) ctx.need(undefined, 'currentVersionCreatedAt');
+  return ctx.need(k.createdAt, 'createdAt');
 }
 
 export const round = (n: number): number => Math.floor(n);

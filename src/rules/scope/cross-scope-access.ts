@@ -42,10 +42,9 @@ export default defineRule({
       const p = entry.principal;
       if (p.kind === 'public' || p.kind === 'any-authenticated') continue; // no-public-principal covers these
       if (p.kind === 'service' && ctx.options.ignoreServicePrincipals) continue;
-      const caps = entry.capabilities.filter((c) => USE_CAPABILITIES.has(c));
-      if (caps.length === 0) continue;
+      if (!entry.capabilities.some((c) => USE_CAPABILITIES.has(c))) continue;
       const ps = ctx.principalScope(p);
-      const data = () => ({ principal: p.name ?? p.id, caps: caps.join(', ') });
+      const data = () => ({ principal: p.name ?? p.id, caps: entry.capabilities.filter((c) => USE_CAPABILITIES.has(c)).join(', ') });
       if (s.trustDomain) {
         if (ps.trustDomains.length === 0) {
           if (ctx.options.unclassifiedPrincipals === 'report')
