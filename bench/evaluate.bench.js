@@ -125,21 +125,31 @@ const policy = resolvePolicyFile(policyFile);
 const now = new Date('2026-11-01T00:00:00Z');
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+// Wall time and the process's CPU time: on a busy shared machine CPU time is the steadier of the two.
+const cpu = [];
 const time = (fn) => {
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   const out = fn();
+  const c = process.cpuUsage(c0);
+  cpu.push((c.user + c.system) / 1e6);
   return [(performance.now() - t0) / 1000, out];
 };
 
-const parseT = [],
-  evalT = [],
-  e2eT = [];
+const parseT = [];
+const evalT = [];
+const e2eT = [];
+const parseC = [];
+const evalC = [];
+const e2eC = [];
 let pairs = 0;
 for (let r = 0; r < RUNS; r++) {
   parseT.push(time(() => JSON.parse(readFileSync(snapFile, 'utf8')))[0]);
+  parseC.push(cpu.at(-1));
   const inv = parseInventory(text, snapFile);
   const [te, result] = time(() => evaluate(inv, policy, { now }));
   evalT.push(te);
+  evalC.push(cpu.at(-1));
   pairs = Object.values(result.summary.outcomes).reduce((a, b) => a + b, 0);
   e2eT.push(
     time(() => {
@@ -148,17 +158,35 @@ for (let r = 0; r < RUNS; r++) {
       writeFileSync(join(dir, 'result.json'), jsonReporter.render(res, reportMeta()));
     })[0],
   );
+  e2eC.push(cpu.at(-1));
 }
-const p = median(parseT),
-  e = median(evalT),
-  x = median(e2eT);
-console.log(`keys ${N}, rules ${policy.rules.size}, outcomes ${pairs}, snapshot ${(text.length / 1e6).toFixed(1)} MB, runs ${RUNS}`);
-console.log(`JSON.parse baseline   median ${p.toFixed(3)} s`);
-console.log(`evaluate              median ${e.toFixed(3)} s  = ${(e / p).toFixed(2)}× JSON.parse  (${((e * 1e9) / pairs).toFixed(0)} ns per rule×subject)`);
-console.log(`snapshot → JSON file  median ${x.toFixed(3)} s  = ${(x / p).toFixed(2)}× JSON.parse`);
+const p = median(parseT);
+const e = median(evalT);
+const x = median(e2eT);
+const pc = median(parseC);
+const ec = median(evalC);
+const xc = median(e2eC);
+const load = (await import('node:os')).loadavg()[0];
+console.log(
+  `keys ${N}, rules ${policy.rules.size}, outcomes ${pairs}, snapshot ${(text.length / 1e6).toFixed(1)} MB, runs ${RUNS}, load average ${load.toFixed(1)} on ${(await import('node:os')).cpus().length} cores`,
+);
+console.log(`                      wall median        cpu median`);
+console.log(`JSON.parse baseline   ${p.toFixed(3)} s            ${pc.toFixed(3)} s`);
+console.log(
+  `evaluate              ${e.toFixed(3)} s = ${(e / p).toFixed(2)}×    ${ec.toFixed(3)} s = ${(ec / pc).toFixed(2)}× JSON.parse  (${((ec * 1e9) / pairs).toFixed(0)} ns cpu per rule×subject)`,
+);
+console.log(`snapshot → JSON file  ${x.toFixed(3)} s = ${(x / p).toFixed(2)}×    ${xc.toFixed(3)} s = ${(xc / pc).toFixed(2)}× JSON.parse`);
 export default async () => ({
   goals: [
-    { name: 'evaluation of 100k keys ≤ 0.3 s', met: N < 100_000 || e <= 0.3, detail: `${e.toFixed(3)} s (${(e / p).toFixed(2)}× JSON.parse)` },
-    { name: 'snapshot → JSON report ≤ 1.5 s', met: N < 100_000 || x <= 1.5, detail: `${x.toFixed(3)} s (${(x / p).toFixed(2)}× JSON.parse)` },
+    {
+      name: 'evaluation of 100k keys ≤ 0.3 s on one core',
+      met: N < 100_000 || e <= 0.3,
+      detail: `wall ${e.toFixed(3)} s (${(e / p).toFixed(2)}× JSON.parse), cpu ${ec.toFixed(3)} s`,
+    },
+    {
+      name: 'snapshot → JSON report ≤ 1.5 s',
+      met: N < 100_000 || x <= 1.5,
+      detail: `wall ${x.toFixed(3)} s (${(x / p).toFixed(2)}× JSON.parse), cpu ${xc.toFixed(3)} s`,
+    },
   ],
 });
