@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AuditResult } from './engine/result.ts';
+import { Framework } from './frameworks/schema.ts';
 import { Inventory } from './model/inventory.ts';
 import { Policy } from './policy/schema.ts';
 
@@ -15,6 +16,7 @@ export const JSON_SCHEMAS = {
   policy: () => toSchema(Policy, 'policy', 'keyhygiene policy (keyhygiene.yaml)', 'input'),
   inventory: () => toSchema(Inventory, 'inventory', 'keyhygiene inventory snapshot', 'input'),
   result: () => toSchema(AuditResult, 'result', 'keyhygiene audit result (JSON report)', 'output'),
+  framework: () => toSchema(Framework, 'framework', 'keyhygiene framework mapping (policies/frameworks/*.yaml)', 'input'),
 } as const;
 
 export type SchemaName = keyof typeof JSON_SCHEMAS;

@@ -55,8 +55,51 @@ export const ResultEntry = z.strictObject({
   scope: ScopeRef.optional(),
   missing: z.array(z.string()).optional().describe('for unknown: the data that was not collected'),
   waiver: AppliedWaiver.optional(),
+  baseline: z.enum(['new', 'unchanged']).optional().describe('with --baseline: whether the baseline had this finding (by fingerprint)'),
 });
 export type ResultEntry = z.infer<typeof ResultEntry>;
+
+/** The comparison with a previous result (--baseline FILE or the policy's `baseline:`). */
+export const BaselineSummary = z.strictObject({
+  file: z.string().optional(),
+  generatedAt: Timestamp.describe('when the baseline result was generated'),
+  counts: z.strictObject({
+    new: z.number().int().nonnegative(),
+    unchanged: z.number().int().nonnegative(),
+    resolved: z.number().int().nonnegative(),
+  }),
+  resolved: z
+    .array(ResultEntry.omit({ baseline: true, waiver: true }))
+    .describe('findings of the baseline that this run no longer has (fixed, or the subject is gone)'),
+});
+export type BaselineSummary = z.infer<typeof BaselineSummary>;
+
+export const CONTROL_STATUSES = ['satisfied', 'failed', 'not-assessed'] as const;
+export const ControlStatus = z.enum(CONTROL_STATUSES);
+export type ControlStatus = z.infer<typeof ControlStatus>;
+
+/** One framework's per-control view of a result (keyhygiene audit --framework ID). */
+export const ComplianceSummary = z.strictObject({
+  framework: z.string(),
+  title: z.string(),
+  edition: z.string(),
+  source: z.string().describe('where the control numbers come from: primary, secondary or vendor-mapping'),
+  counts: z.strictObject({ satisfied: z.number().int().nonnegative(), failed: z.number().int().nonnegative(), 'not-assessed': z.number().int().nonnegative() }),
+  controls: z.array(
+    z.strictObject({
+      id: z.string(),
+      title: z.string(),
+      source: z.string(),
+      status: ControlStatus.describe(
+        'failed: a mapped rule failed; not-assessed: a mapped rule is off, undecided (unknown, error) or applied to nothing; else satisfied',
+      ),
+      counts: OutcomeCounts.describe('outcomes of the mapped rules, summed'),
+      rules: z.array(z.strictObject({ id: z.string(), enabled: z.boolean(), counts: OutcomeCounts.optional() })),
+      reason: z.string().optional().describe('why the control is not assessed'),
+    }),
+  ),
+});
+export type ComplianceSummary = z.infer<typeof ComplianceSummary>;
 
 export const AuditResult = z.strictObject({
   $schema: z.string().optional(),
@@ -114,6 +157,8 @@ export const AuditResult = z.strictObject({
     }),
   ),
   gaps: z.array(CollectionGap),
+  compliance: z.array(ComplianceSummary).optional().describe('per-control summaries, one per --framework'),
+  baseline: BaselineSummary.optional().describe('comparison with a previous result, with --baseline'),
 });
 export type AuditResult = z.infer<typeof AuditResult>;
 

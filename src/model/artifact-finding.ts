@@ -25,16 +25,23 @@ export const ArtifactFinding = z.strictObject({
   provider: z.string().min(1),
   location: z.string().min(1).describe('path, s3:// or https:// URL, with archive members joined by "!"'),
   offset: z.number().int().nonnegative(),
+  kind: z
+    .enum(['key-material', 'memory-artifact'])
+    .optional()
+    .describe('key-material (absent = key-material): material found at offset; memory-artifact: the file itself is a memory image'),
   artifactType: z.enum(ARTIFACT_TYPES),
-  materialFormat: z.enum(MATERIAL_FORMATS),
+  materialFormat: z.enum(MATERIAL_FORMATS).optional().describe('absent only on memory-artifact records'),
   keyType: z.string().optional(),
   proof: z
     .enum(['private-key-present', 'public-key-only', 'unproven'])
-    .describe('private-key-present only when the private half was parsed or a prime factor was found'),
+    .optional()
+    .describe('private-key-present only when the private half was parsed or a prime factor was found; absent on memory-artifact records'),
+  encrypted: z.boolean().optional().describe('the private key is stored encrypted (passphrase-protected PEM, OpenSSH or PuTTY)'),
   matchedKeyId: z.string().optional().describe('inventoried key whose public half matches'),
   store: z
     .strictObject({
-      environment: z.string().optional(),
+      name: z.string().optional().describe('label of the configured source (path entry) the artifact was found in'),
+      environment: z.string().optional().describe('environment (by name, from the policy) the store belongs to'),
       internetReachable: z.boolean().optional(),
     })
     .optional(),

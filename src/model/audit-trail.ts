@@ -31,5 +31,15 @@ export const AuditTrail = z.strictObject({
     .optional(),
   retentionDays: z.number().int().nonnegative().nullable().optional().describe('null = retained indefinitely'),
   integrityValidation: z.boolean().optional(),
+  alerts: z
+    .strictObject({
+      keyDisableOrDeletion: z
+        .boolean()
+        .optional()
+        .describe('an alarm fires when a key is disabled or scheduled for deletion (CIS AWS 4.7 / 5.7 metric filter and alarm, Azure activity-log alert)'),
+      keyPolicyChange: z.boolean().optional().describe('an alarm fires when a key policy, grant or role assignment changes'),
+    })
+    .optional()
+    .describe('detections wired to the events this trail records; absent = not collected'),
 });
 export type AuditTrail = z.infer<typeof AuditTrail>;

@@ -50,6 +50,23 @@ export const KeyRecord = z.strictObject({
     })
     .optional(),
   multiRegion: z.boolean().optional(),
+  accessModel: z
+    .enum(['rbac', 'access-policy', 'key-policy', 'iam'])
+    .optional()
+    .describe("how the key's container authorizes access: Azure vault RBAC (enableRbacAuthorization) or vault access policies, AWS key policy, GCP IAM"),
+  lastUsedAt: Timestamp.nullable().optional().describe('last data-plane use the provider can see; null = never used; absent = not collected'),
+  alerts: z
+    .strictObject({
+      nearExpiry: z
+        .boolean()
+        .optional()
+        .describe('an alert fires before the key reaches its age or expiry limit (Azure rotation policy Notify action, Event Grid KeyNearExpiry, declared)'),
+      notifyBeforeDays: z.number().int().nonnegative().optional().describe('how many days before expiry the alert fires'),
+      rotationFailure: z.boolean().optional().describe('an alert fires when a rotation fails or is missed'),
+      source: z.string().optional().describe('where the alert is configured, e.g. azure-rotation-policy or declared'),
+    })
+    .optional()
+    .describe('age and rotation alerting for this key; absent = not collected'),
   tags: Tags.optional(),
   access: z.array(AccessEntry).optional().describe('absent = not collected; [] = nobody'),
   network: z

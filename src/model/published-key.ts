@@ -1,20 +1,43 @@
 import { z } from 'zod';
 import { Fingerprints, Timestamp } from './common.ts';
 
+/** Who points relying parties at a key set: an issuer's discovery document, or a declared key set. */
+export const KeySetTrust = z.strictObject({
+  via: z.enum(['discovery', 'key-set']).describe("discovery = the issuer's openid-configuration names this set; key-set = declared in the policy"),
+  issuer: z.string().optional().describe('the issuer whose tokens this set verifies (the discovery `issuer`, or the declared one)'),
+  discoveryUrl: z.string().optional().describe('the discovery document the set was found through'),
+  jwksUri: z.string().optional().describe('`jwks_uri` exactly as the discovery document gives it'),
+  labels: z.strictObject({ trustDomain: z.string().optional(), environment: z.string().optional() }).optional(),
+});
+export type KeySetTrust = z.infer<typeof KeySetTrust>;
+
+/** A known-compromised key indicator that matched this key when it was collected. */
+export const CompromiseMatch = z.strictObject({
+  id: z.string().min(1).describe('indicator id in the feed'),
+  matchedOn: z.enum(['sha1Thumbprint', 'x5t', 'kid', 'jwkThumbprint', 'spkiSha256']),
+  source: z.string().min(1).describe('feed the indicator comes from (built-in or a file)'),
+  description: z.string().optional(),
+});
+export type CompromiseMatch = z.infer<typeof CompromiseMatch>;
+
 /** A key found in a JWKS or discovery document. Private members are named, never copied. */
 export const PublishedKey = z.strictObject({
   id: z.string().min(1).describe('stable id: <jwks url>#<kid or thumbprint>'),
   provider: z.string().min(1),
-  issuer: z.string().optional(),
+  issuer: z.string().optional().describe('the issuer trusting this set, when exactly one does (see trustedBy)'),
   url: z.string().min(1),
   kid: z.string().optional(),
   kty: z.string(),
   use: z.string().optional(),
+  keyOps: z.array(z.string()).optional().describe('`key_ops` as published'),
   alg: z.string().optional(),
   keyIssuer: z.string().optional().describe('per-key `issuer` binding published with the key'),
   keySize: z.number().int().positive().optional(),
   curve: z.string().optional(),
+  rocaFingerprint: z.boolean().optional().describe('RSA only: the modulus carries the ROCA (CVE-2017-15361) fingerprint'),
   privateMembers: z.array(z.string()).optional().describe('names of private members present (d, p, q, k…)'),
+  x5t: z.string().optional().describe('`x5t` as published (base64url SHA-1 of the leaf certificate)'),
+  x5tS256: z.string().optional().describe('`x5t#S256` as published'),
   certificates: z
     .array(
       z.strictObject({
@@ -22,10 +45,16 @@ export const PublishedKey = z.strictObject({
         notBefore: Timestamp.optional(),
         notAfter: Timestamp.optional(),
         sha1Thumbprint: z.string().optional(),
+        sha256Thumbprint: z.string().optional(),
+        matchesKey: z.boolean().optional().describe('leaf only: the certificate holds the same public key as the bare key members'),
+        parseError: z.string().optional().describe('the entry could not be parsed as a DER certificate'),
       }),
     )
     .optional(),
   labels: z.strictObject({ trustDomain: z.string().optional(), environment: z.string().optional() }).optional(),
+  trustedBy: z.array(KeySetTrust).optional().describe('every issuer or declared source that points relying parties at this set'),
+  keySetSize: z.number().int().nonnegative().optional().describe('number of keys in the set this key was published in'),
+  knownCompromised: z.array(CompromiseMatch).optional().describe('indicators matched at collection; [] = checked, none matched'),
   fingerprints: Fingerprints,
   publicKey: z
     .string()

@@ -1,4 +1,5 @@
 import type { ResultEntry } from '../engine/result.ts';
+import { complianceMarkdown } from '../frameworks/compliance.ts';
 import { SEVERITIES } from '../model/common.ts';
 import type { Reporter } from './types.ts';
 
@@ -71,6 +72,7 @@ export const markdownReporter: Reporter = {
       for (const g of result.gaps) out.push(`| ${g.provider} | ${mdCell(g.operation)} | ${mdCell(g.reason)} |`);
       out.push('');
     }
+    if (result.compliance?.length) out.push(...complianceMarkdown(result.compliance, mdCell));
     return `${out.join('\n')}\n`;
   },
 };

@@ -1,4 +1,5 @@
 import type { ResultEntry } from '../engine/result.ts';
+import { complianceText } from '../frameworks/compliance.ts';
 import type { Severity } from '../model/common.ts';
 import type { Reporter } from './types.ts';
 
@@ -67,6 +68,7 @@ export const textReporter: Reporter = {
     if (expired.length) lines.push(c(SGR.yellow, `Expired waivers: ${expired.map((w) => `${w.rule} on ${w.subject ?? w.subjectGlob}`).join('; ')}`));
     if (unused.length) lines.push(c(SGR.dim, `Unused waivers: ${unused.map((w) => `${w.rule} on ${w.subject ?? w.subjectGlob}`).join('; ')}`));
     if (s.incomplete) lines.push(c(SGR.yellow, 'The audit is incomplete: some data could not be read (see unknown results and collection gaps).'));
+    if (result.compliance?.length) lines.push(...complianceText(result.compliance));
     return `${lines.join('\n')}\n`;
   },
 };

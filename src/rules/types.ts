@@ -6,9 +6,9 @@ import type { Fingerprints, Severity } from '../model/common.ts';
 import type { Inventory, Subject, SubjectKind } from '../model/inventory.ts';
 import type { KeyRecord } from '../model/key-record.ts';
 import type { PublishedKey } from '../model/published-key.ts';
-import type { EnvironmentKind, KeyClass } from '../policy/schema.ts';
+import type { EnvironmentKind, KeyClass, Waiver } from '../policy/schema.ts';
 
-export const RULE_CATEGORIES = ['rotation', 'scope', 'exposure', 'logging', 'coverage'] as const;
+export const RULE_CATEGORIES = ['rotation', 'scope', 'exposure', 'keyset', 'logging', 'coverage'] as const;
 export type RuleCategory = (typeof RULE_CATEGORIES)[number];
 
 export type SubjectValue<K extends SubjectKind> = Extract<Subject, { kind: K }>['value'];
@@ -60,10 +60,14 @@ export interface RuleContext<Options, MessageId extends string> {
   principalScope(principal: Principal): PrincipalScope;
   /** Classification of a published key (JWKS) by its labels or issuer matchers. */
   publishedScope(key: PublishedKey): ResolvedScope;
+  /** Classification of an artifact finding by the environment of the store it was found in. */
+  artifactScope(artifact: ArtifactFinding): ResolvedScope;
   /** Everything in the inventory with the same public key (by SPKI SHA-256 or RFC 7638 thumbprint). */
   sameKey(fp: Fingerprints | undefined): SameKey;
   /** Trails whose scope covers the key; throws MissingData when a gap hides the trails. */
   trailsFor(key: KeyRecord): readonly AuditTrail[];
+  /** The policy's waivers that name this subject (exactly or by glob), whatever rule they waive. */
+  waiversFor(subjectId: string): readonly Waiver[];
   /** Returns the value, or stops this evaluation with `unknown` naming the field. */
   need<T>(value: T | undefined, field: string): T;
   report(messageId: MessageId, data?: Record<string, string | number>, options?: ReportOptions): void;

@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.ts';
+import { loadFramework } from '../../frameworks/load.ts';
 import { RULES } from '../../rules/index.ts';
 import { RULE_CATEGORIES } from '../../rules/types.ts';
 
@@ -10,19 +11,25 @@ export default class RulesList extends BaseCommand {
     '<%= config.bin %> <%= command.id %>',
     '<%= config.bin %> <%= command.id %> --category rotation',
     '<%= config.bin %> <%= command.id %> --json',
+    '<%= config.bin %> <%= command.id %> --framework cis-aws-v5',
   ];
   static override flags = {
     category: Flags.string({ char: 'c', description: 'only rules of this category', options: [...RULE_CATEGORIES] }),
+    framework: Flags.string({ description: 'only rules mapped to a control of this framework, with the controls they serve', helpValue: 'ID' }),
   };
 
-  async run(): Promise<{ id: string; aliases: string[]; category: string; severity: string; description: string }[]> {
+  async run(): Promise<{ id: string; aliases: string[]; category: string; severity: string; description: string; controls?: string[] }[]> {
     const { flags } = await this.parse(RulesList);
-    const rows = RULES.filter((r) => !flags.category || r.meta.category === flags.category).map((r) => ({
+    const framework = flags.framework ? loadFramework(flags.framework) : undefined;
+    const controlsOf = new Map<string, string[]>();
+    for (const c of framework?.controls ?? []) for (const id of c.rules) controlsOf.set(id, [...(controlsOf.get(id) ?? []), c.id]);
+    const rows = RULES.filter((r) => (!flags.category || r.meta.category === flags.category) && (!framework || controlsOf.has(r.id))).map((r) => ({
       id: r.id,
       aliases: [...(r.aliases ?? [])],
       category: r.meta.category,
       severity: r.meta.severity,
       description: r.meta.description,
+      ...(framework ? { controls: controlsOf.get(r.id) ?? [] } : {}),
     }));
     if (!this.jsonEnabled()) {
       const w = Math.max(...rows.map((r) => r.id.length));
@@ -30,7 +37,8 @@ export default class RulesList extends BaseCommand {
         const inCat = rows.filter((r) => r.category === cat);
         if (!inCat.length) continue;
         this.log(cat.toUpperCase());
-        for (const r of inCat) this.log(`  ${r.id.padEnd(w)}  ${r.severity.padEnd(8)}  ${r.description}`);
+        for (const r of inCat)
+          this.log(`  ${r.id.padEnd(w)}  ${r.severity.padEnd(8)}  ${r.controls ? `[${framework?.id} ${r.controls.join(', ')}] ` : ''}${r.description}`);
         this.log('');
       }
       this.log('Explain one: keyhygiene rules explain RULE-ID');

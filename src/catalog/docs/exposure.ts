@@ -1,0 +1,103 @@
+import type { RuleDocs } from '../types.ts';
+
+const AZ = { id: 'https://kv-prod.vault.azure.net/keys/token-signing', provider: 'azure-keyvault', container: 'kv-prod' } as const;
+
+export const EXPOSURE_DOCS: Record<string, RuleDocs> = {
+  'deletion-protected': {
+    remediation: {
+      cli: '`az keyvault update --name VAULT --enable-purge-protection true`',
+      terraform: '`azurerm_key_vault { purge_protection_enabled = true, soft_delete_retention_days = 90 }`',
+      console: 'Azure Key Vault → Properties → Purge protection: Enable.',
+    },
+    examples: [
+      { title: 'purge protection on', outcome: 'pass', key: { ...AZ } },
+      { title: 'purge protection off', outcome: 'fail', key: { ...AZ, deletion: { protected: false } } },
+    ],
+  },
+  'hsm-custody': {
+    remediation: {
+      cli: '`aws kms create-key --origin AWS_KMS --key-spec RSA_3072 --key-usage SIGN_VERIFY` · `az keyvault key create --kty RSA-HSM --size 3072 --exportable false` · `gcloud kms keys create KEY --protection-level hsm …`',
+      terraform: '`azurerm_key_vault_key { key_type = "RSA-HSM" }` · `google_kms_crypto_key { version_template { protection_level = "HSM" } }`',
+      console: 'Create the replacement key in an HSM-backed tier (Key Vault Premium or Managed HSM), move consumers, retire the old key.',
+    },
+    examples: [
+      { title: 'HSM-generated, non-exportable', outcome: 'pass' },
+      { title: 'software-protected and exportable', outcome: 'fail', key: { protection: 'software', exportable: true } },
+    ],
+  },
+  'key-algorithm-allowed': {
+    remediation: {
+      cli: '`aws kms create-key --key-spec RSA_3072 …` · `az keyvault key create --kty RSA-HSM --size 3072` · `--curve P-256`',
+      terraform: '`aws_kms_key { customer_master_key_spec = "RSA_3072" }` · `azurerm_key_vault_key { key_size = 3072 }`',
+      console: 'Create a replacement key of an allowed type and size, move consumers to it, retire this one.',
+    },
+    examples: [
+      { title: 'RSA-3072', outcome: 'pass' },
+      { title: 'RSA-2048 with no expiry (outlives 2030)', outcome: 'fail', key: { keySize: 2048, expiresAt: null } },
+    ],
+  },
+  'no-public-network-access': {
+    remediation: {
+      cli: '`az keyvault update --name VAULT --public-network-access Disabled` · `az network private-endpoint create --group-id vault …`',
+      terraform: '`azurerm_key_vault { public_network_access_enabled = false, network_acls { default_action = "Deny", bypass = "AzureServices" } }`',
+      console: 'Azure Key Vault → Networking → Public access: Disable; Private endpoint connections → Create.',
+    },
+    examples: [
+      { title: 'public access disabled, private endpoint', outcome: 'pass', key: { ...AZ } },
+      { title: 'vault open to the internet', outcome: 'fail', key: { ...AZ, network: { publicAccess: true, privateEndpoint: false } } },
+    ],
+  },
+  'no-public-principal': {
+    remediation: {
+      cli: '`aws kms put-key-policy --key-id KEY --policy file://policy.json` without `"Principal": "*"` (or with `aws:PrincipalOrgID`) · `gcloud kms keys remove-iam-policy-binding KEY --member allUsers …`',
+      terraform: 'No `"*"` principal in `aws_kms_key_policy` without a confining `Condition`; no `allUsers` in `google_kms_crypto_key_iam_member`',
+      console: 'AWS KMS → key → Key policy → remove the wildcard statement.',
+    },
+    examples: [
+      { title: 'named principals only', outcome: 'pass' },
+      {
+        title: 'anyone can sign',
+        outcome: 'fail',
+        key: { access: [{ principal: { kind: 'public', id: '*' }, capabilities: ['use-sign'], source: 'key-policy', sourceId: 'AllowAll' }] },
+      },
+      {
+        title: 'a wildcard confined to the organization',
+        outcome: 'pass',
+        key: {
+          access: [
+            {
+              principal: { kind: 'public', id: '*' },
+              capabilities: ['use-sign'],
+              source: 'key-policy',
+              conditions: [{ key: 'aws:PrincipalOrgID', operator: 'StringEquals', values: ['o-abc123'] }],
+              confined: true,
+            },
+          ],
+        },
+      },
+    ],
+  },
+  'nonprod-principal-access': {
+    remediation: {
+      cli: 'Remove the debug/CI principal from the key policy (`aws kms put-key-policy`), grants (`aws kms revoke-grant`) or role assignments (`az role assignment delete`)',
+      terraform: 'Keep non-production principals out of production `aws_kms_key_policy` / `azurerm_role_assignment`',
+      console: 'Give debug and CI workloads their own keys in their own accounts.',
+    },
+    examples: [
+      { title: 'only production roles', outcome: 'pass' },
+      {
+        title: 'a debug-environment analyst can sign with the production key',
+        outcome: 'fail',
+        key: {
+          access: [
+            {
+              principal: { kind: 'role', id: 'arn:aws:iam::333333333333:role/crashdump-analyst', name: 'crashdump-analyst', account: '333333333333' },
+              capabilities: ['use-sign'],
+              source: 'key-policy',
+            },
+          ],
+        },
+      },
+    ],
+  },
+};

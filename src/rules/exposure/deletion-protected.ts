@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { defineRule } from '../define-rule.ts';
+
+export default defineRule({
+  id: 'deletion-protected',
+  aliases: ['O2'],
+  meta: {
+    category: 'exposure',
+    severity: 'medium',
+    description: 'Keys are protected against immediate, irrecoverable deletion (Azure soft delete and purge protection, or the platform equivalent).',
+    rationale:
+      'Deleting a key destroys everything it protects; an attacker or a mistake with delete rights should not be able to purge it at once. CIS Azure 8.3.5 (v5/v6, purge protection); NIST SC-12(1), CP-9.',
+    remediation:
+      'Azure: `az keyvault update --name VAULT --enable-purge-protection true` (soft delete is on by default). Terraform: `purge_protection_enabled = true` on `azurerm_key_vault`. AWS KMS always enforces a 7–30 day waiting period.',
+    subject: 'key',
+    appliesTo: (k) => k.managedBy !== 'provider',
+    needs: ['deletion.protected'],
+  },
+  options: z.strictObject({}),
+  messages: {
+    unprotected: 'Key {where} can be deleted and purged without a recovery window.',
+  },
+  check(key, ctx) {
+    if (key.deletion?.protected === false) ctx.report('unprotected', { where: key.container ? `in ${key.container}` : '' });
+  },
+});

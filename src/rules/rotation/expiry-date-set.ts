@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { defineRule } from '../define-rule.ts';
+import { isActive } from '../lib/keys.ts';
+
+export default defineRule({
+  id: 'expiry-date-set',
+  aliases: ['ROT-05', 'R8'],
+  meta: {
+    category: 'rotation',
+    severity: 'medium',
+    description: 'Every enabled key carries an expiry date (Azure `exp`) or a retire-by tag where the platform has no expiry field.',
+    rationale:
+      'A key without an end date is planned to live forever: the Storm-0558 key outlived its planned 2021 retirement by years (CSRB F1). An expiry makes the end of the cryptoperiod visible to the platform and to this audit. CIS Azure 8.3.1/8.3.2 (v5/v6); PCI DSS 3.6.1.1, 3.7.4; NIST SC-12.',
+    remediation:
+      'Azure: `az keyvault key set-attributes --vault-name VAULT --name KEY --expires 2027-01-31T00:00:00Z`, or a rotation policy with `expiresIn`. AWS/GCP: tag the key `retire-by=YYYY-MM-DD` (`aws kms tag-resource`, `gcloud kms keys update --update-labels`).',
+    subject: 'key',
+    appliesTo: (k, ctx) => isActive(k, ctx) && k.managedBy !== 'provider',
+  },
+  options: z.strictObject({
+    providers: z
+      .array(z.string().min(1))
+      .min(1)
+      .default(['azure-keyvault'])
+      .describe('providers whose keys must carry an end date; "*" = every provider (strict packs); default: where the platform has a native expiry'),
+    retireByTag: z.string().default('retire-by').describe('tag that serves as the end date where there is no native expiry'),
+  }),
+  messages: {
+    noExpiry: 'Key has no expiry date and no {tag} tag: its cryptoperiod never ends.',
+  },
+  check(key, ctx) {
+    const providers = ctx.options.providers;
+    if (!providers.includes('*') && !providers.includes(key.provider)) return;
+    const tags = key.tags ?? {};
+    if (tags[ctx.options.retireByTag] !== undefined) return;
+    const expiresAt = ctx.need(key.expiresAt, 'expiresAt');
+    if (expiresAt === null) {
+      ctx.need(key.tags, 'tags');
+      ctx.report('noExpiry', { tag: ctx.options.retireByTag });
+    }
+  },
+});

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { PRINCIPAL_KINDS } from '../../model/access-entry.ts';
+import { defineRule } from '../define-rule.ts';
+import { USE_CAPABILITIES } from '../lib/keys.ts';
+
+export default defineRule({
+  id: 'admin-use-separated',
+  aliases: ['S6'],
+  meta: {
+    category: 'scope',
+    severity: 'high',
+    description: 'No principal can both administer a key (change its policy, rotate, delete) and use it (sign, decrypt, export).',
+    rationale:
+      'A principal that can rewrite a key policy and also sign can grant itself anything and cover its tracks; separating key administrators from key users is the separation of duties CIS GCP 1.11 (v2–v4) / 1.12 (v5) asks of KMS roles. NIST AC-5, AC-6; PCI DSS 3.6.1.3.',
+    remediation:
+      'Split the role: give administrators kms:Create*/Put*/Update*/Schedule* (AWS), Key Vault Administrator without crypto roles (Azure), roles/cloudkms.admin without roles/cloudkms.cryptoKeyEncrypterDecrypter or signer (GCP); give the service identity only the use permissions.',
+    subject: 'key',
+    appliesTo: (k) => k.managedBy !== 'provider',
+    needs: ['access'],
+  },
+  options: z.strictObject({
+    ignorePrincipalKinds: z
+      .array(z.enum(PRINCIPAL_KINDS))
+      .default(['account'])
+      .describe('principal kinds not judged: `account` is the AWS account root, which delegates to IAM policies rather than acting itself'),
+    ignorePrincipals: z.array(z.string()).default([]).describe('principal ids allowed both (break-glass roles, with their own controls)'),
+  }),
+  messages: {
+    both: '{principal} can administer this key and also {caps} with it.',
+  },
+  check(key, ctx) {
+    const byPrincipal = new Map<string, { name: string; admin: boolean; caps: Set<string> }>();
+    for (const entry of key.access ?? []) {
+      const p = entry.principal;
+      if (ctx.options.ignorePrincipalKinds.includes(p.kind) || ctx.options.ignorePrincipals.includes(p.id)) continue;
+      const slot = byPrincipal.get(p.id) ?? { name: p.name ?? p.id, admin: false, caps: new Set<string>() };
+      for (const c of entry.capabilities) {
+        if (c === 'administer') slot.admin = true;
+        else if (USE_CAPABILITIES.has(c)) slot.caps.add(c);
+      }
+      byPrincipal.set(p.id, slot);
+    }
+    for (const [id, s] of [...byPrincipal].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      if (s.admin && s.caps.size) ctx.report('both', { principal: s.name, caps: [...s.caps].sort().join(', ') }, { key: id });
+    }
+  },
+});

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { defineRule } from '../define-rule.ts';
+
+export default defineRule({
+  id: 'grant-hygiene',
+  aliases: ['S4'],
+  meta: {
+    category: 'scope',
+    severity: 'high',
+    description: 'No grant on a key lets its grantee re-delegate (CreateGrant), names a wildcard grantee, or is a duplicate of another grant.',
+    rationale:
+      'Grants are access outside the key policy that most peers never read; a grant that carries CreateGrant lets its holder hand the key to anyone, and wildcard or duplicate grants hide who can use it. CloudSploit and Mondoo check grants; NIST AC-3, AC-6; PCI DSS 3.6.1.3.',
+    remediation:
+      'List and retire the grants: `aws kms list-grants --key-id KEY`, `aws kms retire-grant` / `revoke-grant`; recreate only the ones needed, without CreateGrant, for named principals.',
+    subject: 'key',
+    appliesTo: (k) => k.managedBy !== 'provider',
+    needs: ['access'],
+  },
+  options: z.strictObject({
+    allowDelegation: z.array(z.string()).default([]).describe('grantee ids allowed to create grants (e.g. an AWS service principal that needs it)'),
+  }),
+  messages: {
+    delegates: 'Grant {grant} lets {principal} create further grants on this key.',
+    wildcard: 'Grant {grant} is given to a wildcard grantee ({principal}).',
+    duplicate: 'Grant {grant} duplicates grant {other} ({principal}, {caps}).',
+  },
+  check(key, ctx) {
+    const seen = new Map<string, string>();
+    for (const entry of key.access ?? []) {
+      if (entry.source !== 'grant') continue;
+      const p = entry.principal;
+      const grant = entry.sourceId ?? p.id;
+      const who = p.name ?? p.id;
+      if (p.kind === 'public' || p.kind === 'any-authenticated' || p.id === '*')
+        ctx.report('wildcard', { grant, principal: who }, { key: `wildcard:${grant}` });
+      if (entry.capabilities.includes('create-grant') && !ctx.options.allowDelegation.includes(p.id))
+        ctx.report('delegates', { grant, principal: who }, { key: `delegates:${grant}` });
+      const sig = `${p.id}\n${[...entry.capabilities].sort().join(',')}\n${JSON.stringify(entry.conditions ?? [])}`;
+      const other = seen.get(sig);
+      if (other !== undefined) ctx.report('duplicate', { grant, other, principal: who, caps: entry.capabilities.join(', ') }, { key: `duplicate:${grant}` });
+      else seen.set(sig, grant);
+    }
+  },
+});

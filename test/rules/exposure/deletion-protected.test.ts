@@ -1,0 +1,10 @@
+import rule from '../../../src/rules/exposure/deletion-protected.ts';
+import { key } from '../../helpers/fixtures.ts';
+import { ruleTester } from '../../helpers/rule-tester.ts';
+
+ruleTester(rule, [
+  { name: 'purge protection on', inventory: { keys: [key({ deletion: { protected: true } })] }, outcome: 'pass' },
+  { name: 'purge protection off', inventory: { keys: [key({ deletion: { protected: false } })] }, outcome: 'fail', messages: ['unprotected'] },
+  { name: 'protection not collected', inventory: { keys: [key({ deletion: {} })] }, outcome: 'unknown', missing: 'deletion.protected' },
+  { name: 'a provider-managed key', inventory: { keys: [key({ managedBy: 'provider', deletion: { protected: false } })] }, outcome: 'not-applicable' },
+]);

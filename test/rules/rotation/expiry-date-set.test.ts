@@ -1,0 +1,27 @@
+import rule from '../../../src/rules/rotation/expiry-date-set.ts';
+import { daysAhead, key } from '../../helpers/fixtures.ts';
+import { ruleTester } from '../../helpers/rule-tester.ts';
+
+const azure = (o: Parameters<typeof key>[0] = {}) =>
+  key({ id: 'https://kv-prod.vault.azure.net/keys/signing', provider: 'azure-keyvault', container: 'kv-prod', ...o });
+
+ruleTester(rule, [
+  { name: 'Azure key with an expiry date', inventory: { keys: [azure({ expiresAt: daysAhead(300) })] }, outcome: 'pass' },
+  { name: 'Azure key without an expiry date', inventory: { keys: [azure({ expiresAt: null })] }, outcome: 'fail', messages: ['noExpiry'], severity: 'medium' },
+  {
+    name: 'a retire-by tag serves where there is no expiry',
+    inventory: { keys: [azure({ expiresAt: null, tags: { env: 'prod', 'retire-by': '2027-01-31' } })] },
+    outcome: 'pass',
+  },
+  { name: 'AWS keys are judged by default only when the strict "*" is set', inventory: { keys: [key({ expiresAt: null })] }, outcome: 'pass' },
+  {
+    name: 'strict: every provider needs an end date',
+    inventory: { keys: [key({ expiresAt: null })] },
+    options: { providers: ['*'] },
+    outcome: 'fail',
+    messages: ['noExpiry'],
+  },
+  { name: 'expiry not collected', inventory: { keys: [azure({ expiresAt: undefined })] }, outcome: 'unknown', missing: 'expiresAt' },
+  { name: 'disabled key', inventory: { keys: [azure({ state: 'disabled', expiresAt: null })] }, outcome: 'not-applicable' },
+  { name: 'provider-managed key', inventory: { keys: [azure({ managedBy: 'provider', expiresAt: null })] }, outcome: 'not-applicable' },
+]);
