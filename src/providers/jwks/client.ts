@@ -1,0 +1,207 @@
+// The only file of the jwks provider that does network I/O. Plain HTTPS GETs with a deadline, a
+// bounded body, bounded redirects and bounded retries; anything but GET is refused by construction.
+import http from 'node:http';
+import https from 'node:https';
+import { createSecureContext, rootCertificates } from 'node:tls';
+import { VERSION } from '../../version.ts';
+
+/** The only HTTP method this provider may send. */
+export const ALLOWED_METHODS: ReadonlySet<string> = new Set(['GET']);
+
+export interface HttpLimits {
+  timeoutMs: number;
+  maxBytes: number;
+  maxRedirects: number;
+  retries: number;
+  retryDelayMs: number;
+  allowHttpLoopback: boolean;
+  allowHttp: boolean;
+  /** Extra trusted CA certificates (PEM), added to Node's bundled roots. */
+  ca?: string;
+  /** Keep-alive connection pools (see createAgents); without them each request opens a connection. */
+  agents?: Agents;
+}
+
+export interface Agents {
+  http: http.Agent;
+  https: https.Agent;
+  destroy(): void;
+}
+
+/** Keep-alive pools with at most `maxSockets` connections per host, trusting `ca` on top of Node's roots. */
+export function createAgents(maxSockets: number, ca?: string): Agents {
+  // One secure context for every connection: building one from Node's ~150 roots costs milliseconds.
+  const secureContext = ca ? createSecureContext({ ca: [...rootCertificates, ca] }) : undefined;
+  const a = {
+    http: new http.Agent({ keepAlive: true, maxSockets }),
+    https: new https.Agent({ keepAlive: true, maxSockets, ...(secureContext ? { secureContext } : {}) }),
+    destroy() {
+      a.http.destroy();
+      a.https.destroy();
+    },
+  };
+  return a;
+}
+
+/** Why a fetch failed, in words a user can act on; `retryable` failures are retried. */
+export class FetchError extends Error {
+  readonly code: string;
+  readonly retryable: boolean;
+  /** The server's Retry-After, when it sent one (429, 503). */
+  readonly retryAfterMs?: number;
+  constructor(code: string, message: string, retryable = false, retryAfterMs?: number) {
+    super(message);
+    this.name = 'FetchError';
+    this.code = code;
+    this.retryable = retryable;
+    if (retryAfterMs !== undefined) this.retryAfterMs = retryAfterMs;
+  }
+}
+
+/** Longest Retry-After honoured: a server asking for more is reported instead of waited for. */
+const MAX_RETRY_AFTER_MS = 30_000;
+
+export interface FetchResult {
+  /** The URL finally answered (after redirects). */
+  url: string;
+  status: number;
+  body: string;
+  redirects: string[];
+}
+
+const LOOPBACK_HOST = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost|\[::1\]|::1)$/i;
+export const isLoopback = (u: URL): boolean => LOOPBACK_HOST.test(u.hostname);
+
+/** Refuse schemes and hosts the limits do not allow; returns the reason, or undefined when allowed. */
+export function schemeProblem(u: URL, limits: Pick<HttpLimits, 'allowHttp' | 'allowHttpLoopback'>): string | undefined {
+  if (u.protocol === 'https:') return undefined;
+  if (u.protocol === 'http:') {
+    if (limits.allowHttp) return undefined;
+    if (limits.allowHttpLoopback && isLoopback(u)) return undefined;
+    return `plain http is refused for ${u.host} (key sets must come over https; set allowHttp only for a trusted network)`;
+  }
+  return `scheme ${u.protocol} is not supported (https only)`;
+}
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (ms <= 0) return resolve();
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(t);
+      resolve();
+    });
+  });
+
+/** One GET, no redirect handling: resolves with status, headers and a size-bounded body. */
+function getOnce(
+  u: URL,
+  limits: HttpLimits,
+  deadline: number,
+  signal?: AbortSignal,
+): Promise<{ status: number; location?: string; body: string; retryAfterMs?: number }> {
+  const method = 'GET';
+  if (!ALLOWED_METHODS.has(method)) throw new FetchError('refused', `method ${method} is not allowed`);
+  return new Promise((resolve, reject) => {
+    const remaining = deadline - Date.now();
+    if (remaining <= 0) return reject(new FetchError('timeout', `no answer within ${limits.timeoutMs} ms`, true));
+    const mod = u.protocol === 'https:' ? https : http;
+    const req = mod.request(
+      u,
+      {
+        method,
+        headers: { accept: 'application/json, application/jwk-set+json', 'user-agent': `keyhygiene/${VERSION}` },
+        ...(limits.agents
+          ? { agent: u.protocol === 'https:' ? limits.agents.https : limits.agents.http }
+          : u.protocol === 'https:' && limits.ca
+            ? { ca: [...rootCertificates, limits.ca] }
+            : {}),
+        signal,
+      },
+      (res) => {
+        const status = res.statusCode ?? 0;
+        const location = res.headers.location;
+        const ra = res.headers['retry-after'];
+        const retryAfterMs = ra !== undefined && /^\d+$/.test(String(ra)) ? Number(ra) * 1000 : undefined;
+        const declared = Number(res.headers['content-length']);
+        if (Number.isFinite(declared) && declared > limits.maxBytes) {
+          res.destroy();
+          return reject(new FetchError('too-large', `response of ${declared} bytes exceeds maxBytes ${limits.maxBytes}`));
+        }
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          size += c.length;
+          if (size > limits.maxBytes) {
+            res.destroy();
+            reject(new FetchError('too-large', `response exceeds maxBytes ${limits.maxBytes}`));
+            return;
+          }
+          chunks.push(c);
+        });
+        res.on('end', () => resolve({ status, location, body: Buffer.concat(chunks).toString('utf8'), retryAfterMs }));
+        res.on('error', (e) => reject(new FetchError('network', e.message, true)));
+      },
+    );
+    const timer = setTimeout(() => req.destroy(new FetchError('timeout', `no complete answer within ${limits.timeoutMs} ms`, true)), remaining);
+    req.on('close', () => clearTimeout(timer));
+    req.on('error', (e) => {
+      clearTimeout(timer);
+      if (e instanceof FetchError) return reject(e);
+      const code = (e as NodeJS.ErrnoException).code ?? '';
+      if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code)) return reject(new FetchError('tls', `TLS verification failed (${code})`));
+      reject(new FetchError('network', `${code ? `${code}: ` : ''}${e.message}`, true));
+    });
+    req.end();
+  });
+}
+
+/**
+ * GET a URL with the provider's limits: https only (loopback http when allowed), each redirect hop
+ * checked again, the whole exchange under one deadline, the body bounded, transient failures retried.
+ */
+export async function getJson(url: string, limits: HttpLimits, signal?: AbortSignal): Promise<FetchResult> {
+  let attempt = 0;
+  for (;;) {
+    try {
+      return await getFollowing(url, limits, signal);
+    } catch (err) {
+      const e = err instanceof FetchError ? err : new FetchError('network', (err as Error).message, true);
+      if (!e.retryable || attempt >= limits.retries || signal?.aborted) throw e;
+      if (e.retryAfterMs !== undefined && e.retryAfterMs > MAX_RETRY_AFTER_MS) throw e;
+      await sleep(Math.max(limits.retryDelayMs * 2 ** attempt, e.retryAfterMs ?? 0), signal);
+      attempt++;
+    }
+  }
+}
+
+async function getFollowing(url: string, limits: HttpLimits, signal?: AbortSignal): Promise<FetchResult> {
+  const deadline = Date.now() + limits.timeoutMs;
+  const redirects: string[] = [];
+  let current = new URL(url);
+  for (;;) {
+    const problem = schemeProblem(current, limits);
+    if (problem) throw new FetchError('refused', problem);
+    const res = await getOnce(current, limits, deadline, signal);
+    if ([301, 302, 303, 307, 308].includes(res.status)) {
+      if (!res.location) throw new FetchError('bad-redirect', `HTTP ${res.status} without a Location header`);
+      if (redirects.length >= limits.maxRedirects) throw new FetchError('too-many-redirects', `more than ${limits.maxRedirects} redirects`);
+      const next = new URL(res.location, current);
+      if (current.protocol === 'https:' && next.protocol !== 'https:' && !limits.allowHttp)
+        throw new FetchError('refused', `redirect from https to ${next.protocol} refused (${next.host})`);
+      redirects.push(next.href);
+      current = next;
+      continue;
+    }
+    if (res.status === 429 || res.status >= 500) {
+      throw new FetchError(
+        'http',
+        `HTTP ${res.status}${res.retryAfterMs !== undefined ? ` (Retry-After ${res.retryAfterMs / 1000} s)` : ''}`,
+        true,
+        res.retryAfterMs,
+      );
+    }
+    if (res.status !== 200) throw new FetchError('http', `HTTP ${res.status}`);
+    return { url: current.href, status: res.status, body: res.body, redirects };
+  }
+}

@@ -1,0 +1,220 @@
+// Pure mapping from discovery documents and JWK Sets to the model. No I/O: the caller fetched the
+// text. Private members are recorded by name only; their values never leave this module.
+import { createHash, createPublicKey, type JsonWebKey, type KeyObject, X509Certificate } from 'node:crypto';
+import { fingerprintsOf } from '../../crypto/fingerprint.ts';
+import { hasRocaFingerprint } from '../../crypto/roca.ts';
+import type { Fingerprints } from '../../model/common.ts';
+import type { CompromiseMatch, KeySetTrust, PublishedKey } from '../../model/published-key.ts';
+import type { CompromisedKeyIndicator } from './schema.ts';
+
+export const PROVIDER_ID = 'jwks';
+export const WELL_KNOWN = '/.well-known/openid-configuration';
+
+/** RFC 7518 §6 private and symmetric members: none may appear in a published set. */
+export const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'] as const;
+
+const CURVE_BITS: Record<string, number> = { 'P-256': 256, 'P-384': 384, 'P-521': 521, secp256k1: 256, Ed25519: 256, Ed448: 448, X25519: 256, X448: 448 };
+
+export const discoveryUrlFor = (issuer: string): string => `${issuer.replace(/\/+$/, '')}${WELL_KNOWN}`;
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+function parseJson(text: string, what: string): Parsed<unknown> {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch (err) {
+    // V8 quotes the start of the text in some messages: drop it, the body may hold key material.
+    const why = (err as Error).message.replace(/^JSON\.parse: /, '').replace(/, ".*?"(\.\.\.)? is not valid JSON$/s, '');
+    return { ok: false, reason: `${what} is not valid JSON (${why})` };
+  }
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export interface Discovery {
+  issuer?: string;
+  jwksUri: string;
+}
+
+/** The two members of an OpenID Provider Metadata document this provider needs. */
+export function parseDiscovery(text: string): Parsed<Discovery> {
+  const j = parseJson(text, 'the discovery document');
+  if (!j.ok) return j;
+  if (!isObject(j.value)) return { ok: false, reason: 'the discovery document is not a JSON object' };
+  const { issuer, jwks_uri } = j.value;
+  if (typeof jwks_uri !== 'string' || jwks_uri.length === 0) return { ok: false, reason: 'the discovery document has no jwks_uri' };
+  return { ok: true, value: { jwksUri: jwks_uri, ...(typeof issuer === 'string' ? { issuer } : {}) } };
+}
+
+/** The `keys` array of a JWK Set (RFC 7517 §5); every entry must be an object. */
+export function parseKeySet(text: string): Parsed<Record<string, unknown>[]> {
+  const j = parseJson(text, 'the key set');
+  if (!j.ok) return j;
+  if (!isObject(j.value) || !Array.isArray(j.value.keys)) return { ok: false, reason: 'the document is not a JWK Set (no "keys" array)' };
+  const keys = j.value.keys;
+  const bad = keys.findIndex((k) => !isObject(k));
+  if (bad >= 0) return { ok: false, reason: `keys[${bad}] is not a JSON object` };
+  return { ok: true, value: keys as Record<string, unknown>[] };
+}
+
+const b64urlBytes = (s: string): Buffer => Buffer.from(s, 'base64url');
+
+function rsaBits(n: string): number | undefined {
+  const bytes = b64urlBytes(n);
+  let i = 0;
+  while (i < bytes.length && bytes[i] === 0) i++;
+  if (i === bytes.length) return undefined;
+  return (bytes.length - i - 1) * 8 + (32 - Math.clz32(bytes[i] as number));
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
+
+export interface KeyContext {
+  url: string;
+  index: number;
+  setSize: number;
+  /** How many keys of the set carry each kid (duplicates get a disambiguated id). */
+  kidCounts: ReadonlyMap<string, number>;
+  trustedBy: readonly KeySetTrust[];
+  indicators: readonly (CompromisedKeyIndicator & { source: string })[];
+}
+
+export interface NormalizedKey {
+  key: PublishedKey;
+  /** Why the key material could not be read, when it could not (becomes a CollectionGap). */
+  problem?: string;
+}
+
+const labelsEqual = (a: KeySetTrust['labels'], b: KeySetTrust['labels']) => a?.trustDomain === b?.trustDomain && a?.environment === b?.environment;
+
+/** Map one JWK to a PublishedKey: fingerprints, size, certificates, trust; private members by name only. */
+export function normalizeKey(jwk: Record<string, unknown>, c: KeyContext): NormalizedKey {
+  const kty = str(jwk.kty) ?? 'unknown';
+  const kid = str(jwk.kid);
+  const privateMembers = PRIVATE_MEMBERS.filter((m) => jwk[m] !== undefined);
+  let problem: string | undefined;
+  let pub: KeyObject | undefined;
+  let fingerprints: Fingerprints = {};
+  if (kty === 'RSA' || kty === 'EC' || kty === 'OKP') {
+    try {
+      const { n, e, crv, x, y } = jwk;
+      const members = Object.fromEntries(Object.entries({ kty, n, e, crv, x, y }).filter(([, v]) => v !== undefined));
+      pub = createPublicKey({ key: members as JsonWebKey, format: 'jwk' });
+      fingerprints = fingerprintsOf(pub);
+    } catch (err) {
+      problem = `the ${kty} key material could not be read (${(err as Error).message})`;
+    }
+  } else if (kty !== 'oct') {
+    problem = kty === 'unknown' ? 'the key has no kty' : `key type ${kty} is not supported`;
+  }
+
+  const certificates = Array.isArray(jwk.x5c) ? jwk.x5c.map((entry, i) => certificateOf(entry, i === 0 ? pub : undefined)) : undefined;
+
+  const tp = fingerprints.jwkThumbprint;
+  const dup = kid !== undefined && (c.kidCounts.get(kid) ?? 0) > 1;
+  const local = kid ?? tp ?? `key-${c.index}`;
+  const id = `${c.url}#${dup ? `${kid}@${tp ?? `key-${c.index}`}` : local}`;
+
+  const issuers = [...new Set(c.trustedBy.map((t) => t.issuer).filter((i): i is string => !!i))].sort();
+  const firstLabels = c.trustedBy[0]?.labels;
+  const labels = firstLabels && c.trustedBy.every((t) => labelsEqual(t.labels, firstLabels)) ? firstLabels : undefined;
+
+  let keySize: number | undefined;
+  let curve: string | undefined;
+  let roca: boolean | undefined;
+  if (kty === 'RSA' && typeof jwk.n === 'string') {
+    keySize = rsaBits(jwk.n);
+    if (keySize) roca = hasRocaFingerprint(b64urlBytes(jwk.n));
+  }
+  if ((kty === 'EC' || kty === 'OKP') && typeof jwk.crv === 'string') {
+    curve = jwk.crv;
+    keySize = CURVE_BITS[jwk.crv];
+  }
+
+  const key: PublishedKey = {
+    id,
+    provider: PROVIDER_ID,
+    ...(issuers.length === 1 ? { issuer: issuers[0] } : {}),
+    url: c.url,
+    ...(kid !== undefined ? { kid } : {}),
+    kty,
+    ...(str(jwk.use) ? { use: str(jwk.use) } : {}),
+    ...(Array.isArray(jwk.key_ops) ? { keyOps: jwk.key_ops.filter((o): o is string => typeof o === 'string') } : {}),
+    ...(str(jwk.alg) ? { alg: str(jwk.alg) } : {}),
+    ...(str(jwk.issuer) ? { keyIssuer: str(jwk.issuer) } : {}),
+    ...(keySize ? { keySize } : {}),
+    ...(curve ? { curve } : {}),
+    ...(roca !== undefined ? { rocaFingerprint: roca } : {}),
+    privateMembers,
+    ...(str(jwk.x5t) ? { x5t: str(jwk.x5t) } : {}),
+    ...(str(jwk['x5t#S256']) ? { x5tS256: str(jwk['x5t#S256']) } : {}),
+    ...(certificates ? { certificates } : {}),
+    ...(labels && (labels.trustDomain || labels.environment) ? { labels } : {}),
+    trustedBy: [...c.trustedBy],
+    keySetSize: c.setSize,
+    fingerprints,
+    ...(pub ? { publicKey: pub.export({ format: 'der', type: 'spki' }).toString('base64') } : {}),
+  };
+  key.knownCompromised = matchIndicators(key, c.indicators);
+  return problem ? { key, problem } : { key };
+}
+
+type Certificate = NonNullable<PublishedKey['certificates']>[number];
+
+function certificateOf(entry: unknown, leafKey: KeyObject | undefined): Certificate {
+  if (typeof entry !== 'string') return { parseError: 'not a base64 string' };
+  try {
+    const der = Buffer.from(entry, 'base64');
+    const cert = new X509Certificate(der);
+    const out: Certificate = {
+      subject: cert.subject.replace(/\n/g, ', '),
+      notBefore: cert.validFromDate.toISOString(),
+      notAfter: cert.validToDate.toISOString(),
+      sha1Thumbprint: createHash('sha1').update(der).digest('hex'),
+      sha256Thumbprint: createHash('sha256').update(der).digest('hex'),
+    };
+    if (leafKey) {
+      const a = cert.publicKey.export({ format: 'der', type: 'spki' });
+      const b = leafKey.export({ format: 'der', type: 'spki' });
+      out.matchesKey = Buffer.compare(a, b) === 0;
+    }
+    return out;
+  } catch (err) {
+    return { parseError: (err as Error).message.slice(0, 200) };
+  }
+}
+
+/** Which indicators of known-compromised keys this key matches (any identifying field). */
+export function matchIndicators(k: PublishedKey, indicators: readonly (CompromisedKeyIndicator & { source: string })[]): CompromiseMatch[] {
+  const out: CompromiseMatch[] = [];
+  const sha1s = new Set((k.certificates ?? []).map((c) => c.sha1Thumbprint).filter((x): x is string => !!x));
+  for (const ind of indicators) {
+    let on: CompromiseMatch['matchedOn'] | undefined;
+    if (ind.sha1Thumbprint && sha1s.has(ind.sha1Thumbprint.toLowerCase())) on = 'sha1Thumbprint';
+    else if (ind.x5t && k.x5t === ind.x5t) on = 'x5t';
+    else if (ind.x5t && k.kid === ind.x5t) on = 'kid';
+    else if (ind.sha1Thumbprint && k.x5t && b64urlBytes(k.x5t).toString('hex') === ind.sha1Thumbprint.toLowerCase()) on = 'x5t';
+    else if (ind.jwkThumbprint && k.fingerprints.jwkThumbprint === ind.jwkThumbprint) on = 'jwkThumbprint';
+    else if (ind.spkiSha256 && k.fingerprints.spkiSha256 === ind.spkiSha256.toLowerCase()) on = 'spkiSha256';
+    if (on) out.push({ id: ind.id, matchedOn: on, source: ind.source, ...(ind.description ? { description: ind.description } : {}) });
+  }
+  return out;
+}
+
+/** Map a whole set: one record per key, disambiguating duplicate kids, plus per-key problems. */
+export function normalizeKeySet(keys: readonly Record<string, unknown>[], ctx: Omit<KeyContext, 'index' | 'setSize' | 'kidCounts'>): NormalizedKey[] {
+  const kidCounts = new Map<string, number>();
+  for (const k of keys) {
+    const kid = str(k.kid);
+    if (kid !== undefined) kidCounts.set(kid, (kidCounts.get(kid) ?? 0) + 1);
+  }
+  const out = keys.map((jwk, index) => normalizeKey(jwk, { ...ctx, index, setSize: keys.length, kidCounts }));
+  // Two byte-identical entries under one kid would still collide: number them.
+  const seen = new Map<string, number>();
+  for (const n of out) {
+    const count = seen.get(n.key.id) ?? 0;
+    seen.set(n.key.id, count + 1);
+    if (count > 0) n.key.id = `${n.key.id}~${count}`;
+  }
+  return out;
+}

@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { defineRule } from '../define-rule.ts';
+import { isSigningKey, round } from '../lib/keys.ts';
+
+const RETIRED_STATES = new Set(['disabled', 'pending-deletion', 'destroyed']);
+
+export default defineRule({
+  id: 'retired-key-still-published',
+  aliases: ['ROT-04P'],
+  meta: {
+    category: 'rotation',
+    severity: 'critical',
+    description: 'No inventoried signing key that is disabled, expired or past its retire-by date is still published in a key set.',
+    rationale:
+      "The Storm-0558 key was due to retire in March 2021 and its certificate had expired, yet it stayed in Microsoft's published key lists until July 2023 and was accepted for tokens (CSRB F1, F4; Wiz). Disabling a key in the KMS does not stop relying parties from trusting its public half while a set still lists it.",
+    remediation:
+      'Remove the key from every key set listed (and from caches and pinned copies); if it must stay, re-enable it deliberately with a new retire-by date through a recorded exception.',
+    subject: 'key',
+    needs: ['usage', 'fingerprints'],
+    appliesTo: (k) => k.usage === undefined || isSigningKey(k),
+  },
+  options: z.strictObject({
+    retireByTag: z.string().default('retire-by').describe('tag holding a planned retirement date (YYYY-MM-DD)'),
+  }),
+  messages: {
+    disabled: 'Key is {state} in {provider} but still published in {urls}.',
+    expired: 'Key expired on {date} ({days} days ago) but is still published in {urls}.',
+    retired: 'Key was due to retire on {date} ({days} days ago, tag {tag}) but is still published in {urls}.',
+  },
+  check(k, ctx) {
+    const published = ctx.sameKey(k.fingerprints).published;
+    if (published.length === 0) return;
+    const urls = [...new Set(published.map((p) => p.url))].sort().join(', ');
+    const state = ctx.need(k.state, 'state');
+    if (RETIRED_STATES.has(state)) ctx.report('disabled', { state, provider: k.provider, urls }, { key: 'state' });
+    if (k.expiresAt && ctx.daysSince(k.expiresAt) > 0)
+      ctx.report('expired', { date: k.expiresAt.slice(0, 10), days: round(ctx.daysSince(k.expiresAt)), urls }, { key: 'expiresAt' });
+    const tag = ctx.options.retireByTag;
+    const retireBy = k.tags?.[tag];
+    if (retireBy !== undefined) {
+      const ms = Date.parse(retireBy.length === 10 ? `${retireBy}T23:59:59Z` : retireBy);
+      const days = (ctx.now.getTime() - ms) / 86_400_000;
+      if (!Number.isNaN(ms) && days > 0) ctx.report('retired', { date: retireBy, days: round(days), tag, urls }, { key: tag });
+    }
+  },
+});

@@ -1,0 +1,140 @@
+import { generateKeyPairSync, X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { fingerprintsOf } from '../../../src/crypto/fingerprint.ts';
+import { PublishedKey } from '../../../src/model/published-key.ts';
+import { BUILTIN_FEED, loadFeed } from '../../../src/providers/jwks/index.ts';
+import { normalizeKeySet, parseDiscovery, parseKeySet } from '../../../src/providers/jwks/normalize.ts';
+import { rocaShapedModulus } from '../../helpers/published-keys.ts';
+
+const fixture = (name: string) => readFileSync(new URL(`../../fixtures/jwks/${name}`, import.meta.url), 'utf8');
+const MS_URL = 'https://login.microsoftonline.com/consumers/discovery/v2.0/keys';
+const MS_ISSUER = 'https://login.microsoftonline.com/9188040d-6c67-4c5b-b112-36a304b66dad/v2.0';
+const trustedBy = [
+  { via: 'discovery' as const, issuer: MS_ISSUER, discoveryUrl: `${MS_ISSUER}/.well-known/openid-configuration`, labels: { trustDomain: 'consumer' } },
+];
+
+describe('jwks normalize: real published documents', () => {
+  const indicators = loadFeed(BUILTIN_FEED, 'built-in');
+  const keys = parseKeySet(fixture('microsoft-consumers-keys-2016.json'));
+  if (!keys.ok) throw new Error(keys.reason);
+  const [ms] = normalizeKeySet(keys.value, { url: MS_URL, trustedBy, indicators });
+
+  it('reads the 2016 Microsoft consumer key: size, binding, certificate, thumbprints', () => {
+    const k = ms?.key as PublishedKey;
+    expect(ms?.problem).toBeUndefined();
+    expect(PublishedKey.parse(k)).toEqual(k);
+    expect(k).toMatchObject({
+      id: `${MS_URL}#1LTMzakihiRla_8z2BEJVXeWMqo`,
+      provider: 'jwks',
+      issuer: MS_ISSUER,
+      kty: 'RSA',
+      use: 'sig',
+      keySize: 2048,
+      keyIssuer: MS_ISSUER,
+      x5t: '1LTMzakihiRla_8z2BEJVXeWMqo',
+      privateMembers: [],
+      labels: { trustDomain: 'consumer' },
+      keySetSize: 1,
+    });
+    expect(k.certificates).toEqual([
+      expect.objectContaining({
+        subject: 'CN=Live ID STS Signing Public Key',
+        notBefore: '2016-04-05T14:43:35.000Z',
+        notAfter: '2021-04-04T14:43:35.000Z',
+        sha1Thumbprint: 'd4b4cccda9228624656bff33d8110955779632aa',
+        matchesKey: true,
+      }),
+    ]);
+  });
+
+  it('detects the Storm-0558 key through the built-in feed', () => {
+    expect(ms?.key.knownCompromised).toEqual([expect.objectContaining({ id: 'storm-0558-msa-2016', matchedOn: 'sha1Thumbprint', source: 'built-in' })]);
+  });
+
+  it('matches the kid/x5t form of the indicator when no certificate is published', () => {
+    const bare = { ...(keys.value[0] as Record<string, unknown>) };
+    delete bare.x5c;
+    delete bare.x5t;
+    const [n] = normalizeKeySet([bare], { url: MS_URL, trustedBy, indicators });
+    expect(n?.key.knownCompromised).toEqual([expect.objectContaining({ id: 'storm-0558-msa-2016', matchedOn: 'kid' })]);
+  });
+
+  it('fingerprints equal those of the same key read from its certificate (the join key across sources)', () => {
+    const leaf = (keys.value[0] as { x5c: string[] }).x5c[0] as string;
+    expect(ms?.key.fingerprints).toEqual(fingerprintsOf(new X509Certificate(Buffer.from(leaf, 'base64')).publicKey));
+  });
+
+  it('reads Google 2016 certs and the Microsoft discovery document', () => {
+    const g = parseKeySet(fixture('google-oauth2-v3-certs-2016.json'));
+    if (!g.ok) throw new Error(g.reason);
+    const [n] = normalizeKeySet(g.value, { url: 'https://www.googleapis.com/oauth2/v3/certs', trustedBy: [], indicators });
+    expect(n?.key).toMatchObject({ kid: 'd0ec514a32b6f88c0abd12a2840699bdd3deba9d', alg: 'RS256', keySize: 2048, knownCompromised: [] });
+    expect(parseDiscovery(fixture('microsoft-consumers-openid-configuration.json'))).toEqual({
+      ok: true,
+      value: { issuer: MS_ISSUER, jwksUri: 'https://login.microsoftonline.com/consumers/discovery/v2.0/keys' },
+    });
+  });
+});
+
+describe('jwks normalize: hygiene signals', () => {
+  const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const priv = ec.privateKey.export({ format: 'jwk' }) as Record<string, unknown>;
+
+  it('names private members but never copies their values', () => {
+    const [n] = normalizeKeySet([{ ...priv, kid: 'leaky', use: 'sig' }], { url: 'https://idp/keys', trustedBy: [], indicators: [] });
+    expect(n?.key.privateMembers).toEqual(['d']);
+    expect(n?.key.fingerprints).toEqual(fingerprintsOf(ec.publicKey));
+    expect(JSON.stringify(n)).not.toContain(priv.d as string);
+  });
+
+  it('records symmetric keys without a fingerprint of the secret', () => {
+    const [n] = normalizeKeySet([{ kty: 'oct', k: 'c2VjcmV0LXNpZ25pbmcta2V5', kid: 'hmac' }], { url: 'https://idp/keys', trustedBy: [], indicators: [] });
+    expect(n?.key).toMatchObject({ kty: 'oct', privateMembers: ['k'], fingerprints: {} });
+    expect(JSON.stringify(n)).not.toContain('c2VjcmV0LXNpZ25pbmcta2V5');
+  });
+
+  it('keeps duplicate kids apart and reports unreadable material as a problem', () => {
+    const other = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' });
+    const pub = ec.publicKey.export({ format: 'jwk' });
+    const out = normalizeKeySet(
+      [
+        { ...pub, kid: 'a' },
+        { ...other, kid: 'a' },
+        { ...pub, kid: 'a' },
+        { kty: 'RSA', kid: 'broken', e: 'AQAB' },
+        { kty: 'AKP', kid: 'pq' },
+      ],
+      { url: 'https://idp/keys', trustedBy: [], indicators: [] },
+    );
+    const ids = out.map((n) => n.key.id);
+    expect(new Set(ids).size).toBe(5);
+    expect(ids.slice(0, 3).every((id) => id.startsWith('https://idp/keys#a@'))).toBe(true);
+    expect(out[3]?.problem).toMatch(/RSA key material could not be read/);
+    expect(out[4]?.problem).toBe('key type AKP is not supported');
+  });
+
+  it('flags a ROCA-shaped modulus and leaves sound ones alone', () => {
+    const n = Buffer.from(rocaShapedModulus()).toString('base64url');
+    const sound = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ format: 'jwk' });
+    const out = normalizeKeySet(
+      [
+        { kty: 'RSA', kid: 'infineon', n, e: 'AQAB' },
+        { ...sound, kid: 'sound' },
+      ],
+      { url: 'https://idp/keys', trustedBy: [], indicators: [] },
+    );
+    expect(out.map((o) => [o.key.kid, o.key.keySize, o.key.rocaFingerprint])).toEqual([
+      ['infineon', 2048, true],
+      ['sound', 2048, false],
+    ]);
+  });
+
+  it('rejects documents that are not JSON or not a key set', () => {
+    expect(parseKeySet('{"keys": [')).toMatchObject({ ok: false, reason: expect.stringMatching(/not valid JSON/) });
+    expect(parseKeySet('<html>MIIEvQIBADANBgkqhkiG9w0BAQEFAASC</html>')).toEqual({ ok: false, reason: "the key set is not valid JSON (Unexpected token '<')" });
+    expect(parseKeySet('{"foo": 1}')).toMatchObject({ ok: false, reason: 'the document is not a JWK Set (no "keys" array)' });
+    expect(parseKeySet('{"keys": [1]}')).toMatchObject({ ok: false, reason: 'keys[0] is not a JSON object' });
+    expect(parseDiscovery('{"issuer": "https://idp"}')).toMatchObject({ ok: false, reason: 'the discovery document has no jwks_uri' });
+  });
+});

@@ -1,0 +1,47 @@
+import rule from '../../../src/rules/rotation/retired-key-still-published.ts';
+import { daysAgo, key } from '../../helpers/fixtures.ts';
+import { fp, published } from '../../helpers/published-keys.ts';
+import { ruleTester } from '../../helpers/rule-tester.ts';
+
+const fingerprints = fp('consumer-1');
+
+ruleTester(rule, [
+  { name: 'enabled key, published', inventory: { keys: [key({ fingerprints })], publishedKeys: [published()] }, outcome: 'pass' },
+  { name: 'disabled key no longer published', inventory: { keys: [key({ fingerprints, state: 'disabled' })] }, outcome: 'pass' },
+  {
+    name: 'disabled in the KMS, still in the key set',
+    inventory: { keys: [key({ fingerprints, state: 'disabled' })], publishedKeys: [published()] },
+    outcome: 'fail',
+    messages: ['disabled'],
+    severity: 'critical',
+  },
+  {
+    name: 'expired yet published',
+    inventory: { keys: [key({ fingerprints, expiresAt: daysAgo(30) })], publishedKeys: [published()] },
+    outcome: 'fail',
+    messages: ['expired'],
+  },
+  {
+    name: 'past its retire-by date (the 2016 MSA key, due March 2021) yet published',
+    inventory: { keys: [key({ fingerprints, tags: { env: 'prod', 'retire-by': '2021-03-31' } })], publishedKeys: [published()] },
+    outcome: 'fail',
+    messages: ['retired'],
+  },
+  {
+    name: 'state not collected',
+    inventory: { keys: [key({ fingerprints, state: undefined })], publishedKeys: [published()] },
+    outcome: 'unknown',
+    missing: 'state',
+  },
+  {
+    name: 'encryption keys are out of scope',
+    inventory: { keys: [key({ fingerprints, usage: ['encrypt', 'decrypt'] })], publishedKeys: [published()] },
+    outcome: 'not-applicable',
+  },
+  {
+    name: 'key usage not collected',
+    inventory: { keys: [key({ fingerprints, usage: undefined })], publishedKeys: [published()] },
+    outcome: 'unknown',
+    missing: 'usage',
+  },
+]);
