@@ -1,0 +1,52 @@
+// What a file is, by its first bytes and, failing that, by its name.
+import { basename } from 'node:path';
+import type { ArtifactType } from './types.ts';
+
+export type Container = 'gzip' | 'zip' | 'tar';
+
+export interface Sniffed {
+  type: ArtifactType;
+  container?: Container;
+}
+
+/** Bytes to read before deciding (tar's magic sits at 257). */
+export const SNIFF_BYTES = 512;
+
+/** Types that are images of process or machine memory. */
+export const MEMORY_TYPES: ReadonlySet<ArtifactType> = new Set(['minidump', 'kernel-dump', 'elf-core', 'hprof', 'lime', 'hibernation']);
+
+const startsWith = (b: Uint8Array, s: string, at = 0): boolean => {
+  if (b.length < at + s.length) return false;
+  for (let i = 0; i < s.length; i++) if (b[at + i] !== s.charCodeAt(i)) return false;
+  return true;
+};
+
+export function sniff(head: Uint8Array, name: string): Sniffed {
+  if (head[0] === 0x1f && head[1] === 0x8b) return { type: 'archive', container: 'gzip' };
+  if (startsWith(head, 'PK\x03\x04') || startsWith(head, 'PK\x05\x06')) return { type: 'archive', container: 'zip' };
+  if (startsWith(head, 'ustar', 257)) return { type: 'archive', container: 'tar' };
+  if (startsWith(head, 'MDMP')) return { type: 'minidump' };
+  if (startsWith(head, 'PAGEDUMP') || startsWith(head, 'PAGEDU64')) return { type: 'kernel-dump' };
+  // ELF with e_type ET_CORE (4), in either byte order.
+  if (startsWith(head, '\x7fELF') && head.length >= 18) {
+    const le = head[5] === 1;
+    const eType = le ? (head[16] as number) | ((head[17] as number) << 8) : ((head[16] as number) << 8) | (head[17] as number);
+    if (eType === 4) return { type: 'elf-core' };
+  }
+  if (startsWith(head, 'JAVA PROFILE 1.0.')) return { type: 'hprof' };
+  if (startsWith(head, 'EMiL')) return { type: 'lime' };
+  for (const m of ['hibr', 'HIBR', 'wake', 'WAKE', 'RSTR']) if (startsWith(head, m)) return { type: 'hibernation' };
+  return { type: byName(name) };
+}
+
+/** Fallback by file name, for dumps whose header is damaged or absent. */
+export function byName(name: string): ArtifactType {
+  const n = basename(name).toLowerCase();
+  if (/\.(dmp|mdmp)$/.test(n)) return 'minidump';
+  if (n === 'memory.dmp' || n.startsWith('memory.')) return 'kernel-dump';
+  if (/^core(\.\d+)?$/.test(n) || n.endsWith('.core')) return 'elf-core';
+  if (n.endsWith('.hprof')) return 'hprof';
+  if (n.endsWith('.lime')) return 'lime';
+  if (n === 'hiberfil.sys') return 'hibernation';
+  return 'file';
+}

@@ -1,0 +1,448 @@
+// Detectors for private-key encodings. Each gets the scan window, the position of its anchor and the
+// bounds it may read, and returns a verdict about the material there (never the material itself).
+import { createPrivateKey, type JsonWebKey } from 'node:crypto';
+import { bigFromB64url, bigFromBE, bigFromLE, children, readTlv, SshReader, unsignedBytes } from './bytes.ts';
+import { ecConsistent, ecPublicPoint, fingerprintsOfPublicJwk, judgePrivateKey, tryDer } from './keyproof.ts';
+import type { RawHit } from './types.ts';
+
+/** A detector: `pos` is where its anchor matched; it may read buf[lo, hi). Offsets returned are window-relative. */
+export type Detector = (buf: Buffer, pos: number, lo: number, hi: number) => RawHit | undefined;
+
+/** How far a detector may read after its anchor (the scanner keeps this much look-ahead). */
+export const MAX_MATERIAL = 20 * 1024;
+
+const b64u = (b: Uint8Array): string => Buffer.from(b).toString('base64url');
+
+// ---------------------------------------------------------------- PEM (anchor "E KEY-")
+
+const BEGIN = Buffer.from('-----BEGIN ');
+const DASHES = Buffer.from('-----');
+
+export const pem: Detector = (buf, pos, lo, hi) => {
+  const begin = buf.lastIndexOf(BEGIN, pos);
+  if (begin < lo || begin < pos - 48) return undefined;
+  if (buf.compare(DASHES, 0, 5, pos + 5, pos + 10) !== 0) return undefined;
+  const label = buf.toString('latin1', begin + BEGIN.length, pos + 5);
+  if (!/^[A-Z0-9 ]*PRIVATE KEY$/.test(label)) return undefined;
+  const endMarker = Buffer.from(`-----END ${label}-----`);
+  const endAt = buf.indexOf(endMarker, pos);
+  const base = { offset: begin, format: 'pem' as const };
+  if (endAt < 0 || endAt + endMarker.length > hi || endAt - begin > MAX_MATERIAL) {
+    return { ...base, length: pos + 10 - begin, proof: 'unproven', keyType: keyTypeOfLabel(label) };
+  }
+  const length = endAt + endMarker.length - begin;
+  const text = buf.toString('latin1', begin, begin + length);
+  if (label.includes('ENCRYPTED') || /Proc-Type:\s*4,ENCRYPTED/.test(text)) {
+    return { ...base, format: 'pem-encrypted', length, proof: 'unproven', encrypted: true, keyType: keyTypeOfLabel(label) };
+  }
+  if (label === 'OPENSSH PRIVATE KEY') {
+    const body = text.replace(/-----[^-]+-----/g, '').replace(/\s+/g, '');
+    const r = openSshKey(Buffer.from(body, 'base64'));
+    return r ? { offset: begin, length, format: 'openssh', ...r } : { offset: begin, length, format: 'openssh', proof: 'unproven' };
+  }
+  try {
+    const v = judgePrivateKey(createPrivateKey(text));
+    return { ...base, length, keyType: v.keyType, proof: v.proven ? 'private-key-present' : 'unproven', fingerprints: v.fingerprints };
+  } catch {
+    return { ...base, length, proof: 'unproven', keyType: keyTypeOfLabel(label) };
+  }
+};
+
+function keyTypeOfLabel(label: string): string | undefined {
+  if (label.startsWith('RSA')) return 'RSA';
+  if (label.startsWith('EC')) return 'EC';
+  if (label.startsWith('DSA')) return 'DSA';
+  return undefined;
+}
+
+// ---------------------------------------------------------------- SSH public blobs and private sections
+
+const SSH_CURVES: Record<string, string> = { nistp256: 'P-256', nistp384: 'P-384', nistp521: 'P-521' };
+
+interface SshPublic {
+  keyType: string;
+  jwk: JsonWebKey;
+}
+
+export function sshPublicToJwk(blob: Buffer): SshPublic | undefined {
+  try {
+    const r = new SshReader(blob);
+    const type = r.string();
+    if (type === 'ssh-rsa') {
+      const e = r.bytes();
+      const n = r.bytes();
+      return { keyType: 'RSA', jwk: { kty: 'RSA', n: b64u(unsignedBytes(n, 0, n.length)), e: b64u(unsignedBytes(e, 0, e.length)) } };
+    }
+    if (type === 'ssh-ed25519') return { keyType: 'OKP', jwk: { kty: 'OKP', crv: 'Ed25519', x: b64u(r.bytes()) } };
+    if (type.startsWith('ecdsa-sha2-')) {
+      const crv = SSH_CURVES[r.string()];
+      const q = r.bytes();
+      if (!crv || q[0] !== 4) return undefined;
+      const half = (q.length - 1) / 2;
+      return { keyType: 'EC', jwk: { kty: 'EC', crv, x: b64u(q.subarray(1, 1 + half)), y: b64u(q.subarray(1 + half)) } };
+    }
+  } catch {
+    return undefined;
+  }
+  return undefined;
+}
+
+const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
+
+/** The Ed25519 public key of a 32-byte seed. */
+function ed25519Public(seed: Buffer): Buffer | undefined {
+  try {
+    const k = createPrivateKey({ key: Buffer.concat([ED25519_PKCS8_PREFIX, seed]), format: 'der', type: 'pkcs8' });
+    return Buffer.from((k.export({ format: 'jwk' }) as JsonWebKey).x as string, 'base64url');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Verify the private fields that follow a key type in SSH wire format (OpenSSH and PuTTY share RSA/EC layouts). */
+function sshPrivateProves(pub: SshPublic, r: SshReader, layout: 'openssh' | 'putty'): boolean {
+  try {
+    if (pub.keyType === 'RSA') {
+      const n = bigFromB64url(pub.jwk.n as string);
+      let p: Buffer;
+      let q: Buffer;
+      if (layout === 'openssh') {
+        r.bytes(); // n
+        r.bytes(); // e
+        r.bytes(); // d
+        r.bytes(); // iqmp
+        p = r.bytes();
+        q = r.bytes();
+      } else {
+        r.bytes(); // d
+        p = r.bytes();
+        q = r.bytes();
+      }
+      const pp = bigFromBE(p, 0, p.length);
+      const qq = bigFromBE(q, 0, q.length);
+      return pp > 1n && qq > 1n && pp * qq === n;
+    }
+    if (pub.keyType === 'EC') {
+      if (layout === 'openssh') {
+        r.string();
+        r.bytes();
+      }
+      const d = r.bytes();
+      return ecConsistent({ ...pub.jwk, d: b64u(unsignedBytes(d, 0, d.length)) });
+    }
+    if (pub.keyType === 'OKP') {
+      let seed: Buffer;
+      if (layout === 'openssh') {
+        r.bytes(); // pk
+        seed = r.bytes().subarray(0, 32);
+      } else seed = r.bytes();
+      const derived = seed.length === 32 ? ed25519Public(Buffer.from(seed)) : undefined;
+      return derived !== undefined && derived.toString('base64url') === pub.jwk.x;
+    }
+  } catch {
+    return false;
+  }
+  return false;
+}
+
+const OPENSSH_MAGIC = Buffer.from('openssh-key-v1\0');
+
+/** Parse a decoded openssh-key-v1 blob. */
+export function openSshKey(blob: Buffer): Omit<RawHit, 'offset' | 'length' | 'format'> | undefined {
+  if (blob.length < OPENSSH_MAGIC.length || !blob.subarray(0, OPENSSH_MAGIC.length).equals(OPENSSH_MAGIC)) return undefined;
+  try {
+    const r = new SshReader(blob.subarray(OPENSSH_MAGIC.length));
+    const cipher = r.string();
+    r.string(); // kdf
+    r.bytes(); // kdf options
+    const nkeys = r.u32();
+    if (nkeys < 1 || nkeys > 16) return undefined;
+    const pubBlob = r.bytes();
+    for (let i = 1; i < nkeys; i++) r.bytes();
+    const pub = sshPublicToJwk(pubBlob);
+    const fingerprints = pub ? fingerprintsOfPublicJwk(pub.jwk) : undefined;
+    if (cipher !== 'none') return { keyType: pub?.keyType, proof: 'unproven', encrypted: true, fingerprints };
+    const priv = new SshReader(r.bytes());
+    const c1 = priv.u32();
+    const c2 = priv.u32();
+    priv.string(); // key type
+    const proven = c1 === c2 && pub !== undefined && sshPrivateProves(pub, priv, 'openssh');
+    return { keyType: pub?.keyType, proof: proven ? 'private-key-present' : 'unproven', fingerprints };
+  } catch {
+    return undefined;
+  }
+}
+
+// ---------------------------------------------------------------- PuTTY PPK (anchor "PuTTY")
+
+export const putty: Detector = (buf, pos, _lo, hi) => {
+  const head = buf.toString('latin1', pos, Math.min(hi, pos + 24));
+  if (!/^PuTTY-User-Key-File-[23]: /.test(head)) return undefined;
+  const limit = Math.min(hi, pos + MAX_MATERIAL);
+  const endRel = buf.indexOf('Private-MAC:', pos);
+  if (endRel < 0 || endRel >= limit) return { offset: pos, length: 24, format: 'putty-ppk', proof: 'unproven' };
+  const lineEnd = buf.indexOf(10, endRel);
+  const end = lineEnd < 0 || lineEnd > limit ? limit : lineEnd + 1;
+  const lines = buf.toString('latin1', pos, end).split(/\r?\n/);
+  const field = (name: string) => lines.find((l) => l.startsWith(`${name}: `))?.slice(name.length + 2);
+  const block = (name: string): Buffer | undefined => {
+    const i = lines.findIndex((l) => l.startsWith(`${name}: `));
+    if (i < 0) return undefined;
+    const n = Number(lines[i]?.slice(name.length + 2));
+    return Number.isInteger(n) && n > 0 && n < 200 ? Buffer.from(lines.slice(i + 1, i + 1 + n).join(''), 'base64') : undefined;
+  };
+  const encryption = field('Encryption');
+  const pubBlob = block('Public-Lines');
+  const pub = pubBlob ? sshPublicToJwk(pubBlob) : undefined;
+  const fingerprints = pub ? fingerprintsOfPublicJwk(pub.jwk) : undefined;
+  const base = { offset: pos, length: end - pos, format: 'putty-ppk' as const, keyType: pub?.keyType, fingerprints };
+  if (encryption !== 'none') return { ...base, proof: 'unproven', encrypted: true };
+  const priv = block('Private-Lines');
+  const proven = pub !== undefined && priv !== undefined && sshPrivateProves(pub, new SshReader(priv), 'putty');
+  return { ...base, proof: proven ? 'private-key-present' : 'unproven' };
+};
+
+// ---------------------------------------------------------------- JWK (anchor `kty"`)
+
+function modPow(base: bigint, exp: bigint, mod: bigint): bigint {
+  let result = 1n;
+  let b = base % mod;
+  let e = exp;
+  while (e > 0n) {
+    if (e & 1n) result = (result * b) % mod;
+    b = (b * b) % mod;
+    e >>= 1n;
+  }
+  return result;
+}
+
+export const jwk: Detector = (buf, pos, lo, hi) => {
+  if (buf[pos - 1] !== 0x22) return undefined;
+  // Walk back to the '{' that opens the object holding "kty".
+  let depth = 0;
+  let start = -1;
+  for (let i = pos - 2; i >= Math.max(lo, pos - 8192); i--) {
+    const c = buf[i];
+    if (c === 0x7d) depth++;
+    else if (c === 0x7b) {
+      if (depth === 0) {
+        start = i;
+        break;
+      }
+      depth--;
+    }
+  }
+  if (start < 0) return undefined;
+  const limit = Math.min(hi, start + MAX_MATERIAL);
+  let end = -1;
+  let inString = false;
+  depth = 0;
+  for (let i = start; i < limit; i++) {
+    const c = buf[i];
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b) depth++;
+    else if (c === 0x7d && --depth === 0) {
+      end = i + 1;
+      break;
+    }
+  }
+  if (end < 0) return undefined;
+  let obj: Record<string, unknown>;
+  try {
+    obj = JSON.parse(buf.toString('latin1', start, end)) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+  if (!obj || typeof obj !== 'object' || typeof obj.kty !== 'string' || typeof obj.d !== 'string') return undefined;
+  const k = obj as JsonWebKey;
+  const base = { offset: start, length: end - start, format: 'jwk' as const, fingerprints: fingerprintsOfPublicJwk(k) };
+  let proven = false;
+  let keyType: string = k.kty as string;
+  try {
+    if (k.kty === 'RSA' && k.n && k.p && k.q) {
+      const p = bigFromB64url(k.p);
+      const q = bigFromB64url(k.q);
+      proven = p > 1n && q > 1n && p * q === bigFromB64url(k.n);
+    } else if (k.kty === 'RSA' && k.n && k.e && k.d) {
+      const n = bigFromB64url(k.n);
+      const e = bigFromB64url(k.e);
+      const d = bigFromB64url(k.d as string);
+      proven = n > 3n && modPow(modPow(2n, e, n), d, n) === 2n;
+    } else if (k.kty === 'EC') proven = ecConsistent(k);
+    else if (k.kty === 'OKP' && k.crv === 'Ed25519' && k.x && k.d)
+      proven = ed25519Public(Buffer.from(k.d as string, 'base64url'))?.toString('base64url') === k.x;
+    else if (k.kty === 'oct') return undefined;
+  } catch {
+    proven = false;
+  }
+  if (k.kty === 'OKP') keyType = 'OKP';
+  return { ...base, keyType, proof: proven ? 'private-key-present' : 'unproven' };
+};
+
+// ---------------------------------------------------------------- DER PKCS#1 / PKCS#8 (anchor 02 01 00) and SEC1 (02 01 01 04)
+
+/** The SEQUENCE whose content starts exactly at `contentStart`, trying the three DER length forms. */
+function sequenceAt(buf: Buffer, contentStart: number, lo: number, hi: number) {
+  for (const hdr of [2, 3, 4]) {
+    const s = contentStart - hdr;
+    if (s < lo || buf[s] !== 0x30) continue;
+    const t = readTlv(buf, s, hi);
+    if (t && t.contentStart === contentStart && t.end - s <= MAX_MATERIAL) return t;
+  }
+  return undefined;
+}
+
+export const derVersion0: Detector = (buf, pos, lo, hi) => {
+  const seq = sequenceAt(buf, pos, lo, hi);
+  if (!seq) return undefined;
+  const kids = children(buf, seq);
+  if (!kids || kids.length < 3) return undefined;
+  const der = () => Buffer.from(buf.subarray(seq.start, seq.end));
+  if (kids.length === 9 && kids.every((t) => t.tag === 0x02)) {
+    // RSAPrivateKey: version, n, e, d, p, q, dp, dq, qinv
+    const [, n, e, , p, q] = kids as [unknown, (typeof kids)[0], (typeof kids)[0], unknown, (typeof kids)[0], (typeof kids)[0]];
+    const nn = bigFromBE(buf, n.contentStart, n.end);
+    const pp = bigFromBE(buf, p.contentStart, p.end);
+    const qq = bigFromBE(buf, q.contentStart, q.end);
+    if (nn < 1n << 256n) return undefined;
+    const proven = pp > 1n && qq > 1n && pp * qq === nn;
+    const fingerprints = fingerprintsOfPublicJwk({
+      kty: 'RSA',
+      n: b64u(unsignedBytes(buf, n.contentStart, n.end)),
+      e: b64u(unsignedBytes(buf, e.contentStart, e.end)),
+    });
+    return {
+      offset: seq.start,
+      length: seq.end - seq.start,
+      format: 'der-pkcs1',
+      keyType: 'RSA',
+      proof: proven ? 'private-key-present' : 'unproven',
+      fingerprints,
+    };
+  }
+  if (kids[1]?.tag === 0x30 && kids[2]?.tag === 0x04 && kids.length <= 5) {
+    const key = tryDer(der(), 'pkcs8');
+    if (!key) return undefined;
+    const v = judgePrivateKey(key);
+    return {
+      offset: seq.start,
+      length: seq.end - seq.start,
+      format: 'der-pkcs8',
+      keyType: v.keyType,
+      proof: v.proven ? 'private-key-present' : 'unproven',
+      fingerprints: v.fingerprints,
+    };
+  }
+  return undefined;
+};
+
+export const derSec1: Detector = (buf, pos, lo, hi) => {
+  const seq = sequenceAt(buf, pos, lo, hi);
+  if (!seq) return undefined;
+  const kids = children(buf, seq);
+  if (!kids || kids.length < 3 || kids[1]?.tag !== 0x04 || !kids.slice(2).some((k) => k.tag === 0xa0)) return undefined;
+  const key = tryDer(Buffer.from(buf.subarray(seq.start, seq.end)), 'sec1');
+  if (!key) return undefined;
+  const v = judgePrivateKey(key);
+  return {
+    offset: seq.start,
+    length: seq.end - seq.start,
+    format: 'der-sec1',
+    keyType: v.keyType,
+    proof: v.proven ? 'private-key-present' : 'unproven',
+    fingerprints: v.fingerprints,
+  };
+};
+
+// ---------------------------------------------------------------- Windows CNG and CAPI blobs (anchors "RSA", "ECS", "ECK")
+
+const u32 = (buf: Buffer, p: number, hi: number): number => (p + 4 <= hi ? buf.readUInt32LE(p) : -1);
+
+function rsaJwkFromBigs(nBytes: Buffer, eBytes: Buffer): JsonWebKey {
+  return { kty: 'RSA', n: b64u(unsignedBytes(nBytes, 0, nBytes.length)), e: b64u(unsignedBytes(eBytes, 0, eBytes.length)) };
+}
+
+export const cngRsa: Detector = (buf, pos, lo, hi) => {
+  const kind = buf[pos + 3];
+  if (kind !== 0x32 && kind !== 0x33) return undefined; // RSA2 / RSA3 (RSA1 is a public blob)
+  // BCRYPT_RSAKEY_BLOB: Magic, BitLength, cbPublicExp, cbModulus, cbPrime1, cbPrime2; then big-endian fields.
+  const bits = u32(buf, pos + 4, hi);
+  const cbE = u32(buf, pos + 8, hi);
+  const cbN = u32(buf, pos + 12, hi);
+  const cbP = u32(buf, pos + 16, hi);
+  const cbQ = u32(buf, pos + 20, hi);
+  if (bits >= 512 && bits <= 16384 && cbN === Math.ceil(bits / 8) && cbE >= 1 && cbE <= 8 && cbP >= 1 && cbP <= cbN && cbQ >= 1 && cbQ <= cbN) {
+    const e0 = pos + 24;
+    const n0 = e0 + cbE;
+    const p0 = n0 + cbN;
+    const q0 = p0 + cbP;
+    const end = q0 + cbQ;
+    if (end <= hi) {
+      const n = bigFromBE(buf, n0, p0);
+      const p = bigFromBE(buf, p0, q0);
+      const q = bigFromBE(buf, q0, end);
+      if (p > 1n && q > 1n && p * q === n) {
+        const fingerprints = fingerprintsOfPublicJwk(rsaJwkFromBigs(buf.subarray(n0, p0), buf.subarray(e0, n0)));
+        return { offset: pos, length: end - pos, format: 'cng-blob', keyType: 'RSA', proof: 'private-key-present', fingerprints };
+      }
+    }
+  }
+  if (kind !== 0x32) return undefined;
+  // CAPI PRIVATEKEYBLOB: [BLOBHEADER 07 02 00 00 aiKeyAlg] RSAPUBKEY{magic "RSA2", bitlen, pubexp} modulus p q … (little-endian).
+  const pubexp = u32(buf, pos + 8, hi);
+  if (bits < 512 || bits > 16384 || bits % 16 !== 0 || pubexp < 3) return undefined;
+  const nLen = bits / 8;
+  const n0 = pos + 12;
+  const p0 = n0 + nLen;
+  const q0 = p0 + nLen / 2;
+  const end = q0 + nLen / 2;
+  if (end > hi) return undefined;
+  const n = bigFromLE(buf, n0, p0);
+  const p = bigFromLE(buf, p0, q0);
+  const q = bigFromLE(buf, q0, end);
+  if (!(p > 1n && q > 1n && p * q === n)) return undefined;
+  const nBE = Buffer.from(buf.subarray(n0, p0)).reverse();
+  const eBuf = Buffer.alloc(4);
+  eBuf.writeUInt32BE(pubexp);
+  const start = pos >= lo + 8 && buf[pos - 8] === 0x07 && buf[pos - 7] === 0x02 ? pos - 8 : pos;
+  const full = end + (nLen / 2) * 3 + nLen; // exponent1, exponent2, coefficient, privateExponent
+  return {
+    offset: start,
+    length: Math.min(full, hi) - start,
+    format: 'capi-blob',
+    keyType: 'RSA',
+    proof: 'private-key-present',
+    fingerprints: fingerprintsOfPublicJwk(rsaJwkFromBigs(nBE, eBuf)),
+  };
+};
+
+const CNG_EC: Record<number, { size: number; crv: string }> = {
+  50: { size: 32, crv: 'P-256' },
+  52: { size: 48, crv: 'P-384' },
+  54: { size: 66, crv: 'P-521' },
+};
+
+export const cngEc: Detector = (buf, pos, _lo, hi) => {
+  // BCRYPT_ECCKEY_BLOB with a private magic (ECS2/ECS4/ECS6, ECK2/ECK4/ECK6): Magic, cbKey, X, Y, d.
+  const c = CNG_EC[buf[pos + 3] as number];
+  if (!c || u32(buf, pos + 4, hi) !== c.size) return undefined;
+  const x0 = pos + 8;
+  const end = x0 + 3 * c.size;
+  if (end > hi) return undefined;
+  const x = buf.subarray(x0, x0 + c.size);
+  const y = buf.subarray(x0 + c.size, x0 + 2 * c.size);
+  const d = Buffer.from(buf.subarray(x0 + 2 * c.size, end));
+  const point = ecPublicPoint(c.crv, d);
+  if (!point?.equals(Buffer.concat([x, y]))) return undefined;
+  return {
+    offset: pos,
+    length: end - pos,
+    format: 'cng-blob',
+    keyType: 'EC',
+    proof: 'private-key-present',
+    fingerprints: fingerprintsOfPublicJwk({ kty: 'EC', crv: c.crv, x: b64u(x), y: b64u(y) }),
+  };
+};

@@ -1,0 +1,171 @@
+// One streaming pass over a byte stream: bounded memory whatever the size, a reused window buffer,
+// rare short anchors found with Buffer.indexOf (memchr-fast for needles of at most 6 bytes) and the
+// sampled known-key pass, then the detectors on the few candidate positions, in offset order.
+import { cngEc, cngRsa, type Detector, derSec1, derVersion0, jwk, MAX_MATERIAL, pem, putty } from './detectors.ts';
+import type { KnownKeyTable } from './known-keys.ts';
+import { PROOF_RADIUS, WIDE_PROOF_RADIUS } from './known-keys.ts';
+import type { RawHit } from './types.ts';
+
+interface Anchor {
+  needle: Buffer;
+  detect: Detector;
+}
+
+/** Anchors are at most 6 bytes: longer needles switch Buffer.indexOf to a 4–5× slower algorithm. */
+/** DER INTEGER 0 (PKCS#1, PKCS#8) or INTEGER 1 followed by an OCTET STRING (SEC1). */
+const der: Detector = (buf, pos, lo, hi) => {
+  const v = buf[pos + 2];
+  if (v === 0x00) return derVersion0(buf, pos, lo, hi);
+  if (v === 0x01 && buf[pos + 3] === 0x04) return derSec1(buf, pos, lo, hi);
+  return undefined;
+};
+
+/** CNG ECC private blobs: ECS2/ECS4/ECS6 (ECDSA) and ECK2/ECK4/ECK6 (ECDH). */
+const ecBlob: Detector = (buf, pos, lo, hi) => {
+  const c = buf[pos + 2];
+  return c === 0x53 || c === 0x4b ? cngEc(buf, pos, lo, hi) : undefined;
+};
+
+const E_KEY = Buffer.from('E KEY-');
+const PUTTY = Buffer.from('PuTTY-');
+
+/** "Y-" ends both "PRIVATE KEY-----" (PEM) and "PuTTY-User-Key-File-" (PuTTY PPK). */
+const keyHeader: Detector = (buf, pos, lo, hi) => {
+  const at = pos - 4;
+  if (at < lo) return undefined;
+  if (buf.compare(E_KEY, 0, 6, at, at + 6) === 0) return pem(buf, at, lo, hi);
+  if (buf.compare(PUTTY, 0, 6, at, at + 6) === 0) return putty(buf, at, lo, hi);
+  return undefined;
+};
+
+/**
+ * Every pass over the data costs about the same on random bytes (memchr stops at each occurrence of
+ * the first byte), so the formats share as few, short anchors as possible.
+ */
+export const ANCHORS: readonly Anchor[] = [
+  { needle: Buffer.from('Y-'), detect: keyHeader },
+  { needle: Buffer.from('kty"'), detect: jwk },
+  { needle: Buffer.from([0x02, 0x01]), detect: der },
+  { needle: Buffer.from('RSA'), detect: cngRsa },
+  { needle: Buffer.from('EC'), detect: ecBlob },
+];
+
+export const DEFAULT_CHUNK = 4 * 1024 * 1024;
+/** Context kept on both sides of the searched range: enough for every detector and the proof window. */
+const CONTEXT = Math.max(2 * (MAX_MATERIAL + PROOF_RADIUS) + 16 * 1024, WIDE_PROOF_RADIUS + 2048);
+const MAX_FINDINGS = 10_000;
+const SUB_BLOCK = 128 * 1024;
+
+export class StreamScanner {
+  private readonly buf: Buffer;
+  private readonly words: Int32Array;
+  private len = 0;
+  private base = 0;
+  private from = 0;
+  private coveredUntil = -1;
+  private readonly table: KnownKeyTable | undefined;
+  private readonly found: RawHit[] = [];
+  /** Bytes consumed so far. */
+  bytes = 0;
+  /** Set when more than MAX_FINDINGS were found (the rest are dropped). */
+  overflow = false;
+
+  constructor(table?: KnownKeyTable, chunkSize = DEFAULT_CHUNK) {
+    this.table = table?.searchable ? table : undefined;
+    const size = (Math.max(chunkSize, 64 * 1024) + 2 * CONTEXT + 3) & ~3;
+    const ab = new ArrayBuffer(size);
+    this.buf = Buffer.from(ab);
+    this.words = new Int32Array(ab);
+  }
+
+  /** Free space to read into directly (then call commit with the count). */
+  get writable(): Buffer {
+    return this.buf.subarray(this.len);
+  }
+
+  commit(n: number): void {
+    this.len += n;
+    this.bytes += n;
+    if (this.len === this.buf.length) this.process(false);
+  }
+
+  /** Copy data in (for decompressed or network streams). */
+  push(data: Uint8Array): void {
+    let o = 0;
+    while (o < data.length) {
+      const n = Math.min(data.length - o, this.buf.length - this.len);
+      this.buf.set(data.subarray(o, o + n), this.len);
+      o += n;
+      this.commit(n);
+    }
+  }
+
+  /** Finish the stream and return its findings, in offset order. */
+  end(): RawHit[] {
+    this.process(true);
+    return this.found;
+  }
+
+  private process(final: boolean): void {
+    const buf = this.buf;
+    const len = this.len;
+    const end = final ? len : len - CONTEXT;
+    const from = this.from;
+    if (end > from) {
+      const cand: number[] = [];
+      // Sub-blocks small enough to stay in L2 while every anchor and the table pass run over them.
+      for (let s = from; s < end; s += SUB_BLOCK) {
+        const e = Math.min(end, s + SUB_BLOCK);
+        const view = buf.subarray(s, Math.min(len, e + 8));
+        for (let a = 0; a < ANCHORS.length; a++) {
+          const needle = (ANCHORS[a] as Anchor).needle;
+          let p = view.indexOf(needle);
+          while (p !== -1 && p + s < e) {
+            cand.push(p + s, a);
+            p = view.indexOf(needle, p + 1);
+          }
+        }
+        this.table?.scan(buf, this.words, this.base, s, e, len, (ni, start) => cand.push(start, -1 - ni));
+      }
+      if (cand.length) this.verify(cand, len);
+    }
+    // Keep the context, moving by a multiple of 4 so the window stays word-aligned with the stream.
+    const keepFrom = final ? len : Math.max(0, end - CONTEXT) & ~3;
+    buf.copyWithin(0, keepFrom, len);
+    this.base += keepFrom;
+    this.len = len - keepFrom;
+    this.from = Math.max(0, end - keepFrom);
+  }
+
+  private verify(cand: number[], len: number): void {
+    const order: number[] = [];
+    for (let i = 0; i < cand.length; i += 2) order.push(i);
+    order.sort((x, y) => (cand[x] as number) - (cand[y] as number) || (cand[x + 1] as number) - (cand[y + 1] as number));
+    for (const i of order) {
+      const pos = cand[i] as number;
+      const kind = cand[i + 1] as number;
+      if (this.base + pos < this.coveredUntil) continue;
+      let hit: RawHit | undefined;
+      try {
+        hit = kind >= 0 ? (ANCHORS[kind] as Anchor).detect(this.buf, pos, 0, len) : this.table?.judge(-1 - kind, this.buf, pos, 0, len, this.base);
+      } catch {
+        hit = undefined;
+      }
+      if (!hit) continue;
+      hit.offset += this.base;
+      this.coveredUntil = Math.max(this.coveredUntil, hit.offset + hit.length);
+      if (this.found.length >= MAX_FINDINGS) {
+        this.overflow = true;
+        return;
+      }
+      this.found.push(hit);
+    }
+  }
+}
+
+/** Scan an in-memory buffer (tests, small archive members). */
+export function scanBuffer(data: Uint8Array, table?: KnownKeyTable, chunkSize?: number): RawHit[] {
+  const s = new StreamScanner(table, chunkSize);
+  s.push(data);
+  return s.end();
+}

@@ -1,0 +1,27 @@
+import type { ArtifactFinding } from '../model/artifact-finding.ts';
+import type { Fingerprints } from '../model/common.ts';
+
+export type MaterialFormat = NonNullable<ArtifactFinding['materialFormat']>;
+export type Proof = NonNullable<ArtifactFinding['proof']>;
+export type ArtifactType = ArtifactFinding['artifactType'];
+
+/** One piece of key material found in a byte stream. Never holds key bytes. */
+export interface RawHit {
+  /** Offset of the material in the (decompressed) stream it was found in. */
+  offset: number;
+  /** Length of the encoded material, used to skip nested hits (PKCS#1 inside PKCS#8). */
+  length: number;
+  format: MaterialFormat;
+  keyType?: string;
+  proof: Proof;
+  encrypted?: boolean;
+  fingerprints?: Fingerprints;
+  /** Set when a known public key's modulus or point was found at the offset. */
+  knownKeyId?: string;
+}
+
+/** A public key of the inventory the scanner looks for. `publicKey` is base64 DER SPKI. */
+export interface KnownKeyInput {
+  id: string;
+  publicKey: string;
+}

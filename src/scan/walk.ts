@@ -1,0 +1,99 @@
+// Expand paths, directories and globs into files. Symlinks are followed; a link back into a
+// directory already on the current path is a loop and becomes a gap, as does anything unreadable.
+import { type Dirent, lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { isAbsolute, join, matchesGlob, resolve, sep } from 'node:path';
+import type { ScanGap } from './files.ts';
+
+export interface WalkResult {
+  files: { path: string; location: string }[];
+  gaps: ScanGap[];
+}
+
+const GLOB_CHARS = /[*?[{]/;
+
+export const isGlob = (p: string): boolean => GLOB_CHARS.test(p);
+
+/** The directory a glob can start walking from (its segments before the first wildcard). */
+export function globRoot(pattern: string): string {
+  const parts = pattern.split(/[\\/]/);
+  const out: string[] = [];
+  for (const p of parts) {
+    if (isGlob(p)) break;
+    out.push(p);
+  }
+  const root = out.join(sep);
+  return root === '' ? (pattern.startsWith('/') ? '/' : '.') : root;
+}
+
+const errText = (err: unknown): string => {
+  const e = err as NodeJS.ErrnoException;
+  return e?.code ? `${e.code}: ${e.message.replace(/^[A-Z]+: /, '')}` : String(err);
+};
+
+/** Walk inputs (files, directories, globs) relative to baseDir. Results are sorted and unique. */
+export function walk(inputs: readonly string[], baseDir: string, maxFiles = 1_000_000): WalkResult {
+  const files = new Map<string, string>();
+  const gaps: ScanGap[] = [];
+  const visit = (abs: string, shown: string, ancestors: Set<string>, filter?: (abs: string) => boolean) => {
+    let st: ReturnType<typeof statSync>;
+    try {
+      st = statSync(abs);
+    } catch (err) {
+      let isLink = false;
+      try {
+        isLink = lstatSync(abs).isSymbolicLink();
+      } catch {
+        isLink = false;
+      }
+      const code = (err as NodeJS.ErrnoException).code;
+      gaps.push({
+        location: shown,
+        operation: 'stat',
+        reason: code === 'ELOOP' ? 'symlink loop' : isLink ? `dangling symlink (${errText(err)})` : errText(err),
+      });
+      return;
+    }
+    if (st.isDirectory()) {
+      let real: string;
+      try {
+        real = realpathSync(abs);
+      } catch (err) {
+        gaps.push({ location: shown, operation: 'stat', reason: errText(err) });
+        return;
+      }
+      if (ancestors.has(real)) {
+        gaps.push({ location: shown, operation: 'walk', reason: `symlink loop: ${shown} leads back to ${real}` });
+        return;
+      }
+      let entries: Dirent[];
+      try {
+        entries = readdirSync(abs, { withFileTypes: true });
+      } catch (err) {
+        gaps.push({ location: shown, operation: 'readdir', reason: errText(err) });
+        return;
+      }
+      const next = new Set(ancestors).add(real);
+      for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+        if (files.size >= maxFiles) return;
+        visit(join(abs, e.name), join(shown, e.name), next, filter);
+      }
+      return;
+    }
+    if (!st.isFile()) return;
+    if (filter && !filter(abs)) return;
+    if (!files.has(abs)) files.set(abs, shown);
+  };
+  for (const input of inputs) {
+    if (isGlob(input)) {
+      const pattern = isAbsolute(input) ? input : resolve(baseDir, input);
+      const root = globRoot(pattern);
+      visit(root, isAbsolute(input) ? root : globRoot(input), new Set(), (abs) => matchesGlob(abs, pattern));
+    } else {
+      visit(resolve(baseDir, input), input, new Set());
+    }
+  }
+  const list = [...files.entries()]
+    .map(([path, location]) => ({ path, location }))
+    .sort((a, b) => (a.location < b.location ? -1 : a.location > b.location ? 1 : 0));
+  return { files: list, gaps };
+}
