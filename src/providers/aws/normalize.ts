@@ -1,0 +1,610 @@
+// Pure mapping of AWS API shapes to the model: keys, key policies and grants, trails. No I/O.
+import type { AccessCondition, AccessEntry, Capability, Principal } from '../../model/access-entry.ts';
+import type { AuditTrail } from '../../model/audit-trail.ts';
+import type { Fingerprints } from '../../model/common.ts';
+import type { KeyRecord, KeyUsage } from '../../model/key-record.ts';
+
+export const PROVIDER = 'aws-kms';
+
+// ---------- API shapes (permissive: only what we read) ----------
+
+export interface KeyMetadataShape {
+  KeyId?: string;
+  Arn?: string;
+  AWSAccountId?: string;
+  CreationDate?: Date;
+  Enabled?: boolean;
+  Description?: string;
+  KeyUsage?: string;
+  KeyState?: string;
+  DeletionDate?: Date;
+  ValidTo?: Date;
+  Origin?: string;
+  CustomKeyStoreId?: string;
+  KeyManager?: string;
+  KeySpec?: string;
+  CustomerMasterKeySpec?: string;
+  MultiRegion?: boolean;
+  PendingDeletionWindowInDays?: number;
+}
+
+export interface GrantShape {
+  GrantId?: string;
+  Name?: string;
+  GranteePrincipal?: string;
+  Operations?: string[];
+  Constraints?: { EncryptionContextSubset?: Record<string, string>; EncryptionContextEquals?: Record<string, string> };
+}
+
+export interface RotationStatusShape {
+  KeyRotationEnabled?: boolean;
+  RotationPeriodInDays?: number;
+  NextRotationDate?: Date;
+  OnDemandRotationStartDate?: Date;
+}
+
+export interface RotationShape {
+  RotationDate?: Date;
+  RotationType?: string;
+}
+
+export interface TagShape {
+  TagKey?: string;
+  TagValue?: string;
+}
+
+/** What was read about one key; an absent part was not read (skipped or a gap). */
+export interface KeyReadings {
+  account: string;
+  region: string;
+  metadata: KeyMetadataShape;
+  aliases?: string[];
+  tags?: TagShape[];
+  access?: AccessEntry[];
+  rotationStatus?: RotationStatusShape;
+  rotations?: RotationShape[];
+  publicKey?: { spki: string; fingerprints: Fingerprints };
+}
+
+// ---------- keys ----------
+
+const USAGE: Record<string, KeyUsage[]> = {
+  SIGN_VERIFY: ['sign', 'verify'],
+  ENCRYPT_DECRYPT: ['encrypt', 'decrypt'],
+  GENERATE_VERIFY_MAC: ['mac'],
+  KEY_AGREEMENT: ['agree'],
+};
+
+const STATE: Record<string, KeyRecord['state']> = {
+  Enabled: 'enabled',
+  Disabled: 'disabled',
+  PendingDeletion: 'pending-deletion',
+  PendingReplicaDeletion: 'pending-deletion',
+  PendingImport: 'pending-import',
+  Unavailable: 'unavailable',
+  Creating: 'disabled',
+  Updating: 'enabled',
+};
+
+/** Key type, size and curve from a KMS KeySpec. */
+export function keySpecShape(spec: string | undefined): Pick<KeyRecord, 'keyType' | 'keySize' | 'curve'> {
+  if (!spec) return {};
+  if (spec === 'SYMMETRIC_DEFAULT') return { keyType: 'AES', keySize: 256 };
+  let m = /^RSA_(\d+)$/.exec(spec);
+  if (m) return { keyType: 'RSA', keySize: Number(m[1]) };
+  m = /^HMAC_(\d+)$/.exec(spec);
+  if (m) return { keyType: 'HMAC', keySize: Number(m[1]) };
+  const curves: Record<string, string> = { ECC_NIST_P256: 'P-256', ECC_NIST_P384: 'P-384', ECC_NIST_P521: 'P-521', ECC_SECG_P256K1: 'secp256k1' };
+  if (curves[spec]) return { keyType: 'EC', curve: curves[spec] };
+  if (spec === 'ECC_NIST_EDWARDS25519') return { keyType: 'OKP', curve: 'Ed25519' };
+  if (spec === 'SM2') return { keyType: 'EC', curve: 'SM2' };
+  return { keyType: 'OTHER' };
+}
+
+/** KMS can rotate automatically only symmetric encryption keys it generated, outside custom key stores. */
+export const isRotatable = (m: KeyMetadataShape): boolean =>
+  (m.KeySpec ?? m.CustomerMasterKeySpec) === 'SYMMETRIC_DEFAULT' && m.Origin === 'AWS_KMS' && !m.CustomKeyStoreId;
+
+/** Keys with a public half GetPublicKey can return. */
+export const isAsymmetric = (m: KeyMetadataShape): boolean => {
+  const spec = m.KeySpec ?? m.CustomerMasterKeySpec ?? '';
+  return /^(RSA_|ECC_|SM2|ML_DSA)/.test(spec);
+};
+
+const iso = (d: Date | string | undefined): string | undefined => {
+  if (d === undefined) return undefined;
+  const t = d instanceof Date ? d : new Date(d);
+  return Number.isNaN(t.getTime()) ? undefined : t.toISOString();
+};
+
+export const keyArn = (account: string, region: string, keyId: string): string =>
+  keyId.startsWith('arn:') ? keyId : `arn:aws:kms:${region}:${account}:key/${keyId}`;
+
+/** A KeyRecord from what was read. Fields whose calls were skipped or failed stay absent. */
+export function normalizeKey(r: KeyReadings): KeyRecord {
+  const m = r.metadata;
+  const id = m.Arn ?? keyArn(r.account, r.region, m.KeyId ?? 'unknown');
+  const created = iso(m.CreationDate);
+  const out: KeyRecord = { id, provider: PROVIDER, account: m.AWSAccountId ?? r.account, region: r.region, name: m.KeyId };
+  if (r.aliases) {
+    out.aliases = [...r.aliases].sort();
+    if (r.aliases.length) out.name = out.aliases[0];
+  }
+  if (m.KeyManager) out.managedBy = m.KeyManager === 'AWS' ? 'provider' : 'customer';
+  if (m.KeyUsage && USAGE[m.KeyUsage]) out.usage = USAGE[m.KeyUsage];
+  Object.assign(out, keySpecShape(m.KeySpec ?? m.CustomerMasterKeySpec));
+  switch (m.Origin) {
+    case 'AWS_KMS':
+      out.origin = 'generated';
+      out.protection = 'hsm';
+      break;
+    case 'AWS_CLOUDHSM':
+      out.origin = 'generated';
+      out.protection = 'hsm';
+      break;
+    case 'EXTERNAL':
+      out.origin = 'imported';
+      out.protection = 'hsm';
+      break;
+    case 'EXTERNAL_KEY_STORE':
+      out.origin = 'external-store';
+      out.protection = 'external';
+      break;
+  }
+  out.exportable = false;
+  if (m.KeyState && STATE[m.KeyState]) out.state = STATE[m.KeyState];
+  if (created) out.createdAt = created;
+  if (m.MultiRegion !== undefined) out.multiRegion = m.MultiRegion;
+  // KMS never deletes a key at once: ScheduleKeyDeletion always enforces a 7–30 day waiting period.
+  const deletion = iso(m.DeletionDate);
+  out.deletion = deletion ? { protected: true, scheduledAt: deletion } : { protected: true };
+  out.expiresAt = m.Origin === 'EXTERNAL' ? (iso(m.ValidTo) ?? null) : null;
+
+  if (isRotatable(m)) {
+    const rotation: NonNullable<KeyRecord['rotation']> = { supported: true };
+    if (r.rotationStatus) {
+      rotation.automatic = r.rotationStatus.KeyRotationEnabled === true;
+      if (rotation.automatic && r.rotationStatus.RotationPeriodInDays) rotation.periodDays = r.rotationStatus.RotationPeriodInDays;
+      const next = iso(r.rotationStatus.NextRotationDate);
+      if (rotation.automatic && next) rotation.nextRotationAt = next;
+    }
+    if (r.rotations) {
+      const dates = r.rotations
+        .map((x) => iso(x.RotationDate))
+        .filter((d): d is string => d !== undefined)
+        .sort();
+      const last = dates.at(-1);
+      if (last) rotation.lastRotatedAt = last;
+      const current = last ?? created;
+      if (current) out.currentVersionCreatedAt = current;
+      out.versionCount = dates.length + 1;
+    }
+    out.rotation = rotation;
+  } else {
+    out.rotation = { supported: false };
+    if (created) out.currentVersionCreatedAt = created;
+    out.versionCount = 1;
+  }
+  if (r.tags) out.tags = Object.fromEntries(r.tags.filter((t) => t.TagKey !== undefined).map((t) => [t.TagKey as string, t.TagValue ?? '']));
+  if (r.access) out.access = r.access;
+  if (r.publicKey) {
+    out.publicKey = r.publicKey.spki;
+    out.fingerprints = r.publicKey.fingerprints;
+  }
+  return out;
+}
+
+// ---------- access: actions ----------
+
+/** Every KMS action that can be granted on a key, with the capability it gives. */
+export const KMS_ACTIONS: Readonly<Record<string, Capability>> = {
+  Sign: 'use-sign',
+  Verify: 'use-verify',
+  VerifyMac: 'use-verify',
+  GenerateMac: 'use-mac',
+  Decrypt: 'use-decrypt',
+  ReEncryptFrom: 'use-decrypt',
+  DeriveSharedSecret: 'use-decrypt',
+  Encrypt: 'use-encrypt',
+  ReEncryptTo: 'use-encrypt',
+  GenerateDataKey: 'use-encrypt',
+  GenerateDataKeyPair: 'use-encrypt',
+  GenerateDataKeyPairWithoutPlaintext: 'use-encrypt',
+  GenerateDataKeyWithoutPlaintext: 'use-encrypt',
+  CreateGrant: 'create-grant',
+  CancelKeyDeletion: 'administer',
+  CreateAlias: 'administer',
+  DeleteAlias: 'administer',
+  DeleteImportedKeyMaterial: 'administer',
+  DisableKey: 'administer',
+  DisableKeyRotation: 'administer',
+  EnableKey: 'administer',
+  EnableKeyRotation: 'administer',
+  ImportKeyMaterial: 'administer',
+  PutKeyPolicy: 'administer',
+  ReplicateKey: 'administer',
+  RetireGrant: 'administer',
+  RevokeGrant: 'administer',
+  RotateKeyOnDemand: 'administer',
+  ScheduleKeyDeletion: 'administer',
+  SynchronizeMultiRegionKey: 'administer',
+  TagResource: 'administer',
+  UntagResource: 'administer',
+  UpdateAlias: 'administer',
+  UpdateKeyDescription: 'administer',
+  UpdatePrimaryRegion: 'administer',
+  DescribeKey: 'read',
+  GetKeyLastUsage: 'read',
+  GetKeyPolicy: 'read',
+  GetKeyRotationStatus: 'read',
+  GetParametersForImport: 'read',
+  GetPublicKey: 'read',
+  ListAliases: 'read',
+  ListGrants: 'read',
+  ListKeyPolicies: 'read',
+  ListKeyRotations: 'read',
+  ListResourceTags: 'read',
+  ListRetirableGrants: 'read',
+};
+const ACTION_NAMES = Object.keys(KMS_ACTIONS);
+
+const globRegex = (pattern: string): RegExp =>
+  new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+    'i',
+  );
+
+/** KMS actions an IAM action pattern (kms:Get*, kms:*, *) matches. */
+export function matchActions(patterns: readonly string[]): Set<string> {
+  const out = new Set<string>();
+  for (const p of patterns) {
+    const [svc, name] = p === '*' ? ['kms', '*'] : p.includes(':') ? (p.split(':', 2) as [string, string]) : ['', p];
+    if (!globRegex(svc).test('kms')) continue;
+    const re = globRegex(name);
+    for (const a of ACTION_NAMES) if (re.test(a)) out.add(a);
+  }
+  return out;
+}
+
+const capabilitiesOf = (actions: Iterable<string>): Capability[] => {
+  const caps = new Set<Capability>();
+  for (const a of actions) {
+    const c = KMS_ACTIONS[a];
+    if (c) caps.add(c);
+  }
+  return [...caps].sort();
+};
+
+/** A grant operation or policy action name to its capability. */
+export const capabilityOfOperation = (op: string): Capability | undefined => KMS_ACTIONS[op];
+
+// ---------- access: principals ----------
+
+const ACCOUNT_ID = /^\d{12}$/;
+
+/** A principal from an ARN, a 12-digit account id or a service name. */
+export function principalFromAws(value: string, kind: 'AWS' | 'Service' | 'Federated' | 'CanonicalUser' = 'AWS'): Principal {
+  if (value === '*') return { kind: 'public', id: '*' };
+  if (kind === 'Service') return { kind: 'service', id: value, name: value };
+  if (ACCOUNT_ID.test(value)) return { kind: 'account', id: `arn:aws:iam::${value}:root`, name: `account ${value}`, account: value };
+  const m = /^arn:aws[a-z-]*:(iam|sts)::(\d{12}|aws):(.*)$/.exec(value);
+  if (!m) {
+    if (/\.amazonaws\.com(\.cn)?$/.test(value)) return { kind: 'service', id: value, name: value };
+    return { kind: kind === 'Federated' ? 'user' : 'role', id: value };
+  }
+  const account = m[2] === 'aws' ? undefined : m[2];
+  const resource = m[3] ?? '';
+  const base = account ? { account } : {};
+  if (resource === 'root') return { kind: 'account', id: value, ...(account ? { name: `account ${account}` } : {}), ...base };
+  const name = resource.split('/').at(-1);
+  if (resource.startsWith('user/')) return { kind: 'user', id: value, name, ...base };
+  if (resource.startsWith('group/')) return { kind: 'group', id: value, name, ...base };
+  if (resource.startsWith('assumed-role/')) return { kind: 'role', id: value, name: resource.split('/')[1], ...base };
+  if (kind === 'Federated' || resource.startsWith('saml-provider/') || resource.startsWith('oidc-provider/')) return { kind: 'user', id: value, name, ...base };
+  return { kind: 'role', id: value, name, ...base };
+}
+
+const asArray = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v === undefined || v === null ? [] : [String(v)]);
+
+function principalsOf(p: unknown): Principal[] {
+  if (p === '*') return [{ kind: 'public', id: '*' }];
+  if (!p || typeof p !== 'object') return [];
+  const out: Principal[] = [];
+  for (const [kind, v] of Object.entries(p as Record<string, unknown>)) {
+    const k = (['AWS', 'Service', 'Federated', 'CanonicalUser'].includes(kind) ? kind : 'AWS') as 'AWS' | 'Service' | 'Federated' | 'CanonicalUser';
+    for (const value of asArray(v)) out.push(principalFromAws(value, k));
+  }
+  return out;
+}
+
+// ---------- access: conditions ----------
+
+/** Condition keys that restrict WHO may call (with a positive operator and no IfExists). */
+const CONFINING_KEYS = new Set(
+  [
+    'aws:PrincipalOrgID',
+    'aws:PrincipalOrgPaths',
+    'aws:PrincipalAccount',
+    'kms:CallerAccount',
+    'aws:SourceVpce',
+    'aws:SourceVpc',
+    'aws:PrincipalArn',
+    'aws:SourceAccount',
+    'aws:SourceArn',
+    'aws:SourceOrgID',
+    'aws:userid',
+    'aws:username',
+  ].map((k) => k.toLowerCase()),
+);
+
+const POSITIVE_OPERATOR = /^(ForAnyValue:|ForAllValues:)?(StringEquals|StringEqualsIgnoreCase|StringLike|ArnEquals|ArnLike)$/;
+const NEGATIVE_OPERATOR = /^(ForAnyValue:|ForAllValues:)?(StringNotEquals|StringNotEqualsIgnoreCase|StringNotLike|ArnNotEquals|ArnNotLike)$/;
+
+export function conditionsOf(c: unknown): AccessCondition[] {
+  if (!c || typeof c !== 'object') return [];
+  const out: AccessCondition[] = [];
+  for (const [operator, block] of Object.entries(c as Record<string, unknown>)) {
+    if (!block || typeof block !== 'object') continue;
+    for (const [key, values] of Object.entries(block as Record<string, unknown>)) out.push({ key, operator, values: asArray(values) });
+  }
+  return out;
+}
+
+/** A condition confines who can call when it pins a who-key to values that are not all wildcards. */
+const confines = (c: AccessCondition): boolean =>
+  CONFINING_KEYS.has(c.key.toLowerCase()) && POSITIVE_OPERATOR.test(c.operator) && c.values.length > 0 && !c.values.some((v) => v === '*');
+
+/**
+ * Principals a confined wildcard stands for: the accounts or ARNs the condition names, or one
+ * organisation-wide principal marked confined.
+ */
+function confinedPrincipals(conds: AccessCondition[]): Principal[] {
+  const accountCond = conds.find((c) => confines(c) && ['kms:calleraccount', 'aws:principalaccount', 'aws:sourceaccount'].includes(c.key.toLowerCase()));
+  if (accountCond) return accountCond.values.map((v) => principalFromAws(v));
+  const arnCond = conds.find((c) => confines(c) && c.key.toLowerCase() === 'aws:principalarn');
+  if (arnCond) return arnCond.values.map((v) => (v.includes('*') ? { ...principalFromAws(v), id: v } : principalFromAws(v)));
+  const other = conds.find(confines);
+  return [{ kind: 'any-authenticated', id: '*', name: other ? `${other.key} ${other.values.join(',')}` : undefined }];
+}
+
+// ---------- access: key policy ----------
+
+export class KeyPolicyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'KeyPolicyError';
+  }
+}
+
+interface Statement {
+  Sid?: string;
+  Effect?: string;
+  Principal?: unknown;
+  NotPrincipal?: unknown;
+  Action?: unknown;
+  NotAction?: unknown;
+  Condition?: unknown;
+}
+
+const matchesPrincipal = (denied: Principal, p: Principal): boolean =>
+  denied.id === '*' ||
+  denied.id === p.id ||
+  (denied.kind === 'account' && denied.account !== undefined && denied.account === p.account) ||
+  (denied.id.includes('*') && globRegex(denied.id).test(p.id));
+
+/**
+ * AccessEntries from a key policy document. Allow statements grant, Deny statements without
+ * conditions subtract; a wildcard principal is confined only by a condition that restricts who
+ * calls (org, account, principal ARN, VPC endpoint), never by one like kms:ViaService alone.
+ */
+export function policyToAccess(policyText: string): AccessEntry[] {
+  let doc: { Statement?: unknown };
+  try {
+    doc = JSON.parse(policyText) as { Statement?: unknown };
+  } catch (err) {
+    throw new KeyPolicyError(`the key policy is not valid JSON (${(err as Error).message})`);
+  }
+  if (!doc || typeof doc !== 'object') throw new KeyPolicyError('the key policy is not a JSON object');
+  const statements = (Array.isArray(doc.Statement) ? doc.Statement : doc.Statement ? [doc.Statement] : []) as Statement[];
+  const entries: AccessEntry[] = [];
+  const denies: { principals?: Principal[]; except?: Principal[]; actions: Set<string> }[] = [];
+  const orgConfinement: AccessCondition[] = [];
+
+  statements.forEach((s, i) => {
+    const sourceId = s.Sid || `statement[${i}]`;
+    const actions =
+      s.NotAction !== undefined ? new Set(ACTION_NAMES.filter((a) => !matchActions(asArray(s.NotAction)).has(a))) : matchActions(asArray(s.Action));
+    if (actions.size === 0) return;
+    const conds = conditionsOf(s.Condition);
+    if (s.Effect === 'Deny') {
+      if (conds.length === 0) {
+        if (s.NotPrincipal !== undefined) denies.push({ except: principalsOf(s.NotPrincipal), actions });
+        else denies.push({ principals: principalsOf(s.Principal), actions });
+        return;
+      }
+      // "Deny everyone unless they are in our org/account" confines every wildcard Allow.
+      const wildcard = principalsOf(s.Principal).some((p) => p.id === '*');
+      if (wildcard && conds.length === 1 && NEGATIVE_OPERATOR.test(conds[0]?.operator ?? '') && CONFINING_KEYS.has((conds[0]?.key ?? '').toLowerCase())) {
+        const c = conds[0] as AccessCondition;
+        if (!c.values.includes('*')) orgConfinement.push({ key: c.key, operator: c.operator.replace('Not', ''), values: c.values });
+      }
+      return;
+    }
+    if (s.Effect !== 'Allow') return;
+    const caps = capabilitiesOf(actions);
+    const principals = s.NotPrincipal !== undefined ? [{ kind: 'public' as const, id: '*' }] : principalsOf(s.Principal);
+    for (const p of principals) {
+      const base = { capabilities: caps, source: 'key-policy' as const, sourceId, ...(conds.length ? { conditions: conds } : {}) };
+      if (p.id === '*' && conds.some(confines)) {
+        for (const cp of confinedPrincipals(conds)) entries.push({ ...base, principal: cp, confined: true, _actions: actions } as AccessEntry);
+      } else entries.push({ ...base, principal: p, _actions: actions } as AccessEntry);
+    }
+  });
+
+  const out: AccessEntry[] = [];
+  for (const e of entries) {
+    const actions = new Set((e as AccessEntry & { _actions: Set<string> })._actions);
+    for (const d of denies) {
+      const hit = d.except ? !d.except.some((x) => x.id === e.principal.id) : (d.principals ?? []).some((dp) => matchesPrincipal(dp, e.principal));
+      if (hit) for (const a of d.actions) actions.delete(a);
+    }
+    const caps = capabilitiesOf(actions);
+    if (caps.length === 0) continue;
+    const { _actions: _, ...clean } = e as AccessEntry & { _actions: Set<string> };
+    const entry: AccessEntry = { ...clean, capabilities: caps };
+    if (entry.principal.id === '*' && !entry.confined && orgConfinement.length) {
+      entry.confined = true;
+      entry.conditions = [...(entry.conditions ?? []), ...orgConfinement];
+    }
+    out.push(entry);
+  }
+  return out;
+}
+
+/** AccessEntries from grants: each grantee gets the grant's operations; constraints become conditions. */
+export function grantsToAccess(grants: readonly GrantShape[]): AccessEntry[] {
+  const out: AccessEntry[] = [];
+  for (const g of grants) {
+    if (!g.GranteePrincipal) continue;
+    const caps = capabilitiesOf(g.Operations ?? []);
+    if (caps.length === 0) continue;
+    const conditions: AccessCondition[] = [];
+    for (const [k, v] of Object.entries(g.Constraints?.EncryptionContextSubset ?? {}))
+      conditions.push({ key: `kms:EncryptionContext:${k}`, operator: 'EncryptionContextSubset', values: [v] });
+    for (const [k, v] of Object.entries(g.Constraints?.EncryptionContextEquals ?? {}))
+      conditions.push({ key: `kms:EncryptionContext:${k}`, operator: 'EncryptionContextEquals', values: [v] });
+    out.push({
+      principal: principalFromAws(g.GranteePrincipal, /\.amazonaws\.com(\.cn)?$/.test(g.GranteePrincipal) ? 'Service' : 'AWS'),
+      capabilities: caps,
+      source: 'grant',
+      ...(g.GrantId ? { sourceId: g.GrantId } : {}),
+      ...(conditions.length ? { conditions } : {}),
+    });
+  }
+  return out;
+}
+
+// ---------- CloudTrail ----------
+
+export interface TrailShape {
+  Name?: string;
+  TrailARN?: string;
+  HomeRegion?: string;
+  IsMultiRegionTrail?: boolean;
+  IsOrganizationTrail?: boolean;
+  LogFileValidationEnabled?: boolean;
+  S3BucketName?: string;
+  S3KeyPrefix?: string;
+  CloudWatchLogsLogGroupArn?: string;
+}
+
+export interface LifecycleRuleShape {
+  Status?: string;
+  Prefix?: string;
+  Filter?: { Prefix?: string; And?: { Prefix?: string } };
+  Expiration?: { Days?: number };
+}
+
+/**
+ * Days CloudTrail log objects are kept under a bucket's lifecycle rules: the shortest enabled
+ * expiration whose prefix covers the trail's `[prefix/]AWSLogs/` objects; null = kept indefinitely.
+ */
+export function lifecycleRetention(rules: readonly LifecycleRuleShape[], keyPrefix?: string): number | null {
+  const logs = `${keyPrefix ? `${keyPrefix.replace(/\/$/, '')}/` : ''}AWSLogs/`;
+  let days: number | null = null;
+  for (const r of rules) {
+    if (r.Status !== 'Enabled' || !r.Expiration?.Days) continue;
+    const prefix = r.Filter?.Prefix ?? r.Filter?.And?.Prefix ?? r.Prefix ?? '';
+    if (!(logs.startsWith(prefix) || prefix.startsWith(logs))) continue;
+    days = days === null ? r.Expiration.Days : Math.min(days, r.Expiration.Days);
+  }
+  return days;
+}
+
+export interface EventSelectorsShape {
+  EventSelectors?: { ReadWriteType?: string; IncludeManagementEvents?: boolean; ExcludeManagementEventSources?: string[] }[];
+  AdvancedEventSelectors?: { Name?: string; FieldSelectors?: { Field?: string; Equals?: string[]; NotEquals?: string[] }[] }[];
+}
+
+export interface TrailReadings {
+  account: string;
+  trail: TrailShape;
+  /** absent = GetTrailStatus failed */
+  isLogging?: boolean;
+  /** absent = GetEventSelectors failed */
+  selectors?: EventSelectorsShape;
+  /** undefined = not read; null = never expires */
+  retentionDays?: number | null;
+}
+
+/** What management events a trail records, from basic or advanced event selectors. */
+export function managementCoverage(sel: EventSelectorsShape): { read: boolean; write: boolean; excluded: string[] } {
+  let read = false;
+  let write = false;
+  const excluded = new Set<string>();
+  if (sel.AdvancedEventSelectors?.length) {
+    for (const a of sel.AdvancedEventSelectors) {
+      const fields = a.FieldSelectors ?? [];
+      const category = fields.find((f) => f.Field === 'eventCategory');
+      if (!category?.Equals?.includes('Management')) continue;
+      const ro = fields.find((f) => f.Field === 'readOnly');
+      const roValues = ro?.Equals ?? [];
+      if (!ro || roValues.includes('true')) read = true;
+      if (!ro || roValues.includes('false')) write = true;
+      for (const f of fields) if (f.Field === 'eventSource') for (const s of f.NotEquals ?? []) excluded.add(s);
+      const only = fields.find((f) => f.Field === 'eventSource' && f.Equals?.length);
+      if (only && !only.Equals?.includes('kms.amazonaws.com')) excluded.add('kms.amazonaws.com');
+    }
+  } else {
+    for (const s of sel.EventSelectors ?? []) {
+      if (s.IncludeManagementEvents === false) continue;
+      const rw = s.ReadWriteType ?? 'All';
+      if (rw === 'All' || rw === 'ReadOnly') read = true;
+      if (rw === 'All' || rw === 'WriteOnly') write = true;
+      for (const x of s.ExcludeManagementEventSources ?? []) excluded.add(x);
+    }
+  }
+  return { read, write, excluded: [...excluded].sort() };
+}
+
+const accountOfArn = (arn: string | undefined): string | undefined => (arn ? /^arn:[^:]+:[^:]+:[^:]*:(\d{12}):/.exec(arn)?.[1] : undefined);
+
+/** An AuditTrail from a trail and its status, selectors and log retention. */
+export function normalizeTrail(r: TrailReadings): AuditTrail {
+  const t = r.trail;
+  const owner = accountOfArn(t.TrailARN) ?? r.account;
+  const home = t.HomeRegion;
+  const out: AuditTrail = {
+    id: t.TrailARN ?? `arn:aws:cloudtrail:${home ?? 'unknown'}:${owner}:trail/${t.Name ?? 'unknown'}`,
+    provider: PROVIDER,
+    kind: 'cloudtrail',
+    scope: {
+      provider: PROVIDER,
+      accounts: t.IsOrganizationTrail ? '*' : [owner],
+      regions: t.IsMultiRegionTrail || !home ? '*' : [home],
+    },
+  };
+  if (t.Name) out.name = t.Name;
+  if (r.isLogging !== undefined) out.enabled = r.isLogging;
+  if (r.selectors) {
+    const cov = managementCoverage(r.selectors);
+    out.capturesAdminEvents = cov.write;
+    out.capturesDataPlane = cov.read;
+    out.excludedSources = cov.excluded;
+  }
+  if (t.CloudWatchLogsLogGroupArn) {
+    out.destination = { kind: 'cloudwatch-logs', id: logGroupName(t.CloudWatchLogsLogGroupArn) ?? t.CloudWatchLogsLogGroupArn };
+    if (r.retentionDays !== undefined) out.retentionDays = r.retentionDays;
+  } else if (t.S3BucketName) {
+    out.destination = { kind: 's3', id: t.S3BucketName };
+    if (r.retentionDays !== undefined) out.retentionDays = r.retentionDays;
+  }
+  if (t.LogFileValidationEnabled !== undefined) out.integrityValidation = t.LogFileValidationEnabled;
+  return out;
+}
+
+/** The log group name from a CloudWatch Logs log group ARN (arn:aws:logs:r:a:log-group:NAME:*). */
+export const logGroupName = (arn: string): string | undefined => /:log-group:([^:]+)/.exec(arn)?.[1];

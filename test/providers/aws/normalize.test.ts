@@ -1,0 +1,363 @@
+import { describe, expect, it } from 'vitest';
+import type { AccessEntry } from '../../../src/model/access-entry.ts';
+import { KeyRecord } from '../../../src/model/key-record.ts';
+import {
+  grantsToAccess,
+  KeyPolicyError,
+  lifecycleRetention,
+  managementCoverage,
+  matchActions,
+  normalizeKey,
+  normalizeTrail,
+  policyToAccess,
+  principalFromAws,
+} from '../../../src/providers/aws/normalize.ts';
+
+const A = '111111111111';
+const B = '222222222222';
+const created = new Date('2024-01-01T00:00:00Z');
+const policy = (...Statement: unknown[]) => JSON.stringify({ Version: '2012-10-17', Statement });
+const byId = (entries: AccessEntry[], id: string) => entries.filter((e) => e.principal.id === id);
+
+describe('normalizeKey', () => {
+  const meta = { KeyId: 'k1', Arn: `arn:aws:kms:us-east-1:${A}:key/k1`, CreationDate: created, KeyManager: 'CUSTOMER', KeyState: 'Enabled' };
+
+  it.each([
+    ['SIGN_VERIFY', 'RSA_3072', ['sign', 'verify'], { keyType: 'RSA', keySize: 3072 }],
+    ['ENCRYPT_DECRYPT', 'SYMMETRIC_DEFAULT', ['encrypt', 'decrypt'], { keyType: 'AES', keySize: 256 }],
+    ['GENERATE_VERIFY_MAC', 'HMAC_384', ['mac'], { keyType: 'HMAC', keySize: 384 }],
+    ['KEY_AGREEMENT', 'ECC_NIST_P384', ['agree'], { keyType: 'EC', curve: 'P-384' }],
+  ])('maps usage %s and spec %s', (usage, spec, expected, shape) => {
+    const k = normalizeKey({ account: A, region: 'us-east-1', metadata: { ...meta, KeyUsage: usage, KeySpec: spec, Origin: 'AWS_KMS' } });
+    expect(k.usage).toEqual(expected);
+    expect(k).toMatchObject(shape);
+    expect(KeyRecord.safeParse(k).success).toBe(true);
+  });
+
+  it.each([
+    ['AWS_KMS', 'generated', 'hsm'],
+    ['EXTERNAL', 'imported', 'hsm'],
+    ['AWS_CLOUDHSM', 'generated', 'hsm'],
+    ['EXTERNAL_KEY_STORE', 'external-store', 'external'],
+  ])('maps origin %s', (origin, o, protection) => {
+    const k = normalizeKey({ account: A, region: 'us-east-1', metadata: { ...meta, Origin: origin } });
+    expect(k.origin).toBe(o);
+    expect(k.protection).toBe(protection);
+    expect(k.exportable).toBe(false);
+  });
+
+  it.each([
+    ['Enabled', 'enabled'],
+    ['Disabled', 'disabled'],
+    ['PendingDeletion', 'pending-deletion'],
+    ['PendingImport', 'pending-import'],
+    ['Unavailable', 'unavailable'],
+  ])('maps state %s', (state, expected) => {
+    expect(normalizeKey({ account: A, region: 'us-east-1', metadata: { ...meta, KeyState: state } }).state).toBe(expected);
+  });
+
+  it('rotatable key: automatic rotation, period and the current material from ListKeyRotations', () => {
+    const k = normalizeKey({
+      account: A,
+      region: 'us-east-1',
+      metadata: { ...meta, KeySpec: 'SYMMETRIC_DEFAULT', Origin: 'AWS_KMS' },
+      rotationStatus: { KeyRotationEnabled: true, RotationPeriodInDays: 90 },
+      rotations: [{ RotationDate: new Date('2025-03-01T00:00:00Z') }, { RotationDate: new Date('2024-12-01T00:00:00Z') }],
+    });
+    expect(k.rotation).toEqual({ supported: true, automatic: true, periodDays: 90, lastRotatedAt: '2025-03-01T00:00:00.000Z' });
+    expect(k.currentVersionCreatedAt).toBe('2025-03-01T00:00:00.000Z');
+    expect(k.versionCount).toBe(3);
+  });
+
+  it('rotatable key never rotated: current material is the creation date', () => {
+    const k = normalizeKey({ account: A, region: 'us-east-1', metadata: { ...meta, KeySpec: 'SYMMETRIC_DEFAULT', Origin: 'AWS_KMS' }, rotations: [] });
+    expect(k.currentVersionCreatedAt).toBe(created.toISOString());
+    expect(k.rotation?.lastRotatedAt).toBeUndefined();
+  });
+
+  it('rotatable key whose rotations were not read leaves material age absent (fast profile)', () => {
+    const k = normalizeKey({ account: A, region: 'us-east-1', metadata: { ...meta, KeySpec: 'SYMMETRIC_DEFAULT', Origin: 'AWS_KMS' } });
+    expect(k.currentVersionCreatedAt).toBeUndefined();
+    expect(k.rotation).toEqual({ supported: true });
+    expect(k.access).toBeUndefined();
+  });
+
+  it('keys in a custom key store, imported or asymmetric keys are not rotatable', () => {
+    for (const m of [
+      { KeySpec: 'SYMMETRIC_DEFAULT', Origin: 'AWS_CLOUDHSM', CustomKeyStoreId: 'cks-1' },
+      { KeySpec: 'SYMMETRIC_DEFAULT', Origin: 'EXTERNAL' },
+      { KeySpec: 'RSA_2048', Origin: 'AWS_KMS' },
+    ]) {
+      const k = normalizeKey({ account: A, region: 'us-east-1', metadata: { ...meta, ...m }, rotations: [] });
+      expect(k.rotation).toEqual({ supported: false });
+      expect(k.currentVersionCreatedAt).toBe(created.toISOString());
+    }
+  });
+
+  it('expiry: ValidTo for imported material, null otherwise', () => {
+    const validTo = new Date('2027-01-01T00:00:00Z');
+    expect(normalizeKey({ account: A, region: 'r', metadata: { ...meta, Origin: 'EXTERNAL', ValidTo: validTo } }).expiresAt).toBe(validTo.toISOString());
+    expect(normalizeKey({ account: A, region: 'r', metadata: { ...meta, Origin: 'EXTERNAL' } }).expiresAt).toBeNull();
+    expect(normalizeKey({ account: A, region: 'r', metadata: { ...meta, Origin: 'AWS_KMS', ValidTo: validTo } }).expiresAt).toBeNull();
+  });
+
+  it('AWS-managed keys are marked provider-managed; aliases sorted, the first is the name', () => {
+    const k = normalizeKey({ account: A, region: 'r', metadata: { ...meta, KeyManager: 'AWS' }, aliases: ['alias/z', 'alias/aws/s3'] });
+    expect(k.managedBy).toBe('provider');
+    expect(k.aliases).toEqual(['alias/aws/s3', 'alias/z']);
+    expect(k.name).toBe('alias/aws/s3');
+  });
+});
+
+describe('policyToAccess', () => {
+  it('maps actions to capabilities, kms:* to all of them', () => {
+    const e = policyToAccess(
+      policy(
+        { Sid: 'Root', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${A}:root` }, Action: 'kms:*', Resource: '*' },
+        {
+          Sid: 'Use',
+          Effect: 'Allow',
+          Principal: { AWS: `arn:aws:iam::${A}:role/signer` },
+          Action: ['kms:Sign', 'kms:Get*', 'kms:GenerateDataKey*'],
+          Resource: '*',
+        },
+      ),
+    );
+    expect(byId(e, `arn:aws:iam::${A}:root`)[0]?.capabilities).toEqual([
+      'administer',
+      'create-grant',
+      'read',
+      'use-decrypt',
+      'use-encrypt',
+      'use-mac',
+      'use-sign',
+      'use-verify',
+    ]);
+    const signer = byId(e, `arn:aws:iam::${A}:role/signer`)[0];
+    expect(signer?.capabilities).toEqual(['read', 'use-encrypt', 'use-sign']);
+    expect(signer?.principal).toEqual({ kind: 'role', id: `arn:aws:iam::${A}:role/signer`, name: 'signer', account: A });
+    expect(signer?.sourceId).toBe('Use');
+  });
+
+  it('an unconditioned wildcard is public and unconfined', () => {
+    const [e] = policyToAccess(policy({ Effect: 'Allow', Principal: '*', Action: 'kms:Decrypt', Resource: '*' }));
+    expect(e?.principal.kind).toBe('public');
+    expect(e?.confined).toBeUndefined();
+    expect(e?.sourceId).toBe('statement[0]');
+  });
+
+  it('a wildcard confined by kms:CallerAccount becomes that account, confined', () => {
+    const e = policyToAccess(
+      policy({ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'kms:Decrypt', Resource: '*', Condition: { StringEquals: { 'kms:CallerAccount': B } } }),
+    );
+    expect(e).toHaveLength(1);
+    expect(e[0]?.principal).toEqual({ kind: 'account', id: `arn:aws:iam::${B}:root`, name: `account ${B}`, account: B });
+    expect(e[0]?.confined).toBe(true);
+    expect(e[0]?.conditions).toEqual([{ key: 'kms:CallerAccount', operator: 'StringEquals', values: [B] }]);
+  });
+
+  it('a wildcard confined by aws:PrincipalOrgID is confined, not public', () => {
+    const [e] = policyToAccess(
+      policy({ Effect: 'Allow', Principal: '*', Action: 'kms:Sign', Resource: '*', Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-abc' } } }),
+    );
+    expect(e?.confined).toBe(true);
+    expect(e?.principal.kind).toBe('any-authenticated');
+  });
+
+  it('a wildcard confined by aws:PrincipalArn becomes the named role', () => {
+    const arn = `arn:aws:iam::${B}:role/ci`;
+    const [e] = policyToAccess(
+      policy({ Effect: 'Allow', Principal: '*', Action: 'kms:Sign', Resource: '*', Condition: { ArnLike: { 'aws:PrincipalArn': arn } } }),
+    );
+    expect(e?.principal).toMatchObject({ kind: 'role', id: arn, account: B });
+    expect(e?.confined).toBe(true);
+  });
+
+  it.each([
+    ['kms:ViaService alone', { StringEquals: { 'kms:ViaService': 's3.us-east-1.amazonaws.com' } }],
+    ['an IfExists operator', { StringEqualsIfExists: { 'aws:PrincipalOrgID': 'o-abc' } }],
+    ['a negative operator in an Allow', { StringNotEquals: { 'kms:CallerAccount': B } }],
+    ['a wildcard value', { StringLike: { 'aws:PrincipalOrgID': '*' } }],
+    ['an encryption context only', { StringEquals: { 'kms:EncryptionContext:app': 'x' } }],
+  ])('a condition that does not restrict who (%s) leaves the wildcard public', (_name, Condition) => {
+    const [e] = policyToAccess(policy({ Effect: 'Allow', Principal: '*', Action: 'kms:Decrypt', Resource: '*', Condition }));
+    expect(e?.principal.kind).toBe('public');
+    expect(e?.confined).toBeUndefined();
+    expect(e?.conditions?.length).toBe(1);
+  });
+
+  it('Deny statements subtract capabilities', () => {
+    const e = policyToAccess(
+      policy(
+        { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${A}:role/admin` }, Action: 'kms:*', Resource: '*' },
+        { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${A}:role/sign-only` }, Action: 'kms:Sign', Resource: '*' },
+        { Effect: 'Deny', Principal: '*', Action: ['kms:Sign', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:DeriveSharedSecret'], Resource: '*' },
+      ),
+    );
+    expect(byId(e, `arn:aws:iam::${A}:role/admin`)[0]?.capabilities).not.toContain('use-sign');
+    expect(byId(e, `arn:aws:iam::${A}:role/admin`)[0]?.capabilities).not.toContain('use-decrypt');
+    expect(byId(e, `arn:aws:iam::${A}:role/admin`)[0]?.capabilities).toContain('administer');
+    expect(byId(e, `arn:aws:iam::${A}:role/sign-only`)).toEqual([]);
+  });
+
+  it('Deny with NotPrincipal subtracts from everyone except the named principals', () => {
+    const keep = `arn:aws:iam::${A}:role/keep`;
+    const e = policyToAccess(
+      policy(
+        { Effect: 'Allow', Principal: { AWS: [keep, `arn:aws:iam::${A}:role/other`] }, Action: 'kms:Sign', Resource: '*' },
+        { Effect: 'Deny', NotPrincipal: { AWS: keep }, Action: 'kms:Sign', Resource: '*' },
+      ),
+    );
+    expect(e.map((x) => x.principal.id)).toEqual([keep]);
+  });
+
+  it('a conditional Deny does not subtract, but "deny unless in our org" confines wildcard allows', () => {
+    const e = policyToAccess(
+      policy(
+        { Effect: 'Allow', Principal: '*', Action: 'kms:Decrypt', Resource: '*' },
+        { Effect: 'Deny', Principal: '*', Action: 'kms:*', Resource: '*', Condition: { StringNotEquals: { 'aws:PrincipalOrgID': 'o-abc' } } },
+      ),
+    );
+    expect(e).toHaveLength(1);
+    expect(e[0]?.confined).toBe(true);
+    expect(e[0]?.capabilities).toEqual(['use-decrypt']);
+  });
+
+  it('NotAction and Allow with NotPrincipal', () => {
+    const e = policyToAccess(
+      policy({ Effect: 'Allow', NotPrincipal: { AWS: `arn:aws:iam::${A}:root` }, NotAction: ['kms:*Key*', 'kms:*Grant*', 'kms:*Alias*'], Resource: '*' }),
+    );
+    expect(e[0]?.principal.kind).toBe('public');
+    expect(e[0]?.capabilities).toContain('use-sign');
+    expect(e[0]?.capabilities).not.toContain('create-grant');
+  });
+
+  it('service principals and 12-digit account ids', () => {
+    const e = policyToAccess(
+      policy(
+        { Effect: 'Allow', Principal: { Service: 'logs.us-east-1.amazonaws.com' }, Action: 'kms:Encrypt*', Resource: '*' },
+        { Effect: 'Allow', Principal: { AWS: B }, Action: 'kms:Decrypt', Resource: '*' },
+      ),
+    );
+    expect(e[0]?.principal).toEqual({ kind: 'service', id: 'logs.us-east-1.amazonaws.com', name: 'logs.us-east-1.amazonaws.com' });
+    expect(e[1]?.principal).toEqual({ kind: 'account', id: `arn:aws:iam::${B}:root`, name: `account ${B}`, account: B });
+  });
+
+  it('a key policy that is not valid JSON is a KeyPolicyError, not a crash', () => {
+    expect(() => policyToAccess('{"Statement": [')).toThrow(KeyPolicyError);
+    expect(() => policyToAccess('{"Statement": [')).toThrow(/not valid JSON/);
+  });
+
+  it('matchActions expands wildcards case-insensitively and ignores other services', () => {
+    expect([...matchActions(['kms:list*'])].sort()).toEqual([
+      'ListAliases',
+      'ListGrants',
+      'ListKeyPolicies',
+      'ListKeyRotations',
+      'ListResourceTags',
+      'ListRetirableGrants',
+    ]);
+    expect(matchActions(['s3:*']).size).toBe(0);
+  });
+});
+
+describe('principals and grants', () => {
+  it.each([
+    [`arn:aws:iam::${A}:user/alice`, { kind: 'user', name: 'alice', account: A }],
+    [`arn:aws:sts::${A}:assumed-role/deploy/session`, { kind: 'role', name: 'deploy', account: A }],
+    [`arn:aws:iam::${A}:root`, { kind: 'account', account: A }],
+    ['*', { kind: 'public', id: '*' }],
+  ])('classifies %s', (arn, expected) => {
+    expect(principalFromAws(arn)).toMatchObject(expected);
+  });
+
+  it('grants give their grantee the operations, constraints become conditions', () => {
+    const [g] = grantsToAccess([
+      {
+        GrantId: 'g1',
+        GranteePrincipal: `arn:aws:iam::${B}:role/app`,
+        Operations: ['Decrypt', 'CreateGrant'],
+        Constraints: { EncryptionContextSubset: { app: 'x' } },
+      },
+    ]);
+    expect(g).toEqual({
+      principal: { kind: 'role', id: `arn:aws:iam::${B}:role/app`, name: 'app', account: B },
+      capabilities: ['create-grant', 'use-decrypt'],
+      source: 'grant',
+      sourceId: 'g1',
+      conditions: [{ key: 'kms:EncryptionContext:app', operator: 'EncryptionContextSubset', values: ['x'] }],
+    });
+  });
+});
+
+describe('trails', () => {
+  const trail = { Name: 't', TrailARN: `arn:aws:cloudtrail:us-east-1:${A}:trail/t`, HomeRegion: 'us-east-1' };
+
+  it.each([
+    ['All', true, true],
+    ['ReadOnly', true, false],
+    ['WriteOnly', false, true],
+  ])('ReadWriteType %s: data plane %s, admin %s', (rw, read, write) => {
+    const t = normalizeTrail({ account: A, trail, isLogging: true, selectors: { EventSelectors: [{ ReadWriteType: rw, IncludeManagementEvents: true }] } });
+    expect(t.capturesDataPlane).toBe(read);
+    expect(t.capturesAdminEvents).toBe(write);
+  });
+
+  it('IncludeManagementEvents=false records no KMS use', () => {
+    const c = managementCoverage({ EventSelectors: [{ ReadWriteType: 'All', IncludeManagementEvents: false }] });
+    expect(c).toEqual({ read: false, write: false, excluded: [] });
+  });
+
+  it('excluded sources, basic and advanced', () => {
+    expect(managementCoverage({ EventSelectors: [{ ExcludeManagementEventSources: ['kms.amazonaws.com'] }] }).excluded).toEqual(['kms.amazonaws.com']);
+    const adv = managementCoverage({
+      AdvancedEventSelectors: [
+        {
+          FieldSelectors: [
+            { Field: 'eventCategory', Equals: ['Management'] },
+            { Field: 'readOnly', Equals: ['false'] },
+            { Field: 'eventSource', NotEquals: ['kms.amazonaws.com'] },
+          ],
+        },
+      ],
+    });
+    expect(adv).toEqual({ read: false, write: true, excluded: ['kms.amazonaws.com'] });
+  });
+
+  it('organization and multi-region trails scope every account and region; retention from the log group', () => {
+    const t = normalizeTrail({
+      account: B,
+      trail: { ...trail, IsOrganizationTrail: true, IsMultiRegionTrail: true, CloudWatchLogsLogGroupArn: `arn:aws:logs:us-east-1:${A}:log-group:g:*` },
+      retentionDays: null,
+    });
+    expect(t.scope).toEqual({ provider: 'aws-kms', accounts: '*', regions: '*' });
+    expect(t.retentionDays).toBeNull();
+    expect(t.destination).toEqual({ kind: 'cloudwatch-logs', id: 'g' });
+    expect(t.enabled).toBeUndefined();
+  });
+
+  it('a single-region account trail covers its home region; S3 retention absent until read', () => {
+    const t = normalizeTrail({ account: A, trail: { ...trail, S3BucketName: 'b' }, isLogging: false });
+    expect(t.scope).toEqual({ provider: 'aws-kms', accounts: [A], regions: ['us-east-1'] });
+    expect(t.enabled).toBe(false);
+    expect(t.destination).toEqual({ kind: 's3', id: 'b' });
+    expect('retentionDays' in t).toBe(false);
+    expect(normalizeTrail({ account: A, trail: { ...trail, S3BucketName: 'b' }, retentionDays: 30 }).retentionDays).toBe(30);
+  });
+
+  it('bucket lifecycle: the shortest enabled expiration covering the trail prefix; none = indefinite', () => {
+    expect(lifecycleRetention([])).toBeNull();
+    expect(lifecycleRetention([{ Status: 'Enabled', Filter: { Prefix: '' }, Expiration: { Days: 365 } }])).toBe(365);
+    expect(
+      lifecycleRetention(
+        [
+          { Status: 'Enabled', Filter: { Prefix: 'org/AWSLogs/' }, Expiration: { Days: 400 } },
+          { Status: 'Enabled', Filter: { Prefix: 'org/' }, Expiration: { Days: 100 } },
+          { Status: 'Disabled', Filter: { Prefix: '' }, Expiration: { Days: 1 } },
+          { Status: 'Enabled', Filter: { Prefix: 'other/' }, Expiration: { Days: 2 } },
+        ],
+        'org',
+      ),
+    ).toBe(100);
+  });
+});
