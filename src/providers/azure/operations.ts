@@ -1,0 +1,56 @@
+// The read operations the Azure provider may send, as request patterns. No SDK import: the client's
+// allowlist policy, the permissions document, the loopback fakes and the tests share this table.
+
+export type Plane = 'arm' | 'data' | 'graph';
+
+/** One declared read operation: its name, the plane it belongs to and the request paths it covers. */
+export interface OperationSpec {
+  name: string;
+  plane: Plane;
+  path: RegExp;
+}
+
+const SEG = '[^/]+';
+/** Every request the provider may send. GET only; anything else is refused before it leaves. */
+export const OPERATIONS: readonly OperationSpec[] = [
+  { name: 'arm:ListSubscriptions', plane: 'arm', path: /^\/subscriptions\/?$/i },
+  { name: 'arm:ListVaults', plane: 'arm', path: new RegExp(`^/subscriptions/${SEG}/providers/Microsoft\\.KeyVault/vaults/?$`, 'i') },
+  { name: 'arm:ListManagedHsms', plane: 'arm', path: new RegExp(`^/subscriptions/${SEG}/providers/Microsoft\\.KeyVault/managedHSMs/?$`, 'i') },
+  { name: 'arm:ListRoleAssignments', plane: 'arm', path: /^\/subscriptions\/.+\/providers\/Microsoft\.Authorization\/roleAssignments\/?$/i },
+  { name: 'arm:ListRoleDefinitions', plane: 'arm', path: /^\/subscriptions\/.+\/providers\/Microsoft\.Authorization\/roleDefinitions\/?$/i },
+  { name: 'arm:ListDiagnosticSettings', plane: 'arm', path: /^\/subscriptions\/.+\/providers\/Microsoft\.Insights\/diagnosticSettings\/?$/i },
+  {
+    name: 'arm:GetWorkspace',
+    plane: 'arm',
+    path: new RegExp(`^/subscriptions/${SEG}/resourceGroups/${SEG}/providers/Microsoft\\.OperationalInsights/workspaces/${SEG}/?$`, 'i'),
+  },
+  { name: 'keyvault:ListKeys', plane: 'data', path: /^\/keys\/?$/i },
+  { name: 'keyvault:ListKeyVersions', plane: 'data', path: new RegExp(`^/keys/${SEG}/versions/?$`, 'i') },
+  { name: 'keyvault:GetKeyRotationPolicy', plane: 'data', path: new RegExp(`^/keys/${SEG}/rotationpolicy/?$`, 'i') },
+  { name: 'keyvault:GetKey', plane: 'data', path: new RegExp(`^/keys/${SEG}(/[0-9a-zA-Z]+)?/?$`, 'i') },
+  { name: 'graph:GetDirectoryObject', plane: 'graph', path: new RegExp(`^/v1\\.0/directoryObjects/${SEG}/?$`, 'i') },
+];
+export const OPERATION_NAMES = OPERATIONS.map((o) => o.name);
+
+/** Which declared operation a request is, or undefined (then it must not be sent). */
+export function classifyRequest(method: string, path: string, plane: Plane): string | undefined {
+  if (method.toUpperCase() !== 'GET') return undefined;
+  const p = `/${path.replace(/^\/+/, '')}`;
+  return OPERATIONS.find((o) => o.plane === plane && o.path.test(p))?.name;
+}
+
+/** The Azure permission each operation needs: a management Action or a Key Vault DataAction. */
+export const OPERATION_PERMISSIONS: Readonly<Record<string, { action?: string; dataAction?: string; graph?: string }>> = {
+  'arm:ListSubscriptions': { action: 'Microsoft.Resources/subscriptions/read' },
+  'arm:ListVaults': { action: 'Microsoft.KeyVault/vaults/read' },
+  'arm:ListManagedHsms': { action: 'Microsoft.KeyVault/managedHSMs/read' },
+  'arm:ListRoleAssignments': { action: 'Microsoft.Authorization/roleAssignments/read' },
+  'arm:ListRoleDefinitions': { action: 'Microsoft.Authorization/roleDefinitions/read' },
+  'arm:ListDiagnosticSettings': { action: 'Microsoft.Insights/diagnosticSettings/read' },
+  'arm:GetWorkspace': { action: 'Microsoft.OperationalInsights/workspaces/read' },
+  'keyvault:ListKeys': { dataAction: 'Microsoft.KeyVault/vaults/keys/read' },
+  'keyvault:ListKeyVersions': { dataAction: 'Microsoft.KeyVault/vaults/keys/read' },
+  'keyvault:GetKey': { dataAction: 'Microsoft.KeyVault/vaults/keys/read' },
+  'keyvault:GetKeyRotationPolicy': { dataAction: 'Microsoft.KeyVault/vaults/keyrotationpolicies/read' },
+  'graph:GetDirectoryObject': { graph: 'Directory.Read.All' },
+};
