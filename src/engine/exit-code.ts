@@ -2,7 +2,8 @@ import { EXIT } from '../errors.ts';
 import { type Severity, severityRank } from '../model/common.ts';
 import type { AuditResult } from './result.ts';
 
-export type FailOn = Severity | 'none';
+/** A severity threshold, 'none', or 'new': only failures a baseline did not have (see engine/baseline.ts). */
+export type FailOn = Severity | 'none' | 'new';
 
 export interface ExitPolicy {
   failOn: FailOn;
@@ -14,7 +15,9 @@ export interface ExitPolicy {
  * audit); else 3 when the audit is incomplete and that is not explicitly allowed; else 0.
  */
 export function exitCodeFor(result: AuditResult, policy: ExitPolicy): number {
-  if (policy.failOn !== 'none') {
+  if (policy.failOn === 'new') {
+    if (result.results.some((r) => r.outcome === 'fail' && r.baseline === 'new' && r.severity !== 'info')) return EXIT.findings;
+  } else if (policy.failOn !== 'none') {
     const limit = severityRank(policy.failOn);
     const hit = Object.entries(result.summary.failuresBySeverity).some(([sev, n]) => n > 0 && severityRank(sev as Severity) <= limit);
     if (hit) return EXIT.findings;

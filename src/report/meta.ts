@@ -5,7 +5,9 @@ export function reportMeta(extra: Partial<ReportMeta> = {}): ReportMeta {
   return {
     rule(id) {
       const r = findRule(id);
-      return r ? { id: r.id, description: r.meta.description, remediation: r.meta.remediation, category: r.meta.category } : undefined;
+      return r
+        ? { id: r.id, description: r.meta.description, remediation: r.meta.remediation, category: r.meta.category, rationale: r.meta.rationale }
+        : undefined;
     },
     ...extra,
   };

@@ -5,6 +5,8 @@ export interface RuleInfo {
   description: string;
   remediation: string;
   category: string;
+  /** Why the rule matters (the incident, the standard). */
+  rationale?: string;
 }
 
 /** What a reporter may read besides the result: all of it optional and side-effect free. */
@@ -15,6 +17,8 @@ export interface ReportMeta {
   color?: boolean;
   /** Terminal width for the text reporter. */
   width?: number;
+  /** Directory that file locations are made relative to (SARIF %SRCROOT%, annotations); default: none, paths kept as given. */
+  srcRoot?: string;
 }
 
 /** A pure renderer: the same result and meta always give the same string. */

@@ -1,0 +1,78 @@
+// CSV for spreadsheets: one row per result (RFC 4180, CRLF, formula injection neutralised).
+import type { AuditResult, ResultEntry } from '../engine/result.ts';
+import type { Reporter } from './types.ts';
+
+/** Quote a cell; a leading = + - @ or control character is prefixed with ' so a spreadsheet never runs it as a formula. */
+export function csvCell(value: string | number | undefined): string {
+  let s = value === undefined ? '' : String(value);
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\r\n']/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export const CSV_COLUMNS = [
+  'outcome',
+  'severity',
+  'rule',
+  'category',
+  'subject_kind',
+  'provider',
+  'subject_id',
+  'subject_name',
+  'environment',
+  'trust_domain',
+  'key_class',
+  'message',
+  'finding_key',
+  'missing',
+  'baseline',
+  'waiver_status',
+  'waiver_reason',
+  'waiver_approver',
+  'waiver_expires',
+  'waiver_ticket',
+  'fingerprint',
+] as const;
+
+function row(r: ResultEntry): (string | undefined)[] {
+  return [
+    r.outcome,
+    r.severity,
+    r.ruleId,
+    r.category,
+    r.subject.kind,
+    r.subject.provider,
+    r.subject.id,
+    r.subject.name,
+    r.scope?.environment,
+    r.scope?.trustDomain,
+    r.scope?.keyClass,
+    r.message,
+    r.findingKey,
+    r.missing?.join('; '),
+    r.baseline,
+    r.waiver?.status,
+    r.waiver?.reason,
+    r.waiver?.approver,
+    r.waiver?.expires,
+    r.waiver?.ticket,
+    r.fingerprint,
+  ];
+}
+
+export function renderCsv(result: AuditResult): string {
+  const lines = [CSV_COLUMNS.join(','), ...result.results.map((r) => row(r).map(csvCell).join(','))];
+  // Findings the baseline had and this run does not: rows too, so a spreadsheet shows the whole picture.
+  for (const r of result.baseline?.resolved ?? []) {
+    const cells = row(r);
+    cells[CSV_COLUMNS.indexOf('baseline')] = 'resolved';
+    lines.push(cells.map(csvCell).join(','));
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+export const csvReporter: Reporter = {
+  id: 'csv',
+  description: 'CSV for spreadsheets: one row per result',
+  extension: 'csv',
+  render: (result) => renderCsv(result),
+};

@@ -1,0 +1,402 @@
+// One self-contained HTML file for auditors: works offline (no external resource, enforced by a CSP),
+// inline SVG charts, findings filterable in a few lines of inline JS, an evidence appendix, printable.
+import { type AuditResult, OUTCOMES, type Outcome, type ResultEntry } from '../engine/result.ts';
+import { SEVERITIES, type Severity } from '../model/common.ts';
+import type { Reporter, ReportMeta } from './types.ts';
+
+/** Escape text for HTML element content and double- or single-quoted attribute values. */
+const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+export function esc(value: string | number | undefined): string {
+  const s = String(value ?? '');
+  return /[&<>"']/.test(s) ? s.replace(/[&<>"']/g, (ch) => ENTITIES[ch] as string) : s;
+}
+
+const SEVERITY_COLOR: Record<Severity, string> = { critical: '#6f1d9b', high: '#c62828', medium: '#d45f00', low: '#1565c0', info: '#607d8b' };
+const OUTCOME_COLOR: Record<Outcome, string> = {
+  fail: '#c62828',
+  error: '#7b1f1f',
+  unknown: '#b7791f',
+  waived: '#78909c',
+  pass: '#2e7d32',
+  'not-applicable': '#cfd8dc',
+};
+const CONTROL_COLOR = { satisfied: '#2e7d32', failed: '#c62828', 'not-assessed': '#90a4ae' } as const;
+
+const sortUnique = (xs: readonly (string | undefined)[]) => [...new Set(xs.filter((x): x is string => !!x))].sort();
+
+/** A horizontal bar chart as inline SVG; every bar labelled with its value, so it reads in greyscale too. */
+function barChart(title: string, bars: readonly { label: string; value: number; color: string }[]): string {
+  const max = Math.max(1, ...bars.map((b) => b.value));
+  const rowH = 22;
+  const labelW = 110;
+  const barW = 220;
+  const h = bars.length * rowH + 8;
+  const rows = bars
+    .map((b, i) => {
+      const y = 4 + i * rowH;
+      const w = b.value === 0 ? 0 : Math.max(2, Math.round((b.value / max) * barW));
+      return (
+        `<text x="${labelW - 6}" y="${y + 15}" text-anchor="end">${esc(b.label)}</text>` +
+        `<rect x="${labelW}" y="${y + 3}" width="${w}" height="${rowH - 8}" rx="2" fill="${b.color}"><title>${esc(b.label)}: ${b.value}</title></rect>` +
+        `<text x="${labelW + w + 6}" y="${y + 15}">${b.value}</text>`
+      );
+    })
+    .join('');
+  return `<figure class="chart"><figcaption>${esc(title)}</figcaption><svg role="img" aria-label="${esc(title)}" viewBox="0 0 ${labelW + barW + 50} ${h}" width="${labelW + barW + 50}" height="${h}">${rows}</svg></figure>`;
+}
+
+/** A donut of outcomes with its legend. */
+function donut(title: string, parts: readonly { label: string; value: number; color: string }[]): string {
+  const total = parts.reduce((a, p) => a + p.value, 0);
+  const r = 48;
+  const c = 2 * Math.PI * r;
+  let offset = 0;
+  const arcs = parts
+    .filter((p) => p.value > 0)
+    .map((p) => {
+      const len = (p.value / Math.max(1, total)) * c;
+      const arc = `<circle r="${r}" cx="70" cy="70" fill="none" stroke="${p.color}" stroke-width="26" stroke-dasharray="${len.toFixed(2)} ${(c - len).toFixed(2)}" stroke-dashoffset="${(-offset).toFixed(2)}" transform="rotate(-90 70 70)"><title>${esc(p.label)}: ${p.value}</title></circle>`;
+      offset += len;
+      return arc;
+    })
+    .join('');
+  const legend = parts.map((p) => `<li><span class="swatch" style="background:${p.color}"></span>${esc(p.label)} <b>${p.value}</b></li>`).join('');
+  return `<figure class="chart donut"><figcaption>${esc(title)}</figcaption><svg role="img" aria-label="${esc(title)}" viewBox="0 0 140 140" width="140" height="140">${arcs}<text x="70" y="68" text-anchor="middle" class="big">${total}</text><text x="70" y="86" text-anchor="middle">evaluations</text></svg><ul class="legend">${legend}</ul></figure>`;
+}
+
+const badge = (text: string, color: string) => `<span class="badge" style="--c:${color}">${esc(text)}</span>`;
+
+function table(head: readonly string[], rows: readonly string[], cls = ''): string {
+  return `<table${cls ? ` class="${cls}"` : ''}><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+const remediationCache = new WeakMap<ReportMeta, Map<string, string | undefined>>();
+function remediation(meta: ReportMeta, ruleId: string): string | undefined {
+  let cache = remediationCache.get(meta);
+  if (!cache) {
+    cache = new Map();
+    remediationCache.set(meta, cache);
+  }
+  if (!cache.has(ruleId)) cache.set(ruleId, meta.rule(ruleId)?.remediation);
+  return cache.get(ruleId);
+}
+
+function findingRow(r: ResultEntry, meta: ReportMeta): string {
+  const color = r.outcome === 'fail' ? SEVERITY_COLOR[r.severity] : OUTCOME_COLOR[r.outcome];
+  const subject = r.subject.name ? `<b>${esc(r.subject.name)}</b><br><code>${esc(r.subject.id)}</code>` : `<code>${esc(r.subject.id)}</code>`;
+  const scope = r.scope
+    ? [r.scope.environment, r.scope.trustDomain, r.scope.keyClass]
+        .filter(Boolean)
+        .map((s) => esc(s))
+        .join(' · ')
+    : '';
+  const details: string[] = [];
+  if (r.missing?.length) details.push(`Missing data: ${esc(r.missing.join(', '))}`);
+  if (r.waiver)
+    details.push(
+      `Waiver (${esc(r.waiver.status)}): ${esc(r.waiver.reason)} — approved by ${esc(r.waiver.approver)}, expires ${esc(r.waiver.expires)}${r.waiver.ticket ? `, ${esc(r.waiver.ticket)}` : ''}`,
+    );
+  const fix = r.outcome === 'fail' ? remediation(meta, r.ruleId) : undefined;
+  if (fix) details.push(`Fix: ${esc(fix)}`);
+  return (
+    `<tr data-severity="${esc(r.severity)}" data-category="${esc(r.category)}" data-provider="${esc(r.subject.provider ?? '')}" data-outcome="${esc(r.outcome)}" data-baseline="${esc(r.baseline ?? '')}">` +
+    `<td>${badge(r.outcome === 'fail' ? r.severity : r.outcome, color)}${r.outcome === 'fail' ? '' : `<br><small>${esc(r.severity)}</small>`}</td>` +
+    `<td><code>${esc(r.ruleId)}</code><br><small>${esc(r.category)}</small></td>` +
+    `<td>${subject}${scope ? `<br><small>${scope}</small>` : ''}</td>` +
+    `<td>${esc(r.message)}${details.length ? `<div class="details">${details.map((d) => `<div>${d}</div>`).join('')}</div>` : ''}</td>` +
+    `<td>${esc(r.subject.provider ?? '')}</td>` +
+    `<td>${r.baseline ? badge(r.baseline, r.baseline === 'new' ? '#c62828' : '#78909c') : ''}<br><small class="fp">${esc(r.fingerprint)}</small></td>` +
+    '</tr>'
+  );
+}
+
+function select(name: string, label: string, values: readonly string[]): string {
+  return `<label>${esc(label)} <select data-filter="${esc(name)}"><option value="">all</option>${values.map((v) => `<option value="${esc(v)}">${esc(v)}</option>`).join('')}</select></label>`;
+}
+
+const STYLE = `
+:root{--fg:#1d2329;--muted:#5f6b76;--line:#d9dee3;--bg:#fff;--panel:#f6f8fa}
+*{box-sizing:border-box}
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:var(--bg);margin:0}
+main{max-width:1200px;margin:0 auto;padding:24px}
+h1{font-size:24px;margin:0 0 4px}h2{font-size:19px;margin:32px 0 10px;border-bottom:1px solid var(--line);padding-bottom:4px}h3{font-size:16px;margin:20px 0 8px}
+.meta{color:var(--muted);margin:0}
+.banner{padding:10px 14px;border-radius:6px;margin:14px 0;font-weight:600;border-left:6px solid var(--c);background:color-mix(in srgb,var(--c) 10%,#fff)}
+.cards{display:flex;flex-wrap:wrap;gap:10px;margin:12px 0}
+.card{background:var(--panel);border:1px solid var(--line);border-radius:6px;padding:8px 14px;min-width:120px}
+.card b{display:block;font-size:22px}.card span{color:var(--muted);font-size:12px}
+.charts{display:flex;flex-wrap:wrap;gap:24px;align-items:flex-start}
+figure.chart{margin:0}figcaption{font-weight:600;margin-bottom:4px}
+svg text{font-size:12px;fill:var(--fg)}svg text.big{font-size:22px;font-weight:700}
+.donut{display:flex;flex-wrap:wrap;gap:8px;align-items:center}.donut figcaption{width:100%}
+.legend{list-style:none;padding:0;margin:0}.legend li{margin:2px 0}
+.swatch{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:6px;vertical-align:middle}
+table{border-collapse:collapse;width:100%;margin:6px 0 14px}
+th,td{border-bottom:1px solid var(--line);padding:6px 8px;text-align:left;vertical-align:top}
+th{background:var(--panel);font-weight:600;position:sticky;top:0}
+code{font:12px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;word-break:break-all}
+small{color:var(--muted)}.fp{font-family:ui-monospace,monospace;font-size:10px}
+.badge{display:inline-block;padding:1px 8px;border-radius:10px;color:#fff;background:var(--c);font-size:12px;font-weight:600;white-space:nowrap}
+.details{margin-top:4px;color:var(--muted);font-size:13px}
+.filters{display:flex;flex-wrap:wrap;gap:12px;align-items:center;background:var(--panel);border:1px solid var(--line);border-radius:6px;padding:8px 12px;position:sticky;top:0;z-index:2}
+.filters select{font:inherit;padding:2px 4px}
+nav a{margin-right:14px}
+.print-only{display:none}
+footer{color:var(--muted);margin-top:40px;font-size:12px}
+@media print{
+  @page{margin:14mm}
+  body{font-size:10.5pt}
+  main{max-width:none;padding:0}
+  nav,.filters{display:none}
+  .print-only{display:block}
+  th{position:static}
+  tr,figure,.card{break-inside:avoid}
+  h2{break-after:avoid}
+  section{break-before:auto}
+  .badge,.swatch,svg{print-color-adjust:exact;-webkit-print-color-adjust:exact}
+  a{color:inherit;text-decoration:none}
+}`;
+
+const SCRIPT = `
+(function () {
+  var selects = Array.prototype.slice.call(document.querySelectorAll('select[data-filter]'));
+  var rows = Array.prototype.slice.call(document.querySelectorAll('#findings-table tbody tr'));
+  function apply() {
+    var shown = 0, active = [];
+    selects.forEach(function (s) { if (s.value) active.push(s.dataset.filter + ' = ' + s.value); });
+    rows.forEach(function (r) {
+      var ok = selects.every(function (s) { return !s.value || r.dataset[s.dataset.filter] === s.value; });
+      r.hidden = !ok;
+      if (ok) shown++;
+    });
+    document.getElementById('shown').textContent = String(shown);
+    document.getElementById('filter-state').textContent = active.length ? 'Filtered: ' + active.join(', ') : 'All findings';
+  }
+  selects.forEach(function (s) { s.addEventListener('change', apply); });
+  apply();
+})();`;
+
+/** The HTML report: pure, deterministic, every data field escaped. */
+export function renderHtml(result: AuditResult, meta: ReportMeta): string {
+  const s = result.summary;
+  const o = s.outcomes;
+  const f = s.failuresBySeverity;
+  const out: string[] = [];
+  const status = o.fail > 0 ? ['Failures found', '#c62828'] : s.incomplete ? ['Audit incomplete', '#b7791f'] : ['No failures', '#2e7d32'];
+  const policyName = result.policy.file ?? '(no policy file)';
+
+  out.push(
+    '<!doctype html>',
+    '<html lang="en"><head><meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">`,
+    '<meta name="generator" content="keyhygiene">',
+    `<title>keyhygiene audit — ${esc(result.generatedAt)}</title>`,
+    `<style>${STYLE}</style></head><body><main>`,
+    '<header>',
+    '<h1>Cryptographic key audit</h1>',
+    `<p class="meta">Generated ${esc(result.generatedAt)} by keyhygiene ${esc(result.tool.version)} · inventory taken ${esc(result.inventory.generatedAt)} · result format ${esc(result.version)}</p>`,
+    `<p class="meta">Policy <code>${esc(policyName)}</code> · extends ${result.policy.extends.map((e) => `<code>${esc(e)}</code>`).join(', ') || 'nothing'} · ${result.policy.rulesEnabled} rules enabled</p>`,
+    `<div class="banner" style="--c:${status[1]}">${esc(status[0])}: ${o.fail} failed (${SEVERITIES.filter((k) => f[k] > 0)
+      .map((k) => `${f[k]} ${k}`)
+      .join(
+        ', ',
+      )}${o.fail ? '' : 'none'}), ${o.waived} waived, ${o.unknown} not evaluated, ${o.error} errors, ${s.gaps} collection gaps${s.incomplete ? ' — the audit is incomplete: some data could not be read' : ''}.</div>`,
+    '<nav><a href="#summary">Summary</a>',
+  );
+  if (result.compliance?.length) out.push('<a href="#compliance">Compliance</a>');
+  if (result.baseline) out.push('<a href="#baseline">Baseline</a>');
+  out.push('<a href="#findings">Findings</a><a href="#evidence">Evidence appendix</a></nav>', '</header>');
+
+  // Summary
+  const keys = result.subjects.filter((x) => x.kind === 'key');
+  out.push(
+    '<section id="summary"><h2>Summary</h2><div class="cards">',
+    `<div class="card"><b>${result.inventory.keys}</b><span>keys</span></div>`,
+    `<div class="card"><b>${keys.filter((k) => k.status === 'pass').length} / ${keys.length}</b><span>keys passing every rule</span></div>`,
+    `<div class="card"><b>${o.fail}</b><span>failures</span></div>`,
+    `<div class="card"><b>${o.waived}</b><span>waived</span></div>`,
+    `<div class="card"><b>${o.unknown + o.error}</b><span>not evaluated / errors</span></div>`,
+    `<div class="card"><b>${s.gaps}</b><span>collection gaps</span></div>`,
+    '</div><div class="charts">',
+    donut(
+      'Outcomes',
+      OUTCOMES.map((k) => ({ label: k, value: o[k], color: OUTCOME_COLOR[k] })),
+    ),
+    barChart(
+      'Failures by severity',
+      SEVERITIES.map((k) => ({ label: k, value: f[k], color: SEVERITY_COLOR[k] })),
+    ),
+  );
+  const categories = sortUnique(result.rules.map((r) => r.category));
+  out.push(
+    barChart(
+      'Failures by category',
+      categories.map((c) => ({
+        label: c,
+        value: result.rules.filter((r) => r.category === c).reduce((a, r) => a + r.counts.fail, 0),
+        color: '#455a64',
+      })),
+    ),
+    '</div></section>',
+  );
+
+  // Compliance: only when the result carries it (audit --framework)
+  if (result.compliance?.length) {
+    out.push('<section id="compliance"><h2>Compliance</h2>');
+    for (const fw of result.compliance) {
+      out.push(
+        `<h3>${esc(fw.title)} ${esc(fw.edition)} <small>(${esc(fw.framework)})</small></h3>`,
+        `<p class="meta">${fw.counts.satisfied} satisfied · ${fw.counts.failed} failed · ${fw.counts['not-assessed']} not assessed · control numbering: ${esc(fw.source)}</p>`,
+        table(
+          ['Control', 'Status', 'Title', 'Rules', 'Outcomes'],
+          fw.controls.map(
+            (c) =>
+              `<tr data-control-status="${esc(c.status)}"><td><code>${esc(c.id)}</code></td><td>${badge(c.status, CONTROL_COLOR[c.status])}</td><td>${esc(c.title)}${c.reason ? `<div class="details">${esc(c.reason)}</div>` : ''}</td>` +
+              `<td>${c.rules.map((r) => `<code>${esc(r.id)}</code>${r.enabled ? '' : ' <small>(off)</small>'}`).join('<br>')}</td>` +
+              `<td>${OUTCOMES.filter((k) => c.counts[k] > 0)
+                .map((k) => `${c.counts[k]} ${esc(k)}`)
+                .join(', ')}</td></tr>`,
+          ),
+          'matrix',
+        ),
+      );
+    }
+    out.push('</section>');
+  }
+
+  // Baseline
+  if (result.baseline) {
+    const b = result.baseline;
+    out.push(
+      '<section id="baseline"><h2>Baseline</h2>',
+      `<p>Compared with ${b.file ? `<code>${esc(b.file)}</code>, ` : ''}a result generated ${esc(b.generatedAt)}: <b>${b.counts.new}</b> new, <b>${b.counts.unchanged}</b> unchanged, <b>${b.counts.resolved}</b> resolved findings.</p>`,
+    );
+    if (b.resolved.length)
+      out.push(
+        '<h3>Resolved since the baseline</h3>',
+        table(
+          ['Severity', 'Rule', 'Subject', 'Message'],
+          b.resolved.map(
+            (r) =>
+              `<tr><td>${badge(r.severity, SEVERITY_COLOR[r.severity])}</td><td><code>${esc(r.ruleId)}</code></td><td><code>${esc(r.subject.name ?? r.subject.id)}</code></td><td>${esc(r.message)}</td></tr>`,
+          ),
+        ),
+      );
+    out.push('</section>');
+  }
+
+  // Findings
+  const rows = result.results;
+  out.push(
+    '<section id="findings"><h2>Findings</h2>',
+    '<div class="filters">',
+    select(
+      'severity',
+      'Severity',
+      SEVERITIES.filter((k) => rows.some((r) => r.severity === k)),
+    ),
+    select('category', 'Category', sortUnique(rows.map((r) => r.category))),
+    select('provider', 'Provider', sortUnique(rows.map((r) => r.subject.provider))),
+    select(
+      'outcome',
+      'Outcome',
+      OUTCOMES.filter((k) => rows.some((r) => r.outcome === k)),
+    ),
+  );
+  if (result.baseline) out.push(select('baseline', 'Baseline', ['new', 'unchanged']));
+  out.push(
+    `<span><b id="shown">${rows.length}</b> of ${rows.length} shown</span></div>`,
+    '<p class="print-only" id="filter-state">All findings</p>',
+    rows.length
+      ? table(
+          ['Severity', 'Rule', 'Subject', 'Finding', 'Provider', 'Baseline / fingerprint'],
+          rows.map((r) => findingRow(r, meta)),
+        ).replace('<table>', '<table id="findings-table">')
+      : '<p>No findings: every evaluated rule passed or did not apply.</p><table id="findings-table"><tbody></tbody></table>',
+    '</section>',
+  );
+
+  // Evidence appendix
+  out.push('<section id="evidence"><h2>Evidence appendix</h2><h3>Inventory coverage</h3>');
+  out.push(
+    table(
+      ['Providers', 'Keys', 'Audit trails', 'Published keys', 'Artifact findings', 'Inventory taken'],
+      [
+        `<tr><td>${result.inventory.providers.map((p) => `<code>${esc(p)}</code>`).join(', ') || '—'}</td><td>${result.inventory.keys}</td><td>${result.inventory.trails}</td><td>${result.inventory.publishedKeys}</td><td>${result.inventory.artifacts}</td><td>${esc(result.inventory.generatedAt)}</td></tr>`,
+      ],
+    ),
+  );
+  out.push(
+    '<h3>Subjects</h3>',
+    table(
+      ['Kind', 'Subject', 'Provider', 'Scope', 'Status', 'Outcomes'],
+      result.subjects.map(
+        (x) =>
+          `<tr><td>${esc(x.kind)}</td><td>${x.name ? `<b>${esc(x.name)}</b><br>` : ''}<code>${esc(x.id)}</code></td><td>${esc(x.provider ?? '')}</td>` +
+          `<td>${
+            x.scope
+              ? [x.scope.environment, x.scope.trustDomain, x.scope.keyClass]
+                  .filter(Boolean)
+                  .map((v) => esc(v))
+                  .join(' · ')
+              : ''
+          }</td>` +
+          `<td>${badge(x.status, OUTCOME_COLOR[x.status])}</td><td>${OUTCOMES.filter((k) => x.counts[k] > 0)
+            .map((k) => `${x.counts[k]} ${esc(k)}`)
+            .join(', ')}</td></tr>`,
+      ),
+    ),
+  );
+  out.push(
+    `<h3>Collection gaps (${result.gaps.length})</h3>`,
+    result.gaps.length
+      ? table(
+          ['Provider', 'Scope', 'Operation', 'Reason', 'Leaves unknown'],
+          result.gaps.map(
+            (g) =>
+              `<tr><td>${esc(g.provider)}</td><td>${Object.entries(g.scope)
+                .map(([k, v]) => `${esc(k)}: <code>${esc(v)}</code>`)
+                .join(
+                  '<br>',
+                )}</td><td><code>${esc(g.operation)}</code></td><td>${esc(g.reason)}</td><td>${esc(g.affects?.join(', ') ?? 'everything in scope')}</td></tr>`,
+          ),
+        )
+      : '<p>None: every provider read everything it was asked to.</p>',
+  );
+  out.push(
+    `<h3>Waivers (${result.waivers.length})</h3>`,
+    result.waivers.length
+      ? table(
+          ['Status', 'Rule', 'Subject', 'Reason', 'Approver', 'Expires', 'Ticket', 'Matched'],
+          result.waivers.map(
+            (w) =>
+              `<tr data-waiver-status="${esc(w.status)}"><td>${badge(w.status, w.status === 'active' ? '#2e7d32' : w.status === 'expired' ? '#c62828' : '#78909c')}</td><td><code>${esc(w.rule)}</code></td>` +
+              `<td><code>${esc(w.subject ?? w.subjectGlob ?? '')}</code>${w.subjectGlob ? ' <small>(glob)</small>' : ''}</td><td>${esc(w.reason)}</td><td>${esc(w.approver)}</td><td>${esc(w.expires)}</td><td>${esc(w.ticket ?? '')}</td><td>${w.matched}</td></tr>`,
+          ),
+        )
+      : '<p>No waivers in the policy.</p>',
+  );
+  out.push(
+    '<h3>Rules evaluated</h3>',
+    table(
+      ['Rule', 'Category', 'Severity', ...OUTCOMES],
+      result.rules.map(
+        (r) =>
+          `<tr><td><code>${esc(r.id)}</code><br><small>${esc(meta.rule(r.id)?.description ?? '')}</small></td><td>${esc(r.category)}</td><td>${esc(r.severity)}</td>${OUTCOMES.map((k) => `<td>${r.counts[k]}</td>`).join('')}</tr>`,
+      ),
+    ),
+    '</section>',
+    `<footer>keyhygiene ${esc(result.tool.version)} · result ${esc(result.generatedAt)} · this file is self-contained and loads nothing from the network.</footer>`,
+    `</main><script>${SCRIPT}</script></body></html>`,
+    '',
+  );
+  return out.join('\n');
+}
+
+export const htmlReporter: Reporter = {
+  id: 'html',
+  description: 'a self-contained HTML report for auditors (charts, filters, evidence appendix; prints well)',
+  extension: 'html',
+  render: (result, meta) => renderHtml(result, meta),
+};

@@ -1,0 +1,122 @@
+// The HTML report in a real browser: headless Debian Chromium driven by playwright-core.
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { type BrowserContext, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { complianceView } from '../../src/frameworks/compliance.ts';
+import { loadFramework } from '../../src/frameworks/load.ts';
+import { htmlReporter } from '../../src/report/html.ts';
+import { reportMeta } from '../../src/report/meta.ts';
+import { stormRun } from '../helpers/storm-result.ts';
+import { tempDir } from '../helpers/tmp.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const tmp = tempDir();
+/** Where the screenshot is kept for a person to look at (default: the test's temporary directory). */
+const SHOT_DIR = process.env.KEYHYGIENE_SCREENSHOT_DIR ?? tmp.dir;
+
+let context: BrowserContext;
+let profile: string;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does it)`);
+  profile = mkdtempSync(join(tmpdir(), 'keyhygiene-chromium-'));
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await context?.close();
+  if (profile) rmSync(profile, { recursive: true, force: true });
+});
+
+describe('the HTML report in headless Chromium', () => {
+  const { result } = stormRun();
+  result.compliance = complianceView(result, [loadFramework('csrb-storm-0558')]);
+  const file = tmp.write('report.html', htmlReporter.render(result, reportMeta()));
+
+  it('loads offline without console errors, and the filters show exactly the matching rows', async () => {
+    const page = await context.newPage();
+    const errors: string[] = [];
+    const requests: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') errors.push(m.text());
+    });
+    page.on('pageerror', (e) => errors.push(String(e)));
+    // Nothing but the file itself may be fetched.
+    await page.route('**/*', (route) => {
+      requests.push(route.request().url());
+      return route.request().url().startsWith('file:') ? route.continue() : route.abort();
+    });
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(pathToFileURL(file).href);
+    expect(requests).toEqual([pathToFileURL(file).href]);
+
+    const visible = () => page.locator('#findings-table tbody tr:visible');
+    const total = result.results.length;
+    expect(await visible().count()).toBe(total);
+    expect(await page.textContent('#shown')).toBe(String(total));
+
+    await page.selectOption('select[data-filter="severity"]', 'critical');
+    const critical = result.results.filter((r) => r.severity === 'critical').length;
+    expect(critical).toBeGreaterThan(0);
+    expect(await visible().count()).toBe(critical);
+    expect(await page.textContent('#shown')).toBe(String(critical));
+    for (const sev of await visible().evaluateAll((rows) => rows.map((r) => r.getAttribute('data-severity')))) expect(sev).toBe('critical');
+
+    await page.selectOption('select[data-filter="outcome"]', 'fail');
+    const criticalFails = result.results.filter((r) => r.severity === 'critical' && r.outcome === 'fail').length;
+    expect(await visible().count()).toBe(criticalFails);
+
+    await page.selectOption('select[data-filter="severity"]', '');
+    await page.selectOption('select[data-filter="outcome"]', 'unknown');
+    await page.selectOption('select[data-filter="category"]', 'scope');
+    expect(await visible().count()).toBe(result.results.filter((r) => r.outcome === 'unknown' && r.category === 'scope').length);
+    expect(await page.textContent('#filter-state')).toBe('Filtered: category = scope, outcome = unknown');
+
+    await page.selectOption('select[data-filter="outcome"]', '');
+    await page.selectOption('select[data-filter="category"]', '');
+    await page.selectOption('select[data-filter="provider"]', 'azure-keyvault');
+    expect(await visible().count()).toBe(result.results.filter((r) => r.subject.provider === 'azure-keyvault').length);
+    await page.selectOption('select[data-filter="provider"]', '');
+    expect(await visible().count()).toBe(total);
+
+    // The control matrix and the charts rendered.
+    expect(await page.locator('#compliance table tbody tr').count()).toBe(result.compliance?.[0]?.controls.length);
+    expect(await page.locator('svg[role="img"]').count()).toBeGreaterThanOrEqual(3);
+
+    const shot = join(SHOT_DIR, 'keyhygiene-report.png');
+    await page.screenshot({ path: shot, fullPage: true });
+    const png = readFileSync(shot);
+    expect(png.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+    expect(png.byteLength).toBeGreaterThan(50_000);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('prints: the filter bar is hidden and the findings table is laid out for paper', async () => {
+    const page = await context.newPage();
+    await page.goto(pathToFileURL(file).href);
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.locator('.filters').isVisible()).toBe(false);
+    expect(await page.locator('#filter-state').isVisible()).toBe(true);
+    const pdf = await page.pdf({ format: 'A4' });
+    expect(pdf.subarray(0, 4).toString()).toBe('%PDF');
+    writeFileSync(join(SHOT_DIR, 'keyhygiene-report.pdf'), pdf);
+    await page.close();
+  }, 60_000);
+});

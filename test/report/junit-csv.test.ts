@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import type { AuditResult, ResultEntry } from '../../src/engine/result.ts';
+import { CSV_COLUMNS, csvCell, csvReporter } from '../../src/report/csv.ts';
+import { junitReporter, xmlEscape } from '../../src/report/junit.ts';
+import { reportMeta } from '../../src/report/meta.ts';
+import { stormRun } from '../helpers/storm-result.ts';
+
+const meta = reportMeta();
+const storm = stormRun();
+
+/** RFC 4180 parser (quoted fields, doubled quotes, CRLF records). */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i] as string;
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else cell += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (ch === '\r' && text[i + 1] === '\n') {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+      i++;
+    } else cell += ch;
+  }
+  return rows;
+}
+
+/** Elements open and close in order: a well-formedness check for the XML we write. */
+function balanced(xml: string): boolean {
+  const stack: string[] = [];
+  for (const m of xml.replace(/<\?xml[^>]*\?>/, '').matchAll(/<(\/?)([a-zA-Z-]+)[^>]*?(\/?)>/g)) {
+    const [, close, name, self] = m;
+    if (self) continue;
+    if (close) {
+      if (stack.pop() !== name) return false;
+    } else stack.push(name as string);
+  }
+  return stack.length === 0;
+}
+
+describe('junit reporter', () => {
+  const xml = junitReporter.render(storm.result, meta);
+
+  it('one suite per rule, one test case per result, failures and skips counted', () => {
+    expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites /);
+    expect(balanced(xml)).toBe(true);
+    expect(xml.match(/<testsuite /g)).toHaveLength(storm.result.rules.length);
+    expect(xml.match(/<testcase /g)).toHaveLength(storm.result.results.length);
+    const o = storm.result.summary.outcomes;
+    expect(xml.match(/<failure /g)).toHaveLength(o.fail);
+    expect(xml.match(/<skipped /g)).toHaveLength(o.unknown + o.waived);
+    expect(xml).toContain(
+      `<testsuites name="keyhygiene" tests="${storm.result.results.length}" failures="${o.fail}" errors="${o.error}" skipped="${o.unknown + o.waived}">`,
+    );
+    expect(xml).toContain('<property name="passed-not-listed"');
+  });
+
+  it('lists passing cases with --include-passed', () => {
+    const all = stormRun({ includePassed: true }).result;
+    const x = junitReporter.render(all, meta);
+    expect(x.match(/<testcase /g)).toHaveLength(all.results.length);
+    expect(all.results.length).toBeGreaterThan(storm.result.results.length);
+    expect(x).not.toContain('passed-not-listed');
+    expect(balanced(x)).toBe(true);
+  });
+
+  it('escapes markup and drops characters XML cannot hold', () => {
+    const first = storm.result.results[0] as ResultEntry;
+    const evil = `</failure><x a="1">&'\u0001`;
+    const x = junitReporter.render({ ...storm.result, results: [{ ...first, message: evil, subject: { ...first.subject, name: evil } }] }, meta);
+    expect(balanced(x)).toBe(true);
+    expect(x).not.toContain('</failure><x');
+    expect(x).not.toContain('\u0001');
+    expect(xmlEscape(evil)).toBe('&lt;/failure&gt;&lt;x a=&quot;1&quot;&gt;&amp;&apos;');
+  });
+});
+
+describe('csv reporter', () => {
+  it('a header and one row per result, every row as wide as the header', () => {
+    const rows = parseCsv(csvReporter.render(storm.result, meta));
+    expect(rows[0]).toEqual([...CSV_COLUMNS]);
+    expect(rows).toHaveLength(storm.result.results.length + 1);
+    for (const r of rows) expect(r).toHaveLength(CSV_COLUMNS.length);
+    const col = (name: (typeof CSV_COLUMNS)[number]) => CSV_COLUMNS.indexOf(name);
+    storm.result.results.forEach((entry, i) => {
+      const row = rows[i + 1] as string[];
+      expect(row[col('fingerprint')]).toBe(entry.fingerprint);
+      expect(row[col('outcome')]).toBe(entry.outcome);
+      expect(row[col('message')]).toBe(entry.message);
+    });
+    const waived = rows.find((r) => r[col('outcome')] === 'waived');
+    expect(waived?.[col('waiver_reason')]).toBeTruthy();
+  });
+
+  it('quotes commas, quotes and newlines, and neutralises spreadsheet formulas', () => {
+    expect(csvCell('a,b')).toBe('"a,b"');
+    expect(csvCell('say "hi"')).toBe('"say ""hi"""');
+    expect(csvCell('=HYPERLINK("http://x")')).toBe(`"'=HYPERLINK(""http://x"")"`);
+    for (const lead of ['+', '-', '@', '\t']) expect(csvCell(`${lead}1`).replace(/^"/, '').startsWith("'")).toBe(true);
+    const first = storm.result.results[0] as ResultEntry;
+    const result: AuditResult = {
+      ...storm.result,
+      results: [{ ...first, message: 'line1\nline2, "quoted"', subject: { ...first.subject, name: '=cmd|calc' } }],
+    };
+    const rows = parseCsv(csvReporter.render(result, meta));
+    expect(rows[1]?.[CSV_COLUMNS.indexOf('message')]).toBe('line1\nline2, "quoted"');
+    expect(rows[1]?.[CSV_COLUMNS.indexOf('subject_name')]).toBe("'=cmd|calc");
+  });
+
+  it('adds the baseline state, and rows for resolved findings', () => {
+    const first = storm.result.results[0] as ResultEntry;
+    const result: AuditResult = {
+      ...storm.result,
+      results: [{ ...first, baseline: 'new' }],
+      baseline: { generatedAt: '2026-10-01T00:00:00Z', counts: { new: 1, unchanged: 0, resolved: 1 }, resolved: [{ ...first, fingerprint: 'f'.repeat(32) }] },
+    };
+    const rows = parseCsv(csvReporter.render(result, meta));
+    expect(rows.map((r) => r[CSV_COLUMNS.indexOf('baseline')])).toEqual(['baseline', 'new', 'resolved']);
+  });
+});

@@ -1,0 +1,165 @@
+import { describe, expect, it } from 'vitest';
+import type { AuditResult, ResultEntry } from '../../src/engine/result.ts';
+import { reportMeta } from '../../src/report/meta.ts';
+import { renderSarif, sarifReporter } from '../../src/report/sarif.ts';
+import { stormRun } from '../helpers/storm-result.ts';
+import { sarifValidator } from './sarif-schema.ts';
+
+interface SarifResult {
+  ruleId: string;
+  ruleIndex: number;
+  kind: string;
+  level: string;
+  message: { text: string };
+  locations: {
+    physicalLocation: { artifactLocation: { uri: string; uriBaseId?: string }; region?: { startLine: number }; address?: { absoluteAddress: number } };
+    logicalLocations: { name: string; fullyQualifiedName: string; kind: string }[];
+  }[];
+  partialFingerprints: Record<string, string>;
+  suppressions?: { kind: string; state: string; justification: string; properties: Record<string, string> }[];
+  baselineState?: string;
+  properties: Record<string, unknown>;
+}
+interface SarifRule {
+  id: string;
+  helpUri: string;
+  help: { text: string; markdown: string };
+  shortDescription: { text: string };
+  defaultConfiguration: { level: string };
+  properties: Record<string, unknown>;
+}
+
+const validate = sarifValidator();
+const meta = reportMeta({ srcRoot: '/work/repo' });
+
+function sarifOf(result: AuditResult, m = meta) {
+  const log = JSON.parse(sarifReporter.render(result, m));
+  const run = log.runs[0];
+  return { log, run, results: run.results as SarifResult[], rules: run.tool.driver.rules as SarifRule[] };
+}
+
+const storm = stormRun();
+
+describe('sarif reporter', () => {
+  it('writes a log the official SARIF 2.1.0 schema accepts', () => {
+    const { log } = sarifOf(storm.result);
+    expect(validate(log), JSON.stringify(validate.errors?.slice(0, 5), null, 2)).toBe(true);
+    expect(log.version).toBe('2.1.0');
+  });
+
+  it('the schema check is not a rubber stamp: a broken log is rejected', () => {
+    const { log } = sarifOf(storm.result);
+    log.runs[0].results[0].level = 'critical';
+    expect(validate(log)).toBe(false);
+    const { log: log2 } = sarifOf(storm.result);
+    delete log2.runs[0].tool.driver.name;
+    expect(validate(log2)).toBe(false);
+  });
+
+  it('one result per non-passing entry, rules with help text, help URI and GitHub security severity', () => {
+    const { results, rules } = sarifOf(storm.result);
+    expect(results).toHaveLength(storm.result.results.length);
+    expect(rules.map((r) => r.id)).toEqual(storm.result.rules.map((r) => r.id).sort());
+    const rule = rules.find((r) => r.id === 'key-material-max-age');
+    expect(rule?.helpUri).toBe('https://keyhygiene.dev/rules/key-material-max-age');
+    expect(rule?.help.text).toMatch(/Fix: /);
+    expect(rule?.help.markdown).toMatch(/\*\*How to fix\.\*\*/);
+    expect(rule?.shortDescription.text.length).toBeGreaterThan(10);
+    for (const r of results) expect(rules[r.ruleIndex]?.id).toBe(r.ruleId);
+    const critical = rules.find((r) => storm.result.rules.find((x) => x.id === r.id)?.severity === 'critical');
+    expect(critical?.properties['security-severity']).toBe('9.5');
+    expect(critical?.defaultConfiguration.level).toBe('error');
+  });
+
+  it('maps severities to levels, outcomes to kinds, and carries our fingerprints', () => {
+    const { results } = sarifOf(storm.result);
+    storm.result.results.forEach((entry, i) => {
+      const r = results[i] as SarifResult;
+      expect(r.ruleId).toBe(entry.ruleId);
+      expect(r.partialFingerprints.primaryLocationLineHash).toBe(entry.fingerprint);
+      expect(r.partialFingerprints['keyhygiene/v1']).toBe(entry.fingerprint);
+      if (entry.outcome === 'fail') {
+        expect(r.kind).toBe('fail');
+        expect(r.level).toBe({ critical: 'error', high: 'error', medium: 'warning', low: 'note', info: 'note' }[entry.severity]);
+      }
+      if (entry.outcome === 'unknown') {
+        expect(r.kind).toBe('review');
+        expect(r.level).toBe('note');
+      }
+    });
+    expect(new Set(results.map((r) => r.partialFingerprints.primaryLocationLineHash)).size).toBe(results.length);
+  });
+
+  it('waived results become accepted external suppressions with their justification', () => {
+    const { results } = sarifOf(storm.result);
+    const waived = storm.result.results.filter((r) => r.outcome === 'waived');
+    expect(waived.length).toBeGreaterThan(0);
+    for (const w of waived) {
+      const r = results.find((x) => x.partialFingerprints['keyhygiene/v1'] === w.fingerprint);
+      expect(r?.suppressions).toEqual([
+        {
+          kind: 'external',
+          state: 'accepted',
+          justification: w.waiver?.reason,
+          properties: expect.objectContaining({ approver: w.waiver?.approver, expires: w.waiver?.expires }),
+        },
+      ]);
+    }
+    expect(results.filter((r) => r.suppressions).length).toBe(waived.length);
+  });
+
+  it('cloud resources are logical locations; the policy file (relative to %SRCROOT%) is the physical one', () => {
+    const policyFile = '/work/repo/policies/prod/keyhygiene.yaml';
+    const { results, run } = sarifOf({ ...storm.result, policy: { ...storm.result.policy, file: policyFile } });
+    const first = results[0] as SarifResult;
+    const entry = storm.result.results[0] as ResultEntry;
+    expect(first.locations[0]?.physicalLocation.artifactLocation).toEqual({ uri: 'policies/prod/keyhygiene.yaml', uriBaseId: '%SRCROOT%' });
+    expect(first.locations[0]?.logicalLocations[0]).toEqual({ name: entry.subject.name, fullyQualifiedName: entry.subject.id, kind: 'resource' });
+    expect(run.originalUriBaseIds['%SRCROOT%'].uri).toBe('file:///work/repo/');
+    // Outside the source root: an absolute file URI, still schema-valid.
+    const outside = sarifOf({ ...storm.result, policy: { ...storm.result.policy, file: '/etc/key hygiene/p.yaml' } });
+    expect(outside.results[0]?.locations[0]?.physicalLocation.artifactLocation).toEqual({ uri: 'file:///etc/key%20hygiene/p.yaml' });
+    expect(validate(outside.log)).toBe(true);
+  });
+
+  it('an artifact finding points at its file and byte offset; remote objects stay logical', () => {
+    const base = storm.result.results[0] as ResultEntry;
+    const artifact = (id: string): ResultEntry => ({
+      ...base,
+      ruleId: 'key-material-in-artifact',
+      category: 'exposure',
+      severity: 'critical',
+      subject: { kind: 'artifact', id, provider: 'artifacts' },
+      findingKey: undefined,
+      scope: undefined,
+    });
+    const result = {
+      ...storm.result,
+      results: [artifact('/work/repo/dumps/app 1.dmp@4096'), artifact('s3://bucket/crash.dmp@12'), artifact('dumps/core.tar!inner/core@7')],
+    };
+    const { results, log } = sarifOf(result);
+    expect(validate(log), JSON.stringify(validate.errors)).toBe(true);
+    expect(results[0]?.locations[0]?.physicalLocation).toMatchObject({
+      artifactLocation: { uri: 'dumps/app%201.dmp', uriBaseId: '%SRCROOT%' },
+      address: { absoluteAddress: 4096 },
+    });
+    expect(results[0]?.locations[0]?.logicalLocations[0]?.kind).toBe('object');
+    // s3:// is not a file in the repository: the policy file stands in.
+    expect(results[1]?.locations[0]?.physicalLocation.artifactLocation.uri).not.toMatch(/^s3:/);
+    expect(results[2]?.locations[0]?.physicalLocation.artifactLocation.uri).toBe('dumps/core.tar');
+  });
+
+  it('baseline states and collection gaps as tool notifications', () => {
+    const entries = storm.result.results.map((r, i) => (r.outcome === 'fail' ? { ...r, baseline: i % 2 ? ('new' as const) : ('unchanged' as const) } : r));
+    const { results, run, log } = sarifOf({ ...storm.result, results: entries });
+    expect(validate(log)).toBe(true);
+    expect(results.filter((r) => r.baselineState === 'new').length).toBe(entries.filter((r) => r.baseline === 'new').length);
+    expect(run.invocations[0].toolExecutionNotifications).toHaveLength(storm.result.gaps.length);
+    expect(run.invocations[0].toolExecutionNotifications[0].message.text).toContain(storm.result.gaps[0]?.operation);
+  });
+
+  it('is deterministic', () => {
+    expect(sarifReporter.render(storm.result, meta)).toBe(sarifReporter.render(stormRun().result, meta));
+    expect(renderSarif(storm.result, reportMeta())).not.toHaveProperty('runs.0.originalUriBaseIds');
+  });
+});
