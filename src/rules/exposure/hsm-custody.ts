@@ -26,13 +26,29 @@ export default defineRule({
   },
   check(key, ctx) {
     const keyClass = ctx.scope(key).keyClass?.name ?? '';
-    const protection = ctx.need(key.protection, 'protection');
-    const origin = ctx.need(key.origin, 'origin');
-    const exportable = ctx.need(key.exportable, 'exportable');
-    if (protection !== 'hsm' && !(protection === 'external' && ctx.options.allowExternalStore))
+    const { protection, origin, exportable } = key;
+    let failed = false;
+    if (protection !== undefined && protection !== 'hsm' && !(protection === 'external' && ctx.options.allowExternalStore)) {
       ctx.report('software', { keyClass, protection }, { key: 'protection' });
-    if (origin === 'imported') ctx.report('imported', { keyClass }, { key: 'origin' });
-    if (origin === 'external-store' && !ctx.options.allowExternalStore) ctx.report('externalStore', { keyClass }, { key: 'origin' });
-    if (exportable) ctx.report('exportable', { keyClass }, { key: 'exportable', escalateTo: 'critical' });
+      failed = true;
+    }
+    if (origin === 'imported') {
+      ctx.report('imported', { keyClass }, { key: 'origin' });
+      failed = true;
+    }
+    if (origin === 'external-store' && !ctx.options.allowExternalStore) {
+      ctx.report('externalStore', { keyClass }, { key: 'origin' });
+      failed = true;
+    }
+    if (exportable === true) {
+      ctx.report('exportable', { keyClass }, { key: 'exportable', escalateTo: 'critical' });
+      failed = true;
+    }
+    // A definite violation is reported even when another field was not collected; a pass needs all three.
+    if (!failed) {
+      ctx.need(protection, 'protection');
+      ctx.need(origin, 'origin');
+      ctx.need(exportable, 'exportable');
+    }
   },
 });

@@ -28,6 +28,12 @@ ruleTester(rule, [
   { name: 'protection not collected', inventory: { keys: [key({ protection: undefined })] }, outcome: 'unknown', missing: 'protection' },
   { name: 'origin not collected', inventory: { keys: [key({ origin: undefined })] }, outcome: 'unknown', missing: 'origin' },
   {
+    name: 'a definite violation is reported even when origin was not collected (Key Vault does not expose it)',
+    inventory: { keys: [key({ origin: undefined, protection: 'software', exportable: true })] },
+    outcome: 'fail',
+    messages: ['software', 'exportable'],
+  },
+  {
     name: 'exportability hidden by a collection gap',
     inventory: {
       keys: [key({ exportable: undefined })],
