@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { type Diagnostic, UserError } from '../errors.ts';
-import { locate, type SourceMap, sourceMap, zodDiagnostics } from '../util/diagnose.ts';
+import { locate, parseYamlSource, type SourceMap, zodDiagnostics } from '../util/diagnose.ts';
 import { Policy } from './schema.ts';
 
 /** A policy file parsed and validated against the schema, with its source map for later errors. */
@@ -31,20 +31,8 @@ export function readTextFile(file: string, what: string, hint: string): string {
 
 /** Parse YAML text into a validated policy. Every problem is reported with file, line and column. */
 export function parsePolicyText(text: string, file: string): ParsedPolicy {
-  const src = sourceMap(file, text);
+  const { src, raw } = parseYamlSource(text, file);
   const diags: Diagnostic[] = [];
-  for (const e of src.doc.errors) {
-    const pos = e.linePos?.[0];
-    diags.push({
-      file,
-      line: pos?.line,
-      column: pos?.col,
-      message: `YAML syntax error: ${e.message.split('\n')[0]}`,
-      hint: 'check indentation and quoting near this line',
-    });
-  }
-  if (diags.length) throw new UserError(diags);
-  const raw: unknown = src.doc.toJS();
   if (raw === null || raw === undefined) {
     throw new UserError({
       file,

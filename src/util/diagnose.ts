@@ -1,6 +1,6 @@
 import { type Document, isMap, isNode, isPair, isScalar, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
-import type { Diagnostic } from '../errors.ts';
+import { type Diagnostic, UserError } from '../errors.ts';
 import { suggestion } from './did-you-mean.ts';
 
 type Path = readonly PropertyKey[];
@@ -16,6 +16,26 @@ export function sourceMap(file: string, text: string): SourceMap {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, keepSourceTokens: false, uniqueKeys: false });
   return { file, doc, lines };
+}
+
+/**
+ * Parse YAML text, throwing one UserError that lists every syntax error with its line and column.
+ * Returns the source map (for locating later problems) and the plain value.
+ */
+export function parseYamlSource(text: string, file: string): { src: SourceMap; raw: unknown } {
+  const src = sourceMap(file, text);
+  if (src.doc.errors.length) {
+    throw new UserError(
+      src.doc.errors.map((e) => ({
+        file,
+        line: e.linePos?.[0]?.line,
+        column: e.linePos?.[0]?.col,
+        message: `YAML syntax error: ${e.message.split('\n')[0]}`,
+        hint: 'check indentation and quoting near this line',
+      })),
+    );
+  }
+  return { src, raw: src.doc.toJS() };
 }
 
 /** File, line and column of `path` (or of `key` inside the map at `path`). */
