@@ -1,6 +1,7 @@
 // Policy evaluation of 100k synthetic keys with every rule of the recommended pack.
 // Goals (issue 2): evaluation ≤ 0.3 s on one core; snapshot file → JSON report ≤ 1.5 s. Both are
 // printed with their ratio to a plain JSON.parse of the same snapshot, measured in the same run.
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -52,6 +53,9 @@ function synthetic(n) {
       currentVersionCreatedAt: iso(age),
       rotation: signing ? { supported: false } : { supported: true, automatic: i % 29 !== 0, periodDays: 365, lastRotatedAt: iso(age) },
       expiresAt: null,
+      deletion: { protected: true },
+      multiRegion: false,
+      ...(signing ? { fingerprints: { spkiSha256: createHash('sha256').update(`spki-${i}`).digest('hex') } } : {}),
       tags: {
         env: i % 50 === 0 ? 'debug' : 'prod',
         'trust-domain': acctNo % 2 ? 'consumer' : 'enterprise',

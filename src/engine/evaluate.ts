@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Principal } from '../model/access-entry.ts';
 import type { ArtifactFinding } from '../model/artifact-finding.ts';
 import type { AuditTrail } from '../model/audit-trail.ts';
 import type { CollectionGap } from '../model/collection-gap.ts';
-import { type Fingerprints, type Severity, severityRank } from '../model/common.ts';
+import type { Fingerprints, Severity } from '../model/common.ts';
 import type { Inventory, Subject } from '../model/inventory.ts';
 import type { KeyRecord } from '../model/key-record.ts';
 import type { PublishedKey } from '../model/published-key.ts';
@@ -45,26 +45,54 @@ export interface EvaluateOptions {
 }
 
 export function fingerprint(ruleId: string, subjectId: string, findingKey = ''): string {
-  return createHash('sha256').update(`${ruleId}\n${subjectId}\n${findingKey}`).digest('hex').slice(0, 32);
+  return hash('sha256', `${ruleId}\n${subjectId}\n${findingKey}`, 'hex').slice(0, 32);
 }
 
-const getPath = (obj: unknown, path: string): unknown => {
-  let cur = obj;
-  for (const seg of path.split('.')) {
-    if (cur === null || cur === undefined || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string, unknown>)[seg];
+// Timestamps repeat across keys and rules (creation dates, rotation dates): parse each string once.
+const parsedTimes = new Map<string, number>();
+const parseTime = (iso: string): number => {
+  let t = parsedTimes.get(iso);
+  if (t === undefined) {
+    t = Date.parse(iso);
+    if (parsedTimes.size > 1_000_000) parsedTimes.clear();
+    parsedTimes.set(iso, t);
   }
-  return cur;
+  return t;
 };
 
-function gapCovers(gap: CollectionGap, provider: string, k: { id: string; account?: string; region?: string; container?: string }): boolean {
+/** A compiled reader for a dot path (`rotation.automatic`), built once per rule, not per subject. */
+const pathReader = (path: string): ((obj: unknown) => unknown) => {
+  const segs = path.split('.');
+  return (obj) => {
+    let cur = obj;
+    for (const seg of segs) {
+      if (cur === null || cur === undefined || typeof cur !== 'object') return undefined;
+      cur = (cur as Record<string, unknown>)[seg];
+    }
+    return cur;
+  };
+};
+
+interface CompiledNeed {
+  field: string;
+  first: string;
+  readers: ((obj: unknown) => unknown)[];
+}
+
+const compileNeeds = (needs: readonly Need[] | undefined): CompiledNeed[] =>
+  (needs ?? []).map((need) => {
+    const alternatives = typeof need === 'string' ? [need] : [...need];
+    return { field: alternatives.join(' | '), first: alternatives[0] as string, readers: alternatives.map(pathReader) };
+  });
+
+function gapCovers(gap: CollectionGap, provider: string, k: { account?: string; region?: string; container?: string }, id: string): boolean {
   if (gap.provider !== provider) return false;
   const s = gap.scope;
   return (
     (s.account === undefined || s.account === k.account) &&
     (s.region === undefined || s.region === k.region) &&
     (s.container === undefined || s.container === k.container) &&
-    (s.subjectId === undefined || s.subjectId === k.id)
+    (s.subjectId === undefined || s.subjectId === id)
   );
 }
 
@@ -98,7 +126,31 @@ function scopeOf(subject: Subject, c: Classifier): ResolvedScope | undefined {
   }
 }
 
-const worse = (a: Outcome, b: Outcome): Outcome => (OUTCOME_PRECEDENCE.indexOf(a) <= OUTCOME_PRECEDENCE.indexOf(b) ? a : b);
+const OUTCOME_RANK = Object.fromEntries(OUTCOME_PRECEDENCE.map((o, i) => [o, i])) as Record<Outcome, number>;
+const SEVERITY_RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
+
+/** Count one outcome for a rule, the run and a subject, and keep the subject's worst outcome. */
+/** Outcomes as small integers in precedence order (worst first), for the counting arrays below. */
+const OUTCOME_INDEX = OUTCOME_RANK;
+const N_OUTCOMES = OUTCOME_PRECEDENCE.length;
+const NOT_APPLICABLE = OUTCOME_INDEX['not-applicable'];
+
+/** Count one outcome for a rule, the run and a subject, and keep the subject's worst outcome. */
+function tally(o: Outcome, rule: Int32Array, run: Int32Array, subjectCounts: Int32Array, status: Uint8Array, si: number): void {
+  const i = OUTCOME_INDEX[o];
+  rule[i]++;
+  run[i]++;
+  subjectCounts[si * N_OUTCOMES + i]++;
+  if (i < (status[si] as number)) status[si] = i;
+}
+
+const countsOf = (arr: Int32Array, offset = 0): OutcomeCounts => {
+  const out = emptyOutcomeCounts();
+  OUTCOME_PRECEDENCE.forEach((o, i) => {
+    out[o] = arr[offset + i] as number;
+  });
+  return out;
+};
 
 const waiverExpiry = (w: Waiver): number => (w.expires.length === 10 ? Date.parse(`${w.expires}T23:59:59.999Z`) : Date.parse(w.expires));
 
@@ -118,14 +170,15 @@ export function evaluate(inventory: Inventory, policy: ResolvedPolicy, options: 
   for (const g of inventory.gaps) gapsByProvider.set(g.provider, [...(gapsByProvider.get(g.provider) ?? []), g]);
   const gapFor = (
     provider: string | undefined,
-    subj: { id: string; account?: string; region?: string; container?: string },
+    subj: { id?: string; account?: string; region?: string; container?: string },
     field: string,
+    id: string = subj.id ?? '',
   ): CollectionGap | undefined => {
     if (!provider) return undefined;
+    const gaps = gapsByProvider.get(provider);
+    if (!gaps) return undefined;
     const top = field.split('.')[0] as string;
-    return gapsByProvider
-      .get(provider)
-      ?.find((g) => (g.affects === undefined || g.affects.includes(top) || g.affects.includes(field)) && gapCovers(g, provider, subj));
+    return gaps.find((g) => (g.affects === undefined || g.affects.includes(top) || g.affects.includes(field)) && gapCovers(g, provider, subj, id));
   };
   const trailsByProvider = new Map<string, AuditTrail[]>();
   for (const t of inventory.trails) trailsByProvider.set(t.scope.provider, [...(trailsByProvider.get(t.scope.provider) ?? []), t]);
@@ -133,52 +186,80 @@ export function evaluate(inventory: Inventory, policy: ResolvedPolicy, options: 
   const sameKey = fingerprintIndex(inventory);
 
   const results: ResultEntry[] = [];
-  const totals = emptyOutcomeCounts();
+  const totalCounts = new Int32Array(N_OUTCOMES);
   const failuresBySeverity = emptySeverityCounts();
-  const subjectStatus = new Map<string, { status: Outcome; counts: OutcomeCounts }>();
+  // Per-subject status, indexed like `subjects` (arrays, not maps: this loop runs rules × subjects times).
+  const status = new Uint8Array(subjects.length).fill(NOT_APPLICABLE);
+  const statusCounts = new Int32Array(subjects.length * N_OUTCOMES);
+  // Trails covering each key, computed once per key however many rules ask.
+  const subjectTrails: (readonly AuditTrail[] | undefined)[] = new Array(subjects.length);
+  let currentIndex = -1;
+  const scopes: (ResolvedScope | undefined)[] = subjects.map((s) => scopeOf(s, classifier));
   const rulesSummary: AuditResult['rules'] = [];
 
   const waivers = policy.waivers.map((w) => ({ w, ruleId: findRule(w.rule)?.id ?? w.rule, expiresMs: waiverExpiry(w), matched: 0 }));
 
+  // Trails covering a key depend only on its provider, account, region and container: computed once
+  // per distinct location however many keys and rules ask.
+  const trailCache = new Map<string, readonly AuditTrail[]>();
+
   const ruleIds = [...policy.rules.keys()].sort();
   let current: Subject | undefined;
-  let findings: { messageId: string; data?: Record<string, string | number>; opts?: ReportOptions }[] = [];
+  let currentScope: ResolvedScope | undefined;
+  const findings: { messageId: string; data?: Record<string, string | number>; opts?: ReportOptions }[] = [];
 
   for (const ruleId of ruleIds) {
     const rule = findRule(ruleId) as AnyRule;
     const config = policy.rules.get(ruleId) as { severity: Severity; options: unknown };
-    const counts = emptyOutcomeCounts();
+    const ruleCounts = new Int32Array(N_OUTCOMES);
+    const needs = compileNeeds(rule.meta.needs);
+    const ruleWaivers = waivers.filter((x) => x.ruleId === ruleId);
     const ctx: RuleContext<unknown, string> = {
       options: config.options,
       now,
       inventory,
-      scope: (k) => classifier.key(k),
+      scope: (k) => (current !== undefined && k === current.value && currentScope ? currentScope : classifier.key(k)),
       principalScope: (p: Principal) => classifier.principal(p),
       publishedScope: (k) => classifier.published(k),
+      artifactScope: (a) => classifier.artifact(a),
       sameKey,
       trailsFor(k) {
         const gap = gapFor(k.provider, k, 'trails');
         if (gap) throw new MissingData('trails', gap);
-        return (trailsByProvider.get(k.provider) ?? []).filter((t) => trailCovers(t, k));
+        const mine = current !== undefined && k === current.value;
+        if (mine && subjectTrails[currentIndex]) return subjectTrails[currentIndex] as readonly AuditTrail[];
+        const where = `${k.provider}\u0000${k.account ?? ''}\u0000${k.region ?? ''}\u0000${k.container ?? ''}`;
+        let ts = trailCache.get(where);
+        if (!ts) {
+          ts = (trailsByProvider.get(k.provider) ?? []).filter((t) => trailCovers(t, k));
+          trailCache.set(where, ts);
+        }
+        if (mine) subjectTrails[currentIndex] = ts;
+        return ts;
       },
       need(value, field) {
         if (value === undefined) {
           const s = current as Subject;
           const v = s.value as { provider?: string; account?: string; region?: string; container?: string };
-          throw new MissingData(field, gapFor(v.provider, { ...v, id: s.id }, field));
+          throw new MissingData(field, gapFor(v.provider, v, field, s.id));
         }
         return value;
       },
       report(messageId, data, opts) {
         findings.push({ messageId, data, opts });
       },
-      daysSince: (iso) => (nowMs - Date.parse(iso)) / DAY_MS,
+      daysSince: (iso) => (nowMs - parseTime(iso)) / DAY_MS,
+      waiversFor: (subjectId) =>
+        policy.waivers.filter((w) => (w.subject !== undefined ? w.subject === subjectId : globMatch(w.subjectGlob as string, subjectId))),
     };
 
-    for (const subject of subjects) {
+    for (let si = 0; si < subjects.length; si++) {
+      const subject = subjects[si] as Subject;
       if (subject.kind !== rule.meta.subject) continue;
       current = subject;
-      findings = [];
+      currentIndex = si;
+      currentScope = scopes[si];
+      if (findings.length !== 0) findings.length = 0;
       let outcome: Outcome;
       let missing: MissingData | undefined;
       let errorMessage: string | undefined;
@@ -186,7 +267,7 @@ export function evaluate(inventory: Inventory, policy: ResolvedPolicy, options: 
         if (rule.meta.appliesTo && !rule.meta.appliesTo(subject.value, ctx)) {
           outcome = 'not-applicable';
         } else {
-          missing = firstMissing(rule.meta.needs, subject, gapFor);
+          missing = firstMissing(needs, subject, gapFor);
           if (missing) outcome = 'unknown';
           else {
             rule.check(subject.value, ctx);
@@ -204,24 +285,31 @@ export function evaluate(inventory: Inventory, policy: ResolvedPolicy, options: 
       }
 
       if (outcome === 'not-applicable') {
-        counts['not-applicable']++;
-        totals['not-applicable']++;
+        ruleCounts[NOT_APPLICABLE]++;
+        totalCounts[NOT_APPLICABLE]++;
         continue;
       }
 
-      const scope = scopeOf(subject, classifier);
+      if (outcome === 'pass' && !options.includePassed) {
+        tally('pass', ruleCounts, totalCounts, statusCounts, status, si);
+        continue;
+      }
+
       const v = subject.value as { provider?: string; name?: string };
-      const subjectRef = { kind: subject.kind, id: subject.id, provider: v.provider, name: v.name };
-      const scopeRef = scope ? compactScope(scope) : undefined;
-      const entryBase = { ruleId, category: rule.meta.category, subject: subjectRef, scope: scopeRef };
-      const outcomesForSubject: Outcome[] = [];
+      const scopeRef = currentScope ? compactScope(currentScope) : undefined;
+      const entryBase = {
+        ruleId,
+        category: rule.meta.category,
+        subject: { kind: subject.kind, id: subject.id, ...(v.provider ? { provider: v.provider } : {}), ...(v.name ? { name: v.name } : {}) },
+        ...(scopeRef ? { scope: scopeRef } : {}),
+      };
 
       if (outcome === 'fail') {
         for (const f of findings) {
           const key = f.opts?.key;
           let severity = config.severity;
           const esc = f.opts?.escalateTo;
-          if (esc && severityRank(esc) < severityRank(severity)) severity = esc;
+          if (esc && SEVERITY_RANK[esc] < SEVERITY_RANK[severity]) severity = esc;
           const entry: ResultEntry = {
             ...entryBase,
             severity,
@@ -230,9 +318,8 @@ export function evaluate(inventory: Inventory, policy: ResolvedPolicy, options: 
             fingerprint: fingerprint(ruleId, subject.id, key),
             ...(key !== undefined ? { findingKey: key } : {}),
           };
-          const waiver = waivers.find(
+          const waiver = ruleWaivers.find(
             (x) =>
-              x.ruleId === ruleId &&
               (x.w.subject !== undefined ? x.w.subject === subject.id : globMatch(x.w.subjectGlob as string, subject.id)) &&
               (x.w.finding === undefined || x.w.finding === key),
           );
@@ -250,67 +337,53 @@ export function evaluate(inventory: Inventory, policy: ResolvedPolicy, options: 
             else entry.message += ` (waiver expired ${waiver.w.expires})`;
           }
           if (entry.outcome === 'fail') failuresBySeverity[entry.severity]++;
-          counts[entry.outcome]++;
-          totals[entry.outcome]++;
-          outcomesForSubject.push(entry.outcome);
+          tally(entry.outcome, ruleCounts, totalCounts, statusCounts, status, si);
           results.push(entry);
         }
       } else {
-        counts[outcome]++;
-        totals[outcome]++;
-        outcomesForSubject.push(outcome);
-        if (outcome !== 'pass' || options.includePassed) {
-          const entry: ResultEntry = {
-            ...entryBase,
-            severity: config.severity,
-            outcome,
-            message:
-              outcome === 'pass'
-                ? rule.meta.description
-                : outcome === 'error'
-                  ? `The rule failed while evaluating this subject: ${errorMessage}`
-                  : unknownMessage(missing as MissingData),
-            fingerprint: fingerprint(ruleId, subject.id),
-          };
-          if (outcome === 'unknown' && missing) entry.missing = [missing.field];
-          results.push(entry);
-        }
-      }
-
-      let st = subjectStatus.get(subject.id);
-      if (!st) {
-        st = { status: 'not-applicable', counts: emptyOutcomeCounts() };
-        subjectStatus.set(subject.id, st);
-      }
-      for (const o of outcomesForSubject) {
-        st.counts[o]++;
-        st.status = worse(st.status, o);
+        tally(outcome, ruleCounts, totalCounts, statusCounts, status, si);
+        const entry: ResultEntry = {
+          ...entryBase,
+          severity: config.severity,
+          outcome,
+          message:
+            outcome === 'pass'
+              ? rule.meta.description
+              : outcome === 'error'
+                ? `The rule failed while evaluating this subject: ${errorMessage}`
+                : unknownMessage(missing as MissingData),
+          fingerprint: fingerprint(ruleId, subject.id),
+        };
+        if (outcome === 'unknown' && missing) entry.missing = [missing.field];
+        results.push(entry);
       }
     }
-    rulesSummary.push({ id: ruleId, category: rule.meta.category, severity: config.severity, counts });
+    rulesSummary.push({ id: ruleId, category: rule.meta.category, severity: config.severity, counts: countsOf(ruleCounts) });
   }
+  current = undefined;
 
-  results.sort(compareResults);
+  sortResults(results, ruleIds);
 
-  const subjectList: AuditResult['subjects'] = subjects
-    .filter((s) => s.kind !== 'gap')
-    .map((s) => {
-      const st = subjectStatus.get(s.id) ?? { status: 'not-applicable' as const, counts: emptyOutcomeCounts() };
-      const scope = scopeOf(s, classifier);
-      const v = s.value as { provider?: string; name?: string };
-      return {
-        kind: s.kind,
-        id: s.id,
-        ...(v.provider ? { provider: v.provider } : {}),
-        ...(v.name ? { name: v.name } : {}),
-        ...(scope ? { scope: compactScope(scope) } : {}),
-        status: st.status,
-        counts: st.counts,
-      };
-    })
-    .sort((a, b) => cmp(a.kind, b.kind) || cmp(a.id, b.id));
+  const subjectList: AuditResult['subjects'] = [];
+  subjects.forEach((s, si) => {
+    if (s.kind === 'gap') return;
+    const scope = scopes[si];
+    const v = s.value as { provider?: string; name?: string };
+    const scopeRef = scope ? compactScope(scope) : undefined;
+    subjectList.push({
+      kind: s.kind,
+      id: s.id,
+      ...(v.provider ? { provider: v.provider } : {}),
+      ...(v.name ? { name: v.name } : {}),
+      ...(scopeRef ? { scope: scopeRef } : {}),
+      status: OUTCOME_PRECEDENCE[status[si] as number] as Outcome,
+      counts: countsOf(statusCounts, si * N_OUTCOMES),
+    });
+  });
+  subjectList.sort((a, b) => cmp(a.kind, b.kind) || cmp(a.id, b.id));
   const byStatus = emptyOutcomeCounts();
   for (const s of subjectList) byStatus[s.status]++;
+  const totals = countsOf(totalCounts);
 
   return {
     version: RESULT_VERSION,
@@ -403,17 +476,16 @@ function fingerprintIndex(inv: Inventory): (fp: Fingerprints | undefined) => Sam
 }
 
 function firstMissing(
-  needs: readonly Need[] | undefined,
+  needs: readonly CompiledNeed[],
   subject: Subject,
-  gapFor: (provider: string | undefined, s: { id: string }, field: string) => CollectionGap | undefined,
+  gapFor: (provider: string | undefined, s: { account?: string; region?: string; container?: string }, field: string, id: string) => CollectionGap | undefined,
 ): MissingData | undefined {
-  if (!needs) return undefined;
   for (const need of needs) {
-    const alternatives = typeof need === 'string' ? [need] : need;
-    if (alternatives.some((p) => getPath(subject.value, p) !== undefined)) continue;
-    const field = alternatives.join(' | ');
-    const v = subject.value as { provider?: string };
-    return new MissingData(field, gapFor(v.provider, { ...(subject.value as object), id: subject.id }, alternatives[0] as string));
+    let present = false;
+    for (const read of need.readers) if (read(subject.value) !== undefined) present = true;
+    if (present) continue;
+    const v = subject.value as { provider?: string; account?: string; region?: string; container?: string };
+    return new MissingData(need.field, gapFor(v.provider, v, need.first, subject.id));
   }
   return undefined;
 }
@@ -423,22 +495,47 @@ function unknownMessage(m: MissingData): string {
   return m.gap ? `${base} (${m.gap.operation}: ${m.gap.reason}).` : `${base} for this subject.`;
 }
 
+const scopeRefs = new WeakMap<ResolvedScope, { environment?: string; trustDomain?: string; keyClass?: string } | null>();
+
+/** The scope as results show it; one object per classification, shared by all its results. */
 function compactScope(s: ResolvedScope): { environment?: string; trustDomain?: string; keyClass?: string } | undefined {
+  const cached = scopeRefs.get(s);
+  if (cached !== undefined) return cached ?? undefined;
   const out: { environment?: string; trustDomain?: string; keyClass?: string } = {};
   if (s.environment) out.environment = s.environment;
   if (s.trustDomain) out.trustDomain = s.trustDomain;
   if (s.keyClass) out.keyClass = s.keyClass.name;
-  return Object.keys(out).length ? out : undefined;
+  const ref = Object.keys(out).length ? out : undefined;
+  scopeRefs.set(s, ref ?? null);
+  return ref;
 }
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Sort results in the order of `compareResults` with ranks computed once: subject ids are compared
+ * as strings only when building their rank, not in every comparison of a large sort.
+ */
+function sortResults(results: ResultEntry[], ruleIds: readonly string[]): void {
+  const ruleRank = new Map(ruleIds.map((id, i) => [id, i]));
+  const ids = [...new Set(results.map((r) => r.subject.id))].sort(cmp);
+  const idRank = new Map(ids.map((id, i) => [id, i]));
+  const keyed = results.map((r) => ({
+    r,
+    a: OUTCOME_ORDER[r.outcome] * 8 + SEVERITY_RANK[r.severity],
+    b: ruleRank.get(r.ruleId) ?? 0,
+    c: idRank.get(r.subject.id) ?? 0,
+  }));
+  keyed.sort((x, y) => x.a - y.a || x.b - y.b || x.c - y.c || cmp(x.r.findingKey ?? '', y.r.findingKey ?? ''));
+  for (let i = 0; i < keyed.length; i++) results[i] = (keyed[i] as { r: ResultEntry }).r;
+}
 
 const OUTCOME_ORDER: Record<Outcome, number> = { fail: 0, error: 1, unknown: 2, waived: 3, pass: 4, 'not-applicable': 5 };
 
 export function compareResults(a: ResultEntry, b: ResultEntry): number {
   return (
     OUTCOME_ORDER[a.outcome] - OUTCOME_ORDER[b.outcome] ||
-    severityRank(a.severity) - severityRank(b.severity) ||
+    SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
     cmp(a.ruleId, b.ruleId) ||
     cmp(a.subject.id, b.subject.id) ||
     cmp(a.findingKey ?? '', b.findingKey ?? '')
