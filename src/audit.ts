@@ -43,7 +43,10 @@ export async function collectInventory(policy: ResolvedPolicy, opts: CollectOpti
   }
   const generatedAt = opts.now.toISOString();
   const parts: Inventory[] = [];
-  for (const id of ids.sort()) {
+  // Providers that consume what others collected (artifacts matches dumps to inventoried keys) run last.
+  const LAST = new Set(['artifacts']);
+  const order = ids.sort((a, b) => Number(LAST.has(a)) - Number(LAST.has(b)) || (a < b ? -1 : a > b ? 1 : 0));
+  for (const id of order) {
     const load = PROVIDERS[id];
     if (!load) throw new UserError({ file: policy.file, message: `provider "${id}" is not available in this build.` });
     const provider = await load();
@@ -54,6 +57,7 @@ export async function collectInventory(policy: ResolvedPolicy, opts: CollectOpti
       progress: opts.progress,
       warn: opts.warn,
       signal: opts.signal,
+      inventory: { keys: parts.flatMap((p) => p.keys), publishedKeys: parts.flatMap((p) => p.publishedKeys) },
     };
     const config = (policy.providers as Record<string, unknown>)[id];
     parts.push(outputToInventory(await provider.collect(config, ctx), generatedAt));

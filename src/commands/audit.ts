@@ -1,14 +1,13 @@
 import { Flags } from '@oclif/core';
 import { auditInventory, collectInventory, loadSnapshots } from '../audit.ts';
+import { applyAuditExtras, auditExtraFlags, prepareAuditExtras, writeAuditEvidence } from '../cli/audit-extras.ts';
 import { BaseCommand, EXIT_CODE_HELP } from '../cli/base-command.ts';
-import { exampleFlag, examplePolicy, nowFlag, parseNow, policyFlag } from '../cli/flags.ts';
-import { checkOutputPath, useColor, writeFileAtomic } from '../cli/output.ts';
+import { exampleFlag, examplePolicy, parseNow, policyFlag } from '../cli/flags.ts';
+import { planReports, reportFlags, writeReports } from '../cli/report-output.ts';
 import { exitCodeFor, type FailOn } from '../engine/exit-code.ts';
-import { UserError } from '../errors.ts';
-import { SEVERITIES } from '../model/common.ts';
+import { complianceView } from '../frameworks/compliance.ts';
+import { loadFramework } from '../frameworks/load.ts';
 import { resolvePolicyFile } from '../policy/resolve.ts';
-import { FORMAT_IDS, findReporter } from '../report/index.ts';
-import { reportMeta } from '../report/meta.ts';
 
 export default class Audit extends BaseCommand {
   static override summary = 'Audit keys against a policy and report what fails.';
@@ -36,39 +35,23 @@ ${EXIT_CODE_HELP}`;
     policy: policyFlag,
     snapshot: Flags.string({ char: 's', description: 'audit these snapshot files instead of running providers', multiple: true, helpValue: 'FILE' }),
     example: exampleFlag,
-    format: Flags.string({ char: 'f', description: 'report format (repeatable)', options: FORMAT_IDS, multiple: true, helpValue: 'FORMAT' }),
-    output: Flags.string({ char: 'o', description: 'write the format at the same position to FILE (repeatable)', multiple: true, helpValue: 'FILE' }),
-    'fail-on': Flags.string({
-      description: 'lowest severity that makes the exit code 1',
-      options: [...SEVERITIES.filter((s) => s !== 'info'), 'none'],
-      default: 'high',
+    ...reportFlags,
+    framework: Flags.string({
+      description: 'add a per-control summary for this framework to every report (repeatable; see `keyhygiene frameworks list`)',
+      multiple: true,
+      helpValue: 'ID',
     }),
-    'allow-incomplete': Flags.boolean({ description: 'exit 0 or 1 even when data could not be read (gaps stay in the report)' }),
-    'include-passed': Flags.boolean({ description: 'list passing results too, not only their counts' }),
-    now: nowFlag,
-    json: Flags.boolean({ description: 'shortcut for --format json to stdout' }),
+    ...auditExtraFlags,
   };
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Audit);
-    const formats = [...(flags.format ?? [])];
-    if (flags.json) formats.push('json');
-    if (formats.length === 0) formats.push('text');
-    const outputs = flags.output ?? [];
-    if (outputs.length > formats.length) {
-      throw new UserError({
-        message: `${outputs.length} --output given for ${formats.length} --format.`,
-        hint: 'give one --format per --output, in the same order',
-      });
-    }
-    const toStdout = formats.slice(outputs.length);
-    if (toStdout.length > 1) {
-      throw new UserError({ message: `formats ${toStdout.join(' and ')} would all go to stdout.`, hint: 'add an --output FILE for each format but one' });
-    }
-    for (const o of outputs) checkOutputPath(o);
+    const plan = planReports(flags);
 
     const policyFile = flags.example ? examplePolicy(flags.example) : flags.policy;
+    const frameworks = (flags.framework ?? []).map((id) => loadFramework(id));
     const policy = resolvePolicyFile(policyFile);
+    const extras = prepareAuditExtras(flags, policy);
     const progress = process.stderr.isTTY && !process.env.CI ? (msg: string) => process.stderr.write(`\r\u001b[2K${msg}`) : undefined;
     const probe = new Date();
     progress?.('collecting inventory…');
@@ -77,16 +60,12 @@ ${EXIT_CODE_HELP}`;
       : await collectInventory(policy, { now: probe, warn: (m) => this.warn(m) });
     progress?.('');
     const now = parseNow(flags.now ?? (flags.example ? 'snapshot' : undefined), () => inventory.generatedAt);
-    const result = auditInventory(inventory, policy, now, flags['include-passed']);
+    const audited = auditInventory(inventory, policy, now, flags['include-passed']);
+    if (frameworks.length) audited.compliance = complianceView(audited, frameworks);
+    const result = applyAuditExtras(audited, extras);
 
-    const meta = reportMeta({ color: false });
-    formats.forEach((format, i) => {
-      const reporter = findReporter(format);
-      if (!reporter) throw new UserError({ message: `unknown format ${format}`, expected: FORMAT_IDS.join(', ') });
-      const out = outputs[i];
-      if (out) writeFileAtomic(out, reporter.render(result, meta));
-      else process.stdout.write(reporter.render(result, { ...meta, color: useColor(process.stdout), width: process.stdout.columns }));
-    });
+    writeReports(result, plan);
+    writeAuditEvidence(extras, { inventory, policy, result });
     process.exitCode = exitCodeFor(result, { failOn: flags['fail-on'] as FailOn, allowIncomplete: flags['allow-incomplete'] });
   }
 }

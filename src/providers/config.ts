@@ -1,4 +1,8 @@
 import { z } from 'zod';
+import { ArtifactsConfig } from './artifacts/schema.ts';
+import { AwsConfig } from './aws/schema.ts';
+import { AzureConfig } from './azure/schema.ts';
+import { JwksConfig } from './jwks/schema.ts';
 import { SnapshotConfig } from './snapshot/schema.ts';
 
 /**
@@ -6,6 +10,10 @@ import { SnapshotConfig } from './snapshot/schema.ts';
  * config schemas are imported here, never a cloud SDK, so loading a policy stays cheap.
  */
 export const ProvidersConfig = z.strictObject({
+  artifacts: ArtifactsConfig.optional(),
+  aws: AwsConfig.optional(),
+  azure: AzureConfig.optional(),
+  jwks: JwksConfig.optional(),
   snapshot: SnapshotConfig.optional(),
 });
 export type ProvidersConfig = z.infer<typeof ProvidersConfig>;

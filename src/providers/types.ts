@@ -22,6 +22,11 @@ export interface CollectContext {
   signal?: AbortSignal;
   progress?: (event: ProgressEvent) => void;
   warn?: (message: string) => void;
+  /**
+   * What the providers that ran before this one collected (collectInventory runs `artifacts` last),
+   * so the artifacts provider can recognise inventoried public keys in what it scans.
+   */
+  inventory?: { keys: readonly KeyRecord[]; publishedKeys: readonly PublishedKey[] };
 }
 
 export interface ProviderOutput {

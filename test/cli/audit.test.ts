@@ -76,7 +76,8 @@ describe('bad input: exit 2, one clear message, no stack trace, nothing written'
     return r;
   };
 
-  it('an unknown --format', () => bad(['audit', '--example', 'storm-0558', '--format', 'xml'], /Expected --format=xml to be one of: json, markdown, text/));
+  it('an unknown --format', () =>
+    bad(['audit', '--example', 'storm-0558', '--format', 'xml'], /Expected --format=xml to be one of: csv, html, json, junit,\s+(› +)?markdown, sarif, text/));
   it('an unknown flag', () => bad(['audit', '--polcy', 'x.yaml'], /Nonexistent flag: --polcy/));
   it('a missing policy file', () => bad(['audit'], /keyhygiene\.yaml: the policy file does not exist\.[\s\S]*policy init/));
   it('a malformed policy', () => {
