@@ -3,6 +3,7 @@ import { auditInventory, collectInventory, loadSnapshots } from '../audit.ts';
 import { applyAuditExtras, auditExtraFlags, prepareAuditExtras, writeAuditEvidence } from '../cli/audit-extras.ts';
 import { BaseCommand, EXIT_CODE_HELP } from '../cli/base-command.ts';
 import { exampleFlag, examplePolicy, parseNow, policyFlag } from '../cli/flags.ts';
+import { ttyProgress } from '../cli/progress.ts';
 import { planReports, reportFlags, writeReports } from '../cli/report-output.ts';
 import { exitCodeFor, type FailOn } from '../engine/exit-code.ts';
 import { complianceView } from '../frameworks/compliance.ts';
@@ -52,13 +53,13 @@ ${EXIT_CODE_HELP}`;
     const frameworks = (flags.framework ?? []).map((id) => loadFramework(id));
     const policy = resolvePolicyFile(policyFile);
     const extras = prepareAuditExtras(flags, policy);
-    const progress = process.stderr.isTTY && !process.env.CI ? (msg: string) => process.stderr.write(`\r\u001b[2K${msg}`) : undefined;
+    const progress = ttyProgress();
     const probe = new Date();
-    progress?.('collecting inventory…');
+    progress.status('collecting inventory…');
     const inventory = flags.snapshot?.length
       ? loadSnapshots(flags.snapshot, probe.toISOString())
-      : await collectInventory(policy, { now: probe, warn: (m) => this.warn(m) });
-    progress?.('');
+      : await collectInventory(policy, { now: probe, warn: (m) => this.warn(m), progress: progress.update });
+    progress.done();
     const now = parseNow(flags.now ?? (flags.example ? 'snapshot' : undefined), () => inventory.generatedAt);
     const audited = auditInventory(inventory, policy, now, flags['include-passed']);
     if (frameworks.length) audited.compliance = complianceView(audited, frameworks);

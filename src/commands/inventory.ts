@@ -3,6 +3,7 @@ import { collectInventory } from '../audit.ts';
 import { BaseCommand } from '../cli/base-command.ts';
 import { policyFlag } from '../cli/flags.ts';
 import { checkOutputPath, writeFileAtomic } from '../cli/output.ts';
+import { ttyProgress } from '../cli/progress.ts';
 import { resolvePolicyFile } from '../policy/resolve.ts';
 
 export default class InventoryCommand extends BaseCommand {
@@ -22,7 +23,9 @@ export default class InventoryCommand extends BaseCommand {
     const { flags } = await this.parse(InventoryCommand);
     checkOutputPath(flags.output);
     const policy = resolvePolicyFile(flags.policy);
-    const inventory = await collectInventory(policy, { now: new Date(), warn: (m) => this.warn(m) });
+    const progress = ttyProgress();
+    const inventory = await collectInventory(policy, { now: new Date(), warn: (m) => this.warn(m), progress: progress.update });
+    progress.done();
     writeFileAtomic(flags.output, `${JSON.stringify(inventory, null, 2)}\n`);
     process.stderr.write(
       `wrote ${flags.output}: ${inventory.keys.length} keys, ${inventory.trails.length} trails, ${inventory.publishedKeys.length} published keys, ${inventory.artifacts.length} artifact findings, ${inventory.gaps.length} collection gaps\n`,

@@ -1,8 +1,8 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve as resolvePath } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve as resolvePath } from 'node:path';
 import { type Diagnostic, UserError } from '../errors.ts';
 import { SEVERITIES, type Severity } from '../model/common.ts';
-import { PACKS_DIR } from '../paths.ts';
+import { PACKAGE_ROOT, PACKS_DIR } from '../paths.ts';
 import type { ProvidersConfig } from '../providers/config.ts';
 import { findRule, RULES } from '../rules/index.ts';
 import { locate, zodDiagnostics } from '../util/diagnose.ts';
@@ -178,7 +178,12 @@ export function resolvePolicyFile(file: string): ResolvedPolicy {
   const diags: Diagnostic[] = [];
   const layers = loadLayers(abs, [], diags);
   if (diags.length) throw new UserError(diags.map((d) => ({ ...d, file: d.file ? relativeName(d.file, file, abs) : d.file })));
-  const merged = mergeLayers(layers, dirname(abs), file);
+  // Reports name files as the user wrote them; bundled examples and packs relative to the package,
+  // so results do not depend on where keyhygiene is installed.
+  const inPackage = (p: string) => p.startsWith(PACKAGE_ROOT);
+  const shown = isAbsolute(file) && inPackage(abs) ? relative(PACKAGE_ROOT, abs) : file;
+  const merged = mergeLayers(layers, dirname(abs), shown);
+  merged.extends = merged.extends.map((ref) => (ref === abs ? shown : isAbsolute(ref) && inPackage(ref) ? relative(PACKAGE_ROOT, ref) : ref));
   return merged;
 }
 

@@ -36,6 +36,8 @@ describe('keyhygiene audit --example storm-0558', () => {
     expect(status('enterprise-token-signing')).toBe('pass');
     expect(status('alias/msa-consumer-signing-2016')).toBe('fail');
     expect(result.summary.incomplete).toBe(true);
+    // Bundled files are named relative to the package, whatever the install directory.
+    expect(result.policy).toMatchObject({ file: 'examples/storm-0558/keyhygiene.yaml', extends: ['recommended', 'examples/storm-0558/keyhygiene.yaml'] });
     expect(result.waivers.map((w: { status: string }) => w.status).sort()).toEqual(['active', 'expired', 'unused']);
   });
 
