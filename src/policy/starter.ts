@@ -37,10 +37,22 @@ keyClasses:
   token-signing-shared:
     maxAgeDays: 30
 
-# Where to read keys from. Until a cloud provider is configured, audit a snapshot:
+# Where to read keys from (see \`keyhygiene permissions aws|azure\` for the read-only permissions).
+# Until a cloud provider is configured, audit a snapshot written by \`keyhygiene inventory\`.
 providers:
   snapshot:
     paths: [inventory.json]
+#  aws:
+#    regions: [us-east-1, eu-west-1]
+#    accounts: organization            # or a list of account ids; default: the caller's account
+#    assumeRole: KeyhygieneAudit
+#  azure:
+#    subscriptions: ["00000000-0000-0000-0000-000000000000"]
+#  jwks:
+#    issuers:
+#      - { issuer: "https://login.example.com", trustDomain: consumer, environment: production }
+#  artifacts:
+#    paths: ["/mnt/crash-dumps/**"]
 
 # ESLint style: off | critical | high | medium | low | info | [<severity>, {options}]
 rules:

@@ -27,6 +27,8 @@ export default class PolicyInit extends BaseCommand {
       throw new UserError({ message: `${flags.output} already exists.`, hint: 'pass --force to overwrite it, or --output another file' });
     checkOutputPath(flags.output);
     writeFileAtomic(flags.output, STARTER_POLICY);
-    this.log(`wrote ${flags.output}. Next: edit the environments and trust domains, then run \`keyhygiene policy validate\` and \`keyhygiene audit\`.`);
+    this.log(
+      `wrote ${flags.output}. Next: edit the environments and trust domains, point providers: at your clouds (aws, azure, jwks, artifacts) or a snapshot, then run \`keyhygiene policy validate\` and \`keyhygiene audit\`.`,
+    );
   }
 }
