@@ -183,7 +183,6 @@ export function createClassifier(policy: ResolvedPolicy, keys: readonly KeyRecor
   for (const k of keys) keyCache.set(k.id, classifyKey(k));
 
   const principalCache = new Map<string, { name?: string; account?: string; tenant?: string; scope: PrincipalScope }[]>();
-  const principalByObject = new WeakMap<Principal, PrincipalScope>();
 
   return {
     key(k) {
@@ -195,15 +194,20 @@ export function createClassifier(policy: ResolvedPolicy, keys: readonly KeyRecor
       return s;
     },
     principal(p) {
-      const known = principalByObject.get(p);
-      if (known) return known;
-      // Cached by id, then by the other fields that matchers read (no string building per call).
+      // Cached by id, then by the other fields that matchers read: no string building and no
+      // allocation per call (ids repeat across thousands of keys' access entries).
       let bucket = principalCache.get(p.id);
       if (!bucket) {
         bucket = [];
         principalCache.set(p.id, bucket);
       }
-      let s = bucket.find((e) => e.name === p.name && e.account === p.account && e.tenant === p.tenant)?.scope;
+      let s: PrincipalScope | undefined;
+      for (const e of bucket) {
+        if (e.name === p.name && e.account === p.account && e.tenant === p.tenant) {
+          s = e.scope;
+          break;
+        }
+      }
       if (!s) {
         const environments = envs.filter(([, e]) => e.match.some((m) => matchesPrincipal(m, p))).map(([n]) => n);
         s = {
@@ -213,7 +217,6 @@ export function createClassifier(policy: ResolvedPolicy, keys: readonly KeyRecor
         };
         bucket.push({ name: p.name, account: p.account, tenant: p.tenant, scope: s });
       }
-      principalByObject.set(p, s);
       return s;
     },
     published(k) {

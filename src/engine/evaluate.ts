@@ -208,7 +208,9 @@ export function evaluate(inventory: Inventory, policy: ResolvedPolicy, options: 
   let currentScope: ResolvedScope | undefined;
   const findings: { messageId: string; data?: Record<string, string | number>; opts?: ReportOptions }[] = [];
 
-  for (const ruleId of ruleIds) {
+  // One plan per rule; the loop below runs every plan on one subject before moving to the next, so a
+  // key's data stays in cache across rules (rule by rule, each pass streamed the whole inventory).
+  const plans = ruleIds.map((ruleId) => {
     const rule = findRule(ruleId) as AnyRule;
     const config = policy.rules.get(ruleId) as { severity: Severity; options: unknown };
     const ruleCounts = new Int32Array(N_OUTCOMES);
@@ -252,13 +254,23 @@ export function evaluate(inventory: Inventory, policy: ResolvedPolicy, options: 
       waiversFor: (subjectId) =>
         policy.waivers.filter((w) => (w.subject !== undefined ? w.subject === subjectId : globMatch(w.subjectGlob as string, subjectId))),
     };
+    return { ruleId, rule, config, ruleCounts, needs, ruleWaivers, ctx };
+  });
+  const plansFor = (kind: Subject['kind']) => plans.filter((p) => p.rule.meta.subject === kind);
+  const plansByKind = {
+    key: plansFor('key'),
+    trail: plansFor('trail'),
+    'published-key': plansFor('published-key'),
+    artifact: plansFor('artifact'),
+    gap: plansFor('gap'),
+  };
 
-    for (let si = 0; si < subjects.length; si++) {
-      const subject = subjects[si] as Subject;
-      if (subject.kind !== rule.meta.subject) continue;
-      current = subject;
-      currentIndex = si;
-      currentScope = scopes[si];
+  for (let si = 0; si < subjects.length; si++) {
+    const subject = subjects[si] as Subject;
+    current = subject;
+    currentIndex = si;
+    currentScope = scopes[si];
+    for (const { ruleId, rule, config, ruleCounts, needs, ruleWaivers, ctx } of plansByKind[subject.kind]) {
       if (findings.length !== 0) findings.length = 0;
       let outcome: Outcome;
       let missing: MissingData | undefined;
@@ -358,6 +370,8 @@ export function evaluate(inventory: Inventory, policy: ResolvedPolicy, options: 
         results.push(entry);
       }
     }
+  }
+  for (const { ruleId, rule, config, ruleCounts } of plans) {
     rulesSummary.push({ id: ruleId, category: rule.meta.category, severity: config.severity, counts: countsOf(ruleCounts) });
   }
   current = undefined;
