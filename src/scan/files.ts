@@ -602,10 +602,15 @@ export async function scanStream(location: string, name: string, source: AsyncIt
   const sink = new EntrySink(ctx, where, inner, gz ? 1 : 0);
   try {
     if (!gz) {
-      for await (const c of rest()) {
-        result.bytes += c.length;
-        opts.onBytes?.(c.length);
-        sink.write(c);
+      try {
+        for await (const c of rest()) {
+          result.bytes += c.length;
+          opts.onBytes?.(c.length);
+          sink.write(c);
+        }
+      } catch (err) {
+        // A broken stream (truncated download): keep what was scanned, like the gzip path does.
+        result.gaps.push({ location, operation: 'read', reason: `${errText(err)}; scanned up to there` });
       }
       sink.end();
       return result;
