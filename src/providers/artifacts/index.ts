@@ -3,6 +3,7 @@ import type { CollectionGap } from '../../model/collection-gap.ts';
 import { scanStream } from '../../scan/files.ts';
 import { type KnownKeyInput, KnownKeyTable, scanPaths } from '../../scan/index.ts';
 import { type CollectContext, defineProvider, type ProviderOutput } from '../types.ts';
+import type { BlobOptions } from './client.ts';
 import { artifactRecords, gapRecords, PROVIDER_ID, type Store } from './normalize.ts';
 import { ArtifactsConfig } from './schema.ts';
 
@@ -14,10 +15,10 @@ export const artifactsProvider = defineProvider({
   id: PROVIDER_ID,
   description: 'crash dumps, core files, heap dumps and debug stores scanned for private key material',
   configSchema: ArtifactsConfig,
-  operations: ['fs:ReadDir', 'fs:ReadFile', 's3:ListObjectsV2', 's3:GetObject'],
+  operations: ['fs:ReadDir', 'fs:ReadFile', 's3:ListObjectsV2', 's3:GetObject', 'blob:ListBlobs', 'blob:GetBlob', 'blob:GetBlobProperties'],
   fills: ['artifacts'],
   permissions: () => ({
-    kind: 'AWS IAM policy (only for s3:// sources; local paths need read access to the files)',
+    kind: 'AWS IAM policy (only for s3:// sources; Azure Blob sources: see the notes; local paths need read access to the files)',
     document: {
       Version: '2012-10-17',
       Statement: [
@@ -25,59 +26,70 @@ export const artifactsProvider = defineProvider({
         { Sid: 'ReadDumps', Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::BUCKET/PREFIX*'] },
       ],
     },
-    notes: ['Replace BUCKET and PREFIX with each s3:// source. ListObjectsV2 is authorised by s3:ListBucket.'],
+    notes: [
+      'Replace BUCKET and PREFIX with each s3:// source. ListObjectsV2 is authorised by s3:ListBucket.',
+      'Azure Blob sources (container:): assign the built-in role "Storage Blob Data Reader" on each container (az role assignment create --role "Storage Blob Data Reader" --assignee ID --scope /subscriptions/SUB/resourceGroups/RG/providers/Microsoft.Storage/storageAccounts/ACCOUNT/blobServices/default/containers/CONTAINER), or a custom role whose only DataAction is Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read: List Blobs, Get Blob and Get Blob Properties need nothing else.',
+    ],
   }),
-  async collect(config, ctx): Promise<ProviderOutput> {
-    const known: KnownKeyInput[] = [];
-    for (const k of [...(ctx.inventory?.keys ?? []), ...(ctx.inventory?.publishedKeys ?? [])]) {
-      if (k.publicKey) known.push({ id: k.id, publicKey: k.publicKey });
-    }
-    const artifacts: ArtifactFinding[] = [];
-    const gaps: CollectionGap[] = [];
-    const seen = new Set<string>();
-    const startedAt = ctx.now().toISOString();
-    for (const source of config.paths) {
-      const entry = typeof source === 'string' ? { path: source } : source;
-      const environment = entry.environment ?? config.environment;
-      const internetReachable = entry.internetReachable ?? config.internetReachable;
-      const store: Store = {
-        ...(entry.name ? { name: entry.name } : {}),
-        ...(environment ? { environment } : {}),
-        ...(internetReachable !== undefined ? { internetReachable } : {}),
-      };
-      if (entry.path.startsWith('s3://')) {
-        const r = await scanS3(entry, known, config, ctx);
-        for (const file of r.files) {
-          if (seen.has(file.location)) continue;
-          seen.add(file.location);
-          artifacts.push(...artifactRecords(file, store));
-          gaps.push(...gapRecords(file.gaps));
-        }
-        gaps.push(...r.gaps);
-        continue;
-      }
-      const report = await scanPaths({
-        inputs: [entry.path],
-        baseDir: ctx.baseDir,
-        known,
-        limits: config.limits,
-        jobs: config.jobs,
-        signal: ctx.signal,
-        progress: ctx.progress ? (done) => ctx.progress?.({ provider: PROVIDER_ID, phase: `scanning ${entry.path}`, done }) : undefined,
-      });
-      if (report.files.length === 0 && report.gaps.length === 0) ctx.warn?.(`artifacts: ${entry.path} matched no file`);
-      for (const file of report.files) {
+  collect: (config, ctx) => collectArtifacts(config, ctx),
+});
+
+/** What tests (and the demo) may inject instead of the default credential chains. */
+export interface ArtifactsOverrides {
+  blob?: Pick<BlobOptions, 'credential' | 'retry' | 'maxResumes' | 'onOperation'>;
+}
+
+export async function collectArtifacts(config: ArtifactsConfig, ctx: CollectContext, overrides: ArtifactsOverrides = {}): Promise<ProviderOutput> {
+  const known: KnownKeyInput[] = [];
+  for (const k of [...(ctx.inventory?.keys ?? []), ...(ctx.inventory?.publishedKeys ?? [])]) {
+    if (k.publicKey) known.push({ id: k.id, publicKey: k.publicKey });
+  }
+  const artifacts: ArtifactFinding[] = [];
+  const gaps: CollectionGap[] = [];
+  const seen = new Set<string>();
+  const startedAt = ctx.now().toISOString();
+  for (const source of config.paths) {
+    const entry = typeof source === 'string' ? { path: source } : source;
+    const environment = entry.environment ?? config.environment;
+    const internetReachable = entry.internetReachable ?? config.internetReachable;
+    const store: Store = {
+      ...(entry.name ? { name: entry.name } : {}),
+      ...(environment ? { environment } : {}),
+      ...(internetReachable !== undefined ? { internetReachable } : {}),
+    };
+    if (entry.container !== undefined || entry.path?.startsWith('s3://')) {
+      const r = entry.container !== undefined ? await scanBlob(entry, known, config, ctx, overrides) : await scanS3(entry, known, config, ctx);
+      for (const file of r.files) {
         if (seen.has(file.location)) continue;
         seen.add(file.location);
         artifacts.push(...artifactRecords(file, store));
         gaps.push(...gapRecords(file.gaps));
       }
-      gaps.push(...gapRecords(report.gaps));
+      gaps.push(...r.gaps);
+      continue;
     }
-    const uniqueGaps = [...new Map(gaps.map((g) => [g.id, g])).values()];
-    return { run: { id: PROVIDER_ID, fills: ['artifacts'], startedAt, finishedAt: ctx.now().toISOString() }, artifacts, gaps: uniqueGaps };
-  },
-});
+    if (entry.path === undefined) continue;
+    const report = await scanPaths({
+      inputs: [entry.path],
+      baseDir: ctx.baseDir,
+      known,
+      limits: config.limits,
+      jobs: config.jobs,
+      signal: ctx.signal,
+      progress: ctx.progress ? (done) => ctx.progress?.({ provider: PROVIDER_ID, phase: `scanning ${entry.path}`, done }) : undefined,
+    });
+    if (report.files.length === 0 && report.gaps.length === 0) ctx.warn?.(`artifacts: ${entry.path} matched no file`);
+    for (const file of report.files) {
+      if (seen.has(file.location)) continue;
+      seen.add(file.location);
+      artifacts.push(...artifactRecords(file, store));
+      gaps.push(...gapRecords(file.gaps));
+    }
+    gaps.push(...gapRecords(report.gaps));
+  }
+  const uniqueGaps = [...new Map(gaps.map((g) => [g.id, g])).values()];
+  return { run: { id: PROVIDER_ID, fills: ['artifacts'], startedAt, finishedAt: ctx.now().toISOString() }, artifacts, gaps: uniqueGaps };
+}
 
 type Entry = Exclude<ArtifactsConfig['paths'][number], string>;
 
@@ -89,8 +101,9 @@ async function scanS3(
   ctx: CollectContext,
 ): Promise<{ files: Awaited<ReturnType<typeof scanStream>>[]; gaps: CollectionGap[] }> {
   const { parseS3Url, s3Reader } = await import('./client.ts');
-  const loc = parseS3Url(entry.path);
-  if (!loc) return { files: [], gaps: gapRecords([{ location: entry.path, operation: 's3:ListObjectsV2', reason: 'not an s3://bucket/prefix URL' }]) };
+  const path = entry.path ?? '';
+  const loc = parseS3Url(path);
+  if (!loc) return { files: [], gaps: gapRecords([{ location: path, operation: 's3:ListObjectsV2', reason: 'not an s3://bucket/prefix URL' }]) };
   const reader = s3Reader({ region: entry.region, endpoint: entry.endpoint, forcePathStyle: entry.forcePathStyle }, ctx.env);
   const table = known.length ? new KnownKeyTable(known) : undefined;
   const files: Awaited<ReturnType<typeof scanStream>>[] = [];
@@ -108,8 +121,84 @@ async function scanS3(
       }
     }
   } catch (err) {
-    gaps.push(...gapRecords([{ location: entry.path, operation: 's3:ListObjectsV2', reason: errText(err) }]));
+    gaps.push(...gapRecords([{ location: path, operation: 's3:ListObjectsV2', reason: errText(err) }]));
   }
+  return { files, gaps };
+}
+
+/** Why a Blob request failed, with the fix where there is one. Never includes tokens or keys. */
+function blobErrText(err: unknown, dataAction: string): string {
+  const e = err as { name?: string; message?: string; statusCode?: number; code?: string };
+  const first = String(e.message ?? err)
+    .split('\n')[0]
+    ?.trim();
+  if (e.statusCode === 403)
+    return `403 ${e.code ?? 'Forbidden'}: ${first}. Grant the audit identity "Storage Blob Data Reader" on the container (DataAction ${dataAction})`;
+  if (e.statusCode === 404) return `404 ${e.code ?? 'NotFound'}: ${first}`;
+  if (e.statusCode) return `${e.statusCode} ${e.code ?? e.name ?? 'Error'}: ${first}`;
+  return `${e.name ?? 'Error'}${e.code && e.code !== e.name ? ` ${e.code}` : ''}: ${first}`;
+}
+
+/** List and stream every blob of an Azure Blob container (under a prefix) through the scanner, read-only. */
+async function scanBlob(
+  entry: Entry,
+  known: KnownKeyInput[],
+  config: ArtifactsConfig,
+  ctx: CollectContext,
+  overrides: ArtifactsOverrides,
+): Promise<{ files: Awaited<ReturnType<typeof scanStream>>[]; gaps: CollectionGap[] }> {
+  const { blobReader, BLOB_DATA_ACTION } = await import('./client.ts');
+  const container = entry.container ?? '';
+  const where = `${container.replace(/\/+$/, '')}/${entry.prefix ?? ''}`;
+  let reader: ReturnType<typeof blobReader>;
+  try {
+    reader = blobReader(
+      container,
+      {
+        ...(entry.authorityHost ? { authorityHost: entry.authorityHost } : {}),
+        ...(entry.tenantId ? { tenantId: entry.tenantId } : {}),
+        ...(entry.audience ? { audience: entry.audience } : {}),
+        ...overrides.blob,
+      },
+      ctx.env,
+    );
+  } catch (err) {
+    return { files: [], gaps: gapRecords([{ location: where, operation: 'blob:ListBlobs', reason: (err as Error).message }]) };
+  }
+  const table = known.length ? new KnownKeyTable(known) : undefined;
+  const files: Awaited<ReturnType<typeof scanStream>>[] = [];
+  const gaps: CollectionGap[] = [];
+  let listed = 0;
+  let bytes = 0;
+  const onBytes = ctx.progress
+    ? (n: number) => {
+        bytes += n;
+        ctx.progress?.({ provider: PROVIDER_ID, phase: `scanning ${where}`, done: bytes });
+      }
+    : undefined;
+  try {
+    for await (const blob of reader.list(entry.prefix)) {
+      if (ctx.signal?.aborted) break;
+      listed++;
+      const location = `${reader.url}/${blob.name}`;
+      if (blob.accessTier === 'Archive') {
+        gaps.push(...gapRecords([{ location, operation: 'blob:GetBlob', reason: 'blob is in the Archive tier: rehydrate it to Hot or Cool to scan it' }]));
+        continue;
+      }
+      try {
+        const body = await reader.get(blob.name, ctx.signal);
+        const file = await scanStream(location, blob.name.split('/').pop() ?? blob.name, body, { table, limits: config.limits, onBytes });
+        // A broken download surfaces inside the scan as a read gap: name the Blob operation.
+        file.gaps = file.gaps.map((g) => (g.operation === 'read' ? { ...g, operation: 'blob:GetBlob' } : g));
+        files.push(file);
+      } catch (err) {
+        gaps.push(...gapRecords([{ location, operation: 'blob:GetBlob', reason: blobErrText(err, BLOB_DATA_ACTION) }]));
+      }
+    }
+  } catch (err) {
+    gaps.push(...gapRecords([{ location: where, operation: 'blob:ListBlobs', reason: blobErrText(err, BLOB_DATA_ACTION) }]));
+  }
+  if (listed === 0 && gaps.length === 0) ctx.warn?.(`artifacts: ${where} holds no blob`);
   return { files, gaps };
 }
 
