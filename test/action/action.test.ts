@@ -8,6 +8,7 @@ import { parse } from 'yaml';
 // @ts-expect-error: the Action's entry is plain JavaScript without declarations
 import * as action from '../../action/index.js';
 import { PACKAGE_ROOT } from '../../src/paths.ts';
+import { CHILD_ENV } from '../helpers/cli.ts';
 import { STORM_POLICY } from '../helpers/storm-result.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { sarifValidator } from '../report/sarif-schema.ts';
@@ -38,14 +39,7 @@ function runAction(workspace: string, inputs: Record<string, string>) {
   writeFileSync(outputFile, '');
   writeFileSync(summaryFile, '');
   const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_ACCESS_KEY_ID: 'AKIDTESTFAKE',
-    AWS_SECRET_ACCESS_KEY: 'test-secret-not-real',
-    AWS_REGION: 'us-east-1',
-    AWS_CONFIG_FILE: '/dev/null',
-    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+    ...CHILD_ENV,
     GITHUB_ACTIONS: 'true',
     CI: 'true',
     GITHUB_WORKSPACE: workspace,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { httpsOrigin } from '../url-schema.ts';
 
 const IP_HOST = /^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-f:.]+\])$/i;
 
@@ -35,23 +36,6 @@ export function parseBlobContainerUrl(s: string): BlobContainerUrl | string {
     return `has an invalid container name "${container}" (3-63 lowercase letters, digits and single hyphens)`;
   return { url: `${u.origin}/${parts.join('/')}`, account, container };
 }
-
-/** An https origin: no path, query or credentials. */
-const httpsOrigin = (what: string, example: string) =>
-  z
-    .string()
-    .refine(
-      (s) => {
-        try {
-          const u = new URL(s);
-          return u.protocol === 'https:' && (u.pathname === '/' || u.pathname === '') && !u.search && !u.hash && !u.username && !u.password;
-        } catch {
-          return false;
-        }
-      },
-      { message: `${what} must be an https URL with no path, e.g. ${example}` },
-    )
-    .describe(`${what}, e.g. ${example}`);
 
 const S3_KEYS = ['region', 'endpoint', 'forcePathStyle'] as const;
 const BLOB_KEYS = ['prefix', 'authorityHost', 'tenantId', 'audience'] as const;

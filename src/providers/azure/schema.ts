@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { httpsOrigin } from '../url-schema.ts';
 
 /** Well-known Azure clouds: where to sign in, where ARM lives, and the token audience of each plane. */
 export const AZURE_CLOUDS = {
@@ -27,23 +28,6 @@ export const AZURE_CLOUDS = {
 export type AzureCloudName = keyof typeof AZURE_CLOUDS;
 
 const SUBSCRIPTION_ID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-
-/** An https origin, optionally with a trailing slash: no path, query or credentials. */
-const httpsOrigin = (what: string, example: string) =>
-  z
-    .string()
-    .refine(
-      (s) => {
-        try {
-          const u = new URL(s);
-          return u.protocol === 'https:' && (u.pathname === '/' || u.pathname === '') && !u.search && !u.hash && !u.username && !u.password;
-        } catch {
-          return false;
-        }
-      },
-      { message: `${what} must be an https URL with no path, e.g. ${example}` },
-    )
-    .describe(`${what}, e.g. ${example}`);
 
 export const AzureRetryConfig = z.strictObject({
   maxRetries: z.number().int().min(0).max(10).default(3).describe('retries after a 429, 5xx or network error (Retry-After is always honoured)'),
