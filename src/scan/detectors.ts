@@ -1,5 +1,7 @@
 // Detectors for private-key encodings. Each gets the scan window, the position of its anchor and the
 // bounds it may read, and returns a verdict about the material there (never the material itself).
+
+import type { KeyObject } from 'node:crypto';
 import { createPrivateKey, type JsonWebKey } from 'node:crypto';
 import { bigFromB64url, bigFromBE, bigFromLE, children, readTlv, SshReader, unsignedBytes } from './bytes.ts';
 import { ecConsistent, ecPublicPoint, fingerprintsOfPublicJwk, judgePrivateKey, tryDer } from './keyproof.ts';
@@ -325,16 +327,7 @@ export const derVersion0: Detector = (buf, pos, lo, hi) => {
   }
   if (kids[1]?.tag === 0x30 && kids[2]?.tag === 0x04 && kids.length <= 5) {
     const key = tryDer(der(), 'pkcs8');
-    if (!key) return undefined;
-    const v = judgePrivateKey(key);
-    return {
-      offset: seq.start,
-      length: seq.end - seq.start,
-      format: 'der-pkcs8',
-      keyType: v.keyType,
-      proof: v.proven ? 'private-key-present' : 'unproven',
-      fingerprints: v.fingerprints,
-    };
+    return key ? derHit(seq, 'der-pkcs8', key) : undefined;
   }
   return undefined;
 };
@@ -345,17 +338,21 @@ export const derSec1: Detector = (buf, pos, lo, hi) => {
   const kids = children(buf, seq);
   if (!kids || kids.length < 3 || kids[1]?.tag !== 0x04 || !kids.slice(2).some((k) => k.tag === 0xa0)) return undefined;
   const key = tryDer(Buffer.from(buf.subarray(seq.start, seq.end)), 'sec1');
-  if (!key) return undefined;
+  return key ? derHit(seq, 'der-sec1', key) : undefined;
+};
+
+/** A parsed DER private key as a hit: its span, format, and whether the private half checks out. */
+function derHit(seq: { start: number; end: number }, format: 'der-pkcs8' | 'der-sec1', key: KeyObject): RawHit {
   const v = judgePrivateKey(key);
   return {
     offset: seq.start,
     length: seq.end - seq.start,
-    format: 'der-sec1',
+    format,
     keyType: v.keyType,
     proof: v.proven ? 'private-key-present' : 'unproven',
     fingerprints: v.fingerprints,
   };
-};
+}
 
 // ---------------------------------------------------------------- Windows CNG and CAPI blobs (anchors "RSA", "ECS", "ECK")
 

@@ -135,9 +135,6 @@ export function normalizeKey(r: KeyReadings): KeyRecord {
   Object.assign(out, keySpecShape(m.KeySpec ?? m.CustomerMasterKeySpec));
   switch (m.Origin) {
     case 'AWS_KMS':
-      out.origin = 'generated';
-      out.protection = 'hsm';
-      break;
     case 'AWS_CLOUDHSM':
       out.origin = 'generated';
       out.protection = 'hsm';
