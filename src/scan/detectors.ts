@@ -1,8 +1,7 @@
 // Detectors for private-key encodings. Each gets the scan window, the position of its anchor and the
 // bounds it may read, and returns a verdict about the material there (never the material itself).
 
-import type { KeyObject } from 'node:crypto';
-import { createPrivateKey, type JsonWebKey } from 'node:crypto';
+import { createPrivateKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { bigFromB64url, bigFromBE, bigFromLE, children, readTlv, SshReader, unsignedBytes } from './bytes.ts';
 import { ecConsistent, ecPublicPoint, fingerprintsOfPublicJwk, judgePrivateKey, tryDer } from './keyproof.ts';
 import type { RawHit } from './types.ts';
