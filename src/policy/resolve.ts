@@ -176,8 +176,16 @@ export function mergeLayers(layers: readonly Layer[], baseDir: string, file?: st
 export function resolvePolicyFile(file: string): ResolvedPolicy {
   const abs = resolvePath(file);
   const diags: Diagnostic[] = [];
-  const layers = loadLayers(abs, [], diags);
-  if (diags.length) throw new UserError(diags.map((d) => ({ ...d, file: d.file ? relativeName(d.file, file, abs) : d.file })));
+  const asWritten = (ds: readonly Diagnostic[]) => ds.map((d) => ({ ...d, file: d.file ? relativeName(d.file, file, abs) : d.file }));
+  let layers: Layer[];
+  try {
+    layers = loadLayers(abs, [], diags);
+  } catch (err) {
+    // Parse errors of any file are thrown at once: name the user's file as they spelled it there too.
+    if (err instanceof UserError) throw new UserError(asWritten(err.diagnostics));
+    throw err;
+  }
+  if (diags.length) throw new UserError(asWritten(diags));
   // Reports name files as the user wrote them; bundled examples and packs relative to the package,
   // so results do not depend on where keyhygiene is installed.
   const inPackage = (p: string) => p.startsWith(PACKAGE_ROOT);

@@ -16,10 +16,14 @@ export function editDistance(a: string, b: string): number {
 /** The closest candidate within a distance proportional to the input's length, if any. */
 export function didYouMean(input: string, candidates: Iterable<string>): string | undefined {
   const lower = input.toLowerCase();
+  const list = [...candidates];
+  // An abbreviation ("prod" for "production") is a closer guess than any edit distance.
+  const prefixed = lower.length >= 3 ? list.filter((c) => c.toLowerCase().startsWith(lower)).sort((a, b) => a.length - b.length || (a < b ? -1 : 1)) : [];
+  if (prefixed[0] !== undefined && prefixed[0].toLowerCase() !== lower) return prefixed[0];
   const limit = Math.max(2, Math.floor(input.length / 3));
   let best: string | undefined;
   let bestDistance = Number.POSITIVE_INFINITY;
-  for (const c of candidates) {
+  for (const c of list) {
     const d = editDistance(lower, c.toLowerCase());
     if (d > limit) continue;
     if (d < bestDistance || (d === bestDistance && best !== undefined && c < best)) {

@@ -1,4 +1,5 @@
 import { chmodSync } from 'node:fs';
+import { relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.ts';
 import { resolvePolicyFile } from '../../src/policy/resolve.ts';
@@ -62,6 +63,18 @@ describe('policy loading', () => {
     const msg = problems('version: 1\nkeyClasses:\n  tok:\n    maxAgeDays: thirty\n', 'type.yaml');
     expect(msg).toMatch(/type\.yaml:4:17: keyClasses\.tok\.maxAgeDays has the wrong type: got string/);
     expect(msg).toContain('expected: cryptoperiod');
+  });
+
+  it('an abbreviated enum value suggests the full one, naming the file as the user wrote it', () => {
+    const file = tmp.write('abbrev.yaml', 'version: 1\nenvironments:\n  prod:\n    kind: prod\n    match: [{ tags: { env: prod } }]\n');
+    const rel = relative(process.cwd(), file);
+    let message = '';
+    try {
+      resolvePolicyFile(rel);
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message.startsWith(`${rel}:4:11: environments.prod.kind has an invalid value "prod". Did you mean "production"?`)).toBe(true);
   });
 
   it('an invalid enum value suggests the closest one', () => {
