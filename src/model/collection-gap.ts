@@ -15,5 +15,10 @@ export const CollectionGap = z.strictObject({
   operation: z.string().min(1).describe('API operation or step, e.g. kms:ListGrants'),
   reason: z.string().min(1),
   affects: z.array(z.string()).optional().describe('fields the gap leaves unknown (e.g. access, rotation, trails); absent = everything in scope'),
+  kind: z
+    .enum(['unauthenticated', 'denied', 'not-found', 'throttled', 'transient', 'timeout', 'invalid-response', 'unsupported', 'cancelled', 'error'])
+    .optional()
+    .describe('why the read failed, classified by the provider kit'),
+  detail: z.string().optional().describe("the service's own answer, one line; shown only with --debug"),
 });
 export type CollectionGap = z.infer<typeof CollectionGap>;

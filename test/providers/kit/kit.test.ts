@@ -1,0 +1,219 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { classify, createKit, Limiter, mapPool, parseRetryAfter, ReadFailure, ReadOnlyViolation, TokenBucket } from '../../../src/providers/kit/index.ts';
+
+const noSleep = async () => {};
+
+describe('TokenBucket', () => {
+  it('spaces requests at the rate after the burst', () => {
+    let t = 0;
+    const b = new TokenBucket(10, 3, () => t);
+    expect([b.reserve(), b.reserve(), b.reserve()]).toEqual([0, 0, 0]);
+    expect(b.reserve()).toBeCloseTo(100);
+    t = 1000;
+    expect(b.reserve()).toBe(0);
+  });
+  it('slows down when penalized and recovers with rewards', () => {
+    const b = new TokenBucket(100, 1, () => 0);
+    b.penalize(0);
+    expect(b.rate).toBeCloseTo(70);
+    for (let i = 0; i < 100; i++) b.reward();
+    expect(b.rate).toBe(100);
+  });
+  it('rejects a non-positive rate', () => {
+    expect(() => new TokenBucket(0, 1)).toThrow(RangeError);
+  });
+});
+
+describe('Limiter', () => {
+  it('waits for the slowest bucket and charges all at that moment', () => {
+    const t = 0;
+    const l = new Limiter(() => t);
+    l.define('fast', 1000, 1);
+    l.define('slow', 1, 1);
+    expect(l.reserve(['fast', 'slow'])).toBe(0);
+    expect(l.reserve(['fast', 'slow'])).toBeCloseTo(1000);
+    // The fast bucket was charged at t=1000, not at t=0.
+    expect(l.reserve(['fast'])).toBeCloseTo(1001);
+  });
+});
+
+describe('classify', () => {
+  it.each([
+    [{ name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 } }, 'denied'],
+    [{ name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } }, 'throttled'],
+    [{ name: 'NotFoundException', $metadata: { httpStatusCode: 400 } }, 'not-found'],
+    [{ name: 'KMSInternalException', $metadata: { httpStatusCode: 500 } }, 'transient'],
+    [{ name: 'RestError', statusCode: 403, code: 'Forbidden' }, 'denied'],
+    [{ name: 'RestError', statusCode: 429 }, 'throttled'],
+    [{ name: 'RestError', code: 'ECONNRESET' }, 'transient'],
+    [{ name: 'CredentialUnavailableError', message: 'no credential' }, 'unauthenticated'],
+    [{ code: 7, message: '7 PERMISSION_DENIED: denied' }, 'denied'],
+    [{ code: 8, message: 'RESOURCE_EXHAUSTED' }, 'throttled'],
+    [{ code: 12, message: 'UNIMPLEMENTED' }, 'unsupported'],
+    [{ code: 14, message: 'UNAVAILABLE' }, 'transient'],
+    [{ code: 'ETIMEDOUT' }, 'timeout'],
+    [new SyntaxError('Unexpected end of JSON input'), 'invalid-response'],
+    [new Error('something odd'), 'error'],
+  ])('%o → %s', (err, kind) => {
+    expect(classify(err).kind).toBe(kind);
+  });
+  it('reads Retry-After in seconds, as a date and in ms headers', () => {
+    expect(parseRetryAfter('3')).toBe(3000);
+    expect(parseRetryAfter(new Date(10_000).toUTCString(), 4000)).toBe(6000);
+    expect(parseRetryAfter('soon')).toBeUndefined();
+    expect(classify({ statusCode: 429, response: { headers: new Headers({ 'retry-after': '2' }) } }).retryAfterMs).toBe(2000);
+    expect(classify({ $metadata: { httpStatusCode: 503 }, $response: { headers: { 'Retry-After': '1' } } }).retryAfterMs).toBe(1000);
+  });
+});
+
+describe('ProviderKit.call', () => {
+  const base = { provider: 'p', operations: ['svc:Read'], callTimeoutMs: 1000, sleep: noSleep, random: () => 1 };
+
+  it('refuses an undeclared operation before calling anything', async () => {
+    const kit = createKit(base);
+    let called = false;
+    await expect(
+      kit.call('svc:Write', {}, async () => {
+        called = true;
+      }),
+    ).rejects.toBeInstanceOf(ReadOnlyViolation);
+    expect(called).toBe(false);
+  });
+
+  it('retries transient failures and returns the answer', async () => {
+    const kit = createKit(base);
+    let n = 0;
+    const out = await kit.call('svc:Read', {}, async () => {
+      if (++n < 3) throw Object.assign(new Error('boom'), { $metadata: { httpStatusCode: 503 } });
+      return 'ok';
+    });
+    expect(out).toBe('ok');
+    expect(kit.stats).toMatchObject({ retries: 2, calls: { 'svc:Read': 3 } });
+  });
+
+  it('waits at least the Retry-After before retrying a throttled call', async () => {
+    const waits: number[] = [];
+    const kit = createKit({ ...base, random: () => 0, sleep: async (ms) => void waits.push(ms) });
+    let n = 0;
+    await kit.call('svc:Read', {}, async () => {
+      if (++n === 1) throw { statusCode: 429, response: { headers: new Headers({ 'retry-after': '4' }) } };
+      return 1;
+    });
+    expect(waits.some((w) => w >= 4000)).toBe(true);
+    expect(kit.stats.throttled).toBe(1);
+  });
+
+  it('does not retry a denial and reports it classified', async () => {
+    const kit = createKit(base);
+    let n = 0;
+    const err = await kit
+      .call('svc:Read', {}, async () => {
+        n++;
+        throw { name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 } };
+      })
+      .catch((e) => e);
+    expect(err).toBeInstanceOf(ReadFailure);
+    expect((err as ReadFailure).failure.kind).toBe('denied');
+    expect(n).toBe(1);
+  });
+
+  it('gives up after maxAttempts', async () => {
+    const kit = createKit({ ...base, retry: { maxAttempts: 3 } });
+    let n = 0;
+    const err = await kit
+      .call('svc:Read', {}, async () => {
+        n++;
+        throw { $metadata: { httpStatusCode: 500 } };
+      })
+      .catch((e) => e);
+    expect((err as ReadFailure).failure.kind).toBe('transient');
+    expect(n).toBe(3);
+  });
+
+  it('ends a call that never answers at its deadline, even if the client ignores the signal', async () => {
+    const kit = createKit({ ...base, callTimeoutMs: 30, retry: { maxAttempts: 2 } });
+    const started = performance.now();
+    const err = await kit.call('svc:Read', {}, () => new Promise(() => {})).catch((e) => e);
+    expect((err as ReadFailure).failure.kind).toBe('timeout');
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(kit.stats.timeouts).toBe(2);
+  });
+
+  it('cancels reads once the budget runs out, and read() turns that into a gap', async () => {
+    const kit = createKit({ ...base, callTimeoutMs: 5000, budgetMs: 40, sleep: undefined });
+    const got = await kit.read('svc:Read', { account: '1', gap: { what: 'the keys of account 1', scope: { account: '1' } } }, () => new Promise(() => {}));
+    expect(got).toBeUndefined();
+    const [gap] = kit.gaps.list();
+    expect(gap).toMatchObject({ provider: 'p', operation: 'svc:Read', scope: { account: '1' }, kind: 'cancelled' });
+    expect(gap?.reason).toMatch(/^the keys of account 1 could not be read: the provider's time budget ran out.*budgetMs/);
+    kit.finish();
+  });
+
+  it('names the permission a denied read needs', async () => {
+    const kit = createKit({ ...base, permissionOf: (op) => (op === 'svc:Read' ? 'svc:ReadThing' : undefined) });
+    await kit.read('svc:Read', { gap: { what: 'the thing', affects: ['access'] } }, async () => {
+      throw { statusCode: 403, code: 'Forbidden', message: 'raw service text' };
+    });
+    const [gap] = kit.gaps.list();
+    expect(gap?.reason).toBe(
+      'the thing could not be read: access denied (HTTP 403, Forbidden); grant svc:ReadThing to the audit identity (see `keyhygiene permissions`)',
+    );
+    expect(gap?.detail).toBe('raw service text');
+    expect(gap?.affects).toEqual(['access']);
+  });
+});
+
+describe('ProviderKit against a loopback server that never answers', () => {
+  let server: http.Server;
+  let url: string;
+  beforeAll(async () => {
+    server = http.createServer(() => {
+      /* accept, never answer */
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  });
+  afterAll(() => {
+    server.closeAllConnections();
+    server.close();
+  });
+
+  it('records a timeout gap instead of hanging', async () => {
+    const kit = createKit({ provider: 'p', operations: ['http:GET'], callTimeoutMs: 100, retry: { maxAttempts: 2, baseMs: 1 } });
+    const body = await kit.read('http:GET', { gap: { what: `the key set at ${url}`, scope: { subjectId: url } } }, (signal) =>
+      fetch(url, { signal }).then((r) => r.text()),
+    );
+    expect(body).toBeUndefined();
+    expect(kit.gaps.list()[0]).toMatchObject({ kind: 'timeout', scope: { subjectId: url } });
+    kit.finish();
+  });
+});
+
+describe('pool', () => {
+  it('keeps at most `limit` in flight and visits every item', async () => {
+    let active = 0;
+    let peak = 0;
+    const seen: number[] = [];
+    await mapPool([1, 2, 3, 4, 5, 6, 7], 3, async (x) => {
+      active++;
+      peak = Math.max(peak, active);
+      await new Promise((r) => setTimeout(r, 2));
+      seen.push(x);
+      active--;
+    });
+    expect(peak).toBe(3);
+    expect(seen.sort()).toEqual([1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  it('visits every item after the budget ran out, each ending as a gap', async () => {
+    const kit = createKit({ provider: 'p', operations: ['svc:Read'], callTimeoutMs: 1000, budgetMs: 1 });
+    await new Promise((r) => setTimeout(r, 10));
+    await kit.pool(['a', 'b', 'c'], 2, async (id) => {
+      await kit.read('svc:Read', { gap: { what: `key ${id}`, scope: { subjectId: id } } }, async () => 1);
+    });
+    expect(kit.gaps.list().map((g) => g.scope.subjectId)).toEqual(['a', 'b', 'c']);
+    kit.finish();
+  });
+});
