@@ -54,6 +54,7 @@ export async function collectInventory(policy: ResolvedPolicy, opts: CollectOpti
       now: () => opts.now,
       baseDir: policy.baseDir,
       env: opts.env ?? process.env,
+      readText: readTextFile,
       progress: opts.progress,
       warn: opts.warn,
       signal: opts.signal,

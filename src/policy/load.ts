@@ -1,7 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { type Diagnostic, UserError } from '../errors.ts';
 import { locate, parseYamlSource, type SourceMap, zodDiagnostics } from '../util/diagnose.ts';
+import { readTextFile } from '../util/read-text.ts';
 import { Policy } from './schema.ts';
+
+export { readTextFile };
 
 /** A policy file parsed and validated against the schema, with its source map for later errors. */
 export interface ParsedPolicy {
@@ -10,23 +12,6 @@ export interface ParsedPolicy {
   /** The `rules:` block as written; checked against the rule registry in resolve.ts. */
   rawRules: Record<string, unknown>;
   src: SourceMap;
-}
-
-export function readTextFile(file: string, what: string, hint: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT'
-        ? 'does not exist'
-        : code === 'EACCES'
-          ? 'cannot be read (permission denied)'
-          : code === 'EISDIR'
-            ? 'is a directory'
-            : `cannot be read (${code ?? (err as Error).message})`;
-    throw new UserError({ file, message: `the ${what} ${why}.`, hint });
-  }
 }
 
 /** Parse YAML text into a validated policy. Every problem is reported with file, line and column. */

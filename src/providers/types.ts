@@ -5,6 +5,7 @@ import type { CollectionGap } from '../model/collection-gap.ts';
 import type { ProviderRun } from '../model/inventory.ts';
 import type { KeyRecord } from '../model/key-record.ts';
 import type { PublishedKey } from '../model/published-key.ts';
+import { readTextFile } from '../util/read-text.ts';
 
 export interface ProgressEvent {
   provider: string;
@@ -19,6 +20,12 @@ export interface CollectContext {
   /** Directory relative paths in the provider's config are resolved against (the policy's). */
   baseDir: string;
   env: NodeJS.ProcessEnv;
+  /**
+   * Read a text input file (a snapshot, a key set, an evidence file): the only file access a provider
+   * has. Throws a UserError naming the file, `what` it is and `hint` (how to fix) when it cannot.
+   * The command shell always sets it; a test may leave it out (then `inputReader` gives the default).
+   */
+  readText?: (file: string, what: string, hint: string) => string;
   signal?: AbortSignal;
   progress?: (event: ProgressEvent) => void;
   warn?: (message: string) => void;
@@ -61,5 +68,8 @@ export interface PermissionsDocument {
   document: unknown;
   notes?: string[];
 }
+
+/** The reader a provider uses for its input files: the injected one, or the shell's default. */
+export const inputReader = (ctx: Pick<CollectContext, 'readText'>): ((file: string, what: string, hint: string) => string) => ctx.readText ?? readTextFile;
 
 export const defineProvider = <C>(p: ProviderDefinition<C>): ProviderDefinition<C> => p;

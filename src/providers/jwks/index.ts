@@ -4,9 +4,9 @@ import { UserError } from '../../errors.ts';
 import type { CollectionGap } from '../../model/collection-gap.ts';
 import type { KeySetTrust, PublishedKey } from '../../model/published-key.ts';
 import { PACKS_DIR } from '../../paths.ts';
-import { readTextFile } from '../../policy/load.ts';
 import { sourceMap, zodDiagnostics } from '../../util/diagnose.ts';
-import { type CollectContext, defineProvider, type ProviderOutput } from '../types.ts';
+import { readTextFile } from '../../util/read-text.ts';
+import { type CollectContext, defineProvider, inputReader, type ProviderOutput } from '../types.ts';
 import { createAgents, FetchError, getJson, type HttpLimits } from './client.ts';
 import { discoveryUrlFor, normalizeKeySet, PROVIDER_ID, parseDiscovery, parseKeySet } from './normalize.ts';
 import { CompromisedKeyFeed, type CompromisedKeyIndicator, JwksConfig } from './schema.ts';
@@ -25,8 +25,8 @@ const FILLS = [
 type Indicator = CompromisedKeyIndicator & { source: string };
 
 /** Read a known-compromised feed (YAML or JSON); a malformed feed is a UserError with file and line. */
-export function loadFeed(file: string, label: string): Indicator[] {
-  const text = readTextFile(file, 'known-compromised feed', 'check the path given in providers.jwks.knownCompromised');
+export function loadFeed(file: string, label: string, read: (file: string, what: string, hint: string) => string = readTextFile): Indicator[] {
+  const text = read(file, 'known-compromised feed', 'check the path given in providers.jwks.knownCompromised');
   const src = sourceMap(file, text);
   if (src.doc.errors.length) {
     const e = src.doc.errors[0];
@@ -78,11 +78,11 @@ export const jwksProvider = defineProvider({
   async collect(config, ctx): Promise<ProviderOutput> {
     const startedAt = ctx.now().toISOString();
     const indicators = [
-      ...loadFeed(BUILTIN_FEED, 'built-in'),
-      ...(config.knownCompromised ? loadFeed(resolve(ctx.baseDir, config.knownCompromised), config.knownCompromised) : []),
+      ...loadFeed(BUILTIN_FEED, 'built-in', inputReader(ctx)),
+      ...(config.knownCompromised ? loadFeed(resolve(ctx.baseDir, config.knownCompromised), config.knownCompromised, inputReader(ctx)) : []),
     ];
     const ca = config.caFile
-      ? readTextFile(resolve(ctx.baseDir, config.caFile), 'CA file (providers.jwks.caFile)', 'give a PEM file of CA certificates')
+      ? inputReader(ctx)(resolve(ctx.baseDir, config.caFile), 'CA file (providers.jwks.caFile)', 'give a PEM file of CA certificates')
       : undefined;
     const agents = createAgents(config.concurrency, ca);
     const limits: HttpLimits = { ...config, ...(ca ? { ca } : {}), agents };

@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
 import { parseInventory } from '../../inventory/parse.ts';
-import { readTextFile } from '../../policy/load.ts';
-import { defineProvider, type ProviderOutput } from '../types.ts';
+import { defineProvider, inputReader, type ProviderOutput } from '../types.ts';
 import { SnapshotConfig } from './schema.ts';
 
 /** Reads inventory snapshots written earlier: re-evaluate evidence offline, with no API call. */
@@ -16,7 +15,7 @@ export const snapshotProvider = defineProvider({
     const taken: string[] = [];
     for (const p of config.paths) {
       const file = resolve(ctx.baseDir, p);
-      const inv = parseInventory(readTextFile(file, 'snapshot', 'check the path, or write one with `keyhygiene inventory --output FILE`'), p);
+      const inv = parseInventory(inputReader(ctx)(file, 'snapshot', 'check the path, or write one with `keyhygiene inventory --output FILE`'), p);
       taken.push(inv.generatedAt);
       out.keys.push(...inv.keys);
       out.trails.push(...inv.trails);
