@@ -24,6 +24,7 @@ import {
   type OutcomeCounts,
   RESULT_VERSION,
   type ResultEntry,
+  type SubjectRef,
 } from './result.ts';
 
 const DAY_MS = 86_400_000;
@@ -307,12 +308,11 @@ export function evaluate(inventory: Inventory, policy: ResolvedPolicy, options: 
         continue;
       }
 
-      const v = subject.value as { provider?: string; name?: string };
       const scopeRef = currentScope ? compactScope(currentScope) : undefined;
       const entryBase = {
         ruleId,
         category: rule.meta.category,
-        subject: { kind: subject.kind, id: subject.id, ...(v.provider ? { provider: v.provider } : {}), ...(v.name ? { name: v.name } : {}) },
+        subject: subjectRef(subject),
         ...(scopeRef ? { scope: scopeRef } : {}),
       };
 
@@ -382,13 +382,9 @@ export function evaluate(inventory: Inventory, policy: ResolvedPolicy, options: 
   subjects.forEach((s, si) => {
     if (s.kind === 'gap') return;
     const scope = scopes[si];
-    const v = s.value as { provider?: string; name?: string };
     const scopeRef = scope ? compactScope(scope) : undefined;
     subjectList.push({
-      kind: s.kind,
-      id: s.id,
-      ...(v.provider ? { provider: v.provider } : {}),
-      ...(v.name ? { name: v.name } : {}),
+      ...subjectRef(s),
       ...(scopeRef ? { scope: scopeRef } : {}),
       status: OUTCOME_PRECEDENCE[status[si] as number] as Outcome,
       counts: countsOf(statusCounts, si * N_OUTCOMES),
@@ -437,6 +433,19 @@ export function evaluate(inventory: Inventory, policy: ResolvedPolicy, options: 
       }))
       .sort((a, b) => cmp(a.rule, b.rule) || cmp(a.subject ?? a.subjectGlob ?? '', b.subject ?? b.subjectGlob ?? '')),
     gaps: [...inventory.gaps].sort((a, b) => cmp(a.id, b.id)),
+  };
+}
+
+/** How results name a subject: kind and id, with provider, name, account and region when the record has them. */
+function subjectRef(s: Subject): SubjectRef {
+  const v = s.value as { provider?: string; name?: string; account?: string; region?: string };
+  return {
+    kind: s.kind,
+    id: s.id,
+    ...(v.provider ? { provider: v.provider } : {}),
+    ...(v.name ? { name: v.name } : {}),
+    ...(v.account ? { account: v.account } : {}),
+    ...(v.region ? { region: v.region } : {}),
   };
 }
 

@@ -21,6 +21,8 @@ export const SubjectRef = z.strictObject({
   id: z.string(),
   provider: z.string().optional(),
   name: z.string().optional(),
+  account: z.string().optional().describe('account, subscription or project that holds the subject, when the provider reports one'),
+  region: z.string().optional().describe('region or location of the subject, when the provider reports one'),
 });
 export type SubjectRef = z.infer<typeof SubjectRef>;
 

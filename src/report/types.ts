@@ -1,4 +1,5 @@
 import type { AuditResult } from '../engine/result.ts';
+import type { ControlRef } from '../frameworks/controls.ts';
 
 export interface RuleInfo {
   id: string;
@@ -19,6 +20,8 @@ export interface ReportMeta {
   width?: number;
   /** Directory that file locations are made relative to (SARIF %SRCROOT%, annotations); default: none, paths kept as given. */
   srcRoot?: string;
+  /** Framework controls (built-in mappings) that a rule gives evidence for (OCSF, ASFF); absent = none known. */
+  controls?(ruleId: string): readonly ControlRef[];
 }
 
 /** A pure renderer: the same result and meta always give the same string. */
