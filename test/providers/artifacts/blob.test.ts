@@ -13,6 +13,7 @@ import { BLOB_OPERATIONS, type BlobOperation, blobReader, classifyBlobRequest, O
 import artifactsProvider, { type ArtifactsOverrides, collectArtifacts } from '../../../src/providers/artifacts/index.ts';
 import { ArtifactsConfig } from '../../../src/providers/artifacts/schema.ts';
 import { key as kmsKey, NOW } from '../../helpers/fixtures.ts';
+import { expectOnlyDeclared } from '../../helpers/read-only.ts';
 import { encode, filler, makeKey, secretStrings } from '../../scan/material.ts';
 
 const KEY_ID = 'https://corp-signing.vault.azure.net/keys/token-signer/0001';
@@ -229,6 +230,7 @@ describe('artifacts from Azure Blob containers', () => {
     ]);
     expect(new Set(received.map(opName))).toEqual(new Set(['ListBlobs', 'GetBlob']));
     expect(sent.every((op) => (BLOB_OPERATIONS as readonly string[]).includes(op))).toBe(true);
+    expectOnlyDeclared(sent, artifactsProvider);
     expect(sent.length).toBe(received.length);
     const text = JSON.stringify(out);
     for (const k of [signing(), stray()]) {

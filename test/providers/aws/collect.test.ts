@@ -13,6 +13,7 @@ import { resolvePolicyFile } from '../../../src/policy/resolve.ts';
 import { AWS_OPERATIONS, createAwsTransport, OperationRefusedError } from '../../../src/providers/aws/client.ts';
 import awsProvider, { type AwsCollectOverrides, collectAws, fastProfileUnknownRules } from '../../../src/providers/aws/index.ts';
 import type { AwsConfigInput } from '../../../src/providers/aws/schema.ts';
+import { expectOnlyDeclared } from '../../helpers/read-only.ts';
 import { LOCKED, MEMBER, MGMT, SIGNING_SPKI, world } from './world.ts';
 
 let fake: AwsFake | undefined;
@@ -59,6 +60,7 @@ describe('AWS provider against the simulator', () => {
     expect(keyById(out.keys, '1111-awsmanaged')?.managedBy).toBe('provider');
     const ops = fake.operations();
     expect(ops.every((o) => allowed.has(o))).toBe(true);
+    expectOnlyDeclared(ops, awsProvider);
     expect(ops).toContain('kms:ListGrants');
     expect(fake.requests.filter((r) => r.op === 'kms:GetPublicKey').map((r) => r.input.KeyId)).toEqual(['1111-sign']);
     // GetKeyRotationStatus only for rotatable keys (symmetric, AWS_KMS origin).

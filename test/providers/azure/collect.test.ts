@@ -21,6 +21,7 @@ import type { ClientOverrides } from '../../../src/providers/azure/client.ts';
 import azureProvider, { collectAzure } from '../../../src/providers/azure/index.ts';
 import { OPERATION_NAMES } from '../../../src/providers/azure/operations.ts';
 import { AzureConfig, type AzureConfigInput } from '../../../src/providers/azure/schema.ts';
+import { expectOnlyDeclared } from '../../helpers/read-only.ts';
 import { ADMIN, DEBUG_SP, LAW, SIGNER, SUB_A, SUB_B, TENANT, testWorld } from './world.ts';
 
 const cert = createThrowawayCert();
@@ -165,6 +166,7 @@ describe('Azure provider against the loopback fakes', () => {
     // Read-only: every request was a declared operation, both as the client saw it and as the fake did.
     expect(fake.undeclared()).toEqual([]);
     expect(fake.operations().every((o) => declared.has(o))).toBe(true);
+    expectOnlyDeclared(fake.operations(), azureProvider);
     expect(new Set(out.clients.sent).size).toBeGreaterThan(5);
     expect(out.clients.sent.every((o) => declared.has(o))).toBe(true);
     expect(fake.requests.every((r) => r.plane === 'entra' || r.method === 'GET')).toBe(true);

@@ -10,6 +10,7 @@ import { parsePolicyText } from '../../../src/policy/load.ts';
 import provider from '../../../src/providers/jwks/index.ts';
 import { JwksConfig } from '../../../src/providers/jwks/schema.ts';
 import type { CollectContext, ProviderOutput } from '../../../src/providers/types.ts';
+import { expectOnlyDeclared } from '../../helpers/read-only.ts';
 import { type FakeIdp, startFakeIdp } from './fake-idp.ts';
 
 const NOW = new Date('2026-06-01T00:00:00Z');
@@ -235,6 +236,10 @@ describe('jwks provider against a loopback HTTPS identity provider', () => {
     expect(b).toEqual(a);
     expect(provider.operations).toEqual(['http:GET', 'fs:ReadFile']);
     expect(new Set(idp.requests.map((r) => r.method))).toEqual(new Set(['GET']));
+    expectOnlyDeclared(
+      idp.requests.map((r) => `http:${r.method}`),
+      provider,
+    );
   });
 });
 
