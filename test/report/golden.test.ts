@@ -137,7 +137,8 @@ describe('golden reports', () => {
     it(`${reporter.id} renders the golden result exactly as test/report/golden/${reporter.id}.${reporter.extension}`, () => {
       const file = join(GOLDEN, `${reporter.id}.${reporter.extension}`);
       const out = reporter.render(GOLDEN_RESULT, meta);
-      if (process.env.UPDATE_GOLDEN === '1' || !existsSync(file)) writeFileSync(file, out);
+      if (process.env.UPDATE_GOLDEN === '1') writeFileSync(file, out);
+      expect(existsSync(file), `${file} is missing: review the output, then UPDATE_GOLDEN=1`).toBe(true);
       expect(out).toBe(readFileSync(file, 'utf8'));
       // Rendering is pure: a second render is identical.
       expect(reporter.render(GOLDEN_RESULT, meta)).toBe(out);
