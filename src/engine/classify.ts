@@ -124,6 +124,18 @@ export interface Classifier {
   published(k: PublishedKey): ResolvedScope;
   artifact(a: ArtifactFinding): ResolvedScope;
   environmentKind(name: string): EnvironmentKind | undefined;
+  /** Key fields beyond identity that the policy's matchers read (tags, aliases): a gap hiding one leaves the scope unknown. */
+  readonly keyFieldsRead: readonly string[];
+}
+
+/** Which non-identity key fields a set of matchers reads. */
+function keyFieldsRead(matchers: readonly Matcher[]): string[] {
+  const out = new Set<string>();
+  for (const m of matchers) {
+    if (m.tags && Object.keys(m.tags).length) out.add('tags');
+    if (m.ids) out.add('aliases');
+  }
+  return [...out].sort();
 }
 
 export function createClassifier(policy: ResolvedPolicy, keys: readonly KeyRecord[] = []): Classifier {
@@ -230,5 +242,6 @@ export function createClassifier(policy: ResolvedPolicy, keys: readonly KeyRecor
       return finish(a.store?.environment ? [a.store.environment] : [], []);
     },
     environmentKind: kindOf,
+    keyFieldsRead: keyFieldsRead([...envs.flatMap(([, e]) => e.match), ...domains.flatMap(([, d]) => d.match), ...classes.flatMap((c) => c.match ?? [])]),
   };
 }

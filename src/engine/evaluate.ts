@@ -169,6 +169,7 @@ export function evaluate(inventory: Inventory, policy: ResolvedPolicy, options: 
   // Gaps by provider, so per-subject lookups stay cheap on large inventories.
   const gapsByProvider = new Map<string, CollectionGap[]>();
   for (const g of inventory.gaps) gapsByProvider.set(g.provider, [...(gapsByProvider.get(g.provider) ?? []), g]);
+  const gapIndex = indexGaps(inventory.gaps);
   const gapFor = (
     provider: string | undefined,
     subj: { id?: string; account?: string; region?: string; container?: string },
@@ -207,6 +208,10 @@ export function evaluate(inventory: Inventory, policy: ResolvedPolicy, options: 
   const ruleIds = [...policy.rules.keys()].sort();
   let current: Subject | undefined;
   let currentScope: ResolvedScope | undefined;
+  // Fields of the current subject hidden by a gap, and the view rules see: the value itself, or,
+  // when a gap hides some of its fields, a guard that stops the rule with `unknown` on reading one.
+  let currentHidden: HiddenFields | undefined;
+  let currentView: unknown;
   const findings: { messageId: string; data?: Record<string, string | number>; opts?: ReportOptions }[] = [];
 
   // One plan per rule; the loop below runs every plan on one subject before moving to the next, so a
@@ -221,7 +226,12 @@ export function evaluate(inventory: Inventory, policy: ResolvedPolicy, options: 
       options: config.options,
       now,
       inventory,
-      scope: (k) => (current !== undefined && k === current.value && currentScope ? currentScope : classifier.key(k)),
+      scope: (k) => {
+        const mine = current !== undefined && (k === current.value || k === currentView);
+        // Classification reads tags: when a gap hides this key's tags, its scope is not known.
+        assertClassifiable(classifier.keyFieldsRead, mine ? currentHidden : classifier.keyFieldsRead.length ? hiddenFields(gapIndex, k, k.id) : undefined);
+        return mine && currentScope ? currentScope : classifier.key(k);
+      },
       principalScope: (p: Principal) => classifier.principal(p),
       publishedScope: (k) => classifier.published(k),
       artifactScope: (a) => classifier.artifact(a),
@@ -229,7 +239,7 @@ export function evaluate(inventory: Inventory, policy: ResolvedPolicy, options: 
       trailsFor(k) {
         const gap = gapFor(k.provider, k, 'trails');
         if (gap) throw new MissingData('trails', gap);
-        const mine = current !== undefined && k === current.value;
+        const mine = current !== undefined && (k === current.value || k === currentView);
         if (mine && subjectTrails[currentIndex]) return subjectTrails[currentIndex] as readonly AuditTrail[];
         const where = `${k.provider}\u0000${k.account ?? ''}\u0000${k.region ?? ''}\u0000${k.container ?? ''}`;
         let ts = trailCache.get(where);
@@ -271,25 +281,27 @@ export function evaluate(inventory: Inventory, policy: ResolvedPolicy, options: 
     current = subject;
     currentIndex = si;
     currentScope = scopes[si];
+    currentHidden = subject.kind === 'gap' ? undefined : hiddenFields(gapIndex, subject.value as GapTarget, subject.id);
+    currentView = currentHidden ? guardedView(subject.value as object, currentHidden) : subject.value;
     for (const { ruleId, rule, config, ruleCounts, needs, ruleWaivers, ctx } of plansByKind[subject.kind]) {
       if (findings.length !== 0) findings.length = 0;
       let outcome: Outcome;
       let missing: MissingData | undefined;
       let errorMessage: string | undefined;
       try {
-        if (rule.meta.appliesTo && !rule.meta.appliesTo(subject.value, ctx)) {
+        if (rule.meta.appliesTo && !rule.meta.appliesTo(currentView as never, ctx)) {
           outcome = 'not-applicable';
         } else {
-          missing = firstMissing(needs, subject, gapFor);
+          missing = firstMissing(needs, subject, gapFor) ?? firstHidden(rule.meta.needs, rule.meta.reads, currentHidden);
           if (missing) outcome = 'unknown';
           else {
-            rule.check(subject.value, ctx);
+            rule.check(currentView, ctx);
             outcome = findings.length ? 'fail' : 'pass';
           }
         }
       } catch (err) {
         if (err instanceof MissingData) {
-          missing = err;
+          missing = declaredPath(err, rule.meta);
           outcome = 'unknown';
         } else {
           outcome = 'error';
@@ -509,6 +521,114 @@ function firstMissing(
     if (present) continue;
     const v = subject.value as { provider?: string; account?: string; region?: string; container?: string };
     return new MissingData(need.field, gapFor(v.provider, v, need.first, subject.id));
+  }
+  return undefined;
+}
+
+/** A gap with no `affects` hides every field in its scope. */
+/** Pseudo-field a rule declares in `reads` when it uses the key's classification (tags, aliases). */
+export const CLASSIFICATION = 'classification';
+const ALL_FIELDS = '*';
+/** Fields that identify a subject: they come with its listing, so no gap hides them. */
+export const IDENTITY_FIELDS: ReadonlySet<string> = new Set([
+  'id',
+  'provider',
+  'account',
+  'region',
+  'container',
+  'name',
+  'kind',
+  'url',
+  'kid',
+  'location',
+  'offset',
+]);
+type HiddenFields = Map<string, CollectionGap>;
+type GapTarget = { provider?: string; account?: string; region?: string; container?: string };
+
+interface GapIndex {
+  bySubject: Map<string, CollectionGap[]>;
+  broad: Map<string, CollectionGap[]>;
+}
+
+function indexGaps(gaps: readonly CollectionGap[]): GapIndex {
+  const bySubject = new Map<string, CollectionGap[]>();
+  const broad = new Map<string, CollectionGap[]>();
+  for (const g of gaps) {
+    const [m, k] = g.scope.subjectId !== undefined ? [bySubject, g.scope.subjectId] : [broad, g.provider];
+    const list = m.get(k);
+    if (list) list.push(g);
+    else m.set(k, [g]);
+  }
+  return { bySubject, broad };
+}
+
+/** The top-level fields of a subject that a gap covering it leaves unknown; undefined when none. */
+function hiddenFields(index: GapIndex, v: GapTarget, id: string): HiddenFields | undefined {
+  if (!v.provider) return undefined;
+  let out: HiddenFields | undefined;
+  for (const list of [index.bySubject.get(id), index.broad.get(v.provider)]) {
+    for (const g of list ?? []) {
+      if (!gapCovers(g, v.provider, v, id)) continue;
+      out ??= new Map();
+      for (const f of g.affects ?? [ALL_FIELDS]) {
+        const top = f.split('.')[0] as string;
+        if (!out.has(top)) out.set(top, g);
+      }
+    }
+  }
+  return out;
+}
+
+const hiddenGap = (hidden: HiddenFields, field: string | symbol): CollectionGap | undefined =>
+  typeof field !== 'string' || IDENTITY_FIELDS.has(field) ? undefined : (hidden.get(field) ?? hidden.get(ALL_FIELDS));
+
+/**
+ * A read-only view of a subject that stops the evaluation with `unknown` when a rule reads a field a
+ * gap hides, whether or not the field is present (a partial read must not decide a verdict) and
+ * whether or not the rule declared it.
+ */
+function guardedView(value: object, hidden: HiddenFields): object {
+  return new Proxy(value, {
+    get(target, prop, receiver) {
+      const g = hiddenGap(hidden, prop);
+      if (g) throw new MissingData(String(prop), g);
+      return Reflect.get(target, prop, receiver);
+    },
+    has(target, prop) {
+      const g = hiddenGap(hidden, prop);
+      if (g) throw new MissingData(String(prop), g);
+      return Reflect.has(target, prop);
+    },
+  });
+}
+
+/** Stops the evaluation with `unknown` when a gap hides a field the policy's matchers classify keys by. */
+function assertClassifiable(fieldsRead: readonly string[], hidden: HiddenFields | undefined): void {
+  if (!hidden) return;
+  for (const f of fieldsRead) {
+    const g = hiddenGap(hidden, f);
+    if (g) throw new MissingData(f, g);
+  }
+}
+
+/** `rotation` hidden while the rule declared `rotation.automatic`: name the declared path. */
+function declaredPath(m: MissingData, meta: AnyRule['meta']): MissingData {
+  if (m.field.includes('.')) return m;
+  const declared = [...(meta.needs ?? []).flatMap((n) => (typeof n === 'string' ? [n] : [...n])), ...(meta.reads ?? [])];
+  const path = declared.find((f) => f.startsWith(`${m.field}.`));
+  return path ? new MissingData(path, m.gap) : m;
+}
+
+/** A declared need or read that a gap hides, even when a (possibly partial) value is present. */
+function firstHidden(needs: readonly Need[] | undefined, reads: readonly string[] | undefined, hidden: HiddenFields | undefined): MissingData | undefined {
+  if (!hidden) return undefined;
+  for (const need of [...(needs ?? []), ...(reads ?? [])]) {
+    // `classification` is checked where it is read (ctx.scope), against the fields the policy's matchers use.
+    if (need === CLASSIFICATION) continue;
+    const alternatives = typeof need === 'string' ? [need] : need;
+    const gaps = alternatives.map((f) => hiddenGap(hidden, f.split('.')[0] as string));
+    if (gaps.every((g) => g !== undefined)) return new MissingData(alternatives.join(' | '), gaps[0]);
   }
   return undefined;
 }

@@ -87,6 +87,13 @@ export interface RuleMeta<K extends SubjectKind> {
   subject: K;
   /** Fields that must be present for the rule to decide; absent ones make the outcome `unknown`. */
   needs?: readonly Need[];
+  /**
+   * Fields the rule consults when present (absent is a legitimate value for them): a gap hiding one
+   * makes the outcome `unknown`. Together with `needs`, every field the rule reads (a meta-test checks).
+   * `classification` = the rule uses the key's scope, so a gap hiding what the policy's matchers read
+   * (tags, aliases) makes it `unknown`.
+   */
+  reads?: readonly string[];
   /** Subjects of the right kind the rule does not concern are `not-applicable`. */
   appliesTo?: (subject: SubjectValue<K>, ctx: RuleContext<unknown, string>) => boolean;
 }

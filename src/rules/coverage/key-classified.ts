@@ -11,6 +11,7 @@ export default defineRule({
     rationale: 'Rules about scope, exposure and cryptoperiods can only be as good as the classification behind them: an unclassified key is held only to generic limits. NIST CM-8; PCI DSS 3.6.1.1; ISO 27001 A.5.9.',
     remediation: 'Tag the key (environment, key class) or add matchers for it under environments and keyClasses in the policy.',
     subject: 'key',
+    reads: ['managedBy', 'classification'],
     appliesTo: (k) => k.managedBy !== 'provider',
   },
   options: z.strictObject({}),

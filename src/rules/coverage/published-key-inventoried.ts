@@ -16,6 +16,7 @@ export default defineRule({
       'Find where the key lives and bring it under a KMS/HSM the audit reads (add that provider to the policy), or remove it from the set. List third-party issuers you trust but do not own in `thirdPartyIssuers`.',
     subject: 'published-key',
     needs: [['fingerprints.spkiSha256', 'fingerprints.jwkThumbprint']],
+    reads: ['issuer', 'trustedBy'],
     appliesTo: (k, ctx) => {
       const o = ctx.options as { thirdPartyIssuers: string[]; thirdPartyUrls: string[] };
       const issuers = setIssuers(k);

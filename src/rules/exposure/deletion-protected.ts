@@ -15,6 +15,7 @@ export default defineRule({
     subject: 'key',
     appliesTo: (k) => k.managedBy !== 'provider',
     needs: ['deletion.protected'],
+    reads: ['managedBy'],
   },
   options: z.strictObject({}),
   messages: {

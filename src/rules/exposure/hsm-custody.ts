@@ -13,6 +13,7 @@ export default defineRule({
     remediation:
       'Create a replacement key generated inside an HSM (AWS KMS origin AWS_KMS, Azure RSA-HSM or Managed HSM with exportable=false, GCP protection level HSM) and retire this one.',
     subject: 'key',
+    reads: ['exportable', 'origin', 'protection', 'classification'],
     appliesTo: (k, ctx) => ctx.scope(k).keyClass?.requireHsm === true,
   },
   options: z.strictObject({

@@ -16,6 +16,7 @@ export default defineRule({
     subject: 'key',
     appliesTo: (k) => k.managedBy !== 'provider',
     needs: ['keyType'],
+    reads: ['expiresAt', 'keySize', 'managedBy'],
   },
   options: z.strictObject({
     minRsaBits: z.number().int().positive().default(2048).describe('smallest RSA modulus'),

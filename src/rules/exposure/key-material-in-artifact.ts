@@ -13,6 +13,7 @@ export default defineRule({
     remediation:
       'Treat a matched key as compromised: rotate it now, revoke or stop trusting the old public key everywhere it is published, and review its use since the dump was taken. Delete or quarantine the artifact, and stop key material reaching dumps (HSM custody, dump scrubbing, no full-memory dumps of signing services).',
     subject: 'artifact',
+    reads: ['keyType', 'matchedKeyId', 'materialFormat', 'proof'],
     appliesTo: (a) => a.kind !== 'memory-artifact',
   },
   options: z.strictObject({

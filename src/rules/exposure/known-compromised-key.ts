@@ -15,6 +15,7 @@ export default defineRule({
       'Remove the key from the set or file now, refresh every cache and pinned copy from the issuer, and search relying-party logs for tokens whose kid matches the indicator.',
     subject: 'published-key',
     needs: ['knownCompromised'],
+    reads: ['issuer', 'trustedBy'],
     appliesTo: (k, ctx) => !excepted(k, ctx),
   },
   options: z.strictObject({

@@ -15,6 +15,7 @@ export default defineRule({
     remediation:
       'Keep dumps of key-holding systems inside production, scrubbed of key material before any transfer; delete this artifact from the store or move it back into a production-grade, access-logged location.',
     subject: 'artifact',
+    reads: ['artifactType', 'store'],
     appliesTo: (a) => a.kind === 'memory-artifact',
   },
   options: z.strictObject({

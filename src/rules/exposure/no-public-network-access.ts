@@ -16,6 +16,7 @@ export default defineRule({
     subject: 'key',
     appliesTo: (k, ctx) => k.managedBy !== 'provider' && (ctx.options as { providers: string[] }).providers.includes(k.provider),
     needs: ['network.publicAccess'],
+    reads: ['managedBy'],
   },
   options: z.strictObject({
     providers: z

@@ -19,6 +19,7 @@ export default defineRule({
       'Remove the debug/dev/CI principal from the key policy, grants or role assignments; give non-production workloads their own keys in their own environment.',
     subject: 'key',
     needs: ['access'],
+    reads: ['classification'],
     appliesTo: (k, ctx) => ctx.scope(k).environmentKind === 'production',
   },
   options: z.strictObject({

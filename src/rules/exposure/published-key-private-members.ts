@@ -15,6 +15,7 @@ export default defineRule({
       'Treat the key as compromised: remove it from the set, publish a new key generated in a KMS/HSM, rotate every issuer using it, and fix the code that serialises keys so it exports only public members.',
     subject: 'published-key',
     needs: ['privateMembers'],
+    reads: ['kty'],
     appliesTo: (k, ctx) => !excepted(k, ctx),
   },
   options: z.strictObject({

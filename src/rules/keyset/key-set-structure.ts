@@ -37,6 +37,7 @@ export default defineRule({
       'Remove expired and mismatched keys, give each key a unique kid and an explicit `use`, publish `issuer` exactly as the discovery URL prefix, and serve `jwks_uri` over https.',
     subject: 'published-key',
     needs: ['trustedBy'],
+    reads: ['use'],
     appliesTo: (k, ctx) => !excepted(k, ctx),
   },
   options: z.strictObject({

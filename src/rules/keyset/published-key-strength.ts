@@ -40,6 +40,7 @@ export default defineRule({
       'Publish a new key of at least 2048 bits (3072 for keys valid beyond 2030) or on P-256/P-384/P-521/Ed25519, move signing to it, then remove the weak key.',
     subject: 'published-key',
     needs: ['kty'],
+    reads: ['alg', 'keySize'],
     appliesTo: (k, ctx) => (k.kty === 'RSA' || k.kty === 'EC' || k.kty === 'OKP') && !excepted(k, ctx),
   },
   options: z.strictObject({

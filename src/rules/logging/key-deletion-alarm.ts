@@ -14,6 +14,7 @@ export default defineRule({
     remediation:
       'AWS: a CloudWatch metric filter `{($.eventSource = kms.amazonaws.com) && (($.eventName = DisableKey) || ($.eventName = ScheduleKeyDeletion))}` on the trail log group and an alarm to SNS. Azure: an activity-log alert on Microsoft.KeyVault/vaults/keys delete operations. GCP: a log-based alert on DestroyCryptoKeyVersion/DisableCryptoKeyVersion.',
     subject: 'key',
+    reads: ['managedBy'],
     appliesTo: (k) => k.managedBy !== 'provider',
   },
   options: z.strictObject({

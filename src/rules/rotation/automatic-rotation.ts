@@ -16,6 +16,7 @@ export default defineRule({
     subject: 'key',
     appliesTo: (k, ctx) => isActive(k, ctx) && ctx.need(k.rotation?.supported, 'rotation.supported'),
     needs: ['rotation.automatic'],
+    reads: ['state', 'classification'],
   },
   options: z.strictObject({
     maxPeriodDays: z.number().int().positive().default(365).describe('longest period when the key class sets none'),

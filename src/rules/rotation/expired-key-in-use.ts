@@ -13,6 +13,7 @@ export default defineRule({
       'The Storm-0558 key was due to retire in March 2021 and its certificate had expired, yet it still signed trusted tokens in 2023 (CSRB F1, F4). SP 800-57: destroy at the end of the cryptoperiod; PCI DSS 3.7.5.',
     remediation: 'Disable the key (after its successor is published), or if it must stay, set a new retire-by date through a recorded exception.',
     subject: 'key',
+    reads: ['expiresAt', 'state', 'tags'],
     appliesTo: (k, ctx) => isActive(k, ctx),
   },
   options: z.strictObject({

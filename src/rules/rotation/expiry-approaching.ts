@@ -16,6 +16,7 @@ export default defineRule({
     subject: 'key',
     appliesTo: (k, ctx) => isActive(k, ctx) && k.expiresAt !== null && k.rotation?.automatic !== true,
     needs: ['expiresAt'],
+    reads: ['rotation.automatic', 'state'],
   },
   options: z.strictObject({
     warnDays: z.number().int().positive().default(30).describe('days before expiry that the key is reported'),

@@ -14,6 +14,7 @@ export default defineRule({
     remediation:
       'Azure: `az keyvault key set-attributes --vault-name VAULT --name KEY --expires 2027-01-31T00:00:00Z`, or a rotation policy with `expiresIn`. AWS/GCP: tag the key `retire-by=YYYY-MM-DD` (`aws kms tag-resource`, `gcloud kms keys update --update-labels`).',
     subject: 'key',
+    reads: ['expiresAt', 'managedBy', 'state', 'tags'],
     appliesTo: (k, ctx) => isActive(k, ctx) && k.managedBy !== 'provider',
   },
   options: z.strictObject({

@@ -15,6 +15,7 @@ export default defineRule({
     remediation:
       'Azure: add a `Notify` lifetime action to the key rotation policy (`az keyvault key rotation-policy update`) or an Event Grid subscription on `KeyNearExpiry`. AWS/GCP: an EventBridge or Cloud Monitoring rule on key age, declared to keyhygiene with the tag `keyhygiene:age-alert=<alert id>`.',
     subject: 'key',
+    reads: ['alerts', 'state', 'tags', 'usage'],
     appliesTo: (k, ctx) => isActive(k, ctx) && (isSigningKey(k) || ctx.scope(k).keyClass?.requireAutomatedRotation === true),
   },
   options: z.strictObject({

@@ -14,6 +14,7 @@ export default defineRule({
     remediation:
       'Enable automatic rotation, or automate successor creation (pipeline that creates, publishes and retires keys) and tag the key with the evidence tag (default `keyhygiene:rotation=automated`).',
     subject: 'key',
+    reads: ['rotation.automatic', 'state', 'tags'],
     appliesTo: (k, ctx) => isActive(k, ctx) && ctx.scope(k).keyClass?.requireAutomatedRotation === true,
   },
   options: z.strictObject({

@@ -17,6 +17,7 @@ export default defineRule({
     subject: 'key',
     appliesTo: (k, ctx) => isActive(k, ctx) && isSigningKey(k) && ctx.scope(k).keyClass?.requireAutomatedRotation === true,
     needs: ['tags'],
+    reads: ['state', 'usage'],
   },
   options: z.strictObject({
     maxDaysSinceDrill: z.number().int().positive().default(90).describe('oldest acceptable successful drill, in days'),

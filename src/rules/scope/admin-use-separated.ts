@@ -17,6 +17,7 @@ export default defineRule({
     subject: 'key',
     appliesTo: (k) => k.managedBy !== 'provider',
     needs: ['access'],
+    reads: ['managedBy'],
   },
   options: z.strictObject({
     ignorePrincipalKinds: z

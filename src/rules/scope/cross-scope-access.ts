@@ -15,6 +15,7 @@ export default defineRule({
       'Remove the statement, grant or role assignment that lets the foreign principal use the key, or give that workload its own key in its own domain.',
     subject: 'key',
     needs: ['access'],
+    reads: ['classification'],
     // A key with neither a trust domain nor an environment gives principals nothing to be compared with
     // (key-classified reports it); a pass would claim a check that never ran. Unread tags leave it unknown.
     appliesTo: (k, ctx) => {

@@ -15,6 +15,7 @@ export default defineRule({
     subject: 'key',
     appliesTo: (k) => k.managedBy !== 'provider',
     needs: ['access'],
+    reads: ['managedBy'],
   },
   options: z.strictObject({
     allowDelegation: z.array(z.string()).default([]).describe('grantee ids allowed to create grants (e.g. an AWS service principal that needs it)'),

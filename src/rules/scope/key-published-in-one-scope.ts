@@ -16,6 +16,7 @@ export default defineRule({
       'Remove the key from the sets of the foreign issuer, trust domain or environment; give that issuer its own key. If the key must stay in a shared set, publish it with a per-key `issuer` binding and make relying parties validate it.',
     subject: 'key',
     needs: ['usage', 'fingerprints'],
+    reads: ['classification'],
     appliesTo: (k) => k.usage === undefined || isSigningKey(k),
   },
   options: z.strictObject({

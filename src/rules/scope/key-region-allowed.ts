@@ -17,6 +17,7 @@ export default defineRule({
     subject: 'key',
     appliesTo: (k) => k.managedBy !== 'provider',
     needs: ['region'],
+    reads: ['managedBy'],
   },
   options: z.strictObject({
     deniedRegions: z.array(z.string()).default(['global']).describe('locations no key may use (globs)'),

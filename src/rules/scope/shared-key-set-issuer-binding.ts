@@ -15,6 +15,7 @@ export default defineRule({
       "Publish an `issuer` member on every key of the shared set (the issuer, or a template like https://idp/{tenantid}/v2.0), and make relying parties reject a token whose `iss` does not match its key's binding — or split the set per issuer.",
     subject: 'published-key',
     needs: ['trustedBy'],
+    reads: ['issuer', 'keyIssuer'],
     appliesTo: (k) => k.trustedBy === undefined || setIssuers(k).length > 1,
   },
   options: z.strictObject({}),

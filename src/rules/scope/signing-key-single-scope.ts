@@ -14,6 +14,7 @@ export default defineRule({
     remediation: "Declare the key's trust domain and environment: tag it (e.g. trust-domain=consumer, env=production) or add a matcher for it in the policy.",
     subject: 'key',
     needs: ['usage'],
+    reads: ['classification'],
     // Usage decides applicability, so it is needed here: an unread usage is unknown, not not-applicable.
     appliesTo: (k, ctx) => isSigningKey({ usage: ctx.need(k.usage, 'usage') }),
   },

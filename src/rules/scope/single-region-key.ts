@@ -16,6 +16,7 @@ export default defineRule({
     subject: 'key',
     appliesTo: (k, ctx) => k.provider === 'aws-kms' && k.managedBy !== 'provider' && ((ctx.options as { allKeys: boolean }).allKeys || isSigningKey(k)),
     needs: ['multiRegion'],
+    reads: ['managedBy', 'usage'],
   },
   options: z.strictObject({
     allKeys: z.boolean().default(false).describe('judge encryption keys too, not only signing keys'),

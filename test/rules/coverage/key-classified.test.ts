@@ -9,8 +9,10 @@ ruleTester(rule, [
   {
     name: 'classified by account and id matchers although tags were not collected',
     inventory: { keys: [key({ tags: undefined })], gaps: [tagsGap] },
+    // No matcher of this policy reads tags (a tag-based trust domain would leave the scope unknown).
     policy: {
       environments: { production: { kind: 'production', match: [{ accounts: [ACCOUNT] }] } },
+      trustDomains: { consumer: { match: [{ accounts: [ACCOUNT] }] } },
       keyClasses: { 'token-signing-shared': { match: [{ ids: ['*:key/0000-*'] }], maxAgeDays: 30 } },
     },
     outcome: 'pass',
