@@ -43,6 +43,8 @@ export interface EvaluateOptions {
   now: Date;
   /** List pass results too (they are always counted). */
   includePassed?: boolean;
+  /** Observe every finding a rule reports, with its message id and data (the typed rule harness; debugging). */
+  onFinding?: (finding: { ruleId: string; subjectId: string; messageId: string; data?: Record<string, string | number> }) => void;
 }
 
 export function fingerprint(ruleId: string, subjectId: string, findingKey = ''): string {
@@ -260,6 +262,7 @@ export function evaluate(inventory: Inventory, policy: ResolvedPolicy, options: 
       },
       report(messageId, data, opts) {
         findings.push({ messageId, data, opts });
+        options.onFinding?.({ ruleId, subjectId: (current as Subject).id, messageId, ...(data ? { data } : {}) });
       },
       daysSince: (iso) => (nowMs - parseTime(iso)) / DAY_MS,
       waiversFor: (subjectId) =>

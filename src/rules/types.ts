@@ -109,6 +109,15 @@ export interface RuleDefinition<K extends SubjectKind, O extends z.ZodType, M ex
   check(subject: SubjectValue<K>, ctx: RuleContext<z.output<O>, Extract<keyof M, string>>): void;
 }
 
+/** Phantom key carrying a rule's message ids in its type (never present at run time). */
+declare const MESSAGE_IDS: unique symbol;
+
+/** A rule as `defineRule` returns it: usable wherever AnyRule is, and still knowing its message ids. */
+export type TypedRule<M extends Record<string, string>> = AnyRule & { readonly [MESSAGE_IDS]?: M };
+
+/** The message ids of a rule returned by `defineRule` (a test naming another id does not compile). */
+export type MessageIdOf<R> = R extends { readonly [MESSAGE_IDS]?: infer M } ? Extract<keyof NonNullable<M>, string> : string;
+
 // biome-ignore lint/suspicious/noExplicitAny: the registry holds rules of every option type
 export type AnyRule = RuleDefinition<SubjectKind, z.ZodType, Record<string, string>> & { check(subject: any, ctx: any): void };
 

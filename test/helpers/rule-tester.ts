@@ -7,7 +7,7 @@ import type { Severity } from '../../src/model/common.ts';
 import type { Inventory } from '../../src/model/inventory.ts';
 import type { ResolvedPolicy } from '../../src/policy/resolve.ts';
 import type { Environment, KeyClass, TrustDomain, Waiver } from '../../src/policy/schema.ts';
-import type { AnyRule } from '../../src/rules/types.ts';
+import type { AnyRule, MessageIdOf } from '../../src/rules/types.ts';
 import { inventory, NOW } from './fixtures.ts';
 
 /** The policy most rule tests share: prod/debug/ci environments, consumer/enterprise domains, classes. */
@@ -32,15 +32,18 @@ export const TEST_POLICY: Pick<ResolvedPolicy, 'environments' | 'trustDomains' |
   } satisfies Record<string, KeyClass>,
 };
 
-export interface RuleCase {
+/** An expected finding: its message id, or the id with (a subset of) the data it must carry. */
+export type ExpectedMessage<Id extends string = string> = Id | { id: Id; data?: Record<string, string | number> };
+
+export interface RuleCase<Id extends string = string> {
   name: string;
   /** The inventory to evaluate; the first subject of the rule's kind is the one judged. */
   inventory: Partial<Omit<Inventory, 'kind' | 'version'>>;
   options?: Record<string, unknown>;
   policy?: Partial<Pick<ResolvedPolicy, 'environments' | 'trustDomains' | 'keyClasses'>>;
   outcome: Exclude<Outcome, 'waived'>;
-  /** For fail: the message ids (in any order) the rule must report. For unknown: the missing field. */
-  messages?: string[];
+  /** For fail: the findings (in any order) the rule must report, by message id (typed: an id the rule does not declare does not compile). */
+  messages?: ExpectedMessage<Id>[];
   missing?: string;
   /** For unknown: the operation of the CollectionGap that explains the missing field (named in the message). Absent = no gap is blamed. */
   gapOperation?: string;
@@ -50,7 +53,15 @@ export interface RuleCase {
   waivers?: Waiver[];
 }
 
-export function runRule(rule: AnyRule, c: Omit<RuleCase, 'name' | 'outcome'>): { outcome: Outcome; results: ResultEntry[]; counts?: OutcomeCounts } {
+export interface Reported {
+  messageId: string;
+  data?: Record<string, string | number>;
+}
+
+export function runRule(
+  rule: AnyRule,
+  c: Omit<RuleCase, 'name' | 'outcome'>,
+): { outcome: Outcome; results: ResultEntry[]; counts?: OutcomeCounts; reported: Reported[] } {
   const inv = inventory(c.inventory);
   const policy: ResolvedPolicy = {
     baseDir: '.',
@@ -61,27 +72,36 @@ export function runRule(rule: AnyRule, c: Omit<RuleCase, 'name' | 'outcome'>): {
     rules: new Map([[rule.id, { severity: rule.meta.severity, options: rule.options.parse(c.options ?? {}) }]]),
     waivers: c.waivers ?? [],
   };
-  const result = evaluate(inv, policy, { now: c.now ?? NOW, includePassed: true });
+  const all: (Reported & { subjectId: string })[] = [];
+  const result = evaluate(inv, policy, { now: c.now ?? NOW, includePassed: true, onFinding: (f) => all.push(f) });
   const subjects = { key: inv.keys, trail: inv.trails, 'published-key': inv.publishedKeys, artifact: inv.artifacts, gap: inv.gaps }[rule.meta.subject];
   const target = subjects[0]?.id;
   const results = result.results.filter((r) => r.subject.id === target);
   const rc = result.rules[0]?.counts;
   const outcome: Outcome = results.length === 0 && rc && rc['not-applicable'] > 0 ? 'not-applicable' : (results[0]?.outcome ?? 'not-applicable');
-  return { outcome, results, counts: rc };
+  const reported = all.filter((f) => f.subjectId === target).map(({ messageId, data }) => ({ messageId, ...(data ? { data } : {}) }));
+  return { outcome, results, counts: rc, reported };
 }
 
 /** Run a table of cases; meta-tests check every rule has pass, fail, unknown and not-applicable cases. */
-export function ruleTester(rule: AnyRule, cases: RuleCase[]): void {
+export function ruleTester<R extends AnyRule>(rule: R, cases: RuleCase<MessageIdOf<R>>[]): void {
   describe(rule.id, () => {
     for (const c of cases) {
       it(`${c.outcome}: ${c.name}`, () => {
-        const { outcome, results } = runRule(rule, c);
+        const { outcome, results, reported } = runRule(rule, c);
         expect(outcome, JSON.stringify(results.map((r) => r.message))).toBe(c.outcome);
         if (c.outcome === 'fail') {
           const expected = c.messages ?? [];
           expect(expected.length, 'a fail case must list its message ids').toBeGreaterThan(0);
-          const got = results.map((r) => Object.entries(rule.messages).find(([, tpl]) => messageMatches(tpl, r.message))?.[0]);
-          expect(got.sort()).toEqual([...expected].sort());
+          const ids = expected.map((m) => (typeof m === 'string' ? m : m.id));
+          expect(reported.map((r) => r.messageId).sort()).toEqual([...ids].sort());
+          for (const m of expected) {
+            if (typeof m === 'string' || !m.data) continue;
+            expect(
+              reported.filter((r) => r.messageId === m.id).map((r) => r.data),
+              `data of ${m.id}`,
+            ).toContainEqual(expect.objectContaining(m.data));
+          }
           for (const r of results) expect(r.message).not.toMatch(/\{\w+\}/);
           if (c.severity) expect(results.map((r) => r.severity)).toContain(c.severity);
         }
@@ -93,9 +113,4 @@ export function ruleTester(rule: AnyRule, cases: RuleCase[]): void {
       });
     }
   });
-}
-
-function messageMatches(template: string, message: string): boolean {
-  const parts = template.split(/\{\w+\}/).map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  return new RegExp(`^${parts.join('[\\s\\S]*?')}`).test(message);
 }

@@ -40,7 +40,7 @@ ruleTester(rule, [
     name: 'period longer than the class maxRotationPeriodDays',
     inventory: { keys: [dataKey({ rotation: { supported: true, automatic: true, periodDays: 400 } })] },
     outcome: 'fail',
-    messages: ['tooSlow'],
+    messages: [{ id: 'tooSlow', data: { period: 400, max: 365 } }],
     severity: 'medium',
   },
   {
