@@ -17,6 +17,7 @@ export const MATERIAL_FORMATS = [
   'rsa-modulus-be',
   'rsa-modulus-le',
   'ec-point',
+  'ec-scalar',
 ] as const;
 
 /** Key material found in a file or object: location, format and proof, never the bytes. */
@@ -25,6 +26,11 @@ export const ArtifactFinding = z.strictObject({
   provider: z.string().min(1),
   location: z.string().min(1).describe('path, s3:// or https:// URL, with archive members joined by "!"'),
   offset: z.number().int().nonnegative(),
+  virtualAddress: z
+    .string()
+    .regex(/^0x[0-9a-f]+$/)
+    .optional()
+    .describe('for memory images with a layout (ELF core PT_LOAD, minidump memory lists): the address the material had in the process'),
   kind: z
     .enum(['key-material', 'memory-artifact'])
     .optional()

@@ -1,12 +1,16 @@
 // What a file is, by its first bytes and, failing that, by its name.
 import { basename } from 'node:path';
+import { type Codec, codecOf, type Unsupported, unsupportedOf } from './codecs.ts';
 import type { ArtifactType } from './types.ts';
 
-export type Container = 'gzip' | 'zip' | 'tar';
+/** How a file is opened: a compressed stream (by codec), an archive, an apport report, or not at all. */
+export type Container = Codec | 'zip' | 'tar' | 'apport' | 'unsupported';
 
 export interface Sniffed {
   type: ArtifactType;
   container?: Container;
+  /** Set when the container is 'unsupported': which compression it is. */
+  unsupported?: Unsupported;
 }
 
 /** Bytes to read before deciding (tar's magic sits at 257). */
@@ -22,9 +26,14 @@ const startsWith = (b: Uint8Array, s: string, at = 0): boolean => {
 };
 
 export function sniff(head: Uint8Array, name: string): Sniffed {
-  if (head[0] === 0x1f && head[1] === 0x8b) return { type: 'archive', container: 'gzip' };
+  const codec = codecOf(head);
+  if (codec) return { type: 'archive', container: codec };
   if (startsWith(head, 'PK\x03\x04') || startsWith(head, 'PK\x05\x06')) return { type: 'archive', container: 'zip' };
   if (startsWith(head, 'ustar', 257)) return { type: 'archive', container: 'tar' };
+  const unsupported = unsupportedOf(head);
+  if (unsupported) return { type: 'archive', container: 'unsupported', unsupported };
+  // Ubuntu apport report: RFC 822 fields, binary ones (CoreDump) as base64 of gzip chunks.
+  if (startsWith(head, 'ProblemType: ')) return { type: 'file', container: 'apport' };
   if (startsWith(head, 'MDMP')) return { type: 'minidump' };
   if (startsWith(head, 'PAGEDUMP') || startsWith(head, 'PAGEDU64')) return { type: 'kernel-dump' };
   // ELF with e_type ET_CORE (4), in either byte order.

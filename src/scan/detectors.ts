@@ -2,7 +2,8 @@
 // bounds it may read, and returns a verdict about the material there (never the material itself).
 
 import { createPrivateKey, type JsonWebKey, type KeyObject } from 'node:crypto';
-import { bigFromB64url, bigFromBE, bigFromLE, children, readTlv, SshReader, unsignedBytes } from './bytes.ts';
+import type { Fingerprints } from '../model/common.ts';
+import { bigFromB64url, bigFromBE, bigFromLE, children, readTlv, SshReader, type Tlv, unsignedBytes } from './bytes.ts';
 import { ecConsistent, ecPublicPoint, fingerprintsOfPublicJwk, judgePrivateKey, tryDer } from './keyproof.ts';
 import type { RawHit } from './types.ts';
 
@@ -19,12 +20,67 @@ const b64u = (b: Uint8Array): string => Buffer.from(b).toString('base64url');
 const BEGIN = Buffer.from('-----BEGIN ');
 const DASHES = Buffer.from('-----');
 
+/** JSON string escapes (`\n`, `\/`, `\u002b`…) undone, for PEM embedded in JSON documents and logs. */
+export function unescapeJson(text: string): string {
+  if (!text.includes('\\')) return text;
+  return text.replace(/\\(u[0-9a-fA-F]{4}|[nrt"\\/bf])/g, (_m, e: string) => {
+    if (e[0] === 'u') return String.fromCharCode(Number.parseInt(e.slice(1), 16));
+    return ({ n: '\n', r: '\r', t: '\t', b: '', f: '' } as Record<string, string>)[e] ?? e;
+  });
+}
+
+/**
+ * The header is followed by a body: the end of its line, optional RFC 1421 headers (Proc-Type,
+ * DEK-Info), then base64. Prose that merely names the marker (`expecting -----BEGIN PRIVATE KEY-----
+ * in key file`) has none and is not key material.
+ */
+const BODY_START = /^[ \t]*\r?\n(?:[A-Za-z-]+:[^\n]*\n)*(?:\r?\n)?[ \t]*[A-Za-z0-9+/]{16}/;
+
+function hasBody(buf: Buffer, from: number, hi: number): boolean {
+  return BODY_START.test(unescapeJson(buf.toString('latin1', from, Math.min(hi, from + 512))));
+}
+
+/** The DER inside a PEM body, tolerant of broken line lengths and of bytes after the key (trailing garbage). */
+function derOfBody(text: string): Buffer | undefined {
+  const body = text
+    .replace(/-----[^-]+-----/g, '')
+    .replace(/^[A-Za-z-]+:.*$/gm, '')
+    .replace(/[^A-Za-z0-9+/=]/g, '');
+  const der = Buffer.from(body, 'base64');
+  if (der[0] !== 0x30) return undefined;
+  const top = readTlv(der, 0, der.length);
+  return top ? der.subarray(0, top.end) : der;
+}
+
+const DER_TYPES: Record<string, readonly ('pkcs1' | 'pkcs8' | 'sec1')[]> = {
+  'RSA PRIVATE KEY': ['pkcs1'],
+  'EC PRIVATE KEY': ['sec1'],
+  'PRIVATE KEY': ['pkcs8'],
+};
+
+/** Parse a PEM private key: as written, else its body's DER (the same checks follow either way). */
+function parsePem(text: string, label: string): KeyObject | 'unparsed' | undefined {
+  try {
+    return createPrivateKey(text);
+  } catch {
+    const der = derOfBody(text);
+    if (!der) return undefined;
+    for (const type of DER_TYPES[label] ?? ['pkcs8', 'pkcs1', 'sec1']) {
+      const key = tryDer(Buffer.from(der), type);
+      if (key) return key;
+    }
+    // DER-shaped but unparseable (damaged): possibly a key, not proven.
+    return der.length >= 64 ? 'unparsed' : undefined;
+  }
+}
+
 export const pem: Detector = (buf, pos, lo, hi) => {
   const begin = buf.lastIndexOf(BEGIN, pos);
   if (begin < lo || begin < pos - 48) return undefined;
   if (buf.compare(DASHES, 0, 5, pos + 5, pos + 10) !== 0) return undefined;
   const label = buf.toString('latin1', begin + BEGIN.length, pos + 5);
   if (!/^[A-Z0-9 ]*PRIVATE KEY$/.test(label)) return undefined;
+  if (!hasBody(buf, pos + 10, hi)) return undefined;
   const endMarker = Buffer.from(`-----END ${label}-----`);
   const endAt = buf.indexOf(endMarker, pos);
   const base = { offset: begin, format: 'pem' as const };
@@ -32,7 +88,7 @@ export const pem: Detector = (buf, pos, lo, hi) => {
     return { ...base, length: pos + 10 - begin, proof: 'unproven', keyType: keyTypeOfLabel(label) };
   }
   const length = endAt + endMarker.length - begin;
-  const text = buf.toString('latin1', begin, begin + length);
+  const text = unescapeJson(buf.toString('latin1', begin, begin + length));
   if (label.includes('ENCRYPTED') || /Proc-Type:\s*4,ENCRYPTED/.test(text)) {
     return { ...base, format: 'pem-encrypted', length, proof: 'unproven', encrypted: true, keyType: keyTypeOfLabel(label) };
   }
@@ -41,12 +97,34 @@ export const pem: Detector = (buf, pos, lo, hi) => {
     const r = openSshKey(Buffer.from(body, 'base64'));
     return r ? { offset: begin, length, format: 'openssh', ...r } : { offset: begin, length, format: 'openssh', proof: 'unproven' };
   }
-  try {
-    const v = judgePrivateKey(createPrivateKey(text));
-    return { ...base, length, keyType: v.keyType, proof: v.proven ? 'private-key-present' : 'unproven', fingerprints: v.fingerprints };
-  } catch {
-    return { ...base, length, proof: 'unproven', keyType: keyTypeOfLabel(label) };
+  const key = parsePem(text, label);
+  if (!key) return undefined;
+  if (key === 'unparsed') return { ...base, length, proof: 'unproven', keyType: keyTypeOfLabel(label) };
+  const v = judgePrivateKey(key);
+  return { ...base, length, keyType: v.keyType, proof: v.proven ? 'private-key-present' : 'unproven', fingerprints: v.fingerprints };
+};
+
+/**
+ * PEM written as UTF-16 (little- or big-endian, as Windows tools write it): anchored on `Y\0-\0-`,
+ * which both byte orders contain; the text is narrowed to one byte per character and read as PEM.
+ */
+export const utf16Pem: Detector = (buf, pos, lo, hi) => {
+  const le = buf[pos - 1] === 0 && buf[pos - 2] === 0x45;
+  const be = buf[pos - 1] === 0x45 && buf[pos - 2] === 0;
+  if (!le && !be) return undefined;
+  const y = le ? pos : pos - 1;
+  const from = Math.max(lo + ((y - lo) % 2), y - 2 * 64);
+  const to = Math.min(hi, y + 2 * MAX_MATERIAL);
+  const n = (to - from) >> 1;
+  const narrow = Buffer.alloc(n);
+  for (let i = 0; i < n; i++) {
+    const a = buf[from + 2 * i] as number;
+    const b = buf[from + 2 * i + 1] as number;
+    const [low, high] = le ? [a, b] : [b, a];
+    narrow[i] = high === 0 ? low : 0x3f;
   }
+  const hit = pem(narrow, (y - from) / 2 - 4, 0, n);
+  return hit ? { ...hit, offset: from + 2 * hit.offset, length: 2 * hit.length } : undefined;
 };
 
 function keyTypeOfLabel(label: string): string | undefined {
@@ -335,10 +413,48 @@ export const derSec1: Detector = (buf, pos, lo, hi) => {
   const seq = sequenceAt(buf, pos, lo, hi);
   if (!seq) return undefined;
   const kids = children(buf, seq);
-  if (!kids || kids.length < 3 || kids[1]?.tag !== 0x04 || !kids.slice(2).some((k) => k.tag === 0xa0)) return undefined;
+  if (!kids || kids.length < 2 || kids[1]?.tag !== 0x04) return undefined;
+  if (!kids.slice(2).some((k) => k.tag === 0xa0)) return sec1WithoutParameters(buf, seq, kids);
   const key = tryDer(Buffer.from(buf.subarray(seq.start, seq.end)), 'sec1');
   return key ? derHit(seq, 'der-sec1', key) : undefined;
 };
+
+/** Curves a private scalar of this many bytes can belong to. */
+const CURVES_BY_SIZE: Record<number, { crv: string; size: number }[]> = {
+  32: [
+    { crv: 'P-256', size: 32 },
+    { crv: 'secp256k1', size: 32 },
+  ],
+  48: [{ crv: 'P-384', size: 48 }],
+  65: [{ crv: 'P-521', size: 66 }],
+  66: [{ crv: 'P-521', size: 66 }],
+};
+
+/**
+ * A SEC1 ECPrivateKey whose parameters field was dropped (damaged or minimal encoders): the curve
+ * follows from the public key, either the one it carries ([1]) or, through `candidates`, a known one.
+ */
+function sec1WithoutParameters(buf: Buffer, seq: Tlv, kids: Tlv[]): RawHit | undefined {
+  const dT = kids[1] as Tlv;
+  const curves = CURVES_BY_SIZE[dT.end - dT.contentStart];
+  if (!curves || kids.length > 3 || (kids[2] && kids[2].tag !== 0xa1)) return undefined;
+  const pubT = kids[2] ? readTlv(buf, kids[2].contentStart, kids[2].end) : undefined;
+  const pub = pubT?.tag === 0x03 && buf[pubT.contentStart] === 0 ? buf.subarray(pubT.contentStart + 1, pubT.end) : undefined;
+  const base = { offset: seq.start, length: seq.end - seq.start, format: 'der-sec1' as const, keyType: 'EC' };
+  const candidates: Fingerprints[] = [];
+  for (const c of curves) {
+    const d = Buffer.alloc(c.size);
+    buf.copy(d, c.size - (dT.end - dT.contentStart), dT.contentStart, dT.end);
+    const q = ecPublicPoint(c.crv, d);
+    if (!q) continue;
+    const half = q.length / 2;
+    const fp = fingerprintsOfPublicJwk({ kty: 'EC', crv: c.crv, x: b64u(q.subarray(0, half)), y: b64u(q.subarray(half)) });
+    if (pub && pub[0] === 4 && q.equals(pub.subarray(1))) return { ...base, proof: 'private-key-present', fingerprints: fp };
+    if (fp) candidates.push(fp);
+  }
+  if (pub) return undefined;
+  return candidates.length ? { ...base, proof: 'unproven', candidates } : undefined;
+}
 
 /** A parsed DER private key as a hit: its span, format, and whether the private half checks out. */
 function derHit(seq: { start: number; end: number }, format: 'der-pkcs8' | 'der-sec1', key: KeyObject): RawHit {

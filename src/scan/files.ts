@@ -1,10 +1,12 @@
 // Scanning one file: plain files in one streaming pass read straight into the scanner's window;
-// gzip, zip and tar opened and scanned inside, with bounded depth, ratio and expanded size.
+// gzip, zstd, xz, bzip2, zip, tar and apport reports opened and scanned inside, with bounded depth,
+// ratio and expanded size. Whatever cannot be read completely becomes a gap that says how much.
 import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
-import { basename } from 'node:path';
-import { createGunzip, createInflateRaw, gunzipSync, inflateRawSync, constants as zc } from 'node:zlib';
+import { PassThrough, Readable } from 'node:stream';
 import { type Container, MEMORY_TYPES, SNIFF_BYTES, sniff } from './artifact-type.ts';
+import { type Codec, codecAvailable, decoder, decodeSync, innerName } from './codecs.ts';
 import type { KnownKeyTable } from './known-keys.ts';
+import { type Layout, layoutOf, type ReadAt, segmentAt, truncation } from './layout.ts';
 import { StreamScanner } from './scanner.ts';
 import type { ArtifactType, RawHit } from './types.ts';
 
@@ -30,6 +32,8 @@ export interface ScanFinding extends RawHit {
   location: string;
   artifactType: ArtifactType;
   matchedKeyId?: string;
+  /** Virtual address of the material in the process (memory images with a layout), as hex. */
+  virtualAddress?: string;
 }
 
 export interface ScanGap {
@@ -65,6 +69,20 @@ interface Ctx {
   limits: ScanLimits;
   chunkSize?: number;
   result: FileResult;
+  /** Work scheduled by synchronous sinks (nested compressed members), run in order before the file is done. */
+  later: (() => Promise<void>)[];
+}
+
+const newCtx = (result: FileResult, opts: FileScanOptions): Ctx => ({
+  table: opts.table,
+  limits: { ...DEFAULT_LIMITS, ...opts.limits },
+  chunkSize: opts.chunkSize,
+  result,
+  later: [],
+});
+
+async function drainLater(ctx: Ctx): Promise<void> {
+  for (let job = ctx.later.shift(); job; job = ctx.later.shift()) await job();
 }
 
 const errText = (err: unknown): string => {
@@ -72,20 +90,26 @@ const errText = (err: unknown): string => {
   return e?.code ? `${e.code}: ${e.message.replace(/^[A-Z]+: /, '')}` : String((err as Error)?.message ?? err);
 };
 
-function finish(ctx: Ctx, location: string, type: ArtifactType, scanner: StreamScanner): void {
+function finish(ctx: Ctx, location: string, type: ArtifactType, scanner: StreamScanner, layout?: Layout): void {
   const hits = scanner.end();
   ctx.result.entries.push({ location, artifactType: type, bytes: scanner.bytes });
   for (const h of hits) {
     const matched = h.knownKeyId ?? ctx.table?.match(h.fingerprints)?.id;
-    ctx.result.findings.push({ ...h, location, artifactType: type, ...(matched ? { matchedKeyId: matched } : {}) });
+    const seg = segmentAt(layout, h.offset);
+    const va = seg ? `0x${(BigInt(seg.vaddrHex) + BigInt(h.offset - seg.offset)).toString(16)}` : undefined;
+    ctx.result.findings.push({ ...h, location, artifactType: type, ...(matched ? { matchedKeyId: matched } : {}), ...(va ? { virtualAddress: va } : {}) });
   }
   if (scanner.overflow) ctx.result.gaps.push({ location, operation: 'scan', reason: 'more than 10,000 findings; the rest were not recorded' });
+  const cut = truncation(layout, scanner.bytes);
+  if (cut) ctx.result.gaps.push({ location, operation: 'truncated', reason: cut });
 }
 
-const innerName = (name: string): string => {
-  const b = basename(name);
-  return b.replace(/\.(t?gz|gzip)$/i, (m) => (m.toLowerCase() === '.tgz' ? '.tar' : '')) || 'data';
-};
+/** The first bytes of a stream, kept to read a memory image's layout from when the stream ends. */
+const PROBE_BYTES = 1024 * 1024;
+
+function probeReader(head: Buffer): ReadAt {
+  return (pos, len) => head.subarray(Math.min(pos, head.length), Math.min(pos + len, head.length));
+}
 
 /** A synchronous sink for a decompressed stream or archive member: sniffs, then scans or opens it. */
 class EntrySink {
@@ -134,13 +158,49 @@ class EntrySink {
       container = undefined;
     }
     if (container === 'tar') return new TarSink(ctx, location, depth + 1);
-    if (container === 'gzip' || container === 'zip') return new NestedArchiveSink(ctx, location, this.name, container, depth + 1);
+    if (container === 'unsupported') return unsupportedSink(ctx, location);
+    if (container) return new NestedArchiveSink(ctx, location, this.name, container, depth + 1);
     const scanner = new StreamScanner(ctx.table, ctx.chunkSize);
-    return { write: (b) => scanner.push(b), end: () => finish(ctx, location, type, scanner) };
+    if (!MEMORY_TYPES.has(type)) return { write: (b) => scanner.push(b), end: () => finish(ctx, location, type, scanner) };
+    // A memory image: keep its first bytes to check, at the end, that the stream held all it describes.
+    const head: Buffer[] = [];
+    let kept = 0;
+    return {
+      write: (b) => {
+        if (kept < PROBE_BYTES) {
+          head.push(Buffer.from(b.subarray(0, PROBE_BYTES - kept)));
+          kept += Math.min(b.length, PROBE_BYTES - kept);
+        }
+        scanner.push(b);
+      },
+      end: () => finish(ctx, location, type, scanner, layoutOf(type, probeReader(Buffer.concat(head)))),
+    };
   }
 }
 
-/** A gzip or zip inside another archive: held in memory up to a bound, then expanded with a size cap. */
+/** A file in a compression that is recognised but not decoded: nothing of it is scanned. */
+function unsupportedSink(ctx: Ctx, location: string, size?: number): { write(b: Buffer): void; end(): void } {
+  let bytes = 0;
+  let head: Buffer | undefined;
+  return {
+    write: (b) => {
+      head ??= b;
+      bytes += b.length;
+    },
+    end: () => {
+      const what = head ? sniff(head, location).unsupported : undefined;
+      ctx.result.gaps.push({
+        location,
+        operation: 'decompress',
+        reason: `${what ?? 'unknown'} compression is not supported; ${size ?? bytes} bytes were not scanned (decompress it and scan the result)`,
+      });
+    },
+  };
+}
+
+type Nested = Exclude<Container, 'tar' | 'unsupported'>;
+
+/** A compressed stream, zip or apport report inside another archive: held in memory up to a bound, then expanded with a size cap. */
 class NestedArchiveSink {
   private parts: Buffer[] = [];
   private size = 0;
@@ -148,10 +208,10 @@ class NestedArchiveSink {
   private readonly ctx: Ctx;
   private readonly location: string;
   private readonly name: string;
-  private readonly container: 'gzip' | 'zip';
+  private readonly container: Nested;
   private readonly depth: number;
 
-  constructor(ctx: Ctx, location: string, name: string, container: 'gzip' | 'zip', depth: number) {
+  constructor(ctx: Ctx, location: string, name: string, container: Nested, depth: number) {
     this.ctx = ctx;
     this.location = location;
     this.name = name;
@@ -182,36 +242,55 @@ class NestedArchiveSink {
     }
     const data = Buffer.concat(this.parts);
     this.parts = [];
-    const cap = Math.min(ctx.limits.maxExpandedBytes, Math.max(1024 * 1024, data.length * ctx.limits.maxRatio), 1024 ** 3);
-    if (this.container === 'gzip') {
-      const out = inflateCapped(() => gunzipSync(data, { maxOutputLength: cap, finishFlush: zc.Z_SYNC_FLUSH }), ctx, location, data.length, cap);
-      if (out) feed(new EntrySink(ctx, `${location}!${innerName(this.name)}`, innerName(this.name), this.depth), out);
+    const { container, depth, name } = this;
+    if (container === 'apport') {
+      ctx.later.push(() => scanApport(Readable.from([data]), ctx, location, depth));
       return;
     }
+    if (container !== 'zip') {
+      const inner = `${location}!${innerName(name)}`;
+      const sink = new EntrySink(ctx, inner, innerName(name), depth);
+      ctx.later.push(() => pumpCodec(Readable.from([data]), container, sink, ctx, inner, { total: data.length }));
+      return;
+    }
+    const cap = Math.min(ctx.limits.maxExpandedBytes, Math.max(1024 * 1024, data.length * ctx.limits.maxRatio), 1024 ** 3);
     for (const e of zipEntries(data, ctx, location)) {
       const raw = data.subarray(e.dataStart, e.dataStart + e.compressedSize);
-      const out =
-        e.method === 0
-          ? raw
-          : inflateCapped(() => inflateRawSync(raw, { maxOutputLength: cap, finishFlush: zc.Z_SYNC_FLUSH }), ctx, `${location}!${e.name}`, raw.length, cap);
-      if (out) feed(new EntrySink(ctx, `${location}!${e.name}`, e.name, this.depth), out);
+      const where = `${location}!${e.name}`;
+      const sink = new EntrySink(ctx, where, e.name, depth);
+      const codec = ZIP_CODECS[e.method];
+      if (e.method === 0) feed(sink, raw);
+      else if (codec === 'deflate') {
+        const out = inflateCapped(raw, ctx, where, cap);
+        if (out) feed(sink, out);
+      } else if (codec) ctx.later.push(() => pumpCodec(Readable.from([raw]), codec, sink, ctx, where, { total: raw.length }));
     }
   }
 }
+
+/** Zip compression methods the scanner decodes (APPNOTE 4.4.5): 8 deflate, 12 bzip2, 93 zstd, 95 xz. */
+const ZIP_CODECS: Record<number, Codec> = { 8: 'deflate', 12: 'bzip2', 93: 'zstd', 95: 'xz' };
 
 function feed(sink: EntrySink, data: Buffer): void {
   sink.write(data);
   sink.end();
 }
 
-function inflateCapped(run: () => Buffer, ctx: Ctx, location: string, inLen: number, cap: number): Buffer | undefined {
+/** Inflate a zip member in memory; a bomb or damage is a gap, and what decodes before damage is still scanned. */
+function inflateCapped(raw: Buffer, ctx: Ctx, location: string, cap: number): Buffer | undefined {
   try {
-    const out = run();
-    return out;
+    const r = decodeSync('deflate', raw, cap);
+    if (!r) {
+      ctx.result.gaps.push({ location, operation: 'decompress', reason: `corrupt deflate data; ${raw.length} compressed bytes were not scanned` });
+      return undefined;
+    }
+    if (!r.complete)
+      ctx.result.gaps.push({ location, operation: 'decompress', reason: `truncated or corrupt deflate data; scanned the ${r.out.length} bytes that decoded` });
+    return r.out;
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     if (e.code === 'ERR_BUFFER_TOO_LARGE' || /larger than|maxOutputLength|Cannot create a Buffer/i.test(e.message)) {
-      ctx.result.gaps.push({ location, operation: 'decompress', reason: `decompression bomb: ${inLen} bytes expand beyond ${cap} bytes` });
+      ctx.result.gaps.push({ location, operation: 'decompress', reason: `decompression bomb: ${raw.length} bytes expand beyond ${cap} bytes` });
     } else ctx.result.gaps.push({ location, operation: 'decompress', reason: `truncated or corrupt compressed data (${errText(err)})` });
     return undefined;
   }
@@ -398,11 +477,11 @@ function parseZip(size: number, read: (pos: number, len: number) => Buffer, ctx:
       ctx.result.gaps.push({ location: where, operation: 'read-zip', reason: 'encrypted zip entry cannot be scanned' });
       continue;
     }
-    if (method !== 0 && method !== 8) {
+    if (method !== 0 && !ZIP_CODECS[method]) {
       ctx.result.gaps.push({ location: where, operation: 'read-zip', reason: `unsupported zip compression method ${method}` });
       continue;
     }
-    if (uncompressed > ctx.limits.maxExpandedBytes || (method === 8 && uncompressed > Math.max(1024 * 1024, compressedSize * ctx.limits.maxRatio))) {
+    if (uncompressed > ctx.limits.maxExpandedBytes || (method !== 0 && uncompressed > Math.max(1024 * 1024, compressedSize * ctx.limits.maxRatio))) {
       ctx.result.gaps.push({ location: where, operation: 'decompress', reason: `decompression bomb: ${compressedSize} bytes declare ${uncompressed} bytes` });
       continue;
     }
@@ -421,21 +500,35 @@ function parseZip(size: number, read: (pos: number, len: number) => Buffer, ctx:
   return out;
 }
 
-// ---------------------------------------------------------------- files
+// ---------------------------------------------------------------- compressed streams
 
-/** Stream a compressed byte range through a decompressor into a sink, stopping at the bomb bounds. */
-function pumpCompressed(
-  path: string,
-  range: { start?: number; end?: number },
-  kind: 'gzip' | 'deflate',
-  sink: EntrySink,
+const bombReason = (ctx: Ctx, inBytes: number, outBytes: number): string =>
+  `decompression bomb: ${inBytes} compressed bytes expanded to more than ${outBytes} (limits: ratio ${ctx.limits.maxRatio}, ${ctx.limits.maxExpandedBytes} bytes); scanned up to there`;
+
+/**
+ * Stream compressed bytes through a decoder into a sink, stopping at the bomb bounds. A truncated or
+ * corrupt stream keeps what was scanned and becomes a gap that says how many compressed bytes were
+ * not decoded (when the total is known).
+ */
+function pumpCodec(
+  src: Readable,
+  codec: Codec,
+  sink: { write(b: Buffer): void; end(): void },
   ctx: Ctx,
   location: string,
-  onBytes?: (n: number) => void,
+  opts: { total?: number; onBytes?: (n: number) => void } = {},
 ): Promise<void> {
+  if (!codecAvailable(codec)) {
+    src.destroy();
+    ctx.result.gaps.push({
+      location,
+      operation: 'decompress',
+      reason: `${codec} needs Node.js 22.15 or later; ${opts.total ?? 'all'} compressed bytes were not scanned`,
+    });
+    return Promise.resolve();
+  }
   return new Promise((resolve) => {
-    const src = createReadStream(path, { ...range, highWaterMark: 1024 * 1024 });
-    const z = kind === 'gzip' ? createGunzip() : createInflateRaw();
+    const z = decoder(codec);
     let inBytes = 0;
     let outBytes = 0;
     let settled = false;
@@ -452,35 +545,167 @@ function pumpCompressed(
       z.destroy();
       resolve();
     };
-    src.on('data', (c) => {
+    src.on('data', (c: Buffer) => {
       inBytes += c.length;
-      onBytes?.(c.length);
+      opts.onBytes?.(c.length);
     });
-    src.on('error', (err) => done({ location, operation: 'read', reason: errText(err) }));
+    src.on('error', (err) => done({ location, operation: 'read', reason: `${errText(err)}; scanned up to there` }));
     z.on('data', (c: Buffer) => {
       if (settled) return;
       outBytes += c.length;
-      const bound = Math.max(1024 * 1024, inBytes * ctx.limits.maxRatio);
-      if (outBytes > ctx.limits.maxExpandedBytes || outBytes > bound) {
-        done({
-          location,
-          operation: 'decompress',
-          reason: `decompression bomb: ${inBytes} compressed bytes expanded to more than ${outBytes} (limits: ratio ${ctx.limits.maxRatio}, ${ctx.limits.maxExpandedBytes} bytes); scanned up to there`,
-        });
+      if (outBytes > ctx.limits.maxExpandedBytes || outBytes > Math.max(1024 * 1024, inBytes * ctx.limits.maxRatio)) {
+        done({ location, operation: 'decompress', reason: bombReason(ctx, inBytes, outBytes) });
         return;
       }
       sink.write(c);
     });
-    z.on('error', (err) => done({ location, operation: 'decompress', reason: `truncated or corrupt ${kind} data (${errText(err)}); scanned up to there` }));
+    z.on('error', (err) => {
+      const left = opts.total !== undefined ? `; about ${Math.max(0, opts.total - inBytes)} compressed bytes were not decoded` : '';
+      done({
+        location,
+        operation: 'decompress',
+        reason: `truncated or corrupt ${codec} data (${errText(err)}); scanned the ${outBytes} bytes that decoded${left}`,
+      });
+    });
     z.on('end', () => done());
     src.pipe(z);
   });
 }
 
+// ---------------------------------------------------------------- apport reports
+
+const APPORT_FIELD = /^([A-Za-z0-9._-]+): base64\s*$/;
+const MAX_APPORT_LINE = 64 * 1024 * 1024;
+
+/**
+ * An Ubuntu apport `.crash` report: RFC 822 fields, where binary fields (CoreDump, …) are written as
+ * `Key: base64` followed by indented lines, each the base64 of one chunk of a gzip stream. Text
+ * lines are scanned as they are; each binary field is decoded and scanned as its own entry.
+ */
+async function scanApport(src: Readable, ctx: Ctx, location: string, depth: number, onBytes?: (n: number) => void): Promise<void> {
+  const text = new StreamScanner(ctx.table, ctx.chunkSize);
+  let field: { input: Readable & { write(b: Buffer): boolean; end(): void }; pump: Promise<void> } | undefined;
+  const close = async () => {
+    if (!field) return;
+    field.input.end();
+    await field.pump;
+    field = undefined;
+  };
+  let rest = '';
+  const onLine = async (line: string) => {
+    if (field && line.startsWith(' ')) {
+      if (!field.input.write(Buffer.from(line.slice(1), 'base64'))) await new Promise((r) => field?.input.once('drain', r));
+      return;
+    }
+    await close();
+    text.push(Buffer.from(`${line}\n`, 'latin1'));
+    const m = APPORT_FIELD.exec(line);
+    if (!m) return;
+    const where = `${location}!${m[1]}`;
+    const input = new PassThrough();
+    field = { input, pump: pumpCodec(input, 'gzip', new EntrySink(ctx, where, m[1] as string, depth + 1), ctx, where) };
+  };
+  try {
+    for await (const chunk of src as AsyncIterable<Buffer>) {
+      onBytes?.(chunk.length);
+      const lines = (rest + chunk.toString('latin1')).split('\n');
+      rest = lines.pop() ?? '';
+      if (rest.length > MAX_APPORT_LINE) throw new Error(`a line longer than ${MAX_APPORT_LINE} bytes`);
+      for (const line of lines) await onLine(line);
+    }
+    if (rest) await onLine(rest);
+  } catch (err) {
+    ctx.result.gaps.push({ location, operation: 'read', reason: `${errText(err)}; scanned up to there` });
+  }
+  await close();
+  finish(ctx, location, 'file', text);
+}
+
+// ---------------------------------------------------------------- files
+
+/** Members of a zip on disk, streamed from their byte ranges. */
+async function scanZipFile(fd: number, path: string, size: number, ctx: Ctx, location: string, onBytes?: (n: number) => void): Promise<void> {
+  const read = (pos: number, len: number) => {
+    const b = Buffer.alloc(Math.max(0, Math.min(len, size - pos)));
+    readSync(fd, b, 0, b.length, pos);
+    return b;
+  };
+  for (const e of parseZip(size, read, ctx, location)) {
+    const where = `${location}!${e.name}`;
+    const sink = new EntrySink(ctx, where, e.name, 1);
+    if (e.compressedSize === 0) {
+      sink.end();
+      continue;
+    }
+    if (e.method === 0) {
+      readRange(fd, e.dataStart, e.dataStart + e.compressedSize, (b) => sink.write(b), onBytes);
+      sink.end();
+    } else {
+      const src = createReadStream(path, { start: e.dataStart, end: e.dataStart + e.compressedSize - 1, highWaterMark: 1024 * 1024 });
+      await pumpCodec(src, ZIP_CODECS[e.method] as Codec, sink, ctx, where, { total: e.compressedSize, onBytes });
+    }
+    await drainLater(ctx);
+  }
+}
+
+function readRange(fd: number, from: number, to: number, write: (b: Buffer) => void, onBytes?: (n: number) => void): void {
+  const chunk = Buffer.alloc(1024 * 1024);
+  for (let pos = from; pos < to; ) {
+    const n = readSync(fd, chunk, 0, Math.min(chunk.length, to - pos), pos);
+    if (n <= 0) break;
+    write(Buffer.from(chunk.subarray(0, n)));
+    onBytes?.(n);
+    pos += n;
+  }
+}
+
+/** The fast path: read straight into the scanner's window, one pass, no copy; memory images checked against their layout. */
+function scanPlainFile(fd: number, size: number, type: ArtifactType, ctx: Ctx, location: string, onBytes?: (n: number) => void): void {
+  const scanner = new StreamScanner(ctx.table, ctx.chunkSize);
+  let pos = 0;
+  for (;;) {
+    const into = scanner.writable;
+    const n = readSync(fd, into, 0, into.length, pos);
+    if (n <= 0) break;
+    pos += n;
+    onBytes?.(n);
+    scanner.commit(n);
+  }
+  const read: ReadAt = (at, len) => {
+    const b = Buffer.alloc(Math.max(0, Math.min(len, size - at, 64 * 1024 * 1024)));
+    return b.subarray(0, readSync(fd, b, 0, b.length, at));
+  };
+  finish(ctx, location, type, scanner, MEMORY_TYPES.has(type) ? layoutOf(type, read) : undefined);
+  if (pos < size) ctx.result.gaps.push({ location, operation: 'read', reason: `file shrank while being read (${pos} of ${size} bytes)` });
+}
+
+/** Open a file the way its first bytes say: archive, compressed stream, apport report, unsupported, or plain. */
+async function openBySniff(
+  s: ReturnType<typeof sniff>,
+  f: { fd: number; path: string; size: number; head: Buffer },
+  ctx: Ctx,
+  location: string,
+  onBytes?: (n: number) => void,
+): Promise<void> {
+  const stream = () => createReadStream(f.path, { highWaterMark: 1024 * 1024 });
+  const c = s.container;
+  if (!c) return scanPlainFile(f.fd, f.size, s.type, ctx, location, onBytes);
+  if (c === 'zip') return scanZipFile(f.fd, f.path, f.size, ctx, location, onBytes);
+  if (c === 'apport') return scanApport(stream(), ctx, location, 0, onBytes);
+  const sink = c === 'tar' ? new TarSink(ctx, location, 1) : c === 'unsupported' ? unsupportedSink(ctx, location, f.size) : undefined;
+  if (sink) {
+    if (c === 'tar') readRange(f.fd, 0, f.size, (b) => sink.write(b), onBytes);
+    else sink.write(f.head);
+    return sink.end();
+  }
+  const inner = `${location}!${innerName(f.path)}`;
+  return pumpCodec(stream(), c as Codec, new EntrySink(ctx, inner, innerName(f.path), 1), ctx, inner, { total: f.size, onBytes });
+}
+
 /** Scan one file (and what it contains). Never throws: anything unreadable becomes a gap. */
 export async function scanFile(path: string, location: string, opts: FileScanOptions = {}): Promise<FileResult> {
   const result: FileResult = { location, bytes: 0, entries: [], findings: [], gaps: [] };
-  const ctx: Ctx = { table: opts.table, limits: { ...DEFAULT_LIMITS, ...opts.limits }, chunkSize: opts.chunkSize, result };
+  const ctx = newCtx(result, opts);
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -498,161 +723,64 @@ export async function scanFile(path: string, location: string, opts: FileScanOpt
     const head = Buffer.alloc(SNIFF_BYTES);
     const headLen = readSync(fd, head, 0, SNIFF_BYTES, 0);
     const s = sniff(head.subarray(0, headLen), path);
-    if (s.container === 'gzip') {
-      closeSync(fd);
-      fd = -1;
-      const inner = innerName(path);
-      await pumpCompressed(path, {}, 'gzip', new EntrySink(ctx, `${location}!${inner}`, inner, 1), ctx, `${location}!${inner}`, opts.onBytes);
-      return result;
-    }
-    if (s.container === 'zip') {
-      const read = (pos: number, len: number) => {
-        const b = Buffer.alloc(Math.max(0, Math.min(len, st.size - pos)));
-        readSync(fd, b, 0, b.length, pos);
-        return b;
-      };
-      const entries = parseZip(st.size, read, ctx, location);
-      for (const e of entries) {
-        const where = `${location}!${e.name}`;
-        const sink = new EntrySink(ctx, where, e.name, 1);
-        if (e.compressedSize === 0) {
-          sink.end();
-          continue;
-        }
-        if (e.method === 0) {
-          const chunk = Buffer.alloc(1024 * 1024);
-          for (let pos = e.dataStart; pos < e.dataStart + e.compressedSize; ) {
-            const n = readSync(fd, chunk, 0, Math.min(chunk.length, e.dataStart + e.compressedSize - pos), pos);
-            if (n <= 0) break;
-            sink.write(Buffer.from(chunk.subarray(0, n)));
-            opts.onBytes?.(n);
-            pos += n;
-          }
-          sink.end();
-        } else await pumpCompressed(path, { start: e.dataStart, end: e.dataStart + e.compressedSize - 1 }, 'deflate', sink, ctx, where, opts.onBytes);
-      }
-      return result;
-    }
-    if (s.container === 'tar') {
-      const sink = new TarSink(ctx, location, 1);
-      const chunk = Buffer.alloc(1024 * 1024);
-      let pos = 0;
-      for (;;) {
-        const n = readSync(fd, chunk, 0, chunk.length, pos);
-        if (n <= 0) break;
-        sink.write(Buffer.from(chunk.subarray(0, n)));
-        opts.onBytes?.(n);
-        pos += n;
-      }
-      sink.end();
-      return result;
-    }
-    // The fast path: read straight into the scanner's window, one pass, no copy.
-    const scanner = new StreamScanner(ctx.table, ctx.chunkSize);
-    let pos = 0;
-    for (;;) {
-      const into = scanner.writable;
-      const n = readSync(fd, into, 0, into.length, pos);
-      if (n <= 0) break;
-      pos += n;
-      opts.onBytes?.(n);
-      scanner.commit(n);
-    }
-    finish(ctx, location, s.type, scanner);
-    if (pos < st.size) result.gaps.push({ location, operation: 'read', reason: `file shrank while being read (${pos} of ${st.size} bytes)` });
+    await openBySniff(s, { fd, path, size: st.size, head: head.subarray(0, headLen) }, ctx, location, opts.onBytes);
+    await drainLater(ctx);
     return result;
   } catch (err) {
     result.gaps.push({ location, operation: 'read', reason: errText(err) });
     return result;
   } finally {
-    if (fd >= 0) closeSync(fd);
+    closeSync(fd);
   }
 }
 
 export const isMemoryArtifact = (t: ArtifactType): boolean => MEMORY_TYPES.has(t);
 
 /**
- * Scan a byte stream that has no file behind it (an S3 object, a blob). A gzip stream is expanded
- * as it arrives, with the same bomb bounds; anything else goes through the same sniffing as an
- * archive member. Never throws: a broken stream becomes a gap.
+ * Scan a byte stream that has no file behind it (an S3 object, a blob). A compressed stream is
+ * expanded as it arrives, with the same bomb bounds; anything else goes through the same sniffing as
+ * an archive member. Never throws: a broken stream becomes a gap.
  */
 export async function scanStream(location: string, name: string, source: AsyncIterable<Uint8Array>, opts: FileScanOptions = {}): Promise<FileResult> {
   const result: FileResult = { location, bytes: 0, entries: [], findings: [], gaps: [] };
-  const ctx: Ctx = { table: opts.table, limits: { ...DEFAULT_LIMITS, ...opts.limits }, chunkSize: opts.chunkSize, result };
-  const it = source[Symbol.asyncIterator]();
+  const ctx = newCtx(result, opts);
+  const counted = async function* () {
+    for await (const c of source) {
+      result.bytes += c.length;
+      opts.onBytes?.(c.length);
+      yield Buffer.from(c);
+    }
+  };
+  const it = counted()[Symbol.asyncIterator]();
   let first: Buffer;
   try {
     const r = await it.next();
-    first = r.done ? Buffer.alloc(0) : Buffer.from(r.value);
+    first = r.done ? Buffer.alloc(0) : r.value;
   } catch (err) {
     result.gaps.push({ location, operation: 'read', reason: errText(err) });
     return result;
   }
   const rest = async function* () {
     yield first;
-    for (;;) {
-      const r = await it.next();
-      if (r.done) return;
-      yield Buffer.from(r.value);
-    }
+    for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
   };
-  const gz = first[0] === 0x1f && first[1] === 0x8b;
-  const inner = gz ? innerName(name) : name;
-  const where = gz ? `${location}!${inner}` : location;
-  const sink = new EntrySink(ctx, where, inner, gz ? 1 : 0);
-  try {
-    if (!gz) {
-      try {
-        for await (const c of rest()) {
-          result.bytes += c.length;
-          opts.onBytes?.(c.length);
-          sink.write(c);
-        }
-      } catch (err) {
-        // A broken stream (truncated download): keep what was scanned, like the gzip path does.
-        result.gaps.push({ location, operation: 'read', reason: `${errText(err)}; scanned up to there` });
-      }
-      sink.end();
-      return result;
-    }
-    const z = createGunzip();
-    let inBytes = 0;
-    let outBytes = 0;
-    let stop: ScanGap | undefined;
-    const pump = (async () => {
-      for await (const c of rest()) {
-        inBytes += c.length;
-        result.bytes += c.length;
-        opts.onBytes?.(c.length);
-        if (!z.write(c)) await new Promise((r) => z.once('drain', r));
-        if (stop) break;
-      }
-      z.end();
-    })();
+  const s = sniff(first, name);
+  const codec =
+    s.container && s.container !== 'zip' && s.container !== 'tar' && s.container !== 'apport' && s.container !== 'unsupported' ? s.container : undefined;
+  if (codec) {
+    const inner = `${location}!${innerName(name)}`;
+    await pumpCodec(Readable.from(rest()), codec, new EntrySink(ctx, inner, innerName(name), 1), ctx, inner);
+  } else if (s.container === 'apport') await scanApport(Readable.from(rest()), ctx, location, 0);
+  else {
+    const sink = new EntrySink(ctx, location, name, 0);
     try {
-      for await (const c of z as AsyncIterable<Buffer>) {
-        outBytes += c.length;
-        if (outBytes > ctx.limits.maxExpandedBytes || outBytes > Math.max(1024 * 1024, inBytes * ctx.limits.maxRatio)) {
-          stop = {
-            location: where,
-            operation: 'decompress',
-            reason: `decompression bomb: ${inBytes} compressed bytes expanded to more than ${outBytes} (limits: ratio ${ctx.limits.maxRatio}, ${ctx.limits.maxExpandedBytes} bytes); scanned up to there`,
-          };
-          z.destroy();
-          break;
-        }
-        sink.write(c);
-      }
+      for await (const c of rest()) sink.write(c);
     } catch (err) {
-      stop ??= { location: where, operation: 'decompress', reason: `truncated or corrupt gzip data (${errText(err)}); scanned up to there` };
+      // A broken stream (truncated download): keep what was scanned.
+      result.gaps.push({ location, operation: 'read', reason: `${errText(err)}; scanned up to there` });
     }
-    await pump.catch((err) => {
-      stop ??= { location, operation: 'read', reason: errText(err) };
-    });
-    if (stop) result.gaps.push(stop);
     sink.end();
-  } catch (err) {
-    result.gaps.push({ location, operation: 'read', reason: errText(err) });
   }
+  await drainLater(ctx);
   return result;
 }

@@ -76,7 +76,7 @@ export function renderScanText(r: ScanResult, opts: { showPublic?: boolean } = {
       lines.push(`MEMORY IMAGE   ${f.location} (${f.artifactType})`);
       continue;
     }
-    const where = `${f.location} @ ${f.offset} (0x${f.offset.toString(16)})`;
+    const where = `${f.location} @ ${f.offset} (0x${f.offset.toString(16)}${f.virtualAddress ? `, address ${f.virtualAddress}` : ''})`;
     const what = `${f.materialFormat ?? 'unknown'}, ${f.keyType ?? 'unknown type'}, in ${f.artifactType}`;
     if (f.proof === 'private-key-present') {
       lines.push(

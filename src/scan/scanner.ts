@@ -1,7 +1,7 @@
 // One streaming pass over a byte stream: bounded memory whatever the size, a reused window buffer,
 // rare short anchors found with Buffer.indexOf (memchr-fast for needles of at most 6 bytes) and the
 // sampled known-key pass, then the detectors on the few candidate positions, in offset order.
-import { cngEc, cngRsa, type Detector, derSec1, derVersion0, jwk, MAX_MATERIAL, pem, putty } from './detectors.ts';
+import { cngEc, cngRsa, type Detector, derSec1, derVersion0, jwk, MAX_MATERIAL, pem, putty, utf16Pem } from './detectors.ts';
 import type { KnownKeyTable } from './known-keys.ts';
 import { PROOF_RADIUS, WIDE_PROOF_RADIUS } from './known-keys.ts';
 import type { RawHit } from './types.ts';
@@ -48,6 +48,8 @@ export const ANCHORS: readonly Anchor[] = [
   { needle: Buffer.from([0x02, 0x01]), detect: der },
   { needle: Buffer.from('RSA'), detect: cngRsa },
   { needle: Buffer.from('EC'), detect: ecBlob },
+  // PEM in UTF-16: "E\0Y\0-\0-" (LE) and "\0E\0Y\0-\0-" (BE) both contain it.
+  { needle: Buffer.from('Y\0-\0-', 'latin1'), detect: utf16Pem },
 ];
 
 export const DEFAULT_CHUNK = 4 * 1024 * 1024;
@@ -64,6 +66,7 @@ export class StreamScanner {
   private from = 0;
   private coveredUntil = -1;
   private readonly table: KnownKeyTable | undefined;
+  private readonly allKeys: KnownKeyTable | undefined;
   private readonly found: RawHit[] = [];
   /** Bytes consumed so far. */
   bytes = 0;
@@ -72,6 +75,7 @@ export class StreamScanner {
 
   constructor(table?: KnownKeyTable, chunkSize = DEFAULT_CHUNK) {
     this.table = table?.searchable ? table : undefined;
+    this.allKeys = table;
     const size = (Math.max(chunkSize, 64 * 1024) + 2 * CONTEXT + 3) & ~3;
     const ab = new ArrayBuffer(size);
     this.buf = Buffer.from(ab);
@@ -137,6 +141,17 @@ export class StreamScanner {
     this.from = Math.max(0, end - keepFrom);
   }
 
+  /** A hit whose key is one of several candidates: proven (and named) when a candidate is a known key. */
+  private resolveCandidates(hit: RawHit): void {
+    const known = hit.candidates?.map((fp) => this.allKeys?.match(fp)).find((k) => k !== undefined);
+    hit.candidates = undefined;
+    delete hit.candidates;
+    if (!known) return;
+    hit.proof = 'private-key-present';
+    hit.fingerprints = known.fingerprints;
+    hit.knownKeyId = known.id;
+  }
+
   private verify(cand: number[], len: number): void {
     const order: number[] = [];
     for (let i = 0; i < cand.length; i += 2) order.push(i);
@@ -152,6 +167,7 @@ export class StreamScanner {
         hit = undefined;
       }
       if (!hit) continue;
+      if (hit.candidates) this.resolveCandidates(hit);
       hit.offset += this.base;
       this.coveredUntil = Math.max(this.coveredUntil, hit.offset + hit.length);
       if (this.found.length >= MAX_FINDINGS) {

@@ -18,6 +18,11 @@ export interface RawHit {
   fingerprints?: Fingerprints;
   /** Set when a known public key's modulus or point was found at the offset. */
   knownKeyId?: string;
+  /**
+   * Fingerprints the material could have when its encoding leaves the key's parameters open (a SEC1
+   * key without its curve): one that belongs to a known key proves the private value and names it.
+   */
+  candidates?: Fingerprints[];
 }
 
 /** A public key of the inventory the scanner looks for. `publicKey` is base64 DER SPKI. */

@@ -157,6 +157,24 @@ describe('public-only negatives', () => {
     expect([...matched].sort()).toEqual(['key/p256', 'key/p384', 'key/rsa2048', 'key/rsa4096']);
   });
 
+  it('prose that names a private-key marker is not key material, in ASCII, UTF-16 or JSON', () => {
+    const prose = [
+      'unable to load key: expecting -----BEGIN PRIVATE KEY----- in key file /etc/ssl/private/api.pem\n',
+      'PEM_read_bio_PrivateKey: no start line (Expecting: -----BEGIN RSA PRIVATE KEY-----)\n',
+      'paste it between -----BEGIN EC PRIVATE KEY----- and -----END EC PRIVATE KEY----- markers\n',
+      '-----BEGIN PRIVATE KEY-----\n(your key here)\n-----END PRIVATE KEY-----\n',
+      '{"hint": "-----BEGIN OPENSSH PRIVATE KEY-----\\n...\\n-----END OPENSSH PRIVATE KEY-----"}\n',
+    ].join('');
+    const data = Buffer.concat([
+      filler('text', 5000),
+      Buffer.from(prose),
+      Buffer.from(prose, 'utf16le'),
+      Buffer.from(prose, 'utf16le').swap16(),
+      filler('text', 5000),
+    ]);
+    expect(scanBuffer(data, table())).toEqual([]);
+  });
+
   it('raises nothing at all on the same data without known keys', () => {
     expect(scanBuffer(negatives, undefined, 256 * 1024)).toEqual([]);
   });

@@ -1,6 +1,7 @@
 // Test-time key material in every format the scanner knows, generated fresh with node:crypto.
 // Nothing here is committed key material: every key is made when the tests run.
 import { createHash, generateKeyPairSync, type JsonWebKey, type KeyObject, randomBytes } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { fingerprintsOf } from '../../src/crypto/fingerprint.ts';
 import type { Fingerprints } from '../../src/model/common.ts';
 
@@ -79,6 +80,13 @@ export const FORMATS = [
   'capi',
   'bignum-le',
   'bignum-be',
+  'pem-utf16le',
+  'pem-utf16be',
+  'pem-json',
+  'pem-broken-lines',
+  'pem-trailing-garbage',
+  'der-sec1-noparams',
+  'der-sec1-bare',
 ] as const;
 export type MaterialKind = (typeof FORMATS)[number];
 
@@ -96,6 +104,8 @@ export function kindsFor(f: MaterialKind): KeyKind[] {
     case 'pem-sec1':
     case 'der-sec1':
     case 'cng-ecc':
+    case 'der-sec1-noparams':
+    case 'der-sec1-bare':
       return ['p256', 'p384'];
     case 'openssh':
     case 'putty-ppk':
@@ -123,7 +133,46 @@ export const EXPECTED_FORMAT: Record<MaterialKind, string> = {
   capi: 'capi-blob',
   'bignum-le': 'rsa-modulus-le',
   'bignum-be': 'rsa-modulus-be',
+  'pem-utf16le': 'pem',
+  'pem-utf16be': 'pem',
+  'pem-json': 'pem',
+  'pem-broken-lines': 'pem',
+  'pem-trailing-garbage': 'pem',
+  'der-sec1-noparams': 'der-sec1',
+  'der-sec1-bare': 'der-sec1',
 };
+
+/** A DER TLV with a definite length in the shortest form. */
+export function tlv(tag: number, content: Buffer): Buffer {
+  const n = content.length;
+  const len = n < 0x80 ? Buffer.from([n]) : n < 0x100 ? Buffer.from([0x81, n]) : Buffer.from([0x82, n >> 8, n & 0xff]);
+  return Buffer.concat([Buffer.from([tag]), len, content]);
+}
+
+/** SEC1 ECPrivateKey without its parameters field: version, d and (unless bare) the public key. */
+function sec1WithoutParams(k: TestKey, bare: boolean): Buffer {
+  const j = k.jwk;
+  const parts = [Buffer.from([2, 1, 1]), tlv(0x04, b(j.d))];
+  if (!bare) parts.push(tlv(0xa1, tlv(0x03, Buffer.concat([Buffer.from([0, 4]), b(j.x), b(j.y)]))));
+  return tlv(0x30, Buffer.concat(parts));
+}
+
+/** PEM text of a DER body with lines of uneven length (hand-edited or mangled files). */
+function pemLines(label: string, der: Buffer, widths: number[]): string {
+  const body = der.toString('base64');
+  const lines: string[] = [];
+  for (let i = 0, w = 0; i < body.length; w++) {
+    const n = widths[w % widths.length] as number;
+    lines.push(body.slice(i, i + n));
+    i += n;
+  }
+  return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
+}
+
+function utf16(text: string, bigEndian: boolean): Buffer {
+  const le = Buffer.from(text, 'utf16le');
+  return bigEndian ? le.swap16() : le;
+}
 
 function sshPublicBlob(k: TestKey): Buffer {
   const j = k.jwk;
@@ -264,6 +313,21 @@ export function encode(k: TestKey, f: MaterialKind): Buffer {
       return bignum(k, true);
     case 'bignum-be':
       return bignum(k, false);
+    case 'pem-utf16le':
+    case 'pem-utf16be':
+      return utf16(pk.export({ format: 'pem', type: 'pkcs8' }) as string, f === 'pem-utf16be');
+    case 'pem-json': {
+      const json = JSON.stringify({ private_key: pk.export({ format: 'pem', type: 'pkcs8' }) as string, type: 'service_account' });
+      return Buffer.from(json.replaceAll('+', '\\u002b').replaceAll('/', '\\/'));
+    }
+    case 'pem-broken-lines':
+      return Buffer.from(pemLines('PRIVATE KEY', pk.export({ format: 'der', type: 'pkcs8' }), [50, 76, 13, 64]));
+    case 'pem-trailing-garbage':
+      return Buffer.from(pemLines('PRIVATE KEY', Buffer.concat([pk.export({ format: 'der', type: 'pkcs8' }), Buffer.from([0, 0, 7, 1, 2])]), [64]));
+    case 'der-sec1-noparams':
+      return sec1WithoutParams(k, false);
+    case 'der-sec1-bare':
+      return sec1WithoutParams(k, true);
   }
 }
 
@@ -329,4 +393,74 @@ export function plant(background: Filler, items: { key: TestKey; format: Materia
   });
   parts.push(filler(background, gap + 3));
   return { data: Buffer.concat(parts), planted };
+}
+
+/** A minimal ELF64 little-endian core file (ET_CORE) with one PT_LOAD per segment, data page-aligned after the headers. */
+export function elfCore(segments: { vaddr: bigint; data: Buffer }[]): Buffer {
+  const header = Buffer.alloc(64);
+  header.write('\x7fELF', 0, 'latin1');
+  header[4] = 2; // ELFCLASS64
+  header[5] = 1; // little-endian
+  header[6] = 1;
+  header.writeUInt16LE(4, 16); // ET_CORE
+  header.writeUInt16LE(62, 18); // x86-64
+  header.writeUInt32LE(1, 20);
+  header.writeBigUInt64LE(64n, 32); // e_phoff
+  header.writeUInt16LE(64, 52);
+  header.writeUInt16LE(56, 54);
+  header.writeUInt16LE(segments.length, 56);
+  const phdrs = Buffer.alloc(56 * segments.length);
+  let offset = Math.ceil((64 + phdrs.length) / 4096) * 4096;
+  const datas: Buffer[] = [];
+  segments.forEach((s, i) => {
+    const p = i * 56;
+    phdrs.writeUInt32LE(1, p); // PT_LOAD
+    phdrs.writeUInt32LE(6, p + 4);
+    phdrs.writeBigUInt64LE(BigInt(offset), p + 8);
+    phdrs.writeBigUInt64LE(s.vaddr, p + 16);
+    phdrs.writeBigUInt64LE(BigInt(s.data.length), p + 32);
+    phdrs.writeBigUInt64LE(BigInt(s.data.length), p + 40);
+    phdrs.writeBigUInt64LE(4096n, p + 48);
+    datas.push(s.data);
+    offset += s.data.length;
+  });
+  const head = Buffer.concat([header, phdrs]);
+  return Buffer.concat([head, Buffer.alloc(Math.ceil(head.length / 4096) * 4096 - head.length), ...datas]);
+}
+
+/** A minimal minidump: one Memory64ListStream describing the ranges, their bytes back to back. */
+export function minidump(ranges: { address: bigint; data: Buffer }[]): Buffer {
+  const header = Buffer.alloc(32);
+  header.write('MDMP', 0, 'latin1');
+  header.writeUInt32LE(0xa793, 4);
+  header.writeUInt32LE(1, 8); // NumberOfStreams
+  header.writeUInt32LE(32, 12); // StreamDirectoryRva
+  const listSize = 16 + 16 * ranges.length;
+  const dir = Buffer.alloc(12);
+  dir.writeUInt32LE(9, 0); // Memory64ListStream
+  dir.writeUInt32LE(listSize, 4);
+  dir.writeUInt32LE(44, 8);
+  const list = Buffer.alloc(listSize);
+  list.writeBigUInt64LE(BigInt(ranges.length), 0);
+  list.writeBigUInt64LE(BigInt(44 + listSize), 8); // BaseRva
+  ranges.forEach((r, i) => {
+    list.writeBigUInt64LE(r.address, 16 + i * 16);
+    list.writeBigUInt64LE(BigInt(r.data.length), 24 + i * 16);
+  });
+  return Buffer.concat([header, dir, list, ...ranges.map((r) => r.data)]);
+}
+
+/** An Ubuntu apport report as apport writes it: text fields, then CoreDump as base64 lines of gzip chunks. */
+export function apportReport(core: Buffer, chunk = 4096): Buffer {
+  const gz = gzipChunks(core, chunk);
+  const lines = ['ProblemType: Crash', 'Architecture: amd64', 'Date: Mon Jun  1 12:00:00 2026', 'ExecutablePath: /usr/bin/signer', 'CoreDump: base64'];
+  return Buffer.from(`${lines.join('\n')}\n${gz.map((c) => ` ${c.toString('base64')}`).join('\n')}\nProcStatus:\n Name: signer\n State: S (sleeping)\n`);
+}
+
+/** A gzip stream cut into pieces the way apport yields them (header, deflate blocks, trailer). */
+function gzipChunks(data: Buffer, chunk: number): Buffer[] {
+  const gz = gzipSync(data);
+  const out: Buffer[] = [];
+  for (let i = 0; i < gz.length; i += chunk) out.push(gz.subarray(i, i + chunk));
+  return out;
 }

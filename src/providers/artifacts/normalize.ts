@@ -22,6 +22,7 @@ export function artifactRecords(file: FileResult, store: Store | undefined, prov
       provider,
       location: f.location,
       offset: f.offset,
+      ...(f.virtualAddress ? { virtualAddress: f.virtualAddress } : {}),
       kind: 'key-material',
       artifactType: f.artifactType,
       materialFormat: f.format,

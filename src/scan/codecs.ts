@@ -1,0 +1,110 @@
+// Stream decoders for every compression the scanner opens: gzip and raw deflate (zlib), zstd (Node's
+// zlib, from Node 22.15/23.8), xz (xz-decompress, WebAssembly) and bzip2 (unbzip2-stream). Each is a
+// Node Duplex: compressed bytes in, plain bytes out, an 'error' for truncated or corrupt input.
+import { createRequire } from 'node:module';
+import { Duplex, PassThrough, Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import * as zlib from 'node:zlib';
+
+export type Codec = 'gzip' | 'deflate' | 'zstd' | 'xz' | 'bzip2';
+
+const require = createRequire(import.meta.url);
+
+/** Compressions recognised by their magic but not decoded: a file in one of them is a gap. */
+export type Unsupported = 'lz4' | 'lzip' | 'lzma' | '7z' | 'rar' | 'compress';
+
+const startsWith = (b: Uint8Array, bytes: readonly number[], at = 0): boolean => {
+  if (b.length < at + bytes.length) return false;
+  for (let i = 0; i < bytes.length; i++) if (b[at + i] !== bytes[i]) return false;
+  return true;
+};
+
+/** The codec whose magic starts `head`, if any. */
+export function codecOf(head: Uint8Array): Codec | undefined {
+  if (startsWith(head, [0x1f, 0x8b])) return 'gzip';
+  if (startsWith(head, [0x28, 0xb5, 0x2f, 0xfd])) return 'zstd';
+  if (startsWith(head, [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00])) return 'xz';
+  // "BZh" + block size 1–9 + the block magic (pi) or the end-of-stream magic (sqrt pi).
+  if (startsWith(head, [0x42, 0x5a, 0x68]) && (head[3] as number) >= 0x31 && (head[3] as number) <= 0x39) {
+    if (startsWith(head, [0x31, 0x41, 0x59, 0x26, 0x53, 0x59], 4) || startsWith(head, [0x17, 0x72, 0x45, 0x38, 0x50, 0x90], 4)) return 'bzip2';
+  }
+  return undefined;
+}
+
+/** A compression that is recognised but not decoded. */
+export function unsupportedOf(head: Uint8Array): Unsupported | undefined {
+  if (startsWith(head, [0x04, 0x22, 0x4d, 0x18])) return 'lz4';
+  if (startsWith(head, [0x4c, 0x5a, 0x49, 0x50])) return 'lzip';
+  if (startsWith(head, [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c])) return '7z';
+  if (startsWith(head, [0x52, 0x61, 0x72, 0x21, 0x1a, 0x07])) return 'rar';
+  if (startsWith(head, [0x1f, 0x9d])) return 'compress';
+  // .lzma (LZMA-alone): properties byte 0x5d, a power-of-two dictionary, then a size or all ones.
+  if (head[0] === 0x5d && head[1] === 0x00 && head[2] === 0x00 && (head[4] === 0x00 || head[4] === 0x01) && head.length >= 13) return 'lzma';
+  return undefined;
+}
+
+/** File-name suffix a codec adds (stripped to name what is inside). */
+export const CODEC_SUFFIX = /\.(t?gz|gzip|zst|zstd|xz|txz|bz2|tbz2?)$/i;
+
+/** The name of what a compressed file holds: core.1.zst → core.1, a.tgz → a.tar. */
+export function innerName(name: string): string {
+  const b = name.slice(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1);
+  return b.replace(CODEC_SUFFIX, (m) => (/^\.t(gz|xz|bz2?)$/i.test(m) ? '.tar' : '')) || 'data';
+}
+
+/** Whether this Node can decode the codec (zstd needs Node ≥ 22.15). */
+export const codecAvailable = (c: Codec): boolean => c !== 'zstd' || typeof (zlib as { createZstdDecompress?: unknown }).createZstdDecompress === 'function';
+
+interface XzModule {
+  XzReadableStream: new (s: WebReadableStream<Uint8Array>) => WebReadableStream<Uint8Array>;
+}
+
+/** A decoder for the codec. Throws only when the codec is not available in this runtime. */
+export function decoder(c: Codec): Duplex {
+  switch (c) {
+    case 'gzip':
+      return zlib.createGunzip();
+    case 'deflate':
+      return zlib.createInflateRaw();
+    case 'zstd':
+      return (zlib as unknown as { createZstdDecompress: () => Duplex }).createZstdDecompress();
+    case 'xz': {
+      const { XzReadableStream } = require('xz-decompress') as XzModule;
+      const input = new PassThrough();
+      const output = Readable.fromWeb(new XzReadableStream(Readable.toWeb(input) as WebReadableStream<Uint8Array>));
+      return Duplex.from({ writable: input, readable: output });
+    }
+    case 'bzip2': {
+      // A classic (through) stream: pipe, write, end, 'data', 'error', 'end' and destroy, which is all a pump uses.
+      const unbzip2 = require('unbzip2-stream') as () => Duplex;
+      return unbzip2();
+    }
+  }
+}
+
+/** Decode a whole in-memory buffer (nested members), capped; `complete` is false when the input ended early. */
+export function decodeSync(c: Codec, data: Buffer, cap: number): { out: Buffer; complete: boolean } | undefined {
+  const opts = { maxOutputLength: cap };
+  if (c === 'gzip' || c === 'deflate' || c === 'zstd') {
+    const run =
+      c === 'gzip'
+        ? zlib.gunzipSync
+        : c === 'deflate'
+          ? zlib.inflateRawSync
+          : (zlib as unknown as { zstdDecompressSync: typeof zlib.gunzipSync }).zstdDecompressSync;
+    try {
+      return { out: run(data, opts), complete: true };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || /maxOutputLength|larger than/i.test((err as Error).message)) throw err;
+      if (c === 'zstd') return undefined;
+      // Keep what decodes before the damage.
+      const flush = c === 'gzip' ? zlib.gunzipSync : zlib.inflateRawSync;
+      try {
+        return { out: flush(data, { ...opts, finishFlush: zlib.constants.Z_SYNC_FLUSH }), complete: false };
+      } catch {
+        return undefined;
+      }
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,160 @@
+// The memory layout of an ELF core (PT_LOAD program headers) or a Windows minidump (memory list
+// streams): which file ranges hold which virtual addresses, and how many bytes the file should have.
+// A file shorter than its own headers say is truncated: what is missing was never scanned.
+
+/** A byte range of the file that images process memory at `vaddr`. */
+export interface Segment {
+  offset: number;
+  size: number;
+  /** Virtual address of the first byte (as a number: exact below 2^53, which user space is). */
+  vaddr: number;
+  /** The same address, exact, as hex (kernel addresses do not fit a double). */
+  vaddrHex: string;
+}
+
+export interface Layout {
+  kind: 'elf-core' | 'minidump';
+  /** The smallest file size that holds everything the headers describe. */
+  expectedEnd: number;
+  /** Memory segments sorted by file offset. */
+  segments: Segment[];
+}
+
+/** Random access to the file (or to the part of a stream held in memory): may return fewer bytes. */
+export type ReadAt = (pos: number, len: number) => Buffer;
+
+const MAX_SEGMENTS = 1_000_000;
+
+const big = (b: Buffer, p: number, le: boolean): bigint => (le ? b.readBigUInt64LE(p) : b.readBigUInt64BE(p));
+
+function segment(offset: number, size: number, va: bigint): Segment {
+  return { offset, size, vaddr: Number(va), vaddrHex: `0x${va.toString(16)}` };
+}
+
+/** PT_LOAD segments of an ELF core (32- or 64-bit, either byte order), or undefined when the header is unreadable. */
+export function elfLayout(read: ReadAt): Layout | undefined {
+  const h = read(0, 64);
+  if (h.length < 52 || h.readUInt32BE(0) !== 0x7f454c46) return undefined;
+  const is64 = h[4] === 2;
+  const le = h[5] === 1;
+  const u16 = (b: Buffer, p: number) => (le ? b.readUInt16LE(p) : b.readUInt16BE(p));
+  const u32 = (b: Buffer, p: number) => (le ? b.readUInt32LE(p) : b.readUInt32BE(p));
+  if (is64 && h.length < 64) return undefined;
+  const phoff = is64 ? Number(big(h, 32, le)) : u32(h, 28);
+  const phentsize = u16(h, is64 ? 54 : 42);
+  let phnum = u16(h, is64 ? 56 : 44);
+  if (phentsize < (is64 ? 56 : 32)) return undefined;
+  if (phnum === 0xffff) {
+    // PN_XNUM: the real count is sh_info of section header 0.
+    const shoff = is64 ? Number(big(h, 40, le)) : u32(h, 32);
+    const sh = read(shoff, is64 ? 64 : 40);
+    if (sh.length < (is64 ? 48 : 32)) return undefined;
+    phnum = u32(sh, is64 ? 44 : 28);
+  }
+  if (phnum > MAX_SEGMENTS) return undefined;
+  const table = read(phoff, phnum * phentsize);
+  if (table.length < phnum * phentsize) return { kind: 'elf-core', expectedEnd: phoff + phnum * phentsize, segments: [] };
+  const segments: Segment[] = [];
+  let expectedEnd = phoff + phnum * phentsize;
+  for (let i = 0; i < phnum; i++) {
+    const p = i * phentsize;
+    const type = u32(table, p);
+    const offset = is64 ? Number(big(table, p + 8, le)) : u32(table, p + 4);
+    const va = is64 ? big(table, p + 16, le) : BigInt(u32(table, p + 8));
+    const filesz = is64 ? Number(big(table, p + 32, le)) : u32(table, p + 16);
+    if (filesz > 0 && type !== 0) expectedEnd = Math.max(expectedEnd, offset + filesz);
+    if (type === 1 && filesz > 0) segments.push(segment(offset, filesz, va));
+  }
+  segments.sort((a, b) => a.offset - b.offset);
+  return { kind: 'elf-core', expectedEnd, segments };
+}
+
+/** Memory ranges of a minidump (MemoryListStream and Memory64ListStream) and the extent of all its streams. */
+export function minidumpLayout(read: ReadAt): Layout | undefined {
+  const h = read(0, 32);
+  if (h.length < 16 || h.toString('latin1', 0, 4) !== 'MDMP') return undefined;
+  const count = h.readUInt32LE(8);
+  const dirRva = h.readUInt32LE(12);
+  if (count > 4096) return undefined;
+  const dir = read(dirRva, count * 12);
+  let expectedEnd = dirRva + count * 12;
+  const segments: Segment[] = [];
+  if (dir.length < count * 12) return { kind: 'minidump', expectedEnd, segments };
+  for (let i = 0; i < count; i++) {
+    const type = dir.readUInt32LE(i * 12);
+    const size = dir.readUInt32LE(i * 12 + 4);
+    const rva = dir.readUInt32LE(i * 12 + 8);
+    if (type === 0 || size === 0) continue;
+    expectedEnd = Math.max(expectedEnd, rva + size);
+    if (type === 5) expectedEnd = Math.max(expectedEnd, memoryList(read, rva, segments));
+    if (type === 9) expectedEnd = Math.max(expectedEnd, memory64List(read, rva, segments));
+  }
+  segments.sort((a, b) => a.offset - b.offset);
+  return { kind: 'minidump', expectedEnd, segments };
+}
+
+/** MINIDUMP_MEMORY_LIST: count, then {StartOfMemoryRange u64, DataSize u32, Rva u32}. */
+function memoryList(read: ReadAt, rva: number, out: Segment[]): number {
+  const head = read(rva, 4);
+  if (head.length < 4) return rva + 4;
+  const n = Math.min(head.readUInt32LE(0), MAX_SEGMENTS);
+  const list = read(rva + 4, n * 16);
+  let end = rva + 4 + n * 16;
+  for (let i = 0; i + 16 <= list.length; i += 16) {
+    const size = list.readUInt32LE(i + 8);
+    const at = list.readUInt32LE(i + 12);
+    end = Math.max(end, at + size);
+    if (size) out.push(segment(at, size, list.readBigUInt64LE(i)));
+  }
+  return end;
+}
+
+/** MINIDUMP_MEMORY64_LIST: count u64, BaseRva u64, then {StartOfMemoryRange u64, DataSize u64}, data back to back. */
+function memory64List(read: ReadAt, rva: number, out: Segment[]): number {
+  const head = read(rva, 16);
+  if (head.length < 16) return rva + 16;
+  const n = Math.min(Number(head.readBigUInt64LE(0)), MAX_SEGMENTS);
+  let at = Number(head.readBigUInt64LE(8));
+  const list = read(rva + 16, n * 16);
+  for (let i = 0; i + 16 <= list.length; i += 16) {
+    const size = Number(list.readBigUInt64LE(i + 8));
+    if (size) out.push(segment(at, size, list.readBigUInt64LE(i)));
+    at += size;
+  }
+  return Math.max(rva + 16 + n * 16, at);
+}
+
+/** The layout of a memory image, if it is one whose headers describe its extent. */
+export function layoutOf(type: string, read: ReadAt): Layout | undefined {
+  try {
+    if (type === 'elf-core') return elfLayout(read);
+    if (type === 'minidump') return minidumpLayout(read);
+  } catch {
+    return undefined;
+  }
+  return undefined;
+}
+
+/** A gap reason when the file holds fewer bytes than its layout describes. */
+export function truncation(layout: Layout | undefined, size: number): string | undefined {
+  if (!layout || layout.expectedEnd <= size) return undefined;
+  const what = layout.kind === 'elf-core' ? 'ELF core: its program headers describe' : 'minidump: its stream directory describes';
+  const missing = layout.expectedEnd - size;
+  return `truncated ${what} ${layout.expectedEnd} bytes, the file holds ${size}; ${missing} bytes of memory were not scanned`;
+}
+
+/** The segment holding a file offset (binary search), for reporting virtual addresses. */
+export function segmentAt(layout: Layout | undefined, offset: number): Segment | undefined {
+  const s = layout?.segments;
+  if (!s?.length) return undefined;
+  let lo = 0;
+  let hi = s.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const m = s[mid] as Segment;
+    if (offset < m.offset) hi = mid - 1;
+    else if (offset >= m.offset + m.size) lo = mid + 1;
+    else return m;
+  }
+  return undefined;
+}
