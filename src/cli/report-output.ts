@@ -5,6 +5,7 @@ import { UserError } from '../errors.ts';
 import { SEVERITIES } from '../model/common.ts';
 import { FORMAT_IDS, findReporter } from '../report/index.ts';
 import { reportMeta } from '../report/meta.ts';
+import type { ReportMeta } from '../report/types.ts';
 import { nowFlag } from './flags.ts';
 import { checkOutputPath, useColor, writeFileAtomic } from './output.ts';
 
@@ -48,8 +49,8 @@ export function planReports(flags: { format?: string[]; output?: string[]; json?
 }
 
 /** Render each format to its file, or to stdout. */
-export function writeReports(result: AuditResult, plan: ReportPlan): void {
-  const meta = reportMeta({ color: false, srcRoot: process.cwd() });
+export function writeReports(result: AuditResult, plan: ReportPlan, extra: Partial<ReportMeta> = {}): void {
+  const meta = reportMeta({ color: false, srcRoot: process.cwd(), ...extra });
   plan.formats.forEach((format, i) => {
     const reporter = findReporter(format);
     if (!reporter) throw new UserError({ message: `unknown format ${format}`, expected: FORMAT_IDS.join(', ') });

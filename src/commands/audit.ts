@@ -3,6 +3,7 @@ import { auditInventory, collectInventory, loadSnapshots } from '../audit.ts';
 import { applyAuditExtras, auditExtraFlags, prepareAuditExtras, writeAuditEvidence } from '../cli/audit-extras.ts';
 import { BaseCommand, EXIT_CODE_HELP } from '../cli/base-command.ts';
 import { exampleFlag, examplePolicy, parseNow, policyFlag } from '../cli/flags.ts';
+import { historyFlags, openAuditHistory, recordAuditHistory } from '../cli/history-run.ts';
 import { ttyProgress } from '../cli/progress.ts';
 import { planReports, reportFlags, writeReports } from '../cli/report-output.ts';
 import { exitCodeFor, type FailOn } from '../engine/exit-code.ts';
@@ -30,6 +31,10 @@ ${EXIT_CODE_HELP}`;
       description: 'JSON to a file and Markdown to stdout (e.g. a GitHub job summary)',
       command: '<%= config.bin %> <%= command.id %> --format json --output result.json --format markdown >> "$GITHUB_STEP_SUMMARY"',
     },
+    {
+      description: 'Scheduled run: keep a history, send OCSF to the data lake, HTML with a trend chart',
+      command: '<%= config.bin %> <%= command.id %> --history keyhygiene-history.db --format ocsf --output run.ocsf.jsonl --format html --output report.html',
+    },
   ];
 
   static override flags = {
@@ -43,6 +48,7 @@ ${EXIT_CODE_HELP}`;
       helpValue: 'ID',
     }),
     ...auditExtraFlags,
+    ...historyFlags,
   };
 
   async run(): Promise<void> {
@@ -53,6 +59,7 @@ ${EXIT_CODE_HELP}`;
     const frameworks = (flags.framework ?? []).map((id) => loadFramework(id));
     const policy = resolvePolicyFile(policyFile);
     const extras = prepareAuditExtras(flags, policy);
+    const history = await openAuditHistory(flags.history);
     const progress = ttyProgress();
     const probe = new Date();
     progress.status('collecting inventory…');
@@ -65,7 +72,8 @@ ${EXIT_CODE_HELP}`;
     if (frameworks.length) audited.compliance = complianceView(audited, frameworks);
     const result = applyAuditExtras(audited, extras);
 
-    writeReports(result, plan);
+    const trend = history && flags.history ? recordAuditHistory(history, flags.history, { result, policy, inventory }) : undefined;
+    writeReports(result, plan, trend ? { trend } : {});
     writeAuditEvidence(extras, { inventory, policy, result });
     process.exitCode = exitCodeFor(result, { failOn: flags['fail-on'] as FailOn, allowIncomplete: flags['allow-incomplete'] });
   }

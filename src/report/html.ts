@@ -2,6 +2,7 @@
 // inline SVG charts, findings filterable in a few lines of inline JS, an evidence appendix, printable.
 import { type AuditResult, OUTCOMES, type Outcome, type ResultEntry } from '../engine/result.ts';
 import { SEVERITIES, type Severity } from '../model/common.ts';
+import { trendChart } from './trend-chart.ts';
 import type { Reporter, ReportMeta } from './types.ts';
 
 /** Escape text for HTML element content and double- or single-quoted attribute values. */
@@ -238,6 +239,7 @@ export function renderHtml(result: AuditResult, meta: ReportMeta): string {
         color: '#455a64',
       })),
     ),
+    meta.trend?.length ? trendChart(meta.trend) : '',
     '</div></section>',
   );
 

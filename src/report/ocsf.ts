@@ -184,6 +184,7 @@ export function ocsfEvent(result: AuditResult, meta: ReportMeta, r: ResultEntry,
     unmapped: {
       keyhygiene: {
         outcome: resolved ? 'resolved' : r.outcome,
+        subject: r.subject,
         ...(r.scope ? { scope: r.scope } : {}),
         ...(r.missing ? { missing: r.missing } : {}),
         ...(r.waiver ? { waiver: r.waiver } : {}),

@@ -22,6 +22,8 @@ export interface ReportMeta {
   srcRoot?: string;
   /** Framework controls (built-in mappings) that a rule gives evidence for (OCSF, ASFF); absent = none known. */
   controls?(ruleId: string): readonly ControlRef[];
+  /** Failing results per recent run, oldest first (audit --history): the HTML report draws a trend chart. */
+  trend?: readonly { time: string; failing: number }[];
 }
 
 /** A pure renderer: the same result and meta always give the same string. */
