@@ -32,3 +32,8 @@ export const Fingerprints = z
   })
   .describe('Public-key fingerprints; never key material');
 export type Fingerprints = z.infer<typeof Fingerprints>;
+
+/** What an environment is for; exposure rules treat debug, development, ci and test as untrusted. */
+export const ENVIRONMENT_KINDS = ['production', 'staging', 'development', 'test', 'ci', 'debug', 'corporate'] as const;
+export const EnvironmentKind = z.enum(ENVIRONMENT_KINDS);
+export type EnvironmentKind = z.infer<typeof EnvironmentKind>;

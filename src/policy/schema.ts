@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Severity } from '../model/common.ts';
+import { ENVIRONMENT_KINDS, EnvironmentKind, Severity } from '../model/common.ts';
 import { ProvidersConfig } from '../providers/config.ts';
 
 export const POLICY_VERSION = 1;
@@ -31,9 +31,7 @@ export type Matcher = z.infer<typeof Matcher>;
 
 const matchList = z.array(Matcher).min(1).describe('matches when any matcher matches');
 
-export const ENVIRONMENT_KINDS = ['production', 'staging', 'development', 'test', 'ci', 'debug', 'corporate'] as const;
-export const EnvironmentKind = z.enum(ENVIRONMENT_KINDS);
-export type EnvironmentKind = z.infer<typeof EnvironmentKind>;
+export { ENVIRONMENT_KINDS, EnvironmentKind };
 
 export const Environment = z.strictObject({
   kind: EnvironmentKind.describe('what the environment is for; exposure rules treat debug, development, ci and test as untrusted'),

@@ -2,8 +2,8 @@
 // locations, offsets, formats, fingerprints and proof states: never key bytes.
 import type { ArtifactFinding } from '../model/artifact-finding.ts';
 import type { CollectionGap } from '../model/collection-gap.ts';
-import { artifactRecords, gapRecords } from '../providers/artifacts/normalize.ts';
 import type { ScanReport } from './index.ts';
+import { artifactRecords, gapRecords } from './records.ts';
 
 export const SCAN_RESULT_VERSION = 1;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EnvironmentKind } from '../../policy/schema.ts';
+import { EnvironmentKind } from '../../model/common.ts';
 import { defineRule } from '../define-rule.ts';
 
 export default defineRule({
