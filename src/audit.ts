@@ -8,6 +8,7 @@ import { readTextFile } from './policy/load.ts';
 import type { ResolvedPolicy } from './policy/resolve.ts';
 import { PROVIDERS } from './providers/index.ts';
 import type { CollectContext, ProviderOutput } from './providers/types.ts';
+import { rulesReadingFields } from './rules/fields.ts';
 
 export interface CollectOptions {
   now: Date;
@@ -61,7 +62,9 @@ export async function collectInventory(policy: ResolvedPolicy, opts: CollectOpti
       inventory: { keys: parts.flatMap((p) => p.keys), publishedKeys: parts.flatMap((p) => p.publishedKeys) },
     };
     const config = (policy.providers as Record<string, unknown>)[id];
-    parts.push(outputToInventory(await provider.collect(config, ctx), generatedAt));
+    const out = await provider.collect(config, ctx);
+    if (out.skipped?.length) opts.warn?.(`${id}: without ${out.skipped.join(', ')} these rules report unknown: ${rulesReadingFields(out.skipped).join(', ')}`);
+    parts.push(outputToInventory(out, generatedAt));
   }
   // The inventory was taken when its oldest part was (a snapshot provider reports its snapshot's time).
   const taken = parts.map((p) => p.providers[0]?.finishedAt ?? generatedAt).sort()[0] ?? generatedAt;

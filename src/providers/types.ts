@@ -43,6 +43,8 @@ export interface ProviderOutput {
   publishedKeys?: PublishedKey[];
   artifacts?: ArtifactFinding[];
   gaps?: CollectionGap[];
+  /** Model fields this run deliberately left uncollected (a faster profile): the rules that need them report unknown. */
+  skipped?: readonly string[];
 }
 
 /**

@@ -21,6 +21,7 @@ import {
 import { ListAccountsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { GetBucketLifecycleConfigurationCommand, S3Client } from '@aws-sdk/client-s3';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { ReadOnlyViolation } from '../kit/index.ts';
 
 /** Every AWS operation the provider may call: read-only, and nothing else is ever sent. */
 export const AWS_OPERATIONS = [
@@ -79,14 +80,6 @@ const CLIENTS: Readonly<Record<Service, new (config: never) => SdkClient>> = {
   sts: STSClient as unknown as new (config: never) => SdkClient,
 };
 
-/** The refusal raised for anything outside the allowlist, before signing or sending. */
-export class OperationRefusedError extends Error {
-  constructor(operation: string) {
-    super(`keyhygiene refused to call ${operation}: the AWS provider is read-only and may call only ${AWS_OPERATIONS.join(', ')}`);
-    this.name = 'OperationRefusedError';
-  }
-}
-
 const ALLOWED = new Set<string>(AWS_OPERATIONS);
 
 interface Middleware {
@@ -123,14 +116,15 @@ export interface TransportOptions {
   endpoint?: string;
   /** Credentials instead of the standard chain (tests, the demo). */
   credentials?: AwsCredentials;
+  /** Socket-level timeout; the kit's per-call deadline (an AbortSignal handed to `send`) fires first. */
   timeoutMs: number;
-  signal?: AbortSignal;
   /** Address S3 buckets by path (custom S3 endpoints such as a simulator); default virtual-host style. */
   s3PathStyle?: boolean;
 }
 
 export interface AwsTransport {
-  send(operation: AwsOperation, input: Record<string, unknown>, caller: Caller): Promise<Record<string, unknown>>;
+  /** Send one allowlisted command; `abortSignal` (the kit's call deadline and budget) reaches the SDK. */
+  send(operation: AwsOperation, input: Record<string, unknown>, caller: Caller, abortSignal?: AbortSignal): Promise<Record<string, unknown>>;
   /** The guarded SDK client for a service (tests use it to prove refusals). */
   client(service: Service, caller: Caller): SdkClient;
   destroy(): void;
@@ -141,7 +135,7 @@ function guard(client: SdkClient, service: Service): SdkClient {
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const op = `${service}:${(context.commandName ?? '').replace(/Command$/, '')}`;
-      if (!ALLOWED.has(op)) throw new OperationRefusedError(op);
+      if (!ALLOWED.has(op)) throw new ReadOnlyViolation('aws', op);
       return next(args);
     },
     { step: 'initialize', name: 'keyhygieneReadOnlyGuard', priority: 'high' },
@@ -153,8 +147,9 @@ export function createAwsTransport(opts: TransportOptions): AwsTransport {
   const clients = new Map<string, SdkClient>();
   const agentOptions = { keepAlive: true, maxSockets: 256 };
   const requestHandler = {
-    requestTimeout: opts.timeoutMs,
-    connectionTimeout: opts.timeoutMs,
+    // A margin over the kit's deadline, so the kit's own timeout is the one that fires and is reported.
+    requestTimeout: opts.timeoutMs + 1000,
+    connectionTimeout: opts.timeoutMs + 1000,
     httpAgent: new http.Agent(agentOptions),
     httpsAgent: new https.Agent(agentOptions),
   };
@@ -177,22 +172,11 @@ export function createAwsTransport(opts: TransportOptions): AwsTransport {
     return c;
   };
   return {
-    async send(operation, input, caller) {
-      if (!ALLOWED.has(operation)) throw new OperationRefusedError(operation);
+    async send(operation, input, caller, abortSignal) {
+      if (!ALLOWED.has(operation)) throw new ReadOnlyViolation('aws', operation);
       const service = operation.slice(0, operation.indexOf(':')) as Service;
       const Command = COMMANDS[operation];
-      const timeout = AbortSignal.timeout(opts.timeoutMs);
-      const abortSignal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
-      try {
-        return (await clientFor(service, caller).send(new Command(input as never), { abortSignal })) as Record<string, unknown>;
-      } catch (err) {
-        if (timeout.aborted && !opts.signal?.aborted) {
-          const e = new Error(`${operation} timed out after ${opts.timeoutMs} ms`);
-          e.name = 'TimeoutError';
-          throw e;
-        }
-        throw err;
-      }
+      return (await clientFor(service, caller).send(new Command(input as never), { abortSignal })) as Record<string, unknown>;
     },
     client: clientFor,
     destroy() {

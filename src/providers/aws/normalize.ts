@@ -537,34 +537,38 @@ export interface TrailReadings {
   retentionDays?: number | null;
 }
 
+type Coverage = { read: boolean; write: boolean; excluded: Set<string> };
+type AdvancedSelector = NonNullable<EventSelectorsShape['AdvancedEventSelectors']>[number];
+
+/** One advanced event selector's contribution to management-event coverage. */
+function addAdvanced(a: AdvancedSelector, cov: Coverage): void {
+  const fields = a.FieldSelectors ?? [];
+  const category = fields.find((f) => f.Field === 'eventCategory');
+  if (!category?.Equals?.includes('Management')) return;
+  const ro = fields.find((f) => f.Field === 'readOnly');
+  const roValues = ro?.Equals ?? [];
+  if (!ro || roValues.includes('true')) cov.read = true;
+  if (!ro || roValues.includes('false')) cov.write = true;
+  for (const f of fields) if (f.Field === 'eventSource') for (const s of f.NotEquals ?? []) cov.excluded.add(s);
+  const only = fields.find((f) => f.Field === 'eventSource' && f.Equals?.length);
+  if (only && !only.Equals?.includes('kms.amazonaws.com')) cov.excluded.add('kms.amazonaws.com');
+}
+
 /** What management events a trail records, from basic or advanced event selectors. */
 export function managementCoverage(sel: EventSelectorsShape): { read: boolean; write: boolean; excluded: string[] } {
-  let read = false;
-  let write = false;
-  const excluded = new Set<string>();
+  const cov: Coverage = { read: false, write: false, excluded: new Set<string>() };
   if (sel.AdvancedEventSelectors?.length) {
-    for (const a of sel.AdvancedEventSelectors) {
-      const fields = a.FieldSelectors ?? [];
-      const category = fields.find((f) => f.Field === 'eventCategory');
-      if (!category?.Equals?.includes('Management')) continue;
-      const ro = fields.find((f) => f.Field === 'readOnly');
-      const roValues = ro?.Equals ?? [];
-      if (!ro || roValues.includes('true')) read = true;
-      if (!ro || roValues.includes('false')) write = true;
-      for (const f of fields) if (f.Field === 'eventSource') for (const s of f.NotEquals ?? []) excluded.add(s);
-      const only = fields.find((f) => f.Field === 'eventSource' && f.Equals?.length);
-      if (only && !only.Equals?.includes('kms.amazonaws.com')) excluded.add('kms.amazonaws.com');
-    }
+    for (const a of sel.AdvancedEventSelectors) addAdvanced(a, cov);
   } else {
     for (const s of sel.EventSelectors ?? []) {
       if (s.IncludeManagementEvents === false) continue;
       const rw = s.ReadWriteType ?? 'All';
-      if (rw === 'All' || rw === 'ReadOnly') read = true;
-      if (rw === 'All' || rw === 'WriteOnly') write = true;
-      for (const x of s.ExcludeManagementEventSources ?? []) excluded.add(x);
+      if (rw === 'All' || rw === 'ReadOnly') cov.read = true;
+      if (rw === 'All' || rw === 'WriteOnly') cov.write = true;
+      for (const x of s.ExcludeManagementEventSources ?? []) cov.excluded.add(x);
     }
   }
-  return { read, write, excluded: [...excluded].sort() };
+  return { read: cov.read, write: cov.write, excluded: [...cov.excluded].sort() };
 }
 
 const accountOfArn = (arn: string | undefined): string | undefined => (arn ? /^arn:[^:]+:[^:]+:[^:]*:(\d{12}):/.exec(arn)?.[1] : undefined);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { didYouMean } from '../../util/did-you-mean.ts';
+import { kitConfigFields } from '../kit/index.ts';
 
 /** Commercial, GovCloud and China regions known to this build (typos get a suggestion). */
 export const KNOWN_REGIONS = [
@@ -77,15 +78,12 @@ export const AwsConfig = z
       .enum(AWS_SCAN_PROFILES)
       .default('full')
       .describe('fast skips the slowest-quota calls (ListGrants, ListKeyRotations): access and material age are then not collected'),
-    quotaFraction: z.number().gt(0).lte(1).default(0.5).describe('fraction of each published per-account, per-region KMS/CloudTrail quota the audit may use'),
     quotas: z
       .record(z.string().regex(/^[a-z0-9-]+:[A-Za-z]+$/, 'service:Operation, e.g. kms:ListGrants'), z.number().positive())
       .optional()
       .describe('requests per second per account and region, overriding the published quotas (for raised quotas)'),
     includeAwsManaged: z.boolean().default(true).describe('inventory AWS-managed keys (aws/s3, aws/ebs…) too, marked managedBy: provider'),
-    timeoutMs: z.number().int().positive().default(10_000).describe('timeout of one API request'),
-    maxAttempts: z.number().int().min(1).max(20).default(6).describe('attempts per request on throttling, 5xx and timeouts'),
-    retryBaseMs: z.number().int().nonnegative().default(200).describe('base of the exponential backoff between attempts'),
+    ...kitConfigFields({ timeoutMs: 10_000, maxAttempts: 6, retryBaseMs: 200, quotaFraction: 0.5 }),
     concurrency: z.number().int().min(1).max(1024).default(128).describe('keys in flight per account and region'),
   })
   .superRefine((c, ctx) => {

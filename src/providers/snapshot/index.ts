@@ -11,7 +11,7 @@ export const snapshotProvider = defineProvider({
   operations: ['fs:ReadFile'],
   fills: ['*'],
   async collect(config, ctx): Promise<ProviderOutput> {
-    const out: Required<ProviderOutput> = { run: { id: 'snapshot' }, keys: [], trails: [], publishedKeys: [], artifacts: [], gaps: [] };
+    const out: Required<Omit<ProviderOutput, 'skipped'>> = { run: { id: 'snapshot' }, keys: [], trails: [], publishedKeys: [], artifacts: [], gaps: [] };
     const taken: string[] = [];
     for (const p of config.paths) {
       const file = resolve(ctx.baseDir, p);

@@ -10,9 +10,11 @@ import { fingerprintsFromSpki } from '../../../src/crypto/fingerprint.ts';
 import { type AwsFake, type FakeOptions, type FakeWorld, startAwsFake } from '../../../src/demo/aws-fake.ts';
 import { UserError } from '../../../src/errors.ts';
 import { resolvePolicyFile } from '../../../src/policy/resolve.ts';
-import { AWS_OPERATIONS, createAwsTransport, OperationRefusedError } from '../../../src/providers/aws/client.ts';
-import awsProvider, { type AwsCollectOverrides, collectAws, fastProfileUnknownRules } from '../../../src/providers/aws/index.ts';
+import { AWS_OPERATIONS, createAwsTransport } from '../../../src/providers/aws/client.ts';
+import awsProvider, { type AwsCollectOverrides, collectAws, FAST_SKIPPED_FIELDS } from '../../../src/providers/aws/index.ts';
 import type { AwsConfigInput } from '../../../src/providers/aws/schema.ts';
+import { ReadOnlyViolation } from '../../../src/providers/kit/index.ts';
+import { rulesReadingFields } from '../../../src/rules/fields.ts';
 import { expectOnlyDeclared } from '../../helpers/read-only.ts';
 import { LOCKED, MEMBER, MGMT, SIGNING_SPKI, world } from './world.ts';
 
@@ -140,7 +142,11 @@ describe('AWS provider against the simulator', () => {
       provider: 'aws-kms',
       scope: { account: MGMT, region: 'eu-west-1' },
       operation: 'kms:ListKeys',
-      reason: expect.stringMatching(/AccessDeniedException/),
+      reason: expect.stringMatching(
+        new RegExp(`^the KMS keys of account ${MGMT} in eu-west-1 could not be read: access denied \\(HTTP 400, AccessDeniedException\\); grant kms:ListKeys`),
+      ),
+      kind: 'denied',
+      detail: expect.stringMatching(/not authorized/),
     });
     expect(out.keys.every((k) => k.region === 'us-east-1')).toBe(true);
     expect(out.keys).toHaveLength(5);
@@ -177,8 +183,24 @@ describe('AWS provider against the simulator', () => {
     const { out } = await run({ timeoutMs: 300, maxAttempts: 2 }, { fake: { faults: [{ region: 'eu-west-1', error: 'Timeout' }] } });
     expect(Date.now() - started).toBeLessThan(10_000);
     const gap = out.gaps.find((g) => g.id === `aws-kms:${MGMT}:eu-west-1:kms:ListKeys`);
-    expect(gap?.reason).toMatch(/timed out after 300 ms/);
+    expect(gap).toMatchObject({ kind: 'timeout', detail: expect.stringMatching(/within 300 ms/) });
+    expect(gap?.reason).toMatch(/could not be read: no answer before the call deadline .*raise timeoutMs/);
     expect(out.keys.filter((k) => k.region === 'us-east-1')).toHaveLength(5);
+  });
+
+  it('a provider budget that runs out ends the run promptly: unread parts become cancelled gaps, listed keys still get a record', async () => {
+    const started = Date.now();
+    // DescribeKey never answers; its 10 s call deadline is longer than the 2 s budget.
+    const { out, fake } = await run({ regions: ['us-east-1'], budgetMs: 2000 }, { fake: { faults: [{ op: 'kms:DescribeKey', error: 'Timeout' }] } });
+    expect(Date.now() - started).toBeLessThan(6_000);
+    const cancelled = out.gaps.filter((g) => g.kind === 'cancelled');
+    expect(cancelled.length).toBeGreaterThan(0);
+    expect(cancelled[0]?.reason).toMatch(/time budget ran out.*raise the provider's budgetMs/);
+    // Every key ListKeys returned ends as a record (possibly bare), none silently dropped.
+    expect(fake.requests.some((r) => r.op === 'kms:ListKeys')).toBe(true);
+    expect(out.keys).toHaveLength(5);
+    expect(out.gaps.filter((g) => g.operation === 'kms:DescribeKey').map((g) => g.kind)).toEqual(Array(5).fill('cancelled'));
+    expect(out.gaps.every((g) => g.kind !== undefined)).toBe(true);
   });
 
   it('scans an organization with an assume-role template; a role that cannot be assumed is an account gap', async () => {
@@ -208,11 +230,12 @@ describe('AWS provider against the simulator', () => {
     expect(out.keys.every((k) => k.access === undefined)).toBe(true);
     expect(keyById(out.keys, '1111-sym')?.currentVersionCreatedAt).toBeUndefined();
     expect(keyById(out.keys, '1111-sign')?.currentVersionCreatedAt).toBe('2023-05-01T00:00:00.000Z');
-    expect(fastProfileUnknownRules()).toEqual(expect.arrayContaining(['key-material-max-age', 'no-public-principal', 'cross-scope-access']));
+    expect(out.skipped).toEqual([...FAST_SKIPPED_FIELDS]);
+    expect(rulesReadingFields(FAST_SKIPPED_FIELDS)).toEqual(expect.arrayContaining(['key-material-max-age', 'no-public-principal', 'cross-scope-access']));
     // GetKeyRotationStatus still runs: automatic rotation stays known.
-    expect(fastProfileUnknownRules()).not.toContain('automatic-rotation');
+    expect(rulesReadingFields(FAST_SKIPPED_FIELDS)).not.toContain('automatic-rotation');
     expect(keyById(out.keys, '1111-sym')?.rotation).toEqual({ supported: true, automatic: true, periodDays: 180 });
-    expect(warnings.join('\n')).toMatch(/no-public-principal/);
+    expect(warnings.join('\n')).toMatch(/profile "fast" skips kms:ListGrants and kms:ListKeyRotations, so access, currentVersionCreatedAt/);
     expect(out.run.fills).not.toContain('access');
   });
 
@@ -254,7 +277,7 @@ describe('read-only by construction', () => {
     fake = await startAwsFake(world());
     const t = createAwsTransport({ endpoint: fake.url, timeoutMs: 2000 });
     const kms = t.client('kms', { region: 'us-east-1' });
-    await expect(kms.send(new ScheduleKeyDeletionCommand({ KeyId: '1111-sym', PendingWindowInDays: 7 }))).rejects.toBeInstanceOf(OperationRefusedError);
+    await expect(kms.send(new ScheduleKeyDeletionCommand({ KeyId: '1111-sym', PendingWindowInDays: 7 }))).rejects.toBeInstanceOf(ReadOnlyViolation);
     await expect(t.send('kms:ScheduleKeyDeletion' as never, { KeyId: '1111-sym' }, { region: 'us-east-1' })).rejects.toThrow(/read-only/);
     // An allowlisted command on the same guarded client goes through.
     const listed = (await kms.send(new ListKeysCommand({}))) as { Keys?: unknown[] };
@@ -294,6 +317,24 @@ describe('keyhygiene audit with an aws block, through the standard endpoint sett
       const unknown = result.results.find((r) => r.ruleId === 'no-public-principal' && r.outcome === 'unknown');
       expect(unknown?.subject.id).toBe(`arn:aws:kms:us-east-1:${MGMT}:key/1111-imported`);
       expect(fake.operations().every((o) => allowed.has(o))).toBe(true);
+    } finally {
+      for (const v of vars) delete process.env[v];
+    }
+  });
+
+  it('with the fast profile, the audit names the rules that report unknown (computed from the rules, not by the provider)', async () => {
+    fake = await startAwsFake(world());
+    const dir = mkdtempSync(join(tmpdir(), 'kh-aws-'));
+    const file = join(dir, 'keyhygiene.yaml');
+    writeFileSync(file, `version: 1\nproviders:\n  aws:\n    regions: [us-east-1]\n    profile: fast\n    retryBaseMs: 1\n`);
+    const vars = ['AWS_ENDPOINT_URL_KMS', 'AWS_ENDPOINT_URL_STS', 'AWS_ENDPOINT_URL_CLOUDTRAIL', 'AWS_ENDPOINT_URL_CLOUDWATCH_LOGS'];
+    for (const v of vars) process.env[v] = fake.url;
+    const warnings: string[] = [];
+    try {
+      await collectInventory(resolvePolicyFile(file), { now: NOW, warn: (m) => warnings.push(m) });
+      const line = warnings.find((w) => w.startsWith('aws: without access, currentVersionCreatedAt'));
+      expect(line).toMatch(/these rules report unknown: .*no-public-principal/);
+      expect(line).not.toMatch(/automatic-rotation/);
     } finally {
       for (const v of vars) delete process.env[v];
     }

@@ -1,76 +1,56 @@
+// The AWS quota table as the provider kit uses it: published rates times the fraction, shared
+// CloudTrail quota, one bucket per account and region, and AWS errors classified for retries.
 import { describe, expect, it } from 'vitest';
-import { classifyError, PUBLISHED_QUOTAS, QuotaManager, TokenBucket } from '../../../src/providers/aws/quota.ts';
+import { AWS_OPERATIONS } from '../../../src/providers/aws/client.ts';
+import { awsQuotaTable, PUBLISHED_QUOTAS, quotaKeyOf } from '../../../src/providers/aws/quota.ts';
+import { classify, createKit, type KitOptions } from '../../../src/providers/kit/index.ts';
 
 const err = (name: string, status = 400) => Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status } });
+const noSleep = async () => {};
+const kitOf = (over: Partial<KitOptions> = {}) =>
+  createKit({ provider: 'aws-kms', operations: AWS_OPERATIONS, quotas: awsQuotaTable(), callTimeoutMs: 1000, sleep: noSleep, ...over });
 
-describe('TokenBucket', () => {
-  it('schedules requests at exactly the rate after a small burst', () => {
-    let now = 0;
-    const b = new TokenBucket(100, 3, () => now);
-    const waits = Array.from({ length: 10 }, () => b.reserve());
-    expect(waits.slice(0, 3)).toEqual([0, 0, 0]);
-    // After the burst, one slot every 10 ms.
-    expect(waits[9]).toBeCloseTo(70, 6);
-    now = 1000;
-    expect(b.reserve()).toBe(0);
-  });
-
-  it('slows down on throttling (×0.7, schedule pushed back) and creeps back on success', () => {
-    let now = 0;
-    const b = new TokenBucket(100, 1, () => now);
-    b.penalize(50);
-    expect(b.rate).toBeCloseTo(70, 6);
-    expect(b.reserve()).toBe(50);
-    for (let i = 0; i < 10; i++) b.reward();
-    expect(b.rate).toBeCloseTo(80, 6);
-    for (let i = 0; i < 100; i++) b.reward();
-    expect(b.rate).toBe(100);
-    now = 10_000;
-    for (let i = 0; i < 20; i++) b.penalize(0);
-    expect(b.rate).toBeCloseTo(100 / 16, 6);
-  });
-});
-
-describe('classifyError', () => {
-  it.each([
-    [err('ThrottlingException'), 'throttled'],
-    [err('TooManyRequestsException', 429), 'throttled'],
-    [err('KMSInternalException', 500), 'transient'],
-    [err('TimeoutError', 0), 'timeout'],
-    [err('AccessDeniedException'), 'fatal'],
-    [err('NotFoundException'), 'fatal'],
-  ])('%s → %s', (e, kind) => {
-    expect(classifyError(e)).toBe(kind);
-  });
-});
-
-describe('QuotaManager', () => {
-  const noSleep = async () => {};
-
-  it('uses the configured fraction of the published per-operation quota', () => {
-    const q = new QuotaManager({ fraction: 0.5, maxAttempts: 3, retryBaseMs: 0 });
-    expect(q.rateOf('kms:ListGrants')).toBe(50);
-    expect(q.rateOf('kms:DescribeKey')).toBe(1000);
-    expect(q.rateOf('cloudtrail:GetTrailStatus')).toBe(5);
-    const raised = new QuotaManager({ fraction: 0.5, quotas: { 'kms:ListGrants': 400 }, maxAttempts: 3, retryBaseMs: 0 });
-    expect(raised.rateOf('kms:ListGrants')).toBe(200);
+describe('AWS quota table', () => {
+  it('uses the configured fraction of the published per-operation quota; overrides raise it', () => {
+    const kit = kitOf({ quotaFraction: 0.5 });
+    expect(kit.rateOf('kms:ListGrants')).toBe(50);
+    expect(kit.rateOf('kms:DescribeKey')).toBe(1000);
+    expect(kit.rateOf('cloudtrail:GetTrailStatus')).toBe(5);
+    expect(kitOf({ quotaFraction: 0.5, quotas: awsQuotaTable({ 'kms:ListGrants': 400 }) }).rateOf('kms:ListGrants')).toBe(200);
+    expect(kitOf({ quotaFraction: 1, quotas: awsQuotaTable({ 'cloudtrail:read': 40 }) }).rateOf('cloudtrail:DescribeTrails')).toBe(40);
     expect(PUBLISHED_QUOTAS['kms:ListKeyRotations']).toBe(100);
+    expect(quotaKeyOf('cloudtrail:GetEventSelectors')).toBe('cloudtrail:read');
   });
 
-  it('keeps one bucket per account, region and operation (CloudTrail reads share one)', () => {
-    const q = new QuotaManager({ fraction: 1, maxAttempts: 1, retryBaseMs: 0 });
-    expect(q.bucket('a', 'r', 'kms:ListGrants')).toBe(q.bucket('a', 'r', 'kms:ListGrants'));
-    expect(q.bucket('a', 'r', 'kms:ListGrants')).not.toBe(q.bucket('b', 'r', 'kms:ListGrants'));
-    expect(q.bucket('a', 'r', 'kms:ListGrants')).not.toBe(q.bucket('a', 'r2', 'kms:ListGrants'));
-    expect(q.bucket('a', 'r', 'cloudtrail:DescribeTrails')).toBe(q.bucket('a', 'r', 'cloudtrail:GetEventSelectors'));
+  it('keeps one bucket per account, region and quota (CloudTrail reads share one)', async () => {
+    const kit = kitOf();
+    const ok = async () => ({});
+    await kit.call('kms:ListGrants', { account: 'a', region: 'r' }, ok);
+    await kit.call('kms:ListGrants', { account: 'b', region: 'r' }, ok);
+    await kit.call('kms:ListGrants', { account: 'a', region: 'r2' }, ok);
+    await kit.call('cloudtrail:DescribeTrails', { account: 'a', region: 'r' }, ok);
+    await kit.call('cloudtrail:GetEventSelectors', { account: 'a', region: 'r' }, ok);
+    for (const name of ['kms:ListGrants@a/r', 'kms:ListGrants@b/r', 'kms:ListGrants@a/r2', 'cloudtrail:read@a/r']) expect(kit.limiter.get(name)).toBeDefined();
+    expect(kit.limiter.get('cloudtrail:DescribeTrails@a/r')).toBeUndefined();
+    expect(kit.limiter.get('cloudtrail:read@a/r')?.rate).toBe(10);
+  });
+
+  it('classifies AWS SDK errors for the retry policy', () => {
+    expect(classify(err('ThrottlingException')).kind).toBe('throttled');
+    expect(classify(err('TooManyRequestsException', 429)).kind).toBe('throttled');
+    expect(classify(err('KMSInternalException', 500)).kind).toBe('transient');
+    expect(classify(err('TimeoutError', 0)).kind).toBe('timeout');
+    expect(classify(err('AccessDeniedException')).kind).toBe('denied');
+    expect(classify(err('NotFoundException')).kind).toBe('not-found');
+    expect(classify(err('ExpiredTokenException')).kind).toBe('unauthenticated');
   });
 
   it('retries throttling and 5xx with backoff, then succeeds', async () => {
     const delays: number[] = [];
-    const q = new QuotaManager({ fraction: 1, maxAttempts: 5, retryBaseMs: 100, random: () => 1, sleep: async (ms) => void delays.push(ms) });
+    const kit = kitOf({ quotaFraction: 1, retry: { maxAttempts: 5, baseMs: 100 }, random: () => 1, sleep: async (ms: number) => void delays.push(ms) });
     const failures = [err('ThrottlingException'), err('KMSInternalException', 500)];
     let calls = 0;
-    const out = await q.run('a', 'r', 'kms:ListGrants', async () => {
+    const out = await kit.call('kms:ListGrants', { account: 'a', region: 'r' }, async () => {
       calls++;
       const f = failures.shift();
       if (f) throw f;
@@ -78,30 +58,28 @@ describe('QuotaManager', () => {
     });
     expect(out).toBe('ok');
     expect(calls).toBe(3);
-    expect(q.stats).toMatchObject({ throttled: 1, retries: 2, calls: { 'kms:ListGrants': 3 } });
+    expect(kit.stats).toMatchObject({ throttled: 1, retries: 2, calls: { 'kms:ListGrants': 3 } });
     // Full-jitter backoff (random = 1): 100 ms then 200 ms, besides the bucket's own waits.
     expect(delays).toContain(100);
     expect(delays).toContain(200);
-    expect(q.bucket('a', 'r', 'kms:ListGrants').rate).toBeLessThan(100);
+    expect(kit.limiter.get('kms:ListGrants@a/r')?.rate).toBeLessThan(100);
   });
 
   it('does not retry AccessDenied and gives up after maxAttempts', async () => {
-    const q = new QuotaManager({ fraction: 1, maxAttempts: 3, retryBaseMs: 0, sleep: noSleep });
+    const kit = kitOf({ retry: { maxAttempts: 3, baseMs: 0 } });
     let calls = 0;
-    await expect(
-      q.run('a', 'r', 'kms:DescribeKey', async () => {
-        calls++;
-        throw err('AccessDeniedException');
-      }),
-    ).rejects.toThrow('AccessDeniedException');
+    const deny = async () => {
+      calls++;
+      throw err('AccessDeniedException');
+    };
+    await expect(kit.call('kms:DescribeKey', { account: 'a', region: 'r' }, deny)).rejects.toThrow(/AccessDeniedException/);
     expect(calls).toBe(1);
     calls = 0;
-    await expect(
-      q.run('a', 'r', 'kms:DescribeKey', async () => {
-        calls++;
-        throw err('ThrottlingException');
-      }),
-    ).rejects.toThrow('ThrottlingException');
+    const throttle = async () => {
+      calls++;
+      throw err('ThrottlingException');
+    };
+    await expect(kit.call('kms:DescribeKey', { account: 'a', region: 'r' }, throttle)).rejects.toThrow(/ThrottlingException/);
     expect(calls).toBe(3);
   });
 });

@@ -1,0 +1,115 @@
+// The AWS collection, as steps over the provider kit: identity → accounts → regions → keys (each key
+// its own reads) and trails. Every failed read is a gap scoped to what it covers; nothing is dropped.
+import type { AuditTrail } from '../../model/audit-trail.ts';
+import type { KeyRecord } from '../../model/key-record.ts';
+import { createKit, type KitStats } from '../kit/index.ts';
+import type { CollectContext, ProviderOutput } from '../types.ts';
+import { AWS_OPERATIONS, type AwsCredentials, createAwsTransport } from './client.ts';
+import { type AwsRun, permissionOf, type Where } from './context.ts';
+import { awsQuotaTable } from './quota.ts';
+import { readAccess, readAccounts } from './reads/accounts.ts';
+import { readIdentity } from './reads/identity.ts';
+import { readKey } from './reads/key.ts';
+import { listAliases, listKeyIds } from './reads/keys-list.ts';
+import { readRegions } from './reads/regions.ts';
+import type { FoundTrail } from './reads/trail-target.ts';
+import { describeTrails, readTrail } from './reads/trails.ts';
+import type { AwsConfig } from './schema.ts';
+
+/** Test and demo hooks; never set from a policy file. */
+export interface AwsCollectOverrides {
+  endpoint?: string;
+  credentials?: AwsCredentials;
+  pageSize?: number;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  random?: () => number;
+}
+
+export interface AwsCollected {
+  identity?: string;
+  keys: KeyRecord[];
+  trails: AuditTrail[];
+  gaps: NonNullable<ProviderOutput['gaps']>;
+  stats: KitStats;
+}
+
+/** The run: the SDK transport and one kit holding the published quotas, deadlines, retries and budget. */
+export function createAwsRun(config: AwsConfig, ctx: CollectContext, overrides: AwsCollectOverrides): AwsRun {
+  const kit = createKit({
+    provider: 'aws-kms',
+    operations: AWS_OPERATIONS,
+    quotas: awsQuotaTable(config.quotas),
+    quotaFraction: config.quotaFraction,
+    retry: { maxAttempts: config.maxAttempts, baseMs: config.retryBaseMs },
+    callTimeoutMs: config.timeoutMs,
+    ...(config.budgetMs ? { budgetMs: config.budgetMs } : {}),
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+    permissionOf,
+    ...(overrides.sleep ? { sleep: overrides.sleep } : {}),
+    ...(overrides.random ? { random: overrides.random } : {}),
+  });
+  const transport = createAwsTransport({
+    s3PathStyle: Boolean(ctx.env.AWS_ENDPOINT_URL_S3 || ctx.env.AWS_ENDPOINT_URL),
+    profile: config.awsProfile,
+    endpoint: overrides.endpoint,
+    credentials: overrides.credentials,
+    timeoutMs: config.timeoutMs,
+  });
+  return { kit, transport, config, fast: config.profile === 'fast', pageSize: overrides.pageSize, warn: ctx.warn, progress: ctx.progress };
+}
+
+/** Every key of one account and region; the region's trails are added to `trails` on the way. */
+async function readRegion(run: AwsRun, where: Where, trails: Map<string, FoundTrail>): Promise<KeyRecord[]> {
+  const { ids, failed } = await listKeyIds(run, where);
+  const skip = failed && ids.length === 0;
+  const aliasesP = skip ? Promise.resolve(undefined) : listAliases(run, where);
+  const trailsP = skip ? Promise.resolve(false) : describeTrails(run, where, trails);
+  const aliases = await aliasesP;
+  const keys: KeyRecord[] = [];
+  let done = 0;
+  await run.kit.pool(ids, run.config.concurrency, async (keyId) => {
+    const key = await readKey(run, where, keyId, aliases);
+    if (key) keys.push(key);
+    done++;
+    if (done % 100 === 0 || done === ids.length)
+      run.progress?.({ provider: 'aws', phase: `${where.account} ${where.caller.region}: keys`, done, total: ids.length });
+  });
+  await trailsP;
+  return keys;
+}
+
+/** Each account with the credentials that read it, times each of its regions. */
+async function accountRegions(run: AwsRun, home: Where, accounts: string[]): Promise<Where[]> {
+  const pairs: Where[] = [];
+  await run.kit.pool(accounts, 8, async (account) => {
+    const where = await readAccess(run, home, account);
+    if (!where) return;
+    for (const region of await readRegions(run, where, home.caller.region)) pairs.push({ account, caller: { ...where.caller, region } });
+  });
+  return pairs;
+}
+
+/** Collect everything the configuration asks for. Gaps are in the kit's builder; `finish` the kit after. */
+export async function collectWith(run: AwsRun, homeRegion: string): Promise<AwsCollected> {
+  const identity = await readIdentity(run, { account: 'caller', caller: { region: homeRegion } });
+  if (!identity) return { keys: [], trails: [], gaps: run.kit.gaps.list(), stats: run.kit.stats };
+  const home: Where = { account: identity.account, caller: { region: homeRegion } };
+  const pairs = await accountRegions(run, home, await readAccounts(run, home));
+  const keys: KeyRecord[] = [];
+  const found = new Map<string, FoundTrail>();
+  await run.kit.pool(pairs, 16, async (where) => {
+    keys.push(...(await readRegion(run, where, found)));
+  });
+  const trails: AuditTrail[] = [];
+  const sorted = [...found.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
+  await run.kit.pool(sorted, 4, async ([arn, f]) => {
+    trails.push(await readTrail(run, arn, f));
+  });
+  return {
+    ...(identity.arn ? { identity: identity.arn } : {}),
+    keys: keys.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+    trails: trails.sort((a, b) => (a.id < b.id ? -1 : 1)),
+    gaps: run.kit.gaps.list(),
+    stats: run.kit.stats,
+  };
+}

@@ -1,0 +1,53 @@
+// One key: its metadata, then, in parallel, the reads its kind calls for. Every key ends with a
+// record (a bare one when DescribeKey failed) and the gaps of what could not be read.
+import type { KeyRecord } from '../../../model/key-record.ts';
+import type { AwsRun, Where } from '../context.ts';
+import { isAsymmetric, isRotatable, type KeyMetadataShape, type KeyReadings, keyArn, normalizeKey, PROVIDER } from '../normalize.ts';
+import { fetchGrants, keyAccess } from './grants.ts';
+import { readKeyMetadata } from './key-metadata.ts';
+import { fetchKeyPolicy, keyPolicyAccess } from './key-policy.ts';
+import type { KeyTarget } from './key-target.ts';
+import { readPublicKey } from './public-key.ts';
+import { readRotationStatus, readRotations } from './rotations.ts';
+import { readTags } from './tags.ts';
+
+/** The record of one key; undefined for an AWS-managed key the policy leaves out. */
+export async function readKey(run: AwsRun, where: Where, keyId: string, aliases: Map<string, string[]> | undefined): Promise<KeyRecord | undefined> {
+  const { account, caller } = where;
+  const idSuffix = keyId.replace(/^arn:.*:key\//, '');
+  const listed: KeyTarget = { where, keyId, arn: keyArn(account, caller.region, keyId), idSuffix };
+  // The key policy and grants do not depend on DescribeKey: ask for them at once, so the slowest
+  // quota (ListGrants) is queued as early as possible. allSettled never rejects unobserved.
+  const accessP = Promise.allSettled([fetchKeyPolicy(run, listed), fetchGrants(run, listed)]);
+  const metadata = await readKeyMetadata(run, listed);
+  if (!metadata || (metadata.KeyManager === 'AWS' && !run.config.includeAwsManaged)) {
+    await accessP; // nothing may still be in flight when the provider returns
+    return metadata ? undefined : { id: listed.arn, provider: PROVIDER, account, region: caller.region, name: idSuffix };
+  }
+  const k: KeyTarget = { ...listed, arn: metadata.Arn ?? listed.arn };
+  const readings: KeyReadings = { account, region: caller.region, metadata: { ...metadata, Arn: k.arn } };
+  readings.aliases = aliases ? (aliases.get(metadata.KeyId ?? idSuffix) ?? []) : undefined;
+  await Promise.all([
+    (async () => {
+      readings.tags = metadata.KeyManager === 'AWS' ? [] : await readTags(run, k);
+    })(),
+    (async () => {
+      // Settle both before looking at either: a rejection must never go unobserved.
+      const [policy, grants] = await accessP;
+      readings.access = keyAccess(run, k, keyPolicyAccess(run, k, policy), grants);
+    })(),
+    readRotation(run, k, metadata, readings),
+    (async () => {
+      if (isAsymmetric(metadata) && !['PendingImport', 'Unavailable'].includes(metadata.KeyState ?? '')) readings.publicKey = await readPublicKey(run, k);
+    })(),
+  ]);
+  return normalizeKey(readings);
+}
+
+/** Rotation status and history, for keys KMS rotates (symmetric, AWS_KMS origin, material present). */
+async function readRotation(run: AwsRun, k: KeyTarget, metadata: KeyMetadataShape, readings: KeyReadings): Promise<void> {
+  if (!isRotatable(metadata) || metadata.KeyState === 'PendingImport') return;
+  const [status, rotations] = await Promise.all([readRotationStatus(run, k), readRotations(run, k)]);
+  readings.rotationStatus = status;
+  readings.rotations = rotations;
+}
