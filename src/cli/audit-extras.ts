@@ -1,10 +1,12 @@
 // Baselines and evidence bundles for `keyhygiene audit`: flags and the few steps run() calls.
+import type { KeyObject } from 'node:crypto';
 import { resolve } from 'node:path';
 import { Flags } from '@oclif/core';
 import { applyBaseline } from '../engine/baseline.ts';
 import type { AuditResult } from '../engine/result.ts';
 import { UserError } from '../errors.ts';
 import { checkEvidenceDir, writeEvidenceBundle } from '../evidence/bundle.ts';
+import { loadSigningKey } from '../evidence/sign.ts';
 import { SEVERITIES } from '../model/common.ts';
 import type { Inventory } from '../model/inventory.ts';
 import type { ResolvedPolicy } from '../policy/resolve.ts';
@@ -38,9 +40,11 @@ export interface AuditExtras {
   baseline?: AuditResult;
   evidenceDir?: string;
   evidenceKey?: string;
+  /** Loaded before collection: a wrong key or passphrase is exit 2 before anything is read or written. */
+  signKey?: KeyObject;
 }
 
-/** Read the baseline and check the evidence directory before any collection work. */
+/** Read the baseline, check the evidence directory and load the signing key before any collection work. */
 export function prepareAuditExtras(
   flags: { baseline?: string; evidence?: string; 'evidence-key'?: string; 'fail-on'?: string },
   policy: ResolvedPolicy,
@@ -55,7 +59,9 @@ export function prepareAuditExtras(
   return {
     ...(baselineFile ? { baselineFile, baseline: readResultFile(baselineFile, 'baseline') } : {}),
     ...(flags.evidence ? { evidenceDir: flags.evidence } : {}),
-    ...(flags['evidence-key'] ? { evidenceKey: flags['evidence-key'] } : {}),
+    ...(flags['evidence-key']
+      ? { evidenceKey: flags['evidence-key'], signKey: loadSigningKey(flags['evidence-key'], process.env.KEYHYGIENE_SIGNING_KEY_PASSPHRASE) }
+      : {}),
   };
 }
 
@@ -74,7 +80,7 @@ export function writeAuditEvidence(extras: AuditExtras, run: { inventory: Invent
       createdAt: new Date(),
       ...(extras.baselineFile ? { baselineFile: resolve(extras.baselineFile) } : {}),
     },
-    { signKeyFile: extras.evidenceKey, passphrase: process.env.KEYHYGIENE_SIGNING_KEY_PASSPHRASE },
+    { signKeyFile: extras.evidenceKey, signKey: extras.signKey, passphrase: process.env.KEYHYGIENE_SIGNING_KEY_PASSPHRASE },
   );
   process.stderr.write(`wrote evidence bundle ${extras.evidenceDir}: ${m.files.length} files${extras.evidenceKey ? ', manifest signed' : ''}\n`);
 }

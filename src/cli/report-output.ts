@@ -5,9 +5,9 @@ import { UserError } from '../errors.ts';
 import { SEVERITIES } from '../model/common.ts';
 import { FORMAT_IDS, findReporter } from '../report/index.ts';
 import { reportMeta } from '../report/meta.ts';
-import type { ReportMeta } from '../report/types.ts';
+import { type ReportMeta, renderedChunks } from '../report/types.ts';
 import { nowFlag } from './flags.ts';
-import { checkOutputPath, useColor, writeFileAtomic } from './output.ts';
+import { checkDistinctOutputs, checkOutputPath, type OutputTarget, useColor, writeOutput } from './output.ts';
 
 export const reportFlags = {
   format: Flags.string({ char: 'f', description: 'report format (repeatable)', options: FORMAT_IDS, multiple: true, helpValue: 'FORMAT' }),
@@ -25,7 +25,7 @@ export const reportFlags = {
 
 export interface ReportPlan {
   formats: string[];
-  outputs: string[];
+  outputs: OutputTarget[];
 }
 
 /** Pair --format with --output and check every output path, before any work is done. */
@@ -44,18 +44,21 @@ export function planReports(flags: { format?: string[]; output?: string[]; json?
   if (toStdout.length > 1) {
     throw new UserError({ message: `formats ${toStdout.join(' and ')} would all go to stdout.`, hint: 'add an --output FILE for each format but one' });
   }
-  for (const o of outputs) checkOutputPath(o);
-  return { formats, outputs };
+  const targets = outputs.map((o) => checkOutputPath(o));
+  checkDistinctOutputs(targets);
+  return { formats, outputs: targets };
 }
 
-/** Render each format to its file, or to stdout. */
+/** Render each format to its file, or to stdout, streamed in chunks where the reporter can. */
 export function writeReports(result: AuditResult, plan: ReportPlan, extra: Partial<ReportMeta> = {}): void {
   const meta = reportMeta({ color: false, srcRoot: process.cwd(), ...extra });
   plan.formats.forEach((format, i) => {
     const reporter = findReporter(format);
     if (!reporter) throw new UserError({ message: `unknown format ${format}`, expected: FORMAT_IDS.join(', ') });
     const out = plan.outputs[i];
-    if (out) writeFileAtomic(out, reporter.render(result, meta));
-    else process.stdout.write(reporter.render(result, { ...meta, color: useColor(process.stdout), width: process.stdout.columns }));
+    if (out) writeOutput(out, renderedChunks(reporter, result, meta));
+    else
+      for (const chunk of renderedChunks(reporter, result, { ...meta, color: useColor(process.stdout), width: process.stdout.columns }))
+        process.stdout.write(chunk);
   });
 }

@@ -2,9 +2,10 @@ import { Flags } from '@oclif/core';
 import { collectInventory } from '../audit.ts';
 import { BaseCommand } from '../cli/base-command.ts';
 import { policyFlag } from '../cli/flags.ts';
-import { checkOutputPath, writeFileAtomic } from '../cli/output.ts';
+import { checkOutputPath, writeOutput } from '../cli/output.ts';
 import { ttyProgress } from '../cli/progress.ts';
 import { resolvePolicyFile } from '../policy/resolve.ts';
+import { jsonChunks } from '../util/json-stream.ts';
 
 export default class InventoryCommand extends BaseCommand {
   static override summary = "Collect the inventory with the policy's providers and write a snapshot; evaluate nothing.";
@@ -21,12 +22,12 @@ export default class InventoryCommand extends BaseCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(InventoryCommand);
-    checkOutputPath(flags.output);
+    const target = checkOutputPath(flags.output);
     const policy = resolvePolicyFile(flags.policy);
     const progress = ttyProgress();
     const inventory = await collectInventory(policy, { now: new Date(), warn: (m) => this.warn(m), progress: progress.update });
     progress.done();
-    writeFileAtomic(flags.output, `${JSON.stringify(inventory, null, 2)}\n`);
+    writeOutput(target, jsonChunks(inventory));
     process.stderr.write(
       `wrote ${flags.output}: ${inventory.keys.length} keys, ${inventory.trails.length} trails, ${inventory.publishedKeys.length} published keys, ${inventory.artifacts.length} artifact findings, ${inventory.gaps.length} collection gaps\n`,
     );

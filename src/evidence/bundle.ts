@@ -1,14 +1,17 @@
 // Write an evidence bundle: the snapshot, the resolved policy, the result, every report and a manifest
 // with the SHA-256 of each file, optionally signed.
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { createHash, type KeyObject } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { checkNewDirectory, writeDirectory } from '../cli/output.ts';
 import type { AuditResult } from '../engine/result.ts';
 import { UserError } from '../errors.ts';
 import type { Inventory } from '../model/inventory.ts';
 import type { ResolvedPolicy } from '../policy/resolve.ts';
 import { REPORTERS } from '../report/index.ts';
-import type { ReportMeta } from '../report/types.ts';
-import { fileEntry, MANIFEST_FILE, MANIFEST_VERSION, type Manifest, type ManifestFile, renderManifest, SIGNATURE_FILE } from './manifest.ts';
+import { type ReportMeta, renderedChunks } from '../report/types.ts';
+import { jsonChunks } from '../util/json-stream.ts';
+import { MANIFEST_FILE, MANIFEST_VERSION, type Manifest, type ManifestFile, renderManifest, SIGNATURE_FILE } from './manifest.ts';
 import { loadSigningKey, signManifest } from './sign.ts';
 
 export interface EvidenceInput {
@@ -25,6 +28,8 @@ export interface EvidenceInput {
 export interface EvidenceOptions {
   signKeyFile?: string;
   passphrase?: string;
+  /** The signing key, loaded before any work (loadSigningKey); read from signKeyFile when absent. */
+  signKey?: KeyObject;
 }
 
 /** The resolved policy as JSON: rules as an object, everything the engine evaluated with. */
@@ -44,31 +49,52 @@ export function serializePolicy(p: ResolvedPolicy): Record<string, unknown> {
 
 /** Fail before any work when the directory cannot take a fresh bundle. */
 export function checkEvidenceDir(dir: string): void {
-  if (existsSync(dir)) {
-    if (!statSync(dir).isDirectory()) throw new UserError({ message: `--evidence ${dir} exists and is not a directory.` });
-    if (readdirSync(dir).length > 0)
-      throw new UserError({
-        message: `--evidence ${dir} is not empty.`,
-        hint: 'give a new or empty directory: a bundle must hold exactly what its manifest lists',
-      });
+  checkNewDirectory(dir, '--evidence');
+  if (existsSync(dir) && readdirSync(dir).length > 0)
+    throw new UserError({
+      message: `--evidence ${dir} is not empty.`,
+      hint: 'give a new or empty directory: a bundle must hold exactly what its manifest lists',
+    });
+}
+
+interface BundleFile {
+  path: string;
+  /** Chunks, produced again for each pass (hashing, then writing): a large result is never one string. */
+  content: () => Iterable<string | Uint8Array>;
+  role: ManifestFile['role'];
+}
+
+function entryOf(f: BundleFile): ManifestFile {
+  const h = createHash('sha256');
+  let bytes = 0;
+  for (const chunk of f.content()) {
+    const b = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    h.update(b);
+    bytes += b.byteLength;
   }
+  return { path: f.path, sha256: h.digest('hex'), bytes, role: f.role };
 }
 
 /** Write the bundle and return its manifest. */
 export function writeEvidenceBundle(dir: string, input: EvidenceInput, options: EvidenceOptions = {}): Manifest {
   checkEvidenceDir(dir);
   // Load the key first: a bad key file must not leave a half-written bundle.
-  const key = options.signKeyFile ? loadSigningKey(options.signKeyFile, options.passphrase) : undefined;
-  const files: { path: string; content: string | Buffer; role: ManifestFile['role'] }[] = [
-    { path: 'inventory.json', content: `${JSON.stringify(input.inventory, null, 2)}\n`, role: 'inventory' },
-    { path: 'policy.resolved.json', content: `${JSON.stringify(serializePolicy(input.policy), null, 2)}\n`, role: 'policy' },
-    { path: 'result.json', content: `${JSON.stringify(input.result, null, 2)}\n`, role: 'result' },
+  const key = options.signKey ?? (options.signKeyFile ? loadSigningKey(options.signKeyFile, options.passphrase) : undefined);
+  const files: BundleFile[] = [
+    { path: 'inventory.json', content: () => jsonChunks(input.inventory), role: 'inventory' },
+    { path: 'policy.resolved.json', content: () => jsonChunks(serializePolicy(input.policy)), role: 'policy' },
+    { path: 'result.json', content: () => jsonChunks(input.result), role: 'result' },
   ];
-  if (input.policy.file && existsSync(input.policy.file))
-    files.push({ path: `policy-source/${basename(input.policy.file)}`, content: readFileSync(input.policy.file), role: 'policy-source' });
-  if (input.baselineFile) files.push({ path: 'baseline.json', content: readFileSync(input.baselineFile), role: 'baseline' });
+  if (input.policy.file && existsSync(input.policy.file)) {
+    const text = readFileSync(input.policy.file);
+    files.push({ path: `policy-source/${basename(input.policy.file)}`, content: () => [text], role: 'policy-source' });
+  }
+  if (input.baselineFile) {
+    const text = readFileSync(input.baselineFile);
+    files.push({ path: 'baseline.json', content: () => [text], role: 'baseline' });
+  }
   for (const r of REPORTERS)
-    files.push({ path: `reports/report.${r.extension}`, content: r.render(input.result, { ...input.meta, color: false }), role: 'report' });
+    files.push({ path: `reports/report.${r.extension}`, content: () => renderedChunks(r, input.result, { ...input.meta, color: false }), role: 'report' });
 
   const manifest: Manifest = {
     kind: 'keyhygiene-evidence',
@@ -92,18 +118,19 @@ export function writeEvidenceBundle(dir: string, input: EvidenceInput, options: 
       gaps: input.result.summary.gaps,
       incomplete: input.result.summary.incomplete,
     },
-    files: files.map((f) => fileEntry(f.path, f.content, f.role)),
+    files: files.map(entryOf),
   };
   const manifestText = renderManifest(manifest);
   const signature = key && options.signKeyFile ? signManifest(manifestText, key, options.signKeyFile) : undefined;
 
-  mkdirSync(dir, { recursive: true });
-  for (const f of files) {
-    const target = join(dir, ...f.path.split('/'));
-    mkdirSync(join(target, '..'), { recursive: true });
-    writeFileSync(target, f.content);
-  }
-  writeFileSync(join(dir, MANIFEST_FILE), manifestText);
-  if (signature) writeFileSync(join(dir, SIGNATURE_FILE), `${JSON.stringify(signature, null, 2)}\n`);
+  writeDirectory(
+    dir,
+    [
+      ...files,
+      { path: MANIFEST_FILE, content: () => [manifestText] },
+      ...(signature ? [{ path: SIGNATURE_FILE, content: () => [`${JSON.stringify(signature, null, 2)}\n`] }] : []),
+    ].map((f) => ({ path: f.path, content: f.content() })),
+    '--evidence',
+  );
   return manifest;
 }

@@ -1,3 +1,4 @@
+import { jsonChunks } from '../util/json-stream.ts';
 import type { Reporter } from './types.ts';
 
 export const RESULT_SCHEMA_URL = 'https://keyhygiene.dev/schemas/result.schema.json';
@@ -8,4 +9,5 @@ export const jsonReporter: Reporter = {
   description: 'the versioned JSON result (schemas/result.schema.json)',
   extension: 'json',
   render: (result) => `${JSON.stringify({ $schema: RESULT_SCHEMA_URL, ...result }, null, 2)}\n`,
+  renderChunks: (result) => jsonChunks({ $schema: RESULT_SCHEMA_URL, ...result }),
 };

@@ -32,4 +32,10 @@ export interface Reporter {
   description: string;
   extension: string;
   render(result: AuditResult, meta: ReportMeta): string;
+  /** The same bytes as `render`, in chunks, for reports too large for one string (the output writer prefers it). */
+  renderChunks?(result: AuditResult, meta: ReportMeta): Iterable<string>;
 }
+
+/** A reporter's output for the output writer: chunks when it can stream them, else its one string. */
+export const renderedChunks = (r: Reporter, result: AuditResult, meta: ReportMeta): Iterable<string> =>
+  r.renderChunks ? r.renderChunks(result, meta) : [r.render(result, meta)];

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.ts';
-import { checkOutputPath, writeFileAtomic } from '../../cli/output.ts';
+import { checkOutputPath, writeOutput } from '../../cli/output.ts';
 import { UserError } from '../../errors.ts';
 import { STARTER_POLICY } from '../../policy/starter.ts';
 
@@ -25,8 +25,7 @@ export default class PolicyInit extends BaseCommand {
     }
     if (existsSync(flags.output) && !flags.force)
       throw new UserError({ message: `${flags.output} already exists.`, hint: 'pass --force to overwrite it, or --output another file' });
-    checkOutputPath(flags.output);
-    writeFileAtomic(flags.output, STARTER_POLICY);
+    writeOutput(checkOutputPath(flags.output), STARTER_POLICY);
     this.log(
       `wrote ${flags.output}. Next: edit the environments and trust domains, point providers: at your clouds (aws, azure, jwks, artifacts) or a snapshot, then run \`keyhygiene policy validate\` and \`keyhygiene audit\`.`,
     );

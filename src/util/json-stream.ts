@@ -1,0 +1,50 @@
+// JSON.stringify(value, null, 2), byte for byte, as a sequence of chunks: a report of hundreds of
+// thousands of keys never becomes one string (V8 caps a string near 512 MiB: "Invalid string length").
+
+const CHUNK = 1 << 16;
+
+/** Arrays and objects this deep or shallower are streamed member by member; deeper ones stringified whole. */
+const STREAM_DEPTH = 3;
+
+function* members(value: unknown, indent: string, depth: number): Generator<string> {
+  if (depth > STREAM_DEPTH || value === null || typeof value !== 'object' || typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+    const text = JSON.stringify(value, null, 2);
+    yield indent ? text.replaceAll('\n', `\n${indent}`) : text;
+    return;
+  }
+  const inner = `${indent}  `;
+  if (Array.isArray(value)) {
+    if (value.length === 0) return yield '[]';
+    yield '[';
+    for (let i = 0; i < value.length; i++) {
+      yield `${i ? ',' : ''}\n${inner}`;
+      const v = value[i];
+      // JSON.stringify writes null for holes, undefined and functions in arrays.
+      yield* members(v === undefined || typeof v === 'function' || typeof v === 'symbol' ? null : v, inner, depth + 1);
+    }
+    return yield `\n${indent}]`;
+  }
+  const entries = Object.entries(value).filter(([, v]) => v !== undefined && typeof v !== 'function' && typeof v !== 'symbol');
+  if (entries.length === 0) return yield '{}';
+  yield '{';
+  let first = true;
+  for (const [k, v] of entries) {
+    yield `${first ? '' : ','}\n${inner}${JSON.stringify(k)}: `;
+    first = false;
+    yield* members(v, inner, depth + 1);
+  }
+  yield `\n${indent}}`;
+}
+
+/** JSON.stringify(value, null, 2) + "\n" in chunks of about 64 KiB. */
+export function* jsonChunks(value: unknown): Generator<string> {
+  let buf = '';
+  for (const part of members(value, '', 0)) {
+    buf += part;
+    if (buf.length >= CHUNK) {
+      yield buf;
+      buf = '';
+    }
+  }
+  yield `${buf}\n`;
+}
