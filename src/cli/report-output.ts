@@ -6,8 +6,9 @@ import { SEVERITIES } from '../model/common.ts';
 import { FORMAT_IDS, findReporter } from '../report/index.ts';
 import { reportMeta } from '../report/meta.ts';
 import { type ReportMeta, renderedChunks } from '../report/types.ts';
+import { checkDistinctOutputs, checkOutputPath, type OutputTarget, writeOutput } from '../util/output-writer.ts';
 import { nowFlag } from './flags.ts';
-import { checkDistinctOutputs, checkOutputPath, type OutputTarget, useColor, writeOutput } from './output.ts';
+import { useColor } from './output.ts';
 
 export const reportFlags = {
   format: Flags.string({ char: 'f', description: 'report format (repeatable)', options: FORMAT_IDS, multiple: true, helpValue: 'FORMAT' }),

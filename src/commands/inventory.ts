@@ -2,10 +2,10 @@ import { Flags } from '@oclif/core';
 import { collectInventory } from '../audit.ts';
 import { BaseCommand } from '../cli/base-command.ts';
 import { policyFlag } from '../cli/flags.ts';
-import { checkOutputPath, writeOutput } from '../cli/output.ts';
 import { ttyProgress } from '../cli/progress.ts';
 import { resolvePolicyFile } from '../policy/resolve.ts';
 import { jsonChunks } from '../util/json-stream.ts';
+import { checkOutputPath, writeOutput } from '../util/output-writer.ts';
 
 export default class InventoryCommand extends BaseCommand {
   static override summary = "Collect the inventory with the policy's providers and write a snapshot; evaluate nothing.";

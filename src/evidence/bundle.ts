@@ -3,7 +3,6 @@
 import { createHash, type KeyObject } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { checkNewDirectory, writeDirectory } from '../cli/output.ts';
 import type { AuditResult } from '../engine/result.ts';
 import { UserError } from '../errors.ts';
 import type { Inventory } from '../model/inventory.ts';
@@ -11,6 +10,7 @@ import type { ResolvedPolicy } from '../policy/resolve.ts';
 import { REPORTERS } from '../report/index.ts';
 import { type ReportMeta, renderedChunks } from '../report/types.ts';
 import { jsonChunks } from '../util/json-stream.ts';
+import { checkNewDirectory, writeDirectory } from '../util/output-writer.ts';
 import { MANIFEST_FILE, MANIFEST_VERSION, type Manifest, type ManifestFile, renderManifest, SIGNATURE_FILE } from './manifest.ts';
 import { loadSigningKey, signManifest } from './sign.ts';
 

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.ts';
-import { checkOutputPath, writeOutput } from '../../cli/output.ts';
 import { UserError } from '../../errors.ts';
 import { STARTER_POLICY } from '../../policy/starter.ts';
+import { checkOutputPath, writeOutput } from '../../util/output-writer.ts';
 
 export default class PolicyInit extends BaseCommand {
   static override summary = 'Write a commented starter policy.';

@@ -5,10 +5,10 @@ import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync,
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkOutputPath, writeDirectory, writeOutput } from '../../src/cli/output.ts';
 import { planReports } from '../../src/cli/report-output.ts';
 import { UserError } from '../../src/errors.ts';
 import { jsonChunks } from '../../src/util/json-stream.ts';
+import { checkOutputPath, writeDirectory, writeOutput } from '../../src/util/output-writer.ts';
 import { cli, hasStackTrace } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
