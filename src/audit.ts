@@ -6,6 +6,7 @@ import { mergeInventories, parseInventory } from './inventory/parse.ts';
 import { INVENTORY_VERSION, Inventory } from './model/inventory.ts';
 import { readTextFile } from './policy/load.ts';
 import type { ResolvedPolicy } from './policy/resolve.ts';
+import { listDirectory } from './providers/files.ts';
 import { PROVIDERS } from './providers/index.ts';
 import type { CollectContext, ProviderOutput } from './providers/types.ts';
 import { rulesReadingFields } from './rules/fields.ts';
@@ -60,6 +61,7 @@ export async function collectInventory(policy: ResolvedPolicy, opts: CollectOpti
       warn: opts.warn,
       signal: opts.signal,
       inventory: { keys: parts.flatMap((p) => p.keys), publishedKeys: parts.flatMap((p) => p.publishedKeys) },
+      listDir: listDirectory,
     };
     const config = (policy.providers as Record<string, unknown>)[id];
     const out = await provider.collect(config, ctx);

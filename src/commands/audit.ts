@@ -4,6 +4,7 @@ import { applyAuditExtras, auditExtraFlags, prepareAuditExtras, writeAuditEviden
 import { BaseCommand, EXIT_CODE_HELP } from '../cli/base-command.ts';
 import { exampleFlag, examplePolicy, parseNow, policyFlag } from '../cli/flags.ts';
 import { historyFlags, openAuditHistory, recordAuditHistory } from '../cli/history-run.ts';
+import { withIacFiles } from '../cli/iac-files.ts';
 import { ttyProgress } from '../cli/progress.ts';
 import { planReports, reportFlags, writeReports } from '../cli/report-output.ts';
 import { exitCodeFor, type FailOn } from '../engine/exit-code.ts';
@@ -16,6 +17,8 @@ export default class Audit extends BaseCommand {
   static override description =
     `Collects the inventory with the providers your policy configures (or reads --snapshot files), classifies every key and principal, evaluates every enabled rule and writes the reports.
 
+--iac FILE audits plans and templates with the policy's classification and rules instead of the live providers (the policy's \`iac:\` block supplies account, region and the rest).
+
 Each --format goes to the --output at the same position; a format without one goes to stdout (only one may).
 
 ${EXIT_CODE_HELP}`;
@@ -26,6 +29,15 @@ ${EXIT_CODE_HELP}`;
     {
       description: 'Re-evaluate a saved snapshot offline, as of the moment it was taken',
       command: '<%= config.bin %> <%= command.id %> --snapshot inventory.json --now snapshot',
+    },
+    {
+      description: 'Gate a pull request: audit what a Terraform plan would create or change, SARIF for code scanning',
+      command:
+        'terraform show -json plan.out > plan.json && <%= config.bin %> <%= command.id %> --iac plan.json --changed-only --format sarif --output keyhygiene.sarif',
+    },
+    {
+      description: 'Audit a CloudFormation/CDK template and an ARM template (bicep build)',
+      command: '<%= config.bin %> <%= command.id %> --iac cdk.out/App.template.json --iac main.json',
     },
     {
       description: 'JSON to a file and Markdown to stdout (e.g. a GitHub job summary)',
@@ -40,6 +52,13 @@ ${EXIT_CODE_HELP}`;
   static override flags = {
     policy: policyFlag,
     snapshot: Flags.string({ char: 's', description: 'audit these snapshot files instead of running providers', multiple: true, helpValue: 'FILE' }),
+    iac: Flags.string({
+      description: 'audit these Terraform plans (terraform show -json), CloudFormation/CDK or ARM templates before deployment, instead of the live providers',
+      multiple: true,
+      helpValue: 'FILE',
+      exclusive: ['snapshot'],
+    }),
+    'changed-only': Flags.boolean({ description: 'with --iac: evaluate only resources the plan creates, updates or replaces', dependsOn: ['iac'] }),
     example: exampleFlag,
     ...reportFlags,
     framework: Flags.string({
@@ -57,7 +76,7 @@ ${EXIT_CODE_HELP}`;
 
     const policyFile = flags.example ? examplePolicy(flags.example) : flags.policy;
     const frameworks = (flags.framework ?? []).map((id) => loadFramework(id));
-    const policy = resolvePolicyFile(policyFile);
+    const policy = withIacFiles(resolvePolicyFile(policyFile), flags.iac, flags['changed-only']);
     const extras = prepareAuditExtras(flags, policy);
     const history = await openAuditHistory(flags.history);
     const progress = ttyProgress();

@@ -8,7 +8,7 @@ import type { PrincipalScope, ResolvedKeyClass, ResolvedScope } from '../rules/t
 import { globToRegExp } from '../util/glob.ts';
 
 const KEY_FIELDS = new Set(['providers', 'accounts', 'regions', 'containers', 'ids', 'tags']);
-const PRINCIPAL_FIELDS = new Set(['accounts', 'principals']);
+const PRINCIPAL_FIELDS = new Set(['accounts', 'principals', 'tags']);
 const PUBLISHED_FIELDS = new Set(['providers', 'ids', 'issuers']);
 
 type Test<T> = (x: T) => boolean;
@@ -81,6 +81,13 @@ function compilePrincipal(m: Matcher): Test<Principal> {
   if (m.principals) {
     const g = globSet(m.principals);
     tests.push((p) => g(p.id) || g(p.name));
+  }
+  // Only principals declared in an IaC plan carry tags (a role created next to the key it uses).
+  if (m.tags) {
+    for (const [tag, want] of Object.entries(m.tags)) {
+      const g = globSet(typeof want === 'string' ? [want] : want);
+      tests.push((p) => g(p.tags?.[tag]));
+    }
   }
   return allOf(tests);
 }
@@ -194,7 +201,7 @@ export function createClassifier(policy: ResolvedPolicy, keys: readonly KeyRecor
   const keyCache = new Map<string, ResolvedScope>();
   for (const k of keys) keyCache.set(k.id, classifyKey(k));
 
-  const principalCache = new Map<string, { name?: string; account?: string; tenant?: string; scope: PrincipalScope }[]>();
+  const principalCache = new Map<string, { name?: string; account?: string; tenant?: string; tags?: Principal['tags']; scope: PrincipalScope }[]>();
 
   return {
     key(k) {
@@ -215,7 +222,7 @@ export function createClassifier(policy: ResolvedPolicy, keys: readonly KeyRecor
       }
       let s: PrincipalScope | undefined;
       for (const e of bucket) {
-        if (e.name === p.name && e.account === p.account && e.tenant === p.tenant) {
+        if (e.name === p.name && e.account === p.account && e.tenant === p.tenant && e.tags === p.tags) {
           s = e.scope;
           break;
         }
@@ -227,7 +234,7 @@ export function createClassifier(policy: ResolvedPolicy, keys: readonly KeyRecor
           environmentKinds: environments.map((n) => kindOf(n)).filter((x): x is EnvironmentKind => !!x),
           trustDomains: domains.filter(([, d]) => d.match.some((m) => matchesPrincipal(m, p))).map(([n]) => n),
         };
-        bucket.push({ name: p.name, account: p.account, tenant: p.tenant, scope: s });
+        bucket.push({ name: p.name, account: p.account, tenant: p.tenant, tags: p.tags, scope: s });
       }
       return s;
     },

@@ -3,7 +3,7 @@ import type { Principal } from '../model/access-entry.ts';
 import type { ArtifactFinding } from '../model/artifact-finding.ts';
 import type { AuditTrail } from '../model/audit-trail.ts';
 import type { CollectionGap } from '../model/collection-gap.ts';
-import type { Fingerprints, Severity } from '../model/common.ts';
+import type { Fingerprints, Severity, SourceLocation } from '../model/common.ts';
 import type { Inventory, Subject } from '../model/inventory.ts';
 import type { KeyRecord } from '../model/key-record.ts';
 import type { PublishedKey } from '../model/published-key.ts';
@@ -292,7 +292,7 @@ export function evaluate(inventory: Inventory, policy: ResolvedPolicy, options: 
       let missing: MissingData | undefined;
       let errorMessage: string | undefined;
       try {
-        if (rule.meta.appliesTo && !rule.meta.appliesTo(currentView as never, ctx)) {
+        if (isContext(subject) || (rule.meta.runtimeOnly && isPlanned(subject)) || (rule.meta.appliesTo && !rule.meta.appliesTo(currentView as never, ctx))) {
           outcome = 'not-applicable';
         } else {
           missing = firstMissing(needs, subject, gapFor) ?? firstHidden(rule.meta.needs, rule.meta.reads, currentHidden);
@@ -453,7 +453,7 @@ export function evaluate(inventory: Inventory, policy: ResolvedPolicy, options: 
 
 /** How results name a subject: kind and id, with provider, name, account and region when the record has them. */
 function subjectRef(s: Subject): SubjectRef {
-  const v = s.value as { provider?: string; name?: string; account?: string; region?: string };
+  const v = s.value as { provider?: string; name?: string; account?: string; region?: string; source?: SourceLocation };
   return {
     kind: s.kind,
     id: s.id,
@@ -461,6 +461,7 @@ function subjectRef(s: Subject): SubjectRef {
     ...(v.name ? { name: v.name } : {}),
     ...(v.account ? { account: v.account } : {}),
     ...(v.region ? { region: v.region } : {}),
+    ...(v.source ? { location: locationRef(v.source) } : {}),
   };
 }
 
@@ -512,6 +513,18 @@ function fingerprintIndex(inv: Inventory): (fp: Fingerprints | undefined) => Sam
     };
   };
 }
+
+/** Planned subjects (from IaC) carry provenance `planned`; live ones carry none or `live`. */
+const isPlanned = (s: Subject): boolean => (s.value as { provenance?: string }).provenance === 'planned';
+/** A planned subject the change leaves alone (--changed-only): context for others, never a finding. */
+const isContext = (s: Subject): boolean => (s.value as { source?: SourceLocation }).source?.context === true;
+
+/** Where a result points in source: address, file and line (the plan's action stays on the subject). */
+const locationRef = (l: SourceLocation): { address: string; file?: string; line?: number } => ({
+  address: l.address,
+  ...(l.file ? { file: l.file } : {}),
+  ...(l.line ? { line: l.line } : {}),
+});
 
 function firstMissing(
   needs: readonly CompiledNeed[],

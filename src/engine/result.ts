@@ -23,6 +23,10 @@ export const SubjectRef = z.strictObject({
   name: z.string().optional(),
   account: z.string().optional().describe('account, subscription or project that holds the subject, when the provider reports one'),
   region: z.string().optional().describe('region or location of the subject, when the provider reports one'),
+  location: z
+    .strictObject({ address: z.string(), file: z.string().optional(), line: z.number().int().positive().optional() })
+    .optional()
+    .describe('planned subjects: the IaC resource address and, when the source was at hand, file and line'),
 });
 export type SubjectRef = z.infer<typeof SubjectRef>;
 

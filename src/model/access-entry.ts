@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Tags } from './common.ts';
 
 export const PRINCIPAL_KINDS = ['user', 'role', 'group', 'service-principal', 'managed-identity', 'service', 'account', 'any-authenticated', 'public'] as const;
 
@@ -9,6 +10,7 @@ export const Principal = z.strictObject({
   name: z.string().optional(),
   account: z.string().optional().describe('AWS account, Azure tenant or GCP project the principal belongs to'),
   tenant: z.string().optional(),
+  tags: Tags.optional().describe('tags of a principal declared in the same IaC plan (classified by tag matchers)'),
 });
 export type Principal = z.infer<typeof Principal>;
 

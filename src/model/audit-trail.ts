@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Provenance, SourceLocation } from './common.ts';
 
 /** Where a trail records: every key of `provider` inside all of the listed scopes. */
 export const TrailScope = z.strictObject({
@@ -41,5 +42,7 @@ export const AuditTrail = z.strictObject({
     })
     .optional()
     .describe('detections wired to the events this trail records; absent = not collected'),
+  provenance: Provenance.optional(),
+  source: SourceLocation.optional(),
 });
 export type AuditTrail = z.infer<typeof AuditTrail>;

@@ -37,3 +37,24 @@ export type Fingerprints = z.infer<typeof Fingerprints>;
 export const ENVIRONMENT_KINDS = ['production', 'staging', 'development', 'test', 'ci', 'debug', 'corporate'] as const;
 export const EnvironmentKind = z.enum(ENVIRONMENT_KINDS);
 export type EnvironmentKind = z.infer<typeof EnvironmentKind>;
+
+/** Where a subject comes from: `live` (read from the cloud) or `planned` (read from an IaC plan or template before deployment). */
+export const PROVENANCES = ['live', 'planned'] as const;
+export const Provenance = z
+  .enum(PROVENANCES)
+  .describe('planned = read from a Terraform plan, CloudFormation/CDK or ARM template before deployment; absent = live');
+export type Provenance = z.infer<typeof Provenance>;
+
+export const PLANNED_ACTIONS = ['create', 'update', 'replace', 'delete', 'no-op', 'read'] as const;
+
+/** Where a planned subject is declared: its resource address and, when the source is at hand, file and line. */
+export const SourceLocation = z
+  .strictObject({
+    address: z.string().min(1).describe('Terraform address, CloudFormation logical id or CDK construct path, ARM resource name'),
+    file: z.string().optional().describe('file the resource is declared in (.tf, template), as given on the command line or in the policy'),
+    line: z.number().int().positive().optional(),
+    action: z.enum(PLANNED_ACTIONS).optional().describe('what the plan does to the resource (templates: create)'),
+    context: z.boolean().optional().describe('unchanged by the plan (--changed-only): kept to resolve coverage (a trail over a changed key), never evaluated'),
+  })
+  .describe('where an IaC resource is declared');
+export type SourceLocation = z.infer<typeof SourceLocation>;

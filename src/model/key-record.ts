@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AccessEntry } from './access-entry.ts';
-import { Fingerprints, Tags, Timestamp } from './common.ts';
+import { Fingerprints, Provenance, SourceLocation, Tags, Timestamp } from './common.ts';
 
 export const KEY_USAGES = ['sign', 'verify', 'encrypt', 'decrypt', 'mac', 'wrap', 'unwrap', 'agree'] as const;
 export const KeyUsage = z.enum(KEY_USAGES);
@@ -81,6 +81,8 @@ export const KeyRecord = z.strictObject({
     .regex(/^[A-Za-z0-9+/]+=*$/)
     .optional()
     .describe('base64 DER SubjectPublicKeyInfo of an asymmetric key: the public half only, to recognise the key in dumps and key sets'),
+  provenance: Provenance.optional(),
+  source: SourceLocation.optional(),
 });
 export type KeyRecord = z.infer<typeof KeyRecord>;
 

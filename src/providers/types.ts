@@ -34,6 +34,8 @@ export interface CollectContext {
    * so the artifacts provider can recognise inventoried public keys in what it scans.
    */
   inventory?: { keys: readonly KeyRecord[]; publishedKeys: readonly PublishedKey[] };
+  /** Names of a directory's entries, [] when it cannot be listed (the IaC provider finds `.tf` sources with it). */
+  listDir?: (dir: string) => string[];
 }
 
 export interface ProviderOutput {

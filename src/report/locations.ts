@@ -8,13 +8,18 @@ export interface FileLocation {
   path: string;
   /** Byte offset inside the file, for artifact findings. */
   offset?: number;
+  /** 1-based line, for planned (IaC) resources whose declaration was located. */
+  line?: number;
 }
 
 /**
- * The local file a result points into: an artifact finding's file (the outer file of an archive
- * member), never a cloud resource or a remote object (s3://, https://).
+ * The local file a result points into: a planned resource's declaration (IaC file and line), an
+ * artifact finding's file (the outer file of an archive member), never a cloud resource or a remote
+ * object (s3://, https://).
  */
 export function fileLocationOf(entry: Pick<ResultEntry, 'subject'>): FileLocation | undefined {
+  const planned = entry.subject.location;
+  if (planned?.file) return { path: planned.file, ...(planned.line ? { line: planned.line } : {}) };
   if (entry.subject.kind !== 'artifact') return undefined;
   const id = entry.subject.id;
   const at = id.lastIndexOf('@');

@@ -81,13 +81,13 @@ export function renderSarif(result: AuditResult, meta: ReportMeta): Record<strin
     const physicalLocation = file
       ? {
           artifactLocation: sarifArtifactLocation(file.path, meta.srcRoot),
-          region: { startLine: 1 },
+          region: { startLine: file.line ?? 1 },
           ...(file.offset !== undefined ? { address: { absoluteAddress: file.offset, kind: 'data' } } : {}),
         }
       : // A cloud resource has no file: point at the policy that asked for the check, and name the resource logically.
         { artifactLocation: policyLocation, region: { startLine: 1 } };
     const logical = {
-      name: r.subject.name ?? r.subject.id,
+      name: r.subject.location?.address ?? r.subject.name ?? r.subject.id,
       fullyQualifiedName: r.subject.id,
       kind: r.subject.kind === 'artifact' ? 'object' : 'resource',
     };

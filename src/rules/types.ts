@@ -94,6 +94,11 @@ export interface RuleMeta<K extends SubjectKind> {
    * (tags, aliases) makes it `unknown`.
    */
   reads?: readonly string[];
+  /**
+   * The rule needs facts only a deployed subject has (age of existing material, last use, state):
+   * the engine makes it `not-applicable` to subjects with provenance `planned`.
+   */
+  runtimeOnly?: boolean;
   /** Subjects of the right kind the rule does not concern are `not-applicable`. */
   appliesTo?: (subject: SubjectValue<K>, ctx: RuleContext<unknown, string>) => boolean;
 }

@@ -16,6 +16,7 @@ export default defineRule({
       'Rotate the key: for keys that rotate automatically, rotate on demand and shorten the period; for signing keys, create a successor, publish it, move the alias or kid, then disable the old key after the token lifetime.',
     subject: 'key',
     reads: ['currentVersionCreatedAt', 'rotation', 'state', 'classification'],
+    runtimeOnly: true,
     appliesTo: (k, ctx) => isActive(k, ctx),
   },
   options: z.strictObject({

@@ -14,6 +14,7 @@ export default defineRule({
       'If the deletion is unintended: `aws kms cancel-key-deletion --key-id KEY`, `az keyvault key recover`, `gcloud kms keys versions restore`. If intended, tag the key `keyhygiene:deletion-approved=<ticket>`.',
     subject: 'key',
     reads: ['deletion', 'state', 'tags'],
+    runtimeOnly: true,
     appliesTo: (k, ctx) => ctx.need(k.state, 'state') === 'pending-deletion',
   },
   options: z.strictObject({

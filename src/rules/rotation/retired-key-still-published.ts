@@ -16,6 +16,7 @@ export default defineRule({
     remediation:
       'Remove the key from every key set listed (and from caches and pinned copies); if it must stay, re-enable it deliberately with a new retire-by date through a recorded exception.',
     subject: 'key',
+    runtimeOnly: true,
     needs: ['usage', 'fingerprints'],
     reads: ['expiresAt', 'state', 'tags'],
     appliesTo: (k) => k.usage === undefined || isSigningKey(k),

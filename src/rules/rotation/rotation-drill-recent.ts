@@ -15,6 +15,7 @@ export default defineRule({
     remediation:
       'Run a dry-run rotation in CI (publish a successor key, keep the old one valid, check every relying party), then tag the key `keyhygiene:rotation-drill=YYYY-MM-DD` from the job.',
     subject: 'key',
+    runtimeOnly: true,
     appliesTo: (k, ctx) => isActive(k, ctx) && isSigningKey(k) && ctx.scope(k).keyClass?.requireAutomatedRotation === true,
     needs: ['tags'],
     reads: ['state', 'usage'],

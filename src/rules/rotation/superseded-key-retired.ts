@@ -15,6 +15,7 @@ export default defineRule({
       'Disable the superseded key once the grace window has passed (`aws kms disable-key`, `az keyvault key set-attributes --enabled false`, `gcloud kms keys versions disable`), then schedule its deletion.',
     subject: 'key',
     reads: ['state', 'tags'],
+    runtimeOnly: true,
     appliesTo: (k, ctx) => isActive(k, ctx) && ctx.need(k.tags, 'tags')[(ctx.options as { supersededAtTag: string }).supersededAtTag] !== undefined,
   },
   options: z.strictObject({

@@ -14,6 +14,7 @@ export default defineRule({
       'Confirm with the owner, then schedule deletion (`aws kms schedule-key-deletion --pending-window-in-days 30`, `az keyvault key delete`, `gcloud kms keys versions destroy`), or re-enable it if it is needed.',
     subject: 'key',
     reads: ['lastUsedAt', 'managedBy', 'state'],
+    runtimeOnly: true,
     appliesTo: (k, ctx) => k.managedBy !== 'provider' && ['enabled', 'disabled'].includes(ctx.need(k.state, 'state')),
   },
   options: z.strictObject({

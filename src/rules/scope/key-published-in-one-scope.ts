@@ -15,6 +15,7 @@ export default defineRule({
     remediation:
       'Remove the key from the sets of the foreign issuer, trust domain or environment; give that issuer its own key. If the key must stay in a shared set, publish it with a per-key `issuer` binding and make relying parties validate it.',
     subject: 'key',
+    runtimeOnly: true,
     needs: ['usage', 'fingerprints'],
     reads: ['classification'],
     appliesTo: (k) => k.usage === undefined || isSigningKey(k),

@@ -1,0 +1,118 @@
+// The IaC provider: Terraform plans, CloudFormation/CDK and ARM templates read before deployment into
+// the same model as the live providers, with provenance "planned". It reads files only through the
+// injected reader and calls no API.
+import { dirname, resolve } from 'node:path';
+import type { AuditTrail } from '../../model/audit-trail.ts';
+import type { CollectionGap } from '../../model/collection-gap.ts';
+import type { KeyRecord } from '../../model/key-record.ts';
+import { listDirectory } from '../files.ts';
+import { type CollectContext, defineProvider, inputReader, type ProviderOutput } from '../types.ts';
+import { AWS_KEY_TYPES, AWS_TRAIL_TYPES, plannedAwsKey, plannedAwsTrail } from './map-aws.ts';
+import { AZURE_KEY_TYPES, assignmentsOf, DIAGNOSTIC_TYPES, plannedAzureKey, plannedAzureTrail } from './map-azure.ts';
+import { parseIac } from './parse.ts';
+import { PlanContext } from './plan-context.ts';
+import { IacConfig } from './schema.ts';
+import { locateTerraform } from './tf-sources.ts';
+
+const CHANGED = new Set(['create', 'update', 'replace']);
+
+interface FileResult {
+  keys: KeyRecord[];
+  trails: AuditTrail[];
+  gaps: CollectionGap[];
+}
+
+/** Trails a plan does not declare already exist or not: unknown here, never "none". */
+function trailGaps(ctx: PlanContext, keys: KeyRecord[], trails: AuditTrail[]): void {
+  const aws = trails.some((t) => t.scope.provider === 'aws-kms');
+  for (const k of keys) {
+    if (k.provider === 'aws-kms' && !aws)
+      ctx.gap(
+        k.id,
+        k.provider,
+        'trails',
+        `${ctx.file}:trails`,
+        `the plan declares no CloudTrail trail; trails that already exist in the account are not visible before deployment (audit them live)`,
+      );
+  }
+}
+
+async function readFile(path: string, config: IacConfig, ctx: CollectContext): Promise<FileResult> {
+  const files = { readText: inputReader(ctx), listDir: ctx.listDir ?? listDirectory };
+  const abs = resolve(ctx.baseDir, path);
+  const text = files.readText(abs, 'IaC file', 'check the path; for Terraform pass the output of `terraform show -json plan.out`');
+  const opts = { ...(config.account ? { account: config.account } : {}), ...(config.region ? { region: config.region } : {}) };
+  const parsed = parseIac(text, path, opts);
+  const plan = new PlanContext(path, parsed.resources, {
+    ...opts,
+    ...(!opts.region && parsed.awsRegion ? { region: parsed.awsRegion } : {}),
+    ...(config.subscription ? { subscription: config.subscription } : {}),
+    ...(config.tenant ? { tenant: config.tenant } : {}),
+  });
+  if (parsed.format === 'terraform-plan' && parsed.moduleSources) {
+    const sourceShown = config.sources ?? dirname(path);
+    await locateTerraform(plan, { sourceShown, sourceAbs: resolve(ctx.baseDir, sourceShown), moduleSources: parsed.moduleSources }, files, ctx.warn);
+  }
+  const keys: KeyRecord[] = plan.ofType(...AWS_KEY_TYPES).map((r) => plannedAwsKey(plan, r));
+  const access = assignmentsOf(plan);
+  keys.push(...plan.ofType(...AZURE_KEY_TYPES).map((r) => plannedAzureKey(plan, r, access)));
+  const trails: AuditTrail[] = plan.ofType(...AWS_TRAIL_TYPES).map((r) => plannedAwsTrail(plan, r));
+  for (const s of plan.ofType(...DIAGNOSTIC_TYPES)) {
+    const t = plannedAzureTrail(plan, s);
+    if (t) trails.push(t);
+  }
+  trailGaps(plan, keys, trails);
+  return { keys, trails, gaps: plan.gaps };
+}
+
+/** --changed-only: unchanged subjects stay as context (trails that cover changed keys) but are never evaluated. */
+function markUnchanged<T extends { source?: { action?: string; context?: boolean } }>(items: T[]): void {
+  for (const i of items) if (i.source && !CHANGED.has(i.source.action ?? '')) i.source.context = true;
+}
+
+export const iacProvider = defineProvider({
+  id: 'iac',
+  description: 'Terraform plans (terraform show -json), CloudFormation/CDK and ARM templates, before deployment',
+  configSchema: IacConfig,
+  operations: ['fs:ReadFile', 'fs:ListDirectory'],
+  fills: [
+    'usage',
+    'keyType',
+    'keySize',
+    'curve',
+    'origin',
+    'protection',
+    'exportable',
+    'state',
+    'rotation',
+    'expiresAt',
+    'deletion',
+    'multiRegion',
+    'accessModel',
+    'alerts',
+    'tags',
+    'access',
+    'network',
+    'provenance',
+    'source',
+  ],
+  async collect(config, ctx): Promise<ProviderOutput> {
+    const out: Required<Pick<ProviderOutput, 'keys' | 'trails' | 'gaps'>> = { keys: [], trails: [], gaps: [] };
+    for (const [i, path] of config.paths.entries()) {
+      ctx.progress?.({ provider: 'iac', phase: 'reading plans and templates', done: i, total: config.paths.length });
+      const r = await readFile(path, config, ctx);
+      out.keys.push(...r.keys);
+      out.trails.push(...r.trails);
+      out.gaps.push(...r.gaps);
+    }
+    if (config.changedOnly) {
+      markUnchanged(out.keys);
+      markUnchanged(out.trails);
+      const context = new Set([...out.keys, ...out.trails].filter((s) => s.source?.context).map((s) => s.id));
+      out.gaps = out.gaps.filter((g) => !context.has(g.scope.subjectId ?? ''));
+    }
+    return { run: { id: 'iac', fills: [...iacProvider.fills] }, ...out };
+  },
+});
+
+export default iacProvider;

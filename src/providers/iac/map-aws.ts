@@ -1,0 +1,325 @@
+// Planned AWS resources (Terraform aws_* and their CloudFormation twins) → KeyRecords and AuditTrails,
+// through the AWS provider's own normalize functions. Pure.
+import type { AccessEntry } from '../../model/access-entry.ts';
+import type { AuditTrail } from '../../model/audit-trail.ts';
+import type { KeyRecord } from '../../model/key-record.ts';
+import {
+  type EventSelectorsShape,
+  type GrantShape,
+  grantsToAccess,
+  type KeyMetadataShape,
+  KeyPolicyError,
+  KMS_ACTIONS,
+  normalizeKey,
+  normalizeTrail,
+  PROVIDER,
+  policyToAccess,
+} from '../aws/normalize.ts';
+import { type PlanContext, REF_PREFIX } from './plan-context.ts';
+import { containsUnknown, type PlannedResource, Reader, Ref } from './values.ts';
+
+const KEY_TYPES = ['aws_kms_key', 'AWS::KMS::Key'];
+const ROLE_TYPES = ['aws_iam_role', 'AWS::IAM::Role', 'aws_iam_user', 'AWS::IAM::User', 'aws_iam_group'];
+
+/** Model field each key attribute feeds, for gaps on unknown values. */
+const KEY_FIELDS: Record<string, string> = {
+  key_usage: 'usage',
+  KeyUsage: 'usage',
+  customer_master_key_spec: 'keyType',
+  KeySpec: 'keyType',
+  enable_key_rotation: 'rotation',
+  EnableKeyRotation: 'rotation',
+  rotation_period_in_days: 'rotation',
+  RotationPeriodInDays: 'rotation',
+  is_enabled: 'state',
+  Enabled: 'state',
+  multi_region: 'multiRegion',
+  MultiRegion: 'multiRegion',
+  policy: 'access',
+  KeyPolicy: 'access',
+  tags: 'tags',
+  Tags: 'tags',
+};
+
+/** A policy document with references to planned principals written as markers policyToAccess keeps. */
+function markRefs(v: unknown): unknown {
+  if (v instanceof Ref) return `${REF_PREFIX}${v.address}`;
+  if (Array.isArray(v)) return v.map(markRefs);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, markRefs(x)]));
+  return v;
+}
+
+/** An aws_iam_policy_document data source's statement blocks as a policy JSON document. */
+function policyDocumentFromData(r: PlannedResource): unknown {
+  const read = new Reader(r.values);
+  const statements = (read.list('statement') ?? []).map((s) => {
+    const principals = (blocks: unknown) =>
+      Array.isArray(blocks) && blocks.length
+        ? Object.fromEntries((blocks as Record<string, unknown>[]).map((b) => [String(b.type), b.type === '*' ? '*' : b.identifiers]))
+        : undefined;
+    const condition = Array.isArray(s.condition)
+      ? Object.fromEntries((s.condition as Record<string, unknown>[]).map((c) => [String(c.test), { [String(c.variable)]: c.values }]))
+      : undefined;
+    const p = principals(s.principals);
+    return {
+      ...(s.sid ? { Sid: s.sid } : {}),
+      Effect: s.effect ?? 'Allow',
+      ...(Array.isArray(s.actions) && s.actions.length ? { Action: s.actions } : {}),
+      ...(Array.isArray(s.not_actions) && s.not_actions.length ? { NotAction: s.not_actions } : {}),
+      ...(p ? { Principal: p['*'] === '*' ? '*' : p } : {}),
+      ...(principals(s.not_principals) ? { NotPrincipal: principals(s.not_principals) } : {}),
+      ...(condition && Object.keys(condition).length ? { Condition: condition } : {}),
+    };
+  });
+  const merged = [...(read.strings('source_policy_documents') ?? []), ...(read.strings('override_policy_documents') ?? [])];
+  return merged.length ? undefined : { Version: '2012-10-17', Statement: statements };
+}
+
+/** The access a key policy value gives: a JSON string, a template object, or a reference to a policy document. */
+function policyAccess(ctx: PlanContext, value: unknown): AccessEntry[] | string {
+  let doc: unknown = value;
+  if (value instanceof Ref) {
+    const data = ctx.resolve(value, ['aws_iam_policy_document']);
+    doc = data ? policyDocumentFromData(data) : undefined;
+    if (doc === undefined) return `depends on ${value.address}: it is known only after apply`;
+  }
+  if (doc === undefined || containsUnknown(doc)) return 'is known only after apply';
+  try {
+    const text = typeof doc === 'string' ? doc : JSON.stringify(markRefs(doc));
+    return policyToAccess(text).map((e) => ({ ...e, principal: ctx.enrichPrincipal(e.principal) }));
+  } catch (err) {
+    if (err instanceof KeyPolicyError) return `is not a valid policy: ${err.message}`;
+    throw err;
+  }
+}
+
+/** The key policy KMS applies when none is given: the account may do everything, through IAM. */
+function defaultPolicyAccess(ctx: PlanContext): AccessEntry[] {
+  const caps = [...new Set(Object.values(KMS_ACTIONS))].sort();
+  const account = ctx.opts.account;
+  return [
+    {
+      principal: {
+        kind: 'account',
+        id: account ? `arn:aws:iam::${account}:root` : 'arn:aws:iam::(deploying account):root',
+        name: 'the deploying account',
+        ...(account ? { account } : {}),
+      },
+      capabilities: caps,
+      source: 'key-policy',
+      sourceId: 'default key policy',
+    },
+  ];
+}
+
+function grantsFor(ctx: PlanContext, key: PlannedResource): { grants: GrantShape[]; unknown?: string } {
+  const grants: GrantShape[] = [];
+  for (const g of ctx.ofType('aws_kms_grant')) {
+    const read = new Reader(g.values);
+    const target = ctx.resolve(g.values.key_id, KEY_TYPES);
+    if (target !== key) continue;
+    const grantee = g.values.grantee_principal;
+    const constraints = read.list('constraints')?.[0];
+    if (containsUnknown(grantee) || read.strings('operations') === undefined || read.unknown.length)
+      return { grants, unknown: `${g.address} has values known only after apply` };
+    grants.push({
+      GrantId: g.address,
+      GranteePrincipal: grantee instanceof Ref ? `${REF_PREFIX}${grantee.address}` : String(grantee),
+      Operations: read.strings('operations'),
+      ...(constraints
+        ? {
+            Constraints: {
+              EncryptionContextEquals: constraints.encryption_context_equals as Record<string, string>,
+              EncryptionContextSubset: constraints.encryption_context_subset as Record<string, string>,
+            },
+          }
+        : {}),
+    });
+  }
+  return { grants };
+}
+
+function accessOf(ctx: PlanContext, key: PlannedResource, read: Reader, id: string): AccessEntry[] | undefined {
+  const attached = ctx.ofType('aws_kms_key_policy').find((p) => ctx.resolve(p.values.key_id, KEY_TYPES) === key);
+  const policyValue = attached ? attached.values.policy : (key.values.policy ?? key.values.KeyPolicy);
+  const configured =
+    attached !== undefined ||
+    key.values.KeyPolicy !== undefined ||
+    (key.values.policy !== undefined && !(key.format === 'terraform-plan' && !key.configured?.has('policy')));
+  const policy = configured ? policyAccess(ctx, policyValue) : defaultPolicyAccess(ctx);
+  const grants = grantsFor(ctx, key);
+  if (typeof policy === 'string' || grants.unknown) {
+    ctx.gap(
+      id,
+      PROVIDER,
+      'access',
+      `${key.format}:policy`,
+      `${attached?.address ?? key.address}: the key policy ${typeof policy === 'string' ? policy : grants.unknown}`,
+    );
+    return undefined;
+  }
+  void read;
+  const fromGrants = grantsToAccess(grants.grants).map((e) => ({ ...e, principal: ctx.enrichPrincipal(e.principal) }));
+  return [...policy, ...fromGrants];
+}
+
+function aliasesOf(ctx: PlanContext, key: PlannedResource): string[] {
+  const out: string[] = [];
+  for (const a of ctx.ofType('aws_kms_alias', 'AWS::KMS::Alias')) {
+    const target = ctx.resolve(a.values.target_key_id ?? a.values.TargetKeyId, KEY_TYPES);
+    const name = a.values.name ?? a.values.AliasName;
+    if (target === key && typeof name === 'string') out.push(name);
+  }
+  return out.sort();
+}
+
+/** One planned KMS key as a KeyRecord, with gaps for what the plan leaves unknown. */
+export function plannedAwsKey(ctx: PlanContext, r: PlannedResource): KeyRecord {
+  const read = new Reader(r.values, r.configured);
+  const cfn = r.format === 'cloudformation';
+  const spec =
+    read.str(cfn ? 'KeySpec' : 'customer_master_key_spec') ?? (read.isUnknown(cfn ? 'KeySpec' : 'customer_master_key_spec') ? undefined : 'SYMMETRIC_DEFAULT');
+  const usage = read.str(cfn ? 'KeyUsage' : 'key_usage') ?? (read.isUnknown(cfn ? 'KeyUsage' : 'key_usage') ? undefined : 'ENCRYPT_DECRYPT');
+  const enabled = read.bool(cfn ? 'Enabled' : 'is_enabled') ?? (read.isUnknown(cfn ? 'Enabled' : 'is_enabled') ? undefined : true);
+  const rotation =
+    read.bool(cfn ? 'EnableKeyRotation' : 'enable_key_rotation') ?? (read.isUnknown(cfn ? 'EnableKeyRotation' : 'enable_key_rotation') ? undefined : false);
+  const period = read.num(cfn ? 'RotationPeriodInDays' : 'rotation_period_in_days');
+  const multi = read.bool(cfn ? 'MultiRegion' : 'multi_region') ?? (read.isUnknown(cfn ? 'MultiRegion' : 'multi_region') ? undefined : false);
+  const origin = cfn ? read.str('Origin') : read.str('custom_key_store_id') ? (read.str('xks_key_id') ? 'EXTERNAL_KEY_STORE' : 'AWS_CLOUDHSM') : undefined;
+  const metadata: KeyMetadataShape = {
+    KeyId: r.address,
+    KeyManager: 'CUSTOMER',
+    Origin: origin ?? 'AWS_KMS',
+    ...(spec ? { KeySpec: spec } : {}),
+    ...(usage ? { KeyUsage: usage } : {}),
+    ...(enabled !== undefined ? { KeyState: enabled ? 'Enabled' : 'Disabled' } : {}),
+    ...(multi !== undefined ? { MultiRegion: multi } : {}),
+  };
+  const id = ctx.idOf(r);
+  const tags = read.tags(cfn ? 'Tags' : 'tags');
+  const region = ctx.opts.region;
+  const rec = normalizeKey({
+    account: ctx.opts.account ?? '',
+    region: region ?? '',
+    metadata,
+    aliases: aliasesOf(ctx, r),
+    ...(tags ? { tags: Object.entries(tags).map(([TagKey, TagValue]) => ({ TagKey, TagValue })) } : {}),
+    ...(rotation !== undefined ? { rotationStatus: { KeyRotationEnabled: rotation, ...(period ? { RotationPeriodInDays: period } : {}) } } : {}),
+  });
+  rec.id = id;
+  if (!rec.aliases?.length) {
+    delete rec.aliases;
+    rec.name = r.address;
+  }
+  if (!ctx.opts.account) delete rec.account;
+  if (!region) delete rec.region;
+  if (!spec) delete rec.rotation;
+  // A planned key has no material yet: no creation date, version count or rotation history.
+  delete rec.versionCount;
+  delete rec.currentVersionCreatedAt;
+  const access = accessOf(ctx, r, read, id);
+  if (access) rec.access = access;
+  rec.provenance = 'planned';
+  rec.source = ctx.source(r);
+  ctx.unknownGaps(id, PROVIDER, r, read.unknown, (a) => KEY_FIELDS[a]);
+  return rec;
+}
+
+const TRAIL_FIELDS: Record<string, string> = {
+  enable_logging: 'enabled',
+  IsLogging: 'enabled',
+  event_selector: 'capturesDataPlane',
+  EventSelectors: 'capturesDataPlane',
+  advanced_event_selector: 'capturesDataPlane',
+  AdvancedEventSelectors: 'capturesDataPlane',
+  enable_log_file_validation: 'integrityValidation',
+  EnableLogFileValidation: 'integrityValidation',
+};
+
+function selectorsOf(read: Reader, cfn: boolean): EventSelectorsShape | undefined {
+  const basic = read.list(cfn ? 'EventSelectors' : 'event_selector');
+  const advanced = read.list(cfn ? 'AdvancedEventSelectors' : 'advanced_event_selector');
+  if (read.unknown.some((u) => TRAIL_FIELDS[u.attribute] === 'capturesDataPlane')) return undefined;
+  if (advanced?.length) {
+    return {
+      AdvancedEventSelectors: advanced.map((a) => ({
+        Name: (a.Name ?? a.name) as string | undefined,
+        FieldSelectors: ((a.FieldSelectors ?? a.field_selector ?? []) as Record<string, unknown>[]).map((f) => ({
+          Field: String(f.Field ?? f.field),
+          Equals: (f.Equals ?? f.equals) as string[] | undefined,
+          NotEquals: (f.NotEquals ?? f.not_equals) as string[] | undefined,
+        })),
+      })),
+    };
+  }
+  if (basic?.length) {
+    return {
+      EventSelectors: basic.map((s) => ({
+        ReadWriteType: String(s.ReadWriteType ?? s.read_write_type ?? 'All'),
+        IncludeManagementEvents: (s.IncludeManagementEvents ?? s.include_management_events ?? true) as boolean,
+        ExcludeManagementEventSources: (s.ExcludeManagementEventSources ?? s.exclude_management_event_sources ?? []) as string[],
+      })),
+    };
+  }
+  // No selectors: CloudTrail records all management events, read and write.
+  return { EventSelectors: [{ ReadWriteType: 'All', IncludeManagementEvents: true }] };
+}
+
+/** Days the trail's CloudWatch Logs group keeps events, when the group is in the plan; null = forever. */
+function logGroupRetention(ctx: PlanContext, value: unknown): { name?: string; days?: number | null } {
+  const group = ctx.resolve(value, ['aws_cloudwatch_log_group', 'AWS::Logs::LogGroup']);
+  if (!group) return {};
+  const read = new Reader(group.values, group.configured);
+  const days = read.num(group.format === 'cloudformation' ? 'RetentionInDays' : 'retention_in_days');
+  const unknown = read.unknown.length > 0;
+  const name = read.str(group.format === 'cloudformation' ? 'LogGroupName' : 'name') ?? group.address;
+  return { name, ...(unknown ? {} : { days: days && days > 0 ? days : null }) };
+}
+
+/** One planned trail as an AuditTrail covering keys of the same plan (same account and region when given). */
+export function plannedAwsTrail(ctx: PlanContext, r: PlannedResource): AuditTrail {
+  const cfn = r.format === 'cloudformation';
+  const read = new Reader(r.values, r.configured);
+  const name = read.str(cfn ? 'TrailName' : 'name') ?? r.address;
+  const multi = read.bool(cfn ? 'IsMultiRegionTrail' : 'is_multi_region_trail') ?? false;
+  const org = read.bool(cfn ? 'IsOrganizationTrail' : 'is_organization_trail') ?? false;
+  const logging = read.bool(cfn ? 'IsLogging' : 'enable_logging') ?? (cfn || read.isUnknown('enable_logging') ? undefined : true);
+  const validation =
+    read.bool(cfn ? 'EnableLogFileValidation' : 'enable_log_file_validation') ??
+    (read.isUnknown(cfn ? 'EnableLogFileValidation' : 'enable_log_file_validation') ? undefined : false);
+  const cwValue = r.values[cfn ? 'CloudWatchLogsLogGroupArn' : 'cloud_watch_logs_group_arn'];
+  const cw = cwValue !== undefined && cwValue !== null && cwValue !== '' ? logGroupRetention(ctx, cwValue) : undefined;
+  const bucket =
+    read.str(cfn ? 'S3BucketName' : 's3_bucket_name') ??
+    (r.values[cfn ? 'S3BucketName' : 's3_bucket_name'] instanceof Ref ? String((r.values[cfn ? 'S3BucketName' : 's3_bucket_name'] as Ref).address) : undefined);
+  const trail = normalizeTrail({
+    account: ctx.opts.account ?? '',
+    trail: {
+      Name: name,
+      ...(ctx.opts.region ? { HomeRegion: ctx.opts.region } : {}),
+      IsMultiRegionTrail: multi,
+      IsOrganizationTrail: org,
+      ...(validation !== undefined ? { LogFileValidationEnabled: validation } : {}),
+      ...(bucket ? { S3BucketName: bucket } : {}),
+      ...(cw ? { CloudWatchLogsLogGroupArn: `arn:aws:logs:::log-group:${cw.name ?? 'unknown'}:*` } : {}),
+    },
+    ...(logging !== undefined ? { isLogging: logging } : {}),
+    ...(selectorsOf(read, cfn) ? { selectors: selectorsOf(read, cfn) } : {}),
+    ...(cw && cw.days !== undefined ? { retentionDays: cw.days } : {}),
+  });
+  const id = ctx.idOf(r);
+  trail.id = id;
+  trail.scope = {
+    provider: PROVIDER,
+    accounts: org || !ctx.opts.account ? '*' : [ctx.opts.account],
+    regions: multi || !ctx.opts.region ? '*' : [ctx.opts.region],
+  };
+  trail.provenance = 'planned';
+  trail.source = ctx.source(r);
+  ctx.unknownGaps(id, PROVIDER, r, read.unknown, (a) => TRAIL_FIELDS[a]);
+  return trail;
+}
+
+export const AWS_KEY_TYPES = KEY_TYPES;
+export const AWS_TRAIL_TYPES = ['aws_cloudtrail', 'AWS::CloudTrail::Trail'];
+export const AWS_PRINCIPAL_TYPES = ROLE_TYPES;

@@ -1,0 +1,124 @@
+// Detect the format of an IaC file from its content and read it into planned resources. Anything
+// that is not a Terraform plan, a CloudFormation (or CDK) template or an ARM template is a usage
+// error naming the file, the place and what was expected.
+import { UserError } from '../../errors.ts';
+import { readArm } from './arm.ts';
+import { type CfnOptions, parseTemplateText, readCloudFormation } from './cloudformation.ts';
+import { readTerraformPlan } from './terraform.ts';
+import type { IacFormat, PlannedResource } from './values.ts';
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
+
+export interface ParsedIac {
+  format: IacFormat;
+  resources: PlannedResource[];
+  /** Terraform: local module directories by module path, to find `.tf` sources. */
+  moduleSources?: Map<string, string>;
+  awsRegion?: string;
+}
+
+const EXPECTED = 'a Terraform plan (terraform show -json plan.out), a CloudFormation or CDK template (YAML or JSON), or an ARM template (bicep build)';
+
+function notIac(file: string, what: string, hint: string, line = 1): never {
+  throw new UserError({ file, line, message: `${what}; keyhygiene reads IaC plans and templates only.`, expected: EXPECTED, hint });
+}
+
+/** JSON.parse with the place of a syntax error (line and column, or the end for truncated input). */
+function parseJson(text: string, file: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    const msg = (err as Error).message;
+    const lc = /line (\d+) column (\d+)/.exec(msg);
+    const pos = /position (\d+)/.exec(msg);
+    let line: number | undefined;
+    let column: number | undefined;
+    if (lc) [line, column] = [Number(lc[1]), Number(lc[2])];
+    else if (pos) {
+      const before = text.slice(0, Number(pos[1]));
+      line = before.split('\n').length;
+      column = Number(pos[1]) - before.lastIndexOf('\n');
+    } else {
+      line = text.split('\n').length;
+    }
+    const truncated = /end of JSON input|Unterminated/i.test(msg);
+    throw new UserError({
+      file,
+      ...(line ? { line } : {}),
+      ...(column ? { column } : {}),
+      message: truncated ? 'the JSON ends early: the file is truncated.' : `the file is not valid JSON (${msg.replace(/^.*?: /, '').split(' in JSON')[0]}).`,
+      expected: EXPECTED,
+      hint: truncated
+        ? 'write the plan again (terraform show -json plan.out > plan.json) and check the upload or artifact step'
+        : 'regenerate the file with its tool',
+    });
+  }
+}
+
+const isTerraformPlan = (d: Obj) => typeof d.format_version === 'string' && (d.planned_values !== undefined || d.resource_changes !== undefined);
+const isArm = (d: Obj) =>
+  (typeof d.$schema === 'string' && /deploymentTemplate\.json/i.test(d.$schema)) || (d.contentVersion !== undefined && d.resources !== undefined);
+const isCloudFormation = (d: Obj) =>
+  d.AWSTemplateFormatVersion !== undefined ||
+  (isObj(d.Resources) && Object.values(d.Resources).some((r) => isObj(r) && typeof r.Type === 'string' && r.Type.includes('::')));
+
+/** What a JSON or YAML document that is none of ours looks like, to say so. */
+function describeOther(d: unknown): { what: string; hint: string } {
+  if (!isObj(d))
+    return {
+      what: `the file holds ${Array.isArray(d) ? 'a list' : typeof d}, not a plan or template`,
+      hint: 'pass the output of terraform show -json, a template, or bicep build output',
+    };
+  if (typeof d.format_version === 'string' && d.values !== undefined)
+    return {
+      what: 'this is Terraform state (terraform show -json without a plan), not a plan',
+      hint: 'run terraform plan -out plan.out, then terraform show -json plan.out > plan.json',
+    };
+  if (typeof d.$schema === 'string' && /deploymentParameters\.json/i.test(d.$schema))
+    return { what: 'this is an ARM parameters file, not a template', hint: 'pass the template (the parameters are applied at deployment)' };
+  if (d.apiVersion !== undefined && d.kind !== undefined)
+    return { what: 'this is a Kubernetes manifest', hint: 'keyhygiene reads Terraform plans, CloudFormation/CDK and ARM templates' };
+  if (d.service !== undefined && d.provider !== undefined)
+    return { what: 'this is a Serverless Framework file', hint: 'package it (serverless package) and pass the CloudFormation template it writes' };
+  if (d.on !== undefined && d.jobs !== undefined) return { what: 'this is a GitHub Actions workflow', hint: 'pass the plan or template the workflow produces' };
+  if (d.services !== undefined) return { what: 'this is a Compose file', hint: 'keyhygiene reads Terraform plans, CloudFormation/CDK and ARM templates' };
+  return {
+    what: 'the file is neither a Terraform plan, a CloudFormation template nor an ARM template',
+    hint: 'check the path; for Terraform pass `terraform show -json plan.out` output',
+  };
+}
+
+/** Read one IaC file's text: detect its format from the content and read its resources. */
+export function parseIac(text: string, file: string, opts: CfnOptions): ParsedIac {
+  const body = text.replace(/^\uFEFF/, '');
+  const trimmed = body.trimStart();
+  if (trimmed === '') notIac(file, 'the file is empty', 'pass a non-empty plan or template');
+  if (/^(resource|module|provider|terraform|variable|data|locals|output)\s+("|\{|[A-Za-z_])/.test(trimmed))
+    notIac(
+      file,
+      'this is Terraform source (.tf), not a plan',
+      'run terraform plan -out plan.out && terraform show -json plan.out > plan.json, and pass plan.json',
+    );
+  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
+    const doc = parseJson(body, file);
+    if (isObj(doc) && isTerraformPlan(doc)) {
+      const plan = readTerraformPlan(doc, file);
+      return {
+        format: 'terraform-plan',
+        resources: plan.resources,
+        moduleSources: plan.moduleSources,
+        ...(plan.awsRegion ? { awsRegion: plan.awsRegion } : {}),
+      };
+    }
+    if (isObj(doc) && isArm(doc)) return { format: 'arm', resources: readArm(doc, file, parseTemplateText(body, file)) };
+    if (isObj(doc) && isCloudFormation(doc)) return { format: 'cloudformation', resources: readCloudFormation(doc, file, parseTemplateText(body, file), opts) };
+    const other = describeOther(doc);
+    notIac(file, other.what, other.hint);
+  }
+  const parsed = parseTemplateText(body, file);
+  const doc = parsed.value;
+  if (isObj(doc) && isCloudFormation(doc)) return { format: 'cloudformation', resources: readCloudFormation(doc, file, parsed, opts) };
+  const other = describeOther(doc);
+  return notIac(file, other.what, other.hint);
+}

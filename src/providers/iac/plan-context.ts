@@ -1,0 +1,136 @@
+// What the mappers share for one plan or template: lookups between its resources, the principals it
+// declares, the base of every record (id, provenance, location) and the gaps for unknown values.
+import type { Principal } from '../../model/access-entry.ts';
+import type { CollectionGap } from '../../model/collection-gap.ts';
+import type { SourceLocation } from '../../model/common.ts';
+import { type PlannedResource, Reader, Ref } from './values.ts';
+
+export interface PlanOptions {
+  account?: string;
+  region?: string;
+  subscription?: string;
+  tenant?: string;
+}
+
+/** Marker for a principal that is a resource of the same plan, inside a policy document. */
+export const REF_PREFIX = 'iac-ref:';
+
+const PRINCIPAL_TYPES: Record<string, Principal['kind']> = {
+  aws_iam_role: 'role',
+  'AWS::IAM::Role': 'role',
+  aws_iam_user: 'user',
+  'AWS::IAM::User': 'user',
+  aws_iam_group: 'group',
+  'AWS::IAM::Group': 'group',
+  azurerm_user_assigned_identity: 'managed-identity',
+  'Microsoft.ManagedIdentity/userAssignedIdentities': 'managed-identity',
+  azuread_service_principal: 'service-principal',
+  azuread_group: 'group',
+  azuread_user: 'user',
+};
+
+export class PlanContext {
+  readonly file: string;
+  readonly opts: PlanOptions;
+  readonly resources: readonly PlannedResource[];
+  readonly gaps: CollectionGap[] = [];
+  private readonly byAddress = new Map<string, PlannedResource>();
+  private readonly byRefKey = new Map<string, PlannedResource[]>();
+  /** Where each resource is declared in source (.tf), when found. */
+  readonly declared = new Map<string, { file: string; line: number }>();
+
+  constructor(file: string, resources: readonly PlannedResource[], opts: PlanOptions) {
+    this.file = file;
+    this.opts = opts;
+    this.resources = resources;
+    for (const r of resources) {
+      this.byAddress.set(r.address, r);
+      this.byRefKey.set(r.refKey, [...(this.byRefKey.get(r.refKey) ?? []), r]);
+    }
+  }
+
+  ofType(...types: string[]): PlannedResource[] {
+    const set = new Set(types.map((t) => t.toLowerCase()));
+    return this.resources.filter((r) => set.has(r.type.toLowerCase()) && r.action !== 'delete');
+  }
+
+  /** Stable subject id of a planned resource: `<file>#<address>`. */
+  idOf(r: PlannedResource): string {
+    return `${r.file}#${r.address}`;
+  }
+
+  source(r: PlannedResource): SourceLocation {
+    const at = this.declared.get(r.address);
+    const file = at?.file ?? r.file;
+    const line = at?.line ?? r.line;
+    return { address: r.address, file, ...(line ? { line } : {}), action: r.action };
+  }
+
+  /**
+   * The resource a value points at: a Ref (Terraform configuration reference, CloudFormation Ref or
+   * GetAtt, ARM resourceId), or a literal id/ARN/name equal to one of the candidates' attributes.
+   */
+  resolve(v: unknown, types: readonly string[]): PlannedResource | undefined {
+    const candidates = this.ofType(...types);
+    if (v instanceof Ref) return candidates.find((c) => c.address === v.address || c.refKey === v.address || c.refKey === v.address.toLowerCase());
+    if (typeof v !== 'string' || v === '') return undefined;
+    // A log group ARN is often written with the ":*" suffix CloudTrail wants.
+    const lower = v.toLowerCase().replace(/:\*$/, '');
+    // ARM: resourceId() results and extension scopes name the type and the resource.
+    const armKey = lower.replace(/^.*\/providers\//, '');
+    const arm = candidates.find((c) => c.format === 'arm' && c.refKey === armKey);
+    if (arm) return arm;
+    return candidates.find((c) =>
+      ['id', 'arn', 'key_id', 'name', 'AliasName', 'LogGroupName', 'RoleName'].some(
+        (a) => typeof c.values[a] === 'string' && (c.values[a] as string).toLowerCase() === lower,
+      ),
+    );
+  }
+
+  /** A principal declared in this plan (a role, a managed identity) as rules classify it: by name, address and tags. */
+  plannedPrincipal(address: string): Principal | undefined {
+    const r = this.byAddress.get(address) ?? this.byRefKey.get(address)?.[0] ?? this.byRefKey.get(address.toLowerCase())?.[0];
+    if (!r) return undefined;
+    const read = new Reader(r.values);
+    const known = read.str('arn') ?? read.str('Arn');
+    const name = read.str('name') ?? read.str('RoleName') ?? read.str('UserName') ?? (r.format === 'arm' ? r.address.split('/').at(-1) : undefined);
+    const tags = read.tags('tags') ?? read.tags('Tags');
+    const account = r.format === 'arm' || r.type.startsWith('azure') ? this.opts.tenant : this.opts.account;
+    return {
+      kind: PRINCIPAL_TYPES[r.type] ?? 'role',
+      id: known ?? this.idOf(r),
+      name: name ?? r.address,
+      ...(account ? { account } : {}),
+      ...(tags && Object.keys(tags).length ? { tags } : {}),
+    };
+  }
+
+  /** Principals that are this plan's resources: replace markers, and enrich known ARNs with the resource's tags. */
+  enrichPrincipal(p: Principal): Principal {
+    if (p.id.startsWith(REF_PREFIX)) return this.plannedPrincipal(p.id.slice(REF_PREFIX.length)) ?? p;
+    const r = this.resolve(p.id, Object.keys(PRINCIPAL_TYPES));
+    return r ? { ...(this.plannedPrincipal(r.address) ?? p), id: p.id, kind: p.kind } : p;
+  }
+
+  /** Gaps for the attributes a mapper found unknown: one per subject and model field. */
+  unknownGaps(
+    subjectId: string,
+    provider: string,
+    r: PlannedResource,
+    unknown: readonly { attribute: string; why: string }[],
+    fieldOf: (attr: string) => string | undefined,
+  ): void {
+    const fields = new Map<string, { attribute: string; why: string }>();
+    for (const u of unknown) {
+      const f = fieldOf(u.attribute);
+      if (f && !fields.has(f)) fields.set(f, u);
+    }
+    for (const [field, u] of fields) this.gap(subjectId, provider, field, `${r.format}:${u.attribute}`, `${r.address}: ${u.attribute} ${u.why}`);
+  }
+
+  gap(subjectId: string, provider: string, field: string, operation: string, reason: string): void {
+    const id = `iac:${subjectId}:${field}`;
+    if (this.gaps.some((g) => g.id === id)) return;
+    this.gaps.push({ id, provider, scope: { subjectId }, operation, reason, affects: [field] });
+  }
+}

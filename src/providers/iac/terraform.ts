@@ -1,0 +1,208 @@
+// Terraform plan JSON (`terraform show -json plan.out`) → planned resources. Pure: reads the parsed
+// document only. Values `after_unknown` marks are Unknown; an unknown value whose configuration
+// expression references another resource of the plan becomes a Ref to it.
+import { type PlannedAction, type PlannedResource, Ref, Unknown } from './values.ts';
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
+
+export interface TerraformPlan {
+  resources: PlannedResource[];
+  /** Module source directories by module path (module.app.module.db), as the configuration gives them. */
+  moduleSources: Map<string, string>;
+  /** `region` of the default aws provider configuration, when a constant. */
+  awsRegion?: string;
+}
+
+interface ConfigResource {
+  expressions: Obj;
+  /** Module path without instance keys: '' for the root, module.app.module.db below. */
+  modulePath: string;
+}
+
+/** Index configuration resources by module path + local address, and module calls by module path. */
+function indexConfiguration(root: Obj | undefined): { resources: Map<string, ConfigResource>; calls: Map<string, Obj>; sources: Map<string, string> } {
+  const resources = new Map<string, ConfigResource>();
+  const calls = new Map<string, Obj>();
+  const sources = new Map<string, string>();
+  const walk = (mod: Obj | undefined, path: string) => {
+    if (!mod) return;
+    for (const r of Array.isArray(mod.resources) ? mod.resources : []) {
+      if (!isObj(r) || typeof r.address !== 'string') continue;
+      resources.set(path ? `${path}.${r.address}` : r.address, { expressions: isObj(r.expressions) ? r.expressions : {}, modulePath: path });
+    }
+    for (const [name, call] of Object.entries(isObj(mod.module_calls) ? mod.module_calls : {})) {
+      if (!isObj(call)) continue;
+      const child = path ? `${path}.module.${name}` : `module.${name}`;
+      calls.set(child, call);
+      if (typeof call.source === 'string') sources.set(child, call.source);
+      walk(isObj(call.module) ? call.module : undefined, child);
+    }
+  };
+  walk(root, '');
+  return { resources, calls, sources };
+}
+
+/** `module.app["eu"].module.db[0]` → `module.app.module.db`. */
+export const stripInstanceKeys = (moduleAddress: string): string => moduleAddress.replace(/\[[^\]]*\]/g, '');
+
+function actionOf(actions: unknown): PlannedAction {
+  const a = Array.isArray(actions) ? actions.map(String) : [];
+  if (a.includes('delete') && a.includes('create')) return 'replace';
+  if (a.includes('create')) return 'create';
+  if (a.includes('delete')) return 'delete';
+  if (a.includes('update')) return 'update';
+  if (a.includes('read')) return 'read';
+  return 'no-op';
+}
+
+/** Overlay `after_unknown` on `after`: true marks become Unknown. */
+function overlayUnknown(after: unknown, unknown: unknown): unknown {
+  if (unknown === true) return new Unknown('known only after apply (after_unknown)');
+  if (Array.isArray(unknown)) {
+    const base = Array.isArray(after) ? [...after] : [];
+    unknown.forEach((u, i) => {
+      base[i] = overlayUnknown(base[i], u);
+    });
+    return base;
+  }
+  if (isObj(unknown)) {
+    const base: Obj = isObj(after) ? { ...after } : {};
+    for (const [k, u] of Object.entries(unknown)) base[k] = overlayUnknown(base[k], u);
+    return base;
+  }
+  return after;
+}
+
+/** The resource address a configuration reference names (`aws_kms_key.k.arn` → `aws_kms_key.k`). */
+function referencedResource(ref: string): { local: string; attribute?: string } | undefined {
+  const parts = ref.split('.');
+  if (parts[0] === 'data' && parts.length >= 3) return { local: parts.slice(0, 3).join('.').replace(/\[.*$/, ''), attribute: parts[3] };
+  if (['var', 'local', 'module', 'each', 'count', 'path', 'terraform', 'self'].includes(parts[0] as string)) return undefined;
+  if (parts.length < 2) return undefined;
+  return { local: `${parts[0]}.${(parts[1] as string).replace(/\[.*$/, '')}`, attribute: parts[2]?.replace(/\[.*$/, '') };
+}
+
+interface RefContext {
+  config: ReturnType<typeof indexConfiguration>;
+  /** Planned resource addresses by module path + local address (without index). */
+  byRefKey: Map<string, PlannedResource[]>;
+}
+
+/**
+ * Resolve the references of one expression to planned resources: within the same module instance,
+ * the same index when the target has several instances; `var.X` follows the module call's argument.
+ */
+function resolveReferences(expr: unknown, modulePath: string, moduleInstance: string, index: unknown, rc: RefContext, depth = 0): Ref[] {
+  if (!isObj(expr) || !Array.isArray(expr.references) || depth > 4) return [];
+  const out = new Map<string, Ref>();
+  for (const raw of expr.references.map(String)) {
+    if (raw.startsWith('var.') && modulePath) {
+      const call = rc.config.calls.get(modulePath);
+      const arg = isObj(call?.expressions) ? call.expressions[raw.split('.')[1] as string] : undefined;
+      const parentPath = modulePath.replace(/\.?module\.[^.]+$/, '');
+      const parentInstance = moduleInstance.replace(/\.?module\.[^.[]+(\[[^\]]*\])?$/, '');
+      for (const hit of resolveReferences(arg, parentPath, parentInstance, undefined, rc, depth + 1)) if (!out.has(hit.address)) out.set(hit.address, hit);
+      continue;
+    }
+    const target = referencedResource(raw);
+    if (!target) continue;
+    const key = modulePath ? `${modulePath}.${target.local}` : target.local;
+    const candidates = (rc.byRefKey.get(key) ?? []).filter((r) => r.address.startsWith(moduleInstance ? `${moduleInstance}.` : ''));
+    const pick = candidates.length === 1 ? candidates[0] : candidates.find((c) => c.address.endsWith(`[${JSON.stringify(index)}]`));
+    // The bare resource reference (aws_kms_key.k) follows its attribute reference (aws_kms_key.k.arn): keep the first.
+    if (pick && !out.has(pick.address)) out.set(pick.address, new Ref(pick.address, target.attribute));
+  }
+  return [...out.values()];
+}
+
+interface AttachContext {
+  modulePath: string;
+  moduleInstance: string;
+  index: unknown;
+  rc: RefContext;
+}
+
+/** Unknown values whose expression references one planned resource become Refs; lists element by element. */
+function attachReferences(values: Obj, expressions: Obj, ctx: AttachContext): void {
+  for (const [name, v] of Object.entries(values)) {
+    const expr = expressions[name];
+    if (v instanceof Unknown) {
+      const refs = resolveReferences(expr, ctx.modulePath, ctx.moduleInstance, ctx.index, ctx.rc);
+      if (refs.length === 1) values[name] = refs[0];
+    } else if (Array.isArray(v) && Array.isArray(expr)) {
+      // Nested blocks: the expressions are a list of blocks with their own expressions.
+      v.forEach((item, i) => {
+        if (isObj(item) && isObj(expr[i])) attachReferences(item, expr[i] as Obj, ctx);
+      });
+    } else if (Array.isArray(v) && isObj(expr)) {
+      // A list with unknown elements (identifiers = [aws_iam_role.a.arn, "arn:…"]): as many references as unknowns, in order.
+      const unknownAt = v.flatMap((x, i) => (x instanceof Unknown ? [i] : []));
+      const refs = resolveReferences(expr, ctx.modulePath, ctx.moduleInstance, ctx.index, ctx.rc);
+      if (unknownAt.length && refs.length === unknownAt.length) values[name] = v.map((x, i) => (x instanceof Unknown ? refs[unknownAt.indexOf(i)] : x));
+    }
+  }
+}
+
+function plannedFromChange(rc: Obj, file: string): PlannedResource | undefined {
+  if (typeof rc.address !== 'string' || typeof rc.type !== 'string') return undefined;
+  // Data sources matter only as policy documents the plan reads (aws_iam_policy_document).
+  if (rc.mode !== 'managed' && !(rc.mode === 'data' && rc.type === 'aws_iam_policy_document')) return undefined;
+  const change = isObj(rc.change) ? rc.change : {};
+  const action = actionOf(change.actions);
+  const source = action === 'delete' ? change.before : overlayUnknown(change.after, change.after_unknown);
+  const moduleAddress = typeof rc.module_address === 'string' ? rc.module_address : '';
+  const local = `${rc.mode === 'data' ? 'data.' : ''}${rc.type}.${String(rc.name)}`;
+  const refKey = `${stripInstanceKeys(moduleAddress) ? `${stripInstanceKeys(moduleAddress)}.` : ''}${local}`;
+  return { format: 'terraform-plan', type: rc.type, address: rc.address, refKey, values: isObj(source) ? source : {}, action, file };
+}
+
+function plannedFromValues(mod: Obj | undefined, file: string, out: PlannedResource[], seen: Set<string>): void {
+  if (!mod) return;
+  for (const r of Array.isArray(mod.resources) ? mod.resources : []) {
+    if (!isObj(r) || r.mode !== 'managed' || typeof r.address !== 'string' || seen.has(r.address)) continue;
+    const moduleAddress = typeof mod.address === 'string' ? mod.address : '';
+    const refKey = `${stripInstanceKeys(moduleAddress) ? `${stripInstanceKeys(moduleAddress)}.` : ''}${String(r.type)}.${String(r.name)}`;
+    out.push({ format: 'terraform-plan', type: String(r.type), address: r.address, refKey, values: isObj(r.values) ? r.values : {}, action: 'no-op', file });
+  }
+  for (const child of Array.isArray(mod.child_modules) ? mod.child_modules : []) plannedFromValues(isObj(child) ? child : undefined, file, out, seen);
+}
+
+/** Read a parsed plan document into planned resources, references resolved through `configuration`. */
+export function readTerraformPlan(doc: Obj, file: string): TerraformPlan {
+  const resources: PlannedResource[] = [];
+  const indexes = new Map<string, unknown>();
+  for (const rc of Array.isArray(doc.resource_changes) ? doc.resource_changes : []) {
+    if (!isObj(rc)) continue;
+    const r = plannedFromChange(rc, file);
+    if (!r) continue;
+    resources.push(r);
+    indexes.set(r.address, rc.index);
+  }
+  // Resources in planned_values without a change entry (older formats) exist unchanged.
+  const planned = isObj(doc.planned_values) ? doc.planned_values : undefined;
+  plannedFromValues(isObj(planned?.root_module) ? planned.root_module : undefined, file, resources, new Set(resources.map((r) => r.address)));
+
+  const configuration = isObj(doc.configuration) ? doc.configuration : {};
+  const config = indexConfiguration(isObj(configuration.root_module) ? configuration.root_module : undefined);
+  const byRefKey = new Map<string, PlannedResource[]>();
+  for (const r of resources) byRefKey.set(r.refKey, [...(byRefKey.get(r.refKey) ?? []), r]);
+  const rc: RefContext = { config, byRefKey };
+  for (const r of resources) {
+    const cfg = config.resources.get(r.refKey);
+    if (!cfg) continue;
+    r.configured = new Set(Object.keys(cfg.expressions));
+    attachReferences(r.values, cfg.expressions, { modulePath: cfg.modulePath, moduleInstance: instancePrefix(r.address), index: indexes.get(r.address), rc });
+  }
+  const providers = isObj(configuration.provider_config) ? configuration.provider_config : {};
+  const aws = isObj(providers.aws) ? providers.aws : undefined;
+  const regionExpr = isObj(aws?.expressions) && isObj(aws.expressions.region) ? aws.expressions.region : undefined;
+  const awsRegion = typeof regionExpr?.constant_value === 'string' ? regionExpr.constant_value : undefined;
+  return { resources, moduleSources: config.sources, ...(awsRegion ? { awsRegion } : {}) };
+}
+
+/** `module.app["eu"].aws_kms_key.k[0]` → `module.app["eu"]`. */
+export function instancePrefix(address: string): string {
+  const parts = address.match(/module\.[^.[]+(\[(?:"[^"]*"|\d+)\])?/g);
+  return parts ? parts.join('.') : '';
+}
