@@ -1,7 +1,7 @@
 // A small, safe evaluator for ARM template expressions ("[concat('kv-', parameters('env'))]"): string,
 // number and boolean literals, parameters(), variables(), concat, format, resourceId and its siblings,
 // copyIndex, and property or index access on known values. Anything else is Unknown. Pure.
-import { Unknown } from './values.ts';
+import { Ref, Unknown } from './values.ts';
 
 type Node =
   | { t: 'str'; v: string }
@@ -129,6 +129,13 @@ function call(name: string, args: unknown[], scope: ArmScope, depth: number): un
       const t = strs.findIndex((s, i) => s.includes('/') && (name !== 'extensionresourceid' || i > 0));
       return t < 0 ? new Unknown(`${name}() without a resource type`) : resourceIdString(strs[t] as string, strs.slice(t + 1));
     }
+    case 'reference': {
+      // reference(resourceId(...)).principalId names an attribute of a resource of the same template.
+      const id = args[0];
+      return isString(id) && id.startsWith('/providers/')
+        ? new Ref(id.slice('/providers/'.length).toLowerCase())
+        : new Unknown('reference() is evaluated only at deployment');
+    }
     case 'copyindex':
       return scope.copyIndex === undefined ? new Unknown('copyIndex() outside a copy loop') : scope.copyIndex + (typeof args[0] === 'number' ? args[0] : 0);
     case 'tolower':
@@ -166,6 +173,7 @@ function evalNode(n: Node, scope: ArmScope, depth: number): unknown {
     case 'prop': {
       const of = evalNode(n.of, scope, depth);
       if (of instanceof Unknown) return of;
+      if (of instanceof Ref) return new Ref(of.address, n.name);
       return of && typeof of === 'object' && n.name in of
         ? (of as Record<string, unknown>)[n.name]
         : new Unknown(`property ${n.name} is known only at deployment`);
@@ -189,6 +197,7 @@ export function evaluateArm(v: unknown, scope: ArmScope, depth = 0): unknown {
     return v;
   }
   if (Array.isArray(v)) return v.map((x) => evaluateArm(x, scope, depth));
-  if (v && typeof v === 'object' && !(v instanceof Unknown)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, evaluateArm(x, scope, depth)]));
+  if (v && typeof v === 'object' && !(v instanceof Unknown) && !(v instanceof Ref))
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, evaluateArm(x, scope, depth)]));
   return v;
 }

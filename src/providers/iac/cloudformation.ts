@@ -68,7 +68,7 @@ interface Scope {
 /** Parse template text (YAML or JSON) with positions; syntax errors and unknown tags exit 2 with their place. */
 export function parseTemplateText(text: string, file: string): { doc: Document.Parsed; lines: LineCounter; value: unknown } {
   const lines = new YamlLineCounter();
-  const doc = parseDocument(text, { customTags: CFN_TAGS, lineCounter: lines, uniqueKeys: false, prettyErrors: false });
+  const doc = parseDocument(text, { customTags: CFN_TAGS, lineCounter: lines, uniqueKeys: false });
   const problems = [...doc.errors, ...doc.warnings.filter((w) => w.code === 'TAG_RESOLVE_FAILED')];
   if (problems.length) {
     const first = problems[0] as (typeof problems)[number];

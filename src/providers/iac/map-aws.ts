@@ -16,7 +16,7 @@ import {
   policyToAccess,
 } from '../aws/normalize.ts';
 import { type PlanContext, REF_PREFIX } from './plan-context.ts';
-import { containsUnknown, type PlannedResource, Reader, Ref } from './values.ts';
+import { containsUnknown, firstUnknown, type PlannedResource, Reader, Ref } from './values.ts';
 
 const KEY_TYPES = ['aws_kms_key', 'AWS::KMS::Key'];
 const ROLE_TYPES = ['aws_iam_role', 'AWS::IAM::Role', 'aws_iam_user', 'AWS::IAM::User', 'aws_iam_group'];
@@ -83,7 +83,9 @@ function policyAccess(ctx: PlanContext, value: unknown): AccessEntry[] | string 
     doc = data ? policyDocumentFromData(data) : undefined;
     if (doc === undefined) return `depends on ${value.address}: it is known only after apply`;
   }
-  if (doc === undefined || containsUnknown(doc)) return 'is known only after apply';
+  if (doc === undefined) return 'is known only after apply';
+  const unknown = firstUnknown(doc);
+  if (unknown) return `is not fixed by the ${value instanceof Ref ? 'plan' : 'configuration'}: ${unknown.why}`;
   try {
     const text = typeof doc === 'string' ? doc : JSON.stringify(markRefs(doc));
     return policyToAccess(text).map((e) => ({ ...e, principal: ctx.enrichPrincipal(e.principal) }));
@@ -183,7 +185,9 @@ export function plannedAwsKey(ctx: PlanContext, r: PlannedResource): KeyRecord {
   const enabled = read.bool(cfn ? 'Enabled' : 'is_enabled') ?? (read.isUnknown(cfn ? 'Enabled' : 'is_enabled') ? undefined : true);
   const rotation =
     read.bool(cfn ? 'EnableKeyRotation' : 'enable_key_rotation') ?? (read.isUnknown(cfn ? 'EnableKeyRotation' : 'enable_key_rotation') ? undefined : false);
-  const period = read.num(cfn ? 'RotationPeriodInDays' : 'rotation_period_in_days');
+  const periodAttr = cfn ? 'RotationPeriodInDays' : 'rotation_period_in_days';
+  // KMS rotates every 365 days unless a period is given.
+  const period = read.num(periodAttr) || (rotation && !read.isUnknown(periodAttr) ? 365 : undefined);
   const multi = read.bool(cfn ? 'MultiRegion' : 'multi_region') ?? (read.isUnknown(cfn ? 'MultiRegion' : 'multi_region') ? undefined : false);
   const origin = cfn ? read.str('Origin') : read.str('custom_key_store_id') ? (read.str('xks_key_id') ? 'EXTERNAL_KEY_STORE' : 'AWS_CLOUDHSM') : undefined;
   const metadata: KeyMetadataShape = {

@@ -42,7 +42,8 @@ function parseJson(text: string, file: string): unknown {
     } else {
       line = text.split('\n').length;
     }
-    const truncated = /end of JSON input|Unterminated/i.test(msg);
+    const at = pos ? Number(pos[1]) : text.length;
+    const truncated = /end of JSON input|Unterminated/i.test(msg) || at >= text.trimEnd().length - 1;
     throw new UserError({
       file,
       ...(line ? { line } : {}),
@@ -94,7 +95,8 @@ export function parseIac(text: string, file: string, opts: CfnOptions): ParsedIa
   const body = text.replace(/^\uFEFF/, '');
   const trimmed = body.trimStart();
   if (trimmed === '') notIac(file, 'the file is empty', 'pass a non-empty plan or template');
-  if (/^(resource|module|provider|terraform|variable|data|locals|output)\s+("|\{|[A-Za-z_])/.test(trimmed))
+  const code = trimmed.replace(/^(?:(?:#|\/\/)[^\n]*\n\s*)+/, '');
+  if (/^(resource|module|provider|terraform|variable|data|locals|output)\s+("|\{|[A-Za-z_])/.test(code))
     notIac(
       file,
       'this is Terraform source (.tf), not a plan',

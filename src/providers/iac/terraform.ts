@@ -136,12 +136,17 @@ function attachReferences(values: Obj, expressions: Obj, ctx: AttachContext): vo
         if (isObj(item) && isObj(expr[i])) attachReferences(item, expr[i] as Obj, ctx);
       });
     } else if (Array.isArray(v) && isObj(expr)) {
-      // A list with unknown elements (identifiers = [aws_iam_role.a.arn, "arn:…"]): as many references as unknowns, in order.
-      const unknownAt = v.flatMap((x, i) => (x instanceof Unknown ? [i] : []));
-      const refs = resolveReferences(expr, ctx.modulePath, ctx.moduleInstance, ctx.index, ctx.rc);
-      if (unknownAt.length && refs.length === unknownAt.length) values[name] = v.map((x, i) => (x instanceof Unknown ? refs[unknownAt.indexOf(i)] : x));
+      values[name] = listWithReferences(v, expr, ctx);
     }
   }
+}
+
+/** A list with unknown elements (identifiers = [aws_iam_role.a.arn, "arn:…"]): as many references as unknowns, in order. */
+function listWithReferences(v: unknown[], expr: Obj, ctx: AttachContext): unknown[] {
+  const unknownAt = v.flatMap((x, i) => (x instanceof Unknown ? [i] : []));
+  if (!unknownAt.length) return v;
+  const refs = resolveReferences(expr, ctx.modulePath, ctx.moduleInstance, ctx.index, ctx.rc);
+  return refs.length === unknownAt.length ? v.map((x, i) => (x instanceof Unknown ? refs[unknownAt.indexOf(i)] : x)) : v;
 }
 
 function plannedFromChange(rc: Obj, file: string): PlannedResource | undefined {

@@ -24,13 +24,17 @@ export function headerLine(text: string, type: string, name: string): number | u
   return m ? text.slice(0, m.index + m[0].search(/\S/)).split('\n').length : undefined;
 }
 
-async function readModuleDir(files: FileReader, dirShown: string, dirAbs: string, warn?: (m: string) => void): Promise<TfFile[]> {
+/** How sources are read: the provider's injected reader and lister. */
+export interface SourceFiles {
+  readText: (file: string, what: string, hint: string) => string;
+  listDir: (dir: string) => string[];
+}
+
+async function readModuleDir(files: SourceFiles, dirShown: string, dirAbs: string, warn?: (m: string) => void): Promise<TfFile[]> {
   const out: TfFile[] = [];
-  for (const name of files
-    .list(dirAbs)
-    .filter((n) => n.endsWith('.tf'))
-    .sort()) {
-    const text = files.readText(join(dirAbs, name), 'Terraform source');
+  const names = files.listDir(dirAbs).filter((n) => n.endsWith('.tf'));
+  for (const name of names.sort()) {
+    const text = files.readText(join(dirAbs, name), 'Terraform source', 'check the file, or set iac.sources to the root module directory');
     try {
       out.push({ shown: join(dirShown, name), text, blocks: (await parse(name, text)) as Obj });
     } catch (err) {
