@@ -1,24 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { cli, hasStackTrace } from '../helpers/cli.ts';
+import { hasStackTrace, runCli } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 const tmp = tempDir();
 
 describe('rules', () => {
-  it('list prints every rule by category; --json is machine-readable', () => {
-    const text = cli(['rules', 'list']);
+  it('list prints every rule by category; --json is machine-readable', async () => {
+    const text = await runCli(['rules', 'list']);
     expect(text.status).toBe(0);
     expect(text.stdout).toMatch(/ROTATION\n {2}automatic-rotation/);
-    const json = JSON.parse(cli(['rules', 'list', '--json']).stdout);
+    const json = JSON.parse((await runCli(['rules', 'list', '--json'])).stdout);
     expect(json.find((r: { id: string }) => r.id === 'key-material-max-age').aliases).toContain('ROT-01');
   });
 
-  it('explain shows rationale, remediation and options with defaults, by id or alias', () => {
-    const r = cli(['rules', 'explain', 'ROT-01']);
+  it('explain shows rationale, remediation and options with defaults, by id or alias', async () => {
+    const r = await runCli(['rules', 'explain', 'ROT-01']);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/key-material-max-age \(ROT-01\)/);
     expect(r.stdout).toMatch(/escalationFactor = 2/);
-    const bad = cli(['rules', 'explain', 'key-material-maxage']);
+    const bad = await runCli(['rules', 'explain', 'key-material-maxage']);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/unknown rule "key-material-maxage"\. Did you mean "key-material-max-age"\?/);
     expect(hasStackTrace(bad.stderr)).toBe(false);
@@ -26,29 +26,29 @@ describe('rules', () => {
 });
 
 describe('policy', () => {
-  it('init writes a starter policy that validates, and refuses to overwrite', () => {
+  it('init writes a starter policy that validates, and refuses to overwrite', async () => {
     const file = `${tmp.dir}/keyhygiene.yaml`;
-    expect(cli(['policy', 'init', '--output', file]).status).toBe(0);
-    const v = cli(['policy', 'validate', file]);
+    expect((await runCli(['policy', 'init', '--output', file])).status).toBe(0);
+    const v = await runCli(['policy', 'validate', file]);
     expect(v.status, v.stderr).toBe(0);
     expect(v.stdout).toMatch(/is valid/);
-    const again = cli(['policy', 'init', '--output', file]);
+    const again = await runCli(['policy', 'init', '--output', file]);
     expect(again.status).toBe(2);
     expect(again.stderr).toMatch(/already exists/);
   });
 
-  it('validate reports problems with exit 2, as text or JSON', () => {
+  it('validate reports problems with exit 2, as text or JSON', async () => {
     const file = tmp.write('bad.yaml', 'version: 1\nenviroments: {}\n');
-    const r = cli(['policy', 'validate', file]);
+    const r = await runCli(['policy', 'validate', file]);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/bad\.yaml:2:1: unknown key "enviroments"/);
-    const j = cli(['policy', 'validate', file, '--json']);
+    const j = await runCli(['policy', 'validate', file, '--json']);
     expect(j.status).toBe(2);
     expect(JSON.parse(j.stdout).error.diagnostics[0]).toMatchObject({ line: 2, column: 1 });
   });
 
-  it('schema prints the JSON Schemas', () => {
-    expect(JSON.parse(cli(['policy', 'schema']).stdout).title).toMatch(/policy/);
-    expect(JSON.parse(cli(['policy', 'schema', 'result']).stdout).title).toMatch(/result/);
+  it('schema prints the JSON Schemas', async () => {
+    expect(JSON.parse((await runCli(['policy', 'schema'])).stdout).title).toMatch(/policy/);
+    expect(JSON.parse((await runCli(['policy', 'schema', 'result'])).stdout).title).toMatch(/result/);
   });
 });

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { cli, hasStackTrace } from '../helpers/cli.ts';
+import { hasStackTrace, runCli } from '../helpers/cli.ts';
 
 const NOW = '2026-11-01T06:00:00Z';
 
 describe('keyhygiene audit --framework (built CLI)', () => {
-  it('adds the per-control summary to the markdown report; the exit code is unchanged', () => {
-    const plain = cli(['audit', '--example', 'storm-0558', '--format', 'markdown', '--now', NOW]);
-    const r = cli(['audit', '--example', 'storm-0558', '--framework', 'cis-aws-v5', '--format', 'markdown', '--now', NOW]);
+  it('adds the per-control summary to the markdown report; the exit code is unchanged', async () => {
+    const plain = await runCli(['audit', '--example', 'storm-0558', '--format', 'markdown', '--now', NOW]);
+    const r = await runCli(['audit', '--example', 'storm-0558', '--framework', 'cis-aws-v5', '--format', 'markdown', '--now', NOW]);
     expect(r.status).toBe(plain.status);
     expect(plain.stdout).not.toContain('### Compliance');
     expect(r.stdout).toContain('### Compliance: CIS Amazon Web Services Foundations Benchmark 5.0.0 (`cis-aws-v5`)');
@@ -14,24 +14,24 @@ describe('keyhygiene audit --framework (built CLI)', () => {
     expect(r.stdout.startsWith(plain.stdout.trimEnd())).toBe(true);
   });
 
-  it('is repeatable and reaches the JSON report', () => {
-    const r = cli(['audit', '--example', 'storm-0558', '--framework', 'cis-aws-v5', '--framework', 'csrb-storm-0558', '--json', '--now', NOW]);
+  it('is repeatable and reaches the JSON report', async () => {
+    const r = await runCli(['audit', '--example', 'storm-0558', '--framework', 'cis-aws-v5', '--framework', 'csrb-storm-0558', '--json', '--now', NOW]);
     const json = JSON.parse(r.stdout);
     expect(json.compliance.map((c: { framework: string }) => c.framework)).toEqual(['cis-aws-v5', 'csrb-storm-0558']);
   });
 
-  it('an unknown framework is a usage error with a suggestion, before any collection', () => {
-    const r = cli(['audit', '--example', 'storm-0558', '--framework', 'cis-aws-9']);
+  it('an unknown framework is a usage error with a suggestion, before any collection', async () => {
+    const r = await runCli(['audit', '--example', 'storm-0558', '--framework', 'cis-aws-9']);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/unknown framework "cis-aws-9"\. Did you mean "cis-aws-v\d"\?/);
     expect(hasStackTrace(r.stderr)).toBe(false);
   });
 
-  it('frameworks list and rules list --framework', () => {
-    const f = cli(['frameworks', 'list', '--json']);
+  it('frameworks list and rules list --framework', async () => {
+    const f = await runCli(['frameworks', 'list', '--json']);
     expect(f.status).toBe(0);
     expect(JSON.parse(f.stdout).map((x: { id: string }) => x.id)).toContain('nist-800-53-r5');
-    const r = cli(['rules', 'list', '--framework', 'pci-dss-4.0.1']);
+    const r = await runCli(['rules', 'list', '--framework', 'pci-dss-4.0.1']);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/key-log-retention +medium +\[pci-dss-4\.0\.1 10\.5\.1\]/);
   });

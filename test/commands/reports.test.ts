@@ -3,7 +3,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, hasStackTrace } from '../helpers/cli.ts';
+import { hasStackTrace, runCli } from '../helpers/cli.ts';
 import { STORM_POLICY, STORM_SNAPSHOT } from '../helpers/storm-result.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { sarifValidator } from '../report/sarif-schema.ts';
@@ -12,9 +12,9 @@ const tmp = tempDir();
 const NOW = ['--now', '2026-11-01T06:00:00Z'];
 
 describe('keyhygiene audit --example storm-0558 with every report format', () => {
-  it('writes valid SARIF, a self-contained HTML report, JUnit and CSV in one run', () => {
+  it('writes valid SARIF, a self-contained HTML report, JUnit and CSV in one run', async () => {
     const out = (f: string) => join(tmp.dir, f);
-    const r = cli([
+    const r = await runCli([
       'audit',
       '--example',
       'storm-0558',
@@ -39,10 +39,24 @@ describe('keyhygiene audit --example storm-0558 with every report format', () =>
 describe('baselines', () => {
   const base = join(tmp.dir, 'base.json');
 
-  it('--baseline marks findings; --fail-on new opens the gate when nothing is new', () => {
-    expect(cli(['audit', '--example', 'storm-0558', ...NOW, '-f', 'json', '-o', base]).status).toBe(1);
+  it('--baseline marks findings; --fail-on new opens the gate when nothing is new', async () => {
+    expect((await runCli(['audit', '--example', 'storm-0558', ...NOW, '-f', 'json', '-o', base])).status).toBe(1);
     const marked = join(tmp.dir, 'marked.json');
-    const r = cli(['audit', '--example', 'storm-0558', ...NOW, '--baseline', base, '--fail-on', 'new', '--allow-incomplete', '-f', 'json', '-o', marked]);
+    const r = await runCli([
+      'audit',
+      '--example',
+      'storm-0558',
+      ...NOW,
+      '--baseline',
+      base,
+      '--fail-on',
+      'new',
+      '--allow-incomplete',
+      '-f',
+      'json',
+      '-o',
+      marked,
+    ]);
     expect(r.status, r.stderr).toBe(0);
     const result = JSON.parse(readFileSync(marked, 'utf8'));
     expect(result.baseline.counts.new).toBe(0);
@@ -50,77 +64,94 @@ describe('baselines', () => {
     expect(result.baseline.counts.unchanged).toBe(result.summary.outcomes.fail + result.summary.outcomes.waived);
     expect(result.results.filter((x: { outcome: string }) => x.outcome === 'fail').every((x: { baseline: string }) => x.baseline === 'unchanged')).toBe(true);
     // The severity gate still applies without --fail-on new.
-    expect(cli(['audit', '--example', 'storm-0558', ...NOW, '--baseline', base, '--allow-incomplete']).status).toBe(1);
+    expect((await runCli(['audit', '--example', 'storm-0558', ...NOW, '--baseline', base, '--allow-incomplete'])).status).toBe(1);
   });
 
-  it('--fail-on new fails on a failure the baseline did not have', () => {
+  it('--fail-on new fails on a failure the baseline did not have', async () => {
     const older = JSON.parse(readFileSync(base, 'utf8'));
     const dropped = older.results.find((x: { outcome: string }) => x.outcome === 'fail');
     older.results = older.results.filter((x: { fingerprint: string }) => x.fingerprint !== dropped.fingerprint);
     const file = join(tmp.dir, 'older.json');
     writeFileSync(file, JSON.stringify(older));
-    const r = cli(['audit', '--example', 'storm-0558', ...NOW, '--baseline', file, '--fail-on', 'new', '--allow-incomplete', '-f', 'markdown']);
+    const r = await runCli(['audit', '--example', 'storm-0558', ...NOW, '--baseline', file, '--fail-on', 'new', '--allow-incomplete', '-f', 'markdown']);
     expect(r.status, r.stderr).toBe(1);
   });
 
-  it("the policy's `baseline:` key (relative to the policy file) works like --baseline", () => {
+  it("the policy's `baseline:` key (relative to the policy file) works like --baseline", async () => {
     const dir = join(tmp.dir, 'policy-baseline');
     const policy = join(dir, 'keyhygiene.yaml');
     mkdirSync(dir);
     writeFileSync(join(dir, 'accepted.json'), readFileSync(base));
     writeFileSync(policy, `version: 1\nextends: [${STORM_POLICY}]\nbaseline: accepted.json\n`);
     const out = join(tmp.dir, 'policy-baseline.json');
-    const r = cli(['audit', '--policy', policy, '--snapshot', STORM_SNAPSHOT, ...NOW, '--fail-on', 'new', '--allow-incomplete', '-f', 'json', '-o', out]);
+    const r = await runCli([
+      'audit',
+      '--policy',
+      policy,
+      '--snapshot',
+      STORM_SNAPSHOT,
+      ...NOW,
+      '--fail-on',
+      'new',
+      '--allow-incomplete',
+      '-f',
+      'json',
+      '-o',
+      out,
+    ]);
     expect(r.status, r.stderr).toBe(0);
     const result = JSON.parse(readFileSync(out, 'utf8'));
     expect(result.baseline.file).toBe(join(dir, 'accepted.json'));
     expect(result.baseline.counts.new).toBe(0);
   });
 
-  it('bad baselines are usage errors with a clear message, never a stack trace', () => {
-    const noBase = cli(['audit', '--example', 'storm-0558', '--fail-on', 'new']);
+  it('bad baselines are usage errors with a clear message, never a stack trace', async () => {
+    const noBase = await runCli(['audit', '--example', 'storm-0558', '--fail-on', 'new']);
     expect(noBase.status).toBe(2);
     expect(noBase.stderr).toMatch(/--fail-on new needs a baseline/);
-    const missing = cli(['audit', '--example', 'storm-0558', '--baseline', join(tmp.dir, 'nope.json')]);
+    const missing = await runCli(['audit', '--example', 'storm-0558', '--baseline', join(tmp.dir, 'nope.json')]);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toMatch(/nope\.json: the baseline file does not exist/);
     const sarifAsBase = join(tmp.dir, 'not-a-result.json');
     writeFileSync(sarifAsBase, JSON.stringify({ version: '2.1.0', runs: [] }));
-    const wrong = cli(['audit', '--example', 'storm-0558', '--baseline', sarifAsBase]);
+    const wrong = await runCli(['audit', '--example', 'storm-0558', '--baseline', sarifAsBase]);
     expect(wrong.status).toBe(2);
     expect(wrong.stderr).toMatch(/not a keyhygiene result of version 1\.0/);
     for (const x of [noBase, missing, wrong]) expect(hasStackTrace(x.stderr)).toBe(false);
   });
 
-  it('keyhygiene diff reports new and resolved findings, and exits 1 only on new failures', () => {
+  it('keyhygiene diff reports new and resolved findings, and exits 1 only on new failures', async () => {
     const older = JSON.parse(readFileSync(base, 'utf8'));
     const dropped = older.results.find((x: { outcome: string }) => x.outcome === 'fail');
     const extra = { ...dropped, fingerprint: 'b'.repeat(32), message: 'a finding fixed since' };
     older.results = [...older.results.filter((x: { fingerprint: string }) => x.fingerprint !== dropped.fingerprint), extra];
     const file = join(tmp.dir, 'diff-old.json');
     writeFileSync(file, JSON.stringify(older));
-    const text = cli(['diff', file, base]);
+    const text = await runCli(['diff', file, base]);
     expect(text.status, text.stderr).toBe(1);
     expect(text.stdout).toMatch(/1 new, \d+ unchanged, 1 resolved findings\./);
     expect(text.stdout).toContain(dropped.message);
     expect(text.stdout).toContain('a finding fixed since');
-    const json = JSON.parse(cli(['diff', file, base, '--format', 'json']).stdout);
+    const json = JSON.parse((await runCli(['diff', file, base, '--format', 'json'])).stdout);
     expect(json.added.map((x: { fingerprint: string }) => x.fingerprint)).toEqual([dropped.fingerprint]);
     expect(json.resolved.map((x: { fingerprint: string }) => x.fingerprint)).toEqual(['b'.repeat(32)]);
-    expect(cli(['diff', base, base, '--format', 'markdown'])).toMatchObject({ status: 0, stdout: expect.stringMatching(/^## keyhygiene diff\n\n0 new/) });
+    expect(await runCli(['diff', base, base, '--format', 'markdown'])).toMatchObject({
+      status: 0,
+      stdout: expect.stringMatching(/^## keyhygiene diff\n\n0 new/),
+    });
   });
 });
 
 describe('evidence bundles from the CLI', () => {
-  it('audit --evidence writes a signed bundle; evidence verify passes it and names a file changed by one byte', () => {
+  it('audit --evidence writes a signed bundle; evidence verify passes it and names a file changed by one byte', async () => {
     const { privateKey, publicKey } = generateKeyPairSync('ed25519');
     const key = tmp.write('signing.pem', privateKey.export({ format: 'pem', type: 'pkcs8' }).toString());
     const pub = tmp.write('signing.pub.pem', publicKey.export({ format: 'pem', type: 'spki' }).toString());
     const dir = join(tmp.dir, 'evidence');
-    const a = cli(['audit', '--example', 'storm-0558', '--evidence', dir, '--evidence-key', key, '-f', 'json', '-o', join(tmp.dir, 'ev.json')]);
+    const a = await runCli(['audit', '--example', 'storm-0558', '--evidence', dir, '--evidence-key', key, '-f', 'json', '-o', join(tmp.dir, 'ev.json')]);
     expect(a.status, a.stderr).toBe(1);
     expect(a.stderr).toMatch(/wrote evidence bundle .*manifest signed/);
-    const ok = cli(['evidence', 'verify', dir, '--public-key', pub]);
+    const ok = await runCli(['evidence', 'verify', dir, '--public-key', pub]);
     expect(ok.status, ok.stdout + ok.stderr).toBe(0);
     expect(ok.stdout).toMatch(/OK: the bundle is intact/);
     expect(ok.stdout).toMatch(/Signature \(ed25519, key SHA-256 [0-9a-f]{64}\): valid, by the pinned key/);
@@ -129,14 +160,14 @@ describe('evidence bundles from the CLI', () => {
     const bytes = readFileSync(target);
     bytes[bytes.length - 3] = (bytes[bytes.length - 3] as number) + 1;
     writeFileSync(target, bytes);
-    const bad = cli(['evidence', 'verify', dir]);
+    const bad = await runCli(['evidence', 'verify', dir]);
     expect(bad.status).toBe(1);
     expect(bad.stdout).toMatch(/^CHANGED {3}result\.json$/m);
     expect(bad.stdout).toMatch(/FAILED/);
-    const json = JSON.parse(cli(['evidence', 'verify', dir, '--json']).stdout);
+    const json = JSON.parse((await runCli(['evidence', 'verify', dir, '--json'])).stdout);
     expect(json.changed).toEqual(['result.json']);
 
-    const again = cli(['audit', '--example', 'storm-0558', '--evidence', dir]);
+    const again = await runCli(['audit', '--example', 'storm-0558', '--evidence', dir]);
     expect(again.status).toBe(2);
     expect(again.stderr).toMatch(/is not empty/);
   });

@@ -1,6 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { format } from 'node:util';
+import { flush, run } from '@oclif/core';
+import { Exit, handle } from '@oclif/core/handle';
 import { PACKAGE_ROOT } from '../../src/paths.ts';
 
 export interface CliRun {
@@ -42,3 +46,68 @@ export function cli(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: strin
 
 /** True when output carries a JavaScript stack trace. */
 export const hasStackTrace = (s: string): boolean => /\n\s+at .+\(.+:\d+:\d+\)/.test(s);
+
+/**
+ * Run the built CLI in this process, as `bin/run.js` would: the same commands from dist/, the same
+ * clean environment as a spawned child (CHILD_ENV plus `env`), `cwd`, and captured stdout, stderr and
+ * exit code. About a hundred times cheaper than a spawn; keep `cli()` for the few smoke tests that
+ * must prove the real process (stdin, signals, the bin script itself).
+ */
+export async function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<CliRun> {
+  if (!existsSync(join(PACKAGE_ROOT, 'dist/commands/audit.js'))) throw new Error('dist/ is missing: run `npm run build` (npm test does it first)');
+  const out: string[] = [];
+  const err: string[] = [];
+  const saved = {
+    env: { ...process.env },
+    cwd: process.cwd(),
+    exitCode: process.exitCode,
+    out: process.stdout.write,
+    err: process.stderr.write,
+    exit: Exit.exit,
+  };
+  const savedConsole = { log: console.log, info: console.info, warn: console.warn, error: console.error };
+  let status: number | undefined;
+  const capture =
+    (sink: string[]) =>
+    (chunk: string | Uint8Array, ...rest: unknown[]): boolean => {
+      sink.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+      const cb = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
+      cb?.();
+      return true;
+    };
+  for (const k of Object.keys(process.env)) delete process.env[k];
+  Object.assign(process.env, CHILD_ENV, opts.env);
+  process.chdir(opts.cwd ?? PACKAGE_ROOT);
+  process.exitCode = undefined;
+  process.stdout.write = capture(out) as typeof process.stdout.write;
+  process.stderr.write = capture(err) as typeof process.stderr.write;
+  // oclif prints help and errors through console, which the test runner intercepts: route it to the captures.
+  const line =
+    (sink: string[]) =>
+    (...parts: unknown[]) =>
+      void sink.push(`${format(...parts)}\n`);
+  console.log = line(out);
+  console.info = line(out);
+  console.warn = line(err);
+  console.error = line(err);
+  Exit.exit = ((code = 0) => {
+    status = code;
+  }) as typeof Exit.exit;
+  try {
+    await run(args, pathToFileURL(BIN).href);
+  } catch (e) {
+    await handle(e as Error);
+  } finally {
+    await flush().catch(() => {});
+    process.stdout.write = saved.out;
+    process.stderr.write = saved.err;
+    Object.assign(console, savedConsole);
+    Exit.exit = saved.exit;
+    process.chdir(saved.cwd);
+    for (const k of Object.keys(process.env)) delete process.env[k];
+    Object.assign(process.env, saved.env);
+    status ??= typeof process.exitCode === 'number' ? process.exitCode : Number(process.exitCode ?? 0);
+    process.exitCode = saved.exitCode;
+  }
+  return { status, stdout: out.join(''), stderr: err.join('') };
+}

@@ -1,0 +1,25 @@
+// The few tests that spawn the real process (bin/run.js): the rest of the CLI tests run the same
+// commands in process (runCli), which is faster by the ~0.5 s start of each spawn.
+import { describe, expect, it } from 'vitest';
+import { cli, hasStackTrace } from '../helpers/cli.ts';
+
+describe('the keyhygiene binary', () => {
+  it('starts, prints help with the commands, and exits 0', () => {
+    const r = cli(['--help']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/USAGE[\s\S]*audit[\s\S]*scan/);
+  });
+
+  it('audits the example and exits 1 on its failures, with nothing on stderr but progress-free text', () => {
+    const r = cli(['audit', '--example', 'storm-0558', '--format', 'json']);
+    expect(r.status, r.stderr).toBe(1);
+    expect(JSON.parse(r.stdout).summary.outcomes.fail).toBeGreaterThan(0);
+  });
+
+  it('exits 2 on a bad flag, with a clear message and no stack trace', () => {
+    const r = cli(['audit', '--fail-on', 'severe']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--fail-on/);
+    expect(hasStackTrace(r.stderr)).toBe(false);
+  });
+});
