@@ -4,13 +4,23 @@ import { loadSnapshots } from '../audit.ts';
 import { BaseCommand } from '../cli/base-command.ts';
 import { UserError } from '../errors.ts';
 import { type KnownKeyInput, scanPaths } from '../scan/index.ts';
+import { loadKnownKeyFiles } from '../scan/known-key-files.ts';
 import { renderScanText, scanExitCode, scanResult } from '../scan/report.ts';
 import { isGlob } from '../scan/walk.ts';
 
 export default class Scan extends BaseCommand {
   static override summary = 'Scan files, dumps and archives for private key material, and prove which inventoried key it is.';
   static override description =
-    `Finds private keys in every form they take on disk and in memory: PEM (encrypted ones flagged), DER PKCS#1/PKCS#8/SEC1, OpenSSH, PuTTY PPK, JWK with private members, Windows CNG and CAPI private blobs and, for every public key of --snapshot, its RSA modulus in both byte orders and its EC point. A modulus is reported as a private key only when a prime factor of it is found nearby. Crash dumps, core files, heap dumps, LiME and hibernation files are recognised; gzip, zip and tar are opened. Reports offsets, formats, fingerprints and matches, never key bytes.
+    `Finds private keys in every form they take on disk and in memory, and proves which inventoried key each one is. Reports offsets (and, in cores and minidumps, virtual addresses), formats, fingerprints and matches, never key bytes.
+
+MATERIAL
+  PEM (also UTF-16LE/BE and JSON-escaped; encrypted ones flagged; broken line lengths and trailing bytes tolerated), DER PKCS#1/PKCS#8/SEC1 (SEC1 without its curve is proven through its public key), OpenSSH, PuTTY PPK, JWK with private members, Windows CNG and CAPI private blobs and, for every known public key (--snapshot, --known-keys), its RSA modulus in both byte orders and its EC point. A modulus or point is reported as a private key only when a prime factor or the private scalar is found and checked. Prose that merely names a PEM marker is not reported.
+
+CONTAINERS (opened at any depth up to --max-depth, within --max-ratio)
+  gzip, zstd (systemd-coredump core.*.zst), xz, bzip2, zip (stored, deflate, bzip2, zstd, xz members), tar, Ubuntu apport .crash reports (the base64 gzip CoreDump field). Memory images recognised: ELF cores, minidumps, Windows kernel dumps, hprof, LiME, hibernation files.
+
+WHAT CANNOT BE READ IS NEVER CLEAN (each is listed as NOT SCANNED, exit 3)
+  truncated or corrupt compressed streams (what decoded is scanned; the rest is counted); ELF cores and minidumps shorter than their headers say (the missing bytes are counted); lz4, lzip, lzma, 7z, rar and compress (.Z) files (not decoded); encrypted or zip64 archives; decompression bombs (stopped at the bound); nested archives over 64 MiB; unreadable files, symlink loops.
 
 EXIT CODES
   0  no private key material found and every file was read
@@ -24,13 +34,33 @@ EXIT CODES
       description: 'Match against the keys of an inventory snapshot and write JSON',
       command: '<%= config.bin %> <%= command.id %> --snapshot inventory.json --json core.4242 "dumps/**/*.dmp" > findings.json',
     },
+    {
+      description: 'Match against public keys from files: a JWKS, certificates, authorized_keys (repeat the flag, or separate with commas)',
+      command: '<%= config.bin %> <%= command.id %> --known-keys jwks.json --known-keys signing.crt,deploy.pub /var/lib/systemd/coredump',
+    },
   ];
 
   static override strict = false;
   static override args = { path: Args.string({ description: 'files, directories or globs to scan', required: true }) };
 
   static override flags = {
-    snapshot: Flags.string({ char: 's', description: 'inventory snapshot whose public keys to recognise (repeatable)', multiple: true, helpValue: 'FILE' }),
+    snapshot: Flags.string({
+      char: 's',
+      description: 'inventory snapshot whose public keys to recognise (repeat the flag or separate with commas; the paths after it stay paths)',
+      multiple: true,
+      multipleNonGreedy: true,
+      delimiter: ',',
+      helpValue: 'FILE',
+    }),
+    'known-keys': Flags.string({
+      char: 'k',
+      description:
+        'file of public keys to recognise: SPKI/PKCS#1 PEM or DER, X.509 certificates, JWK, JWKS, OpenSSH or RFC 4716 public keys (repeat the flag or separate with commas)',
+      multiple: true,
+      multipleNonGreedy: true,
+      delimiter: ',',
+      helpValue: 'FILE',
+    }),
     json: Flags.boolean({ description: 'print the findings as JSON' }),
     'show-public': Flags.boolean({ description: 'also list places where only the public half of a known key was found' }),
     jobs: Flags.integer({ char: 'j', description: 'files scanned in parallel (default: cores, at most 8)', min: 1, max: 64 }),
@@ -52,6 +82,7 @@ EXIT CODES
       for (const k of [...inv.keys, ...inv.publishedKeys]) if (k.publicKey) known.push({ id: k.id, publicKey: k.publicKey });
       if (known.length === 0) this.warn('the snapshot holds no public keys (publicKey): only self-describing key formats will be found, not bare moduli.');
     }
+    if (flags['known-keys']?.length) known.push(...loadKnownKeyFiles(flags['known-keys']));
     const tty = process.stderr.isTTY && !process.env.CI;
     const started = performance.now();
     let last = 0;

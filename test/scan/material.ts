@@ -174,7 +174,7 @@ function utf16(text: string, bigEndian: boolean): Buffer {
   return bigEndian ? le.swap16() : le;
 }
 
-function sshPublicBlob(k: TestKey): Buffer {
+export function sshPublicBlob(k: TestKey): Buffer {
   const j = k.jwk;
   if (j.kty === 'RSA') return Buffer.concat([sshString('ssh-rsa'), mpint(b(j.e)), mpint(b(j.n))]);
   if (j.kty === 'OKP') return Buffer.concat([sshString('ssh-ed25519'), sshString(b(j.x))]);

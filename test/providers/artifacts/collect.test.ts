@@ -142,7 +142,8 @@ describe('scan command input errors', () => {
 describe('no output carries key bytes', () => {
   it('scan (text, --json) and audit (json, markdown, text) report findings and never the key', async () => {
     const outputs: Record<string, string> = {};
-    const scanText = await capture(() => Scan.run([join(dir, 'dumps'), '--snapshot', join(dir, 'inventory.json'), '--jobs', '1'], ROOT));
+    // The path after --snapshot stays a path (the flag takes one file; repeat it for more).
+    const scanText = await capture(() => Scan.run(['--snapshot', join(dir, 'inventory.json'), join(dir, 'dumps'), '--jobs', '1'], ROOT));
     expect(scanText.code).toBe(1);
     expect(scanText.out).toContain(`matches ${KEY_ID}: presumed compromised, rotate now`);
     outputs['scan text'] = scanText.out;
