@@ -5,6 +5,7 @@ import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node
 import { PassThrough, Readable } from 'node:stream';
 import { type Container, MEMORY_TYPES, SNIFF_BYTES, sniff } from './artifact-type.ts';
 import { type Codec, codecAvailable, decoder, decodeSync, innerName } from './codecs.ts';
+import type { Embedded } from './embedded.ts';
 import type { KnownKeyTable } from './known-keys.ts';
 import { type Layout, layoutOf, type ReadAt, segmentAt, truncation } from './layout.ts';
 import { StreamScanner } from './scanner.ts';
@@ -102,6 +103,44 @@ function finish(ctx: Ctx, location: string, type: ArtifactType, scanner: StreamS
   if (scanner.overflow) ctx.result.gaps.push({ location, operation: 'scan', reason: 'more than 10,000 findings; the rest were not recorded' });
   const cut = truncation(layout, scanner.bytes);
   if (cut) ctx.result.gaps.push({ location, operation: 'truncated', reason: cut });
+  if (scanner.embeddedOverflow) {
+    ctx.result.gaps.push({ location, operation: 'open-embedded', reason: 'more than 1,000 embedded compressed streams; the rest were not opened' });
+  }
+}
+
+/** The location of a container embedded in another file: its member name (or kind) and offset. */
+const embeddedLocation = (location: string, e: Embedded): string => `${location}!${e.name ?? e.container}@${e.offset}`;
+
+/** Embedded containers in a stream with no random access (an archive member, a decompressed stream) are named as gaps. */
+function embeddedGaps(ctx: Ctx, location: string, scanner: StreamScanner): void {
+  for (const e of scanner.embedded) {
+    ctx.result.gaps.push({
+      location: embeddedLocation(location, e),
+      operation: 'open-embedded',
+      reason: `${e.container} data embedded at offset ${e.offset} of an archive member or decompressed stream is not opened; extract the member and scan it`,
+    });
+  }
+}
+
+/** Open a compressed container embedded in a file on disk, from its own byte range. */
+function openEmbedded(path: string, size: number, e: Embedded, ctx: Ctx, location: string, onBytes?: (n: number) => void): Promise<void> {
+  const where = embeddedLocation(location, e);
+  if (e.encrypted) {
+    ctx.result.gaps.push({ location: where, operation: 'read-zip', reason: 'encrypted zip member embedded in the file cannot be scanned' });
+    return Promise.resolve();
+  }
+  const end = e.compressedSize !== undefined ? e.dataStart + e.compressedSize : size;
+  if (end > size) {
+    ctx.result.gaps.push({
+      location: where,
+      operation: 'truncated',
+      reason: `embedded zip member declares ${e.compressedSize} compressed bytes; the file ends ${end - size} bytes before it does`,
+    });
+  }
+  if (e.dataStart >= size) return Promise.resolve();
+  const src = createReadStream(path, { start: e.dataStart, end: Math.min(end, size) - 1, highWaterMark: 256 * 1024 });
+  const sink = new EntrySink(ctx, where, e.name ?? 'data', 1);
+  return pumpCodec(src, e.codec, sink, ctx, where, { total: Math.min(end, size) - e.dataStart, onBytes });
 }
 
 /** The first bytes of a stream, kept to read a memory image's layout from when the stream ends. */
@@ -161,7 +200,14 @@ class EntrySink {
     if (container === 'unsupported') return unsupportedSink(ctx, location);
     if (container) return new NestedArchiveSink(ctx, location, this.name, container, depth + 1);
     const scanner = new StreamScanner(ctx.table, ctx.chunkSize);
-    if (!MEMORY_TYPES.has(type)) return { write: (b) => scanner.push(b), end: () => finish(ctx, location, type, scanner) };
+    if (!MEMORY_TYPES.has(type))
+      return {
+        write: (b) => scanner.push(b),
+        end: () => {
+          finish(ctx, location, type, scanner);
+          embeddedGaps(ctx, location, scanner);
+        },
+      };
     // A memory image: keep its first bytes to check, at the end, that the stream held all it describes.
     const head: Buffer[] = [];
     let kept = 0;
@@ -173,7 +219,10 @@ class EntrySink {
         }
         scanner.push(b);
       },
-      end: () => finish(ctx, location, type, scanner, layoutOf(type, probeReader(Buffer.concat(head)))),
+      end: () => {
+        finish(ctx, location, type, scanner, layoutOf(type, probeReader(Buffer.concat(head))));
+        embeddedGaps(ctx, location, scanner);
+      },
     };
   }
 }
@@ -619,6 +668,7 @@ async function scanApport(src: Readable, ctx: Ctx, location: string, depth: numb
   }
   await close();
   finish(ctx, location, 'file', text);
+  embeddedGaps(ctx, location, text);
 }
 
 // ---------------------------------------------------------------- files
@@ -660,7 +710,7 @@ function readRange(fd: number, from: number, to: number, write: (b: Buffer) => v
 }
 
 /** The fast path: read straight into the scanner's window, one pass, no copy; memory images checked against their layout. */
-function scanPlainFile(fd: number, size: number, type: ArtifactType, ctx: Ctx, location: string, onBytes?: (n: number) => void): void {
+function scanPlainFile(fd: number, path: string, size: number, type: ArtifactType, ctx: Ctx, location: string, onBytes?: (n: number) => void): void {
   const scanner = new StreamScanner(ctx.table, ctx.chunkSize);
   let pos = 0;
   for (;;) {
@@ -677,6 +727,7 @@ function scanPlainFile(fd: number, size: number, type: ArtifactType, ctx: Ctx, l
   };
   finish(ctx, location, type, scanner, MEMORY_TYPES.has(type) ? layoutOf(type, read) : undefined);
   if (pos < size) ctx.result.gaps.push({ location, operation: 'read', reason: `file shrank while being read (${pos} of ${size} bytes)` });
+  for (const e of scanner.embedded) ctx.later.push(() => openEmbedded(path, size, e, ctx, location));
 }
 
 /** Open a file the way its first bytes say: archive, compressed stream, apport report, unsupported, or plain. */
@@ -689,7 +740,7 @@ async function openBySniff(
 ): Promise<void> {
   const stream = () => createReadStream(f.path, { highWaterMark: 1024 * 1024 });
   const c = s.container;
-  if (!c) return scanPlainFile(f.fd, f.size, s.type, ctx, location, onBytes);
+  if (!c) return scanPlainFile(f.fd, f.path, f.size, s.type, ctx, location, onBytes);
   if (c === 'zip') return scanZipFile(f.fd, f.path, f.size, ctx, location, onBytes);
   if (c === 'apport') return scanApport(stream(), ctx, location, 0, onBytes);
   const sink = c === 'tar' ? new TarSink(ctx, location, 1) : c === 'unsupported' ? unsupportedSink(ctx, location, f.size) : undefined;

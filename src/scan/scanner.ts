@@ -2,6 +2,7 @@
 // rare short anchors found with Buffer.indexOf (memchr-fast for needles of at most 6 bytes) and the
 // sampled known-key pass, then the detectors on the few candidate positions, in offset order.
 import { cngEc, cngRsa, type Detector, derSec1, derVersion0, jwk, MAX_MATERIAL, pem, putty, utf16Pem } from './detectors.ts';
+import { EMBEDDED_ANCHORS, type Embedded } from './embedded.ts';
 import type { KnownKeyTable } from './known-keys.ts';
 import { PROOF_RADIUS, WIDE_PROOF_RADIUS } from './known-keys.ts';
 import type { RawHit } from './types.ts';
@@ -56,6 +57,9 @@ export const DEFAULT_CHUNK = 4 * 1024 * 1024;
 /** Context kept on both sides of the searched range: enough for every detector and the proof window. */
 const CONTEXT = Math.max(2 * (MAX_MATERIAL + PROOF_RADIUS) + 16 * 1024, WIDE_PROOF_RADIUS + 2048);
 const MAX_FINDINGS = 10_000;
+const MAX_EMBEDDED = 1000;
+/** Candidate kinds at or above this are embedded containers (EMBEDDED_ANCHORS index + EMBEDDED_KIND). */
+const EMBEDDED_KIND = 1000;
 const SUB_BLOCK = 128 * 1024;
 
 export class StreamScanner {
@@ -72,6 +76,10 @@ export class StreamScanner {
   bytes = 0;
   /** Set when more than MAX_FINDINGS were found (the rest are dropped). */
   overflow = false;
+  /** Compressed containers found inside the stream (gzip members, zip local headers), to be opened by the caller. */
+  readonly embedded: Embedded[] = [];
+  /** Set when more than MAX_EMBEDDED containers were found (the rest are not opened). */
+  embeddedOverflow = false;
 
   constructor(table?: KnownKeyTable, chunkSize = DEFAULT_CHUNK) {
     this.table = table?.searchable ? table : undefined;
@@ -129,6 +137,10 @@ export class StreamScanner {
             p = view.indexOf(needle, p + 1);
           }
         }
+        for (let a = 0; a < EMBEDDED_ANCHORS.length; a++) {
+          const needle = (EMBEDDED_ANCHORS[a] as (typeof EMBEDDED_ANCHORS)[number]).needle;
+          for (let p = view.indexOf(needle); p !== -1 && p + s < e; p = view.indexOf(needle, p + 1)) cand.push(p + s, EMBEDDED_KIND + a);
+        }
         this.table?.scan(buf, this.words, this.base, s, e, len, (ni, start) => cand.push(start, -1 - ni));
       }
       if (cand.length) this.verify(cand, len);
@@ -152,6 +164,16 @@ export class StreamScanner {
     hit.knownKeyId = known.id;
   }
 
+  private addEmbedded(anchor: number, pos: number, len: number): void {
+    const found = (EMBEDDED_ANCHORS[anchor] as (typeof EMBEDDED_ANCHORS)[number]).detect(this.buf, pos, len);
+    if (!found) return;
+    if (this.embedded.length >= MAX_EMBEDDED) {
+      this.embeddedOverflow = true;
+      return;
+    }
+    this.embedded.push({ ...found, offset: found.offset + this.base, dataStart: found.dataStart + this.base });
+  }
+
   private verify(cand: number[], len: number): void {
     const order: number[] = [];
     for (let i = 0; i < cand.length; i += 2) order.push(i);
@@ -159,6 +181,10 @@ export class StreamScanner {
     for (const i of order) {
       const pos = cand[i] as number;
       const kind = cand[i + 1] as number;
+      if (kind >= EMBEDDED_KIND) {
+        this.addEmbedded(kind - EMBEDDED_KIND, pos, len);
+        continue;
+      }
       if (this.base + pos < this.coveredUntil) continue;
       let hit: RawHit | undefined;
       try {

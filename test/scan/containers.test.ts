@@ -2,7 +2,7 @@
 // apport .crash), and everything that cannot be fully read (truncated cores, minidumps and streams,
 // unsupported compressions) reported as a gap with how much was not scanned: never clean.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync, zstdCompressSync } from 'node:zlib';
@@ -150,5 +150,44 @@ describe('truncated memory images', () => {
     expect(cut.gaps.map((g) => g.reason)).toEqual([
       `truncated minidump: its stream directory describes ${whole.length} bytes, the file holds ${whole.length - 30_000}; 30000 bytes of memory were not scanned`,
     ]);
+  });
+});
+
+describe('containers embedded at any offset', () => {
+  it('a gzip member and zip members inside a larger file are opened where they lie', async () => {
+    const gz = gzipSync(Buffer.concat([encode(key(), 'pem-pkcs8'), filler('text', 50_000)]));
+    mkdirSync(path('sfx'), { recursive: true });
+    writeFileSync(path('sfx', 'id_rsa'), Buffer.concat([encode(key(), 'pem-pkcs1'), filler('text', 20_000)]));
+    writeFileSync(path('sfx', 'readme.txt'), filler('text', 30_000));
+    execFileSync('zip', ['-q', '-j', path('payload.zip'), path('sfx', 'readme.txt'), path('sfx', 'id_rsa')]);
+    const zip = readFileSync(path('payload.zip'));
+    const stub = filler('random', 70_001);
+    const at = stub.length + 33_333 + gz.length;
+    // A self-extracting installer: an executable stub, a gzip blob, then a zip appended.
+    writeFileSync(path('setup.exe'), Buffer.concat([stub, filler('mixed', 33_333), gz, zip, filler('random', 4096)]));
+    const r = await scanFile(path('setup.exe'), 'setup.exe', { table: table() });
+    expect(r.gaps).toEqual([]);
+    const idRsa = zip.indexOf('PK\x03\x04id_rsa'.slice(0, 4), zip.indexOf(Buffer.from('id_rsa')) - 40);
+    expect(summary(r)).toEqual([
+      `setup.exe!gzip@${stub.length + 33_333}:pem:private-key-present:kms/sign`,
+      `setup.exe!id_rsa@${at + idRsa}:pem:private-key-present:kms/sign`,
+    ]);
+  });
+
+  it('an embedded gzip cut short is scanned up to the cut and reported', async () => {
+    const gz = gzipSync(Buffer.concat([encode(key(), 'pem-pkcs8'), filler('random', 300_000)]));
+    writeFileSync(path('cut-embedded.bin'), Buffer.concat([filler('random', 10_000), gz.subarray(0, gz.length - 50_000)]));
+    const r = await scanFile(path('cut-embedded.bin'), 'cut-embedded.bin', { table: table() });
+    expect(r.gaps.map((g) => [g.location, g.operation])).toEqual([['cut-embedded.bin!gzip@10000', 'decompress']]);
+    // (zlib may keep the key as a stored block when random data follows it: then it is also found in place.)
+    expect(summary(r)).toContain('cut-embedded.bin!gzip@10000:pem:private-key-present:kms/sign');
+  });
+
+  it('inside an archive member it is named as a gap, never skipped silently', async () => {
+    mkdirSync(path('emb'), { recursive: true });
+    writeFileSync(path('emb', 'blob.bin'), Buffer.concat([filler('random', 5000), gzipSync(encode(key(), 'pem-pkcs8'))]));
+    execFileSync('tar', ['-cf', path('emb.tar'), '-C', path('emb'), 'blob.bin']);
+    const r = await scanFile(path('emb.tar'), 'emb.tar', { table: table() });
+    expect(r.gaps.map((g) => [g.location, g.operation])).toEqual([['emb.tar!blob.bin!gzip@5000', 'open-embedded']]);
   });
 });
