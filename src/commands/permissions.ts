@@ -2,7 +2,10 @@ import { Args } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.ts';
 import { UserError } from '../errors.ts';
 import { PROVIDER_IDS, PROVIDERS } from '../providers/index.ts';
+import { PUBLISH_OPERATIONS, publishPermissions } from '../publish/permissions.ts';
 import { suggestion } from '../util/did-you-mean.ts';
+
+const PUBLISH_SECURITY_HUB = 'publish-security-hub';
 
 export default class Permissions extends BaseCommand {
   static override summary = 'Print the least-privilege permissions a provider needs: exactly the read operations it may call.';
@@ -11,16 +14,26 @@ export default class Permissions extends BaseCommand {
   static override examples = [
     { description: 'IAM policy for the AWS provider', command: '<%= config.bin %> <%= command.id %> aws > keyhygiene-audit-policy.json' },
     { description: 'Azure custom role definition', command: '<%= config.bin %> <%= command.id %> azure' },
+    { description: 'IAM policy for publishing to Security Hub (writes findings)', command: '<%= config.bin %> <%= command.id %> publish-security-hub' },
   ];
-  static override args = { provider: Args.string({ description: 'provider id', required: true }) };
+  static override args = { provider: Args.string({ description: 'provider id, or publish-security-hub', required: true }) };
 
   async run(): Promise<void> {
     const { args } = await this.parse(Permissions);
+    if (args.provider === PUBLISH_SECURITY_HUB) {
+      const doc = publishPermissions();
+      process.stderr.write(
+        `# IAM policy for \`keyhygiene publish security-hub\` (the only command that writes to a cloud: ${PUBLISH_OPERATIONS.join(', ')})\n`,
+      );
+      for (const n of doc.notes) process.stderr.write(`# ${n}\n`);
+      process.stdout.write(`${JSON.stringify(doc.document, null, 2)}\n`);
+      return;
+    }
     const load = PROVIDERS[args.provider];
     if (!load)
       throw new UserError({
         message: `unknown provider "${args.provider}".${suggestion(args.provider, PROVIDER_IDS)}`,
-        expected: `one of: ${PROVIDER_IDS.join(', ')}`,
+        expected: `one of: ${[...PROVIDER_IDS, PUBLISH_SECURITY_HUB].join(', ')}`,
       });
     const provider = await load();
     const doc = provider.permissions?.();
