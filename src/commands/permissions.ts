@@ -2,7 +2,7 @@ import { Args } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.ts';
 import { UserError } from '../errors.ts';
 import { PROVIDER_IDS, PROVIDERS } from '../providers/index.ts';
-import { PUBLISH_OPERATIONS, publishPermissions } from '../publish/permissions.ts';
+import { PUBLISH_OPERATIONS, publishPermissions } from '../publish/security-hub/permissions.ts';
 import { suggestion } from '../util/did-you-mean.ts';
 
 const PUBLISH_SECURITY_HUB = 'publish-security-hub';

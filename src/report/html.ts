@@ -239,7 +239,7 @@ export function renderHtml(result: AuditResult, meta: ReportMeta): string {
         color: '#455a64',
       })),
     ),
-    meta.trend?.length ? trendChart(meta.trend) : '',
+    ...(meta.trend?.length ? [trendChart(meta.trend)] : []),
     '</div></section>',
   );
 

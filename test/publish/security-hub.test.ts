@@ -5,9 +5,9 @@ import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditResult, ResultEntry } from '../../src/engine/result.ts';
 import { PACKAGE_ROOT } from '../../src/paths.ts';
-import { PUBLISH_OPERATIONS } from '../../src/publish/permissions.ts';
-import { publishToSecurityHub } from '../../src/publish/security-hub.ts';
-import { createSecurityHubApi } from '../../src/publish/security-hub-client.ts';
+import { createSecurityHubApi } from '../../src/publish/security-hub/client.ts';
+import { PUBLISH_OPERATIONS } from '../../src/publish/security-hub/permissions.ts';
+import { publishToSecurityHub } from '../../src/publish/security-hub/publish.ts';
 import { asffId } from '../../src/report/asff.ts';
 import { reportMeta } from '../../src/report/meta.ts';
 import { CHILD_ENV, cli } from '../helpers/cli.ts';
@@ -134,7 +134,7 @@ describe('publish security-hub', () => {
     };
     walk(join(PACKAGE_ROOT, 'src'));
     const importers = files.filter((f) => readFileSync(f, 'utf8').includes('@aws-sdk/client-securityhub')).map((f) => relative(PACKAGE_ROOT, f));
-    expect(importers).toEqual(['src/publish/security-hub-client.ts']);
+    expect(importers).toEqual(['src/publish/security-hub/client.ts']);
   });
 });
 

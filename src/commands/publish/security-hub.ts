@@ -2,8 +2,8 @@ import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.ts';
 import { readResultFile } from '../../cli/result-file.ts';
 import { EXIT, UserError } from '../../errors.ts';
-import { publishToSecurityHub } from '../../publish/security-hub.ts';
-import { createSecurityHubApi } from '../../publish/security-hub-client.ts';
+import { createSecurityHubApi } from '../../publish/security-hub/client.ts';
+import { publishToSecurityHub } from '../../publish/security-hub/publish.ts';
 import { reportMeta } from '../../report/meta.ts';
 
 export default class PublishSecurityHub extends BaseCommand {

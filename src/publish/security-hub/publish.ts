@@ -3,10 +3,10 @@
 // findings an earlier publish sent that this result no longer has. What was published before is read
 // back with GetFindings (our product ARN, GeneratorId keyhygiene/*, ACTIVE, the same --scope), so no
 // state file has to survive between scheduled runs.
-import type { AuditResult } from '../engine/result.ts';
-import { type AsffFinding, asffFindings, productArn } from '../report/asff.ts';
-import type { ReportMeta } from '../report/types.ts';
-import type { HubFinding, SecurityHubApi } from './security-hub-client.ts';
+import type { AuditResult } from '../../engine/result.ts';
+import { type AsffFinding, asffFindings, productArn } from '../../report/asff.ts';
+import type { ReportMeta } from '../../report/types.ts';
+import type { HubFinding, SecurityHubApi } from './client.ts';
 
 export const BATCH_SIZE = 100;
 export const SCOPE_FIELD = 'keyhygiene/scope';
