@@ -1,7 +1,7 @@
 // Write an evidence bundle: the snapshot, the resolved policy, the result, every report and a manifest
 // with the SHA-256 of each file, optionally signed.
 import { createHash, type KeyObject } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { AuditResult } from '../engine/result.ts';
 import { UserError } from '../errors.ts';
@@ -11,6 +11,7 @@ import { REPORTERS } from '../report/index.ts';
 import { type ReportMeta, renderedChunks } from '../report/types.ts';
 import { jsonChunks } from '../util/json-stream.ts';
 import { checkNewDirectory, writeDirectory } from '../util/output-writer.ts';
+import { inputLimit, readInputBytes } from '../util/read-text.ts';
 import { MANIFEST_FILE, MANIFEST_VERSION, type Manifest, type ManifestFile, renderManifest, SIGNATURE_FILE } from './manifest.ts';
 import { loadSigningKey, signManifest } from './sign.ts';
 
@@ -86,11 +87,11 @@ export function writeEvidenceBundle(dir: string, input: EvidenceInput, options: 
     { path: 'result.json', content: () => jsonChunks(input.result), role: 'result' },
   ];
   if (input.policy.file && existsSync(input.policy.file)) {
-    const text = readFileSync(input.policy.file);
+    const text = readInputBytes(input.policy.file, 'policy file', 'check --policy', inputLimit('policy'));
     files.push({ path: `policy-source/${basename(input.policy.file)}`, content: () => [text], role: 'policy-source' });
   }
   if (input.baselineFile) {
-    const text = readFileSync(input.baselineFile);
+    const text = readInputBytes(input.baselineFile, 'baseline file', 'check --baseline', inputLimit('result'));
     files.push({ path: 'baseline.json', content: () => [text], role: 'baseline' });
   }
   for (const r of REPORTERS)

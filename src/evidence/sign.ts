@@ -1,8 +1,8 @@
 // Sign and verify a manifest with an Ed25519 or ECDSA key file (node:crypto). The private key is
 // read, used and dropped: it is never written, logged or echoed; only its public half's fingerprint is.
 import { createPrivateKey, createPublicKey, type KeyObject, sign, verify } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { UserError } from '../errors.ts';
+import { inputLimit, readInputBytes } from '../util/read-text.ts';
 import { MANIFEST_FILE, type ManifestSignature, sha256 } from './manifest.ts';
 
 const EC_ALGORITHM: Record<string, { alg: ManifestSignature['algorithm']; hash: string }> = {
@@ -28,12 +28,7 @@ function algorithmOf(key: KeyObject, file: string): { alg: ManifestSignature['al
 }
 
 export function loadSigningKey(file: string, passphrase?: string): KeyObject {
-  let text: Buffer;
-  try {
-    text = readFileSync(file);
-  } catch (err) {
-    throw new UserError({ file, message: `the signing key cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).` });
-  }
+  const text = readInputBytes(file, 'signing key', 'give a PEM Ed25519 or ECDSA private key (--evidence-key)', inputLimit('signing key'));
   try {
     return createPrivateKey(passphrase ? { key: text, passphrase } : { key: text });
   } catch (err) {

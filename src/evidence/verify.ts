@@ -1,8 +1,9 @@
 // Check an evidence bundle against its manifest (and signature): name every file that changed.
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { UserError } from '../errors.ts';
+import { decodeUtf8, inputLimit, readInputBytes } from '../util/read-text.ts';
 import { MANIFEST_FILE, Manifest, ManifestSignature, SIGNATURE_FILE, sha256 } from './manifest.ts';
 import { type SignatureCheck, verifyManifestSignature } from './sign.ts';
 
@@ -18,21 +19,34 @@ export interface EvidenceCheck {
   signature?: SignatureCheck;
 }
 
+/** Every entry under the bundle: regular files only; a symlink, FIFO, socket or device is refused (exit 2) unread. */
 function walk(dir: string, root = dir): string[] {
   return readdirSync(dir).flatMap((name) => {
     const p = join(dir, name);
-    return statSync(p).isDirectory() ? walk(p, root) : [relative(root, p).split(sep).join('/')];
+    const st = lstatSync(p);
+    if (st.isDirectory()) return walk(p, root);
+    if (!st.isFile())
+      throw new UserError({
+        file: p,
+        message: `the bundle holds ${st.isSymbolicLink() ? 'a symbolic link' : st.isFIFO() ? 'a named pipe (FIFO)' : 'a special file'}; an evidence bundle holds only regular files, so it was not read.`,
+        hint: 'the bundle was altered after it was written: treat it as untrustworthy',
+      });
+    return [relative(root, p).split(sep).join('/')];
   });
 }
 
+const EVIDENCE_HINT = 'the bundle was damaged: treat it as untrustworthy';
+const readEvidence = (file: string, what: string, limit = inputLimit('evidence')): Buffer => readInputBytes(file, what, EVIDENCE_HINT, limit);
+
 function readJson(file: string, what: string): unknown {
+  const text = decodeUtf8(readEvidence(file, what), file, what);
   try {
-    return JSON.parse(readFileSync(file, 'utf8'));
+    return JSON.parse(text);
   } catch (err) {
     throw new UserError({
       file,
       message: `the ${what} is not valid JSON (${(err as Error).message}).`,
-      hint: 'the bundle was damaged: treat it as untrustworthy',
+      hint: EVIDENCE_HINT,
     });
   }
 }
@@ -49,7 +63,9 @@ export function verifyEvidence(dir: string, opts: { publicKey?: KeyObject; requi
       message: 'no manifest: this is not an evidence bundle.',
       hint: 'write one with `keyhygiene audit --evidence DIR`',
     });
-  const manifestBytes = readFileSync(manifestPath);
+  // Refuse links, pipes and devices anywhere in the bundle before reading any of it.
+  const present = walk(dir);
+  const manifestBytes = readEvidence(manifestPath, 'manifest');
   const parsed = Manifest.safeParse(readJson(manifestPath, 'manifest'));
   if (!parsed.success)
     throw new UserError({
@@ -66,11 +82,11 @@ export function verifyEvidence(dir: string, opts: { publicKey?: KeyObject; requi
       missing.push(f.path);
       continue;
     }
-    const data = readFileSync(p);
-    if (data.byteLength !== f.bytes || sha256(data) !== f.sha256) changed.push(f.path);
+    // A file of another size changed; one of the right size is read, never past it.
+    if (statSync(p).size !== f.bytes || sha256(readEvidence(p, f.path, Math.max(f.bytes, 1))) !== f.sha256) changed.push(f.path);
   }
   const listed = new Set([...manifest.files.map((f) => f.path), MANIFEST_FILE, SIGNATURE_FILE]);
-  const unlisted = walk(dir).filter((p) => !listed.has(p));
+  const unlisted = present.filter((p) => !listed.has(p));
   let signature: SignatureCheck | undefined;
   const sigPath = join(dir, SIGNATURE_FILE);
   if (existsSync(sigPath)) {
@@ -93,8 +109,9 @@ export function verifyEvidence(dir: string, opts: { publicKey?: KeyObject; requi
 }
 
 export function loadPublicKey(file: string): KeyObject {
+  const bytes = readInputBytes(file, 'public key', 'give a PEM public key', inputLimit('signing key'));
   try {
-    return createPublicKey(readFileSync(file));
+    return createPublicKey(bytes);
   } catch (err) {
     throw new UserError({
       file,

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UserError } from '../../errors.ts';
 import type { CollectionGap } from '../../model/collection-gap.ts';
@@ -176,15 +175,7 @@ async function collectWith(config: JwksConfig, ctx: CollectContext, limits: Http
     try {
       if (path) {
         const file = resolve(ctx.baseDir, path);
-        try {
-          body = readFileSync(file, 'utf8');
-        } catch (err) {
-          throw new UserError({
-            file,
-            message: `the key set file cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`,
-            hint: 'check providers.jwks.keySets[].path (relative to the policy file)',
-          });
-        }
+        body = inputReader(ctx)(file, 'key set file', 'check providers.jwks.keySets[].path (relative to the policy file)');
         if (Buffer.byteLength(body) > config.maxBytes) throw new FetchError('too-large', `file exceeds maxBytes ${config.maxBytes}`);
       } else {
         body = (await getJson(set, limits, ctx.signal)).body;
