@@ -3,9 +3,9 @@
 // and one that spends client-side quota before each attempt.
 
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { AuthorizationManagementClient } from '@azure/arm-authorization';
-import { KeyVaultManagementClient } from '@azure/arm-keyvault';
-import { MonitorClient } from '@azure/arm-monitor';
+import { AuthorizationManagementClient, type RoleDefinition } from '@azure/arm-authorization';
+import { KeyVaultManagementClient, type ManagedHsm, type Vault } from '@azure/arm-keyvault';
+import { type DiagnosticSettingsResource, MonitorClient } from '@azure/arm-monitor';
 import { SubscriptionClient } from '@azure/arm-subscriptions';
 import {
   bearerTokenAuthenticationPolicy,
@@ -15,27 +15,24 @@ import {
   type PipelinePolicy,
 } from '@azure/core-rest-pipeline';
 import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
-import { KeyClient } from '@azure/keyvault-keys';
-import { AZURE_LIMITS, Limiter } from './limiter.ts';
+import { KeyClient, type KeyVaultKey } from '@azure/keyvault-keys';
+import { Limiter, ReadOnlyViolation, sleep } from '../kit/index.ts';
 import type { RawDiagnosticSetting, RawKey, RawRoleAssignment, RawRoleDefinition, RawRotationPolicy, RawVault, RawVersion } from './normalize.ts';
 import { classifyRequest, type Plane } from './operations.ts';
+import { AZURE_LIMITS } from './quota.ts';
 import { type AzureConfig, type ResolvedEndpoints, resolveEndpoints } from './schema.ts';
 
 export type { TokenCredential };
 
-/** A request outside the declared read-only operations: a bug, never sent. */
-export class ReadOnlyViolation extends Error {
-  constructor(method: string, url: string) {
-    super(`refused ${method} ${url}: not one of the read-only operations this provider declares`);
-    this.name = 'ReadOnlyViolation';
-  }
-}
+export { ReadOnlyViolation };
 
 export interface ClientOverrides {
   /** A credential to use instead of DefaultAzureCredential (tests, the demo). */
   credential?: TokenCredential;
   /** Called with every operation actually sent (after the allowlist check). */
   onOperation?: (operation: string, url: string) => void;
+  /** The provider kit's limiter, so the buckets live with the kit's (a fresh one otherwise). */
+  limiter?: Limiter;
 }
 
 export interface AzureClients {
@@ -103,25 +100,21 @@ function createCredential(config: AzureConfig, endpoints: ResolvedEndpoints): To
   });
 }
 
-/** Build every client the provider uses, sharing one credential, one allowlist and one set of buckets. */
-export function createAzureClients(config: AzureConfig, overrides: ClientOverrides = {}): AzureClients {
-  const endpoints = resolveEndpoints(config);
-  const credential = overrides.credential ?? createCredential(config, endpoints);
-  const limiter = new Limiter();
+/** The allowlist guard and the quota policy every client carries, over one set of named buckets. */
+function createPolicies(config: AzureConfig, endpoints: ResolvedEndpoints, overrides: ClientOverrides) {
+  const limiter = overrides.limiter ?? new Limiter();
   const sent: string[] = [];
   const armHost = hostOf(endpoints.armEndpoint);
   const graphHost = endpoints.graphEndpoint ? hostOf(endpoints.graphEndpoint) : undefined;
   /** data-plane host → { bucket names } */
   const vaultBuckets = new Map<string, string[]>();
-  const weights = new Map<string, { mean: number; n: number }>();
   const costContext = new AsyncLocalStorage<number>();
   const f = config.quotaFraction;
 
   const bucketsFor = (url: URL, plane: Plane): string[] => {
     if (plane === 'data') return vaultBuckets.get(url.host.toLowerCase()) ?? [];
     if (plane === 'graph') return [];
-    const sub = subscriptionOfPath(url.pathname) ?? '(tenant)';
-    const name = `arm:${sub}`;
+    const name = `arm:${subscriptionOfPath(url.pathname) ?? '(tenant)'}`;
     limiter.define(name, AZURE_LIMITS.armPerSecond * f, AZURE_LIMITS.armBurst * f);
     return [name];
   };
@@ -143,9 +136,8 @@ export function createAzureClients(config: AzureConfig, overrides: ClientOverrid
   const guard: PipelinePolicy = {
     name: 'keyhygieneReadOnly',
     async sendRequest(request, next) {
-      const url = new URL(request.url);
-      const { op } = classify(url, request.method);
-      if (!op) throw new ReadOnlyViolation(request.method, request.url);
+      const { op } = classify(new URL(request.url), request.method);
+      if (!op) throw new ReadOnlyViolation('azure', `${request.method} ${request.url}`);
       // A vault behind a firewall that drops packets never answers: bound every attempt.
       if (!request.timeout) request.timeout = config.timeoutMs;
       sent.push(op);
@@ -159,311 +151,321 @@ export function createAzureClients(config: AzureConfig, overrides: ClientOverrid
       const url = new URL(request.url);
       const plane = classify(url, request.method).plane ?? 'data';
       const cost = plane === 'data' ? (costContext.getStore() ?? 1) : 1;
-      await limiter.acquire(bucketsFor(url, plane), cost, request.abortSignal as AbortSignal | undefined);
+      await sleep(limiter.reserve(bucketsFor(url, plane), cost), request.abortSignal as AbortSignal | undefined);
       return next(request);
     },
   };
-  const retryOptions = { ...config.retry };
-  const armOptions = {
-    endpoint: endpoints.armEndpoint,
-    additionalPolicies: [
-      { policy: guard, position: 'perCall' as const },
-      { policy: quota, position: 'perRetry' as const },
-    ],
-    retryOptions,
-  };
-  const coreClientOptions = { ...armOptions, credentialScopes: [endpoints.armScope] };
-  const restClientOptions = { ...armOptions, credentials: { scopes: [endpoints.armScope] } };
+  return { limiter, sent, vaultBuckets, costContext, guard, quota };
+}
 
-  const subscriptionClient = new SubscriptionClient(credential, coreClientOptions);
-  const authz = new Map<string, AuthorizationManagementClient>();
-  const kvm = new Map<string, KeyVaultManagementClient>();
-  const monitor = new Map<string, MonitorClient>();
-  const authzFor = (sub: string) => memo(authz, sub, () => new AuthorizationManagementClient(credential, sub, coreClientOptions));
-  const kvmFor = (sub: string) => memo(kvm, sub, () => new KeyVaultManagementClient(credential, sub, restClientOptions));
-  const monitorFor = (sub: string) => memo(monitor, sub, () => new MonitorClient(credential, sub, restClientOptions));
+type Policies = ReturnType<typeof createPolicies>;
 
-  const keyClients = new Map<string, VaultKeysClient>();
-  let graph: { send: (id: string, signal?: AbortSignal) => Promise<{ status: number; bodyAsText?: string | null }> } | undefined;
-  if (endpoints.graphEndpoint && endpoints.graphScope) {
-    const pipeline = createPipelineFromOptions({ retryOptions });
-    pipeline.addPolicy(guard);
-    pipeline.addPolicy(quota, { afterPhase: 'Retry' });
-    pipeline.addPolicy(bearerTokenAuthenticationPolicy({ credential, scopes: endpoints.graphScope }), { phase: 'Sign' });
-    const http = createDefaultHttpClient();
-    const base = endpoints.graphEndpoint;
-    graph = {
-      send: (id, signal) =>
-        pipeline.sendRequest(
-          http,
-          createPipelineRequest({
-            url: `${base}/v1.0/directoryObjects/${encodeURIComponent(id)}?$select=id,displayName,servicePrincipalType`,
-            method: 'GET',
-            abortSignal: signal,
-          }),
-        ),
-    };
-  }
-
+/** Vault registration and the running mean of key weights per vault (Key Vault weighs HSM and large RSA keys more). */
+function createWeights(p: Policies, f: number) {
+  const weights = new Map<string, { mean: number; n: number }>();
   return {
-    endpoints,
-    credential,
-    limiter,
-    sent,
-    policies: armOptions.additionalPolicies,
-    registerVault(vault) {
+    registerVault(vault: RawVault) {
       const host = hostOf(vault.uri);
-      if (vaultBuckets.has(host)) return;
+      if (p.vaultBuckets.has(host)) return;
       const perVault = vault.kind === 'managed-hsm' ? AZURE_LIMITS.managedHsmPerSecond : AZURE_LIMITS.vaultPerSecond;
       const names = [`kv:${host}`];
       // One second of burst at the audit's own rate: enough to catch up after a stall of the event
       // loop, far inside the service's 10-second window, and never above one second at the full
       // limit even when a key turns out heavier than its reservation.
-      limiter.define(names[0] as string, perVault * f, perVault * f);
+      p.limiter.define(names[0] as string, perVault * f, perVault * f);
       weights.set(host, { mean: vault.kind === 'vault' && (vault.sku ?? '').toLowerCase() === 'premium' ? 2 : 1, n: 0 });
       if (vault.kind === 'vault' && vault.subscriptionId) {
         const sub = `kvsub:${vault.subscriptionId.toLowerCase()}`;
         const rate = AZURE_LIMITS.vaultPerSecond * AZURE_LIMITS.subscriptionVaultMultiplier * f;
-        limiter.define(sub, rate, rate);
+        p.limiter.define(sub, rate, rate);
         names.push(sub);
       }
-      vaultBuckets.set(host, names);
+      p.vaultBuckets.set(host, names);
     },
-    expectedWeight(vaultUri) {
+    expectedWeight(vaultUri: string) {
       return weights.get(hostOf(vaultUri))?.mean ?? 1;
     },
-    observeWeight(vaultUri, actual, reserved) {
+    observeWeight(vaultUri: string, actual: number, reserved: number) {
       const host = hostOf(vaultUri);
-      if (actual !== reserved) limiter.charge(vaultBuckets.get(host) ?? [], actual - reserved);
+      if (actual !== reserved) p.limiter.charge(p.vaultBuckets.get(host) ?? [], actual - reserved);
       const w = weights.get(host);
-      if (w) {
-        w.n = Math.min(w.n + 1, 50);
-        w.mean += (actual - w.mean) / w.n;
-      }
+      if (!w) return;
+      w.n = Math.min(w.n + 1, 50);
+      w.mean += (actual - w.mean) / w.n;
     },
-    withCost(cost, task) {
-      return costContext.run(cost, task);
+    withCost<T>(cost: number, task: () => Promise<T>): Promise<T> {
+      return p.costContext.run(cost, task);
     },
-    async probeCredential(signal) {
-      await credential.getToken(endpoints.armScope, { abortSignal: signal });
-    },
-    async listSubscriptions(signal) {
+  };
+}
+
+const approvedEndpoints = (conns: { privateLinkServiceConnectionState?: { status?: string } }[] | undefined): number =>
+  (conns ?? []).filter((c) => (c.privateLinkServiceConnectionState?.status ?? '').toLowerCase() === 'approved').length;
+
+/** A vault as ARM lists it; undefined without a URI or name. */
+function vaultFromArm(v: Vault, subscriptionId: string): RawVault | undefined {
+  const p = v.properties;
+  if (!p?.vaultUri || !v.name) return undefined;
+  return {
+    id: v.id,
+    name: v.name,
+    kind: 'vault',
+    uri: p.vaultUri,
+    subscriptionId,
+    location: v.location,
+    tenantId: p.tenantId,
+    sku: p.sku?.name,
+    rbac: p.enableRbacAuthorization === true,
+    accessPolicies: (p.accessPolicies ?? []).map((a) => ({
+      tenantId: a.tenantId,
+      objectId: a.objectId,
+      applicationId: a.applicationId,
+      keys: (a.permissions?.keys ?? []).map(String),
+    })),
+    softDelete: p.enableSoftDelete,
+    purgeProtection: p.enablePurgeProtection === true,
+    publicNetworkAccess: p.publicNetworkAccess ?? 'Enabled',
+    networkDefaultAction: p.networkAcls?.defaultAction ?? 'Allow',
+    approvedPrivateEndpoints: approvedEndpoints(p.privateEndpointConnections),
+    tags: v.tags,
+  };
+}
+
+/** A Managed HSM pool as ARM lists it; undefined without a URI or name. */
+function hsmFromArm(h: ManagedHsm, subscriptionId: string): RawVault | undefined {
+  const p = h.properties;
+  if (!p?.hsmUri || !h.name) return undefined;
+  return {
+    id: h.id,
+    name: h.name,
+    kind: 'managed-hsm',
+    uri: p.hsmUri,
+    subscriptionId,
+    location: h.location,
+    tenantId: p.tenantId,
+    sku: h.sku?.name,
+    rbac: true,
+    softDelete: p.enableSoftDelete,
+    purgeProtection: p.enablePurgeProtection === true,
+    publicNetworkAccess: p.publicNetworkAccess ?? 'Enabled',
+    networkDefaultAction: p.networkAcls?.defaultAction ?? 'Allow',
+    approvedPrivateEndpoints: approvedEndpoints(p.privateEndpointConnections),
+    tags: h.tags,
+  };
+}
+
+function settingFromArm(s: DiagnosticSettingsResource, resourceId: string): RawDiagnosticSetting {
+  return {
+    id: s.id ?? `${resourceId}/providers/Microsoft.Insights/diagnosticSettings/${s.name ?? ''}`,
+    name: s.name ?? '',
+    logs: (s.logs ?? []).map((l) => ({
+      category: l.category,
+      categoryGroup: l.categoryGroup,
+      enabled: l.enabled,
+      ...(l.retentionPolicy ? { retention: { enabled: l.retentionPolicy.enabled, days: l.retentionPolicy.days } } : {}),
+    })),
+    metricsEnabled: (s.metrics ?? []).some((m) => m.enabled),
+    workspaceId: s.workspaceId,
+    storageAccountId: s.storageAccountId,
+    eventHubAuthorizationRuleId: s.eventHubAuthorizationRuleId,
+    marketplacePartnerId: s.marketplacePartnerId,
+  };
+}
+
+const definitionFromArm = (d: RoleDefinition): RawRoleDefinition => ({
+  id: d.id as string,
+  roleName: d.roleName,
+  permissions: (d.permissions ?? []).map((p) => ({
+    actions: p.actions ?? [],
+    notActions: p.notActions ?? [],
+    dataActions: p.dataActions ?? [],
+    notDataActions: p.notDataActions ?? [],
+  })),
+});
+
+async function collectAll<T, R>(items: AsyncIterable<T>, map: (item: T) => R | undefined): Promise<R[]> {
+  const out: R[] = [];
+  for await (const item of items) {
+    const r = map(item);
+    if (r !== undefined) out.push(r);
+  }
+  return out;
+}
+
+/** One GET on ARM by URL through the guarded pipeline; the JSON body, or a RestError-shaped error. */
+async function armGet<T>(client: SubscriptionClient, url: string, signal?: AbortSignal): Promise<T & { nextLink?: string }> {
+  const res = await client.sendRequest(createPipelineRequest({ url, method: 'GET', abortSignal: signal }));
+  const body = JSON.parse(res.bodyAsText || '{}') as T & { nextLink?: string; error?: { code?: string; message?: string } };
+  if (res.status !== 200) throw restError(res.status, body, url);
+  return body;
+}
+
+type SdkOptions = { endpoint: string; additionalPolicies: { policy: PipelinePolicy; position: 'perCall' | 'perRetry' }[]; retryOptions: unknown };
+
+/** The management-plane reads: subscriptions, vaults, HSMs, role assignments and definitions, diagnostic settings, workspaces. */
+function armReads(credential: TokenCredential, endpoints: ResolvedEndpoints, armOptions: SdkOptions) {
+  const coreClientOptions = { ...armOptions, credentialScopes: [endpoints.armScope] };
+  const restClientOptions = { ...armOptions, credentials: { scopes: [endpoints.armScope] } };
+  const subscriptionClient = new SubscriptionClient(credential, coreClientOptions as never);
+  const authz = new Map<string, AuthorizationManagementClient>();
+  const kvm = new Map<string, KeyVaultManagementClient>();
+  const monitor = new Map<string, MonitorClient>();
+  const authzFor = (sub: string) => memo(authz, sub, () => new AuthorizationManagementClient(credential, sub, coreClientOptions as never));
+  const kvmFor = (sub: string) => memo(kvm, sub, () => new KeyVaultManagementClient(credential, sub, restClientOptions as never));
+  const monitorFor = (sub: string) => memo(monitor, sub, () => new MonitorClient(credential, sub, restClientOptions as never));
+  type Sub = { subscriptionId?: string; tenantId?: string; state?: string };
+  return {
+    async listSubscriptions(signal?: AbortSignal) {
       const out: { id: string; tenantId?: string; state?: string }[] = [];
       let url: string | undefined = `${endpoints.armEndpoint}/subscriptions?api-version=2022-12-01`;
       while (url) {
-        const res = await subscriptionClient.sendRequest(createPipelineRequest({ url, method: 'GET', abortSignal: signal }));
-        const body = JSON.parse(res.bodyAsText || '{}') as {
-          value?: { subscriptionId?: string; tenantId?: string; state?: string }[];
-          nextLink?: string;
-          error?: { code?: string; message?: string };
-        };
-        if (res.status !== 200) throw restError(res.status, body, url);
+        const body: { value?: Sub[]; nextLink?: string } = await armGet<{ value?: Sub[] }>(subscriptionClient, url, signal);
         for (const s of body.value ?? []) if (s.subscriptionId) out.push({ id: s.subscriptionId, tenantId: s.tenantId, state: s.state });
         url = body.nextLink || undefined;
       }
       return out;
     },
-    async listVaults(subscriptionId, signal) {
-      const out: RawVault[] = [];
-      for await (const v of kvmFor(subscriptionId).vaults.listBySubscription({ abortSignal: signal })) {
-        const p = v.properties;
-        if (!p?.vaultUri || !v.name) continue;
-        out.push({
-          id: v.id,
-          name: v.name,
-          kind: 'vault',
-          uri: p.vaultUri,
-          subscriptionId,
-          location: v.location,
-          tenantId: p.tenantId,
-          sku: p.sku?.name,
-          rbac: p.enableRbacAuthorization === true,
-          accessPolicies: (p.accessPolicies ?? []).map((a) => ({
-            tenantId: a.tenantId,
-            objectId: a.objectId,
-            applicationId: a.applicationId,
-            keys: (a.permissions?.keys ?? []).map(String),
-          })),
-          softDelete: p.enableSoftDelete,
-          purgeProtection: p.enablePurgeProtection === true,
-          publicNetworkAccess: p.publicNetworkAccess ?? 'Enabled',
-          networkDefaultAction: p.networkAcls?.defaultAction ?? 'Allow',
-          approvedPrivateEndpoints: (p.privateEndpointConnections ?? []).filter(
-            (c) => (c.privateLinkServiceConnectionState?.status ?? '').toLowerCase() === 'approved',
-          ).length,
-          tags: v.tags,
-        });
-      }
-      return out;
-    },
-    async listManagedHsms(subscriptionId, signal) {
-      const out: RawVault[] = [];
-      for await (const h of kvmFor(subscriptionId).managedHsms.listBySubscription({ abortSignal: signal })) {
-        const p = h.properties;
-        if (!p?.hsmUri || !h.name) continue;
-        out.push({
-          id: h.id,
-          name: h.name,
-          kind: 'managed-hsm',
-          uri: p.hsmUri,
-          subscriptionId,
-          location: h.location,
-          tenantId: p.tenantId,
-          sku: h.sku?.name,
-          rbac: true,
-          softDelete: p.enableSoftDelete,
-          purgeProtection: p.enablePurgeProtection === true,
-          publicNetworkAccess: p.publicNetworkAccess ?? 'Enabled',
-          networkDefaultAction: p.networkAcls?.defaultAction ?? 'Allow',
-          approvedPrivateEndpoints: (p.privateEndpointConnections ?? []).filter(
-            (c) => (c.privateLinkServiceConnectionState?.status ?? '').toLowerCase() === 'approved',
-          ).length,
-          tags: h.tags,
-        });
-      }
-      return out;
-    },
-    async listRoleAssignments(subscriptionId, scope, signal) {
-      const out: RawRoleAssignment[] = [];
-      for await (const a of authzFor(subscriptionId).roleAssignments.listForScope(stripLeadingSlash(scope), { abortSignal: signal })) {
-        if (!a.id || !a.roleDefinitionId || !a.principalId) continue;
-        out.push({
-          id: a.id,
-          scope: a.scope ?? '',
-          roleDefinitionId: a.roleDefinitionId,
-          principalId: a.principalId,
-          principalType: a.principalType,
-          ...(a.condition ? { condition: a.condition } : {}),
-        });
-      }
-      return out;
-    },
-    async listRoleDefinitions(subscriptionId, signal) {
-      const out: RawRoleDefinition[] = [];
-      for await (const d of authzFor(subscriptionId).roleDefinitions.list(`subscriptions/${subscriptionId}`, { abortSignal: signal })) {
-        if (!d.id) continue;
-        out.push({
-          id: d.id,
-          roleName: d.roleName,
-          permissions: (d.permissions ?? []).map((p) => ({
-            actions: p.actions ?? [],
-            notActions: p.notActions ?? [],
-            dataActions: p.dataActions ?? [],
-            notDataActions: p.notDataActions ?? [],
-          })),
-        });
-      }
-      return out;
-    },
-    async listDiagnosticSettings(subscriptionId, resourceId, signal) {
-      const out: RawDiagnosticSetting[] = [];
-      for await (const s of monitorFor(subscriptionId).diagnosticSettings.list(stripLeadingSlash(resourceId), { abortSignal: signal })) {
-        out.push({
-          id: s.id ?? `${resourceId}/providers/Microsoft.Insights/diagnosticSettings/${s.name ?? ''}`,
-          name: s.name ?? '',
-          logs: (s.logs ?? []).map((l) => ({
-            category: l.category,
-            categoryGroup: l.categoryGroup,
-            enabled: l.enabled,
-            ...(l.retentionPolicy ? { retention: { enabled: l.retentionPolicy.enabled, days: l.retentionPolicy.days } } : {}),
-          })),
-          metricsEnabled: (s.metrics ?? []).some((m) => m.enabled),
-          workspaceId: s.workspaceId,
-          storageAccountId: s.storageAccountId,
-          eventHubAuthorizationRuleId: s.eventHubAuthorizationRuleId,
-          marketplacePartnerId: s.marketplacePartnerId,
-        });
-      }
-      return out;
-    },
-    async getWorkspaceRetention(workspaceId, signal) {
+    listVaults: (sub: string, signal?: AbortSignal) => collectAll(kvmFor(sub).vaults.listBySubscription({ abortSignal: signal }), (v) => vaultFromArm(v, sub)),
+    listManagedHsms: (sub: string, signal?: AbortSignal) =>
+      collectAll(kvmFor(sub).managedHsms.listBySubscription({ abortSignal: signal }), (h) => hsmFromArm(h, sub)),
+    listRoleAssignments: (sub: string, scope: string, signal?: AbortSignal) =>
+      collectAll(authzFor(sub).roleAssignments.listForScope(stripLeadingSlash(scope), { abortSignal: signal }), (a): RawRoleAssignment | undefined =>
+        a.id && a.roleDefinitionId && a.principalId
+          ? {
+              id: a.id,
+              scope: a.scope ?? '',
+              roleDefinitionId: a.roleDefinitionId,
+              principalId: a.principalId,
+              principalType: a.principalType,
+              ...(a.condition ? { condition: a.condition } : {}),
+            }
+          : undefined,
+      ),
+    listRoleDefinitions: (sub: string, signal?: AbortSignal) =>
+      collectAll(authzFor(sub).roleDefinitions.list(`subscriptions/${sub}`, { abortSignal: signal }), (d) => (d.id ? definitionFromArm(d) : undefined)),
+    listDiagnosticSettings: (sub: string, resourceId: string, signal?: AbortSignal) =>
+      collectAll(monitorFor(sub).diagnosticSettings.list(stripLeadingSlash(resourceId), { abortSignal: signal }), (s) => settingFromArm(s, resourceId)),
+    async getWorkspaceRetention(workspaceId: string, signal?: AbortSignal) {
       const url = `${endpoints.armEndpoint}/${workspaceId.replace(/^\/+/, '')}?api-version=2023-09-01`;
-      const res = await subscriptionClient.sendRequest(createPipelineRequest({ url, method: 'GET', abortSignal: signal }));
-      const body = JSON.parse(res.bodyAsText || '{}') as { properties?: { retentionInDays?: number }; error?: { code?: string; message?: string } };
-      if (res.status !== 200) throw restError(res.status, body, url);
+      const body = await armGet<{ properties?: { retentionInDays?: number } }>(subscriptionClient, url, signal);
       return typeof body.properties?.retentionInDays === 'number' ? body.properties.retentionInDays : undefined;
     },
-    async getDirectoryObject(id, signal) {
-      if (!graph) return undefined;
-      const res = await graph.send(id, signal);
-      const body = JSON.parse(res.bodyAsText || '{}') as {
-        id?: string;
-        displayName?: string;
-        '@odata.type'?: string;
-        servicePrincipalType?: string;
-        error?: { code?: string; message?: string };
-      };
-      if (res.status === 404) return undefined;
-      if (res.status !== 200) throw restError(res.status, body, `${endpoints.graphEndpoint}/v1.0/directoryObjects/${id}`);
-      return {
-        id: body.id ?? id,
-        ...(body.displayName ? { displayName: body.displayName } : {}),
-        ...(body['@odata.type'] ? { type: body['@odata.type'].replace(/^#microsoft\.graph\./, '') } : {}),
-        ...(body.servicePrincipalType ? { servicePrincipalType: body.servicePrincipalType } : {}),
-      };
+  };
+}
+
+/** Microsoft Graph directory objects (display names and kinds of principals), when a Graph endpoint is set. */
+function graphReads(endpoints: ResolvedEndpoints, credential: TokenCredential, p: Policies, retryOptions: unknown) {
+  if (!endpoints.graphEndpoint || !endpoints.graphScope) return async (): Promise<DirectoryObject | undefined> => undefined;
+  const pipeline = createPipelineFromOptions({ retryOptions: retryOptions as never });
+  pipeline.addPolicy(p.guard);
+  pipeline.addPolicy(p.quota, { afterPhase: 'Retry' });
+  pipeline.addPolicy(bearerTokenAuthenticationPolicy({ credential, scopes: endpoints.graphScope }), { phase: 'Sign' });
+  const http = createDefaultHttpClient();
+  const base = endpoints.graphEndpoint;
+  return async (id: string, signal?: AbortSignal): Promise<DirectoryObject | undefined> => {
+    const url = `${base}/v1.0/directoryObjects/${encodeURIComponent(id)}?$select=id,displayName,servicePrincipalType`;
+    const res = await pipeline.sendRequest(http, createPipelineRequest({ url, method: 'GET', abortSignal: signal }));
+    const body = JSON.parse(res.bodyAsText || '{}') as { id?: string; displayName?: string; '@odata.type'?: string; servicePrincipalType?: string };
+    if (res.status === 404) return undefined;
+    if (res.status !== 200) throw restError(res.status, body as never, `${base}/v1.0/directoryObjects/${id}`);
+    return {
+      id: body.id ?? id,
+      ...(body.displayName ? { displayName: body.displayName } : {}),
+      ...(body['@odata.type'] ? { type: body['@odata.type'].replace(/^#microsoft\.graph\./, '') } : {}),
+      ...(body.servicePrincipalType ? { servicePrincipalType: body.servicePrincipalType } : {}),
+    };
+  };
+}
+
+/** A key as GetKey returns it: the public JWK and properties; never private material. */
+function keyFromSdk(k: KeyVaultKey, vaultUri: string, name: string): RawKey {
+  const j = k.key;
+  const p = k.properties;
+  return {
+    kid: j?.kid ?? p.id ?? `${vaultUri.replace(/\/+$/, '')}/keys/${name}`,
+    name: p.name ?? name,
+    jwk: j ? { kid: j.kid, kty: j.kty, keyOps: j.keyOps, n: j.n, e: j.e, crv: j.crv, x: j.x, y: j.y } : undefined,
+    enabled: p.enabled,
+    notBefore: p.notBefore,
+    expiresOn: p.expiresOn,
+    createdOn: p.createdOn,
+    exportable: p.exportable,
+    hasReleasePolicy: p.releasePolicy !== undefined,
+    managed: p.managed,
+    tags: p.tags,
+  };
+}
+
+/** The data-plane reads of one vault or HSM, through a KeyClient carrying the guard and quota policies. */
+function vaultKeysClient(vaultUri: string, credential: TokenCredential, config: AzureConfig, armOptions: SdkOptions): VaultKeysClient {
+  const knownSuffix = Object.values(VAULT_SUFFIXES).some((s) => hostOf(vaultUri).split(':')[0]?.endsWith(s));
+  const client = new KeyClient(vaultUri, credential, {
+    // Private clouds and loopback fakes answer the challenge with a resource that is not a
+    // parent domain of the vault's host; public clouds keep the check.
+    disableChallengeResourceVerification: !knownSuffix,
+    retryOptions: armOptions.retryOptions as never,
+    additionalPolicies: armOptions.additionalPolicies,
+  });
+  return {
+    async *listKeys(signal) {
+      for await (const page of client.listPropertiesOfKeys({ abortSignal: signal }).byPage(config.pageSize ? { maxPageSize: config.pageSize } : {})) {
+        yield page.map((k) => ({
+          kid: k.id ?? `${vaultUri.replace(/\/+$/, '')}/keys/${k.name}`,
+          name: k.name,
+          enabled: k.enabled,
+          notBefore: k.notBefore,
+          expiresOn: k.expiresOn,
+          createdOn: k.createdOn,
+          managed: k.managed,
+          tags: k.tags,
+        }));
+      }
     },
-    keys(vaultUri) {
-      return memo(keyClients, hostOf(vaultUri), () => {
-        const knownSuffix = Object.values(VAULT_SUFFIXES).some((s) => hostOf(vaultUri).split(':')[0]?.endsWith(s));
-        const client = new KeyClient(vaultUri, credential, {
-          // Private clouds and loopback fakes answer the challenge with a resource that is not a
-          // parent domain of the vault's host; public clouds keep the check.
-          disableChallengeResourceVerification: !knownSuffix,
-          retryOptions,
-          additionalPolicies: armOptions.additionalPolicies,
-        });
-        return {
-          async *listKeys(signal) {
-            for await (const page of client.listPropertiesOfKeys({ abortSignal: signal }).byPage(config.pageSize ? { maxPageSize: config.pageSize } : {})) {
-              yield page.map((k) => ({
-                kid: k.id ?? `${vaultUri.replace(/\/+$/, '')}/keys/${k.name}`,
-                name: k.name,
-                enabled: k.enabled,
-                notBefore: k.notBefore,
-                expiresOn: k.expiresOn,
-                createdOn: k.createdOn,
-                managed: k.managed,
-                tags: k.tags,
-              }));
-            }
-          },
-          async getKey(name, signal) {
-            const k = await client.getKey(name, { abortSignal: signal });
-            const j = k.key;
-            const p = k.properties;
-            return {
-              kid: j?.kid ?? p.id ?? `${vaultUri.replace(/\/+$/, '')}/keys/${name}`,
-              name: p.name ?? name,
-              jwk: j ? { kid: j.kid, kty: j.kty, keyOps: j.keyOps, n: j.n, e: j.e, crv: j.crv, x: j.x, y: j.y } : undefined,
-              enabled: p.enabled,
-              notBefore: p.notBefore,
-              expiresOn: p.expiresOn,
-              createdOn: p.createdOn,
-              exportable: p.exportable,
-              hasReleasePolicy: p.releasePolicy !== undefined,
-              managed: p.managed,
-              tags: p.tags,
-            };
-          },
-          async listVersions(name, signal) {
-            const out: RawVersion[] = [];
-            for await (const v of client.listPropertiesOfKeyVersions(name, { abortSignal: signal })) {
-              out.push({ version: v.version, createdOn: v.createdOn, enabled: v.enabled });
-            }
-            return out;
-          },
-          async getRotationPolicy(name, signal) {
-            try {
-              const p = await client.getKeyRotationPolicy(name, { abortSignal: signal });
-              return { lifetimeActions: (p.lifetimeActions ?? []).map((a) => ({ ...a, action: String(a.action) })), expiresIn: p.expiresIn };
-            } catch (err) {
-              if (errorInfo(err).status === 404) return null;
-              throw err;
-            }
-          },
-        };
-      });
+    getKey: async (name, signal) => keyFromSdk(await client.getKey(name, { abortSignal: signal }), vaultUri, name),
+    listVersions: (name, signal) =>
+      collectAll(
+        client.listPropertiesOfKeyVersions(name, { abortSignal: signal }),
+        (v): RawVersion => ({ version: v.version, createdOn: v.createdOn, enabled: v.enabled }),
+      ),
+    async getRotationPolicy(name, signal) {
+      try {
+        const p = await client.getKeyRotationPolicy(name, { abortSignal: signal });
+        return { lifetimeActions: (p.lifetimeActions ?? []).map((a) => ({ ...a, action: String(a.action) })), expiresIn: p.expiresIn };
+      } catch (err) {
+        if (errorInfo(err).status === 404) return null;
+        throw err;
+      }
     },
+  };
+}
+
+/** Build every client the provider uses, sharing one credential, one allowlist and one set of buckets. */
+export function createAzureClients(config: AzureConfig, overrides: ClientOverrides = {}): AzureClients {
+  const endpoints = resolveEndpoints(config);
+  const credential = overrides.credential ?? createCredential(config, endpoints);
+  const p = createPolicies(config, endpoints, overrides);
+  const armOptions: SdkOptions = {
+    endpoint: endpoints.armEndpoint,
+    additionalPolicies: [
+      { policy: p.guard, position: 'perCall' },
+      { policy: p.quota, position: 'perRetry' },
+    ],
+    retryOptions: { ...config.retry },
+  };
+  const keyClients = new Map<string, VaultKeysClient>();
+  return {
+    endpoints,
+    credential,
+    limiter: p.limiter,
+    sent: p.sent,
+    policies: armOptions.additionalPolicies,
+    ...createWeights(p, config.quotaFraction),
+    async probeCredential(signal) {
+      await credential.getToken(endpoints.armScope, { abortSignal: signal });
+    },
+    ...armReads(credential, endpoints, armOptions),
+    getDirectoryObject: graphReads(endpoints, credential, p, armOptions.retryOptions),
+    keys: (vaultUri) => memo(keyClients, hostOf(vaultUri), () => vaultKeysClient(vaultUri, credential, config, armOptions)),
   };
 }
 

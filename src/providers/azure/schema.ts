@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { kitConfigFields } from '../kit/index.ts';
 import { httpsOrigin } from '../url-schema.ts';
 
 /** Well-known Azure clouds: where to sign in, where ARM lives, and the token audience of each plane. */
@@ -87,6 +88,7 @@ export const AzureConfig = z
       .min(100)
       .default(30_000)
       .describe('give up on a request after this long (a firewall that drops packets): retried, then a collection gap'),
+    budgetMs: kitConfigFields({ timeoutMs: 30_000, maxAttempts: 4, retryBaseMs: 1000, quotaFraction: 0.5 }).budgetMs,
     pageSize: z.number().int().min(1).max(25).optional().describe('maxresults of Key Vault list pages (default: the service\u2019s, 25)'),
     retry: AzureRetryConfig.prefault({}),
   })

@@ -152,8 +152,12 @@ describe('Azure provider against the loopback fakes', () => {
       ['private-only', 'keyvault:ListKeys', undefined],
       ['payments-hsm', 'managedhsm:ListRoleAssignments', ['access']],
     ]);
-    expect(gaps[0]?.reason).toMatch(/403 Forbidden .*Microsoft\.KeyVault\/vaults\/keys\/read.*keyhygiene permissions azure/);
-    expect(gaps[1]?.reason).toMatch(/unreachable over the network \(ECONNREFUSED/);
+    expect(gaps[0]?.reason).toMatch(
+      /^the keys of vault locked-down could not be read: access denied \(HTTP 403, Forbidden\); grant the DataAction Microsoft\.KeyVault\/vaults\/keys\/read .*keyhygiene permissions azure/,
+    );
+    expect(gaps[0]?.kind).toBe('denied');
+    expect(gaps[1]?.reason).toMatch(/could not be read: the service failed \(ECONNREFUSED\); unreachable over the network/);
+    expect(gaps[1]?.kind).toBe('transient');
     expect(keys.some((k) => k.container === 'locked-down' || k.container === 'private-only')).toBe(false);
 
     // Paging: vault lists and key lists were followed through nextLink.
@@ -200,7 +204,8 @@ describe('Azure provider against the loopback fakes', () => {
     expect(keys).toHaveLength(4);
     const keyGaps = gaps.filter((g) => g.operation === 'keyvault:GetKey');
     expect(keyGaps.map((g) => g.scope.subjectId).sort()).toEqual(keys.map((k) => k.id).sort());
-    expect(keyGaps[0]?.reason).toMatch(/still throttled \(429\)/);
+    expect(keyGaps[0]?.reason).toMatch(/could not be read: still throttled after retries \(HTTP 429, Throttled\); lower quotaFraction/);
+    expect(keyGaps[0]?.kind).toBe('throttled');
     // Only what the list said: no type, usage or fingerprint guessed.
     for (const k of keys) {
       expect(k.usage).toBeUndefined();
@@ -224,7 +229,8 @@ describe('Azure provider against the loopback fakes', () => {
       ['arm:ListDiagnosticSettings', ['trails']],
       ['arm:ListRoleAssignments', ['access']],
     ]);
-    expect(corp[0]?.reason).toMatch(/403 Forbidden \(AuthorizationFailed\)/);
+    expect(corp[0]?.reason).toMatch(/access denied \(HTTP 403, AuthorizationFailed\); grant the Action Microsoft\.Insights\/diagnosticSettings\/read/);
+    expect(corp[0]?.detail).toBeTruthy();
   });
 
   it('without Graph access, principals keep their ARM kind and no name, with a warning (not a gap)', async () => {
@@ -265,7 +271,22 @@ describe('Azure provider against the loopback fakes', () => {
     expect(keys).toHaveLength(4);
     const g = gaps.find((x) => x.scope.container === 'private-only');
     expect(g?.operation).toBe('keyvault:ListKeys');
-    expect(g?.reason).toMatch(/unreachable over the network .*no answer/);
+    expect(g?.reason).toMatch(/could not be read: no answer before the call deadline .*unreachable over the network/);
+    expect(g?.kind).toBe('timeout');
+  });
+
+  it('a provider budget ends a vault that never answers: its reads become cancelled gaps, the run returns, the other vaults stand', async () => {
+    const world = testWorld();
+    const v = world.subscriptions[0]?.vaults[3];
+    if (v) v.dataPlane = 'silent';
+    const started = Date.now();
+    // Each request would wait 60 s; the provider's budget of 6 s ends it (the other vaults finish well before).
+    const { keys, gaps } = await run({ world, config: { timeoutMs: 60_000, budgetMs: 6000, retry: { maxRetries: 0 } } });
+    expect(Date.now() - started).toBeLessThan(20_000);
+    const g = gaps.find((x) => x.scope.container === 'private-only');
+    expect(g).toMatchObject({ operation: 'keyvault:ListKeys', kind: 'cancelled' });
+    expect(g?.reason).toMatch(/time budget ran out.*raise the provider's budgetMs/);
+    expect(keys).toHaveLength(4);
   });
 
   it('a subscription that does not exist is a gap naming it', async () => {
@@ -273,7 +294,8 @@ describe('Azure provider against the loopback fakes', () => {
     expect(keys.map((k) => k.name)).toEqual(['pay-wrap']);
     const g = gaps.find((x) => x.operation === 'arm:ListVaults');
     expect(g?.scope).toEqual({ account: '99999999-9999-4999-8999-999999999999' });
-    expect(g?.reason).toMatch(/subscription 99999999-9999-4999-8999-999999999999 does not exist or this credential cannot see it.*SubscriptionNotFound/);
+    expect(g?.reason).toMatch(/SubscriptionNotFound.*subscription 99999999-9999-4999-8999-999999999999 does not exist or this credential cannot see it/);
+    expect(g?.kind).toBe('not-found');
   });
 
   it('audits only the configured vault URLs; one ARM does not know is read on its data plane alone', async () => {
@@ -328,13 +350,15 @@ describe('Azure provider against the loopback fakes', () => {
       additionalPolicies: out.clients.policies,
       retryOptions: { maxRetries: 0 },
     });
-    await expect(client.createKey('evil', 'EC')).rejects.toThrow(/refused POST .*not one of the read-only operations/);
-    await expect(client.beginDeleteKey('token-signing')).rejects.toThrow(/refused DELETE/);
+    await expect(client.createKey('evil', 'EC')).rejects.toThrow(
+      /operation POST .* is not in the provider's declared read-only operations; refused before sending/,
+    );
+    await expect(client.beginDeleteKey('token-signing')).rejects.toThrow(/operation DELETE .*refused before sending/);
     const stranger = new KeyClient('https://127.0.0.1:9/', out.clients.credential, {
       additionalPolicies: out.clients.policies,
       retryOptions: { maxRetries: 0 },
     });
-    await expect(stranger.getKey('k')).rejects.toThrow(/refused GET https:\/\/127\.0\.0\.1:9/);
+    await expect(stranger.getKey('k')).rejects.toThrow(/operation GET https:\/\/127\.0\.0\.1:9.*refused before sending/);
     expect(fake.requests.length).toBe(before);
   });
 });

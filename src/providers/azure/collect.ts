@@ -1,0 +1,114 @@
+// The Azure collection, as steps over the provider kit: credential → subscriptions → vaults and role
+// definitions → per vault (role assignments, diagnostic settings, keys) → principal names from Graph.
+import type { AuditTrail } from '../../model/audit-trail.ts';
+import type { KeyRecord } from '../../model/key-record.ts';
+import { createKit } from '../kit/index.ts';
+import type { CollectContext, ProviderOutput } from '../types.ts';
+import { type AzureClients, type ClientOverrides, createAzureClients } from './client.ts';
+import { type AzureRun, note, permissionOf } from './context.ts';
+import { accessForKey, normalizeKey, PROVIDER, type RawKey, type RawVault, versionlessKeyId } from './normalize.ts';
+import { OPERATION_NAMES } from './operations.ts';
+import { readDiagnosticSettings, workspaceRetentions } from './reads/diagnostic-settings.ts';
+import { namePrincipals } from './reads/graph-names.ts';
+import { readIdentity } from './reads/identity.ts';
+import { readVaultKeys } from './reads/keys.ts';
+import { readRoleAssignments } from './reads/role-assignments.ts';
+import { readSubscriptions } from './reads/subscriptions.ts';
+import { type Listed, listVaults, selectVaults, type VaultWork } from './reads/vaults.ts';
+import type { AzureConfig } from './schema.ts';
+
+/** The run: one kit (deadlines, budget, classification, gaps, the buckets' limiter) and the guarded clients. */
+export function createAzureRun(config: AzureConfig, ctx: CollectContext, overrides: ClientOverrides): AzureRun {
+  const r = config.retry;
+  const kit = createKit({
+    provider: PROVIDER,
+    operations: OPERATION_NAMES,
+    // The SDK pipeline paces (quota policy, the kit's limiter) and retries (Retry-After) each request;
+    // the kit gives each read a deadline covering those retries, the budget, and the gaps.
+    quotas: { rates: {}, defaultRate: 1e6 },
+    retry: { maxAttempts: 1 },
+    callTimeoutMs: config.timeoutMs * (r.maxRetries + 1) + r.maxRetries * r.maxRetryDelayInMs,
+    ...(config.budgetMs ? { budgetMs: config.budgetMs } : {}),
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+    permissionOf,
+  });
+  const clients = createAzureClients(config, { ...overrides, limiter: kit.limiter });
+  return { kit, clients, config, ctx };
+}
+
+/** A key whose details could not be read: what the list said, nothing guessed. */
+function partialKey(vault: RawVault, key: RawKey, access: KeyRecord['access']): KeyRecord {
+  const rec: KeyRecord = { id: versionlessKeyId(key.kid), provider: PROVIDER, name: key.name, container: vault.name };
+  if (vault.subscriptionId) rec.account = vault.subscriptionId;
+  if (vault.location) rec.region = vault.location;
+  if (key.enabled !== undefined) rec.state = key.enabled ? 'enabled' : 'disabled';
+  if (key.expiresOn) rec.expiresAt = key.expiresOn.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  // Vault-level settings are known even when the key's own details are not.
+  const vaultLevel = normalizeKey({ vault, key: { kid: key.kid, name: key.name, tags: key.tags } });
+  for (const f of ['tags', 'accessModel', 'network', 'deletion'] as const) if (vaultLevel[f] !== undefined) Object.assign(rec, { [f]: vaultLevel[f] });
+  if (access) rec.access = access;
+  return rec;
+}
+
+/** One vault: access, logging and keys, read in parallel (each vault has its own quota). */
+async function readVault(run: AzureRun, { vault, armKnown }: VaultWork, listed: Listed, retention: ReturnType<typeof workspaceRetentions>) {
+  run.clients.registerVault(vault);
+  const scope = { ...(vault.subscriptionId ? { account: vault.subscriptionId } : {}), container: vault.name };
+  const sub = (vault.subscriptionId ?? '').toLowerCase();
+  const arm =
+    armKnown && vault.id
+      ? Promise.all([
+          readRoleAssignments(run, vault, scope, listed.roleDefs.get(sub), listed.roleDefGap.has(sub)),
+          readDiagnosticSettings(run, vault, scope, retention),
+        ])
+      : undefined;
+  const itemsP = readVaultKeys(run, vault, scope);
+  const [roles, trails] = arm ? await arm : [undefined, []];
+  const items = await itemsP;
+  if (vault.kind === 'managed-hsm') {
+    const reason = `managed HSM ${vault.name}: key access is decided by the HSM's local RBAC, which this version does not read; who can use its keys is unknown`;
+    note(run, 'managedhsm:ListRoleAssignments', scope, reason, ['access']);
+  }
+  const keys = items.map((item) => {
+    const access =
+      roles?.assignments && vault.kind === 'vault'
+        ? accessForKey({ vault, keyName: item.key.name, assignments: roles.assignments, roleDefinitions: roles.roleDefinitions })
+        : undefined;
+    return item.full ? normalizeKey({ vault, key: item.key, versions: item.versions, rotation: item.rotation, access }) : partialKey(vault, item.key, access);
+  });
+  return { keys, trails };
+}
+
+export interface AzureCollected {
+  identity?: string;
+  keys: KeyRecord[];
+  trails: AuditTrail[];
+  gaps: NonNullable<ProviderOutput['gaps']>;
+}
+
+export async function collectWith(run: AzureRun): Promise<AzureCollected> {
+  const identity = await readIdentity(run);
+  const listed = await listVaults(run, await readSubscriptions(run));
+  const selected = selectVaults(run, listed.work);
+  const retention = workspaceRetentions(run);
+  const keys: KeyRecord[] = [];
+  const trails: AuditTrail[] = [];
+  let done = 0;
+  await Promise.all(
+    selected.map(async (w) => {
+      const out = await readVault(run, w, listed, retention);
+      keys.push(...out.keys);
+      trails.push(...out.trails);
+      run.ctx.progress?.({ provider: 'azure', phase: 'vaults', done: ++done, total: selected.length });
+    }),
+  );
+  if (run.clients.endpoints.graphEndpoint) await namePrincipals(run, keys);
+  return {
+    ...(identity ? { identity } : {}),
+    keys: keys.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+    trails: trails.sort((a, b) => (a.id < b.id ? -1 : 1)),
+    gaps: run.kit.gaps.list(),
+  };
+}
+
+export type { AzureClients };

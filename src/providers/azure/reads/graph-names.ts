@@ -1,0 +1,38 @@
+// graph:GetDirectoryObject: display names and kinds of every principal with access. Names are what
+// environment and trust-domain matchers usually use; without Graph access they stay absent (a warning
+// says so) and matchers must use object ids.
+import type { Principal } from '../../../model/access-entry.ts';
+import type { KeyRecord } from '../../../model/key-record.ts';
+import { classify, describeFailure } from '../../kit/index.ts';
+import type { DirectoryObject } from '../client.ts';
+import { type AzureRun, call } from '../context.ts';
+
+const GRAPH_KINDS: Record<string, Principal['kind']> = { user: 'user', group: 'group', serviceprincipal: 'service-principal' };
+
+/** Name the principals of `keys` in place. */
+export async function namePrincipals(run: AzureRun, keys: KeyRecord[]): Promise<void> {
+  const ids = [...new Set(keys.flatMap((k) => (k.access ?? []).map((a) => a.principal.id)))].sort();
+  const found = new Map<string, DirectoryObject>();
+  let failure: string | undefined;
+  await run.kit.pool(ids, 8, async (id) => {
+    if (failure) return;
+    try {
+      const o = await call(run, 'graph:GetDirectoryObject', 'graph', (s) => run.clients.getDirectoryObject(id, s));
+      if (o) found.set(id, o);
+    } catch (err) {
+      const f = classify(err);
+      failure ??= `${f.message}; ${describeFailure(f)}`;
+    }
+  });
+  if (failure)
+    run.ctx.warn?.(
+      `azure: principal names were not read from Microsoft Graph (${failure}); match principals by object id, or grant the audit identity Directory.Read.All`,
+    );
+  for (const a of keys.flatMap((k) => k.access ?? [])) {
+    const o = found.get(a.principal.id);
+    if (!o) continue;
+    if (o.displayName) a.principal.name = o.displayName;
+    const kind = o.servicePrincipalType?.toLowerCase() === 'managedidentity' ? 'managed-identity' : GRAPH_KINDS[(o.type ?? '').toLowerCase()];
+    if (kind) a.principal.kind = kind;
+  }
+}

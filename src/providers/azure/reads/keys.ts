@@ -1,0 +1,69 @@
+// keyvault:ListKeys, GetKey, ListKeyVersions and GetKeyRotationPolicy: the keys of one vault or HSM,
+// read as the list pages arrive, at most `concurrency` at once, each weighed for the vault's quota.
+import { Semaphore } from '../../kit/index.ts';
+import { type AzureRun, call, fail, serviceError } from '../context.ts';
+import { keyTransactionWeight, type RawKey, type RawRotationPolicy, type RawVault, type RawVersion, rsaBits, versionlessKeyId } from '../normalize.ts';
+
+export interface KeyItem {
+  key: RawKey;
+  /** false: GetKey failed, only what the list said is known. */
+  full: boolean;
+  versions?: RawVersion[];
+  rotation?: RawRotationPolicy | null;
+}
+
+const vaultWords = (vault: RawVault) => (vault.kind === 'managed-hsm' ? `managed HSM ${vault.name}` : `vault ${vault.name}`);
+
+/** One listed key: GetKey first (its type sets the weight of this and the next two requests), then versions and rotation policy. */
+async function readKey(run: AzureRun, vault: RawVault, listed: RawKey, scope: { account?: string; container: string }): Promise<KeyItem> {
+  const { clients } = run;
+  const kc = clients.keys(vault.uri);
+  const host = `kv:${new URL(vault.uri).host.toLowerCase()}`;
+  const at = { ...scope, subjectId: versionlessKeyId(listed.kid) };
+  const reserved = clients.expectedWeight(vault.uri);
+  let k: RawKey;
+  try {
+    k = await clients.withCost(reserved, () => call(run, 'keyvault:GetKey', host, (s) => kc.getKey(listed.name, s)));
+  } catch (err) {
+    clients.observeWeight(vault.uri, reserved, reserved);
+    fail(run, 'keyvault:GetKey', err, { what: `key ${listed.name} of ${vaultWords(vault)}`, scope: at });
+    return { key: listed, full: false };
+  }
+  const weight = vault.kind === 'managed-hsm' ? 1 : keyTransactionWeight(k.jwk?.kty, rsaBits(k.jwk?.n));
+  clients.observeWeight(vault.uri, weight, reserved);
+  const [versions, rotation] = await clients.withCost(weight, () =>
+    Promise.allSettled([
+      call(run, 'keyvault:ListKeyVersions', host, (s) => kc.listVersions(listed.name, s)),
+      call(run, 'keyvault:GetKeyRotationPolicy', host, (s) => kc.getRotationPolicy(listed.name, s)),
+    ]),
+  );
+  const item: KeyItem = { key: k, full: true };
+  if (versions.status === 'fulfilled') item.versions = versions.value;
+  else
+    fail(run, 'keyvault:ListKeyVersions', versions.reason, { what: `the versions of key ${listed.name}`, scope: at, affects: ['createdAt', 'versionCount'] });
+  if (rotation.status === 'fulfilled') item.rotation = rotation.value;
+  else fail(run, 'keyvault:GetKeyRotationPolicy', rotation.reason, { what: `the rotation policy of key ${listed.name}`, scope: at, affects: ['rotation'] });
+  return item;
+}
+
+/** Every key of the vault; a list that fails is a gap (for the whole vault, or for the keys after the last page read). */
+export async function readVaultKeys(run: AzureRun, vault: RawVault, scope: { account?: string; container: string }): Promise<KeyItem[]> {
+  const sem = new Semaphore(run.config.concurrency);
+  const items: KeyItem[] = [];
+  const pending: Promise<void>[] = [];
+  let listed = 0;
+  try {
+    // A pager is many requests: the budget (not one call's deadline) bounds it; each request has its own timeout.
+    for await (const page of run.clients.keys(vault.uri).listKeys(run.kit.signal)) {
+      for (const key of page) {
+        listed++;
+        pending.push(sem.run(async () => void items.push(await readKey(run, vault, key, scope))));
+      }
+    }
+  } catch (err) {
+    const what = listed === 0 ? `the keys of ${vaultWords(vault)}` : `the keys of ${vaultWords(vault)} after the first ${listed}`;
+    fail(run, 'keyvault:ListKeys', serviceError(err), { what, scope, ...(listed === 0 ? {} : { affects: ['keys'] }) });
+  }
+  await Promise.all(pending);
+  return items;
+}
