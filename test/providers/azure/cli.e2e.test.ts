@@ -89,7 +89,7 @@ describe('keyhygiene audit with an azure provider block (built CLI, child proces
     expect(outcome('key-use-logged', 'https://legacy-app.vault.azure.net/keys/data-key')).toBe('fail');
     expect(outcome('key-use-logged', 'https://corp-signing.vault.azure.net/keys/token-signing')).toBe('pass');
     const gaps = result.results.filter((x: { ruleId: string }) => x.ruleId === 'collection-complete');
-    expect(gaps.map((g: { message: string }) => g.message).join('\n')).toMatch(/locked-down.*403 Forbidden/);
+    expect(gaps.map((g: { message: string }) => g.message).join('\n')).toMatch(/locked-down.*access denied \(HTTP 403, Forbidden\)/);
     expect(result.summary.incomplete).toBe(true);
     expect(r.status).toBe(1);
     // Only declared read operations reached the fake.
