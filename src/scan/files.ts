@@ -5,6 +5,7 @@ import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node
 import { PassThrough, Readable } from 'node:stream';
 import { type Container, MEMORY_TYPES, SNIFF_BYTES, sniff } from './artifact-type.ts';
 import { type Codec, codecAvailable, decoder, decodeSync, innerName } from './codecs.ts';
+import { BignumCollector } from './ec-scalars.ts';
 import type { Embedded } from './embedded.ts';
 import type { KnownKeyTable } from './known-keys.ts';
 import { type Layout, layoutOf, type ReadAt, segmentAt, truncation } from './layout.ts';
@@ -91,8 +92,8 @@ const errText = (err: unknown): string => {
   return e?.code ? `${e.code}: ${e.message.replace(/^[A-Z]+: /, '')}` : String((err as Error)?.message ?? err);
 };
 
-function finish(ctx: Ctx, location: string, type: ArtifactType, scanner: StreamScanner, layout?: Layout): void {
-  const hits = scanner.end();
+function finish(ctx: Ctx, location: string, type: ArtifactType, scanner: StreamScanner, layout?: Layout, extra: RawHit[] = []): void {
+  const hits = [...scanner.end(), ...extra].sort((a, b) => a.offset - b.offset);
   ctx.result.entries.push({ location, artifactType: type, bytes: scanner.bytes });
   for (const h of hits) {
     const matched = h.knownKeyId ?? ctx.table?.match(h.fingerprints)?.id;
@@ -711,7 +712,13 @@ function readRange(fd: number, from: number, to: number, write: (b: Buffer) => v
 
 /** The fast path: read straight into the scanner's window, one pass, no copy; memory images checked against their layout. */
 function scanPlainFile(fd: number, path: string, size: number, type: ArtifactType, ctx: Ctx, location: string, onBytes?: (n: number) => void): void {
+  const read: ReadAt = (at, len) => {
+    const b = Buffer.alloc(Math.max(0, Math.min(len, size - at, 64 * 1024 * 1024)));
+    return b.subarray(0, readSync(fd, b, 0, b.length, at));
+  };
+  const layout = MEMORY_TYPES.has(type) ? layoutOf(type, read) : undefined;
   const scanner = new StreamScanner(ctx.table, ctx.chunkSize);
+  if (layout?.segments.length) scanner.bignums = BignumCollector.for(ctx.table);
   let pos = 0;
   for (;;) {
     const into = scanner.writable;
@@ -721,11 +728,16 @@ function scanPlainFile(fd: number, path: string, size: number, type: ArtifactTyp
     onBytes?.(n);
     scanner.commit(n);
   }
-  const read: ReadAt = (at, len) => {
-    const b = Buffer.alloc(Math.max(0, Math.min(len, size - at, 64 * 1024 * 1024)));
-    return b.subarray(0, readSync(fd, b, 0, b.length, at));
-  };
-  finish(ctx, location, type, scanner, MEMORY_TYPES.has(type) ? layoutOf(type, read) : undefined);
+  scanner.end(); // the last window is searched too before the structures are followed (finish reads the same hits)
+  const scalars = layout && scanner.bignums ? scanner.bignums.resolve(layout, read) : undefined;
+  finish(ctx, location, type, scanner, layout, scalars?.hits);
+  if (scanner.bignums?.overflow || scalars?.capped) {
+    ctx.result.gaps.push({
+      location,
+      operation: 'ec-scalars',
+      reason: 'too many BIGNUM-shaped structures: the search for EC private scalars stopped at its bound',
+    });
+  }
   if (pos < size) ctx.result.gaps.push({ location, operation: 'read', reason: `file shrank while being read (${pos} of ${size} bytes)` });
   for (const e of scanner.embedded) ctx.later.push(() => openEmbedded(path, size, e, ctx, location));
 }

@@ -46,6 +46,8 @@ export interface KnownKey {
   /** RSA modulus as a BigInt (for the prime-division proof). */
   modulus?: bigint;
   curve?: string;
+  /** EC public point x||y (uncompressed, without the 04 prefix). */
+  point?: Buffer;
 }
 
 const hash = (lo: number, hi: number): number => Math.imul(lo ^ Math.imul(hi, 0x9e3779b1), 0x85ebca6b) ^ (hi >>> 15);
@@ -126,7 +128,7 @@ export class KnownKeyTable {
         const fingerprints: Fingerprints = { spkiSha256 };
         const tp = jwkThumbprint({ kty: 'EC', crv: parsed.crv, x: b64u(parsed.needle.subarray(0, half)), y: b64u(parsed.needle.subarray(half)) });
         if (tp) fingerprints.jwkThumbprint = tp;
-        this.keys.push({ id: input.id, keyType: 'EC', fingerprints, curve: parsed.crv });
+        this.keys.push({ id: input.id, keyType: 'EC', fingerprints, curve: parsed.crv, point: parsed.needle });
         this.needles.push({ keyIndex, bytes: parsed.needle, format: 'ec-point' });
       } else {
         // Other key types (Ed25519, small keys) are matched by fingerprint only.
@@ -155,6 +157,11 @@ export class KnownKeyTable {
     if (!fp) return undefined;
     const i = (fp.spkiSha256 && this.bySpki.get(fp.spkiSha256)) ?? (fp.jwkThumbprint && this.byThumb.get(fp.jwkThumbprint));
     return typeof i === 'number' ? this.keys[i] : undefined;
+  }
+
+  /** The EC keys: curve and public point, for the scalar search in memory images. */
+  ecPoints(): { id: string; curve: string; point: Buffer; fingerprints: Fingerprints }[] {
+    return this.keys.flatMap((k) => (k.curve && k.point ? [{ id: k.id, curve: k.curve, point: k.point, fingerprints: k.fingerprints }] : []));
   }
 
   /** True when there are needles to look for. */

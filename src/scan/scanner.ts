@@ -2,6 +2,7 @@
 // rare short anchors found with Buffer.indexOf (memchr-fast for needles of at most 6 bytes) and the
 // sampled known-key pass, then the detectors on the few candidate positions, in offset order.
 import { cngEc, cngRsa, type Detector, derSec1, derVersion0, jwk, MAX_MATERIAL, pem, putty, utf16Pem } from './detectors.ts';
+import type { BignumCollector } from './ec-scalars.ts';
 import { EMBEDDED_ANCHORS, type Embedded } from './embedded.ts';
 import type { KnownKeyTable } from './known-keys.ts';
 import { PROOF_RADIUS, WIDE_PROOF_RADIUS } from './known-keys.ts';
@@ -80,6 +81,8 @@ export class StreamScanner {
   readonly embedded: Embedded[] = [];
   /** Set when more than MAX_EMBEDDED containers were found (the rest are not opened). */
   embeddedOverflow = false;
+  /** Collects BIGNUM-shaped structures (memory images with a layout and known EC keys). */
+  bignums: BignumCollector | undefined;
 
   constructor(table?: KnownKeyTable, chunkSize = DEFAULT_CHUNK) {
     this.table = table?.searchable ? table : undefined;
@@ -142,6 +145,7 @@ export class StreamScanner {
           for (let p = view.indexOf(needle); p !== -1 && p + s < e; p = view.indexOf(needle, p + 1)) cand.push(p + s, EMBEDDED_KIND + a);
         }
         this.table?.scan(buf, this.words, this.base, s, e, len, (ni, start) => cand.push(start, -1 - ni));
+        this.bignums?.scan(this.words, this.base, s, e, len);
       }
       if (cand.length) this.verify(cand, len);
     }

@@ -191,3 +191,31 @@ describe('containers embedded at any offset', () => {
     expect(r.gaps.map((g) => [g.location, g.operation])).toEqual([['emb.tar!blob.bin!gzip@5000', 'open-embedded']]);
   });
 });
+
+describe('EC scalars through BIGNUM structures', () => {
+  it('follows a BIGNUM pointer across segments to a P-384 scalar far from its point, and reports its address', async () => {
+    const k = makeKey('p384');
+    const d = Buffer.from(k.jwk.d as string, 'base64url').reverse(); // little-endian limbs
+    const heap = 0x7f00_0000_0000n;
+    const bn = Buffer.alloc(24);
+    bn.writeBigUInt64LE(heap + 40_000n, 0); // d → the limbs, in another segment
+    bn.writeInt32LE(6, 8); // top
+    bn.writeInt32LE(8, 12); // dmax
+    bn.writeInt32LE(0, 16); // neg
+    bn.writeInt32LE(1, 20); // flags: BN_FLG_MALLOCED
+    const limbs = Buffer.concat([filler('random', 40_000), d, filler('random', 9_952)]);
+    const file = elfCore([
+      { vaddr: 0x5555_0000_0000n, data: Buffer.concat([filler('mixed', 30_000), bn, filler('mixed', 30_008)]) },
+      { vaddr: heap, data: limbs },
+    ]);
+    writeFileSync(path('core.ec'), file);
+    const known = new KnownKeyTable([{ id: 'kms/p384', publicKey: k.spkiB64 }]);
+    const r = await scanFile(path('core.ec'), 'core.ec', { table: known });
+    expect(r.gaps).toEqual([]);
+    const hit = r.findings.find((f) => f.format === 'ec-scalar');
+    expect(hit).toMatchObject({ proof: 'private-key-present', matchedKeyId: 'kms/p384', virtualAddress: `0x${(heap + 40_000n).toString(16)}` });
+    // Without the known key there is nothing to check the scalar against: no claim.
+    const blind = await scanFile(path('core.ec'), 'core.ec');
+    expect(blind.findings.filter((f) => f.format === 'ec-scalar')).toEqual([]);
+  });
+});

@@ -1,0 +1,136 @@
+// EC private scalars wherever a library put them, found through the structure of the dump rather than
+// by brute force: every BIGNUM-shaped structure in a memory image (OpenSSL's bignum_st on 64-bit:
+// limb pointer d, int top, dmax, neg, flags) whose top fits a curve of a known key is followed through
+// the image's layout (ELF PT_LOAD, minidump memory ranges) to its limbs, and the value is checked by
+// scalar multiplication against the known public points. Bounded: candidates and checks are capped,
+// and a cap reached is reported.
+
+import { ecPublicPoint } from './keyproof.ts';
+import type { KnownKeyTable } from './known-keys.ts';
+import type { Layout, ReadAt, Segment } from './layout.ts';
+import type { RawHit } from './types.ts';
+
+/** Limb counts (64-bit limbs) of the scalars of each curve. */
+const CURVE_TOPS: Record<string, { top: number; size: number }> = {
+  'P-256': { top: 4, size: 32 },
+  secp256k1: { top: 4, size: 32 },
+  'P-384': { top: 6, size: 48 },
+  'P-521': { top: 9, size: 66 },
+};
+
+/** Most BIGNUM-shaped structures remembered per file, and most scalars checked. */
+export const MAX_CANDIDATES = 1_000_000;
+export const MAX_CHECKS = 200_000;
+
+export class BignumCollector {
+  /** Pointer value → limb count (top), of BIGNUM-shaped structures seen. */
+  readonly pointers = new Map<number, number>();
+  overflow = false;
+  private readonly tops: Int32Array;
+  private readonly points: Map<string, Map<string, { id: string; fingerprints: RawHit['fingerprints'] }>>;
+
+  private constructor(points: BignumCollector['points']) {
+    this.points = points;
+    this.tops = Int32Array.from(new Set([...points.keys()].map((c) => (CURVE_TOPS[c] as { top: number }).top)));
+  }
+
+  /** A collector for the EC keys of the table, or undefined when it has none on a supported curve. */
+  static for(table: KnownKeyTable | undefined): BignumCollector | undefined {
+    const points = new Map<string, Map<string, { id: string; fingerprints: RawHit['fingerprints'] }>>();
+    for (const k of table?.ecPoints() ?? []) {
+      if (!CURVE_TOPS[k.curve]) continue;
+      const m = points.get(k.curve) ?? new Map();
+      m.set(k.point.toString('hex'), { id: k.id, fingerprints: k.fingerprints });
+      points.set(k.curve, m);
+    }
+    return points.size ? new BignumCollector(points) : undefined;
+  }
+
+  /**
+   * Look at every 8-byte-aligned position of buf[from, end) (absolute offset base + p) for
+   * { d: user-space pointer (below 2^47, above the null page), 8-aligned; top: a curve's limb count; dmax ≥ top; neg = 0; flags ≤ 0x1f }.
+   */
+  scan(words: Int32Array, base: number, from: number, end: number, len: number): void {
+    const tops = this.tops;
+    const last = Math.min(end, len - 24);
+    for (let p = from + ((8 - ((base + from) % 8)) % 8); p < last; p += 8) {
+      const w = p >> 2;
+      const top = words[w + 2] as number;
+      if (top !== tops[0] && top !== tops[1] && top !== tops[2]) continue;
+      const dmax = words[w + 3] as number;
+      const lo = words[w] as number;
+      const hi = words[w + 1] as number;
+      if (dmax < top || dmax > 64 || words[w + 4] !== 0 || (words[w + 5] as number) >>> 0 > 0x1f || (lo & 7) !== 0 || hi < 0 || hi >= 0x8000) continue;
+      // Non-PIE executables (Node's) keep their heap below 4 GiB: only the null page is excluded.
+      if (hi === 0 && lo >>> 0 < 0x10000) continue;
+      if (this.pointers.size >= MAX_CANDIDATES) {
+        this.overflow = true;
+        return;
+      }
+      this.pointers.set(hi * 4294967296 + (lo >>> 0), top);
+    }
+  }
+
+  /** Follow each pointer through the layout, read its limbs and check them against the known points. */
+  resolve(layout: Layout, read: ReadAt): { hits: RawHit[]; capped: boolean } {
+    const byVaddr = [...layout.segments].sort((a, b) => a.vaddr - b.vaddr);
+    const hits: RawHit[] = [];
+    const seen = new Set<string>();
+    let checks = 0;
+    for (const [ptr, top] of this.pointers) {
+      const seg = containing(byVaddr, ptr, top * 8);
+      if (!seg) continue;
+      const offset = seg.offset + (ptr - seg.vaddr);
+      const limbs = read(offset, top * 8);
+      if (limbs.length < top * 8) continue;
+      const be = Buffer.from(limbs).reverse();
+      const hex = be.toString('hex');
+      if (seen.has(hex) || lowEntropy(be)) continue;
+      seen.add(hex);
+      for (const [crv, known] of this.points) {
+        const c = CURVE_TOPS[crv] as { top: number; size: number };
+        if (c.top !== top || !leadingZeros(be, be.length - c.size)) continue;
+        if (++checks > MAX_CHECKS) return { hits, capped: true };
+        const q = ecPublicPoint(crv, be.subarray(be.length - c.size));
+        const match = q && known.get(q.toString('hex'));
+        if (match) {
+          hits.push({
+            offset,
+            length: top * 8,
+            format: 'ec-scalar',
+            keyType: 'EC',
+            proof: 'private-key-present',
+            fingerprints: match.fingerprints,
+            knownKeyId: match.id,
+          });
+        }
+      }
+    }
+    return { hits, capped: false };
+  }
+}
+
+function containing(byVaddr: Segment[], va: number, len: number): Segment | undefined {
+  let lo = 0;
+  let hi = byVaddr.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const s = byVaddr[mid] as Segment;
+    if (va < s.vaddr) hi = mid - 1;
+    else if (va + len > s.vaddr + s.size) lo = mid + 1;
+    else return s;
+  }
+  return undefined;
+}
+
+const leadingZeros = (b: Buffer, n: number): boolean => {
+  for (let i = 0; i < n; i++) if (b[i] !== 0) return false;
+  return true;
+};
+
+/** A scalar is uniformly random: more than one zero byte in eight means it is not one. */
+function lowEntropy(b: Buffer): boolean {
+  let zeros = 0;
+  for (const x of b) if (x === 0) zeros++;
+  return zeros > (b.length >> 3) + 6;
+}
