@@ -22,8 +22,29 @@ const workflows = readdirSync(DIR)
   }));
 
 describe('examples/github', () => {
-  it('holds the scheduled audit, the deploy gate and the SARIF upload', () => {
-    expect(workflows.map((w) => w.file).sort()).toEqual(['deploy-gate.yml', 'sarif-upload.yml', 'scheduled-audit.yml']);
+  it('holds the scheduled audit, the deploy gate, the SARIF upload and the IaC gates', () => {
+    expect(workflows.map((w) => w.file).sort()).toEqual([
+      'deploy-gate.yml',
+      'iac-bicep.yml',
+      'iac-cloudformation.yml',
+      'iac-terraform.yml',
+      'sarif-upload.yml',
+      'scheduled-audit.yml',
+    ]);
+  });
+
+  it('the IaC gates audit the plan or template with --iac and upload SARIF even when the gate failed', () => {
+    for (const file of ['iac-terraform.yml', 'iac-cloudformation.yml', 'iac-bicep.yml']) {
+      const steps = Object.values(workflows.find((w) => w.file === file)?.wf.jobs ?? {}).flatMap((j) => j.steps) as (Step & { if?: string; run?: string })[];
+      const ours = steps.find((s) => s.id === 'keyhygiene');
+      expect(String(ours?.with?.args)).toMatch(/--iac /);
+      expect(String(ours?.with?.formats)).toContain('sarif');
+      const upload = steps.find((s) => s.uses?.startsWith('github/codeql-action/upload-sarif@'));
+      expect(upload?.with?.sarif_file).toBe(['$', '{{ steps.keyhygiene.outputs.sarif }}'].join(''));
+      expect(upload?.if).toMatch(/always\(\)/);
+      // The plan or template is produced before the gate reads it.
+      expect(steps.findIndex((s) => /terraform show -json|cdk synth|bicep build/.test(s.run ?? ''))).toBeLessThan(steps.indexOf(ours as Step));
+    }
   });
 
   for (const { file, wf } of workflows) {
