@@ -79,7 +79,14 @@ export function loadSnapshots(files: readonly string[], generatedAt: string): In
     parseInventory(readTextFile(resolve(f), 'snapshot', 'check the path, or write one with `keyhygiene inventory --output FILE`'), f),
   );
   if (parts.length === 1) return parts[0] as Inventory;
-  return mergeInventories(parts, generatedAt);
+  // Several snapshots were taken when the newest of them was: `--now snapshot` evaluates as of then.
+  return mergeInventories(
+    parts,
+    parts
+      .map((p) => p.generatedAt)
+      .sort()
+      .at(-1) ?? generatedAt,
+  );
 }
 
 export interface AuditRun {

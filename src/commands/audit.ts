@@ -73,6 +73,8 @@ ${EXIT_CODE_HELP}`;
   async run(): Promise<void> {
     const { flags } = await this.parse(Audit);
     const plan = planReports(flags);
+    // Every flag is checked before anything is collected or written: a bad --now is exit 2 now, not after collection.
+    if (flags.now !== undefined && flags.now !== 'snapshot') parseNow(flags.now, () => '');
 
     const policyFile = flags.example ? examplePolicy(flags.example) : flags.policy;
     const frameworks = (flags.framework ?? []).map((id) => loadFramework(id));

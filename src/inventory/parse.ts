@@ -1,6 +1,7 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { z } from 'zod';
 import { type Diagnostic, lineColumn, UserError } from '../errors.ts';
+import type { CollectionGap } from '../model/collection-gap.ts';
 import { INVENTORY_VERSION, Inventory } from '../model/inventory.ts';
 import { locate, sourceMap, zodDiagnostics } from '../util/diagnose.ts';
 
@@ -84,20 +85,63 @@ function fastValidator(): (data: unknown) => boolean {
 
 /** Merge several provider outputs or snapshots into one inventory, sorted for determinism. */
 export function mergeInventories(parts: readonly Inventory[], generatedAt: string): Inventory {
-  const byId = <T extends { id: string }>(xs: T[]): T[] => {
-    const m = new Map<string, T>();
-    for (const x of xs) m.set(x.id, x);
-    return [...m.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  };
+  const conflicts: CollectionGap[] = [];
+  const keys = mergeById(
+    parts.flatMap((p) => p.keys),
+    conflicts,
+  );
+  const trails = mergeById(
+    parts.flatMap((p) => p.trails),
+    conflicts,
+  );
+  const publishedKeys = mergeById(
+    parts.flatMap((p) => p.publishedKeys),
+    conflicts,
+  );
+  const artifacts = mergeById(
+    parts.flatMap((p) => p.artifacts),
+    conflicts,
+  );
   return {
     kind: 'keyhygiene-inventory',
     version: INVENTORY_VERSION,
     generatedAt,
     providers: parts.flatMap((p) => p.providers),
-    keys: byId(parts.flatMap((p) => p.keys)),
-    trails: byId(parts.flatMap((p) => p.trails)),
-    publishedKeys: byId(parts.flatMap((p) => p.publishedKeys)),
-    artifacts: byId(parts.flatMap((p) => p.artifacts)),
-    gaps: byId(parts.flatMap((p) => p.gaps)),
+    keys,
+    trails,
+    publishedKeys,
+    artifacts,
+    gaps: mergeById([...parts.flatMap((p) => p.gaps), ...conflicts], []),
   };
+}
+
+/** JSON with sorted keys: equal records give equal text whatever order their fields were written in. */
+const canonical = (v: unknown): string =>
+  JSON.stringify(v, (_k, x) =>
+    x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : x,
+  );
+
+/**
+ * Records by id, sorted. Identical copies collapse; copies that differ keep the one whose canonical
+ * text sorts first (so the result does not depend on the order of the inputs) and record a conflict
+ * gap for the subject, which leaves whatever depends on it `unknown`.
+ */
+function mergeById<T extends { id: string; provider: string }>(xs: readonly T[], conflicts: CollectionGap[]): T[] {
+  const m = new Map<string, { x: T; text: string; variants: number }>();
+  for (const x of xs) {
+    const text = canonical(x);
+    const prev = m.get(x.id);
+    if (!prev) m.set(x.id, { x, text, variants: 1 });
+    else if (prev.text !== text) m.set(x.id, { ...(text < prev.text ? { x, text } : prev), variants: prev.variants + 1 });
+  }
+  for (const [id, { x, variants }] of m)
+    if (variants > 1)
+      conflicts.push({
+        id: `${x.provider}:merge:${id}`,
+        provider: x.provider,
+        scope: { subjectId: id },
+        operation: 'merge',
+        reason: `the merged inventories hold ${variants} different records with this id; which one is current is not known`,
+      });
+  return [...m.values()].map((e) => e.x).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }

@@ -129,7 +129,26 @@ function loadLayers(file: string, stack: string[], diags: Diagnostic[]): Layer[]
     layers.push(...loadLayers(target, [...stack, file], diags));
   });
   layers.push({ ref: stack.length === 0 ? file : isPackFile(file) ? packName(file) : file, parsed, rules: ruleLayer(parsed, diags) });
+  diags.push(...waiverDiagnostics(parsed));
   return layers;
+}
+
+/** A waiver must name a rule of the catalog: one naming a misspelt rule would waive nothing, silently. */
+function waiverDiagnostics(parsed: ParsedPolicy): Diagnostic[] {
+  return (parsed.policy.waivers ?? []).flatMap((w, i) =>
+    findRule(w.rule)
+      ? []
+      : [
+          {
+            ...locate(parsed.src, ['waivers', i, 'rule']),
+            message: `waiver names the rule "${w.rule}", which does not exist.${suggestion(
+              w.rule,
+              RULES.map((r) => r.id),
+            )}`,
+            hint: 'use a rule id from `keyhygiene rules list`',
+          },
+        ],
+  );
 }
 
 const isPackFile = (file: string) => resolvePath(dirname(file)) === resolvePath(PACKS_DIR);

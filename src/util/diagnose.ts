@@ -12,30 +12,43 @@ export interface SourceMap {
   lines: LineCounter;
 }
 
-export function sourceMap(file: string, text: string): SourceMap {
+export function sourceMap(file: string, text: string, opts: { uniqueKeys?: boolean } = {}): SourceMap {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, keepSourceTokens: false, uniqueKeys: false });
+  const doc = parseDocument(text, { lineCounter: lines, keepSourceTokens: false, uniqueKeys: opts.uniqueKeys ?? false });
   return { file, doc, lines };
 }
+
+/** Aliases a policy may expand: enough for shared matcher lists, far below a "billion laughs" document. */
+export const MAX_YAML_ALIASES = 100;
 
 /**
  * Parse YAML text, throwing one UserError that lists every syntax error with its line and column.
  * Returns the source map (for locating later problems) and the plain value.
  */
 export function parseYamlSource(text: string, file: string): { src: SourceMap; raw: unknown } {
-  const src = sourceMap(file, text);
+  // Strict: a key given twice in one mapping is an error (last-wins would hide a setting in a security policy).
+  const src = sourceMap(file, text, { uniqueKeys: true });
   if (src.doc.errors.length) {
     throw new UserError(
       src.doc.errors.map((e) => ({
         file,
         line: e.linePos?.[0]?.line,
         column: e.linePos?.[0]?.col,
-        message: `YAML syntax error: ${e.message.split('\n')[0]}`,
-        hint: 'check indentation and quoting near this line',
+        message: e.code === 'DUPLICATE_KEY' ? 'a key appears twice in the same mapping.' : `YAML syntax error: ${e.message.split('\n')[0]}`,
+        hint: e.code === 'DUPLICATE_KEY' ? 'keep one of them: YAML would silently use the last' : 'check indentation and quoting near this line',
       })),
     );
   }
-  return { src, raw: src.doc.toJS() };
+  try {
+    return { src, raw: src.doc.toJS({ maxAliasCount: MAX_YAML_ALIASES }) };
+  } catch (err) {
+    if (!(err instanceof ReferenceError)) throw err;
+    throw new UserError({
+      file,
+      message: `the YAML document expands aliases (*name) more than ${MAX_YAML_ALIASES} times, or uses an alias that is not defined (${err.message}).`,
+      hint: 'write the repeated parts out, or reference them fewer times',
+    });
+  }
 }
 
 /** File, line and column of `path` (or of `key` inside the map at `path`). */
