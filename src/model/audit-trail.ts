@@ -24,6 +24,10 @@ export const AuditTrail = z.strictObject({
   capturesAdminEvents: z.boolean().optional(),
   capturesDataPlane: z.boolean().optional().describe('sign/decrypt/get key use is recorded, not only admin events'),
   excludedSources: z.array(z.string()).optional().describe('event sources excluded, e.g. kms.amazonaws.com'),
+  exemptedPrincipals: z
+    .array(z.string())
+    .optional()
+    .describe('principal ids whose data-plane use is not recorded (GCP Data Access exemptedMembers, e.g. serviceAccount:ci@dev.iam.gserviceaccount.com)'),
   destination: z
     .strictObject({
       kind: z.enum(['s3', 'cloudwatch-logs', 'log-analytics', 'storage', 'event-hub', 'log-bucket', 'other']),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ArtifactsConfig } from './artifacts/schema.ts';
 import { AwsConfig } from './aws/schema.ts';
 import { AzureConfig } from './azure/schema.ts';
+import { GcpConfig } from './gcp/schema.ts';
 import { IacConfig } from './iac/schema.ts';
 import { JwksConfig } from './jwks/schema.ts';
 import { SnapshotConfig } from './snapshot/schema.ts';
@@ -14,6 +15,7 @@ export const ProvidersConfig = z.strictObject({
   artifacts: ArtifactsConfig.optional(),
   aws: AwsConfig.optional(),
   azure: AzureConfig.optional(),
+  gcp: GcpConfig.optional(),
   iac: IacConfig.optional(),
   jwks: JwksConfig.optional(),
   snapshot: SnapshotConfig.optional(),

@@ -1,6 +1,7 @@
 import type { AuditTrail } from '../../model/audit-trail.ts';
 import type { KeyRecord } from '../../model/key-record.ts';
 import type { RuleContext } from '../types.ts';
+import { USE_CAPABILITIES } from './keys.ts';
 
 /** Event sources that carry a provider's key operations, as trails name them in exclusions. */
 export const KEY_EVENT_SOURCES: Record<string, readonly string[]> = {
@@ -20,6 +21,28 @@ export interface TrailVerdict {
  * unknown property leaves the evaluation unknown rather than passing or failing on a guess.
  */
 export function judgeTrails(key: KeyRecord, ctx: RuleContext<unknown, string>): readonly TrailVerdict[] {
+  const verdicts = judgeLocation(key, ctx);
+  return verdicts.some((v) => !v.problem && v.trail.exemptedPrincipals?.length) ? withExemptions(key, verdicts, ctx) : verdicts;
+}
+
+/**
+ * A trail that exempts principals (GCP Data Access exemptedMembers) does not record *their* use: for a
+ * key one of them can use, the trail does not record every use of the key. Needs the key's access.
+ */
+function withExemptions(key: KeyRecord, verdicts: readonly TrailVerdict[], ctx: RuleContext<unknown, string>): TrailVerdict[] {
+  const access = ctx.need(key.access, 'access');
+  return verdicts.map((v) => {
+    const exempt = v.trail.exemptedPrincipals;
+    if (v.problem || !exempt?.length) return v;
+    const users = access.filter((e) => exempt.includes(e.principal.id) && e.capabilities.some((c) => USE_CAPABILITIES.has(c)));
+    if (!users.length) return v;
+    const names = [...new Set(users.map((e) => e.principal.name ?? e.principal.id))].sort();
+    return { trail: v.trail, problem: `exempts ${names.join(', ')} from Data Access logging, who can use this key` };
+  });
+}
+
+/** Verdicts that depend only on the key's location (provider, account, region, container). */
+function judgeLocation(key: KeyRecord, ctx: RuleContext<unknown, string>): readonly TrailVerdict[] {
   const trails = ctx.trailsFor(key);
   // Verdicts depend only on the trails (one shared array per location), so they are memoized on it.
   const memo = verdictMemo.get(trails);

@@ -25,15 +25,24 @@ export default defineRule({
   check(key, ctx) {
     let best = -1;
     let bestTrail = '';
+    let unknownTrail: string | undefined;
     for (const v of judgeTrails(key, ctx)) {
       if (v.problem) continue;
-      const r = ctx.need(v.trail.retentionDays, `trail ${v.trail.id} retentionDays`);
+      const r = v.trail.retentionDays;
+      // A destination whose retention is unknown (a storage bucket, BigQuery) cannot lower the best
+      // known retention; it only matters when the known ones fall short.
+      if (r === undefined) {
+        unknownTrail ??= v.trail.id;
+        continue;
+      }
       const days = r === null ? Number.POSITIVE_INFINITY : r;
       if (days > best) {
         best = days;
         bestTrail = v.trail.name ?? v.trail.id;
       }
     }
-    if (best < ctx.options.minDays) ctx.report('tooShort', { days: best, trail: bestTrail, min: ctx.options.minDays });
+    if (best >= ctx.options.minDays) return;
+    if (unknownTrail !== undefined) ctx.need(undefined, `trail ${unknownTrail} retentionDays`);
+    ctx.report('tooShort', { days: best, trail: bestTrail, min: ctx.options.minDays });
   },
 });

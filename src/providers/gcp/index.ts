@@ -1,0 +1,227 @@
+// The GCP Cloud KMS provider: key rings and crypto keys with their versions and public keys, IAM on
+// keys, rings and every ancestor (with conditions), and per-project Data Access audit logging with the
+// sinks and log buckets that keep it. Built on the provider kit; read-only by declaration.
+import { UserError } from '../../errors.ts';
+import type { AuditTrail } from '../../model/audit-trail.ts';
+import type { KeyRecord } from '../../model/key-record.ts';
+import { createKit, type ProviderKit } from '../kit/index.ts';
+import { type CollectContext, defineProvider, type PermissionsDocument, type ProviderOutput } from '../types.ts';
+import { type Ancestry, AncestryReader } from './ancestry.ts';
+import { type ClientOverrides, createGcpClients, type GcpClients, type RawProject } from './client.ts';
+import { keyAccess, readKeyPolicy } from './iam.ts';
+import { keyRingsIn, locationsOf, type RingRead, readRing } from './keyrings.ts';
+import { LoggingReader } from './logging.ts';
+import { normalizeKey, PROVIDER, type RawCryptoKey } from './normalize.ts';
+import { customRolePermissions, OPERATIONS, permissionOf, quotaTable } from './operations.ts';
+import type { GcpReadContext } from './read.ts';
+import { discoverProjects } from './resources.ts';
+import { GcpConfig } from './schema.ts';
+import { readVersions } from './versions.ts';
+
+export const FILLS = [
+  'id',
+  'account',
+  'region',
+  'container',
+  'name',
+  'managedBy',
+  'usage',
+  'keyType',
+  'keySize',
+  'curve',
+  'origin',
+  'protection',
+  'exportable',
+  'state',
+  'createdAt',
+  'currentVersionCreatedAt',
+  'versionCount',
+  'rotation.supported',
+  'rotation.automatic',
+  'rotation.periodDays',
+  'rotation.lastRotatedAt',
+  'rotation.nextRotationAt',
+  'expiresAt',
+  'deletion.protected',
+  'deletion.scheduledAt',
+  'multiRegion',
+  'accessModel',
+  'tags',
+  'access',
+  'fingerprints',
+  'publicKey',
+  'trails',
+] as const;
+
+/** The least-privilege custom role: exactly the permissions behind the declared operations. */
+export function gcpPermissions(): PermissionsDocument {
+  return {
+    kind: 'Google Cloud IAM custom role',
+    document: {
+      title: 'keyhygiene Cloud KMS auditor',
+      description: 'Read-only audit of Cloud KMS keys, their IAM policies and the audit logging that covers them. Cannot use, change or destroy keys.',
+      stage: 'GA',
+      includedPermissions: customRolePermissions(),
+    },
+    notes: [
+      'Create it at the organization (or a project) and bind it where you audit, e.g.: gcloud iam roles create keyhygieneAuditor --organization=ORG_ID --file=role.yaml (YAML or JSON with these fields), then gcloud organizations add-iam-policy-binding ORG_ID --member=serviceAccount:SA --role=organizations/ORG_ID/roles/keyhygieneAuditor',
+      'cloudkms.cryptoKeyVersions.viewPublicKey returns public halves only; no permission here can use, export or change a key.',
+      'Resource Manager permissions read projects, folders and their IAM policies (which also carry the Data Access audit configs); logging.buckets.list and logging.sinks.list read where audit entries go.',
+      `Declared operations: ${OPERATIONS.join(', ')}.`,
+    ],
+  };
+}
+
+const credentialHint =
+  'set GOOGLE_APPLICATION_CREDENTIALS to a service-account key or a workload identity federation config (GitHub OIDC: google-github-actions/auth), or run `gcloud auth application-default login`; GOOGLE_CLOUD_UNIVERSE_DOMAIN selects a sovereign universe. See docs/gcp.md';
+
+async function clientsOrUsageError(config: GcpConfig, ctx: CollectContext, overrides: ClientOverrides): Promise<GcpClients> {
+  try {
+    return await createGcpClients(config, ctx.env, overrides);
+  } catch (err) {
+    const msg = String((err as Error)?.message ?? err)
+      .replace(/\s+/g, ' ')
+      .trim();
+    throw new UserError({ message: `gcp: no usable Google credentials: ${msg}`, hint: credentialHint });
+  }
+}
+
+interface ProjectWork {
+  project: RawProject;
+  ancestry: Ancestry;
+  /** Resource names above the project (folders, organization), when known. */
+  ancestors?: string[];
+}
+
+/** Gaps that make a whole project's access and logging unknown when an inherited policy is unreadable. */
+function projectGaps(kit: ProviderKit, w: ProjectWork): void {
+  if (!w.ancestry.missing) return;
+  kit.gaps.add({
+    operation: 'cloudresourcemanager:GetIamPolicy',
+    scope: { account: w.project.projectId },
+    affects: ['access', 'trails'],
+    kind: 'denied',
+    reason: `${w.ancestry.missing} could not be read, so the role bindings and Data Access audit configs that project ${w.project.projectId} inherits are unknown; grant resourcemanager.*.get and resourcemanager.*.getIamPolicy on the folders and organization above it (see \`keyhygiene permissions gcp\`)`,
+  });
+}
+
+async function readKey(c: GcpReadContext, ring: RingRead, key: RawCryptoKey, w: ProjectWork | undefined): Promise<KeyRecord> {
+  const scope = { account: ring.project, region: ring.location, container: ring.id };
+  const [versions, policy] = await Promise.all([readVersions(c, key, scope), readKeyPolicy(c, key.name, scope)]);
+  const { access, unknownRoles } = keyAccess({ name: key.name, ...(policy ? { policy } : {}) }, ring, w?.ancestry.policies, c.nowMs);
+  if (unknownRoles.length)
+    c.kit.gaps.add({
+      operation: 'cloudkms:GetCryptoKeyIamPolicy',
+      scope: { ...scope, subjectId: key.name },
+      affects: ['access'],
+      kind: 'unsupported',
+      reason: `the permissions of ${unknownRoles.join('; ')} are not read by this build (custom or unknown Cloud KMS roles), so who can use key ${key.name} is unknown; replace the custom role with predefined roles/cloudkms.* roles, or waive the access rules for this key`,
+    });
+  return normalizeKey({ key, ...versions, ...(access && !unknownRoles.length ? { access } : {}) });
+}
+
+async function projectsWork(c: GcpReadContext, config: GcpConfig): Promise<ProjectWork[]> {
+  const projects = await discoverProjects(c, config);
+  const ancestry = new AncestryReader(c);
+  const out: ProjectWork[] = [];
+  await c.kit.pool(projects, config.concurrency, async (project) => {
+    const a = await ancestry.of(project);
+    const ancestors = a.policies?.slice(1).map((p) => p.resource);
+    const w: ProjectWork = { project, ancestry: a, ...(ancestors ? { ancestors } : {}) };
+    projectGaps(c.kit, w);
+    out.push(w);
+  });
+  return out.sort((a, b) => (a.project.projectId < b.project.projectId ? -1 : 1));
+}
+
+async function collectTrails(c: GcpReadContext, work: readonly ProjectWork[], concurrency: number): Promise<AuditTrail[]> {
+  const logging = new LoggingReader(c);
+  const trails: AuditTrail[] = [];
+  await c.kit.pool(work, concurrency, async (w) => {
+    const ts = await logging.trails(w.project.projectId, w.ancestors, w.ancestry.policies);
+    if (ts) trails.push(...ts);
+  });
+  return trails;
+}
+
+async function collectRings(c: GcpReadContext, work: readonly ProjectWork[], config: GcpConfig): Promise<RingRead[]> {
+  const places: { project: string; location: string }[] = [];
+  await c.kit.pool(work, config.concurrency, async (w) => {
+    for (const location of await locationsOf(c, w.project.projectId, config.locations)) places.push({ project: w.project.projectId, location });
+  });
+  const names: string[] = [];
+  await c.kit.pool(places, config.concurrency, async (p) => {
+    names.push(...(await keyRingsIn(c, p.project, p.location)));
+  });
+  const rings: RingRead[] = [];
+  await c.kit.pool(names.sort(), config.concurrency, async (name) => {
+    rings.push(await readRing(c, name));
+  });
+  return rings;
+}
+
+/**
+ * Collect Cloud KMS keys, access and logging. `overrides` injects a credential (tests, the demo) so no
+ * credential chain runs and nothing contacts the metadata server.
+ */
+export async function collectGcp(
+  config: GcpConfig,
+  ctx: CollectContext,
+  overrides: ClientOverrides = {},
+): Promise<ProviderOutput & { stats: ProviderKit['stats'] }> {
+  const startedAt = ctx.now().toISOString();
+  const clients = await clientsOrUsageError(config, ctx, overrides);
+  const kit = createKit({
+    provider: PROVIDER,
+    operations: OPERATIONS,
+    quotas: quotaTable(config.readRequestsPerMinute, config.cryptoRequestsPerMinute),
+    quotaFraction: config.quotaFraction,
+    retry: { maxAttempts: config.maxAttempts, baseMs: config.retryBaseMs },
+    callTimeoutMs: config.timeoutMs,
+    ...(config.budgetMs ? { budgetMs: config.budgetMs } : {}),
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+    permissionOf,
+  });
+  const c: GcpReadContext = { api: clients.api, kit, quota: { partition: clients.quotaProject }, nowMs: ctx.now().getTime() };
+  const keys: KeyRecord[] = [];
+  let trails: AuditTrail[] = [];
+  try {
+    const work = await projectsWork(c, config);
+    ctx.progress?.({ provider: 'gcp', phase: 'projects', done: work.length, total: work.length });
+    const byProject = new Map(work.map((w) => [w.project.projectId, w]));
+    const [rings, ts] = await Promise.all([collectRings(c, work, config), collectTrails(c, work, config.concurrency)]);
+    trails = ts;
+    const jobs = rings.flatMap((ring) => ring.keys.map((key) => ({ ring, key })));
+    let done = 0;
+    await kit.pool(jobs, config.concurrency, async ({ ring, key }) => {
+      keys.push(await readKey(c, ring, key, byProject.get(ring.project)));
+      ctx.progress?.({ provider: 'gcp', phase: 'keys', done: ++done, total: jobs.length });
+    });
+  } finally {
+    kit.finish();
+    await clients.close();
+  }
+  return {
+    run: { id: 'gcp', ...(clients.identity ? { identity: clients.identity } : {}), fills: [...FILLS], startedAt, finishedAt: ctx.now().toISOString() },
+    keys: keys.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+    trails: trails.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+    gaps: kit.gaps.list(),
+    stats: kit.stats,
+  };
+}
+
+export const gcpProvider = defineProvider({
+  id: 'gcp',
+  description:
+    'Google Cloud KMS keys, versions and public keys, IAM on keys, key rings and ancestors, Data Access audit logging (official @google-cloud clients, ADC)',
+  configSchema: GcpConfig,
+  operations: OPERATIONS,
+  fills: FILLS,
+  async collect(config, ctx) {
+    const { stats: _stats, ...out } = await collectGcp(GcpConfig.parse(config), ctx);
+    return out;
+  },
+  permissions: gcpPermissions,
+});
+
+export default gcpProvider;

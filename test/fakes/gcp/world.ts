@@ -1,0 +1,128 @@
+// The estate a GCP fake serves, in the shapes the public REST APIs document (proto3 JSON): Cloud KMS
+// v1, Cloud Resource Manager v3 and Cloud Logging v2. Self-contained: shares no code with the provider.
+
+export interface FakeBinding {
+  role: string;
+  members: string[];
+  condition?: { expression: string; title?: string };
+}
+export interface FakeAuditConfig {
+  service: string;
+  auditLogConfigs: { logType: 'ADMIN_READ' | 'DATA_READ' | 'DATA_WRITE'; exemptedMembers?: string[] }[];
+}
+export interface FakePolicy {
+  bindings?: FakeBinding[];
+  auditConfigs?: FakeAuditConfig[];
+}
+
+export interface FakeVersion {
+  /** Version number (the last path segment). */
+  id: string;
+  state: string;
+  algorithm: string;
+  protectionLevel?: string;
+  createTime: string;
+  generateTime?: string;
+  destroyTime?: string;
+  importJob?: string;
+  importTime?: string;
+  /** PEM public key, served by getPublicKey for asymmetric versions. */
+  publicKeyPem?: string;
+}
+
+export interface FakeCryptoKey {
+  id: string;
+  purpose: string;
+  createTime: string;
+  /** e.g. "7776000s" */
+  rotationPeriod?: string;
+  nextRotationTime?: string;
+  /** Version id of the primary (symmetric keys). */
+  primary?: string;
+  labels?: Record<string, string>;
+  importOnly?: boolean;
+  destroyScheduledDuration?: string;
+  protectionLevel?: string;
+  algorithm: string;
+  versions: FakeVersion[];
+  policy?: FakePolicy;
+}
+
+export interface FakeKeyRing {
+  location: string;
+  id: string;
+  createTime?: string;
+  policy?: FakePolicy;
+  keys: FakeCryptoKey[];
+}
+
+export interface FakeBucket {
+  /** Bucket id: _Default, _Required, or a user bucket. */
+  id: string;
+  location?: string;
+  retentionDays: number;
+  locked?: boolean;
+}
+
+export interface FakeSink {
+  name: string;
+  destination: string;
+  filter?: string;
+  disabled?: boolean;
+  includeChildren?: boolean;
+  exclusions?: { name: string; filter: string; disabled?: boolean }[];
+}
+
+export interface FakeProject {
+  projectId: string;
+  number: string;
+  /** folders/N or organizations/N */
+  parent?: string;
+  state?: string;
+  policy?: FakePolicy;
+  /** KMS locations offered (locations.list); default: those of its key rings plus global. */
+  locations?: string[];
+  keyRings: FakeKeyRing[];
+  buckets?: FakeBucket[];
+  sinks?: FakeSink[];
+}
+
+export interface FakeFolder {
+  id: string;
+  parent: string;
+  displayName?: string;
+  policy?: FakePolicy;
+  sinks?: FakeSink[];
+}
+
+export interface FakeOrganization {
+  id: string;
+  displayName?: string;
+  policy?: FakePolicy;
+  sinks?: FakeSink[];
+}
+
+export interface GcpWorld {
+  organizations?: FakeOrganization[];
+  folders?: FakeFolder[];
+  projects: FakeProject[];
+}
+
+/** The _Default and _Required buckets and sinks every project has, as Cloud Logging creates them. */
+export const DEFAULT_SINK_FILTER =
+  'NOT LOG_ID("cloudaudit.googleapis.com/activity") AND NOT LOG_ID("externalaudit.googleapis.com/activity") AND NOT LOG_ID("cloudaudit.googleapis.com/system_event") AND NOT LOG_ID("externalaudit.googleapis.com/system_event") AND NOT LOG_ID("cloudaudit.googleapis.com/access_transparency") AND NOT LOG_ID("externalaudit.googleapis.com/access_transparency")';
+export const REQUIRED_SINK_FILTER =
+  'LOG_ID("cloudaudit.googleapis.com/activity") OR LOG_ID("externalaudit.googleapis.com/activity") OR LOG_ID("cloudaudit.googleapis.com/system_event") OR LOG_ID("externalaudit.googleapis.com/system_event") OR LOG_ID("cloudaudit.googleapis.com/access_transparency") OR LOG_ID("externalaudit.googleapis.com/access_transparency")';
+
+export function defaultLogging(projectId: string, defaultRetentionDays = 30): { buckets: FakeBucket[]; sinks: FakeSink[] } {
+  return {
+    buckets: [
+      { id: '_Default', retentionDays: defaultRetentionDays },
+      { id: '_Required', retentionDays: 400, locked: true },
+    ],
+    sinks: [
+      { name: '_Default', destination: `logging.googleapis.com/projects/${projectId}/locations/global/buckets/_Default`, filter: DEFAULT_SINK_FILTER },
+      { name: '_Required', destination: `logging.googleapis.com/projects/${projectId}/locations/global/buckets/_Required`, filter: REQUIRED_SINK_FILTER },
+    ],
+  };
+}
