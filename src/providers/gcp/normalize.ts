@@ -86,7 +86,7 @@ export function algorithmInfo(alg: string | undefined): Pick<KeyRecord, 'keyType
   if (aes) return { keyType: 'AES', keySize: Number(aes[1]) };
   const hmac = /^HMAC_SHA(\d+)$/.exec(alg);
   if (hmac) return { keyType: 'HMAC', keySize: Number(hmac[1]) };
-  const rsa = /^RSA_(?:SIGN|DECRYPT)_[A-Z0-9]+?_(\d{4})_/.exec(alg);
+  const rsa = /^RSA_.*?_(\d{4})(?:_|$)/.exec(alg);
   if (rsa) return { keyType: 'RSA', keySize: Number(rsa[1]) };
   if (alg === 'EC_SIGN_ED25519') return { keyType: 'OKP', curve: 'Ed25519' };
   const ec = /^EC_SIGN_(P256|P384|SECP256K1)_/.exec(alg);

@@ -1,0 +1,240 @@
+// Pure mappings of the GCP provider: algorithms, members, roles and conditions, the effective audit
+// config, and the Logging filter subset that decides whether a sink routes Cloud KMS audit entries.
+import { describe, expect, it } from 'vitest';
+import { accessFromPolicy, algorithmInfo, conditionExpired, keyState, normalizeKey, principalOf } from '../../../src/providers/gcp/normalize.ts';
+import {
+  effectiveKmsAuditConfig,
+  filterMatches,
+  KMS_ADMIN_ACTIVITY,
+  KMS_DATA_ACCESS,
+  sinkRoutes,
+  trailsForProject,
+} from '../../../src/providers/gcp/normalize-trails.ts';
+import { GcpConfig } from '../../../src/providers/gcp/schema.ts';
+import { DEFAULT_SINK_FILTER, REQUIRED_SINK_FILTER } from '../../fakes/gcp/world.ts';
+
+const NOW = Date.parse('2026-11-01T00:00:00Z');
+
+describe('algorithmInfo', () => {
+  it.each([
+    ['GOOGLE_SYMMETRIC_ENCRYPTION', { keyType: 'AES', keySize: 256 }],
+    ['AES_128_GCM', { keyType: 'AES', keySize: 128 }],
+    ['RSA_SIGN_PSS_3072_SHA256', { keyType: 'RSA', keySize: 3072 }],
+    ['RSA_SIGN_RAW_PKCS1_4096', { keyType: 'RSA', keySize: 4096 }],
+    ['RSA_DECRYPT_OAEP_2048_SHA256', { keyType: 'RSA', keySize: 2048 }],
+    ['EC_SIGN_P384_SHA384', { keyType: 'EC', curve: 'P-384' }],
+    ['EC_SIGN_SECP256K1_SHA256', { keyType: 'EC', curve: 'secp256k1' }],
+    ['EC_SIGN_ED25519', { keyType: 'OKP', curve: 'Ed25519' }],
+    ['HMAC_SHA256', { keyType: 'HMAC', keySize: 256 }],
+    ['PQ_SIGN_ML_DSA_65', { keyType: 'OTHER' }],
+  ])('%s', (alg, want) => expect(algorithmInfo(alg)).toEqual(want));
+});
+
+describe('principalOf', () => {
+  it.each([
+    ['allUsers', { kind: 'public', id: 'allUsers' }],
+    ['allAuthenticatedUsers', { kind: 'any-authenticated', id: 'allAuthenticatedUsers' }],
+    ['user:ana@example.com', { kind: 'user', id: 'user:ana@example.com', name: 'ana@example.com', tenant: 'example.com' }],
+    ['group:ops@example.com', { kind: 'group', id: 'group:ops@example.com', name: 'ops@example.com', tenant: 'example.com' }],
+    ['domain:example.com', { kind: 'group', id: 'domain:example.com', name: 'example.com', tenant: 'example.com' }],
+    [
+      'serviceAccount:ci@payments-dev.iam.gserviceaccount.com',
+      {
+        kind: 'service-principal',
+        id: 'serviceAccount:ci@payments-dev.iam.gserviceaccount.com',
+        name: 'ci@payments-dev.iam.gserviceaccount.com',
+        account: 'payments-dev',
+      },
+    ],
+    [
+      'serviceAccount:service-123@gcp-sa-cloudkms.iam.gserviceaccount.com',
+      {
+        kind: 'service',
+        id: 'serviceAccount:service-123@gcp-sa-cloudkms.iam.gserviceaccount.com',
+        name: 'service-123@gcp-sa-cloudkms.iam.gserviceaccount.com',
+        account: '123',
+      },
+    ],
+    ['projectEditor:payments-prod', { kind: 'group', id: 'projectEditor:payments-prod', name: 'projectEditor:payments-prod', account: 'payments-prod' }],
+  ])('%s', (member, want) => expect(principalOf(member)).toEqual(want));
+
+  it('drops deleted principals (they cannot act)', () => {
+    expect(principalOf('deleted:serviceAccount:old@p.iam.gserviceaccount.com?uid=1')).toBeUndefined();
+  });
+});
+
+describe('accessFromPolicy', () => {
+  it('keeps conditional bindings with their CEL, drops expired time-bound ones, and reports roles it cannot expand', () => {
+    const r = accessFromPolicy(
+      {
+        bindings: [
+          { role: 'roles/cloudkms.signer', members: ['allUsers'], condition: { expression: 'request.time < timestamp("2020-01-01T00:00:00Z")' } },
+          { role: 'roles/cloudkms.signerVerifier', members: ['user:a@x.com'], condition: { expression: 'resource.name.endsWith("/1")' } },
+          { role: 'organizations/1/roles/kmsUser', members: ['user:b@x.com'] },
+          { role: 'roles/storage.admin', members: ['user:c@x.com'] },
+        ],
+        auditConfigs: [],
+      },
+      'projects/p',
+      NOW,
+    );
+    expect(r.entries).toEqual([
+      {
+        principal: { kind: 'user', id: 'user:a@x.com', name: 'a@x.com', tenant: 'x.com' },
+        capabilities: ['use-sign', 'use-verify'],
+        source: 'iam-binding',
+        sourceId: 'projects/p#roles/cloudkms.signerVerifier',
+        conditions: [{ key: 'iam.condition', operator: 'CEL', values: ['resource.name.endsWith("/1")'] }],
+      },
+    ]);
+    expect(r.unknownRoles).toEqual(['organizations/1/roles/kmsUser']);
+  });
+
+  it.each([
+    ['request.time < timestamp("2020-01-01T00:00:00Z")', true],
+    ['request.time < timestamp("2030-01-01T00:00:00Z")', false],
+    ['request.time > timestamp("2020-01-01T00:00:00Z")', false],
+    ['resource.name.startsWith("projects/p")', false],
+  ])('conditionExpired(%s) = %s', (expr, want) => expect(conditionExpired(expr, NOW)).toBe(want));
+});
+
+describe('keys', () => {
+  it('an asymmetric key is judged on its newest enabled version; imported material has no known age', () => {
+    const k = normalizeKey({
+      key: { name: 'projects/p/locations/us/keyRings/r/cryptoKeys/k', purpose: 'ASYMMETRIC_SIGN', createTime: '2020-01-01T00:00:00Z' },
+      versions: [
+        {
+          name: 'v1',
+          state: 'ENABLED',
+          algorithm: 'EC_SIGN_P256_SHA256',
+          protectionLevel: 'HSM',
+          createTime: '2020-01-01T00:00:00Z',
+          generateTime: '2020-01-01T00:00:00Z',
+        },
+        {
+          name: 'v2',
+          state: 'ENABLED',
+          algorithm: 'EC_SIGN_P256_SHA256',
+          protectionLevel: 'HSM',
+          createTime: '2026-01-01T00:00:00Z',
+          importJob: 'j',
+          importTime: '2026-01-01T00:00:00Z',
+        },
+      ],
+    });
+    expect(k).toMatchObject({ origin: 'imported', state: 'enabled', versionCount: 2, multiRegion: true, rotation: { supported: false, automatic: false } });
+    expect(k.currentVersionCreatedAt).toBeUndefined();
+    expect(k.access).toBeUndefined();
+  });
+
+  it.each([
+    [['DESTROYED', 'DESTROY_SCHEDULED'], 'pending-deletion'],
+    [['DISABLED', 'DESTROYED'], 'disabled'],
+    [['DESTROYED'], 'destroyed'],
+    [[], 'unavailable'],
+  ])('versions %j → %s', (states, want) => {
+    expect(
+      keyState(
+        { name: 'k' },
+        states.map((s, i) => ({ name: String(i), state: s })),
+      ),
+    ).toBe(want);
+  });
+
+  it('external keys are external-store and do not auto-rotate', () => {
+    const k = normalizeKey({
+      key: {
+        name: 'projects/p/locations/europe-west3/keyRings/r/cryptoKeys/k',
+        purpose: 'ENCRYPT_DECRYPT',
+        primary: { name: 'v', state: 'ENABLED', protectionLevel: 'EXTERNAL_VPC', algorithm: 'EXTERNAL_SYMMETRIC_ENCRYPTION' },
+      },
+      versions: [],
+    });
+    expect(k).toMatchObject({ origin: 'external-store', protection: 'external', multiRegion: false, rotation: { supported: false } });
+  });
+});
+
+describe('Logging filters', () => {
+  it.each([
+    [undefined, true, true],
+    [DEFAULT_SINK_FILTER, true, false],
+    [REQUIRED_SINK_FILTER, undefined, undefined],
+    ['protoPayload.serviceName="cloudkms.googleapis.com"', true, true],
+    ['logName:"cloudaudit.googleapis.com%2Fdata_access"', true, false],
+    ['logName="projects/p/logs/cloudaudit.googleapis.com%2Fdata_access" AND resource.type="cloudkms_cryptokey"', true, false],
+    ['resource.type="gce_instance"', false, false],
+    ['NOT protoPayload.serviceName="cloudkms.googleapis.com"', false, false],
+    ['severity>=ERROR', undefined, undefined],
+    ['(resource.type="a" OR resource.type="b")', undefined, undefined],
+  ])('%s', (filter, data, admin) => {
+    expect(filterMatches(filter, KMS_DATA_ACCESS)).toBe(data);
+    expect(filterMatches(filter, KMS_ADMIN_ACTIVITY)).toBe(admin);
+  });
+
+  it('an active exclusion that matches drops the entries; one it cannot decide leaves the route unknown', () => {
+    const sink = {
+      name: 'projects/p/sinks/_Default',
+      destination: 'd',
+      filter: DEFAULT_SINK_FILTER,
+      exclusions: [{ filter: 'protoPayload.serviceName="cloudkms.googleapis.com"' }],
+    };
+    expect(sinkRoutes(sink, KMS_DATA_ACCESS)).toBe(false);
+    expect(sinkRoutes({ ...sink, exclusions: [{ filter: 'protoPayload.serviceName="cloudkms.googleapis.com"', disabled: true }] }, KMS_DATA_ACCESS)).toBe(true);
+    expect(sinkRoutes({ ...sink, exclusions: [{ filter: 'sample(insertId, 0.9)' }] }, KMS_DATA_ACCESS)).toBeUndefined();
+  });
+});
+
+describe('effective audit config and trails', () => {
+  it('unites allServices and cloudkms configs down the hierarchy, exemptions included', () => {
+    const eff = effectiveKmsAuditConfig([
+      {
+        resource: 'projects/p',
+        policy: {
+          bindings: [],
+          auditConfigs: [{ service: 'cloudkms.googleapis.com', auditLogConfigs: [{ logType: 'DATA_READ', exemptedMembers: ['user:a@x.com'] }] }],
+        },
+      },
+      {
+        resource: 'organizations/1',
+        policy: { bindings: [], auditConfigs: [{ service: 'allServices', auditLogConfigs: [{ logType: 'DATA_READ', exemptedMembers: ['user:b@x.com'] }] }] },
+      },
+      {
+        resource: 'folders/2',
+        policy: { bindings: [], auditConfigs: [{ service: 'storage.googleapis.com', auditLogConfigs: [{ logType: 'DATA_WRITE', exemptedMembers: [] }] }] },
+      },
+    ]);
+    expect([...eff.enabled]).toEqual(['DATA_READ']);
+    expect([...eff.exempted.DATA_READ].sort()).toEqual(['user:a@x.com', 'user:b@x.com']);
+  });
+
+  it('without Data Access logs, no sink records key use; an unreadable audit config leaves it unknown', () => {
+    const base = {
+      project: 'p',
+      sinks: [
+        {
+          name: 'projects/p/sinks/_Default',
+          destination: 'logging.googleapis.com/projects/p/locations/global/buckets/_Default',
+          filter: DEFAULT_SINK_FILTER,
+          exclusions: [],
+        },
+      ],
+      bucket: () => ({ name: 'b', retentionDays: 30, locked: false }),
+    };
+    const off = trailsForProject({ ...base, audit: effectiveKmsAuditConfig([]) });
+    expect(off.find((t) => t.id === 'projects/p/sinks/_Default')?.capturesDataPlane).toBe(false);
+    const unknown = trailsForProject(base);
+    expect(unknown.find((t) => t.id === 'projects/p/sinks/_Default')?.capturesDataPlane).toBeUndefined();
+  });
+});
+
+describe('config', () => {
+  it('accepts plain http only for loopback, and one scope at a time', () => {
+    expect(GcpConfig.safeParse({ endpoint: 'http://127.0.0.1:8080' }).success).toBe(true);
+    expect(GcpConfig.safeParse({ endpoints: { cloudkms: 'https://cloudkms-psc.p.googleapis.com' } }).success).toBe(true);
+    const http = GcpConfig.safeParse({ endpoint: 'http://kms.internal.example.com' });
+    expect(http.success).toBe(false);
+    expect(JSON.stringify(http.error?.issues)).toContain('non-loopback');
+    expect(GcpConfig.safeParse({ projects: ['payments-prod'], organization: '123' }).success).toBe(false);
+    expect(GcpConfig.parse({ organization: 'organizations/123456' }).organization).toBe('123456');
+  });
+});
