@@ -157,7 +157,7 @@ export const PEER_ROWS: readonly CoverageRow[] = [
     code: 'D8',
     concern: 'Operator-access justification (GCP Key Access Justifications)',
     rules: [],
-    reason: 'GCP-only, needs the key access justification policy of external (EKM) keys; the GCP provider is not built yet.',
+    reason: 'GCP-only, needs the key access justification policy of external (EKM) keys, which the gcp provider does not read yet.',
   },
   { code: 'D9', concern: 'HSM-backed protection level', rules: ['hsm-custody'] },
   { code: 'L1', concern: 'CloudTrail multi-region management events on', rules: ['key-use-logged'] },

@@ -9,7 +9,7 @@
 import { KeyManagementServiceClient } from '@google-cloud/kms';
 import { v2 as loggingV2 } from '@google-cloud/logging';
 import { FoldersClient, OrganizationsClient, ProjectsClient } from '@google-cloud/resource-manager';
-import { type AuthClient, GoogleAuth, Impersonated } from 'google-auth-library';
+import { type AuthClient, GoogleAuth, Impersonated, OAuth2Client } from 'google-auth-library';
 import type { RawBinding, RawCryptoKey, RawPolicy, RawVersion } from './normalize.ts';
 import type { RawBucket, RawSink } from './normalize-trails.ts';
 import { type GcpConfig, type GcpService, resolveEndpoint } from './schema.ts';
@@ -50,7 +50,6 @@ export interface GcpApi {
   getProject(project: string, signal: Sig): Promise<RawProject>;
   listFolders(parent: string, token: string | undefined, signal: Sig): Promise<Page<RawFolder>>;
   getFolder(folder: string, signal: Sig): Promise<RawFolder>;
-  getOrganization(org: string, signal: Sig): Promise<{ name: string; displayName?: string }>;
   getResourceIamPolicy(resource: string, signal: Sig): Promise<RawPolicy>;
   listLocations(project: string, token: string | undefined, signal: Sig): Promise<Page<string>>;
   listKeyRings(parent: string, token: string | undefined, signal: Sig): Promise<Page<{ name: string; createTime?: string }>>;
@@ -180,8 +179,20 @@ function clientOptions(config: GcpConfig, service: GcpService, auth: AuthClient,
   };
 }
 
-async function credential(config: GcpConfig, overrides: ClientOverrides): Promise<AuthClient> {
-  const base = overrides.authClient ?? (await new GoogleAuth({ scopes: [CLOUD_PLATFORM_SCOPE] }).getClient());
+/**
+ * A short-lived OAuth access token handed in by the caller (`GOOGLE_OAUTH_ACCESS_TOKEN`, as the
+ * Terraform Google provider reads it, e.g. from `gcloud auth print-access-token`): used as is, never
+ * refreshed, so no token endpoint or metadata server is contacted.
+ */
+function accessTokenClient(token: string): AuthClient {
+  const c = new OAuth2Client();
+  c.setCredentials({ access_token: token, expiry_date: Date.now() + 3_600_000 });
+  return c;
+}
+
+async function credential(config: GcpConfig, env: NodeJS.ProcessEnv, overrides: ClientOverrides): Promise<AuthClient> {
+  const token = env.GOOGLE_OAUTH_ACCESS_TOKEN;
+  const base = overrides.authClient ?? (token ? accessTokenClient(token) : await new GoogleAuth({ scopes: [CLOUD_PLATFORM_SCOPE] }).getClient());
   if (config.quotaProject) base.quotaProjectId = config.quotaProject;
   if (!config.assumeServiceAccount) return base;
   const imp = new Impersonated({
@@ -198,7 +209,7 @@ async function credential(config: GcpConfig, overrides: ClientOverrides): Promis
 /** Build the clients. Throws when no credential can be found (the caller turns it into a usage error). */
 export async function createGcpClients(config: GcpConfig, env: NodeJS.ProcessEnv, overrides: ClientOverrides = {}): Promise<GcpClients> {
   const universe = config.universeDomain ?? env.GOOGLE_CLOUD_UNIVERSE_DOMAIN ?? 'googleapis.com';
-  const auth = await credential(config, overrides);
+  const auth = await credential(config, env, overrides);
   const kms = new KeyManagementServiceClient(clientOptions(config, 'cloudkms', auth, universe));
   const rmOpts = clientOptions(config, 'cloudresourcemanager', auth, universe);
   const projects = new ProjectsClient(rmOpts);
@@ -243,10 +254,6 @@ function makeApi(sdk: Sdk, timeoutMs: number): GcpApi {
     getProject: async (p, s) => project(await one(sdk.projects.getProject({ name: `projects/${p}` }, o), s)),
     listFolders: (parent, t, s) => page(sdk.folders.listFolders({ parent, pageSize: 500, ...tok(t) }, o), s, folder, 'folders'),
     getFolder: async (f, s) => folder(await one(sdk.folders.getFolder({ name: f }, o), s)),
-    getOrganization: async (org, s) => {
-      const r = await one(sdk.orgs.getOrganization({ name: org }, o), s);
-      return defined({ name: String(r.name ?? org), displayName: str(r.displayName) });
-    },
     getResourceIamPolicy: async (resource, s) => {
       const client = resource.startsWith('projects/') ? sdk.projects : resource.startsWith('folders/') ? sdk.folders : sdk.orgs;
       return policyOf(await one(client.getIamPolicy({ resource, options: { requestedPolicyVersion: 3 } }, o), s));

@@ -8,7 +8,6 @@ export const OPERATION_PERMISSIONS = {
   'cloudresourcemanager:GetProject': 'resourcemanager.projects.get',
   'cloudresourcemanager:ListFolders': 'resourcemanager.folders.list',
   'cloudresourcemanager:GetFolder': 'resourcemanager.folders.get',
-  'cloudresourcemanager:GetOrganization': 'resourcemanager.organizations.get',
   'cloudresourcemanager:GetProjectIamPolicy': 'resourcemanager.projects.getIamPolicy',
   'cloudresourcemanager:GetFolderIamPolicy': 'resourcemanager.folders.getIamPolicy',
   'cloudresourcemanager:GetOrganizationIamPolicy': 'resourcemanager.organizations.getIamPolicy',

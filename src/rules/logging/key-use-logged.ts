@@ -13,7 +13,7 @@ export default defineRule({
     rationale:
       'Microsoft could not say how or when the Storm-0558 key was stolen for lack of logs, and only a customer with premium logging detected its use (CSRB F10, F11, rec 5). A trail that excludes kms.amazonaws.com events passes most peer checks yet records no key use. NIST AU-2, AU-12; PCI DSS 10.2.1.',
     remediation:
-      'AWS: a multi-region CloudTrail trail with management events (read and write) and no ExcludeManagementEventSources for kms.amazonaws.com. Azure: a diagnostic setting with the AuditEvent category (or audit/allLogs group). GCP: Data Access audit logs for cloudkms.googleapis.com.',
+      'AWS: a multi-region CloudTrail trail with management events (read and write) and no ExcludeManagementEventSources for kms.amazonaws.com. Azure: a diagnostic setting with the AuditEvent category (or audit/allLogs group). GCP: enable DATA_READ Data Access audit logs for cloudkms.googleapis.com (or allServices) at the organization, folder or project, exempt no principal that can use the key (`gcloud projects get-iam-policy P --format=json | jq .auditConfigs`), and keep a sink that routes them (the _Default sink does unless an exclusion drops them).',
     subject: 'key',
   },
   options: z.strictObject({}),

@@ -4,13 +4,14 @@
 import net from 'node:net';
 import { OAuth2Client } from 'google-auth-library';
 import { afterEach, describe, expect, it } from 'vitest';
-import { collectGcp } from '../../../src/providers/gcp/index.ts';
+import gcpProvider, { collectGcp } from '../../../src/providers/gcp/index.ts';
 import { OPERATIONS } from '../../../src/providers/gcp/operations.ts';
 import { GcpConfig, type GcpConfigInput } from '../../../src/providers/gcp/schema.ts';
 import type { CollectContext } from '../../../src/providers/types.ts';
 import { DEMO_ORG, DENIED_RING, demoWorld } from '../../fakes/gcp/demo-world.ts';
 import { type GcpFake, type GcpFakeOptions, startGcpFake } from '../../fakes/gcp/server.ts';
 import type { GcpWorld } from '../../fakes/gcp/world.ts';
+import { expectOnlyDeclared } from '../../helpers/read-only.ts';
 
 const TOKEN = 'ya29.fake-token-for-tests';
 const NOW = new Date('2026-11-01T00:00:00Z');
@@ -136,6 +137,7 @@ describe('gcp provider against the loopback fake', () => {
     expect(f.requests.filter((r) => r.status === 429).length).toBeGreaterThan(0);
     expect(f.requests.some((r) => r.path.endsWith('/cryptoKeys') && r.status === 200)).toBe(true);
     expect(f.unknown()).toEqual([]);
+    expectOnlyDeclared(f.operations(), gcpProvider);
     for (const op of f.operations()) expect(OPERATIONS).toContain(op);
     expect(f.requests.every((r) => r.authorization === `Bearer ${TOKEN}`)).toBe(true);
     expect(f.requests.every((r) => r.method === 'GET' || r.path.endsWith(':getIamPolicy'))).toBe(true);
