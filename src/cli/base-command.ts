@@ -1,5 +1,6 @@
 import { Command, Flags } from '@oclif/core';
 import { formatDiagnostic, UserError } from '../errors.ts';
+import { terminalSafe, terminalSafeText } from '../util/terminal.ts';
 
 export const EXIT_CODE_HELP = `EXIT CODES
   0  clean: no failure at or above --fail-on, and the audit is complete
@@ -20,18 +21,23 @@ export abstract class BaseCommand extends Command {
     return this.argv.includes('--debug');
   }
 
+  /** Warnings carry provider messages (names, paths from the cloud): escaped like every untrusted string. */
+  override warn(input: string | Error): string | Error {
+    return super.warn(typeof input === 'string' ? terminalSafeText(input) : input);
+  }
+
   protected override async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<unknown> {
     if (err instanceof UserError) {
       process.exitCode = err.exitCode;
       if (this.jsonEnabled()) this.logJson({ error: { code: 'input', exitCode: err.exitCode, message: err.message, diagnostics: err.diagnostics } });
-      else process.stderr.write(`${err.diagnostics.map((d) => `keyhygiene: error: ${formatDiagnostic(d)}`).join('\n')}\n`);
+      else process.stderr.write(terminalSafeText(`${err.diagnostics.map((d) => `keyhygiene: error: ${formatDiagnostic(d)}`).join('\n')}\n`));
       if (this.debugEnabled && err.stack) process.stderr.write(`${err.stack}\n`);
       return undefined;
     }
     // oclif's own errors (unknown flag, bad option value, exit) carry their exit code and print cleanly.
     if (err.oclif?.exit !== undefined) return super.catch(err);
     process.exitCode = EXIT_INTERNAL;
-    process.stderr.write(`keyhygiene: internal error: ${err.message}\n  This is a bug. Rerun with --debug for the stack trace and report it.\n`);
+    process.stderr.write(`keyhygiene: internal error: ${terminalSafe(err.message)}\n  This is a bug. Rerun with --debug for the stack trace and report it.\n`);
     if (this.debugEnabled && err.stack) process.stderr.write(`${err.stack}\n`);
     return undefined;
   }

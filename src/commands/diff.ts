@@ -3,6 +3,7 @@ import { BaseCommand } from '../cli/base-command.ts';
 import { readResultFile } from '../cli/result-file.ts';
 import { diffResults } from '../engine/baseline.ts';
 import { diffJson, diffMarkdown, diffText } from '../report/diff.ts';
+import { terminalSafeText } from '../util/terminal.ts';
 
 export default class Diff extends BaseCommand {
   static override summary = 'Compare two JSON results: which findings are new, unchanged and resolved.';
@@ -29,7 +30,7 @@ EXIT CODES
     const before = readResultFile(args.old, 'old result');
     const after = readResultFile(args.new, 'new result');
     const d = diffResults(before, after, { old: args.old, new: args.new });
-    process.stdout.write(flags.format === 'json' ? diffJson(d) : flags.format === 'markdown' ? diffMarkdown(d) : diffText(d));
+    process.stdout.write(flags.format === 'json' ? diffJson(d) : flags.format === 'markdown' ? diffMarkdown(d) : terminalSafeText(diffText(d)));
     process.exitCode = d.added.some((r) => r.outcome === 'fail') ? 1 : 0;
   }
 }

@@ -7,6 +7,7 @@ import { type KnownKeyInput, scanPaths } from '../scan/index.ts';
 import { loadKnownKeyFiles } from '../scan/known-key-files.ts';
 import { renderScanText, scanExitCode, scanResult } from '../scan/report.ts';
 import { isGlob } from '../scan/walk.ts';
+import { terminalSafeText } from '../util/terminal.ts';
 
 export default class Scan extends BaseCommand {
   static override summary = 'Scan files, dumps and archives for private key material, and prove which inventoried key it is.';
@@ -105,7 +106,7 @@ EXIT CODES
     });
     if (tty) process.stderr.write('\r\u001b[2K');
     const result = scanResult(report);
-    process.stdout.write(flags.json ? `${JSON.stringify(result, null, 2)}\n` : renderScanText(result, { showPublic: flags['show-public'] }));
+    process.stdout.write(flags.json ? `${JSON.stringify(result, null, 2)}\n` : terminalSafeText(renderScanText(result, { showPublic: flags['show-public'] })));
     process.exitCode = scanExitCode(result, flags['allow-incomplete']);
   }
 }

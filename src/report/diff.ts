@@ -1,7 +1,7 @@
 // Renderers for `keyhygiene diff`: text, Markdown and JSON of a ResultDiff. Pure.
 import type { ResultDiff } from '../engine/baseline.ts';
 import type { ResultEntry } from '../engine/result.ts';
-import { mdCell } from './markdown.ts';
+import { mdCell, mdCode } from './markdown.ts';
 
 type Row = Pick<ResultEntry, 'severity' | 'ruleId' | 'subject' | 'message' | 'outcome'>;
 const subjectOf = (r: Row) => r.subject.name ?? r.subject.id;
@@ -31,8 +31,7 @@ export function diffMarkdown(d: ResultDiff): string {
   const block = (title: string, rows: readonly Row[]) => {
     if (!rows.length) return;
     out.push(`### ${title} (${rows.length})`, '', '| Severity | Rule | Subject | Message |', '|---|---|---|---|');
-    for (const r of rows)
-      out.push(`| ${r.outcome === 'waived' ? 'waived' : r.severity} | \`${r.ruleId}\` | \`${mdCell(subjectOf(r))}\` | ${mdCell(r.message)} |`);
+    for (const r of rows) out.push(`| ${r.outcome === 'waived' ? 'waived' : r.severity} | \`${r.ruleId}\` | ${mdCode(subjectOf(r))} | ${mdCell(r.message)} |`);
     out.push('');
   };
   block('New', d.added);

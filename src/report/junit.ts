@@ -55,7 +55,12 @@ function testcase(r: ResultEntry): string {
 /** JUnit XML as CI systems read it (GitLab, Jenkins, Azure DevOps, GitHub test reporters). */
 export function renderJunit(result: AuditResult): string {
   const byRule = new Map<string, ResultEntry[]>();
-  for (const r of result.results) byRule.set(r.ruleId, [...(byRule.get(r.ruleId) ?? []), r]);
+  // Linear: push into each rule's list (copying it per result made 15k keys take half a minute).
+  for (const r of result.results) {
+    const list = byRule.get(r.ruleId);
+    if (list) list.push(r);
+    else byRule.set(r.ruleId, [r]);
+  }
   const suites: string[] = [];
   const total = { tests: 0, failures: 0, errors: 0, skipped: 0 };
   for (const rule of result.rules) {
@@ -83,17 +88,16 @@ export function renderJunit(result: AuditResult): string {
       '    <properties>',
       ...props,
       '    </properties>',
-      ...cases.map(testcase),
-      '  </testsuite>',
     );
+    // One push per case: spreading a large array as arguments overflows the stack.
+    for (const c of cases) suites.push(testcase(c));
+    suites.push('  </testsuite>');
   }
-  return [
+  const head = [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites${attrs({ name: 'keyhygiene', tests: total.tests, failures: total.failures, errors: total.errors, skipped: total.skipped })}>`,
-    ...suites,
-    '</testsuites>',
-    '',
-  ].join('\n');
+  ];
+  return `${head.join('\n')}\n${suites.join('\n')}${suites.length ? '\n' : ''}</testsuites>\n`;
 }
 
 export const junitReporter: Reporter = {

@@ -1,15 +1,20 @@
 import type { ResultEntry } from '../engine/result.ts';
 import { complianceMarkdown } from '../frameworks/compliance.ts';
 import { SEVERITIES } from '../model/common.ts';
+import { terminalSafe } from '../util/terminal.ts';
 import type { Reporter } from './types.ts';
 
-/** Escape text for a Markdown table cell. */
+/**
+ * Escape untrusted text for a Markdown table cell: no table break (|, newline), no HTML (<, >, &), no
+ * link, image or emphasis syntax ([ ] ( ) ! * _ ~ `), and no control or bidi-override characters.
+ */
 export const mdCell = (s: string): string =>
-  s
-    .replace(/\\/g, '\\\\')
-    .replace(/\|/g, '\\|')
-    .replace(/[<>]/g, (ch) => (ch === '<' ? '&lt;' : '&gt;'))
-    .replace(/\r?\n/g, ' ');
+  terminalSafe(s.replace(/\r?\n/g, ' '))
+    .replace(/[\\|[\]()!*_~`#]/g, (ch) => `\\${ch}`)
+    .replace(/[<>&]/g, (ch) => (ch === '<' ? '&lt;' : ch === '>' ? '&gt;' : '&amp;'));
+
+/** Untrusted text as an inline code span (links never render inside one); a backtick cannot end it early. */
+export const mdCode = (s: string): string => `\`${terminalSafe(s.replace(/\r?\n/g, ' ')).replace(/`/g, 'ˋ').replace(/\|/g, '\\|')}\``;
 
 const ICON: Record<string, string> = { critical: '🟣', high: '🔴', medium: '🟠', low: '🔵', info: '⚪' };
 
@@ -38,7 +43,7 @@ export const markdownReporter: Reporter = {
       out.push(`| Severity | Rule | Subject | Message${withRemediation ? ' | Fix' : ''} |`, `|---|---|---|---${withRemediation ? '|---' : ''}|`);
       for (const r of rows) {
         const fix = withRemediation ? ` | ${mdCell(meta.rule(r.ruleId)?.remediation ?? '')}` : '';
-        out.push(`| ${ICON[r.severity]} ${r.severity} | \`${r.ruleId}\` | \`${mdCell(r.subject.id)}\` | ${mdCell(r.message)}${fix} |`);
+        out.push(`| ${ICON[r.severity]} ${r.severity} | \`${r.ruleId}\` | ${mdCode(r.subject.id)} | ${mdCell(r.message)}${fix} |`);
       }
       out.push('');
     };
@@ -57,14 +62,14 @@ export const markdownReporter: Reporter = {
       out.push(`### Waived (${waived.length})`, '', '| Rule | Subject | Reason | Approver | Expires |', '|---|---|---|---|---|');
       for (const r of waived)
         out.push(
-          `| \`${r.ruleId}\` | \`${mdCell(r.subject.id)}\` | ${mdCell(r.waiver?.reason ?? '')} | ${mdCell(r.waiver?.approver ?? '')} | ${r.waiver?.expires ?? ''} |`,
+          `| \`${r.ruleId}\` | ${mdCode(r.subject.id)} | ${mdCell(r.waiver?.reason ?? '')} | ${mdCell(r.waiver?.approver ?? '')} | ${r.waiver?.expires ?? ''} |`,
         );
       out.push('');
     }
     const stale = result.waivers.filter((w) => w.status !== 'active');
     if (stale.length) {
       out.push('### Waivers needing attention', '', '| Status | Rule | Subject | Expires |', '|---|---|---|---|');
-      for (const w of stale) out.push(`| ${w.status} | \`${w.rule}\` | \`${mdCell(w.subject ?? w.subjectGlob ?? '')}\` | ${w.expires} |`);
+      for (const w of stale) out.push(`| ${w.status} | \`${w.rule}\` | ${mdCode(w.subject ?? w.subjectGlob ?? '')} | ${w.expires} |`);
       out.push('');
     }
     if (result.gaps.length) {

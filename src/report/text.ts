@@ -1,6 +1,7 @@
 import type { ResultEntry } from '../engine/result.ts';
 import { complianceText } from '../frameworks/compliance.ts';
 import type { Severity } from '../model/common.ts';
+import { terminalSafe } from '../util/terminal.ts';
 import type { Reporter } from './types.ts';
 
 const SGR = {
@@ -36,13 +37,19 @@ export const textReporter: Reporter = {
       sev: r.outcome === 'fail' ? r.severity : r.outcome,
       sevColor: r.outcome === 'fail' ? SEVERITY_COLOR[r.severity] : r.outcome === 'waived' ? SGR.dim : SGR.cyan,
       rule: r.ruleId,
-      subject: r.subject.name ? `${r.subject.name}` : r.subject.id,
-      message: r.message,
+      // Names, ids and messages carry cloud-controlled text: escaped, so they cannot drive the terminal.
+      subject: terminalSafe(r.subject.name ? `${r.subject.name}` : r.subject.id),
+      message: terminalSafe(r.message),
     }));
     if (rows.length) {
-      const wSev = Math.max(8, ...rows.map((r) => r.sev.length));
-      const wRule = Math.max(4, ...rows.map((r) => r.rule.length));
-      const wSubj = Math.min(48, Math.max(7, ...rows.map((r) => r.subject.length)));
+      // A loop, not Math.max(...rows): spreading tens of thousands of arguments overflows the stack.
+      const widest = (min: number, pick: (r: (typeof rows)[number]) => string) => rows.reduce((w, r) => Math.max(w, pick(r).length), min);
+      const wSev = widest(8, (r) => r.sev);
+      const wRule = widest(4, (r) => r.rule);
+      const wSubj = Math.min(
+        48,
+        widest(7, (r) => r.subject),
+      );
       lines.push(c(SGR.bold, `${'SEVERITY'.padEnd(wSev)}  ${'RULE'.padEnd(wRule)}  ${'SUBJECT'.padEnd(wSubj)}  MESSAGE`));
       const msgWidth = width ? Math.max(30, width - wSev - wRule - wSubj - 6) : Number.POSITIVE_INFINITY;
       for (const r of rows) {
@@ -65,8 +72,10 @@ export const textReporter: Reporter = {
     lines.push(`Keys: ${clean} of ${keys.length} pass every rule that applies.`);
     const expired = result.waivers.filter((w) => w.status === 'expired');
     const unused = result.waivers.filter((w) => w.status === 'unused');
-    if (expired.length) lines.push(c(SGR.yellow, `Expired waivers: ${expired.map((w) => `${w.rule} on ${w.subject ?? w.subjectGlob}`).join('; ')}`));
-    if (unused.length) lines.push(c(SGR.dim, `Unused waivers: ${unused.map((w) => `${w.rule} on ${w.subject ?? w.subjectGlob}`).join('; ')}`));
+    if (expired.length)
+      lines.push(c(SGR.yellow, `Expired waivers: ${expired.map((w) => `${w.rule} on ${terminalSafe(w.subject ?? w.subjectGlob ?? '')}`).join('; ')}`));
+    if (unused.length)
+      lines.push(c(SGR.dim, `Unused waivers: ${unused.map((w) => `${w.rule} on ${terminalSafe(w.subject ?? w.subjectGlob ?? '')}`).join('; ')}`));
     if (s.incomplete) lines.push(c(SGR.yellow, 'The audit is incomplete: some data could not be read (see unknown results and collection gaps).'));
     if (result.compliance?.length) lines.push(...complianceText(result.compliance));
     return `${lines.join('\n')}\n`;
