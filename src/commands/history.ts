@@ -51,7 +51,7 @@ Exit codes: 0 shown, 2 unreadable, damaged or locked database, or bad OCSF input
       source = `${files.length} OCSF file${files.length === 1 ? '' : 's'}`;
     }
     try {
-      const report = historyReport(db, source, { runs: flags.runs });
+      const report = historyReport(db, source, { runs: flags.runs, ...(flags.json ? {} : { limit: flags.limit }) });
       process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : renderHistoryText(report, flags.limit));
     } catch (err) {
       throw err instanceof UserError ? err : historyError(source, err);

@@ -78,12 +78,12 @@ function fixStats(db: DatabaseSync, column: 'rule_id' | 'category'): Map<string,
     )
     .all() as unknown as StatRow[];
   const durations = new Map<string, number[]>();
-  for (const row of db
-    .prepare(`SELECT f.${column} AS key, x.resolved_ms - x.opened_ms AS d FROM fixes x JOIN findings f ON f.id = x.finding_id ORDER BY d`)
-    .iterate() as Iterable<{ key: string; d: number }>) {
-    const list = durations.get(row.key) ?? [];
-    list.push(row.d);
-    durations.set(row.key, list);
+  const fixes = db.prepare(`SELECT f.${column}, x.resolved_ms - x.opened_ms AS d FROM fixes x JOIN findings f ON f.id = x.finding_id ORDER BY 1, 2`);
+  fixes.setReturnArrays(true);
+  for (const [key, d] of fixes.all() as unknown as [string, number][]) {
+    const list = durations.get(key);
+    if (list) list.push(d);
+    else durations.set(key, [d]);
   }
   const out = new Map<string, FixStats & { category: string }>();
   for (const r of rows) {
@@ -127,36 +127,51 @@ export function trend(db: DatabaseSync, runs: number): TrendPoint[] {
   return [...byRun.values()];
 }
 
-interface FindingRow {
-  fingerprint: string;
-  rule_id: string;
-  category: string;
-  severity: string;
-  subject_kind: string;
-  subject_id: string;
-  provider: string | null;
-  environment: string | null;
-  trust_domain: string | null;
+const FINDING_COLUMNS = [
+  'fingerprint',
+  'rule_id',
+  'category',
+  'severity',
+  'subject_kind',
+  'subject_id',
+  'provider',
+  'environment',
+  'trust_domain',
+  'status',
+  'last_outcome',
+  'first_seen_ms',
+  'last_seen_ms',
+  'opened_ms',
+  'resolved_ms',
+] as const;
+type FindingRow = { [K in (typeof FINDING_COLUMNS)[number]]: K extends `${string}_ms` ? number | null : string | null } & {
   status: FindingHistory['status'];
-  last_outcome: string;
   first_seen_ms: number;
   last_seen_ms: number;
-  opened_ms: number | null;
-  resolved_ms: number | null;
+};
+
+/** Findings, open first and oldest first; `limit` rows (all when undefined). Rows come as arrays: node:sqlite builds objects slowly. */
+function findingRows(db: DatabaseSync, limit: number | undefined): FindingRow[] {
+  const st = db.prepare(
+    `SELECT ${FINDING_COLUMNS.join(', ')} FROM findings
+     ORDER BY status = 'open' DESC, status = 'resolved' DESC, opened_ms, rule_id, subject_id, fingerprint LIMIT ?`,
+  );
+  st.setReturnArrays(true);
+  return (st.all(limit ?? -1) as unknown as unknown[][]).map((a) => Object.fromEntries(FINDING_COLUMNS.map((c, i) => [c, a[i]])) as FindingRow);
 }
 
 function findingOf(r: FindingRow, latest: number): FindingHistory {
   const end = r.status === 'open' ? latest : r.resolved_ms;
   return {
-    fingerprint: r.fingerprint,
-    ruleId: r.rule_id,
-    category: r.category,
-    severity: r.severity,
-    subject: { kind: r.subject_kind, id: r.subject_id, ...(r.provider ? { provider: r.provider } : {}) },
+    fingerprint: r.fingerprint as string,
+    ruleId: r.rule_id as string,
+    category: r.category as string,
+    severity: r.severity as string,
+    subject: { kind: r.subject_kind as string, id: r.subject_id as string, ...(r.provider ? { provider: r.provider } : {}) },
     ...(r.environment ? { environment: r.environment } : {}),
     ...(r.trust_domain ? { trustDomain: r.trust_domain } : {}),
     status: r.status,
-    lastOutcome: r.last_outcome,
+    lastOutcome: r.last_outcome as string,
     firstSeen: iso(r.first_seen_ms) as string,
     lastSeen: iso(r.last_seen_ms) as string,
     ...(r.opened_ms !== null ? { openedAt: iso(r.opened_ms) } : {}),
@@ -165,30 +180,26 @@ function findingOf(r: FindingRow, latest: number): FindingHistory {
   };
 }
 
-/** The whole history report. `runs`: how many recent runs the trend covers. */
-export function historyReport(db: DatabaseSync, source: string, opts: { runs?: number } = {}): HistoryReport {
+/** The whole history report. `runs`: how many recent runs the trend covers; `limit`: how many findings to list (all when undefined). */
+export function historyReport(db: DatabaseSync, source: string, opts: { runs?: number; limit?: number } = {}): HistoryReport {
   const r = db.prepare('SELECT count(*) AS n, min(time_ms) AS first, max(time_ms) AS last FROM runs').get() as {
     n: number;
     first: number | null;
     last: number | null;
   };
   const latest = r.last ?? 0;
-  const rows = db
-    .prepare(
-      `SELECT fingerprint, rule_id, category, severity, subject_kind, subject_id, provider, environment, trust_domain, status, last_outcome,
-              first_seen_ms, last_seen_ms, opened_ms, resolved_ms
-       FROM findings ORDER BY status = 'open' DESC, opened_ms, rule_id, subject_id, fingerprint`,
-    )
-    .all() as unknown as FindingRow[];
-  const list = rows.map((x) => findingOf(x, latest));
-  const count = (s: FindingHistory['status']) => list.filter((f) => f.status === s).length;
+  const counts = { total: 0, open: 0, resolved: 0, undecided: 0, passing: 0 };
+  for (const row of db.prepare('SELECT status, count(*) AS n FROM findings GROUP BY status').all() as unknown as { status: string | null; n: number }[]) {
+    counts.total += Number(row.n);
+    if (row.status && row.status in counts) counts[row.status as keyof typeof counts] += Number(row.n);
+  }
   return {
     source,
     runs: { count: Number(r.n), ...(r.first !== null ? { first: iso(r.first) } : {}), ...(r.last !== null ? { last: iso(r.last) } : {}) },
-    findings: { total: list.length, open: count('open'), resolved: count('resolved'), undecided: count('undecided'), passing: count('passing') },
+    findings: counts,
     byRule: [...fixStats(db, 'rule_id')].map(([ruleId, s]) => ({ ruleId, ...s })),
     byConcern: [...fixStats(db, 'category')].map(([category, s]) => ({ ...s, category })),
     trend: trend(db, opts.runs ?? 30),
-    list,
+    list: findingRows(db, opts.limit).map((x) => findingOf(x, latest)),
   };
 }

@@ -71,46 +71,64 @@ export function runRecordFromResult(result: AuditResult, hashes: { policy?: stri
 const OPEN_OUTCOMES = "('fail', 'waived')";
 const UNDECIDED_OUTCOMES = "('unknown', 'error')";
 
-/** Insert the run's results into a temporary table (one statement, JSON in) and new findings into findings. */
+const COLUMNS = [
+  ['fingerprint', 'fingerprint'],
+  ['rule_id', 'ruleId'],
+  ['category', 'category'],
+  ['severity', 'severity'],
+  ['outcome', 'outcome'],
+  ['subject_kind', 'subjectKind'],
+  ['subject_id', 'subjectId'],
+  ['provider', 'provider'],
+  ['account', 'account'],
+  ['region', 'region'],
+  ['environment', 'environment'],
+  ['trust_domain', 'trustDomain'],
+  ['key_class', 'keyClass'],
+] as const;
+const COLS = COLUMNS.filter(([c]) => c !== 'outcome').map(([c]) => c);
+
+/** Insert the run's results into a temporary table (one statement, JSON in, each field read once) and new findings into findings. */
 function stage(db: DatabaseSync, run: RunRecord, t: number): void {
-  db.exec('CREATE TEMP TABLE IF NOT EXISTS cur (fingerprint TEXT PRIMARY KEY, r TEXT NOT NULL) WITHOUT ROWID');
+  db.exec(
+    `CREATE TEMP TABLE IF NOT EXISTS cur (${COLUMNS.map(([c]) => (c === 'fingerprint' ? 'fingerprint TEXT PRIMARY KEY' : `${c} TEXT`)).join(', ')}) WITHOUT ROWID`,
+  );
   db.exec('DELETE FROM temp.cur');
-  db.prepare("INSERT OR REPLACE INTO temp.cur SELECT value ->> 'fingerprint', value FROM json_each(?)").run(JSON.stringify(run.results));
   db.prepare(
-    `INSERT INTO findings (fingerprint, rule_id, category, severity, subject_kind, subject_id, provider, account, region,
-                           environment, trust_domain, key_class, first_seen_ms, last_seen_ms, last_outcome)
-     SELECT fingerprint, r ->> 'ruleId', r ->> 'category', r ->> 'severity', r ->> 'subjectKind', r ->> 'subjectId',
-            r ->> 'provider', r ->> 'account', r ->> 'region', r ->> 'environment', r ->> 'trustDomain', r ->> 'keyClass', ?, ?, r ->> 'outcome'
-     FROM temp.cur WHERE true
+    `INSERT OR REPLACE INTO temp.cur (${COLUMNS.map(([c]) => c).join(', ')})
+     SELECT ${COLUMNS.map(([, k]) => `value ->> '${k}'`).join(', ')} FROM json_each(?)`,
+  ).run(JSON.stringify(run.results));
+  db.prepare(
+    `INSERT INTO findings (${COLS.join(', ')}, first_seen_ms, last_seen_ms, last_outcome)
+     SELECT ${COLS.join(', ')}, ?, ?, outcome FROM temp.cur WHERE true
      ON CONFLICT (fingerprint) DO NOTHING`,
   ).run(t, t);
 }
 
 /** Move findings between states for the results present in this run. */
 function transition(db: DatabaseSync, runId: number, t: number): void {
-  const join = 'FROM temp.cur WHERE temp.cur.fingerprint = findings.fingerprint';
+  const join = 'FROM temp.cur c WHERE c.fingerprint = findings.fingerprint';
   db.prepare(
     `INSERT INTO fixes (finding_id, opened_ms, resolved_ms, resolved_run)
      SELECT f.id, f.opened_ms, ?, ? FROM findings f JOIN temp.cur c ON c.fingerprint = f.fingerprint
-     WHERE f.status = 'open' AND c.r ->> 'outcome' = 'pass'`,
+     WHERE f.status = 'open' AND c.outcome = 'pass'`,
   ).run(t, runId);
-  db.prepare(`UPDATE findings SET status = 'resolved', resolved_ms = ? ${join} AND status = 'open' AND temp.cur.r ->> 'outcome' = 'pass'`).run(t);
-  db.prepare(`UPDATE findings SET status = 'passing' ${join} AND status IS NULL AND temp.cur.r ->> 'outcome' = 'pass'`).run();
+  db.prepare(`UPDATE findings SET status = 'resolved', resolved_ms = ? ${join} AND status = 'open' AND c.outcome = 'pass'`).run(t);
+  db.prepare(`UPDATE findings SET status = 'passing' ${join} AND status IS NULL AND c.outcome = 'pass'`).run();
+  db.prepare(`UPDATE findings SET status = 'open', opened_ms = ?, resolved_ms = NULL ${join} AND status IS NOT 'open' AND c.outcome IN ${OPEN_OUTCOMES}`).run(
+    t,
+  );
+  db.prepare(`UPDATE findings SET status = 'undecided' ${join} AND status IS NULL AND c.outcome IN ${UNDECIDED_OUTCOMES}`).run();
   db.prepare(
-    `UPDATE findings SET status = 'open', opened_ms = ?, resolved_ms = NULL ${join} AND status IS NOT 'open' AND temp.cur.r ->> 'outcome' IN ${OPEN_OUTCOMES}`,
+    `UPDATE findings SET last_seen_ms = ?, last_outcome = c.outcome, severity = c.severity,
+            environment = c.environment, trust_domain = c.trust_domain, key_class = c.key_class ${join}`,
   ).run(t);
-  db.prepare(`UPDATE findings SET status = 'undecided' ${join} AND status IS NULL AND temp.cur.r ->> 'outcome' IN ${UNDECIDED_OUTCOMES}`).run();
   db.prepare(
-    `UPDATE findings SET last_seen_ms = ?, last_outcome = temp.cur.r ->> 'outcome', severity = temp.cur.r ->> 'severity',
-            environment = temp.cur.r ->> 'environment', trust_domain = temp.cur.r ->> 'trustDomain', key_class = temp.cur.r ->> 'keyClass' ${join}`,
-  ).run(t);
-  db.prepare(
-    "INSERT INTO run_results (run_id, finding_id, outcome) SELECT ?, f.id, c.r ->> 'outcome' FROM temp.cur c JOIN findings f ON f.fingerprint = c.fingerprint",
+    'INSERT INTO run_results (run_id, finding_id, outcome) SELECT ?, f.id, c.outcome FROM temp.cur c JOIN findings f ON f.fingerprint = c.fingerprint',
   ).run(runId);
   db.prepare(
     `INSERT INTO run_scopes (run_id, environment, trust_domain, failing)
-     SELECT ?, coalesce(r ->> 'environment', ''), coalesce(r ->> 'trustDomain', ''), count(*) FROM temp.cur
-     WHERE r ->> 'outcome' = 'fail' GROUP BY 1, 2, 3`,
+     SELECT ?, coalesce(environment, ''), coalesce(trust_domain, ''), count(*) FROM temp.cur WHERE outcome = 'fail' GROUP BY 1, 2, 3`,
   ).run(runId);
 }
 

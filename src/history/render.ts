@@ -65,7 +65,7 @@ export function renderHistoryText(h: HistoryReport, limit: number): string {
   ];
   const shown = h.list.filter((f) => f.status === 'open' || f.status === 'resolved').slice(0, limit);
   if (shown.length) {
-    out.push('', `Findings (open first, oldest first; ${shown.length} of ${h.list.length}, --limit to change, --json for all):`);
+    out.push('', `Findings (open first, oldest first; ${shown.length} of ${h.findings.total}, --limit to change, --json for all):`);
     out.push(...table(['status', 'severity', 'rule', 'subject', 'first seen', 'last seen', 'resolved', 'open for'], shown.map(findingRow)));
   }
   return `${out.join('\n')}\n`;
