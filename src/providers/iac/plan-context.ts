@@ -3,6 +3,7 @@
 import type { Principal } from '../../model/access-entry.ts';
 import type { CollectionGap } from '../../model/collection-gap.ts';
 import type { SourceLocation } from '../../model/common.ts';
+import { GapBuilder } from '../kit/gaps.ts';
 import { type PlannedResource, Reader, Ref } from './values.ts';
 
 export interface PlanOptions {
@@ -33,7 +34,8 @@ export class PlanContext {
   readonly file: string;
   readonly opts: PlanOptions;
   readonly resources: readonly PlannedResource[];
-  readonly gaps: CollectionGap[] = [];
+  /** One gap builder per model provider the plan's subjects belong to (aws-kms, azure-keyvault). */
+  private readonly builders = new Map<string, GapBuilder>();
   private readonly byAddress = new Map<string, PlannedResource>();
   private readonly byRefKey = new Map<string, PlannedResource[]>();
   /** Where each resource is declared in source (.tf), when found. */
@@ -128,9 +130,17 @@ export class PlanContext {
     for (const [field, u] of fields) this.gap(subjectId, provider, field, `${r.format}:${u.attribute}`, `${r.address}: ${u.attribute} ${u.why}`);
   }
 
+  /** A value the plan or template does not fix: a gap on one subject for one model field (the same field once). */
   gap(subjectId: string, provider: string, field: string, operation: string, reason: string): void {
-    const id = `iac:${subjectId}:${field}`;
-    if (this.gaps.some((g) => g.id === id)) return;
-    this.gaps.push({ id, provider, scope: { subjectId }, operation, reason, affects: [field] });
+    let builder = this.builders.get(provider);
+    if (!builder) {
+      builder = new GapBuilder(provider);
+      this.builders.set(provider, builder);
+    }
+    builder.add({ id: `iac:${subjectId}:${field}`, operation, scope: { subjectId }, affects: [field], reason });
+  }
+
+  get gaps(): CollectionGap[] {
+    return [...this.builders.values()].flatMap((b) => b.list());
   }
 }
