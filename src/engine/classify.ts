@@ -4,7 +4,7 @@ import type { KeyRecord } from '../model/key-record.ts';
 import type { PublishedKey } from '../model/published-key.ts';
 import type { ResolvedPolicy } from '../policy/resolve.ts';
 import type { EnvironmentKind, Matcher } from '../policy/schema.ts';
-import type { PrincipalScope, ResolvedKeyClass, ResolvedScope } from '../rules/types.ts';
+import type { PrincipalScope, ResolvedKeyClass, ResolvedScope, ResolvedTokenIssuer } from '../rules/types.ts';
 import { globToRegExp } from '../util/glob.ts';
 
 const KEY_FIELDS = new Set(['providers', 'accounts', 'regions', 'containers', 'ids', 'tags']);
@@ -12,6 +12,7 @@ const PRINCIPAL_FIELDS = new Set(['accounts', 'principals', 'tags']);
 const PUBLISHED_FIELDS = new Set(['providers', 'ids', 'issuers']);
 
 type Test<T> = (x: T) => boolean;
+const stripSlash = (s: string) => s.replace(/\/+$/, '');
 const NEVER = () => false;
 
 /** A compiled set of globs: exact values in a Set, wildcard patterns as regular expressions. */
@@ -153,9 +154,10 @@ export function createClassifier(policy: ResolvedPolicy, keys: readonly KeyRecor
     .map(([name, c]) => ({ name, ...c }));
   const kindOf = (name: string) => policy.environments[name]?.kind;
 
-  const finish = (environments: string[], trustDomains: string[], keyClass?: ResolvedKeyClass): ResolvedScope => {
+  const finish = (environments: string[], trustDomains: string[], keyClass?: ResolvedKeyClass, tokenIssuers?: ResolvedTokenIssuer[]): ResolvedScope => {
     const environment = environments.length === 1 ? environments[0] : undefined;
     return {
+      ...(tokenIssuers?.length ? { tokenIssuers } : {}),
       environments,
       trustDomains,
       environment,
@@ -175,6 +177,15 @@ export function createClassifier(policy: ResolvedPolicy, keys: readonly KeyRecor
   const envTests = envs.map(([name, e]) => ({ name, test: anyKeyMatch(e.match) }));
   const domainTests = domains.map(([name, d]) => ({ name, test: anyKeyMatch(d.match) }));
   const classTests = classes.map((c) => ({ c, test: anyKeyMatch(c.match) }));
+  const issuerTests = Object.entries(policy.tokenIssuers ?? {})
+    .filter(([, t]) => t.keys?.length)
+    .map(([name, t]) => ({ issuer: { name, issuer: t.issuer, tenants: t.tenants } as ResolvedTokenIssuer, test: anyKeyMatch(t.keys) }));
+  // A published key is linked to the declared issuers that name its issuer URL.
+  const issuerByUrl = new Map<string, ResolvedTokenIssuer[]>();
+  for (const [name, t] of Object.entries(policy.tokenIssuers ?? {})) {
+    const url = stripSlash(t.issuer);
+    issuerByUrl.set(url, [...(issuerByUrl.get(url) ?? []), { name, issuer: t.issuer, tenants: t.tenants }]);
+  }
   // Keys with the same classification share one scope object.
   const shared = new Map<string, ResolvedScope>();
 
@@ -189,10 +200,11 @@ export function createClassifier(policy: ResolvedPolicy, keys: readonly KeyRecor
       if (!test(k)) continue;
       if (!keyClass || (c.maxAgeDays ?? Number.POSITIVE_INFINITY) < (keyClass.maxAgeDays ?? Number.POSITIVE_INFINITY)) keyClass = c;
     }
-    const signature = `${environments.join('\u0000')}\u0001${trustDomains.join('\u0000')}\u0001${keyClass?.name ?? ''}`;
+    const issuers = issuerTests.filter((t) => t.test(k)).map((t) => t.issuer);
+    const signature = `${environments.join('\u0000')}\u0001${trustDomains.join('\u0000')}\u0001${keyClass?.name ?? ''}\u0001${issuers.map((i) => i.name).join('\u0000')}`;
     let scope = shared.get(signature);
     if (!scope) {
-      scope = finish(environments, trustDomains, keyClass);
+      scope = finish(environments, trustDomains, keyClass, issuers);
       shared.set(signature, scope);
     }
     return scope;
@@ -243,7 +255,8 @@ export function createClassifier(policy: ResolvedPolicy, keys: readonly KeyRecor
       const trustDomains = k.labels?.trustDomain
         ? [k.labels.trustDomain]
         : domains.filter(([, d]) => d.match.some((m) => matchesPublished(m, k))).map(([n]) => n);
-      return finish(environments, trustDomains);
+      const issuers = issuerByUrl.get(stripSlash(k.issuer ?? ''));
+      return finish(environments, trustDomains, undefined, issuers);
     },
     artifact(a) {
       return finish(a.store?.environment ? [a.store.environment] : [], []);

@@ -8,7 +8,7 @@ import { findRule, RULES } from '../rules/index.ts';
 import { locate, zodDiagnostics } from '../util/diagnose.ts';
 import { suggestion } from '../util/did-you-mean.ts';
 import { loadPolicyFile, type ParsedPolicy } from './load.ts';
-import type { Environment, KeyClass, TrustDomain, Waiver } from './schema.ts';
+import type { Environment, KeyClass, TokenIssuer, TrustDomain, Waiver } from './schema.ts';
 
 export interface ResolvedRuleConfig {
   severity: Severity;
@@ -24,6 +24,8 @@ export interface ResolvedPolicy {
   environments: Record<string, Environment>;
   trustDomains: Record<string, TrustDomain>;
   keyClasses: Record<string, KeyClass>;
+  /** Declared token issuers (absent in policies built in code before they existed). */
+  tokenIssuers?: Record<string, TokenIssuer>;
   providers: ProvidersConfig;
   /** Enabled rules only, by canonical id. */
   rules: Map<string, ResolvedRuleConfig>;
@@ -163,6 +165,7 @@ export function mergeLayers(layers: readonly Layer[], baseDir: string, file?: st
     environments: {},
     trustDomains: {},
     keyClasses: {},
+    tokenIssuers: {},
     providers: {},
     rules: new Map(),
     waivers: [],
@@ -173,6 +176,7 @@ export function mergeLayers(layers: readonly Layer[], baseDir: string, file?: st
     for (const [name, env] of Object.entries(p.environments ?? {})) out.environments[name] = { ...out.environments[name], ...env };
     for (const [name, d] of Object.entries(p.trustDomains ?? {})) out.trustDomains[name] = { ...out.trustDomains[name], ...d };
     for (const [name, c] of Object.entries(p.keyClasses ?? {})) out.keyClasses[name] = { ...out.keyClasses[name], ...c };
+    Object.assign(out.tokenIssuers as Record<string, TokenIssuer>, p.tokenIssuers ?? {});
     Object.assign(out.providers, p.providers ?? {});
     out.waivers.push(...(p.waivers ?? []));
     if (p.baseline !== undefined) out.baseline = resolvePath(dirname(parsed.file), p.baseline);

@@ -46,6 +46,25 @@ export const TrustDomain = z.strictObject({
 });
 export type TrustDomain = z.infer<typeof TrustDomain>;
 
+/** What identity-plane records a token-signing key class requires, in days of retention. */
+export const KeyClassLogging = z
+  .strictObject({
+    issuance: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe("days the issuer's record of each token issued with the key (Entra sign-in logs) must be kept"),
+    use: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe('days a premium-grade record of each use of those tokens at the relying party (MailItemsAccessed) must be kept'),
+  })
+  .refine((l) => l.issuance !== undefined || l.use !== undefined, { message: 'logging needs issuance, use or both (days of retention).' });
+export type KeyClassLogging = z.infer<typeof KeyClassLogging>;
+
 export const KeyClass = z.strictObject({
   description: z.string().optional(),
   match: z.array(Matcher).optional().describe('keys of this class; a class with no matcher is only a template'),
@@ -53,9 +72,24 @@ export const KeyClass = z.strictObject({
   maxRotationPeriodDays: z.number().int().positive().optional().describe('longest automatic rotation period allowed'),
   requireHsm: z.boolean().optional().describe('material must be generated and held in an HSM, non-exportable'),
   requireAutomatedRotation: z.boolean().optional(),
+  logging: KeyClassLogging.optional().describe('identity-plane records a token-signing key of this class needs (rule token-key-logging)'),
   source: z.string().optional().describe('where the limits come from (standard, section)'),
 });
 export type KeyClass = z.infer<typeof KeyClass>;
+
+const TENANT_ID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+/** A token issuer declared in policy: which keys sign its tokens and which tenants' logs record them. */
+export const TokenIssuer = z.strictObject({
+  issuer: z.string().min(1).describe('the issuer URL (iss claim), e.g. https://login.microsoftonline.com/<tenant>/v2.0'),
+  description: z.string().optional(),
+  keys: z.array(Matcher).min(1).optional().describe('keys that sign this issuer\'s tokens (JWKS fingerprints link published keys without this)'),
+  tenants: z
+    .array(z.string().regex(TENANT_ID, 'a tenant id is a GUID, e.g. 00000000-0000-0000-0000-000000000000'))
+    .default([])
+    .describe('Entra / Microsoft 365 tenants whose logs record this issuer\'s tokens: issued (sign-in logs) and used (mailbox audit)'),
+});
+export type TokenIssuer = z.infer<typeof TokenIssuer>;
 
 export const RuleLevel = z.union([z.literal('off'), Severity]);
 export type RuleLevel = z.infer<typeof RuleLevel>;
@@ -90,6 +124,7 @@ export const Policy = z.strictObject({
   environments: z.record(z.string(), Environment).optional(),
   trustDomains: z.record(z.string(), TrustDomain).optional(),
   keyClasses: z.record(z.string(), KeyClass).optional(),
+  tokenIssuers: z.record(z.string(), TokenIssuer).optional().describe('token issuers, the keys that sign for them and the tenants that log them'),
   providers: ProvidersConfig.optional(),
   rules: z.record(z.string(), RuleSetting).optional().describe('ESLint style: off | <severity> | [<severity>, {options}]'),
   waivers: z.array(Waiver).optional(),

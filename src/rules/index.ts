@@ -19,6 +19,8 @@ import publishedKeyStrength from './keyset/published-key-strength.ts';
 import keyDeletionAlarm from './logging/key-deletion-alarm.ts';
 import keyLogRetention from './logging/key-log-retention.ts';
 import keyUseLogged from './logging/key-use-logged.ts';
+import m365AuditEnabled from './logging/m365-audit-enabled.ts';
+import tokenKeyLogging from './logging/token-key-logging.ts';
 import trailTamperEvident from './logging/trail-tamper-evident.ts';
 import automaticRotation from './rotation/automatic-rotation.ts';
 import expiredKeyInUse from './rotation/expired-key-in-use.ts';
@@ -69,6 +71,7 @@ export const RULES: readonly AnyRule[] = [
   keySetStructure,
   keyUseLogged,
   knownCompromisedKey,
+  m365AuditEnabled,
   memoryArtifactInUntrustedStore,
   noPublicNetworkAccess,
   noPublicPrincipal,
@@ -85,6 +88,7 @@ export const RULES: readonly AnyRule[] = [
   singlePurposeSigningKey,
   singleRegionKey,
   supersededKeyRetired,
+  tokenKeyLogging,
   trailTamperEvident,
   unusedKey,
   vaultRbacAuthorization,

@@ -23,6 +23,14 @@ export interface ResolvedScope {
   /** Set when exactly one trust domain matched. */
   trustDomain?: string;
   keyClass?: ResolvedKeyClass;
+  /** Token issuers declared in policy whose `keys` match this key. */
+  tokenIssuers?: readonly ResolvedTokenIssuer[];
+}
+
+export interface ResolvedTokenIssuer {
+  name: string;
+  issuer: string;
+  tenants: readonly string[];
 }
 
 export interface ResolvedKeyClass extends KeyClass {

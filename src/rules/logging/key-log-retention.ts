@@ -14,20 +14,21 @@ export default defineRule({
     remediation:
       'Raise the retention of the log destination (CloudWatch Logs retentionInDays, S3 lifecycle/Object Lock, Log Analytics or storage retention, GCP log bucket retentionDays).',
     subject: 'key',
-    appliesTo: (k, ctx) => judgeTrails(k, ctx).some((v) => !v.problem),
   },
   options: z.strictObject({
     minDays: z.number().int().positive().default(365).describe('minimum retention of key-use records, in days'),
   }),
   messages: {
     tooShort: 'Key use is retained for at most {days} days ({trail}); the policy requires {min}.',
+    notRecorded: 'No trail records use of this key, so its retention is 0 days; the policy requires {min} (see key-use-logged).',
   },
   check(key, ctx) {
+    const recorded = judgeTrails(key, ctx).filter((v) => !v.problem);
+    if (recorded.length === 0) return ctx.report('notRecorded', { min: ctx.options.minDays });
     let best = -1;
     let bestTrail = '';
     let unknownTrail: string | undefined;
-    for (const v of judgeTrails(key, ctx)) {
-      if (v.problem) continue;
+    for (const v of recorded) {
       const r = v.trail.retentionDays;
       // A destination whose retention is unknown (a storage bucket, BigQuery) cannot lower the best
       // known retention; it only matters when the known ones fall short.
