@@ -15,6 +15,17 @@ export const ProviderRun = z.strictObject({
   fills: z.array(z.string()).optional().describe('fields this provider fills'),
   startedAt: Timestamp.optional(),
   finishedAt: Timestamp.optional(),
+  evidence: z
+    .array(
+      z.strictObject({
+        file: z.string().min(1),
+        account: z.string().optional().describe('tenant or account the evidence describes'),
+        capturedAt: Timestamp,
+        stale: z.boolean().describe('older than the policy allows: its facts became a collection gap'),
+      }),
+    )
+    .optional()
+    .describe('evidence files the provider read, with their capture times'),
 });
 export type ProviderRun = z.infer<typeof ProviderRun>;
 

@@ -49,12 +49,7 @@ export type TrustDomain = z.infer<typeof TrustDomain>;
 /** What identity-plane records a token-signing key class requires, in days of retention. */
 export const KeyClassLogging = z
   .strictObject({
-    issuance: z
-      .number()
-      .int()
-      .positive()
-      .optional()
-      .describe("days the issuer's record of each token issued with the key (Entra sign-in logs) must be kept"),
+    issuance: z.number().int().positive().optional().describe("days the issuer's record of each token issued with the key (Entra sign-in logs) must be kept"),
     use: z
       .number()
       .int()
@@ -83,11 +78,11 @@ const TENANT_ID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-
 export const TokenIssuer = z.strictObject({
   issuer: z.string().min(1).describe('the issuer URL (iss claim), e.g. https://login.microsoftonline.com/<tenant>/v2.0'),
   description: z.string().optional(),
-  keys: z.array(Matcher).min(1).optional().describe('keys that sign this issuer\'s tokens (JWKS fingerprints link published keys without this)'),
+  keys: z.array(Matcher).min(1).optional().describe("keys that sign this issuer's tokens (JWKS fingerprints link published keys without this)"),
   tenants: z
     .array(z.string().regex(TENANT_ID, 'a tenant id is a GUID, e.g. 00000000-0000-0000-0000-000000000000'))
     .default([])
-    .describe('Entra / Microsoft 365 tenants whose logs record this issuer\'s tokens: issued (sign-in logs) and used (mailbox audit)'),
+    .describe("Entra / Microsoft 365 tenants whose logs record this issuer's tokens: issued (sign-in logs) and used (mailbox audit)"),
 });
 export type TokenIssuer = z.infer<typeof TokenIssuer>;
 

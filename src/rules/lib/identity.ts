@@ -127,7 +127,10 @@ export function judgeIdentityRecords(links: readonly IssuerLink[], event: Identi
       const trails = identityTrails(inventory, tenant).filter((t) => t.identity?.records.includes(event));
       const gap = identityGap(inventory, tenant, event);
       if (gap) out.undecided ??= `${what} records of tenant ${tenant} (${gap.reason})`;
-      if (trails.length === 0 && !gap) out.shortfalls.push(`tenant ${tenant} has no ${what} record (not collected: configure the ${event === 'token-issuance' ? 'entra provider' : 'm365 evidence'})`);
+      if (trails.length === 0 && !gap)
+        out.shortfalls.push(
+          `tenant ${tenant} has no ${what} record (not collected: configure the ${event === 'token-issuance' ? 'entra provider' : 'm365 evidence'})`,
+        );
       for (const trail of trails) {
         const v = judgeTrail(trail, event, min, inventory);
         if (v.undecided) out.undecided ??= v.undecided;

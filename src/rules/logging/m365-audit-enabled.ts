@@ -22,7 +22,8 @@ export default defineRule({
     ingestionOff: 'Unified audit log ingestion is off in tenant {tenant} ({evidence}): no Microsoft 365 audit record is searchable.',
     orgAuditDisabled: 'Mailbox auditing is disabled for the whole organization in tenant {tenant} (Get-OrganizationConfig AuditDisabled: True, {evidence}).',
     mailboxesNotAuditing: '{missing} of {total} mailboxes in tenant {tenant} do not audit ({evidence}).',
-    mailItemsAccessedMissing: '{missing} of {total} mailboxes in tenant {tenant} do not audit MailItemsAccessed for owner, delegate and admin access ({evidence}).',
+    mailItemsAccessedMissing:
+      '{missing} of {total} mailboxes in tenant {tenant} do not audit MailItemsAccessed for owner, delegate and admin access ({evidence}).',
   },
   check(trail, ctx) {
     const id = trail.identity;

@@ -54,12 +54,14 @@ ruleTester(rule, [
     missing: 'trails',
     gapOperation: 'cloudtrail:DescribeTrails',
   },
-  // key-use-logged reports keys that no trail records; retention only concerns keys whose use is recorded.
-  { name: 'no trail covers the key', inventory: { keys: [key()], trails: [] }, outcome: 'not-applicable' },
+  // A key nobody logs has 0 days of retention: the requirement is raised for exactly these keys, so
+  // there is no not-applicable outcome any more.
+  { name: 'no trail covers the key', inventory: { keys: [key()], trails: [] }, outcome: 'fail', messages: ['notRecorded'] },
   {
     name: 'the only trail excludes KMS events',
-    inventory: { keys: [key()], trails: [trail({ excludedSources: ['kms.amazonaws.com'], retentionDays: 30 })] },
-    outcome: 'not-applicable',
+    inventory: { keys: [key()], trails: [trail({ excludedSources: ['kms.amazonaws.com'], retentionDays: 3650 })] },
+    outcome: 'fail',
+    messages: ['notRecorded'],
   },
 ]);
 
@@ -72,5 +74,12 @@ describe('key-log-retention', () => {
       },
     });
     expect(results.map((r) => r.message)).toEqual(['Key use is retained for at most 90 days (org); the policy requires 365.']);
+  });
+  it('says a key nobody logs has 0 days of retention, never not-applicable', () => {
+    const { outcome, results } = runRule(rule, { inventory: { keys: [key()], trails: [] }, options: { minDays: 30 } });
+    expect(outcome).toBe('fail');
+    expect(results.map((r) => r.message)).toEqual([
+      'No trail records use of this key, so its retention is 0 days; the policy requires 30 (see key-use-logged).',
+    ]);
   });
 });
