@@ -156,7 +156,7 @@ export function exampleInventory(ex: RuleExample, subject: string): Inventory {
     generatedAt: EXAMPLE_NOW,
     providers: [{ id: 'example' }],
     keys: subject === 'key' || ex.key ? [{ ...EXAMPLE_KEY, ...ex.key }] : [],
-    trails: subject === 'key' || subject === 'trail' ? [{ ...EXAMPLE_TRAIL, ...ex.trail }] : [],
+    trails: [...(subject === 'key' || subject === 'trail' ? [{ ...EXAMPLE_TRAIL, ...ex.trail }] : []), ...(ex.alsoTrails ?? [])],
     publishedKeys:
       subject === 'published-key' || ex.published
         ? [{ ...EXAMPLE_PUBLISHED, ...ex.published }, ...(ex.alsoPublished ?? []).map((p) => ({ ...EXAMPLE_PUBLISHED, ...p }))]

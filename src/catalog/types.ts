@@ -3,7 +3,7 @@ import type { AuditTrail } from '../model/audit-trail.ts';
 import type { CollectionGap } from '../model/collection-gap.ts';
 import type { KeyRecord } from '../model/key-record.ts';
 import type { PublishedKey } from '../model/published-key.ts';
-import type { Waiver } from '../policy/schema.ts';
+import type { KeyClassLogging, Waiver } from '../policy/schema.ts';
 
 /**
  * A documented example: the fields that differ from the example subject (see example-base.ts), the
@@ -25,6 +25,10 @@ export interface RuleExample {
   alsoPublished?: Partial<PublishedKey>[];
   /** Changes to the example artifact finding (artifact rules). */
   artifact?: Partial<ArtifactFinding>;
+  /** Further trails in the inventory, whole (identity-plane trails of a tenant). */
+  alsoTrails?: AuditTrail[];
+  /** Identity-plane logging the example key's class requires (token-key-logging). */
+  logging?: KeyClassLogging;
   /** Waivers in the policy (waiver-hygiene). */
   waivers?: Waiver[];
   options?: Record<string, unknown>;

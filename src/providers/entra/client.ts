@@ -49,16 +49,23 @@ export function parseWorkspaceId(id: string): { subscriptionId: string; resource
 }
 
 function readOnlyGuard(endpoints: EntraEndpoints, timeoutMs: number, sent: string[]): PipelinePolicy {
-  const planes = new Map<string, EntraPlane>([
-    [hostOf(endpoints.graphEndpoint), 'graph'],
-    [hostOf(endpoints.armEndpoint), 'arm'],
-  ]);
+  // ARM and Graph may share a host in a private cloud (or a loopback fake): try each plane of the host.
+  const planesOf = (host: string): EntraPlane[] =>
+    (
+      [
+        ['arm', hostOf(endpoints.armEndpoint)],
+        ['graph', hostOf(endpoints.graphEndpoint)],
+      ] as const
+    )
+      .filter(([, h]) => h === host)
+      .map(([p]) => p);
   return {
     name: 'keyhygieneEntraReadOnly',
     async sendRequest(request, next) {
       const url = new URL(request.url);
-      const plane = planes.get(url.host.toLowerCase());
-      const op = plane ? classifyEntraRequest(request.method, url.pathname, plane) : undefined;
+      const op = planesOf(url.host.toLowerCase())
+        .map((plane) => classifyEntraRequest(request.method, url.pathname, plane))
+        .find((o) => o !== undefined);
       if (!op) throw new ReadOnlyViolation('entra', `${request.method} ${url.origin}${url.pathname}`);
       if (!request.timeout) request.timeout = timeoutMs;
       sent.push(op);

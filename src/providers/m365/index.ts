@@ -47,7 +47,7 @@ export const m365Provider = defineProvider({
         startedAt,
         finishedAt: ctx.now().toISOString(),
       },
-      trails,
+      trails: trails.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
       gaps: gaps.list(),
     };
   },
