@@ -42,7 +42,12 @@ describe('m365 provider', () => {
     const snapshot = Inventory.parse(JSON.parse(readFileSync(join(EXAMPLE, 'inventory.json'), 'utf8')));
     expect(out.trails).toEqual(snapshot.trails.filter((t) => t.provider === 'm365'));
     expect(out.run.evidence).toEqual(snapshot.providers.find((p) => p.id === 'm365')?.evidence);
-    expect(out.run.evidence?.[0]).toEqual({ file: 'm365-audit.json', account: 'e7e7e7e7-0000-4000-8000-000000000001', capturedAt: '2026-10-30T08:12:44Z', stale: false });
+    expect(out.run.evidence?.[0]).toEqual({
+      file: 'm365-audit.json',
+      account: 'e7e7e7e7-0000-4000-8000-000000000001',
+      capturedAt: '2026-10-30T08:12:44Z',
+      stale: false,
+    });
     expect(out.trails?.[0]?.identity).toMatchObject({ premium: true, mailboxes: { total: 4, auditing: 4, mailItemsAccessed: 4 } });
     expect(out.gaps).toEqual([]);
   });
@@ -52,7 +57,12 @@ describe('m365 provider', () => {
     expect(out.trails).toEqual([]);
     expect(out.run.evidence?.[0]).toMatchObject({ stale: true, capturedAt: '2026-10-30T08:12:44Z' });
     expect(out.gaps).toHaveLength(1);
-    expect(out.gaps?.[0]).toMatchObject({ provider: 'm365', operation: 'm365:ReadEvidence', scope: { account: 'e7e7e7e7-0000-4000-8000-000000000001' }, affects: ['trails'] });
+    expect(out.gaps?.[0]).toMatchObject({
+      provider: 'm365',
+      operation: 'm365:ReadEvidence',
+      scope: { account: 'e7e7e7e7-0000-4000-8000-000000000001' },
+      affects: ['trails'],
+    });
     expect(out.gaps?.[0]?.reason).toContain('76 days ago, more than maxAgeDays 30');
     expect(out.gaps?.[0]?.reason).toContain('docs/m365-audit-evidence.ps1');
   });
@@ -64,7 +74,10 @@ describe('m365 provider', () => {
   });
 
   it('accepts what ConvertTo-Json writes for one-element and empty multi-valued properties, and a UTF-8 BOM', async () => {
-    const mailboxes = [{ ...EVIDENCE.mailboxes[0], AuditOwner: 'MailItemsAccessed', AuditDelegate: 'MailItemsAccessed', AuditAdmin: 'MailItemsAccessed' }, { ...EVIDENCE.mailboxes[1], AuditEnabled: false, AuditOwner: null }];
+    const mailboxes = [
+      { ...EVIDENCE.mailboxes[0], AuditOwner: 'MailItemsAccessed', AuditDelegate: 'MailItemsAccessed', AuditAdmin: 'MailItemsAccessed' },
+      { ...EVIDENCE.mailboxes[1], AuditEnabled: false, AuditOwner: null },
+    ];
     const out = await collect({ 'm365.json': `\uFEFF${withEvidence({ mailboxes })}` });
     expect(out.trails?.[0]?.identity?.mailboxes).toEqual({ total: 2, auditing: 1, mailItemsAccessed: 1 });
   });
