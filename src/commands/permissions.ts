@@ -15,6 +15,10 @@ export default class Permissions extends BaseCommand {
     { description: 'IAM policy for the AWS provider', command: '<%= config.bin %> <%= command.id %> aws > keyhygiene-audit-policy.json' },
     { description: 'Azure custom role definition', command: '<%= config.bin %> <%= command.id %> azure' },
     { description: 'IAM policy for publishing to Security Hub (writes findings)', command: '<%= config.bin %> <%= command.id %> publish-security-hub' },
+    {
+      description: 'Entra ID logging: the ARM read actions (tenant diagnostic settings, workspaces, tables) and the Graph permission for subscribedSkus',
+      command: '<%= config.bin %> <%= command.id %> entra',
+    },
   ];
   static override args = { provider: Args.string({ description: 'provider id, or publish-security-hub', required: true }) };
 

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { CLASSIFICATION, IDENTITY_FIELDS } from '../../src/engine/evaluate.ts';
 import type { ArtifactFinding } from '../../src/model/artifact-finding.ts';
+import type { AuditTrail } from '../../src/model/audit-trail.ts';
 import type { CollectionGap } from '../../src/model/collection-gap.ts';
 import type { Inventory } from '../../src/model/inventory.ts';
 import { RULES } from '../../src/rules/index.ts';
@@ -88,10 +89,47 @@ const waiver = (subject: string) => ({
   ticket: 'SEC-1',
 });
 
+const TENANT = 'e7e7e7e7-0000-4000-8000-000000000001';
+/** A tenant with sign-ins exported for 730 days and MailItemsAccessed on every mailbox. */
+const identityTrails = (): AuditTrail[] => [
+  {
+    id: 'entra-export',
+    provider: 'entra',
+    kind: 'entra-diagnostic-setting',
+    scope: { provider: 'entra', accounts: [TENANT] },
+    enabled: true,
+    retentionDays: 730,
+    identity: { tenantId: TENANT, records: ['token-issuance'], premium: true, auditPremium: true },
+  },
+  {
+    id: 'm365-audit',
+    provider: 'm365',
+    kind: 'm365-audit',
+    scope: { provider: 'm365', accounts: [TENANT] },
+    enabled: true,
+    identity: {
+      tenantId: TENANT,
+      records: ['token-use'],
+      premium: true,
+      unifiedAuditLogIngestion: true,
+      organizationAuditDisabled: false,
+      mailboxes: { total: 2, auditing: 2, mailItemsAccessed: 2 },
+    },
+  },
+];
+const IDENTITY_POLICY = {
+  keyClasses: {
+    'token-signing-shared': { match: [{ tags: { 'key-class': 'token-signing-shared' } }], maxAgeDays: 30, logging: { issuance: 365, use: 180 } },
+  },
+  tokenIssuers: { enterprise: { issuer: `https://login.microsoftonline.com/${TENANT}/v2.0`, keys: [{ ids: [signingKey().id] }], tenants: [TENANT] } },
+};
+
 interface Variant {
   name: string;
   parts: () => Parts;
   waivers?: ReturnType<typeof waiver>[];
+  /** Policy parts beyond TEST_POLICY (key classes with logging, token issuers). */
+  policy?: Parameters<typeof runRule>[1]['policy'];
   target: (p: Parts) => { id: string; provider: string } & Record<string, unknown>;
 }
 
@@ -106,6 +144,12 @@ const VARIANTS: Record<string, Variant[]> = {
       target: (p) => p.keys?.[0] as never,
     },
     { name: 'waived key', parts: () => ({ keys: [signingKey()] }), target: (p) => p.keys?.[0] as never, waivers: [waiver(signingKey().id)] },
+    {
+      name: 'token-signing key whose class requires identity-plane records',
+      parts: () => ({ keys: [signingKey()], trails: [trail(), ...identityTrails()] }),
+      target: (p) => p.keys?.[0] as never,
+      policy: IDENTITY_POLICY,
+    },
   ],
   'published-key': [
     { name: 'inventoried published key', parts: () => ({ publishedKeys: [published()], keys: [signingKey()] }), target: (p) => p.publishedKeys?.[0] as never },
@@ -119,7 +163,10 @@ const VARIANTS: Record<string, Variant[]> = {
       target: (p) => p.publishedKeys?.[0] as never,
     },
   ],
-  trail: [{ name: 'organization trail', parts: () => ({ trails: [trail()], keys: [signingKey()] }), target: (p) => p.trails?.[0] as never }],
+  trail: [
+    { name: 'organization trail', parts: () => ({ trails: [trail()], keys: [signingKey()] }), target: (p) => p.trails?.[0] as never },
+    { name: 'Microsoft 365 audit evidence', parts: () => ({ trails: identityTrails().slice(1) }), target: (p) => p.trails?.[0] as never },
+  ],
   artifact: [
     { name: 'private key in a dump', parts: () => ({ artifacts: [artifact()], keys: [signingKey()] }), target: (p) => p.artifacts?.[0] as never },
     {
@@ -171,14 +218,14 @@ for (const rule of RULES.filter((r) => r.meta.subject !== 'gap')) {
     for (const v of variants) {
       const parts = v.parts();
       const subject = v.target(parts);
-      const baseline = runRule(rule, { inventory: parts, waivers: v.waivers }).outcome;
+      const baseline = runRule(rule, { inventory: parts, waivers: v.waivers, policy: v.policy }).outcome;
       if (baseline === 'not-applicable') continue;
       const fields = Object.keys(subject).filter((f) => !IDENTITY_FIELDS.has(f));
       const reads = declared(rule);
       for (const field of fields) {
         checked++;
         it(`${v.name}: ${field} behind a gap → ${reads.has(field) ? 'unknown' : viaClassification.has(field) && usesClassification(rule) ? `${baseline} or unknown` : `unchanged (${baseline})`}`, () => {
-          const { outcome, results } = runRule(rule, { inventory: hide(parts, subject, field), waivers: v.waivers });
+          const { outcome, results } = runRule(rule, { inventory: hide(parts, subject, field), waivers: v.waivers, policy: v.policy });
           if (reads.has(field)) {
             expect(outcome, `${rule.id} declares ${field} but decided ${outcome} with it hidden`).toBe('unknown');
             expect(results[0]?.message).toContain('AccessDenied (injected)');
@@ -199,7 +246,7 @@ describe('the generated matrix', () => {
   it('covers every rule that judges keys, published keys, trails or artifacts', () => {
     const judged = RULES.filter((r) => r.meta.subject !== 'gap');
     const covered = judged.filter((r) =>
-      (VARIANTS[r.meta.subject] ?? []).some((v) => runRule(r, { inventory: v.parts(), waivers: v.waivers }).outcome !== 'not-applicable'),
+      (VARIANTS[r.meta.subject] ?? []).some((v) => runRule(r, { inventory: v.parts(), waivers: v.waivers, policy: v.policy }).outcome !== 'not-applicable'),
     );
     expect(judged.map((r) => r.id).filter((id) => !covered.some((c) => c.id === id))).toEqual([]);
     expect(checked).toBeGreaterThan(200);

@@ -40,7 +40,7 @@ export function entraPermissions(): PermissionsDocument {
       microsoftGraph: { applicationPermissions: [...new Set(graph)].sort() },
     },
     notes: [
-      'microsoft.aadiam/diagnosticSettings/read is granted at the tenant root scope /providers/microsoft.aadiam (built-in: Security Reader or Reports Reader in Entra ID; or this custom role assigned there by a Global Administrator with elevated access).',
+      'microsoft.aadiam/diagnosticSettings/read applies at the tenant root scope /providers/microsoft.aadiam: assign this role there (a Global Administrator with elevated access can), or use an Entra ID role that reads diagnostic settings such as Security Reader (verify in your tenant).',
       'Replace the subscription in AssignableScopes with the subscriptions that hold the Log Analytics workspaces the logs go to.',
       'Microsoft Graph: grant Organization.Read.All (application, admin consent) for GET /v1.0/subscribedSkus; LicenseAssignment.Read.All is enough as well.',
       `Declared operations: ${ENTRA_OPERATION_NAMES.join(', ')}.`,

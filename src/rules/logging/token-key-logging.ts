@@ -20,6 +20,7 @@ export default defineRule({
     remediation:
       'Link the key to its issuer (policy `tokenIssuers` with `keys` and `tenants`, or publish it in a JWKS the jwks provider reads). Export SignInLogs, NonInteractiveUserSignInLogs, ServicePrincipalSignInLogs and ManagedIdentitySignInLogs through an Entra ID diagnostic setting to a Log Analytics workspace whose retention covers `logging.issuance`; turn on unified audit log ingestion and MailItemsAccessed on every mailbox (AuditOwner, AuditDelegate, AuditAdmin), and hold Purview Audit (Premium) (M365_ADVANCED_AUDITING) or a retention policy covering `logging.use`.',
     subject: 'key',
+    reads: ['fingerprints', 'classification'],
     appliesTo: (k, ctx) => ctx.scope(k).keyClass?.logging !== undefined,
   },
   options: z.strictObject({}),

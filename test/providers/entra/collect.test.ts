@@ -7,10 +7,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createThrowawayCert } from '../../../src/demo/throwaway-cert.ts';
 import { AuditTrail } from '../../../src/model/audit-trail.ts';
 import { CollectionGap } from '../../../src/model/collection-gap.ts';
-import { collectEntra } from '../../../src/providers/entra/index.ts';
+import entraProvider, { collectEntra } from '../../../src/providers/entra/index.ts';
 import { classifyEntraRequest, ENTRA_OPERATION_NAMES } from '../../../src/providers/entra/operations.ts';
 import { EntraConfig } from '../../../src/providers/entra/schema.ts';
 import { type EntraFake, type FakeEntraWorld, type FakeFault, startEntraFake } from '../../fakes/entra-fake.ts';
+import { expectOnlyDeclared } from '../../helpers/read-only.ts';
 
 const cert = createThrowawayCert();
 const TENANT = 'e7e7e7e7-0000-4000-8000-000000000001';
@@ -90,8 +91,14 @@ async function run(w: FakeEntraWorld = world(), faults: Record<string, FakeFault
 
 describe('entra provider against the loopback fake', () => {
   it('reads where sign-in logs go, each destination with its retention, and the licences', async () => {
-    const { trails, gaps, fake } = await run();
+    const { out, trails, gaps, fake } = await run();
     expect(gaps).toEqual([]);
+    // What the fake received and what the client's allowlist let through are the declared reads only.
+    expectOnlyDeclared(
+      fake.requests.map((r) => r.op ?? `${r.method} ${r.path}`),
+      entraProvider,
+    );
+    expectOnlyDeclared(out.sent, entraProvider);
     const byKind = Object.fromEntries(trails.map((t) => [t.destination?.kind ?? t.kind, t]));
     // SigninLogs keeps 730 days in total; the non-interactive table does not exist yet (404) and keeps the workspace's 365.
     expect(byKind['log-analytics']?.retentionDays).toBe(365);

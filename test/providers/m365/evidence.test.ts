@@ -9,6 +9,7 @@ import { Inventory } from '../../../src/model/inventory.ts';
 import { EXAMPLES_DIR } from '../../../src/paths.ts';
 import m365Provider from '../../../src/providers/m365/index.ts';
 import type { CollectContext } from '../../../src/providers/types.ts';
+import { expectOnlyDeclared } from '../../helpers/read-only.ts';
 
 const EXAMPLE = join(EXAMPLES_DIR, 'storm-0558');
 const EVIDENCE = JSON.parse(readFileSync(join(EXAMPLE, 'm365-audit.json'), 'utf8')) as Record<string, unknown> & { mailboxes: Record<string, unknown>[] };
@@ -111,5 +112,10 @@ describe('m365 provider', () => {
     const c = ctx({ '/policies/a/m365.json': withEvidence({}) });
     await m365Provider.collect(m365Provider.configSchema.parse({ evidence: ['a/m365.json'] }), c);
     expect(c.read).toEqual(['/policies/a/m365.json']);
+    // Its one declared operation is reading an evidence file through the reader; it has no network client.
+    expectOnlyDeclared(
+      c.read.map(() => 'm365:ReadEvidence'),
+      m365Provider,
+    );
   });
 });
