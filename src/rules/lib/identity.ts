@@ -117,27 +117,30 @@ function judgeTrail(trail: AuditTrail, event: IdentityEvent, min: number, invent
   return { days };
 }
 
+/** Add what one tenant records of `event` to the verdict. */
+function judgeTenant(out: RecordVerdict, tenant: string, event: IdentityEvent, min: number, inventory: Inventory): void {
+  const what = event === 'token-issuance' ? 'sign-in log' : 'Microsoft 365 audit';
+  const trails = identityTrails(inventory, tenant).filter((t) => t.identity?.records.includes(event));
+  const gap = identityGap(inventory, tenant, event);
+  if (gap) out.undecided ??= `${what} records of tenant ${tenant} (${gap.reason})`;
+  if (trails.length === 0 && !gap)
+    out.shortfalls.push(
+      `tenant ${tenant} has no ${what} record (not collected: configure the ${event === 'token-issuance' ? 'entra provider' : 'm365 evidence'})`,
+    );
+  for (const trail of trails) {
+    const v = judgeTrail(trail, event, min, inventory);
+    if (v.undecided) out.undecided ??= v.undecided;
+    else if (v.problem) out.shortfalls.push(v.problem);
+    else if (v.days !== undefined && (!out.met || v.days > out.met.days)) out.met = { trail, days: v.days };
+  }
+}
+
 /** Is `event` for tokens of these issuers recorded and kept at least `min` days in some tenant? */
 export function judgeIdentityRecords(links: readonly IssuerLink[], event: IdentityEvent, min: number, inventory: Inventory): RecordVerdict {
   const out: RecordVerdict = { shortfalls: [] };
-  const what = event === 'token-issuance' ? 'sign-in log' : 'Microsoft 365 audit';
   for (const link of links) {
     if (link.tenants.length === 0) out.shortfalls.push(`issuer ${link.label} names no tenant whose logs record its tokens`);
-    for (const tenant of link.tenants) {
-      const trails = identityTrails(inventory, tenant).filter((t) => t.identity?.records.includes(event));
-      const gap = identityGap(inventory, tenant, event);
-      if (gap) out.undecided ??= `${what} records of tenant ${tenant} (${gap.reason})`;
-      if (trails.length === 0 && !gap)
-        out.shortfalls.push(
-          `tenant ${tenant} has no ${what} record (not collected: configure the ${event === 'token-issuance' ? 'entra provider' : 'm365 evidence'})`,
-        );
-      for (const trail of trails) {
-        const v = judgeTrail(trail, event, min, inventory);
-        if (v.undecided) out.undecided ??= v.undecided;
-        else if (v.problem) out.shortfalls.push(v.problem);
-        else if (v.days !== undefined && (!out.met || v.days > out.met.days)) out.met = { trail, days: v.days };
-      }
-    }
+    for (const tenant of link.tenants) judgeTenant(out, tenant, event, min, inventory);
   }
   return out;
 }
