@@ -19,10 +19,12 @@ export const auditExtraFlags = {
     description: 'lowest severity that makes the exit code 1, or "new": only failures the baseline did not have',
     options: [...SEVERITIES.filter((s) => s !== 'info'), 'none', 'new'],
     default: 'high',
+    env: 'KEYHYGIENE_FAIL_ON',
   }),
   baseline: Flags.string({
     description: "a previous JSON result: mark findings new, unchanged or resolved (overrides the policy's `baseline:`)",
     helpValue: 'FILE',
+    env: 'KEYHYGIENE_BASELINE',
   }),
   evidence: Flags.string({
     description: 'write an evidence bundle to this new or empty directory: snapshot, resolved policy, result, every report, manifest',

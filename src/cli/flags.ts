@@ -4,12 +4,13 @@ import { Flags } from '@oclif/core';
 import { UserError } from '../errors.ts';
 import { EXAMPLES_DIR } from '../paths.ts';
 
-export const policyFlag = Flags.string({ char: 'p', description: 'policy file', default: 'keyhygiene.yaml', helpValue: 'FILE' });
+export const policyFlag = Flags.string({ char: 'p', description: 'policy file', default: 'keyhygiene.yaml', helpValue: 'FILE', env: 'KEYHYGIENE_POLICY' });
 
 export const nowFlag = Flags.string({
   description:
     'evaluate as of this instant (ISO 8601 date or date-time; impossible dates such as 2026-02-30 are refused), or "snapshot" for the time the inventory was taken (with several --snapshot files, the newest of their times); default: now',
   helpValue: 'TIME',
+  env: 'KEYHYGIENE_NOW',
 });
 
 export const exampleFlag = Flags.string({ description: 'use a bundled example (policy and snapshot) instead of --policy', helpValue: 'NAME' });

@@ -1,4 +1,6 @@
 // Report flags and writing shared by the commands that evaluate a policy (audit, demo).
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { Flags } from '@oclif/core';
 import type { AuditResult } from '../engine/result.ts';
 import { UserError } from '../errors.ts';
@@ -11,55 +13,123 @@ import { nowFlag } from './flags.ts';
 import { useColor } from './output.ts';
 
 export const reportFlags = {
-  format: Flags.string({ char: 'f', description: 'report format (repeatable)', options: FORMAT_IDS, multiple: true, helpValue: 'FORMAT' }),
+  format: Flags.string({
+    char: 'f',
+    description: 'report format (repeatable, or comma-separated; env KEYHYGIENE_FORMAT)',
+    options: FORMAT_IDS,
+    multiple: true,
+    delimiter: ',',
+    helpValue: 'FORMAT',
+  }),
   output: Flags.string({ char: 'o', description: 'write the format at the same position to FILE (repeatable)', multiple: true, helpValue: 'FILE' }),
+  'output-dir': Flags.string({
+    char: 'd',
+    description: 'write every --format that has no --output to DIR/keyhygiene.<ext> (created if missing); the text table still goes to stdout',
+    env: 'KEYHYGIENE_OUTPUT_DIR',
+    helpValue: 'DIR',
+  }),
+  'sarif-category': Flags.string({
+    description: 'SARIF runAutomationDetails id, to keep several audits apart in code scanning (e.g. aws-prod)',
+    env: 'KEYHYGIENE_SARIF_CATEGORY',
+    helpValue: 'NAME',
+  }),
   'fail-on': Flags.string({
     description: 'lowest severity that makes the exit code 1',
     options: [...SEVERITIES.filter((s) => s !== 'info'), 'none'],
     default: 'high',
+    env: 'KEYHYGIENE_FAIL_ON',
   }),
-  'allow-incomplete': Flags.boolean({ description: 'exit 0 or 1 even when data could not be read (gaps stay in the report)' }),
+  'allow-incomplete': Flags.boolean({
+    description: 'exit 0 or 1 even when data could not be read (gaps stay in the report)',
+    env: 'KEYHYGIENE_ALLOW_INCOMPLETE',
+  }),
   'include-passed': Flags.boolean({ description: 'list passing results too, not only their counts' }),
   now: nowFlag,
   json: Flags.boolean({ description: 'shortcut for --format json to stdout' }),
 };
 
+/** Default file name of a format under --output-dir. */
+export const defaultReportName = (format: string): string => `keyhygiene.${findReporter(format)?.extension ?? format}`;
+
 export interface ReportPlan {
   formats: string[];
-  outputs: OutputTarget[];
+  /** Where each format goes, at the same position; undefined: stdout. */
+  outputs: (OutputTarget | undefined)[];
+  sarifCategory?: string;
 }
 
-/** Pair --format with --output and check every output path, before any work is done. */
-export function planReports(flags: { format?: string[]; output?: string[]; json?: boolean }): ReportPlan {
-  const formats = [...(flags.format ?? [])];
+export interface ReportFlags {
+  format?: string[];
+  output?: string[];
+  json?: boolean;
+  'output-dir'?: string;
+  'sarif-category'?: string;
+}
+
+/** A list flag (repeatable, comma-separated) or, when absent, its KEYHYGIENE_* variable split on commas. */
+export function listFromEnv(value: string[] | undefined, variable: string, env: NodeJS.ProcessEnv = process.env): string[] | undefined {
+  if (value?.length) return value;
+  const raw = env[variable]?.trim();
+  return raw
+    ? raw
+        .split(/[\s,]+/)
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : undefined;
+}
+
+function checkFormats(formats: readonly string[]): void {
+  const bad = formats.filter((f) => !findReporter(f));
+  if (bad.length) throw new UserError({ message: `unknown format ${bad.join(', ')} in KEYHYGIENE_FORMAT.`, expected: FORMAT_IDS.join(', ') });
+}
+
+/** Pair --format with --output (and --output-dir), and check every output path, before any work is done. */
+export function planReports(flags: ReportFlags, env: NodeJS.ProcessEnv = process.env): ReportPlan {
+  const formats = [...(listFromEnv(flags.format, 'KEYHYGIENE_FORMAT', env) ?? [])];
+  checkFormats(formats);
   if (flags.json) formats.push('json');
-  if (formats.length === 0) formats.push('text');
-  const outputs = flags.output ?? [];
-  if (outputs.length > formats.length) {
+  const dir = flags['output-dir'];
+  if (formats.length === 0) formats.push(dir ? 'json' : 'text');
+  const explicit = flags.output ?? [];
+  if (explicit.length > formats.length) {
     throw new UserError({
-      message: `${outputs.length} --output given for ${formats.length} --format.`,
+      message: `${explicit.length} --output given for ${formats.length} --format.`,
       hint: 'give one --format per --output, in the same order',
     });
   }
-  const toStdout = formats.slice(outputs.length);
-  if (toStdout.length > 1) {
-    throw new UserError({ message: `formats ${toStdout.join(' and ')} would all go to stdout.`, hint: 'add an --output FILE for each format but one' });
+  if (dir) mkdirSync(dir, { recursive: true });
+  const outputs: (string | undefined)[] = formats.map((f, i) => explicit[i] ?? (dir ? join(dir, defaultReportName(f)) : undefined));
+  // With a directory, the table still goes to the log unless text was asked for as a file.
+  if (dir && !formats.includes('text')) {
+    formats.push('text');
+    outputs.push(undefined);
   }
-  const targets = outputs.map((o) => checkOutputPath(o));
-  checkDistinctOutputs(targets);
-  return { formats, outputs: targets };
+  const toStdout = formats.filter((_, i) => outputs[i] === undefined);
+  if (toStdout.length > 1) {
+    throw new UserError({
+      message: `formats ${toStdout.join(' and ')} would all go to stdout.`,
+      hint: 'add an --output FILE for each format but one, or --output-dir DIR',
+    });
+  }
+  const targets = outputs.map((o) => (o ? checkOutputPath(o, dir && !explicit.includes(o) ? '--output-dir' : '--output') : undefined));
+  checkDistinctOutputs(targets.filter((t): t is OutputTarget => t !== undefined));
+  return { formats, outputs: targets, ...(flags['sarif-category'] ? { sarifCategory: flags['sarif-category'] } : {}) };
 }
 
+/** The files a plan writes, by format. */
+export const plannedFiles = (plan: ReportPlan): Record<string, string> =>
+  Object.fromEntries(plan.formats.flatMap((f, i) => (plan.outputs[i] ? [[f, resolve((plan.outputs[i] as OutputTarget).file)]] : [])));
+
 /** Render each format to its file, or to stdout, streamed in chunks where the reporter can. */
-export function writeReports(result: AuditResult, plan: ReportPlan, extra: Partial<ReportMeta> = {}): void {
-  const meta = reportMeta({ color: false, srcRoot: process.cwd(), ...extra });
+export function writeReports(result: AuditResult, plan: ReportPlan, extra: Partial<ReportMeta> = {}, stdout: NodeJS.WriteStream = process.stdout): void {
+  const meta = reportMeta({ color: false, srcRoot: process.cwd(), ...(plan.sarifCategory ? { sarifCategory: plan.sarifCategory } : {}), ...extra });
   plan.formats.forEach((format, i) => {
     const reporter = findReporter(format);
     if (!reporter) throw new UserError({ message: `unknown format ${format}`, expected: FORMAT_IDS.join(', ') });
     const out = plan.outputs[i];
     if (out) writeOutput(out, renderedChunks(reporter, result, meta));
     else
-      for (const chunk of renderedChunks(reporter, result, { ...meta, color: useColor(process.stdout), width: process.stdout.columns }))
-        process.stdout.write(chunk);
+      for (const chunk of renderedChunks(reporter, result, { ...meta, color: useColor(stdout), width: stdout.isTTY ? stdout.columns : undefined }))
+        stdout.write(chunk);
   });
 }

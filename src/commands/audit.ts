@@ -1,16 +1,11 @@
 import { Flags } from '@oclif/core';
-import { auditInventory, collectInventory, loadSnapshots } from '../audit.ts';
-import { applyAuditExtras, auditExtraFlags, prepareAuditExtras, writeAuditEvidence } from '../cli/audit-extras.ts';
+import { auditExtraFlags } from '../cli/audit-extras.ts';
 import { BaseCommand, EXIT_CODE_HELP } from '../cli/base-command.ts';
-import { exampleFlag, examplePolicy, parseNow, policyFlag } from '../cli/flags.ts';
-import { historyFlags, openAuditHistory, recordAuditHistory } from '../cli/history-run.ts';
-import { withIacFiles } from '../cli/iac-files.ts';
-import { ttyProgress } from '../cli/progress.ts';
-import { planReports, reportFlags, writeReports } from '../cli/report-output.ts';
-import { exitCodeFor, type FailOn } from '../engine/exit-code.ts';
-import { complianceView } from '../frameworks/compliance.ts';
-import { loadFramework } from '../frameworks/load.ts';
-import { resolvePolicyFile } from '../policy/resolve.ts';
+import { exampleFlag, policyFlag } from '../cli/flags.ts';
+import { historyFlags } from '../cli/history-run.ts';
+import { reportFlags } from '../cli/report-output.ts';
+import { runAudit } from '../cli/run-audit.ts';
+import { SEVERITIES } from '../model/common.ts';
 
 export default class Audit extends BaseCommand {
   static override summary = 'Audit keys against a policy and report what fails.';
@@ -19,7 +14,10 @@ export default class Audit extends BaseCommand {
 
 --iac FILE audits plans and templates with the policy's classification and rules instead of the live providers (the policy's \`iac:\` block supplies account, region and the rest).
 
-Each --format goes to the --output at the same position; a format without one goes to stdout (only one may).
+Each --format goes to the --output at the same position, or under --output-dir with its default name (keyhygiene.json, keyhygiene.sarif, …); a format with neither goes to stdout (only one may).
+
+ENVIRONMENT
+  A CI job can set flags through variables (a flag on the command line wins): KEYHYGIENE_POLICY, KEYHYGIENE_FAIL_ON, KEYHYGIENE_OUTPUT_DIR, KEYHYGIENE_ALLOW_INCOMPLETE, KEYHYGIENE_BASELINE, KEYHYGIENE_NOW, KEYHYGIENE_SARIF_CATEGORY, and comma-separated lists KEYHYGIENE_FORMAT, KEYHYGIENE_FRAMEWORK, KEYHYGIENE_SEVERITY, KEYHYGIENE_RULE, KEYHYGIENE_SKIP_RULE.
 
 ${EXIT_CODE_HELP}`;
 
@@ -38,6 +36,14 @@ ${EXIT_CODE_HELP}`;
     {
       description: 'Audit a CloudFormation/CDK template and an ARM template (bicep build)',
       command: '<%= config.bin %> <%= command.id %> --iac cdk.out/App.template.json --iac main.json',
+    },
+    {
+      description: 'Every report a CI job keeps, under one directory',
+      command: '<%= config.bin %> <%= command.id %> --format json,sarif,html,markdown --output-dir keyhygiene-report',
+    },
+    {
+      description: 'Only the rotation rules, skipping one, at high severity and above',
+      command: '<%= config.bin %> <%= command.id %> --rule key-material-max-age,automatic-rotation --severity critical,high',
     },
     {
       description: 'JSON to a file and Markdown to stdout (e.g. a GitHub job summary)',
@@ -64,38 +70,25 @@ ${EXIT_CODE_HELP}`;
     framework: Flags.string({
       description: 'add a per-control summary for this framework to every report (repeatable; see `keyhygiene frameworks list`)',
       multiple: true,
+      delimiter: ',',
       helpValue: 'ID',
     }),
+    severity: Flags.string({
+      description: 'run only the rules whose severity (in this policy) is listed (repeatable or comma-separated)',
+      options: [...SEVERITIES],
+      multiple: true,
+      delimiter: ',',
+      helpValue: 'SEVERITY',
+    }),
+    rule: Flags.string({ description: 'run only these rules (repeatable or comma-separated)', multiple: true, delimiter: ',', helpValue: 'ID' }),
+    'skip-rule': Flags.string({ description: 'do not run these rules (repeatable or comma-separated)', multiple: true, delimiter: ',', helpValue: 'ID' }),
     ...auditExtraFlags,
     ...historyFlags,
   };
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Audit);
-    const plan = planReports(flags);
-    // Every flag is checked before anything is collected or written: a bad --now is exit 2 now, not after collection.
-    if (flags.now !== undefined && flags.now !== 'snapshot') parseNow(flags.now, () => '');
-
-    const policyFile = flags.example ? examplePolicy(flags.example) : flags.policy;
-    const frameworks = (flags.framework ?? []).map((id) => loadFramework(id));
-    const policy = withIacFiles(resolvePolicyFile(policyFile), flags.iac, flags['changed-only']);
-    const extras = prepareAuditExtras(flags, policy);
-    const history = await openAuditHistory(flags.history);
-    const progress = ttyProgress();
-    const probe = new Date();
-    progress.status('collecting inventory…');
-    const inventory = flags.snapshot?.length
-      ? loadSnapshots(flags.snapshot, probe.toISOString())
-      : await collectInventory(policy, { now: probe, warn: (m) => this.warn(m), progress: progress.update });
-    progress.done();
-    const now = parseNow(flags.now ?? (flags.example ? 'snapshot' : undefined), () => inventory.generatedAt);
-    const audited = auditInventory(inventory, policy, now, flags['include-passed']);
-    if (frameworks.length) audited.compliance = complianceView(audited, frameworks);
-    const result = applyAuditExtras(audited, extras);
-
-    const trend = history && flags.history ? recordAuditHistory(history, flags.history, { result, policy, inventory }) : undefined;
-    writeReports(result, plan, trend ? { trend } : {});
-    writeAuditEvidence(extras, { inventory, policy, result });
-    process.exitCode = exitCodeFor(result, { failOn: flags['fail-on'] as FailOn, allowIncomplete: flags['allow-incomplete'] });
+    const { exitCode } = await runAudit(flags, { warn: (m) => this.warn(m) });
+    process.exitCode = exitCode;
   }
 }

@@ -160,6 +160,7 @@ export function renderSarif(result: AuditResult, meta: ReportMeta): Record<strin
         ...(meta.srcRoot
           ? { originalUriBaseIds: { '%SRCROOT%': { uri: pathToFileURL(meta.srcRoot.endsWith('/') ? meta.srcRoot : `${meta.srcRoot}/`).href } } }
           : {}),
+        ...(meta.sarifCategory ? { automationDetails: { id: meta.sarifCategory.endsWith('/') ? meta.sarifCategory : `${meta.sarifCategory}/` } } : {}),
         columnKind: 'utf16CodeUnits',
         results,
         properties: {

@@ -24,6 +24,8 @@ export interface ReportMeta {
   controls?(ruleId: string): readonly ControlRef[];
   /** Failing results per recent run, oldest first (audit --history): the HTML report draws a trend chart. */
   trend?: readonly { time: string; failing: number }[];
+  /** SARIF runAutomationDetails id (code scanning category). */
+  sarifCategory?: string;
 }
 
 /** A pure renderer: the same result and meta always give the same string. */
