@@ -36,6 +36,7 @@ function large(n: number): AuditResult {
 describe('hostile strings', () => {
   it('the text report shows control and bidi characters escaped, never raw', () => {
     const out = textReporter.render(hostile, reportMeta({ color: false }));
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the test asserts that no control character is left
     expect(out).not.toMatch(/[\u001b\u0007\u009b\u202e]/);
     expect(out).toContain('\\x1b]0;owned\\x07');
     expect(out).toContain('\\u202e');
@@ -56,6 +57,7 @@ describe('hostile strings', () => {
     const prose = out.replace(/`[^`\n]*`/g, '');
     expect(prose).not.toMatch(/(?<!\\)\]\(https/);
     expect(prose).not.toMatch(/(?<!\\)!\[/);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the test asserts that no control character is left
     expect(out).not.toMatch(/[\u001b\u202e]/);
     const row = out.split('\n').find((l) => l.includes('evil.example')) as string;
     // Six unescaped pipes: the row keeps its four cells.
