@@ -4,7 +4,7 @@ import type { KeyRecord } from '../model/key-record.ts';
 import type { PublishedKey } from '../model/published-key.ts';
 import type { ResolvedPolicy } from '../policy/resolve.ts';
 import type { EnvironmentKind, Matcher } from '../policy/schema.ts';
-import type { PrincipalScope, ResolvedKeyClass, ResolvedScope, ResolvedTokenIssuer } from '../rules/types.ts';
+import type { Ambiguity, PrincipalScope, ResolvedKeyClass, ResolvedScope, ResolvedTokenIssuer } from '../rules/types.ts';
 import { globToRegExp } from '../util/glob.ts';
 
 const KEY_FIELDS = new Set(['providers', 'accounts', 'regions', 'containers', 'ids', 'tags']);
@@ -146,6 +146,30 @@ function keyFieldsRead(matchers: readonly Matcher[]): string[] {
   return [...out].sort();
 }
 
+/**
+ * One name out of several matches: the first in the policy's precedence list that matched. Several
+ * matches and no precedence to decide between them is ambiguous: never a silent choice.
+ */
+export function decide(matched: readonly string[], precedence: readonly string[] | undefined): { chosen?: string; ambiguous: boolean } {
+  if (matched.length <= 1) return { chosen: matched[0], ambiguous: false };
+  const winner = precedence?.find((n) => matched.includes(n));
+  return winner ? { chosen: winner, ambiguous: false } : { ambiguous: true };
+}
+
+function ambiguity(environments: readonly string[] | undefined, trustDomains: readonly string[] | undefined): Ambiguity | undefined {
+  if (!environments && !trustDomains) return undefined;
+  return { ...(environments ? { environments } : {}), ...(trustDomains ? { trustDomains } : {}) };
+}
+
+/** A sentence for an unknown verdict: what matched, and the two ways out. */
+export function describeAmbiguity(subject: string, a: Ambiguity): string {
+  const parts = [
+    a.environments ? `environments ${a.environments.join(' and ')}` : undefined,
+    a.trustDomains ? `trust domains ${a.trustDomains.join(' and ')}` : undefined,
+  ].filter(Boolean);
+  return `the classification of ${subject} is ambiguous: it matches ${parts.join(', and ')}; declare which wins under \`precedence:\` in the policy, or narrow the matchers (\`keyhygiene policy explain ${subject}\` shows which matched)`;
+}
+
 export function createClassifier(policy: ResolvedPolicy, keys: readonly KeyRecord[] = []): Classifier {
   const envs = Object.entries(policy.environments);
   const domains = Object.entries(policy.trustDomains);
@@ -153,17 +177,21 @@ export function createClassifier(policy: ResolvedPolicy, keys: readonly KeyRecor
     .filter(([, c]) => c.match && c.match.length > 0)
     .map(([name, c]) => ({ name, ...c }));
   const kindOf = (name: string) => policy.environments[name]?.kind;
+  const order = policy.precedence ?? {};
 
   const finish = (environments: string[], trustDomains: string[], keyClass?: ResolvedKeyClass, tokenIssuers?: ResolvedTokenIssuer[]): ResolvedScope => {
-    const environment = environments.length === 1 ? environments[0] : undefined;
+    const env = decide(environments, order.environments);
+    const domain = decide(trustDomains, order.trustDomains);
+    const ambiguous = ambiguity(env.ambiguous ? environments : undefined, domain.ambiguous ? trustDomains : undefined);
     return {
       ...(tokenIssuers?.length ? { tokenIssuers } : {}),
       environments,
       trustDomains,
-      environment,
-      environmentKind: environment ? kindOf(environment) : undefined,
-      trustDomain: trustDomains.length === 1 ? trustDomains[0] : undefined,
+      environment: env.chosen,
+      environmentKind: env.chosen ? kindOf(env.chosen) : undefined,
+      trustDomain: domain.chosen,
       keyClass,
+      ...(ambiguous ? { ambiguous } : {}),
     };
   };
 
@@ -240,11 +268,17 @@ export function createClassifier(policy: ResolvedPolicy, keys: readonly KeyRecor
         }
       }
       if (!s) {
-        const environments = envs.filter(([, e]) => e.match.some((m) => matchesPrincipal(m, p))).map(([n]) => n);
+        const matchedEnvs = envs.filter(([, e]) => e.match.some((m) => matchesPrincipal(m, p))).map(([n]) => n);
+        const matchedDomains = domains.filter(([, d]) => d.match.some((m) => matchesPrincipal(m, p))).map(([n]) => n);
+        const env = decide(matchedEnvs, order.environments);
+        const domain = decide(matchedDomains, order.trustDomains);
+        const environments = env.chosen ? [env.chosen] : matchedEnvs;
+        const ambiguous = ambiguity(env.ambiguous ? matchedEnvs : undefined, domain.ambiguous ? matchedDomains : undefined);
         s = {
           environments,
           environmentKinds: environments.map((n) => kindOf(n)).filter((x): x is EnvironmentKind => !!x),
-          trustDomains: domains.filter(([, d]) => d.match.some((m) => matchesPrincipal(m, p))).map(([n]) => n),
+          trustDomains: domain.chosen ? [domain.chosen] : matchedDomains,
+          ...(ambiguous ? { ambiguous } : {}),
         };
         bucket.push({ name: p.name, account: p.account, tenant: p.tenant, tags: p.tags, scope: s });
       }

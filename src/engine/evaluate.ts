@@ -11,10 +11,10 @@ import type { ResolvedPolicy } from '../policy/resolve.ts';
 import type { Waiver } from '../policy/schema.ts';
 import { formatMessage } from '../rules/define-rule.ts';
 import { findRule } from '../rules/index.ts';
-import type { AnyRule, Need, ReportOptions, ResolvedScope, RuleContext, SameKey } from '../rules/types.ts';
+import type { Ambiguity, AnyRule, Need, ReportOptions, ResolvedScope, RuleContext, SameKey } from '../rules/types.ts';
 import { globMatch } from '../util/glob.ts';
 import { VERSION } from '../version.ts';
-import { type Classifier, createClassifier } from './classify.ts';
+import { type Classifier, createClassifier, describeAmbiguity } from './classify.ts';
 import {
   type AuditResult,
   emptyOutcomeCounts,
@@ -33,10 +33,19 @@ const DAY_MS = 86_400_000;
 class MissingData {
   readonly field: string;
   readonly gap?: CollectionGap;
-  constructor(field: string, gap?: CollectionGap) {
+  /** Why, when the data was read but cannot be decided (an ambiguous classification). */
+  readonly reason?: string;
+  constructor(field: string, gap?: CollectionGap, reason?: string) {
     this.field = field;
     this.gap = gap;
+    this.reason = reason;
   }
+}
+
+/** Stops the evaluation with `unknown` when the subject's scope is ambiguous: no silent choice. */
+function decided<S extends { ambiguous?: Ambiguity }>(scope: S, subject: string): S {
+  if (scope.ambiguous) throw new MissingData('classification', undefined, describeAmbiguity(subject, scope.ambiguous));
+  return scope;
 }
 
 export interface EvaluateOptions {
@@ -232,10 +241,15 @@ export function evaluate(inventory: Inventory, policy: ResolvedPolicy, options: 
         const mine = current !== undefined && (k === current.value || k === currentView);
         // Classification reads tags: when a gap hides this key's tags, its scope is not known.
         assertClassifiable(classifier.keyFieldsRead, mine ? currentHidden : classifier.keyFieldsRead.length ? hiddenFields(gapIndex, k, k.id) : undefined);
+        return decided(mine && currentScope ? currentScope : classifier.key(k), k.name ?? k.id);
+      },
+      classification: (k) => {
+        const mine = current !== undefined && (k === current.value || k === currentView);
+        assertClassifiable(classifier.keyFieldsRead, mine ? currentHidden : classifier.keyFieldsRead.length ? hiddenFields(gapIndex, k, k.id) : undefined);
         return mine && currentScope ? currentScope : classifier.key(k);
       },
-      principalScope: (p: Principal) => classifier.principal(p),
-      publishedScope: (k) => classifier.published(k),
+      principalScope: (p: Principal) => decided(classifier.principal(p), p.name ?? p.id),
+      publishedScope: (k) => decided(classifier.published(k), k.id),
       artifactScope: (a) => classifier.artifact(a),
       sameKey,
       trailsFor(k) {
@@ -650,6 +664,7 @@ function firstHidden(needs: readonly Need[] | undefined, reads: readonly string[
 }
 
 function unknownMessage(m: MissingData): string {
+  if (m.reason) return `Not evaluated: ${m.reason}.`;
   const base = `Not evaluated: ${m.field} was not collected`;
   return m.gap ? `${base} (${m.gap.operation}: ${m.gap.reason}).` : `${base} for this subject.`;
 }

@@ -26,6 +26,8 @@ export interface ResolvedPolicy {
   keyClasses: Record<string, KeyClass>;
   /** Declared token issuers (absent in policies built in code before they existed). */
   tokenIssuers?: Record<string, TokenIssuer>;
+  /** Which environment or trust domain wins when a subject matches several (later layers replace earlier lists). */
+  precedence?: { environments?: string[]; trustDomains?: string[] };
   providers: ProvidersConfig;
   /** Enabled rules only, by canonical id. */
   rules: Map<string, ResolvedRuleConfig>;
@@ -177,6 +179,7 @@ export function mergeLayers(layers: readonly Layer[], baseDir: string, file?: st
     for (const [name, d] of Object.entries(p.trustDomains ?? {})) out.trustDomains[name] = { ...out.trustDomains[name], ...d };
     for (const [name, c] of Object.entries(p.keyClasses ?? {})) out.keyClasses[name] = { ...out.keyClasses[name], ...c };
     Object.assign(out.tokenIssuers as Record<string, TokenIssuer>, p.tokenIssuers ?? {});
+    if (p.precedence) out.precedence = { ...out.precedence, ...p.precedence };
     Object.assign(out.providers, p.providers ?? {});
     out.waivers.push(...(p.waivers ?? []));
     if (p.baseline !== undefined) out.baseline = resolvePath(dirname(parsed.file), p.baseline);
@@ -214,8 +217,29 @@ export function resolvePolicyFile(file: string): ResolvedPolicy {
   const inPackage = (p: string) => p.startsWith(PACKAGE_ROOT);
   const shown = isAbsolute(file) && inPackage(abs) ? relative(PACKAGE_ROOT, abs) : file;
   const merged = mergeLayers(layers, dirname(abs), shown);
+  const unknownNames = precedenceProblems(layers, merged);
+  if (unknownNames.length) throw new UserError(asWritten(unknownNames));
   merged.extends = merged.extends.map((ref) => (ref === abs ? shown : isAbsolute(ref) && inPackage(ref) ? relative(PACKAGE_ROOT, ref) : ref));
   return merged;
+}
+
+/** `precedence:` may only name environments and trust domains the policy declares. */
+function precedenceProblems(layers: readonly Layer[], merged: ResolvedPolicy): Diagnostic[] {
+  const diags: Diagnostic[] = [];
+  for (const { parsed } of layers) {
+    const lists = { environments: Object.keys(merged.environments), trustDomains: Object.keys(merged.trustDomains) } as const;
+    for (const field of ['environments', 'trustDomains'] as const) {
+      (parsed.policy.precedence?.[field] ?? []).forEach((name, i) => {
+        if (lists[field].includes(name)) return;
+        diags.push({
+          ...locate(parsed.src, ['precedence', field, i]),
+          message: `precedence.${field} names "${name}", which the policy does not declare.${suggestion(name, lists[field])}`,
+          expected: `one of: ${lists[field].join(', ') || `(no ${field} declared)`}`,
+        });
+      });
+    }
+  }
+  return diags;
 }
 
 /** Keep the user's spelling of their own file in messages; show packs by their path. */

@@ -111,6 +111,16 @@ export const Waiver = z
   });
 export type Waiver = z.infer<typeof Waiver>;
 
+export const Precedence = z.strictObject({
+  environments: z
+    .array(z.string().min(1))
+    .min(1)
+    .optional()
+    .describe('environment names, the one that wins first (e.g. [debug, production]: a role matching both is debug)'),
+  trustDomains: z.array(z.string().min(1)).min(1).optional().describe('trust domain names, the one that wins first'),
+});
+export type Precedence = z.infer<typeof Precedence>;
+
 export const Policy = z.strictObject({
   $schema: z.string().optional(),
   version: z.literal(POLICY_VERSION).describe('policy language version'),
@@ -120,6 +130,9 @@ export const Policy = z.strictObject({
   trustDomains: z.record(z.string(), TrustDomain).optional(),
   keyClasses: z.record(z.string(), KeyClass).optional(),
   tokenIssuers: z.record(z.string(), TokenIssuer).optional().describe('token issuers, the keys that sign for them and the tenants that log them'),
+  precedence: Precedence.optional().describe(
+    'which environment or trust domain wins when a key or principal matches several; without it such a subject is ambiguous and every verdict that depends on its scope is unknown',
+  ),
   providers: ProvidersConfig.optional(),
   rules: z.record(z.string(), RuleSetting).optional().describe('ESLint style: off | <severity> | [<severity>, {options}]'),
   waivers: z.array(Waiver).optional(),

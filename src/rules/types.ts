@@ -25,12 +25,20 @@ export interface ResolvedScope {
   keyClass?: ResolvedKeyClass;
   /** Token issuers declared in policy whose `keys` match this key. */
   tokenIssuers?: readonly ResolvedTokenIssuer[];
+  /** Several environments or trust domains matched and the policy's precedence does not decide. */
+  ambiguous?: Ambiguity;
 }
 
 export interface ResolvedTokenIssuer {
   name: string;
   issuer: string;
   tenants: readonly string[];
+}
+
+/** What matched when a classification is ambiguous (the engine turns dependent verdicts into unknown). */
+export interface Ambiguity {
+  environments?: readonly string[];
+  trustDomains?: readonly string[];
 }
 
 export interface ResolvedKeyClass extends KeyClass {
@@ -41,6 +49,7 @@ export interface PrincipalScope {
   environments: readonly string[];
   environmentKinds: readonly EnvironmentKind[];
   trustDomains: readonly string[];
+  ambiguous?: Ambiguity;
 }
 
 export interface SameKey {
@@ -63,8 +72,13 @@ export interface RuleContext<Options, MessageId extends string> {
   readonly options: Options;
   readonly now: Date;
   readonly inventory: Inventory;
-  /** Classification of a key (or of a key id present in the inventory). */
+  /**
+   * Classification of a key. An ambiguous one (several environments or trust domains, no precedence)
+   * stops the evaluation with `unknown`: a verdict never rests on a silent choice.
+   */
   scope(key: KeyRecord): ResolvedScope;
+  /** The classification as it is, ambiguity included: only for rules about the classification itself. */
+  classification(key: KeyRecord): ResolvedScope;
   principalScope(principal: Principal): PrincipalScope;
   /** Classification of a published key (JWKS) by its labels or issuer matchers. */
   publishedScope(key: PublishedKey): ResolvedScope;

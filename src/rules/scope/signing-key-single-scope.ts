@@ -21,17 +21,20 @@ export default defineRule({
   options: z.strictObject({}),
   messages: {
     noTrustDomain: 'Signing key is not classified into any trust domain.',
-    manyTrustDomains: 'Signing key matches several trust domains: {names}.',
+    manyTrustDomains:
+      'Signing key matches several trust domains: {names}, and the policy does not say which wins (add them to precedence.trustDomains, or narrow the matchers).',
     noEnvironment: 'Signing key is not classified into any environment.',
-    manyEnvironments: 'Signing key matches several environments: {names}.',
+    manyEnvironments:
+      'Signing key matches several environments: {names}, and the policy does not say which wins (add them to precedence.environments, or narrow the matchers).',
   },
   check(key, ctx) {
-    const s = ctx.scope(key);
+    // The classification itself is this rule's subject: read it without the ambiguity guard of ctx.scope.
+    const s = ctx.classification(key);
     // Unclassified only because the tags could not be read is unknown, not a finding.
     if (s.trustDomains.length === 0 || s.environments.length === 0) ctx.need(key.tags, 'tags');
     if (s.trustDomains.length === 0) ctx.report('noTrustDomain', {}, { key: 'trust-domain' });
-    else if (s.trustDomains.length > 1) ctx.report('manyTrustDomains', { names: s.trustDomains.join(', ') }, { key: 'trust-domain' });
+    else if (s.ambiguous?.trustDomains) ctx.report('manyTrustDomains', { names: s.trustDomains.join(', ') }, { key: 'trust-domain' });
     if (s.environments.length === 0) ctx.report('noEnvironment', {}, { key: 'environment' });
-    else if (s.environments.length > 1) ctx.report('manyEnvironments', { names: s.environments.join(', ') }, { key: 'environment' });
+    else if (s.ambiguous?.environments) ctx.report('manyEnvironments', { names: s.environments.join(', ') }, { key: 'environment' });
   },
 });
