@@ -5,17 +5,11 @@ import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/clien
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
 import { ContainerClient, newPipeline, type Pipeline, type StorageRetryOptions, type StorageSharedKeyCredential } from '@azure/storage-blob';
+import { ReadOnlyViolation } from '../kit/index.ts';
 import { parseBlobContainerUrl } from './schema.ts';
 
 export const S3_OPERATIONS = ['s3:ListObjectsV2', 's3:GetObject'] as const;
 const ALLOWED = new Set<string>(S3_OPERATIONS);
-
-export class OperationRefusedError extends Error {
-  constructor(op: string, allowed: readonly string[] = S3_OPERATIONS) {
-    super(`refused ${op}: the artifacts provider only reads (allowed: ${allowed.join(', ')})`);
-    this.name = 'OperationRefusedError';
-  }
-}
 
 export interface S3Location {
   bucket: string;
@@ -53,7 +47,7 @@ export function s3Reader(opts: S3Options, env: NodeJS.ProcessEnv): S3Reader {
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const op = `s3:${(context.commandName ?? '').replace(/Command$/, '')}`;
-      if (!ALLOWED.has(op)) throw new OperationRefusedError(op);
+      if (!ALLOWED.has(op)) throw new ReadOnlyViolation('artifacts', op);
       opts.onOperation?.(op);
       return next(args);
     },
@@ -167,7 +161,7 @@ export function blobReader(containerUrl: string, opts: BlobOptions = {}, env: No
     name: 'keyhygieneBlobReadOnlyGuard',
     async sendRequest(request, next) {
       const op = classifyBlobRequest(url, request.method, request.url);
-      if (!op) throw new OperationRefusedError(`${request.method} ${request.url.split('?')[0]}`, BLOB_OPERATIONS);
+      if (!op) throw new ReadOnlyViolation('artifacts', `${request.method} ${request.url.split('?')[0]}`);
       opts.onOperation?.(op, request.url);
       return next(request);
     },

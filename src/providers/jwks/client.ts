@@ -4,6 +4,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { createSecureContext, rootCertificates } from 'node:tls';
 import { VERSION } from '../../version.ts';
+import { parseRetryAfter, sleep } from '../kit/index.ts';
 
 /** The only HTTP method this provider may send. */
 export const ALLOWED_METHODS: ReadonlySet<string> = new Set(['GET']);
@@ -83,16 +84,6 @@ export function schemeProblem(u: URL, limits: Pick<HttpLimits, 'allowHttp' | 'al
   return `scheme ${u.protocol} is not supported (https only)`;
 }
 
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (ms <= 0) return resolve();
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(t);
-      resolve();
-    });
-  });
-
 /** One GET, no redirect handling: resolves with status, headers and a size-bounded body. */
 function getOnce(
   u: URL,
@@ -122,7 +113,7 @@ function getOnce(
         const status = res.statusCode ?? 0;
         const location = res.headers.location;
         const ra = res.headers['retry-after'];
-        const retryAfterMs = ra !== undefined && /^\d+$/.test(String(ra)) ? Number(ra) * 1000 : undefined;
+        const retryAfterMs = parseRetryAfter(ra === undefined ? undefined : String(ra));
         const declared = Number(res.headers['content-length']);
         if (Number.isFinite(declared) && declared > limits.maxBytes) {
           res.destroy();
@@ -169,7 +160,8 @@ export async function getJson(url: string, limits: HttpLimits, signal?: AbortSig
       const e = err instanceof FetchError ? err : new FetchError('network', (err as Error).message, true);
       if (!e.retryable || attempt >= limits.retries || signal?.aborted) throw e;
       if (e.retryAfterMs !== undefined && e.retryAfterMs > MAX_RETRY_AFTER_MS) throw e;
-      await sleep(Math.max(limits.retryDelayMs * 2 ** attempt, e.retryAfterMs ?? 0), signal);
+      // An abort ends the wait; the next attempt then fails on the aborted signal.
+      await sleep(Math.max(limits.retryDelayMs * 2 ** attempt, e.retryAfterMs ?? 0), signal).catch(() => {});
       attempt++;
     }
   }

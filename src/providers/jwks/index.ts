@@ -5,6 +5,7 @@ import type { KeySetTrust, PublishedKey } from '../../model/published-key.ts';
 import { PACKS_DIR } from '../../paths.ts';
 import { sourceMap, zodDiagnostics } from '../../util/diagnose.ts';
 import { readTextFile } from '../../util/read-text.ts';
+import { mapPool } from '../kit/index.ts';
 import { type CollectContext, defineProvider, inputReader, type ProviderOutput } from '../types.ts';
 import { createAgents, FetchError, getJson, type HttpLimits } from './client.ts';
 import { discoveryUrlFor, normalizeKeySet, PROVIDER_ID, parseDiscovery, parseKeySet } from './normalize.ts';
@@ -51,17 +52,6 @@ export function loadFeed(file: string, label: string, read: (file: string, what:
 
 const gapId = (subject: string, operation: string) => `${PROVIDER_ID}:${subject}:${operation}`;
 
-async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const item = items[next++] as T;
-      await fn(item);
-    }
-  });
-  await Promise.all(workers);
-}
-
 const reasonOf = (err: unknown): string => (err instanceof FetchError ? err.message : `unexpected failure: ${(err as Error).message}`);
 
 /**
@@ -106,7 +96,7 @@ async function collectWith(config: JwksConfig, ctx: CollectContext, limits: Http
   };
   let done = 0;
   const total = config.issuers.length;
-  await pool(config.issuers, config.concurrency, async (iss) => {
+  await mapPool(config.issuers, config.concurrency, async (iss) => {
     const discoveryUrl = iss.discoveryUrl ?? discoveryUrlFor(iss.issuer);
     const labels =
       iss.trustDomain || iss.environment
@@ -170,7 +160,7 @@ async function collectWith(config: JwksConfig, ctx: CollectContext, limits: Http
   // 2. Key sets, each read once however many issuers point at it.
   const sets = [...bySet.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   done = 0;
-  await pool(sets, config.concurrency, async ([set, { trust, path }]) => {
+  await mapPool(sets, config.concurrency, async ([set, { trust, path }]) => {
     let body: string;
     try {
       if (path) {

@@ -9,9 +9,10 @@ import { gzipSync } from 'node:zlib';
 import { StorageSharedKeyCredential } from '@azure/storage-blob';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parsePolicyText } from '../../../src/policy/load.ts';
-import { BLOB_OPERATIONS, type BlobOperation, blobReader, classifyBlobRequest, OperationRefusedError } from '../../../src/providers/artifacts/client.ts';
+import { BLOB_OPERATIONS, type BlobOperation, blobReader, classifyBlobRequest } from '../../../src/providers/artifacts/client.ts';
 import artifactsProvider, { type ArtifactsOverrides, collectArtifacts } from '../../../src/providers/artifacts/index.ts';
 import { ArtifactsConfig } from '../../../src/providers/artifacts/schema.ts';
+import { ReadOnlyViolation } from '../../../src/providers/kit/index.ts';
 import { key as kmsKey, NOW } from '../../helpers/fixtures.ts';
 import { expectOnlyDeclared } from '../../helpers/read-only.ts';
 import { encode, filler, makeKey, secretStrings } from '../../scan/material.ts';
@@ -286,7 +287,7 @@ describe('artifacts from Azure Blob containers', () => {
       ['container properties', () => reader.client.getProperties()],
       ['other container', () => reader.client.getBlobClient('../other/x').download()],
     ];
-    for (const [what, run] of attempts) await expect(run(), what).rejects.toBeInstanceOf(OperationRefusedError);
+    for (const [what, run] of attempts) await expect(run(), what).rejects.toBeInstanceOf(ReadOnlyViolation);
     expect(received).toEqual([]);
     expect(sent).toEqual([]);
     // The declared reads pass the guard.

@@ -6,8 +6,9 @@ import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OperationRefusedError, s3Reader } from '../../../src/providers/artifacts/client.ts';
+import { s3Reader } from '../../../src/providers/artifacts/client.ts';
 import artifactsProvider from '../../../src/providers/artifacts/index.ts';
+import { ReadOnlyViolation } from '../../../src/providers/kit/index.ts';
 import { key as kmsKey, NOW } from '../../helpers/fixtures.ts';
 import { encode, filler, makeKey } from '../../scan/material.ts';
 
@@ -112,7 +113,7 @@ describe('artifacts from S3', () => {
   it('refuses any operation outside the read-only allowlist before it is sent', async () => {
     requests.length = 0;
     const reader = s3Reader({ endpoint, forcePathStyle: true, region: 'us-east-1' }, process.env);
-    await expect(reader.client.send(new PutObjectCommand({ Bucket: 'crash', Key: 'x', Body: 'y' }))).rejects.toBeInstanceOf(OperationRefusedError);
+    await expect(reader.client.send(new PutObjectCommand({ Bucket: 'crash', Key: 'x', Body: 'y' }))).rejects.toBeInstanceOf(ReadOnlyViolation);
     expect(requests).toEqual([]);
   });
 
