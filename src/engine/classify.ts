@@ -170,6 +170,27 @@ export function describeAmbiguity(subject: string, a: Ambiguity): string {
   return `the classification of ${subject} is ambiguous: it matches ${parts.join(', and ')}; declare which wins under \`precedence:\` in the policy, or narrow the matchers (\`keyhygiene policy explain ${subject}\` shows which matched)`;
 }
 
+/** The environments and trust domains a principal matches, narrowed by precedence; ambiguity kept. */
+function scopePrincipal(p: Principal, policy: ResolvedPolicy): PrincipalScope {
+  const order = policy.precedence ?? {};
+  const named = (groups: Record<string, { match: readonly Matcher[] }>) =>
+    Object.entries(groups)
+      .filter(([, g]) => g.match.some((m) => matchesPrincipal(m, p)))
+      .map(([n]) => n);
+  const matchedEnvs = named(policy.environments);
+  const matchedDomains = named(policy.trustDomains);
+  const env = decide(matchedEnvs, order.environments);
+  const domain = decide(matchedDomains, order.trustDomains);
+  const environments = env.chosen ? [env.chosen] : matchedEnvs;
+  const ambiguous = ambiguity(env.ambiguous ? matchedEnvs : undefined, domain.ambiguous ? matchedDomains : undefined);
+  return {
+    environments,
+    environmentKinds: environments.map((n) => policy.environments[n]?.kind).filter((x): x is EnvironmentKind => !!x),
+    trustDomains: domain.chosen ? [domain.chosen] : matchedDomains,
+    ...(ambiguous ? { ambiguous } : {}),
+  };
+}
+
 export function createClassifier(policy: ResolvedPolicy, keys: readonly KeyRecord[] = []): Classifier {
   const envs = Object.entries(policy.environments);
   const domains = Object.entries(policy.trustDomains);
@@ -268,18 +289,7 @@ export function createClassifier(policy: ResolvedPolicy, keys: readonly KeyRecor
         }
       }
       if (!s) {
-        const matchedEnvs = envs.filter(([, e]) => e.match.some((m) => matchesPrincipal(m, p))).map(([n]) => n);
-        const matchedDomains = domains.filter(([, d]) => d.match.some((m) => matchesPrincipal(m, p))).map(([n]) => n);
-        const env = decide(matchedEnvs, order.environments);
-        const domain = decide(matchedDomains, order.trustDomains);
-        const environments = env.chosen ? [env.chosen] : matchedEnvs;
-        const ambiguous = ambiguity(env.ambiguous ? matchedEnvs : undefined, domain.ambiguous ? matchedDomains : undefined);
-        s = {
-          environments,
-          environmentKinds: environments.map((n) => kindOf(n)).filter((x): x is EnvironmentKind => !!x),
-          trustDomains: domain.chosen ? [domain.chosen] : matchedDomains,
-          ...(ambiguous ? { ambiguous } : {}),
-        };
+        s = scopePrincipal(p, policy);
         bucket.push({ name: p.name, account: p.account, tenant: p.tenant, tags: p.tags, scope: s });
       }
       return s;
