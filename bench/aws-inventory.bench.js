@@ -48,7 +48,7 @@ const trail = { name: 'org', homeRegion: 'us-east-1', multiRegion: true, organiz
 /** Start the simulator in a child process; returns { url, stats(), close() }. */
 async function startFakeChild(world, options) {
   const code = `
-    const { startAwsFake } = await import(${JSON.stringify(dist('demo/aws-fake.js'))});
+    const { startAwsFake } = await import(${JSON.stringify(dist('fakes/aws/server.js'))});
     process.on('disconnect', () => process.exit(0)); // never outlive the harness
     process.send({ ready: true });
     process.once('message', async ({ world, options }) => {

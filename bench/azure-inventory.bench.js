@@ -16,7 +16,7 @@ const dist = (p) => new URL(`../dist/${p}`, import.meta.url).href;
 
 if (!isMainThread) {
   // The fake's thread.
-  const { startAzureFake } = await import(dist('demo/azure-fake.js'));
+  const { startAzureFake } = await import(dist('fakes/azure/server.js'));
   const fake = await startAzureFake(workerData.world, workerData.options);
   parentPort.postMessage({ type: 'ready', url: fake.url, cert: fake.cert.cert });
   parentPort.on('message', async (m) => {
@@ -94,7 +94,7 @@ async function startFakeWorker(w, options) {
 async function runOnce(w, options) {
   const { collectAzure } = await import(dist('providers/azure/index.js'));
   const { AzureConfig } = await import(dist('providers/azure/schema.js'));
-  const { FAKE_CLIENT_ID, FAKE_CLIENT_SECRET } = await import(dist('demo/azure-fake.js'));
+  const { FAKE_CLIENT_ID, FAKE_CLIENT_SECRET } = await import(dist('fakes/azure/server.js'));
   const fake = await startFakeWorker(w, { latencyMs: LATENCY, enforceLimits: true, retryAfterSeconds: 1, ...options });
   tls.setDefaultCACertificates([...tls.getCACertificates('default'), fake.cert]);
   Object.assign(process.env, {

@@ -1,4 +1,4 @@
-// GCP inventory against the loopback fake (test/fakes/gcp, run from the source checkout in a worker
+// GCP inventory against the loopback fake (src/fakes/gcp, built into dist/fakes, run in a worker
 // thread so the client's CPU is measured alone): 10,000 keys in 20 key rings of one project, 25 ms
 // latency. Goal (issue 19): wall ≤ 1.10 × the quota-bound lower bound.
 //
@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 
 const dist = (p) => new URL(`../dist/${p}`, import.meta.url).href;
-const FAKE = new URL('../test/fakes/gcp/index.ts', import.meta.url).href;
+const FAKE = dist('fakes/gcp/index.js');
 
 if (!isMainThread) {
   const { startGcpFake } = await import(FAKE);

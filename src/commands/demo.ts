@@ -71,24 +71,20 @@ ${EXIT_CODE_HELP}`;
     let calls = 0;
     try {
       azure = await startAzureDemo(azurePart);
-      const gcpStart = await startGcpDemo();
-      if ('unavailable' in gcpStart) process.stderr.write(`keyhygiene demo: no Google Cloud estate: ${gcpStart.unavailable}\n`);
-      else gcp = gcpStart;
+      gcp = await startGcpDemo();
       const demoPolicy = {
         ...policy,
         providers: {
           aws: AwsConfig.parse(aws.providerBlock),
           azure: AzureConfig.parse(azure.providerBlock),
-          ...(gcp ? { gcp: GcpConfig.parse(gcp.providerBlock) } : {}),
+          gcp: GcpConfig.parse(gcp.providerBlock),
         },
       };
       process.stderr.write(
-        `keyhygiene demo: AWS simulator on ${aws.fake.url}, Azure simulators on ${azure.fake.url}${gcp ? `, Google Cloud simulator on ${gcp.url}` : ''} (loopback only; no credentials, no network)\n`,
+        `keyhygiene demo: AWS simulator on ${aws.fake.url}, Azure simulators on ${azure.fake.url}, Google Cloud simulator on ${gcp.url} (loopback only; no credentials, no network)\n`,
       );
-      inventory = await withEnv({ ...aws.env, ...azure.env, ...(gcp?.env ?? {}) }, () =>
-        collectInventory(demoPolicy, { now: new Date(), warn: (m) => this.warn(m) }),
-      );
-      calls = aws.fake.stats.requests + azure.fake.requests.length + (gcp?.requests() ?? 0);
+      inventory = await withEnv({ ...aws.env, ...azure.env, ...gcp.env }, () => collectInventory(demoPolicy, { now: new Date(), warn: (m) => this.warn(m) }));
+      calls = aws.fake.stats.requests + azure.fake.requests.length + gcp.requests();
     } finally {
       await aws.stop();
       await azure?.stop();

@@ -1,12 +1,6 @@
 // The AWS part of `keyhygiene demo`: seed the loopback simulator from the AWS records of an inventory
 // (pure), start it, and hand back the provider block and environment that point the real provider at it.
 import { generateKeyPairSync } from 'node:crypto';
-import type { AccessEntry, Capability } from '../model/access-entry.ts';
-import type { AuditTrail } from '../model/audit-trail.ts';
-import type { Inventory } from '../model/inventory.ts';
-import type { KeyRecord } from '../model/key-record.ts';
-import { KMS_ACTIONS } from '../providers/aws/normalize.ts';
-import type { AwsConfigInput } from '../providers/aws/schema.ts';
 import {
   type AwsFake,
   FAKE_ACCESS_KEY,
@@ -17,7 +11,13 @@ import {
   type FakeWorld,
   type Fault,
   startAwsFake,
-} from './aws-fake.ts';
+} from '../fakes/aws/server.ts';
+import type { AccessEntry, Capability } from '../model/access-entry.ts';
+import type { AuditTrail } from '../model/audit-trail.ts';
+import type { Inventory } from '../model/inventory.ts';
+import type { KeyRecord } from '../model/key-record.ts';
+import { KMS_ACTIONS } from '../providers/aws/normalize.ts';
+import type { AwsConfigInput } from '../providers/aws/schema.ts';
 
 const PROVIDER = 'aws-kms';
 

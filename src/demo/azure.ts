@@ -2,11 +2,6 @@
 // loopback HTTPS fakes, and the real Azure provider reads it back through the SDKs, the credential
 // chain and the configuration a private-cloud user would write.
 import tls from 'node:tls';
-import type { AccessEntry, Capability } from '../model/access-entry.ts';
-import type { AuditTrail } from '../model/audit-trail.ts';
-import type { Inventory } from '../model/inventory.ts';
-import type { KeyRecord } from '../model/key-record.ts';
-import type { AzureConfigInput } from '../providers/azure/schema.ts';
 import {
   type AzureFake,
   FAKE_CLIENT_ID,
@@ -18,7 +13,12 @@ import {
   type FakeRoleAssignment,
   type FakeRoleDefinition,
   startAzureFake,
-} from './azure-fake.ts';
+} from '../fakes/azure/server.ts';
+import type { AccessEntry, Capability } from '../model/access-entry.ts';
+import type { AuditTrail } from '../model/audit-trail.ts';
+import type { Inventory } from '../model/inventory.ts';
+import type { KeyRecord } from '../model/key-record.ts';
+import type { AzureConfigInput } from '../providers/azure/schema.ts';
 
 const PROVIDER = 'azure-keyvault';
 export const DEMO_TENANT = '00000000-0000-4000-8000-00000000de30';

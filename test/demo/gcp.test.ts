@@ -19,9 +19,7 @@ afterEach(async () => {
 
 describe('demo: Google Cloud estate', () => {
   it('is read by the registered provider through an endpoint and a caller-supplied token', async () => {
-    const started = await startGcpDemo();
-    if ('unavailable' in started) throw new Error(started.unavailable);
-    demo = started;
+    demo = await startGcpDemo();
     const policy = resolvePolicyFile(examplePolicy('storm-0558'));
     const inventory = await collectInventory(
       { ...policy, providers: { gcp: GcpConfig.parse({ ...demo.providerBlock, readRequestsPerMinute: 600_000 }) } },
@@ -42,7 +40,7 @@ describe('demo: Google Cloud estate', () => {
   });
 
   it('sends only the provider\u2019s declared read operations to the simulator', async () => {
-    const { startGcpFake, demoWorld, DEMO_ORG } = await import('../fakes/gcp/index.ts');
+    const { startGcpFake, demoWorld, DEMO_ORG } = await import('../../src/fakes/gcp/index.ts');
     const fake = await startGcpFake(demoWorld(), { token: 'ya29.t' });
     try {
       await collectInventory(

@@ -7,8 +7,8 @@ import { ListKeysCommand, ScheduleKeyDeletionCommand } from '@aws-sdk/client-kms
 import { afterEach, describe, expect, it } from 'vitest';
 import { auditInventory, collectInventory } from '../../../src/audit.ts';
 import { fingerprintsFromSpki } from '../../../src/crypto/fingerprint.ts';
-import { type AwsFake, type FakeOptions, type FakeWorld, startAwsFake } from '../../../src/demo/aws-fake.ts';
 import { UserError } from '../../../src/errors.ts';
+import { type AwsFake, type FakeOptions, type FakeWorld, startAwsFake } from '../../../src/fakes/aws/server.ts';
 import { resolvePolicyFile } from '../../../src/policy/resolve.ts';
 import { AWS_OPERATIONS, createAwsTransport } from '../../../src/providers/aws/client.ts';
 import awsProvider, { type AwsCollectOverrides, collectAws, FAST_SKIPPED_FIELDS } from '../../../src/providers/aws/index.ts';

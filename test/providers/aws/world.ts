@@ -1,6 +1,6 @@
 // A small AWS estate for the simulator: two accounts, two regions, keys of every kind the provider maps.
 import { generateKeyPairSync } from 'node:crypto';
-import type { FakeWorld } from '../../../src/demo/aws-fake.ts';
+import type { FakeWorld } from '../../../src/fakes/aws/server.ts';
 
 export const MGMT = '111111111111';
 export const MEMBER = '222222222222';

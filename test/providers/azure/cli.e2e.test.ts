@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AzureFake, FAKE_CLIENT_ID, FAKE_CLIENT_SECRET, startAzureFake } from '../../../src/demo/azure-fake.ts';
+import { type AzureFake, FAKE_CLIENT_ID, FAKE_CLIENT_SECRET, startAzureFake } from '../../../src/fakes/azure/server.ts';
 import { PACKAGE_ROOT } from '../../../src/paths.ts';
 import { hasStackTrace } from '../../helpers/cli.ts';
 import { tempDir } from '../../helpers/tmp.ts';

@@ -5,6 +5,7 @@
 import tls from 'node:tls';
 import { KeyClient } from '@azure/keyvault-keys';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { UserError } from '../../../src/errors.ts';
 import {
   type AzureFake,
   FAKE_CLIENT_ID,
@@ -12,9 +13,8 @@ import {
   type FakeAzureOptions,
   type FakeAzureWorld,
   startAzureFake,
-} from '../../../src/demo/azure-fake.ts';
-import { createThrowawayCert } from '../../../src/demo/throwaway-cert.ts';
-import { UserError } from '../../../src/errors.ts';
+} from '../../../src/fakes/azure/server.ts';
+import { createThrowawayCert } from '../../../src/fakes/throwaway-cert.ts';
 import { CollectionGap } from '../../../src/model/collection-gap.ts';
 import { KeyRecord } from '../../../src/model/key-record.ts';
 import type { ClientOverrides } from '../../../src/providers/azure/client.ts';

@@ -2,7 +2,7 @@
 // access-policy vault, a vault whose data plane answers 403, one unreachable by network and a
 // managed HSM.
 import { generateKeyPairSync } from 'node:crypto';
-import type { FakeAzureWorld } from '../../../src/demo/azure-fake.ts';
+import type { FakeAzureWorld } from '../../../src/fakes/azure/server.ts';
 
 export const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 export const SUB_A = '11111111-1111-4111-8111-111111111111';

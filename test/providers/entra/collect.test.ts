@@ -4,13 +4,13 @@
 import tls from 'node:tls';
 import type { TokenCredential } from '@azure/identity';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createThrowawayCert } from '../../../src/demo/throwaway-cert.ts';
+import { type EntraFake, type FakeEntraWorld, type FakeFault, startEntraFake } from '../../../src/fakes/entra/server.ts';
+import { createThrowawayCert } from '../../../src/fakes/throwaway-cert.ts';
 import { AuditTrail } from '../../../src/model/audit-trail.ts';
 import { CollectionGap } from '../../../src/model/collection-gap.ts';
 import entraProvider, { collectEntra } from '../../../src/providers/entra/index.ts';
 import { classifyEntraRequest, ENTRA_OPERATION_NAMES } from '../../../src/providers/entra/operations.ts';
 import { EntraConfig } from '../../../src/providers/entra/schema.ts';
-import { type EntraFake, type FakeEntraWorld, type FakeFault, startEntraFake } from '../../fakes/entra-fake.ts';
 import { expectOnlyDeclared } from '../../helpers/read-only.ts';
 
 const cert = createThrowawayCert();

@@ -6,13 +6,13 @@ import { auditInventory } from '../../../src/audit.ts';
 import { examplePolicy } from '../../../src/cli/flags.ts';
 import { exitCodeFor } from '../../../src/engine/exit-code.ts';
 import type { AuditResult } from '../../../src/engine/result.ts';
+import { DEMO_ORG, DENIED_RING, demoWorld } from '../../../src/fakes/gcp/demo-world.ts';
+import { type GcpFake, startGcpFake } from '../../../src/fakes/gcp/server.ts';
+import type { GcpWorld } from '../../../src/fakes/gcp/world.ts';
 import { INVENTORY_VERSION, type Inventory } from '../../../src/model/inventory.ts';
 import { resolvePolicyFile } from '../../../src/policy/resolve.ts';
 import { collectGcp } from '../../../src/providers/gcp/index.ts';
 import { GcpConfig } from '../../../src/providers/gcp/schema.ts';
-import { DEMO_ORG, DENIED_RING, demoWorld } from '../../fakes/gcp/demo-world.ts';
-import { type GcpFake, startGcpFake } from '../../fakes/gcp/server.ts';
-import type { GcpWorld } from '../../fakes/gcp/world.ts';
 
 const NOW = new Date('2026-11-01T00:00:00Z');
 let fake: GcpFake | undefined;

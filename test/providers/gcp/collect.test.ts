@@ -4,13 +4,13 @@
 import net from 'node:net';
 import { OAuth2Client } from 'google-auth-library';
 import { afterEach, describe, expect, it } from 'vitest';
+import { DEMO_ORG, DENIED_RING, demoWorld } from '../../../src/fakes/gcp/demo-world.ts';
+import { type GcpFake, type GcpFakeOptions, startGcpFake } from '../../../src/fakes/gcp/server.ts';
+import type { GcpWorld } from '../../../src/fakes/gcp/world.ts';
 import gcpProvider, { collectGcp } from '../../../src/providers/gcp/index.ts';
 import { OPERATIONS } from '../../../src/providers/gcp/operations.ts';
 import { GcpConfig, type GcpConfigInput } from '../../../src/providers/gcp/schema.ts';
 import type { CollectContext } from '../../../src/providers/types.ts';
-import { DEMO_ORG, DENIED_RING, demoWorld } from '../../fakes/gcp/demo-world.ts';
-import { type GcpFake, type GcpFakeOptions, startGcpFake } from '../../fakes/gcp/server.ts';
-import type { GcpWorld } from '../../fakes/gcp/world.ts';
 import { expectOnlyDeclared } from '../../helpers/read-only.ts';
 
 const TOKEN = 'ya29.fake-token-for-tests';

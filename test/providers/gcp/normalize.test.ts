@@ -1,6 +1,7 @@
 // Pure mappings of the GCP provider: algorithms, members, roles and conditions, the effective audit
 // config, and the Logging filter subset that decides whether a sink routes Cloud KMS audit entries.
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_SINK_FILTER, REQUIRED_SINK_FILTER } from '../../../src/fakes/gcp/world.ts';
 import { accessFromPolicy, algorithmInfo, conditionExpired, keyState, normalizeKey, principalOf } from '../../../src/providers/gcp/normalize.ts';
 import {
   effectiveKmsAuditConfig,
@@ -11,7 +12,6 @@ import {
   trailsForProject,
 } from '../../../src/providers/gcp/normalize-trails.ts';
 import { GcpConfig } from '../../../src/providers/gcp/schema.ts';
-import { DEFAULT_SINK_FILTER, REQUIRED_SINK_FILTER } from '../../fakes/gcp/world.ts';
 
 const NOW = Date.parse('2026-11-01T00:00:00Z');
 

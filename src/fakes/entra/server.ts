@@ -4,9 +4,9 @@
 // every request and can inject failures per operation (403, 404, 429 with Retry-After, 500).
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { ThrowawayCert } from '../../src/demo/throwaway-cert.ts';
-import type { RawSku, RawTenantSetting } from '../../src/providers/entra/normalize.ts';
-import { classifyEntraRequest } from '../../src/providers/entra/operations.ts';
+import type { RawSku, RawTenantSetting } from '../../providers/entra/normalize.ts';
+import { classifyEntraRequest } from '../../providers/entra/operations.ts';
+import type { ThrowawayCert } from '../throwaway-cert.ts';
 
 export interface FakeEntraWorld {
   settings: RawTenantSetting[];

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { quotaKeyOf } from '../providers/aws/quota.ts';
+import { quotaKeyOf } from '../../providers/aws/quota.ts';
 
 export interface FakeKey {
   /** Key id (the part after key/ in the ARN). */

@@ -7,8 +7,8 @@ import { createHash, createPublicKey, randomUUID } from 'node:crypto';
 import type http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { classifyRequest } from '../providers/azure/operations.ts';
-import { createThrowawayCert, type ThrowawayCert } from './throwaway-cert.ts';
+import { classifyRequest } from '../../providers/azure/operations.ts';
+import { createThrowawayCert, type ThrowawayCert } from '../throwaway-cert.ts';
 
 export interface FakeAzureKey {
   name: string;
