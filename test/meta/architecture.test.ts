@@ -1,5 +1,6 @@
 // Architecture boundaries, checked over the import graph of src/: no cycle between top-level folders,
-// cloud SDKs only in providers' client.ts, rules free of I/O, providers free of policy and rules.
+// cloud SDKs only in providers' client.ts, rules free of I/O, providers free of policy and rules, and
+// the cloud simulators (src/fakes) reached only by the demo and sharing no code with what they check.
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -97,5 +98,20 @@ describe('architecture', () => {
       );
     });
     expect(bad.map((i) => `${i.from}: ${i.spec}`)).toEqual([]);
+  });
+
+  it('keeps the cloud simulators self-contained: src/fakes imports nothing else from src/', () => {
+    const bad = ALL.filter((i) => {
+      const t = target(i);
+      return i.from.startsWith(`fakes${sep}`) && t !== undefined && !t.startsWith(`fakes${sep}`);
+    });
+    expect(bad.map((i) => `${i.from}: ${i.spec}`)).toEqual([]);
+  });
+
+  it('reaches the simulators only from the demo, and the demo only from its command', () => {
+    const reach = (i: Import, folder: string) => target(i)?.startsWith(`${folder}${sep}`) === true;
+    const intoFakes = ALL.filter((i) => reach(i, 'fakes') && !i.from.startsWith(`fakes${sep}`) && !i.from.startsWith(`demo${sep}`));
+    const intoDemo = ALL.filter((i) => reach(i, 'demo') && !i.from.startsWith(`demo${sep}`) && i.from !== join('commands', 'demo.ts'));
+    expect([...intoFakes, ...intoDemo].map((i) => `${i.from}: ${i.spec}`)).toEqual([]);
   });
 });

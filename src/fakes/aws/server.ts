@@ -5,7 +5,15 @@
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { quotaKeyOf } from '../../providers/aws/quota.ts';
+
+/**
+ * Operations that AWS documents as sharing one request quota (CloudTrail's control-plane reads share
+ * one rate per account and region). A quota given for the group's name applies to all of them.
+ */
+const SHARED_QUOTAS: Readonly<Record<string, readonly string[]>> = {
+  'cloudtrail:read': ['cloudtrail:DescribeTrails', 'cloudtrail:GetTrailStatus', 'cloudtrail:GetEventSelectors'],
+};
+const quotaGroupOf = (op: string): string => Object.entries(SHARED_QUOTAS).find(([, ops]) => ops.includes(op))?.[0] ?? op;
 
 export interface FakeKey {
   /** Key id (the part after key/ in the ARN). */
@@ -406,9 +414,9 @@ export async function startAwsFake(world: FakeWorld, options: FakeOptions = {}, 
   // Each quota is a token bucket refilled at the quota rate holding one second's worth: a steady
   // caller above the rate is throttled, short bursts within the second are not.
   const throttle = (account: string, region: string, op: string): boolean => {
-    const rate = options.quotas?.[op] ?? options.quotas?.[quotaKeyOf(op)];
+    const rate = options.quotas?.[op] ?? options.quotas?.[quotaGroupOf(op)];
     if (!rate) return false;
-    const id = `${account}/${region}/${quotaKeyOf(op)}`;
+    const id = `${account}/${region}/${quotaGroupOf(op)}`;
     const now = performance.now();
     let b = buckets.get(id);
     if (!b) {

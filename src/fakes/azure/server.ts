@@ -7,8 +7,8 @@ import { createHash, createPublicKey, randomUUID } from 'node:crypto';
 import type http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { classifyRequest } from '../../providers/azure/operations.ts';
 import { createThrowawayCert, type ThrowawayCert } from '../throwaway-cert.ts';
+import { armOperation, dataOperation, graphOperation } from './routes.ts';
 
 export interface FakeAzureKey {
   name: string;
@@ -421,7 +421,7 @@ export async function startAzureFake(world: FakeAzureWorld, options: FakeAzureOp
         return send(res, 200, { token_type: 'Bearer', expires_in: lifetime, ext_expires_in: lifetime, access_token: issueToken(scope.split(' ')[0] ?? '') });
       }
       // Microsoft Graph (same origin as ARM in the fake)
-      const graphOp = classifyRequest(req.method ?? 'GET', path, 'graph');
+      const graphOp = graphOperation(req.method ?? 'GET', path);
       if (graphOp) {
         const rec: RecordedAzureRequest = { plane: 'graph', method: req.method ?? 'GET', path, operation: graphOp, status: 200 };
         requests.push(rec);
@@ -447,7 +447,7 @@ export async function startAzureFake(world: FakeAzureWorld, options: FakeAzureOp
         });
       }
       // ARM
-      const op = classifyRequest(req.method ?? 'GET', path, 'arm');
+      const op = armOperation(req.method ?? 'GET', path);
       const rec: RecordedAzureRequest = { plane: 'arm', method: req.method ?? 'GET', path, operation: op, status: 200 };
       requests.push(rec);
       await delay();
@@ -706,7 +706,7 @@ export async function startAzureFake(world: FakeAzureWorld, options: FakeAzureOp
         const path = url.pathname;
         await readBody(req);
         if (v.dataPlane === 'silent') return; // like a firewall that drops packets: never answer
-        const op = classifyRequest(req.method ?? 'GET', path, 'data');
+        const op = dataOperation(req.method ?? 'GET', path);
         const rec: RecordedAzureRequest = { plane: 'data', method: req.method ?? 'GET', path, operation: op, vault: v.name, status: 200 };
         requests.push(rec);
         try {

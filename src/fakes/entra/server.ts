@@ -4,15 +4,44 @@
 // every request and can inject failures per operation (403, 404, 429 with Retry-After, 500).
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { RawSku, RawTenantSetting } from '../../providers/entra/normalize.ts';
-import { classifyEntraRequest } from '../../providers/entra/operations.ts';
+import { type Route, routeTable } from '../routes.ts';
 import type { ThrowawayCert } from '../throwaway-cert.ts';
 
+/** A tenant-level diagnostic setting (Resource Manager, microsoft.aadiam/diagnosticSettings, 2017-04-01-preview). */
+export interface FakeTenantSetting {
+  id?: string;
+  name?: string;
+  properties?: {
+    workspaceId?: string | null;
+    storageAccountId?: string | null;
+    eventHubAuthorizationRuleId?: string | null;
+    eventHubName?: string | null;
+    logs?: { category?: string; enabled?: boolean; retentionPolicy?: { enabled?: boolean; days?: number } | null }[] | null;
+  };
+}
+
+/** A Microsoft Graph subscribedSku resource (v1.0). */
+export interface FakeSku {
+  skuPartNumber?: string;
+  capabilityStatus?: string;
+  prepaidUnits?: { enabled?: number };
+  servicePlans?: { servicePlanName?: string; provisioningStatus?: string; appliesTo?: string }[];
+}
+
+const WORKSPACE = '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}';
+/** The documented REST operations this simulator serves (Resource Manager and Graph v1.0). */
+const operationOf = routeTable([
+  { name: 'arm:ListTenantDiagnosticSettings', method: 'GET', template: '/providers/microsoft.aadiam/diagnosticSettings' },
+  { name: 'arm:GetWorkspace', method: 'GET', template: WORKSPACE },
+  { name: 'arm:GetWorkspaceTable', method: 'GET', template: `${WORKSPACE}/tables/{tableName}` },
+  { name: 'graph:ListSubscribedSkus', method: 'GET', template: '/v1.0/subscribedSkus' },
+] satisfies Route[]);
+
 export interface FakeEntraWorld {
-  settings: RawTenantSetting[];
+  settings: FakeTenantSetting[];
   /** lower-cased workspace resource id → retention and tables (absent table = 404) */
   workspaces: Record<string, { retentionInDays: number; tables?: Record<string, { retentionInDays?: number; totalRetentionInDays?: number }> }>;
-  skus: RawSku[];
+  skus: FakeSku[];
 }
 
 export interface FakeFault {
@@ -62,7 +91,7 @@ export async function startEntraFake(world: FakeEntraWorld, cert: ThrowawayCert,
   let base = '';
   const server = https.createServer({ cert: cert.cert, key: cert.key }, (req, res) => {
     const url = new URL(req.url ?? '/', base);
-    const op = classifyEntraRequest(req.method ?? 'GET', url.pathname, 'arm') ?? classifyEntraRequest(req.method ?? 'GET', url.pathname, 'graph');
+    const op = operationOf(req.method ?? 'GET', url.pathname);
     requests.push({ method: req.method ?? '', path: url.pathname, ...(op ? { op } : {}) });
     if (!op) return json(res, 405, { error: { code: 'NotDeclared', message: `${req.method} ${url.pathname}` } });
     if (!req.headers.authorization?.startsWith('Bearer ')) return json(res, 401, { error: { code: 'InvalidAuthenticationToken', message: 'no bearer token' } });

@@ -1,0 +1,36 @@
+// The Azure REST operations the simulator serves, as documented in the Azure REST API reference
+// (Resource Manager, Key Vault data plane 7.x, Microsoft Graph v1.0).
+import { type Route, routeTable } from '../routes.ts';
+
+const SUB = '/subscriptions/{subscriptionId}';
+
+const ARM: readonly Route[] = [
+  { name: 'arm:ListSubscriptions', method: 'GET', template: '/subscriptions' },
+  { name: 'arm:ListVaults', method: 'GET', template: `${SUB}/providers/Microsoft.KeyVault/vaults` },
+  { name: 'arm:ListManagedHsms', method: 'GET', template: `${SUB}/providers/Microsoft.KeyVault/managedHSMs` },
+  // Role assignments and definitions "for scope": the scope is the subscription or anything below it.
+  { name: 'arm:ListRoleAssignments', method: 'GET', template: `${SUB}/{scope*}/providers/Microsoft.Authorization/roleAssignments` },
+  { name: 'arm:ListRoleAssignments', method: 'GET', template: `${SUB}/providers/Microsoft.Authorization/roleAssignments` },
+  { name: 'arm:ListRoleDefinitions', method: 'GET', template: `${SUB}/{scope*}/providers/Microsoft.Authorization/roleDefinitions` },
+  { name: 'arm:ListRoleDefinitions', method: 'GET', template: `${SUB}/providers/Microsoft.Authorization/roleDefinitions` },
+  { name: 'arm:ListDiagnosticSettings', method: 'GET', template: `${SUB}/{resourceUri*}/providers/Microsoft.Insights/diagnosticSettings` },
+  {
+    name: 'arm:GetWorkspace',
+    method: 'GET',
+    template: `${SUB}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}`,
+  },
+];
+
+const DATA: readonly Route[] = [
+  { name: 'keyvault:ListKeys', method: 'GET', template: '/keys' },
+  { name: 'keyvault:ListKeyVersions', method: 'GET', template: '/keys/{key-name}/versions' },
+  { name: 'keyvault:GetKeyRotationPolicy', method: 'GET', template: '/keys/{key-name}/rotationpolicy' },
+  { name: 'keyvault:GetKey', method: 'GET', template: '/keys/{key-name}' },
+  { name: 'keyvault:GetKey', method: 'GET', template: '/keys/{key-name}/{key-version}' },
+];
+
+const GRAPH: readonly Route[] = [{ name: 'graph:GetDirectoryObject', method: 'GET', template: '/v1.0/directoryObjects/{id}' }];
+
+export const armOperation = routeTable(ARM);
+export const dataOperation = routeTable(DATA);
+export const graphOperation = routeTable(GRAPH);
