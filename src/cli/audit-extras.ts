@@ -12,6 +12,7 @@ import type { Inventory } from '../model/inventory.ts';
 import type { ResolvedPolicy } from '../policy/resolve.ts';
 import { reportMeta } from '../report/meta.ts';
 import { VERSION } from '../version.ts';
+import { policyLinesOf } from './report-output.ts';
 import { readResultFile } from './result-file.ts';
 
 export const auditExtraFlags = {
@@ -77,7 +78,7 @@ export function writeAuditEvidence(extras: AuditExtras, run: { inventory: Invent
     extras.evidenceDir,
     {
       ...run,
-      meta: reportMeta({ color: false, srcRoot: process.cwd() }),
+      meta: reportMeta({ color: false, srcRoot: process.cwd(), ...policyLinesOf(run.result) }),
       toolVersion: VERSION,
       createdAt: new Date(),
       ...(extras.baselineFile ? { baselineFile: resolve(extras.baselineFile) } : {}),

@@ -7,8 +7,10 @@ import { UserError } from '../errors.ts';
 import { SEVERITIES } from '../model/common.ts';
 import { FORMAT_IDS, findReporter } from '../report/index.ts';
 import { reportMeta } from '../report/meta.ts';
+import { policyLineIndex } from '../report/policy-lines.ts';
 import { type ReportMeta, renderedChunks } from '../report/types.ts';
 import { checkDistinctOutputs, checkOutputPath, type OutputTarget, writeOutput } from '../util/output-writer.ts';
+import { readTextFile } from '../util/read-text.ts';
 import { nowFlag } from './flags.ts';
 import { useColor } from './output.ts';
 
@@ -120,9 +122,24 @@ export function planReports(flags: ReportFlags, env: NodeJS.ProcessEnv = process
 export const plannedFiles = (plan: ReportPlan): Record<string, string> =>
   Object.fromEntries(plan.formats.flatMap((f, i) => (plan.outputs[i] ? [[f, resolve((plan.outputs[i] as OutputTarget).file)]] : [])));
 
+/**
+ * The policy lines that classified each result (SARIF locations). The policy was read and validated
+ * before the audit; if it cannot be read again, locations fall back to its first line.
+ */
+export function policyLinesOf(result: AuditResult): Pick<ReportMeta, 'policyLine'> {
+  const file = result.policy.file;
+  if (!file) return {};
+  try {
+    return { policyLine: policyLineIndex(file, readTextFile(file, 'policy file', 'pass --policy FILE')) };
+  } catch {
+    return {};
+  }
+}
+
 /** Render each format to its file, or to stdout, streamed in chunks where the reporter can. */
 export function writeReports(result: AuditResult, plan: ReportPlan, extra: Partial<ReportMeta> = {}, stdout: NodeJS.WriteStream = process.stdout): void {
-  const meta = reportMeta({ color: false, srcRoot: process.cwd(), ...(plan.sarifCategory ? { sarifCategory: plan.sarifCategory } : {}), ...extra });
+  const category = plan.sarifCategory ? { sarifCategory: plan.sarifCategory } : {};
+  const meta = reportMeta({ color: false, srcRoot: process.cwd(), ...category, ...policyLinesOf(result), ...extra });
   plan.formats.forEach((format, i) => {
     const reporter = findReporter(format);
     if (!reporter) throw new UserError({ message: `unknown format ${format}`, expected: FORMAT_IDS.join(', ') });

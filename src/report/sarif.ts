@@ -1,18 +1,18 @@
 // SARIF 2.1.0 as GitHub code scanning ingests it (github/codeql-action/upload-sarif).
 import { pathToFileURL } from 'node:url';
+import type * as Sarif from 'sarif';
 import type { AuditResult, ResultEntry } from '../engine/result.ts';
 import type { Severity } from '../model/common.ts';
 import { fileLocationOf, sarifArtifactLocation } from './locations.ts';
 import type { Reporter, ReportMeta } from './types.ts';
 
-export const SARIF_SCHEMA_URL = 'https://json.schemastore.org/sarif-2.1.0.json';
+/** The OASIS SARIF 2.1.0 schema with errata 01, the one GitHub and validators follow. */
+export const SARIF_SCHEMA_URL = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 export const RULE_HELP_BASE = 'https://keyhygiene.dev/rules/';
 const INFORMATION_URI = 'https://keyhygiene.dev';
 
-type Level = 'error' | 'warning' | 'note' | 'none';
-
 /** SARIF levels from our severities. */
-export const SARIF_LEVEL: Record<Severity, Level> = { critical: 'error', high: 'error', medium: 'warning', low: 'note', info: 'note' };
+export const SARIF_LEVEL: Record<Severity, Sarif.Result.level> = { critical: 'error', high: 'error', medium: 'warning', low: 'note', info: 'note' };
 
 /** GitHub's `security-severity` (0–10): ≥9 critical, 7–8.9 high, 4–6.9 medium, 0.1–3.9 low. */
 export const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0', info: '0.0' };
@@ -23,7 +23,7 @@ const titleCase = (id: string) =>
     .map((w) => (w ? w[0]?.toUpperCase() + w.slice(1) : w))
     .join('');
 
-function ruleDescriptor(rule: AuditResult['rules'][number], meta: ReportMeta) {
+function ruleDescriptor(rule: AuditResult['rules'][number], meta: ReportMeta): Sarif.ReportingDescriptor {
   const info = meta.rule(rule.id);
   const description = info?.description ?? rule.id;
   const helpText = [description, info?.rationale ? `Why: ${info.rationale}` : '', info?.remediation ? `Fix: ${info.remediation}` : ''].filter(Boolean);
@@ -49,14 +49,14 @@ function ruleDescriptor(rule: AuditResult['rules'][number], meta: ReportMeta) {
   };
 }
 
-function level(r: ResultEntry): Level {
+function level(r: ResultEntry): Sarif.Result.level {
   if (r.outcome === 'fail' || r.outcome === 'waived') return SARIF_LEVEL[r.severity];
   if (r.outcome === 'error') return 'warning';
   if (r.outcome === 'unknown') return 'note';
   return 'none';
 }
 
-function kind(r: ResultEntry): 'fail' | 'pass' | 'review' | 'notApplicable' {
+function kind(r: ResultEntry): Sarif.Result.kind {
   if (r.outcome === 'fail' || r.outcome === 'waived') return 'fail';
   if (r.outcome === 'pass') return 'pass';
   if (r.outcome === 'not-applicable') return 'notApplicable';
@@ -70,108 +70,106 @@ function message(r: ResultEntry): string {
   return `${prefix}${r.message} [${subject}]${missing}`;
 }
 
-/** Render a result as a SARIF 2.1.0 log with one run. */
-export function renderSarif(result: AuditResult, meta: ReportMeta): Record<string, unknown> {
-  const rules = [...result.rules].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
-  const policyPath = result.policy.file ?? 'keyhygiene.yaml';
-  const policyLocation = sarifArtifactLocation(policyPath, meta.srcRoot);
-  const results = result.results.map((r) => {
-    const file = fileLocationOf(r);
-    const physicalLocation = file
-      ? {
-          artifactLocation: sarifArtifactLocation(file.path, meta.srcRoot),
-          region: { startLine: file.line ?? 1 },
-          ...(file.offset !== undefined ? { address: { absoluteAddress: file.offset, kind: 'data' } } : {}),
-        }
-      : // A cloud resource has no file: point at the policy that asked for the check, and name the resource logically.
-        { artifactLocation: policyLocation, region: { startLine: 1 } };
-    const logical = {
-      name: r.subject.location?.address ?? r.subject.name ?? r.subject.id,
-      fullyQualifiedName: r.subject.id,
-      kind: r.subject.kind === 'artifact' ? 'object' : 'resource',
-    };
-    const index = ruleIndex.get(r.ruleId);
-    return {
-      ruleId: r.ruleId,
-      ...(index !== undefined ? { ruleIndex: index } : {}),
-      kind: kind(r),
-      level: level(r),
-      message: { text: message(r) },
-      locations: [{ physicalLocation, logicalLocations: [logical] }],
-      // Our fingerprint is stable across runs (rule, subject, finding key). It also stands in for
-      // GitHub's line hash: every cloud finding points at line 1 of the policy, which would merge them.
-      partialFingerprints: { primaryLocationLineHash: r.fingerprint, 'keyhygiene/v1': r.fingerprint },
-      fingerprints: { 'keyhygiene/v1': r.fingerprint },
-      ...(r.baseline ? { baselineState: r.baseline } : {}),
-      ...(r.outcome === 'waived' && r.waiver
-        ? {
-            suppressions: [
-              {
-                kind: 'external',
-                state: 'accepted',
-                justification: r.waiver.reason,
-                properties: { approver: r.waiver.approver, expires: r.waiver.expires, ...(r.waiver.ticket ? { ticket: r.waiver.ticket } : {}) },
-              },
-            ],
-          }
-        : {}),
-      properties: {
-        outcome: r.outcome,
-        severity: r.severity,
-        category: r.category,
-        subjectKind: r.subject.kind,
-        ...(r.subject.provider ? { provider: r.subject.provider } : {}),
-        ...(r.findingKey ? { findingKey: r.findingKey } : {}),
-        ...(r.scope ? { scope: r.scope } : {}),
-        ...(r.waiver?.status === 'expired' ? { expiredWaiver: r.waiver } : {}),
-      },
-    };
-  });
-  const notifications = result.gaps.map((g) => ({
-    level: 'warning' as const,
+/**
+ * Where GitHub code scanning shows a result: the file it lives in (IaC declaration, artifact and
+ * offset), else the policy line that classified its subject or configured its rule (line 1 when the
+ * policy names neither); the subject itself as a logical location.
+ */
+function locationOf(r: ResultEntry, meta: ReportMeta, policyLocation: Sarif.ArtifactLocation): Sarif.Location {
+  const file = fileLocationOf(r);
+  const physicalLocation: Sarif.PhysicalLocation = file
+    ? {
+        artifactLocation: sarifArtifactLocation(file.path, meta.srcRoot),
+        region: { startLine: file.line ?? 1 },
+        ...(file.offset !== undefined ? { address: { absoluteAddress: file.offset, kind: 'data' } } : {}),
+      }
+    : { artifactLocation: policyLocation, region: { startLine: meta.policyLine?.(r) ?? 1 } };
+  const logical: Sarif.LogicalLocation = {
+    name: r.subject.location?.address ?? r.subject.name ?? r.subject.id,
+    fullyQualifiedName: r.subject.id,
+    kind: r.subject.kind === 'artifact' ? 'object' : 'resource',
+  };
+  return { physicalLocation, logicalLocations: [logical] };
+}
+
+/** A waiver as SARIF carries it (errata 01: `status`, not the draft's `state`). */
+function suppressionsOf(r: ResultEntry): Pick<Sarif.Result, 'suppressions'> {
+  if (r.outcome !== 'waived' || !r.waiver) return {};
+  const { reason, approver, expires, ticket } = r.waiver;
+  return {
+    suppressions: [{ kind: 'external', status: 'accepted', justification: reason, properties: { approver, expires, ...(ticket ? { ticket } : {}) } }],
+  };
+}
+
+function resultOf(r: ResultEntry, meta: ReportMeta, ruleIndex: ReadonlyMap<string, number>, policyLocation: Sarif.ArtifactLocation): Sarif.Result {
+  const index = ruleIndex.get(r.ruleId);
+  return {
+    ruleId: r.ruleId,
+    ...(index !== undefined ? { ruleIndex: index } : {}),
+    kind: kind(r),
+    level: level(r),
+    message: { text: message(r) },
+    locations: [locationOf(r, meta, policyLocation)],
+    // Our fingerprint is stable across runs (rule, subject, finding key). It also stands in for
+    // GitHub's line hash: many cloud findings share one policy line, which would merge them.
+    partialFingerprints: { primaryLocationLineHash: r.fingerprint, 'keyhygiene/v1': r.fingerprint },
+    fingerprints: { 'keyhygiene/v1': r.fingerprint },
+    ...(r.baseline ? { baselineState: r.baseline } : {}),
+    ...suppressionsOf(r),
+    properties: {
+      outcome: r.outcome,
+      severity: r.severity,
+      category: r.category,
+      subjectKind: r.subject.kind,
+      ...(r.subject.provider ? { provider: r.subject.provider } : {}),
+      ...(r.findingKey ? { findingKey: r.findingKey } : {}),
+      ...(r.scope ? { scope: r.scope } : {}),
+      ...(r.waiver?.status === 'expired' ? { expiredWaiver: r.waiver } : {}),
+    },
+  };
+}
+
+function invocationOf(result: AuditResult): Sarif.Invocation {
+  const notifications: Sarif.Notification[] = result.gaps.map((g) => ({
+    level: 'warning',
     message: { text: `Could not read ${g.operation} (${g.provider}): ${g.reason}` },
     descriptor: { id: 'collection-gap' },
     properties: { gap: g.id, scope: g.scope, ...(g.affects ? { affects: g.affects } : {}) },
   }));
+  return { executionSuccessful: true, endTimeUtc: result.generatedAt, toolExecutionNotifications: notifications };
+}
+
+/** Render a result as a SARIF 2.1.0 log with one run. */
+export function renderSarif(result: AuditResult, meta: ReportMeta): Sarif.Log {
+  const rules = [...result.rules].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
+  const policyLocation = sarifArtifactLocation(result.policy.file ?? 'keyhygiene.yaml', meta.srcRoot);
   const staleWaivers = result.waivers.filter((w) => w.status !== 'active');
-  return {
-    $schema: SARIF_SCHEMA_URL,
-    version: '2.1.0',
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: 'keyhygiene',
-            version: result.tool.version,
-            semanticVersion: result.tool.version,
-            informationUri: INFORMATION_URI,
-            rules: rules.map((r) => ruleDescriptor(r, meta)),
-            notifications: [{ id: 'collection-gap', shortDescription: { text: 'A provider could not read part of the inventory.' } }],
-          },
-        },
-        invocations: [
-          {
-            executionSuccessful: true,
-            endTimeUtc: result.generatedAt,
-            toolExecutionNotifications: notifications,
-          },
-        ],
-        ...(meta.srcRoot
-          ? { originalUriBaseIds: { '%SRCROOT%': { uri: pathToFileURL(meta.srcRoot.endsWith('/') ? meta.srcRoot : `${meta.srcRoot}/`).href } } }
-          : {}),
-        ...(meta.sarifCategory ? { automationDetails: { id: meta.sarifCategory.endsWith('/') ? meta.sarifCategory : `${meta.sarifCategory}/` } } : {}),
-        columnKind: 'utf16CodeUnits',
-        results,
-        properties: {
-          summary: result.summary,
-          policy: { extends: result.policy.extends, rulesEnabled: result.policy.rulesEnabled },
-          ...(staleWaivers.length ? { waiversNeedingAttention: staleWaivers } : {}),
-          ...(result.baseline ? { baseline: { generatedAt: result.baseline.generatedAt, counts: result.baseline.counts } } : {}),
-        },
-      },
-    ],
+  const driver: Sarif.ToolComponent = {
+    name: 'keyhygiene',
+    version: result.tool.version,
+    semanticVersion: result.tool.version,
+    informationUri: INFORMATION_URI,
+    rules: rules.map((r) => ruleDescriptor(r, meta)),
+    notifications: [{ id: 'collection-gap', shortDescription: { text: 'A provider could not read part of the inventory.' } }],
   };
+  const run: Sarif.Run = {
+    tool: { driver },
+    invocations: [invocationOf(result)],
+    ...(meta.srcRoot
+      ? { originalUriBaseIds: { '%SRCROOT%': { uri: pathToFileURL(meta.srcRoot.endsWith('/') ? meta.srcRoot : `${meta.srcRoot}/`).href } } }
+      : {}),
+    ...(meta.sarifCategory ? { automationDetails: { id: meta.sarifCategory.endsWith('/') ? meta.sarifCategory : `${meta.sarifCategory}/` } } : {}),
+    columnKind: 'utf16CodeUnits',
+    results: result.results.map((r) => resultOf(r, meta, ruleIndex, policyLocation)),
+    properties: {
+      summary: result.summary,
+      policy: { extends: result.policy.extends, rulesEnabled: result.policy.rulesEnabled },
+      ...(staleWaivers.length ? { waiversNeedingAttention: staleWaivers } : {}),
+      ...(result.baseline ? { baseline: { generatedAt: result.baseline.generatedAt, counts: result.baseline.counts } } : {}),
+    },
+  };
+  return { $schema: SARIF_SCHEMA_URL, version: '2.1.0', runs: [run] };
 }
 
 export const sarifReporter: Reporter = {

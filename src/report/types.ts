@@ -1,4 +1,4 @@
-import type { AuditResult } from '../engine/result.ts';
+import type { AuditResult, ResultEntry } from '../engine/result.ts';
 import type { ControlRef } from '../frameworks/controls.ts';
 
 export interface RuleInfo {
@@ -26,6 +26,8 @@ export interface ReportMeta {
   trend?: readonly { time: string; failing: number }[];
   /** SARIF runAutomationDetails id (code scanning category). */
   sarifCategory?: string;
+  /** The policy line that classified a result's subject or configured its rule (SARIF location of cloud findings). */
+  policyLine?(entry: Pick<ResultEntry, 'ruleId' | 'scope'>): number | undefined;
 }
 
 /** A pure renderer: the same result and meta always give the same string. */

@@ -30,6 +30,12 @@ describe('keyhygiene audit --example storm-0558 with every report format', () =>
       uri: 'examples/storm-0558/keyhygiene.yaml',
       uriBaseId: '%SRCROOT%',
     });
+    // ...at the line of the key class that classified the key, not line 1 for every finding.
+    const policyLines = readFileSync('examples/storm-0558/keyhygiene.yaml', 'utf8').split('\n');
+    const shared = sarif.runs[0].results.find(
+      (x: { properties: { scope?: { keyClass?: string } } }) => x.properties.scope?.keyClass === 'token-signing-shared',
+    );
+    expect(shared.locations[0].physicalLocation.region.startLine).toBe(policyLines.findIndex((l) => /^ {2}token-signing-shared:/.test(l)) + 1);
     expect(readFileSync(out('r.html'), 'utf8')).toMatch(/^<!doctype html>[\s\S]*alias\/msa-consumer-signing-2016[\s\S]*<\/html>\n$/);
     expect(readFileSync(out('r.xml'), 'utf8')).toMatch(/<testsuites name="keyhygiene"/);
     expect(readFileSync(out('r.csv'), 'utf8').split('\r\n')[0]).toMatch(/^outcome,severity,rule,/);

@@ -1,41 +1,23 @@
+import { readFileSync } from 'node:fs';
+import type * as Sarif from 'sarif';
 import { describe, expect, it } from 'vitest';
 import type { AuditResult, ResultEntry } from '../../src/engine/result.ts';
 import { reportMeta } from '../../src/report/meta.ts';
+import { policyLineIndex } from '../../src/report/policy-lines.ts';
 import { renderSarif, sarifReporter } from '../../src/report/sarif.ts';
-import { stormRun } from '../helpers/storm-result.ts';
-import { sarifValidator } from './sarif-schema.ts';
-
-interface SarifResult {
-  ruleId: string;
-  ruleIndex: number;
-  kind: string;
-  level: string;
-  message: { text: string };
-  locations: {
-    physicalLocation: { artifactLocation: { uri: string; uriBaseId?: string }; region?: { startLine: number }; address?: { absoluteAddress: number } };
-    logicalLocations: { name: string; fullyQualifiedName: string; kind: string }[];
-  }[];
-  partialFingerprints: Record<string, string>;
-  suppressions?: { kind: string; state: string; justification: string; properties: Record<string, string> }[];
-  baselineState?: string;
-  properties: Record<string, unknown>;
-}
-interface SarifRule {
-  id: string;
-  helpUri: string;
-  help: { text: string; markdown: string };
-  shortDescription: { text: string };
-  defaultConfiguration: { level: string };
-  properties: Record<string, unknown>;
-}
+import { STORM_POLICY, stormRun } from '../helpers/storm-result.ts';
+import { SARIF_SCHEMA_FILE, sarifValidator } from './sarif-schema.ts';
 
 const validate = sarifValidator();
 const meta = reportMeta({ srcRoot: '/work/repo' });
 
+// biome-ignore lint/suspicious/noExplicitAny: tests break logs on purpose and read optional fields directly
+type Loose = any;
+
 function sarifOf(result: AuditResult, m = meta) {
-  const log = JSON.parse(sarifReporter.render(result, m));
-  const run = log.runs[0];
-  return { log, run, results: run.results as SarifResult[], rules: run.tool.driver.rules as SarifRule[] };
+  const log: Loose = JSON.parse(sarifReporter.render(result, m));
+  const run: Loose = log.runs[0];
+  return { log, run, results: run.results as Loose[], rules: run.tool.driver.rules as Sarif.ReportingDescriptor[] };
 }
 
 const storm = stormRun();
@@ -62,19 +44,19 @@ describe('sarif reporter', () => {
     expect(rules.map((r) => r.id)).toEqual(storm.result.rules.map((r) => r.id).sort());
     const rule = rules.find((r) => r.id === 'key-material-max-age');
     expect(rule?.helpUri).toBe('https://keyhygiene.dev/rules/key-material-max-age');
-    expect(rule?.help.text).toMatch(/Fix: /);
-    expect(rule?.help.markdown).toMatch(/\*\*How to fix\.\*\*/);
-    expect(rule?.shortDescription.text.length).toBeGreaterThan(10);
+    expect(rule?.help?.text).toMatch(/Fix: /);
+    expect(rule?.help?.markdown).toMatch(/\*\*How to fix\.\*\*/);
+    expect(rule?.shortDescription?.text.length).toBeGreaterThan(10);
     for (const r of results) expect(rules[r.ruleIndex]?.id).toBe(r.ruleId);
     const critical = rules.find((r) => storm.result.rules.find((x) => x.id === r.id)?.severity === 'critical');
-    expect(critical?.properties['security-severity']).toBe('9.5');
-    expect(critical?.defaultConfiguration.level).toBe('error');
+    expect(critical?.properties?.['security-severity']).toBe('9.5');
+    expect(critical?.defaultConfiguration?.level).toBe('error');
   });
 
   it('maps severities to levels, outcomes to kinds, and carries our fingerprints', () => {
     const { results } = sarifOf(storm.result);
     storm.result.results.forEach((entry, i) => {
-      const r = results[i] as SarifResult;
+      const r = results[i];
       expect(r.ruleId).toBe(entry.ruleId);
       expect(r.partialFingerprints.primaryLocationLineHash).toBe(entry.fingerprint);
       expect(r.partialFingerprints['keyhygiene/v1']).toBe(entry.fingerprint);
@@ -99,7 +81,7 @@ describe('sarif reporter', () => {
       expect(r?.suppressions).toEqual([
         {
           kind: 'external',
-          state: 'accepted',
+          status: 'accepted',
           justification: w.waiver?.reason,
           properties: expect.objectContaining({ approver: w.waiver?.approver, expires: w.waiver?.expires }),
         },
@@ -111,7 +93,7 @@ describe('sarif reporter', () => {
   it('cloud resources are logical locations; the policy file (relative to %SRCROOT%) is the physical one', () => {
     const policyFile = '/work/repo/policies/prod/keyhygiene.yaml';
     const { results, run } = sarifOf({ ...storm.result, policy: { ...storm.result.policy, file: policyFile } });
-    const first = results[0] as SarifResult;
+    const first = results[0];
     const entry = storm.result.results[0] as ResultEntry;
     expect(first.locations[0]?.physicalLocation.artifactLocation).toEqual({ uri: 'policies/prod/keyhygiene.yaml', uriBaseId: '%SRCROOT%' });
     expect(first.locations[0]?.logicalLocations[0]).toEqual({ name: entry.subject.name, fullyQualifiedName: entry.subject.id, kind: 'resource' });
@@ -161,5 +143,75 @@ describe('sarif reporter', () => {
   it('is deterministic', () => {
     expect(sarifReporter.render(storm.result, meta)).toBe(sarifReporter.render(stormRun().result, meta));
     expect(renderSarif(storm.result, reportMeta())).not.toHaveProperty('runs.0.originalUriBaseIds');
+  });
+
+  it('the vendored schema is the current OASIS one (errata 01): suppressions carry status, not state', () => {
+    const schema = JSON.parse(readFileSync(SARIF_SCHEMA_FILE, 'utf8'));
+    expect(schema.id).toBe('https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json');
+    expect(schema.definitions.suppression.properties).toHaveProperty('status');
+    expect(schema.definitions.suppression.properties).not.toHaveProperty('state');
+    const { log } = sarifOf(storm.result);
+    expect(log.$schema).toBe(schema.id);
+    const waived = log.runs[0].results.find((r: Loose) => r.suppressions);
+    waived.suppressions[0].state = waived.suppressions[0].status;
+    delete waived.suppressions[0].status;
+    expect(validate(log)).toBe(false); // what keyhygiene wrote before errata 01 was followed
+  });
+
+  it('every result has a location code scanning accepts and a rule index, every rule a help URI', () => {
+    const { results, rules } = sarifOf(storm.result);
+    for (const r of results) {
+      const physical = r.locations[0].physicalLocation;
+      expect(physical.artifactLocation.uri.length).toBeGreaterThan(0);
+      expect(physical.region.startLine).toBeGreaterThanOrEqual(1);
+      expect(r.locations[0].logicalLocations[0].fullyQualifiedName.length).toBeGreaterThan(0);
+      expect(rules[r.ruleIndex]?.id).toBe(r.ruleId);
+    }
+    for (const rule of rules) expect(rule.helpUri).toBe(`https://keyhygiene.dev/rules/${rule.id}`);
+  });
+
+  it('a cloud finding points at the policy line that classified its key, else the rule setting', () => {
+    const text = readFileSync(STORM_POLICY, 'utf8');
+    const lines = text.split('\n');
+    const lineOf = (re: RegExp) => lines.findIndex((l) => re.test(l)) + 1;
+    const m = reportMeta({ srcRoot: '/work/repo', policyLine: policyLineIndex(STORM_POLICY, text) });
+    const { results, log } = sarifOf(storm.result, m);
+    expect(validate(log)).toBe(true);
+    const withClass = storm.result.results.findIndex((r) => r.scope?.keyClass === 'token-signing-shared');
+    expect(withClass).toBeGreaterThanOrEqual(0);
+    expect(results[withClass].locations[0].physicalLocation.region.startLine).toBe(lineOf(/^ {2}token-signing-shared:/));
+    // token-signing-tenant comes from the extended pack, not this file: the trust domain is the line here.
+    const packClass = storm.result.results.findIndex((r) => r.scope?.keyClass === 'token-signing-tenant' && r.scope.trustDomain === 'consumer');
+    expect(packClass).toBeGreaterThanOrEqual(0);
+    expect(lines.some((l) => /^ {2}token-signing-tenant:/.test(l))).toBe(false);
+    expect(results[packClass].locations[0].physicalLocation.region.startLine).toBe(lineOf(/^ {2}consumer:/));
+    const starts = new Set(results.map((r: Loose) => r.locations[0].physicalLocation.region.startLine));
+    expect(starts.size).toBeGreaterThan(1); // not every cloud finding on line 1
+  });
+});
+
+describe('policy lines', () => {
+  const text = [
+    'version: 1',
+    'environments:',
+    '  prod:',
+    '    kind: production',
+    '    match: [{ tags: { env: prod } }]',
+    'keyClasses:',
+    '  signing:',
+    '    maxAgeDays: 90',
+    'rules:',
+    '  key-material-max-age: high',
+    '',
+  ].join('\n');
+  const lineOf = policyLineIndex('p.yaml', text);
+  it('key class first, then environment, then the rule setting; nothing when the policy names neither', () => {
+    expect(lineOf({ ruleId: 'x', scope: { keyClass: 'signing', environment: 'prod' } })).toBe(7);
+    expect(lineOf({ ruleId: 'x', scope: { keyClass: 'other', environment: 'prod' } })).toBe(3);
+    expect(lineOf({ ruleId: 'key-material-max-age' })).toBe(10);
+    expect(lineOf({ ruleId: 'x' })).toBeUndefined();
+  });
+  it('a policy that no longer parses gives no line (the report falls back to line 1)', () => {
+    expect(policyLineIndex('p.yaml', 'rules: [unclosed')({ ruleId: 'x' })).toBeUndefined();
   });
 });
