@@ -50,6 +50,31 @@ export const KeyRecord = z.strictObject({
     })
     .optional(),
   multiRegion: z.boolean().optional(),
+  importSource: z
+    .strictObject({
+      id: z.string().min(1).describe('the import job (GCP) or import source the current material came through'),
+      kind: z.string().min(1).describe('e.g. gcp-import-job'),
+      method: z.string().optional().describe('wrapping method, e.g. RSA_OAEP_3072_SHA256_AES_256'),
+      protection: z.enum(['software', 'hsm']).optional().describe('where the wrapping key lives'),
+      state: z.enum(['pending', 'active', 'expired']).optional(),
+      createdAt: Timestamp.optional(),
+      expiresAt: Timestamp.optional(),
+      attested: z.boolean().optional().describe('the wrapping key carries an HSM attestation'),
+    })
+    .optional()
+    .describe('where imported key material came from; absent = not imported or not collected'),
+  externalStore: z
+    .strictObject({
+      kind: z.string().min(1).describe('e.g. gcp-ekm-vpc (EKM connection) or gcp-ekm-internet'),
+      id: z.string().optional().describe('the connection the service reaches the external key manager by'),
+      keyManagement: z.enum(['manual', 'coordinated']).optional().describe('coordinated: the cloud service manages the external key (GCP CLOUD_KMS mode)'),
+      hosts: z.array(z.string()).optional().describe('hostnames of the external key manager'),
+      keyUri: z.string().optional(),
+      keyPath: z.string().optional(),
+      createdAt: Timestamp.optional(),
+    })
+    .optional()
+    .describe('the external key manager holding the material of an external key; absent = not external or not collected'),
   accessModel: z
     .enum(['rbac', 'access-policy', 'key-policy', 'iam'])
     .optional()

@@ -80,6 +80,14 @@ function versionJson(keyName: string, k: FakeCryptoKey, v: FakeCryptoKey['versio
     ...(v.generateTime ? { generateTime: v.generateTime } : v.importJob ? {} : { generateTime: v.createTime }),
     ...(v.destroyTime ? { destroyTime: v.destroyTime } : {}),
     ...(v.importJob ? { importJob: v.importJob, importTime: v.importTime ?? v.createTime } : {}),
+    ...(v.externalKeyUri || v.ekmConnectionKeyPath
+      ? {
+          externalProtectionLevelOptions: {
+            ...(v.externalKeyUri ? { externalKeyUri: v.externalKeyUri } : {}),
+            ...(v.ekmConnectionKeyPath ? { ekmConnectionKeyPath: v.ekmConnectionKeyPath } : {}),
+          },
+        }
+      : {}),
   };
 }
 
@@ -97,6 +105,7 @@ function keyJson(ringName: string, k: FakeCryptoKey): Json {
     ...(k.labels ? { labels: k.labels } : {}),
     ...(k.importOnly !== undefined ? { importOnly: k.importOnly } : {}),
     destroyScheduledDuration: k.destroyScheduledDuration ?? '2592000s',
+    ...(k.cryptoKeyBackend ? { cryptoKeyBackend: k.cryptoKeyBackend } : {}),
   };
 }
 
@@ -221,7 +230,25 @@ function routes(world: GcpWorld, ix: Index, max: number | undefined): Route[] {
       handle: (m) => (ix.policies.has(`organizations/${m[1]}`) ? ok({ name: `organizations/${m[1]}`, state: 'ACTIVE' }) : notFound(`organizations/${m[1]}`)),
     },
     ...kmsRoutes(ix, max, iam),
+    ...custodyRoutes(ix, max),
     ...loggingRoutes(ix, max),
+    {
+      op: 'iam:GetRole',
+      method: 'GET',
+      re: /^\/v1\/((?:projects\/[^/]+\/|organizations\/[^/]+\/)?roles\/[^/:]+)$/,
+      handle: (m) => {
+        const r = (world.roles ?? []).find((x) => x.name === m[1]);
+        if (!r) return notFound(m[1] as string);
+        return ok({
+          name: r.name,
+          title: r.name,
+          includedPermissions: r.includedPermissions,
+          stage: r.stage ?? 'GA',
+          etag: 'BwYrole=',
+          ...(r.deleted ? { deleted: true } : {}),
+        });
+      },
+    },
   ];
 }
 
@@ -322,6 +349,53 @@ function kmsRoutes(ix: Index, max: number | undefined, iam: (r: string, known: b
           name: `${m[1]}/cryptoKeyVersions/${v.id}`,
           protectionLevel: v.protectionLevel ?? k.protectionLevel ?? 'SOFTWARE',
         });
+      },
+    },
+  ];
+}
+
+/** Import jobs of a key ring, and EKM connections of a project location (Cloud KMS v1). */
+function custodyRoutes(ix: Index, max: number | undefined): Route[] {
+  return [
+    {
+      op: 'cloudkms:ListImportJobs',
+      method: 'GET',
+      re: /^\/v1\/(projects\/[^/]+\/locations\/[^/]+\/keyRings\/[^/:]+)\/importJobs$/,
+      handle: (m, q) => {
+        const r = ix.rings.get(m[1] as string);
+        if (!r) return notFound(m[1] as string);
+        const jobs = (r.importJobs ?? []).map((j) => ({
+          name: `${m[1]}/importJobs/${j.id}`,
+          importMethod: j.importMethod,
+          protectionLevel: j.protectionLevel,
+          state: j.state,
+          createTime: j.createTime,
+          ...(j.state !== 'PENDING_GENERATION' ? { generateTime: j.createTime } : {}),
+          ...(j.expireTime ? { expireTime: j.expireTime } : {}),
+        }));
+        return paged(jobs, 'importJobs', q, max);
+      },
+    },
+    {
+      op: 'cloudkms:ListEkmConnections',
+      method: 'GET',
+      re: /^\/v1\/projects\/([^/]+)\/locations\/([^/]+)\/ekmConnections$/,
+      handle: (m, q) => {
+        const p = ix.projects.get(m[1] as string);
+        if (!p) return notFound(`projects/${m[1]}`);
+        const conns = (p.ekmConnections ?? [])
+          .filter((c) => c.location === m[2])
+          .map((c) => ({
+            name: `projects/${p.projectId}/locations/${c.location}/ekmConnections/${c.id}`,
+            createTime: c.createTime,
+            serviceResolvers: c.hostnames.map((hostname) => ({
+              serviceDirectoryService: `projects/${p.projectId}/locations/${c.location}/namespaces/ekm/services/${c.id}`,
+              hostname,
+            })),
+            keyManagementMode: c.keyManagementMode ?? 'MANUAL',
+            etag: 'BwYekm=',
+          }));
+        return paged(conns, 'ekmConnections', q, max);
       },
     },
   ];

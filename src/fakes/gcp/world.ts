@@ -28,6 +28,9 @@ export interface FakeVersion {
   importTime?: string;
   /** PEM public key, served by getPublicKey for asymmetric versions. */
   publicKeyPem?: string;
+  /** EXTERNAL and EXTERNAL_VPC versions: externalProtectionLevelOptions. */
+  externalKeyUri?: string;
+  ekmConnectionKeyPath?: string;
 }
 
 export interface FakeCryptoKey {
@@ -46,6 +49,36 @@ export interface FakeCryptoKey {
   algorithm: string;
   versions: FakeVersion[];
   policy?: FakePolicy;
+  /** EXTERNAL_VPC keys: the EKM connection name (projects/P/locations/L/ekmConnections/C). */
+  cryptoKeyBackend?: string;
+}
+
+/** An ImportJob (Cloud KMS v1): the wrapping key imported versions came through. */
+export interface FakeImportJob {
+  id: string;
+  importMethod: string;
+  protectionLevel: 'SOFTWARE' | 'HSM';
+  state: 'PENDING_GENERATION' | 'ACTIVE' | 'EXPIRED';
+  createTime: string;
+  expireTime?: string;
+}
+
+/** An EkmConnection (Cloud KMS v1): how EXTERNAL_VPC keys reach an external key manager. */
+export interface FakeEkmConnection {
+  location: string;
+  id: string;
+  createTime: string;
+  keyManagementMode?: 'MANUAL' | 'CLOUD_KMS';
+  hostnames: string[];
+}
+
+/** A role definition as IAM roles.get returns it (custom roles, or predefined ones). */
+export interface FakeRole {
+  /** roles/X, projects/P/roles/X or organizations/O/roles/X */
+  name: string;
+  includedPermissions: string[];
+  stage?: string;
+  deleted?: boolean;
 }
 
 export interface FakeKeyRing {
@@ -54,6 +87,7 @@ export interface FakeKeyRing {
   createTime?: string;
   policy?: FakePolicy;
   keys: FakeCryptoKey[];
+  importJobs?: FakeImportJob[];
 }
 
 export interface FakeBucket {
@@ -85,6 +119,7 @@ export interface FakeProject {
   keyRings: FakeKeyRing[];
   buckets?: FakeBucket[];
   sinks?: FakeSink[];
+  ekmConnections?: FakeEkmConnection[];
 }
 
 export interface FakeFolder {
@@ -106,6 +141,8 @@ export interface GcpWorld {
   organizations?: FakeOrganization[];
   folders?: FakeFolder[];
   projects: FakeProject[];
+  /** Role definitions served by IAM roles.get. */
+  roles?: FakeRole[];
 }
 
 /** The _Default and _Required buckets and sinks every project has, as Cloud Logging creates them. */

@@ -6,11 +6,13 @@
 //   { fallback: true, apiEndpoint: '127.0.0.1', port: 8080, protocol: 'http', authClient }
 // `protocol` is read by gax's fallback createStub (default 'https'); `port` overrides 443. Every
 // request then goes to http://127.0.0.1:8080/v1/… with `$alt=json;enum-encoding=int`.
-import { KeyManagementServiceClient } from '@google-cloud/kms';
+import { EkmServiceClient, KeyManagementServiceClient } from '@google-cloud/kms';
 import { v2 as loggingV2 } from '@google-cloud/logging';
 import { FoldersClient, OrganizationsClient, ProjectsClient } from '@google-cloud/resource-manager';
+import { iam as iamApi } from '@googleapis/iam';
 import { type AuthClient, GoogleAuth, Impersonated, OAuth2Client } from 'google-auth-library';
 import type { RawBinding, RawCryptoKey, RawPolicy, RawVersion } from './normalize.ts';
+import type { RawEkmConnection, RawImportJob, RawRole } from './normalize-custody.ts';
 import type { RawBucket, RawSink } from './normalize-trails.ts';
 import { type GcpConfig, type GcpService, resolveEndpoint } from './schema.ts';
 
@@ -59,6 +61,10 @@ export interface GcpApi {
   getPublicKey(version: string, signal: Sig): Promise<{ pem?: string; algorithm?: string }>;
   listBuckets(parent: string, token: string | undefined, signal: Sig): Promise<Page<RawBucket>>;
   listSinks(parent: string, token: string | undefined, signal: Sig): Promise<Page<RawSink>>;
+  listImportJobs(ring: string, token: string | undefined, signal: Sig): Promise<Page<RawImportJob>>;
+  listEkmConnections(parent: string, token: string | undefined, signal: Sig): Promise<Page<RawEkmConnection>>;
+  /** IAM roles.get: `roles/…`, `projects/P/roles/…` or `organizations/O/roles/…`. */
+  getRole(name: string, signal: Sig): Promise<RawRole>;
 }
 
 export interface GcpClients {
@@ -97,6 +103,8 @@ const version = (v: Msg): RawVersion =>
     destroyTime: isoOf(v.destroyTime),
     importJob: str(v.importJob),
     importTime: isoOf(v.importTime),
+    externalKeyUri: str(v.externalProtectionLevelOptions?.externalKeyUri),
+    ekmConnectionKeyPath: str(v.externalProtectionLevelOptions?.ekmConnectionKeyPath),
   });
 
 const cryptoKey = (k: Msg): RawCryptoKey =>
@@ -153,6 +161,36 @@ const bucket = (b: Msg): RawBucket =>
     retentionDays: typeof b.retentionDays === 'number' ? b.retentionDays : undefined,
     locked: b.locked === true,
     lifecycleState: str(b.lifecycleState),
+  });
+
+const importJob = (j: Msg): RawImportJob =>
+  defined({
+    name: String(j.name ?? ''),
+    importMethod: str(j.importMethod),
+    protectionLevel: str(j.protectionLevel),
+    state: str(j.state),
+    createTime: isoOf(j.createTime),
+    generateTime: isoOf(j.generateTime),
+    expireTime: isoOf(j.expireTime),
+    attested: j.attestation?.content ? true : undefined,
+  });
+
+const ekmConnection = (e: Msg): RawEkmConnection =>
+  defined({
+    name: String(e.name ?? ''),
+    createTime: isoOf(e.createTime),
+    keyManagementMode: str(e.keyManagementMode),
+    cryptoSpacePath: str(e.cryptoSpacePath),
+    hostnames: (e.serviceResolvers ?? []).map((r: Msg) => str(r.hostname)).filter(Boolean),
+    serviceDirectoryServices: (e.serviceResolvers ?? []).map((r: Msg) => str(r.serviceDirectoryService)).filter(Boolean),
+  });
+
+const role = (r: Msg): RawRole =>
+  defined({
+    name: String(r.name ?? ''),
+    includedPermissions: Array.isArray(r.includedPermissions) ? r.includedPermissions.map(String) : [],
+    stage: str(r.stage),
+    deleted: r.deleted === true,
   });
 
 // ---- calls ---------------------------------------------------------------------------------------
@@ -216,20 +254,41 @@ export async function createGcpClients(config: GcpConfig, env: NodeJS.ProcessEnv
   const folders = new FoldersClient(rmOpts);
   const orgs = new OrganizationsClient(rmOpts);
   const logging = new loggingV2.ConfigServiceV2Client(clientOptions(config, 'logging', auth, universe));
+  const ekm = new EkmServiceClient(clientOptions(config, 'cloudkms', auth, universe));
+  const iam = iamClient(config, auth, universe);
   const quotaProject = config.quotaProject ?? auth.quotaProjectId ?? 'caller';
   const identity = config.assumeServiceAccount ?? str((auth as { email?: unknown }).email);
   return {
-    api: makeApi({ kms, projects, folders, orgs, logging }, config.timeoutMs),
+    api: makeApi({ kms, ekm, projects, folders, orgs, logging, iam }, config.timeoutMs),
     quotaProject,
     ...(identity ? { identity } : {}),
     close: async () => {
-      await Promise.allSettled([kms.close(), projects.close(), folders.close(), orgs.close(), logging.close()]);
+      await Promise.allSettled([kms.close(), ekm.close(), projects.close(), folders.close(), orgs.close(), logging.close()]);
     },
   };
 }
 
+/**
+ * The IAM API (roles.get for custom role definitions) through Google's official discovery-based client
+ * `@googleapis/iam`: no `@google-cloud/*` GAPIC package exposes google.iam.admin.v1 in Node.
+ * `rootUrl` points it at a private or loopback endpoint; gaxios retries are off (the kit retries).
+ */
+function iamClient(config: GcpConfig, auth: AuthClient, universe: string) {
+  const ep = resolveEndpoint(config, 'iam', universe);
+  const host = ep.host.includes(':') ? `[${ep.host}]` : ep.host;
+  return iamApi({
+    version: 'v1',
+    auth: auth as OAuth2Client,
+    retry: false,
+    ...(config.universeDomain ? { universeDomain: config.universeDomain } : {}),
+    ...(ep.isDefault ? {} : { rootUrl: `${ep.protocol}://${host}:${ep.port}/` }),
+  });
+}
+
 interface Sdk {
   kms: KeyManagementServiceClient;
+  ekm: EkmServiceClient;
+  iam: ReturnType<typeof iamClient>;
   projects: ProjectsClient;
   folders: FoldersClient;
   orgs: OrganizationsClient;
@@ -237,6 +296,17 @@ interface Sdk {
 }
 
 const PAGE = 1000;
+
+/** roles.get on the resource that holds the role: predefined, project or organization. */
+async function getRole(iam: Sdk['iam'], name: string, signal: Sig, timeout: number): Promise<RawRole> {
+  const opts = { signal, timeout, retry: false };
+  const r = name.startsWith('projects/')
+    ? await iam.projects.roles.get({ name }, opts)
+    : name.startsWith('organizations/')
+      ? await iam.organizations.roles.get({ name }, opts)
+      : await iam.roles.get({ name }, opts);
+  return role(r.data);
+}
 
 function makeApi(sdk: Sdk, timeoutMs: number): GcpApi {
   // gax retries off (the kit retries and paces), one deadline per call, pages under our control.
@@ -287,5 +357,8 @@ function makeApi(sdk: Sdk, timeoutMs: number): GcpApi {
     },
     listBuckets: (parent, t, s) => page(sdk.logging.listBuckets({ parent, pageSize: 100, ...tok(t) }, o), s, bucket, 'buckets'),
     listSinks: (parent, t, s) => page(sdk.logging.listSinks({ parent, pageSize: 100, ...tok(t) }, o), s, sinkOf(parent), 'sinks'),
+    listImportJobs: (ring, t, s) => page(sdk.kms.listImportJobs({ parent: ring, pageSize: PAGE, ...tok(t) }, o), s, importJob, 'importJobs'),
+    listEkmConnections: (parent, t, s) => page(sdk.ekm.listEkmConnections({ parent, pageSize: PAGE, ...tok(t) }, o), s, ekmConnection, 'ekmConnections'),
+    getRole: (name, s) => getRole(sdk.iam, name, s, timeoutMs),
   };
 }

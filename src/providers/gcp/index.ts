@@ -8,13 +8,15 @@ import { createKit, type ProviderKit } from '../kit/index.ts';
 import { type CollectContext, defineProvider, type PermissionsDocument, type ProviderOutput } from '../types.ts';
 import { type Ancestry, AncestryReader } from './ancestry.ts';
 import { type ClientOverrides, createGcpClients, type GcpClients, type RawProject } from './client.ts';
-import { keyAccess, readKeyPolicy } from './iam.ts';
+import { CustodyReader } from './custody.ts';
+import { type KeyAccess, keyAccess, policyLayers, readKeyPolicy } from './iam.ts';
 import { keyRingsIn, locationsOf, type RingRead, readRing } from './keyrings.ts';
 import { LoggingReader } from './logging.ts';
 import { normalizeKey, PROVIDER, type RawCryptoKey } from './normalize.ts';
 import { customRolePermissions, OPERATIONS, permissionOf, quotaTable } from './operations.ts';
 import type { GcpReadContext } from './read.ts';
 import { discoverProjects } from './resources.ts';
+import { RoleReader, rolesToRead } from './roles.ts';
 import { GcpConfig } from './schema.ts';
 import { readVersions } from './versions.ts';
 
@@ -45,6 +47,8 @@ export const FILLS = [
   'deletion.protected',
   'deletion.scheduledAt',
   'multiRegion',
+  'importSource',
+  'externalStore',
   'accessModel',
   'tags',
   'access',
@@ -105,19 +109,52 @@ function projectGaps(kit: ProviderKit, w: ProjectWork): void {
   });
 }
 
-async function readKey(c: GcpReadContext, ring: RingRead, key: RawCryptoKey, w: ProjectWork | undefined): Promise<KeyRecord> {
-  const scope = { account: ring.project, region: ring.location, container: ring.id };
-  const [versions, policy] = await Promise.all([readVersions(c, key, scope), readKeyPolicy(c, key.name, scope)]);
-  const { access, unknownRoles } = keyAccess({ name: key.name, ...(policy ? { policy } : {}) }, ring, w?.ancestry.policies, c.nowMs);
-  if (unknownRoles.length)
+/** The readers that memoize what many keys share: role definitions, import jobs, EKM connections. */
+interface SharedReaders {
+  roles: RoleReader;
+  custody: CustodyReader;
+}
+
+type KeyScope = { account: string; region: string; container: string };
+
+/** Gaps that leave a key's access unknown: roles whose permissions could not be read, undecidable conditions. */
+function accessGaps(c: GcpReadContext, key: string, scope: KeyScope, a: KeyAccess): void {
+  const at = { ...scope, subjectId: key };
+  if (a.unknownRoles.length)
     c.kit.gaps.add({
-      operation: 'cloudkms:GetCryptoKeyIamPolicy',
-      scope: { ...scope, subjectId: key.name },
+      operation: 'iam:GetRole',
+      scope: at,
       affects: ['access'],
       kind: 'unsupported',
-      reason: `the permissions of ${unknownRoles.join('; ')} are not read by this build (custom or unknown Cloud KMS roles), so who can use key ${key.name} is unknown; replace the custom role with predefined roles/cloudkms.* roles, or waive the access rules for this key`,
+      reason: `the permissions of ${a.unknownRoles.join('; ')} could not be read (iam.roles.get), so who can use key ${key} is unknown; grant iam.roles.get on the project or organization that defines the role (see \`keyhygiene permissions gcp\`)`,
     });
-  return normalizeKey({ key, ...versions, ...(access && !unknownRoles.length ? { access } : {}) });
+  if (a.undecided.length)
+    c.kit.gaps.add({
+      operation: 'cloudkms:GetCryptoKeyIamPolicy',
+      scope: at,
+      affects: ['access'],
+      kind: 'unsupported',
+      reason: `an IAM condition cannot be decided for key ${key}: ${a.undecided.join('; ')}; who can use the key is unknown until the condition is one keyhygiene can decide (request.time, resource.name/type/service) or the access rules are waived for this key`,
+    });
+}
+
+async function readKey(c: GcpReadContext, r: SharedReaders, ring: RingRead, key: RawCryptoKey, w: ProjectWork | undefined): Promise<KeyRecord> {
+  const scope = { account: ring.project, region: ring.location, container: ring.id };
+  const [versions, policy] = await Promise.all([readVersions(c, key, scope), readKeyPolicy(c, key.name, scope)]);
+  const layers = policyLayers({ name: key.name, ...(policy ? { policy } : {}) }, ring, w?.ancestry.policies);
+  const [roles, custody] = await Promise.all([
+    layers ? r.roles.table(rolesToRead(layers.map((l) => l.policy))) : undefined,
+    r.custody.of(key, versions.versions, scope),
+  ]);
+  const subject = {
+    name: key.name,
+    ...(key.purpose ? { purpose: key.purpose } : {}),
+    ...(versions.versions ? { versionNames: versions.versions.map((v) => v.name) } : {}),
+  };
+  const a = keyAccess(layers, subject, c.nowMs, roles);
+  accessGaps(c, key.name, scope, a);
+  const known = a.access && !a.unknownRoles.length && !a.undecided.length;
+  return { ...normalizeKey({ key, ...versions, ...(known ? { access: a.access } : {}) }), ...custody };
 }
 
 async function projectsWork(c: GcpReadContext, config: GcpConfig): Promise<ProjectWork[]> {
@@ -193,8 +230,9 @@ export async function collectGcp(
     trails = ts;
     const jobs = rings.flatMap((ring) => ring.keys.map((key) => ({ ring, key })));
     let done = 0;
+    const shared: SharedReaders = { roles: new RoleReader(c), custody: new CustodyReader(c) };
     await kit.pool(jobs, config.concurrency, async ({ ring, key }) => {
-      keys.push(await readKey(c, ring, key, byProject.get(ring.project)));
+      keys.push(await readKey(c, shared, ring, key, byProject.get(ring.project)));
       ctx.progress?.({ provider: 'gcp', phase: 'keys', done: ++done, total: jobs.length });
     });
   } finally {

@@ -5,6 +5,8 @@ import { fingerprintsOf } from '../../crypto/fingerprint.ts';
 import type { AccessEntry, Capability, Principal } from '../../model/access-entry.ts';
 import type { Fingerprints } from '../../model/common.ts';
 import type { KeyRecord, KeyUsage } from '../../model/key-record.ts';
+import { type AccessSubject, decideCapabilities } from './conditions.ts';
+import type { RoleTable } from './roles.ts';
 
 export const PROVIDER = 'gcp-kms';
 export const KMS_SERVICE = 'cloudkms.googleapis.com';
@@ -19,6 +21,10 @@ export interface RawVersion {
   destroyTime?: string;
   importJob?: string;
   importTime?: string;
+  /** EXTERNAL keys: the key's URI in the external key manager. */
+  externalKeyUri?: string;
+  /** EXTERNAL_VPC keys: the key's path on the EKM connection. */
+  ekmConnectionKeyPath?: string;
 }
 
 export interface RawCryptoKey {
@@ -301,43 +307,49 @@ export const ROLE_CAPABILITIES: Readonly<Record<string, readonly Capability[]>> 
 /** A role whose permissions this build cannot know: custom roles, and Cloud KMS roles newer than it. */
 export const isUnknownKmsRole = (role: string): boolean => !(role in ROLE_CAPABILITIES) && (!role.startsWith('roles/') || role.startsWith('roles/cloudkms.'));
 
-/**
- * Decide an IAM condition where it is only a time bound: `request.time < timestamp("…")` that has
- * passed can never grant again (false); one still in the future, or any other expression, stays
- * undecided (undefined) and the binding is kept with its condition.
- */
-export function conditionExpired(expression: string | undefined, nowMs: number): boolean {
-  if (!expression) return false;
-  const m = /^\s*request\.time\s*<=?\s*timestamp\(\s*["']([^"']+)["']\s*\)\s*$/.exec(expression);
-  if (!m) return false;
-  const until = Date.parse(m[1] as string);
-  return !Number.isNaN(until) && until <= nowMs;
-}
-
 export interface PolicyAccess {
   entries: AccessEntry[];
-  /** Roles bound here whose permissions are unknown (custom or unknown Cloud KMS roles). */
+  /** Roles bound here whose permissions are unknown (custom or unknown Cloud KMS roles not read, or unreadable). */
   unknownRoles: string[];
+  /** Entries whose condition could not be decided for this key (kept in `entries`, with the condition). */
+  undecided: AccessEntry[];
 }
 
-/** The key-relevant bindings of one IAM policy as access entries (source: the resource holding it). */
-export function accessFromPolicy(policy: RawPolicy, resource: string, nowMs: number): PolicyAccess {
+/** Capabilities of a role: the predefined table, else the definitions read (`undefined`: unknown). */
+function roleCapabilities(role: string, roles: RoleTable | undefined): readonly Capability[] | undefined | null {
+  const known = ROLE_CAPABILITIES[role];
+  if (known) return known;
+  if (roles?.has(role)) return roles.get(role);
+  return isUnknownKmsRole(role) ? undefined : null;
+}
+
+/**
+ * The key-relevant bindings of one IAM policy as access entries for one key (source: the resource
+ * holding the policy). A condition is decided for this key where it can be (see conditions.ts): a
+ * binding that can never grant here is left out; one that can is kept with its condition; one that
+ * cannot be decided is kept and listed in `undecided`.
+ */
+export function accessFromPolicy(policy: RawPolicy, resource: string, subject: AccessSubject, nowMs: number, roles?: RoleTable): PolicyAccess {
   const entries: AccessEntry[] = [];
+  const undecided: AccessEntry[] = [];
   const unknownRoles = new Set<string>();
   for (const b of policy.bindings) {
-    const caps = ROLE_CAPABILITIES[b.role];
-    if (!caps) {
-      if (isUnknownKmsRole(b.role) && b.members.length) unknownRoles.add(b.role);
-      continue;
-    }
-    if (conditionExpired(b.condition?.expression, nowMs)) continue;
+    const all = roleCapabilities(b.role, roles);
+    if (all === undefined && b.members.length) unknownRoles.add(b.role);
+    if (!all?.length) continue;
+    const expr = b.condition?.expression;
+    const decided = expr ? decideCapabilities(all, expr, subject, nowMs) : undefined;
+    const caps = decided ? all.filter((c) => decided.get(c) !== false) : [...all];
+    if (!caps.length) continue;
+    const open = decided ? caps.some((c) => decided.get(c) === undefined) : false;
     for (const m of b.members) {
       const principal = principalOf(m);
       if (!principal) continue;
-      const e: AccessEntry = { principal, capabilities: [...caps], source: 'iam-binding', sourceId: `${resource}#${b.role}` };
-      if (b.condition?.expression) e.conditions = [{ key: 'iam.condition', operator: 'CEL', values: [b.condition.expression] }];
+      const e: AccessEntry = { principal, capabilities: caps, source: 'iam-binding', sourceId: `${resource}#${b.role}` };
+      if (expr) e.conditions = [{ key: 'iam.condition', operator: 'CEL', values: [expr] }];
       entries.push(e);
+      if (open) undecided.push({ ...e, capabilities: caps.filter((c) => decided?.get(c) === undefined) });
     }
   }
-  return { entries, unknownRoles: [...unknownRoles].sort() };
+  return { entries, unknownRoles: [...unknownRoles].sort(), undecided };
 }

@@ -18,6 +18,9 @@ export const OPERATION_PERMISSIONS = {
   'cloudkms:GetCryptoKeyIamPolicy': 'cloudkms.cryptoKeys.getIamPolicy',
   'cloudkms:ListCryptoKeyVersions': 'cloudkms.cryptoKeyVersions.list',
   'cloudkms:GetPublicKey': 'cloudkms.cryptoKeyVersions.viewPublicKey',
+  'cloudkms:ListImportJobs': 'cloudkms.importJobs.list',
+  'cloudkms:ListEkmConnections': 'cloudkms.ekmConnections.list',
+  'iam:GetRole': 'iam.roles.get',
   'logging:ListBuckets': 'logging.buckets.list',
   'logging:ListSinks': 'logging.sinks.list',
 } as const satisfies Record<string, string>;
@@ -40,7 +43,8 @@ export const QUOTA_GROUPS: Readonly<Record<string, string>> = Object.fromEntries
  * crypto_requests 60,000 per minute (https://cloud.google.com/kms/quotas; GetPublicKey is a
  * cryptographic request). Resource Manager: 1,200 read requests per minute per project (its
  * RATE_LIMIT_EXCEEDED answers name ReadRequestsPerMinutePerProject = 1200). Logging config reads:
- * 60 per second is well below the Logging API's per-project read quota.
+ * 60 per second is well below the Logging API's per-project read quota. IAM (roles.get): 6,000 read
+ * requests per minute per project (https://cloud.google.com/iam/quotas).
  */
 export function quotaTable(readPerMinute: number, cryptoPerMinute: number): QuotaTable {
   return {
@@ -49,6 +53,7 @@ export function quotaTable(readPerMinute: number, cryptoPerMinute: number): Quot
       'cloudkms:crypto': cryptoPerMinute / 60,
       cloudresourcemanager: 1200 / 60,
       logging: 60,
+      iam: 6000 / 60,
     },
     groups: QUOTA_GROUPS,
   };

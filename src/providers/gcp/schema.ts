@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { kitConfigFields } from '../kit/config.ts';
 
-/** The three Google APIs the provider reads, as `endpoints` names them. */
-export const GCP_SERVICES = ['cloudkms', 'cloudresourcemanager', 'logging'] as const;
+/** The Google APIs the provider reads, as `endpoints` names them (iam: custom role definitions). */
+export const GCP_SERVICES = ['cloudkms', 'cloudresourcemanager', 'logging', 'iam'] as const;
 export type GcpService = (typeof GCP_SERVICES)[number];
 
 const LOOPBACK = /^(127(\.\d{1,3}){3}|\[::1\]|localhost)$/;
@@ -70,6 +70,7 @@ export const GcpConfig = z
         cloudkms: EndpointUrl.optional(),
         cloudresourcemanager: EndpointUrl.optional(),
         logging: EndpointUrl.optional(),
+        iam: EndpointUrl.optional(),
       })
       .optional()
       .describe('per-API base URLs (Private Service Connect endpoints, e.g. https://cloudkms-myendpoint.p.googleapis.com)'),

@@ -2,7 +2,7 @@
 // config, and the Logging filter subset that decides whether a sink routes Cloud KMS audit entries.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SINK_FILTER, REQUIRED_SINK_FILTER } from '../../../src/fakes/gcp/world.ts';
-import { accessFromPolicy, algorithmInfo, conditionExpired, keyState, normalizeKey, principalOf } from '../../../src/providers/gcp/normalize.ts';
+import { accessFromPolicy, algorithmInfo, keyState, normalizeKey, principalOf } from '../../../src/providers/gcp/normalize.ts';
 import {
   effectiveKmsAuditConfig,
   filterMatches,
@@ -14,6 +14,7 @@ import {
 import { GcpConfig } from '../../../src/providers/gcp/schema.ts';
 
 const NOW = Date.parse('2026-11-01T00:00:00Z');
+const KEY = 'projects/p/locations/global/keyRings/r/cryptoKeys/k';
 
 describe('algorithmInfo', () => {
   it.each([
@@ -76,6 +77,7 @@ describe('accessFromPolicy', () => {
         auditConfigs: [],
       },
       'projects/p',
+      { name: KEY, purpose: 'ASYMMETRIC_SIGN', versionNames: [`${KEY}/cryptoKeyVersions/1`] },
       NOW,
     );
     expect(r.entries).toEqual([
@@ -88,14 +90,35 @@ describe('accessFromPolicy', () => {
       },
     ]);
     expect(r.unknownRoles).toEqual(['organizations/1/roles/kmsUser']);
+    expect(r.undecided).toEqual([]);
   });
 
-  it.each([
-    ['request.time < timestamp("2020-01-01T00:00:00Z")', true],
-    ['request.time < timestamp("2030-01-01T00:00:00Z")', false],
-    ['request.time > timestamp("2020-01-01T00:00:00Z")', false],
-    ['resource.name.startsWith("projects/p")', false],
-  ])('conditionExpired(%s) = %s', (expr, want) => expect(conditionExpired(expr, NOW)).toBe(want));
+  it('expands a custom role from its definition, and keeps an undecidable condition as undecided (never dropped)', () => {
+    const roles = new Map([
+      ['organizations/1/roles/kmsUser', ['use-sign', 'use-mac'] as const],
+      ['projects/p/roles/gone', undefined],
+    ]);
+    const r = accessFromPolicy(
+      {
+        bindings: [
+          { role: 'organizations/1/roles/kmsUser', members: ['user:b@x.com'] },
+          { role: 'projects/p/roles/gone', members: ['user:d@x.com'] },
+          { role: 'roles/cloudkms.signer', members: ['user:e@x.com'], condition: { expression: 'request.time.getHours("Europe/Berlin") < 18' } },
+        ],
+        auditConfigs: [],
+      },
+      'projects/p',
+      { name: KEY, purpose: 'ASYMMETRIC_SIGN' },
+      NOW,
+      roles,
+    );
+    expect(r.entries.map((e) => [e.principal.id, e.capabilities])).toEqual([
+      ['user:b@x.com', ['use-sign', 'use-mac']],
+      ['user:e@x.com', ['use-sign']],
+    ]);
+    expect(r.unknownRoles).toEqual(['projects/p/roles/gone']);
+    expect(r.undecided.map((e) => e.principal.id)).toEqual(['user:e@x.com']);
+  });
 });
 
 describe('keys', () => {
