@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { Args, Flags } from '@oclif/core';
-import { loadSnapshots } from '../audit.ts';
 import { BaseCommand } from '../cli/base-command.ts';
 import { UserError } from '../errors.ts';
 import { type KnownKeyInput, scanPaths } from '../scan/index.ts';
@@ -79,6 +78,8 @@ EXIT CODES
     }
     const known: KnownKeyInput[] = [];
     if (flags.snapshot?.length) {
+      // Loaded only when asked for: the audit module pulls in every provider (about a second of start-up).
+      const { loadSnapshots } = await import('../audit.ts');
       const inv = loadSnapshots(flags.snapshot, new Date().toISOString());
       for (const k of [...inv.keys, ...inv.publishedKeys]) if (k.publicKey) known.push({ id: k.id, publicKey: k.publicKey });
       if (known.length === 0) this.warn('the snapshot holds no public keys (publicKey): only self-describing key formats will be found, not bare moduli.');

@@ -71,6 +71,28 @@ export class BignumCollector {
     }
   }
 
+  /** The structures seen, as pointer and limb-count pairs (to send from a worker thread). */
+  export(): Float64Array {
+    const out = new Float64Array(this.pointers.size * 2);
+    let i = 0;
+    for (const [ptr, top] of this.pointers) {
+      out[i++] = ptr;
+      out[i++] = top;
+    }
+    return out;
+  }
+
+  /** Add structures another collector saw (a range of the same file scanned elsewhere). */
+  absorb(pairs: Float64Array): void {
+    for (let i = 0; i + 1 < pairs.length; i += 2) {
+      if (this.pointers.size >= MAX_CANDIDATES) {
+        this.overflow = true;
+        return;
+      }
+      this.pointers.set(pairs[i] as number, pairs[i + 1] as number);
+    }
+  }
+
   /** Follow each pointer through the layout, read its limbs and check them against the known points. */
   resolve(layout: Layout, read: ReadAt): { hits: RawHit[]; capped: boolean } {
     const byVaddr = [...layout.segments].sort((a, b) => a.vaddr - b.vaddr);

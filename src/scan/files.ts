@@ -9,6 +9,7 @@ import { BignumCollector } from './ec-scalars.ts';
 import type { Embedded } from './embedded.ts';
 import type { KnownKeyTable } from './known-keys.ts';
 import { type Layout, layoutOf, type ReadAt, segmentAt, truncation } from './layout.ts';
+import { mergeRanges, type RangeResult, scanRangeFd } from './ranges.ts';
 import { StreamScanner } from './scanner.ts';
 import type { ArtifactType, RawHit } from './types.ts';
 
@@ -92,8 +93,18 @@ const errText = (err: unknown): string => {
   return e?.code ? `${e.code}: ${e.message.replace(/^[A-Z]+: /, '')}` : String((err as Error)?.message ?? err);
 };
 
-function finish(ctx: Ctx, location: string, type: ArtifactType, scanner: StreamScanner, layout?: Layout, extra: RawHit[] = []): void {
-  const hits = [...scanner.end(), ...extra].sort((a, b) => a.offset - b.offset);
+/** What a scan of one stream produced. */
+interface Scanned {
+  hits: RawHit[];
+  bytes: number;
+  overflow: boolean;
+  embeddedOverflow: boolean;
+}
+
+const ended = (s: StreamScanner): Scanned => ({ hits: s.end(), bytes: s.bytes, overflow: s.overflow, embeddedOverflow: s.embeddedOverflow });
+
+function finish(ctx: Ctx, location: string, type: ArtifactType, scanner: Scanned, layout?: Layout, extra: RawHit[] = []): void {
+  const hits = [...scanner.hits, ...extra].sort((a, b) => a.offset - b.offset);
   ctx.result.entries.push({ location, artifactType: type, bytes: scanner.bytes });
   for (const h of hits) {
     const matched = h.knownKeyId ?? ctx.table?.match(h.fingerprints)?.id;
@@ -205,7 +216,7 @@ class EntrySink {
       return {
         write: (b) => scanner.push(b),
         end: () => {
-          finish(ctx, location, type, scanner);
+          finish(ctx, location, type, ended(scanner));
           embeddedGaps(ctx, location, scanner);
         },
       };
@@ -221,7 +232,7 @@ class EntrySink {
         scanner.push(b);
       },
       end: () => {
-        finish(ctx, location, type, scanner, layoutOf(type, probeReader(Buffer.concat(head))));
+        finish(ctx, location, type, ended(scanner), layoutOf(type, probeReader(Buffer.concat(head))));
         embeddedGaps(ctx, location, scanner);
       },
     };
@@ -668,7 +679,7 @@ async function scanApport(src: Readable, ctx: Ctx, location: string, depth: numb
     ctx.result.gaps.push({ location, operation: 'read', reason: `${errText(err)}; scanned up to there` });
   }
   await close();
-  finish(ctx, location, 'file', text);
+  finish(ctx, location, 'file', ended(text));
   embeddedGaps(ctx, location, text);
 }
 
@@ -710,36 +721,101 @@ function readRange(fd: number, from: number, to: number, write: (b: Buffer) => v
   }
 }
 
-/** The fast path: read straight into the scanner's window, one pass, no copy; memory images checked against their layout. */
-function scanPlainFile(fd: number, path: string, size: number, type: ArtifactType, ctx: Ctx, location: string, onBytes?: (n: number) => void): void {
-  const read: ReadAt = (at, len) => {
+/** Random access to an open file, bounded per read. */
+const fdReader =
+  (fd: number, size: number): ReadAt =>
+  (at, len) => {
     const b = Buffer.alloc(Math.max(0, Math.min(len, size - at, 64 * 1024 * 1024)));
     return b.subarray(0, readSync(fd, b, 0, b.length, at));
   };
+
+/** Whether a plain file is a memory image whose layout maps its memory (so BIGNUM structures can be followed). */
+export function followsPointers(type: ArtifactType, read: ReadAt): Layout | undefined {
   const layout = MEMORY_TYPES.has(type) ? layoutOf(type, read) : undefined;
-  const scanner = new StreamScanner(ctx.table, ctx.chunkSize);
-  if (layout?.segments.length) scanner.bignums = BignumCollector.for(ctx.table);
-  let pos = 0;
-  for (;;) {
-    const into = scanner.writable;
-    const n = readSync(fd, into, 0, into.length, pos);
-    if (n <= 0) break;
-    pos += n;
-    onBytes?.(n);
-    scanner.commit(n);
-  }
-  scanner.end(); // the last window is searched too before the structures are followed (finish reads the same hits)
-  const scalars = layout && scanner.bignums ? scanner.bignums.resolve(layout, read) : undefined;
-  finish(ctx, location, type, scanner, layout, scalars?.hits);
-  if (scanner.bignums?.overflow || scalars?.capped) {
+  return layout?.segments.length ? layout : undefined;
+}
+
+/** The fast path: read straight into the scanner's window, one pass, no copy; memory images checked against their layout. */
+function scanPlainFile(fd: number, path: string, size: number, type: ArtifactType, ctx: Ctx, location: string, onBytes?: (n: number) => void): void {
+  const bignums = followsPointers(type, fdReader(fd, size)) !== undefined;
+  const part = scanRangeFd(fd, size, 0, size, { table: ctx.table, chunkSize: ctx.chunkSize, bignums, onBytes });
+  finishPlain(fd, path, size, type, ctx, location, [part]);
+}
+
+/** Findings of a plain file scanned in one or more ranges: merged, EC scalars followed, checked against the layout. */
+function finishPlain(fd: number, path: string, size: number, type: ArtifactType, ctx: Ctx, location: string, parts: RangeResult[]): void {
+  const read = fdReader(fd, size);
+  const layout = MEMORY_TYPES.has(type) ? layoutOf(type, read) : undefined;
+  const merged = mergeRanges(parts);
+  const collector = merged.pointers && layout?.segments.length ? BignumCollector.for(ctx.table) : undefined;
+  if (collector && merged.pointers) collector.absorb(merged.pointers);
+  const scalars = layout && collector ? collector.resolve(layout, read) : undefined;
+  finish(ctx, location, type, { ...merged, bytes: merged.read }, layout, scalars?.hits);
+  if (merged.bignumOverflow || collector?.overflow || scalars?.capped) {
     ctx.result.gaps.push({
       location,
       operation: 'ec-scalars',
       reason: 'too many BIGNUM-shaped structures: the search for EC private scalars stopped at its bound',
     });
   }
-  if (pos < size) ctx.result.gaps.push({ location, operation: 'read', reason: `file shrank while being read (${pos} of ${size} bytes)` });
-  for (const e of scanner.embedded) ctx.later.push(() => openEmbedded(path, size, e, ctx, location));
+  for (const e of merged.errors) ctx.result.gaps.push({ location, operation: 'read', reason: `${e}; scanned up to there` });
+  if (merged.read < size && !merged.errors.length)
+    ctx.result.gaps.push({ location, operation: 'read', reason: `file shrank while being read (${merged.read} of ${size} bytes)` });
+  for (const e of merged.embedded) ctx.later.push(() => openEmbedded(path, size, e, ctx, location));
+}
+
+/**
+ * Finish a plain file whose ranges were scanned elsewhere (worker threads): the same result as one
+ * pass over it. Never throws: anything unreadable becomes a gap.
+ */
+export async function finishRanges(
+  path: string,
+  location: string,
+  type: ArtifactType,
+  size: number,
+  parts: RangeResult[],
+  opts: FileScanOptions = {},
+): Promise<FileResult> {
+  const result: FileResult = { location, bytes: size, entries: [], findings: [], gaps: [] };
+  const ctx = newCtx(result, opts);
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (err) {
+    result.gaps.push({ location, operation: 'open', reason: errText(err) });
+    return result;
+  }
+  try {
+    finishPlain(fd, path, size, type, ctx, location, parts);
+    await drainLater(ctx);
+  } catch (err) {
+    result.gaps.push({ location, operation: 'read', reason: errText(err) });
+  } finally {
+    closeSync(fd);
+  }
+  return result;
+}
+
+/** How a file would be scanned: its type, and whether it is plain (no container) so it can be split into ranges. */
+export function planFile(path: string): { type: ArtifactType; size: number; plain: boolean; bignums: boolean } | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) return undefined;
+    const head = Buffer.alloc(SNIFF_BYTES);
+    const s = sniff(head.subarray(0, readSync(fd, head, 0, SNIFF_BYTES, 0)), path);
+    const bignums = !s.container && followsPointers(s.type, fdReader(fd, st.size)) !== undefined;
+    return { type: s.type, size: st.size, plain: !s.container, bignums };
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Open a file the way its first bytes say: archive, compressed stream, apport report, unsupported, or plain. */

@@ -3,10 +3,12 @@
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { DEFAULT_LIMITS, type FileResult, type ScanGap, type ScanLimits, scanFile } from './files.ts';
+import { DEFAULT_LIMITS, type FileResult, type FileScanOptions, finishRanges, planFile, type ScanGap, type ScanLimits, scanFile } from './files.ts';
 import { KnownKeyTable } from './known-keys.ts';
-import type { KnownKeyInput } from './types.ts';
+import { planRanges, type RangeResult, SPLIT_MIN } from './ranges.ts';
+import type { ArtifactType, KnownKeyInput } from './types.ts';
 import { walk } from './walk.ts';
+import type { Task } from './worker.ts';
 
 export { MEMORY_TYPES } from './artifact-type.ts';
 export type { FileResult, ScanFinding, ScanGap, ScanLimits, ScannedEntry } from './files.ts';
@@ -21,6 +23,8 @@ export interface ScanRequest {
   /** Files scanned at once (worker threads); default: the number of cores, at most 8. */
   jobs?: number;
   chunkSize?: number;
+  /** Plain files at least this large are split into ranges scanned on several threads (default 64 MiB). */
+  splitMin?: number;
   /** Called now and then with bytes read so far and the total size of the files found. */
   progress?: (done: number, total: number) => void;
   signal?: AbortSignal;
@@ -32,9 +36,43 @@ export interface ScanReport {
   gaps: ScanGap[];
   knownKeys: number;
   bytes: number;
+  /** Files split into ranges scanned on several threads at once. */
+  splitFiles: number;
 }
 
 const workerUrl = (): URL => new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url);
+
+/** A file scanned whole, or split into ranges that run on several threads and are merged after. */
+interface FilePlan {
+  path: string;
+  location: string;
+  split?: { type: ArtifactType; size: number; bignums: boolean; ranges: { start: number; stop: number }[] };
+}
+
+/** Large plain files (not archives or compressed streams) are split so one big dump uses every thread. */
+function planFiles(files: readonly { path: string; location: string }[], threads: number, splitMin: number): FilePlan[] {
+  return files.map((f) => {
+    if (threads < 2) return f;
+    let size = 0;
+    try {
+      size = statSync(f.path).size;
+    } catch {
+      return f;
+    }
+    const plan = size >= splitMin ? planFile(f.path) : undefined;
+    if (!plan?.plain) return f;
+    return { ...f, split: { type: plan.type, size: plan.size, bignums: plan.bignums, ranges: planRanges(plan.size, threads) } };
+  });
+}
+
+function tasksOf(plans: readonly FilePlan[]): Task[] {
+  const tasks: Task[] = [];
+  for (const p of plans) {
+    if (!p.split) tasks.push({ id: tasks.length, kind: 'file', path: p.path, location: p.location });
+    else for (const r of p.split.ranges) tasks.push({ id: tasks.length, kind: 'range', path: p.path, size: p.split.size, ...r, bignums: p.split.bignums });
+  }
+  return tasks;
+}
 
 export async function scanPaths(req: ScanRequest): Promise<ScanReport> {
   const walked = walk(req.inputs, req.baseDir);
@@ -42,50 +80,85 @@ export async function scanPaths(req: ScanRequest): Promise<ScanReport> {
   const table = known.length ? new KnownKeyTable(known) : undefined;
   const gaps: ScanGap[] = [...walked.gaps];
   for (const r of table?.rejected ?? []) gaps.push({ location: r.id, operation: 'known-key', reason: r.reason });
-  const jobs = Math.max(1, Math.min(req.jobs ?? Math.min(8, availableParallelism()), walked.files.length));
+  const threads = Math.max(1, req.jobs ?? Math.min(8, availableParallelism()));
+  const plans = planFiles(walked.files, threads, req.splitMin ?? SPLIT_MIN);
+  const tasks = tasksOf(plans);
+  const jobs = Math.min(threads, tasks.length);
   const limits = { ...DEFAULT_LIMITS, ...req.limits };
+  const opts = { table, limits, chunkSize: req.chunkSize };
   let done = 0;
-  let total = 0;
-  for (const f of walked.files) {
+  const total = plans.reduce((s, p) => {
     try {
-      total += statSync(f.path).size;
+      return s + statSync(p.path).size;
     } catch {
-      // scanFile reports it
+      return s; // scanFile reports it
     }
-  }
+  }, 0);
   const tick = (n: number) => {
     done += n;
     req.progress?.(done, total);
   };
-  let files: FileResult[];
-  if (jobs <= 1) {
-    files = [];
+  const sequential = async () => {
+    const out: FileResult[] = [];
     for (const f of walked.files) {
       if (req.signal?.aborted) break;
-      files.push(await scanFile(f.path, f.location, { table, limits, chunkSize: req.chunkSize, onBytes: tick }));
+      out.push(await scanFile(f.path, f.location, { ...opts, onBytes: tick }));
     }
-  } else {
+    return out;
+  };
+  let files: FileResult[];
+  let splitFiles = 0;
+  if (jobs <= 1) files = await sequential();
+  else {
     try {
-      files = await scanInWorkers(walked.files, jobs, { known: [...known], limits, chunkSize: req.chunkSize }, tick, req.signal);
+      const results = await scanInWorkers(tasks, jobs, { known: [...known], limits, chunkSize: req.chunkSize }, tick, req.signal);
+      files = await collect(plans, tasks, results, opts);
+      splitFiles = plans.filter((p) => p.split && p.split.ranges.length > 1).length;
     } catch {
       // A worker could not start (or died): scan in this thread instead; results are the same.
-      files = [];
-      for (const f of walked.files) files.push(await scanFile(f.path, f.location, { table, limits, chunkSize: req.chunkSize, onBytes: tick }));
+      done = 0;
+      files = await sequential();
     }
   }
   files.sort((a, b) => (a.location < b.location ? -1 : a.location > b.location ? 1 : 0));
-  return { files, gaps, knownKeys: table?.size ?? 0, bytes: files.reduce((s, f) => s + f.bytes, 0) };
+  return { files, gaps, knownKeys: table?.size ?? 0, bytes: files.reduce((s, f) => s + f.bytes, 0), splitFiles };
+}
+
+/** File results from the tasks' results: whole files as they are, split files merged from their ranges. */
+async function collect(
+  plans: readonly FilePlan[],
+  tasks: readonly Task[],
+  results: Map<number, FileResult | RangeResult>,
+  opts: FileScanOptions,
+): Promise<FileResult[]> {
+  const files: FileResult[] = [];
+  let t = 0;
+  for (const p of plans) {
+    if (!p.split) {
+      const r = results.get((tasks[t++] as Task).id) as FileResult | undefined;
+      if (r) files.push(r);
+      continue;
+    }
+    const parts: RangeResult[] = [];
+    for (let i = 0; i < p.split.ranges.length; i++) {
+      const r = results.get((tasks[t++] as Task).id) as RangeResult | undefined;
+      if (r) parts.push(r);
+    }
+    if (parts.length < p.split.ranges.length) continue; // aborted
+    files.push(await finishRanges(p.path, p.location, p.split.type, p.split.size, parts, opts));
+  }
+  return files;
 }
 
 function scanInWorkers(
-  list: { path: string; location: string }[],
+  tasks: readonly Task[],
   jobs: number,
   init: { known: KnownKeyInput[]; limits: ScanLimits; chunkSize?: number },
   tick: (n: number) => void,
   signal?: AbortSignal,
-): Promise<FileResult[]> {
+): Promise<Map<number, FileResult | RangeResult>> {
   return new Promise((resolve, reject) => {
-    const results: FileResult[] = [];
+    const results = new Map<number, FileResult | RangeResult>();
     let next = 0;
     let running = 0;
     const workers: Worker[] = [];
@@ -94,22 +167,20 @@ function scanInWorkers(
       resolve(results);
     };
     const feed = (w: Worker) => {
-      if (next >= list.length || signal?.aborted) {
+      if (next >= tasks.length || signal?.aborted) {
         if (running === 0) finish();
         return;
       }
-      const id = next++;
-      const f = list[id] as { path: string; location: string };
       running++;
-      w.postMessage({ id, path: f.path, location: f.location });
+      w.postMessage(tasks[next++]);
     };
     for (let i = 0; i < jobs; i++) {
       const w = new Worker(workerUrl(), { workerData: init });
       workers.push(w);
-      w.on('message', (m: { id?: number; result?: FileResult; progress?: number }) => {
+      w.on('message', (m: { id?: number; result?: FileResult | RangeResult; progress?: number }) => {
         if (m.progress) tick(m.progress);
-        if (m.result) {
-          results.push(m.result);
+        if (m.result && m.id !== undefined) {
+          results.set(m.id, m.result);
           running--;
           feed(w);
         }

@@ -55,10 +55,10 @@ export const ANCHORS: readonly Anchor[] = [
 ];
 
 export const DEFAULT_CHUNK = 4 * 1024 * 1024;
-/** Context kept on both sides of the searched range: enough for every detector and the proof window. */
-const CONTEXT = Math.max(2 * (MAX_MATERIAL + PROOF_RADIUS) + 16 * 1024, WIDE_PROOF_RADIUS + 2048);
-const MAX_FINDINGS = 10_000;
-const MAX_EMBEDDED = 1000;
+/** Context kept on both sides of the searched range: enough for every detector and the proof window (a multiple of 8). */
+export const CONTEXT = (Math.max(2 * (MAX_MATERIAL + PROOF_RADIUS) + 16 * 1024, WIDE_PROOF_RADIUS + 2048) + 7) & ~7;
+export const MAX_FINDINGS = 10_000;
+export const MAX_EMBEDDED = 1000;
 /** Candidate kinds at or above this are embedded containers (EMBEDDED_ANCHORS index + EMBEDDED_KIND). */
 const EMBEDDED_KIND = 1000;
 const SUB_BLOCK = 128 * 1024;
@@ -83,6 +83,8 @@ export class StreamScanner {
   embeddedOverflow = false;
   /** Collects BIGNUM-shaped structures (memory images with a layout and known EC keys). */
   bignums: BignumCollector | undefined;
+  /** Absolute offset where the search stops (a range of a larger stream); bytes after it are context only. */
+  private stop = Number.POSITIVE_INFINITY;
 
   constructor(table?: KnownKeyTable, chunkSize = DEFAULT_CHUNK) {
     this.table = table?.searchable ? table : undefined;
@@ -91,6 +93,19 @@ export class StreamScanner {
     const ab = new ArrayBuffer(size);
     this.buf = Buffer.from(ab);
     this.words = new Int32Array(ab);
+  }
+
+  /**
+   * Search only [start, stop) of a larger stream (one range of a file split across threads). The
+   * bytes pushed next start at `start - lead` (`lead` bytes of context, a multiple of 8); the caller
+   * pushes up to CONTEXT bytes past `stop` so material that starts before `stop` is read whole.
+   * Findings and embedded containers keep absolute offsets. Call before any byte is pushed.
+   */
+  range(start: number, stop: number, lead: number): void {
+    if (this.len !== 0 || lead % 8 !== 0 || lead > start) throw new Error('StreamScanner.range: call before pushing, with an 8-aligned lead');
+    this.base = start - lead;
+    this.from = lead;
+    this.stop = stop;
   }
 
   /** Free space to read into directly (then call commit with the count). */
@@ -124,7 +139,7 @@ export class StreamScanner {
   private process(final: boolean): void {
     const buf = this.buf;
     const len = this.len;
-    const end = final ? len : len - CONTEXT;
+    const end = Math.min(final ? len : len - CONTEXT, this.stop - this.base);
     const from = this.from;
     if (end > from) {
       const cand: number[] = [];
@@ -150,11 +165,11 @@ export class StreamScanner {
       if (cand.length) this.verify(cand, len);
     }
     // Keep the context, moving by a multiple of 4 so the window stays word-aligned with the stream.
-    const keepFrom = final ? len : Math.max(0, end - CONTEXT) & ~3;
+    const keepFrom = final ? len : Math.max(0, Math.max(end, this.from) - CONTEXT) & ~3;
     buf.copyWithin(0, keepFrom, len);
     this.base += keepFrom;
     this.len = len - keepFrom;
-    this.from = Math.max(0, end - keepFrom);
+    this.from = Math.max(0, Math.max(end, from) - keepFrom);
   }
 
   /** A hit whose key is one of several candidates: proven (and named) when a candidate is a known key. */

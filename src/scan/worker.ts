@@ -1,7 +1,8 @@
-// A scan worker: builds the known-key table once, then scans the files it is sent.
+// A scan worker: builds the known-key table once, then scans the files, or ranges of files, it is sent.
 import { parentPort, workerData } from 'node:worker_threads';
 import { type FileScanOptions, scanFile } from './files.ts';
 import { KnownKeyTable } from './known-keys.ts';
+import { scanRange } from './ranges.ts';
 import type { KnownKeyInput } from './types.ts';
 
 interface Init {
@@ -10,23 +11,28 @@ interface Init {
   chunkSize?: number;
 }
 
+/** A whole file, or one range of a plain file split across threads. */
+export type Task =
+  | { id: number; kind: 'file'; path: string; location: string }
+  | { id: number; kind: 'range'; path: string; size: number; start: number; stop: number; bignums: boolean };
+
 const init = workerData as Init;
 const table = init.known.length ? new KnownKeyTable(init.known) : undefined;
 let pending = 0;
 
-parentPort?.on('message', async (msg: { id: number; path: string; location: string }) => {
-  const result = await scanFile(msg.path, msg.location, {
-    table,
-    limits: init.limits,
-    chunkSize: init.chunkSize,
-    onBytes: (n) => {
-      pending += n;
-      if (pending >= 16 * 1024 * 1024) {
-        parentPort?.postMessage({ progress: pending });
-        pending = 0;
-      }
-    },
-  });
+const onBytes = (n: number) => {
+  pending += n;
+  if (pending >= 16 * 1024 * 1024) {
+    parentPort?.postMessage({ progress: pending });
+    pending = 0;
+  }
+};
+
+parentPort?.on('message', async (msg: Task) => {
+  const result =
+    msg.kind === 'range'
+      ? scanRange(msg.path, msg.size, msg.start, msg.stop, { table, chunkSize: init.chunkSize, bignums: msg.bignums, onBytes })
+      : await scanFile(msg.path, msg.location, { table, limits: init.limits, chunkSize: init.chunkSize, onBytes });
   parentPort?.postMessage({ id: msg.id, result, progress: pending });
   pending = 0;
 });

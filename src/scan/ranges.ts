@@ -1,0 +1,161 @@
+// One plain file scanned as byte ranges, so one large dump can use every core: each range is searched
+// by its own StreamScanner with CONTEXT bytes of overlap on both sides (material that starts in a
+// range is read whole), and the ranges' findings are merged so that what crosses a boundary is
+// reported once. Ranges are pure functions of the file's bytes, so they can run in worker threads.
+import { closeSync, openSync, readSync } from 'node:fs';
+import { BignumCollector } from './ec-scalars.ts';
+import type { Embedded } from './embedded.ts';
+import type { KnownKeyTable } from './known-keys.ts';
+import { CONTEXT, MAX_EMBEDDED, MAX_FINDINGS, StreamScanner } from './scanner.ts';
+import type { RawHit } from './types.ts';
+
+/** Files at least this large are split when several threads are available. */
+export const SPLIT_MIN = 64 * 1024 * 1024;
+/** Ranges are multiples of this (8-aligned for the bignum and q-gram grids, which use absolute offsets). */
+const RANGE_ALIGN = 1024 * 1024;
+/** Most bytes in one range: small enough that ranges balance across threads on a shared machine. */
+const MAX_RANGE = 256 * 1024 * 1024;
+
+export interface RangeOptions {
+  table?: KnownKeyTable;
+  chunkSize?: number;
+  /** Collect BIGNUM-shaped structures (a memory image whose layout maps its memory, with known EC keys). */
+  bignums?: boolean;
+  /** Called with the bytes of [start, stop) just read (context bytes are not counted twice). */
+  onBytes?: (n: number) => void;
+}
+
+/** What one range held: findings and embedded containers at absolute offsets. Serialisable. */
+export interface RangeResult {
+  start: number;
+  stop: number;
+  hits: RawHit[];
+  embedded: Embedded[];
+  overflow: boolean;
+  embeddedOverflow: boolean;
+  /** BIGNUM-shaped structures seen: pointer and limb count, in pairs. */
+  pointers?: Float64Array;
+  bignumOverflow?: boolean;
+  /** Bytes of [start, stop) that could be read (fewer when the file shrank or a read failed). */
+  read: number;
+  /** Why reading stopped early, if it did. */
+  error?: string;
+}
+
+/** Split [0, size) into aligned ranges for `jobs` threads (several per thread, so a slow thread does not hold up the rest). */
+export function planRanges(size: number, jobs: number): { start: number; stop: number }[] {
+  const pieces = Math.max(1, Math.ceil(size / MAX_RANGE), jobs * 2);
+  const step = Math.max(RANGE_ALIGN, Math.ceil(size / pieces / RANGE_ALIGN) * RANGE_ALIGN);
+  const out: { start: number; stop: number }[] = [];
+  for (let start = 0; start < size; start += step) out.push({ start, stop: Math.min(size, start + step) });
+  return out;
+}
+
+/** Scan [start, stop) of an open file, reading CONTEXT bytes on both sides. Never throws: a failed read is `error`. */
+export function scanRangeFd(fd: number, size: number, start: number, stop: number, opts: RangeOptions): RangeResult {
+  const scanner = new StreamScanner(opts.table, opts.chunkSize);
+  if (opts.bignums) scanner.bignums = BignumCollector.for(opts.table);
+  const lead = Math.min(CONTEXT, start) & ~7;
+  scanner.range(start, stop, lead);
+  const end = Math.min(size, stop + CONTEXT);
+  let pos = start - lead;
+  let error: string | undefined;
+  try {
+    while (pos < end) {
+      const into = scanner.writable;
+      const n = readSync(fd, into, 0, Math.min(into.length, end - pos), pos);
+      if (n <= 0) break;
+      const owned = Math.max(0, Math.min(pos + n, stop) - Math.max(pos, start));
+      if (owned) opts.onBytes?.(owned);
+      pos += n;
+      scanner.commit(n);
+    }
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    error = e?.code ? `${e.code}: ${e.message.replace(/^[A-Z]+: /, '')}` : String(e?.message ?? err);
+  }
+  const hits = scanner.end();
+  const read = Math.max(0, Math.min(pos, stop) - start);
+  const b = scanner.bignums;
+  return {
+    start,
+    stop,
+    hits,
+    embedded: scanner.embedded,
+    overflow: scanner.overflow,
+    embeddedOverflow: scanner.embeddedOverflow,
+    read,
+    ...(b ? { pointers: b.export(), bignumOverflow: b.overflow } : {}),
+    ...(error ? { error } : {}),
+  };
+}
+
+/** Scan a range of a file by path (a worker thread's task). */
+export function scanRange(path: string, size: number, start: number, stop: number, opts: RangeOptions): RangeResult {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (err) {
+    return { start, stop, hits: [], embedded: [], overflow: false, embeddedOverflow: false, read: 0, error: String((err as Error).message) };
+  }
+  try {
+    return scanRangeFd(fd, size, start, stop, opts);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Merge ranges (in file order) into one result as one pass over the whole file would give: a hit of
+ * a later range inside material an earlier range already reported (it crossed the boundary, or both
+ * saw the same needle in the overlap) is dropped; embedded containers are kept once per offset.
+ */
+export function mergeRanges(parts: readonly RangeResult[]): Omit<RangeResult, 'start' | 'stop' | 'error'> & { errors: string[] } {
+  const sorted = [...parts].sort((a, b) => a.start - b.start);
+  const hits: RawHit[] = [];
+  const embedded: Embedded[] = [];
+  const seenEmbedded = new Set<number>();
+  let covered = -1;
+  let overflow = false;
+  let embeddedOverflow = false;
+  for (const p of sorted) {
+    let reach = covered;
+    for (const h of p.hits) {
+      if (h.offset < covered) continue;
+      if (hits.length >= MAX_FINDINGS) overflow = true;
+      else hits.push(h);
+      reach = Math.max(reach, h.offset + h.length);
+    }
+    covered = reach;
+    for (const e of p.embedded) {
+      if (seenEmbedded.has(e.offset)) continue;
+      seenEmbedded.add(e.offset);
+      if (embedded.length >= MAX_EMBEDDED) embeddedOverflow = true;
+      else embedded.push(e);
+    }
+    overflow ||= p.overflow;
+    embeddedOverflow ||= p.embeddedOverflow;
+  }
+  const withPointers = sorted.filter((p) => p.pointers);
+  return {
+    hits,
+    embedded,
+    overflow,
+    embeddedOverflow,
+    read: sorted.reduce((s, p) => s + p.read, 0),
+    errors: sorted.flatMap((p) => (p.error ? [`${p.error} (bytes ${p.start}–${p.stop})`] : [])),
+    ...(withPointers.length
+      ? { pointers: concatPointers(withPointers.map((p) => p.pointers as Float64Array)), bignumOverflow: withPointers.some((p) => p.bignumOverflow) }
+      : {}),
+  };
+}
+
+function concatPointers(list: Float64Array[]): Float64Array {
+  const out = new Float64Array(list.reduce((s, a) => s + a.length, 0));
+  let o = 0;
+  for (const a of list) {
+    out.set(a, o);
+    o += a.length;
+  }
+  return out;
+}
