@@ -2,7 +2,8 @@ import { resolve } from 'node:path';
 import { evaluate } from './engine/evaluate.ts';
 import type { AuditResult } from './engine/result.ts';
 import { UserError } from './errors.ts';
-import { mergeInventories, parseInventory } from './inventory/parse.ts';
+import { mergeInventories } from './inventory/parse.ts';
+import { readSnapshots } from './inventory/snapshots.ts';
 import { INVENTORY_VERSION, Inventory } from './model/inventory.ts';
 import { readTextFile } from './policy/load.ts';
 import type { ResolvedPolicy } from './policy/resolve.ts';
@@ -24,7 +25,7 @@ function outputToInventory(o: ProviderOutput, generatedAt: string): Inventory {
     kind: 'keyhygiene-inventory',
     version: INVENTORY_VERSION,
     generatedAt,
-    providers: [o.run],
+    providers: o.runs ?? [o.run],
     keys: o.keys ?? [],
     trails: o.trails ?? [],
     publishedKeys: o.publishedKeys ?? [],
@@ -45,6 +46,7 @@ export async function collectInventory(policy: ResolvedPolicy, opts: CollectOpti
   }
   const generatedAt = opts.now.toISOString();
   const parts: Inventory[] = [];
+  const finished: string[] = [];
   // Providers that consume what others collected (artifacts matches dumps to inventoried keys) run last.
   const LAST = new Set(['artifacts']);
   const order = ids.sort((a, b) => Number(LAST.has(a)) - Number(LAST.has(b)) || (a < b ? -1 : a > b ? 1 : 0));
@@ -67,26 +69,23 @@ export async function collectInventory(policy: ResolvedPolicy, opts: CollectOpti
     const out = await provider.collect(config, ctx);
     if (out.skipped?.length) opts.warn?.(`${id}: without ${out.skipped.join(', ')} these rules report unknown: ${rulesReadingFields(out.skipped).join(', ')}`);
     parts.push(outputToInventory(out, generatedAt));
+    finished.push(out.run.finishedAt ?? generatedAt);
   }
-  // The inventory was taken when its oldest part was (a snapshot provider reports its snapshot's time).
-  const taken = parts.map((p) => p.providers[0]?.finishedAt ?? generatedAt).sort()[0] ?? generatedAt;
-  return mergeInventories(parts, taken);
+  // The inventory was taken when its oldest part was (the snapshot provider dates its part by its snapshots).
+  return mergeInventories(parts, finished.sort()[0] ?? generatedAt);
 }
 
 /** Read and merge snapshot files given on the command line (paths relative to the working directory). */
-export function loadSnapshots(files: readonly string[], generatedAt: string): Inventory {
-  const parts = files.map((f) =>
-    parseInventory(readTextFile(resolve(f), 'snapshot', 'check the path, or write one with `keyhygiene inventory --output FILE`'), f),
+export function loadSnapshots(files: readonly string[]): Inventory {
+  return readSnapshots(
+    files.map((f) => ({ file: resolve(f), label: f })),
+    readTextFile,
   );
-  if (parts.length === 1) return parts[0] as Inventory;
-  // Several snapshots were taken when the newest of them was: `--now snapshot` evaluates as of then.
-  return mergeInventories(
-    parts,
-    parts
-      .map((p) => p.generatedAt)
-      .sort()
-      .at(-1) ?? generatedAt,
-  );
+}
+
+/** The policy with its providers replaced by the given snapshots: `audit --snapshot` reads through the snapshot provider. */
+export function withSnapshots(policy: ResolvedPolicy, files: readonly string[]): ResolvedPolicy {
+  return { ...policy, providers: { snapshot: { paths: files.map((f) => resolve(f)) } } } as ResolvedPolicy;
 }
 
 export interface AuditRun {

@@ -1,5 +1,5 @@
 // The audit as `keyhygiene audit` and the GitHub Action run it: flags in, reports written, exit code out.
-import { auditInventory, collectInventory, loadSnapshots } from '../audit.ts';
+import { auditInventory, collectInventory, withSnapshots } from '../audit.ts';
 import { exitCodeFor, type FailOn } from '../engine/exit-code.ts';
 import type { AuditResult } from '../engine/result.ts';
 import { complianceView } from '../frameworks/compliance.ts';
@@ -58,9 +58,8 @@ export async function runAudit(flags: AuditFlags, io: { warn: (m: string) => voi
   const progress = ttyProgress();
   const probe = new Date();
   progress.status('collecting inventory…');
-  const inventory = flags.snapshot?.length
-    ? loadSnapshots(flags.snapshot, probe.toISOString())
-    : await collectInventory(policy, { now: probe, env, warn: io.warn, progress: progress.update });
+  const source = flags.snapshot?.length ? withSnapshots(policy, flags.snapshot) : policy;
+  const inventory = await collectInventory(source, { now: probe, env, warn: io.warn, progress: progress.update });
   progress.done();
   const now = parseNow(flags.now ?? (flags.example ? 'snapshot' : undefined), () => inventory.generatedAt);
   const audited = auditInventory(inventory, policy, now, flags['include-passed']);

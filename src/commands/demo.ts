@@ -52,7 +52,7 @@ ${EXIT_CODE_HELP}`;
     const policyFile = examplePolicy('storm-0558');
     const policy = resolvePolicyFile(policyFile);
     const snapshotPaths = (policy.providers.snapshot?.paths ?? ['inventory.json']).map((p) => join(policy.baseDir, p));
-    const example: Inventory = loadSnapshots(snapshotPaths, new Date().toISOString());
+    const example: Inventory = loadSnapshots(snapshotPaths);
 
     const awsPart = {
       ...example,

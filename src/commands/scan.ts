@@ -80,7 +80,7 @@ EXIT CODES
     if (flags.snapshot?.length) {
       // Loaded only when asked for: the audit module pulls in every provider (about a second of start-up).
       const { loadSnapshots } = await import('../audit.ts');
-      const inv = loadSnapshots(flags.snapshot, new Date().toISOString());
+      const inv = loadSnapshots(flags.snapshot);
       for (const k of [...inv.keys, ...inv.publishedKeys]) if (k.publicKey) known.push({ id: k.id, publicKey: k.publicKey });
       if (known.length === 0) this.warn('the snapshot holds no public keys (publicKey): only self-describing key formats will be found, not bare moduli.');
     }

@@ -40,6 +40,11 @@ export interface CollectContext {
 
 export interface ProviderOutput {
   run: ProviderRun;
+  /**
+   * The runs whose evidence this output carries, when they are not this run itself: the snapshot
+   * provider hands on the runs recorded in its snapshots (then `run` only dates them).
+   */
+  runs?: ProviderRun[];
   keys?: KeyRecord[];
   trails?: AuditTrail[];
   publishedKeys?: PublishedKey[];

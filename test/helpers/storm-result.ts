@@ -11,7 +11,7 @@ export const STORM_SNAPSHOT = join(EXAMPLES_DIR, 'storm-0558', 'inventory.json')
 
 export function stormRun(opts: { includePassed?: boolean } = {}): { policy: ResolvedPolicy; inventory: Inventory; result: AuditResult } {
   const policy = resolvePolicyFile(STORM_POLICY);
-  const inventory = loadSnapshots([STORM_SNAPSHOT], '2026-11-01T06:00:00Z');
+  const inventory = loadSnapshots([STORM_SNAPSHOT]);
   const result = auditInventory(inventory, policy, new Date(inventory.generatedAt), opts.includePassed ?? false);
   return { policy, inventory, result };
 }

@@ -103,8 +103,8 @@ describe('several snapshots', () => {
   it('merge independently of argument order; a key two snapshots disagree about gets a conflict gap', () => {
     const a = snap('2026-05-01T00:00:00.000Z', [key({ state: 'enabled' })]);
     const b = snap('2026-05-02T00:00:00.000Z', [key({ state: 'disabled' })]);
-    const ab = loadSnapshots([a, b], '2030-01-01T00:00:00.000Z');
-    const ba = loadSnapshots([b, a], '2030-01-01T00:00:00.000Z');
+    const ab = loadSnapshots([a, b]);
+    const ba = loadSnapshots([b, a]);
     expect(JSON.stringify(ab)).toBe(JSON.stringify(ba));
     expect(ab.keys).toHaveLength(1);
     expect(ab.gaps).toEqual([expect.objectContaining({ operation: 'merge', scope: { subjectId: key().id } })]);
@@ -113,7 +113,7 @@ describe('several snapshots', () => {
   it('identical copies collapse without a gap; --now snapshot is the newest snapshot time, not the wall clock', () => {
     const a = snap('2026-05-01T00:00:00.000Z', [key()]);
     const b = snap('2026-05-03T00:00:00.000Z', [key()]);
-    const merged = loadSnapshots([a, b], '2030-01-01T00:00:00.000Z');
+    const merged = loadSnapshots([a, b]);
     expect(merged.gaps).toEqual([]);
     expect(merged.generatedAt).toBe('2026-05-03T00:00:00.000Z');
   });

@@ -1,9 +1,13 @@
 import { resolve } from 'node:path';
-import { parseInventory } from '../../inventory/parse.ts';
+import { readSnapshots } from '../../inventory/snapshots.ts';
 import { defineProvider, inputReader, type ProviderOutput } from '../types.ts';
 import { SnapshotConfig } from './schema.ts';
 
-/** Reads inventory snapshots written earlier: re-evaluate evidence offline, with no API call. */
+/**
+ * Reads inventory snapshots written earlier: re-evaluate evidence offline, with no API call. This is
+ * also what `audit --snapshot FILE` runs. The output carries the snapshots' own provider runs, so a
+ * report says which clouds the evidence came from and when each was read.
+ */
 export const snapshotProvider = defineProvider({
   id: 'snapshot',
   description: 'inventory snapshot files written by `keyhygiene inventory`',
@@ -11,21 +15,19 @@ export const snapshotProvider = defineProvider({
   operations: ['fs:ReadFile'],
   fills: ['*'],
   async collect(config, ctx): Promise<ProviderOutput> {
-    const out: Required<Omit<ProviderOutput, 'skipped'>> = { run: { id: 'snapshot' }, keys: [], trails: [], publishedKeys: [], artifacts: [], gaps: [] };
-    const taken: string[] = [];
-    for (const p of config.paths) {
-      const file = resolve(ctx.baseDir, p);
-      const inv = parseInventory(inputReader(ctx)(file, 'snapshot', 'check the path, or write one with `keyhygiene inventory --output FILE`'), p);
-      taken.push(inv.generatedAt);
-      out.keys.push(...inv.keys);
-      out.trails.push(...inv.trails);
-      out.publishedKeys.push(...inv.publishedKeys);
-      out.artifacts.push(...inv.artifacts);
-      out.gaps.push(...inv.gaps);
-    }
-    // The evidence is as old as its oldest snapshot.
-    out.run.finishedAt = taken.sort()[0];
-    return out;
+    const inv = readSnapshots(
+      config.paths.map((p) => ({ file: resolve(ctx.baseDir, p), label: p })),
+      inputReader(ctx),
+    );
+    return {
+      run: { id: 'snapshot', finishedAt: inv.generatedAt },
+      runs: inv.providers,
+      keys: inv.keys,
+      trails: inv.trails,
+      publishedKeys: inv.publishedKeys,
+      artifacts: inv.artifacts,
+      gaps: inv.gaps,
+    };
   },
 });
 
