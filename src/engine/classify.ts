@@ -7,16 +7,18 @@ import type { EnvironmentKind, Matcher } from '../policy/schema.ts';
 import type { Ambiguity, PrincipalScope, ResolvedKeyClass, ResolvedScope, ResolvedTokenIssuer } from '../rules/types.ts';
 import { globToRegExp } from '../util/glob.ts';
 
-const KEY_FIELDS = new Set(['providers', 'accounts', 'regions', 'containers', 'ids', 'tags']);
-const PRINCIPAL_FIELDS = new Set(['accounts', 'principals', 'tags']);
-const PUBLISHED_FIELDS = new Set(['providers', 'ids', 'issuers']);
+const KEY_FIELDS = new Set(['providers', 'accounts', 'regions', 'containers', 'ids', 'tags', 'not']);
+const PRINCIPAL_FIELDS = new Set(['accounts', 'principals', 'tags', 'not']);
+const PUBLISHED_FIELDS = new Set(['providers', 'ids', 'issuers', 'not']);
 
 type Test<T> = (x: T) => boolean;
 const stripSlash = (s: string) => s.replace(/\/+$/, '');
 const NEVER = () => false;
 
-/** A compiled set of globs: exact values in a Set, wildcard patterns as regular expressions. */
-function globSet(globs: readonly string[]): (v: string | undefined) => boolean {
+type GlobTest = (a: string | undefined, b?: string, more?: readonly string[]) => boolean;
+
+/** Exact values in a Set, wildcard patterns as regular expressions: true when any value given matches. */
+function anyOf(globs: readonly string[]): GlobTest {
   const exact = new Set<string>();
   const patterns: RegExp[] = [];
   let any = false;
@@ -25,7 +27,22 @@ function globSet(globs: readonly string[]): (v: string | undefined) => boolean {
     else if (g.includes('*') || g.includes('?')) patterns.push(globToRegExp(g));
     else exact.add(g);
   }
-  return (v) => v !== undefined && (any || exact.has(v) || patterns.some((r) => r.test(v)));
+  const one = (v: string | undefined) => v !== undefined && (any || exact.has(v) || patterns.some((r) => r.test(v)));
+  return (a, b, more) => one(a) || one(b) || more?.some(one) === true;
+}
+
+/**
+ * A compiled glob list. Patterns starting with `!` exclude: the subject matches when one of its values
+ * (id, name, aliases) matches an including pattern (any value at all when only exclusions are given)
+ * and none of them matches an excluding one. An absent value never matches.
+ */
+function globSet(globs: readonly string[]): GlobTest {
+  const include = globs.filter((g) => !g.startsWith('!'));
+  const exclude = globs.filter((g) => g.startsWith('!')).map((g) => g.slice(1));
+  const inc = include.length ? anyOf(include) : anyOf(['*']);
+  if (!exclude.length) return inc;
+  const exc = anyOf(exclude);
+  return (a, b, more) => inc(a, b, more) && !exc(a, b, more);
 }
 
 const allOf =
@@ -35,13 +52,27 @@ const allOf =
     return true;
   };
 
+const notMatchers = (m: Matcher): readonly Matcher[] => (m.not === undefined ? [] : Array.isArray(m.not) ? m.not : [m.not]);
+
+/** Every field of the matcher and of its `not:` matchers applies to the subject kind. */
+const appliesTo = (m: Matcher, fields: ReadonlySet<string>): boolean =>
+  Object.keys(m).every((f) => fields.has(f)) && notMatchers(m).every((n) => Object.keys(n).every((f) => fields.has(f)));
+
+/** The fields' tests, then `not:`: a subject any excluded matcher matches does not match. */
+function withExclusions<T>(m: Matcher, tests: Test<T>[], compile: (m: Matcher) => Test<T>): Test<T> {
+  const excluded = notMatchers(m).map(compile);
+  const fields = allOf(tests);
+  if (!excluded.length) return fields;
+  return (x) => fields(x) && !excluded.some((t) => t(x));
+}
+
 // Matchers are compiled once into closures (every classification runs them over every key).
 const keyTests = new WeakMap<Matcher, Test<KeyRecord>>();
 const principalTests = new WeakMap<Matcher, Test<Principal>>();
 const publishedTests = new WeakMap<Matcher, Test<PublishedKey>>();
 
 function compileKey(m: Matcher): Test<KeyRecord> {
-  if (!Object.keys(m).every((f) => KEY_FIELDS.has(f))) return NEVER;
+  if (!appliesTo(m, KEY_FIELDS)) return NEVER;
   const tests: Test<KeyRecord>[] = [];
   if (m.providers) {
     const g = globSet(m.providers);
@@ -61,7 +92,7 @@ function compileKey(m: Matcher): Test<KeyRecord> {
   }
   if (m.ids) {
     const g = globSet(m.ids);
-    tests.push((k) => g(k.id) || g(k.name) || (k.aliases ?? []).some(g));
+    tests.push((k) => g(k.id, k.name, k.aliases));
   }
   if (m.tags) {
     for (const [tag, want] of Object.entries(m.tags)) {
@@ -69,19 +100,19 @@ function compileKey(m: Matcher): Test<KeyRecord> {
       tests.push((k) => g(k.tags?.[tag]));
     }
   }
-  return allOf(tests);
+  return withExclusions(m, tests, compileKey);
 }
 
 function compilePrincipal(m: Matcher): Test<Principal> {
-  if (!Object.keys(m).every((f) => PRINCIPAL_FIELDS.has(f))) return NEVER;
+  if (!appliesTo(m, PRINCIPAL_FIELDS)) return NEVER;
   const tests: Test<Principal>[] = [];
   if (m.accounts) {
     const g = globSet(m.accounts);
-    tests.push((p) => g(p.account) || g(p.tenant));
+    tests.push((p) => g(p.account, p.tenant));
   }
   if (m.principals) {
     const g = globSet(m.principals);
-    tests.push((p) => g(p.id) || g(p.name));
+    tests.push((p) => g(p.id, p.name));
   }
   // Only principals declared in an IaC plan carry tags (a role created next to the key it uses).
   if (m.tags) {
@@ -90,11 +121,11 @@ function compilePrincipal(m: Matcher): Test<Principal> {
       tests.push((p) => g(p.tags?.[tag]));
     }
   }
-  return allOf(tests);
+  return withExclusions(m, tests, compilePrincipal);
 }
 
 function compilePublished(m: Matcher): Test<PublishedKey> {
-  if (!Object.keys(m).every((f) => PUBLISHED_FIELDS.has(f))) return NEVER;
+  if (!appliesTo(m, PUBLISHED_FIELDS)) return NEVER;
   const tests: Test<PublishedKey>[] = [];
   if (m.providers) {
     const g = globSet(m.providers);
@@ -102,13 +133,13 @@ function compilePublished(m: Matcher): Test<PublishedKey> {
   }
   if (m.ids) {
     const g = globSet(m.ids);
-    tests.push((k) => g(k.id) || g(k.url));
+    tests.push((k) => g(k.id, k.url));
   }
   if (m.issuers) {
     const g = globSet(m.issuers);
     tests.push((k) => g(k.issuer));
   }
-  return allOf(tests);
+  return withExclusions(m, tests, compilePublished);
 }
 
 function compiled<T>(cache: WeakMap<Matcher, Test<T>>, compile: (m: Matcher) => Test<T>, m: Matcher): Test<T> {
@@ -139,7 +170,7 @@ export interface Classifier {
 /** Which non-identity key fields a set of matchers reads. */
 function keyFieldsRead(matchers: readonly Matcher[]): string[] {
   const out = new Set<string>();
-  for (const m of matchers) {
+  for (const m of [...matchers, ...matchers.flatMap(notMatchers)]) {
     if (m.tags && Object.keys(m.tags).length) out.add('tags');
     if (m.ids) out.add('aliases');
   }
@@ -170,6 +201,16 @@ export function describeAmbiguity(subject: string, a: Ambiguity): string {
   return `the classification of ${subject} is ambiguous: it matches ${parts.join(', and ')}; declare which wins under \`precedence:\` in the policy, or narrow the matchers (\`keyhygiene policy explain ${subject}\` shows which matched)`;
 }
 
+/** Where the policy's `unclassified:` places a subject that matches no environment (or trust domain). */
+export function placement(policy: Pick<ResolvedPolicy, 'unclassified'>): { environment?: string; trustDomain?: string } {
+  return typeof policy.unclassified === 'object' ? policy.unclassified : {};
+}
+
+/** What matched, or the policy's placement for a subject that matched nothing; `placed` says which. */
+function placed(matched: string[], fallback: string | undefined): { names: string[]; placed: boolean } {
+  return matched.length === 0 && fallback !== undefined ? { names: [fallback], placed: true } : { names: matched, placed: false };
+}
+
 /** The environments and trust domains a principal matches, narrowed by precedence; ambiguity kept. */
 function scopePrincipal(p: Principal, policy: ResolvedPolicy): PrincipalScope {
   const order = policy.precedence ?? {};
@@ -177,8 +218,9 @@ function scopePrincipal(p: Principal, policy: ResolvedPolicy): PrincipalScope {
     Object.entries(groups)
       .filter(([, g]) => g.match.some((m) => matchesPrincipal(m, p)))
       .map(([n]) => n);
-  const matchedEnvs = named(policy.environments);
-  const matchedDomains = named(policy.trustDomains);
+  const fallback = placement(policy);
+  const matchedEnvs = placed(named(policy.environments), fallback.environment).names;
+  const matchedDomains = placed(named(policy.trustDomains), fallback.trustDomain).names;
   const env = decide(matchedEnvs, order.environments);
   const domain = decide(matchedDomains, order.trustDomains);
   const environments = env.chosen ? [env.chosen] : matchedEnvs;
@@ -200,7 +242,11 @@ export function createClassifier(policy: ResolvedPolicy, keys: readonly KeyRecor
   const kindOf = (name: string) => policy.environments[name]?.kind;
   const order = policy.precedence ?? {};
 
-  const finish = (environments: string[], trustDomains: string[], keyClass?: ResolvedKeyClass, tokenIssuers?: ResolvedTokenIssuer[]): ResolvedScope => {
+  const fallback = placement(policy);
+  const finish = (matchedEnvs: string[], matchedDomains: string[], keyClass?: ResolvedKeyClass, tokenIssuers?: ResolvedTokenIssuer[]): ResolvedScope => {
+    const e = placed(matchedEnvs, fallback.environment);
+    const d = placed(matchedDomains, fallback.trustDomain);
+    const [environments, trustDomains] = [e.names, d.names];
     const env = decide(environments, order.environments);
     const domain = decide(trustDomains, order.trustDomains);
     const ambiguous = ambiguity(env.ambiguous ? environments : undefined, domain.ambiguous ? trustDomains : undefined);
@@ -213,6 +259,7 @@ export function createClassifier(policy: ResolvedPolicy, keys: readonly KeyRecor
       trustDomain: domain.chosen,
       keyClass,
       ...(ambiguous ? { ambiguous } : {}),
+      ...(e.placed || d.placed ? { placed: { ...(e.placed ? { environment: true } : {}), ...(d.placed ? { trustDomain: true } : {}) } } : {}),
     };
   };
 

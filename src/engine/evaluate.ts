@@ -42,6 +42,12 @@ class MissingData {
   }
 }
 
+/** A sentence for an unknown verdict resting on a subject the policy does not place. */
+function describeUnclassified(subject: string, dimension: string): string {
+  const field = dimension === 'environment' ? 'environments' : 'trustDomains';
+  return `${subject} matches no ${dimension} of the policy and the verdict depends on where it belongs; add a matcher for it under \`${field}:\`, or say what unmatched subjects are with \`unclassified:\` (ignore, or { ${dimension === 'environment' ? 'environment' : 'trustDomain'}: NAME }) (\`keyhygiene policy explain ${subject}\` shows what matched)`;
+}
+
 /** Stops the evaluation with `unknown` when the subject's scope is ambiguous: no silent choice. */
 function decided<S extends { ambiguous?: Ambiguity }>(scope: S, subject: string): S {
   if (scope.ambiguous) throw new MissingData('classification', undefined, describeAmbiguity(subject, scope.ambiguous));
@@ -249,6 +255,10 @@ export function evaluate(inventory: Inventory, policy: ResolvedPolicy, options: 
         return mine && currentScope ? currentScope : classifier.key(k);
       },
       principalScope: (p: Principal) => decided(classifier.principal(p), p.name ?? p.id),
+      unclassified: (subject, dimension) => {
+        if (policy.unclassified === 'ignore') return;
+        throw new MissingData('classification', undefined, describeUnclassified(subject, dimension));
+      },
       publishedScope: (k) => decided(classifier.published(k), k.id),
       artifactScope: (a) => classifier.artifact(a),
       sameKey,

@@ -1,6 +1,7 @@
 import { type Diagnostic, UserError } from '../errors.ts';
-import { locate, parseYamlSource, type SourceMap, zodDiagnostics } from '../util/diagnose.ts';
+import { locate, MAX_YAML_ALIASES, parseYamlSource, type SourceMap, zodDiagnostics } from '../util/diagnose.ts';
 import { readTextFile } from '../util/read-text.ts';
+import { interpolate } from './interpolate.ts';
 import { Policy } from './schema.ts';
 
 export { readTextFile };
@@ -15,8 +16,8 @@ export interface ParsedPolicy {
 }
 
 /** Parse YAML text into a validated policy. Every problem is reported with file, line and column. */
-export function parsePolicyText(text: string, file: string): ParsedPolicy {
-  const { src, raw } = parseYamlSource(text, file);
+export function parsePolicyText(text: string, file: string, env: Readonly<Record<string, string | undefined>> = process.env): ParsedPolicy {
+  const { src, raw } = expanded(text, file, env);
   const diags: Diagnostic[] = [];
   if (raw === null || raw === undefined) {
     throw new UserError({
@@ -51,6 +52,15 @@ export function parsePolicyText(text: string, file: string): ParsedPolicy {
   if (!parsed.success) diags.push(...zodDiagnostics(parsed.error.issues, Policy, src, file, obj));
   if (diags.length || !parsed.success) throw new UserError(diags);
   return { file, policy: parsed.data, rawRules: (rawRules as Record<string, unknown> | undefined) ?? {}, src };
+}
+
+/** The YAML document with `${VAR}` references expanded (exit 2 at the reference for an unset one). */
+function expanded(text: string, file: string, env: Readonly<Record<string, string | undefined>>): { src: SourceMap; raw: unknown } {
+  const parsed = parseYamlSource(text, file);
+  if (!text.includes('${')) return parsed;
+  const diags = interpolate(parsed.src, text, env);
+  if (diags.length) throw new UserError(diags);
+  return { src: parsed.src, raw: parsed.src.doc.toJS({ maxAliasCount: MAX_YAML_ALIASES }) };
 }
 
 export function loadPolicyFile(file: string): ParsedPolicy {

@@ -8,7 +8,17 @@ import { findRule, RULES } from '../rules/index.ts';
 import { locate, zodDiagnostics } from '../util/diagnose.ts';
 import { suggestion } from '../util/did-you-mean.ts';
 import { loadPolicyFile, type ParsedPolicy } from './load.ts';
-import type { Environment, KeyClass, TokenIssuer, TrustDomain, Waiver } from './schema.ts';
+import {
+  DEFAULT_TAG_KEYS,
+  type Environment,
+  type KeyClass,
+  type Matcher,
+  type TagKeys,
+  type TokenIssuer,
+  type TrustDomain,
+  type Unclassified,
+  type Waiver,
+} from './schema.ts';
 
 export interface ResolvedRuleConfig {
   severity: Severity;
@@ -28,6 +38,10 @@ export interface ResolvedPolicy {
   tokenIssuers?: Record<string, TokenIssuer>;
   /** Which environment or trust domain wins when a subject matches several (later layers replace earlier lists). */
   precedence?: { environments?: string[]; trustDomains?: string[] };
+  /** What a subject matching no environment or trust domain is (absent: unknown). */
+  unclassified?: Unclassified;
+  /** Tag keys renamed by the policy (absent fields keep DEFAULT_TAG_KEYS). */
+  tagKeys?: TagKeys;
   providers: ProvidersConfig;
   /** Enabled rules only, by canonical id. */
   rules: Map<string, ResolvedRuleConfig>;
@@ -180,6 +194,8 @@ export function mergeLayers(layers: readonly Layer[], baseDir: string, file?: st
     for (const [name, c] of Object.entries(p.keyClasses ?? {})) out.keyClasses[name] = { ...out.keyClasses[name], ...c };
     Object.assign(out.tokenIssuers as Record<string, TokenIssuer>, p.tokenIssuers ?? {});
     if (p.precedence) out.precedence = { ...out.precedence, ...p.precedence };
+    if (p.unclassified !== undefined) out.unclassified = p.unclassified;
+    if (p.tagKeys) out.tagKeys = { ...out.tagKeys, ...p.tagKeys };
     Object.assign(out.providers, p.providers ?? {});
     out.waivers.push(...(p.waivers ?? []));
     if (p.baseline !== undefined) out.baseline = resolvePath(dirname(parsed.file), p.baseline);
@@ -193,9 +209,42 @@ export function mergeLayers(layers: readonly Layer[], baseDir: string, file?: st
     if (level === 'off') continue;
     const rule = findRule(id);
     if (!rule) continue;
-    out.rules.set(id, { severity: level, options: rule.options.parse(options ?? {}) });
+    out.rules.set(id, { severity: level, options: rule.options.parse({ ...tagOptions(id, out.tagKeys), ...options }) });
   }
+  if (out.tagKeys?.keyClass) out.keyClasses = renameKeyClassTag(out.keyClasses, out.tagKeys.keyClass);
   return out;
+}
+
+/** Rule options that name a tag key, and the `tagKeys` field that renames them. */
+const TAG_OPTIONS: Record<string, [option: string, field: keyof TagKeys]> = {
+  'rotation-automation-required': ['evidenceTag', 'rotation'],
+  'rotation-drill-recent': ['drillTag', 'rotationDrill'],
+  'key-pending-deletion': ['approvedTag', 'deletionApproved'],
+  'single-region-key': ['approvedTag', 'multiRegion'],
+  'key-age-alerting': ['declaredTag', 'ageAlert'],
+};
+
+/** The policy's tag key as the rule's option default; options the policy sets for the rule still win. */
+function tagOptions(ruleId: string, tagKeys: TagKeys | undefined): Record<string, string> {
+  const entry = TAG_OPTIONS[ruleId];
+  const renamed = entry && tagKeys?.[entry[1]];
+  return entry && renamed ? { [entry[0]]: renamed } : {};
+}
+
+/** Key-class matchers written with the default tag key (the packs') read the policy's tag key instead. */
+function renameKeyClassTag(classes: Record<string, KeyClass>, tag: string): Record<string, KeyClass> {
+  const from = DEFAULT_TAG_KEYS.keyClass;
+  const rename = <M extends Pick<Matcher, 'tags'>>(m: M): M => {
+    if (!m.tags || !(from in m.tags)) return m;
+    const { [from]: value, ...rest } = m.tags;
+    return { ...m, tags: { ...rest, [tag]: value as string | string[] } };
+  };
+  const renameAll = (m: Matcher): Matcher => {
+    const r = rename(m);
+    if (r.not === undefined) return r;
+    return { ...r, not: Array.isArray(r.not) ? r.not.map(rename) : rename(r.not) };
+  };
+  return Object.fromEntries(Object.entries(classes).map(([name, c]) => [name, c.match ? { ...c, match: c.match.map(renameAll) } : c]));
 }
 
 /** Load a policy file with everything it extends, or throw one UserError listing every problem. */
@@ -223,11 +272,26 @@ export function resolvePolicyFile(file: string): ResolvedPolicy {
   return merged;
 }
 
-/** `precedence:` may only name environments and trust domains the policy declares. */
+/** `precedence:` and `unclassified:` may only name environments and trust domains the policy declares. */
 function precedenceProblems(layers: readonly Layer[], merged: ResolvedPolicy): Diagnostic[] {
   const diags: Diagnostic[] = [];
+  const lists = { environments: Object.keys(merged.environments), trustDomains: Object.keys(merged.trustDomains) } as const;
   for (const { parsed } of layers) {
-    const lists = { environments: Object.keys(merged.environments), trustDomains: Object.keys(merged.trustDomains) } as const;
+    const u = parsed.policy.unclassified;
+    if (typeof u === 'object') {
+      for (const [field, list] of [
+        ['environment', lists.environments],
+        ['trustDomain', lists.trustDomains],
+      ] as const) {
+        const name = u[field];
+        if (name === undefined || list.includes(name)) continue;
+        diags.push({
+          ...locate(parsed.src, ['unclassified', field]),
+          message: `unclassified.${field} names "${name}", which the policy does not declare.${suggestion(name, list)}`,
+          expected: `one of: ${list.join(', ') || '(none declared)'}`,
+        });
+      }
+    }
     for (const field of ['environments', 'trustDomains'] as const) {
       (parsed.policy.precedence?.[field] ?? []).forEach((name, i) => {
         if (lists[field].includes(name)) return;

@@ -4,29 +4,43 @@ import { ProvidersConfig } from '../providers/config.ts';
 
 export const POLICY_VERSION = 1;
 
-const globs = (what: string) => z.array(z.string().min(1)).min(1).describe(`${what}; * and ? are wildcards`);
+const globs = (what: string) => z.array(z.string().min(1)).min(1).describe(`${what}; * and ? are wildcards, a leading ! excludes ("!*deploy*")`);
+
+const MATCHER_FIELDS = {
+  providers: globs('provider ids (aws-kms, azure-keyvault, jwks…)').optional(),
+  accounts: globs('AWS accounts, Azure subscriptions or tenants, GCP projects — of keys and of principals').optional(),
+  regions: globs('regions or locations').optional(),
+  containers: globs('vaults, managed HSMs or key rings').optional(),
+  ids: globs('key ARNs, URIs or resource names').optional(),
+  tags: z
+    .record(z.string(), z.union([z.string(), z.array(z.string()).min(1)]))
+    .optional()
+    .describe('tag → value glob (or list of globs); all listed tags must match'),
+  principals: globs('principal ids or names (ARNs, object ids, member strings)').optional(),
+  issuers: globs('token issuers (OIDC issuer URLs)').optional(),
+};
+
+const nonEmpty = (m: object) => Object.keys(m).length > 0;
+const NEEDS_A_FIELD = 'A matcher needs at least one field (providers, accounts, regions, containers, ids, tags, principals, issuers or not).';
+
+/** A matcher inside `not:` (no nested `not:`: one level of exclusion reads clearly). */
+export const BaseMatcher = z.strictObject(MATCHER_FIELDS).refine(nonEmpty, { message: NEEDS_A_FIELD });
+export type BaseMatcher = z.infer<typeof BaseMatcher>;
 
 /**
  * One matcher: every field given must match (AND). A list of matchers matches when any does (OR).
  * Fields that do not apply to a subject (tags on a principal, say) make the matcher not match it.
+ * A glob starting with `!` excludes; `not:` excludes what any of its matchers match.
  */
 export const Matcher = z
   .strictObject({
-    providers: globs('provider ids (aws-kms, azure-keyvault, jwks…)').optional(),
-    accounts: globs('AWS accounts, Azure subscriptions or tenants, GCP projects — of keys and of principals').optional(),
-    regions: globs('regions or locations').optional(),
-    containers: globs('vaults, managed HSMs or key rings').optional(),
-    ids: globs('key ARNs, URIs or resource names').optional(),
-    tags: z
-      .record(z.string(), z.union([z.string(), z.array(z.string()).min(1)]))
+    ...MATCHER_FIELDS,
+    not: z
+      .union([BaseMatcher, z.array(BaseMatcher).min(1)])
       .optional()
-      .describe('tag → value glob (or list of globs); all listed tags must match'),
-    principals: globs('principal ids or names (ARNs, object ids, member strings)').optional(),
-    issuers: globs('token issuers (OIDC issuer URLs)').optional(),
+      .describe('excludes subjects that this matcher (or any of this list) matches; alone, matches every subject it does not'),
   })
-  .refine((m) => Object.keys(m).length > 0, {
-    message: 'A matcher needs at least one field (providers, accounts, regions, containers, ids, tags, principals or issuers).',
-  });
+  .refine(nonEmpty, { message: NEEDS_A_FIELD });
 export type Matcher = z.infer<typeof Matcher>;
 
 const matchList = z.array(Matcher).min(1).describe('matches when any matcher matches');
@@ -121,6 +135,42 @@ export const Precedence = z.strictObject({
 });
 export type Precedence = z.infer<typeof Precedence>;
 
+const tagKey = (dflt: string, what: string) => z.string().min(1).optional().describe(`${what} (default ${dflt})`);
+
+/** Tag keys the built-in packs and rules read, renamed for estates that already tag under other names. */
+export const TagKeys = z.strictObject({
+  keyClass: tagKey('key-class', "the tag the packs' key classes match (key-class: token-signing-shared…)"),
+  rotation: tagKey('keyhygiene:rotation', 'the tag whose value `automated` records an automated successor process'),
+  rotationDrill: tagKey('keyhygiene:rotation-drill', 'the tag holding the date of the last rotation drill'),
+  deletionApproved: tagKey('keyhygiene:deletion-approved', 'the tag acknowledging an intended deletion'),
+  multiRegion: tagKey('keyhygiene:multi-region', 'the tag whose value `approved` marks replication as intended'),
+  ageAlert: tagKey('keyhygiene:age-alert', 'the tag declaring an age alert configured outside the key service'),
+});
+export type TagKeys = z.infer<typeof TagKeys>;
+
+/** The default tag key of each TagKeys field (the packs and rules are written with these). */
+export const DEFAULT_TAG_KEYS: Required<TagKeys> = {
+  keyClass: 'key-class',
+  rotation: 'keyhygiene:rotation',
+  rotationDrill: 'keyhygiene:rotation-drill',
+  deletionApproved: 'keyhygiene:deletion-approved',
+  multiRegion: 'keyhygiene:multi-region',
+  ageAlert: 'keyhygiene:age-alert',
+};
+
+/** What a subject that matches no environment or trust domain is, for the verdicts that depend on it. */
+export const Unclassified = z.union([
+  z.literal('unknown').describe('every verdict that depends on where such a subject belongs is unknown (the default)'),
+  z.literal('ignore').describe('rules leave such subjects out (a verdict never depends on them)'),
+  z
+    .strictObject({
+      environment: z.string().min(1).optional().describe('the environment a subject that matches none belongs to (e.g. debug: trust nothing unnamed)'),
+      trustDomain: z.string().min(1).optional().describe('the trust domain a subject that matches none belongs to'),
+    })
+    .refine((u) => u.environment !== undefined || u.trustDomain !== undefined, { message: 'name an environment, a trust domain or both.' }),
+]);
+export type Unclassified = z.infer<typeof Unclassified>;
+
 export const Policy = z.strictObject({
   $schema: z.string().optional(),
   version: z.literal(POLICY_VERSION).describe('policy language version'),
@@ -133,6 +183,10 @@ export const Policy = z.strictObject({
   precedence: Precedence.optional().describe(
     'which environment or trust domain wins when a key or principal matches several; without it such a subject is ambiguous and every verdict that depends on its scope is unknown',
   ),
+  unclassified: Unclassified.optional().describe(
+    'a key or principal that matches no environment or trust domain: unknown (default: dependent verdicts are unknown), ignore, or { environment, trustDomain } to place it',
+  ),
+  tagKeys: TagKeys.optional().describe('tag keys the packs and rules read, for estates that tag under other names'),
   providers: ProvidersConfig.optional(),
   rules: z.record(z.string(), RuleSetting).optional().describe('ESLint style: off | <severity> | [<severity>, {options}]'),
   waivers: z.array(Waiver).optional(),

@@ -27,6 +27,8 @@ export interface ResolvedScope {
   tokenIssuers?: readonly ResolvedTokenIssuer[];
   /** Several environments or trust domains matched and the policy's precedence does not decide. */
   ambiguous?: Ambiguity;
+  /** Matched none: the environment or trust domain is the policy's `unclassified:` placement. */
+  placed?: { environment?: true; trustDomain?: true };
 }
 
 export interface ResolvedTokenIssuer {
@@ -80,6 +82,11 @@ export interface RuleContext<Options, MessageId extends string> {
   /** The classification as it is, ambiguity included: only for rules about the classification itself. */
   classification(key: KeyRecord): ResolvedScope;
   principalScope(principal: Principal): PrincipalScope;
+  /**
+   * The verdict depends on where `subject` belongs and it matches no environment (or trust domain):
+   * stops the evaluation with `unknown` unless the policy says `unclassified: ignore` (then returns).
+   */
+  unclassified(subject: string, dimension: 'environment' | 'trust domain'): void;
   /** Classification of a published key (JWKS) by its labels or issuer matchers. */
   publishedScope(key: PublishedKey): ResolvedScope;
   /** Classification of an artifact finding by the environment of the store it was found in. */

@@ -209,3 +209,73 @@ describe('createClassifier', () => {
     expect(c.environmentKind('nope')).toBeUndefined();
   });
 });
+
+describe('negation: ! patterns and not:', () => {
+  const deploy = principal({ id: 'arn:aws:iam::111111111111:role/deploy', name: 'deploy' });
+  const app = principal({ id: 'arn:aws:iam::111111111111:role/app', name: 'app' });
+
+  it('"every principal in this account except the deploy role", with ! and with not:', () => {
+    for (const m of [
+      { principals: ['arn:aws:iam::111111111111:*', '!*:role/deploy'] },
+      { accounts: [ACCOUNT], not: { principals: ['*:role/deploy'] } },
+      { accounts: [ACCOUNT], not: [{ principals: ['*:role/other'] }, { principals: ['deploy'] }] },
+    ]) {
+      expect(matchesPrincipal(m, app), JSON.stringify(m)).toBe(true);
+      expect(matchesPrincipal(m, deploy), JSON.stringify(m)).toBe(false);
+    }
+  });
+
+  it('a list of only exclusions matches any present value, never an absent one', () => {
+    expect(matchesKey({ regions: ['!eu-*'] }, key({ region: 'us-east-1' }))).toBe(true);
+    expect(matchesKey({ regions: ['!eu-*'] }, key({ region: 'eu-west-1' }))).toBe(false);
+    expect(matchesKey({ regions: ['!eu-*'] }, key({ region: undefined }))).toBe(false);
+    expect(matchesKey({ tags: { env: '!prod*' } }, key({ tags: { env: 'dev' } }))).toBe(true);
+    expect(matchesKey({ tags: { env: '!prod*' } }, key())).toBe(false);
+    expect(matchesKey({ tags: { env: '!prod*' } }, key({ tags: {} }))).toBe(false);
+  });
+
+  it('an exclusion applies to every name of a key: an excluded alias excludes the key', () => {
+    const legacy = key({ aliases: ['alias/legacy'] });
+    expect(matchesKey({ ids: ['!alias/legacy'] }, legacy)).toBe(false);
+    expect(matchesKey({ ids: ['!alias/legacy'] }, key({ aliases: ['alias/new'] }))).toBe(true);
+  });
+
+  it('not: alone matches every subject of its kind it does not exclude; fields of another kind never match', () => {
+    expect(matchesKey({ not: { tags: { env: 'debug' } } }, key())).toBe(true);
+    expect(matchesKey({ not: { tags: { env: 'prod' } } }, key())).toBe(false);
+    // `not: { principals }` says nothing about keys: the matcher does not apply to them.
+    expect(matchesKey({ not: { principals: ['*'] } }, key())).toBe(false);
+    expect(matchesKey({ accounts: [ACCOUNT], not: { principals: ['x'] } }, key())).toBe(false);
+    expect(matchesPublished({ issuers: ['https://login.example.com/*'], not: { ids: ['*#k1'] } }, published())).toBe(false);
+    expect(matchesPublished({ issuers: ['https://login.example.com/*'], not: { ids: ['*#k2'] } }, published())).toBe(true);
+  });
+
+  it('a classifier honours not: and makes the tags read by an exclusion part of the classification', () => {
+    const c = createClassifier(
+      policy({
+        environments: { production: { kind: 'production', match: [{ accounts: [ACCOUNT], not: { tags: { env: 'debug' } } }] } },
+      }),
+    );
+    expect(c.key(key()).environment).toBe('production');
+    expect(c.key(key({ id: 'k-debug', tags: { env: 'debug' } })).environment).toBeUndefined();
+    expect(c.keyFieldsRead).toEqual(['tags']);
+  });
+});
+
+describe('unclassified placement', () => {
+  it('places subjects that match nothing where the policy says, and marks the key as placed', () => {
+    const p = {
+      ...policy({
+        environments: {
+          production: { kind: 'production' as const, match: [{ tags: { env: 'prod' } }] },
+          debug: { kind: 'debug' as const, match: [{ tags: { env: 'debug' } }] },
+        },
+      }),
+      unclassified: { environment: 'debug' },
+    };
+    const c = createClassifier(p);
+    expect(c.key(key({ id: 'k-untagged', tags: {} }))).toMatchObject({ environment: 'debug', environmentKind: 'debug', placed: { environment: true } });
+    expect(c.key(key()).placed).toBeUndefined();
+    expect(c.principal(principal({ id: 'arn:aws:iam::999999999999:role/x' })).environmentKinds).toEqual(['debug']);
+  });
+});

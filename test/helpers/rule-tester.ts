@@ -40,13 +40,15 @@ export interface RuleCase<Id extends string = string> {
   /** The inventory to evaluate; the first subject of the rule's kind is the one judged. */
   inventory: Partial<Omit<Inventory, 'kind' | 'version'>>;
   options?: Record<string, unknown>;
-  policy?: Partial<Pick<ResolvedPolicy, 'environments' | 'trustDomains' | 'keyClasses' | 'tokenIssuers' | 'precedence'>>;
+  policy?: Partial<Pick<ResolvedPolicy, 'environments' | 'trustDomains' | 'keyClasses' | 'tokenIssuers' | 'precedence' | 'unclassified'>>;
   outcome: Exclude<Outcome, 'waived'>;
   /** For fail: the findings (in any order) the rule must report, by message id (typed: an id the rule does not declare does not compile). */
   messages?: ExpectedMessage<Id>[];
   missing?: string;
   /** For unknown: the operation of the CollectionGap that explains the missing field (named in the message). Absent = no gap is blamed. */
   gapOperation?: string;
+  /** For unknown without a gap: what the message must say (a classification that cannot be decided). */
+  because?: RegExp;
   severity?: Severity;
   now?: Date;
   /** Policy waivers in force for the case (default none). */
@@ -108,6 +110,7 @@ export function ruleTester<R extends AnyRule>(rule: R, cases: RuleCase<MessageId
         if (c.outcome === 'unknown' && c.missing) expect(results[0]?.missing?.[0]).toBe(c.missing);
         if (c.outcome === 'unknown') {
           if (c.gapOperation) expect(results[0]?.message).toContain(`(${c.gapOperation}: `);
+          else if (c.because) expect(results[0]?.message).toMatch(c.because);
           else expect(results[0]?.message).toMatch(/ for this subject\.$/);
         }
       });

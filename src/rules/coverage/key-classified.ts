@@ -22,8 +22,10 @@ export default defineRule({
   check(key, ctx) {
     const s = ctx.scope(key);
     // Unclassified only because the tags could not be read is unknown, not a finding.
-    if (s.environments.length === 0 || !s.keyClass) ctx.need(key.tags, 'tags');
-    if (s.environments.length === 0) ctx.report('noEnvironment', {}, { key: 'environment' });
+    // A key the policy's `unclassified:` placed still matched no environment of its own.
+    const noEnvironment = s.environments.length === 0 || s.placed?.environment === true;
+    if (noEnvironment || !s.keyClass) ctx.need(key.tags, 'tags');
+    if (noEnvironment) ctx.report('noEnvironment', {}, { key: 'environment' });
     if (!s.keyClass) ctx.report('noKeyClass', {}, { key: 'key-class' });
   },
 });

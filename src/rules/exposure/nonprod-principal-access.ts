@@ -4,6 +4,8 @@ import { defineRule } from '../define-rule.ts';
 import { isSigningKey, mergeAccess } from '../lib/keys.ts';
 
 const REACH = new Set(['use-sign', 'use-encrypt', 'use-decrypt', 'use-mac', 'use-wrap', 'use-unwrap', 'export', 'create-grant', 'administer']);
+/** Principals environments can name: cloud services act for the key owner, public ones have their own rule. */
+const classifiable = (p: { kind: string }) => p.kind !== 'service' && p.kind !== 'public' && p.kind !== 'any-authenticated';
 const PRIVATE = new Set(['use-sign', 'use-decrypt', 'use-mac', 'use-unwrap', 'export', 'create-grant']);
 
 export default defineRule({
@@ -38,7 +40,12 @@ export default defineRule({
       // Cheapest test first: most principals are in a trusted environment.
       const ps = ctx.principalScope(entry.principal);
       const idx = ps.environmentKinds.findIndex((k) => untrusted.includes(k));
-      if (idx < 0) continue;
+      if (idx < 0) {
+        // A principal of no environment that can reach the key: the verdict cannot say it is trusted.
+        if (ps.environments.length === 0 && classifiable(entry.principal) && entry.capabilities.some((c) => REACH.has(c)))
+          ctx.unclassified(entry.principal.name ?? entry.principal.id, 'environment');
+        continue;
+      }
       const caps = entry.capabilities.filter((c) => REACH.has(c));
       if (caps.length === 0) continue;
       const privateUse = caps.some((c) => PRIVATE.has(c)) && isSigningKey(key);

@@ -8,6 +8,8 @@ const debugUser = (caps: AccessEntry['capabilities'] = ['use-sign']) =>
   access({ kind: 'user', id: 'arn:aws:iam::333333333333:user/dev', name: 'dev', account: '333333333333' }, caps);
 const ciRole = (caps: AccessEntry['capabilities'] = ['administer']) =>
   access({ id: 'arn:aws:iam::444444444444:role/ci-deploy', name: 'ci-deploy', account: '444444444444' }, caps);
+const stranger = (caps: AccessEntry['capabilities'] = ['use-sign']) =>
+  access({ kind: 'role', id: 'arn:aws:iam::555555555555:role/stranger', name: 'stranger', account: '555555555555' }, caps);
 const dataKey = (overrides: Partial<KeyRecord> = {}): KeyRecord =>
   key({ usage: ['encrypt', 'decrypt'], keyType: 'AES', keySize: 256, tags: { env: 'prod', 'key-class': 'data-encryption' }, ...overrides });
 
@@ -73,4 +75,34 @@ ruleTester(rule, [
     outcome: 'not-applicable',
   },
   { name: 'key of no environment', inventory: { keys: [key({ tags: {}, access: [debugUser()] })] }, outcome: 'not-applicable' },
+  {
+    // A principal no environment names could be a debug identity: a pass would be a guess.
+    name: 'a principal of no environment can sign with the production key',
+    inventory: { keys: [key({ access: [access(), stranger()] })] },
+    outcome: 'unknown',
+    because: /stranger matches no environment of the policy.*unclassified:/,
+  },
+  {
+    name: 'unclassified: ignore leaves principals of no environment out',
+    inventory: { keys: [key({ access: [access(), stranger()] })] },
+    policy: { unclassified: 'ignore' },
+    outcome: 'pass',
+  },
+  {
+    name: 'unclassified: { environment: debug } judges such a principal as debug',
+    inventory: { keys: [key({ access: [access(), stranger()] })] },
+    policy: { unclassified: { environment: 'debug' } },
+    outcome: 'fail',
+    messages: [{ id: 'reachable', data: { principal: 'stranger', environment: 'debug' } }],
+  },
+  {
+    name: 'a principal of no environment that can only read the key does not matter',
+    inventory: { keys: [key({ access: [access(), stranger(['read'])] })] },
+    outcome: 'pass',
+  },
+  {
+    name: 'cloud service principals act for the key owner',
+    inventory: { keys: [key({ access: [access(), access({ kind: 'service', id: 'logs.amazonaws.com', account: undefined })] })] },
+    outcome: 'pass',
+  },
 ]);
