@@ -26,7 +26,7 @@ SUBJECT is looked up in the --snapshot inventory as a key (id, name or alias), a
   async run(): Promise<Record<string, unknown>> {
     const { args, flags } = await this.parse(PolicyExplain);
     const policy = resolvePolicyFile(flags.policy);
-    const inventory = flags.snapshot?.length ? loadSnapshots(flags.snapshot, new Date().toISOString()) : undefined;
+    const inventory = flags.snapshot?.length ? loadSnapshots(flags.snapshot) : undefined;
     const explanation = explain(policy, findSubject(args.subject, inventory));
     if (!this.jsonEnabled()) for (const line of explanationLines(explanation)) this.log(line);
     return { ...explanation };
