@@ -1,9 +1,8 @@
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import { z } from 'zod';
 import { type Diagnostic, lineColumn, UserError } from '../errors.ts';
 import type { CollectionGap } from '../model/collection-gap.ts';
 import { INVENTORY_VERSION, Inventory } from '../model/inventory.ts';
 import { locate, sourceMap, zodDiagnostics } from '../util/diagnose.ts';
+import { compileSchema } from './validate-part.ts';
 
 /** Where JSON.parse stopped, from V8's message ("… at position 12 …"), else the end of input. */
 function jsonErrorOffset(message: string, text: string): number {
@@ -75,11 +74,7 @@ export const FAST_PATH_BYTES = 1_000_000;
 
 let compiled: ((data: unknown) => boolean) | undefined;
 function fastValidator(): (data: unknown) => boolean {
-  if (!compiled) {
-    const schema = z.toJSONSchema(Inventory, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' });
-    const ajv = new Ajv2020({ strict: false, useDefaults: true, validateFormats: false, allErrors: false });
-    compiled = ajv.compile(schema) as (data: unknown) => boolean;
-  }
+  compiled ??= compileSchema(Inventory);
   return compiled;
 }
 
@@ -127,12 +122,17 @@ const canonical = (v: unknown): string =>
  * gap for the subject, which leaves whatever depends on it `unknown`.
  */
 function mergeById<T extends { id: string; provider: string }>(xs: readonly T[], conflicts: CollectionGap[]): T[] {
-  const m = new Map<string, { x: T; text: string; variants: number }>();
+  // The canonical text is computed only for ids seen twice: a million distinct records cost no stringify.
+  const m = new Map<string, { x: T; text?: string; variants: number }>();
   for (const x of xs) {
-    const text = canonical(x);
     const prev = m.get(x.id);
-    if (!prev) m.set(x.id, { x, text, variants: 1 });
-    else if (prev.text !== text) m.set(x.id, { ...(text < prev.text ? { x, text } : prev), variants: prev.variants + 1 });
+    if (!prev) {
+      m.set(x.id, { x, variants: 1 });
+      continue;
+    }
+    prev.text ??= canonical(prev.x);
+    const text = canonical(x);
+    if (prev.text !== text) m.set(x.id, { ...(text < prev.text ? { x, text } : prev), variants: prev.variants + 1 });
   }
   for (const [id, { x, variants }] of m)
     if (variants > 1)

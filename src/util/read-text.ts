@@ -47,7 +47,7 @@ function openError(file: string, what: string, hint: string, err: unknown): User
   return new UserError({ file, message: `the ${what} ${why}.`, hint });
 }
 
-const tooLarge = (file: string, what: string, limit: number): UserError =>
+export const tooLarge = (file: string, what: string, limit: number): UserError =>
   new UserError({
     file,
     message: `the ${what} is larger than ${human(limit)}, the limit for this kind of input; nothing was read past it.`,

@@ -1,0 +1,376 @@
+// Read an inventory snapshot of any size: the file is read in chunks, the top-level record arrays
+// (keys, trails, publishedKeys, artifacts, gaps) are split into their elements by a structural scan
+// (strings, brackets), and each element is decoded (strict UTF-8) and parsed by JSON.parse, then
+// validated on its own. No step holds the file as one string, so a snapshot of a million keys loads
+// where `JSON.parse(readFileSync(…))` stops at V8's string limit. The bound on input size stays
+// (INPUT_LIMITS.streamed-snapshot, KEYHYGIENE_MAX_INPUT_BYTES), checked before and while reading.
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { UserError } from '../errors.ts';
+import { INVENTORY_VERSION, type Inventory } from '../model/inventory.ts';
+import { decodeUtf8, INPUT_LIMITS, inputLimit, MAX_INPUT_ENV, readTextFile, tooLarge } from '../util/read-text.ts';
+import { Interner } from './intern.ts';
+import { FAST_PATH_BYTES, parseInventory } from './parse.ts';
+import { headDiagnostics, RECORD_ARRAYS, type RecordArray, recordDiagnostics, recordValidator } from './validate-part.ts';
+
+const READ_CHUNK = 8 * 1024 * 1024;
+/** No single record (or member around the records) may be larger: it would be re-scanned for every chunk read. */
+const MAX_RECORD_BYTES = 64 * 1024 * 1024;
+const HINT = 'check the path, or write one with `keyhygiene inventory --output FILE`';
+
+const Q = 0x22; // "
+const BS = 0x5c; // \
+const isWs = (b: number): boolean => b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
+
+/** The end (exclusive) of the string whose opening quote is at `i`, or -1 when the buffer ends first. */
+function stringEnd(buf: Buffer, i: number, end: number): number {
+  let j = i + 1;
+  for (;;) {
+    const q = buf.indexOf(Q, j);
+    if (q < 0 || q >= end) return -1;
+    let k = q - 1;
+    while (buf[k] === BS) k--;
+    if ((q - k) % 2 === 1) return q + 1; // an even number of backslashes before it: a real quote
+    j = q + 1;
+  }
+}
+
+/** The end (exclusive) of the JSON value starting at `i` (not whitespace), or -1 when the buffer ends first. */
+function valueEnd(buf: Buffer, i: number, end: number): number {
+  let depth = 0;
+  let j = i;
+  while (j < end) {
+    const b = buf[j] as number;
+    if (b === Q) {
+      j = stringEnd(buf, j, end);
+      if (j < 0) return -1;
+      if (depth === 0) return j;
+      continue;
+    }
+    if (b === 0x7b || b === 0x5b) depth++;
+    else if (b === 0x7d || b === 0x5d) {
+      if (depth === 0) return j; // a scalar ended by its container's close
+      if (--depth === 0) return j + 1;
+    } else if (depth === 0 && (b === 0x2c || isWs(b))) return j;
+    j++;
+  }
+  return -1;
+}
+
+type Emit = (member: string, value: unknown, at: number) => void;
+
+/**
+ * A resumable scanner over the top-level object: members whose value is one of the record arrays
+ * are emitted element by element, any other member as one value. Positions are absolute byte offsets.
+ */
+class TopLevelScanner {
+  private state: 'start' | 'first-key' | 'key' | 'colon' | 'value' | 'after-member' | 'first-element' | 'element' | 'after-element' | 'done' = 'start';
+  private member = '';
+  private seen = new Set<string>();
+  private readonly emit: Emit;
+  private readonly fail: (at: number, message: string) => never;
+  constructor(emit: Emit, fail: (at: number, message: string) => never) {
+    this.emit = emit;
+    this.fail = fail;
+  }
+
+  /** Scan buf[from, end) (buf starts at absolute offset `base`); returns where the unconsumed bytes start. */
+  scan(buf: Buffer, from: number, end: number, base: number, final: boolean): number {
+    let i = from;
+    for (;;) {
+      while (i < end && isWs(buf[i] as number)) i++;
+      if (i >= end) return i;
+      const next = this.step(buf, i, end, base, final);
+      if (next < 0) return i;
+      i = next;
+    }
+  }
+
+  /** One token or value at i; -1 when more input is needed. */
+  private step(buf: Buffer, i: number, end: number, base: number, final: boolean): number {
+    const b = buf[i] as number;
+    const at = base + i;
+    switch (this.state) {
+      case 'start':
+        if (b !== 0x7b) this.fail(at, 'the snapshot must be a JSON object.');
+        this.state = 'first-key';
+        return i + 1;
+      case 'first-key':
+      case 'key': {
+        if (b === 0x7d && this.state === 'first-key') return this.finish(i);
+        if (b !== Q) this.fail(at, 'expected a member name (a string in double quotes).');
+        const e = stringEnd(buf, i, end);
+        if (e < 0) return -1;
+        this.member = JSON.parse(buf.toString('utf8', i, e)) as string;
+        if (this.seen.has(this.member)) this.fail(at, `the member "${this.member}" appears twice; JSON readers disagree about which one counts.`);
+        this.seen.add(this.member);
+        this.state = 'colon';
+        return e;
+      }
+      case 'colon':
+        if (b !== 0x3a) this.fail(at, 'expected ":" after a member name.');
+        this.state = 'value';
+        return i + 1;
+      case 'value':
+        if (b === 0x5b && (RECORD_ARRAYS as readonly string[]).includes(this.member)) {
+          this.state = 'first-element';
+          return i + 1;
+        }
+        return this.whole(buf, i, end, base, final);
+      case 'first-element':
+      case 'element':
+      case 'after-element':
+        return this.element(buf, i, end, base);
+      case 'after-member':
+        if (b === 0x2c) {
+          this.state = 'key';
+          return i + 1;
+        }
+        if (b === 0x7d) return this.finish(i);
+        return this.fail(at, 'expected "," or "}" after a member.');
+      default:
+        return this.fail(at, 'unexpected content after the end of the snapshot object.');
+    }
+  }
+
+  private finish(i: number): number {
+    this.state = 'done';
+    return i + 1;
+  }
+
+  private whole(buf: Buffer, i: number, end: number, base: number, final: boolean): number {
+    let e = valueEnd(buf, i, end);
+    if (e < 0 && final) e = end;
+    if (e < 0) return -1;
+    this.emit(this.member, parseSlice(buf, i, e, base, this.fail), base + i);
+    this.state = 'after-member';
+    return e;
+  }
+
+  private element(buf: Buffer, i: number, end: number, base: number): number {
+    const b = buf[i] as number;
+    if (b === 0x5d && this.state !== 'element') {
+      this.state = 'after-member';
+      return i + 1;
+    }
+    if (this.state === 'after-element') {
+      if (b !== 0x2c) this.fail(base + i, `expected "," or "]" between the elements of "${this.member}".`);
+      this.state = 'element';
+      return i + 1;
+    }
+    const e = valueEnd(buf, i, end);
+    if (e < 0) return -1;
+    this.emit(this.member, parseSlice(buf, i, e, base, this.fail), base + i);
+    this.state = 'after-element';
+    return e;
+  }
+
+  get complete(): boolean {
+    return this.state === 'done';
+  }
+}
+
+function parseSlice(buf: Buffer, i: number, e: number, base: number, fail: (at: number, message: string) => never): unknown {
+  const text = decodeUtf8(buf.subarray(i, e), '', 'snapshot');
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    const m = /position (\d+)/.exec((err as Error).message);
+    return fail(base + i + (m ? Buffer.byteLength(text.slice(0, Number(m[1]))) : 0), `the snapshot is not valid JSON: ${(err as Error).message}.`);
+  }
+}
+
+/** Streamed snapshots may be this large (a million realistic keys are about 2.4 GB); KEYHYGIENE_MAX_INPUT_BYTES overrides it. */
+export const STREAMED_SNAPSHOT_LIMIT = 16 * 1024 ** 3;
+const streamLimit = (): number => (process.env[MAX_INPUT_ENV] ? inputLimit('snapshot') : STREAMED_SNAPSHOT_LIMIT);
+
+/** Knobs for tests: the read size, and the sizes below which the whole-text reader takes over. */
+export interface ReadInventoryOptions {
+  /** Bytes read at a time (default 8 MiB). */
+  chunkSize?: number;
+  /** Files smaller than this are read as one text (default 1 MB). */
+  wholeTextBelow?: number;
+  /** A bad file up to this size is read again as one text for exact diagnostics (default: the whole-text snapshot limit). */
+  exactDiagnosticsUpTo?: number;
+}
+
+/**
+ * Read and validate a snapshot file of any size. Small files take the whole-text path (exact
+ * diagnostics); larger ones are streamed. Any problem is a UserError naming the file, line and column.
+ */
+export function readInventoryFile(path: string, display: string = path, opts: ReadInventoryOptions = {}): Inventory {
+  const fd = openOrThrow(path, display);
+  try {
+    const st = fstatSync(fd);
+    if (st.isFile() && st.size < (opts.wholeTextBelow ?? FAST_PATH_BYTES)) return parseInventory(readTextFile(path, 'snapshot', HINT), display);
+    return streamInventory(fd, st.isFile() ? st.size : undefined, path, display, opts);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function openOrThrow(path: string, display: string): number {
+  try {
+    const fd = openSync(path, 'r');
+    if (fstatSync(fd).isDirectory()) {
+      closeSync(fd);
+      throw new UserError({ file: display, message: 'the snapshot is a directory.', hint: HINT });
+    }
+    return fd;
+  } catch (err) {
+    if (err instanceof UserError) throw err;
+    readTextFile(path, 'snapshot', HINT); // the one place that words open errors; it throws
+    throw err;
+  }
+}
+
+function streamInventory(fd: number, size: number | undefined, path: string, display: string, opts: ReadInventoryOptions): Inventory {
+  const limit = streamLimit();
+  if (size !== undefined && size > limit) throw tooLarge(display, 'snapshot', limit);
+  const collected = new Collector(path, display, size, opts.exactDiagnosticsUpTo ?? INPUT_LIMITS.snapshot);
+  const CHUNK = opts.chunkSize ?? READ_CHUNK;
+  const scanner = new TopLevelScanner(collected.add, collected.fail);
+  let buf = Buffer.alloc(0);
+  let base = 0; // absolute offset of buf[0]
+  let total = 0;
+  let first = true;
+  for (;;) {
+    const chunk = Buffer.allocUnsafe(CHUNK);
+    const n = readSync(fd, chunk, 0, CHUNK, null);
+    total += n;
+    if (total > limit) throw tooLarge(display, 'snapshot', limit);
+    buf = buf.length ? Buffer.concat([buf, chunk.subarray(0, n)]) : chunk.subarray(0, n);
+    let from = 0;
+    if (first && buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) from = 3; // a UTF-8 BOM
+    first = false;
+    const used = scanner.scan(buf, from, buf.length, base, n === 0);
+    if (n === 0) {
+      if (!scanner.complete || used < buf.length) collected.truncated(base + used);
+      break;
+    }
+    buf = buf.subarray(used);
+    base += used;
+    if (buf.length > MAX_RECORD_BYTES)
+      collected.fail(base, `one record or member is larger than ${MAX_RECORD_BYTES} bytes; a snapshot record is a few kilobytes.`);
+  }
+  return collected.inventory();
+}
+
+/** Receives members and records, validates each, and builds the inventory with shared strings. */
+class Collector {
+  private readonly head: Record<string, unknown> = {};
+  private readonly arrays: Record<RecordArray, unknown[]> = { keys: [], trails: [], publishedKeys: [], artifacts: [], gaps: [] };
+  private readonly interner = new Interner();
+  private readonly path: string;
+  private readonly display: string;
+  /** Size of a regular file; undefined for a pipe or device (read once, never re-read). */
+  private readonly size: number | undefined;
+  private readonly exactUpTo: number;
+  constructor(path: string, display: string, size: number | undefined, exactUpTo: number) {
+    this.path = path;
+    this.display = display;
+    this.size = size;
+    this.exactUpTo = exactUpTo;
+  }
+
+  add = (member: string, value: unknown, at: number): void => {
+    if (!(RECORD_ARRAYS as readonly string[]).includes(member)) {
+      this.head[member] = value;
+      if (member === 'kind' || member === 'version') this.checkHead(at);
+      return;
+    }
+    const list = this.arrays[member as RecordArray];
+    const ok = recordValidator(member as RecordArray);
+    if (!ok(value)) this.invalid(member as RecordArray, list.length, value, at);
+    list.push(this.interner.record(value));
+  };
+
+  fail = (at: number, message: string): never => {
+    this.exactDiagnostics();
+    throw new UserError({ ...this.where(at), message, expected: 'a keyhygiene inventory snapshot (JSON)', hint: HINT });
+  };
+
+  truncated(at: number): never {
+    this.exactDiagnostics();
+    throw new UserError({
+      ...this.where(at),
+      message: 'the snapshot is not complete JSON (it ends too early: truncated or still being written).',
+      expected: 'a keyhygiene inventory snapshot (JSON)',
+      hint: 'regenerate it with `keyhygiene inventory --output FILE`',
+    });
+  }
+
+  private where(at: number): { file: string; line?: number; column?: number } {
+    return { file: this.display, ...(this.size !== undefined ? lineColumnAt(this.path, at) : {}) };
+  }
+
+  /**
+   * A file the whole-text reader can hold is read again by it for its exact, located diagnostics
+   * (it throws); larger files get the streamed reader's own (line and column of the record).
+   */
+  private exactDiagnostics(): void {
+    if (this.size !== undefined && this.size <= this.exactUpTo) parseInventory(readTextFile(this.path, 'snapshot', HINT), this.display);
+  }
+
+  private checkHead(at: number): void {
+    const { kind, version } = this.head;
+    if (kind !== undefined && kind !== 'keyhygiene-inventory')
+      throw new UserError({
+        ...this.where(at),
+        message: `this is not a keyhygiene inventory snapshot (kind is ${JSON.stringify(kind)}).`,
+        expected: '"kind": "keyhygiene-inventory"',
+        hint: 'pass a file written by `keyhygiene inventory --output FILE`; results of `audit` are not snapshots',
+      });
+    if (typeof version === 'number' && version > INVENTORY_VERSION)
+      throw new UserError({
+        ...this.where(at),
+        message: `snapshot format version ${version} is newer than this keyhygiene reads (up to ${INVENTORY_VERSION}).`,
+        hint: 'upgrade keyhygiene, or write the snapshot with the version that will audit it',
+      });
+  }
+
+  private invalid(member: RecordArray, index: number, value: unknown, at: number): never {
+    this.exactDiagnostics();
+    const diags = recordDiagnostics(member, index, value, this.display, this.where(at));
+    throw new UserError(diags);
+  }
+
+  inventory(): Inventory {
+    this.checkHead(0);
+    const diags = headDiagnostics(this.head, this.display);
+    if (diags.length) {
+      this.exactDiagnostics();
+      throw new UserError(diags);
+    }
+    return {
+      ...(this.head as Pick<Inventory, 'kind' | 'version' | 'generatedAt'>),
+      providers: (this.head.providers as Inventory['providers']) ?? [],
+      ...this.arrays,
+    } as Inventory;
+  }
+}
+
+/** Line and column (1-based, in bytes) of an absolute byte offset, by a second bounded pass over the file. */
+export function lineColumnAt(path: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const buf = Buffer.allocUnsafe(READ_CHUNK);
+    let pos = 0;
+    while (pos < offset) {
+      const n = readSync(fd, buf, 0, Math.min(READ_CHUNK, offset - pos), pos);
+      if (n === 0) break;
+      for (let nl = buf.indexOf(0x0a, 0); nl >= 0 && nl < n; nl = buf.indexOf(0x0a, nl + 1)) {
+        line++;
+        lineStart = pos + nl + 1;
+      }
+      pos += n;
+    }
+  } catch {
+    // a pipe cannot be read twice: the line is then counted from what we know
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+  return { line, column: offset - lineStart + 1 };
+}

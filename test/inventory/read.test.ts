@@ -1,0 +1,137 @@
+// The streamed snapshot reader: the same inventory as the whole-text reader for any read size, and
+// the same refusals (exit 2, file, line, column) for broken, truncated, oversized or ambiguous files.
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { UserError } from '../../src/errors.ts';
+import { parseInventory } from '../../src/inventory/parse.ts';
+import { readInventoryFile } from '../../src/inventory/read.ts';
+import { EXAMPLES_DIR } from '../../src/paths.ts';
+import { MAX_INPUT_ENV } from '../../src/util/read-text.ts';
+import { tempDir } from '../helpers/tmp.ts';
+
+const tmp = tempDir();
+const example = readFileSync(join(EXAMPLES_DIR, 'storm-0558', 'inventory.json'), 'utf8');
+const STREAM = { wholeTextBelow: 0, exactDiagnosticsUpTo: 0 };
+
+/** The example estate with its keys copied n times (distinct ids), names holding JSON's hard cases. */
+function scaled(n: number, indent?: number): string {
+  const inv = JSON.parse(example);
+  const keys = [];
+  for (let i = 0; i < n; i++)
+    for (const k of inv.keys)
+      keys.push({ ...k, id: `${k.id}/${i}`, name: `quote " slash \\ close ] } open [ { comma , 𝄞 ключ \u0001 ${i}`, tags: { ...k.tags, 'a\\"b': '\\' } });
+  return JSON.stringify({ ...inv, keys }, null, indent);
+}
+
+const error = (fn: () => unknown): UserError => {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof UserError) return err;
+    throw err;
+  }
+  throw new Error('expected a UserError');
+};
+
+describe('readInventoryFile (streamed)', () => {
+  it.each([
+    [7, 2],
+    [64, undefined],
+    [4096, 2],
+    [1 << 20, undefined],
+  ])('reads in chunks of %i bytes (indent %s) exactly what JSON.parse and the whole-text reader read', (chunkSize, indent) => {
+    const text = scaled(5, indent);
+    const file = tmp.write(`scaled-${chunkSize}.json`, text);
+    const streamed = readInventoryFile(file, 'scaled.json', { ...STREAM, chunkSize });
+    expect(streamed).toEqual(parseInventory(text, 'scaled.json'));
+    expect(streamed.keys.length).toBe(JSON.parse(text).keys.length);
+    expect(streamed.keys[3]?.name).toBe(JSON.parse(text).keys[3].name);
+  });
+
+  it('accepts a byte-order mark, members in any order and empty arrays', () => {
+    const inv = JSON.parse(example);
+    const text = `\ufeff${JSON.stringify({ keys: inv.keys, trails: [], gaps: inv.gaps, kind: inv.kind, generatedAt: inv.generatedAt, version: 1 })}`;
+    const got = readInventoryFile(tmp.write('order.json', text), 'order.json', { ...STREAM, chunkSize: 5 });
+    expect(got.keys).toHaveLength(inv.keys.length);
+    expect(got.trails).toEqual([]);
+    expect(got.publishedKeys).toEqual([]);
+  });
+
+  it('a truncated file is refused at its end, never half-read', () => {
+    const text = scaled(3, 2);
+    const cut = text.slice(0, Math.floor(text.length * 0.6));
+    const e = error(() => readInventoryFile(tmp.write('cut.json', cut), 'cut.json', { ...STREAM, chunkSize: 100 }));
+    expect(e.message).toMatch(/^cut\.json:\d+:\d+: the snapshot is not complete JSON/);
+  });
+
+  it.each([
+    ['a trailing comma in a record array', (t: string) => t.replace(/\}\n {2}\],\n {2}"trails"/, '},\n  ],\n  "trails"'), /not valid JSON|expected/],
+    ['a trailing comma after the last member', (t: string) => t.replace(/\n\}\s*$/, ',\n}'), /expected a member name/],
+    ['a member given twice', (t: string) => t.replace('"trails": [', '"keys": [], "trails": ['), /"keys" appears twice/],
+    ['text after the object', (t: string) => `${t}{}`, /after the end of the snapshot/],
+    ['not an object', () => '[1, 2, 3]', /must be a JSON object/],
+  ])('refuses %s with exit 2 and a location', (_name, edit, re) => {
+    const e = error(() => readInventoryFile(tmp.write('bad.json', edit(scaled(2, 2))), 'bad.json', { ...STREAM, chunkSize: 256 }));
+    expect(e.exitCode).toBe(2);
+    expect(e.message).toMatch(re);
+    expect(e.diagnostics[0]?.file).toBe('bad.json');
+  });
+
+  it('a record that breaks the schema is named by its path, line and column', () => {
+    const text = scaled(2, 2).replace('"state": "enabled"', '"state": "on"');
+    const e = error(() => readInventoryFile(tmp.write('state.json', text), 'state.json', { ...STREAM, chunkSize: 999 }));
+    expect(e.message).toMatch(/^state\.json:\d+:5: keys\[\d+\]\.state has an invalid value "on"/);
+    const line = text.slice(0, text.indexOf('"state": "on"')).split('\n').length;
+    expect(e.diagnostics[0]?.line).toBeLessThanOrEqual(line);
+    expect(e.diagnostics[0]?.line).toBeGreaterThan(line - 60);
+  });
+
+  it('a file the whole-text reader can hold gets its exact diagnostics', () => {
+    const text = scaled(2, 2).replace('"state": "enabled"', '"state": "on"');
+    const e = error(() => readInventoryFile(tmp.write('exact.json', text), 'exact.json', { wholeTextBelow: 0, chunkSize: 999 }));
+    const line = text.slice(0, text.indexOf('"state": "on"')).split('\n').length;
+    expect(e.diagnostics[0]).toMatchObject({ file: 'exact.json', line });
+  });
+
+  it('a newer format version or another kind of file is refused', () => {
+    const v9 = scaled(1, 2).replace('"version": 1', '"version": 9');
+    expect(error(() => readInventoryFile(tmp.write('v9.json', v9), 'v9.json', STREAM)).message).toMatch(/version 9 is newer/);
+    const other = scaled(1, 2).replace('"kind": "keyhygiene-inventory"', '"kind": "keyhygiene-result"');
+    expect(error(() => readInventoryFile(tmp.write('k.json', other), 'k.json', STREAM)).message).toMatch(/not a keyhygiene inventory snapshot/);
+  });
+
+  it('keeps a bound: a file larger than KEYHYGIENE_MAX_INPUT_BYTES is refused before it is read', () => {
+    const text = scaled(4, 2);
+    const file = tmp.write('big.json', text);
+    process.env[MAX_INPUT_ENV] = String(Buffer.byteLength(text) - 1);
+    try {
+      expect(error(() => readInventoryFile(file, 'big.json', STREAM)).message).toMatch(/the snapshot is larger than \d+ bytes/);
+    } finally {
+      delete process.env[MAX_INPUT_ENV];
+    }
+  });
+
+  it('an endless pipe is cut at the bound, with exit 2', () => {
+    const fifo = join(tmp.dir, 'endless.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const writer = spawn('sh', ['-c', `(printf '{"keys": ['; yes ' ') > ${fifo}`], { stdio: 'ignore' });
+    process.env[MAX_INPUT_ENV] = String(1024 * 1024);
+    try {
+      expect(error(() => readInventoryFile(fifo, 'endless.fifo', { chunkSize: 65536 })).message).toMatch(/larger than 1 MiB/);
+    } finally {
+      delete process.env[MAX_INPUT_ENV];
+      writer.kill();
+    }
+  });
+
+  it('invalid UTF-8 inside a record is refused', () => {
+    const text = Buffer.from(scaled(1, 2));
+    const at = text.indexOf('ключ');
+    text[at] = 0xff;
+    const file = join(tmp.dir, 'latin.json');
+    writeFileSync(file, text);
+    expect(error(() => readInventoryFile(file, 'latin.json', { ...STREAM, chunkSize: 33 })).message).toMatch(/not valid UTF-8/);
+  });
+});
