@@ -5,6 +5,7 @@
 // known (`publish` knows it) and are left out of `--format asff` otherwise.
 import type { AuditResult, Outcome, ResultEntry } from '../engine/result.ts';
 import type { Severity } from '../model/common.ts';
+import { chunked, joined, jsonArrayLines } from '../util/json-stream.ts';
 import { controlsFor } from './ocsf.ts';
 import { RULE_HELP_BASE } from './sarif.ts';
 import type { Reporter, ReportMeta } from './types.ts';
@@ -137,15 +138,12 @@ export function* asffFindings(result: AuditResult, meta: ReportMeta, target?: As
   }
 }
 
-export function renderAsff(result: AuditResult, meta: ReportMeta): string {
-  const parts: string[] = [];
-  for (const f of asffFindings(result, meta)) parts.push(JSON.stringify(f));
-  return parts.length ? `[\n${parts.join(',\n')}\n]\n` : '[]\n';
-}
+export const renderAsff = (result: AuditResult, meta: ReportMeta): string => joined(jsonArrayLines(asffFindings(result, meta)));
 
 export const asffReporter: Reporter = {
   id: 'asff',
   description: 'AWS Security Finding Format (Security Hub), a JSON array; findings about AWS subjects (publish security-hub sends all)',
   extension: 'asff.json',
   render: renderAsff,
+  renderChunks: (result, meta) => chunked(jsonArrayLines(asffFindings(result, meta))),
 };

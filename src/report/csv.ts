@@ -1,5 +1,6 @@
 // CSV for spreadsheets: one row per result (RFC 4180, CRLF, formula injection neutralised).
 import type { AuditResult, ResultEntry } from '../engine/result.ts';
+import { chunked, joined } from '../util/json-stream.ts';
 import type { Reporter } from './types.ts';
 
 /** Quote a cell; a leading = + - @ or control character is prefixed with ' so a spreadsheet never runs it as a formula. */
@@ -59,20 +60,24 @@ function row(r: ResultEntry): (string | undefined)[] {
   ];
 }
 
-export function renderCsv(result: AuditResult): string {
-  const lines = [CSV_COLUMNS.join(','), ...result.results.map((r) => row(r).map(csvCell).join(','))];
+/** The CSV lines, each ending in CRLF, lazily: a million rows never become one string. */
+export function* csvLines(result: AuditResult): Generator<string> {
+  yield `${CSV_COLUMNS.join(',')}\r\n`;
+  for (const r of result.results) yield `${row(r).map(csvCell).join(',')}\r\n`;
   // Findings the baseline had and this run does not: rows too, so a spreadsheet shows the whole picture.
   for (const r of result.baseline?.resolved ?? []) {
     const cells = row(r);
     cells[CSV_COLUMNS.indexOf('baseline')] = 'resolved';
-    lines.push(cells.map(csvCell).join(','));
+    yield `${cells.map(csvCell).join(',')}\r\n`;
   }
-  return `${lines.join('\r\n')}\r\n`;
 }
+
+export const renderCsv = (result: AuditResult): string => joined(csvLines(result));
 
 export const csvReporter: Reporter = {
   id: 'csv',
   description: 'CSV for spreadsheets: one row per result',
   extension: 'csv',
   render: (result) => renderCsv(result),
+  renderChunks: (result) => chunked(csvLines(result)),
 };

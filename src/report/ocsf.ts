@@ -4,6 +4,7 @@
 import type { AuditResult, Outcome, ResultEntry } from '../engine/result.ts';
 import type { ControlRef } from '../frameworks/controls.ts';
 import type { Severity } from '../model/common.ts';
+import { chunked, joined, jsonArrayLines } from '../util/json-stream.ts';
 import { RULE_HELP_BASE } from './sarif.ts';
 import type { Reporter, ReportMeta } from './types.ts';
 
@@ -200,23 +201,20 @@ export function* ocsfEvents(result: AuditResult, meta: ReportMeta): Generator<Re
   for (const r of result.baseline?.resolved ?? []) yield ocsfEvent(result, meta, r, true);
 }
 
-export function renderOcsfLines(result: AuditResult, meta: ReportMeta): string {
-  let out = '';
-  for (const e of ocsfEvents(result, meta)) out += `${JSON.stringify(e)}\n`;
-  return out;
+function* ocsfLines(result: AuditResult, meta: ReportMeta): Generator<string> {
+  for (const e of ocsfEvents(result, meta)) yield `${JSON.stringify(e)}\n`;
 }
 
-export function renderOcsfArray(result: AuditResult, meta: ReportMeta): string {
-  const parts: string[] = [];
-  for (const e of ocsfEvents(result, meta)) parts.push(JSON.stringify(e));
-  return parts.length ? `[\n${parts.join(',\n')}\n]\n` : '[]\n';
-}
+export const renderOcsfLines = (result: AuditResult, meta: ReportMeta): string => joined(ocsfLines(result, meta));
+
+export const renderOcsfArray = (result: AuditResult, meta: ReportMeta): string => joined(jsonArrayLines(ocsfEvents(result, meta)));
 
 export const ocsfReporter: Reporter = {
   id: 'ocsf',
   description: `OCSF ${OCSF_VERSION} Compliance Finding events (class 2003), JSON Lines: one event per result`,
   extension: 'ocsf.jsonl',
   render: renderOcsfLines,
+  renderChunks: (result, meta) => chunked(ocsfLines(result, meta)),
 };
 
 export const ocsfJsonReporter: Reporter = {
@@ -224,4 +222,5 @@ export const ocsfJsonReporter: Reporter = {
   description: `OCSF ${OCSF_VERSION} Compliance Finding events (class 2003) as one JSON array`,
   extension: 'ocsf.json',
   render: renderOcsfArray,
+  renderChunks: (result, meta) => chunked(jsonArrayLines(ocsfEvents(result, meta))),
 };

@@ -3,6 +3,7 @@ import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
 import type { AuditResult, ResultEntry } from '../engine/result.ts';
 import type { Severity } from '../model/common.ts';
+import { jsonChunks } from '../util/json-stream.ts';
 import { fileLocationOf, sarifArtifactLocation } from './locations.ts';
 import type { Reporter, ReportMeta } from './types.ts';
 
@@ -177,4 +178,6 @@ export const sarifReporter: Reporter = {
   description: 'SARIF 2.1.0 for GitHub code scanning (github/codeql-action/upload-sarif)',
   extension: 'sarif',
   render: (result, meta) => `${JSON.stringify(renderSarif(result, meta), null, 2)}\n`,
+  // runs[0].results is streamed result by result (jsonChunks streams the first levels).
+  renderChunks: (result, meta) => jsonChunks(renderSarif(result, meta)),
 };

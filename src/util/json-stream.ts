@@ -48,3 +48,33 @@ export function* jsonChunks(value: unknown): Generator<string> {
   }
   yield `${buf}\n`;
 }
+
+/** Strings gathered into chunks of about 64 KiB, for the output writer. */
+export function* chunked(parts: Iterable<string>): Generator<string> {
+  let buf = '';
+  for (const part of parts) {
+    buf += part;
+    if (buf.length >= CHUNK) {
+      yield buf;
+      buf = '';
+    }
+  }
+  if (buf) yield buf;
+}
+
+/** The parts as one string (small reports, tests): the same bytes as the chunks. */
+export function joined(parts: Iterable<string>): string {
+  let out = '';
+  for (const part of parts) out += part;
+  return out;
+}
+
+/** A JSON array with one compact element per line (`[\n{…},\n{…}\n]\n`, or `[]\n`), lazily. */
+export function* jsonArrayLines(items: Iterable<unknown>): Generator<string> {
+  let first = true;
+  for (const x of items) {
+    yield `${first ? '[\n' : ',\n'}${JSON.stringify(x)}`;
+    first = false;
+  }
+  yield first ? '[]\n' : '\n]\n';
+}
