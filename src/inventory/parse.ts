@@ -122,6 +122,8 @@ const canonical = (v: unknown): string =>
  * gap for the subject, which leaves whatever depends on it `unknown`.
  */
 function mergeById<T extends { id: string; provider: string }>(xs: readonly T[], conflicts: CollectionGap[]): T[] {
+  // Already sorted by id with no id twice (one snapshot, as keyhygiene writes them): nothing to merge.
+  if (xs.every((x, i) => i === 0 || (xs[i - 1] as T).id < x.id)) return [...xs];
   // The canonical text is computed only for ids seen twice: a million distinct records cost no stringify.
   const m = new Map<string, { x: T; text?: string; variants: number }>();
   for (const x of xs) {

@@ -50,6 +50,8 @@ export interface ProviderOutput {
   publishedKeys?: PublishedKey[];
   artifacts?: ArtifactFinding[];
   gaps?: CollectionGap[];
+  /** The records were validated against the model already (the snapshot reader did, record by record): not parsed again. */
+  validated?: boolean;
   /** Model fields this run deliberately left uncollected (a faster profile): the rules that need them report unknown. */
   skipped?: readonly string[];
 }

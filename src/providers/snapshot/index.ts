@@ -27,6 +27,7 @@ export const snapshotProvider = defineProvider({
       publishedKeys: inv.publishedKeys,
       artifacts: inv.artifacts,
       gaps: inv.gaps,
+      validated: true,
     };
   },
 });
