@@ -10,9 +10,8 @@ import { loadSigningKey } from '../evidence/sign.ts';
 import { SEVERITIES } from '../model/common.ts';
 import type { Inventory } from '../model/inventory.ts';
 import type { ResolvedPolicy } from '../policy/resolve.ts';
-import { reportMeta } from '../report/meta.ts';
+import { policyLinesOf, reportMeta } from '../report/meta.ts';
 import { VERSION } from '../version.ts';
-import { policyLinesOf } from './report-output.ts';
 import { readResultFile } from './result-file.ts';
 
 export const auditExtraFlags = {

@@ -6,11 +6,9 @@ import type { AuditResult } from '../engine/result.ts';
 import { UserError } from '../errors.ts';
 import { SEVERITIES } from '../model/common.ts';
 import { FORMAT_IDS, findReporter } from '../report/index.ts';
-import { reportMeta } from '../report/meta.ts';
-import { policyLineIndex } from '../report/policy-lines.ts';
+import { policyLinesOf, reportMeta } from '../report/meta.ts';
 import { type ReportMeta, renderedChunks } from '../report/types.ts';
 import { checkDistinctOutputs, checkOutputPath, type OutputTarget, writeOutput } from '../util/output-writer.ts';
-import { readTextFile } from '../util/read-text.ts';
 import { nowFlag } from './flags.ts';
 import { useColor } from './output.ts';
 
@@ -121,20 +119,6 @@ export function planReports(flags: ReportFlags, env: NodeJS.ProcessEnv = process
 /** The files a plan writes, by format. */
 export const plannedFiles = (plan: ReportPlan): Record<string, string> =>
   Object.fromEntries(plan.formats.flatMap((f, i) => (plan.outputs[i] ? [[f, resolve((plan.outputs[i] as OutputTarget).file)]] : [])));
-
-/**
- * The policy lines that classified each result (SARIF locations). The policy was read and validated
- * before the audit; if it cannot be read again, locations fall back to its first line.
- */
-export function policyLinesOf(result: AuditResult): Pick<ReportMeta, 'policyLine'> {
-  const file = result.policy.file;
-  if (!file) return {};
-  try {
-    return { policyLine: policyLineIndex(file, readTextFile(file, 'policy file', 'pass --policy FILE')) };
-  } catch {
-    return {};
-  }
-}
 
 /** Render each format to its file, or to stdout, streamed in chunks where the reporter can. */
 export function writeReports(result: AuditResult, plan: ReportPlan, extra: Partial<ReportMeta> = {}, stdout: NodeJS.WriteStream = process.stdout): void {

@@ -1,10 +1,11 @@
 // The audit as `keyhygiene audit` and the GitHub Action run it: flags in, reports written, exit code out.
-import { auditInventory, collectInventory, withSnapshots } from '../audit.ts';
+// The steps are the library's (src/index.ts), so the CLI, the Action and `import('keyhygiene')` agree.
+import { withSnapshots } from '../audit.ts';
 import { exitCodeFor, type FailOn } from '../engine/exit-code.ts';
 import type { AuditResult } from '../engine/result.ts';
 import { complianceView } from '../frameworks/compliance.ts';
 import { loadFramework } from '../frameworks/load.ts';
-import { resolvePolicyFile } from '../policy/resolve.ts';
+import { collect, evaluatePolicy, loadPolicy } from '../index.ts';
 import { applyAuditExtras, prepareAuditExtras, writeAuditEvidence } from './audit-extras.ts';
 import { examplePolicy, parseNow } from './flags.ts';
 import { openAuditHistory, recordAuditHistory } from './history-run.ts';
@@ -48,7 +49,7 @@ export async function runAudit(flags: AuditFlags, io: { warn: (m: string) => voi
   if (flags.now !== undefined && flags.now !== 'snapshot') parseNow(flags.now, () => '');
   const policyFile = flags.example ? examplePolicy(flags.example) : flags.policy;
   const frameworks = (listFromEnv(flags.framework, 'KEYHYGIENE_FRAMEWORK', env) ?? []).map((id) => loadFramework(id));
-  const policy = selectRules(withIacFiles(resolvePolicyFile(policyFile), flags.iac, flags['changed-only']), {
+  const policy = selectRules(withIacFiles(loadPolicy(policyFile), flags.iac, flags['changed-only']), {
     severity: listFromEnv(flags.severity, 'KEYHYGIENE_SEVERITY', env),
     rule: listFromEnv(flags.rule, 'KEYHYGIENE_RULE', env),
     skipRule: listFromEnv(flags['skip-rule'], 'KEYHYGIENE_SKIP_RULE', env),
@@ -56,13 +57,12 @@ export async function runAudit(flags: AuditFlags, io: { warn: (m: string) => voi
   const extras = prepareAuditExtras(flags, policy);
   const history = await openAuditHistory(flags.history);
   const progress = ttyProgress();
-  const probe = new Date();
   progress.status('collecting inventory…');
   const source = flags.snapshot?.length ? withSnapshots(policy, flags.snapshot) : policy;
-  const inventory = await collectInventory(source, { now: probe, env, warn: io.warn, progress: progress.update });
+  const inventory = await collect(source, { env, warn: io.warn, progress: progress.update });
   progress.done();
   const now = parseNow(flags.now ?? (flags.example ? 'snapshot' : undefined), () => inventory.generatedAt);
-  const audited = auditInventory(inventory, policy, now, flags['include-passed']);
+  const audited = evaluatePolicy(inventory, policy, { now, includePassed: flags['include-passed'] });
   if (frameworks.length) audited.compliance = complianceView(audited, frameworks);
   const result = applyAuditExtras(audited, extras);
 
