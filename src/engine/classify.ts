@@ -8,7 +8,7 @@ import type { Ambiguity, PrincipalScope, ResolvedKeyClass, ResolvedScope, Resolv
 import { globToRegExp } from '../util/glob.ts';
 
 const KEY_FIELDS = new Set(['providers', 'accounts', 'regions', 'containers', 'ids', 'tags', 'not']);
-const PRINCIPAL_FIELDS = new Set(['accounts', 'principals', 'tags', 'not']);
+const PRINCIPAL_FIELDS = new Set(['accounts', 'principals', 'tags', 'paths', 'not']);
 const PUBLISHED_FIELDS = new Set(['providers', 'ids', 'issuers', 'not']);
 
 type Test<T> = (x: T) => boolean;
@@ -114,7 +114,11 @@ function compilePrincipal(m: Matcher): Test<Principal> {
     const g = globSet(m.principals);
     tests.push((p) => g(p.id, p.name));
   }
-  // Only principals declared in an IaC plan carry tags (a role created next to the key it uses).
+  if (m.paths) {
+    const g = globSet(m.paths);
+    tests.push((p) => g(p.path));
+  }
+  // Principals read from IAM (effective access) and declared in an IaC plan carry tags.
   if (m.tags) {
     for (const [tag, want] of Object.entries(m.tags)) {
       const g = globSet(typeof want === 'string' ? [want] : want);
@@ -309,7 +313,10 @@ export function createClassifier(policy: ResolvedPolicy, keys: readonly KeyRecor
   const keyCache = new Map<string, ResolvedScope>();
   for (const k of keys) keyCache.set(k.id, classifyKey(k));
 
-  const principalCache = new Map<string, { name?: string; account?: string; tenant?: string; tags?: Principal['tags']; scope: PrincipalScope }[]>();
+  const principalCache = new Map<
+    string,
+    { name?: string; account?: string; tenant?: string; tags?: Principal['tags']; path?: string; federation?: Principal['federation']; scope: PrincipalScope }[]
+  >();
 
   return {
     key(k) {
@@ -330,14 +337,14 @@ export function createClassifier(policy: ResolvedPolicy, keys: readonly KeyRecor
       }
       let s: PrincipalScope | undefined;
       for (const e of bucket) {
-        if (e.name === p.name && e.account === p.account && e.tenant === p.tenant && e.tags === p.tags) {
+        if (e.name === p.name && e.account === p.account && e.tenant === p.tenant && e.tags === p.tags && e.path === p.path && e.federation === p.federation) {
           s = e.scope;
           break;
         }
       }
       if (!s) {
         s = scopePrincipal(p, policy);
-        bucket.push({ name: p.name, account: p.account, tenant: p.tenant, tags: p.tags, scope: s });
+        bucket.push({ name: p.name, account: p.account, tenant: p.tenant, tags: p.tags, path: p.path, federation: p.federation, scope: s });
       }
       return s;
     },

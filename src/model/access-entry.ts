@@ -10,7 +10,16 @@ export const Principal = z.strictObject({
   name: z.string().optional(),
   account: z.string().optional().describe('AWS account, Azure tenant or GCP project the principal belongs to'),
   tenant: z.string().optional(),
-  tags: Tags.optional().describe('tags of a principal declared in the same IaC plan (classified by tag matchers)'),
+  tags: Tags.optional().describe('tags of the principal (IAM user or role tags, or declared in the same IaC plan); classified by tag matchers'),
+  path: z.string().optional().describe('IAM path of a user or role (/debug/, /ci/…); classified by path matchers'),
+  federation: z
+    .strictObject({
+      provider: z.string().describe('the identity provider: an OIDC provider ARN or issuer host'),
+      issuer: z.enum(['github', 'gitlab', 'terraform-cloud', 'other']),
+      subjects: z.array(z.string()).describe('the `sub` patterns the trust admits; [] = any subject of the issuer'),
+    })
+    .optional()
+    .describe('a federated workload identity (CI OIDC): classified by what it admits under the policy `ci:` block'),
 });
 export type Principal = z.infer<typeof Principal>;
 
@@ -48,5 +57,14 @@ export const AccessEntry = z.strictObject({
   sourceId: z.string().optional().describe('statement id, grant id, role assignment id…'),
   conditions: z.array(AccessCondition).optional(),
   confined: z.boolean().optional().describe('true when conditions confine a wildcard principal to a known set (org, account, VPC endpoint)'),
+  via: z
+    .array(z.string())
+    .optional()
+    .describe('how the principal reaches the key: the roles it assumes (a role chain) or the identity provider and role (federation), in order'),
+  undecided: z
+    .array(AccessCondition)
+    .optional()
+    .describe('conditions the evaluator could not decide: the access may exist, and verdicts that depend on it are unknown'),
+  assumed: z.array(AccessCondition).optional().describe('request conditions (encryption context, kms:ViaService…) taken as met by the caller'),
 });
 export type AccessEntry = z.infer<typeof AccessEntry>;

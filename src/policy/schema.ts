@@ -17,11 +17,12 @@ const MATCHER_FIELDS = {
     .optional()
     .describe('tag → value glob (or list of globs); all listed tags must match'),
   principals: globs('principal ids or names (ARNs, object ids, member strings)').optional(),
+  paths: globs('IAM paths of principals (/debug/*, /ci/…): users and roles read from IAM carry theirs').optional(),
   issuers: globs('token issuers (OIDC issuer URLs)').optional(),
 };
 
 const nonEmpty = (m: object) => Object.keys(m).length > 0;
-const NEEDS_A_FIELD = 'A matcher needs at least one field (providers, accounts, regions, containers, ids, tags, principals, issuers or not).';
+const NEEDS_A_FIELD = 'A matcher needs at least one field (providers, accounts, regions, containers, ids, tags, principals, paths, issuers or not).';
 
 /** A matcher inside `not:` (no nested `not:`: one level of exclusion reads clearly). */
 export const BaseMatcher = z.strictObject(MATCHER_FIELDS).refine(nonEmpty, { message: NEEDS_A_FIELD });
