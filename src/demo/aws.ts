@@ -283,7 +283,7 @@ export function demoEnv(url: string, region: string): Record<string, string | un
     AWS_REGION: region,
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
-  for (const s of ['KMS', 'STS', 'CLOUDTRAIL', 'CLOUDWATCH_LOGS', 'ORGANIZATIONS', 'EC2', 'S3']) env[`AWS_ENDPOINT_URL_${s}`] = url;
+  for (const s of ['KMS', 'STS', 'IAM', 'CLOUDTRAIL', 'CLOUDWATCH_LOGS', 'ORGANIZATIONS', 'EC2', 'S3']) env[`AWS_ENDPOINT_URL_${s}`] = url;
   return env;
 }
 

@@ -276,11 +276,11 @@ export function evaluate(inventory: Inventory, policy: ResolvedPolicy, options: 
         if (mine) subjectTrails[currentIndex] = ts;
         return ts;
       },
-      need(value, field) {
+      need(value, field, reason) {
         if (value === undefined) {
           const s = current as Subject;
           const v = s.value as { provider?: string; account?: string; region?: string; container?: string };
-          throw new MissingData(field, gapFor(v.provider, v, field, s.id));
+          throw new MissingData(field, reason ? undefined : gapFor(v.provider, v, field, s.id), reason);
         }
         return value;
       },

@@ -97,8 +97,8 @@ export interface RuleContext<Options, MessageId extends string> {
   trailsFor(key: KeyRecord): readonly AuditTrail[];
   /** The policy's waivers that name this subject (exactly or by glob), whatever rule they waive. */
   waiversFor(subjectId: string): readonly Waiver[];
-  /** Returns the value, or stops this evaluation with `unknown` naming the field. */
-  need<T>(value: T | undefined, field: string): T;
+  /** Returns the value, or stops this evaluation with `unknown` naming the field (and why, when the data was read but cannot be decided). */
+  need<T>(value: T | undefined, field: string, reason?: string): T;
   report(messageId: MessageId, data?: Record<string, string | number>, options?: ReportOptions): void;
   /** Days between two instants (fractional). */
   daysSince(iso: string): number;

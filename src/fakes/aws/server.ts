@@ -5,6 +5,9 @@
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type FakeIam, type FakeOrganization, iamHandlers } from './iam.ts';
+
+export type { FakeIam, FakeOrganization } from './iam.ts';
 
 /**
  * Operations that AWS documents as sharing one request quota (CloudTrail's control-plane reads share
@@ -65,6 +68,8 @@ export interface FakeAccount {
   buckets?: Record<string, { expirationDays: number | null }>;
   /** CloudWatch Logs groups (retentionDays null = never expire) */
   logGroups?: { name: string; region: string; retentionDays: number | null }[];
+  /** IAM users, groups, roles and managed policies (iam:GetAccountAuthorizationDetails); absent = none */
+  iam?: FakeIam;
 }
 
 export interface FakeWorld {
@@ -76,6 +81,8 @@ export interface FakeWorld {
   enabledRegions?: string[];
   /** Accounts that ListAccounts reports as SUSPENDED. */
   suspended?: string[];
+  /** The organization's OUs, SCPs and RCPs (served to the caller account only). */
+  organization?: FakeOrganization;
 }
 
 export type FaultKind = 'AccessDenied' | 'Throttling' | 'Internal' | 'Timeout' | 'ExpiredToken' | 'NotFound';
@@ -399,6 +406,14 @@ export async function startAwsFake(world: FakeWorld, options: FakeOptions = {}, 
       if (bucket.expirationDays === null) throw new AwsError('NoSuchLifecycleConfiguration', 'The lifecycle configuration does not exist', 404);
       return `<?xml version="1.0" encoding="UTF-8"?><LifecycleConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Rule><ID>expire-logs</ID><Filter><Prefix></Prefix></Filter><Status>Enabled</Status><Expiration><Days>${bucket.expirationDays}</Days></Expiration></Rule></LifecycleConfiguration>`;
     },
+    ...iamHandlers(
+      (account) => accounts.get(account)?.iam,
+      world.organization,
+      world.callerAccount,
+      (type, message) => {
+        throw new AwsError(type, message);
+      },
+    ),
     'ec2:DescribeRegions': (_input, account) => {
       const regions = world.enabledRegions ?? [...new Set(world.accounts.flatMap((a) => Object.keys(a.regions)))].sort();
       void account;
@@ -495,8 +510,9 @@ export async function startAwsFake(world: FakeWorld, options: FakeOptions = {}, 
         const form = new URLSearchParams(body);
         input = Object.fromEntries(form);
         const version = form.get('Version');
-        op = `${version === '2011-06-15' ? 'sts' : 'ec2'}:${form.get('Action')}`;
-        protocol = version === '2011-06-15' ? 'sts' : 'ec2';
+        const service = version === '2011-06-15' ? 'sts' : version === '2010-05-08' ? 'iam' : 'ec2';
+        op = `${service}:${form.get('Action')}`;
+        protocol = service === 'ec2' ? 'ec2' : 'sts';
       }
       const account = credentials.get(accessKeyId) ?? (accessKeyId.startsWith('ASIA') ? accessKeyId.slice(4) : world.callerAccount);
       seenOps.add(op);

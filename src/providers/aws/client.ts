@@ -6,6 +6,7 @@ import https from 'node:https';
 import { CloudTrailClient, DescribeTrailsCommand, GetEventSelectorsCommand, GetTrailStatusCommand } from '@aws-sdk/client-cloudtrail';
 import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeRegionsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { GetAccountAuthorizationDetailsCommand, IAMClient } from '@aws-sdk/client-iam';
 import {
   DescribeKeyCommand,
   GetKeyPolicyCommand,
@@ -18,7 +19,15 @@ import {
   ListKeysCommand,
   ListResourceTagsCommand,
 } from '@aws-sdk/client-kms';
-import { ListAccountsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
+import {
+  DescribeOrganizationCommand,
+  DescribePolicyCommand,
+  ListAccountsCommand,
+  ListParentsCommand,
+  ListPoliciesCommand,
+  ListTargetsForPolicyCommand,
+  OrganizationsClient,
+} from '@aws-sdk/client-organizations';
 import { GetBucketLifecycleConfigurationCommand, S3Client } from '@aws-sdk/client-s3';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { ReadOnlyViolation } from '../kit/index.ts';
@@ -29,6 +38,7 @@ export const AWS_OPERATIONS = [
   'cloudtrail:GetEventSelectors',
   'cloudtrail:GetTrailStatus',
   'ec2:DescribeRegions',
+  'iam:GetAccountAuthorizationDetails',
   'kms:DescribeKey',
   'kms:GetKeyPolicy',
   'kms:GetKeyRotationStatus',
@@ -39,14 +49,19 @@ export const AWS_OPERATIONS = [
   'kms:ListKeys',
   'kms:ListResourceTags',
   'logs:DescribeLogGroups',
+  'organizations:DescribeOrganization',
+  'organizations:DescribePolicy',
   'organizations:ListAccounts',
+  'organizations:ListParents',
+  'organizations:ListPolicies',
+  'organizations:ListTargetsForPolicy',
   's3:GetBucketLifecycleConfiguration',
   'sts:AssumeRole',
   'sts:GetCallerIdentity',
 ] as const;
 export type AwsOperation = (typeof AWS_OPERATIONS)[number];
 
-type Service = 'cloudtrail' | 'ec2' | 'kms' | 'logs' | 'organizations' | 's3' | 'sts';
+type Service = 'cloudtrail' | 'ec2' | 'iam' | 'kms' | 'logs' | 'organizations' | 's3' | 'sts';
 type CommandClass = new (input: never) => unknown;
 
 const COMMANDS: Readonly<Record<AwsOperation, CommandClass>> = {
@@ -54,6 +69,7 @@ const COMMANDS: Readonly<Record<AwsOperation, CommandClass>> = {
   'cloudtrail:GetEventSelectors': GetEventSelectorsCommand,
   'cloudtrail:GetTrailStatus': GetTrailStatusCommand,
   'ec2:DescribeRegions': DescribeRegionsCommand,
+  'iam:GetAccountAuthorizationDetails': GetAccountAuthorizationDetailsCommand,
   'kms:DescribeKey': DescribeKeyCommand,
   'kms:GetKeyPolicy': GetKeyPolicyCommand,
   'kms:GetKeyRotationStatus': GetKeyRotationStatusCommand,
@@ -64,7 +80,12 @@ const COMMANDS: Readonly<Record<AwsOperation, CommandClass>> = {
   'kms:ListKeys': ListKeysCommand,
   'kms:ListResourceTags': ListResourceTagsCommand,
   'logs:DescribeLogGroups': DescribeLogGroupsCommand,
+  'organizations:DescribeOrganization': DescribeOrganizationCommand,
+  'organizations:DescribePolicy': DescribePolicyCommand,
   'organizations:ListAccounts': ListAccountsCommand,
+  'organizations:ListParents': ListParentsCommand,
+  'organizations:ListPolicies': ListPoliciesCommand,
+  'organizations:ListTargetsForPolicy': ListTargetsForPolicyCommand,
   's3:GetBucketLifecycleConfiguration': GetBucketLifecycleConfigurationCommand,
   'sts:AssumeRole': AssumeRoleCommand,
   'sts:GetCallerIdentity': GetCallerIdentityCommand,
@@ -73,6 +94,7 @@ const COMMANDS: Readonly<Record<AwsOperation, CommandClass>> = {
 const CLIENTS: Readonly<Record<Service, new (config: never) => SdkClient>> = {
   cloudtrail: CloudTrailClient as unknown as new (config: never) => SdkClient,
   ec2: EC2Client as unknown as new (config: never) => SdkClient,
+  iam: IAMClient as unknown as new (config: never) => SdkClient,
   kms: KMSClient as unknown as new (config: never) => SdkClient,
   logs: CloudWatchLogsClient as unknown as new (config: never) => SdkClient,
   organizations: OrganizationsClient as unknown as new (config: never) => SdkClient,

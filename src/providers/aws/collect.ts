@@ -11,6 +11,7 @@ import { readAccess, readAccounts } from './reads/accounts.ts';
 import { readIdentity } from './reads/identity.ts';
 import { readKey } from './reads/key.ts';
 import { listAliases, listKeyIds } from './reads/keys-list.ts';
+import { orgPolicies } from './reads/org-policies.ts';
 import { readRegions } from './reads/regions.ts';
 import type { FoundTrail } from './reads/trail-target.ts';
 import { describeTrails, readTrail } from './reads/trails.ts';
@@ -94,7 +95,9 @@ export async function collectWith(run: AwsRun, homeRegion: string): Promise<AwsC
   const identity = await readIdentity(run, { account: 'caller', caller: { region: homeRegion } });
   if (!identity) return { keys: [], trails: [], gaps: run.kit.gaps.list(), stats: run.kit.stats };
   const home: Where = { account: identity.account, caller: { region: homeRegion } };
-  const pairs = await accountRegions(run, home, await readAccounts(run, home));
+  const accounts = await readAccounts(run, home);
+  if (!run.fast) run.org = orgPolicies(run, home, accounts);
+  const pairs = await accountRegions(run, home, accounts);
   const keys: KeyRecord[] = [];
   const found = new Map<string, FoundTrail>();
   await run.kit.pool(pairs, 16, async (where) => {

@@ -2,8 +2,10 @@
 // retries, budget, gaps) and the settings of this run; and the three ways a step reads through them.
 import { classify, type ProviderKit, ReadOnlyViolation } from '../kit/index.ts';
 import type { CollectContext } from '../types.ts';
+import type { OrgPolicies } from './access/evaluate.ts';
 import type { AwsOperation, AwsTransport, Caller } from './client.ts';
 import { PROVIDER } from './normalize.ts';
+import type { IamReading } from './reads/iam.ts';
 import type { AwsConfig } from './schema.ts';
 
 export interface AwsRun {
@@ -18,6 +20,10 @@ export interface AwsRun {
   progress?: CollectContext['progress'];
   /** Set once the run has warned that credentials expired. */
   expiredWarned?: boolean;
+  /** Each account's IAM authorization details, read once per run (effective access). */
+  iam?: Map<string, Promise<IamReading>>;
+  /** The organization's SCPs and RCPs, read once per run. */
+  org?: Promise<OrgPolicies | undefined>;
 }
 
 /** One account and region, and the credentials that read it. */
@@ -98,7 +104,7 @@ export async function read(run: AwsRun, op: AwsOperation, input: Page, where: Wh
 
 /** Every page of a list call (`Marker`/`NextMarker` unless told otherwise); throws when a page fails for good. */
 export function list(run: AwsRun, op: AwsOperation, input: Page, where: Where, each: (page: Page) => void, tokens = { in: 'Marker', out: 'NextMarker' }) {
-  const limit = run.pageSize ? { [op === 'organizations:ListAccounts' ? 'MaxResults' : 'Limit']: run.pageSize } : {};
+  const limit = run.pageSize ? { [op.startsWith('organizations:') ? 'MaxResults' : op.startsWith('iam:') ? 'MaxItems' : 'Limit']: run.pageSize } : {};
   const { caller } = where;
   return run.kit.paginate(
     op,

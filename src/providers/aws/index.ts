@@ -93,13 +93,14 @@ export function awsPermissions(): PermissionsDocument {
           Action: actions.filter((a) => !a.startsWith('sts:') && !a.startsWith('organizations:')),
           Resource: '*',
         },
-        { Sid: 'KeyhygieneOrganizationScan', Effect: 'Allow', Action: ['organizations:ListAccounts'], Resource: '*' },
+        { Sid: 'KeyhygieneOrganizationScan', Effect: 'Allow', Action: actions.filter((a) => a.startsWith('organizations:')), Resource: '*' },
         { Sid: 'KeyhygieneAssumeAuditRole', Effect: 'Allow', Action: ['sts:AssumeRole'], Resource: 'arn:aws:iam::*:role/KeyhygieneAudit' },
       ],
     },
     notes: [
       'attach the first statement to the audit role in every account scanned;',
-      'the Organizations and AssumeRole statements are needed only by the identity that scans an organization (restrict the role ARN to your template);',
+      'the Organizations and AssumeRole statements are needed only by the identity that scans an organization (restrict the role ARN to your template); the Organizations policy reads (SCPs, RCPs) need the management or a delegated administrator account;',
+      "iam:GetAccountAuthorizationDetails lets the audit replace a key policy's delegation to the account with the users and roles whose IAM policies really allow the key (effective access);",
       'sts:GetCallerIdentity needs no permission. Key policies must also allow these kms: actions to the account (the default key policy does).',
     ],
   };

@@ -22,6 +22,12 @@ export const PUBLISHED_QUOTAS: Readonly<Record<string, number>> = {
   'sts:GetCallerIdentity': 100,
   'sts:AssumeRole': 100,
   'organizations:ListAccounts': 5,
+  'organizations:DescribeOrganization': 5,
+  'organizations:ListPolicies': 5,
+  'organizations:DescribePolicy': 5,
+  'organizations:ListTargetsForPolicy': 5,
+  'organizations:ListParents': 5,
+  'iam:GetAccountAuthorizationDetails': 5,
   'ec2:DescribeRegions': 20,
   's3:GetBucketLifecycleConfiguration': 100,
 };

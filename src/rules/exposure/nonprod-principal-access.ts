@@ -36,7 +36,9 @@ export default defineRule({
   },
   check(key, ctx) {
     const untrusted = ctx.options.untrustedKinds;
-    for (const entry of mergeAccess(key.access ?? [], (e) => e.principal.id)) {
+    const undecided: string[] = [];
+    let reported = false;
+    for (const entry of mergeAccess(key.access ?? [], (e) => `${e.principal.id}\u0000${e.undecided ? 'undecided' : ''}`)) {
       // Cheapest test first: most principals are in a trusted environment.
       const ps = ctx.principalScope(entry.principal);
       const idx = ps.environmentKinds.findIndex((k) => untrusted.includes(k));
@@ -48,17 +50,22 @@ export default defineRule({
       }
       const caps = entry.capabilities.filter((c) => REACH.has(c));
       if (caps.length === 0) continue;
+      const who = entry.principal.name ?? entry.principal.id;
+      if (entry.undecided?.length) {
+        undecided.push(`${who} (${entry.undecided.map((c) => `${c.operator} ${c.key} ${c.values.join(',')}`).join('; ')})`);
+        continue;
+      }
       const privateUse = caps.some((c) => PRIVATE.has(c)) && isSigningKey(key);
+      const path = entry.via?.length ? ` through ${entry.via.join(' → ')}` : '';
       ctx.report(
         'reachable',
-        {
-          principal: entry.principal.name ?? entry.principal.id,
-          environment: ps.environments[idx] ?? '',
-          kind: ps.environmentKinds[idx] ?? '',
-          caps: caps.join(', '),
-        },
+        { principal: `${who}${path}`, environment: ps.environments[idx] ?? '', kind: ps.environmentKinds[idx] ?? '', caps: caps.join(', ') },
         { key: entry.principal.id, escalateTo: privateUse ? 'critical' : undefined },
       );
+      reported = true;
     }
+    // An access that depends on a condition the evaluator cannot decide is neither a pass nor a failure.
+    if (!reported && undecided.length)
+      ctx.need(undefined, 'access', `whether ${undecided.join(', ')} can use this production key depends on conditions the audit cannot decide`);
   },
 });

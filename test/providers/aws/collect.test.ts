@@ -304,7 +304,7 @@ describe('keyhygiene audit with an aws block, through the standard endpoint sett
     const dir = mkdtempSync(join(tmpdir(), 'kh-aws-'));
     const file = join(dir, 'keyhygiene.yaml');
     writeFileSync(file, 'version: 1\nproviders:\n  aws:\n    regions: [us-east-1]\n    retryBaseMs: 1\n');
-    const vars = ['AWS_ENDPOINT_URL_KMS', 'AWS_ENDPOINT_URL_STS', 'AWS_ENDPOINT_URL_CLOUDTRAIL', 'AWS_ENDPOINT_URL_CLOUDWATCH_LOGS'];
+    const vars = ['AWS_ENDPOINT_URL_KMS', 'AWS_ENDPOINT_URL_STS', 'AWS_ENDPOINT_URL_IAM', 'AWS_ENDPOINT_URL_CLOUDTRAIL', 'AWS_ENDPOINT_URL_CLOUDWATCH_LOGS'];
     for (const v of vars) process.env[v] = fake.url;
     try {
       const policy = resolvePolicyFile(file);
@@ -327,7 +327,7 @@ describe('keyhygiene audit with an aws block, through the standard endpoint sett
     const dir = mkdtempSync(join(tmpdir(), 'kh-aws-'));
     const file = join(dir, 'keyhygiene.yaml');
     writeFileSync(file, `version: 1\nproviders:\n  aws:\n    regions: [us-east-1]\n    profile: fast\n    retryBaseMs: 1\n`);
-    const vars = ['AWS_ENDPOINT_URL_KMS', 'AWS_ENDPOINT_URL_STS', 'AWS_ENDPOINT_URL_CLOUDTRAIL', 'AWS_ENDPOINT_URL_CLOUDWATCH_LOGS'];
+    const vars = ['AWS_ENDPOINT_URL_KMS', 'AWS_ENDPOINT_URL_STS', 'AWS_ENDPOINT_URL_IAM', 'AWS_ENDPOINT_URL_CLOUDTRAIL', 'AWS_ENDPOINT_URL_CLOUDWATCH_LOGS'];
     for (const v of vars) process.env[v] = fake.url;
     const warnings: string[] = [];
     try {

@@ -3,6 +3,7 @@
 import type { KeyRecord } from '../../../model/key-record.ts';
 import type { AwsRun, Where } from '../context.ts';
 import { isAsymmetric, isRotatable, type KeyMetadataShape, type KeyReadings, keyArn, normalizeKey, PROVIDER } from '../normalize.ts';
+import { delegatedAccess } from './effective-access.ts';
 import { fetchGrants, keyAccess } from './grants.ts';
 import { readKeyMetadata } from './key-metadata.ts';
 import { fetchKeyPolicy, keyPolicyAccess } from './key-policy.ts';
@@ -27,14 +28,16 @@ export async function readKey(run: AwsRun, where: Where, keyId: string, aliases:
   const k: KeyTarget = { ...listed, arn: metadata.Arn ?? listed.arn };
   const readings: KeyReadings = { account, region: caller.region, metadata: { ...metadata, Arn: k.arn } };
   readings.aliases = aliases ? (aliases.get(metadata.KeyId ?? idSuffix) ?? []) : undefined;
+  const tagsRead = (async () => {
+    readings.tags = metadata.KeyManager === 'AWS' ? [] : await readTags(run, k);
+  })();
   await Promise.all([
-    (async () => {
-      readings.tags = metadata.KeyManager === 'AWS' ? [] : await readTags(run, k);
-    })(),
+    tagsRead,
     (async () => {
       // Settle both before looking at either: a rejection must never go unobserved.
       const [policy, grants] = await accessP;
       readings.access = keyAccess(run, k, keyPolicyAccess(run, k, policy), grants);
+      if (readings.access && policy.status === 'fulfilled') await addDelegated(run, k, policy.value, readings, tagsRead);
     })(),
     readRotation(run, k, metadata, readings),
     (async () => {
@@ -42,6 +45,23 @@ export async function readKey(run: AwsRun, where: Where, keyId: string, aliases:
     })(),
   ]);
   return normalizeKey(readings);
+}
+
+/** The IAM principals behind a delegating key policy, added to the key's access (after its tags are read). */
+async function addDelegated(run: AwsRun, k: KeyTarget, policy: string, readings: KeyReadings, tagsRead: Promise<void>): Promise<void> {
+  if (run.fast) return;
+  await tagsRead;
+  const tags = readings.tags
+    ? Object.fromEntries(readings.tags.filter((t) => t.TagKey !== undefined).map((t) => [t.TagKey as string, t.TagValue ?? '']))
+    : undefined;
+  const facts = {
+    arn: k.arn,
+    account: k.where.account,
+    region: k.where.caller.region,
+    ...(readings.aliases ? { aliases: readings.aliases } : {}),
+    ...(tags ? { tags } : {}),
+  };
+  readings.access?.push(...(await delegatedAccess(run, k, policy, facts)));
 }
 
 /** Rotation status and history, for keys KMS rotates (symmetric, AWS_KMS origin, material present). */

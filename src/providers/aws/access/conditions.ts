@@ -1,0 +1,226 @@
+// IAM condition evaluation in three values. A condition on a fact the audit read (the principal's ARN,
+// account and tags; the key's ARN, account, region, aliases and tags) is decided; a condition on the
+// request the caller writes (encryption context, kms:ViaService, algorithms, TLS, MFA) is one the caller
+// can meet, so an Allow holds for some request and a Deny does not cover every request: it is
+// "assumed" and shown; anything else (source IP or VPC, org paths, enclave attestation, unknown keys)
+// is undecided: the access is kept and marked unknown, with the condition named. Pure.
+import type { AccessCondition } from '../../../model/access-entry.ts';
+import { globToRegExp } from '../../../util/glob.ts';
+import type { Effect } from './document.ts';
+
+export type Verdict = 'yes' | 'no' | 'maybe';
+
+/** A verdict and the conditions behind it. */
+export interface Outcome {
+  v: Verdict;
+  /** Conditions the evaluator could not decide (the verdict is `maybe` because of them). */
+  undecided: AccessCondition[];
+  /** Request conditions taken as met by the caller (Allow) or as avoidable (Deny). */
+  assumed: AccessCondition[];
+}
+
+export const YES: Outcome = Object.freeze({ v: 'yes', undecided: [], assumed: [] }) as Outcome;
+export const NO: Outcome = Object.freeze({ v: 'no', undecided: [], assumed: [] }) as Outcome;
+
+/** What the audit knows about one principal and one key. */
+export interface Facts {
+  principal: { arn: string; account: string; kind: 'user' | 'role'; name: string; tags?: Readonly<Record<string, string>> };
+  key: { arn: string; account: string; region: string; aliases?: readonly string[]; tags?: Readonly<Record<string, string>> };
+  orgId?: string;
+}
+
+/** Condition keys the caller sets in its own request. */
+const REQUEST_KEYS = new Set(
+  [
+    'kms:EncryptionContextKeys',
+    'kms:ViaService',
+    'kms:EncryptionAlgorithm',
+    'kms:SigningAlgorithm',
+    'kms:MessageType',
+    'kms:MacAlgorithm',
+    'kms:KeyAgreementAlgorithm',
+    'kms:DataKeyPairSpec',
+    'kms:GrantIsForAWSResource',
+    'kms:GrantOperations',
+    'kms:GranteePrincipal',
+    'kms:RetiringPrincipal',
+    'kms:GrantConstraintType',
+    'kms:RequestAlias',
+    'kms:ReEncryptOnSameKey',
+    'kms:WrappingAlgorithm',
+    'kms:WrappingKeySpec',
+    'aws:SecureTransport',
+    'aws:MultiFactorAuthPresent',
+    'aws:MultiFactorAuthAge',
+    'aws:TagKeys',
+    'aws:CalledVia',
+    'aws:CalledViaFirst',
+    'aws:CalledViaLast',
+    'aws:ViaAWSService',
+    'aws:CurrentTime',
+    'aws:EpochTime',
+    'aws:TokenIssueTime',
+    'aws:UserAgent',
+    'aws:Referer',
+  ].map((k) => k.toLowerCase()),
+);
+const REQUEST_PREFIXES = ['kms:encryptioncontext:', 'aws:requesttag/'];
+
+const ABSENT = undefined;
+const UNDECIDABLE = Symbol('undecidable');
+type Fact = readonly string[] | undefined | typeof UNDECIDABLE;
+
+/** The value(s) of a condition key for these facts; UNDECIDABLE when the audit cannot know it. */
+function factOf(key: string, f: Facts): Fact {
+  const k = key.toLowerCase();
+  const p = f.principal;
+  if (k.startsWith('aws:principaltag/')) {
+    if (!p.tags) return UNDECIDABLE;
+    const want = k.slice('aws:principaltag/'.length);
+    const hit = Object.entries(p.tags).find(([t]) => t.toLowerCase() === want);
+    return hit ? [hit[1]] : ABSENT;
+  }
+  if (k.startsWith('aws:resourcetag/')) {
+    if (!f.key.tags) return UNDECIDABLE;
+    const want = k.slice('aws:resourcetag/'.length);
+    const hit = Object.entries(f.key.tags).find(([t]) => t.toLowerCase() === want);
+    return hit ? [hit[1]] : ABSENT;
+  }
+  switch (k) {
+    case 'aws:principalarn':
+      return [p.arn];
+    case 'aws:principalaccount':
+    case 'kms:calleraccount':
+      return [p.account];
+    case 'aws:principaltype':
+      return [p.kind === 'user' ? 'User' : 'AssumedRole'];
+    case 'aws:username':
+      return p.kind === 'user' ? [p.name] : ABSENT;
+    case 'aws:principalisawsservice':
+      return ['false'];
+    case 'aws:principalorgid':
+      return f.orgId ? [f.orgId] : UNDECIDABLE;
+    case 'aws:resourceaccount':
+      return [f.key.account];
+    case 'aws:requestedregion':
+      return [f.key.region];
+    case 'kms:resourcealiases':
+      return f.key.aliases ? (f.key.aliases.length ? f.key.aliases : ABSENT) : UNDECIDABLE;
+    default:
+      return UNDECIDABLE;
+  }
+}
+
+const isRequestKey = (key: string): boolean => {
+  const k = key.toLowerCase();
+  return REQUEST_KEYS.has(k) || REQUEST_PREFIXES.some((p) => k.startsWith(p));
+};
+
+/** `${aws:username}` and other policy variables in a value, resolved from the facts; undefined when one cannot be. */
+export function substitute(value: string, f: Facts): string | undefined {
+  if (!value.includes('${')) return value;
+  let ok = true;
+  const out = value.replace(/\$\{([^}]+)\}/g, (_m, name: string) => {
+    if (name === '*' || name === '?' || name === '$') return name;
+    const fact = factOf(name, f);
+    if (fact === UNDECIDABLE || fact === undefined || fact.length !== 1) {
+      ok = false;
+      return '';
+    }
+    return fact[0] as string;
+  });
+  return ok ? out : undefined;
+}
+
+const BASES = new Set(['StringEquals', 'StringEqualsIgnoreCase', 'StringLike', 'ArnEquals', 'ArnLike', 'Bool']);
+const NEGATED: Record<string, string> = {
+  StringNotEquals: 'StringEquals',
+  StringNotEqualsIgnoreCase: 'StringEqualsIgnoreCase',
+  StringNotLike: 'StringLike',
+  ArnNotEquals: 'ArnEquals',
+  ArnNotLike: 'ArnLike',
+};
+
+function matchOne(base: string, have: string, want: string): boolean {
+  if (base === 'StringEquals') return have === want;
+  if (base === 'StringEqualsIgnoreCase' || base === 'Bool') return have.toLowerCase() === want.toLowerCase();
+  return want.includes('*') || want.includes('?') ? globToRegExp(want).test(have) : have === want;
+}
+
+/** One operator over decided values; undefined for an operator this evaluator does not implement. */
+export function testOperator(operator: string, have: readonly string[] | undefined, want: readonly string[]): boolean | undefined {
+  const set = /^(ForAnyValue|ForAllValues):/.exec(operator)?.[1];
+  let op = operator.replace(/^(ForAnyValue|ForAllValues):/, '');
+  const ifExists = op.endsWith('IfExists');
+  if (ifExists) op = op.slice(0, -'IfExists'.length);
+  if (op === 'Null') return (want[0]?.toLowerCase() === 'true') === (have === undefined || have.length === 0);
+  const negated = NEGATED[op] !== undefined;
+  const base = NEGATED[op] ?? op;
+  if (!BASES.has(base)) return undefined;
+  if (have === undefined || have.length === 0) return ifExists || negated || set === 'ForAllValues';
+  const hit = (v: string) => want.some((w) => matchOne(base, v, w));
+  if (set === 'ForAllValues') return have.every((v) => (negated ? !hit(v) : hit(v)));
+  if (set === 'ForAnyValue') return have.some((v) => (negated ? !hit(v) : hit(v)));
+  return negated ? !have.some(hit) : have.some(hit);
+}
+
+/** One condition: true, false, 'assumed' (a request condition) or 'undecided'. */
+function evalOne(c: AccessCondition, f: Facts): boolean | 'assumed' | 'undecided' {
+  if (isRequestKey(c.key)) return 'assumed';
+  const fact = factOf(c.key, f);
+  if (fact === UNDECIDABLE) return 'undecided';
+  const want: string[] = [];
+  for (const v of c.values) {
+    const s = substitute(v, f);
+    if (s === undefined) return 'undecided';
+    want.push(s);
+  }
+  return testOperator(c.operator, fact, want) ?? 'undecided';
+}
+
+/** All conditions of one statement (they AND), for a statement of this effect. */
+export function evalConditions(conds: readonly AccessCondition[], f: Facts, effect: Effect): Outcome {
+  if (conds.length === 0) return YES;
+  const undecided: AccessCondition[] = [];
+  const assumed: AccessCondition[] = [];
+  for (const c of conds) {
+    const r = evalOne(c, f);
+    if (r === false) return NO;
+    if (r === 'undecided') undecided.push(c);
+    else if (r === 'assumed') {
+      // A caller meets an Allow's request condition, and avoids a Deny's: the Deny does not cover every request.
+      if (effect === 'Deny') return { v: 'no', undecided: [], assumed: [c] };
+      assumed.push(c);
+    }
+  }
+  return { v: undecided.length ? 'maybe' : 'yes', undecided, assumed };
+}
+
+/** OR: yes if any is yes, otherwise maybe if any is maybe. */
+export function anyOf(outcomes: readonly Outcome[]): Outcome {
+  let maybe: Outcome | undefined;
+  for (const o of outcomes) {
+    if (o.v === 'yes') return o;
+    if (o.v === 'maybe') maybe = maybe ? { v: 'maybe', undecided: [...maybe.undecided, ...o.undecided], assumed: [...maybe.assumed, ...o.assumed] } : o;
+  }
+  return maybe ?? NO;
+}
+
+/** AND: no if any is no, otherwise maybe if any is maybe; conditions collected. */
+export function allOf(outcomes: readonly Outcome[]): Outcome {
+  const undecided: AccessCondition[] = [];
+  const assumed: AccessCondition[] = [];
+  for (const o of outcomes) {
+    if (o.v === 'no') return NO;
+    undecided.push(...o.undecided);
+    assumed.push(...o.assumed);
+  }
+  return { v: undecided.length ? 'maybe' : 'yes', undecided, assumed };
+}
+
+/** NOT of a deny: an applying deny is no; a deny that may apply leaves the access undecided. */
+export function notDenied(deny: Outcome): Outcome {
+  if (deny.v === 'yes') return NO;
+  if (deny.v === 'maybe') return { v: 'maybe', undecided: deny.undecided, assumed: [] };
+  return { v: 'yes', undecided: [], assumed: deny.assumed };
+}

@@ -1,0 +1,256 @@
+// Who in an account can use a KMS key whose key policy delegates to IAM, following AWS's documented
+// evaluation logic for a request in the key's account: an explicit deny anywhere (key policy, identity
+// policies, boundary, SCPs, RCPs) wins; otherwise the key policy must allow the account (delegation),
+// an identity policy must allow the principal, its permission boundary (if any) must allow, and every
+// level of the organization's SCPs must allow. Each step is three-valued (see conditions.ts). Principals
+// are indexed by the resource patterns of their KMS statements, so a key is checked only against those
+// that can match it. Pure.
+import type { AccessCondition, AccessEntry, Capability } from '../../../model/access-entry.ts';
+import { globToRegExp } from '../../../util/glob.ts';
+import { KMS_ACTIONS } from '../normalize.ts';
+import { allOf, anyOf, evalConditions, type Facts, NO, notDenied, type Outcome, substitute } from './conditions.ts';
+import type { Stmt } from './document.ts';
+import type { AccountIam, IamPrincipal } from './iam-details.ts';
+
+const ACTIONS = Object.keys(KMS_ACTIONS).map((a) => `kms:${a}`);
+const CAP_OF = new Map(Object.entries(KMS_ACTIONS).map(([a, c]) => [`kms:${a}`, c]));
+
+/** Organization policies that apply to one account: SCPs by level (root, OUs, account) and RCPs. */
+export interface OrgPolicies {
+  orgId?: string;
+  /** The management account: SCPs and RCPs do not apply to it. */
+  managementAccount?: string;
+  /** Per account id: the SCP statements attached at each level from the root down; absent = not read. */
+  scpLevels?: ReadonlyMap<string, readonly (readonly Stmt[])[]>;
+  /** Per account id: RCP statements (deny statements restrict the account's keys). */
+  rcps?: ReadonlyMap<string, readonly Stmt[]>;
+}
+
+export interface KeyFacts {
+  arn: string;
+  account: string;
+  region: string;
+  aliases?: readonly string[];
+  tags?: Readonly<Record<string, string>>;
+}
+
+/** One principal's effective access to one key. */
+export interface PrincipalAccess {
+  principal: IamPrincipal;
+  /** capability → outcome (yes or maybe only) */
+  capabilities: Map<Capability, Outcome>;
+  /** the identity statement that grants, for explanations */
+  through: string;
+}
+
+// ---------- index ----------
+
+type ResourceTest = (arn: string) => boolean;
+
+function resourceTest(r: Stmt['resources']): { id: string; test: ResourceTest } {
+  if (!r) return { id: '*', test: () => true };
+  const patterns = r.patterns.filter((p) => !p.includes('${'));
+  const variable = patterns.length !== r.patterns.length;
+  const res = patterns.map((p) => (p === '*' ? undefined : globToRegExp(p)));
+  const hit = (arn: string) => res.some((re) => re === undefined || re.test(arn));
+  // A pattern with a policy variable may match any key: keep the principal a candidate, decide later.
+  return { id: `${r.not ? '!' : ''}${r.patterns.join('|')}`, test: r.not ? (arn) => variable || !hit(arn) : (arn) => variable || hit(arn) };
+}
+
+const touchesKms = (s: Stmt): boolean => ACTIONS.some((a) => s.matchesAction(a));
+
+/** Principals grouped by the resource patterns of their KMS-allowing identity statements. */
+export interface AccessIndex {
+  groups: { test: ResourceTest; principals: IamPrincipal[] }[];
+  /** Principals with unreadable policies: always candidates (their access is undecided at worst). */
+  unreadable: IamPrincipal[];
+}
+
+export function indexAccount(iam: AccountIam): AccessIndex {
+  const groups = new Map<string, { test: ResourceTest; principals: IamPrincipal[] }>();
+  const unreadable: IamPrincipal[] = [];
+  for (const p of iam.principals) {
+    if (p.unreadable.length) unreadable.push(p);
+    const seen = new Set<string>();
+    for (const s of p.statements) {
+      if (s.effect !== 'Allow' || !touchesKms(s)) continue;
+      const { id, test } = resourceTest(s.resources);
+      if (seen.has(id)) continue;
+      seen.add(id);
+      let g = groups.get(id);
+      if (!g) {
+        g = { test, principals: [] };
+        groups.set(id, g);
+      }
+      g.principals.push(p);
+    }
+  }
+  return { groups: [...groups.values()], unreadable };
+}
+
+function candidates(index: AccessIndex, arn: string): IamPrincipal[] {
+  const out = new Set<IamPrincipal>(index.unreadable);
+  for (const g of index.groups) if (g.test(arn)) for (const p of g.principals) out.add(p);
+  return [...out];
+}
+
+// ---------- statements ----------
+
+const ACCOUNT_ROOT = /^arn:aws[a-z-]*:iam::(\d{12}):root$/;
+
+/** Whether a resource-policy principal block names this principal (ARN, its account, or anyone). */
+export function namesPrincipal(s: Stmt, p: { arn: string; account: string }): boolean {
+  const ps = s.principals;
+  if (!ps) return false;
+  const hit = ps.aws.some(
+    (v) =>
+      v === '*' ||
+      v === p.account ||
+      ACCOUNT_ROOT.exec(v)?.[1] === p.account ||
+      v === p.arn ||
+      ((v.includes('*') || v.includes('?')) && globToRegExp(v).test(p.arn)),
+  );
+  return ps.not ? !hit : hit;
+}
+
+/** The key policy's Allow statements that delegate to IAM in `account` (name the account itself). */
+export function delegations(keyPolicy: readonly Stmt[], account: string): Stmt[] {
+  return keyPolicy.filter(
+    (s) => s.effect === 'Allow' && s.principals && !s.principals.not && s.principals.aws.some((v) => v === account || ACCOUNT_ROOT.exec(v)?.[1] === account),
+  );
+}
+
+function resourceMatches(s: Stmt, f: Facts): boolean | 'undecided' {
+  if (!s.resources) return true;
+  let undecided = false;
+  let hit = false;
+  for (const raw of s.resources.patterns) {
+    const p = substitute(raw, f);
+    if (p === undefined) undecided = true;
+    else if (p === '*' || globToRegExp(p).test(f.key.arn)) hit = true;
+  }
+  if (s.resources.not) return hit ? false : undecided ? 'undecided' : true;
+  return hit ? true : undecided ? 'undecided' : false;
+}
+
+const RESOURCE_COND: AccessCondition = { key: 'Resource', operator: 'policy variable', values: [] };
+
+/** A statement's applicability to (principal, key, action): its action, resource and conditions. */
+function applies(s: Stmt, f: Facts, cache: Map<Stmt, Outcome>): Outcome {
+  const hit = cache.get(s);
+  if (hit) return hit;
+  const r = resourceMatches(s, f);
+  let o: Outcome = NO;
+  if (r !== false) {
+    const c = evalConditions(s.conditions, f, s.effect);
+    const unresolved = { ...RESOURCE_COND, values: [...(s.resources?.patterns ?? [])] };
+    o = r === 'undecided' && c.v !== 'no' ? { v: 'maybe', undecided: [unresolved, ...c.undecided], assumed: c.assumed } : c;
+  }
+  cache.set(s, o);
+  return o;
+}
+
+const matching = (stmts: readonly Stmt[], effect: 'Allow' | 'Deny', action: string) => stmts.filter((s) => s.effect === effect && s.matchesAction(action));
+
+// ---------- evaluation ----------
+
+interface Inputs {
+  key: KeyFacts;
+  keyPolicy: readonly Stmt[];
+  delegation: readonly Stmt[];
+  scpLevels?: readonly (readonly Stmt[])[];
+  rcps: readonly Stmt[];
+  orgId?: string;
+}
+
+const UNREADABLE = (what: string[]): Outcome => ({ v: 'maybe', undecided: [{ key: 'policy', operator: 'not readable', values: what }], assumed: [] });
+
+/** One action for one principal: every step of the evaluation logic. */
+function decideAction(p: IamPrincipal, action: string, x: Inputs, f: Facts, cache: Map<Stmt, Outcome>): { o: Outcome; through?: string } {
+  const on = (stmts: readonly Stmt[], effect: 'Allow' | 'Deny') => anyOf(matching(stmts, effect, action).map((s) => applies(s, f, cache)));
+  const delegated = anyOf(x.delegation.filter((s) => s.matchesAction(action)).map((s) => evalConditions(s.conditions, f, 'Allow')));
+  if (delegated.v === 'no') return { o: NO };
+  const grants = matching(p.statements, 'Allow', action).filter((s) => applies(s, f, cache).v !== 'no');
+  const identity = p.unreadable.length
+    ? anyOf([...grants.map((s) => applies(s, f, cache)), UNREADABLE(p.unreadable)])
+    : anyOf(grants.map((s) => applies(s, f, cache)));
+  if (identity.v === 'no') return { o: NO };
+  const steps: Outcome[] = [delegated, identity];
+  if (p.boundary) steps.push(on(p.boundary, 'Allow'));
+  const scpApplies = x.scpLevels && !p.path.startsWith('/aws-service-role/');
+  if (scpApplies) for (const level of x.scpLevels ?? []) steps.push(on(level, 'Allow'));
+  const denyStmts = [
+    ...x.keyPolicy.filter((s) => s.effect === 'Deny' && s.matchesAction(action) && namesPrincipal(s, p)),
+    ...matching(p.statements, 'Deny', action),
+    ...(p.boundary ? matching(p.boundary, 'Deny', action) : []),
+    ...(scpApplies ? (x.scpLevels ?? []).flatMap((l) => matching(l, 'Deny', action)) : []),
+    ...matching(x.rcps, 'Deny', action).filter((s) => !s.principals || namesPrincipal(s, p)),
+  ];
+  steps.push(notDenied(anyOf(denyStmts.map((s) => applies(s, f, cache)))));
+  const through = grants.find((s) => applies(s, f, cache).v === 'yes') ?? grants[0];
+  return { o: allOf(steps), ...(through ? { through: through.origin } : {}) };
+}
+
+/** A principal's capabilities on the key (yes or maybe); undefined when it has none. */
+function evaluatePrincipal(p: IamPrincipal, x: Inputs): PrincipalAccess | undefined {
+  const f: Facts = {
+    principal: { arn: p.arn, account: p.account, kind: p.kind, name: p.name, tags: p.tags },
+    key: x.key,
+    ...(x.orgId ? { orgId: x.orgId } : {}),
+  };
+  const cache = new Map<Stmt, Outcome>();
+  const caps = new Map<Capability, Outcome>();
+  let through = '';
+  for (const action of ACTIONS) {
+    const cap = CAP_OF.get(action) as Capability;
+    if (caps.get(cap)?.v === 'yes') continue;
+    const { o, through: t } = decideAction(p, action, x, f, cache);
+    if (o.v === 'no') continue;
+    if (!through && t) through = t;
+    caps.set(cap, anyOf([caps.get(cap) ?? NO, o]));
+  }
+  return caps.size ? { principal: p, capabilities: caps, through: through || p.unreadable.join(', ') } : undefined;
+}
+
+/** Every principal of the account whose effective permissions allow a capability on the key. */
+export function effectiveAccess(key: KeyFacts, keyPolicy: readonly Stmt[], iam: AccountIam, index: AccessIndex, org?: OrgPolicies): PrincipalAccess[] {
+  const delegation = delegations(keyPolicy, iam.account);
+  if (delegation.length === 0) return [];
+  const member = org?.managementAccount !== iam.account;
+  const scpLevels = member ? org?.scpLevels?.get(iam.account) : undefined;
+  const rcps = member && key.account === iam.account ? (org?.rcps?.get(iam.account) ?? []) : [];
+  const x: Inputs = { key, keyPolicy, delegation, rcps, ...(scpLevels ? { scpLevels } : {}), ...(org?.orgId ? { orgId: org.orgId } : {}) };
+  const out: PrincipalAccess[] = [];
+  for (const p of candidates(index, key.arn)) {
+    const a = evaluatePrincipal(p, x);
+    if (a) out.push(a);
+  }
+  return out.sort((a, b) => (a.principal.arn < b.principal.arn ? -1 : 1));
+}
+
+const uniqueConds = (cs: readonly AccessCondition[]): AccessCondition[] => {
+  const seen = new Map<string, AccessCondition>();
+  for (const c of cs) seen.set(`${c.operator}\u0000${c.key}\u0000${c.values.join('\u0000')}`, c);
+  return [...seen.values()];
+};
+
+/** Access entries: one for what is decided, one for what depends on undecided conditions. */
+export function toAccessEntries(a: PrincipalAccess, via?: readonly string[]): AccessEntry[] {
+  const p = a.principal;
+  const principal = { kind: p.kind, id: p.arn, name: p.name, account: p.account, path: p.path, ...(Object.keys(p.tags).length ? { tags: p.tags } : {}) };
+  const decided: Capability[] = [];
+  const open: Capability[] = [];
+  const undecided: AccessCondition[] = [];
+  const assumed: AccessCondition[] = [];
+  for (const [cap, o] of a.capabilities) {
+    (o.v === 'yes' ? decided : open).push(cap);
+    undecided.push(...o.undecided);
+    assumed.push(...o.assumed);
+  }
+  const base = { principal, source: 'iam-policy' as const, sourceId: a.through, ...(via?.length ? { via: [...via] } : {}) };
+  const as = uniqueConds(assumed);
+  const out: AccessEntry[] = [];
+  if (decided.length) out.push({ ...base, capabilities: decided.sort(), ...(as.length ? { assumed: as } : {}) });
+  if (open.length) out.push({ ...base, capabilities: open.sort(), undecided: uniqueConds(undecided), ...(as.length ? { assumed: as } : {}) });
+  return out;
+}

@@ -1,0 +1,241 @@
+// Effective access against the simulator: the real SDK reads IAM authorization details (paginated,
+// URL-encoded documents) and the organization's SCPs, the evaluator replaces the key policy's
+// delegation with the concrete principals, and nonprod-principal-access decides on them.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { auditInventory } from '../../../src/audit.ts';
+import { type AwsFake, type FakeIam, type FakeOrganization, type FakeWorld, startAwsFake } from '../../../src/fakes/aws/server.ts';
+import type { AccessEntry } from '../../../src/model/access-entry.ts';
+import type { Inventory } from '../../../src/model/inventory.ts';
+import { resolvePolicyFile } from '../../../src/policy/resolve.ts';
+import awsProvider, { collectAws } from '../../../src/providers/aws/index.ts';
+import type { AwsConfigInput } from '../../../src/providers/aws/schema.ts';
+import { expectOnlyDeclared } from '../../helpers/read-only.ts';
+import { SIGNING_SPKI } from './world.ts';
+
+const PROD = '444455556666';
+const MGMT = '111122223333';
+const NOW = new Date('2026-06-01T00:00:00Z');
+const KEY = `arn:aws:kms:us-east-1:${PROD}:key/prod-signer`;
+
+let fake: AwsFake | undefined;
+afterEach(async () => {
+  await fake?.close();
+  fake = undefined;
+});
+
+const allowAll = (actions: string | string[] = 'kms:*', extra: Record<string, unknown> = {}) => ({
+  Version: '2012-10-17',
+  Statement: [{ Sid: 'KmsAll', Effect: 'Allow', Action: actions, Resource: '*', ...extra }],
+});
+const denyKms = { Version: '2012-10-17', Statement: [{ Sid: 'NoKms', Effect: 'Deny', Action: 'kms:*', Resource: '*' }] };
+const ec2Trust = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }] };
+
+/** A production account whose signing key keeps the default key policy (delegation to IAM). */
+function estate(iam: FakeIam, organization?: FakeOrganization): FakeWorld {
+  return {
+    callerAccount: organization ? MGMT : PROD,
+    accounts: [
+      ...(organization ? [{ id: MGMT, regions: { 'us-east-1': { keys: [] } } }] : []),
+      {
+        id: PROD,
+        iam,
+        regions: {
+          'us-east-1': {
+            keys: [
+              {
+                id: 'prod-signer',
+                spec: 'ECC_NIST_P256',
+                usage: 'SIGN_VERIFY',
+                createdAt: '2026-01-01T00:00:00Z',
+                tags: { env: 'prod' },
+                publicKey: SIGNING_SPKI,
+              },
+            ],
+          },
+        },
+      },
+    ],
+    ...(organization ? { organization } : {}),
+  };
+}
+
+const POLICY = `version: 1
+environments:
+  production: { kind: production, match: [{ accounts: ['${PROD}'] }] }
+  debug: { kind: debug, match: [{ tags: { env: debug } }, { paths: ['/debug/*'] }] }
+precedence: { environments: [debug, production] }
+rules: { nonprod-principal-access: high }
+`;
+
+function policy() {
+  const file = join(mkdtempSync(join(tmpdir(), 'kh-access-')), 'keyhygiene.yaml');
+  writeFileSync(file, POLICY);
+  return resolvePolicyFile(file);
+}
+
+async function audit(world: FakeWorld, config: AwsConfigInput = {}) {
+  fake = await startAwsFake(world);
+  const out = await collectAws(
+    { regions: ['us-east-1'], retryBaseMs: 1, ...config },
+    { now: () => NOW, baseDir: '.', env: {} },
+    { endpoint: fake.url, credentials: { accessKeyId: 'AKIDKEYHYGIENEDEMO', secretAccessKey: 'x' }, pageSize: 2 },
+  );
+  const inventory: Inventory = {
+    kind: 'keyhygiene-inventory',
+    version: 1,
+    publishedKeys: [],
+    artifacts: [],
+    generatedAt: NOW.toISOString(),
+    providers: [out.run],
+    keys: out.keys,
+    trails: out.trails,
+    gaps: out.gaps,
+  } as Inventory;
+  const result = auditInventory(inventory, policy(), NOW, true);
+  const verdict = result.results.find((r) => r.ruleId === 'nonprod-principal-access' && r.subject.id === KEY);
+  const key = out.keys.find((k) => k.id === KEY);
+  return { out, verdict, key, fake };
+}
+
+const iamEntry = (key: { access?: AccessEntry[] } | undefined, name: string) =>
+  key?.access?.filter((a) => a.source === 'iam-policy' && a.principal.name === name) ?? [];
+
+describe('effective access behind a key policy delegation (acceptance)', () => {
+  it('a debug role holding kms:* through IAM makes a default-policy production key fail', async () => {
+    const { verdict, key, fake, out } = await audit(
+      estate({
+        roles: [
+          { name: 'debug-shell', tags: { env: 'debug' }, trust: ec2Trust, inline: [{ name: 'kms-everything', document: allowAll() }] },
+          { name: 'signer', trust: ec2Trust, inline: [{ name: 'sign', document: allowAll(['kms:Sign', 'kms:GetPublicKey']) }] },
+          {
+            name: 'web',
+            trust: ec2Trust,
+            inline: [{ name: 's3', document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] } }],
+          },
+        ],
+      }),
+    );
+    expect(out.gaps).toEqual([]);
+    expect(iamEntry(key, 'debug-shell')[0]).toMatchObject({
+      principal: { kind: 'role', id: `arn:aws:iam::${PROD}:role/debug-shell`, account: PROD, tags: { env: 'debug' }, path: '/' },
+      sourceId: expect.stringContaining('role/debug-shell inline policy kms-everything'),
+    });
+    expect(iamEntry(key, 'debug-shell')[0]?.capabilities).toContain('use-sign');
+    expect(iamEntry(key, 'signer')[0]?.capabilities).toEqual(['read', 'use-sign']);
+    expect(iamEntry(key, 'web')).toEqual([]);
+    expect(verdict?.outcome).toBe('fail');
+    expect(verdict?.message).toMatch(/debug-shell of the debug environment/);
+    expectOnlyDeclared(fake.operations(), awsProvider);
+    expect(fake.operations()).toContain('iam:GetAccountAuthorizationDetails');
+  });
+
+  it('passes when a permission boundary does not allow kms, or an identity policy denies it', async () => {
+    const boundary = `arn:aws:iam::${PROD}:policy/no-kms-boundary`;
+    const bounded = await audit(
+      estate({
+        policies: [
+          { name: 'no-kms-boundary', document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['s3:*', 'logs:*'], Resource: '*' }] } },
+        ],
+        roles: [{ name: 'debug-shell', tags: { env: 'debug' }, boundary, trust: ec2Trust, inline: [{ name: 'kms-everything', document: allowAll() }] }],
+      }),
+    );
+    expect(iamEntry(bounded.key, 'debug-shell')).toEqual([]);
+    expect(bounded.verdict?.outcome).toBe('pass');
+    const denied = await audit(
+      estate({
+        groups: [{ name: 'debuggers', inline: [{ name: 'no-kms', document: denyKms }] }],
+        users: [{ name: 'alice', path: '/debug/', groups: ['debuggers'], managed: [`arn:aws:iam::${PROD}:policy/kms-admin`] }],
+        policies: [{ name: 'kms-admin', document: allowAll() }],
+      }),
+    );
+    expect(iamEntry(denied.key, 'alice')).toEqual([]);
+    expect(denied.verdict?.outcome).toBe('pass');
+  });
+
+  it('passes when an SCP attached to the OU denies kms to the account (read from the organization)', async () => {
+    const organization: FakeOrganization = {
+      id: 'o-exampleorgid',
+      root: 'r-examplerootid111',
+      parents: { [PROD]: 'ou-exampleroot-prod1111', 'ou-exampleroot-prod1111': 'r-examplerootid111' },
+      policies: [
+        {
+          id: 'p-FullAWSAccess',
+          name: 'FullAWSAccess',
+          type: 'SERVICE_CONTROL_POLICY',
+          content: allowAll('*'),
+          targets: ['r-examplerootid111', 'ou-exampleroot-prod1111', PROD],
+        },
+        {
+          id: 'p-debugdeny1',
+          name: 'DenyKmsToDebugRoles',
+          type: 'SERVICE_CONTROL_POLICY',
+          content: {
+            Version: '2012-10-17',
+            Statement: [{ Effect: 'Deny', Action: 'kms:*', Resource: '*', Condition: { StringEquals: { 'aws:PrincipalTag/env': 'debug' } } }],
+          },
+          targets: ['ou-exampleroot-prod1111'],
+        },
+      ],
+    };
+    const iam = { roles: [{ name: 'debug-shell', tags: { env: 'debug' }, trust: ec2Trust, inline: [{ name: 'kms-everything', document: allowAll() }] }] };
+    const { verdict, key, fake, out } = await audit(estate(iam, organization), { accounts: 'organization', assumeRole: 'KeyhygieneAudit' });
+    expect(out.gaps).toEqual([]);
+    expect(iamEntry(key, 'debug-shell')).toEqual([]);
+    expect(verdict?.outcome).toBe('pass');
+    expect(fake.operations()).toEqual(
+      expect.arrayContaining(['organizations:ListPolicies', 'organizations:DescribePolicy', 'organizations:ListTargetsForPolicy', 'organizations:ListParents']),
+    );
+    // Without the deny the same organization lets the debug role sign.
+    await fake.close();
+    const open = { ...organization, policies: organization.policies.slice(0, 1) };
+    expect((await audit(estate(iam, open), { accounts: 'organization', assumeRole: 'KeyhygieneAudit' })).verdict?.outcome).toBe('fail');
+  });
+
+  it('an access that depends on a condition the evaluator cannot decide is unknown, naming the condition', async () => {
+    const { verdict, key } = await audit(
+      estate({
+        roles: [
+          {
+            name: 'debug-shell',
+            tags: { env: 'debug' },
+            trust: ec2Trust,
+            inline: [{ name: 'kms-from-office', document: allowAll('kms:*', { Condition: { IpAddress: { 'aws:SourceIp': '203.0.113.0/24' } } }) }],
+          },
+        ],
+      }),
+    );
+    expect(iamEntry(key, 'debug-shell')[0]?.undecided).toEqual([{ key: 'aws:SourceIp', operator: 'IpAddress', values: ['203.0.113.0/24'] }]);
+    expect(verdict?.outcome).toBe('unknown');
+    expect(verdict?.message).toMatch(/debug-shell \(IpAddress aws:SourceIp 203\.0\.113\.0\/24\)/);
+  });
+
+  it('a failed IAM read leaves the access of delegating keys unknown, never a pass', async () => {
+    fake = undefined;
+    const world = estate({ roles: [{ name: 'debug-shell', tags: { env: 'debug' }, trust: ec2Trust, inline: [{ name: 'all', document: allowAll() }] }] });
+    const f = await startAwsFake(world, { faults: [{ op: 'iam:GetAccountAuthorizationDetails', error: 'AccessDenied' }] });
+    fake = f;
+    const out = await collectAws(
+      { regions: ['us-east-1'], retryBaseMs: 1 },
+      { now: () => NOW, baseDir: '.', env: {} },
+      { endpoint: f.url, credentials: { accessKeyId: 'AKIDKEYHYGIENEDEMO', secretAccessKey: 'x' } },
+    );
+    const gap = out.gaps.find((g) => g.scope.subjectId === KEY);
+    expect(gap).toMatchObject({ operation: 'iam:GetAccountAuthorizationDetails', affects: ['access'] });
+    const inventory = {
+      kind: 'keyhygiene-inventory',
+      version: 1,
+      publishedKeys: [],
+      artifacts: [],
+      generatedAt: NOW.toISOString(),
+      providers: [out.run],
+      keys: out.keys,
+      trails: out.trails,
+      gaps: out.gaps,
+    } as Inventory;
+    const verdict = auditInventory(inventory, policy(), NOW, true).results.find((r) => r.ruleId === 'nonprod-principal-access' && r.subject.id === KEY);
+    expect(verdict?.outcome).toBe('unknown');
+  });
+});
