@@ -209,6 +209,8 @@ function fakeTrail(
   return { owner: ownerOfArn(t.id), trail, logGroup, bucket };
 }
 
+const FULL_ACCESS = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
+
 /**
  * A simulator world holding the AWS records of an inventory: its keys (with policies and grants
  * rebuilt from their access entries), trails and log groups, and faults that reproduce its gaps.
@@ -260,8 +262,15 @@ export function worldFromInventory(inventory: Pick<Inventory, 'keys' | 'trails' 
       error: 'AccessDenied',
     });
   }
+  // An organization as AWS creates it: FullAWSAccess attached to the root and to every account.
+  const organization = {
+    id: 'o-demo',
+    root: 'r-demo',
+    parents: {},
+    policies: [{ id: 'p-FullAWSAccess', name: 'FullAWSAccess', type: 'SERVICE_CONTROL_POLICY' as const, content: FULL_ACCESS, targets: ['r-demo', ...ids] }],
+  };
   return {
-    world: { callerAccount: management ?? ids[0] ?? '000000000000', accounts: ids.map((id) => accounts.get(id) as FakeAccount) },
+    world: { callerAccount: management ?? ids[0] ?? '000000000000', accounts: ids.map((id) => accounts.get(id) as FakeAccount), organization },
     faults,
   };
 }

@@ -1,0 +1,69 @@
+// The three-valued condition evaluator: decided facts, request conditions the caller meets, and
+// conditions the audit cannot decide (kept, named, never dropped).
+import { describe, expect, it } from 'vitest';
+import { evalConditions, type Facts, testOperator } from '../../../../src/providers/aws/access/conditions.ts';
+
+const facts: Facts = {
+  principal: { arn: 'arn:aws:iam::444455556666:role/debug/shell', account: '444455556666', kind: 'role', name: 'shell', tags: { env: 'debug', Team: 'sre' } },
+  key: { arn: 'arn:aws:kms:us-east-1:444455556666:key/k1', account: '444455556666', region: 'us-east-1', aliases: ['alias/signer'], tags: { env: 'prod' } },
+};
+const c = (operator: string, key: string, ...values: string[]) => ({ operator, key, values });
+
+describe('testOperator (IAM condition operators)', () => {
+  it.each([
+    ['StringEquals', ['a'], ['a'], true],
+    ['StringEquals', ['a'], ['A'], false],
+    ['StringEqualsIgnoreCase', ['a'], ['A'], true],
+    ['StringNotEquals', ['a'], ['b'], true],
+    ['StringNotEquals', undefined, ['b'], true],
+    ['StringEquals', undefined, ['b'], false],
+    ['StringEqualsIfExists', undefined, ['b'], true],
+    ['StringLike', ['alias/prod-signer'], ['alias/prod-*'], true],
+    ['StringNotLike', ['alias/prod-signer'], ['alias/prod-*'], false],
+    ['ArnLike', ['arn:aws:iam::1:role/x'], ['arn:aws:iam::*:role/*'], true],
+    ['ForAnyValue:StringLike', ['alias/a', 'alias/prod-b'], ['alias/prod-*'], true],
+    ['ForAllValues:StringLike', ['alias/a', 'alias/prod-b'], ['alias/prod-*'], false],
+    ['ForAllValues:StringEquals', undefined, ['x'], true],
+    ['Null', undefined, ['true'], true],
+    ['Null', ['x'], ['true'], false],
+    ['Bool', ['true'], ['True'], true],
+  ] as const)('%s %j against %j is %s', (op, have, want, expected) => {
+    expect(testOperator(op, have, want)).toBe(expected);
+  });
+  it('an operator it does not implement is undecided, not false', () => {
+    expect(testOperator('NumericLessThan', ['3'], ['5'])).toBeUndefined();
+  });
+});
+
+describe('evalConditions', () => {
+  it('decides principal and resource facts (tags, ARN, account, aliases)', () => {
+    expect(evalConditions([c('StringEquals', 'aws:PrincipalTag/env', 'debug')], facts, 'Allow').v).toBe('yes');
+    expect(evalConditions([c('StringEquals', 'aws:PrincipalTag/env', 'prod')], facts, 'Allow').v).toBe('no');
+    expect(evalConditions([c('StringEquals', 'aws:ResourceTag/env', 'prod'), c('StringEquals', 'kms:CallerAccount', '444455556666')], facts, 'Allow').v).toBe(
+      'yes',
+    );
+    expect(evalConditions([c('ForAnyValue:StringLike', 'kms:ResourceAliases', 'alias/sign*')], facts, 'Allow').v).toBe('yes');
+    expect(evalConditions([c('ArnNotLike', 'aws:PrincipalArn', 'arn:aws:iam::*:role/debug/*')], facts, 'Allow').v).toBe('no');
+  });
+  it('takes request conditions as met for an Allow and as avoidable for a Deny, and says so', () => {
+    const ctx = c('StringEquals', 'kms:EncryptionContext:app', 'billing');
+    expect(evalConditions([ctx], facts, 'Allow')).toEqual({ v: 'yes', undecided: [], assumed: [ctx] });
+    expect(evalConditions([c('StringNotEquals', 'kms:ViaService', 's3.us-east-1.amazonaws.com')], facts, 'Deny').v).toBe('no');
+  });
+  it('keeps a condition it cannot decide, named', () => {
+    const ip = c('IpAddress', 'aws:SourceIp', '203.0.113.0/24');
+    expect(evalConditions([ip], facts, 'Allow')).toEqual({ v: 'maybe', undecided: [ip], assumed: [] });
+    expect(evalConditions([c('StringEquals', 'aws:PrincipalOrgID', 'o-1')], facts, 'Allow').v).toBe('maybe');
+    expect(evalConditions([c('StringEquals', 'aws:PrincipalOrgID', 'o-1')], { ...facts, orgId: 'o-1' }, 'Allow').v).toBe('yes');
+    // A decided false wins over an undecided one.
+    expect(evalConditions([ip, c('StringEquals', 'aws:PrincipalTag/env', 'prod')], facts, 'Allow').v).toBe('no');
+  });
+  it('substitutes policy variables it knows and leaves the others undecided', () => {
+    expect(evalConditions([c('StringEquals', 'aws:ResourceTag/env', '${aws:PrincipalTag/env}')], facts, 'Allow').v).toBe('no');
+    expect(evalConditions([c('StringEquals', 'aws:PrincipalTag/env', '${aws:userid}')], facts, 'Allow').v).toBe('maybe');
+  });
+  it('a principal whose tags were not read leaves tag conditions undecided', () => {
+    const untagged = { ...facts, principal: { ...facts.principal, tags: undefined } };
+    expect(evalConditions([c('StringEquals', 'aws:PrincipalTag/env', 'debug')], untagged, 'Allow').v).toBe('maybe');
+  });
+});
