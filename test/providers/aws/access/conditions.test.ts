@@ -59,7 +59,9 @@ describe('evalConditions', () => {
     expect(evalConditions([ip, c('StringEquals', 'aws:PrincipalTag/env', 'prod')], facts, 'Allow').v).toBe('no');
   });
   it('substitutes policy variables it knows and leaves the others undecided', () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable, not a template
     expect(evalConditions([c('StringEquals', 'aws:ResourceTag/env', '${aws:PrincipalTag/env}')], facts, 'Allow').v).toBe('no');
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable, not a template
     expect(evalConditions([c('StringEquals', 'aws:PrincipalTag/env', '${aws:userid}')], facts, 'Allow').v).toBe('maybe');
   });
   it('a principal whose tags were not read leaves tag conditions undecided', () => {
