@@ -16,7 +16,7 @@ import {
 } from '@azure/core-rest-pipeline';
 import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
 import { KeyClient, type KeyVaultKey } from '@azure/keyvault-keys';
-import { Limiter, ReadOnlyViolation, sleep } from '../kit/index.ts';
+import { Limiter, ReadOnlyViolation, retryTransient, sleep } from '../kit/index.ts';
 import type { RawDiagnosticSetting, RawKey, RawRoleAssignment, RawRoleDefinition, RawRotationPolicy, RawVault, RawVersion } from './normalize.ts';
 import { classifyRequest, type Plane } from './operations.ts';
 import { AZURE_LIMITS } from './quota.ts';
@@ -98,6 +98,16 @@ function createCredential(config: AzureConfig, endpoints: ResolvedEndpoints): To
     // Key Vault's challenge names the vault's tenant; a guest principal may need a token for it.
     additionallyAllowedTenants: ['*'],
   });
+}
+
+/**
+ * The credential with the same retries as every request: a token endpoint (or its discovery
+ * document) that answers 503 or 429, resets or sends a broken body is retried, not taken for
+ * rejected credentials. @azure/identity retries some of these itself, not a broken body.
+ */
+export function retryingCredential(inner: TokenCredential, retry: AzureConfig['retry']): TokenCredential {
+  const policy = { maxAttempts: retry.maxRetries + 1, baseMs: retry.retryDelayInMs, capMs: retry.maxRetryDelayInMs };
+  return { getToken: (scopes, options) => retryTransient(() => inner.getToken(scopes, options), policy, options?.abortSignal as AbortSignal | undefined) };
 }
 
 /** The allowlist guard and the quota policy every client carries, over one set of named buckets. */
@@ -442,7 +452,7 @@ function vaultKeysClient(vaultUri: string, credential: TokenCredential, config: 
 /** Build every client the provider uses, sharing one credential, one allowlist and one set of buckets. */
 export function createAzureClients(config: AzureConfig, overrides: ClientOverrides = {}): AzureClients {
   const endpoints = resolveEndpoints(config);
-  const credential = overrides.credential ?? createCredential(config, endpoints);
+  const credential = retryingCredential(overrides.credential ?? createCredential(config, endpoints), config.retry);
   const p = createPolicies(config, endpoints, overrides);
   const armOptions: SdkOptions = {
     endpoint: endpoints.armEndpoint,

@@ -26,7 +26,8 @@ export function createAzureRun(config: AzureConfig, ctx: CollectContext, overrid
     // The SDK pipeline paces (quota policy, the kit's limiter) and retries (Retry-After) each request;
     // the kit gives each read a deadline covering those retries, the budget, and the gaps.
     quotas: { rates: {}, defaultRate: 1e6 },
-    retry: { maxAttempts: 1 },
+    // A body that could not be decoded (truncated, not JSON) is not retried by the pipeline: the kit does.
+    retry: { maxAttempts: r.maxRetries + 1, baseMs: r.retryDelayInMs, capMs: r.maxRetryDelayInMs, kinds: ['invalid-response'] },
     callTimeoutMs: config.timeoutMs * (r.maxRetries + 1) + r.maxRetries * r.maxRetryDelayInMs,
     ...(config.budgetMs ? { budgetMs: config.budgetMs } : {}),
     ...(ctx.signal ? { signal: ctx.signal } : {}),

@@ -73,6 +73,8 @@ export function serviceError(err: unknown): unknown {
     statusCode?: number;
     cause?: { code?: string };
     response?: { bodyAsText?: string | null };
+    /** @azure/identity: what the token endpoint (or MSAL) said, which tells a 503 from a rejected secret */
+    errorResponse?: unknown;
   };
   if (!e || typeof e !== 'object' || err instanceof ReadOnlyViolation) return err;
   let message = String(e.message ?? '').split('\n')[0] ?? '';
@@ -85,7 +87,7 @@ export function serviceError(err: unknown): unknown {
     // not JSON: keep the SDK's message
   }
   if ((!code || code === 'REQUEST_SEND_ERROR') && e.cause?.code) code = e.cause.code;
-  return { name: e.name, message, code, statusCode: e.statusCode, response: e.response, cause: e.cause };
+  return { name: e.name, message, code, statusCode: e.statusCode, response: e.response, cause: e.cause, errorResponse: e.errorResponse };
 }
 
 /**

@@ -51,6 +51,7 @@ type Loose = {
   $response?: { headers?: Record<string, string | undefined> };
   response?: { status?: number; headers?: unknown };
   cause?: unknown;
+  errorResponse?: { error?: unknown; errorDescription?: unknown };
 };
 
 /** gRPC status codes (google-gax maps REST answers onto them too). */
@@ -146,6 +147,31 @@ function kindOfName(name: string, code: string, message: string): FailureKind | 
   return undefined;
 }
 
+/**
+ * A credential error is not always about the credentials: @azure/identity and MSAL report a token
+ * endpoint that answered 5xx or 429, reset the connection or sent a body that is not JSON as an
+ * authentication error too (status 400, MSAL code in the text or the cause), and so is an authority
+ * whose discovery document came back broken (endpoints_resolution_error). Those are the token
+ * endpoint's transient faults and are retried; a rejected secret (invalid_client) stays unauthenticated.
+ */
+function tokenEndpointFault(e: Loose): FailureKind | undefined {
+  const texts: string[] = [];
+  for (let c: Loose | undefined = e, depth = 0; c && depth < 4; c = c.cause as Loose | undefined, depth++) {
+    texts.push(str(c.message) ?? '', str(c.code) ?? '', str((c as { errorCode?: unknown }).errorCode) ?? '');
+    texts.push(str(c.errorResponse?.error) ?? '', str(c.errorResponse?.errorDescription) ?? '');
+  }
+  const all = texts.join(' ');
+  if (/\b(invalid_client|invalid_grant|unauthorized_client|invalid_request|AADSTS\d+)\b/.test(all)) return undefined;
+  if (/Http status code: 429\b/.test(all)) return 'throttled';
+  if (
+    /\b(network_error|no_network_connectivity|endpoints_resolution_error|server_error|temporarily_unavailable|ECONNRESET|ETIMEDOUT)\b|Http status code: 5\d\d\b/.test(
+      all,
+    )
+  )
+    return 'transient';
+  return undefined;
+}
+
 /** Classify anything an SDK, Node or our clients may throw. */
 export function classify(err: unknown): Failure {
   if (err instanceof ReadFailure) return err.failure;
@@ -158,7 +184,8 @@ export function classify(err: unknown): Failure {
   const retryAfterMs = retryAfterOf(e);
   const grpc = typeof rawCode === 'number' && !status ? GRPC[rawCode] : undefined;
   const throttleFlag = e.$retryable?.throttling ? 'throttled' : undefined;
-  const byName = kindOfName(name, code, message);
+  const named = kindOfName(name, code, message);
+  const byName = named === 'unauthenticated' ? (tokenEndpointFault(e) ?? named) : named;
   // The explicit throttling flag and the name beat a generic status (AWS sends 400 for ThrottlingException).
   const kind: FailureKind =
     throttleFlag ??

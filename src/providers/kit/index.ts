@@ -7,4 +7,5 @@ export { classify, describeFailure, type Failure, type FailureKind, isRetryable,
 export { type FailureGapSpec, GapBuilder, type GapScope, type GapSpec, gapId } from './gaps.ts';
 export { type CallScope, createKit, DEFAULT_RETRY, type KitOptions, type KitStats, ProviderKit, type QuotaTable, type RetryPolicy } from './kit.ts';
 export { mapPool, Semaphore } from './pool.ts';
+export { type BackoffPolicy, backoffDelay, retryTransient } from './retry.ts';
 export { type Sleep, sleep } from './sleep.ts';

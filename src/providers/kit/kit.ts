@@ -2,9 +2,10 @@
 // or `read` (the same, with a failure turned into a gap). Providers compose these; they define none.
 import { Limiter } from './bucket.ts';
 import { Budget, raceAbort } from './deadline.ts';
-import { classify, type Failure, isRetryable, ReadFailure, ReadOnlyViolation } from './failure.ts';
+import { classify, type Failure, type FailureKind, isRetryable, ReadFailure, ReadOnlyViolation } from './failure.ts';
 import { type FailureGapSpec, GapBuilder, type GapScope } from './gaps.ts';
 import { mapPool } from './pool.ts';
+import { backoffDelay } from './retry.ts';
 import { sleep as realSleep, type Sleep } from './sleep.ts';
 
 export interface QuotaTable {
@@ -25,6 +26,12 @@ export interface RetryPolicy {
   capMs: number;
   /** Longest Retry-After honoured; a server asking for more ends the retries. */
   maxRetryAfterMs: number;
+  /**
+   * Which retryable failures the kit itself retries (default: all). A provider whose SDK pipeline
+   * already retries throttling, 5xx and resets names only what the pipeline does not retry
+   * (an answer that could not be decoded).
+   */
+  kinds?: readonly FailureKind[];
 }
 
 export interface KitOptions {
@@ -117,8 +124,7 @@ export class ProviderKit {
   }
 
   private backoff(attempt: number, failure: Failure): number {
-    const jittered = this.random() * Math.min(this.retry.capMs, this.retry.baseMs * 2 ** (attempt - 1));
-    return Math.max(jittered, failure.retryAfterMs ?? 0);
+    return backoffDelay(attempt, failure, this.retry, this.random);
   }
 
   /**
@@ -135,6 +141,7 @@ export class ProviderKit {
       const delay = this.backoff(attempt, failure);
       const giveUp =
         !isRetryable(failure) ||
+        (this.retry.kinds !== undefined && !this.retry.kinds.includes(failure.kind)) ||
         attempt >= this.retry.maxAttempts ||
         (failure.retryAfterMs ?? 0) > this.retry.maxRetryAfterMs ||
         delay >= this.budget.remaining();

@@ -1,7 +1,17 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { classify, createKit, Limiter, mapPool, parseRetryAfter, ReadFailure, ReadOnlyViolation, TokenBucket } from '../../../src/providers/kit/index.ts';
+import {
+  classify,
+  createKit,
+  Limiter,
+  mapPool,
+  parseRetryAfter,
+  ReadFailure,
+  ReadOnlyViolation,
+  retryTransient,
+  TokenBucket,
+} from '../../../src/providers/kit/index.ts';
 
 const noSleep = async () => {};
 
@@ -215,5 +225,91 @@ describe('pool', () => {
     });
     expect(kit.gaps.list().map((g) => g.scope.subjectId)).toEqual(['a', 'b', 'c']);
     kit.finish();
+  });
+});
+
+// Shapes observed from @azure/identity 4 (EnvironmentCredential over MSAL) when the token endpoint,
+// behind the fault proxy of test/faults, answered 503, 429, reset the connection or sent a broken body.
+const authError = (description: string) =>
+  Object.assign(new Error(`EnvironmentCredential authentication failed. Status code: 400\nMore details:\n${description}`), {
+    name: 'AuthenticationError',
+    statusCode: 400,
+    errorResponse: { error: 'EnvironmentCredential authentication failed.', errorDescription: description },
+  });
+
+describe('classify: token endpoint faults are not rejected credentials', () => {
+  it('503, a reset, a broken body or a broken discovery document from the token endpoint is transient', () => {
+    expect(classify(authError('server_error: A server error occured.\nHttp status code: 503')).kind).toBe('transient');
+    expect(classify(authError('network_error: See https://aka.ms/msal.js.errors#network_error for details')).kind).toBe('transient');
+    expect(classify(authError('endpoints_resolution_error: See https://aka.ms/msal.js.errors#endpoints_resolution_error')).kind).toBe('transient');
+  });
+  it('429 from the token endpoint is throttling', () => {
+    expect(classify(authError('client_error: A client error occured.\nHttp status code: 429')).kind).toBe('throttled');
+  });
+  it('a rejected secret stays unauthenticated, even when the text also mentions a status', () => {
+    expect(classify(authError('invalid_client: AADSTS7000215: Invalid client secret provided.\nHttp status code: 401')).kind).toBe('unauthenticated');
+    expect(classify({ name: 'CredentialUnavailableError', message: 'EnvironmentCredential is unavailable' }).kind).toBe('unauthenticated');
+  });
+});
+
+describe('retryTransient', () => {
+  it('retries transient failures and returns the first success', async () => {
+    let n = 0;
+    const v = await retryTransient(
+      async () => {
+        if (++n < 3) throw authError('network_error: reset');
+        return 'token';
+      },
+      { maxAttempts: 4, baseMs: 1, capMs: 2 },
+    );
+    expect([v, n]).toEqual(['token', 3]);
+  });
+  it('does not retry what retrying cannot fix, and gives up after maxAttempts', async () => {
+    let n = 0;
+    const denied = retryTransient(
+      async () => {
+        n++;
+        throw authError('invalid_client: AADSTS7000215');
+      },
+      { maxAttempts: 4, baseMs: 1, capMs: 2 },
+    );
+    await expect(denied).rejects.toThrow(/authentication failed/);
+    expect(n).toBe(1);
+    n = 0;
+    const flaky = retryTransient(
+      async () => {
+        n++;
+        throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+      },
+      { maxAttempts: 3, baseMs: 1, capMs: 2 },
+    );
+    await expect(flaky).rejects.toThrow(/hang up/);
+    expect(n).toBe(3);
+  });
+});
+
+describe('ProviderKit.call with retry kinds', () => {
+  it('retries only the kinds named (a pipeline that retries 5xx itself leaves only broken bodies to the kit)', async () => {
+    const kit = createKit({
+      provider: 't',
+      operations: ['op'],
+      callTimeoutMs: 1000,
+      retry: { maxAttempts: 3, baseMs: 1, capMs: 1, kinds: ['invalid-response'] },
+      sleep: noSleep,
+    });
+    let broken = 0;
+    const ok = await kit.call('op', {}, async () => {
+      if (++broken < 3) throw new SyntaxError('Unexpected end of JSON input');
+      return 'ok';
+    });
+    expect([ok, broken]).toEqual(['ok', 3]);
+    let unavailable = 0;
+    await expect(
+      kit.call('op', {}, async () => {
+        unavailable++;
+        throw Object.assign(new Error('Service Unavailable'), { statusCode: 503 });
+      }),
+    ).rejects.toBeInstanceOf(ReadFailure);
+    expect(unavailable).toBe(1);
   });
 });
