@@ -202,7 +202,7 @@ export function evaluate(inventory: Inventory, policy: ResolvedPolicy, options: 
   const trailsByProvider = new Map<string, AuditTrail[]>();
   for (const t of inventory.trails) trailsByProvider.set(t.scope.provider, [...(trailsByProvider.get(t.scope.provider) ?? []), t]);
 
-  const sameKey = fingerprintIndex(inventory);
+  const sameKey = guardedSameKey(fingerprintIndex(inventory), gapIndex);
 
   const results: ResultEntry[] = [];
   const totalCounts = new Int32Array(N_OUTCOMES);
@@ -490,6 +490,29 @@ function subjectRef(s: Subject): SubjectRef {
 }
 
 /** Lookup of inventory subjects by public-key fingerprint, built on first use. */
+/**
+ * `sameKey` with every record seen through its own gaps: a rule that reads a field of another subject
+ * (the same public key under another issuer) is `unknown` when a gap hides that field there, exactly
+ * as for its own subject.
+ */
+function guardedSameKey(sameKey: (fp: Fingerprints | undefined) => SameKey, index: GapIndex): (fp: Fingerprints | undefined) => SameKey {
+  if (index.bySubject.size === 0 && index.broad.size === 0) return sameKey;
+  const views = new WeakMap<object, object>();
+  const view = <T extends { id: string; provider?: string }>(v: T): T => {
+    let out = views.get(v);
+    if (!out) {
+      const hidden = hiddenFields(index, v as GapTarget, v.id);
+      out = hidden ? guardedView(v, hidden) : v;
+      views.set(v, out);
+    }
+    return out as T;
+  };
+  return (fp) => {
+    const s = sameKey(fp);
+    return { keys: s.keys.map(view), published: s.published.map(view), artifacts: s.artifacts.map(view) };
+  };
+}
+
 function fingerprintIndex(inv: Inventory): (fp: Fingerprints | undefined) => SameKey {
   let index: Map<string, { keys: Set<KeyRecord>; published: Set<PublishedKey>; artifacts: Set<ArtifactFinding> }> | undefined;
   const build = () => {

@@ -83,6 +83,23 @@ export const jwksProvider = defineProvider({
   },
 });
 
+/**
+ * A discovery document that could not be read hides which key set its issuer trusts: any set this
+ * run read (one also declared directly, or named by another issuer) may be it. So the gap covers
+ * every published key's trust (trustedBy, issuer, labels), not the discovery URL alone; otherwise a
+ * key set declared directly would look trusted by one issuer only and pass single-issuer checks.
+ */
+function discoveryGap(discoveryUrl: string, reason: string): CollectionGap {
+  return {
+    id: gapId(discoveryUrl, 'oidc:GetDiscovery'),
+    provider: PROVIDER_ID,
+    scope: {},
+    operation: 'oidc:GetDiscovery',
+    reason: `${discoveryUrl}: ${reason}`,
+    affects: ['trustedBy', 'issuer', 'labels'],
+  };
+}
+
 async function collectWith(config: JwksConfig, ctx: CollectContext, limits: HttpLimits, indicators: Indicator[], startedAt: string): Promise<ProviderOutput> {
   const gaps: CollectionGap[] = [];
   const published: PublishedKey[] = [];
@@ -106,26 +123,14 @@ async function collectWith(config: JwksConfig, ctx: CollectContext, limits: Http
       const res = await getJson(discoveryUrl, limits, ctx.signal);
       const doc = parseDiscovery(res.body);
       if (!doc.ok) {
-        gaps.push({
-          id: gapId(discoveryUrl, 'oidc:GetDiscovery'),
-          provider: PROVIDER_ID,
-          scope: { subjectId: discoveryUrl },
-          operation: 'oidc:GetDiscovery',
-          reason: doc.reason,
-        });
+        gaps.push(discoveryGap(discoveryUrl, doc.reason));
         return;
       }
       let jwksUrl: string;
       try {
         jwksUrl = new URL(doc.value.jwksUri, res.url).href;
       } catch {
-        gaps.push({
-          id: gapId(discoveryUrl, 'oidc:GetDiscovery'),
-          provider: PROVIDER_ID,
-          scope: { subjectId: discoveryUrl },
-          operation: 'oidc:GetDiscovery',
-          reason: `jwks_uri "${doc.value.jwksUri}" is not a URL`,
-        });
+        gaps.push(discoveryGap(discoveryUrl, `jwks_uri "${doc.value.jwksUri}" is not a URL`));
         return;
       }
       addTrust(jwksUrl, {
@@ -136,13 +141,7 @@ async function collectWith(config: JwksConfig, ctx: CollectContext, limits: Http
         ...(labels ? { labels } : {}),
       });
     } catch (err) {
-      gaps.push({
-        id: gapId(discoveryUrl, 'oidc:GetDiscovery'),
-        provider: PROVIDER_ID,
-        scope: { subjectId: discoveryUrl },
-        operation: 'oidc:GetDiscovery',
-        reason: reasonOf(err),
-      });
+      gaps.push(discoveryGap(discoveryUrl, reasonOf(err)));
     } finally {
       ctx.progress?.({ provider: PROVIDER_ID, phase: 'discovery', done: ++done, total });
     }

@@ -41,9 +41,9 @@ export function trustContexts(k: PublishedKey, ctx: RuleContext<unknown, string>
     entries = matching.length ? matching : [{ issuer: bound }];
   }
   return entries.map((t) => {
-    const probe: PublishedKey = { ...k, issuer: t.issuer };
-    if (t.labels) probe.labels = t.labels;
-    else delete probe.labels;
+    // The key as this issuer sees it, reading through `k` (not a copy of every field: `k` may be the
+    // engine's guarded view, where reading a field a gap hides makes the verdict unknown).
+    const probe = Object.create(k, { issuer: { value: t.issuer, enumerable: true }, labels: { value: t.labels, enumerable: true } }) as PublishedKey;
     return { issuer: t.issuer, scope: ctx.publishedScope(probe) };
   });
 }

@@ -15,7 +15,8 @@ export default defineRule({
       "Give each issuer, trust domain and environment its own signing key: generate a new key for one side, publish it, move that issuer's signing to it, then remove the shared key from the other side's set. Where a common set is unavoidable, bind every key to its issuer (per-key `issuer`) and make relying parties check it.",
     subject: 'published-key',
     needs: [['fingerprints.spkiSha256', 'fingerprints.jwkThumbprint']],
-    reads: ['kty', 'use'],
+    // The issuers trusting this key and its copies (trustedBy, issuer, labels, per-key issuer binding).
+    reads: ['kty', 'use', 'trustedBy', 'issuer', 'keyIssuer', 'labels'],
     appliesTo: (k) => k.kty !== 'oct' && k.use !== 'enc',
   },
   options: z.strictObject({

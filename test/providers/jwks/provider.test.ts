@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fingerprintsOf } from '../../../src/crypto/fingerprint.ts';
 import { UserError } from '../../../src/errors.ts';
+import type { CollectionGap } from '../../../src/model/collection-gap.ts';
 import { Inventory } from '../../../src/model/inventory.ts';
 import { parsePolicyText } from '../../../src/policy/load.ts';
 import provider from '../../../src/providers/jwks/index.ts';
@@ -161,10 +162,15 @@ describe('jwks provider against a loopback HTTPS identity provider', () => {
       timeoutMs: 300,
     });
     expect(Date.now() - started).toBeLessThan(5_000);
-    const reasons = Object.fromEntries((out.gaps ?? []).map((g) => [g.scope.subjectId, `${g.operation}: ${g.reason}`]));
+    // A failed discovery document hides which set its issuer trusts: its gap covers the trust of every
+    // published key (scope: the whole provider), named by the document's URL.
+    const subjectOf = (g: CollectionGap) => g.scope.subjectId ?? g.id.replace(/^jwks:|:oidc:GetDiscovery$/g, '');
+    const reasons = Object.fromEntries((out.gaps ?? []).map((g) => [subjectOf(g), `${g.operation}: ${g.reason}`]));
+    const broken = `${idp.url}/broken-discovery/.well-known/openid-configuration`;
+    const missing = `${idp.url}/no-such-issuer/.well-known/openid-configuration`;
     expect(reasons).toEqual({
-      [`${idp.url}/broken-discovery/.well-known/openid-configuration`]: expect.stringMatching(/^oidc:GetDiscovery: the discovery document is not valid JSON/),
-      [`${idp.url}/no-such-issuer/.well-known/openid-configuration`]: 'oidc:GetDiscovery: HTTP 404',
+      [broken]: expect.stringMatching(/^oidc:GetDiscovery: \S+broken-discovery\S+: the discovery document is not valid JSON/),
+      [missing]: `oidc:GetDiscovery: ${missing}: HTTP 404`,
       [`${idp.url}/slow`]: 'jwks:GetKeySet: no complete answer within 300 ms',
       [`${idp.url}/huge`]: 'jwks:GetKeySet: response exceeds maxBytes 65536',
       [`${idp.url}/invalid`]: expect.stringMatching(/^jwks:GetKeySet: the key set is not valid JSON/),
@@ -175,7 +181,11 @@ describe('jwks provider against a loopback HTTPS identity provider', () => {
       'http://jwks.example.invalid/keys': expect.stringMatching(/^jwks:GetKeySet: plain http is refused for jwks.example.invalid/),
     });
     expect(out.publishedKeys?.map((k) => k.kid)).toEqual(['consumer-1', 'shared-1']);
-    for (const g of out.gaps ?? []) expect(g.id).toBe(`jwks:${g.scope.subjectId}:${g.operation}`);
+    for (const g of out.gaps ?? []) expect(g.id).toBe(`jwks:${subjectOf(g)}:${g.operation}`);
+    for (const g of (out.gaps ?? []).filter((x) => x.operation === 'oidc:GetDiscovery')) {
+      expect(g.scope).toEqual({});
+      expect(g.affects).toEqual(['trustedBy', 'issuer', 'labels']);
+    }
   });
 
   it('an untrusted certificate is a TLS gap (no silent downgrade), without retries', async () => {
