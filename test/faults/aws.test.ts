@@ -58,8 +58,10 @@ describe('aws provider under injected faults (5 % of requests, seeded)', () => {
   it('the fault-free reference reads the whole estate through the proxy', () => {
     expect(reference.inventory.keys.length).toBeGreaterThanOrEqual(7);
     expect(reference.inventory.trails.length).toBeGreaterThan(0);
-    // The only gaps of the reference: the locked account's role cannot be assumed, one key policy is not JSON.
-    expect(reference.inventory.gaps.map((g) => g.operation).sort()).toEqual(['kms:GetKeyPolicy', 'sts:AssumeRole']);
+    // The reference's gaps are the estate's own (a role that cannot be assumed, a key policy that is
+    // not JSON, what the world does not serve), never a fault: no timeout, throttling or transient gap.
+    expect(reference.inventory.gaps.map((g) => g.operation)).toContain('sts:AssumeRole');
+    expect(reference.inventory.gaps.filter((g) => ['transient', 'timeout', 'throttled', 'cancelled'].includes(g.kind ?? ''))).toEqual([]);
   });
 
   it.each(SEEDS)('seed %i: 0 lost, 0 pass on a failed read, equal where retries succeeded, within budget', async (seed) => {
