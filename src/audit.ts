@@ -43,7 +43,9 @@ export async function collectInventory(policy: ResolvedPolicy, opts: CollectOpti
     throw new UserError({
       file: policy.file,
       message: 'nothing to audit: the policy configures no provider.',
-      hint: 'add a `providers:` block (e.g. providers: { snapshot: { paths: [inventory.json] } }), or pass --snapshot FILE',
+      expected:
+        'under `providers:` one of `aws: {}` (credentials from AWS_PROFILE, AWS_ACCESS_KEY_ID or ~/.aws), `azure: {}` (az login or AZURE_CLIENT_ID), `gcp: {}` (gcloud auth application-default login or GOOGLE_APPLICATION_CREDENTIALS), `jwks: { keySets: [{ url: https://…/jwks.json }] }` or `snapshot: { paths: [inventory.json] }`',
+      hint: 'add one and rerun, or run `keyhygiene policy init --force` where the credentials are set, or pass --snapshot FILE',
     });
   }
   const generatedAt = opts.now.toISOString();

@@ -1,5 +1,66 @@
-/** The commented starter policy written by `keyhygiene policy init` (a test keeps it valid). */
-export const STARTER_POLICY = `# keyhygiene policy — see \`keyhygiene rules list\` and \`keyhygiene policy schema\`.
+/** What `policy init` found or was told to audit; each present entry becomes a `providers:` block. */
+export interface StarterProviders {
+  aws?: { regions?: string[] };
+  azure?: { subscriptions?: string[] };
+  gcp?: { projects?: string[] };
+  /** JWKS URLs read directly. */
+  jwks?: string[];
+  /** Snapshot files written by `keyhygiene inventory`. */
+  snapshot?: string[];
+}
+
+const list = (xs: readonly string[]) => `[${xs.map((x) => JSON.stringify(x)).join(', ')}]`;
+
+/** The `providers:` block: what was chosen, then the others as commented examples. */
+function providersBlock(p: StarterProviders): string {
+  const on: string[] = [];
+  const off: string[] = [];
+  const add = (used: boolean, lines: string[], example: string[]) => (used ? on.push(...lines) : off.push(...example.map((l) => `#${l}`)));
+  add(
+    p.aws !== undefined,
+    p.aws?.regions?.length ? ['  aws:', `    regions: ${list(p.aws.regions)}`] : ["  aws: {}  # every enabled region of the caller's account"],
+    [
+      '  aws:',
+      '    regions: [us-east-1, eu-west-1]',
+      "    accounts: organization            # or a list of account ids; default: the caller's account",
+      '    assumeRole: KeyhygieneAudit',
+    ],
+  );
+  add(
+    p.azure !== undefined,
+    p.azure?.subscriptions?.length
+      ? ['  azure:', `    subscriptions: ${list(p.azure.subscriptions)}`]
+      : ['  azure: {}  # every subscription the credential can read'],
+    ['  azure:', '    subscriptions: ["00000000-0000-0000-0000-000000000000"]'],
+  );
+  add(
+    p.gcp !== undefined,
+    p.gcp?.projects?.length ? ['  gcp:', `    projects: ${list(p.gcp.projects)}`] : ['  gcp: {}  # every project the credentials can find'],
+    ['  gcp:', '    projects: [my-project]'],
+  );
+  add(
+    p.jwks !== undefined && p.jwks.length > 0,
+    ['  jwks:', '    keySets:', ...(p.jwks ?? []).map((u) => `      - { url: ${JSON.stringify(u)}, environment: production }`)],
+    ['  jwks:', '    issuers:', '      - { issuer: "https://login.example.com", trustDomain: consumer, environment: production }'],
+  );
+  add(
+    p.snapshot !== undefined && p.snapshot.length > 0,
+    ['  snapshot:', `    paths: ${list(p.snapshot ?? [])}`],
+    ['  snapshot:', '    paths: [inventory.json]            # written by `keyhygiene inventory --output inventory.json`'],
+  );
+  off.push('#  artifacts:', '#    paths: ["/mnt/crash-dumps/**"]');
+  const intro = on.length
+    ? '# Where to read keys from (`keyhygiene permissions aws|azure|gcp` prints the read-only permissions).'
+    : "# Where to read keys from: nothing was found or chosen yet. Uncomment one block (credentials come from\n# each SDK's standard chain: AWS_PROFILE, az login, gcloud auth application-default login…), or run\n# `keyhygiene policy init --force` with --aws, --azure, --gcp, --jwks URL or --snapshot FILE.";
+  return `${intro}\n${on.length ? 'providers:' : 'providers: {}'}\n${[...on, ...off].join('\n')}\n\n`;
+}
+
+/** A commented starter policy auditing the given providers (a test keeps every variant valid). */
+export function starterPolicy(providers: StarterProviders): string {
+  return `${STARTER_HEAD}${providersBlock(providers)}${STARTER_TAIL}`;
+}
+
+const STARTER_HEAD = `# keyhygiene policy — see \`keyhygiene rules list\` and \`keyhygiene policy schema\`.
 # yaml-language-server: $schema=https://keyhygiene.dev/schemas/policy.schema.json
 version: 1
 
@@ -36,25 +97,9 @@ trustDomains:
 keyClasses:
   token-signing-shared:
     maxAgeDays: 30
+`;
 
-# Where to read keys from (see \`keyhygiene permissions aws|azure\` for the read-only permissions).
-# Until a cloud provider is configured, audit a snapshot written by \`keyhygiene inventory\`.
-providers:
-  snapshot:
-    paths: [inventory.json]
-#  aws:
-#    regions: [us-east-1, eu-west-1]
-#    accounts: organization            # or a list of account ids; default: the caller's account
-#    assumeRole: KeyhygieneAudit
-#  azure:
-#    subscriptions: ["00000000-0000-0000-0000-000000000000"]
-#  jwks:
-#    issuers:
-#      - { issuer: "https://login.example.com", trustDomain: consumer, environment: production }
-#  artifacts:
-#    paths: ["/mnt/crash-dumps/**"]
-
-# ESLint style: off | critical | high | medium | low | info | [<severity>, {options}]
+const STARTER_TAIL = `# ESLint style: off | critical | high | medium | low | info | [<severity>, {options}]
 rules:
   key-log-retention: [medium, { minDays: 365 }]
 
@@ -67,3 +112,6 @@ waivers: []
 #    expires: 2026-12-31
 #    ticket: SEC-1234
 `;
+
+/** The starter policy with no provider chosen (what `policy init` writes when it finds nothing). */
+export const STARTER_POLICY = starterPolicy({});
