@@ -1,6 +1,6 @@
 // Fault injection in front of the AWS simulator: the real AWS SDK clients of the aws provider, through
 // `keyhygiene`'s own collection and evaluation, with a seeded 5 % of requests answered by a fault.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { demoEnv } from '../../src/demo/aws.ts';
 import { type AwsFake, startAwsFake } from '../../src/fakes/aws/server.ts';
 import { world } from '../providers/aws/world.ts';
@@ -34,11 +34,14 @@ async function through(plan: FaultPlan): Promise<FaultRun & { proxy: FaultProxy 
     else process.env[k] = v;
   }
   try {
-    return { ...(await auditWith(policy)), proxy };
+    return { ...(await auditWith(policy, BUDGET_MS + 5_000)), proxy };
   } finally {
     await proxy.close();
   }
 }
+
+// A run ends within its budget (checked by auditWith); the runner's own timeout leaves room for that check.
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 let reference: FaultRun;
 const injected: FaultKind[] = [];

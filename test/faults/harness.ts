@@ -25,14 +25,22 @@ export interface FaultRun {
 
 export const NOW = new Date('2026-06-01T00:00:00Z');
 
-/** Collect and evaluate with the policy `yaml` (written to a fresh directory), timing the collection. */
-export async function auditWith(yaml: string): Promise<FaultRun> {
+/**
+ * Collect and evaluate with the policy `yaml` (written to a fresh directory), timing the collection.
+ * A collection still running after `limitMs` fails here, naming the limit (a hang is a defect to
+ * report, not a test runner timeout).
+ */
+export async function auditWith(yaml: string, limitMs = 25_000): Promise<FaultRun> {
   const dir = mkdtempSync(join(tmpdir(), 'kh-faults-'));
   const file = join(dir, 'keyhygiene.yaml');
   writeFileSync(file, yaml);
   const policy = resolvePolicyFile(file);
   const t0 = performance.now();
-  const inventory = await collectInventory(policy, { now: NOW });
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the collection was still running after ${limitMs} ms: its deadlines and budget did not end it`)), limitMs);
+  });
+  const inventory = await Promise.race([collectInventory(policy, { now: NOW }), limit]).finally(() => clearTimeout(timer));
   const ms = performance.now() - t0;
   return { inventory, result: auditInventory(inventory, policy, NOW, true), ms };
 }

@@ -4,7 +4,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { auditWith, compare, type FaultRun } from './harness.ts';
 import { FAULT_KINDS, type FaultKind, type FaultPlan, type FaultProxy, startFaultProxy } from './proxy.ts';
 
@@ -62,6 +62,9 @@ ${issuers}
 `;
   return { ...(await auditWith(policy)), faults: proxy.faults.map((f) => f.kind) };
 }
+
+// A run ends within its budget (checked by auditWith); the runner's own timeout leaves room for that check.
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 let reference: FaultRun;
 const injected: FaultKind[] = [];
