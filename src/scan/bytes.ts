@@ -45,9 +45,8 @@ const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padSt
 
 /** Unsigned big-endian bytes to BigInt. */
 export function bigFromBE(buf: Uint8Array, start: number, end: number): bigint {
-  let s = '';
-  for (let i = start; i < end; i++) s += HEX[buf[i] as number];
-  return s.length ? BigInt(`0x${s}`) : 0n;
+  if (end <= start) return 0n;
+  return BigInt(`0x${Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString('hex')}`);
 }
 
 /** Unsigned little-endian bytes to BigInt. */

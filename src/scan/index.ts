@@ -8,7 +8,7 @@ import { KnownKeyTable } from './known-keys.ts';
 import { planRanges, type RangeResult, SPLIT_MIN } from './ranges.ts';
 import type { ArtifactType, KnownKeyInput } from './types.ts';
 import { walk } from './walk.ts';
-import type { Task } from './worker.ts';
+import type { Init, Task } from './worker.ts';
 
 export { MEMORY_TYPES } from './artifact-type.ts';
 export type { FileResult, ScanFinding, ScanGap, ScanLimits, ScannedEntry } from './files.ts';
@@ -111,7 +111,7 @@ export async function scanPaths(req: ScanRequest): Promise<ScanReport> {
   if (jobs <= 1) files = await sequential();
   else {
     try {
-      const results = await scanInWorkers(tasks, jobs, { known: [...known], limits, chunkSize: req.chunkSize }, tick, req.signal);
+      const results = await scanInWorkers(tasks, jobs, { ...(table ? { known: table.share() } : {}), limits, chunkSize: req.chunkSize }, tick, req.signal);
       files = await collect(plans, tasks, results, opts);
       splitFiles = plans.filter((p) => p.split && p.split.ranges.length > 1).length;
     } catch {
@@ -153,7 +153,7 @@ async function collect(
 function scanInWorkers(
   tasks: readonly Task[],
   jobs: number,
-  init: { known: KnownKeyInput[]; limits: ScanLimits; chunkSize?: number },
+  init: Init,
   tick: (n: number) => void,
   signal?: AbortSignal,
 ): Promise<Map<number, FileResult | RangeResult>> {

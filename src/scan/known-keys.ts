@@ -35,6 +35,7 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 interface Needle {
   keyIndex: number;
+  /** A view of the table's shared needle bytes once the table is built. */
   bytes: Buffer;
   format: 'rsa-modulus-be' | 'rsa-modulus-le' | 'ec-point';
 }
@@ -98,16 +99,86 @@ function parseSpki(der: Buffer): ParsedSpki | undefined {
   return undefined;
 }
 
+/**
+ * A built table in a form that crosses to worker threads without being built again: the q-gram
+ * grids and the needles' bytes live in SharedArrayBuffers (shared, not copied); keys are cloned.
+ */
+export interface SharedKnownKeys {
+  keys: KnownKey[];
+  needles: { keyIndex: number; format: Needle['format']; offset: number; length: number }[];
+  needleBytes: SharedArrayBuffer;
+  grids: GridState[];
+  rejected: { id: string; reason: string }[];
+}
+
 export class KnownKeyTable {
   readonly keys: KnownKey[] = [];
   readonly needles: Needle[] = [];
   private bySpki = new Map<string, number>();
   private byThumb = new Map<string, number>();
   private grids: Grid[] = [];
+  private gridStates: GridState[] = [];
+  private needleBytes: SharedArrayBuffer | undefined;
+  private needleAt: { offset: number; length: number }[] = [];
   /** Inputs that could not be used, with the reason (reported as gaps by callers). */
   readonly rejected: { id: string; reason: string }[] = [];
 
-  constructor(inputs: readonly KnownKeyInput[]) {
+  /** Build from inventory public keys, or adopt a table another thread built (`share()`). */
+  constructor(inputs: readonly KnownKeyInput[] | SharedKnownKeys) {
+    if (!Array.isArray(inputs)) {
+      this.adopt(inputs as SharedKnownKeys);
+      return;
+    }
+    this.add(inputs as readonly KnownKeyInput[]);
+    this.pack();
+    this.build();
+  }
+
+  /** The table as shareable state (see SharedKnownKeys). */
+  share(): SharedKnownKeys {
+    return {
+      // A point's Buffer may be a slice of Node's 8 KiB pool, which cloning would copy whole: give it its own memory.
+      keys: this.keys.map((k) => (k.point ? { ...k, point: new Uint8Array(k.point) as Buffer } : k)),
+      needles: this.needles.map((n, i) => ({ keyIndex: n.keyIndex, format: n.format, ...(this.needleAt[i] as { offset: number; length: number }) })),
+      needleBytes: this.needleBytes as SharedArrayBuffer,
+      grids: this.gridStates,
+      rejected: this.rejected,
+    };
+  }
+
+  private adopt(s: SharedKnownKeys): void {
+    for (const k of s.keys) this.keys.push(k.point ? { ...k, point: Buffer.from(k.point.buffer, k.point.byteOffset, k.point.length) } : k);
+    for (const n of s.needles) this.needles.push({ keyIndex: n.keyIndex, format: n.format, bytes: Buffer.from(s.needleBytes, n.offset, n.length) });
+    this.rejected.push(...s.rejected);
+    for (const [i, k] of this.keys.entries()) this.index(k, i);
+    this.needleBytes = s.needleBytes;
+    this.needleAt = s.needles.map((n) => ({ offset: n.offset, length: n.length }));
+    this.gridStates = s.grids;
+    this.grids = s.grids.map((g) => new Grid(g, this.needles));
+  }
+
+  private index(k: KnownKey, keyIndex: number): void {
+    const fp = k.fingerprints;
+    if (fp.spkiSha256 && !this.bySpki.has(fp.spkiSha256)) this.bySpki.set(fp.spkiSha256, keyIndex);
+    if (fp.jwkThumbprint && !this.byThumb.has(fp.jwkThumbprint)) this.byThumb.set(fp.jwkThumbprint, keyIndex);
+  }
+
+  /** All needles' bytes in one SharedArrayBuffer, each needle a view of it. */
+  private pack(): void {
+    const total = this.needles.reduce((sum, n) => sum + n.bytes.length, 0);
+    const sab = new SharedArrayBuffer(total);
+    let o = 0;
+    for (const n of this.needles) {
+      const view = Buffer.from(sab, o, n.bytes.length);
+      view.set(n.bytes);
+      this.needleAt.push({ offset: o, length: n.bytes.length });
+      n.bytes = view;
+      o += view.length;
+    }
+    this.needleBytes = sab;
+  }
+
+  private add(inputs: readonly KnownKeyInput[]): void {
     const seen = new Set<string>();
     for (const input of inputs) {
       const der = Buffer.from(input.publicKey, 'base64');
@@ -141,11 +212,8 @@ export class KnownKeyTable {
         }
         this.keys.push({ id: input.id, keyType: 'OTHER', fingerprints });
       }
-      const fp = (this.keys[keyIndex] as KnownKey).fingerprints;
-      if (fp.spkiSha256 && !this.bySpki.has(fp.spkiSha256)) this.bySpki.set(fp.spkiSha256, keyIndex);
-      if (fp.jwkThumbprint && !this.byThumb.has(fp.jwkThumbprint)) this.byThumb.set(fp.jwkThumbprint, keyIndex);
+      this.index(this.keys[keyIndex] as KnownKey, keyIndex);
     }
-    this.build();
   }
 
   get size(): number {
@@ -174,7 +242,10 @@ export class KnownKeyTable {
     for (const g of GRIDS) {
       const members = this.needles.map((_n, i) => i).filter((i) => !assigned.has(i) && (this.needles[i] as Needle).bytes.length >= g.w);
       for (const i of members) assigned.add(i);
-      if (members.length) this.grids.push(new Grid(g.w, g.step, this.needles, members));
+      if (!members.length) continue;
+      const state = buildGrid(g.w, g.step, this.needles, members);
+      this.gridStates.push(state);
+      this.grids.push(new Grid(state, this.needles));
     }
   }
 
@@ -210,7 +281,68 @@ export class KnownKeyTable {
   }
 }
 
-/** One sampling grid: a bitset prefilter and a chained hash of the q-grams of its needles' first W bytes. */
+/** A sampling grid's arrays (on SharedArrayBuffers, so worker threads use them without a copy). */
+export interface GridState {
+  step: number;
+  headsMask: number;
+  bitsShift: number;
+  /** No needle has eight zero bytes in a row, so all-zero samples (zero pages) skip the lookup. */
+  zeroGram: boolean;
+  bitset: Int32Array;
+  heads: Int32Array;
+  next: Int32Array;
+  glo: Int32Array;
+  ghi: Int32Array;
+  /** needle index × 256 + offset of the q-gram in the needle. */
+  gref: Int32Array;
+}
+
+const sharedInts = (n: number): Int32Array => new Int32Array(new SharedArrayBuffer(n * 4));
+
+/** Index the q-grams of the first W bytes of each member needle: a bitset prefilter and a chained hash. */
+function buildGrid(w: number, step: number, needles: readonly Needle[], members: readonly number[]): GridState {
+  const grams = w - Q + 1;
+  const total = members.length * grams;
+  let hb = 10;
+  while (1 << hb < total && hb < 26) hb++;
+  let bb = 15;
+  while (1 << bb < total * 16 && bb < 30) bb++;
+  const headsMask = (1 << hb) - 1;
+  const bitsShift = 32 - bb;
+  const bitset = sharedInts(1 << (bb - 5));
+  const heads = sharedInts(1 << hb).fill(-1);
+  const next = sharedInts(total);
+  const glo = sharedInts(total);
+  const ghi = sharedInts(total);
+  const gref = sharedInts(total);
+  let zeroGram = false;
+  let e = 0;
+  for (const ni of members) {
+    const b = (needles[ni] as Needle).bytes;
+    // The q-gram at j + 1 is the one at j shifted by a byte: one load per gram, not eight.
+    let lo = b.readInt32LE(0);
+    let hi = b.readInt32LE(4);
+    for (let j = 0; j < grams; j++, e++) {
+      if (j > 0) {
+        lo = (lo >>> 8) | ((hi & 0xff) << 24);
+        hi = (hi >>> 8) | ((b[j + 7] as number) << 24);
+      }
+      if ((lo | hi) === 0) zeroGram = true;
+      const h = hash(lo, hi);
+      const bit = h >>> bitsShift;
+      bitset[bit >>> 5] = (bitset[bit >>> 5] as number) | (1 << (bit & 31));
+      const slot = h & headsMask;
+      glo[e] = lo;
+      ghi[e] = hi;
+      gref[e] = ni * 256 + j;
+      next[e] = heads[slot] as number;
+      heads[slot] = e;
+    }
+  }
+  return { step, headsMask, bitsShift, zeroGram, bitset, heads, next, glo, ghi, gref };
+}
+
+/** One sampling grid over its state. */
 class Grid {
   private readonly step: number;
   private readonly needles: readonly Needle[];
@@ -221,47 +353,21 @@ class Grid {
   private readonly next: Int32Array;
   private readonly glo: Int32Array;
   private readonly ghi: Int32Array;
-  /** needle index × 256 + offset of the q-gram in the needle. */
   private readonly gref: Int32Array;
-  /** No needle has eight zero bytes in a row, so all-zero samples (zero pages) skip the lookup. */
-  private zeroGram = false;
+  private readonly zeroGram: boolean;
 
-  constructor(w: number, step: number, needles: readonly Needle[], members: readonly number[]) {
-    this.step = step;
+  constructor(state: GridState, needles: readonly Needle[]) {
+    this.step = state.step;
     this.needles = needles;
-    const grams = w - Q + 1;
-    const total = members.length * grams;
-    let hb = 10;
-    while (1 << hb < total && hb < 26) hb++;
-    let bb = 15;
-    while (1 << bb < total * 16 && bb < 30) bb++;
-    this.headsMask = (1 << hb) - 1;
-    this.bitsShift = 32 - bb;
-    this.bitset = new Int32Array(1 << (bb - 5));
-    this.heads = new Int32Array(1 << hb).fill(-1);
-    this.next = new Int32Array(total);
-    this.glo = new Int32Array(total);
-    this.ghi = new Int32Array(total);
-    this.gref = new Int32Array(total);
-    let e = 0;
-    for (const ni of members) {
-      const b = (needles[ni] as Needle).bytes;
-      for (let j = 0; j < grams; j++) {
-        const lo = b.readInt32LE(j);
-        const hi = b.readInt32LE(j + 4);
-        if ((lo | hi) === 0) this.zeroGram = true;
-        const h = hash(lo, hi);
-        const bit = h >>> this.bitsShift;
-        this.bitset[bit >>> 5] = (this.bitset[bit >>> 5] as number) | (1 << (bit & 31));
-        const slot = h & this.headsMask;
-        this.glo[e] = lo;
-        this.ghi[e] = hi;
-        this.gref[e] = ni * 256 + j;
-        this.next[e] = this.heads[slot] as number;
-        this.heads[slot] = e;
-        e++;
-      }
-    }
+    this.headsMask = state.headsMask;
+    this.bitsShift = state.bitsShift;
+    this.bitset = state.bitset;
+    this.heads = state.heads;
+    this.next = state.next;
+    this.glo = state.glo;
+    this.ghi = state.ghi;
+    this.gref = state.gref;
+    this.zeroGram = state.zeroGram;
   }
 
   scan(buf: Buffer, words: Int32Array, base: number, from: number, end: number, len: number, onHit: (needle: number, start: number) => void): void {

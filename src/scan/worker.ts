@@ -1,12 +1,12 @@
 // A scan worker: builds the known-key table once, then scans the files, or ranges of files, it is sent.
 import { parentPort, workerData } from 'node:worker_threads';
 import { type FileScanOptions, scanFile } from './files.ts';
-import { KnownKeyTable } from './known-keys.ts';
+import { KnownKeyTable, type SharedKnownKeys } from './known-keys.ts';
 import { scanRange } from './ranges.ts';
-import type { KnownKeyInput } from './types.ts';
 
-interface Init {
-  known: KnownKeyInput[];
+export interface Init {
+  /** The table the main thread built, shared (not built again here). */
+  known?: SharedKnownKeys;
   limits: FileScanOptions['limits'];
   chunkSize?: number;
 }
@@ -17,7 +17,7 @@ export type Task =
   | { id: number; kind: 'range'; path: string; size: number; start: number; stop: number; bignums: boolean };
 
 const init = workerData as Init;
-const table = init.known.length ? new KnownKeyTable(init.known) : undefined;
+const table = init.known ? new KnownKeyTable(init.known) : undefined;
 let pending = 0;
 
 const onBytes = (n: number) => {
