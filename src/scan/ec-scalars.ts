@@ -93,6 +93,17 @@ export class BignumCollector {
     }
   }
 
+  /** The file spans holding the limbs the pointers name (for a stream-only image: read on a second pass). */
+  wanted(layout: Layout): { offset: number; len: number }[] {
+    const byVaddr = [...layout.segments].sort((a, b) => a.vaddr - b.vaddr);
+    const out: { offset: number; len: number }[] = [];
+    for (const [ptr, top] of this.pointers) {
+      const seg = containing(byVaddr, ptr, top * 8);
+      if (seg) out.push({ offset: seg.offset + (ptr - seg.vaddr), len: top * 8 });
+    }
+    return out;
+  }
+
   /** Follow each pointer through the layout, read its limbs and check them against the known points. */
   resolve(layout: Layout, read: ReadAt): { hits: RawHit[]; capped: boolean } {
     const byVaddr = [...layout.segments].sort((a, b) => a.vaddr - b.vaddr);

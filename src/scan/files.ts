@@ -11,6 +11,7 @@ import type { KnownKeyTable } from './known-keys.ts';
 import { type Layout, layoutOf, type ReadAt, segmentAt, truncation } from './layout.ts';
 import { mergeRanges, type RangeResult, scanRangeFd } from './ranges.ts';
 import { StreamScanner } from './scanner.ts';
+import { resolveStreamed } from './streamed-scalars.ts';
 import type { ArtifactType, RawHit } from './types.ts';
 
 export interface ScanLimits {
@@ -171,12 +172,15 @@ class EntrySink {
   private readonly location: string;
   private readonly name: string;
   private readonly depth: number;
+  /** Decodes the same stream again from its start (a compressed file on disk), for EC scalars in a memory image. */
+  private readonly reopen: (() => Readable) | undefined;
 
-  constructor(ctx: Ctx, location: string, name: string, depth: number) {
+  constructor(ctx: Ctx, location: string, name: string, depth: number, reopen?: () => Readable) {
     this.ctx = ctx;
     this.location = location;
     this.name = name;
     this.depth = depth;
+    this.reopen = reopen;
   }
 
   write(b: Buffer): void {
@@ -220,7 +224,13 @@ class EntrySink {
           embeddedGaps(ctx, location, scanner);
         },
       };
-    // A memory image: keep its first bytes to check, at the end, that the stream held all it describes.
+    return this.memoryImage(type, scanner);
+  }
+
+  /** A memory image: keep its first bytes (its layout), collect BIGNUM structures when the stream can be decoded again. */
+  private memoryImage(type: ArtifactType, scanner: StreamScanner): { write(b: Buffer): void; end(): void } {
+    const { ctx, location, reopen } = this;
+    if (reopen) scanner.bignums = BignumCollector.for(ctx.table);
     const head: Buffer[] = [];
     let kept = 0;
     return {
@@ -232,12 +242,29 @@ class EntrySink {
         scanner.push(b);
       },
       end: () => {
-        finish(ctx, location, type, ended(scanner), layoutOf(type, probeReader(Buffer.concat(head))));
-        embeddedGaps(ctx, location, scanner);
+        const layout = layoutOf(type, probeReader(Buffer.concat(head)));
+        const scanned = ended(scanner);
+        const collector = scanner.bignums;
+        if (!collector?.pointers.size || !layout?.segments.length || !reopen) {
+          finish(ctx, location, type, scanned, layout);
+          embeddedGaps(ctx, location, scanner);
+          return;
+        }
+        ctx.later.push(async () => {
+          const scalars = await resolveStreamed(collector, layout, reopen).catch((err) => {
+            ctx.result.gaps.push({ location, operation: 'ec-scalars', reason: `decoding the image again to follow BIGNUM pointers failed (${errText(err)})` });
+            return undefined;
+          });
+          finish(ctx, location, type, scanned, layout, scalars?.hits);
+          if (collector.overflow || scalars?.capped) ctx.result.gaps.push({ location, operation: 'ec-scalars', reason: SCALAR_CAP });
+          embeddedGaps(ctx, location, scanner);
+        });
       },
     };
   }
 }
+
+const SCALAR_CAP = 'too many BIGNUM-shaped structures: the search for EC private scalars stopped at its bound';
 
 /** A file in a compression that is recognised but not decoded: nothing of it is scanned. */
 function unsupportedSink(ctx: Ctx, location: string, size?: number): { write(b: Buffer): void; end(): void } {
@@ -755,7 +782,7 @@ function finishPlain(fd: number, path: string, size: number, type: ArtifactType,
     ctx.result.gaps.push({
       location,
       operation: 'ec-scalars',
-      reason: 'too many BIGNUM-shaped structures: the search for EC private scalars stopped at its bound',
+      reason: SCALAR_CAP,
     });
   }
   for (const e of merged.errors) ctx.result.gaps.push({ location, operation: 'read', reason: `${e}; scanned up to there` });
@@ -838,7 +865,8 @@ async function openBySniff(
     return sink.end();
   }
   const inner = `${location}!${innerName(f.path)}`;
-  return pumpCodec(stream(), c as Codec, new EntrySink(ctx, inner, innerName(f.path), 1), ctx, inner, { total: f.size, onBytes });
+  const reopen = () => stream().pipe(decoder(c as Codec));
+  return pumpCodec(stream(), c as Codec, new EntrySink(ctx, inner, innerName(f.path), 1, reopen), ctx, inner, { total: f.size, onBytes });
 }
 
 /** Scan one file (and what it contains). Never throws: anything unreadable becomes a gap. */

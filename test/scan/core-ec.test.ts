@@ -7,6 +7,7 @@ import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { constants, zstdCompressSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scanPaths } from '../../src/scan/index.ts';
 
@@ -91,6 +92,18 @@ describe('gcore of live key holders', () => {
     expect(scalar?.format).toBe('ec-scalar');
     expect(scalar?.virtualAddress).toMatch(/^0x[0-9a-f]+$/);
   }, 120_000);
+
+  it('finds the same keys when systemd-coredump compressed the core with zstd (scalars followed on a second pass)', async () => {
+    const zst = join(dir, 'core.node.1000.4242.zst');
+    writeFileSync(zst, zstdCompressSync(readFileSync(nodeCore), { params: { [constants.ZSTD_c_compressionLevel]: 1 } }));
+    const known = Object.entries(nodeKeys).map(([id, publicKey]) => ({ id: `node/${id}`, publicKey }));
+    const report = await scanPaths({ inputs: [zst], baseDir: '/', known, jobs: 1 });
+    const file = report.files[0];
+    expect(file?.gaps).toEqual([]);
+    const proven = new Set(file?.findings.filter((f) => f.proof === 'private-key-present').map((f) => f.matchedKeyId));
+    expect([...proven].sort()).toEqual(['node/p256', 'node/p384', 'node/rsa']);
+    expect(file?.findings.find((f) => f.matchedKeyId === 'node/p256' && f.proof === 'private-key-present')?.format).toBe('ec-scalar');
+  }, 180_000);
 
   it('finds and proves the P-256 key an OpenSSL process holds, though its scalar lies far from its point', async () => {
     const report = await scanPaths({ inputs: [opensslCore], baseDir: '/', known: [{ id: 'kms/ec-signer', publicKey: opensslSpki }], jobs: 1 });
