@@ -16,6 +16,9 @@ export default class Scan extends BaseCommand {
 MATERIAL
   PEM (also UTF-16LE/BE and JSON-escaped; encrypted ones flagged; broken line lengths and trailing bytes tolerated), DER PKCS#1/PKCS#8/SEC1 (SEC1 without its curve is proven through its public key), OpenSSH, PuTTY PPK, JWK with private members, Windows CNG and CAPI private blobs and, for every known public key (--snapshot, --known-keys), its RSA modulus in both byte orders and its EC point. A modulus or point is reported as a private key only when a prime factor or the private scalar is found and checked. Prose that merely names a PEM marker is not reported.
 
+EC SCALARS IN MEMORY
+  For every known P-256, P-384, P-521 or secp256k1 key, BIGNUM structures in ELF cores and minidumps are followed through the image's memory layout to their limbs, wherever they lie, and d·G is checked against the known point; in a compressed core (core.*.zst, .xz, .gz) the limbs are read on a second decoding pass. Reported with the virtual address.
+
 CONTAINERS (opened at any depth up to --max-depth, within --max-ratio)
   gzip, zstd (systemd-coredump core.*.zst), xz, bzip2, zip (stored, deflate, bzip2, zstd, xz members), tar, Ubuntu apport .crash reports (the base64 gzip CoreDump field). Memory images recognised: ELF cores, minidumps, Windows kernel dumps, hprof, LiME, hibernation files.
 
@@ -29,6 +32,10 @@ EXIT CODES
   3  some files or archive members could not be read (unless --allow-incomplete)`;
 
   static override examples = [
+    {
+      description: 'Scan one large core on two threads (large files are split into ranges)',
+      command: '<%= config.bin %> <%= command.id %> --jobs 2 --known-keys signer.pem core.4242',
+    },
     { description: 'Scan a crash-dump share', command: '<%= config.bin %> <%= command.id %> /mnt/crash-dumps' },
     {
       description: 'Match against the keys of an inventory snapshot and write JSON',
@@ -63,7 +70,12 @@ EXIT CODES
     }),
     json: Flags.boolean({ description: 'print the findings as JSON' }),
     'show-public': Flags.boolean({ description: 'also list places where only the public half of a known key was found' }),
-    jobs: Flags.integer({ char: 'j', description: 'files scanned in parallel (default: cores, at most 8)', min: 1, max: 64 }),
+    jobs: Flags.integer({
+      char: 'j',
+      description: 'worker threads: files, and 64 MiB+ ranges of one large file, scanned at once (default: cores, at most 8)',
+      min: 1,
+      max: 64,
+    }),
     'max-ratio': Flags.integer({ description: 'largest decompression ratio before a stream counts as a bomb', default: 200, min: 2 }),
     'max-depth': Flags.integer({ description: 'archive nesting depth opened', default: 4, min: 1, max: 16 }),
     'allow-incomplete': Flags.boolean({ description: 'exit 0 even when some files could not be read (they stay in the report)' }),
