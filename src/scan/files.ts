@@ -791,11 +791,30 @@ function finishPlain(fd: number, path: string, size: number, type: ArtifactType,
   for (const e of merged.embedded) ctx.later.push(() => openEmbedded(path, size, e, ctx, location));
 }
 
+/** Open a file and run `body` on it; a file that cannot be opened or read becomes a gap of `result`. Never throws. */
+async function withFile(path: string, result: FileResult, body: (fd: number) => Promise<void> | void): Promise<FileResult> {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (err) {
+    result.gaps.push({ location: result.location, operation: 'open', reason: errText(err) });
+    return result;
+  }
+  try {
+    await body(fd);
+  } catch (err) {
+    result.gaps.push({ location: result.location, operation: 'read', reason: errText(err) });
+  } finally {
+    closeSync(fd);
+  }
+  return result;
+}
+
 /**
  * Finish a plain file whose ranges were scanned elsewhere (worker threads): the same result as one
  * pass over it. Never throws: anything unreadable becomes a gap.
  */
-export async function finishRanges(
+export function finishRanges(
   path: string,
   location: string,
   type: ArtifactType,
@@ -805,22 +824,10 @@ export async function finishRanges(
 ): Promise<FileResult> {
   const result: FileResult = { location, bytes: size, entries: [], findings: [], gaps: [] };
   const ctx = newCtx(result, opts);
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (err) {
-    result.gaps.push({ location, operation: 'open', reason: errText(err) });
-    return result;
-  }
-  try {
+  return withFile(path, result, async (fd) => {
     finishPlain(fd, path, size, type, ctx, location, parts);
     await drainLater(ctx);
-  } catch (err) {
-    result.gaps.push({ location, operation: 'read', reason: errText(err) });
-  } finally {
-    closeSync(fd);
-  }
-  return result;
+  });
 }
 
 /** How a file would be scanned: its type, and whether it is plain (no container) so it can be split into ranges. */
@@ -870,21 +877,14 @@ async function openBySniff(
 }
 
 /** Scan one file (and what it contains). Never throws: anything unreadable becomes a gap. */
-export async function scanFile(path: string, location: string, opts: FileScanOptions = {}): Promise<FileResult> {
+export function scanFile(path: string, location: string, opts: FileScanOptions = {}): Promise<FileResult> {
   const result: FileResult = { location, bytes: 0, entries: [], findings: [], gaps: [] };
   const ctx = newCtx(result, opts);
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (err) {
-    result.gaps.push({ location, operation: 'open', reason: errText(err) });
-    return result;
-  }
-  try {
+  return withFile(path, result, async (fd) => {
     const st = fstatSync(fd);
     if (!st.isFile()) {
       result.gaps.push({ location, operation: 'open', reason: 'not a regular file' });
-      return result;
+      return;
     }
     result.bytes = st.size;
     const head = Buffer.alloc(SNIFF_BYTES);
@@ -892,13 +892,7 @@ export async function scanFile(path: string, location: string, opts: FileScanOpt
     const s = sniff(head.subarray(0, headLen), path);
     await openBySniff(s, { fd, path, size: st.size, head: head.subarray(0, headLen) }, ctx, location, opts.onBytes);
     await drainLater(ctx);
-    return result;
-  } catch (err) {
-    result.gaps.push({ location, operation: 'read', reason: errText(err) });
-    return result;
-  } finally {
-    closeSync(fd);
-  }
+  });
 }
 
 export const isMemoryArtifact = (t: ArtifactType): boolean => MEMORY_TYPES.has(t);
