@@ -10,21 +10,19 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import tls from 'node:tls';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { isMainThread } from 'node:worker_threads';
+import { serveFake, startFakeWorker } from './fake-worker.js';
 
 const dist = (p) => new URL(`../dist/${p}`, import.meta.url).href;
 
 if (!isMainThread) {
   // The fake's thread.
   const { startAzureFake } = await import(dist('fakes/azure/server.js'));
-  const fake = await startAzureFake(workerData.world, workerData.options);
-  parentPort.postMessage({ type: 'ready', url: fake.url, cert: fake.cert.cert });
-  parentPort.on('message', async (m) => {
-    if (m === 'stats') parentPort.postMessage({ type: 'stats', stats: fake.stats });
-    if (m === 'close') {
-      await fake.close();
-      parentPort.postMessage({ type: 'closed' });
-    }
+  await serveFake({
+    start: startAzureFake,
+    ready: (fake) => ({ url: fake.url, cert: fake.cert.cert }),
+    stats: (fake) => ({ stats: fake.stats }),
+    stop: (fake) => fake.close(),
   });
 }
 
@@ -63,40 +61,12 @@ function world() {
   return { tenantId: '00000000-0000-4000-8000-0000000be4c0', subscriptions: [{ id: '00000000-0000-4000-8000-0000000be4c1', vaults }] };
 }
 
-async function startFakeWorker(w, options) {
-  const worker = new Worker(new URL(import.meta.url), { workerData: { world: w, options } });
-  const ready = await new Promise((resolve, reject) => {
-    worker.once('message', resolve);
-    worker.once('error', reject);
-  });
-  const ask = (m, type) =>
-    new Promise((resolve) => {
-      const on = (msg) => {
-        if (msg.type === type) {
-          worker.off('message', on);
-          resolve(msg);
-        }
-      };
-      worker.on('message', on);
-      worker.postMessage(m);
-    });
-  return {
-    url: ready.url,
-    cert: ready.cert,
-    stats: async () => (await ask('stats', 'stats')).stats,
-    close: async () => {
-      await ask('close', 'closed');
-      await worker.terminate();
-    },
-  };
-}
-
 async function runOnce(w, options) {
   const { collectAzure } = await import(dist('providers/azure/index.js'));
   const { AzureConfig } = await import(dist('providers/azure/schema.js'));
   const { FAKE_CLIENT_ID, FAKE_CLIENT_SECRET } = await import(dist('fakes/azure/server.js'));
-  const fake = await startFakeWorker(w, { latencyMs: LATENCY, enforceLimits: true, retryAfterSeconds: 1, ...options });
-  tls.setDefaultCACertificates([...tls.getCACertificates('default'), fake.cert]);
+  const fake = await startFakeWorker(new URL(import.meta.url), w, { latencyMs: LATENCY, enforceLimits: true, retryAfterSeconds: 1, ...options });
+  tls.setDefaultCACertificates([...tls.getCACertificates('default'), fake.ready.cert]);
   Object.assign(process.env, {
     AZURE_TENANT_ID: w.tenantId,
     AZURE_CLIENT_ID: FAKE_CLIENT_ID,
@@ -117,7 +87,7 @@ async function runOnce(w, options) {
   const out = await collectAzure(config, { now: () => new Date(), baseDir: '.', env: process.env });
   const wall = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
-  const stats = await fake.stats();
+  const { stats } = await fake.stats();
   await fake.close();
   const vaultBound = Math.max(...Object.values(stats.vaultCost)) / (F * 400);
   const subBound = Math.max(...Object.values(stats.subscriptionCost)) / (F * 2000);

@@ -8,25 +8,22 @@
 // 10k-key estate needs: 6,000, i.e. 50 reads/s at f = 0.5), C the crypto quota (60,000) and f = quotaFraction.
 import { generateKeyPairSync } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { isMainThread } from 'node:worker_threads';
+import { serveFake, startFakeWorker } from './fake-worker.js';
 
 const dist = (p) => new URL(`../dist/${p}`, import.meta.url).href;
-const FAKE = dist('fakes/gcp/index.js');
 
 if (!isMainThread) {
-  const { startGcpFake } = await import(FAKE);
-  const fake = await startGcpFake(workerData.world, workerData.options);
-  parentPort.postMessage({ type: 'ready', url: fake.url });
-  parentPort.on('message', async (m) => {
-    if (m === 'stats') {
+  // The fake's thread.
+  const { startGcpFake } = await import(dist('fakes/gcp/index.js'));
+  await serveFake({
+    start: startGcpFake,
+    stats: (fake) => {
       const byOp = {};
       for (const r of fake.requests) byOp[r.operation] = (byOp[r.operation] ?? 0) + 1;
-      parentPort.postMessage({ type: 'stats', byOp, requests: fake.requests.length });
-    }
-    if (m === 'close') {
-      await fake.stop();
-      parentPort.postMessage({ type: 'closed' });
-    }
+      return { byOp, requests: fake.requests.length };
+    },
+    stop: (fake) => fake.stop(),
   });
 }
 
@@ -70,38 +67,11 @@ function world() {
   return { projects: [{ projectId: 'bench-prod', number: '400000000001', keyRings, locations: ['europe-west1'] }] };
 }
 
-async function startFakeWorker(w, options) {
-  const worker = new Worker(new URL(import.meta.url), { workerData: { world: w, options } });
-  const ready = await new Promise((resolve, reject) => {
-    worker.once('message', resolve);
-    worker.once('error', reject);
-  });
-  const ask = (m, type) =>
-    new Promise((resolve) => {
-      const on = (msg) => {
-        if (msg.type === type) {
-          worker.off('message', on);
-          resolve(msg);
-        }
-      };
-      worker.on('message', on);
-      worker.postMessage(m);
-    });
-  return {
-    url: ready.url,
-    stats: () => ask('stats', 'stats'),
-    close: async () => {
-      await ask('close', 'closed');
-      await worker.terminate();
-    },
-  };
-}
-
 export default async function bench() {
   const w = world();
   const { collectGcp } = await import(dist('providers/gcp/index.js'));
   const { GcpConfig } = await import(dist('providers/gcp/schema.js'));
-  const fake = await startFakeWorker(w, { latencyMs: LATENCY, token: 'ya29.bench' });
+  const fake = await startFakeWorker(new URL(import.meta.url), w, { latencyMs: LATENCY, token: 'ya29.bench' });
   const config = GcpConfig.parse({ projects: ['bench-prod'], endpoint: fake.url, quotaFraction: F, readRequestsPerMinute: READ_QPM, concurrency: 32 });
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();

@@ -27,6 +27,7 @@ describe('demo: Google Cloud estate', () => {
     );
     expect(inventory.keys.map((k) => k.name).sort()).toEqual([
       'aad-signer',
+      'card-vault',
       'legacy-archive',
       'msa-signer-2016',
       'msa-signer-2026',

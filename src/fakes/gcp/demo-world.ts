@@ -9,6 +9,9 @@
 //   service account that decrypts with user-data; enterprise-idp-prod has no Data Access logs at all
 //   (Cloud KMS use is then not recorded anywhere); consumer keys are kept 400 days in a locked bucket.
 // - the partner-keys ring's IAM policy cannot be read (403): its keys' access verdicts are unknown.
+// - card-vault (payments ring) was imported through an HSM import job; a replay tool of
+//   consumer-debug can decrypt with it through an organization custom role (read with IAM
+//   roles.get), and a contractor's time-bound grant expired in 2025 (it no longer counts).
 import { DEFAULT_SINK_FILTER, defaultLogging, type FakeKeyRing, type FakeProject, type GcpWorld } from './world.ts';
 
 /** Public halves only (generated for this estate; no private key exists anywhere). */
@@ -101,6 +104,57 @@ const consumerRings: FakeKeyRing[] = [
     ],
   },
 ];
+
+export const DEMO_CUSTOM_ROLE = `organizations/${DEMO_ORG}/roles/kmsDecryptOnly`;
+const PAYMENTS_RING = 'projects/consumer-idp-prod/locations/europe-west1/keyRings/payments';
+
+const paymentsRing: FakeKeyRing = {
+  location: 'europe-west1',
+  id: 'payments',
+  importJobs: [
+    {
+      id: 'hsm-import-2026',
+      importMethod: 'RSA_OAEP_3072_SHA256_AES_256',
+      protectionLevel: 'HSM',
+      state: 'EXPIRED',
+      createTime: '2026-03-01T00:00:00Z',
+      expireTime: '2026-03-04T00:00:00Z',
+    },
+  ],
+  keys: [
+    {
+      id: 'card-vault',
+      purpose: 'ENCRYPT_DECRYPT',
+      algorithm: 'GOOGLE_SYMMETRIC_ENCRYPTION',
+      protectionLevel: 'HSM',
+      createTime: '2026-03-02T00:00:00Z',
+      importOnly: true,
+      primary: '1',
+      labels: { env: 'prod', 'trust-domain': 'consumer', 'key-class': 'data-encryption' },
+      versions: [
+        {
+          id: '1',
+          state: 'ENABLED',
+          algorithm: 'GOOGLE_SYMMETRIC_ENCRYPTION',
+          protectionLevel: 'HSM',
+          createTime: '2026-03-02T00:00:00Z',
+          importJob: `${PAYMENTS_RING}/importJobs/hsm-import-2026`,
+        },
+      ],
+      policy: {
+        bindings: [
+          { role: 'roles/cloudkms.cryptoKeyEncrypterDecrypter', members: [sa('payments-api', 'consumer-idp-prod')] },
+          { role: DEMO_CUSTOM_ROLE, members: [sa('replay-tool', 'consumer-debug')] },
+          {
+            role: 'roles/cloudkms.cryptoKeyDecrypter',
+            members: ['user:contractor@partner.example'],
+            condition: { title: 'expires_end_of_2025', expression: 'request.time < timestamp("2026-01-01T00:00:00Z")' },
+          },
+        ],
+      },
+    },
+  ],
+};
 
 const enterpriseRings: FakeKeyRing[] = [
   {
@@ -203,7 +257,7 @@ export function demoWorld(): GcpWorld {
       { id: '200000000003', parent: `organizations/${DEMO_ORG}`, displayName: 'debug' },
     ],
     projects: [
-      project('consumer-idp-prod', '300000000001', 'folders/200000000001', consumerRings, {
+      project('consumer-idp-prod', '300000000001', 'folders/200000000001', [...consumerRings, paymentsRing], {
         buckets: [...consumerLogging.buckets, { id: 'kms-audit', retentionDays: 400, locked: true }],
         sinks: [
           ...consumerLogging.sinks,
@@ -216,6 +270,12 @@ export function demoWorld(): GcpWorld {
       }),
       project('consumer-debug', '300000000002', 'folders/200000000003', []),
       project('enterprise-idp-prod', '300000000003', 'folders/200000000002', enterpriseRings),
+    ],
+    roles: [
+      {
+        name: DEMO_CUSTOM_ROLE,
+        includedPermissions: ['cloudkms.cryptoKeyVersions.useToDecrypt', 'cloudkms.cryptoKeys.get', 'cloudkms.cryptoKeys.list'],
+      },
     ],
   };
 }

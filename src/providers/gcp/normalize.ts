@@ -145,7 +145,8 @@ const isMultiRegion = (location: string): boolean => /^(global|us|europe|asia|na
 const SEVEN_DAYS = 7 * 86_400;
 
 function rotationOf(key: RawCryptoKey, versions: readonly RawVersion[] | undefined, protection: KeyRecord['protection']): KeyRecord['rotation'] {
-  const supported = key.purpose === 'ENCRYPT_DECRYPT' && protection !== 'external';
+  // Auto-rotation generates a new version inside Cloud KMS: never for external or import-only keys.
+  const supported = key.purpose === 'ENCRYPT_DECRYPT' && protection !== 'external' && key.importOnly !== true;
   const out: NonNullable<KeyRecord['rotation']> = { supported, automatic: supported && key.rotationPeriodSeconds !== undefined };
   if (key.rotationPeriodSeconds !== undefined) out.periodDays = key.rotationPeriodSeconds / 86_400;
   if (key.nextRotationTime) out.nextRotationAt = key.nextRotationTime;

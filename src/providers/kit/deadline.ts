@@ -1,5 +1,6 @@
 // Deadlines: a total budget per provider and a deadline on every call, as AbortSignals that reach the
 // SDK, plus a race so that a client which ignores its signal still cannot hang the audit.
+import { setMaxListeners } from 'node:events';
 
 export class BudgetExceeded extends Error {
   constructor(provider: string, ms: number) {
@@ -30,6 +31,9 @@ export class Budget {
     this.parent = parent;
     this.startedAt = performance.now();
     this.signal = this.controller.signal;
+    // Every call in flight and every call waiting for its bucket listens here (concurrency × 2 at most):
+    // by design, not a leak, so Node's 10-listener warning would only be noise on stderr.
+    setMaxListeners(0, this.signal);
     this.onParentAbort = () => this.controller.abort(parent?.reason);
     if (parent?.aborted) this.controller.abort(parent.reason);
     else parent?.addEventListener('abort', this.onParentAbort, { once: true });

@@ -55,6 +55,11 @@ describe('GCP keys under the shared rules', () => {
     // scope and debug exposure: a consumer-debug service account signs with a production consumer key
     expect(outcome(r, 'nonprod-principal-access', 'msa-signer-2016')).toEqual(['fail']);
     expect(outcome(r, 'nonprod-principal-access', 'msa-signer-2026')).toEqual(['pass']);
+    // A debug replay tool decrypts with the imported production key through an organization custom role.
+    expect(outcome(r, 'nonprod-principal-access', 'card-vault')).toEqual(['fail']);
+    expect(r.results.find((e) => e.ruleId === 'nonprod-principal-access' && e.subject.id.endsWith('/card-vault'))?.message).toContain(
+      'replay-tool@consumer-debug',
+    );
     // logging: exempted decrypter, no Data Access logs, and a well-logged key
     expect(outcome(r, 'key-use-logged', 'user-data')).toEqual(['fail']);
     expect(r.results.find((e) => e.ruleId === 'key-use-logged' && e.subject.id.endsWith('/user-data'))?.message).toContain('bulk-export@consumer-idp-prod');

@@ -46,7 +46,15 @@ describe('gcp provider against the loopback fake', () => {
   it('inventories keys with versions, rotation, protection, labels and public-key fingerprints', async () => {
     const out = await run(demoWorld(), { organization: DEMO_ORG });
     // Sorted by resource name: project, location, ring, key.
-    expect(out.keys?.map((k) => k.name)).toEqual(['user-data', 'msa-signer-2016', 'msa-signer-2026', 'partner-signer', 'aad-signer', 'legacy-archive']);
+    expect(out.keys?.map((k) => k.name)).toEqual([
+      'card-vault',
+      'user-data',
+      'msa-signer-2016',
+      'msa-signer-2026',
+      'partner-signer',
+      'aad-signer',
+      'legacy-archive',
+    ]);
     const old = key(out, 'msa-signer-2016');
     expect(old).toMatchObject({
       provider: 'gcp-kms',
@@ -130,7 +138,7 @@ describe('gcp provider against the loopback fake', () => {
 
   it('pages every list, retries 429 RESOURCE_EXHAUSTED (never dropping a key), and sends only declared reads with the injected token', async () => {
     const out = await run(demoWorld(), { organization: DEMO_ORG }, { maxPageSize: 1, throttleEvery: 4, retryAfterSeconds: 0 });
-    expect(out.keys).toHaveLength(6);
+    expect(out.keys).toHaveLength(7);
     expect(out.gaps).toEqual([]);
     expect(out.stats.throttled).toBeGreaterThan(0);
     const f = fake as GcpFake;

@@ -68,6 +68,7 @@ function world(): GcpWorld {
             keys: [
               aes('card-data', {
                 importOnly: true,
+                rotationPeriod: undefined,
                 versions: [
                   {
                     id: '1',
@@ -180,7 +181,9 @@ describe('gcp provider: import jobs and EKM connections', () => {
         attested: false,
       },
     });
+    // Imported material was made outside Cloud KMS at an unknown time; an import-only key cannot auto-rotate.
     expect(keyOf(out, 'card-data').currentVersionCreatedAt).toBeUndefined();
+    expect(keyOf(out, 'card-data').rotation).toEqual({ supported: false, automatic: false });
     expect(keyOf(out, 'ekm-wrapped')).toMatchObject({
       origin: 'external-store',
       protection: 'external',
