@@ -501,7 +501,9 @@ export async function startGcpFake(world: GcpWorld, opts: GcpFakeOptions = {}): 
       else send();
     });
   });
-  server.keepAliveTimeout = 1000;
+  // Clients close a pooled connection a safety margin (1 s in undici and Node's agent) before the
+  // server's Keep-Alive hint: a 1 s hint made every request open a new connection.
+  server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   return {
