@@ -117,25 +117,16 @@ interface SharedReaders {
 
 type KeyScope = { account: string; region: string; container: string };
 
-/** Gaps that leave a key's access unknown: roles whose permissions could not be read, undecidable conditions. */
+/** A gap that leaves a key's access unknown: roles whose permissions could not be read. */
 function accessGaps(c: GcpReadContext, key: string, scope: KeyScope, a: KeyAccess): void {
-  const at = { ...scope, subjectId: key };
-  if (a.unknownRoles.length)
-    c.kit.gaps.add({
-      operation: 'iam:GetRole',
-      scope: at,
-      affects: ['access'],
-      kind: 'unsupported',
-      reason: `the permissions of ${a.unknownRoles.join('; ')} could not be read (iam.roles.get), so who can use key ${key} is unknown; grant iam.roles.get on the project or organization that defines the role (see \`keyhygiene permissions gcp\`)`,
-    });
-  if (a.undecided.length)
-    c.kit.gaps.add({
-      operation: 'cloudkms:GetCryptoKeyIamPolicy',
-      scope: at,
-      affects: ['access'],
-      kind: 'unsupported',
-      reason: `an IAM condition cannot be decided for key ${key}: ${a.undecided.join('; ')}; who can use the key is unknown until the condition is one keyhygiene can decide (request.time, resource.name/type/service) or the access rules are waived for this key`,
-    });
+  if (!a.unknownRoles.length) return;
+  c.kit.gaps.add({
+    operation: 'iam:GetRole',
+    scope: { ...scope, subjectId: key },
+    affects: ['access'],
+    kind: 'unsupported',
+    reason: `the permissions of ${a.unknownRoles.join('; ')} could not be read (iam.roles.get), so who can use key ${key} is unknown; grant iam.roles.get on the project or organization that defines the role (see \`keyhygiene permissions gcp\`)`,
+  });
 }
 
 async function readKey(c: GcpReadContext, r: SharedReaders, ring: RingRead, key: RawCryptoKey, w: ProjectWork | undefined): Promise<KeyRecord> {
@@ -153,7 +144,7 @@ async function readKey(c: GcpReadContext, r: SharedReaders, ring: RingRead, key:
   };
   const a = keyAccess(layers, subject, c.nowMs, roles);
   accessGaps(c, key.name, scope, a);
-  const known = a.access && !a.unknownRoles.length && !a.undecided.length;
+  const known = a.access && !a.unknownRoles.length;
   return { ...normalizeKey({ key, ...versions, ...(known ? { access: a.access } : {}) }), ...custody };
 }
 

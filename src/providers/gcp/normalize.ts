@@ -312,8 +312,6 @@ export interface PolicyAccess {
   entries: AccessEntry[];
   /** Roles bound here whose permissions are unknown (custom or unknown Cloud KMS roles not read, or unreadable). */
   unknownRoles: string[];
-  /** Entries whose condition could not be decided for this key (kept in `entries`, with the condition). */
-  undecided: AccessEntry[];
 }
 
 /** Capabilities of a role: the predefined table, else the definitions read (`undefined`: unknown). */
@@ -324,15 +322,16 @@ function roleCapabilities(role: string, roles: RoleTable | undefined): readonly 
   return isUnknownKmsRole(role) ? undefined : null;
 }
 
+const celCondition = (expression: string) => ({ key: 'iam.condition', operator: 'CEL', values: [expression] });
+
 /**
  * The key-relevant bindings of one IAM policy as access entries for one key (source: the resource
  * holding the policy). A condition is decided for this key where it can be (see conditions.ts): a
- * binding that can never grant here is left out; one that can is kept with its condition; one that
- * cannot be decided is kept and listed in `undecided`.
+ * binding that can never grant here is left out; one that can is kept with its condition; the
+ * capabilities it may or may not grant become an entry marked `undecided` (never dropped, never a pass).
  */
 export function accessFromPolicy(policy: RawPolicy, resource: string, subject: AccessSubject, nowMs: number, roles?: RoleTable): PolicyAccess {
   const entries: AccessEntry[] = [];
-  const undecided: AccessEntry[] = [];
   const unknownRoles = new Set<string>();
   for (const b of policy.bindings) {
     const all = roleCapabilities(b.role, roles);
@@ -340,17 +339,15 @@ export function accessFromPolicy(policy: RawPolicy, resource: string, subject: A
     if (!all?.length) continue;
     const expr = b.condition?.expression;
     const decided = expr ? decideCapabilities(all, expr, subject, nowMs) : undefined;
-    const caps = decided ? all.filter((c) => decided.get(c) !== false) : [...all];
-    if (!caps.length) continue;
-    const open = decided ? caps.some((c) => decided.get(c) === undefined) : false;
+    const granted = decided ? all.filter((c) => decided.get(c) === true) : [...all];
+    const open = decided ? all.filter((c) => decided.get(c) === undefined) : [];
     for (const m of b.members) {
       const principal = principalOf(m);
       if (!principal) continue;
-      const e: AccessEntry = { principal, capabilities: caps, source: 'iam-binding', sourceId: `${resource}#${b.role}` };
-      if (expr) e.conditions = [{ key: 'iam.condition', operator: 'CEL', values: [expr] }];
-      entries.push(e);
-      if (open) undecided.push({ ...e, capabilities: caps.filter((c) => decided?.get(c) === undefined) });
+      const base = { principal, source: 'iam-binding' as const, sourceId: `${resource}#${b.role}`, ...(expr ? { conditions: [celCondition(expr)] } : {}) };
+      if (granted.length) entries.push({ ...base, capabilities: granted });
+      if (open.length && expr) entries.push({ ...base, capabilities: open, undecided: [celCondition(expr)] });
     }
   }
-  return { entries, unknownRoles: [...unknownRoles].sort(), undecided };
+  return { entries, unknownRoles: [...unknownRoles].sort() };
 }

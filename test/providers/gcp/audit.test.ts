@@ -74,6 +74,21 @@ describe('GCP keys under the shared rules', () => {
     );
   });
 
+  it('a debug signer behind an IAM condition: expired → pass, time-of-day (undecidable) → unknown, never pass', async () => {
+    const world = demoWorld();
+    const key2026 = world.projects[0]?.keyRings[0]?.keys.find((k) => k.id === 'msa-signer-2026');
+    if (!key2026?.policy?.bindings) throw new Error('demo key missing');
+    const debugSigner = { role: 'roles/cloudkms.signer', members: ['serviceAccount:crash-analyzer@consumer-debug.iam.gserviceaccount.com'] };
+    key2026.policy.bindings.push({ ...debugSigner, condition: { expression: 'request.time < timestamp("2026-06-01T00:00:00Z")' } });
+    const expired = await audit(world, []);
+    expect(outcome(expired, 'nonprod-principal-access', 'msa-signer-2026')).toEqual(['pass']);
+    key2026.policy.bindings.push({ ...debugSigner, condition: { expression: 'request.time.getHours("UTC") < 6' } });
+    const nightly = await audit(world, []);
+    expect(outcome(nightly, 'nonprod-principal-access', 'msa-signer-2026')).toEqual(['unknown']);
+    const r = nightly.results.find((e) => e.ruleId === 'nonprod-principal-access' && e.subject.id.endsWith('/msa-signer-2026'));
+    expect(JSON.stringify(r)).toContain('getHours');
+  });
+
   it('a key ring whose IAM policy cannot be read makes an otherwise clean audit exit 3', async () => {
     const world = demoWorld();
     // Keep only the enterprise project's denied ring, with Data Access logs on for its folder.

@@ -16,14 +16,41 @@ describe('snapshots: one path for --snapshot and the snapshot provider', () => {
     // A second, newer snapshot: one key again (an identical duplicate collapses) and one gap of its own.
     const part2 = t.write(
       'part2.json',
-      JSON.stringify({ ...inventory, generatedAt: '2026-11-02T00:00:00Z', providers: [{ id: 'aws', finishedAt: '2026-11-02T00:00:00Z' }], keys: inventory.keys.slice(0, 1), trails: [], publishedKeys: [], artifacts: [], gaps: [] }),
+      JSON.stringify({
+        ...inventory,
+        generatedAt: '2026-11-02T00:00:00Z',
+        providers: [{ id: 'aws', finishedAt: '2026-11-02T00:00:00Z' }],
+        keys: inventory.keys.slice(0, 1),
+        trails: [],
+        publishedKeys: [],
+        artifacts: [],
+        gaps: [],
+      }),
     );
     const part1 = t.write('part1.json', readFileSync(join(STORM, 'inventory.json'), 'utf8'));
     const policyText = readFileSync(join(STORM, 'keyhygiene.yaml'), 'utf8');
-    const viaBlock = t.write('block.yaml', policyText.replace(/providers:\n\s+snapshot:\n\s+paths: \[inventory\.json\]/, 'providers:\n  snapshot:\n    paths: [part1.json, part2.json]'));
+    const viaBlock = t.write(
+      'block.yaml',
+      policyText.replace(/providers:\n\s+snapshot:\n\s+paths: \[inventory\.json\]/, 'providers:\n  snapshot:\n    paths: [part1.json, part2.json]'),
+    );
     expect(readFileSync(viaBlock, 'utf8')).toContain('part2.json');
     const a = await runCli(['audit', '--policy', viaBlock, '--now', 'snapshot', '--format', 'json', '--include-passed', '--output', join(t.dir, 'a.json')]);
-    const b = await runCli(['audit', '--policy', join(STORM, 'keyhygiene.yaml'), '--snapshot', part1, '--snapshot', part2, '--now', 'snapshot', '--format', 'json', '--include-passed', '--output', join(t.dir, 'b.json')]);
+    const b = await runCli([
+      'audit',
+      '--policy',
+      join(STORM, 'keyhygiene.yaml'),
+      '--snapshot',
+      part1,
+      '--snapshot',
+      part2,
+      '--now',
+      'snapshot',
+      '--format',
+      'json',
+      '--include-passed',
+      '--output',
+      join(t.dir, 'b.json'),
+    ]);
     expect(a.stderr).toBe(b.stderr);
     expect(a.status).toBe(b.status);
     const ra = JSON.parse(readFileSync(join(t.dir, 'a.json'), 'utf8'));
