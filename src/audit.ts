@@ -4,11 +4,13 @@ import type { AuditResult } from './engine/result.ts';
 import { UserError } from './errors.ts';
 import { mergeInventories } from './inventory/parse.ts';
 import { readSnapshots } from './inventory/snapshots.ts';
+import type { CollectionGap } from './model/collection-gap.ts';
 import { INVENTORY_VERSION, Inventory } from './model/inventory.ts';
 import { readTextFile } from './policy/load.ts';
 import type { ResolvedPolicy } from './policy/resolve.ts';
 import { listDirectory } from './providers/files.ts';
 import { PROVIDERS } from './providers/index.ts';
+import { classify, describeFailure, ReadOnlyViolation } from './providers/kit/index.ts';
 import type { CollectContext, ProviderOutput } from './providers/types.ts';
 import { rulesReadingFields } from './rules/fields.ts';
 
@@ -34,6 +36,31 @@ function outputToInventory(o: ProviderOutput, generatedAt: string): Inventory {
   };
   // Validated records are not parsed again: a copy of a million keys would double the memory.
   return o.validated ? (inv as Inventory) : Inventory.parse(inv);
+}
+
+/**
+ * One provider's collection, isolated: bad input (UserError) and read-only violations (a bug) still
+ * end the run, but anything else a provider throws becomes one gap over the whole provider, so the
+ * other providers' results stand and the audit is incomplete (exit 3, or 1), not aborted.
+ */
+async function collectIsolated(id: string, collect: () => Promise<ProviderOutput>, now: Date): Promise<ProviderOutput> {
+  const startedAt = new Date().toISOString();
+  try {
+    return await collect();
+  } catch (err) {
+    if (err instanceof UserError || err instanceof ReadOnlyViolation) throw err;
+    const failure = classify(err);
+    const gap: CollectionGap = {
+      id: `${id}:*:collect`,
+      provider: id,
+      scope: {},
+      operation: 'collect',
+      reason: `the ${id} provider stopped before it finished (${describeFailure(failure)}): nothing it would have read is known; rerun with --debug, and report it if it persists`,
+      kind: failure.kind,
+      detail: failure.message,
+    };
+    return { run: { id, fills: [], startedAt, finishedAt: now.toISOString() }, gaps: [gap] };
+  }
 }
 
 /** Run every provider the policy configures and merge what they read into one inventory. */
@@ -70,7 +97,7 @@ export async function collectInventory(policy: ResolvedPolicy, opts: CollectOpti
       listDir: listDirectory,
     };
     const config = (policy.providers as Record<string, unknown>)[id];
-    const out = await provider.collect(config, ctx);
+    const out = await collectIsolated(id, () => provider.collect(config, ctx), opts.now);
     if (out.skipped?.length) opts.warn?.(`${id}: without ${out.skipped.join(', ')} these rules report unknown: ${rulesReadingFields(out.skipped).join(', ')}`);
     parts.push(outputToInventory(out, generatedAt));
     finished.push(out.run.finishedAt ?? generatedAt);
