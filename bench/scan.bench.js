@@ -14,6 +14,7 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync, zstdCompressSync } from 'node:zlib';
@@ -286,6 +287,9 @@ export default async function scanBench() {
   const knownPem = join(out, 'known-1.pem');
   writeFileSync(knownPem, pemOf(known1[0].publicKey));
   console.log(`scanner from ${from}; corpus ${out} (${SIZE} MiB and ${BIG} MiB); best of ${RUNS} runs, cat and scans interleaved`);
+  // Wall-clock ratios assume the cores are free: on a shared machine (load above the core count) the
+  // CPU-bound scan loses more than I/O-bound cat, so the load is printed beside the figures.
+  console.log(`load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores`);
 
   const start = startUp(out);
   console.log(`start-up: scan of a tiny file ${start.scan.toFixed(0)} ms (bare node ${start.node.toFixed(0)} ms)`);
