@@ -100,7 +100,9 @@ function findingRow(r: ResultEntry, meta: ReportMeta): string {
   const fix = r.outcome === 'fail' ? remediation(meta, r.ruleId) : undefined;
   if (fix) details.push(`Fix: ${esc(fix)}`);
   return (
-    `<tr data-severity="${esc(r.severity)}" data-category="${esc(r.category)}" data-provider="${esc(r.subject.provider ?? '')}" data-outcome="${esc(r.outcome)}" data-baseline="${esc(r.baseline ?? '')}">` +
+    `<tr data-severity="${esc(r.severity)}" data-category="${esc(r.category)}" data-provider="${esc(r.subject.provider ?? '')}" data-outcome="${esc(r.outcome)}" data-baseline="${esc(r.baseline ?? '')}"` +
+    ` data-rule="${esc(r.ruleId)}" data-environment="${esc(r.scope?.environment ?? '')}" data-trust-domain="${esc(r.scope?.trustDomain ?? '')}"` +
+    ` data-rank="${SEVERITIES.indexOf(r.severity)}" data-subject="${esc(r.subject.name ?? r.subject.id)}">` +
     `<td>${badge(r.outcome === 'fail' ? r.severity : r.outcome, color)}${r.outcome === 'fail' ? '' : `<br><small>${esc(r.severity)}</small>`}</td>` +
     `<td><code>${esc(r.ruleId)}</code><br><small>${esc(r.category)}</small></td>` +
     `<td>${subject}${scope ? `<br><small>${scope}</small>` : ''}</td>` +
@@ -140,7 +142,7 @@ small{color:var(--muted)}.fp{font-family:ui-monospace,monospace;font-size:10px}
 .badge{display:inline-block;padding:1px 8px;border-radius:10px;color:#fff;background:var(--c);font-size:12px;font-weight:600;white-space:nowrap}
 .details{margin-top:4px;color:var(--muted);font-size:13px}
 .filters{display:flex;flex-wrap:wrap;gap:12px;align-items:center;background:var(--panel);border:1px solid var(--line);border-radius:6px;padding:8px 12px;position:sticky;top:0;z-index:2}
-.filters select{font:inherit;padding:2px 4px}
+.filters select,.filters input{font:inherit;padding:2px 4px}
 nav a{margin-right:14px}
 .print-only{display:none}
 footer{color:var(--muted);margin-top:40px;font-size:12px}
@@ -158,15 +160,32 @@ footer{color:var(--muted);margin-top:40px;font-size:12px}
   a{color:inherit;text-decoration:none}
 }`;
 
+// Filters (every select), free-text search over the row's text, and sort; no network, no library.
 const SCRIPT = `
 (function () {
   var selects = Array.prototype.slice.call(document.querySelectorAll('select[data-filter]'));
-  var rows = Array.prototype.slice.call(document.querySelectorAll('#findings-table tbody tr'));
+  var search = document.getElementById('search');
+  var sort = document.getElementById('sort');
+  var body = document.querySelector('#findings-table tbody');
+  var rows = Array.prototype.slice.call(body.querySelectorAll('tr'));
+  rows.forEach(function (r, i) { r.dataset.index = String(i); r.dataset.text = r.textContent.toLowerCase(); });
+  var keys = {
+    severity: function (r) { return [Number(r.dataset.rank), Number(r.dataset.index)]; },
+    rule: function (r) { return [r.dataset.rule, Number(r.dataset.index)]; },
+    subject: function (r) { return [r.dataset.subject.toLowerCase(), Number(r.dataset.index)]; },
+    outcome: function (r) { return [r.dataset.outcome, Number(r.dataset.index)]; },
+    report: function (r) { return [Number(r.dataset.index), 0]; }
+  };
+  function cmp(a, b) { return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1]; }
   function apply() {
     var shown = 0, active = [];
+    var q = search.value.trim().toLowerCase();
     selects.forEach(function (s) { if (s.value) active.push(s.dataset.filter + ' = ' + s.value); });
+    if (q) active.push('search "' + q + '"');
+    var key = keys[sort.value] || keys.report;
+    rows.slice().sort(function (a, b) { return cmp(key(a), key(b)); }).forEach(function (r) { body.appendChild(r); });
     rows.forEach(function (r) {
-      var ok = selects.every(function (s) { return !s.value || r.dataset[s.dataset.filter] === s.value; });
+      var ok = selects.every(function (s) { return !s.value || r.dataset[s.dataset.filter] === s.value; }) && (!q || r.dataset.text.indexOf(q) >= 0);
       r.hidden = !ok;
       if (ok) shown++;
     });
@@ -174,8 +193,52 @@ const SCRIPT = `
     document.getElementById('filter-state').textContent = active.length ? 'Filtered: ' + active.join(', ') : 'All findings';
   }
   selects.forEach(function (s) { s.addEventListener('change', apply); });
+  search.addEventListener('input', apply);
+  sort.addEventListener('change', apply);
   apply();
 })();`;
+
+/** The findings table with its filter bar: a select per dimension, free-text search and sort. */
+function findingsSection(result: AuditResult, meta: ReportMeta): string[] {
+  const rows = result.results;
+  const out: string[] = [];
+  out.push(
+    '<section id="findings"><h2>Findings</h2>',
+    '<div class="filters">',
+    select(
+      'severity',
+      'Severity',
+      SEVERITIES.filter((k) => rows.some((r) => r.severity === k)),
+    ),
+    select('category', 'Category', sortUnique(rows.map((r) => r.category))),
+    select('provider', 'Provider', sortUnique(rows.map((r) => r.subject.provider))),
+    select(
+      'outcome',
+      'Outcome',
+      OUTCOMES.filter((k) => rows.some((r) => r.outcome === k)),
+    ),
+  );
+  out.push(
+    select('rule', 'Rule', sortUnique(rows.map((r) => r.ruleId))),
+    select('environment', 'Environment', sortUnique(rows.map((r) => r.scope?.environment))),
+    select('trustDomain', 'Trust domain', sortUnique(rows.map((r) => r.scope?.trustDomain))),
+  );
+  if (result.baseline) out.push(select('baseline', 'Baseline', ['new', 'unchanged']));
+  out.push(
+    '<label>Search <input type="search" id="search" placeholder="subject, rule, message…"></label>',
+    '<label>Sort <select id="sort"><option value="report">as reported</option><option value="severity">severity</option><option value="rule">rule</option><option value="subject">subject</option><option value="outcome">outcome</option></select></label>',
+    `<span><b id="shown">${rows.length}</b> of ${rows.length} shown</span></div>`,
+    '<p class="print-only" id="filter-state">All findings</p>',
+    rows.length
+      ? table(
+          ['Severity', 'Rule', 'Subject', 'Finding', 'Provider', 'Baseline / fingerprint'],
+          rows.map((r) => findingRow(r, meta)),
+        ).replace('<table>', '<table id="findings-table">')
+      : '<p>No findings: every evaluated rule passed or did not apply.</p><table id="findings-table"><tbody></tbody></table>',
+    '</section>',
+  );
+  return out;
+}
 
 /** The HTML report: pure, deterministic, every data field escaped. */
 export function renderHtml(result: AuditResult, meta: ReportMeta): string {
@@ -288,36 +351,7 @@ export function renderHtml(result: AuditResult, meta: ReportMeta): string {
     out.push('</section>');
   }
 
-  // Findings
-  const rows = result.results;
-  out.push(
-    '<section id="findings"><h2>Findings</h2>',
-    '<div class="filters">',
-    select(
-      'severity',
-      'Severity',
-      SEVERITIES.filter((k) => rows.some((r) => r.severity === k)),
-    ),
-    select('category', 'Category', sortUnique(rows.map((r) => r.category))),
-    select('provider', 'Provider', sortUnique(rows.map((r) => r.subject.provider))),
-    select(
-      'outcome',
-      'Outcome',
-      OUTCOMES.filter((k) => rows.some((r) => r.outcome === k)),
-    ),
-  );
-  if (result.baseline) out.push(select('baseline', 'Baseline', ['new', 'unchanged']));
-  out.push(
-    `<span><b id="shown">${rows.length}</b> of ${rows.length} shown</span></div>`,
-    '<p class="print-only" id="filter-state">All findings</p>',
-    rows.length
-      ? table(
-          ['Severity', 'Rule', 'Subject', 'Finding', 'Provider', 'Baseline / fingerprint'],
-          rows.map((r) => findingRow(r, meta)),
-        ).replace('<table>', '<table id="findings-table">')
-      : '<p>No findings: every evaluated rule passed or did not apply.</p><table id="findings-table"><tbody></tbody></table>',
-    '</section>',
-  );
+  out.push(...findingsSection(result, meta));
 
   // Evidence appendix
   out.push('<section id="evidence"><h2>Evidence appendix</h2><h3>Inventory coverage</h3>');

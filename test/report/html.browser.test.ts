@@ -108,6 +108,61 @@ describe('the HTML report in headless Chromium', () => {
     await page.close();
   }, 60_000);
 
+  it('filters by rule, environment and trust domain, searches the text and sorts, offline', async () => {
+    const page = await context.newPage();
+    const requests: string[] = [];
+    await page.route('**/*', (route) => {
+      requests.push(route.request().url());
+      return route.request().url().startsWith('file:') ? route.continue() : route.abort();
+    });
+    await page.goto(pathToFileURL(file).href);
+    expect(requests).toEqual([pathToFileURL(file).href]);
+    const visible = () => page.locator('#findings-table tbody tr:visible');
+    const total = result.results.length;
+
+    const rule = 'key-material-max-age';
+    await page.selectOption('select[data-filter="rule"]', rule);
+    expect(await visible().count()).toBe(result.results.filter((r) => r.ruleId === rule).length);
+    await page.selectOption('select[data-filter="rule"]', '');
+
+    const env = result.results.find((r) => r.scope?.environment)?.scope?.environment as string;
+    const domain = result.results.find((r) => r.scope?.trustDomain)?.scope?.trustDomain as string;
+    await page.selectOption('select[data-filter="environment"]', env);
+    await page.selectOption('select[data-filter="trustDomain"]', domain);
+    const scoped = result.results.filter((r) => r.scope?.environment === env && r.scope?.trustDomain === domain).length;
+    expect(scoped).toBeGreaterThan(0);
+    expect(await visible().count()).toBe(scoped);
+    expect(await page.textContent('#filter-state')).toBe(`Filtered: environment = ${env}, trustDomain = ${domain}`);
+    await page.selectOption('select[data-filter="environment"]', '');
+    await page.selectOption('select[data-filter="trustDomain"]', '');
+
+    // Search: case-insensitive over the row's text (subject name, id, message).
+    const needle = 'MSA-CONSUMER-SIGNING-2016';
+    await page.fill('#search', needle);
+    const matching = result.results.filter((r) => `${r.subject.name ?? ''} ${r.subject.id} ${r.message}`.toLowerCase().includes(needle.toLowerCase())).length;
+    expect(matching).toBeGreaterThan(0);
+    expect(await visible().count()).toBe(matching);
+    await page.fill('#search', 'no-such-subject-anywhere');
+    expect(await visible().count()).toBe(0);
+    expect(await page.textContent('#shown')).toBe('0');
+    await page.fill('#search', '');
+    expect(await visible().count()).toBe(total);
+
+    // Sort by severity: critical first, stable within a severity; back to the report's order.
+    const order = ['critical', 'high', 'medium', 'low', 'info'];
+    await page.selectOption('#sort', 'severity');
+    const sevs = await visible().evaluateAll((rows) => rows.map((r) => r.getAttribute('data-severity') as string));
+    expect(sevs).toEqual([...sevs].sort((a, b) => order.indexOf(a) - order.indexOf(b)));
+    expect(sevs[0]).toBe('critical');
+    await page.selectOption('#sort', 'rule');
+    const rules = await visible().evaluateAll((rows) => rows.map((r) => r.getAttribute('data-rule') as string));
+    expect(rules).toEqual([...rules].sort());
+    await page.selectOption('#sort', 'report');
+    const back = await visible().evaluateAll((rows) => rows.map((r) => r.getAttribute('data-rule') as string));
+    expect(back).toEqual(result.results.map((r) => r.ruleId));
+    await page.close();
+  }, 60_000);
+
   it('prints: the filter bar is hidden and the findings table is laid out for paper', async () => {
     const page = await context.newPage();
     await page.goto(pathToFileURL(file).href);
