@@ -18,8 +18,66 @@ const SGR = {
 
 const SEVERITY_COLOR: Record<Severity, string> = { critical: SGR.magenta, high: SGR.red, medium: SGR.yellow, low: SGR.blue, info: SGR.dim };
 
-function truncate(s: string, n: number): string {
-  return s.length <= n ? s : `${s.slice(0, Math.max(0, n - 1))}…`;
+interface Row {
+  sev: string;
+  sevColor: string;
+  rule: string;
+  subject: string;
+  message: string;
+}
+
+/** Word-wrap to `width` columns; a word longer than the width is split (messages only, never subjects). */
+export function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    let w = word;
+    while (w.length > width) {
+      if (line) lines.push(line);
+      lines.push(w.slice(0, width));
+      w = w.slice(width);
+      line = '';
+    }
+    if (!line) line = w;
+    else if (line.length + 1 + w.length <= width) line += ` ${w}`;
+    else {
+      lines.push(line);
+      line = w;
+    }
+  }
+  if (line || lines.length === 0) lines.push(line);
+  return lines;
+}
+
+/** A loop, not Math.max(...rows): spreading tens of thousands of arguments overflows the stack. */
+const widest = (rows: readonly Row[], min: number, pick: (r: Row) => string) => rows.reduce((w, r) => Math.max(w, pick(r).length), min);
+
+/**
+ * The findings table. Subjects are never cut (a waiver needs them verbatim). Without a width (a file,
+ * a pipe, a log) every line is whole; with a terminal width the message wraps in its column, and when
+ * even the subject column does not fit, each finding becomes a block: severity and rule, the subject
+ * on a line of its own, the message wrapped below.
+ */
+function tableLines(rows: readonly Row[], width: number | undefined, c: (code: string, s: string) => string): string[] {
+  const wSev = widest(rows, 8, (r) => r.sev);
+  const wRule = widest(rows, 4, (r) => r.rule);
+  const wSubj = widest(rows, 7, (r) => r.subject);
+  const msgCol = wSev + wRule + wSubj + 6;
+  const lines: string[] = [];
+  if (width === undefined || width - msgCol >= 30) {
+    lines.push(c(SGR.bold, `${'SEVERITY'.padEnd(wSev)}  ${'RULE'.padEnd(wRule)}  ${'SUBJECT'.padEnd(wSubj)}  MESSAGE`));
+    for (const r of rows) {
+      const [first = '', ...rest] = width === undefined ? [r.message] : wrap(r.message, width - msgCol);
+      lines.push(`${c(r.sevColor, r.sev.padEnd(wSev))}  ${r.rule.padEnd(wRule)}  ${r.subject.padEnd(wSubj)}  ${first}`);
+      for (const more of rest) lines.push(`${' '.repeat(msgCol)}${more}`);
+    }
+    return lines;
+  }
+  for (const r of rows) {
+    lines.push(`${c(r.sevColor, r.sev.padEnd(wSev))}  ${r.rule}`, `  ${r.subject}`);
+    for (const more of wrap(r.message, Math.max(20, width - 4))) lines.push(`    ${more}`);
+  }
+  return lines;
 }
 
 /** A compact table for terminals: one line per non-passing result, then the summary. */
@@ -29,36 +87,17 @@ export const textReporter: Reporter = {
   extension: 'txt',
   render(result, meta) {
     const c = (code: string, s: string) => (meta.color ? `${code}${s}${SGR.reset}` : s);
-    // Messages are cut to the terminal's width only when there is a terminal; logs get them whole.
-    const width = meta.width;
-    const lines: string[] = [];
     const shown = result.results.filter((r) => r.outcome !== 'pass');
-    const rows = shown.map((r: ResultEntry) => ({
+    const rows: Row[] = shown.map((r: ResultEntry) => ({
       sev: r.outcome === 'fail' ? r.severity : r.outcome,
       sevColor: r.outcome === 'fail' ? SEVERITY_COLOR[r.severity] : r.outcome === 'waived' ? SGR.dim : SGR.cyan,
       rule: r.ruleId,
       // Names, ids and messages carry cloud-controlled text: escaped, so they cannot drive the terminal.
-      subject: terminalSafe(r.subject.name ? `${r.subject.name}` : r.subject.id),
-      message: terminalSafe(r.message),
+      // The subject column is the id a waiver names; a display name leads the message.
+      subject: terminalSafe(r.subject.id),
+      message: terminalSafe(r.subject.name && r.subject.name !== r.subject.id ? `${r.subject.name}: ${r.message}` : r.message),
     }));
-    if (rows.length) {
-      // A loop, not Math.max(...rows): spreading tens of thousands of arguments overflows the stack.
-      const widest = (min: number, pick: (r: (typeof rows)[number]) => string) => rows.reduce((w, r) => Math.max(w, pick(r).length), min);
-      const wSev = widest(8, (r) => r.sev);
-      const wRule = widest(4, (r) => r.rule);
-      const wSubj = Math.min(
-        48,
-        widest(7, (r) => r.subject),
-      );
-      lines.push(c(SGR.bold, `${'SEVERITY'.padEnd(wSev)}  ${'RULE'.padEnd(wRule)}  ${'SUBJECT'.padEnd(wSubj)}  MESSAGE`));
-      const msgWidth = width ? Math.max(30, width - wSev - wRule - wSubj - 6) : Number.POSITIVE_INFINITY;
-      for (const r of rows) {
-        lines.push(
-          `${c(r.sevColor, r.sev.padEnd(wSev))}  ${r.rule.padEnd(wRule)}  ${truncate(r.subject, wSubj).padEnd(wSubj)}  ${truncate(r.message, msgWidth)}`,
-        );
-      }
-      lines.push('');
-    }
+    const lines: string[] = rows.length ? [...tableLines(rows, meta.width, c), ''] : [];
     const s = result.summary;
     const o = s.outcomes;
     const f = s.failuresBySeverity;
