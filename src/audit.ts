@@ -3,6 +3,7 @@ import { evaluate } from './engine/evaluate.ts';
 import type { AuditResult } from './engine/result.ts';
 import { UserError } from './errors.ts';
 import { mergeInventories } from './inventory/parse.ts';
+import type { ShardUnits } from './inventory/shard.ts';
 import { readSnapshots } from './inventory/snapshots.ts';
 import type { CollectionGap } from './model/collection-gap.ts';
 import { INVENTORY_VERSION, Inventory } from './model/inventory.ts';
@@ -20,6 +21,8 @@ export interface CollectOptions {
   progress?: CollectContext['progress'];
   warn?: CollectContext['warn'];
   signal?: AbortSignal;
+  /** Collect one shard's units only, and record every unit seen in the inventory's `shard`. */
+  shard?: ShardUnits;
 }
 
 function outputToInventory(o: ProviderOutput, generatedAt: string): Inventory {
@@ -85,7 +88,10 @@ export async function collectInventory(policy: ResolvedPolicy, opts: CollectOpti
     const load = PROVIDERS[id];
     if (!load) throw new UserError({ file: policy.file, message: `provider "${id}" is not available in this build.` });
     const provider = await load();
+    // A provider that does not partition its own units is one unit: the shard that owns it runs it.
+    if (opts.shard && !provider.shardable && !opts.shard.owns(id)) continue;
     const ctx: CollectContext = {
+      ...(opts.shard ? { shard: opts.shard } : {}),
       now: () => opts.now,
       baseDir: policy.baseDir,
       env: opts.env ?? process.env,
@@ -103,7 +109,21 @@ export async function collectInventory(policy: ResolvedPolicy, opts: CollectOpti
     finished.push(out.run.finishedAt ?? generatedAt);
   }
   // The inventory was taken when its oldest part was (the snapshot provider dates its part by its snapshots).
-  return mergeInventories(parts, finished.sort()[0] ?? generatedAt);
+  const inventory = mergeInventories(parts, finished.sort()[0] ?? generatedAt);
+  return opts.shard ? { ...inventory, shard: opts.shard.record() } : inventory;
+}
+
+/** Every unit the policy's providers would collect: a provider's own listing, or the provider as one unit. */
+export async function planUnits(policy: ResolvedPolicy, ctx: Omit<CollectContext, 'baseDir'>): Promise<string[]> {
+  const units: string[] = [];
+  for (const [id, config] of Object.entries(policy.providers as Record<string, unknown>)) {
+    if (config === undefined) continue;
+    const provider = await PROVIDERS[id]?.();
+    if (!provider) throw new UserError({ file: policy.file, message: `provider "${id}" is not available in this build.` });
+    if (provider.units) units.push(...(await provider.units(config, { ...ctx, baseDir: policy.baseDir })));
+    else units.push(id);
+  }
+  return units;
 }
 
 /** Read and merge snapshot files given on the command line (paths relative to the working directory). */

@@ -97,6 +97,7 @@ export function mergeInventories(parts: readonly Inventory[], generatedAt: strin
     parts.flatMap((p) => p.artifacts),
     conflicts,
   );
+  conflicts.push(...missingShards(parts));
   return {
     kind: 'keyhygiene-inventory',
     version: INVENTORY_VERSION,
@@ -108,6 +109,47 @@ export function mergeInventories(parts: readonly Inventory[], generatedAt: strin
     artifacts,
     gaps: mergeById([...parts.flatMap((p) => p.gaps), ...conflicts], []),
   };
+}
+
+/**
+ * Parts of a sharded collection that did not arrive: a gap per missing shard naming the units it
+ * held (as the parts that did arrive enumerated them). Parts of different splits cannot be merged.
+ */
+function missingShards(parts: readonly Inventory[]): CollectionGap[] {
+  const sharded = parts.filter((p) => p.shard);
+  if (sharded.length === 0) return [];
+  const count = sharded[0]?.shard?.count as number;
+  const other = sharded.find((p) => p.shard?.count !== count);
+  if (other)
+    throw new UserError({
+      message: `the snapshots are parts of different splits (${count} and ${other.shard?.count} shards); they cannot be merged.`,
+      hint: 'merge the parts of one run: the files written by the same `inventory --shard K/N` matrix',
+    });
+  const present = new Set(sharded.map((p) => p.shard?.index));
+  const gaps: CollectionGap[] = [];
+  for (let k = 1; k <= count; k++) {
+    if (present.has(k)) continue;
+    const units = [
+      ...new Set(
+        sharded.flatMap((p) =>
+          Object.entries(p.shard?.units ?? {})
+            .filter(([, owner]) => owner === k)
+            .map(([u]) => u),
+        ),
+      ),
+    ].sort();
+    const named = units.length
+      ? `: its units ${units.slice(0, 20).join(', ')}${units.length > 20 ? ` and ${units.length - 20} more` : ''} were not collected`
+      : ': the units it held are not known (no part enumerated any)';
+    gaps.push({
+      id: `merge:shard:${k}/${count}`,
+      provider: 'merge',
+      scope: {},
+      operation: 'merge',
+      reason: `shard ${k}/${count} is missing from the merged snapshots${named}`,
+    });
+  }
+  return gaps;
 }
 
 /** JSON with sorted keys: equal records give equal text whatever order their fields were written in. */

@@ -25,7 +25,8 @@ const HINT = 'check the path, or write one with `keyhygiene inventory --output F
  */
 export function readSnapshots(inputs: readonly SnapshotInput[], read: ReadText): Inventory {
   const parts = inputs.map((s) => (read === readTextFile ? readInventoryFile(s.file, s.label) : parseInventory(read(s.file, 'snapshot', HINT), s.label)));
-  if (parts.length === 1) return parts[0] as Inventory;
+  // One part of a sharded collection still goes through the merge: the shards that did not come are gaps.
+  if (parts.length === 1 && !parts[0]?.shard) return parts[0] as Inventory;
   const newest = parts
     .map((p) => p.generatedAt)
     .sort()

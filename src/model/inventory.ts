@@ -41,6 +41,16 @@ export const Inventory = z.strictObject({
   publishedKeys: z.array(PublishedKey).default([]),
   artifacts: z.array(ArtifactFinding).default([]),
   gaps: z.array(CollectionGap).default([]),
+  shard: z
+    .strictObject({
+      index: z.number().int().positive().describe('this part, 1-based'),
+      count: z.number().int().positive().describe('how many parts the collection was split into'),
+      units: z
+        .record(z.string(), z.number().int().positive())
+        .describe('every collection unit the run enumerated (aws:ACCOUNT:REGION, or a provider id), with the shard that owns it'),
+    })
+    .optional()
+    .describe('present on a part written by `inventory --shard K/N`; merging the parts removes it'),
 });
 export type Inventory = z.infer<typeof Inventory>;
 export type InventoryInput = z.input<typeof Inventory>;

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { ShardUnits } from '../inventory/shard.ts';
 import type { ArtifactFinding } from '../model/artifact-finding.ts';
 import type { AuditTrail } from '../model/audit-trail.ts';
 import type { CollectionGap } from '../model/collection-gap.ts';
@@ -17,6 +18,8 @@ export interface ProgressEvent {
 /** Everything a provider may use from the outside world; injected so tests can fake it. */
 export interface CollectContext {
   now: () => Date;
+  /** `inventory --shard K/N`: a provider that declares `shardable` collects only the units this shard owns. */
+  shard?: ShardUnits;
   /** Directory relative paths in the provider's config are resolved against (the policy's). */
   baseDir: string;
   env: NodeJS.ProcessEnv;
@@ -64,6 +67,10 @@ export interface ProviderDefinition<Config = unknown> {
   id: string;
   description: string;
   configSchema: z.ZodType<Config>;
+  /** It partitions its own collection units by `ctx.shard` (else the whole provider is one unit of a shard). */
+  shardable?: boolean;
+  /** The collection units it would read, listed once (`inventory --plan-shards`); absent = the provider is one unit. */
+  units?(config: Config, ctx: CollectContext): Promise<string[]>;
   /** Read-only operations this provider may call, e.g. `kms:ListKeys`; anything else is refused. */
   operations: readonly string[];
   /** Model fields the provider fills (dot paths on KeyRecord/AuditTrail/…). */

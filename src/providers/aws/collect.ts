@@ -56,7 +56,16 @@ export function createAwsRun(config: AwsConfig, ctx: CollectContext, overrides: 
     credentials: overrides.credentials,
     timeoutMs: config.timeoutMs,
   });
-  return { kit, transport, config, fast: config.profile === 'fast', pageSize: overrides.pageSize, warn: ctx.warn, progress: ctx.progress };
+  return {
+    kit,
+    transport,
+    config,
+    fast: config.profile === 'fast',
+    pageSize: overrides.pageSize,
+    warn: ctx.warn,
+    progress: ctx.progress,
+    ...(ctx.shard ? { shard: ctx.shard } : {}),
+  };
 }
 
 /** Every key of one account and region; the region's trails are added to `trails` on the way. */
@@ -90,21 +99,63 @@ async function accountRegions(run: AwsRun, home: Where, accounts: string[]): Pro
   return pairs;
 }
 
+/**
+ * In a shard, a trail is read by the shard that owns its account's home-region unit, where it is seen
+ * with its own account's credentials as an unsharded run sees it (an organisation trail seen from a
+ * member account reads differently); a trail of an account outside the scan goes by its ARN.
+ */
+function ownsTrail(run: AwsRun, arn: string, f: FoundTrail): boolean {
+  if (!run.shard) return true;
+  const owner = /:(\d{12}):trail\//.exec(arn)?.[1];
+  const home = `aws:${owner}:${f.trail.HomeRegion}`;
+  // Every shard enumerated the same units, so every shard picks the same one: the home region's, else the owner's first.
+  const units = run.shard.seenWith(`aws:${owner}:`);
+  const unit = units.includes(home) ? home : (units[0] ?? `aws-trail:${arn}`);
+  return run.shard.owner(unit) === run.shard.spec.index;
+}
+
+/** The shard unit of an account and region. */
+export const awsUnit = (w: Where): string => `aws:${w.account}:${w.caller.region}`;
+
+/**
+ * The accounts to read: with a shard plan, the accounts of this shard's planned units (the plan walked
+ * the organisation once, so N shards do not each walk it); otherwise every configured account.
+ */
+async function shardAccounts(run: AwsRun, home: Where): Promise<string[]> {
+  const planned = run.shard?.planned('aws:');
+  if (!planned?.length) return readAccounts(run, home);
+  const mine = planned.filter((u) => run.shard?.owner(u) === run.shard?.spec.index).map((u) => u.split(':')[1] as string);
+  for (const u of planned) run.shard?.owns(u); // recorded, so a merge can name the units of a missing shard
+  return [...new Set(mine)].sort();
+}
+
+/** Every account × region unit the configuration covers (one Organizations walk), for `inventory --plan-shards`. */
+export async function planAwsUnits(run: AwsRun, homeRegion: string): Promise<string[]> {
+  const identity = await readIdentity(run, { account: 'caller', caller: { region: homeRegion } });
+  if (!identity) return [];
+  const home: Where = { account: identity.account, caller: { region: homeRegion } };
+  const accounts = await readAccounts(run, home);
+  const units = (await accountRegions(run, home, accounts)).map(awsUnit);
+  // An account whose role or regions could not be read is one unit: its shard tries it again (and records the gap).
+  for (const a of accounts) if (!units.some((u) => u.startsWith(`aws:${a}:`))) units.push(`aws:${a}:*`);
+  return units.sort();
+}
+
 /** Collect everything the configuration asks for. Gaps are in the kit's builder; `finish` the kit after. */
 export async function collectWith(run: AwsRun, homeRegion: string): Promise<AwsCollected> {
   const identity = await readIdentity(run, { account: 'caller', caller: { region: homeRegion } });
   if (!identity) return { keys: [], trails: [], gaps: run.kit.gaps.list(), stats: run.kit.stats };
   const home: Where = { account: identity.account, caller: { region: homeRegion } };
-  const accounts = await readAccounts(run, home);
+  const accounts = await shardAccounts(run, home);
   if (!run.fast) run.org = orgPolicies(run, home, accounts);
-  const pairs = await accountRegions(run, home, accounts);
+  const pairs = (await accountRegions(run, home, accounts)).filter((w) => run.shard?.owns(awsUnit(w)) ?? true);
   const keys: KeyRecord[] = [];
   const found = new Map<string, FoundTrail>();
   await run.kit.pool(pairs, 16, async (where) => {
     keys.push(...(await readRegion(run, where, found)));
   });
   const trails: AuditTrail[] = [];
-  const sorted = [...found.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
+  const sorted = [...found.entries()].filter(([arn, f]) => ownsTrail(run, arn, f)).sort(([a], [b]) => (a < b ? -1 : 1));
   await run.kit.pool(sorted, 4, async ([arn, f]) => {
     trails.push(await readTrail(run, arn, f));
   });

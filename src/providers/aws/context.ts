@@ -1,5 +1,6 @@
 // What every AWS read step shares: the SDK transport, the provider kit (quota buckets, deadlines,
 // retries, budget, gaps) and the settings of this run; and the three ways a step reads through them.
+import type { ShardUnits } from '../../inventory/shard.ts';
 import { classify, type ProviderKit, ReadOnlyViolation } from '../kit/index.ts';
 import type { CollectContext } from '../types.ts';
 import type { OrgPolicies } from './access/evaluate.ts';
@@ -18,6 +19,8 @@ export interface AwsRun {
   pageSize?: number;
   warn?: CollectContext['warn'];
   progress?: CollectContext['progress'];
+  /** `inventory --shard K/N`: only the account × region units this shard owns are read. */
+  shard?: ShardUnits;
   /** Set once the run has warned that credentials expired. */
   expiredWarned?: boolean;
   /** Each account's IAM authorization details, read once per run (effective access). */

@@ -1,12 +1,14 @@
 // The AWS provider: KMS keys, their key policies and grants, and the CloudTrail trails that record
 // their use, for one account or a whole AWS Organization, read-only and within a fraction of quota.
+
+import { UserError } from '../../errors.ts';
 import type { AuditTrail } from '../../model/audit-trail.ts';
 import type { CollectionGap } from '../../model/collection-gap.ts';
 import type { KeyRecord } from '../../model/key-record.ts';
 import type { KitStats } from '../kit/index.ts';
 import { type CollectContext, defineProvider, type PermissionsDocument, type ProviderOutput } from '../types.ts';
 import { AWS_OPERATIONS } from './client.ts';
-import { type AwsCollected, type AwsCollectOverrides, collectWith, createAwsRun } from './collect.ts';
+import { type AwsCollected, type AwsCollectOverrides, collectWith, createAwsRun, planAwsUnits } from './collect.ts';
 import { permissionOf } from './context.ts';
 import { AwsConfig, type AwsConfigInput } from './schema.ts';
 
@@ -79,6 +81,27 @@ export async function collectAws(rawConfig: AwsConfigInput, ctx: CollectContext,
   };
 }
 
+/** The account × region units the configuration covers, from one Organizations walk (`inventory --plan-shards`). */
+export async function planAws(rawConfig: AwsConfigInput, ctx: CollectContext, overrides: AwsCollectOverrides = {}): Promise<string[]> {
+  const config = AwsConfig.parse(rawConfig);
+  const run = createAwsRun(config, ctx, overrides);
+  let units: string[];
+  try {
+    units = await planAwsUnits(run, ctx.env.AWS_REGION ?? ctx.env.AWS_DEFAULT_REGION ?? config.regions?.[0] ?? 'us-east-1');
+  } finally {
+    run.transport.destroy();
+    run.kit.finish();
+  }
+  // A plan that missed accounts or regions would leave them out of every shard, silently: refuse it.
+  const gaps = run.kit.gaps.list().filter((g) => g.operation === 'organizations:ListAccounts' || g.operation === 'sts:GetCallerIdentity');
+  if (gaps.length)
+    throw new UserError({
+      message: `aws: the collection units could not all be listed (${gaps.map((g) => `${g.operation}: ${g.reason}`).join('; ')}); a plan would leave them out of every shard.`,
+      hint: 'fix the access (organizations:ListAccounts, sts:AssumeRole, ec2:DescribeRegions) and plan again, or shard by hash with --shard K/N alone',
+    });
+  return units;
+}
+
 /** The least-privilege IAM policy for exactly the operations the provider may call. */
 export function awsPermissions(): PermissionsDocument {
   const actions = AWS_OPERATIONS.filter((o) => o !== 'sts:GetCallerIdentity').map(permissionOf);
@@ -113,6 +136,8 @@ export const awsProvider = defineProvider<AwsConfig>({
   operations: AWS_OPERATIONS,
   fills: AWS_FILLS,
   collect: (config, ctx) => collectAws(config, ctx),
+  shardable: true,
+  units: (config, ctx) => planAws(config, ctx),
   permissions: awsPermissions,
 });
 

@@ -1,0 +1,148 @@
+// Sharded collection against the AWS simulator: the parts of an N-way split, merged, audit exactly as
+// the unsharded collection does; a plan lists the organisation once; a missing part is a gap naming
+// its units; the shard flags are parsed as Playwright, Kubernetes Indexed Jobs and AWS Batch write them.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditInventory, collectInventory, loadSnapshots, planUnits } from '../../src/audit.ts';
+import { UserError } from '../../src/errors.ts';
+import { type AwsFake, startAwsFake } from '../../src/fakes/aws/server.ts';
+import { readShardPlan, splitUnits } from '../../src/inventory/plan.ts';
+import { hashShard, parseShard, ShardUnits } from '../../src/inventory/shard.ts';
+import type { Inventory } from '../../src/model/inventory.ts';
+import { resolvePolicyFile } from '../../src/policy/resolve.ts';
+import { jsonChunks } from '../../src/util/json-stream.ts';
+import { tempDir } from '../helpers/tmp.ts';
+import { world } from '../providers/aws/world.ts';
+
+const NOW = new Date('2026-06-01T00:00:00Z');
+const tmp = tempDir();
+let fake: AwsFake;
+let policyFile: string;
+
+/** The simulator's organisation with six more member accounts, two regions each. */
+function organisation() {
+  const w = world();
+  for (let a = 0; a < 6; a++) {
+    const id = String(444444444400 + a);
+    const key = (n: number, region: string) => ({
+      id: `${a}-${region}-${n}`,
+      createdAt: `202${n}-0${a + 1}-01T00:00:00Z`,
+      tags: { env: a % 2 ? 'prod' : 'debug' },
+    });
+    w.accounts.push({ id, name: `member-${a}`, regions: { 'us-east-1': { keys: [key(1, 'use1'), key(2, 'use1')] }, 'eu-west-1': { keys: [key(3, 'euw1')] } } });
+  }
+  return w;
+}
+
+const write = (name: string, inv: unknown): string => {
+  const file = join(tmp.dir, name);
+  writeFileSync(file, [...jsonChunks(inv)].join(''));
+  return file;
+};
+const audit = (files: string[]) => {
+  const policy = resolvePolicyFile(policyFile);
+  const { results, gaps, summary } = auditInventory(loadSnapshots(files), policy, NOW);
+  return { results, gaps, summary };
+};
+
+beforeAll(async () => {
+  fake = await startAwsFake(organisation());
+  process.env.AWS_ENDPOINT_URL = fake.url;
+  policyFile = join(tmp.dir, 'keyhygiene.yaml');
+  writeFileSync(
+    policyFile,
+    'version: 1\nextends: [recommended]\nproviders:\n  aws:\n    accounts: organization\n    assumeRole: audit\n    regions: [eu-west-1, us-east-1]\n    retryBaseMs: 1\n',
+  );
+});
+afterAll(async () => {
+  delete process.env.AWS_ENDPOINT_URL;
+  await fake.close();
+});
+
+describe('sharded collection of one organisation', () => {
+  it.each([2, 3, 5])('%i parts merged audit exactly as the unsharded collection', async (n) => {
+    const policy = resolvePolicyFile(policyFile);
+    const whole = write('whole.json', await collectInventory(policy, { now: NOW }));
+    const parts: string[] = [];
+    const sizes: number[] = [];
+    for (let k = 1; k <= n; k++) {
+      const part = await collectInventory(policy, { now: NOW, shard: new ShardUnits({ index: k, count: n }) });
+      expect(part.shard).toMatchObject({ index: k, count: n });
+      sizes.push(part.keys.length);
+      parts.push(write(`part-${k}-of-${n}.json`, part));
+    }
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(JSON.parse(readFileSync(whole, 'utf8')).keys.length);
+    expect(sizes.filter((s) => s > 0).length).toBeGreaterThan(1);
+    const expected = audit([whole]);
+    expect(expected.results.length).toBeGreaterThan(10);
+    expect(audit(parts.reverse())).toEqual(expected);
+  });
+
+  it('a plan lists the organisation once; planned shards read their units without walking it, and audit the same', async () => {
+    const policy = resolvePolicyFile(policyFile);
+    const units = await planUnits(policy, { now: () => NOW, env: process.env });
+    expect(units).toContain('aws:444444444400:us-east-1');
+    const plan = splitUnits(units, 3, NOW.toISOString());
+    expect(plan.matrix.include.map((m) => m.shard)).toEqual(['1/3', '2/3', '3/3']);
+    const planFile = write('plan.json', plan);
+    const { owners } = readShardPlan(planFile);
+    const before = fake.requests.filter((r) => r.op === 'organizations:ListAccounts').length;
+    const parts: string[] = [];
+    for (let k = 1; k <= 3; k++)
+      parts.push(write(`planned-${k}.json`, await collectInventory(policy, { now: NOW, shard: new ShardUnits({ index: k, count: 3, plan: owners }) })));
+    expect(fake.requests.filter((r) => r.op === 'organizations:ListAccounts').length).toBe(before);
+    const whole = write('whole-plan.json', await collectInventory(policy, { now: NOW }));
+    expect(audit(parts)).toEqual(audit([whole]));
+  });
+
+  it('a missing part is a collection gap naming the units it held; parts of different splits are refused', async () => {
+    const policy = resolvePolicyFile(policyFile);
+    const parts: Inventory[] = [];
+    for (let k = 1; k <= 3; k++) parts.push(await collectInventory(policy, { now: NOW, shard: new ShardUnits({ index: k, count: 3 }) }));
+    const missing = Object.entries(parts[0]?.shard?.units ?? {})
+      .filter(([, owner]) => owner === 2)
+      .map(([u]) => u);
+    expect(missing.length).toBeGreaterThan(0);
+    const merged = loadSnapshots([write('m1.json', parts[0]), write('m3.json', parts[2])]);
+    const gap = merged.gaps.find((g) => g.id === 'merge:shard:2/3');
+    expect(gap?.reason).toContain(missing[0] as string);
+    expect(merged.keys.some((k) => missing.includes(`aws:${k.account}:${k.region}`))).toBe(false);
+    const other = await collectInventory(policy, { now: NOW, shard: new ShardUnits({ index: 1, count: 2 }) });
+    expect(() => loadSnapshots([write('a.json', parts[0]), write('b.json', other)])).toThrow(/different splits/);
+  });
+});
+
+describe('shard flags', () => {
+  it('K/N is 1-based; auto reads the 0-based index of Kubernetes Indexed Jobs or AWS Batch arrays', () => {
+    expect(parseShard('2/8', undefined, {})).toEqual({ index: 2, count: 8 });
+    expect(parseShard('auto', 4, { JOB_COMPLETION_INDEX: '0' })).toEqual({ index: 1, count: 4 });
+    expect(parseShard('auto', 4, { AWS_BATCH_JOB_ARRAY_INDEX: '3' })).toEqual({ index: 4, count: 4 });
+  });
+
+  it.each([
+    ['0/4', undefined, {}, /not a shard/],
+    ['5/4', undefined, {}, /not a shard/],
+    ['2/4', 3, {}, /disagrees with --shard-count 3/],
+    ['auto', 4, {}, /JOB_COMPLETION_INDEX or AWS_BATCH_JOB_ARRAY_INDEX/],
+    ['auto', undefined, { JOB_COMPLETION_INDEX: '1' }, /--shard-count/],
+    ['auto', 4, { JOB_COMPLETION_INDEX: '4' }, /not below --shard-count 4/],
+    ['auto', 4, { JOB_COMPLETION_INDEX: 'x' }, /not a whole number/],
+  ])('--shard %s (count %s) is refused with exit 2', (value, count, env, re) => {
+    let err: unknown;
+    try {
+      parseShard(value, count, env);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(UserError);
+    expect((err as UserError).message).toMatch(re);
+  });
+
+  it('units spread over every shard by hash, deterministically', () => {
+    const counts = new Array(8).fill(0);
+    for (let a = 0; a < 2000; a++) counts[hashShard(`aws:${100000000000 + a}:us-east-1`, 8) - 1]++;
+    expect(Math.min(...counts)).toBeGreaterThan(180);
+    expect(hashShard('aws:111111111111:us-east-1', 8)).toBe(hashShard('aws:111111111111:us-east-1', 8));
+  });
+});
