@@ -1,11 +1,11 @@
 // Policy evaluation of 100k synthetic keys with every rule of the recommended pack.
 // Goals (issue 2): evaluation ≤ 0.3 s on one core; snapshot file → JSON report ≤ 1.5 s. Both are
 // printed with their ratio to a plain JSON.parse of the same snapshot, measured in the same run.
-import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { trails as estateTrails, keyRecord } from './lib/estate.js';
 
 const dist = (p) => new URL(`../dist/${p}`, import.meta.url).href;
 const { evaluate } = await import(dist('engine/evaluate.js'));
@@ -21,75 +21,10 @@ const dir = join(root, '.bench');
 mkdirSync(dir, { recursive: true });
 
 function synthetic(n) {
-  const day = 86_400_000;
   const now = Date.parse('2026-11-01T00:00:00Z');
-  const iso = (d) => new Date(now - d * day).toISOString();
-  // A realistic estate: most keys within their class limits, a few percent failing each rule.
-  const classes = ['token-signing-shared', 'token-signing-tenant', 'signature-generic', 'data-encryption'];
-  const limits = { 'token-signing-shared': 30, 'token-signing-tenant': 90, 'signature-generic': 1095, 'data-encryption': 365 };
-  const keys = [];
-  for (let i = 0; i < n; i++) {
-    const acctNo = i % 50;
-    const acct = String(100000000000 + acctNo);
-    const region = ['us-east-1', 'us-west-2', 'eu-west-1', 'ap-south-1'][i % 4];
-    const signing = i % 5 === 0;
-    const cls = signing ? classes[((i / 5) % 3) | 0] : 'data-encryption';
-    const age = (i * 7919) % Math.ceil(limits[cls] * 1.05);
-    keys.push({
-      id: `arn:aws:kms:${region}:${acct}:key/${i.toString(16).padStart(8, '0')}-0000-4000-8000-000000000000`,
-      provider: 'aws-kms',
-      account: acct,
-      region,
-      name: `alias/key-${i}`,
-      managedBy: 'customer',
-      usage: signing ? ['sign', 'verify'] : ['encrypt', 'decrypt'],
-      keyType: signing ? 'RSA' : 'AES',
-      keySize: signing ? 3072 : 256,
-      origin: i % 97 === 0 ? 'imported' : 'generated',
-      protection: 'hsm',
-      exportable: false,
-      state: i % 31 === 0 ? 'disabled' : 'enabled',
-      createdAt: iso(age + 30),
-      currentVersionCreatedAt: iso(age),
-      rotation: signing ? { supported: false } : { supported: true, automatic: i % 29 !== 0, periodDays: 365, lastRotatedAt: iso(age) },
-      expiresAt: null,
-      deletion: { protected: true },
-      multiRegion: false,
-      ...(signing ? { fingerprints: { spkiSha256: createHash('sha256').update(`spki-${i}`).digest('hex') } } : {}),
-      tags: {
-        env: i % 50 === 0 ? 'debug' : 'prod',
-        'trust-domain': acctNo % 2 ? 'consumer' : 'enterprise',
-        'key-class': cls,
-        ...(signing ? { 'keyhygiene:rotation': 'automated' } : {}),
-      },
-      access: [
-        {
-          principal: { kind: 'role', id: `arn:aws:iam::${acct}:role/app-${i % 20}`, account: acct },
-          capabilities: signing ? ['use-sign'] : ['use-encrypt', 'use-decrypt'],
-          source: 'key-policy',
-        },
-        { principal: { kind: 'account', id: `arn:aws:iam::${acct}:root`, account: acct }, capabilities: ['administer'], source: 'key-policy' },
-        ...(i % 113 === 0
-          ? [{ principal: { kind: 'role', id: 'arn:aws:iam::333333333333:role/debug', account: '333333333333' }, capabilities: ['use-sign'], source: 'grant' }]
-          : []),
-      ],
-    });
-  }
-  const trails = [];
-  for (let a = 0; a < 50; a++) {
-    const acct = String(100000000000 + a);
-    trails.push({
-      id: `arn:aws:cloudtrail:us-east-1:${acct}:trail/main`,
-      provider: 'aws-kms',
-      kind: 'cloudtrail',
-      scope: { provider: 'aws-kms', accounts: [acct], regions: '*' },
-      enabled: true,
-      capturesAdminEvents: true,
-      capturesDataPlane: true,
-      excludedSources: a % 7 === 0 ? ['kms.amazonaws.com'] : [],
-      retentionDays: a % 5 === 0 ? 90 : 400,
-    });
-  }
+  // A realistic estate: most keys within their class limits, a few percent failing each rule (bench/lib/estate.js).
+  const keys = Array.from({ length: n }, (_, i) => keyRecord(i, 'light'));
+  const trails = estateTrails();
   return {
     kind: 'keyhygiene-inventory',
     version: 1,

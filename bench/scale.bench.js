@@ -25,6 +25,10 @@ function measure(fn) {
 
 export default async () => {
   const goals = [];
+  // Warm up (module loading, compiling the record validators) outside the measured runs.
+  const warm = join(dir, 'scale-warmup.json');
+  writeSnapshot(warm, 5000, 'realistic');
+  readInventoryFile(warm);
   for (const kind of KINDS) {
     const file = join(dir, `scale-${N}-${kind}.json`);
     try {
