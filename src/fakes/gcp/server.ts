@@ -231,24 +231,8 @@ function routes(world: GcpWorld, ix: Index, max: number | undefined): Route[] {
     },
     ...kmsRoutes(ix, max, iam),
     ...custodyRoutes(ix, max),
+    ...iamRoutes(world),
     ...loggingRoutes(ix, max),
-    {
-      op: 'iam:GetRole',
-      method: 'GET',
-      re: /^\/v1\/((?:projects\/[^/]+\/|organizations\/[^/]+\/)?roles\/[^/:]+)$/,
-      handle: (m) => {
-        const r = (world.roles ?? []).find((x) => x.name === m[1]);
-        if (!r) return notFound(m[1] as string);
-        return ok({
-          name: r.name,
-          title: r.name,
-          includedPermissions: r.includedPermissions,
-          stage: r.stage ?? 'GA',
-          etag: 'BwYrole=',
-          ...(r.deleted ? { deleted: true } : {}),
-        });
-      },
-    },
   ];
 }
 
@@ -348,6 +332,29 @@ function kmsRoutes(ix: Index, max: number | undefined, iam: (r: string, known: b
           algorithm: v.algorithm,
           name: `${m[1]}/cryptoKeyVersions/${v.id}`,
           protectionLevel: v.protectionLevel ?? k.protectionLevel ?? 'SOFTWARE',
+        });
+      },
+    },
+  ];
+}
+
+/** IAM roles.get (v1) for predefined, project and organization roles. */
+function iamRoutes(world: GcpWorld): Route[] {
+  return [
+    {
+      op: 'iam:GetRole',
+      method: 'GET',
+      re: /^\/v1\/((?:projects\/[^/]+\/|organizations\/[^/]+\/)?roles\/[^/:]+)$/,
+      handle: (m) => {
+        const r = (world.roles ?? []).find((x) => x.name === m[1]);
+        if (!r) return notFound(m[1] as string);
+        return ok({
+          name: r.name,
+          title: r.name,
+          includedPermissions: r.includedPermissions,
+          stage: r.stage ?? 'GA',
+          etag: 'BwYrole=',
+          ...(r.deleted ? { deleted: true } : {}),
         });
       },
     },

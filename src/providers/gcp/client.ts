@@ -254,8 +254,12 @@ export async function createGcpClients(config: GcpConfig, env: NodeJS.ProcessEnv
   const folders = new FoldersClient(rmOpts);
   const orgs = new OrganizationsClient(rmOpts);
   const logging = new loggingV2.ConfigServiceV2Client(clientOptions(config, 'logging', auth, universe));
-  const ekm = new EkmServiceClient(clientOptions(config, 'cloudkms', auth, universe));
-  const iam = iamClient(config, auth, universe);
+  // Built on first use: most estates have no EXTERNAL_VPC key and no custom role, and each client costs
+  // its proto descriptors at construction.
+  let ekmClient: EkmServiceClient | undefined;
+  const ekm = () => (ekmClient ??= new EkmServiceClient(clientOptions(config, 'cloudkms', auth, universe)));
+  let iamInstance: ReturnType<typeof iamClient> | undefined;
+  const iam = () => (iamInstance ??= iamClient(config, auth, universe));
   const quotaProject = config.quotaProject ?? auth.quotaProjectId ?? 'caller';
   const identity = config.assumeServiceAccount ?? str((auth as { email?: unknown }).email);
   return {
@@ -263,7 +267,7 @@ export async function createGcpClients(config: GcpConfig, env: NodeJS.ProcessEnv
     quotaProject,
     ...(identity ? { identity } : {}),
     close: async () => {
-      await Promise.allSettled([kms.close(), ekm.close(), projects.close(), folders.close(), orgs.close(), logging.close()]);
+      await Promise.allSettled([kms.close(), ekmClient?.close(), projects.close(), folders.close(), orgs.close(), logging.close()]);
     },
   };
 }
@@ -287,8 +291,8 @@ function iamClient(config: GcpConfig, auth: AuthClient, universe: string) {
 
 interface Sdk {
   kms: KeyManagementServiceClient;
-  ekm: EkmServiceClient;
-  iam: ReturnType<typeof iamClient>;
+  ekm: () => EkmServiceClient;
+  iam: () => ReturnType<typeof iamClient>;
   projects: ProjectsClient;
   folders: FoldersClient;
   orgs: OrganizationsClient;
@@ -298,7 +302,7 @@ interface Sdk {
 const PAGE = 1000;
 
 /** roles.get on the resource that holds the role: predefined, project or organization. */
-async function getRole(iam: Sdk['iam'], name: string, signal: Sig, timeout: number): Promise<RawRole> {
+async function getRole(iam: ReturnType<typeof iamClient>, name: string, signal: Sig, timeout: number): Promise<RawRole> {
   const opts = { signal, timeout, retry: false };
   const r = name.startsWith('projects/')
     ? await iam.projects.roles.get({ name }, opts)
@@ -358,7 +362,7 @@ function makeApi(sdk: Sdk, timeoutMs: number): GcpApi {
     listBuckets: (parent, t, s) => page(sdk.logging.listBuckets({ parent, pageSize: 100, ...tok(t) }, o), s, bucket, 'buckets'),
     listSinks: (parent, t, s) => page(sdk.logging.listSinks({ parent, pageSize: 100, ...tok(t) }, o), s, sinkOf(parent), 'sinks'),
     listImportJobs: (ring, t, s) => page(sdk.kms.listImportJobs({ parent: ring, pageSize: PAGE, ...tok(t) }, o), s, importJob, 'importJobs'),
-    listEkmConnections: (parent, t, s) => page(sdk.ekm.listEkmConnections({ parent, pageSize: PAGE, ...tok(t) }, o), s, ekmConnection, 'ekmConnections'),
-    getRole: (name, s) => getRole(sdk.iam, name, s, timeoutMs),
+    listEkmConnections: (parent, t, s) => page(sdk.ekm().listEkmConnections({ parent, pageSize: PAGE, ...tok(t) }, o), s, ekmConnection, 'ekmConnections'),
+    getRole: (name, s) => getRole(sdk.iam(), name, s, timeoutMs),
   };
 }

@@ -71,6 +71,7 @@ export function gcpPermissions(): PermissionsDocument {
       'Create it at the organization (or a project) and bind it where you audit, e.g.: gcloud iam roles create keyhygieneAuditor --organization=ORG_ID --file=role.yaml (YAML or JSON with these fields), then gcloud organizations add-iam-policy-binding ORG_ID --member=serviceAccount:SA --role=organizations/ORG_ID/roles/keyhygieneAuditor',
       'cloudkms.cryptoKeyVersions.viewPublicKey returns public halves only; no permission here can use, export or change a key.',
       'Resource Manager permissions read projects, folders and their IAM policies (which also carry the Data Access audit configs); logging.buckets.list and logging.sinks.list read where audit entries go.',
+      'iam.roles.get reads the definitions of custom roles bound on keys or above them (which Cloud KMS permissions they carry); cloudkms.importJobs.list and cloudkms.ekmConnections.list read where imported and external key material comes from.',
       `Declared operations: ${OPERATIONS.join(', ')}.`,
     ],
   };
