@@ -6,6 +6,7 @@ import type { ResolvedPolicy } from '../policy/resolve.ts';
 import type { EnvironmentKind, Matcher } from '../policy/schema.ts';
 import type { Ambiguity, PrincipalScope, ResolvedKeyClass, ResolvedScope, ResolvedTokenIssuer } from '../rules/types.ts';
 import { globToRegExp } from '../util/glob.ts';
+import { ciVerdict } from './classify-ci.ts';
 
 const KEY_FIELDS = new Set(['providers', 'accounts', 'regions', 'containers', 'ids', 'tags', 'not']);
 const PRINCIPAL_FIELDS = new Set(['accounts', 'principals', 'tags', 'paths', 'not']);
@@ -215,6 +216,26 @@ function placed(matched: string[], fallback: string | undefined): { names: strin
   return matched.length === 0 && fallback !== undefined ? { names: [fallback], placed: true } : { names: matched, placed: false };
 }
 
+/** A federated CI identity: CI unless every subject it admits is declared production; undeclared is ambiguous. */
+function ciScope(federation: NonNullable<Principal['federation']>, policy: ResolvedPolicy): PrincipalScope {
+  const { verdict } = ciVerdict(federation, policy.ci);
+  const ciEnv = policy.ci?.environment ?? 'ci';
+  if (verdict === 'production') {
+    const prods = Object.entries(policy.environments).filter(([, e]) => e.kind === 'production');
+    const name = policy.ci?.productionEnvironment ?? (prods.length === 1 ? prods[0]?.[0] : undefined);
+    const kind = name ? policy.environments[name]?.kind : undefined;
+    return name && kind ? { environments: [name], environmentKinds: [kind], trustDomains: [] } : { environments: [], environmentKinds: [], trustDomains: [] };
+  }
+  const kind = policy.environments[ciEnv]?.kind ?? 'ci';
+  if (verdict === 'ci') return { environments: [ciEnv], environmentKinds: [kind], trustDomains: [] };
+  return {
+    environments: [ciEnv],
+    environmentKinds: [kind],
+    trustDomains: [],
+    ambiguous: { environments: [ciEnv, 'production (declare it under ci.production)'] },
+  };
+}
+
 /** The environments and trust domains a principal matches, narrowed by precedence; ambiguity kept. */
 function scopePrincipal(p: Principal, policy: ResolvedPolicy): PrincipalScope {
   const order = policy.precedence ?? {};
@@ -223,7 +244,10 @@ function scopePrincipal(p: Principal, policy: ResolvedPolicy): PrincipalScope {
       .filter(([, g]) => g.match.some((m) => matchesPrincipal(m, p)))
       .map(([n]) => n);
   const fallback = placement(policy);
-  const matchedEnvs = placed(named(policy.environments), fallback.environment).names;
+  const byMatchers = named(policy.environments);
+  // A federated CI identity no matcher names is classified by what its trust admits (the `ci:` block).
+  if (p.federation && byMatchers.length === 0) return ciScope(p.federation, policy);
+  const matchedEnvs = placed(byMatchers, fallback.environment).names;
   const matchedDomains = placed(named(policy.trustDomains), fallback.trustDomain).names;
   const env = decide(matchedEnvs, order.environments);
   const domain = decide(matchedDomains, order.trustDomains);

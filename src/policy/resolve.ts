@@ -9,6 +9,7 @@ import { locate, zodDiagnostics } from '../util/diagnose.ts';
 import { suggestion } from '../util/did-you-mean.ts';
 import { loadPolicyFile, type ParsedPolicy } from './load.ts';
 import {
+  type Ci,
   DEFAULT_TAG_KEYS,
   type Environment,
   type KeyClass,
@@ -36,6 +37,8 @@ export interface ResolvedPolicy {
   keyClasses: Record<string, KeyClass>;
   /** Declared token issuers (absent in policies built in code before they existed). */
   tokenIssuers?: Record<string, TokenIssuer>;
+  /** Which CI runs are production (federated identities); absent = none declared. */
+  ci?: Ci;
   /** Which environment or trust domain wins when a subject matches several (later layers replace earlier lists). */
   precedence?: { environments?: string[]; trustDomains?: string[] };
   /** What a subject matching no environment or trust domain is (absent: unknown). */
@@ -194,6 +197,7 @@ export function mergeLayers(layers: readonly Layer[], baseDir: string, file?: st
     for (const [name, c] of Object.entries(p.keyClasses ?? {})) out.keyClasses[name] = { ...out.keyClasses[name], ...c };
     Object.assign(out.tokenIssuers as Record<string, TokenIssuer>, p.tokenIssuers ?? {});
     if (p.precedence) out.precedence = { ...out.precedence, ...p.precedence };
+    if (p.ci) out.ci = p.ci;
     if (p.unclassified !== undefined) out.unclassified = p.unclassified;
     if (p.tagKeys) out.tagKeys = { ...out.tagKeys, ...p.tagKeys };
     Object.assign(out.providers, p.providers ?? {});

@@ -172,6 +172,33 @@ export const Unclassified = z.union([
 ]);
 export type Unclassified = z.infer<typeof Unclassified>;
 
+/** Which CI runs count as production: federated identities (GitHub Actions, GitLab, Terraform Cloud OIDC) admitting anything else are CI. */
+export const CiProduction = z.strictObject({
+  repositories: globs('GitHub owner/repo, GitLab group/project, or Terraform Cloud organization/workspace'),
+  branches: globs('branches whose runs are production (refs/heads/<branch>)').optional(),
+  environments: globs('GitHub deployment environments whose jobs are production').optional(),
+  tags: globs('tags whose runs are production (refs/tags/<tag>)').optional(),
+});
+export type CiProduction = z.infer<typeof CiProduction>;
+
+export const Ci = z.strictObject({
+  production: z
+    .array(CiProduction)
+    .default([])
+    .describe('what counts as production; every other subject a trust admits (pull requests, other branches, wildcards) is CI'),
+  environment: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('the policy environment federated CI identities belong to (default: a built-in environment "ci" of kind ci)'),
+  productionEnvironment: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('the policy environment production CI identities belong to (default: the one environment of kind production)'),
+});
+export type Ci = z.infer<typeof Ci>;
+
 export const Policy = z.strictObject({
   $schema: z.string().optional(),
   version: z.literal(POLICY_VERSION).describe('policy language version'),
@@ -181,6 +208,7 @@ export const Policy = z.strictObject({
   trustDomains: z.record(z.string(), TrustDomain).optional(),
   keyClasses: z.record(z.string(), KeyClass).optional(),
   tokenIssuers: z.record(z.string(), TokenIssuer).optional().describe('token issuers, the keys that sign for them and the tenants that log them'),
+  ci: Ci.optional().describe('CI systems that reach cloud roles through OIDC federation: which repositories, branches, environments and tags are production'),
   precedence: Precedence.optional().describe(
     'which environment or trust domain wins when a key or principal matches several; without it such a subject is ambiguous and every verdict that depends on its scope is unknown',
   ),

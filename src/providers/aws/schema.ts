@@ -85,6 +85,13 @@ export const AwsConfig = z
     includeAwsManaged: z.boolean().default(true).describe('inventory AWS-managed keys (aws/s3, aws/ebs…) too, marked managedBy: provider'),
     ...kitConfigFields({ timeoutMs: 10_000, maxAttempts: 6, retryBaseMs: 200, quotaFraction: 0.5 }),
     concurrency: z.number().int().min(1).max(1024).default(128).describe('keys in flight per account and region'),
+    maxChainDepth: z
+      .number()
+      .int()
+      .min(0)
+      .max(10)
+      .default(4)
+      .describe('role chains followed this many sts:AssumeRole hops back from a role that can use a key (one more hop is listed as undecided)'),
   })
   .superRefine((c, ctx) => {
     if (c.allowUnknownRegions) {

@@ -70,13 +70,13 @@ precedence: { environments: [debug, production] }
 rules: { nonprod-principal-access: high }
 `;
 
-function policy() {
+function policy(extra = '') {
   const file = join(mkdtempSync(join(tmpdir(), 'kh-access-')), 'keyhygiene.yaml');
-  writeFileSync(file, POLICY);
+  writeFileSync(file, POLICY + extra);
   return resolvePolicyFile(file);
 }
 
-async function audit(world: FakeWorld, config: AwsConfigInput = {}) {
+async function audit(world: FakeWorld, config: AwsConfigInput = {}, extraPolicy = '') {
   fake = await startAwsFake(world);
   const out = await collectAws(
     { regions: ['us-east-1'], retryBaseMs: 1, ...config },
@@ -94,7 +94,7 @@ async function audit(world: FakeWorld, config: AwsConfigInput = {}) {
     trails: out.trails,
     gaps: out.gaps,
   } as Inventory;
-  const result = auditInventory(inventory, policy(), NOW, true);
+  const result = auditInventory(inventory, policy(extraPolicy), NOW, true);
   const verdict = result.results.find((r) => r.ruleId === 'nonprod-principal-access' && r.subject.id === KEY);
   const key = out.keys.find((k) => k.id === KEY);
   return { out, verdict, key, fake };
@@ -237,5 +237,90 @@ describe('effective access behind a key policy delegation (acceptance)', () => {
     } as Inventory;
     const verdict = auditInventory(inventory, policy(), NOW, true).results.find((r) => r.ruleId === 'nonprod-principal-access' && r.subject.id === KEY);
     expect(verdict?.outcome).toBe('unknown');
+  });
+});
+
+const GITHUB = `arn:aws:iam::${PROD}:oidc-provider/token.actions.githubusercontent.com`;
+/** The trust policy GitHub documents for "Configuring OpenID Connect in Amazon Web Services". */
+const githubTrust = (sub: string) => ({
+  Version: '2012-10-17',
+  Statement: [
+    {
+      Effect: 'Allow',
+      Principal: { Federated: GITHUB },
+      Action: 'sts:AssumeRoleWithWebIdentity',
+      Condition: {
+        StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' },
+        StringLike: { 'token.actions.githubusercontent.com:sub': sub },
+      },
+    },
+  ],
+});
+const CI = `ci:
+  production:
+    - repositories: [org/app]
+      environments: [production]
+      branches: [main]
+`;
+const signerWith = (trust: unknown) => ({
+  roles: [{ name: 'signer', path: '/deploy/', trust, inline: [{ name: 'sign', document: allowAll(['kms:Sign', 'kms:GetPublicKey']) }] }],
+});
+
+describe('role chains and CI federation (acceptance)', () => {
+  it('a GitHub OIDC trust for pull requests on a signer role fails; one for the production environment passes', async () => {
+    const pr = await audit(estate(signerWith(githubTrust('repo:org/app:pull_request'))), {}, CI);
+    const federated = pr.key?.access?.find((a) => a.principal.federation);
+    expect(federated).toMatchObject({
+      principal: { id: `${GITHUB}#repo:org/app:pull_request`, federation: { issuer: 'github', subjects: ['repo:org/app:pull_request'] } },
+      via: [GITHUB, `arn:aws:iam::${PROD}:role/deploy/signer`],
+    });
+    expect(federated?.capabilities).toContain('use-sign');
+    expect(pr.verdict?.outcome).toBe('fail');
+    expect(pr.verdict?.message).toMatch(/repo:org\/app:pull_request through .*oidc-provider.* → .*role\/deploy\/signer of the ci environment/);
+    await pr.fake.close();
+    const env = await audit(estate(signerWith(githubTrust('repo:org/app:environment:production'))), {}, CI);
+    expect(env.key?.access?.some((a) => a.principal.federation)).toBe(true);
+    expect(env.verdict?.outcome).toBe('pass');
+  });
+
+  it('any branch of the repository, or a production-looking subject with no ci: block, is never a pass', async () => {
+    const anyBranch = await audit(estate(signerWith(githubTrust('repo:org/app:*'))), {}, CI);
+    expect(anyBranch.verdict?.outcome).toBe('fail');
+    await anyBranch.fake.close();
+    const undeclared = await audit(estate(signerWith(githubTrust('repo:org/app:environment:production'))));
+    expect(undeclared.verdict?.outcome).toBe('unknown');
+    expect(undeclared.verdict?.message).toMatch(/ci\.production/);
+  });
+
+  it('a debug role that may assume the signer role fails, with the chain; cycles end and the depth limit keeps the rest undecided', async () => {
+    const assume = (arn: string) => ({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: arn }] });
+    const trustAccount = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${PROD}:root` }, Action: 'sts:AssumeRole' }] };
+    const signer = `arn:aws:iam::${PROD}:role/signer`;
+    const hop = `arn:aws:iam::${PROD}:role/hop`;
+    const iam: FakeIam = {
+      roles: [
+        {
+          name: 'signer',
+          trust: trustAccount,
+          inline: [
+            { name: 'sign', document: allowAll(['kms:Sign']) },
+            { name: 'back', document: assume(hop) },
+          ],
+        },
+        { name: 'hop', trust: trustAccount, inline: [{ name: 'to-signer', document: assume(signer) }] },
+        { name: 'debug-shell', path: '/debug/', trust: trustAccount, inline: [{ name: 'to-hop', document: assume(hop) }] },
+      ],
+    };
+    const { key, verdict } = await audit(estate(iam));
+    const debug = key?.access?.find((a) => a.principal.name === 'debug-shell');
+    expect(debug?.via).toEqual([hop, signer]);
+    expect(debug?.undecided).toBeUndefined();
+    expect(verdict?.outcome).toBe('fail');
+    expect(verdict?.message).toMatch(/debug-shell through .*role\/hop → .*role\/signer/);
+    await fake?.close();
+    const shallow = await audit(estate(iam), { maxChainDepth: 1 });
+    const far = shallow.key?.access?.find((a) => a.principal.name === 'debug-shell');
+    expect(far?.undecided?.[0]).toMatchObject({ key: 'role chain', operator: 'longer than maxChainDepth 1' });
+    expect(shallow.verdict?.outcome).toBe('unknown');
   });
 });

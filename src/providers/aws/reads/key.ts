@@ -61,7 +61,7 @@ async function addDelegated(run: AwsRun, k: KeyTarget, policy: string, readings:
     ...(readings.aliases ? { aliases: readings.aliases } : {}),
     ...(tags ? { tags } : {}),
   };
-  readings.access?.push(...(await delegatedAccess(run, k, policy, facts)));
+  readings.access?.push(...(await delegatedAccess(run, k, policy, facts, readings.access ?? [])));
 }
 
 /** Rotation status and history, for keys KMS rotates (symmetric, AWS_KMS origin, material present). */
