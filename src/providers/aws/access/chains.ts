@@ -9,6 +9,7 @@ import { globToRegExp } from '../../../util/glob.ts';
 import { principalFromAws } from '../normalize.ts';
 import { allOf, anyOf, evalConditions, type Facts, notDenied, type Outcome } from './conditions.ts';
 import type { Stmt } from './document.ts';
+import { principalOf } from './evaluate.ts';
 import type { AccountIam, IamPrincipal } from './iam-details.ts';
 
 const ASSUME = ['sts:AssumeRole', 'sts:AssumeRoleWithWebIdentity', 'sts:AssumeRoleWithSAML'];
@@ -74,14 +75,28 @@ interface Hop {
   undecided: AccessCondition[];
 }
 
-const principalOf = (p: IamPrincipal): Principal => ({
-  kind: p.kind,
-  id: p.arn,
-  name: p.name,
-  account: p.account,
-  path: p.path,
-  ...(Object.keys(p.tags).length ? { tags: p.tags } : {}),
-});
+const assumeCache = new WeakMap<AccountIam, IamPrincipal[]>();
+
+/** Principals with any identity statement allowing sts:AssumeRole (computed once per account). */
+function assumingPrincipals(iam: AccountIam): IamPrincipal[] {
+  let list = assumeCache.get(iam);
+  if (!list) {
+    list = iam.principals.filter((p) => p.statements.some((s) => s.effect === 'Allow' && s.matchesAction('sts:AssumeRole')));
+    assumeCache.set(iam, list);
+  }
+  return list;
+}
+
+/** A trust naming the account: the principals whose identity policies allow sts:AssumeRole on the role. */
+function delegatedAssumers(role: IamPrincipal, iam: AccountIam, through: string): Hop[] {
+  const hops: Hop[] = [];
+  for (const p of assumingPrincipals(iam)) {
+    if (p === role) continue;
+    const may = mayAssume(p, role);
+    if (may.v !== 'no') hops.push({ principal: principalOf(p), iam: p, through, undecided: may.undecided });
+  }
+  return hops;
+}
 
 /** Everyone one trust policy lets assume `role`. */
 function assumers(role: IamPrincipal, iam: AccountIam): Hop[] {
@@ -92,11 +107,7 @@ function assumers(role: IamPrincipal, iam: AccountIam): Hop[] {
     for (const v of s.principals?.aws ?? []) {
       const account = ACCOUNT_ROOT.exec(v)?.[1] ?? (/^\d{12}$/.test(v) ? v : undefined);
       if (account === iam.account) {
-        for (const p of iam.principals) {
-          if (p === role) continue;
-          const may = mayAssume(p, role);
-          if (may.v !== 'no') hops.push({ principal: principalOf(p), iam: p, through: s.origin, undecided: may.undecided });
-        }
+        hops.push(...delegatedAssumers(role, iam, s.origin));
         continue;
       }
       const known = iam.byArn.get(v);
@@ -110,14 +121,43 @@ function assumers(role: IamPrincipal, iam: AccountIam): Hop[] {
   return hops;
 }
 
+type Reach = Omit<AccessEntry, 'capabilities'>;
+const chainCache = new WeakMap<AccountIam, Map<string, Reach[]>>();
+const mapped = new WeakMap<AccessEntry, Map<string, AccessEntry[]>>();
+
 /**
  * Access entries for everyone who can reach `target` (a role with `entry`'s access) through trust
- * policies, at most `maxDepth` hops away; `via` lists the roles assumed, last = the target.
+ * policies, at most `maxDepth` hops away; `via` lists the roles assumed, last = the target. The walk
+ * depends only on the role, so it is done once per role and run.
  */
 export function chainAccess(target: IamPrincipal, entry: AccessEntry, iam: AccountIam, maxDepth: number): AccessEntry[] {
-  const out: AccessEntry[] = [];
+  let byRole = chainCache.get(iam);
+  if (!byRole) {
+    byRole = new Map();
+    chainCache.set(iam, byRole);
+  }
+  const id = `${maxDepth}\u0000${target.arn}`;
+  let reach = byRole.get(id);
+  if (!reach) {
+    reach = walk(target, iam, maxDepth);
+    byRole.set(id, reach);
+  }
+  const hit = mapped.get(entry)?.get(id);
+  if (hit) return hit;
+  const out = reach.map((r) => {
+    const undecided = [...(entry.undecided ?? []), ...(r.undecided ?? [])];
+    return { ...r, capabilities: entry.capabilities, ...(undecided.length ? { undecided } : {}) };
+  });
+  // Entries are shared by every key with the same access: so are the chains built on them.
+  if (!mapped.has(entry)) mapped.set(entry, new Map());
+  mapped.get(entry)?.set(id, out);
+  return out;
+}
+
+function walk(target: IamPrincipal, iam: AccountIam, maxDepth: number): Reach[] {
+  const out: Reach[] = [];
   const seen = new Set<string>([target.arn]);
-  let frontier: { role: IamPrincipal; via: string[]; undecided: AccessCondition[] }[] = [{ role: target, via: [target.arn], undecided: entry.undecided ?? [] }];
+  let frontier: { role: IamPrincipal; via: string[]; undecided: AccessCondition[] }[] = [{ role: target, via: [target.arn], undecided: [] }];
   // One hop past the limit is still listed, undecided: a longer chain is never silently dropped.
   for (let depth = 1; depth <= maxDepth + 1 && frontier.length; depth++) {
     const next: typeof frontier = [];
@@ -128,14 +168,7 @@ export function chainAccess(target: IamPrincipal, entry: AccessEntry, iam: Accou
         const beyond = depth > maxDepth ? [{ key: 'role chain', operator: `longer than maxChainDepth ${maxDepth}`, values: via }] : [];
         const conds = [...undecided, ...hop.undecided, ...beyond];
         const path = hop.principal.federation ? [hop.principal.federation.provider, ...via] : via;
-        out.push({
-          principal: hop.principal,
-          capabilities: entry.capabilities,
-          source: 'iam-policy',
-          sourceId: hop.through,
-          via: path,
-          ...(conds.length ? { undecided: conds } : {}),
-        });
+        out.push({ principal: hop.principal, source: 'iam-policy', sourceId: hop.through, via: path, ...(conds.length ? { undecided: conds } : {}) });
         if (hop.iam?.kind === 'role' && depth <= maxDepth) next.push({ role: hop.iam, via: [hop.iam.arn, ...via], undecided: conds });
       }
     }

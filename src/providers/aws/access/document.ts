@@ -35,7 +35,8 @@ const asArray = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v 
  */
 export function parseDocument(doc: unknown): { Statement?: unknown } {
   if (doc && typeof doc === 'object') return doc as { Statement?: unknown };
-  const text = String(doc ?? '');
+  const raw = String(doc ?? '');
+  const text = raw.trimStart().startsWith('%') ? safeDecode(raw) : raw;
   try {
     return JSON.parse(text) as { Statement?: unknown };
   } catch {
@@ -47,6 +48,14 @@ export function parseDocument(doc: unknown): { Statement?: unknown } {
   }
 }
 
+const safeDecode = (s: string): string => {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+};
+
 function actionMatcher(patterns: readonly string[], not: boolean): (action: string) => boolean {
   const exact = new Set<string>();
   const res: RegExp[] = [];
@@ -55,10 +64,17 @@ function actionMatcher(patterns: readonly string[], not: boolean): (action: stri
     if (lower.includes('*') || lower.includes('?')) res.push(globToRegExp(lower));
     else exact.add(lower);
   }
+  // Statements are asked about the same few actions for thousands of keys: remember the answers.
+  const memo = new Map<string, boolean>();
   return (action) => {
-    const a = action.toLowerCase();
-    const hit = exact.has(a) || res.some((r) => r.test(a));
-    return not ? !hit : hit;
+    let v = memo.get(action);
+    if (v === undefined) {
+      const a = action.toLowerCase();
+      const hit = exact.has(a) || res.some((r) => r.test(a));
+      v = not ? !hit : hit;
+      memo.set(action, v);
+    }
+    return v;
   };
 }
 

@@ -5,7 +5,7 @@
 // level of the organization's SCPs must allow. Each step is three-valued (see conditions.ts). Principals
 // are indexed by the resource patterns of their KMS statements, so a key is checked only against those
 // that can match it. Pure.
-import type { AccessCondition, AccessEntry, Capability } from '../../../model/access-entry.ts';
+import type { AccessCondition, AccessEntry, Capability, Principal } from '../../../model/access-entry.ts';
 import { globToRegExp } from '../../../util/glob.ts';
 import { KMS_ACTIONS } from '../normalize.ts';
 import { allOf, anyOf, evalConditions, type Facts, NO, notDenied, type Outcome, substitute } from './conditions.ts';
@@ -64,7 +64,21 @@ export interface AccessIndex {
   groups: { test: ResourceTest; principals: IamPrincipal[] }[];
   /** Principals with unreadable policies: always candidates (their access is undecided at worst). */
   unreadable: IamPrincipal[];
+  /** Results of principals whose access does not depend on which key it is, per key policy text. */
+  cache: Map<string, PrincipalAccess | null>;
+  /** Principals whose statements read the key (resource ARNs, resource tags, aliases, variables). */
+  keySensitive: Set<IamPrincipal>;
 }
+
+const RESOURCE_KEYS = /^(aws:resourcetag\/|kms:resourcealiases|aws:resourceaccount|aws:requestedregion)/i;
+
+/** Whether statements can evaluate differently for two keys of one account and region. */
+export const readsKey = (stmts: readonly Stmt[]): boolean =>
+  stmts.some(
+    (s) =>
+      (s.resources && s.resources.patterns.some((p) => p !== '*')) ||
+      s.conditions.some((c) => RESOURCE_KEYS.test(c.key) || c.values.some((v) => v.includes('${'))),
+  );
 
 export function indexAccount(iam: AccountIam): AccessIndex {
   const groups = new Map<string, { test: ResourceTest; principals: IamPrincipal[] }>();
@@ -85,7 +99,9 @@ export function indexAccount(iam: AccountIam): AccessIndex {
       g.principals.push(p);
     }
   }
-  return { groups: [...groups.values()], unreadable };
+  const kmsOnly = (stmts: readonly Stmt[]) => readsKey(stmts.filter(touchesKms));
+  const keySensitive = new Set(iam.principals.filter((p) => kmsOnly(p.statements) || (p.boundary ? kmsOnly(p.boundary) : false)));
+  return { groups: [...groups.values()], unreadable, cache: new Map(), keySensitive };
 }
 
 function candidates(index: AccessIndex, arn: string): IamPrincipal[] {
@@ -191,6 +207,18 @@ function decideAction(p: IamPrincipal, action: string, x: Inputs, f: Facts, cach
   return { o: allOf(steps), ...(through ? { through: through.origin } : {}) };
 }
 
+const grantableCache = new WeakMap<IamPrincipal, readonly string[]>();
+
+/** The KMS actions some identity statement of the principal allows (all of them when a policy was unreadable). */
+function grantable(p: IamPrincipal): readonly string[] {
+  let list = grantableCache.get(p);
+  if (!list) {
+    list = p.unreadable.length ? ACTIONS : ACTIONS.filter((a) => p.statements.some((s) => s.effect === 'Allow' && s.matchesAction(a)));
+    grantableCache.set(p, list);
+  }
+  return list;
+}
+
 /** A principal's capabilities on the key (yes or maybe); undefined when it has none. */
 function evaluatePrincipal(p: IamPrincipal, x: Inputs): PrincipalAccess | undefined {
   const f: Facts = {
@@ -201,7 +229,7 @@ function evaluatePrincipal(p: IamPrincipal, x: Inputs): PrincipalAccess | undefi
   const cache = new Map<Stmt, Outcome>();
   const caps = new Map<Capability, Outcome>();
   let through = '';
-  for (const action of ACTIONS) {
+  for (const action of grantable(p)) {
     const cap = CAP_OF.get(action) as Capability;
     if (caps.get(cap)?.v === 'yes') continue;
     const { o, through: t } = decideAction(p, action, x, f, cache);
@@ -213,16 +241,31 @@ function evaluatePrincipal(p: IamPrincipal, x: Inputs): PrincipalAccess | undefi
 }
 
 /** Every principal of the account whose effective permissions allow a capability on the key. */
-export function effectiveAccess(key: KeyFacts, keyPolicy: readonly Stmt[], iam: AccountIam, index: AccessIndex, org?: OrgPolicies): PrincipalAccess[] {
+export function effectiveAccess(
+  key: KeyFacts,
+  keyPolicy: readonly Stmt[],
+  iam: AccountIam,
+  index: AccessIndex,
+  org?: OrgPolicies,
+  policyText?: string,
+): PrincipalAccess[] {
   const delegation = delegations(keyPolicy, iam.account);
   if (delegation.length === 0) return [];
   const member = org?.managementAccount !== iam.account;
   const scpLevels = member ? org?.scpLevels?.get(iam.account) : undefined;
   const rcps = member && key.account === iam.account ? (org?.rcps?.get(iam.account) ?? []) : [];
   const x: Inputs = { key, keyPolicy, delegation, rcps, ...(scpLevels ? { scpLevels } : {}), ...(org?.orgId ? { orgId: org.orgId } : {}) };
+  // Keys with the same policy text share the answer of every principal whose statements (and the
+  // organization's, and the key policy's) do not read the key: 10,000 default-policy keys cost one.
+  const shared = policyText !== undefined && !readsKey(keyPolicy) && !readsKey([...(scpLevels ?? []).flat(), ...rcps]);
   const out: PrincipalAccess[] = [];
   for (const p of candidates(index, key.arn)) {
-    const a = evaluatePrincipal(p, x);
+    const id = shared && !index.keySensitive.has(p) ? `${key.region}\u0000${policyText}\u0000${p.arn}` : undefined;
+    let a = id ? index.cache.get(id) : undefined;
+    if (a === undefined) {
+      a = evaluatePrincipal(p, x) ?? null;
+      if (id) index.cache.set(id, a);
+    }
     if (a) out.push(a);
   }
   return out.sort((a, b) => (a.principal.arn < b.principal.arn ? -1 : 1));
@@ -234,10 +277,33 @@ const uniqueConds = (cs: readonly AccessCondition[]): AccessCondition[] => {
   return [...seen.values()];
 };
 
+const principals = new WeakMap<IamPrincipal, Principal>();
+
+/** The model principal of an IAM user or role (one object per principal, shared by every key's entries). */
+export function principalOf(p: IamPrincipal): Principal {
+  let out = principals.get(p);
+  if (!out) {
+    out = { kind: p.kind, id: p.arn, name: p.name, account: p.account, path: p.path, ...(Object.keys(p.tags).length ? { tags: p.tags } : {}) };
+    principals.set(p, out);
+  }
+  return out;
+}
+
 /** Access entries: one for what is decided, one for what depends on undecided conditions. */
-export function toAccessEntries(a: PrincipalAccess, via?: readonly string[]): AccessEntry[] {
-  const p = a.principal;
-  const principal = { kind: p.kind, id: p.arn, name: p.name, account: p.account, path: p.path, ...(Object.keys(p.tags).length ? { tags: p.tags } : {}) };
+const entriesCache = new WeakMap<PrincipalAccess, AccessEntry[]>();
+
+/** Access entries of one principal's access (the same objects for every key that shares the access). */
+export function toAccessEntries(a: PrincipalAccess): AccessEntry[] {
+  let out = entriesCache.get(a);
+  if (!out) {
+    out = buildEntries(a);
+    entriesCache.set(a, out);
+  }
+  return out;
+}
+
+function buildEntries(a: PrincipalAccess): AccessEntry[] {
+  const principal = principalOf(a.principal);
   const decided: Capability[] = [];
   const open: Capability[] = [];
   const undecided: AccessCondition[] = [];
@@ -247,7 +313,7 @@ export function toAccessEntries(a: PrincipalAccess, via?: readonly string[]): Ac
     undecided.push(...o.undecided);
     assumed.push(...o.assumed);
   }
-  const base = { principal, source: 'iam-policy' as const, sourceId: a.through, ...(via?.length ? { via: [...via] } : {}) };
+  const base = { principal, source: 'iam-policy' as const, sourceId: a.through };
   const as = uniqueConds(assumed);
   const out: AccessEntry[] = [];
   if (decided.length) out.push({ ...base, capabilities: decided.sort(), ...(as.length ? { assumed: as } : {}) });

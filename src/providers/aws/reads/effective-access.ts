@@ -29,7 +29,7 @@ export async function delegatedAccess(run: AwsRun, k: KeyTarget, policyText: str
   }
   const { iam, index } = reading;
   const org = await run.org;
-  const direct = delegates ? effectiveAccess(key, keyPolicy, iam, index, org).flatMap((a) => toAccessEntries(a)) : [];
+  const direct = delegates ? effectiveAccess(key, keyPolicy, iam, index, org, policyText).flatMap((a) => toAccessEntries(a)) : [];
   const chained: AccessEntry[] = [];
   for (const e of accountRoles([...known, ...direct], k.where.account)) {
     const role = iam.byArn.get(e.principal.id);
