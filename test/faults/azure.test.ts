@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type AzureFake, FAKE_CLIENT_ID, FAKE_CLIENT_SECRET, startAzureFake } from '../../src/fakes/azure/server.ts';
 import { createThrowawayCert } from '../../src/fakes/throwaway-cert.ts';
 import { TENANT, testWorld } from '../providers/azure/world.ts';
-import { auditWith, compare, type FaultRun } from './harness.ts';
+import { auditWith, expectHonestRun, type FaultRun } from './harness.ts';
 import { FAULT_KINDS, type FaultKind, type FaultPlan, type FaultProxy, type OriginMap, startFaultProxy } from './proxy.ts';
 
 const SEEDS = [1, 2, 3, 4, 5, 6];
@@ -28,7 +28,10 @@ const unreachable = new Set(world.subscriptions.flatMap((s) => (s.vaults ?? []).
 async function through(plan: FaultPlan): Promise<FaultRun & { faults: FaultKind[] }> {
   const origins: OriginMap = new Map();
   const proxies: FaultProxy[] = [];
-  const main = await startFaultProxy(fake.url, plan, { tls: cert, origins });
+  // The token endpoint is spared: a token that cannot be had after the credential's retries is still
+  // exit 2 (no usable credential), not a gap; its 503, 429, reset and broken answers are retried
+  // (test/providers/kit), and a stalled one ends at the read deadline instead of hanging.
+  const main = await startFaultProxy(fake.url, { ...plan, spare: /oauth2\/v2\.0\/token/ }, { tls: cert, origins });
   proxies.push(main);
   for (const [name, url] of Object.entries(fake.vaultUrls)) {
     if (!unreachable.has(name)) proxies.push(await startFaultProxy(url, { ...plan, seed: plan.seed + proxies.length * 7919 }, { tls: cert, origins }));
@@ -80,12 +83,7 @@ describe('azure provider under injected faults (5 % of requests, seeded)', () =>
   it.each(SEEDS)('seed %i: 0 lost, 0 pass on a failed read, equal where retries succeeded, within budget', async (seed) => {
     const run = await through({ rate: 0.05, seed });
     injected.push(...run.faults);
-    const v = compare(reference, run);
-    expect(v.lost).toEqual([]);
-    expect(v.unsupportedPass).toEqual([]);
-    expect(v.divergent).toEqual([]);
-    expect(run.ms).toBeLessThan(BUDGET_MS + 1_000);
-    if (run.inventory.gaps.length > reference.inventory.gaps.length) expect(run.result.summary.incomplete).toBe(true);
+    expectHonestRun(reference, run, BUDGET_MS + 1_000);
   });
 
   it('the seeded runs injected faults of most kinds', () => {
@@ -95,11 +93,7 @@ describe('azure provider under injected faults (5 % of requests, seeded)', () =>
 
   it('at 30 % faults gaps carry what retries could not read, and no pass rests on a failed read', async () => {
     const run = await through({ rate: 0.3, seed: 42 });
-    const v = compare(reference, run);
     expect(run.faults.length).toBeGreaterThan(0);
-    expect(v.lost).toEqual([]);
-    expect(v.unsupportedPass).toEqual([]);
-    expect(v.divergent).toEqual([]);
-    expect(run.ms).toBeLessThan(BUDGET_MS + 1_000);
+    expectHonestRun(reference, run, BUDGET_MS + 1_000);
   });
 });

@@ -10,6 +10,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
+import { expect } from 'vitest';
 import { auditInventory, collectInventory } from '../../src/audit.ts';
 import type { AuditResult, ResultEntry } from '../../src/engine/result.ts';
 import type { CollectionGap } from '../../src/model/collection-gap.ts';
@@ -157,4 +158,17 @@ export function compare(reference: FaultRun, faulty: FaultRun): Violations {
     }
   }
   return out;
+}
+
+/**
+ * The promises of issue 13 for one faulty run: 0 lost, 0 pass on a failed read, equal wherever no gap
+ * covers a subject, within `limitMs`; gaps beyond the reference's make the audit incomplete.
+ */
+export function expectHonestRun(reference: FaultRun, run: FaultRun, limitMs: number): void {
+  const v = compare(reference, run);
+  expect(v.lost).toEqual([]);
+  expect(v.unsupportedPass).toEqual([]);
+  expect(v.divergent).toEqual([]);
+  expect(run.ms).toBeLessThan(limitMs);
+  if (run.inventory.gaps.length > reference.inventory.gaps.length) expect(run.result.summary.incomplete).toBe(true);
 }

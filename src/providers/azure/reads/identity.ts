@@ -1,5 +1,6 @@
 // The credential: a token for ARM, or a clear error naming the sources tried. Nothing else can be read without it.
 import { UserError } from '../../../errors.ts';
+import { raceAbort } from '../../kit/index.ts';
 import type { AzureRun } from '../context.ts';
 
 const credentialHint =
@@ -21,13 +22,16 @@ function identityFromToken(token: string): string | undefined {
 /** The caller's identity (object id@tenant) from its ARM token; throws a UserError without a usable credential. */
 export async function readIdentity(run: AzureRun): Promise<string | undefined> {
   const { endpoints, credential } = run.clients;
+  // The token request has the same deadline as any read (the credential retries inside it) and the
+  // budget: a token endpoint that stalls must not hang the audit (MSAL ignores abort signals).
+  const r = run.config.retry;
+  const signal = AbortSignal.any([run.kit.signal, AbortSignal.timeout(run.config.timeoutMs * (r.maxRetries + 1) + r.maxRetries * r.maxRetryDelayInMs)]);
   try {
-    const t = await credential.getToken(endpoints.armScope, { abortSignal: run.kit.signal });
+    const t = await raceAbort(credential.getToken(endpoints.armScope, { abortSignal: signal }), signal);
     if (!t) throw Object.assign(new Error('the credential returned no token'), { name: 'CredentialUnavailableError' });
     return identityFromToken(t.token);
   } catch (err) {
     const message = String((err as Error)?.message ?? err);
-    // MSAL reports an unreachable or untrusted authority as endpoints_resolution_error.
     const unreachable = /endpoints_resolution_error|certificate|ECONNREFUSED|ENOTFOUND|ETIMEDOUT/i.test(message)
       ? ` The authority host ${endpoints.authorityHost} could not be reached or its TLS certificate is not trusted: check authorityHost, the network path, and for a private cloud trust its CA with NODE_EXTRA_CA_CERTS.`
       : '';
