@@ -1,20 +1,20 @@
-// The only file of the jwks provider that does network I/O. Plain HTTPS GETs with a deadline, a
-// bounded body, bounded redirects and bounded retries; anything but GET is refused by construction.
+// The only file of the jwks provider that does network I/O. Plain HTTPS GETs with a bounded body and
+// bounded redirects; anything but GET is refused by construction. One attempt per call: the provider
+// kit owns the deadline (the signal passed in), the retries and the Retry-After waits.
 import http from 'node:http';
 import https from 'node:https';
 import { createSecureContext, rootCertificates } from 'node:tls';
 import { VERSION } from '../../version.ts';
-import { parseRetryAfter, sleep } from '../kit/index.ts';
+import { parseRetryAfter } from '../kit/index.ts';
 
 /** The only HTTP method this provider may send. */
 export const ALLOWED_METHODS: ReadonlySet<string> = new Set(['GET']);
 
 export interface HttpLimits {
+  /** Deadline of one exchange (redirects included) when no signal is given; the kit passes its own. */
   timeoutMs: number;
   maxBytes: number;
   maxRedirects: number;
-  retries: number;
-  retryDelayMs: number;
   allowHttpLoopback: boolean;
   allowHttp: boolean;
   /** Extra trusted CA certificates (PEM), added to Node's bundled roots. */
@@ -44,23 +44,24 @@ export function createAgents(maxSockets: number, ca?: string): Agents {
   return a;
 }
 
-/** Why a fetch failed, in words a user can act on; `retryable` failures are retried. */
+/**
+ * Why a fetch failed, in words a user can act on. It carries what the kit's `classify` reads: the
+ * HTTP `statusCode` and `Retry-After`, or a Node network `code` (retried), or one of our own codes
+ * (too-large, tls, refused, redirects: not retried).
+ */
 export class FetchError extends Error {
   readonly code: string;
-  readonly retryable: boolean;
+  readonly statusCode?: number;
   /** The server's Retry-After, when it sent one (429, 503). */
   readonly retryAfterMs?: number;
-  constructor(code: string, message: string, retryable = false, retryAfterMs?: number) {
+  constructor(code: string, message: string, http?: { status: number; retryAfterMs?: number }) {
     super(message);
     this.name = 'FetchError';
     this.code = code;
-    this.retryable = retryable;
-    if (retryAfterMs !== undefined) this.retryAfterMs = retryAfterMs;
+    if (http) this.statusCode = http.status;
+    if (http?.retryAfterMs !== undefined) this.retryAfterMs = http.retryAfterMs;
   }
 }
-
-/** Longest Retry-After honoured: a server asking for more is reported instead of waited for. */
-const MAX_RETRY_AFTER_MS = 30_000;
 
 export interface FetchResult {
   /** The URL finally answered (after redirects). */
@@ -95,7 +96,7 @@ function getOnce(
   if (!ALLOWED_METHODS.has(method)) throw new FetchError('refused', `method ${method} is not allowed`);
   return new Promise((resolve, reject) => {
     const remaining = deadline - Date.now();
-    if (remaining <= 0) return reject(new FetchError('timeout', `no answer within ${limits.timeoutMs} ms`, true));
+    if (remaining <= 0) return reject(new FetchError('ETIMEDOUT', `no answer within ${limits.timeoutMs} ms`));
     const mod = u.protocol === 'https:' ? https : http;
     const req = mod.request(
       u,
@@ -131,43 +132,28 @@ function getOnce(
           chunks.push(c);
         });
         res.on('end', () => resolve({ status, location, body: Buffer.concat(chunks).toString('utf8'), retryAfterMs }));
-        res.on('error', (e) => reject(new FetchError('network', e.message, true)));
+        res.on('error', (e) => reject(new FetchError((e as NodeJS.ErrnoException).code ?? 'ECONNRESET', e.message)));
       },
     );
-    const timer = setTimeout(() => req.destroy(new FetchError('timeout', `no complete answer within ${limits.timeoutMs} ms`, true)), remaining);
+    const timer = setTimeout(() => req.destroy(new FetchError('ETIMEDOUT', `no complete answer within ${limits.timeoutMs} ms`)), remaining);
     req.on('close', () => clearTimeout(timer));
     req.on('error', (e) => {
       clearTimeout(timer);
       if (e instanceof FetchError) return reject(e);
       const code = (e as NodeJS.ErrnoException).code ?? '';
       if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code)) return reject(new FetchError('tls', `TLS verification failed (${code})`));
-      reject(new FetchError('network', `${code ? `${code}: ` : ''}${e.message}`, true));
+      if (signal?.aborted) return reject(signal.reason ?? e);
+      reject(new FetchError(code || 'ECONNRESET', `${code ? `${code}: ` : ''}${e.message}`));
     });
     req.end();
   });
 }
 
 /**
- * GET a URL with the provider's limits: https only (loopback http when allowed), each redirect hop
- * checked again, the whole exchange under one deadline, the body bounded, transient failures retried.
+ * One GET of a URL with the provider's limits: https only (loopback http when allowed), each redirect
+ * hop checked again, the whole exchange under one deadline, the body bounded. Not retried here.
  */
 export async function getJson(url: string, limits: HttpLimits, signal?: AbortSignal): Promise<FetchResult> {
-  let attempt = 0;
-  for (;;) {
-    try {
-      return await getFollowing(url, limits, signal);
-    } catch (err) {
-      const e = err instanceof FetchError ? err : new FetchError('network', (err as Error).message, true);
-      if (!e.retryable || attempt >= limits.retries || signal?.aborted) throw e;
-      if (e.retryAfterMs !== undefined && e.retryAfterMs > MAX_RETRY_AFTER_MS) throw e;
-      // An abort ends the wait; the next attempt then fails on the aborted signal.
-      await sleep(Math.max(limits.retryDelayMs * 2 ** attempt, e.retryAfterMs ?? 0), signal).catch(() => {});
-      attempt++;
-    }
-  }
-}
-
-async function getFollowing(url: string, limits: HttpLimits, signal?: AbortSignal): Promise<FetchResult> {
   const deadline = Date.now() + limits.timeoutMs;
   const redirects: string[] = [];
   let current = new URL(url);
@@ -186,14 +172,13 @@ async function getFollowing(url: string, limits: HttpLimits, signal?: AbortSigna
       continue;
     }
     if (res.status === 429 || res.status >= 500) {
-      throw new FetchError(
-        'http',
-        `HTTP ${res.status}${res.retryAfterMs !== undefined ? ` (Retry-After ${res.retryAfterMs / 1000} s)` : ''}`,
-        true,
-        res.retryAfterMs,
-      );
+      const wait = res.retryAfterMs !== undefined ? ` (Retry-After ${res.retryAfterMs / 1000} s)` : '';
+      throw new FetchError('http', `HTTP ${res.status}${wait}`, {
+        status: res.status,
+        ...(res.retryAfterMs !== undefined ? { retryAfterMs: res.retryAfterMs } : {}),
+      });
     }
-    if (res.status !== 200) throw new FetchError('http', `HTTP ${res.status}`);
+    if (res.status !== 200) throw new FetchError('http', `HTTP ${res.status}`, { status: res.status });
     return { url: current.href, status: res.status, body: res.body, redirects };
   }
 }

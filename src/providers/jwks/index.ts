@@ -1,11 +1,10 @@
 import { join, resolve } from 'node:path';
 import { UserError } from '../../errors.ts';
-import type { CollectionGap } from '../../model/collection-gap.ts';
 import type { KeySetTrust, PublishedKey } from '../../model/published-key.ts';
 import { PACKS_DIR } from '../../paths.ts';
 import { sourceMap, zodDiagnostics } from '../../util/diagnose.ts';
 import { readTextFile } from '../../util/read-text.ts';
-import { mapPool } from '../kit/index.ts';
+import { classify, createKit, type FailureKind, type ProviderKit, ReadFailure, ReadOnlyViolation } from '../kit/index.ts';
 import { type CollectContext, defineProvider, inputReader, type ProviderOutput } from '../types.ts';
 import { createAgents, FetchError, getJson, type HttpLimits } from './client.ts';
 import { discoveryUrlFor, normalizeKeySet, PROVIDER_ID, parseDiscovery, parseKeySet } from './normalize.ts';
@@ -23,6 +22,9 @@ const FILLS = [
 ] as const;
 
 type Indicator = CompromisedKeyIndicator & { source: string };
+
+/** The reads this provider may make: GETs of discovery documents and key sets, and local key set files. */
+const OPERATIONS = ['http:GET', 'fs:ReadFile'] as const;
 
 /** Read a known-compromised feed (YAML or JSON); a malformed feed is a UserError with file and line. */
 export function loadFeed(file: string, label: string, read: (file: string, what: string, hint: string) => string = readTextFile): Indicator[] {
@@ -50,9 +52,29 @@ export function loadFeed(file: string, label: string, read: (file: string, what:
   return parsed.data.keys.map((k) => ({ ...k, source: label }));
 }
 
+/** Gap ids stay `jwks:<subject>:<operation>`, as baselines and waivers already name them. */
 const gapId = (subject: string, operation: string) => `${PROVIDER_ID}:${subject}:${operation}`;
 
-const reasonOf = (err: unknown): string => (err instanceof FetchError ? err.message : `unexpected failure: ${(err as Error).message}`);
+/** The reason a read failed: our client's own words (HTTP status, limits, TLS), else the kit's classification. */
+function reasonOf(err: unknown): { reason: string; kind: FailureKind } {
+  const failure = classify(err);
+  const cause = err instanceof ReadFailure ? undefined : err;
+  if (cause instanceof FetchError) return { reason: cause.message, kind: failure.kind };
+  if (failure.code === 'FetchError' || failure.status) return { reason: failure.message, kind: failure.kind };
+  return {
+    reason: failure.kind === 'timeout' || failure.kind === 'cancelled' ? failure.message : `unexpected failure: ${failure.message}`,
+    kind: failure.kind,
+  };
+}
+
+/** What one collection run shares: the config, the context, the kit (retries, deadlines, gaps) and the HTTP limits. */
+interface Run {
+  config: JwksConfig;
+  ctx: CollectContext;
+  kit: ProviderKit;
+  limits: HttpLimits;
+  indicators: Indicator[];
+}
 
 /**
  * Reads OIDC discovery documents and JWK Sets (over HTTPS, or local files) and maps every key to a
@@ -62,7 +84,7 @@ export const jwksProvider = defineProvider({
   id: PROVIDER_ID,
   description: 'OIDC discovery documents and JWK Sets (key sets relying parties trust), over HTTPS or from files',
   configSchema: JwksConfig,
-  operations: ['http:GET', 'fs:ReadFile'],
+  operations: OPERATIONS,
   fills: FILLS,
   async collect(config, ctx): Promise<ProviderOutput> {
     const startedAt = ctx.now().toISOString();
@@ -74,14 +96,73 @@ export const jwksProvider = defineProvider({
       ? inputReader(ctx)(resolve(ctx.baseDir, config.caFile), 'CA file (providers.jwks.caFile)', 'give a PEM file of CA certificates')
       : undefined;
     const agents = createAgents(config.concurrency, ca);
-    const limits: HttpLimits = { ...config, ...(ca ? { ca } : {}), agents };
+    const kit = createKit({
+      provider: PROVIDER_ID,
+      operations: OPERATIONS,
+      // No published quotas: concurrency is the only pacing; the client's own deadline speaks first,
+      // the kit's is the safety net for a connection that never answers.
+      quotas: { rates: {}, defaultRate: 1e6 },
+      callTimeoutMs: config.timeoutMs + 1_000,
+      retry: { maxAttempts: config.retries + 1, baseMs: config.retryDelayMs },
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+    });
     try {
-      return await collectWith(config, ctx, limits, indicators, startedAt);
+      const run: Run = { config, ctx, kit, limits: { ...config, ...(ca ? { ca } : {}), agents }, indicators };
+      const published = await readKeySets(run, await trustBySet(run));
+      published.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      return {
+        run: { id: PROVIDER_ID, fills: [...FILLS], startedAt, finishedAt: ctx.now().toISOString() },
+        publishedKeys: published,
+        gaps: kit.gaps.list(),
+      };
     } finally {
+      kit.finish();
       agents.destroy();
     }
   },
 });
+
+/** One GET through the kit: paced, deadline-bound, retried on 429/5xx/network failures (honouring Retry-After). */
+const fetchBody = (run: Run, url: string) => run.kit.call('http:GET', { partition: new URL(url).host }, (signal) => getJson(url, run.limits, signal));
+
+function recordGap(run: Run, subject: string, operation: string, err: unknown, affects?: string[]): void {
+  const { reason, kind } = reasonOf(err);
+  run.kit.gaps.add({ id: gapId(subject, operation), operation, scope: { subjectId: subject }, reason, kind, ...(affects ? { affects } : {}) });
+}
+
+type TrustMap = Map<string, { trust: KeySetTrust[]; path?: string }>;
+
+const labelsOf = (x: { trustDomain?: string; environment?: string }) =>
+  x.trustDomain || x.environment
+    ? { ...(x.trustDomain ? { trustDomain: x.trustDomain } : {}), ...(x.environment ? { environment: x.environment } : {}) }
+    : undefined;
+
+/** Which key sets relying parties are pointed at, and by whom: discovery documents, then declared sets. */
+async function trustBySet(run: Run): Promise<TrustMap> {
+  const bySet: TrustMap = new Map();
+  const addTrust = (set: string, t: KeySetTrust, path?: string) => {
+    const e = bySet.get(set) ?? { trust: [], ...(path ? { path } : {}) };
+    e.trust.push(t);
+    bySet.set(set, e);
+  };
+  let done = 0;
+  const total = run.config.issuers.length;
+  await run.kit.pool(run.config.issuers, run.config.concurrency, async (iss) => {
+    const discoveryUrl = iss.discoveryUrl ?? discoveryUrlFor(iss.issuer);
+    const labels = labelsOf(iss);
+    const found = await readDiscovery(run, discoveryUrl);
+    if (found)
+      addTrust(found.jwksUrl, { via: 'discovery', issuer: found.issuer ?? iss.issuer, discoveryUrl, jwksUri: found.jwksUri, ...(labels ? { labels } : {}) });
+    run.ctx.progress?.({ provider: PROVIDER_ID, phase: 'discovery', done: ++done, total });
+  });
+  for (const ks of run.config.keySets) {
+    const labels = labelsOf(ks);
+    const set = ks.url ? new URL(ks.url).href : (ks.path as string);
+    const issuers = ks.issuers?.length ? ks.issuers : [undefined];
+    for (const issuer of issuers) addTrust(set, { via: 'key-set', ...(issuer ? { issuer } : {}), ...(labels ? { labels } : {}) }, ks.path);
+  }
+  return bySet;
+}
 
 /**
  * A discovery document that could not be read hides which key set its issuer trusts: any set this
@@ -89,122 +170,89 @@ export const jwksProvider = defineProvider({
  * every published key's trust (trustedBy, issuer, labels), not the discovery URL alone; otherwise a
  * key set declared directly would look trusted by one issuer only and pass single-issuer checks.
  */
-function discoveryGap(discoveryUrl: string, reason: string): CollectionGap {
-  return {
-    id: gapId(discoveryUrl, 'oidc:GetDiscovery'),
-    provider: PROVIDER_ID,
+function discoveryGap(run: Run, discoveryUrl: string, reason: string, kind: FailureKind): undefined {
+  const operation = 'oidc:GetDiscovery';
+  run.kit.gaps.add({
+    id: gapId(discoveryUrl, operation),
+    operation,
     scope: {},
-    operation: 'oidc:GetDiscovery',
     reason: `${discoveryUrl}: ${reason}`,
+    kind,
     affects: ['trustedBy', 'issuer', 'labels'],
-  };
+  });
+  return undefined;
 }
 
-async function collectWith(config: JwksConfig, ctx: CollectContext, limits: HttpLimits, indicators: Indicator[], startedAt: string): Promise<ProviderOutput> {
-  const gaps: CollectionGap[] = [];
-  const published: PublishedKey[] = [];
-
-  // 1. Discovery documents: which key set each issuer points relying parties at.
-  const bySet = new Map<string, { trust: KeySetTrust[]; path?: string }>();
-  const addTrust = (set: string, t: KeySetTrust, path?: string) => {
-    const e = bySet.get(set) ?? { trust: [], ...(path ? { path } : {}) };
-    e.trust.push(t);
-    bySet.set(set, e);
-  };
-  let done = 0;
-  const total = config.issuers.length;
-  await mapPool(config.issuers, config.concurrency, async (iss) => {
-    const discoveryUrl = iss.discoveryUrl ?? discoveryUrlFor(iss.issuer);
-    const labels =
-      iss.trustDomain || iss.environment
-        ? { ...(iss.trustDomain ? { trustDomain: iss.trustDomain } : {}), ...(iss.environment ? { environment: iss.environment } : {}) }
-        : undefined;
+/** A discovery document's key set URL (resolved against where it was served), or undefined with a gap. */
+async function readDiscovery(run: Run, discoveryUrl: string): Promise<{ jwksUrl: string; jwksUri: string; issuer?: string } | undefined> {
+  try {
+    const res = await fetchBody(run, discoveryUrl);
+    const doc = parseDiscovery(res.body);
+    if (!doc.ok) return discoveryGap(run, discoveryUrl, doc.reason, 'invalid-response');
     try {
-      const res = await getJson(discoveryUrl, limits, ctx.signal);
-      const doc = parseDiscovery(res.body);
-      if (!doc.ok) {
-        gaps.push(discoveryGap(discoveryUrl, doc.reason));
-        return;
-      }
-      let jwksUrl: string;
-      try {
-        jwksUrl = new URL(doc.value.jwksUri, res.url).href;
-      } catch {
-        gaps.push(discoveryGap(discoveryUrl, `jwks_uri "${doc.value.jwksUri}" is not a URL`));
-        return;
-      }
-      addTrust(jwksUrl, {
-        via: 'discovery',
-        issuer: doc.value.issuer ?? iss.issuer,
-        discoveryUrl,
-        jwksUri: doc.value.jwksUri,
-        ...(labels ? { labels } : {}),
-      });
-    } catch (err) {
-      gaps.push(discoveryGap(discoveryUrl, reasonOf(err)));
-    } finally {
-      ctx.progress?.({ provider: PROVIDER_ID, phase: 'discovery', done: ++done, total });
+      const jwksUrl = new URL(doc.value.jwksUri, res.url).href;
+      return { jwksUrl, jwksUri: doc.value.jwksUri, ...(doc.value.issuer ? { issuer: doc.value.issuer } : {}) };
+    } catch {
+      return discoveryGap(run, discoveryUrl, `jwks_uri "${doc.value.jwksUri}" is not a URL`, 'invalid-response');
     }
-  });
-  for (const ks of config.keySets) {
-    const labels =
-      ks.trustDomain || ks.environment
-        ? { ...(ks.trustDomain ? { trustDomain: ks.trustDomain } : {}), ...(ks.environment ? { environment: ks.environment } : {}) }
-        : undefined;
-    const set = ks.url ? new URL(ks.url).href : (ks.path as string);
-    const issuers = ks.issuers?.length ? ks.issuers : [undefined];
-    for (const issuer of issuers) addTrust(set, { via: 'key-set', ...(issuer ? { issuer } : {}), ...(labels ? { labels } : {}) }, ks.path);
+  } catch (err) {
+    if (err instanceof ReadOnlyViolation) throw err;
+    const { reason, kind } = reasonOf(err);
+    return discoveryGap(run, discoveryUrl, reason, kind);
   }
+}
 
-  // 2. Key sets, each read once however many issuers point at it.
+/** The body of one key set: a local file (bounded like a download) or a GET through the kit. */
+async function keySetBody(run: Run, set: string, path: string | undefined): Promise<string> {
+  if (!path) return (await fetchBody(run, set)).body;
+  const file = resolve(run.ctx.baseDir, path);
+  const body = inputReader(run.ctx)(file, 'key set file', 'check providers.jwks.keySets[].path (relative to the policy file)');
+  if (Buffer.byteLength(body) > run.config.maxBytes) throw new FetchError('too-large', `file exceeds maxBytes ${run.config.maxBytes}`);
+  return body;
+}
+
+/** Every key set, each read once however many issuers point at it, mapped to published keys. */
+async function readKeySets(run: Run, bySet: TrustMap): Promise<PublishedKey[]> {
+  const published: PublishedKey[] = [];
   const sets = [...bySet.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  done = 0;
-  await mapPool(sets, config.concurrency, async ([set, { trust, path }]) => {
+  let done = 0;
+  await run.kit.pool(sets, run.config.concurrency, async ([set, { trust, path }]) => {
     let body: string;
     try {
-      if (path) {
-        const file = resolve(ctx.baseDir, path);
-        body = inputReader(ctx)(file, 'key set file', 'check providers.jwks.keySets[].path (relative to the policy file)');
-        if (Buffer.byteLength(body) > config.maxBytes) throw new FetchError('too-large', `file exceeds maxBytes ${config.maxBytes}`);
-      } else {
-        body = (await getJson(set, limits, ctx.signal)).body;
-      }
+      body = await keySetBody(run, set, path);
     } catch (err) {
-      if (err instanceof UserError) throw err;
-      gaps.push({ id: gapId(set, 'jwks:GetKeySet'), provider: PROVIDER_ID, scope: { subjectId: set }, operation: 'jwks:GetKeySet', reason: reasonOf(err) });
-      return;
+      if (err instanceof UserError || err instanceof ReadOnlyViolation) throw err;
+      return recordGap(run, set, 'jwks:GetKeySet', err);
     } finally {
-      ctx.progress?.({ provider: PROVIDER_ID, phase: 'key sets', done: ++done, total: sets.length });
+      run.ctx.progress?.({ provider: PROVIDER_ID, phase: 'key sets', done: ++done, total: sets.length });
     }
     const keys = parseKeySet(body);
-    if (!keys.ok) {
-      gaps.push({ id: gapId(set, 'jwks:GetKeySet'), provider: PROVIDER_ID, scope: { subjectId: set }, operation: 'jwks:GetKeySet', reason: keys.reason });
-      return;
-    }
+    if (!keys.ok)
+      return void run.kit.gaps.add({
+        id: gapId(set, 'jwks:GetKeySet'),
+        operation: 'jwks:GetKeySet',
+        scope: { subjectId: set },
+        reason: keys.reason,
+        kind: 'invalid-response',
+      });
     const order = (t: KeySetTrust) => `${t.via}\u0000${t.issuer ?? ''}\u0000${t.discoveryUrl ?? ''}`;
     const trustedBy = [...trust].sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
-    for (const n of normalizeKeySet(keys.value, { url: set, trustedBy, indicators })) {
+    for (const n of normalizeKeySet(keys.value, { url: set, trustedBy, indicators: run.indicators })) {
       published.push(n.key);
       if (n.problem) {
-        gaps.push({
+        const affects = ['fingerprints', 'publicKey', 'keySize', 'certificates'];
+        run.kit.gaps.add({
           id: gapId(n.key.id, 'jwks:ParseKey'),
-          provider: PROVIDER_ID,
-          scope: { subjectId: n.key.id },
           operation: 'jwks:ParseKey',
+          scope: { subjectId: n.key.id },
           reason: n.problem,
-          affects: ['fingerprints', 'publicKey', 'keySize', 'certificates'],
+          kind: 'invalid-response',
+          affects,
         });
       }
     }
   });
-
-  published.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  gaps.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return {
-    run: { id: PROVIDER_ID, fills: [...FILLS], startedAt, finishedAt: ctx.now().toISOString() },
-    publishedKeys: published,
-    gaps,
-  };
+  return published;
 }
 
 export default jwksProvider;
