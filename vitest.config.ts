@@ -1,17 +1,20 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 /**
- * Test files that need a process of their own: one replaces a module with `vi.mock` (a shared worker
- * would have loaded the real one for another file); the others trust a throwaway TLS certificate
- * process-wide, which the Azure SDK's cached HTTPS agent would remember across files.
+ * Test files that need a process of their own, found by what they do: replacing a module with
+ * `vi.mock` (a shared worker would have loaded the real one for another file), or trusting a throwaway
+ * TLS certificate process-wide (the Azure SDK's cached HTTPS agent would remember it across files).
  */
-const ISOLATED = [
-  'test/engine/evaluate.test.ts',
-  'test/providers/azure/collect.test.ts',
-  'test/providers/entra/collect.test.ts',
-  'test/demo/**/*.test.ts',
-  'test/cli/iac.test.ts',
-];
+const NEEDS_OWN_PROCESS = /\bvi\.mock\(|setDefaultCACertificates|startAzureDemo|startAzureFake|startEntraFake|Demo\.run\(/;
+
+function testFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? testFiles(join(dir, e.name)) : e.name.endsWith('.test.ts') ? [join(dir, e.name)] : [],
+  );
+}
+const ISOLATED = testFiles('test').filter((f) => NEEDS_OWN_PROCESS.test(readFileSync(f, 'utf8')));
 
 export default defineConfig({
   test: {
