@@ -26,6 +26,7 @@ import {
   type ResultEntry,
   type SubjectRef,
 } from './result.ts';
+import { groupRootCauses, rootCauseOf } from './root-causes.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -361,13 +362,15 @@ export function evaluate(inventory: Inventory, policy: ResolvedPolicy, options: 
           let severity = config.severity;
           const esc = f.opts?.escalateTo;
           if (esc && SEVERITY_RANK[esc] < SEVERITY_RANK[severity]) severity = esc;
+          const fp = fingerprint(ruleId, subject.id, key);
           const entry: ResultEntry = {
             ...entryBase,
             severity,
             outcome: 'fail',
             message: formatMessage(rule.messages[f.messageId] ?? f.messageId, f.data),
-            fingerprint: fingerprint(ruleId, subject.id, key),
+            fingerprint: fp,
             ...(key !== undefined ? { findingKey: key } : {}),
+            rootCause: rootCauseOf(ruleId, entryBase.subject, fp, key, f.opts?.cause),
           };
           const waiver = ruleWaivers.find(
             (x) =>
@@ -430,6 +433,7 @@ export function evaluate(inventory: Inventory, policy: ResolvedPolicy, options: 
     });
   });
   subjectList.sort((a, b) => cmp(a.kind, b.kind) || cmp(a.id, b.id));
+  const causes = groupRootCauses(results);
   const byStatus = emptyOutcomeCounts();
   for (const s of subjectList) byStatus[s.status]++;
   const totals = countsOf(totalCounts);
@@ -450,12 +454,14 @@ export function evaluate(inventory: Inventory, policy: ResolvedPolicy, options: 
     summary: {
       outcomes: totals,
       failuresBySeverity,
+      rootCauses: causes.counts,
       subjects: { total: subjectList.length, byStatus },
       gaps: inventory.gaps.length,
       incomplete: inventory.gaps.length > 0 || totals.unknown > 0 || totals.error > 0,
     },
     rules: rulesSummary,
     subjects: subjectList,
+    rootCauses: causes.rootCauses,
     results,
     waivers: waivers
       .map(({ w, ruleId, expiresMs, matched }) => ({

@@ -36,6 +36,36 @@ export const ScopeRef = z.strictObject({
   keyClass: z.string().optional(),
 });
 
+/** The resource whose state causes a failure: a trail, a vault, an endpoint, a role… or the subject itself. */
+export const CauseResource = z.strictObject({
+  kind: z.string().describe('trail, vault, account, endpoint, principal, or the subject kind (key…) when the subject itself is the cause'),
+  id: z.string(),
+  name: z.string().optional(),
+});
+export type CauseResource = z.infer<typeof CauseResource>;
+
+export const RootCauseRef = z
+  .strictObject({
+    id: z
+      .string()
+      .regex(/^[0-9a-f]{32}$/)
+      .describe('stable across runs: hash of rule, cause resource and finding key; equals the fingerprint when the subject itself is the cause'),
+    resource: CauseResource,
+  })
+  .describe('the rule and the resource that cause this failure: failures sharing it are one problem, fixed in one place');
+export type RootCauseRef = z.infer<typeof RootCauseRef>;
+
+/** Failures grouped by root cause: what the gate, the summary and SARIF count. */
+export const RootCause = z.strictObject({
+  id: RootCauseRef.shape.id,
+  ruleId: z.string(),
+  severity: Severity.describe('the highest severity among its failures'),
+  resource: CauseResource,
+  message: z.string().describe('the message of its first failure'),
+  subjects: z.array(z.string()).describe('ids of the subjects that fail because of it, sorted'),
+});
+export type RootCause = z.infer<typeof RootCause>;
+
 export const WaiverStatus = z.enum(['active', 'expired', 'unused']);
 
 export const AppliedWaiver = z.strictObject({
@@ -61,7 +91,8 @@ export const ResultEntry = z.strictObject({
   scope: ScopeRef.optional(),
   missing: z.array(z.string()).optional().describe('for unknown: the data that was not collected'),
   waiver: AppliedWaiver.optional(),
-  baseline: z.enum(['new', 'unchanged']).optional().describe('with --baseline: whether the baseline had this finding (by fingerprint)'),
+  rootCause: RootCauseRef.optional().describe('fail and waived: the root cause this finding belongs to'),
+  baseline: z.enum(['new', 'unchanged']).optional().describe('with --baseline: whether the baseline had this finding (by root cause)'),
 });
 export type ResultEntry = z.infer<typeof ResultEntry>;
 
@@ -128,6 +159,10 @@ export const AuditResult = z.strictObject({
   summary: z.strictObject({
     outcomes: OutcomeCounts.describe('every evaluated (rule, subject) pair and finding'),
     failuresBySeverity: SeverityCounts,
+    rootCauses: z
+      .strictObject({ total: z.number().int().nonnegative(), bySeverity: SeverityCounts })
+      .optional()
+      .describe('failures counted by root cause (one trail excluding KMS events is one, however many keys it covers)'),
     subjects: z.strictObject({ total: z.number().int().nonnegative(), byStatus: OutcomeCounts }),
     gaps: z.number().int().nonnegative(),
     incomplete: z.boolean().describe('true when collection gaps, unknown or error outcomes exist'),
@@ -147,6 +182,7 @@ export const AuditResult = z.strictObject({
       counts: OutcomeCounts,
     }),
   ),
+  rootCauses: z.array(RootCause).optional().describe('failures (not waived) grouped by root cause, most severe first'),
   results: z.array(ResultEntry).describe('every outcome other than pass and not-applicable (passes too with --include-passed)'),
   waivers: z.array(
     z.strictObject({

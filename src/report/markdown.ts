@@ -2,6 +2,7 @@ import type { ResultEntry } from '../engine/result.ts';
 import { complianceMarkdown } from '../frameworks/compliance.ts';
 import { SEVERITIES } from '../model/common.ts';
 import { terminalSafe } from '../util/terminal.ts';
+import { causeLabel, failureGroups } from './root-causes.ts';
 import type { Reporter } from './types.ts';
 
 /**
@@ -29,14 +30,15 @@ export const markdownReporter: Reporter = {
     const f = s.failuresBySeverity;
     out.push('## keyhygiene audit', '');
     out.push(
-      `${result.inventory.keys} keys · ${result.policy.rulesEnabled} rules · generated ${result.generatedAt}${s.incomplete ? ' · ⚠️ **incomplete**' : ''}`,
+      `${result.inventory.keys} keys · ${result.policy.rulesEnabled} rules · evaluated ${result.generatedAt} · inventory collected ${result.inventory.generatedAt}${s.incomplete ? ' · ⚠️ **incomplete**' : ''}`,
       '',
     );
     out.push('| Outcome | Count |', '|---|---:|');
     for (const [k, v] of Object.entries(s.outcomes)) if (k !== 'not-applicable') out.push(`| ${k} | ${v} |`);
     out.push('');
-    out.push('| Severity of failures | Count |', '|---|---:|');
-    for (const sev of SEVERITIES) out.push(`| ${ICON[sev]} ${sev} | ${f[sev]} |`);
+    const rc = s.rootCauses?.bySeverity ?? f;
+    out.push('| Severity | Root causes | Failures |', '|---|---:|---:|');
+    for (const sev of SEVERITIES) out.push(`| ${ICON[sev]} ${sev} | ${rc[sev]} | ${f[sev]} |`);
     out.push('');
     const byOutcome = (o: string) => result.results.filter((r) => r.outcome === o);
     const table = (rows: ResultEntry[], withRemediation: boolean) => {
@@ -47,10 +49,19 @@ export const markdownReporter: Reporter = {
       }
       out.push('');
     };
-    const fails = byOutcome('fail');
-    if (fails.length) {
-      out.push(`### Failures (${fails.length})`, '');
-      table(fails, false);
+    const groups = failureGroups(result);
+    if (groups.length) {
+      const n = groups.reduce((sum, g) => sum + g.entries.length, 0);
+      out.push(`### Failures: ${groups.length} root causes, ${n} failures`, '');
+      out.push('| Severity | Rule | Root cause | Affected | Message |', '|---|---|---|---|---|');
+      for (const { cause } of groups) {
+        const shown = cause.subjects.slice(0, 3).map(mdCode).join(', ');
+        const more = cause.subjects.length > 3 ? ` and ${cause.subjects.length - 3} more` : '';
+        out.push(
+          `| ${ICON[cause.severity]} ${cause.severity} | \`${cause.ruleId}\` | ${mdCell(causeLabel(cause))} | ${shown}${more} | ${mdCell(cause.message)} |`,
+        );
+      }
+      out.push('');
     } else out.push('No failures.', '');
     const unknown = [...byOutcome('unknown'), ...byOutcome('error')];
     if (unknown.length) {

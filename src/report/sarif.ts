@@ -5,6 +5,7 @@ import type { AuditResult, ResultEntry } from '../engine/result.ts';
 import type { Severity } from '../model/common.ts';
 import { jsonChunks } from '../util/json-stream.ts';
 import { fileLocationOf, sarifArtifactLocation } from './locations.ts';
+import { causeLabel, type FailureGroup, failureGroups } from './root-causes.ts';
 import type { Reporter, ReportMeta } from './types.ts';
 
 /** The OASIS SARIF 2.1.0 schema with errata 01, the one GitHub and validators follow. */
@@ -130,6 +131,31 @@ function resultOf(r: ResultEntry, meta: ReportMeta, ruleIndex: ReadonlyMap<strin
   };
 }
 
+/** GitHub code scanning shows up to 1000 related locations: the first ones name the subjects, the count says how many. */
+const MAX_RELATED = 100;
+
+/**
+ * One SARIF result per root cause: the first failure's location, the other subjects as related
+ * locations, the root cause's id as fingerprint (a trail failing thirty keys is one alert).
+ */
+function causeResultOf(group: FailureGroup, meta: ReportMeta, ruleIndex: ReadonlyMap<string, number>, policyLocation: Sarif.ArtifactLocation): Sarif.Result {
+  const [first, ...rest] = group.entries as [ResultEntry, ...ResultEntry[]];
+  const base = resultOf({ ...first, severity: group.cause.severity }, meta, ruleIndex, policyLocation);
+  const { cause } = group;
+  const n = cause.subjects.length;
+  const text = n > 1 || cause.resource.id !== first.subject.id ? `${message(first)} Root cause: ${causeLabel(cause)}.` : message(first);
+  return {
+    ...base,
+    message: { text },
+    ...(rest.length
+      ? { relatedLocations: rest.slice(0, MAX_RELATED).map((r, i) => ({ id: i + 1, ...locationOf(r, meta, policyLocation), message: { text: r.message } })) }
+      : {}),
+    partialFingerprints: { primaryLocationLineHash: cause.id, 'keyhygiene/v1': cause.id },
+    fingerprints: { 'keyhygiene/v1': cause.id },
+    properties: { ...base.properties, rootCause: { id: cause.id, resource: cause.resource, affectedSubjects: n } },
+  };
+}
+
 function invocationOf(result: AuditResult): Sarif.Invocation {
   const notifications: Sarif.Notification[] = result.gaps.map((g) => ({
     level: 'warning',
@@ -162,7 +188,12 @@ export function renderSarif(result: AuditResult, meta: ReportMeta): Sarif.Log {
       : {}),
     ...(meta.sarifCategory ? { automationDetails: { id: meta.sarifCategory.endsWith('/') ? meta.sarifCategory : `${meta.sarifCategory}/` } } : {}),
     columnKind: 'utf16CodeUnits',
-    results: result.results.map((r) => resultOf(r, meta, ruleIndex, policyLocation)),
+    results: [
+      ...failureGroups(result)
+        .filter((g) => g.entries.length > 0)
+        .map((g) => causeResultOf(g, meta, ruleIndex, policyLocation)),
+      ...result.results.filter((r) => r.outcome !== 'fail').map((r) => resultOf(r, meta, ruleIndex, policyLocation)),
+    ],
     properties: {
       summary: result.summary,
       policy: { extends: result.policy.extends, rulesEnabled: result.policy.rulesEnabled },

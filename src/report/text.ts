@@ -2,6 +2,7 @@ import type { ResultEntry } from '../engine/result.ts';
 import { complianceText } from '../frameworks/compliance.ts';
 import type { Severity } from '../model/common.ts';
 import { terminalSafe } from '../util/terminal.ts';
+import { causeLabel, failureGroups } from './root-causes.ts';
 import type { Reporter } from './types.ts';
 
 const SGR = {
@@ -87,28 +88,45 @@ export const textReporter: Reporter = {
   extension: 'txt',
   render(result, meta) {
     const c = (code: string, s: string) => (meta.color ? `${code}${s}${SGR.reset}` : s);
-    const shown = result.results.filter((r) => r.outcome !== 'pass');
-    const rows: Row[] = shown.map((r: ResultEntry) => ({
-      sev: r.outcome === 'fail' ? r.severity : r.outcome,
-      sevColor: r.outcome === 'fail' ? SEVERITY_COLOR[r.severity] : r.outcome === 'waived' ? SGR.dim : SGR.cyan,
-      rule: r.ruleId,
-      // Names, ids and messages carry cloud-controlled text: escaped, so they cannot drive the terminal.
-      // The subject column is the id a waiver names; a display name leads the message.
-      subject: terminalSafe(r.subject.id),
-      message: terminalSafe(r.subject.name && r.subject.name !== r.subject.id ? `${r.subject.name}: ${r.message}` : r.message),
+    // Failures: one row per root cause (a trail failing thirty keys is one row naming them); the rest per subject.
+    const failureRows: Row[] = failureGroups(result).map(({ cause, entries }) => ({
+      sev: cause.severity,
+      sevColor: SEVERITY_COLOR[cause.severity],
+      rule: cause.ruleId,
+      subject: terminalSafe(causeLabel(cause)),
+      message: terminalSafe(
+        entries.length > 1 ? `${cause.message} Affects: ${cause.subjects.slice(0, 5).join(', ')}${cause.subjects.length > 5 ? ', …' : ''}` : cause.message,
+      ),
     }));
+    const shown = result.results.filter((r) => r.outcome !== 'pass' && r.outcome !== 'fail');
+    const rows: Row[] = [
+      ...failureRows,
+      ...shown.map((r: ResultEntry) => ({
+        sev: r.outcome,
+        sevColor: r.outcome === 'waived' ? SGR.dim : SGR.cyan,
+        rule: r.ruleId,
+        // Names, ids and messages carry cloud-controlled text: escaped, so they cannot drive the terminal.
+        // The subject column is the id a waiver names; a display name leads the message.
+        subject: terminalSafe(r.subject.id),
+        message: terminalSafe(r.subject.name && r.subject.name !== r.subject.id ? `${r.subject.name}: ${r.message}` : r.message),
+      })),
+    ];
     const lines: string[] = rows.length ? [...tableLines(rows, meta.width, c), ''] : [];
     const s = result.summary;
     const o = s.outcomes;
     const f = s.failuresBySeverity;
+    // The gate and the summary count root causes; the failures they cause are counted beside them.
+    const rc = s.rootCauses ?? { total: o.fail, bySeverity: f };
+    const b = rc.bySeverity;
     lines.push(
       `${c(SGR.bold, 'Summary')}: ${result.inventory.keys} keys, ${result.policy.rulesEnabled} rules — ` +
-        `${c(o.fail ? SGR.red : SGR.green, `${o.fail} failed`)} (critical ${f.critical}, high ${f.high}, medium ${f.medium}, low ${f.low}), ` +
+        `${c(o.fail ? SGR.red : SGR.green, `${rc.total} root causes`)} (critical ${b.critical}, high ${b.high}, medium ${b.medium}, low ${b.low}) of ${o.fail} failures, ` +
         `${o.pass} passed, ${o.waived} waived, ${o.unknown} unknown, ${o.error} errors, ${s.gaps} collection gaps.`,
     );
     const keys = result.subjects.filter((x) => x.kind === 'key');
     const clean = keys.filter((k) => k.status === 'pass').length;
     lines.push(`Keys: ${clean} of ${keys.length} pass every rule that applies.`);
+    lines.push(`Evaluated ${result.generatedAt}; inventory collected ${result.inventory.generatedAt}.`);
     const expired = result.waivers.filter((w) => w.status === 'expired');
     const unused = result.waivers.filter((w) => w.status === 'unused');
     if (expired.length)

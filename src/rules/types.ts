@@ -68,6 +68,11 @@ export interface ReportOptions {
   key?: string;
   /** Raise the severity for this finding (never lowers it below the configured one). */
   escalateTo?: Severity;
+  /**
+   * The resource that causes the finding when it is not the subject itself (the trail, the vault, the
+   * endpoint, the role): failures with the same rule, cause and key are one root cause in reports and the gate.
+   */
+  cause?: { kind: 'trail' | 'vault' | 'account' | 'endpoint' | 'principal' | 'issuer'; id: string; name?: string };
 }
 
 export interface RuleContext<Options, MessageId extends string> {

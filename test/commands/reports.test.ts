@@ -129,7 +129,7 @@ describe('baselines', () => {
   it('keyhygiene diff reports new and resolved findings, and exits 1 only on new failures', async () => {
     const older = JSON.parse(readFileSync(base, 'utf8'));
     const dropped = older.results.find((x: { outcome: string }) => x.outcome === 'fail');
-    const extra = { ...dropped, fingerprint: 'b'.repeat(32), message: 'a finding fixed since' };
+    const extra = { ...dropped, fingerprint: 'b'.repeat(32), rootCause: undefined, message: 'a finding fixed since' };
     older.results = [...older.results.filter((x: { fingerprint: string }) => x.fingerprint !== dropped.fingerprint), extra];
     const file = join(tmp.dir, 'diff-old.json');
     writeFileSync(file, JSON.stringify(older));

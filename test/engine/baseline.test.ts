@@ -14,6 +14,7 @@ const waived = before.results.find((r) => r.outcome === 'waived') as ResultEntry
 const brandNew: ResultEntry = {
   ...stays,
   fingerprint: 'a'.repeat(32),
+  rootCause: { id: 'a'.repeat(32), resource: { kind: 'principal', id: 'new-principal' } },
   findingKey: 'new-principal',
   message: 'a new principal can use the key',
   severity: 'high',

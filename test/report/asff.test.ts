@@ -61,7 +61,7 @@ describe('ASFF', () => {
     const r0 = result.results.find((r) => r.subject.id.startsWith('arn:aws:')) as ResultEntry;
     const waived: ResultEntry = { ...r0, outcome: 'waived', waiver: { reason: 'r', approver: 'a', expires: '2027-01-01', status: 'active' } };
     const unknown: ResultEntry = { ...r0, fingerprint: 'a'.repeat(32), outcome: 'unknown', missing: ['rotation'] };
-    const gone: ResultEntry = { ...r0, fingerprint: 'b'.repeat(32) };
+    const gone: ResultEntry = { ...r0, fingerprint: 'b'.repeat(32), rootCause: undefined };
     const withBaseline = applyBaseline({ ...result, results: [waived, unknown] }, { ...result, results: [...result.results, gone] });
     const findings = JSON.parse(asffReporter.render(withBaseline, meta)) as Finding[];
     expectValid(findings);

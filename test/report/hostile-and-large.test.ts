@@ -19,6 +19,8 @@ const hostile: AuditResult = {
   results: [
     {
       ...failing,
+      // The subject itself is the cause: its (hostile) name labels the row.
+      rootCause: undefined,
       subject: { ...failing.subject, name: HOSTILE_NAME },
       message: 'tag value \u001b[31mred\u001b[0m [click](https://evil.example/) ![x](https://evil.example/x.png) | cell',
     },
@@ -29,7 +31,7 @@ const hostile: AuditResult = {
 function large(n: number): AuditResult {
   const results: ResultEntry[] = new Array(n);
   for (let i = 0; i < n; i++)
-    results[i] = { ...failing, subject: { ...failing.subject, id: `arn:aws:kms:us-east-1:111111111111:key/${i}` }, fingerprint: `${i}` };
+    results[i] = { ...failing, rootCause: undefined, subject: { ...failing.subject, id: `arn:aws:kms:us-east-1:111111111111:key/${i}` }, fingerprint: `${i}` };
   return { ...base, results };
 }
 
@@ -60,8 +62,8 @@ describe('hostile strings', () => {
     // biome-ignore lint/suspicious/noControlCharactersInRegex: the test asserts that no control character is left
     expect(out).not.toMatch(/[\u001b\u202e]/);
     const row = out.split('\n').find((l) => l.includes('evil.example')) as string;
-    // Six unescaped pipes: the row keeps its four cells.
-    expect(row.match(/(?<!\\)\|/g)).toHaveLength(5);
+    // Six unescaped pipes: the root-cause row keeps its five cells.
+    expect(row.match(/(?<!\\)\|/g)).toHaveLength(6);
   });
 });
 

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type * as Sarif from 'sarif';
 import { describe, expect, it } from 'vitest';
 import type { AuditResult, ResultEntry } from '../../src/engine/result.ts';
+import { causeKey } from '../../src/engine/root-causes.ts';
 import { reportMeta } from '../../src/report/meta.ts';
 import { policyLineIndex } from '../../src/report/policy-lines.ts';
 import { renderSarif, sarifReporter } from '../../src/report/sarif.ts';
@@ -55,11 +56,12 @@ describe('sarif reporter', () => {
 
   it('maps severities to levels, outcomes to kinds, and carries our fingerprints', () => {
     const { results } = sarifOf(storm.result);
-    storm.result.results.forEach((entry, i) => {
-      const r = results[i];
+    storm.result.results.forEach((entry) => {
+      // Failures are one SARIF result per root cause, fingerprinted by it; the rest one per finding.
+      const id = entry.outcome === 'fail' ? causeKey(entry) : entry.fingerprint;
+      const r = results.find((x) => x.partialFingerprints['keyhygiene/v1'] === id) as (typeof results)[number];
       expect(r.ruleId).toBe(entry.ruleId);
-      expect(r.partialFingerprints.primaryLocationLineHash).toBe(entry.fingerprint);
-      expect(r.partialFingerprints['keyhygiene/v1']).toBe(entry.fingerprint);
+      expect(r.partialFingerprints.primaryLocationLineHash).toBe(id);
       if (entry.outcome === 'fail') {
         expect(r.kind).toBe('fail');
         expect(r.level).toBe({ critical: 'error', high: 'error', medium: 'warning', low: 'note', info: 'note' }[entry.severity]);
@@ -114,6 +116,7 @@ describe('sarif reporter', () => {
       subject: { kind: 'artifact', id, provider: 'artifacts' },
       findingKey: undefined,
       scope: undefined,
+      rootCause: undefined,
     });
     const result = {
       ...storm.result,

@@ -19,7 +19,12 @@ describe('capMarkdown', () => {
     // 10,000 failures, as the issue measured (2.35 MiB of Markdown before the cap).
     const many = {
       ...result,
-      results: Array.from({ length: 10_000 }, (_, i) => ({ ...fail, subject: { ...fail.subject, id: `${fail.subject.id}-${String(i).padStart(5, '0')}` } })),
+      results: Array.from({ length: 10_000 }, (_, i) => ({
+        ...fail,
+        rootCause: undefined,
+        fingerprint: i.toString(16).padStart(32, '0'),
+        subject: { ...fail.subject, id: `${fail.subject.id}-${String(i).padStart(5, '0')}` },
+      })),
     };
     const md = markdownReporter.render(many, reportMeta());
     expect(bytes(md)).toBeGreaterThan(2 * STEP_SUMMARY_LIMIT);
@@ -30,7 +35,7 @@ describe('capMarkdown', () => {
     expect(md.startsWith(capped.text.slice(0, capped.text.indexOf('\n> [!WARNING]')))).toBe(true);
     const lastRow = capped.text.split('\n> [!WARNING]')[0]?.trimEnd().split('\n').pop();
     expect(lastRow).toMatch(/^\| .* \|$/);
-    expect(capped.omittedSections).toContain('Failures (10000)');
+    expect(capped.omittedSections).toContain('Failures: 10000 root causes, 10000 failures');
     expect(capped.text).toContain(`${capped.omittedLines} of ${md.split('\n').length} lines left out`);
     expect(capped.text).toContain('The full report is in `keyhygiene-report/keyhygiene.md`.');
   });

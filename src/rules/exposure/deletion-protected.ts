@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineRule } from '../define-rule.ts';
+import { vaultCause } from '../lib/causes.ts';
 
 export default defineRule({
   id: 'deletion-protected',
@@ -22,6 +23,8 @@ export default defineRule({
     unprotected: 'Key {where} can be deleted and purged without a recovery window.',
   },
   check(key, ctx) {
-    if (key.deletion?.protected === false) ctx.report('unprotected', { where: key.container ? `in ${key.container}` : '' });
+    // Azure purge protection is a property of the vault: one vault without it is one problem.
+    const cause = key.provider === 'azure-keyvault' ? vaultCause(key) : undefined;
+    if (key.deletion?.protected === false) ctx.report('unprotected', { where: key.container ? `in ${key.container}` : '' }, { cause });
   },
 });

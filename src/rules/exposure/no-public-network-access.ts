@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineRule } from '../define-rule.ts';
+import { vaultCause } from '../lib/causes.ts';
 
 export default defineRule({
   id: 'no-public-network-access',
@@ -31,8 +32,8 @@ export default defineRule({
   },
   check(key, ctx) {
     const where = key.container ?? key.region ?? key.provider;
-    if (key.network?.publicAccess === true) ctx.report('public', { where }, { key: 'public' });
+    if (key.network?.publicAccess === true) ctx.report('public', { where }, { key: 'public', cause: vaultCause(key) });
     if (ctx.options.requirePrivateEndpoint && ctx.need(key.network?.privateEndpoint, 'network.privateEndpoint') === false)
-      ctx.report('noPrivateEndpoint', { where }, { key: 'private-endpoint' });
+      ctx.report('noPrivateEndpoint', { where }, { key: 'private-endpoint', cause: vaultCause(key) });
   },
 });

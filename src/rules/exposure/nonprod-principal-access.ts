@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { EnvironmentKind } from '../../model/common.ts';
 import { defineRule } from '../define-rule.ts';
+import { principalCause } from '../lib/causes.ts';
 import { isSigningKey, mergeAccess } from '../lib/keys.ts';
 
 const REACH = new Set(['use-sign', 'use-encrypt', 'use-decrypt', 'use-mac', 'use-wrap', 'use-unwrap', 'export', 'create-grant', 'administer']);
@@ -60,7 +61,7 @@ export default defineRule({
       ctx.report(
         'reachable',
         { principal: `${who}${path}`, environment: ps.environments[idx] ?? '', kind: ps.environmentKinds[idx] ?? '', caps: caps.join(', ') },
-        { key: entry.principal.id, escalateTo: privateUse ? 'critical' : undefined },
+        { key: entry.principal.id, escalateTo: privateUse ? 'critical' : undefined, cause: principalCause(entry.principal) },
       );
       reported = true;
     }

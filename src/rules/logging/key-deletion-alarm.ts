@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineRule } from '../define-rule.ts';
+import { locationCause, trailsCause } from '../lib/causes.ts';
 
 export default defineRule({
   id: 'key-deletion-alarm',
@@ -27,15 +28,16 @@ export default defineRule({
   },
   check(key, ctx) {
     const trails = ctx.trailsFor(key).filter((t) => t.enabled !== false);
-    if (trails.length === 0) return ctx.report('noTrail');
+    if (trails.length === 0) return ctx.report('noTrail', {}, { cause: locationCause(key) });
     const judge = (pick: (t: (typeof trails)[number]) => boolean | undefined, field: string): boolean => {
       if (trails.some((t) => pick(t) === true)) return true;
       const unknown = trails.find((t) => pick(t) === undefined);
       if (unknown) ctx.need(undefined, `trail ${unknown.id} ${field}`);
       return false;
     };
-    if (!judge((t) => t.alerts?.keyDisableOrDeletion, 'alerts.keyDisableOrDeletion')) ctx.report('noAlarm', {}, { key: 'disable-delete' });
+    if (!judge((t) => t.alerts?.keyDisableOrDeletion, 'alerts.keyDisableOrDeletion'))
+      ctx.report('noAlarm', {}, { key: 'disable-delete', cause: trailsCause(trails) });
     if (ctx.options.requirePolicyChangeAlarm && !judge((t) => t.alerts?.keyPolicyChange, 'alerts.keyPolicyChange'))
-      ctx.report('noPolicyAlarm', {}, { key: 'policy-change' });
+      ctx.report('noPolicyAlarm', {}, { key: 'policy-change', cause: trailsCause(trails) });
   },
 });

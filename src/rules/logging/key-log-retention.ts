@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineRule } from '../define-rule.ts';
+import { locationCause } from '../lib/causes.ts';
 import { judgeTrails } from '../lib/trails.ts';
 
 export default defineRule({
@@ -24,9 +25,10 @@ export default defineRule({
   },
   check(key, ctx) {
     const recorded = judgeTrails(key, ctx).filter((v) => !v.problem);
-    if (recorded.length === 0) return ctx.report('notRecorded', { min: ctx.options.minDays });
+    if (recorded.length === 0) return ctx.report('notRecorded', { min: ctx.options.minDays }, { cause: locationCause(key) });
     let best = -1;
     let bestTrail = '';
+    let bestId = '';
     let unknownTrail: string | undefined;
     for (const v of recorded) {
       const r = v.trail.retentionDays;
@@ -40,10 +42,11 @@ export default defineRule({
       if (days > best) {
         best = days;
         bestTrail = v.trail.name ?? v.trail.id;
+        bestId = v.trail.id;
       }
     }
     if (best >= ctx.options.minDays) return;
     if (unknownTrail !== undefined) ctx.need(undefined, `trail ${unknownTrail} retentionDays`);
-    ctx.report('tooShort', { days: best, trail: bestTrail, min: ctx.options.minDays });
+    ctx.report('tooShort', { days: best, trail: bestTrail, min: ctx.options.minDays }, { cause: { kind: 'trail', id: bestId, name: bestTrail } });
   },
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineRule } from '../define-rule.ts';
+import { locationCause, trailsCause } from '../lib/causes.ts';
 import { judgeTrails } from '../lib/trails.ts';
 
 export default defineRule({
@@ -23,8 +24,12 @@ export default defineRule({
   },
   check(key, ctx) {
     const verdicts = judgeTrails(key, ctx);
-    if (verdicts.length === 0) ctx.report('noTrail');
+    if (verdicts.length === 0) ctx.report('noTrail', {}, { cause: locationCause(key) });
     else if (verdicts.every((v) => v.problem))
-      ctx.report('notRecorded', { problems: verdicts.map((v) => `${v.trail.name ?? v.trail.id} ${v.problem}`).join('; ') });
+      ctx.report(
+        'notRecorded',
+        { problems: verdicts.map((v) => `${v.trail.name ?? v.trail.id} ${v.problem}`).join('; ') },
+        { cause: trailsCause(verdicts.map((v) => v.trail)) },
+      );
   },
 });

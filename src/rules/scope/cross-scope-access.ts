@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineRule } from '../define-rule.ts';
+import { principalCause } from '../lib/causes.ts';
 import { mergeAccess, USE_CAPABILITIES } from '../lib/keys.ts';
 
 export default defineRule({
@@ -49,17 +50,25 @@ export default defineRule({
       if (s.trustDomain) {
         if (ps.trustDomains.length === 0) {
           if (ctx.options.unclassifiedPrincipals === 'report')
-            ctx.report('unclassified', { ...data(), dimension: 'trust domain' }, { key: `${p.id}#trust-domain` });
+            ctx.report('unclassified', { ...data(), dimension: 'trust domain' }, { key: `${p.id}#trust-domain`, cause: principalCause(p) });
         } else if (!ps.trustDomains.includes(s.trustDomain)) {
-          ctx.report('otherTrustDomain', { ...data(), theirs: ps.trustDomains.join('/'), ours: s.trustDomain }, { key: `${p.id}#trust-domain` });
+          ctx.report(
+            'otherTrustDomain',
+            { ...data(), theirs: ps.trustDomains.join('/'), ours: s.trustDomain },
+            { key: `${p.id}#trust-domain`, cause: principalCause(p) },
+          );
         }
       }
       if (s.environment) {
         if (ps.environments.length === 0) {
           if (ctx.options.unclassifiedPrincipals === 'report')
-            ctx.report('unclassified', { ...data(), dimension: 'environment' }, { key: `${p.id}#environment` });
+            ctx.report('unclassified', { ...data(), dimension: 'environment' }, { key: `${p.id}#environment`, cause: principalCause(p) });
         } else if (!ps.environments.includes(s.environment)) {
-          ctx.report('otherEnvironment', { ...data(), theirs: ps.environments.join('/'), ours: s.environment }, { key: `${p.id}#environment` });
+          ctx.report(
+            'otherEnvironment',
+            { ...data(), theirs: ps.environments.join('/'), ours: s.environment },
+            { key: `${p.id}#environment`, cause: principalCause(p) },
+          );
         }
       }
     }

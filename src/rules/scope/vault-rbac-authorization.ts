@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineRule } from '../define-rule.ts';
+import { vaultCause } from '../lib/causes.ts';
 
 export default defineRule({
   id: 'vault-rbac-authorization',
@@ -21,6 +22,6 @@ export default defineRule({
     accessPolicies: 'Vault {vault} authorizes with access policies, not Azure RBAC.',
   },
   check(key, ctx) {
-    if (key.accessModel !== 'rbac') ctx.report('accessPolicies', { vault: key.container ?? 'of this key' });
+    if (key.accessModel !== 'rbac') ctx.report('accessPolicies', { vault: key.container ?? 'of this key' }, { cause: vaultCause(key) });
   },
 });

@@ -1,0 +1,25 @@
+import type { AuditResult, ResultEntry, RootCause } from '../engine/result.ts';
+import { groupFailures } from '../engine/root-causes.ts';
+
+/** A root cause with the failures it causes (their per-subject detail kept), for reporters. */
+export interface FailureGroup {
+  cause: RootCause;
+  entries: ResultEntry[];
+}
+
+/**
+ * The failures of a result grouped by root cause, from the findings themselves (so a result filtered
+ * or merged after evaluation, or written before root causes existed, groups correctly).
+ */
+export function failureGroups(result: AuditResult): FailureGroup[] {
+  return groupFailures(result.results);
+}
+
+/** How a root cause is named in a report: the resource, and how many subjects it affects beyond itself. */
+export function causeLabel(cause: RootCause): string {
+  const name = cause.resource.name ?? cause.resource.id;
+  const own = cause.subjects.length === 1 && cause.subjects[0] === cause.resource.id;
+  if (own) return name;
+  const n = cause.subjects.length;
+  return `${cause.resource.kind} ${name} (${n} subject${n === 1 ? '' : 's'})`;
+}
