@@ -24,6 +24,7 @@ export function runExample(rule: AnyRule, ex: RuleExample): { outcome: Outcome; 
       providers: {},
       rules: new Map([[rule.id, { severity: rule.meta.severity, options: rule.options.parse(ex.options ?? {}) }]]),
       waivers: ex.waivers ?? [],
+      ...(ex.relyingParties ? { relyingParties: ex.relyingParties } : {}),
     },
     { now: new Date(EXAMPLE_NOW), includePassed: true },
   );

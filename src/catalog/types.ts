@@ -3,7 +3,7 @@ import type { AuditTrail } from '../model/audit-trail.ts';
 import type { CollectionGap } from '../model/collection-gap.ts';
 import type { KeyRecord } from '../model/key-record.ts';
 import type { PublishedKey } from '../model/published-key.ts';
-import type { KeyClassLogging, Waiver } from '../policy/schema.ts';
+import type { KeyClassLogging, RelyingParty, Waiver } from '../policy/schema.ts';
 
 /**
  * A documented example: the fields that differ from the example subject (see example-base.ts), the
@@ -29,6 +29,8 @@ export interface RuleExample {
   alsoTrails?: AuditTrail[];
   /** Identity-plane logging the example key's class requires (token-key-logging). */
   logging?: KeyClassLogging;
+  /** Relying parties in the policy (relying-party-foreign-key). */
+  relyingParties?: Record<string, RelyingParty>;
   /** Waivers in the policy (waiver-hygiene). */
   waivers?: Waiver[];
   options?: Record<string, unknown>;

@@ -15,6 +15,7 @@ import type { Ambiguity, AnyRule, Need, ReportOptions, ResolvedScope, RuleContex
 import { globMatch } from '../util/glob.ts';
 import { VERSION } from '../version.ts';
 import { type Classifier, createClassifier, describeAmbiguity } from './classify.ts';
+import { relyingPartyIndex } from './relying-parties.ts';
 import {
   type AuditResult,
   emptyOutcomeCounts,
@@ -204,6 +205,7 @@ export function evaluate(inventory: Inventory, policy: ResolvedPolicy, options: 
   for (const t of inventory.trails) trailsByProvider.set(t.scope.provider, [...(trailsByProvider.get(t.scope.provider) ?? []), t]);
 
   const sameKey = guardedSameKey(fingerprintIndex(inventory), gapIndex);
+  const relyingPartiesFor = relyingPartyIndex(policy);
 
   const results: ResultEntry[] = [];
   const totalCounts = new Int32Array(N_OUTCOMES);
@@ -262,6 +264,7 @@ export function evaluate(inventory: Inventory, policy: ResolvedPolicy, options: 
       },
       publishedScope: (k) => decided(classifier.published(k), k.id),
       artifactScope: (a) => classifier.artifact(a),
+      relyingPartiesFor,
       sameKey,
       trailsFor(k) {
         const gap = gapFor(k.provider, k, 'trails');

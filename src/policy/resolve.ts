@@ -14,6 +14,7 @@ import {
   type Environment,
   type KeyClass,
   type Matcher,
+  type RelyingParty,
   type TagKeys,
   type TokenIssuer,
   type TrustDomain,
@@ -35,6 +36,8 @@ export interface ResolvedPolicy {
   environments: Record<string, Environment>;
   trustDomains: Record<string, TrustDomain>;
   keyClasses: Record<string, KeyClass>;
+  /** Declared relying parties (absent in policies built in code before they existed). */
+  relyingParties?: Record<string, RelyingParty>;
   /** Declared token issuers (absent in policies built in code before they existed). */
   tokenIssuers?: Record<string, TokenIssuer>;
   /** Which CI runs are production (federated identities); absent = none declared. */
@@ -196,6 +199,7 @@ export function mergeLayers(layers: readonly Layer[], baseDir: string, file?: st
     for (const [name, d] of Object.entries(p.trustDomains ?? {})) out.trustDomains[name] = { ...out.trustDomains[name], ...d };
     for (const [name, c] of Object.entries(p.keyClasses ?? {})) out.keyClasses[name] = { ...out.keyClasses[name], ...c };
     Object.assign(out.tokenIssuers as Record<string, TokenIssuer>, p.tokenIssuers ?? {});
+    if (p.relyingParties) out.relyingParties = { ...out.relyingParties, ...p.relyingParties };
     if (p.precedence) out.precedence = { ...out.precedence, ...p.precedence };
     if (p.ci) out.ci = p.ci;
     if (p.unclassified !== undefined) out.unclassified = p.unclassified;

@@ -101,6 +101,31 @@ export const TokenIssuer = z.strictObject({
 });
 export type TokenIssuer = z.infer<typeof TokenIssuer>;
 
+/** A service that accepts tokens: which key sets or issuers it trusts, and how it validates them. */
+export const RelyingParty = z
+  .strictObject({
+    description: z.string().optional(),
+    trustDomain: z.string().min(1).describe('the trust domain whose tokens it must accept, and no other'),
+    environment: z.string().min(1).optional(),
+    trusts: z
+      .array(z.string().min(1))
+      .min(1)
+      .describe(
+        'JWKS URLs, discovery documents or issuer URLs it takes signing keys from (globs allowed), e.g. https://login.example.com/common/discovery/v2.0/keys',
+      ),
+    validatesIssuer: z.boolean().describe("whether it checks the `iss` claim (and the key's `issuer` binding) against allowedIssuers"),
+    allowedIssuers: z
+      .array(z.string().min(1))
+      .min(1)
+      .optional()
+      .describe('issuers it accepts when it validates the issuer (templates like {tenantid} allowed)'),
+    audiences: z.array(z.string().min(1)).optional().describe('`aud` values it accepts (documentation; not judged)'),
+  })
+  .refine((r) => !r.validatesIssuer || r.allowedIssuers !== undefined, {
+    message: 'a relying party that validates the issuer lists the issuers it accepts (allowedIssuers).',
+  });
+export type RelyingParty = z.infer<typeof RelyingParty>;
+
 export const RuleLevel = z.union([z.literal('off'), Severity]);
 export type RuleLevel = z.infer<typeof RuleLevel>;
 
@@ -209,6 +234,10 @@ export const Policy = z.strictObject({
   keyClasses: z.record(z.string(), KeyClass).optional(),
   tokenIssuers: z.record(z.string(), TokenIssuer).optional().describe('token issuers, the keys that sign for them and the tenants that log them'),
   ci: Ci.optional().describe('CI systems that reach cloud roles through OIDC federation: which repositories, branches, environments and tags are production'),
+  relyingParties: z
+    .record(z.string(), RelyingParty)
+    .optional()
+    .describe('services that accept tokens: the key sets they trust and whether they validate the issuer (rule relying-party-foreign-key)'),
   precedence: Precedence.optional().describe(
     'which environment or trust domain wins when a key or principal matches several; without it such a subject is ambiguous and every verdict that depends on its scope is unknown',
   ),

@@ -40,6 +40,7 @@ import grantHygiene from './scope/grant-hygiene.ts';
 import keyPublishedInOneScope from './scope/key-published-in-one-scope.ts';
 import keyRegionAllowed from './scope/key-region-allowed.ts';
 import publishedKeySingleIssuer from './scope/published-key-single-issuer.ts';
+import relyingPartyForeignKey from './scope/relying-party-foreign-key.ts';
 import sharedKeySetIssuerBinding from './scope/shared-key-set-issuer-binding.ts';
 import signingKeySingleScope from './scope/signing-key-single-scope.ts';
 import singlePurposeSigningKey from './scope/single-purpose-signing-key.ts';
@@ -80,6 +81,7 @@ export const RULES: readonly AnyRule[] = [
   publishedKeyPrivateMembers,
   publishedKeySingleIssuer,
   publishedKeyStrength,
+  relyingPartyForeignKey,
   retiredKeyStillPublished,
   rotationAutomationRequired,
   rotationDrillRecent,

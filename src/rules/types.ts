@@ -6,7 +6,7 @@ import type { Fingerprints, Severity } from '../model/common.ts';
 import type { Inventory, Subject, SubjectKind } from '../model/inventory.ts';
 import type { KeyRecord } from '../model/key-record.ts';
 import type { PublishedKey } from '../model/published-key.ts';
-import type { EnvironmentKind, KeyClass, Waiver } from '../policy/schema.ts';
+import type { EnvironmentKind, KeyClass, RelyingParty, Waiver } from '../policy/schema.ts';
 
 export const RULE_CATEGORIES = ['rotation', 'scope', 'exposure', 'keyset', 'logging', 'coverage'] as const;
 export type RuleCategory = (typeof RULE_CATEGORIES)[number];
@@ -43,6 +43,10 @@ export interface Ambiguity {
   trustDomains?: readonly string[];
 }
 
+export interface ResolvedRelyingParty extends RelyingParty {
+  name: string;
+}
+
 export interface ResolvedKeyClass extends KeyClass {
   name: string;
 }
@@ -72,7 +76,7 @@ export interface ReportOptions {
    * The resource that causes the finding when it is not the subject itself (the trail, the vault, the
    * endpoint, the role): failures with the same rule, cause and key are one root cause in reports and the gate.
    */
-  cause?: { kind: 'trail' | 'vault' | 'account' | 'endpoint' | 'principal' | 'issuer'; id: string; name?: string };
+  cause?: { kind: 'trail' | 'vault' | 'account' | 'endpoint' | 'principal' | 'issuer' | 'relying-party'; id: string; name?: string };
 }
 
 export interface RuleContext<Options, MessageId extends string> {
@@ -94,6 +98,8 @@ export interface RuleContext<Options, MessageId extends string> {
   unclassified(subject: string, dimension: 'environment' | 'trust domain'): void;
   /** Classification of a published key (JWKS) by its labels or issuer matchers. */
   publishedScope(key: PublishedKey): ResolvedScope;
+  /** The policy's relying parties that take keys from this published key's set (by URL, discovery or issuer). */
+  relyingPartiesFor(key: PublishedKey): readonly ResolvedRelyingParty[];
   /** Classification of an artifact finding by the environment of the store it was found in. */
   artifactScope(artifact: ArtifactFinding): ResolvedScope;
   /** Everything in the inventory with the same public key (by SPKI SHA-256 or RFC 7638 thumbprint). */

@@ -40,7 +40,7 @@ export interface RuleCase<Id extends string = string> {
   /** The inventory to evaluate; the first subject of the rule's kind is the one judged. */
   inventory: Partial<Omit<Inventory, 'kind' | 'version'>>;
   options?: Record<string, unknown>;
-  policy?: Partial<Pick<ResolvedPolicy, 'environments' | 'trustDomains' | 'keyClasses' | 'tokenIssuers' | 'precedence' | 'unclassified'>>;
+  policy?: Partial<Pick<ResolvedPolicy, 'environments' | 'trustDomains' | 'keyClasses' | 'tokenIssuers' | 'precedence' | 'unclassified' | 'relyingParties'>>;
   outcome: Exclude<Outcome, 'waived'>;
   /** For fail: the findings (in any order) the rule must report, by message id (typed: an id the rule does not declare does not compile). */
   messages?: ExpectedMessage<Id>[];

@@ -117,6 +117,8 @@ describe('sarif reporter', () => {
       findingKey: undefined,
       scope: undefined,
       rootCause: undefined,
+      // Distinct findings have distinct fingerprints (each its own root cause).
+      fingerprint: Buffer.from(id).toString('hex').slice(-32).padStart(32, '0'),
     });
     const result = {
       ...storm.result,
@@ -130,8 +132,10 @@ describe('sarif reporter', () => {
     });
     expect(results[0]?.locations[0]?.logicalLocations[0]?.kind).toBe('object');
     // s3:// is not a file in the repository: the policy file stands in.
-    expect(results[1]?.locations[0]?.physicalLocation.artifactLocation.uri).not.toMatch(/^s3:/);
-    expect(results[2]?.locations[0]?.physicalLocation.artifactLocation.uri).toBe('dumps/core.tar');
+    // Failures come grouped by root cause, sorted by the causing resource's id.
+    const at = (id: string) => results.find((r) => r.locations[0]?.logicalLocations[0]?.fullyQualifiedName === id);
+    expect(at('s3://bucket/crash.dmp@12')?.locations[0]?.physicalLocation.artifactLocation.uri).not.toMatch(/^s3:/);
+    expect(at('dumps/core.tar!inner/core@7')?.locations[0]?.physicalLocation.artifactLocation.uri).toBe('dumps/core.tar');
   });
 
   it('baseline states and collection gaps as tool notifications', () => {

@@ -112,6 +112,28 @@ export const PUBLISHED_DOCS: Record<string, RuleDocs> = {
       { title: 'a disabled key still published', outcome: 'fail', key: { state: 'disabled' }, published: {} },
     ],
   },
+  'relying-party-foreign-key': {
+    remediation: {
+      cli: "In the relying party's token validation settings (e.g. `TokenValidationParameters.ValidateIssuer = true` with `ValidIssuers`, and an issuer-to-key check for multi-tenant sets), then re-run `keyhygiene audit`",
+      terraform: "Not a cloud resource: the validation lives in the relying party's code or configuration.",
+      console:
+        "Configure the relying party to validate `iss` against its own issuers and the key's `issuer` binding, or point it at its own domain's key set; then declare it `validatesIssuer: true` with `allowedIssuers` in the policy.",
+    },
+    examples: [
+      {
+        title: 'an enterprise relying party that validates the issuer; the consumer key is bound to the consumer issuer',
+        outcome: 'pass',
+        published: { keyIssuer: CONSUMER, trustedBy: [trust(CONSUMER, 'consumer'), trust(ENTERPRISE, 'enterprise')] },
+        relyingParties: { 'enterprise-mail': { trustDomain: 'enterprise', trusts: [`${CONSUMER}/keys`], validatesIssuer: true, allowedIssuers: [ENTERPRISE] } },
+      },
+      {
+        title: 'enterprise mail trusts the common set and does not validate the issuer (Storm-0558)',
+        outcome: 'fail',
+        published: { trustedBy: [trust(CONSUMER, 'consumer'), trust(ENTERPRISE, 'enterprise')] },
+        relyingParties: { 'enterprise-mail': { trustDomain: 'enterprise', trusts: [`${CONSUMER}/keys`], validatesIssuer: false } },
+      },
+    ],
+  },
   'shared-key-set-issuer-binding': {
     remediation: { ...JWKS_FIX, console: 'Give every key in a shared (common) set an `issuer` member naming the one issuer it signs for, or split the set.' },
     examples: [
