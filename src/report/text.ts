@@ -2,7 +2,6 @@ import type { ResultEntry } from '../engine/result.ts';
 import { complianceText } from '../frameworks/compliance.ts';
 import type { Severity } from '../model/common.ts';
 import { terminalSafe } from '../util/terminal.ts';
-import { causeLabel, failureGroups } from './root-causes.ts';
 import type { Reporter } from './types.ts';
 
 const SGR = {
@@ -88,29 +87,16 @@ export const textReporter: Reporter = {
   extension: 'txt',
   render(result, meta) {
     const c = (code: string, s: string) => (meta.color ? `${code}${s}${SGR.reset}` : s);
-    // Failures: one row per root cause (a trail failing thirty keys is one row naming them); the rest per subject.
-    const failureRows: Row[] = failureGroups(result).map(({ cause, entries }) => ({
-      sev: cause.severity,
-      sevColor: SEVERITY_COLOR[cause.severity],
-      rule: cause.ruleId,
-      subject: terminalSafe(causeLabel(cause)),
-      message: terminalSafe(
-        entries.length > 1 ? `${cause.message} Affects: ${cause.subjects.slice(0, 5).join(', ')}${cause.subjects.length > 5 ? ', …' : ''}` : cause.message,
-      ),
+    // One row per finding, every subject id verbatim (the id a waiver names); root causes are counted in the summary.
+    const shown = result.results.filter((r) => r.outcome !== 'pass');
+    const rows: Row[] = shown.map((r: ResultEntry) => ({
+      sev: r.outcome === 'fail' ? r.severity : r.outcome,
+      sevColor: r.outcome === 'fail' ? SEVERITY_COLOR[r.severity] : r.outcome === 'waived' ? SGR.dim : SGR.cyan,
+      rule: r.ruleId,
+      // Names, ids and messages carry cloud-controlled text: escaped, so they cannot drive the terminal.
+      subject: terminalSafe(r.subject.id),
+      message: terminalSafe(r.subject.name && r.subject.name !== r.subject.id ? `${r.subject.name}: ${r.message}` : r.message),
     }));
-    const shown = result.results.filter((r) => r.outcome !== 'pass' && r.outcome !== 'fail');
-    const rows: Row[] = [
-      ...failureRows,
-      ...shown.map((r: ResultEntry) => ({
-        sev: r.outcome,
-        sevColor: r.outcome === 'waived' ? SGR.dim : SGR.cyan,
-        rule: r.ruleId,
-        // Names, ids and messages carry cloud-controlled text: escaped, so they cannot drive the terminal.
-        // The subject column is the id a waiver names; a display name leads the message.
-        subject: terminalSafe(r.subject.id),
-        message: terminalSafe(r.subject.name && r.subject.name !== r.subject.id ? `${r.subject.name}: ${r.message}` : r.message),
-      })),
-    ];
     const lines: string[] = rows.length ? [...tableLines(rows, meta.width, c), ''] : [];
     const s = result.summary;
     const o = s.outcomes;
