@@ -18,6 +18,20 @@ import { SIGNING_SPKI } from './world.ts';
 const PROD = '444455556666';
 const MGMT = '111122223333';
 const NOW = new Date('2026-06-01T00:00:00Z');
+
+/** The inventory one AWS collection makes, as `collectInventory` would wrap it. */
+const inventoryOf = (out: { run: Inventory['providers'][number]; keys: Inventory['keys']; trails: Inventory['trails']; gaps: Inventory['gaps'] }): Inventory =>
+  ({
+    kind: 'keyhygiene-inventory',
+    version: 1,
+    publishedKeys: [],
+    artifacts: [],
+    generatedAt: NOW.toISOString(),
+    providers: [out.run],
+    keys: out.keys,
+    trails: out.trails,
+    gaps: out.gaps,
+  }) as Inventory;
 const KEY = `arn:aws:kms:us-east-1:${PROD}:key/prod-signer`;
 
 let fake: AwsFake | undefined;
@@ -83,18 +97,7 @@ async function audit(world: FakeWorld, config: AwsConfigInput = {}, extraPolicy 
     { now: () => NOW, baseDir: '.', env: {} },
     { endpoint: fake.url, credentials: { accessKeyId: 'AKIDKEYHYGIENEDEMO', secretAccessKey: 'x' }, pageSize: 2 },
   );
-  const inventory: Inventory = {
-    kind: 'keyhygiene-inventory',
-    version: 1,
-    publishedKeys: [],
-    artifacts: [],
-    generatedAt: NOW.toISOString(),
-    providers: [out.run],
-    keys: out.keys,
-    trails: out.trails,
-    gaps: out.gaps,
-  } as Inventory;
-  const result = auditInventory(inventory, policy(extraPolicy), NOW, true);
+  const result = auditInventory(inventoryOf(out), policy(extraPolicy), NOW, true);
   const verdict = result.results.find((r) => r.ruleId === 'nonprod-principal-access' && r.subject.id === KEY);
   const key = out.keys.find((k) => k.id === KEY);
   return { out, verdict, key, fake };
@@ -224,18 +227,7 @@ describe('effective access behind a key policy delegation (acceptance)', () => {
     );
     const gap = out.gaps.find((g) => g.scope.subjectId === KEY);
     expect(gap).toMatchObject({ operation: 'iam:GetAccountAuthorizationDetails', affects: ['access'] });
-    const inventory = {
-      kind: 'keyhygiene-inventory',
-      version: 1,
-      publishedKeys: [],
-      artifacts: [],
-      generatedAt: NOW.toISOString(),
-      providers: [out.run],
-      keys: out.keys,
-      trails: out.trails,
-      gaps: out.gaps,
-    } as Inventory;
-    const verdict = auditInventory(inventory, policy(), NOW, true).results.find((r) => r.ruleId === 'nonprod-principal-access' && r.subject.id === KEY);
+    const verdict = auditInventory(inventoryOf(out), policy(), NOW, true).results.find((r) => r.ruleId === 'nonprod-principal-access' && r.subject.id === KEY);
     expect(verdict?.outcome).toBe('unknown');
   });
 });
