@@ -75,9 +75,7 @@ const RESOURCE_KEYS = /^(aws:resourcetag\/|kms:resourcealiases|aws:resourceaccou
 /** Whether statements can evaluate differently for two keys of one account and region. */
 export const readsKey = (stmts: readonly Stmt[]): boolean =>
   stmts.some(
-    (s) =>
-      (s.resources && s.resources.patterns.some((p) => p !== '*')) ||
-      s.conditions.some((c) => RESOURCE_KEYS.test(c.key) || c.values.some((v) => v.includes('${'))),
+    (s) => s.resources?.patterns.some((p) => p !== '*') || s.conditions.some((c) => RESOURCE_KEYS.test(c.key) || c.values.some((v) => v.includes('${'))),
   );
 
 export function indexAccount(iam: AccountIam): AccessIndex {
