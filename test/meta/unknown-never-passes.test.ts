@@ -124,6 +124,8 @@ const IDENTITY_POLICY = {
   tokenIssuers: { enterprise: { issuer: `https://login.microsoftonline.com/${TENANT}/v2.0`, keys: [{ ids: [signingKey().id] }], tenants: [TENANT] } },
 };
 
+const SHARED_ENDPOINT = 'https://login.example.com/common/discovery/v2.0/keys';
+
 interface Variant {
   name: string;
   parts: () => Parts;
@@ -161,6 +163,22 @@ const VARIANTS: Record<string, Variant[]> = {
         ],
       }),
       target: (p) => p.publishedKeys?.[0] as never,
+    },
+    {
+      // Storm-0558's flaw: an enterprise relying party trusting a shared endpoint without validating the issuer.
+      name: 'consumer key on an endpoint an enterprise relying party trusts',
+      parts: () => ({
+        publishedKeys: [
+          published({
+            url: SHARED_ENDPOINT,
+            issuer: undefined,
+            labels: { trustDomain: 'consumer' },
+            trustedBy: [trust(CONSUMER, 'consumer', 'production', SHARED_ENDPOINT), trust(ENTERPRISE, 'enterprise', 'production', SHARED_ENDPOINT)],
+          }),
+        ],
+      }),
+      target: (p) => p.publishedKeys?.[0] as never,
+      policy: { relyingParties: { 'enterprise-mail': { trustDomain: 'enterprise', trusts: [SHARED_ENDPOINT], validatesIssuer: false } } } as never,
     },
   ],
   trail: [

@@ -35,7 +35,7 @@ export default defineRule({
     remediation:
       "Make the relying party validate the `iss` claim against its own issuers and the key's `issuer` binding (validatesIssuer: true, allowedIssuers), publish a per-key `issuer` on the shared endpoint, or point the party at a key set of its own domain only.",
     subject: 'published-key',
-    reads: ['keyIssuer', 'labels', 'trustedBy', 'classification'],
+    reads: ['keyIssuer', 'issuer', 'labels', 'trustedBy', 'classification'],
     appliesTo: (k, ctx) => ctx.relyingPartiesFor(k).length > 0,
   },
   options: z.strictObject({}),
