@@ -105,7 +105,7 @@ const compileNeeds = (needs: readonly Need[] | undefined): CompiledNeed[] =>
     return { field: alternatives.join(' | '), first: alternatives[0] as string, readers: alternatives.map(pathReader) };
   });
 
-function gapCovers(gap: CollectionGap, provider: string, k: { account?: string; region?: string; container?: string }, id: string): boolean {
+export function gapCovers(gap: CollectionGap, provider: string, k: { account?: string; region?: string; container?: string }, id: string): boolean {
   if (gap.provider !== provider) return false;
   const s = gap.scope;
   return (
