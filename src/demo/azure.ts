@@ -60,64 +60,64 @@ const days = (n: number) => `P${Math.max(1, Math.round(n))}D`;
 /** The key's name: the last segment of a versionless key id, or its `name`. */
 const keyNameOf = (k: KeyRecord) => k.name ?? new URL(k.id).pathname.split('/').filter(Boolean)[1] ?? k.id;
 
-/**
- * The Azure estate an inventory describes, as the fake serves it. Pure. Vault-level settings
- * (location, network, deletion protection, access model) come from the vault's first key; all tags
- * stay on the keys, so they read back unchanged.
- */
-export function worldFromInventory(inventory: Pick<Inventory, 'keys' | 'trails'>): FakeAzureWorld {
-  const keys = inventory.keys.filter((k) => k.provider === PROVIDER).sort((a, b) => (a.id < b.id ? -1 : 1));
-  const tenantId = keys.flatMap((k) => k.access ?? []).find((a) => a.principal.account)?.principal.account ?? DEMO_TENANT;
-  const subs = new Map<
-    string,
-    { vaults: Map<string, { vault: FakeAzureVault; first: KeyRecord }>; defs: FakeRoleDefinition[]; assignments: FakeRoleAssignment[] }
-  >();
-  const roleFor = new Map<string, string>();
+interface DemoSub {
+  vaults: Map<string, { vault: FakeAzureVault; first: KeyRecord }>;
+  defs: FakeRoleDefinition[];
+  assignments: FakeRoleAssignment[];
+}
 
-  for (const k of keys) {
-    const subId = k.account ?? DEMO_SUBSCRIPTION;
-    let sub = subs.get(subId);
-    if (!sub) {
-      sub = { vaults: new Map(), defs: [], assignments: [] };
-      subs.set(subId, sub);
-    }
-    const origin = new URL(k.id).origin;
-    const vaultName = k.container ?? new URL(k.id).hostname.split('.')[0] ?? 'vault';
-    const hsm = /\.managedhsm\./i.test(origin);
-    let entry = sub.vaults.get(vaultName);
-    if (!entry) {
-      entry = {
-        first: k,
-        vault: {
-          name: vaultName,
-          kind: hsm ? 'managed-hsm' : 'vault',
-          resourceGroup: 'keyhygiene-demo',
-          location: k.region ?? 'westeurope',
-          publicUri: origin,
-          sku: k.protection === 'hsm' && !hsm ? 'premium' : undefined,
-          ...(k.access?.find((a) => a.principal.account)?.principal.account ? { tenantId: k.access?.find((a) => a.principal.account)?.principal.account } : {}),
-          // Without an explicit access model, a vault whose entries all come from access policies uses them.
-          rbac: k.accessModel ? k.accessModel === 'rbac' : !(k.access?.length && k.access.every((a) => a.source === 'access-policy')),
-          accessPolicies: [],
-          softDelete: true,
-          purgeProtection: k.deletion?.protected === true,
-          publicNetworkAccess: k.network?.publicAccess === false ? 'Disabled' : 'Enabled',
-          privateEndpoints: k.network?.privateEndpoint ? 1 : 0,
-          keys: [],
-          diagnosticSettings: [],
-        },
-      };
-      sub.vaults.set(vaultName, entry);
-    }
-    const vault = entry.vault;
-    const vaultId = `/subscriptions/${subId}/resourceGroups/keyhygiene-demo/providers/Microsoft.KeyVault/${hsm ? 'managedHSMs' : 'vaults'}/${vaultName}`;
-    const name = keyNameOf(k);
-    vault.keys.push(fakeKey(k, name, hsm));
-    for (const a of k.access ?? []) addAccess(a, vault, `${vaultId}/keys/${name}`, sub, roleFor);
+const tenantOf = (k: KeyRecord) => k.access?.find((a) => a.principal.account)?.principal.account;
+
+/** The fake vault a key's first record describes. */
+function fakeVault(k: KeyRecord, vaultName: string, origin: string, hsm: boolean): FakeAzureVault {
+  const tenantId = tenantOf(k);
+  return {
+    name: vaultName,
+    kind: hsm ? 'managed-hsm' : 'vault',
+    resourceGroup: 'keyhygiene-demo',
+    location: k.region ?? 'westeurope',
+    publicUri: origin,
+    sku: k.protection === 'hsm' && !hsm ? 'premium' : undefined,
+    ...(tenantId ? { tenantId } : {}),
+    // Without an explicit access model, a vault whose entries all come from access policies uses them.
+    rbac: k.accessModel ? k.accessModel === 'rbac' : !(k.access?.length && k.access.every((a) => a.source === 'access-policy')),
+    accessPolicies: [],
+    softDelete: true,
+    purgeProtection: k.deletion?.protected === true,
+    publicNetworkAccess: k.network?.publicAccess === false ? 'Disabled' : 'Enabled',
+    privateEndpoints: k.network?.privateEndpoint ? 1 : 0,
+    keys: [],
+    diagnosticSettings: [],
+  };
+}
+
+/** Place one key (and its access) in its subscription and vault. */
+function addKey(k: KeyRecord, subs: Map<string, DemoSub>, roleFor: Map<string, string>): void {
+  const subId = k.account ?? DEMO_SUBSCRIPTION;
+  let sub = subs.get(subId);
+  if (!sub) {
+    sub = { vaults: new Map(), defs: [], assignments: [] };
+    subs.set(subId, sub);
   }
+  const origin = new URL(k.id).origin;
+  const vaultName = k.container ?? new URL(k.id).hostname.split('.')[0] ?? 'vault';
+  const hsm = /\.managedhsm\./i.test(origin);
+  let entry = sub.vaults.get(vaultName);
+  if (!entry) {
+    entry = { first: k, vault: fakeVault(k, vaultName, origin, hsm) };
+    sub.vaults.set(vaultName, entry);
+  }
+  const vault = entry.vault;
+  const vaultId = `/subscriptions/${subId}/resourceGroups/keyhygiene-demo/providers/Microsoft.KeyVault/${hsm ? 'managedHSMs' : 'vaults'}/${vaultName}`;
+  const name = keyNameOf(k);
+  vault.keys.push(fakeKey(k, name, hsm));
+  for (const a of k.access ?? []) addAccess(a, vault, `${vaultId}/keys/${name}`, sub, roleFor);
+}
 
+/** Diagnostic settings (and their workspaces) for the vaults each Azure trail covers. */
+function addTrails(trails: readonly AuditTrail[], subs: Map<string, DemoSub>): NonNullable<FakeAzureWorld['workspaces']> {
   const workspaces: NonNullable<FakeAzureWorld['workspaces']> = {};
-  for (const t of inventory.trails.filter((t) => t.scope.provider === PROVIDER)) {
+  for (const t of trails.filter((t) => t.scope.provider === PROVIDER)) {
     for (const [subId, sub] of subs) {
       if (t.scope.accounts !== '*' && !t.scope.accounts.includes(subId)) continue;
       for (const [name, { vault }] of sub.vaults) {
@@ -128,25 +128,42 @@ export function worldFromInventory(inventory: Pick<Inventory, 'keys' | 'trails'>
       }
     }
   }
+  return workspaces;
+}
 
+const SP_TYPES: Partial<Record<string, string>> = { 'managed-identity': 'ManagedIdentity', 'service-principal': 'Application' };
+
+/** The Graph directory objects of every named principal. */
+function directoryOf(keys: readonly KeyRecord[]): NonNullable<FakeAzureWorld['principals']> {
   const principals: NonNullable<FakeAzureWorld['principals']> = {};
   for (const a of keys.flatMap((k) => k.access ?? [])) {
     if (!a.principal.name || principals[a.principal.id]) continue;
     const kind = a.principal.kind;
+    const spType = SP_TYPES[kind];
     principals[a.principal.id] = {
       displayName: a.principal.name,
       type: kind === 'user' ? 'user' : kind === 'group' ? 'group' : 'servicePrincipal',
-      ...(kind === 'managed-identity'
-        ? { servicePrincipalType: 'ManagedIdentity' }
-        : kind === 'service-principal'
-          ? { servicePrincipalType: 'Application' }
-          : {}),
+      ...(spType ? { servicePrincipalType: spType } : {}),
     };
   }
+  return principals;
+}
 
+/**
+ * The Azure estate an inventory describes, as the fake serves it. Pure. Vault-level settings
+ * (location, network, deletion protection, access model) come from the vault's first key; all tags
+ * stay on the keys, so they read back unchanged.
+ */
+export function worldFromInventory(inventory: Pick<Inventory, 'keys' | 'trails'>): FakeAzureWorld {
+  const keys = inventory.keys.filter((k) => k.provider === PROVIDER).sort((a, b) => (a.id < b.id ? -1 : 1));
+  const tenantId = keys.map(tenantOf).find((t) => t !== undefined) ?? DEMO_TENANT;
+  const subs = new Map<string, DemoSub>();
+  const roleFor = new Map<string, string>();
+  for (const k of keys) addKey(k, subs, roleFor);
+  const workspaces = addTrails(inventory.trails, subs);
   return {
     tenantId,
-    principals,
+    principals: directoryOf(keys),
     workspaces,
     subscriptions: [...subs].map(([id, s]) => ({
       id,

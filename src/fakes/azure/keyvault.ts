@@ -1,0 +1,207 @@
+// One Key Vault (or Managed HSM) data plane per vault: the 401 bearer challenge, the documented
+// per-vault and per-subscription limits, injected faults and the key reads (Key Vault REST 7.x).
+import { createPublicKey } from 'node:crypto';
+import type http from 'node:http';
+import https from 'node:https';
+import { epoch, type FakeContext, HttpError, hashFraction, listen, normPath, readBody, send, sendError, type VaultEntry, versionOf } from './context.ts';
+import { dataOperation } from './routes.ts';
+import type { FakeAzureKey, FakeAzureVault, RecordedAzureRequest } from './types.ts';
+
+/** Limit weight of one Key Vault transaction on a key, relative to a software RSA-2048 GET. */
+function weight(k: FakeAzureKey | undefined, managedHsm: boolean): number {
+  if (!k || managedHsm) return 1;
+  const hsm = /-HSM$/i.test(k.kty);
+  if (!/^RSA/i.test(k.kty)) return hsm ? 2 : 1;
+  const bits =
+    k.keySize ??
+    (k.publicKey
+      ? (createPublicKey({ key: Buffer.from(k.publicKey, 'base64'), format: 'der', type: 'spki' }).asymmetricKeyDetails?.modulusLength ?? 2048)
+      : 2048);
+  if (bits <= 2048) return hsm ? 2 : 1;
+  if (bits <= 3072) return hsm ? 8 : 4;
+  return hsm ? 16 : 8;
+}
+
+/** The public JWK members (base64url) of an SPKI. */
+function jwkOf(publicKey: string | undefined): Record<string, string> {
+  if (!publicKey) return {};
+  const jwk = createPublicKey({ key: Buffer.from(publicKey, 'base64'), format: 'der', type: 'spki' }).export({ format: 'jwk' }) as Record<string, string>;
+  const out: Record<string, string> = {};
+  for (const m of ['n', 'e', 'crv', 'x', 'y']) if (jwk[m]) out[m] = jwk[m] as string;
+  if (out.crv === 'secp256k1') out.crv = 'P-256K';
+  return out;
+}
+
+/** The data plane's view of one vault. */
+export interface DataPlane {
+  ctx: FakeContext;
+  entry: VaultEntry;
+  /** the vault's public URI, which key ids carry */
+  publicUri: string;
+  keysByName: Map<string, FakeAzureKey>;
+  weights: Map<FakeAzureKey, number>;
+}
+
+export type DataHandler = (dp: DataPlane, key: FakeAzureKey | undefined, keyName: string, url: URL) => unknown;
+
+function keyJson(v: FakeAzureVault, k: FakeAzureKey, publicUri: string) {
+  const version = versionOf(`${v.name}/${k.name}`, k.created);
+  return {
+    key: { kid: `${publicUri}/keys/${k.name}/${version}`, kty: k.kty, key_ops: k.keyOps, ...jwkOf(k.publicKey) },
+    attributes: {
+      enabled: k.enabled ?? true,
+      created: epoch(k.created),
+      updated: epoch(k.created),
+      ...(k.expires ? { exp: epoch(k.expires) } : {}),
+      ...(k.notBefore ? { nbf: epoch(k.notBefore) } : {}),
+      recoveryLevel: v.purgeProtection ? 'Recoverable' : 'Recoverable+Purgeable',
+      ...(k.exportable ? { exportable: true } : {}),
+    },
+    ...(k.tags ? { tags: k.tags } : {}),
+    ...(k.managed ? { managed: true } : {}),
+    ...(k.exportable ? { release_policy: { contentType: 'application/json; charset=utf-8', data: Buffer.from('{}').toString('base64url') } } : {}),
+  };
+}
+
+const listKeys: DataHandler = (dp, _key, _name, url) => {
+  const { ctx, entry, publicUri } = dp;
+  const v = entry.vault;
+  const start = Number(url.searchParams.get('$skiptoken') ?? 0) || 0;
+  const size = Math.min(ctx.pageSize, Number(url.searchParams.get('maxresults') ?? ctx.pageSize) || ctx.pageSize);
+  const value = v.keys.slice(start, start + size).map((k) => ({
+    kid: `${publicUri}/keys/${k.name}`,
+    attributes: { enabled: k.enabled ?? true, created: epoch(k.created), updated: epoch(k.created), ...(k.expires ? { exp: epoch(k.expires) } : {}) },
+    ...(k.tags ? { tags: k.tags } : {}),
+    ...(k.managed ? { managed: true } : {}),
+  }));
+  const more = start + size < v.keys.length;
+  const apiVersion = url.searchParams.get('api-version') ?? '2025-07-01';
+  return { value, nextLink: more ? `${ctx.vaultUrls[v.name]}keys?api-version=${apiVersion}&$skiptoken=${start + size}&maxresults=${size}` : null };
+};
+
+const listKeyVersions: DataHandler = (dp, key) => {
+  const k = key as FakeAzureKey;
+  const all = [...(k.olderVersions ?? []), k.created];
+  return {
+    value: all.map((c) => ({
+      kid: `${dp.publicUri}/keys/${k.name}/${versionOf(`${dp.entry.vault.name}/${k.name}`, c)}`,
+      attributes: { enabled: true, created: epoch(c), updated: epoch(c) },
+    })),
+    nextLink: null,
+  };
+};
+
+const getRotationPolicy: DataHandler = (dp, key) => {
+  const k = key as FakeAzureKey;
+  if (!k.rotationPolicy) throw new HttpError(404, 'KeyNotFound', `Rotation policy for key ${k.name} was not found.`);
+  return {
+    id: `${dp.publicUri}/keys/${k.name}/rotationpolicy`,
+    lifetimeActions: k.rotationPolicy.lifetimeActions.map((a) => ({
+      trigger: {
+        ...(a.timeAfterCreate ? { timeAfterCreate: a.timeAfterCreate } : {}),
+        ...(a.timeBeforeExpiry ? { timeBeforeExpiry: a.timeBeforeExpiry } : {}),
+      },
+      action: { type: a.action },
+    })),
+    attributes: { ...(k.rotationPolicy.expiryTime ? { expiryTime: k.rotationPolicy.expiryTime } : {}), created: epoch(k.created), updated: epoch(k.created) },
+  };
+};
+
+/** Declared data-plane operation → its handler; `needsKey` handlers answer 404 for an unknown key. */
+export const DATA_HANDLERS: Record<string, { needsKey: boolean; handle: DataHandler }> = {
+  'keyvault:ListKeys': { needsKey: false, handle: listKeys },
+  'keyvault:GetKey': { needsKey: true, handle: (dp, key) => keyJson(dp.entry.vault, key as FakeAzureKey, dp.publicUri) },
+  'keyvault:ListKeyVersions': { needsKey: true, handle: listKeyVersions },
+  'keyvault:GetKeyRotationPolicy': { needsKey: true, handle: getRotationPolicy },
+};
+
+function authorize(dp: DataPlane, req: http.IncomingMessage): void {
+  const { ctx, entry } = dp;
+  const challenge = {
+    'www-authenticate': `Bearer authorization="${ctx.base.url}/${entry.vault.tenantId ?? ctx.world.tenantId}", resource="${ctx.options.vaultResource ?? 'https://vault.azure.net'}"`,
+  };
+  if (!req.headers.authorization) throw new HttpError(401, 'Unauthorized', 'AKV10000: Request is missing a Bearer or PoP token.', challenge);
+  if (!ctx.tokenValid(req.headers.authorization)) {
+    ctx.stats.unauthorized++;
+    throw new HttpError(401, 'Unauthorized', 'AKV10022: Invalid audience or expired token.', challenge);
+  }
+}
+
+/** Charge the transaction to the documented limits (429 + Retry-After when exhausted) and maybe inject a fault. */
+function charge(dp: DataPlane, cost: number): void {
+  const { ctx, entry } = dp;
+  const { vault: v, sub } = entry;
+  const hsm = v.kind === 'managed-hsm';
+  if (ctx.options.enforceLimits) {
+    const perVault = hsm ? 1100 : 400;
+    const vb = ctx.bucket(`kv:${v.name}`, perVault, perVault);
+    const sb = hsm ? undefined : ctx.bucket(`kvsub:${sub.id}`, 2000, 2000);
+    if (!vb.take(cost) || (sb && !sb.take(cost))) {
+      ctx.stats.throttled++;
+      throw new HttpError(429, 'Throttled', 'Rate limit is exceeded. Try again in 1 seconds.', { 'retry-after': ctx.retryAfter });
+    }
+  }
+  ctx.stats.vaultCost[v.name] = (ctx.stats.vaultCost[v.name] ?? 0) + cost;
+  if (!hsm) ctx.stats.subscriptionCost[sub.id] = (ctx.stats.subscriptionCost[sub.id] ?? 0) + cost;
+  if (ctx.options.faultRate && hashFraction(`${v.name}|${ctx.faultSeq.n++}`) < ctx.options.faultRate) {
+    ctx.stats.faults++;
+    const status = ctx.faultSeq.n % 2 ? 500 : 503;
+    throw new HttpError(status, status === 500 ? 'InternalServerError' : 'ServiceUnavailable', 'Injected transient fault.');
+  }
+}
+
+async function answer(dp: DataPlane, req: http.IncomingMessage, op: string | undefined, url: URL): Promise<unknown> {
+  const path = url.pathname;
+  const v = dp.entry.vault;
+  authorize(dp, req);
+  await dp.ctx.delay();
+  const handler = op ? DATA_HANDLERS[op] : undefined;
+  if (!op || !handler) throw new HttpError(405, 'MethodNotAllowed', `The fake refuses ${req.method} ${path}: not a declared read operation.`);
+  if (v.dataPlane === 'forbidden')
+    throw new HttpError(
+      403,
+      'Forbidden',
+      `Caller is not authorized to perform action on resource. Action: 'Microsoft.KeyVault/vaults/keys/read' Vault: ${v.name}`,
+    );
+  dp.ctx.maybeThrottle(op);
+  const keyName = decodeURIComponent(/^\/keys\/([^/]+)/.exec(path)?.[1] ?? '');
+  const key = keyName ? dp.keysByName.get(keyName.toLowerCase()) : undefined;
+  charge(dp, op === 'keyvault:ListKeys' || !key ? 1 : (dp.weights.get(key) ?? 1));
+  if (handler.needsKey && !key) throw new HttpError(404, 'KeyNotFound', `A key with (name/id) ${keyName} was not found in this key vault.`);
+  return handler.handle(dp, key, keyName, url);
+}
+
+/** Start the data plane of one vault; registers its URL in ctx.vaultUrls. */
+export async function startDataPlane(ctx: FakeContext, entry: VaultEntry): Promise<void> {
+  const v = entry.vault;
+  const dp: DataPlane = {
+    ctx,
+    entry,
+    publicUri: (v.publicUri ?? `https://${v.name}.${v.kind === 'managed-hsm' ? 'managedhsm' : 'vault'}.azure.net`).replace(/\/+$/, ''),
+    keysByName: new Map(v.keys.map((k) => [k.name.toLowerCase(), k])),
+    weights: new Map(v.keys.map((k) => [k, weight(k, v.kind === 'managed-hsm')])),
+  };
+  const server = ctx.track(
+    https.createServer({ cert: ctx.cert.cert, key: ctx.cert.key }, async (req, res) => {
+      ctx.stats.requests++;
+      const url = new URL(normPath(req.url ?? '/'), 'https://fake');
+      await readBody(req);
+      if (v.dataPlane === 'silent') return; // like a firewall that drops packets: never answer
+      const op = dataOperation(req.method ?? 'GET', url.pathname);
+      const rec: RecordedAzureRequest = { plane: 'data', method: req.method ?? 'GET', path: url.pathname, operation: op, vault: v.name, status: 200 };
+      ctx.requests.push(rec);
+      try {
+        send(res, 200, await answer(dp, req, op, url));
+      } catch (err) {
+        sendError(res, rec, err);
+      }
+    }),
+  );
+  const port = await listen(server);
+  ctx.vaultUrls[v.name] = `https://127.0.0.1:${port}/`;
+  if (v.dataPlane === 'unreachable') {
+    // Nothing listens there any more: connections are refused, as behind a firewall or private endpoint.
+    await new Promise<void>((r) => server.close(() => r()));
+    ctx.servers.splice(ctx.servers.indexOf(server), 1);
+  }
+}
