@@ -104,6 +104,8 @@ export const jwksProvider = defineProvider({
       quotas: { rates: {}, defaultRate: 1e6 },
       callTimeoutMs: config.timeoutMs + 1_000,
       retry: { maxAttempts: config.retries + 1, baseMs: config.retryDelayMs },
+      // The total budget: a stalled issuer cannot hold the audit; what is not read by then becomes a gap.
+      ...(config.budgetMs ? { budgetMs: config.budgetMs } : {}),
       ...(ctx.signal ? { signal: ctx.signal } : {}),
     });
     try {

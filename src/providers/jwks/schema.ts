@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { kitConfigFields } from '../kit/config.ts';
 
 const labels = {
   trustDomain: z.string().min(1).optional().describe('trust domain of the keys this source publishes (consumer, enterprise…); overrides policy matchers'),
@@ -42,6 +43,8 @@ export const JwksConfig = z
     retries: z.number().int().nonnegative().max(5).default(2).describe('retries after a network error, 429 or 5xx'),
     retryDelayMs: z.number().int().nonnegative().max(30_000).default(500).describe('first retry delay; doubles on each retry'),
     concurrency: z.number().int().positive().max(16).default(4).describe('requests in flight at once'),
+    // The kit's total budget, named and bounded as every network provider's is.
+    budgetMs: kitConfigFields({ timeoutMs: 10_000, maxAttempts: 3, retryBaseMs: 500, quotaFraction: 1 }).budgetMs,
     caFile: z.string().min(1).optional().describe('extra PEM CA bundle to trust (a private CA), relative to the policy file'),
     knownCompromised: z
       .string()

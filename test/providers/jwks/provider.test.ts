@@ -188,6 +188,30 @@ describe('jwks provider against a loopback HTTPS identity provider', () => {
     }
   });
 
+  it('stalled issuers cannot outlast the budget: what is unread by then is a gap, and local sets still load', async () => {
+    for (let i = 0; i < 6; i++) idp.routes.set(`/stall-${i}/.well-known/openid-configuration`, { delayMs: 10_000, json: { jwks_uri: '/x' } });
+    const issuers = Array.from({ length: 6 }, (_, i) => ({ issuer: `${idp.url}/stall-${i}` }));
+    const started = Date.now();
+    const out = await collect({
+      issuers,
+      keySets: [{ path: 'microsoft-consumers-keys-2016.json' }],
+      timeoutMs: 8_000,
+      retries: 2,
+      concurrency: 2,
+      budgetMs: 700,
+    });
+    // Without the budget: 3 rounds of 2 issuers × 3 attempts × 8 s.
+    expect(Date.now() - started).toBeLessThan(3_000);
+    const gaps = out.gaps ?? [];
+    expect(gaps.map((g) => g.id).sort()).toEqual(issuers.map((i) => `jwks:${i.issuer}/.well-known/openid-configuration:oidc:GetDiscovery`).sort());
+    for (const g of gaps) {
+      expect(g.kind).toBe('cancelled');
+      expect(g.reason).toMatch(/time budget of 700 ms ran out/);
+      expect(g.affects).toEqual(['trustedBy', 'issuer', 'labels']);
+    }
+    expect(out.publishedKeys?.length).toBeGreaterThan(0);
+  });
+
   it('an untrusted certificate is a TLS gap (no silent downgrade), without retries', async () => {
     const before = idp.requests.length;
     const out = await provider.collect(JwksConfig.parse({ keySets: [{ url: `${idp.url}/consumers/keys` }], retries: 3, retryDelayMs: 1 }), ctx());
