@@ -261,17 +261,14 @@ function scopePrincipal(p: Principal, policy: ResolvedPolicy): PrincipalScope {
   };
 }
 
-export function createClassifier(policy: ResolvedPolicy, keys: readonly KeyRecord[] = []): Classifier {
-  const envs = Object.entries(policy.environments);
-  const domains = Object.entries(policy.trustDomains);
-  const classes: ResolvedKeyClass[] = Object.entries(policy.keyClasses)
-    .filter(([, c]) => c.match && c.match.length > 0)
-    .map(([name, c]) => ({ name, ...c }));
+type Finish = (matchedEnvs: string[], matchedDomains: string[], keyClass?: ResolvedKeyClass, tokenIssuers?: ResolvedTokenIssuer[]) => ResolvedScope;
+
+/** Builds a scope from what matched: the policy's placement for what matched nothing, precedence, ambiguity. */
+function scopeBuilder(policy: ResolvedPolicy): Finish {
   const kindOf = (name: string) => policy.environments[name]?.kind;
   const order = policy.precedence ?? {};
-
   const fallback = placement(policy);
-  const finish = (matchedEnvs: string[], matchedDomains: string[], keyClass?: ResolvedKeyClass, tokenIssuers?: ResolvedTokenIssuer[]): ResolvedScope => {
+  return (matchedEnvs, matchedDomains, keyClass, tokenIssuers) => {
     const e = placed(matchedEnvs, fallback.environment);
     const d = placed(matchedDomains, fallback.trustDomain);
     const [environments, trustDomains] = [e.names, d.names];
@@ -290,30 +287,31 @@ export function createClassifier(policy: ResolvedPolicy, keys: readonly KeyRecor
       ...(e.placed || d.placed ? { placed: { ...(e.placed ? { environment: true } : {}), ...(d.placed ? { trustDomain: true } : {}) } } : {}),
     };
   };
+}
 
-  const anyKeyMatch = (ms: readonly Matcher[] | undefined): Test<KeyRecord> => {
-    const tests = (ms ?? []).map((m) => compiled(keyTests, compileKey, m));
-    return (k) => {
-      for (const t of tests) if (t(k)) return true;
-      return false;
-    };
+const anyKeyMatch = (ms: readonly Matcher[] | undefined): Test<KeyRecord> => {
+  const tests = (ms ?? []).map((m) => compiled(keyTests, compileKey, m));
+  return (k) => {
+    for (const t of tests) if (t(k)) return true;
+    return false;
   };
-  const envTests = envs.map(([name, e]) => ({ name, test: anyKeyMatch(e.match) }));
-  const domainTests = domains.map(([name, d]) => ({ name, test: anyKeyMatch(d.match) }));
-  const classTests = classes.map((c) => ({ c, test: anyKeyMatch(c.match) }));
+};
+
+const keyClassesOf = (policy: ResolvedPolicy): ResolvedKeyClass[] =>
+  Object.entries(policy.keyClasses)
+    .filter(([, c]) => c.match && c.match.length > 0)
+    .map(([name, c]) => ({ name, ...c }));
+
+/** Classifies a key by the policy's compiled matchers; keys with the same classification share one scope object. */
+function keyClassifier(policy: ResolvedPolicy, finish: Finish): (k: KeyRecord) => ResolvedScope {
+  const envTests = Object.entries(policy.environments).map(([name, e]) => ({ name, test: anyKeyMatch(e.match) }));
+  const domainTests = Object.entries(policy.trustDomains).map(([name, d]) => ({ name, test: anyKeyMatch(d.match) }));
+  const classTests = keyClassesOf(policy).map((c) => ({ c, test: anyKeyMatch(c.match) }));
   const issuerTests = Object.entries(policy.tokenIssuers ?? {})
     .filter(([, t]) => t.keys?.length)
     .map(([name, t]) => ({ issuer: { name, issuer: t.issuer, tenants: t.tenants } as ResolvedTokenIssuer, test: anyKeyMatch(t.keys) }));
-  // A published key is linked to the declared issuers that name its issuer URL.
-  const issuerByUrl = new Map<string, ResolvedTokenIssuer[]>();
-  for (const [name, t] of Object.entries(policy.tokenIssuers ?? {})) {
-    const url = stripSlash(t.issuer);
-    issuerByUrl.set(url, [...(issuerByUrl.get(url) ?? []), { name, issuer: t.issuer, tenants: t.tenants }]);
-  }
-  // Keys with the same classification share one scope object.
   const shared = new Map<string, ResolvedScope>();
-
-  const classifyKey = (k: KeyRecord): ResolvedScope => {
+  return (k) => {
     const environments: string[] = [];
     for (const e of envTests) if (e.test(k)) environments.push(e.name);
     const trustDomains: string[] = [];
@@ -333,15 +331,69 @@ export function createClassifier(policy: ResolvedPolicy, keys: readonly KeyRecor
     }
     return scope;
   };
+}
 
+type PrincipalMemo = {
+  name?: string;
+  account?: string;
+  tenant?: string;
+  tags?: Principal['tags'];
+  path?: string;
+  federation?: Principal['federation'];
+  scope: PrincipalScope;
+};
+
+const sameFields = (e: PrincipalMemo, p: Principal): boolean =>
+  e.name === p.name && e.account === p.account && e.tenant === p.tenant && e.tags === p.tags && e.path === p.path && e.federation === p.federation;
+
+/**
+ * Principal classification cached by id, then by the other fields that matchers read: no string
+ * building and no allocation per call (ids repeat across thousands of keys' access entries).
+ */
+function principalClassifier(policy: ResolvedPolicy): (p: Principal) => PrincipalScope {
+  const cache = new Map<string, PrincipalMemo[]>();
+  return (p) => {
+    let bucket = cache.get(p.id);
+    if (!bucket) {
+      bucket = [];
+      cache.set(p.id, bucket);
+    }
+    for (const e of bucket) if (sameFields(e, p)) return e.scope;
+    const scope = scopePrincipal(p, policy);
+    bucket.push({ name: p.name, account: p.account, tenant: p.tenant, tags: p.tags, path: p.path, federation: p.federation, scope });
+    return scope;
+  };
+}
+
+/** A published key: by its labels, else by the issuer matchers; linked to the declared issuers that name its issuer URL. */
+function publishedClassifier(policy: ResolvedPolicy, finish: Finish): (k: PublishedKey) => ResolvedScope {
+  const envs = Object.entries(policy.environments);
+  const domains = Object.entries(policy.trustDomains);
+  const issuerByUrl = new Map<string, ResolvedTokenIssuer[]>();
+  for (const [name, t] of Object.entries(policy.tokenIssuers ?? {})) {
+    const url = stripSlash(t.issuer);
+    issuerByUrl.set(url, [...(issuerByUrl.get(url) ?? []), { name, issuer: t.issuer, tenants: t.tenants }]);
+  }
+  return (k) => {
+    const environments = k.labels?.environment ? [k.labels.environment] : envs.filter(([, e]) => e.match.some((m) => matchesPublished(m, k))).map(([n]) => n);
+    const trustDomains = k.labels?.trustDomain
+      ? [k.labels.trustDomain]
+      : domains.filter(([, d]) => d.match.some((m) => matchesPublished(m, k))).map(([n]) => n);
+    const issuers = issuerByUrl.get(stripSlash(k.issuer ?? ''));
+    return finish(environments, trustDomains, undefined, issuers);
+  };
+}
+
+export function createClassifier(policy: ResolvedPolicy, keys: readonly KeyRecord[] = []): Classifier {
+  const finish = scopeBuilder(policy);
+  const classifyKey = keyClassifier(policy, finish);
   const keyCache = new Map<string, ResolvedScope>();
   for (const k of keys) keyCache.set(k.id, classifyKey(k));
-
-  const principalCache = new Map<
-    string,
-    { name?: string; account?: string; tenant?: string; tags?: Principal['tags']; path?: string; federation?: Principal['federation']; scope: PrincipalScope }[]
-  >();
-
+  const matchers = [
+    ...Object.values(policy.environments).flatMap((e) => e.match),
+    ...Object.values(policy.trustDomains).flatMap((d) => d.match),
+    ...keyClassesOf(policy).flatMap((c) => c.match ?? []),
+  ];
   return {
     key(k) {
       let s = keyCache.get(k.id);
@@ -351,39 +403,10 @@ export function createClassifier(policy: ResolvedPolicy, keys: readonly KeyRecor
       }
       return s;
     },
-    principal(p) {
-      // Cached by id, then by the other fields that matchers read: no string building and no
-      // allocation per call (ids repeat across thousands of keys' access entries).
-      let bucket = principalCache.get(p.id);
-      if (!bucket) {
-        bucket = [];
-        principalCache.set(p.id, bucket);
-      }
-      let s: PrincipalScope | undefined;
-      for (const e of bucket) {
-        if (e.name === p.name && e.account === p.account && e.tenant === p.tenant && e.tags === p.tags && e.path === p.path && e.federation === p.federation) {
-          s = e.scope;
-          break;
-        }
-      }
-      if (!s) {
-        s = scopePrincipal(p, policy);
-        bucket.push({ name: p.name, account: p.account, tenant: p.tenant, tags: p.tags, path: p.path, federation: p.federation, scope: s });
-      }
-      return s;
-    },
-    published(k) {
-      const environments = k.labels?.environment ? [k.labels.environment] : envs.filter(([, e]) => e.match.some((m) => matchesPublished(m, k))).map(([n]) => n);
-      const trustDomains = k.labels?.trustDomain
-        ? [k.labels.trustDomain]
-        : domains.filter(([, d]) => d.match.some((m) => matchesPublished(m, k))).map(([n]) => n);
-      const issuers = issuerByUrl.get(stripSlash(k.issuer ?? ''));
-      return finish(environments, trustDomains, undefined, issuers);
-    },
-    artifact(a) {
-      return finish(a.store?.environment ? [a.store.environment] : [], []);
-    },
-    environmentKind: kindOf,
-    keyFieldsRead: keyFieldsRead([...envs.flatMap(([, e]) => e.match), ...domains.flatMap(([, d]) => d.match), ...classes.flatMap((c) => c.match ?? [])]),
+    principal: principalClassifier(policy),
+    published: publishedClassifier(policy, finish),
+    artifact: (a) => finish(a.store?.environment ? [a.store.environment] : [], []),
+    environmentKind: (name) => policy.environments[name]?.kind,
+    keyFieldsRead: keyFieldsRead(matchers),
   };
 }

@@ -174,130 +174,222 @@ const countsOf = (arr: Int32Array, offset = 0): OutcomeCounts => {
 
 const waiverExpiry = (w: Waiver): number => (w.expires.length === 10 ? Date.parse(`${w.expires}T23:59:59.999Z`) : Date.parse(w.expires));
 
-/**
- * Evaluate every enabled rule against every subject. Pure: the result depends only on the
- * inventory, the resolved policy and `now`. Every applicable (rule, subject) pair gets exactly one
- * outcome (or one per finding when it fails).
- */
-export function evaluate(inventory: Inventory, policy: ResolvedPolicy, options: EvaluateOptions): AuditResult {
-  const now = options.now;
-  const nowMs = now.getTime();
-  const classifier = createClassifier(policy, inventory.keys);
-  const subjects = subjectsOf(inventory);
+type GapLookup = (provider: string | undefined, subj: GapTarget & { id?: string }, field: string, id?: string) => CollectionGap | undefined;
 
-  // Gaps by provider, so per-subject lookups stay cheap on large inventories.
-  const gapsByProvider = new Map<string, CollectionGap[]>();
-  for (const g of inventory.gaps) gapsByProvider.set(g.provider, [...(gapsByProvider.get(g.provider) ?? []), g]);
+/** What rules look up, indexed once per run: gaps by provider, trails by location, keys by fingerprint. */
+interface Lookups {
+  gapIndex: GapIndex;
+  gapFor: GapLookup;
+  /** Trails covering a key's location (provider, account, region, container), computed once per location. */
+  trailsAt(k: KeyRecord): readonly AuditTrail[];
+  sameKey: (fp: Fingerprints | undefined) => SameKey;
+  relyingPartiesFor: RuleContext<unknown, string>['relyingPartiesFor'];
+}
+
+function createLookups(inventory: Inventory, policy: ResolvedPolicy): Lookups {
+  const gapsByProvider = groupBy(inventory.gaps, (g) => g.provider);
   const gapIndex = indexGaps(inventory.gaps);
-  const gapFor = (
-    provider: string | undefined,
-    subj: { id?: string; account?: string; region?: string; container?: string },
-    field: string,
-    id: string = subj.id ?? '',
-  ): CollectionGap | undefined => {
+  const gapFor: GapLookup = (provider, subj, field, id = subj.id ?? '') => {
     if (!provider) return undefined;
     const gaps = gapsByProvider.get(provider);
     if (!gaps) return undefined;
     const top = field.split('.')[0] as string;
     return gaps.find((g) => (g.affects === undefined || g.affects.includes(top) || g.affects.includes(field)) && gapCovers(g, provider, subj, id));
   };
-  const trailsByProvider = new Map<string, AuditTrail[]>();
-  for (const t of inventory.trails) trailsByProvider.set(t.scope.provider, [...(trailsByProvider.get(t.scope.provider) ?? []), t]);
-
-  const sameKey = guardedSameKey(fingerprintIndex(inventory), gapIndex);
-  const relyingPartiesFor = relyingPartyIndex(policy);
-
-  const results: ResultEntry[] = [];
-  const totalCounts = new Int32Array(N_OUTCOMES);
-  const failuresBySeverity = emptySeverityCounts();
-  // Per-subject status, indexed like `subjects` (arrays, not maps: this loop runs rules × subjects times).
-  const status = new Uint8Array(subjects.length).fill(NOT_APPLICABLE);
-  const statusCounts = new Int32Array(subjects.length * N_OUTCOMES);
-  // Trails covering each key, computed once per key however many rules ask.
-  const subjectTrails: (readonly AuditTrail[] | undefined)[] = new Array(subjects.length);
-  let currentIndex = -1;
-  const scopes: (ResolvedScope | undefined)[] = subjects.map((s) => scopeOf(s, classifier));
-  const rulesSummary: AuditResult['rules'] = [];
-
-  const waivers = policy.waivers.map((w) => ({ w, ruleId: findRule(w.rule)?.id ?? w.rule, expiresMs: waiverExpiry(w), matched: 0 }));
-
-  // Trails covering a key depend only on its provider, account, region and container: computed once
-  // per distinct location however many keys and rules ask.
+  const trailsByProvider = groupBy(inventory.trails, (t) => t.scope.provider);
   const trailCache = new Map<string, readonly AuditTrail[]>();
+  const trailsAt = (k: KeyRecord): readonly AuditTrail[] => {
+    const where = `${k.provider}\u0000${k.account ?? ''}\u0000${k.region ?? ''}\u0000${k.container ?? ''}`;
+    let ts = trailCache.get(where);
+    if (!ts) {
+      ts = (trailsByProvider.get(k.provider) ?? []).filter((t) => trailCovers(t, k));
+      trailCache.set(where, ts);
+    }
+    return ts;
+  };
+  const sameKey = guardedSameKey(fingerprintIndex(inventory), gapIndex);
+  return { gapIndex, gapFor, trailsAt, sameKey, relyingPartiesFor: relyingPartyIndex(policy) };
+}
 
+function groupBy<T>(items: readonly T[], keyOf: (t: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const list = out.get(keyOf(item));
+    if (list) list.push(item);
+    else out.set(keyOf(item), [item]);
+  }
+  return out;
+}
+
+/** The subject being evaluated, and the view rules see of it. */
+interface Cursor {
+  subject: Subject | undefined;
+  index: number;
+  scope: ResolvedScope | undefined;
+  /** Fields of the subject hidden by a gap; the view is the value itself, or a guard that stops the rule with `unknown` on reading one. */
+  hidden: HiddenFields | undefined;
+  view: unknown;
+  /** Trails covering the subject, computed once however many rules ask. */
+  trails: readonly AuditTrail[] | undefined;
+  /** Why the last pair was `unknown` or `error`. */
+  missing: MissingData | undefined;
+  errorMessage: string | undefined;
+}
+
+interface WaiverState {
+  w: Waiver;
+  ruleId: string;
+  expiresMs: number;
+  matched: number;
+}
+
+interface Finding {
+  messageId: string;
+  data?: Record<string, string | number>;
+  opts?: ReportOptions;
+}
+
+/** Everything one evaluation shares across rules and subjects. */
+interface Run {
+  inventory: Inventory;
+  policy: ResolvedPolicy;
+  options: EvaluateOptions;
+  nowMs: number;
+  classifier: Classifier;
+  lookups: Lookups;
+  subjects: Subject[];
+  scopes: (ResolvedScope | undefined)[];
+  cursor: Cursor;
+  findings: Finding[];
+  results: ResultEntry[];
+  totalCounts: Int32Array;
+  failuresBySeverity: AuditResult['summary']['failuresBySeverity'];
+  // Per-subject status, indexed like `subjects` (arrays, not maps: the loop runs rules × subjects times).
+  status: Uint8Array;
+  statusCounts: Int32Array;
+  waivers: WaiverState[];
+}
+
+/** One enabled rule, ready to run on every subject of its kind. */
+interface Plan {
+  ruleId: string;
+  rule: AnyRule;
+  config: { severity: Severity; options: unknown };
+  ruleCounts: Int32Array;
+  needs: CompiledNeed[];
+  ruleWaivers: WaiverState[];
+  ctx: RuleContext<unknown, string>;
+}
+
+function startRun(inventory: Inventory, policy: ResolvedPolicy, options: EvaluateOptions): Run {
+  const classifier = createClassifier(policy, inventory.keys);
+  const subjects = subjectsOf(inventory);
+  return {
+    inventory,
+    policy,
+    options,
+    nowMs: options.now.getTime(),
+    classifier,
+    lookups: createLookups(inventory, policy),
+    subjects,
+    scopes: subjects.map((s) => scopeOf(s, classifier)),
+    cursor: {
+      subject: undefined,
+      index: -1,
+      scope: undefined,
+      hidden: undefined,
+      view: undefined,
+      trails: undefined,
+      missing: undefined,
+      errorMessage: undefined,
+    },
+    findings: [],
+    results: [],
+    totalCounts: new Int32Array(N_OUTCOMES),
+    failuresBySeverity: emptySeverityCounts(),
+    status: new Uint8Array(subjects.length).fill(NOT_APPLICABLE),
+    statusCounts: new Int32Array(subjects.length * N_OUTCOMES),
+    waivers: policy.waivers.map((w) => ({ w, ruleId: findRule(w.rule)?.id ?? w.rule, expiresMs: waiverExpiry(w), matched: 0 })),
+  };
+}
+
+/** True when `k` is the subject under evaluation (its record or the guarded view of it). */
+const isCurrent = (c: Cursor, k: unknown): boolean => c.subject !== undefined && (k === c.subject.value || k === c.view);
+
+/** A key's classification; unknown when a gap hides a field the policy's matchers classify keys by. */
+function keyClassification(run: Run, k: KeyRecord): ResolvedScope {
+  const { classifier, cursor } = run;
+  const mine = isCurrent(cursor, k);
+  const hidden = mine ? cursor.hidden : classifier.keyFieldsRead.length ? hiddenFields(run.lookups.gapIndex, k, k.id) : undefined;
+  assertClassifiable(classifier.keyFieldsRead, hidden);
+  return mine && cursor.scope ? cursor.scope : classifier.key(k);
+}
+
+function trailsFor(run: Run, k: KeyRecord): readonly AuditTrail[] {
+  const gap = run.lookups.gapFor(k.provider, k, 'trails');
+  if (gap) throw new MissingData('trails', gap);
+  const { cursor } = run;
+  if (!isCurrent(cursor, k)) return run.lookups.trailsAt(k);
+  cursor.trails ??= run.lookups.trailsAt(k);
+  return cursor.trails;
+}
+
+/** The context methods every rule shares; each rule adds its options and its `report`. */
+function sharedContext(run: Run): Omit<RuleContext<unknown, string>, 'options' | 'report'> {
+  const { policy, classifier, lookups, nowMs } = run;
+  return {
+    now: run.options.now,
+    inventory: run.inventory,
+    scope: (k) => decided(keyClassification(run, k), k.name ?? k.id),
+    classification: (k) => keyClassification(run, k),
+    principalScope: (p: Principal) => decided(classifier.principal(p), p.name ?? p.id),
+    unclassified: (subject, dimension) => {
+      if (policy.unclassified === 'ignore') return;
+      throw new MissingData('classification', undefined, describeUnclassified(subject, dimension));
+    },
+    publishedScope: (k) => decided(classifier.published(k), k.id),
+    artifactScope: (a) => classifier.artifact(a),
+    relyingPartiesFor: lookups.relyingPartiesFor,
+    sameKey: lookups.sameKey,
+    trailsFor: (k) => trailsFor(run, k),
+    need(value, field, reason) {
+      if (value !== undefined) return value;
+      const s = run.cursor.subject as Subject;
+      const v = s.value as GapTarget;
+      throw new MissingData(field, reason ? undefined : lookups.gapFor(v.provider, v, field, s.id), reason);
+    },
+    daysSince: (iso) => (nowMs - parseTime(iso)) / DAY_MS,
+    waiversFor: (subjectId) =>
+      policy.waivers.filter((w) => (w.subject !== undefined ? w.subject === subjectId : globMatch(w.subjectGlob as string, subjectId))),
+  };
+}
+
+function makePlan(run: Run, ruleId: string, shared: ReturnType<typeof sharedContext>): Plan {
+  const rule = findRule(ruleId) as AnyRule;
+  const config = run.policy.rules.get(ruleId) as { severity: Severity; options: unknown };
+  const { findings, options } = run;
+  const ctx: RuleContext<unknown, string> = {
+    ...shared,
+    options: config.options,
+    report(messageId, data, opts) {
+      findings.push({ messageId, data, opts });
+      options.onFinding?.({ ruleId, subjectId: (run.cursor.subject as Subject).id, messageId, ...(data ? { data } : {}) });
+    },
+  };
+  const ruleWaivers = run.waivers.filter((x) => x.ruleId === ruleId);
+  return { ruleId, rule, config, ruleCounts: new Int32Array(N_OUTCOMES), needs: compileNeeds(rule.meta.needs), ruleWaivers, ctx };
+}
+
+/**
+ * Evaluate every enabled rule against every subject. Pure: the result depends only on the
+ * inventory, the resolved policy and `now`. Every applicable (rule, subject) pair gets exactly one
+ * outcome (or one per finding when it fails).
+ */
+export function evaluate(inventory: Inventory, policy: ResolvedPolicy, options: EvaluateOptions): AuditResult {
+  const run = startRun(inventory, policy, options);
   const ruleIds = [...policy.rules.keys()].sort();
-  let current: Subject | undefined;
-  let currentScope: ResolvedScope | undefined;
-  // Fields of the current subject hidden by a gap, and the view rules see: the value itself, or,
-  // when a gap hides some of its fields, a guard that stops the rule with `unknown` on reading one.
-  let currentHidden: HiddenFields | undefined;
-  let currentView: unknown;
-  const findings: { messageId: string; data?: Record<string, string | number>; opts?: ReportOptions }[] = [];
-
-  // One plan per rule; the loop below runs every plan on one subject before moving to the next, so a
-  // key's data stays in cache across rules (rule by rule, each pass streamed the whole inventory).
-  const plans = ruleIds.map((ruleId) => {
-    const rule = findRule(ruleId) as AnyRule;
-    const config = policy.rules.get(ruleId) as { severity: Severity; options: unknown };
-    const ruleCounts = new Int32Array(N_OUTCOMES);
-    const needs = compileNeeds(rule.meta.needs);
-    const ruleWaivers = waivers.filter((x) => x.ruleId === ruleId);
-    const ctx: RuleContext<unknown, string> = {
-      options: config.options,
-      now,
-      inventory,
-      scope: (k) => {
-        const mine = current !== undefined && (k === current.value || k === currentView);
-        // Classification reads tags: when a gap hides this key's tags, its scope is not known.
-        assertClassifiable(classifier.keyFieldsRead, mine ? currentHidden : classifier.keyFieldsRead.length ? hiddenFields(gapIndex, k, k.id) : undefined);
-        return decided(mine && currentScope ? currentScope : classifier.key(k), k.name ?? k.id);
-      },
-      classification: (k) => {
-        const mine = current !== undefined && (k === current.value || k === currentView);
-        assertClassifiable(classifier.keyFieldsRead, mine ? currentHidden : classifier.keyFieldsRead.length ? hiddenFields(gapIndex, k, k.id) : undefined);
-        return mine && currentScope ? currentScope : classifier.key(k);
-      },
-      principalScope: (p: Principal) => decided(classifier.principal(p), p.name ?? p.id),
-      unclassified: (subject, dimension) => {
-        if (policy.unclassified === 'ignore') return;
-        throw new MissingData('classification', undefined, describeUnclassified(subject, dimension));
-      },
-      publishedScope: (k) => decided(classifier.published(k), k.id),
-      artifactScope: (a) => classifier.artifact(a),
-      relyingPartiesFor,
-      sameKey,
-      trailsFor(k) {
-        const gap = gapFor(k.provider, k, 'trails');
-        if (gap) throw new MissingData('trails', gap);
-        const mine = current !== undefined && (k === current.value || k === currentView);
-        if (mine && subjectTrails[currentIndex]) return subjectTrails[currentIndex] as readonly AuditTrail[];
-        const where = `${k.provider}\u0000${k.account ?? ''}\u0000${k.region ?? ''}\u0000${k.container ?? ''}`;
-        let ts = trailCache.get(where);
-        if (!ts) {
-          ts = (trailsByProvider.get(k.provider) ?? []).filter((t) => trailCovers(t, k));
-          trailCache.set(where, ts);
-        }
-        if (mine) subjectTrails[currentIndex] = ts;
-        return ts;
-      },
-      need(value, field, reason) {
-        if (value === undefined) {
-          const s = current as Subject;
-          const v = s.value as { provider?: string; account?: string; region?: string; container?: string };
-          throw new MissingData(field, reason ? undefined : gapFor(v.provider, v, field, s.id), reason);
-        }
-        return value;
-      },
-      report(messageId, data, opts) {
-        findings.push({ messageId, data, opts });
-        options.onFinding?.({ ruleId, subjectId: (current as Subject).id, messageId, ...(data ? { data } : {}) });
-      },
-      daysSince: (iso) => (nowMs - parseTime(iso)) / DAY_MS,
-      waiversFor: (subjectId) =>
-        policy.waivers.filter((w) => (w.subject !== undefined ? w.subject === subjectId : globMatch(w.subjectGlob as string, subjectId))),
-    };
-    return { ruleId, rule, config, ruleCounts, needs, ruleWaivers, ctx };
-  });
+  const shared = sharedContext(run);
+  const plans = ruleIds.map((ruleId) => makePlan(run, ruleId, shared));
   const plansFor = (kind: Subject['kind']) => plans.filter((p) => p.rule.meta.subject === kind);
   const plansByKind = {
     key: plansFor('key'),
@@ -306,145 +398,194 @@ export function evaluate(inventory: Inventory, policy: ResolvedPolicy, options: 
     artifact: plansFor('artifact'),
     gap: plansFor('gap'),
   };
+  // Every plan runs on one subject before the next, so a key's data stays in cache across rules.
+  for (let si = 0; si < run.subjects.length; si++) {
+    const subject = run.subjects[si] as Subject;
+    enterSubject(run, si);
+    for (const plan of plansByKind[subject.kind]) recordPair(run, plan, evaluatePair(run, plan), si);
+  }
+  run.cursor.subject = undefined;
+  sortResults(run.results, ruleIds);
+  return assembleResult(run, plans, ruleIds);
+}
 
-  for (let si = 0; si < subjects.length; si++) {
-    const subject = subjects[si] as Subject;
-    current = subject;
-    currentIndex = si;
-    currentScope = scopes[si];
-    currentHidden = subject.kind === 'gap' ? undefined : hiddenFields(gapIndex, subject.value as GapTarget, subject.id);
-    currentView = currentHidden ? guardedView(subject.value as object, currentHidden) : subject.value;
-    for (const { ruleId, rule, config, ruleCounts, needs, ruleWaivers, ctx } of plansByKind[subject.kind]) {
-      if (findings.length !== 0) findings.length = 0;
-      let outcome: Outcome;
-      let missing: MissingData | undefined;
-      let errorMessage: string | undefined;
-      try {
-        if (isContext(subject) || (rule.meta.runtimeOnly && isPlanned(subject)) || (rule.meta.appliesTo && !rule.meta.appliesTo(currentView as never, ctx))) {
-          outcome = 'not-applicable';
-        } else {
-          missing = firstMissing(needs, subject, gapFor) ?? firstHidden(rule.meta.needs, rule.meta.reads, currentHidden);
-          if (missing) outcome = 'unknown';
-          else {
-            rule.check(currentView, ctx);
-            outcome = findings.length ? 'fail' : 'pass';
-          }
-        }
-      } catch (err) {
-        if (err instanceof MissingData) {
-          missing = declaredPath(err, rule.meta);
-          outcome = 'unknown';
-        } else {
-          outcome = 'error';
-          errorMessage = err instanceof Error ? err.message : String(err);
-        }
-      }
+function enterSubject(run: Run, si: number): void {
+  const subject = run.subjects[si] as Subject;
+  const c = run.cursor;
+  c.subject = subject;
+  c.index = si;
+  c.scope = run.scopes[si];
+  c.trails = undefined;
+  c.hidden = subject.kind === 'gap' ? undefined : hiddenFields(run.lookups.gapIndex, subject.value as GapTarget, subject.id);
+  c.view = c.hidden ? guardedView(subject.value as object, c.hidden) : subject.value;
+}
 
-      if (outcome === 'not-applicable') {
-        ruleCounts[NOT_APPLICABLE]++;
-        totalCounts[NOT_APPLICABLE]++;
-        continue;
-      }
-
-      if (outcome === 'pass' && !options.includePassed) {
-        tally('pass', ruleCounts, totalCounts, statusCounts, status, si);
-        continue;
-      }
-
-      const scopeRef = currentScope ? compactScope(currentScope) : undefined;
-      const entryBase = {
-        ruleId,
-        category: rule.meta.category,
-        subject: subjectRef(subject),
-        ...(scopeRef ? { scope: scopeRef } : {}),
-      };
-
-      if (outcome === 'fail') {
-        for (const f of findings) {
-          const key = f.opts?.key;
-          let severity = config.severity;
-          const esc = f.opts?.escalateTo;
-          if (esc && SEVERITY_RANK[esc] < SEVERITY_RANK[severity]) severity = esc;
-          const fp = fingerprint(ruleId, subject.id, key);
-          const entry: ResultEntry = {
-            ...entryBase,
-            severity,
-            outcome: 'fail',
-            message: formatMessage(rule.messages[f.messageId] ?? f.messageId, f.data),
-            fingerprint: fp,
-            ...(key !== undefined ? { findingKey: key } : {}),
-            rootCause: rootCauseOf(ruleId, entryBase.subject, fp, key, f.opts?.cause),
-          };
-          const waiver = ruleWaivers.find(
-            (x) =>
-              (x.w.subject !== undefined ? x.w.subject === subject.id : globMatch(x.w.subjectGlob as string, subject.id)) &&
-              (x.w.finding === undefined || x.w.finding === key),
-          );
-          if (waiver) {
-            waiver.matched++;
-            const active = waiver.expiresMs >= nowMs;
-            entry.waiver = {
-              reason: waiver.w.reason,
-              approver: waiver.w.approver,
-              expires: waiver.w.expires,
-              ...(waiver.w.ticket ? { ticket: waiver.w.ticket } : {}),
-              status: active ? 'active' : 'expired',
-            };
-            if (active) entry.outcome = 'waived';
-            else entry.message += ` (waiver expired ${waiver.w.expires})`;
-          }
-          if (entry.outcome === 'fail') failuresBySeverity[entry.severity]++;
-          tally(entry.outcome, ruleCounts, totalCounts, statusCounts, status, si);
-          results.push(entry);
-        }
-      } else {
-        tally(outcome, ruleCounts, totalCounts, statusCounts, status, si);
-        const entry: ResultEntry = {
-          ...entryBase,
-          severity: config.severity,
-          outcome,
-          message:
-            outcome === 'pass'
-              ? rule.meta.description
-              : outcome === 'error'
-                ? `The rule failed while evaluating this subject: ${errorMessage}`
-                : unknownMessage(missing as MissingData),
-          fingerprint: fingerprint(ruleId, subject.id),
-        };
-        if (outcome === 'unknown' && missing) entry.missing = [missing.field];
-        results.push(entry);
-      }
+/** Run one rule on the current subject: its outcome, with why in the cursor when unknown or error. */
+function evaluatePair(run: Run, plan: Plan): Outcome {
+  const { rule, ctx } = plan;
+  const c = run.cursor;
+  const subject = c.subject as Subject;
+  if (run.findings.length !== 0) run.findings.length = 0;
+  c.missing = undefined;
+  c.errorMessage = undefined;
+  try {
+    if (isContext(subject) || (rule.meta.runtimeOnly && isPlanned(subject)) || (rule.meta.appliesTo && !rule.meta.appliesTo(c.view as never, ctx))) {
+      return 'not-applicable';
     }
+    c.missing = firstMissing(plan.needs, subject, run.lookups.gapFor) ?? firstHidden(rule.meta.needs, rule.meta.reads, c.hidden);
+    if (c.missing) return 'unknown';
+    rule.check(c.view, ctx);
+    return run.findings.length ? 'fail' : 'pass';
+  } catch (err) {
+    if (err instanceof MissingData) {
+      c.missing = declaredPath(err, rule.meta);
+      return 'unknown';
+    }
+    c.errorMessage = err instanceof Error ? err.message : String(err);
+    return 'error';
   }
-  for (const { ruleId, rule, config, ruleCounts } of plans) {
-    rulesSummary.push({ id: ruleId, category: rule.meta.category, severity: config.severity, counts: countsOf(ruleCounts) });
+}
+
+/** Count an outcome and, unless it is a pass nobody asked to list or not applicable, record its results. */
+function recordPair(run: Run, plan: Plan, outcome: Outcome, si: number): void {
+  if (outcome === 'not-applicable') {
+    plan.ruleCounts[NOT_APPLICABLE]++;
+    run.totalCounts[NOT_APPLICABLE]++;
+    return;
   }
-  current = undefined;
+  if (outcome === 'pass' && !run.options.includePassed) {
+    tally('pass', plan.ruleCounts, run.totalCounts, run.statusCounts, run.status, si);
+    return;
+  }
+  const subject = run.cursor.subject as Subject;
+  const scopeRef = run.cursor.scope ? compactScope(run.cursor.scope) : undefined;
+  const entryBase = {
+    ruleId: plan.ruleId,
+    category: plan.rule.meta.category,
+    subject: subjectRef(subject),
+    ...(scopeRef ? { scope: scopeRef } : {}),
+  };
+  if (outcome === 'fail') {
+    for (const f of run.findings) recordFinding(run, plan, entryBase, f, si);
+    return;
+  }
+  tally(outcome, plan.ruleCounts, run.totalCounts, run.statusCounts, run.status, si);
+  const { missing, errorMessage } = run.cursor;
+  const entry: ResultEntry = {
+    ...entryBase,
+    severity: plan.config.severity,
+    outcome,
+    message:
+      outcome === 'pass'
+        ? plan.rule.meta.description
+        : outcome === 'error'
+          ? `The rule failed while evaluating this subject: ${errorMessage}`
+          : unknownMessage(missing as MissingData),
+    fingerprint: fingerprint(plan.ruleId, subject.id),
+  };
+  if (outcome === 'unknown' && missing) entry.missing = [missing.field];
+  run.results.push(entry);
+}
 
-  sortResults(results, ruleIds);
+type EntryBase = Pick<ResultEntry, 'ruleId' | 'category' | 'subject' | 'scope'>;
 
-  const subjectList: AuditResult['subjects'] = [];
-  subjects.forEach((s, si) => {
+/** One failure a rule reported: its severity (escalated when the rule says so), root cause and waiver. */
+function recordFinding(run: Run, plan: Plan, entryBase: EntryBase, f: Finding, si: number): void {
+  const { ruleId, rule, config } = plan;
+  const subjectId = entryBase.subject.id;
+  const key = f.opts?.key;
+  let severity = config.severity;
+  const esc = f.opts?.escalateTo;
+  if (esc && SEVERITY_RANK[esc] < SEVERITY_RANK[severity]) severity = esc;
+  const fp = fingerprint(ruleId, subjectId, key);
+  const entry: ResultEntry = {
+    ...entryBase,
+    severity,
+    outcome: 'fail',
+    message: formatMessage(rule.messages[f.messageId] ?? f.messageId, f.data),
+    fingerprint: fp,
+    ...(key !== undefined ? { findingKey: key } : {}),
+    rootCause: rootCauseOf(ruleId, entryBase.subject, fp, key, f.opts?.cause),
+  };
+  applyWaiver(entry, plan.ruleWaivers, subjectId, key, run.nowMs);
+  if (entry.outcome === 'fail') run.failuresBySeverity[entry.severity]++;
+  tally(entry.outcome, plan.ruleCounts, run.totalCounts, run.statusCounts, run.status, si);
+  run.results.push(entry);
+}
+
+/** The first waiver naming this subject (and finding): active ones waive it, expired ones say so in the message. */
+function applyWaiver(entry: ResultEntry, waivers: readonly WaiverState[], subjectId: string, key: string | undefined, nowMs: number): void {
+  const waiver = waivers.find(
+    (x) =>
+      (x.w.subject !== undefined ? x.w.subject === subjectId : globMatch(x.w.subjectGlob as string, subjectId)) &&
+      (x.w.finding === undefined || x.w.finding === key),
+  );
+  if (!waiver) return;
+  waiver.matched++;
+  const active = waiver.expiresMs >= nowMs;
+  entry.waiver = {
+    reason: waiver.w.reason,
+    approver: waiver.w.approver,
+    expires: waiver.w.expires,
+    ...(waiver.w.ticket ? { ticket: waiver.w.ticket } : {}),
+    status: active ? 'active' : 'expired',
+  };
+  if (active) entry.outcome = 'waived';
+  else entry.message += ` (waiver expired ${waiver.w.expires})`;
+}
+
+/** Every subject but gaps, with its scope, worst outcome and counts, sorted by kind and id. */
+function subjectSummaries(run: Run): AuditResult['subjects'] {
+  const out: AuditResult['subjects'] = [];
+  run.subjects.forEach((s, si) => {
     if (s.kind === 'gap') return;
-    const scope = scopes[si];
+    const scope = run.scopes[si];
     const scopeRef = scope ? compactScope(scope) : undefined;
-    subjectList.push({
+    out.push({
       ...subjectRef(s),
       ...(scopeRef ? { scope: scopeRef } : {}),
-      status: OUTCOME_PRECEDENCE[status[si] as number] as Outcome,
-      counts: countsOf(statusCounts, si * N_OUTCOMES),
+      status: OUTCOME_PRECEDENCE[run.status[si] as number] as Outcome,
+      counts: countsOf(run.statusCounts, si * N_OUTCOMES),
     });
   });
-  subjectList.sort((a, b) => cmp(a.kind, b.kind) || cmp(a.id, b.id));
+  return out.sort((a, b) => cmp(a.kind, b.kind) || cmp(a.id, b.id));
+}
+
+/** Every waiver of the policy with how many results it matched and whether it is active, expired or unused. */
+function waiverSummaries(run: Run): AuditResult['waivers'] {
+  return run.waivers
+    .map(({ w, ruleId, expiresMs, matched }) => ({
+      rule: ruleId,
+      ...(w.subject !== undefined ? { subject: w.subject } : {}),
+      ...(w.subjectGlob !== undefined ? { subjectGlob: w.subjectGlob } : {}),
+      ...(w.finding !== undefined ? { finding: w.finding } : {}),
+      reason: w.reason,
+      approver: w.approver,
+      expires: w.expires,
+      ...(w.ticket ? { ticket: w.ticket } : {}),
+      status: matched === 0 ? ('unused' as const) : expiresMs >= run.nowMs ? ('active' as const) : ('expired' as const),
+      matched,
+    }))
+    .sort((a, b) => cmp(a.rule, b.rule) || cmp(a.subject ?? a.subjectGlob ?? '', b.subject ?? b.subjectGlob ?? ''));
+}
+
+function assembleResult(run: Run, plans: readonly Plan[], ruleIds: readonly string[]): AuditResult {
+  const { inventory, policy, results } = run;
+  const rules = plans.map(({ ruleId, rule, config, ruleCounts }) => ({
+    id: ruleId,
+    category: rule.meta.category,
+    severity: config.severity,
+    counts: countsOf(ruleCounts),
+  }));
+  const subjects = subjectSummaries(run);
   const causes = groupRootCauses(results);
   const byStatus = emptyOutcomeCounts();
-  for (const s of subjectList) byStatus[s.status]++;
-  const totals = countsOf(totalCounts);
-
+  for (const s of subjects) byStatus[s.status]++;
+  const totals = countsOf(run.totalCounts);
   return {
     version: RESULT_VERSION,
     tool: { name: 'keyhygiene', version: VERSION },
-    generatedAt: now.toISOString(),
+    generatedAt: run.options.now.toISOString(),
     policy: { ...(policy.file ? { file: policy.file } : {}), extends: policy.extends, rulesEnabled: ruleIds.length },
     inventory: {
       generatedAt: inventory.generatedAt,
@@ -456,30 +597,17 @@ export function evaluate(inventory: Inventory, policy: ResolvedPolicy, options: 
     },
     summary: {
       outcomes: totals,
-      failuresBySeverity,
+      failuresBySeverity: run.failuresBySeverity,
       rootCauses: causes.counts,
-      subjects: { total: subjectList.length, byStatus },
+      subjects: { total: subjects.length, byStatus },
       gaps: inventory.gaps.length,
       incomplete: inventory.gaps.length > 0 || totals.unknown > 0 || totals.error > 0,
     },
-    rules: rulesSummary,
-    subjects: subjectList,
+    rules,
+    subjects,
     rootCauses: causes.rootCauses,
     results,
-    waivers: waivers
-      .map(({ w, ruleId, expiresMs, matched }) => ({
-        rule: ruleId,
-        ...(w.subject !== undefined ? { subject: w.subject } : {}),
-        ...(w.subjectGlob !== undefined ? { subjectGlob: w.subjectGlob } : {}),
-        ...(w.finding !== undefined ? { finding: w.finding } : {}),
-        reason: w.reason,
-        approver: w.approver,
-        expires: w.expires,
-        ...(w.ticket ? { ticket: w.ticket } : {}),
-        status: matched === 0 ? ('unused' as const) : expiresMs >= nowMs ? ('active' as const) : ('expired' as const),
-        matched,
-      }))
-      .sort((a, b) => cmp(a.rule, b.rule) || cmp(a.subject ?? a.subjectGlob ?? '', b.subject ?? b.subjectGlob ?? '')),
+    waivers: waiverSummaries(run),
     gaps: [...inventory.gaps].sort((a, b) => cmp(a.id, b.id)),
   };
 }
