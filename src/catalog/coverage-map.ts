@@ -23,7 +23,11 @@ export const CATALOG_ROWS: readonly CoverageRow[] = [
   { code: 'SCP-01', concern: 'A signing key is published under one issuer only', rules: ['published-key-single-issuer', 'key-published-in-one-scope'] },
   { code: 'SCP-02', concern: 'Every signing key has exactly one trust domain and environment', rules: ['signing-key-single-scope'] },
   { code: 'SCP-03', concern: 'Issuer binding in shared key sets', rules: ['shared-key-set-issuer-binding'] },
-  { code: 'SCP-07', concern: 'Relying parties accept only their own trust domain (issuer validated, keys bound)', rules: ['relying-party-foreign-key'] },
+  {
+    code: 'SCP-07',
+    concern: 'Relying parties accept only their own trust domain (issuer validated, keys bound)',
+    rules: ['relying-party-foreign-key', 'shared-endpoint-issuer-validation'],
+  },
   { code: 'SCP-04', concern: 'Single-purpose keys; not shared between prod and test', rules: ['single-purpose-signing-key', 'nonprod-principal-access'] },
   {
     code: 'SCP-05',

@@ -8,6 +8,10 @@ export const KeySetTrust = z.strictObject({
   discoveryUrl: z.string().optional().describe('the discovery document the set was found through'),
   jwksUri: z.string().optional().describe('`jwks_uri` exactly as the discovery document gives it'),
   labels: z.strictObject({ trustDomain: z.string().optional(), environment: z.string().optional() }).optional(),
+  serves: z
+    .array(z.string().min(1))
+    .optional()
+    .describe('trust domains this endpoint declares it serves (a multi-tenant "common" endpoint: consumer and enterprise)'),
 });
 export type KeySetTrust = z.infer<typeof KeySetTrust>;
 

@@ -41,6 +41,7 @@ import keyPublishedInOneScope from './scope/key-published-in-one-scope.ts';
 import keyRegionAllowed from './scope/key-region-allowed.ts';
 import publishedKeySingleIssuer from './scope/published-key-single-issuer.ts';
 import relyingPartyForeignKey from './scope/relying-party-foreign-key.ts';
+import sharedEndpointIssuerValidation from './scope/shared-endpoint-issuer-validation.ts';
 import sharedKeySetIssuerBinding from './scope/shared-key-set-issuer-binding.ts';
 import signingKeySingleScope from './scope/signing-key-single-scope.ts';
 import singlePurposeSigningKey from './scope/single-purpose-signing-key.ts';
@@ -85,6 +86,7 @@ export const RULES: readonly AnyRule[] = [
   retiredKeyStillPublished,
   rotationAutomationRequired,
   rotationDrillRecent,
+  sharedEndpointIssuerValidation,
   sharedKeySetIssuerBinding,
   signingKeySingleScope,
   singlePurposeSigningKey,

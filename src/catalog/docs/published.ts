@@ -134,6 +134,28 @@ export const PUBLISHED_DOCS: Record<string, RuleDocs> = {
       },
     ],
   },
+  'shared-endpoint-issuer-validation': {
+    remediation: {
+      cli: "In the relying party's token validation settings (e.g. `TokenValidationParameters.ValidateIssuer = true` with `ValidIssuers`, plus an issuer-to-key check), then re-run `keyhygiene audit`",
+      terraform: "Not a cloud resource: the validation lives in the relying party's code or configuration; the per-key `issuer` lives in the IdP's key set.",
+      console:
+        "Make the relying party validate the issuer against each key's `issuer` binding and publish that binding on every key of the shared endpoint, or point the party at its own domain's key set; then declare `validatesIssuer: true` with `allowedIssuers`.",
+    },
+    examples: [
+      {
+        title: 'an enterprise relying party that validates the issuer; the key of the common set is bound to its issuer',
+        outcome: 'pass',
+        published: { keyIssuer: CONSUMER, trustedBy: [trust(CONSUMER, 'consumer'), trust(ENTERPRISE, 'enterprise')] },
+        relyingParties: { 'enterprise-mail': { trustDomain: 'enterprise', trusts: [`${CONSUMER}/keys`], validatesIssuer: true, allowedIssuers: [ENTERPRISE] } },
+      },
+      {
+        title: 'enterprise mail trusts the common endpoint (consumer and enterprise) and does not validate the issuer (Storm-0558)',
+        outcome: 'fail',
+        published: { trustedBy: [trust(CONSUMER, 'consumer'), trust(ENTERPRISE, 'enterprise')] },
+        relyingParties: { 'enterprise-mail': { trustDomain: 'enterprise', trusts: [`${CONSUMER}/keys`], validatesIssuer: false } },
+      },
+    ],
+  },
   'shared-key-set-issuer-binding': {
     remediation: { ...JWKS_FIX, console: 'Give every key in a shared (common) set an `issuer` member naming the one issuer it signs for, or split the set.' },
     examples: [

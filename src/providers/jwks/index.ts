@@ -134,6 +134,9 @@ function recordGap(run: Run, subject: string, operation: string, err: unknown, a
 
 type TrustMap = Map<string, { trust: KeySetTrust[]; path?: string }>;
 
+/** What a declared source says about the domains it serves (copied onto every trust entry it creates). */
+const servesOf = (x: { serves?: string[] }) => (x.serves?.length ? { serves: [...new Set(x.serves)].sort() } : {});
+
 const labelsOf = (x: { trustDomain?: string; environment?: string }) =>
   x.trustDomain || x.environment
     ? { ...(x.trustDomain ? { trustDomain: x.trustDomain } : {}), ...(x.environment ? { environment: x.environment } : {}) }
@@ -154,14 +157,21 @@ async function trustBySet(run: Run): Promise<TrustMap> {
     const labels = labelsOf(iss);
     const found = await readDiscovery(run, discoveryUrl);
     if (found)
-      addTrust(found.jwksUrl, { via: 'discovery', issuer: found.issuer ?? iss.issuer, discoveryUrl, jwksUri: found.jwksUri, ...(labels ? { labels } : {}) });
+      addTrust(found.jwksUrl, {
+        via: 'discovery',
+        issuer: found.issuer ?? iss.issuer,
+        discoveryUrl,
+        jwksUri: found.jwksUri,
+        ...(labels ? { labels } : {}),
+        ...servesOf(iss),
+      });
     run.ctx.progress?.({ provider: PROVIDER_ID, phase: 'discovery', done: ++done, total });
   });
   for (const ks of run.config.keySets) {
     const labels = labelsOf(ks);
     const set = ks.url ? new URL(ks.url).href : (ks.path as string);
     const issuers = ks.issuers?.length ? ks.issuers : [undefined];
-    for (const issuer of issuers) addTrust(set, { via: 'key-set', ...(issuer ? { issuer } : {}), ...(labels ? { labels } : {}) }, ks.path);
+    for (const issuer of issuers) addTrust(set, { via: 'key-set', ...(issuer ? { issuer } : {}), ...(labels ? { labels } : {}), ...servesOf(ks) }, ks.path);
   }
   return bySet;
 }

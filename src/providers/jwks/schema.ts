@@ -4,6 +4,13 @@ import { kitConfigFields } from '../kit/config.ts';
 const labels = {
   trustDomain: z.string().min(1).optional().describe('trust domain of the keys this source publishes (consumer, enterprise…); overrides policy matchers'),
   environment: z.string().min(1).optional().describe('environment of the keys this source publishes (production, staging…)'),
+  serves: z
+    .array(z.string().min(1))
+    .min(1)
+    .optional()
+    .describe(
+      'trust domains a multi-domain endpoint is meant to serve (a "common" endpoint: [consumer, enterprise]); its keys of those domains are judged by the endpoint rule, not as published out of scope',
+    ),
 };
 
 /** An OIDC issuer: its discovery document names the key set relying parties trust. */

@@ -31,11 +31,12 @@ export interface TrustContext {
 /**
  * Where a published key is accepted: one context per issuer that trusts its set, narrowed to the
  * key's own `issuer` binding when it carries one (a relying party that checks the binding accepts it
- * nowhere else). Each context is classified like the key itself, by labels or issuer matchers.
+ * nowhere else; `bound = false` ignores the binding: every issuer the set serves). Each context is
+ * classified like the key itself, by labels or issuer matchers.
  */
-export function trustContexts(k: PublishedKey, ctx: RuleContext<unknown, string>): TrustContext[] {
+export function trustContexts(k: PublishedKey, ctx: RuleContext<unknown, string>, bound = true): TrustContext[] {
   let entries: Pick<KeySetTrust, 'issuer' | 'labels'>[] = k.trustedBy?.length ? k.trustedBy : [{ issuer: k.issuer, labels: k.labels }];
-  if (k.keyIssuer) {
+  if (bound && k.keyIssuer) {
     const bound = k.keyIssuer;
     const matching = entries.filter((t) => t.issuer !== undefined && issuerMatches(bound, t.issuer));
     entries = matching.length ? matching : [{ issuer: bound }];
@@ -48,19 +49,47 @@ export function trustContexts(k: PublishedKey, ctx: RuleContext<unknown, string>
   });
 }
 
+/** Trust domains the key's set declares it serves (`serves:` on a jwks issuer or key set), sorted. */
+export const servedDomains = (k: PublishedKey): string[] => [...new Set((k.trustedBy ?? []).flatMap((t) => t.serves ?? []))].sort();
+
+/** The trust domain of a published key: its endpoint's labels or matchers, else the one of the inventoried keys with the same public key. */
+export function publishedKeyDomain(k: PublishedKey, ctx: RuleContext<unknown, string>): string | undefined {
+  const own = ctx.publishedScope(k).trustDomain;
+  if (own) return own;
+  const domains = new Set(ctx.sameKey(k.fingerprints).keys.map((key) => ctx.scope(key).trustDomain));
+  domains.delete(undefined);
+  return domains.size === 1 ? [...domains][0] : undefined;
+}
+
+/**
+ * A context the key's endpoint is meant to serve: the set declares it serves the key's own domain
+ * and this context's domains. Such a context is the endpoint's design, judged on the endpoint
+ * (shared-endpoint-issuer-validation), not a sign that the key left its scope.
+ */
+function servedContext(t: TrustContext, served: readonly string[], own: string | undefined): boolean {
+  if (!own || !served.includes(own)) return false;
+  const domains = t.scope.trustDomains;
+  return domains.length > 0 && !domains.includes(own) && domains.every((d) => served.includes(d));
+}
+
 export interface Spread {
   issuers: string[];
   trustDomains: string[];
   environments: string[];
 }
 
-/** Issuers, trust domains and environments a key is found in, across published copies and inventoried records. */
-export function spreadOf(published: readonly PublishedKey[], keys: readonly KeyRecord[], ctx: RuleContext<unknown, string>): Spread {
+/**
+ * Issuers, trust domains and environments a key is found in, across published copies and inventoried
+ * records. With the key's own trust domain, the other domains an endpoint declares it serves are left out.
+ */
+export function spreadOf(published: readonly PublishedKey[], keys: readonly KeyRecord[], ctx: RuleContext<unknown, string>, own?: string): Spread {
   const issuers = new Set<string>();
   const domains = new Set<string>();
   const envs = new Set<string>();
   for (const p of published) {
+    const served = servedDomains(p);
     for (const t of trustContexts(p, ctx)) {
+      if (servedContext(t, served, own)) continue;
       if (t.issuer) issuers.add(t.issuer);
       for (const d of t.scope.trustDomains) domains.add(d);
       for (const e of t.scope.environments) envs.add(e);

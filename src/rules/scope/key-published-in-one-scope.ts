@@ -33,7 +33,7 @@ export default defineRule({
     const same = ctx.sameKey(k.fingerprints);
     if (same.published.length === 0) return;
     const own = ctx.scope(k);
-    const pub = spreadOf(same.published, [], ctx);
+    const pub = spreadOf(same.published, [], ctx, own.trustDomain);
     const issuers = pub.issuers.join(', ') || 'none declared';
     const urls = [...new Set(same.published.map((p) => p.url))].sort().join(', ');
     if (pub.issuers.length > 1) ctx.report('manyIssuers', { count: pub.issuers.length, issuers, urls }, { key: 'issuers' });

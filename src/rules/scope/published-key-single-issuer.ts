@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineRule } from '../define-rule.ts';
-import { label, spreadOf } from '../lib/published.ts';
+import { label, publishedKeyDomain, spreadOf } from '../lib/published.ts';
 
 export default defineRule({
   id: 'published-key-single-issuer',
@@ -30,7 +30,7 @@ export default defineRule({
   check(k, ctx) {
     const same = ctx.sameKey(k.fingerprints);
     const published = same.published.some((p) => p.id === k.id) ? same.published : [k, ...same.published];
-    const s = spreadOf(published, same.keys, ctx);
+    const s = spreadOf(published, same.keys, ctx, publishedKeyDomain(k, ctx));
     const kid = label(k);
     const issuers = s.issuers.join(', ') || 'none declared';
     if (s.issuers.length > 1) ctx.report('manyIssuers', { kid, count: s.issuers.length, issuers }, { key: 'issuers' });

@@ -1,17 +1,8 @@
 import { z } from 'zod';
 import type { PublishedKey } from '../../model/published-key.ts';
 import { defineRule } from '../define-rule.ts';
-import { issuerMatches, label } from '../lib/published.ts';
-import type { ResolvedRelyingParty, RuleContext } from '../types.ts';
-
-/** The trust domain of a published key: its endpoint's labels or matchers, else the inventoried key with the same public key. */
-function keyDomain(k: PublishedKey, ctx: RuleContext<unknown, string>): string | undefined {
-  const own = ctx.publishedScope(k).trustDomain;
-  if (own) return own;
-  const domains = new Set(ctx.sameKey(k.fingerprints).keys.map((key) => ctx.scope(key).trustDomain));
-  domains.delete(undefined);
-  return domains.size === 1 ? [...domains][0] : undefined;
-}
+import { issuerMatches, label, publishedKeyDomain } from '../lib/published.ts';
+import type { ResolvedRelyingParty } from '../types.ts';
 
 /** Why the relying party would accept a token this key signs, or undefined when it would not. */
 function acceptance(k: PublishedKey, rp: ResolvedRelyingParty): string | undefined {
@@ -45,7 +36,7 @@ export default defineRule({
   },
   check(k, ctx) {
     const parties = ctx.relyingPartiesFor(k);
-    const theirs = keyDomain(k, ctx);
+    const theirs = publishedKeyDomain(k, ctx);
     for (const rp of parties) {
       const why = acceptance(k, rp);
       if (!why) continue;

@@ -26,7 +26,8 @@ export default defineRule({
   check(k, ctx) {
     const issuers = setIssuers(k);
     const data = { kid: label(k), count: issuers.length, issuers: issuers.join(', ') };
-    if (!k.keyIssuer) ctx.report('unbound', data);
+    // An unbound key is the endpoint's problem (it publishes no binding for any of them): one root cause per set.
+    if (!k.keyIssuer) ctx.report('unbound', data, { cause: { kind: 'endpoint', id: k.url } });
     else if (!issuers.some((i) => issuerMatches(k.keyIssuer as string, i))) ctx.report('foreignBinding', { ...data, bound: k.keyIssuer });
   },
 });

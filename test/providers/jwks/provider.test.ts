@@ -99,6 +99,20 @@ describe('jwks provider against a loopback HTTPS identity provider', () => {
     ).not.toThrow();
   });
 
+  it('a declared multi-domain endpoint carries the trust domains it serves onto every key of its set', async () => {
+    const out = await collect({
+      issuers: [{ issuer: `${idp.url}/common/v2.0`, serves: ['enterprise', 'consumer', 'enterprise'] }],
+      keySets: [{ url: `${idp.url}/organizations/keys`, issuers: [`${idp.url}/organizations/v2.0`], trustDomain: 'enterprise' }],
+    });
+    const common = (out.publishedKeys ?? []).filter((k) => k.url === `${idp.url}/consumers/keys`);
+    expect(common.length).toBe(2);
+    for (const k of common)
+      expect(k.trustedBy).toEqual([expect.objectContaining({ issuer: `${idp.url}/{tenantid}/v2.0`, serves: ['consumer', 'enterprise'] })]);
+    const ent = (out.publishedKeys ?? []).find((k) => k.url === `${idp.url}/organizations/keys`);
+    expect(ent?.trustedBy?.[0]).not.toHaveProperty('serves');
+    expect(() => JwksConfig.parse({ issuers: [{ issuer: `${idp.url}/common/v2.0`, serves: [] }] })).toThrow();
+  });
+
   it('a set referenced by two discovery documents is read once and lists both issuers', async () => {
     const before = idp.requests.filter((r) => r.path === '/consumers/keys').length;
     const out = await collect({ issuers: [{ issuer: `${idp.url}/consumers/v2.0` }, { issuer: `${idp.url}/common/v2.0` }] });

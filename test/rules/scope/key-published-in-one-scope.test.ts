@@ -11,7 +11,50 @@ const enterpriseCopy = published({
   trustedBy: [trust(ENTERPRISE, 'enterprise')],
 });
 
+// The multi-tenant "common" endpoint: trusted by the consumer and the enterprise issuer.
+const COMMON = 'https://login.example.com/common/discovery/v2.0/keys';
+const goodEnterprise = key({ fingerprints: fp('ent-1'), tags: { env: 'prod', 'trust-domain': 'enterprise' } });
+const inCommon = (serves?: string[]) =>
+  published({
+    url: COMMON,
+    id: `${COMMON}#ent-1`,
+    kid: 'ent-1',
+    fingerprints: fp('ent-1'),
+    issuer: undefined,
+    labels: undefined,
+    trustedBy: [trust(CONSUMER, 'consumer', 'production', COMMON), trust(ENTERPRISE, 'enterprise', 'production', COMMON)].map((t) =>
+      serves ? { ...t, serves } : t,
+    ),
+  });
+
 ruleTester(rule, [
+  {
+    // Issue 14: the finding belongs to the endpoint (shared-endpoint-issuer-validation), not to a key it is meant to serve.
+    name: 'a good enterprise key in a common endpoint that declares it serves consumer and enterprise',
+    inventory: { keys: [goodEnterprise], publishedKeys: [inCommon(['consumer', 'enterprise'])] },
+    outcome: 'pass',
+  },
+  {
+    name: 'borderline: the same endpoint without `serves:` publishes the enterprise key to the consumer issuer',
+    inventory: { keys: [goodEnterprise], publishedKeys: [inCommon()] },
+    outcome: 'fail',
+    messages: ['manyIssuers', { id: 'foreignTrustDomain', data: { ours: 'enterprise', theirs: 'consumer' } }],
+  },
+  {
+    name: 'borderline: an endpoint that declares it serves only the consumer domain does not cover an enterprise key',
+    inventory: { keys: [goodEnterprise], publishedKeys: [inCommon(['consumer'])] },
+    outcome: 'fail',
+    messages: ['manyIssuers', 'foreignTrustDomain'],
+  },
+  {
+    name: 'a served endpoint does not excuse a copy of the key in a consumer-only set',
+    inventory: {
+      keys: [goodEnterprise],
+      publishedKeys: [inCommon(['consumer', 'enterprise']), published({ id: `${CONSUMER}/keys#ent-1`, kid: 'ent-1', fingerprints: fp('ent-1') })],
+    },
+    outcome: 'fail',
+    messages: ['manyIssuers', { id: 'foreignTrustDomain', data: { theirs: 'consumer' } }],
+  },
   { name: 'consumer key published only by the consumer issuer', inventory: { keys: [k], publishedKeys: [published()] }, outcome: 'pass' },
   { name: 'key published nowhere', inventory: { keys: [k] }, outcome: 'pass' },
   {

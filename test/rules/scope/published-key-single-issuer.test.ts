@@ -4,8 +4,34 @@ import { CONSUMER, ENTERPRISE, fp, published, trust } from '../../helpers/publis
 import { ruleTester } from '../../helpers/rule-tester.ts';
 
 const shared = fp('shared');
+const COMMON = 'https://login.example.com/common/discovery/v2.0/keys';
+const goodEnterprise = key({ fingerprints: fp('ent-1'), tags: { env: 'prod', 'trust-domain': 'enterprise' } });
+const inCommon = (serves?: string[]) =>
+  published({
+    url: COMMON,
+    id: `${COMMON}#ent-1`,
+    kid: 'ent-1',
+    fingerprints: fp('ent-1'),
+    issuer: undefined,
+    labels: undefined,
+    trustedBy: [trust(CONSUMER, 'consumer', 'production', COMMON), trust(ENTERPRISE, 'enterprise', 'production', COMMON)].map((t) =>
+      serves ? { ...t, serves } : t,
+    ),
+  });
 
 ruleTester(rule, [
+  {
+    // Issue 14: a key the common endpoint is meant to serve; the endpoint itself is judged by shared-endpoint-issuer-validation.
+    name: 'an enterprise key in a common endpoint that declares it serves consumer and enterprise',
+    inventory: { publishedKeys: [inCommon(['consumer', 'enterprise'])], keys: [goodEnterprise] },
+    outcome: 'pass',
+  },
+  {
+    name: 'borderline: the same endpoint without `serves:`',
+    inventory: { publishedKeys: [inCommon()], keys: [goodEnterprise] },
+    outcome: 'fail',
+    messages: ['manyIssuers', { id: 'manyTrustDomains', data: { domains: 'consumer, enterprise' } }],
+  },
   { name: 'key published by one issuer in one trust domain', inventory: { publishedKeys: [published()] }, outcome: 'pass' },
   {
     name: 'the same key in the consumer and the enterprise issuer sets (Storm-0558)',
