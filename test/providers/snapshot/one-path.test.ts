@@ -59,7 +59,7 @@ describe('snapshots: one path for --snapshot and the snapshot provider', () => {
     expect(ra.inventory).toEqual(rb.inventory);
     // Evaluated as of the newest snapshot, and the evidence's own provider runs are named.
     expect(ra.inventory.generatedAt).toBe('2026-11-02T00:00:00Z');
-    expect(ra.inventory.providers).toEqual(['aws', 'azure', 'entra', 'm365']);
+    expect(ra.inventory.providers).toEqual(['aws', 'azure', 'entra', 'jwks', 'm365']);
     expect(ra.inventory.keys).toBe(inventory.keys.length);
     expect(ra.results.length).toBeGreaterThan(10);
   });
