@@ -30,6 +30,15 @@ const errText = (err: unknown): string => {
   return e?.code ? `${e.code}: ${e.message.replace(/^[A-Z]+: /, '')}` : String(err);
 };
 
+/** What kind of special file a stat describes. */
+function specialKind(st: ReturnType<typeof statSync>): string {
+  if (st.isFIFO()) return 'a FIFO (named pipe)';
+  if (st.isSocket()) return 'a socket';
+  if (st.isCharacterDevice()) return 'a character device';
+  if (st.isBlockDevice()) return 'a block device';
+  return 'a special file';
+}
+
 /** Walk inputs (files, directories, globs) relative to baseDir. Results are sorted and unique. */
 export function walk(inputs: readonly string[], baseDir: string, maxFiles = 1_000_000): WalkResult {
   const files = new Map<string, string>();
@@ -79,8 +88,16 @@ export function walk(inputs: readonly string[], baseDir: string, maxFiles = 1_00
       }
       return;
     }
-    if (!st.isFile()) return;
     if (filter && !filter(abs)) return;
+    if (!st.isFile()) {
+      // A FIFO, socket or device is never read (a FIFO would block, a device has no end): said, not skipped silently.
+      gaps.push({
+        location: shown,
+        operation: 'open',
+        reason: `${specialKind(st)} is not a regular file; not scanned (copy its contents to a file and scan that)`,
+      });
+      return;
+    }
     if (!files.has(abs)) files.set(abs, shown);
   };
   for (const input of inputs) {

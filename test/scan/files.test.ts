@@ -163,6 +163,22 @@ describe('walking', () => {
     expect(globbed.files.map((f) => f.path)).toEqual([path('walk', 'a', 'b', 'two.dmp'), path('walk', 'a', 'one.dmp')].sort());
   });
 
+  it('a FIFO, given directly or met in a directory, is a gap at once, never read and never silent', async () => {
+    mkdirSync(path('special'), { recursive: true });
+    writeFileSync(path('special', 'plain.log'), 'nothing here\n');
+    execFileSync('mkfifo', [path('special', 'pipe')]);
+    const started = performance.now();
+    // Opening a FIFO for reading blocks until a writer comes: a scan that tried would never return.
+    const r = await scanPaths({ inputs: ['special', 'special/pipe'], baseDir: dir, jobs: 1 });
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(r.files.map((f) => f.location)).toEqual(['special/plain.log']);
+    expect(r.gaps.map((g) => [g.location, g.operation])).toEqual([
+      ['special/pipe', 'open'],
+      ['special/pipe', 'open'],
+    ]);
+    expect(r.gaps[0]?.reason).toMatch(/^a FIFO \(named pipe\) is not a regular file; not scanned/);
+  });
+
   it('scans many files across worker threads with the same results as one thread', async () => {
     mkdirSync(path('many'), { recursive: true });
     for (let i = 0; i < 6; i++) writeFileSync(path('many', `f${i}.dmp`), i % 2 ? dumpBytes() : filler('mixed', 100_000 + i));
