@@ -1,6 +1,6 @@
 // Expand paths, directories and globs into files. Symlinks are followed; a link back into a
 // directory already on the current path is a loop and becomes a gap, as does anything unreadable.
-import { type Dirent, lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { type Dirent, lstatSync, readdirSync, realpathSync, type Stats, statSync } from 'node:fs';
 import { isAbsolute, join, matchesGlob, resolve, sep } from 'node:path';
 import type { ScanGap } from './files.ts';
 
@@ -31,7 +31,7 @@ const errText = (err: unknown): string => {
 };
 
 /** What kind of special file a stat describes. */
-function specialKind(st: ReturnType<typeof statSync>): string {
+function specialKind(st: Stats): string {
   if (st.isFIFO()) return 'a FIFO (named pipe)';
   if (st.isSocket()) return 'a socket';
   if (st.isCharacterDevice()) return 'a character device';
