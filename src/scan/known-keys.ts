@@ -1,26 +1,33 @@
 // The known-key table: every inventoried public key's RSA modulus (both byte orders) and EC point,
 // found in one sampled pass (an 8-byte q-gram every `step` bytes looked up in an allocation-free
-// typed-array hash of every q-gram of every needle), then proven private by a nearby prime factor.
-import { createHash, createPublicKey } from 'node:crypto';
+// typed-array index of the q-grams of every needle), then proven private by a nearby prime factor.
+// Built in O(keys) with sequential passes only (hashes, a two-digit radix sort, a bitset written in
+// sorted order), so 10,000 keys cost tens of milliseconds, not seconds.
+import { createPublicKey, hash as digest } from 'node:crypto';
 import { fingerprintsOf, jwkThumbprint } from '../crypto/fingerprint.ts';
 import type { Fingerprints } from '../model/common.ts';
-import { bigFromBE, bigFromLE, children, readTlv, type Tlv, unsignedBytes } from './bytes.ts';
+import { bigFromBE, bigFromLE, children, readTlv, type Tlv } from './bytes.ts';
 import { ecPublicPoint } from './keyproof.ts';
 import type { KnownKeyInput, RawHit } from './types.ts';
 
 const Q = 8;
 /**
- * Needles are indexed in grids by length. A grid indexes only the first W bytes of its needles and
- * samples the stream every STEP bytes at absolute offsets that are multiples of STEP (4-byte aligned
- * for Int32Array loads, and the grid never shifts at chunk boundaries). Any occurrence of a needle
- * of at least W bytes contains one sample inside its first W bytes: STEP <= W - Q + 1. Long needles
- * (RSA moduli) get a coarse grid, so few samples touch their large table; short ones (EC points) a
- * fine grid over a small table.
+ * Needles are indexed in grids by length. A grid samples the stream every STEP bytes at absolute
+ * offsets that are multiples of STEP (4-byte aligned for Int32Array loads; the grid never shifts at
+ * chunk boundaries). An occurrence of a needle of at least W bytes starting at s has its first
+ * sample at s + r with 0 ≤ r < STEP, so the q-grams at needle offsets 0 … STEP−1 are all a grid
+ * indexes (STEP ≤ W − Q + 1). Long needles (RSA moduli) get a coarse grid, so few samples touch
+ * their table; short ones (EC points) a finer one.
  */
 const GRIDS = [
-  { w: 128, step: 120 },
-  { w: 64, step: 56 },
+  { w: 128, step: 120, small: 64 },
+  { w: 64, step: 56, small: 32 },
 ] as const;
+/**
+ * A grid of more q-grams than this samples with its small step instead: fewer q-grams to index (the
+ * build's random writes cost more than the extra samples' cached lookups), a smaller bitset.
+ */
+const MAX_GRAMS = 400_000;
 /** The shortest needle indexed (an EC P-256 point). */
 const MIN_NEEDLE = 64;
 /** How far around a modulus hit the proof looks for a prime factor (and around a point for its scalar). */
@@ -33,44 +40,59 @@ export const WIDE_PROOF_RADIUS = 128 * 1024;
 const EC_PROOF_RADIUS = 2048;
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
+export type NeedleFormat = 'rsa-modulus-be' | 'rsa-modulus-le' | 'ec-point';
+
+/** One needle: where its bytes sit in the table's shared needle buffer. */
 interface Needle {
   keyIndex: number;
-  /** A view of the table's shared needle bytes once the table is built. */
-  bytes: Buffer;
-  format: 'rsa-modulus-be' | 'rsa-modulus-le' | 'ec-point';
+  offset: number;
+  length: number;
+  format: NeedleFormat;
 }
 
 export interface KnownKey {
   id: string;
-  keyType: 'RSA' | 'EC' | 'OTHER';
+  keyType: 'RSA' | 'EC' | 'OKP' | 'OTHER';
+  /** spkiSha256 always; jwkThumbprint filled in when first needed (see KnownKeyTable.fingerprints). */
   fingerprints: Fingerprints;
-  /** RSA modulus as a BigInt (for the prime-division proof). */
-  modulus?: bigint;
+  /** RSA public exponent (big-endian, for the thumbprint). */
+  e?: Uint8Array;
   curve?: string;
-  /** EC public point x||y (uncompressed, without the 04 prefix). */
-  point?: Buffer;
+  /** EC public point x||y (uncompressed, without the 04 prefix); Ed25519/X25519: the 32-byte public key. */
+  point?: Uint8Array;
+  /** Index of the key's first needle (RSA: big-endian modulus; little-endian is the next one). */
+  needle?: number;
 }
 
 const hash = (lo: number, hi: number): number => Math.imul(lo ^ Math.imul(hi, 0x9e3779b1), 0x85ebca6b) ^ (hi >>> 15);
 
 const EC_OIDS: Record<string, string> = {
-  '06082a8648ce3d030107': 'P-256',
-  '06052b81040022': 'P-384',
-  '06052b81040023': 'P-521',
-  '06052b8104000a': 'secp256k1',
+  '2a8648ce3d030107': 'P-256',
+  '2b81040022': 'P-384',
+  '2b81040023': 'P-521',
+  '2b8104000a': 'secp256k1',
 };
+const OKP_OIDS: Record<string, string> = { '2b6570': 'Ed25519', '2b656e': 'X25519' };
 
 interface ParsedSpki {
-  kty: 'RSA' | 'EC';
-  /** RSA modulus or EC x||y, big-endian, no leading zeros. */
+  kty: 'RSA' | 'EC' | 'OKP';
+  /** RSA modulus or EC x||y or the OKP public key, big-endian, no leading zeros (a view of the DER). */
   needle: Buffer;
   e?: Buffer;
   crv?: string;
 }
 
-const b64u = (b: Uint8Array): string => Buffer.from(b).toString('base64url');
+const b64u = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.length).toString('base64url');
+const oidHex = (der: Buffer, t: Tlv): string => der.toString('hex', t.contentStart, t.end);
 
-/** Fast structural parse of an RSA or EC SubjectPublicKeyInfo; undefined for anything else. */
+/** The unsigned big-endian content of a DER INTEGER (a view, leading zeros dropped). */
+function intView(der: Buffer, t: Tlv): Buffer {
+  let s = t.contentStart;
+  while (s < t.end - 1 && der[s] === 0) s++;
+  return der.subarray(s, t.end);
+}
+
+/** Fast structural parse of an RSA, EC or Ed25519/X25519 SubjectPublicKeyInfo; undefined for anything else. */
 function parseSpki(der: Buffer): ParsedSpki | undefined {
   const top = readTlv(der, 0, der.length);
   if (top?.tag !== 0x30 || top.end !== der.length) return undefined;
@@ -79,157 +101,206 @@ function parseSpki(der: Buffer): ParsedSpki | undefined {
   const alg = children(der, kids[0] as Tlv);
   const bits = kids[1] as Tlv;
   if (alg?.[0]?.tag !== 0x06 || der[bits.contentStart] !== 0) return undefined;
-  const oid = der.toString('hex', (alg[0] as Tlv).start, (alg[0] as Tlv).end);
-  if (oid === '06092a864886f70d010101') {
+  const oid = oidHex(der, alg[0] as Tlv);
+  if (oid === '2a864886f70d010101') {
     const rsa = readTlv(der, bits.contentStart + 1, bits.end);
     const parts = rsa && rsa.tag === 0x30 ? children(der, rsa) : undefined;
     if (parts?.length !== 2 || parts[0]?.tag !== 0x02 || parts[1]?.tag !== 0x02) return undefined;
-    return {
-      kty: 'RSA',
-      needle: unsignedBytes(der, (parts[0] as Tlv).contentStart, (parts[0] as Tlv).end),
-      e: unsignedBytes(der, (parts[1] as Tlv).contentStart, (parts[1] as Tlv).end),
-    };
+    return { kty: 'RSA', needle: intView(der, parts[0] as Tlv), e: intView(der, parts[1] as Tlv) };
   }
-  if (oid === '06072a8648ce3d0201' && alg[1]) {
-    const crv = EC_OIDS[der.toString('hex', alg[1].start, alg[1].end)];
-    const point = der.subarray(bits.contentStart + 1, bits.end);
+  const point = der.subarray(bits.contentStart + 1, bits.end);
+  if (oid === '2a8648ce3d0201' && alg[1]?.tag === 0x06) {
+    const crv = EC_OIDS[oidHex(der, alg[1])];
     if (!crv || point[0] !== 4 || point.length % 2 !== 1) return undefined;
-    return { kty: 'EC', needle: Buffer.from(point.subarray(1)), crv };
+    return { kty: 'EC', needle: point.subarray(1), crv };
   }
+  const okp = OKP_OIDS[oid];
+  if (okp && alg.length === 1 && point.length === 32) return { kty: 'OKP', needle: point, crv: okp };
   return undefined;
 }
 
 /**
- * A built table in a form that crosses to worker threads without being built again: the q-gram
- * grids and the needles' bytes live in SharedArrayBuffers (shared, not copied); keys are cloned.
+ * A built table in a form that crosses to worker threads without being built again: the grids and
+ * the needles' bytes live in SharedArrayBuffers (shared, not copied); keys and needles are cloned.
  */
 export interface SharedKnownKeys {
   keys: KnownKey[];
-  needles: { keyIndex: number; format: Needle['format']; offset: number; length: number }[];
+  needles: Needle[];
   needleBytes: SharedArrayBuffer;
   grids: GridState[];
   rejected: { id: string; reason: string }[];
 }
 
+/** A parsed input before the needle bytes are laid out. */
+interface Pending {
+  key: KnownKey;
+  parsed?: ParsedSpki;
+}
+
+/** One input parsed: RSA and EC keys carry needles, Ed25519/X25519 their public key, others only fingerprints. */
+function pendingOf(id: string, der: Buffer, spkiSha256: string): Pending | { rejected: string } {
+  const parsed = parseSpki(der);
+  const fingerprints: Fingerprints = { spkiSha256 };
+  if (parsed?.kty === 'RSA' && parsed.needle.length >= MIN_NEEDLE) return { key: { id, keyType: 'RSA', fingerprints, e: parsed.e }, parsed };
+  if (parsed?.kty === 'EC' && parsed.needle.length >= MIN_NEEDLE) return { key: { id, keyType: 'EC', fingerprints, curve: parsed.crv }, parsed };
+  if (parsed?.kty === 'OKP') return { key: { id, keyType: 'OKP', fingerprints, curve: parsed.crv, point: parsed.needle } };
+  // Other key types (DSA, small keys) are matched by fingerprint only.
+  try {
+    return { key: { id, keyType: 'OTHER', fingerprints: fingerprintsOf(createPublicKey({ key: der, format: 'der', type: 'spki' })) } };
+  } catch (err) {
+    return { rejected: `publicKey is not DER SPKI: ${(err as Error).message}` };
+  }
+}
+
 export class KnownKeyTable {
   readonly keys: KnownKey[] = [];
   readonly needles: Needle[] = [];
-  private bySpki = new Map<string, number>();
-  private byThumb = new Map<string, number>();
+  private readonly bySpki = new Map<string, number>();
+  private byThumb: Map<string, number> | undefined;
   private grids: Grid[] = [];
   private gridStates: GridState[] = [];
-  private needleBytes: SharedArrayBuffer | undefined;
-  private needleAt: { offset: number; length: number }[] = [];
+  private needleBytes: SharedArrayBuffer;
+  private bytes: Buffer;
   /** Inputs that could not be used, with the reason (reported as gaps by callers). */
   readonly rejected: { id: string; reason: string }[] = [];
 
   /** Build from inventory public keys, or adopt a table another thread built (`share()`). */
   constructor(inputs: readonly KnownKeyInput[] | SharedKnownKeys) {
     if (!Array.isArray(inputs)) {
-      this.adopt(inputs as SharedKnownKeys);
+      const s = inputs as SharedKnownKeys;
+      this.keys.push(...s.keys);
+      this.needles.push(...s.needles);
+      this.rejected.push(...s.rejected);
+      for (const [i, k] of this.keys.entries()) this.index(k, i);
+      this.needleBytes = s.needleBytes;
+      this.bytes = Buffer.from(s.needleBytes);
+      this.gridStates = s.grids;
+      this.grids = s.grids.map((g) => new Grid(g, this.needles, this.bytes));
       return;
     }
-    this.add(inputs as readonly KnownKeyInput[]);
-    this.pack();
+    const pending = this.add(inputs as readonly KnownKeyInput[]);
+    this.needleBytes = this.layOut(pending);
+    this.bytes = Buffer.from(this.needleBytes);
     this.build();
   }
 
   /** The table as shareable state (see SharedKnownKeys). */
   share(): SharedKnownKeys {
-    return {
-      // A point's Buffer may be a slice of Node's 8 KiB pool, which cloning would copy whole: give it its own memory.
-      keys: this.keys.map((k) => (k.point ? { ...k, point: new Uint8Array(k.point) as Buffer } : k)),
-      needles: this.needles.map((n, i) => ({ keyIndex: n.keyIndex, format: n.format, ...(this.needleAt[i] as { offset: number; length: number }) })),
-      needleBytes: this.needleBytes as SharedArrayBuffer,
-      grids: this.gridStates,
-      rejected: this.rejected,
-    };
-  }
-
-  private adopt(s: SharedKnownKeys): void {
-    for (const k of s.keys) this.keys.push(k.point ? { ...k, point: Buffer.from(k.point.buffer, k.point.byteOffset, k.point.length) } : k);
-    for (const n of s.needles) this.needles.push({ keyIndex: n.keyIndex, format: n.format, bytes: Buffer.from(s.needleBytes, n.offset, n.length) });
-    this.rejected.push(...s.rejected);
-    for (const [i, k] of this.keys.entries()) this.index(k, i);
-    this.needleBytes = s.needleBytes;
-    this.needleAt = s.needles.map((n) => ({ offset: n.offset, length: n.length }));
-    this.gridStates = s.grids;
-    this.grids = s.grids.map((g) => new Grid(g, this.needles));
+    return { keys: this.keys, needles: this.needles, needleBytes: this.needleBytes, grids: this.gridStates, rejected: this.rejected };
   }
 
   private index(k: KnownKey, keyIndex: number): void {
     const fp = k.fingerprints;
     if (fp.spkiSha256 && !this.bySpki.has(fp.spkiSha256)) this.bySpki.set(fp.spkiSha256, keyIndex);
-    if (fp.jwkThumbprint && !this.byThumb.has(fp.jwkThumbprint)) this.byThumb.set(fp.jwkThumbprint, keyIndex);
   }
 
-  /** All needles' bytes in one SharedArrayBuffer, each needle a view of it. */
-  private pack(): void {
-    const total = this.needles.reduce((sum, n) => sum + n.bytes.length, 0);
-    const sab = new SharedArrayBuffer(total);
-    let o = 0;
-    for (const n of this.needles) {
-      const view = Buffer.from(sab, o, n.bytes.length);
-      view.set(n.bytes);
-      this.needleAt.push({ offset: o, length: n.bytes.length });
-      n.bytes = view;
-      o += view.length;
-    }
-    this.needleBytes = sab;
-  }
-
-  private add(inputs: readonly KnownKeyInput[]): void {
+  /** Parse every input once (views of its DER, no copies); the needle bytes are laid out after. */
+  private add(inputs: readonly KnownKeyInput[]): Pending[] {
     const seen = new Set<string>();
+    const out: Pending[] = [];
     for (const input of inputs) {
       const der = Buffer.from(input.publicKey, 'base64');
-      const spkiSha256 = createHash('sha256').update(der).digest('hex');
+      const spkiSha256 = digest('sha256', der, 'hex');
       if (seen.has(`${input.id}\n${spkiSha256}`)) continue;
       seen.add(`${input.id}\n${spkiSha256}`);
-      const keyIndex = this.keys.length;
-      const parsed = parseSpki(der);
-      if (parsed?.kty === 'RSA' && parsed.needle.length >= MIN_NEEDLE) {
-        const fingerprints: Fingerprints = { spkiSha256 };
-        const tp = jwkThumbprint({ kty: 'RSA', n: b64u(parsed.needle), e: b64u(parsed.e as Buffer) });
-        if (tp) fingerprints.jwkThumbprint = tp;
-        this.keys.push({ id: input.id, keyType: 'RSA', fingerprints, modulus: bigFromBE(parsed.needle, 0, parsed.needle.length) });
-        this.needles.push({ keyIndex, bytes: parsed.needle, format: 'rsa-modulus-be' });
-        this.needles.push({ keyIndex, bytes: Buffer.from(parsed.needle).reverse(), format: 'rsa-modulus-le' });
-      } else if (parsed?.kty === 'EC' && parsed.needle.length >= MIN_NEEDLE) {
-        const half = parsed.needle.length / 2;
-        const fingerprints: Fingerprints = { spkiSha256 };
-        const tp = jwkThumbprint({ kty: 'EC', crv: parsed.crv, x: b64u(parsed.needle.subarray(0, half)), y: b64u(parsed.needle.subarray(half)) });
-        if (tp) fingerprints.jwkThumbprint = tp;
-        this.keys.push({ id: input.id, keyType: 'EC', fingerprints, curve: parsed.crv, point: parsed.needle });
-        this.needles.push({ keyIndex, bytes: parsed.needle, format: 'ec-point' });
-      } else {
-        // Other key types (Ed25519, small keys) are matched by fingerprint only.
-        let fingerprints: Fingerprints;
-        try {
-          fingerprints = fingerprintsOf(createPublicKey({ key: der, format: 'der', type: 'spki' }));
-        } catch (err) {
-          this.rejected.push({ id: input.id, reason: `publicKey is not DER SPKI: ${(err as Error).message}` });
-          continue;
-        }
-        this.keys.push({ id: input.id, keyType: 'OTHER', fingerprints });
-      }
-      this.index(this.keys[keyIndex] as KnownKey, keyIndex);
+      const p = pendingOf(input.id, der, spkiSha256);
+      if ('rejected' in p) this.rejected.push({ id: input.id, reason: p.rejected });
+      else out.push(p);
     }
+    return out;
+  }
+
+  /** Every needle's bytes in one SharedArrayBuffer: RSA moduli in both byte orders, EC points, OKP keys. */
+  private layOut(pending: Pending[]): SharedArrayBuffer {
+    let total = 0;
+    for (const p of pending) total += (p.parsed?.kty === 'RSA' ? 2 : 1) * (p.parsed?.needle.length ?? p.key.point?.length ?? 0);
+    const sab = new SharedArrayBuffer(total);
+    const bytes = Buffer.from(sab);
+    let o = 0;
+    for (const { key, parsed } of pending) {
+      const keyIndex = this.keys.length;
+      const src = parsed?.needle ?? (key.point as Uint8Array | undefined);
+      if (src) {
+        bytes.set(src, o);
+        if (key.keyType !== 'OKP') key.needle = this.needles.length;
+        if (key.keyType === 'RSA') this.needles.push({ keyIndex, offset: o, length: src.length, format: 'rsa-modulus-be' });
+        else if (key.keyType === 'EC') this.needles.push({ keyIndex, offset: o, length: src.length, format: 'ec-point' });
+        if (key.keyType !== 'RSA') key.point = new Uint8Array(sab, o, src.length);
+        o += src.length;
+        if (key.keyType === 'RSA') {
+          const n = src.length;
+          for (let i = 0; i < n; i++) bytes[o + i] = src[n - 1 - i] as number;
+          this.needles.push({ keyIndex, offset: o, length: n, format: 'rsa-modulus-le' });
+          o += n;
+        }
+      }
+      this.keys.push(key);
+      this.index(key, keyIndex);
+    }
+    return sab;
   }
 
   get size(): number {
     return this.keys.length;
   }
 
-  /** The inventoried key with these fingerprints, if any. */
+  /** A needle's bytes (a view of the shared buffer). */
+  needleOf(i: number): Buffer {
+    const n = this.needles[i] as Needle;
+    return this.bytes.subarray(n.offset, n.offset + n.length);
+  }
+
+  /** A key's fingerprints, its RFC 7638 thumbprint computed on first use (cheap build for 10,000 keys). */
+  fingerprints(k: KnownKey): Fingerprints {
+    if (k.fingerprints.jwkThumbprint || k.keyType === 'OTHER') return k.fingerprints;
+    const pub =
+      k.keyType === 'RSA'
+        ? this.needleOf(k.needle as number)
+        : Buffer.from((k.point as Uint8Array).buffer, (k.point as Uint8Array).byteOffset, (k.point as Uint8Array).length);
+    const half = pub.length / 2;
+    const jwk =
+      k.keyType === 'RSA'
+        ? { kty: 'RSA', n: b64u(pub), e: b64u(k.e as Uint8Array) }
+        : k.keyType === 'EC'
+          ? { kty: 'EC', crv: k.curve, x: b64u(pub.subarray(0, half)), y: b64u(pub.subarray(half)) }
+          : { kty: 'OKP', crv: k.curve, x: b64u(pub) };
+    const tp = jwkThumbprint(jwk);
+    if (tp) k.fingerprints.jwkThumbprint = tp;
+    return k.fingerprints;
+  }
+
+  /** The inventoried key with these fingerprints, if any (by SPKI hash; by thumbprint when the encodings differ). */
   match(fp: Fingerprints | undefined): KnownKey | undefined {
     if (!fp) return undefined;
-    const i = (fp.spkiSha256 && this.bySpki.get(fp.spkiSha256)) ?? (fp.jwkThumbprint && this.byThumb.get(fp.jwkThumbprint));
-    return typeof i === 'number' ? this.keys[i] : undefined;
+    let i = fp.spkiSha256 ? this.bySpki.get(fp.spkiSha256) : undefined;
+    if (i === undefined && fp.jwkThumbprint) {
+      if (!this.byThumb) {
+        this.byThumb = new Map();
+        for (const [j, k] of this.keys.entries()) {
+          const tp = this.fingerprints(k).jwkThumbprint;
+          if (tp && !this.byThumb.has(tp)) this.byThumb.set(tp, j);
+        }
+      }
+      i = this.byThumb.get(fp.jwkThumbprint);
+    }
+    if (i === undefined) return undefined;
+    const k = this.keys[i] as KnownKey;
+    this.fingerprints(k);
+    return k;
   }
 
   /** The EC keys: curve and public point, for the scalar search in memory images. */
   ecPoints(): { id: string; curve: string; point: Buffer; fingerprints: Fingerprints }[] {
-    return this.keys.flatMap((k) => (k.curve && k.point ? [{ id: k.id, curve: k.curve, point: k.point, fingerprints: k.fingerprints }] : []));
+    return this.keys.flatMap((k) =>
+      k.keyType === 'EC' && k.curve && k.point ? [{ id: k.id, curve: k.curve, point: toBuffer(k.point), fingerprints: this.fingerprints(k) }] : [],
+    );
+  }
+
+  /** The Ed25519 and X25519 keys: curve and 32-byte public key, for the seed search in memory. */
+  okpKeys(): { id: string; curve: string; point: Buffer; fingerprints: Fingerprints }[] {
+    return this.keys.flatMap((k) =>
+      k.keyType === 'OKP' && k.curve && k.point ? [{ id: k.id, curve: k.curve, point: toBuffer(k.point), fingerprints: this.fingerprints(k) }] : [],
+    );
   }
 
   /** True when there are needles to look for. */
@@ -238,14 +309,18 @@ export class KnownKeyTable {
   }
 
   private build(): void {
-    const assigned = new Set<number>();
+    const assigned = new Uint8Array(this.needles.length);
     for (const g of GRIDS) {
-      const members = this.needles.map((_n, i) => i).filter((i) => !assigned.has(i) && (this.needles[i] as Needle).bytes.length >= g.w);
-      for (const i of members) assigned.add(i);
+      const members: number[] = [];
+      for (const [i, n] of this.needles.entries()) {
+        if (assigned[i] || n.length < g.w) continue;
+        assigned[i] = 1;
+        members.push(i);
+      }
       if (!members.length) continue;
-      const state = buildGrid(g.w, g.step, this.needles, members);
+      const state = buildGrid(members.length * g.step > MAX_GRAMS ? g.small : g.step, this.needles, this.bytes, members);
       this.gridStates.push(state);
-      this.grids.push(new Grid(state, this.needles));
+      this.grids.push(new Grid(state, this.needles, this.bytes));
     }
   }
 
@@ -262,162 +337,141 @@ export class KnownKeyTable {
   judge(needleIndex: number, buf: Buffer, start: number, lo: number, hi: number, base = 0): RawHit {
     const n = this.needles[needleIndex] as Needle;
     const key = this.keys[n.keyIndex] as KnownKey;
-    const proven =
-      key.keyType === 'RSA'
-        ? primeNearby(key.modulus as bigint, n.bytes.length, buf, start, lo, hi) ||
-          // The wide pass is for in-memory bignums (little-endian limbs); big-endian copies are
-          // encodings (DER, CNG) whose primes, when present, sit right next to the modulus.
-          (n.format === 'rsa-modulus-le' && primeFarther(key.modulus as bigint, n.bytes.length, buf, start, lo, hi, base))
-        : ecScalarNearby(key, n.bytes, buf, start, lo, hi, base);
+    const bytes = this.needleOf(needleIndex);
+    let proven: boolean;
+    if (key.keyType === 'RSA') {
+      const modulus = bigFromBE(this.needleOf(key.needle as number), 0, n.length);
+      proven =
+        primeNearby(modulus, n.length, buf, start, lo, hi) ||
+        // The wide pass is for in-memory bignums (little-endian limbs); big-endian copies are
+        // encodings (DER, CNG) whose primes, when present, sit right next to the modulus.
+        (n.format === 'rsa-modulus-le' && primeFarther(modulus, n.length, buf, start, lo, hi, base));
+    } else proven = ecScalarNearby(key, bytes, buf, start, lo, hi, base);
     return {
       offset: start,
-      length: n.bytes.length,
+      length: n.length,
       format: n.format,
       keyType: key.keyType,
       proof: proven ? 'private-key-present' : 'public-key-only',
-      fingerprints: key.fingerprints,
+      fingerprints: this.fingerprints(key),
       knownKeyId: key.id,
     };
   }
 }
 
+const toBuffer = (u: Uint8Array): Buffer => Buffer.from(u.buffer, u.byteOffset, u.length);
+
 /** A sampling grid's arrays (on SharedArrayBuffers, so worker threads use them without a copy). */
 export interface GridState {
   step: number;
-  headsMask: number;
   bitsShift: number;
+  bucketShift: number;
   /** No needle has eight zero bytes in a row, so all-zero samples (zero pages) skip the lookup. */
   zeroGram: boolean;
   bitset: Int32Array;
-  heads: Int32Array;
-  next: Int32Array;
-  glo: Int32Array;
-  ghi: Int32Array;
-  /** needle index × 256 + offset of the q-gram in the needle. */
-  gref: Int32Array;
+  /** Bucket b (the hash's top bits) holds refs starts[b] … starts[b + 1] − 1. */
+  starts: Int32Array;
+  /** Needle index × 256 + offset of the q-gram in the needle, grouped by bucket. */
+  refs: Int32Array;
 }
 
 const sharedInts = (n: number): Int32Array => new Int32Array(new SharedArrayBuffer(n * 4));
 
-/** Index the q-grams of the first W bytes of each member needle: a bitset prefilter and a chained hash. */
-function buildGrid(w: number, step: number, needles: readonly Needle[], members: readonly number[]): GridState {
-  const grams = w - Q + 1;
-  const total = members.length * grams;
-  let hb = 10;
-  while (1 << hb < total && hb < 26) hb++;
-  let bb = 15;
-  while (1 << bb < total * 16 && bb < 30) bb++;
-  const headsMask = (1 << hb) - 1;
-  const bitsShift = 32 - bb;
-  const bitset = sharedInts(1 << (bb - 5));
-  const heads = sharedInts(1 << hb).fill(-1);
-  const next = sharedInts(total);
-  const glo = sharedInts(total);
-  const ghi = sharedInts(total);
-  const gref = sharedInts(total);
+/** ceil(log2(n)) clamped to [lo, hi]. */
+const bitsFor = (n: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, Math.ceil(Math.log2(Math.max(2, n)))));
+
+/** Call `visit(hash, ref)` for the q-grams at offsets 0 … step−1 of each member needle; true when one is all zero. */
+function eachGram(step: number, needles: readonly Needle[], bytes: Buffer, members: readonly number[], visit: (h: number, ref: number) => void): boolean {
   let zeroGram = false;
-  let e = 0;
   for (const ni of members) {
-    const b = (needles[ni] as Needle).bytes;
+    const off = (needles[ni] as Needle).offset;
     // The q-gram at j + 1 is the one at j shifted by a byte: one load per gram, not eight.
-    let lo = b.readInt32LE(0);
-    let hi = b.readInt32LE(4);
-    for (let j = 0; j < grams; j++, e++) {
+    let lo = bytes.readInt32LE(off);
+    let hi = bytes.readInt32LE(off + 4);
+    for (let j = 0; j < step; j++) {
       if (j > 0) {
         lo = (lo >>> 8) | ((hi & 0xff) << 24);
-        hi = (hi >>> 8) | ((b[j + 7] as number) << 24);
+        hi = (hi >>> 8) | ((bytes[off + j + 7] as number) << 24);
       }
       if ((lo | hi) === 0) zeroGram = true;
-      const h = hash(lo, hi);
-      const bit = h >>> bitsShift;
-      bitset[bit >>> 5] = (bitset[bit >>> 5] as number) | (1 << (bit & 31));
-      const slot = h & headsMask;
-      glo[e] = lo;
-      ghi[e] = hi;
-      gref[e] = ni * 256 + j;
-      next[e] = heads[slot] as number;
-      heads[slot] = e;
+      visit(hash(lo, hi), ni * 256 + j);
     }
   }
-  return { step, headsMask, bitsShift, zeroGram, bitset, heads, next, glo, ghi, gref };
+  return zeroGram;
+}
+
+/**
+ * Index the q-grams at offsets 0 … step−1 of each member needle: a counting sort by bucket (two
+ * passes over the grams, no hash array kept) and a bitset prefilter. Little fresh memory (a page
+ * fault costs more than the work on a busy machine): 4 bytes a gram, plus the bitset and buckets.
+ */
+function buildGrid(step: number, needles: readonly Needle[], bytes: Buffer, members: readonly number[]): GridState {
+  const total = members.length * step;
+  const bucketBits = bitsFor(total / 4, 4, 20);
+  const bucketShift = 32 - bucketBits;
+  const bb = bitsFor(total * 8, 15, 28);
+  const bitsShift = 32 - bb;
+  const bitset = sharedInts(1 << (bb - 5));
+  const starts = sharedInts((1 << bucketBits) + 1);
+  const zeroGram = eachGram(step, needles, bytes, members, (h) => {
+    const bit = h >>> bitsShift;
+    bitset[bit >>> 5] = (bitset[bit >>> 5] as number) | (1 << (bit & 31));
+    (starts[h >>> bucketShift] as number)++;
+  });
+  // Inclusive prefix sums: starts[b] is where bucket b ends; placing at --starts[b] leaves it where b begins.
+  for (let b = 1; b < starts.length - 1; b++) starts[b] = (starts[b] as number) + (starts[b - 1] as number);
+  starts[starts.length - 1] = total;
+  const refs = sharedInts(total);
+  eachGram(step, needles, bytes, members, (h, ref) => {
+    const b = h >>> bucketShift;
+    const at = (starts[b] as number) - 1;
+    starts[b] = at;
+    refs[at] = ref;
+  });
+  return { step, bitsShift, bucketShift, zeroGram, bitset, starts, refs };
 }
 
 /** One sampling grid over its state. */
 class Grid {
-  private readonly step: number;
+  private readonly s: GridState;
   private readonly needles: readonly Needle[];
-  private readonly headsMask: number;
-  private readonly bitsShift: number;
-  private readonly bitset: Int32Array;
-  private readonly heads: Int32Array;
-  private readonly next: Int32Array;
-  private readonly glo: Int32Array;
-  private readonly ghi: Int32Array;
-  private readonly gref: Int32Array;
-  private readonly zeroGram: boolean;
+  private readonly bytes: Buffer;
 
-  constructor(state: GridState, needles: readonly Needle[]) {
-    this.step = state.step;
+  constructor(state: GridState, needles: readonly Needle[], bytes: Buffer) {
+    this.s = state;
     this.needles = needles;
-    this.headsMask = state.headsMask;
-    this.bitsShift = state.bitsShift;
-    this.bitset = state.bitset;
-    this.heads = state.heads;
-    this.next = state.next;
-    this.glo = state.glo;
-    this.ghi = state.ghi;
-    this.gref = state.gref;
-    this.zeroGram = state.zeroGram;
+    this.bytes = bytes;
   }
 
   scan(buf: Buffer, words: Int32Array, base: number, from: number, end: number, len: number, onHit: (needle: number, start: number) => void): void {
-    const { heads, next, glo, ghi, gref, bitset, bitsShift, headsMask, needles, step } = this;
-    const skipZero = !this.zeroGram;
+    const { bitset, bitsShift, step } = this.s;
+    const skipZero = !this.s.zeroGram;
     const last = Math.min(end, len - Q + 1);
     let p = from + ((step - ((base + from) % step)) % step);
-    if (LITTLE_ENDIAN && base % 4 === 0 && buf.byteOffset === 0) {
-      for (; p < last; p += step) {
-        const lo = words[p >> 2] as number;
-        const hi = words[(p >> 2) + 1] as number;
-        if ((lo | hi) === 0 && skipZero) continue;
-        const h = hash(lo, hi);
-        const bit = h >>> bitsShift;
-        if (((bitset[bit >>> 5] as number) & (1 << (bit & 31))) === 0) continue;
-        this.chain(heads[h & headsMask] as number, lo, hi, p, buf, len, onHit, next, glo, ghi, gref, needles);
-      }
-      return;
-    }
+    const aligned = LITTLE_ENDIAN && base % 4 === 0 && buf.byteOffset === 0;
     for (; p < last; p += step) {
-      const lo = buf.readInt32LE(p);
-      const hi = buf.readInt32LE(p + 4);
+      const lo = aligned ? (words[p >> 2] as number) : buf.readInt32LE(p);
+      const hi = aligned ? (words[(p >> 2) + 1] as number) : buf.readInt32LE(p + 4);
+      if ((lo | hi) === 0 && skipZero) continue;
       const h = hash(lo, hi);
       const bit = h >>> bitsShift;
       if (((bitset[bit >>> 5] as number) & (1 << (bit & 31))) === 0) continue;
-      this.chain(heads[h & headsMask] as number, lo, hi, p, buf, len, onHit, next, glo, ghi, gref, needles);
+      this.bucket(h >>> this.s.bucketShift, lo, hi, p, buf, len, onHit);
     }
   }
 
-  private chain(
-    first: number,
-    lo: number,
-    hi: number,
-    p: number,
-    buf: Buffer,
-    len: number,
-    onHit: (needle: number, start: number) => void,
-    next: Int32Array,
-    glo: Int32Array,
-    ghi: Int32Array,
-    gref: Int32Array,
-    needles: readonly Needle[],
-  ): void {
-    for (let e = first; e !== -1; e = next[e] as number) {
-      if (glo[e] !== lo || ghi[e] !== hi) continue;
-      const ref = gref[e] as number;
-      const ni = ref >> 8;
+  /** The needles of the sample's bucket whose q-gram is the sample, each verified whole. */
+  private bucket(b: number, lo: number, hi: number, p: number, buf: Buffer, len: number, onHit: (needle: number, start: number) => void): void {
+    const { starts, refs } = this.s;
+    const bytes = this.bytes;
+    const stop = starts[b + 1] as number;
+    for (let i = starts[b] as number; i < stop; i++) {
+      const ref = refs[i] as number;
+      const n = this.needles[ref >> 8] as Needle;
+      const at = n.offset + (ref & 255);
+      if (bytes.readInt32LE(at) !== lo || bytes.readInt32LE(at + 4) !== hi) continue;
       const start = p - (ref & 255);
-      const nb = (needles[ni] as Needle).bytes;
-      if (start >= 0 && start + nb.length <= len && buf.compare(nb, 0, nb.length, start, start + nb.length) === 0) onHit(ni, start);
+      if (start >= 0 && start + n.length <= len && buf.compare(bytes, n.offset, n.offset + n.length, start, start + n.length) === 0) onHit(ref >> 8, start);
     }
   }
 }

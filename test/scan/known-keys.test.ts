@@ -1,6 +1,8 @@
 // The known-key table is built once and shared with worker threads: an adopted table finds exactly
 // what the original finds, over the same shared memory, without building its grids again.
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { jwkThumbprint } from '../../src/crypto/fingerprint.ts';
 import { KnownKeyTable } from '../../src/scan/known-keys.ts';
 import { scanBuffer } from '../../src/scan/scanner.ts';
 import { encode, filler, makeKey } from './material.ts';
@@ -17,7 +19,7 @@ describe('known-key table', () => {
     // What postMessage does to workerData: SharedArrayBuffers stay shared, the rest is copied.
     const copy = structuredClone(shared);
     expect(copy.needleBytes).toBeInstanceOf(SharedArrayBuffer);
-    expect(copy.grids.every((g) => g.heads.buffer instanceof SharedArrayBuffer)).toBe(true);
+    expect(copy.grids.every((g) => g.refs.buffer instanceof SharedArrayBuffer)).toBe(true);
     const adopted = new KnownKeyTable(copy);
     expect(adopted.size).toBe(2);
     expect(adopted.match(original.keys[1]?.fingerprints)?.id).toBe('kms/ec');
@@ -32,5 +34,38 @@ describe('known-key table', () => {
     const b = scanBuffer(data, adopted);
     expect(b).toEqual(a);
     expect(a.map((h) => `${h.format}:${h.proof}`)).toEqual(['rsa-modulus-le:private-key-present', 'der-sec1:private-key-present']);
+  });
+
+  it('a table of thousands of keys (built with its small sampling step) finds every planted modulus and point, at every alignment', () => {
+    // A syntactically valid RSA SPKI around a random odd 2048-bit "modulus": only its bytes matter to the table.
+    const head = Buffer.from('30820122300d06092a864886f70d01010105000382010f003082010a0282010100', 'hex');
+    const fake = () => {
+      const n = randomBytes(256);
+      n[0] = (n[0] as number) | 0x80;
+      return Buffer.concat([head, n, Buffer.from('0203010001', 'hex')]).toString('base64');
+    };
+    const rsa = makeKey('rsa2048', 3);
+    const ec = makeKey('p256', 3);
+    const inputs = Array.from({ length: 2500 }, (_, i) => ({ id: `fake/${i}`, publicKey: fake() }));
+    inputs.splice(1234, 0, { id: 'kms/rsa', publicKey: rsa.spkiB64 }, { id: 'kms/ec', publicKey: ec.spkiB64 });
+    const table = new KnownKeyTable(inputs);
+    expect(table.size).toBe(2502);
+    for (const shift of [0, 1, 5, 63, 64, 117]) {
+      const data = Buffer.concat([
+        filler('random', 40_000 + shift),
+        encode(rsa, 'bignum-le'),
+        filler('text', 10_003),
+        encode(rsa, 'der-pkcs1'),
+        filler('random', 7_001 + shift),
+        ec.privateKey.export({ format: 'der', type: 'sec1' }),
+        filler('zero', 5_000),
+      ]);
+      const hits = scanBuffer(data, table).map((h) => `${h.format}:${h.proof}:${h.knownKeyId ?? ''}`);
+      expect(hits, `shift ${shift}`).toEqual(['rsa-modulus-le:private-key-present:kms/rsa', 'der-pkcs1:private-key-present:', 'der-sec1:private-key-present:']);
+    }
+    // A key whose SPKI encoding differs is still recognised by its RFC 7638 thumbprint.
+    const tp = jwkThumbprint({ kty: 'EC', crv: 'P-256', x: ec.jwk.x, y: ec.jwk.y });
+    expect(table.match({ spkiSha256: 'not-this-encoding', jwkThumbprint: tp })?.id).toBe('kms/ec');
+    expect(table.match({ spkiSha256: 'nothing', jwkThumbprint: 'nothing' })).toBeUndefined();
   });
 });
