@@ -1,6 +1,7 @@
 import { Command, Flags } from '@oclif/core';
 import { formatDiagnostic, UserError } from '../errors.ts';
 import { terminalSafe, terminalSafeText } from '../util/terminal.ts';
+import { flagSpellings, parseErrorAsUsage } from './usage-errors.ts';
 
 export const EXIT_CODE_HELP = `EXIT CODES
   0  clean: no failure at or above --fail-on, and the audit is complete
@@ -26,7 +27,8 @@ export abstract class BaseCommand extends Command {
     return super.warn(typeof input === 'string' ? terminalSafeText(input) : input);
   }
 
-  protected override async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<unknown> {
+  protected override async catch(thrown: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<unknown> {
+    const err = this.asUsageError(thrown) ?? thrown;
     if (err instanceof UserError) {
       process.exitCode = err.exitCode;
       if (this.jsonEnabled()) this.logJson({ error: { code: 'input', exitCode: err.exitCode, message: err.message, diagnostics: err.diagnostics } });
@@ -40,5 +42,12 @@ export abstract class BaseCommand extends Command {
     process.stderr.write(`keyhygiene: internal error: ${terminalSafe(err.message)}\n  This is a bug. Rerun with --debug for the stack trace and report it.\n`);
     if (this.debugEnabled && err.stack) process.stderr.write(`${err.stack}\n`);
     return undefined;
+  }
+
+  /** An unknown flag or a flag value outside its options, as one paragraph with the nearest spelling. */
+  private asUsageError(err: Error): UserError | undefined {
+    const ctor = this.constructor as typeof BaseCommand;
+    const flags = { ...ctor.baseFlags, ...ctor.flags, ...(ctor.enableJsonFlag ? { json: {} } : {}) };
+    return parseErrorAsUsage(err, `${this.config.bin} ${this.id?.replaceAll(':', ' ') ?? ''}`.trim(), flagSpellings(flags));
   }
 }

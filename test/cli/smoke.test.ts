@@ -22,4 +22,11 @@ describe('the keyhygiene binary', () => {
     expect(r.stderr).toMatch(/--fail-on/);
     expect(hasStackTrace(r.stderr)).toBe(false);
   });
+
+  it('exits 2 (not 127) on a mistyped command, with the nearest command', () => {
+    const r = cli(['audti']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('Did you mean "keyhygiene audit"?');
+    expect(hasStackTrace(r.stderr)).toBe(false);
+  });
 });
