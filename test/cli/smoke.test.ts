@@ -1,7 +1,10 @@
 // The few tests that spawn the real process (bin/run.js): the rest of the CLI tests run the same
 // commands in process (runCli), which is faster by the ~0.5 s start of each spawn.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, hasStackTrace } from '../helpers/cli.ts';
+import { PACKAGE_ROOT } from '../../src/paths.ts';
+import { CHILD_ENV, cli, hasStackTrace } from '../helpers/cli.ts';
 
 describe('the keyhygiene binary', () => {
   it('starts, prints help with the commands, and exits 0', () => {
@@ -28,5 +31,14 @@ describe('the keyhygiene binary', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('Did you mean "keyhygiene audit"?');
     expect(hasStackTrace(r.stderr)).toBe(false);
+  });
+
+  it('piped into head, stops quietly and still exits with its own code (not 13 for a flush that never drains)', () => {
+    const bin = join(PACKAGE_ROOT, 'bin/run.js');
+    const script = `"${process.execPath}" "${bin}" rules list | head -n 1; echo "status=\${PIPESTATUS[0]}" >&2`;
+    const r = spawnSync('bash', ['-c', script], { cwd: PACKAGE_ROOT, env: CHILD_ENV, encoding: 'utf8', timeout: 60_000 });
+    expect(r.stdout.split('\n').filter(Boolean)).toHaveLength(1);
+    expect(r.stderr).toContain('status=0');
+    expect(r.stderr).not.toMatch(/unsettled top-level await|EPIPE/i);
   });
 });
