@@ -135,20 +135,8 @@ export const PEER_ROWS: readonly CoverageRow[] = [
     rules: ['published-key-single-issuer', 'key-published-in-one-scope', 'shared-key-set-issuer-binding'],
   },
   { code: 'D1', concern: 'Azure Key Vault public network / firewall / private endpoint', rules: ['no-public-network-access'] },
-  {
-    code: 'D2',
-    concern: 'Debug-mode Nitro Enclave attested against a key',
-    rules: [],
-    reason:
-      'AWS Nitro Enclaves only: needs the enclave attestation documents and kms:RecipientAttestation conditions; not collected. nonprod-principal-access covers debug identities reaching production keys.',
-  },
-  {
-    code: 'D3',
-    concern: 'Attestation / PCR binding enforced in the key policy',
-    rules: [],
-    reason:
-      'Needs the key policy conditions on kms:RecipientAttestation:PCR*; conditions are normalized but no rule requires them, since most keys are not used from enclaves.',
-  },
+  { code: 'D2', concern: 'Debug-mode Nitro Enclave attested against a key', rules: ['enclave-debug-attestation'] },
+  { code: 'D3', concern: 'Attestation / PCR binding enforced in the key policy', rules: ['enclave-debug-attestation'] },
   { code: 'D4', concern: 'Imported or external key material flagged', rules: ['hsm-custody'] },
   { code: 'D5', concern: 'Exportable keys / key-release paths', rules: ['hsm-custody'] },
   { code: 'D6', concern: 'Key usable by debug, dev or CI principals', rules: ['nonprod-principal-access'] },

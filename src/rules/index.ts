@@ -5,6 +5,7 @@ import keyClassified from './coverage/key-classified.ts';
 import publishedKeyInventoried from './coverage/published-key-inventoried.ts';
 import waiverHygiene from './coverage/waiver-hygiene.ts';
 import deletionProtected from './exposure/deletion-protected.ts';
+import enclaveDebugAttestation from './exposure/enclave-debug-attestation.ts';
 import hsmCustody from './exposure/hsm-custody.ts';
 import keyAlgorithmAllowed from './exposure/key-algorithm-allowed.ts';
 import keyMaterialInArtifact from './exposure/key-material-in-artifact.ts';
@@ -55,6 +56,7 @@ export const RULES: readonly AnyRule[] = [
   collectionComplete,
   crossScopeAccess,
   deletionProtected,
+  enclaveDebugAttestation,
   expiredKeyInUse,
   expiryApproaching,
   expiryDateSet,

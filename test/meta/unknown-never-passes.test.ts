@@ -50,6 +50,18 @@ const encryptionKey = () =>
     access: [access({}, ['use-decrypt', 'use-encrypt'])],
   });
 
+const enclaveAccess = () =>
+  access({ id: 'arn:aws:iam::111111111111:role/data-processing', name: 'data-processing' }, ['use-decrypt', 'use-encrypt'], {
+    sourceId: 'Enable enclave data processing',
+    conditions: [
+      {
+        key: 'kms:RecipientAttestation:ImageSha384',
+        operator: 'StringEqualsIgnoreCase',
+        values: ['9fedcba8abcdef7abcdef6abcdef5abcdef4abcdef3abcdef2abcdef1abcdef1abcdef1abcdef1abcdef1abcdef1abcdef'],
+      },
+    ],
+  });
+
 const artifact = (): ArtifactFinding => ({
   id: '/dumps/signer.dmp@123457',
   provider: 'artifacts',
@@ -139,6 +151,12 @@ const VARIANTS: Record<string, Variant[]> = {
   key: [
     { name: 'published signing key', parts: () => ({ keys: [signingKey()], publishedKeys: [published()] }), target: (p) => p.keys?.[0] as never },
     { name: 'encryption key', parts: () => ({ keys: [encryptionKey()] }), target: (p) => p.keys?.[0] as never },
+    {
+      // AWS KMS's documented Nitro Enclaves statement: decrypt only with the production image's attestation.
+      name: 'Nitro Enclave key pinned to its image',
+      parts: () => ({ keys: [key({ ...encryptionKey(), id: 'arn:aws:kms:us-east-1:111111111111:key/0000-enclave', access: [enclaveAccess()] })] }),
+      target: (p) => p.keys?.[0] as never,
+    },
     { name: 'azure key near expiry', parts: () => ({ keys: [azureKey()] }), target: (p) => p.keys?.[0] as never },
     {
       name: 'key pending deletion',

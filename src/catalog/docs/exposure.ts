@@ -2,6 +2,15 @@ import type { RuleDocs } from '../types.ts';
 
 const AZ = { id: 'https://kv-prod.vault.azure.net/keys/token-signing', provider: 'azure-keyvault', container: 'kv-prod' } as const;
 
+/** An enclave role allowed to decrypt under an image-digest condition (kms:RecipientAttestation:ImageSha384). */
+const ENCLAVE = (values: string[]) => ({
+  principal: { kind: 'role' as const, id: 'arn:aws:iam::111111111111:role/data-processing', name: 'data-processing', account: '111111111111' },
+  capabilities: ['use-decrypt' as const],
+  source: 'key-policy' as const,
+  sourceId: 'Enable enclave data processing',
+  conditions: [{ key: 'kms:RecipientAttestation:ImageSha384', operator: 'StringEqualsIgnoreCase', values }],
+});
+
 export const EXPOSURE_DOCS: Record<string, RuleDocs> = {
   'deletion-protected': {
     remediation: {
@@ -12,6 +21,22 @@ export const EXPOSURE_DOCS: Record<string, RuleDocs> = {
     examples: [
       { title: 'purge protection on', outcome: 'pass', key: { ...AZ } },
       { title: 'purge protection off', outcome: 'fail', key: { ...AZ, deletion: { protected: false } } },
+    ],
+  },
+  'enclave-debug-attestation': {
+    remediation: {
+      cli: '`nitro-cli describe-eif --eif-path enclave.eif` gives PCR0 (= ImageSha384); put it in the key policy (`aws kms put-key-policy`) under `StringEqualsIgnoreCase` `kms:RecipientAttestation:ImageSha384`, and remove every statement, IAM policy and grant that lets the enclave role decrypt without it',
+      terraform:
+        '`aws_kms_key_policy`: the enclave statement carries `condition { test = "StringEqualsIgnoreCase", variable = "kms:RecipientAttestation:ImageSha384", values = [var.enclave_pcr0] }`',
+      console: 'Never run production enclaves with --debug-mode; a debug enclave has PCRs of zeros and must not match any key policy.',
+    },
+    examples: [
+      {
+        title: 'decrypt only with the production image (AWS documented statement)',
+        outcome: 'pass',
+        key: { access: [ENCLAVE(['9fedcba8abcdef7abcdef6abcdef5abcdef4abcdef3abcdef2abcdef1abcdef1abcdef1abcdef1abcdef1abcdef1abcdef'])] },
+      },
+      { title: 'the policy admits a debug-mode enclave (PCR0 of zeros)', outcome: 'fail', key: { access: [ENCLAVE(['0'.repeat(96)])] } },
     ],
   },
   'hsm-custody': {

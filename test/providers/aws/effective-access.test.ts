@@ -316,3 +316,63 @@ describe('role chains and CI federation (acceptance)', () => {
     expect(shallow.verdict?.outcome).toBe('unknown');
   });
 });
+
+describe('Nitro Enclaves attestation in key policies (acceptance)', () => {
+  const ENCLAVE_ROLE = `arn:aws:iam::${PROD}:role/data-processing`;
+  const IMAGE = '9fedcba8abcdef7abcdef6abcdef5abcdef4abcdef3abcdef2abcdef1abcdef1abcdef1abcdef1abcdef1abcdef1abcdef';
+  /** AWS's default key policy statement plus the documented "Enable enclave data processing" statement. */
+  const enclavePolicy = (condition: Record<string, unknown> | undefined) => ({
+    Version: '2012-10-17',
+    Statement: [
+      { Sid: 'Enable IAM User Permissions', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${PROD}:root` }, Action: 'kms:*', Resource: '*' },
+      {
+        Sid: 'Enable enclave data processing',
+        Effect: 'Allow',
+        Principal: { AWS: ENCLAVE_ROLE },
+        Action: ['kms:Decrypt', 'kms:DeriveSharedSecret', 'kms:GenerateDataKey', 'kms:GenerateDataKeyPair', 'kms:GenerateRandom'],
+        Resource: '*',
+        ...(condition ? { Condition: condition } : {}),
+      },
+    ],
+  });
+  async function enclaveVerdict(condition: Record<string, unknown> | undefined, roleInline: { name: string; document: unknown }[] = []) {
+    const world: FakeWorld = {
+      callerAccount: PROD,
+      accounts: [
+        {
+          id: PROD,
+          iam: { roles: [{ name: 'data-processing', trust: ec2Trust, inline: roleInline }] },
+          regions: {
+            'us-east-1': { keys: [{ id: 'enclave-data', createdAt: '2026-01-01T00:00:00Z', tags: { env: 'prod' }, policy: enclavePolicy(condition) }] },
+          },
+        },
+      ],
+    };
+    fake = await startAwsFake(world);
+    const out = await collectAws(
+      { regions: ['us-east-1'], retryBaseMs: 1 },
+      { now: () => NOW, baseDir: '.', env: {} },
+      { endpoint: fake.url, credentials: { accessKeyId: 'AKIDKEYHYGIENEDEMO', secretAccessKey: 'x' } },
+    );
+    const keyId = `arn:aws:kms:us-east-1:${PROD}:key/enclave-data`;
+    const file = join(mkdtempSync(join(tmpdir(), 'kh-enclave-')), 'keyhygiene.yaml');
+    writeFileSync(file, POLICY.replace('rules: { nonprod-principal-access: high }', 'rules: { enclave-debug-attestation: high }'));
+    const result = auditInventory(inventoryOf(out), resolvePolicyFile(file), NOW, true);
+    expectOnlyDeclared(fake.operations(), awsProvider);
+    await fake.close();
+    fake = undefined;
+    return result.results.find((r) => r.ruleId === 'enclave-debug-attestation' && r.subject.id === keyId);
+  }
+
+  it('pinned to a non-zero image digest passes; a PCR0 of zeros or no attestation condition fails; the enclave role decrypting through IAM without attestation fails', async () => {
+    expect((await enclaveVerdict({ StringEqualsIgnoreCase: { 'kms:RecipientAttestation:ImageSha384': IMAGE } }))?.outcome).toBe('pass');
+    const zeros = await enclaveVerdict({ StringEqualsIgnoreCase: { 'kms:RecipientAttestation:PCR0': '0'.repeat(96) } });
+    expect(zeros?.outcome).toBe('fail');
+    expect(zeros?.message).toMatch(/debug-mode enclave/);
+    const viaIam = await enclaveVerdict({ StringEqualsIgnoreCase: { 'kms:RecipientAttestation:ImageSha384': IMAGE } }, [
+      { name: 'decrypt-anything', document: allowAll(['kms:Decrypt']) },
+    ]);
+    expect(viaIam?.outcome).toBe('fail');
+    expect(viaIam?.message).toMatch(/without any attestation condition/);
+  });
+});
