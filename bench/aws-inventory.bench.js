@@ -127,7 +127,7 @@ async function scenario(name, world, { faults, expectedKeyIds, regions, accounts
   console.log(
     `${name}: ${out.keys.length} keys, ${out.gaps.length} gaps, ${stats.requests} requests (${calls} answered), ${stats.throttled} throttled, ${stats.faults} injected faults, ${out.stats.retries} client retries; wall ${wall.toFixed(1)} s, quota floor ${floor.toFixed(1)} s [${bound}] → ratio ${(wall / floor).toFixed(3)}; client CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s = ${cpuPerCall.toFixed(0)} µs/call (${(stats.requests / wall).toFixed(0)} calls/s)`,
   );
-  if (process.env.BENCH_AWS_DEBUG) console.log(stats.window);
+  if (process.env.BENCH_AWS_DEBUG) console.log(out.stats, out.gaps.slice(0, 3));
   return { wall, floor, ratio: wall / floor, throttled: stats.throttled, cpuPerCall, missing, out, stats };
 }
 
