@@ -26,7 +26,10 @@ const REGION = 'us-east-1';
 const CREDS = { accessKeyId: 'AKIDBENCHFAKE', secretAccessKey: 'bench-secret' };
 
 const keyIds = Array.from({ length: 64 }, (_, i) => `k-${String(i).padStart(3, '0')}`);
-const world = { callerAccount: ACCOUNT, accounts: [{ id: ACCOUNT, regions: { [REGION]: { keys: keyIds.map((id) => ({ id, createdAt: '2025-01-01T00:00:00Z' })) } } }] };
+const world = {
+  callerAccount: ACCOUNT,
+  accounts: [{ id: ACCOUNT, regions: { [REGION]: { keys: keyIds.map((id) => ({ id, createdAt: '2025-01-01T00:00:00Z' })) } } }],
+};
 
 /** `n` calls of `one(i)`, `inflight` at a time; returns main-thread CPU µs per call. */
 async function measure(n, inflight, one) {

@@ -11,6 +11,7 @@ import { readShardPlan, splitUnits } from '../../src/inventory/plan.ts';
 import { hashShard, parseShard, ShardUnits } from '../../src/inventory/shard.ts';
 import type { Inventory } from '../../src/model/inventory.ts';
 import { resolvePolicyFile } from '../../src/policy/resolve.ts';
+import { PUBLISHED_QUOTAS } from '../../src/providers/aws/quota.ts';
 import { jsonChunks } from '../../src/util/json-stream.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { world } from '../providers/aws/world.ts';
@@ -20,14 +21,14 @@ const tmp = tempDir();
 let fake: AwsFake;
 let policyFile: string;
 
-/** The simulator's organisation with six more member accounts, two regions each. */
+/** The simulator's organisation with twenty more member accounts, two regions each. */
 function organisation() {
   const w = world();
-  for (let a = 0; a < 6; a++) {
+  for (let a = 0; a < 20; a++) {
     const id = String(444444444400 + a);
     const key = (n: number, region: string) => ({
       id: `${a}-${region}-${n}`,
-      createdAt: `202${n}-0${a + 1}-01T00:00:00Z`,
+      createdAt: `202${n}-${String((a % 12) + 1).padStart(2, '0')}-01T00:00:00Z`,
       tags: { env: a % 2 ? 'prod' : 'debug' },
     });
     w.accounts.push({ id, name: `member-${a}`, regions: { 'us-east-1': { keys: [key(1, 'use1'), key(2, 'use1')] }, 'eu-west-1': { keys: [key(3, 'euw1')] } } });
@@ -47,12 +48,13 @@ const audit = (files: string[]) => {
 };
 
 beforeAll(async () => {
-  fake = await startAwsFake(organisation());
+  // Per-account, per-region quotas as AWS publishes them: every shard must stay under them.
+  fake = await startAwsFake(organisation(), { quotas: PUBLISHED_QUOTAS });
   process.env.AWS_ENDPOINT_URL = fake.url;
   policyFile = join(tmp.dir, 'keyhygiene.yaml');
   writeFileSync(
     policyFile,
-    'version: 1\nextends: [recommended]\nproviders:\n  aws:\n    accounts: organization\n    assumeRole: audit\n    regions: [eu-west-1, us-east-1]\n    retryBaseMs: 1\n',
+    'version: 1\nextends: [recommended]\nproviders:\n  aws:\n    accounts: organization\n    assumeRole: audit\n    regions: [eu-west-1, us-east-1]\n    retryBaseMs: 1\n    quotaFraction: 0.9\n',
   );
 });
 afterAll(async () => {
@@ -61,23 +63,28 @@ afterAll(async () => {
 });
 
 describe('sharded collection of one organisation', () => {
-  it.each([2, 3, 5])('%i parts merged audit exactly as the unsharded collection', async (n) => {
-    const policy = resolvePolicyFile(policyFile);
-    const whole = write('whole.json', await collectInventory(policy, { now: NOW }));
-    const parts: string[] = [];
-    const sizes: number[] = [];
-    for (let k = 1; k <= n; k++) {
-      const part = await collectInventory(policy, { now: NOW, shard: new ShardUnits({ index: k, count: n }) });
-      expect(part.shard).toMatchObject({ index: k, count: n });
-      sizes.push(part.keys.length);
-      parts.push(write(`part-${k}-of-${n}.json`, part));
-    }
-    expect(sizes.reduce((a, b) => a + b, 0)).toBe(JSON.parse(readFileSync(whole, 'utf8')).keys.length);
-    expect(sizes.filter((s) => s > 0).length).toBeGreaterThan(1);
-    const expected = audit([whole]);
-    expect(expected.results.length).toBeGreaterThan(10);
-    expect(audit(parts.reverse())).toEqual(expected);
-  });
+  it.each([2, 3, 5])(
+    '%i parts merged audit exactly as the unsharded collection',
+    async (n) => {
+      const policy = resolvePolicyFile(policyFile);
+      const whole = write('whole.json', await collectInventory(policy, { now: NOW }));
+      const parts: string[] = [];
+      const sizes: number[] = [];
+      for (let k = 1; k <= n; k++) {
+        const part = await collectInventory(policy, { now: NOW, shard: new ShardUnits({ index: k, count: n }) });
+        expect(part.shard).toMatchObject({ index: k, count: n });
+        sizes.push(part.keys.length);
+        parts.push(write(`part-${k}-of-${n}.json`, part));
+      }
+      expect(sizes.reduce((a, b) => a + b, 0)).toBe(JSON.parse(readFileSync(whole, 'utf8')).keys.length);
+      expect(sizes.filter((s) => s > 0).length).toBeGreaterThan(1);
+      const expected = audit([whole]);
+      expect(expected.results.length).toBeGreaterThan(10);
+      expect(audit(parts.reverse())).toEqual(expected);
+      expect(fake.stats.throttled).toBe(0);
+    },
+    180_000,
+  );
 
   it('a plan lists the organisation once; planned shards read their units without walking it, and audit the same', async () => {
     const policy = resolvePolicyFile(policyFile);
@@ -94,7 +101,7 @@ describe('sharded collection of one organisation', () => {
     expect(fake.requests.filter((r) => r.op === 'organizations:ListAccounts').length).toBe(before);
     const whole = write('whole-plan.json', await collectInventory(policy, { now: NOW }));
     expect(audit(parts)).toEqual(audit([whole]));
-  });
+  }, 120_000);
 
   it('a missing part is a collection gap naming the units it held; parts of different splits are refused', async () => {
     const policy = resolvePolicyFile(policyFile);
@@ -110,7 +117,7 @@ describe('sharded collection of one organisation', () => {
     expect(merged.keys.some((k) => missing.includes(`aws:${k.account}:${k.region}`))).toBe(false);
     const other = await collectInventory(policy, { now: NOW, shard: new ShardUnits({ index: 1, count: 2 }) });
     expect(() => loadSnapshots([write('a.json', parts[0]), write('b.json', other)])).toThrow(/different splits/);
-  });
+  }, 120_000);
 });
 
 describe('shard flags', () => {

@@ -2,7 +2,7 @@
 // its own reads) and trails. Every failed read is a gap scoped to what it covers; nothing is dropped.
 import type { AuditTrail } from '../../model/audit-trail.ts';
 import type { KeyRecord } from '../../model/key-record.ts';
-import { createKit, type KitStats } from '../kit/index.ts';
+import { type CallScope, createKit, type KitStats } from '../kit/index.ts';
 import type { CollectContext, ProviderOutput } from '../types.ts';
 import { AWS_OPERATIONS, type AwsCredentials, createAwsTransport } from './client.ts';
 import { type AwsRun, permissionOf, type Where } from './context.ts';
@@ -34,13 +34,24 @@ export interface AwsCollected {
   stats: KitStats;
 }
 
+/**
+ * The share of a partition's quota this run may spend: all of it, except the caller's own account in
+ * a shard of N, which every shard spends (sts:AssumeRole, Organizations): 1/N of it each.
+ */
+function shareOf(run: Pick<AwsRun, 'shard' | 'homeAccount'>, scope: CallScope): number {
+  return run.shard && scope.account !== undefined && scope.account === run.homeAccount ? 1 / run.shard.spec.count : 1;
+}
+
 /** The run: the SDK transport and one kit holding the published quotas, deadlines, retries and budget. */
 export function createAwsRun(config: AwsConfig, ctx: CollectContext, overrides: AwsCollectOverrides): AwsRun {
+  const shared: Pick<AwsRun, 'shard' | 'homeAccount'> = ctx.shard ? { shard: ctx.shard } : {};
   const kit = createKit({
     provider: 'aws-kms',
     operations: AWS_OPERATIONS,
     quotas: awsQuotaTable(config.quotas),
     quotaFraction: config.quotaFraction,
+    maxInFlight: config.maxInFlight,
+    shareOf: (scope) => shareOf(run, scope),
     retry: { maxAttempts: config.maxAttempts, baseMs: config.retryBaseMs },
     callTimeoutMs: config.timeoutMs,
     ...(config.budgetMs ? { budgetMs: config.budgetMs } : {}),
@@ -56,7 +67,7 @@ export function createAwsRun(config: AwsConfig, ctx: CollectContext, overrides: 
     credentials: overrides.credentials,
     timeoutMs: config.timeoutMs,
   });
-  return {
+  const run: AwsRun = Object.assign(shared, {
     kit,
     transport,
     config,
@@ -64,8 +75,8 @@ export function createAwsRun(config: AwsConfig, ctx: CollectContext, overrides: 
     pageSize: overrides.pageSize,
     warn: ctx.warn,
     progress: ctx.progress,
-    ...(ctx.shard ? { shard: ctx.shard } : {}),
-  };
+  });
+  return run;
 }
 
 /** Every key of one account and region; the region's trails are added to `trails` on the way. */
@@ -146,12 +157,16 @@ export async function collectWith(run: AwsRun, homeRegion: string): Promise<AwsC
   const identity = await readIdentity(run, { account: 'caller', caller: { region: homeRegion } });
   if (!identity) return { keys: [], trails: [], gaps: run.kit.gaps.list(), stats: run.kit.stats };
   const home: Where = { account: identity.account, caller: { region: homeRegion } };
+  run.homeAccount = identity.account;
   const accounts = await shardAccounts(run, home);
   if (!run.fast) run.org = orgPolicies(run, home, accounts);
   const pairs = (await accountRegions(run, home, accounts)).filter((w) => run.shard?.owns(awsUnit(w)) ?? true);
   const keys: KeyRecord[] = [];
   const found = new Map<string, FoundTrail>();
-  await run.kit.pool(pairs, 16, async (where) => {
+  // Every account and region at once, each paced by its own quota buckets; the kit's global
+  // concurrency budget (maxInFlight) bounds the calls in flight, so the run ends near the slowest
+  // partition's quota bound instead of working through the partitions a few at a time.
+  await run.kit.pool(pairs, pairs.length, async (where) => {
     keys.push(...(await readRegion(run, where, found)));
   });
   const trails: AuditTrail[] = [];

@@ -21,6 +21,8 @@ export interface AwsRun {
   progress?: CollectContext['progress'];
   /** `inventory --shard K/N`: only the account × region units this shard owns are read. */
   shard?: ShardUnits;
+  /** The caller's own account, once known: in a shard, its quotas are shared with the other shards. */
+  homeAccount?: string;
   /** Set once the run has warned that credentials expired. */
   expiredWarned?: boolean;
   /** Each account's IAM authorization details, read once per run (effective access). */

@@ -85,6 +85,13 @@ export const AwsConfig = z
     includeAwsManaged: z.boolean().default(true).describe('inventory AWS-managed keys (aws/s3, aws/ebs…) too, marked managedBy: provider'),
     ...kitConfigFields({ timeoutMs: 10_000, maxAttempts: 6, retryBaseMs: 200, quotaFraction: 0.5 }),
     concurrency: z.number().int().min(1).max(1024).default(128).describe('keys in flight per account and region'),
+    maxInFlight: z
+      .number()
+      .int()
+      .min(1)
+      .max(4096)
+      .default(256)
+      .describe('calls in flight at once across every account and region (the global concurrency budget; each account and region is paced by its own quota)'),
     maxChainDepth: z
       .number()
       .int()

@@ -4,7 +4,7 @@ import { Limiter } from './bucket.ts';
 import { Budget, raceAbort } from './deadline.ts';
 import { classify, type Failure, type FailureKind, isRetryable, ReadFailure, ReadOnlyViolation } from './failure.ts';
 import { type FailureGapSpec, GapBuilder, type GapScope } from './gaps.ts';
-import { mapPool } from './pool.ts';
+import { mapPool, Semaphore } from './pool.ts';
 import { backoffDelay } from './retry.ts';
 import { sleep as realSleep, type Sleep } from './sleep.ts';
 
@@ -43,6 +43,18 @@ export interface KitOptions {
   quotaFraction?: number;
   /** Burst, in seconds' worth of the rate (default 0.05 s: any one-second window stays under the quota). */
   burstSeconds?: number;
+  /**
+   * The global concurrency budget: calls in flight at once across every partition (absent = no limit
+   * beyond the callers' own pools). Each partition is paced by its own bucket; this bounds sockets and
+   * memory when thousands of account-region partitions progress at once.
+   */
+  maxInFlight?: number;
+  /**
+   * Share of a partition's quota this run may use, on top of `quotaFraction` (default 1). A shard of N
+   * runs drawing on one partition with the other shards (the caller's own account, whose STS and
+   * Organizations quotas every shard spends) takes 1/N of it.
+   */
+  shareOf?: (scope: CallScope) => number;
   retry?: Partial<RetryPolicy>;
   /** Deadline of one call, connect to last byte. */
   callTimeoutMs: number;
@@ -89,6 +101,7 @@ export class ProviderKit {
   private readonly opts: KitOptions;
   private readonly sleep: Sleep;
   private readonly random: () => number;
+  private readonly inFlight: Semaphore | undefined;
 
   constructor(opts: KitOptions) {
     this.opts = opts;
@@ -100,6 +113,7 @@ export class ProviderKit {
     this.retry = { ...DEFAULT_RETRY, ...opts.retry };
     this.sleep = opts.sleep ?? realSleep;
     this.random = opts.random ?? Math.random;
+    this.inFlight = opts.maxInFlight ? new Semaphore(opts.maxInFlight) : undefined;
   }
 
   /** Aborts when the provider's budget runs out or the run is cancelled. */
@@ -118,7 +132,7 @@ export class ProviderKit {
   private bucketsFor(operation: string, scope: CallScope): string[] {
     const key = this.opts.quotas?.groups?.[operation] ?? operation;
     const name = `${key}@${scope.partition ?? `${scope.account ?? '*'}/${scope.region ?? '*'}`}`;
-    const rate = this.rateOf(operation);
+    const rate = this.rateOf(operation) * (this.opts.shareOf?.(scope) ?? 1);
     this.limiter.define(name, rate, Math.max(1, rate * (this.opts.burstSeconds ?? 0.05)));
     return [name, ...(scope.buckets ?? [])];
   }
@@ -165,6 +179,11 @@ export class ProviderKit {
       return { kind: 'cancelled', message: String(this.budget.signal.reason?.message ?? 'cancelled') };
     }
     this.stats.calls[operation] = (this.stats.calls[operation] ?? 0) + 1;
+    return this.inFlight ? this.inFlight.run(() => this.send(operation, names, fn)) : this.send(operation, names, fn);
+  }
+
+  /** One call under its deadline (started when the call goes out, not while it waits for a slot). */
+  private async send<T>(operation: string, names: string[], fn: (signal: AbortSignal) => Promise<T>): Promise<{ value: T } | Failure> {
     const deadline = this.budget.callSignal(operation, this.opts.callTimeoutMs);
     try {
       const value = await raceAbort(fn(deadline.signal), deadline.signal);

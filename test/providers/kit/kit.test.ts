@@ -313,3 +313,43 @@ describe('ProviderKit.call with retry kinds', () => {
     expect(unavailable).toBe(1);
   });
 });
+
+describe('ProviderKit: many partitions at once', () => {
+  it('maxInFlight bounds the calls in flight across every partition, and every call still completes', async () => {
+    const kit = createKit({ provider: 't', operations: ['op'], quotas: { rates: { op: 1e6 } }, callTimeoutMs: 5_000, maxInFlight: 3 });
+    let active = 0;
+    let peak = 0;
+    const one = (account: string) =>
+      kit.call('op', { account, region: 'r' }, async () => {
+        peak = Math.max(peak, ++active);
+        await new Promise((r) => setTimeout(r, 5));
+        active--;
+        return account;
+      });
+    const accounts = Array.from({ length: 20 }, (_, i) => String(i));
+    expect(await Promise.all(accounts.map(one))).toEqual(accounts);
+    expect(peak).toBe(3);
+    kit.finish();
+  });
+
+  it('shareOf gives a partition a share of its quota (a shard of N spends 1/N of the caller account)', () => {
+    const kit = createKit({
+      provider: 't',
+      operations: ['op'],
+      quotas: { rates: { op: 100 } },
+      quotaFraction: 0.9,
+      callTimeoutMs: 1_000,
+      shareOf: (s) => (s.account === 'home' ? 1 / 4 : 1),
+      sleep: noSleep,
+    });
+    const rateOf = async (account: string) => {
+      await kit.call('op', { account, region: 'r' }, async () => 1);
+      return kit.limiter.get(`op@${account}/r`)?.rate;
+    };
+    return Promise.all([rateOf('home'), rateOf('member')]).then(([home, member]) => {
+      expect(home).toBeCloseTo(22.5);
+      expect(member).toBeCloseTo(90);
+      kit.finish();
+    });
+  });
+});
