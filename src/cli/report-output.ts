@@ -5,6 +5,7 @@ import { Flags } from '@oclif/core';
 import type { AuditResult } from '../engine/result.ts';
 import { UserError } from '../errors.ts';
 import { SEVERITIES } from '../model/common.ts';
+import { DEFAULT_REPORT_LIMIT } from '../report/bound.ts';
 import { FORMAT_IDS, findReporter } from '../report/index.ts';
 import { policyLinesOf, reportMeta } from '../report/meta.ts';
 import { type ReportMeta, renderedChunks } from '../report/types.ts';
@@ -44,6 +45,12 @@ export const reportFlags = {
     env: 'KEYHYGIENE_ALLOW_INCOMPLETE',
   }),
   'include-passed': Flags.boolean({ description: 'list passing results too, not only their counts' }),
+  'report-limit': Flags.integer({
+    description: `rows the text, Markdown and HTML reports list (root causes first) before they summarise and name the full report; default ${DEFAULT_REPORT_LIMIT}`,
+    min: 1,
+    env: 'KEYHYGIENE_REPORT_LIMIT',
+    helpValue: 'N',
+  }),
   now: nowFlag,
   json: Flags.boolean({ description: 'shortcut for --format json to stdout' }),
 };
@@ -56,6 +63,8 @@ export interface ReportPlan {
   /** Where each format goes, at the same position; undefined: stdout. */
   outputs: (OutputTarget | undefined)[];
   sarifCategory?: string;
+  /** Rows the human reports list (--report-limit). */
+  limit?: number;
 }
 
 export interface ReportFlags {
@@ -64,6 +73,7 @@ export interface ReportFlags {
   json?: boolean;
   'output-dir'?: string;
   'sarif-category'?: string;
+  'report-limit'?: number;
 }
 
 /** A list flag (repeatable, comma-separated) or, when absent, its KEYHYGIENE_* variable split on commas. */
@@ -113,17 +123,36 @@ export function planReports(flags: ReportFlags, env: NodeJS.ProcessEnv = process
   }
   const targets = outputs.map((o) => (o ? checkOutputPath(o, dir && !explicit.includes(o) ? '--output-dir' : '--output') : undefined));
   checkDistinctOutputs(targets.filter((t): t is OutputTarget => t !== undefined));
-  return { formats, outputs: targets, ...(flags['sarif-category'] ? { sarifCategory: flags['sarif-category'] } : {}) };
+  return {
+    formats,
+    outputs: targets,
+    ...(flags['sarif-category'] ? { sarifCategory: flags['sarif-category'] } : {}),
+    ...(flags['report-limit'] ? { limit: flags['report-limit'] } : {}),
+  };
 }
 
 /** The files a plan writes, by format. */
 export const plannedFiles = (plan: ReportPlan): Record<string, string> =>
   Object.fromEntries(plan.formats.flatMap((f, i) => (plan.outputs[i] ? [[f, resolve((plan.outputs[i] as OutputTarget).file)]] : [])));
 
+/** The complete machine-readable reports, most useful first: a bounded human report names the first one the run writes. */
+const FULL_REPORTS = ['json', 'csv', 'sarif', 'junit', 'ocsf', 'ocsf-json'];
+
+/** The file of the complete report this plan writes, if any (as the user gave it). */
+export function fullReportOf(plan: ReportPlan): string | undefined {
+  for (const format of FULL_REPORTS) {
+    const out = plan.outputs[plan.formats.indexOf(format)];
+    if (plan.formats.includes(format) && out) return out.file;
+  }
+  return undefined;
+}
+
 /** Render each format to its file, or to stdout, streamed in chunks where the reporter can. */
 export function writeReports(result: AuditResult, plan: ReportPlan, extra: Partial<ReportMeta> = {}, stdout: NodeJS.WriteStream = process.stdout): void {
   const category = plan.sarifCategory ? { sarifCategory: plan.sarifCategory } : {};
-  const meta = reportMeta({ color: false, srcRoot: process.cwd(), ...category, ...policyLinesOf(result), ...extra });
+  const full = fullReportOf(plan);
+  const bound = { ...(plan.limit ? { limit: plan.limit } : {}), ...(full ? { fullReport: full } : {}) };
+  const meta = reportMeta({ color: false, srcRoot: process.cwd(), ...category, ...bound, ...policyLinesOf(result), ...extra });
   plan.formats.forEach((format, i) => {
     const reporter = findReporter(format);
     if (!reporter) throw new UserError({ message: `unknown format ${format}`, expected: FORMAT_IDS.join(', ') });

@@ -53,6 +53,11 @@ ${EXIT_CODE_HELP}`;
       description: 'Scheduled run: keep a history, send OCSF to the data lake, HTML with a trend chart',
       command: '<%= config.bin %> <%= command.id %> --history keyhygiene-history.db --format ocsf --output run.ocsf.jsonl --format html --output report.html',
     },
+    {
+      description: 'A million keys: the full list as JSON, a readable HTML report of the first 500 root causes and findings',
+      command:
+        '<%= config.bin %> <%= command.id %> --snapshot big.json --format json --output result.json --format html --output report.html --report-limit 500',
+    },
   ];
 
   static override flags = {

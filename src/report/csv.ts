@@ -1,5 +1,7 @@
-// CSV for spreadsheets: one row per result (RFC 4180, CRLF, formula injection neutralised).
+// CSV for spreadsheets: one row per result with its root cause's id and resource, so a pivot on
+// root_cause_id groups them (RFC 4180, CRLF, formula injection neutralised).
 import type { AuditResult, ResultEntry } from '../engine/result.ts';
+import { causeKey } from '../engine/root-causes.ts';
 import { chunked, joined } from '../util/json-stream.ts';
 import type { Reporter } from './types.ts';
 
@@ -32,7 +34,18 @@ export const CSV_COLUMNS = [
   'waiver_expires',
   'waiver_ticket',
   'fingerprint',
+  'root_cause_id',
+  'root_cause_kind',
+  'root_cause_resource',
 ] as const;
+
+/** The root cause of a failure or waived finding (rule + causing resource): id, resource kind, resource id. */
+function causeCells(r: ResultEntry): (string | undefined)[] {
+  if (r.outcome !== 'fail' && r.outcome !== 'waived') return [undefined, undefined, undefined];
+  const id = causeKey(r);
+  const resource = id === r.fingerprint || !r.rootCause ? r.subject : r.rootCause.resource;
+  return [id, resource.kind, resource.id];
+}
 
 function row(r: ResultEntry): (string | undefined)[] {
   return [
@@ -57,6 +70,7 @@ function row(r: ResultEntry): (string | undefined)[] {
     r.waiver?.expires,
     r.waiver?.ticket,
     r.fingerprint,
+    ...causeCells(r),
   ];
 }
 
@@ -76,7 +90,7 @@ export const renderCsv = (result: AuditResult): string => joined(csvLines(result
 
 export const csvReporter: Reporter = {
   id: 'csv',
-  description: 'CSV for spreadsheets: one row per result',
+  description: 'CSV for spreadsheets: one row per result, with its root cause (id, kind, resource) to group by',
   extension: 'csv',
   render: (result) => renderCsv(result),
   renderChunks: (result) => chunked(csvLines(result)),

@@ -2,6 +2,7 @@
 // inline SVG charts, findings filterable in a few lines of inline JS, an evidence appendix, printable.
 import { type AuditResult, OUTCOMES, type Outcome, type ResultEntry } from '../engine/result.ts';
 import { SEVERITIES, type Severity } from '../model/common.ts';
+import { chunked, joined, lineChunks } from '../util/json-stream.ts';
 import { trendChart } from './trend-chart.ts';
 import type { Reporter, ReportMeta } from './types.ts';
 
@@ -240,16 +241,21 @@ function findingsSection(result: AuditResult, meta: ReportMeta): string[] {
   return out;
 }
 
-/** The HTML report: pure, deterministic, every data field escaped. */
-export function renderHtml(result: AuditResult, meta: ReportMeta): string {
+const STATUS_BANNER = (result: AuditResult): string => {
   const s = result.summary;
   const o = s.outcomes;
   const f = s.failuresBySeverity;
-  const out: string[] = [];
   const status = o.fail > 0 ? ['Failures found', '#c62828'] : s.incomplete ? ['Audit incomplete', '#b7791f'] : ['No failures', '#2e7d32'];
-  const policyName = result.policy.file ?? '(no policy file)';
+  const bySeverity = SEVERITIES.filter((k) => f[k] > 0)
+    .map((k) => `${f[k]} ${k}`)
+    .join(', ');
+  return `<div class="banner" style="--c:${status[1]}">${esc(status[0])}: ${o.fail} failed (${bySeverity}${o.fail ? '' : 'none'}), ${o.waived} waived, ${o.unknown} not evaluated, ${o.error} errors, ${s.gaps} collection gaps${s.incomplete ? ' — the audit is incomplete: some data could not be read' : ''}.</div>`;
+};
 
-  out.push(
+/** The document head, the title block with the status banner, and the navigation. */
+function headerLines(result: AuditResult): string[] {
+  const policyName = result.policy.file ?? '(no policy file)';
+  const out = [
     '<!doctype html>',
     '<html lang="en"><head><meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
@@ -261,23 +267,32 @@ export function renderHtml(result: AuditResult, meta: ReportMeta): string {
     '<h1>Cryptographic key audit</h1>',
     `<p class="meta">Generated ${esc(result.generatedAt)} by keyhygiene ${esc(result.tool.version)} · inventory taken ${esc(result.inventory.generatedAt)} · result format ${esc(result.version)}</p>`,
     `<p class="meta">Policy <code>${esc(policyName)}</code> · extends ${result.policy.extends.map((e) => `<code>${esc(e)}</code>`).join(', ') || 'nothing'} · ${result.policy.rulesEnabled} rules enabled</p>`,
-    `<div class="banner" style="--c:${status[1]}">${esc(status[0])}: ${o.fail} failed (${SEVERITIES.filter((k) => f[k] > 0)
-      .map((k) => `${f[k]} ${k}`)
-      .join(
-        ', ',
-      )}${o.fail ? '' : 'none'}), ${o.waived} waived, ${o.unknown} not evaluated, ${o.error} errors, ${s.gaps} collection gaps${s.incomplete ? ' — the audit is incomplete: some data could not be read' : ''}.</div>`,
+    STATUS_BANNER(result),
     '<nav><a href="#summary">Summary</a>',
-  );
+  ];
   if (result.compliance?.length) out.push('<a href="#compliance">Compliance</a>');
   if (result.baseline) out.push('<a href="#baseline">Baseline</a>');
   out.push('<a href="#findings">Findings</a><a href="#evidence">Evidence appendix</a></nav>', '</header>');
+  return out;
+}
 
-  // Summary
-  const keys = result.subjects.filter((x) => x.kind === 'key');
-  out.push(
+/** Summary cards and charts. */
+function summaryLines(result: AuditResult, meta: ReportMeta): string[] {
+  const s = result.summary;
+  const o = s.outcomes;
+  const f = s.failuresBySeverity;
+  let keys = 0;
+  let clean = 0;
+  for (const x of result.subjects) {
+    if (x.kind !== 'key') continue;
+    keys++;
+    if (x.status === 'pass') clean++;
+  }
+  const failuresByCategory = (c: string) => result.rules.filter((r) => r.category === c).reduce((a, r) => a + r.counts.fail, 0);
+  return [
     '<section id="summary"><h2>Summary</h2><div class="cards">',
     `<div class="card"><b>${result.inventory.keys}</b><span>keys</span></div>`,
-    `<div class="card"><b>${keys.filter((k) => k.status === 'pass').length} / ${keys.length}</b><span>keys passing every rule</span></div>`,
+    `<div class="card"><b>${clean} / ${keys}</b><span>keys passing every rule</span></div>`,
     `<div class="card"><b>${o.fail}</b><span>failures</span></div>`,
     `<div class="card"><b>${o.waived}</b><span>waived</span></div>`,
     `<div class="card"><b>${o.unknown + o.error}</b><span>not evaluated / errors</span></div>`,
@@ -291,129 +306,110 @@ export function renderHtml(result: AuditResult, meta: ReportMeta): string {
       'Failures by severity',
       SEVERITIES.map((k) => ({ label: k, value: f[k], color: SEVERITY_COLOR[k] })),
     ),
-  );
-  const categories = sortUnique(result.rules.map((r) => r.category));
-  out.push(
     barChart(
       'Failures by category',
-      categories.map((c) => ({
-        label: c,
-        value: result.rules.filter((r) => r.category === c).reduce((a, r) => a + r.counts.fail, 0),
-        color: '#455a64',
-      })),
+      sortUnique(result.rules.map((r) => r.category)).map((c) => ({ label: c, value: failuresByCategory(c), color: '#455a64' })),
     ),
     ...(meta.trend?.length ? [trendChart(meta.trend)] : []),
     '</div></section>',
+  ];
+}
+
+function controlRow(c: NonNullable<AuditResult['compliance']>[number]['controls'][number]): string {
+  return (
+    `<tr data-control-status="${esc(c.status)}"><td><code>${esc(c.id)}</code></td><td>${badge(c.status, CONTROL_COLOR[c.status])}</td><td>${esc(c.title)}${c.reason ? `<div class="details">${esc(c.reason)}</div>` : ''}</td>` +
+    `<td>${c.rules.map((r) => `<code>${esc(r.id)}</code>${r.enabled ? '' : ' <small>(off)</small>'}`).join('<br>')}</td>` +
+    `<td>${OUTCOMES.filter((k) => c.counts[k] > 0)
+      .map((k) => `${c.counts[k]} ${esc(k)}`)
+      .join(', ')}</td></tr>`
   );
+}
 
-  // Compliance: only when the result carries it (audit --framework)
-  if (result.compliance?.length) {
-    out.push('<section id="compliance"><h2>Compliance</h2>');
-    for (const fw of result.compliance) {
-      out.push(
-        `<h3>${esc(fw.title)} ${esc(fw.edition)} <small>(${esc(fw.framework)})</small></h3>`,
-        `<p class="meta">${fw.counts.satisfied} satisfied · ${fw.counts.failed} failed · ${fw.counts['not-assessed']} not assessed · control numbering: ${esc(fw.source)}</p>`,
-        table(
-          ['Control', 'Status', 'Title', 'Rules', 'Outcomes'],
-          fw.controls.map(
-            (c) =>
-              `<tr data-control-status="${esc(c.status)}"><td><code>${esc(c.id)}</code></td><td>${badge(c.status, CONTROL_COLOR[c.status])}</td><td>${esc(c.title)}${c.reason ? `<div class="details">${esc(c.reason)}</div>` : ''}</td>` +
-              `<td>${c.rules.map((r) => `<code>${esc(r.id)}</code>${r.enabled ? '' : ' <small>(off)</small>'}`).join('<br>')}</td>` +
-              `<td>${OUTCOMES.filter((k) => c.counts[k] > 0)
-                .map((k) => `${c.counts[k]} ${esc(k)}`)
-                .join(', ')}</td></tr>`,
-          ),
-          'matrix',
-        ),
-      );
-    }
-    out.push('</section>');
-  }
-
-  // Baseline
-  if (result.baseline) {
-    const b = result.baseline;
+/** Compliance: only when the result carries it (audit --framework). */
+function complianceLines(result: AuditResult): string[] {
+  if (!result.compliance?.length) return [];
+  const out = ['<section id="compliance"><h2>Compliance</h2>'];
+  for (const fw of result.compliance) {
     out.push(
-      '<section id="baseline"><h2>Baseline</h2>',
-      `<p>Compared with ${b.file ? `<code>${esc(b.file)}</code>, ` : ''}a result generated ${esc(b.generatedAt)}: <b>${b.counts.new}</b> new, <b>${b.counts.unchanged}</b> unchanged, <b>${b.counts.resolved}</b> resolved findings.</p>`,
+      `<h3>${esc(fw.title)} ${esc(fw.edition)} <small>(${esc(fw.framework)})</small></h3>`,
+      `<p class="meta">${fw.counts.satisfied} satisfied · ${fw.counts.failed} failed · ${fw.counts['not-assessed']} not assessed · control numbering: ${esc(fw.source)}</p>`,
+      table(['Control', 'Status', 'Title', 'Rules', 'Outcomes'], fw.controls.map(controlRow), 'matrix'),
     );
-    if (b.resolved.length)
-      out.push(
-        '<h3>Resolved since the baseline</h3>',
-        table(
-          ['Severity', 'Rule', 'Subject', 'Message'],
-          b.resolved.map(
-            (r) =>
-              `<tr><td>${badge(r.severity, SEVERITY_COLOR[r.severity])}</td><td><code>${esc(r.ruleId)}</code></td><td><code>${esc(r.subject.name ?? r.subject.id)}</code></td><td>${esc(r.message)}</td></tr>`,
-          ),
-        ),
-      );
-    out.push('</section>');
   }
+  out.push('</section>');
+  return out;
+}
 
-  out.push(...findingsSection(result, meta));
+function baselineLines(result: AuditResult): string[] {
+  const b = result.baseline;
+  if (!b) return [];
+  const out = [
+    '<section id="baseline"><h2>Baseline</h2>',
+    `<p>Compared with ${b.file ? `<code>${esc(b.file)}</code>, ` : ''}a result generated ${esc(b.generatedAt)}: <b>${b.counts.new}</b> new, <b>${b.counts.unchanged}</b> unchanged, <b>${b.counts.resolved}</b> resolved findings.</p>`,
+  ];
+  if (b.resolved.length)
+    out.push(
+      '<h3>Resolved since the baseline</h3>',
+      table(
+        ['Severity', 'Rule', 'Subject', 'Message'],
+        b.resolved.map(
+          (r) =>
+            `<tr><td>${badge(r.severity, SEVERITY_COLOR[r.severity])}</td><td><code>${esc(r.ruleId)}</code></td><td><code>${esc(r.subject.name ?? r.subject.id)}</code></td><td>${esc(r.message)}</td></tr>`,
+        ),
+      ),
+    );
+  out.push('</section>');
+  return out;
+}
 
-  // Evidence appendix
-  out.push('<section id="evidence"><h2>Evidence appendix</h2><h3>Inventory coverage</h3>');
-  out.push(
+const scopeText = (scope: ResultEntry['scope']) =>
+  scope
+    ? [scope.environment, scope.trustDomain, scope.keyClass]
+        .filter(Boolean)
+        .map((v) => esc(v))
+        .join(' · ')
+    : '';
+
+function subjectRow(x: AuditResult['subjects'][number]): string {
+  return (
+    `<tr><td>${esc(x.kind)}</td><td>${x.name ? `<b>${esc(x.name)}</b><br>` : ''}<code>${esc(x.id)}</code></td><td>${esc(x.provider ?? '')}</td>` +
+    `<td>${scopeText(x.scope)}</td>` +
+    `<td>${badge(x.status, OUTCOME_COLOR[x.status])}</td><td>${OUTCOMES.filter((k) => x.counts[k] > 0)
+      .map((k) => `${x.counts[k]} ${esc(k)}`)
+      .join(', ')}</td></tr>`
+  );
+}
+
+const gapRow = (g: AuditResult['gaps'][number]) =>
+  `<tr><td>${esc(g.provider)}</td><td>${Object.entries(g.scope)
+    .map(([k, v]) => `${esc(k)}: <code>${esc(v)}</code>`)
+    .join('<br>')}</td><td><code>${esc(g.operation)}</code></td><td>${esc(g.reason)}</td><td>${esc(g.affects?.join(', ') ?? 'everything in scope')}</td></tr>`;
+
+const waiverRow = (w: AuditResult['waivers'][number]) =>
+  `<tr data-waiver-status="${esc(w.status)}"><td>${badge(w.status, w.status === 'active' ? '#2e7d32' : w.status === 'expired' ? '#c62828' : '#78909c')}</td><td><code>${esc(w.rule)}</code></td>` +
+  `<td><code>${esc(w.subject ?? w.subjectGlob ?? '')}</code>${w.subjectGlob ? ' <small>(glob)</small>' : ''}</td><td>${esc(w.reason)}</td><td>${esc(w.approver)}</td><td>${esc(w.expires)}</td><td>${esc(w.ticket ?? '')}</td><td>${w.matched}</td></tr>`;
+
+/** Evidence appendix: coverage, subjects, gaps, waivers, per-rule counts. */
+function evidenceLines(result: AuditResult, meta: ReportMeta): string[] {
+  const inv = result.inventory;
+  return [
+    '<section id="evidence"><h2>Evidence appendix</h2><h3>Inventory coverage</h3>',
     table(
       ['Providers', 'Keys', 'Audit trails', 'Published keys', 'Artifact findings', 'Inventory taken'],
       [
-        `<tr><td>${result.inventory.providers.map((p) => `<code>${esc(p)}</code>`).join(', ') || '—'}</td><td>${result.inventory.keys}</td><td>${result.inventory.trails}</td><td>${result.inventory.publishedKeys}</td><td>${result.inventory.artifacts}</td><td>${esc(result.inventory.generatedAt)}</td></tr>`,
+        `<tr><td>${inv.providers.map((p) => `<code>${esc(p)}</code>`).join(', ') || '—'}</td><td>${inv.keys}</td><td>${inv.trails}</td><td>${inv.publishedKeys}</td><td>${inv.artifacts}</td><td>${esc(inv.generatedAt)}</td></tr>`,
       ],
     ),
-  );
-  out.push(
     '<h3>Subjects</h3>',
-    table(
-      ['Kind', 'Subject', 'Provider', 'Scope', 'Status', 'Outcomes'],
-      result.subjects.map(
-        (x) =>
-          `<tr><td>${esc(x.kind)}</td><td>${x.name ? `<b>${esc(x.name)}</b><br>` : ''}<code>${esc(x.id)}</code></td><td>${esc(x.provider ?? '')}</td>` +
-          `<td>${
-            x.scope
-              ? [x.scope.environment, x.scope.trustDomain, x.scope.keyClass]
-                  .filter(Boolean)
-                  .map((v) => esc(v))
-                  .join(' · ')
-              : ''
-          }</td>` +
-          `<td>${badge(x.status, OUTCOME_COLOR[x.status])}</td><td>${OUTCOMES.filter((k) => x.counts[k] > 0)
-            .map((k) => `${x.counts[k]} ${esc(k)}`)
-            .join(', ')}</td></tr>`,
-      ),
-    ),
-  );
-  out.push(
+    table(['Kind', 'Subject', 'Provider', 'Scope', 'Status', 'Outcomes'], result.subjects.map(subjectRow)),
     `<h3>Collection gaps (${result.gaps.length})</h3>`,
     result.gaps.length
-      ? table(
-          ['Provider', 'Scope', 'Operation', 'Reason', 'Leaves unknown'],
-          result.gaps.map(
-            (g) =>
-              `<tr><td>${esc(g.provider)}</td><td>${Object.entries(g.scope)
-                .map(([k, v]) => `${esc(k)}: <code>${esc(v)}</code>`)
-                .join(
-                  '<br>',
-                )}</td><td><code>${esc(g.operation)}</code></td><td>${esc(g.reason)}</td><td>${esc(g.affects?.join(', ') ?? 'everything in scope')}</td></tr>`,
-          ),
-        )
+      ? table(['Provider', 'Scope', 'Operation', 'Reason', 'Leaves unknown'], result.gaps.map(gapRow))
       : '<p>None: every provider read everything it was asked to.</p>',
-  );
-  out.push(
     `<h3>Waivers (${result.waivers.length})</h3>`,
     result.waivers.length
-      ? table(
-          ['Status', 'Rule', 'Subject', 'Reason', 'Approver', 'Expires', 'Ticket', 'Matched'],
-          result.waivers.map(
-            (w) =>
-              `<tr data-waiver-status="${esc(w.status)}"><td>${badge(w.status, w.status === 'active' ? '#2e7d32' : w.status === 'expired' ? '#c62828' : '#78909c')}</td><td><code>${esc(w.rule)}</code></td>` +
-              `<td><code>${esc(w.subject ?? w.subjectGlob ?? '')}</code>${w.subjectGlob ? ' <small>(glob)</small>' : ''}</td><td>${esc(w.reason)}</td><td>${esc(w.approver)}</td><td>${esc(w.expires)}</td><td>${esc(w.ticket ?? '')}</td><td>${w.matched}</td></tr>`,
-          ),
-        )
+      ? table(['Status', 'Rule', 'Subject', 'Reason', 'Approver', 'Expires', 'Ticket', 'Matched'], result.waivers.map(waiverRow))
       : '<p>No waivers in the policy.</p>',
-  );
-  out.push(
     '<h3>Rules evaluated</h3>',
     table(
       ['Rule', 'Category', 'Severity', ...OUTCOMES],
@@ -423,16 +419,28 @@ export function renderHtml(result: AuditResult, meta: ReportMeta): string {
       ),
     ),
     '</section>',
-    `<footer>keyhygiene ${esc(result.tool.version)} · result ${esc(result.generatedAt)} · this file is self-contained and loads nothing from the network.</footer>`,
-    `</main><script>${SCRIPT}</script></body></html>`,
-    '',
-  );
-  return out.join('\n');
+  ];
 }
+
+/** The HTML report, line by line: header, summary, compliance, baseline, findings, evidence appendix. */
+function* htmlLines(result: AuditResult, meta: ReportMeta): Generator<string> {
+  yield* headerLines(result);
+  yield* summaryLines(result, meta);
+  yield* complianceLines(result);
+  yield* baselineLines(result);
+  yield* findingsSection(result, meta);
+  yield* evidenceLines(result, meta);
+  yield `<footer>keyhygiene ${esc(result.tool.version)} · result ${esc(result.generatedAt)} · this file is self-contained and loads nothing from the network.</footer>`;
+  yield `</main><script>${SCRIPT}</script></body></html>`;
+}
+
+/** The HTML report: pure, deterministic, every data field escaped. */
+export const renderHtml = (result: AuditResult, meta: ReportMeta): string => joined(lineChunks(htmlLines(result, meta)));
 
 export const htmlReporter: Reporter = {
   id: 'html',
   description: 'a self-contained HTML report for auditors (charts, filters, evidence appendix; prints well)',
   extension: 'html',
   render: (result, meta) => renderHtml(result, meta),
+  renderChunks: (result, meta) => chunked(lineChunks(htmlLines(result, meta))),
 };

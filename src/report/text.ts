@@ -1,8 +1,11 @@
-import type { ResultEntry } from '../engine/result.ts';
+import type { AuditResult, ResultEntry } from '../engine/result.ts';
 import { complianceText } from '../frameworks/compliance.ts';
 import type { Severity } from '../model/common.ts';
+import { chunked, joined } from '../util/json-stream.ts';
 import { terminalSafe } from '../util/terminal.ts';
-import type { Reporter } from './types.ts';
+import { boundFindings, omittedNote, reportLimit, type ShownGroup } from './bound.ts';
+import { causeLabel, failureGroups } from './root-causes.ts';
+import type { Reporter, ReportMeta } from './types.ts';
 
 const SGR = {
   reset: '\u001b[0m',
@@ -24,6 +27,9 @@ interface Row {
   rule: string;
   subject: string;
   message: string;
+  /** A root cause shared by several subjects: the subjects listed under it, and how many more there are. */
+  affects?: string[];
+  more?: number;
 }
 
 /** Word-wrap to `width` columns; a word longer than the width is split (messages only, never subjects). */
@@ -70,57 +76,109 @@ function tableLines(rows: readonly Row[], width: number | undefined, c: (code: s
       const [first = '', ...rest] = width === undefined ? [r.message] : wrap(r.message, width - msgCol);
       lines.push(`${c(r.sevColor, r.sev.padEnd(wSev))}  ${r.rule.padEnd(wRule)}  ${r.subject.padEnd(wSubj)}  ${first}`);
       for (const more of rest) lines.push(`${' '.repeat(msgCol)}${more}`);
+      lines.push(...affectsLines(r, ' '.repeat(wSev + wRule + 4)));
     }
     return lines;
   }
   for (const r of rows) {
     lines.push(`${c(r.sevColor, r.sev.padEnd(wSev))}  ${r.rule}`, `  ${r.subject}`);
     for (const more of wrap(r.message, Math.max(20, width - 4))) lines.push(`    ${more}`);
+    lines.push(...affectsLines(r, '    '));
   }
   return lines;
 }
 
-/** A compact table for terminals: one line per non-passing result, then the summary. */
+/** The subjects a shared root cause fails, one per line under it (ids verbatim: what a waiver names). */
+function affectsLines(r: Row, indent: string): string[] {
+  const lines = (r.affects ?? []).map((id) => `${indent}- ${id}`);
+  if (r.more) lines.push(`${indent}… and ${r.more} more subjects`);
+  return lines;
+}
+
+const rowOf = (r: ResultEntry): Row => ({
+  sev: r.outcome === 'fail' ? r.severity : r.outcome,
+  sevColor: r.outcome === 'fail' ? SEVERITY_COLOR[r.severity] : r.outcome === 'waived' ? SGR.dim : SGR.cyan,
+  rule: r.ruleId,
+  // Names, ids and messages carry cloud-controlled text: escaped, so they cannot drive the terminal.
+  subject: terminalSafe(r.subject.id),
+  message: terminalSafe(r.subject.name && r.subject.name !== r.subject.id ? `${r.subject.name}: ${r.message}` : r.message),
+});
+
+/** A root cause's row: its own finding's row when the subject is the cause, else the resource with the subjects under it. */
+function causeRow({ group, own, subjects, moreSubjects }: ShownGroup): Row {
+  const { cause } = group;
+  if (own) return rowOf(group.entries[0] as ResultEntry);
+  return {
+    sev: cause.severity,
+    sevColor: SEVERITY_COLOR[cause.severity],
+    rule: cause.ruleId,
+    subject: terminalSafe(cause.resource.id),
+    message: terminalSafe(`${causeLabel(cause)}: ${cause.message}`),
+    affects: subjects.map(terminalSafe),
+    more: moreSubjects,
+  };
+}
+
+/** The findings table: one row per root cause (its subjects under it), then unknown, error and waived results; bounded. */
+function findingLines(result: AuditResult, meta: ReportMeta, c: (code: string, s: string) => string): string[] {
+  const others = result.results.filter((r) => r.outcome !== 'pass' && r.outcome !== 'fail');
+  const b = boundFindings(failureGroups(result), others, reportLimit(meta));
+  const rows = [...b.groups.map(causeRow), ...b.others.map(rowOf)];
+  if (rows.length === 0) return [];
+  const note = omittedNote(b, meta);
+  return [...tableLines(rows, meta.width, c), ...(note ? [c(SGR.yellow, note)] : []), ''];
+}
+
+function summaryLines(result: AuditResult, c: (code: string, s: string) => string): string[] {
+  const s = result.summary;
+  const o = s.outcomes;
+  const f = s.failuresBySeverity;
+  // The gate and the summary count root causes; the failures they cause are counted beside them.
+  const rc = s.rootCauses ?? { total: o.fail, bySeverity: f };
+  const b = rc.bySeverity;
+  const lines = [
+    `${c(SGR.bold, 'Summary')}: ${result.inventory.keys} keys, ${result.policy.rulesEnabled} rules — ` +
+      `${c(o.fail ? SGR.red : SGR.green, `${rc.total} root causes`)} (critical ${b.critical}, high ${b.high}, medium ${b.medium}, low ${b.low}) of ${o.fail} failures, ` +
+      `${o.pass} passed, ${o.waived} waived, ${o.unknown} unknown, ${o.error} errors, ${s.gaps} collection gaps.`,
+  ];
+  let keys = 0;
+  let clean = 0;
+  for (const x of result.subjects) {
+    if (x.kind !== 'key') continue;
+    keys++;
+    if (x.status === 'pass') clean++;
+  }
+  lines.push(`Keys: ${clean} of ${keys} pass every rule that applies.`);
+  lines.push(`Evaluated ${result.generatedAt}; inventory collected ${result.inventory.generatedAt}.`);
+  return lines;
+}
+
+function waiverLines(result: AuditResult, c: (code: string, s: string) => string): string[] {
+  const lines: string[] = [];
+  const named = (status: string) => result.waivers.filter((w) => w.status === status);
+  const list = (ws: AuditResult['waivers']) => ws.map((w) => `${w.rule} on ${terminalSafe(w.subject ?? w.subjectGlob ?? '')}`).join('; ');
+  const expired = named('expired');
+  const unused = named('unused');
+  if (expired.length) lines.push(c(SGR.yellow, `Expired waivers: ${list(expired)}`));
+  if (unused.length) lines.push(c(SGR.dim, `Unused waivers: ${list(unused)}`));
+  return lines;
+}
+
+/** The text report, line by line: the findings table (bounded), then the summary. */
+function* textLines(result: AuditResult, meta: ReportMeta): Generator<string> {
+  const c = (code: string, s: string) => (meta.color ? `${code}${s}${SGR.reset}` : s);
+  for (const line of findingLines(result, meta, c)) yield `${line}\n`;
+  for (const line of summaryLines(result, c)) yield `${line}\n`;
+  for (const line of waiverLines(result, c)) yield `${line}\n`;
+  if (result.summary.incomplete) yield `${c(SGR.yellow, 'The audit is incomplete: some data could not be read (see unknown results and collection gaps).')}\n`;
+  if (result.compliance?.length) for (const line of complianceText(result.compliance)) yield `${line}\n`;
+}
+
+/** A compact table for terminals: one row per root cause (its subjects under it) and per undecided result, then the summary. */
 export const textReporter: Reporter = {
   id: 'text',
-  description: 'a table for terminals (colour on a TTY unless NO_COLOR is set)',
+  description: 'a table for terminals (colour on a TTY unless NO_COLOR is set); one row per root cause, bounded by --report-limit',
   extension: 'txt',
-  render(result, meta) {
-    const c = (code: string, s: string) => (meta.color ? `${code}${s}${SGR.reset}` : s);
-    // One row per finding, every subject id verbatim (the id a waiver names); root causes are counted in the summary.
-    const shown = result.results.filter((r) => r.outcome !== 'pass');
-    const rows: Row[] = shown.map((r: ResultEntry) => ({
-      sev: r.outcome === 'fail' ? r.severity : r.outcome,
-      sevColor: r.outcome === 'fail' ? SEVERITY_COLOR[r.severity] : r.outcome === 'waived' ? SGR.dim : SGR.cyan,
-      rule: r.ruleId,
-      // Names, ids and messages carry cloud-controlled text: escaped, so they cannot drive the terminal.
-      subject: terminalSafe(r.subject.id),
-      message: terminalSafe(r.subject.name && r.subject.name !== r.subject.id ? `${r.subject.name}: ${r.message}` : r.message),
-    }));
-    const lines: string[] = rows.length ? [...tableLines(rows, meta.width, c), ''] : [];
-    const s = result.summary;
-    const o = s.outcomes;
-    const f = s.failuresBySeverity;
-    // The gate and the summary count root causes; the failures they cause are counted beside them.
-    const rc = s.rootCauses ?? { total: o.fail, bySeverity: f };
-    const b = rc.bySeverity;
-    lines.push(
-      `${c(SGR.bold, 'Summary')}: ${result.inventory.keys} keys, ${result.policy.rulesEnabled} rules — ` +
-        `${c(o.fail ? SGR.red : SGR.green, `${rc.total} root causes`)} (critical ${b.critical}, high ${b.high}, medium ${b.medium}, low ${b.low}) of ${o.fail} failures, ` +
-        `${o.pass} passed, ${o.waived} waived, ${o.unknown} unknown, ${o.error} errors, ${s.gaps} collection gaps.`,
-    );
-    const keys = result.subjects.filter((x) => x.kind === 'key');
-    const clean = keys.filter((k) => k.status === 'pass').length;
-    lines.push(`Keys: ${clean} of ${keys.length} pass every rule that applies.`);
-    lines.push(`Evaluated ${result.generatedAt}; inventory collected ${result.inventory.generatedAt}.`);
-    const expired = result.waivers.filter((w) => w.status === 'expired');
-    const unused = result.waivers.filter((w) => w.status === 'unused');
-    if (expired.length)
-      lines.push(c(SGR.yellow, `Expired waivers: ${expired.map((w) => `${w.rule} on ${terminalSafe(w.subject ?? w.subjectGlob ?? '')}`).join('; ')}`));
-    if (unused.length)
-      lines.push(c(SGR.dim, `Unused waivers: ${unused.map((w) => `${w.rule} on ${terminalSafe(w.subject ?? w.subjectGlob ?? '')}`).join('; ')}`));
-    if (s.incomplete) lines.push(c(SGR.yellow, 'The audit is incomplete: some data could not be read (see unknown results and collection gaps).'));
-    if (result.compliance?.length) lines.push(...complianceText(result.compliance));
-    return `${lines.join('\n')}\n`;
-  },
+  render: (result, meta) => joined(textLines(result, meta)),
+  renderChunks: (result, meta) => chunked(textLines(result, meta)),
 };

@@ -28,6 +28,10 @@ export interface ReportMeta {
   sarifCategory?: string;
   /** The policy line that classified a result's subject or configured its rule (SARIF location of cloud findings). */
   policyLine?(entry: Pick<ResultEntry, 'ruleId' | 'scope'>): number | undefined;
+  /** Rows the human reports (text, Markdown, HTML) list before they summarise; default DEFAULT_REPORT_LIMIT (report/bound.ts). */
+  limit?: number;
+  /** The complete machine-readable report written in the same run (JSON, CSV…), named where a human report summarises. */
+  fullReport?: string;
 }
 
 /** A pure renderer: the same result and meta always give the same string. */

@@ -62,6 +62,11 @@ export function* chunked(parts: Iterable<string>): Generator<string> {
   if (buf) yield buf;
 }
 
+/** Lines as newline-terminated parts (a report written line by line). */
+export function* lineChunks(lines: Iterable<string>): Generator<string> {
+  for (const line of lines) yield `${line}\n`;
+}
+
 /** The parts as one string (small reports, tests): the same bytes as the chunks. */
 export function joined(parts: Iterable<string>): string {
   let out = '';

@@ -3,6 +3,7 @@ import type { AuditResult, ResultEntry } from '../../src/engine/result.ts';
 import { CSV_COLUMNS, csvCell, csvReporter } from '../../src/report/csv.ts';
 import { junitReporter, xmlEscape } from '../../src/report/junit.ts';
 import { reportMeta } from '../../src/report/meta.ts';
+import { sharedCauseResult, TRAIL_ARN } from '../helpers/report-results.ts';
 import { stormRun } from '../helpers/storm-result.ts';
 
 const meta = reportMeta();
@@ -76,6 +77,25 @@ describe('junit reporter', () => {
     expect(balanced(x)).toBe(true);
   });
 
+  it('one failing test case per root cause: a trail failing 50 keys is one test, its body lists every subject', () => {
+    const shared = sharedCauseResult(50);
+    const x = junitReporter.render(shared, meta);
+    expect(balanced(x)).toBe(true);
+    const rc = shared.summary.rootCauses?.total as number;
+    expect(x.match(/<failure /g)).toHaveLength(rc);
+    expect(x).toMatch(new RegExp(`^<testsuites name="keyhygiene" tests="\\d+" failures="${rc}" `, 'm'));
+    const suite = x.slice(x.indexOf('<testsuite name="key-use-logged"'), x.indexOf('</testsuite>', x.indexOf('<testsuite name="key-use-logged"')));
+    const failures = Number(suite.match(/failures="(\d+)"/)?.[1]);
+    expect(failures).toBe(shared.rootCauses?.filter((c) => c.ruleId === 'key-use-logged').length);
+    const testcase = suite.slice(suite.indexOf('name="trail org-trail (50 subjects)"'));
+    const body = testcase.slice(testcase.indexOf('<failure'), testcase.indexOf('</failure>'));
+    expect(body).toContain(`root cause: trail ${TRAIL_ARN} (org-trail)`);
+    expect(body).toContain('affected subjects: 50');
+    expect(
+      body.match(/\n- arn:aws:kms:us-east-1:111111111111:key\/\d{8}-0000-4000-8000-000000000000 \(alias\/app-\d+\): fingerprint [0-9a-f]{32}/g),
+    ).toHaveLength(50);
+  });
+
   it('escapes markup and drops characters XML cannot hold', () => {
     const first = storm.result.results[0] as ResultEntry;
     const evil = `</failure><x a="1">&'\u0001`;
@@ -102,6 +122,22 @@ describe('csv reporter', () => {
     });
     const waived = rows.find((r) => r[col('outcome')] === 'waived');
     expect(waived?.[col('waiver_reason')]).toBeTruthy();
+  });
+
+  it('carries the root cause of each failure: id, kind and resource; a pivot on the id counts root causes', () => {
+    const shared = sharedCauseResult(50);
+    const rows = parseCsv(csvReporter.render(shared, meta)).slice(1);
+    const col = (name: (typeof CSV_COLUMNS)[number]) => CSV_COLUMNS.indexOf(name);
+    const trail = rows.filter((r) => r[col('root_cause_resource')] === TRAIL_ARN);
+    expect(trail).toHaveLength(50);
+    expect(new Set(trail.map((r) => r[col('root_cause_id')]))).toEqual(new Set(['c0ffee00c0ffee00c0ffee00c0ffee00']));
+    expect(trail.every((r) => r[col('root_cause_kind')] === 'trail')).toBe(true);
+    const failing = rows.filter((r) => r[col('outcome')] === 'fail');
+    expect(new Set(failing.map((r) => r[col('root_cause_id')])).size).toBe(shared.summary.rootCauses?.total);
+    // A finding that is its own cause carries its fingerprint and its subject; unknown results carry none.
+    const own = failing.find((r) => r[col('root_cause_id')] === r[col('fingerprint')]);
+    expect(own?.[col('root_cause_resource')]).toBe(own?.[col('subject_id')]);
+    expect(rows.filter((r) => r[col('outcome')] === 'unknown').every((r) => r[col('root_cause_id')] === '')).toBe(true);
   });
 
   it('quotes commas, quotes and newlines, and neutralises spreadsheet formulas', () => {
