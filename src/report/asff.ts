@@ -7,6 +7,7 @@ import type { AuditResult, Outcome, ResultEntry } from '../engine/result.ts';
 import type { Severity } from '../model/common.ts';
 import { chunked, joined, jsonArrayLines } from '../util/json-stream.ts';
 import { controlsFor } from './ocsf.ts';
+import { entryCause } from './root-causes.ts';
 import { RULE_HELP_BASE } from './sarif.ts';
 import type { Reporter, ReportMeta } from './types.ts';
 
@@ -116,6 +117,7 @@ export function asffFinding(result: AuditResult, meta: ReportMeta, r: ResultEntr
       'keyhygiene/rule': r.ruleId,
       'keyhygiene/outcome': resolved ? 'resolved' : r.outcome,
       'keyhygiene/fingerprint': r.fingerprint,
+      ...(r.outcome === 'fail' || r.outcome === 'waived' ? { 'keyhygiene/root-cause': entryCause(r).id } : {}),
       ...(r.missing ? { 'keyhygiene/missing': clip(r.missing.join(', '), 2048) } : {}),
       ...(r.waiver ? { 'keyhygiene/waiver': clip(`${r.waiver.status}: ${r.waiver.reason} (${r.waiver.approver}, until ${r.waiver.expires})`, 2048) } : {}),
     },

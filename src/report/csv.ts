@@ -1,8 +1,8 @@
 // CSV for spreadsheets: one row per result with its root cause's id and resource, so a pivot on
 // root_cause_id groups them (RFC 4180, CRLF, formula injection neutralised).
 import type { AuditResult, ResultEntry } from '../engine/result.ts';
-import { causeKey } from '../engine/root-causes.ts';
 import { chunked, joined } from '../util/json-stream.ts';
+import { entryCause } from './root-causes.ts';
 import type { Reporter } from './types.ts';
 
 /** Quote a cell; a leading = + - @ or control character is prefixed with ' so a spreadsheet never runs it as a formula. */
@@ -42,8 +42,7 @@ export const CSV_COLUMNS = [
 /** The root cause of a failure or waived finding (rule + causing resource): id, resource kind, resource id. */
 function causeCells(r: ResultEntry): (string | undefined)[] {
   if (r.outcome !== 'fail' && r.outcome !== 'waived') return [undefined, undefined, undefined];
-  const id = causeKey(r);
-  const resource = id === r.fingerprint || !r.rootCause ? r.subject : r.rootCause.resource;
+  const { id, resource } = entryCause(r);
   return [id, resource.kind, resource.id];
 }
 

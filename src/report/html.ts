@@ -1,8 +1,11 @@
 // One self-contained HTML file for auditors: works offline (no external resource, enforced by a CSP),
 // inline SVG charts, findings filterable in a few lines of inline JS, an evidence appendix, printable.
 import { type AuditResult, OUTCOMES, type Outcome, type ResultEntry } from '../engine/result.ts';
+import { causeKey } from '../engine/root-causes.ts';
 import { SEVERITIES, type Severity } from '../model/common.ts';
 import { chunked, joined, lineChunks } from '../util/json-stream.ts';
+import { boundFindings, fullReportHint, omittedNote, reportLimit, type ShownGroup, SUBJECTS_PER_CAUSE } from './bound.ts';
+import { causeLabel, type FailureGroup, failureGroups } from './root-causes.ts';
 import { trendChart } from './trend-chart.ts';
 import type { Reporter, ReportMeta } from './types.ts';
 
@@ -72,6 +75,14 @@ function table(head: readonly string[], rows: readonly string[], cls = ''): stri
   return `<table${cls ? ` class="${cls}"` : ''}><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
+const scopeText = (scope: ResultEntry['scope']) =>
+  scope
+    ? [scope.environment, scope.trustDomain, scope.keyClass]
+        .filter(Boolean)
+        .map((v) => esc(v))
+        .join(' · ')
+    : '';
+
 const remediationCache = new WeakMap<ReportMeta, Map<string, string | undefined>>();
 function remediation(meta: ReportMeta, ruleId: string): string | undefined {
   let cache = remediationCache.get(meta);
@@ -83,16 +94,39 @@ function remediation(meta: ReportMeta, ruleId: string): string | undefined {
   return cache.get(ruleId);
 }
 
-function findingRow(r: ResultEntry, meta: ReportMeta): string {
+/** The root causes a findings table knows: each failure's cause id, its place in the grouped order and its label. */
+interface CauseIndex {
+  rank: Map<string, number>;
+  label: Map<string, string>;
+}
+
+function causeIndexOf(groups: readonly FailureGroup[]): CauseIndex {
+  const rank = new Map<string, number>();
+  const label = new Map<string, string>();
+  groups.forEach(({ cause }, i) => {
+    rank.set(cause.id, i);
+    label.set(cause.id, causeLabel(cause));
+  });
+  return { rank, label };
+}
+
+/** The root-cause attributes of a failure's row (absent for other outcomes): what the root-cause filter and sort read. */
+function causeAttrs(r: ResultEntry, causes: CauseIndex): { attrs: string; detail?: string } {
+  if (r.outcome !== 'fail') return { attrs: '' };
+  const id = causeKey(r);
+  const shared = id !== r.fingerprint;
+  return {
+    attrs: ` data-cause="${esc(id)}" data-cause-rank="${causes.rank.get(id) ?? ''}"`,
+    ...(shared ? { detail: `Root cause: ${esc(causes.label.get(id) ?? r.rootCause?.resource.id)}` } : {}),
+  };
+}
+
+function findingRow(r: ResultEntry, meta: ReportMeta, causes: CauseIndex): string {
   const color = r.outcome === 'fail' ? SEVERITY_COLOR[r.severity] : OUTCOME_COLOR[r.outcome];
   const subject = r.subject.name ? `<b>${esc(r.subject.name)}</b><br><code>${esc(r.subject.id)}</code>` : `<code>${esc(r.subject.id)}</code>`;
-  const scope = r.scope
-    ? [r.scope.environment, r.scope.trustDomain, r.scope.keyClass]
-        .filter(Boolean)
-        .map((s) => esc(s))
-        .join(' · ')
-    : '';
-  const details: string[] = [];
+  const scope = scopeText(r.scope);
+  const cause = causeAttrs(r, causes);
+  const details: string[] = cause.detail ? [cause.detail] : [];
   if (r.missing?.length) details.push(`Missing data: ${esc(r.missing.join(', '))}`);
   if (r.waiver)
     details.push(
@@ -103,7 +137,7 @@ function findingRow(r: ResultEntry, meta: ReportMeta): string {
   return (
     `<tr data-severity="${esc(r.severity)}" data-category="${esc(r.category)}" data-provider="${esc(r.subject.provider ?? '')}" data-outcome="${esc(r.outcome)}" data-baseline="${esc(r.baseline ?? '')}"` +
     ` data-rule="${esc(r.ruleId)}" data-environment="${esc(r.scope?.environment ?? '')}" data-trust-domain="${esc(r.scope?.trustDomain ?? '')}"` +
-    ` data-rank="${SEVERITIES.indexOf(r.severity)}" data-subject="${esc(r.subject.name ?? r.subject.id)}">` +
+    ` data-rank="${SEVERITIES.indexOf(r.severity)}" data-subject="${esc(r.subject.name ?? r.subject.id)}"${cause.attrs}>` +
     `<td>${badge(r.outcome === 'fail' ? r.severity : r.outcome, color)}${r.outcome === 'fail' ? '' : `<br><small>${esc(r.severity)}</small>`}</td>` +
     `<td><code>${esc(r.ruleId)}</code><br><small>${esc(r.category)}</small></td>` +
     `<td>${subject}${scope ? `<br><small>${scope}</small>` : ''}</td>` +
@@ -114,8 +148,13 @@ function findingRow(r: ResultEntry, meta: ReportMeta): string {
   );
 }
 
-function select(name: string, label: string, values: readonly string[]): string {
-  return `<label>${esc(label)} <select data-filter="${esc(name)}"><option value="">all</option>${values.map((v) => `<option value="${esc(v)}">${esc(v)}</option>`).join('')}</select></label>`;
+/** A filter select: each value is its own label, or a [value, label] pair. */
+function select(name: string, label: string, values: readonly (string | readonly [string, string])[]): string {
+  const option = (v: string | readonly [string, string]) => {
+    const [value, text] = typeof v === 'string' ? [v, v] : v;
+    return `<option value="${esc(value)}">${esc(text)}</option>`;
+  };
+  return `<label>${esc(label)} <select data-filter="${esc(name)}"><option value="">all</option>${values.map(option).join('')}</select></label>`;
 }
 
 const STYLE = `
@@ -175,6 +214,7 @@ const SCRIPT = `
     rule: function (r) { return [r.dataset.rule, Number(r.dataset.index)]; },
     subject: function (r) { return [r.dataset.subject.toLowerCase(), Number(r.dataset.index)]; },
     outcome: function (r) { return [r.dataset.outcome, Number(r.dataset.index)]; },
+    cause: function (r) { return [r.dataset.causeRank ? Number(r.dataset.causeRank) : 1e9, Number(r.dataset.index)]; },
     report: function (r) { return [Number(r.dataset.index), 0]; }
   };
   function cmp(a, b) { return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1]; }
@@ -194,17 +234,40 @@ const SCRIPT = `
     document.getElementById('filter-state').textContent = active.length ? 'Filtered: ' + active.join(', ') : 'All findings';
   }
   selects.forEach(function (s) { s.addEventListener('change', apply); });
+  var causeSelect = document.querySelector('select[data-filter="cause"]');
+  Array.prototype.slice.call(document.querySelectorAll('button[data-show-cause]')).forEach(function (b) {
+    b.addEventListener('click', function () {
+      if (!causeSelect) return;
+      causeSelect.value = b.dataset.showCause;
+      apply();
+      document.getElementById('findings').scrollIntoView();
+    });
+  });
   search.addEventListener('input', apply);
   sort.addEventListener('change', apply);
   apply();
 })();`;
 
-/** The findings table with its filter bar: a select per dimension, free-text search and sort. */
-function findingsSection(result: AuditResult, meta: ReportMeta): string[] {
-  const rows = result.results;
-  const out: string[] = [];
-  out.push(
-    '<section id="findings"><h2>Findings</h2>',
+/** The rows the findings table lists: every result, or beyond the limit the undecided and failing ones first. */
+function listedRows(results: readonly ResultEntry[], limit: number): readonly ResultEntry[] {
+  if (results.length <= limit) return results;
+  const listed: ResultEntry[] = [];
+  for (const r of results) if (r.outcome !== 'pass' && listed.length < limit) listed.push(r);
+  for (const r of results) if (r.outcome === 'pass' && listed.length < limit) listed.push(r);
+  return listed;
+}
+
+const SORTS = [
+  ['report', 'as reported'],
+  ['cause', 'root cause'],
+  ['severity', 'severity'],
+  ['rule', 'rule'],
+  ['subject', 'subject'],
+  ['outcome', 'outcome'],
+] as const;
+
+function filterBar(result: AuditResult, rows: readonly ResultEntry[], groups: readonly FailureGroup[]): string[] {
+  const out = [
     '<div class="filters">',
     select(
       'severity',
@@ -218,27 +281,79 @@ function findingsSection(result: AuditResult, meta: ReportMeta): string[] {
       'Outcome',
       OUTCOMES.filter((k) => rows.some((r) => r.outcome === k)),
     ),
-  );
-  out.push(
     select('rule', 'Rule', sortUnique(rows.map((r) => r.ruleId))),
     select('environment', 'Environment', sortUnique(rows.map((r) => r.scope?.environment))),
     select('trustDomain', 'Trust domain', sortUnique(rows.map((r) => r.scope?.trustDomain))),
-  );
+  ];
+  if (groups.length)
+    out.push(
+      select(
+        'cause',
+        'Root cause',
+        groups.map(({ cause }) => [cause.id, `${cause.ruleId}: ${causeLabel(cause)}`] as const),
+      ),
+    );
   if (result.baseline) out.push(select('baseline', 'Baseline', ['new', 'unchanged']));
   out.push(
     '<label>Search <input type="search" id="search" placeholder="subject, rule, message…"></label>',
-    '<label>Sort <select id="sort"><option value="report">as reported</option><option value="severity">severity</option><option value="rule">rule</option><option value="subject">subject</option><option value="outcome">outcome</option></select></label>',
+    `<label>Sort <select id="sort">${SORTS.map(([v, l]) => `<option value="${v}">${l}</option>`).join('')}</select></label>`,
+  );
+  return out;
+}
+
+/** The findings table with its filter bar: a select per dimension (root cause too), free-text search and sort; bounded. */
+function findingsSection(result: AuditResult, meta: ReportMeta, groups: readonly FailureGroup[]): string[] {
+  const all = result.results;
+  const rows = listedRows(all, reportLimit(meta));
+  const causes = causeIndexOf(groups);
+  const cut = all.length - rows.length;
+  return [
+    '<section id="findings"><h2>Findings</h2>',
+    ...filterBar(result, rows, groups),
     `<span><b id="shown">${rows.length}</b> of ${rows.length} shown</span></div>`,
+    ...(cut
+      ? [
+          `<p class="banner" style="--c:#b7791f" id="findings-cut">${cut} more results are not listed here: this report lists ${rows.length}; ${esc(fullReportHint(meta))}.</p>`,
+        ]
+      : []),
     '<p class="print-only" id="filter-state">All findings</p>',
     rows.length
       ? table(
           ['Severity', 'Rule', 'Subject', 'Finding', 'Provider', 'Baseline / fingerprint'],
-          rows.map((r) => findingRow(r, meta)),
+          rows.map((r) => findingRow(r, meta, causes)),
         ).replace('<table>', '<table id="findings-table">')
       : '<p>No findings: every evaluated rule passed or did not apply.</p><table id="findings-table"><tbody></tbody></table>',
     '</section>',
+  ];
+}
+
+function causeRow({ group, own }: ShownGroup): string {
+  const { cause } = group;
+  const n = cause.subjects.length;
+  const resource = `${esc(cause.resource.kind)} <code>${esc(cause.resource.id)}</code>${cause.resource.name && cause.resource.name !== cause.resource.id ? `<br><b>${esc(cause.resource.name)}</b>` : ''}`;
+  const listed = cause.subjects.slice(0, SUBJECTS_PER_CAUSE).map((id) => `<li><code>${esc(id)}</code></li>`);
+  if (n > SUBJECTS_PER_CAUSE) listed.push(`<li>… and ${n - SUBJECTS_PER_CAUSE} more (filter the findings by this root cause)</li>`);
+  const affected = own ? 'itself' : `<details><summary><b>${n}</b> subject${n === 1 ? '' : 's'}</summary><ul>${listed.join('')}</ul></details>`;
+  return (
+    `<tr data-cause-row="${esc(cause.id)}" data-severity="${esc(cause.severity)}" data-rule="${esc(cause.ruleId)}" data-subjects="${n}">` +
+    `<td>${badge(cause.severity, SEVERITY_COLOR[cause.severity])}</td><td><code>${esc(cause.ruleId)}</code></td><td>${resource}</td>` +
+    `<td>${affected}</td><td>${esc(cause.message)}</td>` +
+    `<td><button type="button" data-show-cause="${esc(cause.id)}">Show ${group.entries.length} finding${group.entries.length === 1 ? '' : 's'}</button></td></tr>`
   );
-  return out;
+}
+
+/** Failures grouped by root cause (rule + causing resource): one row each, its subjects under it; bounded. */
+function rootCauseSection(groups: readonly FailureGroup[], meta: ReportMeta): string[] {
+  if (groups.length === 0) return [];
+  const b = boundFindings(groups, [], reportLimit(meta), { subjectRows: false });
+  const note = omittedNote(b, meta);
+  return [
+    '<section id="root-causes"><h2>Root causes</h2>',
+    `<p class="meta"><b id="root-cause-count">${b.totalGroups}</b> root causes behind <b>${b.totalFailures}</b> failures: fix the resource a row names and every subject under it passes.</p>`,
+    ...(note ? [`<p class="banner" style="--c:#b7791f">${esc(note)}</p>`] : []),
+    table(['Severity', 'Rule', 'Root cause', 'Affected', 'Message', ''], b.groups.map(causeRow)).replace('<table>', '<table id="root-cause-table">'),
+    '</section>',
+  ];
 }
 
 const STATUS_BANNER = (result: AuditResult): string => {
@@ -249,7 +364,8 @@ const STATUS_BANNER = (result: AuditResult): string => {
   const bySeverity = SEVERITIES.filter((k) => f[k] > 0)
     .map((k) => `${f[k]} ${k}`)
     .join(', ');
-  return `<div class="banner" style="--c:${status[1]}">${esc(status[0])}: ${o.fail} failed (${bySeverity}${o.fail ? '' : 'none'}), ${o.waived} waived, ${o.unknown} not evaluated, ${o.error} errors, ${s.gaps} collection gaps${s.incomplete ? ' — the audit is incomplete: some data could not be read' : ''}.</div>`;
+  const rc = s.rootCauses?.total ?? o.fail;
+  return `<div class="banner" style="--c:${status[1]}">${esc(status[0])}: ${rc} root causes of ${o.fail} failures (${bySeverity}${o.fail ? '' : 'none'}), ${o.waived} waived, ${o.unknown} not evaluated, ${o.error} errors, ${s.gaps} collection gaps${s.incomplete ? ' — the audit is incomplete: some data could not be read' : ''}.</div>`;
 };
 
 /** The document head, the title block with the status banner, and the navigation. */
@@ -272,6 +388,7 @@ function headerLines(result: AuditResult): string[] {
   ];
   if (result.compliance?.length) out.push('<a href="#compliance">Compliance</a>');
   if (result.baseline) out.push('<a href="#baseline">Baseline</a>');
+  if (result.results.some((r) => r.outcome === 'fail')) out.push('<a href="#root-causes">Root causes</a>');
   out.push('<a href="#findings">Findings</a><a href="#evidence">Evidence appendix</a></nav>', '</header>');
   return out;
 }
@@ -293,6 +410,7 @@ function summaryLines(result: AuditResult, meta: ReportMeta): string[] {
     '<section id="summary"><h2>Summary</h2><div class="cards">',
     `<div class="card"><b>${result.inventory.keys}</b><span>keys</span></div>`,
     `<div class="card"><b>${clean} / ${keys}</b><span>keys passing every rule</span></div>`,
+    `<div class="card"><b>${s.rootCauses?.total ?? o.fail}</b><span>root causes</span></div>`,
     `<div class="card"><b>${o.fail}</b><span>failures</span></div>`,
     `<div class="card"><b>${o.waived}</b><span>waived</span></div>`,
     `<div class="card"><b>${o.unknown + o.error}</b><span>not evaluated / errors</span></div>`,
@@ -362,14 +480,6 @@ function baselineLines(result: AuditResult): string[] {
   return out;
 }
 
-const scopeText = (scope: ResultEntry['scope']) =>
-  scope
-    ? [scope.environment, scope.trustDomain, scope.keyClass]
-        .filter(Boolean)
-        .map((v) => esc(v))
-        .join(' · ')
-    : '';
-
 function subjectRow(x: AuditResult['subjects'][number]): string {
   return (
     `<tr><td>${esc(x.kind)}</td><td>${x.name ? `<b>${esc(x.name)}</b><br>` : ''}<code>${esc(x.id)}</code></td><td>${esc(x.provider ?? '')}</td>` +
@@ -389,9 +499,25 @@ const waiverRow = (w: AuditResult['waivers'][number]) =>
   `<tr data-waiver-status="${esc(w.status)}"><td>${badge(w.status, w.status === 'active' ? '#2e7d32' : w.status === 'expired' ? '#c62828' : '#78909c')}</td><td><code>${esc(w.rule)}</code></td>` +
   `<td><code>${esc(w.subject ?? w.subjectGlob ?? '')}</code>${w.subjectGlob ? ' <small>(glob)</small>' : ''}</td><td>${esc(w.reason)}</td><td>${esc(w.approver)}</td><td>${esc(w.expires)}</td><td>${esc(w.ticket ?? '')}</td><td>${w.matched}</td></tr>`;
 
+/** Subjects the appendix lists: every one, or beyond the limit those that did not pass first. */
+function listedSubjects(subjects: AuditResult['subjects'], limit: number): AuditResult['subjects'] {
+  if (subjects.length <= limit) return subjects;
+  const listed: AuditResult['subjects'] = [];
+  for (const x of subjects) if (x.status !== 'pass' && listed.length < limit) listed.push(x);
+  for (const x of subjects) if (x.status === 'pass' && listed.length < limit) listed.push(x);
+  return listed;
+}
+
+/** A table of the listed items, and a line saying how many are not listed and where they are. */
+function boundedTable<T>(head: readonly string[], listed: readonly T[], row: (x: T) => string, total: number, meta: ReportMeta): string[] {
+  const more = total - listed.length;
+  return [table(head, listed.map(row)), ...(more > 0 ? [`<p class="details">${more} more not listed; ${esc(fullReportHint(meta))}.</p>`] : [])];
+}
+
 /** Evidence appendix: coverage, subjects, gaps, waivers, per-rule counts. */
 function evidenceLines(result: AuditResult, meta: ReportMeta): string[] {
   const inv = result.inventory;
+  const limit = reportLimit(meta);
   return [
     '<section id="evidence"><h2>Evidence appendix</h2><h3>Inventory coverage</h3>',
     table(
@@ -400,12 +526,18 @@ function evidenceLines(result: AuditResult, meta: ReportMeta): string[] {
         `<tr><td>${inv.providers.map((p) => `<code>${esc(p)}</code>`).join(', ') || '—'}</td><td>${inv.keys}</td><td>${inv.trails}</td><td>${inv.publishedKeys}</td><td>${inv.artifacts}</td><td>${esc(inv.generatedAt)}</td></tr>`,
       ],
     ),
-    '<h3>Subjects</h3>',
-    table(['Kind', 'Subject', 'Provider', 'Scope', 'Status', 'Outcomes'], result.subjects.map(subjectRow)),
+    `<h3>Subjects (${result.subjects.length})</h3>`,
+    ...boundedTable(
+      ['Kind', 'Subject', 'Provider', 'Scope', 'Status', 'Outcomes'],
+      listedSubjects(result.subjects, limit),
+      subjectRow,
+      result.subjects.length,
+      meta,
+    ),
     `<h3>Collection gaps (${result.gaps.length})</h3>`,
-    result.gaps.length
-      ? table(['Provider', 'Scope', 'Operation', 'Reason', 'Leaves unknown'], result.gaps.map(gapRow))
-      : '<p>None: every provider read everything it was asked to.</p>',
+    ...(result.gaps.length
+      ? boundedTable(['Provider', 'Scope', 'Operation', 'Reason', 'Leaves unknown'], result.gaps.slice(0, limit), gapRow, result.gaps.length, meta)
+      : ['<p>None: every provider read everything it was asked to.</p>']),
     `<h3>Waivers (${result.waivers.length})</h3>`,
     result.waivers.length
       ? table(['Status', 'Rule', 'Subject', 'Reason', 'Approver', 'Expires', 'Ticket', 'Matched'], result.waivers.map(waiverRow))
@@ -422,13 +554,15 @@ function evidenceLines(result: AuditResult, meta: ReportMeta): string[] {
   ];
 }
 
-/** The HTML report, line by line: header, summary, compliance, baseline, findings, evidence appendix. */
+/** The HTML report, line by line: header, summary, compliance, baseline, root causes, findings, evidence appendix. */
 function* htmlLines(result: AuditResult, meta: ReportMeta): Generator<string> {
+  const groups = failureGroups(result);
   yield* headerLines(result);
   yield* summaryLines(result, meta);
   yield* complianceLines(result);
   yield* baselineLines(result);
-  yield* findingsSection(result, meta);
+  yield* rootCauseSection(groups, meta);
+  yield* findingsSection(result, meta, groups.slice(0, reportLimit(meta)));
   yield* evidenceLines(result, meta);
   yield `<footer>keyhygiene ${esc(result.tool.version)} · result ${esc(result.generatedAt)} · this file is self-contained and loads nothing from the network.</footer>`;
   yield `</main><script>${SCRIPT}</script></body></html>`;

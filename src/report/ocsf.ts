@@ -5,6 +5,7 @@ import type { AuditResult, Outcome, ResultEntry } from '../engine/result.ts';
 import type { ControlRef } from '../frameworks/controls.ts';
 import type { Severity } from '../model/common.ts';
 import { chunked, joined, jsonArrayLines } from '../util/json-stream.ts';
+import { entryCause } from './root-causes.ts';
 import { RULE_HELP_BASE } from './sarif.ts';
 import type { Reporter, ReportMeta } from './types.ts';
 
@@ -137,6 +138,12 @@ function activity(r: ResultEntry, resolved: boolean): [number, string] {
 }
 
 /** One OCSF Compliance Finding event for one result (`resolved`: a baseline finding this run no longer has). */
+/** The root cause a failure belongs to (rule + causing resource): events sharing its uid are one problem. */
+function rootCauseOf(r: ResultEntry): { uid: string; resource: { kind: string; id: string } } {
+  const { id, resource } = entryCause(r);
+  return { uid: id, resource };
+}
+
 export function ocsfEvent(result: AuditResult, meta: ReportMeta, r: ResultEntry, resolved = false): Record<string, unknown> {
   const info = meta.rule(r.ruleId);
   const [activityId, activityName] = activity(r, resolved);
@@ -190,6 +197,7 @@ export function ocsfEvent(result: AuditResult, meta: ReportMeta, r: ResultEntry,
         ...(r.missing ? { missing: r.missing } : {}),
         ...(r.waiver ? { waiver: r.waiver } : {}),
         ...(r.baseline ? { baseline: r.baseline } : {}),
+        ...(r.outcome === 'fail' || r.outcome === 'waived' ? { root_cause: rootCauseOf(r) } : {}),
       },
     },
   };

@@ -1,5 +1,5 @@
 import type { AuditResult, ResultEntry, RootCause } from '../engine/result.ts';
-import { groupFailures } from '../engine/root-causes.ts';
+import { causeKey, groupFailures } from '../engine/root-causes.ts';
 
 /** A root cause with the failures it causes (their per-subject detail kept), for reporters. */
 export interface FailureGroup {
@@ -22,4 +22,11 @@ export function causeLabel(cause: RootCause): string {
   if (own) return name;
   const n = cause.subjects.length;
   return `${cause.resource.kind} ${name} (${n} subject${n === 1 ? '' : 's'})`;
+}
+
+/** The root cause of one finding as the per-finding formats carry it: its id and the causing resource (the subject itself when it is its own cause). */
+export function entryCause(r: ResultEntry): { id: string; resource: { kind: string; id: string } } {
+  const id = causeKey(r);
+  const resource = id === r.fingerprint || !r.rootCause ? r.subject : r.rootCause.resource;
+  return { id, resource: { kind: resource.kind, id: resource.id } };
 }

@@ -9,6 +9,7 @@ import { complianceView } from '../../src/frameworks/compliance.ts';
 import { loadFramework } from '../../src/frameworks/load.ts';
 import { htmlReporter } from '../../src/report/html.ts';
 import { reportMeta } from '../../src/report/meta.ts';
+import { sharedCauseResult, TRAIL_ARN } from '../helpers/report-results.ts';
 import { stormRun } from '../helpers/storm-result.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
@@ -172,6 +173,50 @@ describe('the HTML report in headless Chromium', () => {
     const pdf = await page.pdf({ format: 'A4' });
     expect(pdf.subarray(0, 4).toString()).toBe('%PDF');
     writeFileSync(join(SHOT_DIR, 'keyhygiene-report.pdf'), pdf);
+    await page.close();
+  }, 60_000);
+
+  it('groups failures by root cause: one row per cause with its subjects, "show findings" filters to them, sort by root cause', async () => {
+    const shared = sharedCauseResult(30);
+    const groupedFile = tmp.write('grouped.html', htmlReporter.render(shared, reportMeta()));
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.route('**/*', (route) => (route.request().url().startsWith('file:') ? route.continue() : route.abort()));
+    await page.goto(pathToFileURL(groupedFile).href);
+    const causes = shared.rootCauses ?? [];
+    expect(await page.locator('#root-cause-table tbody tr').count()).toBe(causes.length);
+    expect(await page.textContent('#root-cause-count')).toBe(String(shared.summary.rootCauses?.total));
+    const trail = causes.find((c) => c.resource.id === TRAIL_ARN);
+    expect(trail?.subjects).toHaveLength(30);
+    const row = page.locator(`#root-cause-table tr[data-cause-row="${trail?.id}"]`);
+    expect(await row.getAttribute('data-subjects')).toBe('30');
+    // The subjects are listed under the cause (folded), the first of them by id.
+    await row.locator('summary').click();
+    expect(await row.locator('li code').first().textContent()).toBe(trail?.subjects[0]);
+
+    // "Show findings" sets the root-cause filter: exactly the 30 failures of that trail remain.
+    const visible = () => page.locator('#findings-table tbody tr:visible');
+    await row.locator('button[data-show-cause]').click();
+    expect(await visible().count()).toBe(30);
+    expect(await page.textContent('#shown')).toBe('30');
+    expect(await page.textContent('#filter-state')).toBe(`Filtered: cause = ${trail?.id}`);
+    for (const c of await visible().evaluateAll((rows) => rows.map((r) => r.getAttribute('data-cause')))) expect(c).toBe(trail?.id);
+    // Search and the other filters still combine with it.
+    await page.fill('#search', 'alias/app-7');
+    expect(await visible().count()).toBe(1);
+    await page.fill('#search', '');
+    await page.selectOption('select[data-filter="cause"]', '');
+    expect(await visible().count()).toBe(shared.results.length);
+
+    // Sort by root cause: the failures of one cause are adjacent, in the root-cause table's order, then the rest.
+    await page.selectOption('#sort', 'cause');
+    const ranks = await visible().evaluateAll((rows) => rows.map((r) => r.getAttribute('data-cause-rank')));
+    const failing = ranks.filter((r) => r !== null).map(Number);
+    expect(failing).toEqual([...failing].sort((a, b) => a - b));
+    expect(ranks.slice(failing.length).every((r) => r === null)).toBe(true);
+    expect(new Set(failing).size).toBe(causes.length);
+    expect(errors).toEqual([]);
     await page.close();
   }, 60_000);
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AuditResult, ComplianceSummary, ResultEntry } from '../../src/engine/result.ts';
 import { esc, htmlReporter } from '../../src/report/html.ts';
 import { reportMeta } from '../../src/report/meta.ts';
+import { largeResult } from '../helpers/report-results.ts';
 import { stormRun } from '../helpers/storm-result.ts';
 
 const storm = stormRun();
@@ -106,5 +107,29 @@ describe('html reporter', () => {
 
   it('is deterministic', () => {
     expect(render(storm.result)).toBe(render(stormRun().result));
+  });
+});
+
+describe('the HTML report at scale', () => {
+  it('is bounded: 30,000 results with passes list --report-limit rows per table, failures first, and name the full report', () => {
+    const big = largeResult(30_000, { includePassed: true });
+    const limited = reportMeta({ limit: 200, fullReport: 'reports/keyhygiene.json' });
+    const html = htmlReporter.render(big, limited);
+    const rowsOf = (id: string) => {
+      const at = html.indexOf(`<table id="${id}">`);
+      return html.slice(at, html.indexOf('</table>', at)).match(/<tr data-/g)?.length ?? 0;
+    };
+    expect(rowsOf('findings-table')).toBe(200);
+    expect(rowsOf('root-cause-table')).toBe(200);
+    expect(html).toContain(`${big.results.length - 200} more results are not listed here: this report lists 200; the full report is reports/keyhygiene.json.`);
+    expect(html).toMatch(/\d+ more root causes \(\d+ failures\) not listed: this report lists 200 rows; the full report is reports\/keyhygiene\.json\./);
+    // The listed rows are the failures and undecided results, never passes while those remain.
+    const findings = html.slice(html.indexOf('<table id="findings-table">'), html.indexOf('</table>', html.indexOf('<table id="findings-table">')));
+    expect(findings).not.toContain('data-outcome="pass"');
+    expect(html.length).toBeLessThan(2_000_000);
+    // The chunks are the same bytes, and none is huge.
+    const chunks = [...(htmlReporter.renderChunks?.(big, limited) ?? [])];
+    expect(chunks.join('')).toBe(html);
+    expect(Math.max(...chunks.map((c) => c.length))).toBeLessThan(512 * 1024);
   });
 });
