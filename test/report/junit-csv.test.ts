@@ -54,24 +54,26 @@ function balanced(xml: string): boolean {
 describe('junit reporter', () => {
   const xml = junitReporter.render(storm.result, meta);
 
-  it('one suite per rule, one test case per result, failures and skips counted', () => {
+  it('one suite per rule, one failing test case per root cause and one per other result, failures and skips counted', () => {
     expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites /);
     expect(balanced(xml)).toBe(true);
     expect(xml.match(/<testsuite /g)).toHaveLength(storm.result.rules.length);
-    expect(xml.match(/<testcase /g)).toHaveLength(storm.result.results.length);
     const o = storm.result.summary.outcomes;
-    expect(xml.match(/<failure /g)).toHaveLength(o.fail);
+    const causes = storm.result.summary.rootCauses?.total as number;
+    const tests = causes + storm.result.results.filter((r) => r.outcome !== 'fail').length;
+    expect(xml.match(/<testcase /g)).toHaveLength(tests);
+    expect(xml.match(/<failure /g)).toHaveLength(causes);
     expect(xml.match(/<skipped /g)).toHaveLength(o.unknown + o.waived);
-    expect(xml).toContain(
-      `<testsuites name="keyhygiene" tests="${storm.result.results.length}" failures="${o.fail}" errors="${o.error}" skipped="${o.unknown + o.waived}">`,
-    );
+    expect(xml).toContain(`<testsuites name="keyhygiene" tests="${tests}" failures="${causes}" errors="${o.error}" skipped="${o.unknown + o.waived}">`);
     expect(xml).toContain('<property name="passed-not-listed"');
   });
 
   it('lists passing cases with --include-passed', () => {
     const all = stormRun({ includePassed: true }).result;
     const x = junitReporter.render(all, meta);
-    expect(x.match(/<testcase /g)).toHaveLength(all.results.length);
+    const tests = (all.summary.rootCauses?.total as number) + all.results.filter((r) => r.outcome !== 'fail').length;
+    expect(x.match(/<testcase /g)).toHaveLength(tests);
+    expect(all.results.filter((r) => r.outcome === 'pass').length).toBeGreaterThan(0);
     expect(all.results.length).toBeGreaterThan(storm.result.results.length);
     expect(x).not.toContain('passed-not-listed');
     expect(balanced(x)).toBe(true);
