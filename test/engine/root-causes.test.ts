@@ -85,8 +85,11 @@ describe('root causes', () => {
 
   it('the text summary counts root causes beside failures; SARIF has one result per root cause', () => {
     const text = textReporter.render(result, reportMeta({ color: false }));
-    // The text table keeps one row per finding (subject ids verbatim); its summary counts root causes.
-    expect(text.split('\n').filter((l) => l.includes('key-use-logged'))).toHaveLength(5);
+    // The text table has one row per root cause, the subjects it fails listed under it (ids verbatim); its summary counts root causes.
+    const lines = text.split('\n');
+    expect(lines.filter((l) => l.includes('key-use-logged'))).toHaveLength(2);
+    const trailRow = lines.findIndex((l) => l.includes('key-use-logged') && l.includes('(3 subjects)'));
+    expect(lines.slice(trailRow + 1, trailRow + 4).every((l) => /^ +- \S+key\/k\d$/.test(l))).toBe(true);
     expect(text).toMatch(/3 root causes \(critical 0, high 2, medium 1, low 0\) of 7 failures/);
     const sarif = renderSarif(result, reportMeta()).runs[0]?.results ?? [];
     const logged = sarif.filter((x) => x.ruleId === 'key-use-logged' && x.properties?.rootCause?.resource?.kind === 'trail');
