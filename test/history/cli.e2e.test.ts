@@ -4,28 +4,28 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
 import type { HistoryReport } from '../../src/history/query.ts';
-import { cli, hasStackTrace } from '../helpers/cli.ts';
+import { hasStackTrace, runCli } from '../helpers/cli.ts';
 import { STORM_POLICY, STORM_SNAPSHOT } from '../helpers/storm-result.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 const dir = tempDir();
 const audit = (db: string, now: string, extra: string[] = []) =>
-  cli(['audit', '--policy', STORM_POLICY, '--snapshot', STORM_SNAPSHOT, '--now', now, '--history', db, '--fail-on', 'none', '--allow-incomplete', ...extra]);
+  runCli(['audit', '--policy', STORM_POLICY, '--snapshot', STORM_SNAPSHOT, '--now', now, '--history', db, '--fail-on', 'none', '--allow-incomplete', ...extra]);
 
 describe('keyhygiene audit --history and keyhygiene history', () => {
-  it('records each run, answers history as text and JSON, and draws the trend in the HTML report', () => {
+  it('records each run, answers history as text and JSON, and draws the trend in the HTML report', async () => {
     const db = join(dir.dir, 'h.db');
     const html = join(dir.dir, 'report.html');
-    expect(audit(db, '2026-11-01T06:00:00Z', ['--format', 'json', '--output', join(dir.dir, 'r.json')]).status).toBe(0);
-    const second = audit(db, '2026-11-11T06:00:00Z', ['--format', 'html', '--output', html]);
+    expect((await audit(db, '2026-11-01T06:00:00Z', ['--format', 'json', '--output', join(dir.dir, 'r.json')])).status).toBe(0);
+    const second = await audit(db, '2026-11-11T06:00:00Z', ['--format', 'html', '--output', html]);
     expect(second.status, second.stderr).toBe(0);
     expect(second.stderr).toContain(`recorded run in ${db}`);
     expect(readFileSync(html, 'utf8')).toContain('Failing results over the last 2 runs');
-    const text = cli(['history', '--db', db]);
+    const text = await runCli(['history', '--db', db]);
     expect(text.status, text.stderr).toBe(0);
     expect(text.stdout).toMatch(/2 runs, 2026-11-01T06:00:00.000Z … 2026-11-11T06:00:00.000Z/);
     expect(text.stdout).toContain('By rule:');
-    const json = cli(['history', '--db', db, '--json']);
+    const json = await runCli(['history', '--db', db, '--json']);
     const h = JSON.parse(json.stdout) as HistoryReport;
     expect(h.runs.count).toBe(2);
     expect(h.findings.open).toBeGreaterThan(0);
@@ -37,10 +37,10 @@ describe('keyhygiene audit --history and keyhygiene history', () => {
     expect(runs[0]?.inventory_hash).toBe(runs[1]?.inventory_hash);
   });
 
-  it('a damaged file, a foreign SQLite file and a missing one are exit 2 with the path and the fix, and are left as they were', () => {
+  it('a damaged file, a foreign SQLite file and a missing one are exit 2 with the path and the fix, and are left as they were', async () => {
     const junk = dir.write('junk.db', 'this is not a database, it is a text file that happens to be long enough to have a header'.repeat(20));
     const before = readFileSync(junk);
-    const bad = audit(junk, '2026-11-01T06:00:00Z');
+    const bad = await audit(junk, '2026-11-01T06:00:00Z');
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain(junk);
     expect(bad.stderr).toMatch(/fix: .*earlier runs in it were not changed/);
@@ -51,33 +51,33 @@ describe('keyhygiene audit --history and keyhygiene history', () => {
     const f = new DatabaseSync(foreign);
     f.exec('CREATE TABLE orders (id INTEGER)');
     f.close();
-    const notOurs = audit(foreign, '2026-11-01T06:00:00Z');
+    const notOurs = await audit(foreign, '2026-11-01T06:00:00Z');
     expect(notOurs.status).toBe(2);
     expect(notOurs.stderr).toContain('not a keyhygiene history database');
 
-    const missing = cli(['history', '--db', join(dir.dir, 'nope.db')]);
+    const missing = await runCli(['history', '--db', join(dir.dir, 'nope.db')]);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toContain('record runs first');
   });
 
-  it('a database locked by another writer is exit 2 naming the file, and the run recorded before survives', () => {
+  it('a database locked by another writer is exit 2 naming the file, and the run recorded before survives', async () => {
     const db = join(dir.dir, 'locked.db');
-    expect(audit(db, '2026-11-01T06:00:00Z').status).toBe(0);
+    expect((await audit(db, '2026-11-01T06:00:00Z')).status).toBe(0);
     const holder = new DatabaseSync(db);
     holder.exec('BEGIN EXCLUSIVE');
-    const locked = audit(db, '2026-11-02T06:00:00Z');
+    const locked = await audit(db, '2026-11-02T06:00:00Z');
     holder.exec('ROLLBACK');
     holder.close();
     expect(locked.status).toBe(2);
     expect(locked.stderr).toContain(db);
     expect(locked.stderr).toMatch(/locked/);
-    const h = JSON.parse(cli(['history', '--db', db, '--json']).stdout) as HistoryReport;
+    const h = JSON.parse((await runCli(['history', '--db', db, '--json'])).stdout) as HistoryReport;
     expect(h.runs.count).toBe(1);
   });
 
-  it('reads OCSF JSON Lines files instead of a database', () => {
+  it('reads OCSF JSON Lines files instead of a database', async () => {
     for (const [i, now] of ['2026-11-01T06:00:00Z', '2026-11-21T06:00:00Z'].entries()) {
-      const r = cli([
+      const r = await runCli([
         'audit',
         '--policy',
         STORM_POLICY,
@@ -94,11 +94,11 @@ describe('keyhygiene audit --history and keyhygiene history', () => {
       expect(r.status, r.stderr).toBe(0);
       writeFileSync(join(dir.dir, `run-${i}.jsonl`), r.stdout);
     }
-    const h = cli(['history', '--ocsf', join(dir.dir, 'run-1.jsonl'), '--ocsf', join(dir.dir, 'run-0.jsonl'), '--json']);
+    const h = await runCli(['history', '--ocsf', join(dir.dir, 'run-1.jsonl'), '--ocsf', join(dir.dir, 'run-0.jsonl'), '--json']);
     expect(h.status, h.stderr).toBe(0);
     expect((JSON.parse(h.stdout) as HistoryReport).runs).toEqual({ count: 2, first: '2026-11-01T06:00:00.000Z', last: '2026-11-21T06:00:00.000Z' });
     const bad = dir.write('bad.jsonl', '{"class_uid": 2003}\n');
-    const r = cli(['history', '--ocsf', bad]);
+    const r = await runCli(['history', '--ocsf', bad]);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain(`${bad}:1`);
   });
