@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import Demo from '../../src/commands/demo.ts';
 import { PACKAGE_ROOT } from '../../src/paths.ts';
-import { cli, hasStackTrace } from '../helpers/cli.ts';
+import { hasStackTrace, runCli } from '../helpers/cli.ts';
 
 const TF = 'test/fixtures/iac/terraform/plan.json';
 const AZ = 'test/fixtures/iac/terraform-azure/plan.json';
@@ -17,14 +17,14 @@ interface Result {
 }
 
 const iacAudit = (...args: string[]) =>
-  cli(['audit', '--example', 'storm-0558', '--now', NOW, '--fail-on', 'none', '--allow-incomplete', '--format', 'json', '--include-passed', ...args]);
+  runCli(['audit', '--example', 'storm-0558', '--now', NOW, '--fail-on', 'none', '--allow-incomplete', '--format', 'json', '--include-passed', ...args]);
 
 /** Rule ids that reached a verdict (pass or fail) somewhere in a result. */
 const decided = (r: Result) => new Set(r.results.filter((e) => e.outcome === 'pass' || e.outcome === 'fail').map((e) => e.ruleId));
 
 describe('keyhygiene audit --iac', () => {
-  it('SARIF points each finding at the .tf line that declares the resource', () => {
-    const r = cli(['audit', '--example', 'storm-0558', '--now', NOW, '--iac', TF, '--format', 'sarif', '--fail-on', 'none', '--allow-incomplete']);
+  it('SARIF points each finding at the .tf line that declares the resource', async () => {
+    const r = await runCli(['audit', '--example', 'storm-0558', '--now', NOW, '--iac', TF, '--format', 'sarif', '--fail-on', 'none', '--allow-incomplete']);
     expect(r.status, r.stderr).toBe(0);
     const sarif = JSON.parse(r.stdout);
     const hit = sarif.runs[0].results.find(
@@ -37,8 +37,8 @@ describe('keyhygiene audit --iac', () => {
     });
   });
 
-  it('good resources pass, bad ones fail, unknown ones stay unknown, runtime-only rules do not apply, deletions are not subjects', () => {
-    const r = iacAudit('--iac', TF);
+  it('good resources pass, bad ones fail, unknown ones stay unknown, runtime-only rules do not apply, deletions are not subjects', async () => {
+    const r = await iacAudit('--iac', TF);
     expect(r.status, r.stderr).toBe(0);
     const result = JSON.parse(r.stdout) as Result;
     const outcome = (rule: string, address: string) =>
@@ -52,21 +52,21 @@ describe('keyhygiene audit --iac', () => {
     expect(result.results.some((e) => e.subject.id.includes('legacy'))).toBe(false);
   });
 
-  it('--changed-only: the unchanged key is never a finding, the changed ones still are', () => {
-    const result = JSON.parse(iacAudit('--iac', TF, '--changed-only').stdout) as Result;
+  it('--changed-only: the unchanged key is never a finding, the changed ones still are', async () => {
+    const result = JSON.parse((await iacAudit('--iac', TF, '--changed-only')).stdout) as Result;
     expect(result.results.filter((e) => e.subject.location?.address === 'aws_kms_key.archive')).toEqual([]);
     expect(result.results.some((e) => e.ruleId === 'nonprod-principal-access' && e.outcome === 'fail')).toBe(true);
   });
 
-  it('a file that is not a plan or template exits 2 with file and place, no stack trace', () => {
-    const r = cli(['audit', '--example', 'storm-0558', '--iac', 'test/fixtures/iac/malformed/unknown-intrinsic.yaml']);
+  it('a file that is not a plan or template exits 2 with file and place, no stack trace', async () => {
+    const r = await runCli(['audit', '--example', 'storm-0558', '--iac', 'test/fixtures/iac/malformed/unknown-intrinsic.yaml']);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/unknown-intrinsic\.yaml:6:\d+: unknown tag !Concat/);
     expect(hasStackTrace(r.stderr)).toBe(false);
   });
 
   it('the example policy decides the same rule ids on the IaC fixtures as on the demo estate read live through the fakes', async () => {
-    const iac = JSON.parse(iacAudit('--iac', TF, '--iac', AZ, '--iac', ARM, '--iac', CFN).stdout) as Result;
+    const iac = JSON.parse((await iacAudit('--iac', TF, '--iac', AZ, '--iac', ARM, '--iac', CFN)).stdout) as Result;
     const file = join(mkdtempSync(join(tmpdir(), 'kh-iac-demo-')), 'result.json');
     const write = process.stderr.write.bind(process.stderr);
     process.stderr.write = (() => true) as typeof process.stderr.write;
