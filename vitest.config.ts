@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
@@ -22,6 +23,10 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     allowOnly: false,
+    // vitest's default in run mode is one worker fewer than the cores: on a 2-core CI runner that is a
+    // single worker, every file in series (wall ≈ the sum of file durations, ~300 s). Many files spend
+    // their time waiting (fakes' deadlines, child processes, gcore), so a worker per core keeps both busy.
+    maxWorkers: Math.max(2, availableParallelism()),
     projects: [
       // Most files share worker processes: modules (zod schemas, SDKs, the rule registry) load once per
       // worker instead of once per file, about six times less CPU. test/setup.ts restores what a file
