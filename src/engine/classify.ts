@@ -310,27 +310,55 @@ function keyClassifier(policy: ResolvedPolicy, finish: Finish): (k: KeyRecord) =
   const issuerTests = Object.entries(policy.tokenIssuers ?? {})
     .filter(([, t]) => t.keys?.length)
     .map(([name, t]) => ({ issuer: { name, issuer: t.issuer, tenants: t.tenants } as ResolvedTokenIssuer, test: anyKeyMatch(t.keys) }));
-  const shared = new Map<string, ResolvedScope>();
+  // Keys with the same classification share one scope object, found by a number built from what
+  // matched (one bit per environment, trust domain and issuer, plus the class): no string per key.
+  const shared = new Map<number, ResolvedScope>();
+  const bits = envTests.length + domainTests.length + issuerTests.length;
+  const exact = bits <= 40;
   return (k) => {
-    const environments: string[] = [];
-    for (const e of envTests) if (e.test(k)) environments.push(e.name);
-    const trustDomains: string[] = [];
-    for (const d of domainTests) if (d.test(k)) trustDomains.push(d.name);
-    // Several classes may match: the strictest cryptoperiod wins, so a key is never held to a looser limit.
-    let keyClass: ResolvedKeyClass | undefined;
-    for (const { c, test } of classTests) {
-      if (!test(k)) continue;
-      if (!keyClass || (c.maxAgeDays ?? Number.POSITIVE_INFINITY) < (keyClass.maxAgeDays ?? Number.POSITIVE_INFINITY)) keyClass = c;
+    let code = 0;
+    let bit = 1;
+    for (const t of envTests) {
+      if (t.test(k)) code += bit;
+      bit *= 2;
     }
-    const issuers = issuerTests.filter((t) => t.test(k)).map((t) => t.issuer);
-    const signature = `${environments.join('\u0000')}\u0001${trustDomains.join('\u0000')}\u0001${keyClass?.name ?? ''}\u0001${issuers.map((i) => i.name).join('\u0000')}`;
-    let scope = shared.get(signature);
-    if (!scope) {
-      scope = finish(environments, trustDomains, keyClass, issuers);
-      shared.set(signature, scope);
+    for (const t of domainTests) {
+      if (t.test(k)) code += bit;
+      bit *= 2;
     }
+    for (const t of issuerTests) {
+      if (t.test(k)) code += bit;
+      bit *= 2;
+    }
+    const classIndex = strictestClass(classTests, k);
+    code += bit * (classIndex + 1);
+    const cached = exact ? shared.get(code) : undefined;
+    if (cached) return cached;
+    const scope = finish(
+      envTests.filter((e) => e.test(k)).map((e) => e.name),
+      domainTests.filter((d) => d.test(k)).map((d) => d.name),
+      classTests[classIndex]?.c,
+      issuerTests.filter((t) => t.test(k)).map((t) => t.issuer),
+    );
+    if (exact) shared.set(code, scope);
     return scope;
   };
+}
+
+/** Several classes may match: the strictest cryptoperiod wins, so a key is never held to a looser limit. -1 when none matches. */
+function strictestClass(classTests: readonly { c: ResolvedKeyClass; test: Test<KeyRecord> }[], k: KeyRecord): number {
+  let best = -1;
+  let bestAge = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < classTests.length; i++) {
+    const { c, test } = classTests[i] as { c: ResolvedKeyClass; test: Test<KeyRecord> };
+    if (!test(k)) continue;
+    const age = c.maxAgeDays ?? Number.POSITIVE_INFINITY;
+    if (best === -1 || age < bestAge) {
+      best = i;
+      bestAge = age;
+    }
+  }
+  return best;
 }
 
 type PrincipalMemo = {

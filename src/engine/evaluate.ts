@@ -164,13 +164,19 @@ function tally(o: Outcome, rule: Int32Array, run: Int32Array, subjectCounts: Int
   if (i < (status[si] as number)) status[si] = i;
 }
 
-const countsOf = (arr: Int32Array, offset = 0): OutcomeCounts => {
-  const out = emptyOutcomeCounts();
-  OUTCOME_PRECEDENCE.forEach((o, i) => {
-    out[o] = arr[offset + i] as number;
-  });
-  return out;
-};
+const [I_FAIL, I_ERROR, I_UNKNOWN, I_WAIVED, I_PASS, I_NA] = (['fail', 'error', 'unknown', 'waived', 'pass', 'not-applicable'] as const).map(
+  (o) => OUTCOME_INDEX[o],
+) as [number, number, number, number, number, number];
+
+/** The counts at `offset`, keyed in the order of `emptyOutcomeCounts` (one object, no intermediate). */
+const countsOf = (arr: Int32Array, offset = 0): OutcomeCounts => ({
+  fail: arr[offset + I_FAIL] as number,
+  error: arr[offset + I_ERROR] as number,
+  unknown: arr[offset + I_UNKNOWN] as number,
+  waived: arr[offset + I_WAIVED] as number,
+  pass: arr[offset + I_PASS] as number,
+  'not-applicable': arr[offset + I_NA] as number,
+});
 
 const waiverExpiry = (w: Waiver): number => (w.expires.length === 10 ? Date.parse(`${w.expires}T23:59:59.999Z`) : Date.parse(w.expires));
 
@@ -231,6 +237,9 @@ interface Cursor {
   view: unknown;
   /** Trails covering the subject, computed once however many rules ask. */
   trails: readonly AuditTrail[] | undefined;
+  /** How results name the subject and its scope, built on its first result (`null`: not yet). */
+  ref: SubjectRef | undefined;
+  scopeRef: ScopeRef | undefined | null;
   /** Why the last pair was `unknown` or `error`. */
   missing: MissingData | undefined;
   errorMessage: string | undefined;
@@ -300,6 +309,8 @@ function startRun(inventory: Inventory, policy: ResolvedPolicy, options: Evaluat
       hidden: undefined,
       view: undefined,
       trails: undefined,
+      ref: undefined,
+      scopeRef: null,
       missing: undefined,
       errorMessage: undefined,
     },
@@ -416,6 +427,8 @@ function enterSubject(run: Run, si: number): void {
   c.index = si;
   c.scope = run.scopes[si];
   c.trails = undefined;
+  c.ref = undefined;
+  c.scopeRef = null;
   c.hidden = subject.kind === 'gap' ? undefined : hiddenFields(run.lookups.gapIndex, subject.value as GapTarget, subject.id);
   c.view = c.hidden ? guardedView(subject.value as object, c.hidden) : subject.value;
 }
@@ -457,56 +470,52 @@ function recordPair(run: Run, plan: Plan, outcome: Outcome, si: number): void {
     tally('pass', plan.ruleCounts, run.totalCounts, run.statusCounts, run.status, si);
     return;
   }
-  const subject = run.cursor.subject as Subject;
-  const scopeRef = run.cursor.scope ? compactScope(run.cursor.scope) : undefined;
-  const entryBase = {
-    ruleId: plan.ruleId,
-    category: plan.rule.meta.category,
-    subject: subjectRef(subject),
-    ...(scopeRef ? { scope: scopeRef } : {}),
-  };
+  const c = run.cursor;
+  const subject = c.subject as Subject;
+  // One subject reference and one scope reference per subject, shared by all its results.
+  c.ref ??= subjectRef(subject);
+  if (c.scopeRef === null) c.scopeRef = c.scope ? compactScope(c.scope) : undefined;
   if (outcome === 'fail') {
-    for (const f of run.findings) recordFinding(run, plan, entryBase, f, si);
+    for (const f of run.findings) recordFinding(run, plan, f, si);
     return;
   }
   tally(outcome, plan.ruleCounts, run.totalCounts, run.statusCounts, run.status, si);
-  const { missing, errorMessage } = run.cursor;
-  const entry: ResultEntry = {
-    ...entryBase,
-    severity: plan.config.severity,
-    outcome,
-    message:
-      outcome === 'pass'
-        ? plan.rule.meta.description
-        : outcome === 'error'
-          ? `The rule failed while evaluating this subject: ${errorMessage}`
-          : unknownMessage(missing as MissingData),
-    fingerprint: fingerprint(plan.ruleId, subject.id),
-  };
+  const { missing, errorMessage } = c;
+  const message =
+    outcome === 'pass'
+      ? plan.rule.meta.description
+      : outcome === 'error'
+        ? `The rule failed while evaluating this subject: ${errorMessage}`
+        : unknownMessage(missing as MissingData);
+  const entry = resultEntry(plan, c, plan.config.severity, outcome, message, fingerprint(plan.ruleId, subject.id));
   if (outcome === 'unknown' && missing) entry.missing = [missing.field];
   run.results.push(entry);
 }
 
-type EntryBase = Pick<ResultEntry, 'ruleId' | 'category' | 'subject' | 'scope'>;
+/** A result for the current subject, its fields in the order reports show them. */
+function resultEntry(plan: Plan, c: Cursor, severity: Severity, outcome: Outcome, message: string, fp: string): ResultEntry {
+  const { ruleId } = plan;
+  const category = plan.rule.meta.category;
+  const subject = c.ref as SubjectRef;
+  const scope = c.scopeRef;
+  return scope
+    ? { ruleId, category, subject, scope, severity, outcome, message, fingerprint: fp }
+    : { ruleId, category, subject, severity, outcome, message, fingerprint: fp };
+}
 
 /** One failure a rule reported: its severity (escalated when the rule says so), root cause and waiver. */
-function recordFinding(run: Run, plan: Plan, entryBase: EntryBase, f: Finding, si: number): void {
+function recordFinding(run: Run, plan: Plan, f: Finding, si: number): void {
   const { ruleId, rule, config } = plan;
-  const subjectId = entryBase.subject.id;
+  const ref = run.cursor.ref as SubjectRef;
+  const subjectId = ref.id;
   const key = f.opts?.key;
   let severity = config.severity;
   const esc = f.opts?.escalateTo;
   if (esc && SEVERITY_RANK[esc] < SEVERITY_RANK[severity]) severity = esc;
   const fp = fingerprint(ruleId, subjectId, key);
-  const entry: ResultEntry = {
-    ...entryBase,
-    severity,
-    outcome: 'fail',
-    message: formatMessage(rule.messages[f.messageId] ?? f.messageId, f.data),
-    fingerprint: fp,
-    ...(key !== undefined ? { findingKey: key } : {}),
-    rootCause: rootCauseOf(ruleId, entryBase.subject, fp, key, f.opts?.cause),
-  };
+  const entry = resultEntry(plan, run.cursor, severity, 'fail', formatMessage(rule.messages[f.messageId] ?? f.messageId, f.data), fp);
+  if (key !== undefined) entry.findingKey = key;
+  entry.rootCause = rootCauseOf(ruleId, ref, fp, key, f.opts?.cause);
   applyWaiver(entry, plan.ruleWaivers, subjectId, key, run.nowMs);
   if (entry.outcome === 'fail') run.failuresBySeverity[entry.severity]++;
   tally(entry.outcome, plan.ruleCounts, run.totalCounts, run.statusCounts, run.status, si);
@@ -537,17 +546,18 @@ function applyWaiver(entry: ResultEntry, waivers: readonly WaiverState[], subjec
 /** Every subject but gaps, with its scope, worst outcome and counts, sorted by kind and id. */
 function subjectSummaries(run: Run): AuditResult['subjects'] {
   const out: AuditResult['subjects'] = [];
-  run.subjects.forEach((s, si) => {
-    if (s.kind === 'gap') return;
+  for (let si = 0; si < run.subjects.length; si++) {
+    const s = run.subjects[si] as Subject;
+    if (s.kind === 'gap') continue;
     const scope = run.scopes[si];
     const scopeRef = scope ? compactScope(scope) : undefined;
-    out.push({
-      ...subjectRef(s),
-      ...(scopeRef ? { scope: scopeRef } : {}),
-      status: OUTCOME_PRECEDENCE[run.status[si] as number] as Outcome,
-      counts: countsOf(run.statusCounts, si * N_OUTCOMES),
-    });
-  });
+    // Fields added in the order reports show them: the reference's, scope, status, counts.
+    const entry = subjectRef(s) as AuditResult['subjects'][number];
+    if (scopeRef) entry.scope = scopeRef;
+    entry.status = OUTCOME_PRECEDENCE[run.status[si] as number] as Outcome;
+    entry.counts = countsOf(run.statusCounts, si * N_OUTCOMES);
+    out.push(entry);
+  }
   return out.sort((a, b) => cmp(a.kind, b.kind) || cmp(a.id, b.id));
 }
 
@@ -615,18 +625,15 @@ function assembleResult(run: Run, plans: readonly Plan[], ruleIds: readonly stri
 /** How results name a subject: kind and id, with provider, name, account and region when the record has them. */
 function subjectRef(s: Subject): SubjectRef {
   const v = s.value as { provider?: string; name?: string; account?: string; region?: string; source?: SourceLocation };
-  return {
-    kind: s.kind,
-    id: s.id,
-    ...(v.provider ? { provider: v.provider } : {}),
-    ...(v.name ? { name: v.name } : {}),
-    ...(v.account ? { account: v.account } : {}),
-    ...(v.region ? { region: v.region } : {}),
-    ...(v.source ? { location: locationRef(v.source) } : {}),
-  };
+  const ref: SubjectRef = { kind: s.kind, id: s.id };
+  if (v.provider) ref.provider = v.provider;
+  if (v.name) ref.name = v.name;
+  if (v.account) ref.account = v.account;
+  if (v.region) ref.region = v.region;
+  if (v.source) ref.location = locationRef(v.source);
+  return ref;
 }
 
-/** Lookup of inventory subjects by public-key fingerprint, built on first use. */
 /**
  * `sameKey` with every record seen through its own gaps: a rule that reads a field of another subject
  * (the same public key under another issuer) is `unknown` when a gap hides that field there, exactly
@@ -650,51 +657,52 @@ function guardedSameKey(sameKey: (fp: Fingerprints | undefined) => SameKey, inde
   };
 }
 
-function fingerprintIndex(inv: Inventory): (fp: Fingerprints | undefined) => SameKey {
-  let index: Map<string, { keys: Set<KeyRecord>; published: Set<PublishedKey>; artifacts: Set<ArtifactFinding> }> | undefined;
-  const build = () => {
-    const m = new Map<string, { keys: Set<KeyRecord>; published: Set<PublishedKey>; artifacts: Set<ArtifactFinding> }>();
-    const slot = (fp: string) => {
-      let e = m.get(fp);
-      if (!e) {
-        e = { keys: new Set(), published: new Set(), artifacts: new Set() };
-        m.set(fp, e);
-      }
-      return e;
-    };
-    const add = <T>(fp: Fingerprints | undefined, pick: (e: ReturnType<typeof slot>) => Set<T>, item: T) => {
-      if (fp?.spkiSha256) pick(slot(`s:${fp.spkiSha256}`)).add(item);
-      if (fp?.jwkThumbprint) pick(slot(`j:${fp.jwkThumbprint}`)).add(item);
-    };
-    for (const k of inv.keys) add(k.fingerprints, (e) => e.keys, k);
-    for (const k of inv.publishedKeys) add(k.fingerprints, (e) => e.published, k);
-    for (const a of inv.artifacts) add(a.fingerprints, (e) => e.artifacts, a);
-    return m;
+type FingerprintSlot = { keys: Set<KeyRecord>; published: Set<PublishedKey>; artifacts: Set<ArtifactFinding>; sorted?: SameKey };
+
+const byId = (a: { id: string }, b: { id: string }): number => cmp(a.id, b.id);
+const NO_SAME_KEY: SameKey = Object.freeze({ keys: Object.freeze([]), published: Object.freeze([]), artifacts: Object.freeze([]) });
+
+/** Everything under one fingerprint, sorted by id: computed once, shared (frozen) by every rule that asks. */
+const sortedSlot = (e: FingerprintSlot): SameKey =>
+  (e.sorted ??= Object.freeze({
+    keys: Object.freeze([...e.keys].sort(byId)),
+    published: Object.freeze([...e.published].sort(byId)),
+    artifacts: Object.freeze([...e.artifacts].sort(byId)),
+  }));
+
+function buildFingerprintIndex(inv: Inventory): Map<string, FingerprintSlot> {
+  const m = new Map<string, FingerprintSlot>();
+  const slot = (fp: string) => {
+    let e = m.get(fp);
+    if (!e) {
+      e = { keys: new Set(), published: new Set(), artifacts: new Set() };
+      m.set(fp, e);
+    }
+    return e;
   };
+  const add = <T>(fp: Fingerprints | undefined, pick: (e: FingerprintSlot) => Set<T>, item: T) => {
+    if (fp?.spkiSha256) pick(slot(`s:${fp.spkiSha256}`)).add(item);
+    if (fp?.jwkThumbprint) pick(slot(`j:${fp.jwkThumbprint}`)).add(item);
+  };
+  for (const k of inv.keys) add(k.fingerprints, (e) => e.keys, k);
+  for (const k of inv.publishedKeys) add(k.fingerprints, (e) => e.published, k);
+  for (const a of inv.artifacts) add(a.fingerprints, (e) => e.artifacts, a);
+  return m;
+}
+
+/** Lookup of inventory subjects by public-key fingerprint (SPKI SHA-256 or JWK thumbprint), built on first use. */
+function fingerprintIndex(inv: Inventory): (fp: Fingerprints | undefined) => SameKey {
+  let index: Map<string, FingerprintSlot> | undefined;
   return (fp) => {
-    if (!fp || (!fp.spkiSha256 && !fp.jwkThumbprint)) return { keys: [], published: [], artifacts: [] };
-    index ??= build();
-    const hits = [fp.spkiSha256 && index.get(`s:${fp.spkiSha256}`), fp.jwkThumbprint && index.get(`j:${fp.jwkThumbprint}`)].filter((x) => !!x) as {
-      keys: Set<KeyRecord>;
-      published: Set<PublishedKey>;
-      artifacts: Set<ArtifactFinding>;
-    }[];
-    const union = <T>(pick: (e: (typeof hits)[number]) => Set<T>, sortKey: (t: T) => string): T[] =>
-      [...new Set(hits.flatMap((h) => [...pick(h)]))].sort((a, b) => cmp(sortKey(a), sortKey(b)));
-    return {
-      keys: union(
-        (h) => h.keys,
-        (k) => k.id,
-      ),
-      published: union(
-        (h) => h.published,
-        (k) => k.id,
-      ),
-      artifacts: union(
-        (h) => h.artifacts,
-        (a) => a.id,
-      ),
-    };
+    if (!fp || (!fp.spkiSha256 && !fp.jwkThumbprint)) return NO_SAME_KEY;
+    index ??= buildFingerprintIndex(inv);
+    const s = fp.spkiSha256 ? index.get(`s:${fp.spkiSha256}`) : undefined;
+    const j = fp.jwkThumbprint ? index.get(`j:${fp.jwkThumbprint}`) : undefined;
+    if (!s || !j) return s || j ? sortedSlot((s ?? j) as FingerprintSlot) : NO_SAME_KEY;
+    // Both fingerprints found: the union, each record once.
+    const union = <T extends { id: string }>(x: readonly T[], y: readonly T[]): T[] => [...new Set([...x, ...y])].sort(byId);
+    const [a, b] = [sortedSlot(s), sortedSlot(j)];
+    return { keys: union(a.keys, b.keys), published: union(a.published, b.published), artifacts: union(a.artifacts, b.artifacts) };
   };
 }
 
@@ -839,13 +847,14 @@ function unknownMessage(m: MissingData): string {
   return m.gap ? `${base} (${m.gap.operation}: ${m.gap.reason}).` : `${base} for this subject.`;
 }
 
-const scopeRefs = new WeakMap<ResolvedScope, { environment?: string; trustDomain?: string; keyClass?: string } | null>();
+type ScopeRef = { environment?: string; trustDomain?: string; keyClass?: string };
+const scopeRefs = new WeakMap<ResolvedScope, ScopeRef | null>();
 
 /** The scope as results show it; one object per classification, shared by all its results. */
-function compactScope(s: ResolvedScope): { environment?: string; trustDomain?: string; keyClass?: string } | undefined {
+function compactScope(s: ResolvedScope): ScopeRef | undefined {
   const cached = scopeRefs.get(s);
   if (cached !== undefined) return cached ?? undefined;
-  const out: { environment?: string; trustDomain?: string; keyClass?: string } = {};
+  const out: ScopeRef = {};
   if (s.environment) out.environment = s.environment;
   if (s.trustDomain) out.trustDomain = s.trustDomain;
   if (s.keyClass) out.keyClass = s.keyClass.name;
