@@ -21,6 +21,13 @@ function discovery(ctx: FakeContext, tenant: string) {
 function token(ctx: FakeContext, req: http.IncomingMessage, res: http.ServerResponse, path: string, body: string): void {
   const form = new URLSearchParams(body);
   const method = req.method ?? 'POST';
+  if (ctx.options.tokenStatus !== undefined) {
+    ctx.requests.push({ plane: 'entra', method, path, status: ctx.options.tokenStatus });
+    // What a front door in trouble answers: a bare status page, no OAuth error body.
+    res.writeHead(ctx.options.tokenStatus, { 'content-type': 'text/html', 'retry-after': '0' });
+    res.end('<html><body><h1>Service Unavailable</h1></body></html>');
+    return;
+  }
   if (ctx.options.clientSecret !== undefined && form.get('client_secret') !== ctx.options.clientSecret) {
     ctx.requests.push({ plane: 'entra', method, path, status: 401 });
     send(res, 401, {

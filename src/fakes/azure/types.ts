@@ -117,6 +117,8 @@ export interface FakeAzureOptions {
   throttleFirst?: Record<string, number>;
   /** access-token lifetime in seconds; tokens past it are rejected with 401. Default 3599 */
   tokenLifetimeSeconds?: number;
+  /** the token endpoint answers every request with this status (e.g. 503: an identity service down for good) */
+  tokenStatus?: number;
   /** only this client secret is accepted by the token endpoint; default any */
   clientSecret?: string;
   /** Microsoft Graph answers 403 to every lookup */

@@ -88,7 +88,9 @@ export interface AzureCollected {
 }
 
 export async function collectWith(run: AzureRun): Promise<AzureCollected> {
-  const identity = await readIdentity(run);
+  const { identity, failed } = await readIdentity(run);
+  // Without a token nothing can be read: the gap covers the whole provider.
+  if (failed) return { keys: [], trails: [], gaps: run.kit.gaps.list() };
   const listed = await listVaults(run, await readSubscriptions(run));
   const selected = selectVaults(run, listed.work);
   const retention = workspaceRetentions(run);

@@ -161,8 +161,9 @@ function tokenEndpointFault(e: Loose): FailureKind | undefined {
     texts.push(str(c.errorResponse?.error) ?? '', str(c.errorResponse?.errorDescription) ?? '');
   }
   const all = texts.join(' ');
-  if (/\b(invalid_client|invalid_grant|unauthorized_client|invalid_request|AADSTS\d+)\b/.test(all)) return undefined;
+  if (/\b(invalid_client|invalid_grant|unauthorized_client|invalid_request)\b/.test(all)) return undefined;
   if (/Http status code: 429\b/.test(all)) return 'throttled';
+  // Entra's own transient answers carry an AADSTS code too (AADSTS90033 temporarily_unavailable).
   if (
     /\b(network_error|no_network_connectivity|endpoints_resolution_error|server_error|temporarily_unavailable|ECONNRESET|ETIMEDOUT)\b|Http status code: 5\d\d\b/.test(
       all,

@@ -245,15 +245,21 @@ describe('Azure provider against the loopback fakes', () => {
     expect(gaps).toHaveLength(3);
   });
 
-  it('a Log Analytics workspace that cannot be read leaves retention unknown, with a warning', async () => {
+  it('a Log Analytics workspace that cannot be read leaves retention unknown, as a gap with what, why and the fix', async () => {
     const world = testWorld();
     world.workspaces = {};
     const warnings: string[] = [];
     const { trails, gaps } = await run({ world, warnings });
     expect(trails[0]?.retentionDays).toBeUndefined();
     expect(trails[0]?.capturesDataPlane).toBe(true);
-    expect(warnings).toEqual([expect.stringMatching(/could not read the retention of Log Analytics workspace .*law/)]);
-    expect(gaps).toHaveLength(3);
+    expect(warnings).toEqual([]);
+    const ws = gaps.filter((g) => g.operation === 'arm:GetWorkspace');
+    expect(ws).toHaveLength(1);
+    expect(ws[0]?.affects).toEqual(['trails.retentionDays']);
+    expect(ws[0]?.scope.container).toBe(trails[0]?.scope.containers?.[0]);
+    // what could not be read, why (the service's answer), and how to fix it
+    expect(ws[0]?.reason).toMatch(/the retention of Log Analytics workspace .*law.*could not be read: .*404/);
+    expect(gaps).toHaveLength(4);
   });
 
   it('refreshes tokens that expire mid-run', async () => {

@@ -1,23 +1,27 @@
 // arm:ListDiagnosticSettings and arm:GetWorkspace: where a vault's logs go and how long they are kept.
 import type { AuditTrail } from '../../../model/audit-trail.ts';
-import { classify, type GapScope } from '../../kit/index.ts';
+import type { GapScope } from '../../kit/index.ts';
 import { type AzureRun, call, fail } from '../context.ts';
 import { type RawVault, trailFromDiagnosticSetting } from '../normalize.ts';
 
+/** A workspace's default retention, or why it could not be read. */
+export type Retention = { days?: number; error?: unknown };
+
 /**
  * Log Analytics workspaces are shared by many vaults: read each one's retention once. One that cannot
- * be read leaves retentionDays unknown (rules needing it say `unknown`), with a warning.
+ * be read leaves retentionDays unknown (rules needing it say `unknown`); each vault sending to it gets
+ * a gap saying what, why and how to fix.
  */
-export function workspaceRetentions(run: AzureRun): (workspaceId: string) => Promise<number | undefined> {
-  const workspaces = new Map<string, Promise<number | undefined>>();
+export function workspaceRetentions(run: AzureRun): (workspaceId: string) => Promise<Retention> {
+  const workspaces = new Map<string, Promise<Retention>>();
   return (id) => {
     const key = id.toLowerCase();
     let p = workspaces.get(key);
     if (!p) {
-      p = call(run, 'arm:GetWorkspace', 'arm', (signal) => run.clients.getWorkspaceRetention(id, signal)).catch((err: unknown) => {
-        run.ctx.warn?.(`azure: could not read the retention of Log Analytics workspace ${id}: ${classify(err).message}`);
-        return undefined;
-      });
+      p = call(run, 'arm:GetWorkspace', 'arm', (signal) => run.clients.getWorkspaceRetention(id, signal)).then(
+        (days): Retention => (days === undefined ? {} : { days }),
+        (error: unknown): Retention => ({ error }),
+      );
       workspaces.set(key, p);
     }
     return p;
@@ -29,7 +33,7 @@ export async function readDiagnosticSettings(
   run: AzureRun,
   vault: RawVault,
   scope: GapScope,
-  retention: (workspaceId: string) => Promise<number | undefined>,
+  retention: (workspaceId: string) => Promise<Retention>,
 ): Promise<AuditTrail[]> {
   const sub = vault.subscriptionId ?? '';
   try {
@@ -37,7 +41,17 @@ export async function readDiagnosticSettings(
       run.clients.listDiagnosticSettings(sub, vault.id as string, s),
     );
     const trails: AuditTrail[] = [];
-    for (const s of settings) trails.push(trailFromDiagnosticSetting(vault, s, s.workspaceId ? await retention(s.workspaceId) : undefined));
+    for (const s of settings) {
+      const r = s.workspaceId ? await retention(s.workspaceId) : {};
+      if (r.error !== undefined && s.workspaceId) {
+        fail(run, 'arm:GetWorkspace', r.error, {
+          what: `the retention of Log Analytics workspace ${s.workspaceId} (diagnostic setting ${s.name} of ${vault.name})`,
+          scope,
+          affects: ['trails.retentionDays'],
+        });
+      }
+      trails.push(trailFromDiagnosticSetting(vault, s, r.days));
+    }
     return trails;
   } catch (err) {
     fail(run, 'arm:ListDiagnosticSettings', err, { what: `the diagnostic settings of ${vault.name}`, scope, affects: ['trails'] });
