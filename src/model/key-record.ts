@@ -75,6 +75,24 @@ export const KeyRecord = z.strictObject({
     })
     .optional()
     .describe('the external key manager holding the material of an external key; absent = not external or not collected'),
+  releasePolicy: z
+    .strictObject({
+      immutable: z.boolean().optional().describe('the policy can no longer be changed'),
+      contentType: z.string().optional(),
+      document: z.unknown().optional().describe('the decoded policy (JSON); absent when it could not be decoded'),
+      undecodable: z.string().optional().describe('why the encoded policy could not be decoded'),
+    })
+    .nullable()
+    .optional()
+    .describe('Azure Secure Key Release policy of an exportable key; null = none; absent = not collected'),
+  attestation: z
+    .strictObject({
+      available: z.boolean().describe('the service returned a key attestation'),
+      generatedInHsm: z.boolean().optional().describe('the attestation says the key was generated in the HSM and never extractable; absent = undecided'),
+      format: z.string().optional().describe('e.g. marvell (Managed HSM)'),
+    })
+    .optional()
+    .describe('HSM key attestation where the service provides one (Azure Managed HSM); absent = not collected or not offered'),
   accessModel: z
     .enum(['rbac', 'access-policy', 'key-policy', 'iam'])
     .optional()

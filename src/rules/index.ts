@@ -15,6 +15,7 @@ import noPublicNetworkAccess from './exposure/no-public-network-access.ts';
 import noPublicPrincipal from './exposure/no-public-principal.ts';
 import nonprodPrincipalAccess from './exposure/nonprod-principal-access.ts';
 import publishedKeyPrivateMembers from './exposure/published-key-private-members.ts';
+import releasePolicyDebugDisabled from './exposure/release-policy-debug-disabled.ts';
 import keySetStructure from './keyset/key-set-structure.ts';
 import publishedKeyStrength from './keyset/published-key-strength.ts';
 import keyDeletionAlarm from './logging/key-deletion-alarm.ts';
@@ -84,6 +85,7 @@ export const RULES: readonly AnyRule[] = [
   publishedKeyPrivateMembers,
   publishedKeySingleIssuer,
   publishedKeyStrength,
+  releasePolicyDebugDisabled,
   relyingPartyForeignKey,
   retiredKeyStillPublished,
   rotationAutomationRequired,

@@ -10,6 +10,7 @@ import type { CollectionGap } from '../../src/model/collection-gap.ts';
 import type { Inventory } from '../../src/model/inventory.ts';
 import { RULES } from '../../src/rules/index.ts';
 import type { AnyRule } from '../../src/rules/types.ts';
+import { CONTAINERS } from '../helpers/azure-release-policies.ts';
 import { access, daysAgo, daysAhead, key, trail } from '../helpers/fixtures.ts';
 import { CONSUMER, ENTERPRISE, fp, published, trust } from '../helpers/published-keys.ts';
 import { runRule } from '../helpers/rule-tester.ts';
@@ -164,6 +165,12 @@ const VARIANTS: Record<string, Variant[]> = {
       target: (p) => p.keys?.[0] as never,
     },
     { name: 'waived key', parts: () => ({ keys: [signingKey()] }), target: (p) => p.keys?.[0] as never, waivers: [waiver(signingKey().id)] },
+    {
+      // Secure Key Release to a non-debuggable SEV-SNP container, attested by Azure Attestation.
+      name: 'exportable Azure key with a release policy',
+      parts: () => ({ keys: [key({ ...azureKey(), exportable: true, releasePolicy: { immutable: true, document: CONTAINERS } })] }),
+      target: (p) => p.keys?.[0] as never,
+    },
     {
       name: 'token-signing key whose class requires identity-plane records',
       parts: () => ({ keys: [signingKey()], trails: [trail(), ...identityTrails()] }),

@@ -1,6 +1,6 @@
 // One Key Vault (or Managed HSM) data plane per vault: the 401 bearer challenge, the documented
 // per-vault and per-subscription limits, injected faults and the key reads (Key Vault REST 7.x).
-import { createPublicKey } from 'node:crypto';
+import { createHash, createPublicKey } from 'node:crypto';
 import type http from 'node:http';
 import https from 'node:https';
 import { epoch, type FakeContext, HttpError, hashFraction, listen, normPath, readBody, send, sendError, type VaultEntry, versionOf } from './context.ts';
@@ -59,9 +59,68 @@ function keyJson(v: FakeAzureVault, k: FakeAzureKey, publicUri: string) {
     },
     ...(k.tags ? { tags: k.tags } : {}),
     ...(k.managed ? { managed: true } : {}),
-    ...(k.exportable ? { release_policy: { contentType: 'application/json; charset=utf-8', data: Buffer.from('{}').toString('base64url') } } : {}),
+    ...releasePolicyJson(k),
   };
 }
+
+function releasePolicyJson(k: FakeAzureKey) {
+  const p = k.releasePolicy ?? (k.exportable ? { document: {} } : undefined);
+  if (!p) return {};
+  const text = p.raw ?? JSON.stringify(p.document ?? {});
+  return {
+    release_policy: {
+      contentType: 'application/json; charset=utf-8',
+      data: Buffer.from(text).toString('base64url'),
+      ...(p.immutable ? { immutable: true } : {}),
+    },
+  };
+}
+
+/** A Marvell-style attestation blob: a header, then attributes as type (u32 BE), length (u32 BE), value; then a signature. */
+function marvellBlob(k: FakeAzureKey, flags: { local: boolean; neverExtractable: boolean }): Buffer {
+  const attr = (type: number, value: Buffer) => {
+    const h = Buffer.alloc(8);
+    h.writeUInt32BE(type, 0);
+    h.writeUInt32BE(value.length, 4);
+    return Buffer.concat([h, value]);
+  };
+  const flag = (b: boolean) => Buffer.from([b ? 1 : 0]);
+  const attrs = [
+    attr(0x0000, Buffer.from([/^oct/i.test(k.kty) ? 4 : 3])), // OBJ_ATTR_CLASS: private or secret key
+    attr(0x0003, Buffer.from(k.name)), // OBJ_ATTR_LABEL
+    attr(0x0103, flag(true)), // OBJ_ATTR_SENSITIVE
+    attr(0x0162, flag(!flags.neverExtractable)), // OBJ_ATTR_EXTRACTABLE
+    attr(0x0163, flag(flags.local)), // OBJ_ATTR_LOCAL
+    attr(0x0164, flag(flags.neverExtractable)), // OBJ_ATTR_NEVER_EXTRACTABLE
+  ];
+  const header = Buffer.alloc(16);
+  header.writeUInt32BE(1, 0); // version
+  header.writeUInt32BE(attrs.length, 4);
+  const signature = createHash('sha512').update(k.name).digest();
+  return Buffer.concat([header, ...attrs, signature, signature, signature, signature]);
+}
+
+const getAttestation: DataHandler = (dp, key) => {
+  const k = key as FakeAzureKey;
+  if (dp.entry.vault.kind !== 'managed-hsm' || k.attestation === 'unsupported')
+    throw new HttpError(400, 'BadParameter', 'Key attestation is not supported for this key or service.');
+  const flags = k.attestation ?? { local: true, neverExtractable: true };
+  const b64 = (b: Buffer) => b.toString('base64url');
+  const json = keyJson(dp.entry.vault, k, dp.publicUri);
+  const blob = marvellBlob(k, flags);
+  return {
+    ...json,
+    attributes: {
+      ...json.attributes,
+      attestation: {
+        certificatePemFile: b64(Buffer.from('-----BEGIN CERTIFICATE-----\nfake\n-----END CERTIFICATE-----\n')),
+        privateKeyAttestation: b64(blob),
+        ...(/^oct/i.test(k.kty) ? {} : { publicKeyAttestation: b64(blob) }),
+        version: '1.0',
+      },
+    },
+  };
+};
 
 const listKeys: DataHandler = (dp, _key, _name, url) => {
   const { ctx, entry, publicUri } = dp;
@@ -113,6 +172,7 @@ export const DATA_HANDLERS: Record<string, { needsKey: boolean; handle: DataHand
   'keyvault:GetKey': { needsKey: true, handle: (dp, key) => keyJson(dp.entry.vault, key as FakeAzureKey, dp.publicUri) },
   'keyvault:ListKeyVersions': { needsKey: true, handle: listKeyVersions },
   'keyvault:GetKeyRotationPolicy': { needsKey: true, handle: getRotationPolicy },
+  'keyvault:GetKeyAttestation': { needsKey: true, handle: getAttestation },
 };
 
 function authorize(dp: DataPlane, req: http.IncomingMessage): void {

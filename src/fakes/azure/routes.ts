@@ -25,6 +25,9 @@ const DATA: readonly Route[] = [
   { name: 'keyvault:ListKeys', method: 'GET', template: '/keys' },
   { name: 'keyvault:ListKeyVersions', method: 'GET', template: '/keys/{key-name}/versions' },
   { name: 'keyvault:GetKeyRotationPolicy', method: 'GET', template: '/keys/{key-name}/rotationpolicy' },
+  // Key Vault 7.6: GET {vaultBaseUrl}/keys/{key-name}/{key-version}/attestation (Managed HSM)
+  { name: 'keyvault:GetKeyAttestation', method: 'GET', template: '/keys/{key-name}/attestation' },
+  { name: 'keyvault:GetKeyAttestation', method: 'GET', template: '/keys/{key-name}/{key-version}/attestation' },
   { name: 'keyvault:GetKey', method: 'GET', template: '/keys/{key-name}' },
   { name: 'keyvault:GetKey', method: 'GET', template: '/keys/{key-name}/{key-version}' },
 ];

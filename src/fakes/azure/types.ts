@@ -18,6 +18,14 @@ export interface FakeAzureKey {
   expires?: string | null;
   notBefore?: string;
   exportable?: boolean;
+  /** Secure Key Release policy: a JSON document, or raw text served as is (to serve a broken one) */
+  releasePolicy?: { document?: unknown; raw?: string; immutable?: boolean };
+  /**
+   * Managed HSM key attestation: the HSM's attribute flags (CKA_LOCAL, CKA_NEVER_EXTRACTABLE) in a
+   * Marvell-format blob; 'unsupported' answers 400 as a service without attestation does. Default
+   * for a Managed HSM key: generated in the HSM.
+   */
+  attestation?: { local: boolean; neverExtractable: boolean } | 'unsupported';
   managed?: boolean;
   tags?: Record<string, string>;
   rotationPolicy?: {

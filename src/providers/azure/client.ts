@@ -17,7 +17,16 @@ import {
 import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
 import { KeyClient, type KeyVaultKey } from '@azure/keyvault-keys';
 import { Limiter, ReadOnlyViolation, retryTransient, sleep } from '../kit/index.ts';
-import type { RawDiagnosticSetting, RawKey, RawRoleAssignment, RawRoleDefinition, RawRotationPolicy, RawVault, RawVersion } from './normalize.ts';
+import type {
+  RawAttestation,
+  RawDiagnosticSetting,
+  RawKey,
+  RawRoleAssignment,
+  RawRoleDefinition,
+  RawRotationPolicy,
+  RawVault,
+  RawVersion,
+} from './normalize.ts';
 import { classifyRequest, type Plane } from './operations.ts';
 import { AZURE_LIMITS } from './quota.ts';
 import { type AzureConfig, type ResolvedEndpoints, resolveEndpoints } from './schema.ts';
@@ -84,6 +93,8 @@ export interface VaultKeysClient {
   listVersions(name: string, signal?: AbortSignal): Promise<RawVersion[]>;
   /** null when the key has no rotation policy. */
   getRotationPolicy(name: string, signal?: AbortSignal): Promise<RawRotationPolicy | null>;
+  /** Managed HSM key attestation; `available: false` when the service offers none (400, 404, 501). */
+  getAttestation(name: string, signal?: AbortSignal): Promise<RawAttestation>;
 }
 
 const hostOf = (u: string) => new URL(u).host.toLowerCase();
@@ -400,7 +411,9 @@ function keyFromSdk(k: KeyVaultKey, vaultUri: string, name: string): RawKey {
     expiresOn: p.expiresOn,
     createdOn: p.createdOn,
     exportable: p.exportable,
-    hasReleasePolicy: p.releasePolicy !== undefined,
+    releasePolicy: p.releasePolicy
+      ? { contentType: p.releasePolicy.contentType, encoded: p.releasePolicy.encodedPolicy, immutable: p.releasePolicy.immutable }
+      : null,
     managed: p.managed,
     tags: p.tags,
   };
@@ -437,6 +450,18 @@ function vaultKeysClient(vaultUri: string, credential: TokenCredential, config: 
         client.listPropertiesOfKeyVersions(name, { abortSignal: signal }),
         (v): RawVersion => ({ version: v.version, createdOn: v.createdOn, enabled: v.enabled }),
       ),
+    async getAttestation(name, signal) {
+      try {
+        const k = await client.getKeyAttestation(name, { abortSignal: signal });
+        const a = k.properties.attestation;
+        if (!a?.privateKeyAttestation && !a?.publicKeyAttestation) return { available: false };
+        return { available: true, privateKeyAttestation: a.privateKeyAttestation, publicKeyAttestation: a.publicKeyAttestation, version: a.version };
+      } catch (err) {
+        // Not offered for this key or by this service version: no evidence, and no failure either.
+        if ([400, 404, 501].includes(errorInfo(err).status ?? 0)) return { available: false };
+        throw err;
+      }
+    },
     async getRotationPolicy(name, signal) {
       try {
         const p = await client.getKeyRotationPolicy(name, { abortSignal: signal });

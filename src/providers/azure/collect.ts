@@ -75,7 +75,9 @@ async function readVault(run: AzureRun, { vault, armKnown }: VaultWork, listed: 
       roles?.assignments && vault.kind === 'vault'
         ? accessForKey({ vault, keyName: item.key.name, assignments: roles.assignments, roleDefinitions: roles.roleDefinitions })
         : undefined;
-    return item.full ? normalizeKey({ vault, key: item.key, versions: item.versions, rotation: item.rotation, access }) : partialKey(vault, item.key, access);
+    return item.full
+      ? normalizeKey({ vault, key: item.key, versions: item.versions, rotation: item.rotation, access, attestation: item.attestation })
+      : partialKey(vault, item.key, access);
   });
   return { keys, trails };
 }

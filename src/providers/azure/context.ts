@@ -18,6 +18,7 @@ export interface AzureRun {
 export function permissionOf(op: string): string | undefined {
   const perm = OPERATION_PERMISSIONS[op];
   if (perm?.dataAction) return `the DataAction ${perm.dataAction}`;
+  if (perm?.hsmDataAction) return `the Managed HSM local RBAC data action ${perm.hsmDataAction} (role Managed HSM Crypto Auditor)`;
   if (perm?.action) return `the Action ${perm.action}`;
   return perm?.graph ? `the Microsoft Graph permission ${perm.graph}` : undefined;
 }

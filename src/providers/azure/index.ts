@@ -20,6 +20,9 @@ export const FILLS = [
   'curve',
   'protection',
   'exportable',
+  'releasePolicy',
+  'attestation',
+  'origin',
   'state',
   'createdAt',
   'currentVersionCreatedAt',
@@ -48,6 +51,7 @@ export const FILLS = [
 export function azurePermissions(): PermissionsDocument {
   const actions = [...new Set(OPERATION_NAMES.map((o) => OPERATION_PERMISSIONS[o]?.action).filter((a): a is string => !!a))].sort();
   const dataActions = [...new Set(OPERATION_NAMES.map((o) => OPERATION_PERMISSIONS[o]?.dataAction).filter((a): a is string => !!a))].sort();
+  const hsmDataActions = [...new Set(OPERATION_NAMES.map((o) => OPERATION_PERMISSIONS[o]?.hsmDataAction).filter((a): a is string => !!a))].sort();
   return {
     kind: 'Azure custom role definition',
     document: {
@@ -64,7 +68,8 @@ export function azurePermissions(): PermissionsDocument {
     notes: [
       'Replace AssignableScopes with your subscriptions (or a management group), then: az role definition create --role-definition @role.json',
       'Vaults that use access policies instead of Azure RBAC also need an access policy granting key permissions get, list and getrotationpolicy.',
-      'Managed HSM pools use local RBAC: assign the built-in "Managed HSM Crypto Auditor" role on / (az keyvault role assignment create --hsm-name HSM --role "Managed HSM Crypto Auditor" --scope / --assignee ID).',
+      'Managed HSM pools use local RBAC, which Azure roles do not reach: assign the built-in "Managed HSM Crypto Auditor" role on / (az keyvault role assignment create --hsm-name HSM --role "Managed HSM Crypto Auditor" --scope / --assignee ID).',
+      `A custom Managed HSM role instead needs exactly these data actions: ${hsmDataActions.join(', ')} (az keyvault role definition create --hsm-name HSM --role-definition @hsm-role.json).`,
       'Principal names come from Microsoft Graph (graph:GetDirectoryObject): grant the audit identity the Graph permission Directory.Read.All, or set resolvePrincipalNames: false.',
       `Declared operations: ${OPERATION_NAMES.join(', ')}.`,
     ],

@@ -58,9 +58,25 @@ export interface RawKey {
   expiresOn?: Date;
   createdOn?: Date;
   exportable?: boolean;
-  hasReleasePolicy?: boolean;
+  /** null: the key has none; undefined: not read */
+  releasePolicy?: RawReleasePolicy | null;
   managed?: boolean;
   tags?: Record<string, string>;
+}
+
+export interface RawReleasePolicy {
+  contentType?: string;
+  /** the policy as the service stores it (UTF-8 JSON) */
+  encoded?: Uint8Array;
+  immutable?: boolean;
+}
+
+/** What GetKeyAttestation returned (Managed HSM); `available: false` when the service offers none for the key. */
+export interface RawAttestation {
+  available: boolean;
+  privateKeyAttestation?: Uint8Array;
+  publicKeyAttestation?: Uint8Array;
+  version?: string;
 }
 
 export interface RawVersion {
@@ -234,6 +250,8 @@ export interface KeyInput {
   rotation?: RawRotationPolicy | null;
   /** Access entries; undefined when access could not be read. */
   access?: AccessEntry[];
+  /** Key attestation (Managed HSM); undefined when not read. */
+  attestation?: RawAttestation;
 }
 
 const iso = (d: Date | undefined): string | undefined => (d && !Number.isNaN(d.getTime()) ? d.toISOString().replace(/\.\d{3}Z$/, 'Z') : undefined);
@@ -265,6 +283,8 @@ export function normalizeKey(input: KeyInput): KeyRecord {
   if (keyType === 'EC' && jwk?.crv) rec.curve = jwk.crv;
   if (kty) rec.protection = /-HSM$/i.test(kty) || vault.kind === 'managed-hsm' ? 'hsm' : 'software';
   rec.exportable = key.exportable === true;
+  if (key.releasePolicy !== undefined) rec.releasePolicy = decodeReleasePolicy(key.releasePolicy);
+  if (input.attestation) Object.assign(rec, custodyFromAttestation(input.attestation));
   if (key.enabled !== undefined) rec.state = key.enabled ? 'enabled' : 'disabled';
   const created = versions?.map((v) => iso(v.createdOn)).filter((d): d is string => d !== undefined) ?? [];
   const current = iso(key.createdOn);
@@ -314,6 +334,68 @@ export function normalizeKey(input: KeyInput): KeyRecord {
       .toString('base64');
   }
   return rec;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Custody: release policy and key attestation
+
+/** Release policies are small JSON documents; anything larger is not decoded. */
+const MAX_POLICY_BYTES = 64 * 1024;
+
+/** The release policy as the record keeps it: the decoded JSON, or why it could not be decoded. */
+export function decodeReleasePolicy(p: RawReleasePolicy | null): KeyRecord['releasePolicy'] {
+  if (p === null) return null;
+  const out: NonNullable<KeyRecord['releasePolicy']> = {};
+  if (p.immutable !== undefined) out.immutable = p.immutable;
+  if (p.contentType) out.contentType = p.contentType;
+  const bytes = p.encoded;
+  if (!bytes?.length) return { ...out, undecodable: 'the service returned no policy content' };
+  if (bytes.length > MAX_POLICY_BYTES) return { ...out, undecodable: `the policy is ${bytes.length} bytes, over the ${MAX_POLICY_BYTES}-byte limit` };
+  try {
+    out.document = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch (err) {
+    out.undecodable = `not UTF-8 JSON (${(err as Error).message.split('\n')[0]})`;
+  }
+  return out;
+}
+
+/** Marvell LiquidSecurity attribute ids (PKCS#11 CKA_LOCAL, CKA_NEVER_EXTRACTABLE). */
+const OBJ_ATTR_LOCAL = 0x163;
+const OBJ_ATTR_NEVER_EXTRACTABLE = 0x164;
+
+/**
+ * A boolean attribute of a Marvell attestation: the one `type (u32 BE), length 1 (u32 BE), 0|1` record
+ * for `type`. Undefined when it is absent or appears more than once (then the blob is not understood).
+ */
+export function marvellFlag(blob: Uint8Array, type: number): boolean | undefined {
+  const b = Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength);
+  const hits: boolean[] = [];
+  for (let i = 0; i + 9 <= b.length; i++) {
+    if (b.readUInt32BE(i) !== type || b.readUInt32BE(i + 4) !== 1) continue;
+    const v = b[i + 8];
+    if (v === 0 || v === 1) hits.push(v === 1);
+  }
+  return hits.length === 1 ? hits[0] : undefined;
+}
+
+/**
+ * Custody facts from a Managed HSM key attestation: generated in the HSM when the private (or secret)
+ * key's attestation says it is local and was never extractable; imported when it is not local.
+ * The attestation's certificate chain is not verified here; it is read from the service over TLS.
+ */
+export function custodyFromAttestation(a: RawAttestation): Pick<KeyRecord, 'attestation' | 'origin'> {
+  if (!a.available) return { attestation: { available: false } };
+  const blob = a.privateKeyAttestation ?? a.publicKeyAttestation;
+  const local = blob ? marvellFlag(blob, OBJ_ATTR_LOCAL) : undefined;
+  const never = blob ? marvellFlag(blob, OBJ_ATTR_NEVER_EXTRACTABLE) : undefined;
+  const generatedInHsm = local === undefined || never === undefined ? undefined : local && never;
+  const attestation: NonNullable<KeyRecord['attestation']> = {
+    available: true,
+    format: 'marvell',
+    ...(generatedInHsm !== undefined ? { generatedInHsm } : {}),
+  };
+  if (local === false) return { attestation, origin: 'imported' };
+  return generatedInHsm ? { attestation, origin: 'generated' } : { attestation };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ export const OPERATIONS: readonly OperationSpec[] = [
   { name: 'keyvault:ListKeys', plane: 'data', path: /^\/keys\/?$/i },
   { name: 'keyvault:ListKeyVersions', plane: 'data', path: new RegExp(`^/keys/${SEG}/versions/?$`, 'i') },
   { name: 'keyvault:GetKeyRotationPolicy', plane: 'data', path: new RegExp(`^/keys/${SEG}/rotationpolicy/?$`, 'i') },
+  { name: 'keyvault:GetKeyAttestation', plane: 'data', path: new RegExp(`^/keys/${SEG}(/[0-9a-zA-Z]+)?/attestation/?$`, 'i') },
   { name: 'keyvault:GetKey', plane: 'data', path: new RegExp(`^/keys/${SEG}(/[0-9a-zA-Z]+)?/?$`, 'i') },
   { name: 'graph:GetDirectoryObject', plane: 'graph', path: new RegExp(`^/v1\\.0/directoryObjects/${SEG}/?$`, 'i') },
 ];
@@ -40,7 +41,7 @@ export function classifyRequest(method: string, path: string, plane: Plane): str
 }
 
 /** The Azure permission each operation needs: a management Action or a Key Vault DataAction. */
-export const OPERATION_PERMISSIONS: Readonly<Record<string, { action?: string; dataAction?: string; graph?: string }>> = {
+export const OPERATION_PERMISSIONS: Readonly<Record<string, { action?: string; dataAction?: string; hsmDataAction?: string; graph?: string }>> = {
   'arm:ListSubscriptions': { action: 'Microsoft.Resources/subscriptions/read' },
   'arm:ListVaults': { action: 'Microsoft.KeyVault/vaults/read' },
   'arm:ListManagedHsms': { action: 'Microsoft.KeyVault/managedHSMs/read' },
@@ -52,5 +53,7 @@ export const OPERATION_PERMISSIONS: Readonly<Record<string, { action?: string; d
   'keyvault:ListKeyVersions': { dataAction: 'Microsoft.KeyVault/vaults/keys/read' },
   'keyvault:GetKey': { dataAction: 'Microsoft.KeyVault/vaults/keys/read' },
   'keyvault:GetKeyRotationPolicy': { dataAction: 'Microsoft.KeyVault/vaults/keyrotationpolicies/read' },
+  // Managed HSM only: granted by the HSM's local RBAC (Managed HSM Crypto Auditor), not by an Azure role.
+  'keyvault:GetKeyAttestation': { hsmDataAction: 'Microsoft.KeyVault/managedHsm/keys/read/action' },
   'graph:GetDirectoryObject': { graph: 'Directory.Read.All' },
 };

@@ -51,8 +51,9 @@ export async function readIdentity(run: AzureRun): Promise<{ identity?: string; 
     const identity = identityFromToken(t.token);
     return identity ? { identity } : {};
   } catch (err) {
-    // An untrusted TLS certificate is this machine's configuration, not the service's fault.
-    const untrusted = /certificate|self[- ]signed|CERT_/i.test(
+    // An authority that cannot be resolved (wrong authorityHost, untrusted TLS certificate) is this
+    // machine's configuration, not the service's fault: exit 2 with the fix.
+    const untrusted = /certificate|self[- ]signed|CERT_|endpoints_resolution_error/i.test(
       `${(err as Error)?.message ?? ''} ${JSON.stringify((err as { errorResponse?: unknown })?.errorResponse ?? '')}`,
     );
     if (!untrusted && SERVICE_FAULTS.has(classify(err).kind)) {

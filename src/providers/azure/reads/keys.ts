@@ -2,7 +2,16 @@
 // read as the list pages arrive, at most `concurrency` at once, each weighed for the vault's quota.
 import { Semaphore } from '../../kit/index.ts';
 import { type AzureRun, call, fail, serviceError } from '../context.ts';
-import { keyTransactionWeight, type RawKey, type RawRotationPolicy, type RawVault, type RawVersion, rsaBits, versionlessKeyId } from '../normalize.ts';
+import {
+  keyTransactionWeight,
+  type RawAttestation,
+  type RawKey,
+  type RawRotationPolicy,
+  type RawVault,
+  type RawVersion,
+  rsaBits,
+  versionlessKeyId,
+} from '../normalize.ts';
 
 export interface KeyItem {
   key: RawKey;
@@ -10,6 +19,8 @@ export interface KeyItem {
   full: boolean;
   versions?: RawVersion[];
   rotation?: RawRotationPolicy | null;
+  /** Managed HSM only */
+  attestation?: RawAttestation;
 }
 
 const vaultWords = (vault: RawVault) => (vault.kind === 'managed-hsm' ? `managed HSM ${vault.name}` : `vault ${vault.name}`);
@@ -31,10 +42,12 @@ async function readKey(run: AzureRun, vault: RawVault, listed: RawKey, scope: { 
   }
   const weight = vault.kind === 'managed-hsm' ? 1 : keyTransactionWeight(k.jwk?.kty, rsaBits(k.jwk?.n));
   clients.observeWeight(vault.uri, weight, reserved);
-  const [versions, rotation] = await clients.withCost(weight, () =>
+  const hsm = vault.kind === 'managed-hsm';
+  const [versions, rotation, attestation] = await clients.withCost(weight, () =>
     Promise.allSettled([
       call(run, 'keyvault:ListKeyVersions', host, (s) => kc.listVersions(listed.name, s)),
       call(run, 'keyvault:GetKeyRotationPolicy', host, (s) => kc.getRotationPolicy(listed.name, s)),
+      hsm ? call(run, 'keyvault:GetKeyAttestation', host, (s) => kc.getAttestation(listed.name, s)) : Promise.resolve(undefined),
     ]),
   );
   const item: KeyItem = { key: k, full: true };
@@ -43,6 +56,14 @@ async function readKey(run: AzureRun, vault: RawVault, listed: RawKey, scope: { 
     fail(run, 'keyvault:ListKeyVersions', versions.reason, { what: `the versions of key ${listed.name}`, scope: at, affects: ['createdAt', 'versionCount'] });
   if (rotation.status === 'fulfilled') item.rotation = rotation.value;
   else fail(run, 'keyvault:GetKeyRotationPolicy', rotation.reason, { what: `the rotation policy of key ${listed.name}`, scope: at, affects: ['rotation'] });
+  if (attestation.status === 'fulfilled') {
+    if (attestation.value) item.attestation = attestation.value;
+  } else
+    fail(run, 'keyvault:GetKeyAttestation', attestation.reason, {
+      what: `the attestation of key ${listed.name}`,
+      scope: at,
+      affects: ['attestation', 'origin'],
+    });
   return item;
 }
 

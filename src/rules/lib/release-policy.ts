@@ -1,0 +1,123 @@
+// Azure Secure Key Release policies, as documented in "Secure key release policy grammar" (version
+// 1.0.0): a top-level `anyOf` of authority groups; each group names an attestation `authority` and an
+// `anyOf` or `allOf` of conditions or nested groups; a condition is `{ claim, equals }`. A key is
+// released when any group is satisfied by a token from its authority. This module says what every way
+// of satisfying a policy guarantees about the attested environment; anything outside the grammar is
+// undecided, with the clause shown, never guessed.
+
+/** Claims that say whether the attested environment can be debugged (SEV-SNP CVM, SGX enclave). */
+const DEBUG_CLAIMS = ['x-ms-sevsnpvm-is-debuggable', 'x-ms-sgx-is-debuggable'];
+const TYPE_CLAIM = 'x-ms-attestation-type';
+/** Confidential VM tokens nest the TEE's claims under x-ms-isolation-tee. */
+const baseClaim = (claim: string) => claim.toLowerCase().replace(/^x-ms-isolation-tee\./, '');
+
+type Value = string | number | boolean;
+/** claim → the value every satisfying token has; or why it cannot be said. */
+type Guarantee = { claims: Map<string, Value> } | { undecided: string };
+
+const show = (node: unknown) => {
+  const text = JSON.stringify(node) ?? String(node);
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+};
+
+function intersect(maps: Map<string, Value>[]): Map<string, Value> {
+  const [first, ...rest] = maps;
+  const out = new Map<string, Value>();
+  for (const [k, v] of first ?? []) if (rest.every((m) => m.get(k) === v)) out.set(k, v);
+  return out;
+}
+
+/** What satisfying `node` guarantees. */
+function guarantees(node: unknown): Guarantee {
+  if (!node || typeof node !== 'object' || Array.isArray(node)) return { undecided: `not a condition or group: ${show(node)}` };
+  const n = node as Record<string, unknown>;
+  if (typeof n.claim === 'string') {
+    const extra = Object.keys(n).filter((k) => k !== 'claim' && k !== 'equals');
+    const v = n.equals;
+    if (extra.length || !['string', 'number', 'boolean'].includes(typeof v)) return { undecided: `a condition outside the grammar: ${show(node)}` };
+    return { claims: new Map([[baseClaim(n.claim), v as Value]]) };
+  }
+  const all = Array.isArray(n.allOf) ? n.allOf : undefined;
+  const any = Array.isArray(n.anyOf) ? n.anyOf : undefined;
+  if ((all ? 1 : 0) + (any ? 1 : 0) !== 1) return { undecided: `a group needs exactly one of allOf or anyOf: ${show(node)}` };
+  const parts = (all ?? any ?? []).map(guarantees);
+  const bad = parts.find((p): p is { undecided: string } => 'undecided' in p);
+  if (bad) return bad;
+  const maps = parts.map((p) => (p as { claims: Map<string, Value> }).claims);
+  if (any) return any.length ? { claims: intersect(maps) } : { undecided: `an empty anyOf: ${show(node)}` };
+  const out = new Map<string, Value>();
+  for (const m of maps) {
+    for (const [k, v] of m) {
+      // allOf demanding two values of one claim can never be satisfied: nothing is released that way.
+      if (out.has(k) && out.get(k) !== v) return { undecided: `contradictory conditions on ${k}: ${show(node)}` };
+      out.set(k, v);
+    }
+  }
+  return { claims: out };
+}
+
+export interface ReleaseExpectations {
+  /** accepted values of x-ms-attestation-type */
+  attestationTypes: readonly string[];
+  /** accepted attestation authorities: exact URLs, or patterns with `*` */
+  authorities: readonly string[];
+}
+
+/** One way the policy lets the key go, and what is wrong with it. */
+export interface ReleasePath {
+  authority?: string;
+  /** problems that make this path release the key to an environment it should not */
+  problems: string[];
+  /** why this path cannot be decided */
+  undecided?: string;
+}
+
+export interface ReleaseVerdict {
+  paths: ReleasePath[];
+  /** the policy as a whole cannot be read */
+  undecided?: string;
+}
+
+const wildcard = (pattern: string, s: string) =>
+  new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')}/?$`, 'i').test(s.replace(/\/+$/, ''));
+
+function judgeClaims(claims: Map<string, Value>, expect: ReleaseExpectations): string[] {
+  const problems: string[] = [];
+  const debug = DEBUG_CLAIMS.filter((c) => claims.has(c)).map((c) => [c, claims.get(c)] as const);
+  if (!debug.length) problems.push(`does not require ${DEBUG_CLAIMS.join(' or ')} == false, so a debuggable environment can receive the key`);
+  for (const [c, v] of debug) {
+    if (v === true) problems.push(`requires ${c} == true: the key is released only to a debuggable environment`);
+    else if (v !== false) problems.push(`requires ${c} == ${JSON.stringify(v)}, not the boolean false`);
+  }
+  const type = claims.get(TYPE_CLAIM);
+  if (type === undefined) problems.push(`does not require an attestation type (${TYPE_CLAIM})`);
+  else if (!expect.attestationTypes.includes(String(type)))
+    problems.push(`accepts attestation type ${JSON.stringify(type)}, not one of ${expect.attestationTypes.join(', ')}`);
+  return problems;
+}
+
+function judgeGroup(group: unknown, expect: ReleaseExpectations): ReleasePath {
+  const g = (group && typeof group === 'object' ? group : {}) as Record<string, unknown>;
+  const authority = typeof g.authority === 'string' ? g.authority : undefined;
+  const path: ReleasePath = { ...(authority ? { authority } : {}), problems: [] };
+  const { authority: _a, ...rest } = g;
+  const got = guarantees(rest);
+  if ('undecided' in got) return { ...path, undecided: got.undecided };
+  if (!authority) path.problems.push('names no attestation authority');
+  else if (!expect.authorities.some((p) => wildcard(p, authority)))
+    path.problems.push(`trusts attestation authority ${authority}, not one of ${expect.authorities.join(', ')}`);
+  path.problems.push(...judgeClaims(got.claims, expect));
+  return path;
+}
+
+/** Judge a decoded release policy: every authority group is one way the key can be released. */
+export function judgeReleasePolicy(doc: unknown, expect: ReleaseExpectations): ReleaseVerdict {
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return { paths: [], undecided: `the policy is not a JSON object: ${show(doc)}` };
+  const d = doc as Record<string, unknown>;
+  if (typeof d.version !== 'string' || !/^1\.0\.\d+$/.test(d.version))
+    return { paths: [], undecided: `unknown policy version ${show(d.version)} (1.0.x is documented)` };
+  const extra = Object.keys(d).filter((k) => k !== 'version' && k !== 'anyOf');
+  if (!Array.isArray(d.anyOf) || !d.anyOf.length || extra.length)
+    return { paths: [], undecided: `a policy is { version, anyOf: [authority groups] }: ${show(doc)}` };
+  return { paths: d.anyOf.map((g) => judgeGroup(g, expect)) };
+}

@@ -1,0 +1,177 @@
+// Key custody facts through the real SDKs against the loopback fakes: HSM-backed types, exportable
+// keys and their Secure Key Release policies (the documented samples), Managed HSM key attestation,
+// and the custody rules that decide on them: pass when the evidence is there, unknown when a read failed.
+
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import tls from 'node:tls';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { auditInventory } from '../../../src/audit.ts';
+import { type AzureFake, FAKE_CLIENT_ID, FAKE_CLIENT_SECRET, type FakeAzureWorld, startAzureFake } from '../../../src/fakes/azure/server.ts';
+import { createThrowawayCert } from '../../../src/fakes/throwaway-cert.ts';
+import { resolvePolicyFile } from '../../../src/policy/resolve.ts';
+import { collectAzure } from '../../../src/providers/azure/index.ts';
+import { OPERATION_NAMES } from '../../../src/providers/azure/operations.ts';
+import { AzureConfig } from '../../../src/providers/azure/schema.ts';
+import { CONTAINERS, CVM_DEFAULT } from '../../helpers/azure-release-policies.ts';
+import { inventory } from '../../helpers/fixtures.ts';
+import { expectOnlyDeclared } from '../../helpers/read-only.ts';
+import { SUB_A, TENANT } from './world.ts';
+
+const cert = createThrowawayCert();
+const ENV = {
+  AZURE_TENANT_ID: TENANT,
+  AZURE_CLIENT_ID: FAKE_CLIENT_ID,
+  AZURE_CLIENT_SECRET: FAKE_CLIENT_SECRET,
+  AZURE_TOKEN_CREDENTIALS: 'EnvironmentCredential',
+};
+let fake: AzureFake | undefined;
+beforeAll(() => {
+  tls.setDefaultCACertificates([...tls.getCACertificates('default'), cert.cert]);
+  Object.assign(process.env, ENV);
+});
+afterEach(async () => {
+  await fake?.close();
+  fake = undefined;
+});
+afterAll(() => {
+  for (const k of Object.keys(ENV)) delete process.env[k];
+});
+
+const created = '2026-05-01T00:00:00Z';
+function custodyWorld(): FakeAzureWorld {
+  return {
+    tenantId: TENANT,
+    subscriptions: [
+      {
+        id: SUB_A,
+        vaults: [
+          {
+            name: 'skr-vault',
+            resourceGroup: 'cc',
+            location: 'westeurope',
+            sku: 'premium',
+            rbac: true,
+            purgeProtection: true,
+            keys: [
+              {
+                name: 'cc-good',
+                kty: 'RSA-HSM',
+                keyOps: ['wrapKey', 'unwrapKey'],
+                created,
+                exportable: true,
+                releasePolicy: { document: CONTAINERS, immutable: true },
+              },
+              { name: 'cvm-default', kty: 'RSA-HSM', keyOps: ['wrapKey', 'unwrapKey'], created, exportable: true, releasePolicy: { document: CVM_DEFAULT } },
+              {
+                name: 'broken',
+                kty: 'RSA-HSM',
+                keyOps: ['wrapKey', 'unwrapKey'],
+                created,
+                exportable: true,
+                releasePolicy: { raw: '{"version": "1.0.0", "anyOf": [' },
+              },
+              { name: 'soft', kty: 'RSA', keyOps: ['sign', 'verify'], created },
+            ],
+          },
+          {
+            name: 'prod-hsm',
+            kind: 'managed-hsm',
+            resourceGroup: 'cc',
+            location: 'westeurope',
+            rbac: true,
+            purgeProtection: true,
+            keys: [
+              { name: 'token-signing', kty: 'EC-HSM', keyOps: ['sign', 'verify'], created },
+              { name: 'byok', kty: 'RSA-HSM', keyOps: ['sign', 'verify'], created, attestation: { local: false, neverExtractable: false } },
+              { name: 'old-service', kty: 'oct-HSM', keyOps: ['wrapKey', 'unwrapKey'], created, attestation: 'unsupported' },
+            ],
+          },
+        ],
+      },
+    ],
+  };
+}
+
+async function collect(world: FakeAzureWorld) {
+  fake = await startAzureFake(world, { cert, retryAfterSeconds: 0 });
+  const config = AzureConfig.parse({
+    cloud: 'custom',
+    authorityHost: fake.url,
+    armEndpoint: fake.url,
+    audience: 'https://management.azure.com',
+    retry: { maxRetries: 2, retryDelayInMs: 5, maxRetryDelayInMs: 20 },
+  });
+  const out = await collectAzure(config, { now: () => new Date('2026-06-01T00:00:00Z'), baseDir: '.', env: process.env });
+  return { ...out, keys: out.keys ?? [], gaps: out.gaps ?? [], fake };
+}
+
+/** Every key of the estate is of a class that requires HSM custody. */
+function policy() {
+  const file = join(mkdtempSync(join(tmpdir(), 'kh-custody-')), 'keyhygiene.yaml');
+  writeFileSync(file, 'version: 1\nkeyClasses:\n  hsm-only:\n    match:\n      - providers: [azure-keyvault]\n    requireHsm: true\n');
+  return resolvePolicyFile(file);
+}
+
+describe('Azure key custody', () => {
+  it('reads HSM type, exportability, release policies and Managed HSM attestations with declared reads only', async () => {
+    const { keys, gaps, fake } = await collect(custodyWorld());
+    const k = (name: string) => keys.find((x) => x.name === name);
+    expect(k('cc-good')).toMatchObject({ protection: 'hsm', exportable: true, releasePolicy: { immutable: true, document: CONTAINERS } });
+    expect(k('cvm-default')?.releasePolicy?.document).toEqual(CVM_DEFAULT);
+    expect(k('broken')?.releasePolicy).toMatchObject({ undecodable: expect.stringMatching(/not UTF-8 JSON/) });
+    expect(k('soft')).toMatchObject({ protection: 'software', exportable: false, releasePolicy: null });
+    expect(k('soft')?.attestation).toBeUndefined();
+    expect(k('token-signing')).toMatchObject({ protection: 'hsm', origin: 'generated', attestation: { available: true, generatedInHsm: true } });
+    expect(k('byok')).toMatchObject({ origin: 'imported', attestation: { available: true, generatedInHsm: false } });
+    // Not offered: no evidence, no failure.
+    expect(k('old-service')?.attestation).toEqual({ available: false });
+    expect(k('old-service')?.origin).toBeUndefined();
+    expect(gaps.filter((g) => g.operation === 'keyvault:GetKeyAttestation')).toEqual([]);
+    expect(fake.operations()).toContain('keyvault:GetKeyAttestation');
+    // Attestation is asked of Managed HSM keys only.
+    expect(fake.requests.filter((r) => r.operation === 'keyvault:GetKeyAttestation').map((r) => r.vault)).toEqual(['prod-hsm', 'prod-hsm', 'prod-hsm']);
+    expectOnlyDeclared(fake.operations(), { id: 'azure', operations: OPERATION_NAMES });
+    expect(fake.undeclared()).toEqual([]);
+  });
+
+  it('custody and release rules: pass with the evidence, fail on a debuggable release path, unknown where undecidable', async () => {
+    const { keys, gaps } = await collect(custodyWorld());
+    const result = auditInventory(inventory({ keys, gaps }), policy(), new Date('2026-06-01T00:00:00Z'), true);
+    const outcome = (rule: string, name: string) => result.results.find((r) => r.ruleId === rule && r.subject.id.endsWith(`/keys/${name}`))?.outcome;
+    expect(outcome('hsm-custody', 'token-signing')).toBe('pass');
+    expect(outcome('hsm-custody', 'byok')).toBe('fail');
+    expect(outcome('hsm-custody', 'old-service')).toBe('unknown');
+    expect(outcome('hsm-custody', 'soft')).toBe('fail');
+    expect(outcome('single-purpose-signing-key', 'token-signing')).toBe('pass');
+    expect(outcome('release-policy-debug-disabled', 'cc-good')).toBe('pass');
+    expect(outcome('release-policy-debug-disabled', 'cvm-default')).toBe('fail');
+    expect(outcome('release-policy-debug-disabled', 'broken')).toBe('unknown');
+    expect([undefined, 'not-applicable']).toContain(outcome('release-policy-debug-disabled', 'soft'));
+  });
+
+  it('an attestation read that keeps failing is a gap: origin unknown, hsm-custody unknown, never pass', async () => {
+    const world = custodyWorld();
+    fake = await startAzureFake(world, { cert, retryAfterSeconds: 0, throttleFirst: { 'keyvault:GetKeyAttestation': 1000 } });
+    const config = AzureConfig.parse({
+      cloud: 'custom',
+      authorityHost: fake.url,
+      armEndpoint: fake.url,
+      audience: 'https://management.azure.com',
+      retry: { maxRetries: 1, retryDelayInMs: 5, maxRetryDelayInMs: 10 },
+    });
+    const out = await collectAzure(config, { now: () => new Date('2026-06-01T00:00:00Z'), baseDir: '.', env: process.env });
+    const keys = out.keys ?? [];
+    const gaps = out.gaps ?? [];
+    expect(keys.find((k) => k.name === 'token-signing')?.origin).toBeUndefined();
+    expect(gaps.filter((g) => g.operation === 'keyvault:GetKeyAttestation').map((g) => g.affects)).toEqual([
+      ['attestation', 'origin'],
+      ['attestation', 'origin'],
+      ['attestation', 'origin'],
+    ]);
+    const result = auditInventory(inventory({ keys, gaps }), policy(), new Date('2026-06-01T00:00:00Z'), true);
+    const hsm = result.results.find((r) => r.ruleId === 'hsm-custody' && r.subject.id.endsWith('/keys/token-signing'));
+    expect(hsm?.outcome).toBe('unknown');
+  });
+});

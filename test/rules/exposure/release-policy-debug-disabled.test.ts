@@ -1,0 +1,138 @@
+// Azure Secure Key Release policies, from the documented samples: the confidential-VM default policy
+// (x-ms-isolation-tee claims, no debug claim), the confidential-containers policy (is-debuggable false),
+// the SGX grammar sample, and what the grammar cannot say.
+import { describe, expect, it } from 'vitest';
+import type { KeyRecord } from '../../../src/model/key-record.ts';
+import rule from '../../../src/rules/exposure/release-policy-debug-disabled.ts';
+import { judgeReleasePolicy } from '../../../src/rules/lib/release-policy.ts';
+import { CONTAINERS, CVM_DEFAULT, c, group, MAA, policy, SGX } from '../../helpers/azure-release-policies.ts';
+import { gap, key } from '../../helpers/fixtures.ts';
+import { ruleTester, runRule } from '../../helpers/rule-tester.ts';
+
+const exportable = (document: unknown, extra: Partial<KeyRecord> = {}) =>
+  key({ exportable: true, releasePolicy: { immutable: false, contentType: 'application/json; charset=utf-8', document }, ...extra });
+
+ruleTester(rule, [
+  { name: 'confidential containers: SEV-SNP, not debuggable, Azure Attestation', inventory: { keys: [exportable(CONTAINERS)] }, outcome: 'pass' },
+  { name: 'SGX grammar sample with is-debuggable false', inventory: { keys: [exportable(SGX)] }, outcome: 'pass' },
+  {
+    name: 'confidential VM default policy: no debug claim, so a debuggable CVM can receive the key',
+    inventory: { keys: [exportable(CVM_DEFAULT)] },
+    outcome: 'fail',
+    messages: ['debugPath'],
+  },
+  {
+    name: 'a policy that requires a debuggable VM',
+    inventory: { keys: [exportable(policy(group([c('x-ms-attestation-type', 'sevsnpvm'), c('x-ms-sevsnpvm-is-debuggable', true)])))] },
+    outcome: 'fail',
+    messages: ['debugPath'],
+  },
+  {
+    name: 'two authority groups, one without the debug claim: that path fails',
+    inventory: { keys: [exportable(policy(CONTAINERS.anyOf[0], group([c('x-ms-attestation-type', 'sevsnpvm')], 'https://other.weu.attest.azure.net')))] },
+    outcome: 'fail',
+    messages: ['debugPath'],
+  },
+  {
+    name: 'nested anyOf: both branches forbid debugging, so every path does',
+    inventory: {
+      keys: [
+        exportable(
+          policy(
+            group([
+              c('x-ms-attestation-type', 'sevsnpvm'),
+              { anyOf: [{ allOf: [c('x-ms-sevsnpvm-is-debuggable', false), c('x-ms-sevsnpvm-guestsvn', 1)] }, c('x-ms-sevsnpvm-is-debuggable', false)] },
+            ]),
+          ),
+        ),
+      ],
+    },
+    outcome: 'pass',
+  },
+  {
+    name: 'nested anyOf where one branch does not forbid debugging',
+    inventory: {
+      keys: [
+        exportable(
+          policy(group([c('x-ms-attestation-type', 'sevsnpvm'), { anyOf: [c('x-ms-sevsnpvm-is-debuggable', false), c('x-ms-sevsnpvm-guestsvn', 1)] }])),
+        ),
+      ],
+    },
+    outcome: 'fail',
+    messages: ['debugPath'],
+  },
+  {
+    name: 'an authority that is not Azure Attestation',
+    inventory: { keys: [exportable(policy({ ...(CONTAINERS.anyOf[0] as object), authority: 'https://attest.example.com' }))] },
+    outcome: 'fail',
+    messages: ['debugPath'],
+  },
+  {
+    name: 'an attestation authority accepted by option',
+    inventory: { keys: [exportable(policy({ ...(CONTAINERS.anyOf[0] as object), authority: 'https://attest.example.com' }))] },
+    options: { authorities: ['https://attest.example.com'] },
+    outcome: 'pass',
+  },
+  {
+    name: 'no attestation type required',
+    inventory: { keys: [exportable(policy(group([c('x-ms-sevsnpvm-is-debuggable', false)])))] },
+    outcome: 'fail',
+    messages: ['debugPath'],
+  },
+  {
+    name: 'exportable without a release policy',
+    inventory: { keys: [key({ exportable: true, releasePolicy: null })] },
+    outcome: 'fail',
+    messages: ['noPolicy'],
+  },
+  {
+    name: 'a condition outside the grammar is unknown, with the clause',
+    inventory: { keys: [exportable(policy(group([c('x-ms-attestation-type', 'sevsnpvm'), { claim: 'x-ms-sevsnpvm-is-debuggable', notEquals: true }])))] },
+    outcome: 'unknown',
+    missing: 'releasePolicy',
+    because: /outside the grammar.*notEquals/,
+  },
+  {
+    name: 'an undocumented policy version is unknown',
+    inventory: { keys: [exportable({ ...CONTAINERS, version: '2.0.0' })] },
+    outcome: 'unknown',
+    missing: 'releasePolicy',
+    because: /unknown policy version "2\.0\.0"/,
+  },
+  {
+    name: 'a policy that could not be decoded is unknown',
+    inventory: { keys: [key({ exportable: true, releasePolicy: { undecodable: 'not JSON' } })] },
+    outcome: 'unknown',
+    missing: 'releasePolicy',
+    because: /could not be decoded \(not JSON\)/,
+  },
+  { name: 'release policy not collected', inventory: { keys: [key({ exportable: true })] }, outcome: 'unknown', missing: 'releasePolicy' },
+  { name: 'exportability not collected', inventory: { keys: [key({ exportable: undefined })] }, outcome: 'unknown', missing: 'exportable' },
+  { name: 'a key that is not exportable', inventory: { keys: [key({ exportable: false })] }, outcome: 'not-applicable' },
+  {
+    name: 'release policy hidden by a gap',
+    inventory: {
+      keys: [exportable(CONTAINERS)],
+      gaps: [gap({ id: 'aws-kms:gap:releasePolicy', operation: 'keyvault:GetKey', affects: ['releasePolicy'] })],
+    },
+    outcome: 'unknown',
+    missing: 'releasePolicy',
+    gapOperation: 'keyvault:GetKey',
+  },
+]);
+
+describe('release policy messages', () => {
+  it('name the path and what it lets through', () => {
+    const { results } = runRule(rule, { inventory: { keys: [exportable(CVM_DEFAULT)] } });
+    expect(results[0]?.message).toMatch(
+      /via https:\/\/sharedweu\.weu\.attest\.azure\.net does not require x-ms-sevsnpvm-is-debuggable or x-ms-sgx-is-debuggable == false/,
+    );
+  });
+  it('show the clause that cannot be decided', () => {
+    const v = judgeReleasePolicy(policy(group([{ claim: 'x-ms-sevsnpvm-is-debuggable', notEquals: true }])), {
+      attestationTypes: ['sevsnpvm'],
+      authorities: [MAA],
+    });
+    expect(v.paths[0]?.undecided).toMatch(/notEquals/);
+  });
+});
