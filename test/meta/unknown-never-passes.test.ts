@@ -4,6 +4,7 @@
 // in `meta.needs` or `meta.reads`; a rule that reads an undeclared field fails here, by name.
 import { describe, expect, it } from 'vitest';
 import { CLASSIFICATION, IDENTITY_FIELDS } from '../../src/engine/evaluate.ts';
+import type { AccessCondition, AccessEntry } from '../../src/model/access-entry.ts';
 import type { ArtifactFinding } from '../../src/model/artifact-finding.ts';
 import type { AuditTrail } from '../../src/model/audit-trail.ts';
 import type { CollectionGap } from '../../src/model/collection-gap.ts';
@@ -285,6 +286,46 @@ for (const rule of RULES.filter((r) => r.meta.subject !== 'gap')) {
   });
 }
 
+// Issue 15: an access entry whose conditions the evaluator could not decide (`undecided`) may or may
+// not exist. For every rule that reads access, entries that make it fail when decided must make it
+// unknown (naming the condition) when undecided: never a definite failure, never a pass.
+const UNDECIDED: AccessCondition[] = [{ key: 'aws:SourceIp', operator: 'IpAddress', values: ['203.0.113.0/24'] }];
+const riskyAccess = (undecided?: AccessCondition[]): AccessEntry[] =>
+  [
+    access({ kind: 'public', id: '*', name: undefined, account: undefined }, ['use-decrypt'], { source: 'grant', sourceId: 'grant-public' }),
+    access(
+      { id: 'arn:aws:iam::333333333333:role/debug-shell', name: 'debug-shell', account: '333333333333' },
+      ['use-sign', 'use-decrypt', 'administer', 'create-grant'],
+      {
+        source: 'grant',
+        sourceId: 'grant-debug',
+      },
+    ),
+    access({ id: 'arn:aws:iam::111111111111:role/data-processing', name: 'data-processing' }, ['use-decrypt'], { sourceId: 'Allow use of the key' }),
+  ].map((e) => (undecided ? { ...e, undecided } : e));
+const withAccess = (parts: Parts, extra: AccessEntry[]): Parts => ({
+  ...parts,
+  keys: parts.keys?.map((k, i) => (i === 0 ? { ...k, access: [...(k.access ?? []), ...extra] } : k)),
+});
+const accessReaders = RULES.filter((r) => r.meta.subject === 'key' && declared(r).has('access'));
+const undecidedChecked = new Set<string>();
+for (const rule of accessReaders) {
+  describe(`${rule.id}: an undecided access is unknown, never a pass or a failure`, () => {
+    for (const v of VARIANTS.key ?? []) {
+      if (v.waivers) continue;
+      const parts = v.parts();
+      if (runRule(rule, { inventory: parts, policy: v.policy }).outcome !== 'pass') continue;
+      if (runRule(rule, { inventory: withAccess(parts, riskyAccess()), policy: v.policy }).outcome !== 'fail') continue;
+      undecidedChecked.add(rule.id);
+      it(`${v.name}: the entries that fail it, undecided → unknown`, () => {
+        const { outcome, results } = runRule(rule, { inventory: withAccess(parts, riskyAccess(UNDECIDED)), policy: v.policy });
+        expect(outcome, `${rule.id} decided ${outcome} on undecided access`).toBe('unknown');
+        expect(results[0]?.message).toContain('aws:SourceIp');
+      });
+    }
+  });
+}
+
 describe('the generated matrix', () => {
   it('covers every rule that judges keys, published keys, trails or artifacts', () => {
     const judged = RULES.filter((r) => r.meta.subject !== 'gap');
@@ -293,6 +334,10 @@ describe('the generated matrix', () => {
     );
     expect(judged.map((r) => r.id).filter((id) => !covered.some((c) => c.id === id))).toEqual([]);
     expect(checked).toBeGreaterThan(200);
+  });
+
+  it('covers every rule that reads access with the undecided-access check', () => {
+    expect(accessReaders.map((r) => r.id).filter((id) => !undecidedChecked.has(id))).toEqual([]);
   });
 
   it('issue 13: a retired, still-published key whose tags could not be read is unknown, not pass', () => {

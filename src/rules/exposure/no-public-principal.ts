@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineRule } from '../define-rule.ts';
-import { mergeAccess } from '../lib/keys.ts';
+import { judgeAccess, mergeAccess, withDecision } from '../lib/keys.ts';
 
 export default defineRule({
   id: 'no-public-principal',
@@ -25,18 +25,25 @@ export default defineRule({
       const p = e.principal;
       return (p.kind === 'public' || p.kind === 'any-authenticated' || p.id === '*') && e.confined !== true;
     });
-    for (const entry of mergeAccess(exposed, (e) => `${e.source}:${e.sourceId ?? e.principal.id}`)) {
-      const p = entry.principal;
-      ctx.report(
-        'public',
-        {
-          who: p.kind === 'any-authenticated' ? 'Any authenticated identity' : 'Anyone',
-          caps: entry.capabilities.join(', '),
-          source: entry.source,
-          sourceId: entry.sourceId ? ` ${entry.sourceId}` : '',
-        },
-        { key: `${entry.source}:${entry.sourceId ?? p.id}` },
-      );
-    }
+    judgeAccess(
+      ctx,
+      mergeAccess(
+        exposed,
+        withDecision((e) => `${e.source}:${e.sourceId ?? e.principal.id}`),
+      ),
+      (entry, report) => {
+        const p = entry.principal;
+        report(
+          'public',
+          {
+            who: p.kind === 'any-authenticated' ? 'Any authenticated identity' : 'Anyone',
+            caps: entry.capabilities.join(', '),
+            source: entry.source,
+            sourceId: entry.sourceId ? ` ${entry.sourceId}` : '',
+          },
+          { key: `${entry.source}:${entry.sourceId ?? p.id}` },
+        );
+      },
+    );
   },
 });

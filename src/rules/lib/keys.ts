@@ -56,3 +56,47 @@ export function materialCreatedAt(k: KeyRecord, ctx: RuleContext<unknown, string
 }
 
 export const round = (n: number): number => Math.floor(n);
+
+/** An access entry's principal and the conditions the evaluator could not decide, for an `unknown` verdict. */
+export const describeUndecided = (e: AccessEntry): string =>
+  `${e.principal.name ?? e.principal.id}${e.via?.length ? ` through ${e.via.join(' → ')}` : ''} (${(e.undecided ?? [])
+    .map((c) => `${c.operator} ${c.key} ${c.values.join(',')}`)
+    .join('; ')})`;
+
+type Report<M extends string> = RuleContext<unknown, M>['report'];
+
+/**
+ * Judge access entries with `judge(entry, report)`. Entries whose conditions the evaluator could not
+ * decide (`undecided`) may or may not exist: what they would report is never a failure and never a
+ * pass; when no decided entry failed, it makes the verdict unknown, naming the conditions.
+ */
+export function judgeAccess<M extends string>(
+  ctx: RuleContext<unknown, M>,
+  entries: readonly AccessEntry[],
+  judge: (entry: AccessEntry, report: Report<M>) => void,
+): void {
+  let failed = false;
+  const maybe: string[] = [];
+  const report: Report<M> = (id, data, opts) => {
+    failed = true;
+    ctx.report(id, data, opts);
+  };
+  for (const e of entries) {
+    if (!e.undecided?.length) {
+      judge(e, report);
+      continue;
+    }
+    let would = false;
+    judge(e, () => {
+      would = true;
+    });
+    if (would) maybe.push(describeUndecided(e));
+  }
+  if (!failed && maybe.length) ctx.need(undefined, 'access', `the verdict depends on conditions the audit cannot decide: ${[...new Set(maybe)].join(', ')}`);
+}
+
+/** The merge key of an entry plus whether it is undecided: a decided and an undecided path never merge. */
+export const withDecision =
+  (keyOf: (e: AccessEntry) => string) =>
+  (e: AccessEntry): string =>
+    `${keyOf(e)}\u0000${e.undecided?.length ? 'undecided' : ''}`;

@@ -1,7 +1,22 @@
 import { z } from 'zod';
-import { PRINCIPAL_KINDS } from '../../model/access-entry.ts';
+import { type AccessEntry, PRINCIPAL_KINDS } from '../../model/access-entry.ts';
 import { defineRule } from '../define-rule.ts';
-import { USE_CAPABILITIES } from '../lib/keys.ts';
+import { describeUndecided, USE_CAPABILITIES } from '../lib/keys.ts';
+
+/** Per principal (sorted by id): whether it administers the key and which use capabilities it holds. */
+function roles(entries: readonly AccessEntry[]): Map<string, { name: string; admin: boolean; caps: Set<string> }> {
+  const byPrincipal = new Map<string, { name: string; admin: boolean; caps: Set<string> }>();
+  for (const entry of entries) {
+    const p = entry.principal;
+    const slot = byPrincipal.get(p.id) ?? { name: p.name ?? p.id, admin: false, caps: new Set<string>() };
+    for (const c of entry.capabilities) {
+      if (c === 'administer') slot.admin = true;
+      else if (USE_CAPABILITIES.has(c)) slot.caps.add(c);
+    }
+    byPrincipal.set(p.id, slot);
+  }
+  return new Map([...byPrincipal].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
 
 export default defineRule({
   id: 'admin-use-separated',
@@ -35,18 +50,13 @@ export default defineRule({
     );
     // Fast path, the common case: nobody administers the key through these entries.
     if (!entries.some((e) => e.capabilities.includes('administer'))) return;
-    const byPrincipal = new Map<string, { name: string; admin: boolean; caps: Set<string> }>();
-    for (const entry of entries) {
-      const p = entry.principal;
-      const slot = byPrincipal.get(p.id) ?? { name: p.name ?? p.id, admin: false, caps: new Set<string>() };
-      for (const c of entry.capabilities) {
-        if (c === 'administer') slot.admin = true;
-        else if (USE_CAPABILITIES.has(c)) slot.caps.add(c);
-      }
-      byPrincipal.set(p.id, slot);
-    }
-    for (const [id, s] of [...byPrincipal].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-      if (s.admin && s.caps.size) ctx.report('both', { principal: s.name, caps: [...s.caps].sort().join(', ') }, { key: id });
-    }
+    // Entries with undecided conditions may not exist: a principal that holds both only through one
+    // of them makes the verdict unknown, never a failure or a pass.
+    const decided = roles(entries.filter((e) => !e.undecided?.length));
+    const all = roles(entries);
+    for (const [id, s] of decided) if (s.admin && s.caps.size) ctx.report('both', { principal: s.name, caps: [...s.caps].sort().join(', ') }, { key: id });
+    if ([...decided.values()].some((s) => s.admin && s.caps.size)) return;
+    const maybe = entries.filter((e) => e.undecided?.length && all.get(e.principal.id)?.admin && all.get(e.principal.id)?.caps.size).map(describeUndecided);
+    if (maybe.length) ctx.need(undefined, 'access', `the verdict depends on conditions the audit cannot decide: ${[...new Set(maybe)].join(', ')}`);
   },
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineRule } from '../define-rule.ts';
+import { judgeAccess } from '../lib/keys.ts';
 
 export default defineRule({
   id: 'grant-hygiene',
@@ -27,19 +28,18 @@ export default defineRule({
   },
   check(key, ctx) {
     const seen = new Map<string, string>();
-    for (const entry of key.access ?? []) {
-      if (entry.source !== 'grant') continue;
+    judgeAccess(ctx, key.access ?? [], (entry, report) => {
+      if (entry.source !== 'grant') return;
       const p = entry.principal;
       const grant = entry.sourceId ?? p.id;
       const who = p.name ?? p.id;
-      if (p.kind === 'public' || p.kind === 'any-authenticated' || p.id === '*')
-        ctx.report('wildcard', { grant, principal: who }, { key: `wildcard:${grant}` });
+      if (p.kind === 'public' || p.kind === 'any-authenticated' || p.id === '*') report('wildcard', { grant, principal: who }, { key: `wildcard:${grant}` });
       if (entry.capabilities.includes('create-grant') && !ctx.options.allowDelegation.includes(p.id))
-        ctx.report('delegates', { grant, principal: who }, { key: `delegates:${grant}` });
+        report('delegates', { grant, principal: who }, { key: `delegates:${grant}` });
       const sig = `${p.id}\n${[...entry.capabilities].sort().join(',')}\n${JSON.stringify(entry.conditions ?? [])}`;
       const other = seen.get(sig);
-      if (other !== undefined) ctx.report('duplicate', { grant, other, principal: who, caps: entry.capabilities.join(', ') }, { key: `duplicate:${grant}` });
-      else seen.set(sig, grant);
-    }
+      if (other !== undefined) report('duplicate', { grant, other, principal: who, caps: entry.capabilities.join(', ') }, { key: `duplicate:${grant}` });
+      else if (!entry.undecided?.length) seen.set(sig, grant);
+    });
   },
 });
