@@ -17,13 +17,13 @@ MATERIAL
   PEM (also UTF-16LE/BE and JSON-escaped; encrypted ones flagged; broken line lengths and trailing bytes tolerated), DER PKCS#1/PKCS#8/SEC1 (SEC1 without its curve is proven through its public key), OpenSSH, PuTTY PPK, JWK with private members, Windows CNG and CAPI private blobs and, for every known public key (--snapshot, --known-keys), its RSA modulus in both byte orders and its EC point. A modulus or point is reported as a private key only when a prime factor or the private scalar is found and checked. Prose that merely names a PEM marker is not reported.
 
 EC SCALARS IN MEMORY
-  For every known P-256, P-384, P-521 or secp256k1 key, BIGNUM structures in ELF cores and minidumps are followed through the image's memory layout to their limbs, wherever they lie, and d·G is checked against the known point; in a compressed core (core.*.zst, .xz, .gz) the limbs are read on a second decoding pass. Reported with the virtual address.
+  For every known P-256, P-384, P-521 or secp256k1 key, BIGNUM structures in ELF cores and minidumps are followed through the image's memory layout to their limbs, wherever they lie, and d·G is checked against the known point; in a compressed core (core.*.zst, .xz, .gz) the limbs are read on a second decoding pass. Reported with the virtual address. For every known Ed25519 or X25519 key, the 32 bytes beside its public key (seed‖public layouts) and, in cores and minidumps on disk, the pointers beside it (OpenSSL's ECX_KEY) are derived and compared: reported as okp-public, proven.
 
 CONTAINERS (opened at any depth up to --max-depth, within --max-ratio)
   gzip, zstd (systemd-coredump core.*.zst), xz, bzip2, zip (stored, deflate, bzip2, zstd, xz members), tar, Ubuntu apport .crash reports (the base64 gzip CoreDump field). Memory images recognised: ELF cores, minidumps, Windows kernel dumps, hprof, LiME, hibernation files.
 
 WHAT CANNOT BE READ IS NEVER CLEAN (each is listed as NOT SCANNED, exit 3)
-  truncated or corrupt compressed streams (what decoded is scanned; the rest is counted); ELF cores and minidumps shorter than their headers say (the missing bytes are counted); lz4, lzip, lzma, 7z, rar and compress (.Z) files (not decoded); encrypted or zip64 archives; decompression bombs (stopped at the bound); nested archives over 64 MiB; unreadable files, symlink loops.
+  truncated or corrupt compressed streams (what decoded is scanned; the rest is counted); ELF cores and minidumps shorter than their headers say (the missing bytes are counted); lz4, lzip, lzma, 7z, rar and compress (.Z) files (not decoded); encrypted or zip64 archives; decompression bombs (stopped at the bound); nested archives over 64 MiB; unreadable files, symlink loops; FIFOs, sockets and devices (never opened).
 
 EXIT CODES
   0  no private key material found and every file was read

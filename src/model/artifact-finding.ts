@@ -18,6 +18,7 @@ export const MATERIAL_FORMATS = [
   'rsa-modulus-le',
   'ec-point',
   'ec-scalar',
+  'okp-public',
 ] as const;
 
 /** Key material found in a file or object: location, format and proof, never the bytes. */

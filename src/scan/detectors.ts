@@ -4,7 +4,7 @@
 import { createPrivateKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import type { Fingerprints } from '../model/common.ts';
 import { bigFromB64url, bigFromBE, bigFromLE, children, readTlv, SshReader, type Tlv, unsignedBytes } from './bytes.ts';
-import { ecConsistent, ecPublicPoint, fingerprintsOfPublicJwk, judgePrivateKey, tryDer } from './keyproof.ts';
+import { ecConsistent, ecPublicPoint, fingerprintsOfPublicJwk, judgePrivateKey, okpPublic, tryDer } from './keyproof.ts';
 import type { RawHit } from './types.ts';
 
 /** A detector: `pos` is where its anchor matched; it may read buf[lo, hi). Offsets returned are window-relative. */
@@ -166,17 +166,8 @@ export function sshPublicToJwk(blob: Buffer): SshPublic | undefined {
   return undefined;
 }
 
-const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
-
 /** The Ed25519 public key of a 32-byte seed. */
-function ed25519Public(seed: Buffer): Buffer | undefined {
-  try {
-    const k = createPrivateKey({ key: Buffer.concat([ED25519_PKCS8_PREFIX, seed]), format: 'der', type: 'pkcs8' });
-    return Buffer.from((k.export({ format: 'jwk' }) as JsonWebKey).x as string, 'base64url');
-  } catch {
-    return undefined;
-  }
-}
+const ed25519Public = (seed: Buffer): Buffer | undefined => okpPublic('Ed25519', seed);
 
 /** Verify the private fields that follow a key type in SSH wire format (OpenSSH and PuTTY share RSA/EC layouts). */
 function sshPrivateProves(pub: SshPublic, r: SshReader, layout: 'openssh' | 'putty'): boolean {
@@ -351,8 +342,8 @@ export const jwk: Detector = (buf, pos, lo, hi) => {
       const d = bigFromB64url(k.d as string);
       proven = n > 3n && modPow(modPow(2n, e, n), d, n) === 2n;
     } else if (k.kty === 'EC') proven = ecConsistent(k);
-    else if (k.kty === 'OKP' && k.crv === 'Ed25519' && k.x && k.d)
-      proven = ed25519Public(Buffer.from(k.d as string, 'base64url'))?.toString('base64url') === k.x;
+    else if (k.kty === 'OKP' && (k.crv === 'Ed25519' || k.crv === 'X25519') && k.x && k.d)
+      proven = okpPublic(k.crv, Buffer.from(k.d as string, 'base64url'))?.toString('base64url') === k.x;
     else if (k.kty === 'oct') return undefined;
   } catch {
     proven = false;

@@ -107,7 +107,9 @@ const ended = (s: StreamScanner): Scanned => ({ hits: s.end(), bytes: s.bytes, o
 function finish(ctx: Ctx, location: string, type: ArtifactType, scanner: Scanned, layout?: Layout, extra: RawHit[] = []): void {
   const hits = [...scanner.hits, ...extra].sort((a, b) => a.offset - b.offset);
   ctx.result.entries.push({ location, artifactType: type, bytes: scanner.bytes });
-  for (const h of hits) {
+  for (const hit of hits) {
+    // Pointers beside an Ed25519/X25519 key are followed only where the layout is at hand (plain files).
+    const { seedPointers: _unfollowed, ...h } = hit;
     const matched = h.knownKeyId ?? ctx.table?.match(h.fingerprints)?.id;
     const seg = segmentAt(layout, h.offset);
     const va = seg ? `0x${(BigInt(seg.vaddrHex) + BigInt(h.offset - seg.offset)).toString(16)}` : undefined;
@@ -777,6 +779,7 @@ function finishPlain(fd: number, path: string, size: number, type: ArtifactType,
   const collector = merged.pointers && layout?.segments.length ? BignumCollector.for(ctx.table) : undefined;
   if (collector && merged.pointers) collector.absorb(merged.pointers);
   const scalars = layout && collector ? collector.resolve(layout, read) : undefined;
+  if (layout?.segments.length) ctx.table?.provePointers(merged.hits, layout, read);
   finish(ctx, location, type, { ...merged, bytes: merged.read }, layout, scalars?.hits);
   if (merged.bignumOverflow || collector?.overflow || scalars?.capped) {
     ctx.result.gaps.push({

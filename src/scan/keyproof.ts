@@ -91,3 +91,21 @@ export function fingerprintsOfPublicJwk(jwk: JsonWebKey): Fingerprints | undefin
     return undefined;
   }
 }
+
+/** RFC 8410 PKCS#8 prefixes of a 32-byte Ed25519 or X25519 private key. */
+const OKP_PKCS8: Record<string, Buffer> = {
+  Ed25519: Buffer.from('302e020100300506032b657004220420', 'hex'),
+  X25519: Buffer.from('302e020100300506032b656e04220420', 'hex'),
+};
+
+/** The public key of a 32-byte Ed25519 seed or X25519 private key (derived by node:crypto), or undefined. */
+export function okpPublic(curve: string, secret: Uint8Array): Buffer | undefined {
+  const prefix = OKP_PKCS8[curve];
+  if (!prefix || secret.length !== 32) return undefined;
+  try {
+    const k = createPrivateKey({ key: Buffer.concat([prefix, secret]), format: 'der', type: 'pkcs8' });
+    return Buffer.from((k.export({ format: 'jwk' }) as JsonWebKey).x as string, 'base64url');
+  } catch {
+    return undefined;
+  }
+}

@@ -7,7 +7,8 @@ import { createPublicKey, hash as digest } from 'node:crypto';
 import { fingerprintsOf, jwkThumbprint } from '../crypto/fingerprint.ts';
 import type { Fingerprints } from '../model/common.ts';
 import { bigFromBE, bigFromLE, children, readTlv, type Tlv } from './bytes.ts';
-import { ecPublicPoint } from './keyproof.ts';
+import { ecPublicPoint, okpPublic } from './keyproof.ts';
+import type { Layout, ReadAt } from './layout.ts';
 import type { KnownKeyInput, RawHit } from './types.ts';
 
 const Q = 8;
@@ -22,6 +23,8 @@ const Q = 8;
 const GRIDS = [
   { w: 128, step: 120, small: 64 },
   { w: 64, step: 56, small: 32 },
+  // Ed25519 / X25519 public keys: only tables that hold such keys pay for this grid's samples.
+  { w: 32, step: 24, small: 24 },
 ] as const;
 /**
  * A grid of more q-grams than this samples with its small step instead: fewer q-grams to index (the
@@ -40,7 +43,7 @@ export const WIDE_PROOF_RADIUS = 128 * 1024;
 const EC_PROOF_RADIUS = 2048;
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
-export type NeedleFormat = 'rsa-modulus-be' | 'rsa-modulus-le' | 'ec-point';
+export type NeedleFormat = 'rsa-modulus-be' | 'rsa-modulus-le' | 'ec-point' | 'okp-public';
 
 /** One needle: where its bytes sit in the table's shared needle buffer. */
 interface Needle {
@@ -222,9 +225,9 @@ export class KnownKeyTable {
       const src = parsed?.needle ?? (key.point as Uint8Array | undefined);
       if (src) {
         bytes.set(src, o);
-        if (key.keyType !== 'OKP') key.needle = this.needles.length;
-        if (key.keyType === 'RSA') this.needles.push({ keyIndex, offset: o, length: src.length, format: 'rsa-modulus-be' });
-        else if (key.keyType === 'EC') this.needles.push({ keyIndex, offset: o, length: src.length, format: 'ec-point' });
+        key.needle = this.needles.length;
+        const format = key.keyType === 'RSA' ? 'rsa-modulus-be' : key.keyType === 'EC' ? 'ec-point' : 'okp-public';
+        this.needles.push({ keyIndex, offset: o, length: src.length, format });
         if (key.keyType !== 'RSA') key.point = new Uint8Array(sab, o, src.length);
         o += src.length;
         if (key.keyType === 'RSA') {
@@ -339,6 +342,7 @@ export class KnownKeyTable {
     const key = this.keys[n.keyIndex] as KnownKey;
     const bytes = this.needleOf(needleIndex);
     let proven: boolean;
+    let seedPointers: number[] | undefined;
     if (key.keyType === 'RSA') {
       const modulus = bigFromBE(this.needleOf(key.needle as number), 0, n.length);
       proven =
@@ -346,6 +350,10 @@ export class KnownKeyTable {
         // The wide pass is for in-memory bignums (little-endian limbs); big-endian copies are
         // encodings (DER, CNG) whose primes, when present, sit right next to the modulus.
         (n.format === 'rsa-modulus-le' && primeFarther(modulus, n.length, buf, start, lo, hi, base));
+    } else if (key.keyType === 'OKP') {
+      const r = okpNearby(key.curve as string, bytes, buf, start, lo, hi, base);
+      proven = r.proven;
+      if (!proven && r.pointers.length) seedPointers = r.pointers;
     } else proven = ecScalarNearby(key, bytes, buf, start, lo, hi, base);
     return {
       offset: start,
@@ -355,8 +363,61 @@ export class KnownKeyTable {
       proof: proven ? 'private-key-present' : 'public-key-only',
       fingerprints: this.fingerprints(key),
       knownKeyId: key.id,
+      ...(seedPointers ? { seedPointers } : {}),
     };
   }
+
+  /**
+   * Prove Ed25519/X25519 public-key hits through the pointers found beside them (OpenSSL's ECX_KEY
+   * keeps the private key in its own allocation): each pointer is followed through the image's
+   * layout and the 32 bytes there must derive the known public key. The pointers are then dropped.
+   */
+  provePointers(hits: RawHit[], layout: Layout, read: ReadAt): void {
+    for (const h of hits) {
+      const pointers = h.seedPointers;
+      if (!pointers) continue;
+      delete h.seedPointers;
+      const k = this.keys.find((x) => x.id === h.knownKeyId && x.keyType === 'OKP');
+      if (!k?.point || !k.curve) continue;
+      const pub = toBuffer(k.point);
+      for (const ptr of pointers) {
+        const seg = layout.segments.find((s) => ptr >= s.vaddr && ptr + 32 <= s.vaddr + s.size);
+        const secret = seg ? read(seg.offset + (ptr - seg.vaddr), 32) : undefined;
+        if (secret?.length === 32 && okpPublic(k.curve, secret)?.equals(pub)) {
+          h.proof = 'private-key-present';
+          break;
+        }
+      }
+    }
+  }
+}
+
+/** Where Ed25519/X25519 keepers put the secret beside the public key: seed‖public (libsodium, Go, BoringSSL) or public‖secret. */
+const OKP_NEIGHBOURS = [-32, 32];
+/** Pointer-shaped words looked at around a public key (OpenSSL's ECX_KEY: the privkey pointer 63 bytes after pubkey[]). */
+const OKP_POINTER_BEFORE = 64;
+const OKP_POINTER_AFTER = 160;
+const MAX_OKP_POINTERS = 32;
+
+/**
+ * A known Ed25519/X25519 public key at `start`: proven when a neighbouring 32-byte window derives it;
+ * otherwise the 8-aligned user-space pointers nearby, to follow through the image's layout.
+ */
+function okpNearby(curve: string, pub: Buffer, buf: Buffer, start: number, lo: number, hi: number, base: number): { proven: boolean; pointers: number[] } {
+  for (const d of OKP_NEIGHBOURS) {
+    const o = start + d;
+    if (o >= lo && o + 32 <= hi && okpPublic(curve, buf.subarray(o, o + 32))?.equals(pub)) return { proven: true, pointers: [] };
+  }
+  const pointers: number[] = [];
+  const a = Math.max(lo, start - OKP_POINTER_BEFORE);
+  const b = Math.min(hi, start + OKP_POINTER_AFTER) - 8;
+  for (let o = a + ((8 - ((base + a) % 8)) % 8); o <= b && pointers.length < MAX_OKP_POINTERS; o += 8) {
+    const low = buf.readUInt32LE(o);
+    const high = buf.readUInt32LE(o + 4);
+    if ((low & 7) !== 0 || high >= 0x8000 || (high === 0 && low < 0x10000)) continue;
+    pointers.push(high * 4294967296 + low);
+  }
+  return { proven: false, pointers };
 }
 
 const toBuffer = (u: Uint8Array): Buffer => Buffer.from(u.buffer, u.byteOffset, u.length);

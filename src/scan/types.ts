@@ -23,6 +23,11 @@ export interface RawHit {
    * key without its curve): one that belongs to a known key proves the private value and names it.
    */
   candidates?: Fingerprints[];
+  /**
+   * Internal, never output: addresses found beside a known Ed25519/X25519 public key, followed
+   * through a memory image's layout to prove the private key (KnownKeyTable.provePointers).
+   */
+  seedPointers?: number[];
 }
 
 /** A public key of the inventory the scanner looks for. `publicKey` is base64 DER SPKI. */

@@ -152,9 +152,9 @@ describe('public-only negatives', () => {
   it('raises no private-key finding on certificates, JWKS, SPKI, RSA1 blobs and bare moduli of known keys', () => {
     const hits = scanBuffer(negatives, table(), 256 * 1024);
     expect(hits.filter((h) => h.proof === 'private-key-present' || h.encrypted)).toEqual([]);
-    // The known moduli and points are still recognised, as public halves.
+    // The known moduli, points and Ed25519 public keys are still recognised, as public halves.
     const matched = new Set(hits.filter((h) => h.proof === 'public-key-only').map((h) => h.knownKeyId));
-    expect([...matched].sort()).toEqual(['key/p256', 'key/p384', 'key/rsa2048', 'key/rsa4096']);
+    expect([...matched].sort()).toEqual(['key/ed25519', 'key/p256', 'key/p384', 'key/rsa2048', 'key/rsa4096']);
   });
 
   it('prose that names a private-key marker is not key material, in ASCII, UTF-16 or JSON', () => {
