@@ -512,6 +512,8 @@ class TarSink {
 
 interface ZipEntry {
   name: string;
+  /** Offset of the entry's local file header. */
+  local: number;
   method: number;
   compressedSize: number;
   size: number;
@@ -585,9 +587,48 @@ function parseZip(size: number, read: (pos: number, len: number) => Buffer, ctx:
       ctx.result.gaps.push({ location: where, operation: 'read-zip', reason: 'truncated zip entry' });
       continue;
     }
-    out.push({ name, method, compressedSize, size: uncompressed, dataStart });
+    out.push({ name, local, method, compressedSize, size: uncompressed, dataStart });
   }
-  return out;
+  return boundedEntries(out, size, ctx, location);
+}
+
+/**
+ * APPNOTE entries do not share bytes: an entry whose local header lies inside another entry's data
+ * is the overlapping-entry zip bomb (thousands of entries expanding one kernel), so it is a gap, not
+ * scanned. The entries kept are bounded together like one stream (ratio and expanded size), so an
+ * archive costs seconds, whatever its entry count.
+ */
+function boundedEntries(entries: ZipEntry[], size: number, ctx: Ctx, location: string): ZipEntry[] {
+  const budget = Math.min(ctx.limits.maxExpandedBytes, Math.max(64 * 1024 * 1024, size * ctx.limits.maxRatio));
+  const keep = new Set<ZipEntry>();
+  let end = -1;
+  let total = 0;
+  let overlapping = 0;
+  let over = 0;
+  for (const e of [...entries].sort((a, b) => a.local - b.local)) {
+    if (e.local < end) overlapping++;
+    else if (total + e.size > budget) over++;
+    else {
+      keep.add(e);
+      total += e.size;
+    }
+    end = Math.max(end, e.dataStart + e.compressedSize);
+  }
+  if (overlapping) {
+    ctx.result.gaps.push({
+      location,
+      operation: 'read-zip',
+      reason: `${overlapping} zip entries overlap another entry's data (a zip bomb construction; entries never share bytes): they were not scanned`,
+    });
+  }
+  if (over) {
+    ctx.result.gaps.push({
+      location,
+      operation: 'decompress',
+      reason: `decompression bomb: the archive's entries declare more than ${budget} bytes together (limits: ratio ${ctx.limits.maxRatio}, ${ctx.limits.maxExpandedBytes} bytes); ${over} entries were not scanned`,
+    });
+  }
+  return entries.filter((e) => keep.has(e));
 }
 
 // ---------------------------------------------------------------- compressed streams

@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { closeSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { crc32, deflateRawSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sniff } from '../../src/scan/artifact-type.ts';
 import { scanFile } from '../../src/scan/files.ts';
@@ -116,6 +116,49 @@ describe('containers', () => {
     execFileSync('zip', ['-q', '-j', path('bomb.zip'), path('t', 'zeros')]);
     const z = await scanFile(path('bomb.zip'), 'bomb.zip', { limits: { maxRatio: 100 } });
     expect(z.gaps.map((g) => g.reason)[0]).toMatch(/^decompression bomb/);
+  });
+
+  it('a zip whose thousands of entries overlap one kernel (APPNOTE layout, the overlapping-entry bomb) is a gap within seconds', async () => {
+    // One local file header and its deflate data, then 5,000 central-directory entries that all point at it.
+    const key = encode(makeKey('rsa2048'), 'pem-pkcs8');
+    const plain = Buffer.concat([key, Buffer.alloc(1024 * 1024 - key.length)]);
+    const data = deflateRawSync(plain);
+    const name = Buffer.from('id_rsa');
+    const crc = crc32(plain);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(8, 8);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(data.length, 18);
+    local.writeUInt32LE(plain.length, 22);
+    local.writeUInt16LE(name.length, 26);
+    const entries = 5000;
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(8, 10);
+    central.writeUInt32LE(crc, 16);
+    central.writeUInt32LE(data.length, 20);
+    central.writeUInt32LE(plain.length, 24);
+    central.writeUInt16LE(name.length, 28);
+    central.writeUInt32LE(0, 42);
+    const cd = Buffer.concat(Array.from({ length: entries }, () => Buffer.concat([central, name])));
+    const eocd = Buffer.alloc(22);
+    eocd.writeUInt32LE(0x06054b50, 0);
+    eocd.writeUInt16LE(entries, 8);
+    eocd.writeUInt16LE(entries, 10);
+    eocd.writeUInt32LE(cd.length, 12);
+    eocd.writeUInt32LE(30 + name.length + data.length, 16);
+    writeFileSync(path('overlap.zip'), Buffer.concat([local, name, data, cd, eocd]));
+    const started = performance.now();
+    const r = await scanFile(path('overlap.zip'), 'overlap.zip');
+    expect(performance.now() - started).toBeLessThan(20_000);
+    expect(r.findings.map((f) => `${f.location}:${f.format}:${f.proof}`)).toEqual(['overlap.zip!id_rsa:pem:private-key-present']);
+    expect(r.gaps).toEqual([
+      { location: 'overlap.zip', operation: 'read-zip', reason: expect.stringMatching(/^4999 zip entries overlap another entry's data/) },
+    ]);
   });
 
   it('works past 4 GiB: a key planted at 4.5 GiB in a sparse file is found at its exact offset', async () => {
