@@ -1,9 +1,11 @@
 // Snapshot scale (issue 21): the streamed reader against a plain JSON.parse(readFileSync()) of the same
 // file, in the same run: CPU time and retained heap per key, light and realistic estates. The 1M-key
-// run is manual (BENCH_KEYS=1000000 BENCH_KIND=realistic): it needs ~4 GB of disk.
+// CLI audit is manual (KEYHYGIENE_BENCH_1M=1 npm run bench -- scale): it writes ~4 GB to a temp dir,
+// audits 100k and 1M realistic keys to JSON and reports the time ratio and max RSS (bench/lib/cli-audit.js).
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cliAuditAtScale } from './lib/cli-audit.js';
 import { writeSnapshot } from './lib/estate.js';
 
 const { readInventoryFile } = await import(new URL('../dist/inventory/read.js', import.meta.url).href);
@@ -24,6 +26,7 @@ function measure(fn) {
 }
 
 export default async () => {
+  if (process.env.KEYHYGIENE_BENCH_1M === '1') return { goals: cliAuditAtScale({ keep: process.env.BENCH_KEEP === '1' }) };
   const goals = [];
   // Warm up (module loading, compiling the record validators) outside the measured runs.
   const warm = join(dir, 'scale-warmup.json');
