@@ -59,7 +59,7 @@ function timed(cmd, args, opts = {}) {
     : spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', ...opts });
   const wall = ms() - t;
   const m = /KHCPU ([\d.]+) ([\d.]+)\s*$/.exec(r.stderr ?? '');
-  const cpu = m ? (Number(m[1]) + Number(m[2])) * 1000 : undefined;
+  const cpu = m ? Math.round((Number(m[1]) + Number(m[2])) * 1000) : undefined;
   return { ms: wall, cpu, status: r.status, stderr: m ? r.stderr.slice(0, m.index) : r.stderr };
 }
 
