@@ -9,7 +9,7 @@ import { UserError } from '../../src/errors.ts';
 import { INVENTORY_VERSION, type Inventory } from '../../src/model/inventory.ts';
 import { parsePolicyText } from '../../src/policy/load.ts';
 import { resolvePolicyFile } from '../../src/policy/resolve.ts';
-import { cli, hasStackTrace } from '../helpers/cli.ts';
+import { hasStackTrace, runCli } from '../helpers/cli.ts';
 import { key } from '../helpers/fixtures.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
@@ -74,8 +74,8 @@ describe('strict dates', () => {
     expect(() => parseNow('2026-02-30', () => '')).toThrow(/is not a date/);
   });
 
-  it('keyhygiene audit --now 2026-02-30 is exit 2 before anything is collected', () => {
-    const r = cli(['audit', '--example', 'storm-0558', '--now', '2026-02-30']);
+  it('keyhygiene audit --now 2026-02-30 is exit 2 before anything is collected', async () => {
+    const r = await runCli(['audit', '--example', 'storm-0558', '--now', '2026-02-30']);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/--now 2026-02-30 is not a date/);
     expect(hasStackTrace(r.stderr)).toBe(false);
