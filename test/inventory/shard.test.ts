@@ -88,8 +88,12 @@ describe('sharded collection of one organisation', () => {
 
   it('a plan lists the organisation once; planned shards read their units without walking it, and audit the same', async () => {
     const policy = resolvePolicyFile(policyFile);
+    const assumed = () => fake.requests.filter((r) => r.op === 'sts:AssumeRole').length;
+    const assumedBefore = assumed();
     const units = await planUnits(policy, { now: () => NOW, env: process.env });
     expect(units).toContain('aws:444444444400:us-east-1');
+    // The policy names its regions: the plan is the Organizations walk alone, no role assumed per account.
+    expect(assumed()).toBe(assumedBefore);
     const plan = splitUnits(units, 3, NOW.toISOString());
     expect(plan.matrix.include.map((m) => m.shard)).toEqual(['1/3', '2/3', '3/3']);
     const planFile = write('plan.json', plan);

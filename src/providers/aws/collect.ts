@@ -146,6 +146,10 @@ export async function planAwsUnits(run: AwsRun, homeRegion: string): Promise<str
   if (!identity) return [];
   const home: Where = { account: identity.account, caller: { region: homeRegion } };
   const accounts = await readAccounts(run, home);
+  // Regions named in the policy need no call per account: the plan is the Organizations walk alone
+  // (an account whose role cannot be assumed is then found, and recorded as a gap, by its shard).
+  const regions = run.config.regions;
+  if (regions) return accounts.flatMap((a) => regions.map((r) => `aws:${a}:${r}`)).sort();
   const units = (await accountRegions(run, home, accounts)).map(awsUnit);
   // An account whose role or regions could not be read is one unit: its shard tries it again (and records the gap).
   for (const a of accounts) if (!units.some((u) => u.startsWith(`aws:${a}:`))) units.push(`aws:${a}:*`);
