@@ -11,7 +11,7 @@
 // account, the `fast` profile (no ListGrants/ListKeyRotations) and no IAM reads beyond the profile's.
 // BENCH_SHARD_ACCOUNTS (default 2000), BENCH_SHARD_COUNTS (default "1,2,4,8").
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -31,6 +31,7 @@ const COUNTS = (process.env.BENCH_SHARD_COUNTS ?? '1,2,4,8').split(',').map(Numb
 const FRACTION = 0.9;
 const REGION = 'us-east-1';
 const BIN = fileURLToPath(new URL('../bin/run.js', import.meta.url));
+const CPU_HOOK = fileURLToPath(new URL('./lib/cpu-on-exit.cjs', import.meta.url));
 
 function organisation() {
   const accounts = Array.from({ length: ACCOUNTS }, (_, i) => {
@@ -45,7 +46,7 @@ function organisation() {
 /** Run the CLI; resolves with its exit code, rejects on a crash (exit 4 or a signal). */
 function cli(args, env) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, ['--require', CPU_HOOK, BIN, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     child.stderr.on('data', (c) => {
       err += c;
@@ -105,7 +106,16 @@ export default async function bench() {
     const before = (await fake.stats()).stats;
     const start = performance.now();
     const parts = Array.from({ length: n }, (_, i) => join(dir, `part-${i + 1}-of-${n}.json`));
-    await Promise.all(parts.map((out, i) => cli(['inventory', '-p', policy, '--shard-plan', planFile, '--shard', `${i + 1}/${n}`, '-o', out], env)));
+    const cpuFile = join(dir, `cpu-${n}.txt`);
+    const shardEnv = { ...env, KEYHYGIENE_BENCH_CPU: cpuFile };
+    await Promise.all(parts.map((out, i) => cli(['inventory', '-p', policy, '--shard-plan', planFile, '--shard', `${i + 1}/${n}`, '-o', out], shardEnv)));
+    // CPU of every shard process, start-up included: the work sharding spreads over cores or machines.
+    const cpu = existsSync(cpuFile)
+      ? readFileSync(cpuFile, 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .reduce((a, x) => a + Number(x), 0) / 1e6
+      : Number.NaN;
     const wall = (performance.now() - start) / 1000;
     const after = (await fake.stats()).stats;
     const merged = join(dir, `merged-${n}.json`);
@@ -114,10 +124,10 @@ export default async function bench() {
     const mergeWall = (performance.now() - m0) / 1000;
     const inv = JSON.parse(readFileSync(merged, 'utf8'));
     const { bound, by, calls } = quotaBound(before, after, PUBLISHED_QUOTAS, quotaKeyOf);
-    const row = { n, wall, bound, by, calls, mergeWall, throttled: after.throttled - before.throttled, keys: inv.keys.length, gaps: inv.gaps.length };
+    const row = { n, wall, cpu, bound, by, calls, mergeWall, throttled: after.throttled - before.throttled, keys: inv.keys.length, gaps: inv.gaps.length };
     rows.push(row);
     console.log(
-      `${n} shard(s): collection ${wall.toFixed(1)} s, quota bound ${bound.toFixed(1)} s [${by}] → ${(wall / bound).toFixed(2)}×; ${calls} calls, ${row.throttled} throttled; merge ${mergeWall.toFixed(1)} s; ${row.keys} keys, ${row.gaps} gaps`,
+      `${n} shard(s): collection ${wall.toFixed(1)} s (shard processes' CPU ${cpu.toFixed(1)} s), quota bound ${bound.toFixed(1)} s [${by}] → ${(wall / bound).toFixed(2)}×; ${calls} calls, ${row.throttled} throttled; merge ${mergeWall.toFixed(1)} s; ${row.keys} keys, ${row.gaps} gaps`,
     );
   }
   await fake.close();
