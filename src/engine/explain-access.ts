@@ -2,7 +2,7 @@
 // role chain or federation, under which conditions, and how the policy classifies it. Pure: a
 // function of the inventory (live or from a snapshot) and the policy; the command only prints it.
 import { UserError } from '../errors.ts';
-import type { AccessCondition, AccessEntry, Capability, Principal } from '../model/access-entry.ts';
+import { type AccessCondition, type AccessEntry, CAPABILITIES, type Capability, type Principal } from '../model/access-entry.ts';
 import type { Inventory } from '../model/inventory.ts';
 import type { KeyRecord } from '../model/key-record.ts';
 import type { ResolvedPolicy } from '../policy/resolve.ts';
@@ -11,17 +11,7 @@ import { ciVerdict } from './classify-ci.ts';
 import { gapCovers } from './evaluate.ts';
 
 /** Capabilities that use the key (or hand its use on); `administer` and `read` alone do not. */
-const USE: ReadonlySet<Capability> = new Set([
-  'use-sign',
-  'use-verify',
-  'use-encrypt',
-  'use-decrypt',
-  'use-mac',
-  'use-wrap',
-  'use-unwrap',
-  'export',
-  'create-grant',
-]);
+const USE: ReadonlySet<Capability> = new Set(CAPABILITIES.filter((c) => c !== 'administer' && c !== 'read'));
 
 export interface AccessPath {
   /** `can-use`: every condition decided or assumed; `may-use`: a condition left undecided; `manages`: administer/read only. */

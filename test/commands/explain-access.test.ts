@@ -8,7 +8,7 @@ import awsProvider from '../../src/providers/aws/index.ts';
 import { hasStackTrace, runCli } from '../helpers/cli.ts';
 import { expectOnlyDeclared } from '../helpers/read-only.ts';
 import { tempDir } from '../helpers/tmp.ts';
-import { SIGNING_SPKI } from '../providers/aws/world.ts';
+import { githubTrust as documentedGithubTrust, SIGNING_SPKI } from '../providers/aws/world.ts';
 
 const PROD = '444455556666';
 const KEY = `arn:aws:kms:us-east-1:${PROD}:key/prod-signer`;
@@ -26,21 +26,7 @@ const allow = (Action: string | string[], extra: Record<string, unknown> = {}) =
   Statement: [{ Sid: 'KmsUse', Effect: 'Allow', Action, Resource: '*', ...extra }],
 });
 const ec2Trust = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }] };
-/** GitHub's documented trust policy for "Configuring OpenID Connect in Amazon Web Services". */
-const githubTrust = (sub: string) => ({
-  Version: '2012-10-17',
-  Statement: [
-    {
-      Effect: 'Allow',
-      Principal: { Federated: GITHUB },
-      Action: 'sts:AssumeRoleWithWebIdentity',
-      Condition: {
-        StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' },
-        StringLike: { 'token.actions.githubusercontent.com:sub': sub },
-      },
-    },
-  ],
-});
+const githubTrust = (sub: string) => documentedGithubTrust(GITHUB, sub);
 
 /** A production signing key with the default key policy; IAM decides who uses it. */
 const world = (): FakeWorld => ({

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { EnvironmentKind } from '../../model/common.ts';
 import { defineRule } from '../define-rule.ts';
 import { principalCause } from '../lib/causes.ts';
-import { isSigningKey, judgeAccess, mergeAccess, withDecision } from '../lib/keys.ts';
+import { accessByPrincipal, isSigningKey, judgeAccess } from '../lib/keys.ts';
 
 const REACH = new Set(['use-sign', 'use-encrypt', 'use-decrypt', 'use-mac', 'use-wrap', 'use-unwrap', 'export', 'create-grant', 'administer']);
 /** Principals environments can name: cloud services act for the key owner, public ones have their own rule. */
@@ -38,33 +38,26 @@ export default defineRule({
   check(key, ctx) {
     const untrusted = ctx.options.untrustedKinds;
     // An access that depends on a condition the evaluator cannot decide is neither a pass nor a failure.
-    judgeAccess(
-      ctx,
-      mergeAccess(
-        key.access ?? [],
-        withDecision((e) => e.principal.id),
-      ),
-      (entry, report) => {
-        // Cheapest test first: most principals are in a trusted environment.
-        const ps = ctx.principalScope(entry.principal);
-        const idx = ps.environmentKinds.findIndex((k) => untrusted.includes(k));
-        if (idx < 0) {
-          // A principal of no environment that can reach the key: the verdict cannot say it is trusted.
-          if (ps.environments.length === 0 && classifiable(entry.principal) && entry.capabilities.some((c) => REACH.has(c)))
-            ctx.unclassified(entry.principal.name ?? entry.principal.id, 'environment');
-          return;
-        }
-        const caps = entry.capabilities.filter((c) => REACH.has(c));
-        if (caps.length === 0) return;
-        const who = entry.principal.name ?? entry.principal.id;
-        const privateUse = caps.some((c) => PRIVATE.has(c)) && isSigningKey(key);
-        const path = entry.via?.length ? ` through ${entry.via.join(' → ')}` : '';
-        report(
-          'reachable',
-          { principal: `${who}${path}`, environment: ps.environments[idx] ?? '', kind: ps.environmentKinds[idx] ?? '', caps: caps.join(', ') },
-          { key: entry.principal.id, escalateTo: privateUse ? 'critical' : undefined, cause: principalCause(entry.principal) },
-        );
-      },
-    );
+    judgeAccess(ctx, accessByPrincipal(key.access), (entry, report) => {
+      // Cheapest test first: most principals are in a trusted environment.
+      const ps = ctx.principalScope(entry.principal);
+      const idx = ps.environmentKinds.findIndex((k) => untrusted.includes(k));
+      if (idx < 0) {
+        // A principal of no environment that can reach the key: the verdict cannot say it is trusted.
+        if (ps.environments.length === 0 && classifiable(entry.principal) && entry.capabilities.some((c) => REACH.has(c)))
+          ctx.unclassified(entry.principal.name ?? entry.principal.id, 'environment');
+        return;
+      }
+      const caps = entry.capabilities.filter((c) => REACH.has(c));
+      if (caps.length === 0) return;
+      const who = entry.principal.name ?? entry.principal.id;
+      const privateUse = caps.some((c) => PRIVATE.has(c)) && isSigningKey(key);
+      const path = entry.via?.length ? ` through ${entry.via.join(' → ')}` : '';
+      report(
+        'reachable',
+        { principal: `${who}${path}`, environment: ps.environments[idx] ?? '', kind: ps.environmentKinds[idx] ?? '', caps: caps.join(', ') },
+        { key: entry.principal.id, escalateTo: privateUse ? 'critical' : undefined, cause: principalCause(entry.principal) },
+      );
+    });
   },
 });

@@ -100,3 +100,10 @@ export const withDecision =
   (keyOf: (e: AccessEntry) => string) =>
   (e: AccessEntry): string =>
     `${keyOf(e)}\u0000${e.undecided?.length ? 'undecided' : ''}`;
+
+/** Access entries merged per principal, decided and undecided paths apart. */
+export const accessByPrincipal = (entries: readonly AccessEntry[] | undefined): readonly AccessEntry[] =>
+  mergeAccess(
+    entries ?? [],
+    withDecision((e) => e.principal.id),
+  );

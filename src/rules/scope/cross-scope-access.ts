@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineRule } from '../define-rule.ts';
 import { principalCause } from '../lib/causes.ts';
-import { judgeAccess, mergeAccess, USE_CAPABILITIES, withDecision } from '../lib/keys.ts';
+import { accessByPrincipal, judgeAccess, USE_CAPABILITIES } from '../lib/keys.ts';
 
 export default defineRule({
   id: 'cross-scope-access',
@@ -40,44 +40,37 @@ export default defineRule({
   },
   check(key, ctx) {
     const s = ctx.scope(key);
-    judgeAccess(
-      ctx,
-      mergeAccess(
-        key.access ?? [],
-        withDecision((e) => e.principal.id),
-      ),
-      (entry, report) => {
-        const p = entry.principal;
-        if (p.kind === 'public' || p.kind === 'any-authenticated') return; // no-public-principal covers these
-        if (p.kind === 'service' && ctx.options.ignoreServicePrincipals) return;
-        if (!entry.capabilities.some((c) => USE_CAPABILITIES.has(c))) return;
-        const ps = ctx.principalScope(p);
-        const data = () => ({ principal: p.name ?? p.id, caps: entry.capabilities.filter((c) => USE_CAPABILITIES.has(c)).join(', ') });
-        if (s.trustDomain) {
-          if (ps.trustDomains.length === 0) {
-            if (ctx.options.unclassifiedPrincipals === 'report')
-              report('unclassified', { ...data(), dimension: 'trust domain' }, { key: `${p.id}#trust-domain`, cause: principalCause(p) });
-          } else if (!ps.trustDomains.includes(s.trustDomain)) {
-            report(
-              'otherTrustDomain',
-              { ...data(), theirs: ps.trustDomains.join('/'), ours: s.trustDomain },
-              { key: `${p.id}#trust-domain`, cause: principalCause(p) },
-            );
-          }
+    judgeAccess(ctx, accessByPrincipal(key.access), (entry, report) => {
+      const p = entry.principal;
+      if (p.kind === 'public' || p.kind === 'any-authenticated') return; // no-public-principal covers these
+      if (p.kind === 'service' && ctx.options.ignoreServicePrincipals) return;
+      if (!entry.capabilities.some((c) => USE_CAPABILITIES.has(c))) return;
+      const ps = ctx.principalScope(p);
+      const data = () => ({ principal: p.name ?? p.id, caps: entry.capabilities.filter((c) => USE_CAPABILITIES.has(c)).join(', ') });
+      if (s.trustDomain) {
+        if (ps.trustDomains.length === 0) {
+          if (ctx.options.unclassifiedPrincipals === 'report')
+            report('unclassified', { ...data(), dimension: 'trust domain' }, { key: `${p.id}#trust-domain`, cause: principalCause(p) });
+        } else if (!ps.trustDomains.includes(s.trustDomain)) {
+          report(
+            'otherTrustDomain',
+            { ...data(), theirs: ps.trustDomains.join('/'), ours: s.trustDomain },
+            { key: `${p.id}#trust-domain`, cause: principalCause(p) },
+          );
         }
-        if (s.environment) {
-          if (ps.environments.length === 0) {
-            if (ctx.options.unclassifiedPrincipals === 'report')
-              report('unclassified', { ...data(), dimension: 'environment' }, { key: `${p.id}#environment`, cause: principalCause(p) });
-          } else if (!ps.environments.includes(s.environment)) {
-            report(
-              'otherEnvironment',
-              { ...data(), theirs: ps.environments.join('/'), ours: s.environment },
-              { key: `${p.id}#environment`, cause: principalCause(p) },
-            );
-          }
+      }
+      if (s.environment) {
+        if (ps.environments.length === 0) {
+          if (ctx.options.unclassifiedPrincipals === 'report')
+            report('unclassified', { ...data(), dimension: 'environment' }, { key: `${p.id}#environment`, cause: principalCause(p) });
+        } else if (!ps.environments.includes(s.environment)) {
+          report(
+            'otherEnvironment',
+            { ...data(), theirs: ps.environments.join('/'), ours: s.environment },
+            { key: `${p.id}#environment`, cause: principalCause(p) },
+          );
         }
-      },
-    );
+      }
+    });
   },
 });

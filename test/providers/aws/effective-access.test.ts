@@ -13,7 +13,7 @@ import { resolvePolicyFile } from '../../../src/policy/resolve.ts';
 import awsProvider, { collectAws } from '../../../src/providers/aws/index.ts';
 import type { AwsConfigInput } from '../../../src/providers/aws/schema.ts';
 import { expectOnlyDeclared } from '../../helpers/read-only.ts';
-import { SIGNING_SPKI } from './world.ts';
+import { githubTrust as documentedGithubTrust, SIGNING_SPKI } from './world.ts';
 
 const PROD = '444455556666';
 const MGMT = '111122223333';
@@ -233,21 +233,7 @@ describe('effective access behind a key policy delegation (acceptance)', () => {
 });
 
 const GITHUB = `arn:aws:iam::${PROD}:oidc-provider/token.actions.githubusercontent.com`;
-/** The trust policy GitHub documents for "Configuring OpenID Connect in Amazon Web Services". */
-const githubTrust = (sub: string) => ({
-  Version: '2012-10-17',
-  Statement: [
-    {
-      Effect: 'Allow',
-      Principal: { Federated: GITHUB },
-      Action: 'sts:AssumeRoleWithWebIdentity',
-      Condition: {
-        StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' },
-        StringLike: { 'token.actions.githubusercontent.com:sub': sub },
-      },
-    },
-  ],
-});
+const githubTrust = (sub: string) => documentedGithubTrust(GITHUB, sub);
 const CI = `ci:
   production:
     - repositories: [org/app]

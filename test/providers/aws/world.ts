@@ -10,6 +10,22 @@ export const ORG_ID = 'o-abc123';
 const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 export const SIGNING_SPKI = ec.publicKey.export({ format: 'der', type: 'spki' }).toString('base64');
 
+/** The trust policy GitHub documents for "Configuring OpenID Connect in Amazon Web Services". */
+export const githubTrust = (provider: string, sub: string) => ({
+  Version: '2012-10-17',
+  Statement: [
+    {
+      Effect: 'Allow',
+      Principal: { Federated: provider },
+      Action: 'sts:AssumeRoleWithWebIdentity',
+      Condition: {
+        StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' },
+        StringLike: { 'token.actions.githubusercontent.com:sub': sub },
+      },
+    },
+  ],
+});
+
 export const policyAllowRoot = (account: string) => ({
   Version: '2012-10-17',
   Statement: [{ Sid: 'Root', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: 'kms:*', Resource: '*' }],
