@@ -3,7 +3,7 @@ import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
 import type { AuditResult, ResultEntry } from '../engine/result.ts';
 import type { Severity } from '../model/common.ts';
-import { jsonChunks } from '../util/json-stream.ts';
+import { jsonChunks, LazyArray } from '../util/json-stream.ts';
 import { fileLocationOf, sarifArtifactLocation } from './locations.ts';
 import { causeLabel, type FailureGroup, failureGroups } from './root-causes.ts';
 import type { Reporter, ReportMeta } from './types.ts';
@@ -166,8 +166,26 @@ function invocationOf(result: AuditResult): Sarif.Invocation {
   return { executionSuccessful: true, endTimeUtc: result.generatedAt, toolExecutionNotifications: notifications };
 }
 
+/** The SARIF results: one per root cause, then one per other result (lazily: each made as it is written). */
+function* sarifResults(
+  result: AuditResult,
+  meta: ReportMeta,
+  ruleIndex: ReadonlyMap<string, number>,
+  policyLocation: Sarif.ArtifactLocation,
+): Generator<Sarif.Result> {
+  for (const g of failureGroups(result)) if (g.entries.length > 0) yield causeResultOf(g, meta, ruleIndex, policyLocation);
+  for (const r of result.results) if (r.outcome !== 'fail') yield resultOf(r, meta, ruleIndex, policyLocation);
+}
+
 /** Render a result as a SARIF 2.1.0 log with one run. */
 export function renderSarif(result: AuditResult, meta: ReportMeta): Sarif.Log {
+  const log = sarifLog(result, meta);
+  const run = log.runs[0] as Sarif.Run;
+  return { ...log, runs: [{ ...run, results: [...(run.results ?? [])] }] };
+}
+
+/** The SARIF log with its results as a LazyArray: jsonChunks writes them one by one, JSON.stringify as an array. */
+function sarifLog(result: AuditResult, meta: ReportMeta): Sarif.Log {
   const rules = [...result.rules].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
   const policyLocation = sarifArtifactLocation(result.policy.file ?? 'keyhygiene.yaml', meta.srcRoot);
@@ -188,12 +206,8 @@ export function renderSarif(result: AuditResult, meta: ReportMeta): Sarif.Log {
       : {}),
     ...(meta.sarifCategory ? { automationDetails: { id: meta.sarifCategory.endsWith('/') ? meta.sarifCategory : `${meta.sarifCategory}/` } } : {}),
     columnKind: 'utf16CodeUnits',
-    results: [
-      ...failureGroups(result)
-        .filter((g) => g.entries.length > 0)
-        .map((g) => causeResultOf(g, meta, ruleIndex, policyLocation)),
-      ...result.results.filter((r) => r.outcome !== 'fail').map((r) => resultOf(r, meta, ruleIndex, policyLocation)),
-    ],
+    // A LazyArray typed as the array it writes as.
+    results: new LazyArray(() => sarifResults(result, meta, ruleIndex, policyLocation)) as unknown as Sarif.Result[],
     properties: {
       summary: result.summary,
       policy: { extends: result.policy.extends, rulesEnabled: result.policy.rulesEnabled },
@@ -208,7 +222,7 @@ export const sarifReporter: Reporter = {
   id: 'sarif',
   description: 'SARIF 2.1.0 for GitHub code scanning (github/codeql-action/upload-sarif)',
   extension: 'sarif',
-  render: (result, meta) => `${JSON.stringify(renderSarif(result, meta), null, 2)}\n`,
-  // runs[0].results is streamed result by result (jsonChunks streams the first levels).
-  renderChunks: (result, meta) => jsonChunks(renderSarif(result, meta)),
+  render: (result, meta) => `${JSON.stringify(sarifLog(result, meta), null, 2)}\n`,
+  // runs[0].results is made and written result by result (a LazyArray; jsonChunks streams the first levels).
+  renderChunks: (result, meta) => jsonChunks(sarifLog(result, meta)),
 };

@@ -3,10 +3,39 @@
 
 const CHUNK = 1 << 16;
 
+/**
+ * An array whose items are made while it is written: jsonChunks streams it member by member, so a
+ * million report entries never exist at once; JSON.stringify (small documents) sees a plain array.
+ */
+export class LazyArray<T> {
+  private readonly items: () => Iterable<T>;
+  constructor(items: () => Iterable<T>) {
+    this.items = items;
+  }
+  [Symbol.iterator](): Iterator<T> {
+    return this.items()[Symbol.iterator]();
+  }
+  toJSON(): T[] {
+    return [...this.items()];
+  }
+}
+
 /** Arrays and objects this deep or shallower are streamed member by member; deeper ones stringified whole. */
 const STREAM_DEPTH = 3;
 
+function* lazyMembers(value: LazyArray<unknown>, indent: string, depth: number): Generator<string> {
+  const inner = `${indent}  `;
+  let first = true;
+  for (const v of value) {
+    yield `${first ? '[' : ','}\n${inner}`;
+    first = false;
+    yield* members(v === undefined || typeof v === 'function' || typeof v === 'symbol' ? null : v, inner, depth + 1);
+  }
+  yield first ? '[]' : `\n${indent}]`;
+}
+
 function* members(value: unknown, indent: string, depth: number): Generator<string> {
+  if (value instanceof LazyArray) return yield* lazyMembers(value, indent, depth);
   if (depth > STREAM_DEPTH || value === null || typeof value !== 'object' || typeof (value as { toJSON?: unknown }).toJSON === 'function') {
     const text = JSON.stringify(value, null, 2);
     yield indent ? text.replaceAll('\n', `\n${indent}`) : text;
