@@ -1,7 +1,7 @@
 // Bounds for the reports people read (text, Markdown, HTML): beyond a number of rows they summarise
 // and point at the full machine-readable report, so a million keys never make an unreadable (or
 // unbounded) page. Pure.
-import type { ResultEntry } from '../engine/result.ts';
+import type { AuditResult, ResultEntry } from '../engine/result.ts';
 import type { FailureGroup } from './root-causes.ts';
 import type { ReportMeta } from './types.ts';
 
@@ -92,4 +92,16 @@ export function omittedNote(b: BoundedFindings, meta: Pick<ReportMeta, 'fullRepo
   if (b.omittedGroups) parts.push(`${b.omittedGroups} more root causes (${b.omittedFailures} failures)`);
   if (b.omittedOthers) parts.push(`${b.omittedOthers} more unknown, error or waived results`);
   return `${parts.join(' and ')} not listed: this report lists ${reportLimit(meta)} rows; ${fullReportHint(meta)}.`;
+}
+
+/** Keys, and keys that pass every rule that applies to them (a loop: no array of a million keys is copied). */
+export function keyCounts(result: Pick<AuditResult, 'subjects'>): { keys: number; clean: number } {
+  let keys = 0;
+  let clean = 0;
+  for (const x of result.subjects) {
+    if (x.kind !== 'key') continue;
+    keys++;
+    if (x.status === 'pass') clean++;
+  }
+  return { keys, clean };
 }

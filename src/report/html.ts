@@ -4,7 +4,7 @@ import { type AuditResult, OUTCOMES, type Outcome, type ResultEntry } from '../e
 import { causeKey } from '../engine/root-causes.ts';
 import { SEVERITIES, type Severity } from '../model/common.ts';
 import { chunked, joined, lineChunks } from '../util/json-stream.ts';
-import { boundFindings, fullReportHint, omittedNote, reportLimit, type ShownGroup, SUBJECTS_PER_CAUSE } from './bound.ts';
+import { boundFindings, fullReportHint, keyCounts, omittedNote, reportLimit, type ShownGroup, SUBJECTS_PER_CAUSE } from './bound.ts';
 import { causeLabel, type FailureGroup, failureGroups } from './root-causes.ts';
 import { trendChart } from './trend-chart.ts';
 import type { Reporter, ReportMeta } from './types.ts';
@@ -398,13 +398,7 @@ function summaryLines(result: AuditResult, meta: ReportMeta): string[] {
   const s = result.summary;
   const o = s.outcomes;
   const f = s.failuresBySeverity;
-  let keys = 0;
-  let clean = 0;
-  for (const x of result.subjects) {
-    if (x.kind !== 'key') continue;
-    keys++;
-    if (x.status === 'pass') clean++;
-  }
+  const { keys, clean } = keyCounts(result);
   const failuresByCategory = (c: string) => result.rules.filter((r) => r.category === c).reduce((a, r) => a + r.counts.fail, 0);
   return [
     '<section id="summary"><h2>Summary</h2><div class="cards">',

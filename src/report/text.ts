@@ -3,7 +3,7 @@ import { complianceText } from '../frameworks/compliance.ts';
 import type { Severity } from '../model/common.ts';
 import { chunked, joined } from '../util/json-stream.ts';
 import { terminalSafe } from '../util/terminal.ts';
-import { boundFindings, omittedNote, reportLimit, type ShownGroup } from './bound.ts';
+import { boundFindings, keyCounts, omittedNote, reportLimit, type ShownGroup } from './bound.ts';
 import { causeLabel, failureGroups } from './root-causes.ts';
 import type { Reporter, ReportMeta } from './types.ts';
 
@@ -141,13 +141,7 @@ function summaryLines(result: AuditResult, c: (code: string, s: string) => strin
       `${c(o.fail ? SGR.red : SGR.green, `${rc.total} root causes`)} (critical ${b.critical}, high ${b.high}, medium ${b.medium}, low ${b.low}) of ${o.fail} failures, ` +
       `${o.pass} passed, ${o.waived} waived, ${o.unknown} unknown, ${o.error} errors, ${s.gaps} collection gaps.`,
   ];
-  let keys = 0;
-  let clean = 0;
-  for (const x of result.subjects) {
-    if (x.kind !== 'key') continue;
-    keys++;
-    if (x.status === 'pass') clean++;
-  }
+  const { keys, clean } = keyCounts(result);
   lines.push(`Keys: ${clean} of ${keys} pass every rule that applies.`);
   lines.push(`Evaluated ${result.generatedAt}; inventory collected ${result.inventory.generatedAt}.`);
   return lines;

@@ -21,24 +21,40 @@ const counts = (o: Partial<Record<'fail' | 'error' | 'unknown' | 'waived' | 'pas
 });
 const KEY = 'arn:aws:kms:us-east-1:111111111111:key/0a1b2c3d-0000-4000-8000-000000000001';
 const VAULT_KEY = 'https://kv-debug.vault.azure.net/keys/signer';
+const KEY2 = 'arn:aws:kms:us-east-1:111111111111:key/0a1b2c3d-0000-4000-8000-000000000002';
+const TRAIL = 'arn:aws:cloudtrail:us-east-1:111111111111:trail/org-trail';
+/** One trail failing two keys: one root cause, two failures. */
+const TRAIL_CAUSE = { id: 'c0ffee00c0ffee00c0ffee00c0ffee00', resource: { kind: 'trail', id: TRAIL, name: 'org-trail' } };
+const trailFailure = (id: string, name: string, fingerprint: string) => ({
+  ruleId: 'key-use-logged',
+  category: 'logging',
+  severity: 'high',
+  outcome: 'fail',
+  subject: { kind: 'key', id, provider: 'aws-kms', name },
+  message: 'No covering trail records use of this key: org-trail excludes kms.amazonaws.com events.',
+  fingerprint,
+  rootCause: TRAIL_CAUSE,
+});
 
-/** Three subjects: a failing key, an unknown (a gap) and a waived one; two rules; one expired waiver. */
+/** Four keys: a failing key, an unknown (a gap), a waived one, and a trail failing two of them (one root cause); three rules; one unused waiver. */
 const GOLDEN_RESULT: AuditResult = AuditResult.parse({
   version: '1.0',
   tool: { name: 'keyhygiene', version: '0.0.0-golden' },
   generatedAt: '2026-11-01T06:00:00.000Z',
-  policy: { file: 'keyhygiene.yaml', extends: ['keyhygiene:recommended'], rulesEnabled: 2 },
-  inventory: { generatedAt: '2026-11-01T05:00:00.000Z', providers: ['aws-kms', 'azure-keyvault'], keys: 3, trails: 0, publishedKeys: 0, artifacts: 0 },
+  policy: { file: 'keyhygiene.yaml', extends: ['keyhygiene:recommended'], rulesEnabled: 3 },
+  inventory: { generatedAt: '2026-11-01T05:00:00.000Z', providers: ['aws-kms', 'azure-keyvault'], keys: 4, trails: 1, publishedKeys: 0, artifacts: 0 },
   summary: {
-    outcomes: counts({ fail: 1, unknown: 1, waived: 1, pass: 3 }),
-    failuresBySeverity: { critical: 1, high: 0, medium: 0, low: 0, info: 0 },
-    subjects: { total: 3, byStatus: counts({ fail: 1, unknown: 1, waived: 1 }) },
+    outcomes: counts({ fail: 3, unknown: 1, waived: 1, pass: 4 }),
+    failuresBySeverity: { critical: 1, high: 2, medium: 0, low: 0, info: 0 },
+    rootCauses: { total: 2, bySeverity: { critical: 1, high: 1, medium: 0, low: 0, info: 0 } },
+    subjects: { total: 4, byStatus: counts({ fail: 2, unknown: 1, waived: 1 }) },
     gaps: 1,
     incomplete: true,
   },
   rules: [
     { id: 'key-material-max-age', category: 'rotation', severity: 'critical', counts: counts({ fail: 1, waived: 1, pass: 1 }) },
     { id: 'nonprod-principal-access', category: 'exposure', severity: 'high', counts: counts({ unknown: 1, pass: 2 }) },
+    { id: 'key-use-logged', category: 'logging', severity: 'high', counts: counts({ fail: 2, pass: 1 }) },
   ],
   subjects: [
     {
@@ -60,6 +76,34 @@ const GOLDEN_RESULT: AuditResult = AuditResult.parse({
       counts: counts({ unknown: 1, pass: 1 }),
     },
     { kind: 'key', id: 'projects/p/locations/global/keyRings/r/cryptoKeys/k', provider: 'gcp-kms', status: 'waived', counts: counts({ waived: 1, pass: 1 }) },
+    {
+      kind: 'key',
+      id: KEY2,
+      provider: 'aws-kms',
+      name: 'alias/orders-data',
+      scope: { environment: 'production', keyClass: 'data-encryption' },
+      status: 'fail',
+      counts: counts({ fail: 1, pass: 1 }),
+    },
+  ],
+  rootCauses: [
+    {
+      id: '0123456789abcdef0123456789abcdef',
+      ruleId: 'key-material-max-age',
+      severity: 'critical',
+      resource: { kind: 'key', id: KEY, name: 'alias/consumer-signing' },
+      message:
+        'key material is 1,927 days old; the class token-signing-shared allows 365 days (policy keyClasses.token-signing-shared.maxAgeDays). Rotate it: <script>alert(1)</script> & "quotes"',
+      subjects: [KEY],
+    },
+    {
+      id: TRAIL_CAUSE.id,
+      ruleId: 'key-use-logged',
+      severity: 'high',
+      resource: TRAIL_CAUSE.resource,
+      message: 'No covering trail records use of this key: org-trail excludes kms.amazonaws.com events.',
+      subjects: [KEY, KEY2],
+    },
   ],
   results: [
     {
@@ -94,6 +138,8 @@ const GOLDEN_RESULT: AuditResult = AuditResult.parse({
       fingerprint: '00000000000000000000000000000001',
       waiver: { reason: 'migration in progress', approver: 'sec@example.com', expires: '2027-01-31', ticket: 'SEC-1', status: 'active' },
     },
+    trailFailure(KEY, 'alias/consumer-signing', '1111111111111111111111111111111a'),
+    trailFailure(KEY2, 'alias/orders-data', '1111111111111111111111111111111b'),
   ],
   waivers: [
     {
