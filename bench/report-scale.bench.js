@@ -95,7 +95,11 @@ export default async function () {
       `${format.padEnd(10)} ${(fig.ms / 1000).toFixed(1).padStart(6)} s   ${(fig.before / MiB).toFixed(0).padStart(9)} MiB   ${(fig.peak / MiB).toFixed(0).padStart(6)} MiB   ${(added / MiB).toFixed(0).padStart(9)} MiB   ${(fig.bytes / MiB).toFixed(1).padStart(8)} MiB`,
     );
     goals.push({ name: `${format}: ${N} results written`, met: true, detail: `${(fig.ms / 1000).toFixed(1)} s, ${(fig.bytes / MiB).toFixed(1)} MiB` });
-    goals.push({ name: `${format}: writing adds ≤ 512 MiB RSS`, met: added <= 512 * MiB, detail: `${(added / MiB).toFixed(0)} MiB (peak ${(fig.peak / MiB).toFixed(0)} MiB)` });
+    goals.push({
+      name: `${format}: writing adds ≤ 512 MiB RSS`,
+      met: added <= 512 * MiB,
+      detail: `${(added / MiB).toFixed(0)} MiB (peak ${(fig.peak / MiB).toFixed(0)} MiB)`,
+    });
     if (HUMAN.has(format)) goals.push({ name: `${format}: bounded (≤ 16 MiB)`, met: fig.bytes <= 16 * MiB, detail: `${(fig.bytes / MiB).toFixed(2)} MiB` });
   }
   return { goals };
