@@ -5,7 +5,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { trails as estateTrails, keyRecord } from './lib/estate.js';
+import { benchPolicy, trails as estateTrails, keyRecord } from './lib/estate.js';
 
 const dist = (p) => new URL(`../dist/${p}`, import.meta.url).href;
 const { evaluate } = await import(dist('engine/evaluate.js'));
@@ -39,24 +39,7 @@ function synthetic(n) {
 }
 
 const policyFile = join(dir, 'bench-policy.yaml');
-const accts = (parity) =>
-  JSON.stringify(
-    Array.from({ length: 50 }, (_, a) => a)
-      .filter((a) => a % 2 === parity)
-      .map((a) => String(100000000000 + a)),
-  );
-writeFileSync(
-  policyFile,
-  `version: 1
-extends: [recommended]
-environments:
-  production: { kind: production, match: [{ tags: { env: prod } }, { principals: ["arn:aws:iam::1000000000*"] }] }
-  debug: { kind: debug, match: [{ tags: { env: debug } }, { accounts: ["333333333333"] }] }
-trustDomains:
-  consumer: { match: [{ tags: { trust-domain: consumer } }, { accounts: ${accts(1)} }, { accounts: ["333333333333"] }] }
-  enterprise: { match: [{ tags: { trust-domain: enterprise } }, { accounts: ${accts(0)} }] }
-`,
-);
+benchPolicy(policyFile);
 const snapFile = join(dir, `inventory-${N}.json`);
 writeFileSync(snapFile, JSON.stringify(synthetic(N)));
 const text = readFileSync(snapFile, 'utf8');

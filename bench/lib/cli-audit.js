@@ -3,38 +3,15 @@
 // RSS, against a child that only reads and JSON.parses the same file (when V8 can hold it as one
 // string), measured in the same run. Manual at 1M keys: KEYHYGIENE_BENCH_1M=1 npm run bench -- scale.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ACCOUNTS, NOW, writeSnapshot } from './estate.js';
+import { benchPolicy, NOW, writeSnapshot } from './estate.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const TIME = '/usr/bin/time';
 const GIB = 1024 ** 3;
-
-/** The bench policy: production and debug by tag, trust domains by tag and by account parity. */
-export function benchPolicy(file) {
-  const accts = (parity) =>
-    JSON.stringify(
-      Array.from({ length: ACCOUNTS }, (_, a) => a)
-        .filter((a) => a % 2 === parity)
-        .map((a) => String(100000000000 + a)),
-    );
-  writeFileSync(
-    file,
-    `version: 1
-extends: [recommended]
-environments:
-  production: { kind: production, match: [{ tags: { env: prod } }, { principals: ["arn:aws:iam::1000000000*"] }] }
-  debug: { kind: debug, match: [{ tags: { env: debug } }, { accounts: ["333333333333"] }] }
-trustDomains:
-  consumer: { match: [{ tags: { trust-domain: consumer } }, { accounts: ${accts(1)} }, { accounts: ["333333333333"] }] }
-  enterprise: { match: [{ tags: { trust-domain: enterprise } }, { accounts: ${accts(0)} }] }
-`,
-  );
-  return file;
-}
 
 /** Runs `node args…` under /usr/bin/time: wall and CPU seconds, max RSS in bytes, exit code. */
 function timed(args) {
@@ -84,8 +61,9 @@ export function cliAuditAtScale({ keys = [100_000, 1_000_000], keep = false } = 
   const policy = benchPolicy(join(dir, 'policy.yaml'));
   const goals = [];
   try {
-    const runs = keys.map((n) => auditOnce(dir, n, policy));
-    for (const r of runs) {
+    // Each run is printed as it ends (the 1M run takes a while) and its snapshot removed before the next.
+    const runs = keys.map((n) => {
+      const r = auditOnce(dir, n, policy);
       if (!keep) rmSync(r.snap, { force: true });
       console.log(
         `cli audit ${r.n} realistic keys (${mib(r.size)} snapshot → ${mib(r.reportSize)} report): wall ${r.audit.wall.toFixed(1)} s, cpu ${r.audit.cpu.toFixed(1)} s, max RSS ${mib(r.audit.rss)}` +
@@ -93,7 +71,8 @@ export function cliAuditAtScale({ keys = [100_000, 1_000_000], keep = false } = 
             ? `; read + JSON.parse: cpu ${r.parse.cpu.toFixed(1)} s, max RSS ${mib(r.parse.rss)}; ratio ${(r.audit.cpu / r.parse.cpu).toFixed(2)}×`
             : ''),
       );
-    }
+      return r;
+    });
     const [small, big] = runs;
     if (small?.parse)
       goals.push({

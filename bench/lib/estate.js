@@ -3,7 +3,7 @@
 // public key: about 2.4 KB per key on disk, as `keyhygiene inventory` writes them). Written to disk in
 // chunks, never as one string, so a 1M-key snapshot (2.4 GB) can be made on a small machine.
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
 
 const DAY = 86_400_000;
 export const NOW = Date.parse('2026-11-01T00:00:00Z');
@@ -163,4 +163,27 @@ export function writeSnapshot(file, n, kind = 'light', select = () => true) {
   flush();
   closeSync(fd);
   return size;
+}
+
+/** The bench policy: production and debug by tag, trust domains by tag and by account parity. */
+export function benchPolicy(file) {
+  const accts = (parity) =>
+    JSON.stringify(
+      Array.from({ length: ACCOUNTS }, (_, a) => a)
+        .filter((a) => a % 2 === parity)
+        .map((a) => String(100000000000 + a)),
+    );
+  writeFileSync(
+    file,
+    `version: 1
+extends: [recommended]
+environments:
+  production: { kind: production, match: [{ tags: { env: prod } }, { principals: ["arn:aws:iam::1000000000*"] }] }
+  debug: { kind: debug, match: [{ tags: { env: debug } }, { accounts: ["333333333333"] }] }
+trustDomains:
+  consumer: { match: [{ tags: { trust-domain: consumer } }, { accounts: ${accts(1)} }, { accounts: ["333333333333"] }] }
+  enterprise: { match: [{ tags: { trust-domain: enterprise } }, { accounts: ${accts(0)} }] }
+`,
+  );
+  return file;
 }
