@@ -11,6 +11,7 @@
 import { spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { quotaBound } from './lib/aws-quota-bound.js';
 
 const dist = (p) => new URL(`../dist/${p}`, import.meta.url).href;
 const { collectAws } = await import(dist('providers/aws/index.js'));
@@ -77,27 +78,6 @@ async function startFakeChild(world, options) {
   };
 }
 
-/** The quota-bound floor: max over (account, region, quota) of served calls / (fraction × quota). */
-function quotaFloor(served, fraction) {
-  const perQuota = new Map();
-  for (const [k, n] of Object.entries(served)) {
-    const [account, region, op] = k.split('/');
-    const id = `${account}/${region}/${quotaKeyOf(op)}`;
-    perQuota.set(id, (perQuota.get(id) ?? 0) + n);
-  }
-  let floor = 0;
-  let bound = '';
-  for (const [id, n] of perQuota) {
-    const q = id.split('/')[2];
-    const t = n / (fraction * (PUBLISHED_QUOTAS[q] ?? 1));
-    if (t > floor) {
-      floor = t;
-      bound = `${q} (${n} calls)`;
-    }
-  }
-  return { floor, bound };
-}
-
 async function scenario(name, world, { faults, expectedKeyIds, regions, accounts, assumeRole }) {
   const fake = await startFakeChild(world, { latencyMs: LATENCY_MS, quotas: PUBLISHED_QUOTAS, faults });
   const env = {
@@ -121,7 +101,7 @@ async function scenario(name, world, { faults, expectedKeyIds, regions, accounts
   await fake.close();
   const calls = Object.values(stats.served).reduce((a, b) => a + b, 0) + stats.throttled + stats.faults;
   const cpuPerCall = (cpu.user + cpu.system) / stats.requests;
-  const { floor, bound } = quotaFloor(stats.served, FRACTION);
+  const { bound: floor, by: bound } = quotaBound(stats.served, { fraction: FRACTION, quotas: PUBLISHED_QUOTAS, quotaKeyOf });
   const got = new Set(out.keys.map((k) => k.id));
   const missing = expectedKeyIds.filter((id) => !got.has(id)).length;
   console.log(

@@ -18,6 +18,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { isMainThread } from 'node:worker_threads';
 import { serveFake, startFakeWorker } from './fake-worker.js';
+import { quotaBound } from './lib/aws-quota-bound.js';
 
 const dist = (p) => new URL(`../dist/${p}`, import.meta.url).href;
 
@@ -53,26 +54,6 @@ function cli(args, env) {
     });
     child.on('exit', (code) => (code === 0 || code === 3 ? resolve(code) : reject(new Error(`keyhygiene ${args[0]} exited ${code}: ${err.slice(-2000)}`))));
   });
-}
-
-/** The quota bound of what was served between two stats snapshots. */
-function quotaBound(before, after, quotas, quotaKeyOf) {
-  const per = new Map();
-  for (const [k, n] of Object.entries(after.served)) {
-    const d = n - (before.served[k] ?? 0);
-    if (!d) continue;
-    const [account, region, op] = k.split('/');
-    const id = `${account}/${region}/${quotaKeyOf(op)}`;
-    per.set(id, (per.get(id) ?? 0) + d);
-  }
-  let bound = 0;
-  let by = '';
-  for (const [id, n] of per) {
-    const q = id.split('/')[2];
-    const t = n / (FRACTION * (quotas[q] ?? 1));
-    if (t > bound) [bound, by] = [t, `${q} ${n} calls`];
-  }
-  return { bound, by, calls: [...per.values()].reduce((a, b) => a + b, 0) };
 }
 
 export default async function bench() {
@@ -123,7 +104,7 @@ export default async function bench() {
     await cli(['merge', ...parts, '-o', merged], env);
     const mergeWall = (performance.now() - m0) / 1000;
     const inv = JSON.parse(readFileSync(merged, 'utf8'));
-    const { bound, by, calls } = quotaBound(before, after, PUBLISHED_QUOTAS, quotaKeyOf);
+    const { bound, by, calls } = quotaBound(after.served, { fraction: FRACTION, quotas: PUBLISHED_QUOTAS, quotaKeyOf, before: before.served });
     const row = { n, wall, cpu, bound, by, calls, mergeWall, throttled: after.throttled - before.throttled, keys: inv.keys.length, gaps: inv.gaps.length };
     rows.push(row);
     console.log(
