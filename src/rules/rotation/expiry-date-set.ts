@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineRule } from '../define-rule.ts';
-import { isActive } from '../lib/keys.ts';
+import { isActive, isSigningKey } from '../lib/keys.ts';
 
 export default defineRule({
   id: 'expiry-date-set',
@@ -15,7 +15,9 @@ export default defineRule({
       'Azure: `az keyvault key set-attributes --vault-name VAULT --name KEY --expires 2027-01-31T00:00:00Z`, or a rotation policy with `expiresIn`. AWS/GCP: tag the key `retire-by=YYYY-MM-DD` (`aws kms tag-resource`, `gcloud kms keys update --update-labels`).',
     subject: 'key',
     reads: ['expiresAt', 'managedBy', 'state', 'tags'],
-    appliesTo: (k, ctx) => isActive(k, ctx) && k.managedBy !== 'provider',
+    // With `keys: signing`, a key whose usage was not collected stays in scope (check then needs it).
+    appliesTo: (k, ctx) =>
+      isActive(k, ctx) && k.managedBy !== 'provider' && ((ctx.options as { keys?: string }).keys !== 'signing' || k.usage === undefined || isSigningKey(k)),
   },
   options: z.strictObject({
     providers: z
@@ -24,19 +26,27 @@ export default defineRule({
       .default(['azure-keyvault'])
       .describe('providers whose keys must carry an end date; "*" = every provider (strict packs); default: where the platform has a native expiry'),
     retireByTag: z.string().default('retire-by').describe('tag that serves as the end date where there is no native expiry'),
+    keys: z
+      .enum(['all', 'signing'])
+      .default('all')
+      .describe('which keys need an end date: all, or signing keys only (storm-0558: CSRB F1 is a signing key that outlived its planned retirement)'),
   }),
   messages: {
-    noExpiry: 'Key has no expiry date and no {tag} tag: its cryptoperiod never ends.',
+    noExpiry:
+      'Key has no expiry date and no {tag} tag (observed: expiry none): its cryptoperiod never ends. Limit: {scope} keys of {providers} carry an end date (expiry-date-set options, {source}).',
   },
   check(key, ctx) {
     const providers = ctx.options.providers;
     if (!providers.includes('*') && !providers.includes(key.provider)) return;
+    if (ctx.options.keys === 'signing') ctx.need(key.usage, 'usage');
     const tags = key.tags ?? {};
     if (tags[ctx.options.retireByTag] !== undefined) return;
     const expiresAt = ctx.need(key.expiresAt, 'expiresAt');
     if (expiresAt === null) {
       ctx.need(key.tags, 'tags');
-      ctx.report('noExpiry', { tag: ctx.options.retireByTag });
+      const o = ctx.options;
+      const source = o.providers.includes('*') || o.keys !== 'all' ? 'set by the policy or its pack' : 'default';
+      ctx.report('noExpiry', { tag: o.retireByTag, scope: o.keys === 'signing' ? 'signing' : 'enabled', providers: o.providers.join(', '), source });
     }
   },
 });
