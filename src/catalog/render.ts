@@ -63,6 +63,7 @@ export function renderRuleDoc(rule: AnyRule, input: CatalogInput): string {
   const aliases = rule.aliases?.length ? ` · **Aliases** ${rule.aliases.join(', ')}` : '';
   out.push(`**Category** ${m.category} · **Default severity** ${m.severity} · **Subject** ${m.subject}${aliases}`, '', m.description, '');
   out.push('## Why', '', m.rationale, '');
+  if (m.fixedLimit) out.push(`**Limit.** ${m.fixedLimit.charAt(0).toUpperCase()}${m.fixedLimit.slice(1)}.`, '');
   out.push('## Options', '', ...optionRows(rule), '');
   out.push('Configure in `keyhygiene.yaml`:', '', ...yamlBlock({ rules: { [rule.id]: [m.severity, rule.options.parse({})] } }), '');
   const packs = input.packs.filter((p) => p.rules.has(rule.id)).map((p) => `\`${p.name}\` (${p.rules.get(rule.id)})`);

@@ -1,4 +1,5 @@
 import { hash } from 'node:crypto';
+import { basename } from 'node:path';
 import type { Principal } from '../model/access-entry.ts';
 import type { ArtifactFinding } from '../model/artifact-finding.ts';
 import type { AuditTrail } from '../model/audit-trail.ts';
@@ -7,7 +8,7 @@ import type { Fingerprints, Severity, SourceLocation } from '../model/common.ts'
 import type { Inventory, Subject } from '../model/inventory.ts';
 import type { KeyRecord } from '../model/key-record.ts';
 import type { PublishedKey } from '../model/published-key.ts';
-import type { ResolvedPolicy } from '../policy/resolve.ts';
+import type { ResolvedPolicy, ResolvedRuleConfig } from '../policy/resolve.ts';
 import type { Waiver } from '../policy/schema.ts';
 import { formatMessage } from '../rules/define-rule.ts';
 import { findRule } from '../rules/index.ts';
@@ -346,7 +347,7 @@ function trailsFor(run: Run, k: KeyRecord): readonly AuditTrail[] {
 }
 
 /** The context methods every rule shares; each rule adds its options and its `report`. */
-function sharedContext(run: Run): Omit<RuleContext<unknown, string>, 'options' | 'report'> {
+function sharedContext(run: Run): Omit<RuleContext<unknown, string>, 'options' | 'report' | 'limitSource'> {
   const { policy, classifier, lookups, nowMs } = run;
   return {
     now: run.options.now,
@@ -375,13 +376,24 @@ function sharedContext(run: Run): Omit<RuleContext<unknown, string>, 'options' |
   };
 }
 
+/** Where a rule option's value comes from: the pack or policy file that named it, else the rule's default. */
+export function limitSourceOf(ruleId: string, config: ResolvedRuleConfig | undefined): (option: string) => string {
+  const from = config?.optionsFrom;
+  return (option) => {
+    if (!from?.names.includes(option)) return `default of ${ruleId} option ${option}`;
+    const where = /[/\\]|\.ya?ml$/.test(from.ref) ? `policy ${basename(from.ref)}` : `pack ${from.ref}`;
+    return `${where}, rules.${ruleId}.${option}`;
+  };
+}
+
 function makePlan(run: Run, ruleId: string, shared: ReturnType<typeof sharedContext>): Plan {
   const rule = findRule(ruleId) as AnyRule;
-  const config = run.policy.rules.get(ruleId) as { severity: Severity; options: unknown };
+  const config = run.policy.rules.get(ruleId) as ResolvedRuleConfig;
   const { findings, options } = run;
   const ctx: RuleContext<unknown, string> = {
     ...shared,
     options: config.options,
+    limitSource: limitSourceOf(ruleId, config),
     report(messageId, data, opts) {
       findings.push({ messageId, data, opts });
       options.onFinding?.({ ruleId, subjectId: (run.cursor.subject as Subject).id, messageId, ...(data ? { data } : {}) });

@@ -25,6 +25,8 @@ import {
 export interface ResolvedRuleConfig {
   severity: Severity;
   options: unknown;
+  /** The layer (pack name or policy file) that set the options last, and the options it named; absent = the rule's defaults. */
+  optionsFrom?: { ref: string; names: readonly string[] };
 }
 
 /** A policy with its packs applied: what the engine evaluates. */
@@ -192,8 +194,8 @@ export function mergeLayers(layers: readonly Layer[], baseDir: string, file?: st
     rules: new Map(),
     waivers: [],
   };
-  const levels = new Map<string, { level: Severity | 'off'; options?: Record<string, unknown> }>();
-  for (const { parsed, rules } of layers) {
+  const levels = new Map<string, { level: Severity | 'off'; options?: Record<string, unknown>; from?: string }>();
+  for (const { parsed, rules, ref } of layers) {
     const p = parsed.policy;
     for (const [name, env] of Object.entries(p.environments ?? {})) out.environments[name] = { ...out.environments[name], ...env };
     for (const [name, d] of Object.entries(p.trustDomains ?? {})) out.trustDomains[name] = { ...out.trustDomains[name], ...d };
@@ -210,14 +212,16 @@ export function mergeLayers(layers: readonly Layer[], baseDir: string, file?: st
     for (const [id, setting] of rules) {
       const prev = levels.get(id);
       // A severity alone keeps the options set earlier; a tuple replaces them (ESLint semantics).
-      levels.set(id, { level: setting.level, options: setting.options ?? prev?.options });
+      const from = setting.options ? ref : prev?.from;
+      levels.set(id, { level: setting.level, options: setting.options ?? prev?.options, ...(from ? { from } : {}) });
     }
   }
-  for (const [id, { level, options }] of levels) {
+  for (const [id, { level, options, from }] of levels) {
     if (level === 'off') continue;
     const rule = findRule(id);
     if (!rule) continue;
-    out.rules.set(id, { severity: level, options: rule.options.parse({ ...tagOptions(id, out.tagKeys), ...options }) });
+    const optionsFrom = from && options ? { optionsFrom: { ref: from, names: Object.keys(options) } } : {};
+    out.rules.set(id, { severity: level, options: rule.options.parse({ ...tagOptions(id, out.tagKeys), ...options }), ...optionsFrom });
   }
   if (out.tagKeys?.keyClass) out.keyClasses = renameKeyClassTag(out.keyClasses, out.tagKeys.keyClass);
   return out;

@@ -111,6 +111,11 @@ export interface RuleContext<Options, MessageId extends string> {
   /** Returns the value, or stops this evaluation with `unknown` naming the field (and why, when the data was read but cannot be decided). */
   need<T>(value: T | undefined, field: string, reason?: string): T;
   report(messageId: MessageId, data?: Record<string, string | number>, options?: ReportOptions): void;
+  /**
+   * Where the value of one of the rule's options comes from, for a failure message's limit: the pack
+   * or policy file that set it (`pack storm-0558, rules.key-log-retention.minDays`) or the rule's default.
+   */
+  limitSource(option: string): string;
   /** Days between two instants (fractional). */
   daysSince(iso: string): number;
 }
@@ -134,6 +139,12 @@ export interface RuleMeta<K extends SubjectKind> {
    * (tags, aliases) makes it `unknown`.
    */
   reads?: readonly string[];
+  /**
+   * The requirement every failure of this rule breaks, for rules whose messages carry no limit
+   * placeholder because the limit is a fixed condition (e.g. "purge protection is on"). A meta-test
+   * requires each failure message to name its limit and where it comes from, or the rule to state it here.
+   */
+  fixedLimit?: string;
   /**
    * The rule needs facts only a deployed subject has (age of existing material, last use, state):
    * the engine makes it `not-applicable` to subjects with provenance `planned`.

@@ -71,7 +71,17 @@ export function runRule(
     ...TEST_POLICY,
     ...c.policy,
     providers: {},
-    rules: new Map([[rule.id, { severity: rule.meta.severity, options: rule.options.parse(c.options ?? {}) }]]),
+    // Options a case sets stand for the user's policy file, so messages name it as the limit's source.
+    rules: new Map([
+      [
+        rule.id,
+        {
+          severity: rule.meta.severity,
+          options: rule.options.parse(c.options ?? {}),
+          ...(c.options ? { optionsFrom: { ref: 'keyhygiene.yaml', names: Object.keys(c.options) } } : {}),
+        },
+      ],
+    ]),
     waivers: c.waivers ?? [],
   };
   const all: (Reported & { subjectId: string })[] = [];

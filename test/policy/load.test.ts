@@ -35,7 +35,12 @@ describe('policy loading', () => {
   it('applies rule settings ESLint style: a severity keeps earlier options, a tuple replaces them, off disables', () => {
     tmp.write('base.yaml', 'version: 1\nextends: []\nrules:\n  key-log-retention: [low, { minDays: 90 }]\n  key-use-logged: high\n');
     const p = resolvePolicyFile(tmp.write('child.yaml', 'version: 1\nextends: [./base.yaml]\nrules:\n  key-log-retention: critical\n  key-use-logged: off\n'));
-    expect(p.rules.get('key-log-retention')).toEqual({ severity: 'critical', options: { minDays: 90 } });
+    // The options still come from base.yaml, and say so (a failure message names where its limit comes from).
+    expect(p.rules.get('key-log-retention')).toEqual({
+      severity: 'critical',
+      options: { minDays: 90 },
+      optionsFrom: { ref: expect.stringMatching(/base\.yaml$/), names: ['minDays'] },
+    });
     expect(p.rules.has('key-use-logged')).toBe(false);
   });
 

@@ -7,6 +7,7 @@ export default defineRule({
   meta: {
     category: 'coverage',
     severity: 'medium',
+    fixedLimit: 'every read the policy covers succeeded: no collection gap',
     description: 'Everything the policy covers could be read: each collection gap is reported, never treated as a pass.',
     rationale: 'Peers have reported unreadable vaults as compliant and dropped every key after one AccessDenied. A gap is evidence that the audit is incomplete; it also sets exit code 3.',
     remediation: 'Grant the read permission named in the gap (see `keyhygiene permissions`), open the network path, or narrow the policy\'s scope to what you can read.',

@@ -7,6 +7,7 @@ export default defineRule({
   meta: {
     category: 'coverage',
     severity: 'medium',
+    fixedLimit: 'every customer-managed key matches an environment and a key class of the policy',
     description: 'Every customer-managed key resolves to an environment and a key class.',
     rationale: 'Rules about scope, exposure and cryptoperiods can only be as good as the classification behind them: an unclassified key is held only to generic limits. NIST CM-8; PCI DSS 3.6.1.1; ISO 27001 A.5.9.',
     remediation: 'Tag the key (environment, key class) or add matchers for it under environments and keyClasses in the policy.',

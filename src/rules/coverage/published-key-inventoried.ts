@@ -9,6 +9,7 @@ export default defineRule({
   meta: {
     category: 'coverage',
     severity: 'high',
+    fixedLimit: 'every published key matches exactly one inventoried key',
     description: 'Every key your issuers publish matches exactly one inventoried key (no "shadow" signing keys).',
     rationale:
       'A key that relying parties trust but that no inventory holds has no owner, no rotation and no access control anyone reviews: nobody would notice it leaking or outliving its retirement, as the 2016 MSA key did (CSRB F1). NIST CM-8; PCI DSS 3.6.1.1; ISO 27001 A.5.9.',

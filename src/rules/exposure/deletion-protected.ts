@@ -16,15 +16,22 @@ export default defineRule({
     subject: 'key',
     appliesTo: (k) => k.managedBy !== 'provider',
     needs: ['deletion.protected'],
+    fixedLimit:
+      'deletion is recoverable: soft delete with purge protection on (Azure), or the platform’s enforced waiting period (AWS KMS 7–30 days, Cloud KMS destroy schedule)',
     reads: ['managedBy'],
   },
   options: z.strictObject({}),
   messages: {
-    unprotected: 'Key {where} can be deleted and purged without a recovery window.',
+    unprotected: 'Key {where} can be deleted and purged without a recovery window (observed: {observed}).',
   },
   check(key, ctx) {
     // Azure purge protection is a property of the vault: one vault without it is one problem.
     const cause = key.provider === 'azure-keyvault' ? vaultCause(key) : undefined;
-    if (key.deletion?.protected === false) ctx.report('unprotected', { where: key.container ? `in ${key.container}` : '' }, { cause });
+    if (key.deletion?.protected === false)
+      ctx.report(
+        'unprotected',
+        { where: key.container ? `in ${key.container}` : '', observed: 'deletion protection off (Azure: purge protection disabled)' },
+        { cause },
+      );
   },
 });

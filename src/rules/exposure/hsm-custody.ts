@@ -7,6 +7,7 @@ export default defineRule({
   meta: {
     category: 'exposure',
     severity: 'high',
+    fixedLimit: 'a key of a class with requireHsm is HSM-protected, generated inside the service and not exportable (policy keyClasses.<class>.requireHsm)',
     description: 'Keys of a class that requires HSM custody are HSM-protected, generated inside the service and not exportable.',
     rationale:
       'Imported or exportable material has copies outside the HSM: in the system that generated it, in backups, in memory of whatever released it — the kind of copy believed to have leaked in Storm-0558. CSRB rec 6 (isolated key storage, minimal key release); NIST SC-28(3), SC-12; PCI DSS 3.6.1.2.',

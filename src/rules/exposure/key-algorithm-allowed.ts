@@ -28,9 +28,9 @@ export default defineRule({
     minSymmetricBits: z.number().int().positive().default(128).describe('smallest AES / HMAC key'),
   }),
   messages: {
-    rsaTooSmall: 'RSA key of {size} bits is below the {min}-bit minimum{why}.',
-    curveNotAllowed: 'Curve {curve} is not on the allowlist ({allowed}).',
-    symmetricTooSmall: '{type} key of {size} bits is below the {min}-bit minimum.',
+    rsaTooSmall: 'RSA key of {size} bits (expires: {expires}) is below the {min}-bit minimum{why} ({source}).',
+    curveNotAllowed: 'Curve {curve} is not on the allowlist ({allowed}; {source}).',
+    symmetricTooSmall: '{type} key of {size} bits is below the {min}-bit minimum ({source}).',
   },
   check(key, ctx) {
     const o = ctx.options;
@@ -40,19 +40,24 @@ export default defineRule({
         const expires = ctx.need(key.expiresAt, 'expiresAt');
         const longLived = expires === null || Date.parse(expires) >= Date.parse('2031-01-01T00:00:00Z');
         const min = longLived ? Math.max(o.minRsaBits, o.minRsaBitsAfter2030) : o.minRsaBits;
-        if (size < min) ctx.report('rsaTooSmall', { size, min, why: longLived && min > o.minRsaBits ? ' for a key valid beyond 2030' : '' });
+        const after2030 = longLived && min > o.minRsaBits;
+        const why = after2030 ? ' for a key valid beyond 2030 (NIST SP 800-131A: 112-bit security ends in 2030)' : '';
+        const source = ctx.limitSource(after2030 ? 'minRsaBitsAfter2030' : 'minRsaBits');
+        if (size < min) ctx.report('rsaTooSmall', { size, min, why, expires: expires === null ? 'never' : expires.slice(0, 10), source });
         break;
       }
       case 'EC':
       case 'OKP': {
         const curve = ctx.need(key.curve, 'curve');
-        if (!o.allowedCurves.includes(curve)) ctx.report('curveNotAllowed', { curve, allowed: o.allowedCurves.join(', ') });
+        if (!o.allowedCurves.includes(curve))
+          ctx.report('curveNotAllowed', { curve, allowed: o.allowedCurves.join(', '), source: ctx.limitSource('allowedCurves') });
         break;
       }
       case 'AES':
       case 'HMAC': {
         const size = ctx.need(key.keySize, 'keySize');
-        if (size < o.minSymmetricBits) ctx.report('symmetricTooSmall', { type: key.keyType, size, min: o.minSymmetricBits });
+        if (size < o.minSymmetricBits)
+          ctx.report('symmetricTooSmall', { type: key.keyType, size, min: o.minSymmetricBits, source: ctx.limitSource('minSymmetricBits') });
         break;
       }
       default:

@@ -7,6 +7,7 @@ export default defineRule({
   meta: {
     category: 'exposure',
     severity: 'high',
+    fixedLimit: 'no private key material in any scanned artifact',
     description: 'No private key material is found in crash dumps, core files, heap dumps or debug stores.',
     rationale:
       "Storm-0558: a consumer signing key rode out of production inside a crash dump that was moved into an internet-connected debugging environment, and Microsoft's credential scanning did not see it (MSRC, 6 Sep 2023). Anyone who can read the dump holds the key. CSRB rec 6; NIST SP 800-57 Pt 1 §6.1 (protection of private keys); NIST SC-12, SC-28.",

@@ -8,6 +8,7 @@ export default defineRule({
   meta: {
     category: 'exposure',
     severity: 'critical',
+    fixedLimit: 'no trusted key set holds a key matched by a known-compromised indicator (built-in feed or providers.jwks.knownCompromised)',
     description: 'No trusted key set, vendored snapshot or pinned-key file contains a known-compromised key.',
     rationale:
       "Microsoft published the thumbprint of the MSA key Storm-0558 used to forge tokens (d4b4cccda9228624656bff33d8110955779632aa; kid/x5t 1LTMzakihiRla_8z2BEJVXeWMqo). A compromised key must be purged everywhere it is trusted: caches, pinned keys and copies of key sets outlive the issuer's own revocation (MS TI 2023-07-14; NIST IR-4; PCI DSS 3.7.5).",

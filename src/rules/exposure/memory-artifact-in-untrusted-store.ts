@@ -8,6 +8,7 @@ export default defineRule({
   meta: {
     category: 'exposure',
     severity: 'high',
+    fixedLimit: 'memory images are kept only in production stores not reachable from the internet',
     description:
       'Memory images (crash dumps, core files, heap dumps, hibernation files) stay out of debug, development, CI, test, corporate and internet-reachable stores.',
     rationale:

@@ -8,6 +8,7 @@ export default defineRule({
   meta: {
     category: 'exposure',
     severity: 'medium',
+    fixedLimit: 'the key (its vault) is not reachable from public networks; with requirePrivateEndpoint, it has a private endpoint',
     description:
       'The vault or key ring that holds the key is not reachable from the public internet (public network access off, or a firewall with private endpoints).',
     rationale:

@@ -8,6 +8,7 @@ export default defineRule({
   meta: {
     category: 'exposure',
     severity: 'critical',
+    fixedLimit: 'no anonymous, public or any-authenticated principal can act on the key without a confining condition',
     description: 'No anonymous, public or any-authenticated principal can act on the key unless a condition confines it.',
     rationale:
       'A wildcard principal without a confining condition (organization, account, VPC endpoint) lets anyone with any account use the key. Conditions and Deny statements matter: peers that ignore them raise false alarms or miss real exposure. CIS GCP 1.9; NIST AC-3, AC-6.',

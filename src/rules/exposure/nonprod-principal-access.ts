@@ -15,6 +15,7 @@ export default defineRule({
   meta: {
     category: 'exposure',
     severity: 'high',
+    fixedLimit: 'no principal of a debug, development, CI or test environment can use, export or administer a production key',
     description: 'No principal of a debug, development, CI or test environment can use, export or administer a production key.',
     rationale:
       'The Storm-0558 key was believed to have reached an internet-connected debugging environment, where a compromised engineer account could read it (MSRC 2023-09-06). A debug identity that can sign with a production key is the same exposure without the crash dump. ISO 27001 A.8.31; NIST AC-6, SC-7.',

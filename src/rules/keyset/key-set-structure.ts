@@ -29,6 +29,8 @@ export default defineRule({
   meta: {
     category: 'keyset',
     severity: 'medium',
+    fixedLimit:
+      'a key set is well formed: unique kids, readable and matching certificates, `use` where sets mix, https jwks_uri, issuer equal to its URL prefix',
     description:
       'Key sets are well formed: unique kids, certificates that match their keys and thumbprints, no expired certificate on a listed key, `use` on every key where sets mix purposes, discovery `issuer` equal to its URL and an https `jwks_uri`.',
     rationale:

@@ -33,6 +33,7 @@ export default defineRule({
   meta: {
     category: 'keyset',
     severity: 'high',
+    fixedLimit: 'no ROCA fingerprint, no alg none, alg matching the key type; sizes and curves per the rule options',
     description: 'Published RSA keys have at least 2048 bits and no ROCA fingerprint, EC and OKP keys use an approved curve, and `alg` fits the key.',
     rationale:
       'RFC 7518 §3.3/§3.5 require RSA keys of 2048 bits or more for RS*/PS*; moduli from Infineon’s flawed generator (ROCA, CVE-2017-15361) can be factored from the public key alone; NIST SP 800-131A disallows 1024-bit signatures and SP 800-57 gives RSA-2048 112-bit strength only through 2030. An `alg` that does not fit the key type invites algorithm-confusion bugs in relying parties (RFC 8725 §3.1).',
@@ -49,9 +50,9 @@ export default defineRule({
     exceptUrls: z.array(z.string().min(1)).default([]).describe(exceptUrlsDescription),
   }),
   messages: {
-    weakRsa: 'RSA key {kid} has {bits} bits, below the {min} required.',
+    weakRsa: 'RSA key {kid} has {bits} bits, below the {min} required ({source}).',
     roca: 'RSA key {kid} carries the ROCA fingerprint (CVE-2017-15361): its private key can be recovered from the public key by factoring.',
-    curve: 'Key {kid} uses curve {curve}, which is not allowed (allowed: {allowed}).',
+    curve: 'Key {kid} uses curve {curve}, which is not allowed (allowed: {allowed}; {source}).',
     algNone: 'Key {kid} declares alg "none".',
     algMismatch: 'Key {kid} declares alg {alg}, which needs a {needs} key, but it is {kty}{crv}.',
   },
@@ -61,10 +62,15 @@ export default defineRule({
       const bits = ctx.need(k.keySize, 'keySize');
       if (k.rocaFingerprint) ctx.report('roca', { kid }, { key: 'roca', escalateTo: 'critical' });
       if (bits < ctx.options.minRsaBits)
-        ctx.report('weakRsa', { kid, bits, min: ctx.options.minRsaBits }, { key: 'size', escalateTo: bits < 2048 ? 'critical' : undefined });
+        ctx.report(
+          'weakRsa',
+          { kid, bits, min: ctx.options.minRsaBits, source: ctx.limitSource('minRsaBits') },
+          { key: 'size', escalateTo: bits < 2048 ? 'critical' : undefined },
+        );
     } else {
       const curve = ctx.need(k.curve, 'curve');
-      if (!ctx.options.allowedCurves.includes(curve)) ctx.report('curve', { kid, curve, allowed: ctx.options.allowedCurves.join(', ') }, { key: 'curve' });
+      if (!ctx.options.allowedCurves.includes(curve))
+        ctx.report('curve', { kid, curve, allowed: ctx.options.allowedCurves.join(', '), source: ctx.limitSource('allowedCurves') }, { key: 'curve' });
     }
     if (k.alg === 'none') ctx.report('algNone', { kid }, { key: 'alg' });
     else if (k.alg) {

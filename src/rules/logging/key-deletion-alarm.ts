@@ -8,6 +8,7 @@ export default defineRule({
   meta: {
     category: 'logging',
     severity: 'medium',
+    fixedLimit: 'an alarm fires when the key is disabled, scheduled for deletion or (optionally) its policy changes',
     description:
       'An alarm fires when the key is disabled or scheduled for deletion (and, optionally, when its policy changes), on a trail that covers the key.',
     rationale:

@@ -20,12 +20,13 @@ export default defineRule({
     minDays: z.number().int().positive().default(365).describe('minimum retention of key-use records, in days'),
   }),
   messages: {
-    tooShort: 'Key use is retained for at most {days} days ({trail}); the policy requires {min}.',
-    notRecorded: 'No trail records use of this key, so its retention is 0 days; the policy requires {min} (see key-use-logged).',
+    tooShort: 'Key use is retained for at most {days} days ({trail}); the limit is {min} days ({source}).',
+    notRecorded: 'No trail records use of this key, so its retention is 0 days; the limit is {min} days ({source}; see key-use-logged).',
   },
   check(key, ctx) {
     const recorded = judgeTrails(key, ctx).filter((v) => !v.problem);
-    if (recorded.length === 0) return ctx.report('notRecorded', { min: ctx.options.minDays }, { cause: locationCause(key) });
+    if (recorded.length === 0)
+      return ctx.report('notRecorded', { min: ctx.options.minDays, source: ctx.limitSource('minDays') }, { cause: locationCause(key) });
     let best = -1;
     let bestTrail = '';
     let bestId = '';
@@ -47,6 +48,10 @@ export default defineRule({
     }
     if (best >= ctx.options.minDays) return;
     if (unknownTrail !== undefined) ctx.need(undefined, `trail ${unknownTrail} retentionDays`);
-    ctx.report('tooShort', { days: best, trail: bestTrail, min: ctx.options.minDays }, { cause: { kind: 'trail', id: bestId, name: bestTrail } });
+    ctx.report(
+      'tooShort',
+      { days: best, trail: bestTrail, min: ctx.options.minDays, source: ctx.limitSource('minDays') },
+      { cause: { kind: 'trail', id: bestId, name: bestTrail } },
+    );
   },
 });

@@ -9,6 +9,7 @@ export default defineRule({
   meta: {
     category: 'logging',
     severity: 'high',
+    fixedLimit: 'a trail covering the key records its data-plane use (KMS events not excluded, data events on)',
     description:
       'An enabled audit trail records every data-plane use of the key (sign, decrypt…), not only admin events, and does not exclude the key service.',
     rationale:

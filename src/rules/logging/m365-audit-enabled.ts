@@ -7,6 +7,7 @@ export default defineRule({
   meta: {
     category: 'logging',
     severity: 'high',
+    fixedLimit: 'unified audit ingestion on, organization mailbox auditing on, every mailbox auditing MailItemsAccessed',
     description:
       'Microsoft 365 audit evidence shows unified audit log ingestion on, organization-wide mailbox auditing not disabled, and MailItemsAccessed audited for owner, delegate and admin access on every mailbox.',
     rationale:

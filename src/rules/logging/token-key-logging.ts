@@ -13,6 +13,7 @@ export default defineRule({
   meta: {
     category: 'logging',
     severity: 'high',
+    fixedLimit: "the key class's identity-plane logging days (keyClasses.<class>.logging) are kept for the tokens the key signs",
     description:
       "A token-signing key whose class sets `logging` has a premium-grade record of the tokens it issues (the issuer's sign-in logs) and of their use at the relying party (MailItemsAccessed), each kept the class's days.",
     rationale:

@@ -7,6 +7,7 @@ export default defineRule({
   meta: {
     category: 'logging',
     severity: 'medium',
+    fixedLimit: 'a trail that records key use validates the integrity of its log files (or delivers to an immutable destination)',
     description: 'Audit trails that record key use validate the integrity of what they deliver (CloudTrail log file validation or an immutable destination).',
     rationale:
       'Logs an intruder can edit cannot establish how or when a key left (CSRB F10); digest files or immutable storage make tampering detectable. CIS AWS 3.2 (v3–v5) / 4.2 (v6–v7); NIST AU-9(3); PCI DSS 10.3.x.',

@@ -8,6 +8,7 @@ export default defineRule({
   meta: {
     category: 'rotation',
     severity: 'medium',
+    fixedLimit: 'automatic rotation is on wherever the platform supports it for the key',
     description: 'Keys whose platform can rotate them automatically have rotation on, with a period within the class limit.',
     rationale:
       'Manual rotation stopped at Microsoft after an outage and was never resumed (CSRB F2). Automatic rotation removes the human step. CIS AWS 3.6, CIS Azure 8.3.9, CIS GCP 1.10; PCI DSS 3.7.4.',
@@ -23,7 +24,7 @@ export default defineRule({
   }),
   messages: {
     disabled: 'Automatic rotation is off although the platform supports it for this key.',
-    tooSlow: 'Automatic rotation every {period} days exceeds the {max}-day limit of {limitSource}.',
+    tooSlow: 'Automatic rotation every {period} days exceeds the {max}-day limit ({limitSource}).',
   },
   check(key, ctx) {
     if (!key.rotation?.automatic) {
@@ -34,6 +35,11 @@ export default defineRule({
     const classLimit = cls?.maxRotationPeriodDays ?? cls?.maxAgeDays;
     const max = classLimit ?? ctx.options.maxPeriodDays;
     const period = ctx.need(key.rotation.periodDays, 'rotation.periodDays');
-    if (period > max) ctx.report('tooSlow', { period, max, limitSource: classLimit ? `key class ${cls?.name}` : 'the default' });
+    if (period > max)
+      ctx.report('tooSlow', {
+        period,
+        max,
+        limitSource: classLimit ? `key class ${cls?.name} (keyClasses.${cls?.name}.maxRotationPeriodDays)` : ctx.limitSource('maxPeriodDays'),
+      });
   },
 });

@@ -8,6 +8,7 @@ export default defineRule({
   meta: {
     category: 'rotation',
     severity: 'critical',
+    fixedLimit: 'a key is disabled once its expiry or retire-by date has passed',
     description: 'No key past its expiry or retire-by date is still enabled.',
     rationale:
       'The Storm-0558 key was due to retire in March 2021 and its certificate had expired, yet it still signed trusted tokens in 2023 (CSRB F1, F4). SP 800-57: destroy at the end of the cryptoperiod; PCI DSS 3.7.5.',

@@ -22,11 +22,12 @@ export default defineRule({
     warnDays: z.number().int().positive().default(30).describe('days before expiry that the key is reported'),
   }),
   messages: {
-    soon: 'Key expires on {date}, in {days} days, and nothing rotates it automatically.',
+    soon: 'Key expires on {date}, in {days} days (warning window {max} days, {source}), and nothing rotates it automatically.',
   },
   check(key, ctx) {
     const expiresAt = key.expiresAt as string;
     const left = -ctx.daysSince(expiresAt);
-    if (left >= 0 && left <= ctx.options.warnDays) ctx.report('soon', { date: expiresAt.slice(0, 10), days: round(left) });
+    if (left >= 0 && left <= ctx.options.warnDays)
+      ctx.report('soon', { date: expiresAt.slice(0, 10), days: round(left), max: ctx.options.warnDays, source: ctx.limitSource('warnDays') });
   },
 });

@@ -8,6 +8,7 @@ export default defineRule({
   meta: {
     category: 'rotation',
     severity: 'high',
+    fixedLimit: 'an alert fires before the key reaches its age or expiry limit, at least minNotifyDays ahead',
     description:
       'Every active signing key (or key of a class that requires automated rotation) has an alert that fires before it reaches its age or expiry limit.',
     rationale:
@@ -24,7 +25,7 @@ export default defineRule({
   }),
   messages: {
     noAlert: 'Nothing alerts before this key reaches its age or expiry limit (no notify action, no {tag} tag).',
-    tooLate: 'The expiry alert fires only {days} days ahead; at least {min} days are required.',
+    tooLate: 'The expiry alert fires only {days} days ahead; at least {min} days are required ({source}).',
   },
   check(key, ctx) {
     if (key.tags?.[ctx.options.declaredTag]) return;
@@ -39,6 +40,7 @@ export default defineRule({
       return;
     }
     const days = alerts?.notifyBeforeDays;
-    if (days !== undefined && days < ctx.options.minNotifyDays) ctx.report('tooLate', { days, min: ctx.options.minNotifyDays });
+    if (days !== undefined && days < ctx.options.minNotifyDays)
+      ctx.report('tooLate', { days, min: ctx.options.minNotifyDays, source: ctx.limitSource('minNotifyDays') });
   },
 });

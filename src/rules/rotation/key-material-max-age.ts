@@ -40,7 +40,13 @@ export default defineRule({
     if (age > max) {
       ctx.report(
         'tooOld',
-        { age: round(age), max, limitSource: cls?.maxAgeDays ? `key class ${cls.name}` : `the default for ${isSigningKey(key) ? 'signing' : 'other'} keys` },
+        {
+          age: round(age),
+          max,
+          limitSource: cls?.maxAgeDays
+            ? `key class ${cls.name} (keyClasses.${cls.name}.maxAgeDays)`
+            : ctx.limitSource(`defaultMaxAgeDays.${isSigningKey(key) ? 'signing' : 'other'}`),
+        },
         { escalateTo: age > max * ctx.options.escalationFactor ? 'critical' : undefined },
       );
     }

@@ -7,6 +7,7 @@ export default defineRule({
   meta: {
     category: 'rotation',
     severity: 'medium',
+    fixedLimit: 'a scheduled deletion is acknowledged by the approval tag',
     description: 'No key is scheduled for deletion unless the deletion is acknowledged by a tag.',
     rationale:
       'A scheduled deletion destroys every ciphertext and signature the key protects once the window ends, and deletion is an attacker technique (ransom, denial). CIS AWS 4.7 (v3–v5) / 5.7 (v6–v7) alarms on it; NIST SC-12, SC-12(1).',

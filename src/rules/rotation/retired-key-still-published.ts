@@ -10,6 +10,7 @@ export default defineRule({
   meta: {
     category: 'rotation',
     severity: 'critical',
+    fixedLimit: 'a key that is disabled, expired or past its retire-by date is removed from every key set',
     description: 'No inventoried signing key that is disabled, expired or past its retire-by date is still published in a key set.',
     rationale:
       "The Storm-0558 key was due to retire in March 2021 and its certificate had expired, yet it stayed in Microsoft's published key lists until July 2023 and was accepted for tokens (CSRB F1, F4; Wiz). Disabling a key in the KMS does not stop relying parties from trusting its public half while a set still lists it.",

@@ -8,6 +8,8 @@ export default defineRule({
   meta: {
     category: 'rotation',
     severity: 'high',
+    fixedLimit:
+      'a key of a class with requireAutomatedRotation rotates automatically or carries the automated-rotation evidence tag (policy keyClasses.<class>)',
     description: 'Keys of a class that requires automated rotation rotate automatically, or carry evidence of an automated successor process.',
     rationale:
       'Asymmetric signing keys, HMAC keys, imported and external-store keys cannot auto-rotate in AWS KMS or GCP; they rotate only by creating a successor and moving the alias or kid — the manual process that failed in Storm-0558 (CSRB rec 6).',

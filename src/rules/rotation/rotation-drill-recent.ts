@@ -8,6 +8,7 @@ export default defineRule({
   meta: {
     category: 'rotation',
     severity: 'medium',
+    fixedLimit: 'a successful rotation drill is recorded in the drill tag, as a date, within maxDaysSinceDrill',
     description:
       'Every active signing key of a class that requires automated rotation records a successful rotation drill (new key published, old still valid) within the last N days.',
     rationale:
@@ -26,7 +27,7 @@ export default defineRule({
   }),
   messages: {
     never: 'No rotation drill is recorded for this key (tag {tag}).',
-    stale: 'The last rotation drill was on {date}, {days} days ago; the limit is {max} days.',
+    stale: 'The last rotation drill was on {date}, {days} days ago; the limit is {max} days ({source}).',
     badDate: 'Tag {tag} holds "{value}", which is not a date (YYYY-MM-DD).',
   },
   check(key, ctx) {
@@ -39,6 +40,7 @@ export default defineRule({
     const ms = Date.parse(value.length === 10 ? `${value}T00:00:00Z` : value);
     if (Number.isNaN(ms)) return ctx.report('badDate', { tag, value });
     const days = (ctx.now.getTime() - ms) / 86_400_000;
-    if (days > ctx.options.maxDaysSinceDrill) ctx.report('stale', { date: value.slice(0, 10), days: round(days), max: ctx.options.maxDaysSinceDrill });
+    if (days > ctx.options.maxDaysSinceDrill)
+      ctx.report('stale', { date: value.slice(0, 10), days: round(days), max: ctx.options.maxDaysSinceDrill, source: ctx.limitSource('maxDaysSinceDrill') });
   },
 });

@@ -8,6 +8,7 @@ export default defineRule({
   meta: {
     category: 'rotation',
     severity: 'medium',
+    fixedLimit: 'the superseded-at tag holds a date, and the key is disabled within graceDays of it',
     description: 'A key replaced by a successor is disabled within the grace window (the longest token or ciphertext lifetime it must still serve).',
     rationale:
       'Rotation is finished only when the old key stops working: the 2016 Storm-0558 key stayed valid long after newer keys existed (CSRB F1, F4). SP 800-57 key states; PCI DSS 3.7.5 (retired keys are not used); NIST SC-12.',
@@ -23,7 +24,7 @@ export default defineRule({
     supersededAtTag: z.string().default('superseded-at').describe('tag holding the date the successor took over (YYYY-MM-DD)'),
   }),
   messages: {
-    stillEnabled: 'Key was superseded on {date} ({days} days ago) and is still enabled; the grace window is {grace} days.',
+    stillEnabled: 'Key was superseded on {date} ({days} days ago) and is still enabled; the grace window is {grace} days ({source}).',
     badDate: 'Tag {tag} holds "{value}", which is not a date (YYYY-MM-DD).',
   },
   check(key, ctx) {
@@ -35,6 +36,7 @@ export default defineRule({
       return;
     }
     const days = (ctx.now.getTime() - ms) / 86_400_000;
-    if (days > ctx.options.graceDays) ctx.report('stillEnabled', { date: value.slice(0, 10), days: round(days), grace: ctx.options.graceDays });
+    if (days > ctx.options.graceDays)
+      ctx.report('stillEnabled', { date: value.slice(0, 10), days: round(days), grace: ctx.options.graceDays, source: ctx.limitSource('graceDays') });
   },
 });

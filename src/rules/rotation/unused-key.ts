@@ -7,6 +7,7 @@ export default defineRule({
   meta: {
     category: 'rotation',
     severity: 'low',
+    fixedLimit: 'a disabled key is retired rather than kept (flagDisabled), an enabled one is used within maxIdleDays',
     description: 'No customer-managed key sits disabled, or enabled but unused, longer than the idle limit: retire it or use it.',
     rationale:
       'Keys nobody uses still carry access policies, still count as trusted and are rarely watched; the Storm-0558 key was one no one looked at. Prowler, Steampipe and CloudSploit flag unused and disabled keys. NIST CM-8, SC-12; ISO 27001 A.5.9.',
@@ -23,8 +24,8 @@ export default defineRule({
   }),
   messages: {
     disabled: 'Key is disabled but kept; schedule its deletion or re-enable it.',
-    neverUsed: 'Key was created {age} days ago and has never been used.',
-    idle: 'Key was last used {days} days ago (limit {max}).',
+    neverUsed: 'Key was created {age} days ago and has never been used; the limit is {max} idle days ({source}).',
+    idle: 'Key was last used {days} days ago (limit {max} days, {source}).',
   },
   check(key, ctx) {
     if (key.state === 'disabled') {
@@ -35,10 +36,10 @@ export default defineRule({
     const max = ctx.options.maxIdleDays;
     if (lastUsed === null) {
       const age = Math.floor(ctx.daysSince(ctx.need(key.createdAt, 'createdAt')));
-      if (age > max) ctx.report('neverUsed', { age });
+      if (age > max) ctx.report('neverUsed', { age, max, source: ctx.limitSource('maxIdleDays') });
       return;
     }
     const days = Math.floor(ctx.daysSince(lastUsed));
-    if (days > max) ctx.report('idle', { days, max });
+    if (days > max) ctx.report('idle', { days, max, source: ctx.limitSource('maxIdleDays') });
   },
 });

@@ -24,6 +24,7 @@ export default defineRule({
   meta: {
     category: 'scope',
     severity: 'high',
+    fixedLimit: 'no principal holds both administer and use (sign, decrypt, export) on one key',
     description: 'No principal can both administer a key (change its policy, rotate, delete) and use it (sign, decrypt, export).',
     rationale:
       'A principal that can rewrite a key policy and also sign can grant itself anything and cover its tracks; separating key administrators from key users is the separation of duties CIS GCP 1.11 (v2–v4) / 1.12 (v5) asks of KMS roles. NIST AC-5, AC-6; PCI DSS 3.6.1.3.',

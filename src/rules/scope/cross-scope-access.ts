@@ -9,6 +9,7 @@ export default defineRule({
   meta: {
     category: 'scope',
     severity: 'critical',
+    fixedLimit: "only principals of the key's own trust domain and environment can use it",
     description: "Only principals of the key's own trust domain and environment can use it.",
     rationale:
       'Storm-0558 turned one consumer key into access to enterprise mail because the key was usable outside the domain it was made for. Every key policy statement, grant, role assignment and access policy must stay inside the key\'s declared domain (CSRB rec 6 "per-customer keys"; NIST AC-3, IA-13(1)).',

@@ -8,6 +8,7 @@ export default defineRule({
   meta: {
     category: 'scope',
     severity: 'high',
+    fixedLimit: 'no grant re-delegates (CreateGrant), names a wildcard grantee or duplicates another grant',
     description: 'No grant on a key lets its grantee re-delegate (CreateGrant), names a wildcard grantee, or is a duplicate of another grant.',
     rationale:
       'Grants are access outside the key policy that most peers never read; a grant that carries CreateGrant lets its holder hand the key to anyone, and wildcard or duplicate grants hide who can use it. CloudSploit and Mondoo check grants; NIST AC-3, AC-6; PCI DSS 3.6.1.3.',

@@ -9,6 +9,8 @@ export default defineRule({
   meta: {
     category: 'scope',
     severity: 'critical',
+    fixedLimit:
+      "a signing key is published by one issuer, in its own trust domain and environment (policy trustDomains/environments; an endpoint's serves: list excepted)",
     description: 'An inventoried signing key is published only by one issuer, inside its own trust domain and environment.',
     rationale:
       "The Storm-0558 consumer key signed enterprise tokens because the enterprise side trusted a set that held it (MSRC 2023-09-06; CSRB F5). Joining every key set to the inventory by public-key fingerprint shows which of your keys are trusted where, and names the key's owner record so the fix lands on the right key (RFC 8725 §3.8; NIST IA-13(1)).",

@@ -8,6 +8,7 @@ export default defineRule({
   meta: {
     category: 'scope',
     severity: 'low',
+    fixedLimit: 'the key lives in a region the rule options allow (allowedRegions, deniedRegions)',
     description:
       'Keys live in an allowed location: not in a multi-region or global location (GCP `global` key rings) and, when a list is set, only in allowed regions.',
     rationale:

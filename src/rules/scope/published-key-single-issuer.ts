@@ -8,6 +8,7 @@ export default defineRule({
   meta: {
     category: 'scope',
     severity: 'critical',
+    fixedLimit: 'a published signing key is trusted by one issuer, one trust domain and one environment',
     description: 'A published signing key is trusted by one issuer, in one trust domain and one environment.',
     rationale:
       'Storm-0558: one metadata endpoint published consumer and enterprise keys together and a consumer key was accepted for enterprise tokens (MSRC 2023-09-06; CSRB F5, rec 6 "per-customer keys"). RFC 8725 §3.8 requires that the keys used belong to the token\'s issuer; the same public key under two issuers, trust domains or environments lets a token minted for one be accepted by the other.',

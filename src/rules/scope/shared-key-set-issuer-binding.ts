@@ -8,6 +8,7 @@ export default defineRule({
   meta: {
     category: 'scope',
     severity: 'critical',
+    fixedLimit: 'every key of a set trusted by several issuers carries a per-key issuer binding to one of them',
     description: 'Every key in a set trusted by several issuers carries a per-key `issuer` binding to one of them.',
     rationale:
       "Microsoft's common endpoint served consumer and enterprise keys in one set, and mail accepted any of them because nothing bound a key to its issuer (MSRC 2023-09-06). Microsoft now publishes an `issuer` on every key of its v2.0 keys documents; RFC 8725 §3.8 makes the key-to-issuer check mandatory for relying parties.",

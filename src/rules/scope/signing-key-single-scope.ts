@@ -8,6 +8,7 @@ export default defineRule({
   meta: {
     category: 'scope',
     severity: 'high',
+    fixedLimit: 'every signing key matches exactly one trust domain and one environment of the policy (or precedence decides)',
     description: 'Every signing key belongs to exactly one trust domain and exactly one environment.',
     rationale:
       'A consumer signing key was accepted for enterprise tokens because nothing bound it to its scope (MSRC 2023-09-06, CSRB F5). A key whose scope is not declared cannot be checked for scope violations at all. RFC 8725 §3.8; NIST IA-13(1).',

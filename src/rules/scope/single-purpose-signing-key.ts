@@ -10,6 +10,7 @@ export default defineRule({
   meta: {
     category: 'scope',
     severity: 'high',
+    fixedLimit: 'a signing key permits signing (and verification) only',
     description: 'A signing key cannot also encrypt, decrypt or wrap.',
     rationale:
       'One key, one purpose (NIST SP 800-57 Pt 1 §5.2). OIDC Discovery §3 calls a key used for both signing and encryption NOT RECOMMENDED; a dual-use key widens who may legitimately hold it.',

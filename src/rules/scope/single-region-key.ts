@@ -8,6 +8,7 @@ export default defineRule({
   meta: {
     category: 'scope',
     severity: 'medium',
+    fixedLimit: 'signing keys (every key with allKeys) are single-Region unless tagged as intended',
     description: 'AWS KMS signing keys (and, optionally, every key) are not multi-Region keys replicated to other regions, unless tagged as intended.',
     rationale:
       'A multi-Region key shares its material with replicas whose policies, grants and logging are configured separately: one key, several places to leak and to audit. Prowler flags multi-Region keys; NIST SC-12; PCI DSS 3.6.1.4 (fewest locations).',

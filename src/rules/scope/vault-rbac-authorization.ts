@@ -8,6 +8,7 @@ export default defineRule({
   meta: {
     category: 'scope',
     severity: 'medium',
+    fixedLimit: 'the vault authorizes with Azure RBAC, not legacy vault access policies',
     description: 'Keys in Azure Key Vault live in vaults that use Azure RBAC, not legacy vault access policies.',
     rationale:
       'Vault access policies grant at vault scope, cannot be limited to one key, are invisible to Privileged Identity Management and are edited by anyone with Contributor on the vault; RBAC scopes roles to a key and is audited like every other role assignment. CIS Azure 8.3.6 (v5/v6); NIST AC-3, AC-6.',

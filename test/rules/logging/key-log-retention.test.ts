@@ -73,13 +73,15 @@ describe('key-log-retention', () => {
         trails: [trail({ id: 'archive', name: 'archive', excludedSources: ['kms.amazonaws.com'], retentionDays: 3650 }), trail({ retentionDays: 90 })],
       },
     });
-    expect(results.map((r) => r.message)).toEqual(['Key use is retained for at most 90 days (org); the policy requires 365.']);
+    expect(results.map((r) => r.message)).toEqual([
+      'Key use is retained for at most 90 days (org); the limit is 365 days (default of key-log-retention option minDays).',
+    ]);
   });
   it('says a key nobody logs has 0 days of retention, never not-applicable', () => {
     const { outcome, results } = runRule(rule, { inventory: { keys: [key()], trails: [] }, options: { minDays: 30 } });
     expect(outcome).toBe('fail');
     expect(results.map((r) => r.message)).toEqual([
-      'No trail records use of this key, so its retention is 0 days; the policy requires 30 (see key-use-logged).',
+      'No trail records use of this key, so its retention is 0 days; the limit is 30 days (policy keyhygiene.yaml, rules.key-log-retention.minDays; see key-use-logged).',
     ]);
   });
 });
