@@ -37,6 +37,8 @@ export default defineRule({
   meta: {
     category: 'exposure',
     severity: 'high',
+    fixedLimit:
+      'a principal that runs enclaves uses the key only under a condition on attested, non-debug enclave measurements (kms:RecipientAttestation PCRs, not all zeros)',
     description:
       'A key that AWS Nitro Enclaves use refuses debug-mode enclaves: every statement letting an enclave principal decrypt pins a PCR or the image hash to a measurement that is not zeros.',
     rationale:
