@@ -29,8 +29,9 @@ describe('snapshots: one path for --snapshot and the snapshot provider', () => {
     );
     const part1 = t.write('part1.json', readFileSync(join(STORM, 'inventory.json'), 'utf8'));
     const policyText = readFileSync(join(STORM, 'keyhygiene.yaml'), 'utf8');
+    // Named like the example's policy: a failure's limit source names the policy file that set it.
     const viaBlock = t.write(
-      'block.yaml',
+      'keyhygiene.yaml',
       policyText.replace(/providers:\n\s+snapshot:\n\s+paths: \[inventory\.json\]/, 'providers:\n  snapshot:\n    paths: [part1.json, part2.json]'),
     );
     expect(readFileSync(viaBlock, 'utf8')).toContain('part2.json');
