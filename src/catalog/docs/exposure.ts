@@ -2,6 +2,20 @@ import type { RuleDocs } from '../types.ts';
 
 const AZ = { id: 'https://kv-prod.vault.azure.net/keys/token-signing', provider: 'azure-keyvault', container: 'kv-prod' } as const;
 
+/** A Secure Key Release policy (grammar 1.0.0) for SEV-SNP with Azure Attestation; `debuggable` undefined omits the claim. */
+const releasePolicy = (debuggable: boolean | undefined) => ({
+  version: '1.0.0',
+  anyOf: [
+    {
+      authority: 'https://sharedeus2.eus2.attest.azure.net',
+      allOf: [
+        { claim: 'x-ms-attestation-type', equals: 'sevsnpvm' },
+        ...(debuggable === undefined ? [] : [{ claim: 'x-ms-sevsnpvm-is-debuggable', equals: debuggable }]),
+      ],
+    },
+  ],
+});
+
 /** An enclave role allowed to decrypt under an image-digest condition (kms:RecipientAttestation:ImageSha384). */
 const ENCLAVE = (values: string[]) => ({
   principal: { kind: 'role' as const, id: 'arn:aws:iam::111111111111:role/data-processing', name: 'data-processing', account: '111111111111' },
@@ -121,6 +135,30 @@ export const EXPOSURE_DOCS: Record<string, RuleDocs> = {
               source: 'key-policy',
             },
           ],
+        },
+      },
+    ],
+  },
+  'release-policy-debug-disabled': {
+    remediation: {
+      cli: '`az keyvault key create --vault-name VAULT --name KEY --exportable --policy release-policy.json` with every authority group requiring `x-ms-sevsnpvm-is-debuggable` (or `x-ms-sgx-is-debuggable`) equals false',
+      terraform: 'Not settable on `azurerm_key_vault_key`; create the key with the CLI or the REST API and an explicit release policy.',
+      console: 'Azure Key Vault → Keys → Generate with "Exportable" and a release policy that forbids debuggable environments.',
+    },
+    examples: [
+      {
+        // The documented confidential-containers policy: SEV-SNP, not debuggable, Azure Attestation.
+        title: 'exportable key released only to a non-debuggable SEV-SNP container',
+        outcome: 'pass',
+        key: { ...AZ, exportable: true, releasePolicy: { immutable: false, contentType: 'application/json; charset=utf-8', document: releasePolicy(false) } },
+      },
+      {
+        title: 'a release policy that says nothing about debugging',
+        outcome: 'fail',
+        key: {
+          ...AZ,
+          exportable: true,
+          releasePolicy: { immutable: false, contentType: 'application/json; charset=utf-8', document: releasePolicy(undefined) },
         },
       },
     ],

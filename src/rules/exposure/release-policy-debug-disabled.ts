@@ -8,6 +8,8 @@ export default defineRule({
   meta: {
     category: 'exposure',
     severity: 'critical',
+    fixedLimit:
+      'an exportable key has a release policy, and every release path requires a non-debuggable environment (is-debuggable == false) of an accepted attestation type and authority',
     description:
       "An exportable key's Secure Key Release policy releases it only to a non-debuggable confidential environment (x-ms-sevsnpvm-is-debuggable or x-ms-sgx-is-debuggable == false) of an expected attestation type, attested by an expected authority.",
     rationale:
