@@ -81,7 +81,7 @@ describe('azure provider under injected faults (5 % of requests, seeded)', () =>
     expect(reference.inventory.keys.length).toBeGreaterThanOrEqual(4);
     // What the estate itself withholds: a vault whose data plane answers 403, one nobody can reach, and
     // a managed HSM's local RBAC.
-    expect(reference.inventory.gaps.map((g) => g.operation).sort()).toEqual(['keyvault:ListKeys', 'keyvault:ListKeys', 'managedhsm:ListRoleAssignments']);
+    expect(reference.inventory.gaps.map((g) => g.operation).sort()).toEqual(['keyvault:ListKeys', 'keyvault:ListKeys', 'managedhsm:ListRoleDefinitions']);
   });
 
   it.each(SEEDS)('seed %i: 0 lost, 0 pass on a failed read, equal where retries succeeded, within budget', async (seed) => {

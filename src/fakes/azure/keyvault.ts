@@ -4,6 +4,7 @@ import { createHash, createPublicKey } from 'node:crypto';
 import type http from 'node:http';
 import https from 'node:https';
 import { epoch, type FakeContext, HttpError, hashFraction, listen, normPath, readBody, send, sendError, type VaultEntry, versionOf } from './context.ts';
+import { listHsmRoleAssignments, listHsmRoleDefinitions } from './hsm-rbac.ts';
 import { dataOperation } from './routes.ts';
 import type { FakeAzureKey, FakeAzureVault, RecordedAzureRequest } from './types.ts';
 
@@ -173,6 +174,8 @@ export const DATA_HANDLERS: Record<string, { needsKey: boolean; handle: DataHand
   'keyvault:ListKeyVersions': { needsKey: true, handle: listKeyVersions },
   'keyvault:GetKeyRotationPolicy': { needsKey: true, handle: getRotationPolicy },
   'keyvault:GetKeyAttestation': { needsKey: true, handle: getAttestation },
+  'managedhsm:ListRoleAssignments': { needsKey: false, handle: (dp, _k, _n, url) => listHsmRoleAssignments(dp, url) },
+  'managedhsm:ListRoleDefinitions': { needsKey: false, handle: (dp) => listHsmRoleDefinitions(dp) },
 };
 
 function authorize(dp: DataPlane, req: http.IncomingMessage): void {

@@ -32,8 +32,16 @@ const DATA: readonly Route[] = [
   { name: 'keyvault:GetKey', method: 'GET', template: '/keys/{key-name}/{key-version}' },
 ];
 
+// Managed HSM local RBAC (Key Vault 7.4+): {hsm}/{scope}/providers/Microsoft.Authorization/role…; scope is /, /keys or /keys/<name>.
+const HSM_RBAC: readonly Route[] = [
+  { name: 'managedhsm:ListRoleAssignments', method: 'GET', template: '/providers/Microsoft.Authorization/roleAssignments' },
+  { name: 'managedhsm:ListRoleAssignments', method: 'GET', template: '/{scope*}/providers/Microsoft.Authorization/roleAssignments' },
+  { name: 'managedhsm:ListRoleDefinitions', method: 'GET', template: '/providers/Microsoft.Authorization/roleDefinitions' },
+  { name: 'managedhsm:ListRoleDefinitions', method: 'GET', template: '/{scope*}/providers/Microsoft.Authorization/roleDefinitions' },
+];
+
 const GRAPH: readonly Route[] = [{ name: 'graph:GetDirectoryObject', method: 'GET', template: '/v1.0/directoryObjects/{id}' }];
 
 export const armOperation = routeTable(ARM);
-export const dataOperation = routeTable(DATA);
+export const dataOperation = routeTable([...HSM_RBAC, ...DATA]);
 export const graphOperation = routeTable(GRAPH);

@@ -65,6 +65,12 @@ export interface FakeAzureVault {
   diagnosticSettings?: FakeDiagnosticSetting[];
   /** forbidden: every data-plane request answers 403; unreachable: nothing listens on its port; silent: connections are accepted and never answered */
   dataPlane?: 'ok' | 'forbidden' | 'unreachable' | 'silent';
+  /** Managed HSM local RBAC: role assignments at scope '/', '/keys' or '/keys/<name>' (built-in role ids or localRoleDefinitions) */
+  localRoleAssignments?: { scope: string; roleDefinition: string; principalId: string; name?: string }[];
+  /** Managed HSM local RBAC custom role definitions */
+  localRoleDefinitions?: FakeRoleDefinition[];
+  /** Managed HSM local RBAC reads answer 403 (the audit identity holds no local role) */
+  localRbacForbidden?: boolean;
   /** ARM reads that answer 403 for this vault */
   armForbidden?: ('roleAssignments' | 'diagnosticSettings')[];
 }

@@ -15,6 +15,7 @@ import {
   type PipelinePolicy,
 } from '@azure/core-rest-pipeline';
 import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
+import { keyVaultAuthenticationPolicy } from '@azure/keyvault-common';
 import { KeyClient, type KeyVaultKey } from '@azure/keyvault-keys';
 import { Limiter, ReadOnlyViolation, retryTransient, sleep } from '../kit/index.ts';
 import type {
@@ -71,6 +72,8 @@ export interface AzureClients {
   listRoleDefinitions(subscriptionId: string, signal?: AbortSignal): Promise<RawRoleDefinition[]>;
   listDiagnosticSettings(subscriptionId: string, resourceId: string, signal?: AbortSignal): Promise<RawDiagnosticSetting[]>;
   keys(vaultUri: string): VaultKeysClient;
+  /** Managed HSM local RBAC: role assignments at `scope` (/, /keys, /keys/<name>) and the pool's role definitions. */
+  hsmRbac(hsmUri: string): HsmRbacClient;
   /** Default retention (days) of a Log Analytics workspace; throws when it cannot be read (404 included). */
   getWorkspaceRetention(workspaceId: string, signal?: AbortSignal): Promise<number | undefined>;
   /** A principal's display name and kind from Microsoft Graph; undefined when it no longer exists. */
@@ -84,6 +87,11 @@ export interface DirectoryObject {
   type?: string;
   /** Application, ManagedIdentity… for service principals */
   servicePrincipalType?: string;
+}
+
+export interface HsmRbacClient {
+  listRoleAssignments(scope: string, signal?: AbortSignal): Promise<RawRoleAssignment[]>;
+  listRoleDefinitions(signal?: AbortSignal): Promise<RawRoleDefinition[]>;
 }
 
 export interface VaultKeysClient {
@@ -398,6 +406,67 @@ function graphReads(endpoints: ResolvedEndpoints, credential: TokenCredential, p
   };
 }
 
+type HsmPage<T> = { value?: T[]; nextLink?: string | null };
+type HsmAssignment = { id?: string; properties?: { scope?: string; roleDefinitionId?: string; principalId?: string } };
+type HsmDefinition = { id?: string; properties?: { roleName?: string; permissions?: Partial<RawRoleDefinition['permissions'][number]>[] } };
+
+/**
+ * Managed HSM local RBAC through the Key Vault challenge authentication of @azure/keyvault-common and
+ * the guarded pipeline (@azure/keyvault-admin's KeyVaultAccessControlClient sends these same requests).
+ */
+function hsmRbacClient(hsmUri: string, credential: TokenCredential, p: Policies, retryOptions: unknown): HsmRbacClient {
+  const pipeline = createPipelineFromOptions({ retryOptions: retryOptions as never });
+  pipeline.addPolicy(p.guard);
+  pipeline.addPolicy(p.quota, { afterPhase: 'Retry' });
+  const knownSuffix = Object.values(VAULT_SUFFIXES).some((s) => hostOf(hsmUri).split(':')[0]?.endsWith(s));
+  pipeline.addPolicy(keyVaultAuthenticationPolicy(credential, { disableChallengeResourceVerification: !knownSuffix }), { phase: 'Sign' });
+  const http = createDefaultHttpClient();
+  const base = hsmUri.replace(/\/+$/, '');
+  async function all<T>(path: string, signal?: AbortSignal): Promise<T[]> {
+    const out: T[] = [];
+    let url: string | undefined = `${base}${path}?api-version=7.4`;
+    for (let pages = 0; url && pages < 1000; pages++) {
+      const res = await pipeline.sendRequest(http, createPipelineRequest({ url, method: 'GET', abortSignal: signal }));
+      const body = JSON.parse(res.bodyAsText || '{}') as HsmPage<T> & { error?: { code?: string; message?: string } };
+      if (res.status !== 200) throw restError(res.status, body, url);
+      out.push(...(body.value ?? []));
+      url = body.nextLink || undefined;
+    }
+    return out;
+  }
+  const scopePath = (scope: string) => `/${scope.replace(/^\/+|\/+$/g, '')}`.replace(/^\/$/, '');
+  return {
+    async listRoleAssignments(scope, signal) {
+      const list = await all<HsmAssignment>(`${scopePath(scope)}/providers/Microsoft.Authorization/roleAssignments`, signal);
+      return list.flatMap((a): RawRoleAssignment[] => {
+        const q = a.properties;
+        return a.id && q?.roleDefinitionId && q.principalId
+          ? [{ id: a.id, scope: q.scope ?? '/', roleDefinitionId: q.roleDefinitionId, principalId: q.principalId }]
+          : [];
+      });
+    },
+    async listRoleDefinitions(signal) {
+      const list = await all<HsmDefinition>('/providers/Microsoft.Authorization/roleDefinitions', signal);
+      return list.flatMap((d): RawRoleDefinition[] =>
+        d.id
+          ? [
+              {
+                id: d.id,
+                roleName: d.properties?.roleName,
+                permissions: (d.properties?.permissions ?? []).map((x) => ({
+                  actions: x.actions ?? [],
+                  notActions: x.notActions ?? [],
+                  dataActions: x.dataActions ?? [],
+                  notDataActions: x.notDataActions ?? [],
+                })),
+              },
+            ]
+          : [],
+      );
+    },
+  };
+}
+
 /** A key as GetKey returns it: the public JWK and properties; never private material. */
 function keyFromSdk(k: KeyVaultKey, vaultUri: string, name: string): RawKey {
   const j = k.key;
@@ -488,6 +557,7 @@ export function createAzureClients(config: AzureConfig, overrides: ClientOverrid
     retryOptions: { ...config.retry },
   };
   const keyClients = new Map<string, VaultKeysClient>();
+  const hsmClients = new Map<string, HsmRbacClient>();
   return {
     endpoints,
     credential,
@@ -501,6 +571,7 @@ export function createAzureClients(config: AzureConfig, overrides: ClientOverrid
     ...armReads(credential, endpoints, armOptions),
     getDirectoryObject: graphReads(endpoints, credential, p, armOptions.retryOptions),
     keys: (vaultUri) => memo(keyClients, hostOf(vaultUri), () => vaultKeysClient(vaultUri, credential, config, armOptions)),
+    hsmRbac: (hsmUri) => memo(hsmClients, hostOf(hsmUri), () => hsmRbacClient(hsmUri, credential, p, armOptions.retryOptions)),
   };
 }
 

@@ -5,11 +5,12 @@ import type { KeyRecord } from '../../model/key-record.ts';
 import { createKit } from '../kit/index.ts';
 import type { CollectContext, ProviderOutput } from '../types.ts';
 import { type AzureClients, type ClientOverrides, createAzureClients } from './client.ts';
-import { type AzureRun, note, permissionOf } from './context.ts';
-import { accessForKey, normalizeKey, PROVIDER, type RawKey, type RawVault, versionlessKeyId } from './normalize.ts';
+import { type AzureRun, permissionOf } from './context.ts';
+import { accessForHsmKey, accessForKey, normalizeKey, PROVIDER, type RawKey, type RawVault, versionlessKeyId } from './normalize.ts';
 import { OPERATION_NAMES } from './operations.ts';
 import { readDiagnosticSettings, workspaceRetentions } from './reads/diagnostic-settings.ts';
 import { namePrincipals } from './reads/graph-names.ts';
+import { readHsmRoles } from './reads/hsm-rbac.ts';
 import { readIdentity } from './reads/identity.ts';
 import { readVaultKeys } from './reads/keys.ts';
 import { readRoleAssignments } from './reads/role-assignments.ts';
@@ -66,14 +67,21 @@ async function readVault(run: AzureRun, { vault, armKnown }: VaultWork, listed: 
   const itemsP = readVaultKeys(run, vault, scope);
   const [roles, trails] = arm ? await arm : [undefined, []];
   const items = await itemsP;
-  if (vault.kind === 'managed-hsm') {
-    const reason = `managed HSM ${vault.name}: key access is decided by the HSM's local RBAC, which this version does not read; who can use its keys is unknown`;
-    note(run, 'managedhsm:ListRoleAssignments', scope, reason, ['access']);
-  }
+  const hsm =
+    vault.kind === 'managed-hsm'
+      ? await readHsmRoles(
+          run,
+          vault,
+          scope,
+          items.map((i) => i.key.name),
+        )
+      : undefined;
   const keys = items.map((item) => {
-    const access =
-      roles?.assignments && vault.kind === 'vault'
-        ? accessForKey({ vault, keyName: item.key.name, assignments: roles.assignments, roleDefinitions: roles.roleDefinitions })
+    const keyName = item.key.name;
+    const access = hsm?.assignments
+      ? accessForHsmKey({ vault, keyName, assignments: hsm.assignments, roleDefinitions: hsm.roleDefinitions })
+      : roles?.assignments && vault.kind === 'vault'
+        ? accessForKey({ vault, keyName, assignments: roles.assignments, roleDefinitions: roles.roleDefinitions })
         : undefined;
     return item.full
       ? normalizeKey({ vault, key: item.key, versions: item.versions, rotation: item.rotation, access, attestation: item.attestation })

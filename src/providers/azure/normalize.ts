@@ -584,6 +584,27 @@ export function accessForKey(input: AccessInput): AccessEntry[] {
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
+/**
+ * Who can do what with one Managed HSM key: every local RBAC assignment at /, /keys or /keys/<name>,
+ * through its role's data actions (administer includes managing role assignments). Assignments to a
+ * role the HSM does not define are skipped here; the read step reports them.
+ */
+export function accessForHsmKey(input: Omit<AccessInput, 'vault'> & { vault: RawVault }): AccessEntry[] {
+  const { vault, keyName, assignments, roleDefinitions } = input;
+  const tenant = vault.tenantId;
+  const out: AccessEntry[] = [];
+  for (const a of assignments) {
+    if (!scopeCovers(a.scope === '/' ? '' : a.scope, `/keys/${keyName}`)) continue;
+    const def = roleDefinitions.get(roleDefinitionKey(a.roleDefinitionId));
+    if (!def) continue;
+    const { data } = roleCapabilities(def);
+    if (data.length === 0) continue;
+    const principal: Principal = { kind: principalKind(a.principalType), id: a.principalId, ...(tenant ? { account: tenant, tenant } : {}) };
+    out.push({ principal, capabilities: data, source: 'rbac', sourceId: `${vault.uri.replace(/\/+$/, '')}${a.id}` });
+  }
+  return out.sort((a, b) => cmp(a.principal.id, b.principal.id) || cmp(a.sourceId ?? '', b.sourceId ?? ''));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Logging: diagnostic settings
 

@@ -25,6 +25,13 @@ export const OPERATIONS: readonly OperationSpec[] = [
     path: new RegExp(`^/subscriptions/${SEG}/resourceGroups/${SEG}/providers/Microsoft\\.OperationalInsights/workspaces/${SEG}/?$`, 'i'),
   },
   { name: 'keyvault:ListKeys', plane: 'data', path: /^\/keys\/?$/i },
+  // Managed HSM local RBAC at scope /, /keys or /keys/<name> (Key Vault 7.4+ Role Assignments / Role Definitions)
+  {
+    name: 'managedhsm:ListRoleAssignments',
+    plane: 'data',
+    path: new RegExp(`^(/keys(/${SEG})?)?/providers/Microsoft\\.Authorization/roleAssignments/?$`, 'i'),
+  },
+  { name: 'managedhsm:ListRoleDefinitions', plane: 'data', path: /^\/providers\/Microsoft\.Authorization\/roleDefinitions\/?$/i },
   { name: 'keyvault:ListKeyVersions', plane: 'data', path: new RegExp(`^/keys/${SEG}/versions/?$`, 'i') },
   { name: 'keyvault:GetKeyRotationPolicy', plane: 'data', path: new RegExp(`^/keys/${SEG}/rotationpolicy/?$`, 'i') },
   { name: 'keyvault:GetKeyAttestation', plane: 'data', path: new RegExp(`^/keys/${SEG}(/[0-9a-zA-Z]+)?/attestation/?$`, 'i') },
@@ -55,5 +62,7 @@ export const OPERATION_PERMISSIONS: Readonly<Record<string, { action?: string; d
   'keyvault:GetKeyRotationPolicy': { dataAction: 'Microsoft.KeyVault/vaults/keyrotationpolicies/read' },
   // Managed HSM only: granted by the HSM's local RBAC (Managed HSM Crypto Auditor), not by an Azure role.
   'keyvault:GetKeyAttestation': { hsmDataAction: 'Microsoft.KeyVault/managedHsm/keys/read/action' },
+  'managedhsm:ListRoleAssignments': { hsmDataAction: 'Microsoft.KeyVault/managedHsm/roleAssignments/read/action' },
+  'managedhsm:ListRoleDefinitions': { hsmDataAction: 'Microsoft.KeyVault/managedHsm/roleDefinitions/read/action' },
   'graph:GetDirectoryObject': { graph: 'Directory.Read.All' },
 };

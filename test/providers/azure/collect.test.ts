@@ -150,8 +150,9 @@ describe('Azure provider against the loopback fakes', () => {
     expect(gaps.map((g) => [g.scope.container, g.operation, g.affects])).toEqual([
       ['locked-down', 'keyvault:ListKeys', undefined],
       ['private-only', 'keyvault:ListKeys', undefined],
-      ['payments-hsm', 'managedhsm:ListRoleAssignments', ['access']],
+      ['payments-hsm', 'managedhsm:ListRoleDefinitions', ['access']],
     ]);
+    expect(gaps[2]?.reason).toMatch(/local RBAC role definitions of managed HSM payments-hsm could not be read: access denied.*Managed HSM Crypto Auditor/);
     expect(gaps[0]?.reason).toMatch(
       /^the keys of vault locked-down could not be read: access denied \(HTTP 403, Forbidden\); grant the DataAction Microsoft\.KeyVault\/vaults\/keys\/read .*keyhygiene permissions azure/,
     );

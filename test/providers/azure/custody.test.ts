@@ -17,7 +17,9 @@ import { AzureConfig } from '../../../src/providers/azure/schema.ts';
 import { CONTAINERS, CVM_DEFAULT } from '../../helpers/azure-release-policies.ts';
 import { inventory } from '../../helpers/fixtures.ts';
 import { expectOnlyDeclared } from '../../helpers/read-only.ts';
-import { SUB_A, TENANT } from './world.ts';
+import { ADMIN, DEBUG_SP, SIGN_ONLY_ROLE, SIGNER, SUB_A, TENANT } from './world.ts';
+
+const AUDITOR = '77777777-7777-4777-8777-777777777777';
 
 const cert = createThrowawayCert();
 const ENV = {
@@ -81,6 +83,16 @@ function custodyWorld(): FakeAzureWorld {
             resourceGroup: 'cc',
             location: 'westeurope',
             rbac: true,
+            // Local RBAC with the documented built-in role ids: a signer on one key, an officer on the
+            // whole pool, a release user on every key, and the auditor that collects.
+            localRoleAssignments: [
+              { scope: '/keys/token-signing', roleDefinition: '21dbd100-6940-42c2-9190-5d6cb909625b', principalId: SIGNER },
+              { scope: '/', roleDefinition: '515eb02d-2335-4d2d-92f2-b1cbdf9c3778', principalId: ADMIN },
+              { scope: '/keys', roleDefinition: '21dbd100-6940-42c2-9190-5d6cb909625c', principalId: DEBUG_SP },
+              { scope: '/', roleDefinition: '2c18b078-7c48-4d3a-af88-5a3a1b3f82b3', principalId: AUDITOR },
+              { scope: '/keys/byok', roleDefinition: SIGN_ONLY_ROLE, principalId: SIGNER },
+            ],
+            localRoleDefinitions: [{ name: SIGN_ONLY_ROLE, roleName: 'HSM signer', dataActions: ['Microsoft.KeyVault/managedHsm/keys/sign/action'] }],
             purgeProtection: true,
             keys: [
               { name: 'token-signing', kty: 'EC-HSM', keyOps: ['sign', 'verify'], created },
@@ -113,6 +125,43 @@ function policy() {
   writeFileSync(file, 'version: 1\nkeyClasses:\n  hsm-only:\n    match:\n      - providers: [azure-keyvault]\n    requireHsm: true\n');
   return resolvePolicyFile(file);
 }
+
+describe('Managed HSM local RBAC', () => {
+  it('maps local role assignments at /, /keys and /keys/<name> to the keys they cover', async () => {
+    const { keys, gaps, fake } = await collect(custodyWorld());
+    const access = (name: string) =>
+      Object.fromEntries((keys.find((k) => k.name === name)?.access ?? []).map((a) => [a.principal.id, a.capabilities.join(',')]));
+    expect(access('token-signing')).toEqual({
+      [SIGNER]: 'use-sign,use-verify,use-encrypt,use-decrypt,use-wrap,use-unwrap,export,administer,read',
+      [ADMIN]: 'export,administer',
+      [DEBUG_SP]: 'export,read',
+      [AUDITOR]: 'read',
+    });
+    // The key-scoped assignment of token-signing does not reach byok; byok's own (custom role) does.
+    expect(access('byok')).toEqual({ [SIGNER]: 'use-sign', [ADMIN]: 'export,administer', [DEBUG_SP]: 'export,read', [AUDITOR]: 'read' });
+    expect(keys.find((k) => k.name === 'token-signing')?.access?.every((a) => a.source === 'rbac')).toBe(true);
+    expect(gaps.filter((g) => g.operation.startsWith('managedhsm:'))).toEqual([]);
+    const scopes = fake.requests.filter((r) => r.operation === 'managedhsm:ListRoleAssignments').map((r) => r.path);
+    expect(scopes.sort()).toEqual([
+      '/keys/byok/providers/Microsoft.Authorization/roleAssignments',
+      '/keys/old-service/providers/Microsoft.Authorization/roleAssignments',
+      '/keys/providers/Microsoft.Authorization/roleAssignments',
+      '/keys/token-signing/providers/Microsoft.Authorization/roleAssignments',
+      '/providers/Microsoft.Authorization/roleAssignments',
+    ]);
+  });
+
+  it('an HSM whose local RBAC answers 403 leaves access unknown (a gap naming the local role to grant), never nobody', async () => {
+    const world = custodyWorld();
+    const hsm = world.subscriptions[0]?.vaults[1];
+    if (hsm) hsm.localRbacForbidden = true;
+    const { keys, gaps } = await collect(world);
+    expect(keys.find((k) => k.name === 'token-signing')?.access).toBeUndefined();
+    const g = gaps.filter((x) => x.operation.startsWith('managedhsm:'));
+    expect(g.map((x) => [x.operation, x.scope.container, x.affects])).toEqual([['managedhsm:ListRoleDefinitions', 'prod-hsm', ['access']]]);
+    expect(g[0]?.reason).toMatch(/Managed HSM local RBAC data action Microsoft\.KeyVault\/managedHsm\/roleDefinitions\/read\/action/);
+  });
+});
 
 describe('Azure key custody', () => {
   it('reads HSM type, exportability, release policies and Managed HSM attestations with declared reads only', async () => {

@@ -119,6 +119,8 @@ export function testWorld(): FakeAzureWorld {
             resourceGroup: 'pay',
             location: 'eastus',
             rbac: true,
+            // The audit identity holds no local role on this HSM: its local RBAC answers 403.
+            localRbacForbidden: true,
             purgeProtection: true,
             keys: [{ name: 'pay-wrap', kty: 'oct-HSM', keyOps: ['wrapKey', 'unwrapKey'], created: '2026-01-01T00:00:00Z', rotationPolicy: null }],
           },
