@@ -111,7 +111,10 @@ function addKey(k: KeyRecord, subs: Map<string, DemoSub>, roleFor: Map<string, s
   const vaultId = `/subscriptions/${subId}/resourceGroups/keyhygiene-demo/providers/Microsoft.KeyVault/${hsm ? 'managedHSMs' : 'vaults'}/${vaultName}`;
   const name = keyNameOf(k);
   vault.keys.push(fakeKey(k, name, hsm));
-  for (const a of k.access ?? []) addAccess(a, vault, `${vaultId}/keys/${name}`, sub, roleFor);
+  for (const a of k.access ?? []) {
+    if (hsm) addLocalAccess(a, vault, name, roleFor);
+    else addAccess(a, vault, `${vaultId}/keys/${name}`, sub, roleFor);
+  }
 }
 
 /** Diagnostic settings (and their workspaces) for the vaults each Azure trail covers. */
@@ -201,6 +204,8 @@ function fakeKey(k: KeyRecord, name: string, inManagedHsm: boolean): FakeAzureKe
     expires: k.expiresAt ?? null,
     ...(k.notBefore ? { notBefore: k.notBefore } : {}),
     exportable: k.exportable === true,
+    ...(k.releasePolicy?.document !== undefined ? { releasePolicy: { document: k.releasePolicy.document, immutable: k.releasePolicy.immutable } } : {}),
+    ...(inManagedHsm ? { attestation: attestationOf(k) } : {}),
     ...(k.tags ? { tags: k.tags } : {}),
     rotationPolicy: actions.length ? { lifetimeActions: actions } : null,
   };
@@ -241,6 +246,34 @@ function addAccess(
     principalId: a.principal.id,
     principalType: PRINCIPAL_TYPES[a.principal.kind] ?? 'ServicePrincipal',
   });
+}
+
+/** What a Managed HSM attestation says of the key, from its origin (unknown origin: the service offers none). */
+function attestationOf(k: KeyRecord): FakeAzureKey['attestation'] {
+  if (k.origin === 'imported') return { local: false, neverExtractable: false };
+  return k.origin === 'generated' ? { local: true, neverExtractable: k.exportable !== true } : 'unsupported';
+}
+
+/** A Managed HSM key's access as local RBAC: a custom local role per capability set, assigned at /keys/<name>. */
+function addLocalAccess(a: AccessEntry, vault: FakeAzureVault, keyName: string, roleFor: Map<string, string>): void {
+  const caps = [...a.capabilities].sort();
+  const sig = `hsm:${caps.join(',')}`;
+  let def = roleFor.get(sig);
+  if (!def) {
+    def = guidOf(roleFor.size + 1, 'dd');
+    roleFor.set(sig, def);
+  }
+  vault.localRoleDefinitions ??= [];
+  if (!vault.localRoleDefinitions.some((d) => d.name === def)) {
+    const dataActions = caps.flatMap((c) => CAP_DATA_ACTIONS[c]).map((x) => x.replace('Microsoft.KeyVault/vaults/', 'Microsoft.KeyVault/managedHsm/'));
+    // Managed HSM data actions end in /action where Key Vault's do not (keys/read/action, keys/write/action).
+    vault.localRoleDefinitions.push({
+      name: def,
+      roleName: `keyhygiene demo: ${sig}`,
+      dataActions: dataActions.map((x) => (/\/(read|write)$/.test(x) ? `${x}/action` : x)),
+    });
+  }
+  (vault.localRoleAssignments ??= []).push({ scope: `/keys/${keyName}`, roleDefinition: def, principalId: a.principal.id });
 }
 
 /** An ARM id for a destination the inventory names by a bare name. */

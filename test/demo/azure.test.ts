@@ -7,6 +7,7 @@ import type { Inventory } from '../../src/model/inventory.ts';
 import type { KeyRecord } from '../../src/model/key-record.ts';
 import { collectAzure } from '../../src/providers/azure/index.ts';
 import { AzureConfig } from '../../src/providers/azure/schema.ts';
+import { CONTAINERS, CVM_DEFAULT } from '../helpers/azure-release-policies.ts';
 
 const storm = JSON.parse(readFileSync(new URL('../../examples/storm-0558/inventory.json', import.meta.url), 'utf8')) as Inventory;
 const azureOnly = (inv: Inventory) => ({
@@ -104,6 +105,34 @@ describe('Azure demo', () => {
     const second = (await collect({ keys: first.keys ?? [], trails: first.trails ?? [] })).out;
     const strip = (k: KeyRecord) => ({ ...k, access: k.access?.map(({ sourceId: _s, ...a }) => a) });
     expect((second.keys ?? []).map(strip)).toEqual((first.keys ?? []).map(strip));
+  });
+
+  it('serves a Managed HSM with local RBAC and exportable keys with a good and a bad release policy, and reads them back', async () => {
+    const base = { provider: 'azure-keyvault', account: '00000000-0000-4000-8000-000000000001', region: 'westeurope', createdAt: '2026-06-01T00:00:00Z' };
+    const principal = { kind: 'service-principal' as const, id: '00000000-0000-4000-8000-00000000000a', account: '00000000-0000-4000-8000-00000000de30' };
+    const hsmKey = (name: string, extra: Partial<KeyRecord>): KeyRecord => ({
+      ...base,
+      id: `https://demo-hsm.managedhsm.azure.net/keys/${name}`,
+      container: 'demo-hsm',
+      name,
+      keyType: 'RSA',
+      protection: 'hsm',
+      usage: ['wrap', 'unwrap'],
+      access: [{ principal, capabilities: ['use-unwrap', 'use-wrap'], source: 'rbac' }],
+      ...extra,
+    });
+    const keys = [
+      hsmKey('cmk', { origin: 'generated', exportable: false }),
+      hsmKey('skr-good', { origin: 'generated', exportable: true, releasePolicy: { immutable: true, document: CONTAINERS } }),
+      hsmKey('skr-cvm', { origin: 'generated', exportable: true, releasePolicy: { document: CVM_DEFAULT } }),
+    ];
+    const back = ((await collect({ keys, trails: [] })).out.keys ?? []).sort((a, b) => (a.id < b.id ? -1 : 1));
+    expect(back.map((k) => [k.name, k.origin, k.exportable, k.releasePolicy?.document ?? null])).toEqual([
+      ['cmk', 'generated', false, null],
+      ['skr-cvm', 'generated', true, CVM_DEFAULT],
+      ['skr-good', 'generated', true, CONTAINERS],
+    ]);
+    for (const k of back) expect(k.access?.map((a) => [a.principal.id, [...a.capabilities].sort().join(',')])).toEqual([[principal.id, 'use-unwrap,use-wrap']]);
   });
 
   it('restores the process trust store when stopped', async () => {

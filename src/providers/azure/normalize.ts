@@ -379,8 +379,9 @@ export function marvellFlag(blob: Uint8Array, type: number): boolean | undefined
 }
 
 /**
- * Custody facts from a Managed HSM key attestation: generated in the HSM when the private (or secret)
- * key's attestation says it is local and was never extractable; imported when it is not local.
+ * Custody facts from a Managed HSM key attestation: origin generated when the private (or secret)
+ * key's attestation says it is local (CKA_LOCAL), imported when it is not; generatedInHsm when it is
+ * local and was never extractable.
  * The attestation's certificate chain is not verified here; it is read from the service over TLS.
  */
 export function custodyFromAttestation(a: RawAttestation): Pick<KeyRecord, 'attestation' | 'origin'> {
@@ -394,8 +395,9 @@ export function custodyFromAttestation(a: RawAttestation): Pick<KeyRecord, 'atte
     format: 'marvell',
     ...(generatedInHsm !== undefined ? { generatedInHsm } : {}),
   };
-  if (local === false) return { attestation, origin: 'imported' };
-  return generatedInHsm ? { attestation, origin: 'generated' } : { attestation };
+  // CKA_LOCAL alone says where the material was made; exportability is its own fact (`exportable`).
+  if (local === undefined) return { attestation };
+  return { attestation, origin: local ? 'generated' : 'imported' };
 }
 
 // ---------------------------------------------------------------------------------------------
