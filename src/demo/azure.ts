@@ -273,7 +273,8 @@ function addLocalAccess(a: AccessEntry, vault: FakeAzureVault, keyName: string, 
       dataActions: dataActions.map((x) => (/\/(read|write)$/.test(x) ? `${x}/action` : x)),
     });
   }
-  (vault.localRoleAssignments ??= []).push({ scope: `/keys/${keyName}`, roleDefinition: def, principalId: a.principal.id });
+  vault.localRoleAssignments ??= [];
+  vault.localRoleAssignments.push({ scope: `/keys/${keyName}`, roleDefinition: def, principalId: a.principal.id });
 }
 
 /** An ARM id for a destination the inventory names by a bare name. */
