@@ -123,7 +123,7 @@ function assumers(role: IamPrincipal, iam: AccountIam): Hop[] {
 
 type Reach = Omit<AccessEntry, 'capabilities'>;
 const chainCache = new WeakMap<AccountIam, Map<string, Reach[]>>();
-const mapped = new WeakMap<AccessEntry, Map<string, AccessEntry[]>>();
+const mapped = new WeakMap<AccessEntry, { target: IamPrincipal; maxDepth: number; out: AccessEntry[] }[]>();
 
 /**
  * Access entries for everyone who can reach `target` (a role with `entry`'s access) through trust
@@ -131,6 +131,9 @@ const mapped = new WeakMap<AccessEntry, Map<string, AccessEntry[]>>();
  * depends only on the role, so it is done once per role and run.
  */
 export function chainAccess(target: IamPrincipal, entry: AccessEntry, iam: AccountIam, maxDepth: number): AccessEntry[] {
+  // Entries are shared by every key with the same access: so are the chains built on them.
+  const done = mapped.get(entry)?.find((m) => m.target === target && m.maxDepth === maxDepth);
+  if (done) return done.out;
   let byRole = chainCache.get(iam);
   if (!byRole) {
     byRole = new Map();
@@ -142,15 +145,13 @@ export function chainAccess(target: IamPrincipal, entry: AccessEntry, iam: Accou
     reach = walk(target, iam, maxDepth);
     byRole.set(id, reach);
   }
-  const hit = mapped.get(entry)?.get(id);
-  if (hit) return hit;
   const out = reach.map((r) => {
     const undecided = [...(entry.undecided ?? []), ...(r.undecided ?? [])];
     return { ...r, capabilities: entry.capabilities, ...(undecided.length ? { undecided } : {}) };
   });
-  // Entries are shared by every key with the same access: so are the chains built on them.
-  if (!mapped.has(entry)) mapped.set(entry, new Map());
-  mapped.get(entry)?.set(id, out);
+  const list = mapped.get(entry) ?? [];
+  list.push({ target, maxDepth, out });
+  mapped.set(entry, list);
   return out;
 }
 
