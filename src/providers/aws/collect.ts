@@ -81,10 +81,12 @@ export function createAwsRun(config: AwsConfig, ctx: CollectContext, overrides: 
 
 /** Every key of one account and region; the region's trails are added to `trails` on the way. */
 async function readRegion(run: AwsRun, where: Where, trails: Map<string, FoundTrail>): Promise<KeyRecord[]> {
+  // The trail list does not depend on the key list: a region whose ListKeys failed may still hold a
+  // trail (visible nowhere else), and the ListKeys gap names keys, not trails. Only the aliases wait.
+  const trailsP = describeTrails(run, where, trails);
   const { ids, failed } = await listKeyIds(run, where);
   const skip = failed && ids.length === 0;
   const aliasesP = skip ? Promise.resolve(undefined) : listAliases(run, where);
-  const trailsP = skip ? Promise.resolve(false) : describeTrails(run, where, trails);
   const aliases = await aliasesP;
   const keys: KeyRecord[] = [];
   let done = 0;

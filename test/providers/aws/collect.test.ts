@@ -152,6 +152,30 @@ describe('AWS provider against the simulator', () => {
     expect(out.keys).toHaveLength(5);
   });
 
+  it('a region whose key list fails still has its trails listed: no trail is lost behind a gap that names only keys', async () => {
+    // Single-region trail `writes-only` lives in MGMT eu-west-1 and is visible nowhere else.
+    const { out, fake } = await run(
+      { accounts: 'organization', assumeRole: 'audit' },
+      { fake: { faults: [{ account: MGMT, region: 'eu-west-1', op: 'kms:ListKeys', error: 'AccessDenied' }] } },
+    );
+    expect(out.gaps.find((g) => g.id === `aws-kms:${MGMT}:eu-west-1:kms:ListKeys`)?.kind).toBe('denied');
+    expect(fake.requests.some((r) => r.op === 'cloudtrail:DescribeTrails' && r.account === MGMT && r.region === 'eu-west-1')).toBe(true);
+    expect(out.trails.map((t) => t.name).sort()).toEqual(['no-kms', 'org-trail', 'writes-only']);
+  });
+
+  it('a region whose key list and trail list both fail: the trail list has its own gap on `trails`', async () => {
+    const { out } = await run(
+      { accounts: 'organization', assumeRole: 'audit' },
+      { fake: { faults: [{ account: MGMT, region: 'eu-west-1', error: 'AccessDenied' }] } },
+    );
+    expect(out.gaps.find((g) => g.id === `aws-kms:${MGMT}:eu-west-1:cloudtrail:DescribeTrails`)).toMatchObject({
+      scope: { account: MGMT, region: 'eu-west-1' },
+      affects: ['trails'],
+      kind: 'denied',
+    });
+    expect(out.trails.map((t) => t.name)).not.toContain('writes-only');
+  });
+
   it('AccessDenied on one key: a gap that names the fields it leaves unknown; every key still ends with a record', async () => {
     const { out } = await run(
       { regions: ['us-east-1'] },
