@@ -10,13 +10,19 @@ import { FAULT_KINDS, type FaultKind, type FaultPlan, type FaultProxy, startFaul
 const SEEDS = [1, 2, 3, 4, 5];
 const BUDGET_MS = 15_000;
 const TIMEOUT_MS = 1_000;
-const policy = `version: 1
+// The seeds that exposed lost records and a pass on a failed read when every call had 300 ms (issue 13).
+const SHORT_TIMEOUT_MS = 300;
+const SHORT_SEEDS = [3, 4, 5];
+// The reference is the truth the faulty runs are compared with: a generous deadline keeps it whole on
+// a loaded machine (at 300 ms a fault-free run itself timed out, and the oracle compared against gaps).
+const REFERENCE_TIMEOUT_MS = 10_000;
+const policyWith = (timeoutMs: number) => `version: 1
 providers:
   aws:
     regions: [us-east-1, eu-west-1]
     accounts: organization
     assumeRole: audit
-    timeoutMs: ${TIMEOUT_MS}
+    timeoutMs: ${timeoutMs}
     budgetMs: ${BUDGET_MS}
     retryBaseMs: 5
     maxAttempts: 4
@@ -25,7 +31,7 @@ providers:
 let fake: AwsFake;
 const saved: Record<string, string | undefined> = {};
 
-async function through(plan: FaultPlan): Promise<FaultRun & { proxy: FaultProxy }> {
+async function through(plan: FaultPlan, timeoutMs = TIMEOUT_MS): Promise<FaultRun & { proxy: FaultProxy }> {
   const proxy = await startFaultProxy(fake.url, plan);
   const env = demoEnv(proxy.url, 'us-east-1');
   for (const [k, v] of Object.entries(env)) {
@@ -34,7 +40,7 @@ async function through(plan: FaultPlan): Promise<FaultRun & { proxy: FaultProxy 
     else process.env[k] = v;
   }
   try {
-    return { ...(await auditWith(policy, BUDGET_MS + 5_000)), proxy };
+    return { ...(await auditWith(policyWith(timeoutMs), BUDGET_MS + 5_000)), proxy };
   } finally {
     await proxy.close();
   }
@@ -47,7 +53,7 @@ let reference: FaultRun;
 const injected: FaultKind[] = [];
 beforeAll(async () => {
   fake = await startAwsFake(world());
-  reference = await through({ rate: 0, seed: 0 });
+  reference = await through({ rate: 0, seed: 0 }, REFERENCE_TIMEOUT_MS);
 });
 afterAll(async () => {
   for (const [k, v] of Object.entries(saved)) {
@@ -70,6 +76,11 @@ describe('aws provider under injected faults (5 % of requests, seeded)', () => {
   it.each(SEEDS)('seed %i: 0 lost, 0 pass on a failed read, equal where retries succeeded, within budget', async (seed) => {
     const run = await through({ rate: 0.05, seed });
     for (const f of run.proxy.faults) injected.push(f.kind);
+    expectHonestRun(reference, run, BUDGET_MS + 1_000);
+  });
+
+  it.each(SHORT_SEEDS)(`seed %i with a ${SHORT_TIMEOUT_MS} ms call deadline: every expiry is a gap, never a lost record or a pass`, async (seed) => {
+    const run = await through({ rate: 0.05, seed }, SHORT_TIMEOUT_MS);
     expectHonestRun(reference, run, BUDGET_MS + 1_000);
   });
 

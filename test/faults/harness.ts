@@ -83,6 +83,11 @@ export function subjects(inv: Inventory): Map<string, Located & { value: unknown
  * its key set URL or on a discovery document that trusted it.
  */
 export function coveringGaps(gaps: readonly CollectionGap[], s: Located): CollectionGap[] {
+  const listed = s.kind === 'trail' ? listedAt(s) : undefined;
+  if (listed) {
+    const hit = gaps.filter((g) => g.provider === s.provider && coversListing(g, listed));
+    if (hit.length) return hit;
+  }
   const alsoIds = new Set([s.id, s.url, ...(s.trustedBy ?? []).map((t) => t.discoveryUrl)].filter((x): x is string => x !== undefined));
   return gaps.filter((g) => {
     if (g.provider !== s.provider) return false;
@@ -94,6 +99,22 @@ export function coveringGaps(gaps: readonly CollectionGap[], s: Located): Collec
       (sc.subjectId === undefined || alsoIds.has(sc.subjectId))
     );
   });
+}
+
+/** Where an AWS trail is listed: its owner account and home region, from its ARN. */
+function listedAt(s: Located): { account: string; region: string } | undefined {
+  const m = /^arn:aws[\w-]*:cloudtrail:([a-z0-9-]+):(\d{12}):trail\//.exec(s.id);
+  return m ? { region: m[1] as string, account: m[2] as string } : undefined;
+}
+
+/**
+ * A gap on the trail listing of the account and region a trail lives in (one that leaves `trails`
+ * unknown there) covers the trail: the report says the trails listed there could not be read.
+ */
+function coversListing(g: CollectionGap, at: { account: string; region: string }): boolean {
+  const sc = g.scope;
+  if (sc.subjectId !== undefined || !(g.affects === undefined || g.affects.includes('trails'))) return false;
+  return sc.account === at.account && (sc.region === undefined || sc.region === at.region);
 }
 
 const RULE_FIELDS = new Map(
