@@ -2,7 +2,8 @@
 // permissions, some of them tag- or resource-scoped, a tenth assumable by others) evaluated against
 // 10,000 keys that keep the default key policy, role chains included. Budget: the evaluation bench's
 // (≤ 0.3 s per 100k keys of rules) is for rules; here the goal is ≤ 5 s for the whole 50M pairs, by
-// the index (principals by resource pattern) and the per-policy-text cache.
+// answers shared per key policy text (and per tag and alias set) and the index of ARN-reading
+// principals by resource pattern. BENCH_ROLES and BENCH_KEYS set a reduced size for iteration.
 import { performance } from 'node:perf_hooks';
 
 const dist = (p) => new URL(`../dist/${p}`, import.meta.url).href;
