@@ -2,6 +2,7 @@ import type { ArtifactFinding } from '../../model/artifact-finding.ts';
 import type { CollectionGap } from '../../model/collection-gap.ts';
 import { scanStream } from '../../scan/files.ts';
 import { type KnownKeyInput, KnownKeyTable, scanPaths } from '../../scan/index.ts';
+import { classify, GapBuilder } from '../kit/index.ts';
 import { type CollectContext, defineProvider, type ProviderOutput } from '../types.ts';
 import type { BlobOptions } from './client.ts';
 import { artifactRecords, gapRecords, PROVIDER_ID, type Store } from './normalize.ts';
@@ -93,6 +94,26 @@ export async function collectArtifacts(config: ArtifactsConfig, ctx: CollectCont
 
 type Entry = Exclude<ArtifactsConfig['paths'][number], string>;
 
+interface ReadGap {
+  location: string;
+  operation: string;
+  /** What could not be read, in words: "object s3://bucket/key". */
+  what: string;
+  permission?: string;
+  fix?: string;
+  why?: string;
+}
+
+/**
+ * A failed S3 or Blob read as a gap, through the kit's builder: "<what> could not be read: <why>; <fix>",
+ * the service's own text kept in `detail` (shown with --debug). Ids stay `artifacts:<location>:<operation>`.
+ */
+export function readGap(g: ReadGap, err: unknown): CollectionGap {
+  const failure = err === undefined ? { kind: 'error' as const, message: g.why ?? g.what } : classify(err);
+  const { location, ...spec } = g;
+  return new GapBuilder(PROVIDER_ID).fromFailure(failure, { ...spec, id: `${PROVIDER_ID}:${location}:${g.operation}`, scope: { subjectId: location } });
+}
+
 /** List and stream every object under an S3 prefix through the scanner, read-only. */
 async function scanS3(
   entry: Entry,
@@ -103,12 +124,17 @@ async function scanS3(
   const { parseS3Url, s3Reader } = await import('./client.ts');
   const path = entry.path ?? '';
   const loc = parseS3Url(path);
-  if (!loc) return { files: [], gaps: gapRecords([{ location: path, operation: 's3:ListObjectsV2', reason: 'not an s3://bucket/prefix URL' }]) };
+  if (!loc) {
+    const why = 'it is not an s3://bucket/prefix URL';
+    return {
+      files: [],
+      gaps: [readGap({ location: path, operation: 's3:ListObjectsV2', what: `S3 location ${path}`, why, fix: 'write it as s3://bucket/prefix' }, undefined)],
+    };
+  }
   const reader = s3Reader({ region: entry.region, endpoint: entry.endpoint, forcePathStyle: entry.forcePathStyle }, ctx.env);
   const table = known.length ? new KnownKeyTable(known) : undefined;
   const files: Awaited<ReturnType<typeof scanStream>>[] = [];
   const gaps: CollectionGap[] = [];
-  const errText = (err: unknown) => `${(err as { name?: string }).name ?? 'Error'}: ${(err as Error).message}`;
   try {
     for await (const obj of reader.list(loc)) {
       if (ctx.signal?.aborted) break;
@@ -117,26 +143,23 @@ async function scanS3(
         const body = await reader.get(loc.bucket, obj.key);
         files.push(await scanStream(location, obj.key, body, { table, limits: config.limits }));
       } catch (err) {
-        gaps.push(...gapRecords([{ location, operation: 's3:GetObject', reason: errText(err) }]));
+        gaps.push(readGap({ location, operation: 's3:GetObject', what: `object ${location}`, permission: 's3:GetObject' }, err));
       }
     }
   } catch (err) {
-    gaps.push(...gapRecords([{ location: path, operation: 's3:ListObjectsV2', reason: errText(err) }]));
+    gaps.push(readGap({ location: path, operation: 's3:ListObjectsV2', what: `the object list of ${path}`, permission: 's3:ListBucket' }, err));
   }
   return { files, gaps };
 }
 
-/** Why a Blob request failed, with the fix where there is one. Never includes tokens or keys. */
-function blobErrText(err: unknown, dataAction: string): string {
-  const e = err as { name?: string; message?: string; statusCode?: number; code?: string };
-  const first = String(e.message ?? err)
-    .split('\n')[0]
-    ?.trim();
-  if (e.statusCode === 403)
-    return `403 ${e.code ?? 'Forbidden'}: ${first}. Grant the audit identity "Storage Blob Data Reader" on the container (DataAction ${dataAction})`;
-  if (e.statusCode === 404) return `404 ${e.code ?? 'NotFound'}: ${first}`;
-  if (e.statusCode) return `${e.statusCode} ${e.code ?? e.name ?? 'Error'}: ${first}`;
-  return `${e.name ?? 'Error'}${e.code && e.code !== e.name ? ` ${e.code}` : ''}: ${first}`;
+/** The fix for a denied Blob read (the data role, not a control-plane permission), or for a refused plain-http token. */
+function blobFix(err: unknown, dataAction: string): { why?: string; fix?: string } {
+  const f = classify(err);
+  if (f.kind === 'denied') return { fix: `grant the audit identity "Storage Blob Data Reader" on the container (DataAction ${dataAction})` };
+  // The SDK refuses to send a bearer token over plain http: ours to explain, not a service answer.
+  if (/non-TLS|non https/i.test(f.message))
+    return { why: 'a token credential would travel over plain http, so nothing was sent', fix: 'use the https:// URL of the container' };
+  return {};
 }
 
 /** List and stream every blob of an Azure Blob container (under a prefix) through the scanner, read-only. */
@@ -163,7 +186,7 @@ async function scanBlob(
       ctx.env,
     );
   } catch (err) {
-    return { files: [], gaps: gapRecords([{ location: where, operation: 'blob:ListBlobs', reason: (err as Error).message }]) };
+    return { files: [], gaps: [readGap({ location: where, operation: 'blob:ListBlobs', what: `the blob list of container ${where}` }, err)] };
   }
   const table = known.length ? new KnownKeyTable(known) : undefined;
   const files: Awaited<ReturnType<typeof scanStream>>[] = [];
@@ -182,7 +205,8 @@ async function scanBlob(
       listed++;
       const location = `${reader.url}/${blob.name}`;
       if (blob.accessTier === 'Archive') {
-        gaps.push(...gapRecords([{ location, operation: 'blob:GetBlob', reason: 'blob is in the Archive tier: rehydrate it to Hot or Cool to scan it' }]));
+        const why = 'it is in the Archive tier, which serves no data';
+        gaps.push(readGap({ location, operation: 'blob:GetBlob', what: `blob ${location}`, why, fix: 'rehydrate it to Hot or Cool to scan it' }, undefined));
         continue;
       }
       try {
@@ -192,11 +216,11 @@ async function scanBlob(
         file.gaps = file.gaps.map((g) => (g.operation === 'read' ? { ...g, operation: 'blob:GetBlob' } : g));
         files.push(file);
       } catch (err) {
-        gaps.push(...gapRecords([{ location, operation: 'blob:GetBlob', reason: blobErrText(err, BLOB_DATA_ACTION) }]));
+        gaps.push(readGap({ location, operation: 'blob:GetBlob', what: `blob ${location}`, ...blobFix(err, BLOB_DATA_ACTION) }, err));
       }
     }
   } catch (err) {
-    gaps.push(...gapRecords([{ location: where, operation: 'blob:ListBlobs', reason: blobErrText(err, BLOB_DATA_ACTION) }]));
+    gaps.push(readGap({ location: where, operation: 'blob:ListBlobs', what: `the blob list of container ${where}`, ...blobFix(err, BLOB_DATA_ACTION) }, err));
   }
   if (listed === 0 && gaps.length === 0) ctx.warn?.(`artifacts: ${where} holds no blob`);
   return { files, gaps };

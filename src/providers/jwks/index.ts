@@ -4,7 +4,7 @@ import type { KeySetTrust, PublishedKey } from '../../model/published-key.ts';
 import { PACKS_DIR } from '../../paths.ts';
 import { sourceMap, zodDiagnostics } from '../../util/diagnose.ts';
 import { readTextFile } from '../../util/read-text.ts';
-import { classify, createKit, type FailureKind, type ProviderKit, ReadFailure, ReadOnlyViolation } from '../kit/index.ts';
+import { classify, createKit, type Failure, type GapScope, type ProviderKit, ReadOnlyViolation } from '../kit/index.ts';
 import { type CollectContext, defineProvider, inputReader, type ProviderOutput } from '../types.ts';
 import { createAgents, FetchError, getJson, type HttpLimits } from './client.ts';
 import { discoveryUrlFor, normalizeKeySet, PROVIDER_ID, parseDiscovery, parseKeySet } from './normalize.ts';
@@ -55,16 +55,62 @@ export function loadFeed(file: string, label: string, read: (file: string, what:
 /** Gap ids stay `jwks:<subject>:<operation>`, as baselines and waivers already name them. */
 const gapId = (subject: string, operation: string) => `${PROVIDER_ID}:${subject}:${operation}`;
 
-/** The reason a read failed: our client's own words (HTTP status, limits, TLS), else the kit's classification. */
-function reasonOf(err: unknown): { reason: string; kind: FailureKind } {
-  const failure = classify(err);
-  const cause = err instanceof ReadFailure ? undefined : err;
-  if (cause instanceof FetchError) return { reason: cause.message, kind: failure.kind };
-  if (failure.code === 'FetchError' || failure.status) return { reason: failure.message, kind: failure.kind };
-  return {
-    reason: failure.kind === 'timeout' || failure.kind === 'cancelled' ? failure.message : `unexpected failure: ${failure.message}`,
-    kind: failure.kind,
-  };
+/**
+ * Our own client's refusals (FetchError, not retried: kind `error`), in our words, with their fix: the
+ * message is ours (client.ts), not the server's answer, so it may be the why.
+ */
+const OWN_FIX: readonly [RegExp, string][] = [
+  [/exceeds maxBytes/, 'raise providers.jwks.maxBytes if the document is meant to be this large'],
+  [/^TLS verification failed/, 'serve it with a certificate the system trusts (or set NODE_EXTRA_CA_CERTS to the issuing CA)'],
+  [/redirect/i, 'configure the final URL of the document'],
+  [/./, 'configure an https:// URL that the jwks provider may fetch (see docs/providers/jwks.md)'],
+];
+
+function ownWords(failure: Failure): { why: string; fix: string } | undefined {
+  if (failure.code !== 'FetchError' || failure.kind !== 'error') return undefined;
+  const fix = OWN_FIX.find(([re]) => re.test(failure.message))?.[1] ?? '';
+  return { why: failure.message, fix };
+}
+
+const MALFORMED_FIX = 'check that the URL serves the document the configuration names (OpenID discovery metadata or an RFC 7517 JWK Set)';
+
+interface JwksGap {
+  what: string;
+  operation: string;
+  subject: string;
+  scope: GapScope;
+  affects?: string[];
+}
+
+/** A failed read as a gap: "<what> could not be read: <why>; <fix>", the raw answer kept in `detail` (--debug). */
+function failureGap(run: Run, g: JwksGap, err: unknown): void {
+  const classified = classify(err);
+  // Our client's class name is no service code: the reason shows the HTTP status alone.
+  const { code, ...failure } = classified;
+  run.kit.gaps.fromFailure(code === 'FetchError' ? failure : classified, {
+    id: gapId(g.subject, g.operation),
+    what: g.what,
+    operation: g.operation,
+    scope: g.scope,
+    ...(g.affects ? { affects: g.affects } : {}),
+    ...ownWords(classified),
+  });
+}
+
+/** A document that arrived but is not what was expected: the same shape, our parser's words as the why. */
+function malformedGap(run: Run, g: JwksGap, problem: string, fix = MALFORMED_FIX): void {
+  run.kit.gaps.fromFailure(
+    { kind: 'invalid-response', message: problem },
+    {
+      id: gapId(g.subject, g.operation),
+      what: g.what,
+      operation: g.operation,
+      scope: g.scope,
+      why: problem,
+      fix,
+      ...(g.affects ? { affects: g.affects } : {}),
+    },
+  );
 }
 
 /** What one collection run shares: the config, the context, the kit (retries, deadlines, gaps) and the HTTP limits. */
@@ -128,8 +174,7 @@ export const jwksProvider = defineProvider({
 const fetchBody = (run: Run, url: string) => run.kit.call('http:GET', { partition: new URL(url).host }, (signal) => getJson(url, run.limits, signal));
 
 function recordGap(run: Run, subject: string, operation: string, err: unknown, affects?: string[]): void {
-  const { reason, kind } = reasonOf(err);
-  run.kit.gaps.add({ id: gapId(subject, operation), operation, scope: { subjectId: subject }, reason, kind, ...(affects ? { affects } : {}) });
+  failureGap(run, { what: `the key set ${subject}`, operation, subject, scope: { subjectId: subject }, ...(affects ? { affects } : {}) }, err);
 }
 
 type TrustMap = Map<string, { trust: KeySetTrust[]; path?: string }>;
@@ -182,16 +227,16 @@ async function trustBySet(run: Run): Promise<TrustMap> {
  * every published key's trust (trustedBy, issuer, labels), not the discovery URL alone; otherwise a
  * key set declared directly would look trusted by one issuer only and pass single-issuer checks.
  */
-function discoveryGap(run: Run, discoveryUrl: string, reason: string, kind: FailureKind): undefined {
-  const operation = 'oidc:GetDiscovery';
-  run.kit.gaps.add({
-    id: gapId(discoveryUrl, operation),
-    operation,
+function discoveryGap(run: Run, discoveryUrl: string, problem: { err: unknown } | { malformed: string }): undefined {
+  const g: JwksGap = {
+    what: `the discovery document ${discoveryUrl}`,
+    operation: 'oidc:GetDiscovery',
+    subject: discoveryUrl,
     scope: {},
-    reason: `${discoveryUrl}: ${reason}`,
-    kind,
     affects: ['trustedBy', 'issuer', 'labels'],
-  });
+  };
+  if ('err' in problem) failureGap(run, g, problem.err);
+  else malformedGap(run, g, problem.malformed);
   return undefined;
 }
 
@@ -200,17 +245,16 @@ async function readDiscovery(run: Run, discoveryUrl: string): Promise<{ jwksUrl:
   try {
     const res = await fetchBody(run, discoveryUrl);
     const doc = parseDiscovery(res.body);
-    if (!doc.ok) return discoveryGap(run, discoveryUrl, doc.reason, 'invalid-response');
+    if (!doc.ok) return discoveryGap(run, discoveryUrl, { malformed: doc.reason });
     try {
       const jwksUrl = new URL(doc.value.jwksUri, res.url).href;
       return { jwksUrl, jwksUri: doc.value.jwksUri, ...(doc.value.issuer ? { issuer: doc.value.issuer } : {}) };
     } catch {
-      return discoveryGap(run, discoveryUrl, `jwks_uri "${doc.value.jwksUri}" is not a URL`, 'invalid-response');
+      return discoveryGap(run, discoveryUrl, { malformed: `its jwks_uri "${doc.value.jwksUri}" is not a URL` });
     }
   } catch (err) {
     if (err instanceof ReadOnlyViolation) throw err;
-    const { reason, kind } = reasonOf(err);
-    return discoveryGap(run, discoveryUrl, reason, kind);
+    return discoveryGap(run, discoveryUrl, { err });
   }
 }
 
@@ -239,28 +283,15 @@ async function readKeySets(run: Run, bySet: TrustMap): Promise<PublishedKey[]> {
       run.ctx.progress?.({ provider: PROVIDER_ID, phase: 'key sets', done: ++done, total: sets.length });
     }
     const keys = parseKeySet(body);
-    if (!keys.ok)
-      return void run.kit.gaps.add({
-        id: gapId(set, 'jwks:GetKeySet'),
-        operation: 'jwks:GetKeySet',
-        scope: { subjectId: set },
-        reason: keys.reason,
-        kind: 'invalid-response',
-      });
+    if (!keys.ok) return malformedGap(run, { what: `the key set ${set}`, operation: 'jwks:GetKeySet', subject: set, scope: { subjectId: set } }, keys.reason);
     const order = (t: KeySetTrust) => `${t.via}\u0000${t.issuer ?? ''}\u0000${t.discoveryUrl ?? ''}`;
     const trustedBy = [...trust].sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
     for (const n of normalizeKeySet(keys.value, { url: set, trustedBy, indicators: run.indicators })) {
       published.push(n.key);
       if (n.problem) {
         const affects = ['fingerprints', 'publicKey', 'keySize', 'certificates'];
-        run.kit.gaps.add({
-          id: gapId(n.key.id, 'jwks:ParseKey'),
-          operation: 'jwks:ParseKey',
-          scope: { subjectId: n.key.id },
-          reason: n.problem,
-          kind: 'invalid-response',
-          affects,
-        });
+        const g = { what: `key ${n.key.id}`, operation: 'jwks:ParseKey', subject: n.key.id, scope: { subjectId: n.key.id }, affects };
+        malformedGap(run, g, n.problem, 'publish the key with the members RFC 7518 requires for its kty (or remove it from the set)');
       }
     }
   });

@@ -24,6 +24,11 @@ export interface FailureGapSpec extends GapSpec {
   permission?: string;
   /** How to fix it, when the provider knows better than the generic advice. */
   fix?: string;
+  /**
+   * Why, in our own words, when the provider knows better than the failure kind (a limit of ours, a
+   * malformed document): never the service's raw text, which stays in `detail`.
+   */
+  why?: string;
 }
 
 /** `<provider>:<account>:<region>:<container>:<subject>:<operation>[:<affects>]`, empty parts left out. */
@@ -82,7 +87,7 @@ export class GapBuilder {
 
   /** Record a failed read: "<what> could not be read: <why>; <fix>", the raw service text kept as `detail`. */
   fromFailure(failure: Failure, spec: FailureGapSpec): CollectionGap {
-    const reason = `${spec.what} could not be read: ${describeFailure(failure)}; ${spec.fix ?? adviceFor(failure, spec)}`;
+    const reason = `${spec.what} could not be read: ${spec.why ?? describeFailure(failure)}; ${spec.fix ?? adviceFor(failure, spec)}`;
     return this.add({ ...spec, reason, kind: failure.kind, detail: failure.message });
   }
 

@@ -211,7 +211,11 @@ describe('artifacts from Azure Blob containers', () => {
         'blob:GetBlob',
         `truncated download: received 10002 of ${blobs['dumps/broken.dmp']?.data.length} bytes after 2 ranged resumes (…); scanned up to there`,
       ],
-      [at('dumps/archived.dmp'), 'blob:GetBlob', 'blob is in the Archive tier: rehydrate it to Hot or Cool to scan it'],
+      [
+        at('dumps/archived.dmp'),
+        'blob:GetBlob',
+        `blob ${at('dumps/archived.dmp')} could not be read: it is in the Archive tier, which serves no data; rehydrate it to Hot or Cool to scan it`,
+      ],
     ]);
     // Exactly these requests, in this order: pages of two, the archived blob never fetched, ranged
     // resumes from the byte where each stream broke.
@@ -265,11 +269,15 @@ describe('artifacts from Azure Blob containers', () => {
       [`${origin}/${ACCOUNT}/gone/x/`, 'blob:ListBlobs'],
       [`${closedOrigin}/${ACCOUNT}/crash/`, 'blob:ListBlobs'],
     ]);
-    expect(gaps[0]?.reason).toMatch(
-      /^403 AuthorizationPermissionMismatch: This request is not authorized.*Storage Blob Data Reader.*Microsoft\.Storage\/storageAccounts\/blobServices\/containers\/blobs\/read/,
+    expect(gaps[0]?.reason).toBe(
+      `the blob list of container ${origin}/${ACCOUNT}/locked/ could not be read: access denied (HTTP 403, AuthorizationPermissionMismatch); grant the audit identity "Storage Blob Data Reader" on the container (DataAction Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read)`,
     );
-    expect(gaps[1]?.reason).toMatch(/^404 ContainerNotFound: The specified container does not exist\.$/);
-    expect(gaps[2]?.reason).toMatch(/ECONNREFUSED/);
+    expect(gaps[1]?.reason).toMatch(/^the blob list of container \S+\/gone\/x\/ could not be read: not found \(HTTP 404, ContainerNotFound\); check that/);
+    expect(gaps[2]?.reason).toMatch(/^the blob list of container \S+\/crash\/ could not be read: the service failed \(ECONNREFUSED\); rerun/);
+    // The service's own words only in detail (reports show it with --debug).
+    expect(gaps[0]?.detail).toMatch(/This request is not authorized/);
+    expect(gaps[1]?.detail).toMatch(/The specified container does not exist/);
+    for (const g of gaps) expect(g.reason).not.toMatch(/This request is not authorized|The specified container does not exist/);
     expect(received.filter((r) => r.startsWith('ListBlobs locked'))).toHaveLength(1);
   });
 
@@ -312,7 +320,8 @@ describe('artifacts from Azure Blob containers', () => {
     const token = { getToken: async () => ({ token: 'fake-token', expiresOnTimestamp: Date.now() + 3_600_000 }) };
     const out = await collectArtifacts({ paths: [{ container: `${origin}/${ACCOUNT}/crash` }] }, ctx([]), { blob: { ...overrides.blob, credential: token } });
     expect(out.gaps?.map((g) => g.operation)).toEqual(['blob:ListBlobs']);
-    expect(out.gaps?.[0]?.reason).toMatch(/non-TLS|https/i);
+    expect(out.gaps?.[0]?.reason).toMatch(/could not be read: a token credential would travel over plain http, so nothing was sent; use the https:\/\/ URL/);
+    expect(out.gaps?.[0]?.detail).toMatch(/non-TLS|https/i);
     expect(received).toEqual([]);
   });
 });

@@ -97,9 +97,15 @@ describe('artifacts from S3', () => {
       ['s3://crash/dumps/signer.dmp', 'memory-artifact', 'minidump', undefined, undefined, undefined],
       ['s3://crash/dumps/signer.dmp@20009', 'key-material', 'minidump', 'der-pkcs8', 'private-key-present', KEY_ID],
     ]);
-    expect(out.gaps?.map((g) => [g.scope.subjectId, g.operation, g.reason.split(':')[0]])).toEqual([
-      ['s3://crash/dumps/denied.dmp', 's3:GetObject', 'AccessDenied'],
+    expect(out.gaps?.map((g) => [g.scope.subjectId, g.operation, g.reason, g.kind])).toEqual([
+      [
+        's3://crash/dumps/denied.dmp',
+        's3:GetObject',
+        'object s3://crash/dumps/denied.dmp could not be read: access denied (HTTP 403, AccessDenied); grant s3:GetObject to the audit identity (see `keyhygiene permissions`)',
+        'denied',
+      ],
     ]);
+    expect(out.gaps?.[0]?.detail).toBeTruthy();
     expect(requests).toEqual([
       'ListObjectsV2',
       'GetObject dumps/a-notes.txt',

@@ -152,7 +152,10 @@ describe('jwks provider against a loopback HTTPS identity provider', () => {
     const out = await collect({ keySets: [{ url: `${idp.url}/throttled` }, { url: `${idp.url}/throttled-long` }], retries: 3 });
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(out.publishedKeys?.map((k) => k.kid)).toEqual(['after-429']);
-    expect(out.gaps?.map((g) => g.reason)).toEqual(['HTTP 429 (Retry-After 120 s)']);
+    expect(out.gaps?.map((g) => g.reason)).toEqual([
+      `the key set ${idp.url}/throttled-long could not be read: still throttled after retries (HTTP 429); lower quotaFraction, or rerun when the service is quieter`,
+    ]);
+    expect(out.gaps?.map((g) => g.detail)).toEqual(['HTTP 429 (Retry-After 120 s)']);
     expect(idp.requests.filter((r) => r.path === '/throttled-long').length).toBe(1);
   });
 
@@ -183,17 +186,26 @@ describe('jwks provider against a loopback HTTPS identity provider', () => {
     const broken = `${idp.url}/broken-discovery/.well-known/openid-configuration`;
     const missing = `${idp.url}/no-such-issuer/.well-known/openid-configuration`;
     expect(reasons).toEqual({
-      [broken]: expect.stringMatching(/^oidc:GetDiscovery: \S+broken-discovery\S+: the discovery document is not valid JSON/),
-      [missing]: `oidc:GetDiscovery: ${missing}: HTTP 404`,
-      [`${idp.url}/slow`]: 'jwks:GetKeySet: no complete answer within 300 ms',
-      [`${idp.url}/huge`]: 'jwks:GetKeySet: response exceeds maxBytes 65536',
-      [`${idp.url}/invalid`]: expect.stringMatching(/^jwks:GetKeySet: the key set is not valid JSON/),
-      [`${idp.url}/not-a-set`]: 'jwks:GetKeySet: the document is not a JWK Set (no "keys" array)',
-      [`${idp.url}/gone`]: 'jwks:GetKeySet: HTTP 404',
-      [`${idp.url}/loop`]: 'jwks:GetKeySet: more than 3 redirects',
-      [`${idp.url}/downgrade`]: 'jwks:GetKeySet: redirect from https to http: refused (127.0.0.1:9)',
-      'http://jwks.example.invalid/keys': expect.stringMatching(/^jwks:GetKeySet: plain http is refused for jwks.example.invalid/),
+      [broken]: expect.stringMatching(
+        /^oidc:GetDiscovery: the discovery document \S+broken-discovery\S+ could not be read: the discovery document is not valid JSON \(.*\); check that the URL serves/,
+      ),
+      [missing]: `oidc:GetDiscovery: the discovery document ${missing} could not be read: not found (HTTP 404); check that the resource still exists and the configured names are right`,
+      [`${idp.url}/slow`]: expect.stringMatching(
+        /^jwks:GetKeySet: the key set \S+\/slow could not be read: no answer before the call deadline; raise timeoutMs/,
+      ),
+      [`${idp.url}/huge`]: `jwks:GetKeySet: the key set ${idp.url}/huge could not be read: response exceeds maxBytes 65536; raise providers.jwks.maxBytes if the document is meant to be this large`,
+      [`${idp.url}/invalid`]: expect.stringMatching(/^jwks:GetKeySet: the key set \S+ could not be read: the key set is not valid JSON \(.*\); check that/),
+      [`${idp.url}/not-a-set`]: expect.stringMatching(/could not be read: the document is not a JWK Set \(no "keys" array\); check that the URL serves/),
+      [`${idp.url}/gone`]: expect.stringMatching(/^jwks:GetKeySet: the key set \S+\/gone could not be read: not found \(HTTP 404\); check that/),
+      [`${idp.url}/loop`]: expect.stringMatching(/could not be read: more than 3 redirects; configure the final URL of the document$/),
+      [`${idp.url}/downgrade`]: expect.stringMatching(
+        /could not be read: redirect from https to http: refused \(127\.0\.0\.1:9\); configure the final URL of the document$/,
+      ),
+      'http://jwks.example.invalid/keys': expect.stringMatching(
+        /^jwks:GetKeySet: the key set http:\/\/jwks\.example\.invalid\/keys could not be read: plain http is refused for jwks.example.invalid .*; configure an https:\/\/ URL/,
+      ),
     });
+    for (const g of out.gaps ?? []) expect(g.detail, g.id).toBeTruthy();
     expect(out.publishedKeys?.map((k) => k.kid)).toEqual(['consumer-1', 'shared-1']);
     for (const g of out.gaps ?? []) expect(g.id).toBe(`jwks:${subjectOf(g)}:${g.operation}`);
     for (const g of (out.gaps ?? []).filter((x) => x.operation === 'oidc:GetDiscovery')) {
@@ -220,7 +232,8 @@ describe('jwks provider against a loopback HTTPS identity provider', () => {
     expect(gaps.map((g) => g.id).sort()).toEqual(issuers.map((i) => `jwks:${i.issuer}/.well-known/openid-configuration:oidc:GetDiscovery`).sort());
     for (const g of gaps) {
       expect(g.kind).toBe('cancelled');
-      expect(g.reason).toMatch(/time budget of 700 ms ran out/);
+      expect(g.reason).toMatch(/could not be read: the provider's time budget ran out .*; raise the provider's budgetMs/);
+      expect(g.detail).toMatch(/time budget of 700 ms ran out/);
       expect(g.affects).toEqual(['trustedBy', 'issuer', 'labels']);
     }
     expect(out.publishedKeys?.length).toBeGreaterThan(0);
@@ -229,7 +242,7 @@ describe('jwks provider against a loopback HTTPS identity provider', () => {
   it('an untrusted certificate is a TLS gap (no silent downgrade), without retries', async () => {
     const before = idp.requests.length;
     const out = await provider.collect(JwksConfig.parse({ keySets: [{ url: `${idp.url}/consumers/keys` }], retries: 3, retryDelayMs: 1 }), ctx());
-    expect(out.gaps?.[0]?.reason).toMatch(/^TLS verification failed/);
+    expect(out.gaps?.[0]?.reason).toMatch(/could not be read: TLS verification failed \(.+\); serve it with a certificate the system trusts/);
     expect(idp.requests.length).toBe(before);
   });
 
@@ -239,7 +252,7 @@ describe('jwks provider against a loopback HTTPS identity provider', () => {
       const ok = await provider.collect(JwksConfig.parse({ keySets: [{ url: `${plain.url}/keys` }] }), ctx());
       expect(ok.publishedKeys?.map((k) => k.kid)).toEqual(['c']);
       const refused = await provider.collect(JwksConfig.parse({ keySets: [{ url: `${plain.url}/keys` }], allowHttpLoopback: false }), ctx());
-      expect(refused.gaps?.[0]?.reason).toMatch(/^plain http is refused for 127\.0\.0\.1/);
+      expect(refused.gaps?.[0]?.reason).toMatch(/could not be read: plain http is refused for 127\.0\.0\.1/);
       expect(plain.requests.length).toBe(1);
     } finally {
       await plain.close();
