@@ -15,7 +15,7 @@ export const EXIT_INTERNAL = 4;
 /** Shared error handling: user errors print one clear message and exit 2, never a stack trace. */
 export abstract class BaseCommand extends Command {
   static override baseFlags = {
-    debug: Flags.boolean({ description: 'print stack traces for errors', helpGroup: 'GLOBAL' }),
+    debug: Flags.boolean({ description: "print stack traces for errors, and keep each gap's raw service answer (detail) in reports", helpGroup: 'GLOBAL' }),
   };
 
   protected get debugEnabled(): boolean {

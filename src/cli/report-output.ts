@@ -65,6 +65,8 @@ export interface ReportPlan {
   sarifCategory?: string;
   /** Rows the human reports list (--report-limit). */
   limit?: number;
+  /** --debug: keep each gap's `detail` (the service's own answer) in the reports. */
+  debug?: boolean;
 }
 
 export interface ReportFlags {
@@ -74,6 +76,7 @@ export interface ReportFlags {
   'output-dir'?: string;
   'sarif-category'?: string;
   'report-limit'?: number;
+  debug?: boolean;
 }
 
 /** A list flag (repeatable, comma-separated) or, when absent, its KEYHYGIENE_* variable split on commas. */
@@ -128,6 +131,7 @@ export function planReports(flags: ReportFlags, env: NodeJS.ProcessEnv = process
     outputs: targets,
     ...(flags['sarif-category'] ? { sarifCategory: flags['sarif-category'] } : {}),
     ...(flags['report-limit'] ? { limit: flags['report-limit'] } : {}),
+    ...(flags.debug ? { debug: true } : {}),
   };
 }
 
@@ -147,8 +151,18 @@ export function fullReportOf(plan: ReportPlan): string | undefined {
   return undefined;
 }
 
+/**
+ * What every reporter is given: the result, with each gap's `detail` (the service's raw answer) kept
+ * only under --debug. Decided once here, so no format can show it by accident.
+ */
+export function reportedResult(result: AuditResult, debug: boolean | undefined): AuditResult {
+  if (debug || !result.gaps.some((g) => g.detail !== undefined)) return result;
+  return { ...result, gaps: result.gaps.map(({ detail: _detail, ...gap }) => gap) };
+}
+
 /** Render each format to its file, or to stdout, streamed in chunks where the reporter can. */
-export function writeReports(result: AuditResult, plan: ReportPlan, extra: Partial<ReportMeta> = {}, stdout: NodeJS.WriteStream = process.stdout): void {
+export function writeReports(audited: AuditResult, plan: ReportPlan, extra: Partial<ReportMeta> = {}, stdout: NodeJS.WriteStream = process.stdout): void {
+  const result = reportedResult(audited, plan.debug);
   const category = plan.sarifCategory ? { sarifCategory: plan.sarifCategory } : {};
   const full = fullReportOf(plan);
   const bound = { ...(plan.limit ? { limit: plan.limit } : {}), ...(full ? { fullReport: full } : {}) };
