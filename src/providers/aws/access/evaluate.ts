@@ -310,9 +310,9 @@ function merge(a: readonly PrincipalAccess[], b: readonly PrincipalAccess[]): Pr
 
 /**
  * Every principal of the account whose effective permissions allow a capability on the key, by ARN.
- * Keys with the same policy text (that, like the organization's policies, does not read the key) share
- * the answers of principals whose statements do not read the key, and keys with the same tags and
- * aliases share those of principals that read only those: 10,000 default-policy keys cost a few
+ * Keys with the same policy text (that, like the organization's policies, does not read the key's ARN)
+ * share the answers of principals whose statements do not read the key, and keys with the same tags and
+ * aliases share those of principals that read only those (and all of them when a policy reads tags): 10,000 default-policy keys cost a few
  * evaluations plus the principals whose resource patterns name keys. Same result as `effectiveAccessPlain`.
  */
 export function effectiveAccess(
@@ -326,12 +326,13 @@ export function effectiveAccess(
   const x = inputsOf(key, keyPolicy, iam, org);
   if (!x) return [];
   const perKey = evaluateAll(candidates(index, key.arn), x);
-  const shared = policyText !== undefined && !readsKey(keyPolicy) && !readsKey([...(x.scpLevels ?? []).flat(), ...x.rcps]);
-  if (!shared) return merge(evaluateAll([...index.keyFree, ...index.tagBound], x), perKey);
+  const policies = [...keyPolicy, ...(x.scpLevels ?? []).flat(), ...x.rcps];
+  if (policyText === undefined || readsArn(policies)) return merge(evaluateAll([...index.keyFree, ...index.tagBound], x), perKey);
   const base = `${key.account}\u0000${key.region}\u0000${policyText}`;
-  const free = sharedList(index, base, index.keyFree, x);
-  const facts = `${key.tags ? JSON.stringify(Object.entries(key.tags)) : '-'}\u0000${key.aliases ? JSON.stringify(key.aliases) : '-'}`;
-  const tagged = index.tagBound.length ? sharedList(index, `${base}\u0000${facts}`, index.tagBound, x) : [];
+  const facts = `${base}\u0000${key.tags ? JSON.stringify(Object.entries(key.tags)) : '-'}\u0000${key.aliases ? JSON.stringify(key.aliases) : '-'}`;
+  // A key policy, SCP or RCP that reads the key's tags or aliases makes every principal's answer depend on them.
+  const free = sharedList(index, readsKey(policies) ? `${facts}\u0000*` : base, index.keyFree, x);
+  const tagged = index.tagBound.length ? sharedList(index, facts, index.tagBound, x) : [];
   return merge(free, merge(tagged, perKey));
 }
 

@@ -196,4 +196,19 @@ describe('effectiveAccess (shared and indexed) against the straightforward evalu
     expect(b[0]).toBe(a[0]);
     expect(c).toEqual([]);
   });
+  it('a key policy that denies by resource tag is shared per tag set, and its deny holds for the tagged keys', () => {
+    const kmsAll = JSON.stringify({ Statement: [{ Effect: 'Allow', Action: 'kms:Decrypt', Resource: '*' }] });
+    const iam = accountIamFrom(ACCOUNT, [
+      { RoleDetailList: [{ Arn: `arn:aws:iam::${ACCOUNT}:role/app`, RoleName: 'app', RolePolicyList: [{ PolicyName: 'k', PolicyDocument: kmsAll }] }] },
+    ]);
+    const index = indexAccount(iam);
+    const text = JSON.stringify({ Statement: [KEY_POLICIES[0], KEY_POLICIES[3]] });
+    const run = (k: number, env: string) =>
+      effectiveAccess({ arn: KEY(k), account: ACCOUNT, region: 'us-east-1', tags: { env } }, compileDocument(text, 'kp'), iam, index, undefined, text);
+    const [prod, dev1, dev2] = [run(1, 'prod'), run(2, 'dev'), run(3, 'dev')];
+    expect(index.keyFree.map((p) => p.name)).toEqual(['app']);
+    expect(prod).toEqual([]);
+    expect(dev1).toHaveLength(1);
+    expect(dev2[0]).toBe(dev1[0]);
+  });
 });
