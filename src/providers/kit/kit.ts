@@ -227,7 +227,10 @@ export class ProviderKit {
     this.gaps.fromFailure(failure, { ...gap, operation, ...(permission ? { permission } : {}) });
   }
 
-  /** Every page of a paginated read, following `next` until it returns undefined or repeats. */
+  /**
+   * Every page of a paginated read, following `next` until it returns undefined. A token that repeats
+   * would loop: it fails as an invalid response (the caller's gap), never as a silently shorter list.
+   */
   async paginate<P>(
     operation: string,
     scope: CallScope,
@@ -242,7 +245,10 @@ export class ProviderKit {
       const page = await this.call(operation, scope, (signal) => fetchPage(t, signal));
       each(page);
       token = next(page);
-      if (token !== undefined && seen.has(token)) break;
+      if (token !== undefined && seen.has(token)) {
+        const message = `the service returned page token ${JSON.stringify(token.slice(0, 40))} twice: the list is not complete`;
+        throw new ReadFailure(operation, { kind: 'invalid-response', code: 'RepeatedPageToken', message }, 1);
+      }
       if (token !== undefined) seen.add(token);
     } while (token !== undefined);
   }

@@ -175,6 +175,48 @@ describe('ProviderKit.call', () => {
   });
 });
 
+describe('ProviderKit.paginate', () => {
+  const base = { provider: 'p', operations: ['svc:List'], callTimeoutMs: 1000, sleep: noSleep, random: () => 1 };
+
+  it('a page token that repeats fails the list as an invalid response, never a silently shorter list', async () => {
+    const kit = createKit(base);
+    const items: number[] = [];
+    const pages = [{ items: [1, 2], next: 'a' }, { items: [3], next: 'b' }, { items: [4], next: 'a' }];
+    let i = 0;
+    const listing = kit.paginate(
+      'svc:List',
+      {},
+      async () => pages[i++] ?? { items: [], next: undefined },
+      (p) => p.next,
+      (p) => items.push(...p.items),
+    );
+    const err = await listing.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(ReadFailure);
+    expect(classify(err)).toMatchObject({ kind: 'invalid-response', code: 'RepeatedPageToken' });
+    // What a caller records from that failure is a gap, not the three pages as if whole.
+    kit.failed('svc:List', err, { what: 'the things', scope: {} });
+    expect(kit.gaps.list()).toHaveLength(1);
+    expect(kit.gaps.list()[0]?.kind).toBe('invalid-response');
+  });
+
+  it('follows every page to the end when tokens do not repeat', async () => {
+    const kit = createKit(base);
+    const items: number[] = [];
+    const pages: Record<string, { items: number[]; next?: string }> = { '': { items: [1], next: 'a' }, a: { items: [2], next: 'b' }, b: { items: [3] } };
+    await kit.paginate(
+      'svc:List',
+      {},
+      async (t) => pages[t ?? ''] as { items: number[]; next?: string },
+      (p) => p.next,
+      (p) => items.push(...p.items),
+    );
+    expect(items).toEqual([1, 2, 3]);
+  });
+});
+
 describe('ProviderKit against a loopback server that never answers', () => {
   let server: http.Server;
   let url: string;
