@@ -181,7 +181,11 @@ describe('ProviderKit.paginate', () => {
   it('a page token that repeats fails the list as an invalid response, never a silently shorter list', async () => {
     const kit = createKit(base);
     const items: number[] = [];
-    const pages = [{ items: [1, 2], next: 'a' }, { items: [3], next: 'b' }, { items: [4], next: 'a' }];
+    const pages = [
+      { items: [1, 2], next: 'a' },
+      { items: [3], next: 'b' },
+      { items: [4], next: 'a' },
+    ];
     let i = 0;
     const listing = kit.paginate(
       'svc:List',
