@@ -23,6 +23,18 @@ export const Principal = z.strictObject({
 });
 export type Principal = z.infer<typeof Principal>;
 
+const FEDERATION_ISSUERS: Record<string, 'github' | 'gitlab' | 'terraform-cloud'> = {
+  'token.actions.githubusercontent.com': 'github',
+  'gitlab.com': 'gitlab',
+  'app.terraform.io': 'terraform-cloud',
+};
+
+/** Which CI system an OIDC issuer (a host, an issuer URL or a provider path) belongs to. */
+export function federationIssuer(issuer: string): NonNullable<Principal['federation']>['issuer'] {
+  const host = issuer.replace(/^https?:\/\//i, '').toLowerCase();
+  return FEDERATION_ISSUERS[host.split('/')[0] ?? ''] ?? (/gitlab/i.test(host) ? 'gitlab' : 'other');
+}
+
 export const CAPABILITIES = [
   'use-sign',
   'use-verify',

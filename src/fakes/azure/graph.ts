@@ -26,6 +26,8 @@ export function serveGraph(ctx: FakeContext, req: http.IncomingMessage, res: htt
       id,
       displayName: p.displayName,
       ...(p.servicePrincipalType ? { servicePrincipalType: p.servicePrincipalType } : {}),
+      ...(p.appId ? { appId: p.appId } : {}),
+      ...(p.alternativeNames ? { alternativeNames: p.alternativeNames } : {}),
     });
   return true;
 }

@@ -3,12 +3,13 @@
 // managed HSMs, role assignments and definitions, diagnostic settings) and one Key Vault data plane
 // per vault, with its 401 bearer challenge. It ships because `keyhygiene demo` uses it; tests and the
 // benchmark reuse it. It can enforce the documented per-vault limits, add latency and inject faults.
-// The routes live in entra.ts, graph.ts, arm.ts and keyvault.ts; the shared state in context.ts.
+// The routes live in entra.ts, graph.ts, federation.ts, arm.ts and keyvault.ts; the shared state in context.ts.
 import https from 'node:https';
 import { createThrowawayCert } from '../throwaway-cert.ts';
 import { serveArm } from './arm.ts';
 import { createContext, type FakeContext, listen, normPath, readBody } from './context.ts';
 import { serveEntra } from './entra.ts';
+import { serveFederation } from './federation.ts';
 import { serveGraph } from './graph.ts';
 import { startDataPlane } from './keyvault.ts';
 import type { AzureFake, FakeAzureOptions, FakeAzureWorld } from './types.ts';
@@ -24,6 +25,7 @@ function startCloud(ctx: FakeContext): https.Server {
       const url = new URL(normPath(req.url ?? '/'), 'https://fake');
       const body = await readBody(req);
       if (serveEntra(ctx, req, res, url.pathname, body)) return;
+      if (serveFederation(ctx, req, res, url.pathname)) return;
       if (serveGraph(ctx, req, res, url.pathname)) return;
       await serveArm(ctx, req, res, url);
     }),

@@ -111,7 +111,7 @@ export interface FakeAzureWorld {
   /** Log Analytics workspaces by ARM id: their default retention */
   workspaces?: Record<string, { retentionInDays: number }>;
   /** Microsoft Graph directory objects by object id */
-  principals?: Record<string, { displayName: string; type: 'user' | 'group' | 'servicePrincipal'; servicePrincipalType?: string }>;
+  principals?: Record<string, FakePrincipal>;
 }
 
 export interface FakeAzureOptions {
@@ -137,6 +137,8 @@ export interface FakeAzureOptions {
   clientSecret?: string;
   /** Microsoft Graph answers 403 to every lookup */
   graphForbidden?: boolean;
+  /** federated identity credential lists (Graph and ARM) answer 403 */
+  federationForbidden?: boolean;
   /** the challenge's resource (default https://vault.azure.net) */
   vaultResource?: string;
   cert?: ThrowawayCert;
@@ -186,3 +188,24 @@ export const FAKE_CLIENT_ID = '00000000-0000-0000-0000-00000000c11e';
 export const FAKE_CLIENT_SECRET = 'keyhygiene-demo-secret-not-real';
 /** The object id of the principal the fake's tokens are issued to. */
 export const FAKE_CALLER_OID = '00000000-0000-0000-0000-0000000a0d17';
+
+/** A federatedIdentityCredential as Graph (microsoft.graph.federatedIdentityCredential) and ARM (Microsoft.ManagedIdentity) document it. */
+export interface FakeFederatedCredential {
+  name: string;
+  issuer: string;
+  subject: string;
+  audiences?: string[];
+  description?: string;
+}
+
+export interface FakePrincipal {
+  displayName: string;
+  type: 'user' | 'group' | 'servicePrincipal';
+  servicePrincipalType?: string;
+  /** service principals of app registrations: the application id */
+  appId?: string;
+  /** managed identities: ["isExplicit=True", "<user-assigned identity resource id>"] */
+  alternativeNames?: string[];
+  /** on the app registration (Application) or the user-assigned identity (ManagedIdentity) */
+  federatedIdentityCredentials?: FakeFederatedCredential[];
+}

@@ -78,6 +78,19 @@ export interface AzureClients {
   getWorkspaceRetention(workspaceId: string, signal?: AbortSignal): Promise<number | undefined>;
   /** A principal's display name and kind from Microsoft Graph; undefined when it no longer exists. */
   getDirectoryObject(id: string, signal?: AbortSignal): Promise<DirectoryObject | undefined>;
+  /** The federated identity credentials of an app registration (Graph, by appId). */
+  listAppFederatedCredentials(appId: string, signal?: AbortSignal): Promise<RawFederatedCredential[]>;
+  /** The federated identity credentials of a user-assigned managed identity (ARM, by resource id). */
+  listIdentityFederatedCredentials(identityId: string, signal?: AbortSignal): Promise<RawFederatedCredential[]>;
+}
+
+/** One federated identity credential: which external tokens (issuer, subject, audiences) the identity accepts. */
+export interface RawFederatedCredential {
+  name: string;
+  issuer: string;
+  /** absent for a flexible credential matched by an expression instead of one subject */
+  subject?: string;
+  audiences: string[];
 }
 
 export interface DirectoryObject {
@@ -87,6 +100,10 @@ export interface DirectoryObject {
   type?: string;
   /** Application, ManagedIdentity… for service principals */
   servicePrincipalType?: string;
+  /** the app registration's application id (service principals of applications) */
+  appId?: string;
+  /** for managed identities: the ARM resource id of a user-assigned identity, among other names */
+  alternativeNames?: string[];
 }
 
 export interface HsmRbacClient {
@@ -379,30 +396,69 @@ function armReads(credential: TokenCredential, endpoints: ResolvedEndpoints, arm
       const body = await armGet<{ properties?: { retentionInDays?: number } }>(subscriptionClient, url, signal);
       return typeof body.properties?.retentionInDays === 'number' ? body.properties.retentionInDays : undefined;
     },
+    async listIdentityFederatedCredentials(identityId: string, signal?: AbortSignal) {
+      type Fic = { name?: string; properties?: { issuer?: string; subject?: string; audiences?: string[] } };
+      const out: RawFederatedCredential[] = [];
+      let url: string | undefined = `${endpoints.armEndpoint}/${stripLeadingSlash(identityId)}/federatedIdentityCredentials?api-version=2023-01-31`;
+      while (url) {
+        const body: { value?: Fic[]; nextLink?: string } = await armGet<{ value?: Fic[] }>(subscriptionClient, url, signal);
+        for (const f of body.value ?? []) out.push(federatedCredential({ name: f.name, ...f.properties }));
+        url = body.nextLink || undefined;
+      }
+      return out;
+    },
   };
 }
 
-/** Microsoft Graph directory objects (display names and kinds of principals), when a Graph endpoint is set. */
-function graphReads(endpoints: ResolvedEndpoints, credential: TokenCredential, p: Policies, retryOptions: unknown) {
-  if (!endpoints.graphEndpoint || !endpoints.graphScope) return async (): Promise<DirectoryObject | undefined> => undefined;
+/** A credential as Graph or ARM return it; the issuer is required (a credential without one admits nothing we can judge). */
+function federatedCredential(f: { name?: string; issuer?: string; subject?: string | null; audiences?: string[] }): RawFederatedCredential {
+  return { name: f.name ?? '', issuer: f.issuer ?? '', ...(f.subject ? { subject: f.subject } : {}), audiences: f.audiences ?? [] };
+}
+
+type GraphReads = Pick<AzureClients, 'getDirectoryObject' | 'listAppFederatedCredentials'>;
+
+/** Microsoft Graph reads (principals' names and kinds, app registrations' federated credentials), when a Graph endpoint is set. */
+function graphReads(endpoints: ResolvedEndpoints, credential: TokenCredential, p: Policies, retryOptions: unknown): GraphReads {
+  if (!endpoints.graphEndpoint || !endpoints.graphScope)
+    return { getDirectoryObject: async () => undefined, listAppFederatedCredentials: async () => Promise.reject(new Error('no Microsoft Graph endpoint')) };
   const pipeline = createPipelineFromOptions({ retryOptions: retryOptions as never });
   pipeline.addPolicy(p.guard);
   pipeline.addPolicy(p.quota, { afterPhase: 'Retry' });
   pipeline.addPolicy(bearerTokenAuthenticationPolicy({ credential, scopes: endpoints.graphScope }), { phase: 'Sign' });
   const http = createDefaultHttpClient();
   const base = endpoints.graphEndpoint;
-  return async (id: string, signal?: AbortSignal): Promise<DirectoryObject | undefined> => {
-    const url = `${base}/v1.0/directoryObjects/${encodeURIComponent(id)}?$select=id,displayName,servicePrincipalType`;
+  const get = async <T>(url: string, signal?: AbortSignal): Promise<{ status: number; body: T & { error?: { code?: string; message?: string } } }> => {
     const res = await pipeline.sendRequest(http, createPipelineRequest({ url, method: 'GET', abortSignal: signal }));
-    const body = JSON.parse(res.bodyAsText || '{}') as { id?: string; displayName?: string; '@odata.type'?: string; servicePrincipalType?: string };
-    if (res.status === 404) return undefined;
-    if (res.status !== 200) throw restError(res.status, body as never, `${base}/v1.0/directoryObjects/${id}`);
-    return {
-      id: body.id ?? id,
-      ...(body.displayName ? { displayName: body.displayName } : {}),
-      ...(body['@odata.type'] ? { type: body['@odata.type'].replace(/^#microsoft\.graph\./, '') } : {}),
-      ...(body.servicePrincipalType ? { servicePrincipalType: body.servicePrincipalType } : {}),
-    };
+    return { status: res.status, body: JSON.parse(res.bodyAsText || '{}') };
+  };
+  return {
+    async getDirectoryObject(id: string, signal?: AbortSignal): Promise<DirectoryObject | undefined> {
+      type Obj = { id?: string; displayName?: string; '@odata.type'?: string; servicePrincipalType?: string; appId?: string; alternativeNames?: string[] };
+      const url = `${base}/v1.0/directoryObjects/${encodeURIComponent(id)}?$select=id,displayName,servicePrincipalType,appId,alternativeNames`;
+      const { status, body } = await get<Obj>(url, signal);
+      if (status === 404) return undefined;
+      if (status !== 200) throw restError(status, body, `${base}/v1.0/directoryObjects/${id}`);
+      return {
+        id: body.id ?? id,
+        ...(body.displayName ? { displayName: body.displayName } : {}),
+        ...(body['@odata.type'] ? { type: body['@odata.type'].replace(/^#microsoft\.graph\./, '') } : {}),
+        ...(body.servicePrincipalType ? { servicePrincipalType: body.servicePrincipalType } : {}),
+        ...(body.appId ? { appId: body.appId } : {}),
+        ...(Array.isArray(body.alternativeNames) ? { alternativeNames: body.alternativeNames } : {}),
+      };
+    },
+    async listAppFederatedCredentials(appId: string, signal?: AbortSignal) {
+      type Page = { value?: { name?: string; issuer?: string; subject?: string | null; audiences?: string[] }[]; '@odata.nextLink'?: string };
+      const out: RawFederatedCredential[] = [];
+      let url: string | undefined = `${base}/v1.0/applications(appId='${encodeURIComponent(appId)}')/federatedIdentityCredentials`;
+      while (url) {
+        const { status, body }: { status: number; body: Page & { error?: { code?: string; message?: string } } } = await get<Page>(url, signal);
+        if (status !== 200) throw restError(status, body, url);
+        for (const f of body.value ?? []) out.push(federatedCredential(f));
+        url = body['@odata.nextLink'] || undefined;
+      }
+      return out;
+    },
   };
 }
 
@@ -544,6 +600,7 @@ function vaultKeysClient(vaultUri: string, credential: TokenCredential, config: 
 }
 
 /** Build every client the provider uses, sharing one credential, one allowlist and one set of buckets. */
+
 export function createAzureClients(config: AzureConfig, overrides: ClientOverrides = {}): AzureClients {
   const endpoints = resolveEndpoints(config);
   const credential = retryingCredential(overrides.credential ?? createCredential(config, endpoints), config.retry);
@@ -569,7 +626,7 @@ export function createAzureClients(config: AzureConfig, overrides: ClientOverrid
       await credential.getToken(endpoints.armScope, { abortSignal: signal });
     },
     ...armReads(credential, endpoints, armOptions),
-    getDirectoryObject: graphReads(endpoints, credential, p, armOptions.retryOptions),
+    ...graphReads(endpoints, credential, p, armOptions.retryOptions),
     keys: (vaultUri) => memo(keyClients, hostOf(vaultUri), () => vaultKeysClient(vaultUri, credential, config, armOptions)),
     hsmRbac: (hsmUri) => memo(hsmClients, hostOf(hsmUri), () => hsmRbacClient(hsmUri, credential, p, armOptions.retryOptions)),
   };

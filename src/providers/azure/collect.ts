@@ -9,6 +9,7 @@ import { type AzureRun, permissionOf } from './context.ts';
 import { accessForHsmKey, accessForKey, normalizeKey, PROVIDER, type RawKey, type RawVault, versionlessKeyId } from './normalize.ts';
 import { OPERATION_NAMES } from './operations.ts';
 import { readDiagnosticSettings, workspaceRetentions } from './reads/diagnostic-settings.ts';
+import { readFederation } from './reads/federation.ts';
 import { namePrincipals } from './reads/graph-names.ts';
 import { readHsmRoles } from './reads/hsm-rbac.ts';
 import { readIdentity } from './reads/identity.ts';
@@ -115,7 +116,7 @@ export async function collectWith(run: AzureRun): Promise<AzureCollected> {
       run.ctx.progress?.({ provider: 'azure', phase: 'vaults', done: ++done, total: selected.length });
     }),
   );
-  if (run.clients.endpoints.graphEndpoint) await namePrincipals(run, keys);
+  if (run.clients.endpoints.graphEndpoint) await readFederation(run, keys, await namePrincipals(run, keys));
   return {
     ...(identity ? { identity } : {}),
     keys: keys.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),

@@ -37,6 +37,19 @@ export const OPERATIONS: readonly OperationSpec[] = [
   { name: 'keyvault:GetKeyAttestation', plane: 'data', path: new RegExp(`^/keys/${SEG}(/[0-9a-zA-Z]+)?/attestation/?$`, 'i') },
   { name: 'keyvault:GetKey', plane: 'data', path: new RegExp(`^/keys/${SEG}(/[0-9a-zA-Z]+)?/?$`, 'i') },
   { name: 'graph:GetDirectoryObject', plane: 'graph', path: new RegExp(`^/v1\\.0/directoryObjects/${SEG}/?$`, 'i') },
+  {
+    name: 'arm:ListFederatedIdentityCredentials',
+    plane: 'arm',
+    path: new RegExp(
+      `^/subscriptions/${SEG}/resourceGroups/${SEG}/providers/Microsoft\\.ManagedIdentity/userAssignedIdentities/${SEG}/federatedIdentityCredentials/?$`,
+      'i',
+    ),
+  },
+  {
+    name: 'graph:ListFederatedIdentityCredentials',
+    plane: 'graph',
+    path: /^\/v1\.0\/applications\(appId=('|%27)[^/]+('|%27)\)\/federatedIdentityCredentials\/?$/i,
+  },
 ];
 export const OPERATION_NAMES = OPERATIONS.map((o) => o.name);
 
@@ -65,4 +78,6 @@ export const OPERATION_PERMISSIONS: Readonly<Record<string, { action?: string; d
   'managedhsm:ListRoleAssignments': { hsmDataAction: 'Microsoft.KeyVault/managedHsm/roleAssignments/read/action' },
   'managedhsm:ListRoleDefinitions': { hsmDataAction: 'Microsoft.KeyVault/managedHsm/roleDefinitions/read/action' },
   'graph:GetDirectoryObject': { graph: 'Directory.Read.All' },
+  'arm:ListFederatedIdentityCredentials': { action: 'Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials/read' },
+  'graph:ListFederatedIdentityCredentials': { graph: 'Application.Read.All' },
 };

@@ -4,7 +4,7 @@
 // names the account), principals the trust names directly, other accounts, and federated identities
 // (OIDC providers such as GitHub Actions, GitLab and Terraform Cloud, one principal per admitted `sub`
 // pattern). Each is reported with the path it takes. Pure.
-import type { AccessCondition, AccessEntry, Principal } from '../../../model/access-entry.ts';
+import { type AccessCondition, type AccessEntry, federationIssuer, type Principal } from '../../../model/access-entry.ts';
 import { globToRegExp } from '../../../util/glob.ts';
 import { principalFromAws } from '../normalize.ts';
 import { allOf, anyOf, evalConditions, type Facts, notDenied, type Outcome } from './conditions.ts';
@@ -14,11 +14,6 @@ import type { AccountIam, IamPrincipal } from './iam-details.ts';
 
 const ASSUME = ['sts:AssumeRole', 'sts:AssumeRoleWithWebIdentity', 'sts:AssumeRoleWithSAML'];
 const ACCOUNT_ROOT = /^arn:aws[a-z-]*:iam::(\d{12}):root$/;
-const ISSUERS: Record<string, 'github' | 'gitlab' | 'terraform-cloud'> = {
-  'token.actions.githubusercontent.com': 'github',
-  'gitlab.com': 'gitlab',
-  'app.terraform.io': 'terraform-cloud',
-};
 
 /** The issuer host of an OIDC provider ARN (arn:aws:iam::<account>:oidc-provider/<host>[/path]). */
 export const oidcHost = (provider: string): string => provider.replace(/^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\//, '');
@@ -36,7 +31,7 @@ function federatedPrincipals(s: Stmt): Principal[] {
   for (const provider of s.principals?.federated ?? []) {
     if (!provider.includes(':oidc-provider/')) continue;
     const host = oidcHost(provider);
-    const issuer = ISSUERS[host.split('/')[0] ?? ''] ?? (/gitlab/i.test(host) ? 'gitlab' : 'other');
+    const issuer = federationIssuer(host);
     const subjects = admittedSubjects(s.conditions, host);
     const federation = { provider, issuer, subjects: [] as string[] };
     if (subjects.length === 0) out.push({ kind: 'any-authenticated', id: `${provider}#*`, name: `any subject of ${host}`, federation });

@@ -9,8 +9,8 @@ import { type AzureRun, call } from '../context.ts';
 
 const GRAPH_KINDS: Record<string, Principal['kind']> = { user: 'user', group: 'group', serviceprincipal: 'service-principal' };
 
-/** Name the principals of `keys` in place. */
-export async function namePrincipals(run: AzureRun, keys: KeyRecord[]): Promise<void> {
+/** Name the principals of `keys` in place; the directory objects read, by object id. */
+export async function namePrincipals(run: AzureRun, keys: KeyRecord[]): Promise<Map<string, DirectoryObject>> {
   const ids = [...new Set(keys.flatMap((k) => (k.access ?? []).map((a) => a.principal.id)))].sort();
   const found = new Map<string, DirectoryObject>();
   let failure: string | undefined;
@@ -35,4 +35,5 @@ export async function namePrincipals(run: AzureRun, keys: KeyRecord[]): Promise<
     const kind = o.servicePrincipalType?.toLowerCase() === 'managedidentity' ? 'managed-identity' : GRAPH_KINDS[(o.type ?? '').toLowerCase()];
     if (kind) a.principal.kind = kind;
   }
+  return found;
 }

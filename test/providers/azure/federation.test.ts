@@ -1,0 +1,163 @@
+// Federated identity credentials on Azure against the loopback fakes: a production key usable by an
+// app registration (Graph) or a user-assigned managed identity (ARM) whose credentials admit GitHub
+// pull requests fails; one admitting only the environment the policy names production passes; an
+// unreadable credential list leaves the verdict unknown. Only declared reads are sent.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import tls from 'node:tls';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { auditInventory } from '../../../src/audit.ts';
+import {
+  type AzureFake,
+  FAKE_CLIENT_ID,
+  FAKE_CLIENT_SECRET,
+  type FakeAzureOptions,
+  type FakeFederatedCredential,
+  type FakePrincipal,
+  startAzureFake,
+} from '../../../src/fakes/azure/server.ts';
+import { createThrowawayCert } from '../../../src/fakes/throwaway-cert.ts';
+import type { Inventory } from '../../../src/model/inventory.ts';
+import { resolvePolicyFile } from '../../../src/policy/resolve.ts';
+import azureProvider, { collectAzure } from '../../../src/providers/azure/index.ts';
+import { AzureConfig } from '../../../src/providers/azure/schema.ts';
+import { expectOnlyDeclared } from '../../helpers/read-only.ts';
+import { SIGNER, SUB_A, TENANT, testWorld } from './world.ts';
+
+const cert = createThrowawayCert();
+const NOW = new Date('2026-11-22T00:00:00Z');
+const KEY = 'https://corp-signing.vault.azure.net/keys/token-signing';
+const GITHUB = 'https://token.actions.githubusercontent.com';
+const IDENTITY = `/subscriptions/${SUB_A}/resourceGroups/identity/providers/Microsoft.ManagedIdentity/userAssignedIdentities/deploy-signer`;
+const APP_ID = '8f3b2c1d-0e9a-4b7c-8d6e-5f4a3b2c1d0e';
+const ENV = {
+  AZURE_TENANT_ID: TENANT,
+  AZURE_CLIENT_ID: FAKE_CLIENT_ID,
+  AZURE_CLIENT_SECRET: FAKE_CLIENT_SECRET,
+  AZURE_TOKEN_CREDENTIALS: 'EnvironmentCredential',
+};
+let fake: AzureFake | undefined;
+
+beforeAll(() => {
+  tls.setDefaultCACertificates([...tls.getCACertificates('default'), cert.cert]);
+  Object.assign(process.env, ENV);
+});
+afterEach(async () => {
+  await fake?.close();
+  fake = undefined;
+});
+afterAll(() => {
+  for (const k of Object.keys(ENV)) delete process.env[k];
+});
+
+const POLICY = `version: 1
+environments:
+  production: { kind: production, match: [{ tags: { env: prod } }, { principals: [deploy-signer, signer-app, alice@contoso.example] }] }
+rules: { nonprod-principal-access: high }
+`;
+const CI = `ci:
+  production:
+    - repositories: [contoso/signer]
+      environments: [production]
+`;
+
+/** Microsoft's documented GitHub Actions credential shape (issuer, subject, audiences). */
+const fic = (subject: string): FakeFederatedCredential => ({ name: 'github-deploy', issuer: GITHUB, subject, audiences: ['api://AzureADTokenExchange'] });
+
+/** The signer of the production key is a user-assigned identity (ARM) or an app registration's service principal (Graph). */
+function signer(kind: 'identity' | 'app', creds: FakeFederatedCredential[]): FakePrincipal {
+  return kind === 'identity'
+    ? {
+        displayName: 'deploy-signer',
+        type: 'servicePrincipal',
+        servicePrincipalType: 'ManagedIdentity',
+        alternativeNames: ['isExplicit=True', IDENTITY],
+        federatedIdentityCredentials: creds,
+      }
+    : { displayName: 'signer-app', type: 'servicePrincipal', servicePrincipalType: 'Application', appId: APP_ID, federatedIdentityCredentials: creds };
+}
+
+async function audit(principal: FakePrincipal, opts: { ci?: boolean; fake?: FakeAzureOptions } = {}) {
+  const world = testWorld();
+  world.principals = { ...world.principals, [SIGNER]: principal };
+  fake = await startAzureFake(world, { cert, retryAfterSeconds: 0, ...opts.fake });
+  const config = AzureConfig.parse({
+    cloud: 'custom',
+    authorityHost: fake.url,
+    armEndpoint: fake.url,
+    audience: 'https://management.azure.com',
+    graphEndpoint: fake.url,
+    retry: { maxRetries: 0, retryDelayInMs: 5, maxRetryDelayInMs: 20 },
+  });
+  const out = await collectAzure(config, { now: () => NOW, baseDir: '.', env: process.env, warn: () => {} });
+  const inventory = {
+    kind: 'keyhygiene-inventory',
+    version: 1,
+    publishedKeys: [],
+    artifacts: [],
+    generatedAt: NOW.toISOString(),
+    providers: [out.run],
+    keys: out.keys ?? [],
+    trails: out.trails ?? [],
+    gaps: out.gaps ?? [],
+  } as Inventory;
+  const file = join(mkdtempSync(join(tmpdir(), 'kh-fed-')), 'keyhygiene.yaml');
+  writeFileSync(file, POLICY + (opts.ci ? CI : ''));
+  const result = auditInventory(inventory, resolvePolicyFile(file), NOW, true);
+  const verdict = result.results.find((r) => r.ruleId === 'nonprod-principal-access' && r.subject.id === KEY);
+  const key = out.keys?.find((k) => k.id === KEY);
+  return { out, key, verdict, fake };
+}
+
+describe('Azure federated identity credentials (issue 15, item 3)', () => {
+  it('a user-assigned identity federated from GitHub pull requests makes the production key fail, read through ARM only', async () => {
+    const { key, verdict, fake } = await audit(signer('identity', [fic('repo:contoso/signer:pull_request')]), { ci: true });
+    const federated = key?.access?.find((a) => a.principal.federation);
+    expect(federated).toMatchObject({
+      principal: {
+        kind: 'user',
+        id: `${GITHUB}#repo:contoso/signer:pull_request`,
+        federation: { issuer: 'github', provider: GITHUB, subjects: ['repo:contoso/signer:pull_request'] },
+      },
+      via: [GITHUB, 'deploy-signer'],
+      source: 'rbac',
+    });
+    expect(federated?.capabilities).toContain('use-sign');
+    expect(verdict?.outcome).toBe('fail');
+    expect(verdict?.message).toMatch(/pull_request/);
+    expect(fake.operations()).toContain('arm:ListFederatedIdentityCredentials');
+    expect(fake.operations()).not.toContain('graph:ListFederatedIdentityCredentials');
+    expectOnlyDeclared(fake.operations(), azureProvider);
+    expect(fake.undeclared()).toEqual([]);
+  });
+
+  it('an app registration federated from any branch fails; from the environment the policy names production it passes (Graph)', async () => {
+    const anyBranch = await audit(signer('app', [fic('repo:contoso/signer:ref:refs/heads/*')]), { ci: true });
+    expect(anyBranch.verdict?.outcome).toBe('fail');
+    expect(anyBranch.fake.operations()).toContain('graph:ListFederatedIdentityCredentials');
+    await anyBranch.fake.close();
+    const prod = await audit(signer('app', [fic('repo:contoso/signer:environment:production')]), { ci: true });
+    expect(prod.key?.access?.some((a) => a.principal.federation?.subjects[0] === 'repo:contoso/signer:environment:production')).toBe(true);
+    expect(prod.verdict?.outcome).toBe('pass');
+  });
+
+  it('the production environment with no ci: block to judge it is unknown, never a pass', async () => {
+    const { verdict } = await audit(signer('identity', [fic('repo:contoso/signer:environment:production')]));
+    expect(verdict?.outcome).toBe('unknown');
+  });
+
+  it('an unreadable credential list is a gap on the key’s access: the verdict is unknown', async () => {
+    const { out, verdict, key } = await audit(signer('identity', [fic('repo:contoso/signer:environment:production')]), {
+      ci: true,
+      fake: { federationForbidden: true },
+    });
+    expect(key?.access?.some((a) => a.principal.federation)).toBe(false);
+    expect(out.gaps).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ operation: 'arm:ListFederatedIdentityCredentials', affects: ['access'], scope: expect.objectContaining({ subjectId: KEY }) }),
+      ]),
+    );
+    expect(verdict?.outcome).toBe('unknown');
+  });
+});
