@@ -445,6 +445,7 @@ describe('credentials and configuration', () => {
         'Microsoft.Insights/diagnosticSettings/read',
         'Microsoft.KeyVault/managedHSMs/read',
         'Microsoft.KeyVault/vaults/read',
+        'Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials/read',
         'Microsoft.OperationalInsights/workspaces/read',
         'Microsoft.Resources/subscriptions/read',
       ],

@@ -21,6 +21,7 @@ import { createThrowawayCert } from '../../../src/fakes/throwaway-cert.ts';
 import type { Inventory } from '../../../src/model/inventory.ts';
 import { resolvePolicyFile } from '../../../src/policy/resolve.ts';
 import azureProvider, { collectAzure } from '../../../src/providers/azure/index.ts';
+import { credentialSource, federatedPrincipal } from '../../../src/providers/azure/reads/federation.ts';
 import { AzureConfig } from '../../../src/providers/azure/schema.ts';
 import { expectOnlyDeclared } from '../../helpers/read-only.ts';
 import { SIGNER, SUB_A, TENANT, testWorld } from './world.ts';
@@ -159,5 +160,38 @@ describe('Azure federated identity credentials (issue 15, item 3)', () => {
       ]),
     );
     expect(verdict?.outcome).toBe('unknown');
+  });
+});
+
+describe('federated credentials: where they live and what they admit', () => {
+  const holder = { kind: 'service-principal' as const, id: SIGNER, name: 'signer-app' };
+  it('reads app registrations and user-assigned identities only', () => {
+    expect(credentialSource({ id: 'a', servicePrincipalType: 'Application', appId: APP_ID })).toEqual({
+      op: 'graph:ListFederatedIdentityCredentials',
+      appId: APP_ID,
+    });
+    expect(credentialSource({ id: 'b', servicePrincipalType: 'ManagedIdentity', alternativeNames: ['isExplicit=True', IDENTITY] })).toEqual({
+      op: 'arm:ListFederatedIdentityCredentials',
+      identityId: IDENTITY,
+    });
+    // A system-assigned identity names its parent resource, not a user-assigned identity.
+    const vm = `/subscriptions/${SUB_A}/resourcegroups/app/providers/Microsoft.Compute/virtualMachines/vm1`;
+    expect(credentialSource({ id: 'c', servicePrincipalType: 'ManagedIdentity', alternativeNames: ['isExplicit=False', vm] })).toBeUndefined();
+    expect(credentialSource({ id: 'd', type: 'user' })).toBeUndefined();
+  });
+  it('maps GitLab and Terraform Cloud issuers, and a flexible credential to any subject', () => {
+    const gitlab = federatedPrincipal(
+      { name: 'gl', issuer: 'https://gitlab.com', subject: 'project_path:grp/app:ref_type:branch:ref:main', audiences: [] },
+      holder,
+    );
+    expect(gitlab.federation).toEqual({ provider: 'https://gitlab.com', issuer: 'gitlab', subjects: ['project_path:grp/app:ref_type:branch:ref:main'] });
+    expect(
+      federatedPrincipal(
+        { name: 'tfc', issuer: 'https://app.terraform.io', subject: 'organization:o:project:p:workspace:w:run_phase:apply', audiences: [] },
+        holder,
+      ).federation?.issuer,
+    ).toBe('terraform-cloud');
+    const flexible = federatedPrincipal({ name: 'flex', issuer: GITHUB, audiences: [] }, holder);
+    expect(flexible).toMatchObject({ kind: 'any-authenticated', federation: { issuer: 'github', subjects: [] } });
   });
 });
