@@ -1,7 +1,7 @@
 // kms:GetKeyPolicy: the key policy, as access entries.
 import type { AccessEntry } from '../../../model/access-entry.ts';
 import { type AwsRun, fail, note, send } from '../context.ts';
-import { policyToAccess } from '../normalize.ts';
+import { KeyPolicyError, policyToAccess } from '../normalize.ts';
 import { type KeyTarget, keyGap } from './key-target.ts';
 
 /** The policy text; rejects when the read failed for good (the caller records the gap once the key is known). */
@@ -18,7 +18,9 @@ export function keyPolicyAccess(run: AwsRun, k: KeyTarget, policy: PromiseSettle
   try {
     return policyToAccess(policy.value);
   } catch (err) {
-    note(run, 'kms:GetKeyPolicy', gap, `${(err as Error).message}; check the key policy document in KMS`, 'invalid-response');
+    // Our interpreter's words (KeyPolicyError) are the why; anything else is a surprise, not shown raw.
+    const why = err instanceof KeyPolicyError ? err.message : 'the key policy could not be interpreted';
+    note(run, 'kms:GetKeyPolicy', gap, `${why}; check the key policy document in KMS`, 'invalid-response');
     return undefined;
   }
 }
