@@ -30,7 +30,7 @@ export async function readRoleAssignments(
   if (defsMissing) return { roleDefinitions };
   const missing = [...new Set(list.map((a) => roleDefinitionKey(a.roleDefinitionId)).filter((k) => !roleDefinitions.has(k)))];
   if (!missing.length) return { assignments: list, roleDefinitions };
-  const reason = `role definition(s) ${missing.join(', ')} used on ${vault.name} are not readable at the subscription scope; what their holders can do is unknown`;
+  const reason = `role definition(s) ${missing.join(', ')} used on ${vault.name} could not be read at the subscription scope, so what their holders can do is unknown; grant Microsoft.Authorization/roleDefinitions/read where the roles are defined (see \`keyhygiene permissions azure\`)`;
   note(run, 'arm:ListRoleDefinitions', scope, reason, ['access']);
   return { roleDefinitions };
 }
