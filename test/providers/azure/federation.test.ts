@@ -2,56 +2,26 @@
 // app registration (Graph) or a user-assigned managed identity (ARM) whose credentials admit GitHub
 // pull requests fails; one admitting only the environment the policy names production passes; an
 // unreadable credential list leaves the verdict unknown. Only declared reads are sent.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import tls from 'node:tls';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { auditInventory } from '../../../src/audit.ts';
-import {
-  type AzureFake,
-  FAKE_CLIENT_ID,
-  FAKE_CLIENT_SECRET,
-  type FakeAzureOptions,
-  type FakeFederatedCredential,
-  type FakePrincipal,
-  startAzureFake,
-} from '../../../src/fakes/azure/server.ts';
-import { createThrowawayCert } from '../../../src/fakes/throwaway-cert.ts';
-import type { Inventory } from '../../../src/model/inventory.ts';
+import type { FakeAzureOptions, FakeFederatedCredential, FakePrincipal } from '../../../src/fakes/azure/server.ts';
 import { resolvePolicyFile } from '../../../src/policy/resolve.ts';
 import azureProvider, { collectAzure } from '../../../src/providers/azure/index.ts';
 import { credentialSource, federatedPrincipal } from '../../../src/providers/azure/reads/federation.ts';
 import { AzureConfig } from '../../../src/providers/azure/schema.ts';
+import { inventory } from '../../helpers/fixtures.ts';
 import { expectOnlyDeclared } from '../../helpers/read-only.ts';
-import { SIGNER, SUB_A, TENANT, testWorld } from './world.ts';
+import { tempDir } from '../../helpers/tmp.ts';
+import { useAzureFake } from './harness.ts';
+import { SIGNER, SUB_A, testWorld } from './world.ts';
 
-const cert = createThrowawayCert();
+const azure = useAzureFake();
+const tmp = tempDir();
 const NOW = new Date('2026-11-22T00:00:00Z');
 const KEY = 'https://corp-signing.vault.azure.net/keys/token-signing';
 const GITHUB = 'https://token.actions.githubusercontent.com';
 const IDENTITY = `/subscriptions/${SUB_A}/resourceGroups/identity/providers/Microsoft.ManagedIdentity/userAssignedIdentities/deploy-signer`;
 const APP_ID = '8f3b2c1d-0e9a-4b7c-8d6e-5f4a3b2c1d0e';
-const ENV = {
-  AZURE_TENANT_ID: TENANT,
-  AZURE_CLIENT_ID: FAKE_CLIENT_ID,
-  AZURE_CLIENT_SECRET: FAKE_CLIENT_SECRET,
-  AZURE_TOKEN_CREDENTIALS: 'EnvironmentCredential',
-};
-let fake: AzureFake | undefined;
-
-beforeAll(() => {
-  tls.setDefaultCACertificates([...tls.getCACertificates('default'), cert.cert]);
-  Object.assign(process.env, ENV);
-});
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
-});
-afterAll(() => {
-  for (const k of Object.keys(ENV)) delete process.env[k];
-});
-
 const POLICY = `version: 1
 environments:
   production: { kind: production, match: [{ tags: { env: prod } }, { principals: [deploy-signer, signer-app, alice@contoso.example] }] }
@@ -79,10 +49,11 @@ function signer(kind: 'identity' | 'app', creds: FakeFederatedCredential[]): Fak
     : { displayName: 'signer-app', type: 'servicePrincipal', servicePrincipalType: 'Application', appId: APP_ID, federatedIdentityCredentials: creds };
 }
 
+let policies = 0;
 async function audit(principal: FakePrincipal, opts: { ci?: boolean; fake?: FakeAzureOptions } = {}) {
   const world = testWorld();
   world.principals = { ...world.principals, [SIGNER]: principal };
-  fake = await startAzureFake(world, { cert, retryAfterSeconds: 0, ...opts.fake });
+  const fake = await azure.start(world, opts.fake);
   const config = AzureConfig.parse({
     cloud: 'custom',
     authorityHost: fake.url,
@@ -92,20 +63,9 @@ async function audit(principal: FakePrincipal, opts: { ci?: boolean; fake?: Fake
     retry: { maxRetries: 0, retryDelayInMs: 5, maxRetryDelayInMs: 20 },
   });
   const out = await collectAzure(config, { now: () => NOW, baseDir: '.', env: process.env, warn: () => {} });
-  const inventory = {
-    kind: 'keyhygiene-inventory',
-    version: 1,
-    publishedKeys: [],
-    artifacts: [],
-    generatedAt: NOW.toISOString(),
-    providers: [out.run],
-    keys: out.keys ?? [],
-    trails: out.trails ?? [],
-    gaps: out.gaps ?? [],
-  } as Inventory;
-  const file = join(mkdtempSync(join(tmpdir(), 'kh-fed-')), 'keyhygiene.yaml');
-  writeFileSync(file, POLICY + (opts.ci ? CI : ''));
-  const result = auditInventory(inventory, resolvePolicyFile(file), NOW, true);
+  const inv = inventory({ generatedAt: NOW.toISOString(), providers: [out.run], keys: out.keys ?? [], trails: out.trails ?? [], gaps: out.gaps ?? [] });
+  const file = tmp.write(`policy-${++policies}.yaml`, POLICY + (opts.ci ? CI : ''));
+  const result = auditInventory(inv, resolvePolicyFile(file), NOW, true);
   const verdict = result.results.find((r) => r.ruleId === 'nonprod-principal-access' && r.subject.id === KEY);
   const key = out.keys?.find((k) => k.id === KEY);
   return { out, key, verdict, fake };

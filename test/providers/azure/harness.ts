@@ -1,0 +1,43 @@
+// The loopback Azure fake's test setup, shared by Azure provider tests: a throwaway certificate the
+// process trusts, service-principal credentials the fake accepts, and the fake closed after each test.
+import tls from 'node:tls';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import {
+  type AzureFake,
+  FAKE_CLIENT_ID,
+  FAKE_CLIENT_SECRET,
+  type FakeAzureOptions,
+  type FakeAzureWorld,
+  startAzureFake,
+} from '../../../src/fakes/azure/server.ts';
+import { createThrowawayCert } from '../../../src/fakes/throwaway-cert.ts';
+import { TENANT } from './world.ts';
+
+/** Register the hooks; `start` runs a fake for the current test (closed after it). */
+export function useAzureFake(): { start(world: FakeAzureWorld, options?: FakeAzureOptions): Promise<AzureFake> } {
+  const cert = createThrowawayCert();
+  const env = {
+    AZURE_TENANT_ID: TENANT,
+    AZURE_CLIENT_ID: FAKE_CLIENT_ID,
+    AZURE_CLIENT_SECRET: FAKE_CLIENT_SECRET,
+    AZURE_TOKEN_CREDENTIALS: 'EnvironmentCredential',
+  };
+  let fake: AzureFake | undefined;
+  beforeAll(() => {
+    tls.setDefaultCACertificates([...tls.getCACertificates('default'), cert.cert]);
+    Object.assign(process.env, env);
+  });
+  afterEach(async () => {
+    await fake?.close();
+    fake = undefined;
+  });
+  afterAll(() => {
+    for (const k of Object.keys(env)) delete process.env[k];
+  });
+  return {
+    async start(world, options = {}) {
+      fake = await startAzureFake(world, { cert, retryAfterSeconds: 0, ...options });
+      return fake;
+    },
+  };
+}
