@@ -85,9 +85,10 @@ interface JwksGap {
 /** A failed read as a gap: "<what> could not be read: <why>; <fix>", the raw answer kept in `detail` (--debug). */
 function failureGap(run: Run, g: JwksGap, err: unknown): void {
   const classified = classify(err);
-  // Our client's class name is no service code: the reason shows the HTTP status alone.
+  // Our client's class name is no service code: the reason shows the HTTP status, or the socket's code.
   const { code, ...failure } = classified;
-  run.kit.gaps.fromFailure(code === 'FetchError' ? failure : classified, {
+  const network = /^(E[A-Z_]+|UND_ERR_[A-Z_]+):/.exec(classified.message)?.[1];
+  run.kit.gaps.fromFailure(code === 'FetchError' ? { ...failure, ...(network ? { code: network } : {}) } : classified, {
     id: gapId(g.subject, g.operation),
     what: g.what,
     operation: g.operation,

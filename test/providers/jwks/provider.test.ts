@@ -253,6 +253,12 @@ describe('jwks provider against a loopback HTTPS identity provider', () => {
       expect(ok.publishedKeys?.map((k) => k.kid)).toEqual(['c']);
       const refused = await provider.collect(JwksConfig.parse({ keySets: [{ url: `${plain.url}/keys` }], allowHttpLoopback: false }), ctx());
       expect(refused.gaps?.[0]?.reason).toMatch(/could not be read: plain http is refused for 127\.0\.0\.1/);
+      // A closed port: the socket's code in brackets, the raw text only in detail.
+      const closed = await provider.collect(JwksConfig.parse({ keySets: [{ url: 'http://127.0.0.1:9/keys' }], retries: 0 }), ctx());
+      expect(closed.gaps?.[0]?.reason).toBe(
+        'the key set http://127.0.0.1:9/keys could not be read: the service failed (ECONNREFUSED); rerun; if it persists, check the service health page',
+      );
+      expect(closed.gaps?.[0]?.detail).toMatch(/ECONNREFUSED 127\.0\.0\.1:9/);
       expect(plain.requests.length).toBe(1);
     } finally {
       await plain.close();
