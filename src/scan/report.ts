@@ -69,25 +69,32 @@ const size = (n: number): string => {
   return `${i === 0 ? v : v.toFixed(1)} ${u[i]}`;
 };
 
+type ScanFinding = ScanResult['findings'][number];
+
+/** One finding's line, or none (a public-only match without --show-public). */
+function findingLine(f: ScanFinding, opts: { showPublic?: boolean }): string | undefined {
+  if (f.kind === 'memory-artifact') return `MEMORY IMAGE   ${f.location} (${f.artifactType})`;
+  const where = `${f.location} @ ${f.offset} (0x${f.offset.toString(16)}${f.virtualAddress ? `, address ${f.virtualAddress}` : ''})`;
+  const what = `${f.materialFormat ?? 'unknown'}, ${f.keyType ?? 'unknown type'}, in ${f.artifactType}`;
+  if (f.proof === 'private-key-present') {
+    return f.matchedKeyId
+      ? `PRIVATE KEY    ${where}: ${what}; possession proven; matches ${f.matchedKeyId}: presumed compromised, rotate now`
+      : `PRIVATE KEY    ${where}: ${what}; possession proven; matches no known key${f.fingerprints?.spkiSha256 ? ` (spki sha256 ${f.fingerprints.spkiSha256})` : ''}`;
+  }
+  if (f.encrypted) return `ENCRYPTED KEY  ${where}: ${what}; passphrase-protected${f.matchedKeyId ? `; matches ${f.matchedKeyId}` : ''}`;
+  if (f.proof === 'public-key-only') {
+    return opts.showPublic
+      ? `public key     ${where}: ${what}; public half of ${f.matchedKeyId ?? 'an unknown key'} only, no private factor nearby`
+      : undefined;
+  }
+  return `UNPROVEN       ${where}: ${what}; looks like a private key but could not be verified`;
+}
+
 export function renderScanText(r: ScanResult, opts: { showPublic?: boolean } = {}): string {
   const lines: string[] = [];
   for (const f of r.findings) {
-    if (f.kind === 'memory-artifact') {
-      lines.push(`MEMORY IMAGE   ${f.location} (${f.artifactType})`);
-      continue;
-    }
-    const where = `${f.location} @ ${f.offset} (0x${f.offset.toString(16)}${f.virtualAddress ? `, address ${f.virtualAddress}` : ''})`;
-    const what = `${f.materialFormat ?? 'unknown'}, ${f.keyType ?? 'unknown type'}, in ${f.artifactType}`;
-    if (f.proof === 'private-key-present') {
-      lines.push(
-        f.matchedKeyId
-          ? `PRIVATE KEY    ${where}: ${what}; possession proven; matches ${f.matchedKeyId}: presumed compromised, rotate now`
-          : `PRIVATE KEY    ${where}: ${what}; possession proven; matches no known key${f.fingerprints?.spkiSha256 ? ` (spki sha256 ${f.fingerprints.spkiSha256})` : ''}`,
-      );
-    } else if (f.encrypted) lines.push(`ENCRYPTED KEY  ${where}: ${what}; passphrase-protected${f.matchedKeyId ? `; matches ${f.matchedKeyId}` : ''}`);
-    else if (f.proof === 'public-key-only') {
-      if (opts.showPublic) lines.push(`public key     ${where}: ${what}; public half of ${f.matchedKeyId ?? 'an unknown key'} only, no private factor nearby`);
-    } else lines.push(`UNPROVEN       ${where}: ${what}; looks like a private key but could not be verified`);
+    const line = findingLine(f, opts);
+    if (line !== undefined) lines.push(line);
   }
   for (const g of r.gaps) lines.push(`NOT SCANNED    ${g.scope.subjectId ?? ''}: ${g.operation.replace(/^scan:/, '')}: ${g.reason}`);
   const s = r.summary;

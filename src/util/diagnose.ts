@@ -109,39 +109,52 @@ function unwrap(s: z.ZodType): z.ZodType {
   }
 }
 
+/** The schemas one path segment below `s0` (unions fan out). */
+function childrenAt(s0: z.ZodType, seg: Path[number]): z.ZodType[] {
+  const next: z.ZodType[] = [];
+  const stack = [unwrap(s0)];
+  while (stack.length) {
+    const d = defOf(stack.pop() as z.ZodType);
+    if (d.type === 'union' && d.options) {
+      stack.push(...d.options.map(unwrap));
+      continue;
+    }
+    const c = childOf(d, seg);
+    if (c) next.push(c);
+  }
+  return next;
+}
+
+/** The schema one segment below a non-union schema definition, if the segment fits it. */
+function childOf(d: ReturnType<typeof defOf>, seg: Path[number]): z.ZodType | undefined {
+  if (d.type === 'object' && d.shape && typeof seg === 'string') return d.shape[seg];
+  if (d.type === 'record') return d.valueType;
+  if (d.type === 'array' && typeof seg === 'number') return d.element;
+  if (d.type === 'tuple' && d.items && typeof seg === 'number') return d.items[seg];
+  return undefined;
+}
+
 /** Schemas reachable at `path` (unions fan out). */
 function schemasAt(root: z.ZodType, path: Path): z.ZodType[] {
   let current = [root];
-  for (const seg of path) {
-    const next: z.ZodType[] = [];
-    for (const s0 of current) {
-      const stack = [unwrap(s0)];
-      while (stack.length) {
-        const s = stack.pop() as z.ZodType;
-        const d = defOf(s);
-        if (d.type === 'union' && d.options) stack.push(...d.options.map(unwrap));
-        else if (d.type === 'object' && d.shape && typeof seg === 'string' && d.shape[seg]) next.push(d.shape[seg]);
-        else if (d.type === 'record' && d.valueType) next.push(d.valueType);
-        else if (d.type === 'array' && d.element && typeof seg === 'number') next.push(d.element);
-        else if (d.type === 'tuple' && d.items && typeof seg === 'number' && d.items[seg]) next.push(d.items[seg]);
-      }
-    }
-    current = next;
-  }
+  for (const seg of path) current = current.flatMap((s0) => childrenAt(s0, seg));
   return current;
+}
+
+/** The keys of an object schema, or of every object in a union. */
+function objectKeys(s: z.ZodType): string[] {
+  const d = defOf(s);
+  if (d.type === 'object' && d.shape) return Object.keys(d.shape);
+  if (d.type !== 'union' || !d.options) return [];
+  return d.options.flatMap((o) => {
+    const od = defOf(unwrap(o));
+    return od.type === 'object' && od.shape ? Object.keys(od.shape) : [];
+  });
 }
 
 export function knownKeysAt(root: z.ZodType, path: Path): string[] {
   const keys = new Set<string>();
-  for (const s of schemasAt(root, path).map(unwrap)) {
-    const d = defOf(s);
-    if (d.type === 'object' && d.shape) for (const k of Object.keys(d.shape)) keys.add(k);
-    if (d.type === 'union' && d.options)
-      for (const o of d.options) {
-        const od = defOf(unwrap(o));
-        if (od.type === 'object' && od.shape) for (const k of Object.keys(od.shape)) keys.add(k);
-      }
-  }
+  for (const s of schemasAt(root, path).map(unwrap)) for (const k of objectKeys(s)) keys.add(k);
   return [...keys].sort();
 }
 

@@ -236,11 +236,18 @@ function routes(world: GcpWorld, ix: Index, max: number | undefined): Route[] {
   ];
 }
 
+// Resource-name patterns of Cloud KMS paths: project, location, key ring, crypto key.
+const P = '(projects\\/[^/]+)';
+const L = `${P}\\/locations\\/([^/]+)`;
+const R = `(${L}\\/keyRings\\/[^/:]+)`;
+const K = `(${R}\\/cryptoKeys\\/[^/:]+)`;
+
 function kmsRoutes(ix: Index, max: number | undefined, iam: (r: string, known: boolean) => Answer): Route[] {
-  const P = '(projects\\/[^/]+)';
-  const L = `${P}\\/locations\\/([^/]+)`;
-  const R = `(${L}\\/keyRings\\/[^/:]+)`;
-  const K = `(${R}\\/cryptoKeys\\/[^/:]+)`;
+  return [...kmsRingRoutes(ix, max, iam), ...kmsKeyRoutes(ix, max, iam)];
+}
+
+/** Locations, key rings and key-ring IAM policies. */
+function kmsRingRoutes(ix: Index, max: number | undefined, iam: (r: string, known: boolean) => Answer): Route[] {
   return [
     {
       op: 'cloudkms:ListLocations',
@@ -280,6 +287,12 @@ function kmsRoutes(ix: Index, max: number | undefined, iam: (r: string, known: b
       re: new RegExp(`^\\/v1\\/${R}:getIamPolicy$`),
       handle: (m) => ringOrKeyPolicy(ix, m[1] as string, iam),
     },
+  ];
+}
+
+/** Crypto keys, their IAM policies, versions and public keys. */
+function kmsKeyRoutes(ix: Index, max: number | undefined, iam: (r: string, known: boolean) => Answer): Route[] {
+  return [
     {
       op: 'cloudkms:ListCryptoKeys',
       method: 'GET',

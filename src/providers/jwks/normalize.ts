@@ -184,18 +184,23 @@ function certificateOf(entry: unknown, leafKey: KeyObject | undefined): Certific
   }
 }
 
+/** The field on which one indicator matches this key, if any. */
+function matchedOn(k: PublishedKey, ind: CompromisedKeyIndicator, sha1s: ReadonlySet<string>): CompromiseMatch['matchedOn'] | undefined {
+  if (ind.sha1Thumbprint && sha1s.has(ind.sha1Thumbprint.toLowerCase())) return 'sha1Thumbprint';
+  if (ind.x5t && k.x5t === ind.x5t) return 'x5t';
+  if (ind.x5t && k.kid === ind.x5t) return 'kid';
+  if (ind.sha1Thumbprint && k.x5t && b64urlBytes(k.x5t).toString('hex') === ind.sha1Thumbprint.toLowerCase()) return 'x5t';
+  if (ind.jwkThumbprint && k.fingerprints.jwkThumbprint === ind.jwkThumbprint) return 'jwkThumbprint';
+  if (ind.spkiSha256 && k.fingerprints.spkiSha256 === ind.spkiSha256.toLowerCase()) return 'spkiSha256';
+  return undefined;
+}
+
 /** Which indicators of known-compromised keys this key matches (any identifying field). */
 export function matchIndicators(k: PublishedKey, indicators: readonly (CompromisedKeyIndicator & { source: string })[]): CompromiseMatch[] {
   const out: CompromiseMatch[] = [];
   const sha1s = new Set((k.certificates ?? []).map((c) => c.sha1Thumbprint).filter((x): x is string => !!x));
   for (const ind of indicators) {
-    let on: CompromiseMatch['matchedOn'] | undefined;
-    if (ind.sha1Thumbprint && sha1s.has(ind.sha1Thumbprint.toLowerCase())) on = 'sha1Thumbprint';
-    else if (ind.x5t && k.x5t === ind.x5t) on = 'x5t';
-    else if (ind.x5t && k.kid === ind.x5t) on = 'kid';
-    else if (ind.sha1Thumbprint && k.x5t && b64urlBytes(k.x5t).toString('hex') === ind.sha1Thumbprint.toLowerCase()) on = 'x5t';
-    else if (ind.jwkThumbprint && k.fingerprints.jwkThumbprint === ind.jwkThumbprint) on = 'jwkThumbprint';
-    else if (ind.spkiSha256 && k.fingerprints.spkiSha256 === ind.spkiSha256.toLowerCase()) on = 'spkiSha256';
+    const on = matchedOn(k, ind, sha1s);
     if (on) out.push({ id: ind.id, matchedOn: on, source: ind.source, ...(ind.description ? { description: ind.description } : {}) });
   }
   return out;
