@@ -138,7 +138,7 @@ export const PEER_ROWS: readonly CoverageRow[] = [
   { code: 'D2', concern: 'Debug-mode Nitro Enclave attested against a key', rules: ['enclave-debug-attestation'] },
   { code: 'D3', concern: 'Attestation / PCR binding enforced in the key policy', rules: ['enclave-debug-attestation'] },
   { code: 'D4', concern: 'Imported or external key material flagged', rules: ['hsm-custody'] },
-  { code: 'D5', concern: 'Exportable keys / key-release paths', rules: ['hsm-custody'] },
+  { code: 'D5', concern: 'Exportable keys / key-release paths', rules: ['hsm-custody', 'release-policy-debug-disabled'] },
   { code: 'D6', concern: 'Key usable by debug, dev or CI principals', rules: ['nonprod-principal-access'] },
   {
     code: 'D7',
