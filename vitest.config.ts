@@ -8,7 +8,7 @@ import { defineConfig } from 'vitest/config';
  * `vi.mock` (a shared worker would have loaded the real one for another file), or trusting a throwaway
  * TLS certificate process-wide (the Azure SDK's cached HTTPS agent would remember it across files).
  */
-const NEEDS_OWN_PROCESS = /\bvi\.mock\(|setDefaultCACertificates|startAzureDemo|startAzureFake|startEntraFake|Demo\.run\(/;
+const NEEDS_OWN_PROCESS = /\bvi\.mock\(|setDefaultCACertificates|startAzureDemo|startAzureFake|useAzureFake|startEntraFake|Demo\.run\(/;
 
 function testFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>

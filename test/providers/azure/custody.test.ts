@@ -5,11 +5,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import tls from 'node:tls';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { auditInventory } from '../../../src/audit.ts';
-import { type AzureFake, FAKE_CLIENT_ID, FAKE_CLIENT_SECRET, type FakeAzureWorld, startAzureFake } from '../../../src/fakes/azure/server.ts';
-import { createThrowawayCert } from '../../../src/fakes/throwaway-cert.ts';
+import type { FakeAzureOptions, FakeAzureWorld } from '../../../src/fakes/azure/server.ts';
 import { resolvePolicyFile } from '../../../src/policy/resolve.ts';
 import { collectAzure } from '../../../src/providers/azure/index.ts';
 import { OPERATION_NAMES } from '../../../src/providers/azure/operations.ts';
@@ -17,29 +15,12 @@ import { AzureConfig } from '../../../src/providers/azure/schema.ts';
 import { CONTAINERS, CVM_DEFAULT } from '../../helpers/azure-release-policies.ts';
 import { inventory } from '../../helpers/fixtures.ts';
 import { expectOnlyDeclared } from '../../helpers/read-only.ts';
+import { useAzureFake } from './harness.ts';
 import { ADMIN, DEBUG_SP, SIGN_ONLY_ROLE, SIGNER, SUB_A, TENANT } from './world.ts';
 
 const AUDITOR = '77777777-7777-4777-8777-777777777777';
 
-const cert = createThrowawayCert();
-const ENV = {
-  AZURE_TENANT_ID: TENANT,
-  AZURE_CLIENT_ID: FAKE_CLIENT_ID,
-  AZURE_CLIENT_SECRET: FAKE_CLIENT_SECRET,
-  AZURE_TOKEN_CREDENTIALS: 'EnvironmentCredential',
-};
-let fake: AzureFake | undefined;
-beforeAll(() => {
-  tls.setDefaultCACertificates([...tls.getCACertificates('default'), cert.cert]);
-  Object.assign(process.env, ENV);
-});
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
-});
-afterAll(() => {
-  for (const k of Object.keys(ENV)) delete process.env[k];
-});
+const azure = useAzureFake();
 
 const created = '2026-05-01T00:00:00Z';
 function custodyWorld(): FakeAzureWorld {
@@ -106,15 +87,9 @@ function custodyWorld(): FakeAzureWorld {
   };
 }
 
-async function collect(world: FakeAzureWorld) {
-  fake = await startAzureFake(world, { cert, retryAfterSeconds: 0 });
-  const config = AzureConfig.parse({
-    cloud: 'custom',
-    authorityHost: fake.url,
-    armEndpoint: fake.url,
-    audience: 'https://management.azure.com',
-    retry: { maxRetries: 2, retryDelayInMs: 5, maxRetryDelayInMs: 20 },
-  });
+async function collect(world: FakeAzureWorld, options: FakeAzureOptions = {}, retry = { maxRetries: 2, retryDelayInMs: 5, maxRetryDelayInMs: 20 }) {
+  const fake = await azure.start(world, options);
+  const config = AzureConfig.parse({ cloud: 'custom', authorityHost: fake.url, armEndpoint: fake.url, audience: 'https://management.azure.com', retry });
   const out = await collectAzure(config, { now: () => new Date('2026-06-01T00:00:00Z'), baseDir: '.', env: process.env });
   return { ...out, keys: out.keys ?? [], gaps: out.gaps ?? [], fake };
 }
@@ -202,17 +177,11 @@ describe('Azure key custody', () => {
 
   it('an attestation read that keeps failing is a gap: origin unknown, hsm-custody unknown, never pass', async () => {
     const world = custodyWorld();
-    fake = await startAzureFake(world, { cert, retryAfterSeconds: 0, throttleFirst: { 'keyvault:GetKeyAttestation': 1000 } });
-    const config = AzureConfig.parse({
-      cloud: 'custom',
-      authorityHost: fake.url,
-      armEndpoint: fake.url,
-      audience: 'https://management.azure.com',
-      retry: { maxRetries: 1, retryDelayInMs: 5, maxRetryDelayInMs: 10 },
-    });
-    const out = await collectAzure(config, { now: () => new Date('2026-06-01T00:00:00Z'), baseDir: '.', env: process.env });
-    const keys = out.keys ?? [];
-    const gaps = out.gaps ?? [];
+    const { keys, gaps } = await collect(
+      world,
+      { throttleFirst: { 'keyvault:GetKeyAttestation': 1000 } },
+      { maxRetries: 1, retryDelayInMs: 5, maxRetryDelayInMs: 10 },
+    );
     expect(keys.find((k) => k.name === 'token-signing')?.origin).toBeUndefined();
     expect(gaps.filter((g) => g.operation === 'keyvault:GetKeyAttestation').map((g) => g.affects)).toEqual([
       ['attestation', 'origin'],
