@@ -47,7 +47,8 @@ export default defineRule({
       'In every statement that allows kms:Decrypt (or GenerateDataKey*) to the enclave role, add StringEqualsIgnoreCase on kms:RecipientAttestation:ImageSha384 (or :PCR0) with the production enclave image measurement from `nitro-cli describe-eif`; remove statements, IAM policies and grants that let that role decrypt without the attestation condition.',
     subject: 'key',
     needs: ['access'],
-    appliesTo: (k, ctx) => enclavePrincipals(k, (ctx.options as z.infer<typeof Options>).enclavePrincipals).size > 0,
+    // Nitro Enclaves attest to AWS KMS only: keys elsewhere are out of scope, even when their access is unknown.
+    appliesTo: (k, ctx) => k.provider === 'aws-kms' && enclavePrincipals(k, (ctx.options as z.infer<typeof Options>).enclavePrincipals).size > 0,
   },
   options: Options,
   messages: {

@@ -127,6 +127,22 @@ ruleTester(rule, [
     gapOperation: 'kms:ListGrants',
   },
   { name: 'a key no enclave uses', inventory: { keys: [key()] }, outcome: 'not-applicable' },
+  {
+    // Nitro Enclaves attest to AWS KMS only: a Cloud KMS key whose IAM policy could not be read is out of scope, not unknown.
+    name: 'a non-AWS key whose access is behind a gap',
+    inventory: {
+      keys: [key({ id: 'projects/p/locations/us/keyRings/r/cryptoKeys/k', provider: 'gcp-kms', account: 'p', region: 'us', access: undefined })],
+      gaps: [
+        gap({
+          id: 'gcp-kms:p:us:cloudkms:GetKeyRingIamPolicy',
+          provider: 'gcp-kms',
+          scope: { account: 'p', region: 'us' },
+          operation: 'cloudkms:GetKeyRingIamPolicy',
+        }),
+      ],
+    },
+    outcome: 'not-applicable',
+  },
 ]);
 
 describe('enclave-debug-attestation details', () => {
