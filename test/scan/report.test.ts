@@ -18,9 +18,27 @@ function result(findings: ArtifactFinding[]): ScanResult {
   return {
     kind: 'keyhygiene-scan',
     version: 1,
-    summary: { files: 1, bytes: 2048, knownKeys: 1, privateKeys: 1, matchedPrivateKeys: 1, encryptedKeys: 1, publicOnlyMatches: 1, memoryArtifacts: 1, gaps: 1 },
+    summary: {
+      files: 1,
+      bytes: 2048,
+      knownKeys: 1,
+      privateKeys: 1,
+      matchedPrivateKeys: 1,
+      encryptedKeys: 1,
+      publicOnlyMatches: 1,
+      memoryArtifacts: 1,
+      gaps: 1,
+    },
     findings,
-    gaps: [{ id: 'scan:core.1234:scan:truncated', provider: 'scan', scope: { subjectId: 'core.1234' }, operation: 'scan:truncated', reason: '4096 bytes were not scanned' }],
+    gaps: [
+      {
+        id: 'scan:core.1234:scan:truncated',
+        provider: 'scan',
+        scope: { subjectId: 'core.1234' },
+        operation: 'scan:truncated',
+        reason: '4096 bytes were not scanned',
+      },
+    ],
   };
 }
 
@@ -40,17 +58,23 @@ describe('renderScanText', () => {
     expect(lines[1]).toBe(
       'PRIVATE KEY    core.1234 @ 4096 (0x1000, address 0x7f0000001000): der-pkcs8, EC, in elf-core; possession proven; matches alias/signing: presumed compromised, rotate now',
     );
-    expect(lines[2]).toBe(`PRIVATE KEY    core.1234 @ 8192 (0x2000): der-pkcs8, EC, in elf-core; possession proven; matches no known key (spki sha256 ${'ab'.repeat(32)})`);
+    expect(lines[2]).toBe(
+      `PRIVATE KEY    core.1234 @ 8192 (0x2000): der-pkcs8, EC, in elf-core; possession proven; matches no known key (spki sha256 ${'ab'.repeat(32)})`,
+    );
     expect(lines[3]).toBe('ENCRYPTED KEY  core.1234 @ 12288 (0x3000): pem-encrypted, EC, in elf-core; passphrase-protected; matches alias/data');
     expect(lines[4]).toBe('UNPROVEN       core.1234 @ 20480 (0x5000): der-pkcs8, EC, in elf-core; looks like a private key but could not be verified');
     expect(lines[5]).toBe('NOT SCANNED    core.1234: truncated: 4096 bytes were not scanned');
     expect(lines.some((l) => l.startsWith('public key'))).toBe(false);
-    expect(lines.filter(Boolean).at(-1)).toMatch(/^Scanned 1 file \(2\.0 KiB\) against 1 known public key: .*1 public-only match \(--show-public lists them\), 1 memory image, 1 not scanned\.$/);
+    expect(lines.filter(Boolean).at(-1)).toMatch(
+      /^Scanned 1 file \(2\.0 KiB\) against 1 known public key: .*1 public-only match \(--show-public lists them\), 1 memory image, 1 not scanned\.$/,
+    );
   });
 
   it('lists public-only matches with --show-public', () => {
     const text = renderScanText(all, { showPublic: true });
-    expect(text).toContain('public key     core.1234 @ 16384 (0x4000): der-pkcs8, EC, in elf-core; public half of alias/signing only, no private factor nearby');
+    expect(text).toContain(
+      'public key     core.1234 @ 16384 (0x4000): der-pkcs8, EC, in elf-core; public half of alias/signing only, no private factor nearby',
+    );
     expect(text).not.toContain('--show-public lists them');
   });
 });
