@@ -304,21 +304,7 @@ export const jwk: Detector = (buf, pos, lo, hi) => {
   }
   if (start < 0) return undefined;
   const limit = Math.min(hi, start + MAX_MATERIAL);
-  let end = -1;
-  let inString = false;
-  depth = 0;
-  for (let i = start; i < limit; i++) {
-    const c = buf[i];
-    if (inString) {
-      if (c === 0x5c) i++;
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x7b) depth++;
-    else if (c === 0x7d && --depth === 0) {
-      end = i + 1;
-      break;
-    }
-  }
+  const end = jsonObjectEnd(buf, start, limit);
   if (end < 0) return undefined;
   let obj: Record<string, unknown>;
   try {
@@ -329,28 +315,49 @@ export const jwk: Detector = (buf, pos, lo, hi) => {
   if (!obj || typeof obj !== 'object' || typeof obj.kty !== 'string' || typeof obj.d !== 'string') return undefined;
   const k = obj as JsonWebKey;
   const base = { offset: start, length: end - start, format: 'jwk' as const, fingerprints: fingerprintsOfPublicJwk(k) };
-  let proven = false;
-  let keyType: string = k.kty as string;
+  if (k.kty === 'oct') return undefined;
+  const keyType: string = k.kty === 'OKP' ? 'OKP' : (k.kty as string);
+  return { ...base, keyType, proof: jwkPrivateProven(k) ? 'private-key-present' : 'unproven' };
+};
+
+/** The index just past the JSON object opening at `start` (strings and nesting followed), or -1 before `limit`. */
+function jsonObjectEnd(buf: Buffer, start: number, limit: number): number {
+  let inString = false;
+  let depth = 0;
+  for (let i = start; i < limit; i++) {
+    const c = buf[i];
+    if (inString) {
+      if (c === 0x5c) i++; // skip the escaped character
+      inString = c !== 0x22;
+      continue;
+    }
+    if (c === 0x22) inString = true;
+    if (c === 0x7b) depth++;
+    if (c === 0x7d && --depth === 0) return i + 1;
+  }
+  return -1;
+}
+
+/** The private members of a JWK are consistent with its public ones (RSA factors or exponent, EC or OKP point). */
+function jwkPrivateProven(k: JsonWebKey): boolean {
   try {
     if (k.kty === 'RSA' && k.n && k.p && k.q) {
       const p = bigFromB64url(k.p);
       const q = bigFromB64url(k.q);
-      proven = p > 1n && q > 1n && p * q === bigFromB64url(k.n);
-    } else if (k.kty === 'RSA' && k.n && k.e && k.d) {
+      return p > 1n && q > 1n && p * q === bigFromB64url(k.n);
+    }
+    if (k.kty === 'RSA' && k.n && k.e && k.d) {
       const n = bigFromB64url(k.n);
-      const e = bigFromB64url(k.e);
-      const d = bigFromB64url(k.d as string);
-      proven = n > 3n && modPow(modPow(2n, e, n), d, n) === 2n;
-    } else if (k.kty === 'EC') proven = ecConsistent(k);
-    else if (k.kty === 'OKP' && (k.crv === 'Ed25519' || k.crv === 'X25519') && k.x && k.d)
-      proven = okpPublic(k.crv, Buffer.from(k.d as string, 'base64url'))?.toString('base64url') === k.x;
-    else if (k.kty === 'oct') return undefined;
+      return n > 3n && modPow(modPow(2n, bigFromB64url(k.e), n), bigFromB64url(k.d), n) === 2n;
+    }
+    if (k.kty === 'EC') return ecConsistent(k);
+    if (k.kty === 'OKP' && (k.crv === 'Ed25519' || k.crv === 'X25519') && k.x && k.d)
+      return okpPublic(k.crv, Buffer.from(k.d, 'base64url'))?.toString('base64url') === k.x;
+    return false;
   } catch {
-    proven = false;
+    return false;
   }
-  if (k.kty === 'OKP') keyType = 'OKP';
-  return { ...base, keyType, proof: proven ? 'private-key-present' : 'unproven' };
-};
+}
 
 // ---------------------------------------------------------------- DER PKCS#1 / PKCS#8 (anchor 02 01 00) and SEC1 (02 01 01 04)
 
