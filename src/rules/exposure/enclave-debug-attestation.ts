@@ -5,6 +5,7 @@ import { anyGlobMatch } from '../../util/glob.ts';
 import { defineRule } from '../define-rule.ts';
 import { attestationConditions, describeCondition, isAttestationCondition, judgeEntry } from '../lib/attestation.ts';
 import { principalCause } from '../lib/causes.ts';
+import { describeAccessor } from '../lib/keys.ts';
 
 const Options = z.strictObject({
   enclavePrincipals: z
@@ -28,7 +29,6 @@ function enclavePrincipals(key: KeyRecord, globs: readonly string[]): Set<string
   return ids;
 }
 
-const who = (e: AccessEntry) => `${e.principal.name ?? e.principal.id}${e.via?.length ? ` through ${e.via.join(' → ')}` : ''}`;
 const through = (e: AccessEntry) => `${e.source}${e.sourceId ? ` ${e.sourceId}` : ''}`;
 
 export default defineRule({
@@ -69,10 +69,10 @@ export default defineRule({
       const otherUndecided = (e.undecided ?? []).filter((c) => !isAttestationCondition(c));
       if (verdict.v === 'undecidable' || otherUndecided.length) {
         const conds = verdict.v === 'undecidable' ? verdict.conditions : otherUndecided;
-        unknown.push(`${who(e)} through ${through(e)} (${conds.map(describeCondition).join('; ')})`);
+        unknown.push(`${describeAccessor(e)} through ${through(e)} (${conds.map(describeCondition).join('; ')})`);
         continue;
       }
-      const data = { principal: who(e), caps: caps.join(', '), source: through(e) };
+      const data = { principal: describeAccessor(e), caps: caps.join(', '), source: through(e) };
       const opts = { key: `${e.principal.id}\u0000${through(e)}`, cause: principalCause(e.principal) };
       if (verdict.v === 'no-attestation') ctx.report('noAttestation', data, opts);
       else ctx.report('admitsDebug', { ...data, conditions: verdict.conditions.map(describeCondition).join(' and ') }, opts);

@@ -57,11 +57,12 @@ export function materialCreatedAt(k: KeyRecord, ctx: RuleContext<unknown, string
 
 export const round = (n: number): number => Math.floor(n);
 
+/** An access entry's principal, and the chain it reaches the key through. */
+export const describeAccessor = (e: AccessEntry): string => `${e.principal.name ?? e.principal.id}${e.via?.length ? ` through ${e.via.join(' → ')}` : ''}`;
+
 /** An access entry's principal and the conditions the evaluator could not decide, for an `unknown` verdict. */
 export const describeUndecided = (e: AccessEntry): string =>
-  `${e.principal.name ?? e.principal.id}${e.via?.length ? ` through ${e.via.join(' → ')}` : ''} (${(e.undecided ?? [])
-    .map((c) => `${c.operator} ${c.key} ${c.values.join(',')}`)
-    .join('; ')})`;
+  `${describeAccessor(e)} (${(e.undecided ?? []).map((c) => `${c.operator} ${c.key} ${c.values.join(',')}`).join('; ')})`;
 
 type Report<M extends string> = RuleContext<unknown, M>['report'];
 
