@@ -66,6 +66,13 @@ async function collectIsolated(id: string, collect: () => Promise<ProviderOutput
   }
 }
 
+/** The provider module for a configured id; a UserError naming the policy when this build lacks it. */
+async function loadProvider(policy: ResolvedPolicy, id: string) {
+  const load = PROVIDERS[id];
+  if (!load) throw new UserError({ file: policy.file, message: `provider "${id}" is not available in this build.` });
+  return load();
+}
+
 /** Run every provider the policy configures and merge what they read into one inventory. */
 export async function collectInventory(policy: ResolvedPolicy, opts: CollectOptions): Promise<Inventory> {
   const ids = Object.keys(policy.providers).filter((id) => (policy.providers as Record<string, unknown>)[id] !== undefined);
@@ -85,9 +92,7 @@ export async function collectInventory(policy: ResolvedPolicy, opts: CollectOpti
   const LAST = new Set(['artifacts']);
   const order = ids.sort((a, b) => Number(LAST.has(a)) - Number(LAST.has(b)) || (a < b ? -1 : a > b ? 1 : 0));
   for (const id of order) {
-    const load = PROVIDERS[id];
-    if (!load) throw new UserError({ file: policy.file, message: `provider "${id}" is not available in this build.` });
-    const provider = await load();
+    const provider = await loadProvider(policy, id);
     // A provider that does not partition its own units is one unit: the shard that owns it runs it.
     if (opts.shard && !provider.shardable && !opts.shard.owns(id)) continue;
     const ctx: CollectContext = {
@@ -118,8 +123,7 @@ export async function planUnits(policy: ResolvedPolicy, ctx: Omit<CollectContext
   const units: string[] = [];
   for (const [id, config] of Object.entries(policy.providers as Record<string, unknown>)) {
     if (config === undefined) continue;
-    const provider = await PROVIDERS[id]?.();
-    if (!provider) throw new UserError({ file: policy.file, message: `provider "${id}" is not available in this build.` });
+    const provider = await loadProvider(policy, id);
     if (provider.units) units.push(...(await provider.units(config, { ...ctx, baseDir: policy.baseDir })));
     else units.push(id);
   }
