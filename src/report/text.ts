@@ -1,7 +1,7 @@
 import type { AuditResult, ResultEntry } from '../engine/result.ts';
 import { complianceText } from '../frameworks/compliance.ts';
 import type { Severity } from '../model/common.ts';
-import { chunked, joined } from '../util/json-stream.ts';
+import { chunked, joined, lineChunks } from '../util/json-stream.ts';
 import { terminalSafe } from '../util/terminal.ts';
 import { boundFindings, keyCounts, omittedNote, reportLimit, type ShownGroup } from './bound.ts';
 import { causeLabel, failureGroups } from './root-causes.ts';
@@ -161,11 +161,11 @@ function waiverLines(result: AuditResult, c: (code: string, s: string) => string
 /** The text report, line by line: the findings table (bounded), then the summary. */
 function* textLines(result: AuditResult, meta: ReportMeta): Generator<string> {
   const c = (code: string, s: string) => (meta.color ? `${code}${s}${SGR.reset}` : s);
-  for (const line of findingLines(result, meta, c)) yield `${line}\n`;
-  for (const line of summaryLines(result, c)) yield `${line}\n`;
-  for (const line of waiverLines(result, c)) yield `${line}\n`;
-  if (result.summary.incomplete) yield `${c(SGR.yellow, 'The audit is incomplete: some data could not be read (see unknown results and collection gaps).')}\n`;
-  if (result.compliance?.length) for (const line of complianceText(result.compliance)) yield `${line}\n`;
+  yield* findingLines(result, meta, c);
+  yield* summaryLines(result, c);
+  yield* waiverLines(result, c);
+  if (result.summary.incomplete) yield c(SGR.yellow, 'The audit is incomplete: some data could not be read (see unknown results and collection gaps).');
+  if (result.compliance?.length) yield* complianceText(result.compliance);
 }
 
 /** A compact table for terminals: one row per root cause (its subjects under it) and per undecided result, then the summary. */
@@ -173,6 +173,6 @@ export const textReporter: Reporter = {
   id: 'text',
   description: 'a table for terminals (colour on a TTY unless NO_COLOR is set); one row per root cause, bounded by --report-limit',
   extension: 'txt',
-  render: (result, meta) => joined(textLines(result, meta)),
-  renderChunks: (result, meta) => chunked(textLines(result, meta)),
+  render: (result, meta) => joined(lineChunks(textLines(result, meta))),
+  renderChunks: (result, meta) => chunked(lineChunks(textLines(result, meta))),
 };
