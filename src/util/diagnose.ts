@@ -221,15 +221,27 @@ export function zodDiagnostics(
     }
     const expected = expectedAt(root, path);
     let message: string;
-    if (issue.code === 'invalid_type') message = `${where} has the wrong type: got ${typeName(value)}.`;
-    else if (issue.code === 'invalid_value') message = `${where} has an invalid value ${JSON.stringify(value)}.`;
+    let hint: string | undefined;
+    if (issue.code === 'invalid_type') {
+      const want = (issue as { expected?: string }).expected;
+      message = `${where} has the wrong type: got ${typeName(value)}${want ? `, expected ${want}` : ''}.`;
+      hint = typeHint(want, value);
+    } else if (issue.code === 'invalid_value') message = `${where} has an invalid value ${JSON.stringify(value)}.`;
     else if (issue.code === 'invalid_union') message = `${where} does not match any accepted shape.`;
     else message = `${where}: ${issue.message}`;
     if (issue.code === 'invalid_value' && typeof value === 'string') {
       const values = (issue as { values?: unknown[] }).values?.filter((v): v is string => typeof v === 'string') ?? [];
       message += suggestion(value, values);
     }
-    out.push({ ...at(path), message, expected });
+    out.push({ ...at(path), message, expected, ...(hint ? { hint } : {}) });
   }
   return out;
+}
+
+/** How to fix a value of the wrong type: unquote a number or boolean written as a string, else name the type. */
+function typeHint(want: string | undefined, value: unknown): string | undefined {
+  if (!want) return undefined;
+  if (typeof value === 'string' && want === 'number' && value.trim() !== '' && Number.isFinite(Number(value))) return `write ${value} without quotes`;
+  if (typeof value === 'string' && want === 'boolean' && /^(true|false)$/i.test(value)) return `write ${value.toLowerCase()} without quotes`;
+  return `replace the value with a ${want}`;
 }

@@ -68,6 +68,14 @@ describe('policy loading', () => {
     const msg = problems('version: 1\nkeyClasses:\n  tok:\n    maxAgeDays: thirty\n', 'type.yaml');
     expect(msg).toMatch(/type\.yaml:4:17: keyClasses\.tok\.maxAgeDays has the wrong type: got string/);
     expect(msg).toContain('expected: cryptoperiod');
+    expect(msg).toMatch(/got string, expected number\./);
+    expect(msg).toContain('fix: replace the value with a number');
+  });
+
+  it('a number written in quotes is told to drop the quotes', () => {
+    const msg = problems('version: 1\nkeyClasses:\n  tok:\n    maxAgeDays: "30"\n', 'quoted.yaml');
+    expect(msg).toMatch(/quoted\.yaml:4:17: keyClasses\.tok\.maxAgeDays has the wrong type: got string, expected number\./);
+    expect(msg).toContain('fix: write 30 without quotes');
   });
 
   it('an abbreviated enum value suggests the full one, naming the file as the user wrote it', () => {
