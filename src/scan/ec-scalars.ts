@@ -7,7 +7,7 @@
 
 import { ecPublicPoint } from './keyproof.ts';
 import type { KnownKeyTable } from './known-keys.ts';
-import type { Layout, ReadAt, Segment } from './layout.ts';
+import { addressMap, type Layout, type ReadAt } from './layout.ts';
 import type { RawHit } from './types.ts';
 
 /** Limb counts (64-bit limbs) of the scalars of each curve. */
@@ -95,25 +95,24 @@ export class BignumCollector {
 
   /** The file spans holding the limbs the pointers name (for a stream-only image: read on a second pass). */
   wanted(layout: Layout): { offset: number; len: number }[] {
-    const byVaddr = [...layout.segments].sort((a, b) => a.vaddr - b.vaddr);
+    const fileOffset = addressMap(layout);
     const out: { offset: number; len: number }[] = [];
     for (const [ptr, top] of this.pointers) {
-      const seg = containing(byVaddr, ptr, top * 8);
-      if (seg) out.push({ offset: seg.offset + (ptr - seg.vaddr), len: top * 8 });
+      const offset = fileOffset(ptr, top * 8);
+      if (offset !== undefined) out.push({ offset, len: top * 8 });
     }
     return out;
   }
 
   /** Follow each pointer through the layout, read its limbs and check them against the known points. */
   resolve(layout: Layout, read: ReadAt): { hits: RawHit[]; capped: boolean } {
-    const byVaddr = [...layout.segments].sort((a, b) => a.vaddr - b.vaddr);
+    const fileOffset = addressMap(layout);
     const hits: RawHit[] = [];
     const seen = new Set<string>();
     let checks = 0;
     for (const [ptr, top] of this.pointers) {
-      const seg = containing(byVaddr, ptr, top * 8);
-      if (!seg) continue;
-      const offset = seg.offset + (ptr - seg.vaddr);
+      const offset = fileOffset(ptr, top * 8);
+      if (offset === undefined) continue;
       const limbs = read(offset, top * 8);
       if (limbs.length < top * 8) continue;
       const be = Buffer.from(limbs).reverse();
@@ -141,19 +140,6 @@ export class BignumCollector {
     }
     return { hits, capped: false };
   }
-}
-
-function containing(byVaddr: Segment[], va: number, len: number): Segment | undefined {
-  let lo = 0;
-  let hi = byVaddr.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const s = byVaddr[mid] as Segment;
-    if (va < s.vaddr) hi = mid - 1;
-    else if (va + len > s.vaddr + s.size) lo = mid + 1;
-    else return s;
-  }
-  return undefined;
 }
 
 const leadingZeros = (b: Buffer, n: number): boolean => {

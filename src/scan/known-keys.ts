@@ -8,7 +8,7 @@ import { fingerprintsOf, jwkThumbprint } from '../crypto/fingerprint.ts';
 import type { Fingerprints } from '../model/common.ts';
 import { bigFromBE, bigFromLE, children, readTlv, type Tlv } from './bytes.ts';
 import { ecPublicPoint, okpPublic } from './keyproof.ts';
-import type { Layout, ReadAt } from './layout.ts';
+import { addressMap, type Layout, type ReadAt } from './layout.ts';
 import type { KnownKeyInput, RawHit } from './types.ts';
 
 const Q = 8;
@@ -373,6 +373,7 @@ export class KnownKeyTable {
    * layout and the 32 bytes there must derive the known public key. The pointers are then dropped.
    */
   provePointers(hits: RawHit[], layout: Layout, read: ReadAt): void {
+    const fileOffset = addressMap(layout);
     for (const h of hits) {
       const pointers = h.seedPointers;
       if (!pointers) continue;
@@ -381,8 +382,8 @@ export class KnownKeyTable {
       if (!k?.point || !k.curve) continue;
       const pub = toBuffer(k.point);
       for (const ptr of pointers) {
-        const seg = layout.segments.find((s) => ptr >= s.vaddr && ptr + 32 <= s.vaddr + s.size);
-        const secret = seg ? read(seg.offset + (ptr - seg.vaddr), 32) : undefined;
+        const offset = fileOffset(ptr, 32);
+        const secret = offset === undefined ? undefined : read(offset, 32);
         if (secret?.length === 32 && okpPublic(k.curve, secret)?.equals(pub)) {
           h.proof = 'private-key-present';
           break;

@@ -158,3 +158,24 @@ export function segmentAt(layout: Layout | undefined, offset: number): Segment |
   }
   return undefined;
 }
+
+/**
+ * Where virtual addresses lie in the file: the file offset of [va, va + len) when one segment holds
+ * all of it, else undefined (segments sorted by address on the first lookup, then a binary search each).
+ */
+export function addressMap(layout: Layout): (va: number, len: number) => number | undefined {
+  let byVaddr: Segment[] | undefined;
+  return (va, len) => {
+    byVaddr ??= [...layout.segments].sort((a, b) => a.vaddr - b.vaddr);
+    let lo = 0;
+    let hi = byVaddr.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const s = byVaddr[mid] as Segment;
+      if (va < s.vaddr) hi = mid - 1;
+      else if (va + len > s.vaddr + s.size) lo = mid + 1;
+      else return s.offset + (va - s.vaddr);
+    }
+    return undefined;
+  };
+}
