@@ -5,9 +5,6 @@ import { type Severity, severityRank } from '../model/common.ts';
 import type { CauseResource, ResultEntry, RootCause, RootCauseRef, SeverityCounts } from './result.ts';
 import { emptySeverityCounts } from './result.ts';
 
-/** The resource a rule names as the cause of a finding (absent: the subject itself). */
-export type Cause = CauseResource;
-
 /**
  * The root cause of one finding. When the subject itself is the cause its id is the finding's own
  * fingerprint, so baselines written before root causes existed still match.
@@ -17,7 +14,8 @@ export function rootCauseOf(
   subject: { kind: string; id: string; name?: string },
   fingerprint: string,
   findingKey: string | undefined,
-  cause?: Cause,
+  /** the resource the rule names as the cause (absent: the subject itself) */
+  cause?: CauseResource,
 ): RootCauseRef {
   if (!cause || (cause.kind === subject.kind && cause.id === subject.id)) {
     return { id: fingerprint, resource: { kind: subject.kind, id: subject.id, ...(subject.name ? { name: subject.name } : {}) } };
