@@ -44,7 +44,6 @@ function shareOf(run: Pick<AwsRun, 'shard' | 'homeAccount'>, scope: CallScope): 
 
 /** The run: the SDK transport and one kit holding the published quotas, deadlines, retries and budget. */
 export function createAwsRun(config: AwsConfig, ctx: CollectContext, overrides: AwsCollectOverrides): AwsRun {
-  const shared: Pick<AwsRun, 'shard' | 'homeAccount'> = ctx.shard ? { shard: ctx.shard } : {};
   const kit = createKit({
     provider: 'aws-kms',
     operations: AWS_OPERATIONS,
@@ -67,7 +66,9 @@ export function createAwsRun(config: AwsConfig, ctx: CollectContext, overrides: 
     credentials: overrides.credentials,
     timeoutMs: config.timeoutMs,
   });
-  const run: AwsRun = Object.assign(shared, {
+  // `shareOf` reads `run.homeAccount`, set once the caller's identity is known.
+  const run: AwsRun = {
+    ...(ctx.shard ? { shard: ctx.shard } : {}),
     kit,
     transport,
     config,
@@ -75,7 +76,7 @@ export function createAwsRun(config: AwsConfig, ctx: CollectContext, overrides: 
     pageSize: overrides.pageSize,
     warn: ctx.warn,
     progress: ctx.progress,
-  });
+  };
   return run;
 }
 
