@@ -338,6 +338,30 @@ async function collectAll<T, R>(items: AsyncIterable<T>, map: (item: T) => R | u
   return out;
 }
 
+/**
+ * Every item of a list that pages by next link (ARM `nextLink`, Graph `@odata.nextLink`). A link seen
+ * twice would loop: it fails as an invalid response (the caller's gap), never as a shorter list.
+ */
+async function allPages<T>(first: string, getPage: (url: string) => Promise<{ value?: T[]; next?: string | null }>): Promise<T[]> {
+  const out: T[] = [];
+  const seen = new Set<string>();
+  for (let url: string | undefined = first; url; ) {
+    if (seen.has(url)) throw Object.assign(new Error(`the service returned next link ${url} twice: the list is not complete`), { code: 'RepeatedPageToken' });
+    seen.add(url);
+    const page = await getPage(url);
+    out.push(...(page.value ?? []));
+    url = page.next || undefined;
+  }
+  return out;
+}
+
+/** Every item of an ARM list by URL, each page through `armGet`. */
+const armList = <T>(client: SubscriptionClient, first: string, signal?: AbortSignal): Promise<T[]> =>
+  allPages<T>(first, async (url) => {
+    const body = await armGet<{ value?: T[] }>(client, url, signal);
+    return { value: body.value, next: body.nextLink };
+  });
+
 /** One GET on ARM by URL through the guarded pipeline; the JSON body, or a RestError-shaped error. */
 async function armGet<T>(client: SubscriptionClient, url: string, signal?: AbortSignal): Promise<T & { nextLink?: string }> {
   const res = await client.sendRequest(createPipelineRequest({ url, method: 'GET', abortSignal: signal }));
@@ -362,14 +386,8 @@ function armReads(credential: TokenCredential, endpoints: ResolvedEndpoints, arm
   type Sub = { subscriptionId?: string; tenantId?: string; state?: string };
   return {
     async listSubscriptions(signal?: AbortSignal) {
-      const out: { id: string; tenantId?: string; state?: string }[] = [];
-      let url: string | undefined = `${endpoints.armEndpoint}/subscriptions?api-version=2022-12-01`;
-      while (url) {
-        const body: { value?: Sub[]; nextLink?: string } = await armGet<{ value?: Sub[] }>(subscriptionClient, url, signal);
-        for (const s of body.value ?? []) if (s.subscriptionId) out.push({ id: s.subscriptionId, tenantId: s.tenantId, state: s.state });
-        url = body.nextLink || undefined;
-      }
-      return out;
+      const subs = await armList<Sub>(subscriptionClient, `${endpoints.armEndpoint}/subscriptions?api-version=2022-12-01`, signal);
+      return subs.flatMap((s) => (s.subscriptionId ? [{ id: s.subscriptionId, tenantId: s.tenantId, state: s.state }] : []));
     },
     listVaults: (sub: string, signal?: AbortSignal) => collectAll(kvmFor(sub).vaults.listBySubscription({ abortSignal: signal }), (v) => vaultFromArm(v, sub)),
     listManagedHsms: (sub: string, signal?: AbortSignal) =>
@@ -398,14 +416,9 @@ function armReads(credential: TokenCredential, endpoints: ResolvedEndpoints, arm
     },
     async listIdentityFederatedCredentials(identityId: string, signal?: AbortSignal) {
       type Fic = { name?: string; properties?: { issuer?: string; subject?: string; audiences?: string[] } };
-      const out: RawFederatedCredential[] = [];
-      let url: string | undefined = `${endpoints.armEndpoint}/${stripLeadingSlash(identityId)}/federatedIdentityCredentials?api-version=2023-01-31`;
-      while (url) {
-        const body: { value?: Fic[]; nextLink?: string } = await armGet<{ value?: Fic[] }>(subscriptionClient, url, signal);
-        for (const f of body.value ?? []) out.push(federatedCredential({ name: f.name, ...f.properties }));
-        url = body.nextLink || undefined;
-      }
-      return out;
+      const url = `${endpoints.armEndpoint}/${stripLeadingSlash(identityId)}/federatedIdentityCredentials?api-version=2023-01-31`;
+      const list = await armList<Fic>(subscriptionClient, url, signal);
+      return list.map((f) => federatedCredential({ name: f.name, ...f.properties }));
     },
   };
 }
@@ -449,15 +462,12 @@ function graphReads(endpoints: ResolvedEndpoints, credential: TokenCredential, p
     },
     async listAppFederatedCredentials(appId: string, signal?: AbortSignal) {
       type Page = { value?: { name?: string; issuer?: string; subject?: string | null; audiences?: string[] }[]; '@odata.nextLink'?: string };
-      const out: RawFederatedCredential[] = [];
-      let url: string | undefined = `${base}/v1.0/applications(appId='${encodeURIComponent(appId)}')/federatedIdentityCredentials`;
-      while (url) {
-        const { status, body }: { status: number; body: Page & { error?: { code?: string; message?: string } } } = await get<Page>(url, signal);
+      const list = await allPages(`${base}/v1.0/applications(appId='${encodeURIComponent(appId)}')/federatedIdentityCredentials`, async (url) => {
+        const { status, body } = await get<Page>(url, signal);
         if (status !== 200) throw restError(status, body, url);
-        for (const f of body.value ?? []) out.push(federatedCredential(f));
-        url = body['@odata.nextLink'] || undefined;
-      }
-      return out;
+        return { value: body.value, next: body['@odata.nextLink'] };
+      });
+      return list.map(federatedCredential);
     },
   };
 }
@@ -478,18 +488,14 @@ function hsmRbacClient(hsmUri: string, credential: TokenCredential, p: Policies,
   pipeline.addPolicy(keyVaultAuthenticationPolicy(credential, { disableChallengeResourceVerification: !knownSuffix }), { phase: 'Sign' });
   const http = createDefaultHttpClient();
   const base = hsmUri.replace(/\/+$/, '');
-  async function all<T>(path: string, signal?: AbortSignal): Promise<T[]> {
-    const out: T[] = [];
-    let url: string | undefined = `${base}${path}?api-version=7.4`;
-    for (let pages = 0; url && pages < 1000; pages++) {
+  // A list longer than a page follows nextLink to the end (no silent page cap: a looping link fails).
+  const all = <T>(path: string, signal?: AbortSignal): Promise<T[]> =>
+    allPages<T>(`${base}${path}?api-version=7.4`, async (url) => {
       const res = await pipeline.sendRequest(http, createPipelineRequest({ url, method: 'GET', abortSignal: signal }));
       const body = JSON.parse(res.bodyAsText || '{}') as HsmPage<T> & { error?: { code?: string; message?: string } };
       if (res.status !== 200) throw restError(res.status, body, url);
-      out.push(...(body.value ?? []));
-      url = body.nextLink || undefined;
-    }
-    return out;
-  }
+      return { value: body.value, next: body.nextLink };
+    });
   const scopePath = (scope: string) => `/${scope.replace(/^\/+|\/+$/g, '')}`.replace(/^\/$/, '');
   return {
     async listRoleAssignments(scope, signal) {
