@@ -316,8 +316,7 @@ export const jwk: Detector = (buf, pos, lo, hi) => {
   const k = obj as JsonWebKey;
   const base = { offset: start, length: end - start, format: 'jwk' as const, fingerprints: fingerprintsOfPublicJwk(k) };
   if (k.kty === 'oct') return undefined;
-  const keyType: string = k.kty === 'OKP' ? 'OKP' : (k.kty as string);
-  return { ...base, keyType, proof: jwkPrivateProven(k) ? 'private-key-present' : 'unproven' };
+  return { ...base, keyType: k.kty, proof: jwkPrivateProven(k) ? 'private-key-present' : 'unproven' };
 };
 
 /** The index just past the JSON object opening at `start` (strings and nesting followed), or -1 before `limit`. */
