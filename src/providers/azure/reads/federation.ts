@@ -32,11 +32,9 @@ export function federatedPrincipal(c: RawFederatedCredential, holder: Principal)
 type Read = { list: RawFederatedCredential[] } | { err: unknown; src: Source };
 
 /** Read each federated principal's credentials once. */
-async function readCredentials(run: AzureRun, objects: Map<string, DirectoryObject>, ids: string[]): Promise<Map<string, Read>> {
+async function readCredentials(run: AzureRun, sources: Map<string, Source>): Promise<Map<string, Read>> {
   const out = new Map<string, Read>();
-  await run.kit.pool(ids, 8, async (id) => {
-    const src = credentialSource(objects.get(id) as DirectoryObject);
-    if (!src) return;
+  await run.kit.pool([...sources], 8, async ([id, src]) => {
     try {
       const list =
         src.op === 'graph:ListFederatedIdentityCredentials'
@@ -54,9 +52,13 @@ async function readCredentials(run: AzureRun, objects: Map<string, DirectoryObje
 
 /** Add, to every key a federated principal can use, one entry per external subject its credentials admit; a gap on the key's access where the list could not be read. */
 export async function readFederation(run: AzureRun, keys: KeyRecord[], objects: Map<string, DirectoryObject>): Promise<void> {
-  const ids = [...objects.keys()].filter((id) => credentialSource(objects.get(id) as DirectoryObject)).sort();
-  if (!ids.length) return;
-  const creds = await readCredentials(run, objects, ids);
+  const sources = new Map<string, Source>();
+  for (const id of [...objects.keys()].sort()) {
+    const src = credentialSource(objects.get(id) as DirectoryObject);
+    if (src) sources.set(id, src);
+  }
+  if (!sources.size) return;
+  const creds = await readCredentials(run, sources);
   for (const key of keys) {
     const added: AccessEntry[] = [];
     for (const a of key.access ?? []) {
