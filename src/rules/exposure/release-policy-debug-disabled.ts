@@ -27,7 +27,9 @@ export default defineRule({
       .array(z.string().min(1))
       .min(1)
       .default(['https://*.attest.azure.net'])
-      .describe('accepted attestation authorities: URLs, `*` matches within one host label or path segment'),
+      .describe(
+        'accepted attestation authorities: URLs; `*` matches within the host name (dots included) or one path segment, never across `/`, `?`, `#`, `@`',
+      ),
   }),
   messages: {
     noPolicy: 'This key is exportable but has no release policy that could be read.',

@@ -78,8 +78,11 @@ export interface ReleaseVerdict {
   undecided?: string;
 }
 
+// `*` stays inside the host name (across its dots: regional authorities such as sharedeus2.eus2) or one
+// path segment; it never crosses `/`, `?`, `#`, `@` or `\`, so `https://evil.example?.attest.azure.net`
+// (host evil.example) cannot pass for an attest.azure.net authority.
 const wildcard = (pattern: string, s: string) =>
-  new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')}/?$`, 'i').test(s.replace(/\/+$/, ''));
+  new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/?#@\\\\]*')}/?$`, 'i').test(s.replace(/\/+$/, ''));
 
 function judgeClaims(claims: Map<string, Value>, expect: ReleaseExpectations): string[] {
   const problems: string[] = [];

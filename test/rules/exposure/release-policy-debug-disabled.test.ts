@@ -33,6 +33,21 @@ ruleTester(rule, [
     outcome: 'fail',
     messages: ['debugPath'],
   },
+  ...['https://evil.example?.attest.azure.net', 'https://evil.example#.attest.azure.net', 'https://evil.example\\.attest.azure.net'].map((authority) => ({
+    name: `an authority whose host is not attest.azure.net, though its text ends so: ${authority}`,
+    inventory: { keys: [exportable(policy(group([c('x-ms-attestation-type', 'sevsnpvm'), c('x-ms-sevsnpvm-is-debuggable', false)], authority)))] },
+    outcome: 'fail' as const,
+    messages: ['debugPath' as const],
+  })),
+  {
+    name: 'a regional authority (several labels under attest.azure.net) matches the default pattern',
+    inventory: {
+      keys: [
+        exportable(policy(group([c('x-ms-attestation-type', 'sevsnpvm'), c('x-ms-sevsnpvm-is-debuggable', false)], 'https://sharedweu.weu.attest.azure.net'))),
+      ],
+    },
+    outcome: 'pass',
+  },
   {
     name: 'nested anyOf: both branches forbid debugging, so every path does',
     inventory: {
