@@ -10,7 +10,9 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = fileURLToPath(new URL('../bin/run.js', import.meta.url));
 const RUNS = Number(process.env.BENCH_START_RUNS ?? 15);
+// The hook is source text for the child process: its `${…}` are the child's template literals, not ours.
 const COUNT_HOOK = `data:text/javascript,${encodeURIComponent(
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: source code of the child's loader hook
   "import { registerHooks } from 'node:module'; const seen = new Set(); registerHooks({ load(u, c, next) { seen.add(u); return next(u, c); } }); process.on('exit', () => { const c = process.cpuUsage(); process.stderr.write(`modules=${seen.size} cpu=${(c.user + c.system) / 1e6}\\n`); });",
 )}`;
 
