@@ -18,7 +18,7 @@ import {
 import { type PlanContext, REF_PREFIX } from './plan-context.ts';
 import { containsUnknown, firstUnknown, type PlannedResource, Reader, Ref } from './values.ts';
 
-const KEY_TYPES = ['aws_kms_key', 'AWS::KMS::Key'];
+const KEY_TYPES = ['aws_kms_key', 'AWS::KMS::Key', 'aws_kms_external_key', 'aws_kms_replica_key', 'aws_kms_replica_external_key', 'AWS::KMS::ReplicaKey'];
 const ROLE_TYPES = ['aws_iam_role', 'AWS::IAM::Role', 'aws_iam_user', 'AWS::IAM::User', 'aws_iam_group'];
 
 /** Model field each key attribute feeds, for gaps on unknown values. */
@@ -26,14 +26,18 @@ const KEY_FIELDS: Record<string, string> = {
   key_usage: 'usage',
   KeyUsage: 'usage',
   customer_master_key_spec: 'keyType',
+  key_spec: 'keyType',
   KeySpec: 'keyType',
   enable_key_rotation: 'rotation',
+  key_rotation_enabled: 'rotation',
   EnableKeyRotation: 'rotation',
   rotation_period_in_days: 'rotation',
   RotationPeriodInDays: 'rotation',
   is_enabled: 'state',
+  enabled: 'state',
   Enabled: 'state',
   multi_region: 'multiRegion',
+  valid_to: 'expiresAt',
   MultiRegion: 'multiRegion',
   policy: 'access',
   KeyPolicy: 'access',
@@ -175,40 +179,110 @@ function aliasesOf(ctx: PlanContext, key: PlannedResource): string[] {
   return out.sort();
 }
 
-/** One planned KMS key as a KeyRecord, with gaps for what the plan leaves unknown. */
-export function plannedAwsKey(ctx: PlanContext, r: PlannedResource): KeyRecord {
-  const read = new Reader(r.values, r.configured);
+/** The attributes of one planned key that come from its type family, in the type's own names. */
+interface KeySettings {
+  spec?: string;
+  usage?: string;
+  enabled?: boolean;
+  rotation?: boolean;
+  period?: number;
+  multi?: boolean;
+  origin: string;
+  /** EXTERNAL keys whose material the plan does not import: KMS holds them in PendingImport. */
+  pendingImport?: boolean;
+  /** EXTERNAL keys: when the imported material expires; null = never; absent = not known before import. */
+  materialExpires?: string | null;
+}
+
+/** Imported material: aws_kms_external_key imports it when key_material_base64 is set (valid_to absent = never expires). */
+function importedMaterial(read: Reader, r: PlannedResource, origin: string): Pick<KeySettings, 'pendingImport' | 'materialExpires'> {
+  if (origin !== 'EXTERNAL') return {};
+  // CloudFormation creates an EXTERNAL key without material; it is imported out of band.
+  if (r.format !== 'terraform-plan' || !EXTERNAL_TYPES.includes(r.type)) return { pendingImport: true };
+  // Only presence is read: the (sensitive) material itself is never kept.
+  const material = r.values.key_material_base64;
+  if (read.isUnknown('key_material_base64')) return {};
+  if (material === undefined || material === null || material === '') return { pendingImport: true };
+  const validTo = read.str('valid_to');
+  return validTo ? { materialExpires: validTo } : read.isUnknown('valid_to') ? {} : { materialExpires: null };
+}
+
+const REPLICA_TYPES = ['aws_kms_replica_key', 'aws_kms_replica_external_key', 'AWS::KMS::ReplicaKey'];
+const EXTERNAL_TYPES = ['aws_kms_external_key', 'aws_kms_replica_external_key'];
+
+/** aws_kms_key and AWS::KMS::Key: every setting is the resource's own, with KMS's documented defaults. */
+function ownSettings(read: Reader, r: PlannedResource): KeySettings {
   const cfn = r.format === 'cloudformation';
-  const spec =
-    read.str(cfn ? 'KeySpec' : 'customer_master_key_spec') ?? (read.isUnknown(cfn ? 'KeySpec' : 'customer_master_key_spec') ? undefined : 'SYMMETRIC_DEFAULT');
-  const usage = read.str(cfn ? 'KeyUsage' : 'key_usage') ?? (read.isUnknown(cfn ? 'KeyUsage' : 'key_usage') ? undefined : 'ENCRYPT_DECRYPT');
-  const enabled = read.bool(cfn ? 'Enabled' : 'is_enabled') ?? (read.isUnknown(cfn ? 'Enabled' : 'is_enabled') ? undefined : true);
-  const rotation =
-    read.bool(cfn ? 'EnableKeyRotation' : 'enable_key_rotation') ?? (read.isUnknown(cfn ? 'EnableKeyRotation' : 'enable_key_rotation') ? undefined : false);
+  const external = EXTERNAL_TYPES.includes(r.type);
+  const specAttr = cfn ? 'KeySpec' : external ? 'key_spec' : 'customer_master_key_spec';
+  const usageAttr = cfn ? 'KeyUsage' : 'key_usage';
+  const enabledAttr = cfn ? 'Enabled' : external ? 'enabled' : 'is_enabled';
+  const spec = read.str(specAttr) ?? (read.isUnknown(specAttr) ? undefined : 'SYMMETRIC_DEFAULT');
+  const usage = read.str(usageAttr) ?? (read.isUnknown(usageAttr) ? undefined : 'ENCRYPT_DECRYPT');
+  const enabled = read.bool(enabledAttr) ?? (read.isUnknown(enabledAttr) ? undefined : true);
+  const rotation = external
+    ? false
+    : (read.bool(cfn ? 'EnableKeyRotation' : 'enable_key_rotation') ?? (read.isUnknown(cfn ? 'EnableKeyRotation' : 'enable_key_rotation') ? undefined : false));
   const periodAttr = cfn ? 'RotationPeriodInDays' : 'rotation_period_in_days';
   // KMS rotates every 365 days unless a period is given.
   const period = read.num(periodAttr) || (rotation && !read.isUnknown(periodAttr) ? 365 : undefined);
   const multi = read.bool(cfn ? 'MultiRegion' : 'multi_region') ?? (read.isUnknown(cfn ? 'MultiRegion' : 'multi_region') ? undefined : false);
-  const origin = cfn ? read.str('Origin') : read.str('custom_key_store_id') ? (read.str('xks_key_id') ? 'EXTERNAL_KEY_STORE' : 'AWS_CLOUDHSM') : undefined;
+  const store = read.str('custom_key_store_id') ? (read.str('xks_key_id') ? 'EXTERNAL_KEY_STORE' : 'AWS_CLOUDHSM') : undefined;
+  const origin = external ? 'EXTERNAL' : cfn ? (read.str('Origin') ?? 'AWS_KMS') : (store ?? 'AWS_KMS');
+  return { spec, usage, enabled, rotation, period, multi, origin, ...importedMaterial(read, r, origin) };
+}
+
+/**
+ * A replica (aws_kms_replica_key, AWS::KMS::ReplicaKey) shares its primary's key material, spec,
+ * usage and rotation: read from the primary when the plan declares it, unknown otherwise.
+ */
+function replicaSettings(ctx: PlanContext, read: Reader, r: PlannedResource): KeySettings {
+  const cfn = r.format === 'cloudformation';
+  const enabled = read.bool(cfn ? 'Enabled' : 'enabled') ?? (read.isUnknown(cfn ? 'Enabled' : 'enabled') ? undefined : true);
+  const primary = ctx.resolve(
+    r.values[cfn ? 'PrimaryKeyArn' : 'primary_key_arn'],
+    KEY_TYPES.filter((t) => !REPLICA_TYPES.includes(t)),
+  );
+  if (!primary) {
+    const why = 'is not a key of this plan: the replica shares its key spec, usage and rotation, which are not visible before deployment (audit them live)';
+    for (const attribute of ['key_spec', 'key_usage', 'key_rotation_enabled']) read.unknown.push({ attribute, why });
+    return { enabled, multi: true, origin: EXTERNAL_TYPES.includes(r.type) ? 'EXTERNAL' : 'AWS_KMS' };
+  }
+  const primaryRead = new Reader(primary.values, primary.configured);
+  const own = ownSettings(primaryRead, primary);
+  const shared = new Set(['keyType', 'usage', 'rotation']);
+  for (const u of primaryRead.unknown)
+    if (shared.has(KEY_FIELDS[u.attribute] ?? '')) read.unknown.push({ attribute: u.attribute, why: `(of the primary ${primary.address}) ${u.why}` });
+  // Material is imported into each replica of an external key on its own.
+  return { spec: own.spec, usage: own.usage, rotation: own.rotation, period: own.period, enabled, multi: true, origin: own.origin };
+}
+
+/** One planned KMS key as a KeyRecord, with gaps for what the plan leaves unknown. */
+export function plannedAwsKey(ctx: PlanContext, r: PlannedResource): KeyRecord {
+  const read = new Reader(r.values, r.configured);
+  const cfn = r.format === 'cloudformation';
+  const s = REPLICA_TYPES.includes(r.type) ? replicaSettings(ctx, read, r) : ownSettings(read, r);
   const metadata: KeyMetadataShape = {
     KeyId: r.address,
     KeyManager: 'CUSTOMER',
-    Origin: origin ?? 'AWS_KMS',
-    ...(spec ? { KeySpec: spec } : {}),
-    ...(usage ? { KeyUsage: usage } : {}),
-    ...(enabled !== undefined ? { KeyState: enabled ? 'Enabled' : 'Disabled' } : {}),
-    ...(multi !== undefined ? { MultiRegion: multi } : {}),
+    Origin: s.origin,
+    ...(s.spec ? { KeySpec: s.spec } : {}),
+    ...(s.usage ? { KeyUsage: s.usage } : {}),
+    ...(s.pendingImport ? { KeyState: 'PendingImport' } : s.enabled !== undefined ? { KeyState: s.enabled ? 'Enabled' : 'Disabled' } : {}),
+    ...(s.multi !== undefined ? { MultiRegion: s.multi } : {}),
+    ...(s.materialExpires ? { ValidTo: new Date(s.materialExpires) } : {}),
   };
   const id = ctx.idOf(r);
   const tags = read.tags(cfn ? 'Tags' : 'tags');
-  const region = ctx.opts.region;
+  // AWS provider v6: each resource may name its own region.
+  const region = read.str('region') ?? (REPLICA_TYPES.includes(r.type) ? undefined : ctx.opts.region);
   const rec = normalizeKey({
     account: ctx.opts.account ?? '',
     region: region ?? '',
     metadata,
     aliases: aliasesOf(ctx, r),
     ...(tags ? { tags: Object.entries(tags).map(([TagKey, TagValue]) => ({ TagKey, TagValue })) } : {}),
-    ...(rotation !== undefined ? { rotationStatus: { KeyRotationEnabled: rotation, ...(period ? { RotationPeriodInDays: period } : {}) } } : {}),
+    ...(s.rotation !== undefined ? { rotationStatus: { KeyRotationEnabled: s.rotation, ...(s.period ? { RotationPeriodInDays: s.period } : {}) } } : {}),
   });
   rec.id = id;
   if (!rec.aliases?.length) {
@@ -217,7 +291,9 @@ export function plannedAwsKey(ctx: PlanContext, r: PlannedResource): KeyRecord {
   }
   if (!ctx.opts.account) delete rec.account;
   if (!region) delete rec.region;
-  if (!spec) delete rec.rotation;
+  if (!s.spec) delete rec.rotation;
+  // Imported material whose expiry the plan does not fix: absent, never "does not expire".
+  if (s.origin === 'EXTERNAL' && s.materialExpires === undefined) delete rec.expiresAt;
   // A planned key has no material yet: no creation date, version count or rotation history.
   delete rec.versionCount;
   delete rec.currentVersionCreatedAt;
