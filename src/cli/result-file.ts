@@ -1,26 +1,18 @@
 // Read a previous JSON result (a baseline, either side of `keyhygiene diff`) with located errors.
 import { resolve } from 'node:path';
 import { AuditResult, RESULT_VERSION } from '../engine/result.ts';
-import { lineColumn, UserError } from '../errors.ts';
+import { UserError } from '../errors.ts';
 import { readTextFile } from '../policy/load.ts';
 import { sourceMap, zodDiagnostics } from '../util/diagnose.ts';
+import { parseJsonText } from '../util/json-text.ts';
 
 export function readResultFile(file: string, what = 'result'): AuditResult {
   const text = readTextFile(resolve(file), `${what} file`, 'give a JSON result written by `keyhygiene audit --format json --output FILE`');
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    const m = /position (\d+)/.exec((err as Error).message);
-    const { line, column } = lineColumn(text, m ? Number(m[1]) : text.length);
-    throw new UserError({
-      file,
-      line,
-      column,
-      message: `the ${what} file is not valid JSON (${(err as Error).message}).`,
-      hint: 'give a JSON result written by `keyhygiene audit --format json --output FILE`',
-    });
-  }
+  const raw = parseJsonText(text, file, {
+    what: `${what} file`,
+    expected: 'the JSON report of `keyhygiene audit --format json` (schemas/result.schema.json)',
+    hint: 'give a JSON result written by `keyhygiene audit --format json --output FILE`',
+  });
   const version = raw && typeof raw === 'object' ? (raw as { version?: unknown }).version : undefined;
   if (version !== RESULT_VERSION) {
     throw new UserError({

@@ -3,6 +3,7 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import { existsSync, lstatSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { UserError } from '../errors.ts';
+import { parseJsonText } from '../util/json-text.ts';
 import { decodeUtf8, inputLimit, readInputBytes } from '../util/read-text.ts';
 import { MANIFEST_FILE, Manifest, ManifestSignature, SIGNATURE_FILE, sha256 } from './manifest.ts';
 import { type SignatureCheck, verifyManifestSignature } from './sign.ts';
@@ -40,15 +41,7 @@ const readEvidence = (file: string, what: string, limit = inputLimit('evidence')
 
 function readJson(file: string, what: string): unknown {
   const text = decodeUtf8(readEvidence(file, what), file, what);
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new UserError({
-      file,
-      message: `the ${what} is not valid JSON (${(err as Error).message}).`,
-      hint: EVIDENCE_HINT,
-    });
-  }
+  return parseJsonText(text, file, { what, expected: 'the JSON file `keyhygiene audit --evidence DIR` wrote', hint: EVIDENCE_HINT });
 }
 
 /**

@@ -1,38 +1,20 @@
-import { type Diagnostic, lineColumn, UserError } from '../errors.ts';
+import { type Diagnostic, UserError } from '../errors.ts';
 import type { CollectionGap } from '../model/collection-gap.ts';
 import { INVENTORY_VERSION, Inventory } from '../model/inventory.ts';
 import { locate, sourceMap, zodDiagnostics } from '../util/diagnose.ts';
+import { parseJsonText } from '../util/json-text.ts';
 import { compileSchema } from './validate-part.ts';
-
-/** Where JSON.parse stopped, from V8's message ("… at position 12 …"), else the end of input. */
-function jsonErrorOffset(message: string, text: string): number {
-  const m = /position (\d+)/.exec(message);
-  return m ? Number(m[1]) : text.length;
-}
 
 /**
  * Parse and validate an inventory snapshot. Any problem becomes a UserError that names the file,
  * line and column and says what was expected: a truncated or newer snapshot is never half-read.
  */
 export function parseInventory(text: string, file: string): Inventory {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    const msg = (err as Error).message;
-    const { line, column } = lineColumn(text, jsonErrorOffset(msg, text));
-    const truncated = /end of JSON input|Unterminated/i.test(msg) || jsonErrorOffset(msg, text) >= text.trimEnd().length;
-    throw new UserError({
-      file,
-      line,
-      column,
-      message: truncated
-        ? 'the snapshot is not complete JSON (it ends too early: truncated or still being written).'
-        : `the snapshot is not valid JSON: ${msg.replace(/^JSON\.parse: /, '')}.`,
-      expected: 'a keyhygiene inventory snapshot (JSON)',
-      hint: 'regenerate it with `keyhygiene inventory --output FILE`',
-    });
-  }
+  const raw = parseJsonText(text, file, {
+    what: 'snapshot',
+    expected: 'a keyhygiene inventory snapshot (JSON)',
+    hint: 'regenerate it with `keyhygiene inventory --output FILE`',
+  });
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new UserError({
       file,

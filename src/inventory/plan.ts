@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { UserError } from '../errors.ts';
 import { sourceMap, zodDiagnostics } from '../util/diagnose.ts';
+import { parseJsonText } from '../util/json-text.ts';
 import { readTextFile } from '../util/read-text.ts';
 
 export const ShardPlan = z.strictObject({
@@ -29,16 +30,11 @@ export function splitUnits(units: readonly string[], count: number, generatedAt:
 /** Read a plan file: unit → owning shard. */
 export function readShardPlan(file: string): { count: number; owners: Record<string, number> } {
   const text = readTextFile(file, 'shard plan', 'write one with `keyhygiene inventory --plan-shards N --output plan.json`', 'other');
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    throw new UserError({
-      file,
-      message: `the shard plan is not valid JSON: ${(err as Error).message}.`,
-      hint: 'write it again with `keyhygiene inventory --plan-shards N`',
-    });
-  }
+  const raw = parseJsonText(text, file, {
+    what: 'shard plan',
+    expected: 'the JSON plan `keyhygiene inventory --plan-shards N --output plan.json` writes',
+    hint: 'write it again with `keyhygiene inventory --plan-shards N`',
+  });
   const parsed = ShardPlan.safeParse(raw);
   if (!parsed.success) throw new UserError(zodDiagnostics(parsed.error.issues, ShardPlan, sourceMap(file, text), file, raw));
   const owners: Record<string, number> = {};

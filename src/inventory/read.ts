@@ -7,6 +7,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { UserError } from '../errors.ts';
 import { INVENTORY_VERSION, type Inventory } from '../model/inventory.ts';
+import { jsonSyntaxProblem } from '../util/json-text.ts';
 import { decodeUtf8, INPUT_LIMITS, inputLimit, MAX_INPUT_ENV, readTextFile, tooLarge } from '../util/read-text.ts';
 import { Interner } from './intern.ts';
 import { FAST_PATH_BYTES, parseInventory } from './parse.ts';
@@ -174,8 +175,8 @@ function parseSlice(buf: Buffer, i: number, e: number, base: number, fail: (at: 
   try {
     return JSON.parse(text);
   } catch (err) {
-    const m = /position (\d+)/.exec((err as Error).message);
-    return fail(base + i + (m ? Buffer.byteLength(text.slice(0, Number(m[1]))) : 0), `the snapshot is not valid JSON: ${(err as Error).message}.`);
+    const p = jsonSyntaxProblem(err, text);
+    return fail(base + i + Buffer.byteLength(text.slice(0, p.offset)), `the snapshot is not valid JSON: ${p.reason}.`);
   }
 }
 

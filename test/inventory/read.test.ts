@@ -66,6 +66,18 @@ describe('readInventoryFile (streamed)', () => {
     expect(e.message).toMatch(/^cut\.json:\d+:\d+: the snapshot is not complete JSON/);
   });
 
+  it('a bare word where a value belongs is invalid JSON at its place, not a truncated file, and is not quoted back', () => {
+    const text = scaled(1, 2).replace('"state": "enabled"', '"state": MIIEvQIBADANBgkqhkiG9w0B');
+    const at = text.indexOf('MIIEvQ');
+    const line = text.slice(0, at).split('\n').length;
+    const column = at - text.lastIndexOf('\n', at - 1);
+    const whole = error(() => parseInventory(text, 'word.json'));
+    expect(whole.diagnostics[0]).toMatchObject({ file: 'word.json', line, column, message: "the snapshot is not valid JSON: Unexpected token 'M'." });
+    const streamed = error(() => readInventoryFile(tmp.write('word.json', text), 'word.json', { ...STREAM, chunkSize: 256 }));
+    expect(streamed.message).toMatch(/not valid JSON: Unexpected token 'M'\./);
+    expect(streamed.message).not.toContain('IIEvQ');
+  });
+
   it.each([
     ['a trailing comma in a record array', (t: string) => t.replace(/\}\n {2}\],\n {2}"trails"/, '},\n  ],\n  "trails"'), /not valid JSON|expected/],
     ['a trailing comma after the last member', (t: string) => t.replace(/\n\}\s*$/, ',\n}'), /expected a member name/],

@@ -2,6 +2,7 @@
 // that is not a Terraform plan, a CloudFormation (or CDK) template or an ARM template is a usage
 // error naming the file, the place and what was expected.
 import { UserError } from '../../errors.ts';
+import { parseJsonText } from '../../util/json-text.ts';
 import { readArm } from './arm.ts';
 import { type CfnOptions, parseTemplateText, readCloudFormation } from './cloudformation.ts';
 import { readTerraformPlan } from './terraform.ts';
@@ -22,39 +23,6 @@ const EXPECTED = 'a Terraform plan (terraform show -json plan.out), a CloudForma
 
 function notIac(file: string, what: string, hint: string, line = 1): never {
   throw new UserError({ file, line, message: `${what}; keyhygiene reads IaC plans and templates only.`, expected: EXPECTED, hint });
-}
-
-/** JSON.parse with the place of a syntax error (line and column, or the end for truncated input). */
-function parseJson(text: string, file: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    const msg = (err as Error).message;
-    const lc = /line (\d+) column (\d+)/.exec(msg);
-    const pos = /position (\d+)/.exec(msg);
-    let line: number | undefined;
-    let column: number | undefined;
-    if (lc) [line, column] = [Number(lc[1]), Number(lc[2])];
-    else if (pos) {
-      const before = text.slice(0, Number(pos[1]));
-      line = before.split('\n').length;
-      column = Number(pos[1]) - before.lastIndexOf('\n');
-    } else {
-      line = text.split('\n').length;
-    }
-    const at = pos ? Number(pos[1]) : text.length;
-    const truncated = /end of JSON input|Unterminated/i.test(msg) || at >= text.trimEnd().length - 1;
-    throw new UserError({
-      file,
-      ...(line ? { line } : {}),
-      ...(column ? { column } : {}),
-      message: truncated ? 'the JSON ends early: the file is truncated.' : `the file is not valid JSON (${msg.replace(/^.*?: /, '').split(' in JSON')[0]}).`,
-      expected: EXPECTED,
-      hint: truncated
-        ? 'write the plan again (terraform show -json plan.out > plan.json) and check the upload or artifact step'
-        : 'regenerate the file with its tool',
-    });
-  }
 }
 
 const isTerraformPlan = (d: Obj) => typeof d.format_version === 'string' && (d.planned_values !== undefined || d.resource_changes !== undefined);
@@ -103,7 +71,12 @@ export function parseIac(text: string, file: string, opts: CfnOptions): ParsedIa
       'run terraform plan -out plan.out && terraform show -json plan.out > plan.json, and pass plan.json',
     );
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
-    const doc = parseJson(body, file);
+    const doc = parseJsonText(body, file, {
+      what: 'file',
+      expected: EXPECTED,
+      hint: 'regenerate the file with its tool',
+      truncatedHint: 'write the plan again (terraform show -json plan.out > plan.json) and check the upload or artifact step',
+    });
     if (isObj(doc) && isTerraformPlan(doc)) {
       const plan = readTerraformPlan(doc, file);
       return {

@@ -2,12 +2,14 @@
 // UserError (exit 2) naming the file, the field and the fix; a stale one is a gap.
 import { UserError } from '../../errors.ts';
 import type { AuditTrail } from '../../model/audit-trail.ts';
+import { parseJsonText } from '../../util/json-text.ts';
 import type { GapBuilder } from '../kit/index.ts';
 import { evidenceTrail } from './normalize.ts';
 import type { M365Config } from './schema.ts';
 import { M365Evidence } from './schema.ts';
 
 export const EVIDENCE_SCRIPT = 'docs/m365-audit-evidence.ps1';
+const EXPECTED = 'the JSON that docs/m365-audit-evidence.ps1 writes (kind, version, capturedAt, tenantId, adminAuditLogConfig, organizationConfig, mailboxes)';
 const FIX = `capture it again with ${EVIDENCE_SCRIPT} (Exchange Online PowerShell, read-only cmdlets) and do not edit it by hand`;
 const DAY_MS = 86_400_000;
 
@@ -24,12 +26,7 @@ const fieldOf = (path: readonly PropertyKey[]) =>
 
 /** Parse one evidence file or throw one clear UserError. */
 export function parseEvidence(text: string, file: string): M365Evidence {
-  let json: unknown;
-  try {
-    json = JSON.parse(text.replace(/^\uFEFF/, ''));
-  } catch (err) {
-    throw new UserError({ file, message: `the Microsoft 365 audit evidence is not JSON (${(err as Error).message}).`, hint: FIX });
-  }
+  const json = parseJsonText(text.replace(/^\uFEFF/, ''), file, { what: 'Microsoft 365 audit evidence', expected: EXPECTED, hint: FIX });
   const parsed = M365Evidence.safeParse(json);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
@@ -37,7 +34,7 @@ export function parseEvidence(text: string, file: string): M365Evidence {
   throw new UserError({
     file,
     message: `the Microsoft 365 audit evidence is malformed at field ${field}: ${issue?.message ?? 'invalid'}.`,
-    expected: 'the JSON that docs/m365-audit-evidence.ps1 writes (kind, version, capturedAt, tenantId, adminAuditLogConfig, organizationConfig, mailboxes)',
+    expected: EXPECTED,
     hint: FIX,
   });
 }

@@ -105,7 +105,7 @@ describe('m365 provider', () => {
   it('text that is not JSON is exit 2 too', async () => {
     const err = await collect({ 'm365.json': 'UnifiedAuditLogIngestionEnabled : True' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UserError);
-    expect((err as UserError).message).toContain('is not JSON');
+    expect((err as UserError).message).toContain('is not valid JSON');
   });
 
   it('reads only through the injected reader, relative to the policy directory', async () => {
