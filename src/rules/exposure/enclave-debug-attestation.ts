@@ -3,9 +3,9 @@ import type { AccessEntry } from '../../model/access-entry.ts';
 import type { KeyRecord } from '../../model/key-record.ts';
 import { anyGlobMatch } from '../../util/glob.ts';
 import { defineRule } from '../define-rule.ts';
-import { attestationConditions, describeCondition, isAttestationCondition, judgeEntry } from '../lib/attestation.ts';
+import { attestationConditions, isAttestationCondition, judgeEntry } from '../lib/attestation.ts';
 import { principalCause } from '../lib/causes.ts';
-import { describeAccessor } from '../lib/keys.ts';
+import { describeAccessor, describeCondition } from '../lib/keys.ts';
 
 const Options = z.strictObject({
   enclavePrincipals: z

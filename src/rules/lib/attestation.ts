@@ -9,7 +9,6 @@ import { globToRegExp } from '../../util/glob.ts';
 const ATTESTATION_KEY = /^kms:recipientattestation:(imagesha384|pcr[0-8])$/i;
 /** The measurement a debug-mode enclave presents for every PCR (SHA-384: 96 hex digits). */
 const DEBUG_PCR = '0'.repeat(96);
-const ZEROS = /^(0x)?0+$/i;
 
 export const isAttestationCondition = (c: AccessCondition): boolean => /^kms:recipientattestation:/i.test(c.key);
 
@@ -57,5 +56,3 @@ export function judgeEntry(e: AccessEntry): EntryVerdict {
   if (undecidable.length) return { v: 'undecidable', conditions: undecidable };
   return { v: 'admits-debug', conditions: conds };
 }
-
-export const describeCondition = (c: AccessCondition): string => `${c.operator} ${c.key} ${c.values.map((v) => (ZEROS.test(v) ? '000…0' : v)).join(',')}`;

@@ -1,4 +1,4 @@
-import { type AccessEntry, CAPABILITIES, type Capability } from '../../model/access-entry.ts';
+import { type AccessCondition, type AccessEntry, CAPABILITIES, type Capability } from '../../model/access-entry.ts';
 import { isSigningKey, type KeyRecord } from '../../model/key-record.ts';
 import type { RuleContext } from '../types.ts';
 
@@ -60,9 +60,13 @@ export const round = (n: number): number => Math.floor(n);
 /** An access entry's principal, and the chain it reaches the key through. */
 export const describeAccessor = (e: AccessEntry): string => `${e.principal.name ?? e.principal.id}${e.via?.length ? ` through ${e.via.join(' → ')}` : ''}`;
 
+const ZEROS = /^(0x)?0+$/i;
+
+/** One condition as `operator key value,value`; an all-zero value (a debug enclave's PCR) is shortened to 000…0. */
+export const describeCondition = (c: AccessCondition): string => `${c.operator} ${c.key} ${c.values.map((v) => (ZEROS.test(v) ? '000…0' : v)).join(',')}`;
+
 /** An access entry's principal and the conditions the evaluator could not decide, for an `unknown` verdict. */
-export const describeUndecided = (e: AccessEntry): string =>
-  `${describeAccessor(e)} (${(e.undecided ?? []).map((c) => `${c.operator} ${c.key} ${c.values.join(',')}`).join('; ')})`;
+export const describeUndecided = (e: AccessEntry): string => `${describeAccessor(e)} (${(e.undecided ?? []).map(describeCondition).join('; ')})`;
 
 type Report<M extends string> = RuleContext<unknown, M>['report'];
 
