@@ -29,6 +29,16 @@ function enclavePrincipals(key: KeyRecord, globs: readonly string[]): Set<string
   return ids;
 }
 
+/**
+ * `appliesTo` and `check` ask for the same key one after the other: the set is computed once per key
+ * and options (the last one is kept).
+ */
+let last: { key: KeyRecord; globs: readonly string[]; ids: Set<string> } | undefined;
+function enclavesOf(key: KeyRecord, globs: readonly string[]): Set<string> {
+  if (last?.key !== key || last.globs !== globs) last = { key, globs, ids: enclavePrincipals(key, globs) };
+  return last.ids;
+}
+
 const through = (e: AccessEntry) => `${e.source}${e.sourceId ? ` ${e.sourceId}` : ''}`;
 
 export default defineRule({
@@ -48,7 +58,7 @@ export default defineRule({
     subject: 'key',
     needs: ['access'],
     // Nitro Enclaves attest to AWS KMS only: keys elsewhere are out of scope, even when their access is unknown.
-    appliesTo: (k, ctx) => k.provider === 'aws-kms' && enclavePrincipals(k, (ctx.options as z.infer<typeof Options>).enclavePrincipals).size > 0,
+    appliesTo: (k, ctx) => k.provider === 'aws-kms' && enclavesOf(k, (ctx.options as z.infer<typeof Options>).enclavePrincipals).size > 0,
   },
   options: Options,
   messages: {
@@ -57,7 +67,7 @@ export default defineRule({
     admitsDebug: '{principal} can {caps} through {source} under {conditions}: a debug-mode enclave (PCRs all zeros) passes that.',
   },
   check(key, ctx) {
-    const enclaves = enclavePrincipals(key, ctx.options.enclavePrincipals);
+    const enclaves = enclavesOf(key, ctx.options.enclavePrincipals);
     const unknown: string[] = [];
     let reported = false;
     for (const e of key.access ?? []) {
