@@ -145,8 +145,9 @@ const FULL_REPORTS = ['json', 'csv', 'sarif', 'junit', 'ocsf', 'ocsf-json'];
 /** The file of the complete report this plan writes, if any (as the user gave it). */
 export function fullReportOf(plan: ReportPlan): string | undefined {
   for (const format of FULL_REPORTS) {
-    const out = plan.outputs[plan.formats.indexOf(format)];
-    if (plan.formats.includes(format) && out) return out.file;
+    const i = plan.formats.indexOf(format);
+    const out = i >= 0 ? plan.outputs[i] : undefined;
+    if (out) return out.file;
   }
   return undefined;
 }

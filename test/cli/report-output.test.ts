@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { planReports, reportedResult, writeReports } from '../../src/cli/report-output.ts';
+import { fullReportOf, planReports, reportedResult, writeReports } from '../../src/cli/report-output.ts';
 import type { AuditResult } from '../../src/engine/result.ts';
 import { FORMAT_IDS } from '../../src/report/index.ts';
 import { stormRun } from '../helpers/storm-result.ts';
@@ -51,5 +51,17 @@ describe('gap detail (the raw service answer) in reports', () => {
     expect(shown.gaps.every((g) => g.detail === undefined)).toBe(true);
     expect(result.gaps[0]?.detail).toBe(RAW);
     expect(reportedResult(result, true)).toBe(result);
+  });
+});
+
+describe('fullReportOf', () => {
+  const target = (file: string) => ({ file, path: file, mode: 'replace' as const });
+  it('names the file of the first complete report written to a file, in the order json, csv, sarif, junit, ocsf', () => {
+    expect(fullReportOf({ formats: ['markdown', 'sarif', 'json'], outputs: [undefined, target('r.sarif'), target('r.json')] })).toBe('r.json');
+    expect(fullReportOf({ formats: ['json', 'sarif'], outputs: [undefined, target('r.sarif')] })).toBe('r.sarif');
+  });
+  it('is undefined when only summaries or stdout are written', () => {
+    expect(fullReportOf({ formats: ['markdown', 'html'], outputs: [target('r.md'), target('r.html')] })).toBeUndefined();
+    expect(fullReportOf({ formats: ['json'], outputs: [undefined] })).toBeUndefined();
   });
 });
