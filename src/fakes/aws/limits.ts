@@ -1,7 +1,7 @@
 // The simulator's request quotas and injected faults. Quotas are per account, per region and per
 // operation, as AWS documents its request quotas; operations AWS documents as sharing one quota
 // draw on one bucket (a quota given for the group's name applies to all of them).
-import { createHash } from 'node:crypto';
+import { hashFraction } from '../hash.ts';
 import type { Fault } from './types.ts';
 
 /** CloudTrail's control-plane reads share one rate per account and region. */
@@ -41,8 +41,6 @@ export class Quotas {
     return false;
   }
 }
-
-const hashFraction = (s: string): number => createHash('sha256').update(s).digest().readUInt32BE(0) / 0x1_0000_0000;
 
 const matches = (f: Fault, op: string, account: string, region: string, keyId: string): boolean =>
   (!f.op || f.op === op) && (!f.account || f.account === account) && (!f.region || f.region === region) && (!f.keyId || f.keyId === keyId);

@@ -14,7 +14,6 @@ export const FAKE_CLIENT_SECRET = 'keyhygiene-demo-secret-not-real';
 export const FAKE_CALLER_OID = '00000000-0000-0000-0000-0000000a0d17';
 
 export const epoch = (iso: string | null | undefined) => (iso ? Math.floor(Date.parse(iso) / 1000) : undefined);
-export const hashFraction = (s: string): number => createHash('sha256').update(s).digest().readUInt32BE(0) / 0x1_0000_0000;
 export const guid = (s: string) => {
   const h = createHash('sha256').update(s).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;

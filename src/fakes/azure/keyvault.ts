@@ -3,7 +3,8 @@
 import { createHash, createPublicKey } from 'node:crypto';
 import type http from 'node:http';
 import https from 'node:https';
-import { epoch, type FakeContext, HttpError, hashFraction, listen, normPath, readBody, send, sendError, type VaultEntry, versionOf } from './context.ts';
+import { hashFraction } from '../hash.ts';
+import { epoch, type FakeContext, HttpError, listen, normPath, readBody, send, sendError, type VaultEntry, versionOf } from './context.ts';
 import { listHsmRoleAssignments, listHsmRoleDefinitions } from './hsm-rbac.ts';
 import { dataOperation } from './routes.ts';
 import type { FakeAzureKey, FakeAzureVault, RecordedAzureRequest } from './types.ts';
