@@ -37,6 +37,32 @@ function trailGaps(ctx: PlanContext, keys: KeyRecord[], trails: AuditTrail[]): v
   }
 }
 
+/** Cloud provider plugins whose deferred resources can change what the plan's keys are and who may use them. */
+const KEY_CLOUDS = /\/(aws|azurerm|azuread|google|google-beta)$/;
+
+/**
+ * An incomplete Terraform plan (`complete: false`, Terraform 1.9+ deferred changes): a deferred key or
+ * trail is planned again after this apply, so nothing about it is decided; any other deferred change
+ * in the keys' clouds (a policy, a grant, a role) may still change their access and logging.
+ */
+function deferredGaps(ctx: PlanContext, parsed: ReturnType<typeof parseIac>, keys: KeyRecord[], trails: AuditTrail[]): void {
+  const tf = parsed.terraform;
+  if (!tf || (!tf.incomplete && tf.deferred.length === 0)) return;
+  const subjects = new Map<string, KeyRecord | AuditTrail>([...keys, ...trails].map((s) => [s.source?.address ?? s.id, s]));
+  for (const r of parsed.resources) {
+    const subject = r.deferred ? subjects.get(r.address) : undefined;
+    if (!subject) continue;
+    const why = `${r.address}: Terraform defers this change (${r.deferred}); it is planned again after this plan is applied, so none of its values is decided yet`;
+    ctx.subjectGap(subject.id, subject.provider, 'terraform-plan:deferred', why);
+  }
+  const subjectAddresses = new Set(subjects.keys());
+  const others = tf.deferred.filter((d) => !subjectAddresses.has(d.address) && KEY_CLOUDS.test(d.provider));
+  if (!tf.incomplete && others.length === 0) return;
+  const named = others.length ? `: ${others.map((d) => `${d.address} (${d.reason})`).join(', ')}` : '';
+  const why = `the plan is incomplete (complete: false); Terraform defers changes to a later plan${named}; they may still change who can use the keys and what logs them`;
+  for (const k of keys) ctx.subjectGap(k.id, k.provider, 'terraform-plan:incomplete', why, ['access', 'trails']);
+}
+
 async function readFile(path: string, config: IacConfig, ctx: CollectContext): Promise<FileResult> {
   const files = { readText: inputReader(ctx), listDir: ctx.listDir ?? listDirectory };
   const abs = resolve(ctx.baseDir, path);
@@ -62,6 +88,7 @@ async function readFile(path: string, config: IacConfig, ctx: CollectContext): P
     if (t) trails.push(t);
   }
   trailGaps(plan, keys, trails);
+  deferredGaps(plan, parsed, keys, trails);
   return { keys, trails, gaps: plan.gaps };
 }
 

@@ -17,6 +17,8 @@ export interface ParsedIac {
   /** Terraform: local module directories by module path, to find `.tf` sources. */
   moduleSources?: Map<string, string>;
   awsRegion?: string;
+  /** Terraform: the plan is not complete (`complete: false`), and the changes it defers. */
+  terraform?: { incomplete: boolean; deferred: { address: string; type: string; provider: string; reason: string }[] };
 }
 
 const EXPECTED = 'a Terraform plan (terraform show -json plan.out), a CloudFormation or CDK template (YAML or JSON), or an ARM template (bicep build)';
@@ -84,6 +86,7 @@ export function parseIac(text: string, file: string, opts: CfnOptions): ParsedIa
         resources: plan.resources,
         moduleSources: plan.moduleSources,
         ...(plan.awsRegion ? { awsRegion: plan.awsRegion } : {}),
+        terraform: { incomplete: plan.incomplete, deferred: plan.deferred },
       };
     }
     if (isObj(doc) && isArm(doc)) return { format: 'arm', resources: readArm(doc, file, parseTemplateText(body, file)) };

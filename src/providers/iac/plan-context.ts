@@ -140,6 +140,16 @@ export class PlanContext {
     builder.add({ id: `iac:${subjectId}:${field}`, operation, scope: { subjectId }, affects: [field], reason });
   }
 
+  /** A gap on one subject for the fields named, or (none named) for everything about it. */
+  subjectGap(subjectId: string, provider: string, operation: string, reason: string, affects: string[] = []): void {
+    let builder = this.builders.get(provider);
+    if (!builder) {
+      builder = new GapBuilder(provider);
+      this.builders.set(provider, builder);
+    }
+    builder.add({ id: `iac:${subjectId}:${operation}`, operation, scope: { subjectId }, affects, reason });
+  }
+
   get gaps(): CollectionGap[] {
     return [...this.builders.values()].flatMap((b) => b.list());
   }

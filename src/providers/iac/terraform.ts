@@ -1,6 +1,7 @@
 // Terraform plan JSON (`terraform show -json plan.out`) → planned resources. Pure: reads the parsed
 // document only. Values `after_unknown` marks are Unknown; an unknown value whose configuration
 // expression references another resource of the plan becomes a Ref to it.
+import { UserError } from '../../errors.ts';
 import { type PlannedAction, type PlannedResource, Ref, Unknown } from './values.ts';
 
 type Obj = Record<string, unknown>;
@@ -12,6 +13,10 @@ export interface TerraformPlan {
   moduleSources: Map<string, string>;
   /** `region` of the default aws provider configuration, when a constant. */
   awsRegion?: string;
+  /** `complete: false`: Terraform will need another plan after this one is applied. */
+  incomplete: boolean;
+  /** Changes the plan defers (`deferred_changes`), by address, with Terraform's reason. */
+  deferred: { address: string; type: string; provider: string; reason: string }[];
 }
 
 interface ConfigResource {
@@ -48,7 +53,8 @@ export const stripInstanceKeys = (moduleAddress: string): string => moduleAddres
 
 function actionOf(actions: unknown): PlannedAction {
   const a = Array.isArray(actions) ? actions.map(String) : [];
-  if (a.includes('delete') && a.includes('create')) return 'replace';
+  // ["create", "forget"]: a new object replaces one Terraform stops managing (it stays in the cloud).
+  if ((a.includes('delete') || a.includes('forget')) && a.includes('create')) return 'replace';
   if (a.includes('create')) return 'create';
   if (a.includes('delete')) return 'delete';
   if (a.includes('update')) return 'update';
@@ -173,8 +179,48 @@ function plannedFromValues(mod: Obj | undefined, file: string, out: PlannedResou
   for (const child of Array.isArray(mod.child_modules) ? mod.child_modules : []) plannedFromValues(isObj(child) ? child : undefined, file, out, seen);
 }
 
+/**
+ * A plan this reader must not audit: a JSON format of another major version (the format's own rule:
+ * reject it), or a plan Terraform stopped making at an error (it may lack any resource after it).
+ */
+function checkPlan(doc: Obj, file: string): void {
+  const version = String(doc.format_version);
+  if (!/^1(\.|$)/.test(version))
+    throw new UserError({
+      file,
+      message: `the plan's format_version is "${version}"; this build reads the Terraform JSON plan format 1.x.`,
+      expected: 'format_version "1.x" (terraform show -json of Terraform 0.12 to 1.x)',
+      hint: 'write the plan with a Terraform release whose JSON format is 1.x, or upgrade keyhygiene',
+    });
+  if (doc.errored === true)
+    throw new UserError({
+      file,
+      message: 'the plan has `errored: true`: Terraform stopped planning at an error, so resources after it may be missing from the plan.',
+      expected: 'a plan Terraform finished (errored: false)',
+      hint: 'fix the errors terraform plan printed, then run terraform plan -out plan.out and terraform show -json plan.out again',
+    });
+}
+
+/** Changes the plan defers to a later plan (Terraform 1.9+ `deferred_changes`): planned resources marked deferred. */
+function deferredChanges(doc: Obj, file: string, resources: PlannedResource[], indexes: Map<string, unknown>): TerraformPlan['deferred'] {
+  const out: TerraformPlan['deferred'] = [];
+  for (const d of Array.isArray(doc.deferred_changes) ? doc.deferred_changes : []) {
+    const rc = isObj(d) && isObj(d.resource_change) ? d.resource_change : undefined;
+    if (!rc || typeof rc.address !== 'string') continue;
+    const reason = typeof d.reason === 'string' ? d.reason : 'unknown';
+    out.push({ address: rc.address, type: String(rc.type), provider: String(rc.provider_name ?? ''), reason });
+    const r = plannedFromChange(rc, file);
+    if (!r || resources.some((x) => x.address === r.address)) continue;
+    r.deferred = reason;
+    resources.push(r);
+    indexes.set(r.address, rc.index);
+  }
+  return out;
+}
+
 /** Read a parsed plan document into planned resources, references resolved through `configuration`. */
 export function readTerraformPlan(doc: Obj, file: string): TerraformPlan {
+  checkPlan(doc, file);
   const resources: PlannedResource[] = [];
   const indexes = new Map<string, unknown>();
   for (const rc of Array.isArray(doc.resource_changes) ? doc.resource_changes : []) {
@@ -184,6 +230,7 @@ export function readTerraformPlan(doc: Obj, file: string): TerraformPlan {
     resources.push(r);
     indexes.set(r.address, rc.index);
   }
+  const deferred = deferredChanges(doc, file, resources, indexes);
   // Resources in planned_values without a change entry (older formats) exist unchanged.
   const planned = isObj(doc.planned_values) ? doc.planned_values : undefined;
   plannedFromValues(isObj(planned?.root_module) ? planned.root_module : undefined, file, resources, new Set(resources.map((r) => r.address)));
@@ -203,7 +250,7 @@ export function readTerraformPlan(doc: Obj, file: string): TerraformPlan {
   const aws = isObj(providers.aws) ? providers.aws : undefined;
   const regionExpr = isObj(aws?.expressions) && isObj(aws.expressions.region) ? aws.expressions.region : undefined;
   const awsRegion = typeof regionExpr?.constant_value === 'string' ? regionExpr.constant_value : undefined;
-  return { resources, moduleSources: config.sources, ...(awsRegion ? { awsRegion } : {}) };
+  return { resources, moduleSources: config.sources, ...(awsRegion ? { awsRegion } : {}), incomplete: doc.complete === false, deferred };
 }
 
 /** `module.app["eu"].aws_kms_key.k[0]` → `module.app["eu"]`. */

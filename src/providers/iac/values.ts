@@ -40,6 +40,8 @@ export interface PlannedResource {
    * configuration does not set takes the provider's documented default (multi_region → false).
    */
   configured?: ReadonlySet<string>;
+  /** Terraform: the plan defers this change to a later plan (`deferred_changes[].reason`). */
+  deferred?: string;
 }
 
 export const isUnknown = (v: unknown): v is Unknown => v instanceof Unknown;
