@@ -1,6 +1,7 @@
 // One streaming pass over a byte stream: bounded memory whatever the size, a reused window buffer,
-// rare short anchors found with Buffer.indexOf (memchr-fast for needles of at most 6 bytes) and the
-// sampled known-key pass, then the detectors on the few candidate positions, in offset order.
+// rare short anchors found in one SIMD pass (anchors.ts) and the sampled known-key pass, then the
+// detectors on the few candidate positions, in offset order.
+import { AnchorWindow } from './anchors.ts';
 import { cngEc, cngRsa, type Detector, derSec1, derVersion0, jwk, MAX_MATERIAL, pem, putty, utf16Pem } from './detectors.ts';
 import type { BignumCollector } from './ec-scalars.ts';
 import { EMBEDDED_ANCHORS, type Embedded } from './embedded.ts';
@@ -13,7 +14,6 @@ interface Anchor {
   detect: Detector;
 }
 
-/** Anchors are at most 6 bytes: longer needles switch Buffer.indexOf to a 4–5× slower algorithm. */
 /** DER INTEGER 0 (PKCS#1, PKCS#8) or INTEGER 1 followed by an OCTET STRING (SEC1). */
 const der: Detector = (buf, pos, lo, hi) => {
   const v = buf[pos + 2];
@@ -41,8 +41,9 @@ const keyHeader: Detector = (buf, pos, lo, hi) => {
 };
 
 /**
- * Every pass over the data costs about the same on random bytes (memchr stops at each occurrence of
- * the first byte), so the formats share as few, short anchors as possible.
+ * The formats share as few, short anchors as possible: the SIMD pass compares at most eight two-byte
+ * prefixes at once (these and the embedded containers' two), and the indexOf fallback reads the data
+ * once per anchor (longer needles switch Buffer.indexOf to a 4–5× slower algorithm: at most 6 bytes).
  */
 export const ANCHORS: readonly Anchor[] = [
   { needle: Buffer.from('Y-'), detect: keyHeader },
@@ -62,8 +63,12 @@ export const MAX_EMBEDDED = 1000;
 /** Candidate kinds at or above this are embedded containers (EMBEDDED_ANCHORS index + EMBEDDED_KIND). */
 const EMBEDDED_KIND = 1000;
 const SUB_BLOCK = 128 * 1024;
+/** Every anchor the window searches for, and the candidate kind each stands for. */
+export const NEEDLES: readonly Buffer[] = [...ANCHORS.map((a) => a.needle), ...EMBEDDED_ANCHORS.map((a) => a.needle)];
+export const KINDS: readonly number[] = [...ANCHORS.map((_, i) => i), ...EMBEDDED_ANCHORS.map((_, i) => EMBEDDED_KIND + i)];
 
 export class StreamScanner {
+  private readonly window: AnchorWindow;
   private readonly buf: Buffer;
   private readonly words: Int32Array;
   private len = 0;
@@ -86,13 +91,14 @@ export class StreamScanner {
   /** Absolute offset where the search stops (a range of a larger stream); bytes after it are context only. */
   private stop = Number.POSITIVE_INFINITY;
 
-  constructor(table?: KnownKeyTable, chunkSize = DEFAULT_CHUNK) {
+  /** `indexOfOnly`: search the anchors with one indexOf pass each instead of the SIMD pass (tests compare them). */
+  constructor(table?: KnownKeyTable, chunkSize = DEFAULT_CHUNK, indexOfOnly = false) {
     this.table = table?.searchable ? table : undefined;
     this.allKeys = table;
     const size = (Math.max(chunkSize, 64 * 1024) + 2 * CONTEXT + 3) & ~3;
-    const ab = new ArrayBuffer(size);
-    this.buf = Buffer.from(ab);
-    this.words = new Int32Array(ab);
+    this.window = new AnchorWindow(size, NEEDLES, indexOfOnly);
+    this.buf = this.window.buf;
+    this.words = this.window.words;
   }
 
   /**
@@ -146,19 +152,7 @@ export class StreamScanner {
       // Sub-blocks small enough to stay in L2 while every anchor and the table pass run over them.
       for (let s = from; s < end; s += SUB_BLOCK) {
         const e = Math.min(end, s + SUB_BLOCK);
-        const view = buf.subarray(s, Math.min(len, e + 8));
-        for (let a = 0; a < ANCHORS.length; a++) {
-          const needle = (ANCHORS[a] as Anchor).needle;
-          let p = view.indexOf(needle);
-          while (p !== -1 && p + s < e) {
-            cand.push(p + s, a);
-            p = view.indexOf(needle, p + 1);
-          }
-        }
-        for (let a = 0; a < EMBEDDED_ANCHORS.length; a++) {
-          const needle = (EMBEDDED_ANCHORS[a] as (typeof EMBEDDED_ANCHORS)[number]).needle;
-          for (let p = view.indexOf(needle); p !== -1 && p + s < e; p = view.indexOf(needle, p + 1)) cand.push(p + s, EMBEDDED_KIND + a);
-        }
+        this.window.find(s, e, len, KINDS, cand);
         this.table?.scan(buf, this.words, this.base, s, e, len, (ni, start) => cand.push(start, -1 - ni));
         this.bignums?.scan(this.words, this.base, s, e, len);
       }
@@ -225,8 +219,8 @@ export class StreamScanner {
 }
 
 /** Scan an in-memory buffer (tests, small archive members). */
-export function scanBuffer(data: Uint8Array, table?: KnownKeyTable, chunkSize?: number): RawHit[] {
-  const s = new StreamScanner(table, chunkSize);
+export function scanBuffer(data: Uint8Array, table?: KnownKeyTable, chunkSize?: number, indexOfOnly = false): RawHit[] {
+  const s = new StreamScanner(table, chunkSize, indexOfOnly);
   s.push(data);
   return s.end();
 }

@@ -1,0 +1,154 @@
+// The scanner's window and its anchor search. Every material format and embedded container is
+// found from a short anchor (at most 6 bytes). Searching for each anchor in turn (Buffer.indexOf)
+// reads every byte once per anchor; here ONE WebAssembly SIMD pass (anchors.wat) reports the
+// offsets where any anchor's first two bytes occur, and the rest of each anchor is confirmed at those
+// few offsets. The window the stream is read into is the WebAssembly memory itself, so nothing is
+// copied. Where WebAssembly is unavailable (`--jitless`, no SIMD) the per-anchor indexOf passes run
+// instead; both give the same candidates (test/scan/anchors.test.ts compares them).
+import { ANCHORS_WASM } from './anchors-wasm.ts';
+
+/** The pairs the SIMD pass compares in one go (anchors.wat). */
+const PAIRS = 8;
+/** Offsets returned by one call of the SIMD pass (it resumes where it stopped). */
+const OUT_SLOTS = 16 * 1024;
+/** Room after the window for the SIMD pass's reads past its end (a 16-byte load at end − 1, plus one). */
+const SLACK = 32;
+const PAGE = 64 * 1024;
+
+interface AnchorExports {
+  anchors(from: number, end: number, pairs: number, out: number, cap: number): number;
+  next: WebAssembly.Global;
+}
+
+let compiled: WebAssembly.Module | null | undefined;
+
+/** The compiled prefilter, or null where WebAssembly (with SIMD) cannot run. Compiled once per thread. */
+function prefilterModule(): WebAssembly.Module | null {
+  if (compiled !== undefined) return compiled;
+  try {
+    compiled = new WebAssembly.Module(Buffer.from(ANCHORS_WASM, 'base64'));
+  } catch {
+    compiled = null;
+  }
+  return compiled;
+}
+
+/** The SIMD pass over one window's memory. */
+class SimdPass {
+  private readonly fn: AnchorExports;
+  private readonly out: Int32Array;
+  private readonly pairsAt: number;
+  private readonly outAt: number;
+
+  constructor(fn: AnchorExports, memory: ArrayBuffer, pairsAt: number, outAt: number) {
+    this.fn = fn;
+    this.pairsAt = pairsAt;
+    this.outAt = outAt;
+    this.out = new Int32Array(memory, outAt, OUT_SLOTS);
+  }
+
+  /** Call `at(offset)` for every offset in [s, e) where one of the pairs starts, in increasing order. */
+  each(s: number, e: number, at: (p: number) => void): void {
+    const out = this.out;
+    for (let i = s; i < e; ) {
+      const n = this.fn.anchors(i, e, this.pairsAt, this.outAt, OUT_SLOTS);
+      for (let k = 0; k < n; k++) at(out[k] as number);
+      i = this.fn.next.value as number;
+    }
+  }
+}
+
+export class AnchorWindow {
+  /** The window: bytes of the stream are read or copied here. */
+  readonly buf: Buffer;
+  /** The same memory as 32-bit words (byteOffset 0, so word i is bytes 4i … 4i + 3). */
+  readonly words: Int32Array;
+  private readonly anchors: readonly Buffer[];
+  private readonly simd: SimdPass | undefined;
+  /** Two-byte prefix → index + 1 of the first anchor starting with it (0: none). */
+  private readonly byPair = new Uint8Array(65536);
+  /** Next anchor with the same two-byte prefix, as index + 1 (0: none). */
+  private readonly samePair: Uint8Array;
+
+  /**
+   * A window of `size` bytes (a multiple of 4) searched for `anchors` (each 2–6 bytes). With at
+   * most eight distinct two-byte prefixes the SIMD pass is used, unless `indexOfOnly` asks for the
+   * per-anchor passes (tests compare the two).
+   */
+  constructor(size: number, anchors: readonly Buffer[], indexOfOnly = false) {
+    if (size % 4 !== 0 || anchors.some((a) => a.length < 2 || a.length > 6)) throw new Error('AnchorWindow: size a multiple of 4, anchors of 2–6 bytes');
+    this.anchors = anchors;
+    this.samePair = new Uint8Array(anchors.length);
+    const pairs: number[] = [];
+    for (let i = anchors.length - 1; i >= 0; i--) {
+      const a = anchors[i] as Buffer;
+      const pair = ((a[0] as number) << 8) | (a[1] as number);
+      this.samePair[i] = this.byPair[pair] as number;
+      this.byPair[pair] = i + 1;
+      if (!pairs.includes(pair)) pairs.push(pair);
+    }
+    const mod = indexOfOnly || pairs.length > PAIRS ? null : prefilterModule();
+    const pairsAt = (size + SLACK + 15) & ~15;
+    const outAt = pairsAt + 16;
+    let memory: ArrayBuffer | undefined;
+    if (mod) {
+      try {
+        const pages = Math.ceil((outAt + OUT_SLOTS * 4) / PAGE);
+        const wasmMemory = new WebAssembly.Memory({ initial: pages, maximum: pages });
+        const instance = new WebAssembly.Instance(mod, { env: { memory: wasmMemory } });
+        memory = wasmMemory.buffer;
+        const u8 = new Uint8Array(memory);
+        // Unused slots repeat the first pair (a duplicate finds nothing new).
+        for (let k = 0; k < PAIRS; k++) {
+          const pair = pairs[k] ?? (pairs[0] as number);
+          u8[pairsAt + k] = pair >>> 8;
+          u8[pairsAt + PAIRS + k] = pair & 255;
+        }
+        this.simd = new SimdPass(instance.exports as unknown as AnchorExports, memory, pairsAt, outAt);
+      } catch {
+        memory = undefined; // no room for another WebAssembly memory: the indexOf passes, on an ordinary buffer
+      }
+    }
+    memory ??= new ArrayBuffer(size);
+    this.buf = Buffer.from(memory, 0, size);
+    this.words = new Int32Array(memory, 0, size >> 2);
+  }
+
+  /** True when the single SIMD pass is in use (false: one indexOf pass per anchor). */
+  get singlePass(): boolean {
+    return this.simd !== undefined;
+  }
+
+  /**
+   * Push `p, kinds[a]` onto `cand` for every occurrence of anchor `a` starting at p in [s, e) and
+   * ending at or before `len` (the window's valid bytes). Order: by offset in the single pass, by
+   * anchor then offset in the indexOf passes; callers sort.
+   */
+  find(s: number, e: number, len: number, kinds: readonly number[], cand: number[]): void {
+    if (this.simd) this.findSimd(s, Math.min(e, len - 1), len, kinds, cand);
+    else this.findIndexOf(s, e, len, kinds, cand);
+  }
+
+  private findSimd(s: number, e: number, len: number, kinds: readonly number[], cand: number[]): void {
+    const buf = this.buf;
+    const anchors = this.anchors;
+    (this.simd as SimdPass).each(s, e, (p) => {
+      for (let a = this.byPair[((buf[p] as number) << 8) | (buf[p + 1] as number)] as number; a !== 0; a = this.samePair[a - 1] as number) {
+        const needle = anchors[a - 1] as Buffer;
+        if (p + needle.length > len) continue;
+        let k = 2;
+        while (k < needle.length && buf[p + k] === needle[k]) k++;
+        if (k === needle.length) cand.push(p, kinds[a - 1] as number);
+      }
+    });
+  }
+
+  /** One Buffer.indexOf pass per anchor (memchr-fast for needles of at most 6 bytes). */
+  private findIndexOf(s: number, e: number, len: number, kinds: readonly number[], cand: number[]): void {
+    const view = this.buf.subarray(s, Math.min(len, e + 8));
+    for (let a = 0; a < this.anchors.length; a++) {
+      const needle = this.anchors[a] as Buffer;
+      for (let p = view.indexOf(needle); p !== -1 && p + s < e; p = view.indexOf(needle, p + 1)) cand.push(p + s, kinds[a] as number);
+    }
+  }
+}
