@@ -47,6 +47,9 @@ function runAction(workspace: string, inputs: Record<string, string>, extraEnv: 
     GITHUB_STEP_SUMMARY: summaryFile,
     // A registry fetch would go nowhere.
     npm_config_registry: 'http://127.0.0.1:9/',
+    // Node's on-disk code cache for the 12 MB bundle, shared by this file's runs: the first run compiles
+    // it, the others start about 0.45 s of CPU sooner. Transparent to what the bundle does.
+    NODE_COMPILE_CACHE: join(tmp.dir, 'node-compile-cache'),
     ...extraEnv,
   };
   for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
