@@ -1,6 +1,8 @@
 import { type Diagnostic, UserError } from '../errors.ts';
 import type { CollectionGap } from '../model/collection-gap.ts';
 import { INVENTORY_VERSION, Inventory } from '../model/inventory.ts';
+import { type PublishedKey, trustSummary } from '../model/published-key.ts';
+import { canonicalJson } from '../util/canonical-json.ts';
 import { locate, sourceMap, zodDiagnostics } from '../util/diagnose.ts';
 import { parseJsonText } from '../util/json-text.ts';
 import { compileSchema } from './validate-part.ts';
@@ -74,6 +76,7 @@ export function mergeInventories(parts: readonly Inventory[], generatedAt: strin
   const publishedKeys = mergeById(
     parts.flatMap((p) => p.publishedKeys),
     conflicts,
+    joinTrust,
   );
   const artifacts = mergeById(
     parts.flatMap((p) => p.artifacts),
@@ -134,18 +137,28 @@ function missingShards(parts: readonly Inventory[]): CollectionGap[] {
   return gaps;
 }
 
-/** JSON with sorted keys: equal records give equal text whatever order their fields were written in. */
-const canonical = (v: unknown): string =>
-  JSON.stringify(v, (_k, x) =>
-    x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : x,
-  );
+/**
+ * Two copies of one published key that differ only in who trusts their set are one key trusted by
+ * both: a sharded jwks run reads a set once per shard owning an issuer that names it, and each part
+ * knows only its own issuers. The joined copy carries every trust entry, and the issuer and labels
+ * derived from all of them, as one unsharded run would have. Copies that differ in anything else are
+ * not joined (a conflict).
+ */
+function joinTrust(a: PublishedKey, b: PublishedKey): PublishedKey | undefined {
+  if (!a.trustedBy || !b.trustedBy) return undefined;
+  const { issuer: _ai, labels: _al, trustedBy: at, ...restA } = a;
+  const { issuer: _bi, labels: _bl, trustedBy: bt, ...restB } = b;
+  if (canonicalJson(restA) !== canonicalJson(restB)) return undefined;
+  return { ...restA, ...trustSummary([...at, ...(bt ?? [])]) };
+}
 
 /**
- * Records by id, sorted. Identical copies collapse; copies that differ keep the one whose canonical
- * text sorts first (so the result does not depend on the order of the inputs) and record a conflict
- * gap for the subject, which leaves whatever depends on it `unknown`.
+ * Records by id, sorted. Identical copies collapse; copies that `join` can make one become one;
+ * other copies that differ keep the one whose canonical text sorts first (so the result does not
+ * depend on the order of the inputs) and record a conflict gap for the subject, which leaves whatever
+ * depends on it `unknown`.
  */
-function mergeById<T extends { id: string; provider: string }>(xs: readonly T[], conflicts: CollectionGap[]): T[] {
+function mergeById<T extends { id: string; provider: string }>(xs: readonly T[], conflicts: CollectionGap[], join?: (a: T, b: T) => T | undefined): T[] {
   // Already sorted by id with no id twice (one snapshot, as keyhygiene writes them): nothing to merge.
   if (xs.every((x, i) => i === 0 || (xs[i - 1] as T).id < x.id)) return [...xs];
   // The canonical text is computed only for ids seen twice: a million distinct records cost no stringify.
@@ -156,9 +169,12 @@ function mergeById<T extends { id: string; provider: string }>(xs: readonly T[],
       m.set(x.id, { x, variants: 1 });
       continue;
     }
-    prev.text ??= canonical(prev.x);
-    const text = canonical(x);
-    if (prev.text !== text) m.set(x.id, { ...(text < prev.text ? { x, text } : prev), variants: prev.variants + 1 });
+    prev.text ??= canonicalJson(prev.x);
+    const text = canonicalJson(x);
+    if (prev.text === text) continue;
+    const joined = prev.variants === 1 ? join?.(prev.x, x) : undefined;
+    if (joined) m.set(x.id, { x: joined, text: canonicalJson(joined), variants: 1 });
+    else m.set(x.id, { ...(text < prev.text ? { x, text } : prev), variants: prev.variants + 1 });
   }
   for (const [id, { x, variants }] of m)
     if (variants > 1)

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { canonicalJson } from '../util/canonical-json.ts';
 import { Fingerprints, Timestamp } from './common.ts';
 
 /** Who points relying parties at a key set: an issuer's discovery document, or a declared key set. */
@@ -67,3 +68,29 @@ export const PublishedKey = z.strictObject({
     .describe('base64 DER SubjectPublicKeyInfo (public half only)'),
 });
 export type PublishedKey = z.infer<typeof PublishedKey>;
+
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+const trustOrder = (t: KeySetTrust): string => `${t.via}\u0000${t.issuer ?? ''}\u0000${t.discoveryUrl ?? ''}`;
+const sameLabels = (a: KeySetTrust['labels'], b: KeySetTrust['labels']) => a?.trustDomain === b?.trustDomain && a?.environment === b?.environment;
+
+/**
+ * A key set's trust entries, each once, in one order (source, issuer, discovery document, then the
+ * whole entry): the same list whichever run, or how many shards, found them.
+ */
+export function orderTrust(entries: readonly KeySetTrust[]): KeySetTrust[] {
+  const byText = new Map(entries.map((t) => [canonicalJson(t), t] as const));
+  return [...byText.entries()].sort(([ta, a], [tb, b]) => cmp(trustOrder(a), trustOrder(b)) || cmp(ta, tb)).map(([, t]) => t);
+}
+
+/**
+ * What a published key's trust says as a whole: every entry (ordered), the one issuer when exactly one
+ * trusts the set, and the labels when every entry agrees on them. The jwks provider and the merge of
+ * sharded parts (each of which saw some of the issuers) both derive them here.
+ */
+export function trustSummary(entries: readonly KeySetTrust[]): Pick<PublishedKey, 'issuer' | 'labels' | 'trustedBy'> {
+  const trustedBy = orderTrust(entries);
+  const issuers = [...new Set(trustedBy.map((t) => t.issuer).filter((i): i is string => !!i))];
+  const first = trustedBy[0]?.labels;
+  const labels = first && (first.trustDomain || first.environment) && trustedBy.every((t) => sameLabels(t.labels, first)) ? first : undefined;
+  return { ...(issuers.length === 1 ? { issuer: issuers[0] } : {}), ...(labels ? { labels } : {}), trustedBy };
+}

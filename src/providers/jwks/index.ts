@@ -133,6 +133,8 @@ export const jwksProvider = defineProvider({
   configSchema: JwksConfig,
   operations: OPERATIONS,
   fills: FILLS,
+  shardable: true,
+  units: async (config) => jwksUnits(JwksConfig.parse(config)),
   async collect(config, ctx): Promise<ProviderOutput> {
     const startedAt = ctx.now().toISOString();
     const indicators = [
@@ -178,6 +180,17 @@ function recordGap(run: Run, subject: string, operation: string, err: unknown, a
   failureGap(run, { what: `the key set ${subject}`, operation, subject, scope: { subjectId: subject }, ...(affects ? { affects } : {}) }, err);
 }
 
+/** The shard unit of an issuer: its discovery document and the key set it names. */
+const issuerUnit = (iss: JwksConfig['issuers'][number]): string => `jwks:issuer:${iss.issuer}`;
+/** The shard unit of a declared key set: its URL, or its path as the policy writes it. */
+const keySetUnit = (ks: JwksConfig['keySets'][number]): string => `jwks:key-set:${ks.url ? new URL(ks.url).href : ks.path}`;
+
+/**
+ * The collection units (`inventory --plan-shards`, `--shard K/N`): each issuer, each declared key set.
+ * A key set two issuers name is read by the shard of each; the merge joins what each saw of its trust.
+ */
+export const jwksUnits = (config: JwksConfig): string[] => [...config.issuers.map(issuerUnit), ...config.keySets.map(keySetUnit)];
+
 type TrustMap = Map<string, { trust: KeySetTrust[]; path?: string }>;
 
 /** What a declared source says about the domains it serves (copied onto every trust entry it creates). */
@@ -197,8 +210,11 @@ async function trustBySet(run: Run): Promise<TrustMap> {
     bySet.set(set, e);
   };
   let done = 0;
-  const total = run.config.issuers.length;
-  await run.kit.pool(run.config.issuers, run.config.concurrency, async (iss) => {
+  // In a shard, only the issuers and declared sets this shard owns (each one unit; see jwksUnits).
+  const owns = (unit: string) => run.ctx.shard?.owns(unit) ?? true;
+  const issuers = run.config.issuers.filter((iss) => owns(issuerUnit(iss)));
+  const total = issuers.length;
+  await run.kit.pool(issuers, run.config.concurrency, async (iss) => {
     const discoveryUrl = iss.discoveryUrl ?? discoveryUrlFor(iss.issuer);
     const labels = labelsOf(iss);
     const found = await readDiscovery(run, discoveryUrl);
@@ -214,6 +230,7 @@ async function trustBySet(run: Run): Promise<TrustMap> {
     run.ctx.progress?.({ provider: PROVIDER_ID, phase: 'discovery', done: ++done, total });
   });
   for (const ks of run.config.keySets) {
+    if (!owns(keySetUnit(ks))) continue;
     const labels = labelsOf(ks);
     const set = ks.url ? new URL(ks.url).href : (ks.path as string);
     const issuers = ks.issuers?.length ? ks.issuers : [undefined];
@@ -285,9 +302,7 @@ async function readKeySets(run: Run, bySet: TrustMap): Promise<PublishedKey[]> {
     }
     const keys = parseKeySet(body);
     if (!keys.ok) return malformedGap(run, { what: `the key set ${set}`, operation: 'jwks:GetKeySet', subject: set, scope: { subjectId: set } }, keys.reason);
-    const order = (t: KeySetTrust) => `${t.via}\u0000${t.issuer ?? ''}\u0000${t.discoveryUrl ?? ''}`;
-    const trustedBy = [...trust].sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
-    for (const n of normalizeKeySet(keys.value, { url: set, trustedBy, indicators: run.indicators })) {
+    for (const n of normalizeKeySet(keys.value, { url: set, trustedBy: trust, indicators: run.indicators })) {
       published.push(n.key);
       if (n.problem) {
         const affects = ['fingerprints', 'publicKey', 'keySize', 'certificates'];

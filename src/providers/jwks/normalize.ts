@@ -4,7 +4,7 @@ import { createHash, createPublicKey, type JsonWebKey, type KeyObject, X509Certi
 import { fingerprintsOf } from '../../crypto/fingerprint.ts';
 import { hasRocaFingerprint } from '../../crypto/roca.ts';
 import type { Fingerprints } from '../../model/common.ts';
-import type { CompromiseMatch, KeySetTrust, PublishedKey } from '../../model/published-key.ts';
+import { type CompromiseMatch, type KeySetTrust, type PublishedKey, trustSummary } from '../../model/published-key.ts';
 import type { CompromisedKeyIndicator } from './schema.ts';
 
 export const PROVIDER_ID = 'jwks';
@@ -85,8 +85,6 @@ export interface NormalizedKey {
   problem?: string;
 }
 
-const labelsEqual = (a: KeySetTrust['labels'], b: KeySetTrust['labels']) => a?.trustDomain === b?.trustDomain && a?.environment === b?.environment;
-
 /** Map one JWK to a PublishedKey: fingerprints, size, certificates, trust; private members by name only. */
 export function normalizeKey(jwk: Record<string, unknown>, c: KeyContext): NormalizedKey {
   const kty = str(jwk.kty) ?? 'unknown';
@@ -115,9 +113,7 @@ export function normalizeKey(jwk: Record<string, unknown>, c: KeyContext): Norma
   const local = kid ?? tp ?? `key-${c.index}`;
   const id = `${c.url}#${dup ? `${kid}@${tp ?? `key-${c.index}`}` : local}`;
 
-  const issuers = [...new Set(c.trustedBy.map((t) => t.issuer).filter((i): i is string => !!i))].sort();
-  const firstLabels = c.trustedBy[0]?.labels;
-  const labels = firstLabels && c.trustedBy.every((t) => labelsEqual(t.labels, firstLabels)) ? firstLabels : undefined;
+  const { issuer, labels, trustedBy } = trustSummary(c.trustedBy);
 
   let keySize: number | undefined;
   let curve: string | undefined;
@@ -134,7 +130,7 @@ export function normalizeKey(jwk: Record<string, unknown>, c: KeyContext): Norma
   const key: PublishedKey = {
     id,
     provider: PROVIDER_ID,
-    ...(issuers.length === 1 ? { issuer: issuers[0] } : {}),
+    ...(issuer ? { issuer } : {}),
     url: c.url,
     ...(kid !== undefined ? { kid } : {}),
     kty,
@@ -149,8 +145,8 @@ export function normalizeKey(jwk: Record<string, unknown>, c: KeyContext): Norma
     ...(str(jwk.x5t) ? { x5t: str(jwk.x5t) } : {}),
     ...(str(jwk['x5t#S256']) ? { x5tS256: str(jwk['x5t#S256']) } : {}),
     ...(certificates ? { certificates } : {}),
-    ...(labels && (labels.trustDomain || labels.environment) ? { labels } : {}),
-    trustedBy: [...c.trustedBy],
+    ...(labels ? { labels } : {}),
+    trustedBy,
     keySetSize: c.setSize,
     fingerprints,
     ...(pub ? { publicKey: pub.export({ format: 'der', type: 'spki' }).toString('base64') } : {}),
