@@ -1,6 +1,6 @@
-// Sharded collection: the collection units (AWS account × region; a whole provider where it does not
-// partition its own) are split deterministically over N shards, by a plan (`inventory --plan-shards`)
-// or by a hash of the unit's name. Each part snapshot records every unit its run enumerated with the
+// Sharded collection: the collection units (AWS account × region, Azure vault, GCP project, JWKS issuer
+// or key set; a whole provider where it does not partition its own) are split deterministically over
+// N shards, by a plan (`inventory --plan-shards`) or by a hash of the unit's name. Each part snapshot records every unit its run enumerated with the
 // shard that owns it, so a merge can name the units of a shard that never arrived.
 import { createHash } from 'node:crypto';
 import { UserError } from '../errors.ts';
@@ -9,6 +9,9 @@ import { UserError } from '../errors.ts';
 export function hashShard(unit: string, count: number): number {
   return (createHash('sha256').update(unit).digest().readUInt32BE(0) % count) + 1;
 }
+
+/** A unit's parent: everything up to its last `:` (`aws:111111111111:` of `aws:111111111111:us-east-1`). */
+const parentOf = (unit: string): string => unit.slice(0, unit.lastIndexOf(':') + 1);
 
 /** Which shard this run is, and (from a plan) which shard owns each unit. */
 export interface ShardSpec {
@@ -26,12 +29,30 @@ export class ShardUnits {
     this.spec = spec;
   }
 
-  /** The shard owning a unit: the plan's, else by hash. A unit the plan does not list goes by hash too. */
+  /**
+   * The shard owning a unit: the plan's, else by hash. A unit the plan does not list (a region, vault
+   * or issuer that appeared after planning) goes with its siblings: to the owner of the first planned
+   * unit under the same parent (`aws:ACCOUNT:`, `azure:SUBSCRIPTION:`), which is the shard that reads
+   * that parent (`aws:ACCOUNT:*`, a whole account, sorts first and so owns its parts); by hash when
+   * the plan lists no sibling.
+   */
   owner(unit: string): number {
     const plan = this.spec.plan;
-    // A unit the plan holds as a whole (`aws:ACCOUNT:*`: an account whose regions could not be listed) owns its parts.
-    const whole = plan ? `${unit.slice(0, unit.lastIndexOf(':') + 1)}*` : '';
-    return plan?.[unit] ?? plan?.[whole] ?? hashShard(unit, this.spec.count);
+    if (!plan) return hashShard(unit, this.spec.count);
+    const direct = plan[unit];
+    if (direct !== undefined) return direct;
+    const sibling = this.firstSiblings().get(parentOf(unit));
+    return sibling !== undefined ? (plan[sibling] as number) : hashShard(unit, this.spec.count);
+  }
+
+  private siblings?: Map<string, string>;
+  /** parent → the first planned unit under it, built once. */
+  private firstSiblings(): Map<string, string> {
+    if (!this.siblings) {
+      this.siblings = new Map();
+      for (const u of Object.keys(this.spec.plan ?? {}).sort()) if (!this.siblings.has(parentOf(u))) this.siblings.set(parentOf(u), u);
+    }
+    return this.siblings;
   }
 
   /** Does this run collect the unit? Recorded either way. */

@@ -15,9 +15,9 @@ import { readHsmRoles } from './reads/hsm-rbac.ts';
 import { readIdentity } from './reads/identity.ts';
 import { readVaultKeys } from './reads/keys.ts';
 import { readRoleAssignments } from './reads/role-assignments.ts';
-import { readSubscriptions } from './reads/subscriptions.ts';
 import { type Listed, listVaults, selectVaults, type VaultWork } from './reads/vaults.ts';
 import type { AzureConfig } from './schema.ts';
+import { ownsVault, shardScope } from './shard.ts';
 
 /** The run: one kit (deadlines, budget, classification, gaps, the buckets' limiter) and the guarded clients. */
 export function createAzureRun(config: AzureConfig, ctx: CollectContext, overrides: ClientOverrides): AzureRun {
@@ -102,8 +102,10 @@ export async function collectWith(run: AzureRun): Promise<AzureCollected> {
   const { identity, failed } = await readIdentity(run);
   // Without a token nothing can be read: the gap covers the whole provider.
   if (failed) return { keys: [], trails: [], gaps: run.kit.gaps.list() };
-  const listed = await listVaults(run, await readSubscriptions(run));
-  const selected = selectVaults(run, listed.work);
+  // In a shard: the vaults this shard owns (a plan also spares the subscriptions no owned vault is in).
+  const scope = await shardScope(run);
+  const listed = await listVaults(run, scope.subscriptions);
+  const selected = selectVaults(run, listed.work, scope.elsewhere).filter((w) => ownsVault(run, w.vault));
   const retention = workspaceRetentions(run);
   const keys: KeyRecord[] = [];
   const trails: AuditTrail[] = [];

@@ -1,11 +1,16 @@
 // The Azure provider: Key Vault and Managed HSM keys, vault settings, role assignments and diagnostic
 // settings, through the Azure SDKs, read-only, over the provider kit. The steps live in reads/.
+import { UserError } from '../../errors.ts';
 import type { KitStats } from '../kit/index.ts';
 import { type CollectContext, defineProvider, type PermissionsDocument, type ProviderOutput } from '../types.ts';
 import type { ClientOverrides } from './client.ts';
 import { type AzureClients, type AzureCollected, collectWith, createAzureRun } from './collect.ts';
 import { OPERATION_NAMES, OPERATION_PERMISSIONS } from './operations.ts';
-import { AZURE_CLOUDS, AzureConfig } from './schema.ts';
+import { readIdentity } from './reads/identity.ts';
+import { readSubscriptions } from './reads/subscriptions.ts';
+import { listVaults, selectVaults } from './reads/vaults.ts';
+import { AZURE_CLOUDS, AzureConfig, type AzureConfigInput } from './schema.ts';
+import { azureUnit, wholeSubscription } from './shard.ts';
 
 export const FILLS = [
   'id',
@@ -103,12 +108,39 @@ export async function collectAzure(
   };
 }
 
+/** Every vault the configuration covers, listed once (`inventory --plan-shards`). */
+export async function planAzure(raw: AzureConfigInput, ctx: CollectContext, overrides: ClientOverrides = {}): Promise<string[]> {
+  const run = createAzureRun(AzureConfig.parse(raw), ctx, overrides);
+  try {
+    const { failed } = await readIdentity(run);
+    const subscriptions = failed ? [] : await readSubscriptions(run);
+    // Without the subscriptions a plan would leave vaults out of every shard, silently: refuse it.
+    const blocking = run.kit.gaps.list();
+    if (blocking.length)
+      throw new UserError({
+        message: `azure: the collection units could not all be listed (${blocking.map((g) => `${g.operation}: ${g.reason}`).join('; ')}); a plan would leave them out of every shard.`,
+        hint: 'fix the credential or its access (Microsoft.Resources/subscriptions/read) and plan again, or shard by hash with --shard K/N alone',
+      });
+    const listed = await listVaults(run, subscriptions);
+    const units = selectVaults(run, listed.work).map((w) => azureUnit(w.vault));
+    const unlisted = run.kit.gaps
+      .list()
+      .filter((g) => g.operation === 'arm:ListVaults' && g.scope.account)
+      .map((g) => wholeSubscription(g.scope.account as string));
+    return [...new Set([...units, ...unlisted])].sort();
+  } finally {
+    run.kit.finish();
+  }
+}
+
 export const azureProvider = defineProvider({
   id: 'azure',
   description: 'Azure Key Vault and Managed HSM keys, vault settings, role assignments and diagnostic settings (Azure SDKs, DefaultAzureCredential)',
   configSchema: AzureConfig,
   operations: OPERATION_NAMES,
   fills: FILLS,
+  shardable: true,
+  units: (config, ctx) => planAzure(config, ctx),
   async collect(config, ctx) {
     // Parsing again is idempotent for a validated policy block and fills the defaults of a block
     // built in code (the demo's).

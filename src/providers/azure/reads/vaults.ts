@@ -52,14 +52,18 @@ export async function listVaults(run: AzureRun, subscriptions: string[]): Promis
   return out;
 }
 
-/** Restrict to the configured vault URLs; a named vault ARM does not list is read on its data plane alone, with a gap. */
-export function selectVaults(run: AzureRun, work: VaultWork[]): VaultWork[] {
+/**
+ * Restrict to the configured vault URLs; a named vault ARM does not list is read on its data plane
+ * alone, with a gap, unless it is `elsewhere` (a shard plan places it in a subscription another
+ * shard lists).
+ */
+export function selectVaults(run: AzureRun, work: VaultWork[], elsewhere?: (uri: string) => boolean): VaultWork[] {
   if (!run.config.vaults) return [...work].sort((a, b) => (a.vault.uri < b.vault.uri ? -1 : 1));
   const wanted = new Map(run.config.vaults.map((u) => [vaultKey(u), u]));
   const selected = work.filter((w) => wanted.has(vaultKey(w.vault.uri)));
   const found = new Set(selected.map((w) => vaultKey(w.vault.uri)));
   for (const [k, uri] of wanted) {
-    if (found.has(k)) continue;
+    if (found.has(k) || elsewhere?.(uri)) continue;
     const name = vaultNameFromUri(uri);
     const kind = /\.managedhsm\./i.test(new URL(uri).hostname) ? 'managed-hsm' : 'vault';
     selected.push({ vault: { name, kind, uri }, armKnown: false });
