@@ -167,6 +167,14 @@ describe('shard flags', () => {
     expect((err as UserError).message).toMatch(re);
   });
 
+  it('a unit the plan lacks goes with its first planned sibling (the shard reading its parent), else by hash', () => {
+    const s = new ShardUnits({ index: 1, count: 3, plan: { 'aws:1:*': 2, 'aws:2:us-east-1': 3, 'aws:2:eu-west-1': 1, 'azure:sub:vault/a': 3 } });
+    expect(s.owner('aws:1:us-east-1')).toBe(2);
+    expect(s.owner('aws:2:ap-south-1')).toBe(1);
+    expect(s.owner('azure:sub:vault/new')).toBe(3);
+    expect(s.owner('aws:3:us-east-1')).toBe(hashShard('aws:3:us-east-1', 3));
+  });
+
   it('units spread over every shard by hash, deterministically', () => {
     const counts = new Array(8).fill(0);
     for (let a = 0; a < 2000; a++) counts[hashShard(`aws:${100000000000 + a}:us-east-1`, 8) - 1]++;
