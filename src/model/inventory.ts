@@ -47,7 +47,9 @@ export const Inventory = z.strictObject({
       count: z.number().int().positive().describe('how many parts the collection was split into'),
       units: z
         .record(z.string(), z.number().int().positive())
-        .describe('every collection unit the run enumerated (aws:ACCOUNT:REGION, azure:SUBSCRIPTION:vault/NAME, jwks:issuer:URL, or a provider id), with the shard that owns it'),
+        .describe(
+          'every collection unit the run enumerated (aws:ACCOUNT:REGION, azure:SUBSCRIPTION:vault/NAME, jwks:issuer:URL, or a provider id), with the shard that owns it',
+        ),
     })
     .optional()
     .describe('present on a part written by `inventory --shard K/N`; merging the parts removes it'),
