@@ -9,6 +9,7 @@ import { listDirectory } from '../files.ts';
 import { type CollectContext, defineProvider, inputReader, type ProviderOutput } from '../types.ts';
 import { AWS_KEY_TYPES, AWS_TRAIL_TYPES, plannedAwsKey, plannedAwsTrail } from './map-aws.ts';
 import { AZURE_KEY_TYPES, assignmentsOf, DIAGNOSTIC_TYPES, plannedAzureKey, plannedAzureTrail } from './map-azure.ts';
+import { GCP_KEY_TYPES, plannedGcpKey } from './map-gcp.ts';
 import { parseIac } from './parse.ts';
 import { PlanContext } from './plan-context.ts';
 import { IacConfig } from './schema.ts';
@@ -33,6 +34,15 @@ function trailGaps(ctx: PlanContext, keys: KeyRecord[], trails: AuditTrail[]): v
         'trails',
         `${ctx.file}:trails`,
         `the plan declares no CloudTrail trail; trails that already exist in the account are not visible before deployment (audit them live)`,
+      );
+    // Cloud KMS data-access logging is set by audit configs on the project, its folders and organization.
+    if (k.provider === 'gcp-kms')
+      ctx.gap(
+        k.id,
+        k.provider,
+        'trails',
+        `${ctx.file}:trails`,
+        'Cloud Audit Logs for the key are configured on its project, folders and organization, and routed by log sinks: not visible before deployment (audit them live)',
       );
   }
 }
@@ -82,6 +92,7 @@ async function readFile(path: string, config: IacConfig, ctx: CollectContext): P
   const keys: KeyRecord[] = plan.ofType(...AWS_KEY_TYPES).map((r) => plannedAwsKey(plan, r));
   const access = assignmentsOf(plan);
   keys.push(...plan.ofType(...AZURE_KEY_TYPES).map((r) => plannedAzureKey(plan, r, access)));
+  keys.push(...plan.ofType(...GCP_KEY_TYPES).map((r) => plannedGcpKey(plan, r)));
   const trails: AuditTrail[] = plan.ofType(...AWS_TRAIL_TYPES).map((r) => plannedAwsTrail(plan, r));
   for (const s of plan.ofType(...DIAGNOSTIC_TYPES)) {
     const t = plannedAzureTrail(plan, s);
