@@ -59,15 +59,22 @@ interface XzModule {
   XzReadableStream: new (s: WebReadableStream<Uint8Array>) => WebReadableStream<Uint8Array>;
 }
 
+/**
+ * Output chunk of the zlib decoders. Their default (16 KiB) costs about six times the CPU of the
+ * decoding itself on a large dump (one callback and one buffer per chunk: 84k chunks for a 1.3 GB
+ * core, measured 3.4–5.2 s CPU against 0.8 s at 256 KiB).
+ */
+const DECODED_CHUNK = 256 * 1024;
+
 /** A decoder for the codec. Throws only when the codec is not available in this runtime. */
 export function decoder(c: Codec): Duplex {
   switch (c) {
     case 'gzip':
-      return zlib.createGunzip();
+      return zlib.createGunzip({ chunkSize: DECODED_CHUNK });
     case 'deflate':
-      return zlib.createInflateRaw();
+      return zlib.createInflateRaw({ chunkSize: DECODED_CHUNK });
     case 'zstd':
-      return (zlib as unknown as { createZstdDecompress: () => Duplex }).createZstdDecompress();
+      return (zlib as unknown as { createZstdDecompress: (o: { chunkSize: number }) => Duplex }).createZstdDecompress({ chunkSize: DECODED_CHUNK });
     case 'xz': {
       const { XzReadableStream } = require('xz-decompress') as XzModule;
       const input = new PassThrough();
