@@ -332,8 +332,8 @@ const CONFINING_KEYS = new Set(
     'aws:SourceAccount',
     'aws:SourceArn',
     'aws:SourceOrgID',
+    // aws:username is not here: any account can make a user of that name.
     'aws:userid',
-    'aws:username',
   ].map((k) => k.toLowerCase()),
 );
 
@@ -350,9 +350,37 @@ export function conditionsOf(c: unknown): AccessCondition[] {
   return out;
 }
 
-/** A condition confines who can call when it pins a who-key to values that are not all wildcards. */
-const confines = (c: AccessCondition): boolean =>
-  CONFINING_KEYS.has(c.key.toLowerCase()) && POSITIVE_OPERATOR.test(c.operator) && c.values.length > 0 && !c.values.some((v) => v === '*');
+const WILDCARD = /[*?]/;
+
+/**
+ * Whether one value of a who-key names one organisation, account, endpoint or principal: a pattern
+ * such as `o-*` (every organisation) or `arn:aws:iam::*:role/deploy` (that role name in any account)
+ * pins nobody.
+ */
+function pinsCaller(key: string, value: string): boolean {
+  if (value === '*') return false;
+  // o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*: the organisation must be fixed; the path below may be a pattern.
+  if (key === 'aws:principalorgpaths') return !WILDCARD.test(value.split('/')[0] ?? '');
+  // arn:aws:iam::111122223333:role/*: the account field must be fixed.
+  if (key === 'aws:principalarn') return /^\d{12}$/.test(value.split(':')[4] ?? '');
+  if (key === 'aws:sourcearn') return true;
+  return !WILDCARD.test(value);
+}
+
+/**
+ * A condition confines who can call when it pins a who-key to fixed values with a positive operator.
+ * ForAllValues never does: it also holds when the request has no value for the key at all.
+ */
+const confines = (c: AccessCondition): boolean => {
+  const key = c.key.toLowerCase();
+  return (
+    CONFINING_KEYS.has(key) &&
+    POSITIVE_OPERATOR.test(c.operator) &&
+    !c.operator.startsWith('ForAllValues:') &&
+    c.values.length > 0 &&
+    c.values.every((v) => pinsCaller(key, v))
+  );
+};
 
 /**
  * Principals a confined wildcard stands for: the accounts or ARNs the condition names, or one
@@ -426,7 +454,8 @@ export function policyToAccess(policyText: string): AccessEntry[] {
       const wildcard = principalsOf(s.Principal).some((p) => p.id === '*');
       if (wildcard && conds.length === 1 && NEGATIVE_OPERATOR.test(conds[0]?.operator ?? '') && CONFINING_KEYS.has((conds[0]?.key ?? '').toLowerCase())) {
         const c = conds[0] as AccessCondition;
-        if (!c.values.includes('*')) orgConfinement.push({ key: c.key, operator: c.operator.replace('Not', ''), values: c.values });
+        if (c.values.length && c.values.every((v) => pinsCaller(c.key.toLowerCase(), v)))
+          orgConfinement.push({ key: c.key, operator: c.operator.replace('Not', ''), values: c.values });
       }
       return;
     }

@@ -179,11 +179,36 @@ describe('policyToAccess', () => {
     ['a negative operator in an Allow', { StringNotEquals: { 'kms:CallerAccount': B } }],
     ['a wildcard value', { StringLike: { 'aws:PrincipalOrgID': '*' } }],
     ['an encryption context only', { StringEquals: { 'kms:EncryptionContext:app': 'x' } }],
+    // IAM User Guide, condition operators: ForAllValues also matches a request without the key.
+    ['ForAllValues (true when the caller is in no organization)', { 'ForAllValues:StringEquals': { 'aws:PrincipalOrgPaths': ['o-a1b2c3d4e5/r-ab12/'] } }],
+    ['an organization pattern matching every organization', { StringLike: { 'aws:PrincipalOrgID': 'o-*' } }],
+    ['a role name in any account', { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/deploy' } }],
+    ['a user name (any account can make that user)', { StringEquals: { 'aws:username': 'alice' } }],
   ])('a condition that does not restrict who (%s) leaves the wildcard public', (_name, Condition) => {
     const [e] = policyToAccess(policy({ Effect: 'Allow', Principal: '*', Action: 'kms:Decrypt', Resource: '*', Condition }));
     expect(e?.principal.kind).toBe('public');
     expect(e?.confined).toBeUndefined();
     expect(e?.conditions?.length).toBe(1);
+  });
+
+  it.each([
+    ['an organization path under a fixed organization', { 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': ['o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*'] } }],
+    ['any role of one account', { ArnLike: { 'aws:PrincipalArn': `arn:aws:iam::${B}:role/*` } }],
+  ])('a pattern below a fixed organization or account (%s) still confines the wildcard', (_name, Condition) => {
+    const [e] = policyToAccess(policy({ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'kms:Decrypt', Resource: '*', Condition }));
+    expect(e?.principal.kind).not.toBe('public');
+    expect(e?.confined).toBe(true);
+  });
+
+  it('"deny everyone outside o-*" confines nothing', () => {
+    const e = policyToAccess(
+      policy(
+        { Effect: 'Allow', Principal: '*', Action: 'kms:Decrypt', Resource: '*' },
+        { Effect: 'Deny', Principal: '*', Action: 'kms:*', Resource: '*', Condition: { StringNotLike: { 'aws:PrincipalOrgID': 'o-*' } } },
+      ),
+    );
+    expect(e[0]).toMatchObject({ principal: { kind: 'public' } });
+    expect(e[0]?.confined).toBeUndefined();
   });
 
   it('Deny statements subtract capabilities', () => {
