@@ -7,114 +7,14 @@
 // access is unknown, never dropped and never a pass. Three-valued (Kleene) logic, as CEL's `&&` and
 // `||` are commutative over errors.
 //
-// The grammar read is the subset of CEL that IAM Conditions document for these attributes; an
-// expression outside it is not guessed at.
+// Expressions are parsed by a maintained CEL parser (cel.ts); the three-valued evaluation over its
+// AST is ours: an operator or function outside what is listed above is undecided, never guessed at.
 
 import type { Capability } from '../../model/access-entry.ts';
+import { type CelNode, literalOf, parseCel, pathOf } from './cel.ts';
 
 /** true, false, or undefined (cannot be decided from what is known). */
 export type Tri = boolean | undefined;
-
-type Node =
-  | { t: 'lit'; v: string | number | boolean }
-  | { t: 'path'; parts: string[] }
-  | { t: 'call'; target?: Node; name: string; args: Node[] }
-  | { t: 'not'; e: Node }
-  | { t: 'bin'; op: string; l: Node; r: Node };
-
-const TOKEN = /\s*(?:(\|\||&&|==|!=|<=|>=|[()<>!.,])|"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'|(\d+(?:\.\d+)?)|([A-Za-z_][A-Za-z0-9_]*))/y;
-
-function tokenize(src: string): string[] | undefined {
-  const out: string[] = [];
-  TOKEN.lastIndex = 0;
-  while (TOKEN.lastIndex < src.length) {
-    if (/^\s*$/.test(src.slice(TOKEN.lastIndex))) break;
-    const m = TOKEN.exec(src);
-    if (!m) return undefined;
-    const str = m[2] ?? m[3];
-    out.push(str !== undefined ? `"${str.replace(/\\(.)/g, '$1')}` : ((m[1] ?? m[4] ?? m[5]) as string));
-  }
-  return out;
-}
-
-/** A recursive-descent parser over the tokens; throws on anything outside the subset. */
-class Parser {
-  private i = 0;
-  private readonly toks: string[];
-  constructor(toks: string[]) {
-    this.toks = toks;
-  }
-  private peek = (): string | undefined => this.toks[this.i];
-  private take(want?: string): string {
-    const t = this.toks[this.i++];
-    if (t === undefined || (want !== undefined && t !== want)) throw new Error('unexpected token');
-    return t;
-  }
-  parse(): Node {
-    const n = this.or();
-    if (this.i !== this.toks.length) throw new Error('trailing tokens');
-    return n;
-  }
-  private or(): Node {
-    let l = this.and();
-    while (this.peek() === '||') l = { t: 'bin', op: this.take(), l, r: this.and() };
-    return l;
-  }
-  private and(): Node {
-    let l = this.cmp();
-    while (this.peek() === '&&') l = { t: 'bin', op: this.take(), l, r: this.cmp() };
-    return l;
-  }
-  private cmp(): Node {
-    const l = this.unary();
-    const op = this.peek();
-    if (op && ['==', '!=', '<', '<=', '>', '>='].includes(op)) return { t: 'bin', op: this.take(), l, r: this.unary() };
-    return l;
-  }
-  private unary(): Node {
-    if (this.peek() === '!') {
-      this.take();
-      return { t: 'not', e: this.unary() };
-    }
-    return this.postfix(this.primary());
-  }
-  private primary(): Node {
-    const t = this.take();
-    if (t === '(') {
-      const e = this.or();
-      this.take(')');
-      return e;
-    }
-    if (t.startsWith('"')) return { t: 'lit', v: t.slice(1) };
-    if (/^\d/.test(t)) return { t: 'lit', v: Number(t) };
-    if (t === 'true' || t === 'false') return { t: 'lit', v: t === 'true' };
-    if (!/^[A-Za-z_]/.test(t)) throw new Error('unexpected token');
-    if (this.peek() === '(') return { t: 'call', name: t, args: this.args() };
-    return { t: 'path', parts: [t] };
-  }
-  private postfix(n: Node): Node {
-    let node = n;
-    while (this.peek() === '.') {
-      this.take('.');
-      const name = this.take();
-      if (this.peek() === '(') node = { t: 'call', target: node, name, args: this.args() };
-      else if (node.t === 'path') node = { t: 'path', parts: [...node.parts, name] };
-      else throw new Error('field of a non-path');
-    }
-    return node;
-  }
-  private args(): Node[] {
-    this.take('(');
-    const out: Node[] = [];
-    while (this.peek() !== ')') {
-      out.push(this.or());
-      if (this.peek() === ',') this.take(',');
-      else if (this.peek() !== ')') throw new Error('expected , or )');
-    }
-    this.take(')');
-    return out;
-  }
-}
 
 /** What is known when a binding's condition is checked against one key or one of its versions. */
 export interface ConditionFacts {
@@ -137,18 +37,19 @@ function path(parts: readonly string[], f: ConditionFacts): Val {
   return undefined;
 }
 
-function call(n: Extract<Node, { t: 'call' }>, f: ConditionFacts): Val {
-  if (!n.target && n.name === 'timestamp' && n.args.length === 1) {
-    const s = value(n.args[0] as Node, f);
+function call(n: CelNode, f: ConditionFacts): Val {
+  if (n.op === 'call' && n.args[0] === 'timestamp' && n.args[1].length === 1) {
+    const s = value(n.args[1][0] as CelNode, f);
     const ms = typeof s === 'string' ? Date.parse(s) : Number.NaN;
     return Number.isNaN(ms) ? undefined : { ts: ms };
   }
-  if (!n.target || n.args.length !== 1) return undefined;
-  const target = value(n.target, f);
-  const arg = value(n.args[0] as Node, f);
+  if (n.op !== 'rcall' || n.args[2].length !== 1) return undefined;
+  const [name, recv, args] = n.args;
+  const target = value(recv, f);
+  const arg = value(args[0] as CelNode, f);
   if (typeof target !== 'string' || typeof arg !== 'string') return undefined;
-  if (n.name === 'startsWith') return target.startsWith(arg);
-  if (n.name === 'endsWith') return target.endsWith(arg);
+  if (name === 'startsWith') return target.startsWith(arg);
+  if (name === 'endsWith') return target.endsWith(arg);
   return undefined;
 }
 
@@ -166,58 +67,57 @@ function compare(op: string, l: Val, r: Val): Tri {
   return a >= b;
 }
 
-function value(n: Node, f: ConditionFacts): Val {
-  switch (n.t) {
-    case 'lit':
-      return n.v;
-    case 'path':
-      return path(n.parts, f);
-    case 'call':
-      return call(n, f);
-    default:
-      return truth(n, f);
-  }
+const COMPARISONS = new Set(['==', '!=', '<', '<=', '>', '>=']);
+
+function value(n: CelNode, f: ConditionFacts): Val {
+  if (n.op === 'value') return literalOf(n);
+  const p = pathOf(n);
+  if (p) return path(p, f);
+  if (n.op === 'call' || n.op === 'rcall') return call(n, f);
+  return truth(n, f);
 }
 
-function truth(n: Node, f: ConditionFacts): Tri {
-  if (n.t === 'not') {
-    const v = truth(n.e, f);
+function truth(n: CelNode, f: ConditionFacts): Tri {
+  if (n.op === '!_') {
+    const v = truth(n.args, f);
     return v === undefined ? undefined : !v;
   }
-  if (n.t === 'bin' && (n.op === '&&' || n.op === '||')) {
-    const l = truth(n.l, f);
-    const r = truth(n.r, f);
+  if (n.op === '&&' || n.op === '||') {
+    const l = truth(n.args[0], f);
+    const r = truth(n.args[1], f);
     if (n.op === '&&') return l === false || r === false ? false : l === true && r === true ? true : undefined;
     return l === true || r === true ? true : l === false && r === false ? false : undefined;
   }
-  if (n.t === 'bin') return compare(n.op, value(n.l, f), value(n.r, f));
-  const v = value(n, f);
-  return typeof v === 'boolean' ? v : undefined;
+  if (COMPARISONS.has(n.op)) {
+    const [l, r] = n.args as [CelNode, CelNode];
+    return compare(n.op, value(l, f), value(r, f));
+  }
+  if (n.op === 'value' || pathOf(n) || n.op === 'call' || n.op === 'rcall') {
+    const v = value(n, f);
+    return typeof v === 'boolean' ? v : undefined;
+  }
+  // Arithmetic, `in`, lists, maps, the conditional operator: outside what IAM Conditions on keys need.
+  return undefined;
 }
 
 /** Every timestamp literal of an expression (the request times at which its truth can change). */
-function timestamps(n: Node, out: number[] = []): number[] {
-  if (n.t === 'call' && n.name === 'timestamp' && !n.target) {
-    const a = n.args[0];
-    const ms = a?.t === 'lit' && typeof a.v === 'string' ? Date.parse(a.v) : Number.NaN;
+function timestamps(n: CelNode, out: number[] = []): number[] {
+  if (n.op === 'call' && n.args[0] === 'timestamp') {
+    const a = n.args[1][0];
+    const v = a ? literalOf(a) : undefined;
+    const ms = typeof v === 'string' ? Date.parse(v) : Number.NaN;
     if (!Number.isNaN(ms)) out.push(ms);
   }
-  if (n.t === 'call') for (const x of [...(n.target ? [n.target] : []), ...n.args]) timestamps(x, out);
-  if (n.t === 'not') timestamps(n.e, out);
-  if (n.t === 'bin') timestamps(n.l, timestamps(n.r, out));
+  const visit = (x: unknown): void => {
+    if (Array.isArray(x)) for (const y of x) visit(y);
+    else if (x && typeof x === 'object' && 'op' in x) timestamps(x as CelNode, out);
+  };
+  if (n.op !== 'value' && n.op !== 'id') visit(n.args);
   return out;
 }
 
-/** The parsed expression, or undefined when it is outside the subset read here. */
-export function parseCondition(expression: string): Node | undefined {
-  const toks = tokenize(expression);
-  if (!toks?.length) return undefined;
-  try {
-    return new Parser(toks).parse();
-  } catch {
-    return undefined;
-  }
-}
+/** The parsed expression (the maintained CEL parser's AST), or undefined when it is not valid CEL. */
+export const parseCondition = (expression: string): CelNode | undefined => parseCel(expression);
 
 /**
  * Can the condition hold for this resource at `nowMs` or any later request time? `request.time`

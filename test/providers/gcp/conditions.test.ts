@@ -50,13 +50,13 @@ describe('conditionCanHold', () => {
     ['', undefined],
   ])('%s → %s', (expr, want) => expect(conditionCanHold(expr, keyRes, NOW)).toBe(want));
 
-  it('parses string escapes and both quote styles', () => {
-    expect(parseCondition("resource.name == 'a\\'b'")).toEqual({
-      t: 'bin',
-      op: '==',
-      l: { t: 'path', parts: ['resource', 'name'] },
-      r: { t: 'lit', v: "a'b" },
-    });
+  it('parses string escapes and both quote styles (the maintained CEL parser)', () => {
+    const res = { ...keyRes, name: 'a\'b"c' };
+    expect(conditionCanHold("resource.name == 'a\\'b\"c'", res, NOW)).toBe(true);
+    expect(conditionCanHold('resource.name == "a\'b\\"c"', res, NOW)).toBe(true);
+    expect(conditionCanHold('resource.name == "a\'b"', res, NOW)).toBe(false);
+    expect(parseCondition('resource.name == "x"')?.op).toBe('==');
+    expect(parseCondition('resource.name ==')).toBeUndefined();
   });
 });
 
