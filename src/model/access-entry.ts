@@ -35,6 +35,11 @@ export function federationIssuer(issuer: string): NonNullable<Principal['federat
   return FEDERATION_ISSUERS[host.split('/')[0] ?? ''] ?? (/gitlab/i.test(host) ? 'gitlab' : 'other');
 }
 
+/** The OIDC issuer of Google Cloud Confidential Space attestation tokens (workload identity pool providers). */
+export const CONFIDENTIAL_SPACE_ISSUER = 'https://confidentialcomputing.googleapis.com/';
+/** The condition key naming the issuer a workload identity pool provider trusts, on entries it admits. */
+export const WIF_ISSUER_KEY = 'iam.googleapis.com/workloadIdentityPoolProvider.issuer';
+
 export const CAPABILITIES = [
   'use-sign',
   'use-verify',

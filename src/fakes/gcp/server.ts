@@ -5,6 +5,7 @@
 // request it does not know with 404 so an unexpected call shows up in `unknown`.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { federationRoutes } from './federation.ts';
 import { defaultLogging, type FakeCryptoKey, type FakeKeyRing, type FakePolicy, type FakeProject, type GcpWorld } from './world.ts';
 
 export interface GcpFakeOptions {
@@ -232,6 +233,7 @@ function routes(world: GcpWorld, ix: Index, max: number | undefined): Route[] {
     ...kmsRoutes(ix, max, iam),
     ...custodyRoutes(ix, max),
     ...iamRoutes(world),
+    ...federationRoutes(world, (items, field, q) => paged(items, field, q, max)),
     ...loggingRoutes(ix, max),
   ];
 }

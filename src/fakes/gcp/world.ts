@@ -137,12 +137,43 @@ export interface FakeOrganization {
   sinks?: FakeSink[];
 }
 
+/** A workload identity pool provider (IAM v1 WorkloadIdentityPoolProvider). */
+export interface FakeWifProvider {
+  id: string;
+  displayName?: string;
+  disabled?: boolean;
+  state?: 'ACTIVE' | 'DELETED';
+  /** e.g. { 'google.subject': 'assertion.sub', 'attribute.repository': 'assertion.repository' } */
+  attributeMapping: Record<string, string>;
+  attributeCondition?: string;
+  oidc?: { issuerUri: string; allowedAudiences?: string[] };
+  aws?: { accountId: string };
+}
+
+/** A workload identity pool (location global) and its providers. */
+export interface FakeWifPool {
+  /** The project number that holds the pool (pool names use it). */
+  projectNumber: string;
+  id: string;
+  disabled?: boolean;
+  state?: 'ACTIVE' | 'DELETED';
+  providers: FakeWifProvider[];
+}
+
+/** A service account's own IAM policy (who may act as it). Accounts of world projects not listed have an empty one. */
+export interface FakeServiceAccount {
+  email: string;
+  policy?: FakePolicy;
+}
+
 export interface GcpWorld {
   organizations?: FakeOrganization[];
   folders?: FakeFolder[];
   projects: FakeProject[];
   /** Role definitions served by IAM roles.get. */
   roles?: FakeRole[];
+  workloadIdentityPools?: FakeWifPool[];
+  serviceAccounts?: FakeServiceAccount[];
 }
 
 /** The _Default and _Required buckets and sinks every project has, as Cloud Logging creates them. */

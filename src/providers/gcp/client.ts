@@ -11,6 +11,7 @@ import { v2 as loggingV2 } from '@google-cloud/logging';
 import { FoldersClient, OrganizationsClient, ProjectsClient } from '@google-cloud/resource-manager';
 import { iam as iamApi } from '@googleapis/iam';
 import { type AuthClient, GoogleAuth, Impersonated, OAuth2Client } from 'google-auth-library';
+import type { RawWifPool, RawWifProvider } from './admission.ts';
 import type { RawBinding, RawCryptoKey, RawPolicy, RawVersion } from './normalize.ts';
 import type { RawEkmConnection, RawImportJob, RawRole } from './normalize-custody.ts';
 import type { RawBucket, RawSink } from './normalize-trails.ts';
@@ -65,6 +66,12 @@ export interface GcpApi {
   listEkmConnections(parent: string, token: string | undefined, signal: Sig): Promise<Page<RawEkmConnection>>;
   /** IAM roles.get: `roles/…`, `projects/P/roles/…` or `organizations/O/roles/…`. */
   getRole(name: string, signal: Sig): Promise<RawRole>;
+  /** IAM workloadIdentityPools.list under `projects/P/locations/global` (deleted pools included, to say so). */
+  listWorkloadIdentityPools(parent: string, token: string | undefined, signal: Sig): Promise<Page<RawWifPool>>;
+  /** IAM workloadIdentityPools.providers.list of one pool. */
+  listWorkloadIdentityPoolProviders(pool: string, token: string | undefined, signal: Sig): Promise<Page<RawWifProvider>>;
+  /** IAM serviceAccounts.getIamPolicy of `projects/-/serviceAccounts/EMAIL`: who may act as the account. */
+  getServiceAccountIamPolicy(resource: string, signal: Sig): Promise<RawPolicy>;
 }
 
 export interface GcpClients {
@@ -312,6 +319,45 @@ async function getRole(iam: ReturnType<typeof iamClient>, name: string, signal: 
   return role(r.data);
 }
 
+const wifPool = (p: Msg): RawWifPool =>
+  defined({ name: String(p.name ?? ''), state: str(p.state), disabled: typeof p.disabled === 'boolean' ? p.disabled : undefined });
+
+const wifProvider = (p: Msg): RawWifProvider =>
+  defined({
+    name: String(p.name ?? ''),
+    state: str(p.state),
+    disabled: typeof p.disabled === 'boolean' ? p.disabled : undefined,
+    issuerUri: str(p.oidc?.issuerUri),
+    allowedAudiences: Array.isArray(p.oidc?.allowedAudiences) ? p.oidc.allowedAudiences.map(String) : undefined,
+    attributeMapping: p.attributeMapping && typeof p.attributeMapping === 'object' ? { ...p.attributeMapping } : {},
+    attributeCondition: str(p.attributeCondition),
+    protocol: p.oidc ? 'oidc' : p.aws ? 'aws' : p.saml ? 'saml' : 'other',
+  });
+
+/** Workload identity pools, their providers and service-account IAM policies through `@googleapis/iam`. */
+function wifApi(
+  iam: () => ReturnType<typeof iamClient>,
+  timeout: number,
+): Pick<GcpApi, 'listWorkloadIdentityPools' | 'listWorkloadIdentityPoolProviders' | 'getServiceAccountIamPolicy'> {
+  const opts = (signal: Sig) => ({ signal, timeout, retry: false });
+  const tok = (t: string | undefined) => (t ? { pageToken: t } : {});
+  const next = (d: Msg) => (str(d?.nextPageToken) ? { next: str(d.nextPageToken) as string } : {});
+  return {
+    listWorkloadIdentityPools: async (parent, t, s) => {
+      const r = await iam().projects.locations.workloadIdentityPools.list({ parent, pageSize: 1000, showDeleted: true, ...tok(t) }, opts(s));
+      return { items: (r.data.workloadIdentityPools ?? []).map(wifPool), ...next(r.data) };
+    },
+    listWorkloadIdentityPoolProviders: async (pool, t, s) => {
+      const r = await iam().projects.locations.workloadIdentityPools.providers.list({ parent: pool, pageSize: 100, showDeleted: true, ...tok(t) }, opts(s));
+      return { items: (r.data.workloadIdentityPoolProviders ?? []).map(wifProvider), ...next(r.data) };
+    },
+    getServiceAccountIamPolicy: async (resource, s) => {
+      const r = await iam().projects.serviceAccounts.getIamPolicy({ resource, 'options.requestedPolicyVersion': 3 }, opts(s));
+      return policyOf(r.data);
+    },
+  };
+}
+
 function makeApi(sdk: Sdk, timeoutMs: number): GcpApi {
   // gax retries off (the kit retries and paces), one deadline per call, pages under our control.
   const o = { retry: null, timeout: timeoutMs, autoPaginate: false } as const;
@@ -364,5 +410,6 @@ function makeApi(sdk: Sdk, timeoutMs: number): GcpApi {
     listImportJobs: (ring, t, s) => page(sdk.kms.listImportJobs({ parent: ring, pageSize: PAGE, ...tok(t) }, o), s, importJob, 'importJobs'),
     listEkmConnections: (parent, t, s) => page(sdk.ekm().listEkmConnections({ parent, pageSize: PAGE, ...tok(t) }, o), s, ekmConnection, 'ekmConnections'),
     getRole: (name, s) => getRole(sdk.iam(), name, s, timeoutMs),
+    ...wifApi(sdk.iam, timeoutMs),
   };
 }

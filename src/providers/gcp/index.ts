@@ -6,15 +6,16 @@ import type { AuditTrail } from '../../model/audit-trail.ts';
 import type { KeyRecord } from '../../model/key-record.ts';
 import { createKit, type ProviderKit } from '../kit/index.ts';
 import { type CollectContext, defineProvider, type PermissionsDocument, type ProviderOutput } from '../types.ts';
-import { type Ancestry, AncestryReader } from './ancestry.ts';
+import { type AncestorPolicy, type Ancestry, AncestryReader } from './ancestry.ts';
 import { type ClientOverrides, createGcpClients, type GcpClients, type RawProject } from './client.ts';
 import { CustodyReader } from './custody.ts';
+import { FederationReader, federateAccess } from './federation.ts';
 import { type KeyAccess, keyAccess, policyLayers, readKeyPolicy } from './iam.ts';
 import { keyRingsIn, locationsOf, type RingRead, readRing } from './keyrings.ts';
 import { LoggingReader } from './logging.ts';
 import { normalizeKey, PROVIDER, type RawCryptoKey } from './normalize.ts';
 import { customRolePermissions, OPERATIONS, permissionOf, quotaTable } from './operations.ts';
-import type { GcpReadContext } from './read.ts';
+import { type GcpReadContext, readOne } from './read.ts';
 import { discoverProjects } from './resources.ts';
 import { RoleReader, rolesToRead } from './roles.ts';
 import { GcpConfig } from './schema.ts';
@@ -114,6 +115,7 @@ function projectGaps(kit: ProviderKit, w: ProjectWork): void {
 interface SharedReaders {
   roles: RoleReader;
   custody: CustodyReader;
+  federation: FederationReader;
 }
 
 type KeyScope = { account: string; region: string; container: string };
@@ -145,13 +147,12 @@ async function readKey(c: GcpReadContext, r: SharedReaders, ring: RingRead, key:
   };
   const a = keyAccess(layers, subject, c.nowMs, roles);
   accessGaps(c, key.name, scope, a);
-  const known = a.access && !a.unknownRoles.length;
-  return { ...normalizeKey({ key, ...versions, ...(known ? { access: a.access } : {}) }), ...custody };
+  const access = a.access && !a.unknownRoles.length ? await federateAccess(c, r.federation, key.name, scope, a.access) : undefined;
+  return { ...normalizeKey({ key, ...versions, ...(access ? { access } : {}) }), ...custody };
 }
 
-async function projectsWork(c: GcpReadContext, config: GcpConfig): Promise<ProjectWork[]> {
+async function projectsWork(c: GcpReadContext, config: GcpConfig, ancestry: AncestryReader): Promise<ProjectWork[]> {
   const projects = await discoverProjects(c, config);
-  const ancestry = new AncestryReader(c);
   const out: ProjectWork[] = [];
   await c.kit.pool(projects, config.concurrency, async (project) => {
     const a = await ancestry.of(project);
@@ -161,6 +162,23 @@ async function projectsWork(c: GcpReadContext, config: GcpConfig): Promise<Proje
     out.push(w);
   });
   return out.sort((a, b) => (a.project.projectId < b.project.projectId ? -1 : 1));
+}
+
+/** The IAM policies of a project and above (an audited project's as read, another's read on demand). */
+function projectLayers(c: GcpReadContext, work: readonly ProjectWork[], ancestry: AncestryReader): (project: string) => Promise<AncestorPolicy[] | undefined> {
+  const byIdOrNumber = new Map<string, ProjectWork>();
+  for (const w of work) {
+    byIdOrNumber.set(w.project.projectId, w);
+    byIdOrNumber.set(w.project.name.replace(/^projects\//, ''), w);
+  }
+  return async (project) => {
+    const w = byIdOrNumber.get(project);
+    if (w) return w.ancestry.policies;
+    const p = await readOne(c, 'cloudresourcemanager:GetProject', { what: `project ${project}`, scope: { account: project }, affects: ['access'] }, (s) =>
+      c.api.getProject(project, s),
+    );
+    return p ? (await ancestry.of(p)).policies : undefined;
+  };
 }
 
 async function collectTrails(c: GcpReadContext, work: readonly ProjectWork[], concurrency: number): Promise<AuditTrail[]> {
@@ -215,14 +233,19 @@ export async function collectGcp(
   const keys: KeyRecord[] = [];
   let trails: AuditTrail[] = [];
   try {
-    const work = await projectsWork(c, config);
+    const ancestry = new AncestryReader(c);
+    const work = await projectsWork(c, config, ancestry);
     ctx.progress?.({ provider: 'gcp', phase: 'projects', done: work.length, total: work.length });
     const byProject = new Map(work.map((w) => [w.project.projectId, w]));
     const [rings, ts] = await Promise.all([collectRings(c, work, config), collectTrails(c, work, config.concurrency)]);
     trails = ts;
     const jobs = rings.flatMap((ring) => ring.keys.map((key) => ({ ring, key })));
     let done = 0;
-    const shared: SharedReaders = { roles: new RoleReader(c), custody: new CustodyReader(c) };
+    const shared: SharedReaders = {
+      roles: new RoleReader(c),
+      custody: new CustodyReader(c),
+      federation: new FederationReader(c, projectLayers(c, work, ancestry)),
+    };
     await kit.pool(jobs, config.concurrency, async ({ ring, key }) => {
       keys.push(await readKey(c, shared, ring, key, byProject.get(ring.project)));
       ctx.progress?.({ provider: 'gcp', phase: 'keys', done: ++done, total: jobs.length });

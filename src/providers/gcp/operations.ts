@@ -21,6 +21,9 @@ export const OPERATION_PERMISSIONS = {
   'cloudkms:ListImportJobs': 'cloudkms.importJobs.list',
   'cloudkms:ListEkmConnections': 'cloudkms.ekmConnections.list',
   'iam:GetRole': 'iam.roles.get',
+  'iam:ListWorkloadIdentityPools': 'iam.workloadIdentityPools.list',
+  'iam:ListWorkloadIdentityPoolProviders': 'iam.workloadIdentityPoolProviders.list',
+  'iam:GetServiceAccountIamPolicy': 'iam.serviceAccounts.getIamPolicy',
   'logging:ListBuckets': 'logging.buckets.list',
   'logging:ListSinks': 'logging.sinks.list',
 } as const satisfies Record<string, string>;

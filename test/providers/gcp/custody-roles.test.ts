@@ -45,6 +45,8 @@ function world(): GcpWorld {
       },
     ],
     projects: [
+      // The project of ci-signer: who may act as it (its IAM policy and its project's) is read for federation.
+      { projectId: 'build-dev', number: '601', parent: 'organizations/500', keyRings: [] },
       {
         projectId: P,
         number: '600',

@@ -1,0 +1,169 @@
+// Workload identity federation behind a key's IAM: pool members bound on the key (or above it) directly,
+// and pool members that may act as a service account holding key use (roles/iam.workloadIdentityUser
+// or roles/iam.serviceAccountTokenCreator on the account, on its project, folders or organization).
+// Each member becomes the external identities it admits (admission.ts); a pool, provider list or
+// service-account policy that cannot be read is a gap on the key's access, never a silent pass.
+import type { AccessEntry } from '../../model/access-entry.ts';
+import { federatedEntries, parseWifMember, type RawWifPool, type RawWifProvider, type WifMember } from './admission.ts';
+import type { AncestorPolicy } from './ancestry.ts';
+import { type GcpReadContext, listAll, readOne } from './read.ts';
+
+/** Roles that let a member obtain the service account's tokens (act as it). */
+export const IMPERSONATION_ROLES: ReadonlySet<string> = new Set(['roles/iam.workloadIdentityUser', 'roles/iam.serviceAccountTokenCreator']);
+
+type KeyScope = { account: string; region: string; container: string };
+
+interface PoolRead {
+  pool?: RawWifPool;
+  providers: RawWifProvider[];
+}
+
+/** Reads each project's pools, each pool's providers and each service account's policy once per run. */
+export class FederationReader {
+  private readonly pools = new Map<string, Promise<RawWifPool[] | undefined>>();
+  private readonly providers = new Map<string, Promise<RawWifProvider[] | undefined>>();
+  private readonly accounts = new Map<string, Promise<AncestorPolicy[] | undefined>>();
+  private readonly c: GcpReadContext;
+  /** The IAM policies above a service account's project (by project id or number); undefined when unreadable. */
+  private readonly projectLayers: (project: string) => Promise<AncestorPolicy[] | undefined>;
+
+  constructor(c: GcpReadContext, projectLayers: (project: string) => Promise<AncestorPolicy[] | undefined>) {
+    this.c = c;
+    this.projectLayers = projectLayers;
+  }
+
+  private poolsOf(project: string): Promise<RawWifPool[] | undefined> {
+    let p = this.pools.get(project);
+    if (!p) {
+      const parent = `projects/${project}/locations/global`;
+      p = listAll(
+        this.c,
+        'iam:ListWorkloadIdentityPools',
+        { what: `the workload identity pools of project ${project}`, scope: { account: project }, affects: ['access'] },
+        (t, s) => this.c.api.listWorkloadIdentityPools(parent, t, s),
+      );
+      this.pools.set(project, p);
+    }
+    return p;
+  }
+
+  private providersOf(pool: string): Promise<RawWifProvider[] | undefined> {
+    let p = this.providers.get(pool);
+    if (!p) {
+      p = listAll(
+        this.c,
+        'iam:ListWorkloadIdentityPoolProviders',
+        { what: `the providers of ${pool}`, scope: { subjectId: pool }, affects: ['access'] },
+        (t, s) => this.c.api.listWorkloadIdentityPoolProviders(pool, t, s),
+      );
+      this.providers.set(pool, p);
+    }
+    return p;
+  }
+
+  /** A pool and its providers; undefined when either list failed. A pool not listed (deleted for good) admits nothing. */
+  async pool(member: WifMember): Promise<PoolRead | undefined> {
+    const [pools, providers] = await Promise.all([this.poolsOf(member.project), this.providersOf(member.pool)]);
+    if (!pools || !providers) return undefined;
+    const id = member.pool.slice(member.pool.lastIndexOf('/') + 1);
+    const pool = pools.find((p) => p.name === member.pool || p.name.endsWith(`/workloadIdentityPools/${id}`));
+    return { ...(pool ? { pool } : {}), providers };
+  }
+
+  /** The policies that say who may act as a service account: its own, then its project's and above. */
+  accountPolicies(email: string): Promise<AncestorPolicy[] | undefined> {
+    let p = this.accounts.get(email);
+    if (!p) {
+      const resource = `projects/-/serviceAccounts/${email}`;
+      const project = projectOfAccount(email);
+      p = Promise.all([
+        readOne(
+          this.c,
+          'iam:GetServiceAccountIamPolicy',
+          { what: `the IAM policy of service account ${email}`, scope: { subjectId: resource }, affects: ['access'] },
+          (s) => this.c.api.getServiceAccountIamPolicy(resource, s),
+        ),
+        project ? this.projectLayers(project) : Promise.resolve(undefined),
+      ]).then(([own, above]) => (own && above ? [{ resource, policy: own }, ...above] : undefined));
+      this.accounts.set(email, p);
+    }
+    return p;
+  }
+}
+
+/** The project (id or number) a user-managed or default service account belongs to. */
+export function projectOfAccount(email: string): string | undefined {
+  const [local = '', host = ''] = email.split('@');
+  return (
+    /^([a-z][a-z0-9-]+)\.iam\.gserviceaccount\.com$/.exec(host)?.[1] ??
+    /^([a-z][a-z0-9-]+)\.appspot\.gserviceaccount\.com$/.exec(host)?.[1] ??
+    (host === 'developer.gserviceaccount.com' ? /^(\d+)-compute$/.exec(local)?.[1] : undefined)
+  );
+}
+
+const SERVICE_ACCOUNT = /^serviceAccount:(.+@.+\.gserviceaccount\.com)$/;
+
+function gap(c: GcpReadContext, op: string, key: string, scope: KeyScope, what: string): void {
+  c.kit.gaps.add({
+    operation: op,
+    scope: { ...scope, subjectId: key },
+    affects: ['access'],
+    kind: 'denied',
+    reason: `${what} could not be read, so who can use key ${key} through workload identity federation is unknown; grant ${op === 'iam:GetServiceAccountIamPolicy' ? 'iam.serviceAccounts.getIamPolicy (and resourcemanager.projects.getIamPolicy on its project)' : 'iam.workloadIdentityPools.list and iam.workloadIdentityPoolProviders.list'} to the audit identity (see \`keyhygiene permissions gcp\`)`,
+  });
+}
+
+/** A member bound directly on the key (or above it): its external identities replace it. */
+async function direct(c: GcpReadContext, r: FederationReader, key: string, scope: KeyScope, e: AccessEntry, m: WifMember): Promise<AccessEntry[]> {
+  const pool = await r.pool(m);
+  if (pool) return federatedEntries(e, m, pool.pool, pool.providers, []);
+  gap(c, 'iam:ListWorkloadIdentityPoolProviders', key, scope, `workload identity pool ${m.pool}`);
+  return [e];
+}
+
+/** Pool members that may act as the service account of `e`: the same capabilities, through the account. */
+async function throughAccount(c: GcpReadContext, r: FederationReader, key: string, scope: KeyScope, e: AccessEntry, email: string): Promise<AccessEntry[]> {
+  const layers = await r.accountPolicies(email);
+  if (!layers) {
+    gap(c, 'iam:GetServiceAccountIamPolicy', key, scope, `who may act as service account ${email} (its IAM policy, or those of its project and above)`);
+    return [];
+  }
+  const out: AccessEntry[] = [];
+  for (const l of layers)
+    for (const b of l.policy.bindings) {
+      if (!IMPERSONATION_ROLES.has(b.role)) continue;
+      const cond = b.condition?.expression ? [{ key: 'iam.condition', operator: 'CEL', values: [b.condition.expression] }] : [];
+      for (const member of b.members) {
+        const m = parseWifMember(member);
+        if (!m) continue;
+        // A conditional impersonation binding may or may not hold: kept, undecided.
+        const base: AccessEntry = { ...e, sourceId: `${l.resource}#${b.role}`, ...(cond.length ? { undecided: [...(e.undecided ?? []), ...cond] } : {}) };
+        const pool = await r.pool(m);
+        if (pool) out.push(...federatedEntries(base, m, pool.pool, pool.providers, [email]));
+        else gap(c, 'iam:ListWorkloadIdentityPoolProviders', key, scope, `workload identity pool ${m.pool}`);
+      }
+    }
+  return out;
+}
+
+/** The key's access with workload identity federation resolved: pool members replaced, identities acting as its service accounts added. */
+export async function federateAccess(
+  c: GcpReadContext,
+  r: FederationReader,
+  key: string,
+  scope: KeyScope,
+  access: readonly AccessEntry[],
+): Promise<AccessEntry[]> {
+  const out: AccessEntry[] = [];
+  for (const e of access) {
+    const m = parseWifMember(e.principal.id);
+    if (m) {
+      out.push(...(await direct(c, r, key, scope, e, m)));
+      continue;
+    }
+    out.push(e);
+    const email = SERVICE_ACCOUNT.exec(e.principal.id)?.[1];
+    if (email && e.principal.kind === 'service-principal') out.push(...(await throughAccount(c, r, key, scope, e, email)));
+  }
+  return out;
+}
