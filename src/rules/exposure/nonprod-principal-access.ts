@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { EnvironmentKind } from '../../model/common.ts';
 import { defineRule } from '../define-rule.ts';
+import { attestationGated } from '../lib/attestation.ts';
 import { principalCause } from '../lib/causes.ts';
 import { accessByPrincipal, isSigningKey, judgeAccess } from '../lib/keys.ts';
 
@@ -39,7 +40,8 @@ export default defineRule({
   check(key, ctx) {
     const untrusted = ctx.options.untrustedKinds;
     // An access that depends on a condition the evaluator cannot decide is neither a pass nor a failure.
-    judgeAccess(ctx, accessByPrincipal(key.access), (entry, report) => {
+    // Attestation-gated access (an enclave or Confidential Space workload pinned to a non-debug image) reaches no environment.
+    judgeAccess(ctx, accessByPrincipal(attestationGated(key.access)), (entry, report) => {
       // Cheapest test first: most principals are in a trusted environment.
       const ps = ctx.principalScope(entry.principal);
       const idx = ps.environmentKinds.findIndex((k) => untrusted.includes(k));

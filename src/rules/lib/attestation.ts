@@ -3,7 +3,7 @@
 // document whose PCRs are all zeros (AWS Nitro Enclaves User Guide, "Cryptographic attestation"), so
 // a statement protects a key from debug-mode enclaves only when one of its conditions pins a PCR or
 // the image hash to values that are not zeros. Pure.
-import type { AccessCondition, AccessEntry } from '../../model/access-entry.ts';
+import { type AccessCondition, type AccessEntry, CONFIDENTIAL_SPACE_ISSUER, WIF_ISSUER_KEY } from '../../model/access-entry.ts';
 import { globToRegExp } from '../../util/glob.ts';
 
 const ATTESTATION_KEY = /^kms:recipientattestation:(imagesha384|pcr[0-8])$/i;
@@ -55,4 +55,91 @@ export function judgeEntry(e: AccessEntry): EntryVerdict {
   const undecidable = conds.filter((_, i) => verdicts[i] === 'undecidable');
   if (undecidable.length) return { v: 'undecidable', conditions: undecidable };
   return { v: 'admits-debug', conditions: conds };
+}
+
+// ---- Google Cloud Confidential Space ---------------------------------------------------------------
+// A workload identity pool provider whose issuer is Confidential Space admits attestation tokens of
+// confidential VMs. The GCP provider records, per admitted set, the claims its attribute condition
+// pins (`assertion.*` conditions) and those it tests in ways the audit cannot decide (undecided).
+// Confidential Space "Attestation assertions": the debug image reports `dbgstat` "enable" and no
+// support attributes; the production image `dbgstat` "disabled-since-boot" and STABLE (LATEST images
+// are also STABLE); `swname` is always CONFIDENTIAL_SPACE; `submods.container.image_digest` names the
+// workload image.
+
+const SUPPORT = 'assertion.submods.confidential_space.support_attributes';
+const DIGEST = 'assertion.submods.container.image_digest';
+
+interface Requirement {
+  what: string;
+  keys: readonly string[];
+  met(c: AccessCondition): boolean;
+}
+
+const eqAll = (c: AccessCondition, key: string, ok: (v: string) => boolean) =>
+  c.key === key && (c.operator === 'StringEquals' || c.operator === 'ForAnyValue:StringEquals') && c.values.length > 0 && c.values.every(ok);
+
+export const CONFIDENTIAL_SPACE_REQUIREMENTS: readonly Requirement[] = [
+  { what: "assertion.swname == 'CONFIDENTIAL_SPACE'", keys: ['assertion.swname'], met: (c) => eqAll(c, 'assertion.swname', (v) => v === 'CONFIDENTIAL_SPACE') },
+  {
+    what: "the production image ('STABLE' in assertion.submods.confidential_space.support_attributes, or assertion.dbgstat == 'disabled-since-boot')",
+    keys: ['assertion.dbgstat', SUPPORT],
+    met: (c) => eqAll(c, 'assertion.dbgstat', (v) => v === 'disabled-since-boot') || eqAll(c, SUPPORT, (v) => v === 'STABLE' || v === 'LATEST'),
+  },
+  { what: 'a pinned workload image (assertion.submods.container.image_digest == …)', keys: [DIGEST], met: (c) => eqAll(c, DIGEST, (v) => v.length > 0) },
+];
+
+const sameIssuer = (v: string) => v.replace(/\/+$/, '') === CONFIDENTIAL_SPACE_ISSUER.replace(/\/+$/, '');
+
+/** An entry admitted by a Confidential Space pool provider. */
+export const isConfidentialSpaceEntry = (e: AccessEntry): boolean => (e.conditions ?? []).some((c) => c.key === WIF_ISSUER_KEY && c.values.some(sameIssuer));
+
+export type SpaceVerdict = { v: 'pinned' } | { v: 'open'; missing: string[] } | { v: 'undecidable'; conditions: AccessCondition[] };
+
+/** Does the admitted set require the production image, Confidential Space and a pinned workload image? */
+export function judgeConfidentialSpace(e: AccessEntry): SpaceVerdict {
+  const missing: string[] = [];
+  const open: AccessCondition[] = [];
+  for (const r of CONFIDENTIAL_SPACE_REQUIREMENTS) {
+    if ((e.conditions ?? []).some((c) => r.met(c))) continue;
+    const undecided = (e.undecided ?? []).filter((c) => r.keys.includes(c.key));
+    if (undecided.length) open.push(...undecided);
+    else missing.push(r.what);
+  }
+  if (missing.length) return { v: 'open', missing };
+  return open.length ? { v: 'undecidable', conditions: open } : { v: 'pinned' };
+}
+
+/** A condition on the claims Confidential Space requirements read. */
+export const isSpaceCondition = (c: AccessCondition) => CONFIDENTIAL_SPACE_REQUIREMENTS.some((r) => r.keys.includes(c.key));
+
+/**
+ * Access entries as a rule about *who* can use a key should see them. An enclave or Confidential Space
+ * entry whose attestation refuses debug mode and pins the workload gives the key's use only to that
+ * attested, non-debuggable code (AWS KMS encrypts the result to the enclave's key; Confidential Space
+ * tokens are issued only to the attested VM): it reaches no person or environment and is left out.
+ * One that admits debug mode exists for its principal: its attestation conditions no longer make it
+ * undecided. One whose attestation the audit cannot decide stays undecided.
+ */
+export function attestationGated(entries: readonly AccessEntry[] | undefined): AccessEntry[] {
+  const out: AccessEntry[] = [];
+  for (const e of entries ?? []) {
+    const space = isConfidentialSpaceEntry(e);
+    const nitro = !space && attestationConditions(e).length > 0;
+    if (!space && !nitro) {
+      out.push(e);
+      continue;
+    }
+    const v = space ? judgeConfidentialSpace(e).v : judgeEntry(e).v;
+    if (v === 'pinned') continue;
+    if (v === 'undecidable') {
+      out.push(e);
+      continue;
+    }
+    const rest = (e.undecided ?? []).filter((c) => !(space ? isSpaceCondition(c) : isAttestationCondition(c)));
+    const base: AccessEntry = { ...e };
+    if (rest.length) base.undecided = rest;
+    else delete base.undecided;
+    out.push(base);
+  }
+  return out;
 }

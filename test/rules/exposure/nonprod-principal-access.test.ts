@@ -10,10 +10,85 @@ const ciRole = (caps: AccessEntry['capabilities'] = ['administer']) =>
   access({ id: 'arn:aws:iam::444444444444:role/ci-deploy', name: 'ci-deploy', account: '444444444444' }, caps);
 const stranger = (caps: AccessEntry['capabilities'] = ['use-sign']) =>
   access({ kind: 'role', id: 'arn:aws:iam::555555555555:role/stranger', name: 'stranger', account: '555555555555' }, caps);
+/** A debug principal's decrypt behind Nitro Enclave attestation conditions (IAM-derived: kept undecided by the access evaluator). */
+const IMAGE = 'ab'.repeat(48);
+const attested = (operator: string, value: string) => ({
+  ...debugUser(['use-decrypt']),
+  undecided: [{ key: 'kms:RecipientAttestation:ImageSha384', operator, values: [value] }],
+});
 const dataKey = (overrides: Partial<KeyRecord> = {}): KeyRecord =>
   key({ usage: ['encrypt', 'decrypt'], keyType: 'AES', keySize: 256, tags: { env: 'prod', 'key-class': 'data-encryption' }, ...overrides });
 
 ruleTester(rule, [
+  {
+    // Issue 15: the plaintext goes only to the attested production enclave image, not to the principal.
+    name: 'attestation-gated decrypt pinned to a non-zero image measurement does not count',
+    inventory: { keys: [dataKey({ access: [access(), attested('StringEqualsIgnoreCase', IMAGE)] })] },
+    outcome: 'pass',
+  },
+  {
+    name: 'attestation conditions that admit a debug-mode enclave (zeros) leave a decided access: fail',
+    inventory: { keys: [dataKey({ access: [access(), attested('StringEqualsIgnoreCase', '0'.repeat(96))] })] },
+    outcome: 'fail',
+    messages: ['reachable'],
+  },
+  {
+    name: 'an attestation operator the evaluator cannot read stays undecided: unknown',
+    inventory: { keys: [dataKey({ access: [access(), attested('NumericEquals', '1')] })] },
+    outcome: 'unknown',
+    because: /NumericEquals kms:RecipientAttestation:ImageSha384/,
+  },
+  {
+    name: 'a Confidential Space pool pinned to the production image and a workload digest does not count',
+    inventory: {
+      keys: [
+        dataKey({
+          access: [
+            access(),
+            {
+              ...debugUser(['use-decrypt']),
+              conditions: [
+                {
+                  key: 'iam.googleapis.com/workloadIdentityPoolProvider.issuer',
+                  operator: 'StringEquals',
+                  values: ['https://confidentialcomputing.googleapis.com/'],
+                },
+                { key: 'assertion.swname', operator: 'StringEquals', values: ['CONFIDENTIAL_SPACE'] },
+                { key: 'assertion.dbgstat', operator: 'StringEquals', values: ['disabled-since-boot'] },
+                { key: 'assertion.submods.container.image_digest', operator: 'StringEquals', values: ['sha256:abc'] },
+              ],
+            },
+          ],
+        }),
+      ],
+    },
+    outcome: 'pass',
+  },
+  {
+    name: 'a Confidential Space pool that admits the debug image counts as its principal',
+    inventory: {
+      keys: [
+        dataKey({
+          access: [
+            access(),
+            {
+              ...debugUser(['use-decrypt']),
+              conditions: [
+                {
+                  key: 'iam.googleapis.com/workloadIdentityPoolProvider.issuer',
+                  operator: 'StringEquals',
+                  values: ['https://confidentialcomputing.googleapis.com/'],
+                },
+                { key: 'assertion.swname', operator: 'StringEquals', values: ['CONFIDENTIAL_SPACE'] },
+              ],
+            },
+          ],
+        }),
+      ],
+    },
+    outcome: 'fail',
+    messages: ['reachable'],
+  },
   { name: 'production key used by production principals only', inventory: { keys: [key()] }, outcome: 'pass' },
   {
     name: 'debug principal that can only verify or read',
