@@ -20,7 +20,6 @@ export const reportFlags = {
     options: FORMAT_IDS,
     multiple: true,
     delimiter: ',',
-    helpValue: 'FORMAT',
   }),
   output: Flags.string({ char: 'o', description: 'write the format at the same position to FILE (repeatable)', multiple: true, helpValue: 'FILE' }),
   'output-dir': Flags.string({

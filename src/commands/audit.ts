@@ -83,7 +83,6 @@ ${EXIT_CODE_HELP}`;
       options: [...SEVERITIES],
       multiple: true,
       delimiter: ',',
-      helpValue: 'SEVERITY',
     }),
     rule: Flags.string({ description: 'run only these rules (repeatable or comma-separated)', multiple: true, delimiter: ',', helpValue: 'ID' }),
     'skip-rule': Flags.string({ description: 'do not run these rules (repeatable or comma-separated)', multiple: true, delimiter: ',', helpValue: 'ID' }),

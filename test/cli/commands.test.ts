@@ -1,3 +1,5 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hasStackTrace, runCli } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/tmp.ts';
@@ -50,5 +52,28 @@ describe('policy', () => {
   it('schema prints the JSON Schemas', async () => {
     expect(JSON.parse((await runCli(['policy', 'schema'])).stdout).title).toMatch(/policy/);
     expect(JSON.parse((await runCli(['policy', 'schema', 'result'])).stdout).title).toMatch(/result/);
+  });
+});
+
+describe('--help of every command', () => {
+  it('lists every value a flag accepts (a helpValue must not hide them)', async () => {
+    const dir = join(import.meta.dirname, '../../src/commands');
+    const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
+    const checked: string[] = [];
+    for (const file of files) {
+      const cmd = (await import(join(dir, file))).default as { flags?: Record<string, { options?: readonly string[] }> };
+      const withOptions = Object.entries(cmd.flags ?? {}).filter(([, f]) => f.options?.length);
+      if (!withOptions.length) continue;
+      const id = file
+        .replace(/\.ts$/, '')
+        .replace(/\/index$/, '')
+        .split('/');
+      const help = (await runCli([...id, '--help'])).stdout;
+      for (const [name, f] of withOptions) {
+        for (const value of f.options ?? []) expect(help, `${id.join(' ')} --${name} ${value}`).toContain(value);
+        checked.push(`${id.join(' ')} --${name}`);
+      }
+    }
+    expect(checked).toEqual(expect.arrayContaining(['audit --format', 'audit --severity', 'demo --format', 'diff --format']));
   });
 });
