@@ -64,6 +64,10 @@ interface OclifParseError {
   message: string;
   flags?: unknown;
   showHelp?: boolean;
+  /** oclif's exit code for its own errors (2 for parse errors). */
+  oclif?: { exit?: number | false };
+  /** RequiredArgsError: the arguments that are missing. */
+  args?: { name?: string; description?: string }[];
 }
 
 /**
@@ -96,5 +100,37 @@ export function parseErrorAsUsage(err: OclifParseError, command: string, known: 
       hint: help,
     });
   }
-  return undefined;
+  return otherParseError(err, command, help);
+}
+
+/** oclif dims parts of its messages (ESC [ … m). */
+const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
+
+/**
+ * oclif's other parse errors (a missing argument or required flag, an extra argument, a value its
+ * parser refuses, flags that exclude or need each other), as one paragraph without the help dump.
+ */
+function otherParseError(err: OclifParseError, command: string, help: string): UserError | undefined {
+  if (!err.oclif || err.oclif.exit === undefined || err.oclif.exit === 0) return undefined;
+  const lines = err.message
+    .replace(ANSI, '')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && l !== 'See more help with --help' && !/^The following errors? occurred:$/.test(l));
+  const missing = /^Missing \d+ required args?:?$/.exec(lines[0] ?? '');
+  if (missing && err.args?.length) {
+    const names = err.args.map((a) => (a.name ?? '').toUpperCase());
+    return new UserError({
+      message: `${command}: missing argument ${names.join(', ')}.`,
+      expected: err.args.map((a) => `${(a.name ?? '').toUpperCase()}: ${a.description ?? 'a value'}`).join('; '),
+      hint: `give ${names.join(' and ')} before any flag that takes several values (or after "--"); ${help}`,
+    });
+  }
+  const parsing = /^Parsing (--[\w-]+)$/.exec(lines[0] ?? '');
+  const message = (parsing ? `${parsing[1]}: ${lines.slice(1).join(' ')}` : lines.join(' ')).replace(
+    /^Missing required flag ([\w-]+)/,
+    'missing required flag --$1',
+  );
+  if (!message) return undefined;
+  return new UserError({ message: `${command}: ${message.replace(/\.?$/, '.')}`, hint: help });
 }

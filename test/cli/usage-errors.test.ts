@@ -71,6 +71,38 @@ describe('parseErrorAsUsage', () => {
   it('leaves other errors alone', () => {
     expect(parseErrorAsUsage(new Error('boom'), 'keyhygiene audit', known)).toBeUndefined();
   });
+
+  it.each([
+    [
+      {
+        message: 'Missing 1 required arg:\nnew  the later JSON result\nSee more help with --help',
+        oclif: { exit: 2 },
+        args: [{ name: 'new', description: 'the later JSON result' }],
+      },
+      'keyhygiene audit: missing argument NEW.',
+      'NEW: the later JSON result',
+    ],
+    [
+      { message: 'The following error occurred:\n  \u001b[2mMissing required flag output\u001b[22m\nSee more help with --help', oclif: { exit: 2 } },
+      'keyhygiene audit: missing required flag --output.',
+      undefined,
+    ],
+    [
+      { message: 'Parsing --report-limit \n\tExpected an integer greater than or equal to 1 but received: 0\nSee more help with --help', oclif: { exit: 2 } },
+      'keyhygiene audit: --report-limit: Expected an integer greater than or equal to 1 but received: 0.',
+      undefined,
+    ],
+    [{ message: 'Unexpected argument: b\nSee more help with --help', oclif: { exit: 2 } }, 'keyhygiene audit: Unexpected argument: b.', undefined],
+  ])('turns oclif parse error %# into one paragraph', (err, message, expected) => {
+    const d = parseErrorAsUsage(err, 'keyhygiene audit', known)?.diagnostics;
+    expect(d).toHaveLength(1);
+    expect(d?.[0]).toMatchObject({ message, hint: expect.stringContaining('keyhygiene audit --help') });
+    expect(d?.[0]?.expected).toBe(expected);
+  });
+
+  it("leaves an error that is not oclif's to the caller", () => {
+    expect(parseErrorAsUsage({ message: 'Missing 1 required arg' }, 'keyhygiene audit', known)).toBeUndefined();
+  });
 });
 
 describe('the CLI on a typo', () => {
@@ -100,5 +132,19 @@ describe('the CLI on a typo', () => {
     const r = await runCli(['audit', '--fail-on', 'hgh']);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('--fail-on does not accept "hgh". Did you mean --fail-on high?');
+  });
+});
+
+describe('missing arguments and flags on the command line', () => {
+  it.each([
+    [['diff', 'old.json'], /^keyhygiene: error: keyhygiene diff: missing argument NEW\.\n {2}expected: NEW: the later JSON result\n {2}fix: /],
+    [['merge', 'part-1.json'], /^keyhygiene: error: keyhygiene merge: missing required flag --output\.\n {2}fix: /],
+    [['audit', '--example', 'storm-0558', '--report-limit', '0'], /^keyhygiene: error: keyhygiene audit: --report-limit: Expected an integer/],
+  ])('%j is exit 2 with one paragraph, no help dump', async (args, re) => {
+    const r = await runCli(args);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(re);
+    expect(r.stderr).not.toMatch(/USAGE|›/);
+    expect(hasStackTrace(r.stderr)).toBe(false);
   });
 });
