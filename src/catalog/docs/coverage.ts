@@ -11,7 +11,7 @@ const waiver = {
 export const COVERAGE_DOCS: Record<string, RuleDocs> = {
   'collection-complete': {
     remediation: {
-      cli: '`keyhygiene permissions --provider aws-kms` prints the least-privilege policy; attach it to the audit role',
+      cli: '`keyhygiene permissions aws` (or azure, gcp, jwks, …) prints the least-privilege policy; attach it to the audit role',
       terraform:
         '`aws_iam_role_policy` with the document `keyhygiene permissions` prints; for keys whose policy does not delegate to IAM, add the audit role to the key policy',
       console: 'Grant the read permission named in the gap to the audit identity, or narrow the policy scope.',
