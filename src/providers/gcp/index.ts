@@ -2,6 +2,7 @@
 // keys, rings and every ancestor (with conditions), and per-project Data Access audit logging with the
 // sinks and log buckets that keep it. Built on the provider kit; read-only by declaration.
 import { UserError } from '../../errors.ts';
+import type { ShardUnits } from '../../inventory/shard.ts';
 import type { AuditTrail } from '../../model/audit-trail.ts';
 import type { KeyRecord } from '../../model/key-record.ts';
 import { createKit, type ProviderKit } from '../kit/index.ts';
@@ -151,8 +152,25 @@ async function readKey(c: GcpReadContext, r: SharedReaders, ring: RingRead, key:
   return { ...normalizeKey({ key, ...versions, ...(access ? { access } : {}) }), ...custody };
 }
 
-async function projectsWork(c: GcpReadContext, config: GcpConfig, ancestry: AncestryReader): Promise<ProjectWork[]> {
-  const projects = await discoverProjects(c, config);
+/** The shard unit of a project. */
+export const gcpUnit = (projectId: string): string => `gcp:${projectId}`;
+
+/**
+ * The projects this run reads: every one found, or in a shard those it owns. With a plan, the owned
+ * projects are read by name (no organization walk), as a configured project list is.
+ */
+async function shardProjects(c: GcpReadContext, config: GcpConfig, shard: ShardUnits | undefined): Promise<RawProject[]> {
+  const planned = shard?.planned('gcp:');
+  if (shard && planned?.length) {
+    const mine = planned.filter((u) => shard.owns(u)).map((u) => u.slice('gcp:'.length));
+    return discoverProjects(c, { ...config, projects: mine });
+  }
+  const found = await discoverProjects(c, config);
+  return shard ? found.filter((p) => shard.owns(gcpUnit(p.projectId))) : found;
+}
+
+async function projectsWork(c: GcpReadContext, config: GcpConfig, ancestry: AncestryReader, shard?: ShardUnits): Promise<ProjectWork[]> {
+  const projects = await shardProjects(c, config, shard);
   const out: ProjectWork[] = [];
   await c.kit.pool(projects, config.concurrency, async (project) => {
     const a = await ancestry.of(project);
@@ -207,6 +225,24 @@ async function collectRings(c: GcpReadContext, work: readonly ProjectWork[], con
   return rings;
 }
 
+/** The run's kit: Cloud KMS read and crypto quotas of the calling project, deadlines, budget, gaps. */
+function gcpKit(config: GcpConfig, ctx: CollectContext): ProviderKit {
+  return createKit({
+    provider: PROVIDER,
+    operations: OPERATIONS,
+    quotas: quotaTable(config.readRequestsPerMinute, config.cryptoRequestsPerMinute),
+    quotaFraction: config.quotaFraction,
+    // Cloud KMS charges every read to the caller's quota project, whichever project holds the key: the
+    // shards of a split share it, so each paces at 1/N of the fraction (sharding GCP adds no quota).
+    ...(ctx.shard ? { shareOf: () => 1 / (ctx.shard as ShardUnits).spec.count } : {}),
+    retry: { maxAttempts: config.maxAttempts, baseMs: config.retryBaseMs },
+    callTimeoutMs: config.timeoutMs,
+    ...(config.budgetMs ? { budgetMs: config.budgetMs } : {}),
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+    permissionOf,
+  });
+}
+
 /**
  * Collect Cloud KMS keys, access and logging. `overrides` injects a credential (tests, the demo) so no
  * credential chain runs and nothing contacts the metadata server.
@@ -218,23 +254,13 @@ export async function collectGcp(
 ): Promise<ProviderOutput & { stats: ProviderKit['stats'] }> {
   const startedAt = ctx.now().toISOString();
   const clients = await clientsOrUsageError(config, ctx, overrides);
-  const kit = createKit({
-    provider: PROVIDER,
-    operations: OPERATIONS,
-    quotas: quotaTable(config.readRequestsPerMinute, config.cryptoRequestsPerMinute),
-    quotaFraction: config.quotaFraction,
-    retry: { maxAttempts: config.maxAttempts, baseMs: config.retryBaseMs },
-    callTimeoutMs: config.timeoutMs,
-    ...(config.budgetMs ? { budgetMs: config.budgetMs } : {}),
-    ...(ctx.signal ? { signal: ctx.signal } : {}),
-    permissionOf,
-  });
+  const kit = gcpKit(config, ctx);
   const c: GcpReadContext = { api: clients.api, kit, quota: { partition: clients.quotaProject }, nowMs: ctx.now().getTime() };
   const keys: KeyRecord[] = [];
   let trails: AuditTrail[] = [];
   try {
     const ancestry = new AncestryReader(c);
-    const work = await projectsWork(c, config, ancestry);
+    const work = await projectsWork(c, config, ancestry, ctx.shard);
     ctx.progress?.({ provider: 'gcp', phase: 'projects', done: work.length, total: work.length });
     const byProject = new Map(work.map((w) => [w.project.projectId, w]));
     const [rings, ts] = await Promise.all([collectRings(c, work, config), collectTrails(c, work, config.concurrency)]);
@@ -263,6 +289,30 @@ export async function collectGcp(
   };
 }
 
+/**
+ * Every project the configuration covers, listed once (`inventory --plan-shards`): the configured
+ * projects as they are, or one walk of the organization, folders or search.
+ */
+export async function planGcp(config: GcpConfig, ctx: CollectContext, overrides: ClientOverrides = {}): Promise<string[]> {
+  if (config.projects) return [...new Set(config.projects)].map(gcpUnit).sort();
+  const clients = await clientsOrUsageError(config, ctx, overrides);
+  const kit = gcpKit(config, ctx);
+  try {
+    const projects = await discoverProjects({ api: clients.api, kit, quota: { partition: clients.quotaProject }, nowMs: ctx.now().getTime() }, config);
+    // A plan that missed projects would leave them out of every shard, silently: refuse it.
+    const gaps = kit.gaps.list();
+    if (gaps.length)
+      throw new UserError({
+        message: `gcp: the projects could not all be listed (${gaps.map((g) => `${g.operation}: ${g.reason}`).join('; ')}); a plan would leave them out of every shard.`,
+        hint: 'fix the access (resourcemanager.folders.list, resourcemanager.projects.list) and plan again, or shard by hash with --shard K/N alone',
+      });
+    return projects.map((p) => gcpUnit(p.projectId)).sort();
+  } finally {
+    kit.finish();
+    await clients.close();
+  }
+}
+
 export const gcpProvider = defineProvider({
   id: 'gcp',
   description:
@@ -270,6 +320,8 @@ export const gcpProvider = defineProvider({
   configSchema: GcpConfig,
   operations: OPERATIONS,
   fills: FILLS,
+  shardable: true,
+  units: (config, ctx) => planGcp(GcpConfig.parse(config), ctx),
   async collect(config, ctx) {
     const { stats: _stats, ...out } = await collectGcp(GcpConfig.parse(config), ctx);
     return out;
