@@ -242,7 +242,16 @@ function vaultOfKey(ctx: PlanContext, k: PlannedResource): PlannedResource | und
   return vaultFor(ctx, k.values.key_vault_id ?? k.values.managed_hsm_id);
 }
 
-function keyShape(k: PlannedResource): { read: Reader; kty?: string; ops?: string[]; size?: number; curve?: string; expires?: Date; notBefore?: Date } {
+function keyShape(k: PlannedResource): {
+  read: Reader;
+  kty?: string;
+  ops?: string[];
+  size?: number;
+  curve?: string;
+  expires?: Date;
+  notBefore?: Date;
+  enabled: boolean;
+} {
   const arm = k.format === 'arm';
   const read = new Reader(props(k), k.configured);
   const attrs = arm ? (read.raw('attributes') as Record<string, unknown> | undefined) : undefined;
@@ -256,6 +265,8 @@ function keyShape(k: PlannedResource): { read: Reader; kty?: string; ops?: strin
     curve: read.str(arm ? 'curveName' : 'curve'),
     expires: arm ? epoch(attrs?.exp) : date(read.str('expiration_date')),
     notBefore: arm ? epoch(attrs?.nbf) : date(read.str('not_before_date')),
+    // ARM: attributes.enabled (default true); azurerm_key_vault_key has no such argument.
+    enabled: !(arm && (attrs?.enabled === false || attrs?.enabled === 'false')),
   };
 }
 
@@ -285,7 +296,7 @@ export function plannedAzureKey(ctx: PlanContext, k: PlannedResource, access: Re
       kid: `${vault.uri}keys/${encodeURIComponent(name)}/planned`,
       name,
       ...(shape.kty ? { jwk: { kty: shape.kty, ...(shape.ops ? { keyOps: shape.ops } : {}), ...(shape.curve ? { crv: shape.curve } : {}) } } : {}),
-      enabled: true,
+      enabled: shape.enabled,
       ...(shape.expires && !Number.isNaN(shape.expires.getTime()) ? { expiresOn: shape.expires } : {}),
       ...(shape.notBefore && !Number.isNaN(shape.notBefore.getTime()) ? { notBefore: shape.notBefore } : {}),
       exportable: (shape.read.raw('attributes') as Record<string, unknown> | undefined)?.exportable === true,
