@@ -274,9 +274,10 @@ export function plannedAwsKey(ctx: PlanContext, r: PlannedResource): KeyRecord {
   };
   const id = ctx.idOf(r);
   const tags = read.tags(cfn ? 'Tags' : 'tags');
-  // AWS provider v6: each resource may name its own region. A Terraform replica is made through another
-  // (aliased) provider, so its region is not the default one; a CloudFormation replica is made in the stack's region.
-  const region = read.str('region') ?? (REPLICA_TYPES.includes(r.type) && !cfn ? undefined : ctx.opts.region);
+  // AWS provider v6: each resource may name its own region; else its aliased provider's. A Terraform
+  // replica is made through another provider, so without either its region is not the default one; a
+  // CloudFormation replica is made in the stack's region.
+  const region = read.str('region') ?? r.providerRegion ?? (REPLICA_TYPES.includes(r.type) && !cfn ? undefined : ctx.opts.region);
   const rec = normalizeKey({
     account: ctx.opts.account ?? '',
     region: region ?? '',

@@ -21,6 +21,8 @@ export interface TerraformPlan {
 
 interface ConfigResource {
   expressions: Obj;
+  /** The provider configuration the resource uses (aws, aws.eu, module.app:aws.eu). */
+  providerKey?: string;
   /** Module path without instance keys: '' for the root, module.app.module.db below. */
   modulePath: string;
 }
@@ -34,7 +36,11 @@ function indexConfiguration(root: Obj | undefined): { resources: Map<string, Con
     if (!mod) return;
     for (const r of Array.isArray(mod.resources) ? mod.resources : []) {
       if (!isObj(r) || typeof r.address !== 'string') continue;
-      resources.set(path ? `${path}.${r.address}` : r.address, { expressions: isObj(r.expressions) ? r.expressions : {}, modulePath: path });
+      resources.set(path ? `${path}.${r.address}` : r.address, {
+        expressions: isObj(r.expressions) ? r.expressions : {},
+        modulePath: path,
+        ...(typeof r.provider_config_key === 'string' ? { providerKey: r.provider_config_key } : {}),
+      });
     }
     for (const [name, call] of Object.entries(isObj(mod.module_calls) ? mod.module_calls : {})) {
       if (!isObj(call)) continue;
@@ -247,10 +253,20 @@ export function readTerraformPlan(doc: Obj, file: string): TerraformPlan {
     attachReferences(r.values, cfg.expressions, { modulePath: cfg.modulePath, moduleInstance: instancePrefix(r.address), index: indexes.get(r.address), rc });
   }
   const providers = isObj(configuration.provider_config) ? configuration.provider_config : {};
-  const aws = isObj(providers.aws) ? providers.aws : undefined;
-  const regionExpr = isObj(aws?.expressions) && isObj(aws.expressions.region) ? aws.expressions.region : undefined;
-  const awsRegion = typeof regionExpr?.constant_value === 'string' ? regionExpr.constant_value : undefined;
+  const awsRegion = constantRegion(providers.aws);
+  // A resource made through an aliased provider (provider = aws.eu) lives in that provider's region.
+  for (const r of resources) {
+    const key = config.resources.get(r.refKey)?.providerKey;
+    const region = key && /\.[^.:]+$/.test(key) ? constantRegion(providers[key]) : undefined;
+    if (region) r.providerRegion = region;
+  }
   return { resources, moduleSources: config.sources, ...(awsRegion ? { awsRegion } : {}), incomplete: doc.complete === false, deferred };
+}
+
+/** The `region` of a provider configuration, when a constant. */
+function constantRegion(provider: unknown): string | undefined {
+  const expr = isObj(provider) && isObj(provider.expressions) && isObj(provider.expressions.region) ? provider.expressions.region : undefined;
+  return typeof expr?.constant_value === 'string' ? expr.constant_value : undefined;
 }
 
 /** `module.app["eu"].aws_kms_key.k[0]` → `module.app["eu"]`. */

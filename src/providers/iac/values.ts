@@ -42,6 +42,8 @@ export interface PlannedResource {
   configured?: ReadonlySet<string>;
   /** Terraform: the plan defers this change to a later plan (`deferred_changes[].reason`). */
   deferred?: string;
+  /** Terraform: the constant region of the aliased provider configuration the resource uses. */
+  providerRegion?: string;
 }
 
 export const isUnknown = (v: unknown): v is Unknown => v instanceof Unknown;

@@ -44,8 +44,8 @@ describe('iac provider: KMS key variants in a Terraform plan', () => {
     const out = await collectIac([PLAN], { account: '111122223333' });
     const eu = out.keys?.find((k) => k.id === id('aws_kms_replica_key.eu'));
     expect(eu).toMatchObject({ multiRegion: true, keyType: 'EC', curve: 'P-256', usage: ['sign', 'verify'], rotation: { supported: false }, state: 'enabled' });
-    // The replica lives in another region than the default provider's.
-    expect(eu?.region).toBeUndefined();
+    // The replica is made through the aliased provider aws.eu: it lives in that provider's region.
+    expect(eu?.region).toBe('eu-west-1');
     const outside = out.keys?.find((k) => k.id === id('aws_kms_replica_key.outside'));
     expect(outside?.multiRegion).toBe(true);
     expect(outside?.usage).toBeUndefined();
