@@ -46,7 +46,11 @@ export default defineRule({
   },
   options: z.strictObject({
     minRsaBits: z.number().int().positive().default(2048).describe('smallest acceptable RSA modulus'),
-    allowedCurves: z.array(z.string().min(1)).default(['P-256', 'P-384', 'P-521', 'Ed25519', 'Ed448']).describe('acceptable `crv` values for EC and OKP keys'),
+    allowedCurves: z
+      .array(z.string().min(1))
+      // X25519 and X448: the ECDH-ES curves of RFC 8037, approved for ECDH by NIST SP 800-186.
+      .default(['P-256', 'P-384', 'P-521', 'Ed25519', 'Ed448', 'X25519', 'X448'])
+      .describe('acceptable `crv` values for EC and OKP keys'),
     exceptUrls: z.array(z.string().min(1)).default([]).describe(exceptUrlsDescription),
   }),
   messages: {

@@ -6,6 +6,17 @@ ruleTester(rule, [
   { name: 'RSA-3072 with RS256', inventory: { publishedKeys: [published()] }, outcome: 'pass' },
   { name: 'EC P-256 with ES256', inventory: { publishedKeys: [published({ kty: 'EC', curve: 'P-256', alg: 'ES256', keySize: 256 })] }, outcome: 'pass' },
   { name: 'Ed25519 with EdDSA', inventory: { publishedKeys: [published({ kty: 'OKP', curve: 'Ed25519', alg: 'EdDSA', keySize: 256 })] }, outcome: 'pass' },
+  // RFC 8037 §3.2 registers X25519 and X448 for ECDH-ES; NIST SP 800-186 approves Curve25519 and Curve448 for ECDH.
+  {
+    name: 'X25519 encryption key with ECDH-ES',
+    inventory: { publishedKeys: [published({ kty: 'OKP', curve: 'X25519', alg: 'ECDH-ES', use: 'enc', keySize: 256 })] },
+    outcome: 'pass',
+  },
+  {
+    name: 'X448 encryption key',
+    inventory: { publishedKeys: [published({ kty: 'OKP', curve: 'X448', alg: 'ECDH-ES+A256KW', use: 'enc', keySize: 448 })] },
+    outcome: 'pass',
+  },
   {
     name: 'ROCA-fingerprinted modulus is critical',
     inventory: { publishedKeys: [published({ keySize: 2048, rocaFingerprint: true })] },
