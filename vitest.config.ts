@@ -1,7 +1,8 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /**
  * Test files that need a process of their own, found by what they do: replacing a module with
@@ -17,6 +18,33 @@ function testFiles(dir: string): string[] {
 }
 const ISOLATED = testFiles('test').filter((f) => NEEDS_OWN_PROCESS.test(readFileSync(f, 'utf8')));
 
+/**
+ * Seconds each file took in a full run, hooks included (test/durations.json, written by
+ * `node scripts/test-durations.ts` from vitest's cache). Only the order in which files start depends on it.
+ */
+const DURATIONS: Readonly<Record<string, number>> = existsSync('test/durations.json') ? JSON.parse(readFileSync('test/durations.json', 'utf8')) : {};
+/** A file the table does not know yet: started before the many short files, after the known long ones. */
+const UNKNOWN_SECONDS = 1;
+
+/**
+ * Longest files first, so that the workers finish together rather than one running a long file that
+ * started last. Vitest does this from its own cache of earlier runs; a clean clone (CI) has none and
+ * vitest then orders by file size, which put the slowest files (short sources that wait on fakes,
+ * gcore or child processes) near the end. Without a full cache the committed table decides.
+ */
+class LongestFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files);
+    if (files.every((f) => this.ctx.cache.getTestSpecificationResult(f))) return sorted;
+    const seconds = (f: TestSpecification) => DURATIONS[relative(this.ctx.config.root, f.moduleId)] ?? UNKNOWN_SECONDS;
+    // Projects stay in vitest's order, one after the other: a worker of the shared project is reused
+    // only while the next file in the queue is a shared one too.
+    const projects = [...new Set(sorted.map((f) => f.project.name))];
+    const rank = (f: TestSpecification) => projects.indexOf(f.project.name);
+    return [...sorted].sort((a, b) => rank(a) - rank(b) || seconds(b) - seconds(a));
+  }
+}
+
 export default defineConfig({
   test: {
     setupFiles: ['test/setup.ts'],
@@ -27,6 +55,7 @@ export default defineConfig({
     // single worker, every file in series (wall ≈ the sum of file durations, ~300 s). Many files spend
     // their time waiting (fakes' deadlines, child processes, gcore), so a worker per core keeps both busy.
     maxWorkers: Math.max(2, availableParallelism()),
+    sequence: { sequencer: LongestFirst },
     projects: [
       // Most files share worker processes: modules (zod schemas, SDKs, the rule registry) load once per
       // worker instead of once per file, about six times less CPU. test/setup.ts restores what a file
