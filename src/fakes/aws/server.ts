@@ -6,7 +6,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { iamHandlers } from './iam.ts';
-import { Faults, Quotas } from './limits.ts';
+import { Faults, KMS_CRYPTO_OPERATIONS, Quotas } from './limits.ts';
 import { identityRoutes } from './routes/identity.ts';
 import { kmsRoutes } from './routes/kms.ts';
 import { trailRoutes } from './routes/trails.ts';
@@ -44,6 +44,7 @@ class Simulator {
   private readonly credentials: Map<string, string>;
   private readonly routes: Routes;
   private readonly world: FakeWorld;
+  private readonly view: WorldView;
   private readonly options: FakeOptions;
 
   constructor(world: FakeWorld, options: FakeOptions) {
@@ -52,7 +53,8 @@ class Simulator {
     this.faults = new Faults(options.faults ?? []);
     this.quotas = new Quotas(options.quotas);
     this.credentials = new Map([[FAKE_ACCESS_KEY, world.callerAccount]]);
-    this.routes = routesFor(new WorldView(world), this.credentials);
+    this.view = new WorldView(world);
+    this.routes = routesFor(this.view, this.credentials);
   }
 
   private send(res: http.ServerResponse, status: number, type: 'json' | 'xml', body: string): void {
@@ -82,6 +84,17 @@ class Simulator {
     else this.stats.window[key] = [t, t];
   }
 
+  /** The key spec a cryptographic operation's quota depends on (the key it names), or a data key pair's spec. */
+  private quotaSpec(op: string, account: string, region: string, input: Record<string, unknown>): string | undefined {
+    if (op === 'kms:GenerateDataKeyPair' || op === 'kms:GenerateDataKeyPairWithoutPlaintext') return String(input.KeyPairSpec ?? '');
+    if (!KMS_CRYPTO_OPERATIONS.includes(op) || input.KeyId === undefined) return undefined;
+    try {
+      return this.view.findKey(account, region, input.KeyId).spec;
+    } catch {
+      return undefined;
+    }
+  }
+
   /** Answer one request: a fault, a throttle, or the route's answer. */
   handle(res: http.ServerResponse, req: ParsedRequest): void {
     const { op, input, region, accessKeyId } = req;
@@ -97,7 +110,7 @@ class Simulator {
       else this.fail(res, req, FAULT_ERRORS[fault.error](op));
       return;
     }
-    if (this.quotas.throttle(account, region, op)) {
+    if (this.quotas.throttle(account, region, op, this.quotaSpec(op, account, region, input))) {
       this.stats.throttled++;
       this.fail(res, req, new AwsError('ThrottlingException', 'Rate exceeded'));
       return;
