@@ -273,7 +273,8 @@ export function plannedAwsKey(ctx: PlanContext, r: PlannedResource): KeyRecord {
     ...(s.materialExpires ? { ValidTo: new Date(s.materialExpires) } : {}),
   };
   const id = ctx.idOf(r);
-  const tags = read.tags(cfn ? 'Tags' : 'tags');
+  // tags_all: the resource's tags merged with the provider's default_tags (known at plan time when both are).
+  const tags = cfn ? read.tags('Tags') : (read.tags('tags_all') ?? read.tags('tags'));
   // AWS provider v6: each resource may name its own region; else its aliased provider's. A Terraform
   // replica is made through another provider, so without either its region is not the default one; a
   // CloudFormation replica is made in the stack's region.

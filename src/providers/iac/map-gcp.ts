@@ -52,7 +52,8 @@ function rawKey(ctx: PlanContext, r: PlannedResource, read: Reader): RawCryptoKe
   const protectionLevel =
     typeof template?.protection_level === 'string' ? template.protection_level : read.isUnknown('version_template') ? undefined : 'SOFTWARE';
   const algorithm = typeof template?.algorithm === 'string' ? template.algorithm : purpose === 'ENCRYPT_DECRYPT' ? 'GOOGLE_SYMMETRIC_ENCRYPTION' : undefined;
-  const labels = read.tags('labels');
+  // effective_labels: the key's labels merged with the provider's default_labels.
+  const labels = read.tags('effective_labels') ?? read.tags('labels');
   const backend = read.str('crypto_key_backend');
   return {
     name: fullName,

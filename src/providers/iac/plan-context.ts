@@ -96,7 +96,7 @@ export class PlanContext {
     const read = new Reader(r.values);
     const known = read.str('arn') ?? read.str('Arn');
     const name = read.str('name') ?? read.str('RoleName') ?? read.str('UserName') ?? (r.format === 'arm' ? r.address.split('/').at(-1) : undefined);
-    const tags = read.tags('tags') ?? read.tags('Tags');
+    const tags = read.tags('tags_all') ?? read.tags('tags') ?? read.tags('Tags');
     const account = r.format === 'arm' || r.type.startsWith('azure') ? this.opts.tenant : this.opts.account;
     return {
       kind: PRINCIPAL_TYPES[r.type] ?? 'role',

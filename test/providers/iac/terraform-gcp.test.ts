@@ -33,7 +33,8 @@ describe('iac provider: google_kms_crypto_key', () => {
       protection: 'software',
       state: 'enabled',
       rotation: { supported: true, automatic: true, periodDays: 90 },
-      tags: { env: 'prod' },
+      // effective_labels: the key's labels with the provider's default_labels.
+      tags: { env: 'prod', 'goog-terraform-provisioned': 'true', 'cost-center': 'idp' },
     });
   });
 

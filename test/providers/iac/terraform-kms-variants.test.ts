@@ -13,6 +13,7 @@ describe('iac provider: KMS key variants in a Terraform plan', () => {
     expect(out.keys?.map((k) => k.source?.address).sort()).toEqual([
       'aws_kms_external_key.awaiting',
       'aws_kms_external_key.imported',
+      'aws_kms_key.defaulted',
       'aws_kms_key.hsm',
       'aws_kms_key.primary',
       'aws_kms_replica_key.eu',
@@ -59,5 +60,11 @@ describe('iac provider: KMS key variants in a Terraform plan', () => {
     const out = await collectIac([PLAN], { account: '111122223333' });
     const hsm = out.keys?.find((k) => k.id === id('aws_kms_key.hsm'));
     expect(hsm).toMatchObject({ origin: 'generated', protection: 'hsm', rotation: { supported: false }, region: 'eu-central-1' });
+  });
+
+  it("the provider's default_tags count: tags_all classifies a key that sets no tags itself", async () => {
+    const out = await collectIac([PLAN], { account: '111122223333' });
+    const k = out.keys?.find((x) => x.id === id('aws_kms_key.defaulted'));
+    expect(k?.tags).toEqual({ env: 'prod', team: 'identity' });
   });
 });
