@@ -43,7 +43,8 @@ export const WIDE_PROOF_RADIUS = 128 * 1024;
 const EC_PROOF_RADIUS = 2048;
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
-export type NeedleFormat = 'rsa-modulus-be' | 'rsa-modulus-le' | 'ec-point' | 'okp-public';
+const NEEDLE_FORMATS = ['rsa-modulus-be', 'rsa-modulus-le', 'ec-point', 'okp-public'] as const;
+export type NeedleFormat = (typeof NEEDLE_FORMATS)[number];
 
 /** One needle: where its bytes sit in the table's shared needle buffer. */
 interface Needle {
@@ -123,12 +124,15 @@ function parseSpki(der: Buffer): ParsedSpki | undefined {
 }
 
 /**
- * A built table in a form that crosses to worker threads without being built again: the grids and
- * the needles' bytes live in SharedArrayBuffers (shared, not copied); keys and needles are cloned.
+ * A built table in a form that crosses to worker threads without being built again or cloned key by
+ * key: the grids, the needles and their bytes live in SharedArrayBuffers (shared, not copied); the
+ * keys travel as one JSON string, parsed only when a thread first needs a key (a hit, a match).
  */
 export interface SharedKnownKeys {
-  keys: KnownKey[];
-  needles: Needle[];
+  keys: string;
+  keyCount: number;
+  /** keyIndex, offset, length, format (index in NEEDLE_FORMATS) of each needle. */
+  needles: Int32Array;
   needleBytes: SharedArrayBuffer;
   grids: GridState[];
   rejected: { id: string; reason: string }[];
@@ -156,9 +160,12 @@ function pendingOf(id: string, der: Buffer, spkiSha256: string): Pending | { rej
 }
 
 export class KnownKeyTable {
-  readonly keys: KnownKey[] = [];
+  private keyList: KnownKey[] | undefined;
+  /** An adopted table's keys, until first needed. */
+  private keysJson: string | undefined;
+  private keyCount = 0;
   readonly needles: Needle[] = [];
-  private readonly bySpki = new Map<string, number>();
+  private bySpki: Map<string, number> | undefined;
   private byThumb: Map<string, number> | undefined;
   private grids: Grid[] = [];
   private gridStates: GridState[] = [];
@@ -171,16 +178,20 @@ export class KnownKeyTable {
   constructor(inputs: readonly KnownKeyInput[] | SharedKnownKeys) {
     if (!Array.isArray(inputs)) {
       const s = inputs as SharedKnownKeys;
-      this.keys.push(...s.keys);
-      this.needles.push(...s.needles);
+      this.keysJson = s.keys;
+      this.keyCount = s.keyCount;
+      for (let i = 0; i < s.needles.length; i += 4) {
+        const format = NEEDLE_FORMATS[s.needles[i + 3] as number] as NeedleFormat;
+        this.needles.push({ keyIndex: s.needles[i] as number, offset: s.needles[i + 1] as number, length: s.needles[i + 2] as number, format });
+      }
       this.rejected.push(...s.rejected);
-      for (const [i, k] of this.keys.entries()) this.index(k, i);
       this.needleBytes = s.needleBytes;
       this.bytes = Buffer.from(s.needleBytes);
       this.gridStates = s.grids;
       this.grids = s.grids.map((g) => new Grid(g, this.needles, this.bytes));
       return;
     }
+    this.keyList = [];
     const pending = this.add(inputs as readonly KnownKeyInput[]);
     this.needleBytes = this.layOut(pending);
     this.bytes = Buffer.from(this.needleBytes);
@@ -189,12 +200,33 @@ export class KnownKeyTable {
 
   /** The table as shareable state (see SharedKnownKeys). */
   share(): SharedKnownKeys {
-    return { keys: this.keys, needles: this.needles, needleBytes: this.needleBytes, grids: this.gridStates, rejected: this.rejected };
+    const needles = new Int32Array(new SharedArrayBuffer(this.needles.length * 16));
+    for (const [i, n] of this.needles.entries()) needles.set([n.keyIndex, n.offset, n.length, NEEDLE_FORMATS.indexOf(n.format)], i * 4);
+    // Points are views of the needle bytes (restored on adoption); exponents travel as base64.
+    const keys = JSON.stringify(this.keys.map((k) => ({ ...k, point: undefined, e: k.e && Buffer.from(k.e).toString('base64') })));
+    return { keys, keyCount: this.size, needles, needleBytes: this.needleBytes, grids: this.gridStates, rejected: this.rejected };
   }
 
-  private index(k: KnownKey, keyIndex: number): void {
-    const fp = k.fingerprints;
-    if (fp.spkiSha256 && !this.bySpki.has(fp.spkiSha256)) this.bySpki.set(fp.spkiSha256, keyIndex);
+  /** The keys (an adopted table parses them on first use). */
+  get keys(): KnownKey[] {
+    if (this.keyList) return this.keyList;
+    const list = JSON.parse(this.keysJson ?? '[]', (k, v) => (k === 'e' && typeof v === 'string' ? Buffer.from(v, 'base64') : v)) as KnownKey[];
+    for (const key of list) if (key.keyType !== 'RSA' && key.needle !== undefined) key.point = this.needleOf(key.needle);
+    this.keyList = list;
+    this.keysJson = undefined;
+    return list;
+  }
+
+  /** SPKI SHA-256 → key index (built on first use in an adopted table). */
+  private spkiIndex(): Map<string, number> {
+    if (this.bySpki) return this.bySpki;
+    const map = new Map<string, number>();
+    for (const [i, k] of this.keys.entries()) {
+      const fp = k.fingerprints.spkiSha256;
+      if (fp && !map.has(fp)) map.set(fp, i);
+    }
+    this.bySpki = map;
+    return map;
   }
 
   /** Parse every input once (views of its DER, no copies); the needle bytes are laid out after. */
@@ -232,19 +264,20 @@ export class KnownKeyTable {
         o += src.length;
         if (key.keyType === 'RSA') {
           const n = src.length;
-          for (let i = 0; i < n; i++) bytes[o + i] = src[n - 1 - i] as number;
+          bytes.set(src, o);
+          bytes.subarray(o, o + n).reverse();
           this.needles.push({ keyIndex, offset: o, length: n, format: 'rsa-modulus-le' });
           o += n;
         }
       }
       this.keys.push(key);
-      this.index(key, keyIndex);
+      this.keyCount++;
     }
     return sab;
   }
 
   get size(): number {
-    return this.keys.length;
+    return this.keyCount;
   }
 
   /** A needle's bytes (a view of the shared buffer). */
@@ -275,7 +308,7 @@ export class KnownKeyTable {
   /** The inventoried key with these fingerprints, if any (by SPKI hash; by thumbprint when the encodings differ). */
   match(fp: Fingerprints | undefined): KnownKey | undefined {
     if (!fp) return undefined;
-    let i = fp.spkiSha256 ? this.bySpki.get(fp.spkiSha256) : undefined;
+    let i = fp.spkiSha256 ? this.spkiIndex().get(fp.spkiSha256) : undefined;
     if (i === undefined && fp.jwkThumbprint) {
       if (!this.byThumb) {
         this.byThumb = new Map();

@@ -36,6 +36,22 @@ describe('known-key table', () => {
     expect(a.map((h) => `${h.format}:${h.proof}`)).toEqual(['rsa-modulus-le:private-key-present', 'der-sec1:private-key-present']);
   });
 
+  it('crosses to a worker as shared memory and one string: keys restored whole (exponents, points), fingerprints matched', () => {
+    const keys = [makeKey('rsa2048', 4), makeKey('p256', 4), makeKey('ed25519', 4), makeKey('p384', 4)];
+    const original = new KnownKeyTable(keys.map((k, i) => ({ id: `k/${i}`, publicKey: k.spkiB64 })));
+    const copy = structuredClone(original.share());
+    expect(typeof copy.keys).toBe('string');
+    expect(copy.needles.buffer).toBeInstanceOf(SharedArrayBuffer);
+    const adopted = new KnownKeyTable(copy);
+    expect(adopted.size).toBe(4);
+    const plain = (t: KnownKeyTable) =>
+      t.keys.map((k) => ({ ...k, e: k.e && Buffer.from(k.e).toString('hex'), point: k.point && Buffer.from(k.point).toString('hex') }));
+    expect(plain(adopted)).toEqual(plain(original));
+    expect(adopted.needles).toEqual(original.needles);
+    for (const k of original.keys) expect(adopted.match(k.fingerprints)?.id).toBe(k.id);
+    expect(adopted.ecPoints().map((p) => p.point.toString('hex'))).toEqual(original.ecPoints().map((p) => p.point.toString('hex')));
+  });
+
   it('a table of thousands of keys (built with its small sampling step) finds every planted modulus and point, at every alignment', () => {
     // A syntactically valid RSA SPKI around a random odd 2048-bit "modulus": only its bytes matter to the table.
     const head = Buffer.from('30820122300d06092a864886f70d01010105000382010f003082010a0282010100', 'hex');
