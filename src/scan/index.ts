@@ -4,11 +4,11 @@ import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { DEFAULT_LIMITS, type FileResult, type FileScanOptions, finishRanges, planFile, type ScanGap, type ScanLimits, scanFile } from './files.ts';
-import { KnownKeyTable } from './known-keys.ts';
+import { KnownKeyTable, type SharedKnownKeys } from './known-keys.ts';
 import { planRanges, type RangeResult, SPLIT_MIN } from './ranges.ts';
 import type { ArtifactType, KnownKeyInput } from './types.ts';
 import { walk } from './walk.ts';
-import type { Init, Task } from './worker.ts';
+import type { Init, Message, Task } from './worker.ts';
 
 export { MEMORY_TYPES } from './artifact-type.ts';
 export type { FileResult, ScanFinding, ScanGap, ScanLimits, ScannedEntry } from './files.ts';
@@ -76,15 +76,18 @@ function tasksOf(plans: readonly FilePlan[]): Task[] {
 
 export async function scanPaths(req: ScanRequest): Promise<ScanReport> {
   const walked = walk(req.inputs, req.baseDir);
-  const known = req.known ?? [];
-  const table = known.length ? new KnownKeyTable(known) : undefined;
-  const gaps: ScanGap[] = [...walked.gaps];
-  for (const r of table?.rejected ?? []) gaps.push({ location: r.id, operation: 'known-key', reason: r.reason });
   const threads = Math.max(1, req.jobs ?? Math.min(8, availableParallelism()));
   const plans = planFiles(walked.files, threads, req.splitMin ?? SPLIT_MIN);
   const tasks = tasksOf(plans);
   const jobs = Math.min(threads, tasks.length);
   const limits = { ...DEFAULT_LIMITS, ...req.limits };
+  // The workers load their modules while this thread builds the known-key table (they need it only
+  // when their first task comes), so a large table costs little more time than a small one.
+  const pool = jobs > 1 ? WorkerPool.start(jobs, { limits, chunkSize: req.chunkSize }) : undefined;
+  const known = req.known ?? [];
+  const table = known.length ? new KnownKeyTable(known) : undefined;
+  const gaps: ScanGap[] = [...walked.gaps];
+  for (const r of table?.rejected ?? []) gaps.push({ location: r.id, operation: 'known-key', reason: r.reason });
   const opts = { table, limits, chunkSize: req.chunkSize };
   let done = 0;
   const total = plans.reduce((s, p) => {
@@ -108,10 +111,10 @@ export async function scanPaths(req: ScanRequest): Promise<ScanReport> {
   };
   let files: FileResult[];
   let splitFiles = 0;
-  if (jobs <= 1) files = await sequential();
+  if (!pool) files = await sequential();
   else {
     try {
-      const results = await scanInWorkers(tasks, jobs, { ...(table ? { known: table.share() } : {}), limits, chunkSize: req.chunkSize }, tick, req.signal);
+      const results = await pool.run(tasks, table?.share(), tick, req.signal);
       files = await collect(plans, tasks, results, opts);
       splitFiles = plans.filter((p) => p.split && p.split.ranges.length > 1).length;
     } catch {
@@ -150,46 +153,73 @@ async function collect(
   return files;
 }
 
-function scanInWorkers(
-  tasks: readonly Task[],
-  jobs: number,
-  init: Init,
-  tick: (n: number) => void,
-  signal?: AbortSignal,
-): Promise<Map<number, FileResult | RangeResult>> {
-  return new Promise((resolve, reject) => {
-    const results = new Map<number, FileResult | RangeResult>();
-    let next = 0;
-    let running = 0;
-    const workers: Worker[] = [];
-    const finish = () => {
-      for (const w of workers) void w.terminate();
-      resolve(results);
-    };
-    const feed = (w: Worker) => {
-      if (next >= tasks.length || signal?.aborted) {
-        if (running === 0) finish();
-        return;
-      }
-      running++;
-      w.postMessage(tasks[next++]);
-    };
+/** Worker threads started early (loading their modules), then given the table and the tasks. */
+class WorkerPool {
+  private readonly workers: Worker[] = [];
+  private failure: Error | undefined;
+  private onFailure: ((err: Error) => void) | undefined;
+
+  private constructor(jobs: number, init: Init) {
     for (let i = 0; i < jobs; i++) {
-      const w = new Worker(workerUrl(), { workerData: init });
-      workers.push(w);
-      w.on('message', (m: { id?: number; result?: FileResult | RangeResult; progress?: number }) => {
-        if (m.progress) tick(m.progress);
-        if (m.result && m.id !== undefined) {
-          results.set(m.id, m.result);
-          running--;
-          feed(w);
-        }
-      });
-      w.on('error', (err) => {
-        for (const x of workers) void x.terminate();
-        reject(err);
-      });
-      feed(w);
+      let w: Worker;
+      try {
+        w = new Worker(workerUrl(), { workerData: init });
+      } catch (err) {
+        this.fail(err as Error);
+        break;
+      }
+      this.workers.push(w);
+      // Listened to from the start: an error before run() would otherwise be an uncaught 'error' event.
+      w.on('error', (err) => this.fail(err));
     }
-  });
+  }
+
+  static start(jobs: number, init: Init): WorkerPool {
+    return new WorkerPool(jobs, init);
+  }
+
+  private fail(err: Error): void {
+    this.failure ??= err;
+    for (const x of this.workers) void x.terminate();
+    this.onFailure?.(err);
+  }
+
+  /** Send the table (shared memory, not copied), then the tasks, one at a time per worker. */
+  run(
+    tasks: readonly Task[],
+    known: SharedKnownKeys | undefined,
+    tick: (n: number) => void,
+    signal?: AbortSignal,
+  ): Promise<Map<number, FileResult | RangeResult>> {
+    return new Promise((resolve, reject) => {
+      if (this.failure) return reject(this.failure);
+      this.onFailure = reject;
+      const results = new Map<number, FileResult | RangeResult>();
+      let next = 0;
+      let running = 0;
+      const feed = (w: Worker) => {
+        if (next >= tasks.length || signal?.aborted) {
+          if (running === 0) {
+            for (const x of this.workers) void x.terminate();
+            resolve(results);
+          }
+          return;
+        }
+        running++;
+        w.postMessage(tasks[next++]);
+      };
+      for (const w of this.workers) {
+        w.on('message', (m: { id?: number; result?: FileResult | RangeResult; progress?: number }) => {
+          if (m.progress) tick(m.progress);
+          if (m.result && m.id !== undefined) {
+            results.set(m.id, m.result);
+            running--;
+            feed(w);
+          }
+        });
+        w.postMessage({ kind: 'table', ...(known ? { known } : {}) } satisfies Message);
+      }
+      for (const w of this.workers) feed(w);
+    });
+  }
 }

@@ -1,12 +1,11 @@
-// A scan worker: builds the known-key table once, then scans the files, or ranges of files, it is sent.
+// A scan worker: adopts the known-key table the main thread built (sent first, in shared memory), then
+// scans the files, or ranges of files, it is sent.
 import { parentPort, workerData } from 'node:worker_threads';
 import { type FileScanOptions, scanFile } from './files.ts';
 import { KnownKeyTable, type SharedKnownKeys } from './known-keys.ts';
 import { scanRange } from './ranges.ts';
 
 export interface Init {
-  /** The table the main thread built, shared (not built again here). */
-  known?: SharedKnownKeys;
   limits: FileScanOptions['limits'];
   chunkSize?: number;
 }
@@ -16,8 +15,11 @@ export type Task =
   | { id: number; kind: 'file'; path: string; location: string }
   | { id: number; kind: 'range'; path: string; size: number; start: number; stop: number; bignums: boolean };
 
+/** The first message: the table the main thread built, shared (not built again here); then tasks. */
+export type Message = { kind: 'table'; known?: SharedKnownKeys } | Task;
+
 const init = workerData as Init;
-const table = init.known ? new KnownKeyTable(init.known) : undefined;
+let table: KnownKeyTable | undefined;
 let pending = 0;
 
 const onBytes = (n: number) => {
@@ -28,7 +30,11 @@ const onBytes = (n: number) => {
   }
 };
 
-parentPort?.on('message', async (msg: Task) => {
+parentPort?.on('message', async (msg: Message) => {
+  if (msg.kind === 'table') {
+    table = msg.known ? new KnownKeyTable(msg.known) : undefined;
+    return;
+  }
   const result =
     msg.kind === 'range'
       ? scanRange(msg.path, msg.size, msg.start, msg.stop, { table, chunkSize: init.chunkSize, bignums: msg.bignums, onBytes })
