@@ -132,22 +132,21 @@ export class PlanContext {
 
   /** A value the plan or template does not fix: a gap on one subject for one model field (the same field once). */
   gap(subjectId: string, provider: string, field: string, operation: string, reason: string): void {
-    let builder = this.builders.get(provider);
-    if (!builder) {
-      builder = new GapBuilder(provider);
-      this.builders.set(provider, builder);
-    }
-    builder.add({ id: `iac:${subjectId}:${field}`, operation, scope: { subjectId }, affects: [field], reason });
+    this.builderOf(provider).add({ id: `iac:${subjectId}:${field}`, operation, scope: { subjectId }, affects: [field], reason });
   }
 
   /** A gap on one subject for the fields named, or (none named) for everything about it. */
   subjectGap(subjectId: string, provider: string, operation: string, reason: string, affects: string[] = []): void {
+    this.builderOf(provider).add({ id: `iac:${subjectId}:${operation}`, operation, scope: { subjectId }, affects, reason });
+  }
+
+  private builderOf(provider: string): GapBuilder {
     let builder = this.builders.get(provider);
     if (!builder) {
       builder = new GapBuilder(provider);
       this.builders.set(provider, builder);
     }
-    builder.add({ id: `iac:${subjectId}:${operation}`, operation, scope: { subjectId }, affects, reason });
+    return builder;
   }
 
   get gaps(): CollectionGap[] {

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { UserError } from '../../../src/errors.ts';
 import { PACKAGE_ROOT } from '../../../src/paths.ts';
 import { listDirectory } from '../../../src/providers/files.ts';
 import iacProvider from '../../../src/providers/iac/index.ts';
@@ -25,4 +26,15 @@ export async function collectIac(paths: string[], extra: Partial<IacConfig> = {}
     },
   });
   return { ...out, ops };
+}
+
+/** The usage error collecting these IaC files raises (fails the test when there is none). */
+export async function userError(paths: string[]): Promise<UserError> {
+  try {
+    await collectIac(paths);
+  } catch (err) {
+    if (err instanceof UserError) return err;
+    throw err;
+  }
+  throw new Error('expected a UserError');
 }

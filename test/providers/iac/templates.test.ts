@@ -1,20 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../../../src/errors.ts';
-import { collectIac, FIXTURES } from './helpers.ts';
+import { collectIac, FIXTURES, userError } from './helpers.ts';
 
 const CFN = `${FIXTURES}/cloudformation/template.yaml`;
 const CDK = `${FIXTURES}/cloudformation/cdk.template.json`;
 const ARM = `${FIXTURES}/arm/main.json`;
-
-async function userError(paths: string[]): Promise<UserError> {
-  try {
-    await collectIac(paths);
-  } catch (err) {
-    if (err instanceof UserError) return err;
-    throw err;
-  }
-  throw new Error('expected a UserError');
-}
 
 describe('iac provider: CloudFormation and CDK', () => {
   it('evaluates short-form intrinsics over parameter defaults, mappings and conditions', async () => {

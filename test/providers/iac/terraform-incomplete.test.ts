@@ -3,22 +3,11 @@
 // `errored`, `complete`, `deferred_changes[].reason`; format_version "Reject any input which reports
 // an unsupported major version" in the JSON output format page).
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../../../src/errors.ts';
-import { collectIac, FIXTURES } from './helpers.ts';
-
-async function userError(path: string): Promise<UserError> {
-  try {
-    await collectIac([path]);
-  } catch (err) {
-    if (err instanceof UserError) return err;
-    throw err;
-  }
-  throw new Error('expected a UserError');
-}
+import { collectIac, FIXTURES, userError } from './helpers.ts';
 
 describe('iac provider: plans Terraform marks incomplete', () => {
   it('an errored plan exits 2: resources after the error may be missing', async () => {
-    const err = await userError(`${FIXTURES}/malformed/errored-plan.json`);
+    const err = await userError([`${FIXTURES}/malformed/errored-plan.json`]);
     expect(err.exitCode).toBe(2);
     expect(err.diagnostics[0]?.file).toBe(`${FIXTURES}/malformed/errored-plan.json`);
     expect(err.diagnostics[0]?.message).toMatch(/errored: true/);
@@ -26,7 +15,7 @@ describe('iac provider: plans Terraform marks incomplete', () => {
   });
 
   it('a plan JSON of another major format version exits 2', async () => {
-    const err = await userError(`${FIXTURES}/malformed/plan-format-2.json`);
+    const err = await userError([`${FIXTURES}/malformed/plan-format-2.json`]);
     expect(err.exitCode).toBe(2);
     expect(err.diagnostics[0]?.message).toMatch(/format_version is "2\.0"/);
   });
