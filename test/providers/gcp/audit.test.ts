@@ -25,7 +25,8 @@ async function audit(world: GcpWorld, deny: string[] = []): Promise<AuditResult>
   fake = await startGcpFake(world, { deny });
   const auth = new OAuth2Client();
   auth.setCredentials({ access_token: 't', expiry_date: Date.now() + 3_600_000 });
-  const config = GcpConfig.parse({ organization: DEMO_ORG, endpoint: fake.url, readRequestsPerMinute: 600_000, retryBaseMs: 1 });
+  // The whole published quota (fraction 1) and KMS reads raised: these tests are about verdicts, not pacing.
+  const config = GcpConfig.parse({ organization: DEMO_ORG, endpoint: fake.url, readRequestsPerMinute: 600_000, retryBaseMs: 1, quotaFraction: 1 });
   const out = await collectGcp(config, { now: () => NOW, baseDir: '.', env: {} }, { authClient: auth });
   const inventory: Inventory = {
     kind: 'keyhygiene-inventory',

@@ -32,7 +32,8 @@ afterEach(async () => {
 
 async function run(world: GcpWorld, block: Partial<GcpConfigInput>, opts: GcpFakeOptions = {}) {
   fake = await startGcpFake(world, { token: TOKEN, ...opts });
-  const config = GcpConfig.parse({ endpoint: fake.url, retryBaseMs: 1, readRequestsPerMinute: 600_000, ...block });
+  // The whole published quota (fraction 1) and KMS reads raised: these tests are about what is read, not pacing.
+  const config = GcpConfig.parse({ endpoint: fake.url, retryBaseMs: 1, readRequestsPerMinute: 600_000, quotaFraction: 1, ...block });
   return collectGcp(config, ctx(), { authClient: fakeAuth() });
 }
 
