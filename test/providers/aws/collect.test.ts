@@ -31,7 +31,9 @@ async function run(config: AwsConfigInput, opts: { world?: FakeWorld; fake?: Fak
   fake = await startAwsFake(opts.world ?? world(), opts.fake);
   const warnings: string[] = [];
   const out = await collectAws(
-    { regions: REGIONS, retryBaseMs: 1, ...config },
+    // The whole published quota (fraction 1): CloudTrail's shared 10 reads/s at the default half paced
+    // every run to ~0.4 s. Pacing has tests of its own (test/providers/kit, test/inventory/shard).
+    { regions: REGIONS, retryBaseMs: 1, quotaFraction: 1, ...config },
     { now: () => NOW, baseDir: '.', env: process.env, warn: (m) => warnings.push(m) },
     { endpoint: fake.url, ...opts.overrides },
   );
