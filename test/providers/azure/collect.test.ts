@@ -234,7 +234,7 @@ describe('Azure provider against the loopback fakes', () => {
     expect(corp[0]?.detail).toBeTruthy();
   });
 
-  it('without Graph access, principals keep their ARM kind and no name, with a warning (not a gap)', async () => {
+  it('without Graph access, principals keep their ARM kind and no name, with a warning; a service principal is a gap on access (federation unknown)', async () => {
     const warnings: string[] = [];
     const { keys, gaps } = await run({ fake: { graphForbidden: true }, warnings });
     const signing = byName(keys, 'token-signing') as KeyRecord;
@@ -243,7 +243,12 @@ describe('Azure provider against the loopback fakes', () => {
       ['user', undefined],
     ]);
     expect(warnings).toEqual([expect.stringMatching(/principal names were not read from Microsoft Graph \(Insufficient privileges.*Directory\.Read\.All/)]);
-    expect(gaps).toHaveLength(3);
+    // Names are a warning; whether external workloads can act as a service principal Graph did not read is a gap on the key's access.
+    const unread = gaps.filter((g) => g.operation === 'graph:GetDirectoryObject');
+    expect(unread.map((g) => g.affects)).toEqual(unread.map(() => ['access']));
+    expect(unread.some((g) => g.scope.subjectId === signing.id)).toBe(true);
+    expect(unread[0]?.reason).toMatch(/federated identity credentials/);
+    expect(gaps.filter((g) => g.operation !== 'graph:GetDirectoryObject')).toHaveLength(3);
   });
 
   it('a Log Analytics workspace that cannot be read leaves retention unknown, as a gap with what, why and the fix', async () => {

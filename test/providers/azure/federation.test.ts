@@ -50,7 +50,7 @@ function signer(kind: 'identity' | 'app', creds: FakeFederatedCredential[]): Fak
 }
 
 let policies = 0;
-async function audit(principal: FakePrincipal, opts: { ci?: boolean; fake?: FakeAzureOptions } = {}) {
+async function audit(principal: FakePrincipal, opts: { ci?: boolean; fake?: FakeAzureOptions; warnings?: string[] } = {}) {
   const world = testWorld();
   world.principals = { ...world.principals, [SIGNER]: principal };
   const fake = await azure.start(world, opts.fake);
@@ -62,7 +62,7 @@ async function audit(principal: FakePrincipal, opts: { ci?: boolean; fake?: Fake
     graphEndpoint: fake.url,
     retry: { maxRetries: 0, retryDelayInMs: 5, maxRetryDelayInMs: 20 },
   });
-  const out = await collectAzure(config, { now: () => NOW, baseDir: '.', env: process.env, warn: () => {} });
+  const out = await collectAzure(config, { now: () => NOW, baseDir: '.', env: process.env, warn: (m) => opts.warnings?.push(m) });
   const inv = inventory({ generatedAt: NOW.toISOString(), providers: [out.run], keys: out.keys ?? [], trails: out.trails ?? [], gaps: out.gaps ?? [] });
   const file = tmp.write(`policy-${++policies}.yaml`, POLICY + (opts.ci ? CI : ''));
   const result = auditInventory(inv, resolvePolicyFile(file), NOW, true);
@@ -106,6 +106,22 @@ describe('Azure federated identity credentials (issue 15, item 3)', () => {
   it('the production environment with no ci: block to judge it is unknown, never a pass', async () => {
     const { verdict } = await audit(signer('identity', [fic('repo:contoso/signer:environment:production')]));
     expect(verdict?.outcome).toBe('unknown');
+  });
+
+  it('audiences: the documented api://AzureADTokenExchange is kept as the condition; any other audience is reported', async () => {
+    const warnings: string[] = [];
+    const odd = { ...fic('repo:contoso/signer:environment:production'), name: 'reused-aud', audiences: ['sts.amazonaws.com'] };
+    const { key } = await audit(signer('identity', [fic('repo:contoso/signer:pull_request'), odd]), { ci: true, warnings });
+    const conds = (key?.access ?? []).filter((a) => a.principal.federation).map((a) => a.conditions);
+    expect(conds).toEqual(
+      expect.arrayContaining([
+        [{ key: 'aud', operator: 'StringEquals', values: ['api://AzureADTokenExchange'] }],
+        [{ key: 'aud', operator: 'StringEquals', values: ['sts.amazonaws.com'] }],
+      ]),
+    );
+    expect(warnings.filter((w) => /audience/.test(w))).toEqual([
+      expect.stringMatching(/reused-aud of deploy-signer accepts tokens for audience sts\.amazonaws\.com, not the documented api:\/\/AzureADTokenExchange/),
+    ]);
   });
 
   it('an unreadable credential list is a gap on the key’s access: the verdict is unknown', async () => {

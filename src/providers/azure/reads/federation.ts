@@ -3,10 +3,11 @@
 // can also be used by every external workload its credentials admit (a GitHub Actions run, a GitLab
 // pipeline, a Terraform Cloud run). Each credential becomes an access entry of its own, classified by
 // the policy's `ci:` block like an AWS OIDC trust. A list that cannot be read is a gap on access.
-import { type AccessEntry, federationIssuer, type Principal } from '../../../model/access-entry.ts';
+import { type AccessCondition, type AccessEntry, federationIssuer, type Principal } from '../../../model/access-entry.ts';
 import type { KeyRecord } from '../../../model/key-record.ts';
 import type { DirectoryObject, RawFederatedCredential } from '../client.ts';
-import { type AzureRun, call, fail } from '../context.ts';
+import { type AzureRun, call, fail, note } from '../context.ts';
+import type { Named } from './graph-names.ts';
 
 const USER_ASSIGNED = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities\/[^/]+$/i;
 
@@ -50,8 +51,49 @@ async function readCredentials(run: AzureRun, sources: Map<string, Source>): Pro
   return out;
 }
 
-/** Add, to every key a federated principal can use, one entry per external subject its credentials admit; a gap on the key's access where the list could not be read. */
-export async function readFederation(run: AzureRun, keys: KeyRecord[], objects: Map<string, DirectoryObject>): Promise<void> {
+/**
+ * The audiences Microsoft documents for federated identity credentials (Entra ID global, US Government,
+ * China): an external token is exchanged only when its `aud` is one of the credential's audiences.
+ */
+export const EXCHANGE_AUDIENCES: ReadonlySet<string> = new Set([
+  'api://AzureADTokenExchange',
+  'api://AzureADTokenExchangeUSGov',
+  'api://AzureADTokenExchangeChina',
+]);
+
+/** Warn once per credential that accepts an audience other than the documented token-exchange ones. */
+function warnAudiences(run: AzureRun, list: readonly RawFederatedCredential[], holder: string): void {
+  for (const c of list) {
+    const odd = c.audiences.filter((a) => !EXCHANGE_AUDIENCES.has(a));
+    if (!odd.length) continue;
+    run.ctx.warn?.(
+      `azure: federated credential ${c.name} of ${holder} accepts tokens for audience ${odd.join(', ')}, not the documented api://AzureADTokenExchange: tokens the issuer mints for that audience (for another service) can be exchanged for ${holder}; use the documented audience`,
+    );
+  }
+}
+
+/** The credential's audiences, as a condition the token must meet (shown by explain-access). */
+const audienceCondition = (c: RawFederatedCredential): AccessCondition[] =>
+  c.audiences.length ? [{ key: 'aud', operator: 'StringEquals', values: [...c.audiences] }] : [];
+
+/** A gap on the key's access for each principal that may carry federated credentials but that Graph did not name. */
+function unreadGaps(run: AzureRun, key: KeyRecord, unread: ReadonlySet<string>): void {
+  for (const a of key.access ?? []) {
+    if (!unread.has(a.principal.id) || (a.principal.kind !== 'service-principal' && a.principal.kind !== 'managed-identity')) continue;
+    note(
+      run,
+      'graph:GetDirectoryObject',
+      { ...(key.account ? { account: key.account } : {}), ...(key.container ? { container: key.container } : {}), subjectId: key.id },
+      `principal ${a.principal.id}, which can use ${key.name ?? key.id}, was not read from Microsoft Graph, so whether external workloads can act as it (federated identity credentials of an app registration or user-assigned identity) is unknown; grant the audit identity Directory.Read.All and Application.Read.All`,
+      ['access'],
+    );
+  }
+}
+
+/** Add, to every key a federated principal can use, one entry per external subject its credentials admit; a gap on the key's access where the list, or the principal itself, could not be read. */
+export async function readFederation(run: AzureRun, keys: KeyRecord[], named: Named): Promise<void> {
+  const objects = named.found;
+  for (const key of keys) unreadGaps(run, key, named.unread);
   const sources = new Map<string, Source>();
   for (const id of [...objects.keys()].sort()) {
     const src = credentialSource(objects.get(id) as DirectoryObject);
@@ -59,6 +101,7 @@ export async function readFederation(run: AzureRun, keys: KeyRecord[], objects: 
   }
   if (!sources.size) return;
   const creds = await readCredentials(run, sources);
+  for (const [id, read] of creds) if ('list' in read) warnAudiences(run, read.list, objects.get(id)?.displayName ?? id);
   for (const key of keys) {
     const added: AccessEntry[] = [];
     for (const a of key.access ?? []) {
@@ -73,7 +116,15 @@ export async function readFederation(run: AzureRun, keys: KeyRecord[], objects: 
         });
         continue;
       }
-      for (const c of read.list) added.push({ ...a, principal: federatedPrincipal(c, a.principal), via: [c.issuer, a.principal.name ?? a.principal.id] });
+      for (const c of read.list) {
+        const conditions = [...(a.conditions ?? []), ...audienceCondition(c)];
+        added.push({
+          ...a,
+          principal: federatedPrincipal(c, a.principal),
+          via: [c.issuer, a.principal.name ?? a.principal.id],
+          ...(conditions.length ? { conditions } : {}),
+        });
+      }
     }
     if (added.length) key.access = [...(key.access ?? []), ...added];
   }

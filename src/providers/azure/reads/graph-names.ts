@@ -9,21 +9,31 @@ import { type AzureRun, call } from '../context.ts';
 
 const GRAPH_KINDS: Record<string, Principal['kind']> = { user: 'user', group: 'group', serviceprincipal: 'service-principal' };
 
-/** Name the principals of `keys` in place; the directory objects read, by object id. */
-export async function namePrincipals(run: AzureRun, keys: KeyRecord[]): Promise<Map<string, DirectoryObject>> {
+export interface Named {
+  /** The directory objects read, by object id. */
+  found: Map<string, DirectoryObject>;
+  /** Object ids Graph did not answer for (a failed read, or skipped after one): what they are is unknown. */
+  unread: Set<string>;
+}
+
+/** Name the principals of `keys` in place; the directory objects read, and the ids left unread. */
+export async function namePrincipals(run: AzureRun, keys: KeyRecord[]): Promise<Named> {
   const ids = [...new Set(keys.flatMap((k) => (k.access ?? []).map((a) => a.principal.id)))].sort();
   const found = new Map<string, DirectoryObject>();
+  const answered = new Set<string>();
   let failure: string | undefined;
   await run.kit.pool(ids, 8, async (id) => {
     if (failure) return;
     try {
       const o = await call(run, 'graph:GetDirectoryObject', 'graph', (s) => run.clients.getDirectoryObject(id, s));
+      answered.add(id);
       if (o) found.set(id, o);
     } catch (err) {
       const f = classify(err);
       failure ??= `${f.message}; ${describeFailure(f)}`;
     }
   });
+  const unread = new Set(ids.filter((id) => !answered.has(id)));
   if (failure)
     run.ctx.warn?.(
       `azure: principal names were not read from Microsoft Graph (${failure}); match principals by object id, or grant the audit identity Directory.Read.All`,
@@ -35,5 +45,5 @@ export async function namePrincipals(run: AzureRun, keys: KeyRecord[]): Promise<
     const kind = o.servicePrincipalType?.toLowerCase() === 'managedidentity' ? 'managed-identity' : GRAPH_KINDS[(o.type ?? '').toLowerCase()];
     if (kind) a.principal.kind = kind;
   }
-  return found;
+  return { found, unread };
 }
