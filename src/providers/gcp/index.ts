@@ -74,6 +74,7 @@ export function gcpPermissions(): PermissionsDocument {
       'cloudkms.cryptoKeyVersions.viewPublicKey returns public halves only; no permission here can use, export or change a key.',
       'Resource Manager permissions read projects, folders and their IAM policies (which also carry the Data Access audit configs); logging.buckets.list and logging.sinks.list read where audit entries go.',
       'iam.roles.get reads the definitions of custom roles bound on keys or above them (which Cloud KMS permissions they carry); cloudkms.importJobs.list and cloudkms.ekmConnections.list read where imported and external key material comes from.',
+      'iam.workloadIdentityPools.list, iam.workloadIdentityPoolProviders.list and iam.serviceAccounts.getIamPolicy read which external workloads (GitHub Actions, GitLab, Terraform Cloud, Confidential Space…) can use a key through workload identity federation: directly, or by acting as a service account that can use it.',
       `Declared operations: ${OPERATIONS.join(', ')}.`,
     ],
   };
@@ -316,7 +317,7 @@ export async function planGcp(config: GcpConfig, ctx: CollectContext, overrides:
 export const gcpProvider = defineProvider({
   id: 'gcp',
   description:
-    'Google Cloud KMS keys, versions and public keys, IAM on keys, key rings and ancestors, Data Access audit logging (official @google-cloud clients, ADC)',
+    'Google Cloud KMS keys, versions and public keys, IAM on keys, key rings and ancestors, workload identity federation (pools, providers, service-account impersonation), Data Access audit logging (official @google-cloud clients, ADC)',
   configSchema: GcpConfig,
   operations: OPERATIONS,
   fills: FILLS,
