@@ -16,8 +16,12 @@ export default defineRule({
     subject: 'key',
     reads: ['expiresAt', 'managedBy', 'state', 'tags'],
     // With `keys: signing`, a key whose usage was not collected stays in scope (check then needs it).
-    appliesTo: (k, ctx) =>
-      isActive(k, ctx) && k.managedBy !== 'provider' && ((ctx.options as { keys?: string }).keys !== 'signing' || k.usage === undefined || isSigningKey(k)),
+    // A key of a provider the options leave out is not judged: never a pass it did not earn.
+    appliesTo: (k, ctx) => {
+      const o = ctx.options as { keys?: string; providers?: string[] };
+      const provider = !o.providers || o.providers.includes('*') || o.providers.includes(k.provider);
+      return provider && isActive(k, ctx) && k.managedBy !== 'provider' && (o.keys !== 'signing' || k.usage === undefined || isSigningKey(k));
+    },
   },
   options: z.strictObject({
     providers: z
@@ -36,8 +40,6 @@ export default defineRule({
       'Key has no expiry date and no {tag} tag (observed: expiry none): its cryptoperiod never ends. Limit: {scope} keys of {providers} carry an end date (expiry-date-set options, {source}).',
   },
   check(key, ctx) {
-    const providers = ctx.options.providers;
-    if (!providers.includes('*') && !providers.includes(key.provider)) return;
     if (ctx.options.keys === 'signing') ctx.need(key.usage, 'usage');
     const tags = key.tags ?? {};
     if (tags[ctx.options.retireByTag] !== undefined) return;

@@ -13,7 +13,12 @@ ruleTester(rule, [
     inventory: { keys: [azure({ expiresAt: null, tags: { env: 'prod', 'retire-by': '2027-01-31' } })] },
     outcome: 'pass',
   },
-  { name: 'AWS keys are judged by default only when the strict "*" is set', inventory: { keys: [key({ expiresAt: null })] }, outcome: 'pass' },
+  // Not a pass: the rule did not judge the key (a pass is a claim that it has an end date).
+  {
+    name: 'AWS keys are judged only when the strict "*" (or aws-kms) is set',
+    inventory: { keys: [key({ expiresAt: null })] },
+    outcome: 'not-applicable',
+  },
   {
     name: 'strict: every provider needs an end date',
     inventory: { keys: [key({ expiresAt: null })] },
