@@ -23,7 +23,7 @@ export interface ScanRequest {
   /** Files scanned at once (worker threads); default: the number of cores, at most 8. */
   jobs?: number;
   chunkSize?: number;
-  /** Plain files at least this large are split into ranges scanned on several threads (default 256 MiB). */
+  /** Plain files at least this large are split into ranges scanned on several threads (default 1 GiB). */
   splitMin?: number;
   /** Called now and then with bytes read so far and the total size of the files found. */
   progress?: (done: number, total: number) => void;
