@@ -90,9 +90,15 @@ describe('keyhygiene audit --iac', () => {
     ])
       expect(both).toContain(id);
     const liveOnly = [...decided(live)].filter((id) => !decided(iac).has(id));
-    // Only rules that need a deployed key's history (or published key sets) are decided live alone.
+    // Only rules that need a deployed key's history (or published key sets) are decided live alone, and
+    // release-policy-debug-disabled: the IaC reader does not read an ARM key's release_policy yet (azurerm has none).
     expect(
-      liveOnly.filter((id) => !/max-age|unused|pending-deletion|published|drill|superseded|key-set|known-compromised|collection-complete|waiver/.test(id)),
+      liveOnly.filter(
+        (id) =>
+          !/max-age|unused|pending-deletion|published|drill|superseded|key-set|known-compromised|collection-complete|waiver|release-policy-debug-disabled/.test(
+            id,
+          ),
+      ),
       JSON.stringify(liveOnly),
     ).toEqual([]);
   }, 180_000);

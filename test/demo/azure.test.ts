@@ -8,6 +8,7 @@ import type { KeyRecord } from '../../src/model/key-record.ts';
 import { collectAzure } from '../../src/providers/azure/index.ts';
 import { AzureConfig } from '../../src/providers/azure/schema.ts';
 import { CONTAINERS, CVM_DEFAULT } from '../helpers/azure-release-policies.ts';
+import { stormRun } from '../helpers/storm-result.ts';
 
 const storm = JSON.parse(readFileSync(new URL('../../examples/storm-0558/inventory.json', import.meta.url), 'utf8')) as Inventory;
 const azureOnly = (inv: Inventory) => ({
@@ -42,6 +43,7 @@ const view = (k: KeyRecord) => ({
   keySize: k.keySize,
   protection: k.protection,
   exportable: k.exportable,
+  releasePolicy: k.releasePolicy?.document,
   state: k.state,
   createdAt: k.createdAt,
   currentVersionCreatedAt: k.currentVersionCreatedAt,
@@ -79,6 +81,15 @@ describe('Azure demo', () => {
         ];
       }),
     );
+  });
+
+  it("the example's exportable key has a release policy (Azure requires one): the documented confidential-VM default, which fails on debuggability", () => {
+    const exportable = storm.keys.filter((k) => k.provider === 'azure-keyvault' && k.exportable);
+    const cvm = JSON.parse(JSON.stringify(CVM_DEFAULT).replace('https://sharedweu.weu.attest.azure.net', 'https://sharedneu.neu.attest.azure.net'));
+    expect(exportable.map((k) => [k.name, k.releasePolicy?.document])).toEqual([['consumer-session-signing', cvm]]);
+    const results = stormRun().result.results.filter((x) => x.ruleId === 'release-policy-debug-disabled');
+    expect(results.map((x) => [x.subject.name, x.outcome])).toEqual([['consumer-session-signing', 'fail']]);
+    expect(results[0]?.message).toMatch(/does not require x-ms-sevsnpvm-is-debuggable or x-ms-sgx-is-debuggable == false/);
   });
 
   it('serves the Azure part of the storm-0558 example and reads it back through the real provider', async () => {
