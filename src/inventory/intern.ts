@@ -1,87 +1,129 @@
-// One copy of each repeated string in an inventory: account ids, regions, provider ids, principal ARNs,
-// capability and state names repeat across hundreds of thousands of records, and JSON.parse makes a
-// fresh string for every occurrence. Fields that are unique per record (ids, names, fingerprints,
-// times) are left as they are: remembering them would cost more than it saves.
+// One copy of each repeated value in an inventory: account ids, regions, provider ids, principal ARNs,
+// capability and state names repeat across hundreds of thousands of records, and so do whole small
+// objects (the account-root statement of every key policy in an account, `{ "protected": true }`,
+// a condition on the same log group): JSON.parse makes a fresh copy of each occurrence. Strings of
+// a record's own unique fields (id, name, times) and fingerprints anywhere are not interned:
+// remembering them would cost more than it saves.
+//
+// Values are shared bottom-up (hash-consing): an object or array is shared when all it holds is a
+// primitive or an already shared value, found in a trie over its member names and values (shared
+// members compared by identity). Records themselves are never shared, and nothing is modified after
+// reading, so sharing is invisible to every reader and report (the same bytes in every format).
 
-/** Field names whose values are (nearly) unique per record. */
-const UNIQUE = new Set([
-  'id',
-  'name',
-  'uri',
-  'arn',
-  'spkiSha256',
-  'jwkThumbprint',
-  'x5tS256',
-  'createdAt',
-  'currentVersionCreatedAt',
-  'lastRotatedAt',
-  'nextRotationAt',
-  'fingerprint',
-  'kid',
-]);
+/** Record fields whose values are (nearly) unique per record: not interned. */
+const UNIQUE = new Set(['id', 'name', 'uri', 'arn', 'createdAt', 'currentVersionCreatedAt', 'lastRotatedAt', 'nextRotationAt', 'fingerprint', 'kid']);
+/** Fields unique wherever they are (public-key fingerprints). */
+const UNIQUE_ANYWHERE = new Set(['spkiSha256', 'jwkThumbprint', 'x5tS256']);
 const MAX_LENGTH = 512;
-
-/** Fields whose small, flat values repeat whole across records (the same principal, the same capability list). */
-const SHARED_OBJECTS = new Set(['principal']);
+/** Lists and objects with more items or members are rarely equal whole: they are not looked up. */
 const MAX_SHARED_ITEMS = 16;
+/**
+ * Entries (strings, trie nodes) a table holds before it starts again, so that it stays small
+ * however large the snapshot. Starting again costs one more copy of each repeated value.
+ */
+const MAX_ENTRIES = 1 << 18;
+/** The trie key under which a node keeps the shared value that ends there. */
+const END = Symbol('end');
+type Node = Map<unknown, Node | object>;
 
 export class Interner {
   private readonly strings = new Map<string, string>();
-  /** One copy of each repeated small array of strings and each repeated flat principal (never mutated after reading). */
-  private readonly shapes = new Map<string, unknown>();
+  /**
+   * One copy of each repeated small object or array (never mutated after reading), found by a walk
+   * over its member names and values: strings are the shared copies and shared members are
+   * compared by identity, so no key is built or hashed.
+   */
+  private objects: Node = new Map();
+  private lists: Node = new Map();
+  private nodes = 0;
+  /**
+   * Whether the value the last `walk` returned was seen before (a primitive, a string already in the
+   * table, a shared object): a value holding anything new cannot equal an earlier one, so it is
+   * neither looked up nor remembered, and values seen once (a grant id) cost no trie node.
+   */
+  private known = true;
+  private readonly maxEntries: number;
 
-  /** The record with its repeated strings, string lists and principals replaced by shared copies. */
-  record<T>(value: T): T {
-    return this.walk(value, '') as T;
+  constructor(maxEntries = MAX_ENTRIES) {
+    this.maxEntries = maxEntries;
   }
 
-  private walk(v: unknown, field: string): unknown {
-    if (typeof v === 'string') return this.string(v, field);
+  /** The record with its repeated strings, lists and small objects replaced by shared copies (the record itself is kept). */
+  record<T>(value: T): T {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return this.walk(value, '', true) as T;
+    const o = value as Record<string, unknown>;
+    for (const k in o) o[k] = this.walk(o[k], k, true);
+    return value;
+  }
+
+  private walk(v: unknown, field: string, top: boolean): unknown {
+    if (typeof v === 'string') return this.string(v, field, top);
+    this.known = true;
     if (v === null || typeof v !== 'object') return v;
+    let all = true;
     if (Array.isArray(v)) {
-      for (let i = 0; i < v.length; i++) v[i] = this.walk(v[i], field);
-      return this.sharedList(v);
+      for (let i = 0; i < v.length; i++) {
+        v[i] = this.walk(v[i], field, false);
+        all &&= this.known;
+      }
+      return this.shared(v, all && v.length <= MAX_SHARED_ITEMS, true);
     }
     const o = v as Record<string, unknown>;
-    for (const k in o) o[k] = this.walk(o[k], k);
-    return SHARED_OBJECTS.has(field) ? this.sharedFlat(o) : o;
+    let n = 0;
+    for (const k in o) {
+      o[k] = this.walk(o[k], k, false);
+      all &&= this.known;
+      n++;
+    }
+    return this.shared(o, all && n <= MAX_SHARED_ITEMS, false);
   }
 
-  private string(s: string, field: string): string {
-    if (s.length > MAX_LENGTH || UNIQUE.has(field)) return s;
+  private string(s: string, field: string, top: boolean): string {
+    this.known = false;
+    if (s.length > MAX_LENGTH || UNIQUE_ANYWHERE.has(field) || (top && UNIQUE.has(field))) return s;
     const prev = this.strings.get(s);
-    if (prev !== undefined) return prev;
+    if (prev !== undefined) {
+      this.known = true;
+      return prev;
+    }
+    if (this.strings.size >= this.maxEntries) this.strings.clear();
     this.strings.set(s, s);
     return s;
   }
 
-  /** A short list of strings (capabilities, usage, regions) shared with every equal one. */
-  private sharedList(v: unknown[]): unknown[] {
-    if (v.length === 0 || v.length > MAX_SHARED_ITEMS) return v;
-    let key = '[';
-    for (const x of v) {
-      if (typeof x !== 'string' || x.length > MAX_LENGTH) return v;
-      key += `${x.length}:${x}`;
+  /** The child of `node` under `key`, made when missing. */
+  private step(node: Node, key: unknown): Node {
+    let next = node.get(key) as Node | undefined;
+    if (next === undefined) {
+      next = new Map();
+      node.set(key, next);
+      this.nodes++;
     }
-    return this.shared(key, v) as unknown[];
+    return next;
   }
 
-  /** An object of strings, numbers and booleans only (a principal without tags), shared with every equal one, keys in the same order. */
-  private sharedFlat(o: Record<string, unknown>): Record<string, unknown> {
-    let key = '{';
-    for (const k in o) {
-      const x = o[k];
-      if (typeof x === 'object' && x !== null) return o;
-      const text = String(x);
-      key += `${k.length}:${k}${typeof x}:${text.length}:${text}`;
+  /** The shared copy of an object (or array) whose members were all seen before, else the value itself (then not known). */
+  private shared(value: object, all: boolean, isList: boolean): object {
+    this.known = false;
+    if (!all) return value;
+    if (this.nodes >= this.maxEntries) {
+      this.objects = new Map();
+      this.lists = new Map();
+      this.nodes = 0;
     }
-    return this.shared(key, o) as Record<string, unknown>;
-  }
-
-  private shared(key: string, value: unknown): unknown {
-    const prev = this.shapes.get(key);
-    if (prev !== undefined) return prev;
-    this.shapes.set(key, value);
+    let node = isList ? this.lists : this.objects;
+    if (isList) for (const x of value as unknown[]) node = this.step(node, x);
+    else
+      for (const k in value) {
+        node = this.step(node, k);
+        node = this.step(node, (value as Record<string, unknown>)[k]);
+      }
+    const prev = node.get(END) as object | undefined;
+    if (prev !== undefined) {
+      this.known = true;
+      return prev;
+    }
+    node.set(END, value);
     return value;
   }
 }
