@@ -11,6 +11,29 @@ export interface Sniffed {
   container?: Container;
   /** Set when the container is 'unsupported': which compression it is. */
   unsupported?: Unsupported;
+  /** Set for a password-protected key store: its keys are never decoded here. */
+  keyStore?: KeyStore;
+}
+
+/** Key stores that keep their private keys encrypted under a password. */
+export type KeyStore = 'PKCS#12' | 'JKS' | 'JCEKS';
+
+const PKCS7_DATA = [0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01];
+
+/**
+ * A key store by its first bytes: JKS (FEEDFEED) and JCEKS (CECECECE) magic, or a PKCS#12 PFX
+ * (RFC 7292 §4: SEQUENCE { INTEGER 3, ContentInfo { pkcs7-data, … } }).
+ */
+export function keyStoreOf(head: Uint8Array): KeyStore | undefined {
+  if (startsWith(head, '\xfe\xed\xfe\xed')) return 'JKS';
+  if (startsWith(head, '\xce\xce\xce\xce')) return 'JCEKS';
+  if (head[0] !== 0x30 || head.length < 24) return undefined;
+  const long = (head[1] as number) & 0x80 ? (head[1] as number) & 0x7f : 0;
+  const p = 2 + long;
+  if (long > 3 || head[p] !== 0x02 || head[p + 1] !== 0x01 || head[p + 2] !== 0x03 || head[p + 3] !== 0x30) return undefined;
+  // The ContentInfo's own length (1 to 4 bytes), then the pkcs7-data OID.
+  for (let q = p + 5; q <= p + 8; q++) if (PKCS7_DATA.every((b, i) => head[q + i] === b)) return 'PKCS#12';
+  return undefined;
 }
 
 /** Bytes to read before deciding (tar's magic sits at 257). */
@@ -43,6 +66,8 @@ export function sniff(head: Uint8Array, name: string): Sniffed {
     if (eType === 4) return { type: 'elf-core' };
   }
   if (startsWith(head, 'JAVA PROFILE 1.0.')) return { type: 'hprof' };
+  const keyStore = keyStoreOf(head);
+  if (keyStore) return { type: 'file', keyStore };
   if (startsWith(head, 'EMiL')) return { type: 'lime' };
   for (const m of ['hibr', 'HIBR', 'wake', 'WAKE', 'RSTR']) if (startsWith(head, m)) return { type: 'hibernation' };
   return { type: byName(name) };

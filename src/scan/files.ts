@@ -3,7 +3,7 @@
 // ratio and expanded size. Whatever cannot be read completely becomes a gap that says how much.
 import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
 import { PassThrough, Readable } from 'node:stream';
-import { type Container, MEMORY_TYPES, SNIFF_BYTES, sniff } from './artifact-type.ts';
+import { type Container, type KeyStore, MEMORY_TYPES, SNIFF_BYTES, sniff } from './artifact-type.ts';
 import { type Codec, codecAvailable, decoder, decodeSync, innerName } from './codecs.ts';
 import { BignumCollector } from './ec-scalars.ts';
 import type { Embedded } from './embedded.ts';
@@ -204,6 +204,7 @@ class EntrySink {
     const head = Buffer.concat(this.head);
     this.head = [];
     const s = sniff(head, this.name);
+    if (s.keyStore) this.ctx.result.gaps.push(keyStoreGap(this.location, s.keyStore));
     this.target = this.open(s.type, s.container);
     this.target.write(head);
   }
@@ -287,6 +288,13 @@ function unsupportedSink(ctx: Ctx, location: string, size?: number): { write(b: 
     },
   };
 }
+
+/** A key store's keys are encrypted under its password: the bytes are scanned, what they hide is not. */
+const keyStoreGap = (location: string, store: KeyStore): ScanGap => ({
+  location,
+  operation: 'decode-keystore',
+  reason: `a ${store} key store: the private keys in it are encrypted under its password and were not decoded or scanned (where policy allows, export them with \`openssl pkcs12 -nodes\` or \`keytool -importkeystore\` to a protected place and scan the export)`,
+});
 
 type Nested = Exclude<Container, 'tar' | 'unsupported'>;
 
@@ -934,6 +942,7 @@ export function scanFile(path: string, location: string, opts: FileScanOptions =
     const head = Buffer.alloc(SNIFF_BYTES);
     const headLen = readSync(fd, head, 0, SNIFF_BYTES, 0);
     const s = sniff(head.subarray(0, headLen), path);
+    if (s.keyStore) result.gaps.push(keyStoreGap(location, s.keyStore));
     await openBySniff(s, { fd, path, size: st.size, head: head.subarray(0, headLen) }, ctx, location, opts.onBytes);
     await drainLater(ctx);
   });
