@@ -297,7 +297,8 @@ export function ciPrincipal(member: WifMember, provider: RawWifProvider, issuer:
   const host = (provider.issuerUri ?? '').replace(/^https?:\/\//i, '').replace(/\/+$/, '');
   return {
     kind: 'user',
-    id: `${member.member}#${sub}`,
+    // A subject member that admits exactly its own subject is named by the member alone.
+    id: member.select.kind === 'subject' && member.select.value === sub ? member.member : `${member.member}#${sub}`,
     name: `${host} ${sub}`,
     account: member.project,
     federation: { provider: provider.name, issuer, subjects: [sub] },
