@@ -131,7 +131,14 @@ async function audit(w: GcpWorld, deny: string[] = []) {
   fake = await startGcpFake(w, { deny, maxPageSize: 2 });
   const auth = new OAuth2Client();
   auth.setCredentials({ access_token: 't', expiry_date: Date.now() + 3_600_000 });
-  const config = GcpConfig.parse({ endpoint: fake.url, projects: [P], locations: ['global'], retryBaseMs: 1, quotaFraction: 1, readRequestsPerMinute: 600_000 });
+  const config = GcpConfig.parse({
+    endpoint: fake.url,
+    projects: [P],
+    locations: ['global'],
+    retryBaseMs: 1,
+    quotaFraction: 1,
+    readRequestsPerMinute: 600_000,
+  });
   const out = await collectGcp(config, { now: () => NOW, baseDir: '.', env: {} }, { authClient: auth });
   const inv = inventory({ generatedAt: NOW.toISOString(), providers: [out.run], keys: out.keys ?? [], trails: out.trails ?? [], gaps: out.gaps ?? [] });
   const result = auditInventory(inv, resolvePolicyFile(tmp.write('policy.yaml', POLICY)), NOW, true);
