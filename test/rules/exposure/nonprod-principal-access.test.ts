@@ -16,6 +16,15 @@ const attested = (operator: string, value: string) => ({
   ...debugUser(['use-decrypt']),
   undecided: [{ key: 'kms:RecipientAttestation:ImageSha384', operator, values: [value] }],
 });
+/** A debug principal's decrypt through a Confidential Space pool whose condition pins CONFIDENTIAL_SPACE and `pins`. */
+const spaceEntry = (pins: AccessEntry['conditions'] = []): AccessEntry => ({
+  ...debugUser(['use-decrypt']),
+  conditions: [
+    { key: 'iam.googleapis.com/workloadIdentityPoolProvider.issuer', operator: 'StringEquals', values: ['https://confidentialcomputing.googleapis.com/'] },
+    { key: 'assertion.swname', operator: 'StringEquals', values: ['CONFIDENTIAL_SPACE'] },
+    ...(pins ?? []),
+  ],
+});
 const dataKey = (overrides: Partial<KeyRecord> = {}): KeyRecord =>
   key({ usage: ['encrypt', 'decrypt'], keyType: 'AES', keySize: 256, tags: { env: 'prod', 'key-class': 'data-encryption' }, ...overrides });
 
@@ -45,19 +54,10 @@ ruleTester(rule, [
         dataKey({
           access: [
             access(),
-            {
-              ...debugUser(['use-decrypt']),
-              conditions: [
-                {
-                  key: 'iam.googleapis.com/workloadIdentityPoolProvider.issuer',
-                  operator: 'StringEquals',
-                  values: ['https://confidentialcomputing.googleapis.com/'],
-                },
-                { key: 'assertion.swname', operator: 'StringEquals', values: ['CONFIDENTIAL_SPACE'] },
-                { key: 'assertion.dbgstat', operator: 'StringEquals', values: ['disabled-since-boot'] },
-                { key: 'assertion.submods.container.image_digest', operator: 'StringEquals', values: ['sha256:abc'] },
-              ],
-            },
+            spaceEntry([
+              { key: 'assertion.dbgstat', operator: 'StringEquals', values: ['disabled-since-boot'] },
+              { key: 'assertion.submods.container.image_digest', operator: 'StringEquals', values: ['sha256:abc'] },
+            ]),
           ],
         }),
       ],
@@ -66,26 +66,7 @@ ruleTester(rule, [
   },
   {
     name: 'a Confidential Space pool that admits the debug image counts as its principal',
-    inventory: {
-      keys: [
-        dataKey({
-          access: [
-            access(),
-            {
-              ...debugUser(['use-decrypt']),
-              conditions: [
-                {
-                  key: 'iam.googleapis.com/workloadIdentityPoolProvider.issuer',
-                  operator: 'StringEquals',
-                  values: ['https://confidentialcomputing.googleapis.com/'],
-                },
-                { key: 'assertion.swname', operator: 'StringEquals', values: ['CONFIDENTIAL_SPACE'] },
-              ],
-            },
-          ],
-        }),
-      ],
-    },
+    inventory: { keys: [dataKey({ access: [access(), spaceEntry([])] })] },
     outcome: 'fail',
     messages: ['reachable'],
   },
