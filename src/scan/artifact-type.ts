@@ -16,7 +16,7 @@ export interface Sniffed {
 }
 
 /** Key stores that keep their private keys encrypted under a password. */
-export type KeyStore = 'PKCS#12' | 'JKS' | 'JCEKS';
+export type KeyStore = 'PKCS#12' | 'JKS' | 'JCEKS' | 'encrypted PKCS#8';
 
 const PKCS7_DATA = [0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01];
 
@@ -27,6 +27,7 @@ const PKCS7_DATA = [0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 
 export function keyStoreOf(head: Uint8Array): KeyStore | undefined {
   if (startsWith(head, '\xfe\xed\xfe\xed')) return 'JKS';
   if (startsWith(head, '\xce\xce\xce\xce')) return 'JCEKS';
+  if (encryptedPkcs8(head)) return 'encrypted PKCS#8';
   if (head[0] !== 0x30 || head.length < 24) return undefined;
   const long = (head[1] as number) & 0x80 ? (head[1] as number) & 0x7f : 0;
   const p = 2 + long;
@@ -34,6 +35,21 @@ export function keyStoreOf(head: Uint8Array): KeyStore | undefined {
   // The ContentInfo's own length (1 to 4 bytes), then the pkcs7-data OID.
   for (let q = p + 5; q <= p + 8; q++) if (PKCS7_DATA.every((b, i) => head[q + i] === b)) return 'PKCS#12';
   return undefined;
+}
+
+/** PBES2 (1.2.840.113549.1.5.13) and the PKCS#5/#12 PBE schemes (…1.5.x, …1.12.1.x): the OID's first bytes. */
+const PBE_OIDS = [
+  [0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x05],
+  [0x06, 0x0a, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x0c, 0x01],
+];
+
+/** A DER EncryptedPrivateKeyInfo (RFC 5958 §3): SEQUENCE { SEQUENCE { a PBE algorithm OID, … }, OCTET STRING }. */
+function encryptedPkcs8(head: Uint8Array): boolean {
+  if (head[0] !== 0x30) return false;
+  const p = 2 + ((head[1] as number) & 0x80 ? (head[1] as number) & 0x7f : 0);
+  if (head[p] !== 0x30) return false;
+  const q = p + 2 + ((head[p + 1] as number) & 0x80 ? (head[p + 1] as number) & 0x7f : 0);
+  return PBE_OIDS.some((oid) => oid.every((b, i) => head[q + i] === b));
 }
 
 /** Bytes to read before deciding (tar's magic sits at 257). */

@@ -293,7 +293,10 @@ function unsupportedSink(ctx: Ctx, location: string, size?: number): { write(b: 
 const keyStoreGap = (location: string, store: KeyStore): ScanGap => ({
   location,
   operation: 'decode-keystore',
-  reason: `a ${store} key store: the private keys in it are encrypted under its password and were not decoded or scanned (where policy allows, export them with \`openssl pkcs12 -nodes\` or \`keytool -importkeystore\` to a protected place and scan the export)`,
+  reason:
+    store === 'encrypted PKCS#8'
+      ? 'an encrypted PKCS#8 private key (DER): it is protected by a passphrase and was not decoded, so which key it is was not checked (decrypt it with `openssl pkcs8` to a protected place and scan the result)'
+      : `a ${store} key store: the private keys in it are encrypted under its password and were not decoded or scanned (where policy allows, export them with \`openssl pkcs12 -nodes\` or \`keytool -importkeystore\` to a protected place and scan the export)`,
 });
 
 type Nested = Exclude<Container, 'tar' | 'unsupported'>;

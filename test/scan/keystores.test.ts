@@ -60,4 +60,17 @@ describe('key stores', () => {
     expect(r.gaps.map((g) => g.operation)).toContain('decode-keystore');
     expect(r.gaps.find((g) => g.operation === 'decode-keystore')?.reason).toMatch(/JKS key store/);
   });
+
+  it('an encrypted DER PKCS#8 key (RFC 5958 EncryptedPrivateKeyInfo) is a gap; the same key unencrypted is a finding', async () => {
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const sealed = privateKey.export({ format: 'der', type: 'pkcs8', cipher: 'aes-256-cbc', passphrase: 'correct horse' });
+    expect(keyStoreOf(sealed)).toBe('encrypted PKCS#8');
+    writeFileSync(join(dir, 'key.der'), sealed);
+    const r = await scanFile(join(dir, 'key.der'), 'key.der');
+    expect(r.gaps).toEqual([expect.objectContaining({ operation: 'decode-keystore', reason: expect.stringMatching(/encrypted PKCS#8/) })]);
+    writeFileSync(join(dir, 'plain.der'), privateKey.export({ format: 'der', type: 'pkcs8' }));
+    const plain = await scanFile(join(dir, 'plain.der'), 'plain.der');
+    expect(plain.gaps).toEqual([]);
+    expect(plain.findings).toHaveLength(1);
+  });
 });
