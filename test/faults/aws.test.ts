@@ -18,6 +18,8 @@ const DEADLINE_FAULTS: ReadonlySet<FaultKind> = new Set(['stall-after-headers', 
 // The reference is the truth the faulty runs are compared with: a generous deadline keeps it whole on
 // a loaded machine (at 300 ms a fault-free run itself timed out, and the oracle compared against gaps).
 const REFERENCE_TIMEOUT_MS = 10_000;
+// The whole published quota (quotaFraction 1): at the default half, CloudTrail, IAM and Organizations
+// reads paced every run; what these runs test is the faults the proxy injects.
 const policyWith = (timeoutMs: number) => `version: 1
 providers:
   aws:
@@ -28,6 +30,7 @@ providers:
     budgetMs: ${BUDGET_MS}
     retryBaseMs: 5
     maxAttempts: 4
+    quotaFraction: 1
 `;
 
 let fake: AwsFake;

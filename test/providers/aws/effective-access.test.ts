@@ -92,8 +92,9 @@ function policy(extra = '') {
 
 async function audit(world: FakeWorld, config: AwsConfigInput = {}, extraPolicy = '') {
   fake = await startAwsFake(world);
+  // The whole published quota: Organizations' 5 reads/s at the default half paced each run (SCPs, OUs).
   const out = await collectAws(
-    { regions: ['us-east-1'], retryBaseMs: 1, ...config },
+    { regions: ['us-east-1'], retryBaseMs: 1, quotaFraction: 1, ...config },
     { now: () => NOW, baseDir: '.', env: {} },
     { endpoint: fake.url, credentials: { accessKeyId: 'AKIDKEYHYGIENEDEMO', secretAccessKey: 'x' }, pageSize: 2 },
   );
@@ -221,7 +222,7 @@ describe('effective access behind a key policy delegation (acceptance)', () => {
     const f = await startAwsFake(world, { faults: [{ op: 'iam:GetAccountAuthorizationDetails', error: 'AccessDenied' }] });
     fake = f;
     const out = await collectAws(
-      { regions: ['us-east-1'], retryBaseMs: 1 },
+      { regions: ['us-east-1'], retryBaseMs: 1, quotaFraction: 1 },
       { now: () => NOW, baseDir: '.', env: {} },
       { endpoint: f.url, credentials: { accessKeyId: 'AKIDKEYHYGIENEDEMO', secretAccessKey: 'x' } },
     );
@@ -336,7 +337,7 @@ describe('Nitro Enclaves attestation in key policies (acceptance)', () => {
     };
     fake = await startAwsFake(world);
     const out = await collectAws(
-      { regions: ['us-east-1'], retryBaseMs: 1 },
+      { regions: ['us-east-1'], retryBaseMs: 1, quotaFraction: 1 },
       { now: () => NOW, baseDir: '.', env: {} },
       { endpoint: fake.url, credentials: { accessKeyId: 'AKIDKEYHYGIENEDEMO', secretAccessKey: 'x' } },
     );
