@@ -165,9 +165,10 @@ function describeSchema(wrapped: z.ZodType): string | undefined {
   const d = defOf(s);
   if (d.type === 'enum' || d.type === 'literal') {
     const vals = d.type === 'enum' ? Object.values((d as unknown as { entries: Record<string, unknown> }).entries) : (d.values ?? []);
-    return `one of ${vals.map((v) => JSON.stringify(v)).join(', ')}`;
+    return vals.length === 1 ? JSON.stringify(vals[0]) : `one of ${vals.map((v) => JSON.stringify(v)).join(', ')}`;
   }
   if (d.type === 'object' && d.shape) return desc ?? `a mapping with keys: ${Object.keys(d.shape).join(', ')}`;
+  if (d.type === 'record') return desc ?? 'a mapping of names to values';
   if (d.type === 'array') return desc ? `a list: ${desc}` : 'a list';
   return desc ?? (d.type === 'union' ? undefined : d.type);
 }
@@ -180,6 +181,10 @@ export function expectedAt(root: z.ZodType, path: Path): string | undefined {
 }
 
 const typeName = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'a mapping' : typeof v);
+
+/** zod's names for the shapes a YAML or JSON author knows by other names. */
+const SHAPE_WORDS: Readonly<Record<string, string>> = { record: 'mapping', object: 'mapping', array: 'list', map: 'mapping' };
+const shapeWord = (zodType: string | undefined): string | undefined => (zodType ? (SHAPE_WORDS[zodType] ?? zodType) : undefined);
 
 /** Turn zod issues into located, human diagnostics with a "did you mean" for unknown keys. */
 export function zodDiagnostics(
@@ -223,11 +228,13 @@ export function zodDiagnostics(
     let message: string;
     let hint: string | undefined;
     if (issue.code === 'invalid_type') {
-      const want = (issue as { expected?: string }).expected;
+      const want = shapeWord((issue as { expected?: string }).expected);
       message = `${where} has the wrong type: got ${typeName(value)}${want ? `, expected ${want}` : ''}.`;
       hint = typeHint(want, value);
-    } else if (issue.code === 'invalid_value') message = `${where} has an invalid value ${JSON.stringify(value)}.`;
-    else if (issue.code === 'invalid_union') message = `${where} does not match any accepted shape.`;
+    } else if (issue.code === 'invalid_value') {
+      message = `${where} has an invalid value ${JSON.stringify(value)}.`;
+      if (expected) hint = `write ${expected} instead`;
+    } else if (issue.code === 'invalid_union') message = `${where} does not match any accepted shape.`;
     else message = `${where}: ${issue.message}`;
     if (issue.code === 'invalid_value' && typeof value === 'string') {
       const values = (issue as { values?: unknown[] }).values?.filter((v): v is string => typeof v === 'string') ?? [];

@@ -72,6 +72,15 @@ describe('policy loading', () => {
     expect(msg).toContain('fix: replace the value with a number');
   });
 
+  it('names shapes as a policy author knows them (mapping, list), and says what to write for an invalid value', () => {
+    const shape = problems('version: 1\nenvironments: 5\n', 'shape.yaml');
+    expect(shape).toMatch(/shape\.yaml:2:15: environments has the wrong type: got number, expected mapping\./);
+    expect(shape).toContain('fix: replace the value with a mapping');
+    expect(shape).not.toMatch(/record/);
+    const version = problems('version: "one"\n', 'one.yaml');
+    expect(version).toMatch(/one\.yaml:1:10: version has an invalid value "one"\.\n {2}expected: 1\n {2}fix: write 1 instead/);
+  });
+
   it('a number written in quotes is told to drop the quotes', () => {
     const msg = problems('version: 1\nkeyClasses:\n  tok:\n    maxAgeDays: "30"\n', 'quoted.yaml');
     expect(msg).toMatch(/quoted\.yaml:4:17: keyClasses\.tok\.maxAgeDays has the wrong type: got string, expected number\./);
