@@ -21,6 +21,9 @@ export function sourceMap(file: string, text: string, opts: { uniqueKeys?: boole
 /** Aliases a policy may expand: enough for shared matcher lists, far below a "billion laughs" document. */
 export const MAX_YAML_ALIASES = 100;
 
+/** The yaml library's reason without its own copy of the place (" at line 4, column 1:") and the source excerpt after it. */
+const yamlReason = (message: string): string => (message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?\s*$/, '').replace(/[.:]\s*$/, '');
+
 /**
  * Parse YAML text, throwing one UserError that lists every syntax error with its line and column.
  * Returns the source map (for locating later problems) and the plain value.
@@ -34,7 +37,10 @@ export function parseYamlSource(text: string, file: string): { src: SourceMap; r
         file,
         line: e.linePos?.[0]?.line,
         column: e.linePos?.[0]?.col,
-        message: e.code === 'DUPLICATE_KEY' ? 'a key appears twice in the same mapping.' : `YAML syntax error: ${e.message.split('\n')[0]}`,
+        message: e.code === 'DUPLICATE_KEY' ? 'a key appears twice in the same mapping.' : `YAML syntax error: ${yamlReason(e.message)}.`,
+        ...(e.code === 'DUPLICATE_KEY'
+          ? {}
+          : { expected: 'YAML: `key: value` lines indented with spaces, lists as `- item` or `[a, b]` with the brackets closed' }),
         hint: e.code === 'DUPLICATE_KEY' ? 'keep one of them: YAML would silently use the last' : 'check indentation and quoting near this line',
       })),
     );

@@ -51,6 +51,9 @@ describe('policy loading', () => {
 
   it('malformed YAML: file, line and column', () => {
     expect(problems('version: 1\nrules:\n  key-use-logged: [high\n', 'bad-yaml.yaml')).toMatch(/bad-yaml\.yaml:\d+:\d+: YAML syntax error/);
+    const flow = problems('version: 1\nenvironments:\n  production: [\n', 'flow.yaml');
+    expect(flow).toMatch(/flow\.yaml:4:1: YAML syntax error: [^\n]*[a-z\]]\.\n {2}expected: YAML: /);
+    expect(flow).not.toMatch(/at line \d+, column \d+/);
   });
 
   it('an unknown key, with a "did you mean"', () => {
