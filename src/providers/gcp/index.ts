@@ -190,13 +190,20 @@ function projectLayers(c: GcpReadContext, work: readonly ProjectWork[], ancestry
     byIdOrNumber.set(w.project.projectId, w);
     byIdOrNumber.set(w.project.name.replace(/^projects\//, ''), w);
   }
-  return async (project) => {
-    const w = byIdOrNumber.get(project);
-    if (w) return w.ancestry.policies;
+  // Projects outside the audit: read once each, however many of their service accounts use keys.
+  const others = new Map<string, Promise<AncestorPolicy[] | undefined>>();
+  const readOther = async (project: string) => {
     const p = await readOne(c, 'cloudresourcemanager:GetProject', { what: `project ${project}`, scope: { account: project }, affects: ['access'] }, (s) =>
       c.api.getProject(project, s),
     );
     return p ? (await ancestry.of(p)).policies : undefined;
+  };
+  return (project) => {
+    const w = byIdOrNumber.get(project);
+    if (w) return Promise.resolve(w.ancestry.policies);
+    let p = others.get(project);
+    if (!p) others.set(project, (p = readOther(project)));
+    return p;
   };
 }
 

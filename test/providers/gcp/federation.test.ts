@@ -168,6 +168,14 @@ describe('GCP workload identity federation (issue 15)', () => {
       expect.arrayContaining(['iam:GetServiceAccountIamPolicy', 'iam:ListWorkloadIdentityPoolProviders', 'iam:ListWorkloadIdentityPools']),
     );
     expect(fake.unknown()).toEqual([]);
+    // The new reads are in the least-privilege role `keyhygiene permissions gcp` prints.
+    expect(gcpProvider.permissions?.().document).toMatchObject({
+      includedPermissions: expect.arrayContaining([
+        'iam.serviceAccounts.getIamPolicy',
+        'iam.workloadIdentityPoolProviders.list',
+        'iam.workloadIdentityPools.list',
+      ]),
+    });
     expect(fake.requests.every((r) => r.method === 'GET' || r.path.endsWith(':getIamPolicy'))).toBe(true);
   });
 
@@ -192,6 +200,21 @@ describe('GCP workload identity federation (issue 15)', () => {
     expect(entry?.via).toEqual([`projects/${NUM}/locations/global/workloadIdentityPools/github/providers/github`, `deployer@${P}.iam.gserviceaccount.com`]);
     expect(entry?.sourceId).toBe(`projects/-/serviceAccounts/deployer@${P}.iam.gserviceaccount.com#roles/iam.workloadIdentityUser`);
     expect(verdict('nonprod-principal-access', 'signer-sa').map((r) => r.outcome)).toEqual(['fail']);
+  });
+
+  it('workloadIdentityUser granted on the service account’s project counts; an account whose project cannot be read is unknown', async () => {
+    const w = world();
+    const project = w.projects[0];
+    if (!project) throw new Error('no project');
+    project.policy = { bindings: [{ role: 'roles/iam.workloadIdentityUser', members: [`principalSet://${pool('github')}/attribute.repository/org/tools`] }] };
+    project.keyRings[0]?.keys.push(key('outside-signer', 'ASYMMETRIC_SIGN', ['serviceAccount:ci@outside-project.iam.gserviceaccount.com']));
+    const { verdict, keyOf, fake } = await audit(w);
+    const entry = keyOf('plain')?.access?.find((a) => a.principal.federation);
+    expect(entry).toMatchObject({ sourceId: `projects/${P}#roles/iam.workloadIdentityUser`, principal: { federation: { subjects: ['repo:org/tools:*'] } } });
+    expect(verdict('nonprod-principal-access', 'plain').map((r) => r.outcome)).toEqual(['fail']);
+    // outside-project is not served: who may act as its account is unknown, so the key's access verdicts are.
+    expect(fake.requests.filter((r) => r.operation === 'cloudresourcemanager:GetProject' && r.path.endsWith('/outside-project'))).toHaveLength(1);
+    expect(verdict('nonprod-principal-access', 'outside-signer').map((r) => r.outcome)).toEqual(['unknown']);
   });
 
   it('a disabled pool admits nobody', async () => {
