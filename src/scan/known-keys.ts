@@ -475,9 +475,11 @@ const sharedInts = (n: number): Int32Array => new Int32Array(new SharedArrayBuff
 /** ceil(log2(n)) clamped to [lo, hi]. */
 const bitsFor = (n: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, Math.ceil(Math.log2(Math.max(2, n)))));
 
-/** Call `visit(hash, ref)` for the q-grams at offsets 0 … step−1 of each member needle; true when one is all zero. */
-function eachGram(step: number, needles: readonly Needle[], bytes: Buffer, members: readonly number[], visit: (h: number, ref: number) => void): boolean {
-  let zeroGram = false;
+/** The hashes of the q-grams at offsets 0 … step−1 of each member needle, in order; `zero` when one is all zero. */
+function gramHashes(step: number, needles: readonly Needle[], bytes: Buffer, members: readonly number[]): { hashes: Int32Array; zero: boolean } {
+  const hashes = new Int32Array(members.length * step);
+  let zero = false;
+  let k = 0;
   for (const ni of members) {
     const off = (needles[ni] as Needle).offset;
     // The q-gram at j + 1 is the one at j shifted by a byte: one load per gram, not eight.
@@ -488,17 +490,16 @@ function eachGram(step: number, needles: readonly Needle[], bytes: Buffer, membe
         lo = (lo >>> 8) | ((hi & 0xff) << 24);
         hi = (hi >>> 8) | ((bytes[off + j + 7] as number) << 24);
       }
-      if ((lo | hi) === 0) zeroGram = true;
-      visit(hash(lo, hi), ni * 256 + j);
+      if ((lo | hi) === 0) zero = true;
+      hashes[k++] = hash(lo, hi);
     }
   }
-  return zeroGram;
+  return { hashes, zero };
 }
 
 /**
- * Index the q-grams at offsets 0 … step−1 of each member needle: a counting sort by bucket (two
- * passes over the grams, no hash array kept) and a bitset prefilter. Little fresh memory (a page
- * fault costs more than the work on a busy machine): 4 bytes a gram, plus the bitset and buckets.
+ * Index the q-grams at offsets 0 … step−1 of each member needle: their hashes computed once, then a
+ * counting sort by bucket (count, prefix sums, place) and a bitset prefilter, in plain loops.
  */
 function buildGrid(step: number, needles: readonly Needle[], bytes: Buffer, members: readonly number[]): GridState {
   const total = members.length * step;
@@ -508,22 +509,24 @@ function buildGrid(step: number, needles: readonly Needle[], bytes: Buffer, memb
   const bitsShift = 32 - bb;
   const bitset = sharedInts(1 << (bb - 5));
   const starts = sharedInts((1 << bucketBits) + 1);
-  const zeroGram = eachGram(step, needles, bytes, members, (h) => {
+  const { hashes, zero } = gramHashes(step, needles, bytes, members);
+  for (let k = 0; k < total; k++) {
+    const h = hashes[k] as number;
     const bit = h >>> bitsShift;
     bitset[bit >>> 5] = (bitset[bit >>> 5] as number) | (1 << (bit & 31));
     (starts[h >>> bucketShift] as number)++;
-  });
+  }
   // Inclusive prefix sums: starts[b] is where bucket b ends; placing at --starts[b] leaves it where b begins.
   for (let b = 1; b < starts.length - 1; b++) starts[b] = (starts[b] as number) + (starts[b - 1] as number);
   starts[starts.length - 1] = total;
   const refs = sharedInts(total);
-  eachGram(step, needles, bytes, members, (h, ref) => {
-    const b = h >>> bucketShift;
+  for (let k = 0; k < total; k++) {
+    const b = (hashes[k] as number) >>> bucketShift;
     const at = (starts[b] as number) - 1;
     starts[b] = at;
-    refs[at] = ref;
-  });
-  return { step, bitsShift, bucketShift, zeroGram, bitset, starts, refs };
+    refs[at] = (members[(k / step) | 0] as number) * 256 + (k % step);
+  }
+  return { step, bitsShift, bucketShift, zeroGram: zero, bitset, starts, refs };
 }
 
 /** One sampling grid over its state. */
