@@ -47,7 +47,7 @@ describe('demo: Google Cloud estate', () => {
       await collectInventory(
         {
           ...resolvePolicyFile(examplePolicy('storm-0558')),
-          providers: { gcp: GcpConfig.parse({ organization: DEMO_ORG, endpoint: fake.url, readRequestsPerMinute: 600_000 }) },
+          providers: { gcp: GcpConfig.parse({ organization: DEMO_ORG, endpoint: fake.url, readRequestsPerMinute: 600_000, quotaFraction: 1 }) },
         },
         { now: new Date('2026-11-01T00:00:00Z'), env: { GOOGLE_OAUTH_ACCESS_TOKEN: 'ya29.t' } as NodeJS.ProcessEnv },
       );
