@@ -202,7 +202,10 @@ function projectLayers(c: GcpReadContext, work: readonly ProjectWork[], ancestry
     const w = byIdOrNumber.get(project);
     if (w) return Promise.resolve(w.ancestry.policies);
     let p = others.get(project);
-    if (!p) others.set(project, (p = readOther(project)));
+    if (!p) {
+      p = readOther(project);
+      others.set(project, p);
+    }
     return p;
   };
 }
