@@ -27,5 +27,13 @@ ruleTester(rule, [
   },
   { name: 'curve not collected', inventory: { keys: [key({ keyType: 'EC', keySize: undefined })] }, outcome: 'unknown', missing: 'curve' },
   { name: 'key type not collected', inventory: { keys: [key({ keyType: undefined })] }, outcome: 'unknown', missing: 'keyType' },
+  // KMS ML_DSA_65 and Cloud KMS PQ_SIGN_ML_DSA_65 map to OTHER: read, but not on any allowlist the rule knows.
+  {
+    name: 'a key type the allowlist does not cover (ML-DSA) is unknown, not a pass',
+    inventory: { keys: [key({ keyType: 'OTHER', keySize: undefined })] },
+    outcome: 'unknown',
+    missing: 'keyType',
+    because: /key type OTHER is not one the allowlist judges/,
+  },
   { name: 'a provider-managed key', inventory: { keys: [key({ managedBy: 'provider', keySize: 1024 })] }, outcome: 'not-applicable' },
 ]);
