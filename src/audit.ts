@@ -25,7 +25,7 @@ export interface CollectOptions {
   shard?: ShardUnits;
 }
 
-function outputToInventory(o: ProviderOutput, generatedAt: string): Inventory {
+export function outputToInventory(o: ProviderOutput, generatedAt: string): Inventory {
   const inv = {
     kind: 'keyhygiene-inventory',
     version: INVENTORY_VERSION,

@@ -4,51 +4,35 @@
 
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import tls from 'node:tls';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { auditInventory, collectInventory, loadSnapshots, planUnits } from '../../src/audit.ts';
-import { type AzureFake, FAKE_CLIENT_ID, FAKE_CLIENT_SECRET, startAzureFake } from '../../src/fakes/azure/server.ts';
-import { createThrowawayCert } from '../../src/fakes/throwaway-cert.ts';
+import { collectInventory, loadSnapshots, planUnits } from '../../src/audit.ts';
+import type { AzureFake } from '../../src/fakes/azure/server.ts';
 import { readShardPlan, splitUnits } from '../../src/inventory/plan.ts';
 import { ShardUnits } from '../../src/inventory/shard.ts';
 import type { Inventory } from '../../src/model/inventory.ts';
 import { resolvePolicyFile } from '../../src/policy/resolve.ts';
-import { jsonChunks } from '../../src/util/json-stream.ts';
+import { auditSnapshots, writeSnapshot } from '../helpers/snapshots.ts';
 import { tempDir } from '../helpers/tmp.ts';
-import { SUB_A, SUB_B, TENANT, testWorld } from '../providers/azure/world.ts';
+import { useAzureFake } from '../providers/azure/harness.ts';
+import { SUB_A, SUB_B, testWorld } from '../providers/azure/world.ts';
 
 const NOW = new Date('2026-10-01T00:00:00Z');
 const tmp = tempDir();
-const ENV = {
-  AZURE_TENANT_ID: TENANT,
-  AZURE_CLIENT_ID: FAKE_CLIENT_ID,
-  AZURE_CLIENT_SECRET: FAKE_CLIENT_SECRET,
-  AZURE_TOKEN_CREDENTIALS: 'EnvironmentCredential',
-};
+const azureFake = useAzureFake({ perFile: true });
 let fake: AzureFake;
 let policyFile: string;
 let expected: ReturnType<typeof audit>;
 
-const write = (name: string, inv: unknown): string => {
-  const file = join(tmp.dir, name);
-  writeFileSync(file, [...jsonChunks(inv)].join(''));
-  return file;
-};
-const audit = (files: string[]) => {
-  const { results, gaps, summary } = auditInventory(loadSnapshots(files), resolvePolicyFile(policyFile), NOW);
-  return { results, gaps, summary };
-};
+const write = (name: string, inv: unknown): string => writeSnapshot(tmp.dir, name, inv);
+const audit = (files: string[]) => auditSnapshots(policyFile, files, NOW);
 const collect = (shard?: ShardUnits): Promise<Inventory> => collectInventory(resolvePolicyFile(policyFile), { now: NOW, ...(shard ? { shard } : {}) });
 const armCalls = (op: string) => fake.requests.filter((r) => r.operation === op).length;
 
 beforeAll(async () => {
-  const cert = createThrowawayCert();
-  tls.setDefaultCACertificates([...tls.getCACertificates('default'), cert.cert]);
-  Object.assign(process.env, ENV);
   // Two subscriptions: an RBAC vault, an access-policy vault, a vault whose data plane answers 403 and one
   // nothing listens for, and a managed HSM without a local role for the audit identity.
-  fake = await startAzureFake(testWorld(), { cert, retryAfterSeconds: 0 });
+  fake = await azureFake.start(testWorld());
   policyFile = join(tmp.dir, 'keyhygiene.yaml');
   const azure = {
     cloud: 'custom',
@@ -62,10 +46,6 @@ beforeAll(async () => {
   writeFileSync(policyFile, stringify({ version: 1, extends: ['recommended'], providers: { azure } }));
   expected = audit([write('az-whole.json', await collect())]);
 }, 30_000);
-afterAll(async () => {
-  for (const k of Object.keys(ENV)) delete process.env[k];
-  await fake.close();
-});
 
 describe('sharded Azure collection', () => {
   it('2 hashed parts, holding vaults each, merge into the unsharded audit', async () => {

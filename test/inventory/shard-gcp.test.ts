@@ -3,13 +3,13 @@
 // projects by name, without walking the organization.
 import { OAuth2Client } from 'google-auth-library';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditInventory } from '../../src/audit.ts';
+import { auditInventory, outputToInventory } from '../../src/audit.ts';
 import { examplePolicy } from '../../src/cli/flags.ts';
 import { DEMO_ORG, DENIED_RING, demoWorld } from '../../src/fakes/gcp/demo-world.ts';
 import { type GcpFake, startGcpFake } from '../../src/fakes/gcp/server.ts';
 import { mergeInventories } from '../../src/inventory/parse.ts';
 import { ShardUnits } from '../../src/inventory/shard.ts';
-import { INVENTORY_VERSION, type Inventory } from '../../src/model/inventory.ts';
+import type { Inventory } from '../../src/model/inventory.ts';
 import { resolvePolicyFile } from '../../src/policy/resolve.ts';
 import { collectGcp, planGcp } from '../../src/providers/gcp/index.ts';
 import { GcpConfig } from '../../src/providers/gcp/schema.ts';
@@ -28,19 +28,8 @@ const ctx = (shard?: ShardUnits) => ({ now: () => NOW, baseDir: '.', env: {}, ..
 
 async function collect(shard?: ShardUnits): Promise<Inventory> {
   const out = await collectGcp(config, ctx(shard), { authClient: auth() });
-  const inv: Inventory = {
-    kind: 'keyhygiene-inventory',
-    version: INVENTORY_VERSION,
-    generatedAt: NOW.toISOString(),
-    providers: [out.run],
-    keys: out.keys ?? [],
-    trails: out.trails ?? [],
-    publishedKeys: [],
-    artifacts: [],
-    gaps: out.gaps ?? [],
-    ...(shard ? { shard: shard.record() } : {}),
-  };
-  return inv;
+  const inv = outputToInventory(out, NOW.toISOString());
+  return shard ? { ...inv, shard: shard.record() } : inv;
 }
 function audit(parts: Inventory[]) {
   const inv = parts.length === 1 ? (parts[0] as Inventory) : mergeInventories(parts, NOW.toISOString());

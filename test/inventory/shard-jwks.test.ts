@@ -7,12 +7,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { auditInventory, collectInventory, loadSnapshots, planUnits } from '../../src/audit.ts';
+import { collectInventory, loadSnapshots, planUnits } from '../../src/audit.ts';
 import { mergeInventories } from '../../src/inventory/parse.ts';
 import { ShardUnits } from '../../src/inventory/shard.ts';
 import type { Inventory } from '../../src/model/inventory.ts';
 import { resolvePolicyFile } from '../../src/policy/resolve.ts';
-import { jsonChunks } from '../../src/util/json-stream.ts';
+import { auditSnapshots, writeSnapshot } from '../helpers/snapshots.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { type FakeIdp, startFakeIdp } from '../providers/jwks/fake-idp.ts';
 
@@ -23,15 +23,8 @@ const tmp = tempDir();
 let idp: FakeIdp;
 let policyFile: string;
 
-const write = (name: string, inv: unknown): string => {
-  const file = join(tmp.dir, name);
-  writeFileSync(file, [...jsonChunks(inv)].join(''));
-  return file;
-};
-const audit = (files: string[]) => {
-  const { results, gaps, summary } = auditInventory(loadSnapshots(files), resolvePolicyFile(policyFile), NOW);
-  return { results, gaps, summary };
-};
+const write = (name: string, inv: unknown): string => writeSnapshot(tmp.dir, name, inv);
+const audit = (files: string[]) => auditSnapshots(policyFile, files, NOW);
 const collect = (shard?: ShardUnits) => collectInventory(resolvePolicyFile(policyFile), { now: NOW, env: {}, ...(shard ? { shard } : {}) });
 
 beforeAll(async () => {

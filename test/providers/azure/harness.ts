@@ -13,8 +13,11 @@ import {
 import { createThrowawayCert } from '../../../src/fakes/throwaway-cert.ts';
 import { TENANT } from './world.ts';
 
-/** Register the hooks; `start` runs a fake for the current test (closed after it). */
-export function useAzureFake(): { start(world: FakeAzureWorld, options?: FakeAzureOptions): Promise<AzureFake> } {
+/**
+ * Register the hooks; `start` runs a fake for the current test (closed after it), or with `perFile`
+ * one fake the file's tests share (started in a `beforeAll`, closed after the file).
+ */
+export function useAzureFake(opts: { perFile?: boolean } = {}): { start(world: FakeAzureWorld, options?: FakeAzureOptions): Promise<AzureFake> } {
   const cert = createThrowawayCert();
   const env = {
     AZURE_TENANT_ID: TENANT,
@@ -27,12 +30,14 @@ export function useAzureFake(): { start(world: FakeAzureWorld, options?: FakeAzu
     tls.setDefaultCACertificates([...tls.getCACertificates('default'), cert.cert]);
     Object.assign(process.env, env);
   });
-  afterEach(async () => {
+  const close = async () => {
     await fake?.close();
     fake = undefined;
-  });
-  afterAll(() => {
+  };
+  if (!opts.perFile) afterEach(close);
+  afterAll(async () => {
     for (const k of Object.keys(env)) delete process.env[k];
+    await close();
   });
   return {
     async start(world, options = {}) {
