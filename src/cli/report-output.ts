@@ -1,5 +1,4 @@
 // Report flags and writing shared by the commands that evaluate a policy (audit, demo).
-import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Flags } from '@oclif/core';
 import type { AuditResult } from '../engine/result.ts';
@@ -9,7 +8,7 @@ import { DEFAULT_REPORT_LIMIT } from '../report/bound.ts';
 import { FORMAT_IDS, findReporter } from '../report/index.ts';
 import { policyLinesOf, reportMeta } from '../report/meta.ts';
 import { type ReportMeta, renderedChunks } from '../report/types.ts';
-import { checkDistinctOutputs, checkOutputPath, type OutputTarget, writeOutput } from '../util/output-writer.ts';
+import { checkDistinctOutputs, checkOutputPath, makeOutputDir, type OutputTarget, writeOutput } from '../util/output-writer.ts';
 import { nowFlag } from './flags.ts';
 import { useColor } from './output.ts';
 
@@ -109,7 +108,7 @@ export function planReports(flags: ReportFlags, env: NodeJS.ProcessEnv = process
       hint: 'give one --format per --output, in the same order',
     });
   }
-  if (dir) mkdirSync(dir, { recursive: true });
+  if (dir) makeOutputDir(dir, '--output-dir');
   const outputs: (string | undefined)[] = formats.map((f, i) => explicit[i] ?? (dir ? join(dir, defaultReportName(f)) : undefined));
   // With a directory, the table still goes to the log unless text was asked for as a file.
   if (dir && !formats.includes('text')) {

@@ -113,6 +113,7 @@ function writeAll(fd: number, content: OutputContent): void {
 }
 
 const DISK_FULL = new Set(['ENOSPC', 'EDQUOT', 'EFBIG']);
+const NOT_ALLOWED = new Set(['EACCES', 'EPERM', 'EROFS']);
 
 function writeError(file: string, err: unknown, replaced: boolean): UserError {
   const code = (err as NodeJS.ErrnoException).code ?? '';
@@ -123,7 +124,29 @@ function writeError(file: string, err: unknown, replaced: boolean): UserError {
       message: `cannot write ${file}: the disk is full (${code}); ${intact}`,
       hint: 'free space on that file system or write elsewhere, then run again',
     });
+  if (NOT_ALLOWED.has(code))
+    return new UserError({
+      message: `cannot write ${file}: ${dirname(resolve(file))} does not allow it (${code}); ${intact}`,
+      hint: 'write to a directory you can write to (or make this one writable), then run again',
+    });
   return new UserError({ message: `cannot write ${file}: ${(err as Error).message}; ${intact}` });
+}
+
+/** --output-dir: the directory, created if missing, or one usage paragraph saying why it cannot be. */
+export function makeOutputDir(dir: string, flag: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? '';
+    throw new UserError({
+      message: `${flag} ${dir}: the directory cannot be created (${code || (err as Error).message}).`,
+      expected: 'a directory you can write to (it is created if missing)',
+      hint:
+        code === 'EEXIST' || code === 'ENOTDIR'
+          ? 'a file stands where the directory (or one of its parents) should be: choose another path'
+          : 'choose a path in a directory you can write to, or make it writable',
+    });
+  }
 }
 
 const tmpName = (path: string): string => join(dirname(path), `.${basename(path)}.${process.pid}.${Math.random().toString(36).slice(2, 8)}.tmp`);

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { planReports } from '../../src/cli/report-output.ts';
 import { UserError } from '../../src/errors.ts';
 import { jsonChunks } from '../../src/util/json-stream.ts';
-import { checkOutputPath, writeDirectory, writeOutput } from '../../src/util/output-writer.ts';
+import { checkOutputPath, makeOutputDir, writeDirectory, writeOutput } from '../../src/util/output-writer.ts';
 import { cli, hasStackTrace } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
@@ -165,5 +165,35 @@ describe('keyhygiene audit (built CLI)', () => {
     expect(dup.status).toBe(2);
     expect(dup.stderr).toMatch(/given twice/);
     expect(existsSync(file)).toBe(false);
+  });
+});
+
+describe('makeOutputDir (--output-dir)', () => {
+  it('creates a missing directory, and refuses one a file stands in the way of with one usage paragraph', () => {
+    const made = join(tmp.dir, 'reports', 'nested');
+    makeOutputDir(made, '--output-dir');
+    expect(statSync(made).isDirectory()).toBe(true);
+    const blocker = tmp.write('a-file', 'x');
+    let err: unknown;
+    try {
+      makeOutputDir(join(blocker, 'sub'), '--output-dir');
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(UserError);
+    expect((err as UserError).exitCode).toBe(2);
+    expect((err as UserError).diagnostics[0]).toMatchObject({
+      message: expect.stringMatching(/^--output-dir .*a-file\/sub: the directory cannot be created \((ENOTDIR|EEXIST)\)\.$/),
+      hint: expect.stringContaining('a file stands where the directory'),
+    });
+  });
+
+  it('audit -d under a file is exit 2 with that paragraph, not an internal error', () => {
+    const blocker = tmp.write('blocker', 'x');
+    const r = cli(['audit', '--example', 'storm-0558', '-d', join(blocker, 'reports')]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^keyhygiene: error: --output-dir .*blocker\/reports: the directory cannot be created/);
+    expect(r.stderr).not.toMatch(/internal error/);
+    expect(hasStackTrace(r.stderr)).toBe(false);
   });
 });
