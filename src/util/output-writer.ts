@@ -167,7 +167,7 @@ function replaceFile(target: OutputTarget, content: OutputContent): void {
   } catch (err) {
     if (fd !== undefined) closeSync(fd);
     rmSync(tmp, { force: true });
-    throw writeError(target.file, err, true);
+    throw writeError(target.file, err, existsSync(target.path));
   }
 }
 

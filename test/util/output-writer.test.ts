@@ -46,6 +46,12 @@ describe('writeOutput', () => {
     expect(readdirSync(join(file, '..'))).toEqual(['report.json']);
   });
 
+  it('on a full disk with no previous file says nothing was written (not that a previous one is intact)', () => {
+    const file = fresh('new-report.json');
+    expect(() => writeOutput(file, diskFull())).toThrow(/disk is full \(ENOSPC\); nothing was written to .*new-report\.json\./);
+    expect(existsSync(file)).toBe(false);
+  });
+
   it('writes a FIFO in place: it stays a FIFO and the reader gets the bytes', async () => {
     const fifo = fresh('pipe');
     execFileSync('mkfifo', [fifo]);
