@@ -112,6 +112,10 @@ export function judgeConfidentialSpace(e: AccessEntry): SpaceVerdict {
 /** A condition on the claims Confidential Space requirements read. */
 export const isSpaceCondition = (c: AccessCondition) => CONFIDENTIAL_SPACE_REQUIREMENTS.some((r) => r.keys.includes(c.key));
 
+const gatedCondition = (c: AccessCondition): boolean => c.key === WIF_ISSUER_KEY || isAttestationCondition(c);
+/** Whether an entry carries an attestation condition or a workload identity provider's issuer (no allocation). */
+const gated = (e: AccessEntry): boolean => !!(e.conditions?.some(gatedCondition) || e.undecided?.some(gatedCondition));
+
 /**
  * Access entries as a rule about *who* can use a key should see them. An enclave or Confidential Space
  * entry whose attestation refuses debug mode and pins the workload gives the key's use only to that
@@ -120,7 +124,9 @@ export const isSpaceCondition = (c: AccessCondition) => CONFIDENTIAL_SPACE_REQUI
  * One that admits debug mode exists for its principal: its attestation conditions no longer make it
  * undecided. One whose attestation the audit cannot decide stays undecided.
  */
-export function attestationGated(entries: readonly AccessEntry[] | undefined): AccessEntry[] {
+export function attestationGated(entries: readonly AccessEntry[] | undefined): readonly AccessEntry[] {
+  // Fast path, the common case (every key of most estates): no entry is attestation-gated, nothing to copy.
+  if (!entries?.some(gated)) return entries ?? [];
   const out: AccessEntry[] = [];
   for (const e of entries ?? []) {
     const space = isConfidentialSpaceEntry(e);
