@@ -11,7 +11,7 @@ import { mergeInventories } from '../../src/inventory/parse.ts';
 import { ShardUnits } from '../../src/inventory/shard.ts';
 import type { Inventory } from '../../src/model/inventory.ts';
 import { resolvePolicyFile } from '../../src/policy/resolve.ts';
-import { collectGcp, planGcp } from '../../src/providers/gcp/index.ts';
+import { collectGcp, gcpKit, planGcp } from '../../src/providers/gcp/index.ts';
 import { GcpConfig } from '../../src/providers/gcp/schema.ts';
 
 const NOW = new Date('2026-11-01T00:00:00Z');
@@ -64,5 +64,17 @@ describe('sharded GCP collection', () => {
     const parts = await Promise.all([1, 2, 3].map((k) => collect(new ShardUnits({ index: k, count: 3, plan }))));
     expect(walks()).toBe(before);
     expect(audit(parts)).toEqual(whole);
+  });
+
+  it("each shard of N paces Cloud KMS reads at 1/N of the fraction: all shards draw on the caller's one quota project", async () => {
+    const read = async (shard?: ShardUnits) => {
+      const kit = gcpKit(config, shard ? { shard } : {});
+      await kit.call('cloudkms:ListCryptoKeys', { partition: 'audit-quota-project' }, async () => ({}));
+      kit.finish();
+      return kit.limiter.get('cloudkms:read@audit-quota-project')?.target;
+    };
+    const whole = await read();
+    expect(whole).toBe((600_000 / 60) * config.quotaFraction);
+    expect(await read(new ShardUnits({ index: 2, count: 4 }))).toBeCloseTo((whole as number) / 4, 9);
   });
 });

@@ -237,7 +237,7 @@ async function collectRings(c: GcpReadContext, work: readonly ProjectWork[], con
 }
 
 /** The run's kit: Cloud KMS read and crypto quotas of the calling project, deadlines, budget, gaps. */
-function gcpKit(config: GcpConfig, ctx: CollectContext): ProviderKit {
+export function gcpKit(config: GcpConfig, ctx: Pick<CollectContext, 'shard' | 'signal'>): ProviderKit {
   return createKit({
     provider: PROVIDER,
     operations: OPERATIONS,
