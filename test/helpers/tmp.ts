@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
@@ -15,4 +15,21 @@ export function tempDir(): { dir: string; write(name: string, content: string): 
       return file;
     },
   };
+}
+
+/**
+ * Where to put large scratch files: tmpfs (/dev/shm) when it is writable and has `freeBytes` to spare,
+ * else the system temporary directory. On tmpfs a sparse file's holes read as the zero page (a disk
+ * file system allocates and zeroes page cache for them) and a tree of thousands of files is removed
+ * without disk I/O (an installed package: 0.7 s against 38 s on this machine's disk).
+ */
+export function scratchRoot(freeBytes: number): string {
+  try {
+    accessSync('/dev/shm', constants.W_OK);
+    const fs = statfsSync('/dev/shm');
+    if (fs.bavail * fs.bsize >= freeBytes) return '/dev/shm';
+  } catch {
+    // no /dev/shm here
+  }
+  return tmpdir();
 }

@@ -3,12 +3,13 @@
 // `import('keyhygiene')` from there. Needs `npm run build` first (npm test does it).
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../../src/paths.ts';
+import { scratchRoot } from '../helpers/tmp.ts';
 
-const tmp = { dir: mkdtempSync(join(tmpdir(), 'keyhygiene-pack-')) };
+// The installed tree (~290 MB, 32k files) on tmpfs when there is room: removing it there takes no disk I/O.
+const tmp = { dir: mkdtempSync(join(scratchRoot(1024 * 2 ** 20), 'keyhygiene-pack-')) };
 // An installed dependency tree: hundreds of packages take longer to remove than the default hook timeout.
 afterAll(() => rmSync(tmp.dir, { recursive: true, force: true }), 300_000);
 const project = join(tmp.dir, 'consumer');

@@ -1,21 +1,7 @@
 // Files, archives and walks: containers opened and scanned inside, and everything that cannot be
 // read (truncated archives, bombs, loops, dangling links) turned into gaps, never a crash.
 import { execFileSync } from 'node:child_process';
-import {
-  accessSync,
-  closeSync,
-  constants,
-  ftruncateSync,
-  mkdirSync,
-  mkdtempSync,
-  openSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  symlinkSync,
-  writeFileSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32, deflateRawSync, gzipSync } from 'node:zlib';
@@ -25,6 +11,7 @@ import { scanFile } from '../../src/scan/files.ts';
 import { scanPaths } from '../../src/scan/index.ts';
 import { KnownKeyTable } from '../../src/scan/known-keys.ts';
 import { walk } from '../../src/scan/walk.ts';
+import { scratchRoot } from '../helpers/tmp.ts';
 import { encode, filler, makeKey } from './material.ts';
 
 let dir: string;
@@ -40,16 +27,6 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const path = (...p: string[]) => join(dir, ...p);
-
-/** Where a large sparse file costs least to read: tmpfs (/dev/shm) when there is one, else the test's directory. */
-function sparseDir(): string {
-  try {
-    accessSync('/dev/shm', constants.W_OK);
-    return statSync('/dev/shm').isDirectory() ? '/dev/shm' : dir;
-  } catch {
-    return dir;
-  }
-}
 
 describe('artifact types', () => {
   it.each([
@@ -188,7 +165,7 @@ describe('containers', () => {
   it('works past 4 GiB: a key planted at 4.5 GiB in a sparse file is found at its exact offset', async () => {
     // On tmpfs a hole reads as the shared zero page; on a disk file system every 4 KiB of it is a fresh
     // page-cache page to allocate and zero (measured: 0.1 s against 3–5 s of system CPU for 4.5 GiB).
-    const big = join(sparseDir(), `kh-big-${process.pid}.core`);
+    const big = join(scratchRoot(64 * 2 ** 20), `kh-big-${process.pid}.core`);
     const at = 4.5 * 1024 ** 3 + 12_345;
     const fd = openSync(big, 'w');
     writeSync(fd, encode(key(), 'der-pkcs1'), 0, undefined, at);
