@@ -6,7 +6,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { federationRoutes } from './federation.ts';
-import { defaultLogging, type FakeCryptoKey, type FakeKeyRing, type FakePolicy, type FakeProject, type GcpWorld } from './world.ts';
+import { defaultLogging, type FakeCryptoKey, type FakeFolder, type FakeKeyRing, type FakePolicy, type FakeProject, type GcpWorld } from './world.ts';
 
 export interface GcpFakeOptions {
   /** Largest page served whatever the client asks (forces paging). */
@@ -157,6 +157,8 @@ const projectJson = (p: FakeProject): Json => ({
   ...(p.parent ? { parent: p.parent } : {}),
 });
 
+const folderJson = (f: FakeFolder): Json => ({ name: `folders/${f.id}`, parent: f.parent, displayName: f.displayName ?? f.id, state: 'ACTIVE' });
+
 type Route = { op: string; method: 'GET' | 'POST' | 'ANY'; re: RegExp; handle: (m: RegExpExecArray, q: URLSearchParams) => Answer };
 
 function routes(world: GcpWorld, ix: Index, max: number | undefined): Route[] {
@@ -193,15 +195,7 @@ function routes(world: GcpWorld, ix: Index, max: number | undefined): Route[] {
       op: 'cloudresourcemanager:ListFolders',
       method: 'GET',
       re: /^\/v3\/folders$/,
-      handle: (_m, q) =>
-        paged(
-          (world.folders ?? [])
-            .filter((f) => f.parent === q.get('parent'))
-            .map((f) => ({ name: `folders/${f.id}`, parent: f.parent, displayName: f.displayName ?? f.id, state: 'ACTIVE' })),
-          'folders',
-          q,
-          max,
-        ),
+      handle: (_m, q) => paged((world.folders ?? []).filter((f) => f.parent === q.get('parent')).map(folderJson), 'folders', q, max),
     },
     {
       op: 'cloudresourcemanager:GetFolderIamPolicy',
@@ -215,7 +209,7 @@ function routes(world: GcpWorld, ix: Index, max: number | undefined): Route[] {
       re: /^\/v3\/folders\/([^/:]+)$/,
       handle: (m) => {
         const f = (world.folders ?? []).find((x) => x.id === m[1]);
-        return f ? ok({ name: `folders/${f.id}`, parent: f.parent, displayName: f.displayName ?? f.id, state: 'ACTIVE' }) : notFound(`folders/${m[1]}`);
+        return f ? ok(folderJson(f)) : notFound(`folders/${m[1]}`);
       },
     },
     {
