@@ -6,6 +6,7 @@
 import type { AccessEntry } from '../../model/access-entry.ts';
 import { federatedEntries, parseWifMember, type RawWifPool, type RawWifProvider, type WifMember } from './admission.ts';
 import type { AncestorPolicy } from './ancestry.ts';
+import { conditionCanHold } from './conditions.ts';
 import { type GcpReadContext, listAll, readOne } from './read.ts';
 
 /** Roles that let a member obtain the service account's tokens (act as it). */
@@ -121,6 +122,18 @@ async function direct(c: GcpReadContext, r: FederationReader, key: string, scope
   return [e];
 }
 
+/**
+ * Can an impersonation binding's IAM condition hold for this service account now or later? Decided
+ * for `request.time` windows and `resource.name`/`type`/`service` like key bindings (conditions.ts);
+ * true when there is no condition.
+ */
+function bindingHolds(expression: string | undefined, nowMs: number): boolean | undefined {
+  if (!expression) return true;
+  // The account's full resource name (with its project as IAM writes it) is not known here: tests of it stay undecided.
+  const resource = { type: 'iam.googleapis.com/ServiceAccount', service: 'iam.googleapis.com' };
+  return conditionCanHold(expression, resource, nowMs);
+}
+
 /** Pool members that may act as the service account of `e`: the same capabilities, through the account. */
 async function throughAccount(c: GcpReadContext, r: FederationReader, key: string, scope: KeyScope, e: AccessEntry, email: string): Promise<AccessEntry[]> {
   const layers = await r.accountPolicies(email);
@@ -132,12 +145,16 @@ async function throughAccount(c: GcpReadContext, r: FederationReader, key: strin
   for (const l of layers)
     for (const b of l.policy.bindings) {
       if (!IMPERSONATION_ROLES.has(b.role)) continue;
+      const holds = bindingHolds(b.condition?.expression, c.nowMs);
+      if (holds === false) continue;
       const cond = b.condition?.expression ? [{ key: 'iam.condition', operator: 'CEL', values: [b.condition.expression] }] : [];
       for (const member of b.members) {
         const m = parseWifMember(member);
         if (!m) continue;
-        // A conditional impersonation binding may or may not hold: kept, undecided.
-        const base: AccessEntry = { ...e, sourceId: `${l.resource}#${b.role}`, ...(cond.length ? { undecided: [...(e.undecided ?? []), ...cond] } : {}) };
+        // A conditional binding that holds keeps its condition; one that cannot be decided is kept, undecided.
+        const extra =
+          holds === undefined ? { undecided: [...(e.undecided ?? []), ...cond] } : cond.length ? { conditions: [...(e.conditions ?? []), ...cond] } : {};
+        const base: AccessEntry = { ...e, sourceId: `${l.resource}#${b.role}`, ...extra };
         const pool = await r.pool(m);
         if (pool) out.push(...federatedEntries(base, m, pool.pool, pool.providers, [email]));
         else gap(c, 'iam:ListWorkloadIdentityPoolProviders', key, scope, `workload identity pool ${m.pool}`);

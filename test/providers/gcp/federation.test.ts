@@ -217,6 +217,25 @@ describe('GCP workload identity federation (issue 15)', () => {
     expect(verdict('nonprod-principal-access', 'outside-signer').map((r) => r.outcome)).toEqual(['unknown']);
   });
 
+  it('a conditional impersonation binding: expired → not counted, time of day → undecided (unknown), never pass', async () => {
+    const timed = (expression: string) => {
+      const w = world();
+      const sa = w.serviceAccounts?.[0]?.policy?.bindings?.[0];
+      if (!sa) throw new Error('no binding');
+      sa.condition = { expression, title: 'window' };
+      return w;
+    };
+    const expired = await audit(timed('request.time < timestamp("2025-01-01T00:00:00Z")'));
+    expect(expired.keyOf('signer-sa')?.access?.some((a) => a.principal.federation)).toBe(false);
+    expect(expired.verdict('nonprod-principal-access', 'signer-sa').map((r) => r.outcome)).toEqual(['pass']);
+    await expired.fake.stop();
+    const hours = await audit(timed('request.time.getHours("UTC") < 6'));
+    expect(hours.keyOf('signer-sa')?.access?.find((a) => a.principal.federation)?.undecided).toEqual([
+      { key: 'iam.condition', operator: 'CEL', values: ['request.time.getHours("UTC") < 6'] },
+    ]);
+    expect(hours.verdict('nonprod-principal-access', 'signer-sa').map((r) => r.outcome)).toEqual(['unknown']);
+  });
+
   it('a disabled pool admits nobody', async () => {
     const { keyOf, verdict } = await audit(world());
     expect(keyOf('signer-retired')?.access).toEqual([]);
