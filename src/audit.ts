@@ -149,6 +149,6 @@ export interface AuditRun {
   result: AuditResult;
 }
 
-export function auditInventory(inventory: Inventory, policy: ResolvedPolicy, now: Date, includePassed = false): AuditResult {
-  return evaluate(inventory, policy, { now, includePassed });
+export function auditInventory(inventory: Inventory, policy: ResolvedPolicy, now: Date, includePassed = false, release = false): AuditResult {
+  return evaluate(inventory, policy, { now, includePassed, release });
 }

@@ -61,6 +61,12 @@ export interface EvaluateOptions {
   now: Date;
   /** List pass results too (they are always counted). */
   includePassed?: boolean;
+  /**
+   * The caller hands the inventory over (the CLI at scale, with nothing to do with it afterwards):
+   * each key record is dropped once evaluated and `inventory.keys` is empty at the end, so a
+   * million-key audit never holds the whole inventory and all its results at once.
+   */
+  release?: boolean;
   /** Observe every finding a rule reports, with its message id and data (the typed rule harness; debugging). */
   onFinding?: (finding: { ruleId: string; subjectId: string; messageId: string; data?: Record<string, string | number> }) => void;
 }
@@ -75,7 +81,7 @@ const parseTime = (iso: string): number => {
   let t = parsedTimes.get(iso);
   if (t === undefined) {
     t = Date.parse(iso);
-    if (parsedTimes.size > 1_000_000) parsedTimes.clear();
+    if (parsedTimes.size > 65_536) parsedTimes.clear();
     parsedTimes.set(iso, t);
   }
   return t;
@@ -193,7 +199,7 @@ interface Lookups {
   relyingPartiesFor: RuleContext<unknown, string>['relyingPartiesFor'];
 }
 
-function createLookups(inventory: Inventory, policy: ResolvedPolicy): Lookups {
+function createLookups(inventory: Inventory, policy: ResolvedPolicy, eager: boolean): Lookups {
   const gapsByProvider = groupBy(inventory.gaps, (g) => g.provider);
   const gapIndex = indexGaps(inventory.gaps);
   const gapFor: GapLookup = (provider, subj, field, id = subj.id ?? '') => {
@@ -214,7 +220,7 @@ function createLookups(inventory: Inventory, policy: ResolvedPolicy): Lookups {
     }
     return ts;
   };
-  const sameKey = guardedSameKey(fingerprintIndex(inventory), gapIndex);
+  const sameKey = guardedSameKey(fingerprintIndex(inventory, eager), gapIndex);
   return { gapIndex, gapFor, trailsAt, sameKey, relyingPartiesFor: relyingPartyIndex(policy) };
 }
 
@@ -267,8 +273,13 @@ interface Run {
   nowMs: number;
   classifier: Classifier;
   lookups: Lookups;
-  subjects: Subject[];
+  /** Indexed like the inventory's records, keys first; a released subject's slot is undefined. */
+  subjects: (Subject | undefined)[];
   scopes: (ResolvedScope | undefined)[];
+  /** Each subject's summary (gaps excepted), made as soon as its rules have run. */
+  summaries: AuditResult['subjects'];
+  /** The inventory's record counts, taken before any record is released. */
+  counts: AuditResult['inventory'];
   cursor: Cursor;
   findings: Finding[];
   results: ResultEntry[];
@@ -300,7 +311,7 @@ function startRun(inventory: Inventory, policy: ResolvedPolicy, options: Evaluat
     options,
     nowMs: options.now.getTime(),
     classifier,
-    lookups: createLookups(inventory, policy),
+    lookups: createLookups(inventory, policy, options.release === true),
     subjects,
     scopes: subjects.map((s) => scopeOf(s, classifier)),
     cursor: {
@@ -317,6 +328,15 @@ function startRun(inventory: Inventory, policy: ResolvedPolicy, options: Evaluat
     },
     findings: [],
     results: [],
+    summaries: [],
+    counts: {
+      generatedAt: inventory.generatedAt,
+      providers: [...new Set(inventory.providers.map((p) => p.id))].sort(),
+      keys: inventory.keys.length,
+      trails: inventory.trails.length,
+      publishedKeys: inventory.publishedKeys.length,
+      artifacts: inventory.artifacts.length,
+    },
     totalCounts: new Int32Array(N_OUTCOMES),
     failuresBySeverity: emptySeverityCounts(),
     status: new Uint8Array(subjects.length).fill(NOT_APPLICABLE),
@@ -421,13 +441,22 @@ export function evaluate(inventory: Inventory, policy: ResolvedPolicy, options: 
     artifact: plansFor('artifact'),
     gap: plansFor('gap'),
   };
-  // Every plan runs on one subject before the next, so a key's data stays in cache across rules.
+  // Every plan runs on one subject before the next, so a key's data stays in cache across rules, and
+  // the subject's summary is final when they are done.
+  const nKeys = inventory.keys.length;
   for (let si = 0; si < run.subjects.length; si++) {
     const subject = run.subjects[si] as Subject;
     enterSubject(run, si);
     for (const plan of plansByKind[subject.kind]) recordPair(run, plan, evaluatePair(run, plan), si);
+    if (subject.kind !== 'gap') run.summaries.push(subjectSummary(run, si, subject));
+    // Keys come first among the subjects: slot si of the subjects is slot si of inventory.keys.
+    if (options.release && si < nKeys) {
+      run.subjects[si] = undefined;
+      (inventory.keys as (KeyRecord | undefined)[])[si] = undefined;
+    }
   }
   run.cursor.subject = undefined;
+  if (options.release) inventory.keys.length = 0;
   sortResults(run.results, ruleIds);
   return assembleResult(run, plans, ruleIds);
 }
@@ -555,22 +584,16 @@ function applyWaiver(entry: ResultEntry, waivers: readonly WaiverState[], subjec
   else entry.message += ` (waiver expired ${waiver.w.expires})`;
 }
 
-/** Every subject but gaps, with its scope, worst outcome and counts, sorted by kind and id. */
-function subjectSummaries(run: Run): AuditResult['subjects'] {
-  const out: AuditResult['subjects'] = [];
-  for (let si = 0; si < run.subjects.length; si++) {
-    const s = run.subjects[si] as Subject;
-    if (s.kind === 'gap') continue;
-    const scope = run.scopes[si];
-    const scopeRef = scope ? compactScope(scope) : undefined;
-    // Fields added in the order reports show them: the reference's, scope, status, counts.
-    const entry = subjectRef(s) as AuditResult['subjects'][number];
-    if (scopeRef) entry.scope = scopeRef;
-    entry.status = OUTCOME_PRECEDENCE[run.status[si] as number] as Outcome;
-    entry.counts = countsOf(run.statusCounts, si * N_OUTCOMES);
-    out.push(entry);
-  }
-  return out.sort((a, b) => cmp(a.kind, b.kind) || cmp(a.id, b.id));
+/** A subject (not a gap) with its scope, worst outcome and counts, once every rule has run on it. */
+function subjectSummary(run: Run, si: number, s: Subject): AuditResult['subjects'][number] {
+  const scope = run.scopes[si];
+  const scopeRef = scope ? compactScope(scope) : undefined;
+  // Fields added in the order reports show them: the reference's, scope, status, counts.
+  const entry = subjectRef(s) as AuditResult['subjects'][number];
+  if (scopeRef) entry.scope = scopeRef;
+  entry.status = OUTCOME_PRECEDENCE[run.status[si] as number] as Outcome;
+  entry.counts = countsOf(run.statusCounts, si * N_OUTCOMES);
+  return entry;
 }
 
 /** Every waiver of the policy with how many results it matched and whether it is active, expired or unused. */
@@ -599,7 +622,7 @@ function assembleResult(run: Run, plans: readonly Plan[], ruleIds: readonly stri
     severity: config.severity,
     counts: countsOf(ruleCounts),
   }));
-  const subjects = subjectSummaries(run);
+  const subjects = run.summaries.sort((a, b) => cmp(a.kind, b.kind) || cmp(a.id, b.id));
   const causes = groupRootCauses(results);
   const byStatus = emptyOutcomeCounts();
   for (const s of subjects) byStatus[s.status]++;
@@ -609,14 +632,7 @@ function assembleResult(run: Run, plans: readonly Plan[], ruleIds: readonly stri
     tool: { name: 'keyhygiene', version: VERSION },
     generatedAt: run.options.now.toISOString(),
     policy: { ...(policy.file ? { file: policy.file } : {}), extends: policy.extends, rulesEnabled: ruleIds.length },
-    inventory: {
-      generatedAt: inventory.generatedAt,
-      providers: [...new Set(inventory.providers.map((p) => p.id))].sort(),
-      keys: inventory.keys.length,
-      trails: inventory.trails.length,
-      publishedKeys: inventory.publishedKeys.length,
-      artifacts: inventory.artifacts.length,
-    },
+    inventory: run.counts,
     summary: {
       outcomes: totals,
       failuresBySeverity: run.failuresBySeverity,
@@ -702,9 +718,10 @@ function buildFingerprintIndex(inv: Inventory): Map<string, FingerprintSlot> {
   return m;
 }
 
-/** Lookup of inventory subjects by public-key fingerprint (SPKI SHA-256 or JWK thumbprint), built on first use. */
-function fingerprintIndex(inv: Inventory): (fp: Fingerprints | undefined) => SameKey {
-  let index: Map<string, FingerprintSlot> | undefined;
+/** Lookup of inventory subjects by public-key fingerprint (SPKI SHA-256 or JWK thumbprint), built on first use (or at once: `eager`). */
+function fingerprintIndex(inv: Inventory, eager: boolean): (fp: Fingerprints | undefined) => SameKey {
+  // Built before any record is released when the evaluation releases them.
+  let index: Map<string, FingerprintSlot> | undefined = eager ? buildFingerprintIndex(inv) : undefined;
   return (fp) => {
     if (!fp || (!fp.spkiSha256 && !fp.jwkThumbprint)) return NO_SAME_KEY;
     index ??= buildFingerprintIndex(inv);
