@@ -66,6 +66,23 @@ describe('sharded GCP collection', () => {
     expect(audit(parts)).toEqual(whole);
   });
 
+  it('with the locations named in the policy, the locations of a project are units of their own, split over shards', async () => {
+    const located = GcpConfig.parse({ ...config, locations: ['europe-west1', 'global', 'us'] });
+    const units = await planGcp(located, ctx(), { authClient: auth() });
+    expect(units).toContain('gcp:consumer-idp-prod:europe-west1');
+    expect(units.every((u) => /^gcp:[a-z][a-z0-9-]+:(europe-west1|global|us)$/.test(u))).toBe(true);
+    // Dealt round-robin: the locations of one project land in different shards.
+    const plan = Object.fromEntries(units.map((u, i) => [u, (i % 2) + 1]));
+    const run = async (shard?: ShardUnits) => {
+      const out = await collectGcp(located, ctx(shard), { authClient: auth() });
+      const inv = outputToInventory(out, NOW.toISOString());
+      return shard ? { ...inv, shard: shard.record() } : inv;
+    };
+    const [alone, ...parts] = await Promise.all([run(), ...[1, 2].map((k) => run(new ShardUnits({ index: k, count: 2, plan })))]);
+    expect(parts.every((p) => p.keys.length > 0)).toBe(true);
+    expect(audit(parts as Inventory[])).toEqual(audit([alone as Inventory]));
+  });
+
   it("each shard of N paces Cloud KMS reads at 1/N of the fraction: all shards draw on the caller's one quota project", async () => {
     const read = async (shard?: ShardUnits) => {
       const kit = gcpKit(config, shard ? { shard } : {});

@@ -153,21 +153,35 @@ async function readKey(c: GcpReadContext, r: SharedReaders, ring: RingRead, key:
   return { ...normalizeKey({ key, ...versions, ...(access ? { access } : {}) }), ...custody };
 }
 
-/** The shard unit of a project. */
-export const gcpUnit = (projectId: string): string => `gcp:${projectId}`;
+/** The shard unit of a project, or of one of its locations when the policy names the locations. */
+export const gcpUnit = (projectId: string, location?: string): string => (location ? `gcp:${projectId}:${location}` : `gcp:${projectId}`);
+
+/** A project's units, sorted: one per configured location (listed without a call), else the project. */
+const unitsOf = (config: GcpConfig, projectId: string): string[] =>
+  config.locations ? [...new Set(config.locations)].sort().map((l) => gcpUnit(projectId, l)) : [gcpUnit(projectId)];
+
+/** Does this run read a project's key rings in a location? Its shard owns the place's unit. */
+const ownsPlace = (shard: ShardUnits | undefined, config: GcpConfig, project: string, location: string): boolean =>
+  !shard || shard.owns(config.locations ? gcpUnit(project, location) : gcpUnit(project));
+
+/** Does this run read a project's own settings (its audit logging)? The shard of the project's first unit. */
+const ownsProject = (shard: ShardUnits | undefined, config: GcpConfig, project: string): boolean =>
+  !shard || shard.owner(unitsOf(config, project)[0] as string) === shard.spec.index;
 
 /**
- * The projects this run reads: every one found, or in a shard those it owns. With a plan, the owned
- * projects are read by name (no organization walk), as a configured project list is.
+ * The projects this run reads: every one found, or in a shard those it owns a unit of. With a plan,
+ * they are read by name (no organization walk), as a configured project list is.
  */
 async function shardProjects(c: GcpReadContext, config: GcpConfig, shard: ShardUnits | undefined): Promise<RawProject[]> {
   const planned = shard?.planned('gcp:');
   if (shard && planned?.length) {
-    const mine = planned.filter((u) => shard.owns(u)).map((u) => u.slice('gcp:'.length));
-    return discoverProjects(c, { ...config, projects: mine });
+    const mine = new Set<string>();
+    for (const u of planned) if (shard.owns(u)) mine.add(u.split(':')[1] as string);
+    return discoverProjects(c, { ...config, projects: [...mine] });
   }
   const found = await discoverProjects(c, config);
-  return shard ? found.filter((p) => shard.owns(gcpUnit(p.projectId))) : found;
+  // Every unit is asked about (and so recorded), not only up to the first this shard owns.
+  return shard ? found.filter((p) => unitsOf(config, p.projectId).filter((u) => shard.owns(u)).length > 0) : found;
 }
 
 async function projectsWork(c: GcpReadContext, config: GcpConfig, ancestry: AncestryReader, shard?: ShardUnits): Promise<ProjectWork[]> {
@@ -210,20 +224,22 @@ function projectLayers(c: GcpReadContext, work: readonly ProjectWork[], ancestry
   };
 }
 
-async function collectTrails(c: GcpReadContext, work: readonly ProjectWork[], concurrency: number): Promise<AuditTrail[]> {
+async function collectTrails(c: GcpReadContext, work: readonly ProjectWork[], config: GcpConfig, shard?: ShardUnits): Promise<AuditTrail[]> {
   const logging = new LoggingReader(c);
   const trails: AuditTrail[] = [];
-  await c.kit.pool(work, concurrency, async (w) => {
+  const mine = work.filter((w) => ownsProject(shard, config, w.project.projectId));
+  await c.kit.pool(mine, config.concurrency, async (w) => {
     const ts = await logging.trails(w.project.projectId, w.ancestors, w.ancestry.policies);
     if (ts) trails.push(...ts);
   });
   return trails;
 }
 
-async function collectRings(c: GcpReadContext, work: readonly ProjectWork[], config: GcpConfig): Promise<RingRead[]> {
+async function collectRings(c: GcpReadContext, work: readonly ProjectWork[], config: GcpConfig, shard?: ShardUnits): Promise<RingRead[]> {
   const places: { project: string; location: string }[] = [];
   await c.kit.pool(work, config.concurrency, async (w) => {
-    for (const location of await locationsOf(c, w.project.projectId, config.locations)) places.push({ project: w.project.projectId, location });
+    const project = w.project.projectId;
+    for (const location of await locationsOf(c, project, config.locations)) if (ownsPlace(shard, config, project, location)) places.push({ project, location });
   });
   const names: string[] = [];
   await c.kit.pool(places, config.concurrency, async (p) => {
@@ -274,7 +290,7 @@ export async function collectGcp(
     const work = await projectsWork(c, config, ancestry, ctx.shard);
     ctx.progress?.({ provider: 'gcp', phase: 'projects', done: work.length, total: work.length });
     const byProject = new Map(work.map((w) => [w.project.projectId, w]));
-    const [rings, ts] = await Promise.all([collectRings(c, work, config), collectTrails(c, work, config.concurrency)]);
+    const [rings, ts] = await Promise.all([collectRings(c, work, config, ctx.shard), collectTrails(c, work, config, ctx.shard)]);
     trails = ts;
     const jobs = rings.flatMap((ring) => ring.keys.map((key) => ({ ring, key })));
     let done = 0;
@@ -305,7 +321,7 @@ export async function collectGcp(
  * projects as they are, or one walk of the organization, folders or search.
  */
 export async function planGcp(config: GcpConfig, ctx: CollectContext, overrides: ClientOverrides = {}): Promise<string[]> {
-  if (config.projects) return [...new Set(config.projects)].map(gcpUnit).sort();
+  if (config.projects) return [...new Set(config.projects)].flatMap((p) => unitsOf(config, p)).sort();
   const clients = await clientsOrUsageError(config, ctx, overrides);
   const kit = gcpKit(config, ctx);
   try {
@@ -317,7 +333,7 @@ export async function planGcp(config: GcpConfig, ctx: CollectContext, overrides:
         message: `gcp: the projects could not all be listed (${gaps.map((g) => `${g.operation}: ${g.reason}`).join('; ')}); a plan would leave them out of every shard.`,
         hint: 'fix the access (resourcemanager.folders.list, resourcemanager.projects.list) and plan again, or shard by hash with --shard K/N alone',
       });
-    return projects.map((p) => gcpUnit(p.projectId)).sort();
+    return projects.flatMap((p) => unitsOf(config, p.projectId)).sort();
   } finally {
     kit.finish();
     await clients.close();
