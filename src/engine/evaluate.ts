@@ -189,6 +189,20 @@ const waiverExpiry = (w: Waiver): number => (w.expires.length === 10 ? Date.pars
 
 type GapLookup = (provider: string | undefined, subj: GapTarget & { id?: string }, field: string, id?: string) => CollectionGap | undefined;
 
+/** Fields of a published key whose loss hides which keys a set publishes (labels, issuer or trust do not). */
+const PUBLISHED_IDENTITY = ['fingerprints', 'publicKey'];
+
+/** A JWKS gap that leaves a key set (or a key in it) unread: the set may publish any key. */
+function unreadKeySet(gaps: readonly CollectionGap[]): CollectionGap | undefined {
+  let first: CollectionGap | undefined;
+  for (const g of gaps) {
+    if (g.provider !== 'jwks') continue;
+    if (g.affects !== undefined && !g.affects.some((f) => PUBLISHED_IDENTITY.includes(f))) continue;
+    if (!first || g.id < first.id) first = g;
+  }
+  return first;
+}
+
 /** What rules look up, indexed once per run: gaps by provider, trails by location, keys by fingerprint. */
 interface Lookups {
   gapIndex: GapIndex;
@@ -196,6 +210,8 @@ interface Lookups {
   /** Trails covering a key's location (provider, account, region, container), computed once per location. */
   trailsAt(k: KeyRecord): readonly AuditTrail[];
   sameKey: (fp: Fingerprints | undefined) => SameKey;
+  /** The first gap (by id) that leaves a published key set not fully read, if any. */
+  unreadKeySet: CollectionGap | undefined;
   relyingPartiesFor: RuleContext<unknown, string>['relyingPartiesFor'];
 }
 
@@ -221,7 +237,7 @@ function createLookups(inventory: Inventory, policy: ResolvedPolicy, eager: bool
     return ts;
   };
   const sameKey = guardedSameKey(fingerprintIndex(inventory, eager), gapIndex);
-  return { gapIndex, gapFor, trailsAt, sameKey, relyingPartiesFor: relyingPartyIndex(policy) };
+  return { gapIndex, gapFor, trailsAt, sameKey, unreadKeySet: unreadKeySet(inventory.gaps), relyingPartiesFor: relyingPartyIndex(policy) };
 }
 
 function groupBy<T>(items: readonly T[], keyOf: (t: T) => string): Map<string, T[]> {
@@ -384,6 +400,9 @@ function sharedContext(run: Run): Omit<RuleContext<unknown, string>, 'options' |
     relyingPartiesFor: lookups.relyingPartiesFor,
     sameKey: lookups.sameKey,
     trailsFor: (k) => trailsFor(run, k),
+    needAllPublished() {
+      if (lookups.unreadKeySet) throw new MissingData('published', lookups.unreadKeySet);
+    },
     need(value, field, reason) {
       if (value !== undefined) return value;
       const s = run.cursor.subject as Subject;

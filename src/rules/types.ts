@@ -104,6 +104,12 @@ export interface RuleContext<Options, MessageId extends string> {
   artifactScope(artifact: ArtifactFinding): ResolvedScope;
   /** Everything in the inventory with the same public key (by SPKI SHA-256 or RFC 7638 thumbprint). */
   sameKey(fp: Fingerprints | undefined): SameKey;
+  /**
+   * Stops the evaluation with `unknown` when a published key set could not be read in full (a JWKS
+   * fetch failed, or a key in it could not be fingerprinted): the absence of a key from `sameKey().published`
+   * is then not a fact. Call it before concluding anything from that absence.
+   */
+  needAllPublished(): void;
   /** Trails whose scope covers the key; throws MissingData when a gap hides the trails. */
   trailsFor(key: KeyRecord): readonly AuditTrail[];
   /** The policy's waivers that name this subject (exactly or by glob), whatever rule they waive. */

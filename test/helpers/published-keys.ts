@@ -2,6 +2,7 @@
 // each test changes exactly the field it is about. Fingerprints are synthetic but well formed.
 import { createHash } from 'node:crypto';
 import { ROCA_PRIMES } from '../../src/crypto/roca.ts';
+import type { CollectionGap } from '../../src/model/collection-gap.ts';
 import type { Fingerprints } from '../../src/model/common.ts';
 import type { KeySetTrust, PublishedKey } from '../../src/model/published-key.ts';
 
@@ -64,4 +65,17 @@ export function rocaShapedModulus(a = 1234n): Uint8Array {
   const n = k * M + g;
   const hex = n.toString(16);
   return Buffer.from(hex.length % 2 ? `0${hex}` : hex, 'hex');
+}
+
+/** A JWKS collection gap: the key set at `url` could not be read (or, with `affects`, only those fields of it). */
+export function unreadSet(url = `${ENTERPRISE}/keys`, affects?: string[]): CollectionGap {
+  return {
+    id: `jwks:${url}:fetch`,
+    provider: 'jwks',
+    scope: { subjectId: url },
+    operation: 'jwks:GetKeySet',
+    reason: `${url} did not answer within the call deadline`,
+    kind: 'timeout',
+    ...(affects ? { affects } : {}),
+  };
 }

@@ -31,19 +31,21 @@ export default defineRule({
     retired: 'Key was due to retire on {date} ({days} days ago, tag {tag}) but is still published in {urls}.',
   },
   check(k, ctx) {
+    const tag = ctx.options.retireByTag;
+    const expiredDays = k.expiresAt ? ctx.daysSince(k.expiresAt) : Number.NaN;
+    const retireBy = k.tags?.[tag];
+    const retiredDays =
+      retireBy === undefined ? Number.NaN : (ctx.now.getTime() - Date.parse(retireBy.length === 10 ? `${retireBy}T23:59:59Z` : retireBy)) / 86_400_000;
     const published = ctx.sameKey(k.fingerprints).published;
-    if (published.length === 0) return;
+    if (published.length === 0) {
+      // Found in no set that was read: a key that is (or may be) retired is absent only if every set was read.
+      if (k.state === undefined || RETIRED_STATES.has(k.state) || expiredDays > 0 || retiredDays > 0) ctx.needAllPublished();
+      return;
+    }
     const urls = [...new Set(published.map((p) => p.url))].sort().join(', ');
     const state = ctx.need(k.state, 'state');
     if (RETIRED_STATES.has(state)) ctx.report('disabled', { state, provider: k.provider, urls }, { key: 'state' });
-    if (k.expiresAt && ctx.daysSince(k.expiresAt) > 0)
-      ctx.report('expired', { date: k.expiresAt.slice(0, 10), days: round(ctx.daysSince(k.expiresAt)), urls }, { key: 'expiresAt' });
-    const tag = ctx.options.retireByTag;
-    const retireBy = k.tags?.[tag];
-    if (retireBy !== undefined) {
-      const ms = Date.parse(retireBy.length === 10 ? `${retireBy}T23:59:59Z` : retireBy);
-      const days = (ctx.now.getTime() - ms) / 86_400_000;
-      if (!Number.isNaN(ms) && days > 0) ctx.report('retired', { date: retireBy, days: round(days), tag, urls }, { key: tag });
-    }
+    if (expiredDays > 0) ctx.report('expired', { date: (k.expiresAt as string).slice(0, 10), days: round(expiredDays), urls }, { key: 'expiresAt' });
+    if (retiredDays > 0) ctx.report('retired', { date: retireBy as string, days: round(retiredDays), tag, urls }, { key: tag });
   },
 });

@@ -1,6 +1,6 @@
 import rule from '../../../src/rules/rotation/retired-key-still-published.ts';
 import { daysAgo, key } from '../../helpers/fixtures.ts';
-import { fp, published } from '../../helpers/published-keys.ts';
+import { fp, published, unreadSet } from '../../helpers/published-keys.ts';
 import { ruleTester } from '../../helpers/rule-tester.ts';
 
 const fingerprints = fp('consumer-1');
@@ -26,6 +26,48 @@ ruleTester(rule, [
     inventory: { keys: [key({ fingerprints, tags: { env: 'prod', 'retire-by': '2021-03-31' } })], publishedKeys: [published()] },
     outcome: 'fail',
     messages: ['retired'],
+  },
+  {
+    name: 'disabled key in no set that was read, while another key set could not be read',
+    inventory: { keys: [key({ fingerprints, state: 'disabled' })], gaps: [unreadSet()] },
+    outcome: 'unknown',
+    missing: 'published',
+    gapOperation: 'jwks:GetKeySet',
+  },
+  {
+    name: 'retired key, and one key of a set could not be fingerprinted',
+    inventory: { keys: [key({ fingerprints, tags: { 'retire-by': '2021-03-31' } })], gaps: [unreadSet(undefined, ['fingerprints', 'publicKey'])] },
+    outcome: 'unknown',
+    missing: 'published',
+    gapOperation: 'jwks:GetKeySet',
+  },
+  {
+    name: 'disabled key absent from every set, where a gap hid only who trusts a set',
+    inventory: { keys: [key({ fingerprints, state: 'disabled' })], gaps: [unreadSet(undefined, ['trustedBy', 'issuer', 'labels'])] },
+    outcome: 'pass',
+  },
+  {
+    name: 'an enabled key needs no key set: an unread set does not matter',
+    inventory: { keys: [key({ fingerprints })], gaps: [unreadSet()] },
+    outcome: 'pass',
+  },
+  {
+    name: 'state unknown and absent from an incompletely read set',
+    inventory: { keys: [key({ fingerprints, state: undefined })], gaps: [unreadSet()] },
+    outcome: 'unknown',
+    missing: 'published',
+    gapOperation: 'jwks:GetKeySet',
+  },
+  {
+    name: 'state unknown, absent from every set, all sets read',
+    inventory: { keys: [key({ fingerprints, state: undefined })] },
+    outcome: 'pass',
+  },
+  {
+    name: 'disabled and still published in a set that was read: fails whatever the unread set holds',
+    inventory: { keys: [key({ fingerprints, state: 'disabled' })], publishedKeys: [published()], gaps: [unreadSet()] },
+    outcome: 'fail',
+    messages: ['disabled'],
   },
   {
     name: 'state not collected',

@@ -1,6 +1,6 @@
 import rule from '../../../src/rules/scope/key-published-in-one-scope.ts';
 import { key } from '../../helpers/fixtures.ts';
-import { CONSUMER, ENTERPRISE, fp, published, trust } from '../../helpers/published-keys.ts';
+import { CONSUMER, ENTERPRISE, fp, published, trust, unreadSet } from '../../helpers/published-keys.ts';
 import { ruleTester } from '../../helpers/rule-tester.ts';
 
 const k = key({ fingerprints: fp('consumer-1') });
@@ -81,6 +81,30 @@ ruleTester(rule, [
     inventory: {
       keys: [k],
       publishedKeys: [published({ labels: { trustDomain: 'consumer', environment: 'staging' }, trustedBy: [trust(CONSUMER, 'consumer', 'staging')] })],
+    },
+    outcome: 'fail',
+    messages: ['foreignEnvironment'],
+  },
+  {
+    name: 'published in its own scope, while another key set could not be read',
+    inventory: { keys: [k], publishedKeys: [published()], gaps: [unreadSet()] },
+    outcome: 'unknown',
+    missing: 'published',
+    gapOperation: 'jwks:GetKeySet',
+  },
+  {
+    name: 'in no set that was read, while another key set could not be read',
+    inventory: { keys: [k], gaps: [unreadSet()] },
+    outcome: 'unknown',
+    missing: 'published',
+    gapOperation: 'jwks:GetKeySet',
+  },
+  {
+    name: 'production key in a staging set fails whatever an unread set holds',
+    inventory: {
+      keys: [k],
+      publishedKeys: [published({ labels: { trustDomain: 'consumer', environment: 'staging' }, trustedBy: [trust(CONSUMER, 'consumer', 'staging')] })],
+      gaps: [unreadSet()],
     },
     outcome: 'fail',
     messages: ['foreignEnvironment'],

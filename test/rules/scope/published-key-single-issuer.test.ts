@@ -1,6 +1,6 @@
 import rule from '../../../src/rules/scope/published-key-single-issuer.ts';
 import { key } from '../../helpers/fixtures.ts';
-import { CONSUMER, ENTERPRISE, fp, published, trust } from '../../helpers/published-keys.ts';
+import { CONSUMER, ENTERPRISE, fp, published, trust, unreadSet } from '../../helpers/published-keys.ts';
 import { ruleTester } from '../../helpers/rule-tester.ts';
 
 const shared = fp('shared');
@@ -33,6 +33,13 @@ ruleTester(rule, [
     messages: ['manyIssuers', { id: 'manyTrustDomains', data: { domains: 'consumer, enterprise' } }],
   },
   { name: 'key published by one issuer in one trust domain', inventory: { publishedKeys: [published()] }, outcome: 'pass' },
+  {
+    name: 'one issuer among the sets read, while another key set could not be read',
+    inventory: { publishedKeys: [published()], gaps: [unreadSet()] },
+    outcome: 'unknown',
+    missing: 'published',
+    gapOperation: 'jwks:GetKeySet',
+  },
   {
     name: 'the same key in the consumer and the enterprise issuer sets (Storm-0558)',
     inventory: {
