@@ -1,5 +1,19 @@
 import { z } from 'zod';
+import type { ArtifactFinding } from '../../model/artifact-finding.ts';
 import { defineRule } from '../define-rule.ts';
+
+/** Encodings that only ever hold a private key: one the scanner could not verify is undecided, not clean. */
+const PRIVATE_ENCODINGS: ReadonlySet<ArtifactFinding['materialFormat']> = new Set([
+  'pem',
+  'der-pkcs1',
+  'der-pkcs8',
+  'der-sec1',
+  'openssh',
+  'putty-ppk',
+  'jwk',
+  'cng-blob',
+  'capi-blob',
+]);
 
 export default defineRule({
   id: 'key-material-in-artifact',
@@ -34,6 +48,15 @@ export default defineRule({
       } else ctx.report('unmatched', data);
       return;
     }
-    if (a.encrypted && ctx.options.reportEncrypted) ctx.report('encrypted', data);
+    if (a.encrypted) {
+      if (ctx.options.reportEncrypted) ctx.report('encrypted', data);
+      return;
+    }
+    if (proof === 'unproven' && PRIVATE_ENCODINGS.has(a.materialFormat))
+      ctx.need(
+        undefined,
+        'proof',
+        `${data.location} holds ${data.format} private key material at offset ${data.offset} that could not be parsed or verified (damaged, truncated or an unsupported variant), so whether a usable private key is there is undecided; inspect the artifact (\`keyhygiene scan\` on it names the offset) and treat it as exposed until shown otherwise`,
+      );
   },
 });

@@ -49,6 +49,25 @@ ruleTester(rule, [
     outcome: 'pass',
   },
   {
+    name: 'a PEM private key the scanner could not parse or verify (truncated) is unknown, never a pass',
+    inventory: { artifacts: [finding({ proof: 'unproven', matchedKeyId: undefined, materialFormat: 'pem' })] },
+    outcome: 'unknown',
+    missing: 'proof',
+    because: /could not be parsed or verified/,
+  },
+  {
+    name: 'an OpenSSH private key block that did not verify is unknown',
+    inventory: { artifacts: [finding({ proof: 'unproven', matchedKeyId: undefined, materialFormat: 'openssh' })] },
+    outcome: 'unknown',
+    missing: 'proof',
+    because: /openssh private key material/,
+  },
+  {
+    name: 'an EC public point with no private scalar proven near it is public material: passes',
+    inventory: { artifacts: [finding({ proof: 'unproven', matchedKeyId: undefined, materialFormat: 'ec-point' })] },
+    outcome: 'pass',
+  },
+  {
     name: 'only the public half of an inventoried key (a certificate, a JWKS cache) passes',
     inventory: { artifacts: [finding({ proof: 'public-key-only', materialFormat: 'rsa-modulus-be' })] },
     outcome: 'pass',
