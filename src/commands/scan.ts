@@ -29,7 +29,7 @@ EXIT CODES
   0  no private key material found and every file was read
   1  private key material found (proven, or encrypted)
   2  usage or input error
-  3  some files or archive members could not be read (unless --allow-incomplete)`;
+  3  some files or archive members could not be read, or a private-key block (PEM, DER, OpenSSH, JWK, …) could not be parsed or verified (unless --allow-incomplete)`;
 
   static override examples = [
     {

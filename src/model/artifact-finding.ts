@@ -21,6 +21,26 @@ export const MATERIAL_FORMATS = [
   'okp-public',
 ] as const;
 
+/**
+ * Encodings that only ever hold a private key. One the scanner could not parse or verify (`unproven`, not
+ * encrypted) leaves undecided whether a usable private key is there: never clean.
+ */
+export const PRIVATE_KEY_ENCODINGS: ReadonlySet<(typeof MATERIAL_FORMATS)[number] | undefined> = new Set([
+  'pem',
+  'der-pkcs1',
+  'der-pkcs8',
+  'der-sec1',
+  'openssh',
+  'putty-ppk',
+  'jwk',
+  'cng-blob',
+  'capi-blob',
+] as const);
+
+/** Private-key material in a private-only encoding that could not be verified (not encrypted). */
+export const isUnverifiedPrivate = (f: { proof?: string; encrypted?: boolean; materialFormat?: (typeof MATERIAL_FORMATS)[number] }): boolean =>
+  f.proof === 'unproven' && !f.encrypted && PRIVATE_KEY_ENCODINGS.has(f.materialFormat);
+
 /** Key material found in a file or object: location, format and proof, never the bytes. */
 export const ArtifactFinding = z.strictObject({
   id: z.string().min(1).describe('stable id: <location>@<offset>'),

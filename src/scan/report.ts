@@ -1,6 +1,6 @@
 // Rendering of `keyhygiene scan` results (pure): text for people, JSON for machines. Findings carry
 // locations, offsets, formats, fingerprints and proof states: never key bytes.
-import type { ArtifactFinding } from '../model/artifact-finding.ts';
+import { type ArtifactFinding, isUnverifiedPrivate } from '../model/artifact-finding.ts';
 import type { CollectionGap } from '../model/collection-gap.ts';
 import type { ScanReport } from './index.ts';
 import { artifactRecords, gapRecords } from './records.ts';
@@ -17,6 +17,8 @@ export interface ScanResult {
     privateKeys: number;
     matchedPrivateKeys: number;
     encryptedKeys: number;
+    /** private-key blocks (PEM, DER, OpenSSH, JWK, …) that could not be parsed or verified: undecided, never clean */
+    unverifiedKeys: number;
     publicOnlyMatches: number;
     memoryArtifacts: number;
     gaps: number;
@@ -42,6 +44,7 @@ export function scanResult(report: ScanReport, store?: ArtifactFinding['store'])
       privateKeys: priv.length,
       matchedPrivateKeys: priv.filter((f) => f.matchedKeyId).length,
       encryptedKeys: material.filter((f) => f.encrypted).length,
+      unverifiedKeys: material.filter(isUnverifiedPrivate).length,
       publicOnlyMatches: material.filter((f) => f.proof === 'public-key-only').length,
       memoryArtifacts: findings.length - material.length,
       gaps: gaps.length,
@@ -54,7 +57,7 @@ export function scanResult(report: ScanReport, store?: ArtifactFinding['store'])
 /** 1 when private material (proven or encrypted) was found; else 3 when something could not be read; else 0. */
 export function scanExitCode(r: ScanResult, allowIncomplete = false): number {
   if (r.summary.privateKeys > 0 || r.summary.encryptedKeys > 0) return 1;
-  if (r.summary.gaps > 0 && !allowIncomplete) return 3;
+  if ((r.summary.gaps > 0 || r.summary.unverifiedKeys > 0) && !allowIncomplete) return 3;
   return 0;
 }
 
@@ -102,6 +105,7 @@ export function renderScanText(r: ScanResult, opts: { showPublic?: boolean } = {
   lines.push(
     `Scanned ${s.files} file${s.files === 1 ? '' : 's'} (${size(s.bytes)}) against ${s.knownKeys} known public key${s.knownKeys === 1 ? '' : 's'}: ` +
       `${s.privateKeys} private key${s.privateKeys === 1 ? '' : 's'} (${s.matchedPrivateKeys} matched to inventoried keys), ${s.encryptedKeys} encrypted, ` +
+      (s.unverifiedKeys ? `${s.unverifiedKeys} unverified (exit 3), ` : '') +
       `${s.publicOnlyMatches} public-only match${s.publicOnlyMatches === 1 ? '' : 'es'}${opts.showPublic || s.publicOnlyMatches === 0 ? '' : ' (--show-public lists them)'}, ` +
       `${s.memoryArtifacts} memory image${s.memoryArtifacts === 1 ? '' : 's'}, ${s.gaps} not scanned.`,
   );

@@ -1,6 +1,11 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ArtifactFinding } from '../../src/model/artifact-finding.ts';
-import { renderScanText, type ScanResult } from '../../src/scan/report.ts';
+import { scanPaths } from '../../src/scan/index.ts';
+import { renderScanText, type ScanResult, scanExitCode, scanResult } from '../../src/scan/report.ts';
 
 const finding = (over: Partial<ArtifactFinding>): ArtifactFinding => ({
   id: `core.1234@${over.offset ?? 0}`,
@@ -25,6 +30,7 @@ function result(findings: ArtifactFinding[]): ScanResult {
       privateKeys: 1,
       matchedPrivateKeys: 1,
       encryptedKeys: 1,
+      unverifiedKeys: 1,
       publicOnlyMatches: 1,
       memoryArtifacts: 1,
       gaps: 1,
@@ -66,7 +72,7 @@ describe('renderScanText', () => {
     expect(lines[5]).toBe('NOT SCANNED    core.1234: truncated: 4096 bytes were not scanned');
     expect(lines.some((l) => l.startsWith('public key'))).toBe(false);
     expect(lines.filter(Boolean).at(-1)).toMatch(
-      /^Scanned 1 file \(2\.0 KiB\) against 1 known public key: .*1 public-only match \(--show-public lists them\), 1 memory image, 1 not scanned\.$/,
+      /^Scanned 1 file \(2\.0 KiB\) against 1 known public key: .*1 encrypted, 1 unverified \(exit 3\), 1 public-only match \(--show-public lists them\), 1 memory image, 1 not scanned\.$/,
     );
   });
 
@@ -76,5 +82,42 @@ describe('renderScanText', () => {
       'public key     core.1234 @ 16384 (0x4000): der-pkcs8, EC, in elf-core; public half of alias/signing only, no private factor nearby',
     );
     expect(text).not.toContain('--show-public lists them');
+  });
+});
+
+describe('unverified private-key blocks are never clean', () => {
+  const report = (hits: Partial<ArtifactFinding>[]): ScanResult => {
+    const r = result(hits.map((h, i) => finding({ offset: i * 4096, ...h })));
+    const material = r.findings.filter((f) => f.kind !== 'memory-artifact');
+    const unverifiedKeys = material.filter((f) => f.proof === 'unproven' && !f.encrypted && f.materialFormat !== 'ec-point').length;
+    return { ...r, gaps: [], summary: { ...r.summary, privateKeys: 0, encryptedKeys: 0, gaps: 0, unverifiedKeys } };
+  };
+  it('a truncated PEM or unverifiable DER private key exits 3 (0 with --allow-incomplete)', () => {
+    for (const materialFormat of ['pem', 'der-pkcs8', 'openssh', 'jwk'] as const) {
+      const r = report([{ proof: 'unproven', materialFormat }]);
+      expect(scanExitCode(r), materialFormat).toBe(3);
+      expect(scanExitCode(r, true), materialFormat).toBe(0);
+    }
+  });
+  it('an unproven public structure (an EC point with no scalar proven) stays exit 0', () => {
+    expect(scanExitCode(report([{ proof: 'unproven', materialFormat: 'ec-point' }]))).toBe(0);
+  });
+  it('a real scan of a truncated PEM private key counts it unverified and exits 3; the intact key exits 1', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kh-unverified-'));
+    try {
+      const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+      const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+      writeFileSync(join(dir, 'cut.pem'), `${pem.slice(0, 900)}\n-----END PRIVATE KEY-----\n`);
+      const cut = scanResult(await scanPaths({ inputs: [join(dir, 'cut.pem')], baseDir: dir, known: [], jobs: 1 }));
+      expect(cut.summary).toMatchObject({ privateKeys: 0, unverifiedKeys: 1 });
+      expect(scanExitCode(cut)).toBe(3);
+      expect(renderScanText(cut)).toMatch(/1 unverified \(exit 3\)/);
+      writeFileSync(join(dir, 'whole.pem'), pem);
+      const whole = scanResult(await scanPaths({ inputs: [join(dir, 'whole.pem')], baseDir: dir, known: [], jobs: 1 }));
+      expect(whole.summary).toMatchObject({ privateKeys: 1, unverifiedKeys: 0 });
+      expect(scanExitCode(whole)).toBe(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,19 +1,6 @@
 import { z } from 'zod';
-import type { ArtifactFinding } from '../../model/artifact-finding.ts';
+import { isUnverifiedPrivate } from '../../model/artifact-finding.ts';
 import { defineRule } from '../define-rule.ts';
-
-/** Encodings that only ever hold a private key: one the scanner could not verify is undecided, not clean. */
-const PRIVATE_ENCODINGS: ReadonlySet<ArtifactFinding['materialFormat']> = new Set([
-  'pem',
-  'der-pkcs1',
-  'der-pkcs8',
-  'der-sec1',
-  'openssh',
-  'putty-ppk',
-  'jwk',
-  'cng-blob',
-  'capi-blob',
-]);
 
 export default defineRule({
   id: 'key-material-in-artifact',
@@ -52,7 +39,7 @@ export default defineRule({
       if (ctx.options.reportEncrypted) ctx.report('encrypted', data);
       return;
     }
-    if (proof === 'unproven' && PRIVATE_ENCODINGS.has(a.materialFormat))
+    if (isUnverifiedPrivate(a))
       ctx.need(
         undefined,
         'proof',
