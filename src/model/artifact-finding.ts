@@ -25,17 +25,10 @@ export const MATERIAL_FORMATS = [
  * Encodings that only ever hold a private key. One the scanner could not parse or verify (`unproven`, not
  * encrypted) leaves undecided whether a usable private key is there: never clean.
  */
-export const PRIVATE_KEY_ENCODINGS: ReadonlySet<(typeof MATERIAL_FORMATS)[number] | undefined> = new Set([
-  'pem',
-  'der-pkcs1',
-  'der-pkcs8',
-  'der-sec1',
-  'openssh',
-  'putty-ppk',
-  'jwk',
-  'cng-blob',
-  'capi-blob',
-] as const);
+export const PRIVATE_KEY_ENCODINGS: ReadonlySet<(typeof MATERIAL_FORMATS)[number] | undefined> = new Set(
+  // Everything but the encrypted form and the memory structures a public half is found in (an EC scalar is reported only once proven).
+  MATERIAL_FORMATS.filter((f) => !['pem-encrypted', 'rsa-modulus-be', 'rsa-modulus-le', 'ec-point', 'ec-scalar', 'okp-public'].includes(f)),
+);
 
 /** Private-key material in a private-only encoding that could not be verified (not encrypted). */
 export const isUnverifiedPrivate = (f: { proof?: string; encrypted?: boolean; materialFormat?: (typeof MATERIAL_FORMATS)[number] }): boolean =>
