@@ -148,3 +148,14 @@ describe('missing arguments and flags on the command line', () => {
     expect(hasStackTrace(r.stderr)).toBe(false);
   });
 });
+
+describe('in-process runs in a shared worker', () => {
+  it("a process warning raised elsewhere in the worker stays out of the command's stderr", async () => {
+    const running = runCli(['merge', 'part-1.json']);
+    process.emitWarning('11 drain listeners added to [Socket] (left by another file)', 'MaxListenersExceededWarning');
+    const r = await running;
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^keyhygiene: error: keyhygiene merge: missing required flag --output\.\n/);
+    expect(r.stderr).not.toContain('MaxListenersExceededWarning');
+  });
+});

@@ -67,10 +67,16 @@ export async function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv; cw
   };
   const savedConsole = { log: console.log, info: console.info, warn: console.warn, error: console.error };
   let status: number | undefined;
+  // Node prints a process warning as "(node:PID) …Warning: …" on stderr. The worker is shared with other
+  // test files, so a warning raised by their leftovers (a MaxListenersExceededWarning about the worker's
+  // own stdout socket was seen in CI) can print while this command runs; a spawned CLI would never see it.
+  const nodeWarning = `(node:${process.pid}) `;
   const capture =
     (sink: string[]) =>
     (chunk: string | Uint8Array, ...rest: unknown[]): boolean => {
-      sink.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+      const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+      if (sink === err && text.startsWith(nodeWarning)) saved.err.call(process.stderr, text);
+      else sink.push(text);
       const cb = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
       cb?.();
       return true;
