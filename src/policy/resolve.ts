@@ -102,6 +102,7 @@ function ruleLayer(parsed: ParsedPolicy, diags: Diagnostic[]): Layer['rules'] {
         ...locate(parsed.src, ['rules', id]),
         message: `rules.${id} has an invalid setting ${JSON.stringify(setting)}.${typeof level === 'string' ? suggestion(level, levels) : ''}`,
         expected: `${levels.join(' | ')}, or [<severity>, {options}]`,
+        hint: settingFix(id, setting),
       });
       continue;
     }
@@ -324,3 +325,10 @@ function relativeName(diagFile: string, userFile: string, abs: string): string {
 }
 
 export type { Layer };
+
+/** How to write a rule's setting: options given alone as a mapping go second, after a severity. */
+function settingFix(id: string, setting: unknown): string {
+  if (setting !== null && typeof setting === 'object' && !Array.isArray(setting))
+    return `options follow a severity in a list: \`${id}: [high, ${JSON.stringify(setting)}]\` (\`keyhygiene rules explain ${id}\` lists its options and default severity)`;
+  return `write a severity (\`${id}: high\`), \`off\`, or a severity with options (\`${id}: [high, { option: value }]\`)`;
+}

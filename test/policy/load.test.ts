@@ -116,6 +116,10 @@ describe('policy loading', () => {
     expect(problems('version: 1\nrules:\n  key-use-logged: hgh\n', 'sev.yaml')).toMatch(
       /sev\.yaml:3:19: rules\.key-use-logged has an invalid setting "hgh"\. Did you mean "high"\?/,
     );
+    const mapping = problems('version: 1\nrules:\n  key-material-max-age:\n    maxAgeDays: 30\n', 'mapping.yaml');
+    expect(mapping).toMatch(/rules\.key-material-max-age has an invalid setting \{"maxAgeDays":30\}/);
+    expect(mapping).toContain('options follow a severity in a list: `key-material-max-age: [high, {"maxAgeDays":30}]`');
+    expect(problems('version: 1\nrules:\n  key-use-logged: 3\n', 'num.yaml')).toContain('write a severity (`key-use-logged: high`)');
     const opts = problems('version: 1\nrules:\n  key-log-retention: [high, { minDay: 30 }]\n', 'opts.yaml');
     expect(opts).toMatch(/opts\.yaml:3:31: unknown key "minDay" in rules\.key-log-retention\[1\]\. Did you mean "minDays"\?/);
   });
