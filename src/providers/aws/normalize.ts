@@ -363,7 +363,14 @@ function pinsCaller(key: string, value: string): boolean {
   if (key === 'aws:principalorgpaths') return !WILDCARD.test(value.split('/')[0] ?? '');
   // arn:aws:iam::111122223333:role/*: the account field must be fixed.
   if (key === 'aws:principalarn') return /^\d{12}$/.test(value.split(':')[4] ?? '');
-  if (key === 'aws:sourcearn') return true;
+  // AROAEXAMPLEID:* (one role, any session), AIDAEXAMPLEID (one user): the unique id before ':' must be fixed.
+  if (key === 'aws:userid') return !WILDCARD.test(value.split(':')[0] ?? '');
+  // arn:aws:sns:us-east-1:111122223333:*: the account field must be fixed; an S3 ARN has none, so its bucket must be.
+  if (key === 'aws:sourcearn') {
+    const fields = value.split(':');
+    const account = fields[4] ?? '';
+    return account === '' ? fields.length > 5 && !WILDCARD.test(fields.slice(5).join(':')) : /^\d{12}$/.test(account);
+  }
   return !WILDCARD.test(value);
 }
 
@@ -452,10 +459,12 @@ export function policyToAccess(policyText: string): AccessEntry[] {
       }
       // "Deny everyone unless they are in our org/account" confines every wildcard Allow.
       const wildcard = principalsOf(s.Principal).some((p) => p.id === '*');
-      if (wildcard && conds.length === 1 && NEGATIVE_OPERATOR.test(conds[0]?.operator ?? '') && CONFINING_KEYS.has((conds[0]?.key ?? '').toLowerCase())) {
-        const c = conds[0] as AccessCondition;
-        if (c.values.length && c.values.every((v) => pinsCaller(c.key.toLowerCase(), v)))
-          orgConfinement.push({ key: c.key, operator: c.operator.replace('Not', ''), values: c.values });
+      // A negated operator is true when the request lacks the key, so the Deny also stops callers in no
+      // organization; ForAnyValue is false then, so a Deny written with it lets them through.
+      const c = conds[0] as AccessCondition;
+      if (wildcard && conds.length === 1 && NEGATIVE_OPERATOR.test(c.operator) && !c.operator.startsWith('ForAnyValue:')) {
+        const allowed = { key: c.key, operator: c.operator.replace('Not', '').replace('ForAllValues:', ''), values: c.values };
+        if (confines(allowed)) orgConfinement.push(allowed);
       }
       return;
     }

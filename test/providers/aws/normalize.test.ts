@@ -184,6 +184,9 @@ describe('policyToAccess', () => {
     ['an organization pattern matching every organization', { StringLike: { 'aws:PrincipalOrgID': 'o-*' } }],
     ['a role name in any account', { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/deploy' } }],
     ['a user name (any account can make that user)', { StringEquals: { 'aws:username': 'alice' } }],
+    ['a source ARN of any S3 bucket', { ArnLike: { 'aws:SourceArn': 'arn:aws:s3:::*' } }],
+    ['a source ARN in any account', { ArnLike: { 'aws:SourceArn': 'arn:aws:sns:us-east-1:*:alerts' } }],
+    ['a user id pattern with no fixed principal', { StringLike: { 'aws:userid': '*:alice' } }],
   ])('a condition that does not restrict who (%s) leaves the wildcard public', (_name, Condition) => {
     const [e] = policyToAccess(policy({ Effect: 'Allow', Principal: '*', Action: 'kms:Decrypt', Resource: '*', Condition }));
     expect(e?.principal.kind).toBe('public');
@@ -194,6 +197,10 @@ describe('policyToAccess', () => {
   it.each([
     ['an organization path under a fixed organization', { 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': ['o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*'] } }],
     ['any role of one account', { ArnLike: { 'aws:PrincipalArn': `arn:aws:iam::${B}:role/*` } }],
+    // IAM User Guide, policy variables: aws:userid is ROLE-ID:session-name for a role, any session of it with ':*'.
+    ['any session of one role', { StringLike: { 'aws:userid': 'AROAEXAMPLEID:*' } }],
+    ['one source bucket', { ArnEquals: { 'aws:SourceArn': 'arn:aws:s3:::amzn-s3-demo-bucket' } }],
+    ["one account's topics", { ArnLike: { 'aws:SourceArn': `arn:aws:sns:us-east-1:${B}:*` } }],
   ])('a pattern below a fixed organization or account (%s) still confines the wildcard', (_name, Condition) => {
     const [e] = policyToAccess(policy({ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'kms:Decrypt', Resource: '*', Condition }));
     expect(e?.principal.kind).not.toBe('public');
@@ -209,6 +216,20 @@ describe('policyToAccess', () => {
     );
     expect(e[0]).toMatchObject({ principal: { kind: 'public' } });
     expect(e[0]?.confined).toBeUndefined();
+  });
+
+  it.each([
+    ['StringNotEquals (true for a caller in no organization: the Deny stops it)', 'StringNotEquals', true],
+    ['ForAllValues:StringNotEquals (true without the key)', 'ForAllValues:StringNotEquals', true],
+    ['ForAnyValue:StringNotEquals (false without the key: a caller in no organization passes)', 'ForAnyValue:StringNotEquals', undefined],
+  ])('"deny everyone outside o-abc" written with %s', (_name, operator, confined) => {
+    const e = policyToAccess(
+      policy(
+        { Effect: 'Allow', Principal: '*', Action: 'kms:Decrypt', Resource: '*' },
+        { Effect: 'Deny', Principal: '*', Action: 'kms:*', Resource: '*', Condition: { [operator]: { 'aws:PrincipalOrgID': 'o-abc' } } },
+      ),
+    );
+    expect(e[0]?.confined).toBe(confined);
   });
 
   it('Deny statements subtract capabilities', () => {
