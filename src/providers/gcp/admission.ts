@@ -309,7 +309,7 @@ export function ciPrincipal(member: WifMember, provider: RawWifProvider, issuer:
 
 const CONDITION_KEY = 'iam.googleapis.com/workloadIdentityPoolProvider.attributeCondition';
 
-const active = (x: { state?: string; disabled?: boolean }): boolean => !x.disabled && (!x.state || x.state === 'ACTIVE');
+export const active = (x: { state?: string; disabled?: boolean }): boolean => !x.disabled && (!x.state || x.state === 'ACTIVE');
 const lastSegment = (name: string): string => name.slice(name.lastIndexOf('/') + 1);
 
 /** The entry's conditions and undecided list, with the provider's issuer, its CEL and what this term adds. */

@@ -4,7 +4,7 @@
 // Each member becomes the external identities it admits (admission.ts); a pool, provider list or
 // service-account policy that cannot be read is a gap on the key's access, never a silent pass.
 import type { AccessEntry } from '../../model/access-entry.ts';
-import { federatedEntries, parseWifMember, type RawWifPool, type RawWifProvider, type WifMember } from './admission.ts';
+import { active, federatedEntries, parseWifMember, type RawWifPool, type RawWifProvider, type WifMember } from './admission.ts';
 import type { AncestorPolicy } from './ancestry.ts';
 import { conditionCanHold } from './conditions.ts';
 import { type GcpReadContext, listAll, readOne } from './read.ts';
@@ -64,11 +64,14 @@ export class FederationReader {
 
   /** A pool and its providers; undefined when either list failed. A pool not listed (deleted for good) admits nothing. */
   async pool(member: WifMember): Promise<PoolRead | undefined> {
-    const [pools, providers] = await Promise.all([this.poolsOf(member.project), this.providersOf(member.pool)]);
-    if (!pools || !providers) return undefined;
+    const pools = await this.poolsOf(member.project);
+    if (!pools) return undefined;
     const id = member.pool.slice(member.pool.lastIndexOf('/') + 1);
     const pool = pools.find((p) => p.name === member.pool || p.name.endsWith(`/workloadIdentityPools/${id}`));
-    return { ...(pool ? { pool } : {}), providers };
+    // A pool gone for good (its provider list would answer 404) or disabled admits nothing: no read needed.
+    if (!pool || !active(pool)) return { ...(pool ? { pool } : {}), providers: [] };
+    const providers = await this.providersOf(member.pool);
+    return providers ? { pool, providers } : undefined;
   }
 
   /** The policies that say who may act as a service account: its own, then its project's and above. */

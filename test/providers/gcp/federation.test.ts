@@ -242,6 +242,15 @@ describe('GCP workload identity federation (issue 15)', () => {
     expect(verdict('nonprod-principal-access', 'signer-retired').map((r) => r.outcome)).toEqual(['pass']);
   });
 
+  it("a disabled pool's providers are not read: a refused provider list there is no gap", async () => {
+    const { out, keyOf, verdict } = await audit(world(), [
+      `iam:ListWorkloadIdentityPoolProviders projects/${NUM}/locations/global/workloadIdentityPools/retired`,
+    ]);
+    expect(keyOf('signer-retired')?.access).toEqual([]);
+    expect(verdict('nonprod-principal-access', 'signer-retired').map((r) => r.outcome)).toEqual(['pass']);
+    expect(out.gaps?.filter((g) => g.scope.subjectId?.endsWith('/retired'))).toEqual([]);
+  });
+
   it('unreadable providers or service-account policies are gaps on the key’s access: unknown, never pass', async () => {
     const { out, verdict } = await audit(world(), [
       `iam:ListWorkloadIdentityPoolProviders projects/${NUM}/locations/global/workloadIdentityPools/github`,
