@@ -85,7 +85,13 @@ export async function scanPaths(req: ScanRequest): Promise<ScanReport> {
   // when their first task comes), so a large table costs little more time than a small one.
   const pool = jobs > 1 ? WorkerPool.start(jobs, { limits, chunkSize: req.chunkSize }) : undefined;
   const known = req.known ?? [];
-  const table = known.length ? new KnownKeyTable(known) : undefined;
+  let table: KnownKeyTable | undefined;
+  try {
+    table = known.length ? new KnownKeyTable(known) : undefined;
+  } catch (err) {
+    pool?.stop(); // started early: never leave its threads holding the process open
+    throw err;
+  }
   const gaps: ScanGap[] = [...walked.gaps];
   for (const r of table?.rejected ?? []) gaps.push({ location: r.id, operation: 'known-key', reason: r.reason });
   const opts = { table, limits, chunkSize: req.chunkSize };
@@ -119,6 +125,7 @@ export async function scanPaths(req: ScanRequest): Promise<ScanReport> {
       splitFiles = plans.filter((p) => p.split && p.split.ranges.length > 1).length;
     } catch {
       // A worker could not start (or died): scan in this thread instead; results are the same.
+      pool.stop();
       done = 0;
       files = await sequential();
     }
@@ -178,9 +185,14 @@ class WorkerPool {
     return new WorkerPool(jobs, init);
   }
 
+  /** Ends every worker (those still loading included). */
+  stop(): void {
+    for (const x of this.workers) void x.terminate();
+  }
+
   private fail(err: Error): void {
     this.failure ??= err;
-    for (const x of this.workers) void x.terminate();
+    this.stop();
     this.onFailure?.(err);
   }
 
