@@ -72,7 +72,7 @@ describe('renderScanText', () => {
     expect(lines[5]).toBe('NOT SCANNED    core.1234: truncated: 4096 bytes were not scanned');
     expect(lines.some((l) => l.startsWith('public key'))).toBe(false);
     expect(lines.filter(Boolean).at(-1)).toMatch(
-      /^Scanned 1 file \(2\.0 KiB\) against 1 known public key: .*1 encrypted, 1 unverified \(exit 3\), 1 public-only match \(--show-public lists them\), 1 memory image, 1 not scanned\.$/,
+      /^Scanned 1 file \(2\.0 KiB\) against 1 known public key: .*1 encrypted, 1 unverified \(not clean\), 1 public-only match \(--show-public lists them\), 1 memory image, 1 not scanned\.$/,
     );
   });
 
@@ -111,7 +111,7 @@ describe('unverified private-key blocks are never clean', () => {
       const cut = scanResult(await scanPaths({ inputs: [join(dir, 'cut.pem')], baseDir: dir, known: [], jobs: 1 }));
       expect(cut.summary).toMatchObject({ privateKeys: 0, unverifiedKeys: 1 });
       expect(scanExitCode(cut)).toBe(3);
-      expect(renderScanText(cut)).toMatch(/1 unverified \(exit 3\)/);
+      expect(renderScanText(cut)).toMatch(/1 unverified \(not clean\)/);
       writeFileSync(join(dir, 'whole.pem'), pem);
       const whole = scanResult(await scanPaths({ inputs: [join(dir, 'whole.pem')], baseDir: dir, known: [], jobs: 1 }));
       expect(whole.summary).toMatchObject({ privateKeys: 1, unverifiedKeys: 0 });
