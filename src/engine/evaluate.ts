@@ -508,7 +508,10 @@ function evaluatePair(run: Run, plan: Plan): Outcome {
     c.missing = firstMissing(plan.needs, subject, run.lookups.gapFor) ?? firstHidden(rule.meta.needs, rule.meta.reads, c.hidden);
     if (c.missing) return 'unknown';
     rule.check(c.view, ctx);
-    return run.findings.length ? 'fail' : 'pass';
+    if (run.findings.length) return 'fail';
+    // A pass concluded from the published sets read holds only when every set was read.
+    if (rule.meta.needsEveryPublishedSet) ctx.needAllPublished();
+    return 'pass';
   } catch (err) {
     if (err instanceof MissingData) {
       c.missing = declaredPath(err, rule.meta);

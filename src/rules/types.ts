@@ -107,7 +107,8 @@ export interface RuleContext<Options, MessageId extends string> {
   /**
    * Stops the evaluation with `unknown` when a published key set could not be read in full (a JWKS
    * fetch failed, or a key in it could not be fingerprinted): the absence of a key from `sameKey().published`
-   * is then not a fact. Call it before concluding anything from that absence.
+   * is then not a fact. Call it before concluding anything from that absence (a rule whose every
+   * pass rests on it declares `meta.needsEveryPublishedSet` instead).
    */
   needAllPublished(): void;
   /** Trails whose scope covers the key; throws MissingData when a gap hides the trails. */
@@ -156,6 +157,12 @@ export interface RuleMeta<K extends SubjectKind> {
    * the engine makes it `not-applicable` to subjects with provenance `planned`.
    */
   runtimeOnly?: boolean;
+  /**
+   * The rule concludes "no failure" from what the published key sets hold (a key absent from them,
+   * or found under one issuer only): when a set could not be read in full, the engine makes a pass
+   * `unknown` (a failure stands). Declared here so no rule of this kind can forget the unread sets.
+   */
+  needsEveryPublishedSet?: boolean;
   /** Subjects of the right kind the rule does not concern are `not-applicable`. */
   appliesTo?: (subject: SubjectValue<K>, ctx: RuleContext<unknown, string>) => boolean;
 }

@@ -111,13 +111,3 @@ export const exceptUrlsDescription = 'key set URLs or files (globs) this rule do
 /** Whether the rule's `exceptUrls` option names the key's set (then the rule does not apply). */
 export const excepted = (k: PublishedKey, ctx: RuleContext<unknown, string>): boolean =>
   anyGlobMatch((ctx.options as { exceptUrls?: string[] }).exceptUrls ?? [], k.url);
-
-/** `ctx.report` that remembers whether it was called: a rule that concludes "no failure" from the sets read asks. */
-export function countingReports<F extends (...args: never[]) => void>(report: F): { report: F; reported: () => boolean } {
-  let count = 0;
-  const counted = ((...args: Parameters<F>) => {
-    count++;
-    report(...args);
-  }) as F;
-  return { report: counted, reported: () => count > 0 };
-}

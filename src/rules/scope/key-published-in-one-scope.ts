@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineRule } from '../define-rule.ts';
 import { isSigningKey } from '../lib/keys.ts';
-import { countingReports, spreadOf } from '../lib/published.ts';
+import { spreadOf } from '../lib/published.ts';
 
 export default defineRule({
   id: 'key-published-in-one-scope',
@@ -18,6 +18,8 @@ export default defineRule({
       'Remove the key from the sets of the foreign issuer, trust domain or environment; give that issuer its own key. If the key must stay in a shared set, publish it with a per-key `issuer` binding and make relying parties validate it.',
     subject: 'key',
     runtimeOnly: true,
+    // Not published anywhere, or only in its own scope, among the sets read: an unread set may publish it elsewhere.
+    needsEveryPublishedSet: true,
     needs: ['usage', 'fingerprints'],
     reads: ['classification'],
     appliesTo: (k) => k.usage === undefined || isSigningKey(k),
@@ -33,24 +35,21 @@ export default defineRule({
   },
   check(k, ctx) {
     const same = ctx.sameKey(k.fingerprints);
-    if (same.published.length === 0) return ctx.needAllPublished();
+    if (same.published.length === 0) return;
     const own = ctx.scope(k);
-    const { report, reported } = countingReports(ctx.report.bind(ctx));
     const pub = spreadOf(same.published, [], ctx, own.trustDomain);
     const issuers = pub.issuers.join(', ') || 'none declared';
     const urls = [...new Set(same.published.map((p) => p.url))].sort().join(', ');
-    if (pub.issuers.length > 1) report('manyIssuers', { count: pub.issuers.length, issuers, urls }, { key: 'issuers' });
+    if (pub.issuers.length > 1) ctx.report('manyIssuers', { count: pub.issuers.length, issuers, urls }, { key: 'issuers' });
     if (own.trustDomain) {
       const theirs = pub.trustDomains.filter((d) => d !== own.trustDomain);
-      if (theirs.length) report('foreignTrustDomain', { ours: own.trustDomain, theirs: theirs.join(', '), issuers }, { key: 'trust-domains' });
+      if (theirs.length) ctx.report('foreignTrustDomain', { ours: own.trustDomain, theirs: theirs.join(', '), issuers }, { key: 'trust-domains' });
     } else if (pub.trustDomains.length > 1) {
-      report('manyTrustDomains', { count: pub.trustDomains.length, domains: pub.trustDomains.join(', '), issuers }, { key: 'trust-domains' });
+      ctx.report('manyTrustDomains', { count: pub.trustDomains.length, domains: pub.trustDomains.join(', '), issuers }, { key: 'trust-domains' });
     }
     if (ctx.options.checkEnvironments && own.environment) {
       const theirs = pub.environments.filter((e) => e !== own.environment);
-      if (theirs.length) report('foreignEnvironment', { ours: own.environment, theirs: theirs.join(', ') }, { key: 'environments' });
+      if (theirs.length) ctx.report('foreignEnvironment', { ours: own.environment, theirs: theirs.join(', ') }, { key: 'environments' });
     }
-    // No failure among the sets read: one that could not be read may still publish the key elsewhere.
-    if (!reported()) ctx.needAllPublished();
   },
 });

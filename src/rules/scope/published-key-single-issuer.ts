@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineRule } from '../define-rule.ts';
-import { countingReports, label, publishedKeyDomain, spreadOf } from '../lib/published.ts';
+import { label, publishedKeyDomain, spreadOf } from '../lib/published.ts';
 
 export default defineRule({
   id: 'published-key-single-issuer',
@@ -19,6 +19,8 @@ export default defineRule({
     // The issuers trusting this key and its copies (trustedBy, issuer, labels, per-key issuer binding).
     reads: ['kty', 'use', 'trustedBy', 'issuer', 'keyIssuer', 'labels'],
     appliesTo: (k) => k.kty !== 'oct' && k.use !== 'enc',
+    // One issuer among the sets read: a set that could not be read may publish the key for another.
+    needsEveryPublishedSet: true,
   },
   options: z.strictObject({
     checkEnvironments: z.boolean().default(true).describe('also fail when the key spans several environments'),
@@ -33,14 +35,11 @@ export default defineRule({
     const published = same.published.some((p) => p.id === k.id) ? same.published : [k, ...same.published];
     const s = spreadOf(published, same.keys, ctx, publishedKeyDomain(k, ctx));
     const kid = label(k);
-    const { report, reported } = countingReports(ctx.report.bind(ctx));
     const issuers = s.issuers.join(', ') || 'none declared';
-    if (s.issuers.length > 1) report('manyIssuers', { kid, count: s.issuers.length, issuers }, { key: 'issuers' });
+    if (s.issuers.length > 1) ctx.report('manyIssuers', { kid, count: s.issuers.length, issuers }, { key: 'issuers' });
     if (s.trustDomains.length > 1)
-      report('manyTrustDomains', { kid, count: s.trustDomains.length, domains: s.trustDomains.join(', '), issuers }, { key: 'trust-domains' });
+      ctx.report('manyTrustDomains', { kid, count: s.trustDomains.length, domains: s.trustDomains.join(', '), issuers }, { key: 'trust-domains' });
     if (ctx.options.checkEnvironments && s.environments.length > 1)
-      report('manyEnvironments', { kid, count: s.environments.length, environments: s.environments.join(', ') }, { key: 'environments' });
-    // One issuer among the sets read: a set that could not be read may publish the key for another.
-    if (!reported()) ctx.needAllPublished();
+      ctx.report('manyEnvironments', { kid, count: s.environments.length, environments: s.environments.join(', ') }, { key: 'environments' });
   },
 });
