@@ -55,6 +55,13 @@ describe('rule registry', () => {
       it('has messages without unknown placeholders in its check', () => {
         expect(Object.keys(rule?.messages ?? {}).length).toBeGreaterThan(0);
       });
+      it('declares needsEveryPublishedSet when it reads the published key sets (an unread set makes a pass unknown)', () => {
+        const src = readFileSync(f.file, 'utf8');
+        const readsSets = /\.published\b|\bissuerLinks\(/.test(src);
+        // A rule whose pass rests on the sets only in some cases asks the engine itself, in those cases.
+        const declared = rule?.meta.needsEveryPublishedSet === true || src.includes('ctx.needAllPublished()');
+        expect(!readsSets || declared, 'reads sameKey().published but neither declares needsEveryPublishedSet nor calls needAllPublished').toBe(true);
+      });
       it('has a table-driven test covering pass, fail and, where the rule can reach them, unknown and not-applicable', () => {
         const test = join(PACKAGE_ROOT, 'test/rules', f.cat, `${f.id}.test.ts`);
         expect(existsSync(test), `${test} is missing`).toBe(true);

@@ -23,6 +23,8 @@ export default defineRule({
     subject: 'key',
     reads: ['fingerprints', 'classification'],
     appliesTo: (k, ctx) => ctx.scope(k).keyClass?.logging !== undefined,
+    // The issuers a key signs for include those of the published sets it is found in: an unread set may add one.
+    needsEveryPublishedSet: true,
   },
   options: z.strictObject({}),
   messages: {

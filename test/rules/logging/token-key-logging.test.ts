@@ -3,7 +3,7 @@ import type { AuditTrail } from '../../../src/model/audit-trail.ts';
 import type { KeyClass, TokenIssuer } from '../../../src/policy/schema.ts';
 import rule from '../../../src/rules/logging/token-key-logging.ts';
 import { gap, key } from '../../helpers/fixtures.ts';
-import { fp, published } from '../../helpers/published-keys.ts';
+import { fp, published, unreadSet } from '../../helpers/published-keys.ts';
 import { ruleTester, runRule, TEST_POLICY } from '../../helpers/rule-tester.ts';
 
 const TENANT = 'e7e7e7e7-0000-4000-8000-000000000001';
@@ -73,6 +73,15 @@ ruleTester(rule, [
     },
     policy: { keyClasses: classes({ issuance: 365, use: 180 }) },
     outcome: 'pass',
+  },
+  {
+    // The unread set may publish the key for another issuer, whose tenant may keep no record.
+    name: 'every linked issuer logs, while a published key set could not be read',
+    inventory: { keys: [KEY], trails: ALL, gaps: [unreadSet()] },
+    policy: policy(),
+    outcome: 'unknown',
+    missing: 'published',
+    gapOperation: 'jwks:GetKeySet',
   },
   {
     // The licence-bound case: no export, Entra ID Free keeps sign-ins 7 days.
