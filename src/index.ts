@@ -56,11 +56,18 @@ export interface EvaluateOptions {
   now?: Date;
   /** Keep passing results in the result (default: failures, waivers, unknowns and errors only). */
   includePassed?: boolean;
+  /**
+   * Hand the inventory over (default false): each key record is dropped from `inventory.keys` once
+   * evaluated, and `inventory.keys` is empty afterwards. For a caller with nothing to do with the
+   * inventory after evaluation (`keyhygiene audit` without --history or --evidence). Key records with
+   * fingerprints stay reachable through the fingerprint index until evaluation ends.
+   */
+  release?: boolean;
 }
 
-/** Classify every key and principal and evaluate every enabled rule. Pure: no I/O. */
+/** Classify every key and principal and evaluate every enabled rule. Pure: no I/O (with `release`, it empties `inventory.keys`). */
 export function evaluatePolicy(inventory: Inventory, policy: ResolvedPolicy, opts: EvaluateOptions = {}): AuditResult {
-  return auditInventory(inventory, policy, opts.now ?? new Date(), opts.includePassed ?? false);
+  return auditInventory(inventory, policy, opts.now ?? new Date(), opts.includePassed ?? false, opts.release === true);
 }
 
 export interface AuditOptions extends CollectOptions, EvaluateOptions {

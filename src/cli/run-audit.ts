@@ -1,11 +1,11 @@
 // The audit as `keyhygiene audit` and the GitHub Action run it: flags in, reports written, exit code out.
 // The steps are the library's (src/index.ts), so the CLI, the Action and `import('keyhygiene')` agree.
-import { auditInventory, withSnapshots } from '../audit.ts';
+import { withSnapshots } from '../audit.ts';
 import { exitCodeFor, type FailOn } from '../engine/exit-code.ts';
 import type { AuditResult } from '../engine/result.ts';
 import { complianceView } from '../frameworks/compliance.ts';
 import { loadFramework } from '../frameworks/load.ts';
-import { collect, loadPolicy } from '../index.ts';
+import { collect, evaluatePolicy, loadPolicy } from '../index.ts';
 import { applyAuditExtras, prepareAuditExtras, writeAuditEvidence } from './audit-extras.ts';
 import { examplePolicy, parseNow } from './flags.ts';
 import { openAuditHistory, recordAuditHistory } from './history-run.ts';
@@ -65,7 +65,7 @@ export async function runAudit(flags: AuditFlags, io: { warn: (m: string) => voi
   // Without --history or --evidence nothing reads the inventory after evaluation: its records are
   // released as they are evaluated, so a large audit does not hold the inventory and all its results.
   const release = !flags.history && !flags.evidence;
-  const audited = auditInventory(inventory, policy, now, flags['include-passed'] === true, release);
+  const audited = evaluatePolicy(inventory, policy, { now, includePassed: flags['include-passed'] === true, release });
   if (frameworks.length) audited.compliance = complianceView(audited, frameworks);
   const result = applyAuditExtras(audited, extras);
 

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { auditInventory, collectInventory, loadSnapshots } from '../audit.ts';
+import { collectInventory, loadSnapshots } from '../audit.ts';
 import { BaseCommand, EXIT_CODE_HELP } from '../cli/base-command.ts';
 import { examplePolicy, parseNow } from '../cli/flags.ts';
 import { planReports, reportFlags, writeReports } from '../cli/report-output.ts';
@@ -7,6 +7,7 @@ import { type AwsDemo, startAwsDemo } from '../demo/aws.ts';
 import { type AzureDemo, startAzureDemo } from '../demo/azure.ts';
 import { type GcpDemo, startGcpDemo } from '../demo/gcp.ts';
 import { exitCodeFor, type FailOn } from '../engine/exit-code.ts';
+import { evaluatePolicy } from '../index.ts';
 import type { Inventory } from '../model/inventory.ts';
 import { resolvePolicyFile } from '../policy/resolve.ts';
 import { AwsConfig } from '../providers/aws/schema.ts';
@@ -91,7 +92,7 @@ ${EXIT_CODE_HELP}`;
       await gcp?.stop();
     }
     const now = parseNow(flags.now ?? 'snapshot', () => example.generatedAt);
-    const result = auditInventory(inventory, policy, now, flags['include-passed']);
+    const result = evaluatePolicy(inventory, policy, { now, includePassed: flags['include-passed'] });
     process.stderr.write(
       `keyhygiene demo: ${inventory.keys.length} keys, ${inventory.trails.length} trails and ${inventory.gaps.length} gaps read through the AWS, Azure and GCP providers with ${calls} API calls; evaluated as of ${now.toISOString()}\n`,
     );
