@@ -407,6 +407,17 @@ const octal = (b: Buffer, start: number, len: number): number => {
   return s ? Number.parseInt(s, 8) : 0;
 };
 
+/** Member types without file content: links, devices, directories, FIFOs, global headers, long link names, volume labels. */
+const NO_CONTENT_TYPES: ReadonlySet<string> = new Set(['1', '2', '3', '4', '5', '6', 'g', 'K', 'V']);
+
+/** A member's size: octal, or base-256 (first byte 0x80) for members of 8 GiB and more (GNU, star). */
+function tarSize(h: Buffer): number {
+  if (((h[124] as number) & 0x80) === 0) return octal(h, 124, 12);
+  let n = 0;
+  for (let i = 125; i < 136; i++) n = n * 256 + (h[i] as number);
+  return n;
+}
+
 /** A streaming tar reader: members are handed to EntrySinks as their bytes arrive. */
 class TarSink {
   private header = Buffer.alloc(512);
@@ -430,7 +441,7 @@ class TarSink {
   write(b: Buffer): void {
     let o = 0;
     while (o < b.length && !this.done) {
-      if (this.remaining > 0) {
+      if (this.remaining > 0 && !this.sparseExtension) {
         const n = Math.min(this.remaining, b.length - o);
         const part = b.subarray(o, o + n);
         if (this.member) this.member.write(part);
@@ -440,7 +451,7 @@ class TarSink {
         if (this.remaining === 0) this.closeMember();
         continue;
       }
-      if (this.padding > 0) {
+      if (this.padding > 0 && !this.sparseExtension) {
         const n = Math.min(this.padding, b.length - o);
         this.padding -= n;
         o += n;
@@ -452,7 +463,8 @@ class TarSink {
       o += n;
       if (this.headerLen === 512) {
         this.headerLen = 0;
-        this.onHeader();
+        if (this.sparseExtension) this.onSparseExtension();
+        else this.onHeader();
       }
     }
   }
@@ -463,13 +475,23 @@ class TarSink {
       this.member = undefined;
     } else if (this.longNameBuf) {
       this.longName = Buffer.concat(this.longNameBuf).toString('utf8').replace(/\0.*$/s, '');
-      const pax = /(?:^|\n)\d+ path=([^\n]*)\n/.exec(this.longName);
+      // A PAX sparse file (GNU format 1.0) is stored as GNUSparseFile.N/name; its own name is GNU.sparse.name.
+      const pax = /(?:^|\n)\d+ GNU\.sparse\.name=([^\n]*)\n/.exec(this.longName) ?? /(?:^|\n)\d+ path=([^\n]*)\n/.exec(this.longName);
       if (this.longNameKind === 'x') this.longName = pax?.[1];
       this.longNameBuf = undefined;
     }
   }
 
   private longNameKind = '';
+  /** Old GNU sparse member ('S') whose sparse map continues in extension headers before its data. */
+  private sparseExtension = false;
+
+  /** A GNU sparse extension header: 21 map entries, then `isextended` at 504; the data follows the last one. */
+  private onSparseExtension(): void {
+    if (this.header[504] !== 0) return;
+    this.sparseExtension = false;
+    if (this.remaining === 0) this.closeMember();
+  }
 
   private onHeader(): void {
     const h = this.header;
@@ -488,9 +510,10 @@ class TarSink {
       this.done = true;
       return;
     }
-    const size = octal(h, 124, 12);
+    const size = tarSize(h);
     const type = String.fromCharCode(h[156] as number);
-    const prefix = h.toString('utf8', 345, 500).replace(/\0.*$/s, '');
+    // Only POSIX ustar ("ustar\0") has a name prefix at 345; old GNU ("ustar  ") keeps times and the sparse map there.
+    const prefix = h.toString('latin1', 257, 263) === 'ustar\0' ? h.toString('utf8', 345, 500).replace(/\0.*$/s, '') : '';
     const name = this.longName ?? (prefix ? `${prefix}/` : '') + h.toString('utf8', 0, 100).replace(/\0.*$/s, '');
     this.remaining = size;
     this.padding = (512 - (size % 512)) % 512;
@@ -501,9 +524,12 @@ class TarSink {
       return;
     }
     this.longName = undefined;
-    if (type === '0' || type === '\0' || type === '7') {
+    if (!NO_CONTENT_TYPES.has(type)) {
+      // Regular, contiguous, GNU sparse ('S': its stored chunks back to back), multi-volume
+      // continuation and any type POSIX does not define (read as a regular file): scan the bytes.
       this.member = new EntrySink(this.ctx, `${this.location}!${name}`, name, this.depth);
-      if (size === 0) this.closeMember();
+      this.sparseExtension = type === 'S' && h[482] !== 0;
+      if (size === 0 && !this.sparseExtension) this.closeMember();
     } else {
       // directories, links, devices: skip their content
       this.member = undefined;
