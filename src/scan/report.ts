@@ -1,6 +1,7 @@
 // Rendering of `keyhygiene scan` results (pure): text for people, JSON for machines. Findings carry
 // locations, offsets, formats, fingerprints and proof states: never key bytes.
-import { type ArtifactFinding, isUnverifiedPrivate } from '../model/artifact-finding.ts';
+import type { ArtifactFinding } from '../model/artifact-finding.ts';
+import { isUnverifiedPrivate } from '../model/artifact-formats.ts';
 import type { CollectionGap } from '../model/collection-gap.ts';
 import type { ScanReport } from './index.ts';
 import { artifactRecords, gapRecords } from './records.ts';
