@@ -1,7 +1,7 @@
 // Baselines and evidence bundles for `keyhygiene audit`: flags and the few steps run() calls.
 import type { KeyObject } from 'node:crypto';
 import { resolve } from 'node:path';
-import { Flags } from '@oclif/core';
+import * as Flags from '@oclif/core/flags';
 import { applyBaseline } from '../engine/baseline.ts';
 import type { AuditResult } from '../engine/result.ts';
 import { UserError } from '../errors.ts';

@@ -1,4 +1,5 @@
-import { Command, Flags } from '@oclif/core';
+import { Command } from '@oclif/core/command';
+import * as Flags from '@oclif/core/flags';
 import { formatDiagnostic, UserError } from '../errors.ts';
 import { terminalSafe, terminalSafeText } from '../util/terminal.ts';
 import { flagSpellings, parseErrorAsUsage } from './usage-errors.ts';

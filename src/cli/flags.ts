@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Flags } from '@oclif/core';
+import * as Flags from '@oclif/core/flags';
 import { UserError } from '../errors.ts';
 import { EXAMPLES_DIR } from '../paths.ts';
 

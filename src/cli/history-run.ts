@@ -4,7 +4,7 @@
 
 import { createHash } from 'node:crypto';
 import type { DatabaseSync } from 'node:sqlite';
-import { Flags } from '@oclif/core';
+import * as Flags from '@oclif/core/flags';
 import type { AuditResult } from '../engine/result.ts';
 import { openHistory } from '../history/db.ts';
 import { type TrendPoint, trend } from '../history/query.ts';

@@ -1,6 +1,6 @@
 // Report flags and writing shared by the commands that evaluate a policy (audit, demo).
 import { join, resolve } from 'node:path';
-import { Flags } from '@oclif/core';
+import * as Flags from '@oclif/core/flags';
 import type { AuditResult } from '../engine/result.ts';
 import { UserError } from '../errors.ts';
 import { SEVERITIES } from '../model/common.ts';

@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core';
+import * as Flags from '@oclif/core/flags';
 import { auditExtraFlags } from '../cli/audit-extras.ts';
 import { BaseCommand, EXIT_CODE_HELP } from '../cli/base-command.ts';
 import { exampleFlag, policyFlag } from '../cli/flags.ts';

@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core';
+import * as Flags from '@oclif/core/flags';
 import { collectInventory, planUnits } from '../audit.ts';
 import { BaseCommand } from '../cli/base-command.ts';
 import { policyFlag } from '../cli/flags.ts';

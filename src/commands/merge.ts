@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core';
+import * as Flags from '@oclif/core/flags';
 import { loadSnapshots } from '../audit.ts';
 import { BaseCommand } from '../cli/base-command.ts';
 import { UserError } from '../errors.ts';

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { Args, Flags } from '@oclif/core';
+import * as Args from '@oclif/core/args';
+import * as Flags from '@oclif/core/flags';
 import { BaseCommand } from '../cli/base-command.ts';
 import { UserError } from '../errors.ts';
 import { type KnownKeyInput, scanPaths } from '../scan/index.ts';

@@ -1,4 +1,4 @@
-import { Args } from '@oclif/core';
+import * as Args from '@oclif/core/args';
 import { z } from 'zod';
 import { BaseCommand } from '../../cli/base-command.ts';
 import { UserError } from '../../errors.ts';
