@@ -1,0 +1,64 @@
+// Start-up (issue 16: `scan` of a small file within 0.2 s; issue 21: `--help` within 2.5× a bare Node
+// start): what the real process loads before it works. Loading modules is most of what a start costs, so
+// these pin what must stay off the path: zod (≈95 modules and its schema construction) on `scan`,
+// semver (≈47, only the @oclif/core index loads it) everywhere, and any command module on `--help`.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { PACKAGE_ROOT } from '../../src/paths.ts';
+import { CHILD_ENV } from '../helpers/cli.ts';
+
+// A loader hook for the child: every module URL it loads, printed on stderr at exit.
+const HOOK = `data:text/javascript,${encodeURIComponent(
+  "import { registerHooks } from 'node:module'; const seen = []; registerHooks({ load(u, c, next) { seen.push(u); return next(u, c); } }); process.on('exit', () => process.stderr.write('\\nLOADED ' + JSON.stringify(seen) + '\\n'));",
+)}`;
+
+const dir = mkdtempSync(join(tmpdir(), 'kh-startup-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function loaded(args: string[]): { status: number | null; stdout: string; modules: string[] } {
+  const r = spawnSync(process.execPath, ['--import', HOOK, join(PACKAGE_ROOT, 'bin/run.js'), ...args], {
+    cwd: PACKAGE_ROOT,
+    env: CHILD_ENV,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  const line = /\nLOADED (.*)\n/.exec(r.stderr)?.[1];
+  if (!line) throw new Error(`no module list from the child (exit ${r.status}): ${r.stderr}`);
+  return { status: r.status, stdout: r.stdout, modules: JSON.parse(line) as string[] };
+}
+
+const from = (modules: string[], pkg: string) => modules.filter((u) => u.includes(`/node_modules/${pkg}/`));
+const commandModules = (modules: string[]) => modules.filter((u) => /\/dist\/commands\//.test(u));
+
+describe('start-up', () => {
+  it('scans a small file without loading zod, semver or the @oclif/core index', () => {
+    const file = join(dir, 'plain.txt');
+    writeFileSync(file, 'nothing to see here\n'.repeat(1000));
+    const r = loaded(['scan', '--json', file]);
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout).summary).toBeDefined();
+    expect(commandModules(r.modules).map((u) => u.replace(/.*\/dist\//, ''))).toEqual(['commands/scan.js']);
+    expect(from(r.modules, 'zod')).toEqual([]);
+    expect(from(r.modules, 'semver')).toEqual([]);
+    expect(r.modules.filter((u) => u.endsWith('/@oclif/core/lib/index.js'))).toEqual([]);
+  });
+
+  it('prints --help from the manifest: no command module, no zod, no semver', () => {
+    const r = loaded(['--help']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/USAGE[\s\S]*scan/);
+    expect(commandModules(r.modules)).toEqual([]);
+    expect(from(r.modules, 'zod')).toEqual([]);
+    expect(from(r.modules, 'semver')).toEqual([]);
+  });
+
+  it('prints a command’s --help without importing that command', () => {
+    const r = loaded(['audit', '--help']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/USAGE[\s\S]*--snapshot/);
+    expect(commandModules(r.modules)).toEqual([]);
+  });
+});
