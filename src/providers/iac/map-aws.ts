@@ -145,8 +145,26 @@ function grantsFor(ctx: PlanContext, key: PlannedResource): { grants: GrantShape
   return { grants };
 }
 
+/**
+ * Key policies and grants whose key the plan does not name: key_id known only after apply through
+ * nothing this reader follows (a data source read at apply, a module output it cannot trace). Any
+ * planned key may be theirs, so no key's access is decided while one stands.
+ */
+function unboundPolicyOrGrant(ctx: PlanContext, attached: PlannedResource | undefined): PlannedResource | undefined {
+  return ctx
+    .ofType('aws_kms_key_policy', 'aws_kms_grant')
+    .find((p) => p !== attached && !ctx.resolve(p.values.key_id, KEY_TYPES) && (p.values.key_id instanceof Ref || containsUnknown(p.values.key_id)));
+}
+
 function accessOf(ctx: PlanContext, key: PlannedResource, read: Reader, id: string): AccessEntry[] | undefined {
   const attached = ctx.ofType('aws_kms_key_policy').find((p) => ctx.resolve(p.values.key_id, KEY_TYPES) === key);
+  const unbound = unboundPolicyOrGrant(ctx, attached);
+  if (unbound) {
+    const what = unbound.type === 'aws_kms_grant' ? 'adds a grant to' : 'replaces the key policy of';
+    const why = `${unbound.address} ${what} a key it names only after apply (key_id), which may be this one`;
+    ctx.gap(id, PROVIDER, 'access', `${key.format}:policy`, `${key.address}: ${why}`);
+    return undefined;
+  }
   const policyValue = attached ? attached.values.policy : (key.values.policy ?? key.values.KeyPolicy);
   const configured =
     attached !== undefined ||

@@ -117,6 +117,10 @@ function resolveReferences(expr: unknown, modulePath: string, moduleInstance: st
       for (const hit of resolveReferences(arg, parentPath, parentInstance, undefined, rc, depth + 1)) if (!out.has(hit.address)) out.set(hit.address, hit);
       continue;
     }
+    if (raw.startsWith('module.')) {
+      for (const hit of throughModuleOutput(raw, modulePath, moduleInstance, rc, depth)) if (!out.has(hit.address)) out.set(hit.address, hit);
+      continue;
+    }
     const target = referencedResource(raw);
     if (!target) continue;
     const key = modulePath ? `${modulePath}.${target.local}` : target.local;
@@ -126,6 +130,23 @@ function resolveReferences(expr: unknown, modulePath: string, moduleInstance: st
     if (pick && !out.has(pick.address)) out.set(pick.address, new Ref(pick.address, target.attribute));
   }
   return [...out.values()];
+}
+
+/**
+ * `module.kms.key_id` (or `module.kms[0].key_id`, `module.kms["eu"].key_id`): the resources the child
+ * module's output expression references, inside that module instance (an output of a module called
+ * with count or for_each and referenced without its key names no one instance: nothing).
+ */
+function throughModuleOutput(raw: string, modulePath: string, moduleInstance: string, rc: RefContext, depth: number): Ref[] {
+  const m = /^module\.([^.[]+)(\[(?:"[^"]*"|\d+)\])?\.([^.[]+)/.exec(raw);
+  if (!m) return [];
+  const childPath = modulePath ? `${modulePath}.module.${m[1]}` : `module.${m[1]}`;
+  const call = rc.config.calls.get(childPath);
+  const outputs = isObj(call?.module) && isObj(call.module.outputs) ? call.module.outputs : {};
+  const output = outputs[m[3] as string];
+  if (!isObj(output)) return [];
+  const childInstance = `${moduleInstance ? `${moduleInstance}.` : ''}module.${m[1]}${m[2] ?? ''}`;
+  return resolveReferences(output.expression, childPath, childInstance, undefined, rc, depth + 1);
 }
 
 interface AttachContext {
