@@ -53,6 +53,22 @@ function markRefs(v: unknown): unknown {
   return v;
 }
 
+/**
+ * `condition` blocks as a policy Condition element: blocks with the same `test` share one operator
+ * (two StringEquals blocks on different keys are both kept, all of them must hold), and the same
+ * test and variable twice joins the values, as the AWS provider writes the document.
+ */
+function conditionBlocks(blocks: readonly Record<string, unknown>[]): Record<string, Record<string, unknown[]>> {
+  const out: Record<string, Record<string, unknown[]>> = {};
+  for (const c of blocks) {
+    const op = out[String(c.test)] ?? {};
+    out[String(c.test)] = op;
+    const values = Array.isArray(c.values) ? c.values : [c.values];
+    op[String(c.variable)] = [...(op[String(c.variable)] ?? []), ...values];
+  }
+  return out;
+}
+
 /** An aws_iam_policy_document data source's statement blocks as a policy JSON document. */
 function policyDocumentFromData(r: PlannedResource): unknown {
   const read = new Reader(r.values);
@@ -61,9 +77,7 @@ function policyDocumentFromData(r: PlannedResource): unknown {
       Array.isArray(blocks) && blocks.length
         ? Object.fromEntries((blocks as Record<string, unknown>[]).map((b) => [String(b.type), b.type === '*' ? '*' : b.identifiers]))
         : undefined;
-    const condition = Array.isArray(s.condition)
-      ? Object.fromEntries((s.condition as Record<string, unknown>[]).map((c) => [String(c.test), { [String(c.variable)]: c.values }]))
-      : undefined;
+    const condition = Array.isArray(s.condition) ? conditionBlocks(s.condition as Record<string, unknown>[]) : undefined;
     const p = principals(s.principals);
     return {
       ...(s.sid ? { Sid: s.sid } : {}),

@@ -40,3 +40,19 @@ describe('iac provider: references through module outputs', () => {
     }
   });
 });
+
+describe('iac provider: aws_iam_policy_document condition blocks', () => {
+  it('blocks sharing one test keep every variable (all must hold) and join the values of a repeated variable', async () => {
+    const plan = `${FIXTURES}/terraform-module-outputs/policy-document.json`;
+    const out = await collectIac([plan], { account: '111122223333' });
+    const key = out.keys?.find((k) => k.id === id('aws_kms_key.data', plan));
+    const entry = key?.access?.find((a) => a.sourceId === 'ThroughServices');
+    const conditions = [...(entry?.conditions ?? []), ...(entry?.assumed ?? []), ...(entry?.undecided ?? [])];
+    expect(conditions.map((c) => [c.operator, c.key, [...c.values].sort()]).sort()).toEqual([
+      ['StringEquals', 'kms:CallerAccount', ['111122223333']],
+      ['StringEquals', 'kms:ViaService', ['dynamodb.us-east-1.amazonaws.com', 's3.us-east-1.amazonaws.com']],
+    ]);
+    // The account condition confines the wildcard principal: it is not anyone.
+    expect(entry?.confined).toBe(true);
+  });
+});
