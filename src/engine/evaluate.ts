@@ -17,18 +17,10 @@ import { globMatch } from '../util/glob.ts';
 import { VERSION } from '../version.ts';
 import { type Classifier, createClassifier, describeAmbiguity } from './classify.ts';
 import { relyingPartyIndex } from './relying-parties.ts';
-import {
-  type AuditResult,
-  emptyOutcomeCounts,
-  emptySeverityCounts,
-  OUTCOME_PRECEDENCE,
-  type Outcome,
-  type OutcomeCounts,
-  RESULT_VERSION,
-  type ResultEntry,
-  type SubjectRef,
-} from './result.ts';
+import { type AuditResult, emptySeverityCounts, OUTCOME_PRECEDENCE, type Outcome, RESULT_VERSION, type ResultEntry, type SubjectRef } from './result.ts';
+import { attachCompactList } from './result-view.ts';
 import { groupRootCauses, rootCauseOf } from './root-causes.ts';
+import { countsOf, N_OUTCOMES, type ScopeRef, SubjectTable } from './subject-table.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -159,7 +151,6 @@ const SEVERITY_RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 
 /** Count one outcome for a rule, the run and a subject, and keep the subject's worst outcome. */
 /** Outcomes as small integers in precedence order (worst first), for the counting arrays below. */
 const OUTCOME_INDEX = OUTCOME_RANK;
-const N_OUTCOMES = OUTCOME_PRECEDENCE.length;
 const NOT_APPLICABLE = OUTCOME_INDEX['not-applicable'];
 
 /** Count one outcome for a rule, the run and a subject, and keep the subject's worst outcome. */
@@ -170,20 +161,6 @@ function tally(o: Outcome, rule: Int32Array, run: Int32Array, subjectCounts: Int
   subjectCounts[si * N_OUTCOMES + i]++;
   if (i < (status[si] as number)) status[si] = i;
 }
-
-const [I_FAIL, I_ERROR, I_UNKNOWN, I_WAIVED, I_PASS, I_NA] = (['fail', 'error', 'unknown', 'waived', 'pass', 'not-applicable'] as const).map(
-  (o) => OUTCOME_INDEX[o],
-) as [number, number, number, number, number, number];
-
-/** The counts at `offset`, keyed in the order of `emptyOutcomeCounts` (one object, no intermediate). */
-const countsOf = (arr: Int32Array, offset = 0): OutcomeCounts => ({
-  fail: arr[offset + I_FAIL] as number,
-  error: arr[offset + I_ERROR] as number,
-  unknown: arr[offset + I_UNKNOWN] as number,
-  waived: arr[offset + I_WAIVED] as number,
-  pass: arr[offset + I_PASS] as number,
-  'not-applicable': arr[offset + I_NA] as number,
-});
 
 const waiverExpiry = (w: Waiver): number => (w.expires.length === 10 ? Date.parse(`${w.expires}T23:59:59.999Z`) : Date.parse(w.expires));
 
@@ -292,8 +269,8 @@ interface Run {
   /** Indexed like the inventory's records, keys first; a released subject's slot is undefined. */
   subjects: (Subject | undefined)[];
   scopes: (ResolvedScope | undefined)[];
-  /** Each subject's summary (gaps excepted), made as soon as its rules have run. */
-  summaries: AuditResult['subjects'];
+  /** Each subject's reference, scope and counts, as columns (the summaries are made when read). */
+  table: SubjectTable;
   /** The inventory's record counts, taken before any record is released. */
   counts: AuditResult['inventory'];
   cursor: Cursor;
@@ -321,6 +298,8 @@ interface Plan {
 function startRun(inventory: Inventory, policy: ResolvedPolicy, options: EvaluateOptions): Run {
   const classifier = createClassifier(policy, inventory.keys);
   const subjects = subjectsOf(inventory);
+  const status = new Uint8Array(subjects.length).fill(NOT_APPLICABLE);
+  const statusCounts = new Int32Array(subjects.length * N_OUTCOMES);
   return {
     inventory,
     policy,
@@ -344,7 +323,6 @@ function startRun(inventory: Inventory, policy: ResolvedPolicy, options: Evaluat
     },
     findings: [],
     results: [],
-    summaries: [],
     counts: {
       generatedAt: inventory.generatedAt,
       providers: [...new Set(inventory.providers.map((p) => p.id))].sort(),
@@ -355,8 +333,9 @@ function startRun(inventory: Inventory, policy: ResolvedPolicy, options: Evaluat
     },
     totalCounts: new Int32Array(N_OUTCOMES),
     failuresBySeverity: emptySeverityCounts(),
-    status: new Uint8Array(subjects.length).fill(NOT_APPLICABLE),
-    statusCounts: new Int32Array(subjects.length * N_OUTCOMES),
+    status,
+    statusCounts,
+    table: new SubjectTable(status, statusCounts),
     waivers: policy.waivers.map((w) => ({ w, ruleId: findRule(w.rule)?.id ?? w.rule, expiresMs: waiverExpiry(w), matched: 0 })),
   };
 }
@@ -467,7 +446,6 @@ export function evaluate(inventory: Inventory, policy: ResolvedPolicy, options: 
     const subject = run.subjects[si] as Subject;
     enterSubject(run, si);
     for (const plan of plansByKind[subject.kind]) recordPair(run, plan, evaluatePair(run, plan), si);
-    if (subject.kind !== 'gap') run.summaries.push(subjectSummary(run, si, subject));
     // Keys come first among the subjects: slot si of the subjects is slot si of inventory.keys.
     if (options.release && si < nKeys) {
       run.subjects[si] = undefined;
@@ -489,6 +467,7 @@ function enterSubject(run: Run, si: number): void {
   c.trails = undefined;
   c.ref = undefined;
   c.scopeRef = null;
+  run.table.add(si, subject, c.scope);
   c.hidden = subject.kind === 'gap' ? undefined : hiddenFields(run.lookups.gapIndex, subject.value as GapTarget, subject.id);
   c.view = c.hidden ? guardedView(subject.value as object, c.hidden) : subject.value;
 }
@@ -536,8 +515,8 @@ function recordPair(run: Run, plan: Plan, outcome: Outcome, si: number): void {
   const c = run.cursor;
   const subject = c.subject as Subject;
   // One subject reference and one scope reference per subject, shared by all its results.
-  c.ref ??= subjectRef(subject);
-  if (c.scopeRef === null) c.scopeRef = c.scope ? compactScope(c.scope) : undefined;
+  c.ref ??= run.table.ref(si);
+  if (c.scopeRef === null) c.scopeRef = run.table.scope(si);
   if (outcome === 'fail') {
     for (const f of run.findings) recordFinding(run, plan, f, si);
     return;
@@ -606,18 +585,6 @@ function applyWaiver(entry: ResultEntry, waivers: readonly WaiverState[], subjec
   else entry.message += ` (waiver expired ${waiver.w.expires})`;
 }
 
-/** A subject (not a gap) with its scope, worst outcome and counts, once every rule has run on it. */
-function subjectSummary(run: Run, si: number, s: Subject): AuditResult['subjects'][number] {
-  const scope = run.scopes[si];
-  const scopeRef = scope ? compactScope(scope) : undefined;
-  // Fields added in the order reports show them: the reference's, scope, status, counts.
-  const entry = subjectRef(s) as AuditResult['subjects'][number];
-  if (scopeRef) entry.scope = scopeRef;
-  entry.status = OUTCOME_PRECEDENCE[run.status[si] as number] as Outcome;
-  entry.counts = countsOf(run.statusCounts, si * N_OUTCOMES);
-  return entry;
-}
-
 /** Every waiver of the policy with how many results it matched and whether it is active, expired or unused. */
 function waiverSummaries(run: Run): AuditResult['waivers'] {
   return run.waivers
@@ -644,12 +611,11 @@ function assembleResult(run: Run, plans: readonly Plan[], ruleIds: readonly stri
     severity: config.severity,
     counts: countsOf(ruleCounts),
   }));
-  const subjects = run.summaries.sort((a, b) => cmp(a.kind, b.kind) || cmp(a.id, b.id));
+  const subjects = run.table.list();
   const causes = groupRootCauses(results);
-  const byStatus = emptyOutcomeCounts();
-  for (const s of subjects) byStatus[s.status]++;
+  const byStatus = run.table.byStatus();
   const totals = countsOf(run.totalCounts);
-  return {
+  const result: AuditResult = {
     version: RESULT_VERSION,
     tool: { name: 'keyhygiene', version: VERSION },
     generatedAt: run.options.now.toISOString(),
@@ -664,24 +630,15 @@ function assembleResult(run: Run, plans: readonly Plan[], ruleIds: readonly stri
       incomplete: inventory.gaps.length > 0 || totals.unknown > 0 || totals.error > 0,
     },
     rules,
-    subjects,
+    subjects: [],
     rootCauses: causes.rootCauses,
     results,
     waivers: waiverSummaries(run),
     gaps: [...inventory.gaps].sort((a, b) => cmp(a.id, b.id)),
   };
-}
-
-/** How results name a subject: kind and id, with provider, name, account and region when the record has them. */
-function subjectRef(s: Subject): SubjectRef {
-  const v = s.value as { provider?: string; name?: string; account?: string; region?: string; source?: SourceLocation };
-  const ref: SubjectRef = { kind: s.kind, id: s.id };
-  if (v.provider) ref.provider = v.provider;
-  if (v.name) ref.name = v.name;
-  if (v.account) ref.account = v.account;
-  if (v.region) ref.region = v.region;
-  if (v.source) ref.location = locationRef(v.source);
-  return ref;
+  // Made when read (reporters iterate them with eachSubject, one at a time).
+  attachCompactList(result, 'subjects', subjects);
+  return result;
 }
 
 /**
@@ -761,13 +718,6 @@ function fingerprintIndex(inv: Inventory, eager: boolean): (fp: Fingerprints | u
 const isPlanned = (s: Subject): boolean => (s.value as { provenance?: string }).provenance === 'planned';
 /** A planned subject the change leaves alone (--changed-only): context for others, never a finding. */
 const isContext = (s: Subject): boolean => (s.value as { source?: SourceLocation }).source?.context === true;
-
-/** Where a result points in source: address, file and line (the plan's action stays on the subject). */
-const locationRef = (l: SourceLocation): { address: string; file?: string; line?: number } => ({
-  address: l.address,
-  ...(l.file ? { file: l.file } : {}),
-  ...(l.line ? { line: l.line } : {}),
-});
 
 function firstMissing(
   needs: readonly CompiledNeed[],
@@ -896,22 +846,6 @@ function unknownMessage(m: MissingData): string {
   if (m.reason) return `Not evaluated: ${m.reason}.`;
   const base = `Not evaluated: ${m.field} was not collected`;
   return m.gap ? `${base} (${m.gap.operation}: ${m.gap.reason}).` : `${base} for this subject.`;
-}
-
-type ScopeRef = { environment?: string; trustDomain?: string; keyClass?: string };
-const scopeRefs = new WeakMap<ResolvedScope, ScopeRef | null>();
-
-/** The scope as results show it; one object per classification, shared by all its results. */
-function compactScope(s: ResolvedScope): ScopeRef | undefined {
-  const cached = scopeRefs.get(s);
-  if (cached !== undefined) return cached ?? undefined;
-  const out: ScopeRef = {};
-  if (s.environment) out.environment = s.environment;
-  if (s.trustDomain) out.trustDomain = s.trustDomain;
-  if (s.keyClass) out.keyClass = s.keyClass.name;
-  const ref = Object.keys(out).length ? out : undefined;
-  scopeRefs.set(s, ref ?? null);
-  return ref;
 }
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
