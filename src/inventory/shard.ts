@@ -10,8 +10,12 @@ export function hashShard(unit: string, count: number): number {
   return (createHash('sha256').update(unit).digest().readUInt32BE(0) % count) + 1;
 }
 
-/** A unit's parent: everything up to its last `:` (`aws:111111111111:` of `aws:111111111111:us-east-1`). */
-const parentOf = (unit: string): string => unit.slice(0, unit.lastIndexOf(':') + 1);
+/**
+ * A unit's parent, for units that are parts of one (`aws:111111111111:` of `aws:111111111111:us-east-1`,
+ * `azure:SUBSCRIPTION:` of a vault, `gcp:PROJECT:` of a project's location). Top-level units (a GCP
+ * project, a JWKS issuer or key set, whose name is a URL with colons of its own) have none.
+ */
+const parentOf = (unit: string): string | undefined => /^((?:aws|azure|gcp):[^:]+:)[^:]/.exec(unit)?.[1];
 
 /** Which shard this run is, and (from a plan) which shard owns each unit. */
 export interface ShardSpec {
@@ -34,14 +38,15 @@ export class ShardUnits {
    * or issuer that appeared after planning) goes with its siblings: to the owner of the first planned
    * unit under the same parent (`aws:ACCOUNT:`, `azure:SUBSCRIPTION:`), which is the shard that reads
    * that parent (`aws:ACCOUNT:*`, a whole account, sorts first and so owns its parts); by hash when
-   * the plan lists no sibling.
+   * the plan lists no sibling or the unit has no parent (a new GCP project, JWKS issuer or key set).
    */
   owner(unit: string): number {
     const plan = this.spec.plan;
     if (!plan) return hashShard(unit, this.spec.count);
     const direct = plan[unit];
     if (direct !== undefined) return direct;
-    const sibling = this.firstSiblings().get(parentOf(unit));
+    const parent = parentOf(unit);
+    const sibling = parent === undefined ? undefined : this.firstSiblings().get(parent);
     return sibling !== undefined ? (plan[sibling] as number) : hashShard(unit, this.spec.count);
   }
 
@@ -50,7 +55,10 @@ export class ShardUnits {
   private firstSiblings(): Map<string, string> {
     if (!this.siblings) {
       this.siblings = new Map();
-      for (const u of Object.keys(this.spec.plan ?? {}).sort()) if (!this.siblings.has(parentOf(u))) this.siblings.set(parentOf(u), u);
+      for (const u of Object.keys(this.spec.plan ?? {}).sort()) {
+        const parent = parentOf(u);
+        if (parent !== undefined && !this.siblings.has(parent)) this.siblings.set(parent, u);
+      }
     }
     return this.siblings;
   }

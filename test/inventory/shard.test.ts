@@ -175,6 +175,18 @@ describe('shard flags', () => {
     expect(s.owner('aws:3:us-east-1')).toBe(hashShard('aws:3:us-east-1', 3));
   });
 
+  it('unplanned top-level units (GCP projects, JWKS issuers and key sets) spread by hash, not to one shard', () => {
+    const plan = { 'gcp:planned-a': 1, 'jwks:issuer:https://a.example.com': 1, 'jwks:key-set:https://a.example.com/keys': 1, 'aws:1:us-east-1': 2 };
+    const s = new ShardUnits({ index: 1, count: 4, plan });
+    for (const kind of ['gcp:project-', 'jwks:issuer:https://login.example.com/tenant-', 'jwks:key-set:https://idp.example.com:8443/jwks/']) {
+      const units = Array.from({ length: 40 }, (_, i) => `${kind}${i}`);
+      for (const u of units) expect(s.owner(u), u).toBe(hashShard(u, 4));
+      expect(new Set(units.map((u) => s.owner(u))).size).toBe(4);
+    }
+    // A location of a planned project still goes with the project.
+    expect(new ShardUnits({ index: 1, count: 4, plan: { 'gcp:p:us-east1': 3 } }).owner('gcp:p:europe-west1')).toBe(3);
+  });
+
   it('units spread over every shard by hash, deterministically', () => {
     const counts = new Array(8).fill(0);
     for (let a = 0; a < 2000; a++) counts[hashShard(`aws:${100000000000 + a}:us-east-1`, 8) - 1]++;
