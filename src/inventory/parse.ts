@@ -4,19 +4,22 @@ import { INVENTORY_VERSION, Inventory } from '../model/inventory.ts';
 import { type PublishedKey, trustSummary } from '../model/published-key.ts';
 import { canonicalJson } from '../util/canonical-json.ts';
 import { locate, sourceMap, zodDiagnostics } from '../util/diagnose.ts';
-import { parseJsonText } from '../util/json-text.ts';
+import { type JsonFileDescription, parseJsonText } from '../util/json-text.ts';
 import { compileSchema } from './validate-part.ts';
+
+/** A snapshot, for the words of a JSON syntax error in one (whole-text and streamed readers alike). */
+export const SNAPSHOT_JSON: JsonFileDescription = {
+  what: 'snapshot',
+  expected: 'a keyhygiene inventory snapshot (JSON)',
+  hint: 'regenerate it with `keyhygiene inventory --output FILE`',
+};
 
 /**
  * Parse and validate an inventory snapshot. Any problem becomes a UserError that names the file,
  * line and column and says what was expected: a truncated or newer snapshot is never half-read.
  */
 export function parseInventory(text: string, file: string): Inventory {
-  const raw = parseJsonText(text, file, {
-    what: 'snapshot',
-    expected: 'a keyhygiene inventory snapshot (JSON)',
-    hint: 'regenerate it with `keyhygiene inventory --output FILE`',
-  });
+  const raw = parseJsonText(text, file, SNAPSHOT_JSON);
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new UserError({
       file,

@@ -7,10 +7,10 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { UserError } from '../errors.ts';
 import { INVENTORY_VERSION, type Inventory } from '../model/inventory.ts';
-import { jsonSyntaxProblem } from '../util/json-text.ts';
+import { jsonProblemWords, jsonSyntaxProblem } from '../util/json-text.ts';
 import { decodeUtf8, INPUT_LIMITS, inputLimit, MAX_INPUT_ENV, readTextFile, tooLarge } from '../util/read-text.ts';
 import { Interner } from './intern.ts';
-import { FAST_PATH_BYTES, parseInventory } from './parse.ts';
+import { FAST_PATH_BYTES, parseInventory, SNAPSHOT_JSON } from './parse.ts';
 import { headDiagnostics, RECORD_ARRAYS, type RecordArray, recordDiagnostics, recordValidator } from './validate-part.ts';
 
 const READ_CHUNK = 8 * 1024 * 1024;
@@ -176,7 +176,7 @@ function parseSlice(buf: Buffer, i: number, e: number, base: number, fail: (at: 
     return JSON.parse(text);
   } catch (err) {
     const p = jsonSyntaxProblem(err, text);
-    return fail(base + i + Buffer.byteLength(text.slice(0, p.offset)), `the snapshot is not valid JSON: ${p.reason}.`);
+    return fail(base + i + Buffer.byteLength(text.slice(0, p.offset)), jsonProblemWords({ truncated: false, reason: p.reason }, SNAPSHOT_JSON).message);
   }
 }
 
@@ -292,12 +292,7 @@ class Collector {
 
   truncated(at: number): never {
     this.exactDiagnostics();
-    throw new UserError({
-      ...this.where(at),
-      message: 'the snapshot is not complete JSON (it ends too early: truncated or still being written).',
-      expected: 'a keyhygiene inventory snapshot (JSON)',
-      hint: 'regenerate it with `keyhygiene inventory --output FILE`',
-    });
+    throw new UserError({ ...this.where(at), ...jsonProblemWords({ truncated: true, reason: '' }, SNAPSHOT_JSON) });
   }
 
   private where(at: number): { file: string; line?: number; column?: number } {

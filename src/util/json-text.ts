@@ -31,13 +31,20 @@ function parseReason(text: string): string | undefined {
   }
 }
 
+/** Does parsing stop at `offset`: the text up to it fails for another reason (or parses), one character more for `reason`? */
+const stopsAt = (text: string, offset: number, reason: string): boolean =>
+  parseReason(text.slice(0, offset + 1)) === reason && parseReason(text.slice(0, offset)) !== reason;
+
 /**
  * Where parsing stopped when V8 does not say ("Unexpected token 'x', …"): the shortest prefix that
  * fails for the same reason. A prefix cut before the bad character parses or fails for its cut end
  * (end of input, a cut escape or number), never for an unexpected token; every prefix that holds
- * the bad character fails as the whole text does, so the search is a bisection.
+ * the bad character fails as the whole text does, so the search is a bisection. V8 quotes up to 10
+ * characters either side of the bad one: where that quote places it (checked with two parses), no
+ * bisection is needed.
  */
-function firstBadOffset(text: string, reason: string): number {
+function firstBadOffset(text: string, reason: string, message: string): number {
+  for (const offset of quotedOffsets(text, message)) if (stopsAt(text, offset, reason)) return offset;
   let lo = 0;
   let hi = text.length;
   while (lo < hi) {
@@ -48,13 +55,32 @@ function firstBadOffset(text: string, reason: string): number {
   return lo;
 }
 
+/** V8's context around an unexpected token: `"…"` the text, `…"…"` its end, `"…"…` its start, `…"…"…` the middle (10 characters either side). */
+const QUOTE = /^Unexpected token '[\s\S]', (\.\.\.)?"([\s\S]*)"(\.\.\.)? is not valid JSON$/;
+const CONTEXT = 10;
+/** Quote candidates tried before bisecting: a text repeating the quoted piece more often is bisected. */
+const MAX_CANDIDATES = 4;
+
+/** Offsets of the bad character the quote in V8's message allows, first first (none for a message without one). */
+function quotedOffsets(text: string, message: string): number[] {
+  const m = QUOTE.exec(message);
+  if (!m) return [];
+  const [, before, quoted = '', after] = m;
+  if (!before && !after) return []; // a short text, quoted whole: bisecting it is cheap
+  if (!before) return [quoted.length - CONTEXT];
+  if (!after) return [text.length - quoted.length + CONTEXT];
+  const offsets: number[] = [];
+  for (let at = text.indexOf(quoted); at >= 0 && offsets.length < MAX_CANDIDATES; at = text.indexOf(quoted, at + 1)) offsets.push(at + CONTEXT);
+  return offsets;
+}
+
 /** Describe the error JSON.parse threw for `text`. */
 export function jsonSyntaxProblem(err: unknown, text: string): JsonSyntaxProblem {
   const message = err instanceof Error ? err.message : String(err);
   const reason = reasonOf(message);
   if (endedEarly(message)) return { offset: text.length, truncated: true, reason };
   const at = /position (\d+)/.exec(message);
-  const offset = at ? Number(at[1]) : firstBadOffset(text, reason);
+  const offset = at ? Number(at[1]) : firstBadOffset(text, reason, message);
   return { offset, truncated: offset >= text.trimEnd().length, reason };
 }
 
@@ -69,20 +95,22 @@ export interface JsonFileDescription {
   truncatedHint?: string;
 }
 
-/** The UserError for a JSON syntax error in `file`. */
-export function jsonSyntaxError(err: unknown, text: string, file: string, d: JsonFileDescription): UserError {
-  const p = jsonSyntaxProblem(err, text);
-  const { line, column } = lineColumn(text, p.offset);
-  return new UserError({
-    file,
-    line,
-    column,
+/** What to say of a JSON syntax problem in a file `d` describes: the one wording every JSON reader uses. */
+export function jsonProblemWords(p: Pick<JsonSyntaxProblem, 'truncated' | 'reason'>, d: JsonFileDescription): { message: string; expected: string; hint: string } {
+  return {
     message: p.truncated
       ? `the ${d.what} is not complete JSON (it ends too early: truncated or still being written).`
       : `the ${d.what} is not valid JSON: ${p.reason}.`,
     expected: d.expected,
     hint: p.truncated ? (d.truncatedHint ?? d.hint) : d.hint,
-  });
+  };
+}
+
+/** The UserError for a JSON syntax error in `file`. */
+export function jsonSyntaxError(err: unknown, text: string, file: string, d: JsonFileDescription): UserError {
+  const p = jsonSyntaxProblem(err, text);
+  const { line, column } = lineColumn(text, p.offset);
+  return new UserError({ file, line, column, ...jsonProblemWords(p, d) });
 }
 
 /** JSON.parse, or one UserError naming the file, line and column, what was expected and how to fix it. */

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { UserError } from '../../src/errors.ts';
 import { jsonSyntaxProblem, parseJsonText } from '../../src/util/json-text.ts';
 
@@ -67,5 +67,37 @@ describe('jsonSyntaxProblem', () => {
     expect(problem('[1, 2, x, 4]')).toEqual({ offset: 7, truncated: false, reason: "Unexpected token 'x'" });
     expect(problem('[1, 2, 3')).toMatchObject({ offset: 8, truncated: true });
     expect(problem('[01]')).toMatchObject({ offset: 2, truncated: false, reason: 'Unexpected number' });
+  });
+
+  it('places an unplaced token from the text V8 quotes around it, with a few parses, not a bisection of the whole text', () => {
+    const record = (i: number) => `{"id": "key-${i}", "state": "Enabled", "tags": {"env": "prod"}}`;
+    const records = Array.from({ length: 2000 }, (_, i) => record(i));
+    const cases: [string, number][] = [];
+    for (const bad of [3, 1000, 1999]) {
+      const lines = [...records];
+      lines[bad] = (lines[bad] as string).replace('"Enabled"', 'Enabled');
+      const text = `[\n${lines.join(',\n')}\n]`;
+      cases.push([text, text.indexOf('Enabled,')]);
+    }
+    // Near the start, and a piece repeated before the bad one (candidates are checked, the first true one wins).
+    cases.push(['[1, x, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]', 4]);
+    const piece = '1, 2, 3, 4, 5, qqqqqqqqqqqqqqqq';
+    const repeated = `[" ${piece}", ${piece}]`;
+    cases.push([repeated, repeated.lastIndexOf('q'.repeat(16))]);
+    for (const [text, offset] of cases) {
+      let err: unknown;
+      try {
+        JSON.parse(text);
+      } catch (e) {
+        err = e;
+      }
+      const parse = vi.spyOn(JSON, 'parse');
+      try {
+        expect(jsonSyntaxProblem(err, text)).toMatchObject({ offset, truncated: false });
+        expect(parse.mock.calls.length).toBeLessThanOrEqual(4);
+      } finally {
+        parse.mockRestore();
+      }
+    }
   });
 });
