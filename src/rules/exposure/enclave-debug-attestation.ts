@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AccessEntry } from '../../model/access-entry.ts';
+import type { AccessCondition, AccessEntry } from '../../model/access-entry.ts';
 import type { KeyRecord } from '../../model/key-record.ts';
 import { anyGlobMatch } from '../../util/glob.ts';
 import { defineRule } from '../define-rule.ts';
@@ -27,25 +27,72 @@ const Options = z.strictObject({
 /** Capabilities a Recipient (attestation document) can accompany: Decrypt, GenerateDataKey*, GenerateRandom. */
 const RECIPIENT = new Set(['use-decrypt', 'use-encrypt']);
 
-/** The principals of the key that run enclaves: those a statement names with attestation conditions, and those the options name. */
-function enclavePrincipals(key: KeyRecord, globs: readonly string[]): Set<string> {
-  const ids = new Set<string>();
-  for (const e of key.access ?? []) {
-    if (attestationConditions(e).length || (globs.length && (anyGlobMatch(globs, e.principal.id) || anyGlobMatch(globs, e.principal.name))))
-      ids.add(e.principal.id);
-  }
-  return ids;
+type Ctx = RuleContext<z.infer<typeof Options>, 'noAttestation' | 'admitsDebug' | 'spaceOpen'>;
+
+/** Does the entry belong to a principal that runs enclaves: one a statement names with attestation conditions, or one the options name? */
+const runsEnclaves = (e: AccessEntry, globs: readonly string[]): boolean =>
+  attestationConditions(e).length > 0 || (globs.length > 0 && (anyGlobMatch(globs, e.principal.id) || anyGlobMatch(globs, e.principal.name)));
+
+/** How one access entry fares under one kind of attestation. */
+interface Judged {
+  /** The capabilities the attestation should gate. */
+  caps: string[];
+  pinned: boolean;
+  /** Conditions the audit cannot decide that decide the verdict (an attestation test, or one that may keep the access from existing). */
+  open?: readonly AccessCondition[];
+  /** The failure, when the entry admits debug: its message and the data it adds. */
+  failure?: { id: 'noAttestation' | 'admitsDebug' | 'spaceOpen'; data?: Record<string, string> };
 }
 
-/**
- * `appliesTo` and `check` ask for the same key one after the other: the set is computed once per key
- * and options (the last one is kept).
- */
-let last: { key: KeyRecord; globs: readonly string[]; ids: Set<string> } | undefined;
-function enclavesOf(key: KeyRecord, globs: readonly string[]): Set<string> {
-  if (last?.key !== key || last.globs !== globs) last = { key, globs, ids: enclavePrincipals(key, globs) };
-  return last.ids;
+interface AttestationKind {
+  /** What a debug workload is, in the unknown reason ("debug-mode enclaves are refused"). */
+  debug: string;
+  /** The key's entries this kind judges (computed once per key). */
+  judged(key: KeyRecord, ctx: Ctx): (e: AccessEntry) => boolean;
+  judge(e: AccessEntry): Judged;
+  describe(c: AccessCondition): string;
 }
+
+/** AWS Nitro Enclaves: kms:RecipientAttestation conditions on the statements of the principals that run enclaves. */
+const NITRO: AttestationKind = {
+  debug: 'debug-mode enclaves',
+  judged(key, ctx) {
+    const ids = new Set((key.access ?? []).filter((e) => runsEnclaves(e, ctx.options.enclavePrincipals)).map((e) => e.principal.id));
+    return (e) => ids.has(e.principal.id);
+  },
+  judge(e) {
+    const verdict = judgeEntry(e);
+    const caps = e.capabilities.filter((c) => (verdict.v === 'no-attestation' ? c === 'use-decrypt' : RECIPIENT.has(c)));
+    // Another undecided condition (source IP, VPC…) may keep the access from existing at all.
+    const otherUndecided = (e.undecided ?? []).filter((c) => !isAttestationCondition(c));
+    const open = verdict.v === 'undecidable' ? verdict.conditions : otherUndecided.length ? otherUndecided : undefined;
+    const failure: Judged['failure'] =
+      verdict.v === 'no-attestation'
+        ? { id: 'noAttestation' }
+        : verdict.v === 'admits-debug'
+          ? { id: 'admitsDebug', data: { conditions: verdict.conditions.map(describeCondition).join(' and ') } }
+          : undefined;
+    return { caps, pinned: verdict.v === 'pinned', open, failure };
+  },
+  describe: describeCondition,
+};
+
+/** Google Cloud Confidential Space: the attribute condition of the workload identity pool provider a Cloud KMS key admits. */
+const CONFIDENTIAL_SPACE: AttestationKind = {
+  debug: 'debug Confidential Space images',
+  judged: () => isConfidentialSpaceEntry,
+  judge(e) {
+    const verdict = judgeConfidentialSpace(e);
+    const open = verdict.v === 'undecidable' ? verdict.conditions : (e.undecided ?? []).filter((c) => !isSpaceCondition(c));
+    return {
+      caps: e.capabilities.filter((c) => USE_CAPABILITIES.has(c)),
+      pinned: verdict.v === 'pinned',
+      open: open.length ? open : undefined,
+      failure: verdict.v === 'open' ? { id: 'spaceOpen', data: { missing: verdict.missing.join(' and ') } } : undefined,
+    };
+  },
+  describe: (c) => c.values.join(' '),
+};
 
 /**
  * A Cloud KMS key with a Confidential Space workload among its access. A key whose access a gap hides
@@ -62,28 +109,26 @@ function hasConfidentialPath(k: KeyRecord): boolean {
 
 const through = (e: AccessEntry) => `${e.source}${e.sourceId ? ` ${e.sourceId}` : ''}`;
 
-/** Cloud KMS keys: every Confidential Space workload that can use the key must present the production image, Confidential Space and a pinned workload image. */
-function checkConfidentialSpace(key: KeyRecord, ctx: RuleContext<z.infer<typeof Options>, 'noAttestation' | 'admitsDebug' | 'spaceOpen'>): void {
+/** Every entry of the kind that can use the key must refuse debug workloads. A definite failure stands; otherwise an undecidable condition is unknown, never a pass. */
+function checkAttestation(key: KeyRecord, ctx: Ctx, kind: AttestationKind): void {
+  const judged = kind.judged(key, ctx);
   const unknown: string[] = [];
   let reported = false;
   for (const e of key.access ?? []) {
-    if (!isConfidentialSpaceEntry(e)) continue;
-    const caps = e.capabilities.filter((c) => USE_CAPABILITIES.has(c));
-    const verdict = judgeConfidentialSpace(e);
-    if (caps.length === 0 || verdict.v === 'pinned') continue;
-    // An undecided attestation test, or another undecided condition that may keep the access from existing.
-    const open = verdict.v === 'undecidable' ? verdict.conditions : (e.undecided ?? []).filter((c) => !isSpaceCondition(c));
-    if (open.length) {
-      unknown.push(`${describeAccessor(e)} through ${through(e)} (${open.map((c) => c.values.join(' ')).join('; ')})`);
+    if (!judged(e)) continue;
+    const j = kind.judge(e);
+    if (j.caps.length === 0 || j.pinned) continue;
+    if (j.open) {
+      unknown.push(`${describeAccessor(e)} through ${through(e)} (${j.open.map(kind.describe).join('; ')})`);
       continue;
     }
-    if (verdict.v !== 'open') continue;
-    const data = { principal: describeAccessor(e), caps: caps.join(', '), source: through(e), missing: verdict.missing.join(' and ') };
-    ctx.report('spaceOpen', data, { key: `${e.principal.id}\u0000${through(e)}`, cause: principalCause(e.principal) });
+    if (!j.failure) continue;
+    const data = { principal: describeAccessor(e), caps: j.caps.join(', '), source: through(e), ...j.failure.data };
+    ctx.report(j.failure.id, data, { key: `${e.principal.id}\u0000${through(e)}`, cause: principalCause(e.principal) });
     reported = true;
   }
   if (!reported && unknown.length)
-    ctx.need(undefined, 'access', `whether debug Confidential Space images are refused depends on conditions the audit cannot decide: ${unknown.join(', ')}`);
+    ctx.need(undefined, 'access', `whether ${kind.debug} are refused depends on conditions the audit cannot decide: ${unknown.join(', ')}`);
 }
 
 export default defineRule({
@@ -105,7 +150,7 @@ export default defineRule({
     // Nitro Enclaves attest to AWS KMS; Confidential Space workloads reach Cloud KMS through a workload
     // identity pool. A key with neither path is out of scope, even when its access is unknown.
     appliesTo: (k, ctx) =>
-      (k.provider === 'aws-kms' && enclavesOf(k, (ctx.options as z.infer<typeof Options>).enclavePrincipals).size > 0) ||
+      (k.provider === 'aws-kms' && (k.access ?? []).some((e) => runsEnclaves(e, (ctx.options as z.infer<typeof Options>).enclavePrincipals))) ||
       (k.provider === 'gcp-kms' && hasConfidentialPath(k)),
   },
   options: Options,
@@ -117,30 +162,6 @@ export default defineRule({
       '{principal} can {caps} through {source}, but its attribute condition does not require {missing}: a debug Confidential Space image or another workload obtains the key use.',
   },
   check(key, ctx) {
-    if (key.provider === 'gcp-kms') return checkConfidentialSpace(key, ctx);
-    const enclaves = enclavesOf(key, ctx.options.enclavePrincipals);
-    const unknown: string[] = [];
-    let reported = false;
-    for (const e of key.access ?? []) {
-      if (!enclaves.has(e.principal.id)) continue;
-      const verdict = judgeEntry(e);
-      const caps = e.capabilities.filter((c) => (verdict.v === 'no-attestation' ? c === 'use-decrypt' : RECIPIENT.has(c)));
-      if (caps.length === 0 || verdict.v === 'pinned') continue;
-      // Another undecided condition (source IP, VPC…) may keep the access from existing at all.
-      const otherUndecided = (e.undecided ?? []).filter((c) => !isAttestationCondition(c));
-      if (verdict.v === 'undecidable' || otherUndecided.length) {
-        const conds = verdict.v === 'undecidable' ? verdict.conditions : otherUndecided;
-        unknown.push(`${describeAccessor(e)} through ${through(e)} (${conds.map(describeCondition).join('; ')})`);
-        continue;
-      }
-      const data = { principal: describeAccessor(e), caps: caps.join(', '), source: through(e) };
-      const opts = { key: `${e.principal.id}\u0000${through(e)}`, cause: principalCause(e.principal) };
-      if (verdict.v === 'no-attestation') ctx.report('noAttestation', data, opts);
-      else ctx.report('admitsDebug', { ...data, conditions: verdict.conditions.map(describeCondition).join(' and ') }, opts);
-      reported = true;
-    }
-    // A definite failure stands; otherwise an undecidable condition is unknown, never a pass.
-    if (!reported && unknown.length)
-      ctx.need(undefined, 'access', `whether debug-mode enclaves are refused depends on conditions the audit cannot decide: ${unknown.join(', ')}`);
+    checkAttestation(key, ctx, key.provider === 'gcp-kms' ? CONFIDENTIAL_SPACE : NITRO);
   },
 });

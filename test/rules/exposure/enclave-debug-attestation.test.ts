@@ -155,6 +155,14 @@ describe('enclave-debug-attestation details', () => {
     );
   });
 
+  it('judges the key as it is now: nothing is remembered from another key or evaluation with the same options', () => {
+    const k = enclaveKey(statement(attest('StringEqualsIgnoreCase', 'PCR0', ZEROS)));
+    const ctx = { options: rule.options.parse({}) } as Parameters<NonNullable<typeof rule.meta.appliesTo>>[1];
+    expect(rule.meta.appliesTo?.(k, ctx)).toBe(true);
+    k.access = [access()];
+    expect(rule.meta.appliesTo?.(k, ctx)).toBe(false);
+  });
+
   it('judges each operator the way IAM evaluates it against a measurement of zeros', () => {
     const c = (operator: string, values: string[], k = 'kms:RecipientAttestation:PCR0'): AccessCondition => ({ key: k, operator, values });
     expect(judgeCondition(c('StringEquals', [IMAGE]))).toBe('refuses-debug');
