@@ -94,19 +94,6 @@ const CONFIDENTIAL_SPACE: AttestationKind = {
   describe: (c) => c.values.join(' '),
 };
 
-/**
- * A Cloud KMS key with a Confidential Space workload among its access. A key whose access a gap hides
- * is out of scope here (the lead's call in issue 15: most keys never have a confidential path, and
- * their access verdicts are already unknown under the access rules), not unknown.
- */
-function hasConfidentialPath(k: KeyRecord): boolean {
-  try {
-    return (k.access ?? []).some(isConfidentialSpaceEntry);
-  } catch {
-    return false;
-  }
-}
-
 const through = (e: AccessEntry) => `${e.source}${e.sourceId ? ` ${e.sourceId}` : ''}`;
 
 /** Every entry of the kind that can use the key must refuse debug workloads. A definite failure stands; otherwise an undecidable condition is unknown, never a pass. */
@@ -148,10 +135,12 @@ export default defineRule({
     subject: 'key',
     needs: ['access'],
     // Nitro Enclaves attest to AWS KMS; Confidential Space workloads reach Cloud KMS through a workload
-    // identity pool. A key with neither path is out of scope, even when its access is unknown.
+    // identity pool. An AWS key no enclave principal uses is out of scope. A Cloud KMS key whose access
+    // was not read (absent, or hidden by a gap: reading it stops with unknown) may have a Confidential
+    // Space path: it applies, and its verdict is unknown (a pass is a claim).
     appliesTo: (k, ctx) =>
       (k.provider === 'aws-kms' && (k.access ?? []).some((e) => runsEnclaves(e, (ctx.options as z.infer<typeof Options>).enclavePrincipals))) ||
-      (k.provider === 'gcp-kms' && hasConfidentialPath(k)),
+      (k.provider === 'gcp-kms' && (k.access === undefined || k.access.some(isConfidentialSpaceEntry))),
   },
   options: Options,
   messages: {

@@ -33,6 +33,8 @@ const enclaveKey = (...statements: unknown[]) =>
     tags: { env: 'prod', 'key-class': 'data-encryption' },
     access: [access(), ...fromPolicy(...statements)],
   });
+const gcpKey = (over: Parameters<typeof key>[0]) =>
+  key({ id: 'projects/p/locations/us/keyRings/r/cryptoKeys/k', provider: 'gcp-kms', account: 'p', region: 'us', ...over });
 const attest = (op: string, k: string, v: string | string[]) => ({ [op]: { [`kms:RecipientAttestation:${k}`]: v } });
 
 ruleTester(rule, [
@@ -128,10 +130,10 @@ ruleTester(rule, [
   },
   { name: 'a key no enclave uses', inventory: { keys: [key()] }, outcome: 'not-applicable' },
   {
-    // Nitro Enclaves attest to AWS KMS only: a Cloud KMS key whose IAM policy could not be read is out of scope, not unknown.
-    name: 'a non-AWS key whose access is behind a gap',
+    // A Cloud KMS key whose IAM policy could not be read may admit a Confidential Space pool: unknown, not out of scope.
+    name: 'a Cloud KMS key whose access is behind a gap',
     inventory: {
-      keys: [key({ id: 'projects/p/locations/us/keyRings/r/cryptoKeys/k', provider: 'gcp-kms', account: 'p', region: 'us', access: undefined })],
+      keys: [gcpKey({ access: undefined })],
       gaps: [
         gap({
           id: 'gcp-kms:p:us:cloudkms:GetKeyRingIamPolicy',
@@ -141,6 +143,14 @@ ruleTester(rule, [
         }),
       ],
     },
+    outcome: 'unknown',
+    missing: 'access',
+    gapOperation: 'cloudkms:GetKeyRingIamPolicy',
+  },
+  { name: 'a Cloud KMS key whose access was not collected', inventory: { keys: [gcpKey({ access: undefined })] }, outcome: 'unknown', missing: 'access' },
+  {
+    name: 'a Cloud KMS key whose access was read and admits no workload identity pool',
+    inventory: { keys: [gcpKey({ access: [access({ id: 'user:ops@example.com', name: 'ops@example.com', kind: 'user' }, ['use-decrypt'])] })] },
     outcome: 'not-applicable',
   },
 ]);
