@@ -96,7 +96,10 @@ export interface JsonFileDescription {
 }
 
 /** What to say of a JSON syntax problem in a file `d` describes: the one wording every JSON reader uses. */
-export function jsonProblemWords(p: Pick<JsonSyntaxProblem, 'truncated' | 'reason'>, d: JsonFileDescription): { message: string; expected: string; hint: string } {
+export function jsonProblemWords(
+  p: Pick<JsonSyntaxProblem, 'truncated' | 'reason'>,
+  d: JsonFileDescription,
+): { message: string; expected: string; hint: string } {
   return {
     message: p.truncated
       ? `the ${d.what} is not complete JSON (it ends too early: truncated or still being written).`
