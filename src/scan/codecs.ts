@@ -19,10 +19,24 @@ const startsWith = (b: Uint8Array, bytes: readonly number[], at = 0): boolean =>
   return true;
 };
 
+const ZSTD_MAGIC = [0x28, 0xb5, 0x2f, 0xfd];
+const LZ4_FRAME_MAGIC = [0x04, 0x22, 0x4d, 0x18];
+
+/**
+ * Where the frame after a leading skippable frame starts (magic 0x184D2A50–0x184D2A5F, then a 32-bit
+ * little-endian size: RFC 8878 §3.1.2, shared by the LZ4 frame format): pzstd writes one first.
+ */
+function afterSkippable(head: Uint8Array): number | undefined {
+  if (head.length < 8 || ((head[0] as number) & 0xf0) !== 0x50 || head[1] !== 0x2a || head[2] !== 0x4d || head[3] !== 0x18) return undefined;
+  return 8 + ((head[4] as number) | ((head[5] as number) << 8) | ((head[6] as number) << 16) | (((head[7] as number) << 24) >>> 0));
+}
+
 /** The codec whose magic starts `head`, if any. */
 export function codecOf(head: Uint8Array): Codec | undefined {
   if (startsWith(head, [0x1f, 0x8b])) return 'gzip';
-  if (startsWith(head, [0x28, 0xb5, 0x2f, 0xfd])) return 'zstd';
+  if (startsWith(head, ZSTD_MAGIC)) return 'zstd';
+  const next = afterSkippable(head);
+  if (next !== undefined && startsWith(head, ZSTD_MAGIC, next)) return 'zstd';
   if (startsWith(head, [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00])) return 'xz';
   // "BZh" + block size 1–9 + the block magic (pi) or the end-of-stream magic (sqrt pi).
   if (startsWith(head, [0x42, 0x5a, 0x68]) && (head[3] as number) >= 0x31 && (head[3] as number) <= 0x39) {
@@ -33,7 +47,10 @@ export function codecOf(head: Uint8Array): Codec | undefined {
 
 /** A compression that is recognised but not decoded. */
 export function unsupportedOf(head: Uint8Array): Unsupported | undefined {
-  if (startsWith(head, [0x04, 0x22, 0x4d, 0x18])) return 'lz4';
+  // The LZ4 frame format (lz4 CLI, systemd-coredump .lz4), also after a skippable frame, and the legacy format (lz4 -l).
+  if (startsWith(head, LZ4_FRAME_MAGIC) || startsWith(head, [0x02, 0x21, 0x4c, 0x18])) return 'lz4';
+  const next = afterSkippable(head);
+  if (next !== undefined && startsWith(head, LZ4_FRAME_MAGIC, next)) return 'lz4';
   if (startsWith(head, [0x4c, 0x5a, 0x49, 0x50])) return 'lzip';
   if (startsWith(head, [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c])) return '7z';
   if (startsWith(head, [0x52, 0x61, 0x72, 0x21, 0x1a, 0x07])) return 'rar';
@@ -66,6 +83,91 @@ interface XzModule {
  */
 const DECODED_CHUNK = 256 * 1024;
 
+type ZstdDecoder = Duplex & { bytesWritten: number };
+const zstdDecoder = (): ZstdDecoder =>
+  (zlib as unknown as { createZstdDecompress: (o: { chunkSize: number }) => ZstdDecoder }).createZstdDecompress({ chunkSize: DECODED_CHUNK });
+
+/**
+ * zstd data is one or more frames, skippable frames among them (RFC 8878 §3.1: `pzstd` writes a
+ * skippable frame, then one frame per block of input; `cat a.zst b.zst` is valid). Node's decoder
+ * ends after the first frame and drops the rest, so a key in a later frame read clean. This decodes
+ * every frame: when one decoder ends, the input past what it consumed (`bytesWritten`) starts the
+ * next. Input is kept only until the decoder has consumed it; bytes after the last frame that are
+ * not a frame make the next decoder fail (a gap, never silence).
+ */
+class ZstdFrames extends Duplex {
+  private z!: ZstdDecoder;
+  /** Input written to the current decoder and not yet known consumed, from offset `keptBase` of its input. */
+  private kept: Buffer[] = [];
+  private keptBase = 0;
+  private inputDone = false;
+  private waiting: (() => void) | undefined;
+
+  constructor() {
+    super();
+    this.start(undefined);
+  }
+
+  private start(first: Buffer | undefined): void {
+    const z = zstdDecoder();
+    this.z = z;
+    this.kept = [];
+    this.keptBase = 0;
+    z.on('data', (c: Buffer) => {
+      this.trim();
+      if (!this.push(c)) z.pause();
+    });
+    z.on('error', (err) => this.z === z && this.destroy(err));
+    z.on('end', () => this.z === z && this.next(z));
+    z.on('drain', () => this.release());
+    if (first) this.feed(first);
+    if (this.inputDone) z.end();
+    this.release();
+  }
+
+  /** Drop kept input the decoder has consumed. */
+  private trim(): void {
+    while (this.kept.length && this.keptBase + (this.kept[0] as Buffer).length <= this.z.bytesWritten) this.keptBase += (this.kept.shift() as Buffer).length;
+  }
+
+  private feed(b: Buffer): boolean {
+    this.kept.push(b);
+    return this.z.write(b);
+  }
+
+  private next(z: ZstdDecoder): void {
+    const left = Buffer.concat(this.kept).subarray(Math.max(0, z.bytesWritten - this.keptBase));
+    if (left.length === 0 && this.inputDone) this.push(null);
+    else this.start(left.length ? left : undefined);
+  }
+
+  private release(): void {
+    const cb = this.waiting;
+    this.waiting = undefined;
+    cb?.();
+  }
+
+  override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
+    if (this.feed(chunk)) cb();
+    else this.waiting = cb;
+  }
+
+  override _final(cb: (err?: Error | null) => void): void {
+    this.inputDone = true;
+    this.z.end();
+    cb();
+  }
+
+  override _read(): void {
+    this.z.resume();
+  }
+
+  override _destroy(err: Error | null, cb: (err?: Error | null) => void): void {
+    this.z.destroy();
+    cb(err);
+  }
+}
+
 /** A decoder for the codec. Throws only when the codec is not available in this runtime. */
 export function decoder(c: Codec): Duplex {
   switch (c) {
@@ -74,7 +176,7 @@ export function decoder(c: Codec): Duplex {
     case 'deflate':
       return zlib.createInflateRaw({ chunkSize: DECODED_CHUNK });
     case 'zstd':
-      return (zlib as unknown as { createZstdDecompress: (o: { chunkSize: number }) => Duplex }).createZstdDecompress({ chunkSize: DECODED_CHUNK });
+      return new ZstdFrames();
     case 'xz': {
       const { XzReadableStream } = require('xz-decompress') as XzModule;
       const input = new PassThrough();

@@ -1,0 +1,94 @@
+// Compressed streams as their formats define them, not only as one tool writes them: zstd data of
+// several frames and skippable frames (RFC 8878 §3.1; pzstd writes a skippable frame, then a frame
+// per input block; `cat a.zst b.zst` is valid), and LZ4's legacy format and skippable frames (LZ4
+// Frame Format Description §"Skippable frames", §"Legacy frame"). A key in a second frame read clean.
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { zstdCompressSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { codecOf, decoder, unsupportedOf } from '../../src/scan/codecs.ts';
+import { scanFile } from '../../src/scan/files.ts';
+import { KnownKeyTable } from '../../src/scan/known-keys.ts';
+import { encode, filler, makeKey } from './material.ts';
+
+let dir: string;
+const path = (...p: string[]) => join(dir, ...p);
+const key = () => makeKey('rsa2048');
+const table = () => new KnownKeyTable([{ id: 'kms/sign', publicKey: key().spkiB64 }]);
+const summary = (r: Awaited<ReturnType<typeof scanFile>>) => r.findings.map((f) => `${f.location}:${f.format}:${f.proof}:${f.matchedKeyId ?? '-'}`);
+
+/** A skippable frame (magic 0x184D2A5n, 32-bit LE size, then that many bytes). */
+function skippable(n: number, size: number): Buffer {
+  const b = Buffer.alloc(8 + size, 0x11);
+  b.writeUInt32LE(0x184d2a50 + n, 0);
+  b.writeUInt32LE(size, 4);
+  return b;
+}
+
+/** Decode through the scanner's zstd decoder, fed in chunks of `chunk` bytes. */
+function decode(input: Buffer, chunk: number): Promise<{ out: Buffer; error?: string }> {
+  return new Promise((resolve) => {
+    const d = decoder('zstd');
+    const parts: Buffer[] = [];
+    d.on('data', (c: Buffer) => parts.push(c));
+    d.on('end', () => resolve({ out: Buffer.concat(parts) }));
+    d.on('error', (err) => resolve({ out: Buffer.concat(parts), error: err.message }));
+    const chunks: Buffer[] = [];
+    for (let i = 0; i < input.length; i += chunk) chunks.push(input.subarray(i, i + chunk));
+    Readable.from(chunks).pipe(d);
+  });
+}
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'kh-codecs-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('zstd frames', () => {
+  const a = filler('random', 700_000);
+  const b = filler('text', 300_000);
+  const c = filler('mixed', 50_000);
+
+  it.each([[4096], [65_536], [1 << 20]])('every frame is decoded, skippable frames skipped, whatever the input chunks (%i bytes)', async (chunk) => {
+    const input = Buffer.concat([skippable(0, 4), zstdCompressSync(a), skippable(15, 100), zstdCompressSync(b), zstdCompressSync(c)]);
+    const r = await decode(input, chunk);
+    expect(r.error).toBeUndefined();
+    expect(sha(r.out)).toBe(sha(Buffer.concat([a, b, c])));
+  });
+
+  it('bytes after the last frame that are not a frame, and a frame cut short, are errors (gaps), never silence', async () => {
+    expect((await decode(Buffer.concat([zstdCompressSync(c), Buffer.from('not a frame')]), 4096)).error).toBeTruthy();
+    const cut = await decode(Buffer.concat([zstdCompressSync(c), zstdCompressSync(a).subarray(0, 1000)]), 4096);
+    expect(cut.error).toBeTruthy();
+    expect(cut.out.subarray(0, c.length).equals(c)).toBe(true);
+  });
+
+  it('a key in the second frame of a multi-frame core.zst is found; a pzstd file (skippable frame first) is opened as zstd', async () => {
+    const holder = Buffer.concat([filler('text', 2000), encode(key(), 'pem-pkcs8'), filler('text', 2000)]);
+    writeFileSync(path('core.4242.zst'), Buffer.concat([zstdCompressSync(a), zstdCompressSync(holder)]));
+    expect(summary(await scanFile(path('core.4242.zst'), 'core.4242.zst', { table: table() }))).toEqual([
+      'core.4242.zst!core.4242:pem:private-key-present:kms/sign',
+    ]);
+    const pzstd = Buffer.concat([skippable(0, 4), zstdCompressSync(holder)]);
+    expect(codecOf(pzstd)).toBe('zstd');
+    writeFileSync(path('bundle.zst'), pzstd);
+    const r = await scanFile(path('bundle.zst'), 'bundle.zst', { table: table() });
+    expect(r.gaps).toEqual([]);
+    expect(summary(r)).toEqual(['bundle.zst!bundle:pem:private-key-present:kms/sign']);
+  });
+});
+
+describe('lz4 forms', () => {
+  it('the legacy format and a frame after a skippable frame are lz4 (not decoded: a gap), never a plain file', async () => {
+    const legacy = Buffer.concat([Buffer.from([0x02, 0x21, 0x4c, 0x18]), filler('random', 4000)]);
+    const framed = Buffer.concat([skippable(3, 16), Buffer.from([0x04, 0x22, 0x4d, 0x18]), filler('random', 4000)]);
+    expect([unsupportedOf(legacy), unsupportedOf(framed)]).toEqual(['lz4', 'lz4']);
+    writeFileSync(path('core.legacy.lz4'), legacy);
+    const r = await scanFile(path('core.legacy.lz4'), 'core.legacy.lz4', { table: table() });
+    expect(r.gaps.map((g) => [g.operation, g.reason.split(';')[0]])).toEqual([['decompress', 'lz4 compression is not supported']]);
+  });
+});
