@@ -44,7 +44,7 @@ function splitGetAtt(s: string): string[] {
 }
 
 /** Intrinsics the template language has but whose value this reader cannot know before deployment. */
-const OPAQUE = new Set(['Fn::ImportValue', 'Fn::Cidr', 'Fn::GetAZs', 'Fn::Transform', 'Fn::Length', 'Fn::ToJsonString', 'Fn::GetStackOutput']);
+const OPAQUE = new Set(['Fn::ImportValue', 'Fn::Cidr', 'Fn::GetAZs', 'Fn::Transform', 'Fn::GetStackOutput']);
 const KNOWN = new Set(['Ref', 'Condition', ...Object.values(SHORT_FORMS), 'Fn::GetStackOutput']);
 
 export interface CfnOptions {
@@ -178,6 +178,30 @@ function evalCondition(name: string, scope: Scope, path: (string | number)[]): b
 
 const known = (xs: unknown[]): boolean => xs.every((x) => !(x instanceof Unknown) && !(x instanceof Ref));
 
+/** Nothing inside is decided only at deployment (no Unknown, no reference to a resource). */
+const deepKnown = (v: unknown): boolean =>
+  !(v instanceof Unknown) && !(v instanceof Ref) && (Array.isArray(v) ? v.every(deepKnown) : isObj(v) ? Object.values(v).every(deepKnown) : true);
+
+/** Nothing inside is left to deployment except references to resources of the template. */
+const onlyRefs = (v: unknown): boolean =>
+  !(v instanceof Unknown) && (Array.isArray(v) ? v.every(onlyRefs) : isObj(v) ? Object.values(v).every(onlyRefs) : true);
+
+/**
+ * Fn::ToJsonString and Fn::Length (the AWS::LanguageExtensions transform): fixed by the template when
+ * their argument is. A key policy written as `Fn::ToJsonString: {…}` is as readable as the object;
+ * one naming a resource of the template (a role's ARN) stays the object, references kept, as a
+ * KeyPolicy written as an object would.
+ */
+function languageExtension(fn: 'Fn::ToJsonString' | 'Fn::Length', arg: unknown, args: unknown[]): unknown {
+  if (fn === 'Fn::Length') {
+    const list = Array.isArray(arg) ? args : args[0];
+    return Array.isArray(list) ? list.length : new Unknown('Fn::Length of a list known only at deployment');
+  }
+  const value = Array.isArray(arg) ? args : args[0];
+  if (deepKnown(value)) return JSON.stringify(value);
+  return onlyRefs(value) ? value : new Unknown('Fn::ToJsonString of values known only at deployment');
+}
+
 /** Evaluate one intrinsic function call. */
 function evalIntrinsic(fn: string, arg: unknown, scope: Scope, path: (string | number)[]): unknown {
   const at = [...path, fn];
@@ -192,6 +216,7 @@ function evalIntrinsic(fn: string, arg: unknown, scope: Scope, path: (string | n
   }
   if (fn === 'Fn::Sub') return evalSub(Array.isArray(arg) ? [arg[0], arg[1]] : evaluate(arg, scope, at), scope, at);
   const args = (Array.isArray(arg) ? arg : [arg]).map((x, i) => evaluate(x, scope, [...at, i]));
+  if (fn === 'Fn::ToJsonString' || fn === 'Fn::Length') return languageExtension(fn, arg, args);
   switch (fn) {
     case 'Fn::Join': {
       const list = args[1];
