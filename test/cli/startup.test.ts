@@ -1,11 +1,14 @@
 // Start-up (issue 16: `scan` of a small file within 0.2 s; issue 21: `--help` within 2.5× a bare Node
 // start): what the real process loads before it works. Loading modules is most of what a start costs, so
 // these pin what must stay off the path: zod (≈95 modules and its schema construction) on `scan`,
-// semver (≈47, only the @oclif/core index loads it) everywhere, and any command module on `--help`.
+// semver (≈47, only the @oclif/core index loads it) everywhere, any command module on `--help`, and
+// @oclif/core's ~120 modules from node_modules (bin/run.js loads the one-file bundle instead, and must
+// behave exactly as oclif from node_modules does).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../../src/paths.ts';
 import { CHILD_ENV } from '../helpers/cli.ts';
@@ -61,4 +64,28 @@ describe('start-up', () => {
     expect(r.stdout).toMatch(/USAGE[\s\S]*--snapshot/);
     expect(commandModules(r.modules)).toEqual([]);
   });
+
+  it('loads oclif from its bundle: nothing from node_modules/@oclif/core, on --help or on a command', () => {
+    for (const args of [['--help'], ['rules', 'list']]) {
+      const r = loaded(args);
+      expect(r.status, args.join(' ')).toBe(0);
+      expect(r.modules.some((u) => u.endsWith('/dist/vendor/oclif/core.cjs'))).toBe(true);
+      expect(from(r.modules, '@oclif/core')).toEqual([]);
+    }
+  });
+
+  it('behaves as oclif from node_modules does: same output, same exit code, for help, errors and a plugin command', () => {
+    const bin = pathToFileURL(join(PACKAGE_ROOT, 'bin/run.js')).href;
+    const plain = `const { execute } = await import('@oclif/core/execute'); await execute({ dir: ${JSON.stringify(bin)}, args: process.argv.slice(1) });`; // -e: argv[1] is the first argument
+    const run = (pre: string[], args: string[]) => {
+      const r = spawnSync(process.execPath, [...pre, ...args], { cwd: PACKAGE_ROOT, env: CHILD_ENV, encoding: 'utf8', timeout: 60_000 });
+      return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+    };
+    const cases = [['--help'], ['audit', '--help'], ['--version'], ['audti'], ['scan', '--jobs', '0', 'x'], ['autocomplete', 'bash']];
+    for (const args of cases) {
+      const ours = run([join(PACKAGE_ROOT, 'bin/run.js')], args);
+      const theirs = run(['--input-type=module', '-e', plain, '--'], args);
+      expect(ours, args.join(' ')).toEqual(theirs);
+    }
+  }, 120_000); // twelve process starts, on a busy machine
 });
