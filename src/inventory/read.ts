@@ -35,23 +35,34 @@ function stringEnd(buf: Buffer, i: number, end: number): number {
   }
 }
 
+/** What a byte means to valueEnd: 0 nothing (skipped), 1 a quote, 2 an opening, 3 a closing bracket, 4 a comma or whitespace. */
+const BYTE_CLASS = new Uint8Array(256);
+BYTE_CLASS[Q] = 1;
+BYTE_CLASS[0x7b] = BYTE_CLASS[0x5b] = 2;
+BYTE_CLASS[0x7d] = BYTE_CLASS[0x5d] = 3;
+for (const b of [0x2c, 0x20, 0x0a, 0x0d, 0x09]) BYTE_CLASS[b] = 4;
+
 /** The end (exclusive) of the JSON value starting at `i` (not whitespace), or -1 when the buffer ends first. */
 function valueEnd(buf: Buffer, i: number, end: number): number {
   let depth = 0;
   let j = i;
   while (j < end) {
-    const b = buf[j] as number;
-    if (b === Q) {
+    const c = BYTE_CLASS[buf[j] as number] as number;
+    if (c === 0) {
+      j++;
+      continue;
+    }
+    if (c === 1) {
       j = stringEnd(buf, j, end);
       if (j < 0) return -1;
       if (depth === 0) return j;
       continue;
     }
-    if (b === 0x7b || b === 0x5b) depth++;
-    else if (b === 0x7d || b === 0x5d) {
+    if (c === 2) depth++;
+    else if (c === 3) {
       if (depth === 0) return j; // a scalar ended by its container's close
       if (--depth === 0) return j + 1;
-    } else if (depth === 0 && (b === 0x2c || isWs(b))) return j;
+    } else if (depth === 0) return j; // a scalar ended by a comma or whitespace
     j++;
   }
   return -1;
@@ -230,30 +241,39 @@ function streamInventory(fd: number, size: number | undefined, path: string, dis
   const collected = new Collector(path, display, size, opts.exactDiagnosticsUpTo ?? INPUT_LIMITS.snapshot);
   const CHUNK = opts.chunkSize ?? READ_CHUNK;
   const scanner = new TopLevelScanner(collected.add, collected.fail);
-  let buf = Buffer.alloc(0);
+  // One buffer, reused: the unconsumed tail moves to its start and the next chunk is read after it
+  // (a new buffer per chunk cost a copy of every byte and fresh pages to fault in).
+  let buf: Buffer = Buffer.allocUnsafe(CHUNK * 2);
+  let len = 0; // bytes held in buf
   let base = 0; // absolute offset of buf[0]
   let total = 0;
-  let first = true;
+  let from = 0;
   for (;;) {
-    const chunk = Buffer.allocUnsafe(CHUNK);
-    const n = readSync(fd, chunk, 0, CHUNK, null);
+    if (buf.length - len < CHUNK) buf = grown(buf, len, CHUNK);
+    const n = readSync(fd, buf, len, CHUNK, null);
     total += n;
     if (total > limit) throw tooLarge(display, 'snapshot', limit);
-    buf = buf.length ? Buffer.concat([buf, chunk.subarray(0, n)]) : chunk.subarray(0, n);
-    let from = 0;
-    if (first && buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) from = 3; // a UTF-8 BOM
-    first = false;
-    const used = scanner.scan(buf, from, buf.length, base, n === 0);
+    len += n;
+    if (base === 0 && total === n && len >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) from = 3; // a UTF-8 BOM
+    const used = scanner.scan(buf, from, len, base, n === 0);
+    from = 0;
     if (n === 0) {
-      if (!scanner.complete || used < buf.length) collected.truncated(base + used);
+      if (!scanner.complete || used < len) collected.truncated(base + used);
       break;
     }
-    buf = buf.subarray(used);
+    buf.copyWithin(0, used, len);
+    len -= used;
     base += used;
-    if (buf.length > MAX_RECORD_BYTES)
-      collected.fail(base, `one record or member is larger than ${MAX_RECORD_BYTES} bytes; a snapshot record is a few kilobytes.`);
+    if (len > MAX_RECORD_BYTES) collected.fail(base, `one record or member is larger than ${MAX_RECORD_BYTES} bytes; a snapshot record is a few kilobytes.`);
   }
   return collected.inventory();
+}
+
+/** A buffer holding buf's first `len` bytes with room for `chunk` more. */
+function grown(buf: Buffer, len: number, chunk: number): Buffer {
+  const next = Buffer.allocUnsafe(len + chunk * 2);
+  buf.copy(next, 0, 0, len);
+  return next;
 }
 
 /** Receives members and records, validates each, and builds the inventory with shared strings. */
