@@ -164,6 +164,9 @@ function joinTrust(a: PublishedKey, b: PublishedKey): PublishedKey | undefined {
 function mergeById<T extends { id: string; provider: string }>(xs: readonly T[], conflicts: CollectionGap[], join?: (a: T, b: T) => T | undefined): T[] {
   // Already sorted by id with no id twice (one snapshot, as keyhygiene writes them): nothing to merge.
   if (xs.every((x, i) => i === 0 || (xs[i - 1] as T).id < x.id)) return [...xs];
+  // No id twice (one part, or parts that do not overlap): sorted, with no table of every record.
+  const sorted = [...xs].sort(byId);
+  if (sorted.every((x, i) => i === 0 || (sorted[i - 1] as T).id !== x.id)) return sorted;
   // The canonical text is computed only for ids seen twice: a million distinct records cost no stringify.
   const m = new Map<string, { x: T; text?: string; variants: number }>();
   for (const x of xs) {
@@ -188,5 +191,7 @@ function mergeById<T extends { id: string; provider: string }>(xs: readonly T[],
         operation: 'merge',
         reason: `the merged inventories hold ${variants} different records with this id; which one is current is not known`,
       });
-  return [...m.values()].map((e) => e.x).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return [...m.values()].map((e) => e.x).sort(byId);
 }
+
+const byId = (a: { id: string }, b: { id: string }): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
