@@ -34,9 +34,32 @@ function* lazyMembers(value: LazyArray<unknown>, indent: string, depth: number):
   yield first ? '[]' : `\n${indent}]`;
 }
 
+/** Lists longer than this, inside a value that could be written whole, are streamed instead. */
+const LONG_LIST = 1024;
+
+/**
+ * Whether a value below the top levels (a report entry, a key record) can be written by one
+ * JSON.stringify: no LazyArray where it would have been streamed, no long list in its members.
+ * Streaming such a value member by member costs a generator per member and writes the same bytes.
+ */
+function wholeFits(value: object, levels: number): boolean {
+  for (const v of Array.isArray(value) ? value : Object.values(value)) {
+    if (v === null || typeof v !== 'object') continue;
+    if (v instanceof LazyArray || (Array.isArray(v) && v.length > LONG_LIST)) return false;
+    if (levels > 1 && !wholeFits(v, levels - 1)) return false;
+  }
+  return true;
+}
+
 function* members(value: unknown, indent: string, depth: number): Generator<string> {
   if (value instanceof LazyArray) return yield* lazyMembers(value, indent, depth);
-  if (depth > STREAM_DEPTH || value === null || typeof value !== 'object' || typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+  if (
+    depth > STREAM_DEPTH ||
+    value === null ||
+    typeof value !== 'object' ||
+    typeof (value as { toJSON?: unknown }).toJSON === 'function' ||
+    (depth >= 2 && wholeFits(value, STREAM_DEPTH + 2 - depth))
+  ) {
     const text = JSON.stringify(value, null, 2);
     yield indent ? text.replaceAll('\n', `\n${indent}`) : text;
     return;

@@ -29,4 +29,26 @@ describe('LazyArray in jsonChunks', () => {
     expect(made).toBe(100_000);
     expect(rest).toBeGreaterThan(100_000 * 40);
   });
+
+  it('writes small entries whole and still streams a long list or a LazyArray inside an entry', () => {
+    let made = 0;
+    function* lazyItems() {
+      for (let i = 0; i < 3000; i++) {
+        made++;
+        yield { i, text: 'x'.repeat(40) };
+      }
+    }
+    const long = Array.from({ length: 5000 }, (_, i) => `subject-${i}`);
+    const entries = [{ deep: { list: new LazyArray(lazyItems) } }, { a: 1, b: { c: [1, 2], d: undefined }, e: [] }, { subjects: long }];
+    const chunks = jsonChunks({ results: entries, empty: {} });
+    const first = chunks.next();
+    expect(first.done).toBe(false);
+    // the first chunk (64 KiB) is out before the deep LazyArray is all made: it is streamed, not stringified whole
+    expect(made).toBeGreaterThan(0);
+    expect(made).toBeLessThan(3000);
+    const text = (first.value as string) + [...chunks].join('');
+    expect(made).toBe(3000);
+    const plain = { results: [{ deep: { list: [...lazyItems()] } }, entries[1], entries[2]], empty: {} };
+    expect(text).toBe(`${JSON.stringify(plain, null, 2)}\n`);
+  });
 });
