@@ -1,37 +1,23 @@
-// The known-key table: every inventoried public key's RSA modulus (both byte orders) and EC point,
-// found in one sampled pass (an 8-byte q-gram every `step` bytes looked up in an allocation-free
-// typed-array index of the q-grams of every needle), then proven private by a nearby prime factor.
-// Built in O(keys) with sequential passes only (hashes, a two-digit radix sort, a bitset written in
-// sorted order), so 10,000 keys cost tens of milliseconds, not seconds.
+// The known-key table: every inventoried public key's RSA modulus (both byte orders), EC point and
+// Ed25519/X25519 key, found in one sampled pass (needle-grid.ts: one hash and one filter word per
+// sample, whatever the number of keys), then proven private by a nearby prime factor or scalar.
+// Built without a crypto object per key: every input's SPKI DER is decoded into one shared buffer and
+// walked in place (the modulus, the point, the OKP key lie verbatim in it); only keys of other types
+// (DSA, small keys) go through node:crypto, to be matched by fingerprint, and an input that is not a
+// public key is rejected with its reason (a gap), never dropped. Key objects are made on first use,
+// so 10,000 keys cost milliseconds to build and nothing to hand to a worker thread.
 import { createPublicKey, hash as digest } from 'node:crypto';
 import { fingerprintsOf, jwkThumbprint } from '../crypto/fingerprint.ts';
 import type { Fingerprints } from '../model/common.ts';
-import { bigFromBE, bigFromLE, children, readTlv, type Tlv } from './bytes.ts';
+import { bigFromBE, bigFromLE, readTlv, type Tlv } from './bytes.ts';
 import { ecPublicPoint, okpPublic } from './keyproof.ts';
 import { addressMap, type Layout, type ReadAt } from './layout.ts';
+import { buildGrids, Grid, type GridState, NEEDLE_COLS } from './needle-grid.ts';
 import type { KnownKeyInput, RawHit } from './types.ts';
 
-const Q = 8;
-/**
- * Needles are indexed in grids by length. A grid samples the stream every STEP bytes at absolute
- * offsets that are multiples of STEP (4-byte aligned for Int32Array loads; the grid never shifts at
- * chunk boundaries). An occurrence of a needle of at least W bytes starting at s has its first
- * sample at s + r with 0 ≤ r < STEP, so the q-grams at needle offsets 0 … STEP−1 are all a grid
- * indexes (STEP ≤ W − Q + 1). Long needles (RSA moduli) get a coarse grid, so few samples touch
- * their table; short ones (EC points) a finer one.
- */
-const GRIDS = [
-  { w: 128, step: 120, small: 64 },
-  { w: 64, step: 56, small: 32 },
-  // Ed25519 / X25519 public keys: only tables that hold such keys pay for this grid's samples.
-  { w: 32, step: 24, small: 24 },
-] as const;
-/**
- * A grid of more q-grams than this samples with its small step instead: fewer q-grams to index (the
- * build's random writes cost more than the extra samples' cached lookups), a smaller bitset.
- */
-const MAX_GRAMS = 400_000;
-/** The shortest needle indexed (an EC P-256 point). */
+export type { GridState } from './needle-grid.ts';
+
+/** The shortest RSA modulus or EC point indexed (an EC P-256 point); shorter keys are matched by fingerprint. */
 const MIN_NEEDLE = 64;
 /** How far around a modulus hit the proof looks for a prime factor (and around a point for its scalar). */
 export const PROOF_RADIUS = 4096;
@@ -41,7 +27,6 @@ export const PROOF_RADIUS = 4096;
  */
 export const WIDE_PROOF_RADIUS = 128 * 1024;
 const EC_PROOF_RADIUS = 2048;
-const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 const NEEDLE_FORMATS = ['rsa-modulus-be', 'rsa-modulus-le', 'ec-point', 'okp-public'] as const;
 export type NeedleFormat = (typeof NEEDLE_FORMATS)[number];
@@ -68,69 +53,84 @@ export interface KnownKey {
   needle?: number;
 }
 
-const hash = (lo: number, hi: number): number => Math.imul(lo ^ Math.imul(hi, 0x9e3779b1), 0x85ebca6b) ^ (hi >>> 15);
+const KEY_TYPES = ['RSA', 'EC', 'OKP', 'OTHER'] as const;
+const OTHER = 3;
+const CURVES = ['P-256', 'P-384', 'P-521', 'secp256k1', 'Ed25519', 'X25519'] as const;
+/** Key columns: type (KEY_TYPES index), curve (CURVES index or −1), first needle (or −1), exponent offset and length in the DER buffer. */
+const KEY_COLS = 5;
+const RSA_OID = '2a864886f70d010101';
+const EC_OID = '2a8648ce3d0201';
+const EC_OIDS: Record<string, number> = { '2a8648ce3d030107': 0, '2b81040022': 1, '2b81040023': 2, '2b8104000a': 3 };
+const OKP_OIDS: Record<string, number> = { '2b6570': 4, '2b656e': 5 };
 
-const EC_OIDS: Record<string, string> = {
-  '2a8648ce3d030107': 'P-256',
-  '2b81040022': 'P-384',
-  '2b81040023': 'P-521',
-  '2b8104000a': 'secp256k1',
-};
-const OKP_OIDS: Record<string, string> = { '2b6570': 'Ed25519', '2b656e': 'X25519' };
-
-interface ParsedSpki {
-  kty: 'RSA' | 'EC' | 'OKP';
-  /** RSA modulus or EC x||y or the OKP public key, big-endian, no leading zeros (a view of the DER). */
-  needle: Buffer;
-  e?: Buffer;
-  crv?: string;
+/** Where a key's needle (RSA modulus, EC x‖y, OKP key: big-endian, no leading zeros) and RSA exponent lie in the DER buffer. */
+interface SpkiFields {
+  type: 0 | 1 | 2;
+  curve: number;
+  start: number;
+  end: number;
+  eStart: number;
+  eEnd: number;
 }
 
 const b64u = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.length).toString('base64url');
 const oidHex = (der: Buffer, t: Tlv): string => der.toString('hex', t.contentStart, t.end);
-
-/** The unsigned big-endian content of a DER INTEGER (a view, leading zeros dropped). */
-function intView(der: Buffer, t: Tlv): Buffer {
+/** Where a DER INTEGER's unsigned value starts (leading zero bytes skipped). */
+function intStart(der: Buffer, t: Tlv): number {
   let s = t.contentStart;
   while (s < t.end - 1 && der[s] === 0) s++;
-  return der.subarray(s, t.end);
+  return s;
 }
 
-/** Fast structural parse of an RSA, EC or Ed25519/X25519 SubjectPublicKeyInfo; undefined for anything else. */
-function parseSpki(der: Buffer): ParsedSpki | undefined {
-  const top = readTlv(der, 0, der.length);
-  if (top?.tag !== 0x30 || top.end !== der.length) return undefined;
-  const kids = children(der, top);
-  if (kids?.length !== 2 || kids[0]?.tag !== 0x30 || kids[1]?.tag !== 0x03) return undefined;
-  const alg = children(der, kids[0] as Tlv);
-  const bits = kids[1] as Tlv;
-  if (alg?.[0]?.tag !== 0x06 || der[bits.contentStart] !== 0) return undefined;
-  const oid = oidHex(der, alg[0] as Tlv);
-  if (oid === '2a864886f70d010101') {
-    const rsa = readTlv(der, bits.contentStart + 1, bits.end);
-    const parts = rsa && rsa.tag === 0x30 ? children(der, rsa) : undefined;
-    if (parts?.length !== 2 || parts[0]?.tag !== 0x02 || parts[1]?.tag !== 0x02) return undefined;
-    return { kty: 'RSA', needle: intView(der, parts[0] as Tlv), e: intView(der, parts[1] as Tlv) };
+function rsaFields(der: Buffer, bits: Tlv): SpkiFields | undefined {
+  const rsa = readTlv(der, bits.contentStart + 1, bits.end);
+  const n = rsa?.tag === 0x30 ? readTlv(der, rsa.contentStart, rsa.end) : undefined;
+  const e = rsa && n?.tag === 0x02 ? readTlv(der, n.end, rsa.end) : undefined;
+  if (!rsa || !n || e?.tag !== 0x02 || e.end !== rsa.end) return undefined;
+  return { type: 0, curve: -1, start: intStart(der, n), end: n.end, eStart: intStart(der, e), eEnd: e.end };
+}
+
+/**
+ * Structural parse, in place, of an RSA, EC or Ed25519/X25519 SubjectPublicKeyInfo at der[s, e):
+ * SEQUENCE { SEQUENCE { OID [, parameters] }, BIT STRING }; undefined for anything else.
+ */
+function parseSpki(der: Buffer, s: number, e: number): SpkiFields | undefined {
+  const top = readTlv(der, s, e);
+  const alg = top?.tag === 0x30 && top.end === e ? readTlv(der, top.contentStart, e) : undefined;
+  const bits = alg?.tag === 0x30 ? readTlv(der, alg.end, e) : undefined;
+  if (!alg || bits?.tag !== 0x03 || bits.end !== e || der[bits.contentStart] !== 0) return undefined;
+  const oid = readTlv(der, alg.contentStart, alg.end);
+  const param = oid && oid.end < alg.end ? readTlv(der, oid.end, alg.end) : undefined;
+  if (oid?.tag !== 0x06 || (param ? param.end : oid.end) !== alg.end) return undefined;
+  const algorithm = oidHex(der, oid);
+  if (algorithm === RSA_OID) return rsaFields(der, bits);
+  const p = bits.contentStart + 1;
+  if (algorithm === EC_OID && param?.tag === 0x06) {
+    const curve = EC_OIDS[oidHex(der, param)];
+    if (curve === undefined || der[p] !== 4 || (e - p) % 2 !== 1) return undefined;
+    return { type: 1, curve, start: p + 1, end: e, eStart: 0, eEnd: 0 };
   }
-  const point = der.subarray(bits.contentStart + 1, bits.end);
-  if (oid === '2a8648ce3d0201' && alg[1]?.tag === 0x06) {
-    const crv = EC_OIDS[oidHex(der, alg[1])];
-    if (!crv || point[0] !== 4 || point.length % 2 !== 1) return undefined;
-    return { kty: 'EC', needle: point.subarray(1), crv };
-  }
-  const okp = OKP_OIDS[oid];
-  if (okp && alg.length === 1 && point.length === 32) return { kty: 'OKP', needle: point, crv: okp };
+  const okp = OKP_OIDS[algorithm];
+  if (okp !== undefined && !param && e - p === 32) return { type: 2, curve: okp, start: p, end: e, eStart: 0, eEnd: 0 };
   return undefined;
 }
 
 /**
  * A built table in a form that crosses to worker threads without being built again or cloned key by
- * key: the grids, the needles and their bytes live in SharedArrayBuffers (shared, not copied); the
- * keys travel as one JSON string, parsed only when a thread first needs a key (a hit, a match).
+ * key: the DER, the key and needle columns, the needle bytes and the grid live in SharedArrayBuffers
+ * (shared, not copied); ids and SPKI hashes travel as two strings. Key objects are made on first use.
  */
 export interface SharedKnownKeys {
+  /** The ids, as a JSON array. */
   keys: string;
   keyCount: number;
+  /** The SPKI SHA-256 of each key, 64 hex digits each. */
+  spki: string;
+  /** KEY_COLS per key. */
+  keyCols: Int32Array;
+  der: SharedArrayBuffer;
+  /** Fingerprints of the keys matched by fingerprint only (JSON object by key index). */
+  other: string;
   /** keyIndex, offset, length, format (index in NEEDLE_FORMATS) of each needle. */
   needles: Int32Array;
   needleBytes: SharedArrayBuffer;
@@ -138,161 +138,229 @@ export interface SharedKnownKeys {
   rejected: { id: string; reason: string }[];
 }
 
-/** A parsed input before the needle bytes are laid out. */
-interface Pending {
-  key: KnownKey;
-  parsed?: ParsedSpki;
+/** Every input's base64 decoded into one shared buffer: input i is der[starts[i], starts[i + 1]). */
+function decodeAll(inputs: readonly KnownKeyInput[]): { der: Buffer; starts: Int32Array } {
+  let cap = 0;
+  for (const x of inputs) cap += Math.ceil(x.publicKey.length / 4) * 3 + 3;
+  const der = Buffer.from(new SharedArrayBuffer(Math.max(1, cap)));
+  const starts = new Int32Array(inputs.length + 1);
+  let o = 0;
+  for (let i = 0; i < inputs.length; i++) {
+    o += der.write((inputs[i] as KnownKeyInput).publicKey, o, 'base64');
+    starts[i + 1] = o;
+  }
+  return { der, starts };
 }
 
-/** One input parsed: RSA and EC keys carry needles, Ed25519/X25519 their public key, others only fingerprints. */
-function pendingOf(id: string, der: Buffer, spkiSha256: string): Pending | { rejected: string } {
-  const parsed = parseSpki(der);
-  const fingerprints: Fingerprints = { spkiSha256 };
-  if (parsed?.kty === 'RSA' && parsed.needle.length >= MIN_NEEDLE) return { key: { id, keyType: 'RSA', fingerprints, e: parsed.e }, parsed };
-  if (parsed?.kty === 'EC' && parsed.needle.length >= MIN_NEEDLE) return { key: { id, keyType: 'EC', fingerprints, curve: parsed.crv }, parsed };
-  if (parsed?.kty === 'OKP') return { key: { id, keyType: 'OKP', fingerprints, curve: parsed.crv, point: parsed.needle } };
-  // Other key types (DSA, small keys) are matched by fingerprint only.
-  try {
-    return { key: { id, keyType: 'OTHER', fingerprints: fingerprintsOf(createPublicKey({ key: der, format: 'der', type: 'spki' })) } };
-  } catch (err) {
-    return { rejected: `publicKey is not DER SPKI: ${(err as Error).message}` };
+/** The inputs kept (duplicates of an id and key dropped), their SPKI hashes and fields, and the rejected ones. */
+interface Parsed {
+  ids: string[];
+  spki: string[];
+  fields: (SpkiFields | undefined)[];
+  other: Record<number, Fingerprints>;
+  rejected: { id: string; reason: string }[];
+}
+
+function parseAll(inputs: readonly KnownKeyInput[], der: Buffer, starts: Int32Array): Parsed {
+  const seen = new Set<string>();
+  const out: Parsed = { ids: [], spki: [], fields: [], other: {}, rejected: [] };
+  for (let i = 0; i < inputs.length; i++) {
+    const id = (inputs[i] as KnownKeyInput).id;
+    const s = starts[i] as number;
+    const e = starts[i + 1] as number;
+    const view = der.subarray(s, e);
+    const spkiSha256 = digest('sha256', view, 'hex');
+    if (seen.has(`${id}\n${spkiSha256}`)) continue;
+    seen.add(`${id}\n${spkiSha256}`);
+    let f = parseSpki(der, s, e);
+    if (f && f.type !== 2 && f.end - f.start < MIN_NEEDLE) f = undefined;
+    if (!f) {
+      // Other key types (DSA, small keys) are matched by fingerprint only.
+      try {
+        out.other[out.ids.length] = fingerprintsOf(createPublicKey({ key: Buffer.from(view), format: 'der', type: 'spki' }));
+      } catch (err) {
+        out.rejected.push({ id, reason: `publicKey is not DER SPKI: ${(err as Error).message}` });
+        continue;
+      }
+    }
+    out.ids.push(id);
+    out.spki.push(spkiSha256);
+    out.fields.push(f);
   }
+  return out;
+}
+
+/** Every needle's bytes in one SharedArrayBuffer (RSA moduli in both byte orders, EC points, OKP keys), with the key and needle columns. */
+function layOut(p: Parsed, der: Buffer): { keyCols: Int32Array; needles: Int32Array; needleBytes: SharedArrayBuffer } {
+  let total = 0;
+  let count = 0;
+  for (const f of p.fields) {
+    const copies = f?.type === 0 ? 2 : f ? 1 : 0;
+    total += copies * (f ? f.end - f.start : 0);
+    count += copies;
+  }
+  const needleBytes = new SharedArrayBuffer(total);
+  const bytes = Buffer.from(needleBytes);
+  const needles = new Int32Array(new SharedArrayBuffer(count * NEEDLE_COLS * 4));
+  const keyCols = new Int32Array(new SharedArrayBuffer(p.fields.length * KEY_COLS * 4));
+  let o = 0;
+  let n = 0;
+  for (const [k, f] of p.fields.entries()) {
+    const c = k * KEY_COLS;
+    keyCols[c] = f ? f.type : OTHER;
+    keyCols[c + 1] = f ? f.curve : -1;
+    keyCols[c + 2] = f ? n : -1;
+    if (!f) continue;
+    keyCols[c + 3] = f.eStart;
+    keyCols[c + 4] = f.eEnd - f.eStart;
+    const len = f.end - f.start;
+    for (let copy = 0; copy < (f.type === 0 ? 2 : 1); copy++) {
+      der.copy(bytes, o, f.start, f.end);
+      if (copy === 1) bytes.subarray(o, o + len).reverse();
+      const at = n * NEEDLE_COLS;
+      needles[at] = k;
+      needles[at + 1] = o;
+      needles[at + 2] = len;
+      needles[at + 3] = f.type === 0 ? copy : f.type + 1;
+      o += len;
+      n++;
+    }
+  }
+  return { keyCols, needles, needleBytes };
+}
+
+/** Build the shared form of a table from inventory public keys. */
+function buildShared(inputs: readonly KnownKeyInput[]): { shared: SharedKnownKeys; ids: string[]; other: Record<number, Fingerprints> } {
+  const { der, starts } = decodeAll(inputs);
+  const p = parseAll(inputs, der, starts);
+  const { keyCols, needles, needleBytes } = layOut(p, der);
+  const grids = buildGrids(needles, Buffer.from(needleBytes));
+  const shared: SharedKnownKeys = {
+    keys: '',
+    keyCount: p.ids.length,
+    spki: p.spki.join(''),
+    keyCols,
+    der: der.buffer as SharedArrayBuffer,
+    other: '',
+    needles,
+    needleBytes,
+    grids,
+    rejected: p.rejected,
+  };
+  return { shared, ids: p.ids, other: p.other };
 }
 
 export class KnownKeyTable {
-  private keyList: KnownKey[] | undefined;
-  /** An adopted table's keys, until first needed. */
-  private keysJson: string | undefined;
-  private keyCount = 0;
-  readonly needles: Needle[] = [];
+  private readonly ids: string[];
+  private readonly s: SharedKnownKeys;
+  private readonly other: Record<number, Fingerprints>;
+  private readonly der: Buffer;
+  private readonly bytes: Buffer;
+  private readonly grids: Grid[];
+  /** Key objects made so far (on first use). */
+  private readonly made: (KnownKey | undefined)[] = [];
+  private needleList: Needle[] | undefined;
   private bySpki: Map<string, number> | undefined;
   private byThumb: Map<string, number> | undefined;
-  private grids: Grid[] = [];
-  private gridStates: GridState[] = [];
-  private needleBytes: SharedArrayBuffer;
-  private bytes: Buffer;
+  private ecList: ReturnType<KnownKeyTable['ecPoints']> | undefined;
+  private okpList: ReturnType<KnownKeyTable['okpKeys']> | undefined;
   /** Inputs that could not be used, with the reason (reported as gaps by callers). */
-  readonly rejected: { id: string; reason: string }[] = [];
+  readonly rejected: { id: string; reason: string }[];
 
   /** Build from inventory public keys, or adopt a table another thread built (`share()`). */
   constructor(inputs: readonly KnownKeyInput[] | SharedKnownKeys) {
-    if (!Array.isArray(inputs)) {
-      const s = inputs as SharedKnownKeys;
-      this.keysJson = s.keys;
-      this.keyCount = s.keyCount;
-      for (let i = 0; i < s.needles.length; i += 4) {
-        const format = NEEDLE_FORMATS[s.needles[i + 3] as number] as NeedleFormat;
-        this.needles.push({ keyIndex: s.needles[i] as number, offset: s.needles[i + 1] as number, length: s.needles[i + 2] as number, format });
-      }
-      this.rejected.push(...s.rejected);
-      this.needleBytes = s.needleBytes;
-      this.bytes = Buffer.from(s.needleBytes);
-      this.gridStates = s.grids;
-      this.grids = s.grids.map((g) => new Grid(g, this.needles, this.bytes));
-      return;
+    if (Array.isArray(inputs)) {
+      const b = buildShared(inputs as readonly KnownKeyInput[]);
+      this.s = b.shared;
+      this.ids = b.ids;
+      this.other = b.other;
+    } else {
+      this.s = inputs as SharedKnownKeys;
+      this.ids = JSON.parse(this.s.keys) as string[];
+      this.other = JSON.parse(this.s.other) as Record<number, Fingerprints>;
     }
-    this.keyList = [];
-    const pending = this.add(inputs as readonly KnownKeyInput[]);
-    this.needleBytes = this.layOut(pending);
-    this.bytes = Buffer.from(this.needleBytes);
-    this.build();
+    this.rejected = [...this.s.rejected];
+    this.der = Buffer.from(this.s.der);
+    this.bytes = Buffer.from(this.s.needleBytes);
+    this.grids = this.s.grids.map((g) => new Grid(g, this.s.needles, this.bytes));
   }
 
   /** The table as shareable state (see SharedKnownKeys). */
   share(): SharedKnownKeys {
-    const needles = new Int32Array(new SharedArrayBuffer(this.needles.length * 16));
-    for (const [i, n] of this.needles.entries()) needles.set([n.keyIndex, n.offset, n.length, NEEDLE_FORMATS.indexOf(n.format)], i * 4);
-    // Points are views of the needle bytes (restored on adoption); exponents travel as base64.
-    const keys = JSON.stringify(this.keys.map((k) => ({ ...k, point: undefined, e: k.e && Buffer.from(k.e).toString('base64') })));
-    return { keys, keyCount: this.size, needles, needleBytes: this.needleBytes, grids: this.gridStates, rejected: this.rejected };
+    return { ...this.s, keys: JSON.stringify(this.ids), other: JSON.stringify(this.other), rejected: this.rejected };
   }
 
-  /** The keys (an adopted table parses them on first use). */
+  get size(): number {
+    return this.s.keyCount;
+  }
+
+  /** Key i, made on first use. */
+  private key(i: number): KnownKey {
+    const made = this.made[i];
+    if (made) return made;
+    const cols = this.s.keyCols;
+    const c = i * KEY_COLS;
+    const type = cols[c] as number;
+    const k: KnownKey = {
+      id: this.ids[i] as string,
+      keyType: KEY_TYPES[type] as KnownKey['keyType'],
+      fingerprints: type === OTHER ? { ...this.other[i] } : { spkiSha256: this.s.spki.slice(i * 64, i * 64 + 64) },
+    };
+    const curve = cols[c + 1] as number;
+    const needle = cols[c + 2] as number;
+    if (type === 0) k.e = this.der.subarray(cols[c + 3] as number, (cols[c + 3] as number) + (cols[c + 4] as number));
+    if (curve >= 0) k.curve = CURVES[curve];
+    if (needle >= 0) k.needle = needle;
+    if (needle >= 0 && type !== 0) k.point = this.needleOf(needle);
+    this.made[i] = k;
+    return k;
+  }
+
+  /** Every key (made on first use). */
   get keys(): KnownKey[] {
-    if (this.keyList) return this.keyList;
-    const list = JSON.parse(this.keysJson ?? '[]', (k, v) => (k === 'e' && typeof v === 'string' ? Buffer.from(v, 'base64') : v)) as KnownKey[];
-    for (const key of list) if (key.keyType !== 'RSA' && key.needle !== undefined) key.point = this.needleOf(key.needle);
-    this.keyList = list;
-    this.keysJson = undefined;
+    return Array.from({ length: this.size }, (_, i) => this.key(i));
+  }
+
+  /** Every needle, as objects (for tests and diagnostics; the search reads the shared columns). */
+  get needles(): Needle[] {
+    if (this.needleList) return this.needleList;
+    const c = this.s.needles;
+    const list: Needle[] = [];
+    for (let i = 0; i < c.length; i += NEEDLE_COLS) {
+      list.push({
+        keyIndex: c[i] as number,
+        offset: c[i + 1] as number,
+        length: c[i + 2] as number,
+        format: NEEDLE_FORMATS[c[i + 3] as number] as NeedleFormat,
+      });
+    }
+    this.needleList = list;
     return list;
   }
 
-  /** SPKI SHA-256 → key index (built on first use in an adopted table). */
+  /** SPKI SHA-256 → key index (built on first use). */
   private spkiIndex(): Map<string, number> {
     if (this.bySpki) return this.bySpki;
     const map = new Map<string, number>();
-    for (const [i, k] of this.keys.entries()) {
-      const fp = k.fingerprints.spkiSha256;
+    for (let i = 0; i < this.size; i++) {
+      const fp = this.s.keyCols[i * KEY_COLS] === OTHER ? this.other[i]?.spkiSha256 : this.s.spki.slice(i * 64, i * 64 + 64);
       if (fp && !map.has(fp)) map.set(fp, i);
     }
     this.bySpki = map;
     return map;
   }
 
-  /** Parse every input once (views of its DER, no copies); the needle bytes are laid out after. */
-  private add(inputs: readonly KnownKeyInput[]): Pending[] {
-    const seen = new Set<string>();
-    const out: Pending[] = [];
-    for (const input of inputs) {
-      const der = Buffer.from(input.publicKey, 'base64');
-      const spkiSha256 = digest('sha256', der, 'hex');
-      if (seen.has(`${input.id}\n${spkiSha256}`)) continue;
-      seen.add(`${input.id}\n${spkiSha256}`);
-      const p = pendingOf(input.id, der, spkiSha256);
-      if ('rejected' in p) this.rejected.push({ id: input.id, reason: p.rejected });
-      else out.push(p);
-    }
-    return out;
-  }
-
-  /** Every needle's bytes in one SharedArrayBuffer: RSA moduli in both byte orders, EC points, OKP keys. */
-  private layOut(pending: Pending[]): SharedArrayBuffer {
-    let total = 0;
-    for (const p of pending) total += (p.parsed?.kty === 'RSA' ? 2 : 1) * (p.parsed?.needle.length ?? p.key.point?.length ?? 0);
-    const sab = new SharedArrayBuffer(total);
-    const bytes = Buffer.from(sab);
-    let o = 0;
-    for (const { key, parsed } of pending) {
-      const keyIndex = this.keys.length;
-      const src = parsed?.needle ?? (key.point as Uint8Array | undefined);
-      if (src) {
-        bytes.set(src, o);
-        key.needle = this.needles.length;
-        const format = key.keyType === 'RSA' ? 'rsa-modulus-be' : key.keyType === 'EC' ? 'ec-point' : 'okp-public';
-        this.needles.push({ keyIndex, offset: o, length: src.length, format });
-        if (key.keyType !== 'RSA') key.point = new Uint8Array(sab, o, src.length);
-        o += src.length;
-        if (key.keyType === 'RSA') {
-          const n = src.length;
-          bytes.set(src, o);
-          bytes.subarray(o, o + n).reverse();
-          this.needles.push({ keyIndex, offset: o, length: n, format: 'rsa-modulus-le' });
-          o += n;
-        }
-      }
-      this.keys.push(key);
-      this.keyCount++;
-    }
-    return sab;
-  }
-
-  get size(): number {
-    return this.keyCount;
-  }
-
   /** A needle's bytes (a view of the shared buffer). */
   needleOf(i: number): Buffer {
-    const n = this.needles[i] as Needle;
-    return this.bytes.subarray(n.offset, n.offset + n.length);
+    const c = i * NEEDLE_COLS;
+    const offset = this.s.needles[c + 1] as number;
+    return this.bytes.subarray(offset, offset + (this.s.needles[c + 2] as number));
   }
 
   /** A key's fingerprints, its RFC 7638 thumbprint computed on first use (cheap build for 10,000 keys). */
   fingerprints(k: KnownKey): Fingerprints {
     if (k.fingerprints.jwkThumbprint || k.keyType === 'OTHER') return k.fingerprints;
-    const pub =
-      k.keyType === 'RSA'
-        ? this.needleOf(k.needle as number)
-        : Buffer.from((k.point as Uint8Array).buffer, (k.point as Uint8Array).byteOffset, (k.point as Uint8Array).length);
+    const pub = k.keyType === 'RSA' ? this.needleOf(k.needle as number) : toBuffer(k.point as Uint8Array);
     const half = pub.length / 2;
     const jwk =
       k.keyType === 'RSA'
@@ -312,52 +380,45 @@ export class KnownKeyTable {
     if (i === undefined && fp.jwkThumbprint) {
       if (!this.byThumb) {
         this.byThumb = new Map();
-        for (const [j, k] of this.keys.entries()) {
-          const tp = this.fingerprints(k).jwkThumbprint;
+        for (let j = 0; j < this.size; j++) {
+          const tp = this.fingerprints(this.key(j)).jwkThumbprint;
           if (tp && !this.byThumb.has(tp)) this.byThumb.set(tp, j);
         }
       }
       i = this.byThumb.get(fp.jwkThumbprint);
     }
     if (i === undefined) return undefined;
-    const k = this.keys[i] as KnownKey;
+    const k = this.key(i);
     this.fingerprints(k);
     return k;
   }
 
+  /** The keys of one type with their curve and public point (or OKP key). */
+  private pointsOf(type: number): { id: string; curve: string; point: Buffer; fingerprints: Fingerprints }[] {
+    const out: { id: string; curve: string; point: Buffer; fingerprints: Fingerprints }[] = [];
+    for (let i = 0; i < this.size; i++) {
+      if (this.s.keyCols[i * KEY_COLS] !== type) continue;
+      const k = this.key(i);
+      if (k.curve && k.point) out.push({ id: k.id, curve: k.curve, point: toBuffer(k.point), fingerprints: this.fingerprints(k) });
+    }
+    return out;
+  }
+
   /** The EC keys: curve and public point, for the scalar search in memory images. */
   ecPoints(): { id: string; curve: string; point: Buffer; fingerprints: Fingerprints }[] {
-    return this.keys.flatMap((k) =>
-      k.keyType === 'EC' && k.curve && k.point ? [{ id: k.id, curve: k.curve, point: toBuffer(k.point), fingerprints: this.fingerprints(k) }] : [],
-    );
+    this.ecList ??= this.pointsOf(1);
+    return this.ecList;
   }
 
   /** The Ed25519 and X25519 keys: curve and 32-byte public key, for the seed search in memory. */
   okpKeys(): { id: string; curve: string; point: Buffer; fingerprints: Fingerprints }[] {
-    return this.keys.flatMap((k) =>
-      k.keyType === 'OKP' && k.curve && k.point ? [{ id: k.id, curve: k.curve, point: toBuffer(k.point), fingerprints: this.fingerprints(k) }] : [],
-    );
+    this.okpList ??= this.pointsOf(2);
+    return this.okpList;
   }
 
   /** True when there are needles to look for. */
   get searchable(): boolean {
     return this.grids.length > 0;
-  }
-
-  private build(): void {
-    const assigned = new Uint8Array(this.needles.length);
-    for (const g of GRIDS) {
-      const members: number[] = [];
-      for (const [i, n] of this.needles.entries()) {
-        if (assigned[i] || n.length < g.w) continue;
-        assigned[i] = 1;
-        members.push(i);
-      }
-      if (!members.length) continue;
-      const state = buildGrid(members.length * g.step > MAX_GRAMS ? g.small : g.step, this.needles, this.bytes, members);
-      this.gridStates.push(state);
-      this.grids.push(new Grid(state, this.needles, this.bytes));
-    }
   }
 
   /**
@@ -371,18 +432,20 @@ export class KnownKeyTable {
 
   /** Turn a verified needle occurrence into a finding, proving possession when a private half is nearby. */
   judge(needleIndex: number, buf: Buffer, start: number, lo: number, hi: number, base = 0): RawHit {
-    const n = this.needles[needleIndex] as Needle;
-    const key = this.keys[n.keyIndex] as KnownKey;
+    const c = needleIndex * NEEDLE_COLS;
+    const key = this.key(this.s.needles[c] as number);
+    const length = this.s.needles[c + 2] as number;
+    const format = NEEDLE_FORMATS[this.s.needles[c + 3] as number] as NeedleFormat;
     const bytes = this.needleOf(needleIndex);
     let proven: boolean;
     let seedPointers: number[] | undefined;
     if (key.keyType === 'RSA') {
-      const modulus = bigFromBE(this.needleOf(key.needle as number), 0, n.length);
+      const modulus = bigFromBE(this.needleOf(key.needle as number), 0, length);
       proven =
-        primeNearby(modulus, n.length, buf, start, lo, hi) ||
+        primeNearby(modulus, length, buf, start, lo, hi) ||
         // The wide pass is for in-memory bignums (little-endian limbs); big-endian copies are
         // encodings (DER, CNG) whose primes, when present, sit right next to the modulus.
-        (n.format === 'rsa-modulus-le' && primeFarther(modulus, n.length, buf, start, lo, hi, base));
+        (format === 'rsa-modulus-le' && primeFarther(modulus, length, buf, start, lo, hi, base));
     } else if (key.keyType === 'OKP') {
       const r = okpNearby(key.curve as string, bytes, buf, start, lo, hi, base);
       proven = r.proven;
@@ -390,8 +453,8 @@ export class KnownKeyTable {
     } else proven = ecScalarNearby(key, bytes, buf, start, lo, hi, base);
     return {
       offset: start,
-      length: n.length,
-      format: n.format,
+      length,
+      format,
       keyType: key.keyType,
       proof: proven ? 'private-key-present' : 'public-key-only',
       fingerprints: this.fingerprints(key),
@@ -411,13 +474,12 @@ export class KnownKeyTable {
       const pointers = h.seedPointers;
       if (!pointers) continue;
       delete h.seedPointers;
-      const k = this.keys.find((x) => x.id === h.knownKeyId && x.keyType === 'OKP');
-      if (!k?.point || !k.curve) continue;
-      const pub = toBuffer(k.point);
+      const k = this.okpKeys().find((x) => x.id === h.knownKeyId);
+      if (!k) continue;
       for (const ptr of pointers) {
         const offset = fileOffset(ptr, 32);
         const secret = offset === undefined ? undefined : read(offset, 32);
-        if (secret?.length === 32 && okpPublic(k.curve, secret)?.equals(pub)) {
+        if (secret?.length === 32 && okpPublic(k.curve, secret)?.equals(k.point)) {
           h.proof = 'private-key-present';
           break;
         }
@@ -455,124 +517,6 @@ function okpNearby(curve: string, pub: Buffer, buf: Buffer, start: number, lo: n
 }
 
 const toBuffer = (u: Uint8Array): Buffer => Buffer.from(u.buffer, u.byteOffset, u.length);
-
-/** A sampling grid's arrays (on SharedArrayBuffers, so worker threads use them without a copy). */
-export interface GridState {
-  step: number;
-  bitsShift: number;
-  bucketShift: number;
-  /** No needle has eight zero bytes in a row, so all-zero samples (zero pages) skip the lookup. */
-  zeroGram: boolean;
-  bitset: Int32Array;
-  /** Bucket b (the hash's top bits) holds refs starts[b] … starts[b + 1] − 1. */
-  starts: Int32Array;
-  /** Needle index × 256 + offset of the q-gram in the needle, grouped by bucket. */
-  refs: Int32Array;
-}
-
-const sharedInts = (n: number): Int32Array => new Int32Array(new SharedArrayBuffer(n * 4));
-
-/** ceil(log2(n)) clamped to [lo, hi]. */
-const bitsFor = (n: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, Math.ceil(Math.log2(Math.max(2, n)))));
-
-/** The hashes of the q-grams at offsets 0 … step−1 of each member needle, in order; `zero` when one is all zero. */
-function gramHashes(step: number, needles: readonly Needle[], bytes: Buffer, members: readonly number[]): { hashes: Int32Array; zero: boolean } {
-  const hashes = new Int32Array(members.length * step);
-  let zero = false;
-  let k = 0;
-  for (const ni of members) {
-    const off = (needles[ni] as Needle).offset;
-    // The q-gram at j + 1 is the one at j shifted by a byte: one load per gram, not eight.
-    let lo = bytes.readInt32LE(off);
-    let hi = bytes.readInt32LE(off + 4);
-    for (let j = 0; j < step; j++) {
-      if (j > 0) {
-        lo = (lo >>> 8) | ((hi & 0xff) << 24);
-        hi = (hi >>> 8) | ((bytes[off + j + 7] as number) << 24);
-      }
-      if ((lo | hi) === 0) zero = true;
-      hashes[k++] = hash(lo, hi);
-    }
-  }
-  return { hashes, zero };
-}
-
-/**
- * Index the q-grams at offsets 0 … step−1 of each member needle: their hashes computed once, then a
- * counting sort by bucket (count, prefix sums, place) and a bitset prefilter, in plain loops.
- */
-function buildGrid(step: number, needles: readonly Needle[], bytes: Buffer, members: readonly number[]): GridState {
-  const total = members.length * step;
-  const bucketBits = bitsFor(total / 4, 4, 20);
-  const bucketShift = 32 - bucketBits;
-  const bb = bitsFor(total * 8, 15, 28);
-  const bitsShift = 32 - bb;
-  const bitset = sharedInts(1 << (bb - 5));
-  const starts = sharedInts((1 << bucketBits) + 1);
-  const { hashes, zero } = gramHashes(step, needles, bytes, members);
-  for (let k = 0; k < total; k++) {
-    const h = hashes[k] as number;
-    const bit = h >>> bitsShift;
-    bitset[bit >>> 5] = (bitset[bit >>> 5] as number) | (1 << (bit & 31));
-    (starts[h >>> bucketShift] as number)++;
-  }
-  // Inclusive prefix sums: starts[b] is where bucket b ends; placing at --starts[b] leaves it where b begins.
-  for (let b = 1; b < starts.length - 1; b++) starts[b] = (starts[b] as number) + (starts[b - 1] as number);
-  starts[starts.length - 1] = total;
-  const refs = sharedInts(total);
-  for (let k = 0; k < total; k++) {
-    const b = (hashes[k] as number) >>> bucketShift;
-    const at = (starts[b] as number) - 1;
-    starts[b] = at;
-    refs[at] = (members[(k / step) | 0] as number) * 256 + (k % step);
-  }
-  return { step, bitsShift, bucketShift, zeroGram: zero, bitset, starts, refs };
-}
-
-/** One sampling grid over its state. */
-class Grid {
-  private readonly s: GridState;
-  private readonly needles: readonly Needle[];
-  private readonly bytes: Buffer;
-
-  constructor(state: GridState, needles: readonly Needle[], bytes: Buffer) {
-    this.s = state;
-    this.needles = needles;
-    this.bytes = bytes;
-  }
-
-  scan(buf: Buffer, words: Int32Array, base: number, from: number, end: number, len: number, onHit: (needle: number, start: number) => void): void {
-    const { bitset, bitsShift, step } = this.s;
-    const skipZero = !this.s.zeroGram;
-    const last = Math.min(end, len - Q + 1);
-    let p = from + ((step - ((base + from) % step)) % step);
-    const aligned = LITTLE_ENDIAN && base % 4 === 0 && buf.byteOffset === 0;
-    for (; p < last; p += step) {
-      const lo = aligned ? (words[p >> 2] as number) : buf.readInt32LE(p);
-      const hi = aligned ? (words[(p >> 2) + 1] as number) : buf.readInt32LE(p + 4);
-      if ((lo | hi) === 0 && skipZero) continue;
-      const h = hash(lo, hi);
-      const bit = h >>> bitsShift;
-      if (((bitset[bit >>> 5] as number) & (1 << (bit & 31))) === 0) continue;
-      this.bucket(h >>> this.s.bucketShift, lo, hi, p, buf, len, onHit);
-    }
-  }
-
-  /** The needles of the sample's bucket whose q-gram is the sample, each verified whole. */
-  private bucket(b: number, lo: number, hi: number, p: number, buf: Buffer, len: number, onHit: (needle: number, start: number) => void): void {
-    const { starts, refs } = this.s;
-    const bytes = this.bytes;
-    const stop = starts[b + 1] as number;
-    for (let i = starts[b] as number; i < stop; i++) {
-      const ref = refs[i] as number;
-      const n = this.needles[ref >> 8] as Needle;
-      const at = n.offset + (ref & 255);
-      if (bytes.readInt32LE(at) !== lo || bytes.readInt32LE(at + 4) !== hi) continue;
-      const start = p - (ref & 255);
-      if (start >= 0 && start + n.length <= len && buf.compare(bytes, n.offset, n.offset + n.length, start, start + n.length) === 0) onHit(ref >> 8, start);
-    }
-  }
-}
 
 /** True when a number whose bytes sum to `sum` is divisible by 3, 5 or 17 (so it is not a large prime). */
 const smallFactor = (sum: number): boolean => sum % 3 === 0 || sum % 5 === 0 || sum % 17 === 0;

@@ -1,6 +1,6 @@
 // The known-key table is built once and shared with worker threads: an adopted table finds exactly
 // what the original finds, over the same shared memory, without building its grids again.
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, type KeyObject, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { jwkThumbprint } from '../../src/crypto/fingerprint.ts';
 import { KnownKeyTable } from '../../src/scan/known-keys.ts';
@@ -83,5 +83,99 @@ describe('known-key table', () => {
     const tp = jwkThumbprint({ kty: 'EC', crv: 'P-256', x: ec.jwk.x, y: ec.jwk.y });
     expect(table.match({ spkiSha256: 'not-this-encoding', jwkThumbprint: tp })?.id).toBe('kms/ec');
     expect(table.match({ spkiSha256: 'nothing', jwkThumbprint: 'nothing' })).toBeUndefined();
+  });
+});
+
+/** 10,000 inventory keys of every kind the table indexes: syntactically valid SPKIs around random moduli, points and keys. */
+function tenThousand(real: { id: string; publicKey: string }[]): { id: string; publicKey: string }[] {
+  const spkiOf = (k: KeyObject) => k.export({ format: 'der', type: 'spki' });
+  const templates = [
+    { der: spkiOf(makeKey('rsa2048', 5).publicKey), body: 256, tail: 5, count: 6000 },
+    { der: spkiOf(makeKey('p256', 5).publicKey), body: 64, tail: 0, count: 1000 },
+    { der: spkiOf(makeKey('p384', 5).publicKey), body: 96, tail: 0, count: 1000 },
+    { der: spkiOf(generateKeyPairSync('ec', { namedCurve: 'secp256k1' }).publicKey), body: 64, tail: 0, count: 1000 },
+    { der: spkiOf(makeKey('ed25519', 5).publicKey), body: 32, tail: 0, count: 1000 - real.length },
+  ];
+  const out: { id: string; publicKey: string }[] = [];
+  for (const t of templates) {
+    const head = t.der.subarray(0, t.der.length - t.body - t.tail);
+    const tail = t.der.subarray(t.der.length - t.tail);
+    for (let i = 0; i < t.count; i++) {
+      const body = randomBytes(t.body);
+      body[0] = (body[0] as number) | 0x80; // an RSA modulus keeps its length; a point or key is any bytes
+      out.push({ id: `fake/${out.length}`, publicKey: Buffer.concat([head, body, tail]).toString('base64') });
+    }
+  }
+  out.splice(4321, 0, ...real);
+  return out;
+}
+
+/** A private scalar as a BIGNUM keeps it: little-endian limbs, 8-byte aligned. */
+const limbs = (d: Buffer): Buffer => Buffer.from(d).reverse();
+
+describe('known-key table of 10,000 keys', () => {
+  const rsa = makeKey('rsa2048', 6);
+  const p256 = makeKey('p256', 6);
+  const p384 = makeKey('p384', 6);
+  const ed = makeKey('ed25519', 6);
+  const k1 = generateKeyPairSync('ec', { namedCurve: 'secp256k1' });
+  const k1Jwk = k1.privateKey.export({ format: 'jwk' });
+  const real = [
+    { id: 'kms/rsa', publicKey: rsa.spkiB64 },
+    { id: 'kms/p256', publicKey: p256.spkiB64 },
+    { id: 'kms/p384', publicKey: p384.spkiB64 },
+    { id: 'kms/secp256k1', publicKey: k1.publicKey.export({ format: 'der', type: 'spki' }).toString('base64') },
+    { id: 'kms/ed25519', publicKey: ed.spkiB64 },
+  ];
+  const inputs = tenThousand(real);
+  const table = new KnownKeyTable(inputs);
+  const b = (s: string | undefined) => Buffer.from(s ?? '', 'base64url');
+  const point = (j: { x?: string; y?: string }) => Buffer.concat([b(j.x), b(j.y)]);
+  const found = (data: Buffer) => scanBuffer(data, table).map((h) => `${h.format}:${h.proof}:${h.knownKeyId ?? ''}`);
+  /** Background, then `a` at an 8-aligned offset, a gap, and `c` at an unaligned one. */
+  const plant = (a: Buffer, gap: number, c: Buffer, shift: number) =>
+    Buffer.concat([filler('random', 40_000), a, filler('random', gap + shift), c, filler('text', 9_001), filler('zero', 3_000)]);
+
+  it('is built whole: every key indexed, none dropped, and an unreadable input rejected with its reason', () => {
+    expect(table.size).toBe(10_000);
+    expect(table.rejected).toEqual([]);
+    const bad = new KnownKeyTable([...inputs.slice(0, 50), { id: 'kms/broken', publicKey: Buffer.from('not a key').toString('base64') }]);
+    expect(bad.size).toBe(50);
+    expect(bad.rejected).toEqual([{ id: 'kms/broken', reason: expect.stringMatching(/^publicKey is not DER SPKI: /) }]);
+    // Each real key is recognised by its fingerprint too (an encoding found by a detector is named).
+    for (const k of [rsa, p256, p384, ed]) expect(table.match(k.fingerprints)?.id).toMatch(/^kms\//);
+  });
+
+  it('finds and proves an RSA modulus among them, its prime next to it or 100 KiB away, at every alignment', () => {
+    const j = rsa.jwk;
+    for (const shift of [0, 1, 3, 7, 24, 61]) {
+      expect(found(plant(Buffer.alloc(0), 0, encode(rsa, 'bignum-le'), shift)), `shift ${shift}`).toEqual(['rsa-modulus-le:private-key-present:kms/rsa']);
+      const far = Buffer.concat([limbs(b(j.n)), filler('random', 100 * 1024 - 256)]);
+      expect(found(plant(far, 64, limbs(b(j.p)), shift * 8))).toEqual(['rsa-modulus-le:private-key-present:kms/rsa']);
+    }
+    // The modulus alone is only the public half.
+    expect(found(plant(Buffer.alloc(0), 0, b(j.n), 5))).toEqual(['rsa-modulus-be:public-key-only:kms/rsa']);
+  });
+
+  it('finds each EC point among them and proves it by the scalar beside it (P-256, P-384, secp256k1)', () => {
+    const cases = [
+      { jwk: p256.jwk, id: 'kms/p256' },
+      { jwk: p384.jwk, id: 'kms/p384' },
+      { jwk: k1Jwk, id: 'kms/secp256k1' },
+    ];
+    for (const c of cases) {
+      for (const shift of [0, 13]) {
+        expect(found(plant(limbs(b(c.jwk.d)), 200, point(c.jwk), shift)), `${c.id} shift ${shift}`).toEqual([`ec-point:private-key-present:${c.id}`]);
+      }
+      expect(found(plant(Buffer.alloc(0), 0, point(c.jwk), 3))).toEqual([`ec-point:public-key-only:${c.id}`]);
+    }
+  });
+
+  it('finds an Ed25519 public key among them and proves it by the seed before it', () => {
+    for (const shift of [0, 1, 6, 23]) {
+      const held = Buffer.concat([b(ed.jwk.d), b(ed.jwk.x)]);
+      expect(found(plant(Buffer.alloc(0), 0, held, shift)), `shift ${shift}`).toEqual(['okp-public:private-key-present:kms/ed25519']);
+    }
+    expect(found(plant(Buffer.alloc(0), 0, b(ed.jwk.x), 2))).toEqual(['okp-public:public-key-only:kms/ed25519']);
   });
 });
