@@ -17,10 +17,11 @@ import { globMatch } from '../util/glob.ts';
 import { VERSION } from '../version.ts';
 import { type Classifier, createClassifier, describeAmbiguity } from './classify.ts';
 import { relyingPartyIndex } from './relying-parties.ts';
-import { type AuditResult, emptySeverityCounts, OUTCOME_PRECEDENCE, type Outcome, RESULT_VERSION, type ResultEntry, type SubjectRef } from './result.ts';
+import { type AuditResult, emptySeverityCounts, OUTCOME_PRECEDENCE, type Outcome, RESULT_VERSION, type ResultEntry, type RootCauseRef } from './result.ts';
+import { digest16, ResultStore, SEVERITY_CODE } from './result-store.ts';
 import { attachCompactList } from './result-view.ts';
-import { groupRootCauses, rootCauseOf } from './root-causes.ts';
-import { countsOf, N_OUTCOMES, type ScopeRef, SubjectTable } from './subject-table.ts';
+import { rootCauseOf } from './root-causes.ts';
+import { countsOf, N_OUTCOMES, SubjectTable } from './subject-table.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -63,8 +64,10 @@ export interface EvaluateOptions {
   onFinding?: (finding: { ruleId: string; subjectId: string; messageId: string; data?: Record<string, string | number> }) => void;
 }
 
+const fingerprintText = (ruleId: string, subjectId: string, findingKey = ''): string => `${ruleId}\n${subjectId}\n${findingKey}`;
+
 export function fingerprint(ruleId: string, subjectId: string, findingKey = ''): string {
-  return hash('sha256', `${ruleId}\n${subjectId}\n${findingKey}`, 'hex').slice(0, 32);
+  return hash('sha256', fingerprintText(ruleId, subjectId, findingKey), 'hex').slice(0, 32);
 }
 
 // Timestamps repeat across keys and rules (creation dates, rotation dates): parse each string once.
@@ -146,7 +149,6 @@ function scopeOf(subject: Subject, c: Classifier): ResolvedScope | undefined {
 }
 
 const OUTCOME_RANK = Object.fromEntries(OUTCOME_PRECEDENCE.map((o, i) => [o, i])) as Record<Outcome, number>;
-const SEVERITY_RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
 
 /** Count one outcome for a rule, the run and a subject, and keep the subject's worst outcome. */
 /** Outcomes as small integers in precedence order (worst first), for the counting arrays below. */
@@ -237,9 +239,6 @@ interface Cursor {
   view: unknown;
   /** Trails covering the subject, computed once however many rules ask. */
   trails: readonly AuditTrail[] | undefined;
-  /** How results name the subject and its scope, built on its first result (`null`: not yet). */
-  ref: SubjectRef | undefined;
-  scopeRef: ScopeRef | undefined | null;
   /** Why the last pair was `unknown` or `error`. */
   missing: MissingData | undefined;
   errorMessage: string | undefined;
@@ -275,7 +274,10 @@ interface Run {
   counts: AuditResult['inventory'];
   cursor: Cursor;
   findings: Finding[];
-  results: ResultEntry[];
+  /** The results, as columns (entries are made when read). */
+  store: ResultStore;
+  /** Root causes other than the subject itself, one object per rule, resource and finding key. */
+  causeRefs: Map<string, RootCauseRef>;
   totalCounts: Int32Array;
   failuresBySeverity: AuditResult['summary']['failuresBySeverity'];
   // Per-subject status, indexed like `subjects` (arrays, not maps: the loop runs rules × subjects times).
@@ -286,6 +288,8 @@ interface Run {
 
 /** One enabled rule, ready to run on every subject of its kind. */
 interface Plan {
+  /** Place among the sorted rule ids (the results' rule column). */
+  index: number;
   ruleId: string;
   rule: AnyRule;
   config: { severity: Severity; options: unknown };
@@ -300,6 +304,8 @@ function startRun(inventory: Inventory, policy: ResolvedPolicy, options: Evaluat
   const subjects = subjectsOf(inventory);
   const status = new Uint8Array(subjects.length).fill(NOT_APPLICABLE);
   const statusCounts = new Int32Array(subjects.length * N_OUTCOMES);
+  const table = new SubjectTable(status, statusCounts);
+  const rules = [...policy.rules.keys()].sort().map((ruleId) => ({ ruleId, category: (findRule(ruleId) as AnyRule).meta.category }));
   return {
     inventory,
     policy,
@@ -316,13 +322,11 @@ function startRun(inventory: Inventory, policy: ResolvedPolicy, options: Evaluat
       hidden: undefined,
       view: undefined,
       trails: undefined,
-      ref: undefined,
-      scopeRef: null,
       missing: undefined,
       errorMessage: undefined,
     },
     findings: [],
-    results: [],
+    causeRefs: new Map(),
     counts: {
       generatedAt: inventory.generatedAt,
       providers: [...new Set(inventory.providers.map((p) => p.id))].sort(),
@@ -335,7 +339,8 @@ function startRun(inventory: Inventory, policy: ResolvedPolicy, options: Evaluat
     failuresBySeverity: emptySeverityCounts(),
     status,
     statusCounts,
-    table: new SubjectTable(status, statusCounts),
+    table,
+    store: new ResultStore(rules, table),
     waivers: policy.waivers.map((w) => ({ w, ruleId: findRule(w.rule)?.id ?? w.rule, expiresMs: waiverExpiry(w), matched: 0 })),
   };
 }
@@ -404,7 +409,7 @@ export function limitSourceOf(ruleId: string, config: ResolvedRuleConfig | undef
   };
 }
 
-function makePlan(run: Run, ruleId: string, shared: ReturnType<typeof sharedContext>): Plan {
+function makePlan(run: Run, ruleId: string, index: number, shared: ReturnType<typeof sharedContext>): Plan {
   const rule = findRule(ruleId) as AnyRule;
   const config = run.policy.rules.get(ruleId) as ResolvedRuleConfig;
   const { findings, options } = run;
@@ -418,7 +423,7 @@ function makePlan(run: Run, ruleId: string, shared: ReturnType<typeof sharedCont
     },
   };
   const ruleWaivers = run.waivers.filter((x) => x.ruleId === ruleId);
-  return { ruleId, rule, config, ruleCounts: new Int32Array(N_OUTCOMES), needs: compileNeeds(rule.meta.needs), ruleWaivers, ctx };
+  return { index, ruleId, rule, config, ruleCounts: new Int32Array(N_OUTCOMES), needs: compileNeeds(rule.meta.needs), ruleWaivers, ctx };
 }
 
 /**
@@ -430,7 +435,7 @@ export function evaluate(inventory: Inventory, policy: ResolvedPolicy, options: 
   const run = startRun(inventory, policy, options);
   const ruleIds = [...policy.rules.keys()].sort();
   const shared = sharedContext(run);
-  const plans = ruleIds.map((ruleId) => makePlan(run, ruleId, shared));
+  const plans = ruleIds.map((ruleId, i) => makePlan(run, ruleId, i, shared));
   const plansFor = (kind: Subject['kind']) => plans.filter((p) => p.rule.meta.subject === kind);
   const plansByKind = {
     key: plansFor('key'),
@@ -454,7 +459,7 @@ export function evaluate(inventory: Inventory, policy: ResolvedPolicy, options: 
   }
   run.cursor.subject = undefined;
   if (options.release) inventory.keys.length = 0;
-  sortResults(run.results, ruleIds);
+  run.store.sort();
   return assembleResult(run, plans, ruleIds);
 }
 
@@ -465,8 +470,6 @@ function enterSubject(run: Run, si: number): void {
   c.index = si;
   c.scope = run.scopes[si];
   c.trails = undefined;
-  c.ref = undefined;
-  c.scopeRef = null;
   run.table.add(si, subject, c.scope);
   c.hidden = subject.kind === 'gap' ? undefined : hiddenFields(run.lookups.gapIndex, subject.value as GapTarget, subject.id);
   c.view = c.hidden ? guardedView(subject.value as object, c.hidden) : subject.value;
@@ -514,9 +517,6 @@ function recordPair(run: Run, plan: Plan, outcome: Outcome, si: number): void {
   }
   const c = run.cursor;
   const subject = c.subject as Subject;
-  // One subject reference and one scope reference per subject, shared by all its results.
-  c.ref ??= run.table.ref(si);
-  if (c.scopeRef === null) c.scopeRef = run.table.scope(si);
   if (outcome === 'fail') {
     for (const f of run.findings) recordFinding(run, plan, f, si);
     return;
@@ -529,60 +529,70 @@ function recordPair(run: Run, plan: Plan, outcome: Outcome, si: number): void {
       : outcome === 'error'
         ? `The rule failed while evaluating this subject: ${errorMessage}`
         : unknownMessage(missing as MissingData);
-  const entry = resultEntry(plan, c, plan.config.severity, outcome, message, fingerprint(plan.ruleId, subject.id));
-  if (outcome === 'unknown' && missing) entry.missing = [missing.field];
-  run.results.push(entry);
-}
-
-/** A result for the current subject, its fields in the order reports show them. */
-function resultEntry(plan: Plan, c: Cursor, severity: Severity, outcome: Outcome, message: string, fp: string): ResultEntry {
-  const { ruleId } = plan;
-  const category = plan.rule.meta.category;
-  const subject = c.ref as SubjectRef;
-  const scope = c.scopeRef;
-  return scope
-    ? { ruleId, category, subject, scope, severity, outcome, message, fingerprint: fp }
-    : { ruleId, category, subject, severity, outcome, message, fingerprint: fp };
+  run.store.add(si, plan.index, {
+    outcome,
+    severity: plan.config.severity,
+    message,
+    fingerprint: digest16(fingerprintText(plan.ruleId, subject.id)),
+    ...(outcome === 'unknown' && missing ? { missing: missing.field } : {}),
+  });
 }
 
 /** One failure a rule reported: its severity (escalated when the rule says so), root cause and waiver. */
 function recordFinding(run: Run, plan: Plan, f: Finding, si: number): void {
   const { ruleId, rule, config } = plan;
-  const ref = run.cursor.ref as SubjectRef;
-  const subjectId = ref.id;
+  const subject = run.cursor.subject as Subject;
+  const subjectId = subject.id;
   const key = f.opts?.key;
   let severity = config.severity;
   const esc = f.opts?.escalateTo;
-  if (esc && SEVERITY_RANK[esc] < SEVERITY_RANK[severity]) severity = esc;
-  const fp = fingerprint(ruleId, subjectId, key);
-  const entry = resultEntry(plan, run.cursor, severity, 'fail', formatMessage(rule.messages[f.messageId] ?? f.messageId, f.data), fp);
-  if (key !== undefined) entry.findingKey = key;
-  entry.rootCause = rootCauseOf(ruleId, ref, fp, key, f.opts?.cause);
-  applyWaiver(entry, plan.ruleWaivers, subjectId, key, run.nowMs);
-  if (entry.outcome === 'fail') run.failuresBySeverity[entry.severity]++;
-  tally(entry.outcome, plan.ruleCounts, run.totalCounts, run.statusCounts, run.status, si);
-  run.results.push(entry);
+  if (esc && SEVERITY_CODE[esc] < SEVERITY_CODE[severity]) severity = esc;
+  const cause = f.opts?.cause;
+  const self = !cause || (cause.kind === subject.kind && cause.id === subjectId);
+  const waived = waiverFor(plan.ruleWaivers, subjectId, key, run.nowMs);
+  let message = formatMessage(rule.messages[f.messageId] ?? f.messageId, f.data);
+  if (waived && waived.status === 'expired') message += ` (waiver expired ${waived.expires})`;
+  const outcome = waived?.status === 'active' ? 'waived' : 'fail';
+  run.store.add(si, plan.index, {
+    outcome,
+    severity,
+    message,
+    fingerprint: digest16(fingerprintText(ruleId, subjectId, key)),
+    ...(key !== undefined ? { findingKey: key } : {}),
+    ...(self ? { selfCause: true } : { cause: causeRef(run, ruleId, cause, key) }),
+    ...(waived ? { waiver: waived } : {}),
+  });
+  if (outcome === 'fail') run.failuresBySeverity[severity]++;
+  tally(outcome, plan.ruleCounts, run.totalCounts, run.statusCounts, run.status, si);
+}
+
+/** The root cause a rule named (not the subject itself): one shared object per rule, resource and finding key. */
+function causeRef(run: Run, ruleId: string, cause: NonNullable<ReportOptions['cause']>, key: string | undefined): RootCauseRef {
+  const memo = `${ruleId}\n${cause.kind}:${cause.id}\n${key ?? ''}\n${cause.name ?? ''}`;
+  let ref = run.causeRefs.get(memo);
+  if (!ref) {
+    ref = rootCauseOf(ruleId, { kind: '', id: '' }, '', key, cause);
+    run.causeRefs.set(memo, ref);
+  }
+  return ref;
 }
 
 /** The first waiver naming this subject (and finding): active ones waive it, expired ones say so in the message. */
-function applyWaiver(entry: ResultEntry, waivers: readonly WaiverState[], subjectId: string, key: string | undefined, nowMs: number): void {
+function waiverFor(waivers: readonly WaiverState[], subjectId: string, key: string | undefined, nowMs: number): ResultEntry['waiver'] {
   const waiver = waivers.find(
     (x) =>
       (x.w.subject !== undefined ? x.w.subject === subjectId : globMatch(x.w.subjectGlob as string, subjectId)) &&
       (x.w.finding === undefined || x.w.finding === key),
   );
-  if (!waiver) return;
+  if (!waiver) return undefined;
   waiver.matched++;
-  const active = waiver.expiresMs >= nowMs;
-  entry.waiver = {
+  return {
     reason: waiver.w.reason,
     approver: waiver.w.approver,
     expires: waiver.w.expires,
     ...(waiver.w.ticket ? { ticket: waiver.w.ticket } : {}),
-    status: active ? 'active' : 'expired',
+    status: waiver.expiresMs >= nowMs ? 'active' : 'expired',
   };
-  if (active) entry.outcome = 'waived';
-  else entry.message += ` (waiver expired ${waiver.w.expires})`;
 }
 
 /** Every waiver of the policy with how many results it matched and whether it is active, expired or unused. */
@@ -604,7 +614,7 @@ function waiverSummaries(run: Run): AuditResult['waivers'] {
 }
 
 function assembleResult(run: Run, plans: readonly Plan[], ruleIds: readonly string[]): AuditResult {
-  const { inventory, policy, results } = run;
+  const { inventory, policy } = run;
   const rules = plans.map(({ ruleId, rule, config, ruleCounts }) => ({
     id: ruleId,
     category: rule.meta.category,
@@ -612,7 +622,7 @@ function assembleResult(run: Run, plans: readonly Plan[], ruleIds: readonly stri
     counts: countsOf(ruleCounts),
   }));
   const subjects = run.table.list();
-  const causes = groupRootCauses(results);
+  const causes = run.store.rootCauses();
   const byStatus = run.table.byStatus();
   const totals = countsOf(run.totalCounts);
   const result: AuditResult = {
@@ -632,12 +642,13 @@ function assembleResult(run: Run, plans: readonly Plan[], ruleIds: readonly stri
     rules,
     subjects: [],
     rootCauses: causes.rootCauses,
-    results,
+    results: [],
     waivers: waiverSummaries(run),
     gaps: [...inventory.gaps].sort((a, b) => cmp(a.id, b.id)),
   };
   // Made when read (reporters iterate them with eachSubject, one at a time).
   attachCompactList(result, 'subjects', subjects);
+  attachCompactList(result, 'results', run.store.list());
   return result;
 }
 
@@ -849,33 +860,3 @@ function unknownMessage(m: MissingData): string {
 }
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
-/**
- * Sort results in the order of `compareResults` with ranks computed once: subject ids are compared
- * as strings only when building their rank, not in every comparison of a large sort.
- */
-function sortResults(results: ResultEntry[], ruleIds: readonly string[]): void {
-  const ruleRank = new Map(ruleIds.map((id, i) => [id, i]));
-  const ids = [...new Set(results.map((r) => r.subject.id))].sort(cmp);
-  const idRank = new Map(ids.map((id, i) => [id, i]));
-  const keyed = results.map((r) => ({
-    r,
-    a: OUTCOME_ORDER[r.outcome] * 8 + SEVERITY_RANK[r.severity],
-    b: ruleRank.get(r.ruleId) ?? 0,
-    c: idRank.get(r.subject.id) ?? 0,
-  }));
-  keyed.sort((x, y) => x.a - y.a || x.b - y.b || x.c - y.c || cmp(x.r.findingKey ?? '', y.r.findingKey ?? ''));
-  for (let i = 0; i < keyed.length; i++) results[i] = (keyed[i] as { r: ResultEntry }).r;
-}
-
-const OUTCOME_ORDER: Record<Outcome, number> = { fail: 0, error: 1, unknown: 2, waived: 3, pass: 4, 'not-applicable': 5 };
-
-export function compareResults(a: ResultEntry, b: ResultEntry): number {
-  return (
-    OUTCOME_ORDER[a.outcome] - OUTCOME_ORDER[b.outcome] ||
-    SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
-    cmp(a.ruleId, b.ruleId) ||
-    cmp(a.subject.id, b.subject.id) ||
-    cmp(a.findingKey ?? '', b.findingKey ?? '')
-  );
-}

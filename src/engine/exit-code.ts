@@ -1,6 +1,7 @@
 import { EXIT } from '../errors.ts';
 import { type Severity, severityRank } from '../model/common.ts';
 import type { AuditResult } from './result.ts';
+import { eachResult } from './result-view.ts';
 
 /** A severity threshold, 'none', or 'new': only failures a baseline did not have (see engine/baseline.ts). */
 export type FailOn = Severity | 'none' | 'new';
@@ -16,7 +17,7 @@ export interface ExitPolicy {
  */
 export function exitCodeFor(result: AuditResult, policy: ExitPolicy): number {
   if (policy.failOn === 'new') {
-    if (result.results.some((r) => r.outcome === 'fail' && r.baseline === 'new' && r.severity !== 'info')) return EXIT.findings;
+    for (const r of eachResult(result)) if (r.outcome === 'fail' && r.baseline === 'new' && r.severity !== 'info') return EXIT.findings;
   } else if (policy.failOn !== 'none') {
     const limit = severityRank(policy.failOn);
     const hit = Object.entries(result.summary.failuresBySeverity).some(([sev, n]) => n > 0 && severityRank(sev as Severity) <= limit);

@@ -11,6 +11,8 @@ export type SubjectSummary = AuditResult['subjects'][number];
 export interface CompactList<T> {
   readonly length: number;
   items(): Iterable<T>;
+  /** The whole list as an array, when it can share parts between entries (one subject reference per subject). */
+  toArray?(): T[];
 }
 
 type ListName = 'subjects' | 'results';
@@ -37,7 +39,7 @@ export function attachCompactList<N extends ListName>(result: AuditResult, name:
     enumerable: true,
     configurable: true,
     get: () => {
-      slot.array ??= [...compact.items()];
+      slot.array ??= compact.toArray ? compact.toArray() : [...compact.items()];
       return slot.array;
     },
     set: (v: unknown[]) => {

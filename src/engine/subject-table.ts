@@ -92,6 +92,10 @@ export class SubjectTable {
     if (v.source) this.locations.set(si, v.source);
   }
 
+  id(si: number): string {
+    return this.ids[si] as string;
+  }
+
   scope(si: number): ScopeRef | undefined {
     return this.scopes[si];
   }

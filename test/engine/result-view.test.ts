@@ -50,12 +50,25 @@ describe('result view', () => {
     expect(isCompact(result, 'subjects')).toBe(false);
   });
 
-  it('iterates results as the array holds them, passes included', () => {
-    const { result } = run(true);
-    expect(result.results.some((r) => r.outcome === 'pass')).toBe(true);
-    expect([...eachResult(result)]).toEqual(result.results);
-    expect(resultCount(result)).toBe(result.results.length);
-  });
+  for (const includePassed of [false, true]) {
+    it(`iterates results without building the array, as the array built later holds them (includePassed ${includePassed})`, () => {
+      const { result } = run(includePassed);
+      expect(isCompact(result, 'results')).toBe(true);
+      const iterated = [...eachResult(result)];
+      expect(resultCount(result)).toBe(iterated.length);
+      expect(isCompact(result, 'results')).toBe(true);
+      expect(iterated.some((r) => r.outcome === 'pass')).toBe(includePassed);
+      expect(iterated.some((r) => r.outcome === 'fail' && r.rootCause)).toBe(true);
+      const array = result.results;
+      expect(isCompact(result, 'results')).toBe(false);
+      expect(array).toEqual(iterated);
+      expect(result.results).toBe(array);
+      // Failures are counted once each in the summary, and every root cause groups some of them.
+      expect(iterated.filter((r) => r.outcome === 'fail').length).toBe(result.summary.outcomes.fail);
+      const causeIds = new Set(iterated.filter((r) => r.outcome === 'fail').map((r) => (r.rootCause?.id ?? r.fingerprint) as string));
+      expect(new Set(result.rootCauses?.map((c) => c.id))).toEqual(causeIds);
+    });
+  }
 
   for (const includePassed of [false, true]) {
     it(`streams the same JSON bytes as the materialised result (includePassed ${includePassed})`, () => {
