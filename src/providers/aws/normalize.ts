@@ -46,6 +46,8 @@ export interface RotationStatusShape {
 export interface RotationShape {
   RotationDate?: Date;
   RotationType?: string;
+  /** CURRENT, NON_CURRENT, or PENDING_ROTATION (imported material not yet rotated in: not a rotation). */
+  KeyMaterialState?: string;
 }
 
 export interface TagShape {
@@ -105,6 +107,13 @@ export function keySpecShape(spec: string | undefined): Pick<KeyRecord, 'keyType
 export const isRotatable = (m: KeyMetadataShape): boolean =>
   (m.KeySpec ?? m.CustomerMasterKeySpec) === 'SYMMETRIC_DEFAULT' && m.Origin === 'AWS_KMS' && !m.CustomKeyStoreId;
 
+/**
+ * Symmetric keys with imported material rotate on demand only (ImportKeyMaterial of new material, then
+ * RotateKeyOnDemand); ListKeyRotations lists those rotations, so their material age is read from it.
+ */
+export const rotatesOnDemandOnly = (m: KeyMetadataShape): boolean =>
+  (m.KeySpec ?? m.CustomerMasterKeySpec) === 'SYMMETRIC_DEFAULT' && m.Origin === 'EXTERNAL' && !m.CustomKeyStoreId;
+
 /** Keys with a public half GetPublicKey can return. */
 export const isAsymmetric = (m: KeyMetadataShape): boolean => {
   const spec = m.KeySpec ?? m.CustomerMasterKeySpec ?? '';
@@ -119,6 +128,20 @@ const iso = (d: Date | string | undefined): string | undefined => {
 
 export const keyArn = (account: string, region: string, keyId: string): string =>
   keyId.startsWith('arn:') ? keyId : `arn:aws:kms:${region}:${account}:key/${keyId}`;
+
+/** The current material's date and the version count from the completed rotations ListKeyRotations lists. */
+function materialFromRotations(out: KeyRecord, rotation: NonNullable<KeyRecord['rotation']>, rotations: RotationShape[], created: string | undefined): void {
+  const dates = rotations
+    .filter((x) => x.KeyMaterialState !== 'PENDING_ROTATION')
+    .map((x) => iso(x.RotationDate))
+    .filter((d): d is string => d !== undefined)
+    .sort();
+  const last = dates.at(-1);
+  if (last) rotation.lastRotatedAt = last;
+  const current = last ?? created;
+  if (current) out.currentVersionCreatedAt = current;
+  out.versionCount = dates.length + 1;
+}
 
 /** A KeyRecord from what was read. Fields whose calls were skipped or failed stay absent. */
 export function normalizeKey(r: KeyReadings): KeyRecord {
@@ -165,18 +188,12 @@ export function normalizeKey(r: KeyReadings): KeyRecord {
       const next = iso(r.rotationStatus.NextRotationDate);
       if (rotation.automatic && next) rotation.nextRotationAt = next;
     }
-    if (r.rotations) {
-      const dates = r.rotations
-        .map((x) => iso(x.RotationDate))
-        .filter((d): d is string => d !== undefined)
-        .sort();
-      const last = dates.at(-1);
-      if (last) rotation.lastRotatedAt = last;
-      const current = last ?? created;
-      if (current) out.currentVersionCreatedAt = current;
-      out.versionCount = dates.length + 1;
-    }
+    if (r.rotations) materialFromRotations(out, rotation, r.rotations, created);
     out.rotation = rotation;
+  } else if (rotatesOnDemandOnly(m)) {
+    // Automatic rotation is not available; on-demand rotations of imported material are.
+    out.rotation = { supported: false };
+    if (r.rotations) materialFromRotations(out, out.rotation, r.rotations, created);
   } else {
     out.rotation = { supported: false };
     if (created) out.currentVersionCreatedAt = created;

@@ -1,10 +1,13 @@
 // KMS (awsJson1_1, X-Amz-Target TrentService.*): the read operations the provider calls, answering as
 // the KMS API Reference documents them (epoch-second dates, Truncated/NextMarker pages).
+import { createHash } from 'node:crypto';
 import type { FakeKey } from '../types.ts';
 import { AwsError, epoch, kmsPage, type Routes } from '../wire.ts';
 import { keyArn, type WorldView } from '../world.ts';
 
 const rotatable = (k: FakeKey) => (k.spec ?? 'SYMMETRIC_DEFAULT') === 'SYMMETRIC_DEFAULT' && (k.origin ?? 'AWS_KMS') === 'AWS_KMS' && !k.customKeyStoreId;
+/** Symmetric keys with imported material: rotated on demand (RotateKeyOnDemand after importing new material). */
+const importedSymmetric = (k: FakeKey) => (k.spec ?? 'SYMMETRIC_DEFAULT') === 'SYMMETRIC_DEFAULT' && k.origin === 'EXTERNAL' && !k.customKeyStoreId;
 
 const defaultUsage = (spec: string): string =>
   spec.startsWith('HMAC') ? 'GENERATE_VERIFY_MAC' : spec === 'SYMMETRIC_DEFAULT' ? 'ENCRYPT_DECRYPT' : 'SIGN_VERIFY';
@@ -87,6 +90,23 @@ export function kmsRoutes(w: WorldView): Routes {
   return { ...keyRoutes, ...rotationRoutes(w) };
 }
 
+/**
+ * ListKeyRotations of a key with imported material (its default IncludeKeyMaterial, ROTATIONS_ONLY):
+ * one ON_DEMAND entry per completed rotation, the last one CURRENT, with the import fields.
+ */
+function importedRotations(k: FakeKey): Record<string, unknown>[] {
+  const dates = [...(k.rotation?.rotations ?? [])].sort();
+  return dates.map((d, i) => ({
+    KeyId: k.id,
+    KeyMaterialId: createHash('sha256').update(`${k.id}/${d}`).digest('hex'),
+    ImportState: 'IMPORTED',
+    KeyMaterialState: i === dates.length - 1 ? 'CURRENT' : 'NON_CURRENT',
+    ExpirationModel: k.validTo ? 'KEY_MATERIAL_EXPIRES' : 'KEY_MATERIAL_DOES_NOT_EXPIRE',
+    RotationDate: epoch(d),
+    RotationType: 'ON_DEMAND',
+  }));
+}
+
 function rotationRoutes(w: WorldView): Routes {
   return {
     'kms:GetKeyRotationStatus': (input, account, region) => {
@@ -98,6 +118,7 @@ function rotationRoutes(w: WorldView): Routes {
     },
     'kms:ListKeyRotations': (input, account, region) => {
       const k = w.findKey(account, region, input.KeyId);
+      if (importedSymmetric(k)) return kmsPage('Rotations', importedRotations(k), input, 100);
       if (!rotatable(k)) throw new AwsError('UnsupportedOperationException', 'key does not support rotation');
       const rotations = (k.rotation?.rotations ?? []).map((d) => ({ KeyId: k.id, RotationDate: epoch(d), RotationType: 'AUTOMATIC' }));
       return kmsPage('Rotations', rotations, input, 100);

@@ -2,7 +2,7 @@
 // record (a bare one when DescribeKey failed) and the gaps of what could not be read.
 import type { KeyRecord } from '../../../model/key-record.ts';
 import type { AwsRun, Where } from '../context.ts';
-import { isAsymmetric, isRotatable, type KeyMetadataShape, type KeyReadings, keyArn, normalizeKey, PROVIDER } from '../normalize.ts';
+import { isAsymmetric, isRotatable, type KeyMetadataShape, type KeyReadings, keyArn, normalizeKey, PROVIDER, rotatesOnDemandOnly } from '../normalize.ts';
 import { delegatedAccess } from './effective-access.ts';
 import { fetchGrants, keyAccess } from './grants.ts';
 import { readKeyMetadata } from './key-metadata.ts';
@@ -64,9 +64,17 @@ async function addDelegated(run: AwsRun, k: KeyTarget, policy: string, readings:
   readings.access?.push(...(await delegatedAccess(run, k, policy, facts, readings.access ?? [])));
 }
 
-/** Rotation status and history, for keys KMS rotates (symmetric, AWS_KMS origin, material present). */
+/**
+ * Rotation status and history, for keys KMS rotates (symmetric, AWS_KMS origin, material present);
+ * the history alone for symmetric keys with imported material, which rotate on demand only.
+ */
 async function readRotation(run: AwsRun, k: KeyTarget, metadata: KeyMetadataShape, readings: KeyReadings): Promise<void> {
-  if (!isRotatable(metadata) || metadata.KeyState === 'PendingImport') return;
+  if (metadata.KeyState === 'PendingImport') return;
+  if (rotatesOnDemandOnly(metadata)) {
+    readings.rotations = await readRotations(run, k);
+    return;
+  }
+  if (!isRotatable(metadata)) return;
   const [status, rotations] = await Promise.all([readRotationStatus(run, k), readRotations(run, k)]);
   readings.rotationStatus = status;
   readings.rotations = rotations;
