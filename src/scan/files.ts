@@ -2,7 +2,7 @@
 // gzip, zstd, xz, bzip2, zip, tar and apport reports opened and scanned inside, with bounded depth,
 // ratio and expanded size. Whatever cannot be read completely becomes a gap that says how much.
 import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
-import { PassThrough, Readable } from 'node:stream';
+import { type Duplex, PassThrough, Readable } from 'node:stream';
 import { type Container, type KeyStore, MEMORY_TYPES, SNIFF_BYTES, sniff } from './artifact-type.ts';
 import { type Codec, codecAvailable, decoder, decodeSync, innerName } from './codecs.ts';
 import { BignumCollector } from './ec-scalars.ts';
@@ -684,7 +684,7 @@ function pumpCodec(
   sink: { write(b: Buffer): void; end(): void },
   ctx: Ctx,
   location: string,
-  opts: { total?: number; onBytes?: (n: number) => void } = {},
+  opts: { total?: number; onBytes?: (n: number) => void; padding?: (from: number) => boolean } = {},
 ): Promise<void> {
   if (!codecAvailable(codec)) {
     src.destroy();
@@ -735,9 +735,30 @@ function pumpCodec(
         reason: `truncated or corrupt ${codec} data (${errText(err)}); scanned the ${outBytes} bytes that decoded${left}`,
       });
     });
-    z.on('end', () => done());
+    z.on('end', () => done(trailingGzip(codec, z, location, opts)));
     src.pipe(z);
   });
+}
+
+/**
+ * Bytes after the last gzip member that are not another member: gunzip stops there and ignores them
+ * (RFC 1952 says nothing of them), so they were never scanned. A gap, unless they are zero padding.
+ */
+function trailingGzip(codec: Codec, z: Duplex, location: string, opts: { total?: number; padding?: (from: number) => boolean }): ScanGap | undefined {
+  const consumed = (z as Duplex & { bytesWritten?: number }).bytesWritten;
+  if (codec !== 'gzip' || opts.total === undefined || consumed === undefined || consumed >= opts.total || opts.padding?.(consumed)) return undefined;
+  return {
+    location,
+    operation: 'decompress',
+    reason: `${opts.total - consumed} bytes after the end of the gzip data (not a gzip member) were not scanned; scan them separately (tail -c ${opts.total - consumed})`,
+  };
+}
+
+/** Whether the file from `from` to its end is zeros (read at most 1 MiB; more is not padding). */
+function zeroTail(fd: number, from: number, size: number): boolean {
+  if (size - from > 1024 * 1024) return false;
+  const b = Buffer.alloc(size - from);
+  return readSync(fd, b, 0, b.length, from) === b.length && b.every((x) => x === 0);
 }
 
 // ---------------------------------------------------------------- apport reports
@@ -954,7 +975,8 @@ async function openBySniff(
   }
   const inner = `${location}!${innerName(f.path)}`;
   const reopen = () => stream().pipe(decoder(c as Codec));
-  return pumpCodec(stream(), c as Codec, new EntrySink(ctx, inner, innerName(f.path), 1, reopen), ctx, inner, { total: f.size, onBytes });
+  const padding = (from: number) => zeroTail(f.fd, from, f.size);
+  return pumpCodec(stream(), c as Codec, new EntrySink(ctx, inner, innerName(f.path), 1, reopen), ctx, inner, { total: f.size, onBytes, padding });
 }
 
 /** Scan one file (and what it contains). Never throws: anything unreadable becomes a gap. */

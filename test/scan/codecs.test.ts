@@ -1,13 +1,14 @@
 // Compressed streams as their formats define them, not only as one tool writes them: zstd data of
 // several frames and skippable frames (RFC 8878 §3.1; pzstd writes a skippable frame, then a frame
 // per input block; `cat a.zst b.zst` is valid), and LZ4's legacy format and skippable frames (LZ4
-// Frame Format Description §"Skippable frames", §"Legacy frame"). A key in a second frame read clean.
+// Frame Format Description §"Skippable frames", §"Legacy frame"); bytes after the last gzip member
+// (RFC 1952 §2.2: a file is a series of members). A key in a second frame, or after the gzip data, read clean.
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { zstdCompressSync } from 'node:zlib';
+import { gzipSync, zstdCompressSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codecOf, decoder, unsupportedOf } from '../../src/scan/codecs.ts';
 import { scanFile } from '../../src/scan/files.ts';
@@ -90,5 +91,31 @@ describe('lz4 forms', () => {
     writeFileSync(path('core.legacy.lz4'), legacy);
     const r = await scanFile(path('core.legacy.lz4'), 'core.legacy.lz4', { table: table() });
     expect(r.gaps.map((g) => [g.operation, g.reason.split(';')[0]])).toEqual([['decompress', 'lz4 compression is not supported']]);
+  });
+});
+
+describe('bytes after the gzip data', () => {
+  it('zero bytes and then data after the last member (gunzip stops at the zeros) are a gap; zero padding alone and a second member are not', async () => {
+    const member = gzipSync(filler('text', 50_000));
+    const pem = encode(key(), 'pem-pkcs8');
+    const tail = Buffer.concat([Buffer.alloc(512), pem]);
+    writeFileSync(path('tail.gz'), Buffer.concat([member, tail]));
+    const r = await scanFile(path('tail.gz'), 'tail.gz', { table: table() });
+    expect(r.gaps).toEqual([
+      {
+        location: 'tail.gz!tail',
+        operation: 'decompress',
+        reason: `${tail.length} bytes after the end of the gzip data (not a gzip member) were not scanned; scan them separately (tail -c ${tail.length})`,
+      },
+    ]);
+    writeFileSync(path('padded.gz'), Buffer.concat([member, Buffer.alloc(10_240)]));
+    expect((await scanFile(path('padded.gz'), 'padded.gz', { table: table() })).gaps).toEqual([]);
+    writeFileSync(path('two.gz'), Buffer.concat([member, gzipSync(pem)]));
+    const two = await scanFile(path('two.gz'), 'two.gz', { table: table() });
+    expect(two.gaps).toEqual([]);
+    expect(summary(two)).toEqual(['two.gz!two:pem:private-key-present:kms/sign']);
+    // Other bytes right after a member read as a damaged next member: a gap too.
+    writeFileSync(path('junk.gz'), Buffer.concat([member, pem]));
+    expect((await scanFile(path('junk.gz'), 'junk.gz', { table: table() })).gaps.map((g) => g.operation)).toEqual(['decompress']);
   });
 });
