@@ -1,3 +1,4 @@
+import { streamingView } from '../engine/result-view.ts';
 import { jsonChunks } from '../util/json-stream.ts';
 import type { Reporter } from './types.ts';
 
@@ -9,5 +10,6 @@ export const jsonReporter: Reporter = {
   description: 'the versioned JSON result (schemas/result.schema.json)',
   extension: 'json',
   render: (result) => `${JSON.stringify({ $schema: RESULT_SCHEMA_URL, ...result }, null, 2)}\n`,
-  renderChunks: (result) => jsonChunks({ $schema: RESULT_SCHEMA_URL, ...result }),
+  // The result's subjects and results are written one at a time from evaluation's columns (never built as arrays).
+  renderChunks: (result) => jsonChunks({ $schema: RESULT_SCHEMA_URL, ...streamingView(result) }),
 };
