@@ -10,7 +10,7 @@ const dir = join(fileURLToPath(new URL('..', import.meta.url)), 'src', 'scan');
 export async function compileAnchors(): Promise<Uint8Array> {
   const { default: init } = await import('wabt');
   const wabt = await init();
-  const mod = wabt.parseWat('anchors.wat', readFileSync(join(dir, 'anchors.wat'), 'utf8'), { simd: true, mutable_globals: true });
+  const mod = wabt.parseWat('anchors.wat', readFileSync(join(dir, 'anchors.wat'), 'utf8'), { simd: true, relaxed_simd: true, mutable_globals: true });
   try {
     mod.validate();
     return mod.toBinary({ canonicalize_lebs: true }).buffer;

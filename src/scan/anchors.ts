@@ -11,8 +11,10 @@ import { ANCHORS_WASM } from './anchors-wasm.ts';
 const PAIRS = 8;
 /** Offsets returned by one call of the SIMD pass (it resumes where it stopped). */
 const OUT_SLOTS = 16 * 1024;
-/** Room after the window for the SIMD pass's reads past its end (a 16-byte load at end − 1, plus one). */
-const SLACK = 32;
+/** Room after the window for the SIMD pass's reads past its end (a 32-byte turn at end − 1, plus one). */
+const SLACK = 48;
+/** The nibble tables the SIMD pass reads (anchors.wat): 4 × 16 bytes. */
+const TABLES = 64;
 const PAGE = 64 * 1024;
 
 interface AnchorExports {
@@ -37,12 +39,12 @@ function prefilterModule(): WebAssembly.Module | null {
 class SimdPass {
   private readonly fn: AnchorExports;
   private readonly out: Int32Array;
-  private readonly pairsAt: number;
+  private readonly tablesAt: number;
   private readonly outAt: number;
 
-  constructor(fn: AnchorExports, memory: ArrayBuffer, pairsAt: number, outAt: number) {
+  constructor(fn: AnchorExports, memory: ArrayBuffer, tablesAt: number, outAt: number) {
     this.fn = fn;
-    this.pairsAt = pairsAt;
+    this.tablesAt = tablesAt;
     this.outAt = outAt;
     this.out = new Int32Array(memory, outAt, OUT_SLOTS);
   }
@@ -51,11 +53,28 @@ class SimdPass {
   each(s: number, e: number, at: (p: number) => void): void {
     const out = this.out;
     for (let i = s; i < e; ) {
-      const n = this.fn.anchors(i, e, this.pairsAt, this.outAt, OUT_SLOTS);
+      const n = this.fn.anchors(i, e, this.tablesAt, this.outAt, OUT_SLOTS);
       for (let k = 0; k < n; k++) at(out[k] as number);
       i = this.fn.next.value as number;
     }
   }
+}
+
+/**
+ * The SIMD pass's nibble tables: pair k is bucket k; entry v of a table has bit k when pair k's first
+ * (second) byte has low (high) nibble v. Unused buckets stay empty (a pair needs both bytes' bits).
+ */
+function writeTables(t: Uint8Array, pairs: readonly number[]): void {
+  t.fill(0);
+  pairs.forEach((pair, k) => {
+    const bit = 1 << k;
+    const first = pair >>> 8;
+    const second = pair & 255;
+    t[first & 15] = (t[first & 15] as number) | bit;
+    t[16 + (first >>> 4)] = (t[16 + (first >>> 4)] as number) | bit;
+    t[32 + (second & 15)] = (t[32 + (second & 15)] as number) | bit;
+    t[48 + (second >>> 4)] = (t[48 + (second >>> 4)] as number) | bit;
+  });
 }
 
 export class AnchorWindow {
@@ -88,8 +107,8 @@ export class AnchorWindow {
       if (!pairs.includes(pair)) pairs.push(pair);
     }
     const mod = indexOfOnly || pairs.length > PAIRS ? null : prefilterModule();
-    const pairsAt = (size + SLACK + 15) & ~15;
-    const outAt = pairsAt + 16;
+    const tablesAt = (size + SLACK + 15) & ~15;
+    const outAt = tablesAt + TABLES;
     let memory: ArrayBuffer | undefined;
     if (mod) {
       try {
@@ -97,14 +116,8 @@ export class AnchorWindow {
         const wasmMemory = new WebAssembly.Memory({ initial: pages, maximum: pages });
         const instance = new WebAssembly.Instance(mod, { env: { memory: wasmMemory } });
         memory = wasmMemory.buffer;
-        const u8 = new Uint8Array(memory);
-        // Unused slots repeat the first pair (a duplicate finds nothing new).
-        for (let k = 0; k < PAIRS; k++) {
-          const pair = pairs[k] ?? (pairs[0] as number);
-          u8[pairsAt + k] = pair >>> 8;
-          u8[pairsAt + PAIRS + k] = pair & 255;
-        }
-        this.simd = new SimdPass(instance.exports as unknown as AnchorExports, memory, pairsAt, outAt);
+        writeTables(new Uint8Array(memory, tablesAt, TABLES), pairs);
+        this.simd = new SimdPass(instance.exports as unknown as AnchorExports, memory, tablesAt, outAt);
       } catch {
         memory = undefined; // no room for another WebAssembly memory: the indexOf passes, on an ordinary buffer
       }
@@ -127,6 +140,13 @@ export class AnchorWindow {
   find(s: number, e: number, len: number, kinds: readonly number[], cand: number[]): void {
     if (this.simd) this.findSimd(s, Math.min(e, len - 1), len, kinds, cand);
     else this.findIndexOf(s, e, len, kinds, cand);
+  }
+
+  /** The offsets the SIMD pass itself reports in [s, e), before the rest of each anchor is checked (tests; none without it). */
+  pairOffsets(s: number, e: number): number[] {
+    const out: number[] = [];
+    this.simd?.each(s, e, (p) => out.push(p));
+    return out;
   }
 
   private findSimd(s: number, e: number, len: number, kinds: readonly number[], cand: number[]): void {

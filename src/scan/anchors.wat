@@ -3,63 +3,48 @@
 ;; starts: the first two bytes of every material and embedded-container anchor. The caller confirms
 ;; the rest of each anchor at the few offsets reported, so the data is read once, not once per anchor.
 ;;
+;; The pairs are matched as in Hyperscan's "Teddy": pair k is bucket k (bit k of a byte). For each
+;; of the two bytes of a pair, two 16-entry tables indexed by the byte's low and high nibble give the
+;; buckets whose byte has that nibble; a byte is a pair's first (second) byte exactly when both of
+;; its nibbles' entries carry the pair's bit. Four table lookups (swizzles) and three ANDs per 16
+;; bytes answer for all eight pairs at once, where comparing each pair costs sixteen compares. Each
+;; bucket holds one pair, so nothing is reported that is not a pair (exact, not a filter).
+;; The indices are nibbles (0–15), where relaxed_swizzle is defined exactly as swizzle.
+;;
 ;; Memory (imported; the window the scanner reads the stream into starts at 0):
-;;   pairs      16 bytes at $pairs: the pairs' first bytes (8), then their second bytes (8)
+;;   tables     64 bytes at $tables: first byte low nibbles, first byte high nibbles, then the same
+;;              two for the second byte, 16 bytes each (bit k of entry v: pair k's byte has nibble v)
 ;;   out        $cap i32 slots at $out: offsets found, in increasing order
-;; Bytes up to end + 16 are read (the caller leaves that much room after the window); offsets at or
+;; Bytes up to end + 32 are read (the caller leaves that much room after the window); offsets at or
 ;; past end are never reported. Returns how many offsets were written; stops early when fewer than
-;; 16 slots are left, with `next` set to where to resume (end or past it when the range is done).
+;; 32 slots are left, with `next` set to where to resume (end or past it when the range is done).
 (module
   (import "env" "memory" (memory 1))
   (global $next (export "next") (mut i32) (i32.const 0))
-  (func (export "anchors") (param $i i32) (param $end i32) (param $pairs i32) (param $out i32) (param $cap i32) (result i32)
-    (local $n i32) (local $bits i32) (local $a v128) (local $b v128) (local $m v128)
-    (local $f0 v128) (local $f1 v128) (local $f2 v128) (local $f3 v128) (local $f4 v128) (local $f5 v128) (local $f6 v128) (local $f7 v128)
-    (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128) (local $s4 v128) (local $s5 v128) (local $s6 v128) (local $s7 v128)
-    (local.set $f0 (v128.load8_splat offset=0 (local.get $pairs)))
-    (local.set $f1 (v128.load8_splat offset=1 (local.get $pairs)))
-    (local.set $f2 (v128.load8_splat offset=2 (local.get $pairs)))
-    (local.set $f3 (v128.load8_splat offset=3 (local.get $pairs)))
-    (local.set $f4 (v128.load8_splat offset=4 (local.get $pairs)))
-    (local.set $f5 (v128.load8_splat offset=5 (local.get $pairs)))
-    (local.set $f6 (v128.load8_splat offset=6 (local.get $pairs)))
-    (local.set $f7 (v128.load8_splat offset=7 (local.get $pairs)))
-    (local.set $s0 (v128.load8_splat offset=8 (local.get $pairs)))
-    (local.set $s1 (v128.load8_splat offset=9 (local.get $pairs)))
-    (local.set $s2 (v128.load8_splat offset=10 (local.get $pairs)))
-    (local.set $s3 (v128.load8_splat offset=11 (local.get $pairs)))
-    (local.set $s4 (v128.load8_splat offset=12 (local.get $pairs)))
-    (local.set $s5 (v128.load8_splat offset=13 (local.get $pairs)))
-    (local.set $s6 (v128.load8_splat offset=14 (local.get $pairs)))
-    (local.set $s7 (v128.load8_splat offset=15 (local.get $pairs)))
+  (func (export "anchors") (param $i i32) (param $end i32) (param $tables i32) (param $out i32) (param $cap i32) (result i32)
+    (local $n i32) (local $bits i32) (local $m0 v128) (local $m1 v128)
+    (local $lo0 v128) (local $hi0 v128) (local $lo1 v128) (local $hi1 v128) (local $nib v128)
+    (local.set $lo0 (v128.load offset=0 (local.get $tables)))
+    (local.set $hi0 (v128.load offset=16 (local.get $tables)))
+    (local.set $lo1 (v128.load offset=32 (local.get $tables)))
+    (local.set $hi1 (v128.load offset=48 (local.get $tables)))
+    (local.set $nib (i8x16.splat (i32.const 15)))
     (block $done
       (loop $scan
         (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
-        (br_if $done (i32.gt_u (i32.add (local.get $n) (i32.const 16)) (local.get $cap)))
-        ;; Byte j of $a starts a pair when it equals a first byte and byte j of $b (the next byte) the second.
-        (local.set $a (v128.load align=1 (local.get $i)))
-        (local.set $b (v128.load offset=1 align=1 (local.get $i)))
-        (local.set $m
-          (v128.or
-            (v128.or
-              (v128.or
-                (v128.and (i8x16.eq (local.get $a) (local.get $f0)) (i8x16.eq (local.get $b) (local.get $s0)))
-                (v128.and (i8x16.eq (local.get $a) (local.get $f1)) (i8x16.eq (local.get $b) (local.get $s1))))
-              (v128.or
-                (v128.and (i8x16.eq (local.get $a) (local.get $f2)) (i8x16.eq (local.get $b) (local.get $s2)))
-                (v128.and (i8x16.eq (local.get $a) (local.get $f3)) (i8x16.eq (local.get $b) (local.get $s3)))))
-            (v128.or
-              (v128.or
-                (v128.and (i8x16.eq (local.get $a) (local.get $f4)) (i8x16.eq (local.get $b) (local.get $s4)))
-                (v128.and (i8x16.eq (local.get $a) (local.get $f5)) (i8x16.eq (local.get $b) (local.get $s5))))
-              (v128.or
-                (v128.and (i8x16.eq (local.get $a) (local.get $f6)) (i8x16.eq (local.get $b) (local.get $s6)))
-                (v128.and (i8x16.eq (local.get $a) (local.get $f7)) (i8x16.eq (local.get $b) (local.get $s7)))))))
-        (if (v128.any_true (local.get $m))
+        (br_if $done (i32.gt_u (i32.add (local.get $n) (i32.const 32)) (local.get $cap)))
+        ;; 32 bytes a turn, as two blocks of 16: byte j starts a pair when its buckets (as a first
+        ;; byte) and those of byte j + 1 (as a second byte) share a bit.
+        (local.set $m0 (call $block (local.get $i) (local.get $lo0) (local.get $hi0) (local.get $lo1) (local.get $hi1) (local.get $nib)))
+        (local.set $m1 (call $block (i32.add (local.get $i) (i32.const 16)) (local.get $lo0) (local.get $hi0) (local.get $lo1) (local.get $hi1) (local.get $nib)))
+        (if (v128.any_true (v128.or (local.get $m0) (local.get $m1)))
           (then
-            (local.set $bits (i8x16.bitmask (local.get $m)))
-            ;; The last block may reach past $end: keep only offsets below it.
-            (if (i32.lt_u (i32.sub (local.get $end) (local.get $i)) (i32.const 16))
+            (local.set $bits
+              (i32.or
+                (i8x16.bitmask (i8x16.ne (local.get $m0) (v128.const i64x2 0 0)))
+                (i32.shl (i8x16.bitmask (i8x16.ne (local.get $m1) (v128.const i64x2 0 0))) (i32.const 16))))
+            ;; The last turn may reach past $end: keep only offsets below it.
+            (if (i32.lt_u (i32.sub (local.get $end) (local.get $i)) (i32.const 32))
               (then
                 (local.set $bits
                   (i32.and (local.get $bits)
@@ -73,7 +58,20 @@
                 (local.set $n (i32.add (local.get $n) (i32.const 1)))
                 (local.set $bits (i32.and (local.get $bits) (i32.sub (local.get $bits) (i32.const 1))))
                 (br $emit)))))
-        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (local.set $i (i32.add (local.get $i) (i32.const 32)))
         (br $scan)))
     (global.set $next (local.get $i))
-    (local.get $n)))
+    (local.get $n))
+
+  ;; The buckets of the pairs starting at each of the 16 bytes at $p (0 where none does).
+  (func $block (param $p i32) (param $lo0 v128) (param $hi0 v128) (param $lo1 v128) (param $hi1 v128) (param $nib v128) (result v128)
+    (local $a v128) (local $b v128)
+    (local.set $a (v128.load align=1 (local.get $p)))
+    (local.set $b (v128.load offset=1 align=1 (local.get $p)))
+    (v128.and
+      (v128.and
+        (i8x16.relaxed_swizzle (local.get $lo0) (v128.and (local.get $a) (local.get $nib)))
+        (i8x16.relaxed_swizzle (local.get $hi0) (i8x16.shr_u (local.get $a) (i32.const 4))))
+      (v128.and
+        (i8x16.relaxed_swizzle (local.get $lo1) (v128.and (local.get $b) (local.get $nib)))
+        (i8x16.relaxed_swizzle (local.get $hi1) (i8x16.shr_u (local.get $b) (i32.const 4)))))))

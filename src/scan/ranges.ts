@@ -6,7 +6,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { BignumCollector } from './ec-scalars.ts';
 import type { Embedded } from './embedded.ts';
 import type { KnownKeyTable } from './known-keys.ts';
-import { CONTEXT, MAX_EMBEDDED, MAX_FINDINGS, StreamScanner } from './scanner.ts';
+import { CONTEXT, MAX_EMBEDDED, MAX_FINDINGS, STEP_BYTES, StreamScanner } from './scanner.ts';
 import type { RawHit } from './types.ts';
 
 /**
@@ -68,7 +68,7 @@ export function scanRangeFd(fd: number, size: number, start: number, stop: numbe
   try {
     while (pos < end) {
       const into = scanner.writable;
-      const n = readSync(fd, into, 0, Math.min(into.length, end - pos), pos);
+      const n = readSync(fd, into, 0, Math.min(into.length, end - pos, STEP_BYTES), pos);
       if (n <= 0) break;
       const owned = Math.max(0, Math.min(pos + n, stop) - Math.max(pos, start));
       if (owned) opts.onBytes?.(owned);

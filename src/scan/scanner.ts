@@ -63,6 +63,11 @@ export const MAX_EMBEDDED = 1000;
 /** Candidate kinds at or above this are embedded containers (EMBEDDED_ANCHORS index + EMBEDDED_KIND). */
 const EMBEDDED_KIND = 1000;
 const SUB_BLOCK = 128 * 1024;
+/**
+ * New bytes searched at a time (and read at a time by scanRangeFd): well below the L2 cache, so the
+ * passes find the bytes still cached from the read that copied them in, however large the window.
+ */
+export const STEP_BYTES = 256 * 1024;
 /** Every anchor the window searches for, and the candidate kind each stands for. */
 export const NEEDLES: readonly Buffer[] = [...ANCHORS.map((a) => a.needle), ...EMBEDDED_ANCHORS.map((a) => a.needle)];
 export const KINDS: readonly number[] = [...ANCHORS.map((_, i) => i), ...EMBEDDED_ANCHORS.map((_, i) => EMBEDDED_KIND + i)];
@@ -90,6 +95,11 @@ export class StreamScanner {
   bignums: BignumCollector | undefined;
   /** Absolute offset where the search stops (a range of a larger stream); bytes after it are context only. */
   private stop = Number.POSITIVE_INFINITY;
+  /** Candidates of one process() call: offset and kind, in pairs (reused). */
+  private readonly cand: number[] = [];
+  private readonly onTableHit = (ni: number, start: number): void => {
+    this.cand.push(start, -1 - ni);
+  };
 
   /** `indexOfOnly`: search the anchors with one indexOf pass each instead of the SIMD pass (tests compare them). */
   constructor(table?: KnownKeyTable, chunkSize = DEFAULT_CHUNK, indexOfOnly = false) {
@@ -122,7 +132,7 @@ export class StreamScanner {
   commit(n: number): void {
     this.len += n;
     this.bytes += n;
-    if (this.len === this.buf.length) this.process(false);
+    if (this.len === this.buf.length || this.len - this.from >= CONTEXT + STEP_BYTES) this.process(false);
   }
 
   /** Copy data in (for decompressed or network streams). */
@@ -142,28 +152,39 @@ export class StreamScanner {
     return this.found;
   }
 
+  /**
+   * Search what has CONTEXT bytes after it (everything, at the end), then, when the window is full
+   * (or the stream ended), move the context to its start. Called every STEP_BYTES of input, so the
+   * passes read bytes that were read in a moment ago and are still in the CPU's cache.
+   */
   private process(final: boolean): void {
-    const buf = this.buf;
     const len = this.len;
     const end = Math.min(final ? len : len - CONTEXT, this.stop - this.base);
     const from = this.from;
     if (end > from) {
-      const cand: number[] = [];
+      const cand = this.cand;
+      cand.length = 0;
       // Sub-blocks small enough to stay in L2 while every anchor and the table pass run over them.
       for (let s = from; s < end; s += SUB_BLOCK) {
         const e = Math.min(end, s + SUB_BLOCK);
         this.window.find(s, e, len, KINDS, cand);
-        this.table?.scan(buf, this.words, this.base, s, e, len, (ni, start) => cand.push(start, -1 - ni));
+        this.table?.scan(this.buf, this.words, this.base, s, e, len, this.onTableHit);
         this.bignums?.scan(this.words, this.base, s, e, len);
       }
       if (cand.length) this.verify(cand, len);
+      this.from = end;
     }
-    // Keep the context, moving by a multiple of 4 so the window stays word-aligned with the stream.
-    const keepFrom = final ? len : Math.max(0, Math.max(end, this.from) - CONTEXT) & ~3;
-    buf.copyWithin(0, keepFrom, len);
+    if (final || len === this.buf.length) this.shift(final);
+  }
+
+  /** Keep the context before the next byte to search, moving by a multiple of 4 so the window stays word-aligned with the stream. */
+  private shift(final: boolean): void {
+    const len = this.len;
+    const keepFrom = final ? len : Math.max(0, this.from - CONTEXT) & ~3;
+    this.buf.copyWithin(0, keepFrom, len);
     this.base += keepFrom;
     this.len = len - keepFrom;
-    this.from = Math.max(0, Math.max(end, from) - keepFrom);
+    this.from = Math.max(0, this.from - keepFrom);
   }
 
   /** A hit whose key is one of several candidates: proven (and named) when a candidate is a known key. */

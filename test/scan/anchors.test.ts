@@ -8,7 +8,7 @@ import { compileAnchors } from '../../scripts/build-wasm.ts';
 import { AnchorWindow } from '../../src/scan/anchors.ts';
 import { ANCHORS_WASM } from '../../src/scan/anchors-wasm.ts';
 import { KnownKeyTable } from '../../src/scan/known-keys.ts';
-import { KINDS, NEEDLES, scanBuffer } from '../../src/scan/scanner.ts';
+import { CONTEXT, KINDS, NEEDLES, STEP_BYTES, StreamScanner, scanBuffer } from '../../src/scan/scanner.ts';
 import { encode, FORMATS, filler, kindsFor, makeKey } from './material.ts';
 
 const SIZE = 256 * 1024;
@@ -117,6 +117,72 @@ describe('anchor prefilter', () => {
         expect(both(data, 0, at, 1024).simd).toEqual([]);
         // The window's valid bytes end one byte before the anchor does: not found.
         expect(both(data, 0, 1024, at + needle.length - 1).simd).toEqual([]);
+      }
+    }
+  });
+
+  it('a first byte of one pair followed by the second byte of another is no candidate (the buckets are exact)', () => {
+    const pairs = [...new Set(NEEDLES.map((n) => `${n[0]},${n[1]}`))].map((p) => p.split(',').map(Number) as [number, number]);
+    expect(pairs.length).toBe(8);
+    const data = Buffer.alloc(4096, 0x20);
+    let at = 0;
+    let crossed = 0;
+    for (const [a] of pairs) {
+      for (const [, b] of pairs) {
+        if (pairs.some(([x, y]) => x === a && y === b)) continue;
+        data[at] = a;
+        data[at + 1] = b;
+        at += 3;
+        crossed++;
+      }
+    }
+    expect(crossed).toBeGreaterThan(40);
+    simd.buf.fill(0);
+    data.copy(simd.buf);
+    expect(simd.pairOffsets(0, 4096)).toEqual([]);
+    // And on dense data the pass reports exactly the offsets where a pair starts.
+    const d = dense(11, SIZE);
+    d.copy(simd.buf);
+    const want: number[] = [];
+    for (let p = 0; p < SIZE - 1; p++) if (pairs.some(([x, y]) => d[p] === x && d[p + 1] === y)) want.push(p);
+    expect(want.length).toBeGreaterThan(10_000);
+    expect(simd.pairOffsets(0, SIZE - 1)).toEqual(want);
+  });
+
+  it('the scanner finds the same whether the stream arrives in one piece or in pieces of any size', () => {
+    const keys = FORMATS.map((f) => makeKey((kindsFor(f) as string[])[0] as 'rsa2048'));
+    const table = new KnownKeyTable([...new Set(keys)].map((k, i) => ({ id: `k${i}`, publicKey: k.spkiB64 })));
+    const body = materials();
+    const data = Buffer.concat([filler('mixed', 300_001), body, dense(3, 200_000), body, filler('text', 700_000), body]);
+    const whole = scanBuffer(data, table);
+    expect(whole.length).toBeGreaterThanOrEqual(3 * FORMATS.length - 3);
+    // Windows that fill (and move their context) many times, once or twice, or never.
+    for (const chunk of [64 * 1024, 1024 * 1024, undefined]) {
+      for (const piece of [1, 4093, 65_536, 262_144, 300_007]) {
+        const s = new StreamScanner(table, chunk);
+        for (let o = 0; o < data.length; o += piece) s.push(data.subarray(o, o + piece));
+        expect(s.end(), `chunk ${chunk}, pieces of ${piece}`).toEqual(whole);
+      }
+    }
+  });
+
+  it('material that starts just before a step of the incremental search is found whole', () => {
+    const key = makeKey('rsa2048');
+    const table = new KnownKeyTable([{ id: 'k', publicKey: key.spkiB64 }]);
+    for (const f of ['pem-pkcs1', 'der-pkcs1', 'jwk'] as const) {
+      const enc = encode(key, f);
+      // Every k up to 40 puts the format's anchor (at most 31 bytes in) on each side of the step.
+      for (const k of [...Array.from({ length: 41 }, (_, i) => i), 200, 1000]) {
+        // 1 KiB pieces (CONTEXT and STEP_BYTES are multiples): the first step searches exactly [0, STEP_BYTES).
+        const data = Buffer.concat([filler('random', STEP_BYTES - k), enc, filler('random', 2 * CONTEXT + STEP_BYTES)]);
+        const s = new StreamScanner(table, 1024 * 1024);
+        for (let o = 0; o < data.length; o += 1024) s.push(data.subarray(o, o + 1024));
+        const hits = s.end();
+        expect(hits, `${f} ${k} bytes before the step`).toEqual(scanBuffer(data, table));
+        expect(
+          hits.filter((h) => h.offset === STEP_BYTES - k && h.proof === 'private-key-present'),
+          `${f} at -${k}`,
+        ).toHaveLength(1);
       }
     }
   });
