@@ -22,7 +22,7 @@
   (import "env" "memory" (memory 1))
   (global $next (export "next") (mut i32) (i32.const 0))
   (func (export "anchors") (param $i i32) (param $end i32) (param $tables i32) (param $out i32) (param $cap i32) (result i32)
-    (local $n i32) (local $bits i32) (local $m0 v128) (local $m1 v128)
+    (local $n i32) (local $bits i32) (local $m0 v128) (local $m1 v128) (local $a v128) (local $b v128)
     (local $lo0 v128) (local $hi0 v128) (local $lo1 v128) (local $hi1 v128) (local $nib v128)
     (local.set $lo0 (v128.load offset=0 (local.get $tables)))
     (local.set $hi0 (v128.load offset=16 (local.get $tables)))
@@ -35,8 +35,22 @@
         (br_if $done (i32.gt_u (i32.add (local.get $n) (i32.const 32)) (local.get $cap)))
         ;; 32 bytes a turn, as two blocks of 16: byte j starts a pair when its buckets (as a first
         ;; byte) and those of byte j + 1 (as a second byte) share a bit.
-        (local.set $m0 (call $block (local.get $i) (local.get $lo0) (local.get $hi0) (local.get $lo1) (local.get $hi1) (local.get $nib)))
-        (local.set $m1 (call $block (i32.add (local.get $i) (i32.const 16)) (local.get $lo0) (local.get $hi0) (local.get $lo1) (local.get $hi1) (local.get $nib)))
+        (local.set $m0
+          (v128.and
+            (v128.and
+              (i8x16.relaxed_swizzle (local.get $lo0) (v128.and (local.tee $a (v128.load align=1 (local.get $i))) (local.get $nib)))
+              (i8x16.relaxed_swizzle (local.get $hi0) (i8x16.shr_u (local.get $a) (i32.const 4))))
+            (v128.and
+              (i8x16.relaxed_swizzle (local.get $lo1) (v128.and (local.tee $b (v128.load offset=1 align=1 (local.get $i))) (local.get $nib)))
+              (i8x16.relaxed_swizzle (local.get $hi1) (i8x16.shr_u (local.get $b) (i32.const 4))))))
+        (local.set $m1
+          (v128.and
+            (v128.and
+              (i8x16.relaxed_swizzle (local.get $lo0) (v128.and (local.tee $a (v128.load offset=16 align=1 (local.get $i))) (local.get $nib)))
+              (i8x16.relaxed_swizzle (local.get $hi0) (i8x16.shr_u (local.get $a) (i32.const 4))))
+            (v128.and
+              (i8x16.relaxed_swizzle (local.get $lo1) (v128.and (local.tee $b (v128.load offset=17 align=1 (local.get $i))) (local.get $nib)))
+              (i8x16.relaxed_swizzle (local.get $hi1) (i8x16.shr_u (local.get $b) (i32.const 4))))))
         (if (v128.any_true (v128.or (local.get $m0) (local.get $m1)))
           (then
             (local.set $bits
@@ -61,17 +75,4 @@
         (local.set $i (i32.add (local.get $i) (i32.const 32)))
         (br $scan)))
     (global.set $next (local.get $i))
-    (local.get $n))
-
-  ;; The buckets of the pairs starting at each of the 16 bytes at $p (0 where none does).
-  (func $block (param $p i32) (param $lo0 v128) (param $hi0 v128) (param $lo1 v128) (param $hi1 v128) (param $nib v128) (result v128)
-    (local $a v128) (local $b v128)
-    (local.set $a (v128.load align=1 (local.get $p)))
-    (local.set $b (v128.load offset=1 align=1 (local.get $p)))
-    (v128.and
-      (v128.and
-        (i8x16.relaxed_swizzle (local.get $lo0) (v128.and (local.get $a) (local.get $nib)))
-        (i8x16.relaxed_swizzle (local.get $hi0) (i8x16.shr_u (local.get $a) (i32.const 4))))
-      (v128.and
-        (i8x16.relaxed_swizzle (local.get $lo1) (v128.and (local.get $b) (local.get $nib)))
-        (i8x16.relaxed_swizzle (local.get $hi1) (i8x16.shr_u (local.get $b) (i32.const 4)))))))
+    (local.get $n)))

@@ -2,13 +2,12 @@
 // there are several), and return findings and gaps in a stable order.
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import { DEFAULT_LIMITS, type FileResult, type FileScanOptions, finishRanges, planFile, type ScanGap, type ScanLimits, scanFile } from './files.ts';
-import { KnownKeyTable, type SharedKnownKeys } from './known-keys.ts';
+import { KnownKeyTable } from './known-keys.ts';
+import { runTask, type Task, type TaskResult, WorkerPool } from './pool.ts';
 import { planRanges, type RangeResult, SPLIT_MIN } from './ranges.ts';
 import type { ArtifactType, KnownKeyInput } from './types.ts';
 import { walk } from './walk.ts';
-import type { Init, Message, Task } from './worker.ts';
 
 export { MEMORY_TYPES } from './artifact-type.ts';
 export type { FileResult, ScanFinding, ScanGap, ScanLimits, ScannedEntry } from './files.ts';
@@ -20,10 +19,10 @@ export interface ScanRequest {
   baseDir: string;
   known?: readonly KnownKeyInput[];
   limits?: Partial<ScanLimits>;
-  /** Files scanned at once (worker threads); default: the number of cores, at most 8. */
+  /** Threads scanning at once (this one and jobs − 1 workers); default: the number of cores, at most 8. */
   jobs?: number;
   chunkSize?: number;
-  /** Plain files at least this large are split into ranges scanned on several threads (default 1 GiB). */
+  /** Plain files at least this large are split into ranges scanned on several threads (default 256 MiB). */
   splitMin?: number;
   /** Called now and then with bytes read so far and the total size of the files found. */
   progress?: (done: number, total: number) => void;
@@ -39,8 +38,6 @@ export interface ScanReport {
   /** Files split into ranges scanned on several threads at once. */
   splitFiles: number;
 }
-
-const workerUrl = (): URL => new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url);
 
 /** A file scanned whole, or split into ranges that run on several threads and are merged after. */
 interface FilePlan {
@@ -81,9 +78,9 @@ export async function scanPaths(req: ScanRequest): Promise<ScanReport> {
   const tasks = tasksOf(plans);
   const jobs = Math.min(threads, tasks.length);
   const limits = { ...DEFAULT_LIMITS, ...req.limits };
-  // The workers load their modules while this thread builds the known-key table (they need it only
-  // when their first task comes), so a large table costs little more time than a small one.
-  const pool = jobs > 1 ? WorkerPool.start(jobs, { limits, chunkSize: req.chunkSize }) : undefined;
+  // This thread scans too, so jobs − 1 workers. They load their modules while this thread builds the
+  // known-key table (they need it only when they claim their first task).
+  const pool = jobs > 1 ? WorkerPool.start(jobs - 1, { limits, chunkSize: req.chunkSize }) : undefined;
   const known = req.known ?? [];
   let table: KnownKeyTable | undefined;
   try {
@@ -120,7 +117,8 @@ export async function scanPaths(req: ScanRequest): Promise<ScanReport> {
   if (!pool) files = await sequential();
   else {
     try {
-      const results = await pool.run(tasks, table?.share(), tick, req.signal);
+      const here = (t: Task) => runTask(t, table, { limits, chunkSize: req.chunkSize }, tick);
+      const results = await pool.run(tasks, table?.share(), tick, here, req.signal);
       files = await collect(plans, tasks, results, opts);
       splitFiles = plans.filter((p) => p.split && p.split.ranges.length > 1).length;
     } catch {
@@ -135,12 +133,7 @@ export async function scanPaths(req: ScanRequest): Promise<ScanReport> {
 }
 
 /** File results from the tasks' results: whole files as they are, split files merged from their ranges. */
-async function collect(
-  plans: readonly FilePlan[],
-  tasks: readonly Task[],
-  results: Map<number, FileResult | RangeResult>,
-  opts: FileScanOptions,
-): Promise<FileResult[]> {
+async function collect(plans: readonly FilePlan[], tasks: readonly Task[], results: Map<number, TaskResult>, opts: FileScanOptions): Promise<FileResult[]> {
   const files: FileResult[] = [];
   let t = 0;
   for (const p of plans) {
@@ -158,80 +151,4 @@ async function collect(
     files.push(await finishRanges(p.path, p.location, p.split.type, p.split.size, parts, opts));
   }
   return files;
-}
-
-/** Worker threads started early (loading their modules), then given the table and the tasks. */
-class WorkerPool {
-  private readonly workers: Worker[] = [];
-  private failure: Error | undefined;
-  private onFailure: ((err: Error) => void) | undefined;
-
-  private constructor(jobs: number, init: Init) {
-    for (let i = 0; i < jobs; i++) {
-      let w: Worker;
-      try {
-        w = new Worker(workerUrl(), { workerData: init });
-      } catch (err) {
-        this.fail(err as Error);
-        break;
-      }
-      this.workers.push(w);
-      // Listened to from the start: an error before run() would otherwise be an uncaught 'error' event.
-      w.on('error', (err) => this.fail(err));
-    }
-  }
-
-  static start(jobs: number, init: Init): WorkerPool {
-    return new WorkerPool(jobs, init);
-  }
-
-  /** Ends every worker (those still loading included). */
-  stop(): void {
-    for (const x of this.workers) void x.terminate();
-  }
-
-  private fail(err: Error): void {
-    this.failure ??= err;
-    this.stop();
-    this.onFailure?.(err);
-  }
-
-  /** Send the table (shared memory, not copied), then the tasks, one at a time per worker. */
-  run(
-    tasks: readonly Task[],
-    known: SharedKnownKeys | undefined,
-    tick: (n: number) => void,
-    signal?: AbortSignal,
-  ): Promise<Map<number, FileResult | RangeResult>> {
-    return new Promise((resolve, reject) => {
-      if (this.failure) return reject(this.failure);
-      this.onFailure = reject;
-      const results = new Map<number, FileResult | RangeResult>();
-      let next = 0;
-      let running = 0;
-      const feed = (w: Worker) => {
-        if (next >= tasks.length || signal?.aborted) {
-          if (running === 0) {
-            for (const x of this.workers) void x.terminate();
-            resolve(results);
-          }
-          return;
-        }
-        running++;
-        w.postMessage(tasks[next++]);
-      };
-      for (const w of this.workers) {
-        w.on('message', (m: { id?: number; result?: FileResult | RangeResult; progress?: number }) => {
-          if (m.progress) tick(m.progress);
-          if (m.result && m.id !== undefined) {
-            results.set(m.id, m.result);
-            running--;
-            feed(w);
-          }
-        });
-        w.postMessage({ kind: 'table', ...(known ? { known } : {}) } satisfies Message);
-      }
-      for (const w of this.workers) feed(w);
-    });
-  }
 }

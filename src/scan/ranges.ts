@@ -10,16 +10,20 @@ import { CONTEXT, MAX_EMBEDDED, MAX_FINDINGS, STEP_BYTES, StreamScanner } from '
 import type { RawHit } from './types.ts';
 
 /**
- * Files at least this large are split when several threads are available. A worker thread costs
- * about 0.15 s of CPU before it scans at full speed (start 0.05–0.08 s, its JIT warming up about
- * 0.1 s), about what one core scans 512 MiB in since the SIMD anchor pass: measured on two cores, a
- * 512 MiB file took more CPU and more time split than in one thread. Smaller files gain nothing.
+ * Files at least this large are split when several threads are available. The thread that calls
+ * scanPaths scans ranges too, so a worker costs only the CPU of its start (about 0.05 s, loading its
+ * modules) and adds its core from then on; one core scans about 256 MiB in the time a worker takes
+ * to start, so smaller files are done in one thread before a worker could help.
  */
-export const SPLIT_MIN = 1024 * 1024 * 1024;
+export const SPLIT_MIN = 256 * 1024 * 1024;
 /** Ranges are multiples of this (8-aligned for the bignum and q-gram grids, which use absolute offsets). */
 const RANGE_ALIGN = 1024 * 1024;
-/** Most bytes in one range: small enough that ranges balance across threads on a shared machine. */
-const MAX_RANGE = 256 * 1024 * 1024;
+/**
+ * Bytes in one range, about: small enough that the threads balance (each claims the next range when
+ * it is free, so one that starts late or runs slowly on a busy machine takes fewer), large enough
+ * that the CONTEXT read on both sides of each range adds under 1 % to the bytes read.
+ */
+const RANGE_BYTES = 32 * 1024 * 1024;
 
 export interface RangeOptions {
   table?: KnownKeyTable;
@@ -49,7 +53,7 @@ export interface RangeResult {
 
 /** Split [0, size) into aligned ranges for `jobs` threads (several per thread, so a slow thread does not hold up the rest). */
 export function planRanges(size: number, jobs: number): { start: number; stop: number }[] {
-  const pieces = Math.max(1, Math.ceil(size / MAX_RANGE), jobs * 2);
+  const pieces = Math.max(1, Math.ceil(size / RANGE_BYTES), jobs * 4);
   const step = Math.max(RANGE_ALIGN, Math.ceil(size / pieces / RANGE_ALIGN) * RANGE_ALIGN);
   const out: { start: number; stop: number }[] = [];
   for (let start = 0; start < size; start += step) out.push({ start, stop: Math.min(size, start + step) });

@@ -72,8 +72,17 @@ export const STEP_BYTES = 256 * 1024;
 export const NEEDLES: readonly Buffer[] = [...ANCHORS.map((a) => a.needle), ...EMBEDDED_ANCHORS.map((a) => a.needle)];
 export const KINDS: readonly number[] = [...ANCHORS.map((_, i) => i), ...EMBEDDED_ANCHORS.map((_, i) => EMBEDDED_KIND + i)];
 
+/**
+ * Windows of ended scanners, by size and search, to be reused in this thread: a fresh 4 MiB window
+ * costs a page fault every 4 KiB, and a thread scans many ranges and archive members one after another.
+ */
+const spareWindows = new Map<string, AnchorWindow[]>();
+const MAX_SPARE = 2;
+
 export class StreamScanner {
   private readonly window: AnchorWindow;
+  private readonly spareKey: string;
+  private ended = false;
   private readonly buf: Buffer;
   private readonly words: Int32Array;
   private len = 0;
@@ -106,7 +115,8 @@ export class StreamScanner {
     this.table = table?.searchable ? table : undefined;
     this.allKeys = table;
     const size = (Math.max(chunkSize, 64 * 1024) + 2 * CONTEXT + 3) & ~3;
-    this.window = new AnchorWindow(size, NEEDLES, indexOfOnly);
+    this.spareKey = `${size}/${indexOfOnly}`;
+    this.window = spareWindows.get(this.spareKey)?.pop() ?? new AnchorWindow(size, NEEDLES, indexOfOnly);
     this.buf = this.window.buf;
     this.words = this.window.words;
   }
@@ -130,6 +140,7 @@ export class StreamScanner {
   }
 
   commit(n: number): void {
+    if (this.ended) throw new Error('StreamScanner: bytes pushed after end()');
     this.len += n;
     this.bytes += n;
     if (this.len === this.buf.length || this.len - this.from >= CONTEXT + STEP_BYTES) this.process(false);
@@ -146,9 +157,14 @@ export class StreamScanner {
     }
   }
 
-  /** Finish the stream and return its findings, in offset order. */
+  /** Finish the stream and return its findings, in offset order. The window goes back to be reused: push nothing more. */
   end(): RawHit[] {
+    if (this.ended) return this.found;
     this.process(true);
+    this.ended = true;
+    const spare = spareWindows.get(this.spareKey) ?? [];
+    if (spare.length < MAX_SPARE) spare.push(this.window);
+    spareWindows.set(this.spareKey, spare);
     return this.found;
   }
 

@@ -3,6 +3,12 @@
 // anchors packed at every alignment and cut by the search range and the window's end), and the same
 // findings through the whole scanner, with material cut by chunk edges. The compiled module must be
 // the one anchors.wat compiles to.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildSync } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { compileAnchors } from '../../scripts/build-wasm.ts';
 import { AnchorWindow } from '../../src/scan/anchors.ts';
@@ -201,4 +207,33 @@ describe('anchor prefilter', () => {
       }
     }
   });
+});
+
+describe('without WebAssembly (node --jitless)', () => {
+  it('the scanner falls back to the indexOf passes and finds the same as the SIMD pass', () => {
+    const data = Buffer.concat([materials(), dense(5, 100_000), materials()]);
+    const dir = mkdtempSync(join(tmpdir(), 'kh-jitless-'));
+    writeFileSync(join(dir, 'data.bin'), data);
+    // Node cannot strip TypeScript without WebAssembly: the scanner is bundled to JavaScript first.
+    const entry = `import { readFileSync } from 'node:fs';
+import { AnchorWindow } from './anchors.ts';
+import { NEEDLES, scanBuffer } from './scanner.ts';
+const hits = scanBuffer(readFileSync(process.argv[2]));
+process.stdout.write(JSON.stringify({ single: new AnchorWindow(65536, NEEDLES).singlePass, hits }));`;
+    buildSync({
+      stdin: { contents: entry, resolveDir: fileURLToPath(new URL('../../src/scan', import.meta.url)), loader: 'ts' },
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      outfile: join(dir, 'scan.mjs'),
+      logLevel: 'silent',
+    });
+    const out = execFileSync(process.execPath, ['--jitless', join(dir, 'scan.mjs'), join(dir, 'data.bin')], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const child = JSON.parse(out) as { single: boolean; hits: unknown[] };
+    expect(child.single).toBe(false);
+    expect(simd.singlePass).toBe(true);
+    const here = JSON.parse(JSON.stringify(scanBuffer(data)));
+    expect(here.length).toBeGreaterThan(20);
+    expect(child.hits).toEqual(here);
+  }, 120_000);
 });
