@@ -7,8 +7,9 @@
 //
 // Values are shared bottom-up (hash-consing): an object or array is shared when all it holds is a
 // primitive or an already shared value, found in a trie over its member names and values (shared
-// members compared by identity). Records themselves are never shared, and nothing is modified after
-// reading, so sharing is invisible to every reader and report (the same bytes in every format).
+// members compared by identity). Records themselves are never shared, nor are empty lists and objects
+// (`aliases: []`, `tags: {}`: the values a reader is most likely to fill in place); nothing shared is
+// modified after reading, so sharing is invisible to every reader and report (the same bytes in every format).
 
 /** Record fields whose values are (nearly) unique per record: not interned. */
 const UNIQUE = new Set(['id', 'name', 'uri', 'arn', 'createdAt', 'currentVersionCreatedAt', 'lastRotatedAt', 'nextRotationAt', 'fingerprint', 'kid']);
@@ -66,7 +67,8 @@ export class Interner {
         v[i] = this.walk(v[i], field, false);
         all &&= this.known;
       }
-      return this.shared(v, all && v.length <= MAX_SHARED_ITEMS, true);
+      // An empty list is not shared: a reader that fills one (`aliases.push`) would fill every record's.
+      return this.shared(v, all && v.length > 0 && v.length <= MAX_SHARED_ITEMS, true);
     }
     const o = v as Record<string, unknown>;
     let n = 0;
@@ -75,7 +77,7 @@ export class Interner {
       all &&= this.known;
       n++;
     }
-    return this.shared(o, all && n <= MAX_SHARED_ITEMS, false);
+    return this.shared(o, all && n > 0 && n <= MAX_SHARED_ITEMS, false);
   }
 
   private string(s: string, field: string, top: boolean): string {

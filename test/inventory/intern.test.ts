@@ -27,6 +27,21 @@ describe('Interner', () => {
     expect(d).not.toBe(c);
   });
 
+  it("never shares an empty list or object: filling one record's leaves the others empty", () => {
+    const i = new Interner();
+    const [a, b, c] = readTimes(i, { aliases: [], tags: {}, access: [{ principal: { kind: 'role' }, conditions: [] }] }, 3) as {
+      aliases: string[];
+      tags: Record<string, string>;
+      access: { principal: unknown; conditions: unknown[] }[];
+    }[];
+    a?.aliases.push('alias/one');
+    if (a) a.tags.env = 'prod';
+    a?.access[0]?.conditions.push({ key: 'aws:SourceIp' });
+    for (const r of [b, c]) expect(r).toEqual({ aliases: [], tags: {}, access: [{ principal: { kind: 'role' }, conditions: [] }] });
+    // Non-empty values are still shared.
+    expect(c?.access[0]?.principal).toBe(b?.access[0]?.principal);
+  });
+
   it('keeps principals apart when any field, its type or the key order differs', () => {
     const i = new Interner();
     const base = readTimes(i, { principal: entry('111111111111').principal }, 3).at(-1)?.principal;
