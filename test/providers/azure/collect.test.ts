@@ -2,19 +2,10 @@
 // against the loopback HTTPS fakes: the Key Vault 401 challenge, nextLink paging, 429 with
 // Retry-After, a 403 vault, a vault unreachable by network, an access-policy vault beside an RBAC
 // vault, bad input, and proof that only declared read operations are ever sent.
-import tls from 'node:tls';
 import { KeyClient } from '@azure/keyvault-keys';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { UserError } from '../../../src/errors.ts';
-import {
-  type AzureFake,
-  FAKE_CLIENT_ID,
-  FAKE_CLIENT_SECRET,
-  type FakeAzureOptions,
-  type FakeAzureWorld,
-  startAzureFake,
-} from '../../../src/fakes/azure/server.ts';
-import { createThrowawayCert } from '../../../src/fakes/throwaway-cert.ts';
+import { type AzureFake, FAKE_CLIENT_SECRET, type FakeAzureOptions, type FakeAzureWorld, startAzureFake } from '../../../src/fakes/azure/server.ts';
 import { CollectionGap } from '../../../src/model/collection-gap.ts';
 import { KeyRecord } from '../../../src/model/key-record.ts';
 import type { ClientOverrides } from '../../../src/providers/azure/client.ts';
@@ -22,38 +13,18 @@ import azureProvider, { collectAzure } from '../../../src/providers/azure/index.
 import { OPERATION_NAMES } from '../../../src/providers/azure/operations.ts';
 import { AzureConfig, type AzureConfigInput } from '../../../src/providers/azure/schema.ts';
 import { expectOnlyDeclared } from '../../helpers/read-only.ts';
+import { useAzureFake } from './harness.ts';
 import { ADMIN, DEBUG_SP, LAW, SIGNER, SUB_A, SUB_B, TENANT, testWorld } from './world.ts';
 
-const cert = createThrowawayCert();
 const NOW = new Date('2026-11-22T00:00:00Z');
 const declared = new Set(OPERATION_NAMES);
+const azure = useAzureFake();
 let fake: AzureFake | undefined;
-
-beforeAll(() => {
-  tls.setDefaultCACertificates([...tls.getCACertificates('default'), cert.cert]);
-});
-const ENV = {
-  AZURE_TENANT_ID: TENANT,
-  AZURE_CLIENT_ID: FAKE_CLIENT_ID,
-  AZURE_CLIENT_SECRET: FAKE_CLIENT_SECRET,
-  AZURE_TOKEN_CREDENTIALS: 'EnvironmentCredential',
-};
-beforeAll(() => {
-  Object.assign(process.env, ENV);
-});
-afterEach(async () => {
-  Object.assign(process.env, ENV);
-  await fake?.close();
-  fake = undefined;
-});
-afterAll(() => {
-  for (const k of Object.keys(ENV)) delete process.env[k];
-});
 
 async function run(
   opts: { world?: FakeAzureWorld; fake?: FakeAzureOptions; config?: Partial<AzureConfigInput>; overrides?: ClientOverrides; warnings?: string[] } = {},
 ) {
-  fake = await startAzureFake(opts.world ?? testWorld(), { cert, retryAfterSeconds: 0, ...opts.fake });
+  fake = await azure.start(opts.world ?? testWorld(), opts.fake);
   // What a private-cloud user writes: the authority host and ARM endpoint of their cloud.
   const config = AzureConfig.parse({
     cloud: 'custom',
@@ -312,7 +283,7 @@ describe('Azure provider against the loopback fakes', () => {
   });
 
   it('audits only the configured vault URLs; one ARM does not know is read on its data plane alone', async () => {
-    fake = await startAzureFake(testWorld(), { cert, retryAfterSeconds: 0 });
+    fake = await azure.start(testWorld());
     const hidden = await startAzureFake(
       {
         tenantId: TENANT,
@@ -331,7 +302,7 @@ describe('Azure provider against the loopback fakes', () => {
           },
         ],
       },
-      { cert },
+      { cert: azure.cert },
     );
     try {
       const config = AzureConfig.parse({

@@ -13,11 +13,18 @@ import {
 import { createThrowawayCert } from '../../../src/fakes/throwaway-cert.ts';
 import { TENANT } from './world.ts';
 
+export interface AzureFakeHarness {
+  start(world: FakeAzureWorld, options?: FakeAzureOptions): Promise<AzureFake>;
+  /** The throwaway certificate the process trusts, for a second fake a test runs itself. */
+  cert: ReturnType<typeof createThrowawayCert>;
+}
+
 /**
  * Register the hooks; `start` runs a fake for the current test (closed after it), or with `perFile`
- * one fake the file's tests share (started in a `beforeAll`, closed after the file).
+ * one fake the file's tests share (started in a `beforeAll`, closed after the file). The credential
+ * variables are set again after each test, so a test may remove or spoil one.
  */
-export function useAzureFake(opts: { perFile?: boolean } = {}): { start(world: FakeAzureWorld, options?: FakeAzureOptions): Promise<AzureFake> } {
+export function useAzureFake(opts: { perFile?: boolean } = {}): AzureFakeHarness {
   const cert = createThrowawayCert();
   const env = {
     AZURE_TENANT_ID: TENANT,
@@ -34,12 +41,16 @@ export function useAzureFake(opts: { perFile?: boolean } = {}): { start(world: F
     await fake?.close();
     fake = undefined;
   };
-  if (!opts.perFile) afterEach(close);
+  afterEach(async () => {
+    Object.assign(process.env, env);
+    if (!opts.perFile) await close();
+  });
   afterAll(async () => {
     for (const k of Object.keys(env)) delete process.env[k];
     await close();
   });
   return {
+    cert,
     async start(world, options = {}) {
       fake = await startAzureFake(world, { cert, retryAfterSeconds: 0, ...options });
       return fake;
