@@ -34,6 +34,8 @@ export const KMS_CRYPTO_OPERATIONS: readonly string[] = [
 ];
 const CRYPTO = new Set(KMS_CRYPTO_OPERATIONS);
 const DATA_KEY_PAIR = new Set(['kms:GenerateDataKeyPair', 'kms:GenerateDataKeyPairWithoutPlaintext']);
+/** GenerateDataKeyPair and its WithoutPlaintext form: their quota is their KeyPairSpec's. */
+export const isDataKeyPairOperation = (op: string): boolean => DATA_KEY_PAIR.has(op);
 
 /** The shared cryptographic quota of a key spec: symmetric (and HMAC), RSA, ECC (and SM2), ML-DSA. */
 export function kmsCryptoQuota(spec: string | undefined): string {
@@ -50,7 +52,7 @@ export function kmsCryptoQuota(spec: string | undefined): string {
  */
 export function quotaGroupOf(op: string, spec?: string): string {
   if (CRYPTO.has(op)) return kmsCryptoQuota(spec);
-  if (DATA_KEY_PAIR.has(op)) return `kms:GenerateDataKeyPair:${spec ?? 'unknown'}`;
+  if (isDataKeyPairOperation(op)) return `kms:GenerateDataKeyPair:${spec ?? 'unknown'}`;
   return GROUP_OF.get(op) ?? op;
 }
 

@@ -6,7 +6,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { iamHandlers } from './iam.ts';
-import { Faults, KMS_CRYPTO_OPERATIONS, Quotas } from './limits.ts';
+import { Faults, isDataKeyPairOperation, KMS_CRYPTO_OPERATIONS, Quotas } from './limits.ts';
 import { identityRoutes } from './routes/identity.ts';
 import { kmsRoutes } from './routes/kms.ts';
 import { trailRoutes } from './routes/trails.ts';
@@ -86,7 +86,7 @@ class Simulator {
 
   /** The key spec a cryptographic operation's quota depends on (the key it names), or a data key pair's spec. */
   private quotaSpec(op: string, account: string, region: string, input: Record<string, unknown>): string | undefined {
-    if (op === 'kms:GenerateDataKeyPair' || op === 'kms:GenerateDataKeyPairWithoutPlaintext') return String(input.KeyPairSpec ?? '');
+    if (isDataKeyPairOperation(op)) return String(input.KeyPairSpec ?? '');
     if (!KMS_CRYPTO_OPERATIONS.includes(op) || input.KeyId === undefined) return undefined;
     try {
       return this.view.findKey(account, region, input.KeyId).spec;

@@ -22,10 +22,14 @@ export class WorldView {
     return this.accounts.get(account)?.regions[region]?.keys ?? [];
   }
 
-  /** A key by id, key ARN or alias name; NotFoundException otherwise. */
-  findKey(account: string, region: string, keyId: unknown): FakeKey {
+  /**
+   * A key by id, alias name or key ARN, in the caller's account and region, or for a key ARN in the
+   * account and region the ARN names (a cross-account request); NotFoundException otherwise.
+   */
+  findKey(callerAccount: string, callerRegion: string, keyId: unknown): FakeKey {
     const raw = String(keyId ?? '');
-    const id = raw.replace(/^arn:[^:]+:kms:[^:]+:\d{12}:key\//, '');
+    const arn = /^arn:[^:]+:kms:([^:]+):(\d{12}):key\/(.+)$/.exec(raw);
+    const [account, region, id] = arn ? [arn[2] as string, arn[1] as string, arn[3] as string] : [callerAccount, callerRegion, raw];
     const cacheId = `${account}/${region}`;
     let idx = this.keyIndex.get(cacheId);
     if (!idx) {

@@ -6,6 +6,7 @@ import { DescribeKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DOCUMENTED_QUOTAS, KMS_CRYPTO_OPERATIONS, Quotas, quotaGroupOf } from '../../../src/fakes/aws/limits.ts';
 import { type AwsFake, FAKE_ACCESS_KEY, FAKE_SECRET_KEY, startAwsFake } from '../../../src/fakes/aws/server.ts';
+import type { FakeWorld } from '../../../src/fakes/aws/types.ts';
 import { AWS_OPERATIONS } from '../../../src/providers/aws/client.ts';
 import { awsQuotaTable, PUBLISHED_QUOTAS, quotaKeyOf } from '../../../src/providers/aws/quota.ts';
 import { createKit } from '../../../src/providers/kit/index.ts';
@@ -49,7 +50,7 @@ describe('simulator quota groups', () => {
 
 describe('simulator quota groups over the wire', () => {
   let fake: AwsFake;
-  const world = {
+  const world: FakeWorld = {
     callerAccount: '111111111111',
     accounts: [
       {
@@ -57,10 +58,15 @@ describe('simulator quota groups over the wire', () => {
         name: 'prod',
         regions: { 'us-east-1': { keys: [{ id: 'rsa-signer', createdAt: '2026-01-01T00:00:00Z', spec: 'RSA_2048', usage: 'SIGN_VERIFY' }] } },
       },
+      {
+        id: '222222222222',
+        name: 'shared',
+        regions: { 'eu-west-1': { keys: [{ id: 'shared-ecc', createdAt: '2026-01-01T00:00:00Z', spec: 'ECC_NIST_P256', usage: 'SIGN_VERIFY' }] } },
+      },
     ],
   };
   beforeAll(async () => {
-    fake = await startAwsFake(world, { quotas: { ...DOCUMENTED_QUOTAS, 'kms:crypto-rsa': 3 } });
+    fake = await startAwsFake(world, { quotas: { ...DOCUMENTED_QUOTAS, 'kms:crypto-rsa': 3, 'kms:crypto-ecc': 2 } });
   });
   afterAll(() => fake.close());
 
@@ -82,6 +88,26 @@ describe('simulator quota groups over the wire', () => {
     expect(answers.filter((a) => a === 'UnknownOperationException').length).toBe(3);
     const read = await kms.send(new DescribeKeyCommand({ KeyId: 'rsa-signer' }));
     expect(read.KeyMetadata?.KeySpec).toBe('RSA_2048');
+    kms.destroy();
+  });
+
+  it("a cross-account request by key ARN draws on the caller's quota of that key's type, not the symmetric one", async () => {
+    const kms = new KMSClient({
+      endpoint: fake.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: FAKE_ACCESS_KEY, secretAccessKey: FAKE_SECRET_KEY },
+      maxAttempts: 1,
+    });
+    const KeyId = 'arn:aws:kms:eu-west-1:222222222222:key/shared-ecc';
+    const sign = () =>
+      kms.send(new SignCommand({ KeyId, Message: Buffer.from('m'), SigningAlgorithm: 'ECDSA_SHA_256' })).then(
+        () => 'served',
+        (e: Error) => e.name,
+      );
+    const answers = await Promise.all([sign(), sign(), sign(), sign()]);
+    expect(answers.filter((a) => a === 'ThrottlingException').length).toBe(2);
+    // The ARN names the key; the same id is no key in the caller's own account.
+    await expect(kms.send(new DescribeKeyCommand({ KeyId: 'arn:aws:kms:us-east-1:111111111111:key/shared-ecc' }))).rejects.toThrow(/does not exist/);
     kms.destroy();
   });
 });
