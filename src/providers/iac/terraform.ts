@@ -228,7 +228,11 @@ function checkPlan(doc: Obj, file: string): void {
     });
 }
 
-/** Changes the plan defers to a later plan (Terraform 1.9+ `deferred_changes`): planned resources marked deferred. */
+/**
+ * Changes the plan defers to a later plan (Terraform 1.9+ `deferred_changes`): planned resources marked
+ * deferred. `indexes` holds every planned resource's address (its `index`), so a deferred change that
+ * repeats one is found without a scan.
+ */
 function deferredChanges(doc: Obj, file: string, resources: PlannedResource[], indexes: Map<string, unknown>): TerraformPlan['deferred'] {
   const out: TerraformPlan['deferred'] = [];
   for (const d of Array.isArray(doc.deferred_changes) ? doc.deferred_changes : []) {
@@ -237,7 +241,7 @@ function deferredChanges(doc: Obj, file: string, resources: PlannedResource[], i
     const reason = typeof d.reason === 'string' ? d.reason : 'unknown';
     out.push({ address: rc.address, type: String(rc.type), provider: String(rc.provider_name ?? ''), reason });
     const r = plannedFromChange(rc, file);
-    if (!r || resources.some((x) => x.address === r.address)) continue;
+    if (!r || indexes.has(r.address)) continue;
     r.deferred = reason;
     resources.push(r);
     indexes.set(r.address, rc.index);
@@ -265,7 +269,11 @@ export function readTerraformPlan(doc: Obj, file: string): TerraformPlan {
   const configuration = isObj(doc.configuration) ? doc.configuration : {};
   const config = indexConfiguration(isObj(configuration.root_module) ? configuration.root_module : undefined);
   const byRefKey = new Map<string, PlannedResource[]>();
-  for (const r of resources) byRefKey.set(r.refKey, [...(byRefKey.get(r.refKey) ?? []), r]);
+  for (const r of resources) {
+    const same = byRefKey.get(r.refKey);
+    if (same) same.push(r);
+    else byRefKey.set(r.refKey, [r]);
+  }
   const rc: RefContext = { config, byRefKey };
   for (const r of resources) {
     const cfg = config.resources.get(r.refKey);
