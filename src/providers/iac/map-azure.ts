@@ -284,7 +284,15 @@ export function plannedAzureKey(ctx: PlanContext, k: PlannedResource, access: Re
     uri: `https://${containerName(k)}.vault.azure.net/`,
   };
   let entries: AccessEntry[] | undefined;
-  if (planned && !access.unknown && !planned.unknown.some((u) => VAULT_FIELDS[u.attribute] === 'access' || VAULT_FIELDS[u.attribute] === 'accessModel')) {
+  // A Managed HSM's keys are governed by its local RBAC (data-plane role assignments, the initial
+  // administrators who may grant any role): not ARM role assignments, so not in the plan.
+  const localRbac = vault.kind === 'managed-hsm';
+  if (
+    planned &&
+    !localRbac &&
+    !access.unknown &&
+    !planned.unknown.some((u) => VAULT_FIELDS[u.attribute] === 'access' || VAULT_FIELDS[u.attribute] === 'accessModel')
+  ) {
     entries = accessForKey({ vault, keyName: name, assignments: access.assignments, roleDefinitions: access.roles }).map((e) => ({
       ...e,
       principal: ctx.enrichPrincipal(e.principal),
@@ -324,6 +332,14 @@ export function plannedAzureKey(ctx: PlanContext, k: PlannedResource, access: Re
   } else {
     ctx.unknownGaps(id, PROVIDER, vaultRes as PlannedResource, planned.unknown, (a) => VAULT_FIELDS[a]);
     if (access.unknown) ctx.gap(id, PROVIDER, 'access', `${k.format}:role-assignment`, access.unknown);
+    else if (localRbac)
+      ctx.gap(
+        id,
+        PROVIDER,
+        'access',
+        `${k.format}:local-rbac`,
+        `${k.address}: who can use a Managed HSM key is decided by the HSM's local RBAC (its role assignments and initial administrators), which is not read from the plan (audit the live HSM with the azure provider)`,
+      );
   }
   return rec;
 }
