@@ -9,6 +9,7 @@ import {
   PROVIDER,
   type RawAccessPolicy,
   type RawDiagnosticSetting,
+  type RawReleasePolicy,
   type RawRoleAssignment,
   type RawRoleDefinition,
   type RawRotationPolicy,
@@ -121,6 +122,7 @@ const KEY_FIELDS: Record<string, string> = {
   keyOps: 'usage',
   expiration_date: 'expiresAt',
   attributes: 'expiresAt',
+  release_policy: 'releasePolicy',
   rotation_policy: 'rotation',
   rotationPolicy: 'rotation',
   tags: 'tags',
@@ -270,6 +272,20 @@ function keyShape(k: PlannedResource): {
   };
 }
 
+/**
+ * An ARM key's `release_policy` ({contentType, data: base64url of the policy JSON}) as the service
+ * returns it; absent = no release policy. Terraform's azurerm keys have none to declare: undefined.
+ */
+function releasePolicyOf(k: PlannedResource, read: Reader): RawReleasePolicy | null | undefined {
+  if (k.format !== 'arm') return undefined;
+  const p = read.raw('release_policy') as Record<string, unknown> | undefined;
+  if (p === undefined) return read.isUnknown('release_policy') ? undefined : null;
+  return {
+    ...(typeof p.contentType === 'string' ? { contentType: p.contentType } : {}),
+    ...(typeof p.data === 'string' ? { encoded: Buffer.from(p.data, 'base64url') } : {}),
+  };
+}
+
 /** One planned Key Vault or Managed HSM key as a KeyRecord, with gaps for what the plan leaves unknown. */
 export function plannedAzureKey(ctx: PlanContext, k: PlannedResource, access: ReturnType<typeof assignmentsOf>): KeyRecord {
   const id = ctx.idOf(k);
@@ -308,6 +324,7 @@ export function plannedAzureKey(ctx: PlanContext, k: PlannedResource, access: Re
       ...(shape.expires && !Number.isNaN(shape.expires.getTime()) ? { expiresOn: shape.expires } : {}),
       ...(shape.notBefore && !Number.isNaN(shape.notBefore.getTime()) ? { notBefore: shape.notBefore } : {}),
       exportable: (shape.read.raw('attributes') as Record<string, unknown> | undefined)?.exportable === true,
+      ...(releasePolicyOf(k, shape.read) !== undefined ? { releasePolicy: releasePolicyOf(k, shape.read) } : {}),
       tags: new Reader(k.values, k.configured).tags('tags') ?? {},
     },
     ...(rotation !== undefined ? { rotation } : {}),

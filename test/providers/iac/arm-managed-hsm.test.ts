@@ -21,11 +21,18 @@ describe('iac provider: Managed HSM keys in an ARM template', () => {
     }
   });
 
-  it('the settings the template does fix are still read (exportable, rotation, purge protection)', async () => {
+  it('the settings the template does fix are read (exportable, release policy, rotation, purge protection)', async () => {
     const out = await collectIac([TEMPLATE]);
     const skr = out.keys?.find((k) => k.source?.address === 'mhsm-prod/skr-key');
     expect(skr).toMatchObject({ exportable: true, keySize: 3072, usage: expect.arrayContaining(['wrap', 'unwrap']) });
+    // The release policy (base64url JSON in release_policy.data) is decoded as the service's would be.
+    expect(skr?.releasePolicy).toMatchObject({
+      contentType: 'application/json; charset=utf-8',
+      document: { version: '1.0.0', anyOf: [{ authority: 'https://sharedeus2.eus2.attest.azure.net/' }] },
+    });
     const aes = out.keys?.find((k) => k.source?.address === 'mhsm-prod/aes');
+    // No release_policy: none, not unknown.
+    expect(aes?.releasePolicy).toBeNull();
     expect(aes).toMatchObject({ rotation: { supported: true, automatic: true, periodDays: 90 }, deletion: { protected: true } });
   });
 });
