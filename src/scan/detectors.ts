@@ -1,8 +1,9 @@
 // Detectors for private-key encodings. Each gets the scan window, the position of its anchor and the
 // bounds it may read, and returns a verdict about the material there (never the material itself).
 
-import { createPrivateKey, type JsonWebKey, type KeyObject } from 'node:crypto';
+import type { JsonWebKey, KeyObject } from 'node:crypto';
 import type { Fingerprints } from '../model/common.ts';
+import { nodeCrypto } from '../util/builtins.ts';
 import { bigFromB64url, bigFromBE, bigFromLE, children, readTlv, SshReader, type Tlv, unsignedBytes } from './bytes.ts';
 import { ecConsistent, ecPublicPoint, fingerprintsOfPublicJwk, judgePrivateKey, okpPublic, tryDer } from './keyproof.ts';
 import type { RawHit } from './types.ts';
@@ -61,7 +62,7 @@ const DER_TYPES: Record<string, readonly ('pkcs1' | 'pkcs8' | 'sec1')[]> = {
 /** Parse a PEM private key: as written, else its body's DER (the same checks follow either way). */
 function parsePem(text: string, label: string): KeyObject | 'unparsed' | undefined {
   try {
-    return createPrivateKey(text);
+    return nodeCrypto().createPrivateKey(text);
   } catch {
     const der = derOfBody(text);
     if (!der) return undefined;

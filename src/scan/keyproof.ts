@@ -1,8 +1,9 @@
 // Proof that parsed material is a private key, and its public fingerprints. Nothing here returns
 // or logs private bytes: callers get a verdict and fingerprints only.
-import { createECDH, createPrivateKey, createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
+import type { JsonWebKey, KeyObject } from 'node:crypto';
 import { fingerprintsOf } from '../crypto/fingerprint.ts';
 import type { Fingerprints } from '../model/common.ts';
+import { nodeCrypto } from '../util/builtins.ts';
 import { bigFromB64url } from './bytes.ts';
 
 const ECDH_CURVES: Record<string, string> = { 'P-256': 'prime256v1', 'P-384': 'secp384r1', 'P-521': 'secp521r1', secp256k1: 'secp256k1' };
@@ -38,7 +39,7 @@ export function judgePrivateKey(key: KeyObject): Verdict {
   }
   let fingerprints: Fingerprints | undefined;
   try {
-    fingerprints = fingerprintsOf(createPublicKey(key));
+    fingerprints = fingerprintsOf(nodeCrypto().createPublicKey(key));
   } catch {
     fingerprints = undefined;
   }
@@ -49,7 +50,7 @@ export function ecConsistent(jwk: JsonWebKey): boolean {
   const curve = jwk.crv ? ECDH_CURVES[jwk.crv] : undefined;
   if (!curve || !jwk.d || !jwk.x || !jwk.y) return false;
   try {
-    const ecdh = createECDH(curve);
+    const ecdh = nodeCrypto().createECDH(curve);
     ecdh.setPrivateKey(Buffer.from(jwk.d, 'base64url'));
     const pub = ecdh.getPublicKey();
     const want = Buffer.concat([Buffer.from([4]), Buffer.from(jwk.x, 'base64url'), Buffer.from(jwk.y, 'base64url')]);
@@ -64,7 +65,7 @@ export function ecPublicPoint(curveJwk: string, d: Buffer): Buffer | undefined {
   const curve = ECDH_CURVES[curveJwk];
   if (!curve) return undefined;
   try {
-    const ecdh = createECDH(curve);
+    const ecdh = nodeCrypto().createECDH(curve);
     ecdh.setPrivateKey(d);
     return ecdh.getPublicKey().subarray(1);
   } catch {
@@ -75,7 +76,7 @@ export function ecPublicPoint(curveJwk: string, d: Buffer): Buffer | undefined {
 /** Try to parse DER as a private key of the given type; undefined when it is not one. */
 export function tryDer(der: Buffer, type: 'pkcs1' | 'pkcs8' | 'sec1'): KeyObject | undefined {
   try {
-    return createPrivateKey({ key: der, format: 'der', type });
+    return nodeCrypto().createPrivateKey({ key: der, format: 'der', type });
   } catch {
     return undefined;
   }
@@ -86,7 +87,7 @@ export function fingerprintsOfPublicJwk(jwk: JsonWebKey): Fingerprints | undefin
   try {
     const { kty, n, e, crv, x, y } = jwk;
     const pub = Object.fromEntries(Object.entries({ kty, n, e, crv, x, y }).filter(([, v]) => v !== undefined));
-    return fingerprintsOf(createPublicKey({ key: pub as JsonWebKey, format: 'jwk' }));
+    return fingerprintsOf(nodeCrypto().createPublicKey({ key: pub as JsonWebKey, format: 'jwk' }));
   } catch {
     return undefined;
   }
@@ -103,7 +104,7 @@ export function okpPublic(curve: string, secret: Uint8Array): Buffer | undefined
   const prefix = OKP_PKCS8[curve];
   if (!prefix || secret.length !== 32) return undefined;
   try {
-    const k = createPrivateKey({ key: Buffer.concat([prefix, secret]), format: 'der', type: 'pkcs8' });
+    const k = nodeCrypto().createPrivateKey({ key: Buffer.concat([prefix, secret]), format: 'der', type: 'pkcs8' });
     return Buffer.from((k.export({ format: 'jwk' }) as JsonWebKey).x as string, 'base64url');
   } catch {
     return undefined;

@@ -1,9 +1,10 @@
 // Public keys to recognise, read from files the user names with --known-keys: SPKI and PKCS#1 PEM
 // or DER, X.509 certificates (PEM or DER), JWK and JWKS, OpenSSH public keys (authorized_keys lines)
 // and RFC 4716 (SSH2) public keys. Each becomes a KnownKeyInput: an id and its DER SPKI.
-import { createPublicKey, type JsonWebKey, type KeyObject, X509Certificate } from 'node:crypto';
+import type { JsonWebKey, KeyObject } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { UserError } from '../errors.ts';
+import { nodeCrypto } from '../util/builtins.ts';
 import { sshPublicToJwk } from './detectors.ts';
 import type { KnownKeyInput } from './types.ts';
 
@@ -23,7 +24,7 @@ function fromPem(text: string): Named[] {
   for (const m of text.matchAll(PEM_BLOCK)) {
     const [block, label] = m as unknown as [string, string];
     if (label === 'CERTIFICATE' || label === 'TRUSTED CERTIFICATE') {
-      const cert = new X509Certificate(block);
+      const cert = new (nodeCrypto().X509Certificate)(block);
       out.push({
         name: cert.subject
           .split('\n')
@@ -33,7 +34,7 @@ function fromPem(text: string): Named[] {
       });
     } else if (label.endsWith('PUBLIC KEY') || label.endsWith('PRIVATE KEY')) {
       // A private key names its public half; only the public half is kept.
-      out.push({ key: createPublicKey(block) });
+      out.push({ key: nodeCrypto().createPublicKey(block) });
     }
   }
   return out;
@@ -42,7 +43,7 @@ function fromPem(text: string): Named[] {
 /** An SSH wire-format public key blob as a KeyObject. */
 function fromSshBlob(blob: Buffer): KeyObject | undefined {
   const pub = sshPublicToJwk(blob);
-  return pub ? createPublicKey({ key: pub.jwk, format: 'jwk' }) : undefined;
+  return pub ? nodeCrypto().createPublicKey({ key: pub.jwk, format: 'jwk' }) : undefined;
 }
 
 function fromRfc4716(text: string): Named[] {
@@ -83,21 +84,21 @@ function fromJson(text: string): Named[] {
       throw new Error('a JSON key has no "kty" member (expected a JWK or a JWKS {"keys": [...]})');
     if (jwk.kty === 'oct') continue;
     const pub = Object.fromEntries(Object.entries(jwk).filter(([k]) => PUBLIC_MEMBERS.includes(k)));
-    out.push({ name: jwk.kid, key: createPublicKey({ key: pub as JsonWebKey, format: 'jwk' }) });
+    out.push({ name: jwk.kid, key: nodeCrypto().createPublicKey({ key: pub as JsonWebKey, format: 'jwk' }) });
   }
   return out;
 }
 
 function fromDer(buf: Buffer): Named[] {
   try {
-    const cert = new X509Certificate(buf);
+    const cert = new (nodeCrypto().X509Certificate)(buf);
     return [{ key: cert.publicKey }];
   } catch {
     // not a certificate
   }
   for (const type of ['spki', 'pkcs1'] as const) {
     try {
-      return [{ key: createPublicKey({ key: buf, format: 'der', type }) }];
+      return [{ key: nodeCrypto().createPublicKey({ key: buf, format: 'der', type }) }];
     } catch {
       // try the next
     }

@@ -6,9 +6,9 @@
 // (DSA, small keys) go through node:crypto, to be matched by fingerprint, and an input that is not a
 // public key is rejected with its reason (a gap), never dropped. Key objects are made on first use,
 // so 10,000 keys cost milliseconds to build and nothing to hand to a worker thread.
-import { createPublicKey, hash as digest } from 'node:crypto';
 import { fingerprintsOf, jwkThumbprint } from '../crypto/fingerprint.ts';
 import type { Fingerprints } from '../model/common.ts';
+import { nodeCrypto } from '../util/builtins.ts';
 import { bigFromBE, bigFromLE, readTlv, type Tlv } from './bytes.ts';
 import { ecPublicPoint, okpPublic } from './keyproof.ts';
 import { addressMap, type Layout, type ReadAt } from './layout.ts';
@@ -169,7 +169,7 @@ function parseAll(inputs: readonly KnownKeyInput[], der: Buffer, starts: Int32Ar
     const s = starts[i] as number;
     const e = starts[i + 1] as number;
     const view = der.subarray(s, e);
-    const spkiSha256 = digest('sha256', view, 'hex');
+    const spkiSha256 = nodeCrypto().hash('sha256', view, 'hex');
     if (seen.has(`${id}\n${spkiSha256}`)) continue;
     seen.add(`${id}\n${spkiSha256}`);
     let f = parseSpki(der, s, e);
@@ -177,7 +177,7 @@ function parseAll(inputs: readonly KnownKeyInput[], der: Buffer, starts: Int32Ar
     if (!f) {
       // Other key types (DSA, small keys) are matched by fingerprint only.
       try {
-        out.other[out.ids.length] = fingerprintsOf(createPublicKey({ key: Buffer.from(view), format: 'der', type: 'spki' }));
+        out.other[out.ids.length] = fingerprintsOf(nodeCrypto().createPublicKey({ key: Buffer.from(view), format: 'der', type: 'spki' }));
       } catch (err) {
         out.rejected.push({ id, reason: `publicKey is not DER SPKI: ${(err as Error).message}` });
         continue;
