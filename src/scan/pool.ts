@@ -4,7 +4,8 @@
 // a worker that starts late or runs slowly on a busy machine simply takes fewer tasks, nobody waits
 // for a message to be told what to do next, and a file too small to be worth a worker is done here
 // before the worker has loaded.
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { nodeWorkerThreads } from '../util/builtins.ts';
 import type { FileResult, FileScanOptions } from './files.ts';
 import type { KnownKeyTable, SharedKnownKeys } from './known-keys.ts';
 import { type RangeResult, scanRange } from './ranges.ts';
@@ -53,6 +54,7 @@ export class WorkerPool {
   private onFailure: ((err: Error) => void) | undefined;
 
   private constructor(jobs: number, init: Init) {
+    const { Worker } = nodeWorkerThreads(); // loaded only when a pool is needed: one small file needs none
     for (let i = 0; i < jobs; i++) {
       let w: Worker;
       try {

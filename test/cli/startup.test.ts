@@ -37,7 +37,7 @@ const from = (modules: string[], pkg: string) => modules.filter((u) => u.include
 const commandModules = (modules: string[]) => modules.filter((u) => /\/dist\/commands\//.test(u));
 
 describe('start-up', () => {
-  it('scans a small file without loading zod, semver or the @oclif/core index', () => {
+  it('scans a small file without loading zod, semver, the @oclif/core index, node:crypto or node:worker_threads', () => {
     const file = join(dir, 'plain.txt');
     writeFileSync(file, 'nothing to see here\n'.repeat(1000));
     const r = loaded(['scan', '--json', file]);
@@ -47,6 +47,8 @@ describe('start-up', () => {
     expect(from(r.modules, 'zod')).toEqual([]);
     expect(from(r.modules, 'semver')).toEqual([]);
     expect(r.modules.filter((u) => u.endsWith('/@oclif/core/lib/index.js'))).toEqual([]);
+    // Loaded on first use (src/util/builtins.ts): nothing key-shaped in the file, no worker for one file.
+    expect(r.modules.filter((u) => u === 'node:crypto' || u === 'node:worker_threads')).toEqual([]);
   });
 
   it('prints --help from the manifest: no command module, no zod, no semver', () => {
