@@ -12,7 +12,7 @@ import { nodeCrypto } from '../util/builtins.ts';
 import { bigFromBE, bigFromLE, readTlv, type Tlv } from './bytes.ts';
 import { ecPublicPoint, okpPublic } from './keyproof.ts';
 import { addressMap, type Layout, type ReadAt } from './layout.ts';
-import { buildGrids, Grid, type GridState, NEEDLE_COLS } from './needle-grid.ts';
+import { buildGrids, type GridState, Grids, NEEDLE_COLS } from './needle-grid.ts';
 import type { KnownKeyInput, RawHit } from './types.ts';
 
 export type { GridState } from './needle-grid.ts';
@@ -256,7 +256,7 @@ export class KnownKeyTable {
   private readonly other: Record<number, Fingerprints>;
   private readonly der: Buffer;
   private readonly bytes: Buffer;
-  private readonly grids: Grid[];
+  private readonly grids: Grids;
   /** Key objects made so far (on first use). */
   private readonly made: (KnownKey | undefined)[] = [];
   private needleList: Needle[] | undefined;
@@ -282,7 +282,7 @@ export class KnownKeyTable {
     this.rejected = [...this.s.rejected];
     this.der = Buffer.from(this.s.der);
     this.bytes = Buffer.from(this.s.needleBytes);
-    this.grids = this.s.grids.map((g) => new Grid(g, this.s.needles, this.bytes));
+    this.grids = new Grids(this.s.grids, this.s.needles, this.bytes);
   }
 
   /** The table as shareable state (see SharedKnownKeys). */
@@ -418,7 +418,7 @@ export class KnownKeyTable {
 
   /** True when there are needles to look for. */
   get searchable(): boolean {
-    return this.grids.length > 0;
+    return this.grids.size > 0;
   }
 
   /**
@@ -427,7 +427,7 @@ export class KnownKeyTable {
    * of 4). Calls `onHit(needleIndex, start)` with the window-relative start of each verified occurrence.
    */
   scan(buf: Buffer, words: Int32Array, base: number, from: number, end: number, len: number, onHit: (needle: number, start: number) => void): void {
-    for (const g of this.grids) g.scan(buf, words, base, from, end, len, onHit);
+    this.grids.scan(buf, words, base, from, end, len, onHit);
   }
 
   /** Turn a verified needle occurrence into a finding, proving possession when a private half is nearby. */

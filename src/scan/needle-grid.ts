@@ -20,6 +20,10 @@ const FILTER_BITS = 16;
 /** Needle columns in the shared Int32Array: key index, offset in the needle bytes, length, format. */
 export const NEEDLE_COLS = 4;
 
+/** A q-gram of 7-bit bytes (text) has none of these bits. */
+const TEXT_MASK = 0x80808080 | 0;
+const TEXT_FLAG = 128;
+
 export const hash = (lo: number, hi: number): number => Math.imul(lo ^ Math.imul(hi, 0x9e3779b1), 0x85ebca6b) ^ (hi >>> 15);
 /** The two filter bits of a hash (in the word its top bits choose). */
 const mask = (h: number): number => {
@@ -36,9 +40,16 @@ export interface GridState {
   /** No needle has eight zero bytes in a row, so all-zero samples (zero pages) skip the lookup. */
   zeroGram: boolean;
   bitset: Int32Array;
+  /**
+   * The filter of the q-grams of 7-bit bytes only (text): few needle q-grams are text (1 in 256 of
+   * random bytes), so text samples (logs, strings) look in this small filter, which stays in the
+   * CPU cache, and only binary samples pay for the large one.
+   */
+  textBits: Int32Array;
+  textShift: number;
   /** Bucket b (the hash's top bits) holds pairs starts[b] … starts[b + 1] − 1. */
   starts: Int32Array;
-  /** Pairs: the q-gram's full hash, then needle index × 256 + offset of the q-gram in the needle. */
+  /** Pairs: the q-gram's full hash, then needle index × 256 + 128 for a text q-gram + its offset in the needle. */
   refs: Int32Array;
 }
 
@@ -59,8 +70,9 @@ export function gridStep(minLength: number, count: number): number {
 }
 
 /** The hashes of the q-grams at offsets 0 … step−1 of each member needle, in order; `zero` when one is all zero. */
-function gramHashes(step: number, cols: Int32Array, bytes: Buffer, members: Int32Array): { hashes: Int32Array; zero: boolean } {
+function gramHashes(step: number, cols: Int32Array, bytes: Buffer, members: Int32Array): { hashes: Int32Array; text: Uint8Array; zero: boolean } {
   const hashes = new Int32Array(members.length * step);
+  const text = new Uint8Array(members.length * step);
   let zero = false;
   let k = 0;
   for (const n of members) {
@@ -74,10 +86,11 @@ function gramHashes(step: number, cols: Int32Array, bytes: Buffer, members: Int3
         hi = (hi >>> 8) | ((bytes[off + j + 7] as number) << 24);
       }
       if ((lo | hi) === 0) zero = true;
+      if (((lo | hi) & TEXT_MASK) === 0) text[k] = TEXT_FLAG;
       hashes[k++] = hash(lo, hi);
     }
   }
-  return { hashes, zero };
+  return { hashes, text, zero };
 }
 
 /** Top hash bits the q-grams are first grouped by (see partitioned). */
@@ -88,7 +101,7 @@ const PARTITION_BITS = 8;
  * sequential streams), so that the passes after it, which write the filter word and the bucket the
  * top bits choose, write one small region at a time instead of all over a table larger than the cache.
  */
-function partitioned(hashes: Int32Array, step: number, members: Int32Array): Int32Array {
+function partitioned(hashes: Int32Array, text: Uint8Array, step: number, members: Int32Array): Int32Array {
   const shift = 32 - PARTITION_BITS;
   const at = new Int32Array((1 << PARTITION_BITS) + 1);
   for (const h of hashes) (at[(h >>> shift) + 1] as number)++;
@@ -100,7 +113,7 @@ function partitioned(hashes: Int32Array, step: number, members: Int32Array): Int
       const h = hashes[k] as number;
       const i = (at[h >>> shift] as number)++;
       pairs[2 * i] = h;
-      pairs[2 * i + 1] = n * 256 + j;
+      pairs[2 * i + 1] = n * 256 + (text[k] as number) + j;
     }
   }
   return pairs;
@@ -111,10 +124,13 @@ function partitioned(hashes: Int32Array, step: number, members: Int32Array): Int
  * by their top bits, then the filter bits and a counting sort by bucket (count, prefix sums, place).
  */
 export function buildGrid(step: number, cols: Int32Array, bytes: Buffer, members: Int32Array): GridState {
-  const { hashes, zero } = gramHashes(step, cols, bytes, members);
+  const { hashes, text, zero } = gramHashes(step, cols, bytes, members);
   const total = hashes.length;
-  const pairs = partitioned(hashes, step, members);
-  const wordBits = bitsFor((total * FILTER_BITS) / 32, 4, 25);
+  const texts = text.reduce((n, t) => n + (t ? 1 : 0), 0);
+  const pairs = partitioned(hashes, text, step, members);
+  const wordBits = bitsFor(((total - texts) * FILTER_BITS) / 32, 4, 25);
+  const textShift = 32 - bitsFor((texts * FILTER_BITS) / 32, 4, 25);
+  const textBits = sharedInts(1 << (32 - textShift));
   const bucketBits = bitsFor(total / 2, 4, 22);
   const bitsShift = 32 - wordBits;
   const bucketShift = 32 - bucketBits;
@@ -122,8 +138,9 @@ export function buildGrid(step: number, cols: Int32Array, bytes: Buffer, members
   const starts = sharedInts((1 << bucketBits) + 1);
   for (let i = 0; i < pairs.length; i += 2) {
     const h = pairs[i] as number;
-    const w = h >>> bitsShift;
-    bitset[w] = (bitset[w] as number) | mask(h);
+    const filter = (pairs[i + 1] as number) & TEXT_FLAG ? textBits : bitset;
+    const w = h >>> (filter === bitset ? bitsShift : textShift);
+    filter[w] = (filter[w] as number) | mask(h);
     (starts[h >>> bucketShift] as number)++;
   }
   // Inclusive prefix sums: starts[b] is where bucket b ends; placing at --starts[b] leaves it where b begins.
@@ -138,50 +155,107 @@ export function buildGrid(step: number, cols: Int32Array, bytes: Buffer, members
     refs[2 * at] = h;
     refs[2 * at + 1] = pairs[i + 1] as number;
   }
-  return { step, bitsShift, bucketShift, zeroGram: zero, bitset, starts, refs };
+  return { step, bitsShift, bucketShift, zeroGram: zero, bitset, textBits, textShift, starts, refs };
 }
 
 /**
  * Needles are searched in classes by length, so one short needle (an Ed25519 key) does not make
  * every sample of a table of RSA moduli fine-grained: a needle of at least `w` bytes goes to the
- * first class it fits, sampled with a step up to w − Q + 1.
+ * first class it fits. The classes' steps nest (the coarser is a multiple of the finer, see
+ * nestedSteps), so ONE pass over the finer lattice computes each sample's hash once for both.
  */
 const CLASSES = [128, 32] as const;
 
+/** The classes' members (needle indices) and shortest needle length; empty classes dropped. */
+function classify(cols: Int32Array): { members: Int32Array; shortest: number }[] {
+  const count = cols.length / NEEDLE_COLS;
+  const lists: number[][] = CLASSES.map(() => []);
+  const shortest = CLASSES.map(() => Number.POSITIVE_INFINITY);
+  for (let n = 0; n < count; n++) {
+    const length = cols[n * NEEDLE_COLS + 2] as number;
+    const c = CLASSES.findIndex((w) => length >= w);
+    if (c < 0) continue;
+    lists[c]?.push(n);
+    shortest[c] = Math.min(shortest[c] as number, length);
+  }
+  return lists.flatMap((l, c) => (l.length ? [{ members: Int32Array.from(l), shortest: shortest[c] as number }] : []));
+}
+
+/** Each class's step, rounded down so that the larger is a multiple of the smaller (smaller steps stay valid). */
+export function nestedSteps(steps: readonly number[]): number[] {
+  const fine = Math.min(...steps);
+  return steps.map((s) => Math.max(fine, s - (s % fine)));
+}
+
 /** One grid per non-empty length class over the needle columns (needles shorter than 32 bytes are not indexed). */
 export function buildGrids(cols: Int32Array, bytes: Buffer): GridState[] {
-  const count = cols.length / NEEDLE_COLS;
-  const cls = new Int8Array(count).fill(-1);
-  const sizes = CLASSES.map(() => 0);
-  for (let n = 0; n < count; n++) {
-    const c = CLASSES.findIndex((w) => (cols[n * NEEDLE_COLS + 2] as number) >= w);
-    cls[n] = c;
-    if (c >= 0) sizes[c] = (sizes[c] as number) + 1;
+  const classes = classify(cols);
+  const steps = nestedSteps(classes.map((c) => gridStep(c.shortest, c.members.length)));
+  return classes.map((c, i) => buildGrid(steps[i] as number, cols, bytes, c.members));
+}
+
+/** The grids of a table: one pass over the finest lattice; a coarser grid is probed on every k-th sample with the same hash. */
+export class Grids {
+  private readonly grids: Grid[];
+  private readonly fine: Grid | undefined;
+  private readonly coarse: Grid | undefined;
+  /** Samples of the fine lattice per coarse sample. */
+  private readonly every: number;
+
+  constructor(states: readonly GridState[], cols: Int32Array, bytes: Buffer) {
+    this.grids = [...states].sort((a, b) => a.step - b.step).map((g) => new Grid(g, cols, bytes));
+    this.fine = this.grids[0];
+    this.coarse = this.grids[1];
+    const fineStep = this.fine?.state.step ?? 1;
+    const coarseStep = this.coarse?.state.step ?? fineStep;
+    // Tables shared by an older build may not nest: each grid then makes its own pass.
+    this.every = coarseStep % fineStep === 0 && this.grids.length === 2 ? coarseStep / fineStep : 0;
   }
-  const grids: GridState[] = [];
-  for (const c of CLASSES.keys()) {
-    if (!sizes[c]) continue;
-    const members = new Int32Array(sizes[c] as number);
-    let m = 0;
-    let shortest = Number.POSITIVE_INFINITY;
-    for (let n = 0; n < count; n++) {
-      if (cls[n] !== c) continue;
-      members[m++] = n;
-      shortest = Math.min(shortest, cols[n * NEEDLE_COLS + 2] as number);
+
+  get size(): number {
+    return this.grids.length;
+  }
+
+  /** See Grid.scan. */
+  scan(buf: Buffer, words: Int32Array, base: number, from: number, end: number, len: number, onHit: (needle: number, start: number) => void): void {
+    if (!this.every || !this.fine || !this.coarse) {
+      for (const g of this.grids) g.scan(buf, words, base, from, end, len, onHit);
+      return;
     }
-    grids.push(buildGrid(gridStep(shortest, members.length), cols, bytes, members));
+    const f = this.fine.state;
+    const c = this.coarse.state;
+    const step = f.step;
+    const skipZero = !f.zeroGram && !c.zeroGram;
+    const last = Math.min(end, len - Q + 1);
+    let p = from + ((step - ((base + from) % step)) % step);
+    // Samples until the next one on the coarse lattice (absolute multiples of its step).
+    let countdown = ((c.step - ((base + p) % c.step)) % c.step) / step;
+    const aligned = LITTLE_ENDIAN && base % 4 === 0 && buf.byteOffset === 0;
+    for (; p < last; p += step, countdown--) {
+      if (countdown < 0) countdown = this.every - 1;
+      const lo = aligned ? (words[p >> 2] as number) : buf.readInt32LE(p);
+      const hi = aligned ? (words[(p >> 2) + 1] as number) : buf.readInt32LE(p + 4);
+      if ((lo | hi) === 0 && skipZero) continue;
+      const h = hash(lo, hi);
+      const m = mask(h);
+      const text = ((lo | hi) & TEXT_MASK) === 0;
+      const fw = text ? (f.textBits[h >>> f.textShift] as number) : (f.bitset[h >>> f.bitsShift] as number);
+      if ((fw & m) === m) this.fine.bucket(h, p, buf, len, onHit);
+      if (countdown !== 0) continue;
+      const cw = text ? (c.textBits[h >>> c.textShift] as number) : (c.bitset[h >>> c.bitsShift] as number);
+      if ((cw & m) === m) this.coarse.bucket(h, p, buf, len, onHit);
+    }
   }
-  return grids;
 }
 
 /** One sampling grid over its state, the needle columns and the needle bytes. */
 export class Grid {
-  private readonly s: GridState;
+  readonly state: GridState;
   private readonly cols: Int32Array;
   private readonly bytes: Buffer;
 
   constructor(state: GridState, cols: Int32Array, bytes: Buffer) {
-    this.s = state;
+    this.state = state;
     this.cols = cols;
     this.bytes = bytes;
   }
@@ -192,8 +266,8 @@ export class Grid {
    * at absolute multiples of the step, so the grid never shifts at chunk boundaries.
    */
   scan(buf: Buffer, words: Int32Array, base: number, from: number, end: number, len: number, onHit: (needle: number, start: number) => void): void {
-    const { bitset, bitsShift, step } = this.s;
-    const skipZero = !this.s.zeroGram;
+    const { bitset, bitsShift, textBits, textShift, step } = this.state;
+    const skipZero = !this.state.zeroGram;
     const last = Math.min(end, len - Q + 1);
     let p = from + ((step - ((base + from) % step)) % step);
     const aligned = LITTLE_ENDIAN && base % 4 === 0 && buf.byteOffset === 0;
@@ -203,15 +277,16 @@ export class Grid {
       if ((lo | hi) === 0 && skipZero) continue;
       const h = hash(lo, hi);
       const m = mask(h);
-      if (((bitset[h >>> bitsShift] as number) & m) !== m) continue;
+      const w = ((lo | hi) & TEXT_MASK) === 0 ? (textBits[h >>> textShift] as number) : (bitset[h >>> bitsShift] as number);
+      if ((w & m) !== m) continue;
       this.bucket(h, p, buf, len, onHit);
     }
   }
 
   /** The needles of the sample's bucket with the sample's full hash, each verified whole. */
-  private bucket(h: number, p: number, buf: Buffer, len: number, onHit: (needle: number, start: number) => void): void {
-    const { starts, refs } = this.s;
-    const b = h >>> this.s.bucketShift;
+  bucket(h: number, p: number, buf: Buffer, len: number, onHit: (needle: number, start: number) => void): void {
+    const { starts, refs } = this.state;
+    const b = h >>> this.state.bucketShift;
     const stop = starts[b + 1] as number;
     for (let i = starts[b] as number; i < stop; i++) {
       if (refs[2 * i] !== h) continue;
@@ -219,7 +294,7 @@ export class Grid {
       const n = (ref >> 8) * NEEDLE_COLS;
       const off = this.cols[n + 1] as number;
       const length = this.cols[n + 2] as number;
-      const start = p - (ref & 255);
+      const start = p - (ref & (TEXT_FLAG - 1));
       if (start >= 0 && start + length <= len && buf.compare(this.bytes, off, off + length, start, start + length) === 0) onHit(ref >> 8, start);
     }
   }
