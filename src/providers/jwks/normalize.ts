@@ -10,8 +10,14 @@ import type { CompromisedKeyIndicator } from './schema.ts';
 export const PROVIDER_ID = 'jwks';
 export const WELL_KNOWN = '/.well-known/openid-configuration';
 
-/** RFC 7518 §6 private and symmetric members: none may appear in a published set. */
-export const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'] as const;
+/**
+ * Private and symmetric members: none may appear in a published set. RFC 7518 §6 (RSA, EC, oct),
+ * RFC 8037 §2 (OKP `d`), RFC 9964 (AKP, ML-DSA: `priv`; earlier drafts also wrote the `seed`).
+ */
+export const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k', 'priv', 'seed'] as const;
+
+/** Key types whose members are all known: for them, no private member found means none published. */
+const KNOWN_KTY: ReadonlySet<string> = new Set(['RSA', 'EC', 'OKP', 'oct', 'AKP']);
 
 const CURVE_BITS: Record<string, number> = { 'P-256': 256, 'P-384': 384, 'P-521': 521, secp256k1: 256, Ed25519: 256, Ed448: 448, X25519: 256, X448: 448 };
 
@@ -141,7 +147,8 @@ export function normalizeKey(jwk: Record<string, unknown>, c: KeyContext): Norma
     ...(keySize ? { keySize } : {}),
     ...(curve ? { curve } : {}),
     ...(roca !== undefined ? { rocaFingerprint: roca } : {}),
-    privateMembers,
+    // A type this build does not know may name its private part anything: unknown, unless a known member shows.
+    ...(privateMembers.length || KNOWN_KTY.has(kty) ? { privateMembers } : {}),
     ...(str(jwk.x5t) ? { x5t: str(jwk.x5t) } : {}),
     ...(str(jwk['x5t#S256']) ? { x5tS256: str(jwk['x5t#S256']) } : {}),
     ...(certificates ? { certificates } : {}),

@@ -8,8 +8,8 @@ export default defineRule({
   meta: {
     category: 'exposure',
     severity: 'critical',
-    fixedLimit: 'no private or symmetric member (d, p, q, dp, dq, qi, oth, k) in a published key set',
-    description: 'No published key set contains private or symmetric key members (d, p, q, dp, dq, qi, oth, k).',
+    fixedLimit: 'no private or symmetric member (d, p, q, dp, dq, qi, oth, k; AKP priv, seed) in a published key set',
+    description: 'No published key set contains private or symmetric key members (d, p, q, dp, dq, qi, oth, k; AKP priv, seed).',
     rationale:
       'OIDC Discovery §3: "The JWK Set MUST NOT contain private or symmetric key values" (RFC 7518 §6). Serialising the whole key object instead of its public projection has published signing keys to the world (ONC Inferno test kit, EUDI wallet, oidc-provider-mock). Anyone who read the set can forge tokens.',
     remediation:

@@ -138,3 +138,34 @@ describe('jwks normalize: hygiene signals', () => {
     expect(parseDiscovery('{"issuer": "https://idp"}')).toMatchObject({ ok: false, reason: 'the discovery document has no jwks_uri' });
   });
 });
+
+describe('jwks normalize: private members of other key types', () => {
+  const ctx = { url: 'https://idp/keys', trustedBy: [], indicators: [] };
+  // RFC 9964 (ML-DSA for JOSE) §"AKP": "pub" is public; "priv" (and the drafts' "seed") are the private key.
+  const pub = Buffer.alloc(1312, 7).toString('base64url');
+
+  it('an AKP (ML-DSA) key publishing priv or seed names them; a public AKP key publishes none', () => {
+    const [leaky, seeded, clean] = normalizeKeySet(
+      [
+        { kty: 'AKP', alg: 'ML-DSA-44', kid: 'pq-leaky', pub, priv: Buffer.alloc(32, 1).toString('base64url') },
+        { kty: 'AKP', alg: 'ML-DSA-44', kid: 'pq-seed', pub, seed: Buffer.alloc(32, 2).toString('base64url') },
+        { kty: 'AKP', alg: 'ML-DSA-44', kid: 'pq', pub },
+      ],
+      ctx,
+    );
+    expect([leaky?.key.privateMembers, seeded?.key.privateMembers, clean?.key.privateMembers]).toEqual([['priv'], ['seed'], []]);
+    expect(JSON.stringify(leaky)).not.toContain(Buffer.alloc(32, 1).toString('base64url'));
+  });
+
+  it('a key type this build does not know has its private members unknown (never "none"), unless a known one shows', () => {
+    const [odd, oddWithD] = normalizeKeySet(
+      [
+        { kty: 'XYZ', kid: 'odd', x: 'AQAB', secret: 'AQAB' },
+        { kty: 'XYZ', kid: 'odd-d', d: 'AQAB' },
+      ],
+      ctx,
+    );
+    expect(odd?.key.privateMembers).toBeUndefined();
+    expect(oddWithD?.key.privateMembers).toEqual(['d']);
+  });
+});
