@@ -1,6 +1,9 @@
 // Policy evaluation of 100k synthetic keys with every rule of the recommended pack.
 // Goals (issue 2): evaluation ≤ 0.3 s on one core; snapshot file → JSON report ≤ 1.5 s. Both are
 // printed with their ratio to a plain JSON.parse of the same snapshot, measured in the same run.
+// "Snapshot → JSON file" is what `keyhygiene audit --snapshot F --format json --output R` does, in
+// process (runAudit: the streamed reader, the snapshot provider and merge, evaluation releasing the
+// records, the streamed JSON writer through the output writer), without the CLI's start-up.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -11,8 +14,7 @@ const dist = (p) => new URL(`../dist/${p}`, import.meta.url).href;
 const { evaluate } = await import(dist('engine/evaluate.js'));
 const { resolvePolicyFile } = await import(dist('policy/resolve.js'));
 const { parseInventory } = await import(dist('inventory/parse.js'));
-const { jsonReporter } = await import(dist('report/json.js'));
-const { reportMeta } = await import(dist('report/meta.js'));
+const { runAudit } = await import(dist('cli/run-audit.js'));
 
 const N = Number(process.env.BENCH_KEYS ?? 100_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -58,6 +60,24 @@ const time = (fn) => {
   return [(performance.now() - t0) / 1000, out];
 };
 
+const timeAsync = async (fn) => {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const out = await fn();
+  const c = process.cpuUsage(c0);
+  cpu.push((c.user + c.system) / 1e6);
+  return [(performance.now() - t0) / 1000, out];
+};
+const cliFlags = {
+  policy: policyFile,
+  snapshot: [snapFile],
+  format: ['json'],
+  output: [join(dir, 'result.json')],
+  'fail-on': 'none',
+  'allow-incomplete': true,
+  now: now.toISOString(),
+};
+
 const parseT = [];
 const evalT = [];
 const e2eT = [];
@@ -73,13 +93,7 @@ for (let r = 0; r < RUNS; r++) {
   evalT.push(te);
   evalC.push(cpu.at(-1));
   pairs = Object.values(result.summary.outcomes).reduce((a, b) => a + b, 0);
-  e2eT.push(
-    time(() => {
-      const i2 = parseInventory(readFileSync(snapFile, 'utf8'), snapFile);
-      const res = evaluate(i2, policy, { now });
-      writeFileSync(join(dir, 'result.json'), jsonReporter.render(res, reportMeta()));
-    })[0],
-  );
+  e2eT.push((await timeAsync(() => runAudit(cliFlags, { warn: () => {} })))[0]);
   e2eC.push(cpu.at(-1));
 }
 const p = median(parseT);
@@ -92,18 +106,23 @@ const load = (await import('node:os')).loadavg()[0];
 console.log(
   `keys ${N}, rules ${policy.rules.size}, outcomes ${pairs}, snapshot ${(text.length / 1e6).toFixed(1)} MB, runs ${RUNS}, load average ${load.toFixed(1)} on ${(await import('node:os')).cpus().length} cores`,
 );
-console.log(`                      wall median        cpu median`);
+console.log(`                      wall median        cpu median        (audit: runAudit as the CLI runs it)`);
 console.log(`JSON.parse baseline   ${p.toFixed(3)} s            ${pc.toFixed(3)} s`);
 console.log(
   `evaluate              ${e.toFixed(3)} s = ${(e / p).toFixed(2)}×    ${ec.toFixed(3)} s = ${(ec / pc).toFixed(2)}× JSON.parse  (${((ec * 1e9) / pairs).toFixed(0)} ns cpu per rule×subject)`,
 );
-console.log(`snapshot → JSON file  ${x.toFixed(3)} s = ${(x / p).toFixed(2)}×    ${xc.toFixed(3)} s = ${(xc / pc).toFixed(2)}× JSON.parse`);
+console.log(`audit → JSON file      ${x.toFixed(3)} s = ${(x / p).toFixed(2)}×    ${xc.toFixed(3)} s = ${(xc / pc).toFixed(2)}× JSON.parse`);
 export default async () => ({
   goals: [
     {
       name: 'evaluation of 100k keys ≤ 0.3 s on one core',
       met: N < 100_000 || e <= 0.3,
       detail: `wall ${e.toFixed(3)} s (${(e / p).toFixed(2)}× JSON.parse), cpu ${ec.toFixed(3)} s`,
+    },
+    {
+      name: 'audit --snapshot → JSON report ≤ 1.5× read + JSON.parse of the snapshot (cpu)',
+      met: N < 100_000 || xc / pc <= 1.5,
+      detail: `${(xc / pc).toFixed(2)}× (cpu ${xc.toFixed(3)} s vs ${pc.toFixed(3)} s)`,
     },
     {
       name: 'snapshot → JSON report ≤ 1.5 s',
