@@ -2,6 +2,7 @@
 import { join, resolve } from 'node:path';
 import * as Flags from '@oclif/core/flags';
 import type { AuditResult } from '../engine/result.ts';
+import { withFields } from '../engine/result-view.ts';
 import { UserError } from '../errors.ts';
 import { SEVERITIES } from '../model/common.ts';
 import { DEFAULT_REPORT_LIMIT } from '../report/bound.ts';
@@ -156,7 +157,7 @@ export function fullReportOf(plan: ReportPlan): string | undefined {
  */
 export function reportedResult(result: AuditResult, debug: boolean | undefined): AuditResult {
   if (debug || !result.gaps.some((g) => g.detail !== undefined)) return result;
-  return { ...result, gaps: result.gaps.map(({ detail: _detail, ...gap }) => gap) };
+  return withFields(result, { gaps: result.gaps.map(({ detail: _detail, ...gap }) => gap) });
 }
 
 /** Render each format to its file, or to stdout, streamed in chunks where the reporter can. */

@@ -97,3 +97,21 @@ export function streamingView(result: AuditResult): AuditResult {
   }
   return out as unknown as AuditResult;
 }
+
+/**
+ * The result with some top-level fields replaced (the gaps a report shows), in the same key order;
+ * lists still compact stay compact in the copy (a spread would build them).
+ */
+export function withFields(result: AuditResult, fields: Partial<AuditResult>): AuditResult {
+  const out: Record<string, unknown> = {};
+  const compact: ListName[] = [];
+  for (const k of Object.keys(result)) {
+    if (Object.hasOwn(fields, k)) out[k] = (fields as Record<string, unknown>)[k];
+    else if ((k === 'subjects' || k === 'results') && isCompact(result, k)) {
+      out[k] = [];
+      compact.push(k);
+    } else out[k] = (result as unknown as Record<string, unknown>)[k];
+  }
+  for (const k of compact) attachCompactList(out as unknown as AuditResult, k, list(result, k).compact as CompactList<never>);
+  return out as unknown as AuditResult;
+}

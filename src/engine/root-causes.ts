@@ -36,7 +36,7 @@ export function causeKey(r: ResultEntry): string {
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Failures (not waived) grouped by root cause, most severe first, then by rule and resource; each with its failures. */
-export function groupFailures(results: readonly ResultEntry[]): { cause: RootCause; entries: ResultEntry[] }[] {
+export function groupFailures(results: Iterable<ResultEntry>): { cause: RootCause; entries: ResultEntry[] }[] {
   const byId = new Map<string, { cause: RootCause; entries: ResultEntry[]; subjectSet: Set<string> }>();
   for (const r of results) {
     if (r.outcome !== 'fail') continue;

@@ -4,6 +4,7 @@
 // elsewhere (Azure, GCP, JWKS, artifacts) are attributed to the publishing account when one is
 // known (`publish` knows it) and are left out of `--format asff` otherwise.
 import type { AuditResult, Outcome, ResultEntry } from '../engine/result.ts';
+import { eachResult } from '../engine/result-view.ts';
 import type { Severity } from '../model/common.ts';
 import { chunked, joined, jsonArrayLines } from '../util/json-stream.ts';
 import { controlsFor } from './ocsf.ts';
@@ -130,7 +131,7 @@ export function asffFinding(result: AuditResult, meta: ReportMeta, r: ResultEntr
 
 /** Every finding of a result that can be attributed to an account, in result order, then the baseline's resolved ones (ARCHIVED). Lazy. */
 export function* asffFindings(result: AuditResult, meta: ReportMeta, target?: AsffTarget): Generator<AsffFinding> {
-  for (const r of result.results) {
+  for (const r of eachResult(result)) {
     const f = asffFinding(result, meta, r, target);
     if (f) yield f;
   }

@@ -2,6 +2,7 @@
 // and point at the full machine-readable report, so a million keys never make an unreadable (or
 // unbounded) page. Pure.
 import type { AuditResult, ResultEntry } from '../engine/result.ts';
+import { eachSubject } from '../engine/result-view.ts';
 import type { FailureGroup } from './root-causes.ts';
 import type { ReportMeta } from './types.ts';
 
@@ -95,10 +96,10 @@ export function omittedNote(b: BoundedFindings, meta: Pick<ReportMeta, 'fullRepo
 }
 
 /** Keys, and keys that pass every rule that applies to them (a loop: no array of a million keys is copied). */
-export function keyCounts(result: Pick<AuditResult, 'subjects'>): { keys: number; clean: number } {
+export function keyCounts(result: AuditResult): { keys: number; clean: number } {
   let keys = 0;
   let clean = 0;
-  for (const x of result.subjects) {
+  for (const x of eachSubject(result)) {
     if (x.kind !== 'key') continue;
     keys++;
     if (x.status === 'pass') clean++;

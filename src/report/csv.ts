@@ -1,6 +1,7 @@
 // CSV for spreadsheets: one row per result with its root cause's id and resource, so a pivot on
 // root_cause_id groups them (RFC 4180, CRLF, formula injection neutralised).
 import type { AuditResult, ResultEntry } from '../engine/result.ts';
+import { eachResult } from '../engine/result-view.ts';
 import { chunked, joined } from '../util/json-stream.ts';
 import { entryCause } from './root-causes.ts';
 import type { Reporter } from './types.ts';
@@ -76,7 +77,7 @@ function row(r: ResultEntry): (string | undefined)[] {
 /** The CSV lines, each ending in CRLF, lazily: a million rows never become one string. */
 export function* csvLines(result: AuditResult): Generator<string> {
   yield `${CSV_COLUMNS.join(',')}\r\n`;
-  for (const r of result.results) yield `${row(r).map(csvCell).join(',')}\r\n`;
+  for (const r of eachResult(result)) yield `${row(r).map(csvCell).join(',')}\r\n`;
   // Findings the baseline had and this run does not: rows too, so a spreadsheet shows the whole picture.
   for (const r of result.baseline?.resolved ?? []) {
     const cells = row(r);

@@ -1,6 +1,7 @@
 // JUnit XML: one test suite per rule, one failing test case per root cause (the subjects it fails in
 // its body), one test case per other result (rule, subject, finding).
 import type { AuditResult, ResultEntry } from '../engine/result.ts';
+import { eachResult } from '../engine/result-view.ts';
 import { causeKey } from '../engine/root-causes.ts';
 import { chunked, joined } from '../util/json-stream.ts';
 import { causeLabel, type FailureGroup, failureGroups } from './root-causes.ts';
@@ -106,7 +107,7 @@ function suitesOf(result: AuditResult): Suite[] {
   };
   // Linear: push into each rule's list (copying it per result made 15k keys take half a minute).
   for (const group of failureGroups(result)) add(group.cause.ruleId, ownCause(group) ? { entry: group.entries[0] as ResultEntry } : { group });
-  for (const r of result.results) if (r.outcome !== 'fail') add(r.ruleId, { entry: r });
+  for (const r of eachResult(result)) if (r.outcome !== 'fail') add(r.ruleId, { entry: r });
   return result.rules.map((rule) => {
     const cases = byRule.get(rule.id) ?? [];
     const n = { tests: cases.length, failures: 0, errors: 0, skipped: 0 };

@@ -2,6 +2,7 @@
 // security data lakes (Amazon Security Lake custom sources, SIEMs). `ocsf` writes JSON Lines (one
 // event per line, what Security Lake and most pipelines ingest); `ocsf-json` writes one JSON array.
 import type { AuditResult, Outcome, ResultEntry } from '../engine/result.ts';
+import { eachResult } from '../engine/result-view.ts';
 import type { ControlRef } from '../frameworks/controls.ts';
 import type { Severity } from '../model/common.ts';
 import { chunked, joined, jsonArrayLines } from '../util/json-stream.ts';
@@ -205,7 +206,7 @@ export function ocsfEvent(result: AuditResult, meta: ReportMeta, r: ResultEntry,
 
 /** Every event of a result, in result order, then the baseline's resolved findings as Close events. Lazy. */
 export function* ocsfEvents(result: AuditResult, meta: ReportMeta): Generator<Record<string, unknown>> {
-  for (const r of result.results) yield ocsfEvent(result, meta, r);
+  for (const r of eachResult(result)) yield ocsfEvent(result, meta, r);
   for (const r of result.baseline?.resolved ?? []) yield ocsfEvent(result, meta, r, true);
 }
 

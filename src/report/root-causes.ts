@@ -1,4 +1,5 @@
 import type { AuditResult, ResultEntry, RootCause } from '../engine/result.ts';
+import { eachResult } from '../engine/result-view.ts';
 import { causeKey, groupFailures } from '../engine/root-causes.ts';
 
 /** A root cause with the failures it causes (their per-subject detail kept), for reporters. */
@@ -12,7 +13,7 @@ export interface FailureGroup {
  * or merged after evaluation, or written before root causes existed, groups correctly).
  */
 export function failureGroups(result: AuditResult): FailureGroup[] {
-  return groupFailures(result.results);
+  return groupFailures(eachResult(result));
 }
 
 /** How a root cause is named in a report: the resource, and how many subjects it affects beyond itself. */

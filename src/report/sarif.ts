@@ -2,6 +2,7 @@
 import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
 import type { AuditResult, ResultEntry } from '../engine/result.ts';
+import { eachResult } from '../engine/result-view.ts';
 import type { Severity } from '../model/common.ts';
 import { jsonChunks, LazyArray } from '../util/json-stream.ts';
 import { fileLocationOf, sarifArtifactLocation } from './locations.ts';
@@ -174,7 +175,7 @@ function* sarifResults(
   policyLocation: Sarif.ArtifactLocation,
 ): Generator<Sarif.Result> {
   for (const g of failureGroups(result)) if (g.entries.length > 0) yield causeResultOf(g, meta, ruleIndex, policyLocation);
-  for (const r of result.results) if (r.outcome !== 'fail') yield resultOf(r, meta, ruleIndex, policyLocation);
+  for (const r of eachResult(result)) if (r.outcome !== 'fail') yield resultOf(r, meta, ruleIndex, policyLocation);
 }
 
 /** Render a result as a SARIF 2.1.0 log with one run. */
