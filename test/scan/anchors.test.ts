@@ -155,6 +155,33 @@ describe('anchor prefilter', () => {
     expect(simd.pairOffsets(0, SIZE - 1)).toEqual(want);
   });
 
+  it('over zero bytes (skipped 32 at a time): every anchor at every offset of a turn, and pairs that start with a zero byte', () => {
+    for (const [a, needle] of NEEDLES.entries()) {
+      for (let at = 96; at < 160; at++) {
+        const data = Buffer.alloc(1024);
+        needle.copy(data, at);
+        expect(both(data, 0, 1024, 1024).simd, `anchor ${a} at ${at}`).toEqual([`${at}:${KINDS[a]}`]);
+      }
+    }
+    // With a pair that starts with a zero byte no turn may be skipped.
+    const zeroFirst = [Buffer.from([0, 0x41]), Buffer.from('Y-')];
+    const fast = new AnchorWindow(4096, zeroFirst);
+    const slow = new AnchorWindow(4096, zeroFirst, true);
+    expect(fast.singlePass).toBe(true);
+    for (const w of [fast, slow]) {
+      w.buf.fill(0);
+      // Each one the last byte of an all-zero turn, its second byte the first of the next turn.
+      for (const at of [95, 1023, 2047, 4031]) w.buf[at + 1] = 0x41;
+    }
+    const got = (w: AnchorWindow) => {
+      const c: number[] = [];
+      w.find(0, 4096, 4096, [0, 1], c);
+      return sorted(c);
+    };
+    expect(got(fast)).toEqual(got(slow));
+    expect(got(fast)).toEqual(sorted([95, 0, 1023, 0, 2047, 0, 4031, 0]));
+  });
+
   it('the scanner finds the same whether the stream arrives in one piece or in pieces of any size', () => {
     const keys = FORMATS.map((f) => makeKey((kindsFor(f) as string[])[0] as 'rsa2048'));
     const table = new KnownKeyTable([...new Set(keys)].map((k, i) => ({ id: `k${i}`, publicKey: k.spkiB64 })));
