@@ -137,32 +137,105 @@ function bindingHolds(expression: string | undefined, nowMs: number): boolean | 
   return conditionCanHold(expression, resource, nowMs);
 }
 
-/** Pool members that may act as the service account of `e`: the same capabilities, through the account. */
-async function throughAccount(c: GcpReadContext, r: FederationReader, key: string, scope: KeyScope, e: AccessEntry, email: string): Promise<AccessEntry[]> {
-  const layers = await r.accountPolicies(email);
-  if (!layers) {
-    gap(c, 'iam:GetServiceAccountIamPolicy', key, scope, `who may act as service account ${email} (its IAM policy, or those of its project and above)`);
-    return [];
-  }
-  const out: AccessEntry[] = [];
+/**
+ * Impersonation chains are followed this many hops back from a service account that can use a key
+ * (a member acting as an account that may act as it, and so on); an account found at the last hop
+ * is not followed, and the key's access is unknown (a gap).
+ */
+export const MAX_IMPERSONATION_HOPS = 4;
+
+/** A service account on an impersonation chain to a key: the entry it reaches the key with, and the chain (itself first, the key's account last). */
+interface Hop {
+  email: string;
+  base: AccessEntry;
+  chain: string[];
+}
+
+/** One member that may act as a hop's account, with the entry it would hold (the binding's condition added). */
+interface Impersonator {
+  member: string;
+  base: AccessEntry;
+}
+
+/** Who may act as the hop's account (impersonation roles on it, its project and above); undefined when unreadable. */
+async function impersonators(c: GcpReadContext, r: FederationReader, hop: Hop): Promise<Impersonator[] | undefined> {
+  const layers = await r.accountPolicies(hop.email);
+  if (!layers) return undefined;
+  const out: Impersonator[] = [];
   for (const l of layers)
     for (const b of l.policy.bindings) {
       if (!IMPERSONATION_ROLES.has(b.role)) continue;
       const holds = bindingHolds(b.condition?.expression, c.nowMs);
       if (holds === false) continue;
       const cond = b.condition?.expression ? [{ key: 'iam.condition', operator: 'CEL', values: [b.condition.expression] }] : [];
-      for (const member of b.members) {
-        const m = parseWifMember(member);
-        if (!m) continue;
-        // A conditional binding that holds keeps its condition; one that cannot be decided is kept, undecided.
-        const extra =
-          holds === undefined ? { undecided: [...(e.undecided ?? []), ...cond] } : cond.length ? { conditions: [...(e.conditions ?? []), ...cond] } : {};
-        const base: AccessEntry = { ...e, sourceId: `${l.resource}#${b.role}`, ...extra };
-        const pool = await r.pool(m);
-        if (pool) out.push(...federatedEntries(base, m, pool.pool, pool.providers, [email]));
-        else gap(c, 'iam:ListWorkloadIdentityPoolProviders', key, scope, `workload identity pool ${m.pool}`);
+      const e = hop.base;
+      // A conditional binding that holds keeps its condition; one that cannot be decided is kept, undecided.
+      const extra =
+        holds === undefined ? { undecided: [...(e.undecided ?? []), ...cond] } : cond.length ? { conditions: [...(e.conditions ?? []), ...cond] } : {};
+      for (const member of b.members) out.push({ member, base: { ...e, sourceId: `${l.resource}#${b.role}`, ...extra } });
+    }
+  return out;
+}
+
+/** An account past the last hop is not followed: who may act as it (and so reach the key) is unknown. */
+function beyondLastHop(c: GcpReadContext, key: string, scope: KeyScope, email: string, chain: readonly string[]): void {
+  c.kit.gaps.add({
+    operation: 'iam:GetServiceAccountIamPolicy',
+    scope: { ...scope, subjectId: key },
+    affects: ['access'],
+    kind: 'unsupported',
+    reason: `who may act as service account ${email} could not be read: it may act as ${chain.join(', which may act as ')}, which can use key ${key}, a chain longer than the ${MAX_IMPERSONATION_HOPS} hops the audit follows; grant the key's use to the account that needs it instead of through impersonation chains`,
+  });
+}
+
+/** A pool member that may act as the first account of `chain`: its external identities. */
+async function actingPool(
+  c: GcpReadContext,
+  r: FederationReader,
+  key: string,
+  scope: KeyScope,
+  base: AccessEntry,
+  m: WifMember,
+  chain: string[],
+): Promise<AccessEntry[]> {
+  const pool = await r.pool(m);
+  if (pool) return federatedEntries(base, m, pool.pool, pool.providers, chain);
+  gap(c, 'iam:ListWorkloadIdentityPoolProviders', key, scope, `workload identity pool ${m.pool}`);
+  return [];
+}
+
+/**
+ * Pool members that may act as the service account of `e`, directly or through other service accounts
+ * (breadth first, each account once, at most MAX_IMPERSONATION_HOPS hops): the same capabilities,
+ * `via` the provider and the accounts of the chain.
+ */
+async function throughAccount(c: GcpReadContext, r: FederationReader, key: string, scope: KeyScope, e: AccessEntry, email: string): Promise<AccessEntry[]> {
+  const out: AccessEntry[] = [];
+  const seen = new Set([email]);
+  let frontier: Hop[] = [{ email, base: e, chain: [email] }];
+  for (let hops = 1; frontier.length > 0; hops++) {
+    const next: Hop[] = [];
+    for (const hop of frontier) {
+      const found = await impersonators(c, r, hop);
+      if (!found) {
+        gap(c, 'iam:GetServiceAccountIamPolicy', key, scope, `who may act as service account ${hop.email} (its IAM policy, or those of its project and above)`);
+        continue;
+      }
+      for (const i of found) {
+        const m = parseWifMember(i.member);
+        if (m) {
+          out.push(...(await actingPool(c, r, key, scope, i.base, m, hop.chain)));
+          continue;
+        }
+        const account = SERVICE_ACCOUNT.exec(i.member)?.[1];
+        if (!account || seen.has(account)) continue;
+        seen.add(account);
+        if (hops >= MAX_IMPERSONATION_HOPS) beyondLastHop(c, key, scope, account, hop.chain);
+        else next.push({ email: account, base: i.base, chain: [account, ...hop.chain] });
       }
     }
+    frontier = next;
+  }
   return out;
 }
 

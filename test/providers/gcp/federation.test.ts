@@ -9,6 +9,7 @@ import { auditInventory } from '../../../src/audit.ts';
 import { type GcpFake, startGcpFake } from '../../../src/fakes/gcp/server.ts';
 import type { FakeCryptoKey, FakeWifPool, FakeWifProvider, GcpWorld } from '../../../src/fakes/gcp/world.ts';
 import { resolvePolicyFile } from '../../../src/policy/resolve.ts';
+import { MAX_IMPERSONATION_HOPS } from '../../../src/providers/gcp/federation.ts';
 import gcpProvider, { collectGcp } from '../../../src/providers/gcp/index.ts';
 import { GcpConfig } from '../../../src/providers/gcp/schema.ts';
 import { inventory } from '../../helpers/fixtures.ts';
@@ -234,6 +235,61 @@ describe('GCP workload identity federation (issue 15)', () => {
       { key: 'iam.condition', operator: 'CEL', values: ['request.time.getHours("UTC") < 6'] },
     ]);
     expect(hours.verdict('nonprod-principal-access', 'signer-sa').map((r) => r.outcome)).toEqual(['unknown']);
+  });
+
+  /** A key its service account `sa0` signs with, and accounts each allowed to act as the one before (tokenCreator), the last one by the pool. */
+  const chainWorld = (length: number, poolOnLast = true, cycle = false): GcpWorld => {
+    const w = world();
+    const sa = (i: number) => `sa${i}@${P}.iam.gserviceaccount.com`;
+    w.projects[0]?.keyRings[0]?.keys.push(key('signer-chain', 'ASYMMETRIC_SIGN', [`serviceAccount:${sa(0)}`]));
+    for (let i = 0; i < length; i++) {
+      const last = i === length - 1;
+      const member = last
+        ? cycle
+          ? `serviceAccount:${sa(0)}`
+          : poolOnLast
+            ? `principalSet://${pool('github')}/attribute.repository/org/app`
+            : ''
+        : `serviceAccount:${sa(i + 1)}`;
+      const role = last && !cycle ? 'roles/iam.workloadIdentityUser' : 'roles/iam.serviceAccountTokenCreator';
+      w.serviceAccounts?.push({ email: sa(i), policy: { bindings: member ? [{ role, members: [member] }] : [] } });
+    }
+    return w;
+  };
+
+  it('impersonation chains are followed: a pool member acting as an account that may act as the key’s account reaches the key', async () => {
+    const { verdict, keyOf, fake } = await audit(chainWorld(3));
+    const entry = keyOf('signer-chain')?.access?.find((a) => a.principal.federation);
+    expect(entry?.via).toEqual([
+      `projects/${NUM}/locations/global/workloadIdentityPools/github/providers/github`,
+      `sa2@${P}.iam.gserviceaccount.com`,
+      `sa1@${P}.iam.gserviceaccount.com`,
+      `sa0@${P}.iam.gserviceaccount.com`,
+    ]);
+    expect(entry?.sourceId).toBe(`projects/-/serviceAccounts/sa2@${P}.iam.gserviceaccount.com#roles/iam.workloadIdentityUser`);
+    expect(verdict('nonprod-principal-access', 'signer-chain').map((r) => r.outcome)).toEqual(['fail']);
+    // Each account's policy is read once, whatever the number of keys and chains through it.
+    const reads = fake.requests.filter((r) => r.operation === 'iam:GetServiceAccountIamPolicy' && /\/sa\d@/.test(r.path)).map((r) => r.path);
+    expect(reads.length).toBe(new Set(reads).size);
+    expect(reads.length).toBe(3);
+  });
+
+  it('a cycle of accounts acting as each other ends (each account once), and admits nobody outside it', async () => {
+    const { verdict, keyOf } = await audit(chainWorld(3, false, true));
+    expect(keyOf('signer-chain')?.access?.map((a) => a.principal.id)).toEqual([`serviceAccount:sa0@${P}.iam.gserviceaccount.com`]);
+    expect(verdict('nonprod-principal-access', 'signer-chain').map((r) => r.outcome)).toEqual(['pass']);
+  });
+
+  it('a chain longer than the bound is a gap on the key’s access, naming the account not followed: unknown, never pass', async () => {
+    const { verdict, keyOf, out } = await audit(chainWorld(MAX_IMPERSONATION_HOPS + 1));
+    expect(keyOf('signer-chain')?.access?.some((a) => a.principal.federation)).toBe(false);
+    const g = out.gaps?.find((x) => x.scope.subjectId === `${RING}/cryptoKeys/signer-chain` && x.operation === 'iam:GetServiceAccountIamPolicy');
+    expect(g).toMatchObject({ operation: 'iam:GetServiceAccountIamPolicy', affects: ['access'] });
+    expect(g?.reason).toContain(`who may act as service account sa${MAX_IMPERSONATION_HOPS}@${P}.iam.gserviceaccount.com could not be read`);
+    expect(verdict('nonprod-principal-access', 'signer-chain').map((r) => r.outcome)).toEqual(['unknown']);
+    // One account shorter: the pool at the end of the chain is found.
+    const within = await audit(chainWorld(MAX_IMPERSONATION_HOPS));
+    expect(within.keyOf('signer-chain')?.access?.find((a) => a.principal.federation)?.via).toHaveLength(MAX_IMPERSONATION_HOPS + 1);
   });
 
   it('a disabled pool admits nobody', async () => {
