@@ -267,7 +267,8 @@ describe('Azure provider against the loopback fakes', () => {
     // before: a few hundred milliseconds on an idle machine).
     const { keys, gaps } = await run({ world, config: { timeoutMs: 60_000, budgetMs: 3000, retry: { maxRetries: 0 } } });
     expect(Date.now() - started).toBeLessThan(20_000);
-    const g = gaps.find((x) => x.scope.container === 'private-only');
+    // On a loaded machine the budget may also end this vault's slower ARM reads: the data-plane read is the one that never answers.
+    const g = gaps.find((x) => x.scope.container === 'private-only' && x.operation === 'keyvault:ListKeys');
     expect(g).toMatchObject({ operation: 'keyvault:ListKeys', kind: 'cancelled' });
     expect(g?.reason).toMatch(/time budget ran out.*raise the provider's budgetMs/);
     expect(keys).toHaveLength(4);
