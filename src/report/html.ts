@@ -1,6 +1,7 @@
 // One self-contained HTML file for auditors: works offline (no external resource, enforced by a CSP),
 // inline SVG charts, findings filterable in a few lines of inline JS, an evidence appendix, printable.
 import { type AuditResult, OUTCOMES, type Outcome, type ResultEntry } from '../engine/result.ts';
+import { eachResult, eachSubject, resultCount, subjectCount } from '../engine/result-view.ts';
 import { causeKey } from '../engine/root-causes.ts';
 import { SEVERITIES, type Severity } from '../model/common.ts';
 import { chunked, joined, lineChunks } from '../util/json-stream.ts';
@@ -249,11 +250,22 @@ const SCRIPT = `
 })();`;
 
 /** The rows the findings table lists: every result, or beyond the limit the undecided and failing ones first. */
-function listedRows(results: readonly ResultEntry[], limit: number): readonly ResultEntry[] {
-  if (results.length <= limit) return results;
-  const listed: ResultEntry[] = [];
-  for (const r of results) if (r.outcome !== 'pass' && listed.length < limit) listed.push(r);
-  for (const r of results) if (r.outcome === 'pass' && listed.length < limit) listed.push(r);
+/**
+ * At most `limit` of `total` items, read one at a time from `items()`: all of them when they fit, else
+ * the ones that do not pass first, then passes, each in their order.
+ */
+function listedFirst<T>(items: () => Iterable<T>, total: number, limit: number, passes: (x: T) => boolean): T[] {
+  const listed: T[] = [];
+  for (const x of items()) {
+    if (total > limit && passes(x)) continue;
+    if (listed.length >= limit) break;
+    listed.push(x);
+  }
+  if (total > limit)
+    for (const x of items()) {
+      if (listed.length >= limit) break;
+      if (passes(x)) listed.push(x);
+    }
   return listed;
 }
 
@@ -301,12 +313,23 @@ function filterBar(result: AuditResult, rows: readonly ResultEntry[], groups: re
   return out;
 }
 
+/** Whether any result fails (read until the first one). */
+function hasFailure(result: AuditResult): boolean {
+  for (const r of eachResult(result)) if (r.outcome === 'fail') return true;
+  return false;
+}
+
 /** The findings table with its filter bar: a select per dimension (root cause too), free-text search and sort; bounded. */
 function findingsSection(result: AuditResult, meta: ReportMeta, groups: readonly FailureGroup[]): string[] {
-  const all = result.results;
-  const rows = listedRows(all, reportLimit(meta));
+  const total = resultCount(result);
+  const rows = listedFirst(
+    () => eachResult(result),
+    total,
+    reportLimit(meta),
+    (r) => r.outcome === 'pass',
+  );
   const causes = causeIndexOf(groups);
-  const cut = all.length - rows.length;
+  const cut = total - rows.length;
   return [
     '<section id="findings"><h2>Findings</h2>',
     ...filterBar(result, rows, groups),
@@ -388,7 +411,7 @@ function headerLines(result: AuditResult): string[] {
   ];
   if (result.compliance?.length) out.push('<a href="#compliance">Compliance</a>');
   if (result.baseline) out.push('<a href="#baseline">Baseline</a>');
-  if (result.results.some((r) => r.outcome === 'fail')) out.push('<a href="#root-causes">Root causes</a>');
+  if (hasFailure(result)) out.push('<a href="#root-causes">Root causes</a>');
   out.push('<a href="#findings">Findings</a><a href="#evidence">Evidence appendix</a></nav>', '</header>');
   return out;
 }
@@ -494,14 +517,6 @@ const waiverRow = (w: AuditResult['waivers'][number]) =>
   `<td><code>${esc(w.subject ?? w.subjectGlob ?? '')}</code>${w.subjectGlob ? ' <small>(glob)</small>' : ''}</td><td>${esc(w.reason)}</td><td>${esc(w.approver)}</td><td>${esc(w.expires)}</td><td>${esc(w.ticket ?? '')}</td><td>${w.matched}</td></tr>`;
 
 /** Subjects the appendix lists: every one, or beyond the limit those that did not pass first. */
-function listedSubjects(subjects: AuditResult['subjects'], limit: number): AuditResult['subjects'] {
-  if (subjects.length <= limit) return subjects;
-  const listed: AuditResult['subjects'] = [];
-  for (const x of subjects) if (x.status !== 'pass' && listed.length < limit) listed.push(x);
-  for (const x of subjects) if (x.status === 'pass' && listed.length < limit) listed.push(x);
-  return listed;
-}
-
 /** A table of the listed items, and a line saying how many are not listed and where they are. */
 function boundedTable<T>(head: readonly string[], listed: readonly T[], row: (x: T) => string, total: number, meta: ReportMeta): string[] {
   const more = total - listed.length;
@@ -520,12 +535,17 @@ function evidenceLines(result: AuditResult, meta: ReportMeta): string[] {
         `<tr><td>${inv.providers.map((p) => `<code>${esc(p)}</code>`).join(', ') || '—'}</td><td>${inv.keys}</td><td>${inv.trails}</td><td>${inv.publishedKeys}</td><td>${inv.artifacts}</td><td>${esc(inv.generatedAt)}</td></tr>`,
       ],
     ),
-    `<h3>Subjects (${result.subjects.length})</h3>`,
+    `<h3>Subjects (${subjectCount(result)})</h3>`,
     ...boundedTable(
       ['Kind', 'Subject', 'Provider', 'Scope', 'Status', 'Outcomes'],
-      listedSubjects(result.subjects, limit),
+      listedFirst(
+        () => eachSubject(result),
+        subjectCount(result),
+        limit,
+        (x) => x.status === 'pass',
+      ),
       subjectRow,
-      result.subjects.length,
+      subjectCount(result),
       meta,
     ),
     `<h3>Collection gaps (${result.gaps.length})</h3>`,

@@ -4,7 +4,7 @@ import { SEVERITIES } from '../model/common.ts';
 import { chunked, joined, lineChunks } from '../util/json-stream.ts';
 import { terminalSafe } from '../util/terminal.ts';
 import { type BoundedFindings, boundFindings, omittedNote, reportLimit } from './bound.ts';
-import { causeLabel, failureGroups } from './root-causes.ts';
+import { causeLabel, failureGroups, resultsWhere } from './root-causes.ts';
 import type { Reporter, ReportMeta } from './types.ts';
 
 /**
@@ -94,8 +94,8 @@ function attentionLines(result: AuditResult, limit: number): Out {
 /** The Markdown report, section by section: root causes, then undecided and waived results, all within --report-limit rows. */
 function* markdownLines(result: AuditResult, meta: ReportMeta): Generator<string> {
   const limit = reportLimit(meta);
-  const undecided = result.results.filter((r) => r.outcome === 'unknown' || r.outcome === 'error');
-  const waived = result.results.filter((r) => r.outcome === 'waived');
+  const undecided = resultsWhere(result, (r) => r.outcome === 'unknown' || r.outcome === 'error');
+  const waived = resultsWhere(result, (r) => r.outcome === 'waived');
   const b = boundFindings(failureGroups(result), [...undecided, ...waived], limit, { subjectRows: false });
   const shownUndecided = b.others.filter((r) => r.outcome !== 'waived');
   const shownWaived = b.others.filter((r) => r.outcome === 'waived');

@@ -16,6 +16,13 @@ export function failureGroups(result: AuditResult): FailureGroup[] {
   return groupFailures(eachResult(result));
 }
 
+/** The results that `keep` accepts, in result order, read one at a time (the whole list is never built). */
+export function resultsWhere(result: AuditResult, keep: (r: ResultEntry) => boolean): ResultEntry[] {
+  const out: ResultEntry[] = [];
+  for (const r of eachResult(result)) if (keep(r)) out.push(r);
+  return out;
+}
+
 /** How a root cause is named in a report: the resource, and how many subjects it affects beyond itself. */
 export function causeLabel(cause: RootCause): string {
   const name = cause.resource.name ?? cause.resource.id;

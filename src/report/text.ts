@@ -4,7 +4,7 @@ import type { Severity } from '../model/common.ts';
 import { chunked, joined, lineChunks } from '../util/json-stream.ts';
 import { terminalSafe } from '../util/terminal.ts';
 import { boundFindings, keyCounts, omittedNote, reportLimit, type ShownGroup } from './bound.ts';
-import { causeLabel, failureGroups } from './root-causes.ts';
+import { causeLabel, failureGroups, resultsWhere } from './root-causes.ts';
 import type { Reporter, ReportMeta } from './types.ts';
 
 const SGR = {
@@ -121,7 +121,7 @@ function causeRow({ group, own, subjects, moreSubjects }: ShownGroup): Row {
 
 /** The findings table: one row per root cause (its subjects under it), then unknown, error and waived results; bounded. */
 function findingLines(result: AuditResult, meta: ReportMeta, c: (code: string, s: string) => string): string[] {
-  const others = result.results.filter((r) => r.outcome !== 'pass' && r.outcome !== 'fail');
+  const others = resultsWhere(result, (r) => r.outcome !== 'pass' && r.outcome !== 'fail');
   const b = boundFindings(failureGroups(result), others, reportLimit(meta));
   const rows = [...b.groups.map(causeRow), ...b.others.map(rowOf)];
   if (rows.length === 0) return [];

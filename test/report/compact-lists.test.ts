@@ -1,5 +1,5 @@
-// The machine-readable reporters read a result's long lists one entry at a time (issue 21): writing
-// JSON, CSV, JUnit, SARIF, OCSF or ASFF leaves evaluation's compact lists unbuilt, and writes the
+// Every reporter reads a result's long lists one entry at a time (issue 21): writing
+// any format (the human ones list a bounded part) leaves evaluation's compact lists unbuilt, and writes the
 // same bytes as the same reporter given the plain (materialised) result. Removing a gap's detail for
 // the reports keeps the lists compact too.
 import { describe, expect, it } from 'vitest';
@@ -25,7 +25,7 @@ const compact = (r: AuditResult) => [isCompact(r, 'results'), isCompact(r, 'subj
 const plain = (r: AuditResult): AuditResult => JSON.parse(JSON.stringify(r));
 
 describe('reporters over compact result lists', () => {
-  it.each(['json', 'csv', 'junit', 'sarif', 'ocsf', 'ocsf-json', 'asff'])('%s leaves the lists compact and writes the plain result’s bytes', (id) => {
+  it.each(['json', 'csv', 'junit', 'sarif', 'ocsf', 'ocsf-json', 'asff', 'text', 'markdown', 'html'])('%s leaves the lists compact and writes the plain result’s bytes', (id) => {
     const reporter = findReporter(id);
     if (!reporter) throw new Error(`no reporter ${id}`);
     const meta = reportMeta({ color: false });
@@ -36,6 +36,17 @@ describe('reporters over compact result lists', () => {
     const expected = joined(renderedChunks(reporter, plain(audit()), meta));
     expect(text.length).toBeGreaterThan(200);
     expect(text).toBe(expected);
+  });
+
+  it.each(['text', 'markdown', 'html'])('%s lists a bounded part of compact lists, the same rows as from the plain result', (id) => {
+    const reporter = findReporter(id);
+    if (!reporter) throw new Error(`no reporter ${id}`);
+    const meta = reportMeta({ color: false, limit: 2, fullReport: 'result.json' });
+    const result = audit();
+    const text = joined(renderedChunks(reporter, result, meta));
+    expect(compact(result)).toEqual([true, true]);
+    expect(text).toContain('result.json');
+    expect(text).toBe(joined(renderedChunks(reporter, plain(audit()), meta)));
   });
 
   it('drops the gaps’ detail for the reports without building the lists', () => {
