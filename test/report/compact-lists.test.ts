@@ -25,18 +25,21 @@ const compact = (r: AuditResult) => [isCompact(r, 'results'), isCompact(r, 'subj
 const plain = (r: AuditResult): AuditResult => JSON.parse(JSON.stringify(r));
 
 describe('reporters over compact result lists', () => {
-  it.each(['json', 'csv', 'junit', 'sarif', 'ocsf', 'ocsf-json', 'asff', 'text', 'markdown', 'html'])('%s leaves the lists compact and writes the plain result’s bytes', (id) => {
-    const reporter = findReporter(id);
-    if (!reporter) throw new Error(`no reporter ${id}`);
-    const meta = reportMeta({ color: false });
-    const result = audit();
-    expect(compact(result)).toEqual([true, true]);
-    const text = joined(renderedChunks(reporter, result, meta));
-    expect(compact(result)).toEqual([true, true]);
-    const expected = joined(renderedChunks(reporter, plain(audit()), meta));
-    expect(text.length).toBeGreaterThan(200);
-    expect(text).toBe(expected);
-  });
+  it.each(['json', 'csv', 'junit', 'sarif', 'ocsf', 'ocsf-json', 'asff', 'text', 'markdown', 'html'])(
+    '%s leaves the lists compact and writes the plain result’s bytes',
+    (id) => {
+      const reporter = findReporter(id);
+      if (!reporter) throw new Error(`no reporter ${id}`);
+      const meta = reportMeta({ color: false });
+      const result = audit();
+      expect(compact(result)).toEqual([true, true]);
+      const text = joined(renderedChunks(reporter, result, meta));
+      expect(compact(result)).toEqual([true, true]);
+      const expected = joined(renderedChunks(reporter, plain(audit()), meta));
+      expect(text.length).toBeGreaterThan(200);
+      expect(text).toBe(expected);
+    },
+  );
 
   it.each(['text', 'markdown', 'html'])('%s lists a bounded part of compact lists, the same rows as from the plain result', (id) => {
     const reporter = findReporter(id);
