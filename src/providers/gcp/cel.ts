@@ -40,18 +40,22 @@ export function literalOf(n: CelNode): CelLiteral | undefined {
 /** The source text of a node (as written in the expression). */
 export const sourceOf = (n: CelNode): string => n.input.slice(n.range.start, n.range.end);
 
+/** Visit `n` and, while `visit` returns true for a node, the nodes below it (depth first, in source order). */
+export function walkCel(n: CelNode, visit: (n: CelNode) => boolean): void {
+  if (!visit(n)) return;
+  const descend = (x: unknown): void => {
+    if (Array.isArray(x)) for (const y of x) descend(y);
+    else if (x && typeof x === 'object' && 'op' in x) walkCel(x as CelNode, visit);
+  };
+  descend(n.args);
+}
+
 /** Every `a.b.c` path the expression reads (receivers of calls included). */
 export function pathsIn(n: CelNode, out: string[] = []): string[] {
-  const p = pathOf(n);
-  if (p) {
-    out.push(p.join('.'));
-    return out;
-  }
-  const args: unknown = n.args;
-  const visit = (x: unknown): void => {
-    if (Array.isArray(x)) for (const y of x) visit(y);
-    else if (x && typeof x === 'object' && 'op' in x) pathsIn(x as CelNode, out);
-  };
-  if (n.op !== 'value') visit(args);
+  walkCel(n, (x) => {
+    const p = pathOf(x);
+    if (p) out.push(p.join('.'));
+    return !p && x.op !== 'value';
+  });
   return out;
 }

@@ -334,13 +334,15 @@ const wifProvider = (p: Msg): RawWifProvider =>
     protocol: p.oidc ? 'oidc' : p.aws ? 'aws' : p.saml ? 'saml' : 'other',
   });
 
+/** The page-token field of a list request: none on the first page. */
+const tok = (t: string | undefined) => (t ? { pageToken: t } : {});
+
 /** Workload identity pools, their providers and service-account IAM policies through `@googleapis/iam`. */
 function wifApi(
   iam: () => ReturnType<typeof iamClient>,
   timeout: number,
 ): Pick<GcpApi, 'listWorkloadIdentityPools' | 'listWorkloadIdentityPoolProviders' | 'getServiceAccountIamPolicy'> {
   const opts = (signal: Sig) => ({ signal, timeout, retry: false });
-  const tok = (t: string | undefined) => (t ? { pageToken: t } : {});
   const next = (d: Msg) => (str(d?.nextPageToken) ? { next: str(d.nextPageToken) as string } : {});
   return {
     listWorkloadIdentityPools: async (parent, t, s) => {
@@ -366,7 +368,6 @@ function makeApi(sdk: Sdk, timeoutMs: number): GcpApi {
     const next = str(raw?.nextPageToken);
     return { items: (raw?.[field] ?? []).map(map), ...(next ? { next } : {}) };
   };
-  const tok = (t: string | undefined) => (t ? { pageToken: t } : {});
   const one = async (p: Cancellable<Msg>, signal: Sig): Promise<Msg> => ((await withSignal(p, signal)) as [Msg])[0];
   return {
     searchProjects: (t, s) => page(sdk.projects.searchProjects({ pageSize: 500, ...tok(t) }, o), s, project, 'projects'),

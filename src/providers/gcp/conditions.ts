@@ -11,7 +11,7 @@
 // AST is ours: an operator or function outside what is listed above is undecided, never guessed at.
 
 import type { Capability } from '../../model/access-entry.ts';
-import { type CelNode, literalOf, parseCel, pathOf } from './cel.ts';
+import { type CelNode, literalOf, parseCel, pathOf, walkCel } from './cel.ts';
 
 /** true, false, or undefined (cannot be decided from what is known). */
 export type Tri = boolean | undefined;
@@ -101,18 +101,17 @@ function truth(n: CelNode, f: ConditionFacts): Tri {
 }
 
 /** Every timestamp literal of an expression (the request times at which its truth can change). */
-function timestamps(n: CelNode, out: number[] = []): number[] {
-  if (n.op === 'call' && n.args[0] === 'timestamp') {
-    const a = n.args[1][0];
-    const v = a ? literalOf(a) : undefined;
-    const ms = typeof v === 'string' ? Date.parse(v) : Number.NaN;
-    if (!Number.isNaN(ms)) out.push(ms);
-  }
-  const visit = (x: unknown): void => {
-    if (Array.isArray(x)) for (const y of x) visit(y);
-    else if (x && typeof x === 'object' && 'op' in x) timestamps(x as CelNode, out);
-  };
-  if (n.op !== 'value' && n.op !== 'id') visit(n.args);
+function timestamps(ast: CelNode): number[] {
+  const out: number[] = [];
+  walkCel(ast, (n) => {
+    if (n.op === 'call' && n.args[0] === 'timestamp') {
+      const a = n.args[1][0];
+      const v = a ? literalOf(a) : undefined;
+      const ms = typeof v === 'string' ? Date.parse(v) : Number.NaN;
+      if (!Number.isNaN(ms)) out.push(ms);
+    }
+    return n.op !== 'value' && n.op !== 'id';
+  });
   return out;
 }
 

@@ -16,8 +16,8 @@ import { keyRingsIn, locationsOf, type RingRead, readRing } from './keyrings.ts'
 import { LoggingReader } from './logging.ts';
 import { normalizeKey, PROVIDER, type RawCryptoKey } from './normalize.ts';
 import { customRolePermissions, OPERATIONS, permissionOf, quotaTable } from './operations.ts';
-import { type GcpReadContext, readOne } from './read.ts';
-import { discoverProjects } from './resources.ts';
+import type { GcpReadContext } from './read.ts';
+import { discoverProjects, readProject } from './resources.ts';
 import { RoleReader, rolesToRead } from './roles.ts';
 import { GcpConfig } from './schema.ts';
 import { readVersions } from './versions.ts';
@@ -207,9 +207,7 @@ function projectLayers(c: GcpReadContext, work: readonly ProjectWork[], ancestry
   // Projects outside the audit: read once each, however many of their service accounts use keys.
   const others = new Map<string, Promise<AncestorPolicy[] | undefined>>();
   const readOther = async (project: string) => {
-    const p = await readOne(c, 'cloudresourcemanager:GetProject', { what: `project ${project}`, scope: { account: project }, affects: ['access'] }, (s) =>
-      c.api.getProject(project, s),
-    );
+    const p = await readProject(c, project, ['access']);
     return p ? (await ancestry.of(p)).policies : undefined;
   };
   return (project) => {

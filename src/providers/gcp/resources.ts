@@ -32,13 +32,19 @@ async function projectsUnder(c: GcpReadContext, parents: readonly string[]): Pro
   return out;
 }
 
+/** A project's metadata (GetProject); a gap when it cannot be read, on `affects` when given (else on everything of the project). */
+export const readProject = (c: GcpReadContext, id: string, affects?: string[]): Promise<RawProject | undefined> =>
+  readOne(c, 'cloudresourcemanager:GetProject', { what: `project ${id}`, scope: { account: id }, ...(affects ? { affects } : {}) }, (s) =>
+    c.api.getProject(id, s),
+  );
+
 /** The projects to audit, sorted by id. A failed listing is a gap; the projects that could be listed stand. */
 export async function discoverProjects(c: GcpReadContext, config: GcpConfig): Promise<RawProject[]> {
   let projects: RawProject[];
   if (config.projects) {
     projects = [];
     await c.kit.pool(config.projects, 8, async (id) => {
-      const p = await readOne(c, 'cloudresourcemanager:GetProject', { what: `project ${id}`, scope: { account: id } }, (s) => c.api.getProject(id, s));
+      const p = await readProject(c, id);
       // A project whose metadata cannot be read is still audited: its parent (and so inherited policies) stays unknown.
       projects.push(p ?? { projectId: id, name: `projects/${id}`, parentUnknown: true });
     });
