@@ -69,19 +69,19 @@ describe('simulator quota groups over the wire', () => {
     fake = await startAwsFake(world, { quotas: { ...DOCUMENTED_QUOTAS, 'kms:crypto-rsa': 3, 'kms:crypto-ecc': 2 } });
   });
   afterAll(() => fake.close());
+  /** A KMS client of the caller account, in us-east-1, that does not retry. */
+  const client = () =>
+    new KMSClient({ endpoint: fake.url, region: 'us-east-1', credentials: { accessKeyId: FAKE_ACCESS_KEY, secretAccessKey: FAKE_SECRET_KEY }, maxAttempts: 1 });
+  /** 'served', or the name of the error the simulator answered with. */
+  const answer = (kms: KMSClient, command: SignCommand) =>
+    kms.send(command).then(
+      () => 'served',
+      (e: Error) => e.name,
+    );
 
   it('production signing at the RSA quota is throttled; the audit read of the same key is not', async () => {
-    const kms = new KMSClient({
-      endpoint: fake.url,
-      region: 'us-east-1',
-      credentials: { accessKeyId: FAKE_ACCESS_KEY, secretAccessKey: FAKE_SECRET_KEY },
-      maxAttempts: 1,
-    });
-    const sign = () =>
-      kms.send(new SignCommand({ KeyId: 'rsa-signer', Message: Buffer.from('m'), SigningAlgorithm: 'RSASSA_PKCS1_V1_5_SHA_256' })).then(
-        () => 'served',
-        (e: Error) => e.name,
-      );
+    const kms = client();
+    const sign = () => answer(kms, new SignCommand({ KeyId: 'rsa-signer', Message: Buffer.from('m'), SigningAlgorithm: 'RSASSA_PKCS1_V1_5_SHA_256' }));
     const answers = await Promise.all([sign(), sign(), sign(), sign(), sign()]);
     // The simulator serves no cryptographic operation; the ones under the quota pass it and meet the route table.
     expect(answers.filter((a) => a === 'ThrottlingException').length).toBe(2);
@@ -92,18 +92,9 @@ describe('simulator quota groups over the wire', () => {
   });
 
   it("a cross-account request by key ARN draws on the caller's quota of that key's type, not the symmetric one", async () => {
-    const kms = new KMSClient({
-      endpoint: fake.url,
-      region: 'us-east-1',
-      credentials: { accessKeyId: FAKE_ACCESS_KEY, secretAccessKey: FAKE_SECRET_KEY },
-      maxAttempts: 1,
-    });
+    const kms = client();
     const KeyId = 'arn:aws:kms:eu-west-1:222222222222:key/shared-ecc';
-    const sign = () =>
-      kms.send(new SignCommand({ KeyId, Message: Buffer.from('m'), SigningAlgorithm: 'ECDSA_SHA_256' })).then(
-        () => 'served',
-        (e: Error) => e.name,
-      );
+    const sign = () => answer(kms, new SignCommand({ KeyId, Message: Buffer.from('m'), SigningAlgorithm: 'ECDSA_SHA_256' }));
     const answers = await Promise.all([sign(), sign(), sign(), sign()]);
     expect(answers.filter((a) => a === 'ThrottlingException').length).toBe(2);
     // The ARN names the key; the same id is no key in the caller's own account.
