@@ -93,41 +93,15 @@ function gramHashes(step: number, cols: Int32Array, bytes: Buffer, members: Int3
   return { hashes, text, zero };
 }
 
-/** Top hash bits the q-grams are first grouped by (see partitioned). */
-const PARTITION_BITS = 8;
-
 /**
- * The (hash, ref) pairs of the q-grams grouped by the hash's top bits (a counting sort into 256
- * sequential streams), so that the passes after it, which write the filter word and the bucket the
- * top bits choose, write one small region at a time instead of all over a table larger than the cache.
- */
-function partitioned(hashes: Int32Array, text: Uint8Array, step: number, members: Int32Array): Int32Array {
-  const shift = 32 - PARTITION_BITS;
-  const at = new Int32Array((1 << PARTITION_BITS) + 1);
-  for (const h of hashes) (at[(h >>> shift) + 1] as number)++;
-  for (let p = 1; p < at.length; p++) at[p] = (at[p] as number) + (at[p - 1] as number);
-  const pairs = new Int32Array(hashes.length * 2);
-  let k = 0;
-  for (const n of members) {
-    for (let j = 0; j < step; j++, k++) {
-      const h = hashes[k] as number;
-      const i = (at[h >>> shift] as number)++;
-      pairs[2 * i] = h;
-      pairs[2 * i + 1] = n * 256 + (text[k] as number) + j;
-    }
-  }
-  return pairs;
-}
-
-/**
- * Index the q-grams at offsets 0 … step−1 of every member needle: hashes computed once and grouped
- * by their top bits, then the filter bits and a counting sort by bucket (count, prefix sums, place).
+ * Index the q-grams at offsets 0 … step−1 of every member needle: hashes computed once, then the
+ * filter bits and a counting sort by bucket (count, prefix sums, place), in plain loops.
  */
 export function buildGrid(step: number, cols: Int32Array, bytes: Buffer, members: Int32Array): GridState {
   const { hashes, text, zero } = gramHashes(step, cols, bytes, members);
   const total = hashes.length;
   const texts = text.reduce((n, t) => n + (t ? 1 : 0), 0);
-  const pairs = partitioned(hashes, text, step, members);
+  const refOf = (k: number): number => (members[(k / step) | 0] as number) * 256 + (text[k] as number) + (k % step);
   const wordBits = bitsFor(((total - texts) * FILTER_BITS) / 32, 4, 25);
   const textShift = 32 - bitsFor((texts * FILTER_BITS) / 32, 4, 25);
   const textBits = sharedInts(1 << (32 - textShift));
@@ -136,9 +110,9 @@ export function buildGrid(step: number, cols: Int32Array, bytes: Buffer, members
   const bucketShift = 32 - bucketBits;
   const bitset = sharedInts(1 << wordBits);
   const starts = sharedInts((1 << bucketBits) + 1);
-  for (let i = 0; i < pairs.length; i += 2) {
-    const h = pairs[i] as number;
-    const filter = (pairs[i + 1] as number) & TEXT_FLAG ? textBits : bitset;
+  for (let k = 0; k < total; k++) {
+    const h = hashes[k] as number;
+    const filter = text[k] ? textBits : bitset;
     const w = h >>> (filter === bitset ? bitsShift : textShift);
     filter[w] = (filter[w] as number) | mask(h);
     (starts[h >>> bucketShift] as number)++;
@@ -147,13 +121,13 @@ export function buildGrid(step: number, cols: Int32Array, bytes: Buffer, members
   for (let b = 1; b < starts.length - 1; b++) starts[b] = (starts[b] as number) + (starts[b - 1] as number);
   starts[starts.length - 1] = total;
   const refs = sharedInts(total * 2);
-  for (let i = 0; i < pairs.length; i += 2) {
-    const h = pairs[i] as number;
+  for (let k = 0; k < total; k++) {
+    const h = hashes[k] as number;
     const b = h >>> bucketShift;
     const at = (starts[b] as number) - 1;
     starts[b] = at;
     refs[2 * at] = h;
-    refs[2 * at + 1] = pairs[i + 1] as number;
+    refs[2 * at + 1] = refOf(k);
   }
   return { step, bitsShift, bucketShift, zeroGram: zero, bitset, textBits, textShift, starts, refs };
 }
