@@ -164,6 +164,8 @@ export const matchesPublished = (m: Matcher, k: PublishedKey): boolean => compil
 /** Classification of every key and principal, computed once before any rule runs. */
 export interface Classifier {
   key(k: KeyRecord): ResolvedScope;
+  /** The same scope as `key`, not remembered by id: evaluation classifies each of its keys once, itself. */
+  classifyKey(k: KeyRecord): ResolvedScope;
   principal(p: Principal): PrincipalScope;
   published(k: PublishedKey): ResolvedScope;
   artifact(a: ArtifactFinding): ResolvedScope;
@@ -431,6 +433,7 @@ export function createClassifier(policy: ResolvedPolicy, keys: readonly KeyRecor
       }
       return s;
     },
+    classifyKey,
     principal: principalClassifier(policy),
     published: publishedClassifier(policy, finish),
     artifact: (a) => finish(a.store?.environment ? [a.store.environment] : [], []),

@@ -138,7 +138,7 @@ const subjectsOf = (inv: Inventory): Subject[] => [
 function scopeOf(subject: Subject, c: Classifier): ResolvedScope | undefined {
   switch (subject.kind) {
     case 'key':
-      return c.key(subject.value);
+      return c.classifyKey(subject.value);
     case 'published-key':
       return c.published(subject.value);
     case 'artifact':
@@ -300,7 +300,8 @@ interface Plan {
 }
 
 function startRun(inventory: Inventory, policy: ResolvedPolicy, options: EvaluateOptions): Run {
-  const classifier = createClassifier(policy, inventory.keys);
+  // Each key is classified once below (run.scopes); the classifier remembers only keys rules look up.
+  const classifier = createClassifier(policy);
   const subjects = subjectsOf(inventory);
   const status = new Uint8Array(subjects.length).fill(NOT_APPLICABLE);
   const statusCounts = new Int32Array(subjects.length * N_OUTCOMES);

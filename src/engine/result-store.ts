@@ -129,33 +129,18 @@ export class ResultStore {
    */
   sort(): void {
     const n = this.n;
-    const idRank = this.subjectRanks();
+    const idRank = this.table.idRanks();
     const nRules = this.rules.length;
+    const nIds = idRank.length + 1;
     const rank = new Float64Array(n);
     for (let i = 0; i < n; i++) {
-      rank[i] = ((this.code[i] as number) * nRules + (this.rule[i] as number)) * idRank.size + (idRank.get(this.subj[i] as number) as number);
+      rank[i] = ((this.code[i] as number) * nRules + (this.rule[i] as number)) * nIds + (idRank[this.subj[i] as number] as number);
     }
     const order = new Int32Array(n);
     for (let i = 0; i < n; i++) order[i] = i;
     const keys = this.keys;
     order.sort((a, b) => (rank[a] as number) - (rank[b] as number) || cmp(keys[a] ?? '', keys[b] ?? '') || a - b);
     this.order = order;
-  }
-
-  /** Each subject that has a result, ranked by id (equal ids share a rank). */
-  private subjectRanks(): Map<number, number> {
-    const seen = new Set<number>();
-    for (let i = 0; i < this.n; i++) seen.add(this.subj[i] as number);
-    const ids = [...seen].map((si) => ({ si, id: this.table.id(si) })).sort((a, b) => cmp(a.id, b.id));
-    const ranks = new Map<number, number>();
-    let r = -1;
-    let prev: string | undefined;
-    for (const { si, id } of ids) {
-      if (id !== prev) r++;
-      prev = id;
-      ranks.set(si, r);
-    }
-    return ranks;
   }
 
   private sorted(): Int32Array {
