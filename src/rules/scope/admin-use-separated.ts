@@ -18,6 +18,16 @@ function roles(entries: readonly AccessEntry[]): Map<string, { name: string; adm
   return new Map([...byPrincipal].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
+/** True when some principal administers the key and can use it, over all these entries (no allocation: every key runs this). */
+function holdsBoth(entries: readonly AccessEntry[]): boolean {
+  for (const e of entries) {
+    if (!e.capabilities.includes('administer')) continue;
+    const id = e.principal.id;
+    for (const f of entries) if (f.principal.id === id && f.capabilities.some((c) => USE_CAPABILITIES.has(c))) return true;
+  }
+  return false;
+}
+
 export default defineRule({
   id: 'admin-use-separated',
   aliases: ['S6'],
@@ -49,8 +59,8 @@ export default defineRule({
     const entries = (key.access ?? []).filter(
       (e) => !ctx.options.ignorePrincipalKinds.includes(e.principal.kind) && !ctx.options.ignorePrincipals.includes(e.principal.id),
     );
-    // Fast path, the common case: nobody administers the key through these entries.
-    if (!entries.some((e) => e.capabilities.includes('administer'))) return;
+    // Fast path, the common case: no principal holds both, through any entry (decided or not).
+    if (!holdsBoth(entries)) return;
     // Entries with undecided conditions may not exist: a principal that holds both only through one
     // of them makes the verdict unknown, never a failure or a pass.
     const decided = roles(entries.filter((e) => !e.undecided?.length));
