@@ -4,6 +4,8 @@
 // "Snapshot → JSON file" is what `keyhygiene audit --snapshot F --format json --output R` does, in
 // process (runAudit: the streamed reader, the snapshot provider and merge, evaluation releasing the
 // records, the streamed JSON writer through the output writer), without the CLI's start-up.
+// Evaluation runs on the main thread only (one core): wall and CPU time are printed side by side,
+// and on a shared machine CPU time is the figure to compare (docs/scale.md: why no worker threads).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -106,6 +108,7 @@ const load = (await import('node:os')).loadavg()[0];
 console.log(
   `keys ${N}, rules ${policy.rules.size}, outcomes ${pairs}, snapshot ${(text.length / 1e6).toFixed(1)} MB, runs ${RUNS}, load average ${load.toFixed(1)} on ${(await import('node:os')).cpus().length} cores`,
 );
+console.log(`cores used by evaluate: 1 (main thread; no worker threads)`);
 console.log(`                      wall median        cpu median        (audit: runAudit as the CLI runs it)`);
 console.log(`JSON.parse baseline   ${p.toFixed(3)} s            ${pc.toFixed(3)} s`);
 console.log(

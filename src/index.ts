@@ -13,6 +13,7 @@ import { RULES } from './rules/index.ts';
 
 export type { FailOn } from './engine/exit-code.ts';
 export type { AuditResult, Outcome, ResultEntry } from './engine/result.ts';
+export { eachResult, eachSubject, resultCount, subjectCount } from './engine/result-view.ts';
 export { type Diagnostic, EXIT, UserError } from './errors.ts';
 export type { Severity } from './model/common.ts';
 export type { Inventory } from './model/inventory.ts';

@@ -1,7 +1,7 @@
 // The library entry `evaluatePolicy` is the one `keyhygiene audit` calls (src/cli/run-audit.ts): its
 // `release` option hands the inventory over, and the result is the same as without it.
 import { describe, expect, it } from 'vitest';
-import { evaluatePolicy, loadPolicy, readSnapshots } from '../src/index.ts';
+import { eachResult, eachSubject, evaluatePolicy, loadPolicy, readSnapshots, resultCount, subjectCount } from '../src/index.ts';
 
 const dir = new URL('../examples/storm-0558/', import.meta.url).pathname;
 
@@ -17,5 +17,18 @@ describe('evaluatePolicy', () => {
     expect(JSON.stringify(b)).toBe(JSON.stringify(a));
     expect(handed.keys).toEqual([]);
     expect(kept.keys.length).toBe(a.inventory.keys);
+  });
+
+  it('iterates results and subjects one at a time, as the arrays list them', () => {
+    const policy = loadPolicy(`${dir}keyhygiene.yaml`);
+    const inv = readSnapshots([`${dir}inventory.json`]);
+    const r = evaluatePolicy(inv, policy, { now: new Date(inv.generatedAt), includePassed: true });
+    const results = [...eachResult(r)];
+    const subjects = [...eachSubject(r)];
+    expect(resultCount(r)).toBe(results.length);
+    expect(subjectCount(r)).toBe(subjects.length);
+    expect(results).toEqual(r.results);
+    expect(subjects).toEqual(r.subjects);
+    expect(results.filter((x) => x.outcome === 'pass').length).toBe(r.summary.outcomes.pass);
   });
 });
