@@ -19,11 +19,13 @@ export const SPLIT_MIN = 256 * 1024 * 1024;
 /** Ranges are multiples of this (8-aligned for the bignum and q-gram grids, which use absolute offsets). */
 const RANGE_ALIGN = 1024 * 1024;
 /**
- * Bytes in one range, about: small enough that the threads balance (each claims the next range when
- * it is free, so one that starts late or runs slowly on a busy machine takes fewer), large enough
- * that the CONTEXT read on both sides of each range adds under 1 % to the bytes read.
+ * Bytes in one range, at most: small enough that the threads balance (each claims the next range
+ * when it is free, so one that starts late or runs slowly on a busy machine takes fewer), large
+ * enough that the CONTEXT read on both sides of each range adds under 1 % to the bytes read.
  */
 const RANGE_BYTES = 32 * 1024 * 1024;
+/** The last ranges shrink to this, so the thread that finishes first waits little for the others. */
+const MIN_RANGE = 4 * 1024 * 1024;
 
 export interface RangeOptions {
   table?: KnownKeyTable;
@@ -51,12 +53,22 @@ export interface RangeResult {
   error?: string;
 }
 
-/** Split [0, size) into aligned ranges for `jobs` threads (several per thread, so a slow thread does not hold up the rest). */
+/**
+ * Split [0, size) into aligned ranges for `jobs` threads, in guided sizes: each takes half of a
+ * thread's share of what is left (at most RANGE_BYTES), so the ranges shrink towards the end and the
+ * threads finish close together (a worker that starts late, with a cold JIT, takes a small one).
+ */
 export function planRanges(size: number, jobs: number): { start: number; stop: number }[] {
-  const pieces = Math.max(1, Math.ceil(size / RANGE_BYTES), jobs * 4);
-  const step = Math.max(RANGE_ALIGN, Math.ceil(size / pieces / RANGE_ALIGN) * RANGE_ALIGN);
+  const align = (n: number) => Math.max(RANGE_ALIGN, Math.ceil(n / RANGE_ALIGN) * RANGE_ALIGN);
+  // Small files (tests split a few MiB) still get several ranges per thread.
+  const least = Math.min(MIN_RANGE, align(size / (jobs * 4)));
   const out: { start: number; stop: number }[] = [];
-  for (let start = 0; start < size; start += step) out.push({ start, stop: Math.min(size, start + step) });
+  for (let start = 0; start < size; ) {
+    const want = Math.min(RANGE_BYTES, Math.max(least, align((size - start) / (2 * jobs))));
+    const stop = Math.min(size, start + want);
+    out.push({ start, stop });
+    start = stop;
+  }
   return out;
 }
 

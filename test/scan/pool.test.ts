@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS } from '../../src/scan/files.ts';
 import { KnownKeyTable } from '../../src/scan/known-keys.ts';
 import { type Task, WorkerPool } from '../../src/scan/pool.ts';
-import { planRanges, type RangeResult, scanRange } from '../../src/scan/ranges.ts';
+import { type RangeResult, scanRange } from '../../src/scan/ranges.ts';
 import { scanBuffer } from '../../src/scan/scanner.ts';
 import type { RawHit } from '../../src/scan/types.ts';
 import { encode, filler, makeKey } from './material.ts';
@@ -28,7 +28,7 @@ function rangeTasks(name: string, mib: number): Task[] {
   for (let i = 0; i < mib; i++) parts.push(pem, filler('mixed', MiB - pem.length));
   const path = join(dir, name);
   writeFileSync(path, Buffer.concat(parts));
-  return planRanges(mib * MiB, mib / 4).map((r, id) => ({ id, kind: 'range', path, size: mib * MiB, ...r, bignums: false }));
+  return Array.from({ length: mib }, (_, id) => ({ id, kind: 'range', path, size: mib * MiB, start: id * MiB, stop: (id + 1) * MiB, bignums: false }));
 }
 
 const direct = (t: Task): RangeResult => {

@@ -115,6 +115,10 @@ describe('ranges', () => {
       [10 * 1024 * MiB + 7, 8],
     ] as const) {
       const r = planRanges(size, jobs);
+      expect(r.length).toBeGreaterThanOrEqual(Math.min(jobs * 2, Math.ceil(size / MiB)));
+      // Guided sizes: no range larger than the one before it.
+      for (let i = 1; i < r.length - 1; i++)
+        expect((r[i]?.stop as number) - (r[i]?.start as number)).toBeLessThanOrEqual((r[i - 1]?.stop as number) - (r[i - 1]?.start as number));
       expect(r[0]?.start).toBe(0);
       expect(r.at(-1)?.stop).toBe(size);
       for (let i = 1; i < r.length; i++) {
