@@ -489,7 +489,7 @@ function evaluatePair(run: Run, plan: Plan): Outcome {
       return 'not-applicable';
     }
     c.missing = firstMissing(plan.needs, subject, run.lookups.gapFor) ?? firstHidden(rule.meta.needs, rule.meta.reads, c.hidden);
-    if (c.missing) return 'unknown';
+    if (c.missing) return rule.meta.failureStandsOnPartialData && c.missing.gap ? judgePartial(run, plan) : 'unknown';
     rule.check(c.view, ctx);
     if (run.findings.length) return 'fail';
     // A pass concluded from the published sets read holds only when every set was read.
@@ -503,6 +503,24 @@ function evaluatePair(run: Run, plan: Plan): Outcome {
     c.errorMessage = err instanceof Error ? err.message : String(err);
     return 'error';
   }
+}
+
+/**
+ * A rule whose failures stand on partial data, with a gap hiding part of what it needs: judged on what
+ * was read (a public grant read is a fact whatever else is unread). A failure stands; anything else
+ * stays `unknown` for the gap, never a pass.
+ */
+function judgePartial(run: Run, plan: Plan): Outcome {
+  const c = run.cursor;
+  const missing = c.missing;
+  try {
+    plan.rule.check((c.subject as Subject).value, plan.ctx);
+  } catch (err) {
+    if (!(err instanceof MissingData)) throw err;
+  }
+  if (run.findings.length) return 'fail';
+  c.missing = missing;
+  return 'unknown';
 }
 
 /** Count an outcome and, unless it is a pass nobody asked to list or not applicable, record its results. */

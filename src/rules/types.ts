@@ -163,6 +163,12 @@ export interface RuleMeta<K extends SubjectKind> {
    * `unknown` (a failure stands). Declared here so no rule of this kind can forget the unread sets.
    */
   needsEveryPublishedSet?: boolean;
+  /**
+   * A failure found in what was read stands even when a gap hides the rest of a needed field (a public
+   * grant read from one policy is a fact whatever the unread policies say); with no failure the
+   * verdict stays `unknown`, never `pass`. For rules whose failures no unread data can undo.
+   */
+  failureStandsOnPartialData?: boolean;
   /** Subjects of the right kind the rule does not concern are `not-applicable`. */
   appliesTo?: (subject: SubjectValue<K>, ctx: RuleContext<unknown, string>) => boolean;
 }

@@ -16,6 +16,9 @@ export default defineRule({
       'Replace the wildcard principal with named principals, or add a condition that confines it (aws:PrincipalOrgID, kms:CallerAccount, aws:SourceVpce).',
     subject: 'key',
     needs: ['access'],
+    // A grant to anyone read from one policy fails as it would with every policy read (the unread
+    // ones can only add grants to what the rule judges); no failure with a gap stays unknown.
+    failureStandsOnPartialData: true,
   },
   options: z.strictObject({}),
   messages: {

@@ -73,6 +73,20 @@ ruleTester(rule, [
     missing: 'access',
     gapOperation: 'kms:GetKeyPolicy',
   },
+  {
+    // The key policy was read and grants anyone; the grants could not be listed. The grant read is a fact.
+    name: 'a public grant read alongside a gap on the rest of access: fail, not unknown',
+    inventory: { keys: [key({ access: [access(), anyone()] })], gaps: [gap()] },
+    outcome: 'fail',
+    messages: ['public'],
+  },
+  {
+    name: 'named principals read alongside a gap on the rest of access: unknown, never pass',
+    inventory: { keys: [key({ access: [access()] })], gaps: [gap()] },
+    outcome: 'unknown',
+    missing: 'access',
+    gapOperation: 'kms:ListGrants',
+  },
 ]);
 
 describe('no-public-principal', () => {
