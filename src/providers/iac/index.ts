@@ -92,7 +92,7 @@ async function readFile(path: string, config: IacConfig, ctx: CollectContext): P
   const keys: KeyRecord[] = plan.ofType(...AWS_KEY_TYPES).map((r) => plannedAwsKey(plan, r));
   const access = assignmentsOf(plan);
   keys.push(...plan.ofType(...AZURE_KEY_TYPES).map((r) => plannedAzureKey(plan, r, access)));
-  keys.push(...plan.ofType(...GCP_KEY_TYPES).map((r) => plannedGcpKey(plan, r)));
+  keys.push(...plan.ofType(...GCP_KEY_TYPES).map((r) => plannedGcpKey(plan, r, ctx.now().getTime())));
   const trails: AuditTrail[] = plan.ofType(...AWS_TRAIL_TYPES).map((r) => plannedAwsTrail(plan, r));
   for (const s of plan.ofType(...DIAGNOSTIC_TYPES)) {
     const t = plannedAzureTrail(plan, s);

@@ -1,8 +1,10 @@
 // Planned Cloud KMS keys (Terraform google_kms_crypto_key) → KeyRecords, through the GCP provider's own
 // normalize function. Pure. Who may use a key comes from IAM at the key, its ring, the project and
-// every folder above it: a plan shows at most the first two, so access is always a gap here.
+// every folder above it: a plan shows at most the first two (read into access by map-gcp-iam.ts), so
+// access keeps a gap here; a grant to anyone the plan sets still fails (no-public-principal).
 import type { KeyRecord } from '../../model/key-record.ts';
 import { normalizeKey, PROVIDER, type RawCryptoKey } from '../gcp/normalize.ts';
+import { plannedIam } from './map-gcp-iam.ts';
 import type { PlanContext } from './plan-context.ts';
 import { type PlannedResource, Reader, Ref } from './values.ts';
 
@@ -68,7 +70,7 @@ function rawKey(ctx: PlanContext, r: PlannedResource, read: Reader): RawCryptoKe
 }
 
 /** One planned Cloud KMS key as a KeyRecord, with gaps for what the plan leaves unknown or cannot show. */
-export function plannedGcpKey(ctx: PlanContext, r: PlannedResource): KeyRecord {
+export function plannedGcpKey(ctx: PlanContext, r: PlannedResource, nowMs: number): KeyRecord {
   const read = new Reader(r.values, r.configured);
   const key = rawKey(ctx, r, read);
   const rec = normalizeKey({ key });
@@ -91,8 +93,24 @@ export function plannedGcpKey(ctx: PlanContext, r: PlannedResource): KeyRecord {
   rec.provenance = 'planned';
   rec.source = ctx.source(r);
   ctx.unknownGaps(id, PROVIDER, r, read.unknown, (a) => KEY_FIELDS[a]);
-  const why =
-    'IAM on the key, its key ring, the project and the folders and organization above it decides who can use the key; a plan shows at most the first two (audit it live with the gcp provider)';
-  ctx.gap(id, PROVIDER, 'access', `${r.format}:iam`, `${r.address}: ${why}`);
+  accessOf(ctx, r, rec, key, nowMs);
   return rec;
+}
+
+/** The access the plan's IAM resources give the key, and the gap for what lies outside the plan. */
+function accessOf(ctx: PlanContext, r: PlannedResource, rec: KeyRecord, key: RawCryptoKey, nowMs: number): void {
+  const ringRes = ctx.resolve(r.values.key_ring, RING_TYPES);
+  const ringName = key.name.includes('/cryptoKeys/') ? key.name.slice(0, key.name.indexOf('/cryptoKeys/')) : undefined;
+  const iam = plannedIam(
+    ctx,
+    { planned: r, name: key.name, ...(key.purpose ? { purpose: key.purpose } : {}) },
+    { ...(ringRes ? { planned: ringRes } : {}), ...(ringName ? { name: ringName } : {}) },
+    nowMs,
+  );
+  rec.access = iam.entries;
+  const outside = iam.authoritative
+    ? 'IAM on the project and the folders and organization above it also decides who can use the key, and is not in the plan'
+    : 'IAM set on the key or its key ring outside this plan, and on the project and the folders and organization above it, also decides who can use the key; none of it is in the plan';
+  const unknown = iam.unknown.length ? `; ${iam.unknown.join('; ')}` : '';
+  ctx.gap(rec.id, PROVIDER, 'access', `${r.format}:iam`, `${r.address}: ${outside} (audit it live with the gcp provider)${unknown}`);
 }
