@@ -141,6 +141,9 @@ export class ResultStore {
     const keys = this.keys;
     order.sort((a, b) => (rank[a] as number) - (rank[b] as number) || cmp(keys[a] ?? '', keys[b] ?? '') || a - b);
     this.order = order;
+    // Evaluation is over: the lookup tables that shared messages and causes are not needed any more.
+    this.interned.clear();
+    this.causeIds.clear();
   }
 
   private sorted(): Int32Array {
