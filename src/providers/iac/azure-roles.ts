@@ -56,3 +56,48 @@ export function builtInRole(nameOrId: string): RawRoleDefinition | undefined {
   const key = nameOrId.toLowerCase();
   return byName.get(key) ?? byId.get(key.split('/').pop() ?? key);
 }
+
+const MHSM = 'Microsoft.KeyVault/managedHsm';
+const MHSM_ROLE_WRITE = [`${MHSM}/roleAssignments/write/action`, `${MHSM}/roleDefinitions/write/action`];
+const MHSM_CRYPTO = ['encrypt', 'decrypt', 'wrap', 'unwrap', 'sign', 'verify'].map((op) => `${MHSM}/keys/${op}/action`);
+
+/**
+ * Managed HSM local RBAC built-in roles (Microsoft Learn, "Local RBAC built-in roles for Managed HSM":
+ * role ids and the permitted-operations table), with the data actions that reach keys or grant roles.
+ */
+export const HSM_BUILT_IN_ROLES: readonly RawRoleDefinition[] = [
+  role('a290e904-7015-4bba-90c8-60543313cdb4', 'Managed HSM Administrator', { dataActions: [...MHSM_ROLE_WRITE, `${MHSM}/backup/start/action`] }),
+  role('515eb02d-2335-4d2d-92f2-b1cbdf9c3778', 'Managed HSM Crypto Officer', {
+    dataActions: [...MHSM_ROLE_WRITE, `${MHSM}/keys/deletedKeys/recover/action`, `${MHSM}/keys/export/action`],
+  }),
+  role('21dbd100-6940-42c2-9190-5d6cb909625b', 'Managed HSM Crypto User', {
+    dataActions: [
+      `${MHSM}/keys/read/action`,
+      `${MHSM}/keys/write/action`,
+      `${MHSM}/keys/create`,
+      `${MHSM}/keys/delete`,
+      `${MHSM}/keys/import/action`,
+      `${MHSM}/keys/release/action`,
+      ...MHSM_CRYPTO,
+    ],
+  }),
+  role('4bd23610-cdcf-4971-bdee-bdc562cc28e4', 'Managed HSM Policy Administrator', { dataActions: MHSM_ROLE_WRITE }),
+  role('2c18b078-7c48-4d3a-af88-5a3a1b3f82b3', 'Managed HSM Crypto Auditor', { dataActions: [`${MHSM}/keys/read/action`] }),
+  role('33413926-3206-4cdd-b39a-83574fe37a17', 'Managed HSM Crypto Service Encryption User', {
+    dataActions: [`${MHSM}/keys/read/action`, `${MHSM}/keys/wrap/action`, `${MHSM}/keys/unwrap/action`],
+  }),
+  role('21dbd100-6940-42c2-9190-5d6cb909625c', 'Managed HSM Crypto Service Release User', {
+    dataActions: [`${MHSM}/keys/read/action`, `${MHSM}/keys/release/action`],
+  }),
+  role('7b127d3c-77bd-4e3e-bbe0-dbb8971fa7f8', 'Managed HSM Backup', { dataActions: [`${MHSM}/backup/start/action`, `${MHSM}/keys/backup/action`] }),
+  role('6efe6056-5259-49d2-8b3d-d3d73544b20b', 'Managed HSM Restore', { dataActions: [`${MHSM}/restore/start/action`, `${MHSM}/keys/restore/action`] }),
+];
+
+const hsmById = new Map(HSM_BUILT_IN_ROLES.map((r) => [r.id, r]));
+const hsmByName = new Map(HSM_BUILT_IN_ROLES.map((r) => [(r.roleName ?? '').toLowerCase(), r]));
+
+/** A Managed HSM built-in role by (the final GUID of) its definition id, or by display name. */
+export function hsmBuiltInRole(nameOrId: string): RawRoleDefinition | undefined {
+  const key = nameOrId.toLowerCase();
+  return hsmByName.get(key) ?? hsmById.get(key.split('/').pop() ?? key);
+}

@@ -18,6 +18,7 @@ import {
   trailFromDiagnosticSetting,
 } from '../azure/normalize.ts';
 import { builtInRole } from './azure-roles.ts';
+import { plannedHsmAccess } from './map-azure-hsm.ts';
 import { type PlanContext, REF_PREFIX } from './plan-context.ts';
 import { containsUnknown, type PlannedResource, Reader, Ref } from './values.ts';
 
@@ -301,8 +302,11 @@ export function plannedAzureKey(ctx: PlanContext, k: PlannedResource, access: Re
   };
   let entries: AccessEntry[] | undefined;
   // A Managed HSM's keys are governed by its local RBAC (data-plane role assignments, the initial
-  // administrators who may grant any role): not ARM role assignments, so not in the plan.
+  // administrators who may grant any role), not ARM role assignments: read by map-azure-hsm.ts.
   const localRbac = vault.kind === 'managed-hsm';
+  // ARM templates cannot declare local RBAC (a data-plane API): only Terraform's azurerm resources do.
+  const hsm = planned && localRbac && k.format !== 'arm' ? plannedHsmAccess(ctx, vaultRes as PlannedResource, vault, name) : undefined;
+  if (hsm && !access.unknown) entries = hsm.entries;
   if (
     planned &&
     !localRbac &&
@@ -349,13 +353,15 @@ export function plannedAzureKey(ctx: PlanContext, k: PlannedResource, access: Re
   } else {
     ctx.unknownGaps(id, PROVIDER, vaultRes as PlannedResource, planned.unknown, (a) => VAULT_FIELDS[a]);
     if (access.unknown) ctx.gap(id, PROVIDER, 'access', `${k.format}:role-assignment`, access.unknown);
-    else if (localRbac)
+    else if (hsm?.gap)
+      ctx.gap(id, PROVIDER, 'access', `${k.format}:local-rbac`, `${k.address}: who can use a Managed HSM key is decided by its local RBAC; ${hsm.gap}`);
+    else if (localRbac && !hsm)
       ctx.gap(
         id,
         PROVIDER,
         'access',
         `${k.format}:local-rbac`,
-        `${k.address}: who can use a Managed HSM key is decided by the HSM's local RBAC (its role assignments and initial administrators), which is not read from the plan (audit the live HSM with the azure provider)`,
+        `${k.address}: who can use a Managed HSM key is decided by the HSM's local RBAC (its role assignments and initial administrators), which an ARM template cannot declare (audit the live HSM with the azure provider)`,
       );
   }
   return rec;
