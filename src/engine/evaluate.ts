@@ -489,7 +489,7 @@ function evaluatePair(run: Run, plan: Plan): Outcome {
       return 'not-applicable';
     }
     c.missing = firstMissing(plan.needs, subject, run.lookups.gapFor) ?? firstHidden(rule.meta.needs, rule.meta.reads, c.hidden);
-    if (c.missing) return rule.meta.failureStandsOnPartialData && c.missing.gap ? judgePartial(run, plan) : 'unknown';
+    if (c.missing) return rule.meta.failureStandsOnPartialData && c.missing.gap?.affects?.length ? judgePartial(run, plan) : 'unknown';
     rule.check(c.view, ctx);
     if (run.findings.length) return 'fail';
     // A pass concluded from the published sets read holds only when every set was read.
@@ -508,7 +508,8 @@ function evaluatePair(run: Run, plan: Plan): Outcome {
 /**
  * A rule whose failures stand on partial data, with a gap hiding part of what it needs: judged on what
  * was read (a public grant read is a fact whatever else is unread). A failure stands; anything else
- * stays `unknown` for the gap, never a pass.
+ * stays `unknown` for the gap, never a pass. Only for gaps that name the fields they hide: a gap on
+ * everything about the subject (a deferred change, conflicting snapshots) leaves no fact to judge.
  */
 function judgePartial(run: Run, plan: Plan): Outcome {
   const c = run.cursor;

@@ -81,6 +81,14 @@ ruleTester(rule, [
     messages: ['public'],
   },
   {
+    // A gap on everything about the key (conflicting snapshots, a deferred change): nothing read is a fact.
+    name: 'a public grant alongside a gap that hides every field: unknown',
+    inventory: { keys: [key({ access: [anyone()] })], gaps: [gap({ affects: undefined, operation: 'merge' })] },
+    outcome: 'unknown',
+    missing: 'access',
+    gapOperation: 'merge',
+  },
+  {
     name: 'named principals read alongside a gap on the rest of access: unknown, never pass',
     inventory: { keys: [key({ access: [access()] })], gaps: [gap()] },
     outcome: 'unknown',
