@@ -25,18 +25,24 @@ export interface PlannedIam {
   authoritative: boolean;
 }
 
-/** `p/l/r/k` (the provider's short id form) or a full name, as the full resource name. */
-function fullName(id: string): string {
+/**
+ * Does a literal id name this resource? The provider takes the full name or the short forms
+ * `{project}/{location}/{key_ring}[/{crypto_key}]` and, with the provider's default project,
+ * `{location}/{key_ring}[/{crypto_key}]`.
+ */
+function namesTarget(id: string, name: string, isKey: boolean): boolean {
+  if (id.startsWith('projects/')) return id === name;
   const parts = id.split('/');
-  if (id.startsWith('projects/') || parts.length < 3) return id;
-  const [p, l, r, k] = parts;
-  return `projects/${p}/locations/${l}/keyRings/${r}${k ? `/cryptoKeys/${k}` : ''}`;
+  const withProject = parts.length === (isKey ? 4 : 3);
+  const [p, l, r, k] = withProject ? parts : ['', ...parts];
+  const tail = `locations/${l}/keyRings/${r}${isKey ? `/cryptoKeys/${k}` : ''}`;
+  return withProject ? name === `projects/${p}/${tail}` : parts.length === (isKey ? 3 : 2) && name.endsWith(`/${tail}`);
 }
 
 /** Does an IAM resource's `crypto_key_id` / `key_ring_id` name this target? */
 function attachedTo(ctx: PlanContext, value: unknown, target: IamTarget, types: readonly string[]): boolean {
   if (value instanceof Ref) return target.planned !== undefined && ctx.resolve(value, types)?.address === target.planned.address;
-  return typeof value === 'string' && target.name !== undefined && fullName(value) === target.name;
+  return typeof value === 'string' && target.name !== undefined && namesTarget(value, target.name, types.includes('google_kms_crypto_key'));
 }
 
 /** The bindings one IAM resource sets, and what it leaves unknown. */

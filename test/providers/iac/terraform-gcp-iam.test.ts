@@ -49,6 +49,12 @@ describe('iac provider: Cloud KMS IAM in a Terraform plan', () => {
     expect(other?.access).toEqual([]);
   });
 
+  it('a literal crypto_key_id in the short {location}/{key_ring}/{crypto_key} form (default project) names the planned key', async () => {
+    const k = await keyAt('google_kms_crypto_key.literal');
+    expect(k?.access?.map((e) => `${e.principal.id}:${e.capabilities.join('+')}`)).toEqual(['allUsers:read']);
+    expect(await outcome('google_kms_crypto_key.literal')).toBe('fail');
+  });
+
   it('access keeps a gap (project, folder and organization IAM; unknown members are named in it)', async () => {
     const out = await collectIac([PLAN]);
     for (const k of out.keys ?? []) {
