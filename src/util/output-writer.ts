@@ -132,10 +132,28 @@ function writeError(file: string, err: unknown, replaced: boolean): UserError {
   return new UserError({ message: `cannot write ${file}: ${(err as Error).message}; ${intact}` });
 }
 
+/**
+ * mkdir -p one level at a time. Node's `mkdirSync(…, { recursive: true })` never returns when the parent
+ * exists but refuses new entries with ENOENT (/proc/x: it spins at full CPU); one plain mkdir per missing
+ * level throws that error instead.
+ */
+function mkdirEach(abs: string): void {
+  const missing: string[] = [];
+  for (let p = abs; !existsSync(p) && dirname(p) !== p; p = dirname(p)) missing.push(p);
+  for (const p of missing.reverse()) {
+    try {
+      mkdirSync(p);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || !statSync(p).isDirectory()) throw err;
+    }
+  }
+  if (!statSync(abs).isDirectory()) throw Object.assign(new Error(`${abs} is not a directory`), { code: 'EEXIST' });
+}
+
 /** --output-dir: the directory, created if missing, or one usage paragraph saying why it cannot be. */
 export function makeOutputDir(dir: string, flag: string): void {
   try {
-    mkdirSync(dir, { recursive: true });
+    mkdirEach(resolve(dir));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? '';
     throw new UserError({

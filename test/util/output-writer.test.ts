@@ -194,6 +194,14 @@ describe('makeOutputDir (--output-dir)', () => {
     });
   });
 
+  it('a directory the kernel refuses to create (under /proc) is exit 2, not a hang', () => {
+    // Node's recursive mkdir loops forever on ENOENT under an existing parent; this must come back.
+    const r = cli(['audit', '--example', 'storm-0558', '-d', join('/proc', `keyhygiene-${process.pid}`, 'reports')]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--output-dir \/proc\/keyhygiene-\d+\/reports: the directory cannot be created \(ENOENT\)/);
+    expect(hasStackTrace(r.stderr)).toBe(false);
+  });
+
   it('audit -d under a file is exit 2 with that paragraph, not an internal error', () => {
     const blocker = tmp.write('blocker', 'x');
     const r = cli(['audit', '--example', 'storm-0558', '-d', join(blocker, 'reports')]);
