@@ -24,7 +24,7 @@ CONTAINERS (opened at any depth up to --max-depth, within --max-ratio)
   gzip, zstd (systemd-coredump core.*.zst), xz, bzip2, zip (stored, deflate, bzip2, zstd, xz members), tar, Ubuntu apport .crash reports (the base64 gzip CoreDump field). Memory images recognised: ELF cores, minidumps, Windows kernel dumps, hprof, LiME, hibernation files.
 
 WHAT CANNOT BE READ IS NEVER CLEAN (each is listed as NOT SCANNED, exit 3)
-  truncated or corrupt compressed streams (what decoded is scanned; the rest is counted); ELF cores and minidumps shorter than their headers say (the missing bytes are counted); lz4, lzip, lzma, 7z, rar and compress (.Z) files (not decoded); encrypted or zip64 archives; decompression bombs (stopped at the bound); nested archives over 64 MiB; unreadable files, symlink loops; FIFOs, sockets and devices (never opened).
+  truncated or corrupt compressed streams (what decoded is scanned; the rest is counted); ELF cores and minidumps shorter than their headers say (the missing bytes are counted); lz4, lzip, lzma, 7z, rar and compress (.Z) files (not decoded); encrypted or zip64 archives; decompression bombs (stopped at the bound); nested archives over 64 MiB; unreadable files, symlink loops; FIFOs, sockets and devices (never opened); procfs and sysfs files that report 0 bytes.
 
 EXIT CODES
   0  no private key material found and every file was read

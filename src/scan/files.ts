@@ -992,6 +992,15 @@ export function scanFile(path: string, location: string, opts: FileScanOptions =
     result.bytes = st.size;
     const head = Buffer.alloc(SNIFF_BYTES);
     const headLen = readSync(fd, head, 0, SNIFF_BYTES, 0);
+    if (st.size < headLen) {
+      // procfs and sysfs files say 0 bytes and read as text: what stat promised was not what is there.
+      result.gaps.push({
+        location,
+        operation: 'open',
+        reason: `the file reports ${st.size} bytes but reads more (procfs, sysfs); not scanned (copy its contents to a regular file and scan that)`,
+      });
+      return;
+    }
     const s = sniff(head.subarray(0, headLen), path);
     if (s.keyStore) result.gaps.push(keyStoreGap(location, s.keyStore));
     await openBySniff(s, { fd, path, size: st.size, head: head.subarray(0, headLen) }, ctx, location, opts.onBytes);

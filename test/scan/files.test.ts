@@ -225,6 +225,15 @@ describe('walking', () => {
     expect(r.gaps[0]?.reason).toMatch(/^a FIFO \(named pipe\) is not a regular file; not scanned/);
   });
 
+  it('a file that says 0 bytes and reads text (procfs) is not scanned, never clean', async () => {
+    const r = await scanPaths({ inputs: ['/proc/self/status'], baseDir: dir, jobs: 1 });
+    const gaps = r.files.flatMap((f) => f.gaps);
+    expect(gaps.map((g) => g.operation)).toEqual(['open']);
+    expect(gaps[0]?.reason).toMatch(/^the file reports 0 bytes but reads more \(procfs, sysfs\); not scanned/);
+    const empty = await scanPaths({ inputs: [path('special', 'plain.log')], baseDir: dir, jobs: 1 });
+    expect(empty.files.flatMap((f) => f.gaps)).toEqual([]);
+  });
+
   it('scans many files across worker threads with the same results as one thread', async () => {
     mkdirSync(path('many'), { recursive: true });
     for (let i = 0; i < 6; i++) writeFileSync(path('many', `f${i}.dmp`), i % 2 ? dumpBytes() : filler('mixed', 100_000 + i));
