@@ -1,4 +1,3 @@
-import { hash } from 'node:crypto';
 import { basename } from 'node:path';
 import type { Principal } from '../model/access-entry.ts';
 import type { ArtifactFinding } from '../model/artifact-finding.ts';
@@ -18,7 +17,7 @@ import { VERSION } from '../version.ts';
 import { type Classifier, createClassifier, describeAmbiguity } from './classify.ts';
 import { relyingPartyIndex } from './relying-parties.ts';
 import { type AuditResult, emptySeverityCounts, OUTCOME_PRECEDENCE, type Outcome, RESULT_VERSION, type ResultEntry, type RootCauseRef } from './result.ts';
-import { digest16, ResultStore, SEVERITY_CODE } from './result-store.ts';
+import { digest16, hex, ResultStore, SEVERITY_CODE } from './result-store.ts';
 import { attachCompactList } from './result-view.ts';
 import { rootCauseOf } from './root-causes.ts';
 import { countsOf, N_OUTCOMES, SubjectTable } from './subject-table.ts';
@@ -66,8 +65,9 @@ export interface EvaluateOptions {
 
 const fingerprintText = (ruleId: string, subjectId: string, findingKey = ''): string => `${ruleId}\n${subjectId}\n${findingKey}`;
 
+/** A result's fingerprint as reports print it: the same digest evaluation stores (digest16), in hex. */
 export function fingerprint(ruleId: string, subjectId: string, findingKey = ''): string {
-  return hash('sha256', fingerprintText(ruleId, subjectId, findingKey), 'hex').slice(0, 32);
+  return hex(digest16(fingerprintText(ruleId, subjectId, findingKey)));
 }
 
 // Timestamps repeat across keys and rules (creation dates, rotation dates): parse each string once.

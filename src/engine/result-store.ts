@@ -45,7 +45,7 @@ const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** The first 16 bytes of SHA-256 of the text: a fingerprint or root-cause id before hex. */
 export const digest16 = (text: string): Uint8Array => hash('sha256', text, 'buffer').subarray(0, 16);
-const hex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
+export const hex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
 
 function grow<T extends Int32Array | Uint16Array | Uint8Array>(a: T, need: number): T {
   if (need <= a.length) return a;
