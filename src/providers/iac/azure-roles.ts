@@ -48,14 +48,18 @@ export const BUILT_IN_ROLES: readonly RawRoleDefinition[] = [
   }),
 ];
 
-const byName = new Map(BUILT_IN_ROLES.map((r) => [(r.roleName ?? '').toLowerCase(), r]));
-const byId = new Map(BUILT_IN_ROLES.map((r) => [r.id, r]));
+/** A lookup of `roles` by display name or by (the final GUID of) a definition id. */
+function lookupIn(roles: readonly RawRoleDefinition[]): (nameOrId: string) => RawRoleDefinition | undefined {
+  const byName = new Map(roles.map((r) => [(r.roleName ?? '').toLowerCase(), r]));
+  const byId = new Map(roles.map((r) => [r.id, r]));
+  return (nameOrId) => {
+    const key = nameOrId.toLowerCase();
+    return byName.get(key) ?? byId.get(key.split('/').pop() ?? key);
+  };
+}
 
 /** A built-in role by display name or by (the final GUID of) its definition id. */
-export function builtInRole(nameOrId: string): RawRoleDefinition | undefined {
-  const key = nameOrId.toLowerCase();
-  return byName.get(key) ?? byId.get(key.split('/').pop() ?? key);
-}
+export const builtInRole = lookupIn(BUILT_IN_ROLES);
 
 const MHSM = 'Microsoft.KeyVault/managedHsm';
 const MHSM_ROLE_WRITE = [`${MHSM}/roleAssignments/write/action`, `${MHSM}/roleDefinitions/write/action`];
@@ -93,11 +97,5 @@ export const HSM_BUILT_IN_ROLES: readonly RawRoleDefinition[] = [
   role('6efe6056-5259-49d2-8b3d-d3d73544b20b', 'Managed HSM Restore', { dataActions: [`${MHSM}/restore/start/action`, `${MHSM}/keys/restore/action`] }),
 ];
 
-const hsmById = new Map(HSM_BUILT_IN_ROLES.map((r) => [r.id, r]));
-const hsmByName = new Map(HSM_BUILT_IN_ROLES.map((r) => [(r.roleName ?? '').toLowerCase(), r]));
-
 /** A Managed HSM built-in role by (the final GUID of) its definition id, or by display name. */
-export function hsmBuiltInRole(nameOrId: string): RawRoleDefinition | undefined {
-  const key = nameOrId.toLowerCase();
-  return hsmByName.get(key) ?? hsmById.get(key.split('/').pop() ?? key);
-}
+export const hsmBuiltInRole = lookupIn(HSM_BUILT_IN_ROLES);

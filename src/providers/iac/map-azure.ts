@@ -318,6 +318,7 @@ export function plannedAzureKey(ctx: PlanContext, k: PlannedResource, access: Re
       principal: ctx.enrichPrincipal(e.principal),
     }));
   }
+  const release = releasePolicyOf(k, shape.read);
   const rec = normalizeKey({
     vault,
     key: {
@@ -328,7 +329,7 @@ export function plannedAzureKey(ctx: PlanContext, k: PlannedResource, access: Re
       ...(shape.expires && !Number.isNaN(shape.expires.getTime()) ? { expiresOn: shape.expires } : {}),
       ...(shape.notBefore && !Number.isNaN(shape.notBefore.getTime()) ? { notBefore: shape.notBefore } : {}),
       exportable: (shape.read.raw('attributes') as Record<string, unknown> | undefined)?.exportable === true,
-      ...(releasePolicyOf(k, shape.read) !== undefined ? { releasePolicy: releasePolicyOf(k, shape.read) } : {}),
+      ...(release !== undefined ? { releasePolicy: release } : {}),
       tags: new Reader(k.values, k.configured).tags('tags') ?? {},
     },
     ...(rotation !== undefined ? { rotation } : {}),
