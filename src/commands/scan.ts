@@ -79,7 +79,9 @@ EXIT CODES
     }),
     'max-ratio': Flags.integer({ description: 'largest decompression ratio before a stream counts as a bomb', default: 200, min: 2 }),
     'max-depth': Flags.integer({ description: 'archive nesting depth opened', default: 4, min: 1, max: 16 }),
-    'allow-incomplete': Flags.boolean({ description: 'exit 0 even when some files could not be read (they stay in the report)' }),
+    'allow-incomplete': Flags.boolean({
+      description: 'exit 0 even when some files could not be read or a private-key block could not be verified (both stay in the report)',
+    }),
   };
 
   async run(): Promise<void> {
