@@ -204,14 +204,47 @@ async function actingPool(
   return [];
 }
 
+/** The IAM conditions an entry reaches the key under: those that hold, and those the audit cannot decide. */
+interface Reach {
+  conditions: Set<string>;
+  undecided: Set<string>;
+}
+
+const reachOf = (e: AccessEntry): Reach => ({
+  conditions: new Set((e.conditions ?? []).flatMap((x) => x.values)),
+  undecided: new Set((e.undecided ?? []).flatMap((x) => x.values)),
+});
+
+const within = (a: Set<string>, b: Set<string>) => [...a].every((x) => b.has(x));
+
+/**
+ * The accounts reached so far, each with the condition sets it was reached under. An account is
+ * followed again when reached under conditions no earlier path to it is free of: one reached first
+ * under an undecidable condition and then unconditionally must give the unconditional path (a fail),
+ * not only the undecided one.
+ */
+class Reached {
+  private readonly by = new Map<string, Reach[]>();
+
+  /** Records the account's reach; false when an earlier path needed no condition this one lacks. */
+  add(email: string, e: AccessEntry): boolean {
+    const r = reachOf(e);
+    const earlier = this.by.get(email) ?? [];
+    if (earlier.some((p) => within(p.conditions, r.conditions) && within(p.undecided, r.undecided))) return false;
+    this.by.set(email, [...earlier, r]);
+    return true;
+  }
+}
+
 /**
  * Pool members that may act as the service account of `e`, directly or through other service accounts
- * (breadth first, each account once, at most MAX_IMPERSONATION_HOPS hops): the same capabilities,
- * `via` the provider and the accounts of the chain.
+ * (breadth first, each account once per set of conditions it is reached under, at most
+ * MAX_IMPERSONATION_HOPS hops): the same capabilities, `via` the provider and the accounts of the chain.
  */
 async function throughAccount(c: GcpReadContext, r: FederationReader, key: string, scope: KeyScope, e: AccessEntry, email: string): Promise<AccessEntry[]> {
   const out: AccessEntry[] = [];
-  const seen = new Set([email]);
+  const seen = new Reached();
+  seen.add(email, e);
   let frontier: Hop[] = [{ email, base: e, chain: [email] }];
   for (let hops = 1; frontier.length > 0; hops++) {
     const next: Hop[] = [];
@@ -228,8 +261,7 @@ async function throughAccount(c: GcpReadContext, r: FederationReader, key: strin
           continue;
         }
         const account = SERVICE_ACCOUNT.exec(i.member)?.[1];
-        if (!account || seen.has(account)) continue;
-        seen.add(account);
+        if (!account || !seen.add(account, i.base)) continue;
         if (hops >= MAX_IMPERSONATION_HOPS) beyondLastHop(c, key, scope, account, hop.chain);
         else next.push({ email: account, base: i.base, chain: [account, ...hop.chain] });
       }

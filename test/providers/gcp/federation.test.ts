@@ -292,6 +292,76 @@ describe('GCP workload identity federation (issue 15)', () => {
     expect(within.keyOf('signer-chain')?.access?.find((a) => a.principal.federation)?.via).toHaveLength(MAX_IMPERSONATION_HOPS + 1);
   });
 
+  /**
+   * sa1 may act as the key's account sa0 under a condition the audit cannot decide (time of day), and
+   * also, unconditionally, as sa2, which may act as sa0 unconditionally; the pool may act as sa1. The
+   * pool reaches the key for sure through sa2: the account reached first under the condition must not
+   * hide the unconditional path reached later (IAM Conditions, "Condition attributes: date/time").
+   */
+  const diamondWorld = (conditionalFirst: boolean): GcpWorld => {
+    const w = world();
+    const sa = (i: number) => `sa${i}@${P}.iam.gserviceaccount.com`;
+    const hours = { expression: 'request.time.getHours("UTC") < 6', title: 'night only' };
+    w.projects[0]?.keyRings[0]?.keys.push(key('signer-diamond', 'ASYMMETRIC_SIGN', [`serviceAccount:${sa(0)}`]));
+    const creator = 'roles/iam.serviceAccountTokenCreator';
+    // conditionalFirst: sa1 is met at hop 1 (conditional), and again at hop 2 through sa2 (unconditional).
+    // Otherwise: sa1 is met at hop 1 unconditionally, and again at hop 2 through sa2 under the condition.
+    w.serviceAccounts?.push(
+      {
+        email: sa(0),
+        policy: {
+          bindings: [
+            { role: creator, members: [`serviceAccount:${sa(1)}`], ...(conditionalFirst ? { condition: hours } : {}) },
+            { role: creator, members: [`serviceAccount:${sa(2)}`] },
+          ],
+        },
+      },
+      { email: sa(2), policy: { bindings: [{ role: creator, members: [`serviceAccount:${sa(1)}`], ...(conditionalFirst ? {} : { condition: hours }) }] } },
+      {
+        email: sa(1),
+        policy: { bindings: [{ role: 'roles/iam.workloadIdentityUser', members: [`principalSet://${pool('github')}/attribute.repository/org/app`] }] },
+      },
+    );
+    return w;
+  };
+
+  it('an account reached once under an undecidable condition and once without is followed on both: the unconditional path fails', async () => {
+    for (const conditionalFirst of [true, false]) {
+      const { verdict, keyOf, fake } = await audit(diamondWorld(conditionalFirst));
+      const pools = keyOf('signer-diamond')?.access?.filter((a) => a.principal.federation) ?? [];
+      const sure = pools.filter((a) => !a.undecided?.length);
+      expect(sure.map((a) => a.via?.slice(1))).toEqual(
+        [[`sa1@${P}.iam.gserviceaccount.com`, `sa2@${P}.iam.gserviceaccount.com`, `sa0@${P}.iam.gserviceaccount.com`]].map((v) =>
+          conditionalFirst ? v : [v[0], v[2]],
+        ),
+      );
+      expect(verdict('nonprod-principal-access', 'signer-diamond').map((r) => r.outcome)).toEqual(['fail']);
+      // Each account's policy is still read once.
+      const reads = fake.requests.filter((r) => r.operation === 'iam:GetServiceAccountIamPolicy' && /\/sa\d@/.test(r.path)).map((r) => r.path);
+      expect(reads.length).toBe(new Set(reads).size);
+      await fake.stop();
+    }
+  });
+
+  it('an account reached only under undecidable conditions stays undecided on every path, each condition shown', async () => {
+    const w = diamondWorld(true);
+    const sa2 = w.serviceAccounts?.find((s) => s.email.startsWith('sa2@'));
+    const b = sa2?.policy?.bindings?.[0];
+    if (!b) throw new Error('no sa2 binding');
+    b.condition = { expression: "request.time < timestamp('2027-01-01T00:00:00Z') && request.time.getDayOfWeek('UTC') == 0", title: 'sundays' };
+    const { verdict, keyOf } = await audit(w);
+    const pools = keyOf('signer-diamond')?.access?.filter((a) => a.principal.federation) ?? [];
+    expect(pools.length).toBeGreaterThan(0);
+    expect(pools.every((a) => a.undecided?.length)).toBe(true);
+    const [v] = verdict('nonprod-principal-access', 'signer-diamond');
+    expect(v?.outcome).toBe('unknown');
+    expect(v?.message).toContain('getHours');
+    // Both paths are kept, each with the condition it depends on.
+    const cels = pools.flatMap((a) => a.undecided?.flatMap((u) => u.values) ?? []);
+    expect(cels.some((x) => x.includes('getHours'))).toBe(true);
+    expect(cels.some((x) => x.includes('getDayOfWeek'))).toBe(true);
+  });
+
   it('a disabled pool admits nobody', async () => {
     const { keyOf, verdict } = await audit(world());
     expect(keyOf('signer-retired')?.access).toEqual([]);
