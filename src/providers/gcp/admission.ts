@@ -57,10 +57,21 @@ export interface WifMember {
 
 const MEMBER = /^(principal|principalSet):\/\/iam\.googleapis\.com\/(projects\/([^/]+)\/locations\/global\/workloadIdentityPools\/([^/]+))\/(.+)$/;
 
-/** A workload identity pool member (IAM principal identifier), or undefined (workforce pools, other members). */
+/**
+ * A Kubernetes identity of Workload Identity Federation for GKE: a member of the project's fleet pool
+ * PROJECT_ID.svc.id.goog (`principal://…/PROJECT_ID.svc.id.goog/subject/ns/NS/sa/KSA`,
+ * `principalSet://…/PROJECT_ID.svc.id.goog/namespace/NS`, …) or the older
+ * `serviceAccount:PROJECT_ID.svc.id.goog[NS/KSA]`. Google manages that pool: workloadIdentityPools.list
+ * never returns it and it has no providers to read, so the member is kept as it is written.
+ */
+export const isGkeMember = (member: string): boolean =>
+  /^principal(Set)?:\/\/iam\.googleapis\.com\/projects\/[^/]+\/locations\/global\/workloadIdentityPools\/[^/]+\.svc\.id\.goog\//.test(member) ||
+  /^serviceAccount:[^@[\]]+\.svc\.id\.goog\[[^\]]+\]$/.test(member);
+
+/** A workload identity pool member (IAM principal identifier), or undefined (workforce pools, GKE identities, other members). */
 export function parseWifMember(member: string): WifMember | undefined {
   const m = MEMBER.exec(member);
-  if (!m) return undefined;
+  if (!m || isGkeMember(member)) return undefined;
   const [, type, pool = '', project = '', , rest = ''] = m;
   const base = { member, pool, project };
   if (type === 'principal') return rest.startsWith('subject/') ? { ...base, select: { kind: 'subject', value: rest.slice('subject/'.length) } } : undefined;

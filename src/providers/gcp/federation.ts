@@ -4,9 +4,10 @@
 // Each member becomes the external identities it admits (admission.ts); a pool, provider list or
 // service-account policy that cannot be read is a gap on the key's access, never a silent pass.
 import type { AccessEntry } from '../../model/access-entry.ts';
-import { active, federatedEntries, parseWifMember, type RawWifPool, type RawWifProvider, type WifMember } from './admission.ts';
+import { active, federatedEntries, isGkeMember, parseWifMember, type RawWifPool, type RawWifProvider, type WifMember } from './admission.ts';
 import type { AncestorPolicy } from './ancestry.ts';
 import { conditionCanHold } from './conditions.ts';
+import { principalOf } from './normalize.ts';
 import { type GcpReadContext, listAll, readOne } from './read.ts';
 
 /** Roles that let a member obtain the service account's tokens (act as it). */
@@ -258,6 +259,12 @@ async function throughAccount(c: GcpReadContext, r: FederationReader, key: strin
         const m = parseWifMember(i.member);
         if (m) {
           out.push(...(await actingPool(c, r, key, scope, i.base, m, hop.chain)));
+          continue;
+        }
+        const gke = isGkeMember(i.member) ? principalOf(i.member) : undefined;
+        if (gke) {
+          // A Kubernetes service account (GKE fleet pool) acting as the account: itself, through the chain.
+          out.push({ ...i.base, principal: gke, via: hop.chain });
           continue;
         }
         const account = SERVICE_ACCOUNT.exec(i.member)?.[1];

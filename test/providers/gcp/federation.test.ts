@@ -362,6 +362,56 @@ describe('GCP workload identity federation (issue 15)', () => {
     expect(cels.some((x) => x.includes('getDayOfWeek'))).toBe(true);
   });
 
+  /**
+   * Workload Identity Federation for GKE ("Authenticate to Google Cloud APIs from GKE workloads"): the
+   * project's fleet pool PROJECT_ID.svc.id.goog is Google-managed and never listed by
+   * workloadIdentityPools.list. A Kubernetes service account is bound directly as
+   * principal://…/PROJECT_ID.svc.id.goog/subject/ns/NAMESPACE/sa/KSA, or, the older way, holds
+   * roles/iam.workloadIdentityUser on a service account as serviceAccount:PROJECT_ID.svc.id.goog[NAMESPACE/KSA].
+   */
+  const gkeWorld = (): GcpWorld => {
+    const w = world();
+    const gke = `iam.googleapis.com/projects/${NUM}/locations/global/workloadIdentityPools/${P}.svc.id.goog`;
+    const keys = w.projects[0]?.keyRings[0]?.keys;
+    keys?.push(
+      key('signer-gke', 'ASYMMETRIC_SIGN', [`principal://${gke}/subject/ns/debug/sa/tool`]),
+      key('signer-gke-ns', 'ASYMMETRIC_SIGN', [`principalSet://${gke}/namespace/debug`]),
+      key('signer-gke-legacy', 'ASYMMETRIC_SIGN', [`serviceAccount:gke-app@${P}.iam.gserviceaccount.com`]),
+    );
+    w.serviceAccounts?.push({
+      email: `gke-app@${P}.iam.gserviceaccount.com`,
+      policy: { bindings: [{ role: 'roles/iam.workloadIdentityUser', members: [`serviceAccount:${P}.svc.id.goog[debug/tool]`] }] },
+    });
+    return w;
+  };
+  const GKE_POLICY = POLICY.replace(
+    'environments:\n',
+    "environments:\n  debug: { kind: debug, match: [{ principals: ['*svc.id.goog/subject/ns/debug/*', '*svc.id.goog/namespace/debug', '*svc.id.goog[debug/*'] }] }\n",
+  );
+
+  it('GKE workload identities (the fleet pool is never listed) keep their access: a debug namespace reaching a production signer fails', async () => {
+    const { out, keyOf } = await audit(gkeWorld());
+    const inv = inventory({ generatedAt: NOW.toISOString(), providers: [out.run], keys: out.keys ?? [], trails: out.trails ?? [], gaps: out.gaps ?? [] });
+    const result = auditInventory(inv, resolvePolicyFile(tmp.write('gke.yaml', GKE_POLICY)), NOW, true);
+    const outcome = (k: string) =>
+      result.results.filter((r) => r.ruleId === 'nonprod-principal-access' && r.subject.id === `${RING}/cryptoKeys/${k}`).map((r) => r.outcome);
+    expect(keyOf('signer-gke')?.access?.map((a) => a.principal.id)).toEqual([
+      `principal://iam.googleapis.com/projects/${NUM}/locations/global/workloadIdentityPools/${P}.svc.id.goog/subject/ns/debug/sa/tool`,
+    ]);
+    expect(outcome('signer-gke')).toEqual(['fail']);
+    expect(outcome('signer-gke-ns')).toEqual(['fail']);
+    const legacy = keyOf('signer-gke-legacy')?.access?.find((a) => a.principal.id.includes('svc.id.goog'));
+    expect(legacy).toMatchObject({
+      principal: { id: `serviceAccount:${P}.svc.id.goog[debug/tool]` },
+      via: [`gke-app@${P}.iam.gserviceaccount.com`],
+      sourceId: `projects/-/serviceAccounts/gke-app@${P}.iam.gserviceaccount.com#roles/iam.workloadIdentityUser`,
+      capabilities: ['use-sign'],
+    });
+    expect(outcome('signer-gke-legacy')).toEqual(['fail']);
+    // No gap on access: nothing about who reaches the keys was left unread.
+    expect(out.gaps?.filter((g) => g.scope.subjectId?.includes('signer-gke') && g.affects?.includes('access'))).toEqual([]);
+  });
+
   it('a disabled pool admits nobody', async () => {
     const { keyOf, verdict } = await audit(world());
     expect(keyOf('signer-retired')?.access).toEqual([]);
