@@ -363,3 +363,35 @@ describe('Nitro Enclaves attestation in key policies (acceptance)', () => {
     expect(viaIam?.message).toMatch(/without any attestation condition/);
   });
 });
+
+describe('IAM policies as the IAM User Guide writes them (acceptance)', () => {
+  it('a Deny written with ForAnyValue:StringNotEquals does not stop a role without the tag (ForAnyValue is false without the key)', async () => {
+    // IAM User Guide, "Single-valued vs. multivalued context keys": ForAnyValue returns false when the
+    // request has no value for the key; AWS warns that set operators on single-valued keys are permissive.
+    const guard = {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Deny', Action: 'kms:*', Resource: '*', Condition: { 'ForAnyValue:StringNotEquals': { 'aws:PrincipalTag/cleared': 'yes' } } }],
+    };
+    const role = (tags: Record<string, string>) => ({
+      roles: [
+        {
+          name: 'debug-shell',
+          tags,
+          trust: ec2Trust,
+          inline: [
+            { name: 'kms-everything', document: allowAll() },
+            { name: 'cleared-only', document: guard },
+          ],
+        },
+      ],
+    });
+    const untagged = await audit(estate(role({ env: 'debug' })));
+    expect(iamEntry(untagged.key, 'debug-shell')[0]?.capabilities).toContain('use-sign');
+    expect(untagged.verdict?.outcome).toBe('fail');
+    await untagged.fake.close();
+    // With a tag of another value the Deny applies.
+    const tagged = await audit(estate(role({ env: 'debug', cleared: 'no' })));
+    expect(iamEntry(tagged.key, 'debug-shell')).toEqual([]);
+    expect(tagged.verdict?.outcome).toBe('pass');
+  });
+});

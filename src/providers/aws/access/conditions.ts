@@ -157,7 +157,9 @@ export function testOperator(operator: string, have: readonly string[] | undefin
   const negated = NEGATED[op] !== undefined;
   const base = NEGATED[op] ?? op;
   if (!BASES.has(base)) return undefined;
-  if (have === undefined || have.length === 0) return ifExists || negated || set === 'ForAllValues';
+  // A missing key: ...IfExists and ForAllValues hold, ForAnyValue does not (even negated), a plain
+  // negated operator holds (IAM User Guide, condition operators and multivalued context keys).
+  if (have === undefined || have.length === 0) return ifExists || set === 'ForAllValues' || (negated && set !== 'ForAnyValue');
   const hit = (v: string) => want.some((w) => matchOne(base, v, w));
   if (set === 'ForAllValues') return have.every((v) => (negated ? !hit(v) : hit(v)));
   if (set === 'ForAnyValue') return have.some((v) => (negated ? !hit(v) : hit(v)));

@@ -24,6 +24,11 @@ describe('testOperator (IAM condition operators)', () => {
     ['ForAnyValue:StringLike', ['alias/a', 'alias/prod-b'], ['alias/prod-*'], true],
     ['ForAllValues:StringLike', ['alias/a', 'alias/prod-b'], ['alias/prod-*'], false],
     ['ForAllValues:StringEquals', undefined, ['x'], true],
+    // IAM User Guide, multivalued context keys: ForAnyValue is false without the key, negated or not.
+    ['ForAnyValue:StringNotEquals', undefined, ['x'], false],
+    ['ForAnyValue:StringNotLike', [], ['x*'], false],
+    ['ForAnyValue:StringEqualsIfExists', undefined, ['x'], true],
+    ['ForAllValues:StringNotEquals', undefined, ['x'], true],
     ['Null', undefined, ['true'], true],
     ['Null', ['x'], ['true'], false],
     ['Bool', ['true'], ['True'], true],
