@@ -395,3 +395,47 @@ describe('IAM policies as the IAM User Guide writes them (acceptance)', () => {
     expect(tagged.verdict?.outcome).toBe('pass');
   });
 });
+
+describe('session tags (acceptance)', () => {
+  const SAML = `arn:aws:iam::${PROD}:saml-provider/ExampleCorpProvider`;
+  /** The trust policy of the IAM tutorial "Use SAML session tags for ABAC", with an optional aws:TagKeys limit. */
+  const samlTrust = (tagKeys?: string[]) => ({
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'TrustSAMLandAllowSessionTags',
+        Effect: 'Allow',
+        Principal: { Federated: SAML },
+        Action: ['sts:AssumeRoleWithSAML', 'sts:TagSession'],
+        Condition: {
+          StringEquals: { 'SAML:aud': 'https://signin.aws.amazon.com/saml' },
+          ...(tagKeys ? { 'ForAllValues:StringEquals': { 'aws:TagKeys': tagKeys } } : {}),
+        },
+      },
+    ],
+  });
+  const abacRole = (trust: unknown) => ({
+    roles: [
+      {
+        name: 'debug-shell',
+        tags: { env: 'debug', clearance: 'none' },
+        trust,
+        inline: [{ name: 'sign-if-cleared', document: allowAll('kms:*', { Condition: { StringEquals: { 'aws:PrincipalTag/clearance': 'signing' } } }) }],
+      },
+    ],
+  });
+
+  it('a principal-tag condition on a role whose trust allows sts:TagSession is undecided (a session tag overrides the role tag)', async () => {
+    const tagged = await audit(estate(abacRole(samlTrust())));
+    expect(iamEntry(tagged.key, 'debug-shell')[0]?.undecided).toEqual([{ key: 'aws:PrincipalTag/clearance', operator: 'StringEquals', values: ['signing'] }]);
+    expect(tagged.verdict?.outcome).toBe('unknown');
+    await tagged.fake.close();
+    // Sessions limited to other tag keys cannot set clearance: the role's own tag decides.
+    const limited = await audit(estate(abacRole(samlTrust(['project', 'cost-center']))));
+    expect(iamEntry(limited.key, 'debug-shell')).toEqual([]);
+    expect(limited.verdict?.outcome).toBe('pass');
+    await limited.fake.close();
+    const noTagSession = await audit(estate(abacRole(ec2Trust)));
+    expect(noTagSession.verdict?.outcome).toBe('pass');
+  });
+});

@@ -10,7 +10,7 @@ import { principalFromAws } from '../normalize.ts';
 import { allOf, anyOf, evalConditions, type Facts, notDenied, type Outcome } from './conditions.ts';
 import type { Stmt } from './document.ts';
 import { principalOf } from './evaluate.ts';
-import type { AccountIam, IamPrincipal } from './iam-details.ts';
+import { type AccountIam, type IamPrincipal, principalFacts } from './iam-details.ts';
 
 const ASSUME = ['sts:AssumeRole', 'sts:AssumeRoleWithWebIdentity', 'sts:AssumeRoleWithSAML'];
 const ACCOUNT_ROOT = /^arn:aws[a-z-]*:iam::(\d{12}):root$/;
@@ -43,7 +43,7 @@ function federatedPrincipals(s: Stmt): Principal[] {
 /** Whether an IAM principal's identity policies let it call sts:AssumeRole on `role` (denies and boundary applied). */
 function mayAssume(p: IamPrincipal, role: IamPrincipal): Outcome {
   const f: Facts = {
-    principal: { arn: p.arn, account: p.account, kind: p.kind, name: p.name, tags: p.tags },
+    principal: principalFacts(p),
     key: { arn: role.arn, account: role.account, region: 'us-east-1' },
   };
   const on = (stmts: readonly Stmt[], effect: 'Allow' | 'Deny') =>

@@ -5,7 +5,7 @@
 // "assumed" and shown; anything else (source IP or VPC, org paths, enclave attestation, unknown keys)
 // is undecided: the access is kept and marked unknown, with the condition named. Pure.
 import type { AccessCondition } from '../../../model/access-entry.ts';
-import { globToRegExp } from '../../../util/glob.ts';
+import { globMatch, globToRegExp } from '../../../util/glob.ts';
 import type { Effect } from './document.ts';
 
 export type Verdict = 'yes' | 'no' | 'maybe';
@@ -24,7 +24,15 @@ export const NO: Outcome = Object.freeze({ v: 'no', undecided: [], assumed: [] }
 
 /** What the audit knows about one principal and one key. */
 export interface Facts {
-  principal: { arn: string; account: string; kind: 'user' | 'role'; name: string; tags?: Readonly<Record<string, string>> };
+  principal: {
+    arn: string;
+    account: string;
+    kind: 'user' | 'role';
+    name: string;
+    tags?: Readonly<Record<string, string>>;
+    /** Tag keys (lower-case globs) a session may set (sts:TagSession): session tags override the principal's own. */
+    sessionTagKeys?: readonly string[];
+  };
   key: { arn: string; account: string; region: string; aliases?: readonly string[]; tags?: Readonly<Record<string, string>> };
   orgId?: string;
 }
@@ -75,8 +83,8 @@ function factOf(key: string, f: Facts): Fact {
   const k = key.toLowerCase();
   const p = f.principal;
   if (k.startsWith('aws:principaltag/')) {
-    if (!p.tags) return UNDECIDABLE;
     const want = k.slice('aws:principaltag/'.length);
+    if (!p.tags || p.sessionTagKeys?.some((g) => globMatch(g, want))) return UNDECIDABLE;
     const hit = Object.entries(p.tags).find(([t]) => t.toLowerCase() === want);
     return hit ? [hit[1]] : ABSENT;
   }

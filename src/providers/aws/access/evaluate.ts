@@ -10,7 +10,7 @@ import { globToRegExp } from '../../../util/glob.ts';
 import { KMS_ACTIONS } from '../normalize.ts';
 import { allOf, anyOf, evalConditions, type Facts, NO, notDenied, type Outcome, substitute } from './conditions.ts';
 import type { Stmt } from './document.ts';
-import type { AccountIam, IamPrincipal } from './iam-details.ts';
+import { type AccountIam, type IamPrincipal, principalFacts } from './iam-details.ts';
 
 const ACTIONS = Object.keys(KMS_ACTIONS).map((a) => `kms:${a}`);
 const CAP_OF = new Map(Object.entries(KMS_ACTIONS).map(([a, c]) => [`kms:${a}`, c]));
@@ -245,7 +245,7 @@ function grantable(p: IamPrincipal): readonly string[] {
 /** A principal's capabilities on the key (yes or maybe); undefined when it has none. */
 function evaluatePrincipal(p: IamPrincipal, x: Inputs): PrincipalAccess | undefined {
   const f: Facts = {
-    principal: { arn: p.arn, account: p.account, kind: p.kind, name: p.name, tags: p.tags },
+    principal: principalFacts(p),
     key: x.key,
     ...(x.orgId ? { orgId: x.orgId } : {}),
   };

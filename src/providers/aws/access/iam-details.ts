@@ -1,6 +1,7 @@
 // The pages of iam:GetAccountAuthorizationDetails as one account's principals: each user and role with
 // its tags, path, identity policies (inline, attached managed, and a user's groups'), permission boundary
 // and, for roles, trust policy, all compiled once. Pure.
+import type { Facts } from './conditions.ts';
 import { compileDocument, type Stmt } from './document.ts';
 
 type Tag = { Key?: string; Value?: string };
@@ -53,7 +54,36 @@ export interface IamPrincipal {
   unreadable: string[];
   /** A role's trust policy. */
   trust?: Stmt[];
+  /** Tag keys (lower-case globs, `*` = any) its trust lets callers set with sts:TagSession; absent = none. */
+  sessionTagKeys?: string[];
 }
+
+const SET_TAG_KEYS = /^ForAllValues:(StringEquals|StringEqualsIgnoreCase|StringLike)$/;
+
+/**
+ * The tag keys a session of the role may carry (IAM User Guide, "Passing session tags in AWS STS": the
+ * trust policy must allow sts:TagSession, and a session tag overrides the role's tag of the same key):
+ * those an `aws:TagKeys` ForAllValues condition lists, any key otherwise; undefined when none may be set.
+ */
+export function sessionTagKeys(trust: readonly Stmt[] | undefined): string[] | undefined {
+  const keys = new Set<string>();
+  for (const s of trust ?? []) {
+    if (s.effect !== 'Allow' || !s.matchesAction('sts:TagSession')) continue;
+    const limit = s.conditions.find((c) => c.key.toLowerCase() === 'aws:tagkeys' && SET_TAG_KEYS.test(c.operator));
+    for (const k of limit ? limit.values : ['*']) keys.add(k.toLowerCase());
+  }
+  return keys.size ? [...keys].sort() : undefined;
+}
+
+/** What the condition evaluator knows of a principal. */
+export const principalFacts = (p: IamPrincipal): Facts['principal'] => ({
+  arn: p.arn,
+  account: p.account,
+  kind: p.kind,
+  name: p.name,
+  tags: p.tags,
+  ...(p.sessionTagKeys ? { sessionTagKeys: p.sessionTagKeys } : {}),
+});
 
 export interface AccountIam {
   account: string;
@@ -153,6 +183,7 @@ export function accountIamFrom(account: string, pages: readonly AuthorizationDet
       } catch {
         unreadable.push(`trust policy of role/${r.RoleName}`);
       }
+      const sessionTags = sessionTagKeys(trust);
       principals.push({
         arn: r.Arn,
         kind: 'role',
@@ -164,6 +195,7 @@ export function accountIamFrom(account: string, pages: readonly AuthorizationDet
         unreadable,
         ...(boundary ? { boundary } : {}),
         ...(trust ? { trust } : {}),
+        ...(sessionTags ? { sessionTagKeys: sessionTags } : {}),
       });
     }
   }

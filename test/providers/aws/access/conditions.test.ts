@@ -2,6 +2,8 @@
 // conditions the audit cannot decide (kept, named, never dropped).
 import { describe, expect, it } from 'vitest';
 import { evalConditions, type Facts, testOperator } from '../../../../src/providers/aws/access/conditions.ts';
+import { compileDocument } from '../../../../src/providers/aws/access/document.ts';
+import { sessionTagKeys } from '../../../../src/providers/aws/access/iam-details.ts';
 
 const facts: Facts = {
   principal: { arn: 'arn:aws:iam::444455556666:role/debug/shell', account: '444455556666', kind: 'role', name: 'shell', tags: { env: 'debug', Team: 'sre' } },
@@ -68,6 +70,23 @@ describe('evalConditions', () => {
     expect(evalConditions([c('StringEquals', 'aws:ResourceTag/env', '${aws:PrincipalTag/env}')], facts, 'Allow').v).toBe('no');
     // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable, not a template
     expect(evalConditions([c('StringEquals', 'aws:PrincipalTag/env', '${aws:userid}')], facts, 'Allow').v).toBe('maybe');
+  });
+  it('a tag key a session may set (sts:TagSession) is undecided; other keys are decided by the role tags', () => {
+    const session = { ...facts, principal: { ...facts.principal, sessionTagKeys: ['cost-*', 'env'] } };
+    expect(evalConditions([c('StringEquals', 'aws:PrincipalTag/Env', 'prod')], session, 'Allow').v).toBe('maybe');
+    expect(evalConditions([c('StringEquals', 'aws:PrincipalTag/cost-center', 'x')], session, 'Allow').v).toBe('maybe');
+    expect(evalConditions([c('StringEquals', 'aws:PrincipalTag/team', 'web')], session, 'Allow').v).toBe('no');
+  });
+  it('sessionTagKeys: any key unless the trust limits aws:TagKeys with ForAllValues; none without sts:TagSession', () => {
+    const trust = (statement: Record<string, unknown>) =>
+      compileDocument({ Statement: [{ Effect: 'Allow', Principal: { Federated: 'x' }, ...statement }] }, 'trust');
+    expect(sessionTagKeys(trust({ Action: 'sts:AssumeRoleWithSAML' }))).toBeUndefined();
+    expect(sessionTagKeys(trust({ Action: ['sts:AssumeRoleWithSAML', 'sts:TagSession'] }))).toEqual(['*']);
+    expect(sessionTagKeys(trust({ Action: 'sts:*' }))).toEqual(['*']);
+    const limited = trust({ Action: 'sts:TagSession', Condition: { 'ForAllValues:StringLike': { 'aws:TagKeys': ['Project', 'cost-*'] } } });
+    expect(sessionTagKeys(limited)).toEqual(['cost-*', 'project']);
+    // ForAnyValue does not limit the keys: one listed key lets any other through.
+    expect(sessionTagKeys(trust({ Action: 'sts:TagSession', Condition: { 'ForAnyValue:StringEquals': { 'aws:TagKeys': 'project' } } }))).toEqual(['*']);
   });
   it('a principal whose tags were not read leaves tag conditions undecided', () => {
     const untagged = { ...facts, principal: { ...facts.principal, tags: undefined } };
