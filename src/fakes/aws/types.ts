@@ -15,6 +15,9 @@ export interface FakeKey {
   deletionDate?: string;
   customKeyStoreId?: string;
   multiRegion?: boolean;
+  /** A multi-Region key's role (DescribeKey MultiRegionConfiguration): PRIMARY unless said; a replica names its primary's region. */
+  multiRegionType?: 'PRIMARY' | 'REPLICA';
+  primaryRegion?: string;
   aliases?: string[];
   tags?: Record<string, string>;
   /** An object is served as JSON; a string is served verbatim (even if it is not valid JSON). */

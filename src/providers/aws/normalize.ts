@@ -25,6 +25,7 @@ export interface KeyMetadataShape {
   KeySpec?: string;
   CustomerMasterKeySpec?: string;
   MultiRegion?: boolean;
+  MultiRegionConfiguration?: { MultiRegionKeyType?: string; PrimaryKey?: { Arn?: string; Region?: string } };
   PendingDeletionWindowInDays?: number;
 }
 
@@ -119,6 +120,23 @@ export const isAsymmetric = (m: KeyMetadataShape): boolean => {
   const spec = m.KeySpec ?? m.CustomerMasterKeySpec ?? '';
   return /^(RSA_|ECC_|SM2|ML_DSA)/.test(spec);
 };
+
+/**
+ * The KMS condition keys a key's own properties answer (KMS Developer Guide, "AWS KMS condition keys",
+ * conditions for KMS keys used in API operations): kms:KeySpec, kms:KeyUsage, kms:KeyOrigin,
+ * kms:MultiRegion, kms:MultiRegionKeyType and the older kms:CustomerMasterKey* names; lower-case keys.
+ */
+export function keyConditionFacts(m: KeyMetadataShape): Record<string, string> {
+  const out: Record<string, string> = {};
+  const spec = m.KeySpec ?? m.CustomerMasterKeySpec;
+  if (spec) out['kms:keyspec'] = out['kms:customermasterkeyspec'] = spec;
+  if (m.KeyUsage) out['kms:keyusage'] = out['kms:customermasterkeyusage'] = m.KeyUsage;
+  if (m.Origin) out['kms:keyorigin'] = m.Origin;
+  if (m.MultiRegion !== undefined) out['kms:multiregion'] = String(m.MultiRegion);
+  const type = m.MultiRegionConfiguration?.MultiRegionKeyType;
+  if (type) out['kms:multiregionkeytype'] = type;
+  return out;
+}
 
 const iso = (d: Date | string | undefined): string | undefined => {
   if (d === undefined) return undefined;

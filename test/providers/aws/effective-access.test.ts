@@ -439,3 +439,57 @@ describe('session tags (acceptance)', () => {
     expect(noTagSession.verdict?.outcome).toBe('pass');
   });
 });
+
+describe('KMS condition keys answered by the key itself (acceptance)', () => {
+  // KMS Developer Guide, "AWS KMS condition keys": kms:KeySpec, kms:KeyUsage, kms:KeyOrigin,
+  // kms:MultiRegion and kms:MultiRegionKeyType control use of a key by its own properties (DescribeKey).
+  const debugWith = (condition: Record<string, unknown>, effect: 'Allow' | 'Deny' = 'Allow') => ({
+    roles: [
+      {
+        name: 'debug-shell',
+        tags: { env: 'debug' },
+        trust: ec2Trust,
+        inline: [
+          effect === 'Allow'
+            ? {
+                name: 'sign-some',
+                document: allowAll(['kms:Sign', 'kms:Verify', 'kms:GetPublicKey'], { Resource: `arn:aws:kms:*:${PROD}:key/*`, Condition: condition }),
+              }
+            : { name: 'sign-all', document: allowAll(['kms:Sign', 'kms:GetPublicKey']) },
+          ...(effect === 'Deny'
+            ? [{ name: 'guard', document: { Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 'kms:*', Resource: '*', Condition: condition }] } }]
+            : []),
+        ],
+      },
+    ],
+  });
+
+  it('kms:KeySpec and kms:KeyUsage are decided from DescribeKey: RSA-only signing passes an ECC key, ECC signing fails it', async () => {
+    const rsaOnly = await audit(estate(debugWith({ StringLike: { 'kms:KeySpec': 'RSA_*' } })));
+    expect(iamEntry(rsaOnly.key, 'debug-shell')).toEqual([]);
+    expect(rsaOnly.verdict?.outcome).toBe('pass');
+    await rsaOnly.fake.close();
+    const ecc = await audit(estate(debugWith({ StringEquals: { 'kms:KeySpec': 'ECC_NIST_P256', 'kms:KeyUsage': 'SIGN_VERIFY', 'kms:KeyOrigin': 'AWS_KMS' } })));
+    expect(iamEntry(ecc.key, 'debug-shell')[0]).toMatchObject({ capabilities: ['read', 'use-sign', 'use-verify'] });
+    expect(iamEntry(ecc.key, 'debug-shell')[0]?.undecided).toBeUndefined();
+    expect(ecc.verdict?.outcome).toBe('fail');
+  });
+
+  it('kms:MultiRegion and kms:MultiRegionKeyType are decided: a Deny on replicas stops use of a replica, not of a single-Region key', async () => {
+    const replicaWorld = (multiRegion: boolean) => {
+      const w = estate(debugWith({ StringEquals: { 'kms:MultiRegionKeyType': 'REPLICA' } }, 'Deny'));
+      const key = w.accounts[0]?.regions['us-east-1']?.keys[0];
+      if (key && multiRegion) Object.assign(key, { multiRegion: true, multiRegionType: 'REPLICA', primaryRegion: 'eu-west-1' });
+      return w;
+    };
+    const replica = await audit(replicaWorld(true));
+    expect(iamEntry(replica.key, 'debug-shell')).toEqual([]);
+    expect(replica.verdict?.outcome).toBe('pass');
+    await replica.fake.close();
+    // A single-Region key has no kms:MultiRegionKeyType: the Deny does not apply, and nothing is left undecided.
+    const single = await audit(replicaWorld(false));
+    expect(iamEntry(single.key, 'debug-shell')[0]?.capabilities).toContain('use-sign');
+    expect(iamEntry(single.key, 'debug-shell')[0]?.undecided).toBeUndefined();
+    expect(single.verdict?.outcome).toBe('fail');
+  });
+});

@@ -32,6 +32,19 @@ function keyMetadata(account: string, region: string, k: FakeKey): Record<string
     KeySpec: spec,
     CustomerMasterKeySpec: spec,
     MultiRegion: k.multiRegion ?? false,
+    ...(k.multiRegion ? { MultiRegionConfiguration: multiRegionConfiguration(account, region, k) } : {}),
+  };
+}
+
+/** DescribeKey's MultiRegionConfiguration: the key's type and its primary (a replica's lives in primaryRegion). */
+function multiRegionConfiguration(account: string, region: string, k: FakeKey) {
+  const type = k.multiRegionType ?? 'PRIMARY';
+  const primaryRegion = type === 'REPLICA' ? (k.primaryRegion ?? region) : region;
+  const arn = (r: string) => keyArn(account, r, k);
+  return {
+    MultiRegionKeyType: type,
+    PrimaryKey: { Arn: arn(primaryRegion), Region: primaryRegion },
+    ReplicaKeys: type === 'PRIMARY' ? [] : [{ Arn: arn(region), Region: region }],
   };
 }
 

@@ -33,7 +33,15 @@ export interface Facts {
     /** Tag keys (lower-case globs) a session may set (sts:TagSession): session tags override the principal's own. */
     sessionTagKeys?: readonly string[];
   };
-  key: { arn: string; account: string; region: string; aliases?: readonly string[]; tags?: Readonly<Record<string, string>> };
+  key: {
+    arn: string;
+    account: string;
+    region: string;
+    aliases?: readonly string[];
+    tags?: Readonly<Record<string, string>>;
+    /** The key's own condition keys (kms:keyspec, kms:keyusage, kms:keyorigin, kms:multiregion…), from DescribeKey. */
+    attributes?: Readonly<Record<string, string>>;
+  };
   orgId?: string;
 }
 
@@ -74,6 +82,17 @@ const REQUEST_KEYS = new Set(
 );
 const REQUEST_PREFIXES = ['kms:encryptioncontext:', 'aws:requesttag/'];
 
+/** Condition keys answered by the key's properties (see `attributes`). */
+export const KEY_ATTRIBUTES = new Set([
+  'kms:keyspec',
+  'kms:keyusage',
+  'kms:keyorigin',
+  'kms:multiregion',
+  'kms:multiregionkeytype',
+  'kms:customermasterkeyspec',
+  'kms:customermasterkeyusage',
+]);
+
 const ABSENT = undefined;
 const UNDECIDABLE = Symbol('undecidable');
 type Fact = readonly string[] | undefined | typeof UNDECIDABLE;
@@ -94,6 +113,7 @@ function factOf(key: string, f: Facts): Fact {
     const hit = Object.entries(f.key.tags).find(([t]) => t.toLowerCase() === want);
     return hit ? [hit[1]] : ABSENT;
   }
+  if (KEY_ATTRIBUTES.has(k)) return attributeOf(k, f.key.attributes);
   switch (k) {
     case 'aws:principalarn':
       return [p.arn];
@@ -117,6 +137,13 @@ function factOf(key: string, f: Facts): Fact {
     default:
       return UNDECIDABLE;
   }
+}
+
+/** A key property; a single-Region key has no kms:MultiRegionKeyType; anything not read is undecidable. */
+function attributeOf(k: string, attributes: Readonly<Record<string, string>> | undefined): Fact {
+  const v = attributes?.[k];
+  if (v !== undefined) return [v];
+  return k === 'kms:multiregionkeytype' && attributes?.['kms:multiregion'] === 'false' ? ABSENT : UNDECIDABLE;
 }
 
 const isRequestKey = (key: string): boolean => {

@@ -26,13 +26,7 @@ export interface OrgPolicies {
   rcps?: ReadonlyMap<string, readonly Stmt[]>;
 }
 
-export interface KeyFacts {
-  arn: string;
-  account: string;
-  region: string;
-  aliases?: readonly string[];
-  tags?: Readonly<Record<string, string>>;
-}
+export type KeyFacts = Facts['key'];
 
 /** One principal's effective access to one key. */
 export interface PrincipalAccess {
@@ -76,7 +70,8 @@ export interface AccessIndex {
   cache: Map<string, PrincipalAccess[]>;
 }
 
-const RESOURCE_KEYS = /^(aws:resourcetag\/|kms:resourcealiases|aws:resourceaccount|aws:requestedregion)/i;
+const RESOURCE_KEYS =
+  /^(aws:resourcetag\/|kms:resourcealiases|aws:resourceaccount|aws:requestedregion|kms:keyspec|kms:keyusage|kms:keyorigin|kms:multiregion|kms:customermasterkey)/i;
 
 /** Whether statements can evaluate differently for two keys of one account and region. */
 export const readsKey = (stmts: readonly Stmt[]): boolean =>
@@ -329,7 +324,8 @@ export function effectiveAccess(
   const policies = [...keyPolicy, ...(x.scpLevels ?? []).flat(), ...x.rcps];
   if (policyText === undefined || readsArn(policies)) return merge(evaluateAll([...index.keyFree, ...index.tagBound], x), perKey);
   const base = `${key.account}\u0000${key.region}\u0000${policyText}`;
-  const facts = `${base}\u0000${key.tags ? JSON.stringify(Object.entries(key.tags)) : '-'}\u0000${key.aliases ? JSON.stringify(key.aliases) : '-'}`;
+  const attributes = key.attributes ? JSON.stringify(Object.entries(key.attributes)) : '-';
+  const facts = `${base}\u0000${key.tags ? JSON.stringify(Object.entries(key.tags)) : '-'}\u0000${key.aliases ? JSON.stringify(key.aliases) : '-'}\u0000${attributes}`;
   // A key policy, SCP or RCP that reads the key's tags or aliases makes every principal's answer depend on them.
   const free = sharedList(index, readsKey(policies) ? `${facts}\u0000*` : base, index.keyFree, x);
   const tagged = index.tagBound.length ? sharedList(index, facts, index.tagBound, x) : [];

@@ -2,7 +2,17 @@
 // record (a bare one when DescribeKey failed) and the gaps of what could not be read.
 import type { KeyRecord } from '../../../model/key-record.ts';
 import type { AwsRun, Where } from '../context.ts';
-import { isAsymmetric, isRotatable, type KeyMetadataShape, type KeyReadings, keyArn, normalizeKey, PROVIDER, rotatesOnDemandOnly } from '../normalize.ts';
+import {
+  isAsymmetric,
+  isRotatable,
+  type KeyMetadataShape,
+  type KeyReadings,
+  keyArn,
+  keyConditionFacts,
+  normalizeKey,
+  PROVIDER,
+  rotatesOnDemandOnly,
+} from '../normalize.ts';
 import { delegatedAccess } from './effective-access.ts';
 import { fetchGrants, keyAccess } from './grants.ts';
 import { readKeyMetadata } from './key-metadata.ts';
@@ -58,6 +68,7 @@ async function addDelegated(run: AwsRun, k: KeyTarget, policy: string, readings:
     arn: k.arn,
     account: k.where.account,
     region: k.where.caller.region,
+    attributes: keyConditionFacts(readings.metadata),
     ...(readings.aliases ? { aliases: readings.aliases } : {}),
     ...(tags ? { tags } : {}),
   };

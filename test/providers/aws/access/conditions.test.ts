@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { evalConditions, type Facts, testOperator } from '../../../../src/providers/aws/access/conditions.ts';
 import { compileDocument } from '../../../../src/providers/aws/access/document.ts';
 import { sessionTagKeys } from '../../../../src/providers/aws/access/iam-details.ts';
+import { keyConditionFacts } from '../../../../src/providers/aws/normalize.ts';
 
 const facts: Facts = {
   principal: { arn: 'arn:aws:iam::444455556666:role/debug/shell', account: '444455556666', kind: 'role', name: 'shell', tags: { env: 'debug', Team: 'sre' } },
@@ -87,6 +88,19 @@ describe('evalConditions', () => {
     expect(sessionTagKeys(limited)).toEqual(['cost-*', 'project']);
     // ForAnyValue does not limit the keys: one listed key lets any other through.
     expect(sessionTagKeys(trust({ Action: 'sts:TagSession', Condition: { 'ForAnyValue:StringEquals': { 'aws:TagKeys': 'project' } } }))).toEqual(['*']);
+  });
+  it("decides the key's own condition keys from DescribeKey; a single-Region key has no kms:MultiRegionKeyType", () => {
+    const attributes = keyConditionFacts({ KeySpec: 'RSA_3072', KeyUsage: 'SIGN_VERIFY', Origin: 'EXTERNAL', MultiRegion: false });
+    const keyed = { ...facts, key: { ...facts.key, attributes } };
+    expect(evalConditions([c('StringLike', 'kms:KeySpec', 'RSA_*'), c('StringEquals', 'kms:KeyUsage', 'SIGN_VERIFY')], keyed, 'Allow').v).toBe('yes');
+    expect(evalConditions([c('StringEquals', 'kms:KeyOrigin', 'AWS_KMS')], keyed, 'Allow').v).toBe('no');
+    expect(evalConditions([c('Bool', 'kms:MultiRegion', 'true')], keyed, 'Allow').v).toBe('no');
+    expect(evalConditions([c('StringEquals', 'kms:CustomerMasterKeySpec', 'RSA_3072')], keyed, 'Allow').v).toBe('yes');
+    expect(evalConditions([c('StringEquals', 'kms:MultiRegionKeyType', 'PRIMARY')], keyed, 'Allow').v).toBe('no');
+    // Not read (no DescribeKey): undecided.
+    expect(evalConditions([c('StringLike', 'kms:KeySpec', 'RSA_*')], facts, 'Allow').v).toBe('maybe');
+    const replica = keyConditionFacts({ KeySpec: 'SYMMETRIC_DEFAULT', MultiRegion: true, MultiRegionConfiguration: { MultiRegionKeyType: 'REPLICA' } });
+    expect(replica).toMatchObject({ 'kms:multiregion': 'true', 'kms:multiregionkeytype': 'REPLICA' });
   });
   it('a principal whose tags were not read leaves tag conditions undecided', () => {
     const untagged = { ...facts, principal: { ...facts.principal, tags: undefined } };

@@ -57,6 +57,7 @@ const CONDITIONS: Record<string, unknown>[] = [
   // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable
   { StringEquals: { 'aws:ResourceTag/owner': '${aws:username}' } },
   { Null: { 'aws:ResourceTag/team': 'false' } },
+  { StringLike: { 'kms:KeySpec': 'ECC_*' } },
 ];
 
 function statement(r: Rng, effect: 'Allow' | 'Deny'): Record<string, unknown> {
@@ -125,7 +126,8 @@ function keyOf(r: Rng, k: number): KeyFacts {
         ]),
       ]);
   const aliases = r.chance(0.1) ? undefined : r.chance(0.5) ? [] : [r.pick(['alias/signer', 'alias/data'])];
-  return { arn: KEY(k), account: ACCOUNT, region: r.pick(['us-east-1', 'eu-west-1']), ...(tags ? { tags } : {}), ...(aliases ? { aliases } : {}) };
+  const attributes = { 'kms:keyspec': r.pick(['SYMMETRIC_DEFAULT', 'ECC_NIST_P256']) };
+  return { arn: KEY(k), account: ACCOUNT, region: r.pick(['us-east-1', 'eu-west-1']), attributes, ...(tags ? { tags } : {}), ...(aliases ? { aliases } : {}) };
 }
 
 /** SCPs and RCPs: random ones (they may read the key: nothing is shared then) or ones that do not read it. */
