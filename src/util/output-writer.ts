@@ -115,21 +115,35 @@ function writeAll(fd: number, content: OutputContent): void {
 const DISK_FULL = new Set(['ENOSPC', 'EDQUOT', 'EFBIG']);
 const NOT_ALLOWED = new Set(['EACCES', 'EPERM', 'EROFS']);
 
-function writeError(file: string, err: unknown, replaced: boolean): UserError {
+/** How the output was being written: a new file renamed into place, or a device or pipe written in place. */
+type WriteKind = 'replace' | 'in-place';
+
+function writeError(file: string, err: unknown, kind: WriteKind, existed = false): UserError {
   const code = (err as NodeJS.ErrnoException).code ?? '';
   if (err instanceof UserError) return err;
-  const intact = replaced ? `the previous ${file} is intact (nothing was replaced).` : `nothing was written to ${file}.`;
+  const left =
+    kind === 'in-place'
+      ? `${file} may hold part of the output.`
+      : existed
+        ? `the previous ${file} is intact (nothing was replaced).`
+        : `nothing was written to ${file}.`;
   if (DISK_FULL.has(code))
     return new UserError({
-      message: `cannot write ${file}: the disk is full (${code}); ${intact}`,
+      message: `cannot write ${file}: the disk is full (${code}); ${left}`,
       hint: 'free space on that file system or write elsewhere, then run again',
     });
   if (NOT_ALLOWED.has(code))
     return new UserError({
-      message: `cannot write ${file}: ${dirname(resolve(file))} does not allow it (${code}); ${intact}`,
-      hint: 'write to a directory you can write to (or make this one writable), then run again',
+      message:
+        kind === 'in-place'
+          ? `cannot write ${file}: it does not allow writing (${code}); ${left}`
+          : `cannot write ${file}: ${dirname(resolve(file))} does not allow it (${code}); ${left}`,
+      hint:
+        kind === 'in-place'
+          ? 'write to a device or pipe you may write to, or to a regular file, then run again'
+          : 'write to a directory you can write to (or make this one writable), then run again',
     });
-  return new UserError({ message: `cannot write ${file}: ${(err as Error).message}; ${intact}` });
+  return new UserError({ message: `cannot write ${file}: ${(err as Error).message}; ${left}` });
 }
 
 /**
@@ -185,7 +199,7 @@ function replaceFile(target: OutputTarget, content: OutputContent): void {
   } catch (err) {
     if (fd !== undefined) closeSync(fd);
     rmSync(tmp, { force: true });
-    throw writeError(target.file, err, existsSync(target.path));
+    throw writeError(target.file, err, 'replace', existsSync(target.path));
   }
 }
 
@@ -214,7 +228,7 @@ export function writeOutput(target: OutputTarget | string, content: OutputConten
     fd = openSync(t.path, 'w');
     writeAll(fd, content);
   } catch (err) {
-    throw writeError(t.file, err, false);
+    throw writeError(t.file, err, 'in-place');
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
@@ -222,17 +236,37 @@ export function writeOutput(target: OutputTarget | string, content: OutputConten
 
 /** Check that a directory can take a fresh bundle: absent, or an empty directory (not a symlink). */
 export function checkNewDirectory(dir: string, flag: string): void {
-  let lst: Stats;
+  let lst: Stats | undefined;
   try {
     lst = lstatSync(dir);
   } catch {
     const parent = dirname(resolve(dir));
     if (!existsSync(parent))
       throw new UserError({ message: `${flag} ${dir}: the directory ${parent} does not exist.`, hint: `create it first (mkdir -p ${parent})` });
-    return;
   }
-  if (lst.isSymbolicLink()) throw new UserError({ message: `${flag} ${dir} is a symbolic link; give a real directory.` });
-  if (!lst.isDirectory()) throw new UserError({ message: `${flag} ${dir} exists and is not a directory.` });
+  if (lst?.isSymbolicLink()) throw new UserError({ message: `${flag} ${dir} is a symbolic link; give a real directory.` });
+  if (lst && !lst.isDirectory()) throw new UserError({ message: `${flag} ${dir} exists and is not a directory.` });
+  probeSibling(dir, flag);
+}
+
+/**
+ * The bundle is built in a temporary sibling and renamed into place, so the parent must take a new
+ * directory. Ask it now (make and remove an empty one) rather than after the audit: permission bits do
+ * not tell (root passes them; /proc refuses new entries whatever they say).
+ */
+function probeSibling(dir: string, flag: string): void {
+  const probe = tmpName(resolve(dir));
+  try {
+    mkdirSync(probe);
+    rmdirSync(probe);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    throw new UserError({
+      message: `${flag} ${dir}: ${dirname(resolve(dir))} does not take a new directory (${code}).`,
+      expected: 'a new or empty directory inside a directory you can write to',
+      hint: 'choose a path in a directory you can write to, or make it writable',
+    });
+  }
 }
 
 /**
@@ -261,7 +295,7 @@ export function writeDirectory(dir: string, files: readonly { path: string; cont
     syncDir(dirname(abs));
   } catch (err) {
     rmSync(tmp, { recursive: true, force: true });
-    const e = writeError(dir, err, false);
+    const e = writeError(dir, err, 'replace');
     throw new UserError({ ...e.diagnostics[0], message: `${flag}: ${e.diagnostics[0]?.message} No bundle was left behind.` });
   }
 }

@@ -1,10 +1,10 @@
 import { createPublicKey, generateKeyPairSync } from 'node:crypto';
-import { appendFileSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AuditResult } from '../../src/engine/result.ts';
 import { UserError } from '../../src/errors.ts';
-import { writeEvidenceBundle } from '../../src/evidence/bundle.ts';
+import { checkEvidenceDir, writeEvidenceBundle } from '../../src/evidence/bundle.ts';
 import { Manifest, sha256 } from '../../src/evidence/manifest.ts';
 import { verifyEvidence } from '../../src/evidence/verify.ts';
 import { FORMAT_IDS } from '../../src/report/index.ts';
@@ -75,6 +75,14 @@ describe('evidence bundles', () => {
     writeFileSync(join(dir, 'reports', 'extra.txt'), 'added later');
     const check = verifyEvidence(dir);
     expect(check).toMatchObject({ ok: false, missing: ['inventory.json'], unlisted: ['reports/extra.txt'], changed: [] });
+  });
+
+  it('checks that the parent takes a new directory (the bundle is renamed into place) and leaves no probe behind', () => {
+    const parent = fresh();
+    mkdirSync(parent);
+    checkEvidenceDir(join(parent, 'bundle'));
+    expect(readdirSync(parent)).toEqual([]);
+    expect(() => checkEvidenceDir(join('/proc', `keyhygiene-${process.pid}`))).toThrow(/\/proc does not take a new directory/);
   });
 
   it('refuses a directory that is not empty, before writing anything', () => {

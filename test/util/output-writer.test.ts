@@ -74,8 +74,27 @@ describe('writeOutput', () => {
     expect(checkOutputPath('/dev/null').mode).toBe('in-place');
   });
 
-  it('reports ENOSPC from a device (/dev/full) as a full disk, not a crash', () => {
-    expect(() => writeOutput('/dev/full', 'x')).toThrow(/disk is full/);
+  it('reports ENOSPC from a device (/dev/full) as a full disk, not a crash, and says part may have been written', () => {
+    expect(() => writeOutput('/dev/full', 'x')).toThrow(/disk is full \(ENOSPC\); \/dev\/full may hold part of the output\./);
+  });
+
+  it('a device or pipe that refuses a write is named itself, not the directory it lives in', () => {
+    const refused: Iterable<string> = {
+      *[Symbol.iterator]() {
+        yield 'partial';
+        throw Object.assign(new Error('EACCES: permission denied, write'), { code: 'EACCES' });
+      },
+    };
+    let err: unknown;
+    try {
+      writeOutput('/dev/null', refused);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(UserError);
+    const message = (err as UserError).diagnostics[0]?.message ?? '';
+    expect(message).toMatch(/cannot write \/dev\/null: it does not allow writing \(EACCES\); \/dev\/null may hold part of the output\./);
+    expect(message).not.toMatch(/\/dev does not allow/);
   });
 
   it('refuses a directory, a socket and a symlink that leaves its directory', async () => {
@@ -199,6 +218,16 @@ describe('makeOutputDir (--output-dir)', () => {
     const r = cli(['audit', '--example', 'storm-0558', '-d', join('/proc', `keyhygiene-${process.pid}`, 'reports')]);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/--output-dir \/proc\/keyhygiene-\d+\/reports: the directory cannot be created \(ENOENT\)/);
+    expect(hasStackTrace(r.stderr)).toBe(false);
+  });
+
+  it('--evidence where the kernel refuses new entries (/proc) is exit 2 before the audit runs, not after', () => {
+    const out = fresh('report.json');
+    const r = cli(['audit', '--example', 'storm-0558', '--format', 'json', '-o', out, '--evidence', join('/proc', `keyhygiene-${process.pid}`)]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--evidence \/proc\/keyhygiene-\d+: \/proc does not take a new directory \(ENOENT\)/);
+    // Refused before any work: the report was never written.
+    expect(existsSync(out)).toBe(false);
     expect(hasStackTrace(r.stderr)).toBe(false);
   });
 
