@@ -1,7 +1,7 @@
 import { type Document, isMap, isNode, isPair, isScalar, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { type Diagnostic, UserError } from '../errors.ts';
-import { suggestion } from './did-you-mean.ts';
+import { didYouMean, suggestion } from './did-you-mean.ts';
 
 type Path = readonly PropertyKey[];
 
@@ -239,16 +239,22 @@ export function zodDiagnostics(
       hint = typeHint(want, value);
     } else if (issue.code === 'invalid_value') {
       message = `${where} has an invalid value ${JSON.stringify(value)}.`;
-      if (expected) hint = `write ${expected} instead`;
+      const values = (issue as { values?: unknown[] }).values?.filter((v): v is string => typeof v === 'string') ?? [];
+      const near = typeof value === 'string' ? didYouMean(value, values) : undefined;
+      if (near) message += suggestion(value as string, values);
+      hint = invalidValueHint(expected, near);
     } else if (issue.code === 'invalid_union') message = `${where} does not match any accepted shape.`;
     else message = `${where}: ${issue.message}`;
-    if (issue.code === 'invalid_value' && typeof value === 'string') {
-      const values = (issue as { values?: unknown[] }).values?.filter((v): v is string => typeof v === 'string') ?? [];
-      message += suggestion(value, values);
-    }
     out.push({ ...at(path), message, expected, ...(hint ? { hint } : {}) });
   }
   return out;
+}
+
+/** How to fix a value outside the accepted set: the nearest one, else the one accepted value; a list is not repeated. */
+function invalidValueHint(expected: string | undefined, near: string | undefined): string | undefined {
+  if (near) return `write "${near}" instead`;
+  if (!expected) return undefined;
+  return expected.startsWith('one of') ? 'write one of the expected values' : `write ${expected} instead`;
 }
 
 /** How to fix a value of the wrong type: unquote a number or boolean written as a string, else name the type. */

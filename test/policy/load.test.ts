@@ -105,6 +105,14 @@ describe('policy loading', () => {
   it('an invalid enum value suggests the closest one', () => {
     const msg = problems('version: 1\nenvironments:\n  prod:\n    kind: prodution\n    match: [{ tags: { env: prod } }]\n', 'enum.yaml');
     expect(msg).toMatch(/enum\.yaml:4:11: environments\.prod\.kind has an invalid value "prodution"\. Did you mean "production"\?/);
+    expect(msg).toContain('fix: write "production" instead');
+  });
+
+  it('an enum value far from every accepted one lists them once, not again in the fix', () => {
+    const msg = problems('version: 1\nenvironments:\n  prod:\n    kind: zzzzzzzzzz\n    match: [{ tags: { env: prod } }]\n', 'far.yaml');
+    expect(msg).toMatch(/far\.yaml:4:11: environments\.prod\.kind has an invalid value "zzzzzzzzzz"\.\n/);
+    expect(msg.match(/"production"/g)).toHaveLength(1);
+    expect(msg).toContain('fix: write one of the expected values');
   });
 
   it('a rule id that does not exist', () => {
