@@ -339,11 +339,11 @@ describe('Azure provider against the loopback fakes', () => {
       /operation POST .* is not in the provider's declared read-only operations; refused before sending/,
     );
     await expect(client.beginDeleteKey('token-signing')).rejects.toThrow(/operation DELETE .*refused before sending/);
-    const stranger = new KeyClient('https://127.0.0.1:9/', out.clients.credential, {
+    const stranger = new KeyClient('https://127.0.0.1:7/', out.clients.credential, {
       additionalPolicies: out.clients.policies,
       retryOptions: { maxRetries: 0 },
     });
-    await expect(stranger.getKey('k')).rejects.toThrow(/operation GET https:\/\/127\.0\.0\.1:9.*refused before sending/);
+    await expect(stranger.getKey('k')).rejects.toThrow(/operation GET https:\/\/127\.0\.0\.1:7.*refused before sending/);
     expect(fake.requests.length).toBe(before);
   });
 });
