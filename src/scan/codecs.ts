@@ -83,62 +83,182 @@ interface XzModule {
  */
 const DECODED_CHUNK = 256 * 1024;
 
-type ZstdDecoder = Duplex & { bytesWritten: number };
-const zstdDecoder = (): ZstdDecoder =>
-  (zlib as unknown as { createZstdDecompress: (o: { chunkSize: number }) => ZstdDecoder }).createZstdDecompress({ chunkSize: DECODED_CHUNK });
+type FrameDecoder = Duplex & { bytesWritten: number };
 
 /**
- * zstd data is one or more frames, skippable frames among them (RFC 8878 §3.1: `pzstd` writes a
- * skippable frame, then one frame per block of input; `cat a.zst b.zst` is valid). Node's decoder
- * ends after the first frame and drops the rest, so a key in a later frame read clean. This decodes
- * every frame: when one decoder ends, the input past what it consumed (`bytesWritten`) starts the
- * next. Input is kept only until the decoder has consumed it; bytes after the last frame that are
- * not a frame make the next decoder fail (a gap, never silence).
+ * How a format of back-to-back frames is cut: gzip members (RFC 1952 §2.2: "a gzip file consists of a
+ * series of members") and zstd frames (RFC 8878 §3.1, skippable frames among them). The header a frame
+ * starts with is read here, its body by a decoder of its own, then its trailer.
  */
-class ZstdFrames extends Duplex {
-  private z!: ZstdDecoder;
+interface Framing {
+  /** Bytes of header at the start of `b`; `more` when `b` is too short to tell; `none` when no frame starts there. */
+  header(b: Buffer): number | 'more' | 'none';
+  body(): FrameDecoder;
+  /** Bytes after the body (gzip: CRC-32 and ISIZE, RFC 1952 §2.3.1), checked against what the body decoded. */
+  trailer: number;
+  check?(trailer: Buffer, crc: number, size: number): string | undefined;
+}
+
+/** RFC 1952 §2.3.1: ID1 ID2 CM(8) FLG MTIME(4) XFL OS, then FEXTRA (XLEN, data), FNAME and FCOMMENT (NUL-terminated), FHCRC. */
+function gzipHeader(b: Buffer): number | 'more' | 'none' {
+  for (const [i, v] of [0x1f, 0x8b, 8].entries()) if (i < b.length && b[i] !== v) return 'none';
+  if (b.length < 10) return 'more';
+  const flags = b[3] as number;
+  let p = 10;
+  if (flags & 4) p = b.length < 12 ? Number.POSITIVE_INFINITY : 12 + b.readUInt16LE(10);
+  for (const bit of [8, 16]) {
+    if (!(flags & bit) || p > b.length) continue;
+    const end = b.indexOf(0, p);
+    p = end < 0 ? Number.POSITIVE_INFINITY : end + 1;
+  }
+  if (flags & 2) p += 2;
+  return p > b.length ? 'more' : p;
+}
+
+const GZIP: Framing = {
+  header: gzipHeader,
+  body: () => zlib.createInflateRaw({ chunkSize: DECODED_CHUNK }) as unknown as FrameDecoder,
+  trailer: 8,
+  check: (t, crc, size) => {
+    if (t.readUInt32LE(0) !== crc >>> 0) return 'a gzip member fails its CRC-32';
+    return t.readUInt32LE(4) !== size % 2 ** 32 ? 'a gzip member is not the length its trailer states' : undefined;
+  },
+};
+
+/** A zstd frame or a skippable frame (magic 0x184D2A50–0x184D2A5F, RFC 8878 §3.1.2) starts with these, byte by byte. */
+const ZSTD_STARTS = [ZSTD_MAGIC, [0x50, 0x2a, 0x4d, 0x18]];
+const zstdByte = (m: number[], i: number, x: number): boolean => (i === 0 && m[0] === 0x50 ? (x & 0xf0) === 0x50 : x === m[i]);
+
+const ZSTD: Framing = {
+  // The decoder reads the frame header itself and skips skippable frames.
+  header: (b) => {
+    const head = b.subarray(0, 4);
+    if (!ZSTD_STARTS.some((m) => head.every((x, i) => zstdByte(m, i, x)))) return 'none';
+    return head.length < 4 ? 'more' : 0;
+  },
+  body: () => zlib.createZstdDecompress({ chunkSize: DECODED_CHUNK }) as unknown as FrameDecoder,
+  trailer: 0,
+};
+
+/**
+ * Every frame of a multi-frame stream, each decoded on its own. Node's gunzip decodes every member
+ * but fails on bytes after the last one that are not zero, dropping what it decoded in the same
+ * write (a key in the last member was lost); its zstd decoder ends after the first frame. Here, when
+ * one frame's decoder ends, the input past what it consumed (`bytesWritten`) holds the trailer and
+ * the next frame. Bytes after the last frame that start no frame are counted in `trailing` (and
+ * `trailingData` when any is not zero, the padding gunzip ignores): the caller names them as a gap.
+ */
+class Frames extends Duplex {
+  /** Bytes after the last frame, and whether any of them is not zero. */
+  trailing = 0;
+  trailingData = false;
+  private z: FrameDecoder | undefined;
   /** Input written to the current decoder and not yet known consumed, from offset `keptBase` of its input. */
   private kept: Buffer[] = [];
   private keptBase = 0;
+  /** Input between frames (a header, a trailer), or after the last one. */
+  private pending: Buffer = Buffer.alloc(0);
+  private phase: 'header' | 'body' | 'trailer' | 'after' = 'header';
+  private frames = 0;
+  private crc = 0;
+  private size = 0;
   private inputDone = false;
   private waiting: (() => void) | undefined;
+  private readonly framing: Framing;
 
-  constructor() {
+  constructor(framing: Framing) {
     super();
-    this.start(undefined);
+    this.framing = framing;
   }
 
-  private start(first: Buffer | undefined): void {
-    const z = zstdDecoder();
-    this.z = z;
-    this.kept = [];
-    this.keptBase = 0;
+  private startBody(first: Buffer): void {
+    const z = this.framing.body();
+    Object.assign(this, { z, kept: [], keptBase: 0, crc: 0, size: 0, phase: 'body' });
     z.on('data', (c: Buffer) => {
       this.trim();
+      if (this.framing.check) {
+        this.crc = zlib.crc32(c, this.crc);
+        this.size += c.length;
+      }
       if (!this.push(c)) z.pause();
     });
     z.on('error', (err) => this.z === z && this.destroy(err));
-    z.on('end', () => this.z === z && this.next(z));
+    z.on('end', () => this.z === z && this.bodyEnded(z));
     z.on('drain', () => this.release());
-    if (first) this.feed(first);
+    if (first.length) this.feed(first);
     if (this.inputDone) z.end();
-    this.release();
   }
 
   /** Drop kept input the decoder has consumed. */
   private trim(): void {
-    while (this.kept.length && this.keptBase + (this.kept[0] as Buffer).length <= this.z.bytesWritten) this.keptBase += (this.kept.shift() as Buffer).length;
+    const z = this.z as FrameDecoder;
+    while (this.kept.length && this.keptBase + (this.kept[0] as Buffer).length <= z.bytesWritten) this.keptBase += (this.kept.shift() as Buffer).length;
   }
 
   private feed(b: Buffer): boolean {
     this.kept.push(b);
-    return this.z.write(b);
+    return (this.z as FrameDecoder).write(b);
   }
 
-  private next(z: ZstdDecoder): void {
-    const left = Buffer.concat(this.kept).subarray(Math.max(0, z.bytesWritten - this.keptBase));
-    if (left.length === 0 && this.inputDone) this.push(null);
-    else this.start(left.length ? left : undefined);
+  private bodyEnded(z: FrameDecoder): void {
+    this.pending = Buffer.concat(this.kept).subarray(Math.max(0, z.bytesWritten - this.keptBase));
+    this.z = undefined;
+    this.kept = [];
+    this.frames++;
+    this.phase = this.framing.trailer ? 'trailer' : 'header';
+    this.advance();
+    this.release();
+  }
+
+  /** Read what `pending` holds between frames: a trailer, the next header (then a body), or bytes after the last frame. */
+  private advance(): void {
+    while (this.step()) {}
+    if (this.inputDone && !this.destroyed) this.finish();
+  }
+
+  /** One step over `pending`; true when another may follow. */
+  private step(): boolean {
+    const b = this.pending;
+    if (this.phase === 'after') {
+      this.trailing += b.length;
+      this.trailingData ||= b.some((x) => x !== 0);
+      this.pending = Buffer.alloc(0);
+      return false;
+    }
+    if (this.phase === 'trailer') return this.trailer(b);
+    if (this.phase !== 'header' || !b.length) return false;
+    const h = this.framing.header(b);
+    if (h === 'none' && this.frames === 0) {
+      this.destroy(new Error('the data does not start with a frame header'));
+      return false;
+    }
+    if (h === 'none' || (h === 'more' && this.inputDone)) {
+      this.phase = 'after';
+      return true;
+    }
+    if (h === 'more') return false;
+    this.pending = Buffer.alloc(0);
+    this.startBody(b.subarray(h));
+    return false;
+  }
+
+  private trailer(b: Buffer): boolean {
+    const n = this.framing.trailer;
+    if (b.length < n) return false;
+    const bad = this.framing.check?.(b.subarray(0, n), this.crc, this.size);
+    if (bad) {
+      this.destroy(new Error(bad));
+      return false;
+    }
+    this.pending = b.subarray(n);
+    this.phase = 'header';
+    return true;
+  }
+
+  private finish(): void {
+    if (this.phase === 'trailer') this.destroy(new Error('unexpected end of file in a frame trailer'));
+    else if (this.phase === 'header' && this.frames === 0) this.destroy(new Error('unexpected end of file'));
+    else if (this.phase !== 'body') this.push(null);
   }
 
   private release(): void {
@@ -148,22 +268,30 @@ class ZstdFrames extends Duplex {
   }
 
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
-    if (this.feed(chunk)) cb();
-    else this.waiting = cb;
+    if (this.z) {
+      if (this.feed(chunk)) cb();
+      else this.waiting = cb;
+      return;
+    }
+    this.pending = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;
+    this.advance();
+    if (this.z && (this.z as FrameDecoder).writableNeedDrain) this.waiting = cb;
+    else cb();
   }
 
   override _final(cb: (err?: Error | null) => void): void {
     this.inputDone = true;
-    this.z.end();
+    if (this.z) this.z.end();
+    else this.advance();
     cb();
   }
 
   override _read(): void {
-    this.z.resume();
+    this.z?.resume();
   }
 
   override _destroy(err: Error | null, cb: (err?: Error | null) => void): void {
-    this.z.destroy();
+    this.z?.destroy();
     cb(err);
   }
 }
@@ -172,11 +300,11 @@ class ZstdFrames extends Duplex {
 export function decoder(c: Codec): Duplex {
   switch (c) {
     case 'gzip':
-      return zlib.createGunzip({ chunkSize: DECODED_CHUNK });
+      return new Frames(GZIP);
     case 'deflate':
       return zlib.createInflateRaw({ chunkSize: DECODED_CHUNK });
     case 'zstd':
-      return new ZstdFrames();
+      return new Frames(ZSTD);
     case 'xz': {
       const { XzReadableStream } = require('xz-decompress') as XzModule;
       const input = new PassThrough();

@@ -684,7 +684,7 @@ function pumpCodec(
   sink: { write(b: Buffer): void; end(): void },
   ctx: Ctx,
   location: string,
-  opts: { total?: number; onBytes?: (n: number) => void; padding?: (from: number) => boolean } = {},
+  opts: { total?: number; onBytes?: (n: number) => void } = {},
 ): Promise<void> {
   if (!codecAvailable(codec)) {
     src.destroy();
@@ -735,30 +735,23 @@ function pumpCodec(
         reason: `truncated or corrupt ${codec} data (${errText(err)}); scanned the ${outBytes} bytes that decoded${left}`,
       });
     });
-    z.on('end', () => done(trailingGzip(codec, z, location, opts)));
+    z.on('end', () => done(trailingBytes(codec, z, location)));
     src.pipe(z);
   });
 }
 
 /**
- * Bytes after the last gzip member that are not another member: gunzip stops there and ignores them
- * (RFC 1952 says nothing of them), so they were never scanned. A gap, unless they are zero padding.
+ * Bytes after the last frame of a gzip or zstd stream that start no frame (the decoder counts them):
+ * never decoded, so never scanned. A gap, unless they are all zero (the padding gunzip ignores).
  */
-function trailingGzip(codec: Codec, z: Duplex, location: string, opts: { total?: number; padding?: (from: number) => boolean }): ScanGap | undefined {
-  const consumed = (z as Duplex & { bytesWritten?: number }).bytesWritten;
-  if (codec !== 'gzip' || opts.total === undefined || consumed === undefined || consumed >= opts.total || opts.padding?.(consumed)) return undefined;
+function trailingBytes(codec: Codec, z: Duplex, location: string): ScanGap | undefined {
+  const { trailing = 0, trailingData = false } = z as Duplex & { trailing?: number; trailingData?: boolean };
+  if (!trailingData) return undefined;
   return {
     location,
     operation: 'decompress',
-    reason: `${opts.total - consumed} bytes after the end of the gzip data (not a gzip member) were not scanned; scan them separately (tail -c ${opts.total - consumed})`,
+    reason: `${trailing} bytes after the end of the ${codec} data (not a ${codec === 'gzip' ? 'gzip member' : 'frame'}) were not scanned; scan them separately (tail -c ${trailing})`,
   };
-}
-
-/** Whether the file from `from` to its end is zeros (read at most 1 MiB; more is not padding). */
-function zeroTail(fd: number, from: number, size: number): boolean {
-  if (size - from > 1024 * 1024) return false;
-  const b = Buffer.alloc(size - from);
-  return readSync(fd, b, 0, b.length, from) === b.length && b.every((x) => x === 0);
 }
 
 // ---------------------------------------------------------------- apport reports
@@ -975,8 +968,7 @@ async function openBySniff(
   }
   const inner = `${location}!${innerName(f.path)}`;
   const reopen = () => stream().pipe(decoder(c as Codec));
-  const padding = (from: number) => zeroTail(f.fd, from, f.size);
-  return pumpCodec(stream(), c as Codec, new EntrySink(ctx, inner, innerName(f.path), 1, reopen), ctx, inner, { total: f.size, onBytes, padding });
+  return pumpCodec(stream(), c as Codec, new EntrySink(ctx, inner, innerName(f.path), 1, reopen), ctx, inner, { total: f.size, onBytes });
 }
 
 /** Scan one file (and what it contains). Never throws: anything unreadable becomes a gap. */

@@ -8,9 +8,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { gzipSync, zstdCompressSync } from 'node:zlib';
+import { crc32, deflateRawSync, gzipSync, zstdCompressSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { codecOf, decoder, unsupportedOf } from '../../src/scan/codecs.ts';
+import { type Codec, codecOf, decoder, unsupportedOf } from '../../src/scan/codecs.ts';
 import { scanFile } from '../../src/scan/files.ts';
 import { KnownKeyTable } from '../../src/scan/known-keys.ts';
 import { encode, filler, makeKey } from './material.ts';
@@ -29,14 +29,15 @@ function skippable(n: number, size: number): Buffer {
   return b;
 }
 
-/** Decode through the scanner's zstd decoder, fed in chunks of `chunk` bytes. */
-function decode(input: Buffer, chunk: number): Promise<{ out: Buffer; error?: string }> {
+/** Decode through the scanner's decoder (zstd unless told), fed in chunks of `chunk` bytes. */
+function decode(input: Buffer, chunk: number, codec: Codec = 'zstd'): Promise<{ out: Buffer; error?: string; trailing: number; trailingData: boolean }> {
   return new Promise((resolve) => {
-    const d = decoder('zstd');
+    const d = decoder(codec) as ReturnType<typeof decoder> & { trailing?: number; trailingData?: boolean };
+    const after = () => ({ trailing: d.trailing ?? 0, trailingData: d.trailingData ?? false });
     const parts: Buffer[] = [];
     d.on('data', (c: Buffer) => parts.push(c));
-    d.on('end', () => resolve({ out: Buffer.concat(parts) }));
-    d.on('error', (err) => resolve({ out: Buffer.concat(parts), error: err.message }));
+    d.on('end', () => resolve({ out: Buffer.concat(parts), ...after() }));
+    d.on('error', (err) => resolve({ out: Buffer.concat(parts), error: err.message, ...after() }));
     const chunks: Buffer[] = [];
     for (let i = 0; i < input.length; i += chunk) chunks.push(input.subarray(i, i + chunk));
     Readable.from(chunks).pipe(d);
@@ -61,8 +62,9 @@ describe('zstd frames', () => {
     expect(sha(r.out)).toBe(sha(Buffer.concat([a, b, c])));
   });
 
-  it('bytes after the last frame that are not a frame, and a frame cut short, are errors (gaps), never silence', async () => {
-    expect((await decode(Buffer.concat([zstdCompressSync(c), Buffer.from('not a frame')]), 4096)).error).toBeTruthy();
+  it('bytes after the last frame that are not a frame are counted (a gap), a frame cut short is an error, never silence', async () => {
+    const junk = await decode(Buffer.concat([zstdCompressSync(c), Buffer.from('not a frame')]), 4096);
+    expect([junk.error, junk.trailing, junk.trailingData, junk.out.equals(c)]).toEqual([undefined, 11, true, true]);
     const cut = await decode(Buffer.concat([zstdCompressSync(c), zstdCompressSync(a).subarray(0, 1000)]), 4096);
     expect(cut.error).toBeTruthy();
     expect(cut.out.subarray(0, c.length).equals(c)).toBe(true);
@@ -117,5 +119,60 @@ describe('bytes after the gzip data', () => {
     // Other bytes right after a member read as a damaged next member: a gap too.
     writeFileSync(path('junk.gz'), Buffer.concat([member, pem]));
     expect((await scanFile(path('junk.gz'), 'junk.gz', { table: table() })).gaps.map((g) => g.operation)).toEqual(['decompress']);
+  });
+});
+
+/**
+ * A gzip member written from RFC 1952 §2.3.1, every optional field set: ID1 ID2 CM FLG MTIME XFL OS,
+ * FEXTRA (XLEN, one subfield SI1 SI2 LEN data), FNAME and FCOMMENT (ISO 8859-1, zero-terminated),
+ * FHCRC (the low 16 bits of the header's CRC-32), then the deflate data, CRC32 and ISIZE.
+ */
+function gzipMemberFromSpec(data: Buffer, o: { crc?: number; isize?: number } = {}): Buffer {
+  const extra = Buffer.from([0x41, 0x70, 4, 0, 1, 2, 3, 4]);
+  const head = Buffer.concat([
+    Buffer.from([0x1f, 0x8b, 8, 0x02 | 0x04 | 0x08 | 0x10, 0x10, 0x20, 0x30, 0x40, 0, 3]),
+    Buffer.from([extra.length, 0]),
+    extra,
+    Buffer.from('core.4242\0key holder\0', 'latin1'),
+  ]);
+  const hcrc = Buffer.alloc(2);
+  hcrc.writeUInt16LE(crc32(head) & 0xffff);
+  const trailer = Buffer.alloc(8);
+  trailer.writeUInt32LE(o.crc ?? crc32(data), 0);
+  trailer.writeUInt32LE(o.isize ?? data.length, 4);
+  return Buffer.concat([head, hcrc, deflateRawSync(data), trailer]);
+}
+
+describe('gzip members (RFC 1952)', () => {
+  const a = filler('mixed', 40_000);
+  const b = filler('text', 20_000);
+
+  it.each([[3], [4096], [1 << 20]])('members with every optional header field decode back to back, whatever the input chunks (%i bytes)', async (chunk) => {
+    const r = await decode(Buffer.concat([gzipMemberFromSpec(a), gzipSync(b), gzipMemberFromSpec(b)]), chunk, 'gzip');
+    expect(r.error).toBeUndefined();
+    expect(sha(r.out)).toBe(sha(Buffer.concat([a, b, b])));
+    expect(r.trailing).toBe(0);
+  });
+
+  it('a member whose CRC-32 or ISIZE does not match what it decodes, or whose trailer is cut, is an error (a gap)', async () => {
+    expect((await decode(gzipMemberFromSpec(b, { crc: (crc32(b) + 1) >>> 0 }), 4096, 'gzip')).error).toMatch(/CRC-32/);
+    expect((await decode(gzipMemberFromSpec(b, { isize: b.length + 1 }), 4096, 'gzip')).error).toMatch(/length/);
+    const cut = await decode(gzipSync(b).subarray(0, -3), 4096, 'gzip');
+    expect([cut.error, cut.out.equals(b)]).toEqual(['unexpected end of file in a frame trailer', true]);
+  });
+
+  it('a key in the last member is found when bytes that are not a member follow it (gunzip failed there and dropped the member); the bytes are a gap', async () => {
+    const pem = encode(key(), 'pem-pkcs8');
+    const junk = Buffer.from('this is not a gzip member\n');
+    writeFileSync(path('junk-after.gz'), Buffer.concat([gzipSync(filler('text', 5_000)), gzipMemberFromSpec(pem), junk]));
+    const r = await scanFile(path('junk-after.gz'), 'junk-after.gz', { table: table() });
+    expect(summary(r)).toEqual(['junk-after.gz!junk-after:pem:private-key-present:kms/sign']);
+    expect(r.gaps).toEqual([
+      {
+        location: 'junk-after.gz!junk-after',
+        operation: 'decompress',
+        reason: `${junk.length} bytes after the end of the gzip data (not a gzip member) were not scanned; scan them separately (tail -c ${junk.length})`,
+      },
+    ]);
   });
 });
