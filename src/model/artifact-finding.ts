@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ARTIFACT_TYPES, MATERIAL_FORMATS } from './artifact-formats.ts';
 import { Fingerprints } from './common.ts';
 
-export { ARTIFACT_TYPES, isUnverifiedPrivate, MATERIAL_FORMATS, PRIVATE_KEY_ENCODINGS } from './artifact-formats.ts';
+export { ARTIFACT_TYPES, isUnverifiedPrivate, MATERIAL_FORMATS, MATERIAL_HOLDS, type MaterialFormat, PRIVATE_KEY_ENCODINGS } from './artifact-formats.ts';
 
 /** Key material found in a file or object: location, format and proof, never the bytes. */
 export const ArtifactFinding = z.strictObject({
