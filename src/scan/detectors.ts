@@ -70,8 +70,10 @@ function parsePem(text: string, label: string): KeyObject | 'unparsed' | undefin
       const key = tryDer(Buffer.from(der), type);
       if (key) return key;
     }
-    // DER-shaped but unparseable (damaged): possibly a key, not proven.
-    return der.length >= 64 ? 'unparsed' : undefined;
+    // DER-shaped but unparseable (damaged): possibly a key, not proven. A complete SEQUENCE as short as an
+    // Ed25519 PKCS#8 key (48 bytes) counts too; shorter bodies and fragments under 64 bytes are not keys.
+    const whole = readTlv(der, 0, der.length)?.end === der.length;
+    return der.length >= 64 || (whole && der.length >= 40) ? 'unparsed' : undefined;
   }
 }
 
@@ -99,6 +101,8 @@ export const pem: Detector = (buf, pos, lo, hi) => {
     return r ? { offset: begin, length, format: 'openssh', ...r } : { offset: begin, length, format: 'openssh', proof: 'unproven' };
   }
   const key = parsePem(text, label);
+  const curveless = key === 'unparsed' || key === undefined ? pemSec1WithoutParameters(text) : undefined;
+  if (curveless) return { ...curveless, ...base, length };
   if (!key) return undefined;
   if (key === 'unparsed') return { ...base, length, proof: 'unproven', keyType: keyTypeOfLabel(label) };
   const v = judgePrivateKey(key);
@@ -452,6 +456,15 @@ function sec1WithoutParameters(buf: Buffer, seq: Tlv, kids: Tlv[]): RawHit | und
   }
   if (pub) return undefined;
   return candidates.length ? { ...base, proof: 'unproven', candidates } : undefined;
+}
+
+/** A PEM body holding a SEC1 ECPrivateKey without its parameters field (RFC 5915 §3: they are OPTIONAL), as a hit. */
+function pemSec1WithoutParameters(text: string): RawHit | undefined {
+  const der = derOfBody(text);
+  const seq = der && readTlv(der, 0, der.length);
+  const kids = seq && children(der, seq);
+  if (!kids || der[seq.contentStart + 2] !== 1 || kids[0]?.tag !== 0x02 || kids[1]?.tag !== 0x04 || kids.some((k) => k.tag === 0xa0)) return undefined;
+  return sec1WithoutParameters(der, seq, kids);
 }
 
 /** A parsed DER private key as a hit: its span, format, and whether the private half checks out. */

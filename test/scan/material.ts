@@ -87,6 +87,8 @@ export const FORMATS = [
   'pem-trailing-garbage',
   'der-sec1-noparams',
   'der-sec1-bare',
+  'pem-sec1-noparams',
+  'pem-sec1-bare',
 ] as const;
 export type MaterialKind = (typeof FORMATS)[number];
 
@@ -106,6 +108,8 @@ export function kindsFor(f: MaterialKind): KeyKind[] {
     case 'cng-ecc':
     case 'der-sec1-noparams':
     case 'der-sec1-bare':
+    case 'pem-sec1-noparams':
+    case 'pem-sec1-bare':
       return ['p256', 'p384'];
     case 'openssh':
     case 'putty-ppk':
@@ -140,6 +144,8 @@ export const EXPECTED_FORMAT: Record<MaterialKind, string> = {
   'pem-trailing-garbage': 'pem',
   'der-sec1-noparams': 'der-sec1',
   'der-sec1-bare': 'der-sec1',
+  'pem-sec1-noparams': 'pem',
+  'pem-sec1-bare': 'pem',
 };
 
 /** A DER TLV with a definite length in the shortest form. */
@@ -328,6 +334,10 @@ export function encode(k: TestKey, f: MaterialKind): Buffer {
       return sec1WithoutParams(k, false);
     case 'der-sec1-bare':
       return sec1WithoutParams(k, true);
+    // RFC 7468 §2 armour (64-column base64) around the same structures, label as RFC 5915 §4 names it.
+    case 'pem-sec1-noparams':
+    case 'pem-sec1-bare':
+      return Buffer.from(pemLines('EC PRIVATE KEY', sec1WithoutParams(k, f === 'pem-sec1-bare'), [64]));
   }
 }
 

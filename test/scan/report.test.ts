@@ -120,4 +120,32 @@ describe('unverified private-key blocks are never clean', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+  it('a SEC1 key without its curve (RFC 5915 parameters omitted, no public key), in DER or PEM, is unverified (exit 3) unless a known key proves it (exit 1); so is a damaged 48-byte Ed25519 PKCS#8 PEM', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kh-curveless-'));
+    try {
+      const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+      const d = Buffer.from(ec.privateKey.export({ format: 'jwk' }).d as string, 'base64url');
+      // ECPrivateKey ::= SEQUENCE { version INTEGER 1, privateKey OCTET STRING } (parameters and publicKey are OPTIONAL)
+      const bare = Buffer.concat([Buffer.from([0x30, 5 + d.length, 2, 1, 1, 4, d.length]), d]);
+      writeFileSync(join(dir, 'bare.der'), Buffer.concat([Buffer.alloc(64, 0x5a), bare, Buffer.alloc(64, 0x5a)]));
+      writeFileSync(join(dir, 'bare.pem'), `-----BEGIN EC PRIVATE KEY-----\n${bare.toString('base64')}\n-----END EC PRIVATE KEY-----\n`);
+      const ed = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'der' });
+      ed[9] ^= 0xff; // the algorithm OID's last byte: no longer Ed25519, no longer parseable
+      writeFileSync(join(dir, 'ed.pem'), `-----BEGIN PRIVATE KEY-----\n${ed.toString('base64')}\n-----END PRIVATE KEY-----\n`);
+      for (const name of ['bare.der', 'bare.pem', 'ed.pem']) {
+        const r = scanResult(await scanPaths({ inputs: [join(dir, name)], baseDir: dir, known: [], jobs: 1 }));
+        expect(r.summary, name).toMatchObject({ privateKeys: 0, unverifiedKeys: 1 });
+        expect(scanExitCode(r), name).toBe(3);
+      }
+      const known = [{ id: 'kms/p256', publicKey: ec.publicKey.export({ type: 'spki', format: 'der' }).toString('base64') }];
+      for (const name of ['bare.der', 'bare.pem']) {
+        const r = scanResult(await scanPaths({ inputs: [join(dir, name)], baseDir: dir, known, jobs: 1 }));
+        expect(r.summary, name).toMatchObject({ privateKeys: 1, unverifiedKeys: 0 });
+        expect(r.findings.find((f) => f.kind !== 'memory-artifact')?.matchedKeyId, name).toBe('kms/p256');
+        expect(scanExitCode(r), name).toBe(1);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
