@@ -4,7 +4,7 @@
 // Each member becomes the external identities it admits (admission.ts); a pool, provider list or
 // service-account policy that cannot be read is a gap on the key's access, never a silent pass.
 import type { AccessEntry } from '../../model/access-entry.ts';
-import { active, federatedEntries, isGkeMember, parseWifMember, type RawWifPool, type RawWifProvider, type WifMember } from './admission.ts';
+import { active, federatedEntries, parseWifMember, type RawWifPool, type RawWifProvider, type WifMember } from './admission.ts';
 import type { AncestorPolicy } from './ancestry.ts';
 import { conditionCanHold } from './conditions.ts';
 import { principalOf } from './normalize.ts';
@@ -261,14 +261,13 @@ async function throughAccount(c: GcpReadContext, r: FederationReader, key: strin
           out.push(...(await actingPool(c, r, key, scope, i.base, m, hop.chain)));
           continue;
         }
-        const gke = isGkeMember(i.member) ? principalOf(i.member) : undefined;
-        if (gke) {
-          // A Kubernetes service account (GKE fleet pool) acting as the account: itself, through the chain.
-          out.push({ ...i.base, principal: gke, via: hop.chain });
-          continue;
-        }
         const account = SERVICE_ACCOUNT.exec(i.member)?.[1];
-        if (!account || !seen.add(account, i.base)) continue;
+        if (account && !seen.add(account, i.base)) continue;
+        // Anyone else who may act as the account (a person, a group, another account, a GKE workload)
+        // uses the key as it does, through the chain; a deleted member acts as nobody.
+        const who = principalOf(i.member);
+        if (who) out.push({ ...i.base, principal: who, via: hop.chain });
+        if (!account) continue;
         if (hops >= MAX_IMPERSONATION_HOPS) beyondLastHop(c, key, scope, account, hop.chain);
         else next.push({ email: account, base: i.base, chain: [account, ...hop.chain] });
       }

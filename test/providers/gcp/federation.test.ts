@@ -276,7 +276,12 @@ describe('GCP workload identity federation (issue 15)', () => {
 
   it('a cycle of accounts acting as each other ends (each account once), and admits nobody outside it', async () => {
     const { verdict, keyOf } = await audit(chainWorld(3, false, true));
-    expect(keyOf('signer-chain')?.access?.map((a) => a.principal.id)).toEqual([`serviceAccount:sa0@${P}.iam.gserviceaccount.com`]);
+    const sa = (i: number) => `sa${i}@${P}.iam.gserviceaccount.com`;
+    expect(keyOf('signer-chain')?.access?.map((a) => [a.principal.id, a.via ?? []])).toEqual([
+      [`serviceAccount:${sa(0)}`, []],
+      [`serviceAccount:${sa(1)}`, [sa(0)]],
+      [`serviceAccount:${sa(2)}`, [sa(1), sa(0)]],
+    ]);
     expect(verdict('nonprod-principal-access', 'signer-chain').map((r) => r.outcome)).toEqual(['pass']);
   });
 
@@ -410,6 +415,64 @@ describe('GCP workload identity federation (issue 15)', () => {
     expect(outcome('signer-gke-legacy')).toEqual(['fail']);
     // No gap on access: nothing about who reaches the keys was left unread.
     expect(out.gaps?.filter((g) => g.scope.subjectId?.includes('signer-gke') && g.affects?.includes('access'))).toEqual([]);
+  });
+
+  /**
+   * People and service accounts (not only pool members) that may act as a key's service account reach
+   * the key: `roles/iam.serviceAccountTokenCreator` lets a member mint the account's access tokens
+   * (IAM "Roles for service account authentication"; "Service account impersonation"). A deleted member
+   * (`deleted:user:…?uid=…`, IAM "Principal identifiers") acts as nobody.
+   */
+  const humanWorld = (): GcpWorld => {
+    const w = world();
+    const bot = `signer-bot@${P}.iam.gserviceaccount.com`;
+    w.projects[0]?.keyRings[0]?.keys.push(key('signer-human', 'ASYMMETRIC_SIGN', [`serviceAccount:${bot}`]));
+    w.serviceAccounts?.push(
+      {
+        email: bot,
+        policy: {
+          bindings: [
+            {
+              role: 'roles/iam.serviceAccountTokenCreator',
+              members: [
+                'user:dev@corp.example',
+                'deleted:user:old@corp.example?uid=123456789012345678901',
+                `serviceAccount:relay@${P}.iam.gserviceaccount.com`,
+              ],
+            },
+          ],
+        },
+      },
+      {
+        email: `relay@${P}.iam.gserviceaccount.com`,
+        policy: { bindings: [{ role: 'roles/iam.serviceAccountTokenCreator', members: ['group:debuggers@corp.example'] }] },
+      },
+    );
+    return w;
+  };
+  const HUMAN_POLICY = POLICY.replace(
+    'environments:\n',
+    "environments:\n  debug: { kind: debug, match: [{ principals: ['user:dev@*', 'group:debuggers@*'] }] }\n",
+  );
+
+  it('a person or account that may act as the key’s service account reaches the key through it (a debug user fails); deleted members act as nobody', async () => {
+    const { out, keyOf } = await audit(humanWorld());
+    const bot = `signer-bot@${P}.iam.gserviceaccount.com`;
+    const relay = `relay@${P}.iam.gserviceaccount.com`;
+    const access = keyOf('signer-human')?.access ?? [];
+    expect(access.map((a) => [a.principal.id, a.via ?? [], a.capabilities])).toEqual([
+      [`serviceAccount:${bot}`, [], ['use-sign']],
+      ['user:dev@corp.example', [bot], ['use-sign']],
+      [`serviceAccount:${relay}`, [bot], ['use-sign']],
+      ['group:debuggers@corp.example', [relay, bot], ['use-sign']],
+    ]);
+    expect(access[1]?.sourceId).toBe(`projects/-/serviceAccounts/${bot}#roles/iam.serviceAccountTokenCreator`);
+    const inv = inventory({ generatedAt: NOW.toISOString(), providers: [out.run], keys: out.keys ?? [], trails: out.trails ?? [], gaps: out.gaps ?? [] });
+    const result = auditInventory(inv, resolvePolicyFile(tmp.write('human.yaml', HUMAN_POLICY)), NOW, true);
+    const v = result.results.filter((r) => r.ruleId === 'nonprod-principal-access' && r.subject.id === `${RING}/cryptoKeys/signer-human`);
+    expect(v.map((r) => r.outcome)).toEqual(['fail', 'fail']);
+    expect(v.map((r) => r.message).join('\n')).toContain(`dev@corp.example through ${bot}`);
+    expect(v.map((r) => r.message).join('\n')).toContain(`debuggers@corp.example through ${relay} → ${bot}`);
   });
 
   it('a disabled pool admits nobody', async () => {
