@@ -41,6 +41,12 @@ export const PublishedKey = z.strictObject({
   curve: z.string().optional(),
   rocaFingerprint: z.boolean().optional().describe('RSA only: the modulus carries the ROCA (CVE-2017-15361) fingerprint'),
   privateMembers: z.array(z.string()).optional().describe('names of private members present (d, p, q, k…)'),
+  encodingProblems: z
+    .array(z.string())
+    .optional()
+    .describe(
+      'members not written as RFC 7517/7518/8037 require (an EC coordinate shorter than its curve, a leading zero octet, padding), by name; absent = none found',
+    ),
   x5t: z.string().optional().describe('`x5t` as published (base64url SHA-1 of the leaf certificate)'),
   x5tS256: z.string().optional().describe('`x5t#S256` as published'),
   certificates: z

@@ -65,6 +65,39 @@ export function parseKeySet(text: string): Parsed<Record<string, unknown>[]> {
 
 const b64urlBytes = (s: string): Buffer => Buffer.from(s, 'base64url');
 
+/** Octets of each coordinate (EC, RFC 7518 §6.2.1.2) or of the public key (OKP, RFC 8037 §2) per curve. */
+const COORDINATE_OCTETS: Record<string, number> = { 'P-256': 32, 'P-384': 48, 'P-521': 66, secp256k1: 32, Ed25519: 32, Ed448: 57, X25519: 32, X448: 56 };
+const BASE64URL = /^[A-Za-z0-9_-]*$/;
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/**
+ * Members a strict relying party would refuse although Node reads them: base64url with padding or
+ * `+`/`/`, a coordinate shorter or longer than its curve's (a stripped leading zero), an RSA integer
+ * with a leading zero octet, an `x5c` entry in base64url. Names and lengths only, never values.
+ */
+function encodingProblemsOf(jwk: Record<string, unknown>, kty: string): string[] {
+  const out: string[] = [];
+  const members = kty === 'RSA' ? ['n', 'e'] : kty === 'EC' ? ['x', 'y'] : kty === 'OKP' ? ['x'] : [];
+  const want = typeof jwk.crv === 'string' ? COORDINATE_OCTETS[jwk.crv] : undefined;
+  for (const m of members) {
+    const v = jwk[m];
+    if (typeof v !== 'string') continue;
+    if (!BASE64URL.test(v)) {
+      out.push(`${m} is not base64url without padding (RFC 7515 §2)`);
+      continue;
+    }
+    const bytes = b64urlBytes(v);
+    if (kty === 'RSA' && bytes.length > 1 && bytes[0] === 0) out.push(`${m} has a leading zero octet (RFC 7518 §2: Base64urlUInt uses the fewest octets)`);
+    if (kty !== 'RSA' && want !== undefined && bytes.length !== want)
+      out.push(`${m} is ${bytes.length} octets; ${jwk.crv} needs ${want} (${kty === 'EC' ? 'RFC 7518 §6.2.1.2' : 'RFC 8037 §2'})`);
+  }
+  if (Array.isArray(jwk.x5c))
+    jwk.x5c.forEach((c, i) => {
+      if (typeof c === 'string' && !BASE64.test(c) && BASE64URL.test(c)) out.push(`x5c[${i}] is base64url; x5c holds base64 (RFC 7517 §4.7)`);
+    });
+  return out;
+}
+
 function rsaBits(n: string): number | undefined {
   const bytes = b64urlBytes(n);
   let i = 0;
@@ -112,6 +145,7 @@ export function normalizeKey(jwk: Record<string, unknown>, c: KeyContext): Norma
     problem = kty === 'unknown' ? 'the key has no kty' : `key type ${kty} is not supported`;
   }
 
+  const encodingProblems = encodingProblemsOf(jwk, kty);
   const certificates = Array.isArray(jwk.x5c) ? jwk.x5c.map((entry, i) => certificateOf(entry, i === 0 ? pub : undefined)) : undefined;
 
   const tp = fingerprints.jwkThumbprint;
@@ -149,6 +183,7 @@ export function normalizeKey(jwk: Record<string, unknown>, c: KeyContext): Norma
     ...(roca !== undefined ? { rocaFingerprint: roca } : {}),
     // A type this build does not know may name its private part anything: unknown, unless a known member shows.
     ...(privateMembers.length || KNOWN_KTY.has(kty) ? { privateMembers } : {}),
+    ...(encodingProblems.length ? { encodingProblems } : {}),
     ...(str(jwk.x5t) ? { x5t: str(jwk.x5t) } : {}),
     ...(str(jwk['x5t#S256']) ? { x5tS256: str(jwk['x5t#S256']) } : {}),
     ...(certificates ? { certificates } : {}),

@@ -22,6 +22,14 @@ function siblingsOf(k: PublishedKey, inv: Inventory): PublishedKey[] {
   return sets.get(k.url) ?? [k];
 }
 const isEnc = (k: { use?: string; keyOps?: string[] }) => k.use === 'enc' || (k.keyOps ?? []).some((o) => ENC_OPS.has(o));
+/** The `key_ops` each `use` admits (RFC 7517 §4.2/§4.3: when both are present they must agree). */
+const OPS_OF_USE: Record<string, ReadonlySet<string>> = { sig: new Set(['sign', 'verify']), enc: ENC_OPS };
+
+/** key_ops values that contradict `use`; none for a `use` this rule does not know. */
+const conflictingOps = (k: PublishedKey): string[] => {
+  const allowed = k.use ? OPS_OF_USE[k.use] : undefined;
+  return allowed ? (k.keyOps ?? []).filter((o) => !allowed.has(o)) : [];
+};
 
 export default defineRule({
   id: 'key-set-structure',
@@ -30,9 +38,9 @@ export default defineRule({
     category: 'keyset',
     severity: 'medium',
     fixedLimit:
-      'a key set is well formed: unique kids, readable and matching certificates, `use` where sets mix, https jwks_uri, issuer equal to its URL prefix',
+      'a key set is well formed: unique kids, members in their JWA form, readable and matching certificates, `use` where sets mix and agreeing with `key_ops`, https jwks_uri, issuer equal to its URL prefix',
     description:
-      'Key sets are well formed: unique kids, certificates that match their keys and thumbprints, no expired certificate on a listed key, `use` on every key where sets mix purposes, discovery `issuer` equal to its URL and an https `jwks_uri`.',
+      'Key sets are well formed: unique kids, members written as the JWA requires (full-length EC coordinates, no leading zero octets, base64url), `use` and `key_ops` that agree, certificates that match their keys and thumbprints, no expired certificate on a listed key, `use` on every key where sets mix purposes, discovery `issuer` equal to its URL and an https `jwks_uri`.',
     rationale:
       'OIDC Discovery §3/§4.3 and RFC 7517 §4: `issuer` must equal the URL prefix the metadata was fetched from, `use` is required when signing and encryption keys share a set, and the bare key must match its `x5c`. The Storm-0558 key stayed listed years after its certificate expired in 2021 (CSRB F4); duplicate kids break key-to-issuer accounting.',
     remediation:
@@ -48,6 +56,9 @@ export default defineRule({
   }),
   messages: {
     duplicateKid: 'kid {kid} appears {count} times in {url}.',
+    malformedMember: 'Key {kid} is not written as the JWA requires, so strict relying parties reject it: {problems}.',
+    useKeyOpsConflict: 'Key {kid} declares use "{use}" but key_ops {ops}, which that use does not allow (RFC 7517 §4.3: they must agree).',
+    duplicateKeyOps: 'Key {kid} lists key_ops {ops} more than once (RFC 7517 §4.3).',
     badCertificate: 'x5c[{index}] of key {kid} is not a readable certificate ({error}).',
     x5cMismatch: 'The x5c certificate of key {kid} holds a different public key than the bare key members.',
     x5tMismatch: 'x5t of key {kid} does not match the SHA-1 of its x5c certificate.',
@@ -64,6 +75,11 @@ export default defineRule({
       const count = siblings.filter((p) => p.kid === k.kid).length;
       if (count > 1) ctx.report('duplicateKid', { kid, count, url: k.url }, { key: 'duplicate-kid' });
     }
+    if (k.encodingProblems?.length) ctx.report('malformedMember', { kid, problems: k.encodingProblems.join('; ') }, { key: 'encoding' });
+    const conflicts = conflictingOps(k);
+    if (conflicts.length) ctx.report('useKeyOpsConflict', { kid, use: k.use ?? '', ops: conflicts.join(', ') }, { key: 'key-ops' });
+    const dups = (k.keyOps ?? []).filter((o, i, all) => all.indexOf(o) !== i);
+    if (dups.length) ctx.report('duplicateKeyOps', { kid, ops: [...new Set(dups)].join(', ') }, { key: 'key-ops-duplicate' });
     const certs = k.certificates ?? [];
     certs.forEach((c, index) => {
       if (c.parseError) ctx.report('badCertificate', { kid, index, error: c.parseError }, { key: `x5c-${index}` });

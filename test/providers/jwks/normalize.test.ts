@@ -169,3 +169,73 @@ describe('jwks normalize: private members of other key types', () => {
     expect(oddWithD?.key.privateMembers).toEqual(['d']);
   });
 });
+
+describe('jwks normalize: members not in the form RFC 7518 and RFC 8037 require', () => {
+  const ctx = { url: 'https://idp/keys', trustedBy: [], indicators: [] };
+  /** A P-256 public JWK whose x coordinate starts with a zero octet (about one key in 256). */
+  const ecWithLeadingZeroX = () => {
+    for (;;) {
+      const j = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' });
+      if (Buffer.from(j.x as string, 'base64url')[0] === 0) return j;
+    }
+  };
+
+  it('an EC coordinate shorter than its curve (leading zero stripped, RFC 7518 §6.2.1.2) is named, though Node reads the point', () => {
+    const j = ecWithLeadingZeroX();
+    const short = Buffer.from(j.x as string, 'base64url')
+      .subarray(1)
+      .toString('base64url');
+    const [bad, good] = normalizeKeySet(
+      [
+        { ...j, kid: 'short-x', x: short },
+        { ...j, kid: 'full-x' },
+      ],
+      ctx,
+    );
+    expect(bad?.problem).toBeUndefined();
+    expect(bad?.key.encodingProblems).toEqual(['x is 31 octets; P-256 needs 32 (RFC 7518 §6.2.1.2)']);
+    expect(good?.key.encodingProblems).toBeUndefined();
+    // The fingerprints are those of the point, however it was written.
+    expect(bad?.key.fingerprints).toEqual(good?.key.fingerprints);
+  });
+
+  it('an RSA modulus with a leading zero octet (RFC 7518 §6.3.1.1, Base64urlUInt §2) and padded or base64 members are named', () => {
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ format: 'jwk' });
+    const n = Buffer.concat([Buffer.from([0]), Buffer.from(rsa.n as string, 'base64url')]).toString('base64url');
+    const [padded, b64, clean] = normalizeKeySet(
+      [
+        { ...rsa, kid: 'zero-n', n },
+        { ...rsa, kid: 'b64', e: 'AQAB==', n: Buffer.from(rsa.n as string, 'base64url').toString('base64') },
+        { ...rsa, kid: 'clean', use: 'sig', key_ops: ['verify'] },
+      ],
+      ctx,
+    );
+    expect(padded?.key.keySize).toBe(2048);
+    expect(padded?.key.encodingProblems).toEqual(['n has a leading zero octet (RFC 7518 §2: Base64urlUInt uses the fewest octets)']);
+    expect(b64?.key.encodingProblems).toEqual(expect.arrayContaining(['e is not base64url without padding (RFC 7515 §2)']));
+    expect(clean?.key.encodingProblems).toBeUndefined();
+  });
+
+  it('an x5c entry in base64url rather than base64 (RFC 7517 §4.7) is named; an Ed448 key (RFC 8037) is read with its size', () => {
+    const okp = generateKeyPairSync('ed448').publicKey.export({ format: 'jwk' });
+    const [ed448, wrongLength] = normalizeKeySet(
+      [
+        { ...okp, kid: 'ed448', alg: 'EdDSA', x5c: ['MIIB-_w'] },
+        {
+          ...okp,
+          kid: 'ed448-short',
+          x: Buffer.from(okp.x as string, 'base64url')
+            .subarray(1)
+            .toString('base64url'),
+        },
+      ],
+      ctx,
+    );
+    expect(ed448?.key).toMatchObject({ kty: 'OKP', curve: 'Ed448', keySize: 448 });
+    expect(ed448?.key.fingerprints.jwkThumbprint).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(ed448?.key.encodingProblems).toEqual(['x5c[0] is base64url; x5c holds base64 (RFC 7517 §4.7)']);
+    // A 56-octet Ed448 key cannot be read at all: that is a problem (a gap), and named as well.
+    expect(wrongLength?.problem).toMatch(/OKP key material could not be read/);
+    expect(wrongLength?.key.encodingProblems).toEqual(['x is 56 octets; Ed448 needs 57 (RFC 8037 §2)']);
+  });
+});

@@ -81,6 +81,27 @@ ruleTester(rule, [
     outcome: 'fail',
     messages: ['issuerMismatch', 'jwksNotHttps'],
   },
+  {
+    // RFC 7518 §6.2.1.2: an EC coordinate is the full size of the curve's coordinates; strict verifiers reject a shorter one.
+    name: 'a member not in the form the JWA requires (EC coordinate with its leading zero stripped)',
+    inventory: {
+      publishedKeys: [published({ kty: 'EC', curve: 'P-256', alg: 'ES256', encodingProblems: ['x is 31 octets; P-256 needs 32 (RFC 7518 §6.2.1.2)'] })],
+    },
+    outcome: 'fail',
+    messages: ['malformedMember'],
+  },
+  {
+    // RFC 7517 §4.3: use and key_ops, if both are present, must agree; key_ops has no duplicates.
+    name: 'use sig with key_ops encrypt, verify listed twice',
+    inventory: { publishedKeys: [published({ use: 'sig', keyOps: ['verify', 'encrypt', 'verify'] })] },
+    outcome: 'fail',
+    messages: ['useKeyOpsConflict', 'duplicateKeyOps'],
+  },
+  {
+    name: 'use and key_ops that agree',
+    inventory: { publishedKeys: [published({ use: 'sig', keyOps: ['verify'] }), published({ kid: 'enc-1', use: 'enc', keyOps: ['wrapKey', 'encrypt'] })] },
+    outcome: 'pass',
+  },
   { name: 'snapshot without trust data', inventory: { publishedKeys: [published({ trustedBy: undefined })] }, outcome: 'unknown', missing: 'trustedBy' },
   {
     name: 'set excepted by option',
