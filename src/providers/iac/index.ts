@@ -83,6 +83,7 @@ async function readFile(path: string, config: IacConfig, ctx: CollectContext): P
     ...opts,
     ...(!opts.region && parsed.awsRegion ? { region: parsed.awsRegion } : {}),
     ...(config.subscription ? { subscription: config.subscription } : {}),
+    ...(parsed.gcpProject ? { gcpProject: parsed.gcpProject } : {}),
     ...(config.tenant ? { tenant: config.tenant } : {}),
   });
   if (parsed.format === 'terraform-plan' && parsed.moduleSources) {

@@ -3,6 +3,7 @@
 // provider's own accessFromPolicy. Pure. What a value unknown at plan time hides is named for the gap.
 import type { AccessEntry } from '../../model/access-entry.ts';
 import { accessFromPolicy, type RawBinding, type RawPolicy } from '../gcp/normalize.ts';
+import { type Ancestry, ancestryOf, LEVELS, reaches } from './map-gcp-hierarchy.ts';
 import type { PlanContext } from './plan-context.ts';
 import { containsUnknown, type PlannedResource, Ref } from './values.ts';
 
@@ -112,5 +113,27 @@ export function plannedIam(ctx: PlanContext, key: IamTarget & { name: string; pu
     entries.push(...got.entries);
     for (const role of got.unknownRoles) unknown.push(`the permissions of ${role} are not known before deployment`);
   }
+  const ancestry = ancestryOf(ctx, /^projects\/([^/]+)\//.exec(key.name)?.[1]);
+  entries.push(...inheritedAccess(ctx, ancestry, subject, nowMs, unknown));
   return { entries, unknown, authoritative };
+}
+
+/** Access from the IAM the plan sets on the key's project and the folders and organization above it. */
+function inheritedAccess(ctx: PlanContext, ancestry: Ancestry, subject: { name: string; purpose?: string }, nowMs: number, unknown: string[]): AccessEntry[] {
+  const byNode = new Map<string, RawBinding[]>();
+  for (const level of LEVELS)
+    for (const r of ctx.ofType(...level.types)) {
+      const hit = reaches(ctx, r, level, ancestry);
+      if (hit.verdict === 'maybe') unknown.push(hit.why);
+      if (hit.verdict !== 'yes') continue;
+      const node = hit.node.name ?? hit.node.planned?.address ?? level.kind;
+      byNode.set(node, [...(byNode.get(node) ?? []), ...bindingsOf(r, unknown)]);
+    }
+  const entries: AccessEntry[] = [];
+  for (const [node, bindings] of byNode) {
+    const got = accessFromPolicy({ bindings, auditConfigs: [] }, node, subject, nowMs);
+    entries.push(...got.entries);
+    for (const role of got.unknownRoles) unknown.push(`the permissions of ${role} (on ${node}) are not known before deployment`);
+  }
+  return entries;
 }

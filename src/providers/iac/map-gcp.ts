@@ -34,7 +34,9 @@ function ringOf(ctx: PlanContext, read: Reader, value: unknown): { project?: str
   const planned = ctx.resolve(value, RING_TYPES);
   if (planned) {
     const r = new Reader(planned.values, planned.configured);
-    return { project: r.str('project') ?? ctx.opts.account, location: r.str('location'), ring: r.str('name') };
+    // A ring that leaves `project` out is in the provider's default project; one set to a value known only after apply is not.
+    const project = r.str('project') ?? (r.isUnknown('project') ? undefined : (ctx.opts.gcpProject ?? ctx.opts.account));
+    return { project, location: r.str('location'), ring: r.str('name') };
   }
   const id = value instanceof Ref ? undefined : read.str('key_ring');
   const m = id ? /^projects\/([^/]+)\/locations\/([^/]+)\/keyRings\/([^/]+)$/.exec(id) : null;
@@ -109,8 +111,8 @@ function accessOf(ctx: PlanContext, r: PlannedResource, rec: KeyRecord, key: Raw
   );
   rec.access = iam.entries;
   const outside = iam.authoritative
-    ? 'IAM on the project and the folders and organization above it also decides who can use the key, and is not in the plan'
-    : 'IAM set on the key or its key ring outside this plan, and on the project and the folders and organization above it, also decides who can use the key; none of it is in the plan';
+    ? 'IAM set outside this plan on the project and the folders and organization above it also decides who can use the key'
+    : 'IAM set outside this plan on the key, its key ring, the project and the folders and organization above it also decides who can use the key';
   const unknown = iam.unknown.length ? `; ${iam.unknown.join('; ')}` : '';
   ctx.gap(rec.id, PROVIDER, 'access', `${r.format}:iam`, `${r.address}: ${outside} (audit it live with the gcp provider)${unknown}`);
 }

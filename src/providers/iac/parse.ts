@@ -17,6 +17,8 @@ export interface ParsedIac {
   /** Terraform: local module directories by module path, to find `.tf` sources. */
   moduleSources?: Map<string, string>;
   awsRegion?: string;
+  /** Terraform: the google provider's default project. */
+  gcpProject?: string;
   /** Terraform: the plan is not complete (`complete: false`), and the changes it defers. */
   terraform?: { incomplete: boolean; deferred: { address: string; type: string; provider: string; reason: string }[] };
 }
@@ -86,6 +88,7 @@ export function parseIac(text: string, file: string, opts: CfnOptions): ParsedIa
         resources: plan.resources,
         moduleSources: plan.moduleSources,
         ...(plan.awsRegion ? { awsRegion: plan.awsRegion } : {}),
+        ...(plan.gcpProject ? { gcpProject: plan.gcpProject } : {}),
         terraform: { incomplete: plan.incomplete, deferred: plan.deferred },
       };
     }

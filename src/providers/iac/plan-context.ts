@@ -11,6 +11,8 @@ export interface PlanOptions {
   region?: string;
   subscription?: string;
   tenant?: string;
+  /** Terraform: the google provider's default project (resources that leave `project` out use it). */
+  gcpProject?: string;
 }
 
 /** Marker for a principal that is a resource of the same plan, inside a policy document. */

@@ -13,6 +13,8 @@ export interface TerraformPlan {
   moduleSources: Map<string, string>;
   /** `region` of the default aws provider configuration, when a constant. */
   awsRegion?: string;
+  /** `project` of the default google (or google-beta) provider configuration, when a constant. */
+  gcpProject?: string;
   /** `complete: false`: Terraform will need another plan after this one is applied. */
   incomplete: boolean;
   /** Changes the plan defers (`deferred_changes`), by address, with Terraform's reason. */
@@ -283,20 +285,31 @@ export function readTerraformPlan(doc: Obj, file: string): TerraformPlan {
   }
   const providers = isObj(configuration.provider_config) ? configuration.provider_config : {};
   const awsRegion = constantRegion(providers.aws);
+  const gcpProject = constantAttr(providers.google, 'project') ?? constantAttr(providers['google-beta'], 'project');
   // A resource made through an aliased provider (provider = aws.eu) lives in that provider's region.
   for (const r of resources) {
     const key = config.resources.get(r.refKey)?.providerKey;
     const region = key && /\.[^.:]+$/.test(key) ? constantRegion(providers[key]) : undefined;
     if (region) r.providerRegion = region;
   }
-  return { resources, moduleSources: config.sources, ...(awsRegion ? { awsRegion } : {}), incomplete: doc.complete === false, deferred };
+  return {
+    resources,
+    moduleSources: config.sources,
+    ...(awsRegion ? { awsRegion } : {}),
+    ...(gcpProject ? { gcpProject } : {}),
+    incomplete: doc.complete === false,
+    deferred,
+  };
+}
+
+/** One argument of a provider configuration, when a constant. */
+function constantAttr(provider: unknown, name: string): string | undefined {
+  const expr = isObj(provider) && isObj(provider.expressions) && isObj(provider.expressions[name]) ? provider.expressions[name] : undefined;
+  return typeof expr?.constant_value === 'string' ? expr.constant_value : undefined;
 }
 
 /** The `region` of a provider configuration, when a constant. */
-function constantRegion(provider: unknown): string | undefined {
-  const expr = isObj(provider) && isObj(provider.expressions) && isObj(provider.expressions.region) ? provider.expressions.region : undefined;
-  return typeof expr?.constant_value === 'string' ? expr.constant_value : undefined;
-}
+const constantRegion = (provider: unknown): string | undefined => constantAttr(provider, 'region');
 
 /** `module.app["eu"].aws_kms_key.k[0]` → `module.app["eu"]`. */
 export function instancePrefix(address: string): string {
