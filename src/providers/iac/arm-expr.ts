@@ -1,6 +1,7 @@
 // A small, safe evaluator for ARM template expressions ("[concat('kv-', parameters('env'))]"): string,
 // number and boolean literals, parameters(), variables(), concat, format, resourceId and its siblings,
 // copyIndex, and property or index access on known values. Anything else is Unknown. Pure.
+import { pureArmFunction } from './arm-functions.ts';
 import { Ref, Unknown } from './values.ts';
 
 type Node =
@@ -93,6 +94,14 @@ export interface ArmScope {
   variables: Record<string, unknown>;
   /** copyIndex() inside a copy loop. */
   copyIndex?: number;
+  /** copyIndex('name') inside named property or variable loops, by lower-cased loop name. */
+  copyIndexes?: Record<string, number>;
+  /** Variables built by variable loops (`variables.copy`), already evaluated. */
+  variableValues?: Record<string, unknown>;
+  /** Values already evaluated for parameters (a nested deployment's, a user-defined function's arguments). */
+  parameterValues?: Record<string, unknown>;
+  /** User-defined functions (`functions`), by lower-cased `namespace.name`. */
+  functions?: Record<string, { params: string[]; output: unknown }>;
 }
 
 /** A resource id built by resourceId(): the type and names are what references resolve by. */
@@ -106,6 +115,7 @@ function call(name: string, args: unknown[], scope: ArmScope, depth: number): un
     case 'parameters':
       return isString(args[0]) ? parameterValue(args[0], scope, depth) : new Unknown('parameters() of a computed name');
     case 'variables':
+      if (isString(args[0]) && scope.variableValues && args[0] in scope.variableValues) return scope.variableValues[args[0]];
       return isString(args[0]) && args[0] in scope.variables
         ? evaluateArm(scope.variables[args[0]], scope, depth + 1)
         : new Unknown(`variable ${String(args[0])} is not defined`);
@@ -137,7 +147,7 @@ function call(name: string, args: unknown[], scope: ArmScope, depth: number): un
         : new Unknown('reference() is evaluated only at deployment');
     }
     case 'copyindex':
-      return scope.copyIndex === undefined ? new Unknown('copyIndex() outside a copy loop') : scope.copyIndex + (typeof args[0] === 'number' ? args[0] : 0);
+      return copyIndexOf(args, scope);
     case 'tolower':
       return isString(args[0]) ? args[0].toLowerCase() : (unknownArg ?? new Unknown('toLower() of a non-string'));
     case 'toupper':
@@ -146,12 +156,31 @@ function call(name: string, args: unknown[], scope: ArmScope, depth: number): un
       return true;
     case 'false':
       return false;
-    default:
-      return new Unknown(`${name}() is evaluated only at deployment`);
+    default: {
+      const pure = pureArmFunction(name, args);
+      return pure ? pure.value : userFunction(name, args, scope, depth);
+    }
   }
 }
 
+/** copyIndex(), copyIndex(offset), copyIndex('loop'), copyIndex('loop', offset). */
+function copyIndexOf(args: unknown[], scope: ArmScope): unknown {
+  const named = typeof args[0] === 'string' ? args[0].toLowerCase() : undefined;
+  const offset = typeof args[named ? 1 : 0] === 'number' ? (args[named ? 1 : 0] as number) : 0;
+  const at = named !== undefined ? scope.copyIndexes?.[named] : scope.copyIndex;
+  return at === undefined ? new Unknown(`copyIndex(${named ? `'${named}'` : ''}) outside its copy loop`) : at + offset;
+}
+
+/** A user-defined function (`functions` of the template): its output over its own parameters only. */
+function userFunction(name: string, args: unknown[], scope: ArmScope, depth: number): unknown {
+  const fn = scope.functions?.[name];
+  if (!fn) return new Unknown(`${name}() is evaluated only at deployment`);
+  const parameterValues = Object.fromEntries(fn.params.map((p, i) => [p, args[i]]));
+  return evaluateArm(fn.output, { parameters: {}, variables: {}, parameterValues, functions: scope.functions ?? {} }, depth + 1);
+}
+
 function parameterValue(name: string, scope: ArmScope, depth: number): unknown {
+  if (scope.parameterValues && name in scope.parameterValues) return scope.parameterValues[name];
   const p = scope.parameters[name] as { defaultValue?: unknown } | undefined;
   if (!p) return new Unknown(`parameter ${name} is not declared`);
   if (p.defaultValue === undefined) return new Unknown(`parameter ${name} has no default: its value is chosen at deployment`);

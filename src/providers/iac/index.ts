@@ -99,6 +99,7 @@ async function readFile(path: string, config: IacConfig, ctx: CollectContext): P
     const t = plannedAzureTrail(plan, s);
     if (t) trails.push(t);
   }
+  for (const n of parsed.notes ?? []) plan.fileGap(n.operation, n.at, n.reason);
   trailGaps(plan, keys, trails);
   deferredGaps(plan, parsed, keys, trails);
   return { keys, trails, gaps: plan.gaps };

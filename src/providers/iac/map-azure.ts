@@ -429,6 +429,7 @@ export function plannedAzureTrail(ctx: PlanContext, s: PlannedResource): AuditTr
   trail.scope = { provider: PROVIDER, accounts: ctx.opts.subscription ? [ctx.opts.subscription] : '*', containers: [vault.name] };
   trail.provenance = 'planned';
   trail.source = ctx.source(s);
+  ctx.conditionalTrail(trail, s);
   return trail;
 }
 

@@ -6,7 +6,7 @@ import { parseJsonText } from '../../util/json-text.ts';
 import { readArm } from './arm.ts';
 import { type CfnOptions, parseTemplateText, readCloudFormation } from './cloudformation.ts';
 import { readTerraformPlan } from './terraform.ts';
-import type { IacFormat, PlannedResource } from './values.ts';
+import type { IacFormat, IacNote, PlannedResource } from './values.ts';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
@@ -19,6 +19,8 @@ export interface ParsedIac {
   awsRegion?: string;
   /** Terraform: the google provider's default project. */
   gcpProject?: string;
+  /** What the file deploys but cannot be read from it (linked templates, template macros): gaps. */
+  notes?: IacNote[];
   /** Terraform: the plan is not complete (`complete: false`), and the changes it defers. */
   terraform?: { incomplete: boolean; deferred: { address: string; type: string; provider: string; reason: string }[] };
 }
@@ -92,7 +94,10 @@ export function parseIac(text: string, file: string, opts: CfnOptions): ParsedIa
         terraform: { incomplete: plan.incomplete, deferred: plan.deferred },
       };
     }
-    if (isObj(doc) && isArm(doc)) return { format: 'arm', resources: readArm(doc, file, parseTemplateText(body, file)) };
+    if (isObj(doc) && isArm(doc)) {
+      const notes: IacNote[] = [];
+      return { format: 'arm', resources: readArm(doc, file, parseTemplateText(body, file), notes), notes };
+    }
     if (isObj(doc) && isCloudFormation(doc)) return { format: 'cloudformation', resources: readCloudFormation(doc, file, parseTemplateText(body, file), opts) };
     const other = describeOther(doc);
     notIac(file, other.what, other.hint);

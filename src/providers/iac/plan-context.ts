@@ -142,6 +142,21 @@ export class PlanContext {
     this.builderOf(provider).add({ id: `iac:${subjectId}:${operation}`, operation, scope: { subjectId }, affects, reason });
   }
 
+  /** Something the file deploys that cannot be read from it: the audit is incomplete, no subject is hidden. */
+  fileGap(operation: string, at: string, reason: string): void {
+    this.builderOf('iac').add({ id: `iac:${this.file}#${at}:${operation}`, operation, scope: {}, reason });
+  }
+
+  /**
+   * A trail the template deploys only under a condition decided at deployment: whether it logs
+   * anything is unknown, so it makes no key's logging pass (a gap names the condition).
+   */
+  conditionalTrail(trail: { id: string; provider: string; enabled?: boolean | undefined }, r: PlannedResource): void {
+    if (!r.conditional) return;
+    delete trail.enabled;
+    this.gap(trail.id, trail.provider, 'enabled', `${r.format}:condition`, `${r.address} is deployed only if ${r.conditional}`);
+  }
+
   private builderOf(provider: string): GapBuilder {
     let builder = this.builders.get(provider);
     if (!builder) {

@@ -44,6 +44,16 @@ export interface PlannedResource {
   deferred?: string;
   /** Terraform: the constant region of the aliased provider configuration the resource uses. */
   providerRegion?: string;
+  /** Templates: the resource is deployed only if a condition decided at deployment holds (why). */
+  conditional?: string;
+}
+
+/** Something a plan or template deploys that cannot be read from the file (a linked template, a macro). */
+export interface IacNote {
+  operation: string;
+  /** The resource (address) that deploys what is not read. */
+  at: string;
+  reason: string;
 }
 
 export const isUnknown = (v: unknown): v is Unknown => v instanceof Unknown;
