@@ -3,7 +3,8 @@
 // evaluated; references to resources become Refs; anything not fixed by the template is Unknown.
 import { type Document, isMap, isPair, isScalar, type LineCounter, parseDocument, LineCounter as YamlLineCounter, type Tags as YamlTags } from 'yaml';
 import { UserError } from '../../errors.ts';
-import { type PlannedResource, Ref, Unknown } from './values.ts';
+import { expandForEach, nestedStackNote, transformNotes } from './cfn-expand.ts';
+import { type IacNote, type PlannedResource, Ref, Unknown } from './values.ts';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Ref) && !(v instanceof Unknown);
@@ -292,11 +293,16 @@ export function evaluate(v: unknown, scope: Scope, path: (string | number)[]): u
 }
 
 /** Read a parsed CloudFormation template (or CDK synth output) into planned resources. */
-export function readCloudFormation(template: Obj, file: string, parsed: { doc: Document.Parsed; lines: LineCounter }, opts: CfnOptions): PlannedResource[] {
-  const resources = isObj(template.Resources) ? template.Resources : {};
+export function readCloudFormation(
+  template: Obj,
+  file: string,
+  parsed: { doc: Document.Parsed; lines: LineCounter },
+  opts: CfnOptions,
+  notes: IacNote[] = [],
+): PlannedResource[] {
   const scope: Scope = {
     template,
-    resources: new Set(Object.keys(resources)),
+    resources: new Set(),
     params: isObj(template.Parameters) ? template.Parameters : {},
     opts,
     file,
@@ -304,12 +310,26 @@ export function readCloudFormation(template: Obj, file: string, parsed: { doc: D
     lines: parsed.lines,
     conditions: new Map(),
   };
+  notes.push(...transformNotes(template, file));
+  const resources = expandForEach(isObj(template.Resources) ? template.Resources : {}, (v, path) => evaluate(v, scope, path), file, notes);
+  for (const id of Object.keys(resources)) scope.resources.add(id);
   const out: PlannedResource[] = [];
   for (const [id, res] of Object.entries(resources)) {
+    if (id === 'Fn::Transform') {
+      notes.push({
+        operation: 'cloudformation:include',
+        at: id,
+        reason: `${file}: Resources includes a snippet (Fn::Transform, AWS::Include) that is not read: the resources it adds are not audited`,
+      });
+      continue;
+    }
     if (!isObj(res) || typeof res.Type !== 'string') {
       fail(scope, ['Resources', id], `resource ${id} has no Type.`, 'Type: AWS::Service::Resource', 'add the resource type');
     }
-    if (typeof res.Condition === 'string' && evalCondition(res.Condition, scope, ['Resources', id, 'Condition']) === false) continue;
+    const condition = typeof res.Condition === 'string' ? evalCondition(res.Condition, scope, ['Resources', id, 'Condition']) : true;
+    if (condition === false) continue;
+    const nested = nestedStackNote(id, res.Type, file);
+    if (nested) notes.push(nested);
     const props = evaluate(isObj(res.Properties) ? res.Properties : {}, scope, ['Resources', id, 'Properties']) as Obj;
     const metadata = isObj(res.Metadata) ? res.Metadata : {};
     const cdkPath = typeof metadata['aws:cdk:path'] === 'string' ? metadata['aws:cdk:path'] : undefined;
@@ -323,6 +343,7 @@ export function readCloudFormation(template: Obj, file: string, parsed: { doc: D
       action: 'create',
       file,
       ...(line ? { line } : {}),
+      ...(condition instanceof Unknown ? { conditional: `condition ${String(res.Condition)} holds, which is decided at deployment (${condition.why})` } : {}),
     });
   }
   return out;

@@ -431,6 +431,7 @@ export function plannedAwsTrail(ctx: PlanContext, r: PlannedResource): AuditTrai
   };
   trail.provenance = 'planned';
   trail.source = ctx.source(r);
+  ctx.conditionalTrail(trail, r);
   ctx.unknownGaps(id, PROVIDER, r, read.unknown, (a) => TRAIL_FIELDS[a]);
   return trail;
 }

@@ -36,7 +36,8 @@ const isArm = (d: Obj) =>
   (typeof d.$schema === 'string' && /deploymentTemplate\.json/i.test(d.$schema)) || (d.contentVersion !== undefined && d.resources !== undefined);
 const isCloudFormation = (d: Obj) =>
   d.AWSTemplateFormatVersion !== undefined ||
-  (isObj(d.Resources) && Object.values(d.Resources).some((r) => isObj(r) && typeof r.Type === 'string' && r.Type.includes('::')));
+  (isObj(d.Resources) &&
+    Object.entries(d.Resources).some(([id, r]) => id.startsWith('Fn::ForEach::') || (isObj(r) && typeof r.Type === 'string' && r.Type.includes('::'))));
 
 /** What a JSON or YAML document that is none of ours looks like, to say so. */
 function describeOther(d: unknown): { what: string; hint: string } {
@@ -98,13 +99,19 @@ export function parseIac(text: string, file: string, opts: CfnOptions): ParsedIa
       const notes: IacNote[] = [];
       return { format: 'arm', resources: readArm(doc, file, parseTemplateText(body, file), notes), notes };
     }
-    if (isObj(doc) && isCloudFormation(doc)) return { format: 'cloudformation', resources: readCloudFormation(doc, file, parseTemplateText(body, file), opts) };
+    if (isObj(doc) && isCloudFormation(doc)) {
+      const notes: IacNote[] = [];
+      return { format: 'cloudformation', resources: readCloudFormation(doc, file, parseTemplateText(body, file), opts, notes), notes };
+    }
     const other = describeOther(doc);
     notIac(file, other.what, other.hint);
   }
   const parsed = parseTemplateText(body, file);
   const doc = parsed.value;
-  if (isObj(doc) && isCloudFormation(doc)) return { format: 'cloudformation', resources: readCloudFormation(doc, file, parsed, opts) };
+  if (isObj(doc) && isCloudFormation(doc)) {
+    const notes: IacNote[] = [];
+    return { format: 'cloudformation', resources: readCloudFormation(doc, file, parsed, opts, notes), notes };
+  }
   const other = describeOther(doc);
   return notIac(file, other.what, other.hint);
 }

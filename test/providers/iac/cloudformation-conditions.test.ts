@@ -1,0 +1,52 @@
+// CloudFormation as the User Guide and the SAM specification document it (fixtures:
+// test/fixtures/iac/cloudformation-conditions): Fn::ForEach loops, conditional resources, Fn::If with
+// AWS::NoValue, the SAM transform, nested stacks, template macros and AWS::Include.
+import { describe, expect, it } from 'vitest';
+import keyUseLogged from '../../../src/rules/logging/key-use-logged.ts';
+import { runRule } from '../../helpers/rule-tester.ts';
+import { collectIac, FIXTURES } from './helpers.ts';
+
+const SAM = `${FIXTURES}/cloudformation-conditions/template.yaml`;
+const MACRO = `${FIXTURES}/cloudformation-conditions/macro.yaml`;
+
+describe('iac provider: CloudFormation conditions, loops, transforms and nested stacks', () => {
+  it('Fn::ForEach::Name [Identifier, Collection, Fragment] makes one resource per item (it was rejected: exit 2)', async () => {
+    const out = await collectIac([SAM]);
+    const signing = (out.keys ?? []).filter((k) => k.source?.address?.startsWith('SigningKey'));
+    expect(signing.map((k) => [k.source?.address, k.tags?.env, k.keyType, k.usage])).toEqual([
+      ['SigningKeyProd', 'Prod', 'RSA', ['sign', 'verify']],
+      ['SigningKeyStaging', 'Staging', 'RSA', ['sign', 'verify']],
+    ]);
+  });
+
+  it('Fn::If with AWS::NoValue: the property is set when the condition holds', async () => {
+    const out = await collectIac([SAM]);
+    const data = out.keys?.find((k) => k.source?.address === 'DataKey');
+    expect(data?.rotation).toMatchObject({ automatic: true, periodDays: 90 });
+  });
+
+  it('a trail whose Condition is decided at deployment makes no key-use-logged pass (it passed)', async () => {
+    const out = await collectIac([SAM], { account: '111111111111', region: 'eu-west-1' });
+    const trail = out.trails?.find((t) => t.source?.address === 'Trail');
+    expect(trail?.enabled).toBeUndefined();
+    expect(out.gaps?.find((g) => g.scope.subjectId === trail?.id)?.reason).toContain('Trail is deployed only if condition TrailOn holds');
+    const data = out.keys?.find((k) => k.source?.address === 'DataKey');
+    if (!data) throw new Error('no DataKey');
+    expect(runRule(keyUseLogged, { inventory: { keys: [data], trails: out.trails ?? [], gaps: out.gaps ?? [] } }).outcome).toBe('unknown');
+  });
+
+  it('the SAM transform is known (no gap); a nested stack is a gap: its template is not read', async () => {
+    const out = await collectIac([SAM]);
+    const iac = (out.gaps ?? []).filter((g) => g.provider === 'iac');
+    expect(iac.map((g) => g.operation)).toEqual(['cloudformation:nested-stack']);
+    expect(iac[0]?.reason).toContain('NetworkStack (AWS::CloudFormation::Stack) deploys another template, which is not read');
+  });
+
+  it('a macro, a loop over a parameter without default and an AWS::Include snippet are gaps; the rest is read', async () => {
+    const out = await collectIac([MACRO]);
+    expect(out.keys?.map((k) => k.source?.address)).toEqual(['Key']);
+    const ops = (out.gaps ?? []).filter((g) => g.provider === 'iac').map((g) => `${g.operation}`);
+    expect(ops.sort()).toEqual(['cloudformation:foreach', 'cloudformation:include', 'cloudformation:transform']);
+    expect(out.gaps?.find((g) => g.operation === 'cloudformation:transform')?.reason).toContain('processed by the AcmeStandardTags transform');
+  });
+});
