@@ -69,6 +69,17 @@ const b64urlBytes = (s: string): Buffer => Buffer.from(s, 'base64url');
 const COORDINATE_OCTETS: Record<string, number> = { 'P-256': 32, 'P-384': 48, 'P-521': 66, secp256k1: 32, Ed25519: 32, Ed448: 57, X25519: 32, X448: 56 };
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+/** Common JWK members and whether they are arrays (else strings), RFC 7517 §4. */
+const TYPED_MEMBERS: readonly [string, boolean][] = [
+  ['kid', false],
+  ['use', false],
+  ['alg', false],
+  ['x5u', false],
+  ['x5t', false],
+  ['x5t#S256', false],
+  ['key_ops', true],
+  ['x5c', true],
+];
 
 /**
  * Members a strict relying party would refuse although Node reads them: base64url with padding or
@@ -77,6 +88,11 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
  */
 function encodingProblemsOf(jwk: Record<string, unknown>, kty: string): string[] {
   const out: string[] = [];
+  for (const [m, array] of TYPED_MEMBERS) {
+    const v = jwk[m];
+    if (v === undefined || (array ? Array.isArray(v) : typeof v === 'string')) continue;
+    out.push(`${m} is ${Array.isArray(v) ? 'an array' : v === null ? 'null' : `a ${typeof v}`}, not ${array ? 'an array' : 'a string'} (RFC 7517 §4)`);
+  }
   const members = kty === 'RSA' ? ['n', 'e'] : kty === 'EC' ? ['x', 'y'] : kty === 'OKP' ? ['x'] : [];
   const want = typeof jwk.crv === 'string' ? COORDINATE_OCTETS[jwk.crv] : undefined;
   for (const m of members) {
@@ -135,6 +151,8 @@ export function normalizeKey(jwk: Record<string, unknown>, c: KeyContext): Norma
   if (kty === 'RSA' || kty === 'EC' || kty === 'OKP') {
     try {
       const { n, e, crv, x, y } = jwk;
+      // Node builds a "key" from an empty or zero modulus: it is no key, and nothing about it can be judged.
+      if (kty === 'RSA' && !(typeof n === 'string' && rsaBits(n))) throw new Error('the modulus n is missing, empty or zero');
       const members = Object.fromEntries(Object.entries({ kty, n, e, crv, x, y }).filter(([, v]) => v !== undefined));
       pub = createPublicKey({ key: members as JsonWebKey, format: 'jwk' });
       fingerprints = fingerprintsOf(pub);
@@ -162,6 +180,7 @@ export function normalizeKey(jwk: Record<string, unknown>, c: KeyContext): Norma
     keySize = rsaBits(jwk.n);
     if (keySize) roca = hasRocaFingerprint(b64urlBytes(jwk.n));
   }
+
   if ((kty === 'EC' || kty === 'OKP') && typeof jwk.crv === 'string') {
     curve = jwk.crv;
     keySize = CURVE_BITS[jwk.crv];

@@ -239,3 +239,24 @@ describe('jwks normalize: members not in the form RFC 7518 and RFC 8037 require'
     expect(wrongLength?.key.encodingProblems).toEqual(['x is 56 octets; Ed448 needs 57 (RFC 8037 §2)']);
   });
 });
+
+describe('jwks normalize: members of the wrong JSON type (RFC 7517 §4)', () => {
+  it('a numeric kid, a string key_ops or x5c, a null use are named; an empty RSA modulus is no key (a problem, not a fingerprint)', () => {
+    const [typed, empty] = normalizeKeySet(
+      [
+        { kty: 'RSA', kid: 7, n: 'AQAB', e: 'AQAB', x5c: 'MIIB', key_ops: 'verify', use: null },
+        { kty: 'RSA', kid: 'empty', n: '', e: '' },
+      ],
+      { url: 'https://idp/keys', trustedBy: [], indicators: [] },
+    );
+    expect(typed?.key.encodingProblems).toEqual([
+      'kid is a number, not a string (RFC 7517 §4)',
+      'use is null, not a string (RFC 7517 §4)',
+      'key_ops is a string, not an array (RFC 7517 §4)',
+      'x5c is a string, not an array (RFC 7517 §4)',
+    ]);
+    expect(empty?.problem).toBe('the RSA key material could not be read (the modulus n is missing, empty or zero)');
+    expect(empty?.key.fingerprints).toEqual({});
+    expect(empty?.key.publicKey).toBeUndefined();
+  });
+});
