@@ -58,6 +58,10 @@ export const PublishedKey = z.strictObject({
         sha1Thumbprint: z.string().optional(),
         sha256Thumbprint: z.string().optional(),
         matchesKey: z.boolean().optional().describe('leaf only: the certificate holds the same public key as the bare key members'),
+        signedByNext: z
+          .boolean()
+          .optional()
+          .describe('the next x5c certificate signed this one (RFC 7517 §4.7); absent on the last entry or when either could not be parsed'),
         parseError: z.string().optional().describe('the entry could not be parsed as a DER certificate'),
       }),
     )

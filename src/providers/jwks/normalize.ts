@@ -164,7 +164,7 @@ export function normalizeKey(jwk: Record<string, unknown>, c: KeyContext): Norma
   }
 
   const encodingProblems = encodingProblemsOf(jwk, kty);
-  const certificates = Array.isArray(jwk.x5c) ? jwk.x5c.map((entry, i) => certificateOf(entry, i === 0 ? pub : undefined)) : undefined;
+  const certificates = Array.isArray(jwk.x5c) ? certificatesOf(jwk.x5c, pub) : undefined;
 
   const tp = fingerprints.jwkThumbprint;
   const dup = kid !== undefined && (c.kidCounts.get(kid) ?? 0) > 1;
@@ -218,11 +218,27 @@ export function normalizeKey(jwk: Record<string, unknown>, c: KeyContext): Norma
 
 type Certificate = NonNullable<PublishedKey['certificates']>[number];
 
-function certificateOf(entry: unknown, leafKey: KeyObject | undefined): Certificate {
+/**
+ * Each `x5c` entry, the leaf compared with the bare key, and each entry but the last checked against
+ * the next: RFC 7517 §4.7 has every following certificate certify the one before it.
+ */
+function certificatesOf(entries: readonly unknown[], leafKey: KeyObject | undefined): Certificate[] {
+  const parsed: (X509Certificate | undefined)[] = [];
+  const out = entries.map((entry, i) => certificateOf(entry, i === 0 ? leafKey : undefined, parsed));
+  for (let i = 0; i + 1 < parsed.length; i++) {
+    const [cert, next, entry] = [parsed[i], parsed[i + 1], out[i]];
+    if (cert && next && entry) entry.signedByNext = cert.verify(next.publicKey);
+  }
+  return out;
+}
+
+function certificateOf(entry: unknown, leafKey: KeyObject | undefined, parsed: (X509Certificate | undefined)[]): Certificate {
+  parsed.push(undefined);
   if (typeof entry !== 'string') return { parseError: 'not a base64 string' };
   try {
     const der = Buffer.from(entry, 'base64');
     const cert = new X509Certificate(der);
+    parsed[parsed.length - 1] = cert;
     const out: Certificate = {
       subject: cert.subject.replace(/\n/g, ', '),
       notBefore: cert.validFromDate.toISOString(),

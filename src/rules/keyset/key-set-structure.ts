@@ -38,9 +38,9 @@ export default defineRule({
     category: 'keyset',
     severity: 'medium',
     fixedLimit:
-      'a key set is well formed: unique kids, members in their JWA form, readable and matching certificates, `use` where sets mix and agreeing with `key_ops`, https jwks_uri, issuer equal to its URL prefix',
+      'a key set is well formed: unique kids, members in their JWA form, readable, chained and matching certificates, `use` where sets mix and agreeing with `key_ops`, https jwks_uri, issuer equal to its URL prefix',
     description:
-      'Key sets are well formed: unique kids, members written as the JWA requires (full-length EC coordinates, no leading zero octets, base64url), `use` and `key_ops` that agree, certificates that match their keys and thumbprints, no expired certificate on a listed key, `use` on every key where sets mix purposes, discovery `issuer` equal to its URL and an https `jwks_uri`.',
+      'Key sets are well formed: unique kids, members written as the JWA requires (full-length EC coordinates, no leading zero octets, base64url), `use` and `key_ops` that agree, certificates that match their keys and thumbprints and certify each other in order, no expired certificate on a listed key, `use` on every key where sets mix purposes, discovery `issuer` equal to its URL and an https `jwks_uri`.',
     rationale:
       'OIDC Discovery §3/§4.3 and RFC 7517 §4: `issuer` must equal the URL prefix the metadata was fetched from, `use` is required when signing and encryption keys share a set, and the bare key must match its `x5c`. The Storm-0558 key stayed listed years after its certificate expired in 2021 (CSRB F4); duplicate kids break key-to-issuer accounting.',
     remediation:
@@ -61,6 +61,7 @@ export default defineRule({
     duplicateKeyOps: 'Key {kid} lists key_ops {ops} more than once (RFC 7517 §4.3).',
     badCertificate: 'x5c[{index}] of key {kid} is not a readable certificate ({error}).',
     x5cMismatch: 'The x5c certificate of key {kid} holds a different public key than the bare key members.',
+    x5cChainBroken: 'x5c[{index}] of key {kid} is not signed by x5c[{next}] (RFC 7517 §4.7: each certificate certifies the one before it).',
     x5tMismatch: 'x5t of key {kid} does not match the SHA-1 of its x5c certificate.',
     x5tS256Mismatch: 'x5t#S256 of key {kid} does not match the SHA-256 of its x5c certificate.',
     certExpired: 'The certificate of key {kid} expired on {date} ({days} days ago) but the key is still listed in {url}.',
@@ -83,6 +84,7 @@ export default defineRule({
     const certs = k.certificates ?? [];
     certs.forEach((c, index) => {
       if (c.parseError) ctx.report('badCertificate', { kid, index, error: c.parseError }, { key: `x5c-${index}` });
+      if (c.signedByNext === false) ctx.report('x5cChainBroken', { kid, index, next: index + 1 }, { key: `x5c-chain-${index}` });
     });
     const leaf = certs[0];
     if (leaf && !leaf.parseError) {

@@ -260,3 +260,28 @@ describe('jwks normalize: members of the wrong JSON type (RFC 7517 §4)', () => 
     expect(empty?.key.publicKey).toBeUndefined();
   });
 });
+
+describe('jwks normalize: x5c chains (RFC 7517 §4.7)', () => {
+  it('each certificate is checked against the next: a leaf followed by its CA links, one followed by a stranger does not', async () => {
+    const { generate } = await import('selfsigned');
+    const ca = await generate([{ name: 'commonName', value: 'Example Token Signing CA' }], { algorithm: 'sha256' });
+    const stranger = await generate([{ name: 'commonName', value: 'Someone Else' }], { algorithm: 'sha256' });
+    const leaf = await generate([{ name: 'commonName', value: 'signer.example.com' }], { algorithm: 'sha256', ca: { key: ca.private, cert: ca.cert } });
+    const der = (pem: string) => new X509Certificate(pem).raw.toString('base64');
+    const jwk = new X509Certificate(leaf.cert).publicKey.export({ format: 'jwk' });
+    const [chained, broken, single] = normalizeKeySet(
+      [
+        { ...jwk, kid: 'chained', x5c: [der(leaf.cert), der(ca.cert)] },
+        { ...jwk, kid: 'broken', x5c: [der(leaf.cert), der(stranger.cert)] },
+        { ...jwk, kid: 'single', x5c: [der(leaf.cert)] },
+      ],
+      { url: 'https://idp/keys', trustedBy: [], indicators: [] },
+    );
+    expect(chained?.key.certificates?.map((c) => [c.matchesKey, c.signedByNext])).toEqual([
+      [true, true],
+      [undefined, undefined],
+    ]);
+    expect(broken?.key.certificates?.[0]?.signedByNext).toBe(false);
+    expect(single?.key.certificates?.[0]?.signedByNext).toBeUndefined();
+  });
+});

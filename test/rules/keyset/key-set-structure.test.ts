@@ -56,6 +56,35 @@ ruleTester(rule, [
     messages: ['x5cMismatch', 'x5tMismatch', 'x5tS256Mismatch'],
   },
   {
+    name: 'x5c whose second certificate did not sign the first (RFC 7517 §4.7)',
+    inventory: {
+      publishedKeys: [
+        published({
+          certificates: [
+            { ...cert(), signedByNext: false },
+            { ...cert(), matchesKey: undefined },
+          ],
+        }),
+      ],
+    },
+    outcome: 'fail',
+    messages: ['x5cChainBroken'],
+  },
+  {
+    name: 'x5c in order: the leaf signed by the next certificate',
+    inventory: {
+      publishedKeys: [
+        published({
+          certificates: [
+            { ...cert(), signedByNext: true },
+            { ...cert(), matchesKey: undefined },
+          ],
+        }),
+      ],
+    },
+    outcome: 'pass',
+  },
+  {
     name: 'x5c entry that is not a certificate',
     inventory: { publishedKeys: [published({ certificates: [{ parseError: 'bad DER' }] })] },
     outcome: 'fail',
