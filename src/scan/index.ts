@@ -116,17 +116,11 @@ export async function scanPaths(req: ScanRequest): Promise<ScanReport> {
   let splitFiles = 0;
   if (!pool) files = await sequential();
   else {
-    try {
-      const here = (t: Task) => runTask(t, table, { limits, chunkSize: req.chunkSize }, tick);
-      const results = await pool.run(tasks, table?.share(), tick, here, req.signal);
-      files = await collect(plans, tasks, results, opts);
-      splitFiles = plans.filter((p) => p.split && p.split.ranges.length > 1).length;
-    } catch {
-      // A worker could not start (or died): scan in this thread instead; results are the same.
-      pool.stop();
-      done = 0;
-      files = await sequential();
-    }
+    // A worker that fails or ends hands its work back to this thread (pool.ts): each task still runs once.
+    const here = (t: Task) => runTask(t, table, { limits, chunkSize: req.chunkSize }, tick);
+    const results = await pool.run(tasks, table?.share(), tick, here, req.signal);
+    files = await collect(plans, tasks, results, opts);
+    splitFiles = plans.filter((p) => p.split && p.split.ranges.length > 1).length;
   }
   files.sort((a, b) => (a.location < b.location ? -1 : a.location > b.location ? 1 : 0));
   return { files, gaps, knownKeys: table?.size ?? 0, bytes: files.reduce((s, f) => s + f.bytes, 0), splitFiles };
