@@ -1,7 +1,8 @@
 import { Command } from '@oclif/core/command';
 import * as Flags from '@oclif/core/flags';
-import { formatDiagnostic, UserError } from '../errors.ts';
-import { terminalSafe, terminalSafeText } from '../util/terminal.ts';
+import { UserError } from '../errors.ts';
+import { terminalSafeText } from '../util/terminal.ts';
+import { printInternalError, printUserError } from './error-output.ts';
 import { flagSpellings, parseErrorAsUsage } from './usage-errors.ts';
 
 export const EXIT_CODE_HELP = `EXIT CODES
@@ -11,7 +12,7 @@ export const EXIT_CODE_HELP = `EXIT CODES
   3  audit incomplete: collection gaps, unknown or error outcomes (unless --allow-incomplete)
   4  internal error: a bug in keyhygiene (rerun with --debug and report it)`;
 
-export const EXIT_INTERNAL = 4;
+export { EXIT_INTERNAL } from './error-output.ts';
 
 /** Shared error handling: user errors print one clear message and exit 2, never a stack trace. */
 export abstract class BaseCommand extends Command {
@@ -31,18 +32,15 @@ export abstract class BaseCommand extends Command {
   protected override async catch(thrown: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<unknown> {
     const err = this.asUsageError(thrown) ?? thrown;
     if (err instanceof UserError) {
+      if (!this.jsonEnabled()) return printUserError(err, this.debugEnabled);
       process.exitCode = err.exitCode;
-      if (this.jsonEnabled()) this.logJson({ error: { code: 'input', exitCode: err.exitCode, message: err.message, diagnostics: err.diagnostics } });
-      else process.stderr.write(terminalSafeText(`${err.diagnostics.map((d) => `keyhygiene: error: ${formatDiagnostic(d)}`).join('\n')}\n`));
+      this.logJson({ error: { code: 'input', exitCode: err.exitCode, message: err.message, diagnostics: err.diagnostics } });
       if (this.debugEnabled && err.stack) process.stderr.write(`${err.stack}\n`);
       return undefined;
     }
     // oclif's own errors (unknown flag, bad option value, exit) carry their exit code and print cleanly.
     if (err.oclif?.exit !== undefined) return super.catch(err);
-    process.exitCode = EXIT_INTERNAL;
-    process.stderr.write(`keyhygiene: internal error: ${terminalSafe(err.message)}\n  This is a bug. Rerun with --debug for the stack trace and report it.\n`);
-    if (this.debugEnabled && err.stack) process.stderr.write(`${err.stack}\n`);
-    return undefined;
+    return printInternalError(err, this.debugEnabled);
   }
 
   /** An unknown flag or a flag value outside its options, as one paragraph with the nearest spelling. */

@@ -1,13 +1,7 @@
-import { existsSync } from 'node:fs';
 import * as Args from '@oclif/core/args';
 import * as Flags from '@oclif/core/flags';
 import { BaseCommand } from '../cli/base-command.ts';
-import { UserError } from '../errors.ts';
-import { type KnownKeyInput, scanPaths } from '../scan/index.ts';
-import { loadKnownKeyFiles } from '../scan/known-key-files.ts';
-import { renderScanText, scanExitCode, scanResult } from '../scan/report.ts';
-import { isGlob } from '../scan/walk.ts';
-import { terminalSafeText } from '../util/terminal.ts';
+import { runScan } from '../cli/scan-run.ts';
 
 export default class Scan extends BaseCommand {
   static override summary = 'Scan files, dumps and archives for private key material, and prove which inventoried key it is.';
@@ -86,43 +80,19 @@ EXIT CODES
 
   async run(): Promise<void> {
     const { argv, flags } = await this.parse(Scan);
-    const inputs = argv as string[];
-    for (const p of inputs) {
-      if (!isGlob(p) && !existsSync(p))
-        throw new UserError({ message: `${p}: no such file or directory.`, hint: 'check the path; quote globs so the shell does not expand them' });
-    }
-    const known: KnownKeyInput[] = [];
-    if (flags.snapshot?.length) {
-      // Loaded only when asked for: the audit module pulls in every provider (about a second of start-up).
-      const { loadSnapshots } = await import('../audit.ts');
-      const inv = loadSnapshots(flags.snapshot);
-      for (const k of [...inv.keys, ...inv.publishedKeys]) if (k.publicKey) known.push({ id: k.id, publicKey: k.publicKey });
-      if (known.length === 0) this.warn('the snapshot holds no public keys (publicKey): only self-describing key formats will be found, not bare moduli.');
-    }
-    if (flags['known-keys']?.length) known.push(...loadKnownKeyFiles(flags['known-keys']));
-    const tty = process.stderr.isTTY && !process.env.CI;
-    const started = performance.now();
-    let last = 0;
-    const progress = tty
-      ? (done: number) => {
-          const now = performance.now();
-          if (now - last < 200) return;
-          last = now;
-          const mbps = done / 1e6 / ((now - started) / 1000);
-          process.stderr.write(`\r\u001b[2Kscanning… ${(done / 2 ** 20).toFixed(0)} MiB, ${mbps.toFixed(0)} MB/s`);
-        }
-      : undefined;
-    const report = await scanPaths({
-      inputs,
-      baseDir: process.cwd(),
-      known,
-      jobs: flags.jobs,
-      limits: { maxRatio: flags['max-ratio'], maxDepth: flags['max-depth'] },
-      progress,
-    });
-    if (tty) process.stderr.write('\r\u001b[2K');
-    const result = scanResult(report);
-    process.stdout.write(flags.json ? `${JSON.stringify(result, null, 2)}\n` : terminalSafeText(renderScanText(result, { showPublic: flags['show-public'] })));
-    process.exitCode = scanExitCode(result, flags['allow-incomplete']);
+    await runScan(
+      {
+        paths: argv as string[],
+        snapshot: flags.snapshot,
+        knownKeys: flags['known-keys'],
+        json: flags.json,
+        showPublic: flags['show-public'],
+        jobs: flags.jobs,
+        maxRatio: flags['max-ratio'],
+        maxDepth: flags['max-depth'],
+        allowIncomplete: flags['allow-incomplete'],
+      },
+      (message) => this.warn(message),
+    );
   }
 }

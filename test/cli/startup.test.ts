@@ -37,18 +37,31 @@ const from = (modules: string[], pkg: string) => modules.filter((u) => u.include
 const commandModules = (modules: string[]) => modules.filter((u) => /\/dist\/commands\//.test(u));
 
 describe('start-up', () => {
-  it('scans a small file without loading zod, semver, the @oclif/core index, node:crypto or node:worker_threads', () => {
+  it('scans a small file without loading oclif, zod, semver, node:crypto or node:worker_threads', () => {
     const file = join(dir, 'plain.txt');
     writeFileSync(file, 'nothing to see here\n'.repeat(1000));
     const r = loaded(['scan', '--json', file]);
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout).summary).toBeDefined();
-    expect(commandModules(r.modules).map((u) => u.replace(/.*\/dist\//, ''))).toEqual(['commands/scan.js']);
+    // The fast start (src/cli/scan-fast.ts): no command class, nothing of oclif, bundled or not.
+    expect(commandModules(r.modules)).toEqual([]);
+    expect(r.modules.filter((u) => u.includes('/dist/vendor/oclif/') || u.includes('/@oclif/'))).toEqual([]);
+    expect(r.modules.some((u) => u.endsWith('/dist/cli/scan-run.js'))).toBe(true);
     expect(from(r.modules, 'zod')).toEqual([]);
     expect(from(r.modules, 'semver')).toEqual([]);
     expect(r.modules.filter((u) => u.endsWith('/@oclif/core/lib/index.js'))).toEqual([]);
     // Loaded on first use (src/util/builtins.ts): nothing key-shaped in the file, no worker for one file.
     expect(r.modules.filter((u) => u === 'node:crypto' || u === 'node:worker_threads')).toEqual([]);
+  });
+
+  it('leaves scan --help and a scan flag it cannot read to oclif', () => {
+    const help = loaded(['scan', '--help']);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/USAGE[\s\S]*--known-keys/);
+    expect(help.modules.some((u) => u.endsWith('/dist/vendor/oclif/core.cjs'))).toBe(true);
+    const typo = loaded(['scan', '--jsno', 'x']);
+    expect(typo.status).toBe(2);
+    expect(commandModules(typo.modules).map((u) => u.replace(/.*\/dist\//, ''))).toEqual(['commands/scan.js']);
   });
 
   it('prints --help from the manifest: no command module, no zod, no semver', () => {
