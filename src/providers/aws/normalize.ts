@@ -373,7 +373,7 @@ const CONFINING_KEYS = new Set(
 );
 
 const POSITIVE_OPERATOR = /^(ForAnyValue:|ForAllValues:)?(StringEquals|StringEqualsIgnoreCase|StringLike|ArnEquals|ArnLike)$/;
-const NEGATIVE_OPERATOR = /^(ForAnyValue:|ForAllValues:)?(StringNotEquals|StringNotEqualsIgnoreCase|StringNotLike|ArnNotEquals|ArnNotLike)$/;
+const NEGATIVE_OPERATOR = /^(ForAnyValue:|ForAllValues:)?(StringNotEquals|StringNotEqualsIgnoreCase|StringNotLike|ArnNotEquals|ArnNotLike)(IfExists)?$/;
 
 export function conditionsOf(c: unknown): AccessCondition[] {
   if (!c || typeof c !== 'object') return [];
@@ -437,6 +437,46 @@ function confinedPrincipals(conds: AccessCondition[]): Principal[] {
   return [{ kind: 'any-authenticated', id: '*', name: other ? `${other.key} ${other.values.join(',')}` : undefined }];
 }
 
+const isServiceExemption = (c: AccessCondition): boolean =>
+  c.key.toLowerCase() === 'aws:principalisawsservice' &&
+  /^Bool(IfExists)?$/.test(c.operator) &&
+  c.values.length === 1 &&
+  c.values[0]?.toLowerCase() === 'false';
+
+/**
+ * The callers a wildcard Deny leaves through, when it is a perimeter ("deny anyone outside our
+ * organization or accounts", as AWS's data-perimeter examples write it): every condition a negated
+ * operator on a who-key, pinned, optionally with `aws:PrincipalIsAWSService` false (AWS services are
+ * let through, not the public). A negated operator, with or without IfExists, is true when the request
+ * lacks the key, so callers in no organization are stopped too; ForAnyValue is false then (they pass),
+ * and any other condition (a tag exemption) lets callers outside through. Undefined when not a perimeter.
+ */
+function perimeterOf(conds: readonly AccessCondition[]): AccessCondition[] | undefined {
+  const who: AccessCondition[] = [];
+  for (const c of conds) {
+    if (isServiceExemption(c)) continue;
+    if (!NEGATIVE_OPERATOR.test(c.operator) || c.operator.startsWith('ForAnyValue:')) return undefined;
+    const allowed = {
+      key: c.key,
+      operator: c.operator
+        .replace('Not', '')
+        .replace('ForAllValues:', '')
+        .replace(/IfExists$/, ''),
+      values: c.values,
+    };
+    if (!confines(allowed)) return undefined;
+    who.push(allowed);
+  }
+  return who.length ? who : undefined;
+}
+
+/** The who-conditions of the perimeters that together deny every one of `actions` to outsiders; undefined when they do not. */
+function confinement(perimeters: readonly { who: AccessCondition[]; actions: Set<string> }[], actions: ReadonlySet<string>): AccessCondition[] | undefined {
+  const used = perimeters.filter((p) => [...actions].some((a) => p.actions.has(a)));
+  const covered = [...actions].every((a) => used.some((p) => p.actions.has(a)));
+  return covered && used.length ? used.flatMap((p) => p.who) : undefined;
+}
+
 // ---------- access: key policy ----------
 
 export class KeyPolicyError extends Error {
@@ -478,7 +518,7 @@ export function policyToAccess(policyText: string): AccessEntry[] {
   const statements = (Array.isArray(doc.Statement) ? doc.Statement : doc.Statement ? [doc.Statement] : []) as Statement[];
   const entries: AccessEntry[] = [];
   const denies: { principals?: Principal[]; except?: Principal[]; actions: Set<string> }[] = [];
-  const orgConfinement: AccessCondition[] = [];
+  const perimeters: { who: AccessCondition[]; actions: Set<string> }[] = [];
 
   statements.forEach((s, i) => {
     const sourceId = s.Sid || `statement[${i}]`;
@@ -492,15 +532,9 @@ export function policyToAccess(policyText: string): AccessEntry[] {
         else denies.push({ principals: principalsOf(s.Principal), actions });
         return;
       }
-      // "Deny everyone unless they are in our org/account" confines every wildcard Allow.
-      const wildcard = principalsOf(s.Principal).some((p) => p.id === '*');
-      // A negated operator is true when the request lacks the key, so the Deny also stops callers in no
-      // organization; ForAnyValue is false then, so a Deny written with it lets them through.
-      const c = conds[0] as AccessCondition;
-      if (wildcard && conds.length === 1 && NEGATIVE_OPERATOR.test(c.operator) && !c.operator.startsWith('ForAnyValue:')) {
-        const allowed = { key: c.key, operator: c.operator.replace('Not', '').replace('ForAllValues:', ''), values: c.values };
-        if (confines(allowed)) orgConfinement.push(allowed);
-      }
+      // "Deny everyone unless they are in our org/account" confines wildcard Allows of the actions it denies.
+      const who = principalsOf(s.Principal).some((p) => p.id === '*') ? perimeterOf(conds) : undefined;
+      if (who) perimeters.push({ who, actions });
       return;
     }
     if (s.Effect !== 'Allow') return;
@@ -525,9 +559,10 @@ export function policyToAccess(policyText: string): AccessEntry[] {
     if (caps.length === 0) continue;
     const { _actions: _, ...clean } = e as AccessEntry & { _actions: Set<string> };
     const entry: AccessEntry = { ...clean, capabilities: caps };
-    if (entry.principal.id === '*' && !entry.confined && orgConfinement.length) {
+    const perimeter = entry.principal.id === '*' && !entry.confined ? confinement(perimeters, actions) : undefined;
+    if (perimeter) {
       entry.confined = true;
-      entry.conditions = [...(entry.conditions ?? []), ...orgConfinement];
+      entry.conditions = [...(entry.conditions ?? []), ...perimeter];
     }
     out.push(entry);
   }

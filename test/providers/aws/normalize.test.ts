@@ -232,6 +232,46 @@ describe('policyToAccess', () => {
     expect(e[0]?.confined).toBe(confined);
   });
 
+  // AWS data perimeter policy examples (github.com/aws-samples/data-perimeter-policy-examples), the
+  // identity perimeter of a resource policy: deny callers outside the organization unless AWS services.
+  const perimeter = (Condition: Record<string, unknown>, Action: string | string[] = 'kms:*') => ({
+    Sid: 'EnforceIdentityPerimeter',
+    Effect: 'Deny',
+    Principal: { AWS: '*' },
+    Action,
+    Resource: '*',
+    Condition,
+  });
+  const outsideOrg = { StringNotEqualsIfExists: { 'aws:PrincipalOrgID': 'o-abc', 'aws:PrincipalAccount': ['444455556666'] } };
+  it.each([
+    ['StringNotEqualsIfExists on the org and accounts, AWS services exempt', { ...outsideOrg, BoolIfExists: { 'aws:PrincipalIsAWSService': 'false' } }, true],
+    ['StringNotEqualsIfExists on the org alone', { StringNotEqualsIfExists: { 'aws:PrincipalOrgID': 'o-abc' } }, true],
+    // A principal tagged for exclusion passes from any account: it confines nobody.
+    ['with a tag exemption', { StringNotEqualsIfExists: { 'aws:PrincipalOrgID': 'o-abc', 'aws:PrincipalTag/dp:exclude:identity': 'true' } }, undefined],
+    ['ForAnyValue (false without the key)', { 'ForAnyValue:StringNotEqualsIfExists': { 'aws:PrincipalOrgID': 'o-abc' } }, undefined],
+  ])('the identity-perimeter Deny written %s', (_name, condition, confined) => {
+    const e = policyToAccess(policy({ Effect: 'Allow', Principal: '*', Action: ['kms:Decrypt', 'kms:Encrypt'], Resource: '*' }, perimeter(condition)));
+    expect(e[0]?.confined).toBe(confined);
+  });
+
+  it('a perimeter Deny confines only the actions it denies: one on Decrypt leaves a wildcard Sign public', () => {
+    const e = policyToAccess(
+      policy(
+        { Effect: 'Allow', Principal: '*', Action: ['kms:Decrypt', 'kms:Sign'], Resource: '*' },
+        perimeter({ StringNotEquals: { 'aws:PrincipalOrgID': 'o-abc' } }, 'kms:Decrypt'),
+      ),
+    );
+    expect(e[0]?.confined).toBeUndefined();
+    const both = policyToAccess(
+      policy(
+        { Effect: 'Allow', Principal: '*', Action: ['kms:Decrypt', 'kms:Sign'], Resource: '*' },
+        perimeter({ StringNotEquals: { 'aws:PrincipalOrgID': 'o-abc' } }, 'kms:Decrypt'),
+        perimeter({ StringNotEquals: { 'aws:PrincipalAccount': '444455556666' } }, ['kms:Sign', 'kms:Verify']),
+      ),
+    );
+    expect(both[0]?.confined).toBe(true);
+  });
+
   it('Deny statements subtract capabilities', () => {
     const e = policyToAccess(
       policy(
