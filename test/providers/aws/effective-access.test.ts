@@ -493,3 +493,85 @@ describe('KMS condition keys answered by the key itself (acceptance)', () => {
     expect(single.verdict?.outcome).toBe('fail');
   });
 });
+
+describe('a key policy granting every principal of the account (acceptance)', () => {
+  // The statements KMS writes into the AWS managed key for Secrets Manager (KMS Developer Guide, "AWS
+  // managed keys"; the same shape is copied into customer managed keys): Principal "*", confined to
+  // the account by kms:CallerAccount and to the service by kms:ViaService. No identity policy is needed.
+  const throughSecretsManager = {
+    Version: '2012-10-17',
+    Id: 'auto-secretsmanager-2',
+    Statement: [
+      {
+        Sid: 'Allow access through AWS Secrets Manager for all principals in the account that are authorized to use AWS Secrets Manager',
+        Effect: 'Allow',
+        Principal: { AWS: '*' },
+        Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:CreateGrant', 'kms:DescribeKey'],
+        Resource: '*',
+        Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.us-east-1.amazonaws.com', 'kms:CallerAccount': PROD } },
+      },
+      {
+        Sid: 'Allow access through AWS Secrets Manager for all principals in the account that are authorized to use AWS Secrets Manager',
+        Effect: 'Allow',
+        Principal: { AWS: '*' },
+        Action: 'kms:GenerateDataKey*',
+        Resource: '*',
+        Condition: { StringEquals: { 'kms:CallerAccount': PROD }, StringLike: { 'kms:ViaService': 'secretsmanager.us-east-1.amazonaws.com' } },
+      },
+      {
+        Sid: 'Allow direct access to key metadata to the account',
+        Effect: 'Allow',
+        Principal: { AWS: `arn:aws:iam::${PROD}:root` },
+        Action: ['kms:Describe*', 'kms:Get*', 'kms:List*', 'kms:RevokeGrant'],
+        Resource: '*',
+      },
+    ],
+  };
+  const s3Only = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] };
+  const world = (confinedTo: string, inline: { name: string; document: unknown }[]): FakeWorld => ({
+    callerAccount: PROD,
+    accounts: [
+      {
+        id: PROD,
+        iam: { roles: [{ name: 'debug-shell', tags: { env: 'debug' }, trust: ec2Trust, inline }] },
+        regions: {
+          'us-east-1': {
+            keys: [
+              {
+                id: 'prod-signer',
+                createdAt: '2026-01-01T00:00:00Z',
+                tags: { env: 'prod' },
+                policy: {
+                  ...throughSecretsManager,
+                  Statement: throughSecretsManager.Statement.map((s) => ({
+                    ...s,
+                    Condition: s.Condition && JSON.parse(JSON.stringify(s.Condition).replaceAll(PROD, confinedTo)),
+                  })),
+                },
+              },
+            ],
+          },
+        },
+      },
+    ],
+  });
+
+  it('a debug role with no KMS permission of its own can decrypt through the service: the production key fails', async () => {
+    const { key, verdict, out } = await audit(world(PROD, [{ name: 's3', document: s3Only }]));
+    expect(out.gaps).toEqual([]);
+    const entry = iamEntry(key, 'debug-shell')[0];
+    expect(entry?.capabilities).toEqual(expect.arrayContaining(['use-decrypt', 'use-encrypt', 'create-grant']));
+    expect(entry?.sourceId).toMatch(/key policy, statement Allow access through AWS Secrets Manager/);
+    expect(entry?.assumed).toContainEqual({ key: 'kms:ViaService', operator: 'StringEquals', values: ['secretsmanager.us-east-1.amazonaws.com'] });
+    expect(verdict?.outcome).toBe('fail');
+  });
+
+  it('an identity policy Deny still stops it, and a statement confined to another account grants nobody here', async () => {
+    const denied = await audit(world(PROD, [{ name: 'no-kms', document: denyKms }]));
+    expect(iamEntry(denied.key, 'debug-shell')).toEqual([]);
+    expect(denied.verdict?.outcome).toBe('pass');
+    await denied.fake.close();
+    const other = await audit(world('999988887777', [{ name: 's3', document: s3Only }]));
+    expect(iamEntry(other.key, 'debug-shell')).toEqual([]);
+  });
+});

@@ -147,6 +147,15 @@ export function namesPrincipal(s: Stmt, p: { arn: string; account: string }): bo
   return ps.not ? !hit : hit;
 }
 
+/**
+ * The key policy's Allow statements with a wildcard principal (`"*"`, `{"AWS": "*"}`): they grant every
+ * principal of the key's account directly, with no identity policy needed (KMS Developer Guide, the
+ * "Allow access through <service> for all principals in the account" statements, confined by
+ * kms:CallerAccount); their conditions decide who.
+ */
+export const wildcardGrants = (keyPolicy: readonly Stmt[]): Stmt[] =>
+  keyPolicy.filter((s) => s.effect === 'Allow' && s.principals && !s.principals.not && s.principals.aws.includes('*'));
+
 /** The key policy's Allow statements that delegate to IAM in `account` (name the account itself). */
 export function delegations(keyPolicy: readonly Stmt[], account: string): Stmt[] {
   return keyPolicy.filter(
@@ -192,6 +201,8 @@ interface Inputs {
   key: KeyFacts;
   keyPolicy: readonly Stmt[];
   delegation: readonly Stmt[];
+  /** Wildcard-principal Allow statements of the key policy (see `wildcardGrants`). */
+  wildcard: readonly Stmt[];
   scpLevels?: readonly (readonly Stmt[])[];
   rcps: readonly Stmt[];
   orgId?: string;
@@ -199,18 +210,29 @@ interface Inputs {
 
 const UNREADABLE = (what: string[]): Outcome => ({ v: 'maybe', undecided: [{ key: 'policy', operator: 'not readable', values: what }], assumed: [] });
 
-/** One action for one principal: every step of the evaluation logic. */
-function decideAction(p: IamPrincipal, action: string, x: Inputs, f: Facts, cache: Map<Stmt, Outcome>): { o: Outcome; through?: string } {
-  const on = (stmts: readonly Stmt[], effect: 'Allow' | 'Deny') => anyOf(matching(stmts, effect, action).map((s) => applies(s, f, cache)));
+/** The allow through IAM: the key policy's delegation, an identity policy, the permission boundary. */
+function viaIam(p: IamPrincipal, action: string, x: Inputs, f: Facts, cache: Map<Stmt, Outcome>): { o: Outcome; grants: Stmt[] } {
   const delegated = anyOf(x.delegation.filter((s) => s.matchesAction(action)).map((s) => evalConditions(s.conditions, f, 'Allow')));
-  if (delegated.v === 'no') return { o: NO };
+  if (delegated.v === 'no') return { o: NO, grants: [] };
   const grants = matching(p.statements, 'Allow', action).filter((s) => applies(s, f, cache).v !== 'no');
   const identity = p.unreadable.length
     ? anyOf([...grants.map((s) => applies(s, f, cache)), UNREADABLE(p.unreadable)])
     : anyOf(grants.map((s) => applies(s, f, cache)));
-  if (identity.v === 'no') return { o: NO };
+  if (identity.v === 'no') return { o: NO, grants };
   const steps: Outcome[] = [delegated, identity];
-  if (p.boundary) steps.push(on(p.boundary, 'Allow'));
+  if (p.boundary) steps.push(anyOf(matching(p.boundary, 'Allow', action).map((s) => applies(s, f, cache))));
+  return { o: allOf(steps), grants };
+}
+
+/** One action for one principal: every step of the evaluation logic. */
+function decideAction(p: IamPrincipal, action: string, x: Inputs, f: Facts, cache: Map<Stmt, Outcome>): { o: Outcome; through?: string } {
+  const on = (stmts: readonly Stmt[], effect: 'Allow' | 'Deny') => anyOf(matching(stmts, effect, action).map((s) => applies(s, f, cache)));
+  const iam = viaIam(p, action, x, f, cache);
+  // A wildcard key policy statement grants the principal directly: no identity policy is needed.
+  const direct = x.wildcard.filter((s) => s.matchesAction(action));
+  const allowed = anyOf([iam.o, ...direct.map((s) => evalConditions(s.conditions, f, 'Allow'))]);
+  if (allowed.v === 'no') return { o: NO };
+  const steps: Outcome[] = [allowed];
   const scpApplies = x.scpLevels && !p.path.startsWith('/aws-service-role/');
   if (scpApplies) for (const level of x.scpLevels ?? []) steps.push(on(level, 'Allow'));
   const denyStmts = [
@@ -221,7 +243,7 @@ function decideAction(p: IamPrincipal, action: string, x: Inputs, f: Facts, cach
     ...matching(x.rcps, 'Deny', action).filter((s) => !s.principals || namesPrincipal(s, p)),
   ];
   steps.push(notDenied(anyOf(denyStmts.map((s) => applies(s, f, cache)))));
-  const through = grants.find((s) => applies(s, f, cache).v === 'yes') ?? grants[0];
+  const through = iam.o.v !== 'no' ? (iam.grants.find((s) => applies(s, f, cache).v === 'yes') ?? iam.grants[0]) : direct[0];
   return { o: allOf(steps), ...(through ? { through: through.origin } : {}) };
 }
 
@@ -237,6 +259,10 @@ function grantable(p: IamPrincipal): readonly string[] {
   return list;
 }
 
+/** The actions to decide for a principal: those its identity policies allow, and those a wildcard key policy statement does. */
+const actionsOf = (p: IamPrincipal, x: Inputs): readonly string[] =>
+  x.wildcard.length ? ACTIONS.filter((a) => x.wildcard.some((s) => s.matchesAction(a)) || grantable(p).includes(a)) : grantable(p);
+
 /** A principal's capabilities on the key (yes or maybe); undefined when it has none. */
 function evaluatePrincipal(p: IamPrincipal, x: Inputs): PrincipalAccess | undefined {
   const f: Facts = {
@@ -247,7 +273,7 @@ function evaluatePrincipal(p: IamPrincipal, x: Inputs): PrincipalAccess | undefi
   const cache = new Map<Stmt, Outcome>();
   const caps = new Map<Capability, Outcome>();
   let through = '';
-  for (const action of grantable(p)) {
+  for (const action of actionsOf(p, x)) {
     const cap = CAP_OF.get(action) as Capability;
     if (caps.get(cap)?.v === 'yes') continue;
     const { o, through: t } = decideAction(p, action, x, f, cache);
@@ -261,11 +287,13 @@ function evaluatePrincipal(p: IamPrincipal, x: Inputs): PrincipalAccess | undefi
 /** The evaluation's inputs for a key whose policy delegates to IAM in the account; undefined when it does not. */
 function inputsOf(key: KeyFacts, keyPolicy: readonly Stmt[], iam: AccountIam, org?: OrgPolicies): Inputs | undefined {
   const delegation = delegations(keyPolicy, iam.account);
-  if (delegation.length === 0) return undefined;
+  // Wildcard statements grant principals of the key's own account only (others need their account's IAM too).
+  const wildcard = key.account === iam.account ? wildcardGrants(keyPolicy) : [];
+  if (delegation.length === 0 && wildcard.length === 0) return undefined;
   const member = org?.managementAccount !== iam.account;
   const scpLevels = member ? org?.scpLevels?.get(iam.account) : undefined;
   const rcps = member && key.account === iam.account ? (org?.rcps?.get(iam.account) ?? []) : [];
-  return { key, keyPolicy, delegation, rcps, ...(scpLevels ? { scpLevels } : {}), ...(org?.orgId ? { orgId: org.orgId } : {}) };
+  return { key, keyPolicy, delegation, wildcard, rcps, ...(scpLevels ? { scpLevels } : {}), ...(org?.orgId ? { orgId: org.orgId } : {}) };
 }
 
 const byArn = (a: PrincipalAccess, b: PrincipalAccess) => (a.principal.arn < b.principal.arn ? -1 : 1);
@@ -320,6 +348,8 @@ export function effectiveAccess(
 ): PrincipalAccess[] {
   const x = inputsOf(key, keyPolicy, iam, org);
   if (!x) return [];
+  // A wildcard statement makes every principal a candidate, policies or not: nothing is shared.
+  if (x.wildcard.length) return evaluateAll(iam.principals, x);
   const perKey = evaluateAll(candidates(index, key.arn), x);
   const policies = [...keyPolicy, ...(x.scpLevels ?? []).flat(), ...x.rcps];
   if (policyText === undefined || readsArn(policies)) return merge(evaluateAll([...index.keyFree, ...index.tagBound], x), perKey);

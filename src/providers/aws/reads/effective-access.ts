@@ -4,7 +4,7 @@
 import type { AccessEntry } from '../../../model/access-entry.ts';
 import { chainAccess } from '../access/chains.ts';
 import { compileDocument } from '../access/document.ts';
-import { delegations, effectiveAccess, type KeyFacts, toAccessEntries } from '../access/evaluate.ts';
+import { delegations, effectiveAccess, type KeyFacts, toAccessEntries, wildcardGrants } from '../access/evaluate.ts';
 import { type AwsRun, note } from '../context.ts';
 import { accountIam } from './iam.ts';
 import { type KeyTarget, keyGap } from './key-target.ts';
@@ -19,7 +19,7 @@ const accountRoles = (entries: readonly AccessEntry[], account: string) =>
  */
 export async function delegatedAccess(run: AwsRun, k: KeyTarget, policyText: string, key: KeyFacts, known: readonly AccessEntry[]): Promise<AccessEntry[]> {
   const keyPolicy = compileDocument(policyText, 'key policy');
-  const delegates = delegations(keyPolicy, k.where.account).length > 0;
+  const delegates = delegations(keyPolicy, k.where.account).length > 0 || wildcardGrants(keyPolicy).length > 0;
   if (!delegates && accountRoles(known, k.where.account).length === 0) return [];
   const reading = await accountIam(run, k.where);
   if (!reading.iam || !reading.index) {
