@@ -186,6 +186,9 @@ function listWithReferences(v: unknown[], expr: Obj, ctx: AttachContext): unknow
 
 function plannedFromChange(rc: Obj, file: string): PlannedResource | undefined {
   if (typeof rc.address !== 'string' || typeof rc.type !== 'string') return undefined;
+  // A deposed object (create_before_destroy) is an older object of the same address, pending destroy:
+  // never the planned state, and counted as a second instance it made references to the address ambiguous.
+  if (rc.deposed !== undefined) return undefined;
   // Data sources matter only as policy documents the plan reads (aws_iam_policy_document).
   if (rc.mode !== 'managed' && !(rc.mode === 'data' && rc.type === 'aws_iam_policy_document')) return undefined;
   const change = isObj(rc.change) ? rc.change : {};
