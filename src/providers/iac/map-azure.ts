@@ -63,18 +63,8 @@ function rawVault(ctx: PlanContext, r: PlannedResource): { vault: RawVault; unkn
     ? (read.str('publicNetworkAccess') ?? (read.isUnknown('publicNetworkAccess') ? undefined : 'Enabled'))
     : onOff(read.bool('public_network_access_enabled'));
   const acl = read.list(arm ? 'networkAcls' : 'network_acls')?.[0];
-  const policies: RawAccessPolicy[] = (read.list(arm ? 'accessPolicies' : 'access_policy') ?? []).map((p) => {
-    const objectId = p.objectId ?? p.object_id;
-    const perms = arm ? ((p.permissions as Record<string, unknown> | undefined)?.keys ?? []) : (p.key_permissions ?? []);
-    return {
-      objectId: objectId instanceof Ref ? `${REF_PREFIX}${objectId.address}` : String(objectId),
-      keys: (perms as unknown[]).map(String),
-      ...(typeof (p.tenantId ?? p.tenant_id) === 'string' ? { tenantId: String(p.tenantId ?? p.tenant_id) } : {}),
-      ...(typeof (p.applicationId ?? p.application_id) === 'string' && (p.applicationId ?? p.application_id)
-        ? { applicationId: String(p.applicationId ?? p.application_id) }
-        : {}),
-    };
-  });
+  const standalone = hsm ? { policies: [], unknown: [] } : separateAccessPolicies(ctx, r, name);
+  const policies: RawAccessPolicy[] = [...(read.list(arm ? 'accessPolicies' : 'access_policy') ?? []).map((p) => accessPolicy(p, arm)), ...standalone.policies];
   const location = new Reader(r.values, r.configured).str('location');
   const tags = new Reader(r.values, r.configured).tags('tags');
   const tenant = read.str(arm ? 'tenantId' : 'tenant_id') ?? ctx.opts.tenant;
@@ -95,11 +85,62 @@ function rawVault(ctx: PlanContext, r: PlannedResource): { vault: RawVault; unkn
     ...(acl && typeof (acl.defaultAction ?? acl.default_action) === 'string' ? { networkDefaultAction: String(acl.defaultAction ?? acl.default_action) } : {}),
     ...(tags ? { tags } : {}),
   };
-  const unknown = [...read.unknown];
+  const unknown = [...read.unknown, ...standalone.unknown];
   if (!hsm && rbacValue === undefined)
     unknown.push({ attribute: arm ? 'enableRbacAuthorization' : 'rbac_authorization_enabled', why: 'is not set or known only after apply' });
   if (policies.some((p) => p.objectId === 'undefined')) unknown.push({ attribute: 'access_policy', why: 'names a principal known only after apply' });
   return { vault, unknown };
+}
+
+/** One access policy entry (a vault's inline `access_policy` / `accessPolicies`, or a separate resource's). */
+function accessPolicy(p: Record<string, unknown>, arm: boolean): RawAccessPolicy {
+  const objectId = p.objectId ?? p.object_id;
+  const perms = arm ? ((p.permissions as Record<string, unknown> | undefined)?.keys ?? []) : (p.key_permissions ?? []);
+  return {
+    objectId: objectId instanceof Ref ? `${REF_PREFIX}${objectId.address}` : String(objectId),
+    keys: (Array.isArray(perms) ? perms : []).map(String),
+    ...(typeof (p.tenantId ?? p.tenant_id) === 'string' ? { tenantId: String(p.tenantId ?? p.tenant_id) } : {}),
+    ...(typeof (p.applicationId ?? p.application_id) === 'string' && (p.applicationId ?? p.application_id)
+      ? { applicationId: String(p.applicationId ?? p.application_id) }
+      : {}),
+  };
+}
+
+export const ACCESS_POLICY_TYPES = ['azurerm_key_vault_access_policy', 'Microsoft.KeyVault/vaults/accessPolicies'];
+
+/**
+ * Access policies set on a vault by separate resources: Terraform's `azurerm_key_vault_access_policy`
+ * (by `key_vault_id`) and ARM's `Microsoft.KeyVault/vaults/accessPolicies` child (`add` or `replace`).
+ * One whose vault is known only after apply may be this vault's: its access is then unknown.
+ */
+function separateAccessPolicies(
+  ctx: PlanContext,
+  vault: PlannedResource,
+  name: string,
+): { policies: RawAccessPolicy[]; unknown: { attribute: string; why: string }[] } {
+  const policies: RawAccessPolicy[] = [];
+  const unknown: { attribute: string; why: string }[] = [];
+  for (const p of ctx.ofType(...ACCESS_POLICY_TYPES)) {
+    if (p.format === 'arm') {
+      const [target, op] = p.address.split('/');
+      if (target?.toLowerCase() !== name.toLowerCase() || op?.toLowerCase() === 'remove') continue;
+      const list = new Reader(props(p)).list('accessPolicies');
+      if (list) policies.push(...list.map((x) => accessPolicy(x, true)));
+      else unknown.push({ attribute: 'accessPolicies', why: `are set by ${p.address} with values known only at deployment` });
+      continue;
+    }
+    const v = p.values.key_vault_id;
+    const mine =
+      v instanceof Ref
+        ? ctx.resolve(v, VAULT_TYPES)?.address === vault.address
+        : typeof v === 'string' && v.toLowerCase().endsWith(`/vaults/${name.toLowerCase()}`);
+    const open = ['object_id', 'key_permissions', 'tenant_id'].filter((a) => !(p.values[a] instanceof Ref) && containsUnknown(p.values[a]));
+    if (mine && open.length) unknown.push({ attribute: 'access_policy', why: `is set by ${p.address}, whose ${open.join(', ')} is known only after apply` });
+    else if (mine) policies.push(accessPolicy(p.values, false));
+    else if (!(v instanceof Ref) && typeof v !== 'string')
+      unknown.push({ attribute: 'access_policy', why: `may be set by ${p.address}, whose key_vault_id is known only after apply` });
+  }
+  return { policies, unknown };
 }
 
 const VAULT_FIELDS: Record<string, string> = {
