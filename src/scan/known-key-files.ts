@@ -6,44 +6,67 @@ import { readFileSync, statSync } from 'node:fs';
 import { UserError } from '../errors.ts';
 import { nodeCrypto } from '../util/builtins.ts';
 import { sshPublicToJwk } from './detectors.ts';
+import { canonicalSpki, certificateSpki, jwkSpki, pkcs1Spki } from './spki.ts';
 import type { KnownKeyInput } from './types.ts';
 
 const MAX_FILE = 64 * 1024 * 1024;
 
+/** A public key read from a file: its DER SPKI, as node:crypto exports it, and the name it carries. */
 interface Named {
   name?: string;
-  key: KeyObject;
+  der: Buffer;
 }
 
-const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?-----END \1-----/g;
+const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
 const RFC4716 = /---- BEGIN SSH2 PUBLIC KEY ----([\s\S]*?)---- END SSH2 PUBLIC KEY ----/g;
 const OPENSSH_LINE = /(?:^|\s)(ssh-rsa|ssh-ed25519|ecdsa-sha2-nistp(?:256|384|521))\s+([A-Za-z0-9+/]+={0,2})(?:[ \t]+([^\r\n]*))?/gm;
+
+/**
+ * Keys are decoded to their SPKI without a crypto object where the encoding is plain (spki.ts: the
+ * same bytes node:crypto exports, EC points checked on the curve); anything else goes through
+ * node:crypto as it always did, which reads it or throws the reason.
+ */
+const exported = (key: KeyObject): Buffer => key.export({ format: 'der', type: 'spki' });
+
+/**
+ * A PEM body as DER when it is base64 lines only, else undefined (node:crypto reads the block). The
+ * DER must then be a canonical key or certificate, so nothing lenient gets through.
+ */
+const pemBody = (body: string): Buffer | undefined => (/^[A-Za-z0-9+/=\r\n]*$/.test(body) ? Buffer.from(body, 'base64') : undefined);
+
+function pemCertificate(block: string, der: Buffer | undefined): Named {
+  const fast = der && certificateSpki(der);
+  if (fast) return { name: fast.name || undefined, der: fast.spki };
+  const cert = new (nodeCrypto().X509Certificate)(block);
+  const name = cert.subject
+    .split('\n')
+    .find((l) => l.startsWith('CN='))
+    ?.slice(3);
+  return { name, der: exported(cert.publicKey) };
+}
 
 function fromPem(text: string): Named[] {
   const out: Named[] = [];
   for (const m of text.matchAll(PEM_BLOCK)) {
-    const [block, label] = m as unknown as [string, string];
-    if (label === 'CERTIFICATE' || label === 'TRUSTED CERTIFICATE') {
-      const cert = new (nodeCrypto().X509Certificate)(block);
-      out.push({
-        name: cert.subject
-          .split('\n')
-          .find((l) => l.startsWith('CN='))
-          ?.slice(3),
-        key: cert.publicKey,
-      });
-    } else if (label.endsWith('PUBLIC KEY') || label.endsWith('PRIVATE KEY')) {
+    const [block, label, body] = m as unknown as [string, string, string];
+    const der = label === 'CERTIFICATE' || label === 'PUBLIC KEY' || label === 'RSA PUBLIC KEY' ? pemBody(body) : undefined;
+    if (label === 'CERTIFICATE' || label === 'TRUSTED CERTIFICATE') out.push(pemCertificate(block, der));
+    else if (label.endsWith('PUBLIC KEY') || label.endsWith('PRIVATE KEY')) {
       // A private key names its public half; only the public half is kept.
-      out.push({ key: nodeCrypto().createPublicKey(block) });
+      const fast = der && (label === 'PUBLIC KEY' ? canonicalSpki(der) : label === 'RSA PUBLIC KEY' ? pkcs1Spki(der) : undefined);
+      out.push({ der: fast || exported(nodeCrypto().createPublicKey(block)) });
     }
   }
   return out;
 }
 
-/** An SSH wire-format public key blob as a KeyObject. */
-function fromSshBlob(blob: Buffer): KeyObject | undefined {
+/** A public JWK's SPKI. */
+const jwkDer = (jwk: JsonWebKey): Buffer => jwkSpki(jwk as Record<string, unknown>) ?? exported(nodeCrypto().createPublicKey({ key: jwk, format: 'jwk' }));
+
+/** An SSH wire-format public key blob's SPKI. */
+function fromSshBlob(blob: Buffer): Buffer | undefined {
   const pub = sshPublicToJwk(blob);
-  return pub ? nodeCrypto().createPublicKey({ key: pub.jwk, format: 'jwk' }) : undefined;
+  return pub ? jwkDer(pub.jwk) : undefined;
 }
 
 function fromRfc4716(text: string): Named[] {
@@ -56,9 +79,9 @@ function fromRfc4716(text: string): Named[] {
       ?.replace(/^Comment:\s*/i, '')
       .replace(/^"|"$/g, '');
     const body = lines.filter((l) => l.trim() && !l.includes(':')).join('');
-    const key = fromSshBlob(Buffer.from(body, 'base64'));
-    if (!key) throw new Error('an SSH2 public key block holds an unsupported key type');
-    out.push({ name: comment, key });
+    const der = fromSshBlob(Buffer.from(body, 'base64'));
+    if (!der) throw new Error('an SSH2 public key block holds an unsupported key type');
+    out.push({ name: comment, der });
   }
   return out;
 }
@@ -66,9 +89,9 @@ function fromRfc4716(text: string): Named[] {
 function fromOpenSsh(text: string): Named[] {
   const out: Named[] = [];
   for (const m of text.matchAll(OPENSSH_LINE)) {
-    const key = fromSshBlob(Buffer.from(m[2] as string, 'base64'));
-    if (!key) throw new Error(`an ${m[1]} line does not hold a valid public key`);
-    out.push({ name: m[3]?.trim() || undefined, key });
+    const der = fromSshBlob(Buffer.from(m[2] as string, 'base64'));
+    if (!der) throw new Error(`an ${m[1]} line does not hold a valid public key`);
+    out.push({ name: m[3]?.trim() || undefined, der });
   }
   return out;
 }
@@ -83,22 +106,25 @@ function fromJson(text: string): Named[] {
     if (!jwk || typeof jwk !== 'object' || typeof jwk.kty !== 'string')
       throw new Error('a JSON key has no "kty" member (expected a JWK or a JWKS {"keys": [...]})');
     if (jwk.kty === 'oct') continue;
-    const pub = Object.fromEntries(Object.entries(jwk).filter(([k]) => PUBLIC_MEMBERS.includes(k)));
-    out.push({ name: jwk.kid, key: nodeCrypto().createPublicKey({ key: pub as JsonWebKey, format: 'jwk' }) });
+    const pub: JsonWebKey = {};
+    for (const k of PUBLIC_MEMBERS) if (k in jwk) (pub as Record<string, unknown>)[k] = (jwk as Record<string, unknown>)[k];
+    out.push({ name: jwk.kid, der: jwkDer(pub) });
   }
   return out;
 }
 
 function fromDer(buf: Buffer): Named[] {
+  const fast = certificateSpki(buf)?.spki ?? canonicalSpki(buf) ?? pkcs1Spki(buf);
+  if (fast) return [{ der: fast }];
   try {
     const cert = new (nodeCrypto().X509Certificate)(buf);
-    return [{ key: cert.publicKey }];
+    return [{ der: exported(cert.publicKey) }];
   } catch {
     // not a certificate
   }
   for (const type of ['spki', 'pkcs1'] as const) {
     try {
-      return [{ key: nodeCrypto().createPublicKey({ key: buf, format: 'der', type }) }];
+      return [{ der: exported(nodeCrypto().createPublicKey({ key: buf, format: 'der', type })) }];
     } catch {
       // try the next
     }
@@ -135,7 +161,7 @@ export function loadKnownKeyFiles(files: readonly string[]): KnownKeyInput[] {
     if (named.length === 0) throw new UserError({ message: `${file}: no public key found.`, hint: FORMATS_HINT });
     named.forEach((n, i) => {
       const id = n.name ? `${file}#${n.name}` : named.length === 1 ? file : `${file}#${i + 1}`;
-      out.push({ id, publicKey: n.key.export({ format: 'der', type: 'spki' }).toString('base64') });
+      out.push({ id, publicKey: n.der.toString('base64') });
     });
   }
   return out;

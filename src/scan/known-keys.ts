@@ -2,17 +2,19 @@
 // Ed25519/X25519 key, found in one sampled pass (needle-grid.ts: one hash and one filter word per
 // sample, whatever the number of keys), then proven private by a nearby prime factor or scalar.
 // Built without a crypto object per key: every input's SPKI DER is decoded into one shared buffer and
-// walked in place (the modulus, the point, the OKP key lie verbatim in it); only keys of other types
-// (DSA, small keys) go through node:crypto, to be matched by fingerprint, and an input that is not a
-// public key is rejected with its reason (a gap), never dropped. Key objects are made on first use,
-// so 10,000 keys cost milliseconds to build and nothing to hand to a worker thread.
+// walked in place (spki.ts: the modulus, the point, the OKP key lie verbatim in it); only keys of
+// other types (DSA, small keys) go through node:crypto, to be matched by fingerprint, and an input
+// that is not a public key is rejected with its reason (a gap), never dropped. Key objects and SPKI
+// hashes are made on first use, so 10,000 keys cost milliseconds to build and nothing to hand to a
+// worker thread.
 import { fingerprintsOf, jwkThumbprint } from '../crypto/fingerprint.ts';
 import type { Fingerprints } from '../model/common.ts';
 import { nodeCrypto } from '../util/builtins.ts';
-import { bigFromBE, bigFromLE, readTlv, type Tlv } from './bytes.ts';
+import { bigFromBE, bigFromLE } from './bytes.ts';
 import { ecPublicPoint, okpPublic } from './keyproof.ts';
 import { addressMap, type Layout, type ReadAt } from './layout.ts';
 import { buildGrids, type GridState, Grids, NEEDLE_COLS } from './needle-grid.ts';
+import { CURVES, parseSpki, type SpkiFields } from './spki.ts';
 import type { KnownKeyInput, RawHit } from './types.ts';
 
 export type { GridState } from './needle-grid.ts';
@@ -55,65 +57,14 @@ export interface KnownKey {
 
 const KEY_TYPES = ['RSA', 'EC', 'OKP', 'OTHER'] as const;
 const OTHER = 3;
-const CURVES = ['P-256', 'P-384', 'P-521', 'secp256k1', 'Ed25519', 'X25519'] as const;
-/** Key columns: type (KEY_TYPES index), curve (CURVES index or −1), first needle (or −1), exponent offset and length in the DER buffer. */
-const KEY_COLS = 5;
-const RSA_OID = '2a864886f70d010101';
-const EC_OID = '2a8648ce3d0201';
-const EC_OIDS: Record<string, number> = { '2a8648ce3d030107': 0, '2b81040022': 1, '2b81040023': 2, '2b8104000a': 3 };
-const OKP_OIDS: Record<string, number> = { '2b6570': 4, '2b656e': 5 };
-
-/** Where a key's needle (RSA modulus, EC x‖y, OKP key: big-endian, no leading zeros) and RSA exponent lie in the DER buffer. */
-interface SpkiFields {
-  type: 0 | 1 | 2;
-  curve: number;
-  start: number;
-  end: number;
-  eStart: number;
-  eEnd: number;
-}
+/**
+ * Key columns: type (KEY_TYPES index), curve (CURVES index or −1), first needle (or −1), exponent
+ * offset and length in the DER buffer, and where the key's SPKI lies in it (start, end): its SHA-256
+ * is computed when the key is first used, not for all 10,000 at build time.
+ */
+const KEY_COLS = 7;
 
 const b64u = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.length).toString('base64url');
-const oidHex = (der: Buffer, t: Tlv): string => der.toString('hex', t.contentStart, t.end);
-/** Where a DER INTEGER's unsigned value starts (leading zero bytes skipped). */
-function intStart(der: Buffer, t: Tlv): number {
-  let s = t.contentStart;
-  while (s < t.end - 1 && der[s] === 0) s++;
-  return s;
-}
-
-function rsaFields(der: Buffer, bits: Tlv): SpkiFields | undefined {
-  const rsa = readTlv(der, bits.contentStart + 1, bits.end);
-  const n = rsa?.tag === 0x30 ? readTlv(der, rsa.contentStart, rsa.end) : undefined;
-  const e = rsa && n?.tag === 0x02 ? readTlv(der, n.end, rsa.end) : undefined;
-  if (!rsa || !n || e?.tag !== 0x02 || e.end !== rsa.end) return undefined;
-  return { type: 0, curve: -1, start: intStart(der, n), end: n.end, eStart: intStart(der, e), eEnd: e.end };
-}
-
-/**
- * Structural parse, in place, of an RSA, EC or Ed25519/X25519 SubjectPublicKeyInfo at der[s, e):
- * SEQUENCE { SEQUENCE { OID [, parameters] }, BIT STRING }; undefined for anything else.
- */
-function parseSpki(der: Buffer, s: number, e: number): SpkiFields | undefined {
-  const top = readTlv(der, s, e);
-  const alg = top?.tag === 0x30 && top.end === e ? readTlv(der, top.contentStart, e) : undefined;
-  const bits = alg?.tag === 0x30 ? readTlv(der, alg.end, e) : undefined;
-  if (!alg || bits?.tag !== 0x03 || bits.end !== e || der[bits.contentStart] !== 0) return undefined;
-  const oid = readTlv(der, alg.contentStart, alg.end);
-  const param = oid && oid.end < alg.end ? readTlv(der, oid.end, alg.end) : undefined;
-  if (oid?.tag !== 0x06 || (param ? param.end : oid.end) !== alg.end) return undefined;
-  const algorithm = oidHex(der, oid);
-  if (algorithm === RSA_OID) return rsaFields(der, bits);
-  const p = bits.contentStart + 1;
-  if (algorithm === EC_OID && param?.tag === 0x06) {
-    const curve = EC_OIDS[oidHex(der, param)];
-    if (curve === undefined || der[p] !== 4 || (e - p) % 2 !== 1) return undefined;
-    return { type: 1, curve, start: p + 1, end: e, eStart: 0, eEnd: 0 };
-  }
-  const okp = OKP_OIDS[algorithm];
-  if (okp !== undefined && !param && e - p === 32) return { type: 2, curve: okp, start: p, end: e, eStart: 0, eEnd: 0 };
-  return undefined;
-}
 
 /**
  * A built table in a form that crosses to worker threads without being built again or cloned key by
@@ -124,8 +75,6 @@ export interface SharedKnownKeys {
   /** The ids, as a JSON array. */
   keys: string;
   keyCount: number;
-  /** The SPKI SHA-256 of each key, 64 hex digits each. */
-  spki: string;
   /** KEY_COLS per key. */
   keyCols: Int32Array;
   der: SharedArrayBuffer;
@@ -152,39 +101,69 @@ function decodeAll(inputs: readonly KnownKeyInput[]): { der: Buffer; starts: Int
   return { der, starts };
 }
 
-/** The inputs kept (duplicates of an id and key dropped), their SPKI hashes and fields, and the rejected ones. */
+/** The inputs kept (duplicates of an id and key dropped), where their SPKIs lie, their fields, and the rejected ones. */
 interface Parsed {
   ids: string[];
-  spki: string[];
+  /** SPKI start and end in the DER buffer, two per key. */
+  spans: number[];
   fields: (SpkiFields | undefined)[];
   other: Record<number, Fingerprints>;
   rejected: { id: string; reason: string }[];
 }
 
+/**
+ * Inputs seen so far, to drop one that repeats an id with the same SPKI bytes: by id alone while ids
+ * are distinct; an id that comes again has its SPKIs hashed (only then) and compared by hash.
+ */
+class Seen {
+  private readonly byId = new Map<string, number>();
+  private readonly hashed = new Set<string>();
+  private readonly der: Buffer;
+  private readonly starts: Int32Array;
+  constructor(der: Buffer, starts: Int32Array) {
+    this.der = der;
+    this.starts = starts;
+  }
+  private key(id: string, i: number): string {
+    return `${id}\n${nodeCrypto().hash('sha256', this.der.subarray(this.starts[i] as number, this.starts[i + 1] as number), 'hex')}`;
+  }
+  /** True when input i repeats an earlier input's id and key. */
+  repeats(id: string, i: number): boolean {
+    const first = this.byId.get(id);
+    this.byId.set(id, -1);
+    if (first === undefined) {
+      this.byId.set(id, i);
+      return false;
+    }
+    if (first >= 0) this.hashed.add(this.key(id, first));
+    const k = this.key(id, i);
+    if (this.hashed.has(k)) return true;
+    this.hashed.add(k);
+    return false;
+  }
+}
+
 function parseAll(inputs: readonly KnownKeyInput[], der: Buffer, starts: Int32Array): Parsed {
-  const seen = new Set<string>();
-  const out: Parsed = { ids: [], spki: [], fields: [], other: {}, rejected: [] };
+  const seen = new Seen(der, starts);
+  const out: Parsed = { ids: [], spans: [], fields: [], other: {}, rejected: [] };
   for (let i = 0; i < inputs.length; i++) {
     const id = (inputs[i] as KnownKeyInput).id;
     const s = starts[i] as number;
     const e = starts[i + 1] as number;
-    const view = der.subarray(s, e);
-    const spkiSha256 = nodeCrypto().hash('sha256', view, 'hex');
-    if (seen.has(`${id}\n${spkiSha256}`)) continue;
-    seen.add(`${id}\n${spkiSha256}`);
+    if (seen.repeats(id, i)) continue;
     let f = parseSpki(der, s, e);
     if (f && f.type !== 2 && f.end - f.start < MIN_NEEDLE) f = undefined;
     if (!f) {
       // Other key types (DSA, small keys) are matched by fingerprint only.
       try {
-        out.other[out.ids.length] = fingerprintsOf(nodeCrypto().createPublicKey({ key: Buffer.from(view), format: 'der', type: 'spki' }));
+        out.other[out.ids.length] = fingerprintsOf(nodeCrypto().createPublicKey({ key: Buffer.from(der.subarray(s, e)), format: 'der', type: 'spki' }));
       } catch (err) {
         out.rejected.push({ id, reason: `publicKey is not DER SPKI: ${(err as Error).message}` });
         continue;
       }
     }
     out.ids.push(id);
-    out.spki.push(spkiSha256);
+    out.spans.push(s, e);
     out.fields.push(f);
   }
   return out;
@@ -210,6 +189,8 @@ function layOut(p: Parsed, der: Buffer): { keyCols: Int32Array; needles: Int32Ar
     keyCols[c] = f ? f.type : OTHER;
     keyCols[c + 1] = f ? f.curve : -1;
     keyCols[c + 2] = f ? n : -1;
+    keyCols[c + 5] = p.spans[2 * k] as number;
+    keyCols[c + 6] = p.spans[2 * k + 1] as number;
     if (!f) continue;
     keyCols[c + 3] = f.eStart;
     keyCols[c + 4] = f.eEnd - f.eStart;
@@ -238,7 +219,6 @@ function buildShared(inputs: readonly KnownKeyInput[]): { shared: SharedKnownKey
   const shared: SharedKnownKeys = {
     keys: '',
     keyCount: p.ids.length,
-    spki: p.spki.join(''),
     keyCols,
     der: der.buffer as SharedArrayBuffer,
     other: '',
@@ -259,6 +239,8 @@ export class KnownKeyTable {
   private readonly grids: Grids;
   /** Key objects made so far (on first use). */
   private readonly made: (KnownKey | undefined)[] = [];
+  /** SPKI SHA-256 hashes computed so far. */
+  private readonly hashes: (string | undefined)[] = [];
   private needleList: Needle[] | undefined;
   private bySpki: Map<string, number> | undefined;
   private byThumb: Map<string, number> | undefined;
@@ -304,7 +286,7 @@ export class KnownKeyTable {
     const k: KnownKey = {
       id: this.ids[i] as string,
       keyType: KEY_TYPES[type] as KnownKey['keyType'],
-      fingerprints: type === OTHER ? { ...this.other[i] } : { spkiSha256: this.s.spki.slice(i * 64, i * 64 + 64) },
+      fingerprints: type === OTHER ? { ...this.other[i] } : { spkiSha256: this.spkiSha256(i) },
     };
     const curve = cols[c + 1] as number;
     const needle = cols[c + 2] as number;
@@ -338,12 +320,23 @@ export class KnownKeyTable {
     return list;
   }
 
+  /** Key i's SPKI SHA-256 (hex), computed on first use. */
+  private spkiSha256(i: number): string {
+    let h = this.hashes[i];
+    if (h === undefined) {
+      const c = i * KEY_COLS;
+      h = nodeCrypto().hash('sha256', this.der.subarray(this.s.keyCols[c + 5] as number, this.s.keyCols[c + 6] as number), 'hex');
+      this.hashes[i] = h;
+    }
+    return h;
+  }
+
   /** SPKI SHA-256 → key index (built on first use). */
   private spkiIndex(): Map<string, number> {
     if (this.bySpki) return this.bySpki;
     const map = new Map<string, number>();
     for (let i = 0; i < this.size; i++) {
-      const fp = this.s.keyCols[i * KEY_COLS] === OTHER ? this.other[i]?.spkiSha256 : this.s.spki.slice(i * 64, i * 64 + 64);
+      const fp = this.s.keyCols[i * KEY_COLS] === OTHER ? this.other[i]?.spkiSha256 : this.spkiSha256(i);
       if (fp && !map.has(fp)) map.set(fp, i);
     }
     this.bySpki = map;

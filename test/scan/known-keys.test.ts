@@ -36,6 +36,27 @@ describe('known-key table', () => {
     expect(a.map((h) => `${h.format}:${h.proof}`)).toEqual(['rsa-modulus-le:private-key-present', 'der-sec1:private-key-present']);
   });
 
+  it('drops an input that repeats an id with the same key, keeps the same id with another key, and rejects a non-key once', () => {
+    const [a, b] = [makeKey('rsa2048'), makeKey('p256')];
+    const table = new KnownKeyTable([
+      { id: 'k/1', publicKey: a.spkiB64 },
+      { id: 'k/1', publicKey: a.spkiB64 },
+      { id: 'k/1', publicKey: b.spkiB64 },
+      { id: 'k/2', publicKey: a.spkiB64 },
+      { id: 'k/1', publicKey: b.spkiB64 },
+      { id: 'k/3', publicKey: 'AAAA' },
+      { id: 'k/3', publicKey: 'AAAA' },
+      { id: 'k/3', publicKey: b.spkiB64 },
+    ]);
+    expect(table.keys.map((k) => `${k.id} ${k.keyType} ${k.fingerprints.spkiSha256}`)).toEqual([
+      `k/1 RSA ${a.fingerprints.spkiSha256}`,
+      `k/1 EC ${b.fingerprints.spkiSha256}`,
+      `k/2 RSA ${a.fingerprints.spkiSha256}`,
+      `k/3 EC ${b.fingerprints.spkiSha256}`,
+    ]);
+    expect(table.rejected.map((r) => r.id)).toEqual(['k/3']);
+  });
+
   it('crosses to a worker as shared memory and one string: keys restored whole (exponents, points), fingerprints matched', () => {
     const keys = [makeKey('rsa2048', 4), makeKey('p256', 4), makeKey('ed25519', 4), makeKey('p384', 4)];
     const original = new KnownKeyTable(keys.map((k, i) => ({ id: `k/${i}`, publicKey: k.spkiB64 })));
