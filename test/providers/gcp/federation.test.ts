@@ -148,6 +148,14 @@ async function audit(w: GcpWorld, deny: string[] = []) {
   return { out, result, verdict, keyOf, fake: fake as GcpFake };
 }
 
+/** POLICY with a debug environment of these principal patterns, and the nonprod-principal-access outcomes of a collection under it. */
+function outcomesUnderDebug(out: Awaited<ReturnType<typeof audit>>['out'], debugPrincipals: string[]) {
+  const policy = POLICY.replace('environments:\n', `environments:\n  debug: { kind: debug, match: [{ principals: ${JSON.stringify(debugPrincipals)} }] }\n`);
+  const inv = inventory({ generatedAt: NOW.toISOString(), providers: [out.run], keys: out.keys ?? [], trails: out.trails ?? [], gaps: out.gaps ?? [] });
+  const result = auditInventory(inv, resolvePolicyFile(tmp.write('debug.yaml', policy)), NOW, true);
+  return (k: string) => result.results.filter((r) => r.ruleId === 'nonprod-principal-access' && r.subject.id === `${RING}/cryptoKeys/${k}`);
+}
+
 describe('GCP workload identity federation (issue 15)', () => {
   it('a principalSet admitting every run of a repository (pull requests included) fails on a production signer; read-only', async () => {
     const { verdict, keyOf, fake } = await audit(world());
@@ -389,17 +397,11 @@ describe('GCP workload identity federation (issue 15)', () => {
     });
     return w;
   };
-  const GKE_POLICY = POLICY.replace(
-    'environments:\n',
-    "environments:\n  debug: { kind: debug, match: [{ principals: ['*svc.id.goog/subject/ns/debug/*', '*svc.id.goog/namespace/debug', '*svc.id.goog[debug/*'] }] }\n",
-  );
 
   it('GKE workload identities (the fleet pool is never listed) keep their access: a debug namespace reaching a production signer fails', async () => {
     const { out, keyOf } = await audit(gkeWorld());
-    const inv = inventory({ generatedAt: NOW.toISOString(), providers: [out.run], keys: out.keys ?? [], trails: out.trails ?? [], gaps: out.gaps ?? [] });
-    const result = auditInventory(inv, resolvePolicyFile(tmp.write('gke.yaml', GKE_POLICY)), NOW, true);
-    const outcome = (k: string) =>
-      result.results.filter((r) => r.ruleId === 'nonprod-principal-access' && r.subject.id === `${RING}/cryptoKeys/${k}`).map((r) => r.outcome);
+    const verdicts = outcomesUnderDebug(out, ['*svc.id.goog/subject/ns/debug/*', '*svc.id.goog/namespace/debug', '*svc.id.goog[debug/*']);
+    const outcome = (k: string) => verdicts(k).map((r) => r.outcome);
     expect(keyOf('signer-gke')?.access?.map((a) => a.principal.id)).toEqual([
       `principal://iam.googleapis.com/projects/${NUM}/locations/global/workloadIdentityPools/${P}.svc.id.goog/subject/ns/debug/sa/tool`,
     ]);
@@ -450,10 +452,6 @@ describe('GCP workload identity federation (issue 15)', () => {
     );
     return w;
   };
-  const HUMAN_POLICY = POLICY.replace(
-    'environments:\n',
-    "environments:\n  debug: { kind: debug, match: [{ principals: ['user:dev@*', 'group:debuggers@*'] }] }\n",
-  );
 
   it('a person or account that may act as the key’s service account reaches the key through it (a debug user fails); deleted members act as nobody', async () => {
     const { out, keyOf } = await audit(humanWorld());
@@ -467,9 +465,7 @@ describe('GCP workload identity federation (issue 15)', () => {
       ['group:debuggers@corp.example', [relay, bot], ['use-sign']],
     ]);
     expect(access[1]?.sourceId).toBe(`projects/-/serviceAccounts/${bot}#roles/iam.serviceAccountTokenCreator`);
-    const inv = inventory({ generatedAt: NOW.toISOString(), providers: [out.run], keys: out.keys ?? [], trails: out.trails ?? [], gaps: out.gaps ?? [] });
-    const result = auditInventory(inv, resolvePolicyFile(tmp.write('human.yaml', HUMAN_POLICY)), NOW, true);
-    const v = result.results.filter((r) => r.ruleId === 'nonprod-principal-access' && r.subject.id === `${RING}/cryptoKeys/signer-human`);
+    const v = outcomesUnderDebug(out, ['user:dev@*', 'group:debuggers@*'])('signer-human');
     expect(v.map((r) => r.outcome)).toEqual(['fail', 'fail']);
     expect(v.map((r) => r.message).join('\n')).toContain(`dev@corp.example through ${bot}`);
     expect(v.map((r) => r.message).join('\n')).toContain(`debuggers@corp.example through ${relay} → ${bot}`);
