@@ -27,7 +27,8 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
 
 function parseJson(text: string, what: string): Parsed<unknown> {
   try {
-    return { ok: true, value: JSON.parse(text) };
+    // RFC 8259 §8.1: a parser may ignore a byte order mark; static files saved on Windows often start with one.
+    return { ok: true, value: JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) };
   } catch (err) {
     // V8 quotes the start of the text in some messages: drop it, the body may hold key material.
     const why = (err as Error).message.replace(/^JSON\.parse: /, '').replace(/, ".*?"(\.\.\.)? is not valid JSON$/s, '');

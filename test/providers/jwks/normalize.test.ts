@@ -136,6 +136,9 @@ describe('jwks normalize: hygiene signals', () => {
     expect(parseKeySet('{"foo": 1}')).toMatchObject({ ok: false, reason: 'the document is not a JWK Set (no "keys" array)' });
     expect(parseKeySet('{"keys": [1]}')).toMatchObject({ ok: false, reason: 'keys[0] is not a JSON object' });
     expect(parseDiscovery('{"issuer": "https://idp"}')).toMatchObject({ ok: false, reason: 'the discovery document has no jwks_uri' });
+    // RFC 8259 §8.1: a leading byte order mark (a key set saved as UTF-8 with BOM) may be ignored, and is.
+    expect(parseKeySet('\ufeff{"keys": []}')).toEqual({ ok: true, value: [] });
+    expect(parseDiscovery('\ufeff{"jwks_uri": "https://idp/keys"}')).toEqual({ ok: true, value: { jwksUri: 'https://idp/keys' } });
   });
 });
 
