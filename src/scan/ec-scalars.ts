@@ -1,22 +1,35 @@
 // EC private scalars wherever a library put them, found through the structure of the dump rather than
-// by brute force: every BIGNUM-shaped structure in a memory image (OpenSSL's bignum_st on 64-bit:
-// limb pointer d, int top, dmax, neg, flags) whose top fits a curve of a known key is followed through
+// by brute force: every BIGNUM-shaped structure in a memory image (OpenSSL's bignum_st, crypto/bn/bn_local.h:
+// limb pointer d, int top, dmax, neg, flags; pointer and limbs (BN_ULONG) of the platform's word size and
+// byte order: 64- or 32-bit, little- or big-endian) whose top fits a curve of a known key is followed through
 // the image's layout (ELF PT_LOAD, minidump memory ranges) to its limbs, and the value is checked by
 // scalar multiplication against the known public points. Bounded: candidates and checks are capped,
 // and a cap reached is reported.
 
 import { ecPublicPoint } from './keyproof.ts';
 import type { KnownKeyTable } from './known-keys.ts';
-import { addressMap, type Layout, type ReadAt } from './layout.ts';
+import { addressMap, type Layout, type ReadAt, type WordShape } from './layout.ts';
 import type { RawHit } from './types.ts';
 
-/** Limb counts (64-bit limbs) of the scalars of each curve. */
-const CURVE_TOPS: Record<string, { top: number; size: number }> = {
-  'P-256': { top: 4, size: 32 },
-  secp256k1: { top: 4, size: 32 },
-  'P-384': { top: 6, size: 48 },
-  'P-521': { top: 9, size: 66 },
-};
+/** Scalar sizes (bytes) of each curve. */
+const CURVE_SIZES: Record<string, number> = { 'P-256': 32, secp256k1: 32, 'P-384': 48, 'P-521': 66 };
+
+/** Bytes of a pointer and of a limb (BN_ULONG) in an image of this shape. */
+const wordBytes = (w: WordShape): number => (w.endsWith('32') ? 4 : 8);
+
+/** Limb count (top) of a curve's scalar. */
+const topOf = (crv: string, w: WordShape): number => Math.ceil((CURVE_SIZES[crv] as number) / wordBytes(w));
+
+/** A value's big-endian bytes from its limbs, least significant limb first, each in the image's byte order. */
+function limbsToBigEndian(limbs: Uint8Array, w: WordShape): Buffer {
+  if (w.startsWith('le')) return Buffer.from(limbs).reverse();
+  const n = wordBytes(w);
+  const out = Buffer.alloc(limbs.length);
+  for (let i = 0; i < limbs.length; i += n) out.set(limbs.subarray(i, i + n), limbs.length - i - n);
+  return out;
+}
+
+const bswap = (x: number): number => (((x & 0xff) << 24) | ((x & 0xff00) << 8) | ((x >>> 8) & 0xff00) | (x >>> 24)) >>> 0;
 
 /** Most BIGNUM-shaped structures remembered per file, and most scalars checked. */
 export const MAX_CANDIDATES = 1_000_000;
@@ -28,22 +41,25 @@ export class BignumCollector {
   overflow = false;
   private readonly tops: Int32Array;
   private readonly points: Map<string, Map<string, { id: string; fingerprints: RawHit['fingerprints'] }>>;
+  /** The image's word size and byte order (64-bit little-endian: x86-64, arm64). */
+  readonly word: WordShape;
 
-  private constructor(points: BignumCollector['points']) {
+  private constructor(points: BignumCollector['points'], word: WordShape) {
     this.points = points;
-    this.tops = Int32Array.from(new Set([...points.keys()].map((c) => (CURVE_TOPS[c] as { top: number }).top)));
+    this.word = word;
+    this.tops = Int32Array.from(new Set([...points.keys()].map((c) => topOf(c, word))));
   }
 
   /** A collector for the EC keys of the table, or undefined when it has none on a supported curve. */
-  static for(table: KnownKeyTable | undefined): BignumCollector | undefined {
+  static for(table: KnownKeyTable | undefined, word: WordShape = 'le64'): BignumCollector | undefined {
     const points = new Map<string, Map<string, { id: string; fingerprints: RawHit['fingerprints'] }>>();
     for (const k of table?.ecPoints() ?? []) {
-      if (!CURVE_TOPS[k.curve]) continue;
+      if (!CURVE_SIZES[k.curve]) continue;
       const m = points.get(k.curve) ?? new Map();
       m.set(k.point.toString('hex'), { id: k.id, fingerprints: k.fingerprints });
       points.set(k.curve, m);
     }
-    return points.size ? new BignumCollector(points) : undefined;
+    return points.size ? new BignumCollector(points, word) : undefined;
   }
 
   /**
@@ -51,6 +67,10 @@ export class BignumCollector {
    * { d: user-space pointer (below 2^47, above the null page), 8-aligned; top: a curve's limb count; dmax ≥ top; neg = 0; flags ≤ 0x1f }.
    */
   scan(words: Int32Array, base: number, from: number, end: number, len: number): void {
+    if (this.word !== 'le64') {
+      this.scanOther(words, base, from, end, len);
+      return;
+    }
     const tops = this.tops;
     const last = Math.min(end, len - 24);
     for (let p = from + ((8 - ((base + from) % 8)) % 8); p < last; p += 8) {
@@ -68,6 +88,27 @@ export class BignumCollector {
         return;
       }
       this.pointers.set(hi * 4294967296 + (lo >>> 0), top);
+    }
+  }
+
+  /** The same for 32-bit or big-endian images: { d, top, dmax, neg, flags } in the image's word size and byte order. */
+  private scanOther(words: Int32Array, base: number, from: number, end: number, len: number): void {
+    const step = wordBytes(this.word);
+    const le = this.word.startsWith('le');
+    const u = (i: number): number => (le ? (words[i] as number) >>> 0 : bswap(words[i] as number));
+    const last = Math.min(end, len - 4 * step - 8);
+    for (let p = from + ((step - ((base + from) % step)) % step); p < last; p += step) {
+      const w = p >> 2;
+      const i = w + step / 4;
+      const top = u(i);
+      if (!this.tops.includes(top)) continue;
+      const ptr = step === 4 ? u(w) : u(le ? w + 1 : w) * 4294967296 + u(le ? w : w + 1);
+      if (u(i + 1) < top || u(i + 1) > 64 || u(i + 2) !== 0 || u(i + 3) > 0x1f || ptr % step !== 0 || ptr < 0x10000 || ptr >= 2 ** 53) continue;
+      if (this.pointers.size >= MAX_CANDIDATES) {
+        this.overflow = true;
+        return;
+      }
+      this.pointers.set(ptr, top);
     }
   }
 
@@ -97,9 +138,10 @@ export class BignumCollector {
   wanted(layout: Layout): { offset: number; len: number }[] {
     const fileOffset = addressMap(layout);
     const out: { offset: number; len: number }[] = [];
+    const n = wordBytes(this.word);
     for (const [ptr, top] of this.pointers) {
-      const offset = fileOffset(ptr, top * 8);
-      if (offset !== undefined) out.push({ offset, len: top * 8 });
+      const offset = fileOffset(ptr, top * n);
+      if (offset !== undefined) out.push({ offset, len: top * n });
     }
     return out;
   }
@@ -110,25 +152,26 @@ export class BignumCollector {
     const hits: RawHit[] = [];
     const seen = new Set<string>();
     let checks = 0;
+    const n = wordBytes(this.word);
     for (const [ptr, top] of this.pointers) {
-      const offset = fileOffset(ptr, top * 8);
+      const offset = fileOffset(ptr, top * n);
       if (offset === undefined) continue;
-      const limbs = read(offset, top * 8);
-      if (limbs.length < top * 8) continue;
-      const be = Buffer.from(limbs).reverse();
+      const limbs = read(offset, top * n);
+      if (limbs.length < top * n) continue;
+      const be = limbsToBigEndian(limbs, this.word);
       const hex = be.toString('hex');
       if (seen.has(hex) || lowEntropy(be)) continue;
       seen.add(hex);
       for (const [crv, known] of this.points) {
-        const c = CURVE_TOPS[crv] as { top: number; size: number };
-        if (c.top !== top || !leadingZeros(be, be.length - c.size)) continue;
+        const size = CURVE_SIZES[crv] as number;
+        if (topOf(crv, this.word) !== top || !leadingZeros(be, be.length - size)) continue;
         if (++checks > MAX_CHECKS) return { hits, capped: true };
-        const q = ecPublicPoint(crv, be.subarray(be.length - c.size));
+        const q = ecPublicPoint(crv, be.subarray(be.length - size));
         const match = q && known.get(q.toString('hex'));
         if (match) {
           hits.push({
             offset,
-            length: top * 8,
+            length: top * n,
             format: 'ec-scalar',
             keyType: 'EC',
             proof: 'private-key-present',

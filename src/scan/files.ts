@@ -8,7 +8,7 @@ import { type Codec, codecAvailable, decoder, decodeSync, innerName } from './co
 import { BignumCollector } from './ec-scalars.ts';
 import type { Embedded } from './embedded.ts';
 import type { KnownKeyTable } from './known-keys.ts';
-import { type Layout, layoutOf, type ReadAt, segmentAt, truncation } from './layout.ts';
+import { fdReader, imageWord, type Layout, layoutOf, type ReadAt, segmentAt, truncation } from './layout.ts';
 import { mergeRanges, type RangeResult, scanRangeFd } from './ranges.ts';
 import { StreamScanner } from './scanner.ts';
 import { resolveStreamed } from './streamed-scalars.ts';
@@ -233,11 +233,12 @@ class EntrySink {
   /** A memory image: keep its first bytes (its layout), collect BIGNUM structures when the stream can be decoded again. */
   private memoryImage(type: ArtifactType, scanner: StreamScanner): { write(b: Buffer): void; end(): void } {
     const { ctx, location, reopen } = this;
-    if (reopen) scanner.bignums = BignumCollector.for(ctx.table);
     const head: Buffer[] = [];
     let kept = 0;
     return {
       write: (b) => {
+        // The first bytes (at least the sniffed head) say the image's word size and byte order.
+        if (reopen && kept === 0) scanner.bignums = BignumCollector.for(ctx.table, imageWord(probeReader(b)));
         if (kept < PROBE_BYTES) {
           head.push(Buffer.from(b.subarray(0, PROBE_BYTES - kept)));
           kept += Math.min(b.length, PROBE_BYTES - kept);
@@ -843,13 +844,6 @@ function readRange(fd: number, from: number, to: number, write: (b: Buffer) => v
 }
 
 /** Random access to an open file, bounded per read. */
-const fdReader =
-  (fd: number, size: number): ReadAt =>
-  (at, len) => {
-    const b = Buffer.alloc(Math.max(0, Math.min(len, size - at, 64 * 1024 * 1024)));
-    return b.subarray(0, readSync(fd, b, 0, b.length, at));
-  };
-
 /** Whether a plain file is a memory image whose layout maps its memory (so BIGNUM structures can be followed). */
 export function followsPointers(type: ArtifactType, read: ReadAt): Layout | undefined {
   const layout = MEMORY_TYPES.has(type) ? layoutOf(type, read) : undefined;
@@ -868,7 +862,7 @@ function finishPlain(fd: number, path: string, size: number, type: ArtifactType,
   const read = fdReader(fd, size);
   const layout = MEMORY_TYPES.has(type) ? layoutOf(type, read) : undefined;
   const merged = mergeRanges(parts);
-  const collector = merged.pointers && layout?.segments.length ? BignumCollector.for(ctx.table) : undefined;
+  const collector = merged.pointers && layout?.segments.length ? BignumCollector.for(ctx.table, layout.word) : undefined;
   if (collector && merged.pointers) collector.absorb(merged.pointers);
   const scalars = layout && collector ? collector.resolve(layout, read) : undefined;
   if (layout?.segments.length) ctx.table?.provePointers(merged.hits, layout, read);

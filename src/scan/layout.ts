@@ -2,6 +2,8 @@
 // streams): which file ranges hold which virtual addresses, and how many bytes the file should have.
 // A file shorter than its own headers say is truncated: what is missing was never scanned.
 
+import { readSync } from 'node:fs';
+
 /** A byte range of the file that images process memory at `vaddr`. */
 export interface Segment {
   offset: number;
@@ -12,8 +14,15 @@ export interface Segment {
   vaddrHex: string;
 }
 
+/**
+ * How the image's process stored words: pointers and C ints, and so OpenSSL's bignum_st and its limbs
+ * (BN_ULONG is the platform word), follow the platform's word size and byte order.
+ */
+export type WordShape = 'le64' | 'be64' | 'le32' | 'be32';
+
 export interface Layout {
   kind: 'elf-core' | 'minidump';
+  word: WordShape;
   /** The smallest file size that holds everything the headers describe. */
   expectedEnd: number;
   /** Memory segments sorted by file offset. */
@@ -22,6 +31,14 @@ export interface Layout {
 
 /** Random access to the file (or to the part of a stream held in memory): may return fewer bytes. */
 export type ReadAt = (pos: number, len: number) => Buffer;
+
+/** Random access to an open file (reads of at most 64 MiB). */
+export const fdReader =
+  (fd: number, size: number): ReadAt =>
+  (at, len) => {
+    const b = Buffer.alloc(Math.max(0, Math.min(len, size - at, 64 * 1024 * 1024)));
+    return b.subarray(0, readSync(fd, b, 0, b.length, at));
+  };
 
 const MAX_SEGMENTS = 1_000_000;
 
@@ -53,7 +70,8 @@ export function elfLayout(read: ReadAt): Layout | undefined {
   }
   if (phnum > MAX_SEGMENTS) return undefined;
   const table = read(phoff, phnum * phentsize);
-  if (table.length < phnum * phentsize) return { kind: 'elf-core', expectedEnd: phoff + phnum * phentsize, segments: [] };
+  const word: WordShape = `${le ? 'le' : 'be'}${is64 ? 64 : 32}`;
+  if (table.length < phnum * phentsize) return { kind: 'elf-core', word, expectedEnd: phoff + phnum * phentsize, segments: [] };
   const segments: Segment[] = [];
   let expectedEnd = phoff + phnum * phentsize;
   for (let i = 0; i < phnum; i++) {
@@ -66,7 +84,7 @@ export function elfLayout(read: ReadAt): Layout | undefined {
     if (type === 1 && filesz > 0) segments.push(segment(offset, filesz, va));
   }
   segments.sort((a, b) => a.offset - b.offset);
-  return { kind: 'elf-core', expectedEnd, segments };
+  return { kind: 'elf-core', word, expectedEnd, segments };
 }
 
 /** Memory ranges of a minidump (MemoryListStream and Memory64ListStream) and the extent of all its streams. */
@@ -79,7 +97,8 @@ export function minidumpLayout(read: ReadAt): Layout | undefined {
   const dir = read(dirRva, count * 12);
   let expectedEnd = dirRva + count * 12;
   const segments: Segment[] = [];
-  if (dir.length < count * 12) return { kind: 'minidump', expectedEnd, segments };
+  let word: WordShape = 'le64';
+  if (dir.length < count * 12) return { kind: 'minidump', word, expectedEnd, segments };
   for (let i = 0; i < count; i++) {
     const type = dir.readUInt32LE(i * 12);
     const size = dir.readUInt32LE(i * 12 + 4);
@@ -88,9 +107,26 @@ export function minidumpLayout(read: ReadAt): Layout | undefined {
     expectedEnd = Math.max(expectedEnd, rva + size);
     if (type === 5) expectedEnd = Math.max(expectedEnd, memoryList(read, rva, segments));
     if (type === 9) expectedEnd = Math.max(expectedEnd, memory64List(read, rva, segments));
+    if (type === 7) word = minidumpWord(read, rva);
   }
   segments.sort((a, b) => a.offset - b.offset);
-  return { kind: 'minidump', expectedEnd, segments };
+  return { kind: 'minidump', word, expectedEnd, segments };
+}
+
+/**
+ * MINIDUMP_SYSTEM_INFO (SystemInfoStream, 7) starts with ProcessorArchitecture: PROCESSOR_ARCHITECTURE_INTEL (0)
+ * and _ARM (5) are 32-bit processes; AMD64 (9), ARM64 (12) and the rest 64-bit. Minidumps are little-endian.
+ */
+function minidumpWord(read: ReadAt, rva: number): WordShape {
+  const b = read(rva, 2);
+  return b.length === 2 && (b.readUInt16LE(0) === 0 || b.readUInt16LE(0) === 5) ? 'le32' : 'le64';
+}
+
+/** The word shape of a memory image from its first bytes (ELF e_ident, or a minidump's system info); 64-bit little-endian otherwise. */
+export function imageWord(read: ReadAt): WordShape {
+  const h = read(0, 6);
+  if (h.length === 6 && h.readUInt32BE(0) === 0x7f454c46) return `${h[5] === 2 ? 'be' : 'le'}${h[4] === 1 ? 32 : 64}`;
+  return h.toString('latin1', 0, 4) === 'MDMP' ? (minidumpLayout(read)?.word ?? 'le64') : 'le64';
 }
 
 /** MINIDUMP_MEMORY_LIST: count, then {StartOfMemoryRange u64, DataSize u32, Rva u32}. */

@@ -6,6 +6,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { BignumCollector } from './ec-scalars.ts';
 import type { Embedded } from './embedded.ts';
 import type { KnownKeyTable } from './known-keys.ts';
+import { fdReader, imageWord } from './layout.ts';
 import { CONTEXT, MAX_EMBEDDED, MAX_FINDINGS, STEP_BYTES, StreamScanner } from './scanner.ts';
 import type { RawHit } from './types.ts';
 
@@ -75,7 +76,7 @@ export function planRanges(size: number, jobs: number): { start: number; stop: n
 /** Scan [start, stop) of an open file, reading CONTEXT bytes on both sides. Never throws: a failed read is `error`. */
 export function scanRangeFd(fd: number, size: number, start: number, stop: number, opts: RangeOptions): RangeResult {
   const scanner = new StreamScanner(opts.table, opts.chunkSize);
-  if (opts.bignums) scanner.bignums = BignumCollector.for(opts.table);
+  if (opts.bignums) scanner.bignums = BignumCollector.for(opts.table, imageWord(fdReader(fd, size)));
   const lead = Math.min(CONTEXT, start) & ~7;
   scanner.range(start, stop, lead);
   const end = Math.min(size, stop + CONTEXT);
