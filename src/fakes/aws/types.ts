@@ -28,6 +28,16 @@ export interface FakeKey {
   publicKey?: string;
 }
 
+export interface FakeFieldSelector {
+  Field: string;
+  Equals?: string[];
+  NotEquals?: string[];
+  StartsWith?: string[];
+  NotStartsWith?: string[];
+  EndsWith?: string[];
+  NotEndsWith?: string[];
+}
+
 export interface FakeTrail {
   name: string;
   homeRegion: string;
@@ -37,7 +47,8 @@ export interface FakeTrail {
   readWriteType?: 'All' | 'ReadOnly' | 'WriteOnly';
   includeManagementEvents?: boolean;
   excludeManagementEventSources?: string[];
-  advancedSelectors?: { Name?: string; FieldSelectors: { Field: string; Equals?: string[]; NotEquals?: string[] }[] }[];
+  /** Served as GetEventSelectors returns them (AdvancedFieldSelector: Equals, NotEquals, StartsWith, NotStartsWith, EndsWith, NotEndsWith). */
+  advancedSelectors?: { Name?: string; FieldSelectors: FakeFieldSelector[] }[];
   logGroup?: string;
   s3Bucket?: string;
   logFileValidation?: boolean;

@@ -629,9 +629,20 @@ export function lifecycleRetention(rules: readonly LifecycleRuleShape[], keyPref
   return days;
 }
 
+/** An advanced field selector: operators AND, the values of one operator OR (CloudTrail API Reference). */
+export interface FieldSelectorShape {
+  Field?: string;
+  Equals?: string[];
+  NotEquals?: string[];
+  StartsWith?: string[];
+  NotStartsWith?: string[];
+  EndsWith?: string[];
+  NotEndsWith?: string[];
+}
+
 export interface EventSelectorsShape {
   EventSelectors?: { ReadWriteType?: string; IncludeManagementEvents?: boolean; ExcludeManagementEventSources?: string[] }[];
-  AdvancedEventSelectors?: { Name?: string; FieldSelectors?: { Field?: string; Equals?: string[]; NotEquals?: string[] }[] }[];
+  AdvancedEventSelectors?: { Name?: string; FieldSelectors?: FieldSelectorShape[] }[];
 }
 
 export interface TrailReadings {
@@ -645,38 +656,96 @@ export interface TrailReadings {
   retentionDays?: number | null;
 }
 
-type Coverage = { read: boolean; write: boolean; excluded: Set<string> };
+type Coverage = { read: boolean; write: boolean; excluded: Set<string>; partialRead: boolean; partialWrite: boolean };
 type AdvancedSelector = NonNullable<EventSelectorsShape['AdvancedEventSelectors']>[number];
 
-/** One advanced event selector's contribution to management-event coverage. */
-function addAdvanced(a: AdvancedSelector, cov: Coverage): void {
-  const fields = a.FieldSelectors ?? [];
-  const category = fields.find((f) => f.Field === 'eventCategory');
-  if (!category?.Equals?.includes('Management')) return;
-  const ro = fields.find((f) => f.Field === 'readOnly');
-  const roValues = ro?.Equals ?? [];
-  if (!ro || roValues.includes('true')) cov.read = true;
-  if (!ro || roValues.includes('false')) cov.write = true;
-  for (const f of fields) if (f.Field === 'eventSource') for (const s of f.NotEquals ?? []) cov.excluded.add(s);
-  const only = fields.find((f) => f.Field === 'eventSource' && f.Equals?.length);
-  if (only && !only.Equals?.includes('kms.amazonaws.com')) cov.excluded.add('kms.amazonaws.com');
+const OPERATORS: readonly [keyof FieldSelectorShape, (value: string, x: string) => boolean, boolean][] = [
+  ['Equals', (v, x) => v === x, false],
+  ['StartsWith', (v, x) => v.startsWith(x), false],
+  ['EndsWith', (v, x) => v.endsWith(x), false],
+  ['NotEquals', (v, x) => v === x, true],
+  ['NotStartsWith', (v, x) => v.startsWith(x), true],
+  ['NotEndsWith', (v, x) => v.endsWith(x), true],
+];
+
+/** Whether a field selector lets through an event whose field is `value` (true when there is none). */
+export function fieldAdmits(f: FieldSelectorShape | undefined, value: string): boolean {
+  if (!f) return true;
+  return OPERATORS.every(([op, hit, negated]) => {
+    const list = f[op] as string[] | undefined;
+    if (!list?.length) return true;
+    return negated ? !list.some((x) => hit(value, x)) : list.some((x) => hit(value, x));
+  });
 }
 
-/** What management events a trail records, from basic or advanced event selectors. */
-export function managementCoverage(sel: EventSelectorsShape): { read: boolean; write: boolean; excluded: string[] } {
-  const cov: Coverage = { read: false, write: false, excluded: new Set<string>() };
+/** Fields of a management selector the coverage reads; any other (eventName, userIdentity.arn…) keeps part of KMS's events only. */
+const COVERAGE_FIELDS = new Set(['eventCategory', 'readOnly', 'eventSource']);
+
+/**
+ * One advanced event selector's contribution to the coverage of KMS management events: its category
+ * must admit Management, its eventSource kms.amazonaws.com (Equals/StartsWith/…/NotEndsWith), its
+ * readOnly true (key use) or false (administration). A selector that also filters on another field
+ * (event data stores: eventName, userIdentity.arn, eventType…) records part of them: partial.
+ */
+function addAdvanced(a: AdvancedSelector, cov: Coverage): void {
+  const fields = a.FieldSelectors ?? [];
+  const field = (name: string) => fields.find((f) => f.Field === name);
+  const category = field('eventCategory');
+  if (!category || !fieldAdmits(category, 'Management')) return;
+  for (const f of fields) if (f.Field === 'eventSource') for (const x of f.NotEquals ?? []) cov.excluded.add(x);
+  if (!fieldAdmits(field('eventSource'), KMS_SOURCE)) {
+    cov.excluded.add(KMS_SOURCE);
+    return;
+  }
+  const partial = fields.some((f) => !COVERAGE_FIELDS.has(f.Field ?? ''));
+  const read = fieldAdmits(field('readOnly'), 'true');
+  const write = fieldAdmits(field('readOnly'), 'false');
+  if (partial) {
+    cov.partialRead ||= read;
+    cov.partialWrite ||= write;
+  } else {
+    cov.read ||= read;
+    cov.write ||= write;
+  }
+}
+
+const KMS_SOURCE = 'kms.amazonaws.com';
+
+/**
+ * Which KMS management events a trail or event data store records, from basic or advanced event
+ * selectors (any selector recording them is enough): read = key use (Decrypt, Sign… are read-only
+ * management events), write = administration; `excluded` lists the sources left out (KMS only when no
+ * selector records any of its events).
+ */
+export function managementCoverage(sel: EventSelectorsShape): {
+  read: boolean;
+  write: boolean;
+  excluded: string[];
+  /** Some KMS events of this kind are recorded, not necessarily all (a selector filters on another field). */
+  partial?: { read: boolean; write: boolean };
+} {
+  const cov: Coverage = { read: false, write: false, excluded: new Set<string>(), partialRead: false, partialWrite: false };
   if (sel.AdvancedEventSelectors?.length) {
     for (const a of sel.AdvancedEventSelectors) addAdvanced(a, cov);
   } else {
     for (const s of sel.EventSelectors ?? []) {
       if (s.IncludeManagementEvents === false) continue;
+      for (const x of s.ExcludeManagementEventSources ?? []) cov.excluded.add(x);
+      if (s.ExcludeManagementEventSources?.includes(KMS_SOURCE)) continue;
       const rw = s.ReadWriteType ?? 'All';
       if (rw === 'All' || rw === 'ReadOnly') cov.read = true;
       if (rw === 'All' || rw === 'WriteOnly') cov.write = true;
-      for (const x of s.ExcludeManagementEventSources ?? []) cov.excluded.add(x);
     }
   }
-  return { read: cov.read, write: cov.write, excluded: [...cov.excluded].sort() };
+  const partial = (cov.partialRead && !cov.read) || (cov.partialWrite && !cov.write);
+  // A source every selector lets through is not excluded (a NotEquals in one selector, another records it).
+  if (cov.read || cov.write || partial) cov.excluded.delete(KMS_SOURCE);
+  return {
+    read: cov.read,
+    write: cov.write,
+    excluded: [...cov.excluded].sort(),
+    ...(partial ? { partial: { read: cov.partialRead && !cov.read, write: cov.partialWrite && !cov.write } } : {}),
+  };
 }
 
 const accountOfArn = (arn: string | undefined): string | undefined => (arn ? /^arn:[^:]+:[^:]+:[^:]*:(\d{12}):/.exec(arn)?.[1] : undefined);
@@ -700,8 +769,9 @@ export function normalizeTrail(r: TrailReadings): AuditTrail {
   if (r.isLogging !== undefined) out.enabled = r.isLogging;
   if (r.selectors) {
     const cov = managementCoverage(r.selectors);
-    out.capturesAdminEvents = cov.write;
-    out.capturesDataPlane = cov.read;
+    // A selector recording part of KMS's events: neither recorded nor not (the field stays absent: unknown).
+    if (!cov.partial?.write) out.capturesAdminEvents = cov.write;
+    if (!cov.partial?.read) out.capturesDataPlane = cov.read;
     out.excludedSources = cov.excluded;
   }
   if (t.CloudWatchLogsLogGroupArn) {

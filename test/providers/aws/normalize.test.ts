@@ -407,7 +407,41 @@ describe('trails', () => {
         },
       ],
     });
-    expect(adv).toEqual({ read: false, write: true, excluded: ['kms.amazonaws.com'] });
+    expect(adv).toEqual({ read: false, write: false, excluded: ['kms.amazonaws.com'] });
+  });
+
+  // CloudTrail User Guide, "Filtering management events": two selectors, one of them without KMS: any
+  // selector that records KMS events is enough; one that records none of them is what excludes KMS.
+  const mgmt = (...fields: Record<string, unknown>[]) => ({ FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }, ...fields] });
+  it.each([
+    ['all management events but KMS', [mgmt({ Field: 'eventSource', NotEquals: ['kms.amazonaws.com'] })], { read: false, write: false }, true],
+    [
+      'reads without KMS, writes of every source',
+      [
+        mgmt({ Field: 'readOnly', Equals: ['true'] }, { Field: 'eventSource', NotEquals: ['kms.amazonaws.com'] }),
+        mgmt({ Field: 'readOnly', Equals: ['false'] }),
+      ],
+      { read: false, write: true },
+      false,
+    ],
+    ['an event source written NotStartsWith', [mgmt({ Field: 'eventSource', NotStartsWith: ['kms.'] })], { read: false, write: false }, true],
+    ['an event source written StartsWith another service', [mgmt({ Field: 'eventSource', StartsWith: ['s3.'] })], { read: false, write: false }, true],
+    ['an event source written EndsWith', [mgmt({ Field: 'eventSource', EndsWith: ['.amazonaws.com'] })], { read: true, write: true }, false],
+    ['readOnly written NotEquals', [mgmt({ Field: 'readOnly', NotEquals: ['false'] })], { read: true, write: false }, false],
+  ])('advanced selectors: %s', (_name, AdvancedEventSelectors, rw, kmsExcluded) => {
+    const c = managementCoverage({ AdvancedEventSelectors });
+    expect({ read: c.read, write: c.write }).toEqual(rw);
+    expect(c.excluded.includes('kms.amazonaws.com')).toBe(kmsExcluded);
+  });
+
+  it('an event data store selector that also filters on eventName or userIdentity.arn records part of key use: capturesDataPlane stays unknown', () => {
+    const selectors = {
+      AdvancedEventSelectors: [mgmt({ Field: 'eventName', NotStartsWith: ['Decrypt'] }), mgmt({ Field: 'readOnly', Equals: ['false'] })],
+    };
+    expect(managementCoverage(selectors)).toEqual({ read: false, write: true, excluded: [], partial: { read: true, write: false } });
+    const t = normalizeTrail({ account: A, trail, isLogging: true, selectors });
+    expect(t.capturesDataPlane).toBeUndefined();
+    expect(t.capturesAdminEvents).toBe(true);
   });
 
   it('organization and multi-region trails scope every account and region; retention from the log group', () => {
