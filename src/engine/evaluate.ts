@@ -3,7 +3,7 @@ import type { Principal } from '../model/access-entry.ts';
 import type { ArtifactFinding } from '../model/artifact-finding.ts';
 import type { AuditTrail } from '../model/audit-trail.ts';
 import type { CollectionGap } from '../model/collection-gap.ts';
-import type { Fingerprints, Severity, SourceLocation } from '../model/common.ts';
+import { type Fingerprints, type Severity, type SourceLocation, severityRank } from '../model/common.ts';
 import type { Inventory, Subject } from '../model/inventory.ts';
 import type { KeyRecord } from '../model/key-record.ts';
 import type { PublishedKey } from '../model/published-key.ts';
@@ -16,10 +16,12 @@ import { globMatch } from '../util/glob.ts';
 import { VERSION } from '../version.ts';
 import { type Classifier, createClassifier, describeAmbiguity } from './classify.ts';
 import { relyingPartyIndex } from './relying-parties.ts';
-import { type AuditResult, emptySeverityCounts, OUTCOME_PRECEDENCE, type Outcome, RESULT_VERSION, type ResultEntry, type RootCauseRef } from './result.ts';
-import { digest16, hex, ResultStore, SEVERITY_CODE } from './result-store.ts';
+import { type AuditResult, emptySeverityCounts, OUTCOME_PRECEDENCE, type Outcome, RESULT_VERSION, type ResultEntry } from './result.ts';
+import { ResultStore } from './result-store.ts';
 import { attachCompactList } from './result-view.ts';
-import { rootCauseOf } from './root-causes.ts';
+
+export { fingerprint } from './root-causes.ts';
+
 import { countsOf, N_OUTCOMES, SubjectTable } from './subject-table.ts';
 
 const DAY_MS = 86_400_000;
@@ -61,13 +63,6 @@ export interface EvaluateOptions {
   release?: boolean;
   /** Observe every finding a rule reports, with its message id and data (the typed rule harness; debugging). */
   onFinding?: (finding: { ruleId: string; subjectId: string; messageId: string; data?: Record<string, string | number> }) => void;
-}
-
-const fingerprintText = (ruleId: string, subjectId: string, findingKey = ''): string => `${ruleId}\n${subjectId}\n${findingKey}`;
-
-/** A result's fingerprint as reports print it: the same digest evaluation stores (digest16), in hex. */
-export function fingerprint(ruleId: string, subjectId: string, findingKey = ''): string {
-  return hex(digest16(fingerprintText(ruleId, subjectId, findingKey)));
 }
 
 // Timestamps repeat across keys and rules (creation dates, rotation dates): parse each string once.
@@ -276,8 +271,6 @@ interface Run {
   findings: Finding[];
   /** The results, as columns (entries are made when read). */
   store: ResultStore;
-  /** Root causes other than the subject itself, one object per rule, resource and finding key. */
-  causeRefs: Map<string, RootCauseRef>;
   totalCounts: Int32Array;
   failuresBySeverity: AuditResult['summary']['failuresBySeverity'];
   // Per-subject status, indexed like `subjects` (arrays, not maps: the loop runs rules × subjects times).
@@ -327,7 +320,6 @@ function startRun(inventory: Inventory, policy: ResolvedPolicy, options: Evaluat
       errorMessage: undefined,
     },
     findings: [],
-    causeRefs: new Map(),
     counts: {
       generatedAt: inventory.generatedAt,
       providers: [...new Set(inventory.providers.map((p) => p.id))].sort(),
@@ -536,7 +528,6 @@ function recordPair(run: Run, plan: Plan, outcome: Outcome, si: number): void {
     return;
   }
   const c = run.cursor;
-  const subject = c.subject as Subject;
   if (outcome === 'fail') {
     for (const f of run.findings) recordFinding(run, plan, f, si);
     return;
@@ -549,52 +540,27 @@ function recordPair(run: Run, plan: Plan, outcome: Outcome, si: number): void {
       : outcome === 'error'
         ? `The rule failed while evaluating this subject: ${errorMessage}`
         : unknownMessage(missing as MissingData);
-  run.store.add(si, plan.index, {
-    outcome,
-    severity: plan.config.severity,
-    message,
-    fingerprint: digest16(fingerprintText(plan.ruleId, subject.id)),
-    ...(outcome === 'unknown' && missing ? { missing: missing.field } : {}),
-  });
+  run.store.add(si, plan.index, outcome, plan.config.severity, message, outcome === 'unknown' && missing ? { missing: missing.field } : undefined);
 }
 
 /** One failure a rule reported: its severity (escalated when the rule says so), root cause and waiver. */
 function recordFinding(run: Run, plan: Plan, f: Finding, si: number): void {
-  const { ruleId, rule, config } = plan;
+  const { rule, config } = plan;
   const subject = run.cursor.subject as Subject;
   const subjectId = subject.id;
   const key = f.opts?.key;
   let severity = config.severity;
   const esc = f.opts?.escalateTo;
-  if (esc && SEVERITY_CODE[esc] < SEVERITY_CODE[severity]) severity = esc;
+  if (esc && severityRank(esc) < severityRank(severity)) severity = esc;
   const cause = f.opts?.cause;
   const self = !cause || (cause.kind === subject.kind && cause.id === subjectId);
   const waived = waiverFor(plan.ruleWaivers, subjectId, key, run.nowMs);
   let message = formatMessage(rule.messages[f.messageId] ?? f.messageId, f.data);
   if (waived && waived.status === 'expired') message += ` (waiver expired ${waived.expires})`;
   const outcome = waived?.status === 'active' ? 'waived' : 'fail';
-  run.store.add(si, plan.index, {
-    outcome,
-    severity,
-    message,
-    fingerprint: digest16(fingerprintText(ruleId, subjectId, key)),
-    ...(key !== undefined ? { findingKey: key } : {}),
-    ...(self ? { selfCause: true } : { cause: causeRef(run, ruleId, cause, key) }),
-    ...(waived ? { waiver: waived } : {}),
-  });
+  run.store.add(si, plan.index, outcome, severity, message, { findingKey: key, cause: self ? undefined : cause, waiver: waived });
   if (outcome === 'fail') run.failuresBySeverity[severity]++;
   tally(outcome, plan.ruleCounts, run.totalCounts, run.statusCounts, run.status, si);
-}
-
-/** The root cause a rule named (not the subject itself): one shared object per rule, resource and finding key. */
-function causeRef(run: Run, ruleId: string, cause: NonNullable<ReportOptions['cause']>, key: string | undefined): RootCauseRef {
-  const memo = `${ruleId}\n${cause.kind}:${cause.id}\n${key ?? ''}\n${cause.name ?? ''}`;
-  let ref = run.causeRefs.get(memo);
-  if (!ref) {
-    ref = rootCauseOf(ruleId, { kind: '', id: '' }, '', key, cause);
-    run.causeRefs.set(memo, ref);
-  }
-  return ref;
 }
 
 /** The first waiver naming this subject (and finding): active ones waive it, expired ones say so in the message. */

@@ -5,6 +5,19 @@ import { type Severity, severityRank } from '../model/common.ts';
 import type { CauseResource, ResultEntry, RootCause, RootCauseRef, SeverityCounts } from './result.ts';
 import { emptySeverityCounts } from './result.ts';
 
+/** The text a named root cause's id is the hash of: rule, causing resource, finding key (also the memo key of one cause). */
+export const causeText = (ruleId: string, cause: CauseResource, findingKey: string | undefined): string =>
+  `${ruleId}\n${cause.kind}:${cause.id}\n${findingKey ?? ''}`;
+
+/** The first 32 hex digits of SHA-256 of the text: a result fingerprint or a root-cause id. */
+export const hash32 = (text: string): string => hash('sha256', text, 'hex').slice(0, 32);
+
+/**
+ * A result's fingerprint: stable across runs (baselines and waivers match on it), so a hash of what
+ * identifies the result (rule, subject, finding key), computed when a report reads it.
+ */
+export const fingerprint = (ruleId: string, subjectId: string, findingKey = ''): string => hash32(`${ruleId}\n${subjectId}\n${findingKey}`);
+
 /**
  * The root cause of one finding. When the subject itself is the cause its id is the finding's own
  * fingerprint, so baselines written before root causes existed still match.
@@ -18,11 +31,17 @@ export function rootCauseOf(
   cause?: CauseResource,
 ): RootCauseRef {
   if (!cause || (cause.kind === subject.kind && cause.id === subject.id)) {
-    return { id: fingerprint, resource: { kind: subject.kind, id: subject.id, ...(subject.name ? { name: subject.name } : {}) } };
+    return { id: fingerprint, resource: selfResource(subject) };
   }
-  const id = hash('sha256', `${ruleId}\n${cause.kind}:${cause.id}\n${findingKey ?? ''}`, 'hex').slice(0, 32);
-  return { id, resource: cause };
+  return { id: hash32(causeText(ruleId, cause, findingKey)), resource: cause };
 }
+
+/** The subject itself as the resource of its root cause. */
+export const selfResource = (s: { kind: string; id: string; name?: string }): CauseResource => ({
+  kind: s.kind,
+  id: s.id,
+  ...(s.name ? { name: s.name } : {}),
+});
 
 /**
  * The root-cause id of a finding: the rule's named cause, or the finding itself when the subject is
@@ -35,26 +54,41 @@ export function causeKey(r: ResultEntry): string {
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-/** Failures (not waived) grouped by root cause, most severe first, then by rule and resource; each with its failures. */
-export function groupFailures(results: Iterable<ResultEntry>): { cause: RootCause; entries: ResultEntry[] }[] {
-  const byId = new Map<string, { cause: RootCause; entries: ResultEntry[]; subjectSet: Set<string> }>();
-  for (const r of results) {
-    if (r.outcome !== 'fail') continue;
-    const id = causeKey(r);
-    let g = byId.get(id);
+/** One failure as root-cause grouping reads it; `resource` is asked only for the first failure of a cause. */
+export interface Failure {
+  id: string;
+  ruleId: string;
+  severity: Severity;
+  message: string;
+  subjectId: string;
+  resource(): CauseResource;
+}
+
+/**
+ * Failures grouped by root cause id, in the order they come (reports': the first failure of a cause
+ * gives its rule and message; its severity is the most severe of its failures), then sorted most
+ * severe first, then by rule, resource and id. `fact` returns undefined for what is not a failure.
+ * The one grouping of both the entries (`groupFailures`) and evaluation's columns (ResultStore).
+ */
+export function groupCauses<T>(items: Iterable<T>, fact: (item: T) => Failure | undefined, keep: boolean): { cause: RootCause; entries: T[] }[] {
+  const byId = new Map<string, { cause: RootCause; entries: T[]; subjectSet: Set<string> }>();
+  for (const item of items) {
+    const f = fact(item);
+    if (!f) continue;
+    let g = byId.get(f.id);
     if (!g) {
-      const resource =
-        id === r.fingerprint
-          ? { kind: r.subject.kind, id: r.subject.id, ...(r.subject.name ? { name: r.subject.name } : {}) }
-          : (r.rootCause as RootCauseRef).resource;
-      g = { cause: { id, ruleId: r.ruleId, severity: r.severity, resource, message: r.message, subjects: [] }, entries: [], subjectSet: new Set() };
-      byId.set(id, g);
+      g = {
+        cause: { id: f.id, ruleId: f.ruleId, severity: f.severity, resource: f.resource(), message: f.message, subjects: [] },
+        entries: [],
+        subjectSet: new Set(),
+      };
+      byId.set(f.id, g);
     }
-    if (severityRank(r.severity) < severityRank(g.cause.severity)) g.cause.severity = r.severity as Severity;
-    g.subjectSet.add(r.subject.id);
-    g.entries.push(r);
+    if (severityRank(f.severity) < severityRank(g.cause.severity)) g.cause.severity = f.severity;
+    g.subjectSet.add(f.subjectId);
+    if (keep) g.entries.push(item);
   }
-  const groups = [...byId.values()].map(({ cause, entries, subjectSet }) => ({ cause: { ...cause, subjects: [...subjectSet].sort(cmp) }, entries }));
+  const groups = [...byId.values()].map(({ cause, entries, subjectSet }) => ({ cause: { ...cause, subjects: sortedIds(subjectSet) }, entries }));
   groups.sort(
     ({ cause: a }, { cause: b }) =>
       severityRank(a.severity) - severityRank(b.severity) || cmp(a.ruleId, b.ruleId) || cmp(a.resource.id, b.resource.id) || cmp(a.id, b.id),
@@ -62,10 +96,40 @@ export function groupFailures(results: Iterable<ResultEntry>): { cause: RootCaus
   return groups;
 }
 
-/** The root causes of a result's failures and their count by severity (what the summary and the gate show). */
-export function groupRootCauses(results: readonly ResultEntry[]): { rootCauses: RootCause[]; counts: { total: number; bySeverity: SeverityCounts } } {
-  const rootCauses = groupFailures(results).map((g) => g.cause);
+/** Ids in order (a set filled in report order is often sorted already: checked before sorting). */
+function sortedIds(set: Set<string>): string[] {
+  const ids = [...set];
+  for (let i = 1; i < ids.length; i++) if ((ids[i - 1] as string) > (ids[i] as string)) return ids.sort(cmp);
+  return ids;
+}
+
+/** An entry as a failure to group: its named cause, or the finding itself when the subject is its own cause. */
+const entryFailure = (r: ResultEntry): Failure | undefined =>
+  r.outcome !== 'fail'
+    ? undefined
+    : {
+        id: causeKey(r),
+        ruleId: r.ruleId,
+        severity: r.severity,
+        message: r.message,
+        subjectId: r.subject.id,
+        resource: () => (causeKey(r) === r.fingerprint ? selfResource(r.subject) : (r.rootCause as RootCauseRef).resource),
+      };
+
+/** Failures (not waived) grouped by root cause, most severe first, then by rule and resource; each with its failures. */
+export function groupFailures(results: Iterable<ResultEntry>): { cause: RootCause; entries: ResultEntry[] }[] {
+  return groupCauses(results, entryFailure, true);
+}
+
+/** Root causes and their count by severity (what the summary and the gate show), from grouped failures. */
+export function causeSummary(groups: readonly { cause: RootCause }[]): { rootCauses: RootCause[]; counts: { total: number; bySeverity: SeverityCounts } } {
+  const rootCauses = groups.map((g) => g.cause);
   const bySeverity = emptySeverityCounts();
   for (const c of rootCauses) bySeverity[c.severity]++;
   return { rootCauses, counts: { total: rootCauses.length, bySeverity } };
+}
+
+/** The root causes of a result's failures and their count by severity (what the summary and the gate show). */
+export function groupRootCauses(results: readonly ResultEntry[]): { rootCauses: RootCause[]; counts: { total: number; bySeverity: SeverityCounts } } {
+  return causeSummary(groupFailures(results));
 }
