@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import type { Principal } from '../model/access-entry.ts';
+import type { AccessEntry, Principal } from '../model/access-entry.ts';
 import type { ArtifactFinding } from '../model/artifact-finding.ts';
 import type { AuditTrail } from '../model/audit-trail.ts';
 import type { CollectionGap } from '../model/collection-gap.ts';
@@ -11,6 +11,7 @@ import type { ResolvedPolicy, ResolvedRuleConfig } from '../policy/resolve.ts';
 import type { Waiver } from '../policy/schema.ts';
 import { formatMessage } from '../rules/define-rule.ts';
 import { findRule } from '../rules/index.ts';
+import { mergeByPrincipal } from '../rules/lib/keys.ts';
 import type { Ambiguity, AnyRule, Need, ReportOptions, ResolvedScope, RuleContext, SameKey } from '../rules/types.ts';
 import { globMatch } from '../util/glob.ts';
 import { VERSION } from '../version.ts';
@@ -377,6 +378,7 @@ function sharedContext(run: Run): Omit<RuleContext<unknown, string>, 'options' |
     relyingPartiesFor: lookups.relyingPartiesFor,
     sameKey: lookups.sameKey,
     trailsFor: (k) => trailsFor(run, k),
+    accessByPrincipal: accessMemo(),
     needAllPublished() {
       if (lookups.unreadKeySet) throw new MissingData('published', lookups.unreadKeySet);
     },
@@ -389,6 +391,25 @@ function sharedContext(run: Run): Omit<RuleContext<unknown, string>, 'options' |
     daysSince: (iso) => (nowMs - parseTime(iso)) / DAY_MS,
     waiversFor: (subjectId) =>
       policy.waivers.filter((w) => (w.subject !== undefined ? w.subject === subjectId : globMatch(w.subjectGlob as string, subjectId))),
+  };
+}
+
+/**
+ * `mergeByPrincipal` remembering its last answer: rules run one subject at a time and several merge
+ * the same key's entries (records are never modified once read: the same array gives the same merge).
+ * One per evaluation.
+ */
+function accessMemo(): (entries: readonly AccessEntry[] | undefined) => readonly AccessEntry[] {
+  let last: readonly AccessEntry[] | undefined;
+  let lastLength = -1;
+  let merged: readonly AccessEntry[] = [];
+  return (entries) => {
+    if (entries !== last || (entries?.length ?? -1) !== lastLength) {
+      merged = mergeByPrincipal(entries);
+      last = entries;
+      lastLength = entries?.length ?? -1;
+    }
+    return merged;
   };
 }
 

@@ -111,6 +111,12 @@ export interface RuleContext<Options, MessageId extends string> {
    * pass rests on it declares `meta.needsEveryPublishedSet` instead).
    */
   needAllPublished(): void;
+  /**
+   * Access entries merged per principal (a principal granted through a key policy and a grant is one
+   * entry, capabilities united), decided and undecided paths apart. Merged once per key however
+   * many rules ask.
+   */
+  accessByPrincipal(entries: readonly AccessEntry[] | undefined): readonly AccessEntry[];
   /** Trails whose scope covers the key; throws MissingData when a gap hides the trails. */
   trailsFor(key: KeyRecord): readonly AuditTrail[];
   /** The policy's waivers that name this subject (exactly or by glob), whatever rule they waive. */

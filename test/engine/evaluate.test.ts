@@ -503,3 +503,23 @@ describe('evaluate: summary', () => {
     expect(failing.summary.incomplete).toBe(false);
   });
 });
+
+describe('evaluate: facts rules share are kept per evaluation', () => {
+  it('merges a key access entries afresh in each evaluation, even for the same array changed in place', () => {
+    // Records are not modified during an evaluation, but a caller may change one between two
+    // evaluations: the second must judge what the record holds then, not a merge kept from the first.
+    // Two paths of one principal (key policy and grant): merged into one entry, a new array.
+    const mail = { id: 'arn:aws:iam::222222222222:role/mail', name: 'mail', account: '222222222222' };
+    const entries = [access(mail), access(mail, ['use-sign'], { source: 'grant' })];
+    const inv = { keys: [key({ access: entries })] };
+    const p = policy(['cross-scope-access']);
+    const first = run(inv, p).results.filter((r) => r.ruleId === 'cross-scope-access');
+    expect(first.length).toBeGreaterThan(0);
+    expect(first.every((r) => r.outcome === 'fail')).toBe(true);
+    expect(first.map((r) => r.message)).toContain('mail of trust domain enterprise can use-sign this key of trust domain consumer.');
+    entries[0] = access();
+    entries[1] = access({}, ['use-sign'], { source: 'grant' });
+    const second = run(inv, p).results.filter((r) => r.ruleId === 'cross-scope-access');
+    expect(second.map((r) => r.outcome)).toEqual(['pass']);
+  });
+});

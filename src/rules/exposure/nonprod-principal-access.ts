@@ -3,7 +3,7 @@ import { EnvironmentKind } from '../../model/common.ts';
 import { defineRule } from '../define-rule.ts';
 import { attestationGated } from '../lib/attestation.ts';
 import { principalCause } from '../lib/causes.ts';
-import { accessByPrincipal, isSigningKey, judgeAccess } from '../lib/keys.ts';
+import { isSigningKey, judgeAccess } from '../lib/keys.ts';
 
 const REACH = new Set(['use-sign', 'use-encrypt', 'use-decrypt', 'use-mac', 'use-wrap', 'use-unwrap', 'export', 'create-grant', 'administer']);
 /** Principals environments can name: cloud services act for the key owner, public ones have their own rule. */
@@ -41,7 +41,7 @@ export default defineRule({
     const untrusted = ctx.options.untrustedKinds;
     // An access that depends on a condition the evaluator cannot decide is neither a pass nor a failure.
     // Attestation-gated access (an enclave or Confidential Space workload pinned to a non-debug image) reaches no environment.
-    judgeAccess(ctx, accessByPrincipal(attestationGated(key.access)), (entry, report) => {
+    judgeAccess(ctx, ctx.accessByPrincipal(attestationGated(key.access)), (entry, report) => {
       // Cheapest test first: most principals are in a trusted environment.
       const ps = ctx.principalScope(entry.principal);
       const idx = ps.environmentKinds.findIndex((k) => untrusted.includes(k));

@@ -107,19 +107,9 @@ export const withDecision =
     `${keyOf(e)}\u0000${e.undecided?.length ? 'undecided' : ''}`;
 
 const byPrincipalId = withDecision((e) => e.principal.id);
-// Rules run one subject at a time, and several merge the same key's entries: the last merge is kept
-// (records are never modified once read, so the same array gives the same merge).
-let lastEntries: readonly AccessEntry[] | undefined;
-let lastLength = 0;
-let lastMerged: readonly AccessEntry[] = [];
 
-/** Access entries merged per principal, decided and undecided paths apart. */
-export const accessByPrincipal = (entries: readonly AccessEntry[] | undefined): readonly AccessEntry[] => {
-  if (entries === undefined) return mergeAccess([], byPrincipalId);
-  if (entries !== lastEntries || entries.length !== lastLength) {
-    lastMerged = mergeAccess(entries, byPrincipalId);
-    lastEntries = entries;
-    lastLength = entries.length;
-  }
-  return lastMerged;
-};
+/**
+ * Access entries merged per principal, decided and undecided paths apart. Rules call it through
+ * `ctx.accessByPrincipal`, which keeps the last merge for the next rule on the same key (per evaluation).
+ */
+export const mergeByPrincipal = (entries: readonly AccessEntry[] | undefined): readonly AccessEntry[] => mergeAccess(entries ?? [], byPrincipalId);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineRule } from '../define-rule.ts';
 import { principalCause } from '../lib/causes.ts';
-import { accessByPrincipal, judgeAccess, USE_CAPABILITIES } from '../lib/keys.ts';
+import { judgeAccess, USE_CAPABILITIES } from '../lib/keys.ts';
 
 export default defineRule({
   id: 'cross-scope-access',
@@ -41,7 +41,7 @@ export default defineRule({
   },
   check(key, ctx) {
     const s = ctx.scope(key);
-    judgeAccess(ctx, accessByPrincipal(key.access), (entry, report) => {
+    judgeAccess(ctx, ctx.accessByPrincipal(key.access), (entry, report) => {
       const p = entry.principal;
       if (p.kind === 'public' || p.kind === 'any-authenticated') return; // no-public-principal covers these
       if (p.kind === 'service' && ctx.options.ignoreServicePrincipals) return;
