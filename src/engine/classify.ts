@@ -28,7 +28,13 @@ function anyOf(globs: readonly string[]): GlobTest {
     else if (g.includes('*') || g.includes('?')) patterns.push(globToRegExp(g));
     else exact.add(g);
   }
-  const one = (v: string | undefined) => v !== undefined && (any || exact.has(v) || patterns.some((r) => r.test(v)));
+  // Loops, not closures: this runs for every matcher field of every key and principal classified.
+  const one = (v: string | undefined): boolean => {
+    if (v === undefined) return false;
+    if (any || exact.has(v)) return true;
+    for (let i = 0; i < patterns.length; i++) if ((patterns[i] as RegExp).test(v)) return true;
+    return false;
+  };
   return (a, b, more) => one(a) || one(b) || more?.some(one) === true;
 }
 

@@ -390,7 +390,9 @@ function sharedContext(run: Run): Omit<RuleContext<unknown, string>, 'options' |
     },
     daysSince: (iso) => (nowMs - parseTime(iso)) / DAY_MS,
     waiversFor: (subjectId) =>
-      policy.waivers.filter((w) => (w.subject !== undefined ? w.subject === subjectId : globMatch(w.subjectGlob as string, subjectId))),
+      policy.waivers.length === 0
+        ? NO_WAIVERS
+        : policy.waivers.filter((w) => (w.subject !== undefined ? w.subject === subjectId : globMatch(w.subjectGlob as string, subjectId))),
   };
 }
 
@@ -412,6 +414,8 @@ function accessMemo(): (entries: readonly AccessEntry[] | undefined) => readonly
     return merged;
   };
 }
+
+const NO_WAIVERS: readonly Waiver[] = Object.freeze([]);
 
 /** Where a rule option's value comes from: the pack or policy file that named it, else the rule's default. */
 export function limitSourceOf(ruleId: string, config: ResolvedRuleConfig | undefined): (option: string) => string {
@@ -586,6 +590,7 @@ function recordFinding(run: Run, plan: Plan, f: Finding, si: number): void {
 
 /** The first waiver naming this subject (and finding): active ones waive it, expired ones say so in the message. */
 function waiverFor(waivers: readonly WaiverState[], subjectId: string, key: string | undefined, nowMs: number): ResultEntry['waiver'] {
+  if (waivers.length === 0) return undefined;
   const waiver = waivers.find(
     (x) =>
       (x.w.subject !== undefined ? x.w.subject === subjectId : globMatch(x.w.subjectGlob as string, subjectId)) &&
@@ -792,7 +797,7 @@ function indexGaps(gaps: readonly CollectionGap[]): GapIndex {
 
 /** The top-level fields of a subject that a gap covering it leaves unknown; undefined when none. */
 function hiddenFields(index: GapIndex, v: GapTarget, id: string): HiddenFields | undefined {
-  if (!v.provider) return undefined;
+  if (!v.provider || (index.bySubject.size === 0 && index.broad.size === 0)) return undefined;
   let out: HiddenFields | undefined;
   for (const list of [index.bySubject.get(id), index.broad.get(v.provider)]) {
     for (const g of list ?? []) {

@@ -22,4 +22,8 @@ export function globToRegExp(glob: string): RegExp {
 export const globMatch = (glob: string, value: string): boolean =>
   glob === '*' || (glob.includes('*') || glob.includes('?') ? globToRegExp(glob).test(value) : glob === value);
 
-export const anyGlobMatch = (globs: readonly string[], value: string | undefined): boolean => value !== undefined && globs.some((g) => globMatch(g, value));
+export function anyGlobMatch(globs: readonly string[], value: string | undefined): boolean {
+  if (value === undefined) return false;
+  for (let i = 0; i < globs.length; i++) if (globMatch(globs[i] as string, value)) return true;
+  return false;
+}

@@ -4,7 +4,7 @@ import type { KeyRecord } from '../../model/key-record.ts';
 import { anyGlobMatch } from '../../util/glob.ts';
 import { defineRule } from '../define-rule.ts';
 import {
-  attestationConditions,
+  hasAttestationCondition,
   isAttestationCondition,
   isConfidentialSpaceEntry,
   isSpaceCondition,
@@ -31,7 +31,7 @@ type Ctx = RuleContext<z.infer<typeof Options>, 'noAttestation' | 'admitsDebug' 
 
 /** Does the entry belong to a principal that runs enclaves: one a statement names with attestation conditions, or one the options name? */
 const runsEnclaves = (e: AccessEntry, globs: readonly string[]): boolean =>
-  attestationConditions(e).length > 0 || (globs.length > 0 && (anyGlobMatch(globs, e.principal.id) || anyGlobMatch(globs, e.principal.name)));
+  hasAttestationCondition(e) || (globs.length > 0 && (anyGlobMatch(globs, e.principal.id) || anyGlobMatch(globs, e.principal.name)));
 
 /** How one access entry fares under one kind of attestation. */
 interface Judged {
@@ -97,6 +97,12 @@ const CONFIDENTIAL_SPACE: AttestationKind = {
 const through = (e: AccessEntry) => `${e.source}${e.sourceId ? ` ${e.sourceId}` : ''}`;
 
 /** Every entry of the kind that can use the key must refuse debug workloads. A definite failure stands; otherwise an undecidable condition is unknown, never a pass. */
+/** Whether an entry lets a principal that runs enclaves use the key (a loop: it runs for every AWS key). */
+function anyRunsEnclaves(access: readonly AccessEntry[] | undefined, principals: Parameters<typeof runsEnclaves>[1]): boolean {
+  for (const e of access ?? []) if (runsEnclaves(e, principals)) return true;
+  return false;
+}
+
 function checkAttestation(key: KeyRecord, ctx: Ctx, kind: AttestationKind): void {
   const judged = kind.judged(key, ctx);
   const unknown: string[] = [];
@@ -139,7 +145,7 @@ export default defineRule({
     // was not read (absent, or hidden by a gap: reading it stops with unknown) may have a Confidential
     // Space path: it applies, and its verdict is unknown (a pass is a claim).
     appliesTo: (k, ctx) =>
-      (k.provider === 'aws-kms' && (k.access ?? []).some((e) => runsEnclaves(e, (ctx.options as z.infer<typeof Options>).enclavePrincipals))) ||
+      (k.provider === 'aws-kms' && anyRunsEnclaves(k.access, (ctx.options as z.infer<typeof Options>).enclavePrincipals)) ||
       (k.provider === 'gcp-kms' && (k.access === undefined || k.access.some(isConfidentialSpaceEntry))),
   },
   options: Options,

@@ -1,6 +1,13 @@
 import { z } from 'zod';
+import type { AccessEntry } from '../../model/access-entry.ts';
 import { defineRule } from '../define-rule.ts';
 import { judgeAccess, mergeAccess, withDecision } from '../lib/keys.ts';
+
+/** An entry that lets anyone (or any authenticated identity) use the key, not confined to the owner. */
+const isExposed = (e: AccessEntry): boolean => {
+  const p = e.principal;
+  return (p.kind === 'public' || p.kind === 'any-authenticated' || p.id === '*') && e.confined !== true;
+};
 
 export default defineRule({
   id: 'no-public-principal',
@@ -25,10 +32,9 @@ export default defineRule({
     public: '{who} can {caps} this key through {source}{sourceId}.',
   },
   check(key, ctx) {
-    const exposed = (key.access ?? []).filter((e) => {
-      const p = e.principal;
-      return (p.kind === 'public' || p.kind === 'any-authenticated' || p.id === '*') && e.confined !== true;
-    });
+    // Fast path, the common case: no entry is public, nothing to judge (and nothing allocated).
+    if (!key.access?.some(isExposed)) return;
+    const exposed = key.access.filter(isExposed);
     judgeAccess(
       ctx,
       mergeAccess(

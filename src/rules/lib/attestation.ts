@@ -42,6 +42,8 @@ export type EntryVerdict =
 
 /** The attestation conditions of an entry, decided or not (IAM-derived entries keep them as undecided). */
 export const attestationConditions = (e: AccessEntry): AccessCondition[] => [...(e.conditions ?? []), ...(e.undecided ?? [])].filter(isAttestationCondition);
+/** Whether `attestationConditions(e)` is not empty, without making it (asked of every AWS key's entries). */
+export const hasAttestationCondition = (e: AccessEntry): boolean => !!(e.conditions?.some(isAttestationCondition) || e.undecided?.some(isAttestationCondition));
 
 /**
  * One statement's conditions are ANDed: a debug-mode enclave is refused when any of them refuses its

@@ -81,7 +81,7 @@ export function judgeAccess<M extends string>(
   judge: (entry: AccessEntry, report: Report<M>) => void,
 ): void {
   let failed = false;
-  const maybe: string[] = [];
+  let maybe: string[] | undefined;
   const report: Report<M> = (id, data, opts) => {
     failed = true;
     ctx.report(id, data, opts);
@@ -95,9 +95,11 @@ export function judgeAccess<M extends string>(
     judge(e, () => {
       would = true;
     });
-    if (would) maybe.push(describeUndecided(e));
+    if (!would) continue;
+    maybe ??= [];
+    maybe.push(describeUndecided(e));
   }
-  if (!failed && maybe.length) ctx.need(undefined, 'access', `the verdict depends on conditions the audit cannot decide: ${[...new Set(maybe)].join(', ')}`);
+  if (!failed && maybe) ctx.need(undefined, 'access', `the verdict depends on conditions the audit cannot decide: ${[...new Set(maybe)].join(', ')}`);
 }
 
 /** The merge key of an entry plus whether it is undecided: a decided and an undecided path never merge. */

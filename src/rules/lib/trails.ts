@@ -22,7 +22,8 @@ export interface TrailVerdict {
  */
 export function judgeTrails(key: KeyRecord, ctx: RuleContext<unknown, string>): readonly TrailVerdict[] {
   const verdicts = judgeLocation(key, ctx);
-  return verdicts.some((v) => !v.problem && v.trail.exemptedPrincipals?.length) ? withExemptions(key, verdicts, ctx) : verdicts;
+  for (const v of verdicts) if (!v.problem && v.trail.exemptedPrincipals?.length) return withExemptions(key, verdicts, ctx);
+  return verdicts;
 }
 
 /**

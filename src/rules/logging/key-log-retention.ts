@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { defineRule } from '../define-rule.ts';
 import { locationCause } from '../lib/causes.ts';
-import { judgeTrails } from '../lib/trails.ts';
+import { judgeTrails, type TrailVerdict } from '../lib/trails.ts';
+
+/** A trail that records the key's use. */
+const recorded = (v: TrailVerdict): boolean => !v.problem;
 
 export default defineRule({
   id: 'key-log-retention',
@@ -24,14 +27,15 @@ export default defineRule({
     notRecorded: 'No trail records use of this key, so its retention is 0 days; the limit is {min} days ({source}; see key-use-logged).',
   },
   check(key, ctx) {
-    const recorded = judgeTrails(key, ctx).filter((v) => !v.problem);
-    if (recorded.length === 0)
+    const verdicts = judgeTrails(key, ctx);
+    if (!verdicts.some(recorded))
       return ctx.report('notRecorded', { min: ctx.options.minDays, source: ctx.limitSource('minDays') }, { cause: locationCause(key) });
     let best = -1;
     let bestTrail = '';
     let bestId = '';
     let unknownTrail: string | undefined;
-    for (const v of recorded) {
+    for (const v of verdicts) {
+      if (!recorded(v)) continue;
       const r = v.trail.retentionDays;
       // A destination whose retention is unknown (a storage bucket, BigQuery) cannot lower the best
       // known retention; it only matters when the known ones fall short.

@@ -1,7 +1,14 @@
 import { z } from 'zod';
+import type { AccessEntry } from '../../model/access-entry.ts';
 import { defineRule } from '../define-rule.ts';
 import { principalCause } from '../lib/causes.ts';
 import { judgeAccess, USE_CAPABILITIES } from '../lib/keys.ts';
+
+/** What a finding names: the principal and the capabilities that use the key (made only for a finding). */
+const data = (entry: AccessEntry) => ({
+  principal: entry.principal.name ?? entry.principal.id,
+  caps: entry.capabilities.filter((c) => USE_CAPABILITIES.has(c)).join(', '),
+});
 
 export default defineRule({
   id: 'cross-scope-access',
@@ -47,15 +54,14 @@ export default defineRule({
       if (p.kind === 'service' && ctx.options.ignoreServicePrincipals) return;
       if (!entry.capabilities.some((c) => USE_CAPABILITIES.has(c))) return;
       const ps = ctx.principalScope(p);
-      const data = () => ({ principal: p.name ?? p.id, caps: entry.capabilities.filter((c) => USE_CAPABILITIES.has(c)).join(', ') });
       if (s.trustDomain) {
         if (ps.trustDomains.length === 0) {
           if (ctx.options.unclassifiedPrincipals === 'report')
-            report('unclassified', { ...data(), dimension: 'trust domain' }, { key: `${p.id}#trust-domain`, cause: principalCause(p) });
+            report('unclassified', { ...data(entry), dimension: 'trust domain' }, { key: `${p.id}#trust-domain`, cause: principalCause(p) });
         } else if (!ps.trustDomains.includes(s.trustDomain)) {
           report(
             'otherTrustDomain',
-            { ...data(), theirs: ps.trustDomains.join('/'), ours: s.trustDomain },
+            { ...data(entry), theirs: ps.trustDomains.join('/'), ours: s.trustDomain },
             { key: `${p.id}#trust-domain`, cause: principalCause(p) },
           );
         }
@@ -63,11 +69,11 @@ export default defineRule({
       if (s.environment) {
         if (ps.environments.length === 0) {
           if (ctx.options.unclassifiedPrincipals === 'report')
-            report('unclassified', { ...data(), dimension: 'environment' }, { key: `${p.id}#environment`, cause: principalCause(p) });
+            report('unclassified', { ...data(entry), dimension: 'environment' }, { key: `${p.id}#environment`, cause: principalCause(p) });
         } else if (!ps.environments.includes(s.environment)) {
           report(
             'otherEnvironment',
-            { ...data(), theirs: ps.environments.join('/'), ours: s.environment },
+            { ...data(entry), theirs: ps.environments.join('/'), ours: s.environment },
             { key: `${p.id}#environment`, cause: principalCause(p) },
           );
         }

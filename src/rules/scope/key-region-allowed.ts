@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { globMatch } from '../../util/glob.ts';
+import { anyGlobMatch } from '../../util/glob.ts';
 import { defineRule } from '../define-rule.ts';
 
 export default defineRule({
@@ -30,8 +30,7 @@ export default defineRule({
   },
   check(key, ctx) {
     const region = key.region as string;
-    if (ctx.options.deniedRegions.some((g) => globMatch(g, region))) ctx.report('denied', { region });
-    else if (!ctx.options.allowedRegions.some((g) => globMatch(g, region)))
-      ctx.report('notAllowed', { region, allowed: ctx.options.allowedRegions.join(', ') });
+    if (anyGlobMatch(ctx.options.deniedRegions, region)) ctx.report('denied', { region });
+    else if (!anyGlobMatch(ctx.options.allowedRegions, region)) ctx.report('notAllowed', { region, allowed: ctx.options.allowedRegions.join(', ') });
   },
 });
