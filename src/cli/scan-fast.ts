@@ -7,6 +7,7 @@
 // value oclif would reject or read differently, --snapshot (which loads the audit module anyway),
 // oclif's debug settings — returns undefined and goes through oclif as before.
 import { UserError } from '../errors.ts';
+import { dropEarly, startEarlyFor } from '../scan/early-workers.ts';
 import { printInternalError, printUserError } from './error-output.ts';
 import type { ScanCliOptions } from './scan-run.ts';
 
@@ -98,10 +99,14 @@ export function fastScanOptions(argv: readonly string[], env: NodeJS.ProcessEnv 
   };
 }
 
-/** Run the scan without oclif; errors are printed as the command prints them (exit 2 or 4). */
+/**
+ * Run the scan without oclif; errors are printed as the command prints them (exit 2 or 4). For a
+ * file large enough to be split, the worker threads start first, while the scanner loads.
+ */
 export async function runScanFast(opts: ScanCliOptions, debug: boolean): Promise<void> {
-  const { runScan } = await import('./scan-run.ts');
+  startEarlyFor(opts.paths, opts.jobs);
   try {
+    const { runScan } = await import('./scan-run.ts');
     // Only --snapshot warns, and the fast start leaves --snapshot to oclif.
     await runScan(opts, (message) => {
       throw new Error(`unexpected warning on the fast start: ${message}`);
@@ -109,5 +114,7 @@ export async function runScanFast(opts: ScanCliOptions, debug: boolean): Promise
   } catch (err) {
     if (err instanceof UserError) printUserError(err, debug);
     else printInternalError(err as Error, debug);
+  } finally {
+    dropEarly(); // those no pool adopted (the scan stopped before it needed them)
   }
 }

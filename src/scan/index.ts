@@ -1,7 +1,7 @@
 // The scanner's programmatic entry: walk inputs, scan files (in parallel across worker threads when
 // there are several), and return findings and gaps in a stable order.
 import { statSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { defaultThreads, dropEarly } from './early-workers.ts';
 import { DEFAULT_LIMITS, type FileResult, type FileScanOptions, finishRanges, planFile, type ScanGap, type ScanLimits, scanFile } from './files.ts';
 import { KnownKeyTable } from './known-keys.ts';
 import { runTask, type Task, type TaskResult, WorkerPool } from './pool.ts';
@@ -73,7 +73,7 @@ function tasksOf(plans: readonly FilePlan[]): Task[] {
 
 export async function scanPaths(req: ScanRequest): Promise<ScanReport> {
   const walked = walk(req.inputs, req.baseDir);
-  const threads = Math.max(1, req.jobs ?? Math.min(8, availableParallelism()));
+  const threads = Math.max(1, req.jobs ?? defaultThreads());
   const plans = planFiles(walked.files, threads, req.splitMin ?? SPLIT_MIN);
   const tasks = tasksOf(plans);
   const jobs = Math.min(threads, tasks.length);
@@ -81,6 +81,7 @@ export async function scanPaths(req: ScanRequest): Promise<ScanReport> {
   // This thread scans too, so jobs − 1 workers. They load their modules while this thread builds the
   // known-key table (they need it only when they claim their first task).
   const pool = jobs > 1 ? WorkerPool.start(jobs - 1, { limits, chunkSize: req.chunkSize }) : undefined;
+  if (!pool) dropEarly(); // started for a large file that turned out to need no worker
   const known = req.known ?? [];
   let table: KnownKeyTable | undefined;
   try {

@@ -7,6 +7,7 @@
 // what it had claimed and not answered, once, and takes back the progress it had reported.
 import type { Worker } from 'node:worker_threads';
 import { nodeWorkerThreads } from '../util/builtins.ts';
+import { adoptEarly, dropEarly, workerUrl } from './early-workers.ts';
 import type { FileResult, FileScanOptions } from './files.ts';
 import type { KnownKeyTable, SharedKnownKeys } from './known-keys.ts';
 import { type RangeResult, scanRange } from './ranges.ts';
@@ -24,9 +25,10 @@ export interface Init {
   chunkSize?: number;
 }
 
-/** The one message a worker receives: the table (shared memory, not rebuilt), every task, and the counter to claim them by. */
+/** The one message a worker receives: its settings, the table (shared memory, not rebuilt), every task, and the counter to claim them by. */
 export interface Run {
   kind: 'run';
+  init: Init;
   known?: SharedKnownKeys;
   tasks: readonly Task[];
   /** Int32Array over a SharedArrayBuffer: index 0 is the next task to claim. */
@@ -44,8 +46,6 @@ export async function runTask(task: Task, table: KnownKeyTable | undefined, init
   return scanFile(task.path, task.location, { table, limits: init.limits, chunkSize: init.chunkSize, onBytes });
 }
 
-const workerUrl = (): URL => new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url);
-
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Worker threads started early, then run together with this thread over one task list. */
@@ -56,29 +56,39 @@ export class WorkerPool {
   private onFailure: ((err: Error) => void) | undefined;
   private stopped = false;
 
-  private constructor(jobs: number, init: Init, script: URL) {
+  private readonly init: Init;
+
+  private constructor(jobs: number, init: Init, script: URL | undefined) {
+    this.init = init;
+    // Workers bin/run.js started before the scan was planned (early-workers.ts) are taken first.
+    for (const e of script ? [] : adoptEarly(jobs)) {
+      this.listen(e.worker);
+      if (e.failure) this.fail(e.failure);
+    }
+    dropEarly();
     const { Worker } = nodeWorkerThreads(); // loaded only when a pool is needed: one small file needs none
-    for (let i = 0; i < jobs; i++) {
-      let w: Worker;
+    while (this.workers.length < jobs && !this.failure) {
       try {
-        w = new Worker(script, { workerData: init });
+        this.listen(new Worker(script ?? workerUrl(), { workerData: init }));
       } catch (err) {
         this.fail(err as Error);
-        break;
       }
-      this.workers.push(w);
-      // Listened to from the start: an error before run() would otherwise be an uncaught 'error' event.
-      w.on('error', (err) => this.fail(err));
-      // A worker that ends without an error (process.exit in it, terminated from outside) fails too:
-      // the tasks it had claimed would otherwise never be answered.
-      w.on('exit', (code) => {
-        if (!this.stopped) this.fail(new Error(`a scan worker exited (code ${code}) before the scan was over`));
-      });
     }
   }
 
-  /** Start `jobs` workers running `script` (the scan worker; tests give others). */
-  static start(jobs: number, init: Init, script: URL = workerUrl()): WorkerPool {
+  private listen(w: Worker): void {
+    this.workers.push(w);
+    // Listened to from the start: an error before run() would otherwise be an uncaught 'error' event.
+    w.on('error', (err) => this.fail(err));
+    // A worker that ends without an error (process.exit in it, terminated from outside) fails too:
+    // the tasks it had claimed would otherwise never be answered.
+    w.on('exit', (code) => {
+      if (!this.stopped) this.fail(new Error(`a scan worker exited (code ${code}) before the scan was over`));
+    });
+  }
+
+  /** Start `jobs` workers running `script` (by default the scan worker, adopting those started early; tests give others). */
+  static start(jobs: number, init: Init, script?: URL): WorkerPool {
     return new WorkerPool(jobs, init, script);
   }
 
@@ -121,7 +131,7 @@ export class WorkerPool {
     };
     signal?.addEventListener('abort', onAbort, { once: true });
     this.onFailure = () => wake();
-    if (!this.failure) this.post({ kind: 'run', ...(known ? { known } : {}), tasks, claim }, results, tick, () => wake());
+    if (!this.failure) this.post({ kind: 'run', init: this.init, ...(known ? { known } : {}), tasks, claim }, results, tick, () => wake());
     try {
       for (let i = Atomics.add(claim, 0, 1); i < tasks.length; i = Atomics.add(claim, 0, 1)) {
         const task = tasks[i] as Task;

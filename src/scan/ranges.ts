@@ -10,13 +10,9 @@ import { fdReader, imageWord } from './layout.ts';
 import { CONTEXT, MAX_EMBEDDED, MAX_FINDINGS, STEP_BYTES, StreamScanner } from './scanner.ts';
 import type { RawHit } from './types.ts';
 
-/**
- * Files at least this large are split when several threads are available. The thread that calls
- * scanPaths scans ranges too, so a worker costs only the CPU of its start (about 0.05 s, loading its
- * modules) and adds its core from then on; one core scans about 256 MiB in the time a worker takes
- * to start, so smaller files are done in one thread before a worker could help.
- */
-export const SPLIT_MIN = 256 * 1024 * 1024;
+// Files at least SPLIT_MIN bytes are split (the threshold lives beside the workers started early).
+export { SPLIT_MIN } from './early-workers.ts';
+
 /** Ranges are multiples of this (8-aligned for the bignum and q-gram grids, which use absolute offsets). */
 const RANGE_ALIGN = 1024 * 1024;
 /**

@@ -4,7 +4,7 @@
 // and (3) that the built CLI prints the same bytes and exits the same as oclif from node_modules does
 // for runs that take the fast start: clean, findings, JSON, every flag, bad paths, bad key files.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, ftruncateSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +14,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { FAST_SCAN_FLAGS, fastScanOptions } from '../../src/cli/scan-fast.ts';
 import Scan from '../../src/commands/scan.ts';
 import { PACKAGE_ROOT } from '../../src/paths.ts';
+import { SPLIT_MIN } from '../../src/scan/early-workers.ts';
 import { CHILD_ENV } from '../helpers/cli.ts';
 import { encode, filler, makeKey } from '../scan/material.ts';
 
@@ -105,6 +106,10 @@ describe('the built CLI on the fast start', () => {
     writeFileSync(cut, gzipSync(filler('text', 200_000)).subarray(0, 900));
     const pub = join(dir, 'pub.pem');
     writeFileSync(pub, `${key.publicKey.export({ format: 'pem', type: 'spki' })}${other.publicKey.export({ format: 'pem', type: 'spki' })}`);
+    // Large enough to be split: the fast start starts its worker before the scanner loads.
+    const big = openSync(join(dir, 'big.bin'), 'w');
+    ftruncateSync(big, SPLIT_MIN);
+    closeSync(big);
     const notKey = join(dir, 'not-a-key.txt');
     writeFileSync(notKey, 'hello\n');
     const bin = join(PACKAGE_ROOT, 'bin/run.js');
@@ -120,6 +125,7 @@ describe('the built CLI on the fast start', () => {
       ['scan', '--known-keys', pub, '--show-public', 'with-key.bin'],
       ['scan', `--known-keys=${pub}`, '--json', '--jobs', '2', '--max-depth', '2', '--max-ratio', '50', '.'],
       ['scan', 'cut.gz', 'clean.log'],
+      ['scan', '--jobs', '2', '--json', 'big.bin'],
       ['scan', '--allow-incomplete', 'cut.gz'],
       ['scan', 'missing.bin'],
       ['scan', '--known-keys', notKey, 'clean.log'],
@@ -134,5 +140,5 @@ describe('the built CLI on the fast start', () => {
       statuses.add(ours.status);
     }
     expect([...statuses].sort()).toEqual([0, 1, 2, 3]);
-  }, 180_000); // eighteen process starts, on a busy machine
+  }, 240_000); // twenty process starts, on a busy machine
 });

@@ -1,0 +1,79 @@
+// Scan workers started before the scan is planned. A worker takes about 0.05–0.08 s of CPU to start
+// (Node's own start in the thread, then its modules); bin/run.js's fast start (cli/scan-fast.ts)
+// knows from the command line alone that a large file is coming, so it starts them before it loads
+// the scanner, and the pool of the scan adopts them (pool.ts) instead of starting its own. This
+// module is small on purpose: it is loaded before anything else of the scanner.
+import { statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import type { Worker } from 'node:worker_threads';
+import { nodeWorkerThreads } from '../util/builtins.ts';
+
+/**
+ * Files at least this large are split into ranges over every thread (ranges.ts). The thread that
+ * calls scanPaths scans ranges too, so a worker costs only the CPU of its start (about 0.05 s,
+ * loading its modules) and adds its core from then on; one core scans about 256 MiB in the time a
+ * worker takes to start, so smaller files are done in one thread before a worker could help.
+ */
+export const SPLIT_MIN = 256 * 1024 * 1024;
+
+/** The scan worker's module. */
+export const workerUrl = (): URL => new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url);
+
+/** The threads a scan uses by default: every core, at most 8. */
+export const defaultThreads = (): number => Math.min(8, availableParallelism());
+
+/** A worker started early, and what became of it before a pool adopted it. */
+export interface EarlyWorker {
+  worker: Worker;
+  failure?: Error;
+}
+
+let early: EarlyWorker[] = [];
+
+/** Start `n` scan workers now, for the next pool to adopt. A worker that cannot start is left out (the pool starts its own). */
+export function startEarly(n: number): void {
+  const { Worker } = nodeWorkerThreads();
+  for (let i = 0; i < n; i++) {
+    let entry: EarlyWorker;
+    try {
+      entry = { worker: new Worker(workerUrl()) };
+    } catch {
+      return;
+    }
+    // Kept until adoption: an 'error' with no listener would end the process.
+    entry.worker.on('error', (err) => (entry.failure ??= err));
+    entry.worker.on('exit', (code) => (entry.failure ??= new Error(`a scan worker exited (code ${code}) before the scan began`)));
+    early.push(entry);
+  }
+}
+
+/** Up to `n` workers started early, handed over (the caller listens to them from now on). */
+export function adoptEarly(n: number): EarlyWorker[] {
+  const taken = early.splice(0, n);
+  for (const e of taken) e.worker.removeAllListeners();
+  return taken;
+}
+
+/** End the workers started early that no pool adopted (the scan needed fewer threads, or stopped before). */
+export function dropEarly(): void {
+  for (const e of early) void e.worker.terminate();
+  early = [];
+}
+
+/**
+ * Start the workers a scan of these paths will use, when a plain file among them is large enough to
+ * be split (jobs: --jobs, or every core). Small files, globs and directories wait for the scan's plan.
+ */
+export function startEarlyFor(paths: readonly string[], jobs: number | undefined): void {
+  const threads = jobs ?? defaultThreads();
+  if (threads < 2) return;
+  const large = paths.some((p) => {
+    try {
+      const s = statSync(p);
+      return s.isFile() && s.size >= SPLIT_MIN;
+    } catch {
+      return false;
+    }
+  });
+  if (large) startEarly(threads - 1);
+}
