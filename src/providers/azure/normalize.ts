@@ -452,6 +452,25 @@ export function actionMatches(pattern: string, action: string): boolean {
   return re.test(action);
 }
 
+/** The concrete actions behind these capabilities (data actions, and the management actions of administer). */
+function actionsOf(caps: ReadonlySet<Capability>): string[] {
+  const out = DATA_ACTIONS.filter(([cap]) => caps.has(cap)).flatMap(([, actions]) => actions);
+  return caps.has('administer') ? [...out, ...ADMIN_ACTIONS] : out;
+}
+
+const ACTION_MATCHES = /ActionMatches\s*\{\s*'([^']+)'\s*\}/gi;
+
+/**
+ * Does a role assignment condition (ABAC, version 2.0) limit any of these actions? Its clauses read
+ * `!(ActionMatches{'A'}) OR (<attribute test>)`: actions named in ActionMatches are limited, others
+ * pass. A condition naming no action limits every action the role grants.
+ */
+export function conditionLimits(condition: string, actions: readonly string[]): boolean {
+  const named = [...condition.matchAll(ACTION_MATCHES)].map((m) => m[1] as string);
+  if (named.length === 0) return true;
+  return named.some((n) => actions.some((a) => actionMatches(n, a) || actionMatches(a, n)));
+}
+
 const allowedBy = (allow: string[], deny: string[], action: string): boolean =>
   allow.some((p) => actionMatches(p, action)) && !deny.some((p) => actionMatches(p, action));
 
@@ -558,7 +577,12 @@ export function accessForKey(input: AccessInput): AccessEntry[] {
     if (caps.size === 0) continue;
     const principal: Principal = { kind: principalKind(a.principalType), id: a.principalId, ...(tenant ? { account: tenant, tenant } : {}) };
     const entry: AccessEntry = { principal, capabilities: [...caps].sort(capOrder), source: 'rbac', sourceId: a.id };
-    if (a.condition) entry.conditions = [{ key: 'azure:abac-condition', operator: 'condition', values: [a.condition] }];
+    if (a.condition) {
+      // A condition on an action that reaches the key turns on attributes the audit cannot read: undecided.
+      const c = [{ key: 'azure:abac-condition', operator: 'condition', values: [a.condition] }];
+      if (conditionLimits(a.condition, actionsOf(caps))) entry.undecided = c;
+      else entry.conditions = c;
+    }
     out.push(entry);
   }
   if (vault.rbac === false) {

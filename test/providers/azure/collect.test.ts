@@ -151,6 +151,21 @@ describe('Azure provider against the loopback fakes', () => {
     expect(progress.at(-1)).toBe(5);
   });
 
+  it('a role assignment with an ABAC condition (conditionVersion 2.0) on the sign action is undecided access, not a grant', async () => {
+    // Azure docs, "Azure role assignment condition format and syntax": !(ActionMatches{…}) OR (<attribute test>).
+    const condition =
+      "((!(ActionMatches{'Microsoft.KeyVault/vaults/keys/sign/action'})) OR (@Resource[Microsoft.KeyVault/vaults/keys:KeyName] StringEquals 'other-key'))";
+    const world = testWorld();
+    const sub = world.subscriptions[0];
+    const signer = sub?.roleAssignments?.find((a) => a.principalId === SIGNER);
+    if (!signer) throw new Error('no signer assignment');
+    signer.condition = condition;
+    const { keys } = await run({ world });
+    const entry = byName(keys, 'token-signing')?.access?.find((a) => a.principal.id === SIGNER);
+    expect(entry).toMatchObject({ capabilities: ['use-sign'], undecided: [{ key: 'azure:abac-condition', values: [condition] }] });
+    expect(entry?.conditions).toBeUndefined();
+  });
+
   it('honours 429 Retry-After on ARM and the data plane and loses nothing', async () => {
     const { keys, gaps, fake } = await run({ fake: { throttleFirst: { 'arm:ListVaults': 1, 'keyvault:GetKey': 3, 'keyvault:ListKeys': 1 } } });
     expect(fake.stats.throttled).toBe(5);

@@ -269,6 +269,34 @@ describe('role definitions and access policies', () => {
     expect(entries.every((e) => e.principal.account === 'tenant-1' && e.principal.tenant === 'tenant-1')).toBe(true);
   });
 
+  /**
+   * Role assignment conditions (ABAC, conditionVersion 2.0; Azure docs "Azure role assignment condition
+   * format and syntax"): `!(ActionMatches{'…'}) OR (<attribute test>)` limits the named actions to the
+   * requests the attribute test admits. The audit cannot decide attribute tests, so a condition on an
+   * action that reaches the key leaves that access undecided; one naming only other actions does not limit it.
+   */
+  it('ABAC conditions: one limiting the key actions the role grants is undecided; one naming other actions leaves the grant as it is', () => {
+    const onSign =
+      "((!(ActionMatches{'Microsoft.KeyVault/vaults/keys/sign/action'})) OR (@Resource[Microsoft.KeyVault/vaults/keys:KeyName] StringEquals 'other-key'))";
+    const onBlobs =
+      "((!(ActionMatches{'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read'})) OR (@Resource[Microsoft.Storage/storageAccounts/blobServices/containers:name] StringEquals 'logs'))";
+    const noAction = "@Principal[Microsoft.Directory/CustomSecurityAttributes/Id:Engineering_Project] StringEquals 'Cascade'";
+    const withCondition = (id: string, principal: string, condition: string) => ({ ...ra(id, `${VAULT_ID}/keys/k1`, 'sign', principal), condition });
+    const entries = accessForKey({
+      vault: vault(),
+      keyName: 'k1',
+      assignments: [withCondition('6', 'p-on-sign', onSign), withCondition('7', 'p-on-blobs', onBlobs), withCondition('8', 'p-any', noAction)],
+      roleDefinitions: defs,
+    });
+    const byId = Object.fromEntries(entries.map((e) => [e.principal.id, e]));
+    expect(byId['p-on-sign']?.undecided).toEqual([{ key: 'azure:abac-condition', operator: 'condition', values: [onSign] }]);
+    expect(byId['p-on-sign']?.conditions).toBeUndefined();
+    expect(byId['p-on-blobs']?.undecided).toBeUndefined();
+    expect(byId['p-on-blobs']?.conditions).toEqual([{ key: 'azure:abac-condition', operator: 'condition', values: [onBlobs] }]);
+    // A condition without ActionMatches applies to every action the role grants.
+    expect(byId['p-any']?.undecided).toEqual([{ key: 'azure:abac-condition', operator: 'condition', values: [noAction] }]);
+  });
+
   it('access-policy vault: policies decide data access; roles only administer', () => {
     const v = vault({
       rbac: false,
