@@ -2,7 +2,7 @@
 // zlib, from Node 22.15/23.8), xz (xz-decompress, WebAssembly) and bzip2 (unbzip2-stream). Each is a
 // Node Duplex: compressed bytes in, plain bytes out, an 'error' for truncated or corrupt input.
 import { createRequire } from 'node:module';
-import { Duplex, PassThrough, Readable } from 'node:stream';
+import { Duplex, Readable, Transform } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import * as zlib from 'node:zlib';
 
@@ -296,6 +296,79 @@ class Frames extends Duplex {
   }
 }
 
+const XZ_MAGIC = Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]);
+
+/** An xz Stream Footer ending at `end` (xz file format 1.2.1 §2.1.2.4): CRC32 of Backward Size and Stream Flags, then 'YZ'. */
+function xzFooterAt(b: Buffer, end: number): boolean {
+  const s = end - 12;
+  return s >= 0 && b[end - 2] === 0x59 && b[end - 1] === 0x5a && b[s + 8] === 0 && zlib.crc32(b.subarray(s + 4, s + 10)) === b.readUInt32LE(s);
+}
+
+/**
+ * The input side of the xz decoder: passes every stream (and the zero Stream Padding between them,
+ * §2.2) and holds back bytes after the last Stream Footer that start no stream. The decoder failed on
+ * them and dropped what it had decoded from the same input, so a key at the end of the data was lost;
+ * they are counted in `trailing` (a gap) instead.
+ */
+class XzStreams extends Transform {
+  trailing = 0;
+  trailingData = false;
+  /** The last 11 bytes passed, to find a footer that crosses chunks. */
+  private tail = Buffer.alloc(0);
+  /** Bytes after a footer, not yet known to start another stream. */
+  private after: Buffer | undefined;
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: () => void): void {
+    this.pass(chunk);
+    cb();
+  }
+
+  override _flush(cb: () => void): void {
+    if (this.after) this.count(this.after);
+    cb();
+  }
+
+  private pass(chunk: Buffer): void {
+    if (this.trailingData || this.after) {
+      this.afterFooter(chunk);
+      return;
+    }
+    const b = Buffer.concat([this.tail, chunk]);
+    for (let y = b.indexOf(0x59, this.tail.length ? 0 : 10); y >= 0; y = b.indexOf(0x59, y + 1)) {
+      if (y + 2 > this.tail.length && xzFooterAt(b, y + 2)) {
+        this.push(b.subarray(this.tail.length, y + 2));
+        this.tail = Buffer.alloc(0);
+        this.afterFooter(b.subarray(y + 2));
+        return;
+      }
+    }
+    this.push(chunk);
+    this.tail = Buffer.from(b.subarray(Math.max(0, b.length - 11)));
+  }
+
+  private afterFooter(chunk: Buffer): void {
+    if (this.trailingData) {
+      this.count(chunk);
+      return;
+    }
+    const b = this.after ? Buffer.concat([this.after, chunk]) : chunk;
+    let z = 0;
+    while (z < b.length && b[z] === 0) z++;
+    if (b.length - z < XZ_MAGIC.length && XZ_MAGIC.subarray(0, b.length - z).equals(b.subarray(z))) {
+      this.after = b;
+      return;
+    }
+    this.after = undefined;
+    if (b.subarray(z, z + XZ_MAGIC.length).equals(XZ_MAGIC)) this.pass(b.subarray(z));
+    else this.count(b);
+  }
+
+  private count(b: Buffer): void {
+    this.trailing += b.length;
+    this.trailingData ||= b.some((x) => x !== 0);
+  }
+}
+
 /** A decoder for the codec. Throws only when the codec is not available in this runtime. */
 export function decoder(c: Codec): Duplex {
   switch (c) {
@@ -307,9 +380,10 @@ export function decoder(c: Codec): Duplex {
       return new Frames(ZSTD);
     case 'xz': {
       const { XzReadableStream } = require('xz-decompress') as XzModule;
-      const input = new PassThrough();
+      const input = new XzStreams();
       const output = Readable.fromWeb(new XzReadableStream(Readable.toWeb(input) as WebReadableStream<Uint8Array>));
-      return Duplex.from({ writable: input, readable: output });
+      const d = Duplex.from({ writable: input, readable: output });
+      return Object.defineProperties(d, { trailing: { get: () => input.trailing }, trailingData: { get: () => input.trailingData } });
     }
     case 'bzip2': {
       // A classic (through) stream: pipe, write, end, 'data', 'error', 'end' and destroy, which is all a pump uses.

@@ -742,7 +742,7 @@ function pumpCodec(
 }
 
 /**
- * Bytes after the last frame of a gzip or zstd stream that start no frame (the decoder counts them):
+ * Bytes after the last frame of a gzip, zstd or xz stream that start no frame (the decoder counts them):
  * never decoded, so never scanned. A gap, unless they are all zero (the padding gunzip ignores).
  */
 function trailingBytes(codec: Codec, z: Duplex, location: string): ScanGap | undefined {
@@ -751,7 +751,7 @@ function trailingBytes(codec: Codec, z: Duplex, location: string): ScanGap | und
   return {
     location,
     operation: 'decompress',
-    reason: `${trailing} bytes after the end of the ${codec} data (not a ${codec === 'gzip' ? 'gzip member' : 'frame'}) were not scanned; scan them separately (tail -c ${trailing})`,
+    reason: `${trailing} bytes after the end of the ${codec} data (not a ${codec === 'gzip' ? 'gzip member' : codec === 'xz' ? 'stream' : 'frame'}) were not scanned; scan them separately (tail -c ${trailing})`,
   };
 }
 

@@ -3,6 +3,7 @@
 // per input block; `cat a.zst b.zst` is valid), and LZ4's legacy format and skippable frames (LZ4
 // Frame Format Description §"Skippable frames", §"Legacy frame"); bytes after the last gzip member
 // (RFC 1952 §2.2: a file is a series of members). A key in a second frame, or after the gzip data, read clean.
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -173,6 +174,35 @@ describe('gzip members (RFC 1952)', () => {
         operation: 'decompress',
         reason: `${junk.length} bytes after the end of the gzip data (not a gzip member) were not scanned; scan them separately (tail -c ${junk.length})`,
       },
+    ]);
+  });
+});
+
+describe('xz streams (the .xz file format 1.2.1 §2.1, §2.2)', () => {
+  const xz = (b: Buffer) => execFileSync('xz', ['-c', '--check=crc64'], { input: b });
+  const a = filler('mixed', 200_000);
+  const b = filler('text', 30_000);
+
+  it.each([[5], [4096], [1 << 20]])(
+    'concatenated streams with Stream Padding between them decode whole; junk after the last footer is counted, not fatal (%i-byte pieces)',
+    async (chunk) => {
+      const junk = Buffer.from('not an xz stream');
+      const r = await decode(Buffer.concat([xz(a), Buffer.alloc(8), xz(b), junk]), chunk, 'xz');
+      expect(r.error).toBeUndefined();
+      expect(sha(r.out)).toBe(sha(Buffer.concat([a, b])));
+      expect([r.trailing, r.trailingData]).toEqual([junk.length, true]);
+      const padded = await decode(Buffer.concat([xz(b), Buffer.alloc(12)]), chunk, 'xz');
+      expect([padded.error, padded.trailingData, padded.out.equals(b)]).toEqual([undefined, false, true]);
+    },
+  );
+
+  it('a key at the end of an .xz file followed by junk is found (the decoder failed on the junk and dropped it); the junk is a gap', async () => {
+    const junk = Buffer.from('junk\n');
+    writeFileSync(path('key.pem.xz'), Buffer.concat([xz(encode(key(), 'pem-pkcs8')), junk]));
+    const r = await scanFile(path('key.pem.xz'), 'key.pem.xz', { table: table() });
+    expect(summary(r)).toEqual(['key.pem.xz!key.pem:pem:private-key-present:kms/sign']);
+    expect(r.gaps.map((g) => g.reason)).toEqual([
+      `${junk.length} bytes after the end of the xz data (not a stream) were not scanned; scan them separately (tail -c ${junk.length})`,
     ]);
   });
 });
