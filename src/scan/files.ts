@@ -729,16 +729,26 @@ function pumpCodec(
       sink.write(c);
     });
     z.on('error', (err) => {
-      const left = opts.total !== undefined ? `; about ${Math.max(0, opts.total - inBytes)} compressed bytes were not decoded` : '';
+      const unread = opts.total !== undefined ? opts.total - inBytes : 0;
+      const left = unread > 0 ? `about ${unread} compressed bytes were not decoded` : 'the data breaks off before its end: what the rest held was not scanned';
       done({
         location,
         operation: 'decompress',
-        reason: `truncated or corrupt ${codec} data (${errText(err)}); scanned the ${outBytes} bytes that decoded${left}`,
+        reason: `truncated or corrupt ${codec} data (${codecError(err)}); scanned the ${outBytes} bytes that decoded; ${left}`,
       });
     });
     z.on('end', () => done(trailingBytes(codec, z, location)));
     src.pipe(z);
   });
+}
+
+/** xz-embedded's return codes (xz.h) and a decoder's internal slip (bzip2: a TypeError on cut input), in words. */
+const XZ_CODES: Record<string, string> = { 5: 'not xz data', 6: 'unsupported xz options', 7: 'corrupt xz data', 8: 'the xz data ends early' };
+function codecError(err: unknown): string {
+  const text = errText(err);
+  const xz = /get_next_output failed with error code (\d+)/.exec(text);
+  if (xz) return XZ_CODES[xz[1] as string] ?? text;
+  return err instanceof TypeError || err instanceof RangeError ? 'the decoder met data it could not read' : text;
 }
 
 /**

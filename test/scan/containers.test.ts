@@ -69,8 +69,10 @@ describe('compressed cores', () => {
     const r = await scanFile(path(file), file, { table: table() });
     expect(r.gaps).toHaveLength(1);
     expect(r.gaps[0]?.reason).toMatch(
-      /^truncated or corrupt (zstd|xz|bzip2) data .*; scanned the \d+ bytes that decoded; about \d+ compressed bytes were not decoded$/,
+      /^truncated or corrupt (zstd|xz|bzip2) data \((unexpected end of file|the xz data ends early|.*)\); scanned the \d+ bytes that decoded; the data breaks off before its end: what the rest held was not scanned$/,
     );
+    // Words, not a decoder's internals ('about 0 compressed bytes were not decoded', 'Cannot read properties of undefined').
+    expect(r.gaps[0]?.reason).not.toMatch(/about 0 |Cannot read|error code/);
     expect(summary(r)).toEqual([`${file}!cut:pem:private-key-present:kms/sign`]);
   });
 
