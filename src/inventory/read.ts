@@ -1,9 +1,13 @@
 // Read an inventory snapshot of any size: the file is read in chunks, the top-level record arrays
 // (keys, trails, publishedKeys, artifacts, gaps) are split into their elements by a structural scan
 // (strings, brackets), and each element is decoded (strict UTF-8) and parsed by JSON.parse, then
-// validated on its own. No step holds the file as one string, so a snapshot of a million keys loads
+// validated on its own. In an indented file (as `keyhygiene inventory` writes them) records come in
+// runs of up to 64 KiB found by their closing lines and parsed by one JSON.parse each, with no
+// structural scan; anything a run cannot vouch for is read element by element, whose errors name the
+// place. No step holds the file as one string, so a snapshot of a million keys loads
 // where `JSON.parse(readFileSync(…))` stops at V8's string limit. The bound on input size stays
 // (INPUT_LIMITS.streamed-snapshot, KEYHYGIENE_MAX_INPUT_BYTES), checked before and while reading.
+import { isAscii, isUtf8 } from 'node:buffer';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { UserError } from '../errors.ts';
 import { INVENTORY_VERSION, type Inventory } from '../model/inventory.ts';
@@ -70,6 +74,49 @@ function valueEnd(buf: Buffer, i: number, end: number): number {
 
 type Emit = (member: string, value: unknown, at: number) => void;
 
+/** What the scanner hands its records to: one at a time, or a run of them parsed at once. */
+interface Sink {
+  add: Emit;
+  /** Records parsed together; `at(k)` is the absolute offset of the k-th (worked out only when asked, during the call). */
+  addMany: (member: string, values: unknown[], at: (k: number) => number) => void;
+  fail: (at: number, message: string) => never;
+}
+
+/**
+ * Runs end within this many bytes of their start. The records of a run are all alive until they are
+ * interned, so long runs carry the copies interning drops through the young generation: measured
+ * on the bench's realistic estate, runs up to 16–64 KiB read 20–28 % faster than record by record,
+ * runs of 1 MiB 18 % slower.
+ */
+const MAX_RUN_BYTES = 64 * 1024;
+
+/**
+ * The end (the offset of its comma) of a run of whole elements starting at the object at `i`, when
+ * the file is indented: raw newlines are never inside a JSON string, so a line holding the same
+ * indentation as the run's first `{` followed by `},` closes an element at the array's level, in
+ * every file laid out by JSON.stringify(…, null, n) (as `keyhygiene inventory` writes them). -1 when
+ * there is no such line (a compact file: element by element). A file indented otherwise can place
+ * that line inside an element: the run is then not valid JSON on its own and is read element by element.
+ */
+function runEnd(buf: Buffer, i: number, end: number): number {
+  const nl = buf.lastIndexOf(0x0a, i);
+  if (nl < 0) return -1;
+  for (let k = nl + 1; k < i; k++) if (buf[k] !== 0x20 && buf[k] !== 0x09) return -1;
+  const close = Buffer.allocUnsafe(i - nl + 2);
+  buf.copy(close, 0, nl, i);
+  close[i - nl] = 0x7d; // }
+  close[i - nl + 1] = 0x2c; // ,
+  const last = buf.lastIndexOf(close, Math.min(end, i + MAX_RUN_BYTES) - close.length);
+  return last > i ? last + close.length - 1 : -1;
+}
+
+/** The text of buf[i, e) when it is valid UTF-8 (ASCII decoded as such, the common case), else undefined. */
+function textOf(buf: Buffer, i: number, e: number): string | undefined {
+  const bytes = buf.subarray(i, e);
+  if (isAscii(bytes)) return buf.toString('latin1', i, e);
+  return isUtf8(bytes) ? buf.toString('utf8', i, e) : undefined;
+}
+
 /**
  * A resumable scanner over the top-level object: members whose value is one of the record arrays
  * are emitted element by element, any other member as one value. Positions are absolute byte offsets.
@@ -78,11 +125,15 @@ class TopLevelScanner {
   private state: 'start' | 'first-key' | 'key' | 'colon' | 'value' | 'after-member' | 'first-element' | 'element' | 'after-element' | 'done' = 'start';
   private member = '';
   private seen = new Set<string>();
+  /** Runs are not tried again before this absolute offset (one failed there: read element by element). */
+  private noRunBefore = 0;
+  private readonly sink: Sink;
   private readonly emit: Emit;
   private readonly fail: (at: number, message: string) => never;
-  constructor(emit: Emit, fail: (at: number, message: string) => never) {
-    this.emit = emit;
-    this.fail = fail;
+  constructor(sink: Sink) {
+    this.sink = sink;
+    this.emit = sink.add;
+    this.fail = sink.fail;
   }
 
   /** Scan buf[from, end) (buf starts at absolute offset `base`); returns where the unconsumed bytes start. */
@@ -169,6 +220,10 @@ class TopLevelScanner {
       this.state = 'element';
       return i + 1;
     }
+    if (b === 0x7b && base + i >= this.noRunBefore) {
+      const r = this.run(buf, i, end, base);
+      if (r > 0) return r;
+    }
     const e = valueEnd(buf, i, end);
     if (e < 0) return -1;
     this.emit(this.member, parseSlice(buf, i, e, base, this.fail), base + i);
@@ -176,9 +231,44 @@ class TopLevelScanner {
     return e;
   }
 
+  /**
+   * A run of elements parsed by one JSON.parse (no structural scan, one decode): where the run ends
+   * (at the comma after it), or -1 to read element by element. Anything the run cannot vouch for (a
+   * file not indented, bytes that are not UTF-8, text that does not parse) goes element by element,
+   * whose errors name the place.
+   */
+  private run(buf: Buffer, i: number, end: number, base: number): number {
+    const e = runEnd(buf, i, end);
+    if (e < 0) return -1;
+    const text = textOf(buf, i, e);
+    let values: unknown;
+    try {
+      values = text === undefined ? undefined : JSON.parse(`[${text}]`);
+    } catch {
+      values = undefined;
+    }
+    if (!Array.isArray(values)) {
+      this.noRunBefore = base + e;
+      return -1;
+    }
+    this.sink.addMany(this.member, values, (k) => base + elementStart(buf, i, e, k));
+    this.state = 'after-element';
+    return e;
+  }
+
   get complete(): boolean {
     return this.state === 'done';
   }
+}
+
+/** The offset of the k-th element of a run of elements (separated by commas) starting at i. */
+function elementStart(buf: Buffer, i: number, end: number, k: number): number {
+  let j = i;
+  for (let n = 0; n < k; n++) {
+    j = valueEnd(buf, j, end);
+    while (j < end && (isWs(buf[j] as number) || buf[j] === 0x2c)) j++;
+  }
+  return j;
 }
 
 function parseSlice(buf: Buffer, i: number, e: number, base: number, fail: (at: number, message: string) => never): unknown {
@@ -240,7 +330,7 @@ function streamInventory(fd: number, size: number | undefined, path: string, dis
   if (size !== undefined && size > limit) throw tooLarge(display, 'snapshot', limit);
   const collected = new Collector(path, display, size, opts.exactDiagnosticsUpTo ?? INPUT_LIMITS.snapshot);
   const CHUNK = opts.chunkSize ?? READ_CHUNK;
-  const scanner = new TopLevelScanner(collected.add, collected.fail);
+  const scanner = new TopLevelScanner(collected);
   // One buffer, reused: the unconsumed tail moves to its start and the next chunk is read after it
   // (a new buffer per chunk cost a copy of every byte and fresh pages to fault in).
   let buf: Buffer = Buffer.allocUnsafe(CHUNK * 2);
@@ -303,6 +393,16 @@ class Collector {
     const ok = recordValidator(member as RecordArray);
     if (!ok(value)) this.invalid(member as RecordArray, list.length, value, at);
     list.push(this.interner.record(value));
+  };
+
+  addMany = (member: string, values: unknown[], at: (k: number) => number): void => {
+    const list = this.arrays[member as RecordArray];
+    const ok = recordValidator(member as RecordArray);
+    for (let k = 0; k < values.length; k++) {
+      const value = values[k];
+      if (!ok(value)) this.invalid(member as RecordArray, list.length, value, at(k));
+      list.push(this.interner.record(value));
+    }
   };
 
   fail = (at: number, message: string): never => {

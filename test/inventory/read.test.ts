@@ -146,4 +146,46 @@ describe('readInventoryFile (streamed)', () => {
     writeFileSync(file, text);
     expect(error(() => readInventoryFile(file, 'latin.json', { ...STREAM, chunkSize: 33 })).message).toMatch(/not valid UTF-8/);
   });
+
+  describe('runs of indented records (the layout `keyhygiene inventory` writes), parsed together', () => {
+    it.each([
+      ['two spaces', 2],
+      ['four spaces', 4],
+      ['tabs', '\t'],
+    ])('indented by %s: exactly what the whole-text reader reads', (_name, indent) => {
+      const text = scaled(60, indent as number);
+      const streamed = readInventoryFile(tmp.write('runs.json', text), 'runs.json', STREAM);
+      expect(streamed).toEqual(parseInventory(text, 'runs.json'));
+      expect(streamed.keys.map((k) => k.name)).toEqual(JSON.parse(text).keys.map((k: { name: string }) => k.name));
+    });
+
+    it('a line inside a record at the records’ own indentation does not split it (read element by element instead)', () => {
+      // Valid JSON whose inner closing braces sit where a record's closing brace would: "\n    },".
+      const text = scaled(40, 2).replace(/\n {6}\},\n {6}"/g, '\n    },\n      "');
+      expect(text).toMatch(/\n {4}\},\n {6}"/);
+      expect(readInventoryFile(tmp.write('misleading.json', text), 'misleading.json', STREAM)).toEqual(parseInventory(text, 'misleading.json'));
+    });
+
+    it('a record that breaks the schema inside a run is named at its own first line', () => {
+      const text = scaled(60, 2).replace('"state": "enabled"', '"state": "on"');
+      const bad = text.indexOf('"state": "on"');
+      const open = text.lastIndexOf('\n    {', bad) + 1;
+      const e = error(() => readInventoryFile(tmp.write('run-state.json', text), 'run-state.json', STREAM));
+      expect(e.exitCode).toBe(2);
+      expect(e.message).toMatch(/keys\[\d+\]\.state has an invalid value "on"/);
+      expect(e.diagnostics[0]).toMatchObject({ file: 'run-state.json', line: text.slice(0, open).split('\n').length, column: 5 });
+    });
+
+    it('a syntax error or invalid UTF-8 inside a run is refused at its place, as element by element', () => {
+      const word = scaled(60, 2).replace('"state": "enabled"', '"state": MIIEvQIBADANBgkqhkiG9w0B');
+      const e = error(() => readInventoryFile(tmp.write('run-word.json', word), 'run-word.json', STREAM));
+      expect(e.message).toMatch(/not valid JSON: Unexpected token 'M'\./);
+      expect(e.diagnostics[0]?.line).toBe(word.slice(0, word.indexOf('MIIEvQ')).split('\n').length);
+      const bytes = Buffer.from(scaled(60, 2));
+      bytes[bytes.indexOf('ключ')] = 0xff;
+      const file = join(tmp.dir, 'run-latin.json');
+      writeFileSync(file, bytes);
+      expect(error(() => readInventoryFile(file, 'run-latin.json', STREAM)).message).toMatch(/not valid UTF-8/);
+    });
+  });
 });
