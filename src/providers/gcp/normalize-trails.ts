@@ -79,8 +79,54 @@ function atom(body: string, e: LogEntryShape): boolean | undefined {
   return op === '!=' ? !eq : eq;
 }
 
+const OPERATOR = /^(!=|=|:)$/;
+
+/** Whitespace-separated tokens, quotes and parenthesised calls (LOG_ID("…")) kept whole. */
+function tokens(f: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let quoted = false;
+  let depth = 0;
+  for (const ch of f) {
+    if (ch === '"') quoted = !quoted;
+    else if (!quoted && ch === '(') depth++;
+    else if (!quoted && ch === ')') depth--;
+    if (!quoted && depth === 0 && /\s/.test(ch)) {
+      if (cur) out.push(cur);
+      cur = '';
+    } else cur += ch;
+  }
+  if (cur) out.push(cur);
+  return out;
+}
+
 /**
- * Does a Logging filter match the entry? `true`/`false` when it is a conjunction of terms this build
+ * The filter's terms: `AND` and whitespace alone (an implicit AND in the Logging query language)
+ * separate them; `field = "v"` written with spaces is one term; `NOT` applies to the term after it.
+ */
+function termsOf(f: string): string[] {
+  const merged: string[] = [];
+  for (const t of tokens(f)) {
+    const prev = merged[merged.length - 1];
+    const joins = prev !== undefined && (OPERATOR.test(t) || /(!=|=|:)$/.test(prev) || /^(!=|=|:)/.test(t));
+    if (joins) merged[merged.length - 1] = `${prev}${t}`;
+    else merged.push(t);
+  }
+  const out: string[] = [];
+  let not = false;
+  for (const t of merged) {
+    if (t === 'AND') continue;
+    if (t === 'NOT') not = !not;
+    else {
+      out.push(not ? `NOT ${t}` : t);
+      not = false;
+    }
+  }
+  return out;
+}
+
+/**
+ * Does a Logging filter match the entry? `true`/`false` when it is a conjunction (AND, or whitespace) of terms this build
  * understands (LOG_ID, logName, protoPayload.serviceName, resource.type, with NOT); `undefined` for
  * anything else (OR, parentheses, other fields, sample()), never a guess. An empty filter matches all.
  */
@@ -89,8 +135,7 @@ export function filterMatches(filter: string | undefined, e: LogEntryShape): boo
   if (!f) return true;
   if (/\bOR\b|\|/.test(f) || /\((?!\s*")/.test(f.replace(/LOG_ID\(\s*"[^"]*"\s*\)/g, 'X'))) return undefined;
   let result: boolean | undefined = true;
-  for (const t of f.split(/\s+AND\s+|\s+(?=NOT\s|-)/)) {
-    if (!t.trim()) continue;
+  for (const t of termsOf(f)) {
     const v = term(t, e);
     if (v === false) return false;
     if (v === undefined) result = undefined;

@@ -191,6 +191,11 @@ describe('Logging filters', () => {
     ['NOT protoPayload.serviceName="cloudkms.googleapis.com"', false, false],
     ['severity>=ERROR', undefined, undefined],
     ['(resource.type="a" OR resource.type="b")', undefined, undefined],
+    // Logging query language: terms separated by whitespace alone are ANDed; spaces around = are allowed.
+    ['resource.type="cloudkms_cryptokey" protoPayload.serviceName="cloudkms.googleapis.com"', true, true],
+    ['resource.type = "cloudkms_cryptokey"   LOG_ID("cloudaudit.googleapis.com/data_access")', true, false],
+    ['resource.type="cloudkms_cryptokey" protoPayload.methodName="Decrypt"', undefined, undefined],
+    ['resource.type="cloudkms_cryptokey" NOT LOG_ID("cloudaudit.googleapis.com/activity")', true, false],
   ])('%s', (filter, data, admin) => {
     expect(filterMatches(filter, KMS_DATA_ACCESS)).toBe(data);
     expect(filterMatches(filter, KMS_ADMIN_ACTIVITY)).toBe(admin);
@@ -206,6 +211,9 @@ describe('Logging filters', () => {
     expect(sinkRoutes(sink, KMS_DATA_ACCESS)).toBe(false);
     expect(sinkRoutes({ ...sink, exclusions: [{ filter: 'protoPayload.serviceName="cloudkms.googleapis.com"', disabled: true }] }, KMS_DATA_ACCESS)).toBe(true);
     expect(sinkRoutes({ ...sink, exclusions: [{ filter: 'sample(insertId, 0.9)' }] }, KMS_DATA_ACCESS)).toBeUndefined();
+    // An exclusion of the Decrypt entries (implicit AND): the sink may drop key use, so whether it records it is unknown.
+    const decrypts = 'resource.type="cloudkms_cryptokey" protoPayload.methodName="Decrypt"';
+    expect(sinkRoutes({ ...sink, exclusions: [{ filter: decrypts }] }, KMS_DATA_ACCESS)).toBeUndefined();
   });
 });
 
