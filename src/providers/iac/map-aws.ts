@@ -198,7 +198,26 @@ function accessOf(ctx: PlanContext, key: PlannedResource, read: Reader, id: stri
   }
   void read;
   const fromGrants = grantsToAccess(grants.grants).map((e) => ({ ...e, principal: ctx.enrichPrincipal(e.principal) }));
+  delegationGap(ctx, key, id, policy);
   return [...policy, ...fromGrants];
+}
+
+/**
+ * A key policy that lets the key's own account in (its root, as the default key policy does) delegates to
+ * IAM: every user and role of the account whose identity policies allow the key can use it, and most
+ * of them are not in the plan. Access keeps a gap (as the live provider's does when it cannot read IAM);
+ * a failure found in the policy still stands.
+ */
+function delegationGap(ctx: PlanContext, key: PlannedResource, id: string, policy: readonly AccessEntry[]): void {
+  const own = policy.find((e) => e.principal.kind === 'account' && (!ctx.opts.account || !e.principal.account || e.principal.account === ctx.opts.account));
+  if (!own) return;
+  ctx.gap(
+    id,
+    PROVIDER,
+    'access',
+    `${key.format}:iam-delegation`,
+    `${key.address}: the key policy lets ${own.principal.name ?? own.principal.id} in (${own.sourceId ?? 'key policy'}), which delegates to IAM: the users and roles whose identity policies allow this key are mostly outside the plan (audit them live with the aws provider)`,
+  );
 }
 
 function aliasesOf(ctx: PlanContext, key: PlannedResource): string[] {

@@ -24,6 +24,8 @@ export default defineRule({
       'Remove the debug/dev/CI principal from the key policy, grants or role assignments; give non-production workloads their own keys in their own environment.',
     subject: 'key',
     needs: ['access'],
+    // A principal read from one policy that breaks the rule breaks it whatever the unread policies add.
+    failureStandsOnPartialData: true,
     reads: ['classification'],
     appliesTo: (k, ctx) => ctx.scope(k).environmentKind === 'production',
   },

@@ -43,6 +43,8 @@ export default defineRule({
     subject: 'key',
     appliesTo: (k) => k.managedBy !== 'provider',
     needs: ['access'],
+    // A principal read from one policy that breaks the rule breaks it whatever the unread policies add.
+    failureStandsOnPartialData: true,
     reads: ['managedBy'],
   },
   options: z.strictObject({

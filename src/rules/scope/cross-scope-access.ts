@@ -24,6 +24,8 @@ export default defineRule({
       'Remove the statement, grant or role assignment that lets the foreign principal use the key, or give that workload its own key in its own domain.',
     subject: 'key',
     needs: ['access'],
+    // A principal read from one policy that breaks the rule breaks it whatever the unread policies add.
+    failureStandsOnPartialData: true,
     reads: ['classification'],
     // A key with neither a trust domain nor an environment gives principals nothing to be compared with
     // (key-classified reports it); a pass would claim a check that never ran. Unread tags leave it unknown.

@@ -2,6 +2,7 @@
 // "JSON Output Format" page): deposed objects, imports, moves, drift, output changes and checks.
 import { describe, expect, it } from 'vitest';
 import rule from '../../../src/rules/exposure/no-public-principal.ts';
+import nonprod from '../../../src/rules/exposure/nonprod-principal-access.ts';
 import { runRule } from '../../helpers/rule-tester.ts';
 import { collectIac, FIXTURES } from './helpers.ts';
 
@@ -26,5 +27,24 @@ describe('iac provider: Terraform JSON output format', () => {
     ]);
     const adopted = out.keys?.find((k) => k.source?.address === 'aws_kms_key.adopted');
     expect(adopted?.rotation).toMatchObject({ automatic: false });
+  });
+});
+
+describe('iac provider: a key policy that delegates to IAM', () => {
+  const policy = {
+    environments: {
+      production: { kind: 'production' as const, match: [{ tags: { env: 'prod' } }, { accounts: ['111111111111'] }] },
+      debug: { kind: 'debug' as const, match: [{ tags: { env: 'debug' } }] },
+    },
+  };
+
+  it('the default key policy lets the account in, so the IAM users and roles outside the plan may use the key: nonprod-principal-access is unknown (it passed)', async () => {
+    const out = await collectIac([PLAN], { account: '111111111111' });
+    const adopted = out.keys?.find((k) => k.source?.address === 'aws_kms_key.adopted');
+    if (!adopted) throw new Error('no adopted key');
+    const gap = out.gaps?.find((g) => g.scope.subjectId === adopted.id && g.affects?.includes('access'));
+    expect(gap?.operation).toBe('terraform-plan:iam-delegation');
+    expect(gap?.reason).toContain('delegates to IAM');
+    expect(runRule(nonprod, { inventory: { keys: [adopted], gaps: out.gaps ?? [] }, policy }).outcome).toBe('unknown');
   });
 });

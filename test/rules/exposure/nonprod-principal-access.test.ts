@@ -126,6 +126,20 @@ ruleTester(rule, [
     gapOperation: 'kms:ListGrants',
   },
   {
+    // The key policy was read and names a debug user; IAM behind its delegation was not: a fact, not a guess.
+    name: 'a debug principal read alongside a gap on the rest of access: fail, not unknown',
+    inventory: { keys: [key({ access: [access(), debugUser()] })], gaps: [gap()] },
+    outcome: 'fail',
+    messages: ['reachable'],
+  },
+  {
+    name: 'trusted principals read alongside a gap on the rest of access: unknown, never pass',
+    inventory: { keys: [key({ access: [access()] })], gaps: [gap()] },
+    outcome: 'unknown',
+    missing: 'access',
+    gapOperation: 'kms:ListGrants',
+  },
+  {
     name: 'key of the debug environment',
     inventory: { keys: [key({ tags: { env: 'debug', 'trust-domain': 'consumer' }, access: [debugUser()] })] },
     outcome: 'not-applicable',
