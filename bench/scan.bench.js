@@ -4,7 +4,8 @@
 //     `cat file > /dev/null` on a 512 MiB and a 2 GiB mixed corpus, warm cache, 1 known key;
 //   against rsakeyfind (Debian package, known-modulus mode) on the same file (skipped with a note
 //     when it is not installed);
-//   10,000 known keys against 1 (time, table build included and shown apart); CLI start-up;
+//   10,000 known keys against 1: the whole CLI with the keys read from a JWKS (loading, table build,
+//     scan, report) against 1 key from a PEM, and scanPaths in process (table build shown apart); CLI start-up;
 //   max RSS of the CLI on the 2 GiB file;
 //   recall on planted formats (every material format, containers at offsets, compressed files),
 //     findings on public-only files (none may be private or unproven), compressed / truncated /
@@ -47,7 +48,8 @@ async function load() {
   const ext = useDist ? 'js' : 'ts';
   const index = await import(join(base, `index.${ext}`));
   const known = await import(join(base, `known-keys.${ext}`));
-  return { scanPaths: index.scanPaths, KnownKeyTable: known.KnownKeyTable, from: base };
+  const files = await import(join(base, `known-key-files.${ext}`));
+  return { scanPaths: index.scanPaths, KnownKeyTable: known.KnownKeyTable, loadKnownKeyFiles: files.loadKnownKeyFiles, from: base };
 }
 
 const ms = () => performance.now();
@@ -114,6 +116,54 @@ function bigFile(out, mixed) {
 
 function pemOf(spkiB64) {
   return createPublicKey({ key: Buffer.from(spkiB64, 'base64'), format: 'der', type: 'spki' }).export({ format: 'pem', type: 'spki' });
+}
+
+/**
+ * What a user with 10,000 known keys waits for: the whole CLI (start, reading the keys from a JWKS,
+ * building the table, scanning, reporting) against the same run with 1 key in a PEM file, best of
+ * RUNS each, interleaved; and loading the JWKS alone in this process.
+ */
+function knownKeysCli(out, k10, knownPem, file, loadKnownKeyFiles) {
+  const jwks = join(out, 'known-10000.jwks');
+  if (!existsSync(jwks)) {
+    const keys = k10.map((k) => ({
+      ...createPublicKey({ key: Buffer.from(k.publicKey, 'base64'), format: 'der', type: 'spki' }).export({ format: 'jwk' }),
+      kid: k.id,
+    }));
+    writeFileSync(jwks, JSON.stringify({ keys }));
+  }
+  const one = [];
+  const ten = [];
+  for (let i = 0; i < RUNS; i++) {
+    for (const [list, keys] of [
+      [one, knownPem],
+      [ten, jwks],
+    ]) {
+      const r = timed(process.execPath, [cli, 'scan', '--known-keys', keys, '--json', file]);
+      if (r.status !== 1 && r.status !== 0) throw new Error(`scan exited ${r.status}: ${r.stderr}`);
+      list.push(r);
+    }
+  }
+  const loads = [];
+  for (let i = 0; i < RUNS; i++) loads.push(inProcessSync(() => loadKnownKeyFiles([jwks])));
+  const cpuOf = (xs) => (xs.every((x) => x.cpu !== undefined) ? best(xs.map((x) => x.cpu)) : undefined);
+  return {
+    ms1: best(one.map((x) => x.ms)),
+    ms10: best(ten.map((x) => x.ms)),
+    cpu1: cpuOf(one),
+    cpu10: cpuOf(ten),
+    load: best(loads.map((x) => x.ms)),
+    loadCpu: best(loads.map((x) => x.cpu)),
+  };
+}
+
+/** A synchronous call's wall and CPU ms. */
+function inProcessSync(fn) {
+  const c0 = process.cpuUsage();
+  const t = ms();
+  fn();
+  const c = process.cpuUsage(c0);
+  return { ms: ms() - t, cpu: Math.round((c.user + c.system) / 1000) };
 }
 
 /** Throughput of the CLI and of scanPaths against cat, on one file. */
@@ -348,7 +398,7 @@ async function coreRecall(scanPaths, out) {
 }
 
 export default async function scanBench() {
-  const { scanPaths, KnownKeyTable, from } = await load();
+  const { scanPaths, KnownKeyTable, loadKnownKeyFiles, from } = await load();
   const { out } = makeScanCorpus({ size: SIZE, negatives: NEG });
   const mixed = join(out, 'mixed.bin');
   const big = bigFile(out, mixed);
@@ -389,6 +439,10 @@ export default async function scanBench() {
     s10k.push(ms() - t);
   }
   console.log(`10,000 known keys: ${best(s10k).toFixed(0)} ms (table build ${build10k.toFixed(0)} ms of it) vs 1 key ${best(s1).toFixed(0)} ms`);
+  const cli10k = knownKeysCli(out, k10, knownPem, mixed, loadKnownKeyFiles);
+  console.log(
+    `CLI, 10,000 keys from a JWKS (load, build, scan, report): ${cli10k.ms10.toFixed(0)} ms, CPU ${cli10k.cpu10 ?? '?'} ms vs 1 key ${cli10k.ms1.toFixed(0)} ms, CPU ${cli10k.cpu1 ?? '?'} ms; loading the JWKS alone (in process) ${cli10k.load.toFixed(0)} ms, CPU ${cli10k.loadCpu} ms`,
+  );
 
   const rk = rsakeyfindRun(mixed, known1);
   const rkMs = rk?.ms;
@@ -434,9 +488,9 @@ export default async function scanBench() {
       detail: `${start.scan.toFixed(0)} ms, ${(start.scan / start.node).toFixed(2)}× bare \`node -e 0\` (${start.node.toFixed(0)} ms); CPU ${cpuRatio(start.scanCpu, start.nodeCpu)}× (${start.scanCpu ?? '?'} vs ${start.nodeCpu ?? '?'} ms)`,
     },
     {
-      name: '10,000 known keys / 1 known key, time (≤ 1.2×)',
-      met: best(s10k) / best(s1) <= 1.2,
-      detail: `${(best(s10k) / best(s1)).toFixed(2)}× including the table build (${build10k.toFixed(0)} ms); ${((best(s10k) - build10k) / best(s1)).toFixed(2)}× without it`,
+      name: '10,000 known keys / 1 known key, time, the CLI with the keys loaded from a JWKS (≤ 1.2×)',
+      met: cli10k.ms10 / cli10k.ms1 <= 1.2,
+      detail: `${(cli10k.ms10 / cli10k.ms1).toFixed(2)}× wall, ${cpuRatio(cli10k.cpu10, cli10k.cpu1)}× CPU (loading the JWKS alone ${cli10k.load.toFixed(0)} ms); in process (scanPaths, table build included) ${(best(s10k) / best(s1)).toFixed(2)}×, ${((best(s10k) - build10k) / best(s1)).toFixed(2)}× without the build (${build10k.toFixed(0)} ms, first build in this process)`,
     },
     {
       name: 'max RSS of the CLI on the 2 GiB file (≤ 256 MiB)',

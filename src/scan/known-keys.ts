@@ -7,7 +7,7 @@
 // that is not a public key is rejected with its reason (a gap), never dropped. Key objects and SPKI
 // hashes are made on first use, so 10,000 keys cost milliseconds to build and nothing to hand to a
 // worker thread.
-import { fingerprintsOf, jwkThumbprint } from '../crypto/fingerprint.ts';
+import { fingerprintsOf } from '../crypto/fingerprint.ts';
 import type { Fingerprints } from '../model/common.ts';
 import { nodeCrypto } from '../util/builtins.ts';
 import { bigFromBE, bigFromLE } from './bytes.ts';
@@ -130,12 +130,14 @@ class Seen {
   /** True when input i repeats an earlier input's id and key. */
   repeats(id: string, i: number): boolean {
     const first = this.byId.get(id);
-    this.byId.set(id, -1);
     if (first === undefined) {
       this.byId.set(id, i);
       return false;
     }
-    if (first >= 0) this.hashed.add(this.key(id, first));
+    if (first >= 0) {
+      this.hashed.add(this.key(id, first));
+      this.byId.set(id, -1);
+    }
     const k = this.key(id, i);
     if (this.hashed.has(k)) return true;
     this.hashed.add(k);
@@ -355,13 +357,15 @@ export class KnownKeyTable {
     if (k.fingerprints.jwkThumbprint || k.keyType === 'OTHER') return k.fingerprints;
     const pub = k.keyType === 'RSA' ? this.needleOf(k.needle as number) : toBuffer(k.point as Uint8Array);
     const half = pub.length / 2;
-    const jwk =
+    // RFC 7638's canonical JSON written directly (base64url and the curve names need no escaping):
+    // the same string jwkThumbprint builds, without an object, JSON.stringify and a Hash object per key.
+    const json =
       k.keyType === 'RSA'
-        ? { kty: 'RSA', n: b64u(pub), e: b64u(k.e as Uint8Array) }
+        ? `{"e":"${b64u(k.e as Uint8Array)}","kty":"RSA","n":"${b64u(pub)}"}`
         : k.keyType === 'EC'
-          ? { kty: 'EC', crv: k.curve, x: b64u(pub.subarray(0, half)), y: b64u(pub.subarray(half)) }
-          : { kty: 'OKP', crv: k.curve, x: b64u(pub) };
-    const tp = jwkThumbprint(jwk);
+          ? `{"crv":"${k.curve}","kty":"EC","x":"${b64u(pub.subarray(0, half))}","y":"${b64u(pub.subarray(half))}"}`
+          : `{"crv":"${k.curve}","kty":"OKP","x":"${b64u(pub)}"}`;
+    const tp = nodeCrypto().hash('sha256', json, 'base64url');
     if (tp) k.fingerprints.jwkThumbprint = tp;
     return k.fingerprints;
   }
