@@ -26,6 +26,9 @@ export const defaultThreads = (): number => Math.min(8, availableParallelism());
 export interface EarlyWorker {
   worker: Worker;
   failure?: Error;
+  /** Our listeners until adoption (removed then: the pool listens from there on). */
+  onError?: (err: Error) => void;
+  onExit?: (code: number) => void;
 }
 
 let early: EarlyWorker[] = [];
@@ -41,16 +44,22 @@ export function startEarly(n: number): void {
       return;
     }
     // Kept until adoption: an 'error' with no listener would end the process.
-    entry.worker.on('error', (err) => (entry.failure ??= err));
-    entry.worker.on('exit', (code) => (entry.failure ??= new Error(`a scan worker exited (code ${code}) before the scan began`)));
-    early.push(entry);
+    const e = entry;
+    e.onError = (err) => {
+      e.failure ??= err;
+    };
+    e.onExit = (code) => {
+      e.failure ??= new Error(`a scan worker exited (code ${code}) before the scan began`);
+    };
+    e.worker.on('error', e.onError).on('exit', e.onExit);
+    early.push(e);
   }
 }
 
 /** Up to `n` workers started early, handed over (the caller listens to them from now on). */
 export function adoptEarly(n: number): EarlyWorker[] {
   const taken = early.splice(0, n);
-  for (const e of taken) e.worker.removeAllListeners();
+  for (const e of taken) if (e.onError && e.onExit) e.worker.off('error', e.onError).off('exit', e.onExit);
   return taken;
 }
 
