@@ -86,6 +86,10 @@ export function sniff(head: Uint8Array, name: string): Sniffed {
   if (keyStore) return { type: 'file', keyStore };
   if (startsWith(head, 'EMiL')) return { type: 'lime' };
   for (const m of ['hibr', 'HIBR', 'wake', 'WAKE', 'RSTR']) if (startsWith(head, m)) return { type: 'hibernation' };
+  // An apport report whose fields were written in another order (apport writes ProblemType first; a
+  // report edited or assembled by other tools need not): by name, when it starts with an RFC 822 field.
+  if (/\.crash$/i.test(name) && /^[A-Za-z][A-Za-z0-9._-]*: /.test(Buffer.from(head.subarray(0, 80)).toString('latin1')))
+    return { type: 'file', container: 'apport' };
   return { type: byName(name) };
 }
 

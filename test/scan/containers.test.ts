@@ -107,6 +107,14 @@ describe('apport reports', () => {
     expect(summary(r)).toEqual(['_usr_bin_signer.1000.crash!CoreDump:rsa-modulus-le:private-key-present:kms/sign']);
   });
 
+  it('a .crash report whose first field is not ProblemType (fields in another order) is still read as a report', async () => {
+    const report = apportReport(core()).toString('latin1').replace('ProblemType: Crash\n', '');
+    writeFileSync(path('_usr_bin_reordered.1000.crash'), `Date: Mon Jun  1 12:00:00 2026\n${report}ProblemType: Crash\n`, 'latin1');
+    const r = await scanFile(path('_usr_bin_reordered.1000.crash'), '_usr_bin_reordered.1000.crash', { table: table() });
+    expect(r.gaps).toEqual([]);
+    expect(summary(r)).toEqual(['_usr_bin_reordered.1000.crash!CoreDump:rsa-modulus-le:private-key-present:kms/sign']);
+  });
+
   it('a crash report cut inside CoreDump is a gap', async () => {
     const full = apportReport(core());
     writeFileSync(path('cut.crash'), full.subarray(0, Math.floor(full.length * 0.6)));
