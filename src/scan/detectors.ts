@@ -21,9 +21,21 @@ const b64u = (b: Uint8Array): string => Buffer.from(b).toString('base64url');
 const BEGIN = Buffer.from('-----BEGIN ');
 const DASHES = Buffer.from('-----');
 
-/** JSON string escapes (`\n`, `\/`, `\u002b`…) undone, for PEM embedded in JSON documents and logs. */
+/**
+ * JSON string escapes (`\n`, `\/`, `\u002b`…) undone, for PEM embedded in JSON documents and logs; up to
+ * three times, for JSON held in a JSON string (`\\n`: a service-account file inside a config value).
+ */
 export function unescapeJson(text: string): string {
-  if (!text.includes('\\')) return text;
+  let t = text;
+  for (let i = 0; i < 3 && t.includes('\\'); i++) {
+    const u = unescapeOnce(t);
+    if (u === t) break;
+    t = u;
+  }
+  return t;
+}
+
+function unescapeOnce(text: string): string {
   return text.replace(/\\(u[0-9a-fA-F]{4}|[nrt"\\/bf])/g, (_m, e: string) => {
     if (e[0] === 'u') return String.fromCharCode(Number.parseInt(e.slice(1), 16));
     return ({ n: '\n', r: '\r', t: '\t', b: '', f: '' } as Record<string, string>)[e] ?? e;
@@ -35,7 +47,7 @@ export function unescapeJson(text: string): string {
  * DEK-Info), then base64. Prose that merely names the marker (`expecting -----BEGIN PRIVATE KEY-----
  * in key file`) has none and is not key material.
  */
-const BODY_START = /^[ \t]*\r?\n(?:[A-Za-z-]+:[^\n]*\n)*(?:\r?\n)?[ \t]*[A-Za-z0-9+/]{16}/;
+const BODY_START = /^(?:[ \t]*\r?\n(?:[A-Za-z-]+:[^\n]*\n)*(?:\r?\n)?[ \t]*)?[A-Za-z0-9+/]{16}/;
 
 function hasBody(buf: Buffer, from: number, hi: number): boolean {
   return BODY_START.test(unescapeJson(buf.toString('latin1', from, Math.min(hi, from + 512))));

@@ -89,6 +89,8 @@ export const FORMATS = [
   'der-sec1-bare',
   'pem-sec1-noparams',
   'pem-sec1-bare',
+  'pem-one-line',
+  'pem-json-in-json',
 ] as const;
 export type MaterialKind = (typeof FORMATS)[number];
 
@@ -146,6 +148,8 @@ export const EXPECTED_FORMAT: Record<MaterialKind, string> = {
   'der-sec1-bare': 'der-sec1',
   'pem-sec1-noparams': 'pem',
   'pem-sec1-bare': 'pem',
+  'pem-one-line': 'pem',
+  'pem-json-in-json': 'pem',
 };
 
 /** A DER TLV with a definite length in the shortest form. */
@@ -322,6 +326,14 @@ export function encode(k: TestKey, f: MaterialKind): Buffer {
     case 'pem-utf16le':
     case 'pem-utf16be':
       return utf16(pk.export({ format: 'pem', type: 'pkcs8' }) as string, f === 'pem-utf16be');
+    // No line breaks at all (RFC 7468 §3 wants them; lax writers and copy-paste drop them).
+    case 'pem-one-line':
+      return Buffer.from(`-----BEGIN PRIVATE KEY-----${pk.export({ format: 'der', type: 'pkcs8' }).toString('base64')}-----END PRIVATE KEY-----`);
+    // A service-account JSON held as a string inside another JSON document: every escape doubled (\\n).
+    case 'pem-json-in-json': {
+      const inner = JSON.stringify({ private_key: pk.export({ format: 'pem', type: 'pkcs8' }) as string });
+      return Buffer.from(JSON.stringify({ credentials: inner }));
+    }
     case 'pem-json': {
       const json = JSON.stringify({ private_key: pk.export({ format: 'pem', type: 'pkcs8' }) as string, type: 'service_account' });
       return Buffer.from(json.replaceAll('+', '\\u002b').replaceAll('/', '\\/'));
