@@ -88,30 +88,36 @@ function* members(value: unknown, indent: string, depth: number): Generator<stri
   yield `\n${indent}}`;
 }
 
-/** JSON.stringify(value, null, 2) + "\n" in chunks of about 64 KiB. */
-export function* jsonChunks(value: unknown): Generator<string> {
-  let buf = '';
-  for (const part of members(value, '', 0)) {
-    buf += part;
-    if (buf.length >= CHUNK) {
-      yield buf;
-      buf = '';
+/**
+ * Parts gathered into strings of about 64 KiB, each made by one join: a string grown by `+=` is a
+ * rope of every part, which costs several times its length to flatten when it is written (measured:
+ * 87 MB of report entries, 0.14–0.66 s through ropes, 0.04 s joined).
+ */
+function* gathered(parts: Iterable<string>, tail = ''): Generator<string> {
+  let held: string[] = [];
+  let size = 0;
+  for (const part of parts) {
+    held.push(part);
+    size += part.length;
+    if (size >= CHUNK) {
+      yield held.join('');
+      held = [];
+      size = 0;
     }
   }
-  yield `${buf}\n`;
+  held.push(tail);
+  const last = held.join('');
+  if (last) yield last;
+}
+
+/** JSON.stringify(value, null, 2) + "\n" in chunks of about 64 KiB. */
+export function jsonChunks(value: unknown): Generator<string> {
+  return gathered(members(value, '', 0), '\n');
 }
 
 /** Strings gathered into chunks of about 64 KiB, for the output writer. */
-export function* chunked(parts: Iterable<string>): Generator<string> {
-  let buf = '';
-  for (const part of parts) {
-    buf += part;
-    if (buf.length >= CHUNK) {
-      yield buf;
-      buf = '';
-    }
-  }
-  if (buf) yield buf;
+export function chunked(parts: Iterable<string>): Generator<string> {
+  return gathered(parts);
 }
 
 /** Lines as newline-terminated parts (a report written line by line). */
@@ -121,9 +127,7 @@ export function* lineChunks(lines: Iterable<string>): Generator<string> {
 
 /** The parts as one string (small reports, tests): the same bytes as the chunks. */
 export function joined(parts: Iterable<string>): string {
-  let out = '';
-  for (const part of parts) out += part;
-  return out;
+  return Array.from(parts).join('');
 }
 
 /** A JSON array with one compact element per line (`[\n{…},\n{…}\n]\n`, or `[]\n`), lazily. */
