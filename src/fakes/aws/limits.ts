@@ -9,7 +9,13 @@ import type { Fault } from './types.ts';
 
 /** CloudTrail's control-plane reads share one rate per account and region ("Get, describe, and list APIs: 10 TPS"). */
 const SHARED_QUOTAS: Readonly<Record<string, readonly string[]>> = {
-  'cloudtrail:read': ['cloudtrail:DescribeTrails', 'cloudtrail:GetTrailStatus', 'cloudtrail:GetEventSelectors'],
+  'cloudtrail:read': [
+    'cloudtrail:DescribeTrails',
+    'cloudtrail:GetTrailStatus',
+    'cloudtrail:GetEventSelectors',
+    'cloudtrail:ListEventDataStores',
+    'cloudtrail:GetEventDataStore',
+  ],
 };
 const GROUP_OF = new Map(Object.entries(SHARED_QUOTAS).flatMap(([group, ops]) => ops.map((op) => [op, group] as const)));
 

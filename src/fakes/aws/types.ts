@@ -54,6 +54,19 @@ export interface FakeTrail {
   logFileValidation?: boolean;
 }
 
+/** A CloudTrail Lake event data store (GetEventDataStore, as the CloudTrail API Reference documents it). */
+export interface FakeEventDataStore {
+  name: string;
+  region: string;
+  /** ENABLED unless said (CREATED, STARTING_INGESTION, STOPPING_INGESTION, STOPPED_INGESTION, PENDING_DELETION). */
+  status?: string;
+  multiRegion?: boolean;
+  organization?: boolean;
+  retentionDays?: number;
+  /** Default: all management events (eventCategory Equals Management). */
+  advancedSelectors?: { Name?: string; FieldSelectors: FakeFieldSelector[] }[];
+}
+
 export interface FakeAccount {
   id: string;
   name?: string;
@@ -61,6 +74,7 @@ export interface FakeAccount {
   assumable?: boolean;
   regions: Record<string, { keys: FakeKey[] }>;
   trails?: FakeTrail[];
+  eventDataStores?: FakeEventDataStore[];
   /** S3 buckets trails write to: the expiration of their lifecycle rule (null = no lifecycle rule) */
   buckets?: Record<string, { expirationDays: number | null }>;
   /** CloudWatch Logs groups (retentionDays null = never expire) */

@@ -3,7 +3,14 @@
 // and refuses, before anything is signed or sent, every operation outside the read-only allowlist.
 import http from 'node:http';
 import https from 'node:https';
-import { CloudTrailClient, DescribeTrailsCommand, GetEventSelectorsCommand, GetTrailStatusCommand } from '@aws-sdk/client-cloudtrail';
+import {
+  CloudTrailClient,
+  DescribeTrailsCommand,
+  GetEventDataStoreCommand,
+  GetEventSelectorsCommand,
+  GetTrailStatusCommand,
+  ListEventDataStoresCommand,
+} from '@aws-sdk/client-cloudtrail';
 import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeRegionsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { GetAccountAuthorizationDetailsCommand, IAMClient } from '@aws-sdk/client-iam';
@@ -35,8 +42,10 @@ import { ReadOnlyViolation } from '../kit/index.ts';
 /** Every AWS operation the provider may call: read-only, and nothing else is ever sent. */
 export const AWS_OPERATIONS = [
   'cloudtrail:DescribeTrails',
+  'cloudtrail:GetEventDataStore',
   'cloudtrail:GetEventSelectors',
   'cloudtrail:GetTrailStatus',
+  'cloudtrail:ListEventDataStores',
   'ec2:DescribeRegions',
   'iam:GetAccountAuthorizationDetails',
   'kms:DescribeKey',
@@ -66,8 +75,10 @@ type CommandClass = new (input: never) => unknown;
 
 const COMMANDS: Readonly<Record<AwsOperation, CommandClass>> = {
   'cloudtrail:DescribeTrails': DescribeTrailsCommand,
+  'cloudtrail:GetEventDataStore': GetEventDataStoreCommand,
   'cloudtrail:GetEventSelectors': GetEventSelectorsCommand,
   'cloudtrail:GetTrailStatus': GetTrailStatusCommand,
+  'cloudtrail:ListEventDataStores': ListEventDataStoresCommand,
   'ec2:DescribeRegions': DescribeRegionsCommand,
   'iam:GetAccountAuthorizationDetails': GetAccountAuthorizationDetailsCommand,
   'kms:DescribeKey': DescribeKeyCommand,

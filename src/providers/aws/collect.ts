@@ -14,7 +14,7 @@ import { listAliases, listKeyIds } from './reads/keys-list.ts';
 import { orgPolicies } from './reads/org-policies.ts';
 import { readRegions } from './reads/regions.ts';
 import type { FoundTrail } from './reads/trail-target.ts';
-import { describeTrails, readTrail } from './reads/trails.ts';
+import { describeTrails, readEventDataStores, readTrail } from './reads/trails.ts';
 import type { AwsConfig } from './schema.ts';
 
 /** Test and demo hooks; never set from a policy file. */
@@ -81,10 +81,10 @@ export function createAwsRun(config: AwsConfig, ctx: CollectContext, overrides: 
 }
 
 /** Every key of one account and region; the region's trails are added to `trails` on the way. */
-async function readRegion(run: AwsRun, where: Where, trails: Map<string, FoundTrail>): Promise<KeyRecord[]> {
+async function readRegion(run: AwsRun, where: Where, trails: Map<string, FoundTrail>, stores: AuditTrail[]): Promise<KeyRecord[]> {
   // The trail list does not depend on the key list: a region whose ListKeys failed may still hold a
   // trail (visible nowhere else), and the ListKeys gap names keys, not trails. Only the aliases wait.
-  const trailsP = describeTrails(run, where, trails);
+  const trailsP = Promise.all([describeTrails(run, where, trails), readEventDataStores(run, where).then((s) => stores.push(...s))]);
   const { ids, failed } = await listKeyIds(run, where);
   const skip = failed && ids.length === 0;
   const aliasesP = skip ? Promise.resolve(undefined) : listAliases(run, where);
@@ -170,13 +170,14 @@ export async function collectWith(run: AwsRun, homeRegion: string): Promise<AwsC
   const pairs = (await accountRegions(run, home, accounts)).filter((w) => run.shard?.owns(awsUnit(w)) ?? true);
   const keys: KeyRecord[] = [];
   const found = new Map<string, FoundTrail>();
+  const stores: AuditTrail[] = [];
   // Every account and region at once, each paced by its own quota buckets; the kit's global
   // concurrency budget (maxInFlight) bounds the calls in flight, so the run ends near the slowest
   // partition's quota bound instead of working through the partitions a few at a time.
   await run.kit.pool(pairs, pairs.length, async (where) => {
-    keys.push(...(await readRegion(run, where, found)));
+    keys.push(...(await readRegion(run, where, found, stores)));
   });
-  const trails: AuditTrail[] = [];
+  const trails: AuditTrail[] = [...stores];
   const sorted = [...found.entries()].filter(([arn, f]) => ownsTrail(run, arn, f)).sort(([a], [b]) => (a < b ? -1 : 1));
   await run.kit.pool(sorted, 4, async ([arn, f]) => {
     trails.push(await readTrail(run, arn, f));

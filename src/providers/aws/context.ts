@@ -107,9 +107,12 @@ export async function read(run: AwsRun, op: AwsOperation, input: Page, where: Wh
   }
 }
 
+const limitKeyOf = (op: string): string =>
+  op.startsWith('organizations:') || op === 'cloudtrail:ListEventDataStores' ? 'MaxResults' : op.startsWith('iam:') ? 'MaxItems' : 'Limit';
+
 /** Every page of a list call (`Marker`/`NextMarker` unless told otherwise); throws when a page fails for good. */
 export function list(run: AwsRun, op: AwsOperation, input: Page, where: Where, each: (page: Page) => void, tokens = { in: 'Marker', out: 'NextMarker' }) {
-  const limit = run.pageSize ? { [op.startsWith('organizations:') ? 'MaxResults' : op.startsWith('iam:') ? 'MaxItems' : 'Limit']: run.pageSize } : {};
+  const limit = run.pageSize ? { [limitKeyOf(op)]: run.pageSize } : {};
   const { caller } = where;
   return run.kit.paginate(
     op,

@@ -748,6 +748,59 @@ export function managementCoverage(sel: EventSelectorsShape): {
   };
 }
 
+/** The coverage fields of a trail or event data store from its selectors. */
+function setCoverage(out: AuditTrail, selectors: EventSelectorsShape): void {
+  const cov = managementCoverage(selectors);
+  // A selector recording part of KMS's events: neither recorded nor not (the field stays absent: unknown).
+  if (!cov.partial?.write) out.capturesAdminEvents = cov.write;
+  if (!cov.partial?.read) out.capturesDataPlane = cov.read;
+  out.excludedSources = cov.excluded;
+}
+
+export interface EventDataStoreShape {
+  EventDataStoreArn?: string;
+  Name?: string;
+  Status?: string;
+  AdvancedEventSelectors?: NonNullable<EventSelectorsShape['AdvancedEventSelectors']>;
+  MultiRegionEnabled?: boolean;
+  OrganizationEnabled?: boolean;
+  RetentionPeriod?: number;
+}
+
+/**
+ * A CloudTrail Lake event data store as an audit trail (CloudTrail API Reference, GetEventDataStore):
+ * logging while its Status is ENABLED, organization- and multi-Region-wide as it says, its advanced
+ * selectors read as a trail's, retention its RetentionPeriod in days. An event data store of other
+ * events only (Config items, Insights, events outside AWS) records no key use: undefined.
+ */
+export function normalizeEventDataStore(account: string, d: EventDataStoreShape): AuditTrail | undefined {
+  const selectors = d.AdvancedEventSelectors;
+  const management = (a: NonNullable<typeof selectors>[number]) =>
+    fieldAdmits(
+      a.FieldSelectors?.find((f) => f.Field === 'eventCategory'),
+      'Management',
+    );
+  if (selectors && !selectors.some(management)) return undefined;
+  const arn = d.EventDataStoreArn ?? `arn:aws:cloudtrail:unknown:${account}:eventdatastore/${d.Name ?? 'unknown'}`;
+  const region = /^arn:[^:]+:cloudtrail:([^:]+):/.exec(arn)?.[1];
+  const out: AuditTrail = {
+    id: arn,
+    provider: PROVIDER,
+    kind: 'cloudtrail',
+    scope: {
+      provider: PROVIDER,
+      accounts: d.OrganizationEnabled ? '*' : [accountOfArn(arn) ?? account],
+      regions: d.MultiRegionEnabled || !region || region === 'unknown' ? '*' : [region],
+    },
+    destination: { kind: 'other', id: arn },
+  };
+  if (d.Name) out.name = d.Name;
+  if (d.Status) out.enabled = d.Status === 'ENABLED';
+  if (selectors) setCoverage(out, { AdvancedEventSelectors: selectors });
+  if (d.RetentionPeriod !== undefined) out.retentionDays = d.RetentionPeriod;
+  return out;
+}
+
 const accountOfArn = (arn: string | undefined): string | undefined => (arn ? /^arn:[^:]+:[^:]+:[^:]*:(\d{12}):/.exec(arn)?.[1] : undefined);
 
 /** An AuditTrail from a trail and its status, selectors and log retention. */
@@ -767,13 +820,7 @@ export function normalizeTrail(r: TrailReadings): AuditTrail {
   };
   if (t.Name) out.name = t.Name;
   if (r.isLogging !== undefined) out.enabled = r.isLogging;
-  if (r.selectors) {
-    const cov = managementCoverage(r.selectors);
-    // A selector recording part of KMS's events: neither recorded nor not (the field stays absent: unknown).
-    if (!cov.partial?.write) out.capturesAdminEvents = cov.write;
-    if (!cov.partial?.read) out.capturesDataPlane = cov.read;
-    out.excludedSources = cov.excluded;
-  }
+  if (r.selectors) setCoverage(out, r.selectors);
   if (t.CloudWatchLogsLogGroupArn) {
     out.destination = { kind: 'cloudwatch-logs', id: logGroupName(t.CloudWatchLogsLogGroupArn) ?? t.CloudWatchLogsLogGroupArn };
     if (r.retentionDays !== undefined) out.retentionDays = r.retentionDays;

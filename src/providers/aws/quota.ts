@@ -37,6 +37,8 @@ export const QUOTA_GROUPS: Readonly<Record<string, string>> = {
   'cloudtrail:DescribeTrails': 'cloudtrail:read',
   'cloudtrail:GetTrailStatus': 'cloudtrail:read',
   'cloudtrail:GetEventSelectors': 'cloudtrail:read',
+  'cloudtrail:ListEventDataStores': 'cloudtrail:read',
+  'cloudtrail:GetEventDataStore': 'cloudtrail:read',
 };
 
 export const quotaKeyOf = (operation: string): string => QUOTA_GROUPS[operation] ?? operation;

@@ -1,6 +1,7 @@
 // What the logging reads go to: CloudTrail (DescribeTrails, GetTrailStatus, GetEventSelectors),
 // CloudWatch Logs (DescribeLogGroups) and the S3 lifecycle of a trail's bucket (REST/XML).
-import { AwsError, type Routes } from '../wire.ts';
+import type { FakeEventDataStore } from '../types.ts';
+import { AwsError, epoch, page, type Routes } from '../wire.ts';
 import { trailArn, type VisibleTrail, type WorldView } from '../world.ts';
 
 const describeTrail = ({ owner, t }: VisibleTrail) => ({
@@ -30,8 +31,38 @@ function eventSelectors({ owner, t }: VisibleTrail) {
 const lifecycle = (days: number) =>
   `<?xml version="1.0" encoding="UTF-8"?><LifecycleConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Rule><ID>expire-logs</ID><Filter><Prefix></Prefix></Filter><Status>Enabled</Status><Expiration><Days>${days}</Days></Expiration></Rule></LifecycleConfiguration>`;
 
-export function trailRoutes(w: WorldView): Routes {
+/** GetEventDataStore's answer (epoch-second dates, as the JSON protocol writes them). */
+function eventDataStore(account: string, d: FakeEventDataStore) {
   return {
+    EventDataStoreArn: eventDataStoreArn(account, d),
+    Name: d.name,
+    Status: d.status ?? 'ENABLED',
+    AdvancedEventSelectors: d.advancedSelectors ?? [{ Name: 'Management events', FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }] }],
+    MultiRegionEnabled: d.multiRegion ?? true,
+    OrganizationEnabled: d.organization ?? false,
+    RetentionPeriod: d.retentionDays ?? 366,
+    TerminationProtectionEnabled: true,
+    BillingMode: 'EXTENDABLE_RETENTION_PRICING',
+    CreatedTimestamp: epoch('2025-01-01T00:00:00Z'),
+    UpdatedTimestamp: epoch('2025-01-01T00:00:00Z'),
+  };
+}
+
+const eventDataStoreArn = (account: string, d: FakeEventDataStore) => `arn:aws:cloudtrail:${d.region}:${account}:eventdatastore/${d.name}-0000`;
+
+export function trailRoutes(w: WorldView): Routes {
+  const stores = (account: string) => w.accounts.get(account)?.eventDataStores ?? [];
+  return {
+    'cloudtrail:ListEventDataStores': (input, account, region) => {
+      const all = stores(account).filter((d) => d.region === region);
+      const { slice, next } = page(all, input, 20, 'MaxResults', 'NextToken');
+      return { EventDataStores: slice.map((d) => ({ EventDataStoreArn: eventDataStoreArn(account, d), Name: d.name })), ...(next ? { NextToken: next } : {}) };
+    },
+    'cloudtrail:GetEventDataStore': (input, account) => {
+      const d = stores(account).find((x) => eventDataStoreArn(account, x) === input.EventDataStore || x.name === input.EventDataStore);
+      if (!d) throw new AwsError('EventDataStoreNotFoundException', `The specified event data store ${String(input.EventDataStore)} was not found.`);
+      return eventDataStore(account, d);
+    },
     'cloudtrail:DescribeTrails': (_input, account, region) => ({ trailList: w.trailsVisible(account, region).map(describeTrail) }),
     'cloudtrail:GetTrailStatus': (input, account) => ({ IsLogging: w.findTrail(account, input.Name).t.logging ?? true }),
     'cloudtrail:GetEventSelectors': (input, account) => eventSelectors(w.findTrail(account, input.TrailName)),

@@ -1,8 +1,16 @@
 // cloudtrail:DescribeTrails, GetTrailStatus and GetEventSelectors: the trails that can record key use,
 // whether they log, and which events they capture; retention comes from log-groups.ts or s3-lifecycle.ts.
 import type { AuditTrail } from '../../../model/audit-trail.ts';
-import { type AwsRun, read, type Where } from '../context.ts';
-import { type EventSelectorsShape, logGroupName, normalizeTrail, type TrailReadings, type TrailShape } from '../normalize.ts';
+import { type AwsRun, fail, list, read, type Where } from '../context.ts';
+import {
+  type EventDataStoreShape,
+  type EventSelectorsShape,
+  logGroupName,
+  normalizeEventDataStore,
+  normalizeTrail,
+  type TrailReadings,
+  type TrailShape,
+} from '../normalize.ts';
 import { readLogGroupRetention } from './log-groups.ts';
 import { readBucketRetention } from './s3-lifecycle.ts';
 import { type FoundTrail, trailGap } from './trail-target.ts';
@@ -51,4 +59,31 @@ export async function readTrail(run: AwsRun, arn: string, found: FoundTrail): Pr
       : undefined;
   if (retention !== undefined) r.retentionDays = retention;
   return normalizeTrail(r);
+}
+
+/**
+ * The CloudTrail Lake event data stores of one account and region (ListEventDataStores, then
+ * GetEventDataStore for each): they record KMS events as trails do. A failed list is a gap on `trails`.
+ */
+export async function readEventDataStores(run: AwsRun, where: Where): Promise<AuditTrail[]> {
+  const { account, caller } = where;
+  const scope = { account, region: caller.region, affects: ['trails'] };
+  const arns: string[] = [];
+  try {
+    const each = (p: Record<string, unknown>) => {
+      for (const d of (p.EventDataStores ?? []) as EventDataStoreShape[]) if (d.EventDataStoreArn) arns.push(d.EventDataStoreArn);
+    };
+    await list(run, 'cloudtrail:ListEventDataStores', {}, where, each, { in: 'NextToken', out: 'NextToken' });
+  } catch (err) {
+    fail(run, 'cloudtrail:ListEventDataStores', err, { ...scope, what: `the CloudTrail Lake event data stores of account ${account} in ${caller.region}` });
+    return [];
+  }
+  const out: AuditTrail[] = [];
+  await run.kit.pool(arns, 4, async (arn) => {
+    const gap = { ...scope, what: `the event data store ${arn}`, subjectId: arn, idSuffix: arn.split('/').at(-1) ?? arn };
+    const d = await read(run, 'cloudtrail:GetEventDataStore', { EventDataStore: arn }, where, gap);
+    const trail = d ? normalizeEventDataStore(account, d as EventDataStoreShape) : undefined;
+    if (trail) out.push(trail);
+  });
+  return out;
 }
