@@ -712,10 +712,10 @@ function addAdvanced(a: AdvancedSelector, cov: Coverage): void {
 const KMS_SOURCE = 'kms.amazonaws.com';
 
 /**
- * Which KMS management events a trail or event data store records, from basic or advanced event
- * selectors (any selector recording them is enough): read = key use (Decrypt, Sign… are read-only
- * management events), write = administration; `excluded` lists the sources left out (KMS only when no
- * selector records any of its events).
+ * Which management events a trail or event data store records: read = key use (Decrypt, Sign… are
+ * read-only management events), write = administration. Basic selectors: the events recorded and every
+ * source they exclude. Advanced selectors are read for KMS's own events (any selector recording them is
+ * enough; one that lets KMS out adds nothing), and `kms.amazonaws.com` is excluded when none records any.
  */
 export function managementCoverage(sel: EventSelectorsShape): {
   read: boolean;
@@ -730,16 +730,16 @@ export function managementCoverage(sel: EventSelectorsShape): {
   } else {
     for (const s of sel.EventSelectors ?? []) {
       if (s.IncludeManagementEvents === false) continue;
+      // Basic selectors: what management events are recorded, and the sources left out of them.
       for (const x of s.ExcludeManagementEventSources ?? []) cov.excluded.add(x);
-      if (s.ExcludeManagementEventSources?.includes(KMS_SOURCE)) continue;
       const rw = s.ReadWriteType ?? 'All';
       if (rw === 'All' || rw === 'ReadOnly') cov.read = true;
       if (rw === 'All' || rw === 'WriteOnly') cov.write = true;
     }
   }
   const partial = (cov.partialRead && !cov.read) || (cov.partialWrite && !cov.write);
-  // A source every selector lets through is not excluded (a NotEquals in one selector, another records it).
-  if (cov.read || cov.write || partial) cov.excluded.delete(KMS_SOURCE);
+  // Advanced selectors are read for KMS's events: KMS is excluded only when no selector records any.
+  if (sel.AdvancedEventSelectors?.length && (cov.read || cov.write || partial)) cov.excluded.delete(KMS_SOURCE);
   return {
     read: cov.read,
     write: cov.write,
