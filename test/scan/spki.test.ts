@@ -15,6 +15,7 @@ import { readTlv, type Tlv } from '../../src/scan/bytes.ts';
 import { loadKnownKeyFiles } from '../../src/scan/known-key-files.ts';
 import { KnownKeyTable } from '../../src/scan/known-keys.ts';
 import { canonicalSpki, certificateSpki, jwkSpki, pkcs1Spki } from '../../src/scan/spki.ts';
+import { cli } from '../helpers/cli.ts';
 
 let dir: string;
 beforeAll(() => {
@@ -337,5 +338,20 @@ describe('--known-keys files decoded fast give the same ids, SPKIs and fingerpri
       expect((caught as Error).message, name).toContain(join(dir, name));
       expect((caught as Error).message).toMatch(/fix: expected public keys as SPKI/);
     }
+  });
+  it('the built CLI: a key off its curve in a JWKS is exit 2 with one paragraph naming the file (no stack trace); the same set without it scans', () => {
+    const ec = jwkOf(KEYS.find((k) => k.name === 'P-256-1')?.key as KeyObject) as Record<string, string>;
+    const good = KEYS.filter((k) => FAST(k.name)).map((k) => ({ ...jwkOf(k.key), kid: k.name }));
+    writeFileSync(join(dir, 'bad.jwks'), JSON.stringify({ keys: [...good, { ...ec, y: ec.x, kid: 'broken' }] }));
+    writeFileSync(join(dir, 'good.jwks'), JSON.stringify({ keys: good }));
+    writeFileSync(join(dir, 'data.bin'), randomBytes(4096));
+    const bad = cli(['scan', '--known-keys', join(dir, 'bad.jwks'), join(dir, 'data.bin')]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain(`${join(dir, 'bad.jwks')}: cannot read known keys`);
+    expect(bad.stderr).toMatch(/expected public keys as SPKI/);
+    expect(bad.stderr).not.toMatch(/\n\s+at /);
+    const ok = cli(['scan', '--json', '--known-keys', join(dir, 'good.jwks'), join(dir, 'data.bin')]);
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(JSON.parse(ok.stdout).summary.knownKeys).toBe(good.length);
   });
 });
