@@ -100,6 +100,8 @@ export interface ArmScope {
   variableValues?: Record<string, unknown>;
   /** Values already evaluated for parameters (a nested deployment's, a user-defined function's arguments). */
   parameterValues?: Record<string, unknown>;
+  /** languageVersion 2.0 symbolic names of the template's resources, and the type/name they stand for. */
+  symbols?: Record<string, string>;
   /** User-defined functions (`functions`), by lower-cased `namespace.name`. */
   functions?: Record<string, { params: string[]; output: unknown }>;
 }
@@ -141,7 +143,9 @@ function call(name: string, args: unknown[], scope: ArmScope, depth: number): un
     }
     case 'reference': {
       // reference(resourceId(...)).principalId names an attribute of a resource of the same template.
+      // languageVersion 2.0: reference('symbolicName') names a resource of the template by its symbol.
       const id = args[0];
+      if (isString(id) && scope.symbols?.[id]) return new Ref(scope.symbols[id]);
       return isString(id) && id.startsWith('/providers/')
         ? new Ref(id.slice('/providers/'.length).toLowerCase())
         : new Unknown('reference() is evaluated only at deployment');

@@ -217,14 +217,30 @@ function nestedDeployment(ctx: Ctx, name: string, props: Obj, path: Path, where:
     scope = scopeOf(ctx, template, templatePath, parameterValues);
   }
   const resources = template.resources;
+  scope = withSymbols(ctx, resources, [...templatePath, 'resources'], scope);
   const list: [string, unknown][] = Array.isArray(resources) ? resources.map((r, i) => [String(i), r]) : isObj(resources) ? Object.entries(resources) : [];
   walk(ctx, list, undefined, [...templatePath, 'resources'], scope, depth + 1);
+}
+
+/**
+ * languageVersion 2.0: the symbolic name of each resource (not a loop) and the type/name key its
+ * references resolve by, so `reference('identity').principalId` names the planned identity.
+ */
+function withSymbols(ctx: Ctx, resources: unknown, path: Path, scope: ArmScope): ArmScope {
+  if (!isObj(resources)) return scope;
+  const symbols: Record<string, string> = {};
+  for (const [symbol, res] of Object.entries(resources)) {
+    if (!isObj(res) || res.copy !== undefined || typeof res.type !== 'string') continue;
+    const name = evalAt(ctx, res.name, [...path, symbol, 'name'], scope);
+    if (typeof name === 'string') symbols[symbol] = `${res.type}/${name}`.toLowerCase();
+  }
+  return { ...scope, symbols };
 }
 
 /** Read a parsed ARM template into planned resources; what it deploys but cannot be read goes to `notes`. */
 export function readArm(template: Obj, file: string, parsed: { doc: Document.Parsed; lines: LineCounter }, notes: IacNote[] = []): PlannedResource[] {
   const ctx: Ctx = { file, doc: parsed.doc, lines: parsed.lines, out: [], notes };
-  const scope = scopeOf(ctx, template, []);
+  const scope = withSymbols(ctx, template.resources, ['resources'], scopeOf(ctx, template, []));
   const resources = template.resources;
   // languageVersion 2.0 (symbolic names) keeps resources in an object; 1.0 in an array.
   const list: [string, unknown][] = Array.isArray(resources) ? resources.map((r, i) => [String(i), r]) : isObj(resources) ? Object.entries(resources) : [];

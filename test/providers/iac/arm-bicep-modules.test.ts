@@ -64,4 +64,11 @@ describe('iac provider: ARM templates as bicep build writes them (modules, loops
     const k = out.keys?.find((x) => x.source?.address === 'kv-prod-signing/signing-0');
     expect(k?.tags).toEqual({ env: 'prod', note: '[not an expression]' });
   });
+
+  it("languageVersion 2.0: reference('identity').principalId names the planned identity, so its role assignment is read (it was unknown)", async () => {
+    const out = await collectIac([`${FIXTURES}/arm-bicep-modules/symbolic.json`]);
+    const k = out.keys?.find((x) => x.source?.address === 'kv-rbac-prod/signing');
+    expect(k?.access?.map((e) => [e.principal.name, e.principal.tags?.env, e.principal.kind])).toEqual([['id-debugger', 'debug', 'managed-identity']]);
+    expect(k?.access?.[0]?.capabilities).toContain('use-sign');
+  });
 });
