@@ -33,9 +33,13 @@ export function transformNotes(template: Obj, file: string): IacNote[] {
 }
 
 /** A note for a nested stack: the keys, trails and policies of its own template are not read. */
-export function nestedStackNote(id: string, type: string, file: string): IacNote | undefined {
+export function nestedStackNote(id: string, type: string, file: string, metadata: Obj = {}): IacNote | undefined {
   if (!NESTED_TYPES.has(type)) return undefined;
+  // CDK names the nested template it wrote beside this one (cdk.out/<Stack><Nested>.nested.template.json).
+  const asset = metadata['aws:asset:path'];
+  const template = typeof asset === 'string' && /^[^/\\]+\.json$/.test(asset) && metadata['aws:asset:property'] === 'TemplateURL' ? asset : undefined;
   return {
+    ...(template ? { template } : {}),
     operation: 'cloudformation:nested-stack',
     at: id,
     reason: `${file}: ${id} (${type}) deploys another template, which is not read: the keys, trails and policies it creates are not audited (pass that template with --iac too; CDK writes it to cdk.out as *.nested.template.json)`,

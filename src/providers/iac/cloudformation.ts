@@ -328,10 +328,10 @@ export function readCloudFormation(
     }
     const condition = typeof res.Condition === 'string' ? evalCondition(res.Condition, scope, ['Resources', id, 'Condition']) : true;
     if (condition === false) continue;
-    const nested = nestedStackNote(id, res.Type, file);
+    const metadata = isObj(res.Metadata) ? res.Metadata : {};
+    const nested = nestedStackNote(id, res.Type, file, metadata);
     if (nested) notes.push(nested);
     const props = evaluate(isObj(res.Properties) ? res.Properties : {}, scope, ['Resources', id, 'Properties']) as Obj;
-    const metadata = isObj(res.Metadata) ? res.Metadata : {};
     const cdkPath = typeof metadata['aws:cdk:path'] === 'string' ? metadata['aws:cdk:path'] : undefined;
     const line = lineOf(scope, ['Resources', id]);
     out.push({

@@ -1,7 +1,7 @@
 // The IaC provider: Terraform plans, CloudFormation/CDK and ARM templates read before deployment into
 // the same model as the live providers, with provenance "planned". It reads files only through the
 // injected reader and calls no API.
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { AuditTrail } from '../../model/audit-trail.ts';
 import type { CollectionGap } from '../../model/collection-gap.ts';
 import type { KeyRecord } from '../../model/key-record.ts';
@@ -14,6 +14,7 @@ import { parseIac } from './parse.ts';
 import { PlanContext } from './plan-context.ts';
 import { IacConfig } from './schema.ts';
 import { locateTerraform } from './tf-sources.ts';
+import type { IacNote } from './values.ts';
 
 const CHANGED = new Set(['create', 'update', 'replace']);
 
@@ -73,7 +74,32 @@ function deferredGaps(ctx: PlanContext, parsed: ReturnType<typeof parseIac>, key
   for (const k of keys) ctx.subjectGap(k.id, k.provider, 'terraform-plan:incomplete', why, ['access', 'trails']);
 }
 
-async function readFile(path: string, config: IacConfig, ctx: CollectContext): Promise<FileResult> {
+/**
+ * CDK nested stacks: the template CDK wrote beside the parent (`aws:asset:path`) is read as one more
+ * file when it is there (its parameters, passed by the parent, are unknown); otherwise the nested
+ * stack stays a gap.
+ */
+async function nestedTemplates(
+  path: string,
+  notes: readonly IacNote[],
+  config: IacConfig,
+  ctx: CollectContext,
+  seen: Set<string>,
+): Promise<{ read: FileResult[]; unread: IacNote[] }> {
+  const read: FileResult[] = [];
+  const unread: IacNote[] = [];
+  const list = ctx.listDir ?? listDirectory;
+  for (const n of notes) {
+    const child = n.template ? join(dirname(path), n.template) : undefined;
+    const present = child !== undefined && !seen.has(resolve(ctx.baseDir, child)) && list(resolve(ctx.baseDir, dirname(child))).includes(basename(child));
+    if (child && present) read.push(await readFile(child, config, ctx, seen));
+    else unread.push(n);
+  }
+  return { read, unread };
+}
+
+async function readFile(path: string, config: IacConfig, ctx: CollectContext, seen = new Set<string>()): Promise<FileResult> {
+  seen.add(resolve(ctx.baseDir, path));
   const files = { readText: inputReader(ctx), listDir: ctx.listDir ?? listDirectory };
   const abs = resolve(ctx.baseDir, path);
   const text = files.readText(abs, 'IaC file', 'check the path; for Terraform pass the output of `terraform show -json plan.out`');
@@ -99,10 +125,16 @@ async function readFile(path: string, config: IacConfig, ctx: CollectContext): P
     const t = plannedAzureTrail(plan, s);
     if (t) trails.push(t);
   }
-  for (const n of parsed.notes ?? []) plan.fileGap(n.operation, n.at, n.reason);
-  trailGaps(plan, keys, trails);
+  const nested = await nestedTemplates(path, parsed.notes ?? [], config, ctx, seen);
+  for (const n of nested.unread) plan.fileGap(n.operation, n.at, n.reason);
+  // A nested stack's trail covers the parent's keys too (same account and region).
+  trailGaps(plan, keys, [...trails, ...nested.read.flatMap((r) => r.trails)]);
   deferredGaps(plan, parsed, keys, trails);
-  return { keys, trails, gaps: plan.gaps };
+  return {
+    keys: [...keys, ...nested.read.flatMap((r) => r.keys)],
+    trails: [...trails, ...nested.read.flatMap((r) => r.trails)],
+    gaps: [...plan.gaps, ...nested.read.flatMap((r) => r.gaps)],
+  };
 }
 
 /** --changed-only: unchanged subjects stay as context (trails that cover changed keys) but are never evaluated. */

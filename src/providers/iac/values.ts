@@ -54,6 +54,8 @@ export interface IacNote {
   /** The resource (address) that deploys what is not read. */
   at: string;
   reason: string;
+  /** CDK: the file (beside this one) that holds the nested stack's template (`aws:asset:path`). */
+  template?: string;
 }
 
 export const isUnknown = (v: unknown): v is Unknown => v instanceof Unknown;

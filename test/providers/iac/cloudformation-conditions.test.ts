@@ -49,4 +49,17 @@ describe('iac provider: CloudFormation conditions, loops, transforms and nested 
     expect(ops.sort()).toEqual(['cloudformation:foreach', 'cloudformation:include', 'cloudformation:transform']);
     expect(out.gaps?.find((g) => g.operation === 'cloudformation:transform')?.reason).toContain('processed by the AcmeStandardTags transform');
   });
+
+  it('CDK nested stacks: the *.nested.template.json beside the parent (aws:asset:path) is read; one that is not there stays a gap', async () => {
+    const out = await collectIac([`${FIXTURES}/cdk-nested/IdentityStack.template.json`]);
+    expect(out.keys?.map((k) => k.id)).toEqual([
+      'test/fixtures/iac/cdk-nested/IdentityStackKeysNestedStackA1B2C3D4.nested.template.json#IdentityStack/Keys/SigningKey/Resource',
+    ]);
+    expect(out.keys?.[0]).toMatchObject({ keyType: 'RSA', keySize: 2048, usage: ['sign', 'verify'], tags: { env: 'prod' } });
+    const iac = (out.gaps ?? []).filter((g) => g.provider === 'iac');
+    expect(iac.map((g) => g.reason)).toEqual([
+      expect.stringContaining('AuditNestedStackAuditNestedStackResourceE5F6A7B8 (AWS::CloudFormation::Stack) deploys another template'),
+    ]);
+    expect(out.ops).toContain('fs:ListDirectory');
+  });
 });
