@@ -20,7 +20,7 @@ process.stdout.on('error', (err) => {
 const argv = process.argv.slice(2);
 const fast = argv[0] === 'scan' ? await import('../dist/cli/scan-fast.js') : undefined;
 const scan = fast?.fastScanOptions(argv.slice(1), process.env);
-if (fast && scan) await fast.runScanFast(scan, argv.includes('--debug'));
+if (fast && scan) await fast.runScanFast(scan);
 else {
   useVendoredOclif(new URL('../dist/vendor/oclif/', import.meta.url));
   const { execute } = await import('@oclif/core/execute');

@@ -8,6 +8,7 @@
 // oclif's debug settings — returns undefined and goes through oclif as before.
 import { UserError } from '../errors.ts';
 import { dropEarly, startEarlyFor } from '../scan/early-workers.ts';
+import { terminalSafeText } from '../util/terminal.ts';
 import { printInternalError, printUserError } from './error-output.ts';
 import type { ScanCliOptions } from './scan-run.ts';
 
@@ -59,8 +60,11 @@ function readValue(spec: FastFlag, raw: string): number | string[] | undefined {
 const oclifTuned = (env: NodeJS.ProcessEnv): boolean =>
   Boolean(env.DEBUG || env.KEYHYGIENE_DEBUG || env.NODE_ENV === 'development') || Object.keys(env).some((k) => k.startsWith('OCLIF_'));
 
+/** A scan command line read without oclif: the command's options, and whether --debug was given. */
+export type FastScan = ScanCliOptions & { debug: boolean };
+
 /** Read scan's arguments (those after `scan`) as oclif would, or undefined when oclif must. */
-export function fastScanOptions(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): ScanCliOptions | undefined {
+export function fastScanOptions(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): FastScan | undefined {
   if (oclifTuned(env)) return undefined;
   const paths: string[] = [];
   const seen = new Set<string>();
@@ -96,6 +100,7 @@ export function fastScanOptions(argv: readonly string[], env: NodeJS.ProcessEnv 
     maxRatio: int('max-ratio') as number,
     maxDepth: int('max-depth') as number,
     allowIncomplete: seen.has('allow-incomplete'),
+    debug: seen.has('debug'),
   };
 }
 
@@ -103,14 +108,13 @@ export function fastScanOptions(argv: readonly string[], env: NodeJS.ProcessEnv 
  * Run the scan without oclif; errors are printed as the command prints them (exit 2 or 4). For a
  * file large enough to be split, the worker threads start first, while the scanner loads.
  */
-export async function runScanFast(opts: ScanCliOptions, debug: boolean): Promise<void> {
-  startEarlyFor(opts.paths, opts.jobs);
+export async function runScanFast(scan: FastScan): Promise<void> {
+  const { debug, ...opts } = scan;
+  await startEarlyFor(opts.paths, opts.jobs);
   try {
     const { runScan } = await import('./scan-run.ts');
-    // Only --snapshot warns, and the fast start leaves --snapshot to oclif.
-    await runScan(opts, (message) => {
-      throw new Error(`unexpected warning on the fast start: ${message}`);
-    });
+    // A warning is printed and the scan goes on, as on the oclif path (which frames it its own way).
+    await runScan(opts, (message) => process.stderr.write(terminalSafeText(`Warning: ${message}\n`)));
   } catch (err) {
     if (err instanceof UserError) printUserError(err, debug);
     else printInternalError(err as Error, debug);

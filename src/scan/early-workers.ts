@@ -3,7 +3,7 @@
 // knows from the command line alone that a large file is coming, so it starts them before it loads
 // the scanner, and the pool of the scan adopts them (pool.ts) instead of starting its own. This
 // module is small on purpose: it is loaded before anything else of the scanner.
-import { statSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { nodeWorkerThreads } from '../util/builtins.ts';
@@ -56,6 +56,9 @@ export function startEarly(n: number): void {
   }
 }
 
+/** The workers started early and not yet adopted (read-only view, for tests). */
+export const startedEarly = (): readonly EarlyWorker[] => early;
+
 /** Up to `n` workers started early, handed over (the caller listens to them from now on). */
 export function adoptEarly(n: number): EarlyWorker[] {
   const taken = early.splice(0, n);
@@ -69,14 +72,19 @@ export function dropEarly(): void {
   early = [];
 }
 
+/** Paths looked at for a large file: a shell-expanded `dumps/*` of thousands is not statted here first. */
+const LOOK_AT = 8;
+
 /**
- * Start the workers a scan of these paths will use, when a plain file among them is large enough to
- * be split (jobs: --jobs, or every core). Small files, globs and directories wait for the scan's plan.
+ * Start the workers a scan of these paths will use, when a plain file among the first few is large
+ * enough to be split (jobs: --jobs, or every core). Small files, directories, and archives or
+ * compressed streams (scanned whole on one thread: planFiles splits only plain files) wait for the
+ * scan's plan.
  */
-export function startEarlyFor(paths: readonly string[], jobs: number | undefined): void {
+export async function startEarlyFor(paths: readonly string[], jobs: number | undefined): Promise<void> {
   const threads = jobs ?? defaultThreads();
   if (threads < 2) return;
-  const large = paths.some((p) => {
+  const large = paths.slice(0, LOOK_AT).find((p) => {
     try {
       const s = statSync(p);
       return s.isFile() && s.size >= SPLIT_MIN;
@@ -84,5 +92,24 @@ export function startEarlyFor(paths: readonly string[], jobs: number | undefined
       return false;
     }
   });
-  if (large) startEarly(threads - 1);
+  if (large !== undefined && (await isPlain(large))) startEarly(threads - 1);
+}
+
+/** Whether the file's first bytes make it a plain file (not a container), as the scan's plan will see it. */
+async function isPlain(path: string): Promise<boolean> {
+  // Loaded here only for a large file; the scan loads it next anyway.
+  const { sniff, SNIFF_BYTES } = await import('./artifact-type.ts');
+  const head = Buffer.alloc(SNIFF_BYTES);
+  let n: number;
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      n = readSync(fd, head, 0, SNIFF_BYTES, 0);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return false;
+  }
+  return !sniff(head.subarray(0, n), path).container;
 }

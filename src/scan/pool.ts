@@ -62,14 +62,17 @@ export class WorkerPool {
     this.init = init;
     // Workers bin/run.js started before the scan was planned (early-workers.ts) are taken first.
     for (const e of script ? [] : adoptEarly(jobs)) {
+      if (e.failure) {
+        void e.worker.terminate(); // one that failed before the scan is replaced below, not a reason to scan on one thread
+        continue;
+      }
       this.listen(e.worker);
-      if (e.failure) this.fail(e.failure);
     }
     dropEarly();
     const { Worker } = nodeWorkerThreads(); // loaded only when a pool is needed: one small file needs none
     while (this.workers.length < jobs && !this.failure) {
       try {
-        this.listen(new Worker(script ?? workerUrl(), { workerData: init }));
+        this.listen(new Worker(script ?? workerUrl()));
       } catch (err) {
         this.fail(err as Error);
       }

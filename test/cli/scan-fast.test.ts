@@ -21,7 +21,7 @@ import { encode, filler, makeKey } from '../scan/material.ts';
 const dir = mkdtempSync(join(tmpdir(), 'kh-scan-fast-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const defaults = { json: false, showPublic: false, jobs: undefined, maxRatio: 200, maxDepth: 4, allowIncomplete: false, knownKeys: undefined };
+const defaults = { json: false, showPublic: false, jobs: undefined, maxRatio: 200, maxDepth: 4, allowIncomplete: false, knownKeys: undefined, debug: false };
 
 describe('fastScanOptions', () => {
   it('reads paths and the scan flags in their plain spellings as oclif does', () => {
@@ -36,6 +36,7 @@ describe('fastScanOptions', () => {
       maxRatio: 50,
       maxDepth: 2,
       allowIncomplete: true,
+      debug: true,
     });
     expect(fastScanOptions(['-j', '1', 'x'], {})?.jobs).toBe(1);
   });
