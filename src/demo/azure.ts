@@ -2,6 +2,7 @@
 // loopback HTTPS fakes, and the real Azure provider reads it back through the SDKs, the credential
 // chain and the configuration a private-cloud user would write.
 import tls from 'node:tls';
+import { UserError } from '../errors.ts';
 import {
   type AzureFake,
   FAKE_CLIENT_ID,
@@ -320,6 +321,12 @@ export interface AzureDemo {
  * this process, and return the provider block and environment that read it back.
  */
 export async function startAzureDemo(inventory: Pick<Inventory, 'keys' | 'trails'>, options: FakeAzureOptions = {}): Promise<AzureDemo> {
+  // Checked before any simulator listens: one left listening after a failure keeps the process alive.
+  if (typeof tls.setDefaultCACertificates !== 'function' || typeof tls.getCACertificates !== 'function')
+    throw new UserError({
+      message: `keyhygiene demo trusts the Azure simulator's throwaway certificate with tls.setDefaultCACertificates, which Node.js ${process.version} lacks`,
+      hint: 'run the demo with Node.js 22.19 or later on the 22 line, or 24.5 or later',
+    });
   const world = worldFromInventory(inventory);
   const fake = await startAzureFake(world, { clientSecret: FAKE_CLIENT_SECRET, retryAfterSeconds: 0, ...options });
   const previous = tls.getCACertificates('default');

@@ -173,3 +173,26 @@ it('the provider block it returns works as a policy block, through the registere
   );
   expect(out.gaps).toEqual([]);
 });
+
+describe('Azure demo on a Node.js without tls.setDefaultCACertificates (before 22.19 / 24.5)', () => {
+  it('is a usage error naming the Node.js version, and leaves no simulator listening (the demo hung after an internal error)', async () => {
+    const tls = (await import('node:tls')).default as unknown as Record<string, unknown>;
+    const original = tls.setDefaultCACertificates;
+    const servers = () => process.getActiveResourcesInfo().filter((r) => r === 'TCPServerWrap').length;
+    const before = servers();
+    tls.setDefaultCACertificates = undefined;
+    try {
+      const { UserError } = await import('../../src/errors.ts');
+      const err = await startAzureDemo(azureOnly(storm)).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(UserError);
+      expect((err as Error).message).toContain(process.version);
+      expect((err as Error).message).toMatch(/22\.19|24\.5/);
+      expect(servers()).toBe(before);
+    } finally {
+      tls.setDefaultCACertificates = original;
+    }
+  });
+});
