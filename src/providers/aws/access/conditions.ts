@@ -126,6 +126,10 @@ function factOf(key: string, f: Facts): Fact {
       return p.kind === 'user' ? [p.name] : ABSENT;
     case 'aws:principalisawsservice':
       return ['false'];
+    // Present only when the caller is an AWS service principal (IAM User Guide, global condition keys).
+    case 'aws:principalservicename':
+    case 'aws:principalservicenameslist':
+      return ABSENT;
     case 'aws:principalorgid':
       return f.orgId ? [f.orgId] : UNDECIDABLE;
     case 'aws:resourceaccount':

@@ -102,6 +102,12 @@ describe('evalConditions', () => {
     const replica = keyConditionFacts({ KeySpec: 'SYMMETRIC_DEFAULT', MultiRegion: true, MultiRegionConfiguration: { MultiRegionKeyType: 'REPLICA' } });
     expect(replica).toMatchObject({ 'kms:multiregion': 'true', 'kms:multiregionkeytype': 'REPLICA' });
   });
+  it('aws:PrincipalServiceName is absent for a user or role: a Deny unless an AWS service applies, an Allow for one does not', () => {
+    const svc = c('StringNotEqualsIfExists', 'aws:PrincipalServiceName', 'cloudtrail.amazonaws.com');
+    expect(evalConditions([svc], facts, 'Deny').v).toBe('yes');
+    expect(evalConditions([c('StringEquals', 'aws:PrincipalServiceName', 'cloudtrail.amazonaws.com')], facts, 'Allow').v).toBe('no');
+    expect(evalConditions([c('ForAnyValue:StringEquals', 'aws:PrincipalServiceNamesList', 'cloudtrail.amazonaws.com')], facts, 'Allow').v).toBe('no');
+  });
   it('a principal whose tags were not read leaves tag conditions undecided', () => {
     const untagged = { ...facts, principal: { ...facts.principal, tags: undefined } };
     expect(evalConditions([c('StringEquals', 'aws:PrincipalTag/env', 'debug')], untagged, 'Allow').v).toBe('maybe');
