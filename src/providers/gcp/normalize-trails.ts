@@ -134,6 +134,8 @@ export function filterMatches(filter: string | undefined, e: LogEntryShape): boo
   const f = (filter ?? '').replace(/\s+/g, ' ').trim();
   if (!f) return true;
   if (/\bOR\b|\|/.test(f) || /\((?!\s*")/.test(f.replace(/LOG_ID\(\s*"[^"]*"\s*\)/g, 'X'))) return undefined;
+  // Regular expressions (=~, !~) and orderings (<, >, <=, >=) are not decided here; outside quotes only.
+  if (/=~|!~|<|>/.test(f.replace(/"(?:[^"\\]|\\.)*"/g, '""'))) return undefined;
   let result: boolean | undefined = true;
   for (const t of termsOf(f)) {
     const v = term(t, e);

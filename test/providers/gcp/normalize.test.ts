@@ -196,6 +196,13 @@ describe('Logging filters', () => {
     ['resource.type = "cloudkms_cryptokey"   LOG_ID("cloudaudit.googleapis.com/data_access")', true, false],
     ['resource.type="cloudkms_cryptokey" protoPayload.methodName="Decrypt"', undefined, undefined],
     ['resource.type="cloudkms_cryptokey" NOT LOG_ID("cloudaudit.googleapis.com/activity")', true, false],
+    // Regular expressions and orderings are not decided (read as 'logName=' and '~', a regex exclusion matched nothing).
+    ['logName =~ "data_access"', undefined, undefined],
+    ['logName=~"data_access"', undefined, undefined],
+    ['resource.type="cloudkms_cryptokey" protoPayload.methodName !~ "^Get"', undefined, undefined],
+    ['timestamp < "2026-01-01T00:00:00Z"', undefined, undefined],
+    // Inside quotes they are only characters.
+    ['resource.type="cloudkms<cryptokey>"', false, false],
   ])('%s', (filter, data, admin) => {
     expect(filterMatches(filter, KMS_DATA_ACCESS)).toBe(data);
     expect(filterMatches(filter, KMS_ADMIN_ACTIVITY)).toBe(admin);
@@ -214,6 +221,8 @@ describe('Logging filters', () => {
     // An exclusion of the Decrypt entries (implicit AND): the sink may drop key use, so whether it records it is unknown.
     const decrypts = 'resource.type="cloudkms_cryptokey" protoPayload.methodName="Decrypt"';
     expect(sinkRoutes({ ...sink, exclusions: [{ filter: decrypts }] }, KMS_DATA_ACCESS)).toBeUndefined();
+    // A regular-expression exclusion of the Data Access log may drop key use: unknown, not routed.
+    expect(sinkRoutes({ ...sink, exclusions: [{ filter: 'logName =~ "data_access"' }] }, KMS_DATA_ACCESS)).toBeUndefined();
   });
 });
 
