@@ -8,7 +8,7 @@
 import type { AccessCondition, AccessEntry, Capability, Principal } from '../../../model/access-entry.ts';
 import { globToRegExp } from '../../../util/glob.ts';
 import { KMS_ACTIONS } from '../normalize.ts';
-import { allOf, anyOf, evalConditions, type Facts, NO, notDenied, type Outcome, substitute } from './conditions.ts';
+import { allOf, anyOf, evalConditions, type Facts, KEY_ATTRIBUTES, NO, notDenied, type Outcome, substitute } from './conditions.ts';
 import type { Stmt } from './document.ts';
 import { type AccountIam, type IamPrincipal, principalFacts } from './iam-details.ts';
 
@@ -70,13 +70,15 @@ export interface AccessIndex {
   cache: Map<string, PrincipalAccess[]>;
 }
 
-const RESOURCE_KEYS =
-  /^(aws:resourcetag\/|kms:resourcealiases|aws:resourceaccount|aws:requestedregion|kms:keyspec|kms:keyusage|kms:keyorigin|kms:multiregion|kms:customermasterkey)/i;
+/** Condition keys answered by the key or its place, besides its properties (KEY_ATTRIBUTES). */
+const RESOURCE_KEYS = /^(aws:resourcetag\/|kms:resourcealiases|aws:resourceaccount|aws:requestedregion)/i;
+
+const readsKeyCondition = (key: string): boolean => RESOURCE_KEYS.test(key) || KEY_ATTRIBUTES.has(key.toLowerCase());
 
 /** Whether statements can evaluate differently for two keys of one account and region. */
 export const readsKey = (stmts: readonly Stmt[]): boolean =>
   stmts.some(
-    (s) => s.resources?.patterns.some((p) => p !== '*') || s.conditions.some((c) => RESOURCE_KEYS.test(c.key) || c.values.some((v) => v.includes('${'))),
+    (s) => s.resources?.patterns.some((p) => p !== '*') || s.conditions.some((c) => readsKeyCondition(c.key) || c.values.some((v) => v.includes('${'))),
   );
 
 /** Whether statements can evaluate differently for two keys with the same tags, aliases, account and region. */
