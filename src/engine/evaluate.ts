@@ -687,48 +687,60 @@ function guardedSameKey(sameKey: (fp: Fingerprints | undefined) => SameKey, inde
   };
 }
 
-type FingerprintSlot = { keys: Set<KeyRecord>; published: Set<PublishedKey>; artifacts: Set<ArtifactFinding>; sorted?: SameKey };
+/** The records under one fingerprint, in inventory order (lists made on the first record of their kind). */
+type FingerprintSlot = { keys?: KeyRecord[]; published?: PublishedKey[]; artifacts?: ArtifactFinding[]; sorted?: SameKey };
+/** Slots by SPKI SHA-256 and by JWK thumbprint: two maps, so no key string is built per record or lookup. */
+type FingerprintIndex = { spki: Map<string, FingerprintSlot>; jwk: Map<string, FingerprintSlot> };
 
 const byId = (a: { id: string }, b: { id: string }): number => cmp(a.id, b.id);
-const NO_SAME_KEY: SameKey = Object.freeze({ keys: Object.freeze([]), published: Object.freeze([]), artifacts: Object.freeze([]) });
+const NONE: readonly never[] = Object.freeze([]);
+const NO_SAME_KEY: SameKey = Object.freeze({ keys: NONE, published: NONE, artifacts: NONE });
+
+/** Each record once, sorted by id (a list of one is both already). */
+const uniqueById = <T extends { id: string }>(list: readonly T[]): readonly T[] => (list.length < 2 ? list : Object.freeze([...new Set(list)].sort(byId)));
 
 /** Everything under one fingerprint, sorted by id: computed once, shared (frozen) by every rule that asks. */
 const sortedSlot = (e: FingerprintSlot): SameKey =>
   (e.sorted ??= Object.freeze({
-    keys: Object.freeze([...e.keys].sort(byId)),
-    published: Object.freeze([...e.published].sort(byId)),
-    artifacts: Object.freeze([...e.artifacts].sort(byId)),
+    keys: uniqueById(Object.freeze(e.keys ?? NONE)),
+    published: uniqueById(Object.freeze(e.published ?? NONE)),
+    artifacts: uniqueById(Object.freeze(e.artifacts ?? NONE)),
   }));
 
-function buildFingerprintIndex(inv: Inventory): Map<string, FingerprintSlot> {
-  const m = new Map<string, FingerprintSlot>();
-  const slot = (fp: string) => {
-    let e = m.get(fp);
-    if (!e) {
-      e = { keys: new Set(), published: new Set(), artifacts: new Set() };
-      m.set(fp, e);
-    }
-    return e;
+type SlotKind = 'keys' | 'published' | 'artifacts';
+
+function addTo(m: Map<string, FingerprintSlot>, fp: string, kind: SlotKind, item: KeyRecord | PublishedKey | ArtifactFinding): void {
+  let e = m.get(fp);
+  if (!e) {
+    e = {};
+    m.set(fp, e);
+  }
+  const list = e[kind] as unknown[] | undefined;
+  if (list) list.push(item);
+  else (e as Record<SlotKind, unknown[]>)[kind] = [item];
+}
+
+function buildFingerprintIndex(inv: Inventory): FingerprintIndex {
+  const index: FingerprintIndex = { spki: new Map(), jwk: new Map() };
+  const add = (fp: Fingerprints | undefined, kind: SlotKind, item: KeyRecord | PublishedKey | ArtifactFinding) => {
+    if (fp?.spkiSha256) addTo(index.spki, fp.spkiSha256, kind, item);
+    if (fp?.jwkThumbprint) addTo(index.jwk, fp.jwkThumbprint, kind, item);
   };
-  const add = <T>(fp: Fingerprints | undefined, pick: (e: FingerprintSlot) => Set<T>, item: T) => {
-    if (fp?.spkiSha256) pick(slot(`s:${fp.spkiSha256}`)).add(item);
-    if (fp?.jwkThumbprint) pick(slot(`j:${fp.jwkThumbprint}`)).add(item);
-  };
-  for (const k of inv.keys) add(k.fingerprints, (e) => e.keys, k);
-  for (const k of inv.publishedKeys) add(k.fingerprints, (e) => e.published, k);
-  for (const a of inv.artifacts) add(a.fingerprints, (e) => e.artifacts, a);
-  return m;
+  for (const k of inv.keys) add(k.fingerprints, 'keys', k);
+  for (const k of inv.publishedKeys) add(k.fingerprints, 'published', k);
+  for (const a of inv.artifacts) add(a.fingerprints, 'artifacts', a);
+  return index;
 }
 
 /** Lookup of inventory subjects by public-key fingerprint (SPKI SHA-256 or JWK thumbprint), built on first use (or at once: `eager`). */
 function fingerprintIndex(inv: Inventory, eager: boolean): (fp: Fingerprints | undefined) => SameKey {
   // Built before any record is released when the evaluation releases them.
-  let index: Map<string, FingerprintSlot> | undefined = eager ? buildFingerprintIndex(inv) : undefined;
+  let index: FingerprintIndex | undefined = eager ? buildFingerprintIndex(inv) : undefined;
   return (fp) => {
     if (!fp || (!fp.spkiSha256 && !fp.jwkThumbprint)) return NO_SAME_KEY;
     index ??= buildFingerprintIndex(inv);
-    const s = fp.spkiSha256 ? index.get(`s:${fp.spkiSha256}`) : undefined;
-    const j = fp.jwkThumbprint ? index.get(`j:${fp.jwkThumbprint}`) : undefined;
+    const s = fp.spkiSha256 ? index.spki.get(fp.spkiSha256) : undefined;
+    const j = fp.jwkThumbprint ? index.jwk.get(fp.jwkThumbprint) : undefined;
     if (!s || !j) return s || j ? sortedSlot((s ?? j) as FingerprintSlot) : NO_SAME_KEY;
     // Both fingerprints found: the union, each record once.
     const union = <T extends { id: string }>(x: readonly T[], y: readonly T[]): T[] => [...new Set([...x, ...y])].sort(byId);
