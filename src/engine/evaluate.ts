@@ -235,6 +235,9 @@ interface Cursor {
   view: unknown;
   /** Trails covering the subject, computed once however many rules ask. */
   trails: readonly AuditTrail[] | undefined;
+  /** Read once per subject, not once per rule: a context-only planned subject, a planned one. */
+  context: boolean;
+  planned: boolean;
   /** Why the last pair was `unknown` or `error`. */
   missing: MissingData | undefined;
   errorMessage: string | undefined;
@@ -317,6 +320,8 @@ function startRun(inventory: Inventory, policy: ResolvedPolicy, options: Evaluat
       hidden: undefined,
       view: undefined,
       trails: undefined,
+      context: false,
+      planned: false,
       missing: undefined,
       errorMessage: undefined,
     },
@@ -488,6 +493,8 @@ function enterSubject(run: Run, si: number): void {
   c.index = si;
   c.scope = run.scopes[si];
   c.trails = undefined;
+  c.context = isContext(subject);
+  c.planned = isPlanned(subject);
   run.table.add(si, subject, c.scope);
   c.hidden = subject.kind === 'gap' ? undefined : hiddenFields(run.lookups.gapIndex, subject.value as GapTarget, subject.id);
   c.view = c.hidden ? guardedView(subject.value as object, c.hidden) : subject.value;
@@ -502,7 +509,7 @@ function evaluatePair(run: Run, plan: Plan): Outcome {
   c.missing = undefined;
   c.errorMessage = undefined;
   try {
-    if (isContext(subject) || (rule.meta.runtimeOnly && isPlanned(subject)) || (rule.meta.appliesTo && !rule.meta.appliesTo(c.view as never, ctx))) {
+    if (c.context || (rule.meta.runtimeOnly && c.planned) || (rule.meta.appliesTo && !rule.meta.appliesTo(c.view as never, ctx))) {
       return 'not-applicable';
     }
     c.missing = firstMissing(plan.needs, subject, run.lookups.gapFor) ?? firstHidden(rule.meta.needs, rule.meta.reads, c.hidden);
