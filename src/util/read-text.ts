@@ -107,7 +107,7 @@ export function decodeUtf8(bytes: Uint8Array, file: string, what: string): strin
 }
 
 /** Offset of the first byte of the first invalid UTF-8 sequence (RFC 3629: no overlongs, surrogates or > U+10FFFF). */
-function firstInvalidUtf8(b: Uint8Array): number {
+export function firstInvalidUtf8(b: Uint8Array): number {
   let i = 0;
   while (i < b.length) {
     const c = b[i] as number;

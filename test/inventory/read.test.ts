@@ -144,7 +144,10 @@ describe('readInventoryFile (streamed)', () => {
     text[at] = 0xff;
     const file = join(tmp.dir, 'latin.json');
     writeFileSync(file, text);
-    expect(error(() => readInventoryFile(file, 'latin.json', { ...STREAM, chunkSize: 33 })).message).toMatch(/not valid UTF-8/);
+    const e = error(() => readInventoryFile(file, 'latin.json', { ...STREAM, chunkSize: 33 }));
+    expect(e.message).toMatch(/not valid UTF-8/);
+    // Named in the file (it said "offset 27" of the record, with no file).
+    expect(e.diagnostics[0]).toMatchObject({ file: 'latin.json', line: text.subarray(0, at).toString('latin1').split('\n').length });
   });
 
   describe('runs of indented records (the layout `keyhygiene inventory` writes), parsed together', () => {
@@ -185,7 +188,9 @@ describe('readInventoryFile (streamed)', () => {
       bytes[bytes.indexOf('ключ')] = 0xff;
       const file = join(tmp.dir, 'run-latin.json');
       writeFileSync(file, bytes);
-      expect(error(() => readInventoryFile(file, 'run-latin.json', STREAM)).message).toMatch(/not valid UTF-8/);
+      const bad = error(() => readInventoryFile(file, 'run-latin.json', STREAM));
+      expect(bad.message).toMatch(/not valid UTF-8/);
+      expect(bad.diagnostics[0]).toMatchObject({ file: 'run-latin.json', line: bytes.subarray(0, bytes.indexOf(0xff)).toString('latin1').split('\n').length });
     });
   });
 });
