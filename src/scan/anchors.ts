@@ -7,7 +7,7 @@
 // instead; both give the same candidates (test/scan/anchors.test.ts compares them).
 import { ANCHORS_WASM } from './anchors-wasm.ts';
 
-/** The pairs the SIMD pass compares in one go (anchors.wat). */
+/** The buckets the SIMD pass compares in one go (anchors.wat): more pairs share buckets (anchorBuckets). */
 const PAIRS = 8;
 /** Offsets returned by one call of the SIMD pass (it resumes where it stopped). */
 const OUT_SLOTS = 16 * 1024;
@@ -60,20 +60,74 @@ class SimdPass {
   }
 }
 
+/** The bytes a bucket's nibble tables accept in one position: every low nibble with every high nibble. */
+function crossBytes(bytes: readonly number[]): number[] {
+  const lo = [...new Set(bytes.map((b) => b & 15))];
+  const hi = [...new Set(bytes.map((b) => b >>> 4))];
+  return hi.flatMap((h) => lo.map((l) => (h << 4) | l));
+}
+
+/** Bytes common in text and memory images: a stray pair with one of them would be reported often. */
+const COMMON = new Set([0x00, 0x09, 0x0a, 0x0d, 0x20]);
+const ALNUM = /^[A-Za-z0-9]{2}$/;
+
+/** How often a stray two-byte sequence would be reported: often with a blank or zero byte, less with two letters (words). */
+const strayWeight = (a: number, b: number): number => {
+  if (COMMON.has(a) || COMMON.has(b)) return 16;
+  return ALNUM.test(String.fromCharCode(a, b)) ? 4 : 1;
+};
+
+/** What sharing one bucket costs: the two-byte sequences it reports that are none of its pairs (weighted by how common they are). */
+function strayCost(pairs: readonly number[]): number {
+  let cost = 0;
+  for (const a of crossBytes(pairs.map((p) => p >>> 8))) {
+    for (const b of crossBytes(pairs.map((p) => p & 255))) {
+      if (!pairs.includes((a << 8) | b)) cost += strayWeight(a, b);
+    }
+  }
+  return cost;
+}
+
 /**
- * The SIMD pass's nibble tables: pair k is bucket k; entry v of a table has bit k when pair k's first
- * (second) byte has low (high) nibble v. Unused buckets stay empty (a pair needs both bytes' bits).
+ * The pairs grouped into at most eight buckets (bit k of the nibble tables is bucket k). With more
+ * than eight pairs, the two buckets whose union reports the fewest stray sequences are merged (pairs
+ * that share a byte, such as "RS" and "LS"); the stray offsets are dropped when the rest of the
+ * anchor is confirmed, so the candidates stay exact.
  */
-function writeTables(t: Uint8Array, pairs: readonly number[]): void {
+export function anchorBuckets(pairs: readonly number[]): number[][] {
+  const buckets = pairs.map((p) => [p]);
+  while (buckets.length > PAIRS) {
+    let best = [0, 1];
+    let bestCost = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < buckets.length; i++) {
+      for (let j = i + 1; j < buckets.length; j++) {
+        const cost = strayCost([...(buckets[i] as number[]), ...(buckets[j] as number[])]);
+        if (cost < bestCost) [best, bestCost] = [[i, j], cost];
+      }
+    }
+    const [i, j] = best as [number, number];
+    buckets[i] = [...(buckets[i] as number[]), ...(buckets[j] as number[])];
+    buckets.splice(j, 1);
+  }
+  return buckets;
+}
+
+/**
+ * The SIMD pass's nibble tables: entry v of a table has bit k when a pair of bucket k has a first
+ * (second) byte with low (high) nibble v. Unused buckets stay empty (a pair needs both bytes' bits).
+ */
+function writeTables(t: Uint8Array, buckets: readonly (readonly number[])[]): void {
   t.fill(0);
-  pairs.forEach((pair, k) => {
+  buckets.forEach((bucket, k) => {
     const bit = 1 << k;
-    const first = pair >>> 8;
-    const second = pair & 255;
-    t[first & 15] = (t[first & 15] as number) | bit;
-    t[16 + (first >>> 4)] = (t[16 + (first >>> 4)] as number) | bit;
-    t[32 + (second & 15)] = (t[32 + (second & 15)] as number) | bit;
-    t[48 + (second >>> 4)] = (t[48 + (second >>> 4)] as number) | bit;
+    for (const pair of bucket) {
+      const first = pair >>> 8;
+      const second = pair & 255;
+      t[first & 15] = (t[first & 15] as number) | bit;
+      t[16 + (first >>> 4)] = (t[16 + (first >>> 4)] as number) | bit;
+      t[32 + (second & 15)] = (t[32 + (second & 15)] as number) | bit;
+      t[48 + (second >>> 4)] = (t[48 + (second >>> 4)] as number) | bit;
+    }
   });
 }
 
@@ -90,9 +144,9 @@ export class AnchorWindow {
   private readonly samePair: Uint8Array;
 
   /**
-   * A window of `size` bytes (a multiple of 4) searched for `anchors` (each 2–6 bytes). With at
-   * most eight distinct two-byte prefixes the SIMD pass is used, unless `indexOfOnly` asks for the
-   * per-anchor passes (tests compare the two).
+   * A window of `size` bytes (a multiple of 4) searched for `anchors` (each 2–6 bytes). The SIMD
+   * pass is used (more than eight distinct two-byte prefixes share buckets), unless `indexOfOnly`
+   * asks for the per-anchor passes (tests compare the two).
    */
   constructor(size: number, anchors: readonly Buffer[], indexOfOnly = false) {
     if (size % 4 !== 0 || anchors.some((a) => a.length < 2 || a.length > 6)) throw new Error('AnchorWindow: size a multiple of 4, anchors of 2–6 bytes');
@@ -106,7 +160,7 @@ export class AnchorWindow {
       this.byPair[pair] = i + 1;
       if (!pairs.includes(pair)) pairs.push(pair);
     }
-    const mod = indexOfOnly || pairs.length > PAIRS ? null : prefilterModule();
+    const mod = indexOfOnly ? null : prefilterModule();
     const tablesAt = (size + SLACK + 15) & ~15;
     const outAt = tablesAt + TABLES;
     let memory: ArrayBuffer | undefined;
@@ -116,7 +170,7 @@ export class AnchorWindow {
         const wasmMemory = new WebAssembly.Memory({ initial: pages, maximum: pages });
         const instance = new WebAssembly.Instance(mod, { env: { memory: wasmMemory } });
         memory = wasmMemory.buffer;
-        writeTables(new Uint8Array(memory, tablesAt, TABLES), pairs);
+        writeTables(new Uint8Array(memory, tablesAt, TABLES), anchorBuckets(pairs));
         this.simd = new SimdPass(instance.exports as unknown as AnchorExports, memory, tablesAt, outAt);
       } catch {
         memory = undefined; // no room for another WebAssembly memory: the indexOf passes, on an ordinary buffer

@@ -7,8 +7,10 @@
 ;; of the two bytes of a pair, two 16-entry tables indexed by the byte's low and high nibble give the
 ;; buckets whose byte has that nibble; a byte is a pair's first (second) byte exactly when both of
 ;; its nibbles' entries carry the pair's bit. Four table lookups (swizzles) and three ANDs per 16
-;; bytes answer for all eight pairs at once, where comparing each pair costs sixteen compares. Each
-;; bucket holds one pair, so nothing is reported that is not a pair (exact, not a filter).
+;; bytes answer for all eight buckets at once, where comparing each pair costs sixteen compares. A
+;; bucket holding one pair reports nothing that is not that pair; with more than eight pairs two that
+;; share a byte share a bucket (anchors.ts anchorBuckets), and the few stray offsets it reports are
+;; dropped when the caller confirms the rest of the anchor.
 ;; The indices are nibbles (0–15), where relaxed_swizzle is defined exactly as swizzle.
 ;;
 ;; Memory (imported; the window the scanner reads the stream into starts at 0):
