@@ -10,7 +10,7 @@ import type { Embedded } from './embedded.ts';
 import type { KnownKeyTable } from './known-keys.ts';
 import { fdReader, imageWord, type Layout, layoutOf, type ReadAt, segmentAt, truncation } from './layout.ts';
 import { mergeRanges, type RangeResult, scanRangeFd } from './ranges.ts';
-import { StreamScanner } from './scanner.ts';
+import { type DecodeGap, StreamScanner } from './scanner.ts';
 import { resolveStreamed } from './streamed-scalars.ts';
 import type { ArtifactType, RawHit } from './types.ts';
 
@@ -100,21 +100,38 @@ interface Scanned {
   bytes: number;
   overflow: boolean;
   embeddedOverflow: boolean;
+  decodeGaps?: readonly DecodeGap[];
 }
 
-const ended = (s: StreamScanner): Scanned => ({ hits: s.end(), bytes: s.bytes, overflow: s.overflow, embeddedOverflow: s.embeddedOverflow });
+const ended = (s: StreamScanner): Scanned => ({
+  hits: s.end(),
+  bytes: s.bytes,
+  overflow: s.overflow,
+  embeddedOverflow: s.embeddedOverflow,
+  decodeGaps: s.decodeGaps,
+});
+
+/** Material found in base64-encoded text is located like an embedded container: `file!base64@<run offset>`. */
+const base64Location = (location: string, runs: readonly number[] | undefined): string => (runs ?? []).reduce((l, at) => `${l}!base64@${at}`, location);
 
 function finish(ctx: Ctx, location: string, type: ArtifactType, scanner: Scanned, layout?: Layout, extra: RawHit[] = []): void {
   const hits = [...scanner.hits, ...extra].sort((a, b) => a.offset - b.offset);
   ctx.result.entries.push({ location, artifactType: type, bytes: scanner.bytes });
   for (const hit of hits) {
     // Pointers beside an Ed25519/X25519 key are followed only where the layout is at hand (plain files).
-    const { seedPointers: _unfollowed, ...h } = hit;
+    const { seedPointers: _unfollowed, base64At, ...h } = hit;
     const matched = h.knownKeyId ?? ctx.table?.match(h.fingerprints)?.id;
-    const seg = segmentAt(layout, h.offset);
+    const seg = base64At ? undefined : segmentAt(layout, h.offset);
     const va = seg ? `0x${(BigInt(seg.vaddrHex) + BigInt(h.offset - seg.offset)).toString(16)}` : undefined;
-    ctx.result.findings.push({ ...h, location, artifactType: type, ...(matched ? { matchedKeyId: matched } : {}), ...(va ? { virtualAddress: va } : {}) });
+    ctx.result.findings.push({
+      ...h,
+      location: base64Location(location, base64At),
+      artifactType: type,
+      ...(matched ? { matchedKeyId: matched } : {}),
+      ...(va ? { virtualAddress: va } : {}),
+    });
   }
+  for (const g of scanner.decodeGaps ?? []) ctx.result.gaps.push({ location: `${location}!base64@${g.offset}`, operation: 'decode-base64', reason: g.reason });
   if (scanner.overflow) ctx.result.gaps.push({ location, operation: 'scan', reason: 'more than 10,000 findings; the rest were not recorded' });
   const cut = truncation(layout, scanner.bytes);
   if (cut) ctx.result.gaps.push({ location, operation: 'truncated', reason: cut });

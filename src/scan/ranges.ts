@@ -7,7 +7,7 @@ import { BignumCollector } from './ec-scalars.ts';
 import type { Embedded } from './embedded.ts';
 import type { KnownKeyTable } from './known-keys.ts';
 import { fdReader, imageWord } from './layout.ts';
-import { CONTEXT, MAX_EMBEDDED, MAX_FINDINGS, STEP_BYTES, StreamScanner } from './scanner.ts';
+import { CONTEXT, type DecodeGap, MAX_EMBEDDED, MAX_FINDINGS, STEP_BYTES, StreamScanner } from './scanner.ts';
 import type { RawHit } from './types.ts';
 
 // Files at least SPLIT_MIN bytes are split (the threshold lives beside the workers started early).
@@ -41,6 +41,8 @@ export interface RangeResult {
   embedded: Embedded[];
   overflow: boolean;
   embeddedOverflow: boolean;
+  /** Base64-encoded PEM that was cut, invalid or over the limit. */
+  decodeGaps?: DecodeGap[];
   /** BIGNUM-shaped structures seen: pointer and limb count, in pairs. */
   pointers?: Float64Array;
   bignumOverflow?: boolean;
@@ -102,6 +104,7 @@ export function scanRangeFd(fd: number, size: number, start: number, stop: numbe
     embedded: scanner.embedded,
     overflow: scanner.overflow,
     embeddedOverflow: scanner.embeddedOverflow,
+    ...(scanner.decodeGaps.length ? { decodeGaps: scanner.decodeGaps } : {}),
     read,
     ...(b ? { pointers: b.export(), bignumOverflow: b.overflow } : {}),
     ...(error ? { error } : {}),
@@ -133,6 +136,7 @@ export function mergeRanges(parts: readonly RangeResult[]): Omit<RangeResult, 's
   const hits: RawHit[] = [];
   const embedded: Embedded[] = [];
   const seenEmbedded = new Set<number>();
+  const decodeGaps: DecodeGap[] = [];
   let covered = -1;
   let overflow = false;
   let embeddedOverflow = false;
@@ -151,6 +155,7 @@ export function mergeRanges(parts: readonly RangeResult[]): Omit<RangeResult, 's
       if (embedded.length >= MAX_EMBEDDED) embeddedOverflow = true;
       else embedded.push(e);
     }
+    for (const g of p.decodeGaps ?? []) if (!decodeGaps.some((d) => d.offset === g.offset)) decodeGaps.push(g);
     overflow ||= p.overflow;
     embeddedOverflow ||= p.embeddedOverflow;
   }
@@ -160,6 +165,7 @@ export function mergeRanges(parts: readonly RangeResult[]): Omit<RangeResult, 's
     embedded,
     overflow,
     embeddedOverflow,
+    decodeGaps,
     read: sorted.reduce((s, p) => s + p.read, 0),
     errors: sorted.flatMap((p) => (p.error ? [`${p.error} (bytes ${p.start}–${p.stop})`] : [])),
     ...(withPointers.length

@@ -2,6 +2,7 @@
 // rare short anchors found in one SIMD pass (anchors.ts) and the sampled known-key pass, then the
 // detectors on the few candidate positions, in offset order.
 import { AnchorWindow } from './anchors.ts';
+import { BASE64_PEM_ANCHOR, base64Pem } from './base64-pem.ts';
 import { cngEc, cngRsa, type Detector, derSec1, derVersion0, jwk, MAX_MATERIAL, pem, putty, utf16Pem } from './detectors.ts';
 import type { BignumCollector } from './ec-scalars.ts';
 import { EMBEDDED_ANCHORS, type Embedded } from './embedded.ts';
@@ -41,8 +42,9 @@ const keyHeader: Detector = (buf, pos, lo, hi) => {
 };
 
 /**
- * The formats share as few, short anchors as possible: the SIMD pass compares at most eight two-byte
- * prefixes at once (these and the embedded containers' two), and the indexOf fallback reads the data
+ * The formats share as few, short anchors as possible: the SIMD pass compares eight buckets of two-byte
+ * prefixes at once (these, the embedded containers' two and base64 PEM's "LS", which shares the bucket
+ * of "RS": anchors.ts anchorBuckets), and the indexOf fallback reads the data
  * once per anchor (longer needles switch Buffer.indexOf to a 4–5× slower algorithm: at most 6 bytes).
  */
 export const ANCHORS: readonly Anchor[] = [
@@ -62,6 +64,10 @@ export const MAX_FINDINGS = 10_000;
 export const MAX_EMBEDDED = 1000;
 /** Candidate kinds at or above this are embedded containers (EMBEDDED_ANCHORS index + EMBEDDED_KIND). */
 const EMBEDDED_KIND = 1000;
+/** The candidate kind of base64-encoded PEM (base64-pem.ts). */
+const BASE64_KIND = 2000;
+/** Base64-encoded PEM inside base64-encoded PEM is opened this deep, no deeper. */
+const MAX_BASE64_DEPTH = 3;
 const SUB_BLOCK = 128 * 1024;
 /**
  * New bytes searched at a time (and read at a time by scanRangeFd): well below the L2 cache, so the
@@ -69,8 +75,14 @@ const SUB_BLOCK = 128 * 1024;
  */
 export const STEP_BYTES = 256 * 1024;
 /** Every anchor the window searches for, and the candidate kind each stands for. */
-export const NEEDLES: readonly Buffer[] = [...ANCHORS.map((a) => a.needle), ...EMBEDDED_ANCHORS.map((a) => a.needle)];
-export const KINDS: readonly number[] = [...ANCHORS.map((_, i) => i), ...EMBEDDED_ANCHORS.map((_, i) => EMBEDDED_KIND + i)];
+export const NEEDLES: readonly Buffer[] = [...ANCHORS.map((a) => a.needle), ...EMBEDDED_ANCHORS.map((a) => a.needle), BASE64_PEM_ANCHOR];
+export const KINDS: readonly number[] = [...ANCHORS.map((_, i) => i), ...EMBEDDED_ANCHORS.map((_, i) => EMBEDDED_KIND + i), BASE64_KIND];
+
+/** A base64 run that could not be decoded whole (absolute offset): reported as a gap, never clean. */
+export interface DecodeGap {
+  offset: number;
+  reason: string;
+}
 
 /**
  * Windows of ended scanners, by size and search, to be reused in this thread: a fresh 4 MiB window
@@ -100,6 +112,10 @@ export class StreamScanner {
   readonly embedded: Embedded[] = [];
   /** Set when more than MAX_EMBEDDED containers were found (the rest are not opened). */
   embeddedOverflow = false;
+  /** Base64-encoded PEM that was cut, invalid or over the limit. */
+  readonly decodeGaps: DecodeGap[] = [];
+  /** How many base64 layers this stream is inside (0: the file itself). */
+  depth = 0;
   /** Collects BIGNUM-shaped structures (memory images with a layout and known EC keys). */
   bignums: BignumCollector | undefined;
   /** Absolute offset where the search stops (a range of a larger stream); bytes after it are context only. */
@@ -224,6 +240,28 @@ export class StreamScanner {
     this.embedded.push({ ...found, offset: found.offset + this.base, dataStart: found.dataStart + this.base });
   }
 
+  /** Base64-encoded PEM at `pos`: its bytes scanned as an embedded stream, hits named by the run's offset. */
+  private addBase64(pos: number, len: number): void {
+    if (this.base + pos < this.coveredUntil || this.depth >= MAX_BASE64_DEPTH) return;
+    const run = base64Pem(this.buf, pos, len);
+    if (!run) return;
+    const at = run.offset + this.base;
+    this.coveredUntil = Math.max(this.coveredUntil, at + run.length);
+    if (run.gap) this.decodeGaps.push({ offset: at, reason: run.gap.replace(`offset ${run.offset}`, `offset ${at}`) });
+    if (!run.decoded) return;
+    const inner = new StreamScanner(this.allKeys, 64 * 1024);
+    inner.depth = this.depth + 1;
+    inner.push(run.decoded);
+    for (const hit of inner.end()) {
+      if (this.found.length >= MAX_FINDINGS) {
+        this.overflow = true;
+        return;
+      }
+      this.found.push({ ...hit, base64At: [at, ...(hit.base64At ?? [])] });
+    }
+    for (const g of inner.decodeGaps) this.decodeGaps.push({ offset: at, reason: `inside base64 at offset ${at}: ${g.reason}` });
+  }
+
   private verify(cand: number[], len: number): void {
     const order: number[] = [];
     for (let i = 0; i < cand.length; i += 2) order.push(i);
@@ -232,7 +270,8 @@ export class StreamScanner {
       const pos = cand[i] as number;
       const kind = cand[i + 1] as number;
       if (kind >= EMBEDDED_KIND) {
-        this.addEmbedded(kind - EMBEDDED_KIND, pos, len);
+        if (kind === BASE64_KIND) this.addBase64(pos, len);
+        else this.addEmbedded(kind - EMBEDDED_KIND, pos, len);
         continue;
       }
       if (this.base + pos < this.coveredUntil) continue;

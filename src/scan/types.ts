@@ -24,6 +24,11 @@ export interface RawHit {
    */
   candidates?: Fingerprints[];
   /**
+   * Set when the material was found in base64-encoded text (a Kubernetes Secret's data value): the
+   * offsets of the base64 runs, outermost first; `offset` is then inside the decoded bytes.
+   */
+  base64At?: number[];
+  /**
    * Internal, never output: addresses found beside a known Ed25519/X25519 public key, followed
    * through a memory image's layout to prove the private key (KnownKeyTable.provePointers).
    */
