@@ -96,3 +96,6 @@ export function base64Pem(buf: Buffer, pos: number, hi: number): Base64Run | und
   if (!complete(decoded)) return { offset: pos, length, decoded, gap: `base64-encoded PEM at offset ${pos} is cut: a BEGIN line has no END line` };
   return { offset: pos, length, decoded };
 }
+
+/** Where a hit lies in the scanned stream: its offset, or for material inside base64, where the run starts. */
+export const streamOffset = (h: { offset: number; base64At?: number[] }): number => h.base64At?.[0] ?? h.offset;

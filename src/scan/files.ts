@@ -4,6 +4,7 @@
 import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
 import { type Duplex, PassThrough, Readable } from 'node:stream';
 import { type Container, type KeyStore, MEMORY_TYPES, SNIFF_BYTES, sniff } from './artifact-type.ts';
+import { streamOffset } from './base64-pem.ts';
 import { type Codec, codecAvailable, decoder, decodeSync, innerName } from './codecs.ts';
 import { BignumCollector } from './ec-scalars.ts';
 import type { Embedded } from './embedded.ts';
@@ -115,11 +116,11 @@ const ended = (s: StreamScanner): Scanned => ({
 const base64Location = (location: string, runs: readonly number[] | undefined): string => (runs ?? []).reduce((l, at) => `${l}!base64@${at}`, location);
 
 function finish(ctx: Ctx, location: string, type: ArtifactType, scanner: Scanned, layout?: Layout, extra: RawHit[] = []): void {
-  const hits = [...scanner.hits, ...extra].sort((a, b) => a.offset - b.offset);
+  const hits = [...scanner.hits, ...extra].sort((a, b) => streamOffset(a) - streamOffset(b));
   ctx.result.entries.push({ location, artifactType: type, bytes: scanner.bytes });
   for (const hit of hits) {
     // Pointers beside an Ed25519/X25519 key are followed only where the layout is at hand (plain files).
-    const { seedPointers: _unfollowed, base64At, ...h } = hit;
+    const { seedPointers: _unfollowed, base64At, base64End: _end, ...h } = hit;
     const matched = h.knownKeyId ?? ctx.table?.match(h.fingerprints)?.id;
     const seg = base64At ? undefined : segmentAt(layout, h.offset);
     const va = seg ? `0x${(BigInt(seg.vaddrHex) + BigInt(h.offset - seg.offset)).toString(16)}` : undefined;

@@ -3,6 +3,7 @@
 // range is read whole), and the ranges' findings are merged so that what crosses a boundary is
 // reported once. Ranges are pure functions of the file's bytes, so they can run in worker threads.
 import { closeSync, openSync, readSync } from 'node:fs';
+import { streamOffset } from './base64-pem.ts';
 import { BignumCollector } from './ec-scalars.ts';
 import type { Embedded } from './embedded.ts';
 import type { KnownKeyTable } from './known-keys.ts';
@@ -143,10 +144,10 @@ export function mergeRanges(parts: readonly RangeResult[]): Omit<RangeResult, 's
   for (const p of sorted) {
     let reach = covered;
     for (const h of p.hits) {
-      if (h.offset < covered) continue;
+      if (streamOffset(h) < covered) continue;
       if (hits.length >= MAX_FINDINGS) overflow = true;
       else hits.push(h);
-      reach = Math.max(reach, h.offset + h.length);
+      reach = Math.max(reach, h.base64End ?? h.offset + h.length);
     }
     covered = reach;
     for (const e of p.embedded) {

@@ -257,7 +257,7 @@ export class StreamScanner {
         this.overflow = true;
         return;
       }
-      this.found.push({ ...hit, base64At: [at, ...(hit.base64At ?? [])] });
+      this.found.push({ ...hit, base64At: [at, ...(hit.base64At ?? [])], base64End: at + run.length });
     }
     for (const g of inner.decodeGaps) this.decodeGaps.push({ offset: at, reason: `inside base64 at offset ${at}: ${g.reason}` });
   }

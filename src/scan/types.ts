@@ -28,6 +28,8 @@ export interface RawHit {
    * offsets of the base64 runs, outermost first; `offset` is then inside the decoded bytes.
    */
   base64At?: number[];
+  /** Where the outermost base64 run ends in the stream (ranges of a split file drop what an earlier range's run covered). */
+  base64End?: number;
   /**
    * Internal, never output: addresses found beside a known Ed25519/X25519 public key, followed
    * through a memory image's layout to prove the private key (KnownKeyTable.provePointers).

@@ -4,13 +4,14 @@
 // offset; a certificate-only secret stays clean; a cut value is a gap, never clean.
 import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { base64Pem, MAX_BASE64_RUN } from '../../src/scan/base64-pem.ts';
 import { scanFile } from '../../src/scan/files.ts';
 import { KnownKeyTable } from '../../src/scan/known-keys.ts';
+import { mergeRanges, scanRangeFd } from '../../src/scan/ranges.ts';
 import { scanBuffer } from '../../src/scan/scanner.ts';
 import { makeKey, type TestKey } from './material.ts';
 
@@ -165,5 +166,44 @@ describe('base64-encoded PEM in scanned files', () => {
     const pre = 'x'.repeat(1000);
     const hits = scanBuffer(Buffer.from(`${pre}${b64(keyPem(ec(), 'sec1'))}\n`));
     expect(hits.map((h) => [h.base64At, h.offset, h.format])).toEqual([[[1000], 0, 'pem']]);
+  });
+
+  it('a file split into ranges: a run cut by a range boundary is reported once, at its start, as in one pass', async () => {
+    // A certificate then the key in one value, the key's BEGIN 3-aligned so "LS0tLS" also stands mid-run.
+    let crt = ecCrt;
+    while (crt.length % 3 !== 0) crt += '\n';
+    const run = b64(`${crt}${keyPem(ec(), 'pkcs8')}`);
+    expect(run.indexOf('LS0tLS', 4)).toBeGreaterThan(0);
+    const MiB = 1024 * 1024;
+    const head = '# filler line\n'.repeat(Math.ceil((MiB - 400) / 14)).slice(0, MiB - 400);
+    const rsaRun = b64(keyPem(rsa(), 'pkcs1'));
+    const text = `${head}bundle: ${run}\n${'# filler line\n'.repeat(40_000)}tls.key: ${rsaRun}\n${'# filler line\n'.repeat(60_000)}`;
+    const data = Buffer.from(text);
+    const rsaAt = text.indexOf(rsaRun);
+    expect(rsaAt).toBeGreaterThan(MiB + 400_000);
+    const file = path('split.yaml');
+    writeFileSync(file, data);
+    const whole = await scanFile(file, 'split.yaml', { table: table(), chunkSize: 256 * 1024 });
+    expect(whole.findings.map((f) => [f.location, f.offset, f.matchedKeyId])).toEqual([
+      [`split.yaml!base64@${MiB - 392}`, crt.length, 'ingress/ec'],
+      [`split.yaml!base64@${rsaAt}`, 0, 'ingress/rsa'],
+    ]);
+    const fd = openSync(file, 'r');
+    try {
+      const bounds = [0, MiB, 2 * MiB, data.length];
+      const parts = bounds
+        .slice(0, -1)
+        .map((start, i) => scanRangeFd(fd, data.length, start, bounds[i + 1] as number, { table: table(), chunkSize: 256 * 1024 }));
+      // Ranges are merged by where the run starts, not by the offset inside the decoded bytes (0 here: it would be dropped).
+      const merged = mergeRanges(parts);
+      expect(merged.hits.map((h) => [h.base64At, h.offset])).toEqual([
+        [[MiB - 392], crt.length],
+        [[rsaAt], 0],
+      ]);
+      // Without the merge the second range reports the EC key again, from the middle of the run (the test can fail).
+      expect(parts.flatMap((p) => p.hits).length).toBe(3);
+    } finally {
+      closeSync(fd);
+    }
   });
 });
