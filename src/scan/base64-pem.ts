@@ -35,21 +35,32 @@ function lineEnd(buf: Buffer, p: number, hi: number): number {
   return q;
 }
 
+const BACKSLASH = 0x5c;
+
+/** The length of the line break at `p`: CR LF, LF, or JSON-escaped `\r\n`, `\n` (a wrapped value inside a JSON string); 0 if none. */
+function lineBreak(buf: Buffer, p: number): number {
+  if (buf[p] === 0x0a) return 1;
+  if (buf[p] === 0x0d) return buf[p + 1] === 0x0a ? 2 : 0;
+  if (buf[p] !== BACKSLASH) return 0;
+  if (buf[p + 1] === 0x6e) return 2;
+  return buf[p + 1] === 0x72 && buf[p + 2] === BACKSLASH && buf[p + 3] === 0x6e ? 4 : 0;
+}
+
 /**
  * Where a line-wrapped run continues after `q` (MIME/`base64` wrapping, YAML block scalars with their
- * indentation), or -1: the next line must hold base64 and nothing else (so `tls.key: …` after a value ends it).
+ * indentation, `\n` escapes in a JSON string), or -1: the next line must hold base64 and nothing else
+ * (so `tls.key: …` after a value ends it); it ends at a line break, the end of the data or a closing quote.
  */
 function continuation(buf: Buffer, q: number, hi: number): number {
-  let p = q;
-  if (buf[p] === 0x0d) p++;
-  if (buf[p] !== 0x0a) return -1;
-  p++;
+  const br = lineBreak(buf, q);
+  if (br === 0) return -1;
+  let p = q + br;
   while (p < hi && isSpace(buf[p])) p++;
   const e = lineEnd(buf, p, hi);
   if (e === p) return -1;
   let t = e;
   while (t < hi && isSpace(buf[t])) t++;
-  return t >= hi || buf[t] === 0x0a || buf[t] === 0x0d ? p : -1;
+  return t >= hi || buf[t] === 0x22 || lineBreak(buf, t) > 0 ? p : -1;
 }
 
 /** The base64 text of the run at `pos` (line breaks and indentation removed) and where it ends. */

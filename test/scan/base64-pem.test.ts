@@ -139,6 +139,16 @@ describe('base64-encoded PEM in scanned files', () => {
     expect(e.findings.map((f) => [f.location, f.matchedKeyId])).toEqual([[`.env!base64@${env.indexOf('LS0tLS')}`, 'ingress/rsa']]);
   });
 
+  it('a value wrapped at 76 columns inside a JSON string (\\n escapes, as json.dumps writes base64.encodebytes output)', async () => {
+    const wrapped = `${(b64(keyPem(ec(), 'sec1')).match(/.{1,76}/g) as string[]).join('\n')}\n`;
+    const text = `${JSON.stringify({ name: 'web', tls: { key: wrapped, crt: b64(ecCrt) } }, null, 2)}\n`;
+    expect(text).toContain('\\n');
+    writeFileSync(path('config.json'), text);
+    const r = await scanFile(path('config.json'), 'config.json', { table: table() });
+    expect(r.gaps).toEqual([]);
+    expect(r.findings.map((f) => [f.location, f.offset, f.matchedKeyId])).toEqual([[`config.json!base64@${text.indexOf('LS0tLS')}`, 0, 'ingress/ec']]);
+  });
+
   it('a truncated value is a gap naming its offset, never clean', async () => {
     const full = b64(keyPem(rsa(), 'pkcs1'));
     for (const cut of [1200, 1201]) {
