@@ -242,11 +242,15 @@ export class StreamScanner {
 
   /** Base64-encoded PEM at `pos`: its bytes scanned as an embedded stream, hits named by the run's offset. */
   private addBase64(pos: number, len: number): void {
-    if (this.base + pos < this.coveredUntil || this.depth >= MAX_BASE64_DEPTH) return;
+    if (this.base + pos < this.coveredUntil) return;
     const run = base64Pem(this.buf, pos, len);
     if (!run) return;
     const at = run.offset + this.base;
     this.coveredUntil = Math.max(this.coveredUntil, at + run.length);
+    if (this.depth >= MAX_BASE64_DEPTH) {
+      this.decodeGaps.push({ offset: at, reason: `base64-encoded PEM at offset ${at} is nested more than ${MAX_BASE64_DEPTH} deep; it was not decoded` });
+      return;
+    }
     if (run.gap) this.decodeGaps.push({ offset: at, reason: run.gap.replace(`offset ${run.offset}`, `offset ${at}`) });
     if (!run.decoded) return;
     const inner = new StreamScanner(this.allKeys, 64 * 1024);

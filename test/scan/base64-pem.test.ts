@@ -172,6 +172,27 @@ describe('base64-encoded PEM in scanned files', () => {
     expect(scanBuffer(Buffer.from(`note: LS0tLS is the base64 of dashes\n${b64('----- not a PEM -----')}\n`))).toEqual([]);
   });
 
+  it('base64 PEM inside decoded base64 PEM is opened three layers deep; a fourth is a gap, not clean', async () => {
+    // Each layer: a certificate, then a field holding the layer below as base64 (as a bundle with a kubeconfig-style `*-data:` line).
+    const layers = (n: number) => {
+      let text = keyPem(ec(), 'pkcs8');
+      for (let i = 0; i < n; i++) text = `${ecCrt}client-key-data: ${b64(text)}\n`;
+      return text;
+    };
+    const o = ecCrt.length + 'client-key-data: '.length;
+    writeFileSync(path('three.txt'), layers(3));
+    const r3 = await scanFile(path('three.txt'), 'three.txt', { table: table() });
+    expect(r3.gaps).toEqual([]);
+    expect(r3.findings.map((f) => [f.location, f.offset, f.matchedKeyId])).toEqual([[`three.txt!base64@${o}!base64@${o}!base64@${o}`, 0, 'ingress/ec']]);
+    writeFileSync(path('four.txt'), layers(4));
+    const r4 = await scanFile(path('four.txt'), 'four.txt', { table: table() });
+    expect(r4.findings).toEqual([]);
+    const inside = `inside base64 at offset ${o}: `;
+    expect(r4.gaps.map((g) => [g.location, g.reason])).toEqual([
+      [`four.txt!base64@${o}`, `${inside}${inside}${inside}base64-encoded PEM at offset ${o} is nested more than 3 deep; it was not decoded`],
+    ]);
+  });
+
   it('the scanner alone (no file layer) reports the hit with the run offset and the offset inside it', () => {
     const pre = 'x'.repeat(1000);
     const hits = scanBuffer(Buffer.from(`${pre}${b64(keyPem(ec(), 'sec1'))}\n`));
