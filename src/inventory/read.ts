@@ -99,15 +99,18 @@ const MAX_RUN_BYTES = 64 * 1024;
  * that line inside an element: the run is then not valid JSON on its own and is read element by element.
  */
 function runEnd(buf: Buffer, i: number, end: number): number {
-  const nl = buf.lastIndexOf(0x0a, i);
-  if (nl < 0) return -1;
-  for (let k = nl + 1; k < i; k++) if (buf[k] !== 0x20 && buf[k] !== 0x09) return -1;
+  // Back over the indentation only: a search for the last newline would cross a whole compact file
+  // for every element (quadratic: 100k compact records took 15 s here).
+  let nl = i - 1;
+  while (nl >= 0 && (buf[nl] === 0x20 || buf[nl] === 0x09)) nl--;
+  if (nl < 0 || buf[nl] !== 0x0a) return -1;
   const close = Buffer.allocUnsafe(i - nl + 2);
   buf.copy(close, 0, nl, i);
   close[i - nl] = 0x7d; // }
   close[i - nl + 1] = 0x2c; // ,
-  const last = buf.lastIndexOf(close, Math.min(end, i + MAX_RUN_BYTES) - close.length);
-  return last > i ? last + close.length - 1 : -1;
+  // Searched within the run's window only (lastIndexOf on the whole buffer goes on back to its start).
+  const last = buf.subarray(i, Math.min(end, i + MAX_RUN_BYTES)).lastIndexOf(close);
+  return last > 0 ? i + last + close.length - 1 : -1;
 }
 
 /** The text of buf[i, e) when it is valid UTF-8 (ASCII decoded as such, the common case), else undefined. */
