@@ -85,6 +85,7 @@ async function nestedTemplates(
   config: IacConfig,
   ctx: CollectContext,
   seen: Set<string>,
+  parentTrails: readonly AuditTrail[],
 ): Promise<{ read: FileResult[]; unread: IacNote[] }> {
   const read: FileResult[] = [];
   const unread: IacNote[] = [];
@@ -92,13 +93,20 @@ async function nestedTemplates(
   for (const n of notes) {
     const child = n.template ? join(dirname(path), n.template) : undefined;
     const present = child !== undefined && !seen.has(resolve(ctx.baseDir, child)) && list(resolve(ctx.baseDir, dirname(child))).includes(basename(child));
-    if (child && present) read.push(await readFile(child, config, ctx, seen));
+    if (child && present) read.push(await readFile(child, config, ctx, seen, parentTrails));
     else unread.push(n);
   }
   return { read, unread };
 }
 
-async function readFile(path: string, config: IacConfig, ctx: CollectContext, seen = new Set<string>()): Promise<FileResult> {
+/** parentTrails: the trails of the stacks above a nested one (same account and region: they cover its keys). */
+async function readFile(
+  path: string,
+  config: IacConfig,
+  ctx: CollectContext,
+  seen = new Set<string>(),
+  parentTrails: readonly AuditTrail[] = [],
+): Promise<FileResult> {
   seen.add(resolve(ctx.baseDir, path));
   const files = { readText: inputReader(ctx), listDir: ctx.listDir ?? listDirectory };
   const abs = resolve(ctx.baseDir, path);
@@ -125,10 +133,10 @@ async function readFile(path: string, config: IacConfig, ctx: CollectContext, se
     const t = plannedAzureTrail(plan, s);
     if (t) trails.push(t);
   }
-  const nested = await nestedTemplates(path, parsed.notes ?? [], config, ctx, seen);
+  const nested = await nestedTemplates(path, parsed.notes ?? [], config, ctx, seen, [...parentTrails, ...trails]);
   for (const n of nested.unread) plan.fileGap(n.operation, n.at, n.reason);
-  // A nested stack's trail covers the parent's keys too (same account and region).
-  trailGaps(plan, keys, [...trails, ...nested.read.flatMap((r) => r.trails)]);
+  // Stacks nested in one another deploy to one account and region: a trail of any of them covers the keys of all.
+  trailGaps(plan, keys, [...parentTrails, ...trails, ...nested.read.flatMap((r) => r.trails)]);
   deferredGaps(plan, parsed, keys, trails);
   return {
     keys: [...keys, ...nested.read.flatMap((r) => r.keys)],

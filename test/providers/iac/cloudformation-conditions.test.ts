@@ -62,4 +62,13 @@ describe('iac provider: CloudFormation conditions, loops, transforms and nested 
     ]);
     expect(out.ops).toContain('fs:ListDirectory');
   });
+
+  it("a nested stack's keys are covered by the parent's trail (same account and region): no 'no trail declared' gap", async () => {
+    const out = await collectIac([`${FIXTURES}/cdk-nested-trail/AuditStack.template.json`], { account: '111111111111', region: 'eu-west-1' });
+    const key = out.keys?.find((k) => k.source?.address === 'AuditStack/Keys/DataKey/Resource');
+    expect(key).toBeDefined();
+    expect(out.trails?.map((t) => t.source?.address)).toEqual(['AuditStack/OrgTrail/Resource']);
+    const trailGaps = (out.gaps ?? []).filter((g) => g.scope.subjectId === key?.id && g.affects?.includes('trails'));
+    expect(trailGaps.map((g) => g.reason)).toEqual([]);
+  });
 });
