@@ -9,7 +9,7 @@ import { type Codec, codecAvailable, decoder, decodeSync, innerName } from './co
 import { BignumCollector } from './ec-scalars.ts';
 import type { Embedded } from './embedded.ts';
 import type { KnownKeyTable } from './known-keys.ts';
-import { fdReader, imageWord, type Layout, layoutOf, type ReadAt, segmentAt, truncation } from './layout.ts';
+import { fdReader, imageWord, type Layout, layoutOf, type ReadAt, segmentAt, truncation, type WordShape } from './layout.ts';
 import { mergeRanges, type RangeResult, scanRangeFd } from './ranges.ts';
 import { type DecodeGap, StreamScanner } from './scanner.ts';
 import { resolveStreamed } from './streamed-scalars.ts';
@@ -880,15 +880,26 @@ export function followsPointers(type: ArtifactType, read: ReadAt): Layout | unde
 
 /** The fast path: read straight into the scanner's window, one pass, no copy; memory images checked against their layout. */
 function scanPlainFile(fd: number, path: string, size: number, type: ArtifactType, ctx: Ctx, location: string, onBytes?: (n: number) => void): void {
-  const bignums = followsPointers(type, fdReader(fd, size)) !== undefined;
-  const part = scanRangeFd(fd, size, 0, size, { table: ctx.table, chunkSize: ctx.chunkSize, bignums, onBytes });
-  finishPlain(fd, path, size, type, ctx, location, [part]);
+  const read = fdReader(fd, size);
+  const layout = MEMORY_TYPES.has(type) ? layoutOf(type, read) : undefined;
+  const word = layout?.segments.length ? layout.word : undefined;
+  const part = scanRangeFd(fd, size, 0, size, { table: ctx.table, chunkSize: ctx.chunkSize, ...(word ? { word } : {}), onBytes });
+  finishPlain(fd, path, size, type, ctx, location, [part], { read, layout });
 }
 
 /** Findings of a plain file scanned in one or more ranges: merged, EC scalars followed, checked against the layout. */
-function finishPlain(fd: number, path: string, size: number, type: ArtifactType, ctx: Ctx, location: string, parts: RangeResult[]): void {
-  const read = fdReader(fd, size);
-  const layout = MEMORY_TYPES.has(type) ? layoutOf(type, read) : undefined;
+function finishPlain(
+  fd: number,
+  path: string,
+  size: number,
+  type: ArtifactType,
+  ctx: Ctx,
+  location: string,
+  parts: RangeResult[],
+  known?: { read: ReadAt; layout: Layout | undefined },
+): void {
+  const read = known?.read ?? fdReader(fd, size);
+  const layout = known ? known.layout : MEMORY_TYPES.has(type) ? layoutOf(type, read) : undefined;
   const merged = mergeRanges(parts);
   const collector = merged.pointers && layout?.segments.length ? BignumCollector.for(ctx.table, layout.word) : undefined;
   if (collector && merged.pointers) collector.absorb(merged.pointers);
@@ -948,7 +959,7 @@ export function finishRanges(
 }
 
 /** How a file would be scanned: its type, and whether it is plain (no container) so it can be split into ranges. */
-export function planFile(path: string): { type: ArtifactType; size: number; plain: boolean; bignums: boolean } | undefined {
+export function planFile(path: string): { type: ArtifactType; size: number; plain: boolean; word?: WordShape } | undefined {
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -960,8 +971,8 @@ export function planFile(path: string): { type: ArtifactType; size: number; plai
     if (!st.isFile()) return undefined;
     const head = Buffer.alloc(SNIFF_BYTES);
     const s = sniff(head.subarray(0, readSync(fd, head, 0, SNIFF_BYTES, 0)), path);
-    const bignums = !s.container && followsPointers(s.type, fdReader(fd, st.size)) !== undefined;
-    return { type: s.type, size: st.size, plain: !s.container, bignums };
+    const word = s.container ? undefined : followsPointers(s.type, fdReader(fd, st.size))?.word;
+    return { type: s.type, size: st.size, plain: !s.container, ...(word ? { word } : {}) };
   } catch {
     return undefined;
   } finally {

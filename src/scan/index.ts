@@ -4,6 +4,7 @@ import { statSync } from 'node:fs';
 import { defaultThreads, dropEarly } from './early-workers.ts';
 import { DEFAULT_LIMITS, type FileResult, type FileScanOptions, finishRanges, planFile, type ScanGap, type ScanLimits, scanFile } from './files.ts';
 import { KnownKeyTable } from './known-keys.ts';
+import type { WordShape } from './layout.ts';
 import { runTask, type Task, type TaskResult, WorkerPool } from './pool.ts';
 import { planRanges, type RangeResult, SPLIT_MIN } from './ranges.ts';
 import type { ArtifactType, KnownKeyInput } from './types.ts';
@@ -43,7 +44,7 @@ export interface ScanReport {
 interface FilePlan {
   path: string;
   location: string;
-  split?: { type: ArtifactType; size: number; bignums: boolean; ranges: { start: number; stop: number }[] };
+  split?: { type: ArtifactType; size: number; word?: WordShape; ranges: { start: number; stop: number }[] };
 }
 
 /** Large plain files (not archives or compressed streams) are split so one big dump uses every thread. */
@@ -58,7 +59,7 @@ function planFiles(files: readonly { path: string; location: string }[], threads
     }
     const plan = size >= splitMin ? planFile(f.path) : undefined;
     if (!plan?.plain) return f;
-    return { ...f, split: { type: plan.type, size: plan.size, bignums: plan.bignums, ranges: planRanges(plan.size, threads) } };
+    return { ...f, split: { type: plan.type, size: plan.size, ...(plan.word ? { word: plan.word } : {}), ranges: planRanges(plan.size, threads) } };
   });
 }
 
@@ -66,7 +67,9 @@ function tasksOf(plans: readonly FilePlan[]): Task[] {
   const tasks: Task[] = [];
   for (const p of plans) {
     if (!p.split) tasks.push({ id: tasks.length, kind: 'file', path: p.path, location: p.location });
-    else for (const r of p.split.ranges) tasks.push({ id: tasks.length, kind: 'range', path: p.path, size: p.split.size, ...r, bignums: p.split.bignums });
+    else
+      for (const r of p.split.ranges)
+        tasks.push({ id: tasks.length, kind: 'range', path: p.path, size: p.split.size, ...r, ...(p.split.word ? { word: p.split.word } : {}) });
   }
   return tasks;
 }

@@ -10,12 +10,13 @@ import { nodeWorkerThreads } from '../util/builtins.ts';
 import { adoptEarly, dropEarly, workerUrl } from './early-workers.ts';
 import type { FileResult, FileScanOptions } from './files.ts';
 import type { KnownKeyTable, SharedKnownKeys } from './known-keys.ts';
+import type { WordShape } from './layout.ts';
 import { type RangeResult, scanRange } from './ranges.ts';
 
 /** A whole file, or one range of a plain file split across threads. */
 export type Task =
   | { id: number; kind: 'file'; path: string; location: string }
-  | { id: number; kind: 'range'; path: string; size: number; start: number; stop: number; bignums: boolean };
+  | { id: number; kind: 'range'; path: string; size: number; start: number; stop: number; word?: WordShape };
 
 export type TaskResult = FileResult | RangeResult;
 
@@ -41,7 +42,7 @@ export interface Run {
  */
 export async function runTask(task: Task, table: KnownKeyTable | undefined, init: Init, onBytes: (n: number) => void): Promise<TaskResult> {
   if (task.kind === 'range')
-    return scanRange(task.path, task.size, task.start, task.stop, { table, chunkSize: init.chunkSize, bignums: task.bignums, onBytes });
+    return scanRange(task.path, task.size, task.start, task.stop, { table, chunkSize: init.chunkSize, ...(task.word ? { word: task.word } : {}), onBytes });
   const { scanFile } = await import('./files.ts');
   return scanFile(task.path, task.location, { table, limits: init.limits, chunkSize: init.chunkSize, onBytes });
 }

@@ -7,7 +7,7 @@ import { streamOffset } from './base64-pem.ts';
 import { BignumCollector } from './ec-scalars.ts';
 import type { Embedded } from './embedded.ts';
 import type { KnownKeyTable } from './known-keys.ts';
-import { fdReader, imageWord } from './layout.ts';
+import type { WordShape } from './layout.ts';
 import { CONTEXT, type DecodeGap, MAX_EMBEDDED, MAX_FINDINGS, STEP_BYTES, StreamScanner } from './scanner.ts';
 import type { RawHit } from './types.ts';
 
@@ -28,8 +28,8 @@ const MIN_RANGE = 4 * 1024 * 1024;
 export interface RangeOptions {
   table?: KnownKeyTable;
   chunkSize?: number;
-  /** Collect BIGNUM-shaped structures (a memory image whose layout maps its memory, with known EC keys). */
-  bignums?: boolean;
+  /** Collect BIGNUM-shaped structures of this word shape (a memory image whose layout maps its memory, with known EC keys); the caller read it from the layout once. */
+  word?: WordShape;
   /** Called with the bytes of [start, stop) just read (context bytes are not counted twice). */
   onBytes?: (n: number) => void;
 }
@@ -75,7 +75,7 @@ export function planRanges(size: number, jobs: number): { start: number; stop: n
 /** Scan [start, stop) of an open file, reading CONTEXT bytes on both sides. Never throws: a failed read is `error`. */
 export function scanRangeFd(fd: number, size: number, start: number, stop: number, opts: RangeOptions): RangeResult {
   const scanner = new StreamScanner(opts.table, opts.chunkSize);
-  if (opts.bignums) scanner.bignums = BignumCollector.for(opts.table, imageWord(fdReader(fd, size)));
+  if (opts.word) scanner.bignums = BignumCollector.for(opts.table, opts.word);
   const lead = Math.min(CONTEXT, start) & ~7;
   scanner.range(start, stop, lead);
   const end = Math.min(size, stop + CONTEXT);

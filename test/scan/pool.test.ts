@@ -28,7 +28,7 @@ function rangeTasks(name: string, mib: number): Task[] {
   for (let i = 0; i < mib; i++) parts.push(pem, filler('mixed', MiB - pem.length));
   const path = join(dir, name);
   writeFileSync(path, Buffer.concat(parts));
-  return Array.from({ length: mib }, (_, id) => ({ id, kind: 'range', path, size: mib * MiB, start: id * MiB, stop: (id + 1) * MiB, bignums: false }));
+  return Array.from({ length: mib }, (_, id) => ({ id, kind: 'range', path, size: mib * MiB, start: id * MiB, stop: (id + 1) * MiB }));
 }
 
 const direct = (t: Task): RangeResult => {
