@@ -67,8 +67,13 @@ function substitute(v: unknown, id: string, value: string): unknown {
 export function expandForEach(resources: Obj, evaluate: (v: unknown, path: (string | number)[]) => unknown, file: string, notes: IacNote[], depth = 0): Obj {
   const out: Obj = {};
   for (const [key, res] of Object.entries(resources)) {
-    if (!key.startsWith('Fn::ForEach::') || !Array.isArray(res) || depth > 8) {
+    if (!key.startsWith('Fn::ForEach::') || !Array.isArray(res)) {
       out[key] = res;
+      continue;
+    }
+    if (depth > 8) {
+      // CloudFormation allows five nested loops; deeper is not expanded here (a gap, not a resource without Type).
+      notes.push({ operation: 'cloudformation:foreach', at: key, reason: `${file}: ${key} is nested more than 8 loops deep; its resources are not audited` });
       continue;
     }
     const [id, collection, fragment] = res as [unknown, unknown, unknown];
