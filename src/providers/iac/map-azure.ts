@@ -47,12 +47,18 @@ const props = (r: PlannedResource): Record<string, unknown> =>
 
 const onOff = (b: boolean | undefined): string | undefined => (b === undefined ? undefined : b ? 'Enabled' : 'Disabled');
 
+/** A planned vault's or managed HSM's name, kind and ARM id: what lookups need (rawVault reads everything else). */
+function vaultIdentity(r: PlannedResource): { name: string; hsm: boolean; id: string } {
+  const hsm = /managed_hardware_security_module$|managedHSMs$/i.test(r.type);
+  const name = r.format === 'arm' ? (r.address.split('/').at(-1) as string) : (new Reader(props(r), r.configured).str('name') ?? r.address);
+  return { name, hsm, id: `/providers/Microsoft.KeyVault/${hsm ? 'managedHSMs' : 'vaults'}/${name}` };
+}
+
 /** A planned vault or managed HSM as the Azure normalizer's RawVault, with the model fields left unknown. */
 function rawVault(ctx: PlanContext, r: PlannedResource): { vault: RawVault; unknown: { attribute: string; why: string }[] } {
-  const hsm = /managed_hardware_security_module$|managedHSMs$/i.test(r.type);
+  const { name, hsm, id } = vaultIdentity(r);
   const arm = r.format === 'arm';
   const read = new Reader(props(r), r.configured);
-  const name = arm ? (r.address.split('/').at(-1) as string) : (read.str('name') ?? r.address);
   const rbacValue = arm
     ? (read.bool('enableRbacAuthorization') ?? (read.isUnknown('enableRbacAuthorization') ? undefined : false))
     : (read.bool('rbac_authorization_enabled') ?? read.bool('enable_rbac_authorization'));
@@ -69,7 +75,7 @@ function rawVault(ctx: PlanContext, r: PlannedResource): { vault: RawVault; unkn
   const tags = new Reader(r.values, r.configured).tags('tags');
   const tenant = read.str(arm ? 'tenantId' : 'tenant_id') ?? ctx.opts.tenant;
   const vault: RawVault = {
-    id: `/providers/Microsoft.KeyVault/${hsm ? 'managedHSMs' : 'vaults'}/${name}`,
+    id,
     name,
     kind: hsm ? 'managed-hsm' : 'vault',
     uri: `https://${name}.${hsm ? 'managedhsm.azure.net' : 'vault.azure.net'}/`,
@@ -176,7 +182,7 @@ function vaultFor(ctx: PlanContext, value: unknown): PlannedResource | undefined
   if (direct) return direct;
   if (typeof value !== 'string') return undefined;
   const m = /Microsoft\.KeyVault\/(vaults|managedHSMs)\/([^/]+)/i.exec(value);
-  return m ? ctx.ofType(...VAULT_TYPES).find((v) => rawVault(ctx, v).vault.name.toLowerCase() === (m[2] as string).toLowerCase()) : undefined;
+  return m ? ctx.ofType(...VAULT_TYPES).find((v) => vaultIdentity(v).name.toLowerCase() === (m[2] as string).toLowerCase()) : undefined;
 }
 
 function rotationPolicyOf(read: Reader, arm: boolean): RawRotationPolicy | null | undefined {
@@ -238,17 +244,17 @@ function scopeOf(ctx: PlanContext, a: PlannedResource): string | undefined {
   const key = ctx.resolve(value, AZURE_KEY_TYPES);
   if (key) {
     const v = vaultOfKey(ctx, key);
-    return v ? `${rawVault(ctx, v).vault.id}/keys/${keyName(key)}` : undefined;
+    return v ? `${vaultIdentity(v).id}/keys/${keyName(key)}` : undefined;
   }
   const vault = vaultFor(ctx, value);
-  if (vault) return rawVault(ctx, vault).vault.id;
+  if (vault) return vaultIdentity(vault).id;
   // A subscription, resource group or management group (or a resource outside the plan): assume it covers every vault.
   return '';
 }
 
 const vaultScope = (ctx: PlanContext, name: string | undefined) => {
-  const v = ctx.ofType(...VAULT_TYPES).find((x) => rawVault(ctx, x).vault.name === name);
-  return v ? rawVault(ctx, v).vault.id : '';
+  const v = ctx.ofType(...VAULT_TYPES).find((x) => vaultIdentity(x).name === name);
+  return v ? vaultIdentity(v).id : '';
 };
 
 /** Role assignments of the plan; undefined when one of them cannot be read before apply. */
