@@ -314,11 +314,6 @@ function filterBar(result: AuditResult, rows: readonly ResultEntry[], groups: re
 }
 
 /** Whether any result fails (read until the first one). */
-function hasFailure(result: AuditResult): boolean {
-  for (const r of eachResult(result)) if (r.outcome === 'fail') return true;
-  return false;
-}
-
 /** The findings table with its filter bar: a select per dimension (root cause too), free-text search and sort; bounded. */
 function findingsSection(result: AuditResult, meta: ReportMeta, groups: readonly FailureGroup[]): string[] {
   const total = resultCount(result);
@@ -411,7 +406,7 @@ function headerLines(result: AuditResult): string[] {
   ];
   if (result.compliance?.length) out.push('<a href="#compliance">Compliance</a>');
   if (result.baseline) out.push('<a href="#baseline">Baseline</a>');
-  if (hasFailure(result)) out.push('<a href="#root-causes">Root causes</a>');
+  if (result.summary.outcomes.fail > 0) out.push('<a href="#root-causes">Root causes</a>');
   out.push('<a href="#findings">Findings</a><a href="#evidence">Evidence appendix</a></nav>', '</header>');
   return out;
 }
