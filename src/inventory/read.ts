@@ -12,7 +12,7 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { UserError } from '../errors.ts';
 import { INVENTORY_VERSION, type Inventory } from '../model/inventory.ts';
 import { jsonProblemWords, jsonSyntaxProblem } from '../util/json-text.ts';
-import { decodeUtf8, firstInvalidUtf8, INPUT_LIMITS, inputLimit, MAX_INPUT_ENV, readTextFile, tooLarge } from '../util/read-text.ts';
+import { firstInvalidUtf8, INPUT_LIMITS, inputLimit, MAX_INPUT_ENV, readTextFile, tooLarge } from '../util/read-text.ts';
 import { Interner } from './intern.ts';
 import { FAST_PATH_BYTES, parseInventory, SNAPSHOT_JSON } from './parse.ts';
 import { headDiagnostics, RECORD_ARRAYS, type RecordArray, recordDiagnostics, recordValidator } from './validate-part.ts';
@@ -275,13 +275,13 @@ function elementStart(buf: Buffer, i: number, end: number, k: number): number {
 }
 
 function parseSlice(buf: Buffer, i: number, e: number, base: number, fail: (at: number, message: string) => never): unknown {
-  const bytes = buf.subarray(i, e);
-  // Bytes that are not UTF-8 are named at their place in the file (decodeUtf8 alone knows only the record).
-  if (!isUtf8(bytes)) {
+  const text = textOf(buf, i, e);
+  // Bytes that are not UTF-8 are named at their place in the file.
+  if (text === undefined) {
+    const bytes = buf.subarray(i, e);
     const at = firstInvalidUtf8(bytes);
     return fail(base + i + at, `the snapshot is not valid UTF-8 (byte 0x${(bytes[at] ?? 0).toString(16).padStart(2, '0')}); save it as UTF-8.`);
   }
-  const text = decodeUtf8(bytes, '', 'snapshot');
   try {
     return JSON.parse(text);
   } catch (err) {
