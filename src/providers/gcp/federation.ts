@@ -108,14 +108,20 @@ export function projectOfAccount(email: string): string | undefined {
 
 const SERVICE_ACCOUNT = /^serviceAccount:(.+@.+\.gserviceaccount\.com)$/;
 
+/** A gap on the key's access: its users through federation or impersonation are not all known. */
+function accessGap(c: GcpReadContext, op: string, key: string, scope: KeyScope, kind: 'denied' | 'unsupported', reason: string): void {
+  c.kit.gaps.add({ operation: op, scope: { ...scope, subjectId: key }, affects: ['access'], kind, reason });
+}
+
 function gap(c: GcpReadContext, op: string, key: string, scope: KeyScope, what: string): void {
-  c.kit.gaps.add({
-    operation: op,
-    scope: { ...scope, subjectId: key },
-    affects: ['access'],
-    kind: 'denied',
-    reason: `${what} could not be read, so who can use key ${key} through workload identity federation is unknown; grant ${op === 'iam:GetServiceAccountIamPolicy' ? 'iam.serviceAccounts.getIamPolicy (and resourcemanager.projects.getIamPolicy on its project)' : 'iam.workloadIdentityPools.list and iam.workloadIdentityPoolProviders.list'} to the audit identity (see \`keyhygiene permissions gcp\`)`,
-  });
+  accessGap(
+    c,
+    op,
+    key,
+    scope,
+    'denied',
+    `${what} could not be read, so who can use key ${key} through workload identity federation is unknown; grant ${op === 'iam:GetServiceAccountIamPolicy' ? 'iam.serviceAccounts.getIamPolicy (and resourcemanager.projects.getIamPolicy on its project)' : 'iam.workloadIdentityPools.list and iam.workloadIdentityPoolProviders.list'} to the audit identity (see \`keyhygiene permissions gcp\`)`,
+  );
 }
 
 /** A member bound directly on the key (or above it): its external identities replace it. */
@@ -180,13 +186,14 @@ async function impersonators(c: GcpReadContext, r: FederationReader, hop: Hop): 
 
 /** An account past the last hop is not followed: who may act as it (and so reach the key) is unknown. */
 function beyondLastHop(c: GcpReadContext, key: string, scope: KeyScope, email: string, chain: readonly string[]): void {
-  c.kit.gaps.add({
-    operation: 'iam:GetServiceAccountIamPolicy',
-    scope: { ...scope, subjectId: key },
-    affects: ['access'],
-    kind: 'unsupported',
-    reason: `who may act as service account ${email} could not be read: it may act as ${chain.join(', which may act as ')}, which can use key ${key}, a chain longer than the ${MAX_IMPERSONATION_HOPS} hops the audit follows; grant the key's use to the account that needs it instead of through impersonation chains`,
-  });
+  accessGap(
+    c,
+    'iam:GetServiceAccountIamPolicy',
+    key,
+    scope,
+    'unsupported',
+    `who may act as service account ${email} could not be read: it may act as ${chain.join(', which may act as ')}, which can use key ${key}, a chain longer than the ${MAX_IMPERSONATION_HOPS} hops the audit follows; grant the key's use to the account that needs it instead of through impersonation chains`,
+  );
 }
 
 /** A pool member that may act as the first account of `chain`: its external identities. */
