@@ -149,11 +149,12 @@ export function normalizeKey(jwk: Record<string, unknown>, c: KeyContext): Norma
   let problem: string | undefined;
   let pub: KeyObject | undefined;
   let fingerprints: Fingerprints = {};
+  const rsaSize = kty === 'RSA' && typeof jwk.n === 'string' ? rsaBits(jwk.n) : undefined;
   if (kty === 'RSA' || kty === 'EC' || kty === 'OKP') {
     try {
       const { n, e, crv, x, y } = jwk;
       // Node builds a "key" from an empty or zero modulus: it is no key, and nothing about it can be judged.
-      if (kty === 'RSA' && !(typeof n === 'string' && rsaBits(n))) throw new Error('the modulus n is missing, empty or zero');
+      if (kty === 'RSA' && !rsaSize) throw new Error('the modulus n is missing, empty or zero');
       const members = Object.fromEntries(Object.entries({ kty, n, e, crv, x, y }).filter(([, v]) => v !== undefined));
       pub = createPublicKey({ key: members as JsonWebKey, format: 'jwk' });
       fingerprints = fingerprintsOf(pub);
@@ -178,7 +179,7 @@ export function normalizeKey(jwk: Record<string, unknown>, c: KeyContext): Norma
   let curve: string | undefined;
   let roca: boolean | undefined;
   if (kty === 'RSA' && typeof jwk.n === 'string') {
-    keySize = rsaBits(jwk.n);
+    keySize = rsaSize;
     if (keySize) roca = hasRocaFingerprint(b64urlBytes(jwk.n));
   }
 
