@@ -16,7 +16,7 @@ import type { AccessEntry, Capability } from '../model/access-entry.ts';
 import type { AuditTrail } from '../model/audit-trail.ts';
 import type { Inventory } from '../model/inventory.ts';
 import type { KeyRecord } from '../model/key-record.ts';
-import { KMS_ACTIONS } from '../providers/aws/normalize.ts';
+import { KMS_ACTIONS, regionOfArn } from '../providers/aws/normalize.ts';
 import type { AwsConfigInput } from '../providers/aws/schema.ts';
 
 const PROVIDER = 'aws-kms';
@@ -42,7 +42,6 @@ const GRANT_OPS: Record<Capability, string[]> = {
 };
 
 const keyIdOf = (arn: string): string => arn.replace(/^arn:[^:]+:kms:[^:]+:\d{12}:key\//, '');
-const regionOfArn = (arn: string): string | undefined => /^arn:[^:]+:[^:]+:([^:]+):/.exec(arn)?.[1];
 const ownerOfArn = (arn: string): string | undefined => /^arn:[^:]+:[^:]+:[^:]*:(\d{12}):/.exec(arn)?.[1];
 
 function specOf(k: KeyRecord): { spec: string; usage: string } {

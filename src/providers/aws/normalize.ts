@@ -782,7 +782,7 @@ export function normalizeEventDataStore(account: string, d: EventDataStoreShape)
     );
   if (selectors && !selectors.some(management)) return undefined;
   const arn = d.EventDataStoreArn ?? `arn:aws:cloudtrail:unknown:${account}:eventdatastore/${d.Name ?? 'unknown'}`;
-  const region = /^arn:[^:]+:cloudtrail:([^:]+):/.exec(arn)?.[1];
+  const region = regionOfArn(arn);
   const out: AuditTrail = {
     id: arn,
     provider: PROVIDER,
@@ -802,6 +802,8 @@ export function normalizeEventDataStore(account: string, d: EventDataStoreShape)
 }
 
 const accountOfArn = (arn: string | undefined): string | undefined => (arn ? /^arn:[^:]+:[^:]+:[^:]*:(\d{12}):/.exec(arn)?.[1] : undefined);
+/** The region of an ARN (`arn:partition:service:region:…`), absent for global resources. */
+export const regionOfArn = (arn: string): string | undefined => /^arn:[^:]+:[^:]+:([^:]+):/.exec(arn)?.[1];
 
 /** An AuditTrail from a trail and its status, selectors and log retention. */
 export function normalizeTrail(r: TrailReadings): AuditTrail {
