@@ -6,7 +6,7 @@ import type { IacNote } from '../../../src/providers/iac/values.ts';
 
 /** `depth` loops nested in one another, each over ["A"], around one AWS::KMS::Key. */
 function nested(depth: number): Record<string, unknown> {
-  let inner: Record<string, unknown> = { [`Key${'${L0}'}`]: { Type: 'AWS::KMS::Key', Properties: {} } };
+  let inner: Record<string, unknown> = { 'Key${L0}': { Type: 'AWS::KMS::Key', Properties: {} } };
   for (let d = 0; d < depth; d++) inner = { [`Fn::ForEach::Loop${d}`]: [`L${d}`, ['A'], inner] };
   return inner;
 }

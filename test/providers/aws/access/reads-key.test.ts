@@ -27,6 +27,7 @@ describe('readsKey', () => {
     expect(readsKey(policy({ 'ForAnyValue:StringLike': { 'kms:ResourceAliases': 'alias/a*' } }))).toBe(true);
     expect(readsKey(policy({ StringEquals: { 'aws:ResourceAccount': '111111111111' } }))).toBe(true);
     expect(readsKey(policy({ StringEquals: { 'aws:RequestedRegion': 'eu-west-1' } }))).toBe(true);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable, written as IAM writes it
     expect(readsKey(policy({ StringEquals: { 'aws:PrincipalTag/team': '${aws:ResourceTag/team}' } }))).toBe(true);
     expect(readsKey(compileDocument({ Statement: [{ Effect: 'Allow', Action: 'kms:Sign', Resource: 'arn:aws:kms:*:*:key/abc' }] }, 'test'))).toBe(true);
   });
