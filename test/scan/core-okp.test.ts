@@ -102,7 +102,7 @@ describe('gcore of a Node process holding Ed25519 and X25519 keys (OpenSSL 3 ECX
     ];
     const report = await scanPaths({ inputs: [core], baseDir: '/', known, jobs: 1 });
     const file = report.files[0];
-    expect(file?.gaps).toEqual([]);
+    expect(file?.gaps, JSON.stringify(file?.gaps)).toEqual([]);
     const proven = file?.findings.filter((f) => f.proof === 'private-key-present') ?? [];
     expect([...new Set(proven.map((f) => f.matchedKeyId))].sort()).toEqual(['node/ed25519', 'node/x25519']);
     for (const f of proven) {
