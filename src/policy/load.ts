@@ -6,6 +6,11 @@ import { Policy } from './schema.ts';
 
 export { readTextFile };
 
+const isMapping = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** Checks of the `rules:` block that need the rule registry (resolve.ts), run early when the schema fails. */
+export type RuleChecks = (rules: Pick<ParsedPolicy, 'file' | 'rawRules' | 'src'>) => Diagnostic[];
+
 /** A policy file parsed and validated against the schema, with its source map for later errors. */
 export interface ParsedPolicy {
   file: string;
@@ -16,7 +21,12 @@ export interface ParsedPolicy {
 }
 
 /** Parse YAML text into a validated policy. Every problem is reported with file, line and column. */
-export function parsePolicyText(text: string, file: string, env: Readonly<Record<string, string | undefined>> = process.env): ParsedPolicy {
+export function parsePolicyText(
+  text: string,
+  file: string,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  checkRules?: RuleChecks,
+): ParsedPolicy {
   const { src, raw } = expanded(text, file, env);
   const diags: Diagnostic[] = [];
   if (raw === null || raw === undefined) {
@@ -40,7 +50,7 @@ export function parsePolicyText(text: string, file: string, env: Readonly<Record
   }
   const obj = raw as Record<string, unknown>;
   const rawRules = obj.rules;
-  if (rawRules !== undefined && (rawRules === null || typeof rawRules !== 'object' || Array.isArray(rawRules))) {
+  if (rawRules !== undefined && !isMapping(rawRules)) {
     diags.push({
       ...locate(src, ['rules']),
       message: 'rules must be a mapping of rule id to setting.',
@@ -50,7 +60,11 @@ export function parsePolicyText(text: string, file: string, env: Readonly<Record
   // Rule settings are checked against the registry (ids, options) when the policy is resolved.
   const parsed = Policy.safeParse({ ...obj, rules: undefined });
   if (!parsed.success) diags.push(...zodDiagnostics(parsed.error.issues, Policy, src, file, obj));
-  if (diags.length || !parsed.success) throw new UserError(diags);
+  if (diags.length || !parsed.success) {
+    // One run names every problem: the rule settings are checked now too, not after the schema errors are fixed.
+    if (checkRules && diags.length && isMapping(rawRules)) diags.push(...checkRules({ file, rawRules, src }));
+    throw new UserError(diags);
+  }
   return { file, policy: parsed.data, rawRules: (rawRules as Record<string, unknown> | undefined) ?? {}, src };
 }
 
@@ -63,7 +77,7 @@ function expanded(text: string, file: string, env: Readonly<Record<string, strin
   return { src: parsed.src, raw: parsed.src.doc.toJS({ maxAliasCount: MAX_YAML_ALIASES }) };
 }
 
-export function loadPolicyFile(file: string): ParsedPolicy {
+export function loadPolicyFile(file: string, checkRules?: RuleChecks): ParsedPolicy {
   const text = readTextFile(file, 'policy file', 'pass --policy FILE, or run `keyhygiene policy init` to write ./keyhygiene.yaml');
-  return parsePolicyText(text, file);
+  return parsePolicyText(text, file, process.env, checkRules);
 }

@@ -74,7 +74,7 @@ interface Layer {
   rules: Map<string, { level: Severity | 'off'; options?: Record<string, unknown> }>;
 }
 
-function ruleLayer(parsed: ParsedPolicy, diags: Diagnostic[]): Layer['rules'] {
+function ruleLayer(parsed: Pick<ParsedPolicy, 'file' | 'rawRules' | 'src'>, diags: Diagnostic[]): Layer['rules'] {
   const out: Layer['rules'] = new Map();
   for (const [id, setting] of Object.entries(parsed.rawRules)) {
     const rule = findRule(id);
@@ -126,7 +126,11 @@ function loadLayers(file: string, stack: string[], diags: Diagnostic[]): Layer[]
       hint: 'remove one of the extends entries',
     });
   }
-  const parsed = loadPolicyFile(file);
+  const parsed = loadPolicyFile(file, (rules) => {
+    const ruleDiags: Diagnostic[] = [];
+    ruleLayer(rules, ruleDiags);
+    return ruleDiags;
+  });
   const layers: Layer[] = [];
   const refs = parsed.policy.extends ?? (stack.length === 0 ? DEFAULT_EXTENDS : []);
   refs.forEach((ref, index) => {

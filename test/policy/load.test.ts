@@ -120,6 +120,12 @@ describe('policy loading', () => {
     expect(msg).toMatch(/rule\.yaml:3:3: unknown rule "key-material-maxage"\. Did you mean "key-material-max-age"\?/);
   });
 
+  it('one run names a schema error and a bad rule setting together (not the rule only after the schema is fixed)', () => {
+    const msg = problems('version: 1\nenvironments:\n  prod:\n    kind: prodution\nrules:\n  key-use-logged: hgh\n', 'both.yaml');
+    expect(msg).toMatch(/both\.yaml:4:11: environments\.prod\.kind has an invalid value "prodution"/);
+    expect(msg).toMatch(/both\.yaml:6:19: rules\.key-use-logged has an invalid setting "hgh"\. Did you mean "high"\?/);
+  });
+
   it('a bad rule severity and bad rule options', () => {
     expect(problems('version: 1\nrules:\n  key-use-logged: hgh\n', 'sev.yaml')).toMatch(
       /sev\.yaml:3:19: rules\.key-use-logged has an invalid setting "hgh"\. Did you mean "high"\?/,
