@@ -49,6 +49,21 @@ describe('policy', () => {
     expect(JSON.parse(j.stdout).error.diagnostics[0]).toMatchObject({ line: 2, column: 1 });
   });
 
+  it('validate takes the policy as audit does: --policy or KEYHYGIENE_POLICY, and refuses two different files', async () => {
+    const good = `${tmp.dir}/named.yaml`;
+    expect((await runCli(['policy', 'init', '--output', good])).status).toBe(0);
+    const bad = tmp.write('env-bad.yaml', 'version: 1\nenviroments: {}\n');
+    const byFlag = await runCli(['policy', 'validate', '--policy', good]);
+    expect(byFlag.status, byFlag.stderr).toBe(0);
+    expect(byFlag.stdout).toContain(`${good} is valid.`);
+    const byEnv = await runCli(['policy', 'validate'], { env: { KEYHYGIENE_POLICY: bad } });
+    expect(byEnv.status).toBe(2);
+    expect(byEnv.stderr).toMatch(/env-bad\.yaml:2:1: unknown key "enviroments"/);
+    const both = await runCli(['policy', 'validate', good, '--policy', bad]);
+    expect(both.status).toBe(2);
+    expect(both.stderr).toMatch(/two policy files were named/);
+  });
+
   it('schema prints the JSON Schemas', async () => {
     expect(JSON.parse((await runCli(['policy', 'schema'])).stdout).title).toMatch(/policy/);
     expect(JSON.parse((await runCli(['policy', 'schema', 'result'])).stdout).title).toMatch(/result/);
