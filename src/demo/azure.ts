@@ -118,9 +118,10 @@ function addKey(k: KeyRecord, subs: Map<string, DemoSub>, roleFor: Map<string, s
   }
 }
 
-/** Diagnostic settings (and their workspaces) for the vaults each Azure trail covers. */
-function addTrails(trails: readonly AuditTrail[], subs: Map<string, DemoSub>): NonNullable<FakeAzureWorld['workspaces']> {
+/** Diagnostic settings (and their workspaces and storage accounts) for the vaults each Azure trail covers. */
+function addTrails(trails: readonly AuditTrail[], subs: Map<string, DemoSub>): Pick<FakeAzureWorld, 'workspaces' | 'storageAccounts'> {
   const workspaces: NonNullable<FakeAzureWorld['workspaces']> = {};
+  const storageAccounts: NonNullable<FakeAzureWorld['storageAccounts']> = {};
   for (const t of trails.filter((t) => t.scope.provider === PROVIDER)) {
     for (const [subId, sub] of subs) {
       if (t.scope.accounts !== '*' && !t.scope.accounts.includes(subId)) continue;
@@ -128,12 +129,31 @@ function addTrails(trails: readonly AuditTrail[], subs: Map<string, DemoSub>): N
         if (t.scope.containers && !t.scope.containers.includes(name)) continue;
         const setting = diagnosticSetting(t, subId);
         if (setting.workspaceId && typeof t.retentionDays === 'number') workspaces[setting.workspaceId] = { retentionInDays: t.retentionDays };
+        if (setting.storageAccountId) storageAccounts[setting.storageAccountId] = { policy: lifecyclePolicy(t.retentionDays) };
         vault.diagnosticSettings?.push(setting);
       }
     }
   }
-  return workspaces;
+  return { workspaces, storageAccounts };
 }
+
+/** A storage lifecycle policy deleting diagnostic logs after `days` (none: kept indefinitely). */
+const lifecyclePolicy = (days: number | null | undefined) =>
+  typeof days === 'number'
+    ? {
+        rules: [
+          {
+            name: 'diagnostic-logs',
+            enabled: true,
+            type: 'Lifecycle',
+            definition: {
+              filters: { blobTypes: ['appendBlob'], prefixMatch: ['insights-logs-'] },
+              actions: { baseBlob: { delete: { daysAfterCreationGreaterThan: days } } },
+            },
+          },
+        ],
+      }
+    : null;
 
 const SP_TYPES: Partial<Record<string, string>> = { 'managed-identity': 'ManagedIdentity', 'service-principal': 'Application' };
 
@@ -164,11 +184,12 @@ export function worldFromInventory(inventory: Pick<Inventory, 'keys' | 'trails'>
   const subs = new Map<string, DemoSub>();
   const roleFor = new Map<string, string>();
   for (const k of keys) addKey(k, subs, roleFor);
-  const workspaces = addTrails(inventory.trails, subs);
+  const { workspaces, storageAccounts } = addTrails(inventory.trails, subs);
   return {
     tenantId,
     principals: directoryOf(keys),
     workspaces,
+    storageAccounts,
     subscriptions: [...subs].map(([id, s]) => ({
       id,
       vaults: [...s.vaults.values()].map((v) => v.vault),
@@ -292,7 +313,6 @@ function diagnosticSetting(t: AuditTrail, subId: string): NonNullable<FakeAzureV
       {
         categoryGroup: 'audit',
         enabled: t.enabled !== false && t.capturesDataPlane !== false,
-        ...(t.retentionDays !== undefined && t.retentionDays !== null ? { retentionDays: t.retentionDays, retentionEnabled: true } : {}),
       },
     ],
     metrics: t.enabled !== false,

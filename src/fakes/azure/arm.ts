@@ -115,6 +115,50 @@ const getWorkspace: ArmHandler = (ctx, path) => {
   return { id: ws[0], name: ws[0].split('/').pop(), type: 'Microsoft.OperationalInsights/workspaces', properties: { retentionInDays: ws[1].retentionInDays } };
 };
 
+const workspaceOf = (ctx: FakeContext, path: string) => {
+  const id = path
+    .toLowerCase()
+    .replace(/\/tables\/[^/]+\/?$/, '')
+    .replace(/\/+$/, '');
+  const ws = Object.entries(ctx.world.workspaces ?? {}).find(([k]) => k.toLowerCase() === id);
+  if (!ws) throw new HttpError(404, 'ResourceNotFound', `The Resource '${path}' was not found.`);
+  return ws;
+};
+
+/** Tables - Get: the table's retention (its own, or the workspace's with retentionInDaysAsDefault). */
+const getWorkspaceTable: ArmHandler = (ctx, path) => {
+  const [id, ws] = workspaceOf(ctx, path);
+  const name = path.split('/').pop() as string;
+  const own = Object.entries(ws.tables ?? {}).find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1];
+  if (own === 'forbidden') throw forbidden('Microsoft.OperationalInsights/workspaces/tables/read', path);
+  if (!own && ws.tablesAbsent) throw new HttpError(404, 'ResourceNotFound', `Table ${name} was not found.`);
+  const retentionInDays = own?.retentionInDays ?? ws.retentionInDays;
+  const totalRetentionInDays = own?.totalRetentionInDays ?? retentionInDays;
+  return {
+    id: `${id}/tables/${name}`,
+    name,
+    type: 'Microsoft.OperationalInsights/workspaces/tables',
+    properties: {
+      retentionInDays,
+      totalRetentionInDays,
+      archiveRetentionInDays: totalRetentionInDays - retentionInDays,
+      retentionInDaysAsDefault: own?.retentionInDays === undefined,
+      totalRetentionInDaysAsDefault: own?.totalRetentionInDays === undefined,
+      plan: 'Analytics',
+      provisioningState: 'Succeeded',
+    },
+  };
+};
+
+/** Management Policies - Get: the account's lifecycle rules, 404 when it has none or does not exist. */
+const getStorageManagementPolicy: ArmHandler = (ctx, path) => {
+  const id = path.replace(/\/managementPolicies\/default\/?$/i, '');
+  const account = Object.entries(ctx.world.storageAccounts ?? {}).find(([k]) => k.toLowerCase() === id.toLowerCase())?.[1];
+  if (!account) throw new HttpError(404, 'ResourceNotFound', `The Resource '${id}' was not found.`);
+  if (!account.policy) throw new HttpError(404, 'ManagementPolicyNotFound', `No ManagementPolicy found for account ${id.split('/').pop()}`);
+  return { id: path, name: 'DefaultManagementPolicy', type: 'Microsoft.Storage/storageAccounts/managementPolicies', properties: { policy: account.policy } };
+};
+
 function diagnosticJson(vaultId: string, d: FakeDiagnosticSetting) {
   return {
     id: `${vaultId}/providers/microsoft.insights/diagnosticSettings/${d.name}`,
@@ -122,6 +166,7 @@ function diagnosticJson(vaultId: string, d: FakeDiagnosticSetting) {
     type: 'Microsoft.Insights/diagnosticSettings',
     properties: {
       ...(d.workspaceId ? { workspaceId: d.workspaceId } : {}),
+      ...(d.logAnalyticsDestinationType ? { logAnalyticsDestinationType: d.logAnalyticsDestinationType } : {}),
       ...(d.storageAccountId ? { storageAccountId: d.storageAccountId } : {}),
       ...(d.eventHubAuthorizationRuleId ? { eventHubAuthorizationRuleId: d.eventHubAuthorizationRuleId } : {}),
       logs: d.logs.map((l) => ({
@@ -165,6 +210,8 @@ export const ARM_HANDLERS: Record<string, ArmHandler> = {
   'arm:ListRoleDefinitions': listRoleDefinitions,
   'arm:ListRoleAssignments': listRoleAssignments,
   'arm:GetWorkspace': getWorkspace,
+  'arm:GetWorkspaceTable': getWorkspaceTable,
+  'arm:GetStorageManagementPolicy': getStorageManagementPolicy,
   'arm:ListDiagnosticSettings': listDiagnosticSettings,
 };
 

@@ -19,6 +19,18 @@ const ARM: readonly Route[] = [
     method: 'GET',
     template: `${SUB}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}`,
   },
+  // Log Analytics "Tables - Get" (2022-10-01+)
+  {
+    name: 'arm:GetWorkspaceTable',
+    method: 'GET',
+    template: `${SUB}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/tables/{tableName}`,
+  },
+  // Storage "Management Policies - Get": the policy is always named default
+  {
+    name: 'arm:GetStorageManagementPolicy',
+    method: 'GET',
+    template: `${SUB}/resourceGroups/{resourceGroupName}/providers/Microsoft.Storage/storageAccounts/{accountName}/managementPolicies/default`,
+  },
 ];
 
 const DATA: readonly Route[] = [

@@ -39,6 +39,8 @@ export interface FakeDiagnosticSetting {
   logs: { category?: string; categoryGroup?: string; enabled: boolean; retentionDays?: number; retentionEnabled?: boolean }[];
   metrics?: boolean;
   workspaceId?: string;
+  /** 'Dedicated': resource-specific tables (AZKVAuditLogs); absent: AzureDiagnostics */
+  logAnalyticsDestinationType?: 'Dedicated';
   storageAccountId?: string;
   eventHubAuthorizationRuleId?: string;
 }
@@ -108,8 +110,25 @@ export interface FakeAzureSubscription {
 export interface FakeAzureWorld {
   tenantId: string;
   subscriptions: FakeAzureSubscription[];
-  /** Log Analytics workspaces by ARM id: their default retention */
-  workspaces?: Record<string, { retentionInDays: number }>;
+  /**
+   * Log Analytics workspaces by ARM id: their default retention, and tables whose retention is set
+   * (Tables - Get answers them; a table not listed answers with the workspace default, unless
+   * `tablesAbsent`: then 404 as a table not created yet). 'forbidden' tables answer 403.
+   */
+  workspaces?: Record<
+    string,
+    {
+      retentionInDays: number;
+      tables?: Record<string, { retentionInDays?: number; totalRetentionInDays?: number } | 'forbidden'>;
+      tablesAbsent?: boolean;
+    }
+  >;
+  /**
+   * Storage accounts by ARM id: the rules of their lifecycle management policy (Management Policies -
+   * Get; `policy: null` answers 404 as an account without one). An id not listed is an account that
+   * does not exist (404 ResourceNotFound).
+   */
+  storageAccounts?: Record<string, { policy: { rules: unknown[] } | null }>;
   /** Microsoft Graph directory objects by object id */
   principals?: Record<string, FakePrincipal>;
 }

@@ -30,6 +30,7 @@ import type {
 } from './normalize.ts';
 import { classifyRequest, type Plane } from './operations.ts';
 import { AZURE_LIMITS } from './quota.ts';
+import type { RawLifecycleRule, RawTableRetention } from './retention.ts';
 import { type AzureConfig, type ResolvedEndpoints, resolveEndpoints } from './schema.ts';
 
 export type { TokenCredential };
@@ -76,6 +77,10 @@ export interface AzureClients {
   hsmRbac(hsmUri: string): HsmRbacClient;
   /** Default retention (days) of a Log Analytics workspace; throws when it cannot be read (404 included). */
   getWorkspaceRetention(workspaceId: string, signal?: AbortSignal): Promise<number | undefined>;
+  /** Retention of one table of a Log Analytics workspace; undefined when the workspace has no such table (404). */
+  getWorkspaceTable(workspaceId: string, table: string, signal?: AbortSignal): Promise<RawTableRetention | undefined>;
+  /** The rules of a storage account's lifecycle management policy; null when it has none (404). */
+  getStorageLifecycleRules(accountId: string, signal?: AbortSignal): Promise<RawLifecycleRule[] | null>;
   /** A principal's display name and kind from Microsoft Graph; undefined when it no longer exists. */
   getDirectoryObject(id: string, signal?: AbortSignal): Promise<DirectoryObject | undefined>;
   /** The federated identity credentials of an app registration (Graph, by appId). */
@@ -308,10 +313,10 @@ function settingFromArm(s: DiagnosticSettingsResource, resourceId: string): RawD
       category: l.category,
       categoryGroup: l.categoryGroup,
       enabled: l.enabled,
-      ...(l.retentionPolicy ? { retention: { enabled: l.retentionPolicy.enabled, days: l.retentionPolicy.days } } : {}),
     })),
     metricsEnabled: (s.metrics ?? []).some((m) => m.enabled),
     workspaceId: s.workspaceId,
+    ...(s.logAnalyticsDestinationType ? { logAnalyticsDestinationType: s.logAnalyticsDestinationType } : {}),
     storageAccountId: s.storageAccountId,
     eventHubAuthorizationRuleId: s.eventHubAuthorizationRuleId,
     marketplacePartnerId: s.marketplacePartnerId,
@@ -364,8 +369,21 @@ const armList = <T>(client: SubscriptionClient, first: string, signal?: AbortSig
 
 /** One GET on ARM by URL through the guarded pipeline; the JSON body, or a RestError-shaped error. */
 async function armGet<T>(client: SubscriptionClient, url: string, signal?: AbortSignal): Promise<T & { nextLink?: string }> {
+  return (await armGetOrNone<T>(client, url, signal, 'never')) as T & { nextLink?: string };
+}
+
+/** 404 codes that say a parent (subscription, group, account, workspace) is missing, not the resource asked for. */
+const PARENT_MISSING = new Set(['subscriptionnotfound', 'resourcegroupnotfound', 'parentresourcenotfound', 'resourcenotfound']);
+
+/**
+ * `armGet`, with undefined for a 404 that says the resource does not exist: any 404 (`any`), or one
+ * whose code does not name a missing parent (`child`); `never` throws on every 404.
+ */
+async function armGetOrNone<T>(client: SubscriptionClient, url: string, signal: AbortSignal | undefined, absent: 'any' | 'child' | 'never') {
   const res = await client.sendRequest(createPipelineRequest({ url, method: 'GET', abortSignal: signal }));
   const body = JSON.parse(res.bodyAsText || '{}') as T & { nextLink?: string; error?: { code?: string; message?: string } };
+  const code = (body.error?.code ?? '').toLowerCase();
+  if (res.status === 404 && (absent === 'any' || (absent === 'child' && !PARENT_MISSING.has(code)))) return undefined;
   if (res.status !== 200) throw restError(res.status, body, url);
   return body;
 }
@@ -413,6 +431,21 @@ function armReads(credential: TokenCredential, endpoints: ResolvedEndpoints, arm
       const url = `${endpoints.armEndpoint}/${workspaceId.replace(/^\/+/, '')}?api-version=2023-09-01`;
       const body = await armGet<{ properties?: { retentionInDays?: number } }>(subscriptionClient, url, signal);
       return typeof body.properties?.retentionInDays === 'number' ? body.properties.retentionInDays : undefined;
+    },
+    async getWorkspaceTable(workspaceId: string, table: string, signal?: AbortSignal) {
+      const url = `${endpoints.armEndpoint}/${stripLeadingSlash(workspaceId)}/tables/${encodeURIComponent(table)}?api-version=2022-10-01`;
+      // A table not created yet answers 404; a missing workspace is read (and reported) by getWorkspaceRetention.
+      const body = await armGetOrNone<{ properties?: RawTableRetention }>(subscriptionClient, url, signal, 'any');
+      const p = body?.properties;
+      if (!body) return undefined;
+      const num = (n: unknown) => (typeof n === 'number' ? n : undefined);
+      return { retentionInDays: num(p?.retentionInDays), totalRetentionInDays: num(p?.totalRetentionInDays) };
+    },
+    async getStorageLifecycleRules(accountId: string, signal?: AbortSignal) {
+      const url = `${endpoints.armEndpoint}/${stripLeadingSlash(accountId)}/managementPolicies/default?api-version=2023-05-01`;
+      // No policy is a 404 of its own; a storage account that is gone (ResourceNotFound) is not "no policy".
+      const body = await armGetOrNone<{ properties?: { policy?: { rules?: RawLifecycleRule[] } } }>(subscriptionClient, url, signal, 'child');
+      return body ? (body.properties?.policy?.rules ?? []) : null;
     },
     async listIdentityFederatedCredentials(identityId: string, signal?: AbortSignal) {
       type Fic = { name?: string; properties?: { issuer?: string; subject?: string; audiences?: string[] } };

@@ -8,7 +8,7 @@ import { type AzureClients, type ClientOverrides, createAzureClients } from './c
 import { type AzureRun, permissionOf } from './context.ts';
 import { accessForHsmKey, accessForKey, normalizeKey, PROVIDER, type RawKey, type RawVault, versionlessKeyId } from './normalize.ts';
 import { OPERATION_NAMES } from './operations.ts';
-import { readDiagnosticSettings, workspaceRetentions } from './reads/diagnostic-settings.ts';
+import { type DestinationReads, destinationReads, readDiagnosticSettings } from './reads/diagnostic-settings.ts';
 import { readFederation } from './reads/federation.ts';
 import { namePrincipals } from './reads/graph-names.ts';
 import { readHsmRoles } from './reads/hsm-rbac.ts';
@@ -54,7 +54,7 @@ function partialKey(vault: RawVault, key: RawKey, access: KeyRecord['access']): 
 }
 
 /** One vault: access, logging and keys, read in parallel (each vault has its own quota). */
-async function readVault(run: AzureRun, { vault, armKnown }: VaultWork, listed: Listed, retention: ReturnType<typeof workspaceRetentions>) {
+async function readVault(run: AzureRun, { vault, armKnown }: VaultWork, listed: Listed, retention: DestinationReads) {
   run.clients.registerVault(vault);
   const scope = { ...(vault.subscriptionId ? { account: vault.subscriptionId } : {}), container: vault.name };
   const sub = (vault.subscriptionId ?? '').toLowerCase();
@@ -106,7 +106,7 @@ export async function collectWith(run: AzureRun): Promise<AzureCollected> {
   const scope = await shardScope(run);
   const listed = await listVaults(run, scope.subscriptions);
   const selected = selectVaults(run, listed.work, scope.elsewhere).filter((w) => ownsVault(run, w.vault));
-  const retention = workspaceRetentions(run);
+  const retention = destinationReads(run);
   const keys: KeyRecord[] = [];
   const trails: AuditTrail[] = [];
   let done = 0;

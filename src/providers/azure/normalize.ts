@@ -131,6 +131,8 @@ export interface RawDiagnosticSetting {
   logs: RawDiagnosticLog[];
   metricsEnabled?: boolean;
   workspaceId?: string;
+  /** `Dedicated`: resource-specific Log Analytics tables; absent or null: AzureDiagnostics */
+  logAnalyticsDestinationType?: string;
   storageAccountId?: string;
   eventHubAuthorizationRuleId?: string;
   marketplacePartnerId?: string;
@@ -642,10 +644,12 @@ const isAuditLog = (l: RawDiagnosticLog) =>
   (l.categoryGroup !== undefined && AUDIT_GROUPS.has(l.categoryGroup.toLowerCase()));
 
 /**
- * A vault's diagnostic setting as an AuditTrail covering the vault's keys. `workspaceRetentionDays`
- * is the default retention of its Log Analytics workspace, when it could be read.
+ * A vault's diagnostic setting as an AuditTrail covering the vault's keys. `retentionDays` is how long
+ * its destination keeps the records, as read (reads/diagnostic-settings.ts): the Log Analytics table's
+ * or workspace's retention, the storage account's lifecycle rules (null: none deletes them);
+ * undefined when it could not be read.
  */
-export function trailFromDiagnosticSetting(vault: RawVault, s: RawDiagnosticSetting, workspaceRetentionDays?: number): AuditTrail {
+export function trailFromDiagnosticSetting(vault: RawVault, s: RawDiagnosticSetting, retentionDays?: number | null): AuditTrail {
   const audit = s.logs.filter((l) => l.enabled && isAuditLog(l));
   const records = audit.length > 0;
   const destination: AuditTrail['destination'] = s.workspaceId
@@ -668,12 +672,8 @@ export function trailFromDiagnosticSetting(vault: RawVault, s: RawDiagnosticSett
     capturesDataPlane: records,
   };
   if (destination) trail.destination = destination;
-  // Retention: a Log Analytics destination keeps records for its workspace's retention; a storage
-  // destination for the per-category retention policy (none or 0 days = kept forever).
-  if (records && destination?.kind === 'log-analytics' && workspaceRetentionDays !== undefined) trail.retentionDays = workspaceRetentionDays;
-  if (records && destination?.kind === 'storage') {
-    const days = audit.map((l) => (l.retention?.enabled && (l.retention.days ?? 0) > 0 ? (l.retention.days as number) : null));
-    trail.retentionDays = days.includes(null) ? null : Math.max(...(days as number[]));
-  }
+  // Retention of a Log Analytics or storage destination, as its reader found it. Event Hubs and partner
+  // destinations forward the records: how long they are kept there is not known here.
+  if (records && (destination?.kind === 'log-analytics' || destination?.kind === 'storage') && retentionDays !== undefined) trail.retentionDays = retentionDays;
   return trail;
 }

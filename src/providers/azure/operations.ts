@@ -24,6 +24,16 @@ export const OPERATIONS: readonly OperationSpec[] = [
     plane: 'arm',
     path: new RegExp(`^/subscriptions/${SEG}/resourceGroups/${SEG}/providers/Microsoft\\.OperationalInsights/workspaces/${SEG}/?$`, 'i'),
   },
+  {
+    name: 'arm:GetWorkspaceTable',
+    plane: 'arm',
+    path: new RegExp(`^/subscriptions/${SEG}/resourceGroups/${SEG}/providers/Microsoft\\.OperationalInsights/workspaces/${SEG}/tables/${SEG}/?$`, 'i'),
+  },
+  {
+    name: 'arm:GetStorageManagementPolicy',
+    plane: 'arm',
+    path: new RegExp(`^/subscriptions/${SEG}/resourceGroups/${SEG}/providers/Microsoft\\.Storage/storageAccounts/${SEG}/managementPolicies/default/?$`, 'i'),
+  },
   { name: 'keyvault:ListKeys', plane: 'data', path: /^\/keys\/?$/i },
   // Managed HSM local RBAC at scope /, /keys or /keys/<name> (Key Vault 7.4+ Role Assignments / Role Definitions)
   {
@@ -69,6 +79,8 @@ export const OPERATION_PERMISSIONS: Readonly<Record<string, { action?: string; d
   'arm:ListRoleDefinitions': { action: 'Microsoft.Authorization/roleDefinitions/read' },
   'arm:ListDiagnosticSettings': { action: 'Microsoft.Insights/diagnosticSettings/read' },
   'arm:GetWorkspace': { action: 'Microsoft.OperationalInsights/workspaces/read' },
+  'arm:GetWorkspaceTable': { action: 'Microsoft.OperationalInsights/workspaces/tables/read' },
+  'arm:GetStorageManagementPolicy': { action: 'Microsoft.Storage/storageAccounts/managementPolicies/read' },
   'keyvault:ListKeys': { dataAction: 'Microsoft.KeyVault/vaults/keys/read' },
   'keyvault:ListKeyVersions': { dataAction: 'Microsoft.KeyVault/vaults/keys/read' },
   'keyvault:GetKey': { dataAction: 'Microsoft.KeyVault/vaults/keys/read' },

@@ -334,20 +334,22 @@ describe('diagnostic settings', () => {
     ],
     ['audit disabled', s([{ categoryGroup: 'audit', enabled: false }], { workspaceId: 'w' }), { enabled: false, capturesDataPlane: false }],
     ['policy logs only', s([{ category: 'AzurePolicyEvaluationDetails', enabled: true }], { workspaceId: 'w' }), { enabled: true, capturesDataPlane: false }],
-    [
-      'storage, 90 days',
-      s([{ category: 'AuditEvent', enabled: true, retention: { enabled: true, days: 90 } }], { storageAccountId: 'sa' }),
-      { retentionDays: 90 },
-    ],
-    [
-      'storage, kept forever',
-      s([{ category: 'AuditEvent', enabled: true, retention: { enabled: false, days: 0 } }], { storageAccountId: 'sa' }),
-      { retentionDays: null },
-    ],
   ])('%s', (_n, setting, expected) => {
     const t = trailFromDiagnosticSetting(vault(), setting);
     expect(AuditTrail.parse(t)).toEqual(t);
     expect(t).toMatchObject({ kind: 'azure-diagnostic-setting', scope: { provider: 'azure-keyvault', accounts: [SUB], containers: ['v1'] }, ...expected });
+  });
+
+  // Azure Monitor retired the diagnostic settings storage retention on 30 September 2025: a
+  // retentionPolicy on a log says nothing about how long the account keeps it (lifecycle rules do).
+  it.each([
+    ['retention policy 90 days', { enabled: true, days: 90 }],
+    ['retention policy off (was: kept forever)', { enabled: false, days: 0 }],
+  ])('storage: the retired %s is not the retention', (_n, retention) => {
+    const st = s([{ category: 'AuditEvent', enabled: true, retention }], { storageAccountId: 'sa' });
+    expect(trailFromDiagnosticSetting(vault(), st).retentionDays).toBeUndefined();
+    expect(trailFromDiagnosticSetting(vault(), st, 30).retentionDays).toBe(30);
+    expect(trailFromDiagnosticSetting(vault(), st, null).retentionDays).toBeNull();
   });
 
   it('Log Analytics retention is the workspace retention, unknown when it was not read', () => {
