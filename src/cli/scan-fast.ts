@@ -71,8 +71,8 @@ export function fastScanOptions(argv: readonly string[], env: NodeJS.ProcessEnv 
   const values = new Map<string, number | string[]>();
   for (let i = 0; i < argv.length; i++) {
     const token = argv[i] as string;
-    if (!token.startsWith('-')) {
-      paths.push(token);
+    if (!token.startsWith('-') || token === '-') {
+      paths.push(token); // `-` is standard input
       continue;
     }
     const flag = flagOf(token);

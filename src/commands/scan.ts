@@ -18,7 +18,7 @@ CONTAINERS (opened at any depth up to --max-depth, within --max-ratio)
   gzip, zstd (systemd-coredump core.*.zst), xz, bzip2, zip (stored, deflate, bzip2, zstd, xz members), tar, Ubuntu apport .crash reports (the base64 gzip CoreDump field). Memory images recognised: ELF cores, minidumps, Windows kernel dumps, hprof, LiME, hibernation files.
 
 WHAT CANNOT BE READ IS NEVER CLEAN (each is listed as NOT SCANNED, exit 3)
-  truncated or corrupt compressed streams (what decoded is scanned; the rest is counted); base64-encoded PEM that is cut or longer than 40 KiB; ELF cores and minidumps shorter than their headers say (the missing bytes are counted); lz4, lzip, lzma, 7z, rar and compress (.Z) files (not decoded); encrypted or zip64 archives; decompression bombs (stopped at the bound); nested archives over 64 MiB; unreadable files, symlink loops; FIFOs, sockets and devices (never opened); procfs and sysfs files that report 0 bytes.
+  truncated or corrupt compressed streams (what decoded is scanned; the rest is counted); base64-encoded PEM that is cut or longer than 40 KiB; ELF cores and minidumps shorter than their headers say (the missing bytes are counted); lz4, lzip, lzma, 7z, rar and compress (.Z) files (not decoded); encrypted or zip64 archives; decompression bombs (stopped at the bound); nested archives over 64 MiB; unreadable files, symlink loops; FIFOs, sockets and devices met inside a directory (never opened; a pipe named on the command line is read: - for standard input, <(command), a FIFO); a piped stream longer than 64 GiB (the rest is counted as not scanned); procfs and sysfs files that report 0 bytes.
 
 EXIT CODES
   0  no private key material found and every file was read
@@ -44,10 +44,14 @@ EXIT CODES
       description: 'A Kubernetes TLS Secret shared for debugging: the base64-encoded tls.key is decoded and proven against the certificate',
       command: '<%= config.bin %> <%= command.id %> --known-keys ingress.crt secret.yaml',
     },
+    {
+      description: 'Scan what a command prints, without writing it to disk: standard input (-) or a process substitution',
+      command: 'kubectl get secrets -A -o yaml | <%= config.bin %> <%= command.id %> --known-keys ingress.crt -',
+    },
   ];
 
   static override strict = false;
-  static override args = { path: Args.string({ description: 'files, directories or globs to scan', required: true }) };
+  static override args = { path: Args.string({ description: 'files, directories or globs to scan; - reads standard input', required: true }) };
 
   static override flags = {
     snapshot: Flags.string({

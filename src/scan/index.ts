@@ -1,14 +1,15 @@
 // The scanner's programmatic entry: walk inputs, scan files (in parallel across worker threads when
 // there are several), and return findings and gaps in a stable order.
-import { statSync } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
+import { basename } from 'node:path';
 import { defaultThreads, dropEarly } from './early-workers.ts';
-import { DEFAULT_LIMITS, type FileResult, type FileScanOptions, finishRanges, planFile, type ScanGap, type ScanLimits, scanFile } from './files.ts';
+import { DEFAULT_LIMITS, type FileResult, type FileScanOptions, finishRanges, planFile, type ScanGap, type ScanLimits, scanFile, scanStream } from './files.ts';
 import { KnownKeyTable } from './known-keys.ts';
 import type { WordShape } from './layout.ts';
 import { runTask, type Task, type TaskResult, WorkerPool } from './pool.ts';
 import { planRanges, type RangeResult, SPLIT_MIN } from './ranges.ts';
 import type { ArtifactType, KnownKeyInput } from './types.ts';
-import { walk } from './walk.ts';
+import { STDIN_INPUT, walk } from './walk.ts';
 
 export { MEMORY_TYPES } from './artifact-type.ts';
 export type { FileResult, ScanFinding, ScanGap, ScanLimits, ScannedEntry } from './files.ts';
@@ -126,8 +127,38 @@ export async function scanPaths(req: ScanRequest): Promise<ScanReport> {
     files = await collect(plans, tasks, results, opts);
     splitFiles = plans.filter((p) => p.split && p.split.ranges.length > 1).length;
   }
+  for (const s of walked.streams) {
+    if (req.signal?.aborted) break;
+    files.push(await scanPipe(s, { ...opts, onBytes: tick }, limits.maxExpandedBytes));
+  }
   files.sort((a, b) => (a.location < b.location ? -1 : a.location > b.location ? 1 : 0));
   return { files, gaps, knownKeys: table?.size ?? 0, bytes: files.reduce((s, f) => s + f.bytes, 0), splitFiles };
+}
+
+/**
+ * A pipe named on the command line, read once as it arrives (it cannot be split or read again) on this
+ * thread, through the same sniffing and decoders as an archive member. Reading stops at the bound
+ * (the scan's total expanded bytes): what was not read is a gap, never a clean pass.
+ */
+async function scanPipe(pipe: { path: string; location: string }, opts: FileScanOptions, max: number): Promise<FileResult> {
+  const source: AsyncIterable<Buffer> = pipe.path === STDIN_INPUT ? process.stdin : createReadStream(pipe.path);
+  let cut = false;
+  const bounded = async function* () {
+    let read = 0;
+    for await (const chunk of source) {
+      if (read + chunk.length > max) {
+        cut = true;
+        yield chunk.subarray(0, max - read);
+        return; // ends the loop, which closes the pipe
+      }
+      read += chunk.length;
+      yield chunk;
+    }
+  };
+  const result = await scanStream(pipe.location, pipe.path === STDIN_INPUT ? '' : basename(pipe.path), bounded(), opts);
+  if (cut)
+    result.gaps.push({ location: pipe.location, operation: 'read', reason: `the stream is longer than ${max} bytes: only the first ${max} were scanned` });
+  return result;
 }
 
 /** File results from the tasks' results: whole files as they are, split files merged from their ranges. */

@@ -6,8 +6,14 @@ import type { ScanGap } from './files.ts';
 
 export interface WalkResult {
   files: { path: string; location: string }[];
+  /** Pipes named on the command line (`-` for standard input, a FIFO, `<(command)`): read once, as they arrive. */
+  streams: { path: string; location: string }[];
   gaps: ScanGap[];
 }
+
+/** The input that names standard input, and how it is shown in reports. */
+export const STDIN_INPUT = '-';
+export const STDIN_LOCATION = '<stdin>';
 
 const GLOB_CHARS = /[*?[{]/;
 
@@ -42,8 +48,9 @@ function specialKind(st: Stats): string {
 /** Walk inputs (files, directories, globs) relative to baseDir. Results are sorted and unique. */
 export function walk(inputs: readonly string[], baseDir: string, maxFiles = 1_000_000): WalkResult {
   const files = new Map<string, string>();
+  const streams = new Map<string, string>();
   const gaps: ScanGap[] = [];
-  const visit = (abs: string, shown: string, ancestors: Set<string>, filter?: (abs: string) => boolean) => {
+  const visit = (abs: string, shown: string, ancestors: Set<string>, filter?: (abs: string) => boolean, named = false) => {
     let st: ReturnType<typeof statSync>;
     try {
       st = statSync(abs);
@@ -89,8 +96,14 @@ export function walk(inputs: readonly string[], baseDir: string, maxFiles = 1_00
       return;
     }
     if (filter && !filter(abs)) return;
+    if (named && st.isFIFO()) {
+      // A pipe the user named (`<(kubectl get secret -o yaml)`, /dev/stdin, mkfifo) is what they want read.
+      streams.set(abs, shown);
+      return;
+    }
     if (!st.isFile()) {
-      // A FIFO, socket or device is never read (a FIFO would block, a device has no end): said, not skipped silently.
+      // Met inside a directory, a FIFO, socket or device is never read (a FIFO would block, a device has
+      // no end): said, not skipped silently.
       gaps.push({
         location: shown,
         operation: 'open',
@@ -101,16 +114,17 @@ export function walk(inputs: readonly string[], baseDir: string, maxFiles = 1_00
     if (!files.has(abs)) files.set(abs, shown);
   };
   for (const input of inputs) {
-    if (isGlob(input)) {
+    if (input === STDIN_INPUT) streams.set(STDIN_INPUT, STDIN_LOCATION);
+    else if (isGlob(input)) {
       const pattern = isAbsolute(input) ? input : resolve(baseDir, input);
       const root = globRoot(pattern);
       visit(root, isAbsolute(input) ? root : globRoot(input), new Set(), (abs) => matchesGlob(abs, pattern));
     } else {
-      visit(resolve(baseDir, input), input, new Set());
+      visit(resolve(baseDir, input), input, new Set(), undefined, true);
     }
   }
   const list = [...files.entries()]
     .map(([path, location]) => ({ path, location }))
     .sort((a, b) => (a.location < b.location ? -1 : a.location > b.location ? 1 : 0));
-  return { files: list, gaps };
+  return { files: list, streams: [...streams].map(([path, location]) => ({ path, location })), gaps };
 }

@@ -209,19 +209,16 @@ describe('walking', () => {
     expect(globbed.files.map((f) => f.path)).toEqual([path('walk', 'a', 'b', 'two.dmp'), path('walk', 'a', 'one.dmp')].sort());
   });
 
-  it('a FIFO, given directly or met in a directory, is a gap at once, never read and never silent', async () => {
+  it('a FIFO met in a directory is a gap at once, never read and never silent', async () => {
     mkdirSync(path('special'), { recursive: true });
     writeFileSync(path('special', 'plain.log'), 'nothing here\n');
     execFileSync('mkfifo', [path('special', 'pipe')]);
     const started = performance.now();
     // Opening a FIFO for reading blocks until a writer comes: a scan that tried would never return.
-    const r = await scanPaths({ inputs: ['special', 'special/pipe'], baseDir: dir, jobs: 1 });
+    const r = await scanPaths({ inputs: ['special'], baseDir: dir, jobs: 1 });
     expect(performance.now() - started).toBeLessThan(10_000);
     expect(r.files.map((f) => f.location)).toEqual(['special/plain.log']);
-    expect(r.gaps.map((g) => [g.location, g.operation])).toEqual([
-      ['special/pipe', 'open'],
-      ['special/pipe', 'open'],
-    ]);
+    expect(r.gaps.map((g) => [g.location, g.operation])).toEqual([['special/pipe', 'open']]);
     expect(r.gaps[0]?.reason).toMatch(/^a FIFO \(named pipe\) is not a regular file; not scanned/);
   });
 
