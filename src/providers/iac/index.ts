@@ -27,7 +27,18 @@ interface FileResult {
 /** Trails a plan does not declare already exist or not: unknown here, never "none". */
 function trailGaps(ctx: PlanContext, keys: KeyRecord[], trails: AuditTrail[]): void {
   const aws = trails.some((t) => t.scope.provider === 'aws-kms');
+  const azureVaults = new Set(trails.flatMap((t) => (t.scope.provider === 'azure-keyvault' ? (t.scope.containers ?? []) : [])));
   for (const k of keys) {
+    // A diagnostic setting may be attached outside the plan (Azure Policy deployIfNotExists, another
+    // configuration): a vault the plan gives none is not known to be unlogged. One it gives is judged.
+    if (k.provider === 'azure-keyvault' && k.container && !azureVaults.has(k.container))
+      ctx.gap(
+        k.id,
+        k.provider,
+        'trails',
+        `${ctx.file}:trails`,
+        `the plan declares no diagnostic setting for ${k.container}; one attached outside the plan (Azure Policy deployIfNotExists, another configuration) is not visible before deployment (audit it live)`,
+      );
     if (k.provider === 'aws-kms' && !aws)
       ctx.gap(
         k.id,

@@ -1,4 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import noPublic from '../../../src/rules/exposure/no-public-principal.ts';
+import nonprod from '../../../src/rules/exposure/nonprod-principal-access.ts';
+import keyUseLogged from '../../../src/rules/logging/key-use-logged.ts';
+import adminUse from '../../../src/rules/scope/admin-use-separated.ts';
+import { runRule } from '../../helpers/rule-tester.ts';
 import { collectIac, FIXTURES } from './helpers.ts';
 
 const PLAN = `${FIXTURES}/terraform-azure/plan.json`;
@@ -55,7 +60,7 @@ describe('iac provider: azurerm resources in a Terraform plan', () => {
     const out = await collectIac([PLAN]);
     const timed = out.keys?.find((k) => k.source?.address === 'azurerm_key_vault_key.timed');
     expect(timed?.expiresAt).toBeUndefined();
-    expect(out.gaps?.filter((g) => g.scope.subjectId === timed?.id)).toEqual([
+    expect(out.gaps?.filter((g) => g.scope.subjectId === timed?.id && g.affects?.includes('expiresAt'))).toEqual([
       expect.objectContaining({ affects: ['expiresAt'], operation: 'terraform-plan:expiration_date' }),
     ]);
   });
@@ -71,5 +76,35 @@ describe('iac provider: azurerm resources in a Terraform plan', () => {
       }),
     ]);
     expect(out.keys?.some((k) => k.container === 'kv-old')).toBe(false);
+  });
+
+  it('an RBAC vault key keeps an access gap (role assignments inherited from its resource group and above are outside the plan); what the plan grants still fails', async () => {
+    const out = await collectIac([PLAN]);
+    const tenant = out.keys?.find((k) => k.source?.address === 'azurerm_key_vault_key.tenant');
+    const inventory = { keys: [tenant as NonNullable<typeof tenant>], gaps: out.gaps ?? [] };
+    expect(out.gaps?.find((g) => g.scope.subjectId === tenant?.id && g.affects?.includes('access'))).toMatchObject({
+      operation: 'terraform-plan:inherited-rbac',
+      reason: expect.stringContaining('resource group, subscription and management groups'),
+    });
+    // It passed: the plan's one assignment was taken for all of them.
+    expect(runRule(noPublic, { inventory }).outcome).toBe('unknown');
+    expect(runRule(nonprod, { inventory }).outcome).toBe('fail');
+    // An access-policy vault authorizes by its own policies, which the plan holds: no such gap.
+    const legacy = out.keys?.find((k) => k.source?.address === 'azurerm_key_vault_key.legacy');
+    expect(out.gaps?.some((g) => g.scope.subjectId === legacy?.id && g.affects?.includes('access'))).toBe(false);
+    expect(runRule(adminUse, { inventory: { keys: [legacy as NonNullable<typeof legacy>], gaps: out.gaps ?? [] } }).outcome).toBe('pass');
+  });
+
+  it('a vault the plan gives no diagnostic setting leaves key-use-logged unknown (one may be attached outside the plan), as a plan without a CloudTrail trail does', async () => {
+    const out = await collectIac([PLAN]);
+    const legacy = out.keys?.find((k) => k.source?.address === 'azurerm_key_vault_key.legacy');
+    expect(out.gaps?.find((g) => g.scope.subjectId === legacy?.id && g.affects?.includes('trails'))?.reason).toMatch(
+      /no diagnostic setting for kv-legacy; one attached outside the plan \(Azure Policy deployIfNotExists/,
+    );
+    const judge = (k: typeof legacy) =>
+      runRule(keyUseLogged, { inventory: { keys: [k as NonNullable<typeof k>], trails: out.trails ?? [], gaps: out.gaps ?? [] } }).outcome;
+    expect(judge(legacy)).toBe('unknown'); // it failed: no setting in the plan was read as none at all
+    // The vault that has one is judged on it.
+    expect(judge(out.keys?.find((k) => k.source?.address === 'azurerm_key_vault_key.tenant'))).toBe('pass');
   });
 });
