@@ -20,7 +20,7 @@ import {
 import { builtInRole } from './azure-roles.ts';
 import { plannedHsmAccess } from './map-azure-hsm.ts';
 import { type PlanContext, REF_PREFIX } from './plan-context.ts';
-import { containsUnknown, type PlannedResource, Reader, Ref } from './values.ts';
+import { armNameOf, containsUnknown, type PlannedResource, Reader, Ref } from './values.ts';
 
 export const VAULT_TYPES = [
   'azurerm_key_vault',
@@ -50,7 +50,7 @@ const onOff = (b: boolean | undefined): string | undefined => (b === undefined ?
 /** A planned vault's or managed HSM's name, kind and ARM id: what lookups need (rawVault reads everything else). */
 function vaultIdentity(r: PlannedResource): { name: string; hsm: boolean; id: string } {
   const hsm = /managed_hardware_security_module$|managedHSMs$/i.test(r.type);
-  const name = r.format === 'arm' ? (r.address.split('/').at(-1) as string) : (new Reader(props(r), r.configured).str('name') ?? r.address);
+  const name = r.format === 'arm' ? (armNameOf(r).split('/').at(-1) as string) : (new Reader(props(r), r.configured).str('name') ?? r.address);
   return { name, hsm, id: `/providers/Microsoft.KeyVault/${hsm ? 'managedHSMs' : 'vaults'}/${name}` };
 }
 
@@ -128,7 +128,7 @@ function separateAccessPolicies(
   const unknown: { attribute: string; why: string }[] = [];
   for (const p of ctx.ofType(...ACCESS_POLICY_TYPES)) {
     if (p.format === 'arm') {
-      const [target, op] = p.address.split('/');
+      const [target, op] = armNameOf(p).split('/');
       if (target?.toLowerCase() !== name.toLowerCase() || op?.toLowerCase() === 'remove') continue;
       const list = new Reader(props(p)).list('accessPolicies');
       if (list) policies.push(...list.map((x) => accessPolicy(x, true)));
@@ -237,7 +237,7 @@ function roleOf(ctx: PlanContext, a: PlannedResource, read: Reader): RawRoleDefi
 
 /** Assignment scope as the normalizer compares it: the planned vault or key, or '' for a wider scope. */
 function scopeOf(ctx: PlanContext, a: PlannedResource): string | undefined {
-  if (/\/providers\/roleAssignments$/i.test(a.type)) return vaultScope(ctx, a.address.split('/')[0]);
+  if (/\/providers\/roleAssignments$/i.test(a.type)) return vaultScope(ctx, armNameOf(a).split('/')[0]);
   const value = a.format === 'arm' ? a.values.scope : a.values.scope;
   if (value === undefined && a.format === 'arm') return '';
   if (containsUnknown(value)) return undefined;
@@ -285,10 +285,10 @@ function assignmentsOf(ctx: PlanContext): { assignments: RawRoleAssignment[]; ro
 }
 
 const keyName = (k: PlannedResource): string =>
-  k.format === 'arm' ? (k.address.split('/').at(-1) as string) : (new Reader(k.values).str('name') ?? k.address);
+  k.format === 'arm' ? (armNameOf(k).split('/').at(-1) as string) : (new Reader(k.values).str('name') ?? k.address);
 
 function vaultOfKey(ctx: PlanContext, k: PlannedResource): PlannedResource | undefined {
-  if (k.format === 'arm') return vaultFor(ctx, `Microsoft.KeyVault/${/managedHSMs/i.test(k.type) ? 'managedHSMs' : 'vaults'}/${k.address.split('/')[0]}`);
+  if (k.format === 'arm') return vaultFor(ctx, `Microsoft.KeyVault/${/managedHSMs/i.test(k.type) ? 'managedHSMs' : 'vaults'}/${armNameOf(k).split('/')[0]}`);
   return vaultFor(ctx, k.values.key_vault_id ?? k.values.managed_hsm_id);
 }
 
@@ -445,7 +445,7 @@ function inheritedRbacGap(ctx: PlanContext, k: PlannedResource, id: string, vaul
 const containerName = (k: PlannedResource): string => {
   const v = k.values.key_vault_id ?? k.values.managed_hsm_id;
   const m = typeof v === 'string' ? /\/(vaults|managedHSMs)\/([^/]+)/i.exec(v) : undefined;
-  return m?.[2] ?? (k.format === 'arm' ? (k.address.split('/')[0] as string) : 'unknown-vault');
+  return m?.[2] ?? (k.format === 'arm' ? (armNameOf(k).split('/')[0] as string) : 'unknown-vault');
 };
 
 function diagnosticSetting(ctx: PlanContext, s: PlannedResource): { setting: RawDiagnosticSetting; retention?: number } {
@@ -481,7 +481,7 @@ function diagnosticSetting(ctx: PlanContext, s: PlannedResource): { setting: Raw
   return {
     setting: {
       id: ctx.idOf(s),
-      name: arm ? (s.address.split('/').at(-1) as string) : (read.str('name') ?? s.address),
+      name: arm ? (armNameOf(s).split('/').at(-1) as string) : (read.str('name') ?? s.address),
       logs,
       ...(idOf(workspaceValue) ? { workspaceId: idOf(workspaceValue) } : {}),
       ...(idOf(storage) ? { storageAccountId: idOf(storage) } : {}),
@@ -494,7 +494,7 @@ function diagnosticSetting(ctx: PlanContext, s: PlannedResource): { setting: Raw
 /** One planned diagnostic setting of a planned vault as an AuditTrail; undefined when it targets something else. */
 export function plannedAzureTrail(ctx: PlanContext, s: PlannedResource): AuditTrail | undefined {
   const target = /\/providers\/diagnosticSettings$/i.test(s.type)
-    ? vaultFor(ctx, `Microsoft.KeyVault/vaults/${s.address.split('/')[0]}`)
+    ? vaultFor(ctx, `Microsoft.KeyVault/vaults/${armNameOf(s).split('/')[0]}`)
     : vaultFor(ctx, s.format === 'arm' ? s.values.scope : s.values.target_resource_id);
   if (!target) return undefined;
   const { vault } = rawVault(ctx, target);

@@ -4,7 +4,7 @@ import type { Principal } from '../../model/access-entry.ts';
 import type { CollectionGap } from '../../model/collection-gap.ts';
 import type { SourceLocation } from '../../model/common.ts';
 import { GapBuilder } from '../kit/gaps.ts';
-import { type PlannedResource, Reader, Ref } from './values.ts';
+import { armNameOf, type PlannedResource, Reader, Ref } from './values.ts';
 
 export interface PlanOptions {
   account?: string;
@@ -82,10 +82,11 @@ export class PlanContext {
     const lower = v.toLowerCase().replace(/:\*$/, '');
     // ARM: resourceId() results and extension scopes name the type and the resource.
     const armKey = lower.replace(/^.*\/providers\//, '');
-    const arm = candidates.find((c) => c.format === 'arm' && c.refKey === armKey);
+    const arm = candidates.find((c) => c.format === 'arm' && `${c.type}/${armNameOf(c)}`.toLowerCase() === armKey);
     if (arm) return arm;
     return candidates.find((c) =>
-      ['id', 'arn', 'key_id', 'name', 'AliasName', 'LogGroupName', 'RoleName'].some(
+      // principal_id / object_id: an identity that exists already (no-op) is named by its object id in role assignments.
+      ['id', 'arn', 'key_id', 'name', 'AliasName', 'LogGroupName', 'RoleName', 'principal_id', 'object_id'].some(
         (a) => typeof c.values[a] === 'string' && (c.values[a] as string).toLowerCase() === lower,
       ),
     );

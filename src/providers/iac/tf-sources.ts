@@ -1,8 +1,10 @@
 // Where Terraform resources are declared: the `.tf` files of the root module and of local module
 // calls, parsed with HashiCorp's HCL parser (@cdktf/hcl2json) to confirm each block, and the block's
 // header line found in the text (the parser gives no positions for blocks).
+
 import { join } from 'node:path';
 import { parse } from '@cdktf/hcl2json';
+import { AZAPI_TYPE } from './azapi.ts';
 import type { PlanContext } from './plan-context.ts';
 import { stripInstanceKeys } from './terraform.ts';
 
@@ -64,7 +66,7 @@ export async function locateTerraform(
   }
   const cache = new Map<string, TfFile[]>();
   for (const r of ctx.resources) {
-    if (r.format !== 'terraform-plan' || r.refKey.startsWith('data.') || r.refKey.includes('.data.')) continue;
+    if ((r.format !== 'terraform-plan' && r.armName === undefined) || r.refKey.startsWith('data.') || r.refKey.includes('.data.')) continue;
     const modulePath = stripInstanceKeys(r.refKey.split('.').slice(0, -2).join('.'));
     const dir = dirs.get(modulePath);
     if (!dir) continue;
@@ -75,9 +77,11 @@ export async function locateTerraform(
     }
     const name = r.refKey.split('.').at(-1) as string;
     for (const f of tf) {
-      const declared = (f.blocks.resource as Obj | undefined)?.[r.type] as Obj | undefined;
+      // An azapi_resource is read in the ARM shape (its ARM type): in source it is declared as azapi_resource.
+      const type = r.armName === undefined ? r.type : AZAPI_TYPE;
+      const declared = (f.blocks.resource as Obj | undefined)?.[type] as Obj | undefined;
       if (!declared || !(name in declared)) continue;
-      const line = headerLine(f.text, r.type, name);
+      const line = headerLine(f.text, type, name);
       if (line) ctx.declared.set(r.address, { file: f.shown, line });
       break;
     }

@@ -46,7 +46,15 @@ export interface PlannedResource {
   providerRegion?: string;
   /** Templates: the resource is deployed only if a condition decided at deployment holds (why). */
   conditional?: string;
+  /**
+   * Terraform azapi_resource read in the ARM shape: its ARM name (`vault/key`), which ARM templates
+   * give as the address; here the address stays the Terraform address.
+   */
+  armName?: string;
 }
+
+/** The ARM name of a resource in the ARM shape (`vault/key`): an azapi resource's, else its address. */
+export const armNameOf = (r: PlannedResource): string => r.armName ?? r.address;
 
 /** Something a plan or template deploys that cannot be read from the file (a linked template, a macro). */
 export interface IacNote {
