@@ -400,46 +400,36 @@ export function plannedAzureKey(ctx: PlanContext, k: PlannedResource, access: Re
       );
   } else {
     ctx.unknownGaps(id, PROVIDER, vaultRes as PlannedResource, planned.unknown, (a) => VAULT_FIELDS[a]);
-    accessGap(ctx, k, id, { access, vault, localRbac, ...(hsm ? { hsm } : {}) });
+    const gap = accessGapReason(k, { access, vault, localRbac, ...(hsm ? { hsm } : {}) });
+    if (gap) ctx.gap(id, PROVIDER, 'access', `${k.format}:${gap[0]}`, gap[1]);
   }
   return rec;
 }
 
-/** Why the access of a key in a planned vault is not all known: one gap, the first reason that holds. */
-function accessGap(
-  ctx: PlanContext,
-  k: PlannedResource,
-  id: string,
-  p: { access: ReturnType<typeof assignmentsOf>; vault: RawVault; localRbac: boolean; hsm?: { gap?: string } },
-): void {
-  if (p.access.unknown) return ctx.gap(id, PROVIDER, 'access', `${k.format}:role-assignment`, p.access.unknown);
-  if (p.vault.rbac === true) return inheritedRbacGap(ctx, k, id, p.vault.name);
-  if (p.hsm?.gap)
-    return ctx.gap(id, PROVIDER, 'access', `${k.format}:local-rbac`, `${k.address}: who can use a Managed HSM key is decided by its local RBAC; ${p.hsm.gap}`);
-  if (p.localRbac && !p.hsm)
-    ctx.gap(
-      id,
-      PROVIDER,
-      'access',
-      `${k.format}:local-rbac`,
-      `${k.address}: who can use a Managed HSM key is decided by the HSM's local RBAC (its role assignments and initial administrators), which an ARM template cannot declare (audit the live HSM with the azure provider)`,
-    );
-}
-
 /**
- * An RBAC vault's keys are also usable by whoever holds a Key Vault data role on the vault's resource
+ * Why the access of a key in a planned vault is not all known (the first reason that holds), or
+ * undefined. An RBAC vault's keys are also usable by whoever holds a Key Vault data role on the vault's resource
  * group, subscription or management groups: role assignments made there outside this plan are not
  * visible before deployment (the live provider lists them, inherited ones included), so the access a
  * plan shows is never all of it. A failure found in what the plan grants still stands.
  */
-function inheritedRbacGap(ctx: PlanContext, k: PlannedResource, id: string, vault: string): void {
-  ctx.gap(
-    id,
-    PROVIDER,
-    'access',
-    `${k.format}:inherited-rbac`,
-    `${k.address}: vault ${vault} authorizes with Azure RBAC, so role assignments on its resource group, subscription and management groups (inherited, made outside this plan) also decide who can use the key (audit them live with the azure provider)`,
-  );
+function accessGapReason(
+  k: PlannedResource,
+  p: { access: ReturnType<typeof assignmentsOf>; vault: RawVault; localRbac: boolean; hsm?: { gap?: string } },
+): [operation: string, reason: string] | undefined {
+  if (p.access.unknown) return ['role-assignment', p.access.unknown];
+  if (p.vault.rbac === true)
+    return [
+      'inherited-rbac',
+      `${k.address}: vault ${p.vault.name} authorizes with Azure RBAC, so role assignments on its resource group, subscription and management groups (inherited, made outside this plan) also decide who can use the key (audit them live with the azure provider)`,
+    ];
+  if (p.hsm?.gap) return ['local-rbac', `${k.address}: who can use a Managed HSM key is decided by its local RBAC; ${p.hsm.gap}`];
+  if (p.localRbac && !p.hsm)
+    return [
+      'local-rbac',
+      `${k.address}: who can use a Managed HSM key is decided by the HSM's local RBAC (its role assignments and initial administrators), which an ARM template cannot declare (audit the live HSM with the azure provider)`,
+    ];
+  return undefined;
 }
 
 const containerName = (k: PlannedResource): string => {
