@@ -9,7 +9,7 @@ export default class Scan extends BaseCommand {
     `Finds private keys in every form they take on disk and in memory, and proves which inventoried key each one is. Reports offsets (and, in cores and minidumps, virtual addresses), formats, fingerprints and matches, never key bytes.
 
 MATERIAL
-  PEM (also UTF-16LE/BE, JSON-escaped, and base64-encoded as in Kubernetes Secret data values, kubectl -o json, Helm values and .env files, reported as file!base64@offset; encrypted ones flagged; broken line lengths, one-line PEM and trailing bytes tolerated), DER PKCS#1/PKCS#8/SEC1 (SEC1 without its curve is proven through its public key or a known key, else it is unverified: exit 3), OpenSSH, PuTTY PPK, JWK with private members, Windows CNG and CAPI private blobs and, for every known public key (--snapshot, --known-keys), its RSA modulus in both byte orders and its EC point. A modulus or point is reported as a private key only when a prime factor or the private scalar is found and checked. Prose that merely names a PEM marker is not reported.
+  PEM (also UTF-16LE/BE, JSON-escaped, and base64-encoded as in Kubernetes Secret data values, kubectl -o json, Helm values and .env files, reported as file!base64@offset; encrypted ones flagged; broken line lengths, one-line PEM and trailing bytes tolerated), DER PKCS#1/PKCS#8/SEC1, also as bare base64 with no PEM armour (a config value "privateKey": "MIIEvQIBADAN…", .env and properties lines, XML values, YAML block scalars; reported as file!base64@offset) (SEC1 without its curve is proven through its public key or a known key, else it is unverified: exit 3), OpenSSH, PuTTY PPK, JWK with private members, .NET XML keys (<RSAKeyValue> with <P>, <Q>, <D>), Windows CNG and CAPI private blobs and, for every known public key (--snapshot, --known-keys), its RSA modulus in both byte orders and its EC point. A modulus or point is reported as a private key only when a prime factor or the private scalar is found and checked. Prose that merely names a PEM marker is not reported.
 
 EC SCALARS IN MEMORY
   For every known P-256, P-384, P-521 or secp256k1 key, BIGNUM structures in ELF cores and minidumps (64- or 32-bit, little- or big-endian, as the image's header says) are followed through the image's memory layout to their limbs, wherever they lie, and d·G is checked against the known point; in a compressed core (core.*.zst, .xz, .gz) the limbs are read on a second decoding pass. Reported with the virtual address. For every known Ed25519 or X25519 key, the 32 bytes beside its public key (seed‖public layouts) and, in cores and minidumps on disk, the pointers beside it (OpenSSL's ECX_KEY) are derived and compared: reported as okp-public, proven.
@@ -18,7 +18,7 @@ CONTAINERS (opened at any depth up to --max-depth, within --max-ratio)
   gzip, zstd (systemd-coredump core.*.zst), xz, bzip2, zip (stored, deflate, bzip2, zstd, xz members), tar, Ubuntu apport .crash reports (the base64 gzip CoreDump field). Memory images recognised: ELF cores, minidumps, Windows kernel dumps, hprof, LiME, hibernation files.
 
 WHAT CANNOT BE READ IS NEVER CLEAN (each is listed as NOT SCANNED, exit 3)
-  truncated or corrupt compressed streams (what decoded is scanned; the rest is counted); base64-encoded PEM that is cut or longer than 40 KiB; ELF cores and minidumps shorter than their headers say (the missing bytes are counted); lz4, lzip, lzma, 7z, rar and compress (.Z) files (not decoded); encrypted or zip64 archives; decompression bombs (stopped at the bound); nested archives over 64 MiB; unreadable files, symlink loops; FIFOs, sockets and devices met inside a directory (never opened; a pipe named on the command line is read: - for standard input, <(command), a FIFO); a piped stream longer than 64 GiB (the rest is counted as not scanned); procfs and sysfs files that report 0 bytes.
+  truncated or corrupt compressed streams (what decoded is scanned; the rest is counted); base64-encoded PEM or base64 DER keys that are cut or longer than 40 KiB (what decoded is scanned, and reported at the same file!base64@offset as the gap); ELF cores and minidumps shorter than their headers say (the missing bytes are counted); lz4, lzip, lzma, 7z, rar and compress (.Z) files (not decoded); encrypted or zip64 archives; decompression bombs (stopped at the bound); nested archives over 64 MiB; unreadable files, symlink loops; FIFOs, sockets and devices met inside a directory (never opened; a pipe named on the command line is read: - for standard input, <(command), a FIFO); a piped stream longer than 64 GiB (the rest is counted as not scanned); procfs and sysfs files that report 0 bytes.
 
 EXIT CODES
   0  no private key material found and every file was read
@@ -39,6 +39,10 @@ EXIT CODES
     {
       description: 'Match against public keys from files: a JWKS, certificates, authorized_keys (repeat the flag, or separate with commas)',
       command: '<%= config.bin %> <%= command.id %> --known-keys jwks.json --known-keys signing.crt,deploy.pub /var/lib/systemd/coredump',
+    },
+    {
+      description: 'A config file holding a DER key as bare base64 ("SigningKey": "MIIEvQIBADAN…"): decoded, proven and matched',
+      command: '<%= config.bin %> <%= command.id %> --known-keys signing.pub.pem appsettings.json .env',
     },
     {
       description: 'A Kubernetes TLS Secret shared for debugging: the base64-encoded tls.key is decoded and proven against the certificate',

@@ -102,10 +102,85 @@ export function base64Pem(buf: Buffer, pos: number, hi: number): Base64Run | und
   const { text, end, over } = collect(buf, pos, hi);
   const length = end - pos;
   if (over) return { offset: pos, length, gap: `base64-encoded PEM at offset ${pos} runs past ${MAX_BASE64_RUN} characters; it was not decoded` };
-  if (text.length % 4 !== 0) return { offset: pos, length, gap: `base64-encoded PEM at offset ${pos} is cut (${text.length} characters, not a multiple of 4)` };
+  // Decoded as far as it goes (an unpadded tail too): a key before the cut is still found and proven.
   const decoded = Buffer.from(text, 'base64');
-  if (!complete(decoded)) return { offset: pos, length, decoded, gap: `base64-encoded PEM at offset ${pos} is cut: a BEGIN line has no END line` };
-  return { offset: pos, length, decoded };
+  const odd = `base64-encoded PEM at offset ${pos} is cut (${text.length} characters, not a multiple of 4)`;
+  if (!complete(decoded))
+    return { offset: pos, length, decoded, gap: text.length % 4 ? odd : `base64-encoded PEM at offset ${pos} is cut: a BEGIN line has no END line` };
+  return text.length % 4 === 1 ? { offset: pos, length, decoded, gap: odd } : { offset: pos, length, decoded };
+}
+
+// ---------------------------------------------------------------- base64 DER without PEM armour
+
+/**
+ * Anchors of a DER private key written as bare base64 (a JSON/YAML/XML config value
+ * `"privateKey": "MIIEvQIBADANBgkq…"`, an `.env` line): the base64 of a SEQUENCE's tag 0x30 and the
+ * first bits of its length is "M" then C…I (short lengths 0x20–0x7f, long forms 0x81–0x83). They share
+ * one SIMD bucket (one first byte, one high nibble); the rest is checked by `base64Der`.
+ */
+export const BASE64_DER_ANCHORS: readonly Buffer[] = ['MC', 'MD', 'ME', 'MF', 'MG', 'MH', 'MI'].map((s) => Buffer.from(s));
+
+const B64_VALUE = new Int8Array(256).fill(-1);
+Buffer.from('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/').forEach((c, i) => {
+  B64_VALUE[c] = i;
+});
+
+/** The first 9 bytes of the base64 at `pos` (12 characters), or undefined if any of them is not base64. */
+function head9(buf: Buffer, pos: number, hi: number): Uint8Array | undefined {
+  if (pos + 12 > hi) return undefined;
+  const out = new Uint8Array(9);
+  for (let g = 0; g < 3; g++) {
+    let v = 0;
+    for (let k = 0; k < 4; k++) {
+      const x = B64_VALUE[buf[pos + 4 * g + k] as number] as number;
+      if (x < 0) return undefined;
+      v = (v << 6) | x;
+    }
+    out[3 * g] = v >>> 16;
+    out[3 * g + 1] = (v >>> 8) & 255;
+    out[3 * g + 2] = v & 255;
+  }
+  return out;
+}
+
+/**
+ * The total length a DER private key starting with these bytes declares: a SEQUENCE (X.690 §8.9,
+ * definite length, §8.1.3) whose first member is INTEGER 0 or 1 — the version of RFC 8017's
+ * RSAPrivateKey, RFC 5208/5958's PrivateKeyInfo and RFC 5915's ECPrivateKey. Undefined otherwise.
+ */
+function derKeyLength(h: Uint8Array): number | undefined {
+  if (h[0] !== 0x30) return undefined;
+  const l1 = h[1] as number;
+  let hdr = 2;
+  let len = l1;
+  if (l1 === 0x81) [hdr, len] = [3, h[2] as number];
+  else if (l1 === 0x82) [hdr, len] = [4, ((h[2] as number) << 8) | (h[3] as number)];
+  else if (l1 >= 0x80) return undefined;
+  if ((l1 === 0x81 && len < 0x80) || (l1 === 0x82 && len < 0x100)) return undefined; // not DER's shortest form
+  if (h[hdr] !== 0x02 || h[hdr + 1] !== 0x01 || (h[hdr + 2] as number) > 1) return undefined;
+  const total = hdr + len;
+  return total >= 40 ? total : undefined;
+}
+
+/**
+ * A DER private key written as base64 with no PEM armour, at `pos` (where a BASE64_DER_ANCHORS pair
+ * matched): the run decoded for the caller to scan as an embedded stream, or undefined when the text
+ * there is no value start or does not decode to a key's SEQUENCE. A value shorter than the SEQUENCE it
+ * starts (cut in the middle) is decoded as far as it goes and is a gap.
+ */
+export function base64Der(buf: Buffer, pos: number, hi: number): Base64Run | undefined {
+  const before = pos > 0 ? (buf[pos - 1] as number) : 0x20;
+  if (B64[before] || before === 0x2d || before === 0x5f) return undefined; // inside a longer base64 (or base64url) word
+  const h = head9(buf, pos, hi);
+  const total = h && derKeyLength(h);
+  if (total === undefined) return undefined;
+  const { text, end, over } = collect(buf, pos, hi);
+  const length = end - pos;
+  if (over) return { offset: pos, length, gap: `a base64 DER private key at offset ${pos} runs past ${MAX_BASE64_RUN} characters; it was not decoded` };
+  const decoded = Buffer.from(text, 'base64');
+  if (decoded.length >= total) return { offset: pos, length, decoded };
+  const gap = `a base64 DER private key at offset ${pos} is cut: its SEQUENCE declares ${total} bytes, the value holds ${decoded.length}`;
+  return { offset: pos, length, decoded, gap };
 }
 
 /** Where a hit lies in the scanned stream: its offset, or for material inside base64, where the run starts. */

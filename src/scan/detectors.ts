@@ -375,6 +375,37 @@ function jwkPrivateProven(k: JsonWebKey): boolean {
   }
 }
 
+// ---------------------------------------------------------------- .NET RSAKeyValue XML (anchor "RSA")
+
+const XML_RSA_END = /<\/(?:[\w.-]+:)?RSAKeyValue>/;
+const XML_RSA_MEMBER = /<(?:[\w.-]+:)?(Modulus|Exponent|P|Q|DP|DQ|InverseQ|D)>([^<]*)</g;
+const XML_PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi'] as const;
+const XML_JWK_NAME: Record<string, string> = { Modulus: 'n', Exponent: 'e', P: 'p', Q: 'q', DP: 'dp', DQ: 'dq', InverseQ: 'qi', D: 'd' };
+
+/**
+ * An RSA key as XML: W3C XML Signature's `<RSAKeyValue>` (§4.4.2.2: Modulus, Exponent), with the
+ * private members .NET's `RSA.ToXmlString(true)` adds (P, Q, DP, DQ, InverseQ, D), each base64, with
+ * or without a namespace prefix. `pos` is the "RSA" of the opening tag. A key with no private member
+ * is public (nothing); one whose members do not check out, or whose closing tag is not there, is unproven.
+ */
+export const xmlRsaKeyValue: Detector = (buf, pos, lo, hi) => {
+  let start = pos - 1;
+  while (start > lo && start > pos - 32 && /[\w.:-]/.test(String.fromCharCode(buf[start] as number))) start--;
+  if (buf[start] !== 0x3c || !/^RSAKeyValue[\s>]/.test(buf.toString('latin1', pos, pos + 12))) return undefined;
+  const limit = Math.min(hi, start + MAX_MATERIAL);
+  const text = buf.toString('latin1', start, limit);
+  const close = XML_RSA_END.exec(text);
+  const body = close ? text.slice(0, close.index + close[0].length) : text;
+  const k: Record<string, string> = { kty: 'RSA' };
+  for (const m of body.matchAll(XML_RSA_MEMBER)) k[XML_JWK_NAME[m[1] as string] as string] = b64u(Buffer.from((m[2] as string).replace(/\s+/g, ''), 'base64'));
+  if (!XML_PRIVATE_MEMBERS.some((name) => k[name])) return undefined;
+  const jwkKey = k as JsonWebKey;
+  const fingerprints = k.n && k.e ? fingerprintsOfPublicJwk({ kty: 'RSA', n: k.n, e: k.e }) : undefined;
+  const proven = close !== null && jwkPrivateProven(jwkKey);
+  const length = close ? close.index + close[0].length : limit - start;
+  return { offset: start, length, format: 'xml-rsa-key-value', keyType: 'RSA', proof: proven ? 'private-key-present' : 'unproven', fingerprints };
+};
+
 // ---------------------------------------------------------------- DER PKCS#1 / PKCS#8 (anchor 02 01 00) and SEC1 (02 01 01 04)
 
 /** The SEQUENCE whose content starts exactly at `contentStart`, trying the three DER length forms. */

@@ -2,8 +2,8 @@
 // rare short anchors found in one SIMD pass (anchors.ts) and the sampled known-key pass, then the
 // detectors on the few candidate positions, in offset order.
 import { AnchorWindow } from './anchors.ts';
-import { BASE64_PEM_ANCHOR, base64Pem } from './base64-pem.ts';
-import { cngEc, cngRsa, type Detector, derSec1, derVersion0, jwk, MAX_MATERIAL, pem, putty, utf16Pem } from './detectors.ts';
+import { BASE64_DER_ANCHORS, BASE64_PEM_ANCHOR, base64Der, base64Pem } from './base64-pem.ts';
+import { cngEc, cngRsa, type Detector, derSec1, derVersion0, jwk, MAX_MATERIAL, pem, putty, utf16Pem, xmlRsaKeyValue } from './detectors.ts';
 import type { BignumCollector } from './ec-scalars.ts';
 import { EMBEDDED_ANCHORS, type Embedded } from './embedded.ts';
 import type { KnownKeyTable } from './known-keys.ts';
@@ -29,6 +29,9 @@ const ecBlob: Detector = (buf, pos, lo, hi) => {
   return c === 0x53 || c === 0x4b ? cngEc(buf, pos, lo, hi) : undefined;
 };
 
+/** "RSA" starts CNG and CAPI blob magics (RSA2, RSA3) and .NET's `<RSAKeyValue>` XML. */
+const rsa: Detector = (buf, pos, lo, hi) => (buf[pos + 3] === 0x4b ? xmlRsaKeyValue(buf, pos, lo, hi) : cngRsa(buf, pos, lo, hi));
+
 const E_KEY = Buffer.from('E KEY-');
 const PUTTY = Buffer.from('PuTTY-');
 
@@ -51,7 +54,7 @@ export const ANCHORS: readonly Anchor[] = [
   { needle: Buffer.from('Y-'), detect: keyHeader },
   { needle: Buffer.from('kty"'), detect: jwk },
   { needle: Buffer.from([0x02, 0x01]), detect: der },
-  { needle: Buffer.from('RSA'), detect: cngRsa },
+  { needle: Buffer.from('RSA'), detect: rsa },
   { needle: Buffer.from('EC'), detect: ecBlob },
   // PEM in UTF-16: "E\0Y\0-\0-" (LE) and "\0E\0Y\0-\0-" (BE) both contain it.
   { needle: Buffer.from('Y\0-\0-', 'latin1'), detect: utf16Pem },
@@ -64,8 +67,9 @@ export const MAX_FINDINGS = 10_000;
 export const MAX_EMBEDDED = 1000;
 /** Candidate kinds at or above this are embedded containers (EMBEDDED_ANCHORS index + EMBEDDED_KIND). */
 const EMBEDDED_KIND = 1000;
-/** The candidate kind of base64-encoded PEM (base64-pem.ts). */
+/** The candidate kinds of base64-encoded PEM and of a base64 DER private key with no armour (base64-pem.ts). */
 const BASE64_KIND = 2000;
+const BASE64_DER_KIND = 2001;
 /** Base64-encoded PEM inside base64-encoded PEM is opened this deep, no deeper. */
 const MAX_BASE64_DEPTH = 3;
 const SUB_BLOCK = 128 * 1024;
@@ -75,8 +79,13 @@ const SUB_BLOCK = 128 * 1024;
  */
 export const STEP_BYTES = 256 * 1024;
 /** Every anchor the window searches for, and the candidate kind each stands for. */
-export const NEEDLES: readonly Buffer[] = [...ANCHORS.map((a) => a.needle), ...EMBEDDED_ANCHORS.map((a) => a.needle), BASE64_PEM_ANCHOR];
-export const KINDS: readonly number[] = [...ANCHORS.map((_, i) => i), ...EMBEDDED_ANCHORS.map((_, i) => EMBEDDED_KIND + i), BASE64_KIND];
+export const NEEDLES: readonly Buffer[] = [...ANCHORS.map((a) => a.needle), ...EMBEDDED_ANCHORS.map((a) => a.needle), BASE64_PEM_ANCHOR, ...BASE64_DER_ANCHORS];
+export const KINDS: readonly number[] = [
+  ...ANCHORS.map((_, i) => i),
+  ...EMBEDDED_ANCHORS.map((_, i) => EMBEDDED_KIND + i),
+  BASE64_KIND,
+  ...BASE64_DER_ANCHORS.map(() => BASE64_DER_KIND),
+];
 
 /** A base64 run that could not be decoded whole (absolute offset): reported as a gap, never clean. */
 export interface DecodeGap {
@@ -240,15 +249,16 @@ export class StreamScanner {
     this.embedded.push({ ...found, offset: found.offset + this.base, dataStart: found.dataStart + this.base });
   }
 
-  /** Base64-encoded PEM at `pos`: its bytes scanned as an embedded stream, hits named by the run's offset. */
-  private addBase64(pos: number, len: number): void {
+  /** Base64-encoded PEM, or a bare base64 DER key (`der`), at `pos`: its bytes scanned as an embedded stream, hits named by the run's offset. */
+  private addBase64(pos: number, len: number, der: boolean): void {
     if (this.base + pos < this.coveredUntil) return;
-    const run = base64Pem(this.buf, pos, len);
+    const run = der ? base64Der(this.buf, pos, len) : base64Pem(this.buf, pos, len);
     if (!run) return;
     const at = run.offset + this.base;
     this.coveredUntil = Math.max(this.coveredUntil, at + run.length);
     if (this.depth >= MAX_BASE64_DEPTH) {
-      this.decodeGaps.push({ offset: at, reason: `base64-encoded PEM at offset ${at} is nested more than ${MAX_BASE64_DEPTH} deep; it was not decoded` });
+      const what = der ? 'a base64 DER private key' : 'base64-encoded PEM';
+      this.decodeGaps.push({ offset: at, reason: `${what} at offset ${at} is nested more than ${MAX_BASE64_DEPTH} deep; it was not decoded` });
       return;
     }
     if (run.gap) this.decodeGaps.push({ offset: at, reason: run.gap.replace(`offset ${run.offset}`, `offset ${at}`) });
@@ -274,7 +284,7 @@ export class StreamScanner {
       const pos = cand[i] as number;
       const kind = cand[i + 1] as number;
       if (kind >= EMBEDDED_KIND) {
-        if (kind === BASE64_KIND) this.addBase64(pos, len);
+        if (kind === BASE64_KIND || kind === BASE64_DER_KIND) this.addBase64(pos, len, kind === BASE64_DER_KIND);
         else this.addEmbedded(kind - EMBEDDED_KIND, pos, len);
         continue;
       }

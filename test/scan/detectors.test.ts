@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generate } from 'selfsigned';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { streamOffset } from '../../src/scan/base64-pem.ts';
 import { KnownKeyTable } from '../../src/scan/known-keys.ts';
 import { scanBuffer } from '../../src/scan/scanner.ts';
 import type { RawHit } from '../../src/scan/types.ts';
@@ -17,7 +18,8 @@ const ITEMS = () => FORMATS.flatMap((f) => kindsFor(f).map((k) => ({ key: makeKe
 const table = () => new KnownKeyTable(KINDS.map((k) => ({ id: `key/${k}`, publicKey: makeKey(k).spkiB64 })));
 
 function hitFor(hits: RawHit[], p: Planted): RawHit | undefined {
-  return hits.find((h) => h.offset >= p.offset && h.offset < p.offset + p.length);
+  // Material inside base64 is placed by where its run starts (its offset is inside the decoded bytes).
+  return hits.find((h) => streamOffset(h) >= p.offset && streamOffset(h) < p.offset + p.length);
 }
 
 describe('planted private keys', () => {

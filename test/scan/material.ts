@@ -91,6 +91,9 @@ export const FORMATS = [
   'pem-sec1-bare',
   'pem-one-line',
   'pem-json-in-json',
+  'der-base64-json',
+  'der-base64-env',
+  'xml-rsa',
 ] as const;
 export type MaterialKind = (typeof FORMATS)[number];
 
@@ -102,6 +105,7 @@ export function kindsFor(f: MaterialKind): KeyKind[] {
     case 'cng-rsa2':
     case 'cng-rsa3':
     case 'capi':
+    case 'xml-rsa':
     case 'bignum-le':
     case 'bignum-be':
       return ['rsa2048', 'rsa4096'];
@@ -112,6 +116,7 @@ export function kindsFor(f: MaterialKind): KeyKind[] {
     case 'der-sec1-bare':
     case 'pem-sec1-noparams':
     case 'pem-sec1-bare':
+    case 'der-base64-env':
       return ['p256', 'p384'];
     case 'openssh':
     case 'putty-ppk':
@@ -150,6 +155,9 @@ export const EXPECTED_FORMAT: Record<MaterialKind, string> = {
   'pem-sec1-bare': 'pem',
   'pem-one-line': 'pem',
   'pem-json-in-json': 'pem',
+  'der-base64-json': 'der-pkcs8',
+  'der-base64-env': 'der-sec1',
+  'xml-rsa': 'xml-rsa-key-value',
 };
 
 /** A DER TLV with a definite length in the shortest form. */
@@ -281,6 +289,17 @@ function capi(k: TestKey): Buffer {
   ]);
 }
 
+/**
+ * .NET `RSA.ToXmlString(true)`: W3C XML Signature's RSAKeyValue (§4.4.2.2, Modulus and Exponent) with the
+ * private members in the order .NET writes them, each standard base64 of the big-endian value.
+ */
+export function xmlRsaKeyValue(k: TestKey, prefix = ''): Buffer {
+  const j = k.jwk;
+  const el = (name: string, v: string | undefined) => `<${prefix}${name}>${b(v).toString('base64')}</${prefix}${name}>`;
+  const members = [el('Modulus', j.n), el('Exponent', j.e), el('P', j.p), el('Q', j.q), el('DP', j.dp), el('DQ', j.dq), el('InverseQ', j.qi), el('D', j.d)];
+  return Buffer.from(`<${prefix}RSAKeyValue>${members.join('')}</${prefix}RSAKeyValue>`);
+}
+
 /** An in-memory bignum layout: modulus then primes, separated by some structure padding. */
 function bignum(k: TestKey, littleEndian: boolean): Buffer {
   const j = k.jwk;
@@ -334,6 +353,17 @@ export function encode(k: TestKey, f: MaterialKind): Buffer {
       const inner = JSON.stringify({ private_key: pk.export({ format: 'pem', type: 'pkcs8' }) as string });
       return Buffer.from(JSON.stringify({ credentials: inner }));
     }
+    // A DER key as bare base64 in a config value, no PEM armour: .NET `Convert.ToBase64String(rsa.ExportPkcs8PrivateKey())`,
+    // Java `Base64.getEncoder().encodeToString(key.getEncoded())` (PKCS#8, RFC 5208 §5 / RFC 5958 §2) in appsettings.json.
+    case 'der-base64-json':
+      return Buffer.from(
+        JSON.stringify({ Jwt: { Issuer: 'https://login.example', PrivateKey: pk.export({ format: 'der', type: 'pkcs8' }).toString('base64') } }),
+      );
+    // `openssl ec -outform DER | base64 -w0` (SEC1 ECPrivateKey, RFC 5915 §3) on an .env line.
+    case 'der-base64-env':
+      return Buffer.from(`\nSIGNING_KEY=${pk.export({ format: 'der', type: 'sec1' }).toString('base64')}\n`);
+    case 'xml-rsa':
+      return xmlRsaKeyValue(k);
     case 'pem-json': {
       const json = JSON.stringify({ private_key: pk.export({ format: 'pem', type: 'pkcs8' }) as string, type: 'service_account' });
       return Buffer.from(json.replaceAll('+', '\\u002b').replaceAll('/', '\\/'));
