@@ -163,14 +163,27 @@ function derKeyLength(h: Uint8Array): number | undefined {
 }
 
 /**
+ * A cheap first look at a BASE64_DER_ANCHORS candidate (the pair "M[C-I]" is common in text: `MIME`,
+ * `MD5`, inside base64): a value starts there, and the next characters can encode a SEQUENCE length
+ * DER allows for a key — "MIG"/"MIH" (0x81, one length byte ≥ 0x80), "MII" (0x82, below 16 KiB), or a
+ * short length followed by INTEGER's tag ("M?.C": 0x30 LL 0x02).
+ */
+export function mayBeBase64Der(buf: Buffer, pos: number): boolean {
+  const before = pos > 0 ? (buf[pos - 1] as number) : 0x20;
+  if (B64[before] || before === 0x2d || before === 0x5f) return false; // inside a longer base64 (or base64url) word
+  if (buf[pos + 1] !== 0x49) return buf[pos + 3] === 0x43;
+  const c = buf[pos + 2];
+  return c === 0x47 || c === 0x48 || c === 0x49;
+}
+
+/**
  * A DER private key written as base64 with no PEM armour, at `pos` (where a BASE64_DER_ANCHORS pair
  * matched): the run decoded for the caller to scan as an embedded stream, or undefined when the text
  * there is no value start or does not decode to a key's SEQUENCE. A value shorter than the SEQUENCE it
  * starts (cut in the middle) is decoded as far as it goes and is a gap.
  */
 export function base64Der(buf: Buffer, pos: number, hi: number): Base64Run | undefined {
-  const before = pos > 0 ? (buf[pos - 1] as number) : 0x20;
-  if (B64[before] || before === 0x2d || before === 0x5f) return undefined; // inside a longer base64 (or base64url) word
+  if (!mayBeBase64Der(buf, pos)) return undefined;
   const h = head9(buf, pos, hi);
   const total = h && derKeyLength(h);
   if (total === undefined) return undefined;

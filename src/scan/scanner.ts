@@ -2,7 +2,7 @@
 // rare short anchors found in one SIMD pass (anchors.ts) and the sampled known-key pass, then the
 // detectors on the few candidate positions, in offset order.
 import { AnchorWindow } from './anchors.ts';
-import { BASE64_DER_ANCHORS, BASE64_PEM_ANCHOR, base64Der, base64Pem } from './base64-pem.ts';
+import { BASE64_DER_ANCHORS, BASE64_PEM_ANCHOR, base64Der, base64Pem, mayBeBase64Der } from './base64-pem.ts';
 import { cngEc, cngRsa, type Detector, derSec1, derVersion0, jwk, MAX_MATERIAL, pem, putty, utf16Pem, xmlRsaKeyValue } from './detectors.ts';
 import type { BignumCollector } from './ec-scalars.ts';
 import { EMBEDDED_ANCHORS, type Embedded } from './embedded.ts';
@@ -208,7 +208,9 @@ export class StreamScanner {
       // Sub-blocks small enough to stay in L2 while every anchor and the table pass run over them.
       for (let s = from; s < end; s += SUB_BLOCK) {
         const e = Math.min(end, s + SUB_BLOCK);
+        const before = cand.length;
         this.window.find(s, e, len, KINDS, cand);
+        this.dropUnlikelyDer(before);
         this.table?.scan(this.buf, this.words, this.base, s, e, len, this.onTableHit);
         this.bignums?.scan(this.words, this.base, s, e, len);
       }
@@ -216,6 +218,20 @@ export class StreamScanner {
       this.from = end;
     }
     if (final || len === this.buf.length) this.shift(final);
+  }
+
+  /** Drop base64 DER candidates from `from` on that fail the cheap first look (most "M[C-I]" in text and base64), before they are sorted and verified. */
+  private dropUnlikelyDer(from: number): void {
+    const cand = this.cand;
+    let w = from;
+    for (let r = from; r < cand.length; r += 2) {
+      const pos = cand[r] as number;
+      const kind = cand[r + 1] as number;
+      if (kind === BASE64_DER_KIND && !mayBeBase64Der(this.buf, pos)) continue;
+      cand[w++] = pos;
+      cand[w++] = kind;
+    }
+    cand.length = w;
   }
 
   /** Keep the context before the next byte to search, moving by a multiple of 4 so the window stays word-aligned with the stream. */
