@@ -107,18 +107,45 @@ export async function read(run: AwsRun, op: AwsOperation, input: Page, where: Wh
   }
 }
 
-const limitKeyOf = (op: string): string =>
-  op.startsWith('organizations:') || op === 'cloudtrail:ListEventDataStores' ? 'MaxResults' : op.startsWith('iam:') ? 'MaxItems' : 'Limit';
+/** How one list operation pages: its page-size parameter, the token it takes and the token it returns. */
+export interface Paging {
+  limit: string;
+  in: string;
+  out: string;
+}
 
-/** Every page of a list call (`Marker`/`NextMarker` unless told otherwise); throws when a page fails for good. */
-export function list(run: AwsRun, op: AwsOperation, input: Page, where: Where, each: (page: Page) => void, tokens = { in: 'Marker', out: 'NextMarker' }) {
-  const limit = run.pageSize ? { [limitKeyOf(op)]: run.pageSize } : {};
+const KMS_PAGING: Paging = { limit: 'Limit', in: 'Marker', out: 'NextMarker' };
+const TOKEN_PAGING: Paging = { limit: 'MaxResults', in: 'NextToken', out: 'NextToken' };
+
+/**
+ * Every operation the provider pages, with the parameter names of its API reference: KMS (Limit,
+ * Marker → NextMarker, Truncated), IAM (MaxItems, Marker → Marker, IsTruncated), Organizations and
+ * CloudTrail Lake (MaxResults, NextToken → NextToken). One table: an operation missing here cannot be paged.
+ */
+export const PAGING = {
+  'kms:ListKeys': KMS_PAGING,
+  'kms:ListAliases': KMS_PAGING,
+  'kms:ListGrants': KMS_PAGING,
+  'kms:ListKeyRotations': KMS_PAGING,
+  'kms:ListResourceTags': KMS_PAGING,
+  'iam:GetAccountAuthorizationDetails': { limit: 'MaxItems', in: 'Marker', out: 'Marker' },
+  'organizations:ListAccounts': TOKEN_PAGING,
+  'organizations:ListPolicies': TOKEN_PAGING,
+  'organizations:ListTargetsForPolicy': TOKEN_PAGING,
+  'cloudtrail:ListEventDataStores': TOKEN_PAGING,
+} as const satisfies Partial<Record<AwsOperation, Paging>>;
+export type PagedOperation = keyof typeof PAGING;
+
+/** Every page of a list call, paged as PAGING says; throws when a page fails for good. */
+export function list(run: AwsRun, op: PagedOperation, input: Page, where: Where, each: (page: Page) => void) {
+  const paging: Paging = PAGING[op];
+  const limit = run.pageSize ? { [paging.limit]: run.pageSize } : {};
   const { caller } = where;
   return run.kit.paginate(
     op,
     { account: where.account, region: caller.region },
-    (token, signal) => run.transport.send(op, { ...input, ...limit, ...(token ? { [tokens.in]: token } : {}) }, caller, signal),
-    (page) => (page.Truncated === false ? undefined : (page[tokens.out] as string | undefined) || undefined),
+    (token, signal) => run.transport.send(op, { ...input, ...limit, ...(token ? { [paging.in]: token } : {}) }, caller, signal),
+    (page) => (page.Truncated === false ? undefined : (page[paging.out] as string | undefined) || undefined),
     each,
   );
 }

@@ -7,18 +7,11 @@ export async function readAccounts(run: AwsRun, home: Where): Promise<string[]> 
   if (configured !== 'organization') return [...(configured ?? [home.account])].sort();
   const found: string[] = [];
   try {
-    await list(
-      run,
-      'organizations:ListAccounts',
-      {},
-      home,
-      (p) => {
-        for (const a of (p.Accounts ?? []) as { Id?: string; Status?: string; State?: string }[]) {
-          if (a.Id && (a.State ?? a.Status ?? 'ACTIVE') === 'ACTIVE') found.push(a.Id);
-        }
-      },
-      { in: 'NextToken', out: 'NextToken' },
-    );
+    await list(run, 'organizations:ListAccounts', {}, home, (p) => {
+      for (const a of (p.Accounts ?? []) as { Id?: string; Status?: string; State?: string }[]) {
+        if (a.Id && (a.State ?? a.Status ?? 'ACTIVE') === 'ACTIVE') found.push(a.Id);
+      }
+    });
     return found.sort();
   } catch (err) {
     fail(run, 'organizations:ListAccounts', err, { what: 'the accounts of the AWS Organization', account: home.account });

@@ -16,7 +16,7 @@ async function readIam(run: AwsRun, where: Where): Promise<IamReading> {
   const pages: AuthorizationDetailsPage[] = [];
   const filter = { Filter: ['User', 'Role', 'Group', 'LocalManagedPolicy', 'AWSManagedPolicy'] };
   try {
-    await list(run, 'iam:GetAccountAuthorizationDetails', filter, where, (p) => pages.push(p as AuthorizationDetailsPage), { in: 'Marker', out: 'Marker' });
+    await list(run, 'iam:GetAccountAuthorizationDetails', filter, where, (p) => pages.push(p as AuthorizationDetailsPage));
   } catch (err) {
     const what = `the IAM users, roles and policies of account ${where.account}`;
     fail(run, 'iam:GetAccountAuthorizationDetails', err, { what, account: where.account, affects: ['iam-principals'] });

@@ -12,25 +12,15 @@ const TYPES = ['SERVICE_CONTROL_POLICY', 'RESOURCE_CONTROL_POLICY'] as const;
 /** Policy id → its statements and targets, for one policy type. */
 async function policiesOfType(run: AwsRun, home: Where, type: (typeof TYPES)[number]): Promise<{ stmts: Stmt[]; targets: string[] }[]> {
   const summaries: Summary[] = [];
-  await list(run, 'organizations:ListPolicies', { Filter: type }, home, (p) => summaries.push(...((p.Policies ?? []) as Summary[])), {
-    in: 'NextToken',
-    out: 'NextToken',
-  });
+  await list(run, 'organizations:ListPolicies', { Filter: type }, home, (p) => summaries.push(...((p.Policies ?? []) as Summary[])));
   const out: { stmts: Stmt[]; targets: string[] }[] = [];
   await run.kit.pool(summaries, 4, async (s) => {
     if (!s.Id) return;
     const described = (await send(run, 'organizations:DescribePolicy', { PolicyId: s.Id }, home)).Policy as { Content?: string } | undefined;
     const targets: string[] = [];
-    await list(
-      run,
-      'organizations:ListTargetsForPolicy',
-      { PolicyId: s.Id },
-      home,
-      (p) => {
-        for (const t of (p.Targets ?? []) as { TargetId?: string }[]) if (t.TargetId) targets.push(t.TargetId);
-      },
-      { in: 'NextToken', out: 'NextToken' },
-    );
+    await list(run, 'organizations:ListTargetsForPolicy', { PolicyId: s.Id }, home, (p) => {
+      for (const t of (p.Targets ?? []) as { TargetId?: string }[]) if (t.TargetId) targets.push(t.TargetId);
+    });
     out.push({ stmts: compileDocument(described?.Content ?? '{}', `${type === 'SERVICE_CONTROL_POLICY' ? 'SCP' : 'RCP'} ${s.Name ?? s.Id}`), targets });
   });
   return out;

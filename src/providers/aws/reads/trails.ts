@@ -73,7 +73,7 @@ export async function readEventDataStores(run: AwsRun, where: Where): Promise<Au
     const each = (p: Record<string, unknown>) => {
       for (const d of (p.EventDataStores ?? []) as EventDataStoreShape[]) if (d.EventDataStoreArn) arns.push(d.EventDataStoreArn);
     };
-    await list(run, 'cloudtrail:ListEventDataStores', {}, where, each, { in: 'NextToken', out: 'NextToken' });
+    await list(run, 'cloudtrail:ListEventDataStores', {}, where, each);
   } catch (err) {
     fail(run, 'cloudtrail:ListEventDataStores', err, { ...scope, what: `the CloudTrail Lake event data stores of account ${account} in ${caller.region}` });
     return [];
