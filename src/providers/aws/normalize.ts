@@ -339,6 +339,15 @@ export function principalFromAws(value: string, kind: 'AWS' | 'Service' | 'Feder
   return { kind: 'role', id: value, name, ...base };
 }
 
+/**
+ * A user's or role's unique id (AIDA…, AROA…) where a policy named its ARN: IAM saves a principal ARN
+ * as the principal's unique id and shows the id once the user or role is deleted (IAM User Guide,
+ * "AWS JSON policy elements: Principal", IAM roles and IAM users; "IAM identifiers", unique
+ * identifiers). A user or role made again under the same name has a new id: the statement names
+ * nobody who exists, and nobody can become that principal.
+ */
+export const isDeletedPrincipalId = (value: string): boolean => /^(AIDA|AROA)[A-Z0-9]{12,}$/.test(value);
+
 const asArray = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v === undefined || v === null ? [] : [String(v)]);
 
 function principalsOf(p: unknown): Principal[] {
@@ -347,7 +356,7 @@ function principalsOf(p: unknown): Principal[] {
   const out: Principal[] = [];
   for (const [kind, v] of Object.entries(p as Record<string, unknown>)) {
     const k = (['AWS', 'Service', 'Federated', 'CanonicalUser'].includes(kind) ? kind : 'AWS') as 'AWS' | 'Service' | 'Federated' | 'CanonicalUser';
-    for (const value of asArray(v)) out.push(principalFromAws(value, k));
+    for (const value of asArray(v)) if (k !== 'AWS' || !isDeletedPrincipalId(value)) out.push(principalFromAws(value, k));
   }
   return out;
 }

@@ -575,3 +575,35 @@ describe('a key policy granting every principal of the account (acceptance)', ()
     expect(iamEntry(other.key, 'debug-shell')).toEqual([]);
   });
 });
+
+describe('estates written from the IAM and KMS documentation', () => {
+  const signer = (trust: unknown) => ({ name: 'signer', trust, inline: [{ name: 'sign', document: allowAll(['kms:Sign', 'kms:GetPublicKey']) }] });
+
+  it('a principal named by the unique id of a deleted role is nobody: no entry, and the verdict is decided', async () => {
+    // IAM User Guide, "AWS JSON policy elements: Principal" (IAM roles): IAM stores a role ARN as the
+    // role's unique id and shows the id (AROA…) once the role is deleted; a role made again under the
+    // same name has a new id. KMS key policies and trust policies both show it.
+    const world = estate({
+      roles: [signer({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'AROA5EXAMPLEBBBBBBBBB' }, Action: 'sts:AssumeRole' }] })],
+    });
+    const key = world.accounts[0]?.regions['us-east-1']?.keys[0];
+    if (key)
+      key.policy = {
+        Version: '2012-10-17',
+        Statement: [
+          { Sid: 'Enable IAM User Permissions', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${PROD}:root` }, Action: 'kms:*', Resource: '*' },
+          {
+            Sid: 'Allow use of the key',
+            Effect: 'Allow',
+            Principal: { AWS: ['AROA5EXAMPLEAAAAAAAAA', 'AIDA5EXAMPLECCCCCCCCC'] },
+            Action: 'kms:Sign',
+            Resource: '*',
+          },
+        ],
+      };
+    const { key: record, verdict, out } = await audit(world);
+    expect(out.gaps).toEqual([]);
+    expect(record?.access?.map((a) => a.principal.id).sort()).toEqual([`arn:aws:iam::${PROD}:role/signer`, `arn:aws:iam::${PROD}:root`]);
+    expect(verdict?.outcome).toBe('pass');
+  });
+});

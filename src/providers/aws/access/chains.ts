@@ -6,7 +6,7 @@
 // pattern). Each is reported with the path it takes. Pure.
 import { type AccessCondition, type AccessEntry, federationIssuer, type Principal } from '../../../model/access-entry.ts';
 import { globToRegExp } from '../../../util/glob.ts';
-import { principalFromAws } from '../normalize.ts';
+import { isDeletedPrincipalId, principalFromAws } from '../normalize.ts';
 import { allOf, anyOf, evalConditions, type Facts, notDenied, type Outcome } from './conditions.ts';
 import type { Stmt } from './document.ts';
 import { principalOf } from './evaluate.ts';
@@ -100,6 +100,7 @@ function assumers(role: IamPrincipal, iam: AccountIam): Hop[] {
     if (s.effect !== 'Allow' || !ASSUME.some((a) => s.matchesAction(a))) continue;
     for (const principal of federatedPrincipals(s)) hops.push({ principal, through: s.origin, undecided: [] });
     for (const v of s.principals?.aws ?? []) {
+      if (isDeletedPrincipalId(v)) continue;
       const account = ACCOUNT_ROOT.exec(v)?.[1] ?? (/^\d{12}$/.test(v) ? v : undefined);
       if (account === iam.account) {
         hops.push(...delegatedAssumers(role, iam, s.origin));
