@@ -74,6 +74,7 @@ export function createAwsRun(config: AwsConfig, ctx: CollectContext, overrides: 
     config,
     fast: config.profile === 'fast',
     pageSize: overrides.pageSize,
+    now: ctx.now,
     warn: ctx.warn,
     progress: ctx.progress,
   };

@@ -17,6 +17,8 @@ export interface AwsRun {
   fast: boolean;
   /** Page size for list calls (tests); absent = the service's default. */
   pageSize?: number;
+  /** The audit's clock (conditions on aws:CurrentTime and aws:EpochTime are decided at the time IAM is read). */
+  now: CollectContext['now'];
   warn?: CollectContext['warn'];
   progress?: CollectContext['progress'];
   /** `inventory --shard K/N`: only the account × region units this shard owns are read. */

@@ -606,4 +606,55 @@ describe('estates written from the IAM and KMS documentation', () => {
     expect(record?.access?.map((a) => a.principal.id).sort()).toEqual([`arn:aws:iam::${PROD}:role/signer`, `arn:aws:iam::${PROD}:root`]);
     expect(verdict?.outcome).toBe('pass');
   });
+  it('aws:CurrentTime and aws:EpochTime are decided at the time IAM was read: an expired or future window grants nothing, an open one does', async () => {
+    // IAM User Guide, "Date condition operators" and the example policy "AWS: Allows access based on
+    // date and time" (DateGreaterThan/DateLessThan on aws:CurrentTime); dates as ISO 8601 or epoch seconds.
+    const windowed = (condition: Record<string, unknown>) =>
+      estate({
+        roles: [
+          { name: 'debug-shell', tags: { env: 'debug' }, trust: ec2Trust, inline: [{ name: 'window', document: allowAll('kms:*', { Condition: condition }) }] },
+        ],
+      });
+    const verdictOf = async (condition: Record<string, unknown>) => {
+      const { verdict, key, fake: f } = await audit(windowed(condition));
+      await f.close();
+      return { outcome: verdict?.outcome, entry: iamEntry(key, 'debug-shell')[0] };
+    };
+    const past = await verdictOf({
+      DateGreaterThan: { 'aws:CurrentTime': '2020-04-01T00:00:00Z' },
+      DateLessThan: { 'aws:CurrentTime': '2020-06-30T23:59:59Z' },
+    });
+    expect(past).toEqual({ outcome: 'pass', entry: undefined });
+    expect((await verdictOf({ DateGreaterThan: { 'aws:CurrentTime': '2030-01-01T00:00:00Z' } })).outcome).toBe('pass');
+    expect((await verdictOf({ NumericLessThan: { 'aws:EpochTime': '1577836800' } })).outcome).toBe('pass');
+    const open = await verdictOf({
+      DateGreaterThan: { 'aws:CurrentTime': '2026-01-01T00:00:00Z' },
+      DateLessThan: { 'aws:CurrentTime': '2026-12-31T23:59:59Z' },
+    });
+    expect(open.outcome).toBe('fail');
+    expect(open.entry?.undecided).toBeUndefined();
+    // A Deny whose window has begun stops the role; a date the evaluator cannot read is undecided.
+    const denied = estate({
+      roles: [
+        {
+          name: 'debug-shell',
+          tags: { env: 'debug' },
+          trust: ec2Trust,
+          inline: [
+            { name: 'all', document: allowAll() },
+            {
+              name: 'cutoff',
+              document: {
+                Version: '2012-10-17',
+                Statement: [{ Effect: 'Deny', Action: 'kms:*', Resource: '*', Condition: { DateGreaterThan: { 'aws:CurrentTime': '2026-03-01T00:00:00Z' } } }],
+              },
+            },
+          ],
+        },
+      ],
+    });
+    expect((await audit(denied)).verdict?.outcome).toBe('pass');
+    await fake?.close();
+    expect((await verdictOf({ DateLessThan: { 'aws:CurrentTime': 'end of the quarter' } })).outcome).toBe('unknown');
+  });
 });

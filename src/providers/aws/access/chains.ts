@@ -41,10 +41,11 @@ function federatedPrincipals(s: Stmt): Principal[] {
 }
 
 /** Whether an IAM principal's identity policies let it call sts:AssumeRole on `role` (denies and boundary applied). */
-function mayAssume(p: IamPrincipal, role: IamPrincipal): Outcome {
+function mayAssume(p: IamPrincipal, role: IamPrincipal, now: number | undefined): Outcome {
   const f: Facts = {
     principal: principalFacts(p),
     key: { arn: role.arn, account: role.account, region: 'us-east-1' },
+    ...(now !== undefined ? { now } : {}),
   };
   const on = (stmts: readonly Stmt[], effect: 'Allow' | 'Deny') =>
     anyOf(
@@ -87,7 +88,7 @@ function delegatedAssumers(role: IamPrincipal, iam: AccountIam, through: string)
   const hops: Hop[] = [];
   for (const p of assumingPrincipals(iam)) {
     if (p === role) continue;
-    const may = mayAssume(p, role);
+    const may = mayAssume(p, role, iam.readAt);
     if (may.v !== 'no') hops.push({ principal: principalOf(p), iam: p, through, undecided: may.undecided });
   }
   return hops;

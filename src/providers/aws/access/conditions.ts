@@ -1,5 +1,6 @@
 // IAM condition evaluation in three values. A condition on a fact the audit read (the principal's ARN,
-// account and tags; the key's ARN, account, region, aliases and tags) is decided; a condition on the
+// account and tags; the key's ARN, account, region, aliases and tags; the time, as of the IAM read) is
+// decided; a condition on the
 // request the caller writes (encryption context, kms:ViaService, algorithms, TLS, MFA) is one the caller
 // can meet, so an Allow holds for some request and a Deny does not cover every request: it is
 // "assumed" and shown; anything else (source IP or VPC, org paths, enclave attestation, unknown keys)
@@ -43,6 +44,8 @@ export interface Facts {
     attributes?: Readonly<Record<string, string>>;
   };
   orgId?: string;
+  /** When the request is taken to be made (ms since the epoch): the time the account's IAM was read; absent = unknown. */
+  now?: number;
 }
 
 /** Condition keys the caller sets in its own request. */
@@ -73,8 +76,6 @@ const REQUEST_KEYS = new Set(
     'aws:CalledViaFirst',
     'aws:CalledViaLast',
     'aws:ViaAWSService',
-    'aws:CurrentTime',
-    'aws:EpochTime',
     'aws:TokenIssueTime',
     'aws:UserAgent',
     'aws:Referer',
@@ -136,6 +137,11 @@ function factOf(key: string, f: Facts): Fact {
       return [f.key.account];
     case 'aws:requestedregion':
       return [f.key.region];
+    // The time of the request: decided at the time of the read (the audit is a claim about that moment).
+    case 'aws:currenttime':
+      return f.now === undefined ? UNDECIDABLE : [new Date(f.now).toISOString()];
+    case 'aws:epochtime':
+      return f.now === undefined ? UNDECIDABLE : [String(Math.floor(f.now / 1000))];
     case 'kms:resourcealiases':
       return f.key.aliases ? (f.key.aliases.length ? f.key.aliases : ABSENT) : UNDECIDABLE;
     default:
@@ -171,16 +177,36 @@ export function substitute(value: string, f: Facts): string | undefined {
   return ok ? out : undefined;
 }
 
-const BASES = new Set(['StringEquals', 'StringEqualsIgnoreCase', 'StringLike', 'ArnEquals', 'ArnLike', 'Bool']);
+const STRING_BASES = ['StringEquals', 'StringEqualsIgnoreCase', 'StringLike', 'ArnEquals', 'ArnLike', 'Bool'];
+/** Numeric and date comparisons: the sign of (have - want) each admits. */
+const ORDERED: Readonly<Record<string, readonly number[]>> = {
+  Equals: [0],
+  LessThan: [-1],
+  LessThanEquals: [-1, 0],
+  GreaterThan: [1],
+  GreaterThanEquals: [0, 1],
+};
+const ORDERED_BASES = Object.keys(ORDERED).flatMap((o) => [`Numeric${o}`, `Date${o}`]);
+const BASES = new Set([...STRING_BASES, ...ORDERED_BASES]);
 const NEGATED: Record<string, string> = {
   StringNotEquals: 'StringEquals',
   StringNotEqualsIgnoreCase: 'StringEqualsIgnoreCase',
   StringNotLike: 'StringLike',
   ArnNotEquals: 'ArnEquals',
   ArnNotLike: 'ArnLike',
+  NumericNotEquals: 'NumericEquals',
+  DateNotEquals: 'DateEquals',
 };
 
+/** A number, or a date as ISO 8601 or epoch seconds (IAM User Guide, date condition operators), in ms; NaN when it is neither. */
+function orderedValue(base: string, v: string): number {
+  if (base.startsWith('Numeric')) return v.trim() === '' ? Number.NaN : Number(v);
+  return /^\d+$/.test(v) ? Number(v) * 1000 : /^\d{4}-\d{2}-\d{2}/.test(v) ? Date.parse(v) : Number.NaN;
+}
+
 function matchOne(base: string, have: string, want: string): boolean {
+  const order = ORDERED[base.replace(/^(Numeric|Date)/, '')];
+  if (order) return order.includes(Math.sign(orderedValue(base, have) - orderedValue(base, want)));
   if (base === 'StringEquals') return have === want;
   if (base === 'StringEqualsIgnoreCase' || base === 'Bool') return have.toLowerCase() === want.toLowerCase();
   return want.includes('*') || want.includes('?') ? globToRegExp(want).test(have) : have === want;
@@ -196,6 +222,8 @@ export function testOperator(operator: string, have: readonly string[] | undefin
   const negated = NEGATED[op] !== undefined;
   const base = NEGATED[op] ?? op;
   if (!BASES.has(base)) return undefined;
+  // A value that is not a number or a date cannot be compared: undecided, never a silent false.
+  if (ORDERED_BASES.includes(base) && [...want, ...(have ?? [])].some((v) => Number.isNaN(orderedValue(base, v)))) return undefined;
   // A missing key: ...IfExists and ForAllValues hold, ForAnyValue does not (even negated), a plain
   // negated operator holds (IAM User Guide, condition operators and multivalued context keys).
   if (have === undefined || have.length === 0) return ifExists || set === 'ForAllValues' || (negated && set !== 'ForAnyValue');

@@ -208,6 +208,7 @@ interface Inputs {
   scpLevels?: readonly (readonly Stmt[])[];
   rcps: readonly Stmt[];
   orgId?: string;
+  now?: number;
 }
 
 const UNREADABLE = (what: string[]): Outcome => ({ v: 'maybe', undecided: [{ key: 'policy', operator: 'not readable', values: what }], assumed: [] });
@@ -271,6 +272,7 @@ function evaluatePrincipal(p: IamPrincipal, x: Inputs): PrincipalAccess | undefi
     principal: principalFacts(p),
     key: x.key,
     ...(x.orgId ? { orgId: x.orgId } : {}),
+    ...(x.now !== undefined ? { now: x.now } : {}),
   };
   const cache = new Map<Stmt, Outcome>();
   const caps = new Map<Capability, Outcome>();
@@ -295,7 +297,8 @@ function inputsOf(key: KeyFacts, keyPolicy: readonly Stmt[], iam: AccountIam, or
   const member = org?.managementAccount !== iam.account;
   const scpLevels = member ? org?.scpLevels?.get(iam.account) : undefined;
   const rcps = member && key.account === iam.account ? (org?.rcps?.get(iam.account) ?? []) : [];
-  return { key, keyPolicy, delegation, wildcard, rcps, ...(scpLevels ? { scpLevels } : {}), ...(org?.orgId ? { orgId: org.orgId } : {}) };
+  const now = iam.readAt !== undefined ? { now: iam.readAt } : {};
+  return { key, keyPolicy, delegation, wildcard, rcps, ...(scpLevels ? { scpLevels } : {}), ...(org?.orgId ? { orgId: org.orgId } : {}), ...now };
 }
 
 const byArn = (a: PrincipalAccess, b: PrincipalAccess) => (a.principal.arn < b.principal.arn ? -1 : 1);

@@ -87,6 +87,8 @@ export const principalFacts = (p: IamPrincipal): Facts['principal'] => ({
 
 export interface AccountIam {
   account: string;
+  /** When it was read (ms since the epoch): requests are evaluated as made then (aws:CurrentTime, aws:EpochTime). */
+  readAt?: number;
   principals: IamPrincipal[];
   byArn: ReadonlyMap<string, IamPrincipal>;
 }
@@ -143,7 +145,7 @@ function boundaryOf(b: Boundary | undefined, lib: Library, unreadable: string[])
 }
 
 /** One account's principals from every page of its authorization details. */
-export function accountIamFrom(account: string, pages: readonly AuthorizationDetailsPage[]): AccountIam {
+export function accountIamFrom(account: string, pages: readonly AuthorizationDetailsPage[], readAt?: number): AccountIam {
   const lib = managedLibrary(pages);
   const groups = new Map<string, { inline?: Inline[]; attached?: Attached[] }>();
   for (const page of pages)
@@ -200,5 +202,5 @@ export function accountIamFrom(account: string, pages: readonly AuthorizationDet
     }
   }
   principals.sort((a, b) => (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0));
-  return { account, principals, byArn: new Map(principals.map((p) => [p.arn, p])) };
+  return { account, principals, byArn: new Map(principals.map((p) => [p.arn, p])), ...(readAt !== undefined ? { readAt } : {}) };
 }

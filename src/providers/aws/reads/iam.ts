@@ -22,7 +22,7 @@ async function readIam(run: AwsRun, where: Where): Promise<IamReading> {
     fail(run, 'iam:GetAccountAuthorizationDetails', err, { what, account: where.account, affects: ['iam-principals'] });
     return { failure: `${what} could not be read (iam:GetAccountAuthorizationDetails failed)` };
   }
-  const iam = accountIamFrom(where.account, pages);
+  const iam = accountIamFrom(where.account, pages, run.now().getTime());
   return { iam, index: indexAccount(iam) };
 }
 

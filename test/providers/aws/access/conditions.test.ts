@@ -38,8 +38,23 @@ describe('testOperator (IAM condition operators)', () => {
   ] as const)('%s %j against %j is %s', (op, have, want, expected) => {
     expect(testOperator(op, have, want)).toBe(expected);
   });
-  it('an operator it does not implement is undecided, not false', () => {
-    expect(testOperator('NumericLessThan', ['3'], ['5'])).toBeUndefined();
+  it.each([
+    // IAM User Guide, numeric and date condition operators (dates as ISO 8601 or epoch seconds).
+    ['NumericLessThan', ['3'], ['5'], true],
+    ['NumericGreaterThanEquals', ['5'], ['5'], true],
+    ['NumericNotEquals', ['5'], ['5', '6'], false],
+    ['DateLessThan', ['2026-06-01T00:00:00.000Z'], ['2020-01-01T00:00:00Z'], false],
+    ['DateGreaterThan', ['2026-06-01T00:00:00.000Z'], ['2020-01-01'], true],
+    ['DateLessThanEquals', ['2026-06-01T00:00:00.000Z'], ['1780272000'], true],
+    ['DateNotEquals', ['2026-06-01T00:00:00.000Z'], ['2026-06-01T00:00:00Z'], false],
+    ['DateLessThanIfExists', undefined, ['2020-01-01T00:00:00Z'], true],
+  ] as const)('%s %j against %j is %s', (op, have, want, expected) => {
+    expect(testOperator(op, have, want)).toBe(expected);
+  });
+  it('an operator it does not implement, or a value that is not a number or a date, is undecided, not false', () => {
+    expect(testOperator('IpAddress', ['203.0.113.7'], ['203.0.113.0/24'])).toBeUndefined();
+    expect(testOperator('NumericLessThan', ['3'], ['five'])).toBeUndefined();
+    expect(testOperator('DateLessThan', ['2026-06-01T00:00:00Z'], ['next week'])).toBeUndefined();
   });
 });
 
