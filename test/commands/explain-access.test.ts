@@ -39,9 +39,16 @@ const world = (): FakeWorld => ({
           { name: 'debug-shell', path: '/debug/', trust: ec2Trust, inline: [{ name: 'kms-everything', document: allow('kms:*') }] },
           { name: 'signer', path: '/deploy/', trust: githubTrust('repo:org/app:pull_request'), inline: [{ name: 'sign', document: allow(['kms:Sign']) }] },
           {
-            name: 'vpn-only',
+            name: 'ou-only',
             trust: ec2Trust,
-            inline: [{ name: 'from-vpn', document: allow(['kms:Decrypt', 'kms:Sign'], { Condition: { IpAddress: { 'aws:SourceIp': '203.0.113.0/24' } } }) }],
+            inline: [
+              {
+                name: 'from-ou',
+                document: allow(['kms:Decrypt', 'kms:Sign'], {
+                  Condition: { 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': 'o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*' } },
+                }),
+              },
+            ],
           },
         ],
       },
@@ -115,9 +122,9 @@ describe('keyhygiene explain-access', () => {
     expect(debug?.capabilities).toContain('use-sign');
     const pr = e.paths.find((p) => p.principal.id === `${GITHUB}#repo:org/app:pull_request`);
     expect(pr).toMatchObject({ status: 'can-use', via: [GITHUB, `arn:aws:iam::${PROD}:role/deploy/signer`], federation: { verdict: 'ci' } });
-    const vpn = e.paths.find((p) => p.principal.name === 'vpn-only');
-    expect(vpn?.status).toBe('may-use');
-    expect(vpn?.undecided?.map((c) => c.key)).toEqual(['aws:SourceIp']);
+    const ou = e.paths.find((p) => p.principal.name === 'ou-only');
+    expect(ou?.status).toBe('may-use');
+    expect(ou?.undecided?.map((c) => c.key)).toEqual(['aws:PrincipalOrgPaths']);
     // Sorted: every definite path before every undecided one, and the totals agree with the list.
     const order = e.paths.map((p) => p.status);
     expect(order.lastIndexOf('can-use')).toBeLessThan(order.indexOf('may-use'));
@@ -142,7 +149,9 @@ describe('keyhygiene explain-access', () => {
       /via arn:aws:iam::444455556666:oidc-provider\/token\.actions\.githubusercontent\.com → arn:aws:iam::444455556666:role\/deploy\/signer/,
     );
     expect(r.stdout).toMatch(/federated from github .* admitting repo:org\/app:pull_request: ci, /);
-    expect(r.stdout).toMatch(/MAY USE {2}role vpn-only .*\n(.*\n)*\s+UNDECIDED: IpAddress aws:SourceIp 203\.0\.113\.0\/24/);
+    expect(r.stdout).toMatch(
+      /MAY USE {2}role ou-only .*\n(.*\n)*\s+UNDECIDED: ForAnyValue:StringLike aws:PrincipalOrgPaths o-a1b2c3d4e5\/r-ab12\/ou-ab12-11111111\/\*/,
+    );
     expect(r.stdout).not.toMatch(/BEGIN|PRIVATE KEY/);
   });
 

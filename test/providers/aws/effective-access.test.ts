@@ -206,14 +206,21 @@ describe('effective access behind a key policy delegation (acceptance)', () => {
             name: 'debug-shell',
             tags: { env: 'debug' },
             trust: ec2Trust,
-            inline: [{ name: 'kms-from-office', document: allowAll('kms:*', { Condition: { IpAddress: { 'aws:SourceIp': '203.0.113.0/24' } } }) }],
+            inline: [
+              {
+                name: 'kms-in-ou',
+                document: allowAll('kms:*', { Condition: { 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': 'o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*' } } }),
+              },
+            ],
           },
         ],
       }),
     );
-    expect(iamEntry(key, 'debug-shell')[0]?.undecided).toEqual([{ key: 'aws:SourceIp', operator: 'IpAddress', values: ['203.0.113.0/24'] }]);
+    expect(iamEntry(key, 'debug-shell')[0]?.undecided).toEqual([
+      { key: 'aws:PrincipalOrgPaths', operator: 'ForAnyValue:StringLike', values: ['o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*'] },
+    ]);
     expect(verdict?.outcome).toBe('unknown');
-    expect(verdict?.message).toMatch(/debug-shell \(IpAddress aws:SourceIp 203\.0\.113\.0\/24\)/);
+    expect(verdict?.message).toMatch(/debug-shell \(ForAnyValue:StringLike aws:PrincipalOrgPaths o-a1b2c3d4e5\/r-ab12\/ou-ab12-11111111\/\*\)/);
   });
 
   it('a failed IAM read leaves the access of delegating keys unknown, never a pass', async () => {
@@ -656,5 +663,39 @@ describe('estates written from the IAM and KMS documentation', () => {
     expect((await audit(denied)).verdict?.outcome).toBe('pass');
     await fake?.close();
     expect((await verdictOf({ DateLessThan: { 'aws:CurrentTime': 'end of the quarter' } })).outcome).toBe('unknown');
+  });
+  it('a role allowed only from a network, or denied outside one VPC endpoint, can still use the key from there: fail, the network shown as assumed', async () => {
+    // IAM User Guide, "AWS: Denies access to AWS based on the source IP" and the aws:SourceVpce
+    // example of "Controlling access with VPC endpoints" (KMS Developer Guide).
+    const office = { IpAddress: { 'aws:SourceIp': ['203.0.113.0/24', '2001:DB8:1234:5678::/64'] } };
+    const fromOffice = await audit(
+      estate({
+        roles: [
+          { name: 'debug-shell', tags: { env: 'debug' }, trust: ec2Trust, inline: [{ name: 'office', document: allowAll('kms:*', { Condition: office }) }] },
+        ],
+      }),
+    );
+    const entry = iamEntry(fromOffice.key, 'debug-shell')[0];
+    expect(entry?.undecided).toBeUndefined();
+    expect(entry?.assumed).toEqual([{ key: 'aws:SourceIp', operator: 'IpAddress', values: ['203.0.113.0/24', '2001:DB8:1234:5678::/64'] }]);
+    expect(fromOffice.verdict?.outcome).toBe('fail');
+    await fromOffice.fake.close();
+    const perimeter = { Effect: 'Deny', Action: 'kms:*', Resource: '*', Condition: { StringNotEquals: { 'aws:SourceVpce': 'vpce-1a2b3c4d' } } };
+    const inVpc = await audit(
+      estate({
+        roles: [
+          {
+            name: 'debug-shell',
+            tags: { env: 'debug' },
+            trust: ec2Trust,
+            inline: [
+              { name: 'all', document: allowAll() },
+              { name: 'vpce-only', document: { Version: '2012-10-17', Statement: [perimeter] } },
+            ],
+          },
+        ],
+      }),
+    );
+    expect(inVpc.verdict?.outcome).toBe('fail');
   });
 });

@@ -1,9 +1,9 @@
 // IAM condition evaluation in three values. A condition on a fact the audit read (the principal's ARN,
 // account and tags; the key's ARN, account, region, aliases and tags; the time, as of the IAM read) is
 // decided; a condition on the
-// request the caller writes (encryption context, kms:ViaService, algorithms, TLS, MFA) is one the caller
-// can meet, so an Allow holds for some request and a Deny does not cover every request: it is
-// "assumed" and shown; anything else (source IP or VPC, org paths, enclave attestation, unknown keys)
+// request the caller writes (encryption context, kms:ViaService, algorithms, TLS, MFA, the network it
+// calls from) is one the caller can meet, so an Allow holds for some request and a Deny does not cover
+// every request: it is "assumed" and shown; anything else (org paths, enclave attestation, unknown keys)
 // is undecided: the access is kept and marked unknown, with the condition named. Pure.
 import type { AccessCondition } from '../../../model/access-entry.ts';
 import { globMatch, globToRegExp } from '../../../util/glob.ts';
@@ -69,6 +69,13 @@ const REQUEST_KEYS = new Set(
     'kms:WrappingAlgorithm',
     'kms:WrappingKeySpec',
     'aws:SecureTransport',
+    // Where the call comes from: an Allow narrowed to a network is usable from that network, and a
+    // Deny outside it is avoided by calling from inside (the principal can use the key either way).
+    'aws:SourceIp',
+    'aws:VpcSourceIp',
+    'aws:SourceVpc',
+    'aws:SourceVpcArn',
+    'aws:SourceVpce',
     'aws:MultiFactorAuthPresent',
     'aws:MultiFactorAuthAge',
     'aws:TagKeys',

@@ -73,8 +73,18 @@ describe('evalConditions', () => {
     expect(evalConditions([ctx], facts, 'Allow')).toEqual({ v: 'yes', undecided: [], assumed: [ctx] });
     expect(evalConditions([c('StringNotEquals', 'kms:ViaService', 's3.us-east-1.amazonaws.com')], facts, 'Deny').v).toBe('no');
   });
+  it('takes the network a caller calls from as a request condition: an Allow from a network is usable there, a Deny outside it avoidable', () => {
+    // IAM User Guide, global condition keys aws:SourceIp, aws:VpcSourceIp, aws:SourceVpc, aws:SourceVpce.
+    const office = c('IpAddress', 'aws:SourceIp', '203.0.113.0/24');
+    expect(evalConditions([office], facts, 'Allow')).toEqual({ v: 'yes', undecided: [], assumed: [office] });
+    expect(evalConditions([c('NotIpAddress', 'aws:SourceIp', '203.0.113.0/24')], facts, 'Deny').v).toBe('no');
+    expect(evalConditions([c('StringNotEquals', 'aws:SourceVpce', 'vpce-1a2b3c4d')], facts, 'Deny').v).toBe('no');
+    expect(evalConditions([c('IpAddress', 'aws:VpcSourceIp', '10.0.0.0/16'), c('StringEquals', 'aws:SourceVpc', 'vpc-111bbb22')], facts, 'Allow').v).toBe(
+      'yes',
+    );
+  });
   it('keeps a condition it cannot decide, named', () => {
-    const ip = c('IpAddress', 'aws:SourceIp', '203.0.113.0/24');
+    const ip = c('StringLike', 'aws:PrincipalOrgPaths', 'o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*');
     expect(evalConditions([ip], facts, 'Allow')).toEqual({ v: 'maybe', undecided: [ip], assumed: [] });
     expect(evalConditions([c('StringEquals', 'aws:PrincipalOrgID', 'o-1')], facts, 'Allow').v).toBe('maybe');
     expect(evalConditions([c('StringEquals', 'aws:PrincipalOrgID', 'o-1')], { ...facts, orgId: 'o-1' }, 'Allow').v).toBe('yes');

@@ -53,6 +53,7 @@ const CONDITIONS: Record<string, unknown>[] = [
   { StringEquals: { 'aws:PrincipalTag/env': 'debug' } },
   { StringEquals: { 'kms:ViaService': 's3.us-east-1.amazonaws.com' } },
   { IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } },
+  { 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': 'o-abc/r-ab12/ou-ab12-11111111/*' } },
   { StringEquals: { 'aws:RequestedRegion': 'eu-west-1' } },
   // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable
   { StringEquals: { 'aws:ResourceTag/owner': '${aws:username}' } },
