@@ -140,7 +140,7 @@ export function currentVersion(key: RawCryptoKey, versions: readonly RawVersion[
 /** When the version's material was made; undefined for imported material, made outside Cloud KMS at an unknown time. */
 const materialTime = (v: RawVersion): string | undefined => (v.importJob || v.importTime ? undefined : (v.generateTime ?? v.createTime));
 
-const isMultiRegion = (location: string): boolean => /^(global|us|europe|asia|nam\d+|eur\d+|asia\d*)$/.test(location);
+export const isMultiRegion = (location: string): boolean => /^(global|us|europe|asia|nam\d+|eur\d+|asia\d*)$/.test(location);
 
 const SEVEN_DAYS = 7 * 86_400;
 

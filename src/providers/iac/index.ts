@@ -10,6 +10,7 @@ import { type CollectContext, defineProvider, inputReader, type ProviderOutput }
 import { AWS_KEY_TYPES, AWS_TRAIL_TYPES, plannedAwsKey, plannedAwsTrail } from './map-aws.ts';
 import { AZURE_KEY_TYPES, assignmentsOf, DIAGNOSTIC_TYPES, plannedAzureKey, plannedAzureTrail } from './map-azure.ts';
 import { GCP_KEY_TYPES, plannedGcpKey } from './map-gcp.ts';
+import { AUTOKEY_TYPES, plannedAutokeyKey } from './map-gcp-autokey.ts';
 import { parseIac } from './parse.ts';
 import { PlanContext } from './plan-context.ts';
 import { IacConfig } from './schema.ts';
@@ -139,6 +140,7 @@ async function readFile(
   const access = assignmentsOf(plan);
   keys.push(...plan.ofType(...AZURE_KEY_TYPES).map((r) => plannedAzureKey(plan, r, access)));
   keys.push(...plan.ofType(...GCP_KEY_TYPES).map((r) => plannedGcpKey(plan, r, ctx.now().getTime())));
+  keys.push(...plan.ofType(...AUTOKEY_TYPES).map((r) => plannedAutokeyKey(plan, r)));
   const trails: AuditTrail[] = plan.ofType(...AWS_TRAIL_TYPES).map((r) => plannedAwsTrail(plan, r));
   for (const s of plan.ofType(...DIAGNOSTIC_TYPES)) {
     const t = plannedAzureTrail(plan, s);
