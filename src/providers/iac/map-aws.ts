@@ -371,8 +371,9 @@ const TRAIL_FIELDS: Record<string, string> = {
 };
 
 function selectorsOf(read: Reader, cfn: boolean): EventSelectorsShape | undefined {
-  const basic = read.list(cfn ? 'EventSelectors' : 'event_selector');
-  const advanced = read.list(cfn ? 'AdvancedEventSelectors' : 'advanced_event_selector');
+  // Selector blocks are never computed: one written as a `dynamic` block over a value known only after apply is unknown.
+  const basic = read.block(cfn ? 'EventSelectors' : 'event_selector');
+  const advanced = read.block(cfn ? 'AdvancedEventSelectors' : 'advanced_event_selector');
   if (read.unknown.some((u) => TRAIL_FIELDS[u.attribute] === 'capturesDataPlane')) return undefined;
   if (advanced?.length) {
     return {
@@ -426,6 +427,7 @@ export function plannedAwsTrail(ctx: PlanContext, r: PlannedResource): AuditTrai
   const bucket =
     read.str(cfn ? 'S3BucketName' : 's3_bucket_name') ??
     (r.values[cfn ? 'S3BucketName' : 's3_bucket_name'] instanceof Ref ? String((r.values[cfn ? 'S3BucketName' : 's3_bucket_name'] as Ref).address) : undefined);
+  const selectors = selectorsOf(read, cfn);
   const trail = normalizeTrail({
     account: ctx.opts.account ?? '',
     trail: {
@@ -438,7 +440,7 @@ export function plannedAwsTrail(ctx: PlanContext, r: PlannedResource): AuditTrai
       ...(cw ? { CloudWatchLogsLogGroupArn: `arn:aws:logs:::log-group:${cw.name ?? 'unknown'}:*` } : {}),
     },
     ...(logging !== undefined ? { isLogging: logging } : {}),
-    ...(selectorsOf(read, cfn) ? { selectors: selectorsOf(read, cfn) } : {}),
+    ...(selectors ? { selectors } : {}),
     ...(cw && cw.days !== undefined ? { retentionDays: cw.days } : {}),
   });
   const id = ctx.idOf(r);

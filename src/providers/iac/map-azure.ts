@@ -438,7 +438,7 @@ const containerName = (k: PlannedResource): string => {
   return m?.[2] ?? (k.format === 'arm' ? (armNameOf(k).split('/')[0] as string) : 'unknown-vault');
 };
 
-function diagnosticSetting(ctx: PlanContext, s: PlannedResource): { setting: RawDiagnosticSetting; retention?: number } {
+function diagnosticSetting(ctx: PlanContext, s: PlannedResource): { setting: RawDiagnosticSetting; retention?: number; unknown: Reader['unknown'] } {
   const arm = s.format === 'arm';
   const read = new Reader(props(s), s.configured);
   const logs = arm
@@ -449,7 +449,7 @@ function diagnosticSetting(ctx: PlanContext, s: PlannedResource): { setting: Raw
         ...(l.retentionPolicy && typeof l.retentionPolicy === 'object' ? { retention: l.retentionPolicy as { enabled: boolean; days?: number } } : {}),
       }))
     : [
-        ...(read.list('enabled_log') ?? []).map((l) => ({
+        ...(read.block('enabled_log') ?? []).map((l) => ({
           ...(l.category ? { category: String(l.category) } : {}),
           ...(l.category_group ? { categoryGroup: String(l.category_group) } : {}),
           enabled: true,
@@ -478,8 +478,12 @@ function diagnosticSetting(ctx: PlanContext, s: PlannedResource): { setting: Raw
       ...(idOf(hub) ? { eventHubAuthorizationRuleId: idOf(hub) } : {}),
     },
     ...(retention !== undefined ? { retention } : {}),
+    unknown: read.unknown,
   };
 }
+
+/** Diagnostic setting attributes whose value decides what the setting records. */
+const SETTING_FIELDS: Record<string, string> = { enabled_log: 'capturesDataPlane', log: 'capturesDataPlane', logs: 'capturesDataPlane' };
 
 /** One planned diagnostic setting of a planned vault as an AuditTrail; undefined when it targets something else. */
 export function plannedAzureTrail(ctx: PlanContext, s: PlannedResource): AuditTrail | undefined {
@@ -488,8 +492,14 @@ export function plannedAzureTrail(ctx: PlanContext, s: PlannedResource): AuditTr
     : vaultFor(ctx, s.format === 'arm' ? s.values.scope : s.values.target_resource_id);
   if (!target) return undefined;
   const { vault } = rawVault(ctx, target);
-  const { setting, retention } = diagnosticSetting(ctx, s);
+  const { setting, retention, unknown } = diagnosticSetting(ctx, s);
   const trail = trailFromDiagnosticSetting(vault, setting, retention);
+  // Log categories known only after apply (a dynamic block over categories read at apply, a template
+  // parameter): what the setting records is unknown, not "nothing".
+  if (unknown.some((u) => SETTING_FIELDS[u.attribute])) {
+    for (const f of ['enabled', 'capturesAdminEvents', 'capturesDataPlane', 'retentionDays'] as const) delete trail[f];
+    ctx.unknownGaps(ctx.idOf(s), PROVIDER, s, unknown, (a) => SETTING_FIELDS[a]);
+  }
   trail.scope = { provider: PROVIDER, accounts: ctx.opts.subscription ? [ctx.opts.subscription] : '*', containers: [vault.name] };
   trail.provenance = 'planned';
   trail.source = ctx.source(s);

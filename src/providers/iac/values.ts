@@ -133,6 +133,19 @@ export class Reader {
     return arr.filter((x): x is Record<string, unknown> => !!x && typeof x === 'object' && !Array.isArray(x));
   }
 
+  /**
+   * A nested block the provider never computes: unknown is unknown even when the configuration does
+   * not show the block, as Terraform leaves `dynamic` blocks out of the plan's `expressions`.
+   */
+  block(name: string): Record<string, unknown>[] | undefined {
+    const v = this.values[name];
+    if (containsUnknown(v)) {
+      this.unknown.push({ attribute: name, why: firstUnknown(v)?.why ?? 'unknown until apply' });
+      return undefined;
+    }
+    return this.list(name);
+  }
+
   strings(name: string, from?: Record<string, unknown>): string[] | undefined {
     const v = this.raw(name, from);
     if (v === undefined || v === null) return undefined;
