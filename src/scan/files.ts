@@ -8,6 +8,7 @@ import { streamOffset } from './base64-pem.ts';
 import { type Codec, codecAvailable, decoder, decodeSync, innerName } from './codecs.ts';
 import { BignumCollector } from './ec-scalars.ts';
 import type { Embedded } from './embedded.ts';
+import { hprofTruncation, proveHprofSeeds } from './hprof.ts';
 import type { KnownKeyTable } from './known-keys.ts';
 import { fdReader, imageWord, type Layout, layoutOf, type ReadAt, segmentAt, truncation, type WordShape } from './layout.ts';
 import { mergeRanges, type RangeResult, scanRangeFd } from './ranges.ts';
@@ -905,7 +906,10 @@ function finishPlain(
   if (collector && merged.pointers) collector.absorb(merged.pointers);
   const scalars = layout && collector ? collector.resolve(layout, read) : undefined;
   if (layout?.segments.length) ctx.table?.provePointers(merged.hits, layout, read);
+  if (type === 'hprof') proveHprofSeeds(merged.hits, read);
   finish(ctx, location, type, { ...merged, bytes: merged.read }, layout, scalars?.hits);
+  const cutHprof = type === 'hprof' ? hprofTruncation(read, size) : undefined;
+  if (cutHprof) ctx.result.gaps.push({ location, operation: 'truncated', reason: cutHprof });
   if (merged.bignumOverflow || collector?.overflow || scalars?.capped) {
     ctx.result.gaps.push({
       location,
