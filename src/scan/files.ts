@@ -11,7 +11,7 @@ import type { Embedded } from './embedded.ts';
 import { hprofTruncation, proveHprofSeeds } from './hprof.ts';
 import type { KnownKeyTable } from './known-keys.ts';
 import { fdReader, imageWord, type Layout, layoutOf, type ReadAt, segmentAt, truncation, type WordShape } from './layout.ts';
-import { mergeRanges, type RangeResult, scanRangeFd } from './ranges.ts';
+import { mergeRanges, type RangeResult, scanRangeFdAsync } from './ranges.ts';
 import { type DecodeGap, StreamScanner } from './scanner.ts';
 import { resolveStreamed } from './streamed-scalars.ts';
 import type { ArtifactType, RawHit } from './types.ts';
@@ -880,11 +880,19 @@ export function followsPointers(type: ArtifactType, read: ReadAt): Layout | unde
 }
 
 /** The fast path: read straight into the scanner's window, one pass, no copy; memory images checked against their layout. */
-function scanPlainFile(fd: number, path: string, size: number, type: ArtifactType, ctx: Ctx, location: string, onBytes?: (n: number) => void): void {
+async function scanPlainFile(
+  fd: number,
+  path: string,
+  size: number,
+  type: ArtifactType,
+  ctx: Ctx,
+  location: string,
+  onBytes?: (n: number) => void,
+): Promise<void> {
   const read = fdReader(fd, size);
   const layout = MEMORY_TYPES.has(type) ? layoutOf(type, read) : undefined;
   const word = layout?.segments.length ? layout.word : undefined;
-  const part = scanRangeFd(fd, size, 0, size, { table: ctx.table, chunkSize: ctx.chunkSize, ...(word ? { word } : {}), onBytes });
+  const part = await scanRangeFdAsync(fd, size, 0, size, { table: ctx.table, chunkSize: ctx.chunkSize, ...(word ? { word } : {}), onBytes });
   finishPlain(fd, path, size, type, ctx, location, [part], { read, layout });
 }
 

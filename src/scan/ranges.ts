@@ -2,13 +2,13 @@
 // by its own StreamScanner with CONTEXT bytes of overlap on both sides (material that starts in a
 // range is read whole), and the ranges' findings are merged so that what crosses a boundary is
 // reported once. Ranges are pure functions of the file's bytes, so they can run in worker threads.
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, read, readSync } from 'node:fs';
 import { streamOffset } from './base64-pem.ts';
 import { BignumCollector } from './ec-scalars.ts';
 import type { Embedded } from './embedded.ts';
 import type { KnownKeyTable } from './known-keys.ts';
 import type { WordShape } from './layout.ts';
-import { CONTEXT, type DecodeGap, MAX_EMBEDDED, MAX_FINDINGS, STEP_BYTES, StreamScanner } from './scanner.ts';
+import { CONTEXT, DEFAULT_CHUNK, type DecodeGap, MAX_EMBEDDED, MAX_FINDINGS, STEP_BYTES, StreamScanner } from './scanner.ts';
 import type { RawHit } from './types.ts';
 
 // Files at least SPLIT_MIN bytes are split (the threshold lives beside the workers started early).
@@ -72,29 +72,25 @@ export function planRanges(size: number, jobs: number): { start: number; stop: n
   return out;
 }
 
-/** Scan [start, stop) of an open file, reading CONTEXT bytes on both sides. Never throws: a failed read is `error`. */
-export function scanRangeFd(fd: number, size: number, start: number, stop: number, opts: RangeOptions): RangeResult {
+/** A scanner set up for [start, stop): it takes bytes from `start - lead` (CONTEXT before, 8-aligned) to `end`. */
+function rangeScanner(size: number, start: number, stop: number, opts: RangeOptions): { scanner: StreamScanner; from: number; end: number } {
   const scanner = new StreamScanner(opts.table, opts.chunkSize);
   if (opts.word) scanner.bignums = BignumCollector.for(opts.table, opts.word);
   const lead = Math.min(CONTEXT, start) & ~7;
   scanner.range(start, stop, lead);
-  const end = Math.min(size, stop + CONTEXT);
-  let pos = start - lead;
-  let error: string | undefined;
-  try {
-    while (pos < end) {
-      const into = scanner.writable;
-      const n = readSync(fd, into, 0, Math.min(into.length, end - pos, STEP_BYTES), pos);
-      if (n <= 0) break;
-      const owned = Math.max(0, Math.min(pos + n, stop) - Math.max(pos, start));
-      if (owned) opts.onBytes?.(owned);
-      pos += n;
-      scanner.commit(n);
-    }
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    error = e?.code ? `${e.code}: ${e.message.replace(/^[A-Z]+: /, '')}` : String(e?.message ?? err);
-  }
+  return { scanner, from: start - lead, end: Math.min(size, stop + CONTEXT) };
+}
+
+/** Bytes of [start, stop) inside the `n` bytes read at `pos`. */
+const ownedBytes = (pos: number, n: number, start: number, stop: number): number => Math.max(0, Math.min(pos + n, stop) - Math.max(pos, start));
+
+const readError = (err: unknown): string => {
+  const e = err as NodeJS.ErrnoException;
+  return e?.code ? `${e.code}: ${e.message.replace(/^[A-Z]+: /, '')}` : String(e?.message ?? err);
+};
+
+/** The range's result once its scanner has taken every byte up to `pos` (fewer than asked when reading stopped early). */
+function rangeResult(scanner: StreamScanner, start: number, stop: number, pos: number, error: string | undefined): RangeResult {
   const hits = scanner.end();
   const read = Math.max(0, Math.min(pos, stop) - start);
   const b = scanner.bignums;
@@ -112,8 +108,107 @@ export function scanRangeFd(fd: number, size: number, start: number, stop: numbe
   };
 }
 
-/** Scan a range of a file by path (a worker thread's task). */
-export function scanRange(path: string, size: number, start: number, stop: number, opts: RangeOptions): RangeResult {
+/** Scan [start, stop) of an open file, reading CONTEXT bytes on both sides, one blocking read at a time. Never throws: a failed read is `error`. */
+export function scanRangeFd(fd: number, size: number, start: number, stop: number, opts: RangeOptions): RangeResult {
+  const { scanner, from, end } = rangeScanner(size, start, stop, opts);
+  let pos = from;
+  let error: string | undefined;
+  try {
+    while (pos < end) {
+      const into = scanner.writable;
+      const n = readSync(fd, into, 0, Math.min(into.length, end - pos, STEP_BYTES), pos);
+      if (n <= 0) break;
+      const owned = ownedBytes(pos, n, start, stop);
+      if (owned) opts.onBytes?.(owned);
+      pos += n;
+      scanner.commit(n);
+    }
+  } catch (err) {
+    error = readError(err);
+  }
+  return rangeResult(scanner, start, stop, pos, error);
+}
+
+/**
+ * Bytes asked for by one read of the overlapped reader, and how many of its reads are under way at
+ * once. The reads run on libuv's thread pool, so copying the file's bytes out of the page cache (as
+ * much CPU as the scan itself) happens on other cores while this thread searches what was read before.
+ */
+const READ_BYTES = 2 * 1024 * 1024;
+const IN_FLIGHT = 3;
+/** The smallest read: the first after the window moved (the scan waits for it) and the last before it is full. */
+const FIRST_READ = 256 * 1024;
+/** The window of a range read this way (more room: fewer moves of the window, each of which waits for the reads under way). */
+const ASYNC_CHUNK = 16 * 1024 * 1024;
+
+interface PendingRead {
+  n: number;
+  done: Promise<number>;
+}
+
+function readAt(fd: number, into: Buffer, at: number, n: number, pos: number): PendingRead {
+  const done = new Promise<number>((resolve, reject) => read(fd, into, at, n, pos, (err, got) => (err ? reject(err) : resolve(got))));
+  done.catch(() => {}); // awaited in order later; a read that fails meanwhile is not an unhandled rejection
+  return { n, done };
+}
+
+/** Start reads into the window's free space (`room`, which begins at file offset `pos`) up to IN_FLIGHT; returns the new end of what was asked for. */
+function issueReads(fd: number, room: Buffer, pos: number, issued: number, end: number, reads: PendingRead[]): number {
+  let next = issued;
+  while (reads.length < IN_FLIGHT && next < end && next - pos < room.length) {
+    const at = next - pos;
+    // Graded: small while little is coming (the scan starts soon after the window moved) and near the
+    // window's end (the readers are not left idle while the scan finishes a large last read).
+    const n = Math.min(READ_BYTES, Math.max(FIRST_READ, Math.min(at, (room.length - at) >> 1)), room.length - at, end - next);
+    reads.push(readAt(fd, room, at, n, next));
+    next += n;
+  }
+  return next;
+}
+
+/** Wait for every read still under way (none may write into the window once it is handed back), ignoring their outcome. */
+async function settle(reads: PendingRead[]): Promise<void> {
+  for (const r of reads.splice(0)) await r.done.catch(() => 0);
+}
+
+/**
+ * scanRangeFd with the reading overlapped: the next reads fill the window's free space on the thread
+ * pool while this thread scans what the previous ones brought. The same bytes in the same order reach
+ * the scanner, so the result is the same (tests compare the two). Never throws.
+ */
+export async function scanRangeFdAsync(fd: number, size: number, start: number, stop: number, opts: RangeOptions): Promise<RangeResult> {
+  // A range larger than the usual window gets the large one (a small file keeps the usual, shared with the other scanners of this thread).
+  const chunkSize = opts.chunkSize ?? (Math.min(size, stop + CONTEXT) - start > DEFAULT_CHUNK ? ASYNC_CHUNK : undefined);
+  const { scanner, from, end } = rangeScanner(size, start, stop, { ...opts, chunkSize });
+  const reads: PendingRead[] = [];
+  let pos = from;
+  let issued = from;
+  let error: string | undefined;
+  try {
+    while (pos < end) {
+      issued = issueReads(fd, scanner.writable, pos, issued, end, reads);
+      const r = reads.shift() as PendingRead;
+      const n = await r.done;
+      if (n <= 0) break;
+      const owned = ownedBytes(pos, n, start, stop);
+      if (owned) opts.onBytes?.(owned);
+      pos += n;
+      scanner.commit(n);
+      if (n < r.n) {
+        // A short read: the reads after it were placed for bytes that did not come; read on from here.
+        await settle(reads);
+        issued = pos;
+      }
+    }
+  } catch (err) {
+    error = readError(err);
+  }
+  await settle(reads);
+  return rangeResult(scanner, start, stop, pos, error);
+}
+
+/** Scan a range of a file by path (a thread's task), its reads overlapped with the scan. */
+export async function scanRange(path: string, size: number, start: number, stop: number, opts: RangeOptions): Promise<RangeResult> {
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -121,7 +216,7 @@ export function scanRange(path: string, size: number, start: number, stop: numbe
     return { start, stop, hits: [], embedded: [], overflow: false, embeddedOverflow: false, read: 0, error: String((err as Error).message) };
   }
   try {
-    return scanRangeFd(fd, size, start, stop, opts);
+    return await scanRangeFdAsync(fd, size, start, stop, opts);
   } finally {
     closeSync(fd);
   }

@@ -1,14 +1,14 @@
 // The threads of one scan claim tasks from one shared counter: every task runs exactly once, on this
 // thread or a worker; a worker that starts late still takes what is left; an abort stops new claims
 // without hanging; and a reused scanner window never lends a scan the bytes of the one before.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS } from '../../src/scan/files.ts';
 import { KnownKeyTable } from '../../src/scan/known-keys.ts';
 import { type Task, WorkerPool } from '../../src/scan/pool.ts';
-import { type RangeResult, scanRange } from '../../src/scan/ranges.ts';
+import { type RangeResult, scanRangeFd } from '../../src/scan/ranges.ts';
 import { scanBuffer } from '../../src/scan/scanner.ts';
 import type { RawHit } from '../../src/scan/types.ts';
 import { encode, filler, makeKey } from './material.ts';
@@ -31,9 +31,15 @@ function rangeTasks(name: string, mib: number): Task[] {
   return Array.from({ length: mib }, (_, id) => ({ id, kind: 'range', path, size: mib * MiB, start: id * MiB, stop: (id + 1) * MiB }));
 }
 
+/** A range scanned here with blocking reads: the threads' overlapped reads (scanRange) must give exactly this. */
 const direct = (t: Task): RangeResult => {
   if (t.kind !== 'range') throw new Error('range tasks only');
-  return scanRange(t.path, t.size, t.start, t.stop, { table });
+  const fd = openSync(t.path, 'r');
+  try {
+    return scanRangeFd(fd, t.size, t.start, t.stop, { table });
+  } finally {
+    closeSync(fd);
+  }
 };
 
 const waitFor = async (cond: () => boolean, ms: number): Promise<void> => {
@@ -109,7 +115,9 @@ describe('scan threads', () => {
     async (mode) => {
       const tasks = rangeTasks(`fail-${mode}.bin`, 8);
       const total = tasks.reduce((s, t) => s + (t.kind === 'range' ? t.stop - t.start : 0), 0);
-      const pool = WorkerPool.start(1, { ...init, mode } as typeof init, new URL('./failing-worker.mjs', import.meta.url));
+      process.env.KH_FAILING_WORKER_MODE = mode;
+      const pool = WorkerPool.start(1, init, new URL('./failing-worker.mjs', import.meta.url));
+      delete process.env.KH_FAILING_WORKER_MODE;
       let done = 0;
       let most = 0;
       let fromWorker = 0;

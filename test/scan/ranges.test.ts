@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scanFile } from '../../src/scan/files.ts';
 import { scanPaths } from '../../src/scan/index.ts';
 import { KnownKeyTable } from '../../src/scan/known-keys.ts';
-import { mergeRanges, planRanges, scanRangeFd } from '../../src/scan/ranges.ts';
+import { mergeRanges, planRanges, type RangeResult, scanRangeFd, scanRangeFdAsync } from '../../src/scan/ranges.ts';
 import { elfCore, encode, FORMATS, filler, kindsFor, type MaterialKind, makeKey } from './material.ts';
 
 let dir: string;
@@ -126,5 +126,61 @@ describe('ranges', () => {
         expect((r[i]?.start as number) % MiB).toBe(0);
       }
     }
+  });
+
+  describe('overlapped reads (scanRangeFdAsync)', () => {
+    const withFd = async <T>(path: string, body: (fd: number) => Promise<T>): Promise<T> => {
+      const fd = openSync(path, 'r');
+      try {
+        return await body(fd);
+      } finally {
+        closeSync(fd);
+      }
+    };
+    const bytesOf = (r: RangeResult) => ({ ...r, hits: r.hits.map((h) => `${h.offset}:${h.format}:${h.proof}:${h.knownKeyId ?? '-'}`) });
+
+    it('give exactly what blocking reads give, for every range and window size (reads under way while the window moves)', async () => {
+      const { data, cuts } = straddling();
+      const file = join(dir, 'overlap.bin');
+      writeFileSync(file, data);
+      const table = known();
+      const bounds = [0, cuts[2] as number, cuts[5] as number, data.length];
+      await withFd(file, async (fd) => {
+        // 64 KiB windows move every few reads; the default (no chunkSize) is the large window of the overlapped path.
+        for (const chunkSize of [64 * 1024, 256 * 1024, undefined]) {
+          for (let i = 0; i < bounds.length - 1; i++) {
+            const [start, stop] = [bounds[i] as number, bounds[i + 1] as number];
+            let counted = 0;
+            const sync = scanRangeFd(fd, data.length, start, stop, { table, chunkSize });
+            const overlapped = await scanRangeFdAsync(fd, data.length, start, stop, { table, chunkSize, onBytes: (n) => (counted += n) });
+            expect(bytesOf(overlapped), `range ${start}–${stop}, window ${chunkSize}`).toEqual(bytesOf(sync));
+            expect(overlapped.read).toBe(stop - start);
+            expect(counted).toBe(stop - start);
+          }
+        }
+        const whole = await scanRangeFdAsync(fd, data.length, 0, data.length, { table });
+        expect(whole.hits.length).toBeGreaterThanOrEqual(formats.length);
+      });
+    });
+
+    it('a file shorter than its size says, and a read that fails, end the range as blocking reads do (no unhandled rejection)', async () => {
+      const { data } = straddling();
+      const file = join(dir, 'short.bin');
+      writeFileSync(file, data.subarray(0, 3 * MiB + 12_345));
+      const table = known();
+      await withFd(file, async (fd) => {
+        const sync = scanRangeFd(fd, data.length, 0, data.length, { table });
+        const overlapped = await scanRangeFdAsync(fd, data.length, 0, data.length, { table });
+        expect(overlapped.read).toBe(3 * MiB + 12_345);
+        expect(bytesOf(overlapped)).toEqual(bytesOf(sync));
+      });
+      // A directory opens but cannot be read (EISDIR): every read under way fails.
+      await withFd(dir, async (fd) => {
+        const r = await scanRangeFdAsync(fd, 8 * MiB, 0, 8 * MiB, { table });
+        expect(r.read).toBe(0);
+        expect(r.error).toMatch(/^EISDIR/);
+        expect(r.error).toBe(scanRangeFd(fd, 8 * MiB, 0, 8 * MiB, { table }).error);
+      });
+    });
   });
 });
