@@ -79,7 +79,8 @@ EXIT CODES
     'show-public': Flags.boolean({ description: 'also list places where only the public half of a known key was found' }),
     jobs: Flags.integer({
       char: 'j',
-      description: 'threads scanning at once, the main one and N − 1 workers: files, and ranges of one file of 256 MiB or more (default: cores, at most 8)',
+      description:
+        'threads scanning at once, the main one and N − 1 workers: files, and ranges of one file of 256 MiB or more (default: half the cores, at most 8: the reads of each run on other cores)',
       min: 1,
       max: 64,
     }),

@@ -19,8 +19,13 @@ export const SPLIT_MIN = 256 * 1024 * 1024;
 /** The scan worker's module. */
 export const workerUrl = (): URL => new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url);
 
-/** The threads a scan uses by default: every core, at most 8. */
-export const defaultThreads = (): number => Math.min(8, availableParallelism());
+/**
+ * The threads a scan uses by default: half the cores (at least one, at most 8). Each scanning thread
+ * has its reads done on libuv's thread pool (ranges.ts scanRangeFdAsync), and copying the bytes out of
+ * the page cache costs about as much CPU as searching them, so one scanning thread keeps two cores
+ * busy; on two cores a worker would only add its start (0.1 s of CPU) to work that already fills them.
+ */
+export const defaultThreads = (): number => Math.min(8, Math.max(1, Math.ceil(availableParallelism() / 2)));
 
 /** A worker started early, and what became of it before a pool adopted it. */
 export interface EarlyWorker {
@@ -77,7 +82,7 @@ const LOOK_AT = 8;
 
 /**
  * Start the workers a scan of these paths will use, when a plain file among the first few is large
- * enough to be split (jobs: --jobs, or every core). Small files, directories, and archives or
+ * enough to be split (jobs: --jobs, or defaultThreads()). Small files, directories, and archives or
  * compressed streams (scanned whole on one thread: planFiles splits only plain files) wait for the
  * scan's plan.
  */

@@ -21,7 +21,7 @@ export interface ScanRequest {
   baseDir: string;
   known?: readonly KnownKeyInput[];
   limits?: Partial<ScanLimits>;
-  /** Threads scanning at once (this one and jobs − 1 workers); default: the number of cores, at most 8. */
+  /** Threads scanning at once (this one and jobs − 1 workers); default: half the cores, at most 8 (defaultThreads). */
   jobs?: number;
   chunkSize?: number;
   /** Plain files at least this large are split into ranges scanned on several threads (default 256 MiB). */

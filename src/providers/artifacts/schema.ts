@@ -115,7 +115,7 @@ export const ArtifactsConfig = z.strictObject({
   paths: z.array(ArtifactSource).min(1).describe('where crash dumps, core files, heap dumps and debug bundles are kept'),
   environment: z.string().min(1).optional().describe('default environment for sources that name none'),
   internetReachable: z.boolean().optional().describe('default for sources that say nothing'),
-  jobs: z.number().int().positive().max(64).optional().describe('files scanned in parallel (worker threads); default: cores, at most 8'),
+  jobs: z.number().int().positive().max(64).optional().describe('files scanned in parallel (worker threads); default: half the cores, at most 8'),
   limits: z
     .strictObject({
       maxRatio: z.number().positive().optional().describe('largest decompression ratio before a stream counts as a bomb (default 200)'),
