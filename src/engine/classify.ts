@@ -310,8 +310,86 @@ const keyClassesOf = (policy: ResolvedPolicy): ResolvedKeyClass[] =>
     .filter(([, c]) => c.match && c.match.length > 0)
     .map(([name, c]) => ({ name, ...c }));
 
-/** Classifies a key by the policy's compiled matchers; keys with the same classification share one scope object. */
+/** Every key matcher of the policy: environments, trust domains, key classes and token issuers' keys. */
+const keyMatchers = (policy: ResolvedPolicy): Matcher[] => [
+  ...Object.values(policy.environments).flatMap((e) => e.match),
+  ...Object.values(policy.trustDomains).flatMap((d) => d.match),
+  ...keyClassesOf(policy).flatMap((c) => c.match ?? []),
+  ...Object.values(policy.tokenIssuers ?? {}).flatMap((t) => t.keys ?? []),
+];
+
+type KeyRead = (k: KeyRecord) => unknown;
+
+/**
+ * What the key matchers read of a key, as one reader per value (provider, account, region, container,
+ * each tag they name), or undefined when they read something unique to each key (`ids`: id, name,
+ * aliases), where a memo would never hit.
+ */
+function keyReads(matchers: readonly Matcher[]): KeyRead[] | undefined {
+  const fields = new Set<string>();
+  const tags = new Set<string>();
+  const visit = (m: Matcher): void => {
+    for (const f of Object.keys(m)) fields.add(f);
+    for (const t of Object.keys(m.tags ?? {})) tags.add(t);
+    for (const n of notMatchers(m)) visit(n);
+  };
+  for (const m of matchers) visit(m);
+  if (fields.has('ids')) return undefined;
+  const reads: KeyRead[] = [];
+  if (fields.has('providers')) reads.push((k) => k.provider);
+  if (fields.has('accounts')) reads.push((k) => k.account);
+  if (fields.has('regions')) reads.push((k) => k.region);
+  if (fields.has('containers')) reads.push((k) => k.container);
+  for (const t of [...tags].sort()) reads.push((k) => k.tags?.[t]);
+  return reads;
+}
+
+/** Bound on the memo's entries: past it the memo starts again (estates whose keys share nothing classify as before). */
+const KEY_MEMO_LIMIT = 65_536;
+
+/**
+ * The key classifier remembering its answer per distinct combination of what the matchers read (many
+ * keys share account, region and tags): nested maps, one level a value read, no string built.
+ */
+function memoisedByReads(classify: (k: KeyRecord) => ResolvedScope, reads: readonly KeyRead[]): (k: KeyRecord) => ResolvedScope {
+  let root = new Map<unknown, unknown>();
+  let size = 0;
+  const last = reads.length - 1;
+  return (k) => {
+    let node = root;
+    for (let i = 0; i < last; i++) {
+      const v = (reads[i] as KeyRead)(k);
+      let next = node.get(v) as Map<unknown, unknown> | undefined;
+      if (!next) {
+        next = new Map();
+        node.set(v, next);
+      }
+      node = next;
+    }
+    const v = (reads[last] as KeyRead)(k);
+    let scope = node.get(v) as ResolvedScope | undefined;
+    if (scope) return scope;
+    scope = classify(k);
+    if (++size > KEY_MEMO_LIMIT) {
+      root = new Map();
+      size = 0;
+    } else node.set(v, scope);
+    return scope;
+  };
+}
+
+/**
+ * Classifies a key by the policy's compiled matchers; keys with the same classification share one
+ * scope object, and keys that agree on everything the matchers read are classified once.
+ */
 function keyClassifier(policy: ResolvedPolicy, finish: Finish): (k: KeyRecord) => ResolvedScope {
+  const classify = matchKey(policy, finish);
+  const reads = keyReads(keyMatchers(policy));
+  return reads?.length ? memoisedByReads(classify, reads) : classify;
+}
+
+/** Classifies a key by running the policy's compiled matchers. */
+function matchKey(policy: ResolvedPolicy, finish: Finish): (k: KeyRecord) => ResolvedScope {
   const envTests = Object.entries(policy.environments).map(([name, e]) => ({ name, test: anyKeyMatch(e.match) }));
   const domainTests = Object.entries(policy.trustDomains).map(([name, d]) => ({ name, test: anyKeyMatch(d.match) }));
   const classTests = keyClassesOf(policy).map((c) => ({ c, test: anyKeyMatch(c.match) }));

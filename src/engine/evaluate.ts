@@ -66,9 +66,15 @@ export interface EvaluateOptions {
   onFinding?: (finding: { ruleId: string; subjectId: string; messageId: string; data?: Record<string, string | number> }) => void;
 }
 
-// Timestamps repeat across keys and rules (creation dates, rotation dates): parse each string once.
+// Timestamps: the layout providers and snapshots write (`2026-11-01T00:00:00Z`, with or without
+// milliseconds) is read digit by digit, with no string hashed or built; anything else goes to
+// Date.parse, once per distinct string.
 const parsedTimes = new Map<string, number>();
 const parseTime = (iso: string): number => {
+  const t = typeof iso === 'string' ? utcTime(iso) : undefined;
+  return t === undefined ? mapTime(iso) : t;
+};
+const mapTime = (iso: string): number => {
   let t = parsedTimes.get(iso);
   if (t === undefined) {
     t = Date.parse(iso);
@@ -77,6 +83,37 @@ const parseTime = (iso: string): number => {
   }
   return t;
 };
+
+/** The number the `n` decimal digits of `s` at `at` make, or -1 when one is not a digit. */
+function digits(s: string, at: number, n: number): number {
+  let v = 0;
+  for (let i = at; i < at + n; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return v;
+}
+
+/**
+ * `YYYY-MM-DDTHH:MM:SSZ` or `YYYY-MM-DDTHH:MM:SS.sssZ` in UTC, as Date.parse reads it (a day past the
+ * month's end rolls over in both); undefined for any other layout or an out-of-range field.
+ */
+export function utcTime(s: string): number | undefined {
+  const len = s.length;
+  if ((len !== 20 && len !== 24) || s.charCodeAt(len - 1) !== 90 /* Z */) return undefined;
+  if (s[4] !== '-' || s[7] !== '-' || s[10] !== 'T' || s[13] !== ':' || s[16] !== ':' || (len === 24 && s[19] !== '.')) return undefined;
+  const y = digits(s, 0, 4);
+  const mo = digits(s, 5, 2);
+  const d = digits(s, 8, 2);
+  const h = digits(s, 11, 2);
+  const mi = digits(s, 14, 2);
+  const sec = digits(s, 17, 2);
+  const ms = len === 24 ? digits(s, 20, 3) : 0;
+  // Years below 100 are not what Date.UTC reads them as (1900 + y): left to Date.parse.
+  if (y < 100 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59 || ms < 0) return undefined;
+  return Date.UTC(y, mo - 1, d, h, mi, sec, ms);
+}
 
 /** A compiled reader for a dot path (`rotation.automatic`), built once per rule, not per subject. */
 const pathReader = (path: string): ((obj: unknown) => unknown) => {
@@ -201,18 +238,29 @@ function createLookups(inventory: Inventory, policy: ResolvedPolicy, eager: bool
     return gaps.find((g) => (g.affects === undefined || g.affects.includes(top) || g.affects.includes(field)) && gapCovers(g, provider, subj, id));
   };
   const trailsByProvider = groupBy(inventory.trails, (t) => t.scope.provider);
-  const trailCache = new Map<string, readonly AuditTrail[]>();
+  // Trails by provider, account, region and container: nested maps, no key string built per key.
+  const trailCache = new Map<string, Map<string | undefined, Map<string | undefined, Map<string | undefined, readonly AuditTrail[]>>>>();
   const trailsAt = (k: KeyRecord): readonly AuditTrail[] => {
-    const where = `${k.provider}\u0000${k.account ?? ''}\u0000${k.region ?? ''}\u0000${k.container ?? ''}`;
-    let ts = trailCache.get(where);
+    const byContainer = level(level(level(trailCache, k.provider), k.account), k.region);
+    let ts = byContainer.get(k.container);
     if (!ts) {
       ts = (trailsByProvider.get(k.provider) ?? []).filter((t) => trailCovers(t, k));
-      trailCache.set(where, ts);
+      byContainer.set(k.container, ts);
     }
     return ts;
   };
   const sameKey = guardedSameKey(fingerprintIndex(inventory, eager), gapIndex);
   return { gapIndex, gapFor, trailsAt, sameKey, unreadKeySet: unreadKeySet(inventory.gaps), relyingPartiesFor: relyingPartyIndex(policy) };
+}
+
+/** The map under `key` in `m`, made empty on first use. */
+function level<K, V extends Map<unknown, unknown>>(m: Map<K, V>, key: K): V {
+  let next = m.get(key);
+  if (!next) {
+    next = new Map() as V;
+    m.set(key, next);
+  }
+  return next;
 }
 
 function groupBy<T>(items: readonly T[], keyOf: (t: T) => string): Map<string, T[]> {

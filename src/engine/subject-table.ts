@@ -10,9 +10,20 @@ import type { CompactList, SubjectSummary } from './result-view.ts';
 export type ScopeRef = { environment?: string; trustDomain?: string; keyClass?: string };
 
 const scopeRefs = new WeakMap<ResolvedScope, ScopeRef | null>();
+// Consecutive subjects often share their scope: the last answer is checked before the WeakMap.
+let lastScope: ResolvedScope | undefined;
+let lastRef: ScopeRef | undefined;
 
 /** The scope as results show it; one object per classification, shared by all its results. */
 export function compactScope(s: ResolvedScope): ScopeRef | undefined {
+  if (s === lastScope) return lastRef;
+  const ref = scopeRef(s);
+  lastScope = s;
+  lastRef = ref;
+  return ref;
+}
+
+function scopeRef(s: ResolvedScope): ScopeRef | undefined {
   const cached = scopeRefs.get(s);
   if (cached !== undefined) return cached ?? undefined;
   const out: ScopeRef = {};
@@ -30,8 +41,6 @@ const locationRef = (l: SourceLocation): { address: string; file?: string; line?
   ...(l.file ? { file: l.file } : {}),
   ...(l.line ? { line: l.line } : {}),
 });
-
-const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Kinds in the order reports list subjects (by name); gaps are not subjects of the summary. */
 const KIND_ORDER: readonly Subject['kind'][] = ['artifact', 'key', 'published-key', 'trail'];
@@ -63,13 +72,13 @@ export const countsOf = (arr: Int32Array, offset = 0): OutcomeCounts => ({
  * own (shared by the snapshot reader); status and counts are the evaluation's typed arrays.
  */
 export class SubjectTable {
-  private readonly kinds: Subject['kind'][] = [];
-  private readonly ids: string[] = [];
-  private readonly providers: (string | undefined)[] = [];
-  private readonly names: (string | undefined)[] = [];
-  private readonly accounts: (string | undefined)[] = [];
-  private readonly regions: (string | undefined)[] = [];
-  private readonly scopes: (ScopeRef | undefined)[] = [];
+  private readonly kinds: Subject['kind'][];
+  private readonly ids: string[];
+  private readonly providers: (string | undefined)[];
+  private readonly names: (string | undefined)[];
+  private readonly accounts: (string | undefined)[];
+  private readonly regions: (string | undefined)[];
+  private readonly scopes: (ScopeRef | undefined)[];
   private readonly locations = new Map<number, SourceLocation>();
   private readonly status: Uint8Array;
   private readonly counts: Int32Array;
@@ -78,6 +87,15 @@ export class SubjectTable {
   constructor(status: Uint8Array, counts: Int32Array) {
     this.status = status;
     this.counts = counts;
+    // One slot per subject from the start (status has one), written in place as subjects are entered.
+    const n = status.length;
+    this.kinds = new Array(n).fill('key');
+    this.ids = new Array(n).fill('');
+    this.providers = new Array(n).fill(undefined);
+    this.names = new Array(n).fill(undefined);
+    this.accounts = new Array(n).fill(undefined);
+    this.regions = new Array(n).fill(undefined);
+    this.scopes = new Array(n).fill(undefined);
   }
 
   /** Record subject `si`, gaps too (their results name them; the summary lists no gap). */
@@ -143,7 +161,12 @@ export class SubjectTable {
       const start = at;
       for (let si = 0; si < ids.length; si++) if (this.kinds[si] === kind) out[at++] = si;
       const block = out.subarray(start, at);
-      if (!isSortedBy(block, ids)) block.sort((a, b) => cmp(ids[a] as string, ids[b] as string) || a - b);
+      if (!isSortedBy(block, ids))
+        block.sort((a, b) => {
+          const x = ids[a] as string;
+          const y = ids[b] as string;
+          return x < y ? -1 : x > y ? 1 : a - b;
+        });
       blocks.push(block);
     }
     this.sortedBlocks = blocks;

@@ -262,6 +262,53 @@ describe('negation: ! patterns and not:', () => {
   });
 });
 
+describe('key classification memo (keys agreeing on what the matchers read are classified once)', () => {
+  const memoPolicy = policy({
+    environments: {
+      production: { kind: 'production', match: [{ tags: { env: 'prod' }, not: { tags: { stage: 'canary' } } }] },
+      debug: { kind: 'debug', match: [{ regions: ['eu-*'] }] },
+    },
+    trustDomains: {
+      consumer: { match: [{ containers: ['kv-consumer'] }, { accounts: [ACCOUNT], providers: ['aws-kms'] }] },
+    },
+    keyClasses: { signing: { match: [{ tags: { class: 'signing' } }], maxAgeDays: 30 } },
+  });
+
+  it('gives a different answer whenever a field a matcher reads differs, and the same object when only unread fields do', () => {
+    const c = createClassifier(memoPolicy);
+    const base = c.classifyKey(key({ id: 'a', tags: { env: 'prod', class: 'signing' } }));
+    expect(base).toMatchObject({ environment: 'production', trustDomain: 'consumer', keyClass: { name: 'signing' } });
+    // Unread fields (id, name, other tags, usage) change nothing: one shared scope.
+    expect(c.classifyKey(key({ id: 'b', name: 'other', tags: { env: 'prod', class: 'signing', owner: 'x' }, usage: ['encrypt'] }))).toBe(base);
+    // Every field read, one at a time.
+    expect(c.classifyKey(key({ id: 'c', tags: { env: 'prod', class: 'signing', stage: 'canary' } })).environment).toBeUndefined();
+    expect(c.classifyKey(key({ id: 'd', tags: { env: 'dev', class: 'signing' } })).environment).toBeUndefined();
+    expect(c.classifyKey(key({ id: 'e', tags: { env: 'prod' } })).keyClass).toBeUndefined();
+    expect(c.classifyKey(key({ id: 'f', region: 'eu-west-1', tags: { env: 'prod', class: 'signing' } })).environments).toEqual(['production', 'debug']);
+    expect(c.classifyKey(key({ id: 'g', account: '999999999999', tags: { env: 'prod', class: 'signing' } })).trustDomain).toBeUndefined();
+    expect(c.classifyKey(key({ id: 'h', account: '999999999999', container: 'kv-consumer', tags: { env: 'prod' } })).trustDomain).toBe('consumer');
+    expect(c.classifyKey(key({ id: 'i', provider: 'gcp-kms', tags: { env: 'prod', class: 'signing' } })).trustDomain).toBeUndefined();
+    // And back: the first answer again.
+    expect(c.classifyKey(key({ id: 'j', tags: { env: 'prod', class: 'signing' } }))).toBe(base);
+  });
+
+  it('classifies by name when a matcher reads ids (unique per key: no memo)', () => {
+    const c = createClassifier(policy({ environments: { production: { kind: 'production', match: [{ ids: ['alias/prod-*'] }] } } }));
+    expect(c.classifyKey(key({ id: 'k1', name: 'alias/prod-a' })).environment).toBe('production');
+    expect(c.classifyKey(key({ id: 'k2', name: 'alias/dev-a' })).environment).toBeUndefined();
+    expect(c.classifyKey(key({ id: 'k3', name: 'alias/dev-b', aliases: ['alias/prod-b'] })).environment).toBe('production');
+  });
+
+  it('stays right past the bound of the memo (it starts again)', () => {
+    const c = createClassifier(memoPolicy);
+    const scopes = [];
+    for (let a = 0; a < 65_600; a++) scopes.push(c.classifyKey(key({ id: `k${a}`, account: String(a), tags: { env: a % 2 ? 'prod' : 'dev' } })));
+    expect(scopes.filter((s) => s.environment === 'production')).toHaveLength(32_800);
+    expect(c.classifyKey(key({ id: 'again', account: '1', tags: { env: 'dev' } })).environment).toBeUndefined();
+    expect(c.classifyKey(key({ id: 'again2', account: '0', tags: { env: 'prod' } })).environment).toBe('production');
+  });
+});
+
 describe('unclassified placement', () => {
   it('places subjects that match nothing where the policy says, and marks the key as placed', () => {
     const p = {

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { type EvaluateOptions, evaluate, fingerprint } from '../../src/engine/evaluate.ts';
+import { type EvaluateOptions, evaluate, fingerprint, utcTime } from '../../src/engine/evaluate.ts';
 import { AuditResult, type ResultEntry } from '../../src/engine/result.ts';
 import { type Severity, Severity as SeveritySchema } from '../../src/model/common.ts';
 import type { Inventory } from '../../src/model/inventory.ts';
@@ -521,5 +521,41 @@ describe('evaluate: facts rules share are kept per evaluation', () => {
     entries[1] = access({}, ['use-sign'], { source: 'grant' });
     const second = run(inv, p).results.filter((r) => r.ruleId === 'cross-scope-access');
     expect(second.map((r) => r.outcome)).toEqual(['pass']);
+  });
+});
+
+describe('utcTime (the timestamp layout read without Date.parse)', () => {
+  it('reads exactly what Date.parse reads, and leaves every other layout to it', () => {
+    const same = [
+      '2026-11-01T00:00:00Z',
+      '2026-11-01T00:00:00.000Z',
+      '1999-12-31T23:59:59.999Z',
+      '2024-02-29T12:30:45Z',
+      // Past the month's end Date.parse rolls over into the next month; so does this.
+      '2026-02-31T00:00:00Z',
+      '2026-04-31T08:00:00.250Z',
+      '0100-01-01T00:00:00Z',
+    ];
+    for (const s of same) expect(utcTime(s), s).toBe(Date.parse(s));
+    const other = [
+      '2026-11-01',
+      '2026-11-01T00:00Z',
+      '2026-11-01T00:00:00+01:00',
+      '2026-11-01t00:00:00Z',
+      '2026-11-01T00:00:00.5Z',
+      '2026-11-01T00:00:00.12Z',
+      '2026-13-01T00:00:00Z',
+      '2026-00-10T00:00:00Z',
+      '2026-01-00T00:00:00Z',
+      '2026-01-32T00:00:00Z',
+      '2026-01-01T24:00:00Z',
+      '2026-01-01T23:60:00Z',
+      '2026-01-01T23:59:60Z',
+      '0099-01-01T00:00:00Z',
+      '2026-1a-01T00:00:00Z',
+      '+02026-01-01T00:00:00Z',
+      '',
+    ];
+    for (const s of other) expect(utcTime(s), s).toBeUndefined();
   });
 });
