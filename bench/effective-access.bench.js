@@ -6,7 +6,7 @@
 // principals by resource pattern. BENCH_ROLES and BENCH_KEYS set a reduced size for iteration.
 import { performance } from 'node:perf_hooks';
 
-const dist = (p) => new URL(`../dist/${p}`, import.meta.url).href;
+const dist = (p) => new URL(`${process.env.BENCH_DIST ?? '../dist'}/${p}`, import.meta.url).href;
 const { accountIamFrom } = await import(dist('providers/aws/access/iam-details.js'));
 const { indexAccount, effectiveAccess, toAccessEntries } = await import(dist('providers/aws/access/evaluate.js'));
 const { chainAccess } = await import(dist('providers/aws/access/chains.js'));
@@ -51,10 +51,24 @@ function roles() {
   return out;
 }
 
+// BENCH_WILDCARD=1: the key policy also holds the "Allow access through EBS for all principals in the
+// account that are authorized to use EBS" statement (a wildcard principal with kms:CallerAccount and
+// kms:ViaService, as AWS managed keys have): every role of the account is a candidate for every key.
+const throughEbs = {
+  Sid: 'Allow access through EBS for all principals in the account that are authorized to use EBS',
+  Effect: 'Allow',
+  Principal: { AWS: '*' },
+  Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:CreateGrant', 'kms:DescribeKey'],
+  Resource: '*',
+  Condition: { StringEquals: { 'kms:CallerAccount': ACCOUNT, 'kms:ViaService': 'ec2.us-east-1.amazonaws.com' } },
+};
 const defaultPolicy = JSON.stringify({
   Version: '2012-10-17',
   Id: 'key-default-1',
-  Statement: [{ Sid: 'Enable IAM User Permissions', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 'kms:*', Resource: '*' }],
+  Statement: [
+    { Sid: 'Enable IAM User Permissions', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 'kms:*', Resource: '*' },
+    ...(process.env.BENCH_WILDCARD === '1' ? [throughEbs] : []),
+  ],
 });
 
 /** Run by bench/run.js (which prints the goal), or alone with `node bench/effective-access.bench.js`. */

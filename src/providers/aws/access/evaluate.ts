@@ -68,6 +68,11 @@ export interface AccessIndex {
   tagBound: IamPrincipal[];
   /** Answers shared by keys: per (account, region, policy text[, tags, aliases]), the sorted accesses of a class. */
   cache: Map<string, PrincipalAccess[]>;
+  /**
+   * Every principal of the account by the same three classes, candidates or not: a key policy statement
+   * with a wildcard principal makes each of them a candidate, whatever its identity policies allow.
+   */
+  every: Record<KeyClass, IamPrincipal[]>;
 }
 
 /** Condition keys answered by the key or its place, besides its properties (KEY_ATTRIBUTES). */
@@ -98,9 +103,10 @@ const anyKeyCandidate = (p: IamPrincipal): boolean =>
 
 export function indexAccount(iam: AccountIam): AccessIndex {
   const groups = new Map<string, { test: ResourceTest; principals: IamPrincipal[] }>();
-  const index: AccessIndex = { groups: [], unreadable: [], keyFree: [], tagBound: [], cache: new Map() };
+  const index: AccessIndex = { groups: [], unreadable: [], keyFree: [], tagBound: [], cache: new Map(), every: { free: [], tags: [], arn: [] } };
   for (const p of iam.principals) {
     const cls = classOf(p);
+    index.every[cls].push(p);
     if (cls !== 'arn') {
       if (anyKeyCandidate(p)) (cls === 'free' ? index.keyFree : index.tagBound).push(p);
       continue;
@@ -353,18 +359,35 @@ export function effectiveAccess(
 ): PrincipalAccess[] {
   const x = inputsOf(key, keyPolicy, iam, org);
   if (!x) return [];
-  // A wildcard statement makes every principal a candidate, policies or not: nothing is shared.
-  if (x.wildcard.length) return evaluateAll(iam.principals, x);
-  const perKey = evaluateAll(candidates(index, key.arn), x);
   const policies = [...keyPolicy, ...(x.scpLevels ?? []).flat(), ...x.rcps];
-  if (policyText === undefined || readsArn(policies)) return merge(evaluateAll([...index.keyFree, ...index.tagBound], x), perKey);
+  const shareable = policyText !== undefined && !readsArn(policies);
+  // A wildcard statement makes every principal a candidate, policies or not: the account's principals by
+  // class, shared by keys under the same cache ids as below (marked apart: the principal lists differ).
+  if (x.wildcard.length) {
+    if (!shareable) return evaluateAll(iam.principals, x);
+    const ids = cacheIds(key, policyText, readsKey(policies));
+    const free = sharedList(index, `wildcard\u0000${ids.free}`, index.every.free, x);
+    const tagged = index.every.tags.length ? sharedList(index, `wildcard\u0000${ids.facts}`, index.every.tags, x) : [];
+    return merge(free, merge(tagged, evaluateAll(index.every.arn, x)));
+  }
+  const perKey = evaluateAll(candidates(index, key.arn), x);
+  if (!shareable) return merge(evaluateAll([...index.keyFree, ...index.tagBound], x), perKey);
+  const ids = cacheIds(key, policyText, readsKey(policies));
+  const free = sharedList(index, ids.free, index.keyFree, x);
+  const tagged = index.tagBound.length ? sharedList(index, ids.facts, index.tagBound, x) : [];
+  return merge(free, merge(tagged, perKey));
+}
+
+/**
+ * The cache ids of a key's shared answers: `facts` for principals whose statements read the key's tags,
+ * aliases or attributes (all of those, with the account, region and policy text); `free` for the others:
+ * account, region and policy text, or the facts too when a key policy, SCP or RCP reads the key.
+ */
+function cacheIds(key: KeyFacts, policyText: string, policiesReadKey: boolean): { free: string; facts: string } {
   const base = `${key.account}\u0000${key.region}\u0000${policyText}`;
   const attributes = key.attributes ? JSON.stringify(Object.entries(key.attributes)) : '-';
   const facts = `${base}\u0000${key.tags ? JSON.stringify(Object.entries(key.tags)) : '-'}\u0000${key.aliases ? JSON.stringify(key.aliases) : '-'}\u0000${attributes}`;
-  // A key policy, SCP or RCP that reads the key's tags or aliases makes every principal's answer depend on them.
-  const free = sharedList(index, readsKey(policies) ? `${facts}\u0000*` : base, index.keyFree, x);
-  const tagged = index.tagBound.length ? sharedList(index, facts, index.tagBound, x) : [];
-  return merge(free, merge(tagged, perKey));
+  return { free: policiesReadKey ? `${facts}\u0000*` : base, facts };
 }
 
 /** The straightforward evaluation: every principal of the account, no index, nothing shared (the reference for tests). */

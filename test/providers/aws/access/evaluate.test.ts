@@ -215,3 +215,83 @@ describe('effectiveAccess (shared and indexed) against the straightforward evalu
     expect(dev2[0]).toBe(dev1[0]);
   });
 });
+
+// The "Allow access through <service> for all principals in the account that are authorized to use
+// <service>" statement of AWS managed and many customer key policies (KMS Developer Guide, default key
+// policy of AWS managed keys): a wildcard principal confined by kms:CallerAccount and kms:ViaService.
+const throughService = (service: string, extra: Record<string, unknown> = {}) => ({
+  Sid: `Allow access through ${service} for all principals in the account that are authorized to use ${service}`,
+  Effect: 'Allow',
+  Principal: { AWS: '*' },
+  Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:CreateGrant', 'kms:DescribeKey'],
+  Resource: '*',
+  Condition: { StringEquals: { 'kms:CallerAccount': ACCOUNT, 'kms:ViaService': `${service}.us-east-1.amazonaws.com`, ...extra } },
+});
+
+describe('effectiveAccess with a wildcard principal statement (every principal a candidate)', () => {
+  const wildcardPolicy = (r: Rng): string => {
+    const stmts: unknown[] = [throughService(r.pick(['ec2', 's3', 'rds']))];
+    if (r.chance(0.5)) stmts.push(KEY_POLICIES[0]);
+    if (r.chance(0.3)) stmts.push(KEY_POLICIES[2]);
+    // Sometimes the wildcard statement reads the key's tags: answers then follow the tags.
+    if (r.chance(0.3)) stmts.push(throughService('lambda', { 'aws:ResourceTag/team': 't1' }));
+    return JSON.stringify({ Version: '2012-10-17', Statement: stmts });
+  };
+
+  it.each([7, 8, 9, 10])('generated estate %i: byte-identical entries to the straightforward evaluation, answers shared', (seed) => {
+    const r = rng(seed);
+    const iam = accountIamFrom(ACCOUNT, [estate(r, 60)]);
+    const index = indexAccount(iam);
+    const o = seed % 2 ? org(r, true) : undefined;
+    const texts = Array.from({ length: 3 }, () => wildcardPolicy(r));
+    for (let k = 0; k < 80; k++) {
+      const key = keyOf(r, k % 5);
+      const text = r.pick(texts);
+      const fast = entriesOf(effectiveAccess(key, compileDocument(text, 'key policy'), iam, index, o, text));
+      const plain = entriesOf(effectiveAccessPlain(key, compileDocument(text, 'key policy'), iam, o));
+      expect(fast, `seed ${seed}, key ${k}`).toBe(plain);
+    }
+    expect(index.every.free.length + index.every.tags.length + index.every.arn.length).toBe(iam.principals.length);
+    // Answers of principals that read nothing of the key: one per policy text, account and region
+    // (wildcard, account, region, text), however many keys (3 texts × 2 regions at most).
+    const perPolicy = [...index.cache.keys()].filter((id) => id.startsWith('wildcard\u0000') && id.split('\u0000').length === 4);
+    expect(perPolicy.length).toBeGreaterThan(0);
+    expect(perPolicy.length).toBeLessThanOrEqual(6);
+  });
+
+  it('keys with the same policy share one answer; another policy (or the same on another account or region) does not', () => {
+    const noKms = JSON.stringify({ Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] });
+    const iam = accountIamFrom(ACCOUNT, [
+      {
+        RoleDetailList: ['app', 'batch'].map((n) => ({
+          Arn: `arn:aws:iam::${ACCOUNT}:role/${n}`,
+          RoleName: n,
+          RolePolicyList: [{ PolicyName: 'p', PolicyDocument: noKms }],
+        })),
+      },
+    ]);
+    const index = indexAccount(iam);
+    const ebs = JSON.stringify({ Statement: [throughService('ec2')] });
+    const denyBatch = JSON.stringify({
+      Statement: [throughService('ec2'), { Effect: 'Deny', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:role/batch` }, Action: 'kms:*', Resource: '*' }],
+    });
+    const run = (k: number, text: string, region = 'us-east-1') =>
+      effectiveAccess({ arn: KEY(k), account: ACCOUNT, region }, compileDocument(text, 'kp'), iam, index, undefined, text);
+    const [a, b, c, d] = [run(1, ebs), run(2, ebs), run(3, denyBatch), run(4, ebs, 'eu-west-1')];
+    // Every principal of the account can use the key through EC2, with no identity policy naming KMS.
+    expect(a.map((x) => x.principal.name)).toEqual(['app', 'batch']);
+    // The same policy: the very same answers (shared, not recomputed).
+    expect(b).toEqual(a);
+    expect(b[0]).toBe(a[0]);
+    // Another policy: its own answer (the deny holds), not the first one's.
+    expect(c.map((x) => x.principal.name)).toEqual(['app']);
+    // The same text in another region: evaluated again (the cache id names account and region).
+    expect(d.map((x) => x.principal.name)).toEqual(['app', 'batch']);
+    expect(d[0]).not.toBe(a[0]);
+    for (const [k, text, got] of [
+      [1, ebs, a],
+      [3, denyBatch, c],
+    ] as const)
+      expect(entriesOf(got)).toBe(entriesOf(effectiveAccessPlain({ arn: KEY(k), account: ACCOUNT, region: 'us-east-1' }, compileDocument(text, 'kp'), iam)));
+  });
+});
