@@ -5,7 +5,7 @@ import { type PublishedKey, trustSummary } from '../model/published-key.ts';
 import { canonicalJson } from '../util/canonical-json.ts';
 import { locate, sourceMap, zodDiagnostics } from '../util/diagnose.ts';
 import { type JsonFileDescription, parseJsonText } from '../util/json-text.ts';
-import { compileSchema } from './validate-part.ts';
+import { inventoryValidator } from './validate-part.ts';
 
 /** A snapshot, for the words of a JSON syntax error in one (whole-text and streamed readers alike). */
 export const SNAPSHOT_JSON: JsonFileDescription = {
@@ -49,7 +49,7 @@ export function parseInventory(text: string, file: string): Inventory {
   // Large snapshots are validated in place by a compiled JSON Schema (generated from the same zod
   // schema), several times faster and without copying; any failure is re-checked by zod for the
   // located diagnostics below.
-  if (text.length >= FAST_PATH_BYTES && fastValidator()(raw)) return raw as Inventory;
+  if (text.length >= FAST_PATH_BYTES && inventoryValidator()(raw)) return raw as Inventory;
   const parsed = Inventory.safeParse(raw);
   if (parsed.success) return parsed.data;
   const diags: Diagnostic[] = zodDiagnostics(parsed.error.issues, Inventory, sourceMap(file, text), file, raw);
@@ -58,12 +58,6 @@ export function parseInventory(text: string, file: string): Inventory {
 
 /** Snapshots at least this large take the compiled-validator path. */
 export const FAST_PATH_BYTES = 1_000_000;
-
-let compiled: ((data: unknown) => boolean) | undefined;
-function fastValidator(): (data: unknown) => boolean {
-  compiled ??= compileSchema(Inventory);
-  return compiled;
-}
 
 /** Merge several provider outputs or snapshots into one inventory, sorted for determinism. */
 export function mergeInventories(parts: readonly Inventory[], generatedAt: string): Inventory {

@@ -15,7 +15,7 @@ import { jsonProblemWords, jsonSyntaxProblem } from '../util/json-text.ts';
 import { firstInvalidUtf8, INPUT_LIMITS, inputLimit, MAX_INPUT_ENV, readTextFile, tooLarge } from '../util/read-text.ts';
 import { Interner } from './intern.ts';
 import { FAST_PATH_BYTES, parseInventory, SNAPSHOT_JSON } from './parse.ts';
-import { headDiagnostics, RECORD_ARRAYS, type RecordArray, recordDiagnostics, recordValidator } from './validate-part.ts';
+import { headDiagnostics, RECORD_ARRAYS, type RecordArray, recordDiagnostics, recordValidator, zodRecord } from './validate-part.ts';
 
 const READ_CHUNK = 8 * 1024 * 1024;
 /** No single record (or member around the records) may be larger: it would be re-scanned for every chunk read. */
@@ -400,8 +400,7 @@ class Collector {
     }
     const list = this.arrays[member as RecordArray];
     const ok = recordValidator(member as RecordArray);
-    if (!ok(value)) this.invalid(member as RecordArray, list.length, value, at);
-    list.push(this.interner.record(value));
+    list.push(this.interner.record(ok(value) ? value : this.invalid(member as RecordArray, list.length, value, at)));
   };
 
   addMany = (member: string, values: unknown[], at: (k: number) => number): void => {
@@ -409,8 +408,7 @@ class Collector {
     const ok = recordValidator(member as RecordArray);
     for (let k = 0; k < values.length; k++) {
       const value = values[k];
-      if (!ok(value)) this.invalid(member as RecordArray, list.length, value, at(k));
-      list.push(this.interner.record(value));
+      list.push(this.interner.record(ok(value) ? value : this.invalid(member as RecordArray, list.length, value, at(k))));
     }
   };
 
@@ -453,7 +451,10 @@ class Collector {
       });
   }
 
-  private invalid(member: RecordArray, index: number, value: unknown, at: number): never {
+  /** A record the compiled validator refused: zod's reading of it when the schema accepts it, else a located error. */
+  private invalid(member: RecordArray, index: number, value: unknown, at: number): unknown {
+    const read = zodRecord(member, value);
+    if (read !== undefined) return read;
     this.exactDiagnostics();
     const diags = recordDiagnostics(member, index, value, this.display, this.where(at));
     throw new UserError(diags);
