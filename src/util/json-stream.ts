@@ -23,19 +23,11 @@ export class LazyArray<T> {
 /** Arrays and objects this deep or shallower are streamed member by member; deeper ones stringified whole. */
 const STREAM_DEPTH = 3;
 
-function* lazyMembers(value: LazyArray<unknown>, indent: string, depth: number): Generator<string> {
-  const inner = `${indent}  `;
-  let first = true;
-  for (const v of value) {
-    yield `${first ? '[' : ','}\n${inner}`;
-    first = false;
-    yield* members(v === undefined || typeof v === 'function' || typeof v === 'symbol' ? null : v, inner, depth + 1);
-  }
-  yield first ? '[]' : `\n${indent}]`;
-}
-
 /** Lists longer than this, inside a value that could be written whole, are streamed instead. */
 const LONG_LIST = 1024;
+
+/** What JSON.stringify writes for an array item: null for undefined, functions and symbols. */
+const item = (v: unknown): unknown => (v === undefined || typeof v === 'function' || typeof v === 'symbol' ? null : v);
 
 /**
  * Whether a value below the top levels (a report entry, a key record) can be written by one
@@ -43,40 +35,108 @@ const LONG_LIST = 1024;
  * Streaming such a value member by member costs a generator per member and writes the same bytes.
  */
 function wholeFits(value: object, levels: number): boolean {
-  for (const v of Array.isArray(value) ? value : Object.values(value)) {
-    if (v === null || typeof v !== 'object') continue;
-    if (v instanceof LazyArray || (Array.isArray(v) && v.length > LONG_LIST)) return false;
-    if (levels > 1 && !wholeFits(v, levels - 1)) return false;
+  if (Array.isArray(value)) {
+    for (const v of value) if (!fitsIn(v, levels)) return false;
+    return true;
   }
+  for (const k in value) if (!fitsIn((value as Record<string, unknown>)[k], levels)) return false;
   return true;
+}
+
+function fitsIn(v: unknown, levels: number): boolean {
+  if (v === null || typeof v !== 'object') return true;
+  if (v instanceof LazyArray || (Array.isArray(v) && v.length > LONG_LIST)) return false;
+  return levels <= 1 || wholeFits(v, levels - 1);
+}
+
+/** Whether `members` writes the value at `depth` by one JSON.stringify. */
+const writtenWhole = (value: unknown, depth: number): boolean =>
+  depth > STREAM_DEPTH ||
+  value === null ||
+  typeof value !== 'object' ||
+  typeof (value as { toJSON?: unknown }).toJSON === 'function' ||
+  (depth >= 2 && wholeFits(value, STREAM_DEPTH + 2 - depth));
+
+/** The value wrapped in `levels` arrays: JSON.stringify then indents it as deep as `levels` levels. */
+function wrapped(value: unknown, levels: number): unknown {
+  let v = value;
+  for (let i = 0; i < levels; i++) v = [v];
+  return v;
+}
+
+/** Where the value starts and how much follows it in the text of the value wrapped `levels` deep. */
+const FRAMES: { head: number; tail: number }[] = [];
+function frame(levels: number): { head: number; tail: number } {
+  let f = FRAMES[levels];
+  if (!f) {
+    const probe = JSON.stringify(wrapped(0, levels), null, 2);
+    const head = probe.indexOf('0');
+    f = { head, tail: probe.length - head - 1 };
+    FRAMES[levels] = f;
+  }
+  return f;
+}
+
+/**
+ * JSON.stringify(value, null, 2) with every line after the first indented by `indent` (two spaces a
+ * level): stringified inside as many arrays, whose brackets are cut off, so the text is made in one
+ * pass (a replaceAll of every newline cost a second pass and a second copy).
+ */
+function indented(value: unknown, indent: string): string {
+  if (!indent) return JSON.stringify(value, null, 2);
+  const levels = indent.length / 2;
+  const text = JSON.stringify(wrapped(value, levels), null, 2);
+  const { head, tail } = frame(levels);
+  return text.slice(head, text.length - tail);
+}
+
+/**
+ * A LazyArray's items, gathered into parts of about 64 KiB here: an item written whole is one
+ * JSON.stringify pushed onto the part, not a part handed up through the generators above it.
+ */
+function* lazyMembers(value: LazyArray<unknown>, indent: string, depth: number): Generator<string> {
+  const inner = `${indent}  `;
+  let held: string[] = [];
+  let size = 0;
+  let first = true;
+  for (const raw of value) {
+    const v = item(raw);
+    held.push(first ? `[\n${inner}` : `,\n${inner}`);
+    first = false;
+    if (!writtenWhole(v, depth + 1)) {
+      yield held.join('');
+      held = [];
+      size = 0;
+      yield* members(v, inner, depth + 1);
+      continue;
+    }
+    const text = indented(v, inner);
+    held.push(text);
+    size += text.length;
+    if (size >= CHUNK) {
+      yield held.join('');
+      held = [];
+      size = 0;
+    }
+  }
+  held.push(first ? '[]' : `\n${indent}]`);
+  yield held.join('');
 }
 
 function* members(value: unknown, indent: string, depth: number): Generator<string> {
   if (value instanceof LazyArray) return yield* lazyMembers(value, indent, depth);
-  if (
-    depth > STREAM_DEPTH ||
-    value === null ||
-    typeof value !== 'object' ||
-    typeof (value as { toJSON?: unknown }).toJSON === 'function' ||
-    (depth >= 2 && wholeFits(value, STREAM_DEPTH + 2 - depth))
-  ) {
-    const text = JSON.stringify(value, null, 2);
-    yield indent ? text.replaceAll('\n', `\n${indent}`) : text;
-    return;
-  }
+  if (writtenWhole(value, depth)) return yield indented(value, indent);
   const inner = `${indent}  `;
   if (Array.isArray(value)) {
     if (value.length === 0) return yield '[]';
     yield '[';
     for (let i = 0; i < value.length; i++) {
       yield `${i ? ',' : ''}\n${inner}`;
-      const v = value[i];
-      // JSON.stringify writes null for holes, undefined and functions in arrays.
-      yield* members(v === undefined || typeof v === 'function' || typeof v === 'symbol' ? null : v, inner, depth + 1);
+      yield* members(item(value[i]), inner, depth + 1);
     }
     return yield `\n${indent}]`;
   }
-  const entries = Object.entries(value).filter(([, v]) => v !== undefined && typeof v !== 'function' && typeof v !== 'symbol');
+  const entries = Object.entries(value as object).filter(([, v]) => v !== undefined && typeof v !== 'function' && typeof v !== 'symbol');
   if (entries.length === 0) return yield '{}';
   yield '{';
   let first = true;
@@ -97,6 +157,14 @@ function* gathered(parts: Iterable<string>, tail = ''): Generator<string> {
   let held: string[] = [];
   let size = 0;
   for (const part of parts) {
+    // A part as large as a chunk (a LazyArray's items, gathered below) goes out as it is.
+    if (part.length >= CHUNK) {
+      if (size > 0) yield held.join('');
+      held = [];
+      size = 0;
+      yield part;
+      continue;
+    }
     held.push(part);
     size += part.length;
     if (size >= CHUNK) {
