@@ -1,10 +1,10 @@
 // Read an inventory snapshot of any size: the file is read in chunks, the top-level record arrays
 // (keys, trails, publishedKeys, artifacts, gaps) are split into their elements by a structural scan
 // (strings, brackets), and each element is decoded (strict UTF-8) and parsed by JSON.parse, then
-// validated on its own. In an indented file (as `keyhygiene inventory` writes them) records come in
-// runs of up to 64 KiB found by their closing lines and parsed by one JSON.parse each, with no
-// structural scan; anything a run cannot vouch for is read element by element, whose errors name the
-// place. No step holds the file as one string, so a snapshot of a million keys loads
+// validated on its own. Records come in runs of up to 64 KiB parsed by one JSON.parse each, with no
+// structural scan: in an indented file (as `keyhygiene inventory` writes them) a run ends at a closing
+// line, in a compact one before the next record that opens as the run's first does; anything a run
+// cannot vouch for is read element by element, whose errors name the place. No step holds the file as one string, so a snapshot of a million keys loads
 // where `JSON.parse(readFileSync(…))` stops at V8's string limit. The bound on input size stays
 // (INPUT_LIMITS.streamed-snapshot, KEYHYGIENE_MAX_INPUT_BYTES), checked before and while reading.
 import { isAscii, isUtf8 } from 'node:buffer';
@@ -91,26 +91,59 @@ interface Sink {
 const MAX_RUN_BYTES = 64 * 1024;
 
 /**
- * The end (the offset of its comma) of a run of whole elements starting at the object at `i`, when
- * the file is indented: raw newlines are never inside a JSON string, so a line holding the same
- * indentation as the run's first `{` followed by `},` closes an element at the array's level, in
- * every file laid out by JSON.stringify(…, null, n) (as `keyhygiene inventory` writes them). -1 when
- * there is no such line (a compact file: element by element). A file indented otherwise can place
- * that line inside an element: the run is then not valid JSON on its own and is read element by element.
+ * The end (the offset of its comma) of a run of whole elements starting at the object at `i`, or -1
+ * (element by element). Where a run ends is a guess that JSON.parse checks: parsed from a record's
+ * `{`, the text up to the guessed comma is an array of whole elements only when the comma is at the
+ * array's level (ended inside a string or a nested value, it does not parse), so a wrong guess costs
+ * a failed parse, never a wrong record. -1 when there is nothing to guess from.
  */
 function runEnd(buf: Buffer, i: number, end: number): number {
   // Back over the indentation only: a search for the last newline would cross a whole compact file
   // for every element (quadratic: 100k compact records took 15 s here).
   let nl = i - 1;
   while (nl >= 0 && (buf[nl] === 0x20 || buf[nl] === 0x09)) nl--;
-  if (nl < 0 || buf[nl] !== 0x0a) return -1;
+  if (nl < 0) return -1;
+  // Searched within the run's window only (lastIndexOf on the whole buffer goes on back to its start).
+  const window = buf.subarray(i, Math.min(end, i + MAX_RUN_BYTES));
+  if (buf[nl] === 0x0a) return indentedRunEnd(buf, i, nl, window);
+  return nl === i - 1 && (buf[nl] === 0x2c || buf[nl] === 0x5b) ? compactRunEnd(buf, i, window) : -1;
+}
+
+/**
+ * Indented (every file laid out by JSON.stringify(…, null, n), as `keyhygiene inventory` writes
+ * them): raw newlines are never inside a JSON string, so the last line within the window holding the
+ * run's own indentation followed by `},` closes an element at the array's level. A file indented
+ * otherwise can place that line inside an element: the run then does not parse.
+ */
+function indentedRunEnd(buf: Buffer, i: number, nl: number, window: Buffer): number {
   const close = Buffer.allocUnsafe(i - nl + 2);
   buf.copy(close, 0, nl, i);
   close[i - nl] = 0x7d; // }
   close[i - nl + 1] = 0x2c; // ,
-  // Searched within the run's window only (lastIndexOf on the whole buffer goes on back to its start).
-  const last = buf.subarray(i, Math.min(end, i + MAX_RUN_BYTES)).lastIndexOf(close);
+  const last = window.lastIndexOf(close);
   return last > 0 ? i + last + close.length - 1 : -1;
+}
+
+/** A failed run costs a JSON.parse of up to MAX_RUN_BYTES for nothing: after this many, no more are tried. */
+const MAX_FAILED_RUNS = 16;
+
+/** Member names longer than this do not start a compact run's pattern. */
+const MAX_HEAD_BYTES = 64;
+
+/**
+ * Compact (`JSON.stringify(…)` with no indentation): records of one array usually open alike (`{"id":`),
+ * so the run ends at the last `},` within the window followed by the run's own opening up to its first
+ * colon. A nested object that opens alike (in a list inside a record) makes a run that does not parse.
+ */
+function compactRunEnd(buf: Buffer, i: number, window: Buffer): number {
+  const colon = window.indexOf(0x3a);
+  if (colon < 0 || colon > MAX_HEAD_BYTES) return -1;
+  const close = Buffer.allocUnsafe(colon + 3);
+  close[0] = 0x7d; // }
+  close[1] = 0x2c; // ,
+  buf.copy(close, 2, i, i + colon + 1);
+  const last = window.lastIndexOf(close);
+  return last > 0 ? i + last + 1 : -1;
 }
 
 /** The text of buf[i, e) when it is valid UTF-8 (ASCII decoded as such, the common case), else undefined. */
@@ -130,6 +163,8 @@ class TopLevelScanner {
   private seen = new Set<string>();
   /** Runs are not tried again before this absolute offset (one failed there: read element by element). */
   private noRunBefore = 0;
+  /** Runs that did not parse: past MAX_FAILED_RUNS a file whose runs are guessed wrong is read element by element. */
+  private failedRuns = 0;
   private readonly sink: Sink;
   private readonly emit: Emit;
   private readonly fail: (at: number, message: string) => never;
@@ -223,7 +258,7 @@ class TopLevelScanner {
       this.state = 'element';
       return i + 1;
     }
-    if (b === 0x7b && base + i >= this.noRunBefore) {
+    if (b === 0x7b && base + i >= this.noRunBefore && this.failedRuns < MAX_FAILED_RUNS) {
       const r = this.run(buf, i, end, base);
       if (r > 0) return r;
     }
@@ -236,9 +271,9 @@ class TopLevelScanner {
 
   /**
    * A run of elements parsed by one JSON.parse (no structural scan, one decode): where the run ends
-   * (at the comma after it), or -1 to read element by element. Anything the run cannot vouch for (a
-   * file not indented, bytes that are not UTF-8, text that does not parse) goes element by element,
-   * whose errors name the place.
+   * (at the comma after it), or -1 to read element by element. Anything the run cannot vouch for (no
+   * end found, bytes that are not UTF-8, text that does not parse) goes element by element, whose
+   * errors name the place.
    */
   private run(buf: Buffer, i: number, end: number, base: number): number {
     const e = runEnd(buf, i, end);
@@ -252,6 +287,7 @@ class TopLevelScanner {
     }
     if (!Array.isArray(values)) {
       this.noRunBefore = base + e;
+      this.failedRuns++;
       return -1;
     }
     this.sink.addMany(this.member, values, (k) => base + elementStart(buf, i, e, k));

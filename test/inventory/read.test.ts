@@ -193,4 +193,39 @@ describe('readInventoryFile (streamed)', () => {
       expect(bad.diagnostics[0]).toMatchObject({ file: 'run-latin.json', line: bytes.subarray(0, bytes.indexOf(0xff)).toString('latin1').split('\n').length });
     });
   });
+
+  describe('runs of compact records (JSON.stringify with no indentation), parsed together', () => {
+    it('exactly what the whole-text reader reads, whatever the chunk size', () => {
+      const text = scaled(60);
+      const file = tmp.write('compact-runs.json', text);
+      for (const chunkSize of [1 << 20, 4096]) expect(readInventoryFile(file, 'compact-runs.json', { ...STREAM, chunkSize })).toEqual(parseInventory(text, 'compact-runs.json'));
+    });
+
+    it('a nested list whose objects open as the records do does not split a record (read element by element instead)', () => {
+      // Each record opens with "issuer", and so does each entry of its trustedBy list: `},{"issuer":` is inside a record too.
+      const inv = JSON.parse(example);
+      const trust = (issuer: string) => ({ issuer, via: 'key-set' });
+      const keys = inv.publishedKeys.map(({ issuer, ...pk }: { issuer?: string }, i: number) => ({
+        issuer: issuer ?? `https://issuer-${i}.example`,
+        ...pk,
+        trustedBy: [trust('https://a.example'), trust('https://b.example')],
+      }));
+      const text = JSON.stringify({ ...inv, publishedKeys: [...keys, ...keys.map((k: { id: string }) => ({ ...k, id: `${k.id}/2` }))] });
+      expect(text).toMatch(/\},\{"issuer":"https:\/\/b\.example"/);
+      expect(readInventoryFile(tmp.write('compact-nested.json', text), 'compact-nested.json', STREAM)).toEqual(parseInventory(text, 'compact-nested.json'));
+    });
+
+    it('a record that breaks the schema inside a run is named at its own place; a syntax error at its place', () => {
+      const text = scaled(60).replace('"state":"enabled"', '"state":"on"');
+      const open = text.lastIndexOf('{"id":', text.indexOf('"state":"on"'));
+      const e = error(() => readInventoryFile(tmp.write('compact-state.json', text), 'compact-state.json', STREAM));
+      expect(e.exitCode).toBe(2);
+      expect(e.message).toMatch(/keys\[\d+\]\.state has an invalid value "on"/);
+      expect(e.diagnostics[0]).toMatchObject({ file: 'compact-state.json', line: 1, column: Buffer.byteLength(text.slice(0, open)) + 1 });
+      const word = scaled(60).replace('"state":"enabled"', '"state":MIIEvQIBADANBgkqhkiG9w0B');
+      const w = error(() => readInventoryFile(tmp.write('compact-word.json', word), 'compact-word.json', STREAM));
+      expect(w.message).toMatch(/not valid JSON: Unexpected token 'M'\./);
+      expect(w.diagnostics[0]).toMatchObject({ line: 1, column: Buffer.byteLength(word.slice(0, word.indexOf('MIIEvQ'))) + 1 });
+    });
+  });
 });
