@@ -198,7 +198,8 @@ describe('readInventoryFile (streamed)', () => {
     it('exactly what the whole-text reader reads, whatever the chunk size', () => {
       const text = scaled(60);
       const file = tmp.write('compact-runs.json', text);
-      for (const chunkSize of [1 << 20, 4096]) expect(readInventoryFile(file, 'compact-runs.json', { ...STREAM, chunkSize })).toEqual(parseInventory(text, 'compact-runs.json'));
+      for (const chunkSize of [1 << 20, 4096])
+        expect(readInventoryFile(file, 'compact-runs.json', { ...STREAM, chunkSize })).toEqual(parseInventory(text, 'compact-runs.json'));
     });
 
     it('a nested list whose objects open as the records do does not split a record (read element by element instead)', () => {
