@@ -591,24 +591,34 @@ const CNG_EC: Record<number, { size: number; crv: string }> = {
   54: { size: 66, crv: 'P-521' },
 };
 
+/** Curves a generic ECC blob (ECDV, ECKV: the curve is not in the magic) of this cbKey can be on. */
+const CNG_GENERIC: Record<number, string[]> = { 32: ['P-256', 'secp256k1'], 48: ['P-384'], 66: ['P-521'] };
+
+/** The curve on which `d` (big-endian) derives the point X‖Y, among `curves`. */
+function curveOfScalar(curves: readonly string[], d: Buffer, xy: Buffer): string | undefined {
+  return curves.find((crv) => ecPublicPoint(crv, d)?.equals(xy));
+}
+
 export const cngEc: Detector = (buf, pos, _lo, hi) => {
-  // BCRYPT_ECCKEY_BLOB with a private magic (ECS2/ECS4/ECS6, ECK2/ECK4/ECK6): Magic, cbKey, X, Y, d.
-  const c = CNG_EC[buf[pos + 3] as number];
-  if (!c || u32(buf, pos + 4, hi) !== c.size) return undefined;
+  // BCRYPT_ECCKEY_BLOB with a private magic: ECS2/ECS4/ECS6, ECK2/ECK4/ECK6 (curve in the magic), or the
+  // generic ECDV/ECKV (BCRYPT_ECDSA/ECDH_PRIVATE_GENERIC_MAGIC, any curve: tried by cbKey). Magic, cbKey, X, Y, d.
+  const m = buf[pos + 3] as number;
+  const cbKey = u32(buf, pos + 4, hi);
+  const curves = m === 0x56 ? CNG_GENERIC[cbKey] : CNG_EC[m] && CNG_EC[m].size === cbKey ? [CNG_EC[m].crv] : undefined;
+  if (!curves) return undefined;
   const x0 = pos + 8;
-  const end = x0 + 3 * c.size;
+  const end = x0 + 3 * cbKey;
   if (end > hi) return undefined;
-  const x = buf.subarray(x0, x0 + c.size);
-  const y = buf.subarray(x0 + c.size, x0 + 2 * c.size);
-  const d = Buffer.from(buf.subarray(x0 + 2 * c.size, end));
-  const point = ecPublicPoint(c.crv, d);
-  if (!point?.equals(Buffer.concat([x, y]))) return undefined;
+  const x = buf.subarray(x0, x0 + cbKey);
+  const y = buf.subarray(x0 + cbKey, x0 + 2 * cbKey);
+  const crv = curveOfScalar(curves, Buffer.from(buf.subarray(x0 + 2 * cbKey, end)), Buffer.concat([x, y]));
+  if (!crv) return undefined;
   return {
     offset: pos,
     length: end - pos,
     format: 'cng-blob',
     keyType: 'EC',
     proof: 'private-key-present',
-    fingerprints: fingerprintsOfPublicJwk({ kty: 'EC', crv: c.crv, x: b64u(x), y: b64u(y) }),
+    fingerprints: fingerprintsOfPublicJwk({ kty: 'EC', crv, x: b64u(x), y: b64u(y) }),
   };
 };

@@ -23,10 +23,10 @@ const der: Detector = (buf, pos, lo, hi) => {
   return undefined;
 };
 
-/** CNG ECC private blobs: ECS2/ECS4/ECS6 (ECDSA) and ECK2/ECK4/ECK6 (ECDH). */
+/** CNG ECC private blobs: ECS2/ECS4/ECS6 (ECDSA), ECK2/ECK4/ECK6 (ECDH) and the generic ECDV/ECKV. */
 const ecBlob: Detector = (buf, pos, lo, hi) => {
   const c = buf[pos + 2];
-  return c === 0x53 || c === 0x4b ? cngEc(buf, pos, lo, hi) : undefined;
+  return c === 0x53 || c === 0x4b || (c === 0x44 && buf[pos + 3] === 0x56) ? cngEc(buf, pos, lo, hi) : undefined;
 };
 
 /** "RSA" starts CNG and CAPI blob magics (RSA2, RSA3) and .NET's `<RSAKeyValue>` XML. */
