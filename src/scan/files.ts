@@ -583,21 +583,63 @@ function zipEntries(data: Buffer, ctx: Ctx, location: string): ZipEntry[] {
   return parseZip(data.length, read, ctx, location);
 }
 
-function parseZip(size: number, read: (pos: number, len: number) => Buffer, ctx: Ctx, location: string): ZipEntry[] {
+type ZipRead = (pos: number, len: number) => Buffer;
+
+/**
+ * The central directory's entry count, size and offset, from the end-of-central-directory record, or
+ * (when it holds 0xFFFF / 0xFFFFFFFF) from the zip64 end-of-central-directory record that the zip64
+ * locator just before it points at (APPNOTE 6.3 §4.3.14, §4.3.15). A string says why it cannot be read.
+ */
+function zipDirectory(size: number, read: ZipRead): { count: number; cdSize: number; cdOffset: number } | string {
   const tailLen = Math.min(size, 65_557);
-  const tail = read(size - tailLen, tailLen);
+  const tailAt = size - tailLen;
+  const tail = read(tailAt, tailLen);
   const eocd = tail.lastIndexOf(Buffer.from('PK\x05\x06', 'latin1'));
-  if (eocd < 0 || eocd + 22 > tail.length) {
-    ctx.result.gaps.push({ location, operation: 'read-zip', reason: 'truncated zip archive: no end-of-central-directory record' });
-    return [];
-  }
+  if (eocd < 0 || eocd + 22 > tail.length) return 'truncated zip archive: no end-of-central-directory record';
   const count = tail.readUInt16LE(eocd + 10);
   const cdSize = tail.readUInt32LE(eocd + 12);
   const cdOffset = tail.readUInt32LE(eocd + 16);
-  if (cdOffset === 0xffffffff || count === 0xffff) {
-    ctx.result.gaps.push({ location, operation: 'read-zip', reason: 'zip64 archives are not supported yet; extract it and scan the files' });
+  if (count !== 0xffff && cdSize !== 0xffffffff && cdOffset !== 0xffffffff) return { count, cdSize, cdOffset };
+  const loc = eocd - 20;
+  if (loc < 0 || tail.readUInt32LE(loc) !== 0x07064b50) return 'zip64 archive without its zip64 end-of-central-directory locator (APPNOTE 4.3.15)';
+  const at = Number(tail.readBigUInt64LE(loc + 8));
+  const z = at + 56 <= tailAt + loc ? read(at, 56) : Buffer.alloc(0);
+  if (z.length < 56 || z.readUInt32LE(0) !== 0x06064b50) return 'corrupt zip64 end-of-central-directory record (APPNOTE 4.3.14)';
+  return { count: Number(z.readBigUInt64LE(32)), cdSize: Number(z.readBigUInt64LE(40)), cdOffset: Number(z.readBigUInt64LE(48)) };
+}
+
+/**
+ * The zip64 extended information extra field (header ID 0x0001, APPNOTE 4.5.3) of a central directory
+ * entry: the 8-byte sizes and the local header offset, present in that order for each field that is
+ * 0xFFFFFFFF in the entry itself. Undefined when a needed value is missing.
+ */
+function zip64Sizes(cd: Buffer, extraAt: number, extraEnd: number, v: { size: number; compressedSize: number; local: number }) {
+  for (let p = extraAt; p + 4 <= extraEnd; ) {
+    const id = cd.readUInt16LE(p);
+    const len = cd.readUInt16LE(p + 2);
+    if (id === 0x0001) {
+      const out = { ...v };
+      let q = p + 4;
+      for (const k of ['size', 'compressedSize', 'local'] as const) {
+        if (out[k] !== 0xffffffff) continue;
+        if (q + 8 > p + 4 + len) return undefined;
+        out[k] = Number(cd.readBigUInt64LE(q));
+        q += 8;
+      }
+      return out;
+    }
+    p += 4 + len;
+  }
+  return undefined;
+}
+
+function parseZip(size: number, read: ZipRead, ctx: Ctx, location: string): ZipEntry[] {
+  const dir = zipDirectory(size, read);
+  if (typeof dir === 'string') {
+    ctx.result.gaps.push({ location, operation: 'read-zip', reason: dir });
     return [];
   }
+  const { count, cdSize, cdOffset } = dir;
   if (cdOffset + cdSize > size) {
     ctx.result.gaps.push({ location, operation: 'read-zip', reason: 'truncated zip archive: the central directory lies past the end' });
     return [];
@@ -612,16 +654,24 @@ function parseZip(size: number, read: (pos: number, len: number) => Buffer, ctx:
     }
     const flags = cd.readUInt16LE(p + 8);
     const method = cd.readUInt16LE(p + 10);
-    const compressedSize = cd.readUInt32LE(p + 20);
-    const uncompressed = cd.readUInt32LE(p + 24);
     const nameLen = cd.readUInt16LE(p + 28);
     const extraLen = cd.readUInt16LE(p + 30);
     const commentLen = cd.readUInt16LE(p + 32);
-    const local = cd.readUInt32LE(p + 42);
     const name = cd.toString('utf8', p + 46, p + 46 + nameLen);
+    const v32 = { size: cd.readUInt32LE(p + 24), compressedSize: cd.readUInt32LE(p + 20), local: cd.readUInt32LE(p + 42) };
+    const wide = Object.values(v32).includes(0xffffffff) ? zip64Sizes(cd, p + 46 + nameLen, Math.min(cd.length, p + 46 + nameLen + extraLen), v32) : v32;
     p += 46 + nameLen + extraLen + commentLen;
     if (name.endsWith('/')) continue;
     const where = `${location}!${name}`;
+    if (!wide) {
+      ctx.result.gaps.push({
+        location: where,
+        operation: 'read-zip',
+        reason: 'zip64 entry without its zip64 extended information extra field (APPNOTE 4.5.3)',
+      });
+      continue;
+    }
+    const { compressedSize, size: uncompressed, local } = wide;
     if (flags & 1) {
       ctx.result.gaps.push({ location: where, operation: 'read-zip', reason: 'encrypted zip entry cannot be scanned' });
       continue;
