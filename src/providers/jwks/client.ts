@@ -4,6 +4,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { createSecureContext, rootCertificates } from 'node:tls';
+import zlib from 'node:zlib';
 import { VERSION } from '../../version.ts';
 import { parseRetryAfter } from '../kit/index.ts';
 
@@ -102,7 +103,7 @@ function getOnce(
       u,
       {
         method,
-        headers: { accept: 'application/json, application/jwk-set+json', 'user-agent': `keyhygiene/${VERSION}` },
+        headers: { accept: 'application/json, application/jwk-set+json', 'accept-encoding': ACCEPT_ENCODING, 'user-agent': `keyhygiene/${VERSION}` },
         ...(limits.agents
           ? { agent: u.protocol === 'https:' ? limits.agents.https : limits.agents.http }
           : u.protocol === 'https:' && limits.ca
@@ -120,19 +121,7 @@ function getOnce(
           res.destroy();
           return reject(new FetchError('too-large', `response of ${declared} bytes exceeds maxBytes ${limits.maxBytes}`));
         }
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (c: Buffer) => {
-          size += c.length;
-          if (size > limits.maxBytes) {
-            res.destroy();
-            reject(new FetchError('too-large', `response exceeds maxBytes ${limits.maxBytes}`));
-            return;
-          }
-          chunks.push(c);
-        });
-        res.on('end', () => resolve({ status, location, body: Buffer.concat(chunks).toString('utf8'), retryAfterMs }));
-        res.on('error', (e) => reject(new FetchError((e as NodeJS.ErrnoException).code ?? 'ECONNRESET', e.message)));
+        readBody(res, limits.maxBytes).then((body) => resolve({ status, location, body, retryAfterMs }), reject);
       },
     );
     const timer = setTimeout(() => req.destroy(new FetchError('ETIMEDOUT', `no complete answer within ${limits.timeoutMs} ms`)), remaining);
@@ -146,6 +135,75 @@ function getOnce(
       reject(new FetchError(code || 'ECONNRESET', `${code ? `${code}: ` : ''}${e.message}`));
     });
     req.end();
+  });
+}
+
+/**
+ * The content codings a response may carry (RFC 9110 §8.4.1): gzip (and x-gzip), deflate (zlib
+ * format, RFC 9110 §8.4.1.2) and br. A request without Accept-Encoding admits any coding (RFC 9110
+ * §12.5.3), so we name these and decode them; any other coding is refused, never read as text.
+ */
+export const ACCEPT_ENCODING = 'gzip, deflate, br';
+
+type Decoder = zlib.Unzip | zlib.BrotliDecompress;
+
+/** The decoder for a Content-Encoding header: undefined for none (identity), a string saying why when it is not supported. */
+function decoderFor(header: string | undefined): Decoder | undefined | string {
+  const codings = String(header ?? '')
+    .split(',')
+    .map((c) => c.trim().toLowerCase())
+    .filter((c) => c !== '' && c !== 'identity');
+  if (codings.length === 0) return undefined;
+  if (codings.length > 1) return `content codings ${codings.join(', ')} applied one over another are not supported`;
+  const c = codings[0] as string;
+  // zlib's Unzip reads both gzip and zlib-wrapped deflate by their headers.
+  if (c === 'gzip' || c === 'x-gzip' || c === 'deflate') return zlib.createUnzip();
+  if (c === 'br') return zlib.createBrotliDecompress();
+  return `content coding ${c} is not supported (gzip, deflate and br are)`;
+}
+
+/**
+ * The body of a response, decoded (Content-Encoding) and bounded: more than `maxBytes` on the wire
+ * or once decoded is refused, as a small compressed answer may expand enormously.
+ */
+function readBody(res: http.IncomingMessage, maxBytes: number): Promise<string> {
+  const decoder = decoderFor(res.headers['content-encoding']);
+  if (typeof decoder === 'string') {
+    res.destroy();
+    return Promise.reject(new FetchError('bad-encoding', decoder));
+  }
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const settle = (err?: FetchError, body?: string) => {
+      if (settled) return;
+      settled = true;
+      if (err) {
+        res.destroy();
+        decoder?.destroy();
+        return reject(err);
+      }
+      resolve(body ?? '');
+    };
+    const chunks: Buffer[] = [];
+    let wire = 0;
+    let size = 0;
+    const late = decoder ? ' once decoded' : '';
+    res.on('data', (c: Buffer) => {
+      wire += c.length;
+      if (wire > maxBytes) settle(new FetchError('too-large', `response exceeds maxBytes ${maxBytes}`));
+    });
+    res.on('error', (e) => settle(new FetchError((e as NodeJS.ErrnoException).code ?? 'ECONNRESET', e.message)));
+    const out = decoder ?? res;
+    out.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > maxBytes) return settle(new FetchError('too-large', `response exceeds maxBytes ${maxBytes}${late}`));
+      chunks.push(c);
+    });
+    out.on('end', () => settle(undefined, Buffer.concat(chunks).toString('utf8')));
+    if (decoder) {
+      decoder.on('error', (e) => settle(new FetchError('bad-encoding', `the ${res.headers['content-encoding']} body could not be decoded (${e.message})`)));
+      res.pipe(decoder);
+    }
   });
 }
 

@@ -63,6 +63,7 @@ const OWN_FIX: readonly [RegExp, string][] = [
   [/exceeds maxBytes/, 'raise providers.jwks.maxBytes if the document is meant to be this large'],
   [/^TLS verification failed/, 'serve it with a certificate the system trusts (or set NODE_EXTRA_CA_CERTS to the issuing CA)'],
   [/redirect/i, 'configure the final URL of the document'],
+  [/content coding|could not be decoded/, 'serve the document uncompressed or with gzip, deflate or br (Content-Encoding)'],
   [/./, 'configure an https:// URL that the jwks provider may fetch (see docs/providers/jwks.md)'],
 ];
 

@@ -15,6 +15,8 @@ export type Route =
   | { redirect: string; status?: number }
   | { delayMs: number; json: unknown }
   | { bytes: number }
+  /** a body served as is under a Content-Encoding header (already compressed, or corrupt on purpose) */
+  | { encoded: Buffer; encoding: string }
   | { sequence: Route[] };
 
 export interface FakeIdp {
@@ -96,6 +98,10 @@ export async function startFakeIdp(routes: Record<string, Route> = {}, opts: { p
       }, route.delayMs);
       res.on('close', () => clearTimeout(t));
       return;
+    }
+    if ('encoded' in route) {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': route.encoding });
+      return res.end(route.encoded);
     }
     if ('text' in route) {
       res.writeHead(route.status ?? 200, { 'content-type': route.contentType ?? 'application/json' });

@@ -2,6 +2,7 @@ import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fingerprintsOf } from '../../../src/crypto/fingerprint.ts';
 import { UserError } from '../../../src/errors.ts';
@@ -213,6 +214,27 @@ describe('jwks provider against a loopback HTTPS identity provider', () => {
       expect(g.scope).toEqual({});
       expect(g.affects).toEqual(['trustedBy', 'issuer', 'labels']);
     }
+  });
+
+  // RFC 9110 §8.4 / §12.5.3: a server may send any content coding to a request that does not rule it
+  // out (CDNs often gzip JSON). A compressed set is read; a coding we cannot decode, a corrupt stream
+  // or one that expands past maxBytes is a gap, never text misread as a set or a silent empty list.
+  it('a key set sent gzip, deflate or br encoded is decoded; a corrupt, unknown or expanding one is a gap', async () => {
+    const body = Buffer.from(JSON.stringify({ keys: [pubJwk(consumerOnly.publicKey, { kid: 'zipped-1', use: 'sig', alg: 'ES256' })] }));
+    idp.routes.set('/enc/gzip', { encoded: gzipSync(body), encoding: 'gzip' });
+    idp.routes.set('/enc/deflate', { encoded: deflateSync(body), encoding: 'deflate' });
+    idp.routes.set('/enc/br', { encoded: brotliCompressSync(body), encoding: 'br' });
+    idp.routes.set('/enc/bomb', { encoded: gzipSync(Buffer.alloc(4 * 1024 * 1024, 0x20)), encoding: 'gzip' });
+    idp.routes.set('/enc/corrupt', { encoded: gzipSync(body).subarray(0, 20), encoding: 'gzip' });
+    idp.routes.set('/enc/zstd', { encoded: body, encoding: 'zstd' });
+    const names = ['gzip', 'deflate', 'br', 'bomb', 'corrupt', 'zstd'];
+    const out = await collect({ keySets: names.map((n) => ({ url: `${idp.url}/enc/${n}` })), retries: 0, maxBytes: 65_536 });
+    expect(out.publishedKeys?.map((k) => [k.url, k.kid])).toEqual(['br', 'deflate', 'gzip'].map((n) => [`${idp.url}/enc/${n}`, 'zipped-1']));
+    const reasons = Object.fromEntries((out.gaps ?? []).map((g) => [g.scope.subjectId, g.reason]));
+    expect(Object.keys(reasons).sort()).toEqual(['bomb', 'corrupt', 'zstd'].map((n) => `${idp.url}/enc/${n}`));
+    expect(reasons[`${idp.url}/enc/bomb`]).toMatch(/response exceeds maxBytes 65536 once decoded; raise providers.jwks.maxBytes/);
+    expect(reasons[`${idp.url}/enc/corrupt`]).toMatch(/the gzip body could not be decoded .*; serve the document uncompressed or with gzip, deflate or br/);
+    expect(reasons[`${idp.url}/enc/zstd`]).toMatch(/content coding zstd is not supported \(gzip, deflate and br are\)/);
   });
 
   it('stalled issuers cannot outlast the budget: what is unread by then is a gap, and local sets still load', async () => {
