@@ -279,7 +279,12 @@ function serviceAccountPrincipal(member: string, email: string): Principal {
 
 const ALL_USE: Capability[] = ['administer', 'use-sign', 'use-verify', 'use-encrypt', 'use-decrypt', 'use-mac', 'read'];
 
-/** Predefined roles that reach Cloud KMS keys, and what they let a member do. */
+/**
+ * Predefined roles this build knows, and what they let a member do with a key on their path (IAM
+ * basic and predefined roles reference). Any other role bound with members is read with roles.get
+ * (roles.ts): custom roles, and predefined roles of any service, since one may carry Cloud KMS or
+ * setIamPolicy permissions.
+ */
 export const ROLE_CAPABILITIES: Readonly<Record<string, readonly Capability[]>> = {
   'roles/owner': ALL_USE,
   'roles/editor': ALL_USE,
@@ -303,10 +308,25 @@ export const ROLE_CAPABILITIES: Readonly<Record<string, readonly Capability[]>> 
   'roles/cloudkms.macSignerVerifier': ['use-mac', 'use-verify'],
   'roles/cloudkms.expertRawAes': ['use-encrypt', 'use-decrypt'],
   'roles/cloudkms.expertRawPKCS1': ['use-sign', 'use-decrypt'],
+  // Whoever may rewrite an IAM policy on the key's path can grant themselves any use of the key.
+  'roles/resourcemanager.organizationAdmin': ['administer'],
+  'roles/resourcemanager.folderAdmin': ['administer'],
+  'roles/resourcemanager.folderIamAdmin': ['administer'],
+  'roles/resourcemanager.projectIamAdmin': ['administer'],
+  'roles/iam.securityAdmin': ['administer', 'read'],
+  // Impersonation roles: no Cloud KMS permission of their own (federation.ts follows what they let a member act as).
+  'roles/iam.workloadIdentityUser': [],
+  'roles/iam.serviceAccountTokenCreator': [],
 };
 
-/** A role whose permissions this build cannot know: custom roles, and Cloud KMS roles newer than it. */
-export const isUnknownKmsRole = (role: string): boolean => !(role in ROLE_CAPABILITIES) && (!role.startsWith('roles/') || role.startsWith('roles/cloudkms.'));
+/** A role whose permissions this build does not know: custom roles, and predefined roles outside its table. */
+export const isUnknownRole = (role: string): boolean => !(role in ROLE_CAPABILITIES);
+
+/**
+ * Without a definition read (a Terraform plan, which cannot call roles.get): custom and Cloud KMS roles
+ * outside the table are unknown; other services' predefined roles are taken to reach no key.
+ */
+const unreadUnknown = (role: string): boolean => isUnknownRole(role) && (!role.startsWith('roles/') || role.startsWith('roles/cloudkms.'));
 
 export interface PolicyAccess {
   entries: AccessEntry[];
@@ -319,7 +339,7 @@ function roleCapabilities(role: string, roles: RoleTable | undefined): readonly 
   const known = ROLE_CAPABILITIES[role];
   if (known) return known;
   if (roles?.has(role)) return roles.get(role);
-  return isUnknownKmsRole(role) ? undefined : null;
+  return unreadUnknown(role) ? undefined : null;
 }
 
 const celCondition = (expression: string) => ({ key: 'iam.condition', operator: 'CEL', values: [expression] });

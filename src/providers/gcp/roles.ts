@@ -1,9 +1,10 @@
 // What a role bound on a key (or above it) lets its members do, when this build's table of predefined
-// roles cannot say: custom roles (`projects/P/roles/R`, `organizations/O/roles/R`) and Cloud KMS roles
-// newer than the table are read once each with IAM roles.get, and their Cloud KMS permissions decide
+// roles cannot say: custom roles (`projects/P/roles/R`, `organizations/O/roles/R`) and every predefined
+// role outside the table (a Cloud KMS role newer than it, or another service's role that carries Cloud
+// KMS or setIamPolicy permissions) are read once each with IAM roles.get, and their permissions decide
 // the capabilities. A role that cannot be read stays unknown (the key's access is then unknown).
 import type { Capability } from '../../model/access-entry.ts';
-import { isUnknownKmsRole, type RawPolicy, ROLE_CAPABILITIES } from './normalize.ts';
+import { isUnknownRole, type RawPolicy } from './normalize.ts';
 import type { RawRole } from './normalize-custody.ts';
 import { type GcpReadContext, readOne } from './read.ts';
 
@@ -45,8 +46,7 @@ export function capabilitiesOfRole(role: RawRole): Capability[] {
 /** Roles bound in these policies whose permissions the predefined table does not know. */
 export function rolesToRead(policies: readonly (RawPolicy | undefined)[]): string[] {
   const out = new Set<string>();
-  for (const p of policies)
-    for (const b of p?.bindings ?? []) if (!(b.role in ROLE_CAPABILITIES) && isUnknownKmsRole(b.role) && b.members.length) out.add(b.role);
+  for (const p of policies) for (const b of p?.bindings ?? []) if (isUnknownRole(b.role) && b.members.length) out.add(b.role);
   return [...out].sort();
 }
 

@@ -99,8 +99,12 @@ describe('gcp provider against the loopback fake', () => {
     expect(debug?.sourceId).toBe('projects/consumer-idp-prod/locations/global/keyRings/token-signing/cryptoKeys/msa-signer-2016#roles/cloudkms.signer');
     expect(access.find((e) => e.principal.id === 'group:kms-admins@example.com')?.capabilities).toEqual(['administer', 'read']);
     expect(access.find((e) => e.principal.id === 'group:auditors@example.com')?.sourceId).toBe(`organizations/${DEMO_ORG}#roles/cloudkms.cryptoKeyDecrypter`);
-    // A role that reaches no key (organizationAdmin) is not access to keys.
-    expect(access.some((e) => e.principal.id === 'group:it@example.com')).toBe(false);
+    // organizationAdmin holds resourcemanager.organizations.setIamPolicy: its members can grant
+    // themselves any use of every key in the organization (it was read as reaching no key).
+    expect(access.find((e) => e.principal.id === 'group:it@example.com')).toMatchObject({
+      capabilities: ['administer'],
+      sourceId: `organizations/${DEMO_ORG}#roles/resourcemanager.organizationAdmin`,
+    });
   });
 
   it('a key ring whose IAM policy is denied leaves its keys\u2019 access absent (not empty) and records a scoped gap', async () => {

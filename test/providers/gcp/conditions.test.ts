@@ -100,7 +100,7 @@ describe('custom roles', () => {
     expect(capabilitiesOfRole({ name: 'projects/p/roles/r', includedPermissions: perms, deleted: true })).toEqual([]);
   });
 
-  it('reads custom roles and Cloud KMS roles newer than the table, not other predefined roles', () => {
+  it('reads custom roles and every predefined role outside the table (another service\u2019s role may carry Cloud KMS or setIamPolicy permissions)', () => {
     const policy = {
       bindings: [
         { role: 'projects/p/roles/kmsUser', members: ['user:a@x.com'] },
@@ -111,6 +111,6 @@ describe('custom roles', () => {
       ],
       auditConfigs: [],
     };
-    expect(rolesToRead([policy, undefined])).toEqual(['projects/p/roles/kmsUser', 'roles/cloudkms.someFutureRole']);
+    expect(rolesToRead([policy, undefined])).toEqual(['projects/p/roles/kmsUser', 'roles/cloudkms.someFutureRole', 'roles/storage.admin']);
   });
 });

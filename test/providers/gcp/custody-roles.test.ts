@@ -224,6 +224,34 @@ describe('gcp provider: custom roles and IAM conditions', () => {
     expect(roleReads.map((r) => r.path).sort()).toEqual(['/v1/organizations/500/roles/billingReader', '/v1/organizations/500/roles/kmsSigner']);
   });
 
+  // IAM roles reference: roles/iam.securityReviewer holds cloudkms.cryptoKeys.getIamPolicy (read);
+  // roles/resourcemanager.projectIamAdmin holds resourcemanager.projects.setIamPolicy (it can grant any
+  // use of the project's keys). Predefined roles outside Cloud KMS were not read: neither counted.
+  it('a predefined role of another service is read with roles.get; a project IAM admin administers the key', async () => {
+    const w = world();
+    const org = w.organizations?.[0]?.policy;
+    org?.bindings?.push(
+      { role: 'roles/iam.securityReviewer', members: ['user:reviewer@example.com'] },
+      { role: 'roles/resourcemanager.projectIamAdmin', members: ['serviceAccount:deployer@build-dev.iam.gserviceaccount.com'] },
+      { role: 'roles/bigquery.dataViewer', members: ['group:analysts@example.com'] },
+    );
+    w.roles?.push(
+      {
+        name: 'roles/iam.securityReviewer',
+        includedPermissions: ['cloudkms.cryptoKeys.getIamPolicy', 'cloudkms.keyRings.getIamPolicy', 'resourcemanager.projects.getIamPolicy'],
+      },
+      { name: 'roles/bigquery.dataViewer', includedPermissions: ['bigquery.datasets.get', 'bigquery.tables.getData', 'resourcemanager.projects.get'] },
+    );
+    const out = await run(w);
+    const access = keyOf(out, 'card-data').access ?? [];
+    expect(access.find((e) => e.principal.id === 'user:reviewer@example.com')?.capabilities).toEqual(['read']);
+    expect(access.find((e) => e.principal.id === 'serviceAccount:deployer@build-dev.iam.gserviceaccount.com')?.capabilities).toEqual(['administer']);
+    expect(access.some((e) => e.principal.id === 'group:analysts@example.com')).toBe(false);
+    const roleReads = (fake as GcpFake).requests.filter((r) => r.operation === 'iam:GetRole').map((r) => r.path);
+    expect(roleReads).toEqual(expect.arrayContaining(['/v1/roles/iam.securityReviewer', '/v1/roles/bigquery.dataViewer']));
+    expect(roleReads).not.toContain('/v1/roles/resourcemanager.projectIamAdmin');
+  });
+
   it('an unreadable custom role leaves every key under it with unknown access and a gap naming the role', async () => {
     const out = await run(world(), ['iam:GetRole organizations/500/roles/kmsSigner']);
     for (const k of out.keys ?? []) expect(k.access).toBeUndefined();
