@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import { evaluate } from './engine/evaluate.ts';
 import type { AuditResult } from './engine/result.ts';
 import { UserError } from './errors.ts';
@@ -14,6 +13,7 @@ import { PROVIDERS } from './providers/index.ts';
 import { classify, describeFailure, ReadOnlyViolation } from './providers/kit/index.ts';
 import type { CollectContext, ProviderOutput } from './providers/types.ts';
 import { rulesReadingFields } from './rules/fields.ts';
+import { inputFile } from './util/stdin-path.ts';
 
 export interface CollectOptions {
   now: Date;
@@ -133,14 +133,14 @@ export async function planUnits(policy: ResolvedPolicy, ctx: Omit<CollectContext
 /** Read and merge snapshot files given on the command line (paths relative to the working directory). */
 export function loadSnapshots(files: readonly string[]): Inventory {
   return readSnapshots(
-    files.map((f) => ({ file: resolve(f), label: f })),
+    files.map((f) => ({ file: inputFile(process.cwd(), f), label: f })),
     readTextFile,
   );
 }
 
 /** The policy with its providers replaced by the given snapshots: `audit --snapshot` reads through the snapshot provider. */
 export function withSnapshots(policy: ResolvedPolicy, files: readonly string[]): ResolvedPolicy {
-  return { ...policy, providers: { snapshot: { paths: files.map((f) => resolve(f)) } } } as ResolvedPolicy;
+  return { ...policy, providers: { snapshot: { paths: files.map((f) => inputFile(process.cwd(), f)) } } } as ResolvedPolicy;
 }
 
 export interface AuditRun {

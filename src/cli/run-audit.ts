@@ -6,6 +6,7 @@ import type { AuditResult } from '../engine/result.ts';
 import { complianceView } from '../frameworks/compliance.ts';
 import { loadFramework } from '../frameworks/load.ts';
 import { collect, evaluatePolicy, loadPolicy } from '../index.ts';
+import { stdinOnce } from '../util/stdin-path.ts';
 import { applyAuditExtras, prepareAuditExtras, writeAuditEvidence } from './audit-extras.ts';
 import { examplePolicy, parseNow } from './flags.ts';
 import { openAuditHistory, recordAuditHistory } from './history-run.ts';
@@ -49,6 +50,10 @@ export async function runAudit(flags: AuditFlags, io: { warn: (m: string) => voi
   if (flags.now !== undefined && flags.now !== 'snapshot') parseNow(flags.now, () => '');
   const policyFile = flags.example ? examplePolicy(flags.example) : flags.policy;
   const frameworks = (listFromEnv(flags.framework, 'KEYHYGIENE_FRAMEWORK', env) ?? []).map((id) => loadFramework(id));
+  stdinOnce([
+    ['--snapshot', flags.snapshot],
+    ['--iac', flags.iac],
+  ]);
   const policy = selectRules(withIacFiles(loadPolicy(policyFile), flags.iac, flags['changed-only']), {
     severity: listFromEnv(flags.severity, 'KEYHYGIENE_SEVERITY', env),
     rule: listFromEnv(flags.rule, 'KEYHYGIENE_RULE', env),

@@ -31,7 +31,7 @@ ${EXIT_CODE_HELP}`;
     {
       description: 'Gate a pull request: audit what a Terraform plan would create or change, SARIF for code scanning',
       command:
-        'terraform show -json plan.out > plan.json && <%= config.bin %> <%= command.id %> --iac plan.json --changed-only --format sarif --output keyhygiene.sarif',
+        'terraform show -json plan.out | <%= config.bin %> <%= command.id %> --iac - --changed-only --format sarif --output keyhygiene.sarif',
     },
     {
       description: 'Audit a CloudFormation/CDK template and an ARM template (bicep build)',
@@ -62,9 +62,10 @@ ${EXIT_CODE_HELP}`;
 
   static override flags = {
     policy: policyFlag,
-    snapshot: Flags.string({ char: 's', description: 'audit these snapshot files instead of running providers', multiple: true, helpValue: 'FILE' }),
+    snapshot: Flags.string({ char: 's', description: 'audit these snapshot files instead of running providers (- reads standard input)', multiple: true, helpValue: 'FILE' }),
     iac: Flags.string({
-      description: 'audit these Terraform plans (terraform show -json), CloudFormation/CDK or ARM templates before deployment, instead of the live providers',
+      description:
+        'audit these Terraform plans (terraform show -json), CloudFormation/CDK or ARM templates before deployment, instead of the live providers (- reads standard input)',
       multiple: true,
       helpValue: 'FILE',
       exclusive: ['snapshot'],

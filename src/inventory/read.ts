@@ -12,7 +12,8 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { UserError } from '../errors.ts';
 import { INVENTORY_VERSION, type Inventory } from '../model/inventory.ts';
 import { jsonProblemWords, jsonSyntaxProblem } from '../util/json-text.ts';
-import { firstInvalidUtf8, INPUT_LIMITS, inputLimit, MAX_INPUT_ENV, readTextFile, tooLarge } from '../util/read-text.ts';
+import { closeInput, firstInvalidUtf8, INPUT_LIMITS, inputLimit, MAX_INPUT_ENV, openInput, readInput, readTextFile, tooLarge } from '../util/read-text.ts';
+import { STDIN_ARG } from '../util/stdin-path.ts';
 import { Interner } from './intern.ts';
 import { FAST_PATH_BYTES, parseInventory, SNAPSHOT_JSON } from './parse.ts';
 import { headDiagnostics, RECORD_ARRAYS, type RecordArray, recordDiagnostics, recordValidator, zodRecord } from './validate-part.ts';
@@ -351,15 +352,15 @@ export function readInventoryFile(path: string, display: string = path, opts: Re
     if (st.isFile() && st.size < (opts.wholeTextBelow ?? FAST_PATH_BYTES)) return parseInventory(readTextFile(path, 'snapshot', HINT), display);
     return streamInventory(fd, st.isFile() ? st.size : undefined, path, display, opts);
   } finally {
-    closeSync(fd);
+    closeInput(fd);
   }
 }
 
 function openOrThrow(path: string, display: string): number {
   try {
-    const fd = openSync(path, 'r');
+    const fd = openInput(path);
     if (fstatSync(fd).isDirectory()) {
-      closeSync(fd);
+      closeInput(fd);
       throw new UserError({ file: display, message: 'the snapshot is a directory.', hint: HINT });
     }
     return fd;
@@ -385,7 +386,7 @@ function streamInventory(fd: number, size: number | undefined, path: string, dis
   let from = 0;
   for (;;) {
     if (buf.length - len < CHUNK) buf = grown(buf, len, CHUNK);
-    const n = readSync(fd, buf, len, CHUNK, null);
+    const n = readInput(fd, buf, len, CHUNK, null);
     total += n;
     if (total > limit) throw tooLarge(display, 'snapshot', limit);
     len += n;
@@ -517,6 +518,8 @@ export function lineColumnAt(path: string, offset: number): { line: number; colu
   let lineStart = 0;
   let fd: number | undefined;
   try {
+    // Standard input cannot be read twice (a file named "-" is not it): counted from what we know.
+    if (path === STDIN_ARG) throw new Error('standard input');
     fd = openSync(path, 'r');
     const buf = Buffer.allocUnsafe(READ_CHUNK);
     let pos = 0;

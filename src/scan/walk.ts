@@ -2,6 +2,7 @@
 // directory already on the current path is a loop and becomes a gap, as does anything unreadable.
 import { type Dirent, lstatSync, readdirSync, realpathSync, type Stats, statSync } from 'node:fs';
 import { isAbsolute, join, matchesGlob, resolve, sep } from 'node:path';
+import { STDIN_ARG } from '../util/stdin-path.ts';
 import type { ScanGap } from './files.ts';
 
 export interface WalkResult {
@@ -12,7 +13,7 @@ export interface WalkResult {
 }
 
 /** The input that names standard input, and how it is shown in reports. */
-export const STDIN_INPUT = '-';
+export const STDIN_INPUT = STDIN_ARG;
 export const STDIN_LOCATION = '<stdin>';
 
 const GLOB_CHARS = /[*?[{]/;

@@ -5,6 +5,7 @@
 // CollectContext.readText and never import node:fs for their inputs.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { UserError } from '../errors.ts';
+import { STDIN_ARG } from './stdin-path.ts';
 
 const MiB = 1024 * 1024;
 
@@ -54,11 +55,33 @@ export const tooLarge = (file: string, what: string, limit: number): UserError =
     hint: `check that this is the right file; to accept a larger one, set ${MAX_INPUT_ENV}=<bytes>`,
   });
 
+/** Open an input file for reading; `-` is standard input, read from fd 0 itself (/dev/stdin cannot be opened when it is a socket: ENXIO). */
+export const openInput = (file: string): number => (file === STDIN_ARG ? 0 : openSync(file, 'r'));
+
+/** Close what openInput opened; standard input stays open. */
+export function closeInput(fd: number): void {
+  if (fd !== 0) closeSync(fd);
+}
+
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/** readSync that waits on a non-blocking pipe (EAGAIN) instead of failing: standard input may be one. */
+export function readInput(fd: number, buf: Uint8Array, offset: number, length: number, position: number | null): number {
+  for (;;) {
+    try {
+      return readSync(fd, buf, offset, length, position);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
+      Atomics.wait(pause, 0, 0, 5);
+    }
+  }
+}
+
 /** Read a whole input file, never more than `limit` bytes. */
 export function readInputBytes(file: string, what: string, hint: string, limit: number): Buffer {
   let fd: number;
   try {
-    fd = openSync(file, 'r');
+    fd = openInput(file);
   } catch (err) {
     throw openError(file, what, hint, err);
   }
@@ -71,7 +94,7 @@ export function readInputBytes(file: string, what: string, hint: string, limit: 
     let total = 0;
     for (;;) {
       const buf = Buffer.allocUnsafe(Math.min(1 * MiB, limit + 1 - total));
-      const n = readSync(fd, buf, 0, buf.length, null);
+      const n = readInput(fd, buf, 0, buf.length, null);
       if (n === 0) break;
       total += n;
       if (total > limit) throw tooLarge(file, what, limit);
@@ -82,7 +105,7 @@ export function readInputBytes(file: string, what: string, hint: string, limit: 
     if (err instanceof UserError) throw err;
     throw openError(file, what, hint, err);
   } finally {
-    closeSync(fd);
+    closeInput(fd);
   }
 }
 

@@ -1,17 +1,16 @@
 // Pipes named on the command line (`-`, a FIFO, `<(command)`) are read once, as they arrive; the same
 // pipe met inside a directory is a gap (files.test.ts). Nothing read is clean unless all of it was read.
 import { execFileSync } from 'node:child_process';
-import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { scanPaths } from '../../src/scan/index.ts';
 import { walk } from '../../src/scan/walk.ts';
 import { cli } from '../helpers/cli.ts';
-import { scratchRoot } from '../helpers/tmp.ts';
+import { tempDir } from '../helpers/tmp.ts';
 import { encode, filler, makeKey } from './material.ts';
 
-const dir = mkdtempSync(join(scratchRoot(), 'pipes-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const { dir } = tempDir();
 
 /** A FIFO with a writer that sends `bytes` once a reader opens it. */
 function fifoWith(name: string, bytes: Buffer): string {

@@ -1,10 +1,12 @@
 // The IaC provider: Terraform plans, CloudFormation/CDK and ARM templates read before deployment into
 // the same model as the live providers, with provenance "planned". It reads files only through the
 // injected reader and calls no API.
+
 import { basename, dirname, join, resolve } from 'node:path';
 import type { AuditTrail } from '../../model/audit-trail.ts';
 import type { CollectionGap } from '../../model/collection-gap.ts';
 import type { KeyRecord } from '../../model/key-record.ts';
+import { inputFile } from '../../util/stdin-path.ts';
 import { listDirectory } from '../files.ts';
 import { type CollectContext, defineProvider, inputReader, type ProviderOutput } from '../types.ts';
 import { AWS_KEY_TYPES, AWS_TRAIL_TYPES, plannedAwsKey, plannedAwsTrail } from './map-aws.ts';
@@ -119,9 +121,9 @@ async function readFile(
   seen = new Set<string>(),
   parentTrails: readonly AuditTrail[] = [],
 ): Promise<FileResult> {
-  seen.add(resolve(ctx.baseDir, path));
+  seen.add(inputFile(ctx.baseDir, path));
   const files = { readText: inputReader(ctx), listDir: ctx.listDir ?? listDirectory };
-  const abs = resolve(ctx.baseDir, path);
+  const abs = inputFile(ctx.baseDir, path);
   const text = files.readText(abs, 'IaC file', 'check the path; for Terraform pass the output of `terraform show -json plan.out`');
   const opts = { ...(config.account ? { account: config.account } : {}), ...(config.region ? { region: config.region } : {}) };
   const parsed = parseIac(text, path, opts);

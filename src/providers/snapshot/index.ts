@@ -1,5 +1,5 @@
-import { resolve } from 'node:path';
 import { readSnapshots } from '../../inventory/snapshots.ts';
+import { inputFile } from '../../util/stdin-path.ts';
 import { defineProvider, inputReader, type ProviderOutput } from '../types.ts';
 import { SnapshotConfig } from './schema.ts';
 
@@ -16,7 +16,7 @@ export const snapshotProvider = defineProvider({
   fills: ['*'],
   async collect(config, ctx): Promise<ProviderOutput> {
     const inv = readSnapshots(
-      config.paths.map((p) => ({ file: resolve(ctx.baseDir, p), label: p })),
+      config.paths.map((p) => ({ file: inputFile(ctx.baseDir, p), label: p })),
       inputReader(ctx),
     );
     return {
