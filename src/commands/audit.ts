@@ -30,8 +30,7 @@ ${EXIT_CODE_HELP}`;
     },
     {
       description: 'Gate a pull request: audit what a Terraform plan would create or change, SARIF for code scanning',
-      command:
-        'terraform show -json plan.out | <%= config.bin %> <%= command.id %> --iac - --changed-only --format sarif --output keyhygiene.sarif',
+      command: 'terraform show -json plan.out | <%= config.bin %> <%= command.id %> --iac - --changed-only --format sarif --output keyhygiene.sarif',
     },
     {
       description: 'Audit a CloudFormation/CDK template and an ARM template (bicep build)',
@@ -62,7 +61,12 @@ ${EXIT_CODE_HELP}`;
 
   static override flags = {
     policy: policyFlag,
-    snapshot: Flags.string({ char: 's', description: 'audit these snapshot files instead of running providers (- reads standard input)', multiple: true, helpValue: 'FILE' }),
+    snapshot: Flags.string({
+      char: 's',
+      description: 'audit these snapshot files instead of running providers (- reads standard input)',
+      multiple: true,
+      helpValue: 'FILE',
+    }),
     iac: Flags.string({
       description:
         'audit these Terraform plans (terraform show -json), CloudFormation/CDK or ARM templates before deployment, instead of the live providers (- reads standard input)',

@@ -21,7 +21,12 @@ const verdicts = (stdout: string) =>
 describe('- for standard input', () => {
   it('standard input is read once: two flags naming it are refused', () => {
     expect(() => stdinOnce([['--snapshot', ['a.json', '-']]])).not.toThrow();
-    expect(() => stdinOnce([['--snapshot', ['-']], ['--iac', ['-']]])).toThrow(/standard input \(-\) is named 2 times \(--snapshot, --iac\)/);
+    expect(() =>
+      stdinOnce([
+        ['--snapshot', ['-']],
+        ['--iac', ['-']],
+      ]),
+    ).toThrow(/standard input \(-\) is named 2 times \(--snapshot, --iac\)/);
   });
 
   it('terraform show -json plan.out | keyhygiene audit --iac - gives the verdicts of the file', () => {
