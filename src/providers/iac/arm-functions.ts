@@ -49,7 +49,8 @@ function toInt(v: unknown): number | undefined {
   return Number.isInteger(n) ? n : undefined;
 }
 
-function toBool(v: unknown): boolean | undefined {
+/** An ARM boolean: true/false, the strings 'true'/'false' in any case, a number (non-zero is true). */
+export function toBool(v: unknown): boolean | undefined {
   if (typeof v === 'boolean') return v;
   if (isStr(v) && /^(true|false)$/i.test(v)) return v.toLowerCase() === 'true';
   return isNum(v) ? v !== 0 : undefined;

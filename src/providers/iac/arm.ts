@@ -5,6 +5,7 @@
 import type { Document, LineCounter } from 'yaml';
 import { UserError } from '../../errors.ts';
 import { ArmExpressionError, type ArmScope, evaluateArm } from './arm-expr.ts';
+import { toBool } from './arm-functions.ts';
 import { type IacNote, type PlannedResource, Ref, Unknown } from './values.ts';
 
 type Obj = Record<string, unknown>;
@@ -118,8 +119,9 @@ function instancesOf(ctx: Ctx, res: Obj, path: Path, where: Where): (number | un
 function conditionOf(ctx: Ctx, res: Obj, path: Path, where: Where): boolean | string {
   if (res.condition === undefined) return true;
   const c = evalAt(ctx, res.condition, [...path, 'condition'], where);
-  if (c === false || c === 'false' || c === 'False') return false;
-  if (c === true || c === 'true' || c === 'True') return true;
+  // Read as bool() reads it, so `condition` and `if()`/`and()` agree on one value.
+  const decided = toBool(c);
+  if (decided !== undefined) return decided;
   return `its condition ${JSON.stringify(res.condition)} holds, which is decided at deployment${c instanceof Unknown ? ` (${c.why})` : ''}`;
 }
 

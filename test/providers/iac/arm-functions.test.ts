@@ -1,7 +1,9 @@
 // ARM template functions decided before deployment (Microsoft Learn, "ARM template functions":
 // logical, comparison, string, array, object and numeric functions), and what stays unknown.
 import { describe, expect, it } from 'vitest';
+import { readArm } from '../../../src/providers/iac/arm.ts';
 import { evaluateArm } from '../../../src/providers/iac/arm-expr.ts';
+import { parseTemplateText } from '../../../src/providers/iac/cloudformation.ts';
 import { Unknown } from '../../../src/providers/iac/values.ts';
 
 const scope = {
@@ -48,5 +50,25 @@ describe('ARM expressions: functions decided from the template', () => {
     };
     expect(evaluateArm("[__bicep.name(parameters('env'))]", withFn)).toBe('kv-prod');
     expect(evaluateArm("[__bicep.other('x')]", withFn)).toBeInstanceOf(Unknown);
+  });
+});
+
+describe('ARM resource condition', () => {
+  const deployed = (condition: unknown) => {
+    const template = {
+      $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+      contentVersion: '1.0.0.0',
+      parameters: { deploy: { type: 'string', defaultValue: 'FALSE' } },
+      resources: [{ type: 'Microsoft.KeyVault/vaults', apiVersion: '2023-07-01', name: 'kv', condition, properties: {} }],
+    };
+    const text = JSON.stringify(template);
+    return readArm(template, 'main.json', parseTemplateText(text, 'main.json')).map((r) => r.conditional ?? 'deployed');
+  };
+
+  it('reads a value as bool() and if() do: one reading of one value (the string FALSE was an undecided condition)', () => {
+    expect(deployed("[parameters('deploy')]")).toEqual([]);
+    expect(deployed("[if(parameters('deploy'), true(), false())]")).toEqual([]);
+    expect(deployed('True')).toEqual(['deployed']);
+    expect(deployed("[parameters('missing')]")).toHaveLength(1);
   });
 });
