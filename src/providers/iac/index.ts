@@ -104,9 +104,12 @@ async function nestedTemplates(
   const read: FileResult[] = [];
   const unread: IacNote[] = [];
   const list = ctx.listDir ?? listDirectory;
+  // CDK writes every nested template beside the parent: each directory is listed once, not once a note.
+  const listings = new Map<string, Set<string>>();
+  const listed = (dir: string) => listings.get(dir) ?? listings.set(dir, new Set(list(dir))).get(dir);
   for (const n of notes) {
     const child = n.template ? join(dirname(path), n.template) : undefined;
-    const present = child !== undefined && !seen.has(resolve(ctx.baseDir, child)) && list(resolve(ctx.baseDir, dirname(child))).includes(basename(child));
+    const present = child !== undefined && !seen.has(resolve(ctx.baseDir, child)) && !!listed(resolve(ctx.baseDir, dirname(child)))?.has(basename(child));
     if (child && present) read.push(await readFile(child, config, ctx, seen, parentTrails));
     else unread.push(n);
   }

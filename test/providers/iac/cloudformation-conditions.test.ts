@@ -60,7 +60,8 @@ describe('iac provider: CloudFormation conditions, loops, transforms and nested 
     expect(iac.map((g) => g.reason)).toEqual([
       expect.stringContaining('AuditNestedStackAuditNestedStackResourceE5F6A7B8 (AWS::CloudFormation::Stack) deploys another template'),
     ]);
-    expect(out.ops).toContain('fs:ListDirectory');
+    // Both nested stacks' templates are looked for in one directory, listed once (it was listed once a nested stack).
+    expect(out.ops.filter((o) => o === 'fs:ListDirectory')).toHaveLength(1);
   });
 
   it("a nested stack's keys are covered by the parent's trail (same account and region): no 'no trail declared' gap", async () => {
