@@ -3,7 +3,7 @@
 // provider's own accessFromPolicy. Pure. What a value unknown at plan time hides is named for the gap.
 import type { AccessEntry } from '../../model/access-entry.ts';
 import { accessFromPolicy, type RawBinding, type RawPolicy } from '../gcp/normalize.ts';
-import { type Ancestry, ancestryOf, LEVELS, reaches } from './map-gcp-hierarchy.ts';
+import { ancestryOf, LEVELS, reaches } from './map-gcp-hierarchy.ts';
 import type { PlanContext } from './plan-context.ts';
 import { containsUnknown, type PlannedResource, Ref } from './values.ts';
 
@@ -95,9 +95,47 @@ function unattached(ctx: PlanContext, types: readonly string[], attr: string): s
     .map((r) => `${r.address}: its ${attr} is known only after apply`);
 }
 
+/** The IAM a plan sets above its keys, worked out once per plan (every key of a project shares it). */
+interface PlanIam {
+  /** Key and ring IAM resources whose target is known only after apply. */
+  unattached: string[];
+  /** By project id ('' when unknown): the bindings that reach it, by project, folder or organization, and what may. */
+  above: Map<string, { byNode: Map<string, RawBinding[]>; unknown: string[] }>;
+}
+
+const perPlan = new WeakMap<PlanContext, PlanIam>();
+
+function planIam(ctx: PlanContext): PlanIam {
+  let iam = perPlan.get(ctx);
+  if (!iam) {
+    iam = { unattached: [...unattached(ctx, KEY_IAM_TYPES, 'crypto_key_id'), ...unattached(ctx, RING_IAM_TYPES, 'key_ring_id')], above: new Map() };
+    perPlan.set(ctx, iam);
+  }
+  return iam;
+}
+
+/** Bindings the plan sets on a project and the folders and organization above it, by node (once per project). */
+function aboveProject(ctx: PlanContext, projectId: string | undefined): { byNode: Map<string, RawBinding[]>; unknown: string[] } {
+  const cache = planIam(ctx).above;
+  const cached = cache.get(projectId ?? '');
+  if (cached) return cached;
+  const ancestry = ancestryOf(ctx, projectId);
+  const found = { byNode: new Map<string, RawBinding[]>(), unknown: [] as string[] };
+  for (const level of LEVELS)
+    for (const r of ctx.ofType(...level.types)) {
+      const hit = reaches(ctx, r, level, ancestry);
+      if (hit.verdict === 'maybe') found.unknown.push(hit.why);
+      if (hit.verdict !== 'yes') continue;
+      const node = hit.node.name ?? hit.node.planned?.address ?? level.kind;
+      found.byNode.set(node, [...(found.byNode.get(node) ?? []), ...bindingsOf(r, found.unknown)]);
+    }
+  cache.set(projectId ?? '', found);
+  return found;
+}
+
 /** Access entries the plan's IAM resources give one key, from the key's own policy and its ring's. */
 export function plannedIam(ctx: PlanContext, key: IamTarget & { name: string; purpose?: string }, ring: IamTarget, nowMs: number): PlannedIam {
-  const unknown: string[] = [...unattached(ctx, KEY_IAM_TYPES, 'crypto_key_id'), ...unattached(ctx, RING_IAM_TYPES, 'key_ring_id')];
+  const unknown: string[] = [...planIam(ctx).unattached];
   const subject = { name: key.name, ...(key.purpose ? { purpose: key.purpose } : {}) };
   const entries: AccessEntry[] = [];
   let authoritative = false;
@@ -113,24 +151,22 @@ export function plannedIam(ctx: PlanContext, key: IamTarget & { name: string; pu
     entries.push(...got.entries);
     for (const role of got.unknownRoles) unknown.push(`the permissions of ${role} are not known before deployment`);
   }
-  const ancestry = ancestryOf(ctx, /^projects\/([^/]+)\//.exec(key.name)?.[1]);
-  entries.push(...inheritedAccess(ctx, ancestry, subject, nowMs, unknown));
+  entries.push(...inheritedAccess(ctx, /^projects\/([^/]+)\//.exec(key.name)?.[1], subject, nowMs, unknown));
   return { entries, unknown, authoritative };
 }
 
 /** Access from the IAM the plan sets on the key's project and the folders and organization above it. */
-function inheritedAccess(ctx: PlanContext, ancestry: Ancestry, subject: { name: string; purpose?: string }, nowMs: number, unknown: string[]): AccessEntry[] {
-  const byNode = new Map<string, RawBinding[]>();
-  for (const level of LEVELS)
-    for (const r of ctx.ofType(...level.types)) {
-      const hit = reaches(ctx, r, level, ancestry);
-      if (hit.verdict === 'maybe') unknown.push(hit.why);
-      if (hit.verdict !== 'yes') continue;
-      const node = hit.node.name ?? hit.node.planned?.address ?? level.kind;
-      byNode.set(node, [...(byNode.get(node) ?? []), ...bindingsOf(r, unknown)]);
-    }
+function inheritedAccess(
+  ctx: PlanContext,
+  projectId: string | undefined,
+  subject: { name: string; purpose?: string },
+  nowMs: number,
+  unknown: string[],
+): AccessEntry[] {
+  const above = aboveProject(ctx, projectId);
+  unknown.push(...above.unknown);
   const entries: AccessEntry[] = [];
-  for (const [node, bindings] of byNode) {
+  for (const [node, bindings] of above.byNode) {
     const got = accessFromPolicy({ bindings, auditConfigs: [] }, node, subject, nowMs);
     entries.push(...got.entries);
     for (const role of got.unknownRoles) unknown.push(`the permissions of ${role} (on ${node}) are not known before deployment`);

@@ -113,6 +113,8 @@ function accessOf(ctx: PlanContext, r: PlannedResource, rec: KeyRecord, key: Raw
   const outside = iam.authoritative
     ? 'IAM set outside this plan on the project and the folders and organization above it also decides who can use the key'
     : 'IAM set outside this plan on the key, its key ring, the project and the folders and organization above it also decides who can use the key';
-  const unknown = iam.unknown.length ? `; ${iam.unknown.join('; ')}` : '';
+  // A plan with thousands of grants whose reach is undecided names the first few, and how many more.
+  const named = iam.unknown.length > 8 ? [...iam.unknown.slice(0, 8), `and ${iam.unknown.length - 8} more`] : iam.unknown;
+  const unknown = named.length ? `; ${named.join('; ')}` : '';
   ctx.gap(rec.id, PROVIDER, 'access', `${r.format}:iam`, `${r.address}: ${outside} (audit it live with the gcp provider)${unknown}`);
 }

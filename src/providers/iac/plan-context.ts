@@ -40,6 +40,7 @@ export class PlanContext {
   private readonly builders = new Map<string, GapBuilder>();
   private readonly byAddress = new Map<string, PlannedResource>();
   private readonly byRefKey = new Map<string, PlannedResource[]>();
+  private readonly byTypes = new Map<string, PlannedResource[]>();
   /** Where each resource is declared in source (.tf), when found. */
   readonly declared = new Map<string, { file: string; line: number }>();
 
@@ -53,9 +54,16 @@ export class PlanContext {
     }
   }
 
+  /** The resources of the given types that the plan does not delete (looked up once per list of types). */
   ofType(...types: string[]): PlannedResource[] {
-    const set = new Set(types.map((t) => t.toLowerCase()));
-    return this.resources.filter((r) => set.has(r.type.toLowerCase()) && r.action !== 'delete');
+    const key = types.join('\n');
+    let found = this.byTypes.get(key);
+    if (!found) {
+      const set = new Set(types.map((t) => t.toLowerCase()));
+      found = this.resources.filter((r) => set.has(r.type.toLowerCase()) && r.action !== 'delete');
+      this.byTypes.set(key, found);
+    }
+    return [...found];
   }
 
   /** Stable subject id of a planned resource: `<file>#<address>`. */

@@ -1,6 +1,9 @@
 // IAM a Terraform plan sets on a key's project and the folders and organization above it (fixture:
 // test/fixtures/iac/terraform-gcp-project-iam, from the Google provider's google_project_iam_*,
 // google_folder_iam_* and google_organization_iam_* registry pages).
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import rule from '../../../src/rules/exposure/no-public-principal.ts';
 import { runRule } from '../../helpers/rule-tester.ts';
@@ -61,5 +64,50 @@ describe('iac provider: project, folder and organization IAM above planned Cloud
   it('an organization grant whose condition never matches a Cloud KMS key gives no access', async () => {
     const pay = await keyAndGaps('google_kms_crypto_key.payments_data');
     expect(pay.key.access?.some((e) => e.principal.id === 'allUsers')).toBe(false);
+  });
+});
+
+describe('iac provider: project IAM at scale', () => {
+  it('the IAM above a project is worked out once per plan, not once a key: 2,000 keys beside 2,000 grants on other projects', {
+    timeout: 120_000,
+  }, async () => {
+    const doc = JSON.parse(readFileSync(PLAN, 'utf8'));
+    const [key] = doc.resource_changes.filter((r: { address: string }) => r.address === 'google_kms_crypto_key.prod_data');
+    const [grant] = doc.resource_changes.filter((r: { address: string }) => r.address === 'google_project_iam_member.public_encrypter');
+    const N = 2000;
+    const ring = 'projects/acme-prod/locations/europe-west1/keyRings/prod-ring';
+    const keys = Array.from({ length: N }, (_, i) => ({
+      ...key,
+      address: `google_kms_crypto_key.many[${i}]`,
+      name: 'many',
+      index: i,
+      change: { ...key.change, after: { ...key.change.after, name: `k${i}`, key_ring: ring }, after_unknown: { ...key.change.after_unknown, key_ring: false } },
+    }));
+    const grants = Array.from({ length: N }, (_, i) => ({
+      ...grant,
+      address: `google_project_iam_member.other[${i}]`,
+      name: 'other',
+      index: i,
+      change: { ...grant.change, after: { ...grant.change.after, project: `other-${i}`, member: `user:u${i}@example.com` } },
+    }));
+    // A key whose ring (so project) is known only after apply: every project grant may reach it.
+    const unplaced = { ...key, address: 'google_kms_crypto_key.unplaced', name: 'unplaced' };
+    doc.resource_changes = [...doc.resource_changes, ...keys, ...grants, unplaced];
+    const dir = mkdtempSync(join(tmpdir(), 'kh-gcp-iam-'));
+    writeFileSync(join(dir, 'plan.json'), JSON.stringify(doc));
+    const t0 = performance.now();
+    const out = await collectIac([join(dir, 'plan.json')]);
+    const ms = performance.now() - t0;
+    const many = (out.keys ?? []).filter((k) => k.source?.address.startsWith('google_kms_crypto_key.many['));
+    expect(many).toHaveLength(N);
+    // The grant on the key's own project reaches every one of them; the others reach none.
+    expect(new Set(many.map((k) => k.access?.map((e) => e.principal.id).join()))).toEqual(new Set(['allUsers']));
+    // Once per plan: about 2 s here; judging every grant again for each key (and listing the plan's
+    // resources of a type again for every lookup) took 24 s.
+    expect(ms).toBeLessThan(10_000);
+    // Its access gap names the first few grants that may reach it, and how many more (not all 2,000).
+    const gap = out.gaps?.find((g) => g.id.endsWith('#google_kms_crypto_key.unplaced:access'));
+    expect(gap?.reason).toMatch(/; and 199\d more$/);
+    expect(gap?.reason.length).toBeLessThan(3000);
   });
 });
