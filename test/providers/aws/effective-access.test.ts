@@ -81,7 +81,7 @@ environments:
   production: { kind: production, match: [{ accounts: ['${PROD}'] }] }
   debug: { kind: debug, match: [{ tags: { env: debug } }, { paths: ['/debug/*'] }] }
 precedence: { environments: [debug, production] }
-rules: { nonprod-principal-access: high }
+rules: { nonprod-principal-access: high, no-public-principal: critical }
 `;
 
 function policy(extra = '') {
@@ -101,7 +101,7 @@ async function audit(world: FakeWorld, config: AwsConfigInput = {}, extraPolicy 
   const result = auditInventory(inventoryOf(out), policy(extraPolicy), NOW, true);
   const verdict = result.results.find((r) => r.ruleId === 'nonprod-principal-access' && r.subject.id === KEY);
   const key = out.keys.find((k) => k.id === KEY);
-  return { out, verdict, key, fake };
+  return { out, verdict, key, fake, result };
 }
 
 const iamEntry = (key: { access?: AccessEntry[] } | undefined, name: string) =>
@@ -350,7 +350,10 @@ describe('Nitro Enclaves attestation in key policies (acceptance)', () => {
     );
     const keyId = `arn:aws:kms:us-east-1:${PROD}:key/enclave-data`;
     const file = join(mkdtempSync(join(tmpdir(), 'kh-enclave-')), 'keyhygiene.yaml');
-    writeFileSync(file, POLICY.replace('rules: { nonprod-principal-access: high }', 'rules: { enclave-debug-attestation: high }'));
+    writeFileSync(
+      file,
+      POLICY.replace('rules: { nonprod-principal-access: high, no-public-principal: critical }', 'rules: { enclave-debug-attestation: high }'),
+    );
     const result = auditInventory(inventoryOf(out), resolvePolicyFile(file), NOW, true);
     expectOnlyDeclared(fake.operations(), awsProvider);
     await fake.close();
@@ -697,5 +700,106 @@ describe('estates written from the IAM and KMS documentation', () => {
       }),
     );
     expect(inVpc.verdict?.outcome).toBe('fail');
+  });
+  const fed = (iam: FakeIam) => audit(estate(iam));
+  const verdictOf = (r: Awaited<ReturnType<typeof audit>>, rule: string) => r.result.results.find((x) => x.ruleId === rule && x.subject.id === KEY);
+
+  it('IAM Identity Center and SAML: the IdP users a trust admits are listed through the provider, in its account', async () => {
+    // IAM Identity Center permission-set roles as IAM shows them (path /aws-reserved/sso.amazonaws.com/,
+    // trust in the AWSSSO_…_DO_NOT_DELETE SAML provider with sts:AssumeRoleWithSAML and sts:TagSession,
+    // SAML:aud the sign-in endpoint); IAM User Guide, "Create a role for SAML 2.0 federation".
+    const sso = `arn:aws:iam::${PROD}:saml-provider/AWSSSO_0123456789abcdef_DO_NOT_DELETE`;
+    const okta = `arn:aws:iam::${PROD}:saml-provider/Okta`;
+    const samlTrust = (provider: string, extra: Record<string, unknown> = {}) => ({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { Federated: provider },
+          Action: ['sts:AssumeRoleWithSAML', 'sts:TagSession'],
+          Condition: { StringEquals: { 'SAML:aud': 'https://signin.aws.amazon.com/saml', ...extra } },
+        },
+      ],
+    });
+    const admin = `arn:aws:iam::${PROD}:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_KeyAdmins_0123456789abcdef`;
+    const r = await fed({
+      roles: [
+        {
+          name: 'AWSReservedSSO_KeyAdmins_0123456789abcdef',
+          path: '/aws-reserved/sso.amazonaws.com/',
+          trust: samlTrust(sso),
+          inline: [{ name: 'k', document: allowAll() }],
+        },
+        { name: 'signer', trust: samlTrust(okta, { 'SAML:sub': 'alice@example.com' }), inline: [{ name: 'k', document: allowAll(['kms:Sign']) }] },
+        { name: 'staff', trust: samlTrust(okta, { 'SAML:eduPersonAffiliation': 'staff' }), inline: [{ name: 'k', document: allowAll(['kms:Sign']) }] },
+      ],
+    });
+    expect(r.out.gaps).toEqual([]);
+    const byId = (id: string) => r.key?.access?.find((a) => a.principal.id === id);
+    expect(byId(`${sso}#${admin}`)).toMatchObject({
+      principal: { kind: 'group', name: 'IAM Identity Center users of permission set KeyAdmins', account: PROD },
+      via: [sso, admin],
+    });
+    expect(byId(`${sso}#${admin}`)?.capabilities).toContain('use-sign');
+    expect(byId(`${okta}#alice@example.com`)).toMatchObject({ principal: { kind: 'user', account: PROD }, via: [okta, `arn:aws:iam::${PROD}:role/signer`] });
+    expect(byId(`${okta}#arn:aws:iam::${PROD}:role/staff`)?.undecided).toEqual([
+      { key: 'SAML:eduPersonAffiliation', operator: 'StringEquals', values: ['staff'] },
+    ]);
+    // Classified by the account matcher like the roles they assume: production, a pass.
+    expect(r.verdict?.outcome).toBe('pass');
+  });
+
+  it('an EKS service account (IAM roles for service accounts) is in the provider account: classified by the account, not unknown', async () => {
+    // Amazon EKS User Guide, "Assign IAM roles to Kubernetes service accounts": the role's trust policy.
+    const host = 'oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE';
+    const provider = `arn:aws:iam::${PROD}:oidc-provider/${host}`;
+    const trust = {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { Federated: provider },
+          Action: 'sts:AssumeRoleWithWebIdentity',
+          Condition: { StringEquals: { [`${host}:aud`]: 'sts.amazonaws.com', [`${host}:sub`]: 'system:serviceaccount:default:my-service-account' } },
+        },
+      ],
+    };
+    const r = await fed({ roles: [{ name: 'my-role', trust, inline: [{ name: 'k', document: allowAll(['kms:Sign']) }] }] });
+    const sa = r.key?.access?.find((a) => a.principal.id === `${provider}#system:serviceaccount:default:my-service-account`);
+    expect(sa).toMatchObject({ principal: { account: PROD, federation: { issuer: 'other' } }, via: [provider, `arn:aws:iam::${PROD}:role/my-role`] });
+    expect(r.verdict?.outcome).toBe('pass');
+  });
+
+  it('a Cognito identity pool role that admits unauthenticated identities is usable by anyone: no-public-principal fails', async () => {
+    // Amazon Cognito Developer Guide, "IAM roles": role trust policies for unauthenticated and
+    // authenticated identities (cognito-identity.amazonaws.com:aud pins the pool, :amr the kind).
+    const cognitoTrust = (amr: string) => ({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { Federated: 'cognito-identity.amazonaws.com' },
+          Action: 'sts:AssumeRoleWithWebIdentity',
+          Condition: {
+            StringEquals: { 'cognito-identity.amazonaws.com:aud': 'us-east-1:12345678-abcd-abcd-abcd-123456789012' },
+            'ForAnyValue:StringLike': { 'cognito-identity.amazonaws.com:amr': amr },
+          },
+        },
+      ],
+    });
+    const role = (amr: string) => ({
+      roles: [{ name: 'Cognito_AppRole', trust: cognitoTrust(amr), inline: [{ name: 'k', document: allowAll(['kms:Sign']) }] }],
+    });
+    const guests = await fed(role('unauthenticated'));
+    const pub = verdictOf(guests, 'no-public-principal');
+    expect(pub?.outcome).toBe('fail');
+    expect(pub?.message).toMatch(/Anyone can use-sign this key through iam-policy trust policy of role\/Cognito_AppRole/);
+    expect(guests.key?.access?.find((a) => a.principal.kind === 'public')?.via).toEqual([
+      'cognito-identity.amazonaws.com',
+      `arn:aws:iam::${PROD}:role/Cognito_AppRole`,
+    ]);
+    await guests.fake.close();
+    // Authenticated identities: whoever the pool lets sign in, which the audit does not read.
+    expect(verdictOf(await fed(role('authenticated')), 'no-public-principal')?.outcome).toBe('unknown');
   });
 });

@@ -2,8 +2,9 @@
 // from each role with access (breadth first, a depth limit, no role visited twice on one path):
 // principals of the account whose identity policies allow sts:AssumeRole on the role (when the trust
 // names the account), principals the trust names directly, other accounts, and federated identities
-// (OIDC providers such as GitHub Actions, GitLab and Terraform Cloud, one principal per admitted `sub`
-// pattern). Each is reported with the path it takes. Pure.
+// (OIDC providers such as GitHub Actions, GitLab, Terraform Cloud or an EKS cluster, one principal per
+// admitted `sub` pattern; SAML providers and IAM Identity Center; Cognito identity pools and the web
+// identity providers). Each is reported with the path it takes. Pure.
 import { type AccessCondition, type AccessEntry, federationIssuer, type Principal } from '../../../model/access-entry.ts';
 import { globToRegExp } from '../../../util/glob.ts';
 import { isDeletedPrincipalId, principalFromAws } from '../normalize.ts';
@@ -18,26 +19,107 @@ const ACCOUNT_ROOT = /^arn:aws[a-z-]*:iam::(\d{12}):root$/;
 /** The issuer host of an OIDC provider ARN (arn:aws:iam::<account>:oidc-provider/<host>[/path]). */
 export const oidcHost = (provider: string): string => provider.replace(/^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\//, '');
 
+const POSITIVE = /^(ForAnyValue:)?(StringEquals|StringLike)$/;
+
+/** The values positive operators admit for one condition key ([] = not pinned). */
+const admitted = (conds: readonly AccessCondition[], key: string): string[] => {
+  const k = key.toLowerCase();
+  const hits = conds.filter((c) => c.key.toLowerCase() === k && POSITIVE.test(c.operator));
+  return hits.length ? [...new Set(hits.flatMap((c) => c.values))].sort() : [];
+};
+
 /** The `sub` patterns a trust statement admits for an issuer ([] = any subject); positive operators only. */
-export function admittedSubjects(conds: readonly AccessCondition[], host: string): string[] {
-  const subKey = `${host}:sub`.toLowerCase();
-  const subs = conds.filter((c) => c.key.toLowerCase() === subKey && /^(ForAnyValue:)?(StringEquals|StringLike)$/.test(c.operator));
-  return subs.length ? [...new Set(subs.flatMap((c) => c.values))].sort() : [];
+export const admittedSubjects = (conds: readonly AccessCondition[], host: string): string[] => admitted(conds, `${host}:sub`);
+
+/** One identity a trust statement admits, and what the audit cannot decide about it. */
+interface Admitted {
+  principal: Principal;
+  undecided: AccessCondition[];
+  /** The identity provider (its ARN, or a web identity provider's host): first on the path. */
+  provider: string;
+}
+type Found = Omit<Admitted, 'provider'>;
+
+const OIDC_PROVIDER = /^arn:aws[a-z-]*:iam::(\d{12}):oidc-provider\/(.+)$/;
+const SAML_PROVIDER = /^arn:aws[a-z-]*:iam::(\d{12}):saml-provider\/(.+)$/;
+
+/**
+ * An IAM OIDC provider: one principal per admitted `sub` pattern, `any-authenticated` when none is
+ * pinned. CI issuers are classified by the `ci:` block; another issuer (an EKS cluster, an IdP) is in
+ * the provider's account, so the policy's account matchers classify it as they do the account's roles.
+ */
+function oidcPrincipals(provider: string, account: string, conds: readonly AccessCondition[]): Found[] {
+  const host = oidcHost(provider);
+  const issuer = federationIssuer(host);
+  const subjects = admittedSubjects(conds, host);
+  const federation = { provider, issuer, subjects: [] as string[] };
+  const owner = issuer === 'other' ? { account } : {};
+  if (subjects.length === 0)
+    return [{ principal: { kind: 'any-authenticated', id: `${provider}#*`, name: `any subject of ${host}`, federation, ...owner }, undecided: [] }];
+  return subjects.map((sub) => ({
+    principal: { kind: 'user', id: `${provider}#${sub}`, name: `${host} ${sub}`, federation: { ...federation, subjects: [sub] }, ...owner },
+    undecided: [],
+  }));
 }
 
-/** Federated principals admitted by one trust statement. */
-function federatedPrincipals(s: Stmt): Principal[] {
-  const out: Principal[] = [];
-  for (const provider of s.principals?.federated ?? []) {
-    if (!provider.includes(':oidc-provider/')) continue;
-    const host = oidcHost(provider);
-    const issuer = federationIssuer(host);
-    const subjects = admittedSubjects(s.conditions, host);
-    const federation = { provider, issuer, subjects: [] as string[] };
-    if (subjects.length === 0) out.push({ kind: 'any-authenticated', id: `${provider}#*`, name: `any subject of ${host}`, federation });
-    for (const sub of subjects) out.push({ kind: 'user', id: `${provider}#${sub}`, name: `${host} ${sub}`, federation: { ...federation, subjects: [sub] } });
-  }
-  return out;
+/** SAML keys that name the assertion, its audience or its format, not which of the IdP's users it is for. */
+const SAML_NOT_WHO = new Set(['saml:aud', 'saml:sub', 'saml:sub_type', 'saml:iss', 'saml:namequalifier', 'saml:doc']);
+
+/**
+ * A SAML provider (IAM User Guide, "Create a role for SAML 2.0 federation"; IAM Identity Center's
+ * permission-set roles trust its AWSSSO_…_DO_NOT_DELETE provider): the IdP's users it assigns the role,
+ * one principal per `SAML:sub` the trust pins, else one group for the role. They are in the provider's
+ * account (classified by the policy's matchers); a pin on another attribute (SAML:eduPersonAffiliation…)
+ * narrows them in a way the audit cannot read: undecided.
+ */
+function samlPrincipals(provider: string, account: string, name: string, conds: readonly AccessCondition[], role: IamPrincipal): Found[] {
+  const undecided = conds.filter((c) => c.key.toLowerCase().startsWith('saml:') && !SAML_NOT_WHO.has(c.key.toLowerCase()));
+  const subjects = admitted(conds, 'SAML:sub');
+  const sso = /^AWSReservedSSO_(.+)_[0-9a-f]{16}$/.exec(role.name)?.[1];
+  if (subjects.length) return subjects.map((sub) => ({ principal: { kind: 'user', id: `${provider}#${sub}`, name: `${name} ${sub}`, account }, undecided }));
+  const who = sso ? `IAM Identity Center users of permission set ${sso}` : `users of SAML provider ${name} assigned role ${role.name}`;
+  return [{ principal: { kind: 'group', id: `${provider}#${role.arn}`, name: who, account }, undecided }];
+}
+
+const COGNITO = 'cognito-identity.amazonaws.com';
+
+/**
+ * Amazon Cognito identity pools (Cognito Developer Guide, "IAM roles": the trust pins the pool with
+ * `cognito-identity.amazonaws.com:aud` and the kind of identity with `…:amr`): a role that admits
+ * unauthenticated (guest) identities, or does not pin `amr`, can be assumed by anyone on the internet;
+ * one for authenticated identities by whoever can sign in to the pool's providers (undecided).
+ */
+function cognitoPrincipals(conds: readonly AccessCondition[]): Found[] {
+  const pools = admitted(conds, `${COGNITO}:aud`);
+  const amr = admitted(conds, `${COGNITO}:amr`).map((v) => v.toLowerCase());
+  const pool = pools.length ? pools.join(',') : 'any identity pool';
+  const id = `${COGNITO}#${pools.join(',') || '*'}`;
+  if (amr.length === 0 || amr.some((v) => globToRegExp(v).test('unauthenticated')))
+    return [{ principal: { kind: 'public', id: `${id}#unauthenticated`, name: `unauthenticated identities of ${pool}` }, undecided: [] }];
+  const signIn = { key: `${COGNITO}:amr`, operator: 'who can sign in is set by the identity pool', values: amr };
+  return [{ principal: { kind: 'any-authenticated', id: `${id}#authenticated`, name: `authenticated identities of ${pool}` }, undecided: [signIn] }];
+}
+
+/** Web identity providers named by host (accounts.google.com, graph.facebook.com, www.amazon.com): one user per pinned `sub`, any of their users otherwise. */
+function webIdentityPrincipals(host: string, conds: readonly AccessCondition[]): Found[] {
+  if (host === COGNITO) return cognitoPrincipals(conds);
+  const subjects = admittedSubjects(conds, host);
+  if (subjects.length === 0) return [{ principal: { kind: 'any-authenticated', id: `${host}#*`, name: `any user of ${host}` }, undecided: [] }];
+  return subjects.map((sub) => ({ principal: { kind: 'user', id: `${host}#${sub}`, name: `${host} ${sub}` }, undecided: [] }));
+}
+
+/** Federated identities admitted by one trust statement of `role`: none is dropped. */
+function federatedPrincipals(s: Stmt, role: IamPrincipal): Admitted[] {
+  return (s.principals?.federated ?? []).flatMap((provider) => {
+    const oidc = OIDC_PROVIDER.exec(provider);
+    const saml = SAML_PROVIDER.exec(provider);
+    const admitted = oidc
+      ? oidcPrincipals(provider, oidc[1] as string, s.conditions)
+      : saml
+        ? samlPrincipals(provider, saml[1] as string, saml[2] as string, s.conditions, role)
+        : webIdentityPrincipals(provider, s.conditions);
+    return admitted.map((a) => ({ ...a, provider }));
+  });
 }
 
 /** Whether an IAM principal's identity policies let it call sts:AssumeRole on `role` (denies and boundary applied). */
@@ -66,6 +148,8 @@ function resourceHit(s: Stmt, arn: string): boolean {
 
 interface Hop {
   principal: Principal;
+  /** A federated identity's provider. */
+  provider?: string;
   iam?: IamPrincipal;
   through: string;
   undecided: AccessCondition[];
@@ -99,7 +183,7 @@ function assumers(role: IamPrincipal, iam: AccountIam): Hop[] {
   const hops: Hop[] = [];
   for (const s of role.trust ?? []) {
     if (s.effect !== 'Allow' || !ASSUME.some((a) => s.matchesAction(a))) continue;
-    for (const principal of federatedPrincipals(s)) hops.push({ principal, through: s.origin, undecided: [] });
+    for (const a of federatedPrincipals(s, role)) hops.push({ principal: a.principal, through: s.origin, undecided: a.undecided, provider: a.provider });
     for (const v of s.principals?.aws ?? []) {
       if (isDeletedPrincipalId(v)) continue;
       const account = ACCOUNT_ROOT.exec(v)?.[1] ?? (/^\d{12}$/.test(v) ? v : undefined);
@@ -165,7 +249,7 @@ function walk(target: IamPrincipal, iam: AccountIam, maxDepth: number): Reach[] 
         seen.add(hop.principal.id);
         const beyond = depth > maxDepth ? [{ key: 'role chain', operator: `longer than maxChainDepth ${maxDepth}`, values: via }] : [];
         const conds = [...undecided, ...hop.undecided, ...beyond];
-        const path = hop.principal.federation ? [hop.principal.federation.provider, ...via] : via;
+        const path = hop.provider ? [hop.provider, ...via] : via;
         out.push({ principal: hop.principal, source: 'iam-policy', sourceId: hop.through, via: path, ...(conds.length ? { undecided: conds } : {}) });
         if (hop.iam?.kind === 'role' && depth <= maxDepth) next.push({ role: hop.iam, via: [hop.iam.arn, ...via], undecided: conds });
       }
