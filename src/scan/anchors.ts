@@ -60,31 +60,52 @@ class SimdPass {
   }
 }
 
-/** The bytes a bucket's nibble tables accept in one position: every low nibble with every high nibble. */
-function crossBytes(bytes: readonly number[]): number[] {
-  const lo = [...new Set(bytes.map((b) => b & 15))];
-  const hi = [...new Set(bytes.map((b) => b >>> 4))];
-  return hi.flatMap((h) => lo.map((l) => (h << 4) | l));
-}
+/** Per byte: 2 when common in text and memory images (zero, blanks), 1 for a letter or digit, else 0. */
+const BYTE_CLASS = (() => {
+  const c = new Uint8Array(256);
+  for (let b = 0; b < 256; b++) if ((b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a)) c[b] = 1;
+  for (const b of [0x00, 0x09, 0x0a, 0x0d, 0x20]) c[b] = 2;
+  return c;
+})();
 
-/** Bytes common in text and memory images: a stray pair with one of them would be reported often. */
-const COMMON = new Set([0x00, 0x09, 0x0a, 0x0d, 0x20]);
-const ALNUM = /^[A-Za-z0-9]{2}$/;
-
-/** How often a stray two-byte sequence would be reported: often with a blank or zero byte, less with two letters (words). */
+/** How often a stray two-byte sequence would be reported: often with a blank or zero byte, less with two letters or digits (words). */
 const strayWeight = (a: number, b: number): number => {
-  if (COMMON.has(a) || COMMON.has(b)) return 16;
-  return ALNUM.test(String.fromCharCode(a, b)) ? 4 : 1;
+  const x = BYTE_CLASS[a] as number;
+  const y = BYTE_CLASS[b] as number;
+  if (x === 2 || y === 2) return 16;
+  return x === 1 && y === 1 ? 4 : 1;
 };
 
-/** What sharing one bucket costs: the two-byte sequences it reports that are none of its pairs (weighted by how common they are). */
-function strayCost(pairs: readonly number[]): number {
-  let cost = 0;
-  for (const a of crossBytes(pairs.map((p) => p >>> 8))) {
-    for (const b of crossBytes(pairs.map((p) => p & 255))) {
-      if (!pairs.includes((a << 8) | b)) cost += strayWeight(a, b);
-    }
+/** The nibbles of a set of bytes as two 16-bit masks (bit v: some byte has low / high nibble v), high mask in the upper half. */
+const nibbleMask = (bytes: readonly number[]): number => bytes.reduce((m, b) => m | (1 << (b & 15)) | (1 << (16 + (b >>> 4))), 0) >>> 0;
+
+/** Class counts (BYTE_CLASS: [other, letter or digit, common]) of the bytes a nibble mask accepts: every low nibble with every high nibble. */
+const countsByMask = new Map<number, [number, number, number]>();
+function classCounts(mask: number): [number, number, number] {
+  let n = countsByMask.get(mask);
+  if (n) return n;
+  n = [0, 0, 0];
+  for (let h = 0; h < 16; h++) {
+    if (!((mask >>> (16 + h)) & 1)) continue;
+    for (let l = 0; l < 16; l++) if ((mask >>> l) & 1) n[BYTE_CLASS[(h << 4) | l] as 0 | 1 | 2]++;
   }
+  countsByMask.set(mask, n);
+  return n;
+}
+
+/**
+ * What sharing one bucket costs: the two-byte sequences it reports that are none of its pairs
+ * (weighted by how common they are). Summed by class counts, not sequence by sequence: the bucket
+ * reports every byte its first-byte nibbles accept followed by every byte its second-byte nibbles
+ * accept, its own pairs among them.
+ */
+export function strayCost(pairs: readonly number[]): number {
+  const [a0, a1, a2] = classCounts(nibbleMask(pairs.map((p) => p >>> 8)));
+  const [b0, b1, b2] = classCounts(nibbleMask(pairs.map((p) => p & 255)));
+  const plain = (a0 + a1) * (b0 + b1);
+  const all = (a0 + a1 + a2) * (b0 + b1 + b2);
+  let cost = 16 * (all - plain) + 4 * a1 * b1 + (plain - a1 * b1);
+  for (const p of new Set(pairs)) cost -= strayWeight(p >>> 8, p & 255);
   return cost;
 }
 
@@ -110,6 +131,21 @@ export function anchorBuckets(pairs: readonly number[]): number[][] {
     buckets.splice(j, 1);
   }
   return buckets;
+}
+
+/** The nibble tables of each set of pairs met in this thread: every scanner window uses the same anchors, and grouping them costs milliseconds. */
+const tablesByPairs = new Map<string, Uint8Array>();
+
+/** The SIMD pass's nibble tables for these pairs (computed once per thread and set of pairs). */
+function tablesFor(pairs: readonly number[]): Uint8Array {
+  const key = pairs.join(',');
+  let t = tablesByPairs.get(key);
+  if (!t) {
+    t = new Uint8Array(TABLES);
+    writeTables(t, anchorBuckets(pairs));
+    tablesByPairs.set(key, t);
+  }
+  return t;
 }
 
 /**
@@ -170,7 +206,7 @@ export class AnchorWindow {
         const wasmMemory = new WebAssembly.Memory({ initial: pages, maximum: pages });
         const instance = new WebAssembly.Instance(mod, { env: { memory: wasmMemory } });
         memory = wasmMemory.buffer;
-        writeTables(new Uint8Array(memory, tablesAt, TABLES), anchorBuckets(pairs));
+        new Uint8Array(memory, tablesAt, TABLES).set(tablesFor(pairs));
         this.simd = new SimdPass(instance.exports as unknown as AnchorExports, memory, tablesAt, outAt);
       } catch {
         memory = undefined; // no room for another WebAssembly memory: the indexOf passes, on an ordinary buffer

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { buildSync } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { compileAnchors } from '../../scripts/build-wasm.ts';
-import { AnchorWindow, anchorBuckets } from '../../src/scan/anchors.ts';
+import { AnchorWindow, anchorBuckets, strayCost } from '../../src/scan/anchors.ts';
 import { ANCHORS_WASM } from '../../src/scan/anchors-wasm.ts';
 import { KnownKeyTable } from '../../src/scan/known-keys.ts';
 import { CONTEXT, KINDS, NEEDLES, STEP_BYTES, StreamScanner, scanBuffer } from '../../src/scan/scanner.ts';
@@ -181,6 +181,51 @@ describe('anchor prefilter', () => {
     for (let p = 0; p < SIZE - 1; p++) if (reported(d[p] as number, d[p + 1] as number)) want.push(p);
     expect(want.length).toBeGreaterThan(10_000);
     expect(simd.pairOffsets(0, SIZE - 1)).toEqual(want);
+  });
+
+  it('buckets are grouped as counting every stray sequence one by one would group them (the class-count sum is exact)', () => {
+    // The reference: every sequence a merged bucket accepts, weighted as the scanner weighs it.
+    const common = new Set([0x00, 0x09, 0x0a, 0x0d, 0x20]);
+    const weight = (a: number, b: number) => (common.has(a) || common.has(b) ? 16 : /^[A-Za-z0-9]{2}$/.test(String.fromCharCode(a, b)) ? 4 : 1);
+    const cross = (bytes: number[]) => {
+      const lo = [...new Set(bytes.map((x) => x & 15))];
+      return [...new Set(bytes.map((x) => x >>> 4))].flatMap((h) => lo.map((l) => (h << 4) | l));
+    };
+    const cost = (pairs: number[]) => {
+      let c = 0;
+      for (const a of cross(pairs.map((p) => p >>> 8))) for (const b of cross(pairs.map((p) => p & 255))) if (!pairs.includes((a << 8) | b)) c += weight(a, b);
+      return c;
+    };
+    const reference = (pairs: number[]): number[][] => {
+      const buckets = pairs.map((p) => [p]);
+      while (buckets.length > 8) {
+        let best: [number, number] = [0, 1];
+        let bestCost = Number.POSITIVE_INFINITY;
+        for (let i = 0; i < buckets.length; i++)
+          for (let j = i + 1; j < buckets.length; j++) {
+            const c = cost([...(buckets[i] as number[]), ...(buckets[j] as number[])]);
+            if (c < bestCost) [best, bestCost] = [[i, j], c];
+          }
+        buckets[best[0]] = [...(buckets[best[0]] as number[]), ...(buckets[best[1]] as number[])];
+        buckets.splice(best[1], 1);
+      }
+      return buckets;
+    };
+    let seed = 11;
+    const rnd = (n: number) => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    // Bytes of every class: zero and blanks, letters and digits, and the rest.
+    const byte = () => [[0, 9, 10, 13, 32][rnd(5)] as number, 0x41 + rnd(26), 0x30 + rnd(10), rnd(256)][rnd(4)] as number;
+    const sets = [NEEDLES.map((n) => ((n[0] as number) << 8) | (n[1] as number))];
+    for (let t = 0; t < 60; t++) sets.push(Array.from({ length: 9 + rnd(9) }, () => (byte() << 8) | byte()));
+    for (const set of sets) {
+      const pairs = [...new Set(set)];
+      expect(strayCost(pairs)).toBe(cost(pairs));
+      for (let k = 1; k < pairs.length; k++) expect(strayCost(pairs.slice(0, k))).toBe(cost(pairs.slice(0, k)));
+      expect(anchorBuckets(pairs)).toEqual(reference(pairs));
+    }
   });
 
   it('over zero bytes (skipped 32 at a time): every anchor at every offset of a turn, and pairs that start with a zero byte', () => {
