@@ -10,6 +10,7 @@ import { inputFile } from '../../util/stdin-path.ts';
 import { listDirectory } from '../files.ts';
 import { type CollectContext, defineProvider, inputReader, type ProviderOutput } from '../types.ts';
 import { AWS_KEY_TYPES, AWS_TRAIL_TYPES, plannedAwsKey, plannedAwsTrail } from './map-aws.ts';
+import { LAKE_TYPES, plannedEventDataStore } from './map-aws-lake.ts';
 import { AZURE_KEY_TYPES, assignmentsOf, DIAGNOSTIC_TYPES, plannedAzureKey, plannedAzureTrail } from './map-azure.ts';
 import { GCP_KEY_TYPES, plannedGcpKey } from './map-gcp.ts';
 import { AUTOKEY_TYPES, plannedAutokeyKey } from './map-gcp-autokey.ts';
@@ -147,6 +148,10 @@ async function readFile(
   keys.push(...plan.ofType(...GCP_KEY_TYPES).map((r) => plannedGcpKey(plan, r, ctx.now().getTime())));
   keys.push(...plan.ofType(...AUTOKEY_TYPES).map((r) => plannedAutokeyKey(plan, r)));
   const trails: AuditTrail[] = plan.ofType(...AWS_TRAIL_TYPES).map((r) => plannedAwsTrail(plan, r));
+  for (const r of plan.ofType(...LAKE_TYPES)) {
+    const store = plannedEventDataStore(plan, r);
+    if (store) trails.push(store);
+  }
   for (const s of plan.ofType(...DIAGNOSTIC_TYPES)) {
     const t = plannedAzureTrail(plan, s);
     if (t) trails.push(t);

@@ -5,6 +5,7 @@ import type { AuditTrail } from '../../model/audit-trail.ts';
 import type { KeyRecord } from '../../model/key-record.ts';
 import {
   type EventSelectorsShape,
+  type FieldSelectorShape,
   type GrantShape,
   grantsToAccess,
   type KeyMetadataShape,
@@ -370,23 +371,37 @@ const TRAIL_FIELDS: Record<string, string> = {
   EnableLogFileValidation: 'integrityValidation',
 };
 
+/** The six operators of an advanced field selector, in the API's names and the AWS provider's. */
+const FIELD_OPERATORS = [
+  ['Equals', 'equals'],
+  ['NotEquals', 'not_equals'],
+  ['StartsWith', 'starts_with'],
+  ['NotStartsWith', 'not_starts_with'],
+  ['EndsWith', 'ends_with'],
+  ['NotEndsWith', 'not_ends_with'],
+] as const;
+
+/** Advanced event selectors (CloudFormation's or Terraform's blocks) in the API's shape, every operator kept. */
+export function advancedSelectors(list: readonly Record<string, unknown>[]): NonNullable<EventSelectorsShape['AdvancedEventSelectors']> {
+  return list.map((a) => ({
+    ...(typeof (a.Name ?? a.name) === 'string' ? { Name: String(a.Name ?? a.name) } : {}),
+    FieldSelectors: ((a.FieldSelectors ?? a.field_selector ?? []) as Record<string, unknown>[]).map((f) => {
+      const out: FieldSelectorShape = { Field: String(f.Field ?? f.field) };
+      for (const [api, tf] of FIELD_OPERATORS) {
+        const v = f[api] ?? f[tf];
+        if (Array.isArray(v) && v.length) out[api] = v.map(String);
+      }
+      return out;
+    }),
+  }));
+}
+
 function selectorsOf(read: Reader, cfn: boolean): EventSelectorsShape | undefined {
   // Selector blocks are never computed: one written as a `dynamic` block over a value known only after apply is unknown.
   const basic = read.block(cfn ? 'EventSelectors' : 'event_selector');
   const advanced = read.block(cfn ? 'AdvancedEventSelectors' : 'advanced_event_selector');
   if (read.unknown.some((u) => TRAIL_FIELDS[u.attribute] === 'capturesDataPlane')) return undefined;
-  if (advanced?.length) {
-    return {
-      AdvancedEventSelectors: advanced.map((a) => ({
-        Name: (a.Name ?? a.name) as string | undefined,
-        FieldSelectors: ((a.FieldSelectors ?? a.field_selector ?? []) as Record<string, unknown>[]).map((f) => ({
-          Field: String(f.Field ?? f.field),
-          Equals: (f.Equals ?? f.equals) as string[] | undefined,
-          NotEquals: (f.NotEquals ?? f.not_equals) as string[] | undefined,
-        })),
-      })),
-    };
-  }
+  if (advanced?.length) return { AdvancedEventSelectors: advancedSelectors(advanced) };
   if (basic?.length) {
     return {
       EventSelectors: basic.map((s) => ({
