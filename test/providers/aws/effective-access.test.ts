@@ -802,4 +802,47 @@ describe('estates written from the IAM and KMS documentation', () => {
     // Authenticated identities: whoever the pool lets sign in, which the audit does not read.
     expect(verdictOf(await fed(role('authenticated')), 'no-public-principal')?.outcome).toBe('unknown');
   });
+  it("a trust policy's conditions and Denies decide which of the account's principals may assume the role", async () => {
+    // IAM User Guide, "Role trust policies" and the aws:PrincipalArn example ("Allow only specific
+    // principals in the account to assume a role"); sts:ExternalId is the caller's to pass.
+    const signerArn = `arn:aws:iam::${PROD}:role/signer`;
+    const assumeAny = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }] };
+    const debugShell = { name: 'debug-shell', tags: { env: 'debug' }, trust: ec2Trust, inline: [{ name: 'assume', document: assumeAny }] };
+    const trust = (...Statement: unknown[]) => ({ Version: '2012-10-17', Statement });
+    const fromAccount = (Condition?: unknown) => ({
+      Effect: 'Allow',
+      Principal: { AWS: `arn:aws:iam::${PROD}:root` },
+      Action: 'sts:AssumeRole',
+      ...(Condition ? { Condition } : {}),
+    });
+    const outcome = async (roleTrust: unknown) => {
+      const r = await fed({ roles: [signer(roleTrust), debugShell] });
+      await r.fake.close();
+      return { outcome: r.verdict?.outcome, debug: r.key?.access?.find((a) => a.principal.name === 'debug-shell') };
+    };
+    const pinned = await outcome(trust(fromAccount({ ArnEquals: { 'aws:PrincipalArn': `arn:aws:iam::${PROD}:role/deployer` } })));
+    expect(pinned).toEqual({ outcome: 'pass', debug: undefined });
+    const named = await outcome(
+      trust({
+        Effect: 'Allow',
+        Principal: { AWS: `arn:aws:iam::${PROD}:role/debug-shell` },
+        Action: 'sts:AssumeRole',
+        Condition: { StringEquals: { 'aws:PrincipalTag/env': 'prod' } },
+      }),
+    );
+    expect(named.outcome).toBe('pass');
+    const denied = await outcome(
+      trust(fromAccount(), {
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Action: 'sts:AssumeRole',
+        Condition: { StringEquals: { 'aws:PrincipalTag/env': 'debug' } },
+      }),
+    );
+    expect(denied.outcome).toBe('pass');
+    const external = await outcome(trust(fromAccount({ StringEquals: { 'sts:ExternalId': 'Unique-ID-1234' } })));
+    expect(external.outcome).toBe('fail');
+    expect(external.debug?.via).toEqual([signerArn]);
+    expect(external.debug?.undecided).toBeUndefined();
+  });
 });

@@ -10,7 +10,7 @@ import { globToRegExp } from '../../../util/glob.ts';
 import { isDeletedPrincipalId, principalFromAws } from '../normalize.ts';
 import { allOf, anyOf, evalConditions, type Facts, notDenied, type Outcome } from './conditions.ts';
 import type { Stmt } from './document.ts';
-import { principalOf } from './evaluate.ts';
+import { namesPrincipal, principalOf } from './evaluate.ts';
 import { type AccountIam, type IamPrincipal, principalFacts } from './iam-details.ts';
 
 const ASSUME = ['sts:AssumeRole', 'sts:AssumeRoleWithWebIdentity', 'sts:AssumeRoleWithSAML'];
@@ -122,13 +122,16 @@ function federatedPrincipals(s: Stmt, role: IamPrincipal): Admitted[] {
   });
 }
 
+/** What the condition evaluator knows of `p` calling sts:AssumeRole on `role` (the role is the resource). */
+const assumeFacts = (p: IamPrincipal, role: IamPrincipal, now: number | undefined): Facts => ({
+  principal: principalFacts(p),
+  key: { arn: role.arn, account: role.account, region: 'us-east-1' },
+  ...(now !== undefined ? { now } : {}),
+});
+
 /** Whether an IAM principal's identity policies let it call sts:AssumeRole on `role` (denies and boundary applied). */
 function mayAssume(p: IamPrincipal, role: IamPrincipal, now: number | undefined): Outcome {
-  const f: Facts = {
-    principal: principalFacts(p),
-    key: { arn: role.arn, account: role.account, region: 'us-east-1' },
-    ...(now !== undefined ? { now } : {}),
-  };
+  const f = assumeFacts(p, role, now);
   const on = (stmts: readonly Stmt[], effect: 'Allow' | 'Deny') =>
     anyOf(
       stmts
@@ -168,14 +171,25 @@ function assumingPrincipals(iam: AccountIam): IamPrincipal[] {
 }
 
 /** A trust naming the account: the principals whose identity policies allow sts:AssumeRole on the role. */
-function delegatedAssumers(role: IamPrincipal, iam: AccountIam, through: string): Hop[] {
+function delegatedAssumers(role: IamPrincipal, iam: AccountIam, s: Stmt): Hop[] {
   const hops: Hop[] = [];
   for (const p of assumingPrincipals(iam)) {
     if (p === role) continue;
-    const may = mayAssume(p, role, iam.readAt);
-    if (may.v !== 'no') hops.push({ principal: principalOf(p), iam: p, through, undecided: may.undecided });
+    const may = allOf([mayAssume(p, role, iam.readAt), trustAdmits(s, role, p, iam.readAt)]);
+    if (may.v !== 'no') hops.push({ principal: principalOf(p), iam: p, through: s.origin, undecided: may.undecided });
   }
   return hops;
+}
+
+/**
+ * The trust policy's own say on one IAM principal it lets in through statement `s`: that statement's
+ * conditions (aws:PrincipalArn, aws:PrincipalTag… decided; sts:ExternalId, MFA assumed) and the trust's
+ * Deny statements naming the principal (IAM User Guide, "Role trust policies"; the evaluation logic).
+ */
+function trustAdmits(s: Stmt, role: IamPrincipal, p: IamPrincipal, now: number | undefined): Outcome {
+  const f = assumeFacts(p, role, now);
+  const denies = (role.trust ?? []).filter((d) => d.effect === 'Deny' && d.matchesAction('sts:AssumeRole') && namesPrincipal(d, p));
+  return allOf([evalConditions(s.conditions, f, 'Allow'), notDenied(anyOf(denies.map((d) => evalConditions(d.conditions, f, 'Deny'))))]);
 }
 
 /** Everyone one trust policy lets assume `role`. */
@@ -188,13 +202,15 @@ function assumers(role: IamPrincipal, iam: AccountIam): Hop[] {
       if (isDeletedPrincipalId(v)) continue;
       const account = ACCOUNT_ROOT.exec(v)?.[1] ?? (/^\d{12}$/.test(v) ? v : undefined);
       if (account === iam.account) {
-        hops.push(...delegatedAssumers(role, iam, s.origin));
+        hops.push(...delegatedAssumers(role, iam, s));
         continue;
       }
       const known = iam.byArn.get(v);
+      const admits = known ? trustAdmits(s, role, known, iam.readAt) : undefined;
+      if (admits?.v === 'no') continue;
       hops.push(
         known
-          ? { principal: principalOf(known), iam: known, through: s.origin, undecided: [] }
+          ? { principal: principalOf(known), iam: known, through: s.origin, undecided: admits?.undecided ?? [] }
           : { principal: principalFromAws(v), through: s.origin, undecided: [] },
       );
     }

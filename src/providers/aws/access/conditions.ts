@@ -86,6 +86,11 @@ const REQUEST_KEYS = new Set(
     'aws:TokenIssueTime',
     'aws:UserAgent',
     'aws:Referer',
+    // What the caller passes to sts:AssumeRole (IAM User Guide, "Available keys for AWS STS").
+    'sts:ExternalId',
+    'sts:RoleSessionName',
+    'sts:SourceIdentity',
+    'sts:TransitiveTagKeys',
   ].map((k) => k.toLowerCase()),
 );
 const REQUEST_PREFIXES = ['kms:encryptioncontext:', 'aws:requesttag/'];
