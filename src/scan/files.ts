@@ -116,6 +116,10 @@ const ended = (s: StreamScanner): Scanned => ({
 /** Material found in base64-encoded text is located like an embedded container: `file!base64@<run offset>`. */
 const base64Location = (location: string, runs: readonly number[] | undefined): string => (runs ?? []).reduce((l, at) => `${l}!base64@${at}`, location);
 
+/** Why an ssh-agent core is never clean: OpenSSH (8.2 and later) keeps every loaded identity shielded in memory. */
+const SSH_AGENT_SHIELDED =
+  'a core of ssh-agent: OpenSSH 8.1 and later keep every identity an agent holds shielded in memory (sshkey_shield_private: encrypted under a key hashed from a 16 KiB random prekey held in the same process), so the private keys are in this dump and can be recovered by whoever has it, but they are not decoded here; treat every key loaded in this agent (ssh-add -l on the host) as exposed';
+
 function finish(ctx: Ctx, location: string, type: ArtifactType, scanner: Scanned, layout?: Layout, extra: RawHit[] = []): void {
   const hits = [...scanner.hits, ...extra].sort((a, b) => streamOffset(a) - streamOffset(b));
   ctx.result.entries.push({ location, artifactType: type, bytes: scanner.bytes });
@@ -137,6 +141,7 @@ function finish(ctx: Ctx, location: string, type: ArtifactType, scanner: Scanned
   if (scanner.overflow) ctx.result.gaps.push({ location, operation: 'scan', reason: 'more than 10,000 findings; the rest were not recorded' });
   const cut = truncation(layout, scanner.bytes);
   if (cut) ctx.result.gaps.push({ location, operation: 'truncated', reason: cut });
+  if (layout?.process === 'ssh-agent') ctx.result.gaps.push({ location, operation: 'decode-shielded', reason: SSH_AGENT_SHIELDED });
   if (scanner.embeddedOverflow) {
     ctx.result.gaps.push({ location, operation: 'open-embedded', reason: 'more than 1,000 embedded compressed streams; the rest were not opened' });
   }

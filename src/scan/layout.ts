@@ -27,6 +27,8 @@ export interface Layout {
   expectedEnd: number;
   /** Memory segments sorted by file offset. */
   segments: Segment[];
+  /** The process's name, from an ELF core's NT_PRPSINFO note (pr_fname), when there is one. */
+  process?: string;
 }
 
 /** Random access to the file (or to the part of a stream held in memory): may return fewer bytes. */
@@ -74,6 +76,7 @@ export function elfLayout(read: ReadAt): Layout | undefined {
   if (table.length < phnum * phentsize) return { kind: 'elf-core', word, expectedEnd: phoff + phnum * phentsize, segments: [] };
   const segments: Segment[] = [];
   let expectedEnd = phoff + phnum * phentsize;
+  let process: string | undefined;
   for (let i = 0; i < phnum; i++) {
     const p = i * phentsize;
     const type = u32(table, p);
@@ -82,9 +85,32 @@ export function elfLayout(read: ReadAt): Layout | undefined {
     const filesz = is64 ? Number(big(table, p + 32, le)) : u32(table, p + 16);
     if (filesz > 0 && type !== 0) expectedEnd = Math.max(expectedEnd, offset + filesz);
     if (type === 1 && filesz > 0) segments.push(segment(offset, filesz, va));
+    if (type === 4 && process === undefined) process = processName(read(offset, Math.min(filesz, 64 * 1024)), le);
   }
   segments.sort((a, b) => a.offset - b.offset);
-  return { kind: 'elf-core', word, expectedEnd, segments };
+  return { kind: 'elf-core', word, expectedEnd, segments, ...(process ? { process } : {}) };
+}
+
+const NT_PRPSINFO = 3;
+/** elf_prpsinfo ends with pr_fname[16] then pr_psargs[80] (ELF_PRARGSZ), whatever the word size. */
+const PRPSINFO_TAIL = 16 + 80;
+
+/** pr_fname of the NT_PRPSINFO note ("CORE") in a PT_NOTE segment's bytes: the notes are namesz, descsz, type, name, desc (4-aligned). */
+function processName(notes: Buffer, le: boolean): string | undefined {
+  const u32 = (p: number) => (le ? notes.readUInt32LE(p) : notes.readUInt32BE(p));
+  for (let p = 0; p + 12 <= notes.length; ) {
+    const namesz = u32(p);
+    const descsz = u32(p + 4);
+    const desc = p + 12 + ((namesz + 3) & ~3);
+    if (desc + descsz > notes.length) return undefined;
+    if (u32(p + 8) === NT_PRPSINFO && notes.toString('latin1', p + 12, p + 16) === 'CORE' && descsz >= PRPSINFO_TAIL) {
+      const fname = notes.subarray(desc + descsz - PRPSINFO_TAIL, desc + descsz - 80);
+      const end = fname.indexOf(0);
+      return fname.toString('latin1', 0, end < 0 ? 16 : end) || undefined;
+    }
+    p = desc + ((descsz + 3) & ~3);
+  }
+  return undefined;
 }
 
 /** Memory ranges of a minidump (MemoryListStream and Memory64ListStream) and the extent of all its streams. */
