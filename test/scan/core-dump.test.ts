@@ -6,15 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scanPaths } from '../../src/scan/index.ts';
+import { which } from '../helpers/which.ts';
 import { makeKey, secretStrings } from './material.ts';
-
-const which = (cmd: string): string | undefined => {
-  try {
-    return execFileSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' }).trim() || undefined;
-  } catch {
-    return undefined;
-  }
-};
 
 let dir: string;
 let child: ChildProcess | undefined;

@@ -11,14 +11,7 @@ import { pipeline } from 'node:stream/promises';
 import { constants, createZstdCompress } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scanPaths } from '../../src/scan/index.ts';
-
-const which = (cmd: string): string | undefined => {
-  try {
-    return execFileSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' }).trim() || undefined;
-  } catch {
-    return undefined;
-  }
-};
+import { which } from '../helpers/which.ts';
 
 let dir: string;
 const children: ChildProcess[] = [];

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scanPaths } from '../../src/scan/index.ts';
 import { KnownKeyTable } from '../../src/scan/known-keys.ts';
 import { scanBuffer } from '../../src/scan/scanner.ts';
+import { which } from '../helpers/which.ts';
 import { filler } from './material.ts';
 
 const spki = (k: KeyObject): string => (k.type === 'public' ? k : createPublicKey(k)).export({ format: 'der', type: 'spki' }).toString('base64');
@@ -46,14 +47,6 @@ describe('Ed25519 and X25519 keys beside their public key', () => {
     ]);
   });
 });
-
-const which = (cmd: string): string | undefined => {
-  try {
-    return execFileSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' }).trim() || undefined;
-  } catch {
-    return undefined;
-  }
-};
 
 // The holder never sees the third key's private half: it is given only the public key.
 const HOLDER = `

@@ -13,6 +13,7 @@ import { scanFile } from '../../src/scan/files.ts';
 import { HPROF_SEED_RADIUS } from '../../src/scan/hprof.ts';
 import { scanPaths } from '../../src/scan/index.ts';
 import { KnownKeyTable } from '../../src/scan/known-keys.ts';
+import { which } from '../helpers/which.ts';
 
 let dir: string;
 beforeAll(() => {
@@ -102,14 +103,6 @@ describe('a truncated hprof', () => {
     expect(r.gaps[0]?.reason).toMatch(/^hprof: the record at offset 31 \(tag 0x1c\) declares \d+ bytes, 2991 more than the file holds/);
   });
 });
-
-const which = (cmd: string): string | undefined => {
-  try {
-    return execFileSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' }).trim() || undefined;
-  } catch {
-    return undefined;
-  }
-};
 
 // Run as a single source file (JEP 330). It prints the public keys, then waits until killed.
 const HOLDER = `

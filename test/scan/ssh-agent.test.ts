@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { zstdCompressSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scanFile } from '../../src/scan/files.ts';
+import { which } from '../helpers/which.ts';
 
 let dir: string;
 beforeAll(() => {
@@ -90,11 +91,7 @@ describe('ssh-agent cores', () => {
 
   it('a real gcore of ssh-agent holding Ed25519, RSA and ECDSA identities is not clean', async () => {
     for (const tool of ['ssh-agent', 'ssh-add', 'ssh-keygen', 'gcore']) {
-      try {
-        execFileSync('sh', ['-c', `command -v ${tool}`]);
-      } catch {
-        throw new Error(`this test needs ${tool} on PATH (apt-get install -y openssh-client gdb)`);
-      }
+      if (!which(tool)) throw new Error(`this test needs ${tool} on PATH (apt-get install -y openssh-client gdb)`);
     }
     for (const t of ['ed25519', 'rsa', 'ecdsa']) execFileSync('ssh-keygen', ['-q', '-t', t, '-N', '', '-f', join(dir, `id_${t}`)]);
     const sock = join(dir, 'agent.sock');
