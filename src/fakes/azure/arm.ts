@@ -5,7 +5,7 @@ import type http from 'node:http';
 import { type FakeContext, findSub, guid, HttpError, pageOf, send, sendError, vaultFromScope } from './context.ts';
 import { BUILT_IN_ROLES } from './roles.ts';
 import { armOperation } from './routes.ts';
-import type { FakeAzureVault, FakeDiagnosticSetting, RecordedAzureRequest } from './types.ts';
+import type { FakeAzureSubscription, FakeAzureVault, FakeDiagnosticSetting, FakeRoleAssignment, RecordedAzureRequest } from './types.ts';
 
 export type ArmHandler = (ctx: FakeContext, path: string, url: URL) => unknown;
 
@@ -82,27 +82,62 @@ const listRoleDefinitions: ArmHandler = (ctx, path, url) => {
   return pageOf(ctx, json, url);
 };
 
+/** Assignments at, above or below a scope (management groups and the root are above every subscription). */
+function related(list: readonly FakeRoleAssignment[], scope: string): FakeRoleAssignment[] {
+  const s = scope.toLowerCase();
+  return list.filter((a) => {
+    const as = a.scope.toLowerCase().replace(/\/+$/, '');
+    return s === as || s.startsWith(`${as}/`) || as.startsWith(`${s}/`) || as.startsWith('/providers/microsoft.management/managementgroups/');
+  });
+}
+
+const assignmentName = (a: FakeRoleAssignment) => a.name ?? guid(`${a.scope}|${a.roleDefinition}|${a.principalId}`);
+
+function assignmentProps(sub: FakeAzureSubscription, a: FakeRoleAssignment) {
+  return {
+    scope: a.scope,
+    roleDefinitionId: `/subscriptions/${sub.id}/providers/Microsoft.Authorization/roleDefinitions/${a.roleDefinition}`,
+    principalId: a.principalId,
+    principalType: a.principalType,
+    ...(a.condition ? { condition: a.condition, conditionVersion: '2.0' } : {}),
+  };
+}
+
 const listRoleAssignments: ArmHandler = (ctx, path, url) => {
   const scope = path.replace(/\/providers\/Microsoft\.Authorization\/roleAssignments\/?$/i, '');
   const sub = findSub(ctx, scope);
   if (vaultFromScope(ctx, scope)?.vault.armForbidden?.includes('roleAssignments')) throw forbidden('Microsoft.Authorization/roleAssignments/read', scope);
-  const s = scope.toLowerCase();
-  const related = (sub.roleAssignments ?? []).filter((a) => {
-    const as = a.scope.toLowerCase().replace(/\/+$/, '');
-    return s === as || s.startsWith(`${as}/`) || as.startsWith(`${s}/`);
-  });
-  const json = related.map((a) => {
-    const name = a.name ?? guid(`${a.scope}|${a.roleDefinition}|${a.principalId}`);
+  const json = related(sub.roleAssignments ?? [], scope).map((a) => {
+    const name = assignmentName(a);
     return {
       id: `${a.scope}/providers/Microsoft.Authorization/roleAssignments/${name}`,
       name,
       type: 'Microsoft.Authorization/roleAssignments',
+      properties: assignmentProps(sub, a),
+    };
+  });
+  return pageOf(ctx, json, url);
+};
+
+/** PIM: eligible assignments, as Role Eligibility Schedule Instances - List For Scope returns them. */
+const listRoleEligibilities: ArmHandler = (ctx, path, url) => {
+  const scope = path.replace(/\/providers\/Microsoft\.Authorization\/roleEligibilityScheduleInstances\/?$/i, '');
+  const sub = findSub(ctx, scope);
+  if (sub.noPimLicense) throw new HttpError(400, 'AadPremiumLicenseRequired', 'The tenant needs an AAD Premium 2 license.');
+  if (vaultFromScope(ctx, scope)?.vault.armForbidden?.includes('roleEligibilities'))
+    throw forbidden('Microsoft.Authorization/roleEligibilityScheduleInstances/read', scope);
+  const json = related(sub.roleEligibilities ?? [], scope).map((a) => {
+    const name = assignmentName(a);
+    return {
+      id: `${a.scope}/providers/Microsoft.Authorization/roleEligibilityScheduleInstances/${name}`,
+      name,
+      type: 'Microsoft.Authorization/roleEligibilityScheduleInstances',
       properties: {
-        scope: a.scope,
-        roleDefinitionId: `/subscriptions/${sub.id}/providers/Microsoft.Authorization/roleDefinitions/${a.roleDefinition}`,
-        principalId: a.principalId,
-        principalType: a.principalType,
-        ...(a.condition ? { condition: a.condition, conditionVersion: '2.0' } : {}),
+        ...assignmentProps(sub, a),
+        roleEligibilityScheduleId: `${a.scope}/providers/Microsoft.Authorization/roleEligibilitySchedules/${name}`,
+        status: 'Provisioned',
+        memberType: 'Direct',
+        startDateTime: '2026-01-01T00:00:00Z',
       },
     };
   });
@@ -209,6 +244,7 @@ export const ARM_HANDLERS: Record<string, ArmHandler> = {
   'arm:ListManagedHsms': listVaults('managed-hsm'),
   'arm:ListRoleDefinitions': listRoleDefinitions,
   'arm:ListRoleAssignments': listRoleAssignments,
+  'arm:ListRoleEligibilityScheduleInstances': listRoleEligibilities,
   'arm:GetWorkspace': getWorkspace,
   'arm:GetWorkspaceTable': getWorkspaceTable,
   'arm:GetStorageManagementPolicy': getStorageManagementPolicy,

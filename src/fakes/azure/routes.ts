@@ -11,6 +11,17 @@ const ARM: readonly Route[] = [
   // Role assignments and definitions "for scope": the scope is the subscription or anything below it.
   { name: 'arm:ListRoleAssignments', method: 'GET', template: `${SUB}/{scope*}/providers/Microsoft.Authorization/roleAssignments` },
   { name: 'arm:ListRoleAssignments', method: 'GET', template: `${SUB}/providers/Microsoft.Authorization/roleAssignments` },
+  // Role Eligibility Schedule Instances - List For Scope (PIM)
+  {
+    name: 'arm:ListRoleEligibilityScheduleInstances',
+    method: 'GET',
+    template: `${SUB}/{scope*}/providers/Microsoft.Authorization/roleEligibilityScheduleInstances`,
+  },
+  {
+    name: 'arm:ListRoleEligibilityScheduleInstances',
+    method: 'GET',
+    template: `${SUB}/providers/Microsoft.Authorization/roleEligibilityScheduleInstances`,
+  },
   { name: 'arm:ListRoleDefinitions', method: 'GET', template: `${SUB}/{scope*}/providers/Microsoft.Authorization/roleDefinitions` },
   { name: 'arm:ListRoleDefinitions', method: 'GET', template: `${SUB}/providers/Microsoft.Authorization/roleDefinitions` },
   { name: 'arm:ListDiagnosticSettings', method: 'GET', template: `${SUB}/{resourceUri*}/providers/Microsoft.Insights/diagnosticSettings` },

@@ -74,7 +74,7 @@ export interface FakeAzureVault {
   /** Managed HSM local RBAC reads answer 403 (the audit identity holds no local role) */
   localRbacForbidden?: boolean;
   /** ARM reads that answer 403 for this vault */
-  armForbidden?: ('roleAssignments' | 'diagnosticSettings')[];
+  armForbidden?: ('roleAssignments' | 'roleEligibilities' | 'diagnosticSettings')[];
 }
 
 export interface FakeRoleDefinition {
@@ -105,6 +105,10 @@ export interface FakeAzureSubscription {
   vaults: FakeAzureVault[];
   roleDefinitions?: FakeRoleDefinition[];
   roleAssignments?: FakeRoleAssignment[];
+  /** PIM-eligible role assignments (Role Eligibility Schedule Instances) */
+  roleEligibilities?: FakeRoleAssignment[];
+  /** the tenant has no Microsoft Entra ID P2: eligibility reads answer 400 AadPremiumLicenseRequired */
+  noPimLicense?: boolean;
 }
 
 export interface FakeAzureWorld {

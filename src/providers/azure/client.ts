@@ -71,6 +71,8 @@ export interface AzureClients {
   listManagedHsms(subscriptionId: string, signal?: AbortSignal): Promise<RawVault[]>;
   listRoleAssignments(subscriptionId: string, scope: string, signal?: AbortSignal): Promise<RawRoleAssignment[]>;
   listRoleDefinitions(subscriptionId: string, signal?: AbortSignal): Promise<RawRoleDefinition[]>;
+  /** PIM-eligible role assignments at, above and below `scope` (marked `eligible`). */
+  listRoleEligibilities(subscriptionId: string, scope: string, signal?: AbortSignal): Promise<RawRoleAssignment[]>;
   listDiagnosticSettings(subscriptionId: string, resourceId: string, signal?: AbortSignal): Promise<RawDiagnosticSetting[]>;
   keys(vaultUri: string): VaultKeysClient;
   /** Managed HSM local RBAC: role assignments at `scope` (/, /keys, /keys/<name>) and the pool's role definitions. */
@@ -422,6 +424,22 @@ function armReads(credential: TokenCredential, endpoints: ResolvedEndpoints, arm
               ...(a.condition ? { condition: a.condition } : {}),
             }
           : undefined,
+      ),
+    listRoleEligibilities: (sub: string, scope: string, signal?: AbortSignal) =>
+      collectAll(
+        authzFor(sub).roleEligibilityScheduleInstances.listForScope(stripLeadingSlash(scope), { abortSignal: signal }),
+        (a): RawRoleAssignment | undefined =>
+          a.id && a.roleDefinitionId && a.principalId
+            ? {
+                id: a.id,
+                scope: a.scope ?? '',
+                roleDefinitionId: a.roleDefinitionId,
+                principalId: a.principalId,
+                principalType: a.principalType,
+                ...(a.condition ? { condition: a.condition } : {}),
+                eligible: true,
+              }
+            : undefined,
       ),
     listRoleDefinitions: (sub: string, signal?: AbortSignal) =>
       collectAll(authzFor(sub).roleDefinitions.list(`subscriptions/${sub}`, { abortSignal: signal }), (d) => (d.id ? definitionFromArm(d) : undefined)),

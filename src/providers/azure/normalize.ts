@@ -103,6 +103,8 @@ export interface RawRoleAssignment {
   principalId: string;
   principalType?: string;
   condition?: string;
+  /** a PIM-eligible assignment: the principal may activate the role (roleEligibilityScheduleInstances) */
+  eligible?: boolean;
 }
 
 export interface RawPermission {
@@ -578,14 +580,7 @@ export function accessForKey(input: AccessInput): AccessEntry[] {
     if (admin) caps.add('administer');
     if (caps.size === 0) continue;
     const principal: Principal = { kind: principalKind(a.principalType), id: a.principalId, ...(tenant ? { account: tenant, tenant } : {}) };
-    const entry: AccessEntry = { principal, capabilities: [...caps].sort(capOrder), source: 'rbac', sourceId: a.id };
-    if (a.condition) {
-      // A condition on an action that reaches the key turns on attributes the audit cannot read: undecided.
-      const c = [{ key: 'azure:abac-condition', operator: 'condition', values: [a.condition] }];
-      if (conditionLimits(a.condition, actionsOf(caps))) entry.undecided = c;
-      else entry.conditions = c;
-    }
-    out.push(entry);
+    out.push(rbacEntry(a, principal, caps));
   }
   if (vault.rbac === false) {
     for (const p of vault.accessPolicies ?? []) {
@@ -611,6 +606,23 @@ export function accessForKey(input: AccessInput): AccessEntry[] {
 }
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * One role assignment's entry. A PIM-eligible assignment is access the principal can take on by
+ * activating it (with the approval, MFA or justification PIM asks): kept, with that condition.
+ */
+function rbacEntry(a: RawRoleAssignment, principal: Principal, caps: ReadonlySet<Capability>): AccessEntry {
+  const entry: AccessEntry = { principal, capabilities: [...caps].sort(capOrder), source: 'rbac', sourceId: a.id };
+  const conditions = a.eligible ? [{ key: 'azure:pim-eligible', operator: 'activation', values: [a.id] }] : [];
+  if (a.condition) {
+    // A condition on an action that reaches the key turns on attributes the audit cannot read: undecided.
+    const c = { key: 'azure:abac-condition', operator: 'condition', values: [a.condition] };
+    if (conditionLimits(a.condition, actionsOf(caps))) entry.undecided = [c];
+    else conditions.push(c);
+  }
+  if (conditions.length) entry.conditions = conditions;
+  return entry;
+}
 
 /**
  * Who can do what with one Managed HSM key: every local RBAC assignment at /, /keys or /keys/<name>,

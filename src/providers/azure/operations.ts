@@ -18,6 +18,12 @@ export const OPERATIONS: readonly OperationSpec[] = [
   { name: 'arm:ListManagedHsms', plane: 'arm', path: new RegExp(`^/subscriptions/${SEG}/providers/Microsoft\\.KeyVault/managedHSMs/?$`, 'i') },
   { name: 'arm:ListRoleAssignments', plane: 'arm', path: /^\/subscriptions\/.+\/providers\/Microsoft\.Authorization\/roleAssignments\/?$/i },
   { name: 'arm:ListRoleDefinitions', plane: 'arm', path: /^\/subscriptions\/.+\/providers\/Microsoft\.Authorization\/roleDefinitions\/?$/i },
+  // PIM: eligible role assignments (Role Eligibility Schedule Instances - List For Scope)
+  {
+    name: 'arm:ListRoleEligibilityScheduleInstances',
+    plane: 'arm',
+    path: /^\/subscriptions\/.+\/providers\/Microsoft\.Authorization\/roleEligibilityScheduleInstances\/?$/i,
+  },
   { name: 'arm:ListDiagnosticSettings', plane: 'arm', path: /^\/subscriptions\/.+\/providers\/Microsoft\.Insights\/diagnosticSettings\/?$/i },
   {
     name: 'arm:GetWorkspace',
@@ -77,6 +83,7 @@ export const OPERATION_PERMISSIONS: Readonly<Record<string, { action?: string; d
   'arm:ListManagedHsms': { action: 'Microsoft.KeyVault/managedHSMs/read' },
   'arm:ListRoleAssignments': { action: 'Microsoft.Authorization/roleAssignments/read' },
   'arm:ListRoleDefinitions': { action: 'Microsoft.Authorization/roleDefinitions/read' },
+  'arm:ListRoleEligibilityScheduleInstances': { action: 'Microsoft.Authorization/roleEligibilityScheduleInstances/read' },
   'arm:ListDiagnosticSettings': { action: 'Microsoft.Insights/diagnosticSettings/read' },
   'arm:GetWorkspace': { action: 'Microsoft.OperationalInsights/workspaces/read' },
   'arm:GetWorkspaceTable': { action: 'Microsoft.OperationalInsights/workspaces/tables/read' },

@@ -267,7 +267,8 @@ describe('Azure provider against the loopback fakes', () => {
     if (v) v.dataPlane = 'silent';
     const { keys, gaps } = await run({ world, config: { timeoutMs: 300, retry: { maxRetries: 1, retryDelayInMs: 1, maxRetryDelayInMs: 2 } } });
     expect(keys).toHaveLength(4);
-    const g = gaps.find((x) => x.scope.container === 'private-only');
+    // On a loaded machine a 300 ms deadline may also end this vault's ARM reads: the data-plane read is the one that never answers.
+    const g = gaps.find((x) => x.scope.container === 'private-only' && x.operation === 'keyvault:ListKeys');
     expect(g?.operation).toBe('keyvault:ListKeys');
     expect(g?.reason).toMatch(/could not be read: no answer before the call deadline .*unreachable over the network/);
     expect(g?.kind).toBe('timeout');
@@ -435,6 +436,7 @@ describe('credentials and configuration', () => {
       Actions: [
         'Microsoft.Authorization/roleAssignments/read',
         'Microsoft.Authorization/roleDefinitions/read',
+        'Microsoft.Authorization/roleEligibilityScheduleInstances/read',
         'Microsoft.Insights/diagnosticSettings/read',
         'Microsoft.KeyVault/managedHSMs/read',
         'Microsoft.KeyVault/vaults/read',

@@ -1,6 +1,7 @@
-// arm:ListRoleAssignments: who holds which role on a vault; with the subscription's role definitions
-// this decides access on an RBAC vault (access policies come with the vault itself).
-import type { GapScope } from '../../kit/index.ts';
+// arm:ListRoleAssignments and arm:ListRoleEligibilityScheduleInstances: who holds, or may activate
+// through PIM, which role on a vault; with the subscription's role definitions this decides access on
+// an RBAC vault (access policies come with the vault itself).
+import { classify, type GapScope } from '../../kit/index.ts';
 import { type AzureRun, call, fail, note } from '../context.ts';
 import { type RawRoleAssignment, type RawRoleDefinition, type RawVault, roleDefinitionKey } from '../normalize.ts';
 
@@ -8,6 +9,24 @@ export interface VaultRoles {
   /** undefined when access cannot be decided (a gap says why). */
   assignments?: RawRoleAssignment[];
   roleDefinitions: Map<string, RawRoleDefinition>;
+}
+
+/**
+ * The PIM-eligible assignments on a vault. A tenant without Microsoft Entra ID P2 (or Governance)
+ * answers 400 AadPremiumLicenseRequired: it has no PIM, so nobody is eligible. Undefined when the
+ * list could not be read (a gap on access: an eligible principal could be missed).
+ */
+async function eligibleOn(run: AzureRun, vault: RawVault, scope: GapScope): Promise<RawRoleAssignment[] | undefined> {
+  const sub = vault.subscriptionId ?? '';
+  try {
+    return await call(run, 'arm:ListRoleEligibilityScheduleInstances', `arm:${sub.toLowerCase()}`, (s) =>
+      run.clients.listRoleEligibilities(sub, vault.id as string, s),
+    );
+  } catch (err) {
+    if (classify(err).code === 'AadPremiumLicenseRequired') return [];
+    fail(run, 'arm:ListRoleEligibilityScheduleInstances', err, { what: `the PIM-eligible role assignments of ${vault.name}`, scope, affects: ['access'] });
+    return undefined;
+  }
 }
 
 export async function readRoleAssignments(
@@ -20,14 +39,16 @@ export async function readRoleAssignments(
   const roleDefinitions = defs ?? new Map<string, RawRoleDefinition>();
   if (vault.kind !== 'vault') return { assignments: defsMissing ? undefined : [], roleDefinitions };
   const sub = vault.subscriptionId ?? '';
-  let list: RawRoleAssignment[] | undefined;
+  const eligibleP = eligibleOn(run, vault, scope);
+  let active: RawRoleAssignment[] | undefined;
   try {
-    list = await call(run, 'arm:ListRoleAssignments', `arm:${sub.toLowerCase()}`, (s) => run.clients.listRoleAssignments(sub, vault.id as string, s));
+    active = await call(run, 'arm:ListRoleAssignments', `arm:${sub.toLowerCase()}`, (s) => run.clients.listRoleAssignments(sub, vault.id as string, s));
   } catch (err) {
     fail(run, 'arm:ListRoleAssignments', err, { what: `the role assignments of ${vault.name}`, scope, affects: ['access'] });
-    return { roleDefinitions };
   }
-  if (defsMissing) return { roleDefinitions };
+  const eligible = await eligibleP;
+  if (!active || !eligible || defsMissing) return { roleDefinitions };
+  const list = [...active, ...eligible];
   const missing = [...new Set(list.map((a) => roleDefinitionKey(a.roleDefinitionId)).filter((k) => !roleDefinitions.has(k)))];
   if (!missing.length) return { assignments: list, roleDefinitions };
   const reason = `role definition(s) ${missing.join(', ')} used on ${vault.name} could not be read at the subscription scope, so what their holders can do is unknown; grant Microsoft.Authorization/roleDefinitions/read where the roles are defined (see \`keyhygiene permissions azure\`)`;

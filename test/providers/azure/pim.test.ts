@@ -1,0 +1,86 @@
+// Role assignments a stranger's estate holds beside plain ones, written from the Azure RBAC and PIM
+// references: an eligible assignment (Role Eligibility Schedule Instances - List For Scope) that a
+// debug service principal can activate, an active one inherited from a management group, a tenant
+// without Entra ID P2 (400 AadPremiumLicenseRequired: no PIM), and an eligibility list that is denied.
+import { describe, expect, it } from 'vitest';
+import type { FakeAzureWorld } from '../../../src/fakes/azure/server.ts';
+import azureProvider, { collectAzure } from '../../../src/providers/azure/index.ts';
+import { AzureConfig } from '../../../src/providers/azure/schema.ts';
+import { expectOnlyDeclared } from '../../helpers/read-only.ts';
+import { useAzureFake } from './harness.ts';
+import { DEBUG_SP, SIGNER, SUB_A, spki, TENANT } from './world.ts';
+
+const azure = useAzureFake();
+const VAULT = `/subscriptions/${SUB_A}/resourceGroups/identity/providers/Microsoft.KeyVault/vaults/kv-pim`;
+const CRYPTO_USER = '12338af0-0e69-4776-bea7-57ae8d297424';
+const CRYPTO_OFFICER = '14b46e9e-c2b7-41b4-b07b-48a6ebf60603';
+const MG = '/providers/Microsoft.Management/managementGroups/contoso-platform';
+
+function world(over: Partial<FakeAzureWorld['subscriptions'][number]> = {}, forbidden = false): FakeAzureWorld {
+  return {
+    tenantId: TENANT,
+    subscriptions: [
+      {
+        id: SUB_A,
+        roleAssignments: [{ scope: MG, roleDefinition: CRYPTO_OFFICER, principalId: SIGNER, principalType: 'ServicePrincipal' }],
+        roleEligibilities: [{ scope: VAULT, roleDefinition: CRYPTO_USER, principalId: DEBUG_SP, principalType: 'ServicePrincipal' }],
+        vaults: [
+          {
+            name: 'kv-pim',
+            resourceGroup: 'identity',
+            location: 'westeurope',
+            rbac: true,
+            ...(forbidden ? { armForbidden: ['roleEligibilities' as const] } : {}),
+            keys: [{ name: 'signer', kty: 'EC-HSM', keyOps: ['sign', 'verify'], publicKey: spki('ec'), created: '2026-06-01T00:00:00Z' }],
+          },
+        ],
+        ...over,
+      },
+    ],
+  };
+}
+
+async function collect(w: FakeAzureWorld) {
+  const fake = await azure.start(w);
+  const config = AzureConfig.parse({
+    cloud: 'custom',
+    authorityHost: fake.url,
+    armEndpoint: fake.url,
+    audience: 'https://management.azure.com',
+    resolvePrincipalNames: false,
+    retry: { maxRetries: 1, retryDelayInMs: 5, maxRetryDelayInMs: 20 },
+  });
+  const out = await collectAzure(config, { now: () => new Date('2026-12-05T00:00:00Z'), baseDir: '.', env: process.env, warn: () => {} });
+  expectOnlyDeclared(fake.operations(), azureProvider);
+  return { key: out.keys?.[0], gaps: out.gaps ?? [] };
+}
+
+describe('Azure RBAC: PIM-eligible and management-group assignments', () => {
+  it('an eligible assignment is access the principal can activate; a management-group assignment is inherited', async () => {
+    const { key, gaps } = await collect(world());
+    expect(gaps).toEqual([]);
+    const byId = new Map(key?.access?.map((e) => [e.principal.id, e]));
+    // Eligible for Key Vault Crypto User on the vault: use once activated (the condition says how).
+    expect(byId.get(DEBUG_SP)).toMatchObject({
+      capabilities: expect.arrayContaining(['use-sign', 'use-decrypt']),
+      conditions: [{ key: 'azure:pim-eligible', operator: 'activation', values: [expect.stringMatching(/roleEligibilityScheduleInstances/)] }],
+    });
+    expect(byId.get(DEBUG_SP)?.undecided).toBeUndefined();
+    // Key Vault Crypto Officer assigned at a management group above the subscription.
+    expect(byId.get(SIGNER)?.sourceId).toMatch(/^\/providers\/Microsoft\.Management\/managementGroups\/contoso-platform\//);
+    expect(byId.get(SIGNER)?.conditions).toBeUndefined();
+  });
+
+  it('a tenant without Entra ID P2 has no PIM: no eligible access, no gap', async () => {
+    const { key, gaps } = await collect(world({ noPimLicense: true }));
+    expect(gaps).toEqual([]);
+    expect(key?.access?.map((e) => e.principal.id)).toEqual([SIGNER]);
+  });
+
+  it('an eligibility list that cannot be read leaves access unknown, with a gap naming the permission', async () => {
+    const { key, gaps } = await collect(world({}, true));
+    expect(key?.access).toBeUndefined();
+    expect(gaps.map((g) => [g.operation, g.affects])).toEqual([['arm:ListRoleEligibilityScheduleInstances', ['access']]]);
+    expect(gaps[0]?.reason).toMatch(/PIM-eligible role assignments of kv-pim .*Microsoft\.Authorization\/roleEligibilityScheduleInstances\/read/);
+  });
+});
