@@ -1,56 +1,80 @@
 // The known-key table's search structure: the needles (RSA moduli in both byte orders, EC points,
-// Ed25519/X25519 keys) in one sampling grid per length class, where each sample of the stream costs
-// one hash, one word of a blocked Bloom filter and, for the few that pass it, one bucket of (hash,
-// needle) pairs: the same work for one known key as for 10,000 (no loop over keys, and no needle is
-// touched until a sample's full 32-bit hash matches one of its q-grams). Built in O(needles × step)
-// with sequential passes only.
-const Q = 8;
+// Ed25519/X25519 keys) in one sampling grid per length class. The stream is sampled every `step`
+// bytes (absolute multiples, so chunk boundaries never shift it); each sample is one 32-bit word,
+// hashed with one multiplication and tested against one bit of a bitmap of the needles' q-grams
+// (the same work per sample for one known key as for 10,000: no loop over keys). Only a
+// sample that passes looks in the q-gram table (sorted by hash, built with two cache-friendly radix
+// passes instead of a random write per q-gram) and compares the candidate needles whole.
+//
+// An RSA modulus is indexed once for both byte orders: its little-endian copy (the needle after it,
+// MIRROR_FORMAT) is its byte reversal, so a grid with mirrors hashes a word and its reversal alike
+// (the smaller of the two) and indexes the q-grams a little-endian occurrence needs too (the
+// modulus's last `step`). A 2048-bit modulus is then sampled every 252 bytes with 253 q-grams.
+const Q = 4;
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
-/** Longest sampling step (a multiple of 4 so samples stay word-aligned); a 1024-bit modulus allows 120. */
-const MAX_STEP = 120;
+/** Longest sampling step (a multiple of 4 so samples stay word-aligned): a 4096-bit modulus allows 508. */
+const MAX_STEP = 508;
 const MIN_STEP = 8;
+/** Most q-grams indexed per grid: a grid of more needles samples with a smaller step (its arrays stay ≤ ~16 MiB). */
+const MAX_GRAMS = 3_000_000;
 /**
- * Most q-grams indexed per grid: a grid of more needles samples with a smaller step (more samples;
- * a smaller filter, and fewer random writes to build it).
+ * Filter bits per q-gram (a power of two, one bit set per q-gram): 64 while the filter fits the
+ * first-level cache, else 16 up to MAX_FILTER bytes (4 MiB: 13 bits per q-gram for 10,000 2048-bit
+ * moduli, so 1 binary sample in 14 looks further).
  */
-const MAX_GRAMS = 600_000;
-/** Filter bits per indexed q-gram (rounded up to a power of two), two bits set per q-gram in one 32-bit word. */
+const SMALL_FILTER_BITS = 64;
+const SMALL_FILTER = 32 * 1024;
 const FILTER_BITS = 16;
+const MAX_FILTER = 4 * 1024 * 1024;
 
 /** Needle columns in the shared Int32Array: key index, offset in the needle bytes, length, format. */
 export const NEEDLE_COLS = 4;
+/** A needle of this format (column 3) is the byte reversal of the needle before it: it has no q-grams of its own. */
+export const MIRROR_FORMAT = 1;
 
 /** A q-gram of 7-bit bytes (text) has none of these bits. */
 const TEXT_MASK = 0x80808080 | 0;
-const TEXT_FLAG = 128;
 
-export const hash = (lo: number, hi: number): number => Math.imul(lo ^ Math.imul(hi, 0x9e3779b1), 0x85ebca6b) ^ (hi >>> 15);
-/** The two filter bits of a hash (in the word its top bits choose). */
-const mask = (h: number): number => {
-  const g = Math.imul(h, 0x2c1b3c6d);
-  return (1 << g) | (1 << (g >>> 5));
+/** A word's hash (a bijection): its top bits pick the filter bit and the table group. */
+export const hash = (k: number): number => Math.imul(k, 0x9e3779b1);
+/** The bits of a hash kept in the table beside a q-gram's id (mixed from all its bits). */
+const tagOf = (h: number): number => {
+  const x = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
+  return x ^ (x >>> 12);
+};
+const bswap = (x: number): number => (x << 24) | ((x & 0xff00) << 8) | ((x >>> 8) & 0xff00) | (x >>> 24);
+/** A word and its byte reversal as one key (the smaller): a mirrored grid indexes and samples this. */
+export const either = (w: number): number => {
+  const r = bswap(w);
+  return Math.min(w, r);
 };
 
-/** A sampling grid's arrays (on SharedArrayBuffers, so worker threads use them without a copy). */
+/** A grid's arrays (on SharedArrayBuffers, so worker threads use them without a copy). */
 export interface GridState {
   step: number;
-  /** hash >>> bitsShift is the filter word. */
-  bitsShift: number;
-  bucketShift: number;
-  /** No needle has eight zero bytes in a row, so all-zero samples (zero pages) skip the lookup. */
+  /** True when some member has a mirror: words are keyed by `either`. */
+  mirrored: boolean;
+  /** Some indexed q-gram is all zero: all-zero samples (zero pages) cannot skip the lookup. */
   zeroGram: boolean;
-  bitset: Int32Array;
+  /** Bit hash >>> bitsShift of the filter (word b >>> 5, bit b & 31) is set for every binary q-gram. */
+  bits: Int32Array;
+  bitsShift: number;
   /**
-   * The filter of the q-grams of 7-bit bytes only (text): few needle q-grams are text (1 in 256 of
-   * random bytes), so text samples (logs, strings) look in this small filter, which stays in the
+   * The bitmap of the q-grams of 7-bit bytes only (text): few needle q-grams are text (1 in 16 of
+   * random words), so text samples (logs, strings) look in this small filter, which stays in the
    * CPU cache, and only binary samples pay for the large one.
    */
   textBits: Int32Array;
   textShift: number;
-  /** Bucket b (the hash's top bits) holds pairs starts[b] … starts[b + 1] − 1. */
+  /** The q-grams sorted by hash >>> groupShift: group g is entries[starts[g]] … entries[starts[g + 1] − 1]. */
   starts: Int32Array;
-  /** Pairs: the q-gram's full hash, then needle index × 256 + 128 for a text q-gram + its offset in the needle. */
-  refs: Int32Array;
+  groupShift: number;
+  /** Each q-gram's id in its low idBits bits, and the low bits of its hash's tagOf above them. */
+  entries: Int32Array;
+  idBits: number;
+  /** The member needles (indices), and the id of each one's first q-gram (one more entry: the total). */
+  members: Int32Array;
+  first: Int32Array;
 }
 
 const sharedInts = (n: number): Int32Array => new Int32Array(new SharedArrayBuffer(n * 4));
@@ -58,101 +82,207 @@ const sharedInts = (n: number): Int32Array => new Int32Array(new SharedArrayBuff
 /** ceil(log2(n)) clamped to [lo, hi]. */
 const bitsFor = (n: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, Math.ceil(Math.log2(Math.max(2, n)))));
 
+/** The q-gram offsets a needle of `length` indexes at `step`: [0, forward) and, with a mirror, [from2, length − Q + 1). */
+function spans(length: number, step: number, mirror: boolean): { forward: number; from2: number; count: number } {
+  const grams = length - Q + 1;
+  const forward = Math.min(step, grams);
+  const from2 = Math.max(forward, grams - step);
+  return { forward, from2, count: forward + (mirror ? grams - from2 : 0) };
+}
+
+const hasMirror = (cols: Int32Array, n: number): boolean => (n + 1) * NEEDLE_COLS < cols.length && cols[(n + 1) * NEEDLE_COLS + 3] === MIRROR_FORMAT;
+
+/** The q-grams a grid of these members indexes at `step`. */
+function gramCount(step: number, cols: Int32Array, members: Int32Array): number {
+  let n = 0;
+  for (const m of members) n += spans(cols[m * NEEDLE_COLS + 2] as number, step, hasMirror(cols, m)).count;
+  return n;
+}
+
 /**
  * The sampling step: an occurrence of a needle of length L starting at s has its first sample at
  * s + r with 0 ≤ r < step, so indexing the q-grams at needle offsets 0 … step − 1 finds it when
- * step ≤ L − Q + 1 (for the shortest needle). Thousands of needles take a smaller step (MAX_GRAMS).
+ * step ≤ L − Q + 1 (for the shortest needle). Very many needles take a smaller step (MAX_GRAMS).
  */
-export function gridStep(minLength: number, count: number): number {
-  const byLength = Math.min(MAX_STEP, (minLength - Q + 1) & ~3);
-  const byGrams = Math.floor(MAX_GRAMS / Math.max(1, count)) & ~3;
-  return Math.min(byLength, Math.max(MIN_STEP, byGrams));
+export function gridStep(cols: Int32Array, members: Int32Array): number {
+  let shortest = Number.POSITIVE_INFINITY;
+  for (const m of members) shortest = Math.min(shortest, cols[m * NEEDLE_COLS + 2] as number);
+  let step = Math.max(MIN_STEP, Math.min(MAX_STEP, (shortest - Q + 1) & ~3));
+  for (let grams = gramCount(step, cols, members); step > MIN_STEP && grams > MAX_GRAMS; grams = gramCount(step, cols, members)) {
+    step = Math.max(MIN_STEP, Math.floor((step * MAX_GRAMS) / grams) & ~3);
+  }
+  return step;
 }
 
-/** The hashes of the q-grams at offsets 0 … step−1 of each member needle, in order; `zero` when one is all zero. */
-function gramHashes(step: number, cols: Int32Array, bytes: Buffer, members: Int32Array): { hashes: Int32Array; text: Uint8Array; zero: boolean } {
-  const hashes = new Int32Array(members.length * step);
-  const text = new Uint8Array(members.length * step);
-  let zero = false;
-  let k = 0;
+/** The id of each member's first q-gram, and whether any member has a mirror. */
+function planGrid(step: number, cols: Int32Array, members: Int32Array): { first: Int32Array; mirrored: boolean } {
+  const first = sharedInts(members.length + 1);
+  let mirrored = false;
+  for (let k = 0; k < members.length; k++) {
+    const n = members[k] as number;
+    const mirror = hasMirror(cols, n);
+    mirrored ||= mirror;
+    first[k + 1] = (first[k] as number) + spans(cols[n * NEEDLE_COLS + 2] as number, step, mirror).count;
+  }
+  return { first, mirrored };
+}
+
+/** log2 of the filter bits for `grams` q-grams. */
+const filterBits = (grams: number): number => {
+  const small = bitsFor(grams * SMALL_FILTER_BITS, 7, 31);
+  return 2 ** small <= SMALL_FILTER * 8 ? small : Math.min(bitsFor(grams * FILTER_BITS, 7, 31), Math.log2(MAX_FILTER * 8));
+};
+
+/** A bitmap of 2^(32 − shift) bits. */
+const bitmap = (shift: number): Int32Array => sharedInts(Math.max(1, 2 ** (32 - shift - 5)));
+
+/** Set a hash's bit in a filter. */
+const setBit = (filter: Int32Array, shift: number, h: number): void => {
+  const b = h >>> shift;
+  filter[b >>> 5] = (filter[b >>> 5] as number) | (1 << (b & 31));
+};
+
+/** True when a hash's bit is set. */
+const hasBit = (filter: Int32Array, shift: number, h: number): boolean => {
+  const b = h >>> shift;
+  return (((filter[b >>> 5] as number) >>> (b & 31)) & 1) !== 0;
+};
+
+/** The hashes of a grid's q-grams in id order, with the counts its radix passes and groups need. */
+interface Hashed {
+  hashes: Int32Array;
+  zero: boolean;
+  /** Per value of the low and the high radix digit, and per group (each one longer: the prefix sums' room). */
+  low: Int32Array;
+  high: Int32Array;
+  starts: Int32Array;
+}
+
+/** The radix digits of a group (hash >>> groupShift): `lowBits` low bits, then the rest. */
+const lowDigit = (g: number, lowBits: number): number => g & ((1 << lowBits) - 1);
+
+/**
+ * One pass over the needle bytes (the q-gram at j + 1 is the one at j shifted by a byte): each
+ * q-gram's hash in id order (member by member, offset by offset), the text q-grams' bits set in the
+ * text filter, and the counts of both radix digits and of the groups.
+ */
+function hashGrams(
+  g: { step: number; total: number; mirrored: boolean; groupBits: number; lowBits: number },
+  cols: Int32Array,
+  bytes: Buffer,
+  members: Int32Array,
+  text: { bits: Int32Array; shift: number },
+): Hashed {
+  const out: Hashed = {
+    hashes: new Int32Array(g.total),
+    zero: false,
+    low: new Int32Array((1 << g.lowBits) + 1),
+    high: new Int32Array(257),
+    starts: sharedInts((1 << g.groupBits) + 1),
+  };
+  const { hashes, low, high, starts } = out;
+  const groupShift = 32 - g.groupBits;
+  let id = 0;
   for (const n of members) {
     const off = cols[n * NEEDLE_COLS + 1] as number;
-    // The q-gram at j + 1 is the one at j shifted by a byte: one load per gram, not eight.
-    let lo = bytes.readInt32LE(off);
-    let hi = bytes.readInt32LE(off + 4);
-    for (let j = 0; j < step; j++) {
-      if (j > 0) {
-        lo = (lo >>> 8) | ((hi & 0xff) << 24);
-        hi = (hi >>> 8) | ((bytes[off + j + 7] as number) << 24);
-      }
-      if ((lo | hi) === 0) zero = true;
-      if (((lo | hi) & TEXT_MASK) === 0) text[k] = TEXT_FLAG;
-      hashes[k++] = hash(lo, hi);
+    const length = cols[n * NEEDLE_COLS + 2] as number;
+    const mirror = hasMirror(cols, n);
+    const s = spans(length, g.step, mirror);
+    const stop = mirror ? length - Q + 1 : s.forward;
+    let w = bytes.readInt32LE(off);
+    for (let j = 0; j < stop; j++) {
+      if (j > 0) w = (w >>> 8) | ((bytes[off + j + 3] as number) << 24);
+      if (j >= s.forward && j < s.from2) continue;
+      const k = g.mirrored ? either(w) : w;
+      const h = hash(k);
+      hashes[id++] = h;
+      const group = h >>> groupShift;
+      (low[lowDigit(group, g.lowBits) + 1] as number)++;
+      (high[(group >>> g.lowBits) + 1] as number)++;
+      (starts[group + 1] as number)++;
+      if (k === 0) out.zero = true;
+      if ((k & TEXT_MASK) === 0) setBit(text.bits, text.shift, h);
     }
   }
-  return { hashes, text, zero };
+  return out;
+}
+
+/** Prefix sums in place: counts[d + 1] holds how many have digit d; after, counts[d] is where digit d begins. */
+function prefix(counts: Int32Array): void {
+  for (let d = 1; d < counts.length; d++) counts[d] = (counts[d] as number) + (counts[d - 1] as number);
 }
 
 /**
- * Index the q-grams at offsets 0 … step−1 of every member needle: hashes computed once, then the
- * filter bits and a counting sort by bucket (count, prefix sums, place), in plain loops.
+ * The q-grams sorted by group in two stable counting passes (the low digit, then the high one:
+ * at most 256 write streams each, so the scattered writes stay in the cache), the table's entries
+ * written by the second; then the filter bits set in group order (near-sequential writes).
+ */
+function sortGrams(h: Hashed, g: { groupBits: number; lowBits: number; idBits: number }, bits: Int32Array, bitsShift: number): Int32Array {
+  const total = h.hashes.length;
+  const groupShift = 32 - g.groupBits;
+  prefix(h.low);
+  prefix(h.high);
+  prefix(h.starts);
+  const midH = new Int32Array(total);
+  const midId = new Int32Array(total);
+  for (let id = 0; id < total; id++) {
+    const x = h.hashes[id] as number;
+    const at = (h.low[lowDigit(x >>> groupShift, g.lowBits)] as number)++;
+    midH[at] = x;
+    midId[at] = id;
+  }
+  const entries = sharedInts(total);
+  const sortedH = h.hashes; // reused: every hash has been read
+  for (let i = 0; i < total; i++) {
+    const x = midH[i] as number;
+    const at = (h.high[(x >>> groupShift) >>> g.lowBits] as number)++;
+    entries[at] = (tagOf(x) << g.idBits) | (midId[i] as number);
+    sortedH[at] = x;
+  }
+  for (let i = 0; i < total; i++) setBit(bits, bitsShift, sortedH[i] as number);
+  return entries;
+}
+
+/**
+ * Index the q-grams at offsets 0 … step−1 (and a mirror's) of every member needle: hashed in one
+ * pass over the needle bytes, sorted by group, the filter written in group order.
  */
 export function buildGrid(step: number, cols: Int32Array, bytes: Buffer, members: Int32Array): GridState {
-  const { hashes, text, zero } = gramHashes(step, cols, bytes, members);
-  const total = hashes.length;
-  const texts = text.reduce((n, t) => n + (t ? 1 : 0), 0);
-  const refOf = (k: number): number => (members[(k / step) | 0] as number) * 256 + (text[k] as number) + (k % step);
-  const wordBits = bitsFor(((total - texts) * FILTER_BITS) / 32, 4, 25);
-  const textShift = 32 - bitsFor((texts * FILTER_BITS) / 32, 4, 25);
-  const textBits = sharedInts(1 << (32 - textShift));
-  const bucketBits = bitsFor(total / 2, 4, 22);
-  const bitsShift = 32 - wordBits;
-  const bucketShift = 32 - bucketBits;
-  const bitset = sharedInts(1 << wordBits);
-  const starts = sharedInts((1 << bucketBits) + 1);
-  for (let k = 0; k < total; k++) {
-    const h = hashes[k] as number;
-    const filter = text[k] ? textBits : bitset;
-    const w = h >>> (filter === bitset ? bitsShift : textShift);
-    filter[w] = (filter[w] as number) | mask(h);
-    (starts[h >>> bucketShift] as number)++;
-  }
-  // Inclusive prefix sums: starts[b] is where bucket b ends; placing at --starts[b] leaves it where b begins.
-  for (let b = 1; b < starts.length - 1; b++) starts[b] = (starts[b] as number) + (starts[b - 1] as number);
-  starts[starts.length - 1] = total;
-  const refs = sharedInts(total * 2);
-  for (let k = 0; k < total; k++) {
-    const h = hashes[k] as number;
-    const b = h >>> bucketShift;
-    const at = (starts[b] as number) - 1;
-    starts[b] = at;
-    refs[2 * at] = h;
-    refs[2 * at + 1] = refOf(k);
-  }
-  return { step, bitsShift, bucketShift, zeroGram: zero, bitset, textBits, textShift, starts, refs };
+  const { first, mirrored } = planGrid(step, cols, members);
+  const total = first[members.length] as number;
+  const idBits = bitsFor(total + 1, 1, 24);
+  const groupBits = bitsFor(total / 32, 1, 16);
+  const lowBits = Math.max(0, groupBits - 8);
+  // Random needles have one text q-gram in 16: the text filter is sized for twice that (more only raise its false positives).
+  const textShift = 32 - filterBits(Math.ceil(total / 8));
+  const textBits = bitmap(textShift);
+  const hashed = hashGrams({ step, total, mirrored, groupBits, lowBits }, cols, bytes, members, { bits: textBits, shift: textShift });
+  const bitsShift = 32 - filterBits(total);
+  const bits = bitmap(bitsShift);
+  const entries = sortGrams(hashed, { groupBits, lowBits, idBits }, bits, bitsShift);
+  const { starts, zero } = hashed;
+  return { step, mirrored, zeroGram: zero, bits, bitsShift, textBits, textShift, starts, groupShift: 32 - groupBits, entries, idBits, members, first };
 }
 
 /**
  * Needles are searched in classes by length, so one short needle (an Ed25519 key) does not make
  * every sample of a table of RSA moduli fine-grained: a needle of at least `w` bytes goes to the
  * first class it fits. The classes' steps nest (the coarser is a multiple of the finer, see
- * nestedSteps), so ONE pass over the finer lattice computes each sample's hash once for both.
+ * nestedSteps), so ONE pass over the finer lattice reads each sample once for both.
  */
 const CLASSES = [128, 32] as const;
 
-/** The classes' members (needle indices) and shortest needle length; empty classes dropped. */
-function classify(cols: Int32Array): { members: Int32Array; shortest: number }[] {
+/** The classes' members (needle indices, mirrors left out); empty classes dropped. */
+function classify(cols: Int32Array): Int32Array[] {
   const count = cols.length / NEEDLE_COLS;
   const lists: number[][] = CLASSES.map(() => []);
-  const shortest = CLASSES.map(() => Number.POSITIVE_INFINITY);
   for (let n = 0; n < count; n++) {
+    if (n > 0 && cols[n * NEEDLE_COLS + 3] === MIRROR_FORMAT) continue;
     const length = cols[n * NEEDLE_COLS + 2] as number;
-    const c = CLASSES.findIndex((w) => length >= w);
-    if (c < 0) continue;
-    lists[c]?.push(n);
-    shortest[c] = Math.min(shortest[c] as number, length);
+    if (length >= CLASSES[0]) lists[0]?.push(n);
+    else if (length >= CLASSES[1]) lists[1]?.push(n);
   }
-  return lists.flatMap((l, c) => (l.length ? [{ members: Int32Array.from(l), shortest: shortest[c] as number }] : []));
+  return lists.filter((l) => l.length).map((l) => Int32Array.from(l));
 }
 
 /** Each class's step, rounded down so that the larger is a multiple of the smaller (smaller steps stay valid). */
@@ -164,11 +294,13 @@ export function nestedSteps(steps: readonly number[]): number[] {
 /** One grid per non-empty length class over the needle columns (needles shorter than 32 bytes are not indexed). */
 export function buildGrids(cols: Int32Array, bytes: Buffer): GridState[] {
   const classes = classify(cols);
-  const steps = nestedSteps(classes.map((c) => gridStep(c.shortest, c.members.length)));
-  return classes.map((c, i) => buildGrid(steps[i] as number, cols, bytes, c.members));
+  const steps = nestedSteps(classes.map((members) => gridStep(cols, members)));
+  return classes.map((members, i) => buildGrid(steps[i] as number, cols, bytes, members));
 }
 
-/** The grids of a table: one pass over the finest lattice; a coarser grid is probed on every k-th sample with the same hash. */
+type OnHit = (needle: number, start: number) => void;
+
+/** The grids of a table: one pass over the finest lattice; a coarser grid is probed on every k-th sample. */
 export class Grids {
   private readonly grids: Grid[];
   private readonly fine: Grid | undefined;
@@ -180,10 +312,7 @@ export class Grids {
     this.grids = [...states].sort((a, b) => a.step - b.step).map((g) => new Grid(g, cols, bytes));
     this.fine = this.grids[0];
     this.coarse = this.grids[1];
-    const fineStep = this.fine?.state.step ?? 1;
-    const coarseStep = this.coarse?.state.step ?? fineStep;
-    // Tables shared by an older build may not nest: each grid then makes its own pass.
-    this.every = coarseStep % fineStep === 0 && this.grids.length === 2 ? coarseStep / fineStep : 0;
+    this.every = this.fine && this.coarse ? this.coarse.state.step / this.fine.state.step : 0;
   }
 
   get size(): number {
@@ -191,13 +320,14 @@ export class Grids {
   }
 
   /** See Grid.scan. */
-  scan(buf: Buffer, words: Int32Array, base: number, from: number, end: number, len: number, onHit: (needle: number, start: number) => void): void {
-    if (!this.every || !this.fine || !this.coarse) {
-      for (const g of this.grids) g.scan(buf, words, base, from, end, len, onHit);
+  scan(buf: Buffer, words: Int32Array, base: number, from: number, end: number, len: number, onHit: OnHit): void {
+    const { fine, coarse } = this;
+    if (!fine || !coarse) {
+      fine?.scan(buf, words, base, from, end, len, onHit);
       return;
     }
-    const f = this.fine.state;
-    const c = this.coarse.state;
+    const f = fine.state;
+    const c = coarse.state;
     const step = f.step;
     const skipZero = !f.zeroGram && !c.zeroGram;
     const last = Math.min(end, len - Q + 1);
@@ -207,17 +337,14 @@ export class Grids {
     const aligned = LITTLE_ENDIAN && base % 4 === 0 && buf.byteOffset === 0;
     for (; p < last; p += step, countdown--) {
       if (countdown < 0) countdown = this.every - 1;
-      const lo = aligned ? (words[p >> 2] as number) : buf.readInt32LE(p);
-      const hi = aligned ? (words[(p >> 2) + 1] as number) : buf.readInt32LE(p + 4);
-      if ((lo | hi) === 0 && skipZero) continue;
-      const h = hash(lo, hi);
-      const m = mask(h);
-      const text = ((lo | hi) & TEXT_MASK) === 0;
-      const fw = text ? (f.textBits[h >>> f.textShift] as number) : (f.bitset[h >>> f.bitsShift] as number);
-      if ((fw & m) === m) this.fine.bucket(h, p, buf, len, onHit);
+      const w = aligned ? (words[p >> 2] as number) : buf.readInt32LE(p);
+      if (w === 0 && skipZero) continue;
+      const text = (w & TEXT_MASK) === 0;
+      const h = hash(f.mirrored ? either(w) : w);
+      if (text ? hasBit(f.textBits, f.textShift, h) : hasBit(f.bits, f.bitsShift, h)) fine.lookup(h, p, buf, len, onHit);
       if (countdown !== 0) continue;
-      const cw = text ? (c.textBits[h >>> c.textShift] as number) : (c.bitset[h >>> c.bitsShift] as number);
-      if ((cw & m) === m) this.coarse.bucket(h, p, buf, len, onHit);
+      const hc = hash(c.mirrored ? either(w) : w);
+      if (text ? hasBit(c.textBits, c.textShift, hc) : hasBit(c.bits, c.bitsShift, hc)) coarse.lookup(hc, p, buf, len, onHit);
     }
   }
 }
@@ -239,37 +366,66 @@ export class Grid {
    * Int32Array over the same memory (byteOffset 0), `base` the absolute offset of buf[0]. Samples sit
    * at absolute multiples of the step, so the grid never shifts at chunk boundaries.
    */
-  scan(buf: Buffer, words: Int32Array, base: number, from: number, end: number, len: number, onHit: (needle: number, start: number) => void): void {
-    const { bitset, bitsShift, textBits, textShift, step } = this.state;
+  scan(buf: Buffer, words: Int32Array, base: number, from: number, end: number, len: number, onHit: OnHit): void {
+    const { bits, bitsShift, textBits, textShift, step, mirrored } = this.state;
     const skipZero = !this.state.zeroGram;
     const last = Math.min(end, len - Q + 1);
     let p = from + ((step - ((base + from) % step)) % step);
     const aligned = LITTLE_ENDIAN && base % 4 === 0 && buf.byteOffset === 0;
     for (; p < last; p += step) {
-      const lo = aligned ? (words[p >> 2] as number) : buf.readInt32LE(p);
-      const hi = aligned ? (words[(p >> 2) + 1] as number) : buf.readInt32LE(p + 4);
-      if ((lo | hi) === 0 && skipZero) continue;
-      const h = hash(lo, hi);
-      const m = mask(h);
-      const w = ((lo | hi) & TEXT_MASK) === 0 ? (textBits[h >>> textShift] as number) : (bitset[h >>> bitsShift] as number);
-      if ((w & m) !== m) continue;
-      this.bucket(h, p, buf, len, onHit);
+      const w = aligned ? (words[p >> 2] as number) : buf.readInt32LE(p);
+      if (w === 0 && skipZero) continue;
+      const h = hash(mirrored ? either(w) : w);
+      if ((w & TEXT_MASK) === 0 ? hasBit(textBits, textShift, h) : hasBit(bits, bitsShift, h)) this.lookup(h, p, buf, len, onHit);
     }
   }
 
-  /** The needles of the sample's bucket with the sample's full hash, each verified whole. */
-  bucket(h: number, p: number, buf: Buffer, len: number, onHit: (needle: number, start: number) => void): void {
-    const { starts, refs } = this.state;
-    const b = h >>> this.state.bucketShift;
-    const stop = starts[b + 1] as number;
-    for (let i = starts[b] as number; i < stop; i++) {
-      if (refs[2 * i] !== h) continue;
-      const ref = refs[2 * i + 1] as number;
-      const n = (ref >> 8) * NEEDLE_COLS;
-      const off = this.cols[n + 1] as number;
-      const length = this.cols[n + 2] as number;
-      const start = p - (ref & (TEXT_FLAG - 1));
-      if (start >= 0 && start + length <= len && buf.compare(this.bytes, off, off + length, start, start + length) === 0) onHit(ref >> 8, start);
+  /** The q-grams of the sample's group whose hash bits match: each candidate needle compared whole. */
+  lookup(h: number, p: number, buf: Buffer, len: number, onHit: OnHit): void {
+    const { starts, entries, groupShift, idBits } = this.state;
+    const g = h >>> groupShift;
+    const tag = tagOf(h) << idBits;
+    const ids = (1 << idBits) - 1;
+    const stop = starts[g + 1] as number;
+    for (let i = starts[g] as number; i < stop; i++) {
+      const e = entries[i] as number;
+      if (((e ^ tag) & ~ids) === 0) this.verify(e & ids, p, buf, len, onHit);
     }
+  }
+
+  /** The member a q-gram id belongs to (binary search over the members' first ids). */
+  private memberOf(id: number): number {
+    const first = this.state.first;
+    let a = 0;
+    let b = first.length - 2;
+    while (a < b) {
+      const m = (a + b + 1) >> 1;
+      if ((first[m] as number) <= id) a = m;
+      else b = m - 1;
+    }
+    return a;
+  }
+
+  /**
+   * A q-gram that matched at sample p: the needle (or its mirror) that would have its FIRST sample
+   * there is compared whole, so each occurrence is reported once.
+   */
+  private verify(id: number, p: number, buf: Buffer, len: number, onHit: OnHit): void {
+    const k = this.memberOf(id);
+    const n = this.state.members[k] as number;
+    const length = this.cols[n * NEEDLE_COLS + 2] as number;
+    const step = this.state.step;
+    const s = spans(length, step, true);
+    const rank = id - (this.state.first[k] as number);
+    const j = rank < s.forward ? rank : s.from2 + rank - s.forward;
+    if (j < step) this.compare(n, p - j, buf, len, onHit);
+    const mirrored = length - Q - j;
+    if (mirrored < step && hasMirror(this.cols, n)) this.compare(n + 1, p - mirrored, buf, len, onHit);
+  }
+
+  private compare(n: number, start: number, buf: Buffer, len: number, onHit: OnHit): void {
+    const off = this.cols[n * NEEDLE_COLS + 1] as number;
+    const length = this.cols[n * NEEDLE_COLS + 2] as number;
+    if (start >= 0 && start + length <= len && buf.compare(this.bytes, off, off + length, start, start + length) === 0) onHit(n, start);
   }
 }

@@ -19,7 +19,7 @@ describe('known-key table', () => {
     // What postMessage does to workerData: SharedArrayBuffers stay shared, the rest is copied.
     const copy = structuredClone(shared);
     expect(copy.needleBytes).toBeInstanceOf(SharedArrayBuffer);
-    expect(copy.grids.every((g) => g.refs.buffer instanceof SharedArrayBuffer)).toBe(true);
+    expect(copy.grids.every((g) => g.entries.buffer instanceof SharedArrayBuffer && g.bits.buffer instanceof SharedArrayBuffer)).toBe(true);
     const adopted = new KnownKeyTable(copy);
     expect(adopted.size).toBe(2);
     expect(adopted.match(original.keys[1]?.fingerprints)?.id).toBe('kms/ec');
@@ -133,6 +133,36 @@ function tenThousand(real: { id: string; publicKey: string }[]): { id: string; p
 
 /** A private scalar as a BIGNUM keeps it: little-endian limbs, 8-byte aligned. */
 const limbs = (d: Buffer): Buffer => Buffer.from(d).reverse();
+
+describe('known-key table: the matching key loaded last', () => {
+  it('finds and proves the 10,000th key in both byte orders, and its Ed25519 neighbour, as it does alone', () => {
+    const rsa = makeKey('rsa2048', 7);
+    const ed = makeKey('ed25519', 7);
+    const fakes = tenThousand([]).slice(0, 9_998);
+    const inputs = [...fakes, { id: 'kms/ed25519', publicKey: ed.spkiB64 }, { id: 'kms/rsa', publicKey: rsa.spkiB64 }];
+    const many = new KnownKeyTable(inputs);
+    const alone = new KnownKeyTable(inputs.slice(-2));
+    expect(many.size).toBe(10_000);
+    const held = Buffer.concat([Buffer.from(ed.jwk.d ?? '', 'base64url'), Buffer.from(ed.jwk.x ?? '', 'base64url')]);
+    for (const shift of [0, 1, 2, 3, 5, 250, 251, 253]) {
+      const data = Buffer.concat([
+        filler('random', 20_000 + shift),
+        encode(rsa, 'bignum-le'),
+        filler('text', 7_001),
+        encode(rsa, 'bignum-be'),
+        filler('random', 3_000 + shift),
+        held,
+        filler('zero', 4_000),
+      ]);
+      const a = scanBuffer(data, many);
+      expect(
+        a.map((h) => `${h.format}:${h.proof}:${h.knownKeyId ?? ''}`),
+        `shift ${shift}`,
+      ).toEqual(['rsa-modulus-le:private-key-present:kms/rsa', 'rsa-modulus-be:private-key-present:kms/rsa', 'okp-public:private-key-present:kms/ed25519']);
+      expect(a, `shift ${shift}`).toEqual(scanBuffer(data, alone));
+    }
+  });
+});
 
 describe('known-key table of 10,000 keys', () => {
   const rsa = makeKey('rsa2048', 6);

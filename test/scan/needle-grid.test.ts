@@ -1,20 +1,34 @@
 // The sampling grids of the known-key table: every needle found at every alignment whatever the
-// length mix, and one short needle does not make a table of long ones sample finely.
+// length mix, one short needle does not make a table of long ones sample finely, and a modulus's
+// little-endian copy (its mirror) is found through the modulus's own q-grams.
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { buildGrids, Grids, gridStep, NEEDLE_COLS, nestedSteps } from '../../src/scan/needle-grid.ts';
+import { buildGrids, either, Grids, gridStep, MIRROR_FORMAT, NEEDLE_COLS, nestedSteps } from '../../src/scan/needle-grid.ts';
 
-/** Needles of the given lengths laid out as the table does: columns and one byte buffer. */
-function needlesOf(lengths: number[]): { cols: Int32Array; bytes: Buffer } {
-  const bytes = randomBytes(lengths.reduce((s, n) => s + n, 0));
-  const cols = new Int32Array(lengths.length * NEEDLE_COLS);
+/**
+ * Needles of the given lengths laid out as the table does: columns and one byte buffer. A length in
+ * `mirrored` is followed by its byte reversal (an RSA modulus's little-endian copy, MIRROR_FORMAT).
+ */
+function needlesOf(lengths: number[], mirrored: number[] = []): { cols: Int32Array; bytes: Buffer } {
+  const parts: Buffer[] = [];
+  const rows: number[][] = [];
   let o = 0;
   for (const [i, n] of lengths.entries()) {
-    cols.set([i, o, n, 0], i * NEEDLE_COLS);
+    const b = randomBytes(n);
+    parts.push(b);
+    rows.push([i, o, n, 0]);
+    o += n;
+    if (!mirrored.includes(i)) continue;
+    parts.push(Buffer.from(b).reverse());
+    rows.push([i, o, n, MIRROR_FORMAT]);
     o += n;
   }
-  return { cols, bytes };
+  return { cols: Int32Array.from(rows.flat()), bytes: Buffer.concat(parts) };
 }
+
+/** Needle i's bytes. */
+const needleBytes = (cols: Int32Array, bytes: Buffer, i: number): Buffer =>
+  bytes.subarray(cols[i * NEEDLE_COLS + 1], (cols[i * NEEDLE_COLS + 1] as number) + (cols[i * NEEDLE_COLS + 2] as number));
 
 /**
  * Every (needle, absolute start) the grids report over `data` as a scanner window holds it: the
@@ -34,13 +48,32 @@ function scanAll(cols: Int32Array, bytes: Buffer, data: Buffer, base = 0, cuts: 
 }
 
 describe('needle grids', () => {
-  it('samples as coarsely as the shortest needle of each class allows, and more finely for very many needles', () => {
-    expect(gridStep(32, 1)).toBe(24);
-    expect(gridStep(64, 1)).toBe(56);
-    expect(gridStep(96, 1)).toBe(88);
-    expect(gridStep(256, 1)).toBe(120);
-    expect(gridStep(256, 20_000)).toBe(28);
-    expect(gridStep(256, 10_000_000)).toBe(8);
+  it('samples as coarsely as the shortest needle of each class allows, and more finely only for very many needles', () => {
+    // Only the lengths matter: the columns of the needles (each mirror right after its needle), no bytes.
+    const step = (lengths: number[], mirrored: number[] = []) => {
+      const m = new Set(mirrored);
+      const rows = lengths.flatMap((n, i) =>
+        m.has(i)
+          ? [
+              [i, 0, n, 0],
+              [i, 0, n, MIRROR_FORMAT],
+            ]
+          : [[i, 0, n, 0]],
+      );
+      const cols = Int32Array.from(rows.flat());
+      return gridStep(cols, Int32Array.from(rows.flatMap((r, i) => (r[3] === MIRROR_FORMAT ? [] : [i]))));
+    };
+    expect(step([32])).toBe(28);
+    expect(step([64])).toBe(60);
+    expect(step([96])).toBe(92);
+    expect(step([256])).toBe(252);
+    expect(step([512])).toBe(508);
+    // 10,000 2048-bit moduli, each with its mirror: 253 q-grams each, the same step as one.
+    const many = Array.from({ length: 10_000 }, () => 256);
+    expect(step(many, Array.from(many.keys()))).toBe(252);
+    // Far more needles than the table holds: a smaller step, never below 8.
+    expect(step(Array.from({ length: 20_000 }, () => 256))).toBe(148);
+    expect(step(Array.from({ length: 400_000 }, () => 256))).toBe(8);
   });
 
   it('nests the steps of the two classes (the larger a multiple of the smaller), only ever rounding down', () => {
@@ -55,14 +88,14 @@ describe('needle grids', () => {
   it('puts long needles in their own grid: one Ed25519 key does not make 2,000 moduli sample every 24 bytes', () => {
     const { cols, bytes } = needlesOf([32, 64, ...Array.from({ length: 2000 }, () => 256)]);
     const grids = buildGrids(cols, bytes);
-    expect(grids.map((g) => g.step)).toEqual([120, 24]);
-    expect(grids.map((g) => g.refs.length / 2)).toEqual([2000 * 120, 2 * 24]);
+    expect(grids.map((g) => g.step)).toEqual([252, 28]);
+    expect(grids.map((g) => g.entries.length)).toEqual([2000 * 252, 2 * 28]);
   });
 
   it('finds every needle, of every length, at every offset of a step and only there', () => {
     const lengths = [32, 33, 64, 96, 128, 132, 256, 512];
     const { cols, bytes } = needlesOf(lengths);
-    for (const shift of [0, 1, 2, 3, 4, 7, 23, 24, 25, 55, 56, 119, 120, 121]) {
+    for (const shift of [0, 1, 2, 3, 4, 7, 23, 24, 25, 27, 28, 29, 55, 56, 119, 120, 121, 251, 252, 253]) {
       const parts: Buffer[] = [randomBytes(1000 + shift)];
       const want: string[] = [];
       let at = parts[0]?.length as number;
@@ -72,6 +105,76 @@ describe('needle grids', () => {
         at += n + 333;
       }
       expect(scanAll(cols, bytes, Buffer.concat(parts)), `shift ${shift}`).toEqual(want.sort());
+    }
+  });
+
+  it('finds a modulus and its little-endian copy (its mirror) through one set of q-grams, each occurrence once, at every offset', () => {
+    // Mirrored: 128 (1024-bit), 256, 512 bytes; plain: an EC point beside them in the same class.
+    const { cols, bytes } = needlesOf([128, 256, 512, 132], [0, 1, 2]);
+    const count = cols.length / NEEDLE_COLS;
+    const grids = buildGrids(cols, bytes);
+    // The mirrors add no q-grams: 1024-bit at step 124 needs all 125 of its q-grams, the others 124 + 124.
+    expect(grids.map((g) => [g.step, g.mirrored, g.entries.length])).toEqual([[124, true, 125 + 248 + 248 + 124]]);
+    for (const shift of [0, 1, 3, 4, 61, 123, 124, 125, 251, 252, 253]) {
+      const parts: Buffer[] = [randomBytes(1000 + shift)];
+      const want: string[] = [];
+      let at = parts[0]?.length as number;
+      for (let i = 0; i < count; i++) {
+        const b = needleBytes(cols, bytes, i);
+        want.push(`${i}@${at}`);
+        parts.push(b, randomBytes(257 + i));
+        at += b.length + 257 + i;
+      }
+      expect(scanAll(cols, bytes, Buffer.concat(parts)), `shift ${shift}`).toEqual(want.sort());
+    }
+  });
+
+  it('hashes a word and its byte reversal alike in a mirrored grid (so one q-gram serves both orders)', () => {
+    for (const w of [0x01020304, 0x7f00ff80, -1, 0, 0x80000000 | 0, 0x12345678]) {
+      const r = Buffer.alloc(4);
+      r.writeInt32BE(w);
+      expect(either(r.readInt32LE(0))).toBe(either(w));
+    }
+    expect(either(0x01020304)).not.toBe(either(0x01020305));
+  });
+
+  it('finds two needles that share a q-gram window, each where it is, and neither where only the shared part is', () => {
+    // Rows: 0 modulus A, 1 its mirror, 2 modulus B, 3 its mirror, 4 point C, 5 point D.
+    const { cols, bytes } = needlesOf([256, 256, 64, 64], [0, 1]);
+    const at = (i: number) => cols[i * NEEDLE_COLS + 1] as number;
+    const n = (i: number) => needleBytes(cols, bytes, i);
+    // B starts with A's first 100 bytes; D ends with C's last 40.
+    bytes.copy(bytes, at(2), at(0), at(0) + 100);
+    bytes.copy(bytes, at(5) + 24, at(4) + 24, at(4) + 64);
+    Buffer.from(n(2)).reverse().copy(bytes, at(3));
+    const rows = [0, 2, 4, 5, 1, 3];
+    for (const shift of [0, 1, 7, 100]) {
+      const parts: Buffer[] = [randomBytes(500 + shift)];
+      const want: string[] = [];
+      let o = parts[0]?.length as number;
+      for (const r of rows) {
+        want.push(`${r}@${o}`);
+        parts.push(n(r), randomBytes(300));
+        o += n(r).length + 300;
+      }
+      expect(scanAll(cols, bytes, Buffer.concat(parts)), `shift ${shift}`).toEqual(want.sort());
+      // Only the shared parts, then other bytes: no needle.
+      const shared = Buffer.concat([parts[0] as Buffer, n(0).subarray(0, 100), randomBytes(400), randomBytes(24), n(4).subarray(24), randomBytes(300)]);
+      expect(scanAll(cols, bytes, shared)).toEqual([]);
+    }
+  });
+
+  it('finds a mirrored modulus cut by a range boundary at every place, in either order, with any window offset', () => {
+    const { cols, bytes } = needlesOf([256], [0]);
+    for (const i of [0, 1]) {
+      const lead = randomBytes(999);
+      const data = Buffer.concat([lead, needleBytes(cols, bytes, i), randomBytes(700)]);
+      for (const base of [0, 4, 252, 1000]) {
+        for (const cut of [lead.length - 1, lead.length, lead.length + 1, lead.length + 128, lead.length + 252, lead.length + 255, lead.length + 256]) {
+          const hits = scanAll(cols, bytes, data, base, [cut]).map((h) => h.replace(/@(\d+)$/, (_, s) => `@${Number(s) - base}`));
+          expect(hits, `needle ${i} base ${base} cut ${cut}`).toEqual([`${i}@${lead.length}`]);
+        }
+      }
     }
   });
 
