@@ -41,7 +41,7 @@ export function children(buf: Uint8Array, parent: Tlv, max = 16): Tlv[] | undefi
   return p === parent.end ? out : undefined;
 }
 
-const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+export const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 /** Unsigned big-endian bytes to BigInt. */
 export function bigFromBE(buf: Uint8Array, start: number, end: number): bigint {

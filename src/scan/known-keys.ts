@@ -198,8 +198,8 @@ function layOut(p: Parsed, der: Buffer): { keyCols: Int32Array; needles: Int32Ar
     keyCols[c + 4] = f.eEnd - f.eStart;
     const len = f.end - f.start;
     for (let copy = 0; copy < (f.type === 0 ? 2 : 1); copy++) {
-      der.copy(bytes, o, f.start, f.end);
-      if (copy === 1) bytes.subarray(o, o + len).reverse();
+      if (copy === 0) der.copy(bytes, o, f.start, f.end);
+      else for (let i = 0; i < len; i++) bytes[o + i] = der[f.end - 1 - i] as number;
       const at = n * NEEDLE_COLS;
       needles[at] = k;
       needles[at + 1] = o;

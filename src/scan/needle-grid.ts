@@ -17,6 +17,8 @@ const MAX_STEP = 508;
 const MIN_STEP = 8;
 /** Most q-grams indexed per grid: a grid of more needles samples with a smaller step (its arrays stay ≤ ~16 MiB). */
 const MAX_GRAMS = 3_000_000;
+/** Table groups at most: a group holds ~600 q-grams of 10,000 2048-bit moduli (looked through on the rare sample the filter passes). */
+const MAX_GROUP_BITS = 12;
 /**
  * Filter bits per q-gram (a power of two, one bit set per q-gram): 64 while the filter fits the
  * first-level cache, else 16 up to MAX_FILTER bytes (4 MiB: 13 bits per q-gram for 10,000 2048-bit
@@ -152,35 +154,56 @@ const hasBit = (filter: Int32Array, shift: number, h: number): boolean => {
 interface Hashed {
   hashes: Int32Array;
   zero: boolean;
-  /** Per value of the low and the high radix digit, and per group (each one longer: the prefix sums' room). */
-  low: Int32Array;
-  high: Int32Array;
+  /** How many q-grams per group (entry g + 1; then prefix sums: where group g starts). */
   starts: Int32Array;
 }
 
-/** The radix digits of a group (hash >>> groupShift): `lowBits` low bits, then the rest. */
-const lowDigit = (g: number, lowBits: number): number => g & ((1 << lowBits) - 1);
+/** A filter's bitmap and the shift of a hash to its bit. */
+interface Filter {
+  bits: Int32Array;
+  shift: number;
+}
 
 /**
- * One pass over the needle bytes (the q-gram at j + 1 is the one at j shifted by a byte): each
- * q-gram's hash in id order (member by member, offset by offset), the text q-grams' bits set in the
- * text filter, and the counts of both radix digits and of the groups.
+ * One needle's q-grams (the q-gram at j + 1 is the one at j shifted by a byte): hashes written from
+ * `id` on, groups counted, text q-grams' bits set in the text filter. Returns the next id, negated
+ * (minus one) when a q-gram was all zero.
  */
+function hashNeedle(
+  at: { off: number; stop: number; forward: number; from2: number; id: number },
+  bytes: Buffer,
+  mirrored: boolean,
+  h: Hashed,
+  groupShift: number,
+  text: Filter,
+): number {
+  const { off, stop, forward, from2 } = at;
+  const { hashes, starts } = h;
+  let id = at.id;
+  let zero = false;
+  let w = bytes.readInt32LE(off);
+  for (let j = 0; j < stop; j++) {
+    if (j > 0) w = (w >>> 8) | ((bytes[off + j + 3] as number) << 24);
+    if (j >= forward && j < from2) continue;
+    const k = mirrored ? either(w) : w;
+    const x = hash(k);
+    hashes[id++] = x;
+    (starts[(x >>> groupShift) + 1] as number)++;
+    if (k === 0) zero = true;
+    if ((k & TEXT_MASK) === 0) setBit(text.bits, text.shift, x);
+  }
+  return zero ? -1 - id : id;
+}
+
+/** Every member's q-grams hashed in id order (member by member, offset by offset), see hashNeedle. */
 function hashGrams(
-  g: { step: number; total: number; mirrored: boolean; groupBits: number; lowBits: number },
+  g: { step: number; total: number; mirrored: boolean; groupBits: number },
   cols: Int32Array,
   bytes: Buffer,
   members: Int32Array,
-  text: { bits: Int32Array; shift: number },
+  text: Filter,
 ): Hashed {
-  const out: Hashed = {
-    hashes: new Int32Array(g.total),
-    zero: false,
-    low: new Int32Array((1 << g.lowBits) + 1),
-    high: new Int32Array(257),
-    starts: sharedInts((1 << g.groupBits) + 1),
-  };
-  const { hashes, low, high, starts } = out;
+  const out: Hashed = { hashes: new Int32Array(g.total), zero: false, starts: sharedInts((1 << g.groupBits) + 1) };
   const groupShift = 32 - g.groupBits;
   let id = 0;
   for (const n of members) {
@@ -188,58 +211,35 @@ function hashGrams(
     const length = cols[n * NEEDLE_COLS + 2] as number;
     const mirror = hasMirror(cols, n);
     const s = spans(length, g.step, mirror);
-    const stop = mirror ? length - Q + 1 : s.forward;
-    let w = bytes.readInt32LE(off);
-    for (let j = 0; j < stop; j++) {
-      if (j > 0) w = (w >>> 8) | ((bytes[off + j + 3] as number) << 24);
-      if (j >= s.forward && j < s.from2) continue;
-      const k = g.mirrored ? either(w) : w;
-      const h = hash(k);
-      hashes[id++] = h;
-      const group = h >>> groupShift;
-      (low[lowDigit(group, g.lowBits) + 1] as number)++;
-      (high[(group >>> g.lowBits) + 1] as number)++;
-      (starts[group + 1] as number)++;
-      if (k === 0) out.zero = true;
-      if ((k & TEXT_MASK) === 0) setBit(text.bits, text.shift, h);
+    id = hashNeedle({ off, stop: mirror ? length - Q + 1 : s.forward, forward: s.forward, from2: s.from2, id }, bytes, g.mirrored, out, groupShift, text);
+    if (id < 0) {
+      out.zero = true;
+      id = -1 - id;
     }
   }
   return out;
 }
 
-/** Prefix sums in place: counts[d + 1] holds how many have digit d; after, counts[d] is where digit d begins. */
-function prefix(counts: Int32Array): void {
-  for (let d = 1; d < counts.length; d++) counts[d] = (counts[d] as number) + (counts[d - 1] as number);
-}
-
 /**
- * The q-grams sorted by group in two stable counting passes (the low digit, then the high one:
- * at most 256 write streams each, so the scattered writes stay in the cache), the table's entries
- * written by the second; then the filter bits set in group order (near-sequential writes).
+ * The table's entries: the q-grams sorted by group in one stable counting pass (at most 4,096
+ * groups, so the scattered writes go to few enough places to stay in the cache); `starts` becomes
+ * where each group begins. Then every q-gram's bit is set in the binary filter in group order:
+ * near-sequential writes (in hash order, each was a cache miss in a filter of megabytes).
  */
-function sortGrams(h: Hashed, g: { groupBits: number; lowBits: number; idBits: number }, bits: Int32Array, bitsShift: number): Int32Array {
-  const total = h.hashes.length;
-  const groupShift = 32 - g.groupBits;
-  prefix(h.low);
-  prefix(h.high);
-  prefix(h.starts);
-  const midH = new Int32Array(total);
-  const midId = new Int32Array(total);
-  for (let id = 0; id < total; id++) {
-    const x = h.hashes[id] as number;
-    const at = (h.low[lowDigit(x >>> groupShift, g.lowBits)] as number)++;
-    midH[at] = x;
-    midId[at] = id;
+function sortGrams(h: Hashed, groupBits: number, idBits: number, filter: Filter): Int32Array {
+  const { hashes, starts } = h;
+  const groupShift = 32 - groupBits;
+  for (let g = 1; g < starts.length; g++) starts[g] = (starts[g] as number) + (starts[g - 1] as number);
+  const next = starts.slice(0, starts.length - 1);
+  const entries = sharedInts(hashes.length);
+  const sorted = new Int32Array(hashes.length);
+  for (let id = 0; id < hashes.length; id++) {
+    const x = hashes[id] as number;
+    const at = (next[x >>> groupShift] as number)++;
+    entries[at] = (tagOf(x) << idBits) | id;
+    sorted[at] = x;
   }
-  const entries = sharedInts(total);
-  const sortedH = h.hashes; // reused: every hash has been read
-  for (let i = 0; i < total; i++) {
-    const x = midH[i] as number;
-    const at = (h.high[(x >>> groupShift) >>> g.lowBits] as number)++;
-    entries[at] = (tagOf(x) << g.idBits) | (midId[i] as number);
-    sortedH[at] = x;
-  }
-  for (let i = 0; i < total; i++) setBit(bits, bitsShift, sortedH[i] as number);
+  for (let i = 0; i < sorted.length; i++) setBit(filter.bits, filter.shift, sorted[i] as number);
   return entries;
 }
 
@@ -251,15 +251,14 @@ export function buildGrid(step: number, cols: Int32Array, bytes: Buffer, members
   const { first, mirrored } = planGrid(step, cols, members);
   const total = first[members.length] as number;
   const idBits = bitsFor(total + 1, 1, 24);
-  const groupBits = bitsFor(total / 32, 1, 16);
-  const lowBits = Math.max(0, groupBits - 8);
+  const groupBits = bitsFor(total / 32, 1, MAX_GROUP_BITS);
   // Random needles have one text q-gram in 16: the text filter is sized for twice that (more only raise its false positives).
   const textShift = 32 - filterBits(Math.ceil(total / 8));
   const textBits = bitmap(textShift);
-  const hashed = hashGrams({ step, total, mirrored, groupBits, lowBits }, cols, bytes, members, { bits: textBits, shift: textShift });
   const bitsShift = 32 - filterBits(total);
   const bits = bitmap(bitsShift);
-  const entries = sortGrams(hashed, { groupBits, lowBits, idBits }, bits, bitsShift);
+  const hashed = hashGrams({ step, total, mirrored, groupBits }, cols, bytes, members, { bits: textBits, shift: textShift });
+  const entries = sortGrams(hashed, groupBits, idBits, { bits, shift: bitsShift });
   const { starts, zero } = hashed;
   return { step, mirrored, zeroGram: zero, bits, bitsShift, textBits, textShift, starts, groupShift: 32 - groupBits, entries, idBits, members, first };
 }
