@@ -1,33 +1,39 @@
 // The known-key table's search structure: the needles (RSA moduli in both byte orders, EC points,
 // Ed25519/X25519 keys) in one sampling grid per length class. The stream is sampled every `step`
-// bytes (absolute multiples, so chunk boundaries never shift it); each sample is one 32-bit word,
+// bytes (absolute multiples, so chunk boundaries never shift it); a sample's q-grams (4 bytes) are
 // hashed with one multiplication and tested against one bit of a bitmap of the needles' q-grams
-// (the same work per sample for one known key as for 10,000: no loop over keys). Only a
-// sample that passes looks in the q-gram table (sorted by hash, built with two cache-friendly radix
-// passes instead of a random write per q-gram) and compares the candidate needles whole.
+// (the same work per sample for one known key as for 10,000: no loop over keys). Only a q-gram
+// that passes looks in the q-gram table (sorted by hash in one counting pass) and compares the
+// candidate needles whole.
 //
 // An RSA modulus is indexed once for both byte orders: its little-endian copy (the needle after it,
 // MIRROR_FORMAT) is its byte reversal, so a grid with mirrors hashes a word and its reversal alike
-// (the smaller of the two) and indexes the q-grams a little-endian occurrence needs too (the
-// modulus's last `step`). A 2048-bit modulus is then sampled every 252 bytes with 253 q-grams.
+// (the smaller of the two) and indexes the q-grams a little-endian occurrence needs too. A grid of
+// many needles (10,000 moduli) has each sample look up its 4 consecutive q-grams, so its needles
+// need only every 4th q-gram: 64 per 2048-bit modulus (both orders), sampled every 248 bytes, a
+// quarter of the build and a filter that stays in the CPU's cache.
 const Q = 4;
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 /** Longest sampling step (a multiple of 4 so samples stay word-aligned): a 4096-bit modulus allows 508. */
 const MAX_STEP = 508;
 const MIN_STEP = 8;
-/** Most q-grams indexed per grid: a grid of more needles samples with a smaller step (its arrays stay ≤ ~16 MiB). */
+/** Consecutive q-grams a sample of a large grid looks up (its words at p and p + 4): its needles index every STRIDE-th. */
+const STRIDE = 4;
+/** A grid that would index more q-grams than this one per offset indexes every STRIDE-th instead. */
+const STRIDE_FROM = 1 << 16;
+/** Most q-grams indexed per grid: a grid of more needles samples with a smaller step. */
 const MAX_GRAMS = 3_000_000;
-/** Table groups at most: a group holds ~600 q-grams of 10,000 2048-bit moduli (looked through on the rare sample the filter passes). */
+/** Table groups at most: a group holds ~160 q-grams of 10,000 2048-bit moduli (looked through on the rare q-gram the filter passes). */
 const MAX_GROUP_BITS = 12;
 /**
  * Filter bits per q-gram (a power of two, one bit set per q-gram): 64 while the filter fits the
- * first-level cache, else 16 up to MAX_FILTER bytes (4 MiB: 13 bits per q-gram for 10,000 2048-bit
- * moduli, so 1 binary sample in 14 looks further).
+ * first-level cache, else 32 up to MAX_FILTER bytes (2 MiB: 26 bits per q-gram for 10,000 2048-bit
+ * moduli, so 1 binary q-gram in 26 looks further).
  */
 const SMALL_FILTER_BITS = 64;
 const SMALL_FILTER = 32 * 1024;
-const FILTER_BITS = 16;
-const MAX_FILTER = 4 * 1024 * 1024;
+const FILTER_BITS = 32;
+const MAX_FILTER = 2 * 1024 * 1024;
 
 /** Needle columns in the shared Int32Array: key index, offset in the needle bytes, length, format. */
 export const NEEDLE_COLS = 4;
@@ -54,6 +60,8 @@ export const either = (w: number): number => {
 /** A grid's arrays (on SharedArrayBuffers, so worker threads use them without a copy). */
 export interface GridState {
   step: number;
+  /** 1: a sample looks up the q-gram at p; STRIDE: those at p … p + 3 (its needles index every STRIDE-th). */
+  stride: number;
   /** True when some member has a mirror: words are keyed by `either`. */
   mirrored: boolean;
   /** Some indexed q-gram is all zero: all-zero samples (zero pages) cannot skip the lookup. */
@@ -71,10 +79,10 @@ export interface GridState {
   /** The q-grams sorted by hash >>> groupShift: group g is entries[starts[g]] … entries[starts[g + 1] − 1]. */
   starts: Int32Array;
   groupShift: number;
-  /** Each q-gram's id in its low idBits bits, and the low bits of its hash's tagOf above them. */
+  /** Each q-gram's id (its member's first id + its offset) in the low idBits bits, tagOf its hash above. */
   entries: Int32Array;
   idBits: number;
-  /** The member needles (indices), and the id of each one's first q-gram (one more entry: the total). */
+  /** The member needles (indices), and the id of each one's offset 0 (one more entry: the end). */
   members: Int32Array;
   first: Int32Array;
 }
@@ -84,49 +92,70 @@ const sharedInts = (n: number): Int32Array => new Int32Array(new SharedArrayBuff
 /** ceil(log2(n)) clamped to [lo, hi]. */
 const bitsFor = (n: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, Math.ceil(Math.log2(Math.max(2, n)))));
 
-/** The q-gram offsets a needle of `length` indexes at `step`: [0, forward) and, with a mirror, [from2, length − Q + 1). */
-function spans(length: number, step: number, mirror: boolean): { forward: number; from2: number; count: number } {
-  const grams = length - Q + 1;
-  const forward = Math.min(step, grams);
-  const from2 = Math.max(forward, grams - step);
-  return { forward, from2, count: forward + (mirror ? grams - from2 : 0) };
-}
+/**
+ * True for the needle offsets a grid's first sample inside an occurrence reaches: the sample lies
+ * 0 … step − 1 bytes into it and looks up `stride` q-grams from there, the one of them at a
+ * multiple of the stride being the one indexed.
+ */
+const reached = (j: number, step: number, stride: number): boolean => j >= 0 && j % stride === 0 && j < step + stride - 1;
+
+/** True when offset j of a needle of `length` is indexed: reached forwards, or (with a mirror) from its end. */
+const indexed = (j: number, length: number, step: number, stride: number, mirror: boolean): boolean =>
+  reached(j, step, stride) || (mirror && reached(length - Q - j, step, stride));
 
 const hasMirror = (cols: Int32Array, n: number): boolean => (n + 1) * NEEDLE_COLS < cols.length && cols[(n + 1) * NEEDLE_COLS + 3] === MIRROR_FORMAT;
 
-/** The q-grams a grid of these members indexes at `step`. */
-function gramCount(step: number, cols: Int32Array, members: Int32Array): number {
+/** The q-grams a grid of these members indexes (counted once per needle length and mirror). */
+function gramCount(step: number, stride: number, cols: Int32Array, members: Int32Array): number {
+  const byShape = new Map<number, number>();
   let n = 0;
-  for (const m of members) n += spans(cols[m * NEEDLE_COLS + 2] as number, step, hasMirror(cols, m)).count;
+  for (const m of members) {
+    const length = cols[m * NEEDLE_COLS + 2] as number;
+    const mirror = hasMirror(cols, m);
+    const shape = length * 2 + (mirror ? 1 : 0);
+    let c = byShape.get(shape);
+    if (c === undefined) {
+      c = 0;
+      for (let j = 0; j <= length - Q; j++) if (indexed(j, length, step, stride, mirror)) c++;
+      byShape.set(shape, c);
+    }
+    n += c;
+  }
   return n;
 }
 
 /**
- * The sampling step: an occurrence of a needle of length L starting at s has its first sample at
- * s + r with 0 ≤ r < step, so indexing the q-grams at needle offsets 0 … step − 1 finds it when
- * step ≤ L − Q + 1 (for the shortest needle). Very many needles take a smaller step (MAX_GRAMS).
+ * The sampling step and stride: an occurrence of a needle of length L starting at s has its first
+ * sample at s + r with 0 ≤ r < step, whose q-grams reach offsets up to step + stride − 2, so a
+ * step ≤ L − Q − stride + 2 (for the shortest needle) finds it. A grid of many needles looks up
+ * STRIDE q-grams per sample; very many needles take a smaller step (MAX_GRAMS).
  */
-export function gridStep(cols: Int32Array, members: Int32Array): number {
+export function gridStep(cols: Int32Array, members: Int32Array): { step: number; stride: number } {
   let shortest = Number.POSITIVE_INFINITY;
   for (const m of members) shortest = Math.min(shortest, cols[m * NEEDLE_COLS + 2] as number);
-  let step = Math.max(MIN_STEP, Math.min(MAX_STEP, (shortest - Q + 1) & ~3));
-  for (let grams = gramCount(step, cols, members); step > MIN_STEP && grams > MAX_GRAMS; grams = gramCount(step, cols, members)) {
+  const stepFor = (stride: number): number => Math.max(MIN_STEP, Math.min(MAX_STEP, (shortest - Q - stride + 2) & ~3));
+  let stride = 1;
+  let step = stepFor(1);
+  if (gramCount(step, 1, cols, members) > STRIDE_FROM && stepFor(STRIDE) >= MIN_STEP) {
+    stride = STRIDE;
+    step = stepFor(STRIDE);
+  }
+  for (let grams = gramCount(step, stride, cols, members); step > MIN_STEP && grams > MAX_GRAMS; grams = gramCount(step, stride, cols, members)) {
     step = Math.max(MIN_STEP, Math.floor((step * MAX_GRAMS) / grams) & ~3);
   }
-  return step;
+  return { step, stride };
 }
 
-/** The id of each member's first q-gram, and whether any member has a mirror. */
-function planGrid(step: number, cols: Int32Array, members: Int32Array): { first: Int32Array; mirrored: boolean } {
+/** The id of each member's offset 0, whether any member has a mirror, and how many q-grams are indexed. */
+function planGrid(step: number, stride: number, cols: Int32Array, members: Int32Array): { first: Int32Array; mirrored: boolean; count: number } {
   const first = sharedInts(members.length + 1);
   let mirrored = false;
   for (let k = 0; k < members.length; k++) {
     const n = members[k] as number;
-    const mirror = hasMirror(cols, n);
-    mirrored ||= mirror;
-    first[k + 1] = (first[k] as number) + spans(cols[n * NEEDLE_COLS + 2] as number, step, mirror).count;
+    mirrored ||= hasMirror(cols, n);
+    first[k + 1] = (first[k] as number) + (cols[n * NEEDLE_COLS + 2] as number) - Q + 1;
   }
-  return { first, mirrored };
+  return { first, mirrored, count: gramCount(step, stride, cols, members) };
 }
 
 /** log2 of the filter bits for `grams` q-grams. */
@@ -135,27 +164,11 @@ const filterBits = (grams: number): number => {
   return 2 ** small <= SMALL_FILTER * 8 ? small : Math.min(bitsFor(grams * FILTER_BITS, 7, 31), Math.log2(MAX_FILTER * 8));
 };
 
-/** A bitmap of 2^(32 − shift) bits. */
-const bitmap = (shift: number): Int32Array => sharedInts(Math.max(1, 2 ** (32 - shift - 5)));
-
-/** Set a hash's bit in a filter. */
-const setBit = (filter: Int32Array, shift: number, h: number): void => {
-  const b = h >>> shift;
-  filter[b >>> 5] = (filter[b >>> 5] as number) | (1 << (b & 31));
-};
-
-/** True when a hash's bit is set. */
-const hasBit = (filter: Int32Array, shift: number, h: number): boolean => {
-  const b = h >>> shift;
-  return (((filter[b >>> 5] as number) >>> (b & 31)) & 1) !== 0;
-};
-
-/** The hashes of a grid's q-grams in id order, with the counts its radix passes and groups need. */
-interface Hashed {
-  hashes: Int32Array;
-  zero: boolean;
-  /** How many q-grams per group (entry g + 1; then prefix sums: where group g starts). */
-  starts: Int32Array;
+/** The little-endian word at o with the bytes at or past `len` read as zero (a q-gram reaching there fails its comparison). */
+function partialWord(buf: Buffer, o: number, len: number): number {
+  let w = 0;
+  for (let i = 3; i >= 0; i--) w = (w << 8) | (o + i < len ? (buf[o + i] as number) : 0);
+  return w;
 }
 
 /** A filter's bitmap and the shift of a hash to its bit. */
@@ -164,60 +177,58 @@ interface Filter {
   shift: number;
 }
 
-/**
- * One needle's q-grams (the q-gram at j + 1 is the one at j shifted by a byte): hashes written from
- * `id` on, groups counted, text q-grams' bits set in the text filter. Returns the next id, negated
- * (minus one) when a q-gram was all zero.
- */
-function hashNeedle(
-  at: { off: number; stop: number; forward: number; from2: number; id: number },
-  bytes: Buffer,
-  mirrored: boolean,
-  h: Hashed,
-  groupShift: number,
-  text: Filter,
-): number {
-  const { off, stop, forward, from2 } = at;
-  const { hashes, starts } = h;
-  let id = at.id;
-  let zero = false;
-  let w = bytes.readInt32LE(off);
-  for (let j = 0; j < stop; j++) {
-    if (j > 0) w = (w >>> 8) | ((bytes[off + j + 3] as number) << 24);
-    if (j >= forward && j < from2) continue;
-    const k = mirrored ? either(w) : w;
-    const x = hash(k);
-    hashes[id++] = x;
-    (starts[(x >>> groupShift) + 1] as number)++;
-    if (k === 0) zero = true;
-    if ((k & TEXT_MASK) === 0) setBit(text.bits, text.shift, x);
-  }
-  return zero ? -1 - id : id;
+/** A filter of 2^(32 − shift) bits. */
+const filterOf = (shift: number): Filter => ({ bits: sharedInts(Math.max(1, 2 ** (32 - shift - 5))), shift });
+
+/** Set a hash's bit in a filter. */
+const setBit = (f: Filter, h: number): void => {
+  const b = h >>> f.shift;
+  f.bits[b >>> 5] = (f.bits[b >>> 5] as number) | (1 << (b & 31));
+};
+
+/** True when a hash's bit is set. */
+const hasBit = (filter: Int32Array, shift: number, h: number): boolean => {
+  const b = h >>> shift;
+  return (((filter[b >>> 5] as number) >>> (b & 31)) & 1) !== 0;
+};
+
+/** The indexed q-grams' hashes and ids (in id order), how many per group, and whether one was all zero. */
+interface Hashed {
+  hashes: Int32Array;
+  ids: Int32Array;
+  count: number;
+  zero: boolean;
+  /** How many q-grams per group (entry g + 1; then prefix sums: where group g starts). */
+  starts: Int32Array;
 }
 
-/** Every member's q-grams hashed in id order (member by member, offset by offset), see hashNeedle. */
-function hashGrams(
-  g: { step: number; total: number; mirrored: boolean; groupBits: number },
-  cols: Int32Array,
-  bytes: Buffer,
-  members: Int32Array,
-  text: Filter,
-): Hashed {
-  const out: Hashed = { hashes: new Int32Array(g.total), zero: false, starts: sharedInts((1 << g.groupBits) + 1) };
-  const groupShift = 32 - g.groupBits;
-  let id = 0;
-  for (const n of members) {
-    const off = cols[n * NEEDLE_COLS + 1] as number;
-    const length = cols[n * NEEDLE_COLS + 2] as number;
-    const mirror = hasMirror(cols, n);
-    const s = spans(length, g.step, mirror);
-    id = hashNeedle({ off, stop: mirror ? length - Q + 1 : s.forward, forward: s.forward, from2: s.from2, id }, bytes, g.mirrored, out, groupShift, text);
-    if (id < 0) {
-      out.zero = true;
-      id = -1 - id;
-    }
+/** The grid's shape as hashNeedle needs it. */
+interface Shape {
+  step: number;
+  stride: number;
+  mirrored: boolean;
+  groupShift: number;
+}
+
+/**
+ * One needle's indexed q-grams (the q-gram at j + 1 is the one at j shifted by a byte): hashes and
+ * ids appended, groups counted, text q-grams' bits set in the text filter.
+ */
+function hashNeedle(n: { off: number; length: number; mirror: boolean; id: number }, bytes: Buffer, g: Shape, out: Hashed, text: Filter): void {
+  const { off, length, mirror } = n;
+  const { hashes, ids, starts } = out;
+  let w = bytes.readInt32LE(off);
+  for (let j = 0; j <= length - Q; j++) {
+    if (j > 0) w = (w >>> 8) | ((bytes[off + j + 3] as number) << 24);
+    if (!indexed(j, length, g.step, g.stride, mirror)) continue;
+    const k = g.mirrored ? either(w) : w;
+    const x = hash(k);
+    hashes[out.count] = x;
+    ids[out.count++] = n.id + j;
+    (starts[(x >>> g.groupShift) + 1] as number)++;
+    if (k === 0) out.zero = true;
+    if ((k & TEXT_MASK) === 0) setBit(text, x);
   }
-  return out;
 }
 
 /**
@@ -226,41 +237,57 @@ function hashGrams(
  * where each group begins. Then every q-gram's bit is set in the binary filter in group order:
  * near-sequential writes (in hash order, each was a cache miss in a filter of megabytes).
  */
-function sortGrams(h: Hashed, groupBits: number, idBits: number, filter: Filter): Int32Array {
-  const { hashes, starts } = h;
-  const groupShift = 32 - groupBits;
+function sortGrams(h: Hashed, groupShift: number, idBits: number, filter: Filter): Int32Array {
+  const { hashes, ids, starts, count } = h;
   for (let g = 1; g < starts.length; g++) starts[g] = (starts[g] as number) + (starts[g - 1] as number);
   const next = starts.slice(0, starts.length - 1);
-  const entries = sharedInts(hashes.length);
-  const sorted = new Int32Array(hashes.length);
-  for (let id = 0; id < hashes.length; id++) {
-    const x = hashes[id] as number;
+  const entries = sharedInts(count);
+  const sorted = new Int32Array(count);
+  for (let i = 0; i < count; i++) {
+    const x = hashes[i] as number;
     const at = (next[x >>> groupShift] as number)++;
-    entries[at] = (tagOf(x) << idBits) | id;
+    entries[at] = (tagOf(x) << idBits) | (ids[i] as number);
     sorted[at] = x;
   }
-  for (let i = 0; i < sorted.length; i++) setBit(filter.bits, filter.shift, sorted[i] as number);
+  for (let i = 0; i < count; i++) setBit(filter, sorted[i] as number);
   return entries;
 }
 
 /**
- * Index the q-grams at offsets 0 … step−1 (and a mirror's) of every member needle: hashed in one
- * pass over the needle bytes, sorted by group, the filter written in group order.
+ * Index the reached q-grams (and a mirror's) of every member needle: hashed in one pass over the
+ * needle bytes, sorted by group, the filter written in group order.
  */
-export function buildGrid(step: number, cols: Int32Array, bytes: Buffer, members: Int32Array): GridState {
-  const { first, mirrored } = planGrid(step, cols, members);
-  const total = first[members.length] as number;
-  const idBits = bitsFor(total + 1, 1, 24);
-  const groupBits = bitsFor(total / 32, 1, MAX_GROUP_BITS);
+export function buildGrid(at: { step: number; stride: number }, cols: Int32Array, bytes: Buffer, members: Int32Array): GridState {
+  const { step, stride } = at;
+  const { first, mirrored, count } = planGrid(step, stride, cols, members);
+  const idBits = bitsFor((first[members.length] as number) + 1, 1, 24);
+  const groupBits = bitsFor(count / 32, 1, MAX_GROUP_BITS);
   // Random needles have one text q-gram in 16: the text filter is sized for twice that (more only raise its false positives).
-  const textShift = 32 - filterBits(Math.ceil(total / 8));
-  const textBits = bitmap(textShift);
-  const bitsShift = 32 - filterBits(total);
-  const bits = bitmap(bitsShift);
-  const hashed = hashGrams({ step, total, mirrored, groupBits }, cols, bytes, members, { bits: textBits, shift: textShift });
-  const entries = sortGrams(hashed, groupBits, idBits, { bits, shift: bitsShift });
-  const { starts, zero } = hashed;
-  return { step, mirrored, zeroGram: zero, bits, bitsShift, textBits, textShift, starts, groupShift: 32 - groupBits, entries, idBits, members, first };
+  const text = filterOf(32 - filterBits(Math.ceil(count / 8)));
+  const binary = filterOf(32 - filterBits(count));
+  const shape: Shape = { step, stride, mirrored, groupShift: 32 - groupBits };
+  const h: Hashed = { hashes: new Int32Array(count), ids: new Int32Array(count), count: 0, zero: false, starts: sharedInts((1 << groupBits) + 1) };
+  for (let k = 0; k < members.length; k++) {
+    const n = members[k] as number;
+    const c = n * NEEDLE_COLS;
+    hashNeedle({ off: cols[c + 1] as number, length: cols[c + 2] as number, mirror: hasMirror(cols, n), id: first[k] as number }, bytes, shape, h, text);
+  }
+  const entries = sortGrams(h, shape.groupShift, idBits, binary);
+  return {
+    ...at,
+    mirrored,
+    zeroGram: h.zero,
+    bits: binary.bits,
+    bitsShift: binary.shift,
+    textBits: text.bits,
+    textShift: text.shift,
+    starts: h.starts,
+    groupShift: shape.groupShift,
+    entries,
+    idBits,
+    members,
+    first,
+  };
 }
 
 /**
@@ -293,8 +320,9 @@ export function nestedSteps(steps: readonly number[]): number[] {
 /** One grid per non-empty length class over the needle columns (needles shorter than 32 bytes are not indexed). */
 export function buildGrids(cols: Int32Array, bytes: Buffer): GridState[] {
   const classes = classify(cols);
-  const steps = nestedSteps(classes.map((members) => gridStep(cols, members)));
-  return classes.map((members, i) => buildGrid(steps[i] as number, cols, bytes, members));
+  const shapes = classes.map((members) => gridStep(cols, members));
+  const steps = nestedSteps(shapes.map((s) => s.step));
+  return classes.map((members, i) => buildGrid({ step: steps[i] as number, stride: shapes[i]?.stride as number }, cols, bytes, members));
 }
 
 type OnHit = (needle: number, start: number) => void;
@@ -321,29 +349,25 @@ export class Grids {
   /** See Grid.scan. */
   scan(buf: Buffer, words: Int32Array, base: number, from: number, end: number, len: number, onHit: OnHit): void {
     const { fine, coarse } = this;
-    if (!fine || !coarse) {
-      fine?.scan(buf, words, base, from, end, len, onHit);
+    if (!fine || !coarse || fine.state.stride !== 1) {
+      for (const g of this.grids) g.scan(buf, words, base, from, end, len, onHit);
       return;
     }
     const f = fine.state;
-    const c = coarse.state;
     const step = f.step;
-    const skipZero = !f.zeroGram && !c.zeroGram;
+    const skipZero = !f.zeroGram;
     const last = Math.min(end, len - Q + 1);
     let p = from + ((step - ((base + from) % step)) % step);
     // Samples until the next one on the coarse lattice (absolute multiples of its step).
-    let countdown = ((c.step - ((base + p) % c.step)) % c.step) / step;
+    let countdown = ((coarse.state.step - ((base + p) % coarse.state.step)) % coarse.state.step) / step;
     const aligned = LITTLE_ENDIAN && base % 4 === 0 && buf.byteOffset === 0;
     for (; p < last; p += step, countdown--) {
       if (countdown < 0) countdown = this.every - 1;
       const w = aligned ? (words[p >> 2] as number) : buf.readInt32LE(p);
+      if (countdown === 0) coarse.sample(w, p, buf, words, aligned, len, onHit);
       if (w === 0 && skipZero) continue;
-      const text = (w & TEXT_MASK) === 0;
       const h = hash(f.mirrored ? either(w) : w);
-      if (text ? hasBit(f.textBits, f.textShift, h) : hasBit(f.bits, f.bitsShift, h)) fine.lookup(h, p, buf, len, onHit);
-      if (countdown !== 0) continue;
-      const hc = hash(c.mirrored ? either(w) : w);
-      if (text ? hasBit(c.textBits, c.textShift, hc) : hasBit(c.bits, c.bitsShift, hc)) coarse.lookup(hc, p, buf, len, onHit);
+      if ((w & TEXT_MASK) === 0 ? hasBit(f.textBits, f.textShift, h) : hasBit(f.bits, f.bitsShift, h)) fine.lookup(h, p, 0, buf, len, onHit);
     }
   }
 }
@@ -366,21 +390,71 @@ export class Grid {
    * at absolute multiples of the step, so the grid never shifts at chunk boundaries.
    */
   scan(buf: Buffer, words: Int32Array, base: number, from: number, end: number, len: number, onHit: OnHit): void {
-    const { bits, bitsShift, textBits, textShift, step, mirrored } = this.state;
+    const { bits, bitsShift, textBits, textShift, step, mirrored, stride } = this.state;
     const skipZero = !this.state.zeroGram;
     const last = Math.min(end, len - Q + 1);
     let p = from + ((step - ((base + from) % step)) % step);
     const aligned = LITTLE_ENDIAN && base % 4 === 0 && buf.byteOffset === 0;
     for (; p < last; p += step) {
       const w = aligned ? (words[p >> 2] as number) : buf.readInt32LE(p);
+      if (stride !== 1) {
+        this.sample(w, p, buf, words, aligned, len, onHit);
+        continue;
+      }
       if (w === 0 && skipZero) continue;
       const h = hash(mirrored ? either(w) : w);
-      if ((w & TEXT_MASK) === 0 ? hasBit(textBits, textShift, h) : hasBit(bits, bitsShift, h)) this.lookup(h, p, buf, len, onHit);
+      if ((w & TEXT_MASK) === 0 ? hasBit(textBits, textShift, h) : hasBit(bits, bitsShift, h)) this.lookup(h, p, 0, buf, len, onHit);
     }
   }
 
-  /** The q-grams of the sample's group whose hash bits match: each candidate needle compared whole. */
-  lookup(h: number, p: number, buf: Buffer, len: number, onHit: OnHit): void {
+  /** The q-grams at p … p + stride − 1 (the word at p is `w`), each tested against the filter. */
+  sample(w: number, p: number, buf: Buffer, words: Int32Array, aligned: boolean, len: number, onHit: OnHit): void {
+    if (this.state.stride === 1) {
+      if (w !== 0 || this.state.zeroGram) this.gram(w, p, 0, buf, len, onHit);
+      return;
+    }
+    const next = p + 8 <= len ? (aligned ? (words[(p >> 2) + 1] as number) : buf.readInt32LE(p + 4)) : partialWord(buf, p + 4, len);
+    if ((w | next) === 0 && !this.state.zeroGram) return;
+    // The four filter words are loaded before any is tested: independent loads, so their cache misses overlap.
+    const g1 = (w >>> 8) | (next << 24);
+    const g2 = (w >>> 16) | (next << 16);
+    const g3 = (w >>> 24) | (next << 8);
+    const h0 = this.hashOf(w);
+    const h1 = this.hashOf(g1);
+    const h2 = this.hashOf(g2);
+    const h3 = this.hashOf(g3);
+    const b0 = this.bitOf(w, h0);
+    const b1 = this.bitOf(g1, h1);
+    const b2 = this.bitOf(g2, h2);
+    const b3 = this.bitOf(g3, h3);
+    if ((b0 | b1 | b2 | b3) === 0) return;
+    if (b0) this.lookup(h0, p, 0, buf, len, onHit);
+    if (b1) this.lookup(h1, p, 1, buf, len, onHit);
+    if (b2) this.lookup(h2, p, 2, buf, len, onHit);
+    if (b3) this.lookup(h3, p, 3, buf, len, onHit);
+  }
+
+  private hashOf(g: number): number {
+    return hash(this.state.mirrored ? either(g) : g);
+  }
+
+  /** A q-gram's filter bit (1 or 0). */
+  private bitOf(g: number, h: number): number {
+    const s = this.state;
+    const text = (g & TEXT_MASK) === 0;
+    const b = h >>> (text ? s.textShift : s.bitsShift);
+    return (((text ? s.textBits : s.bits)[b >>> 5] as number) >>> (b & 31)) & 1;
+  }
+
+  /** One q-gram g at p + r against the filter, then the table. */
+  private gram(g: number, p: number, r: number, buf: Buffer, len: number, onHit: OnHit): void {
+    const s = this.state;
+    const h = hash(s.mirrored ? either(g) : g);
+    if ((g & TEXT_MASK) === 0 ? hasBit(s.textBits, s.textShift, h) : hasBit(s.bits, s.bitsShift, h)) this.lookup(h, p, r, buf, len, onHit);
+  }
+
+  /** The q-grams of the hash's group whose tags match: each candidate needle compared whole. */
+  lookup(h: number, p: number, r: number, buf: Buffer, len: number, onHit: OnHit): void {
     const { starts, entries, groupShift, idBits } = this.state;
     const g = h >>> groupShift;
     const tag = tagOf(h) << idBits;
@@ -388,7 +462,7 @@ export class Grid {
     const stop = starts[g + 1] as number;
     for (let i = starts[g] as number; i < stop; i++) {
       const e = entries[i] as number;
-      if (((e ^ tag) & ~ids) === 0) this.verify(e & ids, p, buf, len, onHit);
+      if (((e ^ tag) & ~ids) === 0) this.verify(e & ids, p, r, buf, len, onHit);
     }
   }
 
@@ -406,20 +480,18 @@ export class Grid {
   }
 
   /**
-   * A q-gram that matched at sample p: the needle (or its mirror) that would have its FIRST sample
-   * there is compared whole, so each occurrence is reported once.
+   * A q-gram that matched at p + r: the needle (or its mirror) whose FIRST sample is p is compared
+   * whole, so each occurrence is reported once.
    */
-  private verify(id: number, p: number, buf: Buffer, len: number, onHit: OnHit): void {
+  private verify(id: number, p: number, r: number, buf: Buffer, len: number, onHit: OnHit): void {
+    const { step, stride } = this.state;
     const k = this.memberOf(id);
     const n = this.state.members[k] as number;
     const length = this.cols[n * NEEDLE_COLS + 2] as number;
-    const step = this.state.step;
-    const s = spans(length, step, true);
-    const rank = id - (this.state.first[k] as number);
-    const j = rank < s.forward ? rank : s.from2 + rank - s.forward;
-    if (j < step) this.compare(n, p - j, buf, len, onHit);
-    const mirrored = length - Q - j;
-    if (mirrored < step && hasMirror(this.cols, n)) this.compare(n + 1, p - mirrored, buf, len, onHit);
+    const j = id - (this.state.first[k] as number);
+    if (reached(j, step, stride) && j - r >= 0 && j - r < step) this.compare(n, p + r - j, buf, len, onHit);
+    const m = length - Q - j;
+    if (reached(m, step, stride) && m - r >= 0 && m - r < step && hasMirror(this.cols, n)) this.compare(n + 1, p + r - m, buf, len, onHit);
   }
 
   private compare(n: number, start: number, buf: Buffer, len: number, onHit: OnHit): void {

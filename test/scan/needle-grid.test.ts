@@ -48,9 +48,9 @@ function scanAll(cols: Int32Array, bytes: Buffer, data: Buffer, base = 0, cuts: 
 }
 
 describe('needle grids', () => {
-  it('samples as coarsely as the shortest needle of each class allows, and more finely only for very many needles', () => {
+  it('samples as coarsely as the shortest needle of each class allows; many needles look up 4 q-grams a sample and index every 4th', () => {
     // Only the lengths matter: the columns of the needles (each mirror right after its needle), no bytes.
-    const step = (lengths: number[], mirrored: number[] = []) => {
+    const shape = (lengths: number[], mirrored: number[] = []) => {
       const m = new Set(mirrored);
       const rows = lengths.flatMap((n, i) =>
         m.has(i)
@@ -61,19 +61,22 @@ describe('needle grids', () => {
           : [[i, 0, n, 0]],
       );
       const cols = Int32Array.from(rows.flat());
-      return gridStep(cols, Int32Array.from(rows.flatMap((r, i) => (r[3] === MIRROR_FORMAT ? [] : [i]))));
+      const g = gridStep(cols, Int32Array.from(rows.flatMap((r, i) => (r[3] === MIRROR_FORMAT ? [] : [i]))));
+      return `${g.step}/${g.stride}`;
     };
-    expect(step([32])).toBe(28);
-    expect(step([64])).toBe(60);
-    expect(step([96])).toBe(92);
-    expect(step([256])).toBe(252);
-    expect(step([512])).toBe(508);
-    // 10,000 2048-bit moduli, each with its mirror: 253 q-grams each, the same step as one.
+    expect(shape([32])).toBe('28/1');
+    expect(shape([64])).toBe('60/1');
+    expect(shape([96])).toBe('92/1');
+    expect(shape([256])).toBe('252/1');
+    expect(shape([256], [0])).toBe('252/1');
+    expect(shape([512])).toBe('508/1');
+    // 10,000 2048-bit moduli, each with its mirror: 64 q-grams each (every 4th, both orders), sampled every 248 bytes.
     const many = Array.from({ length: 10_000 }, () => 256);
-    expect(step(many, Array.from(many.keys()))).toBe(252);
+    expect(shape(many, Array.from(many.keys()))).toBe('248/4');
+    expect(shape(Array.from({ length: 20_000 }, () => 256))).toBe('248/4');
     // Far more needles than the table holds: a smaller step, never below 8.
-    expect(step(Array.from({ length: 20_000 }, () => 256))).toBe(148);
-    expect(step(Array.from({ length: 400_000 }, () => 256))).toBe(8);
+    expect(shape(Array.from({ length: 400_000 }, () => 256))).toBe('24/4');
+    expect(shape(Array.from({ length: 2_000_000 }, () => 256))).toBe('8/4');
   });
 
   it('nests the steps of the two classes (the larger a multiple of the smaller), only ever rounding down', () => {
@@ -88,8 +91,8 @@ describe('needle grids', () => {
   it('puts long needles in their own grid: one Ed25519 key does not make 2,000 moduli sample every 24 bytes', () => {
     const { cols, bytes } = needlesOf([32, 64, ...Array.from({ length: 2000 }, () => 256)]);
     const grids = buildGrids(cols, bytes);
-    expect(grids.map((g) => g.step)).toEqual([252, 28]);
-    expect(grids.map((g) => g.entries.length)).toEqual([2000 * 252, 2 * 28]);
+    expect(grids.map((g) => `${g.step}/${g.stride}`)).toEqual(['224/4', '28/1']);
+    expect(grids.map((g) => g.entries.length)).toEqual([2000 * 57, 2 * 28]);
   });
 
   it('finds every needle, of every length, at every offset of a step and only there', () => {
@@ -126,6 +129,36 @@ describe('needle grids', () => {
         at += b.length + 257 + i;
       }
       expect(scanAll(cols, bytes, Buffer.concat(parts)), `shift ${shift}`).toEqual(want.sort());
+    }
+  });
+
+  it('a grid of many needles (every 4th q-gram indexed, 4 looked up a sample) finds each needle and mirror, whatever the length mod 4, at every offset, up to the end of the data', () => {
+    const lengths = [129, 130, 131, 132, ...Array.from({ length: 300 }, () => 256)];
+    const { cols, bytes } = needlesOf(lengths, Array.from(lengths.keys()));
+    const grids = buildGrids(cols, bytes);
+    expect(grids.map((g) => `${g.step}/${g.stride}`)).toEqual(['120/4']);
+    // Rows: needle i is row 2i, its mirror 2i + 1; the odd lengths, two moduli and the last one, in both orders.
+    const rows = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 606, 607];
+    for (const shift of [0, 1, 2, 3, 4, 5, 6, 7, 117, 118, 119, 120, 121]) {
+      const parts: Buffer[] = [randomBytes(700 + shift)];
+      const want: string[] = [];
+      let at = parts[0]?.length as number;
+      for (const r of rows) {
+        const b = needleBytes(cols, bytes, r);
+        want.push(`${r}@${at}`);
+        parts.push(b, randomBytes(131 + (r % 5)));
+        at += b.length + 131 + (r % 5);
+      }
+      const data = Buffer.concat(parts);
+      expect(scanAll(cols, bytes, data), `shift ${shift}`).toEqual(want.sort());
+      expect(scanAll(cols, bytes, data, 8, [333, 1000 + shift, 2001]), `shift ${shift}, cut`).toEqual(
+        want.map((h) => h.replace(/@(\d+)$/, (_, o) => `@${Number(o) + 8}`)).sort(),
+      );
+      // A needle that ends the data (the sample's next word is partly past the end).
+      for (const r of [2, 3, 5]) {
+        const tail = Buffer.concat([parts[0] as Buffer, needleBytes(cols, bytes, r)]);
+        expect(scanAll(cols, bytes, tail), `shift ${shift}, row ${r} at the end`).toEqual([`${r}@${(parts[0] as Buffer).length}`]);
+      }
     }
   });
 
