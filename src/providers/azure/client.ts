@@ -3,7 +3,7 @@
 // and one that spends client-side quota before each attempt.
 
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { AuthorizationManagementClient, type RoleDefinition } from '@azure/arm-authorization';
+import { AuthorizationManagementClient, type RoleAssignment, type RoleDefinition } from '@azure/arm-authorization';
 import { KeyVaultManagementClient, type ManagedHsm, type Vault } from '@azure/arm-keyvault';
 import { type DiagnosticSettingsResource, MonitorClient } from '@azure/arm-monitor';
 import { SubscriptionClient } from '@azure/arm-subscriptions';
@@ -325,6 +325,23 @@ function settingFromArm(s: DiagnosticSettingsResource, resourceId: string): RawD
   };
 }
 
+/** A role assignment, or a PIM eligibility (same members), as ARM lists it; undefined without its ids. */
+function assignmentFromArm(
+  a: Pick<RoleAssignment, 'id' | 'scope' | 'roleDefinitionId' | 'principalId' | 'principalType' | 'condition'>,
+  eligible: boolean,
+): RawRoleAssignment | undefined {
+  if (!a.id || !a.roleDefinitionId || !a.principalId) return undefined;
+  return {
+    id: a.id,
+    scope: a.scope ?? '',
+    roleDefinitionId: a.roleDefinitionId,
+    principalId: a.principalId,
+    principalType: a.principalType,
+    ...(a.condition ? { condition: a.condition } : {}),
+    ...(eligible ? { eligible: true } : {}),
+  };
+}
+
 const definitionFromArm = (d: RoleDefinition): RawRoleDefinition => ({
   id: d.id as string,
   roleName: d.roleName,
@@ -413,33 +430,10 @@ function armReads(credential: TokenCredential, endpoints: ResolvedEndpoints, arm
     listManagedHsms: (sub: string, signal?: AbortSignal) =>
       collectAll(kvmFor(sub).managedHsms.listBySubscription({ abortSignal: signal }), (h) => hsmFromArm(h, sub)),
     listRoleAssignments: (sub: string, scope: string, signal?: AbortSignal) =>
-      collectAll(authzFor(sub).roleAssignments.listForScope(stripLeadingSlash(scope), { abortSignal: signal }), (a): RawRoleAssignment | undefined =>
-        a.id && a.roleDefinitionId && a.principalId
-          ? {
-              id: a.id,
-              scope: a.scope ?? '',
-              roleDefinitionId: a.roleDefinitionId,
-              principalId: a.principalId,
-              principalType: a.principalType,
-              ...(a.condition ? { condition: a.condition } : {}),
-            }
-          : undefined,
-      ),
+      collectAll(authzFor(sub).roleAssignments.listForScope(stripLeadingSlash(scope), { abortSignal: signal }), (a) => assignmentFromArm(a, false)),
     listRoleEligibilities: (sub: string, scope: string, signal?: AbortSignal) =>
-      collectAll(
-        authzFor(sub).roleEligibilityScheduleInstances.listForScope(stripLeadingSlash(scope), { abortSignal: signal }),
-        (a): RawRoleAssignment | undefined =>
-          a.id && a.roleDefinitionId && a.principalId
-            ? {
-                id: a.id,
-                scope: a.scope ?? '',
-                roleDefinitionId: a.roleDefinitionId,
-                principalId: a.principalId,
-                principalType: a.principalType,
-                ...(a.condition ? { condition: a.condition } : {}),
-                eligible: true,
-              }
-            : undefined,
+      collectAll(authzFor(sub).roleEligibilityScheduleInstances.listForScope(stripLeadingSlash(scope), { abortSignal: signal }), (a) =>
+        assignmentFromArm(a, true),
       ),
     listRoleDefinitions: (sub: string, signal?: AbortSignal) =>
       collectAll(authzFor(sub).roleDefinitions.list(`subscriptions/${sub}`, { abortSignal: signal }), (d) => (d.id ? definitionFromArm(d) : undefined)),

@@ -11,6 +11,8 @@ import {
   startAzureFake,
 } from '../../../src/fakes/azure/server.ts';
 import { createThrowawayCert } from '../../../src/fakes/throwaway-cert.ts';
+import { collectAzure } from '../../../src/providers/azure/index.ts';
+import { AzureConfig, type AzureConfigInput } from '../../../src/providers/azure/schema.ts';
 import { TENANT } from './world.ts';
 
 export interface AzureFakeHarness {
@@ -56,4 +58,20 @@ export function useAzureFake(opts: { perFile?: boolean } = {}): AzureFakeHarness
       return fake;
     },
   };
+}
+
+/**
+ * Collect from a fake as a private-cloud user configures it (authority host, ARM endpoint and audience
+ * of their cloud), with quick retries; `config` adds or overrides settings.
+ */
+export function collectFromFake(fake: AzureFake, config: Partial<AzureConfigInput> = {}, now = new Date('2026-12-05T00:00:00Z')) {
+  const parsed = AzureConfig.parse({
+    cloud: 'custom',
+    authorityHost: fake.url,
+    armEndpoint: fake.url,
+    audience: 'https://management.azure.com',
+    retry: { maxRetries: 1, retryDelayInMs: 5, maxRetryDelayInMs: 20 },
+    ...config,
+  });
+  return collectAzure(parsed, { now: () => now, baseDir: '.', env: process.env, warn: () => {} });
 }

@@ -5,10 +5,9 @@
 // 30 September 2025, and the storage account's lifecycle management policy that now decides.
 import { describe, expect, it } from 'vitest';
 import type { FakeAzureWorld, FakeDiagnosticSetting } from '../../../src/fakes/azure/server.ts';
-import azureProvider, { collectAzure } from '../../../src/providers/azure/index.ts';
-import { AzureConfig } from '../../../src/providers/azure/schema.ts';
+import azureProvider from '../../../src/providers/azure/index.ts';
 import { expectOnlyDeclared } from '../../helpers/read-only.ts';
-import { useAzureFake } from './harness.ts';
+import { collectFromFake, useAzureFake } from './harness.ts';
 import { LAW, SUB_A, TENANT } from './world.ts';
 
 const azure = useAzureFake();
@@ -35,14 +34,7 @@ function world(
 
 async function trailsOf(w: FakeAzureWorld) {
   const fake = await azure.start(w);
-  const config = AzureConfig.parse({
-    cloud: 'custom',
-    authorityHost: fake.url,
-    armEndpoint: fake.url,
-    audience: 'https://management.azure.com',
-    retry: { maxRetries: 1, retryDelayInMs: 5, maxRetryDelayInMs: 20 },
-  });
-  const out = await collectAzure(config, { now: () => new Date('2026-12-05T00:00:00Z'), baseDir: '.', env: process.env });
+  const out = await collectFromFake(fake);
   expectOnlyDeclared(fake.operations(), azureProvider);
   const trails = [...(out.trails ?? [])].sort((a, b) => ((a.name ?? '') < (b.name ?? '') ? -1 : 1));
   return { trails, gaps: out.gaps ?? [], ops: fake.operations() };

@@ -4,10 +4,9 @@
 // without Entra ID P2 (400 AadPremiumLicenseRequired: no PIM), and an eligibility list that is denied.
 import { describe, expect, it } from 'vitest';
 import type { FakeAzureWorld } from '../../../src/fakes/azure/server.ts';
-import azureProvider, { collectAzure } from '../../../src/providers/azure/index.ts';
-import { AzureConfig } from '../../../src/providers/azure/schema.ts';
+import azureProvider from '../../../src/providers/azure/index.ts';
 import { expectOnlyDeclared } from '../../helpers/read-only.ts';
-import { useAzureFake } from './harness.ts';
+import { collectFromFake, useAzureFake } from './harness.ts';
 import { DEBUG_SP, SIGNER, SUB_A, spki, TENANT } from './world.ts';
 
 const azure = useAzureFake();
@@ -42,15 +41,7 @@ function world(over: Partial<FakeAzureWorld['subscriptions'][number]> = {}, forb
 
 async function collect(w: FakeAzureWorld) {
   const fake = await azure.start(w);
-  const config = AzureConfig.parse({
-    cloud: 'custom',
-    authorityHost: fake.url,
-    armEndpoint: fake.url,
-    audience: 'https://management.azure.com',
-    resolvePrincipalNames: false,
-    retry: { maxRetries: 1, retryDelayInMs: 5, maxRetryDelayInMs: 20 },
-  });
-  const out = await collectAzure(config, { now: () => new Date('2026-12-05T00:00:00Z'), baseDir: '.', env: process.env, warn: () => {} });
+  const out = await collectFromFake(fake, { resolvePrincipalNames: false });
   expectOnlyDeclared(fake.operations(), azureProvider);
   return { key: out.keys?.[0], gaps: out.gaps ?? [] };
 }
