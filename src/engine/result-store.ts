@@ -45,6 +45,31 @@ function grow<T extends Int32Array | Uint16Array | Uint8Array>(a: T, need: numbe
   return next;
 }
 
+/**
+ * Indices 0…n-1 by rank, then finding key, then index. When rank × n fits in a double exactly, each
+ * index is packed under its rank and the numbers sorted natively (no comparator call per step); the
+ * few runs of equal rank (several findings of one rule on one subject) are then ordered by finding key.
+ */
+export function sortByRank(rank: Float64Array, keys: readonly (string | undefined)[], rankBound: number): Int32Array {
+  const n = rank.length;
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  const byKey = (a: number, b: number): number => (rank[a] as number) - (rank[b] as number) || cmp(keys[a] ?? '', keys[b] ?? '') || a - b;
+  if (rankBound * n >= Number.MAX_SAFE_INTEGER) return order.sort(byKey);
+  const packed = new Float64Array(n);
+  for (let i = 0; i < n; i++) packed[i] = (rank[i] as number) * n + i;
+  packed.sort();
+  for (let k = 0; k < n; k++) order[k] = (packed[k] as number) % n;
+  // Equal ranks come out by index; where a run of them has finding keys, order it by key first.
+  for (let k = 0; k < n; ) {
+    let end = k + 1;
+    while (end < n && rank[order[end] as number] === rank[order[k] as number]) end++;
+    if (end - k > 1) order.subarray(k, end).sort(byKey);
+    k = end;
+  }
+  return order;
+}
+
 export class ResultStore {
   private n = 0;
   private subj = new Int32Array(1024);
@@ -126,11 +151,8 @@ export class ResultStore {
     for (let i = 0; i < n; i++) {
       rank[i] = ((this.code[i] as number) * nRules + (this.rule[i] as number)) * nIds + (idRank[this.subj[i] as number] as number);
     }
-    const order = new Int32Array(n);
-    for (let i = 0; i < n; i++) order[i] = i;
-    const keys = this.keys;
-    order.sort((a, b) => (rank[a] as number) - (rank[b] as number) || cmp(keys[a] ?? '', keys[b] ?? '') || a - b);
-    this.order = order;
+    this.order = sortByRank(rank, this.keys, 64 * nRules * nIds);
+
     // Evaluation is over: the lookup tables that shared messages and causes are not needed any more.
     this.interned.clear();
     this.causeIds.clear();

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { benchPolicy, keyRecord, trails } from '../../bench/lib/estate.js';
 import { evaluate } from '../../src/engine/evaluate.ts';
 import type { AuditResult, ResultEntry } from '../../src/engine/result.ts';
+import { sortByRank } from '../../src/engine/result-store.ts';
 import { eachResult } from '../../src/engine/result-view.ts';
 import { groupRootCauses } from '../../src/engine/root-causes.ts';
 import type { Inventory } from '../../src/model/inventory.ts';
@@ -62,4 +63,24 @@ describe('result store', () => {
       expect(fromEntries.rootCauses.some((c) => c.subjects.length > 1)).toBe(true);
     });
   }
+});
+
+describe("sortByRank (the results' order: rank, finding key, then the order added)", () => {
+  it('packs index under rank and sorts natively, or compares when rank × n would not fit a double: the same order either way', () => {
+    let seed = 7;
+    const next = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    for (const n of [0, 1, 2, 50, 2000]) {
+      // Few distinct ranks, so many ties; finding keys on some results, in no order.
+      const rank = Float64Array.from({ length: n }, () => Math.floor(next() * 40));
+      const keys = Array.from({ length: n }, () => (next() < 0.5 ? undefined : ['b', 'a', 'c#x', ''][Math.floor(next() * 4)]));
+      const want = Array.from({ length: n }, (_, i) => i).sort(
+        (a, b) => (rank[a] as number) - (rank[b] as number) || cmp(keys[a] ?? '', keys[b] ?? '') || a - b,
+      );
+      expect([...sortByRank(rank, keys, 64)], `packed, n=${n}`).toEqual(want);
+      expect([...sortByRank(rank, keys, Number.MAX_SAFE_INTEGER)], `compared, n=${n}`).toEqual(want);
+    }
+  });
 });
