@@ -71,7 +71,8 @@ export interface Failure {
  * The one grouping of both the entries (`groupFailures`) and evaluation's columns (ResultStore).
  */
 export function groupCauses<T>(items: Iterable<T>, fact: (item: T) => Failure | undefined, keep: boolean): { cause: RootCause; entries: T[] }[] {
-  const byId = new Map<string, { cause: RootCause; entries: T[]; subjectSet: Set<string> }>();
+  // Most causes have one subject (a failure that is its own cause): a set is made only for a second one.
+  const byId = new Map<string, { cause: RootCause; entries: T[]; first: string; more?: Set<string> }>();
   for (const item of items) {
     const f = fact(item);
     if (!f) continue;
@@ -80,15 +81,19 @@ export function groupCauses<T>(items: Iterable<T>, fact: (item: T) => Failure | 
       g = {
         cause: { id: f.id, ruleId: f.ruleId, severity: f.severity, resource: f.resource(), message: f.message, subjects: [] },
         entries: [],
-        subjectSet: new Set(),
+        first: f.subjectId,
       };
       byId.set(f.id, g);
     }
     if (severityRank(f.severity) < severityRank(g.cause.severity)) g.cause.severity = f.severity;
-    g.subjectSet.add(f.subjectId);
+    if (f.subjectId !== g.first) (g.more ??= new Set([g.first])).add(f.subjectId);
     if (keep) g.entries.push(item);
   }
-  const groups = [...byId.values()].map(({ cause, entries, subjectSet }) => ({ cause: { ...cause, subjects: sortedIds(subjectSet) }, entries }));
+  const groups: { cause: RootCause; entries: T[] }[] = [];
+  for (const { cause, entries, first, more } of byId.values()) {
+    cause.subjects = more ? sortedIds(more) : [first];
+    groups.push({ cause, entries });
+  }
   groups.sort(
     ({ cause: a }, { cause: b }) =>
       severityRank(a.severity) - severityRank(b.severity) || cmp(a.ruleId, b.ruleId) || cmp(a.resource.id, b.resource.id) || cmp(a.id, b.id),
