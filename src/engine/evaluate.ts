@@ -473,10 +473,20 @@ const NO_WAIVERS: readonly Waiver[] = Object.freeze([]);
 /** Where a rule option's value comes from: the pack or policy file that named it, else the rule's default. */
 export function limitSourceOf(ruleId: string, config: ResolvedRuleConfig | undefined): (option: string) => string {
   const from = config?.optionsFrom;
-  return (option) => {
+  // Asked once per finding that names its limit: the sentence is made once per option.
+  const said = new Map<string, string>();
+  const say = (option: string): string => {
     if (!from?.names.includes(option)) return `default of ${ruleId} option ${option}`;
     const where = /[/\\]|\.ya?ml$/.test(from.ref) ? `policy ${basename(from.ref)}` : `pack ${from.ref}`;
     return `${where}, rules.${ruleId}.${option}`;
+  };
+  return (option) => {
+    let text = said.get(option);
+    if (text === undefined) {
+      text = say(option);
+      said.set(option, text);
+    }
+    return text;
   };
 }
 
