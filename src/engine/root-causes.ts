@@ -86,7 +86,10 @@ export function groupCauses<T>(items: Iterable<T>, fact: (item: T) => Failure | 
       byId.set(f.id, g);
     }
     if (severityRank(f.severity) < severityRank(g.cause.severity)) g.cause.severity = f.severity;
-    if (f.subjectId !== g.first) (g.more ??= new Set([g.first])).add(f.subjectId);
+    if (f.subjectId !== g.first) {
+      g.more ??= new Set([g.first]);
+      g.more.add(f.subjectId);
+    }
     if (keep) g.entries.push(item);
   }
   const groups: { cause: RootCause; entries: T[] }[] = [];
