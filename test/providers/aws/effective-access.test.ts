@@ -845,4 +845,35 @@ describe('estates written from the IAM and KMS documentation', () => {
     expect(external.debug?.via).toEqual([signerArn]);
     expect(external.debug?.undecided).toBeUndefined();
   });
+  it('aws:PrincipalOrgPaths is decided from the organization read: a statement for one OU grants its accounts only', async () => {
+    // IAM User Guide, global condition keys, aws:PrincipalOrgPaths (o-…/r-…/ou-…/ and ForAnyValue:StringLike).
+    const organization: FakeOrganization = {
+      id: 'o-a1b2c3d4e5',
+      root: 'r-ab12',
+      parents: { [PROD]: 'ou-ab12-22222222', 'ou-ab12-22222222': 'ou-ab12-11111111', 'ou-ab12-11111111': 'r-ab12' },
+      policies: [{ id: 'p-FullAWSAccess', name: 'FullAWSAccess', type: 'SERVICE_CONTROL_POLICY', content: allowAll('*'), targets: ['r-ab12', 'ou-ab12-11111111', 'ou-ab12-22222222', PROD] }],
+    };
+    const inOu = (path: string) =>
+      estate(
+        {
+          roles: [
+            {
+              name: 'debug-shell',
+              tags: { env: 'debug' },
+              trust: ec2Trust,
+              inline: [{ name: 'ou', document: allowAll('kms:*', { Condition: { 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': path } } }) }],
+            },
+          ],
+        },
+        organization,
+      );
+    const org = { accounts: 'organization' as const, assumeRole: 'KeyhygieneAudit' };
+    const ours = await audit(inOu('o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*'), org);
+    expect(iamEntry(ours.key, 'debug-shell')[0]?.undecided).toBeUndefined();
+    expect(ours.verdict?.outcome).toBe('fail');
+    await ours.fake.close();
+    const other = await audit(inOu('o-a1b2c3d4e5/r-ab12/ou-ab12-33333333/*'), org);
+    expect(iamEntry(other.key, 'debug-shell')).toEqual([]);
+    expect(other.verdict?.outcome).toBe('pass');
+  });
 });

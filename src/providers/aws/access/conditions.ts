@@ -44,6 +44,8 @@ export interface Facts {
     attributes?: Readonly<Record<string, string>>;
   };
   orgId?: string;
+  /** The principal's account's path in the organization (`o-…/r-…/ou-…/`, aws:PrincipalOrgPaths), when it was read. */
+  orgPath?: string;
   /** When the request is taken to be made (ms since the epoch): the time the account's IAM was read; absent = unknown. */
   now?: number;
 }
@@ -145,6 +147,8 @@ function factOf(key: string, f: Facts): Fact {
       return ABSENT;
     case 'aws:principalorgid':
       return f.orgId ? [f.orgId] : UNDECIDABLE;
+    case 'aws:principalorgpaths':
+      return f.orgPath ? [f.orgPath] : UNDECIDABLE;
     case 'aws:resourceaccount':
       return [f.key.account];
     case 'aws:requestedregion':

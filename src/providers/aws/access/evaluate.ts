@@ -22,6 +22,8 @@ export interface OrgPolicies {
   managementAccount?: string;
   /** Per account id: the SCP statements attached at each level from the root down; absent = not read. */
   scpLevels?: ReadonlyMap<string, readonly (readonly Stmt[])[]>;
+  /** Per account id: its path from the organization down (`o-…/r-…/ou-…/`, the value of aws:PrincipalOrgPaths). */
+  paths?: ReadonlyMap<string, string>;
   /** Per account id: RCP statements (deny statements restrict the account's keys). */
   rcps?: ReadonlyMap<string, readonly Stmt[]>;
 }
@@ -214,6 +216,7 @@ interface Inputs {
   scpLevels?: readonly (readonly Stmt[])[];
   rcps: readonly Stmt[];
   orgId?: string;
+  orgPath?: string;
   now?: number;
 }
 
@@ -278,6 +281,7 @@ function evaluatePrincipal(p: IamPrincipal, x: Inputs): PrincipalAccess | undefi
     principal: principalFacts(p),
     key: x.key,
     ...(x.orgId ? { orgId: x.orgId } : {}),
+    ...(x.orgPath ? { orgPath: x.orgPath } : {}),
     ...(x.now !== undefined ? { now: x.now } : {}),
   };
   const cache = new Map<Stmt, Outcome>();
@@ -303,7 +307,8 @@ function inputsOf(key: KeyFacts, keyPolicy: readonly Stmt[], iam: AccountIam, or
   const member = org?.managementAccount !== iam.account;
   const scpLevels = member ? org?.scpLevels?.get(iam.account) : undefined;
   const rcps = member && key.account === iam.account ? (org?.rcps?.get(iam.account) ?? []) : [];
-  const now = iam.readAt !== undefined ? { now: iam.readAt } : {};
+  const orgPath = org?.paths?.get(iam.account);
+  const now = { ...(iam.readAt !== undefined ? { now: iam.readAt } : {}), ...(orgPath ? { orgPath } : {}) };
   return { key, keyPolicy, delegation, wildcard, rcps, ...(scpLevels ? { scpLevels } : {}), ...(org?.orgId ? { orgId: org.orgId } : {}), ...now };
 }
 

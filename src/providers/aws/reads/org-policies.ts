@@ -47,8 +47,11 @@ async function readOrg(run: AwsRun, home: Where, accounts: readonly string[]): P
     const [scps, rcps] = await Promise.all(TYPES.map((t) => policiesOfType(run, home, t)));
     const scpLevels = new Map<string, Stmt[][]>();
     const rcpByAccount = new Map<string, Stmt[]>();
+    const paths = new Map<string, string>();
     await run.kit.pool([...accounts], 4, async (account) => {
       const chain = await ancestry(run, home, account);
+      // aws:PrincipalOrgPaths (IAM User Guide, global condition keys): o-…/r-…/ou-…/, the account not included.
+      if (org?.Id && chain[0]?.startsWith('r-')) paths.set(account, `${[org.Id, ...chain.slice(0, -1)].join('/')}/`);
       scpLevels.set(
         account,
         chain.map((target) => (scps ?? []).filter((p) => p.targets.includes(target)).flatMap((p) => p.stmts)),
@@ -62,6 +65,7 @@ async function readOrg(run: AwsRun, home: Where, accounts: readonly string[]): P
       ...(org?.Id ? { orgId: org.Id } : {}),
       ...(org?.MasterAccountId ? { managementAccount: org.MasterAccountId } : {}),
       scpLevels,
+      paths,
       rcps: rcpByAccount,
     };
   } catch (err) {
