@@ -29,13 +29,35 @@ const isSpace = (c: number | undefined): boolean => c === 0x20 || c === 0x09;
 /** End of the base64 characters of one line starting at `p` (padding included). */
 function lineEnd(buf: Buffer, p: number, hi: number): number {
   let q = p;
-  while (q < hi && B64[buf[q] as number]) q++;
+  for (;;) {
+    if (q < hi && B64[buf[q] as number]) q++;
+    else if (buf[q] === 0x5c && q + 6 <= hi) {
+      const n = jsonEscapeLength(buf, q);
+      if (n === 0) break;
+      q += n;
+    } else break;
+  }
   const letters = q;
   while (q < hi && buf[q] === 0x3d && q - letters < 2) q++;
   return q;
 }
 
 const BACKSLASH = 0x5c;
+
+/**
+ * A JSON escape of a base64 character inside a string: `\/` (PHP's json_encode) or `\u002b`/`\u002B`,
+ * `\u002f` (.NET System.Text.Json escapes `+` by default): its length, or 0.
+ */
+function jsonEscapeLength(buf: Buffer, q: number): number {
+  if (buf[q + 1] === 0x2f) return 2;
+  if (buf[q + 1] !== 0x75 || buf.toString('latin1', q + 2, q + 5) !== '002') return 0;
+  const c = (buf[q + 5] as number) | 0x20;
+  return c === 0x62 || c === 0x66 ? 6 : 0;
+}
+
+/** Base64 text with the JSON escapes of `+` and `/` undone. */
+const unescapeJson = (s: string): string =>
+  s.includes('\\') ? s.replace(/\\\/|\\u002[bB]|\\u002[fF]/g, (m) => (m === '\\/' || m.endsWith('f') || m.endsWith('F') ? '/' : '+')) : s;
 
 /** The length of the line break at `p`: CR LF, LF, or JSON-escaped `\r\n`, `\n` (a wrapped value inside a JSON string); 0 if none. */
 function lineBreak(buf: Buffer, p: number): number {
@@ -71,8 +93,9 @@ function collect(buf: Buffer, pos: number, hi: number): { text: string; end: num
   let end = pos;
   for (;;) {
     const e = lineEnd(buf, p, hi);
-    parts.push(buf.toString('latin1', p, e));
-    size += e - p;
+    const part = unescapeJson(buf.toString('latin1', p, e));
+    parts.push(part);
+    size += part.length;
     end = e;
     if (size > MAX_BASE64_RUN || end - pos > 2 * MAX_BASE64_RUN) return { text: '', end, over: true };
     if (buf[e - 1] === 0x3d || size % 4 !== 0) break;
@@ -125,14 +148,15 @@ Buffer.from('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/').
   B64_VALUE[c] = i;
 });
 
-/** The first 9 bytes of the base64 at `pos` (12 characters), or undefined if any of them is not base64. */
+/** The first 9 bytes of the base64 at `pos` (12 characters, JSON escapes undone), or undefined if any of them is not base64. */
 function head9(buf: Buffer, pos: number, hi: number): Uint8Array | undefined {
-  if (pos + 12 > hi) return undefined;
+  const text = unescapeJson(buf.toString('latin1', pos, Math.min(hi, pos + 72)));
+  if (text.length < 12) return undefined;
   const out = new Uint8Array(9);
   for (let g = 0; g < 3; g++) {
     let v = 0;
     for (let k = 0; k < 4; k++) {
-      const x = B64_VALUE[buf[pos + 4 * g + k] as number] as number;
+      const x = B64_VALUE[text.charCodeAt(4 * g + k)] as number;
       if (x < 0) return undefined;
       v = (v << 6) | x;
     }

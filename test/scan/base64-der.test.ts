@@ -72,6 +72,31 @@ describe('base64 DER private keys without PEM armour', () => {
     expect((await scan('web.config', xml)).rows).toEqual([[`web.config!base64@${xml.indexOf(edKey)}`, 0, 'der-pkcs8', 'private-key-present', 'kms/ed']]);
   });
 
+  it('JSON that escapes base64 characters: PHP json_encode (\\/) and .NET System.Text.Json (\\u002B), DER and base64 PEM', async () => {
+    let k = rsa();
+    for (let slot = 40; !der(k, 'pkcs8').toString('base64').slice(0, 200).includes('+'); slot++) k = makeKey('rsa2048', slot);
+    const value = der(k, 'pkcs8').toString('base64');
+    expect(value).toMatch(/\//);
+    const php = `{"private_key":"${value.replaceAll('/', '\\/')}","alg":"RS256"}`;
+    const dotnet = `{\n  "SigningKey": "${value.replaceAll('+', '\\u002B')}"\n}`;
+    const pemB64 = Buffer.from(k.privateKey.export({ format: 'pem', type: 'pkcs1' }) as string).toString('base64');
+    const phpPem = `{"tls_key":"${pemB64.replaceAll('/', '\\/')}"}`;
+    const t = new KnownKeyTable([{ id: 'kms/escaped', publicKey: k.spkiB64 }]);
+    for (const [name, text, format] of [
+      ['php.json', php, 'der-pkcs8'],
+      ['appsettings.json', dotnet, 'der-pkcs8'],
+      ['php-pem.json', phpPem, 'pem'],
+    ] as const) {
+      writeFileSync(path(name), text);
+      const r = await scanFile(path(name), name, { table: t });
+      expect(r.gaps, name).toEqual([]);
+      expect(
+        r.findings.map((f) => [f.location, f.format, f.proof, f.matchedKeyId]),
+        name,
+      ).toEqual([[`${name}!base64@${text.indexOf(format === 'pem' ? 'LS0tLS' : 'MII')}`, format, 'private-key-present', 'kms/escaped']]);
+    }
+  });
+
   it('a value wrapped at 76 columns in an indented YAML block scalar', async () => {
     const value = der(rsa(), 'pkcs8').toString('base64');
     const yaml = `signing:\n  key: |\n${wrap76(value, '    ')}\n  alg: RS256\n`;
