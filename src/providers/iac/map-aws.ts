@@ -16,6 +16,7 @@ import {
   PROVIDER,
   policyToAccess,
 } from '../aws/normalize.ts';
+import { identityAccess } from './map-aws-iam.ts';
 import { type PlanContext, REF_PREFIX } from './plan-context.ts';
 import { containsUnknown, firstUnknown, type PlannedResource, Reader, Ref } from './values.ts';
 
@@ -199,8 +200,9 @@ function accessOf(ctx: PlanContext, key: PlannedResource, read: Reader, id: stri
   }
   void read;
   const fromGrants = grantsToAccess(grants.grants).map((e) => ({ ...e, principal: ctx.enrichPrincipal(e.principal) }));
-  delegationGap(ctx, key, id, policy);
-  return [...policy, ...fromGrants];
+  const delegates = delegationGap(ctx, key, id, policy);
+  // Through the delegation, the plan's own roles whose identity policies allow every key of the account.
+  return [...policy, ...fromGrants, ...(delegates ? identityAccess(ctx) : [])];
 }
 
 /**
@@ -209,9 +211,9 @@ function accessOf(ctx: PlanContext, key: PlannedResource, read: Reader, id: stri
  * of them are not in the plan. Access keeps a gap (as the live provider's does when it cannot read IAM);
  * a failure found in the policy still stands.
  */
-function delegationGap(ctx: PlanContext, key: PlannedResource, id: string, policy: readonly AccessEntry[]): void {
+function delegationGap(ctx: PlanContext, key: PlannedResource, id: string, policy: readonly AccessEntry[]): boolean {
   const own = policy.find((e) => e.principal.kind === 'account' && (!ctx.opts.account || !e.principal.account || e.principal.account === ctx.opts.account));
-  if (!own) return;
+  if (!own) return false;
   ctx.gap(
     id,
     PROVIDER,
@@ -219,6 +221,7 @@ function delegationGap(ctx: PlanContext, key: PlannedResource, id: string, polic
     `${key.format}:iam-delegation`,
     `${key.address}: the key policy lets ${own.principal.name ?? own.principal.id} in (${own.sourceId ?? 'key policy'}), which delegates to IAM: the users and roles whose identity policies allow this key are mostly outside the plan (audit them live with the aws provider)`,
   );
+  return true;
 }
 
 function aliasesOf(ctx: PlanContext, key: PlannedResource): string[] {
