@@ -22,6 +22,15 @@ const pem = () => Buffer.from(key().privateKey.export({ format: 'pem', type: 'pk
 const table = () => new KnownKeyTable([{ id: 'kms/ec', publicKey: key().spkiB64 }]);
 const FF = 0xffffffff;
 
+/** The zip64 extended information extra field (header ID 0x0001): the given values as 8-byte fields, in order. */
+function zip64Extra(values: number[]): Buffer {
+  const x = Buffer.alloc(4 + 8 * values.length);
+  x.writeUInt16LE(1, 0);
+  x.writeUInt16LE(8 * values.length, 2);
+  values.forEach((v, i) => x.writeBigUInt64LE(BigInt(v), 4 + 8 * i));
+  return x;
+}
+
 /**
  * A stored (method 0) zip64 archive: local headers, a central directory whose sizes and offsets are all
  * 0xFFFFFFFF with the values in a zip64 extra field (original size, compressed size, local header
@@ -39,18 +48,9 @@ function zip64(members: { name: string; data: Buffer }[], opts: { locator?: bool
     lh.writeUInt32LE(FF, 18);
     lh.writeUInt32LE(FF, 22);
     lh.writeUInt16LE(name.length, 26);
-    const lextra = Buffer.alloc(20);
-    lextra.writeUInt16LE(1, 0);
-    lextra.writeUInt16LE(16, 2);
-    lextra.writeBigUInt64LE(BigInt(m.data.length), 4);
-    lextra.writeBigUInt64LE(BigInt(m.data.length), 12);
+    const lextra = zip64Extra([m.data.length, m.data.length]);
     lh.writeUInt16LE(lextra.length, 28);
-    const cextra = Buffer.alloc(28);
-    cextra.writeUInt16LE(1, 0);
-    cextra.writeUInt16LE(24, 2);
-    cextra.writeBigUInt64LE(BigInt(m.data.length), 4);
-    cextra.writeBigUInt64LE(BigInt(m.data.length), 12);
-    cextra.writeBigUInt64LE(BigInt(offset), 20);
+    const cextra = zip64Extra([m.data.length, m.data.length, offset]);
     const ch = Buffer.alloc(46);
     ch.writeUInt32LE(0x02014b50, 0);
     ch.writeUInt16LE(45, 4);
