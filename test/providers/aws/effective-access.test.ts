@@ -587,6 +587,10 @@ describe('a key policy granting every principal of the account (acceptance)', ()
 });
 
 describe('estates written from the IAM and KMS documentation', () => {
+  /** A role of the debug environment with these inline policies. */
+  const debugShell = (...inline: { name: string; document: unknown }[]) => ({ name: 'debug-shell', tags: { env: 'debug' }, trust: ec2Trust, inline });
+  /** A policy denying every KMS action under a condition. */
+  const denyKmsWhen = (Condition: unknown) => ({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 'kms:*', Resource: '*', Condition }] });
   const signer = (trust: unknown) => ({ name: 'signer', trust, inline: [{ name: 'sign', document: allowAll(['kms:Sign', 'kms:GetPublicKey']) }] });
 
   it('a principal named by the unique id of a deleted role is nobody: no entry, and the verdict is decided', async () => {
@@ -620,11 +624,7 @@ describe('estates written from the IAM and KMS documentation', () => {
     // IAM User Guide, "Date condition operators" and the example policy "AWS: Allows access based on
     // date and time" (DateGreaterThan/DateLessThan on aws:CurrentTime); dates as ISO 8601 or epoch seconds.
     const windowed = (condition: Record<string, unknown>) =>
-      estate({
-        roles: [
-          { name: 'debug-shell', tags: { env: 'debug' }, trust: ec2Trust, inline: [{ name: 'window', document: allowAll('kms:*', { Condition: condition }) }] },
-        ],
-      });
+      estate({ roles: [debugShell({ name: 'window', document: allowAll('kms:*', { Condition: condition }) })] });
     const verdictOf = async (condition: Record<string, unknown>) => {
       const { verdict, key, fake: f } = await audit(windowed(condition));
       await f.close();
@@ -644,25 +644,8 @@ describe('estates written from the IAM and KMS documentation', () => {
     expect(open.outcome).toBe('fail');
     expect(open.entry?.undecided).toBeUndefined();
     // A Deny whose window has begun stops the role; a date the evaluator cannot read is undecided.
-    const denied = estate({
-      roles: [
-        {
-          name: 'debug-shell',
-          tags: { env: 'debug' },
-          trust: ec2Trust,
-          inline: [
-            { name: 'all', document: allowAll() },
-            {
-              name: 'cutoff',
-              document: {
-                Version: '2012-10-17',
-                Statement: [{ Effect: 'Deny', Action: 'kms:*', Resource: '*', Condition: { DateGreaterThan: { 'aws:CurrentTime': '2026-03-01T00:00:00Z' } } }],
-              },
-            },
-          ],
-        },
-      ],
-    });
+    const cutoff = denyKmsWhen({ DateGreaterThan: { 'aws:CurrentTime': '2026-03-01T00:00:00Z' } });
+    const denied = estate({ roles: [debugShell({ name: 'all', document: allowAll() }, { name: 'cutoff', document: cutoff })] });
     expect((await audit(denied)).verdict?.outcome).toBe('pass');
     await fake?.close();
     expect((await verdictOf({ DateLessThan: { 'aws:CurrentTime': 'end of the quarter' } })).outcome).toBe('unknown');
@@ -671,34 +654,14 @@ describe('estates written from the IAM and KMS documentation', () => {
     // IAM User Guide, "AWS: Denies access to AWS based on the source IP" and the aws:SourceVpce
     // example of "Controlling access with VPC endpoints" (KMS Developer Guide).
     const office = { IpAddress: { 'aws:SourceIp': ['203.0.113.0/24', '2001:DB8:1234:5678::/64'] } };
-    const fromOffice = await audit(
-      estate({
-        roles: [
-          { name: 'debug-shell', tags: { env: 'debug' }, trust: ec2Trust, inline: [{ name: 'office', document: allowAll('kms:*', { Condition: office }) }] },
-        ],
-      }),
-    );
+    const fromOffice = await audit(estate({ roles: [debugShell({ name: 'office', document: allowAll('kms:*', { Condition: office }) })] }));
     const entry = iamEntry(fromOffice.key, 'debug-shell')[0];
     expect(entry?.undecided).toBeUndefined();
     expect(entry?.assumed).toEqual([{ key: 'aws:SourceIp', operator: 'IpAddress', values: ['203.0.113.0/24', '2001:DB8:1234:5678::/64'] }]);
     expect(fromOffice.verdict?.outcome).toBe('fail');
     await fromOffice.fake.close();
-    const perimeter = { Effect: 'Deny', Action: 'kms:*', Resource: '*', Condition: { StringNotEquals: { 'aws:SourceVpce': 'vpce-1a2b3c4d' } } };
-    const inVpc = await audit(
-      estate({
-        roles: [
-          {
-            name: 'debug-shell',
-            tags: { env: 'debug' },
-            trust: ec2Trust,
-            inline: [
-              { name: 'all', document: allowAll() },
-              { name: 'vpce-only', document: { Version: '2012-10-17', Statement: [perimeter] } },
-            ],
-          },
-        ],
-      }),
-    );
+    const perimeter = denyKmsWhen({ StringNotEquals: { 'aws:SourceVpce': 'vpce-1a2b3c4d' } });
+    const inVpc = await audit(estate({ roles: [debugShell({ name: 'all', document: allowAll() }, { name: 'vpce-only', document: perimeter })] }));
     expect(inVpc.verdict?.outcome).toBe('fail');
   });
   const fed = (iam: FakeIam) => audit(estate(iam));
@@ -807,7 +770,7 @@ describe('estates written from the IAM and KMS documentation', () => {
     // principals in the account to assume a role"); sts:ExternalId is the caller's to pass.
     const signerArn = `arn:aws:iam::${PROD}:role/signer`;
     const assumeAny = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }] };
-    const debugShell = { name: 'debug-shell', tags: { env: 'debug' }, trust: ec2Trust, inline: [{ name: 'assume', document: assumeAny }] };
+    const assumer = debugShell({ name: 'assume', document: assumeAny });
     const trust = (...Statement: unknown[]) => ({ Version: '2012-10-17', Statement });
     const fromAccount = (Condition?: unknown) => ({
       Effect: 'Allow',
@@ -816,7 +779,7 @@ describe('estates written from the IAM and KMS documentation', () => {
       ...(Condition ? { Condition } : {}),
     });
     const outcome = async (roleTrust: unknown) => {
-      const r = await fed({ roles: [signer(roleTrust), debugShell] });
+      const r = await fed({ roles: [signer(roleTrust), assumer] });
       await r.fake.close();
       return { outcome: r.verdict?.outcome, debug: r.key?.access?.find((a) => a.principal.name === 'debug-shell') };
     };
@@ -851,20 +814,19 @@ describe('estates written from the IAM and KMS documentation', () => {
       id: 'o-a1b2c3d4e5',
       root: 'r-ab12',
       parents: { [PROD]: 'ou-ab12-22222222', 'ou-ab12-22222222': 'ou-ab12-11111111', 'ou-ab12-11111111': 'r-ab12' },
-      policies: [{ id: 'p-FullAWSAccess', name: 'FullAWSAccess', type: 'SERVICE_CONTROL_POLICY', content: allowAll('*'), targets: ['r-ab12', 'ou-ab12-11111111', 'ou-ab12-22222222', PROD] }],
+      policies: [
+        {
+          id: 'p-FullAWSAccess',
+          name: 'FullAWSAccess',
+          type: 'SERVICE_CONTROL_POLICY',
+          content: allowAll('*'),
+          targets: ['r-ab12', 'ou-ab12-11111111', 'ou-ab12-22222222', PROD],
+        },
+      ],
     };
     const inOu = (path: string) =>
       estate(
-        {
-          roles: [
-            {
-              name: 'debug-shell',
-              tags: { env: 'debug' },
-              trust: ec2Trust,
-              inline: [{ name: 'ou', document: allowAll('kms:*', { Condition: { 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': path } } }) }],
-            },
-          ],
-        },
+        { roles: [debugShell({ name: 'ou', document: allowAll('kms:*', { Condition: { 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': path } } }) })] },
         organization,
       );
     const org = { accounts: 'organization' as const, assumeRole: 'KeyhygieneAudit' };
