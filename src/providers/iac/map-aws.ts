@@ -202,7 +202,9 @@ function accessOf(ctx: PlanContext, key: PlannedResource, read: Reader, id: stri
   const fromGrants = grantsToAccess(grants.grants).map((e) => ({ ...e, principal: ctx.enrichPrincipal(e.principal) }));
   const delegates = delegationGap(ctx, key, id, policy);
   // Through the delegation, the plan's own roles whose identity policies allow every key of the account.
-  return [...policy, ...fromGrants, ...(delegates ? identityAccess(ctx) : [])];
+  // They come first: a rule stops at the first principal it cannot classify (the deploying account's
+  // root when `account` is not set), and a failure these principals make must stand before it.
+  return [...(delegates ? identityAccess(ctx) : []), ...policy, ...fromGrants];
 }
 
 /**

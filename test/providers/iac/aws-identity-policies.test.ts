@@ -29,4 +29,11 @@ describe('iac provider: identity policies of planned roles', () => {
     expect(out.gaps?.some((g) => g.scope.subjectId === key?.id && g.operation.endsWith(':iam-delegation'))).toBe(true);
     expect(runRule(nonprod, { policy, inventory: { keys: [key as NonNullable<typeof key>], gaps: out.gaps ?? [] } }).outcome).toBe('fail');
   });
+
+  it('the failure stands when the deploying account (account not set) cannot be classified', async () => {
+    const out = await collectIac([`${DIR}/template.yaml`]);
+    const key = out.keys?.[0];
+    expect(key?.access?.map((e) => e.principal.id)).toContain('arn:aws:iam::(deploying account):root');
+    expect(runRule(nonprod, { inventory: { keys: [key as NonNullable<typeof key>], gaps: out.gaps ?? [] } }).outcome).toBe('fail');
+  });
 });
