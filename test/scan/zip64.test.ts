@@ -27,7 +27,9 @@ function zip64Extra(values: number[]): Buffer {
   const x = Buffer.alloc(4 + 8 * values.length);
   x.writeUInt16LE(1, 0);
   x.writeUInt16LE(8 * values.length, 2);
-  values.forEach((v, i) => x.writeBigUInt64LE(BigInt(v), 4 + 8 * i));
+  values.forEach((v, i) => {
+    x.writeBigUInt64LE(BigInt(v), 4 + 8 * i);
+  });
   return x;
 }
 
