@@ -663,6 +663,15 @@ describe('estates written from the IAM and KMS documentation', () => {
     const perimeter = denyKmsWhen({ StringNotEquals: { 'aws:SourceVpce': 'vpce-1a2b3c4d' } });
     const inVpc = await audit(estate({ roles: [debugShell({ name: 'all', document: allowAll() }, { name: 'vpce-only', document: perimeter })] }));
     expect(inVpc.verdict?.outcome).toBe('fail');
+    expect(iamEntry(inVpc.key, 'debug-shell')[0]?.assumed).toEqual([{ key: 'aws:SourceVpce', operator: 'StringNotEquals', values: ['vpce-1a2b3c4d'] }]);
+  });
+
+  it('a Deny the caller avoids (no MFA) leaves the access, and the entry says what the caller must present', async () => {
+    // IAM User Guide, "AWS: Allows … only with MFA": Deny with BoolIfExists aws:MultiFactorAuthPresent false.
+    const mfa = denyKmsWhen({ BoolIfExists: { 'aws:MultiFactorAuthPresent': 'false' } });
+    const r = await audit(estate({ roles: [debugShell({ name: 'all', document: allowAll() }, { name: 'mfa', document: mfa })] }));
+    expect(r.verdict?.outcome).toBe('fail');
+    expect(iamEntry(r.key, 'debug-shell')[0]?.assumed).toEqual([{ key: 'aws:MultiFactorAuthPresent', operator: 'BoolIfExists', values: ['false'] }]);
   });
   const fed = (iam: FakeIam) => audit(estate(iam));
   const verdictOf = (r: Awaited<ReturnType<typeof audit>>, rule: string) => r.result.results.find((x) => x.ruleId === rule && x.subject.id === KEY);

@@ -281,14 +281,19 @@ export function evalConditions(conds: readonly AccessCondition[], f: Facts, effe
   return { v: undecided.length ? 'maybe' : 'yes', undecided, assumed };
 }
 
-/** OR: yes if any is yes, otherwise maybe if any is maybe. */
+/**
+ * OR: yes if any is yes, otherwise maybe if any is maybe; a no keeps the request conditions that made
+ * Deny statements avoidable (the caller avoids them: the access that follows shows them as assumed).
+ */
 export function anyOf(outcomes: readonly Outcome[]): Outcome {
   let maybe: Outcome | undefined;
+  let avoided: AccessCondition[] | undefined;
   for (const o of outcomes) {
     if (o.v === 'yes') return o;
     if (o.v === 'maybe') maybe = maybe ? { v: 'maybe', undecided: [...maybe.undecided, ...o.undecided], assumed: [...maybe.assumed, ...o.assumed] } : o;
+    else if (o.assumed.length) avoided = [...(avoided ?? []), ...o.assumed];
   }
-  return maybe ?? NO;
+  return maybe ?? (avoided ? { v: 'no', undecided: [], assumed: avoided } : NO);
 }
 
 /** AND: no if any is no, otherwise maybe if any is maybe; conditions collected. */
