@@ -11,7 +11,7 @@ import { isAscii, isUtf8 } from 'node:buffer';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { UserError } from '../errors.ts';
 import { INVENTORY_VERSION, type Inventory } from '../model/inventory.ts';
-import { jsonProblemWords, jsonSyntaxProblem } from '../util/json-text.ts';
+import { jsonProblemWords, jsonSyntaxProblem, parseJsonText } from '../util/json-text.ts';
 import { closeInput, firstInvalidUtf8, INPUT_LIMITS, inputLimit, MAX_INPUT_ENV, openInput, readInput, readTextFile, tooLarge } from '../util/read-text.ts';
 import { STDIN_ARG } from '../util/stdin-path.ts';
 import { Interner } from './intern.ts';
@@ -339,7 +339,18 @@ export interface ReadInventoryOptions {
   wholeTextBelow?: number;
   /** A bad file up to this size is read again as one text for exact diagnostics (default: the whole-text snapshot limit). */
   exactDiagnosticsUpTo?: number;
+  /** …and up to this size for the exact place of a schema problem too (default 4 MiB): see EXACT_SCHEMA_BYTES. */
+  exactSchemaDiagnosticsUpTo?: number;
 }
+
+/**
+ * A schema problem is placed exactly by a source map of the whole text (the yaml library's document
+ * of it): about 25 bytes of heap and 0.8 µs of CPU a byte of JSON measured, so a 100 MB snapshot with
+ * one bad value ran out of memory after minutes. Above this size the streamed reader's own words
+ * name the record (its path, line and column) instead; syntax errors are still placed exactly, by
+ * JSON.parse of the text, up to exactDiagnosticsUpTo.
+ */
+const EXACT_SCHEMA_BYTES = 4 * 1024 * 1024;
 
 /**
  * Read and validate a snapshot file of any size. Small files take the whole-text path (exact
@@ -374,7 +385,10 @@ function openOrThrow(path: string, display: string): number {
 function streamInventory(fd: number, size: number | undefined, path: string, display: string, opts: ReadInventoryOptions): Inventory {
   const limit = streamLimit();
   if (size !== undefined && size > limit) throw tooLarge(display, 'snapshot', limit);
-  const collected = new Collector(path, display, size, opts.exactDiagnosticsUpTo ?? INPUT_LIMITS.snapshot);
+  const collected = new Collector(path, display, size, {
+    syntax: opts.exactDiagnosticsUpTo ?? INPUT_LIMITS.snapshot,
+    schema: Math.min(opts.exactDiagnosticsUpTo ?? INPUT_LIMITS.snapshot, opts.exactSchemaDiagnosticsUpTo ?? EXACT_SCHEMA_BYTES),
+  });
   const CHUNK = opts.chunkSize ?? READ_CHUNK;
   const scanner = new TopLevelScanner(collected);
   // One buffer, reused: the unconsumed tail moves to its start and the next chunk is read after it
@@ -421,8 +435,9 @@ class Collector {
   private readonly display: string;
   /** Size of a regular file; undefined for a pipe or device (read once, never re-read). */
   private readonly size: number | undefined;
-  private readonly exactUpTo: number;
-  constructor(path: string, display: string, size: number | undefined, exactUpTo: number) {
+  /** Up to which size a bad file is read again as one text: for any problem, and for a schema problem (a source map). */
+  private readonly exactUpTo: { syntax: number; schema: number };
+  constructor(path: string, display: string, size: number | undefined, exactUpTo: { syntax: number; schema: number }) {
     this.path = path;
     this.display = display;
     this.size = size;
@@ -465,10 +480,14 @@ class Collector {
 
   /**
    * A file the whole-text reader can hold is read again by it for its exact, located diagnostics
-   * (it throws); larger files get the streamed reader's own (line and column of the record).
+   * (it throws); larger files get the streamed reader's own (line and column of the record). Past
+   * EXACT_SCHEMA_BYTES only a syntax error is placed that way (JSON.parse; no source map is built).
    */
   private exactDiagnostics(): void {
-    if (this.size !== undefined && this.size <= this.exactUpTo) parseInventory(readTextFile(this.path, 'snapshot', HINT), this.display);
+    if (this.size === undefined || this.size > this.exactUpTo.syntax) return;
+    const text = readTextFile(this.path, 'snapshot', HINT);
+    if (this.size <= this.exactUpTo.schema) parseInventory(text, this.display);
+    else parseJsonText(text, this.display, SNAPSHOT_JSON);
   }
 
   private checkHead(at: number): void {

@@ -107,6 +107,20 @@ describe('readInventoryFile (streamed)', () => {
     expect(e.diagnostics[0]).toMatchObject({ file: 'exact.json', line });
   });
 
+  it('past the source-map bound a schema problem is named by the streamed reader (no map of the whole text), a syntax error still exactly', () => {
+    // A 100 MB compact snapshot with one bad value ran out of memory building the source map of its whole text.
+    const text = scaled(2, 2).replace('"state": "enabled"', '"state": "on"');
+    const opts = { wholeTextBelow: 0, chunkSize: 999, exactSchemaDiagnosticsUpTo: 0 };
+    const e = error(() => readInventoryFile(tmp.write('bounded.json', text), 'bounded.json', opts));
+    const line = text.slice(0, text.indexOf('"state": "on"')).split('\n').length;
+    expect(e.message).toMatch(/^bounded\.json:\d+:5: keys\[\d+\]\.state has an invalid value "on"/);
+    expect(e.diagnostics[0]?.line).toBeLessThan(line);
+    const word = scaled(2, 2).replace('"state": "enabled"', '"state": MIIEvQ');
+    const w = error(() => readInventoryFile(tmp.write('bounded-word.json', word), 'bounded-word.json', opts));
+    const at = word.indexOf('MIIEvQ');
+    expect(w.diagnostics[0]).toMatchObject({ line: word.slice(0, at).split('\n').length, column: at - word.lastIndexOf('\n', at) });
+  });
+
   it('a newer format version or another kind of file is refused', () => {
     const v9 = scaled(1, 2).replace('"version": 1', '"version": 9');
     expect(error(() => readInventoryFile(tmp.write('v9.json', v9), 'v9.json', STREAM)).message).toMatch(/version 9 is newer/);
