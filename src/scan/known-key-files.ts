@@ -145,6 +145,22 @@ export function parseKnownKeyFile(buf: Buffer): Named[] {
 const FORMATS_HINT =
   'expected public keys as SPKI or PKCS#1 PEM/DER, X.509 certificates (PEM or DER), a JWK or JWKS (JSON), OpenSSH public keys (authorized_keys lines) or RFC 4716 "---- BEGIN SSH2 PUBLIC KEY ----" blocks';
 
+/**
+ * A key read from a file: its SPKI bytes, handed to the table as they are (10,000 keys need not be
+ * written as base64 only to be decoded again); `publicKey`, their base64, is written when read.
+ */
+class LoadedKey implements KnownKeyInput {
+  readonly id: string;
+  readonly der: Buffer;
+  constructor(id: string, der: Buffer) {
+    this.id = id;
+    this.der = der;
+  }
+  get publicKey(): string {
+    return this.der.toString('base64');
+  }
+}
+
 /** Read --known-keys files into known keys; a file that holds none, or cannot be read, is a usage error. */
 export function loadKnownKeyFiles(files: readonly string[]): KnownKeyInput[] {
   const out: KnownKeyInput[] = [];
@@ -161,7 +177,7 @@ export function loadKnownKeyFiles(files: readonly string[]): KnownKeyInput[] {
     if (named.length === 0) throw new UserError({ message: `${file}: no public key found.`, hint: FORMATS_HINT });
     named.forEach((n, i) => {
       const id = n.name ? `${file}#${n.name}` : named.length === 1 ? file : `${file}#${i + 1}`;
-      out.push({ id, publicKey: n.der.toString('base64') });
+      out.push(new LoadedKey(id, n.der));
     });
   }
   return out;

@@ -87,15 +87,17 @@ export interface SharedKnownKeys {
   rejected: { id: string; reason: string }[];
 }
 
-/** Every input's base64 decoded into one shared buffer: input i is der[starts[i], starts[i + 1]). */
+/** Every input's SPKI in one shared buffer (its bytes copied, or its base64 decoded): input i is der[starts[i], starts[i + 1]). */
 function decodeAll(inputs: readonly KnownKeyInput[]): { der: Buffer; starts: Int32Array } {
   let cap = 0;
-  for (const x of inputs) cap += Math.ceil(x.publicKey.length / 4) * 3 + 3;
+  for (const x of inputs) cap += x.der ? x.der.length : Math.ceil(x.publicKey.length / 4) * 3 + 3;
   const der = Buffer.from(new SharedArrayBuffer(Math.max(1, cap)));
   const starts = new Int32Array(inputs.length + 1);
   let o = 0;
   for (let i = 0; i < inputs.length; i++) {
-    o += der.write((inputs[i] as KnownKeyInput).publicKey, o, 'base64');
+    const x = inputs[i] as KnownKeyInput;
+    if (x.der) der.set(x.der, o);
+    o += x.der ? x.der.length : der.write(x.publicKey, o, 'base64');
     starts[i + 1] = o;
   }
   return { der, starts };

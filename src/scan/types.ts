@@ -41,4 +41,6 @@ export interface RawHit {
 export interface KnownKeyInput {
   id: string;
   publicKey: string;
+  /** The same SPKI as bytes, when the caller decoded it (--known-keys files): the table copies these instead of decoding `publicKey`. */
+  der?: Uint8Array;
 }

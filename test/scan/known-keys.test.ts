@@ -36,6 +36,18 @@ describe('known-key table', () => {
     expect(a.map((h) => `${h.format}:${h.proof}`)).toEqual(['rsa-modulus-le:private-key-present', 'der-sec1:private-key-present']);
   });
 
+  it('takes the SPKI bytes of an input (der, as --known-keys files give them) as it takes their base64, mixed in one table', () => {
+    const keys = [makeKey('rsa2048'), makeKey('p256'), makeKey('ed25519')];
+    const b64 = keys.map((k, i) => ({ id: `k/${i}`, publicKey: k.spkiB64 }));
+    const bytes = keys.map((k, i) => ({ id: `k/${i}`, publicKey: '', der: Buffer.from(k.spkiB64, 'base64') }));
+    const a = new KnownKeyTable(b64);
+    const b = new KnownKeyTable([bytes[0], b64[1], bytes[2]] as typeof b64);
+    expect(b.keys.map((k) => k.fingerprints.spkiSha256)).toEqual(keys.map((k) => k.fingerprints.spkiSha256));
+    expect(b.needles).toEqual(a.needles);
+    const data = Buffer.concat([filler('random', 5_001), encode(keys[0] as ReturnType<typeof makeKey>, 'bignum-le'), filler('zero', 3_000)]);
+    expect(scanBuffer(data, b)).toEqual(scanBuffer(data, a));
+  });
+
   it('drops an input that repeats an id with the same key, keeps the same id with another key, and rejects a non-key once', () => {
     const [a, b] = [makeKey('rsa2048'), makeKey('p256')];
     const table = new KnownKeyTable([
