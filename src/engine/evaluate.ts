@@ -12,6 +12,7 @@ import type { Waiver } from '../policy/schema.ts';
 import { formatMessage } from '../rules/define-rule.ts';
 import { findRule } from '../rules/index.ts';
 import { mergeByPrincipal } from '../rules/lib/keys.ts';
+import { MissingData } from '../rules/missing-data.ts';
 import type { Ambiguity, AnyRule, Need, ReportOptions, ResolvedScope, RuleContext, SameKey } from '../rules/types.ts';
 import { globMatch } from '../util/glob.ts';
 import { VERSION } from '../version.ts';
@@ -26,19 +27,6 @@ export { fingerprint } from './root-causes.ts';
 import { countsOf, N_OUTCOMES, SubjectTable } from './subject-table.ts';
 
 const DAY_MS = 86_400_000;
-
-/** Thrown by `ctx.need()` to stop one evaluation with `unknown`. */
-class MissingData {
-  readonly field: string;
-  readonly gap?: CollectionGap;
-  /** Why, when the data was read but cannot be decided (an ambiguous classification). */
-  readonly reason?: string;
-  constructor(field: string, gap?: CollectionGap, reason?: string) {
-    this.field = field;
-    this.gap = gap;
-    this.reason = reason;
-  }
-}
 
 /** A sentence for an unknown verdict resting on a subject the policy does not place. */
 function describeUnclassified(subject: string, dimension: string): string {

@@ -1,5 +1,6 @@
 import { type AccessCondition, type AccessEntry, CAPABILITIES, type Capability } from '../../model/access-entry.ts';
 import { isSigningKey, type KeyRecord } from '../../model/key-record.ts';
+import { MissingData } from '../missing-data.ts';
 import type { RuleContext } from '../types.ts';
 
 export { isSigningKey };
@@ -73,7 +74,9 @@ type Report<M extends string> = RuleContext<unknown, M>['report'];
 /**
  * Judge access entries with `judge(entry, report)`. Entries whose conditions the evaluator could not
  * decide (`undecided`) may or may not exist: what they would report is never a failure and never a
- * pass; when no decided entry failed, it makes the verdict unknown, naming the conditions.
+ * pass; when no decided entry failed, it makes the verdict unknown, naming the conditions. An entry
+ * the judge cannot decide (a principal the policy does not place) does not stop the others: a failure
+ * of any entry stands, and only when none failed is the verdict unknown for it.
  */
 export function judgeAccess<M extends string>(
   ctx: RuleContext<unknown, M>,
@@ -82,24 +85,37 @@ export function judgeAccess<M extends string>(
 ): void {
   let failed = false;
   let maybe: string[] | undefined;
+  let undecidable: MissingData | undefined;
   const report: Report<M> = (id, data, opts) => {
     failed = true;
     ctx.report(id, data, opts);
   };
   for (const e of entries) {
-    if (!e.undecided?.length) {
-      judge(e, report);
-      continue;
+    try {
+      if (!judgeOne(e, judge, report)) continue;
+      maybe ??= [];
+      maybe.push(describeUndecided(e));
+    } catch (err) {
+      if (!(err instanceof MissingData)) throw err;
+      undecidable ??= err;
     }
-    let would = false;
-    judge(e, () => {
-      would = true;
-    });
-    if (!would) continue;
-    maybe ??= [];
-    maybe.push(describeUndecided(e));
   }
-  if (!failed && maybe) ctx.need(undefined, 'access', `the verdict depends on conditions the audit cannot decide: ${[...new Set(maybe)].join(', ')}`);
+  if (failed) return;
+  if (undecidable) throw undecidable;
+  if (maybe) ctx.need(undefined, 'access', `the verdict depends on conditions the audit cannot decide: ${[...new Set(maybe)].join(', ')}`);
+}
+
+/** Judge one entry; true when it is undecided and would have reported (the verdict may hinge on it). */
+function judgeOne<M extends string>(e: AccessEntry, judge: (entry: AccessEntry, report: Report<M>) => void, report: Report<M>): boolean {
+  if (!e.undecided?.length) {
+    judge(e, report);
+    return false;
+  }
+  let would = false;
+  judge(e, () => {
+    would = true;
+  });
+  return would;
 }
 
 /** The merge key of an entry plus whether it is undecided: a decided and an undecided path never merge. */

@@ -153,6 +153,13 @@ ruleTester(rule, [
     because: /stranger matches no environment of the policy.*unclassified:/,
   },
   {
+    // The unplaced principal makes a pass impossible, not the debug user's access possible: it fails.
+    name: 'a principal of no environment does not hide a debug principal listed after it',
+    inventory: { keys: [key({ access: [access(), stranger(), debugUser()] })] },
+    outcome: 'fail',
+    messages: [{ id: 'reachable', data: { principal: 'dev', environment: 'debug' } }],
+  },
+  {
     name: 'unclassified: ignore leaves principals of no environment out',
     inventory: { keys: [key({ access: [access(), stranger()] })] },
     policy: { unclassified: 'ignore' },
