@@ -12,16 +12,19 @@ import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { expect } from 'vitest';
 import { auditInventory, collectInventory } from '../../src/audit.ts';
+import { createClassifier } from '../../src/engine/classify.ts';
 import type { AuditResult, ResultEntry } from '../../src/engine/result.ts';
 import type { CollectionGap } from '../../src/model/collection-gap.ts';
 import type { Inventory } from '../../src/model/inventory.ts';
-import { resolvePolicyFile } from '../../src/policy/resolve.ts';
+import { type ResolvedPolicy, resolvePolicyFile } from '../../src/policy/resolve.ts';
 import { RULES } from '../../src/rules/index.ts';
 
 export interface FaultRun {
   inventory: Inventory;
   result: AuditResult;
   ms: number;
+  /** The key fields the policy's matchers classify by (a rule that reads the classification reads these). */
+  classifiedBy?: readonly string[];
 }
 
 export const NOW = new Date('2026-06-01T00:00:00Z');
@@ -43,7 +46,7 @@ export async function auditWith(yaml: string, limitMs = 25_000): Promise<FaultRu
   });
   const inventory = await Promise.race([collectInventory(policy, { now: NOW }), limit]).finally(() => clearTimeout(timer));
   const ms = performance.now() - t0;
-  return { inventory, result: auditInventory(inventory, policy, NOW, true), ms };
+  return { inventory, result: auditInventory(inventory, policy, NOW, true), ms, classifiedBy: classifiedBy(policy) };
 }
 
 interface Located {
@@ -117,13 +120,26 @@ function coversListing(g: CollectionGap, at: { account: string; region: string }
   return sc.account === at.account && (sc.region === undefined || sc.region === at.region);
 }
 
-const RULE_FIELDS = new Map(
-  RULES.map((r) => {
-    const needs = (r.meta.needs ?? []).flatMap((n) => (typeof n === 'string' ? [n] : [...n]));
-    const reads = (r.meta.reads ?? []).flatMap((f) => (f === 'classification' ? ['tags', 'aliases', 'name'] : [f]));
-    return [r.id, new Set([...needs, ...reads].map((f) => f.split('.')[0] as string))];
-  }),
-);
+/**
+ * The fields a policy classifies keys by: its matchers' (tags; ids match a key's id, name and aliases).
+ * A rule that reads the classification reads only these: a pass with an unread alias is supported when
+ * no matcher looks at aliases (the engine makes the verdict unknown when one does).
+ */
+function classifiedBy(policy: ResolvedPolicy): string[] {
+  const fields = createClassifier(policy).keyFieldsRead;
+  return fields.flatMap((f) => (f === 'aliases' ? ['aliases', 'name'] : [f]));
+}
+
+/** The top-level fields a rule reads, with `classification` as the fields the policy classifies by (all that could be, when unknown). */
+function ruleFields(classification: readonly string[] = ['tags', 'aliases', 'name']): Map<string, Set<string>> {
+  return new Map(
+    RULES.map((r) => {
+      const needs = (r.meta.needs ?? []).flatMap((n) => (typeof n === 'string' ? [n] : [...n]));
+      const reads = (r.meta.reads ?? []).flatMap((f) => (f === 'classification' ? classification : [f]));
+      return [r.id, new Set([...needs, ...reads].map((f) => f.split('.')[0] as string))];
+    }),
+  );
+}
 
 /** Top-level fields whose values differ between two records. */
 function differingFields(a: object, b: object): string[] {
@@ -151,6 +167,7 @@ export function compare(reference: FaultRun, faulty: FaultRun): Violations {
     if (!got.has(id) && coveringGaps(gaps, s).length === 0) out.lost.push(id);
   }
   const refVerdicts = new Map(reference.result.results.map((r) => [verdictKey(r), r.outcome]));
+  const fieldsOf = ruleFields(faulty.classifiedBy);
   const clean = new Set<string>();
   for (const [id, s] of got) {
     const before = ref.get(id);
@@ -173,7 +190,7 @@ export function compare(reference: FaultRun, faulty: FaultRun): Violations {
     const s = got.get(sid);
     const b = ref.get(sid);
     if (s && b) {
-      const read = RULE_FIELDS.get(r.ruleId) ?? new Set<string>();
+      const read = fieldsOf.get(r.ruleId) ?? new Set<string>();
       const diff = differingFields(b.value as object, s.value as object).filter((f) => read.has(f));
       if (diff.length) out.unsupportedPass.push(`${r.ruleId} on ${sid}: pass although ${diff.join(', ')} differ from the reference`);
     }
