@@ -201,7 +201,12 @@ function readBody(res: http.IncomingMessage, maxBytes: number): Promise<string> 
     });
     out.on('end', () => settle(undefined, Buffer.concat(chunks).toString('utf8')));
     if (decoder) {
-      decoder.on('error', (e) => settle(new FetchError('bad-encoding', `the ${res.headers['content-encoding']} body could not be decoded (${e.message})`)));
+      // An empty body has nothing to decode (a redirect, 204 or 304 may still name a coding): it is empty, not corrupt.
+      decoder.on('error', (e) =>
+        wire === 0
+          ? settle(undefined, '')
+          : settle(new FetchError('bad-encoding', `the ${res.headers['content-encoding']} body could not be decoded (${e.message})`)),
+      );
       res.pipe(decoder);
     }
   });

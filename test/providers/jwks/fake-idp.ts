@@ -12,7 +12,7 @@ import { generate } from 'selfsigned';
 export type Route =
   | { json: unknown; status?: number; headers?: Record<string, string> }
   | { text: string; status?: number; contentType?: string }
-  | { redirect: string; status?: number }
+  | { redirect: string; status?: number; headers?: Record<string, string> }
   | { delayMs: number; json: unknown }
   | { bytes: number }
   /** a body served as is under a Content-Encoding header (already compressed, or corrupt on purpose) */
@@ -73,7 +73,7 @@ export async function startFakeIdp(routes: Record<string, Route> = {}, opts: { p
       return res.end('{"error":"not_found"}');
     }
     if ('redirect' in route) {
-      res.writeHead(route.status ?? 302, { location: route.redirect });
+      res.writeHead(route.status ?? 302, { location: route.redirect, ...route.headers });
       return res.end();
     }
     if ('bytes' in route) {

@@ -237,6 +237,15 @@ describe('jwks provider against a loopback HTTPS identity provider', () => {
     expect(reasons[`${idp.url}/enc/zstd`]).toMatch(/content coding zstd is not supported \(gzip, deflate and br are\)/);
   });
 
+  it('a redirect whose empty body names a coding (as some CDNs send) is followed, not a corrupt-body gap', async () => {
+    const body = Buffer.from(JSON.stringify({ keys: [pubJwk(consumerOnly.publicKey, { kid: 'moved-1', use: 'sig', alg: 'ES256' })] }));
+    idp.routes.set('/enc/target', { encoded: gzipSync(body), encoding: 'gzip' });
+    idp.routes.set('/enc/moved', { redirect: '/enc/target', status: 301, headers: { 'content-encoding': 'gzip', 'content-length': '0' } });
+    const out = await collect({ keySets: [{ url: `${idp.url}/enc/moved` }], retries: 0 });
+    expect(out.gaps ?? []).toEqual([]);
+    expect(out.publishedKeys?.map((k) => k.kid)).toEqual(['moved-1']);
+  });
+
   it('stalled issuers cannot outlast the budget: what is unread by then is a gap, and local sets still load', async () => {
     for (let i = 0; i < 6; i++) idp.routes.set(`/stall-${i}/.well-known/openid-configuration`, { delayMs: 10_000, json: { jwks_uri: '/x' } });
     const issuers = Array.from({ length: 6 }, (_, i) => ({ issuer: `${idp.url}/stall-${i}` }));
