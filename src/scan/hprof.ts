@@ -34,7 +34,7 @@ const BLOCK = 64 * 1024;
  * Whether an hprof file holds every byte its records declare: the top-level records (u1 tag, u4 time,
  * u4 length, body) are walked from the header to the end. A record that runs past the end (a dump cut
  * by a full disk, a copy stopped early) leaves the heap it describes partly unscanned: the reason, or
- * undefined when the file is whole (or the walk stopped at its bound, which claims nothing either way).
+ * undefined when the file is whole. A walk stopped at its bound has not checked the rest: that is a reason too.
  */
 export function hprofTruncation(read: ReadAt, size: number): string | undefined {
   const head = read(0, 32);
@@ -56,7 +56,7 @@ export function hprofTruncation(read: ReadAt, size: number): string | undefined 
     }
     at = end;
   }
-  return undefined;
+  return at < size ? `hprof: more than ${MAX_RECORDS} records; the length of the rest (from offset ${at}) was not checked` : undefined;
 }
 
 /** File offsets of the elements of every byte[32] PRIMITIVE ARRAY DUMP sub-record that lies whole in `buf` (read from `base`). */
