@@ -6,7 +6,8 @@ import { UserError } from '../errors.ts';
 import { type KnownKeyInput, scanPaths } from '../scan/index.ts';
 import { loadKnownKeyFiles } from '../scan/known-key-files.ts';
 import { renderScanText, scanExitCode, scanResult } from '../scan/report.ts';
-import { isGlob, STDIN_INPUT } from '../scan/walk.ts';
+import { isGlob } from '../scan/walk.ts';
+import { STDIN_ARG, stdinOnce } from '../util/stdin-path.ts';
 import { terminalSafeText } from '../util/terminal.ts';
 
 /** The scan command's parsed arguments and flags. */
@@ -51,8 +52,12 @@ function progressLine(): ((done: number) => void) | undefined {
 
 /** Scan, print the findings (text or JSON) on stdout and set the exit code. Input errors throw UserError. */
 export async function runScan(opts: ScanCliOptions, warn: (message: string) => void): Promise<void> {
+  stdinOnce([
+    ['--snapshot', opts.snapshot],
+    ['PATH', opts.paths],
+  ]);
   for (const p of opts.paths) {
-    if (p !== STDIN_INPUT && !isGlob(p) && !existsSync(p))
+    if (p !== STDIN_ARG && !isGlob(p) && !existsSync(p))
       throw new UserError({ message: `${p}: no such file or directory.`, hint: 'check the path; quote globs so the shell does not expand them' });
   }
   const known = await knownKeysOf(opts, warn);

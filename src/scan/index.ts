@@ -2,6 +2,7 @@
 // there are several), and return findings and gaps in a stable order.
 import { createReadStream, statSync } from 'node:fs';
 import { basename } from 'node:path';
+import { STDIN_ARG } from '../util/stdin-path.ts';
 import { defaultThreads, dropEarly } from './early-workers.ts';
 import { DEFAULT_LIMITS, type FileResult, type FileScanOptions, finishRanges, planFile, type ScanGap, type ScanLimits, scanFile, scanStream } from './files.ts';
 import { KnownKeyTable } from './known-keys.ts';
@@ -9,7 +10,7 @@ import type { WordShape } from './layout.ts';
 import { runTask, type Task, type TaskResult, WorkerPool } from './pool.ts';
 import { planRanges, type RangeResult, SPLIT_MIN } from './ranges.ts';
 import type { ArtifactType, KnownKeyInput } from './types.ts';
-import { STDIN_INPUT, walk } from './walk.ts';
+import { walk } from './walk.ts';
 
 export { MEMORY_TYPES } from './artifact-type.ts';
 export type { FileResult, ScanFinding, ScanGap, ScanLimits, ScannedEntry } from './files.ts';
@@ -141,7 +142,7 @@ export async function scanPaths(req: ScanRequest): Promise<ScanReport> {
  * (the scan's total expanded bytes): what was not read is a gap, never a clean pass.
  */
 async function scanPipe(pipe: { path: string; location: string }, opts: FileScanOptions, max: number): Promise<FileResult> {
-  const source: AsyncIterable<Buffer> = pipe.path === STDIN_INPUT ? process.stdin : createReadStream(pipe.path);
+  const source: AsyncIterable<Buffer> = pipe.path === STDIN_ARG ? process.stdin : createReadStream(pipe.path);
   let cut = false;
   const bounded = async function* () {
     let read = 0;
@@ -155,7 +156,7 @@ async function scanPipe(pipe: { path: string; location: string }, opts: FileScan
       yield chunk;
     }
   };
-  const result = await scanStream(pipe.location, pipe.path === STDIN_INPUT ? '' : basename(pipe.path), bounded(), opts);
+  const result = await scanStream(pipe.location, pipe.path === STDIN_ARG ? '' : basename(pipe.path), bounded(), opts);
   if (cut)
     result.gaps.push({ location: pipe.location, operation: 'read', reason: `the stream is longer than ${max} bytes: only the first ${max} were scanned` });
   return result;

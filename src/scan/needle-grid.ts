@@ -136,7 +136,7 @@ export function gridStep(cols: Int32Array, members: Int32Array): { step: number;
   const stepFor = (stride: number): number => Math.max(MIN_STEP, Math.min(MAX_STEP, (shortest - Q - stride + 2) & ~3));
   let stride = 1;
   let step = stepFor(1);
-  if (gramCount(step, 1, cols, members) > STRIDE_FROM && stepFor(STRIDE) >= MIN_STEP) {
+  if (gramCount(step, 1, cols, members) > STRIDE_FROM) {
     stride = STRIDE;
     step = stepFor(STRIDE);
   }

@@ -12,8 +12,7 @@ export interface WalkResult {
   gaps: ScanGap[];
 }
 
-/** The input that names standard input, and how it is shown in reports. */
-export const STDIN_INPUT = STDIN_ARG;
+/** How standard input (STDIN_ARG, `-`) is shown in reports. */
 export const STDIN_LOCATION = '<stdin>';
 
 const GLOB_CHARS = /[*?[{]/;
@@ -115,7 +114,7 @@ export function walk(inputs: readonly string[], baseDir: string, maxFiles = 1_00
     if (!files.has(abs)) files.set(abs, shown);
   };
   for (const input of inputs) {
-    if (input === STDIN_INPUT) streams.set(STDIN_INPUT, STDIN_LOCATION);
+    if (input === STDIN_ARG) streams.set(STDIN_ARG, STDIN_LOCATION);
     else if (isGlob(input)) {
       const pattern = isAbsolute(input) ? input : resolve(baseDir, input);
       const root = globRoot(pattern);

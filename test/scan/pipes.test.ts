@@ -59,5 +59,9 @@ describe('pipes named on the command line', () => {
     expect(out.findings[0].location).toBe('<stdin>');
     const empty = cli(['scan', '-'], { input: 'nothing here\n' });
     expect(empty.status, empty.stderr).toBe(0);
+    // The snapshot would use up standard input and the scan of - would read nothing: refused.
+    const twice = cli(['scan', '-', '--snapshot', '-'], { input: '{}' });
+    expect(twice.status).toBe(2);
+    expect(twice.stderr).toMatch(/standard input \(-\) is named 2 times \(--snapshot, PATH\)/);
   });
 });
