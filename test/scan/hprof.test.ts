@@ -136,7 +136,14 @@ describe('jcmd GC.heap_dump of a JVM holding RSA, EC, Ed25519 and X25519 keys', 
     const src = join(dir, 'Holder.java');
     writeFileSync(src, HOLDER);
     child = spawn('java', ['-Xmx64m', src], { stdio: ['ignore', 'pipe', 'ignore'] });
-    const line = await new Promise<string>((resolve) => child?.stdout?.once('data', (d: Buffer) => resolve(d.toString())));
+    // The whole line: a pipe may deliver it in more than one chunk (a cut line misnamed the keys under load).
+    const line = await new Promise<string>((resolve) => {
+      let got = '';
+      child?.stdout?.on('data', (d: Buffer) => {
+        got += d.toString();
+        if (got.includes('\n')) resolve(got.slice(0, got.indexOf('\n')));
+      });
+    });
     const [rsa, ec, ed, x] = line.trim().split(' ');
     const heap = join(dir, 'jvm.hprof');
     execFileSync('jcmd', [String(child.pid), 'GC.heap_dump', heap], { stdio: 'ignore' });
