@@ -55,8 +55,10 @@ export const gzipMember: EmbeddedDetector = (buf, pos, hi) => {
   if (flags & 16) p = zeroTerminated(buf, p, hi);
   if (p < 0) return undefined;
   if (flags & 2) p += 2;
-  // The first deflate block header: BTYPE 11 is reserved.
+  // The first deflate block header (RFC 1951 3.2.3): BTYPE 11 is reserved; a stored block (00) is
+  // followed, at the next byte, by LEN and its ones' complement NLEN.
   if (p >= hi || ((buf[p] as number) & 6) === 6) return undefined;
+  if (((buf[p] as number) & 6) === 0 && (p + 5 > hi || (buf.readUInt16LE(p + 1) ^ buf.readUInt16LE(p + 3)) !== 0xffff)) return undefined;
   return { offset: pos, dataStart: p, codec: 'deflate', container: 'gzip', ...(name ? { name } : {}) };
 };
 

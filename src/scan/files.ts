@@ -179,7 +179,9 @@ function openEmbedded(path: string, size: number, e: Embedded, ctx: Ctx, locatio
   if (e.dataStart >= size) return Promise.resolve();
   const src = createReadStream(path, { start: e.dataStart, end: Math.min(end, size) - 1, highWaterMark: 256 * 1024 });
   const sink = new EntrySink(ctx, where, e.name ?? 'data', 1);
-  return pumpCodec(src, e.codec, sink, ctx, where, { total: Math.min(end, size) - e.dataStart, onBytes });
+  // A gzip header found at any offset may be chance bytes (1f 8b 08 and a plausible header turn up in
+  // large memory images): one whose deflate data yields no byte at all is not a stream, not a gap.
+  return pumpCodec(src, e.codec, sink, ctx, where, { total: Math.min(end, size) - e.dataStart, onBytes, candidate: e.container === 'gzip' });
 }
 
 /** The first bytes of a stream, kept to read a memory image's layout from when the stream ends. */
@@ -759,7 +761,7 @@ function pumpCodec(
   sink: { write(b: Buffer): void; end(): void },
   ctx: Ctx,
   location: string,
-  opts: { total?: number; onBytes?: (n: number) => void } = {},
+  opts: { total?: number; onBytes?: (n: number) => void; candidate?: boolean } = {},
 ): Promise<void> {
   if (!codecAvailable(codec)) {
     src.destroy();
@@ -803,6 +805,7 @@ function pumpCodec(
       sink.write(c);
     });
     z.on('error', (err) => {
+      if (opts.candidate && outBytes === 0) return done();
       const unread = opts.total !== undefined ? opts.total - inBytes : 0;
       const left = unread > 0 ? `about ${unread} compressed bytes were not decoded` : 'the data breaks off before its end: what the rest held was not scanned';
       done({

@@ -184,6 +184,20 @@ describe('containers embedded at any offset', () => {
     ]);
   });
 
+  it('chance gzip headers in memory (1f 8b 08 and a plausible header) are not streams and not gaps', async () => {
+    // RFC 1952 header, no flags, XFL 0, OS 3 (Unix), as a large memory image holds by chance.
+    const header = Buffer.from([0x1f, 0x8b, 0x08, 0, 0, 0, 0, 0, 0, 3]);
+    // A stored first block whose LEN and NLEN are not complements (RFC 1951 3.2.4): not a stream.
+    const stored = Buffer.from([0x00, 0x12, 0x34, 0x00, 0x00]);
+    // A dynamic first block whose code counts are impossible: zlib decodes no byte of it.
+    const dynamic = Buffer.from([0x05, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]);
+    const image = Buffer.concat([filler('text', 5000), header, stored, filler('text', 5000), header, dynamic, filler('text', 5000)]);
+    writeFileSync(path('chance-gzip.bin'), image);
+    const r = await scanFile(path('chance-gzip.bin'), 'chance-gzip.bin', { table: table() });
+    expect(r.gaps).toEqual([]);
+    expect(r.findings).toEqual([]);
+  });
+
   it('an embedded gzip cut short is scanned up to the cut and reported', async () => {
     const gz = gzipSync(Buffer.concat([encode(key(), 'pem-pkcs8'), filler('random', 300_000)]));
     writeFileSync(path('cut-embedded.bin'), Buffer.concat([filler('random', 10_000), gz.subarray(0, gz.length - 50_000)]));
