@@ -52,10 +52,11 @@ function world(over: Partial<FakeAzureWorld['subscriptions'][number]> = {}, forb
   };
 }
 
-async function collect(w: FakeAzureWorld) {
+async function collect(w: FakeAzureWorld, seen?: (fake: Awaited<ReturnType<typeof azure.start>>) => void) {
   const fake = await azure.start(w);
   const out = await collectFromFake(fake, { resolvePrincipalNames: false });
   expectOnlyDeclared(fake.operations(), azureProvider);
+  seen?.(fake);
   const inv = inventory({ providers: [out.run], keys: out.keys ?? [], trails: out.trails ?? [], gaps: out.gaps ?? [] });
   const result = auditInventory(inv, resolvePolicyFile(tmp.write('policy.yaml', POLICY)), new Date('2026-12-05T00:00:00Z'), true);
   const verdict = result.results.find((r) => r.ruleId === 'nonprod-principal-access');
@@ -86,6 +87,19 @@ describe('Azure RBAC: PIM-eligible and management-group assignments', () => {
     expect(gaps).toEqual([]);
     expect(verdict?.outcome).toBe('pass');
     expect(key?.access?.map((e) => e.principal.id)).toEqual([SIGNER]);
+  });
+
+  it('without Entra ID P2 the eligibility list is asked once per subscription, not once per vault', async () => {
+    const base = world({ noPimLicense: true }).subscriptions[0];
+    const vault = base?.vaults?.[0];
+    if (!base || !vault) throw new Error('the world has a vault');
+    const vaults = ['kv-pim', 'kv-pim-2', 'kv-pim-3'].map((name) => ({ ...vault, name }));
+    let asked = -1;
+    const { gaps } = await collect(world({ noPimLicense: true, vaults }), (fake) => {
+      asked = fake.requests.filter((r) => r.operation === 'arm:ListRoleEligibilityScheduleInstances').length;
+    });
+    expect(gaps).toEqual([]);
+    expect(asked).toBe(1);
   });
 
   it('an eligibility list that cannot be read leaves access unknown, with a gap naming the permission', async () => {

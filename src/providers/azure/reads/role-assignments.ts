@@ -11,19 +11,33 @@ export interface VaultRoles {
   roleDefinitions: Map<string, RawRoleDefinition>;
 }
 
+/** Per collection and subscription: whether its tenant has PIM, settled by the first vault's answer. */
+const pimLicensed = new WeakMap<AzureRun, Map<string, Promise<boolean>>>();
+
 /**
  * The PIM-eligible assignments on a vault. A tenant without Microsoft Entra ID P2 (or Governance)
- * answers 400 AadPremiumLicenseRequired: it has no PIM, so nobody is eligible. Undefined when the
- * list could not be read (a gap on access: an eligible principal could be missed).
+ * answers 400 AadPremiumLicenseRequired: it has no PIM, so nobody is eligible — asked once per
+ * subscription (the other vaults wait for that answer instead of spending a call each on the same 400).
+ * Undefined when the list could not be read (a gap on access: an eligible principal could be missed).
  */
 async function eligibleOn(run: AzureRun, vault: RawVault, scope: GapScope): Promise<RawRoleAssignment[] | undefined> {
   const sub = vault.subscriptionId ?? '';
+  const probes = pimLicensed.get(run) ?? new Map<string, Promise<boolean>>();
+  pimLicensed.set(run, probes);
+  const first = probes.get(sub);
+  if (first && !(await first)) return [];
+  let settle: ((licensed: boolean) => void) | undefined;
+  if (!first) probes.set(sub, new Promise((resolve) => (settle = resolve)));
   try {
-    return await call(run, 'arm:ListRoleEligibilityScheduleInstances', `arm:${sub.toLowerCase()}`, (s) =>
+    const list = await call(run, 'arm:ListRoleEligibilityScheduleInstances', `arm:${sub.toLowerCase()}`, (s) =>
       run.clients.listRoleEligibilities(sub, vault.id as string, s),
     );
+    settle?.(true);
+    return list;
   } catch (err) {
-    if (classify(err).code === 'AadPremiumLicenseRequired') return [];
+    const unlicensed = classify(err).code === 'AadPremiumLicenseRequired';
+    settle?.(!unlicensed); // any other failure says nothing about the licence: the next vault asks
+    if (unlicensed) return [];
     fail(run, 'arm:ListRoleEligibilityScheduleInstances', err, { what: `the PIM-eligible role assignments of ${vault.name}`, scope, affects: ['access'] });
     return undefined;
   }
@@ -39,7 +53,8 @@ export async function readRoleAssignments(
   const roleDefinitions = defs ?? new Map<string, RawRoleDefinition>();
   if (vault.kind !== 'vault') return { assignments: defsMissing ? undefined : [], roleDefinitions };
   const sub = vault.subscriptionId ?? '';
-  const eligibleP = eligibleOn(run, vault, scope);
+  // Without the subscription's role definitions access stays undecided whatever PIM says: not asked.
+  const eligibleP = defsMissing ? Promise.resolve(undefined) : eligibleOn(run, vault, scope);
   let active: RawRoleAssignment[] | undefined;
   try {
     active = await call(run, 'arm:ListRoleAssignments', `arm:${sub.toLowerCase()}`, (s) => run.clients.listRoleAssignments(sub, vault.id as string, s));
