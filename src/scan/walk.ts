@@ -45,51 +45,63 @@ function specialKind(st: Stats): string {
   return 'a special file';
 }
 
+/** A path's stat, following links; undefined after naming why it cannot be (loop, dangling link, error) in `gaps`. */
+function statOrGap(abs: string, shown: string, gaps: ScanGap[]): Stats | undefined {
+  try {
+    return statSync(abs);
+  } catch (err) {
+    let isLink = false;
+    try {
+      isLink = lstatSync(abs).isSymbolicLink();
+    } catch {
+      isLink = false;
+    }
+    const code = (err as NodeJS.ErrnoException).code;
+    gaps.push({
+      location: shown,
+      operation: 'stat',
+      reason: code === 'ELOOP' ? 'symlink loop' : isLink ? `dangling symlink (${errText(err)})` : errText(err),
+    });
+    return undefined;
+  }
+}
+
+/** A directory's real path and sorted entries; undefined after naming a loop or a read error in `gaps`. */
+function directoryOrGap(abs: string, shown: string, ancestors: ReadonlySet<string>, gaps: ScanGap[]): { real: string; entries: Dirent[] } | undefined {
+  let real: string;
+  try {
+    real = realpathSync(abs);
+  } catch (err) {
+    gaps.push({ location: shown, operation: 'stat', reason: errText(err) });
+    return undefined;
+  }
+  if (ancestors.has(real)) {
+    gaps.push({ location: shown, operation: 'walk', reason: `symlink loop: ${shown} leads back to ${real}` });
+    return undefined;
+  }
+  try {
+    return { real, entries: readdirSync(abs, { withFileTypes: true }).sort((a, b) => byText(a.name, b.name)) };
+  } catch (err) {
+    gaps.push({ location: shown, operation: 'readdir', reason: errText(err) });
+    return undefined;
+  }
+}
+
+const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 /** Walk inputs (files, directories, globs) relative to baseDir. Results are sorted and unique. */
 export function walk(inputs: readonly string[], baseDir: string, maxFiles = 1_000_000): WalkResult {
   const files = new Map<string, string>();
   const streams = new Map<string, string>();
   const gaps: ScanGap[] = [];
   const visit = (abs: string, shown: string, ancestors: Set<string>, filter?: (abs: string) => boolean, named = false) => {
-    let st: ReturnType<typeof statSync>;
-    try {
-      st = statSync(abs);
-    } catch (err) {
-      let isLink = false;
-      try {
-        isLink = lstatSync(abs).isSymbolicLink();
-      } catch {
-        isLink = false;
-      }
-      const code = (err as NodeJS.ErrnoException).code;
-      gaps.push({
-        location: shown,
-        operation: 'stat',
-        reason: code === 'ELOOP' ? 'symlink loop' : isLink ? `dangling symlink (${errText(err)})` : errText(err),
-      });
-      return;
-    }
+    const st = statOrGap(abs, shown, gaps);
+    if (!st) return;
     if (st.isDirectory()) {
-      let real: string;
-      try {
-        real = realpathSync(abs);
-      } catch (err) {
-        gaps.push({ location: shown, operation: 'stat', reason: errText(err) });
-        return;
-      }
-      if (ancestors.has(real)) {
-        gaps.push({ location: shown, operation: 'walk', reason: `symlink loop: ${shown} leads back to ${real}` });
-        return;
-      }
-      let entries: Dirent[];
-      try {
-        entries = readdirSync(abs, { withFileTypes: true });
-      } catch (err) {
-        gaps.push({ location: shown, operation: 'readdir', reason: errText(err) });
-        return;
-      }
-      const next = new Set(ancestors).add(real);
-      for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      const dir = directoryOrGap(abs, shown, ancestors, gaps);
+      if (!dir) return;
+      const next = new Set(ancestors).add(dir.real);
+      for (const e of dir.entries) {
         if (files.size >= maxFiles) return;
         visit(join(abs, e.name), join(shown, e.name), next, filter);
       }
@@ -123,8 +135,6 @@ export function walk(inputs: readonly string[], baseDir: string, maxFiles = 1_00
       visit(resolve(baseDir, input), input, new Set(), undefined, true);
     }
   }
-  const list = [...files.entries()]
-    .map(([path, location]) => ({ path, location }))
-    .sort((a, b) => (a.location < b.location ? -1 : a.location > b.location ? 1 : 0));
+  const list = [...files.entries()].map(([path, location]) => ({ path, location })).sort((a, b) => byText(a.location, b.location));
   return { files: list, streams: [...streams].map(([path, location]) => ({ path, location })), gaps };
 }
