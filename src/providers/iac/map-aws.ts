@@ -172,7 +172,7 @@ function unboundPolicyOrGrant(ctx: PlanContext, attached: PlannedResource | unde
     .find((p) => p !== attached && !ctx.resolve(p.values.key_id, KEY_TYPES) && (p.values.key_id instanceof Ref || containsUnknown(p.values.key_id)));
 }
 
-function accessOf(ctx: PlanContext, key: PlannedResource, read: Reader, id: string): AccessEntry[] | undefined {
+function accessOf(ctx: PlanContext, key: PlannedResource, id: string): AccessEntry[] | undefined {
   const attached = ctx.ofType('aws_kms_key_policy').find((p) => ctx.resolve(p.values.key_id, KEY_TYPES) === key);
   const unbound = unboundPolicyOrGrant(ctx, attached);
   if (unbound) {
@@ -198,13 +198,11 @@ function accessOf(ctx: PlanContext, key: PlannedResource, read: Reader, id: stri
     );
     return undefined;
   }
-  void read;
   const fromGrants = grantsToAccess(grants.grants).map((e) => ({ ...e, principal: ctx.enrichPrincipal(e.principal) }));
   const delegates = delegationGap(ctx, key, id, policy);
-  // Through the delegation, the plan's own roles whose identity policies allow every key of the account.
-  // They come first: a rule stops at the first principal it cannot classify (the deploying account's
-  // root when `account` is not set), and a failure these principals make must stand before it.
-  return [...(delegates ? identityAccess(ctx) : []), ...policy, ...fromGrants];
+  // Through the delegation, the plan's own roles whose identity policies allow every key of the account
+  // (a failure they make stands beside a principal no environment places: judgeAccess judges every entry).
+  return [...policy, ...fromGrants, ...(delegates ? identityAccess(ctx) : [])];
 }
 
 /**
@@ -357,7 +355,7 @@ export function plannedAwsKey(ctx: PlanContext, r: PlannedResource): KeyRecord {
   // A planned key has no material yet: no creation date, version count or rotation history.
   delete rec.versionCount;
   delete rec.currentVersionCreatedAt;
-  const access = accessOf(ctx, r, read, id);
+  const access = accessOf(ctx, r, id);
   if (access) rec.access = access;
   rec.provenance = 'planned';
   rec.source = ctx.source(r);
