@@ -243,7 +243,8 @@ export function zodDiagnostics(
       const near = typeof value === 'string' ? didYouMean(value, values) : undefined;
       if (near) message += suggestion(value as string, values);
       hint = invalidValueHint(expected, near);
-    } else if (issue.code === 'invalid_union') message = `${where} does not match any accepted shape.`;
+    } else if (issue.code === 'too_small' || issue.code === 'too_big') ({ message, hint } = boundProblem(where, value, issue as BoundIssue));
+    else if (issue.code === 'invalid_union') message = `${where} does not match any accepted shape.`;
     else message = `${where}: ${issue.message}`;
     out.push({ ...at(path), message, expected, ...(hint ? { hint } : {}) });
   }
@@ -263,4 +264,30 @@ function typeHint(want: string | undefined, value: unknown): string | undefined 
   if (typeof value === 'string' && want === 'number' && value.trim() !== '' && Number.isFinite(Number(value))) return `write ${value} without quotes`;
   if (typeof value === 'string' && want === 'boolean' && /^(true|false)$/i.test(value)) return `write ${value.toLowerCase()} without quotes`;
   return `replace the value with a ${want}`;
+}
+
+interface BoundIssue {
+  code: 'too_small' | 'too_big';
+  origin?: string;
+  minimum?: number | bigint;
+  maximum?: number | bigint;
+  inclusive?: boolean;
+}
+
+/** A number, list or text outside its bounds: what it is, the bound, and what to write instead. */
+function boundProblem(where: string, value: unknown, issue: BoundIssue): { message: string; hint: string } {
+  const small = issue.code === 'too_small';
+  const bound = String(small ? issue.minimum : issue.maximum);
+  const limit = `${small ? (issue.inclusive ? 'at least' : 'greater than') : issue.inclusive ? 'at most' : 'less than'} ${bound}`;
+  if (issue.origin === 'array') {
+    const n = Array.isArray(value) ? value.length : 0;
+    return {
+      message: `${where} has ${n} item${n === 1 ? '' : 's'}; it needs ${limit}.`,
+      hint: small ? 'add items to the list, or leave the key out to take its default' : 'remove items from the list',
+    };
+  }
+  if (issue.origin === 'string') {
+    return { message: `${where} is ${JSON.stringify(value)}; its length must be ${limit} characters.`, hint: `write a value of ${limit} characters` };
+  }
+  return { message: `${where} is ${JSON.stringify(value)}; it must be ${limit}.`, hint: `write a number ${limit}` };
 }

@@ -115,6 +115,15 @@ describe('policy loading', () => {
     expect(msg).toContain('fix: write one of the expected values');
   });
 
+  it('a number, list or text out of bounds says the bound and what to write (not a bare "Too small")', () => {
+    const num = problems('version: 1\nkeyClasses:\n  sig:\n    maxAgeDays: -5\n    match: [{ tags: { class: sig } }]\n', 'bound.yaml');
+    expect(num).toMatch(/bound\.yaml:4:17: keyClasses\.sig\.maxAgeDays is -5; it must be greater than 0\.\n/);
+    expect(num).toContain('fix: write a number greater than 0');
+    const list = problems('version: 1\nenvironments:\n  prod:\n    kind: production\n    match: []\n', 'empty-list.yaml');
+    expect(list).toMatch(/empty-list\.yaml:5:\d+: environments\.prod\.match has 0 items; it needs at least 1\./);
+    expect(list).toContain('fix: add items to the list');
+  });
+
   it('a rule id that does not exist', () => {
     const msg = problems('version: 1\nrules:\n  key-material-maxage: high\n', 'rule.yaml');
     expect(msg).toMatch(/rule\.yaml:3:3: unknown rule "key-material-maxage"\. Did you mean "key-material-max-age"\?/);
