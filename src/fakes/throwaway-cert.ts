@@ -10,7 +10,14 @@ const der = (tag: number, body: Buffer): Buffer => {
 };
 const seq = (...parts: Buffer[]) => der(0x30, Buffer.concat(parts));
 const set = (...parts: Buffer[]) => der(0x31, Buffer.concat(parts));
-const int = (b: Buffer) => der(0x02, b[0] !== undefined && b[0] & 0x80 ? Buffer.concat([Buffer.from([0]), b]) : b);
+/** A non-negative DER INTEGER of big-endian bytes: minimal (leading zero bytes dropped, X.690 8.3.2), one 0 byte before a set top bit. */
+export function derInteger(b: Buffer): Buffer {
+  let from = 0;
+  while (from < b.length - 1 && b[from] === 0) from++;
+  const v = b.subarray(from);
+  return der(0x02, (v[0] ?? 0) & 0x80 ? Buffer.concat([Buffer.from([0]), v]) : v.length ? v : Buffer.from([0]));
+}
+const int = derInteger;
 const ctx = (n: number, body: Buffer) => der(0xa0 + n, body);
 const bool = (v: boolean) => der(0x01, Buffer.from([v ? 0xff : 0]));
 const octets = (b: Buffer) => der(0x04, b);
