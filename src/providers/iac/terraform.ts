@@ -89,13 +89,16 @@ function overlayUnknown(after: unknown, unknown: unknown): unknown {
   return after;
 }
 
-/** The resource address a configuration reference names (`aws_kms_key.k.arn` → `aws_kms_key.k`). */
-function referencedResource(ref: string): { local: string; attribute?: string } | undefined {
-  const parts = ref.split('.');
-  if (parts[0] === 'data' && parts.length >= 3) return { local: parts.slice(0, 3).join('.').replace(/\[.*$/, ''), attribute: parts[3] };
-  if (['var', 'local', 'module', 'each', 'count', 'path', 'terraform', 'self'].includes(parts[0] as string)) return undefined;
-  if (parts.length < 2) return undefined;
-  return { local: `${parts[0]}.${(parts[1] as string).replace(/\[.*$/, '')}`, attribute: parts[2]?.replace(/\[.*$/, '') };
+/**
+ * The resource a configuration reference names: `aws_kms_key.k.arn` → `aws_kms_key.k` and `arn`;
+ * `aws_kms_key.k["prod"].arn` (a constant index, which Terraform writes in the reference) also gives
+ * the instance key `["prod"]`.
+ */
+function referencedResource(ref: string): { local: string; attribute?: string; key?: string } | undefined {
+  if (/^(var|local|module|each|count|path|terraform|self)\./.test(ref)) return undefined;
+  const m = /^((?:data\.)?[^.[\]]+\.[^.[\]]+)(\[(?:"(?:[^"\\]|\\.)*"|\d+)\])?(?:\.([^.[\]]+))?/.exec(ref);
+  if (!m) return undefined;
+  return { local: m[1] as string, ...(m[3] ? { attribute: m[3] } : {}), ...(m[2] ? { key: m[2] } : {}) };
 }
 
 interface RefContext {
@@ -111,6 +114,7 @@ interface RefContext {
 function resolveReferences(expr: unknown, modulePath: string, moduleInstance: string, index: unknown, rc: RefContext, depth = 0): Ref[] {
   if (!isObj(expr) || !Array.isArray(expr.references) || depth > 4) return [];
   const out = new Map<string, Ref>();
+  const indexed = new Set<string>();
   for (const raw of expr.references.map(String)) {
     if (raw.startsWith('var.') && modulePath) {
       const call = rc.config.calls.get(modulePath);
@@ -127,8 +131,12 @@ function resolveReferences(expr: unknown, modulePath: string, moduleInstance: st
     const target = referencedResource(raw);
     if (!target) continue;
     const key = modulePath ? `${modulePath}.${target.local}` : target.local;
+    // Terraform follows `aws_kms_key.k["prod"]` with the bare `aws_kms_key.k`: the instance named wins.
+    if (target.key) indexed.add(key);
+    else if (indexed.has(key)) continue;
     const candidates = (rc.byRefKey.get(key) ?? []).filter((r) => r.address.startsWith(moduleInstance ? `${moduleInstance}.` : ''));
-    const pick = candidates.length === 1 ? candidates[0] : candidates.find((c) => c.address.endsWith(`[${JSON.stringify(index)}]`));
+    const suffix = target.key ?? `[${JSON.stringify(index)}]`;
+    const pick = candidates.length === 1 && !target.key ? candidates[0] : candidates.find((c) => c.address.endsWith(suffix));
     // The bare resource reference (aws_kms_key.k) follows its attribute reference (aws_kms_key.k.arn): keep the first.
     if (pick && !out.has(pick.address)) out.set(pick.address, new Ref(pick.address, target.attribute));
   }
