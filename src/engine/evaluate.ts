@@ -22,6 +22,8 @@ import { type AuditResult, emptySeverityCounts, OUTCOME_PRECEDENCE, type Outcome
 import { ResultStore } from './result-store.ts';
 import { attachCompactList } from './result-view.ts';
 
+import { cmp } from './root-causes.ts';
+
 export { fingerprint } from './root-causes.ts';
 
 import { countsOf, N_OUTCOMES, SubjectTable } from './subject-table.ts';
@@ -935,5 +937,3 @@ function unknownMessage(m: MissingData): string {
   const base = `Not evaluated: ${m.field} was not collected`;
   return m.gap ? `${base} (${m.gap.operation}: ${m.gap.reason}).` : `${base} for this subject.`;
 }
-
-const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

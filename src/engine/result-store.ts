@@ -6,7 +6,7 @@
 import { SEVERITIES, type Severity, severityRank } from '../model/common.ts';
 import type { AuditResult, CauseResource, Outcome, ResultEntry, RootCause, RootCauseRef, SubjectRef } from './result.ts';
 import type { CompactList } from './result-view.ts';
-import { causeSummary, causeText, type Failure, fingerprint, groupCauses, hash32, selfResource } from './root-causes.ts';
+import { causeSummary, causeText, cmp, type Failure, fingerprint, groupCauses, hash32, selfResource } from './root-causes.ts';
 import type { SubjectTable } from './subject-table.ts';
 
 /** Outcomes in report order (the order results are sorted by). */
@@ -35,8 +35,6 @@ export interface ResultExtras {
 }
 
 type AppliedWaiver = NonNullable<ResultEntry['waiver']>;
-
-const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 function grow<T extends Int32Array | Uint16Array | Uint8Array>(a: T, need: number): T {
   if (need <= a.length) return a;

@@ -52,7 +52,8 @@ export function causeKey(r: ResultEntry): string {
   return c && !(c.resource.kind === r.subject.kind && c.resource.id === r.subject.id) ? c.id : r.fingerprint;
 }
 
-const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+/** Strings in code-unit order (what report order and ids sort by). */
+export const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** One failure as root-cause grouping reads it; `resource` is asked only for the first failure of a cause. */
 export interface Failure {

@@ -6,24 +6,14 @@ import type { Subject } from '../model/inventory.ts';
 import type { ResolvedScope } from '../rules/types.ts';
 import { OUTCOME_PRECEDENCE, type Outcome, type OutcomeCounts, type SubjectRef } from './result.ts';
 import type { CompactList, SubjectSummary } from './result-view.ts';
+import { cmp } from './root-causes.ts';
 
 export type ScopeRef = { environment?: string; trustDomain?: string; keyClass?: string };
 
 const scopeRefs = new WeakMap<ResolvedScope, ScopeRef | null>();
-// Consecutive subjects often share their scope: the last answer is checked before the WeakMap.
-let lastScope: ResolvedScope | undefined;
-let lastRef: ScopeRef | undefined;
 
 /** The scope as results show it; one object per classification, shared by all its results. */
 export function compactScope(s: ResolvedScope): ScopeRef | undefined {
-  if (s === lastScope) return lastRef;
-  const ref = scopeRef(s);
-  lastScope = s;
-  lastRef = ref;
-  return ref;
-}
-
-function scopeRef(s: ResolvedScope): ScopeRef | undefined {
   const cached = scopeRefs.get(s);
   if (cached !== undefined) return cached ?? undefined;
   const out: ScopeRef = {};
@@ -83,6 +73,9 @@ export class SubjectTable {
   private readonly status: Uint8Array;
   private readonly counts: Int32Array;
   private sortedBlocks: Int32Array[] | undefined;
+  // Consecutive subjects often share their scope: the last answer is checked before the WeakMap.
+  private lastScope: ResolvedScope | undefined;
+  private lastRef: ScopeRef | undefined;
 
   constructor(status: Uint8Array, counts: Int32Array) {
     this.status = status;
@@ -107,8 +100,16 @@ export class SubjectTable {
     this.names[si] = v.name || undefined;
     this.accounts[si] = v.account || undefined;
     this.regions[si] = v.region || undefined;
-    this.scopes[si] = scope ? compactScope(scope) : undefined;
+    this.scopes[si] = scope ? this.compact(scope) : undefined;
     if (v.source) this.locations.set(si, v.source);
+  }
+
+  private compact(scope: ResolvedScope): ScopeRef | undefined {
+    if (scope !== this.lastScope) {
+      this.lastRef = compactScope(scope);
+      this.lastScope = scope;
+    }
+    return this.lastRef;
   }
 
   id(si: number): string {
@@ -161,12 +162,7 @@ export class SubjectTable {
       const start = at;
       for (let si = 0; si < ids.length; si++) if (this.kinds[si] === kind) out[at++] = si;
       const block = out.subarray(start, at);
-      if (!isSortedBy(block, ids))
-        block.sort((a, b) => {
-          const x = ids[a] as string;
-          const y = ids[b] as string;
-          return x < y ? -1 : x > y ? 1 : a - b;
-        });
+      if (!isSortedBy(block, ids)) sortById(block, ids);
       blocks.push(block);
     }
     this.sortedBlocks = blocks;
@@ -218,6 +214,15 @@ export class SubjectTable {
       },
     };
   }
+}
+
+/**
+ * Sort subject indices by id, equal ids by index. Sorted as a plain array and copied back: V8 sorts a
+ * typed array with a comparator about half as fast as an array (100k bench ids: 75–85 ms vs 40 ms).
+ */
+function sortById(block: Int32Array, ids: readonly string[]): void {
+  const sorted = Array.from(block).sort((a, b) => cmp(ids[a] as string, ids[b] as string) || a - b);
+  block.set(sorted);
 }
 
 function isSortedBy(block: Int32Array, ids: readonly string[]): boolean {
