@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import rule from '../../../src/rules/logging/key-use-logged.ts';
-import { ACCOUNT, gap, key, trail } from '../../helpers/fixtures.ts';
+import { ACCOUNT, access, gap, key, trail } from '../../helpers/fixtures.ts';
 import { ruleTester, runRule } from '../../helpers/rule-tester.ts';
 
 const TRAIL_ID = trail().id;
@@ -89,3 +89,71 @@ describe('key-use-logged', () => {
     expect(counts).toEqual({ fail: 0, error: 0, unknown: 0, waived: 0, pass: 0, 'not-applicable': 0 });
   });
 });
+
+// GCP Data Access exemptions (AuditLogConfig.exemptedMembers: user:, serviceAccount:, group:, domain:):
+// the uses of an exempted identity are not logged, whichever binding lets it use the key.
+const gcpKey = (...entries: ReturnType<typeof access>[]) =>
+  key({ id: 'projects/pay/locations/global/keyRings/r/cryptoKeys/k', provider: 'gcp-kms', account: 'pay', region: 'global', access: entries });
+const gcpTrail = (exempted: string[]) =>
+  trail({
+    id: 'projects/pay/sinks/_Default',
+    provider: 'gcp-kms',
+    kind: 'gcp-audit-config',
+    name: 'pay/_Default',
+    scope: { provider: 'gcp-kms', accounts: ['pay'] },
+    exemptedPrincipals: exempted,
+  });
+const member = (id: string, kind: 'user' | 'group' | 'service-principal' | 'public' = 'user') =>
+  access({ id, kind, name: id.replace(/^[a-zA-Z]+:/, '') }, ['use-decrypt']);
+
+ruleTester(rule, [
+  {
+    name: 'gcp: an exempted CI service account that can decrypt: its uses are not logged',
+    inventory: {
+      keys: [gcpKey(member('serviceAccount:ci@build.iam.gserviceaccount.com', 'service-principal'))],
+      trails: [gcpTrail(['serviceAccount:ci@build.iam.gserviceaccount.com'])],
+    },
+    outcome: 'fail',
+    messages: ['notRecorded'],
+  },
+  {
+    name: 'gcp: an exempted domain covers a user of that domain who can decrypt',
+    inventory: { keys: [gcpKey(member('user:ops@example.com'))], trails: [gcpTrail(['domain:example.com'])] },
+    outcome: 'fail',
+    messages: ['notRecorded'],
+  },
+  {
+    name: 'gcp: any exemption fails a key that allAuthenticatedUsers can use (the exempted identity is one of them)',
+    inventory: {
+      keys: [gcpKey(access({ id: 'allAuthenticatedUsers', kind: 'any-authenticated' }, ['use-decrypt']))],
+      trails: [gcpTrail(['user:bob@example.com'])],
+    },
+    outcome: 'fail',
+    messages: ['notRecorded'],
+  },
+  {
+    name: 'gcp: an exempted user of a group bound on the key: membership is not read, unknown',
+    inventory: { keys: [gcpKey(member('group:decrypters@example.com', 'group'))], trails: [gcpTrail(['serviceAccount:ci@build.iam.gserviceaccount.com'])] },
+    outcome: 'unknown',
+    missing: 'access',
+    because: /group membership is not read/,
+  },
+  {
+    name: 'gcp: an exempted group may hold the service account that decrypts: unknown',
+    inventory: {
+      keys: [gcpKey(member('serviceAccount:app@pay.iam.gserviceaccount.com', 'service-principal'))],
+      trails: [gcpTrail(['group:bulk@example.com'])],
+    },
+    outcome: 'unknown',
+    missing: 'access',
+    because: /group membership is not read/,
+  },
+  {
+    name: 'gcp: an exempted domain does not hold service accounts, nor users of another domain',
+    inventory: {
+      keys: [gcpKey(member('serviceAccount:app@pay.iam.gserviceaccount.com', 'service-principal'), member('user:ops@other.example'))],
+      trails: [gcpTrail(['domain:example.com'])],
+    },
+    outcome: 'pass',
+  },
+]);
