@@ -438,9 +438,9 @@ function loggingRoutes(ix: Index, max: number | undefined): Route[] {
         return paged(
           buckets.map((b) => ({
             name: `projects/${p.projectId}/locations/${b.location ?? 'global'}/buckets/${b.id}`,
-            retentionDays: b.retentionDays,
+            ...(b.retentionDays ? { retentionDays: b.retentionDays } : {}),
             locked: b.locked ?? false,
-            lifecycleState: 'ACTIVE',
+            lifecycleState: b.lifecycleState ?? 'ACTIVE',
           })),
           'buckets',
           q,

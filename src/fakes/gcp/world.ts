@@ -94,8 +94,11 @@ export interface FakeBucket {
   /** Bucket id: _Default, _Required, or a user bucket. */
   id: string;
   location?: string;
-  retentionDays: number;
+  /** Absent: sent without the field (proto3 JSON omits a zero), which Cloud Logging reads as 30 days. */
+  retentionDays?: number;
   locked?: boolean;
+  /** ACTIVE unless set (DELETE_REQUESTED: buckets.delete was called, purged after 7 days). */
+  lifecycleState?: string;
 }
 
 export interface FakeSink {

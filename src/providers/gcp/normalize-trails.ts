@@ -195,6 +195,19 @@ export interface ProjectLogging {
   bucket: (name: string) => RawBucket | undefined;
 }
 
+/** Days a bucket pending deletion still keeps its entries: buckets.delete purges it, entries and all, after 7 days. */
+const PURGED_AFTER_DAYS = 7;
+
+/**
+ * How long a log bucket keeps entries: its `retentionDays`, where 0 (absent from the JSON, as proto3
+ * omits zero) means the documented default of 30 days; a bucket in DELETE_REQUESTED keeps nothing
+ * beyond the 7 days before it is purged.
+ */
+export function bucketRetentionDays(b: RawBucket): number {
+  const days = b.retentionDays ? b.retentionDays : 30;
+  return b.lifecycleState === 'DELETE_REQUESTED' ? Math.min(days, PURGED_AFTER_DAYS) : days;
+}
+
 /** Admin Activity entries always go to the project's _Required bucket: 400 days, locked, not configurable. */
 function requiredTrail(project: string): AuditTrail {
   return {
@@ -243,7 +256,7 @@ export function trailsForProject(p: ProjectLogging): AuditTrail[] {
     const exempt = p.audit ? [...p.audit.exempted.DATA_READ].sort() : [];
     if (exempt.length) trail.exemptedPrincipals = exempt;
     const bucket = dest.bucket ? p.bucket(dest.bucket) : undefined;
-    if (bucket?.retentionDays !== undefined) trail.retentionDays = bucket.retentionDays;
+    if (bucket) trail.retentionDays = bucketRetentionDays(bucket);
     if (bucket?.locked !== undefined) trail.integrityValidation = bucket.locked;
     out.push(trail);
   }

@@ -141,6 +141,20 @@ describe('gcp provider against the loopback fake', () => {
     expect(enterprise?.capturesDataPlane).toBe(false);
   });
 
+  it('a log bucket sent without retentionDays keeps 30 days (the documented default), one pending deletion at most 7', async () => {
+    const world = demoWorld();
+    const consumer = world.projects.find((p) => p.projectId === 'consumer-idp-prod');
+    if (!consumer?.buckets) throw new Error('consumer project missing');
+    // REST JSON omits a zero retentionDays (proto3); buckets.delete leaves a bucket DELETE_REQUESTED for 7 days, then purges it.
+    consumer.buckets = consumer.buckets.map((b) =>
+      b.id === '_Default' ? { id: '_Default' } : b.id === 'kms-audit' ? { ...b, lifecycleState: 'DELETE_REQUESTED' } : b,
+    );
+    const out = await run(world, { organization: DEMO_ORG });
+    const byId = Object.fromEntries((out.trails ?? []).map((t) => [t.id, t]));
+    expect(byId['projects/consumer-idp-prod/sinks/_Default']?.retentionDays).toBe(30);
+    expect(byId['projects/consumer-idp-prod/sinks/kms-audit']?.retentionDays).toBe(7);
+  });
+
   it('pages every list, retries 429 RESOURCE_EXHAUSTED (never dropping a key), and sends only declared reads with the injected token', async () => {
     const out = await run(demoWorld(), { organization: DEMO_ORG }, { maxPageSize: 1, throttleEvery: 4, retryAfterSeconds: 0 });
     expect(out.keys).toHaveLength(7);
