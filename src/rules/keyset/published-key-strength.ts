@@ -57,7 +57,7 @@ export default defineRule({
     weakRsa: 'RSA key {kid} has {bits} bits, below the {min} required ({source}).',
     roca: 'RSA key {kid} carries the ROCA fingerprint (CVE-2017-15361): its private key can be recovered from the public key by factoring.',
     curve: 'Key {kid} uses curve {curve}, which is not allowed (allowed: {allowed}; {source}).',
-    algNone: 'Key {kid} declares alg "none".',
+    algNone: 'Key {kid} declares alg "{alg}" (unsigned tokens).',
     algMismatch: 'Key {kid} declares alg {alg}, which needs a {needs} key, but it is {kty}{crv}.',
   },
   check(k, ctx) {
@@ -76,7 +76,8 @@ export default defineRule({
       if (!ctx.options.allowedCurves.includes(curve))
         ctx.report('curve', { kid, curve, allowed: ctx.options.allowedCurves.join(', '), source: ctx.limitSource('allowedCurves') }, { key: 'curve' });
     }
-    if (k.alg === 'none') ctx.report('algNone', { kid }, { key: 'alg' });
+    // "none" is registered in lower case (RFC 7518 §3.1); relying parties that compare case-insensitively took "None" too.
+    if (k.alg?.toLowerCase() === 'none') ctx.report('algNone', { kid, alg: k.alg }, { key: 'alg' });
     else if (k.alg) {
       const want = ALG_NEEDS[k.alg];
       if (want && (want.kty !== k.kty || (want.crv && k.curve && !want.crv.includes(k.curve)))) {

@@ -52,6 +52,13 @@ ruleTester(rule, [
     messages: ['algMismatch'],
   },
   { name: 'alg none', inventory: { publishedKeys: [published({ alg: 'none' })] }, outcome: 'fail', messages: ['algNone'] },
+  {
+    // RFC 7518 §3.1 registers "none" in lower case, but libraries that compare case-insensitively accepted "None" and "NONE" unsigned.
+    name: 'alg None (any case)',
+    inventory: { publishedKeys: [published({ alg: 'None' })] },
+    outcome: 'fail',
+    messages: ['algNone'],
+  },
   { name: 'RSA modulus could not be read', inventory: { publishedKeys: [published({ keySize: undefined })] }, outcome: 'unknown', missing: 'keySize' },
   {
     name: 'symmetric keys are judged by published-key-private-members',
