@@ -106,3 +106,120 @@ export function readAzapi(resources: PlannedResource[]): void {
     if (shaped) resources[i] = shaped;
   });
 }
+
+export const AZAPI_UPDATE_TYPE = 'azapi_update_resource';
+
+/** The azurerm resource type of each ARM type whose properties an update can change that the mappers read. */
+const AZURERM_TYPE: Record<string, string> = {
+  'microsoft.keyvault/vaults': 'azurerm_key_vault',
+  'microsoft.keyvault/managedhsms': 'azurerm_key_vault_managed_hardware_security_module',
+  'microsoft.keyvault/vaults/keys': 'azurerm_key_vault_key',
+  'microsoft.keyvault/managedhsms/keys': 'azurerm_key_vault_managed_hardware_security_module_key',
+  'microsoft.insights/diagnosticsettings': 'azurerm_monitor_diagnostic_setting',
+  'microsoft.operationalinsights/workspaces': 'azurerm_log_analytics_workspace',
+};
+
+const boolOf = (v: unknown): unknown => (typeof v === 'string' ? v.toLowerCase() === 'enabled' || v.toLowerCase() === 'true' : v);
+
+/**
+ * An ARM property an update sets, as the azurerm attributes the mappers read: the value translated
+ * where the two spell it alike; otherwise the attributes become unknown (never the older value).
+ */
+const AZURERM_ATTRS: Partial<Record<string, (v: unknown, old: Obj) => Obj>> = {
+  enablePurgeProtection: (v) => ({ purge_protection_enabled: v }),
+  publicNetworkAccess: (v) => ({ public_network_access_enabled: boolOf(v) }),
+  enableRbacAuthorization: (v) => ({ enable_rbac_authorization: v, rbac_authorization_enabled: v }),
+  networkAcls: (v, old) => {
+    const before = Array.isArray(old.network_acls) && isObj(old.network_acls[0]) ? old.network_acls[0] : {};
+    const action = isObj(v) ? v.defaultAction : undefined;
+    return { network_acls: [{ ...before, ...(typeof action === 'string' ? { default_action: action } : {}) }] };
+  },
+  kty: (v) => ({ key_type: v }),
+  keySize: (v) => ({ key_size: v }),
+  curveName: (v) => ({ curve: v }),
+  keyOps: (v) => ({ key_opts: v }),
+  retentionInDays: (v) => ({ retention_in_days: v }),
+};
+
+/** Properties whose azurerm form is not translated: the attributes they change become unknown. */
+const UNTRANSLATED: Record<string, string[]> = {
+  accessPolicies: ['access_policy'],
+  tenantId: ['tenant_id'],
+  attributes: ['expiration_date', 'not_before_date'],
+  rotationPolicy: ['rotation_policy'],
+  logs: ['enabled_log', 'log'],
+  workspaceId: ['log_analytics_workspace_id'],
+  storageAccountId: ['storage_account_id'],
+  eventHubAuthorizationRuleId: ['eventhub_authorization_rule_id'],
+};
+
+/** Objects merged key by key (the update's body over the resource's), anything else replaced. */
+function merged(base: unknown, over: unknown): unknown {
+  if (!isObj(base) || !isObj(over)) return over;
+  const out: Obj = { ...base };
+  for (const [k, v] of Object.entries(over)) out[k] = merged(base[k], v);
+  return out;
+}
+
+/** The planned resources an update names: by reference, or by an id whose name matches; undefined = any of them. */
+function updateTargets(u: PlannedResource, ofType: readonly PlannedResource[]): PlannedResource[] | undefined {
+  const id = u.values.resource_id;
+  // A reference to a resource of another type (`"${azurerm_resource_group.rg.id}/providers/…"`) names no one of them.
+  if (id instanceof Ref) return ofType.some((r) => r.address === id.address) ? ofType.filter((r) => r.address === id.address) : undefined;
+  const name = typeof id === 'string' ? lastSegment(id) : typeof u.values.name === 'string' ? u.values.name : undefined;
+  if (name === undefined) return id instanceof Unknown || u.values.name instanceof Unknown ? undefined : [];
+  const nameOf = (r: PlannedResource) => (r.armName !== undefined ? lastSegment(r.armName) : r.values.name);
+  return ofType.filter((r) => String(nameOf(r)).toLowerCase() === name.toLowerCase());
+}
+
+/** The properties an update sets, each Unknown when its body or its target is known only after apply. */
+function updatedProperties(body: Obj | Unknown, why: string, certain: boolean, all: readonly string[]): Obj {
+  if (body instanceof Unknown) return Object.fromEntries(all.map((p) => [p, new Unknown(why)]));
+  const props = isObj(body.properties) ? body.properties : {};
+  return certain ? props : Object.fromEntries(Object.keys(props).map((p) => [p, new Unknown(why)]));
+}
+
+/** An update applied to an azurerm resource: the translated attributes, or unknown ones. */
+function azurermChanges(target: PlannedResource, props: Obj, why: string): Obj {
+  const changed: Obj = {};
+  for (const [p, v] of Object.entries(props)) {
+    const translate = AZURERM_ATTRS[p];
+    const attrs = translate && !(v instanceof Unknown) ? translate(v, target.values) : undefined;
+    const names = attrs ? Object.keys(attrs) : (UNTRANSLATED[p] ?? (translate ? Object.keys(translate(undefined, {})) : []));
+    for (const n of names) changed[n] = attrs ? attrs[n] : new Unknown(why);
+  }
+  return changed;
+}
+
+/** The update's body applied to one target: an ARM-shaped one merges it, an azurerm one takes the translated attributes. */
+function applyUpdate(target: PlannedResource, body: Obj | Unknown, by: string, certain: boolean): void {
+  const why = certain ? `is changed by ${by}, known only after apply` : `may be changed by ${by}, whose resource_id is known only after apply`;
+  if (target.format === 'arm') {
+    const props = updatedProperties(body, why, certain, READ_PROPERTIES);
+    const rest = isObj(body) && certain ? body : {};
+    target.values = merged(target.values, { ...rest, properties: merged(target.values.properties ?? {}, props) }) as Obj;
+    return;
+  }
+  const changed = azurermChanges(target, updatedProperties(body, why, certain, [...Object.keys(AZURERM_ATTRS), ...Object.keys(UNTRANSLATED)]), why);
+  target.values = { ...target.values, ...changed };
+  // An attribute the update sets is no longer the provider's default when the configuration leaves it out.
+  if (target.configured) target.configured = new Set([...target.configured, ...Object.keys(changed)]);
+}
+
+/**
+ * `azapi_update_resource` changes properties of a resource after it is made (the body merged into
+ * it): the planned vault, key, diagnostic setting or workspace it names is read with those
+ * properties. One that names its resource only after apply may change any planned resource of its
+ * type: the properties it sets are unknown on each.
+ */
+export function applyAzapiUpdates(resources: PlannedResource[]): void {
+  for (const u of resources) {
+    const m = u.type === AZAPI_UPDATE_TYPE && u.action !== 'delete' && typeof u.values.type === 'string' ? /^([^@]+)@/.exec(u.values.type) : null;
+    if (!m) continue;
+    const armType = (m[1] as string).toLowerCase();
+    const ofType = resources.filter((r) => r.action !== 'delete' && (r.format === 'arm' ? r.type.toLowerCase() === armType : r.type === AZURERM_TYPE[armType]));
+    const targets = updateTargets(u, ofType);
+    const body = bodyOf(u.values.body, u.address);
+    for (const t of targets ?? ofType) applyUpdate(t, body, u.address, targets !== undefined);
+  }
+}

@@ -2,7 +2,7 @@
 // document only. Values `after_unknown` marks are Unknown; an unknown value whose configuration
 // expression references another resource of the plan becomes a Ref to it.
 import { UserError } from '../../errors.ts';
-import { readAzapi } from './azapi.ts';
+import { applyAzapiUpdates, readAzapi } from './azapi.ts';
 import { type PlannedAction, type PlannedResource, Ref, Unknown } from './values.ts';
 
 type Obj = Record<string, unknown>;
@@ -296,6 +296,7 @@ export function readTerraformPlan(doc: Obj, file: string): TerraformPlan {
     attachReferences(r.values, cfg.expressions, { modulePath: cfg.modulePath, moduleInstance: instancePrefix(r.address), index: indexes.get(r.address), rc });
   }
   readAzapi(resources);
+  applyAzapiUpdates(resources);
   const providers = isObj(configuration.provider_config) ? configuration.provider_config : {};
   const awsRegion = constantRegion(providers.aws);
   const gcpProject = constantAttr(providers.google, 'project') ?? constantAttr(providers['google-beta'], 'project');
