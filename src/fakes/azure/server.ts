@@ -11,6 +11,7 @@ import { createContext, type FakeContext, listen, normPath, readBody } from './c
 import { serveEntra } from './entra.ts';
 import { serveFederation } from './federation.ts';
 import { serveGraph } from './graph.ts';
+import { serveGroups } from './groups.ts';
 import { startDataPlane } from './keyvault.ts';
 import type { AzureFake, FakeAzureOptions, FakeAzureWorld } from './types.ts';
 
@@ -26,6 +27,7 @@ function startCloud(ctx: FakeContext): https.Server {
       const body = await readBody(req);
       if (serveEntra(ctx, req, res, url.pathname, body)) return;
       if (serveFederation(ctx, req, res, url.pathname)) return;
+      if (serveGroups(ctx, req, res, url)) return;
       if (serveGraph(ctx, req, res, url.pathname)) return;
       await serveArm(ctx, req, res, url);
     }),

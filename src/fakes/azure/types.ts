@@ -162,6 +162,10 @@ export interface FakeAzureOptions {
   graphForbidden?: boolean;
   /** federated identity credential lists (Graph and ARM) answer 403 */
   federationForbidden?: boolean;
+  /** Graph group member lists (transitiveMembers) answer 403 */
+  groupMembersForbidden?: boolean;
+  /** Graph list page size (transitiveMembers); default 100 */
+  graphPageSize?: number;
   /** the challenge's resource (default https://vault.azure.net) */
   vaultResource?: string;
   cert?: ThrowawayCert;
@@ -223,8 +227,10 @@ export interface FakeFederatedCredential {
 
 export interface FakePrincipal {
   displayName: string;
-  type: 'user' | 'group' | 'servicePrincipal';
+  type: 'user' | 'group' | 'servicePrincipal' | 'device';
   servicePrincipalType?: string;
+  /** groups: the object ids of their direct members (users, service principals, devices, nested groups) */
+  members?: string[];
   /** service principals of app registrations: the application id */
   appId?: string;
   /** managed identities: ["isExplicit=True", "<user-assigned identity resource id>"] */

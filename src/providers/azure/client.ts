@@ -85,6 +85,8 @@ export interface AzureClients {
   getStorageLifecycleRules(accountId: string, signal?: AbortSignal): Promise<RawLifecycleRule[] | null>;
   /** A principal's display name and kind from Microsoft Graph; undefined when it no longer exists. */
   getDirectoryObject(id: string, signal?: AbortSignal): Promise<DirectoryObject | undefined>;
+  /** Every member of a group and of the groups nested in it (Graph transitiveMembers); undefined when the group no longer exists. */
+  listGroupTransitiveMembers(groupId: string, signal?: AbortSignal): Promise<DirectoryObject[] | undefined>;
   /** The federated identity credentials of an app registration (Graph, by appId). */
   listAppFederatedCredentials(appId: string, signal?: AbortSignal): Promise<RawFederatedCredential[]>;
   /** The federated identity credentials of a user-assigned managed identity (ARM, by resource id). */
@@ -473,12 +475,38 @@ function federatedCredential(f: { name?: string; issuer?: string; subject?: stri
   return { name: f.name ?? '', issuer: f.issuer ?? '', ...(f.subject ? { subject: f.subject } : {}), audiences: f.audiences ?? [] };
 }
 
-type GraphReads = Pick<AzureClients, 'getDirectoryObject' | 'listAppFederatedCredentials'>;
+type GraphReads = Pick<AzureClients, 'getDirectoryObject' | 'listGroupTransitiveMembers' | 'listAppFederatedCredentials'>;
+
+type GraphObject = {
+  id?: string;
+  displayName?: string | null;
+  '@odata.type'?: string;
+  servicePrincipalType?: string;
+  appId?: string;
+  alternativeNames?: string[];
+};
+/** The properties of a directory object the audit reads ($select), for names, kinds and federated credentials. */
+const OBJECT_SELECT = '$select=id,displayName,servicePrincipalType,appId,alternativeNames';
+
+function directoryObject(body: GraphObject, id: string): DirectoryObject {
+  return {
+    id: body.id ?? id,
+    ...(body.displayName ? { displayName: body.displayName } : {}),
+    ...(body['@odata.type'] ? { type: body['@odata.type'].replace(/^#microsoft\.graph\./, '') } : {}),
+    ...(body.servicePrincipalType ? { servicePrincipalType: body.servicePrincipalType } : {}),
+    ...(body.appId ? { appId: body.appId } : {}),
+    ...(Array.isArray(body.alternativeNames) ? { alternativeNames: body.alternativeNames } : {}),
+  };
+}
 
 /** Microsoft Graph reads (principals' names and kinds, app registrations' federated credentials), when a Graph endpoint is set. */
 function graphReads(endpoints: ResolvedEndpoints, credential: TokenCredential, p: Policies, retryOptions: unknown): GraphReads {
   if (!endpoints.graphEndpoint || !endpoints.graphScope)
-    return { getDirectoryObject: async () => undefined, listAppFederatedCredentials: async () => Promise.reject(new Error('no Microsoft Graph endpoint')) };
+    return {
+      getDirectoryObject: async () => undefined,
+      listGroupTransitiveMembers: async () => Promise.reject(new Error('no Microsoft Graph endpoint')),
+      listAppFederatedCredentials: async () => Promise.reject(new Error('no Microsoft Graph endpoint')),
+    };
   const pipeline = createPipelineFromOptions({ retryOptions: retryOptions as never });
   pipeline.addPolicy(p.guard);
   pipeline.addPolicy(p.quota, { afterPhase: 'Retry' });
@@ -491,19 +519,25 @@ function graphReads(endpoints: ResolvedEndpoints, credential: TokenCredential, p
   };
   return {
     async getDirectoryObject(id: string, signal?: AbortSignal): Promise<DirectoryObject | undefined> {
-      type Obj = { id?: string; displayName?: string; '@odata.type'?: string; servicePrincipalType?: string; appId?: string; alternativeNames?: string[] };
-      const url = `${base}/v1.0/directoryObjects/${encodeURIComponent(id)}?$select=id,displayName,servicePrincipalType,appId,alternativeNames`;
-      const { status, body } = await get<Obj>(url, signal);
+      const url = `${base}/v1.0/directoryObjects/${encodeURIComponent(id)}?${OBJECT_SELECT}`;
+      const { status, body } = await get<GraphObject>(url, signal);
       if (status === 404) return undefined;
       if (status !== 200) throw restError(status, body, `${base}/v1.0/directoryObjects/${id}`);
-      return {
-        id: body.id ?? id,
-        ...(body.displayName ? { displayName: body.displayName } : {}),
-        ...(body['@odata.type'] ? { type: body['@odata.type'].replace(/^#microsoft\.graph\./, '') } : {}),
-        ...(body.servicePrincipalType ? { servicePrincipalType: body.servicePrincipalType } : {}),
-        ...(body.appId ? { appId: body.appId } : {}),
-        ...(Array.isArray(body.alternativeNames) ? { alternativeNames: body.alternativeNames } : {}),
-      };
+      return directoryObject(body, id);
+    },
+    async listGroupTransitiveMembers(groupId: string, signal?: AbortSignal) {
+      const first = `${base}/v1.0/groups/${encodeURIComponent(groupId)}/transitiveMembers?${OBJECT_SELECT}&$top=999`;
+      let gone = false;
+      const list = await allPages<GraphObject>(first, async (url) => {
+        const { status, body } = await get<{ value?: GraphObject[]; '@odata.nextLink'?: string }>(url, signal);
+        if (status === 404 && url === first) {
+          gone = true; // the group was deleted since its role assignment was made: nobody is in it
+          return {};
+        }
+        if (status !== 200) throw restError(status, body, url);
+        return { value: body.value, next: body['@odata.nextLink'] };
+      });
+      return gone ? undefined : list.filter((o) => o.id).map((o) => directoryObject(o, o.id as string));
     },
     async listAppFederatedCredentials(appId: string, signal?: AbortSignal) {
       type Page = { value?: { name?: string; issuer?: string; subject?: string | null; audiences?: string[] }[]; '@odata.nextLink'?: string };

@@ -11,6 +11,7 @@ import { OPERATION_NAMES } from './operations.ts';
 import { type DestinationReads, destinationReads, readDiagnosticSettings } from './reads/diagnostic-settings.ts';
 import { readFederation } from './reads/federation.ts';
 import { namePrincipals } from './reads/graph-names.ts';
+import { expandGroups } from './reads/groups.ts';
 import { readHsmRoles } from './reads/hsm-rbac.ts';
 import { readIdentity } from './reads/identity.ts';
 import { readVaultKeys } from './reads/keys.ts';
@@ -91,6 +92,15 @@ async function readVault(run: AzureRun, { vault, armKnown }: VaultWork, listed: 
   return { keys, trails };
 }
 
+/** Without Graph (resolvePrincipalNames: false, or a cloud without Graph) groups are principals of their own: say so once. */
+function warnUnexpandedGroups(run: AzureRun, keys: readonly KeyRecord[]): void {
+  const groups = new Set(keys.flatMap((k) => (k.access ?? []).filter((a) => a.principal.kind === 'group').map((a) => a.principal.id)));
+  if (groups.size)
+    run.ctx.warn?.(
+      `azure: ${groups.size} group(s) can use keys and their members were not read (Microsoft Graph is off): a member is judged only as the group; classify the groups by object id, or set resolvePrincipalNames: true and grant GroupMember.Read.All`,
+    );
+}
+
 export interface AzureCollected {
   identity?: string;
   keys: KeyRecord[];
@@ -118,7 +128,11 @@ export async function collectWith(run: AzureRun): Promise<AzureCollected> {
       run.ctx.progress?.({ provider: 'azure', phase: 'vaults', done: ++done, total: selected.length });
     }),
   );
-  if (run.clients.endpoints.graphEndpoint) await readFederation(run, keys, await namePrincipals(run, keys));
+  if (run.clients.endpoints.graphEndpoint) {
+    const named = await namePrincipals(run, keys);
+    await expandGroups(run, keys, named);
+    await readFederation(run, keys, named);
+  } else warnUnexpandedGroups(run, keys);
   return {
     ...(identity ? { identity } : {}),
     keys: keys.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),

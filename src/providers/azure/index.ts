@@ -76,6 +76,7 @@ export function azurePermissions(): PermissionsDocument {
       'Managed HSM pools use local RBAC, which Azure roles do not reach: assign the built-in "Managed HSM Crypto Auditor" role on / (az keyvault role assignment create --hsm-name HSM --role "Managed HSM Crypto Auditor" --scope / --assignee ID).',
       `A custom Managed HSM role instead needs exactly these data actions: ${hsmDataActions.join(', ')} (az keyvault role definition create --hsm-name HSM --role-definition @hsm-role.json).`,
       'Principal names come from Microsoft Graph (graph:GetDirectoryObject): grant the audit identity the Graph permission Directory.Read.All, or set resolvePrincipalNames: false.',
+      'Members of groups that hold key use come from Microsoft Graph (graph:ListGroupTransitiveMembers, nested groups included): Directory.Read.All covers it (GroupMember.Read.All alone also does). Without it, access of the keys those groups hold is unknown.',
       'Federated identity credentials of app registrations that hold key use come from Microsoft Graph (graph:ListFederatedIdentityCredentials): grant Application.Read.All; those of user-assigned managed identities need the Action above (arm:ListFederatedIdentityCredentials). Without them, access of the keys those principals hold is unknown.',
       `Declared operations: ${OPERATION_NAMES.join(', ')}.`,
     ],

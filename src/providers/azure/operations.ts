@@ -53,6 +53,8 @@ export const OPERATIONS: readonly OperationSpec[] = [
   { name: 'keyvault:GetKeyAttestation', plane: 'data', path: new RegExp(`^/keys/${SEG}(/[0-9a-zA-Z]+)?/attestation/?$`, 'i') },
   { name: 'keyvault:GetKey', plane: 'data', path: new RegExp(`^/keys/${SEG}(/[0-9a-zA-Z]+)?/?$`, 'i') },
   { name: 'graph:GetDirectoryObject', plane: 'graph', path: new RegExp(`^/v1\\.0/directoryObjects/${SEG}/?$`, 'i') },
+  // List group transitive members: the users, service principals and nested groups a group's role reaches
+  { name: 'graph:ListGroupTransitiveMembers', plane: 'graph', path: new RegExp(`^/v1\\.0/groups/${SEG}/transitiveMembers/?$`, 'i') },
   {
     name: 'arm:ListFederatedIdentityCredentials',
     plane: 'arm',
@@ -97,6 +99,7 @@ export const OPERATION_PERMISSIONS: Readonly<Record<string, { action?: string; d
   'managedhsm:ListRoleAssignments': { hsmDataAction: 'Microsoft.KeyVault/managedHsm/roleAssignments/read/action' },
   'managedhsm:ListRoleDefinitions': { hsmDataAction: 'Microsoft.KeyVault/managedHsm/roleDefinitions/read/action' },
   'graph:GetDirectoryObject': { graph: 'Directory.Read.All' },
+  'graph:ListGroupTransitiveMembers': { graph: 'GroupMember.Read.All (or Directory.Read.All)' },
   'arm:ListFederatedIdentityCredentials': { action: 'Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials/read' },
   'graph:ListFederatedIdentityCredentials': { graph: 'Application.Read.All' },
 };

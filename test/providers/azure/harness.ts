@@ -64,7 +64,12 @@ export function useAzureFake(opts: { perFile?: boolean } = {}): AzureFakeHarness
  * Collect from a fake as a private-cloud user configures it (authority host, ARM endpoint and audience
  * of their cloud), with quick retries; `config` adds or overrides settings.
  */
-export function collectFromFake(fake: AzureFake, config: Partial<AzureConfigInput> = {}, now = new Date('2026-12-05T00:00:00Z')) {
+export function collectFromFake(
+  fake: AzureFake,
+  config: Partial<AzureConfigInput> = {},
+  now = new Date('2026-12-05T00:00:00Z'),
+  warn: (m: string) => void = () => {},
+) {
   const parsed = AzureConfig.parse({
     cloud: 'custom',
     authorityHost: fake.url,
@@ -73,5 +78,5 @@ export function collectFromFake(fake: AzureFake, config: Partial<AzureConfigInpu
     retry: { maxRetries: 1, retryDelayInMs: 5, maxRetryDelayInMs: 20 },
     ...config,
   });
-  return collectAzure(parsed, { now: () => now, baseDir: '.', env: process.env, warn: () => {} });
+  return collectAzure(parsed, { now: () => now, baseDir: '.', env: process.env, warn });
 }

@@ -121,7 +121,7 @@ export async function readFederation(run: AzureRun, keys: KeyRecord[], named: Na
         added.push({
           ...a,
           principal: federatedPrincipal(c, a.principal),
-          via: [c.issuer, a.principal.name ?? a.principal.id],
+          via: [c.issuer, a.principal.name ?? a.principal.id, ...(a.via ?? [])],
           ...(conditions.length ? { conditions } : {}),
         });
       }

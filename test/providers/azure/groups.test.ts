@@ -1,0 +1,115 @@
+// Role assignments to groups, written from the Microsoft Graph reference (List group transitive
+// members: users, service principals, nested groups, devices, each with its @odata.type, paged by
+// @odata.nextLink): a debug service principal inside a group nested in the group the policy calls
+// production reaches the production key, and is judged as itself; a member list that cannot be read
+// leaves access unknown.
+import { describe, expect, it } from 'vitest';
+import { auditInventory } from '../../../src/audit.ts';
+import type { FakeAzureOptions, FakeAzureWorld } from '../../../src/fakes/azure/server.ts';
+import { resolvePolicyFile } from '../../../src/policy/resolve.ts';
+import azureProvider from '../../../src/providers/azure/index.ts';
+import { inventory } from '../../helpers/fixtures.ts';
+import { expectOnlyDeclared } from '../../helpers/read-only.ts';
+import { tempDir } from '../../helpers/tmp.ts';
+import { collectFromFake, useAzureFake } from './harness.ts';
+import { DEBUG_SP, SIGNER, SUB_A, spki, TENANT } from './world.ts';
+
+const azure = useAzureFake();
+const tmp = tempDir();
+const PROD_GROUP = '77777777-7777-4777-8777-777777777777';
+const NESTED_GROUP = '88888888-8888-4888-8888-888888888888';
+const DEVICE = '99999999-9999-4999-8999-999999999999';
+const CRYPTO_USER = '12338af0-0e69-4776-bea7-57ae8d297424';
+const VAULT = `/subscriptions/${SUB_A}/resourceGroups/identity/providers/Microsoft.KeyVault/vaults/kv-groups`;
+const POLICY = `version: 1
+environments:
+  production: { kind: production, match: [{ tags: { env: prod } }, { principals: [prod-signers, signing-ops, token-service-prod, '${PROD_GROUP}'] }] }
+  debug: { kind: debug, match: [{ principals: [debug-shell] }] }
+rules: { nonprod-principal-access: high }
+`;
+
+function world(): FakeAzureWorld {
+  return {
+    tenantId: TENANT,
+    principals: {
+      [PROD_GROUP]: { displayName: 'prod-signers', type: 'group', members: [SIGNER, NESTED_GROUP, DEVICE] },
+      [NESTED_GROUP]: { displayName: 'signing-ops', type: 'group', members: [DEBUG_SP, PROD_GROUP] },
+      [SIGNER]: { displayName: 'token-service-prod', type: 'servicePrincipal', servicePrincipalType: 'ManagedIdentity' },
+      [DEBUG_SP]: { displayName: 'debug-shell', type: 'servicePrincipal', servicePrincipalType: 'Application', appId: '0d1e2f3a-4b5c-4d6e-8f7a-8b9c0d1e2f3a' },
+      [DEVICE]: { displayName: 'build-agent-07', type: 'device' },
+    },
+    subscriptions: [
+      {
+        id: SUB_A,
+        roleAssignments: [{ scope: VAULT, roleDefinition: CRYPTO_USER, principalId: PROD_GROUP, principalType: 'Group' }],
+        vaults: [
+          {
+            name: 'kv-groups',
+            resourceGroup: 'identity',
+            location: 'westeurope',
+            rbac: true,
+            tags: { env: 'prod' },
+            keys: [{ name: 'signer', kty: 'EC-HSM', keyOps: ['sign', 'verify'], publicKey: spki('ec'), created: '2026-06-01T00:00:00Z' }],
+          },
+        ],
+      },
+    ],
+  };
+}
+
+async function audit(options: FakeAzureOptions = {}) {
+  const fake = await azure.start(world(), { graphPageSize: 2, ...options });
+  const out = await collectFromFake(fake, { graphEndpoint: fake.url });
+  expectOnlyDeclared(fake.operations(), azureProvider);
+  expect(fake.undeclared()).toEqual([]);
+  const inv = inventory({ providers: [out.run], keys: out.keys ?? [], trails: out.trails ?? [], gaps: out.gaps ?? [] });
+  const result = auditInventory(inv, resolvePolicyFile(tmp.write('policy.yaml', POLICY)), new Date('2026-12-05T00:00:00Z'), true);
+  const verdict = result.results.find((r) => r.ruleId === 'nonprod-principal-access');
+  return { key: out.keys?.[0], gaps: out.gaps ?? [], verdict, fake };
+}
+
+describe('Azure role assignments to groups', () => {
+  it('a debug service principal in a group nested in the production group reaches the key: a failure, read over pages', async () => {
+    const { key, gaps, verdict, fake } = await audit();
+    expect(gaps).toEqual([]);
+    expect(verdict?.outcome).toBe('fail');
+    expect(verdict?.message).toMatch(/debug-shell/);
+    const byId = new Map(key?.access?.map((e) => [e.principal.id, e]));
+    expect(byId.get(DEBUG_SP)).toMatchObject({
+      principal: { kind: 'service-principal', name: 'debug-shell', tenant: TENANT },
+      capabilities: expect.arrayContaining(['use-sign']),
+      source: 'rbac',
+      via: ['prod-signers'],
+    });
+    expect(byId.get(SIGNER)?.principal).toMatchObject({ kind: 'managed-identity', name: 'token-service-prod' });
+    expect(byId.get(NESTED_GROUP)?.principal.kind).toBe('group');
+    // A device cannot sign in to Key Vault: not an entry. The group itself stays one.
+    expect(byId.has(DEVICE)).toBe(false);
+    expect(byId.get(PROD_GROUP)?.via).toBeUndefined();
+    // Four members (the device among them) over two pages of 2, asked for the one group with key access.
+    expect(fake.requests.filter((r) => r.operation === 'graph:ListGroupTransitiveMembers').length).toBe(2);
+  });
+
+  it('a member list that cannot be read is a gap on access: the verdict is unknown, never a pass', async () => {
+    const { key, gaps, verdict } = await audit({ groupMembersForbidden: true });
+    expect(key?.access?.map((e) => e.principal.id)).toEqual([PROD_GROUP]);
+    expect(gaps.map((g) => [g.operation, g.affects, g.scope.subjectId])).toEqual([['graph:ListGroupTransitiveMembers', ['access'], key?.id]]);
+    expect(gaps[0]?.reason).toMatch(/members of group prod-signers.*GroupMember\.Read\.All/);
+    expect(verdict?.outcome).toBe('unknown');
+  });
+
+  it('without Graph the group is a principal of its own, and a warning says its members were not read', async () => {
+    const fake = await azure.start(world());
+    const warnings: string[] = [];
+    const out = await collectFromFake(fake, { resolvePrincipalNames: false }, undefined, (m) => warnings.push(m));
+    expect(out.keys?.[0]?.access?.map((e) => [e.principal.kind, e.principal.id])).toEqual([['group', PROD_GROUP]]);
+    expect(warnings).toEqual([expect.stringMatching(/1 group\(s\) can use keys and their members were not read/)]);
+    expect(fake.operations()).not.toContain('graph:ListGroupTransitiveMembers');
+  });
+
+  it('a group Graph could not read at all is a gap too', async () => {
+    const { gaps, verdict } = await audit({ graphForbidden: true });
+    expect(gaps.map((g) => g.operation)).toContain('graph:ListGroupTransitiveMembers');
+    expect(verdict?.outcome).toBe('unknown');
+  });
+});
