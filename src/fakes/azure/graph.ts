@@ -2,7 +2,19 @@
 import type http from 'node:http';
 import { type FakeContext, send } from './context.ts';
 import { graphOperation } from './routes.ts';
-import type { RecordedAzureRequest } from './types.ts';
+import type { FakePrincipal, RecordedAzureRequest } from './types.ts';
+
+/** A directory object as Graph v1.0 returns it (with the properties the audit selects). */
+export function directoryObjectBody(id: string, p: FakePrincipal): Record<string, unknown> {
+  return {
+    '@odata.type': `#microsoft.graph.${p.type}`,
+    id,
+    displayName: p.displayName,
+    ...(p.servicePrincipalType ? { servicePrincipalType: p.servicePrincipalType } : {}),
+    ...(p.appId ? { appId: p.appId } : {}),
+    ...(p.alternativeNames ? { alternativeNames: p.alternativeNames } : {}),
+  };
+}
 
 /** Serve a Graph request; false when the path is no Graph operation. */
 export function serveGraph(ctx: FakeContext, req: http.IncomingMessage, res: http.ServerResponse, path: string): boolean {
@@ -20,14 +32,6 @@ export function serveGraph(ctx: FakeContext, req: http.IncomingMessage, res: htt
   else if (ctx.options.graphForbidden)
     answer(403, { error: { code: 'Authorization_RequestDenied', message: 'Insufficient privileges to complete the operation.' } });
   else if (!p) answer(404, { error: { code: 'Request_ResourceNotFound', message: `Resource '${id}' does not exist.` } });
-  else
-    answer(200, {
-      '@odata.type': `#microsoft.graph.${p.type}`,
-      id,
-      displayName: p.displayName,
-      ...(p.servicePrincipalType ? { servicePrincipalType: p.servicePrincipalType } : {}),
-      ...(p.appId ? { appId: p.appId } : {}),
-      ...(p.alternativeNames ? { alternativeNames: p.alternativeNames } : {}),
-    });
+  else answer(200, directoryObjectBody(id, p));
   return true;
 }

@@ -5,6 +5,7 @@
 import type http from 'node:http';
 import { routeTable } from '../routes.ts';
 import { type FakeContext, send } from './context.ts';
+import { directoryObjectBody } from './graph.ts';
 import type { FakeAzureWorld, RecordedAzureRequest } from './types.ts';
 
 const ROUTES = routeTable([{ name: 'graph:ListGroupTransitiveMembers', method: 'GET', template: '/v1.0/groups/{id}/transitiveMembers' }]);
@@ -27,15 +28,7 @@ export function transitiveMembers(world: FakeAzureWorld, groupId: string): strin
 
 function member(world: FakeAzureWorld, id: string): Record<string, unknown> {
   const p = world.principals?.[id];
-  if (!p) return { '@odata.type': '#microsoft.graph.user', id, displayName: null };
-  return {
-    '@odata.type': `#microsoft.graph.${p.type}`,
-    id,
-    displayName: p.displayName,
-    ...(p.servicePrincipalType ? { servicePrincipalType: p.servicePrincipalType } : {}),
-    ...(p.appId ? { appId: p.appId } : {}),
-    ...(p.alternativeNames ? { alternativeNames: p.alternativeNames } : {}),
-  };
+  return p ? directoryObjectBody(id, p) : { '@odata.type': '#microsoft.graph.user', id, displayName: null };
 }
 
 /** Serve a transitive-members list; false when the path is not one. */
