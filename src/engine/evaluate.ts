@@ -102,7 +102,41 @@ export function utcTime(s: string): number | undefined {
   const ms = len === 24 ? digits(s, 20, 3) : 0;
   // Years below 100 are not what Date.UTC reads them as (1900 + y): left to Date.parse.
   if (y < 100 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59 || ms < 0) return undefined;
-  return Date.UTC(y, mo - 1, d, h, mi, sec, ms);
+  return daysFromCivil(y, mo, d) * DAY_MS + ((h * 60 + mi) * 60 + sec) * 1000 + ms;
+}
+
+/**
+ * Days from 1970-01-01 to year `y`, month `m` (1–12), day `d` of the proleptic Gregorian calendar,
+ * by arithmetic (H. Hinnant's days_from_civil), as Date.UTC counts them but without its call: linear
+ * in the day, so a day past the month's end rolls over as Date.UTC does. For `y` ≥ 1.
+ */
+function daysFromCivil(y: number, m: number, d: number): number {
+  const yy = m <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5) + d - 1;
+  return era * 146_097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719_468;
+}
+
+const NOTHING = Symbol('nothing');
+
+/** Days from a timestamp to now; the last two timestamps asked are remembered (rules ask for a key's dates several times). */
+function daysSinceFrom(nowMs: number): (iso: string) => number {
+  // Nothing asked yet: a value no timestamp equals.
+  let a: unknown = NOTHING;
+  let aDays = 0;
+  let b: unknown = NOTHING;
+  let bDays = 0;
+  return (iso) => {
+    if (iso === a) return aDays;
+    if (iso === b) return bDays;
+    const days = (nowMs - parseTime(iso)) / DAY_MS;
+    b = a;
+    bDays = aDays;
+    a = iso;
+    aDays = days;
+    return days;
+  };
 }
 
 /** A compiled reader for a dot path (`rotation.automatic`), built once per rule, not per subject. */
@@ -431,7 +465,7 @@ function sharedContext(run: Run): Omit<RuleContext<unknown, string>, 'options' |
       const v = s.value as GapTarget;
       throw new MissingData(field, reason ? undefined : lookups.gapFor(v.provider, v, field, s.id), reason);
     },
-    daysSince: (iso) => (nowMs - parseTime(iso)) / DAY_MS,
+    daysSince: daysSinceFrom(nowMs),
     waiversFor: (subjectId) =>
       policy.waivers.length === 0
         ? NO_WAIVERS

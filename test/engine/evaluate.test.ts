@@ -535,8 +535,22 @@ describe('utcTime (the timestamp layout read without Date.parse)', () => {
       '2026-02-31T00:00:00Z',
       '2026-04-31T08:00:00.250Z',
       '0100-01-01T00:00:00Z',
+      '0400-02-29T00:00:00Z',
+      '1600-03-01T00:00:00Z',
+      '1900-02-29T00:00:00Z',
+      '1969-12-31T23:59:59.999Z',
+      '2000-02-29T23:59:59Z',
+      '2100-02-29T00:00:00Z',
+      '9999-12-31T23:59:59.999Z',
     ];
     for (const s of same) expect(utcTime(s), s).toBe(Date.parse(s));
+    // Every day of every month (31 included) over four centuries, as Date.parse reads it.
+    for (let y = 1897; y <= 2304; y += 1)
+      for (let m = 1; m <= 12; m++)
+        for (const d of [1, 28, 29, 30, 31]) {
+          const s = `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}T13:07:59.001Z`;
+          if (utcTime(s) !== Date.parse(s)) expect(utcTime(s), s).toBe(Date.parse(s));
+        }
     const other = [
       '2026-11-01',
       '2026-11-01T00:00Z',
