@@ -310,6 +310,20 @@ const capabilitiesOf = (actions: Iterable<string>): Capability[] => {
   return [...caps].sort();
 };
 
+/**
+ * The KMS actions behind a key policy or grant entry (a capability stands for several actions: an SCP
+ * or RCP may deny one and not another). Kept beside the entry, not in it: the model has no actions.
+ */
+const ENTRY_ACTIONS = new WeakMap<AccessEntry, ReadonlySet<string>>();
+
+/** The KMS actions (bare names: Sign, Decrypt…) an entry was made from; every action of its capabilities when not known. */
+export function actionsOfEntry(e: AccessEntry): ReadonlySet<string> {
+  const known = ENTRY_ACTIONS.get(e);
+  if (known) return known;
+  const caps = new Set(e.capabilities);
+  return new Set(ACTION_NAMES.filter((a) => caps.has(KMS_ACTIONS[a] as Capability)));
+}
+
 /** A grant operation or policy action name to its capability. */
 export const capabilityOfOperation = (op: string): Capability | undefined => KMS_ACTIONS[op];
 
@@ -460,7 +474,7 @@ const isServiceExemption = (c: AccessCondition): boolean =>
  * lacks the key, so callers in no organization are stopped too; ForAnyValue is false then (they pass),
  * and any other condition (a tag exemption) lets callers outside through. Undefined when not a perimeter.
  */
-function perimeterOf(conds: readonly AccessCondition[]): AccessCondition[] | undefined {
+export function perimeterOf(conds: readonly AccessCondition[]): AccessCondition[] | undefined {
   const who: AccessCondition[] = [];
   for (const c of conds) {
     if (isServiceExemption(c)) continue;
@@ -568,6 +582,7 @@ export function policyToAccess(policyText: string): AccessEntry[] {
     if (caps.length === 0) continue;
     const { _actions: _, ...clean } = e as AccessEntry & { _actions: Set<string> };
     const entry: AccessEntry = { ...clean, capabilities: caps };
+    ENTRY_ACTIONS.set(entry, actions);
     const perimeter = entry.principal.id === '*' && !entry.confined ? confinement(perimeters, actions) : undefined;
     if (perimeter) {
       entry.confined = true;
@@ -590,13 +605,15 @@ export function grantsToAccess(grants: readonly GrantShape[]): AccessEntry[] {
       conditions.push({ key: `kms:EncryptionContext:${k}`, operator: 'EncryptionContextSubset', values: [v] });
     for (const [k, v] of Object.entries(g.Constraints?.EncryptionContextEquals ?? {}))
       conditions.push({ key: `kms:EncryptionContext:${k}`, operator: 'EncryptionContextEquals', values: [v] });
-    out.push({
+    const entry: AccessEntry = {
       principal: principalFromAws(g.GranteePrincipal, /\.amazonaws\.com(\.cn)?$/.test(g.GranteePrincipal) ? 'Service' : 'AWS'),
       capabilities: caps,
       source: 'grant',
       ...(g.GrantId ? { sourceId: g.GrantId } : {}),
       ...(conditions.length ? { conditions } : {}),
-    });
+    };
+    ENTRY_ACTIONS.set(entry, new Set((g.Operations ?? []).filter((o) => KMS_ACTIONS[o] !== undefined)));
+    out.push(entry);
   }
   return out;
 }

@@ -16,6 +16,7 @@ import { expectOnlyDeclared } from '../../helpers/read-only.ts';
 import { githubTrust as documentedGithubTrust, SIGNING_SPKI } from './world.ts';
 
 const PROD = '444455556666';
+const DEBUG = '555566667777';
 const MGMT = '111122223333';
 const NOW = new Date('2026-06-01T00:00:00Z');
 
@@ -43,6 +44,14 @@ afterEach(async () => {
 const allowAll = (actions: string | string[] = 'kms:*', extra: Record<string, unknown> = {}) => ({
   Version: '2012-10-17',
   Statement: [{ Sid: 'KmsAll', Effect: 'Allow', Action: actions, Resource: '*', ...extra }],
+});
+/** The default key policy statement (delegation to IAM) and more statements after it. */
+const defaultPolicyWith = (...statements: unknown[]) => ({
+  Version: '2012-10-17',
+  Statement: [
+    { Sid: 'Enable IAM User Permissions', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${PROD}:root` }, Action: 'kms:*', Resource: '*' },
+    ...statements,
+  ],
 });
 const denyKms = { Version: '2012-10-17', Statement: [{ Sid: 'NoKms', Effect: 'Deny', Action: 'kms:*', Resource: '*' }] };
 const ec2Trust = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }] };
@@ -79,7 +88,7 @@ function estate(iam: FakeIam, organization?: FakeOrganization): FakeWorld {
 const POLICY = `version: 1
 environments:
   production: { kind: production, match: [{ accounts: ['${PROD}'] }] }
-  debug: { kind: debug, match: [{ tags: { env: debug } }, { paths: ['/debug/*'] }] }
+  debug: { kind: debug, match: [{ tags: { env: debug } }, { paths: ['/debug/*'] }, { accounts: ['${DEBUG}'] }] }
 precedence: { environments: [debug, production] }
 rules: { nonprod-principal-access: high, no-public-principal: critical }
 `;
@@ -602,19 +611,13 @@ describe('estates written from the IAM and KMS documentation', () => {
     });
     const key = world.accounts[0]?.regions['us-east-1']?.keys[0];
     if (key)
-      key.policy = {
-        Version: '2012-10-17',
-        Statement: [
-          { Sid: 'Enable IAM User Permissions', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${PROD}:root` }, Action: 'kms:*', Resource: '*' },
-          {
-            Sid: 'Allow use of the key',
-            Effect: 'Allow',
-            Principal: { AWS: ['AROA5EXAMPLEAAAAAAAAA', 'AIDA5EXAMPLECCCCCCCCC'] },
-            Action: 'kms:Sign',
-            Resource: '*',
-          },
-        ],
-      };
+      key.policy = defaultPolicyWith({
+        Sid: 'Allow use of the key',
+        Effect: 'Allow',
+        Principal: { AWS: ['AROA5EXAMPLEAAAAAAAAA', 'AIDA5EXAMPLECCCCCCCCC'] },
+        Action: 'kms:Sign',
+        Resource: '*',
+      });
     const { key: record, verdict, out } = await audit(world);
     expect(out.gaps).toEqual([]);
     expect(record?.access?.map((a) => a.principal.id).sort()).toEqual([`arn:aws:iam::${PROD}:role/signer`, `arn:aws:iam::${PROD}:root`]);
@@ -846,5 +849,124 @@ describe('estates written from the IAM and KMS documentation', () => {
     const other = await audit(inOu('o-a1b2c3d4e5/r-ab12/ou-ab12-33333333/*'), org);
     expect(iamEntry(other.key, 'debug-shell')).toEqual([]);
     expect(other.verdict?.outcome).toBe('pass');
+  });
+});
+
+describe('organization guardrails on the principals a key policy or a grant names (acceptance)', () => {
+  const ROOT = 'r-examplerootid111';
+  // AWS attaches FullAWSAccess to every root, OU and account when SCPs are enabled; one SCP at least stays on each.
+  const fullAccess = {
+    id: 'p-FullAWSAccess',
+    name: 'FullAWSAccess',
+    type: 'SERVICE_CONTROL_POLICY' as const,
+    content: allowAll('*'),
+    targets: [ROOT, 'ou-exampleroot-prod1111', 'ou-exampleroot-debug111', MGMT, PROD, DEBUG],
+  };
+  // Organizations User Guide, SCP examples: deny an action to every principal of the OU's accounts.
+  const denySign = {
+    id: 'p-denysign111',
+    name: 'DenyKmsSignInDebug',
+    type: 'SERVICE_CONTROL_POLICY' as const,
+    content: { Version: '2012-10-17', Statement: [{ Sid: 'DenySign', Effect: 'Deny', Action: 'kms:Sign', Resource: '*' }] },
+    targets: ['ou-exampleroot-debug111'],
+  };
+  // KMS Developer Guide, "Resource control policies in AWS KMS": the identity perimeter RCP.
+  const perimeterRcp = {
+    id: 'p-rcpperimeter1',
+    name: 'RCPEnforceIdentityPerimeter',
+    type: 'RESOURCE_CONTROL_POLICY' as const,
+    content: {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'RCPEnforceIdentityPerimeter',
+          Effect: 'Deny',
+          Principal: '*',
+          Action: 'kms:*',
+          Resource: '*',
+          Condition: { StringNotEqualsIfExists: { 'aws:PrincipalOrgID': 'o-exampleorgid' }, Bool: { 'aws:PrincipalIsAWSService': 'false' } },
+        },
+      ],
+    },
+    targets: [ROOT],
+  };
+  const organization = (policies: FakeOrganization['policies']): FakeOrganization => ({
+    id: 'o-exampleorgid',
+    root: ROOT,
+    parents: { [PROD]: 'ou-exampleroot-prod1111', [DEBUG]: 'ou-exampleroot-debug111', 'ou-exampleroot-prod1111': ROOT, 'ou-exampleroot-debug111': ROOT },
+    policies: [fullAccess, ...policies],
+  });
+  /** A production signing key whose policy names a debug-account role and grants Sign to a debug-account CI role. */
+  function world(policies: FakeOrganization['policies'], keyPolicyExtra: unknown[] = [], manager?: 'AWS'): FakeWorld {
+    const base = estate({}, organization(policies));
+    const prod = base.accounts.find((a) => a.id === PROD);
+    const key = prod?.regions['us-east-1']?.keys[0];
+    if (!key) throw new Error('estate without a key');
+    key.policy = defaultPolicyWith(
+      {
+        Sid: 'DebugSigner',
+        Effect: 'Allow',
+        Principal: { AWS: `arn:aws:iam::${DEBUG}:role/debug-signer` },
+        Action: ['kms:Sign', 'kms:GetPublicKey'],
+        Resource: '*',
+      },
+      ...keyPolicyExtra,
+    );
+    key.grants = [{ id: 'grant-ci', grantee: `arn:aws:iam::${DEBUG}:role/ci`, operations: ['Sign'] }];
+    if (manager) key.manager = manager;
+    return { ...base, accounts: [...base.accounts, { id: DEBUG, regions: { 'us-east-1': { keys: [] } } }] };
+  }
+  const ORG = { accounts: 'organization', assumeRole: 'KeyhygieneAudit' } as const;
+  const debugEntries = (key: { access?: AccessEntry[] } | undefined) => key?.access?.filter((a) => a.principal.account === DEBUG) ?? [];
+
+  it('an SCP denying kms:Sign to the debug OU takes Sign from the role the key policy names and from the grant: pass; without it, fail', async () => {
+    const open = await audit(world([]), ORG);
+    expect(open.out.gaps).toEqual([]);
+    expect(debugEntries(open.key).map((e) => [e.source, e.capabilities])).toEqual([
+      ['key-policy', ['read', 'use-sign']],
+      ['grant', ['use-sign']],
+    ]);
+    expect(open.verdict?.outcome).toBe('fail');
+    await fake?.close();
+    const denied = await audit(world([denySign]), ORG);
+    expect(denied.out.gaps).toEqual([]);
+    expect(debugEntries(denied.key).map((e) => [e.source, e.capabilities])).toEqual([['key-policy', ['read']]]);
+    expect(denied.verdict?.outcome).toBe('pass');
+  });
+
+  it('an SCP deny on a principal tag of another account (not read) leaves the access undecided: unknown, never a pass', async () => {
+    const byTag = {
+      ...denySign,
+      content: {
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Deny', Action: 'kms:Sign', Resource: '*', Condition: { StringEquals: { 'aws:PrincipalTag/env': 'debug' } } }],
+      },
+    };
+    const { key, verdict } = await audit(world([byTag]), ORG);
+    expect(debugEntries(key).find((e) => e.source === 'grant')?.undecided).toEqual([
+      { key: 'aws:PrincipalTag/env', operator: 'StringEquals', values: ['debug'] },
+    ]);
+    expect(verdict?.outcome).toBe('unknown');
+  });
+
+  it('an organization with SCPs disabled (none attached anywhere) restricts nobody: the debug role still signs, fail', async () => {
+    const iam = { roles: [{ name: 'debug-shell', tags: { env: 'debug' }, trust: ec2Trust, inline: [{ name: 'kms-everything', document: allowAll() }] }] };
+    const { verdict, key, out } = await audit(estate(iam, { ...organization([]), policies: [] }), ORG);
+    expect(out.gaps).toEqual([]);
+    expect(iamEntry(key, 'debug-shell')[0]?.capabilities).toContain('use-sign');
+    expect(verdict?.outcome).toBe('fail');
+  });
+
+  it("the RCP identity perimeter confines a key policy's wildcard principal (no-public-principal passes), not on an AWS managed key", async () => {
+    const everyone = { Sid: 'Everyone', Effect: 'Allow', Principal: { AWS: '*' }, Action: 'kms:Verify', Resource: '*' };
+    const publicOf = (r: Awaited<ReturnType<typeof audit>>) => r.result.results.find((x) => x.ruleId === 'no-public-principal' && x.subject.id === KEY);
+    expect(publicOf(await audit(world([], [everyone]), ORG))?.outcome).toBe('fail');
+    await fake?.close();
+    const confined = await audit(world([perimeterRcp], [everyone]), ORG);
+    expect(confined.key?.access?.find((e) => e.sourceId === 'Everyone')).toMatchObject({ confined: true });
+    expect(publicOf(confined)?.outcome).toBe('pass');
+    await fake?.close();
+    // KMS Developer Guide: resource control policies do not apply to AWS managed keys.
+    expect(publicOf(await audit(world([perimeterRcp], [everyone], 'AWS'), ORG))?.outcome).toBe('fail');
   });
 });

@@ -33,6 +33,8 @@ export interface Facts {
     tags?: Readonly<Record<string, string>>;
     /** Tag keys (lower-case globs) a session may set (sts:TagSession): session tags override the principal's own. */
     sessionTagKeys?: readonly string[];
+    /** Some principal of the account, not a known one (a key policy naming the account): its ARN, type and name are unknown. */
+    anyone?: boolean;
   };
   key: {
     arn: string;
@@ -42,6 +44,8 @@ export interface Facts {
     tags?: Readonly<Record<string, string>>;
     /** The key's own condition keys (kms:keyspec, kms:keyusage, kms:keyorigin, kms:multiregion…), from DescribeKey. */
     attributes?: Readonly<Record<string, string>>;
+    /** An AWS managed key (KeyManager AWS): resource control policies do not apply to it. */
+    awsManaged?: boolean;
   };
   orgId?: string;
   /** The principal's account's path in the organization (`o-…/r-…/ou-…/`, aws:PrincipalOrgPaths), when it was read. */
@@ -129,6 +133,7 @@ function factOf(key: string, f: Facts): Fact {
     return hit ? [hit[1]] : ABSENT;
   }
   if (KEY_ATTRIBUTES.has(k)) return attributeOf(k, f.key.attributes);
+  if (p.anyone && (k === 'aws:principalarn' || k === 'aws:principaltype' || k === 'aws:username')) return UNDECIDABLE;
   switch (k) {
     case 'aws:principalarn':
       return [p.arn];

@@ -189,7 +189,7 @@ function resourceMatches(s: Stmt, f: Facts): boolean | 'undecided' {
 const RESOURCE_COND: AccessCondition = { key: 'Resource', operator: 'policy variable', values: [] };
 
 /** A statement's applicability to (principal, key, action): its action, resource and conditions. */
-function applies(s: Stmt, f: Facts, cache: Map<Stmt, Outcome>): Outcome {
+export function applies(s: Stmt, f: Facts, cache: Map<Stmt, Outcome>): Outcome {
   const hit = cache.get(s);
   if (hit) return hit;
   const r = resourceMatches(s, f);
@@ -203,7 +203,8 @@ function applies(s: Stmt, f: Facts, cache: Map<Stmt, Outcome>): Outcome {
   return o;
 }
 
-const matching = (stmts: readonly Stmt[], effect: 'Allow' | 'Deny', action: string) => stmts.filter((s) => s.effect === effect && s.matchesAction(action));
+export const matching = (stmts: readonly Stmt[], effect: 'Allow' | 'Deny', action: string) =>
+  stmts.filter((s) => s.effect === effect && s.matchesAction(action));
 
 // ---------- evaluation ----------
 
@@ -306,7 +307,8 @@ function inputsOf(key: KeyFacts, keyPolicy: readonly Stmt[], iam: AccountIam, or
   if (delegation.length === 0 && wildcard.length === 0) return undefined;
   const member = org?.managementAccount !== iam.account;
   const scpLevels = member ? org?.scpLevels?.get(iam.account) : undefined;
-  const rcps = member && key.account === iam.account ? (org?.rcps?.get(iam.account) ?? []) : [];
+  // RCPs do not apply to AWS managed keys (KMS Developer Guide, "Resource control policies in AWS KMS").
+  const rcps = member && key.account === iam.account && !key.awsManaged ? (org?.rcps?.get(iam.account) ?? []) : [];
   const orgPath = org?.paths?.get(iam.account);
   const now = { ...(iam.readAt !== undefined ? { now: iam.readAt } : {}), ...(orgPath ? { orgPath } : {}) };
   return { key, keyPolicy, delegation, wildcard, rcps, ...(scpLevels ? { scpLevels } : {}), ...(org?.orgId ? { orgId: org.orgId } : {}), ...now };
@@ -389,7 +391,7 @@ export function effectiveAccess(
  * account, region and policy text, or the facts too when a key policy, SCP or RCP reads the key.
  */
 function cacheIds(key: KeyFacts, policyText: string, policiesReadKey: boolean): { free: string; facts: string } {
-  const base = `${key.account}\u0000${key.region}\u0000${policyText}`;
+  const base = `${key.account}\u0000${key.region}\u0000${key.awsManaged ? 'aws-managed\u0000' : ''}${policyText}`;
   const attributes = key.attributes ? JSON.stringify(Object.entries(key.attributes)) : '-';
   const facts = `${base}\u0000${key.tags ? JSON.stringify(Object.entries(key.tags)) : '-'}\u0000${key.aliases ? JSON.stringify(key.aliases) : '-'}\u0000${attributes}`;
   return { free: policiesReadKey ? `${facts}\u0000*` : base, facts };

@@ -5,6 +5,7 @@ import type { AccessEntry } from '../../../model/access-entry.ts';
 import { chainAccess } from '../access/chains.ts';
 import { compileDocument } from '../access/document.ts';
 import { delegations, effectiveAccess, type KeyFacts, toAccessEntries, wildcardGrants } from '../access/evaluate.ts';
+import { guardEntries } from '../access/guardrails.ts';
 import { type AwsRun, note } from '../context.ts';
 import { accountIam } from './iam.ts';
 import { type KeyTarget, keyGap } from './key-target.ts';
@@ -36,4 +37,18 @@ export async function delegatedAccess(run: AwsRun, k: KeyTarget, policyText: str
     if (role) chained.push(...chainAccess(role, e, iam, run.config.maxChainDepth));
   }
   return [...direct, ...chained];
+}
+
+/**
+ * The key policy's and grants' entries under the organization's SCPs and RCPs (when the organization
+ * was read); the key account's IAM, when a statement names its roles or users, gives their tags.
+ */
+export async function guardedAccess(run: AwsRun, k: KeyTarget, entries: readonly AccessEntry[], key: KeyFacts): Promise<AccessEntry[]> {
+  const org = await run.org;
+  if (!org) return [...entries];
+  const local = entries.some(
+    (e) => (e.source === 'key-policy' || e.source === 'grant') && e.principal.account === k.where.account && ['role', 'user'].includes(e.principal.kind),
+  );
+  const iam = local ? (await accountIam(run, k.where)).iam : undefined;
+  return guardEntries(entries, { key, org, ...(iam ? { iam } : {}), now: iam?.readAt ?? run.now().getTime() });
 }

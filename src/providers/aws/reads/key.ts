@@ -13,7 +13,7 @@ import {
   PROVIDER,
   rotatesOnDemandOnly,
 } from '../normalize.ts';
-import { delegatedAccess } from './effective-access.ts';
+import { delegatedAccess, guardedAccess } from './effective-access.ts';
 import { fetchGrants, keyAccess } from './grants.ts';
 import { readKeyMetadata } from './key-metadata.ts';
 import { fetchKeyPolicy, keyPolicyAccess } from './key-policy.ts';
@@ -57,7 +57,10 @@ export async function readKey(run: AwsRun, where: Where, keyId: string, aliases:
   return normalizeKey(readings);
 }
 
-/** The IAM principals behind a delegating key policy, added to the key's access (after its tags are read). */
+/**
+ * The key policy's and grants' entries under the organization's guardrails, and the IAM principals behind
+ * a delegating key policy added to them (after the key's tags are read).
+ */
 async function addDelegated(run: AwsRun, k: KeyTarget, policy: string, readings: KeyReadings, tagsRead: Promise<void>): Promise<void> {
   if (run.fast) return;
   await tagsRead;
@@ -69,10 +72,12 @@ async function addDelegated(run: AwsRun, k: KeyTarget, policy: string, readings:
     account: k.where.account,
     region: k.where.caller.region,
     attributes: keyConditionFacts(readings.metadata),
+    ...(readings.metadata.KeyManager === 'AWS' ? { awsManaged: true } : {}),
     ...(readings.aliases ? { aliases: readings.aliases } : {}),
     ...(tags ? { tags } : {}),
   };
-  readings.access?.push(...(await delegatedAccess(run, k, policy, facts, readings.access ?? [])));
+  const guarded = await guardedAccess(run, k, readings.access ?? [], facts);
+  readings.access = [...guarded, ...(await delegatedAccess(run, k, policy, facts, guarded))];
 }
 
 /**

@@ -52,9 +52,12 @@ async function readOrg(run: AwsRun, home: Where, accounts: readonly string[]): P
       const chain = await ancestry(run, home, account);
       // aws:PrincipalOrgPaths (IAM User Guide, global condition keys): o-…/r-…/ou-…/, the account not included.
       if (org?.Id && chain[0]?.startsWith('r-')) paths.set(account, `${[org.Id, ...chain.slice(0, -1)].join('/')}/`);
+      // Every root, OU and account keeps at least one SCP while SCPs are enabled (FullAWSAccess by default);
+      // a level with none means the policy type is disabled (disabling it detaches them all): no SCP applies.
+      const levels = chain.map((target) => (scps ?? []).filter((p) => p.targets.includes(target)).flatMap((p) => p.stmts));
       scpLevels.set(
         account,
-        chain.map((target) => (scps ?? []).filter((p) => p.targets.includes(target)).flatMap((p) => p.stmts)),
+        levels.filter((level) => level.length > 0),
       );
       rcpByAccount.set(
         account,

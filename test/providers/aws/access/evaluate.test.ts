@@ -294,4 +294,26 @@ describe('effectiveAccess with a wildcard principal statement (every principal a
     ] as const)
       expect(entriesOf(got)).toBe(entriesOf(effectiveAccessPlain({ arn: KEY(k), account: ACCOUNT, region: 'us-east-1' }, compileDocument(text, 'kp'), iam)));
   });
+  it('resource control policies do not apply to an AWS managed key (KMS Developer Guide), also when a customer key shares its policy text', () => {
+    const noKms = JSON.stringify({ Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] });
+    const iam = accountIamFrom(ACCOUNT, [
+      { RoleDetailList: [{ Arn: `arn:aws:iam::${ACCOUNT}:role/app`, RoleName: 'app', RolePolicyList: [{ PolicyName: 'p', PolicyDocument: noKms }] }] },
+    ]);
+    const index = indexAccount(iam);
+    const text = JSON.stringify({ Statement: [throughService('s3')] });
+    const rcp = JSON.stringify({ Statement: [{ Effect: 'Deny', Principal: '*', Action: 'kms:*', Resource: '*' }] });
+    const o: OrgPolicies = { orgId: 'o-abc', rcps: new Map([[ACCOUNT, compileDocument(rcp, 'rcp')]]) };
+    const run = (k: number, awsManaged: boolean) =>
+      effectiveAccess(
+        { arn: KEY(k), account: ACCOUNT, region: 'us-east-1', ...(awsManaged ? { awsManaged } : {}) },
+        compileDocument(text, 'kp'),
+        iam,
+        index,
+        o,
+        text,
+      );
+    expect(run(1, false)).toEqual([]);
+    expect(run(2, true).map((x) => x.principal.name)).toEqual(['app']);
+    expect(run(3, false)).toEqual([]);
+  });
 });

@@ -1,0 +1,125 @@
+// The organization's guardrails on what a key policy statement or a grant allows: the SCPs of the
+// principal's account (a member of the audited organization) and the RCPs of the key's account limit
+// those as they limit what IAM allows (IAM User Guide, policy evaluation logic: an explicit deny in an
+// SCP or RCP wins, and every SCP level must allow). An SCP that denies kms:Sign to a debug OU means its
+// roles cannot sign, whatever the key policy or a grant says. Three-valued like the rest: a condition on
+// a fact not read (the tags of a principal in another account) leaves the capability undecided. Pure.
+import type { AccessCondition, AccessEntry, Capability } from '../../../model/access-entry.ts';
+import { actionsOfEntry, KMS_ACTIONS, perimeterOf } from '../normalize.ts';
+import { allOf, anyOf, type Facts, NO, notDenied, type Outcome } from './conditions.ts';
+import type { Stmt } from './document.ts';
+import { applies, type KeyFacts, matching, namesPrincipal, type OrgPolicies } from './evaluate.ts';
+import { type AccountIam, principalFacts } from './iam-details.ts';
+
+export interface GuardInputs {
+  key: KeyFacts;
+  org: OrgPolicies;
+  /** The key's account's IAM, when read: the tags and path of the roles and users a statement names. */
+  iam?: AccountIam;
+  /** The time requests are taken to be made (aws:CurrentTime). */
+  now?: number;
+}
+
+const ASSUMED_ROLE = /^arn:(aws[a-z-]*):sts::(\d{12}):assumed-role\/([^/]+)\//;
+const SERVICE_LINKED = /:role\/aws-service-role\//;
+
+/** What the audit knows of the principal an entry names; undefined for principals guardrails do not evaluate. */
+function principalOf(e: AccessEntry, x: GuardInputs): Facts['principal'] | undefined {
+  const p = e.principal;
+  if (!p.account) return undefined;
+  if (p.kind === 'account') return { arn: p.id, account: p.account, kind: 'role', name: '', anyone: true };
+  if (p.kind !== 'role' && p.kind !== 'user') return undefined;
+  const session = ASSUMED_ROLE.exec(p.id);
+  const known = session ? x.iam?.principals.find((r) => r.kind === 'role' && r.account === session[2] && r.name === session[3]) : x.iam?.byArn.get(p.id);
+  if (known) return principalFacts(known);
+  // A session of a role not read: its role ARN (the path) is unknown.
+  return { arn: p.id, account: p.account, kind: p.kind, name: p.name ?? '', ...(session ? { anyone: true } : {}) };
+}
+
+/** The SCP levels that apply to the principal's account, and the RCPs of the key's account. */
+function policiesFor(principal: Facts['principal'], x: GuardInputs): { levels: readonly (readonly Stmt[])[]; rcps: readonly Stmt[] } {
+  const management = x.org.managementAccount;
+  const serviceLinked = SERVICE_LINKED.test(principal.arn);
+  const levels = principal.account !== management && !serviceLinked ? (x.org.scpLevels?.get(principal.account) ?? []) : [];
+  // RCPs: not on the management account's keys, not on AWS managed keys, not on service-linked roles' calls.
+  const rcps = x.key.account !== management && !x.key.awsManaged && !serviceLinked ? (x.org.rcps?.get(x.key.account) ?? []) : [];
+  return { levels, rcps };
+}
+
+/** One action under the guardrails: every SCP level allows it, and no SCP or RCP denies it. */
+function guardAction(action: string, levels: readonly (readonly Stmt[])[], rcps: readonly Stmt[], f: Facts, cache: Map<Stmt, Outcome>): Outcome {
+  const on = (stmts: readonly Stmt[]) => anyOf(stmts.map((s) => applies(s, f, cache)));
+  const steps = levels.map((level) => on(matching(level, 'Allow', action)));
+  const denies = [
+    ...levels.flatMap((level) => matching(level, 'Deny', action)),
+    ...matching(rcps, 'Deny', action).filter((s) => namesPrincipal(s, f.principal)),
+  ];
+  steps.push(notDenied(on(denies)));
+  return allOf(steps);
+}
+
+const uniq = (cs: readonly AccessCondition[]): AccessCondition[] => {
+  const seen = new Map<string, AccessCondition>();
+  for (const c of cs) seen.set(`${c.operator}\u0000${c.key}\u0000${c.values.join('\u0000')}`, c);
+  return [...seen.values()];
+};
+
+/** The entry split by what the guardrails leave: decided capabilities, undecided ones; [] when nothing is left. */
+function guardEntry(e: AccessEntry, principal: Facts['principal'], x: GuardInputs): AccessEntry[] {
+  const { levels, rcps } = policiesFor(principal, x);
+  if (levels.length === 0 && rcps.length === 0) return [e];
+  const f: Facts = { principal, key: x.key, ...orgFacts(principal.account, x), ...(x.now !== undefined ? { now: x.now } : {}) };
+  const cache = new Map<Stmt, Outcome>();
+  const caps = new Map<Capability, Outcome>();
+  for (const action of actionsOfEntry(e)) {
+    const cap = KMS_ACTIONS[action] as Capability;
+    caps.set(cap, anyOf([caps.get(cap) ?? NO, guardAction(`kms:${action}`, levels, rcps, f, cache)]));
+  }
+  const decided = [...caps].filter(([, o]) => o.v === 'yes');
+  const open = [...caps].filter(([, o]) => o.v === 'maybe');
+  const assumed = uniq([...(e.assumed ?? []), ...[...caps.values()].flatMap((o) => (o.v === 'no' ? [] : o.assumed))]);
+  const base = { ...e, ...(assumed.length ? { assumed } : {}) };
+  const out: AccessEntry[] = [];
+  if (decided.length) out.push({ ...base, capabilities: decided.map(([c]) => c).sort() });
+  if (open.length)
+    out.push({ ...base, capabilities: open.map(([c]) => c).sort(), undecided: uniq([...(e.undecided ?? []), ...open.flatMap(([, o]) => o.undecided)]) });
+  return out;
+}
+
+/** aws:PrincipalOrgID and aws:PrincipalOrgPaths of a principal in an account of the organization; unknown otherwise. */
+function orgFacts(account: string, x: GuardInputs): Pick<Facts, 'orgId' | 'orgPath'> {
+  const member = x.org.scpLevels?.has(account) || x.org.paths?.has(account);
+  const path = x.org.paths?.get(account);
+  return member && x.org.orgId ? { orgId: x.org.orgId, ...(path ? { orgPath: path } : {}) } : {};
+}
+
+/**
+ * A wildcard principal under the key account's RCPs: an unconditional RCP deny takes its actions away,
+ * and RCP denies that together form a perimeter ("deny unless in our organization", as AWS's RCP
+ * examples write it) over every action left confine it, as the same statement in the key policy would.
+ */
+function guardWildcard(e: AccessEntry, x: GuardInputs): AccessEntry[] {
+  const management = x.org.managementAccount;
+  const rcps = x.key.account !== management && !x.key.awsManaged ? (x.org.rcps?.get(x.key.account) ?? []) : [];
+  const denies = rcps.filter((s) => s.effect === 'Deny');
+  if (denies.length === 0) return [e];
+  const left = [...actionsOfEntry(e)].filter((a) => !denies.some((s) => s.conditions.length === 0 && s.matchesAction(`kms:${a}`)));
+  if (left.length === 0) return [];
+  const caps = [...new Set(left.map((a) => KMS_ACTIONS[a] as Capability))].sort();
+  const out: AccessEntry = { ...e, capabilities: caps };
+  if (e.confined) return [out];
+  const perimeters = denies.map((s) => ({ s, who: s.conditions.length ? perimeterOf(s.conditions) : undefined })).filter((p) => p.who);
+  const covering = perimeters.filter((p) => left.some((a) => p.s.matchesAction(`kms:${a}`)));
+  if (!left.every((a) => covering.some((p) => p.s.matchesAction(`kms:${a}`)))) return [out];
+  return [{ ...out, confined: true, conditions: [...(e.conditions ?? []), ...covering.flatMap((p) => p.who ?? [])] }];
+}
+
+/** The key policy's and grants' entries under the organization's SCPs and RCPs; other entries as they are. */
+export function guardEntries(entries: readonly AccessEntry[], x: GuardInputs): AccessEntry[] {
+  return entries.flatMap((e) => {
+    if (e.source !== 'key-policy' && e.source !== 'grant') return [e];
+    if (e.principal.id === '*') return guardWildcard(e, x);
+    const principal = principalOf(e, x);
+    return principal ? guardEntry(e, principal, x) : [e];
+  });
+}
