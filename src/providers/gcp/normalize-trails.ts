@@ -50,6 +50,13 @@ interface LogEntryShape {
 export const KMS_DATA_ACCESS: LogEntryShape = { logId: 'cloudaudit.googleapis.com/data_access', serviceName: KMS_SERVICE, resourceType: 'cloudkms_cryptokey' };
 /** A Cloud KMS Admin Activity entry (create, destroy, setIamPolicy…), always written. */
 export const KMS_ADMIN_ACTIVITY: LogEntryShape = { logId: 'cloudaudit.googleapis.com/activity', serviceName: KMS_SERVICE, resourceType: 'cloudkms_cryptokey' };
+/**
+ * The same entries about a CryptoKeyVersion (`resource.type="cloudkms_cryptokeyversion"`): operations
+ * that name a version — AsymmetricSign, AsymmetricDecrypt, MacSign, Raw*, GetPublicKey, an Encrypt
+ * naming a version, DestroyCryptoKeyVersion. A route records every use of a key only if it takes both.
+ */
+export const KMS_VERSION_DATA_ACCESS: LogEntryShape = { ...KMS_DATA_ACCESS, resourceType: 'cloudkms_cryptokeyversion' };
+export const KMS_VERSION_ADMIN_ACTIVITY: LogEntryShape = { ...KMS_ADMIN_ACTIVITY, resourceType: 'cloudkms_cryptokeyversion' };
 
 const unquote = (s: string): string => s.trim().replace(/^"(.*)"$/, '$1');
 const decodeLogId = (s: string): string => s.replace(/%2F/gi, '/');
@@ -176,6 +183,12 @@ export function sinkRoutes(sink: RawSink, e: LogEntryShape): boolean | undefined
   return result;
 }
 
+/** Does the sink deliver every one of the entries: false if it drops any, true if it takes all, else undefined. */
+export function sinkRoutesAll(sink: RawSink, entries: readonly LogEntryShape[]): boolean | undefined {
+  const each = entries.map((e) => sinkRoutes(sink, e));
+  return each.includes(false) ? false : each.every((v) => v === true) ? true : undefined;
+}
+
 /** The sink's destination as a trail destination; the log bucket name when it is one. */
 export function destinationOf(destination: string): { kind: NonNullable<AuditTrail['destination']>['kind']; id: string; bucket?: string } {
   const d = destination.replace(/^https?:\/\//, '');
@@ -236,8 +249,8 @@ export function trailsForProject(p: ProjectLogging): AuditTrail[] {
   const dataRead = p.audit ? p.audit.enabled.has('DATA_READ') : undefined;
   for (const sink of p.sinks) {
     if (sink.name.endsWith('/sinks/_Required')) continue;
-    const routesData = sinkRoutes(sink, KMS_DATA_ACCESS);
-    const routesAdmin = sinkRoutes(sink, KMS_ADMIN_ACTIVITY);
+    const routesData = sinkRoutesAll(sink, [KMS_DATA_ACCESS, KMS_VERSION_DATA_ACCESS]);
+    const routesAdmin = sinkRoutesAll(sink, [KMS_ADMIN_ACTIVITY, KMS_VERSION_ADMIN_ACTIVITY]);
     if (routesData === false && routesAdmin === false) continue;
     const own = sink.name.startsWith(`projects/${p.project}/`);
     const dest = destinationOf(sink.destination);

@@ -8,6 +8,7 @@ import {
   filterMatches,
   KMS_ADMIN_ACTIVITY,
   KMS_DATA_ACCESS,
+  KMS_VERSION_DATA_ACCESS,
   sinkRoutes,
   trailsForProject,
 } from '../../../src/providers/gcp/normalize-trails.ts';
@@ -206,6 +207,25 @@ describe('Logging filters', () => {
   ])('%s', (filter, data, admin) => {
     expect(filterMatches(filter, KMS_DATA_ACCESS)).toBe(data);
     expect(filterMatches(filter, KMS_ADMIN_ACTIVITY)).toBe(admin);
+  });
+
+  it('a route must take the CryptoKeyVersion entries too: AsymmetricSign and MacSign name a version (resource.type cloudkms_cryptokeyversion)', () => {
+    const trails = (filter: string, exclusion?: string) =>
+      trailsForProject({
+        project: 'p',
+        audit: { enabled: new Set(['DATA_READ']), exempted: { ADMIN_READ: new Set(), DATA_READ: new Set(), DATA_WRITE: new Set() }, setAt: [] },
+        sinks: [{ name: 'projects/p/sinks/kms', destination: 'storage.googleapis.com/b', filter, exclusions: exclusion ? [{ filter: exclusion }] : [] }],
+        bucket: () => undefined,
+      }).find((t) => t.id === 'projects/p/sinks/kms');
+    expect(filterMatches('resource.type="cloudkms_cryptokey"', KMS_VERSION_DATA_ACCESS)).toBe(false);
+    // A sink of the CryptoKey entries only misses every signature: it is no trail of the keys' use (nor of all their admin events).
+    expect(trails('resource.type="cloudkms_cryptokey"')).toBeUndefined();
+    expect(trails('resource.type="cloudkms_cryptokey" OR resource.type="cloudkms_cryptokeyversion"')?.capturesDataPlane).toBeUndefined();
+    expect(trails('resource.type:"cloudkms_cryptokey"')?.capturesDataPlane).toBe(true);
+    expect(trails('protoPayload.serviceName="cloudkms.googleapis.com"')?.capturesDataPlane).toBe(true);
+    // An exclusion of the version entries drops them from the _Default-like sink.
+    expect(trails('protoPayload.serviceName="cloudkms.googleapis.com"', 'resource.type="cloudkms_cryptokeyversion"')).toBeUndefined();
+    expect(trails('protoPayload.serviceName="cloudkms.googleapis.com"', 'LOG_ID("cloudaudit.googleapis.com/activity")')?.capturesDataPlane).toBe(true);
   });
 
   it('an active exclusion that matches drops the entries; one it cannot decide leaves the route unknown', () => {
