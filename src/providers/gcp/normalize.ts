@@ -140,6 +140,19 @@ export function currentVersion(key: RawCryptoKey, versions: readonly RawVersion[
 /** When the version's material was made; undefined for imported material, made outside Cloud KMS at an unknown time. */
 const materialTime = (v: RawVersion): string | undefined => (v.importJob || v.importTime ? undefined : (v.generateTime ?? v.createTime));
 
+const oldest = (vs: readonly RawVersion[]): RawVersion | undefined =>
+  [...vs].sort((a, b) => Date.parse(a.createTime ?? '') - Date.parse(b.createTime ?? ''))[0];
+
+/**
+ * The oldest material the key still uses: the primary of a symmetric key (Encrypt uses it; older
+ * versions only decrypt what they wrapped), else the oldest ENABLED version — a key without a primary
+ * (asymmetric, MAC, raw) is used by naming a version, so every enabled version still signs or decrypts.
+ */
+export function oldestMaterialInUse(key: RawCryptoKey, versions: readonly RawVersion[] | undefined): RawVersion | undefined {
+  if (key.primary) return key.primary;
+  return versions ? oldest(versions.filter((v) => v.state === 'ENABLED')) : undefined;
+}
+
 export const isMultiRegion = (location: string): boolean => /^(global|us|europe|asia|nam\d+|eur\d+|asia\d*)$/.test(location);
 
 const SEVEN_DAYS = 7 * 86_400;
@@ -150,11 +163,11 @@ function rotationOf(key: RawCryptoKey, versions: readonly RawVersion[] | undefin
   const out: NonNullable<KeyRecord['rotation']> = { supported, automatic: supported && key.rotationPeriodSeconds !== undefined };
   if (key.rotationPeriodSeconds !== undefined) out.periodDays = key.rotationPeriodSeconds / 86_400;
   if (key.nextRotationTime) out.nextRotationAt = key.nextRotationTime;
-  if (versions && versions.length > 1) {
-    const last = newest(versions);
-    const at = last ? materialTime(last) : undefined;
-    if (at) out.lastRotatedAt = at;
-  }
+  // A key without a primary has rotated only once no older version stays enabled: until then the old material still signs.
+  const last = versions && versions.length > 1 ? newest(versions) : undefined;
+  const finished = key.primary !== undefined || oldestMaterialInUse(key, versions) === last;
+  const at = last && finished ? materialTime(last) : undefined;
+  if (at) out.lastRotatedAt = at;
   return out;
 }
 
@@ -200,7 +213,8 @@ export function normalizeKey(parts: KeyParts): KeyRecord {
   if (origin) out.origin = origin;
   if (state) out.state = state;
   if (key.createTime) out.createdAt = key.createTime;
-  const made = current ? materialTime(current) : undefined;
+  const inUse = oldestMaterialInUse(key, versions);
+  const made = inUse ? materialTime(inUse) : undefined;
   if (made) out.currentVersionCreatedAt = made;
   if (versions) out.versionCount = versions.length;
   out.rotation = rotationOf(key, versions, protection);

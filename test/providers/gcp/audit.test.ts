@@ -90,6 +90,17 @@ describe('GCP keys under the shared rules', () => {
     expect(JSON.stringify(r)).toContain('getHours');
   });
 
+  it('a 2016 version left ENABLED on the 2026 signing key still signs: key-material-max-age fails on it, passes once it is disabled', async () => {
+    const world = demoWorld();
+    const key2026 = world.projects[0]?.keyRings[0]?.keys.find((k) => k.id === 'msa-signer-2026');
+    if (!key2026) throw new Error('demo key missing');
+    const old = { id: '0', state: 'ENABLED', algorithm: 'EC_SIGN_P256_SHA256', protectionLevel: 'HSM', createTime: '2016-04-05T00:00:00Z' };
+    key2026.versions.unshift(old);
+    expect(outcome(await audit(world), 'key-material-max-age', 'msa-signer-2026')).toEqual(['fail']);
+    old.state = 'DISABLED';
+    expect(outcome(await audit(world), 'key-material-max-age', 'msa-signer-2026')).toEqual(['pass']);
+  });
+
   it('a key ring whose IAM policy cannot be read makes an otherwise clean audit exit 3', async () => {
     const world = demoWorld();
     // Keep only the enterprise project's denied ring, with Data Access logs on for its folder.

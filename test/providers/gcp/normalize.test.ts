@@ -125,7 +125,7 @@ describe('accessFromPolicy', () => {
 });
 
 describe('keys', () => {
-  it('an asymmetric key is judged on its newest enabled version; imported material has no known age', () => {
+  it('an asymmetric key takes algorithm and origin from its newest enabled version, its material age from its oldest; imported material has no known age', () => {
     const k = normalizeKey({
       key: { name: 'projects/p/locations/us/keyRings/r/cryptoKeys/k', purpose: 'ASYMMETRIC_SIGN', createTime: '2020-01-01T00:00:00Z' },
       versions: [
@@ -149,8 +149,37 @@ describe('keys', () => {
       ],
     });
     expect(k).toMatchObject({ origin: 'imported', state: 'enabled', versionCount: 2, multiRegion: true, rotation: { supported: false, automatic: false } });
-    expect(k.currentVersionCreatedAt).toBeUndefined();
+    // v1 still signs: the key's oldest material in use dates from 2020, and its rotation is not finished.
+    expect(k.currentVersionCreatedAt).toBe('2020-01-01T00:00:00Z');
+    expect(k.rotation?.lastRotatedAt).toBeUndefined();
     expect(k.access).toBeUndefined();
+    // Once v1 is disabled only the imported v2 signs: material of unknown age.
+    const v1Off = normalizeKey({
+      key: { name: 'projects/p/locations/us/keyRings/r/cryptoKeys/k', purpose: 'ASYMMETRIC_SIGN', createTime: '2020-01-01T00:00:00Z' },
+      versions: [
+        { name: 'v1', state: 'DISABLED', algorithm: 'EC_SIGN_P256_SHA256', createTime: '2020-01-01T00:00:00Z' },
+        {
+          name: 'v2',
+          state: 'ENABLED',
+          algorithm: 'EC_SIGN_P256_SHA256',
+          createTime: '2026-01-01T00:00:00Z',
+          importJob: 'j',
+          importTime: '2026-01-01T00:00:00Z',
+        },
+      ],
+    });
+    expect(v1Off.currentVersionCreatedAt).toBeUndefined();
+  });
+
+  it('a 2016 signing version left ENABLED next to its 2026 successor keeps the key 2016 material (the Storm-0558 shape: an old key still signs)', () => {
+    const version = (name: string, state: string, at: string) => ({ name, state, algorithm: 'RSA_SIGN_PKCS1_2048_SHA256', createTime: at, generateTime: at });
+    const key = { name: 'projects/p/locations/global/keyRings/r/cryptoKeys/msa', purpose: 'ASYMMETRIC_SIGN', createTime: '2016-04-05T00:00:00Z' };
+    const both = normalizeKey({ key, versions: [version('1', 'ENABLED', '2016-04-05T00:00:00Z'), version('2', 'ENABLED', '2026-04-05T00:00:00Z')] });
+    expect(both.currentVersionCreatedAt).toBe('2016-04-05T00:00:00Z');
+    expect(both.rotation?.lastRotatedAt).toBeUndefined();
+    const retired = normalizeKey({ key, versions: [version('1', 'DISABLED', '2016-04-05T00:00:00Z'), version('2', 'ENABLED', '2026-04-05T00:00:00Z')] });
+    expect(retired.currentVersionCreatedAt).toBe('2026-04-05T00:00:00Z');
+    expect(retired.rotation?.lastRotatedAt).toBe('2026-04-05T00:00:00Z');
   });
 
   it.each([
