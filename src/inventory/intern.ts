@@ -27,6 +27,32 @@ const MAX_ENTRIES = 1 << 18;
 const END = Symbol('end');
 type Node = Map<unknown, Node | object>;
 
+/**
+ * Values inside a record may nest this deep (the record's members are level 1). A key record from a
+ * cloud API nests a few levels (a release policy document about ten); JSON.parse reads any depth,
+ * but every recursive reader after it (this interner, JSON.stringify of a merged snapshot) stops
+ * with a stack overflow somewhere past a few thousand levels.
+ */
+export const MAX_RECORD_DEPTH = 64;
+
+/** The path to the first object or list in `value` nested deeper than `limit` levels (value's members are level 1), or undefined. */
+export function tooDeepAt(value: unknown, limit: number = MAX_RECORD_DEPTH, level = 0): (string | number)[] | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  if (level > limit) return [];
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const below = tooDeepAt(value[i], limit, level + 1);
+      if (below) return [i, ...below];
+    }
+    return undefined;
+  }
+  for (const k in value) {
+    const below = tooDeepAt((value as Record<string, unknown>)[k], limit, level + 1);
+    if (below) return [k, ...below];
+  }
+  return undefined;
+}
+
 export class Interner {
   private readonly strings = new Map<string, string>();
   /**
@@ -44,6 +70,8 @@ export class Interner {
    */
   private known = true;
   private readonly maxEntries: number;
+  /** Set when a record held a value nested deeper than MAX_RECORD_DEPTH (not walked further: the reader refuses the record). */
+  tooDeep = false;
 
   constructor(maxEntries = MAX_ENTRIES) {
     this.maxEntries = maxEntries;
@@ -51,20 +79,25 @@ export class Interner {
 
   /** The record with its repeated strings, lists and small objects replaced by shared copies (the record itself is kept). */
   record<T>(value: T): T {
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) return this.walk(value, '', true) as T;
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return this.walk(value, '', true, 0) as T;
     const o = value as Record<string, unknown>;
-    for (const k in o) o[k] = this.walk(o[k], k, true);
+    for (const k in o) o[k] = this.walk(o[k], k, true, 1);
     return value;
   }
 
-  private walk(v: unknown, field: string, top: boolean): unknown {
+  private walk(v: unknown, field: string, top: boolean, level: number): unknown {
     if (typeof v === 'string') return this.string(v, field, top);
     this.known = true;
     if (v === null || typeof v !== 'object') return v;
+    if (level > MAX_RECORD_DEPTH) {
+      this.tooDeep = true;
+      this.known = false;
+      return v;
+    }
     let all = true;
     if (Array.isArray(v)) {
       for (let i = 0; i < v.length; i++) {
-        v[i] = this.walk(v[i], field, false);
+        v[i] = this.walk(v[i], field, false, level + 1);
         all &&= this.known;
       }
       // An empty list is not shared: a reader that fills one (`aliases.push`) would fill every record's.
@@ -73,7 +106,7 @@ export class Interner {
     const o = v as Record<string, unknown>;
     let n = 0;
     for (const k in o) {
-      o[k] = this.walk(o[k], k, false);
+      o[k] = this.walk(o[k], k, false, level + 1);
       all &&= this.known;
       n++;
     }

@@ -5,7 +5,8 @@ import { type PublishedKey, trustSummary } from '../model/published-key.ts';
 import { canonicalJson } from '../util/canonical-json.ts';
 import { locate, sourceMap, zodDiagnostics } from '../util/diagnose.ts';
 import { type JsonFileDescription, parseJsonText } from '../util/json-text.ts';
-import { inventoryValidator } from './validate-part.ts';
+import { MAX_RECORD_DEPTH, tooDeepAt } from './intern.ts';
+import { inventoryValidator, nestingProblem, RECORD_ARRAYS } from './validate-part.ts';
 
 /** A snapshot, for the words of a JSON syntax error in one (whole-text and streamed readers alike). */
 export const SNAPSHOT_JSON: JsonFileDescription = {
@@ -46,6 +47,12 @@ export function parseInventory(text: string, file: string): Inventory {
       hint: 'upgrade keyhygiene, or write the snapshot with the version that will audit it',
     });
   }
+  const inv = validated(raw, text, file);
+  refuseDeepRecords(inv, text, file);
+  return inv;
+}
+
+function validated(raw: object, text: string, file: string): Inventory {
   // Large snapshots are validated in place by a compiled JSON Schema (generated from the same zod
   // schema), several times faster and without copying; any failure is re-checked by zod for the
   // located diagnostics below.
@@ -54,6 +61,17 @@ export function parseInventory(text: string, file: string): Inventory {
   if (parsed.success) return parsed.data;
   const diags: Diagnostic[] = zodDiagnostics(parsed.error.issues, Inventory, sourceMap(file, text), file, raw);
   throw new UserError(diags.slice(0, 20).concat(diags.length > 20 ? [{ message: `…and ${diags.length - 20} more problems.` }] : []));
+}
+
+/** A value nested deeper than MAX_RECORD_DEPTH (valid JSON, and the schema's free-form policy documents allow it) is refused as the streamed reader refuses it. */
+function refuseDeepRecords(inv: Inventory, text: string, file: string): void {
+  for (const kind of RECORD_ARRAYS) {
+    const list = inv[kind] as readonly unknown[];
+    for (let i = 0; i < list.length; i++) {
+      const path = tooDeepAt(list[i]);
+      if (path) throw new UserError({ ...locate(sourceMap(file, text), [kind, i, ...path.slice(0, MAX_RECORD_DEPTH + 1)]), ...nestingProblem(kind, i, path) });
+    }
+  }
 }
 
 /** Snapshots at least this large take the compiled-validator path. */

@@ -9,14 +9,14 @@
 // (INPUT_LIMITS.streamed-snapshot, KEYHYGIENE_MAX_INPUT_BYTES), checked before and while reading.
 import { isAscii, isUtf8 } from 'node:buffer';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { UserError } from '../errors.ts';
+import { lineColumn, UserError } from '../errors.ts';
 import { INVENTORY_VERSION, type Inventory } from '../model/inventory.ts';
 import { jsonProblemWords, jsonSyntaxProblem, parseJsonText } from '../util/json-text.ts';
 import { closeInput, firstInvalidUtf8, INPUT_LIMITS, inputLimit, MAX_INPUT_ENV, openInput, readInput, readTextFile, tooLarge } from '../util/read-text.ts';
 import { STDIN_ARG } from '../util/stdin-path.ts';
-import { Interner } from './intern.ts';
+import { Interner, tooDeepAt } from './intern.ts';
 import { FAST_PATH_BYTES, parseInventory, SNAPSHOT_JSON } from './parse.ts';
-import { headDiagnostics, RECORD_ARRAYS, type RecordArray, recordDiagnostics, recordValidator, zodRecord } from './validate-part.ts';
+import { headDiagnostics, nestingProblem, RECORD_ARRAYS, type RecordArray, recordDiagnostics, recordValidator, zodRecord } from './validate-part.ts';
 
 const READ_CHUNK = 8 * 1024 * 1024;
 /** No single record (or member around the records) may be larger: it would be re-scanned for every chunk read. */
@@ -360,11 +360,32 @@ export function readInventoryFile(path: string, display: string = path, opts: Re
   const fd = openOrThrow(path, display);
   try {
     const st = fstatSync(fd);
-    if (st.isFile() && st.size < (opts.wholeTextBelow ?? FAST_PATH_BYTES)) return parseInventory(readTextFile(path, 'snapshot', HINT), display);
+    if (st.isFile() && st.size < (opts.wholeTextBelow ?? FAST_PATH_BYTES)) return wholeText(path, display);
     return streamInventory(fd, st.isFile() ? st.size : undefined, path, display, opts);
   } finally {
     closeInput(fd);
   }
+}
+
+/** A small file read as one text (exact diagnostics), refused where the streamed reader refuses it. */
+function wholeText(path: string, display: string): Inventory {
+  const text = readTextFile(path, 'snapshot', HINT);
+  const inv = parseInventory(text, display);
+  refuseRepeatedMembers(text, display);
+  return inv;
+}
+
+/**
+ * A top-level member written twice (JSON.parse keeps the last one silently) is refused by the
+ * streamed reader's scanner; the whole text goes through the same scanner so a small file is refused too.
+ */
+function refuseRepeatedMembers(text: string, display: string): void {
+  const buf = Buffer.from(text);
+  const fail = (at: number, message: string): never => {
+    const place = lineColumn(text, buf.toString('utf8', 0, at).length);
+    throw new UserError({ file: display, ...place, message, expected: 'a keyhygiene inventory snapshot (JSON)', hint: HINT });
+  };
+  new TopLevelScanner({ add: () => {}, addMany: () => {}, fail }).scan(buf, 0, buf.length, 0, true);
 }
 
 function openOrThrow(path: string, display: string): number {
@@ -453,6 +474,7 @@ class Collector {
     const list = this.arrays[member as RecordArray];
     const ok = recordValidator(member as RecordArray);
     list.push(this.interner.record(ok(value) ? value : this.invalid(member as RecordArray, list.length, value, at)));
+    if (this.interner.tooDeep) this.tooDeep(member as RecordArray, list.length - 1, at);
   };
 
   addMany = (member: string, values: unknown[], at: (k: number) => number): void => {
@@ -461,8 +483,15 @@ class Collector {
     for (let k = 0; k < values.length; k++) {
       const value = values[k];
       list.push(this.interner.record(ok(value) ? value : this.invalid(member as RecordArray, list.length, value, at(k))));
+      if (this.interner.tooDeep) this.tooDeep(member as RecordArray, list.length - 1, at(k));
     }
   };
+
+  /** A record holding a value nested deeper than the interner walks (MAX_RECORD_DEPTH): refused, named by its path, line and column. */
+  private tooDeep(member: RecordArray, index: number, at: number): never {
+    this.exactDiagnostics();
+    throw new UserError({ ...this.where(at), ...nestingProblem(member, index, tooDeepAt(this.arrays[member][index]) ?? []) });
+  }
 
   fail = (at: number, message: string): never => {
     this.exactDiagnostics();

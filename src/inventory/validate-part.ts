@@ -3,7 +3,8 @@
 // fast; a record it refuses is checked again by zod for diagnostics that name the path and expectation.
 import type { Diagnostic } from '../errors.ts';
 import { Inventory } from '../model/inventory.ts';
-import { zodDiagnostics } from '../util/diagnose.ts';
+import { pathName, zodDiagnostics } from '../util/diagnose.ts';
+import { MAX_RECORD_DEPTH } from './intern.ts';
 import { RECORD_SCHEMAS, type RecordArray } from './record-schemas.ts';
 import { artifacts, gaps, inventory, keys, publishedKeys, trails } from './record-validators.generated.js';
 
@@ -39,4 +40,14 @@ export function recordDiagnostics(kind: RecordArray, index: number, value: unkno
 export function headDiagnostics(head: Record<string, unknown>, file: string): Diagnostic[] {
   const parsed = Inventory.safeParse(head);
   return parsed.success ? [] : zodDiagnostics(parsed.error.issues, Inventory, undefined, file, head);
+}
+
+/** Why a record holding a value nested deeper than MAX_RECORD_DEPTH is refused (`path`: from the record to that value). */
+export function nestingProblem(kind: RecordArray, index: number, path: readonly (string | number)[]): Omit<Diagnostic, 'file'> {
+  const shown = `${pathName([kind, index, ...path.slice(0, 3)])}${path.length > 3 ? '…' : ''}`;
+  return {
+    message: `${shown} holds values nested more than ${MAX_RECORD_DEPTH} levels deep; keyhygiene reads the values of a record up to ${MAX_RECORD_DEPTH} levels deep (what a cloud API returns nests a few).`,
+    expected: `values nested at most ${MAX_RECORD_DEPTH} levels deep`,
+    hint: 'remove the deeply nested value, or regenerate the snapshot with `keyhygiene inventory --output FILE`',
+  };
 }

@@ -233,11 +233,8 @@ export function zodDiagnostics(
     const expected = expectedAt(root, path);
     let message: string;
     let hint: string | undefined;
-    if (issue.code === 'invalid_type') {
-      const want = shapeWord((issue as { expected?: string }).expected);
-      message = `${where} has the wrong type: got ${typeName(value)}${want ? `, expected ${want}` : ''}.`;
-      hint = typeHint(want, value);
-    } else if (issue.code === 'invalid_value') {
+    if (issue.code === 'invalid_type') ({ message, hint } = typeProblem(where, value, (issue as { expected?: string }).expected));
+    else if (issue.code === 'invalid_value') {
       message = `${where} has an invalid value ${JSON.stringify(value)}.`;
       const values = (issue as { values?: unknown[] }).values?.filter((v): v is string => typeof v === 'string') ?? [];
       const near = typeof value === 'string' ? didYouMean(value, values) : undefined;
@@ -256,6 +253,20 @@ function invalidValueHint(expected: string | undefined, near: string | undefined
   if (near) return `write "${near}" instead`;
   if (!expected) return undefined;
   return expected.startsWith('one of') ? 'write one of the expected values' : `write ${expected} instead`;
+}
+
+/**
+ * A value of the wrong type. A number JSON readers cannot hold (beyond about 1.8e308 it is read as
+ * Infinity) is one to zod, and "got number, expected number" helps no one: it is named as too large.
+ */
+function typeProblem(where: string, value: unknown, zodType: string | undefined): { message: string; hint: string | undefined } {
+  if (typeof value === 'number' && !Number.isFinite(value))
+    return {
+      message: `${where} is a number too large to read: beyond about 1.8e308 a JSON number is read as Infinity.`,
+      hint: 'write the number as a plain decimal within range',
+    };
+  const want = shapeWord(zodType);
+  return { message: `${where} has the wrong type: got ${typeName(value)}${want ? `, expected ${want}` : ''}.`, hint: typeHint(want, value) };
 }
 
 /** How to fix a value of the wrong type: unquote a number or boolean written as a string, else name the type. */

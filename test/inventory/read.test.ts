@@ -244,3 +244,62 @@ describe('readInventoryFile (streamed)', () => {
     });
   });
 });
+
+// RFC 8259 allows what a snapshot writer never produces: any nesting depth, names that repeat in an
+// object (§4: "SHOULD be unique"), numbers beyond any float (§6), a byte-order mark a reader MAY ignore
+// (§8.1), CR LF between tokens (§2). Each loads, or is refused with exit 2 — the same by both readers.
+describe('edge inputs, whole-text and streamed readers alike', () => {
+  const readers: [string, { wholeTextBelow?: number; exactDiagnosticsUpTo?: number }][] = [
+    ['whole text', {}],
+    ['streamed', STREAM],
+  ];
+  /** The example with `extra` written into the first key's text after its opening brace. */
+  const withFirstKey = (extra: string, indent = 2): string => {
+    const text = JSON.stringify(JSON.parse(example), null, indent);
+    const open = text.indexOf('{', text.indexOf('"keys"'));
+    return `${text.slice(0, open + 1)}${extra}${text.slice(open + 1)}`;
+  };
+
+  it.each(readers)('%s: a value nested 5000 levels deep is refused with its path, not a stack overflow', (_name, opts) => {
+    const deep = `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`;
+    const text = withFirstKey(`"releasePolicy": {"document": ${deep}},`);
+    const e = error(() => readInventoryFile(tmp.write('deep.json', text), 'deep.json', opts));
+    expect(e.exitCode).toBe(2);
+    expect(e.message).toMatch(/keys\[0\]\.releasePolicy\.document\.a… holds values nested more than 64 levels deep/);
+    expect(e.diagnostics[0]).toMatchObject({ file: 'deep.json', line: text.slice(0, text.indexOf('"releasePolicy"')).split('\n').length });
+  });
+
+  it.each(readers)('%s: a release policy document nested 60 levels deep loads', (_name, opts) => {
+    const text = withFirstKey(`"releasePolicy": {"document": ${'['.repeat(60)}1${']'.repeat(60)}},`);
+    const inv = readInventoryFile(tmp.write('deep60.json', text), 'deep60.json', opts);
+    expect(JSON.stringify(inv.keys[0]?.releasePolicy?.document)).toBe(`${'['.repeat(60)}1${']'.repeat(60)}`);
+  });
+
+  it.each(readers)('%s: a top-level member written twice is refused at its second place', (_name, opts) => {
+    const text = JSON.stringify(JSON.parse(example), null, 2).replace('"version": 1,', '"version": 1,\n  "version": 1,');
+    const e = error(() => readInventoryFile(tmp.write('twice.json', text), 'twice.json', opts));
+    expect(e.exitCode).toBe(2);
+    expect(e.message).toMatch(/the member "version" appears twice/);
+    expect(e.diagnostics[0]).toMatchObject({ file: 'twice.json', line: 5, column: 3 });
+  });
+
+  it.each(readers)('%s: a number beyond a double (1e400, read as Infinity) is named as too large, not as "got number, expected number"', (_name, opts) => {
+    const text = withFirstKey('"versionCount": 1e400,');
+    const e = error(() => readInventoryFile(tmp.write('inf.json', text), 'inf.json', opts));
+    expect(e.exitCode).toBe(2);
+    expect(e.message).toMatch(/keys\[0\]\.versionCount is a number too large to read: beyond about 1\.8e308 a JSON number is read as Infinity/);
+    expect(e.message).not.toMatch(/expected number/);
+  });
+
+  it.each(readers)('%s: an integer beyond 2^53 is refused with the bound', (_name, opts) => {
+    const e = error(() => readInventoryFile(tmp.write('big.json', withFirstKey('"versionCount": 9007199254740993,')), 'big.json', opts));
+    expect(e.message).toMatch(/keys\[0\]\.versionCount is 9007199254740992; it must be at most 9007199254740991/);
+  });
+
+  it.each(readers)('%s: CR LF line ends and a byte-order mark read as the plain file', (_name, opts) => {
+    const plain = scaled(3, 2);
+    const want = parseInventory(plain, 'plain.json');
+    expect(readInventoryFile(tmp.write('crlf.json', `\ufeff${plain.replaceAll('\n', '\r\n')}`), 'crlf.json', opts)).toEqual(want);
+    expect(readInventoryFile(tmp.write('crlf-compact.json', scaled(3).replaceAll(',"', ',\r\n"')), 'crlf-compact.json', opts)).toEqual(want);
+  });
+});
