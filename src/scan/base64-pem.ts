@@ -23,14 +23,18 @@ export interface Base64Run {
 
 const B64 = new Uint8Array(256);
 for (const c of Buffer.from('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/')) B64[c] = 1;
+/** Both alphabets: base64 and base64url (RFC 4648 §5, JWS/JWT segments). */
+const B64_OR_URL = Uint8Array.from(B64);
+B64_OR_URL[0x2d] = 1;
+B64_OR_URL[0x5f] = 1;
 
 const isSpace = (c: number | undefined): boolean => c === 0x20 || c === 0x09;
 
 /** End of the base64 characters of one line starting at `p` (padding included). */
-function lineEnd(buf: Buffer, p: number, hi: number): number {
+function lineEnd(buf: Buffer, p: number, hi: number, alphabet = B64): number {
   let q = p;
   for (;;) {
-    if (q < hi && B64[buf[q] as number]) q++;
+    if (q < hi && alphabet[buf[q] as number]) q++;
     else if (buf[q] === 0x5c && q + 6 <= hi) {
       const n = jsonEscapeLength(buf, q);
       if (n === 0) break;
@@ -73,33 +77,33 @@ function lineBreak(buf: Buffer, p: number): number {
  * indentation, `\n` escapes in a JSON string), or -1: the next line must hold base64 and nothing else
  * (so `tls.key: …` after a value ends it); it ends at a line break, the end of the data or a closing quote.
  */
-function continuation(buf: Buffer, q: number, hi: number): number {
+function continuation(buf: Buffer, q: number, hi: number, alphabet: typeof B64): number {
   const br = lineBreak(buf, q);
   if (br === 0) return -1;
   let p = q + br;
   while (p < hi && isSpace(buf[p])) p++;
-  const e = lineEnd(buf, p, hi);
+  const e = lineEnd(buf, p, hi, alphabet);
   if (e === p) return -1;
   let t = e;
   while (t < hi && isSpace(buf[t])) t++;
   return t >= hi || buf[t] === 0x22 || lineBreak(buf, t) > 0 ? p : -1;
 }
 
-/** The base64 text of the run at `pos` (line breaks and indentation removed) and where it ends. */
-function collect(buf: Buffer, pos: number, hi: number): { text: string; end: number; over: boolean } {
+/** The base64 text of the run at `pos` (line breaks and indentation removed) and where it ends; when `over`, the text up to the limit. */
+function collect(buf: Buffer, pos: number, hi: number, alphabet = B64): { text: string; end: number; over: boolean } {
   const parts: string[] = [];
   let size = 0;
   let p = pos;
   let end = pos;
   for (;;) {
-    const e = lineEnd(buf, p, hi);
+    const e = lineEnd(buf, p, hi, alphabet);
     const part = unescapeJson(buf.toString('latin1', p, e));
     parts.push(part);
     size += part.length;
     end = e;
-    if (size > MAX_BASE64_RUN || end - pos > 2 * MAX_BASE64_RUN) return { text: '', end, over: true };
+    if (size > MAX_BASE64_RUN || end - pos > 2 * MAX_BASE64_RUN) return { text: parts.join('').slice(0, MAX_BASE64_RUN), end, over: true };
     if (buf[e - 1] === 0x3d || size % 4 !== 0) break;
-    const next = continuation(buf, e, hi);
+    const next = continuation(buf, e, hi, alphabet);
     if (next < 0) break;
     p = next;
   }
@@ -218,6 +222,73 @@ export function base64Der(buf: Buffer, pos: number, hi: number): Base64Run | und
   if (decoded.length >= total) return { offset: pos, length, decoded };
   const gap = `a base64 DER private key at offset ${pos} is cut: its SEQUENCE declares ${total} bytes, the value holds ${decoded.length}`;
   return { offset: pos, length, decoded, gap };
+}
+
+// ---------------------------------------------------------------- JSON (a JWK) written as base64 or base64url
+
+/**
+ * Anchors of a JWK written as base64 or base64url: the member name `"kty":` encodes as one of three
+ * fixed strings, one per position modulo 3 ("Imt0eS", the "JrdHki" of "?SJrdHki", the "a3R5Ij" of
+ * "??ia3R5Ij"), whatever the JSON's layout and wherever the member lies in it — a Kubernetes Secret's
+ * `data:` value holding a JWK or JWKS file (`kubectl create secret generic --from-file=key.json`), a
+ * JWK as one segment of a JWS/JWT-like token (RFC 7515 §7.1, base64url without padding).
+ */
+export const BASE64_JSON_ANCHORS: readonly Buffer[] = ['Imt0eS', 'JrdHki', 'a3R5Ij'].map((s) => Buffer.from(s));
+
+const KTY = Buffer.from('kty');
+/** A member named `d`, its quotes escaped or not (`"d":`, `\\"d\\":`, `\\u0022d\\u0022:`). */
+const D_MEMBER = /(?:"|\\u0022)d\\*(?:"|\\u0022)\s*:/;
+
+/** The start of the base64 line holding `p`, and of the lines before it that wrap the same run (all base64, a multiple of 4 long, no padding). */
+function runStart(buf: Buffer, p: number): number {
+  const limit = Math.max(0, p - 2 * MAX_BASE64_RUN);
+  let s = p;
+  for (;;) {
+    while (s > limit && B64_OR_URL[buf[s - 1] as number]) s--;
+    let t = s;
+    while (t > limit && isSpace(buf[t - 1])) t--;
+    const br = buf[t - 1] === 0x0a ? (buf[t - 2] === 0x0d ? 2 : 1) : buf[t - 1] === 0x6e && buf[t - 2] === BACKSLASH ? 2 : 0;
+    let q = t - br;
+    const lineEnds = q;
+    while (q > limit && B64_OR_URL[buf[q - 1] as number]) q--;
+    let r = q;
+    while (r > limit && isSpace(buf[r - 1])) r--;
+    const wholeLine = r === 0 || buf[r - 1] === 0x0a || buf[r - 1] === 0x22 || (buf[r - 1] === 0x6e && buf[r - 2] === BACKSLASH);
+    if (br === 0 || q === lineEnds || (lineEnds - q) % 4 !== 0 || !wholeLine || q <= limit) return s;
+    s = q;
+  }
+}
+
+/** The decoded text, from its first `{` to its last `}`, parses as JSON. */
+function parsesAsJson(decoded: Buffer): boolean {
+  const text = decoded.toString('utf8');
+  try {
+    JSON.parse(text.slice(text.indexOf('{'), text.lastIndexOf('}') + 1));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * JSON written as base64 or base64url, around `pos` (where a BASE64_JSON_ANCHORS anchor matched):
+ * the whole run decoded for the caller to scan as an embedded stream when it holds a `"d"` member
+ * (a private JWK, RFC 7518 §6.2.2.1/§6.3.2.1, RFC 8037 §2); undefined otherwise (a public JWKS). One
+ * that does not parse as JSON (cut), or runs past the limit, is a gap beside what its decoded bytes yield.
+ */
+export function base64Json(buf: Buffer, pos: number, hi: number): Base64Run | undefined {
+  const start = runStart(buf, pos);
+  const { text, end, over } = collect(buf, start, hi, B64_OR_URL);
+  if (end <= pos) return undefined;
+  const decoded = Buffer.from(text, 'base64');
+  if (decoded.indexOf(KTY) < 0 || !D_MEMBER.test(decoded.toString('latin1'))) return undefined;
+  const length = end - start;
+  const what = `base64 JSON with a private JWK at offset ${start}`;
+  if (over || pos - start >= 2 * MAX_BASE64_RUN)
+    return { offset: start, length, decoded, gap: `${what} runs past ${MAX_BASE64_RUN} characters; only part of it was decoded` };
+  return parsesAsJson(decoded)
+    ? { offset: start, length, decoded }
+    : { offset: start, length, decoded, gap: `${what} is cut or damaged: it does not parse as JSON` };
 }
 
 /** Where a hit lies in the scanned stream: its offset, or for material inside base64, where the run starts. */

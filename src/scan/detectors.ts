@@ -130,19 +130,49 @@ export const utf16Pem: Detector = (buf, pos, lo, hi) => {
   const be = buf[pos - 1] === 0x45 && buf[pos - 2] === 0;
   if (!le && !be) return undefined;
   const y = le ? pos : pos - 1;
-  const from = Math.max(lo + ((y - lo) % 2), y - 2 * 64);
-  const to = Math.min(hi, y + 2 * MAX_MATERIAL);
-  const n = (to - from) >> 1;
+  return inNarrowed(buf, y, lo, hi, 64, le ? 'le' : 'be', (narrow, at) => pem(narrow, at - 4, 0, narrow.length));
+};
+
+/**
+ * A JWK written as UTF-16 (a .NET or Windows process's strings, in a minidump): anchored on `"\0k\0t`,
+ * the start of `"kty"` in either byte order; the text around it narrowed to one byte per character and
+ * read as a JWK. JSON is ASCII, so each character is its non-zero byte, whichever side its zero byte
+ * is on (the byte order need not be known: the object's last `}` may be followed by anything).
+ */
+export const utf16Jwk: Detector = (buf, pos, lo, hi) => {
+  if (buf[pos + 6] !== 0x79 || buf[pos + 8] !== 0x22 || buf[pos + 7] !== 0 || buf[pos + 5] !== 0) return undefined;
+  return inNarrowed(buf, pos + 2, lo, hi, 8192 + 8, 'ascii', (narrow, at) => jwk(narrow, at, 0, narrow.length));
+};
+
+/**
+ * Run `detect` on UTF-16 text narrowed to one byte per character: `back` characters before the one at
+ * `at` (byte offset) and MAX_MATERIAL after it. `order`: little-endian (`le`, the character's low byte
+ * first), big-endian (`be`), or `ascii` (the byte at each even distance from `at`, kept when a byte
+ * beside it is zero); a character that does not fit becomes `?`. The hit's offsets are mapped back to the bytes.
+ */
+function inNarrowed(
+  buf: Buffer,
+  at: number,
+  lo: number,
+  hi: number,
+  back: number,
+  order: 'le' | 'be' | 'ascii',
+  detect: (narrow: Buffer, at: number) => RawHit | undefined,
+): RawHit | undefined {
+  const from = Math.max(lo + ((at - lo) % 2), at - 2 * back);
+  const n = (Math.min(hi, at + 2 * MAX_MATERIAL) - from) >> 1;
   const narrow = Buffer.alloc(n);
   for (let i = 0; i < n; i++) {
-    const a = buf[from + 2 * i] as number;
-    const b = buf[from + 2 * i + 1] as number;
-    const [low, high] = le ? [a, b] : [b, a];
-    narrow[i] = high === 0 ? low : 0x3f;
+    const p = from + 2 * i;
+    const a = buf[p] as number;
+    const b = buf[p + 1] as number;
+    if (order === 'ascii') narrow[i] = b === 0 || (p > lo && buf[p - 1] === 0) ? a : 0x3f;
+    else if (order === 'le') narrow[i] = b === 0 ? a : 0x3f;
+    else narrow[i] = a === 0 ? b : 0x3f;
   }
-  const hit = pem(narrow, (y - from) / 2 - 4, 0, n);
+  const hit = detect(narrow, (at - from) / 2);
   return hit ? { ...hit, offset: from + 2 * hit.offset, length: 2 * hit.length } : undefined;
-};
+}
 
 function keyTypeOfLabel(label: string): string | undefined {
   if (label.startsWith('RSA')) return 'RSA';
@@ -303,38 +333,64 @@ function modPow(base: bigint, exp: bigint, mod: bigint): bigint {
   return result;
 }
 
-export const jwk: Detector = (buf, pos, lo, hi) => {
-  if (buf[pos - 1] !== 0x22) return undefined;
-  // Walk back to the '{' that opens the object holding "kty".
+/** Walk back from `pos` to the '{' that opens the object holding it (at most 8 KiB back), or -1. */
+function objectStart(buf: Buffer, pos: number, lo: number): number {
   let depth = 0;
-  let start = -1;
-  for (let i = pos - 2; i >= Math.max(lo, pos - 8192); i--) {
+  for (let i = pos - 1; i >= Math.max(lo, pos - 8192); i--) {
     const c = buf[i];
     if (c === 0x7d) depth++;
     else if (c === 0x7b) {
-      if (depth === 0) {
-        start = i;
-        break;
-      }
+      if (depth === 0) return i;
       depth--;
     }
   }
-  if (start < 0) return undefined;
-  const limit = Math.min(hi, start + MAX_MATERIAL);
-  const end = jsonObjectEnd(buf, start, limit);
-  if (end < 0) return undefined;
-  let obj: Record<string, unknown>;
+  return -1;
+}
+
+/** The verdict on a parsed JSON object: a JWK with a private member `d`, placed at [start, end). */
+function jwkVerdict(obj: unknown, start: number, end: number): RawHit | undefined {
+  const k = obj as JsonWebKey | null;
+  if (!k || typeof k !== 'object' || typeof k.kty !== 'string' || typeof k.d !== 'string' || k.kty === 'oct') return undefined;
+  const base = { offset: start, length: end - start, format: 'jwk' as const, fingerprints: fingerprintsOfPublicJwk(k) };
+  return { ...base, keyType: k.kty, proof: jwkPrivateProven(k) ? 'private-key-present' : 'unproven' };
+}
+
+const parseJson = (text: string): unknown => {
   try {
-    obj = JSON.parse(buf.toString('latin1', start, end)) as Record<string, unknown>;
+    return JSON.parse(text);
   } catch {
     return undefined;
   }
-  if (!obj || typeof obj !== 'object' || typeof obj.kty !== 'string' || typeof obj.d !== 'string') return undefined;
-  const k = obj as JsonWebKey;
-  const base = { offset: start, length: end - start, format: 'jwk' as const, fingerprints: fingerprintsOfPublicJwk(k) };
-  if (k.kty === 'oct') return undefined;
-  return { ...base, keyType: k.kty, proof: jwkPrivateProven(k) ? 'private-key-present' : 'unproven' };
 };
+
+/**
+ * A JWK (RFC 7517) with a private member (`d`, RFC 7518 §6.2.2.1/§6.3.2.1, RFC 8037 §2), at the anchor
+ * `kty"`; or, at `kty\`, a JWK held as a JSON string inside another JSON document, its quotes escaped
+ * (`{\"kty\":…}`, `{\u0022kty\u0022:…}`; escapes doubled for JSON in JSON): AWS Secrets Manager's
+ * `SecretString`, Terraform state, a config value.
+ */
+export const jwk: Detector = (buf, pos, lo, hi) => {
+  const escaped = buf[pos + 3] === 0x5c;
+  if (!escaped && buf[pos - 1] !== 0x22) return undefined;
+  const start = objectStart(buf, pos - 1, lo);
+  if (start < 0) return undefined;
+  const limit = Math.min(hi, start + MAX_MATERIAL);
+  const end = escaped ? bracesEnd(buf, start, limit) : jsonObjectEnd(buf, start, limit);
+  if (end < 0) return undefined;
+  const text = buf.toString('latin1', start, end);
+  return jwkVerdict(parseJson(escaped ? unescapeJson(text) : text), start, end);
+};
+
+/** The index just past the '}' closing the '{' at `start`, counting braces only (an escaped JSON text, whose quotes are `\"`), or -1. */
+function bracesEnd(buf: Buffer, start: number, limit: number): number {
+  let depth = 0;
+  for (let i = start; i < limit; i++) {
+    const c = buf[i];
+    if (c === 0x7b) depth++;
+    else if (c === 0x7d && --depth === 0) return i + 1;
+  }
+  return -1;
+}
 
 /** The index just past the JSON object opening at `start` (strings and nesting followed), or -1 before `limit`. */
 function jsonObjectEnd(buf: Buffer, start: number, limit: number): number {

@@ -2,8 +2,8 @@
 // rare short anchors found in one SIMD pass (anchors.ts) and the sampled known-key pass, then the
 // detectors on the few candidate positions, in offset order.
 import { AnchorWindow } from './anchors.ts';
-import { BASE64_DER_ANCHORS, BASE64_PEM_ANCHOR, base64Der, base64Pem, mayBeBase64Der } from './base64-pem.ts';
-import { cngEc, cngRsa, type Detector, derSec1, derVersion0, jwk, MAX_MATERIAL, pem, putty, utf16Pem, xmlRsaKeyValue } from './detectors.ts';
+import { BASE64_DER_ANCHORS, BASE64_JSON_ANCHORS, BASE64_PEM_ANCHOR, type Base64Run, base64Der, base64Json, base64Pem, mayBeBase64Der } from './base64-pem.ts';
+import { cngEc, cngRsa, type Detector, derSec1, derVersion0, jwk, MAX_MATERIAL, pem, putty, utf16Jwk, utf16Pem, xmlRsaKeyValue } from './detectors.ts';
 import type { BignumCollector } from './ec-scalars.ts';
 import { EMBEDDED_ANCHORS, type Embedded } from './embedded.ts';
 import type { KnownKeyTable } from './known-keys.ts';
@@ -53,11 +53,15 @@ const keyHeader: Detector = (buf, pos, lo, hi) => {
 export const ANCHORS: readonly Anchor[] = [
   { needle: Buffer.from('Y-'), detect: keyHeader },
   { needle: Buffer.from('kty"'), detect: jwk },
+  // A JWK held as a JSON string in another JSON document: `{\"kty\":…}`, `{\u0022kty\u0022:…}`.
+  { needle: Buffer.from('kty\\'), detect: jwk },
   { needle: Buffer.from([0x02, 0x01]), detect: der },
   { needle: Buffer.from('RSA'), detect: rsa },
   { needle: Buffer.from('EC'), detect: ecBlob },
   // PEM in UTF-16: "E\0Y\0-\0-" (LE) and "\0E\0Y\0-\0-" (BE) both contain it.
   { needle: Buffer.from('Y\0-\0-', 'latin1'), detect: utf16Pem },
+  // A JWK in UTF-16: `"kty` in either byte order ("\"\0k\0t\0" LE, "\0\"\0k\0t" BE).
+  { needle: Buffer.from('"\0k\0t', 'latin1'), detect: utf16Jwk },
 ];
 
 export const DEFAULT_CHUNK = 4 * 1024 * 1024;
@@ -70,6 +74,14 @@ const EMBEDDED_KIND = 1000;
 /** The candidate kinds of base64-encoded PEM and of a base64 DER private key with no armour (base64-pem.ts). */
 const BASE64_KIND = 2000;
 const BASE64_DER_KIND = 2001;
+/** The candidate kind of JSON written as base64 or base64url (a JWK in a Kubernetes Secret or a token segment). */
+const BASE64_JSON_KIND = 2002;
+/** What each base64 candidate kind decodes, and how a run nested too deep is named. */
+const BASE64_READERS: Record<number, { read: (buf: Buffer, pos: number, hi: number) => Base64Run | undefined; what: string }> = {
+  [BASE64_KIND]: { read: base64Pem, what: 'base64-encoded PEM' },
+  [BASE64_DER_KIND]: { read: base64Der, what: 'a base64 DER private key' },
+  [BASE64_JSON_KIND]: { read: base64Json, what: 'base64 JSON with a private JWK' },
+};
 /** Base64-encoded PEM inside base64-encoded PEM is opened this deep, no deeper. */
 const MAX_BASE64_DEPTH = 3;
 const SUB_BLOCK = 128 * 1024;
@@ -79,12 +91,19 @@ const SUB_BLOCK = 128 * 1024;
  */
 export const STEP_BYTES = 256 * 1024;
 /** Every anchor the window searches for, and the candidate kind each stands for. */
-export const NEEDLES: readonly Buffer[] = [...ANCHORS.map((a) => a.needle), ...EMBEDDED_ANCHORS.map((a) => a.needle), BASE64_PEM_ANCHOR, ...BASE64_DER_ANCHORS];
+export const NEEDLES: readonly Buffer[] = [
+  ...ANCHORS.map((a) => a.needle),
+  ...EMBEDDED_ANCHORS.map((a) => a.needle),
+  BASE64_PEM_ANCHOR,
+  ...BASE64_DER_ANCHORS,
+  ...BASE64_JSON_ANCHORS,
+];
 export const KINDS: readonly number[] = [
   ...ANCHORS.map((_, i) => i),
   ...EMBEDDED_ANCHORS.map((_, i) => EMBEDDED_KIND + i),
   BASE64_KIND,
   ...BASE64_DER_ANCHORS.map(() => BASE64_DER_KIND),
+  ...BASE64_JSON_ANCHORS.map(() => BASE64_JSON_KIND),
 ];
 
 /** A base64 run that could not be decoded whole (absolute offset): reported as a gap, never clean. */
@@ -265,15 +284,15 @@ export class StreamScanner {
     this.embedded.push({ ...found, offset: found.offset + this.base, dataStart: found.dataStart + this.base });
   }
 
-  /** Base64-encoded PEM, or a bare base64 DER key (`der`), at `pos`: its bytes scanned as an embedded stream, hits named by the run's offset. */
-  private addBase64(pos: number, len: number, der: boolean): void {
+  /** Base64-encoded PEM, a bare base64 DER key or base64 JSON (by `kind`) at `pos`: its bytes scanned as an embedded stream, hits named by the run's offset. */
+  private addBase64(pos: number, len: number, kind: number): void {
     if (this.base + pos < this.coveredUntil) return;
-    const run = der ? base64Der(this.buf, pos, len) : base64Pem(this.buf, pos, len);
+    const { read, what } = BASE64_READERS[kind] as (typeof BASE64_READERS)[number];
+    const run = read(this.buf, pos, len);
     if (!run) return;
     const at = run.offset + this.base;
     this.coveredUntil = Math.max(this.coveredUntil, at + run.length);
     if (this.depth >= MAX_BASE64_DEPTH) {
-      const what = der ? 'a base64 DER private key' : 'base64-encoded PEM';
       this.decodeGaps.push({ offset: at, reason: `${what} at offset ${at} is nested more than ${MAX_BASE64_DEPTH} deep; it was not decoded` });
       return;
     }
@@ -300,7 +319,7 @@ export class StreamScanner {
       const pos = cand[i] as number;
       const kind = cand[i + 1] as number;
       if (kind >= EMBEDDED_KIND) {
-        if (kind === BASE64_KIND || kind === BASE64_DER_KIND) this.addBase64(pos, len, kind === BASE64_DER_KIND);
+        if (BASE64_READERS[kind]) this.addBase64(pos, len, kind);
         else this.addEmbedded(kind - EMBEDDED_KIND, pos, len);
         continue;
       }

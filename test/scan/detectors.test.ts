@@ -114,6 +114,14 @@ describe('public-only negatives', () => {
         k.publicKey.export({ format: 'der', type: 'spki' }),
         Buffer.from(k.publicKey.export({ format: 'pem', type: 'spki' }) as string),
         Buffer.from(JSON.stringify({ keys: [{ ...pubJwk, kid: k.kind, use: 'sig' }] })),
+        // The same public JWKS as base64 (a Secret's data value), as a JSON string, in UTF-16, and a DPoP
+        // proof (RFC 9449 §4.2) whose header carries the public JWK: none has a private member.
+        Buffer.from(` jwks.json: ${Buffer.from(JSON.stringify({ keys: [pubJwk] }, null, 2)).toString('base64')}\n`),
+        Buffer.from(JSON.stringify({ SecretString: JSON.stringify({ keys: [pubJwk] }) })),
+        Buffer.from(JSON.stringify({ keys: [pubJwk] }), 'utf16le'),
+        Buffer.from(
+          `DPoP: ${Buffer.from(JSON.stringify({ typ: 'dpop+jwt', alg: 'ES256', jwk: pubJwk })).toString('base64url')}.${Buffer.from('{"jti":"-BwC3ESc6acc2lTc","htm":"POST","htu":"https://server.example.com/token","iat":1562262616}').toString('base64url')}.c2ln\n`,
+        ),
       );
       if (j.kty === 'RSA') {
         const n = Buffer.from(j.n as string, 'base64url');

@@ -94,6 +94,12 @@ export const FORMATS = [
   'der-base64-json',
   'der-base64-env',
   'xml-rsa',
+  'jwk-json-string',
+  'jwk-json-u0022',
+  'jwk-base64-k8s',
+  'jwk-base64url-token',
+  'jwk-utf16le',
+  'jwk-utf16be',
 ] as const;
 export type MaterialKind = (typeof FORMATS)[number];
 
@@ -158,6 +164,12 @@ export const EXPECTED_FORMAT: Record<MaterialKind, string> = {
   'der-base64-json': 'der-pkcs8',
   'der-base64-env': 'der-sec1',
   'xml-rsa': 'xml-rsa-key-value',
+  'jwk-json-string': 'jwk',
+  'jwk-json-u0022': 'jwk',
+  'jwk-base64-k8s': 'jwk',
+  'jwk-base64url-token': 'jwk',
+  'jwk-utf16le': 'jwk',
+  'jwk-utf16be': 'jwk',
 };
 
 /** A DER TLV with a definite length in the shortest form. */
@@ -364,6 +376,22 @@ export function encode(k: TestKey, f: MaterialKind): Buffer {
       return Buffer.from(`\nSIGNING_KEY=${pk.export({ format: 'der', type: 'sec1' }).toString('base64')}\n`);
     case 'xml-rsa':
       return xmlRsaKeyValue(k);
+    // `aws secretsmanager get-secret-value` output: the JWK is the SecretString, a JSON text inside a JSON string.
+    case 'jwk-json-string':
+      return Buffer.from(JSON.stringify({ Name: 'signing-jwk', SecretString: JSON.stringify(k.jwk), VersionStages: ['AWSCURRENT'] }));
+    // .NET System.Text.Json's default encoder escapes `"` inside a string as \u0022.
+    case 'jwk-json-u0022':
+      return Buffer.from(JSON.stringify({ Jwk: JSON.stringify(k.jwk) }).replaceAll('\\"', '\\u0022'));
+    // `kubectl create secret generic --from-file=key.json -o yaml`: the pretty-printed file's base64 (RFC 4648 §4), one line.
+    case 'jwk-base64-k8s':
+      return Buffer.from(`\ndata:\n  key.json: ${Buffer.from(JSON.stringify({ ...k.jwk, kid: 'k8s' }, null, 2)).toString('base64')}\n`);
+    // A JWK as one segment of a compact JWS-like token (RFC 7515 §7.1: base64url, no padding).
+    case 'jwk-base64url-token':
+      return Buffer.from(`Authorization: Bearer eyJhbGciOiJub25lIn0.${Buffer.from(JSON.stringify(k.jwk)).toString('base64url')}.\n`);
+    // A Windows or .NET process's strings are UTF-16.
+    case 'jwk-utf16le':
+    case 'jwk-utf16be':
+      return utf16(JSON.stringify({ ...k.jwk, kid: 'utf16' }), f === 'jwk-utf16be');
     case 'pem-json': {
       const json = JSON.stringify({ private_key: pk.export({ format: 'pem', type: 'pkcs8' }) as string, type: 'service_account' });
       return Buffer.from(json.replaceAll('+', '\\u002b').replaceAll('/', '\\/'));
