@@ -9,7 +9,7 @@ import type { KeyRecord } from '../model/key-record.ts';
 import type { PublishedKey } from '../model/published-key.ts';
 import type { ResolvedPolicy, ResolvedRuleConfig } from '../policy/resolve.ts';
 import type { Waiver } from '../policy/schema.ts';
-import { formatMessage } from '../rules/define-rule.ts';
+import { messageMaker } from '../rules/define-rule.ts';
 import { findRule } from '../rules/index.ts';
 import { mergeByPrincipal } from '../rules/lib/keys.ts';
 import { MissingData } from '../rules/missing-data.ts';
@@ -366,6 +366,8 @@ interface Plan {
   needs: CompiledNeed[];
   ruleWaivers: WaiverState[];
   ctx: RuleContext<unknown, string>;
+  /** The rule's messages filled in (its last few remembered). */
+  message: ReturnType<typeof messageMaker>;
 }
 
 function startRun(inventory: Inventory, policy: ResolvedPolicy, options: EvaluateOptions): Run {
@@ -528,7 +530,17 @@ function makePlan(run: Run, ruleId: string, index: number, shared: ReturnType<ty
     },
   };
   const ruleWaivers = run.waivers.filter((x) => x.ruleId === ruleId);
-  return { index, ruleId, rule, config, ruleCounts: new Int32Array(N_OUTCOMES), needs: compileNeeds(rule.meta.needs), ruleWaivers, ctx };
+  return {
+    index,
+    ruleId,
+    rule,
+    config,
+    ruleCounts: new Int32Array(N_OUTCOMES),
+    needs: compileNeeds(rule.meta.needs),
+    ruleWaivers,
+    ctx,
+    message: messageMaker(rule.messages),
+  };
 }
 
 /**
@@ -659,7 +671,7 @@ function recordPair(run: Run, plan: Plan, outcome: Outcome, si: number): void {
 
 /** One failure a rule reported: its severity (escalated when the rule says so), root cause and waiver. */
 function recordFinding(run: Run, plan: Plan, f: Finding, si: number): void {
-  const { rule, config } = plan;
+  const { config } = plan;
   const subject = run.cursor.subject as Subject;
   const subjectId = subject.id;
   const key = f.opts?.key;
@@ -669,7 +681,7 @@ function recordFinding(run: Run, plan: Plan, f: Finding, si: number): void {
   const cause = f.opts?.cause;
   const self = !cause || (cause.kind === subject.kind && cause.id === subjectId);
   const waived = waiverFor(plan.ruleWaivers, subjectId, key, run.nowMs);
-  let message = formatMessage(rule.messages[f.messageId] ?? f.messageId, f.data);
+  let message = plan.message(f.messageId, f.data);
   if (waived && waived.status === 'expired') message += ` (waiver expired ${waived.expires})`;
   const outcome = waived?.status === 'active' ? 'waived' : 'fail';
   run.store.add(si, plan.index, outcome, severity, message, { findingKey: key, cause: self ? undefined : cause, waiver: waived });

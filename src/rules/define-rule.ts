@@ -32,3 +32,38 @@ export function formatMessage(template: string, data: Record<string, string | nu
   }
   return out;
 }
+
+type MessageData = Record<string, string | number> | undefined;
+
+/** Two findings' data fill a template alike: the same own members with the same values (and the same prototype). */
+function sameData(a: MessageData, b: MessageData): boolean {
+  if (a === b) return true;
+  if (!a || !b || Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return false;
+  let n = 0;
+  for (const k in b) {
+    if (!Object.hasOwn(b, k)) continue;
+    if (!Object.hasOwn(a, k) || a[k] !== b[k]) return false;
+    n++;
+  }
+  for (const k in a) if (Object.hasOwn(a, k)) n--;
+  return n === 0;
+}
+
+const RECENT_MESSAGES = 8;
+
+/**
+ * `formatMessage` for one rule's templates, remembering the last few messages with the data they were
+ * made from: a finding with the same message id and data gets the same string (thousands of keys fail
+ * a rule alike), with nothing to format and no new string for the result store to hash.
+ */
+export function messageMaker(messages: Readonly<Record<string, string>>): (messageId: string, data: MessageData) => string {
+  const recent: { messageId: string; data: MessageData; text: string }[] = [];
+  let next = 0;
+  return (messageId, data) => {
+    for (const m of recent) if (m.messageId === messageId && sameData(m.data, data)) return m.text;
+    const text = formatMessage(messages[messageId] ?? messageId, data);
+    recent[next] = { messageId, data, text };
+    next = (next + 1) % RECENT_MESSAGES;
+    return text;
+  };
+}
