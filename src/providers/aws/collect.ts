@@ -7,7 +7,7 @@ import type { CollectContext, ProviderOutput } from '../types.ts';
 import { AWS_OPERATIONS, type AwsCredentials, createAwsTransport } from './client.ts';
 import { type AwsRun, permissionOf, type Where } from './context.ts';
 import { awsQuotaTable } from './quota.ts';
-import { readAccess, readAccounts } from './reads/accounts.ts';
+import { accountAccess, readAccounts } from './reads/accounts.ts';
 import { readIdentity } from './reads/identity.ts';
 import { readKey } from './reads/key.ts';
 import { listAliases, listKeyIds } from './reads/keys-list.ts';
@@ -107,7 +107,7 @@ async function readRegion(run: AwsRun, where: Where, trails: Map<string, FoundTr
 async function accountRegions(run: AwsRun, home: Where, accounts: string[]): Promise<Where[]> {
   const pairs: Where[] = [];
   await run.kit.pool(accounts, 8, async (account) => {
-    const where = await readAccess(run, home, account);
+    const where = await accountAccess(run, home, account);
     if (!where) return;
     for (const region of await readRegions(run, where, home.caller.region)) pairs.push({ account, caller: { ...where.caller, region } });
   });
@@ -138,7 +138,12 @@ export const awsUnit = (w: Where): string => `aws:${w.account}:${w.caller.region
  */
 async function shardAccounts(run: AwsRun, home: Where): Promise<string[]> {
   const planned = run.shard?.planned('aws:');
-  if (!planned?.length) return readAccounts(run, home);
+  if (!planned?.length) {
+    const accounts = await readAccounts(run, home);
+    run.scope = new Set(accounts);
+    return accounts;
+  }
+  run.scope = new Set(planned.map((u) => u.split(':')[1] as string));
   const mine = planned.filter((u) => run.shard?.owner(u) === run.shard?.spec.index).map((u) => u.split(':')[1] as string);
   for (const u of planned) run.shard?.owns(u); // recorded, so a merge can name the units of a missing shard
   return [...new Set(mine)].sort();
@@ -166,6 +171,7 @@ export async function collectWith(run: AwsRun, homeRegion: string): Promise<AwsC
   if (!identity) return { keys: [], trails: [], gaps: run.kit.gaps.list(), stats: run.kit.stats };
   const home: Where = { account: identity.account, caller: { region: homeRegion } };
   run.homeAccount = identity.account;
+  run.home = home;
   const accounts = await shardAccounts(run, home);
   if (!run.fast) run.org = orgPolicies(run, home, accounts);
   const pairs = (await accountRegions(run, home, accounts)).filter((w) => run.shard?.owns(awsUnit(w)) ?? true);

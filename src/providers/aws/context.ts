@@ -31,6 +31,12 @@ export interface AwsRun {
   iam?: Map<string, Promise<IamReading>>;
   /** The organization's SCPs and RCPs, read once per run. */
   org?: Promise<OrgPolicies | undefined>;
+  /** Every account the configuration audits (all shards'): a key policy delegating to one joins its IAM. */
+  scope?: ReadonlySet<string>;
+  /** Who reads each account (the caller or the assumed audit role), asked at most once per run. */
+  access?: Map<string, Promise<Where | undefined>>;
+  /** The caller's account and home region. */
+  home?: Where;
 }
 
 /** One account and region, and the credentials that read it. */

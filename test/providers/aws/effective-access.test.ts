@@ -17,6 +17,7 @@ import { githubTrust as documentedGithubTrust, SIGNING_SPKI } from './world.ts';
 
 const PROD = '444455556666';
 const DEBUG = '555566667777';
+const PARTNER = '666677778888';
 const MGMT = '111122223333';
 const NOW = new Date('2026-06-01T00:00:00Z');
 
@@ -87,7 +88,7 @@ function estate(iam: FakeIam, organization?: FakeOrganization): FakeWorld {
 
 const POLICY = `version: 1
 environments:
-  production: { kind: production, match: [{ accounts: ['${PROD}'] }] }
+  production: { kind: production, match: [{ accounts: ['${PROD}', '${PARTNER}'] }] }
   debug: { kind: debug, match: [{ tags: { env: debug } }, { paths: ['/debug/*'] }, { accounts: ['${DEBUG}'] }] }
 precedence: { environments: [debug, production] }
 rules: { nonprod-principal-access: high, no-public-principal: critical }
@@ -968,5 +969,51 @@ describe('organization guardrails on the principals a key policy or a grant name
     await fake?.close();
     // KMS Developer Guide: resource control policies do not apply to AWS managed keys.
     expect(publicOf(await audit(world([perimeterRcp], [everyone], 'AWS'), ORG))?.outcome).toBe('fail');
+  });
+});
+
+describe('cross-account delegation to an audited account (acceptance)', () => {
+  // KMS Developer Guide, "Allowing users in other accounts to use a KMS key": the key policy names the
+  // other account, and that account's identity policies choose who in it may use the key.
+  const crossAccount = {
+    Sid: 'Allow use of the key by the partner account',
+    Effect: 'Allow',
+    Principal: { AWS: `arn:aws:iam::${PARTNER}:root` },
+    Action: ['kms:Sign', 'kms:Verify', 'kms:DescribeKey'],
+    Resource: '*',
+  };
+  function world(assumable = true): FakeWorld {
+    const base = estate({});
+    const key = base.accounts[0]?.regions['us-east-1']?.keys[0];
+    if (key) key.policy = defaultPolicyWith(crossAccount);
+    const partnerIam: FakeIam = {
+      roles: [
+        { name: 'debug-shell', tags: { env: 'debug' }, trust: ec2Trust, inline: [{ name: 'kms', document: allowAll(['kms:Sign'], { Resource: KEY }) }] },
+        { name: 'web', trust: ec2Trust, inline: [{ name: 's3', document: allowAll('s3:GetObject') }] },
+      ],
+    };
+    return { ...base, accounts: [...base.accounts, { id: PARTNER, assumable, iam: partnerIam, regions: { 'us-east-1': { keys: [] } } }] };
+  }
+  const BOTH = { accounts: [PROD, PARTNER], assumeRole: 'KeyhygieneAudit' };
+
+  it("joins the other account's IAM: its debug role that may sign with the key fails the production key", async () => {
+    const { key, verdict, out } = await audit(world(), BOTH);
+    expect(out.gaps).toEqual([]);
+    const partner = key?.access?.filter((e) => e.source === 'iam-policy' && e.principal.account === PARTNER);
+    expect(partner?.map((e) => [e.principal.name, e.capabilities])).toEqual([['debug-shell', ['use-sign']]]);
+    expect(key?.access?.some((e) => e.principal.kind === 'account' && e.principal.account === PARTNER)).toBe(true);
+    expect(verdict?.outcome).toBe('fail');
+    expect(verdict?.message).toMatch(/debug-shell/);
+  });
+
+  it("an audited account whose IAM cannot be read leaves the key's access a gap: unknown, never a pass", async () => {
+    const { verdict, out } = await audit(world(false), BOTH);
+    expect(out.gaps.find((g) => g.scope.subjectId === KEY)?.affects).toEqual(['access']);
+    expect(verdict?.outcome).toBe('unknown');
+  });
+
+  it('an account outside the audit keeps the account entry only (documented limit)', async () => {
+    const { key } = await audit(world(), { accounts: [PROD] });
+    expect(key?.access?.filter((e) => e.principal.account === PARTNER).map((e) => e.principal.kind)).toEqual(['account']);
   });
 });

@@ -166,6 +166,19 @@ export function namesPrincipal(s: Stmt, p: { arn: string; account: string }): bo
 export const wildcardGrants = (keyPolicy: readonly Stmt[]): Stmt[] =>
   keyPolicy.filter((s) => s.effect === 'Allow' && s.principals && !s.principals.not && s.principals.aws.includes('*'));
 
+/** The accounts the key policy's Allow statements delegate to (an account root or a bare account id), sorted. */
+export function delegatedAccounts(keyPolicy: readonly Stmt[]): string[] {
+  const out = new Set<string>();
+  for (const s of keyPolicy) {
+    if (s.effect !== 'Allow' || !s.principals || s.principals.not) continue;
+    for (const v of s.principals.aws) {
+      const account = /^\d{12}$/.test(v) ? v : ACCOUNT_ROOT.exec(v)?.[1];
+      if (account) out.add(account);
+    }
+  }
+  return [...out].sort();
+}
+
 /** The key policy's Allow statements that delegate to IAM in `account` (name the account itself). */
 export function delegations(keyPolicy: readonly Stmt[], account: string): Stmt[] {
   return keyPolicy.filter(
@@ -305,10 +318,10 @@ function inputsOf(key: KeyFacts, keyPolicy: readonly Stmt[], iam: AccountIam, or
   // Wildcard statements grant principals of the key's own account only (others need their account's IAM too).
   const wildcard = key.account === iam.account ? wildcardGrants(keyPolicy) : [];
   if (delegation.length === 0 && wildcard.length === 0) return undefined;
-  const member = org?.managementAccount !== iam.account;
-  const scpLevels = member ? org?.scpLevels?.get(iam.account) : undefined;
-  // RCPs do not apply to AWS managed keys (KMS Developer Guide, "Resource control policies in AWS KMS").
-  const rcps = member && key.account === iam.account && !key.awsManaged ? (org?.rcps?.get(iam.account) ?? []) : [];
+  const scpLevels = org?.managementAccount !== iam.account ? org?.scpLevels?.get(iam.account) : undefined;
+  // The key's account's RCPs, for its own principals and other accounts' alike; not on AWS managed keys
+  // (KMS Developer Guide, "Resource control policies in AWS KMS"), not in the management account.
+  const rcps = org?.managementAccount !== key.account && !key.awsManaged ? (org?.rcps?.get(key.account) ?? []) : [];
   const orgPath = org?.paths?.get(iam.account);
   const now = { ...(iam.readAt !== undefined ? { now: iam.readAt } : {}), ...(orgPath ? { orgPath } : {}) };
   return { key, keyPolicy, delegation, wildcard, rcps, ...(scpLevels ? { scpLevels } : {}), ...(org?.orgId ? { orgId: org.orgId } : {}), ...now };

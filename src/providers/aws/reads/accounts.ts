@@ -56,3 +56,14 @@ export async function readAccess(run: AwsRun, home: Where, account: string): Pro
     return undefined;
   }
 }
+
+/** Who reads `account`, asked at most once per run (the region sweep and cross-account key policies share it). */
+export function accountAccess(run: AwsRun, home: Where, account: string): Promise<Where | undefined> {
+  run.access ??= new Map();
+  let p = run.access.get(account);
+  if (!p) {
+    p = readAccess(run, home, account);
+    run.access.set(account, p);
+  }
+  return p;
+}

@@ -4,9 +4,11 @@
 import type { AccessEntry } from '../../../model/access-entry.ts';
 import { chainAccess } from '../access/chains.ts';
 import { compileDocument } from '../access/document.ts';
-import { delegations, effectiveAccess, type KeyFacts, toAccessEntries, wildcardGrants } from '../access/evaluate.ts';
+import { type AccessIndex, delegatedAccounts, delegations, effectiveAccess, type KeyFacts, toAccessEntries, wildcardGrants } from '../access/evaluate.ts';
 import { guardEntries } from '../access/guardrails.ts';
+import type { AccountIam } from '../access/iam-details.ts';
 import { type AwsRun, note } from '../context.ts';
+import { accountAccess } from './accounts.ts';
 import { accountIam } from './iam.ts';
 import { type KeyTarget, keyGap } from './key-target.ts';
 
@@ -14,27 +16,45 @@ import { type KeyTarget, keyGap } from './key-target.ts';
 const accountRoles = (entries: readonly AccessEntry[], account: string) =>
   entries.filter((e) => e.principal.kind === 'role' && e.principal.account === account);
 
+/** An account's IAM for this key's evaluation; undefined with a gap on the key's access when it cannot be read. */
+async function iamFor(run: AwsRun, k: KeyTarget, account: string): Promise<{ iam: AccountIam; index: AccessIndex } | undefined> {
+  const own = account === k.where.account;
+  const where = own ? k.where : run.home && (await accountAccess(run, run.home, account));
+  const reading = where ? await accountIam(run, where) : { failure: `account ${account} could not be read (its audit role was not assumed)` };
+  if (reading.iam && reading.index) return { iam: reading.iam, index: reading.index };
+  const whose = own ? 'the IAM principals that can use' : `the use by the IAM principals of account ${account} (the key policy delegates to the account)`;
+  const why = `${reading.failure ?? 'IAM was not read'}; the key policy delegates to IAM or names roles of the account, so who can use the key is not known: grant iam:GetAccountAuthorizationDetails to the audit role`;
+  note(run, 'iam:GetAccountAuthorizationDetails', { ...keyGap(k, whose, ['access']), ...(own ? {} : { idSuffix: `${k.idSuffix}:${account}` }) }, why);
+  return undefined;
+}
+
 /**
- * The IAM principals behind the delegation, and everyone who can assume a role with access (role
- * chains, CI federation); [] when neither applies; a gap when IAM could not be read.
+ * The IAM principals behind the delegation, in the key's account and in every other audited account
+ * the key policy delegates to (cross-account use needs the key policy and that account's identity
+ * policies), and everyone who can assume a role with access (role chains, CI federation); [] when
+ * neither applies; a gap when an account's IAM could not be read.
  */
 export async function delegatedAccess(run: AwsRun, k: KeyTarget, policyText: string, key: KeyFacts, known: readonly AccessEntry[]): Promise<AccessEntry[]> {
   const keyPolicy = compileDocument(policyText, 'key policy');
-  const delegates = delegations(keyPolicy, k.where.account).length > 0 || wildcardGrants(keyPolicy).length > 0;
-  if (!delegates && accountRoles(known, k.where.account).length === 0) return [];
-  const reading = await accountIam(run, k.where);
-  if (!reading.iam || !reading.index) {
-    const why = `${reading.failure ?? 'IAM was not read'}; the key policy delegates to IAM or names roles of the account, so who can use the key is not known: grant iam:GetAccountAuthorizationDetails to the audit role`;
-    note(run, 'iam:GetAccountAuthorizationDetails', keyGap(k, 'the IAM principals that can use', ['access']), why);
-    return [];
-  }
-  const { iam, index } = reading;
+  const own = k.where.account;
+  const delegates = delegations(keyPolicy, own).length > 0 || wildcardGrants(keyPolicy).length > 0;
+  const foreign = delegatedAccounts(keyPolicy).filter((a) => a !== own && run.scope?.has(a));
+  const accounts = [...(delegates || accountRoles(known, own).length ? [own] : []), ...foreign];
+  if (accounts.length === 0) return [];
   const org = await run.org;
-  const direct = delegates ? effectiveAccess(key, keyPolicy, iam, index, org, policyText).flatMap((a) => toAccessEntries(a)) : [];
+  const direct: AccessEntry[] = [];
+  const iams = new Map<string, AccountIam>();
+  for (const account of accounts) {
+    const read = await iamFor(run, k, account);
+    if (!read) continue;
+    iams.set(account, read.iam);
+    if (account !== own || delegates) direct.push(...effectiveAccess(key, keyPolicy, read.iam, read.index, org, policyText).flatMap((a) => toAccessEntries(a)));
+  }
   const chained: AccessEntry[] = [];
-  for (const e of accountRoles([...known, ...direct], k.where.account)) {
-    const role = iam.byArn.get(e.principal.id);
-    if (role) chained.push(...chainAccess(role, e, iam, run.config.maxChainDepth));
+  for (const e of [...known, ...direct]) {
+    const iam = e.principal.kind === 'role' && e.principal.account ? iams.get(e.principal.account) : undefined;
+    const role = iam?.byArn.get(e.principal.id);
+    if (iam && role) chained.push(...chainAccess(role, e, iam, run.config.maxChainDepth));
   }
   return [...direct, ...chained];
 }

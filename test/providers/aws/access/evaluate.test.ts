@@ -16,6 +16,7 @@ import {
 import { type AuthorizationDetailsPage, accountIamFrom } from '../../../../src/providers/aws/access/iam-details.ts';
 
 const ACCOUNT = '444455556666';
+const allowKms = JSON.stringify({ Statement: [{ Effect: 'Allow', Action: 'kms:*', Resource: '*' }] });
 const KEY = (k: number) => `arn:aws:kms:us-east-1:${ACCOUNT}:key/k${k}`;
 
 /** mulberry32: a small seeded generator, so a failure can be replayed. */
@@ -315,5 +316,19 @@ describe('effectiveAccess with a wildcard principal statement (every principal a
     expect(run(1, false)).toEqual([]);
     expect(run(2, true).map((x) => x.principal.name)).toEqual(['app']);
     expect(run(3, false)).toEqual([]);
+  });
+  it("the key account's RCPs apply to another account's principals the key policy delegates to", () => {
+    const other = '777788889999';
+    const iam = accountIamFrom(other, [
+      { RoleDetailList: [{ Arn: `arn:aws:iam::${other}:role/app`, RoleName: 'app', RolePolicyList: [{ PolicyName: 'p', PolicyDocument: allowKms }] }] },
+    ]);
+    const text = JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${other}:root` }, Action: 'kms:Decrypt', Resource: '*' }] });
+    const rcp = JSON.stringify({
+      Statement: [{ Effect: 'Deny', Principal: '*', Action: 'kms:*', Resource: '*', Condition: { StringNotEquals: { 'aws:PrincipalAccount': ACCOUNT } } }],
+    });
+    const key = { arn: KEY(1), account: ACCOUNT, region: 'us-east-1' };
+    const names = (o?: OrgPolicies) => effectiveAccessPlain(key, compileDocument(text, 'kp'), iam, o).map((x) => x.principal.name);
+    expect(names()).toEqual(['app']);
+    expect(names({ orgId: 'o-abc', rcps: new Map([[ACCOUNT, compileDocument(rcp, 'rcp')]]) })).toEqual([]);
   });
 });
