@@ -23,8 +23,12 @@ const STRIDE = 4;
 const STRIDE_FROM = 1 << 16;
 /** Most q-grams indexed per grid: a grid of more needles samples with a smaller step. */
 const MAX_GRAMS = 3_000_000;
-/** Table groups at most: a group holds ~160 q-grams of 10,000 2048-bit moduli (looked through on the rare q-gram the filter passes). */
-const MAX_GROUP_BITS = 12;
+/**
+ * Table groups at most (about 32 q-grams a group: 20 for 10,000 2048-bit moduli, looked through on
+ * the rare q-gram the filter passes). With 4,096 groups of 160 q-grams, those look-ups were 40 % of
+ * the grid pass of such a table; the build costs the same either way.
+ */
+const MAX_GROUP_BITS = 16;
 /**
  * Filter bits per q-gram (a power of two, one bit set per q-gram): 64 while the filter fits the
  * first-level cache, else 32 up to MAX_FILTER bytes (2 MiB: 26 bits per q-gram for 10,000 2048-bit
@@ -210,17 +214,29 @@ interface Shape {
   groupShift: number;
 }
 
+/** The offsets a needle of this length (and mirror) indexes, in order: the same for every needle of its shape. */
+function indexedOffsets(length: number, mirror: boolean, g: Shape, cache: Map<number, Int32Array>): Int32Array {
+  const shape = length * 2 + (mirror ? 1 : 0);
+  let list = cache.get(shape);
+  if (!list) {
+    const js: number[] = [];
+    for (let j = 0; j <= length - Q; j++) if (indexed(j, length, g.step, g.stride, mirror)) js.push(j);
+    list = Int32Array.from(js);
+    cache.set(shape, list);
+  }
+  return list;
+}
+
 /**
- * One needle's indexed q-grams (the q-gram at j + 1 is the one at j shifted by a byte): hashes and
- * ids appended, groups counted, text q-grams' bits set in the text filter.
+ * One needle's indexed q-grams (only those: a quarter of its offsets in a grid of stride 4): hashes
+ * and ids appended, groups counted, text q-grams' bits set in the text filter.
  */
-function hashNeedle(n: { off: number; length: number; mirror: boolean; id: number }, bytes: Buffer, g: Shape, out: Hashed, text: Filter): void {
-  const { off, length, mirror } = n;
+function hashNeedle(n: { off: number; id: number }, offsets: Int32Array, bytes: Buffer, g: Shape, out: Hashed, text: Filter): void {
+  const { off } = n;
   const { hashes, ids, starts } = out;
-  let w = bytes.readInt32LE(off);
-  for (let j = 0; j <= length - Q; j++) {
-    if (j > 0) w = (w >>> 8) | ((bytes[off + j + 3] as number) << 24);
-    if (!indexed(j, length, g.step, g.stride, mirror)) continue;
+  for (let i = 0; i < offsets.length; i++) {
+    const j = offsets[i] as number;
+    const w = bytes.readInt32LE(off + j);
     const k = g.mirrored ? either(w) : w;
     const x = hash(k);
     hashes[out.count] = x;
@@ -232,8 +248,8 @@ function hashNeedle(n: { off: number; length: number; mirror: boolean; id: numbe
 }
 
 /**
- * The table's entries: the q-grams sorted by group in one stable counting pass (at most 4,096
- * groups, so the scattered writes go to few enough places to stay in the cache); `starts` becomes
+ * The table's entries: the q-grams sorted by group in one stable counting pass (at most 65,536
+ * groups: their write positions, 256 KiB, stay in the cache); `starts` becomes
  * where each group begins. Then every q-gram's bit is set in the binary filter in group order:
  * near-sequential writes (in hash order, each was a cache miss in a filter of megabytes).
  */
@@ -267,10 +283,12 @@ export function buildGrid(at: { step: number; stride: number }, cols: Int32Array
   const binary = filterOf(32 - filterBits(count));
   const shape: Shape = { step, stride, mirrored, groupShift: 32 - groupBits };
   const h: Hashed = { hashes: new Int32Array(count), ids: new Int32Array(count), count: 0, zero: false, starts: sharedInts((1 << groupBits) + 1) };
+  const shapes = new Map<number, Int32Array>();
   for (let k = 0; k < members.length; k++) {
     const n = members[k] as number;
     const c = n * NEEDLE_COLS;
-    hashNeedle({ off: cols[c + 1] as number, length: cols[c + 2] as number, mirror: hasMirror(cols, n), id: first[k] as number }, bytes, shape, h, text);
+    const offsets = indexedOffsets(cols[c + 2] as number, hasMirror(cols, n), shape, shapes);
+    hashNeedle({ off: cols[c + 1] as number, id: first[k] as number }, offsets, bytes, shape, h, text);
   }
   const entries = sortGrams(h, shape.groupShift, idBits, binary);
   return {
