@@ -1,6 +1,7 @@
 // Azure Secure Key Release policies, as documented in "Secure key release policy grammar" (version
 // 1.0.0): a top-level `anyOf` of authority groups; each group names an attestation `authority` and an
-// `anyOf` or `allOf` of conditions or nested groups; a condition is `{ claim, equals }`. A key is
+// `anyOf` or `allOf` of conditions or nested groups; a condition is `{ claim, <operator>: value }` with
+// one of the operators equals, notEquals, less, lessOrEquals, greater, greaterOrEquals, exists. A key is
 // released when any group is satisfied by a token from its authority. This module says what every way
 // of satisfying a policy guarantees about the attested environment; anything outside the grammar is
 // undecided, with the clause shown, never guessed.
@@ -27,16 +28,29 @@ function intersect(maps: Map<string, Value>[]): Map<string, Value> {
   return out;
 }
 
+/**
+ * The grammar's comparison operators. Only `equals` pins a claim to a value; the others guarantee no
+ * value the rule needs: `notEquals: true` on a debug claim is also met by a token without the claim
+ * (Azure Policy, which the grammar follows, treats a missing field as not equal), `exists` says nothing
+ * of the value, and the orderings are no boolean test. Such a condition only narrows its path.
+ */
+const OPERATORS = new Set(['equals', 'notEquals', 'less', 'lessOrEquals', 'greater', 'greaterOrEquals', 'exists']);
+
+/** What satisfying one `{ claim, <operator>: value }` condition guarantees. */
+function claimGuarantee(n: Record<string, unknown> & { claim: string }): Guarantee {
+  const ops = Object.keys(n).filter((k) => k !== 'claim');
+  const op = ops[0] as string;
+  const v = n[op];
+  if (ops.length !== 1 || !OPERATORS.has(op) || !['string', 'number', 'boolean'].includes(typeof v))
+    return { undecided: `a condition outside the grammar: ${show(n)}` };
+  return { claims: op === 'equals' ? new Map([[baseClaim(n.claim), v as Value]]) : new Map() };
+}
+
 /** What satisfying `node` guarantees. */
 function guarantees(node: unknown): Guarantee {
   if (!node || typeof node !== 'object' || Array.isArray(node)) return { undecided: `not a condition or group: ${show(node)}` };
   const n = node as Record<string, unknown>;
-  if (typeof n.claim === 'string') {
-    const extra = Object.keys(n).filter((k) => k !== 'claim' && k !== 'equals');
-    const v = n.equals;
-    if (extra.length || !['string', 'number', 'boolean'].includes(typeof v)) return { undecided: `a condition outside the grammar: ${show(node)}` };
-    return { claims: new Map([[baseClaim(n.claim), v as Value]]) };
-  }
+  if (typeof n.claim === 'string') return claimGuarantee(n as Record<string, unknown> & { claim: string });
   const all = Array.isArray(n.allOf) ? n.allOf : undefined;
   const any = Array.isArray(n.anyOf) ? n.anyOf : undefined;
   if ((all ? 1 : 0) + (any ? 1 : 0) !== 1) return { undecided: `a group needs exactly one of allOf or anyOf: ${show(node)}` };

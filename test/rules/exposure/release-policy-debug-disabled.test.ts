@@ -101,11 +101,62 @@ ruleTester(rule, [
     messages: ['noPolicy'],
   },
   {
-    name: 'a condition outside the grammar is unknown, with the clause',
+    name: 'is-debuggable notEquals true does not pin false: a token without the claim (an SGX enclave, a debuggable one) meets it',
     inventory: { keys: [exportable(policy(group([c('x-ms-attestation-type', 'sevsnpvm'), { claim: 'x-ms-sevsnpvm-is-debuggable', notEquals: true }])))] },
+    outcome: 'fail',
+    messages: ['debugPath'],
+  },
+  ...[{ exists: true }, { exists: false }, { lessOrEquals: 0 }].map((cond) => ({
+    name: `is-debuggable ${JSON.stringify(cond)} pins no value: fails`,
+    inventory: { keys: [exportable(policy(group([c('x-ms-attestation-type', 'sgx'), { claim: 'x-ms-sgx-is-debuggable', ...cond }])))] },
+    outcome: 'fail' as const,
+    messages: ['debugPath' as const],
+  })),
+  {
+    name: 'a documented ordering on another claim narrows a path that already forbids debugging: pass',
+    inventory: {
+      keys: [
+        exportable(
+          policy(
+            group([c('x-ms-attestation-type', 'sevsnpvm'), c('x-ms-sevsnpvm-is-debuggable', false), { claim: 'x-ms-sevsnpvm-guestsvn', greaterOrEquals: 2 }]),
+          ),
+        ),
+      ],
+    },
+    outcome: 'pass',
+  },
+  {
+    name: 'an anyOf whose other branch only orders a claim lets a debuggable VM through',
+    inventory: {
+      keys: [
+        exportable(
+          policy(
+            group([
+              c('x-ms-attestation-type', 'sevsnpvm'),
+              { anyOf: [c('x-ms-sevsnpvm-is-debuggable', false), { claim: 'x-ms-sevsnpvm-guestsvn', greaterOrEquals: 2 }] },
+            ]),
+          ),
+        ),
+      ],
+    },
+    outcome: 'fail',
+    messages: ['debugPath'],
+  },
+  {
+    name: 'an operator outside the grammar is unknown, with the clause',
+    inventory: { keys: [exportable(policy(group([c('x-ms-attestation-type', 'sevsnpvm'), { claim: 'x-ms-sevsnpvm-is-debuggable', in: [false] }])))] },
     outcome: 'unknown',
     missing: 'releasePolicy',
-    because: /outside the grammar.*notEquals/,
+    because: /outside the grammar.*"in"/,
+  },
+  {
+    name: 'a condition with two operators is unknown',
+    inventory: {
+      keys: [exportable(policy(group([c('x-ms-attestation-type', 'sevsnpvm'), { claim: 'x-ms-sevsnpvm-is-debuggable', equals: false, notEquals: true }])))],
+    },
+    outcome: 'unknown',
+    missing: 'releasePolicy',
+    because: /outside the grammar/,
   },
   {
     name: 'an undocumented policy version is unknown',
@@ -144,10 +195,10 @@ describe('release policy messages', () => {
     );
   });
   it('show the clause that cannot be decided', () => {
-    const v = judgeReleasePolicy(policy(group([{ claim: 'x-ms-sevsnpvm-is-debuggable', notEquals: true }])), {
+    const v = judgeReleasePolicy(policy(group([{ claim: 'x-ms-sevsnpvm-is-debuggable', contains: 'true' }])), {
       attestationTypes: ['sevsnpvm'],
       authorities: [MAA],
     });
-    expect(v.paths[0]?.undecided).toMatch(/notEquals/);
+    expect(v.paths[0]?.undecided).toMatch(/contains/);
   });
 });
