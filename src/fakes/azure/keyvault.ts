@@ -152,9 +152,16 @@ const listKeyVersions: DataHandler = (dp, key) => {
   };
 };
 
+/**
+ * A key whose rotation policy was never set answers the service's default policy: no id, no dates, one
+ * Notify action 30 days before expiry (what `az keyvault key rotation-policy show` prints for such a key;
+ * @azure/keyvault-keys: "id may be undefined if a policy has not been explicitly set").
+ */
+const DEFAULT_ROTATION_POLICY = { lifetimeActions: [{ trigger: { timeBeforeExpiry: 'P30D' }, action: { type: 'Notify' } }], attributes: {} };
+
 const getRotationPolicy: DataHandler = (dp, key) => {
   const k = key as FakeAzureKey;
-  if (!k.rotationPolicy) throw new HttpError(404, 'KeyNotFound', `Rotation policy for key ${k.name} was not found.`);
+  if (!k.rotationPolicy) return DEFAULT_ROTATION_POLICY;
   return {
     id: `${dp.publicUri}/keys/${k.name}/rotationpolicy`,
     lifetimeActions: k.rotationPolicy.lifetimeActions.map((a) => ({

@@ -675,6 +675,9 @@ function vaultKeysClient(vaultUri: string, credential: TokenCredential, config: 
     async getRotationPolicy(name, signal) {
       try {
         const p = await client.getKeyRotationPolicy(name, { abortSignal: signal });
+        // A key whose policy was never set gets the service's default (no id, a Notify 30 days before
+        // expiry): nobody configured rotation or an alert for it.
+        if (!p.id) return null;
         return { lifetimeActions: (p.lifetimeActions ?? []).map((a) => ({ ...a, action: String(a.action) })), expiresIn: p.expiresIn };
       } catch (err) {
         if (errorInfo(err).status === 404) return null;

@@ -237,6 +237,15 @@ describe('Azure provider against the loopback fakes', () => {
     expect(gaps.filter((g) => g.operation !== 'graph:GetDirectoryObject')).toHaveLength(3);
   });
 
+  it("a key whose rotation policy was never set: the service's default (a Notify 30 days before expiry, no id) is neither rotation nor an alert", async () => {
+    const { keys, fake } = await run();
+    // The fake answers as the service does for old-ec: 200 with the default policy, not 404.
+    expect(fake.requests.find((r) => r.operation === 'keyvault:GetKeyRotationPolicy' && r.path.includes('/old-ec/'))?.status).toBe(200);
+    const old = byName(keys, 'old-ec') as KeyRecord;
+    expect(old.rotation).toEqual({ supported: true, automatic: false });
+    expect(old.alerts).toEqual({ nearExpiry: false, source: 'azure-rotation-policy' });
+  });
+
   it('a Log Analytics workspace that cannot be read leaves retention unknown, as a gap with what, why and the fix', async () => {
     const world = testWorld();
     world.workspaces = {};
