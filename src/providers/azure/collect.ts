@@ -89,7 +89,9 @@ async function readVault(run: AzureRun, { vault, armKnown }: VaultWork, listed: 
       ? normalizeKey({ vault, key: item.key, versions: item.versions, rotation: item.rotation, access, attestation: item.attestation })
       : partialKey(vault, item.key, access);
   });
-  return { keys, trails };
+  // Groups of another tenant (Azure Lighthouse, cross-tenant): their members cannot be read from this one.
+  const foreignGroups = (roles?.assignments ?? []).filter((a) => a.principalType?.toLowerCase() === 'foreigngroup').map((a) => a.principalId);
+  return { keys, trails, foreignGroups };
 }
 
 /** Without Graph (resolvePrincipalNames: false, or a cloud without Graph) groups are principals of their own: say so once. */
@@ -119,18 +121,20 @@ export async function collectWith(run: AzureRun): Promise<AzureCollected> {
   const retention = destinationReads(run);
   const keys: KeyRecord[] = [];
   const trails: AuditTrail[] = [];
+  const foreignGroups = new Set<string>();
   let done = 0;
   await Promise.all(
     selected.map(async (w) => {
       const out = await readVault(run, w, listed, retention);
       keys.push(...out.keys);
       trails.push(...out.trails);
+      for (const g of out.foreignGroups) foreignGroups.add(g);
       run.ctx.progress?.({ provider: 'azure', phase: 'vaults', done: ++done, total: selected.length });
     }),
   );
   if (run.clients.endpoints.graphEndpoint) {
     const named = await namePrincipals(run, keys);
-    await expandGroups(run, keys, named);
+    await expandGroups(run, keys, named, foreignGroups);
     await readFederation(run, keys, named);
   } else warnUnexpandedGroups(run, keys);
   return {

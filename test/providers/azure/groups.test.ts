@@ -28,7 +28,7 @@ environments:
 rules: { nonprod-principal-access: high }
 `;
 
-function world(): FakeAzureWorld {
+function world(principalType: 'Group' | 'ForeignGroup' = 'Group'): FakeAzureWorld {
   return {
     tenantId: TENANT,
     principals: {
@@ -41,7 +41,7 @@ function world(): FakeAzureWorld {
     subscriptions: [
       {
         id: SUB_A,
-        roleAssignments: [{ scope: VAULT, roleDefinition: CRYPTO_USER, principalId: PROD_GROUP, principalType: 'Group' }],
+        roleAssignments: [{ scope: VAULT, roleDefinition: CRYPTO_USER, principalId: PROD_GROUP, principalType }],
         vaults: [
           {
             name: 'kv-groups',
@@ -57,8 +57,8 @@ function world(): FakeAzureWorld {
   };
 }
 
-async function audit(options: FakeAzureOptions = {}) {
-  const fake = await azure.start(world(), { graphPageSize: 2, ...options });
+async function audit(options: FakeAzureOptions = {}, w = world()) {
+  const fake = await azure.start(w, { graphPageSize: 2, ...options });
   const out = await collectFromFake(fake, { graphEndpoint: fake.url });
   expectOnlyDeclared(fake.operations(), azureProvider);
   expect(fake.undeclared()).toEqual([]);
@@ -104,6 +104,16 @@ describe('Azure role assignments to groups', () => {
     const out = await collectFromFake(fake, { resolvePrincipalNames: false }, undefined, (m) => warnings.push(m));
     expect(out.keys?.[0]?.access?.map((e) => [e.principal.kind, e.principal.id])).toEqual([['group', PROD_GROUP]]);
     expect(warnings).toEqual([expect.stringMatching(/1 group\(s\) can use keys and their members were not read/)]);
+    expect(fake.operations()).not.toContain('graph:ListGroupTransitiveMembers');
+  });
+
+  it('a group of another tenant (ForeignGroup, Azure Lighthouse) is a gap: its members cannot be read from this tenant', async () => {
+    const w = world('ForeignGroup');
+    delete w.principals?.[PROD_GROUP];
+    const { gaps, verdict, fake } = await audit({}, w);
+    expect(gaps.map((g) => [g.operation, g.affects])).toEqual([['graph:ListGroupTransitiveMembers', ['access']]]);
+    expect(gaps[0]?.reason).toMatch(/another tenant \(a ForeignGroup role assignment/);
+    expect(verdict?.outcome).toBe('unknown');
     expect(fake.operations()).not.toContain('graph:ListGroupTransitiveMembers');
   });
 

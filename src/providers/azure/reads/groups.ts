@@ -21,7 +21,14 @@ export function memberKind(o: DirectoryObject): Principal['kind'] | undefined {
   return undefined;
 }
 
-type Read = { members: DirectoryObject[] } | { err: unknown };
+type Read = { members: DirectoryObject[] } | { err: unknown } | { unread: 'graph' | 'foreign' };
+
+const UNREAD: Record<'graph' | 'foreign', string> = {
+  graph:
+    'was not read from Microsoft Graph, so which users, service principals and nested groups act through it is unknown; grant the audit identity GroupMember.Read.All (or Directory.Read.All)',
+  foreign:
+    "belongs to another tenant (a ForeignGroup role assignment: Azure Lighthouse or a cross-tenant delegation), so its members cannot be read from this tenant and who acts through it is unknown; audit that tenant's group, or remove the assignment",
+};
 
 async function readMembers(run: AzureRun, groups: readonly string[]): Promise<Map<string, Read>> {
   const out = new Map<string, Read>();
@@ -57,9 +64,8 @@ function memberEntry(group: AccessEntry, o: DirectoryObject, kind: Principal['ki
 /** The members of the group entry `a` as entries of their own; a gap (and none) when they are unknown. */
 function expandEntry(run: AzureRun, key: KeyRecord, a: AccessEntry, read: Read | undefined): AccessEntry[] {
   const group = a.principal.name ?? a.principal.id;
-  if (!read) {
-    const reason = `group ${group} was not read from Microsoft Graph, so which users, service principals and nested groups act through it is unknown; grant the audit identity GroupMember.Read.All (or Directory.Read.All)`;
-    note(run, OP, keyScope(key), reason, ['access']);
+  if (!read || 'unread' in read) {
+    note(run, OP, keyScope(key), `group ${group}, which can use ${key.name ?? key.id}, ${UNREAD[read?.unread ?? 'graph']}`, ['access']);
     return [];
   }
   if ('err' in read) {
@@ -76,14 +82,15 @@ function expandEntry(run: AzureRun, key: KeyRecord, a: AccessEntry, read: Read |
  * Expand every group with key access into its transitive members, in place; the members are added to
  * `named.found` so their federated credentials are read too. Groups Graph did not read are gaps.
  */
-export async function expandGroups(run: AzureRun, keys: KeyRecord[], named: Named): Promise<void> {
+export async function expandGroups(run: AzureRun, keys: KeyRecord[], named: Named, foreign: ReadonlySet<string> = new Set()): Promise<void> {
   const groups = [...new Set(keys.flatMap((k) => (k.access ?? []).filter((a) => a.principal.kind === 'group').map((a) => a.principal.id)))].sort();
   if (!groups.length) return;
-  // A group Graph did not read has no entry in `reads`: its members are unknown (a gap), not asked again.
+  // A group Graph did not read, or of another tenant, is not asked: its members are unknown (a gap).
   const reads = await readMembers(
     run,
-    groups.filter((g) => !named.unread.has(g)),
+    groups.filter((g) => !named.unread.has(g) && !foreign.has(g)),
   );
+  for (const g of groups) if (foreign.has(g)) reads.set(g, { unread: 'foreign' });
   for (const read of reads.values()) if ('members' in read) for (const o of read.members) if (!named.found.has(o.id)) named.found.set(o.id, o);
   for (const key of keys) {
     const added = (key.access ?? []).filter((a) => a.principal.kind === 'group').flatMap((a) => expandEntry(run, key, a, reads.get(a.principal.id)));
