@@ -11,6 +11,8 @@ import { ruleTester, runRule } from '../../helpers/rule-tester.ts';
 
 const exportable = (document: unknown, extra: Partial<KeyRecord> = {}) =>
   key({ exportable: true, releasePolicy: { immutable: false, contentType: 'application/json; charset=utf-8', document }, ...extra });
+/** An exportable key whose one release path requires a SEV-SNP token and these conditions. */
+const snp = (...conditions: unknown[]) => exportable(policy(group([c('x-ms-attestation-type', 'sevsnpvm'), ...conditions])));
 
 ruleTester(rule, [
   { name: 'confidential containers: SEV-SNP, not debuggable, Azure Attestation', inventory: { keys: [exportable(CONTAINERS)] }, outcome: 'pass' },
@@ -102,7 +104,7 @@ ruleTester(rule, [
   },
   {
     name: 'is-debuggable notEquals true does not pin false: a token without the claim (an SGX enclave, a debuggable one) meets it',
-    inventory: { keys: [exportable(policy(group([c('x-ms-attestation-type', 'sevsnpvm'), { claim: 'x-ms-sevsnpvm-is-debuggable', notEquals: true }])))] },
+    inventory: { keys: [snp({ claim: 'x-ms-sevsnpvm-is-debuggable', notEquals: true })] },
     outcome: 'fail',
     messages: ['debugPath'],
   },
@@ -114,46 +116,25 @@ ruleTester(rule, [
   })),
   {
     name: 'a documented ordering on another claim narrows a path that already forbids debugging: pass',
-    inventory: {
-      keys: [
-        exportable(
-          policy(
-            group([c('x-ms-attestation-type', 'sevsnpvm'), c('x-ms-sevsnpvm-is-debuggable', false), { claim: 'x-ms-sevsnpvm-guestsvn', greaterOrEquals: 2 }]),
-          ),
-        ),
-      ],
-    },
+    inventory: { keys: [snp(c('x-ms-sevsnpvm-is-debuggable', false), { claim: 'x-ms-sevsnpvm-guestsvn', greaterOrEquals: 2 })] },
     outcome: 'pass',
   },
   {
     name: 'an anyOf whose other branch only orders a claim lets a debuggable VM through',
-    inventory: {
-      keys: [
-        exportable(
-          policy(
-            group([
-              c('x-ms-attestation-type', 'sevsnpvm'),
-              { anyOf: [c('x-ms-sevsnpvm-is-debuggable', false), { claim: 'x-ms-sevsnpvm-guestsvn', greaterOrEquals: 2 }] },
-            ]),
-          ),
-        ),
-      ],
-    },
+    inventory: { keys: [snp({ anyOf: [c('x-ms-sevsnpvm-is-debuggable', false), { claim: 'x-ms-sevsnpvm-guestsvn', greaterOrEquals: 2 }] })] },
     outcome: 'fail',
     messages: ['debugPath'],
   },
   {
     name: 'an operator outside the grammar is unknown, with the clause',
-    inventory: { keys: [exportable(policy(group([c('x-ms-attestation-type', 'sevsnpvm'), { claim: 'x-ms-sevsnpvm-is-debuggable', in: [false] }])))] },
+    inventory: { keys: [snp({ claim: 'x-ms-sevsnpvm-is-debuggable', in: [false] })] },
     outcome: 'unknown',
     missing: 'releasePolicy',
     because: /outside the grammar.*"in"/,
   },
   {
     name: 'a condition with two operators is unknown',
-    inventory: {
-      keys: [exportable(policy(group([c('x-ms-attestation-type', 'sevsnpvm'), { claim: 'x-ms-sevsnpvm-is-debuggable', equals: false, notEquals: true }])))],
-    },
+    inventory: { keys: [snp({ claim: 'x-ms-sevsnpvm-is-debuggable', equals: false, notEquals: true })] },
     outcome: 'unknown',
     missing: 'releasePolicy',
     because: /outside the grammar/,
