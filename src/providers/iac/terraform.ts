@@ -226,13 +226,18 @@ function plannedFromValues(mod: Obj | undefined, file: string, out: PlannedResou
  */
 function checkPlan(doc: Obj, file: string): void {
   const version = String(doc.format_version);
-  if (!/^1(\.|$)/.test(version))
+  if (!/^1(\.|$)/.test(version)) {
+    // Terraform 0.12 to 1.0 wrote the experimental 0.x format; 1.0 is written since Terraform 1.1.
+    const older = /^0(\.|$)/.test(version);
     throw new UserError({
       file,
       message: `the plan's format_version is "${version}"; this build reads the Terraform JSON plan format 1.x.`,
-      expected: 'format_version "1.x" (terraform show -json of Terraform 0.12 to 1.x)',
-      hint: 'write the plan with a Terraform release whose JSON format is 1.x, or upgrade keyhygiene',
+      expected: 'format_version "1.x" (terraform show -json of Terraform 1.1 or later, or of OpenTofu)',
+      hint: older
+        ? 'format 0.x is written by Terraform 0.12 to 1.0: plan again with Terraform 1.1 or later (terraform plan -out plan.out && terraform show -json plan.out; a plan file is shown only by the release that wrote it)'
+        : 'a newer major format version: upgrade keyhygiene, or write the plan with a Terraform release whose JSON format is 1.x',
     });
+  }
   if (doc.errored === true)
     throw new UserError({
       file,

@@ -20,6 +20,15 @@ describe('iac provider: plans Terraform marks incomplete', () => {
     const err = await userError([`${FIXTURES}/malformed/plan-format-2.json`]);
     expect(err.exitCode).toBe(2);
     expect(err.diagnostics[0]?.message).toMatch(/format_version is "2\.0"/);
+    expect(err.diagnostics[0]?.hint).toMatch(/upgrade keyhygiene/);
+  });
+
+  it('a plan of the 0.x format (Terraform 0.12 to 1.0) exits 2 saying which release writes 1.x (it named Terraform 0.12 as one)', async () => {
+    const err = await userError([`${FIXTURES}/malformed/plan-format-0.json`]);
+    expect(err.exitCode).toBe(2);
+    expect(err.diagnostics[0]?.expected).toMatch(/Terraform 1\.1 or later/);
+    expect(err.diagnostics[0]?.expected).not.toMatch(/0\.12/);
+    expect(err.diagnostics[0]?.hint).toMatch(/plan again with Terraform 1\.1 or later/);
   });
 
   it('a deferred key is a subject with every verdict unknown; other deferred changes leave access and trails unknown', async () => {
