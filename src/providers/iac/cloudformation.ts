@@ -4,6 +4,7 @@
 import { type Document, isMap, isPair, isScalar, type LineCounter, parseDocument, LineCounter as YamlLineCounter, type Tags as YamlTags } from 'yaml';
 import { UserError } from '../../errors.ts';
 import { expandForEach, nestedStackNote, transformNotes } from './cfn-expand.ts';
+import { samExecutionRole, samRoleIds } from './sam.ts';
 import { type IacNote, type PlannedResource, Ref, Unknown } from './values.ts';
 
 type Obj = Record<string, unknown>;
@@ -312,7 +313,7 @@ export function readCloudFormation(
   };
   notes.push(...transformNotes(template, file));
   const resources = expandForEach(isObj(template.Resources) ? template.Resources : {}, (v, path) => evaluate(v, scope, path), file, notes);
-  for (const id of Object.keys(resources)) scope.resources.add(id);
+  for (const id of [...Object.keys(resources), ...samRoleIds(resources)]) scope.resources.add(id);
   const out: PlannedResource[] = [];
   for (const [id, res] of Object.entries(resources)) {
     if (id === 'Fn::Transform') {
@@ -345,6 +346,8 @@ export function readCloudFormation(
       ...(line ? { line } : {}),
       ...(condition instanceof Unknown ? { conditional: `condition ${String(res.Condition)} holds, which is decided at deployment (${condition.why})` } : {}),
     });
+    const role = samExecutionRole(out.at(-1) as PlannedResource, isObj(template.Globals) ? template.Globals : {});
+    if (role) out.push(role);
   }
   return out;
 }

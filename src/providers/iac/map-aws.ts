@@ -18,6 +18,7 @@ import {
 } from '../aws/normalize.ts';
 import { identityAccess } from './map-aws-iam.ts';
 import { type PlanContext, REF_PREFIX } from './plan-context.ts';
+import { policyDocumentFromData } from './policy-document.ts';
 import { containsUnknown, firstUnknown, type PlannedResource, Reader, Ref } from './values.ts';
 
 const KEY_TYPES = ['aws_kms_key', 'AWS::KMS::Key', 'aws_kms_external_key', 'aws_kms_replica_key', 'aws_kms_replica_external_key', 'AWS::KMS::ReplicaKey'];
@@ -53,46 +54,6 @@ function markRefs(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(markRefs);
   if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, markRefs(x)]));
   return v;
-}
-
-/**
- * `condition` blocks as a policy Condition element: blocks with the same `test` share one operator
- * (two StringEquals blocks on different keys are both kept, all of them must hold), and the same
- * test and variable twice joins the values, as the AWS provider writes the document.
- */
-function conditionBlocks(blocks: readonly Record<string, unknown>[]): Record<string, Record<string, unknown[]>> {
-  const out: Record<string, Record<string, unknown[]>> = {};
-  for (const c of blocks) {
-    const op = out[String(c.test)] ?? {};
-    out[String(c.test)] = op;
-    const values = Array.isArray(c.values) ? c.values : [c.values];
-    op[String(c.variable)] = [...(op[String(c.variable)] ?? []), ...values];
-  }
-  return out;
-}
-
-/** An aws_iam_policy_document data source's statement blocks as a policy JSON document. */
-function policyDocumentFromData(r: PlannedResource): unknown {
-  const read = new Reader(r.values);
-  const statements = (read.list('statement') ?? []).map((s) => {
-    const principals = (blocks: unknown) =>
-      Array.isArray(blocks) && blocks.length
-        ? Object.fromEntries((blocks as Record<string, unknown>[]).map((b) => [String(b.type), b.type === '*' ? '*' : b.identifiers]))
-        : undefined;
-    const condition = Array.isArray(s.condition) ? conditionBlocks(s.condition as Record<string, unknown>[]) : undefined;
-    const p = principals(s.principals);
-    return {
-      ...(s.sid ? { Sid: s.sid } : {}),
-      Effect: s.effect ?? 'Allow',
-      ...(Array.isArray(s.actions) && s.actions.length ? { Action: s.actions } : {}),
-      ...(Array.isArray(s.not_actions) && s.not_actions.length ? { NotAction: s.not_actions } : {}),
-      ...(p ? { Principal: p['*'] === '*' ? '*' : p } : {}),
-      ...(principals(s.not_principals) ? { NotPrincipal: principals(s.not_principals) } : {}),
-      ...(condition && Object.keys(condition).length ? { Condition: condition } : {}),
-    };
-  });
-  const merged = [...(read.strings('source_policy_documents') ?? []), ...(read.strings('override_policy_documents') ?? [])];
-  return merged.length ? undefined : { Version: '2012-10-17', Statement: statements };
 }
 
 /** The access a key policy value gives: a JSON string, a template object, or a reference to a policy document. */
@@ -202,7 +163,7 @@ function accessOf(ctx: PlanContext, key: PlannedResource, id: string): AccessEnt
   const delegates = delegationGap(ctx, key, id, policy);
   // Through the delegation, the plan's own roles whose identity policies allow every key of the account
   // (a failure they make stands beside a principal no environment places: judgeAccess judges every entry).
-  return [...policy, ...fromGrants, ...(delegates ? identityAccess(ctx) : [])];
+  return [...policy, ...fromGrants, ...(delegates ? identityAccess(ctx, key) : [])];
 }
 
 /**
