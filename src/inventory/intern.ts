@@ -23,9 +23,18 @@ const MAX_SHARED_ITEMS = 16;
  * however large the snapshot. Starting again costs one more copy of each repeated value.
  */
 const MAX_ENTRIES = 1 << 18;
-/** The trie key under which a node keeps the shared value that ends there. */
-const END = Symbol('end');
-type Node = Map<unknown, Node | object>;
+/**
+ * A trie node. Most nodes have one child (a member name is followed by the same few values, a
+ * value by the next member's name): the first child is held inline and found by one identity
+ * comparison, any others in a map. A node per Map cost a hash lookup at every step.
+ */
+class Node {
+  key: unknown = undefined;
+  next: Node | undefined = undefined;
+  more: Map<unknown, Node> | undefined = undefined;
+  /** The shared value that ends here. */
+  end: object | undefined = undefined;
+}
 
 /**
  * Values inside a record may nest this deep (the record's members are level 1). A key record from a
@@ -60,8 +69,8 @@ export class Interner {
    * over its member names and values: strings are the shared copies and shared members are
    * compared by identity, so no key is built or hashed.
    */
-  private objects: Node = new Map();
-  private lists: Node = new Map();
+  private objects = new Node();
+  private lists = new Node();
   private nodes = 0;
   /**
    * Whether the value the last `walk` returned was seen before (a primitive, a string already in the
@@ -128,10 +137,19 @@ export class Interner {
 
   /** The child of `node` under `key`, made when missing. */
   private step(node: Node, key: unknown): Node {
-    let next = node.get(key) as Node | undefined;
+    if (node.next === undefined) {
+      node.key = key;
+      node.next = new Node();
+      this.nodes++;
+      return node.next;
+    }
+    // === as Map's SameValueZero for what JSON holds (no NaN): shared strings and objects by identity.
+    if (node.key === key) return node.next;
+    node.more ??= new Map();
+    let next = node.more.get(key);
     if (next === undefined) {
-      next = new Map();
-      node.set(key, next);
+      next = new Node();
+      node.more.set(key, next);
       this.nodes++;
     }
     return next;
@@ -142,8 +160,8 @@ export class Interner {
     this.known = false;
     if (!all) return value;
     if (this.nodes >= this.maxEntries) {
-      this.objects = new Map();
-      this.lists = new Map();
+      this.objects = new Node();
+      this.lists = new Node();
       this.nodes = 0;
     }
     let node = isList ? this.lists : this.objects;
@@ -153,12 +171,12 @@ export class Interner {
         node = this.step(node, k);
         node = this.step(node, (value as Record<string, unknown>)[k]);
       }
-    const prev = node.get(END) as object | undefined;
+    const prev = node.end;
     if (prev !== undefined) {
       this.known = true;
       return prev;
     }
-    node.set(END, value);
+    node.end = value;
     return value;
   }
 }
