@@ -88,7 +88,7 @@ export function fail(run: AwsRun, op: AwsOperation, err: unknown, g: AwsGapSpec)
 }
 
 /** Record a gap the provider itself decides (not a failed call), with its own reason. */
-export function note(run: AwsRun, op: AwsOperation, g: AwsGapSpec, why: string, kind?: 'invalid-response' | 'error'): void {
+export function note(run: AwsRun, op: AwsOperation, g: AwsGapSpec, why: string, kind?: 'invalid-response' | 'unsupported' | 'error'): void {
   run.kit.gaps.add({
     id: awsGapId(op, g),
     operation: op,

@@ -86,6 +86,26 @@ describe('AWS provider against the simulator', () => {
     expect(gap?.reason).toMatch(/not valid JSON/);
   });
 
+  it('a disabled or pending-deletion asymmetric key is not asked for its public key (KMS refuses it in those states): an unsupported gap says why', async () => {
+    const w = world();
+    const keys = w.accounts[0]?.regions['us-east-1']?.keys ?? [];
+    for (const [id, state, extra] of [
+      ['1111-sign-disabled', 'Disabled', {}],
+      ['1111-sign-deleting', 'PendingDeletion', { deletionDate: '2026-07-01T00:00:00Z' }],
+    ] as const)
+      keys.push({ id, spec: 'RSA_3072', usage: 'SIGN_VERIFY', state, createdAt: '2023-01-01T00:00:00Z', publicKey: SIGNING_SPKI, ...extra });
+    const { out, fake } = await run({ regions: ['us-east-1'] }, { world: w });
+    const gaps = out.gaps.filter((g) => g.operation === 'kms:GetPublicKey');
+    expect(gaps.map((g) => [g.scope.subjectId?.split(':key/')[1], g.kind, g.affects])).toEqual([
+      ['1111-sign-deleting', 'unsupported', ['publicKey', 'fingerprints']],
+      ['1111-sign-disabled', 'unsupported', ['publicKey', 'fingerprints']],
+    ]);
+    expect(gaps[1]?.reason).toMatch(/KMS does not return the public key of a key in state Disabled/);
+    expect(fake.requests.filter((r) => r.op === 'kms:GetPublicKey').map((r) => r.input.KeyId)).toEqual(['1111-sign']);
+    expect(keyById(out.keys, '1111-sign-disabled')).toMatchObject({ state: 'disabled', keyType: 'RSA', keySize: 3072 });
+    expect(keyById(out.keys, '1111-sign-deleting')?.publicKey).toBeUndefined();
+  });
+
   it('records trails: organization, write-only, KMS excluded; log group retention', async () => {
     const { out } = await run({ accounts: 'organization', assumeRole: 'audit' });
     const byName = Object.fromEntries(out.trails.map((t) => [t.name, t]));

@@ -139,6 +139,11 @@ function rotationRoutes(w: WorldView): Routes {
     'kms:GetPublicKey': (input, account, region) => {
       const k = w.findKey(account, region, input.KeyId);
       if (!k.publicKey) throw new AwsError('UnsupportedOperationException', `${keyArn(account, region, k)} key usage is not supported for this operation`);
+      // KMS Developer Guide, key state table: GetPublicKey fails on a disabled key (DisabledException)
+      // and on one pending deletion, pending import or unavailable (KMSInvalidStateException).
+      const state = k.state ?? 'Enabled';
+      if (state === 'Disabled') throw new AwsError('DisabledException', `${keyArn(account, region, k)} is disabled.`);
+      if (state !== 'Enabled' && state !== 'Updating') throw new AwsError('KMSInvalidStateException', `${keyArn(account, region, k)} is ${state}.`);
       return { KeyId: keyArn(account, region, k), PublicKey: k.publicKey, KeySpec: k.spec, KeyUsage: k.usage ?? 'SIGN_VERIFY' };
     },
   };

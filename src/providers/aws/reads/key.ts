@@ -1,7 +1,7 @@
 // One key: its metadata, then, in parallel, the reads its kind calls for. Every key ends with a
 // record (a bare one when DescribeKey failed) and the gaps of what could not be read.
 import type { KeyRecord } from '../../../model/key-record.ts';
-import type { AwsRun, Where } from '../context.ts';
+import { type AwsRun, note, type Where } from '../context.ts';
 import {
   isAsymmetric,
   isRotatable,
@@ -17,7 +17,7 @@ import { delegatedAccess, guardedAccess } from './effective-access.ts';
 import { fetchGrants, keyAccess } from './grants.ts';
 import { readKeyMetadata } from './key-metadata.ts';
 import { fetchKeyPolicy, keyPolicyAccess } from './key-policy.ts';
-import type { KeyTarget } from './key-target.ts';
+import { type KeyTarget, keyGap } from './key-target.ts';
 import { readPublicKey } from './public-key.ts';
 import { readRotationStatus, readRotations } from './rotations.ts';
 import { readTags } from './tags.ts';
@@ -51,7 +51,9 @@ export async function readKey(run: AwsRun, where: Where, keyId: string, aliases:
     })(),
     readRotation(run, k, metadata, readings),
     (async () => {
-      if (isAsymmetric(metadata) && !['PendingImport', 'Unavailable'].includes(metadata.KeyState ?? '')) readings.publicKey = await readPublicKey(run, k);
+      if (!isAsymmetric(metadata)) return;
+      if (publicKeyReadable(metadata)) readings.publicKey = await readPublicKey(run, k);
+      else publicKeyRefused(run, k, metadata.KeyState as string);
     })(),
   ]);
   return normalizeKey(readings);
@@ -78,6 +80,19 @@ async function addDelegated(run: AwsRun, k: KeyTarget, policy: string, readings:
   };
   const guarded = await guardedAccess(run, k, readings.access ?? [], facts);
   readings.access = [...guarded, ...(await delegatedAccess(run, k, policy, facts, guarded))];
+}
+
+/**
+ * GetPublicKey answers only for a key in use (KMS Developer Guide, key state table): a disabled key
+ * (DisabledException) or one pending deletion, pending import or unavailable (KMSInvalidStateException)
+ * has no public key to read. Not asked; a key whose state DescribeKey did not give is.
+ */
+const publicKeyReadable = (m: KeyMetadataShape): boolean => m.KeyState === undefined || m.KeyState === 'Enabled' || m.KeyState === 'Updating';
+
+/** The documented refusal as what it is: the fingerprints stay unknown (retired-key-still-published needs them most). */
+function publicKeyRefused(run: AwsRun, k: KeyTarget, state: string): void {
+  const why = `KMS does not return the public key of a key in state ${state} (KMS Developer Guide, key state table), so the key cannot be matched against published key sets; enable the key to read it, or compare a copy of its public key by hand`;
+  note(run, 'kms:GetPublicKey', keyGap(k, 'the public key', ['publicKey', 'fingerprints']), why, 'unsupported');
 }
 
 /**
