@@ -48,6 +48,9 @@ export function exemptionCovers(member: string, p: Principal): 'yes' | 'maybe' |
     if (pType === 'domain') return mType === 'user' && mValue.endsWith(`@${pValue}`) ? 'yes' : mType === 'group' ? 'maybe' : 'no';
     return 'maybe';
   }
+  // A principal set (every service account of a project, folder or organization; a pool's identities) may hold the other.
+  const sets = ['serviceaccount', 'principal', 'principalset'];
+  if ((mType === 'principalset' && sets.includes(pType)) || (pType === 'principalset' && sets.includes(mType))) return 'maybe';
   return 'no';
 }
 

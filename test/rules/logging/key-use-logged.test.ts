@@ -149,6 +149,16 @@ ruleTester(rule, [
     because: /group membership is not read/,
   },
   {
+    name: 'gcp: an exempted CI service account and every service account of its project bound on the key (principalSet): unknown',
+    inventory: {
+      keys: [gcpKey(member('principalSet://cloudresourcemanager.googleapis.com/projects/123456789012/type/ServiceAccount', 'group'))],
+      trails: [gcpTrail(['serviceAccount:ci@build.iam.gserviceaccount.com'])],
+    },
+    outcome: 'unknown',
+    missing: 'access',
+    because: /can use this key/,
+  },
+  {
     name: 'gcp: an exempted domain does not hold service accounts, nor users of another domain',
     inventory: {
       keys: [gcpKey(member('serviceAccount:app@pay.iam.gserviceaccount.com', 'service-principal'), member('user:ops@other.example'))],
