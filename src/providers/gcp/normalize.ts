@@ -84,9 +84,12 @@ const PROTECTION: Readonly<Record<string, KeyRecord['protection']>> = {
 
 const EC_CURVES: Readonly<Record<string, string>> = { P256: 'P-256', P384: 'P-384', SECP256K1: 'secp256k1' };
 
+/** Enabled versions of different key types or curves: no single type, size or curve is claimed. */
+const MIXED_ALGORITHMS = 'MIXED';
+
 /** Key type, size and curve from a CryptoKeyVersionAlgorithm name (RSA_SIGN_PSS_2048_SHA256, EC_SIGN_P256_SHA256…). */
 export function algorithmInfo(alg: string | undefined): Pick<KeyRecord, 'keyType' | 'keySize' | 'curve'> {
-  if (!alg) return {};
+  if (!alg || alg === MIXED_ALGORITHMS) return {};
   if (alg === 'GOOGLE_SYMMETRIC_ENCRYPTION' || alg === 'EXTERNAL_SYMMETRIC_ENCRYPTION') return { keyType: 'AES', keySize: 256 };
   const aes = /^AES_(\d+)_/.exec(alg);
   if (aes) return { keyType: 'AES', keySize: Number(aes[1]) };
@@ -135,6 +138,20 @@ const newest = (vs: readonly RawVersion[]): RawVersion | undefined =>
 export function currentVersion(key: RawCryptoKey, versions: readonly RawVersion[] | undefined): RawVersion | undefined {
   if (key.primary) return key.primary;
   return versions ? newest(versions.filter((v) => v.state === 'ENABLED')) : undefined;
+}
+
+/**
+ * The algorithm a key without a primary signs or decrypts with when its ENABLED versions differ (a
+ * 2048-bit version left enabled after the template moved to 4096): the smallest RSA size, since any
+ * enabled version may be named; undefined when they cannot be ordered (key type, size and curve are
+ * then not claimed). A key with a primary, or whose enabled versions agree, keeps its current algorithm.
+ */
+function algorithmInUse(key: RawCryptoKey, versions: readonly RawVersion[] | undefined): string | undefined {
+  if (key.primary || !versions) return undefined;
+  const algs = [...new Set(versions.filter((v) => v.state === 'ENABLED' && v.algorithm).map((v) => v.algorithm as string))];
+  if (algs.length < 2) return undefined;
+  const sizes = algs.map((a) => algorithmInfo(a)).map((i) => (i.keyType === 'RSA' ? (i.keySize ?? 0) : 0));
+  return sizes.every((n) => n > 0) ? algs[sizes.indexOf(Math.min(...sizes))] : MIXED_ALGORITHMS;
 }
 
 /** When the version's material was made; undefined for imported material, made outside Cloud KMS at an unknown time. */
@@ -199,7 +216,7 @@ export function normalizeKey(parts: KeyParts): KeyRecord {
   const { key, versions } = parts;
   const where = parseKeyName(key.name);
   const current = currentVersion(key, versions);
-  const algorithm = current?.algorithm ?? key.versionTemplate?.algorithm;
+  const algorithm = algorithmInUse(key, versions) ?? current?.algorithm ?? key.versionTemplate?.algorithm;
   const protection = PROTECTION[current?.protectionLevel ?? key.versionTemplate?.protectionLevel ?? ''];
   const state = keyState(key, versions);
   const out: KeyRecord = { id: key.name, provider: PROVIDER, managedBy: 'customer', accessModel: 'iam', exportable: false, expiresAt: null };

@@ -171,6 +171,21 @@ describe('keys', () => {
     expect(v1Off.currentVersionCreatedAt).toBeUndefined();
   });
 
+  it('enabled versions of different algorithms: the smallest RSA size is claimed (any enabled version may sign); types that cannot be ordered claim none', () => {
+    const key = { name: 'projects/p/locations/global/keyRings/r/cryptoKeys/k', purpose: 'ASYMMETRIC_SIGN' };
+    const v = (name: string, algorithm: string, state = 'ENABLED') => ({ name, state, algorithm, createTime: `202${name}-01-01T00:00:00Z` });
+    expect(normalizeKey({ key, versions: [v('1', 'RSA_SIGN_PKCS1_2048_SHA256'), v('2', 'RSA_SIGN_PKCS1_4096_SHA512')] })).toMatchObject({
+      keyType: 'RSA',
+      keySize: 2048,
+    });
+    expect(normalizeKey({ key, versions: [v('1', 'RSA_SIGN_PKCS1_2048_SHA256', 'DISABLED'), v('2', 'RSA_SIGN_PKCS1_4096_SHA512')] })).toMatchObject({
+      keyType: 'RSA',
+      keySize: 4096,
+    });
+    const mixed = normalizeKey({ key, versions: [v('1', 'RSA_SIGN_PKCS1_2048_SHA256'), v('2', 'EC_SIGN_P256_SHA256')] });
+    expect([mixed.keyType, mixed.keySize, mixed.curve]).toEqual([undefined, undefined, undefined]);
+  });
+
   it('a 2016 signing version left ENABLED next to its 2026 successor keeps the key 2016 material (the Storm-0558 shape: an old key still signs)', () => {
     const version = (name: string, state: string, at: string) => ({ name, state, algorithm: 'RSA_SIGN_PKCS1_2048_SHA256', createTime: at, generateTime: at });
     const key = { name: 'projects/p/locations/global/keyRings/r/cryptoKeys/msa', purpose: 'ASYMMETRIC_SIGN', createTime: '2016-04-05T00:00:00Z' };
