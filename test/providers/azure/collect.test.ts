@@ -274,9 +274,9 @@ describe('Azure provider against the loopback fakes', () => {
     const world = testWorld();
     const v = world.subscriptions[0]?.vaults[3];
     if (v) v.dataPlane = 'silent';
-    const { keys, gaps } = await run({ world, config: { timeoutMs: 300, retry: { maxRetries: 1, retryDelayInMs: 1, maxRetryDelayInMs: 2 } } });
+    const { keys, gaps } = await run({ world, config: { timeoutMs: 1000, retry: { maxRetries: 1, retryDelayInMs: 1, maxRetryDelayInMs: 2 } } });
     expect(keys).toHaveLength(4);
-    // On a loaded machine a 300 ms deadline may also end this vault's ARM reads: the data-plane read is the one that never answers.
+    // On a loaded machine a 1 s deadline may also end this vault's ARM reads: the data-plane read is the one that never answers.
     const g = gaps.find((x) => x.scope.container === 'private-only' && x.operation === 'keyvault:ListKeys');
     expect(g?.operation).toBe('keyvault:ListKeys');
     expect(g?.reason).toMatch(/could not be read: no answer before the call deadline .*unreachable over the network/);
