@@ -126,6 +126,18 @@ describe('Managed HSM local RBAC', () => {
     ]);
   });
 
+  it('an assignment to a local role the HSM does not list (a deleted custom role) leaves access unknown, not the principal dropped', async () => {
+    const world = custodyWorld();
+    const hsm = world.subscriptions[0]?.vaults[1];
+    const gone = '0b0b0b0b-0000-4000-8000-00000000dead';
+    hsm?.localRoleAssignments?.push({ scope: '/keys/token-signing', roleDefinition: gone, principalId: DEBUG_SP });
+    const { keys, gaps } = await collect(world);
+    expect(keys.find((k) => k.name === 'token-signing')?.access).toBeUndefined();
+    const g = gaps.filter((x) => x.operation.startsWith('managedhsm:'));
+    expect(g.map((x) => [x.operation, x.scope.container, x.affects])).toEqual([['managedhsm:ListRoleDefinitions', 'prod-hsm', ['access']]]);
+    expect(g[0]?.reason).toMatch(new RegExp(`local role definition\\(s\\) ${gone} assigned on managed HSM prod-hsm`));
+  });
+
   it('an HSM whose local RBAC answers 403 leaves access unknown (a gap naming the local role to grant), never nobody', async () => {
     const world = custodyWorld();
     const hsm = world.subscriptions[0]?.vaults[1];

@@ -2,7 +2,7 @@
 // decides who can use its keys (Azure roles on the HSM resource do not reach its data plane). Read at
 // the scopes local RBAC has: /, /keys and /keys/<name> for every key.
 import type { GapScope } from '../../kit/index.ts';
-import { type AzureRun, call, fail } from '../context.ts';
+import { type AzureRun, call, fail, note } from '../context.ts';
 import { type RawRoleAssignment, type RawRoleDefinition, type RawVault, roleDefinitionKey } from '../normalize.ts';
 
 export interface HsmRoles {
@@ -34,5 +34,12 @@ export async function readHsmRoles(run: AzureRun, vault: RawVault, scope: GapSco
       return { roleDefinitions };
     }
   }
-  return { assignments: [...byId.values()], roleDefinitions };
+  const assignments = [...byId.values()];
+  // An assignment to a role the list did not return (deleted, or defined where it was not listed)
+  // grants what nobody can say: access is undecided for the whole HSM, never that principal dropped.
+  const missing = [...new Set(assignments.map((a) => roleDefinitionKey(a.roleDefinitionId)).filter((k) => !roleDefinitions.has(k)))];
+  if (!missing.length) return { assignments, roleDefinitions };
+  const reason = `local role definition(s) ${missing.join(', ')} assigned on managed HSM ${vault.name} were not among its role definitions, so what their holders can do is unknown; check the assignments (az keyvault role assignment list --hsm-name ${vault.name}) and remove those to deleted roles`;
+  note(run, 'managedhsm:ListRoleDefinitions', scope, reason, ['access']);
+  return { roleDefinitions };
 }
