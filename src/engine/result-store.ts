@@ -241,19 +241,28 @@ export class ResultStore {
    */
   rootCauses(): { rootCauses: RootCause[]; counts: NonNullable<AuditResult['summary']['rootCauses']> } {
     const table = this.table;
+    // One object filled per failure: the grouping reads it at once and keeps only its strings.
+    let cause: RootCauseRef | undefined;
+    let si = 0;
+    const f: Failure = {
+      id: '',
+      ruleId: '',
+      severity: 'info',
+      message: '',
+      subjectId: '',
+      resource: () => (cause ? cause.resource : selfResource(table.ref(si))),
+    };
     const failure = (i: number): Failure | undefined => {
       const code = this.code[i] as number;
       if (code >> 3 !== FAIL) return undefined;
-      const si = this.subj[i] as number;
-      const cause = this.causes[this.causeIx[i] as number];
-      return {
-        id: cause ? cause.id : this.fingerprint(i),
-        ruleId: (this.rules[this.rule[i] as number] as StoredRule).ruleId,
-        severity: SEVERITIES[code & 7] as Severity,
-        message: this.messages[i] as string,
-        subjectId: table.id(si),
-        resource: () => (cause ? cause.resource : selfResource(table.ref(si))),
-      };
+      si = this.subj[i] as number;
+      cause = this.causes[this.causeIx[i] as number];
+      f.id = cause ? cause.id : this.fingerprint(i);
+      f.ruleId = (this.rules[this.rule[i] as number] as StoredRule).ruleId;
+      f.severity = SEVERITIES[code & 7] as Severity;
+      f.message = this.messages[i] as string;
+      f.subjectId = table.id(si);
+      return f;
     };
     return causeSummary(groupCauses(this.sorted(), failure, false));
   }

@@ -70,10 +70,10 @@ export interface Failure {
  * gives its rule and message; its severity is the most severe of its failures), then sorted most
  * severe first, then by rule, resource and id. `fact` returns undefined for what is not a failure.
  * The one grouping of both the entries (`groupFailures`) and evaluation's columns (ResultStore).
+ * `fact` may fill and return the same object every time: it is read at once, and only its strings kept.
  */
 export function groupCauses<T>(items: Iterable<T>, fact: (item: T) => Failure | undefined, keep: boolean): { cause: RootCause; entries: T[] }[] {
-  // Most causes have one subject (a failure that is its own cause): a set is made only for a second one.
-  const byId = new Map<string, { cause: RootCause; entries: T[]; first: string; more?: Set<string> }>();
+  const byId = new Map<string, { cause: RootCause; entries: T[]; subjects: CauseSubjects }>();
   for (const item of items) {
     const f = fact(item);
     if (!f) continue;
@@ -82,20 +82,18 @@ export function groupCauses<T>(items: Iterable<T>, fact: (item: T) => Failure | 
       g = {
         cause: { id: f.id, ruleId: f.ruleId, severity: f.severity, resource: f.resource(), message: f.message, subjects: [] },
         entries: [],
-        first: f.subjectId,
+        subjects: new CauseSubjects(f.subjectId),
       };
       byId.set(f.id, g);
-    }
-    if (severityRank(f.severity) < severityRank(g.cause.severity)) g.cause.severity = f.severity;
-    if (f.subjectId !== g.first) {
-      g.more ??= new Set([g.first]);
-      g.more.add(f.subjectId);
+    } else {
+      if (severityRank(f.severity) < severityRank(g.cause.severity)) g.cause.severity = f.severity;
+      g.subjects.add(f.subjectId);
     }
     if (keep) g.entries.push(item);
   }
   const groups: { cause: RootCause; entries: T[] }[] = [];
-  for (const { cause, entries, first, more } of byId.values()) {
-    cause.subjects = more ? sortedIds(more) : [first];
+  for (const { cause, entries, subjects } of byId.values()) {
+    cause.subjects = subjects.sorted();
     groups.push({ cause, entries });
   }
   groups.sort(
@@ -103,6 +101,35 @@ export function groupCauses<T>(items: Iterable<T>, fact: (item: T) => Failure | 
       severityRank(a.severity) - severityRank(b.severity) || cmp(a.ruleId, b.ruleId) || cmp(a.resource.id, b.resource.id) || cmp(a.id, b.id),
   );
   return groups;
+}
+
+/**
+ * The distinct subject ids of one cause. Failures come in report order, where one cause's subjects
+ * mostly arrive sorted (one rule, by subject id): kept as a list while each id is past the last one
+ * (a repeat of the last is dropped), as a set only once one arrives out of order.
+ */
+class CauseSubjects {
+  private readonly list: string[];
+  private set: Set<string> | undefined;
+
+  constructor(first: string) {
+    this.list = [first];
+  }
+
+  add(id: string): void {
+    if (this.set) {
+      this.set.add(id);
+      return;
+    }
+    const last = this.list[this.list.length - 1] as string;
+    if (id > last) this.list.push(id);
+    else if (id !== last) this.set = new Set([...this.list, id]);
+  }
+
+  /** The ids in order, each once. */
+  sorted(): string[] {
+    return this.set ? sortedIds(this.set) : this.list;
+  }
 }
 
 /** Ids in order (a set filled in report order is often sorted already: checked before sorting). */

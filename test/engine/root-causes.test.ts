@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { applyBaseline } from '../../src/engine/baseline.ts';
 import { evaluate } from '../../src/engine/evaluate.ts';
 import { AuditResult } from '../../src/engine/result.ts';
+import { type Failure, groupCauses } from '../../src/engine/root-causes.ts';
 import type { KeyRecord } from '../../src/model/key-record.ts';
 import type { ResolvedPolicy } from '../../src/policy/resolve.ts';
 import { reportMeta } from '../../src/report/meta.ts';
@@ -106,5 +107,38 @@ describe('root causes', () => {
     expect(marked.baseline?.counts).toEqual({ new: 0, unchanged: 3, resolved: 0 });
     const fixed = evaluate(inventory({ keys, trails: [trail({ name: 'org' })] }), policy, { now: NOW });
     expect(applyBaseline(fixed, result).baseline?.counts).toEqual({ new: 0, unchanged: 2, resolved: 1 });
+  });
+});
+
+describe('groupCauses', () => {
+  type Item = { id: string; subject: string; severity: Failure['severity'] };
+  const resource = { kind: 'trail', id: 'trail-1' };
+  // One object filled and returned for every item, as the result store does.
+  const scratch: Failure = { id: '', ruleId: 'r', severity: 'info', message: 'm', subjectId: '', resource: () => resource };
+  const fact = (x: Item): Failure => Object.assign(scratch, { id: x.id, subjectId: x.subject, severity: x.severity });
+  const group = (items: Item[]) =>
+    groupCauses(items, fact, true).map((g) => ({ id: g.cause.id, severity: g.cause.severity, subjects: g.cause.subjects, n: g.entries.length }));
+
+  it('lists each cause subject once, in order, whatever order and repeats the failures come in', () => {
+    const items: Item[] = [
+      { id: 'c1', subject: 'k-b', severity: 'high' },
+      { id: 'c1', subject: 'k-b', severity: 'high' },
+      { id: 'c1', subject: 'k-d', severity: 'high' },
+      { id: 'c2', subject: 'k-a', severity: 'medium' },
+      { id: 'c1', subject: 'k-a', severity: 'critical' },
+      { id: 'c1', subject: 'k-d', severity: 'high' },
+      { id: 'c1', subject: 'k-c', severity: 'high' },
+      { id: 'c2', subject: 'k-a', severity: 'medium' },
+      { id: 'c2', subject: 'k-c', severity: 'medium' },
+    ];
+    expect(group(items)).toEqual([
+      { id: 'c1', severity: 'critical', subjects: ['k-a', 'k-b', 'k-c', 'k-d'], n: 6 },
+      { id: 'c2', severity: 'medium', subjects: ['k-a', 'k-c'], n: 3 },
+    ]);
+  });
+
+  it('keeps sorted subjects as they come and drops a repeat of the last', () => {
+    const items: Item[] = ['a', 'a', 'b', 'c', 'c', 'c', 'd'].map((subject) => ({ id: 'c', subject, severity: 'low' }));
+    expect(group(items)).toEqual([{ id: 'c', severity: 'low', subjects: ['a', 'b', 'c', 'd'], n: 7 }]);
   });
 });
