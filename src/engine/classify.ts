@@ -466,17 +466,28 @@ const sameFields = (e: PrincipalMemo, p: Principal): boolean =>
  */
 function principalClassifier(policy: ResolvedPolicy): (p: Principal) => PrincipalScope {
   const cache = new Map<string, PrincipalMemo[]>();
+  // Several rules ask for the same entry's principal in a row: the last one is checked first.
+  let last: Principal | undefined;
+  let lastScope: PrincipalScope | undefined;
   return (p) => {
-    let bucket = cache.get(p.id);
-    if (!bucket) {
-      bucket = [];
-      cache.set(p.id, bucket);
-    }
-    for (const e of bucket) if (sameFields(e, p)) return e.scope;
-    const scope = scopePrincipal(p, policy);
-    bucket.push({ name: p.name, account: p.account, tenant: p.tenant, tags: p.tags, path: p.path, federation: p.federation, scope });
-    return scope;
+    if (p === last) return lastScope as PrincipalScope;
+    lastScope = classifyPrincipal(cache, policy, p);
+    last = p;
+    return lastScope;
   };
+}
+
+/** A principal's scope, once per id and distinct fields the matchers read. */
+function classifyPrincipal(cache: Map<string, PrincipalMemo[]>, policy: ResolvedPolicy, p: Principal): PrincipalScope {
+  let bucket = cache.get(p.id);
+  if (!bucket) {
+    bucket = [];
+    cache.set(p.id, bucket);
+  }
+  for (const e of bucket) if (sameFields(e, p)) return e.scope;
+  const scope = scopePrincipal(p, policy);
+  bucket.push({ name: p.name, account: p.account, tenant: p.tenant, tags: p.tags, path: p.path, federation: p.federation, scope });
+  return scope;
 }
 
 /** A published key: by its labels, else by the issuer matchers; linked to the declared issuers that name its issuer URL. */

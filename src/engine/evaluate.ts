@@ -142,6 +142,9 @@ function daysSinceFrom(nowMs: number): (iso: string) => number {
 /** A compiled reader for a dot path (`rotation.automatic`), built once per rule, not per subject. */
 const pathReader = (path: string): ((obj: unknown) => unknown) => {
   const segs = path.split('.');
+  // One member (most needs): read without a loop.
+  const only = segs.length === 1 ? path : undefined;
+  if (only !== undefined) return (obj) => (obj !== null && typeof obj === 'object' ? (obj as Record<string, unknown>)[only] : undefined);
   return (obj) => {
     let cur = obj;
     for (const seg of segs) {
@@ -862,7 +865,7 @@ function firstMissing(
 ): MissingData | undefined {
   for (const need of needs) {
     let present = false;
-    for (const read of need.readers) if (read(subject.value) !== undefined) present = true;
+    for (let i = 0; i < need.readers.length && !present; i++) present = (need.readers[i] as (obj: unknown) => unknown)(subject.value) !== undefined;
     if (present) continue;
     const v = subject.value as { provider?: string; account?: string; region?: string; container?: string };
     return new MissingData(need.field, gapFor(v.provider, v, need.first, subject.id));
