@@ -321,6 +321,42 @@ describe('role chains and CI federation (acceptance)', () => {
   });
 });
 
+describe('role chains under the organization SCPs (acceptance)', () => {
+  const ROOT = 'r-examplerootid111';
+  const OU = 'ou-exampleroot-prod1111';
+  const scp = (id: string, content: unknown, targets: string[]) => ({ id, name: id, type: 'SERVICE_CONTROL_POLICY' as const, content, targets });
+  // Organizations User Guide, SCP examples: principals tagged for debugging may not assume other roles.
+  const noDebugAssume = {
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Deny', Action: 'sts:AssumeRole', Resource: '*', Condition: { StringEquals: { 'aws:PrincipalTag/env': 'debug' } } }],
+  };
+  const trustAccount = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${PROD}:root` }, Action: 'sts:AssumeRole' }] };
+  const iam: FakeIam = {
+    roles: [
+      { name: 'signer', trust: trustAccount, inline: [{ name: 'sign', document: allowAll(['kms:Sign']) }] },
+      { name: 'debug-shell', tags: { env: 'debug' }, trust: ec2Trust, inline: [{ name: 'assume', document: allowAll('sts:AssumeRole') }] },
+    ],
+  };
+  const organization = (extra: ReturnType<typeof scp>[]): FakeOrganization => ({
+    id: 'o-exampleorgid',
+    root: ROOT,
+    parents: { [PROD]: OU, [OU]: ROOT },
+    policies: [scp('p-FullAWSAccess', allowAll('*'), [ROOT, OU, MGMT, PROD]), ...extra],
+  });
+  const ORG = { accounts: 'organization', assumeRole: 'KeyhygieneAudit' } as const;
+
+  it('an SCP denying sts:AssumeRole to debug-tagged principals cuts the chain from the debug role to the signer: pass; without it, fail', async () => {
+    const open = await audit(estate(iam, organization([])), ORG);
+    expect(open.key?.access?.find((a) => a.principal.name === 'debug-shell')?.via).toEqual([`arn:aws:iam::${PROD}:role/signer`]);
+    expect(open.verdict?.outcome).toBe('fail');
+    await fake?.close();
+    const cut = await audit(estate(iam, organization([scp('p-nodebugassume', noDebugAssume, [OU])])), ORG);
+    expect(cut.out.gaps).toEqual([]);
+    expect(cut.key?.access?.some((a) => a.principal.name === 'debug-shell')).toBe(false);
+    expect(cut.verdict?.outcome).toBe('pass');
+  });
+});
+
 describe('Nitro Enclaves attestation in key policies (acceptance)', () => {
   const ENCLAVE_ROLE = `arn:aws:iam::${PROD}:role/data-processing`;
   const IMAGE = '9fedcba8abcdef7abcdef6abcdef5abcdef4abcdef3abcdef2abcdef1abcdef1abcdef1abcdef1abcdef1abcdef1abcdef';

@@ -8,7 +8,7 @@
 import { type AccessCondition, type AccessEntry, federationIssuer, type Principal } from '../../../model/access-entry.ts';
 import { globToRegExp } from '../../../util/glob.ts';
 import { isDeletedPrincipalId, principalFromAws } from '../normalize.ts';
-import { allOf, anyOf, evalConditions, type Facts, notDenied, type Outcome } from './conditions.ts';
+import { allOf, anyOf, evalConditions, type Facts, notDenied, type Outcome, YES } from './conditions.ts';
 import type { Stmt } from './document.ts';
 import { namesPrincipal, principalOf } from './evaluate.ts';
 import { type AccountIam, type IamPrincipal, principalFacts } from './iam-details.ts';
@@ -129,18 +129,34 @@ const assumeFacts = (p: IamPrincipal, role: IamPrincipal, now: number | undefine
   ...(now !== undefined ? { now } : {}),
 });
 
+/** The SCP levels (root, OUs, account) of the account a chain is walked in; absent = not read, or the management account. */
+export type ScpLevels = readonly (readonly Stmt[])[];
+
+/** The statements of one effect that apply to `f`'s principal calling sts:AssumeRole on `role`, any of them. */
+const onAssume = (stmts: readonly Stmt[], effect: 'Allow' | 'Deny', role: IamPrincipal, f: Facts): Outcome =>
+  anyOf(
+    stmts
+      .filter((s) => s.effect === effect && s.matchesAction('sts:AssumeRole') && resourceHit(s, role.arn))
+      .map((s) => evalConditions(s.conditions, f, effect)),
+  );
+
 /** Whether an IAM principal's identity policies let it call sts:AssumeRole on `role` (denies and boundary applied). */
 function mayAssume(p: IamPrincipal, role: IamPrincipal, now: number | undefined): Outcome {
   const f = assumeFacts(p, role, now);
-  const on = (stmts: readonly Stmt[], effect: 'Allow' | 'Deny') =>
-    anyOf(
-      stmts
-        .filter((s) => s.effect === effect && s.matchesAction('sts:AssumeRole') && resourceHit(s, role.arn))
-        .map((s) => evalConditions(s.conditions, f, effect)),
-    );
-  const steps = [on(p.statements, 'Allow'), notDenied(on(p.statements, 'Deny'))];
-  if (p.boundary) steps.push(on(p.boundary, 'Allow'), notDenied(on(p.boundary, 'Deny')));
+  const steps = [onAssume(p.statements, 'Allow', role, f), notDenied(onAssume(p.statements, 'Deny', role, f))];
+  if (p.boundary) steps.push(onAssume(p.boundary, 'Allow', role, f), notDenied(onAssume(p.boundary, 'Deny', role, f)));
   return allOf(steps);
+}
+
+/**
+ * The organization's SCPs on `p` calling sts:AssumeRole on `role`: every level must allow it and none
+ * deny it (an SCP that denies sts:AssumeRole to a debug OU's principals cuts the chain). Not on
+ * service-linked roles; YES when no SCP was read.
+ */
+function scpAllowsAssume(p: IamPrincipal, role: IamPrincipal, scp: ScpLevels | undefined, now: number | undefined): Outcome {
+  if (!scp?.length || p.path.startsWith('/aws-service-role/')) return YES;
+  const f = assumeFacts(p, role, now);
+  return allOf([...scp.map((level) => onAssume(level, 'Allow', role, f)), notDenied(anyOf(scp.map((level) => onAssume(level, 'Deny', role, f))))]);
 }
 
 function resourceHit(s: Stmt, arn: string): boolean {
@@ -171,11 +187,11 @@ function assumingPrincipals(iam: AccountIam): IamPrincipal[] {
 }
 
 /** A trust naming the account: the principals whose identity policies allow sts:AssumeRole on the role. */
-function delegatedAssumers(role: IamPrincipal, iam: AccountIam, s: Stmt): Hop[] {
+function delegatedAssumers(role: IamPrincipal, iam: AccountIam, s: Stmt, scp: ScpLevels | undefined): Hop[] {
   const hops: Hop[] = [];
   for (const p of assumingPrincipals(iam)) {
     if (p === role) continue;
-    const may = allOf([mayAssume(p, role, iam.readAt), trustAdmits(s, role, p, iam.readAt)]);
+    const may = allOf([mayAssume(p, role, iam.readAt), trustAdmits(s, role, p, iam.readAt), scpAllowsAssume(p, role, scp, iam.readAt)]);
     if (may.v !== 'no') hops.push({ principal: principalOf(p), iam: p, through: s.origin, undecided: may.undecided });
   }
   return hops;
@@ -193,7 +209,7 @@ function trustAdmits(s: Stmt, role: IamPrincipal, p: IamPrincipal, now: number |
 }
 
 /** Everyone one trust policy lets assume `role`. */
-function assumers(role: IamPrincipal, iam: AccountIam): Hop[] {
+function assumers(role: IamPrincipal, iam: AccountIam, scp: ScpLevels | undefined): Hop[] {
   const hops: Hop[] = [];
   for (const s of role.trust ?? []) {
     if (s.effect !== 'Allow' || !ASSUME.some((a) => s.matchesAction(a))) continue;
@@ -202,11 +218,11 @@ function assumers(role: IamPrincipal, iam: AccountIam): Hop[] {
       if (isDeletedPrincipalId(v)) continue;
       const account = ACCOUNT_ROOT.exec(v)?.[1] ?? (/^\d{12}$/.test(v) ? v : undefined);
       if (account === iam.account) {
-        hops.push(...delegatedAssumers(role, iam, s));
+        hops.push(...delegatedAssumers(role, iam, s, scp));
         continue;
       }
       const known = iam.byArn.get(v);
-      const admits = known ? trustAdmits(s, role, known, iam.readAt) : undefined;
+      const admits = known ? allOf([trustAdmits(s, role, known, iam.readAt), scpAllowsAssume(known, role, scp, iam.readAt)]) : undefined;
       if (admits?.v === 'no') continue;
       hops.push(
         known
@@ -227,7 +243,7 @@ const mapped = new WeakMap<AccessEntry, { target: IamPrincipal; maxDepth: number
  * policies, at most `maxDepth` hops away; `via` lists the roles assumed, last = the target. The walk
  * depends only on the role, so it is done once per role and run.
  */
-export function chainAccess(target: IamPrincipal, entry: AccessEntry, iam: AccountIam, maxDepth: number): AccessEntry[] {
+export function chainAccess(target: IamPrincipal, entry: AccessEntry, iam: AccountIam, maxDepth: number, scp?: ScpLevels): AccessEntry[] {
   // Entries are shared by every key with the same access: so are the chains built on them.
   const done = mapped.get(entry)?.find((m) => m.target === target && m.maxDepth === maxDepth);
   if (done) return done.out;
@@ -239,7 +255,7 @@ export function chainAccess(target: IamPrincipal, entry: AccessEntry, iam: Accou
   const id = `${maxDepth}\u0000${target.arn}`;
   let reach = byRole.get(id);
   if (!reach) {
-    reach = walk(target, iam, maxDepth);
+    reach = walk(target, iam, maxDepth, scp);
     byRole.set(id, reach);
   }
   const out = reach.map((r) => {
@@ -252,7 +268,7 @@ export function chainAccess(target: IamPrincipal, entry: AccessEntry, iam: Accou
   return out;
 }
 
-function walk(target: IamPrincipal, iam: AccountIam, maxDepth: number): Reach[] {
+function walk(target: IamPrincipal, iam: AccountIam, maxDepth: number, scp: ScpLevels | undefined): Reach[] {
   const out: Reach[] = [];
   const seen = new Set<string>([target.arn]);
   let frontier: { role: IamPrincipal; via: string[]; undecided: AccessCondition[] }[] = [{ role: target, via: [target.arn], undecided: [] }];
@@ -260,7 +276,7 @@ function walk(target: IamPrincipal, iam: AccountIam, maxDepth: number): Reach[] 
   for (let depth = 1; depth <= maxDepth + 1 && frontier.length; depth++) {
     const next: typeof frontier = [];
     for (const { role, via, undecided } of frontier) {
-      for (const hop of assumers(role, iam)) {
+      for (const hop of assumers(role, iam, scp)) {
         if (seen.has(hop.principal.id)) continue;
         seen.add(hop.principal.id);
         const beyond = depth > maxDepth ? [{ key: 'role chain', operator: `longer than maxChainDepth ${maxDepth}`, values: via }] : [];

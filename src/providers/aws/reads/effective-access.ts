@@ -54,7 +54,10 @@ export async function delegatedAccess(run: AwsRun, k: KeyTarget, policyText: str
   for (const e of [...known, ...direct]) {
     const iam = e.principal.kind === 'role' && e.principal.account ? iams.get(e.principal.account) : undefined;
     const role = iam?.byArn.get(e.principal.id);
-    if (iam && role) chained.push(...chainAccess(role, e, iam, run.config.maxChainDepth));
+    if (!iam || !role) continue;
+    // The SCPs of the account the chain is walked in (none on the management account).
+    const scp = org?.managementAccount !== iam.account ? org?.scpLevels?.get(iam.account) : undefined;
+    chained.push(...chainAccess(role, e, iam, run.config.maxChainDepth, scp));
   }
   return [...direct, ...chained];
 }
