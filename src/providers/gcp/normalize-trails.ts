@@ -44,6 +44,8 @@ interface LogEntryShape {
   logId: string;
   serviceName: string;
   resourceType: string;
+  /** The project that wrote the entry (its logName is projects/PROJECT/logs/LOG_ID); undefined: any. */
+  project?: string;
 }
 
 /** A Cloud KMS Data Access entry (Encrypt, Decrypt, AsymmetricSign… are DATA_READ). */
@@ -80,9 +82,19 @@ function atom(body: string, e: LogEntryShape): boolean | undefined {
   else if (field === 'protoPayload.serviceName') actual = e.serviceName;
   else if (field === 'resource.type') actual = e.resourceType;
   if (actual === undefined) return undefined;
-  const want = field === 'logName' ? decodeLogId(value) : value;
-  if (op === ':') return actual.includes(want.replace(/^.*\/logs\//, ''));
-  const eq = field === 'logName' ? want.endsWith(actual) : actual === want;
+  if (field === 'logName') return logNameAtom(op, decodeLogId(value), e);
+  if (op === ':') return actual.includes(value);
+  return op === '!=' ? actual !== value : actual === value;
+}
+
+/** A log name names its owner: an aggregated sink's filter on organizations/1/logs/… does not take a child project's entries. */
+const OWNED_LOG_NAME = /^(projects|organizations|folders|billingAccounts)\/([^/]+)\/logs\//;
+
+function logNameAtom(op: string, want: string, e: LogEntryShape): boolean {
+  const owner = OWNED_LOG_NAME.exec(want);
+  const otherOwner = e.project !== undefined && owner !== null && !(owner[1] === 'projects' && owner[2] === e.project);
+  if (op === ':') return !otherOwner && `/logs/${e.logId}`.includes(want.replace(OWNED_LOG_NAME, ''));
+  const eq = !otherOwner && want.endsWith(`/logs/${e.logId}`);
   return op === '!=' ? !eq : eq;
 }
 
@@ -249,8 +261,9 @@ export function trailsForProject(p: ProjectLogging): AuditTrail[] {
   const dataRead = p.audit ? p.audit.enabled.has('DATA_READ') : undefined;
   for (const sink of p.sinks) {
     if (sink.name.endsWith('/sinks/_Required')) continue;
-    const routesData = sinkRoutesAll(sink, [KMS_DATA_ACCESS, KMS_VERSION_DATA_ACCESS]);
-    const routesAdmin = sinkRoutesAll(sink, [KMS_ADMIN_ACTIVITY, KMS_VERSION_ADMIN_ACTIVITY]);
+    const mine = (shapes: LogEntryShape[]) => shapes.map((e) => ({ ...e, project: p.project }));
+    const routesData = sinkRoutesAll(sink, mine([KMS_DATA_ACCESS, KMS_VERSION_DATA_ACCESS]));
+    const routesAdmin = sinkRoutesAll(sink, mine([KMS_ADMIN_ACTIVITY, KMS_VERSION_ADMIN_ACTIVITY]));
     if (routesData === false && routesAdmin === false) continue;
     const own = sink.name.startsWith(`projects/${p.project}/`);
     const dest = destinationOf(sink.destination);

@@ -272,6 +272,30 @@ describe('Logging filters', () => {
     expect(trails('protoPayload.serviceName="cloudkms.googleapis.com"', 'LOG_ID("cloudaudit.googleapis.com/activity")')?.capturesDataPlane).toBe(true);
   });
 
+  it("a logName names its owner: an organization sink filtering on the organization's own Data Access log takes no project's entries", () => {
+    const routes = (filter: string, exclusion?: string) =>
+      trailsForProject({
+        project: 'pay',
+        audit: { enabled: new Set(['DATA_READ']), exempted: { ADMIN_READ: new Set(), DATA_READ: new Set(), DATA_WRITE: new Set() }, setAt: [] },
+        sinks: [
+          {
+            name: 'organizations/1/sinks/kms',
+            destination: 'storage.googleapis.com/b',
+            filter,
+            includeChildren: true,
+            exclusions: exclusion ? [{ filter: exclusion }] : [],
+          },
+        ],
+        bucket: () => undefined,
+      }).find((t) => t.id.startsWith('organizations/1/sinks/kms'))?.capturesDataPlane;
+    expect(routes('logName="organizations/1/logs/cloudaudit.googleapis.com%2Fdata_access"')).toBeUndefined();
+    expect(routes('logName="projects/pay/logs/cloudaudit.googleapis.com%2Fdata_access"')).toBe(true);
+    expect(routes('logName:"cloudaudit.googleapis.com%2Fdata_access"')).toBe(true);
+    expect(routes('logName:"folders/7/logs/cloudaudit.googleapis.com%2Fdata_access"')).toBeUndefined();
+    // An exclusion of another project's log drops nothing of this one.
+    expect(routes('protoPayload.serviceName="cloudkms.googleapis.com"', 'logName="projects/other/logs/cloudaudit.googleapis.com%2Fdata_access"')).toBe(true);
+  });
+
   it('an active exclusion that matches drops the entries; one it cannot decide leaves the route unknown', () => {
     const sink = {
       name: 'projects/p/sinks/_Default',
