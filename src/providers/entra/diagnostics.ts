@@ -3,16 +3,7 @@ import type { AuditTrail } from '../../model/audit-trail.ts';
 import { SIGN_IN_CATEGORIES } from '../../model/identity-retention.ts';
 import { type ProviderKit, ReadFailure } from '../kit/index.ts';
 import type { EntraClients } from './client.ts';
-import {
-  enabledCategories,
-  type RawTable,
-  type RawTenantSetting,
-  type RawWorkspace,
-  settingTrails,
-  signInCategoriesOf,
-  storageRetention,
-  tableRetention,
-} from './normalize.ts';
+import { enabledCategories, type RawTable, type RawTenantSetting, type RawWorkspace, settingTrails, signInCategoriesOf, tableRetention } from './normalize.ts';
 
 /** Days a workspace keeps the given categories: the shortest of their tables' retention. */
 async function workspaceRetention(
@@ -77,7 +68,9 @@ export async function readDiagnosticSettings(kit: ProviderKit, clients: EntraCli
     const signIns = signInCategoriesOf(enabledCategories(s));
     const workspaceId = s.properties?.workspaceId;
     const la = workspaceId ? await workspaceRetention(kit, clients, tenant, workspaceId, signIns) : undefined;
-    trails.push(...settingTrails(tenant, s, (d) => (d === 'log-analytics' ? la : d === 'storage' ? storageRetention(s, signIns) : undefined)));
+    // A storage account keeps what its lifecycle rules keep (not read): the setting's own retentionPolicy was
+    // retired by Azure Monitor on 30 September 2025 and no longer applies. An event hub keeps nothing itself.
+    trails.push(...settingTrails(tenant, s, (d) => (d === 'log-analytics' ? la : undefined)));
   }
   return trails;
 }

@@ -48,19 +48,6 @@ export function tableRetention(table: RawTable | undefined, workspace: RawWorksp
   return table?.totalRetentionInDays ?? table?.retentionInDays ?? workspace?.retentionInDays;
 }
 
-/**
- * Storage retention from the setting's per-category retention policy: days when enabled and > 0.
- * Otherwise what is kept depends on the account's lifecycle rules, which this provider does not read:
- * undefined (unknown), never "forever".
- */
-export function storageRetention(s: RawTenantSetting, categories: readonly string[]): number | undefined {
-  const days = (s.properties?.logs ?? [])
-    .filter((l) => l.category && categories.includes(l.category))
-    .map((l) => (l.retentionPolicy?.enabled === true && (l.retentionPolicy.days ?? 0) > 0 ? (l.retentionPolicy.days as number) : undefined));
-  if (days.length === 0 || days.some((d) => d === undefined)) return undefined;
-  return Math.min(...(days as number[]));
-}
-
 type Destination = 'log-analytics' | 'storage' | 'event-hub';
 
 /** One trail per destination of a tenant diagnostic setting; `retention` maps a destination to days. */
