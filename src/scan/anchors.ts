@@ -172,6 +172,8 @@ export class AnchorWindow {
   readonly buf: Buffer;
   /** The same memory as 32-bit words (byteOffset 0, so word i is bytes 4i … 4i + 3). */
   readonly words: Int32Array;
+  /** The WebAssembly memory the window is (for the known-key grids' pass), unless the indexOf passes are in use. */
+  readonly memory: WebAssembly.Memory | undefined;
   private readonly anchors: readonly Buffer[];
   private readonly simd: SimdPass | undefined;
   /** Two-byte prefix → index + 1 of the first anchor starting with it (0: none). */
@@ -208,6 +210,7 @@ export class AnchorWindow {
         memory = wasmMemory.buffer;
         new Uint8Array(memory, tablesAt, TABLES).set(tablesFor(pairs));
         this.simd = new SimdPass(instance.exports as unknown as AnchorExports, memory, tablesAt, outAt);
+        this.memory = wasmMemory;
       } catch {
         memory = undefined; // no room for another WebAssembly memory: the indexOf passes, on an ordinary buffer
       }

@@ -427,9 +427,19 @@ export class KnownKeyTable {
    * Find needle occurrences sampled in [from, end) of `buf` (valid bytes up to `len`). `words` is an
    * Int32Array over the same memory (byteOffset 0), `base` the absolute offset of buf[0] (a multiple
    * of 4). Calls `onHit(needleIndex, start)` with the window-relative start of each verified occurrence.
+   * `memory`: the WebAssembly memory `buf` is (the scanner's window), so the sampling runs there.
    */
-  scan(buf: Buffer, words: Int32Array, base: number, from: number, end: number, len: number, onHit: (needle: number, start: number) => void): void {
-    this.grids.scan(buf, words, base, from, end, len, onHit);
+  scan(
+    buf: Buffer,
+    words: Int32Array,
+    base: number,
+    from: number,
+    end: number,
+    len: number,
+    onHit: (needle: number, start: number) => void,
+    memory?: WebAssembly.Memory,
+  ): void {
+    this.grids.scan(buf, words, base, from, end, len, onHit, memory);
   }
 
   /** Turn a verified needle occurrence into a finding, proving possession when a private half is nearby. */

@@ -12,6 +12,8 @@
 // many needles (10,000 moduli) has each sample look up its 4 consecutive q-grams, so its needles
 // need only every 4th q-gram: 64 per 2048-bit modulus (both orders), sampled every 248 bytes, a
 // quarter of the build and a filter that stays in the CPU's cache.
+import { GridKernel } from './grid-kernel.ts';
+
 const Q = 4;
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 /** Longest sampling step (a multiple of 4 so samples stay word-aligned): a 4096-bit modulus allows 508. */
@@ -345,13 +347,22 @@ export function buildGrids(cols: Int32Array, bytes: Buffer): GridState[] {
 
 type OnHit = (needle: number, start: number) => void;
 
-/** The grids of a table: one pass over the finest lattice; a coarser grid is probed on every k-th sample. */
+/** The first sample at or after window offset `from` (absolute multiples of the step). */
+const firstSample = (step: number, base: number, from: number): number => from + ((step - ((base + from) % step)) % step);
+
+/**
+ * The grids of a table: one pass over the finest lattice; a coarser grid is probed on every k-th
+ * sample. On a window that is a WebAssembly memory the pass runs in WebAssembly (grid-kernel.ts) and
+ * the JavaScript loops take only the last samples (and every sample where WebAssembly cannot run).
+ */
 export class Grids {
   private readonly grids: Grid[];
   private readonly fine: Grid | undefined;
   private readonly coarse: Grid | undefined;
   /** Samples of the fine lattice per coarse sample. */
   private readonly every: number;
+  /** The WebAssembly pass over these grids (made on first use; null where WebAssembly cannot run). */
+  private kernel: GridKernel | null | undefined;
 
   constructor(states: readonly GridState[], cols: Int32Array, bytes: Buffer) {
     this.grids = [...states].sort((a, b) => a.step - b.step).map((g) => new Grid(g, cols, bytes));
@@ -364,20 +375,43 @@ export class Grids {
     return this.grids.length;
   }
 
-  /** See Grid.scan. */
-  scan(buf: Buffer, words: Int32Array, base: number, from: number, end: number, len: number, onHit: OnHit): void {
+  private kernelOf(): GridKernel | undefined {
+    if (this.kernel === undefined) this.kernel = GridKernel.for(this.grids.map((g) => g.state)) ?? null;
+    return this.kernel ?? undefined;
+  }
+
+  /** See Grid.scan; `memory` is the WebAssembly memory `buf` lies in at offset 0, if it is one. */
+  scan(buf: Buffer, words: Int32Array, base: number, from: number, end: number, len: number, onHit: OnHit, memory?: WebAssembly.Memory): void {
+    const kernel = memory && buf.byteOffset === 0 ? this.kernelOf() : undefined;
+    const last = Math.min(end, len - Q + 1);
+    // The kernel reads 8 bytes a sample (a stride-4 grid's second word): the last few are the loops'.
+    const stop = Math.min(last, len - 7);
+    const found = (grid: number, h: number, p: number, r: number): void => (this.grids[grid] as Grid).lookup(h, p, r, buf, len, onHit);
     const { fine, coarse } = this;
     if (!fine || !coarse || fine.state.stride !== 1) {
-      for (const g of this.grids) g.scan(buf, words, base, from, end, len, onHit);
+      this.grids.forEach((g, i) => {
+        const step = g.state.step;
+        let p = firstSample(step, base, from);
+        if (kernel && memory) p = kernel.run(memory, { fine: i, coarse: -1, step, every: 0, p, countdown: 0, stop }, found).p;
+        g.scanFrom(buf, words, base, p, last, len, onHit);
+      });
       return;
     }
+    const step = fine.state.step;
+    let p = firstSample(step, base, from);
+    // Samples until the next one on the coarse lattice (absolute multiples of its step).
+    let countdown = ((coarse.state.step - ((base + p) % coarse.state.step)) % coarse.state.step) / step;
+    if (kernel && memory) ({ p, countdown } = kernel.run(memory, { fine: 0, coarse: 1, step, every: this.every, p, countdown, stop }, found));
+    this.passFrom(fine, coarse, buf, words, base, { p, countdown, last, len }, onHit);
+  }
+
+  /** The fine lattice from sample p (the coarse grid where the countdown is 0) up to `last`, in JavaScript. */
+  private passFrom(fine: Grid, coarse: Grid, buf: Buffer, words: Int32Array, base: number, at: PassAt, onHit: OnHit): void {
     const f = fine.state;
     const step = f.step;
     const skipZero = !f.zeroGram;
-    const last = Math.min(end, len - Q + 1);
-    let p = from + ((step - ((base + from) % step)) % step);
-    // Samples until the next one on the coarse lattice (absolute multiples of its step).
-    let countdown = ((coarse.state.step - ((base + p) % coarse.state.step)) % coarse.state.step) / step;
+    const { last, len } = at;
+    let { p, countdown } = at;
     const aligned = LITTLE_ENDIAN && base % 4 === 0 && buf.byteOffset === 0;
     for (; p < last; p += step, countdown--) {
       if (countdown < 0) countdown = this.every - 1;
@@ -388,6 +422,14 @@ export class Grids {
       if ((w & TEXT_MASK) === 0 ? hasBit(f.textBits, f.textShift, h) : hasBit(f.bits, f.bitsShift, h)) fine.lookup(h, p, 0, buf, len, onHit);
     }
   }
+}
+
+/** Where the JavaScript pass starts (sample p, the coarse countdown there), its last sample bound and the valid bytes. */
+interface PassAt {
+  p: number;
+  countdown: number;
+  last: number;
+  len: number;
 }
 
 /** One sampling grid over its state, the needle columns and the needle bytes. */
@@ -408,10 +450,14 @@ export class Grid {
    * at absolute multiples of the step, so the grid never shifts at chunk boundaries.
    */
   scan(buf: Buffer, words: Int32Array, base: number, from: number, end: number, len: number, onHit: OnHit): void {
+    this.scanFrom(buf, words, base, firstSample(this.state.step, base, from), Math.min(end, len - Q + 1), len, onHit);
+  }
+
+  /** Samples p, p + step, … below `last` (see scan). */
+  scanFrom(buf: Buffer, words: Int32Array, base: number, from: number, last: number, len: number, onHit: OnHit): void {
     const { bits, bitsShift, textBits, textShift, step, mirrored, stride } = this.state;
     const skipZero = !this.state.zeroGram;
-    const last = Math.min(end, len - Q + 1);
-    let p = from + ((step - ((base + from) % step)) % step);
+    let p = from;
     const aligned = LITTLE_ENDIAN && base % 4 === 0 && buf.byteOffset === 0;
     for (; p < last; p += step) {
       const w = aligned ? (words[p >> 2] as number) : buf.readInt32LE(p);

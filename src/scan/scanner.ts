@@ -230,7 +230,7 @@ export class StreamScanner {
         const before = cand.length;
         this.window.find(s, e, len, KINDS, cand);
         this.dropUnlikelyDer(before);
-        this.table?.scan(this.buf, this.words, this.base, s, e, len, this.onTableHit);
+        this.table?.scan(this.buf, this.words, this.base, s, e, len, this.onTableHit, this.window.memory);
         this.bignums?.scan(this.words, this.base, s, e, len);
       }
       if (cand.length) this.verify(cand, len);

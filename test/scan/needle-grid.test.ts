@@ -3,6 +3,8 @@
 // little-endian copy (its mirror) is found through the modulus's own q-grams.
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { compileWat } from '../../scripts/build-wasm.ts';
+import { GRID_WASM } from '../../src/scan/grid-wasm.ts';
 import { buildGrids, either, Grids, gridStep, MIRROR_FORMAT, NEEDLE_COLS, nestedSteps } from '../../src/scan/needle-grid.ts';
 
 /**
@@ -30,21 +32,32 @@ function needlesOf(lengths: number[], mirrored: number[] = []): { cols: Int32Arr
 const needleBytes = (cols: Int32Array, bytes: Buffer, i: number): Buffer =>
   bytes.subarray(cols[i * NEEDLE_COLS + 1], (cols[i * NEEDLE_COLS + 1] as number) + (cols[i * NEEDLE_COLS + 2] as number));
 
+/** The hits of one pass over `data` in a window (a WebAssembly memory when `memory` is given), in the order reported. */
+function passOver(grids: Grids, data: Buffer, base: number, edges: number[], memory?: WebAssembly.Memory): string[] {
+  const buf = Buffer.from(memory ? memory.buffer : new ArrayBuffer((data.length + 3) & ~3), 0, (data.length + 3) & ~3);
+  data.copy(buf);
+  const words = new Int32Array(buf.buffer, 0, buf.length >> 2);
+  const hits: string[] = [];
+  for (let i = 0; i + 1 < edges.length; i++) {
+    grids.scan(buf, words, base, edges[i] as number, edges[i + 1] as number, data.length, (n, s) => hits.push(`${n}@${base + s}`), memory);
+  }
+  return hits;
+}
+
 /**
  * Every (needle, absolute start) the grids report over `data` as a scanner window holds it: the
  * window starts at absolute offset `base` (a multiple of 4) and is searched in ranges cut at `cuts`.
+ * Both passes run, the JavaScript one on an ordinary buffer and the WebAssembly one (grid-kernel.ts)
+ * on a window that is a WebAssembly memory, and must report the same hits in the same order.
  */
 function scanAll(cols: Int32Array, bytes: Buffer, data: Buffer, base = 0, cuts: number[] = []): string[] {
-  const buf = Buffer.from(new ArrayBuffer((data.length + 3) & ~3));
-  data.copy(buf);
-  const words = new Int32Array(buf.buffer, 0, buf.length >> 2);
   const grids = new Grids(buildGrids(cols, bytes), cols, bytes);
-  const hits: string[] = [];
   const edges = [0, ...cuts, data.length];
-  for (let i = 0; i + 1 < edges.length; i++) {
-    grids.scan(buf, words, base, edges[i] as number, edges[i + 1] as number, data.length, (n, s) => hits.push(`${n}@${base + s}`));
-  }
-  return hits.sort();
+  const js = passOver(grids, data, base, edges);
+  const pages = Math.ceil((data.length + 8) / 65536);
+  const wasm = passOver(grids, data, base, edges, new WebAssembly.Memory({ initial: pages, maximum: pages }));
+  expect(wasm).toEqual(js);
+  return js.sort();
 }
 
 describe('needle grids', () => {
@@ -158,6 +171,55 @@ describe('needle grids', () => {
         expect(scanAll(cols, bytes, tail), `shift ${shift}, row ${r} at the end`).toEqual([`${r}@${(parts[0] as Buffer).length}`]);
       }
     }
+  });
+
+  it('a fine grid of short needles with a coarse grid of many moduli (4 q-grams a sample) finds each in zero pages, text and random bytes, in both passes', () => {
+    // The bench's shape: an Ed25519 key and a P-256 point (fine, every 28 bytes) beside 2,000 moduli
+    // and their mirrors (coarse, every 224 bytes, 4 q-grams each sample); one modulus holds zero
+    // words, so all-zero samples are looked up too.
+    const lengths = [32, 64, ...Array.from({ length: 2000 }, () => 256)];
+    const { cols, bytes } = needlesOf(
+      lengths,
+      Array.from({ length: 2000 }, (_, i) => i + 2),
+    );
+    // Row 2 is the first modulus, row 3 its mirror (its byte reversal): zero bytes 40-47 of both orders.
+    const modulus = cols[2 * NEEDLE_COLS + 1] as number;
+    const mirror = cols[3 * NEEDLE_COLS + 1] as number;
+    bytes.fill(0, modulus + 40, modulus + 48);
+    bytes.fill(0, mirror + 256 - 48, mirror + 256 - 40);
+    expect(buildGrids(cols, bytes).map((g) => `${g.step}/${g.stride}/${g.zeroGram}`)).toEqual(['224/4/true', '28/1/false']);
+    const text = Buffer.from('GET /index.html HTTP/1.1 200 OK user=alice\n'.repeat(40));
+    const rows = [0, 1, 2, 3, 4, 5, 6, 7, 4000, 4001];
+    for (const shift of [0, 1, 2, 3, 27, 28, 29, 223, 224, 225]) {
+      const parts: Buffer[] = [Buffer.alloc(4096 + shift)];
+      const want: string[] = [];
+      let at = parts[0]?.length as number;
+      for (const [k, r] of rows.entries()) {
+        const b = needleBytes(cols, bytes, r);
+        const gap = [Buffer.alloc(300), text, randomBytes(301)][k % 3] as Buffer;
+        want.push(`${r}@${at}`);
+        parts.push(b, gap);
+        at += b.length + gap.length;
+      }
+      const data = Buffer.concat(parts);
+      expect(scanAll(cols, bytes, data, 4, [1000, 2500 + shift]), `shift ${shift}`).toEqual(
+        want.map((h) => h.replace(/@(\d+)$/, (_, o) => `@${Number(o) + 4}`)).sort(),
+      );
+    }
+  });
+
+  it('finds a needle whose sampled word is all zero (all-zero samples are looked up when a needle has one), in zero pages', () => {
+    const { cols, bytes } = needlesOf([32, 256]);
+    bytes.fill(0, 0, 28);
+    expect(buildGrids(cols, bytes).map((g) => `${g.step}/${g.zeroGram}`)).toEqual(['252/false', '28/true']);
+    for (let shift = 0; shift < 28; shift++) {
+      const data = Buffer.concat([Buffer.alloc(2000 + shift), needleBytes(cols, bytes, 0), Buffer.alloc(600), needleBytes(cols, bytes, 1), Buffer.alloc(300)]);
+      expect(scanAll(cols, bytes, data), `shift ${shift}`).toEqual([`0@${2000 + shift}`, `1@${2632 + shift}`]);
+    }
+  });
+
+  it('runs the WebAssembly pass compiled from grid.wat (npm run wasm)', async () => {
+    expect(Buffer.from(await compileWat('grid')).toString('base64')).toBe(GRID_WASM);
   });
 
   it('hashes a word and its byte reversal alike in a mirrored grid (so one q-gram serves both orders)', () => {
