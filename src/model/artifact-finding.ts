@@ -26,7 +26,10 @@ export const ArtifactFinding = z.strictObject({
     .enum(['private-key-present', 'public-key-only', 'unproven'])
     .optional()
     .describe('private-key-present only when the private half was parsed or a prime factor was found; absent on memory-artifact records'),
-  encrypted: z.boolean().optional().describe('the private key is stored encrypted (passphrase-protected PEM, OpenSSH or PuTTY)'),
+  encrypted: z
+    .boolean()
+    .optional()
+    .describe('the private key is stored encrypted (passphrase-protected PEM, OpenSSH or PuTTY; a PKCS#12 or Java key store entry under its password)'),
   matchedKeyId: z.string().optional().describe('inventoried key whose public half matches'),
   store: z
     .strictObject({

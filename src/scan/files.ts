@@ -9,6 +9,7 @@ import { type Codec, codecAvailable, decoder, decodeSync, innerName } from './co
 import { BignumCollector } from './ec-scalars.ts';
 import type { Embedded } from './embedded.ts';
 import { hprofTruncation, proveHprofSeeds } from './hprof.ts';
+import { MAX_KEYSTORE_BYTES, readJavaKeyStore, readPkcs12 } from './keystores.ts';
 import type { KnownKeyTable } from './known-keys.ts';
 import { fdReader, imageWord, type Layout, layoutOf, type ReadAt, segmentAt, truncation, type WordShape } from './layout.ts';
 import { mergeRanges, type RangeResult, scanRangeFdAsync } from './ranges.ts';
@@ -325,6 +326,28 @@ const keyStoreGap = (location: string, store: KeyStore): ScanGap => ({
       ? 'an encrypted PKCS#8 private key (DER): it is protected by a passphrase and was not decoded, so which key it is was not checked (decrypt it with `openssl pkcs8` to a protected place and scan the result)'
       : `a ${store} key store: the private keys in it are encrypted under its password and were not decoded or scanned (where policy allows, export them with \`openssl pkcs12 -nodes\` or \`keytool -importkeystore\` to a protected place and scan the export)`,
 });
+
+/**
+ * A key store read whole (PKCS#12, JKS, JCEKS; at most MAX_KEYSTORE_BYTES): each private key a finding,
+ * what stays unread a gap. An encrypted PKCS#8 file, a store too large or one that does not parse: a gap.
+ */
+const readWhole = (fd: number, size: number): Buffer => {
+  const b = Buffer.alloc(size);
+  return b.subarray(0, readSync(fd, b, 0, size, 0));
+};
+
+function readKeyStore(ctx: Ctx, location: string, store: KeyStore, bytes: Buffer | undefined): void {
+  const read = bytes && (store === 'PKCS#12' ? readPkcs12(bytes) : store === 'JKS' || store === 'JCEKS' ? readJavaKeyStore(bytes) : undefined);
+  if (!read) return void ctx.result.gaps.push(keyStoreGap(location, store));
+  for (const h of read.hits) {
+    const matched = ctx.table?.match(h.fingerprints)?.id;
+    ctx.result.findings.push({ ...h, location, artifactType: 'file', ...(matched ? { matchedKeyId: matched } : {}) });
+  }
+  if (read.unread.length) {
+    const reason = `a ${store} key store: ${read.unread.join('; ')}; what those parts hold was not scanned (where policy allows, export them with \`openssl pkcs12 -nodes\` or \`keytool -importkeystore\` to a protected place and scan the export)`;
+    ctx.result.gaps.push({ location, operation: 'decode-keystore', reason });
+  }
+}
 
 type Nested = Exclude<Container, 'tar' | 'unsupported'>;
 
@@ -1097,7 +1120,7 @@ export function scanFile(path: string, location: string, opts: FileScanOptions =
       return;
     }
     const s = sniff(head.subarray(0, headLen), path);
-    if (s.keyStore) result.gaps.push(keyStoreGap(location, s.keyStore));
+    if (s.keyStore) readKeyStore(ctx, location, s.keyStore, st.size <= MAX_KEYSTORE_BYTES ? readWhole(fd, st.size) : undefined);
     await openBySniff(s, { fd, path, size: st.size, head: head.subarray(0, headLen) }, ctx, location, opts.onBytes);
     await drainLater(ctx);
   });

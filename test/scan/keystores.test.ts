@@ -1,6 +1,7 @@
-// Password-protected key stores (PKCS#12 per RFC 7292 §4, Java JKS/JCEKS) hold private keys the
-// scanner cannot decode: they are recognised and reported as not scanned, never passed as clean.
-import { generateKeyPairSync } from 'node:crypto';
+// Password-protected key stores (PKCS#12 per RFC 7292 §4, Java JKS/JCEKS): recognised, their private keys
+// reported (read when the password is empty, else encrypted), what stays unread a gap, never clean.
+import { execFileSync } from 'node:child_process';
+import { generateKeyPairSync, X509Certificate } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +9,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { keyStoreOf } from '../../src/scan/artifact-type.ts';
 import { scanFile } from '../../src/scan/files.ts';
+import { KnownKeyTable } from '../../src/scan/known-keys.ts';
 
 /** DER length octets. */
 const len = (n: number): number[] => (n < 0x80 ? [n] : n < 0x100 ? [0x81, n] : [0x82, n >> 8, n & 0xff]);
@@ -72,5 +74,96 @@ describe('key stores', () => {
     const plain = await scanFile(join(dir, 'plain.der'), 'plain.der');
     expect(plain.gaps).toEqual([]);
     expect(plain.findings).toHaveLength(1);
+  });
+});
+
+// Stores made as their tools make them: `openssl pkcs12 -export` (OpenSSL 3: PBES2/AES-256 and a SHA-256
+// MAC; -legacy: 3DES key bag, RC2-40 certificate part, SHA-1 MAC), and JKS/JCEKS written byte by byte from
+// the layout of OpenJDK's JavaKeyStore.engineStore (magic, version 2, count; entries of tag, alias, date, …).
+const k = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const keyFile = join(dir, 'k.pem');
+writeFileSync(keyFile, k.privateKey.export({ format: 'pem', type: 'pkcs8' }) as string, { mode: 0o600 });
+const certPem = execFileSync('openssl', ['req', '-new', '-x509', '-key', keyFile, '-subj', '/CN=signer.example.test', '-days', '1']);
+writeFileSync(join(dir, 'k.crt'), certPem);
+const table = () => new KnownKeyTable([{ id: 'kv/signer', publicKey: k.publicKey.export({ format: 'der', type: 'spki' }).toString('base64') }]);
+const rows = (r: Awaited<ReturnType<typeof scanFile>>) => r.findings.map((f) => [f.format, f.proof, f.encrypted ?? false, f.matchedKeyId, f.keyType]);
+
+describe('PKCS#12 read without its password', () => {
+  const p12 = (name: string, args: string[]) => {
+    execFileSync('openssl', ['pkcs12', '-export', '-inkey', keyFile, '-in', join(dir, 'k.crt'), '-out', join(dir, name), ...args]);
+    return scanFile(join(dir, name), name, { table: table() });
+  };
+  it('a PFX exported without a password (its MAC verifies with none) is read: the key is proven and matched, no gap', async () => {
+    const r = await p12('empty.p12', ['-passout', 'pass:']);
+    expect(rows(r)).toEqual([['pkcs12', 'private-key-present', false, 'kv/signer', 'RSA']]);
+    expect(r.gaps).toEqual([]);
+  });
+
+  it('the same with -legacy (3DES key bag): the key is proven; the RC2 certificate part is a gap naming why', async () => {
+    const r = await p12('empty-legacy.p12', ['-legacy', '-passout', 'pass:']);
+    expect(rows(r)).toEqual([['pkcs12', 'private-key-present', false, 'kv/signer', 'RSA']]);
+    expect(r.gaps).toEqual([expect.objectContaining({ operation: 'decode-keystore', reason: expect.stringMatching(/RC2 or RC4/) })]);
+  });
+
+  it('a PFX under a password: its key is an encrypted finding (never clean), the encrypted certificate part a gap', async () => {
+    for (const args of [[], ['-legacy']]) {
+      const r = await p12('sealed.p12', [...args, '-passout', 'pass:correct horse']);
+      expect(rows(r), args.join()).toEqual([['pkcs12', 'unproven', true, undefined, undefined]]);
+      expect(r.gaps.map((g) => g.operation)).toEqual(['decode-keystore']);
+    }
+  });
+
+  it('a PFX whose certificate is in the clear names its encrypted key; one with no encryption at all is read as DER, no gap', async () => {
+    const named = await p12('named.p12', ['-certpbe', 'NONE', '-passout', 'pass:correct horse']);
+    expect(rows(named).filter((x) => x[0] === 'pkcs12')).toEqual([['pkcs12', 'unproven', true, 'kv/signer', 'RSA']]);
+    expect(named.gaps).toEqual([]);
+    const open = await p12('open.p12', ['-keypbe', 'NONE', '-certpbe', 'NONE', '-nomac', '-passout', 'pass:']);
+    expect(open.findings.filter((f) => f.proof === 'private-key-present').map((f) => f.format)).toContain('der-pkcs8');
+    expect(open.gaps).toEqual([]);
+  });
+});
+
+describe('JKS and JCEKS read without their password', () => {
+  const u32 = (n: number) => {
+    const b = Buffer.alloc(4);
+    b.writeUInt32BE(n);
+    return b;
+  };
+  const utf = (s: string) => Buffer.concat([Buffer.from([0, s.length]), Buffer.from(s)]);
+  const certDer = () => new X509Certificate(certPem).raw;
+  const privateEntry = (alias: string) => {
+    const sealed = Buffer.concat([Buffer.from([0x30, 0x82, 0x01, 0x00]), Buffer.alloc(256, 0x5a)]); // the protected key: opaque here
+    return Buffer.concat([u32(1), utf(alias), Buffer.alloc(8), u32(sealed.length), sealed, u32(1), utf('X.509'), u32(certDer().length), certDer()]);
+  };
+  const trustedEntry = (alias: string) => Buffer.concat([u32(2), utf(alias), Buffer.alloc(8), utf('X.509'), u32(certDer().length), certDer()]);
+  const store = (magic: number, entries: Buffer[], count = entries.length) =>
+    Buffer.concat([u32(magic), u32(2), u32(count), ...entries, Buffer.alloc(20, 0x11)]);
+
+  it('JKS and JCEKS: each private key entry is an encrypted finding named by its certificate chain; trusted certificates are not', async () => {
+    for (const [name, magic] of [
+      ['keystore.jks', 0xfeedfeed],
+      ['keystore.jceks', 0xcececece],
+    ] as const) {
+      writeFileSync(join(dir, name), store(magic, [trustedEntry('ca'), privateEntry('signer')]));
+      const r = await scanFile(join(dir, name), name, { table: table() });
+      expect(
+        rows(r).filter((x) => x[0] === 'java-keystore'),
+        name,
+      ).toEqual([['java-keystore', 'unproven', true, 'kv/signer', 'RSA']]);
+      expect(r.gaps, name).toEqual([]);
+    }
+  });
+
+  it('a JCEKS secret key entry (a serialized Java object) ends the walk, and a cut store: gaps, with the entries before them reported', async () => {
+    const secret = Buffer.concat([u32(3), utf('aes'), Buffer.alloc(8), Buffer.from([0xac, 0xed, 0x00, 0x05])]);
+    writeFileSync(join(dir, 'secret.jceks'), store(0xcececece, [privateEntry('signer'), secret, privateEntry('later')]));
+    const r = await scanFile(join(dir, 'secret.jceks'), 'secret.jceks', { table: table() });
+    expect(rows(r).filter((x) => x[0] === 'java-keystore')).toHaveLength(1);
+    expect(r.gaps).toEqual([expect.objectContaining({ operation: 'decode-keystore', reason: expect.stringMatching(/2th of 3 on/) })]);
+    const whole = store(0xfeedfeed, [privateEntry('signer'), privateEntry('second')]);
+    writeFileSync(join(dir, 'cut.jks'), whole.subarray(0, whole.length - 600));
+    const cut = await scanFile(join(dir, 'cut.jks'), 'cut.jks', { table: table() });
+    expect(rows(cut).filter((x) => x[0] === 'java-keystore')).toHaveLength(1);
+    expect(cut.gaps).toEqual([expect.objectContaining({ operation: 'decode-keystore', reason: expect.stringMatching(/cut or damaged at its 2th entry/) })]);
   });
 });
