@@ -321,6 +321,38 @@ describe('role chains and CI federation (acceptance)', () => {
   });
 });
 
+describe("explicit denies of a named principal's own policies (acceptance)", () => {
+  // IAM User Guide, policy evaluation logic: an explicit deny in any policy overrides an allow, the
+  // key policy's or a grant's included.
+  it('a debug role the key policy and a grant name is classified by its IAM path (fail), and cannot sign when its own identity policy denies kms:Sign (pass)', async () => {
+    const debugSigner = (document: unknown) => ({
+      roles: [{ name: 'debug-signer', path: '/debug/', trust: ec2Trust, inline: [{ name: 'guard', document }] }],
+    });
+    const w = (document: unknown) => {
+      const world = estate(debugSigner(document));
+      const key = world.accounts[0]?.regions['us-east-1']?.keys[0];
+      if (key) {
+        const role = `arn:aws:iam::${PROD}:role/debug/debug-signer`;
+        key.policy = defaultPolicyWith({ Sid: 'DebugSign', Effect: 'Allow', Principal: { AWS: role }, Action: 'kms:Sign', Resource: '*' });
+        key.grants = [{ id: 'grant-debug', grantee: role, operations: ['Sign'] }];
+      }
+      return world;
+    };
+    const allowed = await audit(w(allowAll('s3:GetObject')));
+    const named = allowed.key?.access?.filter((a) => a.principal.name === 'debug-signer');
+    expect(named?.map((a) => [a.source, a.principal.path, a.capabilities])).toEqual([
+      ['key-policy', '/debug/', ['use-sign']],
+      ['grant', '/debug/', ['use-sign']],
+    ]);
+    expect(allowed.verdict?.outcome).toBe('fail');
+    await fake?.close();
+    const denied = await audit(w({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 'kms:Sign', Resource: '*' }] }));
+    expect(denied.out.gaps).toEqual([]);
+    expect(denied.key?.access?.filter((a) => a.principal.name === 'debug-signer')).toEqual([]);
+    expect(denied.verdict?.outcome).toBe('pass');
+  });
+});
+
 describe('role chains under the organization SCPs (acceptance)', () => {
   const ROOT = 'r-examplerootid111';
   const OU = 'ou-exampleroot-prod1111';

@@ -8,11 +8,12 @@ import type { AccessCondition, AccessEntry, Capability } from '../../../model/ac
 import { actionsOfEntry, KMS_ACTIONS, perimeterOf } from '../normalize.ts';
 import { allOf, anyOf, type Facts, NO, notDenied, type Outcome } from './conditions.ts';
 import type { Stmt } from './document.ts';
-import { applies, type KeyFacts, matching, namesPrincipal, type OrgPolicies } from './evaluate.ts';
-import { type AccountIam, principalFacts } from './iam-details.ts';
+import { applies, type KeyFacts, matching, principalOf as modelPrincipal, namesPrincipal, type OrgPolicies } from './evaluate.ts';
+import { type AccountIam, type IamPrincipal, principalFacts } from './iam-details.ts';
 
 export interface GuardInputs {
   key: KeyFacts;
+  /** The organization's policies; `{}` when they were not read (no SCP or RCP applies). */
   org: OrgPolicies;
   /** The key's account's IAM, when read: the tags and path of the roles and users a statement names. */
   iam?: AccountIam;
@@ -23,17 +24,17 @@ export interface GuardInputs {
 const ASSUMED_ROLE = /^arn:(aws[a-z-]*):sts::(\d{12}):assumed-role\/([^/]+)\//;
 const SERVICE_LINKED = /:role\/aws-service-role\//;
 
-/** What the audit knows of the principal an entry names; undefined for principals guardrails do not evaluate. */
-function principalOf(e: AccessEntry, x: GuardInputs): Facts['principal'] | undefined {
+/** The principal an entry names: what the audit knows of it, and its IAM record when read; undefined for principals guardrails do not evaluate. */
+function resolvePrincipal(e: AccessEntry, x: GuardInputs): { facts: Facts['principal']; known?: IamPrincipal } | undefined {
   const p = e.principal;
   if (!p.account) return undefined;
-  if (p.kind === 'account') return { arn: p.id, account: p.account, kind: 'role', name: '', anyone: true };
+  if (p.kind === 'account') return { facts: { arn: p.id, account: p.account, kind: 'role', name: '', anyone: true } };
   if (p.kind !== 'role' && p.kind !== 'user') return undefined;
   const session = ASSUMED_ROLE.exec(p.id);
   const known = session ? x.iam?.principals.find((r) => r.kind === 'role' && r.account === session[2] && r.name === session[3]) : x.iam?.byArn.get(p.id);
-  if (known) return principalFacts(known);
+  if (known) return { facts: principalFacts(known), known };
   // A session of a role not read: its role ARN (the path) is unknown.
-  return { arn: p.id, account: p.account, kind: p.kind, name: p.name ?? '', ...(session ? { anyone: true } : {}) };
+  return { facts: { arn: p.id, account: p.account, kind: p.kind, name: p.name ?? '', ...(session ? { anyone: true } : {}) } };
 }
 
 /** The SCP levels that apply to the principal's account, and the RCPs of the key's account. */
@@ -46,13 +47,21 @@ function policiesFor(principal: Facts['principal'], x: GuardInputs): { levels: r
   return { levels, rcps };
 }
 
-/** One action under the guardrails: every SCP level allows it, and no SCP or RCP denies it. */
-function guardAction(action: string, levels: readonly (readonly Stmt[])[], rcps: readonly Stmt[], f: Facts, cache: Map<Stmt, Outcome>): Outcome {
+interface Guards {
+  levels: readonly (readonly Stmt[])[];
+  rcps: readonly Stmt[];
+  /** The principal's own identity policies and permission boundary: their explicit denies win over a key policy or grant. */
+  own: readonly Stmt[];
+}
+
+/** One action under the guardrails: every SCP level allows it, and no SCP, RCP or identity policy denies it. */
+function guardAction(action: string, g: Guards, f: Facts, cache: Map<Stmt, Outcome>): Outcome {
   const on = (stmts: readonly Stmt[]) => anyOf(stmts.map((s) => applies(s, f, cache)));
-  const steps = levels.map((level) => on(matching(level, 'Allow', action)));
+  const steps = g.levels.map((level) => on(matching(level, 'Allow', action)));
   const denies = [
-    ...levels.flatMap((level) => matching(level, 'Deny', action)),
-    ...matching(rcps, 'Deny', action).filter((s) => namesPrincipal(s, f.principal)),
+    ...g.levels.flatMap((level) => matching(level, 'Deny', action)),
+    ...matching(g.rcps, 'Deny', action).filter((s) => namesPrincipal(s, f.principal)),
+    ...matching(g.own, 'Deny', action),
   ];
   steps.push(notDenied(on(denies)));
   return allOf(steps);
@@ -65,15 +74,15 @@ const uniq = (cs: readonly AccessCondition[]): AccessCondition[] => {
 };
 
 /** The entry split by what the guardrails leave: decided capabilities, undecided ones; [] when nothing is left. */
-function guardEntry(e: AccessEntry, principal: Facts['principal'], x: GuardInputs): AccessEntry[] {
-  const { levels, rcps } = policiesFor(principal, x);
-  if (levels.length === 0 && rcps.length === 0) return [e];
+function guardEntry(e: AccessEntry, principal: Facts['principal'], x: GuardInputs, known?: IamPrincipal): AccessEntry[] {
+  const g: Guards = { ...policiesFor(principal, x), own: known ? [...known.statements, ...(known.boundary ?? [])].filter((s) => s.effect === 'Deny') : [] };
+  if (g.levels.length === 0 && g.rcps.length === 0 && g.own.length === 0) return [e];
   const f: Facts = { principal, key: x.key, ...orgFacts(principal.account, x), ...(x.now !== undefined ? { now: x.now } : {}) };
   const cache = new Map<Stmt, Outcome>();
   const caps = new Map<Capability, Outcome>();
   for (const action of actionsOfEntry(e)) {
     const cap = KMS_ACTIONS[action] as Capability;
-    caps.set(cap, anyOf([caps.get(cap) ?? NO, guardAction(`kms:${action}`, levels, rcps, f, cache)]));
+    caps.set(cap, anyOf([caps.get(cap) ?? NO, guardAction(`kms:${action}`, g, f, cache)]));
   }
   const decided = [...caps].filter(([, o]) => o.v === 'yes');
   const open = [...caps].filter(([, o]) => o.v === 'maybe');
@@ -114,12 +123,22 @@ function guardWildcard(e: AccessEntry, x: GuardInputs): AccessEntry[] {
   return [{ ...out, confined: true, conditions: [...(e.conditions ?? []), ...covering.flatMap((p) => p.who ?? [])] }];
 }
 
-/** The key policy's and grants' entries under the organization's SCPs and RCPs; other entries as they are. */
+/**
+ * The key policy's and grants' entries under the organization's SCPs and RCPs and the explicit denies of
+ * the named principal's own identity policies and boundary (an explicit deny anywhere wins), the roles
+ * and users read carrying their tags and path; other entries as they are.
+ */
 export function guardEntries(entries: readonly AccessEntry[], x: GuardInputs): AccessEntry[] {
   return entries.flatMap((e) => {
     if (e.source !== 'key-policy' && e.source !== 'grant') return [e];
     if (e.principal.id === '*') return guardWildcard(e, x);
-    const principal = principalOf(e, x);
-    return principal ? guardEntry(e, principal, x) : [e];
+    const principal = resolvePrincipal(e, x);
+    if (!principal) return [e];
+    // A role or user the audit read carries its tags and path, as its IAM entries do: environment and
+    // trust-domain matchers on tags or paths classify it (a debug-tagged role named in a key policy was
+    // classified by its account alone).
+    const named =
+      principal.known && !e.principal.tags && !e.principal.path ? { ...e, principal: { ...modelPrincipal(principal.known), id: e.principal.id } } : e;
+    return guardEntry(named, principal.facts, x, principal.known);
   });
 }

@@ -64,11 +64,11 @@ export async function delegatedAccess(run: AwsRun, k: KeyTarget, policyText: str
 
 /**
  * The key policy's and grants' entries under the organization's SCPs and RCPs (when the organization
- * was read); the key account's IAM, when a statement names its roles or users, gives their tags.
+ * was read) and the explicit denies of the key account's roles and users they name (their IAM, read
+ * when a statement or grant names one, also gives their tags).
  */
 export async function guardedAccess(run: AwsRun, k: KeyTarget, entries: readonly AccessEntry[], key: KeyFacts): Promise<AccessEntry[]> {
-  const org = await run.org;
-  if (!org) return [...entries];
+  const org = (await run.org) ?? {};
   const local = entries.some(
     (e) => (e.source === 'key-policy' || e.source === 'grant') && e.principal.account === k.where.account && ['role', 'user'].includes(e.principal.kind),
   );
