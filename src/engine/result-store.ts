@@ -15,7 +15,6 @@ const OUTCOME_CODE = Object.fromEntries(OUTCOME_ORDER.map((o, i) => [o, i])) as 
 const FAIL = OUTCOME_CODE.fail;
 const WAIVED = OUTCOME_CODE.waived;
 const NO_CAUSE = -1;
-const RECENT_CAUSES = 8;
 
 /** A rule as its results name it; `rank` is its place among the policy's sorted rule ids. */
 export interface StoredRule {
@@ -83,8 +82,8 @@ export class ResultStore {
   /** One shared object per root cause, found by the text its id hashes (rule, resource, finding key). */
   private readonly causes: RootCauseRef[] = [];
   private readonly causeIds = new Map<string, number>();
-  /** Per rule, the causes it named last (most recent first). */
-  private readonly recentCauses: { kind: string; id: string; findingKey: string | undefined; ix: number }[][] = [];
+  /** Per rule, the causes it named by resource id. */
+  private readonly causesByRule: Map<string, { kind: string; findingKey: string | undefined; ix: number }[]>[] = [];
   private readonly interned = new Map<string, string>();
   private order: Int32Array | undefined;
   private readonly rules: readonly StoredRule[];
@@ -129,16 +128,20 @@ export class ResultStore {
 
   /** One shared object per root cause: the same rule, resource and finding key give the same one (the first named). */
   private causeIndex(ruleIndex: number, cause: CauseResource, findingKey: string | undefined): number {
-    // The rule's last few causes first: compared member by member, no text built or hashed.
-    let recent = this.recentCauses[ruleIndex];
-    if (!recent) {
-      recent = [];
-      this.recentCauses[ruleIndex] = recent;
+    // By the rule and the resource's id first: kind and finding key compared, no text built or hashed.
+    let byId = this.causesByRule[ruleIndex];
+    if (!byId) {
+      byId = new Map();
+      this.causesByRule[ruleIndex] = byId;
     }
-    for (const r of recent) if (r.id === cause.id && r.kind === cause.kind && r.findingKey === findingKey) return r.ix;
+    let known = byId.get(cause.id);
+    if (!known) {
+      known = [];
+      byId.set(cause.id, known);
+    }
+    for (const r of known) if (r.kind === cause.kind && r.findingKey === findingKey) return r.ix;
     const ix = this.causeByText(ruleIndex, cause, findingKey);
-    if (recent.length === RECENT_CAUSES) recent.pop();
-    recent.unshift({ kind: cause.kind, id: cause.id, findingKey, ix });
+    known.push({ kind: cause.kind, findingKey, ix });
     return ix;
   }
 
@@ -171,7 +174,7 @@ export class ResultStore {
     // Evaluation is over: the lookup tables that shared messages and causes are not needed any more.
     this.interned.clear();
     this.causeIds.clear();
-    this.recentCauses.length = 0;
+    this.causesByRule.length = 0;
   }
 
   private sorted(): Int32Array {

@@ -35,34 +35,49 @@ export function formatMessage(template: string, data: Record<string, string | nu
 
 type MessageData = Record<string, string | number> | undefined;
 
-/** Two findings' data fill a template alike: the same own members with the same values (and the same prototype). */
-function sameData(a: MessageData, b: MessageData): boolean {
-  if (a === b) return true;
-  if (!a || !b || Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return false;
-  let n = 0;
-  for (const k in b) {
-    if (!Object.hasOwn(b, k)) continue;
-    if (!Object.hasOwn(a, k) || a[k] !== b[k]) return false;
-    n++;
-  }
-  for (const k in a) if (Object.hasOwn(a, k)) n--;
-  return n === 0;
+/** A message made, with the data it was made from (its own members and their values). */
+interface MadeMessage {
+  messageId: string;
+  /** Number of own members; -1 for no data. */
+  n: number;
+  proto: object | null;
+  keys: string[];
+  values: unknown[];
+  text: string;
 }
 
-const RECENT_MESSAGES = 8;
+const ownCount = (data: object): number => {
+  let n = 0;
+  for (const k in data) if (Object.hasOwn(data, k)) n++;
+  return n;
+};
+
+/** The data fill a template as the remembered message's did: the same own members (counted alike) with the same values. */
+function sameValues(m: MadeMessage, data: Record<string, unknown>): boolean {
+  for (let j = 0; j < m.keys.length; j++) {
+    const k = m.keys[j] as string;
+    if (!Object.hasOwn(data, k) || data[k] !== m.values[j]) return false;
+  }
+  return true;
+}
+
+const RECENT_MESSAGES = 32;
 
 /**
- * `formatMessage` for one rule's templates, remembering the last few messages with the data they were
+ * `formatMessage` for one rule's templates, remembering its last messages with the data they were
  * made from: a finding with the same message id and data gets the same string (thousands of keys fail
  * a rule alike), with nothing to format and no new string for the result store to hash.
  */
 export function messageMaker(messages: Readonly<Record<string, string>>): (messageId: string, data: MessageData) => string {
-  const recent: { messageId: string; data: MessageData; text: string }[] = [];
+  const recent: MadeMessage[] = [];
   let next = 0;
   return (messageId, data) => {
-    for (const m of recent) if (m.messageId === messageId && sameData(m.data, data)) return m.text;
+    const n = data ? ownCount(data) : -1;
+    const proto = data ? Object.getPrototypeOf(data) : null;
+    for (const m of recent) if (m.messageId === messageId && m.n === n && m.proto === proto && (!data || sameValues(m, data))) return m.text;
     const text = formatMessage(messages[messageId] ?? messageId, data);
-    recent[next] = { messageId, data, text };
+    const keys = data ? Object.keys(data) : [];
+    recent[next] = { messageId, n, proto, keys, values: keys.map((k) => (data as Record<string, unknown>)[k]), text };
     next = (next + 1) % RECENT_MESSAGES;
     return text;
   };
