@@ -180,12 +180,25 @@ function rotationOf(key: RawCryptoKey, versions: readonly RawVersion[] | undefin
   const out: NonNullable<KeyRecord['rotation']> = { supported, automatic: supported && key.rotationPeriodSeconds !== undefined };
   if (key.rotationPeriodSeconds !== undefined) out.periodDays = key.rotationPeriodSeconds / 86_400;
   if (key.nextRotationTime) out.nextRotationAt = key.nextRotationTime;
-  // A key without a primary has rotated only once no older version stays enabled: until then the old material still signs.
-  const last = versions && versions.length > 1 ? newest(versions) : undefined;
-  const finished = key.primary !== undefined || oldestMaterialInUse(key, versions) === last;
-  const at = last && finished ? materialTime(last) : undefined;
+  const at = lastRotation(key, versions);
   if (at) out.lastRotatedAt = at;
   return out;
+}
+
+/**
+ * When the key last rotated. A rotation makes a new version the primary: a key with a primary rotated
+ * when its primary was made, unless the primary is its oldest version (a newer version created without
+ * `--primary` encrypts nothing). A key without a primary has rotated only once no older version stays
+ * enabled: until then the old material still signs.
+ */
+function lastRotation(key: RawCryptoKey, versions: readonly RawVersion[] | undefined): string | undefined {
+  if (!versions || versions.length < 2) return undefined;
+  if (key.primary) {
+    const first = oldest(versions);
+    return first && first.name !== key.primary.name ? materialTime(key.primary) : undefined;
+  }
+  const last = newest(versions);
+  return last && oldestMaterialInUse(key, versions) === last ? materialTime(last) : undefined;
 }
 
 function deletionOf(key: RawCryptoKey, versions: readonly RawVersion[] | undefined, state: KeyRecord['state']): KeyRecord['deletion'] {

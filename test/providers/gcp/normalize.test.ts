@@ -186,6 +186,18 @@ describe('keys', () => {
     expect([mixed.keyType, mixed.keySize, mixed.curve]).toEqual([undefined, undefined, undefined]);
   });
 
+  it('a symmetric key whose newer version was never made primary still encrypts with its old primary: no rotation is claimed', () => {
+    const version = (name: string, at: string) => ({ name, state: 'ENABLED', algorithm: 'GOOGLE_SYMMETRIC_ENCRYPTION', createTime: at, generateTime: at });
+    const key = { name: 'projects/p/locations/global/keyRings/r/cryptoKeys/data', purpose: 'ENCRYPT_DECRYPT', createTime: '2016-01-01T00:00:00Z' };
+    const v1 = version('projects/p/locations/global/keyRings/r/cryptoKeys/data/cryptoKeyVersions/1', '2016-01-01T00:00:00Z');
+    const v2 = version('projects/p/locations/global/keyRings/r/cryptoKeys/data/cryptoKeyVersions/2', '2026-01-01T00:00:00Z');
+    const stale = normalizeKey({ key: { ...key, primary: v1 }, versions: [v1, v2] });
+    expect(stale.currentVersionCreatedAt).toBe('2016-01-01T00:00:00Z');
+    expect(stale.rotation?.lastRotatedAt).toBeUndefined();
+    const rotated = normalizeKey({ key: { ...key, primary: v2 }, versions: [v1, v2] });
+    expect(rotated.rotation?.lastRotatedAt).toBe('2026-01-01T00:00:00Z');
+  });
+
   it('a 2016 signing version left ENABLED next to its 2026 successor keeps the key 2016 material (the Storm-0558 shape: an old key still signs)', () => {
     const version = (name: string, state: string, at: string) => ({ name, state, algorithm: 'RSA_SIGN_PKCS1_2048_SHA256', createTime: at, generateTime: at });
     const key = { name: 'projects/p/locations/global/keyRings/r/cryptoKeys/msa', purpose: 'ASYMMETRIC_SIGN', createTime: '2016-04-05T00:00:00Z' };
