@@ -6,6 +6,7 @@
 // copied. Where WebAssembly is unavailable (`--jitless`, no SIMD) the per-anchor indexOf passes run
 // instead; both give the same candidates (test/scan/anchors.test.ts compares them).
 import { ANCHORS_WASM } from './anchors-wasm.ts';
+import { wasmModule } from './wasm-module.ts';
 
 /** The buckets the SIMD pass compares in one go (anchors.wat): more pairs share buckets (anchorBuckets). */
 const PAIRS = 8;
@@ -20,19 +21,6 @@ const PAGE = 64 * 1024;
 interface AnchorExports {
   anchors(from: number, end: number, pairs: number, out: number, cap: number): number;
   next: WebAssembly.Global;
-}
-
-let compiled: WebAssembly.Module | null | undefined;
-
-/** The compiled prefilter, or null where WebAssembly (with SIMD) cannot run. Compiled once per thread. */
-function prefilterModule(): WebAssembly.Module | null {
-  if (compiled !== undefined) return compiled;
-  try {
-    compiled = new WebAssembly.Module(Buffer.from(ANCHORS_WASM, 'base64'));
-  } catch {
-    compiled = null;
-  }
-  return compiled;
 }
 
 /** The SIMD pass over one window's memory. */
@@ -198,7 +186,7 @@ export class AnchorWindow {
       this.byPair[pair] = i + 1;
       if (!pairs.includes(pair)) pairs.push(pair);
     }
-    const mod = indexOfOnly ? null : prefilterModule();
+    const mod = indexOfOnly ? null : wasmModule(ANCHORS_WASM);
     const tablesAt = (size + SLACK + 15) & ~15;
     const outAt = tablesAt + TABLES;
     let memory: ArrayBuffer | undefined;

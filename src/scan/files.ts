@@ -953,41 +953,33 @@ function readRange(fd: number, from: number, to: number, write: (b: Buffer) => v
   }
 }
 
-/** Random access to an open file, bounded per read. */
 /** Whether a plain file is a memory image whose layout maps its memory (so BIGNUM structures can be followed). */
 export function followsPointers(type: ArtifactType, read: ReadAt): Layout | undefined {
   const layout = MEMORY_TYPES.has(type) ? layoutOf(type, read) : undefined;
   return layout?.segments.length ? layout : undefined;
 }
 
+/** A plain file (no container) open for reading: its descriptor, path, size and type. */
+interface PlainFile {
+  fd: number;
+  path: string;
+  size: number;
+  type: ArtifactType;
+}
+
 /** The fast path: read straight into the scanner's window, one pass, no copy; memory images checked against their layout. */
-async function scanPlainFile(
-  fd: number,
-  path: string,
-  size: number,
-  type: ArtifactType,
-  ctx: Ctx,
-  location: string,
-  onBytes?: (n: number) => void,
-): Promise<void> {
+async function scanPlainFile(file: PlainFile, ctx: Ctx, location: string, onBytes?: (n: number) => void): Promise<void> {
+  const { fd, size, type } = file;
   const read = fdReader(fd, size);
   const layout = MEMORY_TYPES.has(type) ? layoutOf(type, read) : undefined;
   const word = layout?.segments.length ? layout.word : undefined;
   const part = await scanRangeFdAsync(fd, size, 0, size, { table: ctx.table, chunkSize: ctx.chunkSize, ...(word ? { word } : {}), onBytes });
-  finishPlain(fd, path, size, type, ctx, location, [part], { read, layout });
+  finishPlain(file, ctx, location, [part], { read, layout });
 }
 
 /** Findings of a plain file scanned in one or more ranges: merged, EC scalars followed, checked against the layout. */
-function finishPlain(
-  fd: number,
-  path: string,
-  size: number,
-  type: ArtifactType,
-  ctx: Ctx,
-  location: string,
-  parts: RangeResult[],
-  known?: { read: ReadAt; layout: Layout | undefined },
-): void {
+function finishPlain(file: PlainFile, ctx: Ctx, location: string, parts: RangeResult[], known?: { read: ReadAt; layout: Layout | undefined }): void {
+  const { fd, path, size, type } = file;
   const read = known?.read ?? fdReader(fd, size);
   const layout = known ? known.layout : MEMORY_TYPES.has(type) ? layoutOf(type, read) : undefined;
   const merged = mergeRanges(parts);
@@ -1046,7 +1038,7 @@ export function finishRanges(
   const result: FileResult = { location, bytes: size, entries: [], findings: [], gaps: [] };
   const ctx = newCtx(result, opts);
   return withFile(path, result, async (fd) => {
-    finishPlain(fd, path, size, type, ctx, location, parts);
+    finishPlain({ fd, path, size, type }, ctx, location, parts);
     await drainLater(ctx);
   });
 }
@@ -1083,7 +1075,7 @@ async function openBySniff(
 ): Promise<void> {
   const stream = () => createReadStream(f.path, { highWaterMark: 1024 * 1024 });
   const c = s.container;
-  if (!c) return scanPlainFile(f.fd, f.path, f.size, s.type, ctx, location, onBytes);
+  if (!c) return scanPlainFile({ fd: f.fd, path: f.path, size: f.size, type: s.type }, ctx, location, onBytes);
   if (c === 'zip') return scanZipFile(f.fd, f.path, f.size, ctx, location, onBytes);
   if (c === 'apport') return scanApport(stream(), ctx, location, 0, onBytes);
   const sink = c === 'tar' ? new TarSink(ctx, location, 1) : c === 'unsupported' ? unsupportedSink(ctx, location, f.size) : undefined;

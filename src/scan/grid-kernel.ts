@@ -7,6 +7,7 @@
 // (test/scan/needle-grid.test.ts runs both on every case and compares them).
 import { GRID_WASM } from './grid-wasm.ts';
 import type { GridState } from './needle-grid.ts';
+import { wasmModule } from './wasm-module.ts';
 
 interface KernelExports {
   scan(p: number, stop: number, step: number, countdown: number, every: number, fine: number, coarse: number, out: number, cap: number): number;
@@ -19,19 +20,6 @@ const RECORDS = 4096;
 /** Bytes of a grid's header in the kernel's memory (grid.wat): 8 i32. */
 const HEADER = 32;
 const PAGE = 64 * 1024;
-
-let compiled: WebAssembly.Module | null | undefined;
-
-/** The compiled kernel, or null where WebAssembly cannot run. Compiled once per thread. */
-function kernelModule(): WebAssembly.Module | null {
-  if (compiled !== undefined) return compiled;
-  try {
-    compiled = new WebAssembly.Module(Buffer.from(GRID_WASM, 'base64'));
-  } catch {
-    compiled = null;
-  }
-  return compiled;
-}
 
 /** One call of the pass: which grids, where the samples start and stop (window offsets), the coarse countdown. */
 export interface KernelRun {
@@ -59,7 +47,7 @@ export class GridKernel {
 
   /** The kernel for these grids, or undefined where WebAssembly cannot run. */
   static for(states: readonly GridState[]): GridKernel | undefined {
-    const mod = kernelModule();
+    const mod = wasmModule(GRID_WASM);
     if (!mod) return undefined;
     try {
       return new GridKernel(mod, states);
