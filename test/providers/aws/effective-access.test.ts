@@ -1050,10 +1050,10 @@ describe('cross-account delegation to an audited account (acceptance)', () => {
     Action: ['kms:Sign', 'kms:Verify', 'kms:DescribeKey'],
     Resource: '*',
   };
-  function world(assumable = true): FakeWorld {
+  function world(assumable = true, statement: unknown = crossAccount): FakeWorld {
     const base = estate({});
     const key = base.accounts[0]?.regions['us-east-1']?.keys[0];
-    if (key) key.policy = defaultPolicyWith(crossAccount);
+    if (key) key.policy = defaultPolicyWith(statement);
     const partnerIam: FakeIam = {
       roles: [
         { name: 'debug-shell', tags: { env: 'debug' }, trust: ec2Trust, inline: [{ name: 'kms', document: allowAll(['kms:Sign'], { Resource: KEY }) }] },
@@ -1078,6 +1078,14 @@ describe('cross-account delegation to an audited account (acceptance)', () => {
     const { verdict, out } = await audit(world(false), BOTH);
     expect(out.gaps.find((g) => g.scope.subjectId === KEY)?.affects).toEqual(['access']);
     expect(verdict?.outcome).toBe('unknown');
+  });
+
+  it('a role of the other audited account named directly carries its IAM tags: the debug-tagged role fails the production key', async () => {
+    const named = { ...crossAccount, Principal: { AWS: `arn:aws:iam::${PARTNER}:role/debug-shell` } };
+    const { key, verdict, out } = await audit(world(true, named), BOTH);
+    expect(out.gaps).toEqual([]);
+    expect(key?.access?.find((e) => e.source === 'key-policy' && e.principal.account === PARTNER)?.principal.tags).toEqual({ env: 'debug' });
+    expect(verdict?.outcome).toBe('fail');
   });
 
   it('an account outside the audit keeps the account entry only (documented limit)', async () => {

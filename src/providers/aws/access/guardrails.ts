@@ -15,8 +15,8 @@ export interface GuardInputs {
   key: KeyFacts;
   /** The organization's policies; `{}` when they were not read (no SCP or RCP applies). */
   org: OrgPolicies;
-  /** The key's account's IAM, when read: the tags and path of the roles and users a statement names. */
-  iam?: AccountIam;
+  /** The IAM of the accounts whose roles and users a statement or grant names, when read: their tags, path and denies. */
+  iams: ReadonlyMap<string, AccountIam>;
   /** The time requests are taken to be made (aws:CurrentTime). */
   now?: number;
 }
@@ -31,7 +31,8 @@ function resolvePrincipal(e: AccessEntry, x: GuardInputs): { facts: Facts['princ
   if (p.kind === 'account') return { facts: { arn: p.id, account: p.account, kind: 'role', name: '', anyone: true } };
   if (p.kind !== 'role' && p.kind !== 'user') return undefined;
   const session = ASSUMED_ROLE.exec(p.id);
-  const known = session ? x.iam?.principals.find((r) => r.kind === 'role' && r.account === session[2] && r.name === session[3]) : x.iam?.byArn.get(p.id);
+  const iam = x.iams.get(p.account);
+  const known = session ? iam?.principals.find((r) => r.kind === 'role' && r.name === session[3]) : iam?.byArn.get(p.id);
   if (known) return { facts: principalFacts(known), known };
   // A session of a role not read: its role ARN (the path) is unknown.
   return { facts: { arn: p.id, account: p.account, kind: p.kind, name: p.name ?? '', ...(session ? { anyone: true } : {}) } };
