@@ -175,6 +175,30 @@ const getRotationPolicy: DataHandler = (dp, key) => {
   };
 };
 
+type FakeDeletedKey = NonNullable<FakeAzureVault['deletedKeys']>[number];
+
+/** What Get Deleted Keys and Get Deleted Key add to a key: where to recover it, when it was deleted and will be purged. */
+const deletion = (dp: DataPlane, k: FakeDeletedKey) => ({
+  recoveryId: `${dp.publicUri}/deletedkeys/${k.name}`,
+  deletedDate: epoch(k.deletedDate),
+  scheduledPurgeDate: epoch(k.scheduledPurgeDate),
+});
+
+const listDeletedKeys: DataHandler = (dp) => ({
+  value: (dp.entry.vault.deletedKeys ?? []).map((k) => {
+    const { key: _material, ...rest } = keyJson(dp.entry.vault, k, dp.publicUri);
+    return { ...rest, kid: `${dp.publicUri}/keys/${k.name}`, ...deletion(dp, k) };
+  }),
+  nextLink: null,
+});
+
+const getDeletedKey: DataHandler = (dp, _key, _name, url) => {
+  const name = decodeURIComponent(url.pathname.split('/').filter(Boolean)[1] ?? '');
+  const k = dp.entry.vault.deletedKeys?.find((d) => d.name.toLowerCase() === name.toLowerCase());
+  if (!k) throw new HttpError(404, 'KeyNotFound', `Deleted Key not found: ${name}`);
+  return { ...keyJson(dp.entry.vault, k, dp.publicUri), ...deletion(dp, k) };
+};
+
 /** Declared data-plane operation → its handler; `needsKey` handlers answer 404 for an unknown key. */
 export const DATA_HANDLERS: Record<string, { needsKey: boolean; handle: DataHandler }> = {
   'keyvault:ListKeys': { needsKey: false, handle: listKeys },
@@ -182,6 +206,8 @@ export const DATA_HANDLERS: Record<string, { needsKey: boolean; handle: DataHand
   'keyvault:ListKeyVersions': { needsKey: true, handle: listKeyVersions },
   'keyvault:GetKeyRotationPolicy': { needsKey: true, handle: getRotationPolicy },
   'keyvault:GetKeyAttestation': { needsKey: true, handle: getAttestation },
+  'keyvault:ListDeletedKeys': { needsKey: false, handle: listDeletedKeys },
+  'keyvault:GetDeletedKey': { needsKey: false, handle: getDeletedKey },
   'managedhsm:ListRoleAssignments': { needsKey: false, handle: (dp, _k, _n, url) => listHsmRoleAssignments(dp, url) },
   'managedhsm:ListRoleDefinitions': { needsKey: false, handle: (dp) => listHsmRoleDefinitions(dp) },
 };

@@ -53,6 +53,9 @@ const DATA: readonly Route[] = [
   { name: 'keyvault:GetKeyAttestation', method: 'GET', template: '/keys/{key-name}/{key-version}/attestation' },
   { name: 'keyvault:GetKey', method: 'GET', template: '/keys/{key-name}' },
   { name: 'keyvault:GetKey', method: 'GET', template: '/keys/{key-name}/{key-version}' },
+  // Get Deleted Keys / Get Deleted Key (soft-deleted keys; "requires the keys/list" and keys/get permission)
+  { name: 'keyvault:ListDeletedKeys', method: 'GET', template: '/deletedkeys' },
+  { name: 'keyvault:GetDeletedKey', method: 'GET', template: '/deletedkeys/{key-name}' },
 ];
 
 // Managed HSM local RBAC (Key Vault 7.4+): {hsm}/{scope}/providers/Microsoft.Authorization/role…; scope is /, /keys or /keys/<name>.

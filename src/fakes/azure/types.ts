@@ -64,6 +64,8 @@ export interface FakeAzureVault {
   privateEndpoints?: number;
   tags?: Record<string, string>;
   keys: FakeAzureKey[];
+  /** soft-deleted keys (Get Deleted Keys, Get Deleted Key): recoverable until their scheduled purge date */
+  deletedKeys?: (FakeAzureKey & { deletedDate: string; scheduledPurgeDate: string })[];
   diagnosticSettings?: FakeDiagnosticSetting[];
   /** forbidden: every data-plane request answers 403; unreachable: nothing listens on its port; silent: connections are accepted and never answered */
   dataPlane?: 'ok' | 'forbidden' | 'unreachable' | 'silent';

@@ -16,7 +16,7 @@ import {
 } from '@azure/core-rest-pipeline';
 import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
 import { keyVaultAuthenticationPolicy } from '@azure/keyvault-common';
-import { KeyClient, type KeyVaultKey } from '@azure/keyvault-keys';
+import { type DeletedKey, KeyClient, type KeyVaultKey } from '@azure/keyvault-keys';
 import { Limiter, ReadOnlyViolation, retryTransient, sleep } from '../kit/index.ts';
 import type {
   RawAttestation,
@@ -129,6 +129,9 @@ export interface VaultKeysClient {
   getRotationPolicy(name: string, signal?: AbortSignal): Promise<RawRotationPolicy | null>;
   /** Managed HSM key attestation; `available: false` when the service offers none (400, 404, 501). */
   getAttestation(name: string, signal?: AbortSignal): Promise<RawAttestation>;
+  /** Soft-deleted keys as the list returns them (attributes, tags, deletion dates; no key material). */
+  listDeletedKeys(signal?: AbortSignal): Promise<RawKey[]>;
+  getDeletedKey(name: string, signal?: AbortSignal): Promise<RawKey>;
 }
 
 const hostOf = (u: string) => new URL(u).host.toLowerCase();
@@ -629,6 +632,11 @@ function keyFromSdk(k: KeyVaultKey, vaultUri: string, name: string): RawKey {
   };
 }
 
+const deletionOf = (p: DeletedKey['properties']): NonNullable<RawKey['deleted']> => ({
+  ...(p.deletedOn ? { deletedOn: p.deletedOn } : {}),
+  ...(p.scheduledPurgeDate ? { scheduledPurgeDate: p.scheduledPurgeDate } : {}),
+});
+
 /** The data-plane reads of one vault or HSM, through a KeyClient carrying the guard and quota policies. */
 function vaultKeysClient(vaultUri: string, credential: TokenCredential, config: AzureConfig, armOptions: SdkOptions): VaultKeysClient {
   const knownSuffix = Object.values(VAULT_SUFFIXES).some((s) => hostOf(vaultUri).split(':')[0]?.endsWith(s));
@@ -655,6 +663,15 @@ function vaultKeysClient(vaultUri: string, credential: TokenCredential, config: 
       }
     },
     getKey: async (name, signal) => keyFromSdk(await client.getKey(name, { abortSignal: signal }), vaultUri, name),
+    listDeletedKeys: (signal) =>
+      collectAll(client.listDeletedKeys({ abortSignal: signal }), (d) => ({
+        ...keyFromSdk({ ...d, key: undefined } as KeyVaultKey, vaultUri, d.name),
+        deleted: deletionOf(d.properties),
+      })),
+    getDeletedKey: async (name, signal) => {
+      const d = await client.getDeletedKey(name, { abortSignal: signal });
+      return { ...keyFromSdk(d, vaultUri, name), deleted: deletionOf(d.properties) };
+    },
     listVersions: (name, signal) =>
       collectAll(
         client.listPropertiesOfKeyVersions(name, { abortSignal: signal }),

@@ -62,6 +62,8 @@ export interface RawKey {
   releasePolicy?: RawReleasePolicy | null;
   managed?: boolean;
   tags?: Record<string, string>;
+  /** a soft-deleted key (Get Deleted Keys): recoverable until it is purged */
+  deleted?: { deletedOn?: Date; scheduledPurgeDate?: Date };
 }
 
 export interface RawReleasePolicy {
@@ -290,6 +292,7 @@ export function normalizeKey(input: KeyInput): KeyRecord {
   if (key.releasePolicy !== undefined) rec.releasePolicy = decodeReleasePolicy(key.releasePolicy);
   if (input.attestation) Object.assign(rec, custodyFromAttestation(input.attestation));
   if (key.enabled !== undefined) rec.state = key.enabled ? 'enabled' : 'disabled';
+  if (key.deleted) rec.state = 'pending-deletion';
   const created = versions?.map((v) => iso(v.createdOn)).filter((d): d is string => d !== undefined) ?? [];
   const current = iso(key.createdOn);
   if (current) created.push(current);
@@ -319,6 +322,8 @@ export function normalizeKey(input: KeyInput): KeyRecord {
   if (vault.softDelete !== undefined || vault.purgeProtection !== undefined) {
     rec.deletion = { protected: vault.softDelete !== false && vault.purgeProtection === true };
   }
+  const purge = iso(key.deleted?.scheduledPurgeDate);
+  if (purge) rec.deletion = { ...rec.deletion, scheduledAt: purge };
   const tags = { ...(vault.tags ?? {}), ...(key.tags ?? {}) };
   if (Object.keys(tags).length) rec.tags = Object.fromEntries(Object.entries(tags).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   if (access) rec.access = access;

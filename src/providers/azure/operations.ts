@@ -52,6 +52,9 @@ export const OPERATIONS: readonly OperationSpec[] = [
   { name: 'keyvault:GetKeyRotationPolicy', plane: 'data', path: new RegExp(`^/keys/${SEG}/rotationpolicy/?$`, 'i') },
   { name: 'keyvault:GetKeyAttestation', plane: 'data', path: new RegExp(`^/keys/${SEG}(/[0-9a-zA-Z]+)?/attestation/?$`, 'i') },
   { name: 'keyvault:GetKey', plane: 'data', path: new RegExp(`^/keys/${SEG}(/[0-9a-zA-Z]+)?/?$`, 'i') },
+  // Soft-deleted keys (Get Deleted Keys, Get Deleted Key): recoverable until their purge date
+  { name: 'keyvault:ListDeletedKeys', plane: 'data', path: /^\/deletedkeys\/?$/i },
+  { name: 'keyvault:GetDeletedKey', plane: 'data', path: new RegExp(`^/deletedkeys/${SEG}/?$`, 'i') },
   { name: 'graph:GetDirectoryObject', plane: 'graph', path: new RegExp(`^/v1\\.0/directoryObjects/${SEG}/?$`, 'i') },
   // List group transitive members: the users, service principals and nested groups a group's role reaches
   { name: 'graph:ListGroupTransitiveMembers', plane: 'graph', path: new RegExp(`^/v1\\.0/groups/${SEG}/transitiveMembers/?$`, 'i') },
@@ -93,6 +96,9 @@ export const OPERATION_PERMISSIONS: Readonly<Record<string, { action?: string; d
   'keyvault:ListKeys': { dataAction: 'Microsoft.KeyVault/vaults/keys/read' },
   'keyvault:ListKeyVersions': { dataAction: 'Microsoft.KeyVault/vaults/keys/read' },
   'keyvault:GetKey': { dataAction: 'Microsoft.KeyVault/vaults/keys/read' },
+  // "This operation requires the keys/list permission" (Get Deleted Keys), keys/get (Get Deleted Key)
+  'keyvault:ListDeletedKeys': { dataAction: 'Microsoft.KeyVault/vaults/keys/read' },
+  'keyvault:GetDeletedKey': { dataAction: 'Microsoft.KeyVault/vaults/keys/read' },
   'keyvault:GetKeyRotationPolicy': { dataAction: 'Microsoft.KeyVault/vaults/keyrotationpolicies/read' },
   // Managed HSM only: granted by the HSM's local RBAC (Managed HSM Crypto Auditor), not by an Azure role.
   'keyvault:GetKeyAttestation': { hsmDataAction: 'Microsoft.KeyVault/managedHsm/keys/read/action' },

@@ -1,5 +1,6 @@
 // keyvault:ListKeys, GetKey, ListKeyVersions and GetKeyRotationPolicy: the keys of one vault or HSM,
 // read as the list pages arrive, at most `concurrency` at once, each weighed for the vault's quota.
+// keyvault:ListDeletedKeys and GetDeletedKey: a vault's soft-deleted keys, recoverable until purged.
 import { Semaphore } from '../../kit/index.ts';
 import { type AzureRun, call, fail, serviceError } from '../context.ts';
 import {
@@ -67,12 +68,20 @@ async function readKey(run: AzureRun, vault: RawVault, listed: RawKey, scope: { 
   return item;
 }
 
-/** Every key of the vault; a list that fails is a gap (for the whole vault, or for the keys after the last page read). */
-export async function readVaultKeys(run: AzureRun, vault: RawVault, scope: { account?: string; container: string }): Promise<KeyItem[]> {
+/**
+ * Every key of the vault; a list that fails is a gap (for the whole vault, or for the keys after the
+ * last page read). `unreadable`: not one page could be read (its data plane is closed to the audit).
+ */
+export async function readVaultKeys(
+  run: AzureRun,
+  vault: RawVault,
+  scope: { account?: string; container: string },
+): Promise<{ items: KeyItem[]; unreadable: boolean }> {
   const sem = new Semaphore(run.config.concurrency);
   const items: KeyItem[] = [];
   const pending: Promise<void>[] = [];
   let listed = 0;
+  let unreadable = false;
   try {
     // A pager is many requests: the budget (not one call's deadline) bounds it; each request has its own timeout.
     for await (const page of run.clients.keys(vault.uri).listKeys(run.kit.signal)) {
@@ -84,7 +93,41 @@ export async function readVaultKeys(run: AzureRun, vault: RawVault, scope: { acc
   } catch (err) {
     const what = listed === 0 ? `the keys of ${vaultWords(vault)}` : `the keys of ${vaultWords(vault)} after the first ${listed}`;
     fail(run, 'keyvault:ListKeys', serviceError(err), { what, scope, ...(listed === 0 ? {} : { affects: ['keys'] }) });
+    unreadable = listed === 0;
   }
   await Promise.all(pending);
-  return items;
+  return { items, unreadable };
+}
+
+/** One soft-deleted key: GetDeletedKey for its public key, usage and release policy; what the list said when that fails. */
+async function readDeletedKey(run: AzureRun, vault: RawVault, listed: RawKey, scope: { account?: string; container: string }): Promise<KeyItem> {
+  const host = `kv:${new URL(vault.uri).host.toLowerCase()}`;
+  try {
+    const key = await call(run, 'keyvault:GetDeletedKey', host, (s) => run.clients.keys(vault.uri).getDeletedKey(listed.name, s));
+    return { key, full: true };
+  } catch (err) {
+    fail(run, 'keyvault:GetDeletedKey', err, {
+      what: `soft-deleted key ${listed.name} of ${vaultWords(vault)}`,
+      scope: { ...scope, subjectId: versionlessKeyId(listed.kid) },
+    });
+    return { key: listed, full: false };
+  }
+}
+
+/**
+ * The soft-deleted keys of a vault (Managed HSMs: not read), as keys pending deletion: whoever can
+ * recover one can use it again until its purge date. A list that fails is a gap on the vault's keys.
+ */
+export async function readDeletedKeys(run: AzureRun, vault: RawVault, scope: { account?: string; container: string }): Promise<KeyItem[]> {
+  if (vault.kind !== 'vault') return [];
+  const host = `kv:${new URL(vault.uri).host.toLowerCase()}`;
+  let listed: RawKey[];
+  try {
+    listed = await call(run, 'keyvault:ListDeletedKeys', host, (s) => run.clients.keys(vault.uri).listDeletedKeys(s));
+  } catch (err) {
+    fail(run, 'keyvault:ListDeletedKeys', serviceError(err), { what: `the soft-deleted keys of ${vaultWords(vault)}`, scope, affects: ['keys'] });
+    return [];
+  }
+  const sem = new Semaphore(run.config.concurrency);
+  return Promise.all(listed.map((k) => sem.run(() => readDeletedKey(run, vault, k, scope))));
 }
