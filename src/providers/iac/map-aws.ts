@@ -95,12 +95,48 @@ function defaultPolicyAccess(ctx: PlanContext): AccessEntry[] {
   ];
 }
 
+/** What the plan binds to each key — its key policy, grants and aliases — and the first policy or grant bound to no key it can name. */
+interface KeyBindings {
+  policy: Map<PlannedResource, PlannedResource>;
+  grants: Map<PlannedResource, PlannedResource[]>;
+  aliases: Map<PlannedResource, string[]>;
+  unbound?: PlannedResource;
+}
+
+const bindingsPerPlan = new WeakMap<PlanContext, KeyBindings>();
+
+function listIn<T>(m: Map<PlannedResource, T[]>, key: PlannedResource): T[] {
+  const list = m.get(key) ?? [];
+  if (!m.has(key)) m.set(key, list);
+  return list;
+}
+
+/** Each policy, grant and alias resolved to its key once per plan (per key, it was a scan of them all). */
+function bindingsOf(ctx: PlanContext): KeyBindings {
+  const cached = bindingsPerPlan.get(ctx);
+  if (cached) return cached;
+  const b: KeyBindings = { policy: new Map(), grants: new Map(), aliases: new Map() };
+  for (const p of ctx.ofType('aws_kms_key_policy', 'aws_kms_grant')) {
+    const key = ctx.resolve(p.values.key_id, KEY_TYPES);
+    if (!key) {
+      // A key_id known only after apply that names no key of the plan: it may be any of them.
+      if (!b.unbound && (p.values.key_id instanceof Ref || containsUnknown(p.values.key_id))) b.unbound = p;
+    } else if (p.type === 'aws_kms_grant') listIn(b.grants, key).push(p);
+    else if (!b.policy.has(key)) b.policy.set(key, p);
+  }
+  for (const a of ctx.ofType('aws_kms_alias', 'AWS::KMS::Alias')) {
+    const key = ctx.resolve(a.values.target_key_id ?? a.values.TargetKeyId, KEY_TYPES);
+    const name = a.values.name ?? a.values.AliasName;
+    if (key && typeof name === 'string') listIn(b.aliases, key).push(name);
+  }
+  bindingsPerPlan.set(ctx, b);
+  return b;
+}
+
 function grantsFor(ctx: PlanContext, key: PlannedResource): { grants: GrantShape[]; unknown?: string } {
   const grants: GrantShape[] = [];
-  for (const g of ctx.ofType('aws_kms_grant')) {
+  for (const g of bindingsOf(ctx).grants.get(key) ?? []) {
     const read = new Reader(g.values);
-    const target = ctx.resolve(g.values.key_id, KEY_TYPES);
-    if (target !== key) continue;
     const grantee = g.values.grantee_principal;
     const constraints = read.list('constraints')?.[0];
     if (containsUnknown(grantee) || read.strings('operations') === undefined || read.unknown.length)
@@ -122,20 +158,12 @@ function grantsFor(ctx: PlanContext, key: PlannedResource): { grants: GrantShape
   return { grants };
 }
 
-/**
- * Key policies and grants whose key the plan does not name: key_id known only after apply through
- * nothing this reader follows (a data source read at apply, a module output it cannot trace). Any
- * planned key may be theirs, so no key's access is decided while one stands.
- */
-function unboundPolicyOrGrant(ctx: PlanContext, attached: PlannedResource | undefined): PlannedResource | undefined {
-  return ctx
-    .ofType('aws_kms_key_policy', 'aws_kms_grant')
-    .find((p) => p !== attached && !ctx.resolve(p.values.key_id, KEY_TYPES) && (p.values.key_id instanceof Ref || containsUnknown(p.values.key_id)));
-}
-
 function accessOf(ctx: PlanContext, key: PlannedResource, id: string): AccessEntry[] | undefined {
-  const attached = ctx.ofType('aws_kms_key_policy').find((p) => ctx.resolve(p.values.key_id, KEY_TYPES) === key);
-  const unbound = unboundPolicyOrGrant(ctx, attached);
+  const { policy: policies, unbound } = bindingsOf(ctx);
+  const attached = policies.get(key);
+  // Key policies and grants whose key the plan does not name (key_id known only after apply through
+  // nothing this reader follows: a data source read at apply, a module output it cannot trace): any
+  // planned key may be theirs, so no key's access is decided while one stands.
   if (unbound) {
     const what = unbound.type === 'aws_kms_grant' ? 'adds a grant to' : 'replaces the key policy of';
     const why = `${unbound.address} ${what} a key it names only after apply (key_id), which may be this one`;
@@ -186,13 +214,7 @@ function delegationGap(ctx: PlanContext, key: PlannedResource, id: string, polic
 }
 
 function aliasesOf(ctx: PlanContext, key: PlannedResource): string[] {
-  const out: string[] = [];
-  for (const a of ctx.ofType('aws_kms_alias', 'AWS::KMS::Alias')) {
-    const target = ctx.resolve(a.values.target_key_id ?? a.values.TargetKeyId, KEY_TYPES);
-    const name = a.values.name ?? a.values.AliasName;
-    if (target === key && typeof name === 'string') out.push(name);
-  }
-  return out.sort();
+  return [...(bindingsOf(ctx).aliases.get(key) ?? [])].sort();
 }
 
 /** The attributes of one planned key that come from its type family, in the type's own names. */

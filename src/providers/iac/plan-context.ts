@@ -32,6 +32,21 @@ const PRINCIPAL_TYPES: Record<string, Principal['kind']> = {
   azuread_user: 'user',
 };
 
+/**
+ * Attributes a literal value is matched against to name a resource: ids, ARNs and names; principal_id /
+ * object_id name an identity that exists already (no-op) in role assignments.
+ */
+const MATCHED_ATTRIBUTES = ['id', 'arn', 'key_id', 'name', 'AliasName', 'LogGroupName', 'RoleName', 'principal_id', 'object_id'];
+
+/** The candidates of one list of types, indexed by what resolve() matches (positions or the first resource). */
+interface ResolveIndex {
+  candidates: readonly PlannedResource[];
+  byAddress: Map<string, number>;
+  byRefKey: Map<string, number>;
+  byArmKey: Map<string, PlannedResource>;
+  byAttribute: Map<string, PlannedResource>;
+}
+
 export class PlanContext {
   readonly file: string;
   readonly opts: PlanOptions;
@@ -40,7 +55,9 @@ export class PlanContext {
   private readonly builders = new Map<string, GapBuilder>();
   private readonly byAddress = new Map<string, PlannedResource>();
   private readonly byRefKey = new Map<string, PlannedResource[]>();
-  private readonly byTypes = new Map<string, PlannedResource[]>();
+  private readonly byTypes = new Map<string, readonly PlannedResource[]>();
+  private readonly resolveIndexes = new Map<string, ResolveIndex>();
+  private readonly resolveBySameList = new WeakMap<readonly string[], ResolveIndex>();
   /** Where each resource is declared in source (.tf), when found. */
   readonly declared = new Map<string, { file: string; line: number }>();
 
@@ -54,8 +71,8 @@ export class PlanContext {
     }
   }
 
-  /** The resources of the given types that the plan does not delete (looked up once per list of types). */
-  ofType(...types: string[]): PlannedResource[] {
+  /** The resources of the given types that the plan does not delete (looked up once per list of types; not to be changed). */
+  ofType(...types: string[]): readonly PlannedResource[] {
     const key = types.join('\n');
     let found = this.byTypes.get(key);
     if (!found) {
@@ -63,7 +80,7 @@ export class PlanContext {
       found = this.resources.filter((r) => set.has(r.type.toLowerCase()) && r.action !== 'delete');
       this.byTypes.set(key, found);
     }
-    return [...found];
+    return found;
   }
 
   /** Stable subject id of a planned resource: `<file>#<address>`. */
@@ -81,23 +98,49 @@ export class PlanContext {
   /**
    * The resource a value points at: a Ref (Terraform configuration reference, CloudFormation Ref or
    * GetAtt, ARM resourceId), or a literal id/ARN/name equal to one of the candidates' attributes.
+   * The first candidate (in plan order) that matches, looked up in an index built once per list of types.
    */
   resolve(v: unknown, types: readonly string[]): PlannedResource | undefined {
-    const candidates = this.ofType(...types);
-    if (v instanceof Ref) return candidates.find((c) => c.address === v.address || c.refKey === v.address || c.refKey === v.address.toLowerCase());
+    const index = this.resolveIndex(types);
+    if (v instanceof Ref) {
+      const at = [index.byAddress.get(v.address), index.byRefKey.get(v.address), index.byRefKey.get(v.address.toLowerCase())];
+      const first = Math.min(...at.map((i) => i ?? Number.POSITIVE_INFINITY));
+      return Number.isFinite(first) ? index.candidates[first] : undefined;
+    }
     if (typeof v !== 'string' || v === '') return undefined;
     // A log group ARN is often written with the ":*" suffix CloudTrail wants.
     const lower = v.toLowerCase().replace(/:\*$/, '');
     // ARM: resourceId() results and extension scopes name the type and the resource.
-    const armKey = lower.replace(/^.*\/providers\//, '');
-    const arm = candidates.find((c) => c.format === 'arm' && `${c.type}/${armNameOf(c)}`.toLowerCase() === armKey);
-    if (arm) return arm;
-    return candidates.find((c) =>
-      // principal_id / object_id: an identity that exists already (no-op) is named by its object id in role assignments.
-      ['id', 'arn', 'key_id', 'name', 'AliasName', 'LogGroupName', 'RoleName', 'principal_id', 'object_id'].some(
-        (a) => typeof c.values[a] === 'string' && (c.values[a] as string).toLowerCase() === lower,
-      ),
-    );
+    return index.byArmKey.get(lower.replace(/^.*\/providers\//, '')) ?? index.byAttribute.get(lower);
+  }
+
+  private resolveIndex(types: readonly string[]): ResolveIndex {
+    // Callers mostly pass the same constant list: found by identity before the list is joined into a key.
+    const same = this.resolveBySameList.get(types);
+    if (same) return same;
+    const key = types.join('\n');
+    const cached = this.resolveIndexes.get(key);
+    if (cached) {
+      this.resolveBySameList.set(types, cached);
+      return cached;
+    }
+    const candidates = this.ofType(...types);
+    const index: ResolveIndex = { candidates, byAddress: new Map(), byRefKey: new Map(), byArmKey: new Map(), byAttribute: new Map() };
+    const first = <K, V>(m: Map<K, V>, k: K, x: V) => {
+      if (!m.has(k)) m.set(k, x);
+    };
+    candidates.forEach((c, i) => {
+      first(index.byAddress, c.address, i);
+      first(index.byRefKey, c.refKey, i);
+      if (c.format === 'arm') first(index.byArmKey, `${c.type}/${armNameOf(c)}`.toLowerCase(), c);
+      for (const a of MATCHED_ATTRIBUTES) {
+        const value = c.values[a];
+        if (typeof value === 'string') first(index.byAttribute, value.toLowerCase(), c);
+      }
+    });
+    this.resolveIndexes.set(key, index);
+    this.resolveBySameList.set(types, index);
+    return index;
   }
 
   /** A principal declared in this plan (a role, a managed identity) as rules classify it: by name, address and tags. */

@@ -105,6 +105,7 @@ interface RefContext {
   config: ReturnType<typeof indexConfiguration>;
   /** Planned resource addresses by module path + local address (without index). */
   byRefKey: Map<string, PlannedResource[]>;
+  byAddress: Map<string, PlannedResource>;
 }
 
 /**
@@ -134,13 +135,26 @@ function resolveReferences(expr: unknown, modulePath: string, moduleInstance: st
     // Terraform follows `aws_kms_key.k["prod"]` with the bare `aws_kms_key.k`: the instance named wins.
     if (target.key) indexed.add(key);
     else if (indexed.has(key)) continue;
-    const candidates = (rc.byRefKey.get(key) ?? []).filter((r) => r.address.startsWith(moduleInstance ? `${moduleInstance}.` : ''));
-    const suffix = target.key ?? `[${JSON.stringify(index)}]`;
-    const pick = candidates.length === 1 && !target.key ? candidates[0] : candidates.find((c) => c.address.endsWith(suffix));
+    const pick = pickInstance(rc, key, moduleInstance, target.local, target.key ?? `[${JSON.stringify(index)}]`, !target.key);
     // The bare resource reference (aws_kms_key.k) follows its attribute reference (aws_kms_key.k.arn): keep the first.
     if (pick && !out.has(pick.address)) out.set(pick.address, new Ref(pick.address, target.attribute));
   }
   return [...out.values()];
+}
+
+/**
+ * The instance of a resource (`local`, in module instance `moduleInstance`) a reference names: the one
+ * with this key (`["prod"]`, `[0]`), or (`alone`) the only instance there is in the module instance.
+ */
+function pickInstance(rc: RefContext, refKey: string, moduleInstance: string, local: string, key: string, alone: boolean): PlannedResource | undefined {
+  const prefix = moduleInstance ? `${moduleInstance}.` : '';
+  if (alone) {
+    const all = rc.byRefKey.get(refKey) ?? [];
+    // Every instance of a root module resource is in the root: their addresses need no look.
+    const here = prefix ? all.filter((r) => r.address.startsWith(prefix)) : all;
+    if (here.length === 1) return here[0];
+  }
+  return rc.byAddress.get(`${prefix}${local}${key}`);
 }
 
 /**
@@ -293,7 +307,7 @@ export function readTerraformPlan(doc: Obj, file: string): TerraformPlan {
     if (same) same.push(r);
     else byRefKey.set(r.refKey, [r]);
   }
-  const rc: RefContext = { config, byRefKey };
+  const rc: RefContext = { config, byRefKey, byAddress: new Map(resources.map((r) => [r.address, r])) };
   for (const r of resources) {
     const cfg = config.resources.get(r.refKey);
     if (!cfg) continue;
