@@ -6,12 +6,26 @@ export const MAIL_ITEMS_ACCESSED = 'MailItemsAccessed';
 
 const has = (list: readonly string[], action: string) => list.some((a) => a.toLowerCase() === action.toLowerCase());
 
+/**
+ * Mailbox types that mailbox auditing on by default covers whatever their AuditEnabled says
+ * ("Manage mailbox auditing": it overrides the mailbox setting); resource, public folder and
+ * DiscoverySearch mailboxes are not covered and audit only with AuditEnabled.
+ */
+const AUDITED_BY_DEFAULT = new Set(['usermailbox', 'sharedmailbox', 'groupmailbox']);
+
+/** Does the mailbox audit: never with organization auditing disabled; else by default for its type, or by AuditEnabled. */
+function mailboxAudits(m: M365Evidence['mailboxes'][number], orgDisabled: boolean): boolean {
+  if (orgDisabled) return false;
+  const type = (m as { RecipientTypeDetails?: unknown }).RecipientTypeDetails;
+  return m.AuditEnabled || (typeof type === 'string' && AUDITED_BY_DEFAULT.has(type.toLowerCase()));
+}
+
 /** Mailboxes that audit, and those that audit MailItemsAccessed for owner, delegate and admin access. */
 export function mailboxCounts(e: M365Evidence): { total: number; auditing: number; mailItemsAccessed: number } {
   let auditing = 0;
   let mailItemsAccessed = 0;
   for (const m of e.mailboxes) {
-    if (!m.AuditEnabled) continue;
+    if (!mailboxAudits(m, e.organizationConfig.AuditDisabled)) continue;
     auditing++;
     if ([m.AuditOwner, m.AuditDelegate, m.AuditAdmin].every((l) => has(l, MAIL_ITEMS_ACCESSED))) mailItemsAccessed++;
   }

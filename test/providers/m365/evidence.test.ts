@@ -80,7 +80,26 @@ describe('m365 provider', () => {
       { ...EVIDENCE.mailboxes[1], AuditEnabled: false, AuditOwner: null },
     ];
     const out = await collect({ 'm365.json': `\uFEFF${withEvidence({ mailboxes })}` });
-    expect(out.trails?.[0]?.identity?.mailboxes).toEqual({ total: 2, auditing: 1, mailItemsAccessed: 1 });
+    // The second is a user mailbox: audited by default whatever its AuditEnabled, but with no owner actions listed.
+    expect(out.trails?.[0]?.identity?.mailboxes).toEqual({ total: 2, auditing: 2, mailItemsAccessed: 1 });
+  });
+
+  it('mailbox auditing on by default overrides AuditEnabled false on user and shared mailboxes, not on resource mailboxes; organization auditing off audits none', async () => {
+    const all = ['MailItemsAccessed', 'Update'];
+    const box = (RecipientTypeDetails: string) => ({
+      ...EVIDENCE.mailboxes[0],
+      RecipientTypeDetails,
+      AuditEnabled: false,
+      AuditOwner: all,
+      AuditDelegate: all,
+      AuditAdmin: all,
+    });
+    const byDefault = await collect({ 'm365.json': withEvidence({ mailboxes: [box('UserMailbox'), box('SharedMailbox')] }) });
+    expect(byDefault.trails?.[0]?.identity).toMatchObject({ premium: true, mailboxes: { total: 2, auditing: 2, mailItemsAccessed: 2 } });
+    const room = await collect({ 'm365.json': withEvidence({ mailboxes: [box('UserMailbox'), box('RoomMailbox')] }) });
+    expect(room.trails?.[0]?.identity).toMatchObject({ premium: false, mailboxes: { total: 2, auditing: 1, mailItemsAccessed: 1 } });
+    const off = await collect({ 'm365.json': withEvidence({ organizationConfig: { AuditDisabled: true } }) });
+    expect(off.trails?.[0]?.identity?.mailboxes?.auditing).toBe(0);
   });
 
   it('ingestion off or organization auditing disabled: the trail is not recording', async () => {
