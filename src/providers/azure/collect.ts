@@ -11,7 +11,7 @@ import { OPERATION_NAMES } from './operations.ts';
 import { type DestinationReads, destinationReads, readDiagnosticSettings } from './reads/diagnostic-settings.ts';
 import { readFederation } from './reads/federation.ts';
 import { namePrincipals } from './reads/graph-names.ts';
-import { expandGroups } from './reads/groups.ts';
+import { expandGroups, warnUnexpandedGroups } from './reads/groups.ts';
 import { readHsmRoles } from './reads/hsm-rbac.ts';
 import { readIdentity } from './reads/identity.ts';
 import { readDeletedKeys, readVaultKeys } from './reads/keys.ts';
@@ -96,15 +96,6 @@ async function readVault(run: AzureRun, { vault, armKnown }: VaultWork, listed: 
   // Groups of another tenant (Azure Lighthouse, cross-tenant): their members cannot be read from this one.
   const foreignGroups = (roles?.assignments ?? []).filter((a) => a.principalType?.toLowerCase() === 'foreigngroup').map((a) => a.principalId);
   return { keys, trails, foreignGroups };
-}
-
-/** Without Graph (resolvePrincipalNames: false, or a cloud without Graph) groups are principals of their own: say so once. */
-function warnUnexpandedGroups(run: AzureRun, keys: readonly KeyRecord[]): void {
-  const groups = new Set(keys.flatMap((k) => (k.access ?? []).filter((a) => a.principal.kind === 'group').map((a) => a.principal.id)));
-  if (groups.size)
-    run.ctx.warn?.(
-      `azure: ${groups.size} group(s) can use keys and their members were not read (Microsoft Graph is off): a member is judged only as the group; classify the groups by object id, or set resolvePrincipalNames: true and grant GroupMember.Read.All`,
-    );
 }
 
 export interface AzureCollected {

@@ -19,6 +19,8 @@ const tmp = tempDir();
 const PROD_GROUP = '77777777-7777-4777-8777-777777777777';
 const NESTED_GROUP = '88888888-8888-4888-8888-888888888888';
 const DEVICE = '99999999-9999-4999-8999-999999999999';
+const ALL_STAFF = '0a0a0a0a-0a0a-4a0a-8a0a-0a0a0a0a0a0a';
+const KV_READER = '21090545-7ca7-4776-b22c-e363652d74d2';
 const CRYPTO_USER = '12338af0-0e69-4776-bea7-57ae8d297424';
 const VAULT = `/subscriptions/${SUB_A}/resourceGroups/identity/providers/Microsoft.KeyVault/vaults/kv-groups`;
 const POLICY = `version: 1
@@ -37,11 +39,16 @@ function world(principalType: 'Group' | 'ForeignGroup' = 'Group'): FakeAzureWorl
       [SIGNER]: { displayName: 'token-service-prod', type: 'servicePrincipal', servicePrincipalType: 'ManagedIdentity' },
       [DEBUG_SP]: { displayName: 'debug-shell', type: 'servicePrincipal', servicePrincipalType: 'Application', appId: '0d1e2f3a-4b5c-4d6e-8f7a-8b9c0d1e2f3a' },
       [DEVICE]: { displayName: 'build-agent-07', type: 'device' },
+      [ALL_STAFF]: { displayName: 'all-staff', type: 'group', members: [DEBUG_SP] },
     },
     subscriptions: [
       {
         id: SUB_A,
-        roleAssignments: [{ scope: VAULT, roleDefinition: CRYPTO_USER, principalId: PROD_GROUP, principalType }],
+        roleAssignments: [
+          { scope: VAULT, roleDefinition: CRYPTO_USER, principalId: PROD_GROUP, principalType },
+          // Key Vault Reader for everyone: reading public keys is judged by no rule, so not expanded.
+          { scope: `/subscriptions/${SUB_A}`, roleDefinition: KV_READER, principalId: ALL_STAFF, principalType: 'Group' },
+        ],
         vaults: [
           {
             name: 'kv-groups',
@@ -86,13 +93,14 @@ describe('Azure role assignments to groups', () => {
     // A device cannot sign in to Key Vault: not an entry. The group itself stays one.
     expect(byId.has(DEVICE)).toBe(false);
     expect(byId.get(PROD_GROUP)?.via).toBeUndefined();
+    expect(key?.access?.filter((e) => e.via?.includes('all-staff'))).toEqual([]);
     // Four members (the device among them) over two pages of 2, asked for the one group with key access.
     expect(fake.requests.filter((r) => r.operation === 'graph:ListGroupTransitiveMembers').length).toBe(2);
   });
 
   it('a member list that cannot be read is a gap on access: the verdict is unknown, never a pass', async () => {
     const { key, gaps, verdict } = await audit({ groupMembersForbidden: true });
-    expect(key?.access?.map((e) => e.principal.id)).toEqual([PROD_GROUP]);
+    expect(key?.access?.map((e) => e.principal.id)).toEqual([ALL_STAFF, PROD_GROUP]);
     expect(gaps.map((g) => [g.operation, g.affects, g.scope.subjectId])).toEqual([['graph:ListGroupTransitiveMembers', ['access'], key?.id]]);
     expect(gaps[0]?.reason).toMatch(/members of group prod-signers.*GroupMember\.Read\.All/);
     expect(verdict?.outcome).toBe('unknown');
@@ -102,7 +110,10 @@ describe('Azure role assignments to groups', () => {
     const fake = await azure.start(world());
     const warnings: string[] = [];
     const out = await collectFromFake(fake, { resolvePrincipalNames: false }, undefined, (m) => warnings.push(m));
-    expect(out.keys?.[0]?.access?.map((e) => [e.principal.kind, e.principal.id])).toEqual([['group', PROD_GROUP]]);
+    expect(out.keys?.[0]?.access?.map((e) => [e.principal.kind, e.principal.id])).toEqual([
+      ['group', ALL_STAFF],
+      ['group', PROD_GROUP],
+    ]);
     expect(warnings).toEqual([expect.stringMatching(/1 group\(s\) can use keys and their members were not read/)]);
     expect(fake.operations()).not.toContain('graph:ListGroupTransitiveMembers');
   });

@@ -12,6 +12,13 @@ import type { Named } from './graph-names.ts';
 
 const OP = 'graph:ListGroupTransitiveMembers';
 
+/**
+ * Capabilities no rule judges a principal by (reading a key's public half and attributes, verifying):
+ * a group that holds only these (a tenant-wide "Key Vault Reader" group, say) is not expanded.
+ */
+const PUBLIC_ONLY: ReadonlySet<string> = new Set(['read', 'use-verify']);
+export const expands = (a: AccessEntry) => a.principal.kind === 'group' && a.capabilities.some((c) => !PUBLIC_ONLY.has(c));
+
 /** The principal kind of a member; undefined for devices and organizational contacts, which cannot sign in to Key Vault. */
 export function memberKind(o: DirectoryObject): Principal['kind'] | undefined {
   const type = (o.type ?? '').toLowerCase();
@@ -83,7 +90,7 @@ function expandEntry(run: AzureRun, key: KeyRecord, a: AccessEntry, read: Read |
  * `named.found` so their federated credentials are read too. Groups Graph did not read are gaps.
  */
 export async function expandGroups(run: AzureRun, keys: KeyRecord[], named: Named, foreign: ReadonlySet<string> = new Set()): Promise<void> {
-  const groups = [...new Set(keys.flatMap((k) => (k.access ?? []).filter((a) => a.principal.kind === 'group').map((a) => a.principal.id)))].sort();
+  const groups = [...new Set(keys.flatMap((k) => (k.access ?? []).filter(expands).map((a) => a.principal.id)))].sort();
   if (!groups.length) return;
   // A group Graph did not read, or of another tenant, is not asked: its members are unknown (a gap).
   const reads = await readMembers(
@@ -93,7 +100,16 @@ export async function expandGroups(run: AzureRun, keys: KeyRecord[], named: Name
   for (const g of groups) if (foreign.has(g)) reads.set(g, { unread: 'foreign' });
   for (const read of reads.values()) if ('members' in read) for (const o of read.members) if (!named.found.has(o.id)) named.found.set(o.id, o);
   for (const key of keys) {
-    const added = (key.access ?? []).filter((a) => a.principal.kind === 'group').flatMap((a) => expandEntry(run, key, a, reads.get(a.principal.id)));
+    const added = (key.access ?? []).filter(expands).flatMap((a) => expandEntry(run, key, a, reads.get(a.principal.id)));
     if (added.length) key.access = [...(key.access ?? []), ...added];
   }
+}
+
+/** Without Graph (resolvePrincipalNames: false, or a cloud without Graph) groups are principals of their own: say so once. */
+export function warnUnexpandedGroups(run: AzureRun, keys: readonly KeyRecord[]): void {
+  const groups = new Set(keys.flatMap((k) => (k.access ?? []).filter(expands).map((a) => a.principal.id)));
+  if (groups.size)
+    run.ctx.warn?.(
+      `azure: ${groups.size} group(s) can use keys and their members were not read (Microsoft Graph is off): a member is judged only as the group; classify the groups by object id, or set resolvePrincipalNames: true and grant GroupMember.Read.All`,
+    );
 }
