@@ -105,7 +105,8 @@ export default defineRule({
     for (const t of k.trustedBy ?? []) {
       if (t.via !== 'discovery' || !t.discoveryUrl) continue;
       const prefix = t.discoveryUrl.endsWith(WELL_KNOWN) ? t.discoveryUrl.slice(0, -WELL_KNOWN.length) : undefined;
-      if (prefix !== undefined && t.issuer !== undefined && t.issuer !== prefix) {
+      // OIDC Discovery §4.1 removes a terminating "/" of the issuer before appending the well-known path.
+      if (prefix !== undefined && t.issuer !== undefined && t.issuer !== prefix && t.issuer !== `${prefix}/`) {
         const templated = ctx.options.allowTemplatedIssuers && /\{[^}]+\}/.test(t.issuer) && issuerPattern(t.issuer).test(prefix);
         if (!templated) ctx.report('issuerMismatch', { discovery: t.discoveryUrl, issuer: t.issuer, prefix }, { key: `issuer:${t.discoveryUrl}` });
       }

@@ -33,6 +33,22 @@ ruleTester(rule, [
     outcome: 'pass',
   },
   {
+    // OIDC Discovery §4.1: a terminating "/" is removed before /.well-known/openid-configuration is appended
+    // (Auth0 issuers https://TENANT.auth0.com/, Entra v1 https://sts.windows.net/TENANT/).
+    name: 'an issuer ending in "/" read from its URL without the slash is its own prefix',
+    inventory: {
+      publishedKeys: [
+        published({ trustedBy: [{ via: 'discovery', issuer: 'https://tenant.auth0.com/', discoveryUrl: `https://tenant.auth0.com${WELL_KNOWN}` }] }),
+        published({
+          id: 'https://sts.windows.net/t/keys#2',
+          kid: '2',
+          trustedBy: [{ via: 'discovery', issuer: 'https://sts.windows.net/t/', discoveryUrl: `https://sts.windows.net/t${WELL_KNOWN}` }],
+        }),
+      ],
+    },
+    outcome: 'pass',
+  },
+  {
     name: 'expired certificate on a listed key (the 2016 MSA key in 2023) escalates to high',
     inventory: { publishedKeys: [published({ x5t: '1LTMzakihiRla_8z2BEJVXeWMqo', certificates: [cert('2021-04-04T14:43:35.000Z')] })] },
     outcome: 'fail',
