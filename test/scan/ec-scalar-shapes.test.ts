@@ -164,3 +164,49 @@ describe('EC scalars behind BIGNUMs of every word shape', () => {
     expect(hits.map((x) => [x.proof, x.matchedKeyId, x.virtualAddress])).toEqual([['private-key-present', 'kms/p256', '0x8148230']]);
   });
 });
+
+/**
+ * Go's crypto/ecdsa.PrivateKey keeps D as a *big.Int: math/big's Int is { neg bool; abs nat } and nat a
+ * []Word, so the structure is neg (1 byte, 7 of padding), then the slice header { ptr, len, cap } (64-bit
+ * words), len the limb count and cap len + 4 (nat.make's extra room); the limbs are Words, least
+ * significant first, little-endian on amd64/arm64. Not OpenSSL's bignum_st: such a scalar read clean.
+ */
+function goHeap(d: Buffer): { vaddr: bigint; data: Buffer }[] {
+  const structAt = 0xc000_010_000n; // Go's heap arena on amd64
+  const limbsAt = 0xc000_120_000n + 0x40n;
+  const top = Math.ceil(d.length / 8);
+  const padded = Buffer.concat([Buffer.alloc(top * 8 - d.length), d]);
+  const limbs = Buffer.from(padded).reverse(); // little-endian Words, least significant first
+  const int = Buffer.alloc(32);
+  int.writeBigUInt64LE(limbsAt, 8);
+  int.writeBigUInt64LE(BigInt(top), 16);
+  int.writeBigUInt64LE(BigInt(top + 4), 24);
+  const a = Buffer.alloc(8192, 0x33);
+  int.copy(a, 0x3a8);
+  const b = Buffer.alloc(8192, 0x44);
+  limbs.copy(b, 0x40);
+  return [
+    { vaddr: structAt, data: a },
+    { vaddr: 0xc000_120_000n, data: b },
+  ];
+}
+
+describe("EC scalars behind Go's math/big.Int", () => {
+  for (const curve of ['P-256', 'P-384'] as const) {
+    it(`a ${curve} ecdsa.PrivateKey.D in a Go process's core, on disk and zstd-compressed, is found, proven and placed at its address`, async () => {
+      const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: curve });
+      const d = Buffer.from(privateKey.export({ format: 'jwk' }).d as string, 'base64url');
+      const known = [{ id: `kms/${curve}`, publicKey: publicKey.export({ format: 'der', type: 'spki' }).toString('base64') }];
+      const file = join(dir, `core.go.${curve}`);
+      const image = elfCore({ bits: 64, le: true }, goHeap(d));
+      writeFileSync(file, image);
+      writeFileSync(`${file}.zst`, zstdCompressSync(image));
+      const report = await scanPaths({ inputs: [file, `${file}.zst`], baseDir: dir, known, jobs: 1 });
+      for (const f of report.files) {
+        expect(f.gaps, f.location).toEqual([]);
+        const hits = f.findings.filter((x) => x.format === 'ec-scalar').map((x) => [x.proof, x.matchedKeyId, x.virtualAddress]);
+        expect(hits, f.location).toEqual([['private-key-present', `kms/${curve}`, '0xc000120040']]);
+      }
+    });
+  }
+});
