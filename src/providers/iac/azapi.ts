@@ -166,10 +166,26 @@ function updateTargets(u: PlannedResource, ofType: readonly PlannedResource[]): 
   const id = u.values.resource_id;
   // A reference to a resource of another type (`"${azurerm_resource_group.rg.id}/providers/…"`) names no one of them.
   if (id instanceof Ref) return ofType.some((r) => r.address === id.address) ? ofType.filter((r) => r.address === id.address) : undefined;
-  const name = typeof id === 'string' ? lastSegment(id) : typeof u.values.name === 'string' ? u.values.name : undefined;
-  if (name === undefined) return id instanceof Unknown || u.values.name instanceof Unknown ? undefined : [];
-  const nameOf = (r: PlannedResource) => (r.armName !== undefined ? lastSegment(r.armName) : r.values.name);
-  return ofType.filter((r) => String(nameOf(r)).toLowerCase() === name.toLowerCase());
+  // The names an id gives, parent first: `…/providers/Microsoft.KeyVault/vaults/kv/keys/k` → kv, k.
+  const names = typeof id === 'string' ? namesInId(id) : typeof u.values.name === 'string' ? [u.values.name] : undefined;
+  if (names === undefined) return id instanceof Unknown || u.values.name instanceof Unknown ? undefined : [];
+  const wanted = names.join('/').toLowerCase();
+  // An azapi resource has its whole ARM name (vault/key); an azurerm one only its own name.
+  const matches = (r: PlannedResource) =>
+    r.armName !== undefined && names.length > 1
+      ? r.armName.toLowerCase() === wanted
+      : String(r.armName !== undefined ? lastSegment(r.armName) : r.values.name).toLowerCase() === names.at(-1)?.toLowerCase();
+  return ofType.filter(matches);
+}
+
+/** The resource names in an ARM id after its provider namespace (every second segment), parent first. */
+function namesInId(id: string): string[] {
+  const path =
+    id
+      .replace(/\/+$/, '')
+      .split(/\/providers\/[^/]+\//i)
+      .at(-1) ?? '';
+  return path.split('/').filter((_, i) => i % 2 === 1);
 }
 
 /** The properties an update sets, each Unknown when its body or its target is known only after apply. */

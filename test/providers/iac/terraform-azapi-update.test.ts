@@ -27,8 +27,13 @@ describe('iac provider: azapi_update_resource', () => {
     expect(runRule(rotation, { inventory: { keys: [key], gaps } }).outcome).toBe('fail');
   });
 
+  it('a literal id names the key in its own vault: a key of the same name in another vault keeps its rotation (both were changed)', async () => {
+    const { key, gaps } = await keyAt('azapi_resource.other_key');
+    expect(runRule(rotation, { inventory: { keys: [key], gaps } }).outcome).toBe('pass');
+  });
+
   it('an update whose resource_id is known only after apply may change either planned vault: the property it sets is a gap on both', async () => {
-    for (const address of ['azurerm_key_vault_key.k', 'azapi_resource.ledger_key']) {
+    for (const address of ['azurerm_key_vault_key.k', 'azapi_resource.ledger_key', 'azapi_resource.other_key']) {
       const { key, gaps } = await keyAt(address);
       const gap = gaps.find((g) => g.scope.subjectId === key.id && g.affects?.includes('accessModel'));
       expect(gap?.reason).toContain('azapi_update_resource.legacy_access');
