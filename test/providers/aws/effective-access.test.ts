@@ -1026,6 +1026,33 @@ describe('organization guardrails on the principals a key policy or a grant name
     expect(verdict?.outcome).toBe('fail');
   });
 
+  it('a resource perimeter SCP (deny unless aws:ResourceOrgID is ours) does not stop a debug role from using a key of the organization: fail, decided', async () => {
+    // AWS data perimeter policy examples: EnforceResourcePerimeterAWSResources.
+    const resourcePerimeter = {
+      id: 'p-resperimeter1',
+      name: 'EnforceResourcePerimeter',
+      type: 'SERVICE_CONTROL_POLICY' as const,
+      content: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'EnforceResourcePerimeterAWSResources',
+            Effect: 'Deny',
+            Action: '*',
+            Resource: '*',
+            Condition: { StringNotEqualsIfExists: { 'aws:ResourceOrgID': 'o-exampleorgid', 'aws:PrincipalTag/resource-perimeter-exception': 'true' } },
+          },
+        ],
+      },
+      targets: [ROOT],
+    };
+    const iam = { roles: [{ name: 'debug-shell', tags: { env: 'debug' }, trust: ec2Trust, inline: [{ name: 'kms-everything', document: allowAll() }] }] };
+    const { verdict, key, out } = await audit(estate(iam, organization([resourcePerimeter])), ORG);
+    expect(out.gaps).toEqual([]);
+    expect(iamEntry(key, 'debug-shell').map((e) => e.undecided)).toEqual([undefined]);
+    expect(verdict?.outcome).toBe('fail');
+  });
+
   it("the RCP identity perimeter confines a key policy's wildcard principal (no-public-principal passes), not on an AWS managed key", async () => {
     const everyone = { Sid: 'Everyone', Effect: 'Allow', Principal: { AWS: '*' }, Action: 'kms:Verify', Resource: '*' };
     const publicOf = (r: Awaited<ReturnType<typeof audit>>) => r.result.results.find((x) => x.ruleId === 'no-public-principal' && x.subject.id === KEY);

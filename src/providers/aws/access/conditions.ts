@@ -50,6 +50,8 @@ export interface Facts {
   orgId?: string;
   /** The principal's account's path in the organization (`o-…/r-…/ou-…/`, aws:PrincipalOrgPaths), when it was read. */
   orgPath?: string;
+  /** The organization of the key's account and its path (aws:ResourceOrgID, aws:ResourceOrgPaths), when it was read. */
+  resourceOrg?: { id: string; path?: string };
   /** When the request is taken to be made (ms since the epoch): the time the account's IAM was read; absent = unknown. */
   now?: number;
 }
@@ -156,6 +158,17 @@ function factOf(key: string, f: Facts): Fact {
       return f.orgPath ? [f.orgPath] : UNDECIDABLE;
     case 'aws:resourceaccount':
       return [f.key.account];
+    case 'aws:resourceorgid':
+      return f.resourceOrg ? [f.resourceOrg.id] : UNDECIDABLE;
+    case 'aws:resourceorgpaths':
+      return f.resourceOrg?.path ? [f.resourceOrg.path] : UNDECIDABLE;
+    // Present only when an AWS service principal calls on behalf of a resource (IAM User Guide, global
+    // condition keys): never for a user or role calling KMS itself.
+    case 'aws:sourceaccount':
+    case 'aws:sourcearn':
+    case 'aws:sourceorgid':
+    case 'aws:sourceorgpaths':
+      return ABSENT;
     case 'aws:requestedregion':
       return [f.key.region];
     // The time of the request: decided at the time of the read (the audit is a claim about that moment).

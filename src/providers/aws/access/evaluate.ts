@@ -231,6 +231,7 @@ interface Inputs {
   rcps: readonly Stmt[];
   orgId?: string;
   orgPath?: string;
+  resourceOrg?: Facts['resourceOrg'];
   now?: number;
 }
 
@@ -296,6 +297,7 @@ function evaluatePrincipal(p: IamPrincipal, x: Inputs): PrincipalAccess | undefi
     key: x.key,
     ...(x.orgId ? { orgId: x.orgId } : {}),
     ...(x.orgPath ? { orgPath: x.orgPath } : {}),
+    ...(x.resourceOrg ? { resourceOrg: x.resourceOrg } : {}),
     ...(x.now !== undefined ? { now: x.now } : {}),
   };
   const cache = new Map<Stmt, Outcome>();
@@ -312,6 +314,13 @@ function evaluatePrincipal(p: IamPrincipal, x: Inputs): PrincipalAccess | undefi
   return caps.size ? { principal: p, capabilities: caps, through: through || p.unreadable.join(', ') } : undefined;
 }
 
+/** aws:ResourceOrgID and aws:ResourceOrgPaths of a key in `account`: the organization's, when the account is one of its audited members. */
+export function resourceOrgOf(account: string, org: OrgPolicies | undefined): Facts['resourceOrg'] {
+  if (!org?.orgId || !(org.scpLevels?.has(account) || org.paths?.has(account))) return undefined;
+  const path = org.paths?.get(account);
+  return { id: org.orgId, ...(path ? { path } : {}) };
+}
+
 /** The evaluation's inputs for a key whose policy delegates to IAM in the account; undefined when it does not. */
 function inputsOf(key: KeyFacts, keyPolicy: readonly Stmt[], iam: AccountIam, org?: OrgPolicies): Inputs | undefined {
   const delegation = delegations(keyPolicy, iam.account);
@@ -323,7 +332,8 @@ function inputsOf(key: KeyFacts, keyPolicy: readonly Stmt[], iam: AccountIam, or
   // (KMS Developer Guide, "Resource control policies in AWS KMS"), not in the management account.
   const rcps = org?.managementAccount !== key.account && !key.awsManaged ? (org?.rcps?.get(key.account) ?? []) : [];
   const orgPath = org?.paths?.get(iam.account);
-  const now = { ...(iam.readAt !== undefined ? { now: iam.readAt } : {}), ...(orgPath ? { orgPath } : {}) };
+  const resourceOrg = resourceOrgOf(key.account, org);
+  const now = { ...(iam.readAt !== undefined ? { now: iam.readAt } : {}), ...(orgPath ? { orgPath } : {}), ...(resourceOrg ? { resourceOrg } : {}) };
   return { key, keyPolicy, delegation, wildcard, rcps, ...(scpLevels ? { scpLevels } : {}), ...(org?.orgId ? { orgId: org.orgId } : {}), ...now };
 }
 

@@ -8,7 +8,7 @@ import type { AccessCondition, AccessEntry, Capability } from '../../../model/ac
 import { actionsOfEntry, KMS_ACTIONS, perimeterOf } from '../normalize.ts';
 import { allOf, anyOf, type Facts, NO, notDenied, type Outcome } from './conditions.ts';
 import type { Stmt } from './document.ts';
-import { applies, type KeyFacts, matching, principalOf as modelPrincipal, namesPrincipal, type OrgPolicies } from './evaluate.ts';
+import { applies, type KeyFacts, matching, principalOf as modelPrincipal, namesPrincipal, type OrgPolicies, resourceOrgOf } from './evaluate.ts';
 import { type AccountIam, type IamPrincipal, principalFacts } from './iam-details.ts';
 
 export interface GuardInputs {
@@ -78,7 +78,14 @@ const uniq = (cs: readonly AccessCondition[]): AccessCondition[] => {
 function guardEntry(e: AccessEntry, principal: Facts['principal'], x: GuardInputs, known?: IamPrincipal): AccessEntry[] {
   const g: Guards = { ...policiesFor(principal, x), own: known ? [...known.statements, ...(known.boundary ?? [])].filter((s) => s.effect === 'Deny') : [] };
   if (g.levels.length === 0 && g.rcps.length === 0 && g.own.length === 0) return [e];
-  const f: Facts = { principal, key: x.key, ...orgFacts(principal.account, x), ...(x.now !== undefined ? { now: x.now } : {}) };
+  const resourceOrg = resourceOrgOf(x.key.account, x.org);
+  const f: Facts = {
+    principal,
+    key: x.key,
+    ...orgFacts(principal.account, x),
+    ...(resourceOrg ? { resourceOrg } : {}),
+    ...(x.now !== undefined ? { now: x.now } : {}),
+  };
   const cache = new Map<Stmt, Outcome>();
   const caps = new Map<Capability, Outcome>();
   for (const action of actionsOfEntry(e)) {

@@ -138,3 +138,21 @@ describe('evalConditions', () => {
     expect(evalConditions([c('StringEquals', 'aws:PrincipalTag/env', 'debug')], untagged, 'Allow').v).toBe('maybe');
   });
 });
+
+describe('resource organization and service-source keys', () => {
+  it('aws:ResourceOrgID and aws:ResourceOrgPaths are decided when the key account is in the organization read, undecided otherwise', () => {
+    const inOrg: Facts = { ...facts, resourceOrg: { id: 'o-exampleorgid', path: 'o-exampleorgid/r-ab12/ou-ab12-11111111/' } };
+    // AWS data perimeter examples: the resource perimeter SCP denies calls to resources outside the organization.
+    const perimeter = [c('StringNotEqualsIfExists', 'aws:ResourceOrgID', 'o-exampleorgid')];
+    expect(evalConditions(perimeter, inOrg, 'Deny').v).toBe('no');
+    expect(evalConditions([c('StringNotEqualsIfExists', 'aws:ResourceOrgID', 'o-otherorgid1')], inOrg, 'Deny').v).toBe('yes');
+    expect(evalConditions([c('ForAnyValue:StringLike', 'aws:ResourceOrgPaths', 'o-exampleorgid/r-ab12/ou-ab12-11111111/*')], inOrg, 'Allow').v).toBe('yes');
+    expect(evalConditions(perimeter, facts, 'Deny').v).toBe('maybe');
+  });
+
+  it('aws:SourceAccount, aws:SourceArn, aws:SourceOrgID are absent for a user or role calling KMS itself (present only for AWS service principals)', () => {
+    expect(evalConditions([c('StringNotEqualsIfExists', 'aws:SourceAccount', '444455556666')], facts, 'Deny').v).toBe('yes');
+    expect(evalConditions([c('Null', 'aws:SourceArn', 'false')], facts, 'Deny').v).toBe('no');
+    expect(evalConditions([c('StringEquals', 'aws:SourceOrgID', 'o-exampleorgid')], facts, 'Allow').v).toBe('no');
+  });
+});
