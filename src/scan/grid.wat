@@ -40,55 +40,51 @@
         (select (local.get $q) (local.get $r) (i32.lt_s (local.get $q) (local.get $r))))
       (else (local.get $q))))
 
-  ;; The filter bit (0 or 1) of q-gram $q with hash $h in grid $g: the text filter for 7-bit bytes.
-  (func $bit (param $g i32) (param $q i32) (param $h i32) (result i32)
-    (local $at i32) (local $b i32)
-    (local.set $at (select (i32.const 8) (i32.const 0) (i32.eqz (i32.and (local.get $q) (i32.const 0x80808080)))))
-    (local.set $b
-      (i32.shr_u (local.get $h) (i32.load $grid offset=4 (i32.add (local.get $g) (local.get $at)))))
-    (i32.and
-      (i32.shr_u
-        (i32.load $grid
-          (i32.add
-            (i32.load $grid (i32.add (local.get $g) (local.get $at)))
-            (i32.shl (i32.shr_u (local.get $b) (i32.const 5)) (i32.const 2))))
-        (i32.and (local.get $b) (i32.const 31)))
-      (i32.const 1)))
-
-  ;; Record q-gram $q (at p + $r, hash of its key) when its filter bit is set; returns the new count.
-  (func $probe (param $g i32) (param $kind i32) (param $p i32) (param $r i32) (param $q i32) (param $out i32) (param $n i32) (result i32)
-    (local $h i32) (local $at i32)
-    (local.set $h (i32.mul (call $key (local.get $q) (i32.load $grid offset=16 (local.get $g))) (i32.const 0x9e3779b1)))
-    (if (result i32) (call $bit (local.get $g) (local.get $q) (local.get $h))
-      (then
-        (local.set $at (i32.add (local.get $out) (i32.mul (local.get $n) (i32.const 12))))
-        (i32.store $grid (local.get $at) (local.get $p))
-        (i32.store $grid offset=4 (local.get $at) (i32.add (i32.shl (local.get $kind) (i32.const 2)) (local.get $r)))
-        (i32.store $grid offset=8 (local.get $at) (local.get $h))
-        (i32.add (local.get $n) (i32.const 1)))
-      (else (local.get $n))))
-
-  ;; One sample of grid $g at $p (its word $w): the q-gram at p, or (stride 4) those at p … p + 3.
+  ;; One sample of grid $g at $p (its word $w): the q-gram at p, or (stride 4) those at p … p + 3, in
+  ;; that order, each whose filter bit is set recorded; returns the new record count. The header is
+  ;; read once and the q-grams tested in one loop (calls per q-gram cost more than the test).
   (func $sample (param $g i32) (param $kind i32) (param $p i32) (param $w i32) (param $out i32) (param $n i32) (result i32)
-    (local $next i32) (local $zero i32)
+    (local $x i64) (local $grams i32) (local $r i32) (local $q i32) (local $h i32) (local $b i32) (local $text i32)
+    (local $bits i32) (local $shift i32) (local $textBits i32) (local $textShift i32) (local $mirrored i32) (local $zero i32)
     (local.set $zero (i32.load $grid offset=20 (local.get $g)))
-    (if (i32.eq (i32.load $grid offset=24 (local.get $g)) (i32.const 1))
-      (then
-        (if (i32.or (local.get $w) (local.get $zero))
-          (then (return (call $probe (local.get $g) (local.get $kind) (local.get $p) (i32.const 0) (local.get $w) (local.get $out) (local.get $n)))))
-        (return (local.get $n))))
-    (local.set $next (i32.load $data offset=4 align=1 (local.get $p)))
-    (if (i32.eqz (i32.or (i32.or (local.get $w) (local.get $next)) (local.get $zero)))
+    (local.set $grams (i32.load $grid offset=24 (local.get $g)))
+    ;; The sample's 8 bytes (the second word only matters to a stride-4 grid).
+    (local.set $x
+      (i64.or
+        (i64.extend_i32_u (local.get $w))
+        (select (i64.shl (i64.load32_u $data offset=4 align=1 (local.get $p)) (i64.const 32)) (i64.const 0) (i32.ne (local.get $grams) (i32.const 1)))))
+    (if (i64.eqz (i64.or (local.get $x) (i64.extend_i32_u (local.get $zero))))
       (then (return (local.get $n))))
-    (local.set $n (call $probe (local.get $g) (local.get $kind) (local.get $p) (i32.const 0) (local.get $w) (local.get $out) (local.get $n)))
-    (local.set $n
-      (call $probe (local.get $g) (local.get $kind) (local.get $p) (i32.const 1)
-        (i32.or (i32.shr_u (local.get $w) (i32.const 8)) (i32.shl (local.get $next) (i32.const 24))) (local.get $out) (local.get $n)))
-    (local.set $n
-      (call $probe (local.get $g) (local.get $kind) (local.get $p) (i32.const 2)
-        (i32.or (i32.shr_u (local.get $w) (i32.const 16)) (i32.shl (local.get $next) (i32.const 16))) (local.get $out) (local.get $n)))
-    (call $probe (local.get $g) (local.get $kind) (local.get $p) (i32.const 3)
-      (i32.or (i32.shr_u (local.get $w) (i32.const 24)) (i32.shl (local.get $next) (i32.const 8))) (local.get $out) (local.get $n)))
+    (local.set $bits (i32.load $grid (local.get $g)))
+    (local.set $shift (i32.load $grid offset=4 (local.get $g)))
+    (local.set $textBits (i32.load $grid offset=8 (local.get $g)))
+    (local.set $textShift (i32.load $grid offset=12 (local.get $g)))
+    (local.set $mirrored (i32.load $grid offset=16 (local.get $g)))
+    (block $done
+      (loop $grams
+        (br_if $done (i32.ge_u (local.get $r) (local.get $grams)))
+        (local.set $q (i32.wrap_i64 (i64.shr_u (local.get $x) (i64.extend_i32_u (i32.shl (local.get $r) (i32.const 3))))))
+        (local.set $h (local.get $q))
+        ;; Called only for a mirrored grid (RSA moduli): a call per q-gram costs as much as the test.
+        (if (local.get $mirrored) (then (local.set $h (call $key (local.get $q) (i32.const 1)))))
+        (local.set $h (i32.mul (local.get $h) (i32.const 0x9e3779b1)))
+        (local.set $text (i32.eqz (i32.and (local.get $q) (i32.const 0x80808080))))
+        (local.set $b (i32.shr_u (local.get $h) (select (local.get $textShift) (local.get $shift) (local.get $text))))
+        (if (i32.and
+              (i32.shr_u
+                (i32.load $grid
+                  (i32.add (select (local.get $textBits) (local.get $bits) (local.get $text)) (i32.shl (i32.shr_u (local.get $b) (i32.const 5)) (i32.const 2))))
+                (i32.and (local.get $b) (i32.const 31)))
+              (i32.const 1))
+          (then
+            (local.set $b (i32.add (local.get $out) (i32.mul (local.get $n) (i32.const 12))))
+            (i32.store $grid (local.get $b) (local.get $p))
+            (i32.store $grid offset=4 (local.get $b) (i32.add (i32.shl (local.get $kind) (i32.const 2)) (local.get $r)))
+            (i32.store $grid offset=8 (local.get $b) (local.get $h))
+            (local.set $n (i32.add (local.get $n) (i32.const 1)))))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $grams)))
+    (local.get $n))
 
   (func (export "scan")
     (param $p i32) (param $stop i32) (param $step i32) (param $countdown i32) (param $every i32)
@@ -119,7 +115,9 @@
           (then
             (if (i32.or (local.get $w) (local.get $zero))
               (then
-                (local.set $h (i32.mul (call $key (local.get $w) (local.get $mirrored)) (i32.const 0x9e3779b1)))
+                (local.set $h (local.get $w))
+                (if (local.get $mirrored) (then (local.set $h (call $key (local.get $w) (i32.const 1)))))
+                (local.set $h (i32.mul (local.get $h) (i32.const 0x9e3779b1)))
                 (local.set $text (i32.eqz (i32.and (local.get $w) (i32.const 0x80808080))))
                 (local.set $b (i32.shr_u (local.get $h) (select (local.get $textShift) (local.get $shift) (local.get $text))))
                 (if (i32.and
