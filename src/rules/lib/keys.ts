@@ -130,4 +130,19 @@ const byPrincipalId = withDecision((e) => e.principal.id);
  * Access entries merged per principal, decided and undecided paths apart. Rules call it through
  * `ctx.accessByPrincipal`, which keeps the last merge for the next rule on the same key (per evaluation).
  */
-export const mergeByPrincipal = (entries: readonly AccessEntry[] | undefined): readonly AccessEntry[] => mergeAccess(entries ?? [], byPrincipalId);
+export const mergeByPrincipal = (entries: readonly AccessEntry[] | undefined): readonly AccessEntry[] =>
+  !entries || samePrincipalTwice(entries) ? mergeAccess(entries ?? [], byPrincipalId) : entries;
+
+const undecided = (e: AccessEntry): boolean => (e.undecided?.length ?? 0) > 0;
+
+/** Whether two entries share their merge key (principal id and decided or not), compared without building the keys. */
+function samePrincipalTwice(entries: readonly AccessEntry[]): boolean {
+  for (let i = 1; i < entries.length; i++) {
+    const a = entries[i] as AccessEntry;
+    for (let j = 0; j < i; j++) {
+      const b = entries[j] as AccessEntry;
+      if (a.principal.id === b.principal.id && undecided(a) === undecided(b)) return true;
+    }
+  }
+  return false;
+}
