@@ -23,15 +23,15 @@ export default defineRule({
   options: z.strictObject({}),
   messages: {
     unprotected: 'Key {where} can be deleted and purged without a recovery window (observed: {observed}).',
+    shortWindow: 'Key {where} can be destroyed after a recovery window shorter than 7 days (observed: {observed}).',
   },
   check(key, ctx) {
     // Azure purge protection is a property of the vault: one vault without it is one problem.
     const cause = key.provider === 'azure-keyvault' ? vaultCause(key) : undefined;
-    if (key.deletion?.protected === false)
-      ctx.report(
-        'unprotected',
-        { where: key.container ? `in ${key.container}` : '', observed: 'deletion protection off (Azure: purge protection disabled)' },
-        { cause },
-      );
+    if (key.deletion?.protected !== false) return;
+    const where = key.container ? `in ${key.container}` : '';
+    // Cloud KMS always waits before destroying a version; it is unprotected here because the wait is under 7 days.
+    if (key.provider === 'gcp-kms') ctx.report('shortWindow', { where, observed: 'Cloud KMS destroy scheduled duration under 7 days' });
+    else ctx.report('unprotected', { where, observed: 'deletion protection off (Azure: purge protection disabled)' }, { cause });
   },
 });
