@@ -98,6 +98,22 @@ describe('Azure role assignments to groups', () => {
     expect(fake.requests.filter((r) => r.operation === 'graph:ListGroupTransitiveMembers').length).toBe(2);
   });
 
+  it("a member's federated identity credentials are read like a direct holder's: via the member, then the group", async () => {
+    const w = world();
+    const debug = w.principals?.[DEBUG_SP];
+    if (debug)
+      debug.federatedIdentityCredentials = [
+        { name: 'gh-pr', issuer: 'https://token.actions.githubusercontent.com', subject: 'repo:contoso/signer:pull_request' },
+      ];
+    const { key, fake } = await audit({}, w);
+    const federated = key?.access?.find((e) => e.principal.federation);
+    expect(federated).toMatchObject({
+      principal: { id: 'https://token.actions.githubusercontent.com#repo:contoso/signer:pull_request' },
+      via: ['https://token.actions.githubusercontent.com', 'debug-shell', 'prod-signers'],
+    });
+    expect(fake.operations()).toContain('graph:ListFederatedIdentityCredentials');
+  });
+
   it('a member list that cannot be read is a gap on access: the verdict is unknown, never a pass', async () => {
     const { key, gaps, verdict } = await audit({ groupMembersForbidden: true });
     expect(key?.access?.map((e) => e.principal.id)).toEqual([ALL_STAFF, PROD_GROUP]);
