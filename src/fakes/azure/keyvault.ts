@@ -184,13 +184,18 @@ const deletion = (dp: DataPlane, k: FakeDeletedKey) => ({
   scheduledPurgeDate: epoch(k.scheduledPurgeDate),
 });
 
-const listDeletedKeys: DataHandler = (dp) => ({
-  value: (dp.entry.vault.deletedKeys ?? []).map((k) => {
-    const { key: _material, ...rest } = keyJson(dp.entry.vault, k, dp.publicUri);
-    return { ...rest, kid: `${dp.publicUri}/keys/${k.name}`, ...deletion(dp, k) };
-  }),
-  nextLink: null,
-});
+/** "While the operation can be invoked on any vault, it will return an error if invoked on a non soft-delete enabled vault." */
+const listDeletedKeys: DataHandler = (dp) => {
+  if (dp.entry.vault.softDelete === false)
+    throw new HttpError(400, 'BadParameter', 'Operation "listDeleted" is not allowed because soft delete is not enabled on this vault.');
+  return {
+    value: (dp.entry.vault.deletedKeys ?? []).map((k) => {
+      const { key: _material, ...rest } = keyJson(dp.entry.vault, k, dp.publicUri);
+      return { ...rest, kid: `${dp.publicUri}/keys/${k.name}`, ...deletion(dp, k) };
+    }),
+    nextLink: null,
+  };
+};
 
 const getDeletedKey: DataHandler = (dp, _key, _name, url) => {
   const name = decodeURIComponent(url.pathname.split('/').filter(Boolean)[1] ?? '');

@@ -17,10 +17,11 @@ const tmp = tempDir();
 const NOW = new Date('2026-12-05T00:00:00Z');
 const ID = 'https://corp-signing.vault.azure.net/keys/retired-signer';
 
-async function collect(tags?: Record<string, string>) {
+async function collect(tags?: Record<string, string>, softDelete?: boolean) {
   const world = testWorld();
   const vault = world.subscriptions[0]?.vaults[0];
   if (!vault) throw new Error('the world has the corp-signing vault');
+  if (softDelete !== undefined) vault.softDelete = softDelete;
   vault.deletedKeys = [
     {
       name: 'retired-signer',
@@ -65,5 +66,12 @@ describe('Azure soft-deleted keys', () => {
   it('an acknowledged deletion passes', async () => {
     const { verdict } = await collect({ 'keyhygiene:deletion-approved': 'CHG-1042' });
     expect(verdict?.outcome).toBe('pass');
+  });
+
+  it('a vault made without soft delete (before Azure enforced it) is not asked: it has no deleted keys, and the list would be an error', async () => {
+    const { key, gaps, fake } = await collect(undefined, false);
+    expect(key).toBeUndefined();
+    expect(gaps.filter((g) => g.operation === 'keyvault:ListDeletedKeys')).toEqual([]);
+    expect(fake.requests.filter((r) => r.operation === 'keyvault:ListDeletedKeys' && r.vault === 'corp-signing')).toEqual([]);
   });
 });

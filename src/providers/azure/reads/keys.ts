@@ -119,7 +119,8 @@ async function readDeletedKey(run: AzureRun, vault: RawVault, listed: RawKey, sc
  * recover one can use it again until its purge date. A list that fails is a gap on the vault's keys.
  */
 export async function readDeletedKeys(run: AzureRun, vault: RawVault, scope: { account?: string; container: string }): Promise<KeyItem[]> {
-  if (vault.kind !== 'vault') return [];
+  // A vault without soft delete (ARM enableSoftDelete: false, before Azure enforced it) has none, and answers the list with an error.
+  if (vault.kind !== 'vault' || vault.softDelete === false) return [];
   const host = `kv:${new URL(vault.uri).host.toLowerCase()}`;
   let listed: RawKey[];
   try {
