@@ -61,11 +61,20 @@ function substitute(v: unknown, id: string, value: string): unknown {
 }
 
 /**
- * Expand `Fn::ForEach::Name: [Identifier, Collection, {OutputKey: OutputValue}]` entries of Resources
- * (nested loops included). A collection known only at deployment leaves its resources unknown: a note.
+ * Expand `Fn::ForEach::Name: [Identifier, Collection, {OutputKey: OutputValue}]` entries of Resources,
+ * Conditions or a resource's properties (`at`, nested loops included). A collection known only at
+ * deployment leaves what it makes unknown: a note.
  */
-export function expandForEach(resources: Obj, evaluate: (v: unknown, path: (string | number)[]) => unknown, file: string, notes: IacNote[], depth = 0): Obj {
+export function expandForEach(
+  resources: Obj,
+  evaluate: (v: unknown, path: (string | number)[]) => unknown,
+  file: string,
+  notes: IacNote[],
+  depth = 0,
+  at: (string | number)[] = ['Resources'],
+): Obj {
   const out: Obj = {};
+  const what = at.length > 1 ? `properties of ${String(at[1])}` : at[0] === 'Conditions' ? 'conditions' : 'resources';
   for (const [key, res] of Object.entries(resources)) {
     if (!key.startsWith('Fn::ForEach::') || !Array.isArray(res)) {
       out[key] = res;
@@ -73,20 +82,20 @@ export function expandForEach(resources: Obj, evaluate: (v: unknown, path: (stri
     }
     if (depth > 8) {
       // CloudFormation allows five nested loops; deeper is not expanded here (a gap, not a resource without Type).
-      notes.push({ operation: 'cloudformation:foreach', at: key, reason: `${file}: ${key} is nested more than 8 loops deep; its resources are not audited` });
+      notes.push({ operation: 'cloudformation:foreach', at: key, reason: `${file}: ${key} is nested more than 8 loops deep; its ${what} are not audited` });
       continue;
     }
     const [id, collection, fragment] = res as [unknown, unknown, unknown];
-    const items = evaluate(collection, ['Resources', key, 1]);
+    const items = evaluate(collection, [...at, key, 1]);
     if (typeof id !== 'string' || !isObj(fragment) || !Array.isArray(items) || !items.every((x) => typeof x === 'string' || typeof x === 'number')) {
       notes.push({
         operation: 'cloudformation:foreach',
         at: key,
-        reason: `${file}: the resources of ${key} depend on a collection known only at deployment, so they are not audited`,
+        reason: `${file}: the ${what} of ${key} depend on a collection known only at deployment, so they are not audited`,
       });
       continue;
     }
-    for (const item of items) Object.assign(out, expandForEach(substitute(fragment, id, String(item)) as Obj, evaluate, file, notes, depth + 1));
+    for (const item of items) Object.assign(out, expandForEach(substitute(fragment, id, String(item)) as Obj, evaluate, file, notes, depth + 1, at));
   }
   return out;
 }

@@ -65,6 +65,7 @@ interface Scope {
   doc: Document.Parsed;
   lines: LineCounter;
   conditions: Map<string, boolean | Unknown>;
+  notes: IacNote[];
 }
 
 /** Parse template text (YAML or JSON) with positions; syntax errors and unknown tags exit 2 with their place. */
@@ -274,9 +275,13 @@ function evalIntrinsic(fn: string, arg: unknown, scope: Scope, path: (string | n
 }
 
 /** Evaluate a template value: intrinsics are applied, AWS::NoValue removes the entry. */
-export function evaluate(v: unknown, scope: Scope, path: (string | number)[]): unknown {
-  if (Array.isArray(v)) return v.map((x, i) => evaluate(x, scope, [...path, i])).filter((x) => x !== NO_VALUE);
-  if (!isObj(v)) return v;
+export function evaluate(value: unknown, scope: Scope, path: (string | number)[]): unknown {
+  if (Array.isArray(value)) return value.map((x, i) => evaluate(x, scope, [...path, i])).filter((x) => x !== NO_VALUE);
+  if (!isObj(value)) return value;
+  // Fn::ForEach in a resource's properties (AWS::LanguageExtensions) makes properties of the object.
+  const v = Object.keys(value).some((k) => k.startsWith('Fn::ForEach::'))
+    ? expandForEach(value, (x, p) => evaluate(x, scope, p), scope.file, scope.notes, 0, path)
+    : value;
   const keys = Object.keys(v);
   if (keys.length === 1) {
     const k = keys[0] as string;
@@ -310,8 +315,13 @@ export function readCloudFormation(
     doc: parsed.doc,
     lines: parsed.lines,
     conditions: new Map(),
+    notes,
   };
   notes.push(...transformNotes(template, file));
+  // Fn::ForEach in Conditions (AWS::LanguageExtensions) defines conditions.
+  const conditions = isObj(template.Conditions) ? template.Conditions : {};
+  if (Object.keys(conditions).some((k) => k.startsWith('Fn::ForEach::')))
+    scope.template = { ...template, Conditions: expandForEach(conditions, (v, path) => evaluate(v, scope, path), file, notes, 0, ['Conditions']) };
   const resources = expandForEach(isObj(template.Resources) ? template.Resources : {}, (v, path) => evaluate(v, scope, path), file, notes);
   for (const id of [...Object.keys(resources), ...samRoleIds(resources)]) scope.resources.add(id);
   const out: PlannedResource[] = [];

@@ -34,4 +34,15 @@ describe('iac provider: AWS::LanguageExtensions', () => {
     const gap = out.gaps?.find((g) => g.scope.subjectId === key?.id && g.affects?.includes('access'));
     expect(gap?.reason).toContain('Fn::ToJsonString of values known only at deployment');
   });
+
+  it('Fn::ForEach in Conditions defines the conditions, and in properties makes the properties (the template exited 2: condition IsProd is not defined)', async () => {
+    const file = `${FIXTURES}/cloudformation-language-extensions/foreach-sections.yaml`;
+    const out = await collectIac([file], { account: '111122223333', region: 'eu-west-1' });
+    expect(out.keys?.map((k) => k.source?.address).sort()).toEqual(['FlaggedKey', 'ProdKey']);
+    const prod = out.keys?.find((k) => k.source?.address === 'ProdKey');
+    expect(prod?.rotation?.automatic).toBe(false);
+    expect(prod?.multiRegion).toBe(false);
+    const gap = out.gaps?.find((g) => g.operation === 'cloudformation:foreach');
+    expect(gap?.reason).toMatch(/properties of FlaggedKey of Fn::ForEach::Flags depend on a collection known only at deployment/);
+  });
 });
