@@ -231,8 +231,8 @@ class EntrySink {
     const head = Buffer.concat(this.head);
     this.head = [];
     const s = sniff(head, this.name);
-    if (s.keyStore) this.ctx.result.gaps.push(keyStoreGap(this.location, s.keyStore));
-    this.target = this.open(s.type, s.container);
+    const target = this.open(s.type, s.container);
+    this.target = s.keyStore ? keyStoreTee(this.ctx, this.location, s.keyStore, target) : target;
     this.target.write(head);
   }
 
@@ -347,6 +347,23 @@ function readKeyStore(ctx: Ctx, location: string, store: KeyStore, bytes: Buffer
     const reason = `a ${store} key store: ${read.unread.join('; ')}; what those parts hold was not scanned (where policy allows, export them with \`openssl pkcs12 -nodes\` or \`keytool -importkeystore\` to a protected place and scan the export)`;
     ctx.result.gaps.push({ location, operation: 'decode-keystore', reason });
   }
+}
+
+/** A sink that also keeps a key store's bytes (up to MAX_KEYSTORE_BYTES) and reads the store at its end: an archive member or a decompressed stream. */
+function keyStoreTee(ctx: Ctx, location: string, store: KeyStore, target: { write(b: Buffer): void; end(): void }): { write(b: Buffer): void; end(): void } {
+  const parts: Buffer[] = [];
+  let size = 0;
+  return {
+    write: (b) => {
+      size += b.length;
+      if (size <= MAX_KEYSTORE_BYTES) parts.push(Buffer.from(b));
+      target.write(b);
+    },
+    end: () => {
+      target.end();
+      readKeyStore(ctx, location, store, size <= MAX_KEYSTORE_BYTES ? Buffer.concat(parts) : undefined);
+    },
+  };
 }
 
 type Nested = Exclude<Container, 'tar' | 'unsupported'>;

@@ -2,7 +2,7 @@
 // reported (read when the password is empty, else encrypted), what stays unread a gap, never clean.
 import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync, X509Certificate } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -120,6 +120,22 @@ describe('PKCS#12 read without its password', () => {
     const open = await p12('open.p12', ['-keypbe', 'NONE', '-certpbe', 'NONE', '-nomac', '-passout', 'pass:']);
     expect(open.findings.filter((f) => f.proof === 'private-key-present').map((f) => f.format)).toContain('der-pkcs8');
     expect(open.gaps).toEqual([]);
+  });
+});
+
+describe('key stores inside archives and compressed streams', () => {
+  it('a PFX with no password in a .gz and in a .tar.gz member is read and its key proven (they were decode-keystore gaps)', async () => {
+    execFileSync('openssl', ['pkcs12', '-export', '-inkey', keyFile, '-in', join(dir, 'k.crt'), '-out', join(dir, 'member.p12'), '-passout', 'pass:']);
+    writeFileSync(join(dir, 'member.p12.gz'), gzipSync(readFileSync(join(dir, 'member.p12'))));
+    const gz = await scanFile(join(dir, 'member.p12.gz'), 'member.p12.gz', { table: table() });
+    expect(rows(gz)).toEqual([['pkcs12', 'private-key-present', false, 'kv/signer', 'RSA']]);
+    expect(gz.findings.map((f) => f.location)).toEqual(['member.p12.gz!member.p12']);
+    expect(gz.gaps).toEqual([]);
+    execFileSync('tar', ['czf', join(dir, 'stores.tgz'), '-C', dir, 'member.p12']);
+    const tgz = await scanFile(join(dir, 'stores.tgz'), 'stores.tgz', { table: table() });
+    expect(rows(tgz)).toEqual([['pkcs12', 'private-key-present', false, 'kv/signer', 'RSA']]);
+    expect(tgz.findings[0]?.location).toMatch(/^stores\.tgz!.*member\.p12$/);
+    expect(tgz.gaps).toEqual([]);
   });
 });
 
