@@ -62,6 +62,13 @@ export function tooDeepAt(value: unknown, limit: number = MAX_RECORD_DEPTH, leve
   return undefined;
 }
 
+/** What a list's or object's members held: some string (STRINGS), nothing that keeps it from being shared (SHAREABLE). */
+const STRINGS = 1;
+const SHAREABLE = 2;
+
+/** The child of a trie node under `key`, if any. */
+const child = (node: Node, key: unknown): Node | undefined => (node.next !== undefined && node.key === key ? node.next : node.more?.get(key));
+
 export class Interner {
   private readonly strings = new Map<string, string>();
   /**
@@ -103,23 +110,97 @@ export class Interner {
       this.known = false;
       return v;
     }
-    let all = true;
-    if (Array.isArray(v)) {
+    return Array.isArray(v) ? this.list(v, field, level) : this.object(v as Record<string, unknown>, level);
+  }
+
+  /**
+   * A list: its other items walked, then (when it is small and holds nothing new) looked up whole
+   * with its strings as parsed; only a list not found puts its strings through the string table.
+   */
+  private list(v: unknown[], field: string, level: number): object {
+    let seen = SHAREABLE;
+    for (let i = 0; i < v.length; i++) seen = this.member(v, i, field, level, seen);
+    // An empty list is not shared: a reader that fills one (`aliases.push`) would fill every record's.
+    const small = v.length > 0 && v.length <= MAX_SHARED_ITEMS;
+    const hit = this.lookup(v, seen, small, true);
+    if (hit !== undefined) return hit;
+    if (seen & STRINGS)
       for (let i = 0; i < v.length; i++) {
-        v[i] = this.walk(v[i], field, false, level + 1);
-        all &&= this.known;
+        const x = v[i];
+        if (typeof x !== 'string') continue;
+        v[i] = this.string(x, field, false);
+        if (!this.known) seen &= ~SHAREABLE;
       }
-      // An empty list is not shared: a reader that fills one (`aliases.push`) would fill every record's.
-      return this.shared(v, all && v.length > 0 && v.length <= MAX_SHARED_ITEMS, true);
-    }
-    const o = v as Record<string, unknown>;
+    return this.shared(v, (seen & SHAREABLE) !== 0 && small, true);
+  }
+
+  /** An object, as a list. */
+  private object(o: Record<string, unknown>, level: number): object {
+    let seen = SHAREABLE;
     let n = 0;
     for (const k in o) {
-      o[k] = this.walk(o[k], k, false, level + 1);
-      all &&= this.known;
+      seen = this.member(o, k, k, level, seen);
       n++;
     }
-    return this.shared(o, all && n > 0 && n <= MAX_SHARED_ITEMS, false);
+    const small = n > 0 && n <= MAX_SHARED_ITEMS;
+    const hit = this.lookup(o, seen, small, false);
+    if (hit !== undefined) return hit;
+    if (seen & STRINGS)
+      for (const k in o) {
+        const x = o[k];
+        if (typeof x !== 'string') continue;
+        o[k] = this.string(x, k, false);
+        if (!this.known) seen &= ~SHAREABLE;
+      }
+    return this.shared(o, (seen & SHAREABLE) !== 0 && small, false);
+  }
+
+  /**
+   * One member of a list or object: a string is left as parsed (looked up with its container), any
+   * other value walked and written back. Returns `seen` with STRINGS set for a string and SHAREABLE
+   * cleared for a member that cannot be part of a shared value.
+   */
+  private member(container: unknown[] | Record<string, unknown>, k: string | number, field: string, level: number, seen: number): number {
+    const c = container as Record<string | number, unknown>;
+    const x = c[k];
+    if (typeof x === 'string') return this.internable(x, field) ? seen | STRINGS : (seen | STRINGS) & ~SHAREABLE;
+    c[k] = this.walk(x, field, false, level + 1);
+    return this.known ? seen : seen & ~SHAREABLE;
+  }
+
+  /** The shared copy of a small list or object holding strings and nothing new, found with its strings as parsed; else undefined. */
+  private lookup(v: object, seen: number, small: boolean, isList: boolean): object | undefined {
+    if (seen !== (STRINGS | SHAREABLE) || !small) return undefined;
+    const hit = this.find(isList ? this.lists : this.objects, v, isList);
+    if (hit !== undefined) this.known = true;
+    return hit;
+  }
+
+  /** Whether a string below the top level goes through the string table (not too long, not a fingerprint). */
+  private internable(s: string, field: string): boolean {
+    return s.length <= MAX_LENGTH && !UNIQUE_ANYWHERE.has(field);
+  }
+
+  /**
+   * The shared copy of a value, looked up without adding to the trie. Its strings are compared as
+   * parsed: the inline child by ===, which compares a fresh string's characters with the shared
+   * one's (no hash), the others by the map's hash. Found, the parsed copy and its strings are dropped.
+   */
+  private find(root: Node, value: object, isList: boolean): object | undefined {
+    let node: Node | undefined = root;
+    if (isList) {
+      for (const x of value as unknown[]) {
+        node = child(node, x);
+        if (node === undefined) return undefined;
+      }
+      return node.end;
+    }
+    for (const k in value) {
+      node = child(node, k);
+      if (node !== undefined) node = child(node, (value as Record<string, unknown>)[k]);
+      if (node === undefined) return undefined;
+    }
+    return node.end;
   }
 
   private string(s: string, field: string, top: boolean): string {
