@@ -13,7 +13,20 @@ describe('material formats', () => {
 
   it('the private-only encodings are the formats classified private', () => {
     expect([...PRIVATE_KEY_ENCODINGS].sort()).toEqual(
-      ['capi-blob', 'cng-blob', 'der-pkcs1', 'der-pkcs8', 'der-sec1', 'java-keystore', 'jwk', 'openssh', 'pem', 'pkcs12', 'putty-ppk', 'xml-rsa-key-value'].sort(),
+      [
+        'capi-blob',
+        'cng-blob',
+        'der-pkcs1',
+        'der-pkcs8',
+        'der-sec1',
+        'java-keystore',
+        'jwk',
+        'openssh',
+        'pem',
+        'pkcs12',
+        'putty-ppk',
+        'xml-rsa-key-value',
+      ].sort(),
     );
   });
 
