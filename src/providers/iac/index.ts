@@ -64,7 +64,7 @@ function trailGaps(ctx: PlanContext, keys: KeyRecord[], trails: AuditTrail[]): v
 }
 
 /** Cloud provider plugins whose deferred resources can change what the plan's keys are and who may use them. */
-const KEY_CLOUDS = /\/(aws|azurerm|azuread|google|google-beta)$/;
+const KEY_CLOUDS = /\/(aws|azurerm|azuread|azapi|google|google-beta)$/;
 
 /**
  * An incomplete Terraform plan (`complete: false`, Terraform 1.9+ deferred changes): a deferred key or

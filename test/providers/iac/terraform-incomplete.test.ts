@@ -2,7 +2,9 @@
 // and incomplete plans with deferred changes (internal/command/jsonplan of Terraform 1.9+:
 // `errored`, `complete`, `deferred_changes[].reason`; format_version "Reject any input which reports
 // an unsupported major version" in the JSON output format page).
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readTerraformPlan } from '../../../src/providers/iac/terraform.ts';
 import { collectIac, FIXTURES, userError } from './helpers.ts';
@@ -42,6 +44,25 @@ describe('iac provider: plans Terraform marks incomplete', () => {
     const data = out.gaps?.find((g) => g.scope.subjectId === `${plan}#aws_kms_key.data` && g.operation === 'terraform-plan:incomplete');
     expect(data?.affects).toEqual(['access', 'trails']);
     expect(data?.reason).toMatch(/aws_kms_grant\.app \(deferred_prereq\)/);
+  });
+});
+
+describe('deferred changes of the azapi provider', () => {
+  it('a deferred azapi_resource (a role assignment made through azapi) is named among the changes that may change access', async () => {
+    const doc = JSON.parse(readFileSync(`${FIXTURES}/terraform-deferred/plan.json`, 'utf8'));
+    const grant = doc.deferred_changes.find((d: { resource_change: { address: string } }) => d.resource_change.address === 'aws_kms_grant.app');
+    grant.resource_change = {
+      ...grant.resource_change,
+      address: 'azapi_resource.crypto_user',
+      type: 'azapi_resource',
+      name: 'crypto_user',
+      provider_name: 'registry.terraform.io/azure/azapi',
+    };
+    const file = join(mkdtempSync(join(tmpdir(), 'kh-iac-')), 'plan.json');
+    writeFileSync(file, JSON.stringify(doc));
+    const out = await collectIac([file], { account: '111122223333' });
+    const gap = out.gaps?.find((g) => g.scope.subjectId === `${file}#aws_kms_key.data` && g.operation === 'terraform-plan:incomplete');
+    expect(gap?.reason).toMatch(/azapi_resource\.crypto_user \(deferred_prereq\)/);
   });
 });
 
