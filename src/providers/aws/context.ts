@@ -33,6 +33,8 @@ export interface AwsRun {
   org?: Promise<OrgPolicies | undefined>;
   /** Every account the configuration audits (all shards'): a key policy delegating to one joins its IAM. */
   scope?: ReadonlySet<string>;
+  /** Every account of the organization, once ListAccounts listed them all (not set in a shard, or when it failed). */
+  members?: ReadonlySet<string>;
   /** Who reads each account (the caller or the assumed audit role), asked at most once per run. */
   access?: Map<string, Promise<Where | undefined>>;
   /** The caller's account and home region. */

@@ -1053,6 +1053,24 @@ describe('organization guardrails on the principals a key policy or a grant name
     expect(verdict?.outcome).toBe('fail');
   });
 
+  it('the RCP identity perimeter takes the key from an account outside the organization that the key policy names; an undecidable org pattern stays undecided', async () => {
+    const OUTSIDE = '999988887777';
+    const external = { Sid: 'External', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${OUTSIDE}:root` }, Action: 'kms:Sign', Resource: '*' };
+    const outside = (key: { access?: AccessEntry[] } | undefined) => key?.access?.filter((e) => e.principal.account === OUTSIDE) ?? [];
+    expect(outside((await audit(world([], [external]), ORG)).key).map((e) => e.capabilities)).toEqual([['use-sign']]);
+    await fake?.close();
+    const blocked = await audit(world([perimeterRcp], [external]), ORG);
+    expect(blocked.out.gaps).toEqual([]);
+    expect(outside(blocked.key)).toEqual([]);
+    await fake?.close();
+    // Any organization (o-*): the outside account may be in one, or in none.
+    const anyOrg = structuredClone(perimeterRcp);
+    anyOrg.content.Statement[0] = { ...anyOrg.content.Statement[0], Condition: { StringNotLike: { 'aws:PrincipalOrgID': 'o-*' } } } as never;
+    expect(outside((await audit(world([anyOrg], [external]), ORG)).key)[0]?.undecided).toEqual([
+      { key: 'aws:PrincipalOrgID', operator: 'StringNotLike', values: ['o-*'] },
+    ]);
+  });
+
   it("the RCP identity perimeter confines a key policy's wildcard principal (no-public-principal passes), not on an AWS managed key", async () => {
     const everyone = { Sid: 'Everyone', Effect: 'Allow', Principal: { AWS: '*' }, Action: 'kms:Verify', Resource: '*' };
     const publicOf = (r: Awaited<ReturnType<typeof audit>>) => r.result.results.find((x) => x.ruleId === 'no-public-principal' && x.subject.id === KEY);

@@ -50,6 +50,12 @@ export interface Facts {
   orgId?: string;
   /** The principal's account's path in the organization (`o-…/r-…/ou-…/`, aws:PrincipalOrgPaths), when it was read. */
   orgPath?: string;
+  /**
+   * The principal's account is known not to be in the audited organization (not among its accounts): its
+   * aws:PrincipalOrgID is another organization's or absent, and a condition that holds the same way for
+   * both is decided.
+   */
+  outsideOrg?: string;
   /** The organization of the key's account and its path (aws:ResourceOrgID, aws:ResourceOrgPaths), when it was read. */
   resourceOrg?: { id: string; path?: string };
   /** When the request is taken to be made (ms since the epoch): the time the account's IAM was read; absent = unknown. */
@@ -268,8 +274,18 @@ export function testOperator(operator: string, have: readonly string[] | undefin
 }
 
 /** One condition: true, false, 'assumed' (a request condition) or 'undecided'. */
+/** A principal outside the organization: absent, or an organization id other than ours (a stand-in that matches no fixed id). */
+function outsideOrgId(c: AccessCondition, f: Facts): boolean | 'undecided' {
+  const want = c.values.map((v) => substitute(v, f));
+  if (want.some((v) => v === undefined)) return 'undecided';
+  const absent = testOperator(c.operator, undefined, want as string[]);
+  const other = testOperator(c.operator, ['o-0000000000'], want as string[]);
+  return absent !== undefined && absent === other ? absent : 'undecided';
+}
+
 function evalOne(c: AccessCondition, f: Facts): boolean | 'assumed' | 'undecided' {
   if (isRequestKey(c.key)) return 'assumed';
+  if (f.outsideOrg && !f.orgId && c.key.toLowerCase() === 'aws:principalorgid') return outsideOrgId(c, f);
   const fact = factOf(c.key, f);
   if (fact === UNDECIDABLE) return 'undecided';
   const want: string[] = [];

@@ -17,6 +17,8 @@ export interface GuardInputs {
   org: OrgPolicies;
   /** The IAM of the accounts whose roles and users a statement or grant names, when read: their tags, path and denies. */
   iams: ReadonlyMap<string, AccountIam>;
+  /** Every account of the organization, when the audit listed them (`accounts: organization`). */
+  members?: ReadonlySet<string>;
   /** The time requests are taken to be made (aws:CurrentTime). */
   now?: number;
 }
@@ -103,11 +105,15 @@ function guardEntry(e: AccessEntry, principal: Facts['principal'], x: GuardInput
   return out;
 }
 
-/** aws:PrincipalOrgID and aws:PrincipalOrgPaths of a principal in an account of the organization; unknown otherwise. */
-function orgFacts(account: string, x: GuardInputs): Pick<Facts, 'orgId' | 'orgPath'> {
-  const member = x.org.scpLevels?.has(account) || x.org.paths?.has(account);
+/**
+ * aws:PrincipalOrgID and aws:PrincipalOrgPaths of a principal in an account of the organization; for
+ * one outside it (not among the organization's accounts, when those were listed), that it is outside.
+ */
+function orgFacts(account: string, x: GuardInputs): Pick<Facts, 'orgId' | 'orgPath' | 'outsideOrg'> {
+  const member = x.org.scpLevels?.has(account) || x.org.paths?.has(account) || x.members?.has(account);
   const path = x.org.paths?.get(account);
-  return member && x.org.orgId ? { orgId: x.org.orgId, ...(path ? { orgPath: path } : {}) } : {};
+  if (member && x.org.orgId) return { orgId: x.org.orgId, ...(path ? { orgPath: path } : {}) };
+  return x.members && x.org.orgId && !member ? { outsideOrg: x.org.orgId } : {};
 }
 
 /**

@@ -6,12 +6,16 @@ export async function readAccounts(run: AwsRun, home: Where): Promise<string[]> 
   const configured = run.config.accounts;
   if (configured !== 'organization') return [...(configured ?? [home.account])].sort();
   const found: string[] = [];
+  const members = new Set<string>();
   try {
     await list(run, 'organizations:ListAccounts', {}, home, (p) => {
       for (const a of (p.Accounts ?? []) as { Id?: string; Status?: string; State?: string }[]) {
+        if (a.Id) members.add(a.Id);
         if (a.Id && (a.State ?? a.Status ?? 'ACTIVE') === 'ACTIVE') found.push(a.Id);
       }
     });
+    // Every account of the organization, suspended ones included: a principal of another account is outside it (aws:PrincipalOrgID).
+    run.members = members;
     return found.sort();
   } catch (err) {
     fail(run, 'organizations:ListAccounts', err, { what: 'the accounts of the AWS Organization', account: home.account });

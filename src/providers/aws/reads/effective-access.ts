@@ -94,5 +94,6 @@ export async function guardedAccess(run: AwsRun, k: KeyTarget, entries: readonly
     const read = await iamFor(run, k, account);
     if (read) iams.set(account, read.iam);
   }
-  return guardEntries(entries, { key, org, iams, now: iams.get(k.where.account)?.readAt ?? run.now().getTime() });
+  const members = run.members;
+  return guardEntries(entries, { key, org, iams, ...(members ? { members } : {}), now: iams.get(k.where.account)?.readAt ?? run.now().getTime() });
 }
