@@ -11,7 +11,7 @@ import { OPERATION_NAMES } from './operations.ts';
 import { type DestinationReads, destinationReads, readDiagnosticSettings } from './reads/diagnostic-settings.ts';
 import { readFederation } from './reads/federation.ts';
 import { namePrincipals } from './reads/graph-names.ts';
-import { expandGroups, warnUnexpandedGroups } from './reads/groups.ts';
+import { expandGroups, unexpandedGroups } from './reads/groups.ts';
 import { readHsmRoles } from './reads/hsm-rbac.ts';
 import { readIdentity } from './reads/identity.ts';
 import { readDeletedKeys, readVaultKeys } from './reads/keys.ts';
@@ -131,7 +131,7 @@ export async function collectWith(run: AzureRun): Promise<AzureCollected> {
     const named = await namePrincipals(run, keys);
     await expandGroups(run, keys, named, foreignGroups);
     await readFederation(run, keys, named);
-  } else warnUnexpandedGroups(run, keys);
+  } else unexpandedGroups(run, keys);
   return {
     ...(identity ? { identity } : {}),
     keys: keys.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),

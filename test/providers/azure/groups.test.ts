@@ -122,16 +122,22 @@ describe('Azure role assignments to groups', () => {
     expect(verdict?.outcome).toBe('unknown');
   });
 
-  it('without Graph the group is a principal of its own, and a warning says its members were not read', async () => {
+  it('without Graph (resolvePrincipalNames: false) a group with key use is a gap on access, never judged as the group alone', async () => {
     const fake = await azure.start(world());
-    const warnings: string[] = [];
-    const out = await collectFromFake(fake, { resolvePrincipalNames: false }, undefined, (m) => warnings.push(m));
-    expect(out.keys?.[0]?.access?.map((e) => [e.principal.kind, e.principal.id])).toEqual([
+    const out = await collectFromFake(fake, { resolvePrincipalNames: false });
+    const key = out.keys?.[0];
+    expect(key?.access?.map((e) => [e.principal.kind, e.principal.id])).toEqual([
       ['group', ALL_STAFF],
       ['group', PROD_GROUP],
     ]);
-    expect(warnings).toEqual([expect.stringMatching(/1 group\(s\) can use keys and their members were not read/)]);
+    // Only the group that can use the key (not the Key Vault Reader group) leaves its key's access unknown.
+    const gaps = out.gaps ?? [];
+    expect(gaps.map((g) => [g.operation, g.affects, g.scope.subjectId])).toEqual([['graph:ListGroupTransitiveMembers', ['access'], key?.id]]);
+    expect(gaps[0]?.reason).toMatch(/group 77777777-.*Microsoft Graph is off.*resolvePrincipalNames: true/);
     expect(fake.operations()).not.toContain('graph:ListGroupTransitiveMembers');
+    const inv = inventory({ providers: [out.run], keys: out.keys ?? [], trails: out.trails ?? [], gaps });
+    const result = auditInventory(inv, resolvePolicyFile(tmp.write('policy.yaml', POLICY)), new Date('2026-12-05T00:00:00Z'), true);
+    expect(result.results.find((r) => r.ruleId === 'nonprod-principal-access')?.outcome).toBe('unknown');
   });
 
   it('a group of another tenant (ForeignGroup, Azure Lighthouse) is a gap: its members cannot be read from this tenant', async () => {

@@ -28,9 +28,11 @@ export function memberKind(o: DirectoryObject): Principal['kind'] | undefined {
   return undefined;
 }
 
-type Read = { members: DirectoryObject[] } | { err: unknown } | { unread: 'graph' | 'foreign' };
+type Unread = 'graph' | 'foreign' | 'off';
+type Read = { members: DirectoryObject[] } | { err: unknown } | { unread: Unread };
 
-const UNREAD: Record<'graph' | 'foreign', string> = {
+const UNREAD: Record<Unread, string> = {
+  off: 'was not expanded because Microsoft Graph is off (resolvePrincipalNames: false, or a cloud without a Graph endpoint), so which users, service principals and nested groups act through it is unknown; set resolvePrincipalNames: true and grant the audit identity GroupMember.Read.All',
   graph:
     'was not read from Microsoft Graph, so which users, service principals and nested groups act through it is unknown; grant the audit identity GroupMember.Read.All (or Directory.Read.All)',
   foreign:
@@ -105,11 +107,11 @@ export async function expandGroups(run: AzureRun, keys: KeyRecord[], named: Name
   }
 }
 
-/** Without Graph (resolvePrincipalNames: false, or a cloud without Graph) groups are principals of their own: say so once. */
-export function warnUnexpandedGroups(run: AzureRun, keys: readonly KeyRecord[]): void {
-  const groups = new Set(keys.flatMap((k) => (k.access ?? []).filter(expands).map((a) => a.principal.id)));
-  if (groups.size)
-    run.ctx.warn?.(
-      `azure: ${groups.size} group(s) can use keys and their members were not read (Microsoft Graph is off): a member is judged only as the group; classify the groups by object id, or set resolvePrincipalNames: true and grant GroupMember.Read.All`,
-    );
+/**
+ * Without Graph (resolvePrincipalNames: false, or a cloud without Graph) no member list can be read: as when
+ * Graph refuses it, every group with key use is a gap on the access of the keys it can use, never a pass
+ * that rests on the group's own classification.
+ */
+export function unexpandedGroups(run: AzureRun, keys: readonly KeyRecord[]): void {
+  for (const key of keys) for (const a of (key.access ?? []).filter(expands)) expandEntry(run, key, a, { unread: 'off' });
 }
