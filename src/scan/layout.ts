@@ -21,7 +21,7 @@ export interface Segment {
 export type WordShape = 'le64' | 'be64' | 'le32' | 'be32';
 
 export interface Layout {
-  kind: 'elf-core' | 'minidump';
+  kind: 'elf-core' | 'minidump' | 'kernel-dump';
   word: WordShape;
   /** The smallest file size that holds everything the headers describe. */
   expectedEnd: number;
@@ -186,11 +186,27 @@ function memory64List(read: ReadAt, rva: number, out: Segment[]): number {
   return Math.max(rva + 16 + n * 16, at);
 }
 
+/**
+ * A Windows kernel dump (DUMP_HEADER32 "PAGEDUMP", DUMP_HEADER64 "PAGEDU64", wdm.h/volatility's _DMP_HEADER):
+ * its RequiredDumpSpace (a LARGE_INTEGER at 0xFA0 in both) is the size of the whole dump. Physical memory,
+ * so no virtual addresses: only the extent, for truncation.
+ */
+function kernelDumpLayout(read: ReadAt): Layout | undefined {
+  const h = read(0, 0xfa8);
+  if (h.length < 0xfa8) return undefined;
+  const is64 = h.toString('latin1', 0, 8) === 'PAGEDU64';
+  if (!is64 && h.toString('latin1', 0, 8) !== 'PAGEDUMP') return undefined;
+  const required = Number(h.readBigUInt64LE(0xfa0));
+  const header = is64 ? 0x2000 : 0x1000;
+  return { kind: 'kernel-dump', word: is64 ? 'le64' : 'le32', expectedEnd: required >= header && required < 2 ** 50 ? required : 0, segments: [] };
+}
+
 /** The layout of a memory image, if it is one whose headers describe its extent. */
 export function layoutOf(type: string, read: ReadAt): Layout | undefined {
   try {
     if (type === 'elf-core') return elfLayout(read);
     if (type === 'minidump') return minidumpLayout(read);
+    if (type === 'kernel-dump') return kernelDumpLayout(read);
   } catch {
     return undefined;
   }
@@ -200,7 +216,11 @@ export function layoutOf(type: string, read: ReadAt): Layout | undefined {
 /** A gap reason when the file holds fewer bytes than its layout describes. */
 export function truncation(layout: Layout | undefined, size: number): string | undefined {
   if (!layout || layout.expectedEnd <= size) return undefined;
-  const what = layout.kind === 'elf-core' ? 'ELF core: its program headers describe' : 'minidump: its stream directory describes';
+  const what = {
+    'elf-core': 'ELF core: its program headers describe',
+    minidump: 'minidump: its stream directory describes',
+    'kernel-dump': "Windows kernel dump: its header's RequiredDumpSpace is",
+  }[layout.kind];
   const missing = layout.expectedEnd - size;
   return `truncated ${what} ${layout.expectedEnd} bytes, the file holds ${size}; ${missing} bytes of memory were not scanned`;
 }
