@@ -158,13 +158,17 @@ const pathReader = (path: string): ((obj: unknown) => unknown) => {
 interface CompiledNeed {
   field: string;
   first: string;
+  /** The need is one top-level member (most are): read in place, with no reader called. */
+  member: string | undefined;
   readers: ((obj: unknown) => unknown)[];
 }
 
 const compileNeeds = (needs: readonly Need[] | undefined): CompiledNeed[] =>
   (needs ?? []).map((need) => {
     const alternatives = typeof need === 'string' ? [need] : [...need];
-    return { field: alternatives.join(' | '), first: alternatives[0] as string, readers: alternatives.map(pathReader) };
+    const only = alternatives.length === 1 ? (alternatives[0] as string) : undefined;
+    const member = only !== undefined && !only.includes('.') ? only : undefined;
+    return { field: alternatives.join(' | '), first: alternatives[0] as string, member, readers: alternatives.map(pathReader) };
   });
 
 export function gapCovers(gap: CollectionGap, provider: string, k: { account?: string; region?: string; container?: string }, id: string): boolean {
@@ -875,9 +879,13 @@ function firstMissing(
   gapFor: (provider: string | undefined, s: { account?: string; region?: string; container?: string }, field: string, id: string) => CollectionGap | undefined,
 ): MissingData | undefined {
   for (const need of needs) {
-    let present = false;
-    for (let i = 0; i < need.readers.length && !present; i++) present = (need.readers[i] as (obj: unknown) => unknown)(subject.value) !== undefined;
-    if (present) continue;
+    if (need.member !== undefined) {
+      if ((subject.value as unknown as Record<string, unknown>)[need.member] !== undefined) continue;
+    } else {
+      let present = false;
+      for (let i = 0; i < need.readers.length && !present; i++) present = (need.readers[i] as (obj: unknown) => unknown)(subject.value) !== undefined;
+      if (present) continue;
+    }
     const v = subject.value as { provider?: string; account?: string; region?: string; container?: string };
     return new MissingData(need.field, gapFor(v.provider, v, need.first, subject.id));
   }

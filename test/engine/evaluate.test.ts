@@ -64,7 +64,24 @@ const needy = defineRule({
   check() {},
 });
 
-for (const r of [throwing, perPrincipal, needy]) extraRules.set(r.id, r);
+// A path as its only alternative, and a plain member: each read where it is.
+const needyOne = defineRule({
+  id: 'test-needs-one',
+  meta: {
+    category: 'rotation',
+    severity: 'high',
+    description: 'Has what it needs.',
+    rationale: 'test',
+    remediation: 'test',
+    subject: 'key',
+    needs: [['rotation.periodDays'], 'exportable'],
+  },
+  options: z.strictObject({}),
+  messages: { never: 'never' },
+  check() {},
+});
+
+for (const r of [throwing, perPrincipal, needy, needyOne]) extraRules.set(r.id, r);
 
 const ruleById = (id: string): AnyRule => findRule(id) as AnyRule;
 
@@ -206,6 +223,13 @@ describe('evaluate: not-applicable, unknown and error', () => {
     expect(second.results[0]?.missing).toEqual(['rotation.periodDays']);
     const ok = run({ keys: [key({ fingerprints: { spkiSha256: 'a'.repeat(64) }, rotation: { supported: true, periodDays: 30 } })] }, policy(['test-needs']));
     expect(ok.results[0]?.outcome).toBe('pass');
+  });
+
+  it('reads a need of one path and a need of one member where they are', () => {
+    const p = policy(['test-needs-one']);
+    expect(run({ keys: [key({ rotation: { supported: true, periodDays: 30 }, exportable: false })] }, p).results[0]?.outcome).toBe('pass');
+    expect(run({ keys: [key({ rotation: { supported: true }, exportable: false })] }, p).results[0]?.missing).toEqual(['rotation.periodDays']);
+    expect(run({ keys: [key({ rotation: { supported: true, periodDays: 30 }, exportable: undefined })] }, p).results[0]?.missing).toEqual(['exportable']);
   });
 
   it('is unknown when a gap hides the field, and the message names the gap', () => {
