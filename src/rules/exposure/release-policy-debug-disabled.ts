@@ -54,7 +54,6 @@ export default defineRule({
     }
     // A definite release path into a debuggable environment is reported even when another path is undecided.
     const open = verdict.paths.find((p) => p.undecided);
-    if (!failed && open)
-      ctx.need(undefined, 'releasePolicy', `a release path via ${open.authority ?? '(no authority)'} is outside the grammar: ${open.undecided}`);
+    if (!failed && open) ctx.need(undefined, 'releasePolicy', `a release path via ${open.authority ?? '(no authority)'} cannot be decided: ${open.undecided}`);
   },
 });

@@ -8,6 +8,13 @@
 
 /** Claims that say whether the attested environment can be debugged (SEV-SNP CVM, SGX enclave). */
 const DEBUG_CLAIMS = ['x-ms-sevsnpvm-is-debuggable', 'x-ms-sgx-is-debuggable'];
+/** The attestation type whose tokens carry each debug claim. */
+const DEBUG_CLAIM_TYPE: Record<string, string> = { 'x-ms-sevsnpvm-is-debuggable': 'sevsnpvm', 'x-ms-sgx-is-debuggable': 'sgx' };
+/**
+ * `{ claim: <debug claim>, notEquals: true }`: met by false and by a token without the claim. Whether a
+ * token of the claim's own attestation type can lack it is not something the audit can observe.
+ */
+const NOT_TRUE = '\u0000not-true';
 const TYPE_CLAIM = 'x-ms-attestation-type';
 /** Confidential VM tokens nest the TEE's claims under x-ms-isolation-tee. */
 const baseClaim = (claim: string) => claim.toLowerCase().replace(/^x-ms-isolation-tee\./, '');
@@ -21,11 +28,22 @@ const show = (node: unknown) => {
   return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 };
 
+/** anyOf: what every branch guarantees (false in one branch and not-true in another guarantee not-true). */
 function intersect(maps: Map<string, Value>[]): Map<string, Value> {
   const [first, ...rest] = maps;
   const out = new Map<string, Value>();
-  for (const [k, v] of first ?? []) if (rest.every((m) => m.get(k) === v)) out.set(k, v);
+  for (const [k, v] of first ?? []) {
+    if (rest.every((m) => m.get(k) === v)) out.set(k, v);
+    else if ((v === false || v === NOT_TRUE) && rest.every((m) => m.get(k) === false || m.get(k) === NOT_TRUE)) out.set(k, NOT_TRUE);
+  }
   return out;
+}
+
+/** allOf: both conditions hold; undefined when no token can meet both. */
+function both(a: Value, b: Value): Value | undefined {
+  if (a === b) return a;
+  if ((a === NOT_TRUE && b === false) || (a === false && b === NOT_TRUE)) return false;
+  return undefined;
 }
 
 /**
@@ -43,7 +61,9 @@ function claimGuarantee(n: Record<string, unknown> & { claim: string }): Guarant
   const v = n[op];
   if (ops.length !== 1 || !OPERATORS.has(op) || !['string', 'number', 'boolean'].includes(typeof v))
     return { undecided: `a condition outside the grammar: ${show(n)}` };
-  return { claims: op === 'equals' ? new Map([[baseClaim(n.claim), v as Value]]) : new Map() };
+  const claim = baseClaim(n.claim);
+  if (op === 'notEquals' && v === true && claim in DEBUG_CLAIM_TYPE) return { claims: new Map([[claim, NOT_TRUE]]) };
+  return { claims: op === 'equals' ? new Map([[claim, v as Value]]) : new Map() };
 }
 
 /** What satisfying `node` guarantees. */
@@ -63,8 +83,9 @@ function guarantees(node: unknown): Guarantee {
   for (const m of maps) {
     for (const [k, v] of m) {
       // allOf demanding two values of one claim can never be satisfied: nothing is released that way.
-      if (out.has(k) && out.get(k) !== v) return { undecided: `contradictory conditions on ${k}: ${show(node)}` };
-      out.set(k, v);
+      const met = out.has(k) ? both(out.get(k) as Value, v) : v;
+      if (met === undefined) return { undecided: `contradictory conditions on ${k}: ${show(node)}` };
+      out.set(k, met);
     }
   }
   return { claims: out };
@@ -98,19 +119,35 @@ export interface ReleaseVerdict {
 const wildcard = (pattern: string, s: string) =>
   new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/?#@\\\\]*')}/?$`, 'i').test(s.replace(/\/+$/, ''));
 
-function judgeClaims(claims: Map<string, Value>, expect: ReleaseExpectations): string[] {
+/** What one debug claim's guaranteed value says about a path: a problem, an undecided reason, or nothing. */
+function judgeDebugClaim(c: string, v: Value | undefined, type: Value | undefined, pinnedFalse: boolean): { problem?: string; undecided?: string } {
+  if (v === false) return {};
+  if (v === true) return { problem: `requires ${c} == true: the key is released only to a debuggable environment` };
+  if (v !== NOT_TRUE) return { problem: `requires ${c} == ${JSON.stringify(v)}, not the boolean false` };
+  // Another debug claim pinned to false already forbids debugging; not-true then adds nothing.
+  if (pinnedFalse) return {};
+  if (type !== DEBUG_CLAIM_TYPE[c]) return { problem: `requires only ${c} != true, which a token without that claim (another attestation type) also meets` };
+  return {
+    undecided: `requires ${c} != true rather than == false: safe only if every ${type} token carries the claim, which the audit cannot observe (write equals: false)`,
+  };
+}
+
+function judgeClaims(claims: Map<string, Value>, expect: ReleaseExpectations): { problems: string[]; undecided?: string } {
   const problems: string[] = [];
-  const debug = DEBUG_CLAIMS.filter((c) => claims.has(c)).map((c) => [c, claims.get(c)] as const);
-  if (!debug.length) problems.push(`does not require ${DEBUG_CLAIMS.join(' or ')} == false, so a debuggable environment can receive the key`);
-  for (const [c, v] of debug) {
-    if (v === true) problems.push(`requires ${c} == true: the key is released only to a debuggable environment`);
-    else if (v !== false) problems.push(`requires ${c} == ${JSON.stringify(v)}, not the boolean false`);
-  }
+  let undecided: string | undefined;
   const type = claims.get(TYPE_CLAIM);
+  const debug = DEBUG_CLAIMS.filter((c) => claims.has(c));
+  if (!debug.length) problems.push(`does not require ${DEBUG_CLAIMS.join(' or ')} == false, so a debuggable environment can receive the key`);
+  const pinnedFalse = debug.some((c) => claims.get(c) === false);
+  for (const c of debug) {
+    const judged = judgeDebugClaim(c, claims.get(c), type, pinnedFalse);
+    if (judged.problem) problems.push(judged.problem);
+    undecided ??= judged.undecided;
+  }
   if (type === undefined) problems.push(`does not require an attestation type (${TYPE_CLAIM})`);
   else if (!expect.attestationTypes.includes(String(type)))
     problems.push(`accepts attestation type ${JSON.stringify(type)}, not one of ${expect.attestationTypes.join(', ')}`);
-  return problems;
+  return undecided ? { problems, undecided } : { problems };
 }
 
 function judgeGroup(group: unknown, expect: ReleaseExpectations): ReleasePath {
@@ -123,8 +160,9 @@ function judgeGroup(group: unknown, expect: ReleaseExpectations): ReleasePath {
   if (!authority) path.problems.push('names no attestation authority');
   else if (!expect.authorities.some((p) => wildcard(p, authority)))
     path.problems.push(`trusts attestation authority ${authority}, not one of ${expect.authorities.join(', ')}`);
-  path.problems.push(...judgeClaims(got.claims, expect));
-  return path;
+  const judged = judgeClaims(got.claims, expect);
+  path.problems.push(...judged.problems);
+  return judged.undecided ? { ...path, undecided: judged.undecided } : path;
 }
 
 /** Judge a decoded release policy: every authority group is one way the key can be released. */

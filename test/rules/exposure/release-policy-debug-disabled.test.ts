@@ -103,10 +103,40 @@ ruleTester(rule, [
     messages: ['noPolicy'],
   },
   {
-    name: 'is-debuggable notEquals true does not pin false: a token without the claim (an SGX enclave, a debuggable one) meets it',
-    inventory: { keys: [snp({ claim: 'x-ms-sevsnpvm-is-debuggable', notEquals: true })] },
+    name: 'is-debuggable notEquals true with no attestation type pinned: a token of another type (without the claim) meets it',
+    inventory: { keys: [exportable(policy(group([{ claim: 'x-ms-sevsnpvm-is-debuggable', notEquals: true }])))] },
     outcome: 'fail',
-    messages: ['debugPath'],
+    messages: ['debugPath', 'debugPath'],
+  },
+  {
+    name: 'the SEV-SNP debug claim notEquals true on an SGX path: SGX tokens never carry it',
+    inventory: {
+      keys: [
+        exportable(
+          policy(group([c('x-ms-attestation-type', 'sgx'), c('x-ms-sgx-is-debuggable', false), { claim: 'x-ms-sevsnpvm-is-debuggable', notEquals: true }])),
+        ),
+      ],
+    },
+    outcome: 'pass',
+  },
+  {
+    name: 'is-debuggable notEquals true on a SEV-SNP path: whether every SEV-SNP token carries the claim decides it: unknown',
+    inventory: { keys: [snp({ claim: 'x-ms-sevsnpvm-is-debuggable', notEquals: true })] },
+    outcome: 'unknown',
+    missing: 'releasePolicy',
+    because: /cannot be decided: requires x-ms-sevsnpvm-is-debuggable != true rather than == false/,
+  },
+  {
+    name: 'notEquals true beside equals false in one allOf: false is pinned',
+    inventory: { keys: [snp({ claim: 'x-ms-sevsnpvm-is-debuggable', notEquals: true }, c('x-ms-sevsnpvm-is-debuggable', false))] },
+    outcome: 'pass',
+  },
+  {
+    name: 'an anyOf of equals false and notEquals true guarantees only not-true',
+    inventory: { keys: [snp({ anyOf: [c('x-ms-sevsnpvm-is-debuggable', false), { claim: 'x-ms-sevsnpvm-is-debuggable', notEquals: true }] })] },
+    outcome: 'unknown',
+    missing: 'releasePolicy',
+    because: /!= true rather than == false/,
   },
   ...[{ exists: true }, { exists: false }, { lessOrEquals: 0 }].map((cond) => ({
     name: `is-debuggable ${JSON.stringify(cond)} pins no value: fails`,
