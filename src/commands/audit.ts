@@ -7,6 +7,8 @@ import { reportFlags } from '../cli/report-output.ts';
 import { runAudit } from '../cli/run-audit.ts';
 import { SEVERITIES } from '../model/common.ts';
 
+const choices = (flag: { options?: readonly string[] }): string => (flag.options ?? []).join('|');
+
 export default class Audit extends BaseCommand {
   static override summary = 'Audit keys against a policy and report what fails.';
   static override description =
@@ -20,6 +22,15 @@ ENVIRONMENT
   A CI job can set flags through variables (a flag on the command line wins): KEYHYGIENE_POLICY, KEYHYGIENE_FAIL_ON, KEYHYGIENE_OUTPUT_DIR, KEYHYGIENE_ALLOW_INCOMPLETE, KEYHYGIENE_BASELINE, KEYHYGIENE_NOW, KEYHYGIENE_SARIF_CATEGORY, and comma-separated lists KEYHYGIENE_FORMAT, KEYHYGIENE_FRAMEWORK, KEYHYGIENE_SEVERITY, KEYHYGIENE_RULE, KEYHYGIENE_SKIP_RULE.
 
 ${EXIT_CODE_HELP}`;
+
+  // Written out: oclif derives `[--changed-only [--iac FILE... | -s FILE...]]` from dependsOn/exclusive, which reads as if
+  // --iac were an option of --changed-only and --changed-only worked with --snapshot.
+  static override usage = [
+    `<%= command.id %> [--debug] [-p FILE] [-s FILE... | --iac FILE... [--changed-only]] [--example NAME] [-f ${choices(reportFlags.format)}...]`,
+    `[-o FILE...] [-d DIR] [--sarif-category NAME] [--fail-on ${choices(auditExtraFlags['fail-on'])}] [--allow-incomplete] [--include-passed]`,
+    `[--report-limit N] [--now TIME] [--json] [--framework ID...] [--severity ${SEVERITIES.join('|')}...] [--rule ID...] [--skip-rule ID...]`,
+    '[--baseline FILE] [--evidence DIR [--evidence-key FILE]] [--history FILE]',
+  ].join(' ');
 
   static override examples = [
     { description: 'Audit the bundled Storm-0558 example estate', command: '<%= config.bin %> <%= command.id %> --example storm-0558' },

@@ -1,5 +1,6 @@
 // `keyhygiene help COMMAND` prints what `keyhygiene COMMAND --help` prints (git and npm users type it).
 import { describe, expect, it } from 'vitest';
+import Audit from '../../src/commands/audit.ts';
 import { cli, hasStackTrace } from '../helpers/cli.ts';
 
 describe('keyhygiene help', () => {
@@ -31,5 +32,17 @@ describe('keyhygiene help', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/"scna" is not a keyhygiene command\. Did you mean "scan"\?/);
     expect(hasStackTrace(r.stderr)).toBe(false);
+  });
+
+  it('audit --help USAGE names every flag, --changed-only as an option of --iac (not of --snapshot)', () => {
+    const r = cli(['audit', '--help']);
+    expect(r.status).toBe(0);
+    const usage = (r.stdout.split('USAGE\n')[1] ?? '').split('\n\n')[0]?.replace(/\s+/g, ' ') ?? '';
+    expect(usage).toContain('[-s FILE... | --iac FILE... [--changed-only]]');
+    expect(usage).not.toContain('--changed-only [');
+    for (const [name, flag] of Object.entries(Audit.flags)) {
+      const char = (flag as { char?: string }).char;
+      expect(usage, name).toMatch(new RegExp(`(^|[[ ])(--${name}|-${char ?? '\0'})[ \\]]`));
+    }
   });
 });
