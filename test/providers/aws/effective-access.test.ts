@@ -1083,6 +1083,51 @@ describe('organization guardrails on the principals a key policy or a grant name
     // KMS Developer Guide: resource control policies do not apply to AWS managed keys.
     expect(publicOf(await audit(world([perimeterRcp], [everyone], 'AWS'), ORG))?.outcome).toBe('fail');
   });
+
+  it("an RCP whose Resource is other keys (another region) neither confines the key policy's wildcard principal nor takes its actions", async () => {
+    const everyone = { Sid: 'Everyone', Effect: 'Allow', Principal: '*', Action: 'kms:Decrypt', Resource: '*' };
+    const publicOf = (r: Awaited<ReturnType<typeof audit>>) => r.result.results.find((x) => x.ruleId === 'no-public-principal' && x.subject.id === KEY);
+    const onKeys = (Resource: string, withCondition = true) => {
+      const [statement] = perimeterRcp.content.Statement;
+      const { Condition, ...unconditional } = { ...statement, Resource };
+      return { ...perimeterRcp, content: { ...perimeterRcp.content, Statement: [withCondition ? { ...unconditional, Condition } : unconditional] } };
+    };
+    // The key is in us-east-1: a perimeter on eu-west-1's keys does not cover it.
+    const elsewhere = await audit(world([onKeys('arn:aws:kms:eu-west-1:*:key/*')], [everyone]), ORG);
+    expect(elsewhere.key?.access?.find((e) => e.sourceId === 'Everyone')).toMatchObject({ capabilities: ['use-decrypt'] });
+    expect(elsewhere.key?.access?.find((e) => e.sourceId === 'Everyone')?.confined).toBeUndefined();
+    expect(publicOf(elsewhere)?.outcome).toBe('fail');
+    await fake?.close();
+    const unconditional = await audit(world([onKeys('arn:aws:kms:eu-west-1:*:key/*', false)], [everyone]), ORG);
+    expect(unconditional.key?.access?.find((e) => e.sourceId === 'Everyone')?.capabilities).toEqual(['use-decrypt']);
+    expect(publicOf(unconditional)?.outcome).toBe('fail');
+    await fake?.close();
+    const here = await audit(world([onKeys('arn:aws:kms:us-east-1:*:key/*')], [everyone]), ORG);
+    expect(here.key?.access?.find((e) => e.sourceId === 'Everyone')).toMatchObject({ confined: true });
+    expect(publicOf(here)?.outcome).toBe('pass');
+  });
+
+  it('an SCP denying kms:Decrypt takes Decrypt from a role read in IAM that the key policy or a grant lets decrypt only: pass', async () => {
+    const denyDecrypt = {
+      ...denySign,
+      content: { Version: '2012-10-17', Statement: [{ Sid: 'DenySignDecrypt', Effect: 'Deny', Action: ['kms:Sign', 'kms:Decrypt'], Resource: '*' }] },
+    };
+    const debugCi = `arn:aws:iam::${DEBUG}:role/debug-ci`;
+    const byPolicy = { Sid: 'DebugCiDecrypt', Effect: 'Allow', Principal: { AWS: debugCi }, Action: 'kms:Decrypt', Resource: '*' };
+    const withDebugIam = (w: FakeWorld, grant = false): FakeWorld => {
+      const key = w.accounts.find((a) => a.id === PROD)?.regions['us-east-1']?.keys[0];
+      if (key && grant) key.grants = [{ id: 'grant-debug-ci', grantee: debugCi, operations: ['Decrypt'] }];
+      const iam: FakeIam = { roles: [{ name: 'debug-ci', trust: ec2Trust, inline: [{ name: 's3', document: allowAll('s3:GetObject') }] }] };
+      return { ...w, accounts: w.accounts.map((a) => (a.id === DEBUG ? { ...a, iam } : a)) };
+    };
+    for (const w of [withDebugIam(world([denyDecrypt], [byPolicy])), withDebugIam(world([denyDecrypt]), true)]) {
+      const { out, key, verdict } = await audit(w, ORG);
+      expect(out.gaps).toEqual([]);
+      expect(debugEntries(key).filter((e) => e.principal.id === debugCi)).toEqual([]);
+      expect(verdict?.outcome).toBe('pass');
+      await fake?.close();
+    }
+  });
 });
 
 describe('cross-account delegation to an audited account (acceptance)', () => {

@@ -186,7 +186,7 @@ export function delegations(keyPolicy: readonly Stmt[], account: string): Stmt[]
   );
 }
 
-function resourceMatches(s: Stmt, f: Facts): boolean | 'undecided' {
+export function resourceMatches(s: Stmt, f: Facts): boolean | 'undecided' {
   if (!s.resources) return true;
   let undecided = false;
   let hit = false;

@@ -8,7 +8,16 @@ import type { AccessCondition, AccessEntry, Capability } from '../../../model/ac
 import { actionsOfEntry, KMS_ACTIONS, perimeterOf } from '../normalize.ts';
 import { allOf, anyOf, type Facts, NO, notDenied, type Outcome } from './conditions.ts';
 import type { Stmt } from './document.ts';
-import { applies, type KeyFacts, matching, principalOf as modelPrincipal, namesPrincipal, type OrgPolicies, resourceOrgOf } from './evaluate.ts';
+import {
+  applies,
+  type KeyFacts,
+  matching,
+  principalOf as modelPrincipal,
+  namesPrincipal,
+  type OrgPolicies,
+  resourceMatches,
+  resourceOrgOf,
+} from './evaluate.ts';
 import { type AccountIam, type IamPrincipal, principalFacts } from './iam-details.ts';
 
 export interface GuardInputs {
@@ -77,7 +86,7 @@ const uniq = (cs: readonly AccessCondition[]): AccessCondition[] => {
 };
 
 /** The entry split by what the guardrails leave: decided capabilities, undecided ones; [] when nothing is left. */
-function guardEntry(e: AccessEntry, principal: Facts['principal'], x: GuardInputs, known?: IamPrincipal): AccessEntry[] {
+function guardEntry(e: AccessEntry, actions: ReadonlySet<string>, principal: Facts['principal'], x: GuardInputs, known?: IamPrincipal): AccessEntry[] {
   const g: Guards = { ...policiesFor(principal, x), own: known ? [...known.statements, ...(known.boundary ?? [])].filter((s) => s.effect === 'Deny') : [] };
   if (g.levels.length === 0 && g.rcps.length === 0 && g.own.length === 0) return [e];
   const resourceOrg = resourceOrgOf(x.key.account, x.org);
@@ -90,7 +99,7 @@ function guardEntry(e: AccessEntry, principal: Facts['principal'], x: GuardInput
   };
   const cache = new Map<Stmt, Outcome>();
   const caps = new Map<Capability, Outcome>();
-  for (const action of actionsOfEntry(e)) {
+  for (const action of actions) {
     const cap = KMS_ACTIONS[action] as Capability;
     caps.set(cap, anyOf([caps.get(cap) ?? NO, guardAction(`kms:${action}`, g, f, cache)]));
   }
@@ -117,6 +126,16 @@ function orgFacts(account: string, x: GuardInputs): Pick<Facts, 'orgId' | 'orgPa
 }
 
 /**
+ * Whether an RCP statement's Resource is this key, decided: a statement for other keys (another region,
+ * another key id) neither takes actions away nor confines, nor does one whose Resource has a policy
+ * variable (the caller, anyone, is not known) or is otherwise undecided.
+ */
+function coversKey(s: Stmt, key: GuardInputs['key']): boolean {
+  if (s.resources?.patterns.some((p) => p.includes('${'))) return false;
+  return resourceMatches(s, { principal: { arn: '', account: '', kind: 'role', name: '', anyone: true }, key }) === true;
+}
+
+/**
  * A wildcard principal under the key account's RCPs: an unconditional RCP deny takes its actions away,
  * and RCP denies that together form a perimeter ("deny unless in our organization", as AWS's RCP
  * examples write it) over every action left confine it, as the same statement in the key policy would.
@@ -124,7 +143,7 @@ function orgFacts(account: string, x: GuardInputs): Pick<Facts, 'orgId' | 'orgPa
 function guardWildcard(e: AccessEntry, x: GuardInputs): AccessEntry[] {
   const management = x.org.managementAccount;
   const rcps = x.key.account !== management && !x.key.awsManaged ? (x.org.rcps?.get(x.key.account) ?? []) : [];
-  const denies = rcps.filter((s) => s.effect === 'Deny');
+  const denies = rcps.filter((s) => s.effect === 'Deny' && coversKey(s, x.key));
   if (denies.length === 0) return [e];
   const left = [...actionsOfEntry(e)].filter((a) => !denies.some((s) => s.conditions.length === 0 && s.matchesAction(`kms:${a}`)));
   if (left.length === 0) return [];
@@ -153,6 +172,7 @@ export function guardEntries(entries: readonly AccessEntry[], x: GuardInputs): A
     // classified by its account alone).
     const named =
       principal.known && !e.principal.tags && !e.principal.path ? { ...e, principal: { ...modelPrincipal(principal.known), id: e.principal.id } } : e;
-    return guardEntry(named, principal.facts, x, principal.known);
+    // The actions are the original entry's (kept beside it, not in it): a copy would fall back to every action of its capabilities.
+    return guardEntry(named, actionsOfEntry(e), principal.facts, x, principal.known);
   });
 }
