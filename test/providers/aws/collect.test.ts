@@ -103,6 +103,7 @@ describe('AWS provider against the simulator', () => {
     expect(gaps[1]?.reason).toMatch(/KMS does not return the public key of a key in state Disabled/);
     expect(fake.requests.filter((r) => r.op === 'kms:GetPublicKey').map((r) => r.input.KeyId)).toEqual(['1111-sign']);
     expect(keyById(out.keys, '1111-sign-disabled')).toMatchObject({ state: 'disabled', keyType: 'RSA', keySize: 3072 });
+    expect(keyById(out.keys, '1111-sign-deleting')).toMatchObject({ state: 'pending-deletion' });
     expect(keyById(out.keys, '1111-sign-deleting')?.publicKey).toBeUndefined();
   });
 

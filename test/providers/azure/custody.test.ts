@@ -132,7 +132,9 @@ describe('Managed HSM local RBAC', () => {
     const gone = '0b0b0b0b-0000-4000-8000-00000000dead';
     hsm?.localRoleAssignments?.push({ scope: '/keys/token-signing', roleDefinition: gone, principalId: DEBUG_SP });
     const { keys, gaps } = await collect(world);
-    expect(keys.find((k) => k.name === 'token-signing')?.access).toBeUndefined();
+    const signing = keys.find((k) => k.name === 'token-signing');
+    expect(signing).toBeDefined();
+    expect(signing?.access).toBeUndefined();
     const g = gaps.filter((x) => x.operation.startsWith('managedhsm:'));
     expect(g.map((x) => [x.operation, x.scope.container, x.affects])).toEqual([['managedhsm:ListRoleDefinitions', 'prod-hsm', ['access']]]);
     expect(g[0]?.reason).toMatch(new RegExp(`local role definition\\(s\\) ${gone} assigned on managed HSM prod-hsm`));
@@ -143,7 +145,9 @@ describe('Managed HSM local RBAC', () => {
     const hsm = world.subscriptions[0]?.vaults[1];
     if (hsm) hsm.localRbacForbidden = true;
     const { keys, gaps } = await collect(world);
-    expect(keys.find((k) => k.name === 'token-signing')?.access).toBeUndefined();
+    const signing = keys.find((k) => k.name === 'token-signing');
+    expect(signing).toBeDefined();
+    expect(signing?.access).toBeUndefined();
     const g = gaps.filter((x) => x.operation.startsWith('managedhsm:'));
     expect(g.map((x) => [x.operation, x.scope.container, x.affects])).toEqual([['managedhsm:ListRoleDefinitions', 'prod-hsm', ['access']]]);
     expect(g[0]?.reason).toMatch(/Managed HSM local RBAC data action Microsoft\.KeyVault\/managedHsm\/roleDefinitions\/read\/action/);

@@ -105,6 +105,7 @@ describe('entra provider against the loopback fake', () => {
     expect(byKind['log-analytics']?.identity).toMatchObject({ tenantId: TENANT, records: ['token-issuance', 'directory-audit'], premium: true });
     expect(byKind['log-analytics']?.identity?.categories).toEqual(['SignInLogs', 'NonInteractiveUserSignInLogs', 'AuditLogs']);
     // The setting's retentionPolicy (180 days) was retired on 30 September 2025: the account's lifecycle rules decide, unread.
+    expect(byKind.storage).toBeDefined();
     expect(byKind.storage?.retentionDays).toBeUndefined();
     // What an event hub keeps is decided downstream: unknown, never "forever".
     expect(byKind['event-hub']?.retentionDays).toBeUndefined();
