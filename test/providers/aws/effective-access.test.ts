@@ -377,6 +377,24 @@ describe('role chains under the organization SCPs (acceptance)', () => {
   });
   const ORG = { accounts: 'organization', assumeRole: 'KeyhygieneAudit' } as const;
 
+  it('an SCP denying kms:Sign to every role but one by aws:userid (its RoleId from IAM) stops the debug role: pass, decided', async () => {
+    // IAM User Guide: aws:userid is <role id>:<session name> for a role; the fake's RoleId is AROA + the name upper-cased.
+    const onlySigner = {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Deny', Action: 'kms:Sign', Resource: '*', Condition: { StringNotLike: { 'aws:userid': 'AROASIGNER:*' } } }],
+    };
+    const roles: FakeIam = {
+      roles: [
+        { name: 'signer', trust: ec2Trust, inline: [{ name: 'sign', document: allowAll(['kms:Sign']) }] },
+        { name: 'debug-shell', tags: { env: 'debug' }, trust: ec2Trust, inline: [{ name: 'kms', document: allowAll(['kms:Sign']) }] },
+      ],
+    };
+    const { key, verdict, out } = await audit(estate(roles, organization([scp('p-onlysigner', onlySigner, [OU])])), ORG);
+    expect(out.gaps).toEqual([]);
+    expect(key?.access?.filter((a) => a.source === 'iam-policy').map((a) => [a.principal.name, a.undecided])).toEqual([['signer', undefined]]);
+    expect(verdict?.outcome).toBe('pass');
+  });
+
   it('an SCP denying sts:AssumeRole to debug-tagged principals cuts the chain from the debug role to the signer: pass; without it, fail', async () => {
     const open = await audit(estate(iam, organization([])), ORG);
     expect(open.key?.access?.find((a) => a.principal.name === 'debug-shell')?.via).toEqual([`arn:aws:iam::${PROD}:role/signer`]);

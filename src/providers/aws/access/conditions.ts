@@ -35,6 +35,8 @@ export interface Facts {
     sessionTagKeys?: readonly string[];
     /** Some principal of the account, not a known one (a key policy naming the account): its ARN, type and name are unknown. */
     anyone?: boolean;
+    /** The unique id (AIDA…, AROA…), when read: the first part of aws:userid. */
+    id?: string;
   };
   key: {
     arn: string;
@@ -283,8 +285,24 @@ function outsideOrgId(c: AccessCondition, f: Facts): boolean | 'undecided' {
   return absent !== undefined && absent === other ? absent : 'undecided';
 }
 
+/**
+ * aws:userid (IAM User Guide, global condition keys): a user's unique id; for a role session
+ * `<role id>:<session name>`, the name chosen by whoever assumes the role: a value that pins a session
+ * name is a request condition (the caller can meet it, or avoid it), one that admits any session
+ * (`AROA…:*`) or another id is decided.
+ */
+function userIdCondition(c: AccessCondition, f: Facts): boolean | 'assumed' | 'undecided' {
+  const { id, kind, anyone } = f.principal;
+  if (!id || anyone || c.values.some((v) => v.includes('${'))) return 'undecided';
+  if (kind === 'user') return testOperator(c.operator, [id], c.values) ?? 'undecided';
+  const pinsSession = c.values.some((v) => v.startsWith(`${id}:`) && v.slice(id.length + 1) !== '*');
+  if (pinsSession) return 'assumed';
+  return testOperator(c.operator, [`${id}:\u0000session`], c.values) ?? 'undecided';
+}
+
 function evalOne(c: AccessCondition, f: Facts): boolean | 'assumed' | 'undecided' {
   if (isRequestKey(c.key)) return 'assumed';
+  if (c.key.toLowerCase() === 'aws:userid') return userIdCondition(c, f);
   if (f.outsideOrg && !f.orgId && c.key.toLowerCase() === 'aws:principalorgid') return outsideOrgId(c, f);
   const fact = factOf(c.key, f);
   if (fact === UNDECIDABLE) return 'undecided';

@@ -13,6 +13,7 @@ export interface AuthorizationDetailsPage {
   UserDetailList?: {
     Arn?: string;
     UserName?: string;
+    UserId?: string;
     Path?: string;
     Tags?: Tag[];
     UserPolicyList?: Inline[];
@@ -24,6 +25,7 @@ export interface AuthorizationDetailsPage {
   RoleDetailList?: {
     Arn?: string;
     RoleName?: string;
+    RoleId?: string;
     Path?: string;
     Tags?: Tag[];
     AssumeRolePolicyDocument?: unknown;
@@ -42,6 +44,8 @@ export interface AuthorizationDetailsPage {
 export interface IamPrincipal {
   arn: string;
   kind: 'user' | 'role';
+  /** The unique id (AIDA…, AROA…): aws:userid is it for a user, `<id>:<session name>` for a role. */
+  id?: string;
   name: string;
   path: string;
   account: string;
@@ -78,6 +82,7 @@ export function sessionTagKeys(trust: readonly Stmt[] | undefined): string[] | u
 /** What the condition evaluator knows of a principal. */
 export const principalFacts = (p: IamPrincipal): Facts['principal'] => ({
   arn: p.arn,
+  ...(p.id ? { id: p.id } : {}),
   account: p.account,
   kind: p.kind,
   name: p.name,
@@ -165,6 +170,7 @@ export function accountIamFrom(account: string, pages: readonly AuthorizationDet
       principals.push({
         arn: u.Arn,
         kind: 'user',
+        ...(u.UserId ? { id: u.UserId } : {}),
         name: u.UserName,
         path: u.Path ?? '/',
         account,
@@ -189,6 +195,7 @@ export function accountIamFrom(account: string, pages: readonly AuthorizationDet
       principals.push({
         arn: r.Arn,
         kind: 'role',
+        ...(r.RoleId ? { id: r.RoleId } : {}),
         name: r.RoleName,
         path: r.Path ?? '/',
         account,

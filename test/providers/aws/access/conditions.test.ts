@@ -156,3 +156,23 @@ describe('resource organization and service-source keys', () => {
     expect(evalConditions([c('StringEquals', 'aws:SourceOrgID', 'o-exampleorgid')], facts, 'Allow').v).toBe('no');
   });
 });
+
+describe('aws:userid (IAM User Guide, global condition keys)', () => {
+  const role: Facts = { ...facts, principal: { ...facts.principal, id: 'AROA5EXAMPLEROLEID01' } };
+  const user: Facts = { ...facts, principal: { ...facts.principal, kind: 'user', id: 'AIDA5EXAMPLEUSERID01' } };
+  it("a role's id with any session is decided; another id is not it; a pinned session name is the caller's to choose", () => {
+    expect(evalConditions([c('StringLike', 'aws:userid', 'AROA5EXAMPLEROLEID01:*')], role, 'Allow').v).toBe('yes');
+    expect(evalConditions([c('StringLike', 'aws:userid', 'AROA5OTHERROLEID0001:*')], role, 'Allow').v).toBe('no');
+    // A break-glass Deny for everyone but one role, as AWS's examples write it: the role is let through.
+    expect(evalConditions([c('StringNotLike', 'aws:userid', 'AROA5EXAMPLEROLEID01:*', 'AIDA5EXAMPLEUSERID01')], role, 'Deny').v).toBe('no');
+    expect(evalConditions([c('StringEquals', 'aws:userid', 'AROA5EXAMPLEROLEID01:ops-session')], role, 'Allow')).toMatchObject({
+      v: 'yes',
+      assumed: [{ key: 'aws:userid' }],
+    });
+  });
+  it("a user's id is decided; without the id (IAM not read) it is undecided", () => {
+    expect(evalConditions([c('StringEquals', 'aws:userid', 'AIDA5EXAMPLEUSERID01')], user, 'Allow').v).toBe('yes');
+    expect(evalConditions([c('StringNotLike', 'aws:userid', 'AROA5EXAMPLEROLEID01:*', 'AIDA5EXAMPLEUSERID01')], user, 'Deny').v).toBe('no');
+    expect(evalConditions([c('StringEquals', 'aws:userid', 'AIDA5EXAMPLEUSERID01')], facts, 'Allow').v).toBe('maybe');
+  });
+});
