@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -102,4 +102,40 @@ describe('keyhygiene audit --iac', () => {
       JSON.stringify(liveOnly),
     ).toEqual([]);
   }, 180_000);
+});
+
+describe('keyhygiene audit --iac with an iac block that lists no paths', () => {
+  const policyWith = (iac: string) => {
+    const file = join(mkdtempSync(join(tmpdir(), 'kh-iac-policy-')), 'keyhygiene.yaml');
+    writeFileSync(file, `version: 1\nproviders:\n  iac:\n${iac}`);
+    return file;
+  };
+
+  it('the block gives account and region to the files on the command line (it exited 2: missing required key "paths")', async () => {
+    const policy = policyWith('    account: "111111111111"\n    region: us-east-1\n');
+    const r = await runCli([
+      'audit',
+      '-p',
+      policy,
+      '--now',
+      NOW,
+      '--iac',
+      join(PACKAGE_ROOT, TF),
+      '--fail-on',
+      'none',
+      '--allow-incomplete',
+      '--format',
+      'json',
+    ]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).results.length).toBeGreaterThan(0);
+  });
+
+  it('without --iac, no plan to read exits 2 saying where to name one', async () => {
+    const r = await runCli(['audit', '-p', policyWith('    account: "111111111111"\n'), '--now', NOW]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/providers\.iac names no plan or template/);
+    expect(r.stderr).toMatch(/--iac/);
+    expect(hasStackTrace(r.stderr)).toBe(false);
+  });
 });

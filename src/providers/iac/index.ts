@@ -3,6 +3,7 @@
 // injected reader and calls no API.
 
 import { basename, dirname, join, resolve } from 'node:path';
+import { UserError } from '../../errors.ts';
 import type { AuditTrail } from '../../model/audit-trail.ts';
 import type { CollectionGap } from '../../model/collection-gap.ts';
 import type { KeyRecord } from '../../model/key-record.ts';
@@ -201,8 +202,15 @@ export const iacProvider = defineProvider({
   ],
   async collect(config, ctx): Promise<ProviderOutput> {
     const out: Required<Pick<ProviderOutput, 'keys' | 'trails' | 'gaps'>> = { keys: [], trails: [], gaps: [] };
-    for (const [i, path] of config.paths.entries()) {
-      ctx.progress?.({ provider: 'iac', phase: 'reading plans and templates', done: i, total: config.paths.length });
+    const paths = config.paths ?? [];
+    if (!paths.length)
+      throw new UserError({
+        message: 'providers.iac names no plan or template to read.',
+        expected: 'providers.iac.paths: [plan.json, …], or the files on the command line: keyhygiene audit --iac plan.json',
+        hint: 'add paths to the iac block, or pass the files with --iac (the iac block then only gives account, region and sources)',
+      });
+    for (const [i, path] of paths.entries()) {
+      ctx.progress?.({ provider: 'iac', phase: 'reading plans and templates', done: i, total: paths.length });
       const r = await readFile(path, config, ctx);
       out.keys.push(...r.keys);
       out.trails.push(...r.trails);

@@ -4,7 +4,10 @@ export const IacConfig = z.strictObject({
   paths: z
     .array(z.string().min(1))
     .min(1)
-    .describe('Terraform plans (terraform show -json), CloudFormation/CDK templates, ARM templates (bicep build); relative to the policy file'),
+    .optional()
+    .describe(
+      'Terraform plans (terraform show -json), CloudFormation/CDK templates, ARM templates (bicep build); relative to the policy file (optional when the files are given with audit --iac)',
+    ),
   changedOnly: z.boolean().default(false).describe('evaluate only resources the plan creates, updates or replaces (deletions are never evaluated)'),
   sources: z
     .string()
