@@ -9,7 +9,7 @@ import { type Codec, codecAvailable, decoder, decodeSync, innerName } from './co
 import { BignumCollector } from './ec-scalars.ts';
 import type { Embedded } from './embedded.ts';
 import { hprofTruncation, proveHprofSeeds } from './hprof.ts';
-import { MAX_KEYSTORE_BYTES, readJavaKeyStore, readPkcs12 } from './keystores.ts';
+import { MAX_KEYSTORE_BYTES, readEncryptedPkcs8, readJavaKeyStore, readPkcs12 } from './keystores.ts';
 import type { KnownKeyTable } from './known-keys.ts';
 import { fdReader, imageWord, type Layout, layoutOf, type ReadAt, segmentAt, truncation, type WordShape } from './layout.ts';
 import { mergeRanges, type RangeResult, scanRangeFdAsync } from './ranges.ts';
@@ -328,8 +328,8 @@ const keyStoreGap = (location: string, store: KeyStore): ScanGap => ({
 });
 
 /**
- * A key store read whole (PKCS#12, JKS, JCEKS; at most MAX_KEYSTORE_BYTES): each private key a finding,
- * what stays unread a gap. An encrypted PKCS#8 file, a store too large or one that does not parse: a gap.
+ * A key store read whole (PKCS#12, JKS, JCEKS, an encrypted PKCS#8 file; at most MAX_KEYSTORE_BYTES): each
+ * private key a finding, what stays unread a gap. A store too large or one that does not parse: a gap.
  */
 const readWhole = (fd: number, size: number): Buffer => {
   const b = Buffer.alloc(size);
@@ -337,7 +337,8 @@ const readWhole = (fd: number, size: number): Buffer => {
 };
 
 function readKeyStore(ctx: Ctx, location: string, store: KeyStore, bytes: Buffer | undefined): void {
-  const read = bytes && (store === 'PKCS#12' ? readPkcs12(bytes) : store === 'JKS' || store === 'JCEKS' ? readJavaKeyStore(bytes) : undefined);
+  const reader = { 'PKCS#12': readPkcs12, JKS: readJavaKeyStore, JCEKS: readJavaKeyStore, 'encrypted PKCS#8': readEncryptedPkcs8 }[store];
+  const read = bytes && reader(bytes);
   if (!read) return void ctx.result.gaps.push(keyStoreGap(location, store));
   for (const h of read.hits) {
     const matched = ctx.table?.match(h.fingerprints)?.id;

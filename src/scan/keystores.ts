@@ -52,7 +52,7 @@ function certKey(der: Buffer): CertKey | undefined {
 }
 
 /** The verdict on a decrypted PKCS#8 PrivateKeyInfo, or undefined when it is not one. */
-function provenKey(plain: Buffer, at: number, length: number, format: 'pkcs12' | 'java-keystore'): RawHit | undefined {
+function provenKey(plain: Buffer, at: number, length: number, format: 'pkcs12' | 'der-pkcs8'): RawHit | undefined {
   const key = tryDer(plain, 'pkcs8');
   if (!key) return undefined;
   const v = judgePrivateKey(key);
@@ -189,6 +189,24 @@ export function readPkcs12(file: Buffer): KeyStoreRead | undefined {
   const reader = new Pfx(file, passwords);
   reader.authSafe(content);
   return { hits: reader.hits, unread: reader.unread };
+}
+
+/**
+ * A DER EncryptedPrivateKeyInfo file (RFC 5958 §3), as `openssl pkcs8 -topk8 -outform DER` writes it: read
+ * and proven when it opens with no password, else an encrypted finding, as its PEM form
+ * (`ENCRYPTED PRIVATE KEY`) is.
+ */
+export function readEncryptedPkcs8(file: Buffer): KeyStoreRead | undefined {
+  const epki = sequenceAt(file);
+  const [alg, data] = epki ? berChildren(file, epki) : [];
+  if (!epki || !alg || !data) return undefined;
+  const length = epki.end - epki.start;
+  for (const pw of EMPTY_PASSWORDS) {
+    const plain = pbeDecrypt(file, alg, octets(file, data), pw);
+    const hit = plain && provenKey(plain, 0, length, 'der-pkcs8');
+    if (hit) return { hits: [hit], unread: [] };
+  }
+  return { hits: [{ offset: 0, length, format: 'der-pkcs8', proof: 'unproven', encrypted: true }], unread: [] };
 }
 
 // ---------------------------------------------------------------- JKS and JCEKS

@@ -63,13 +63,18 @@ describe('key stores', () => {
     expect(r.gaps.find((g) => g.operation === 'decode-keystore')?.reason).toMatch(/JKS key store/);
   });
 
-  it('an encrypted DER PKCS#8 key (RFC 5958 EncryptedPrivateKeyInfo) is a gap; the same key unencrypted is a finding', async () => {
+  it('an encrypted DER PKCS#8 key (RFC 5958 EncryptedPrivateKeyInfo) is an encrypted finding, as its PEM form is (it was a gap); under an empty password it is read; the same key unencrypted is a finding', async () => {
     const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const sealed = privateKey.export({ format: 'der', type: 'pkcs8', cipher: 'aes-256-cbc', passphrase: 'correct horse' });
     expect(keyStoreOf(sealed)).toBe('encrypted PKCS#8');
     writeFileSync(join(dir, 'key.der'), sealed);
     const r = await scanFile(join(dir, 'key.der'), 'key.der');
-    expect(r.gaps).toEqual([expect.objectContaining({ operation: 'decode-keystore', reason: expect.stringMatching(/encrypted PKCS#8/) })]);
+    expect(r.gaps).toEqual([]);
+    expect(r.findings.map((f) => [f.format, f.proof, f.encrypted])).toEqual([['der-pkcs8', 'unproven', true]]);
+    writeFileSync(join(dir, 'open.der'), privateKey.export({ format: 'der', type: 'pkcs8', cipher: 'aes-256-cbc', passphrase: '' }));
+    const open = await scanFile(join(dir, 'open.der'), 'open.der');
+    expect(open.findings.map((f) => [f.format, f.proof, f.encrypted ?? false])).toEqual([['der-pkcs8', 'private-key-present', false]]);
+    expect(open.gaps).toEqual([]);
     writeFileSync(join(dir, 'plain.der'), privateKey.export({ format: 'der', type: 'pkcs8' }));
     const plain = await scanFile(join(dir, 'plain.der'), 'plain.der');
     expect(plain.gaps).toEqual([]);
