@@ -34,6 +34,9 @@ export default class InventoryCommand extends BaseCommand {
       command: '<%= config.bin %> <%= command.id %> --shard-plan plan.json --shard 3/8 --output part-3.json',
     },
   ];
+  // Written out: oclif derives `[--shard-plan FILE [--shard K/N|auto | --plan-shards N]]` from dependsOn/exclusive,
+  // which reads as if --shard needed --shard-plan.
+  static override usage = '<%= command.id %> -o FILE [--debug] [-p FILE] [--shard K/N|auto [--shard-count N] [--shard-plan FILE] | --plan-shards N]';
   static override flags = {
     policy: policyFlag,
     output: Flags.string({ char: 'o', description: 'snapshot (or, with --plan-shards, plan) file to write', required: true, helpValue: 'FILE' }),

@@ -13,6 +13,8 @@ export default class MergeCommand extends BaseCommand {
     { description: 'Merge the parts of an 8-way matrix', command: '<%= config.bin %> <%= command.id %> parts/part-*.json --output inventory.json' },
     { description: 'Then audit the whole', command: '<%= config.bin %> audit --snapshot inventory.json --now snapshot' },
   ];
+  // The parts are argv (strict: false), which oclif's derived USAGE leaves out.
+  static override usage = '<%= command.id %> PART... -o FILE [--debug]';
   static override strict = false;
   static override flags = {
     output: Flags.string({ char: 'o', description: 'merged snapshot file to write', required: true, helpValue: 'FILE' }),

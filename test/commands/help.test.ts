@@ -1,6 +1,8 @@
 // `keyhygiene help COMMAND` prints what `keyhygiene COMMAND --help` prints (git and npm users type it).
 import { describe, expect, it } from 'vitest';
 import Audit from '../../src/commands/audit.ts';
+import Inventory from '../../src/commands/inventory.ts';
+import Merge from '../../src/commands/merge.ts';
 import { cli, hasStackTrace } from '../helpers/cli.ts';
 
 describe('keyhygiene help', () => {
@@ -34,15 +36,23 @@ describe('keyhygiene help', () => {
     expect(hasStackTrace(r.stderr)).toBe(false);
   });
 
-  it('audit --help USAGE names every flag, --changed-only as an option of --iac (not of --snapshot)', () => {
-    const r = cli(['audit', '--help']);
+  /** The USAGE section of COMMAND --help on one line, after checking it names every flag of the command. */
+  function usageOf(command: string[], flags: Record<string, { char?: string }>): string {
+    const r = cli([...command, '--help']);
     expect(r.status).toBe(0);
     const usage = (r.stdout.split('USAGE\n')[1] ?? '').split('\n\n')[0]?.replace(/\s+/g, ' ') ?? '';
+    for (const [name, flag] of Object.entries(flags)) expect(usage, name).toMatch(new RegExp(`(^|[[ ])(--${name}|-${flag.char ?? '\0'})[ \\]]`));
+    return usage;
+  }
+
+  it('audit --help USAGE names every flag, --changed-only as an option of --iac (not of --snapshot)', () => {
+    const usage = usageOf(['audit'], Audit.flags);
     expect(usage).toContain('[-s FILE... | --iac FILE... [--changed-only]]');
     expect(usage).not.toContain('--changed-only [');
-    for (const [name, flag] of Object.entries(Audit.flags)) {
-      const char = (flag as { char?: string }).char;
-      expect(usage, name).toMatch(new RegExp(`(^|[[ ])(--${name}|-${char ?? '\0'})[ \\]]`));
-    }
+  });
+
+  it('inventory --help USAGE: --shard stands alone, --shard-plan goes with it; merge --help names the parts', () => {
+    expect(usageOf(['inventory'], Inventory.flags)).toContain('[--shard K/N|auto [--shard-count N] [--shard-plan FILE] | --plan-shards N]');
+    expect(usageOf(['merge'], Merge.flags)).toContain('$ keyhygiene merge PART... -o FILE');
   });
 });
