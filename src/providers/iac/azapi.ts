@@ -161,31 +161,77 @@ function merged(base: unknown, over: unknown): unknown {
   return out;
 }
 
-/** The planned resources an update names: by reference, or by an id whose name matches; undefined = any of them. */
-function updateTargets(u: PlannedResource, ofType: readonly PlannedResource[]): PlannedResource[] | undefined {
+type Match = 'yes' | 'no' | 'maybe';
+type Targets = { certain: PlannedResource[]; maybe: PlannedResource[] };
+
+/** The planned resources an update names, certain or maybe; undefined = maybe any of them. */
+function updateTargets(u: PlannedResource, ofType: readonly PlannedResource[], byAddress: ReadonlyMap<string, PlannedResource>): Targets | undefined {
   const id = u.values.resource_id;
   // A reference to a resource of another type (`"${azurerm_resource_group.rg.id}/providers/…"`) names no one of them.
-  if (id instanceof Ref) return ofType.some((r) => r.address === id.address) ? ofType.filter((r) => r.address === id.address) : undefined;
-  // The names an id gives, parent first: `…/providers/Microsoft.KeyVault/vaults/kv/keys/k` → kv, k.
-  const names = typeof id === 'string' ? namesInId(id) : typeof u.values.name === 'string' ? [u.values.name] : undefined;
-  if (names === undefined) return id instanceof Unknown || u.values.name instanceof Unknown ? undefined : [];
-  const wanted = names.join('/').toLowerCase();
-  // An azapi resource has its whole ARM name (vault/key); an azurerm one only its own name.
-  const matches = (r: PlannedResource) =>
-    r.armName !== undefined && names.length > 1
-      ? r.armName.toLowerCase() === wanted
-      : String(r.armName !== undefined ? lastSegment(r.armName) : r.values.name).toLowerCase() === names.at(-1)?.toLowerCase();
-  return ofType.filter(matches);
+  const referenced = id instanceof Ref ? ofType.filter((r) => r.address === id.address) : [];
+  if (id instanceof Ref) return referenced.length ? { certain: referenced, maybe: [] } : undefined;
+  const wanted = typeof id === 'string' ? idParts(id) : typeof u.values.name === 'string' ? { name: u.values.name, parent: u.values.parent_id } : undefined;
+  if (wanted === undefined) return id instanceof Unknown || u.values.name instanceof Unknown ? undefined : { certain: [], maybe: [] };
+  const want = { name: wanted.name.toLowerCase(), parent: identity(wanted.parent, byAddress) };
+  const match = (r: PlannedResource): Match => {
+    const name = r.values.name;
+    const byName: Match = typeof name === 'string' ? (name.toLowerCase() === want.name ? 'yes' : 'no') : 'maybe';
+    return byName === 'no' ? 'no' : worse(byName, sameParent(want.parent, identity(parentOf(r), byAddress)));
+  };
+  return { certain: ofType.filter((r) => match(r) === 'yes'), maybe: ofType.filter((r) => match(r) === 'maybe') };
 }
 
-/** The resource names in an ARM id after its provider namespace (every second segment), parent first. */
-function namesInId(id: string): string[] {
-  const path =
-    id
-      .replace(/\/+$/, '')
-      .split(/\/providers\/[^/]+\//i)
-      .at(-1) ?? '';
-  return path.split('/').filter((_, i) => i % 2 === 1);
+const worse = (a: Match, b: Match): Match => (a === 'no' || b === 'no' ? 'no' : a === 'maybe' || b === 'maybe' ? 'maybe' : 'yes');
+
+/**
+ * An ARM id's own name and its parent: the id without its last `type/name`, and without the
+ * `/providers/<namespace>` an extension resource (a diagnostic setting) adds after the resource it applies to.
+ */
+function idParts(id: string): { name: string; parent: string } {
+  const segments = id.replace(/\/+$/, '').split('/');
+  const parent = segments.slice(0, -2);
+  if (parent.at(-2)?.toLowerCase() === 'providers') parent.splice(-2);
+  return { name: segments.at(-1) ?? '', parent: parent.join('/') };
+}
+
+/** The attribute naming the parent of a resource an update may change (the vault of a key, the resource of a diagnostic setting). */
+function parentOf(r: PlannedResource): unknown {
+  if (r.format === 'arm') return r.values.scope;
+  return r.values.key_vault_id ?? r.values.managed_hsm_id ?? r.values.target_resource_id ?? r.values.resource_group_name;
+}
+
+/** A parent as far as the plan tells: its ARM id when literal, its name, and its type's last segment (`vaults`). */
+type Parent = { id?: string; name: string; type: string };
+
+/** The ARM type of a planned resource a parent_id or key_vault_id refers to; undefined when it is not one we know. */
+function armTypeOf(r: PlannedResource): string | undefined {
+  if (r.format === 'arm') return r.type.toLowerCase();
+  if (r.type === 'azurerm_resource_group') return 'microsoft.resources/resourcegroups';
+  return Object.entries(AZURERM_TYPE).find(([, tf]) => tf === r.type)?.[0];
+}
+
+/**
+ * What a parent value names: a literal id, a planned resource referred to (a reference to one of
+ * another type, as in `"${azurerm_resource_group.rg.id}/providers/…"`, is not the parent itself), a
+ * resource group's name (azurerm `resource_group_name`); undefined when known only after apply.
+ */
+function identity(v: unknown, byAddress: ReadonlyMap<string, PlannedResource>): Parent | undefined {
+  if (v instanceof Ref) {
+    const r = byAddress.get(v.address);
+    const type = r && armTypeOf(r);
+    return r && type && typeof r.values.name === 'string' ? { name: r.values.name.toLowerCase(), type: lastSegment(type) ?? '' } : undefined;
+  }
+  if (typeof v !== 'string' || v === '') return undefined;
+  const id = v.replace(/\/+$/, '').toLowerCase();
+  const segments = id.split('/');
+  return segments.length > 2 ? { id, name: segments.at(-1) ?? '', type: segments.at(-2) ?? '' } : { name: id, type: 'resourcegroups' };
+}
+
+function sameParent(a: Parent | undefined, b: Parent | undefined): Match {
+  if (!a || !b) return 'maybe';
+  if (a.id !== undefined && b.id !== undefined) return a.id === b.id ? 'yes' : 'no';
+  if (a.type !== b.type) return 'maybe';
+  return a.name === b.name ? 'yes' : 'no';
 }
 
 /** The properties an update sets, each Unknown when its body or its target is known only after apply. */
@@ -208,8 +254,9 @@ function azurermChanges(target: PlannedResource, props: Obj, why: string): Obj {
 }
 
 /** The update's body applied to one target: an ARM-shaped one merges it, an azurerm one takes the translated attributes. */
-function applyUpdate(target: PlannedResource, body: Obj | Unknown, by: string, certain: boolean): void {
-  const why = certain ? `is changed by ${by}, known only after apply` : `may be changed by ${by}, whose resource_id is known only after apply`;
+function applyUpdate(target: PlannedResource, body: Obj | Unknown, by: string, doubt?: string): void {
+  const certain = doubt === undefined;
+  const why = certain ? `is changed by ${by}, known only after apply` : `may be changed by ${by}, ${doubt}`;
   if (target.format === 'arm') {
     const props = updatedProperties(body, why, certain, READ_PROPERTIES);
     const rest = isObj(body) && certain ? body : {};
@@ -225,17 +272,22 @@ function applyUpdate(target: PlannedResource, body: Obj | Unknown, by: string, c
 /**
  * `azapi_update_resource` changes properties of a resource after it is made (the body merged into
  * it): the planned vault, key, diagnostic setting or workspace it names is read with those
- * properties. One that names its resource only after apply may change any planned resource of its
- * type: the properties it sets are unknown on each.
+ * properties: by its name and its parent's (the vault of a key, the resource a diagnostic setting applies
+ * to). One that names its resource only after apply may change any planned resource of its type, and
+ * one whose name or parent is known only after apply may be the one named: the properties it sets are
+ * unknown on each.
  */
 export function applyAzapiUpdates(resources: PlannedResource[]): void {
+  const byAddress = new Map(resources.map((r) => [r.address, r]));
   for (const u of resources) {
     const m = u.type === AZAPI_UPDATE_TYPE && u.action !== 'delete' && typeof u.values.type === 'string' ? /^([^@]+)@/.exec(u.values.type) : null;
     if (!m) continue;
     const armType = (m[1] as string).toLowerCase();
     const ofType = resources.filter((r) => r.action !== 'delete' && (r.format === 'arm' ? r.type.toLowerCase() === armType : r.type === AZURERM_TYPE[armType]));
-    const targets = updateTargets(u, ofType);
+    const targets = updateTargets(u, ofType, byAddress);
     const body = bodyOf(u.values.body, u.address);
-    for (const t of targets ?? ofType) applyUpdate(t, body, u.address, targets !== undefined);
+    for (const t of targets?.certain ?? []) applyUpdate(t, body, u.address);
+    for (const t of targets?.maybe ?? []) applyUpdate(t, body, u.address, 'whose target is known only after apply (its name or parent here)');
+    for (const t of targets ? [] : ofType) applyUpdate(t, body, u.address, 'whose resource_id is known only after apply');
   }
 }
