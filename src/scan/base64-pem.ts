@@ -101,13 +101,25 @@ function collect(buf: Buffer, pos: number, hi: number, alphabet = B64): { text: 
     parts.push(part);
     size += part.length;
     end = e;
-    if (size > MAX_BASE64_RUN || end - pos > 2 * MAX_BASE64_RUN) return { text: parts.join('').slice(0, MAX_BASE64_RUN), end, over: true };
+    if (size > MAX_BASE64_RUN || end - pos > 2 * MAX_BASE64_RUN)
+      return { text: parts.join('').slice(0, MAX_BASE64_RUN), end: runEnd(buf, e, hi, alphabet), over: true };
     if (buf[e - 1] === 0x3d || size % 4 !== 0) break;
     const next = continuation(buf, e, hi, alphabet);
     if (next < 0) break;
     p = next;
   }
   return { text: parts.join(''), end, over: false };
+}
+
+/** Where a run past the limit ends (its lines walked, not kept), from the end `e` of a line of it: the whole run is then one gap, not rewalked at each anchor inside it. */
+function runEnd(buf: Buffer, e: number, hi: number, alphabet: typeof B64): number {
+  let end = e;
+  while (buf[end - 1] !== 0x3d) {
+    const next = continuation(buf, end, hi, alphabet);
+    if (next < 0) break;
+    end = lineEnd(buf, next, hi, alphabet);
+  }
+  return end;
 }
 
 /** Every `-----BEGIN X-----` in the decoded text has its `-----END X-----`. */
@@ -273,19 +285,24 @@ function parsesAsJson(decoded: Buffer): boolean {
 /**
  * JSON written as base64 or base64url, around `pos` (where a BASE64_JSON_ANCHORS anchor matched):
  * the whole run decoded for the caller to scan as an embedded stream when it holds a `"d"` member
- * (a private JWK, RFC 7518 §6.2.2.1/§6.3.2.1, RFC 8037 §2); undefined otherwise (a public JWKS). One
- * that does not parse as JSON (cut), or runs past the limit, is a gap beside what its decoded bytes yield.
+ * (a private JWK, RFC 7518 §6.2.2.1/§6.3.2.1, RFC 8037 §2); otherwise its extent alone (a public JWKS),
+ * so the caller does not walk it again. One that does not parse as JSON (cut) is a gap beside what its
+ * decoded bytes yield; one that runs past the limit is a gap whatever its decoded part holds.
  */
 export function base64Json(buf: Buffer, pos: number, hi: number): Base64Run | undefined {
   const start = runStart(buf, pos);
   const { text, end, over } = collect(buf, start, hi, B64_OR_URL);
   if (end <= pos) return undefined;
   const decoded = Buffer.from(text, 'base64');
-  if (decoded.indexOf(KTY) < 0 || !D_MEMBER.test(decoded.toString('latin1'))) return undefined;
   const length = end - start;
+  const holdsD = decoded.indexOf(KTY) >= 0 && D_MEMBER.test(decoded.toString('latin1'));
+  if (over || pos - start >= 2 * MAX_BASE64_RUN) {
+    // The anchor names kty: past the limit, what was not decoded may hold a private JWK — a gap whatever the decoded part holds.
+    const gap = `base64 JSON naming a JWK at offset ${start} runs past ${MAX_BASE64_RUN} characters; only part of it was decoded`;
+    return holdsD ? { offset: start, length, decoded, gap } : { offset: start, length, gap };
+  }
+  if (!holdsD) return { offset: start, length }; // a public JWKS: nothing, but its extent is covered
   const what = `base64 JSON with a private JWK at offset ${start}`;
-  if (over || pos - start >= 2 * MAX_BASE64_RUN)
-    return { offset: start, length, decoded, gap: `${what} runs past ${MAX_BASE64_RUN} characters; only part of it was decoded` };
   return parsesAsJson(decoded)
     ? { offset: start, length, decoded }
     : { offset: start, length, decoded, gap: `${what} is cut or damaged: it does not parse as JSON` };

@@ -292,6 +292,7 @@ export class StreamScanner {
     if (!run) return;
     const at = run.offset + this.base;
     this.coveredUntil = Math.max(this.coveredUntil, at + run.length);
+    if (!run.decoded && !run.gap) return; // a run that holds nothing (a public JWKS): covered, not walked again
     if (this.depth >= MAX_BASE64_DEPTH) {
       this.decodeGaps.push({ offset: at, reason: `${what} at offset ${at} is nested more than ${MAX_BASE64_DEPTH} deep; it was not decoded` });
       return;

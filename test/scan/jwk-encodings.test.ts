@@ -112,6 +112,23 @@ describe('private JWKs written as base64 and base64url', () => {
     expect(r.gaps[0]?.reason).toMatch(/is cut or damaged/);
   });
 
+  it('a base64 JWKS longer than the 40 KiB limit is a decode-base64 gap for the whole run, its private key past the limit never clean', async () => {
+    const pub = Object.fromEntries(Object.entries(rsa().jwk).filter(([m]) => ['kty', 'n', 'e'].includes(m)));
+    const keys = [...Array.from({ length: 100 }, (_, i) => ({ ...pub, kid: `rsa-${i}` })), JSON.parse(jwkText(ec(), 'ec-1'))];
+    const b64 = Buffer.from(JSON.stringify({ keys }, null, 2)).toString('base64');
+    expect(b64.length).toBeGreaterThan(50_000);
+    for (const [name, value] of [
+      ['one-line.yaml', b64],
+      ['wrapped.yaml', `|\n${(b64.match(/.{1,76}/g) ?? []).map((l) => `    ${l}`).join('\n')}`],
+    ] as const) {
+      const text = `apiVersion: v1\nkind: Secret\ndata:\n  jwks.json: ${value}\n`;
+      const { r, rows } = await scan(name, text);
+      expect(rows).toEqual([]);
+      expect(r.gaps.map((g) => [g.location, g.operation])).toEqual([[`${name}!base64@${text.indexOf('ewo')}`, 'decode-base64']]);
+      expect(r.gaps[0]?.reason).toMatch(/runs past 40960 characters/);
+    }
+  });
+
   it('JWTs, JSON and public JWKs in base64 are nothing: no finding, no gap', async () => {
     const pub = Object.fromEntries(Object.entries(rsa().jwk).filter(([m]) => ['kty', 'n', 'e'].includes(m)));
     const text = [
