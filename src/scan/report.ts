@@ -105,7 +105,7 @@ export function renderScanText(r: ScanResult, opts: { showPublic?: boolean } = {
   if (lines.length) lines.push('');
   lines.push(
     `Scanned ${s.files} file${s.files === 1 ? '' : 's'} (${size(s.bytes)}) against ${s.knownKeys} known public key${s.knownKeys === 1 ? '' : 's'}: ` +
-      `${s.privateKeys} private key${s.privateKeys === 1 ? '' : 's'} (${s.matchedPrivateKeys} matched to inventoried keys), ${s.encryptedKeys} encrypted, ` +
+      `${s.privateKeys} private key${s.privateKeys === 1 ? '' : 's'} (${s.matchedPrivateKeys} matched to known keys), ${s.encryptedKeys} encrypted, ` +
       (s.unverifiedKeys ? `${s.unverifiedKeys} unverified (not clean), ` : '') +
       `${s.publicOnlyMatches} public-only match${s.publicOnlyMatches === 1 ? '' : 'es'}${opts.showPublic || s.publicOnlyMatches === 0 ? '' : ' (--show-public lists them)'}, ` +
       `${s.memoryArtifacts} memory image${s.memoryArtifacts === 1 ? '' : 's'}, ${s.gaps} not scanned.`,

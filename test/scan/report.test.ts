@@ -72,7 +72,7 @@ describe('renderScanText', () => {
     expect(lines[5]).toBe('NOT SCANNED    core.1234: truncated: 4096 bytes were not scanned');
     expect(lines.some((l) => l.startsWith('public key'))).toBe(false);
     expect(lines.filter(Boolean).at(-1)).toMatch(
-      /^Scanned 1 file \(2\.0 KiB\) against 1 known public key: .*1 encrypted, 1 unverified \(not clean\), 1 public-only match \(--show-public lists them\), 1 memory image, 1 not scanned\.$/,
+      /^Scanned 1 file \(2\.0 KiB\) against 1 known public key: 1 private key \(1 matched to known keys\), 1 encrypted, 1 unverified \(not clean\), 1 public-only match \(--show-public lists them\), 1 memory image, 1 not scanned\.$/,
     );
   });
 
