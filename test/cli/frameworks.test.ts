@@ -35,4 +35,15 @@ describe('keyhygiene audit --framework (built CLI)', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/key-log-retention +medium +\[pci-dss-4\.0\.1 10\.5\.1\]/);
   });
+
+  it('frameworks list: one column per field however long the pack name, "1 rule" in the singular', async () => {
+    const r = await runCli(['frameworks', 'list']);
+    expect(r.status).toBe(0);
+    const rows = r.stdout.split('\n').filter((l) => / pack /.test(l));
+    expect(rows.length).toBeGreaterThan(10);
+    const titleColumn = new Set(rows.map((l) => l.search(/ {2}[A-Z][^ ]/)));
+    expect([...titleColumn]).toHaveLength(1);
+    expect(r.stdout).not.toMatch(/\b1 rules\b|\b1 controls\b/);
+    expect(r.stdout).toMatch(/^cis-m365-v3 +3 controls, 1 rule +pack identity-logging +CIS Microsoft 365/m);
+  });
 });

@@ -1,6 +1,8 @@
 import { BaseCommand } from '../../cli/base-command.ts';
 import { loadAllFrameworks } from '../../frameworks/load.ts';
 
+const plural = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
 export default class FrameworksList extends BaseCommand {
   static override summary = 'List the compliance frameworks keyhygiene maps its rules to.';
   static override description =
@@ -20,11 +22,12 @@ export default class FrameworksList extends BaseCommand {
       rules: new Set(f.controls.flatMap((c) => c.rules)).size,
     }));
     if (!this.jsonEnabled()) {
-      const w = Math.max(...rows.map((r) => r.id.length));
-      for (const r of rows)
-        this.log(
-          `${r.id.padEnd(w)}  ${`${r.controls} controls, ${r.rules} rules`.padEnd(22)}  ${`pack ${r.pack}`.padEnd(16)}  ${r.title} ${r.edition} (numbering: ${r.source})`,
-        );
+      const counts = rows.map((r) => `${plural(r.controls, 'control')}, ${plural(r.rules, 'rule')}`);
+      const packs = rows.map((r) => `pack ${r.pack}`);
+      const [w, cw, pw] = [rows.map((r) => r.id), counts, packs].map((col) => Math.max(...col.map((c) => c.length)));
+      rows.forEach((r, i) => {
+        this.log(`${r.id.padEnd(w)}  ${counts[i]?.padEnd(cw)}  ${packs[i]?.padEnd(pw)}  ${r.title} ${r.edition} (numbering: ${r.source})`);
+      });
       this.log('');
       this.log('Audit against one: keyhygiene audit --framework ID   ·   Its rules: keyhygiene rules list --framework ID');
     }
