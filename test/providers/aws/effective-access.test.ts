@@ -1125,6 +1125,37 @@ describe('organization guardrails on the principals a key policy or a grant name
     expect(publicOf(here)?.outcome).toBe('pass');
   });
 
+  it("an RCP does not apply to a service-linked role's calls, by IAM or by the key policy alike; it does to another role", async () => {
+    // IAM User Guide, policy evaluation logic: RCPs don't apply to calls made by service-linked roles.
+    const denySignRcp = {
+      id: 'p-rcpdenysign1',
+      name: 'RCPDenySign',
+      type: 'RESOURCE_CONTROL_POLICY' as const,
+      content: { Version: '2012-10-17', Statement: [{ Sid: 'NoSign', Effect: 'Deny', Principal: '*', Action: 'kms:Sign', Resource: '*' }] },
+      targets: [ROOT],
+    };
+    const slr = { name: 'AWSServiceRoleForExampleSigner', path: '/aws-service-role/signer.example.amazonaws.com/' };
+    const slrArn = `arn:aws:iam::${PROD}:role${slr.path}${slr.name}`;
+    const signs = [{ name: 'sign', document: allowAll(['kms:Sign']) }];
+    const iam: FakeIam = {
+      roles: [
+        { ...slr, trust: ec2Trust, inline: signs },
+        { name: 'signer', trust: ec2Trust, inline: signs },
+      ],
+    };
+    const w = estate(iam, organization([denySignRcp]));
+    const key = w.accounts.find((a) => a.id === PROD)?.regions['us-east-1']?.keys[0];
+    if (key) key.policy = defaultPolicyWith({ Sid: 'ServiceLinked', Effect: 'Allow', Principal: { AWS: slrArn }, Action: 'kms:Sign', Resource: '*' });
+    const { out, key: read } = await audit(w, ORG);
+    expect(out.gaps).toEqual([]);
+    const bySlr = read?.access?.filter((e) => e.principal.id === slrArn).map((e) => [e.source, e.capabilities]);
+    expect(bySlr).toEqual([
+      ['key-policy', ['use-sign']],
+      ['iam-policy', ['use-sign']],
+    ]);
+    expect(iamEntry(read, 'signer')).toEqual([]);
+  });
+
   it('an SCP denying kms:Decrypt takes Decrypt from a role read in IAM that the key policy or a grant lets decrypt only: pass', async () => {
     const denyDecrypt = {
       ...denySign,

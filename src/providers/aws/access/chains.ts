@@ -10,7 +10,7 @@ import { globToRegExp } from '../../../util/glob.ts';
 import { isDeletedPrincipalId, principalFromAws } from '../normalize.ts';
 import { allOf, anyOf, evalConditions, type Facts, notDenied, type Outcome, YES } from './conditions.ts';
 import type { Stmt } from './document.ts';
-import { namesPrincipal, principalOf } from './evaluate.ts';
+import { namesPrincipal, type OrgPolicies, orgGuards, principalOf } from './evaluate.ts';
 import { type AccountIam, type IamPrincipal, principalFacts } from './iam-details.ts';
 
 const ASSUME = ['sts:AssumeRole', 'sts:AssumeRoleWithWebIdentity', 'sts:AssumeRoleWithSAML'];
@@ -129,9 +129,6 @@ const assumeFacts = (p: IamPrincipal, role: IamPrincipal, now: number | undefine
   ...(now !== undefined ? { now } : {}),
 });
 
-/** The SCP levels (root, OUs, account) of the account a chain is walked in; absent = not read, or the management account. */
-export type ScpLevels = readonly (readonly Stmt[])[];
-
 /** The statements of one effect that apply to `f`'s principal calling sts:AssumeRole on `role`, any of them. */
 const onAssume = (stmts: readonly Stmt[], effect: 'Allow' | 'Deny', role: IamPrincipal, f: Facts): Outcome =>
   anyOf(
@@ -150,11 +147,12 @@ function mayAssume(p: IamPrincipal, role: IamPrincipal, now: number | undefined)
 
 /**
  * The organization's SCPs on `p` calling sts:AssumeRole on `role`: every level must allow it and none
- * deny it (an SCP that denies sts:AssumeRole to a debug OU's principals cuts the chain). Not on
- * service-linked roles; YES when no SCP was read.
+ * deny it (an SCP that denies sts:AssumeRole to a debug OU's principals cuts the chain). Those
+ * `orgGuards` applies to `p`; YES when none.
  */
-function scpAllowsAssume(p: IamPrincipal, role: IamPrincipal, scp: ScpLevels | undefined, now: number | undefined): Outcome {
-  if (!scp?.length || p.path.startsWith('/aws-service-role/')) return YES;
+function scpAllowsAssume(p: IamPrincipal, role: IamPrincipal, org: OrgPolicies | undefined, now: number | undefined): Outcome {
+  const scp = orgGuards(p, undefined, org).levels;
+  if (!scp?.length) return YES;
   const f = assumeFacts(p, role, now);
   return allOf([...scp.map((level) => onAssume(level, 'Allow', role, f)), notDenied(anyOf(scp.map((level) => onAssume(level, 'Deny', role, f))))]);
 }
@@ -187,11 +185,11 @@ function assumingPrincipals(iam: AccountIam): IamPrincipal[] {
 }
 
 /** A trust naming the account: the principals whose identity policies allow sts:AssumeRole on the role. */
-function delegatedAssumers(role: IamPrincipal, iam: AccountIam, s: Stmt, scp: ScpLevels | undefined): Hop[] {
+function delegatedAssumers(role: IamPrincipal, iam: AccountIam, s: Stmt, org: OrgPolicies | undefined): Hop[] {
   const hops: Hop[] = [];
   for (const p of assumingPrincipals(iam)) {
     if (p === role) continue;
-    const may = allOf([mayAssume(p, role, iam.readAt), trustAdmits(s, role, p, iam.readAt), scpAllowsAssume(p, role, scp, iam.readAt)]);
+    const may = allOf([mayAssume(p, role, iam.readAt), trustAdmits(s, role, p, iam.readAt), scpAllowsAssume(p, role, org, iam.readAt)]);
     if (may.v !== 'no') hops.push({ principal: principalOf(p), iam: p, through: s.origin, undecided: may.undecided });
   }
   return hops;
@@ -209,7 +207,7 @@ function trustAdmits(s: Stmt, role: IamPrincipal, p: IamPrincipal, now: number |
 }
 
 /** Everyone one trust policy lets assume `role`. */
-function assumers(role: IamPrincipal, iam: AccountIam, scp: ScpLevels | undefined): Hop[] {
+function assumers(role: IamPrincipal, iam: AccountIam, org: OrgPolicies | undefined): Hop[] {
   const hops: Hop[] = [];
   for (const s of role.trust ?? []) {
     if (s.effect !== 'Allow' || !ASSUME.some((a) => s.matchesAction(a))) continue;
@@ -218,11 +216,11 @@ function assumers(role: IamPrincipal, iam: AccountIam, scp: ScpLevels | undefine
       if (isDeletedPrincipalId(v)) continue;
       const account = ACCOUNT_ROOT.exec(v)?.[1] ?? (/^\d{12}$/.test(v) ? v : undefined);
       if (account === iam.account) {
-        hops.push(...delegatedAssumers(role, iam, s, scp));
+        hops.push(...delegatedAssumers(role, iam, s, org));
         continue;
       }
       const known = iam.byArn.get(v);
-      const admits = known ? allOf([trustAdmits(s, role, known, iam.readAt), scpAllowsAssume(known, role, scp, iam.readAt)]) : undefined;
+      const admits = known ? allOf([trustAdmits(s, role, known, iam.readAt), scpAllowsAssume(known, role, org, iam.readAt)]) : undefined;
       if (admits?.v === 'no') continue;
       hops.push(
         known
@@ -243,7 +241,7 @@ const mapped = new WeakMap<AccessEntry, { target: IamPrincipal; maxDepth: number
  * policies, at most `maxDepth` hops away; `via` lists the roles assumed, last = the target. The walk
  * depends only on the role, so it is done once per role and run.
  */
-export function chainAccess(target: IamPrincipal, entry: AccessEntry, iam: AccountIam, maxDepth: number, scp?: ScpLevels): AccessEntry[] {
+export function chainAccess(target: IamPrincipal, entry: AccessEntry, iam: AccountIam, maxDepth: number, org?: OrgPolicies): AccessEntry[] {
   // Entries are shared by every key with the same access: so are the chains built on them.
   const done = mapped.get(entry)?.find((m) => m.target === target && m.maxDepth === maxDepth);
   if (done) return done.out;
@@ -255,7 +253,7 @@ export function chainAccess(target: IamPrincipal, entry: AccessEntry, iam: Accou
   const id = `${maxDepth}\u0000${target.arn}`;
   let reach = byRole.get(id);
   if (!reach) {
-    reach = walk(target, iam, maxDepth, scp);
+    reach = walk(target, iam, maxDepth, org);
     byRole.set(id, reach);
   }
   const out = reach.map((r) => {
@@ -268,7 +266,7 @@ export function chainAccess(target: IamPrincipal, entry: AccessEntry, iam: Accou
   return out;
 }
 
-function walk(target: IamPrincipal, iam: AccountIam, maxDepth: number, scp: ScpLevels | undefined): Reach[] {
+function walk(target: IamPrincipal, iam: AccountIam, maxDepth: number, org: OrgPolicies | undefined): Reach[] {
   const out: Reach[] = [];
   const seen = new Set<string>([target.arn]);
   let frontier: { role: IamPrincipal; via: string[]; undecided: AccessCondition[] }[] = [{ role: target, via: [target.arn], undecided: [] }];
@@ -276,7 +274,7 @@ function walk(target: IamPrincipal, iam: AccountIam, maxDepth: number, scp: ScpL
   for (let depth = 1; depth <= maxDepth + 1 && frontier.length; depth++) {
     const next: typeof frontier = [];
     for (const { role, via, undecided } of frontier) {
-      for (const hop of assumers(role, iam, scp)) {
+      for (const hop of assumers(role, iam, org)) {
         if (seen.has(hop.principal.id)) continue;
         seen.add(hop.principal.id);
         const beyond = depth > maxDepth ? [{ key: 'role chain', operator: `longer than maxChainDepth ${maxDepth}`, values: via }] : [];

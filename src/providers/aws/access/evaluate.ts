@@ -227,6 +227,9 @@ interface Inputs {
   delegation: readonly Stmt[];
   /** Wildcard-principal Allow statements of the key policy (see `wildcardGrants`). */
   wildcard: readonly Stmt[];
+  /** The organization's policies, for `orgGuards` per principal. */
+  org?: OrgPolicies;
+  /** The SCP levels and RCPs over the account's principals other than service-linked roles (what any of them may be under). */
   scpLevels?: readonly (readonly Stmt[])[];
   rcps: readonly Stmt[];
   orgId?: string;
@@ -252,7 +255,7 @@ function viaIam(p: IamPrincipal, action: string, x: Inputs, f: Facts, cache: Map
 }
 
 /** One action for one principal: every step of the evaluation logic. */
-function decideAction(p: IamPrincipal, action: string, x: Inputs, f: Facts, cache: Map<Stmt, Outcome>): { o: Outcome; through?: string } {
+function decideAction(p: IamPrincipal, action: string, x: Inputs, f: Facts, cache: Map<Stmt, Outcome>, g: OrgGuards): { o: Outcome; through?: string } {
   const on = (stmts: readonly Stmt[], effect: 'Allow' | 'Deny') => anyOf(matching(stmts, effect, action).map((s) => applies(s, f, cache)));
   const iam = viaIam(p, action, x, f, cache);
   // A wildcard key policy statement grants the principal directly: no identity policy is needed.
@@ -260,14 +263,13 @@ function decideAction(p: IamPrincipal, action: string, x: Inputs, f: Facts, cach
   const allowed = anyOf([iam.o, ...direct.map((s) => evalConditions(s.conditions, f, 'Allow'))]);
   if (allowed.v === 'no') return { o: NO };
   const steps: Outcome[] = [allowed];
-  const scpApplies = x.scpLevels && !p.path.startsWith('/aws-service-role/');
-  if (scpApplies) for (const level of x.scpLevels ?? []) steps.push(on(level, 'Allow'));
+  for (const level of g.levels ?? []) steps.push(on(level, 'Allow'));
   const denyStmts = [
     ...x.keyPolicy.filter((s) => s.effect === 'Deny' && s.matchesAction(action) && namesPrincipal(s, p)),
     ...matching(p.statements, 'Deny', action),
     ...(p.boundary ? matching(p.boundary, 'Deny', action) : []),
-    ...(scpApplies ? (x.scpLevels ?? []).flatMap((l) => matching(l, 'Deny', action)) : []),
-    ...matching(x.rcps, 'Deny', action).filter((s) => !s.principals || namesPrincipal(s, p)),
+    ...(g.levels ?? []).flatMap((l) => matching(l, 'Deny', action)),
+    ...matching(g.rcps, 'Deny', action).filter((s) => !s.principals || namesPrincipal(s, p)),
   ];
   steps.push(notDenied(anyOf(denyStmts.map((s) => applies(s, f, cache)))));
   const through = iam.o.v !== 'no' ? (iam.grants.find((s) => applies(s, f, cache).v === 'yes') ?? iam.grants[0]) : direct[0];
@@ -302,11 +304,12 @@ function evaluatePrincipal(p: IamPrincipal, x: Inputs): PrincipalAccess | undefi
   };
   const cache = new Map<Stmt, Outcome>();
   const caps = new Map<Capability, Outcome>();
+  const g = orgGuards(p, x.key, x.org);
   let through = '';
   for (const action of actionsOf(p, x)) {
     const cap = CAP_OF.get(action) as Capability;
     if (caps.get(cap)?.v === 'yes') continue;
-    const { o, through: t } = decideAction(p, action, x, f, cache);
+    const { o, through: t } = decideAction(p, action, x, f, cache, g);
     if (o.v === 'no') continue;
     if (!through && t) through = t;
     caps.set(cap, anyOf([caps.get(cap) ?? NO, o]));
@@ -314,9 +317,36 @@ function evaluatePrincipal(p: IamPrincipal, x: Inputs): PrincipalAccess | undefi
   return caps.size ? { principal: p, capabilities: caps, through: through || p.unreadable.join(', ') } : undefined;
 }
 
+const SERVICE_LINKED = /^arn:aws[a-z-]*:iam::\d{12}:role\/aws-service-role\//;
+
+/** The organization's guardrails on a principal's requests to a key: the SCP levels over the principal, the RCPs over the key. */
+export interface OrgGuards {
+  /** The SCP levels (root, OUs, account) of the principal's account; absent = not read, or none apply. */
+  levels?: readonly (readonly Stmt[])[];
+  rcps: readonly Stmt[];
+}
+
+/**
+ * Which SCPs and RCPs apply to `principal` calling on `key`, for every path that grants (IAM, key policy,
+ * grant, role chain): SCPs not to the management account's principals, RCPs not to its keys nor to AWS
+ * managed keys (KMS Developer Guide, "Resource control policies in AWS KMS"), neither to calls made by
+ * service-linked roles (IAM User Guide, policy evaluation logic).
+ */
+export function orgGuards(principal: { arn: string; account: string; path?: string }, key: KeyFacts | undefined, org: OrgPolicies | undefined): OrgGuards {
+  const management = org?.managementAccount;
+  const serviceLinked = principal.path?.startsWith('/aws-service-role/') || SERVICE_LINKED.test(principal.arn);
+  const levels = principal.account !== management && !serviceLinked ? org?.scpLevels?.get(principal.account) : undefined;
+  const rcps = key && key.account !== management && !key.awsManaged && !serviceLinked ? (org?.rcps?.get(key.account) ?? []) : [];
+  return { ...(levels ? { levels } : {}), rcps };
+}
+
+/** Whether an account is a member of the organization read (its SCPs or path were read, or it was listed). */
+export const inOrganization = (account: string, org: OrgPolicies | undefined, members?: ReadonlySet<string>): boolean =>
+  Boolean(org?.scpLevels?.has(account) || org?.paths?.has(account) || members?.has(account));
+
 /** aws:ResourceOrgID and aws:ResourceOrgPaths of a key in `account`: the organization's, when the account is one of its audited members. */
 export function resourceOrgOf(account: string, org: OrgPolicies | undefined): Facts['resourceOrg'] {
-  if (!org?.orgId || !(org.scpLevels?.has(account) || org.paths?.has(account))) return undefined;
+  if (!org?.orgId || !inOrganization(account, org)) return undefined;
   const path = org.paths?.get(account);
   return { id: org.orgId, ...(path ? { path } : {}) };
 }
@@ -327,14 +357,22 @@ function inputsOf(key: KeyFacts, keyPolicy: readonly Stmt[], iam: AccountIam, or
   // Wildcard statements grant principals of the key's own account only (others need their account's IAM too).
   const wildcard = key.account === iam.account ? wildcardGrants(keyPolicy) : [];
   if (delegation.length === 0 && wildcard.length === 0) return undefined;
-  const scpLevels = org?.managementAccount !== iam.account ? org?.scpLevels?.get(iam.account) : undefined;
-  // The key's account's RCPs, for its own principals and other accounts' alike; not on AWS managed keys
-  // (KMS Developer Guide, "Resource control policies in AWS KMS"), not in the management account.
-  const rcps = org?.managementAccount !== key.account && !key.awsManaged ? (org?.rcps?.get(key.account) ?? []) : [];
+  // The account's own guardrails (its root is no service-linked role); each principal's are `orgGuards`' in evaluatePrincipal.
+  const { levels: scpLevels, rcps } = orgGuards({ arn: `arn:aws:iam::${iam.account}:root`, account: iam.account }, key, org);
   const orgPath = org?.paths?.get(iam.account);
   const resourceOrg = resourceOrgOf(key.account, org);
   const now = { ...(iam.readAt !== undefined ? { now: iam.readAt } : {}), ...(orgPath ? { orgPath } : {}), ...(resourceOrg ? { resourceOrg } : {}) };
-  return { key, keyPolicy, delegation, wildcard, rcps, ...(scpLevels ? { scpLevels } : {}), ...(org?.orgId ? { orgId: org.orgId } : {}), ...now };
+  return {
+    key,
+    keyPolicy,
+    delegation,
+    wildcard,
+    rcps,
+    ...(org ? { org } : {}),
+    ...(scpLevels ? { scpLevels } : {}),
+    ...(org?.orgId ? { orgId: org.orgId } : {}),
+    ...now,
+  };
 }
 
 const byArn = (a: PrincipalAccess, b: PrincipalAccess) => (a.principal.arn < b.principal.arn ? -1 : 1);

@@ -10,11 +10,14 @@ import { allOf, anyOf, type Facts, NO, notDenied, type Outcome } from './conditi
 import type { Stmt } from './document.ts';
 import {
   applies,
+  inOrganization,
   type KeyFacts,
   matching,
   principalOf as modelPrincipal,
   namesPrincipal,
+  type OrgGuards,
   type OrgPolicies,
+  orgGuards,
   resourceMatches,
   resourceOrgOf,
 } from './evaluate.ts';
@@ -33,7 +36,6 @@ export interface GuardInputs {
 }
 
 const ASSUMED_ROLE = /^arn:(aws[a-z-]*):sts::(\d{12}):assumed-role\/([^/]+)\//;
-const SERVICE_LINKED = /:role\/aws-service-role\//;
 
 /** The principal an entry names: what the audit knows of it, and its IAM record when read; undefined for principals guardrails do not evaluate. */
 function resolvePrincipal(e: AccessEntry, x: GuardInputs): { facts: Facts['principal']; known?: IamPrincipal } | undefined {
@@ -49,19 +51,7 @@ function resolvePrincipal(e: AccessEntry, x: GuardInputs): { facts: Facts['princ
   return { facts: { arn: p.id, account: p.account, kind: p.kind, name: p.name ?? '', ...(session ? { anyone: true } : {}) } };
 }
 
-/** The SCP levels that apply to the principal's account, and the RCPs of the key's account. */
-function policiesFor(principal: Facts['principal'], x: GuardInputs): { levels: readonly (readonly Stmt[])[]; rcps: readonly Stmt[] } {
-  const management = x.org.managementAccount;
-  const serviceLinked = SERVICE_LINKED.test(principal.arn);
-  const levels = principal.account !== management && !serviceLinked ? (x.org.scpLevels?.get(principal.account) ?? []) : [];
-  // RCPs: not on the management account's keys, not on AWS managed keys, not on service-linked roles' calls.
-  const rcps = x.key.account !== management && !x.key.awsManaged && !serviceLinked ? (x.org.rcps?.get(x.key.account) ?? []) : [];
-  return { levels, rcps };
-}
-
-interface Guards {
-  levels: readonly (readonly Stmt[])[];
-  rcps: readonly Stmt[];
+interface Guards extends OrgGuards {
   /** The principal's own identity policies and permission boundary: their explicit denies win over a key policy or grant. */
   own: readonly Stmt[];
 }
@@ -69,9 +59,9 @@ interface Guards {
 /** One action under the guardrails: every SCP level allows it, and no SCP, RCP or identity policy denies it. */
 function guardAction(action: string, g: Guards, f: Facts, cache: Map<Stmt, Outcome>): Outcome {
   const on = (stmts: readonly Stmt[]) => anyOf(stmts.map((s) => applies(s, f, cache)));
-  const steps = g.levels.map((level) => on(matching(level, 'Allow', action)));
+  const steps = (g.levels ?? []).map((level) => on(matching(level, 'Allow', action)));
   const denies = [
-    ...g.levels.flatMap((level) => matching(level, 'Deny', action)),
+    ...(g.levels ?? []).flatMap((level) => matching(level, 'Deny', action)),
     ...matching(g.rcps, 'Deny', action).filter((s) => namesPrincipal(s, f.principal)),
     ...matching(g.own, 'Deny', action),
   ];
@@ -87,8 +77,11 @@ const uniq = (cs: readonly AccessCondition[]): AccessCondition[] => {
 
 /** The entry split by what the guardrails leave: decided capabilities, undecided ones; [] when nothing is left. */
 function guardEntry(e: AccessEntry, actions: ReadonlySet<string>, principal: Facts['principal'], x: GuardInputs, known?: IamPrincipal): AccessEntry[] {
-  const g: Guards = { ...policiesFor(principal, x), own: known ? [...known.statements, ...(known.boundary ?? [])].filter((s) => s.effect === 'Deny') : [] };
-  if (g.levels.length === 0 && g.rcps.length === 0 && g.own.length === 0) return [e];
+  const g: Guards = {
+    ...orgGuards(known ?? principal, x.key, x.org),
+    own: known ? [...known.statements, ...(known.boundary ?? [])].filter((s) => s.effect === 'Deny') : [],
+  };
+  if (!g.levels?.length && g.rcps.length === 0 && g.own.length === 0) return [e];
   const resourceOrg = resourceOrgOf(x.key.account, x.org);
   const f: Facts = {
     principal,
@@ -119,7 +112,7 @@ function guardEntry(e: AccessEntry, actions: ReadonlySet<string>, principal: Fac
  * one outside it (not among the organization's accounts, when those were listed), that it is outside.
  */
 function orgFacts(account: string, x: GuardInputs): Pick<Facts, 'orgId' | 'orgPath' | 'outsideOrg'> {
-  const member = x.org.scpLevels?.has(account) || x.org.paths?.has(account) || x.members?.has(account);
+  const member = inOrganization(account, x.org, x.members);
   const path = x.org.paths?.get(account);
   if (member && x.org.orgId) return { orgId: x.org.orgId, ...(path ? { orgPath: path } : {}) };
   return x.members && x.org.orgId && !member ? { outsideOrg: x.org.orgId } : {};
@@ -141,9 +134,7 @@ function coversKey(s: Stmt, key: GuardInputs['key']): boolean {
  * examples write it) over every action left confine it, as the same statement in the key policy would.
  */
 function guardWildcard(e: AccessEntry, x: GuardInputs): AccessEntry[] {
-  const management = x.org.managementAccount;
-  const rcps = x.key.account !== management && !x.key.awsManaged ? (x.org.rcps?.get(x.key.account) ?? []) : [];
-  const denies = rcps.filter((s) => s.effect === 'Deny' && coversKey(s, x.key));
+  const denies = orgGuards({ arn: '*', account: '' }, x.key, x.org).rcps.filter((s) => s.effect === 'Deny' && coversKey(s, x.key));
   if (denies.length === 0) return [e];
   const left = [...actionsOfEntry(e)].filter((a) => !denies.some((s) => s.conditions.length === 0 && s.matchesAction(`kms:${a}`)));
   if (left.length === 0) return [];

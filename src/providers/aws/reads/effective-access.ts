@@ -75,9 +75,8 @@ export async function delegatedAccess(run: AwsRun, k: KeyTarget, policyText: str
     const iam = e.principal.kind === 'role' && e.principal.account ? iams.get(e.principal.account) : undefined;
     const role = iam?.byArn.get(e.principal.id);
     if (!iam || !role) continue;
-    // The SCPs of the account the chain is walked in (none on the management account).
-    const scp = org?.managementAccount !== iam.account ? org?.scpLevels?.get(iam.account) : undefined;
-    chained.push(...chainAccess(role, e, iam, run.config.maxChainDepth, scp));
+    // The SCPs of the account the chain is walked in apply to each hop (orgGuards: not on the management account).
+    chained.push(...chainAccess(role, e, iam, run.config.maxChainDepth, org));
   }
   return [...direct, ...chained];
 }
