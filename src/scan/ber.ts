@@ -52,10 +52,19 @@ export function berChildren(buf: Buffer, t: Ber, max = 4096): Ber[] {
   return out;
 }
 
-/** The bytes of an OCTET STRING (or an implicitly tagged one), its segments joined when constructed. */
-export function octets(buf: Buffer, t: Ber): Buffer {
+/** The children span the whole content of `t` (berChildren stopped at no element that does not parse, nor at its limit). */
+export const berWhole = (t: Ber, children: readonly Ber[]): boolean => (children.at(-1)?.end ?? t.contentStart) === t.contentEnd;
+
+/**
+ * The bytes of an OCTET STRING (or an implicitly tagged one), its segments joined when constructed;
+ * throws a RangeError when segments nest more than MAX_DEPTH deep or do not fill their parent.
+ */
+export function octets(buf: Buffer, t: Ber, depth = 0): Buffer {
   if (!(t.tag & 0x20)) return buf.subarray(t.contentStart, t.contentEnd);
-  return Buffer.concat(berChildren(buf, t).map((c) => octets(buf, c)));
+  if (depth >= MAX_DEPTH) throw new RangeError(`an OCTET STRING whose segments nest more than ${MAX_DEPTH} deep`);
+  const segments = berChildren(buf, t);
+  if (!berWhole(t, segments)) throw new RangeError('a constructed OCTET STRING whose segments do not parse');
+  return Buffer.concat(segments.map((c) => octets(buf, c, depth + 1)));
 }
 
 /** An OBJECT IDENTIFIER's dotted form. */

@@ -9,7 +9,7 @@ import { type Codec, codecAvailable, decoder, decodeSync, innerName } from './co
 import { BignumCollector } from './ec-scalars.ts';
 import type { Embedded } from './embedded.ts';
 import { hprofTruncation, proveHprofSeeds } from './hprof.ts';
-import { MAX_KEYSTORE_BYTES, readEncryptedPkcs8, readJavaKeyStore, readPkcs12 } from './keystores.ts';
+import { type KeyStoreRead, MAX_KEYSTORE_BYTES, readEncryptedPkcs8, readJavaKeyStore, readPkcs12 } from './keystores.ts';
 import type { KnownKeyTable } from './known-keys.ts';
 import { fdReader, imageWord, type Layout, layoutOf, type ReadAt, segmentAt, truncation, type WordShape } from './layout.ts';
 import { mergeRanges, type RangeResult, scanRangeFdAsync } from './ranges.ts';
@@ -317,6 +317,9 @@ function unsupportedSink(ctx: Ctx, location: string, size?: number): { write(b: 
   };
 }
 
+/** What to do with a key store's unread parts. */
+const EXPORT_HINT = '(where policy allows, export them with `openssl pkcs12 -nodes` or `keytool -importkeystore` to a protected place and scan the export)';
+
 /** A key store's keys are encrypted under its password: the bytes are scanned, what they hide is not. */
 const keyStoreGap = (location: string, store: KeyStore): ScanGap => ({
   location,
@@ -324,7 +327,7 @@ const keyStoreGap = (location: string, store: KeyStore): ScanGap => ({
   reason:
     store === 'encrypted PKCS#8'
       ? 'an encrypted PKCS#8 private key (DER): it is protected by a passphrase and was not decoded, so which key it is was not checked (decrypt it with `openssl pkcs8` to a protected place and scan the result)'
-      : `a ${store} key store: the private keys in it are encrypted under its password and were not decoded or scanned (where policy allows, export them with \`openssl pkcs12 -nodes\` or \`keytool -importkeystore\` to a protected place and scan the export)`,
+      : `a ${store} key store: the private keys in it are encrypted under its password and were not decoded or scanned ${EXPORT_HINT}`,
 });
 
 /**
@@ -338,14 +341,20 @@ const readWhole = (fd: number, size: number): Buffer => {
 
 function readKeyStore(ctx: Ctx, location: string, store: KeyStore, bytes: Buffer | undefined): void {
   const reader = { 'PKCS#12': readPkcs12, JKS: readJavaKeyStore, JCEKS: readJavaKeyStore, 'encrypted PKCS#8': readEncryptedPkcs8 }[store];
-  const read = bytes && reader(bytes);
+  let read: KeyStoreRead | undefined;
+  try {
+    read = bytes && reader(bytes);
+  } catch (e) {
+    // A store crafted to exhaust the reader (nesting, say): a gap; the caller's byte scan still runs.
+    read = { hits: [], unread: [`it could not be read (${(e as Error).message})`] };
+  }
   if (!read) return void ctx.result.gaps.push(keyStoreGap(location, store));
   for (const h of read.hits) {
     const matched = ctx.table?.match(h.fingerprints)?.id;
     ctx.result.findings.push({ ...h, location, artifactType: 'file', ...(matched ? { matchedKeyId: matched } : {}) });
   }
   if (read.unread.length) {
-    const reason = `a ${store} key store: ${read.unread.join('; ')}; what those parts hold was not scanned (where policy allows, export them with \`openssl pkcs12 -nodes\` or \`keytool -importkeystore\` to a protected place and scan the export)`;
+    const reason = `a ${store} key store: ${read.unread.join('; ')}; what those parts hold was not scanned ${EXPORT_HINT}`;
     ctx.result.gaps.push({ location, operation: 'decode-keystore', reason });
   }
 }

@@ -7,7 +7,7 @@
 import { fingerprintsOf } from '../crypto/fingerprint.ts';
 import type { Fingerprints } from '../model/common.ts';
 import { nodeCrypto } from '../util/builtins.ts';
-import { type Ber, ber, berChildren, octets, oidOf } from './ber.ts';
+import { type Ber, ber, berChildren, berWhole, octets, oidOf } from './ber.ts';
 import { judgePrivateKey, tryDer } from './keyproof.ts';
 import { EMPTY_PASSWORDS, macVerifies, pbeDecrypt, unsupportedScheme } from './pbe.ts';
 import type { RawHit } from './types.ts';
@@ -65,6 +65,9 @@ function sequenceAt(bytes: Buffer): Ber | undefined {
   return t?.tag === 0x30 ? t : undefined;
 }
 
+/** How deep safeContentsBags may nest (RFC 7292 §4.2.6) before what is inside is left unread. */
+const MAX_NESTING = 32;
+
 class Pfx {
   readonly hits: RawHit[] = [];
   readonly unread: string[] = [];
@@ -87,7 +90,7 @@ class Pfx {
   authSafe(bytes: Buffer): void {
     const seq = sequenceAt(bytes);
     if (!seq) return void this.unread.push('its authenticated safe does not parse');
-    for (const ci of berChildren(bytes, seq)) {
+    for (const ci of this.children(bytes, seq, 'its authenticated safe')) {
       const [oid, explicit] = berChildren(bytes, ci);
       const inner = explicit ? berChildren(bytes, explicit)[0] : undefined;
       const type = oid ? oidOf(bytes, oid) : '';
@@ -119,27 +122,35 @@ class Pfx {
     );
   }
 
-  /** SafeContents: a SEQUENCE of SafeBag. `decrypted`: inside an encrypted part (so the byte scan did not see it). */
-  private safeContents(bytes: Buffer, decrypted: boolean, where: number): void {
-    const seq = sequenceAt(bytes);
-    if (!seq) return void this.unread.push('a safe contents that does not parse');
-    for (const bag of berChildren(bytes, seq)) this.bag(bytes, bag, decrypted, where);
+  /** The elements of a SEQUENCE; when they stop before its end (one does not parse, or past 4,096), what is left is unread. */
+  private children(bytes: Buffer, t: Ber, what: string): Ber[] {
+    const out = berChildren(bytes, t);
+    if (!berWhole(t, out)) this.unread.push(`${what} past its ${out.length} first elements (damaged, or more than 4096)`);
+    return out;
   }
 
-  private bag(bytes: Buffer, bag: Ber, decrypted: boolean, where: number): void {
+  /** SafeContents: a SEQUENCE of SafeBag. `decrypted`: inside an encrypted part (so the byte scan did not see it). */
+  private safeContents(bytes: Buffer, decrypted: boolean, where: number, depth = 0): void {
+    const seq = sequenceAt(bytes);
+    if (!seq) return void this.unread.push('a safe contents that does not parse');
+    if (depth > MAX_NESTING) return void this.unread.push(`a safe contents nested more than ${MAX_NESTING} deep`);
+    for (const bag of this.children(bytes, seq, 'a safe contents')) this.bag(bytes, bag, decrypted, where, depth);
+  }
+
+  private bag(bytes: Buffer, bag: Ber, decrypted: boolean, where: number, depth: number): void {
     const [oid, explicit, attrs] = berChildren(bytes, bag);
     const value = explicit ? berChildren(bytes, explicit)[0] : undefined;
-    if (!oid || !value) return;
+    if (!oid || !value) return void this.unread.push('a bag that does not parse');
     const type = oidOf(bytes, oid);
     const at = decrypted ? where : this.at(bytes.subarray(bag.start), where);
     const length = bag.end - bag.start;
     const keyId = attrs ? localKeyId(bytes, attrs) : undefined;
     if (type === OID.keyBag && decrypted) {
-      const hit = provenKey(bytes.subarray(value.start, value.end), at, length, 'pkcs12');
-      if (hit) this.hits.push(hit);
+      // Private key material by its bag type: one Node cannot load (a GOST key, say) is still a finding, unproven.
+      this.hits.push(provenKey(bytes.subarray(value.start, value.end), at, length, 'pkcs12') ?? { offset: at, length, format: 'pkcs12', proof: 'unproven' });
     } else if (type === OID.shroudedKeyBag) this.shrouded(bytes, value, at, length, keyId);
     else if (type === OID.certBag) this.cert(bytes, value, keyId);
-    else if (type === OID.safeContentsBag) this.safeContents(bytes.subarray(value.start, value.end), decrypted, at);
+    else if (type === OID.safeContentsBag) this.safeContents(bytes.subarray(value.start, value.end), decrypted, at, depth + 1);
   }
 
   /** A pkcs8ShroudedKeyBag: an EncryptedPrivateKeyInfo (RFC 5958 §3). */
@@ -262,9 +273,9 @@ export function readJavaKeyStore(file: Buffer): KeyStoreRead | undefined {
     } catch {
       entry = { end: Number.POSITIVE_INFINITY };
     }
-    if (!entry) return { hits, unread: [`entries from the ${i + 1}th of ${count} on (a secret key entry, a serialized Java object) were not walked`] };
+    if (!entry) return { hits, unread: [`entries ${i + 1} to ${count} of ${count} (from a secret key entry, a serialized Java object) were not walked`] };
     if (entry.end > file.length)
-      return { hits, unread: [`the store is cut or damaged at its ${i + 1}th entry of ${count}: that entry and those after it were not walked`] };
+      return { hits, unread: [`the store is cut or damaged at entry ${i + 1} of ${count}: that entry and those after it were not walked`] };
     if (entry.hit) hits.push(entry.hit);
     p = entry.end;
   }

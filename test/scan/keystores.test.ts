@@ -1,7 +1,7 @@
 // Password-protected key stores (PKCS#12 per RFC 7292 §4, Java JKS/JCEKS): recognised, their private keys
 // reported (read when the password is empty, else encrypted), what stays unread a gap, never clean.
 import { execFileSync } from 'node:child_process';
-import { generateKeyPairSync, X509Certificate } from 'node:crypto';
+import { createCipheriv, generateKeyPairSync, pbkdf2Sync, X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -180,11 +180,89 @@ describe('JKS and JCEKS read without their password', () => {
     writeFileSync(join(dir, 'secret.jceks'), store(0xcececece, [privateEntry('signer'), secret, privateEntry('later')]));
     const r = await scanFile(join(dir, 'secret.jceks'), 'secret.jceks', { table: table() });
     expect(rows(r).filter((x) => x[0] === 'java-keystore')).toHaveLength(1);
-    expect(r.gaps).toEqual([expect.objectContaining({ operation: 'decode-keystore', reason: expect.stringMatching(/2th of 3 on/) })]);
+    expect(r.gaps).toEqual([
+      expect.objectContaining({ operation: 'decode-keystore', reason: expect.stringMatching(/entries 2 to 3 of 3 \(from a secret key entry/) }),
+    ]);
     const whole = store(0xfeedfeed, [privateEntry('signer'), privateEntry('second')]);
     writeFileSync(join(dir, 'cut.jks'), whole.subarray(0, whole.length - 600));
     const cut = await scanFile(join(dir, 'cut.jks'), 'cut.jks', { table: table() });
     expect(rows(cut).filter((x) => x[0] === 'java-keystore')).toHaveLength(1);
-    expect(cut.gaps).toEqual([expect.objectContaining({ operation: 'decode-keystore', reason: expect.stringMatching(/cut or damaged at its 2th entry/) })]);
+    expect(cut.gaps).toEqual([expect.objectContaining({ operation: 'decode-keystore', reason: expect.stringMatching(/cut or damaged at entry 2 of 2:/) })]);
+  });
+});
+
+describe('PKCS#12 parts that do not read are never dropped (review findings)', () => {
+  const oid = (dotted: string): number[] => {
+    const [a = 0, b = 0, ...rest] = dotted.split('.').map(Number);
+    const out = [40 * a + b];
+    for (const n of rest) {
+      const bytes = [n & 0x7f];
+      for (let v = Math.floor(n / 128); v > 0; v = Math.floor(v / 128)) bytes.unshift((v & 0x7f) | 0x80);
+      out.push(...bytes);
+    }
+    return tlv(0x06, out);
+  };
+  const DATA = oid('1.2.840.113549.1.7.1');
+  /** A PFX (no MAC, so the empty password is tried) whose authenticated safe holds these ContentInfos. */
+  const store = (...infos: number[][]) => Buffer.from(tlv(0x30, [0x02, 0x01, 0x03, ...tlv(0x30, [...DATA, ...tlv(0xa0, tlv(0x04, tlv(0x30, infos.flat())))])]));
+  /** An encryptedData ContentInfo: `safeContents` under PBES2 (PBKDF2-HMAC-SHA256, AES-256-CBC, RFC 8018) with the empty password, as OpenSSL 3 writes it. */
+  const encrypted = (safeContents: number[], iterations = 2048) => {
+    const salt = Buffer.alloc(8, 1);
+    const iv = Buffer.alloc(16, 2);
+    const key = pbkdf2Sync(Buffer.alloc(0), salt, iterations, 32, 'sha256');
+    const c = createCipheriv('aes-256-cbc', key, iv);
+    const data = Buffer.concat([c.update(Buffer.from(safeContents)), c.final()]);
+    const count = tlv(0x02, iterations > 0xffff ? [iterations >> 16, (iterations >> 8) & 0xff, iterations & 0xff] : [iterations >> 8, iterations & 0xff]);
+    const kdf = tlv(0x30, [
+      ...oid('1.2.840.113549.1.5.12'),
+      ...tlv(0x30, [...tlv(0x04, [...salt]), ...count, ...tlv(0x30, [...oid('1.2.840.113549.2.9'), 0x05, 0x00])]),
+    ]);
+    const alg = tlv(0x30, [...oid('1.2.840.113549.1.5.13'), ...tlv(0x30, [...kdf, ...tlv(0x30, [...oid('2.16.840.1.101.3.4.1.42'), ...tlv(0x04, [...iv])])])]);
+    const eci = tlv(0x30, [...DATA, ...alg, ...tlv(0x80, [...data])]);
+    return tlv(0x30, [...oid('1.2.840.113549.1.7.6'), ...tlv(0xa0, tlv(0x30, [0x02, 0x01, 0x00, ...eci]))]);
+  };
+  /** A GOST R 34.10-2012 PKCS#8 key (RFC 9215 §3): private key material Node cannot load. */
+  const gost = tlv(0x30, [
+    0x02,
+    0x01,
+    0x00,
+    ...tlv(0x30, [...oid('1.2.643.7.1.1.1.1'), ...tlv(0x30, [...oid('1.2.643.7.1.2.1.1.1'), ...oid('1.2.643.7.1.1.2.2')])]),
+    ...tlv(
+      0x04,
+      tlv(
+        0x04,
+        Array.from({ length: 32 }, (_, i) => i + 1),
+      ),
+    ),
+  ]);
+  const keyBag = (pkcs8: number[]) => tlv(0x30, [...oid('1.2.840.113549.1.12.10.1.1'), ...tlv(0xa0, pkcs8)]);
+  const scan = async (name: string, bytes: Buffer) => {
+    writeFileSync(join(dir, name), bytes);
+    return scanFile(join(dir, name), name);
+  };
+
+  it('a decrypted key bag Node cannot load (GOST) is an unproven pkcs12 finding (it was dropped: clean)', async () => {
+    const r = await scan('gost.p12', store(encrypted(tlv(0x30, keyBag(gost)))));
+    expect(r.findings.map((f) => [f.format, f.proof, f.encrypted ?? false])).toEqual([['pkcs12', 'unproven', false]]);
+    expect(r.gaps).toEqual([]);
+  });
+
+  it('a bag that does not parse, and a safe contents whose bags stop before its end, are decode-keystore gaps (they were dropped: clean)', async () => {
+    const damaged = await scan('bag.p12', store(encrypted(tlv(0x30, tlv(0x30, [...oid('1.2.840.113549.1.12.10.1.1'), 0x05, 0x00])))));
+    expect(damaged.gaps.map((g) => g.operation)).toEqual(['decode-keystore']);
+    expect(damaged.gaps[0]?.reason).toMatch(/a bag that does not parse/);
+    const cut = await scan('cut.p12', store(encrypted(tlv(0x30, [0x1f, 0x01, 0x00, ...keyBag(gost)]))));
+    expect(cut.gaps.map((g) => g.operation)).toEqual(['decode-keystore']);
+    expect(cut.gaps[0]?.reason).toMatch(/a safe contents past its 0 first elements/);
+  });
+
+  it('an OCTET STRING nested 5,000 deep is a decode-keystore gap and the file is still byte-scanned (it overflowed the stack: a read gap, the byte scan skipped)', async () => {
+    const pem = Buffer.from(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'pem', type: 'pkcs8' }) as string);
+    let nest: number[] = tlv(0x04, [...pem]);
+    for (let i = 0; i < 5000; i++) nest = tlv(0x24, nest);
+    const bytes = Buffer.from(tlv(0x30, [0x02, 0x01, 0x03, ...tlv(0x30, [...DATA, ...tlv(0xa0, nest)])]));
+    const r = await scan('deep.p12', bytes);
+    expect(r.gaps.map((g) => [g.operation, /nest more than 32 deep/.test(g.reason)])).toEqual([['decode-keystore', true]]);
+    expect(r.findings.map((f) => [f.format, f.proof])).toEqual([['pem', 'private-key-present']]);
   });
 });
