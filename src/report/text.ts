@@ -91,7 +91,7 @@ function tableLines(rows: readonly Row[], width: number | undefined, c: (code: s
 /** The subjects a shared root cause fails, one per line under it (ids verbatim: what a waiver names). */
 function affectsLines(r: Row, indent: string): string[] {
   const lines = (r.affects ?? []).map((id) => `${indent}- ${id}`);
-  if (r.more) lines.push(`${indent}… and ${r.more} more subjects`);
+  if (r.more) lines.push(`${indent}… and ${r.more} more subject${r.more === 1 ? '' : 's'}`);
   return lines;
 }
 

@@ -61,6 +61,11 @@ describe('text reporter', () => {
     expect(render(240)).toMatch(/^SEVERITY {2}RULE +SUBJECT +MESSAGE/m);
   });
 
+  it('one subject left over is "1 more subject"', () => {
+    const out = textReporter.render(sharedCauseResult(SUBJECTS_PER_CAUSE + 1), reportMeta({ color: false }));
+    expect(out).toContain('… and 1 more subject\n');
+  });
+
   it('wrap: words stay whole unless longer than the width', () => {
     expect(wrap('one two three four', 9)).toEqual(['one two', 'three', 'four']);
     expect(wrap('abcdefghij kl', 4)).toEqual(['abcd', 'efgh', 'ij', 'kl']);
