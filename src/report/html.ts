@@ -383,7 +383,7 @@ const STATUS_BANNER = (result: AuditResult): string => {
     .map((k) => `${f[k]} ${k}`)
     .join(', ');
   const rc = s.rootCauses?.total ?? o.fail;
-  return `<div class="banner" style="--c:${status[1]}">${esc(status[0])}: ${rc} root causes of ${o.fail} failures (${bySeverity}${o.fail ? '' : 'none'}), ${o.waived} waived, ${o.unknown} not evaluated, ${o.error} errors, ${s.gaps} collection gaps${s.incomplete ? ' — the audit is incomplete: some data could not be read' : ''}.</div>`;
+  return `<div class="banner" style="--c:${status[1]}">${esc(status[0])}: ${rc} root causes of ${o.fail} failures (${bySeverity}${o.fail ? '' : 'none'}), ${o.waived} waived, ${o.unknown} not evaluated, ${o.error} error${o.error === 1 ? '' : 's'}, ${s.gaps} collection gap${s.gaps === 1 ? '' : 's'}${s.incomplete ? ' — the audit is incomplete: some data could not be read' : ''}.</div>`;
 };
 
 /** The document head, the title block with the status banner, and the navigation. */

@@ -129,6 +129,9 @@ function findingLines(result: AuditResult, meta: ReportMeta, c: (code: string, s
   return [...tableLines(rows, meta.width, c), ...(note ? [c(SGR.yellow, note)] : []), ''];
 }
 
+/** `1 key`, `2 keys`. */
+const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
 function summaryLines(result: AuditResult, c: (code: string, s: string) => string): string[] {
   const s = result.summary;
   const o = s.outcomes;
@@ -137,9 +140,9 @@ function summaryLines(result: AuditResult, c: (code: string, s: string) => strin
   const rc = s.rootCauses ?? { total: o.fail, bySeverity: f };
   const b = rc.bySeverity;
   const lines = [
-    `${c(SGR.bold, 'Summary')}: ${result.inventory.keys} keys, ${result.policy.rulesEnabled} rules — ` +
-      `${c(o.fail ? SGR.red : SGR.green, `${rc.total} root causes`)} (critical ${b.critical}, high ${b.high}, medium ${b.medium}, low ${b.low}) of ${o.fail} failures, ` +
-      `${o.pass} passed, ${o.waived} waived, ${o.unknown} unknown, ${o.error} errors, ${s.gaps} collection gaps.`,
+    `${c(SGR.bold, 'Summary')}: ${count(result.inventory.keys, 'key')}, ${count(result.policy.rulesEnabled, 'rule')} — ` +
+      `${c(o.fail ? SGR.red : SGR.green, count(rc.total, 'root cause'))} (critical ${b.critical}, high ${b.high}, medium ${b.medium}, low ${b.low}) of ${count(o.fail, 'failure')}, ` +
+      `${o.pass} passed, ${o.waived} waived, ${o.unknown} unknown, ${count(o.error, 'error')}, ${count(s.gaps, 'collection gap')}.`,
   ];
   const { keys, clean } = keyCounts(result);
   lines.push(`Keys: ${clean} of ${keys} pass every rule that applies.`);

@@ -66,6 +66,19 @@ describe('text reporter', () => {
     expect(out).toContain('… and 1 more subject\n');
   });
 
+  it('the summary line counts in the singular where a count is 1 (1 root cause of 1 failure, 1 collection gap)', () => {
+    const r = sharedCauseResult(1);
+    const bySeverity = { critical: 0, high: 1, medium: 0, low: 0, info: 0 };
+    const outcomes = { ...r.summary.outcomes, fail: 1, error: 1 };
+    const one = { ...r, inventory: { ...r.inventory, keys: 1 }, policy: { ...r.policy, rulesEnabled: 1 } };
+    const out = textReporter.render(
+      { ...one, summary: { ...r.summary, gaps: 1, outcomes, rootCauses: { total: 1, bySeverity } } },
+      reportMeta({ color: false }),
+    );
+    const summary = out.split('\n').find((l) => l.startsWith('Summary: ')) ?? '';
+    expect(summary).toMatch(/^Summary: 1 key, 1 rule — 1 root cause \(critical 0, high 1, medium 0, low 0\) of 1 failure, .* 1 error, 1 collection gap\.$/);
+  });
+
   it('wrap: words stay whole unless longer than the width', () => {
     expect(wrap('one two three four', 9)).toEqual(['one two', 'three', 'four']);
     expect(wrap('abcdefghij kl', 4)).toEqual(['abcd', 'efgh', 'ij', 'kl']);
