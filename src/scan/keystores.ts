@@ -9,7 +9,7 @@ import type { Fingerprints } from '../model/common.ts';
 import { nodeCrypto } from '../util/builtins.ts';
 import { type Ber, ber, berChildren, berWhole, octets, oidOf } from './ber.ts';
 import { judgePrivateKey, tryDer } from './keyproof.ts';
-import { EMPTY_PASSWORDS, macVerifies, pbeDecrypt, unsupportedScheme } from './pbe.ts';
+import { EMPTY_PASSWORDS, KdfBudget, MAX_STORE_ITERATIONS, macVerifies, pbeDecrypt, unsupportedScheme } from './pbe.ts';
 import type { RawHit } from './types.ts';
 
 /** The largest key store read whole (a PFX or JKS is kilobytes; larger ones stay a gap). */
@@ -75,10 +75,12 @@ class Pfx {
   private readonly encryptedKeys: { hit: RawHit; keyId?: string }[] = [];
   private readonly file: Buffer;
   private readonly passwords: readonly Buffer[];
+  private readonly budget: KdfBudget;
 
-  constructor(file: Buffer, passwords: readonly Buffer[]) {
+  constructor(file: Buffer, passwords: readonly Buffer[], budget: KdfBudget) {
     this.file = file;
     this.passwords = passwords;
+    this.budget = budget;
   }
 
   /** Where `b` (a view of the file, or decrypted bytes) lies in the file; `fallback` for decrypted bytes. */
@@ -108,7 +110,7 @@ class Pfx {
     if (!alg || !content) return void this.unread.push('an encrypted part that does not parse');
     const data = octets(bytes, content);
     for (const pw of this.passwords) {
-      const plain = pbeDecrypt(bytes, alg, data, pw);
+      const plain = pbeDecrypt(bytes, alg, data, pw, this.budget);
       if (plain && sequenceAt(plain)) {
         this.safeContents(plain, true, this.at(data, 0));
         return;
@@ -158,7 +160,7 @@ class Pfx {
     const [alg, data] = berChildren(bytes, epki);
     if (alg && data) {
       for (const pw of this.passwords) {
-        const plain = pbeDecrypt(bytes, alg, octets(bytes, data), pw);
+        const plain = pbeDecrypt(bytes, alg, octets(bytes, data), pw, this.budget);
         const hit = plain && provenKey(plain, at, length, 'pkcs12');
         if (hit) return void this.hits.push(hit);
       }
@@ -196,10 +198,12 @@ export function readPkcs12(file: Buffer): KeyStoreRead | undefined {
   if (oidOf(file, oid) !== OID.data) return { hits: [], unread: ['a public-key-protected (signed) PFX, not read'] };
   const content = octets(file, inner);
   // The MAC says whether the password is empty; without one (openssl -nomac), an empty password is tried.
-  const passwords = macData ? EMPTY_PASSWORDS.filter((pw) => macVerifies(file, macData, content, pw) !== false) : EMPTY_PASSWORDS;
-  const reader = new Pfx(file, passwords);
+  const budget = new KdfBudget();
+  const passwords = macData ? EMPTY_PASSWORDS.filter((pw) => macVerifies(file, macData, content, pw, budget) !== false) : EMPTY_PASSWORDS;
+  const reader = new Pfx(file, passwords, budget);
   reader.authSafe(content);
-  return { hits: reader.hits, unread: reader.unread };
+  const spent = budget.spent ? [`parts whose key derivation would pass ${MAX_STORE_ITERATIONS} iterations for the store were not decrypted`] : [];
+  return { hits: reader.hits, unread: [...reader.unread, ...spent] };
 }
 
 /**

@@ -43,6 +43,38 @@ export function pkcs12Kdf(hash: { name: string; u: number; v: number }, password
 /** Iteration counts above this are not tried (a crafted store would hold the scan for hours): such a part stays unread. */
 const MAX_ITERATIONS = 1_000_000;
 
+/** Key-derivation iterations run for one store, in all (a store of many bags, each at the per-derivation limit, would hold the scan for days). */
+export const MAX_STORE_ITERATIONS = 4_000_000;
+
+/**
+ * The key derivations of one store: iterations counted against MAX_STORE_ITERATIONS (past it a derivation
+ * throws and `spent` is set: what it guards stays unread), and each result kept by its inputs, so the same
+ * salt, count and password (both spellings of "no password" under PBES2, a MAC and a bag sharing a salt) cost once.
+ */
+export class KdfBudget {
+  left = MAX_STORE_ITERATIONS;
+  spent = false;
+  private readonly done = new Map<string, Buffer>();
+
+  derive(inputs: (string | number | Buffer)[], iterations: number, run: () => Buffer): Buffer {
+    const key = inputs.map((x) => (Buffer.isBuffer(x) ? x.toString('hex') : String(x))).join(':');
+    const known = this.done.get(key);
+    if (known) return known;
+    if (iterations > this.left) {
+      this.spent = true;
+      throw new RangeError(`past ${MAX_STORE_ITERATIONS} key-derivation iterations for this store`);
+    }
+    this.left -= iterations;
+    const out = run();
+    this.done.set(key, out);
+    return out;
+  }
+}
+
+/** pkcs12Kdf under a store's budget: it runs its iterations once per `u` bytes of output (one hash each, in JS). */
+const kdf12 = (budget: KdfBudget, hash: { name: string; u: number; v: number }, password: Buffer, salt: Buffer, id: number, n: number, len: number) =>
+  budget.derive(['p12', hash.name, password, salt, id, n, len], n * Math.ceil(len / hash.u), () => pkcs12Kdf(hash, password, salt, id, n, len));
+
 /** An iteration count (1, its DEFAULT, when absent); throws above MAX_ITERATIONS. */
 const iterations = (buf: Buffer, t: Ber | undefined): number => {
   if (!t) return 1;
@@ -57,14 +89,14 @@ const iterations = (buf: Buffer, t: Ber | undefined): number => {
  * authenticated safe's content: true when it verifies, false when it does not, undefined when the
  * MAC's digest is one this reader does not know.
  */
-export function macVerifies(buf: Buffer, macData: Ber, authSafe: Buffer, password: Buffer): boolean | undefined {
+export function macVerifies(buf: Buffer, macData: Ber, authSafe: Buffer, password: Buffer, budget = new KdfBudget()): boolean | undefined {
   const [digestInfo, salt, iter] = berChildren(buf, macData);
   const [alg, digest] = digestInfo ? berChildren(buf, digestInfo) : [];
   const oid = alg ? berChildren(buf, alg)[0] : undefined;
   const hash = oid ? HASHES[oidOf(buf, oid)] : undefined;
   if (!hash || !digest || !salt) return undefined;
   try {
-    const key = pkcs12Kdf(hash, password, octets(buf, salt), 3, iterations(buf, iter), hash.u);
+    const key = kdf12(budget, hash, password, octets(buf, salt), 3, iterations(buf, iter), hash.u);
     return nodeCrypto().createHmac(hash.name, key).update(authSafe).digest().equals(octets(buf, digest));
   } catch {
     return undefined;
@@ -101,7 +133,7 @@ export function unsupportedScheme(buf: Buffer, alg: Ber): string | undefined {
 }
 
 /** Decrypt `data` under the AlgorithmIdentifier `alg` with `password` (a BMPString for PKCS#12 PBE; PBES2 takes it as UTF-8 bytes, its BMP terminator dropped). */
-export function pbeDecrypt(buf: Buffer, alg: Ber, data: Buffer, password: Buffer): Buffer | undefined {
+export function pbeDecrypt(buf: Buffer, alg: Ber, data: Buffer, password: Buffer, budget = new KdfBudget()): Buffer | undefined {
   const [oid, params] = berChildren(buf, alg);
   if (!oid || !params) return undefined;
   const name = oidOf(buf, oid);
@@ -113,11 +145,11 @@ export function pbeDecrypt(buf: Buffer, alg: Ber, data: Buffer, password: Buffer
       const s = octets(buf, salt);
       const n = iterations(buf, iter);
       const sha1 = HASHES['1.3.14.3.2.26'] as { name: string; u: number; v: number };
-      const key = pkcs12Kdf(sha1, password, s, 1, n, scheme.key);
-      const iv = pkcs12Kdf(sha1, password, s, 2, n, scheme.iv);
+      const key = kdf12(budget, sha1, password, s, 1, n, scheme.key);
+      const iv = kdf12(budget, sha1, password, s, 2, n, scheme.iv);
       return decipher(scheme.cipher, key, iv, data);
     }
-    return name === PBES2 ? pbes2(buf, params, data, password.length === 2 ? Buffer.alloc(0) : password) : undefined;
+    return name === PBES2 ? pbes2(buf, params, data, password.length === 2 ? Buffer.alloc(0) : password, budget) : undefined;
   } catch {
     return undefined;
   }
@@ -129,7 +161,7 @@ function decipher(cipher: string, key: Buffer, iv: Buffer, data: Buffer): Buffer
 }
 
 /** RFC 8018 §6.2.2 with PBKDF2 (§5.2) and a CBC cipher. */
-function pbes2(buf: Buffer, params: Ber, data: Buffer, password: Buffer): Buffer | undefined {
+function pbes2(buf: Buffer, params: Ber, data: Buffer, password: Buffer, budget: KdfBudget): Buffer | undefined {
   const [kdf, enc] = berChildren(buf, params);
   const [kdfOid, kdfParams] = kdf ? berChildren(buf, kdf) : [];
   const [encOid, ivT] = enc ? berChildren(buf, enc) : [];
@@ -141,6 +173,8 @@ function pbes2(buf: Buffer, params: Ber, data: Buffer, password: Buffer): Buffer
   const prfOid = prfT ? berChildren(buf, prfT)[0] : undefined;
   const prf = prfOid ? PRFS[oidOf(buf, prfOid)] : 'sha1';
   if (!prf) return undefined;
-  const key = nodeCrypto().pbkdf2Sync(password, octets(buf, salt), iterations(buf, iter), cipher.key, prf);
+  const s = octets(buf, salt);
+  const n = iterations(buf, iter);
+  const key = budget.derive(['pbkdf2', prf, password, s, n, cipher.key], n, () => nodeCrypto().pbkdf2Sync(password, s, n, cipher.key, prf));
   return decipher(cipher.cipher, key, octets(buf, ivT), data);
 }

@@ -206,8 +206,8 @@ describe('PKCS#12 parts that do not read are never dropped (review findings)', (
   /** A PFX (no MAC, so the empty password is tried) whose authenticated safe holds these ContentInfos. */
   const store = (...infos: number[][]) => Buffer.from(tlv(0x30, [0x02, 0x01, 0x03, ...tlv(0x30, [...DATA, ...tlv(0xa0, tlv(0x04, tlv(0x30, infos.flat())))])]));
   /** An encryptedData ContentInfo: `safeContents` under PBES2 (PBKDF2-HMAC-SHA256, AES-256-CBC, RFC 8018) with the empty password, as OpenSSL 3 writes it. */
-  const encrypted = (safeContents: number[], iterations = 2048) => {
-    const salt = Buffer.alloc(8, 1);
+  const encrypted = (safeContents: number[], iterations = 2048, saltByte = 1) => {
+    const salt = Buffer.alloc(8, saltByte);
     const iv = Buffer.alloc(16, 2);
     const key = pbkdf2Sync(Buffer.alloc(0), salt, iterations, 32, 'sha256');
     const c = createCipheriv('aes-256-cbc', key, iv);
@@ -264,5 +264,13 @@ describe('PKCS#12 parts that do not read are never dropped (review findings)', (
     const r = await scan('deep.p12', bytes);
     expect(r.gaps.map((g) => [g.operation, /nest more than 32 deep/.test(g.reason)])).toEqual([['decode-keystore', true]]);
     expect(r.findings.map((f) => [f.format, f.proof])).toEqual([['pem', 'private-key-present']]);
+  });
+
+  it('key derivations are bounded per store (4,000,000 iterations in all): parts past that are a decode-keystore gap, not hours of CPU', async () => {
+    const parts = [1, 2, 3, 4, 5].map((salt) => encrypted(tlv(0x30, keyBag(gost)), 1_000_000, salt));
+    const r = await scan('many.p12', store(...parts));
+    expect(r.findings.map((f) => [f.format, f.proof])).toHaveLength(4);
+    expect(r.gaps.map((g) => g.operation)).toEqual(['decode-keystore']);
+    expect(r.gaps[0]?.reason).toMatch(/would pass 4000000 iterations for the store were not decrypted/);
   });
 });
