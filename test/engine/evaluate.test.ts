@@ -48,38 +48,19 @@ const perPrincipal = defineRule({
   },
 });
 
-const needy = defineRule({
-  id: 'test-needs',
-  meta: {
-    category: 'rotation',
-    severity: 'high',
-    description: 'Has what it needs.',
-    rationale: 'test',
-    remediation: 'test',
-    subject: 'key',
-    needs: [['fingerprints.spkiSha256', 'publicKey'], 'rotation.periodDays'],
-  },
-  options: z.strictObject({}),
-  messages: { never: 'never' },
-  check() {},
-});
+/** A rule that only declares what it needs (its check reports nothing). */
+const needing = (id: string, needs: Parameters<typeof defineRule>[0]['meta']['needs']) =>
+  defineRule({
+    id,
+    meta: { category: 'rotation', severity: 'high', description: 'Has what it needs.', rationale: 'test', remediation: 'test', subject: 'key', needs },
+    options: z.strictObject({}),
+    messages: { never: 'never' },
+    check() {},
+  });
 
+const needy = needing('test-needs', [['fingerprints.spkiSha256', 'publicKey'], 'rotation.periodDays']);
 // A path as its only alternative, and a plain member: each read where it is.
-const needyOne = defineRule({
-  id: 'test-needs-one',
-  meta: {
-    category: 'rotation',
-    severity: 'high',
-    description: 'Has what it needs.',
-    rationale: 'test',
-    remediation: 'test',
-    subject: 'key',
-    needs: [['rotation.periodDays'], 'exportable'],
-  },
-  options: z.strictObject({}),
-  messages: { never: 'never' },
-  check() {},
-});
+const needyOne = needing('test-needs-one', [['rotation.periodDays'], 'exportable']);
 
 for (const r of [throwing, perPrincipal, needy, needyOne]) extraRules.set(r.id, r);
 
