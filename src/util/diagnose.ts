@@ -231,21 +231,36 @@ export function zodDiagnostics(
       continue;
     }
     const expected = expectedAt(root, path);
-    let message: string;
-    let hint: string | undefined;
-    if (issue.code === 'invalid_type') ({ message, hint } = typeProblem(where, value, (issue as { expected?: string }).expected));
-    else if (issue.code === 'invalid_value') {
-      message = `${where} has an invalid value ${JSON.stringify(value)}.`;
-      const values = (issue as { values?: unknown[] }).values?.filter((v): v is string => typeof v === 'string') ?? [];
-      const near = typeof value === 'string' ? didYouMean(value, values) : undefined;
-      if (near) message += suggestion(value as string, values);
-      hint = invalidValueHint(expected, near);
-    } else if (issue.code === 'too_small' || issue.code === 'too_big') ({ message, hint } = boundProblem(where, value, issue as BoundIssue));
-    else if (issue.code === 'invalid_union') message = `${where} does not match any accepted shape.`;
-    else message = `${where}: ${issue.message}`;
+    const { message, hint } = valueProblem(issue, where, value, expected);
     out.push({ ...at(path), message, expected, ...(hint ? { hint } : {}) });
   }
   return out;
+}
+
+/** What is wrong with the value at an issue's path, and how to fix it. */
+function valueProblem(issue: z.core.$ZodIssue, where: string, value: unknown, expected: string | undefined): { message: string; hint?: string | undefined } {
+  switch (issue.code) {
+    case 'invalid_type':
+      return typeProblem(where, value, (issue as { expected?: string }).expected);
+    case 'invalid_value':
+      return invalidValueProblem(where, value, (issue as { values?: unknown[] }).values, expected);
+    case 'too_small':
+    case 'too_big':
+      return boundProblem(where, value, issue as BoundIssue);
+    case 'invalid_union':
+      return { message: `${where} does not match any accepted shape.` };
+    default:
+      return { message: `${where}: ${issue.message}` };
+  }
+}
+
+/** A value outside the accepted set, with the nearest accepted one when there is one. */
+function invalidValueProblem(where: string, value: unknown, accepted: unknown[] | undefined, expected: string | undefined): { message: string; hint?: string } {
+  const values = accepted?.filter((v): v is string => typeof v === 'string') ?? [];
+  const near = typeof value === 'string' ? didYouMean(value, values) : undefined;
+  const message = `${where} has an invalid value ${JSON.stringify(value)}.${near ? suggestion(value as string, values) : ''}`;
+  const hint = invalidValueHint(expected, near);
+  return hint ? { message, hint } : { message };
 }
 
 /** How to fix a value outside the accepted set: the nearest one, else the one accepted value; a list is not repeated. */
