@@ -464,7 +464,8 @@ export function effectiveAccessPlain(key: KeyFacts, keyPolicy: readonly Stmt[], 
   return x ? evaluateAll(iam.principals, x) : [];
 }
 
-const uniqueConds = (cs: readonly AccessCondition[]): AccessCondition[] => {
+/** Conditions once each (same operator, key and values). */
+export const uniqueConds = (cs: readonly AccessCondition[]): AccessCondition[] => {
   const seen = new Map<string, AccessCondition>();
   for (const c of cs) seen.set(`${c.operator}\u0000${c.key}\u0000${c.values.join('\u0000')}`, c);
   return [...seen.values()];

@@ -4,7 +4,7 @@
 // SCP or RCP wins, and every SCP level must allow). An SCP that denies kms:Sign to a debug OU means its
 // roles cannot sign, whatever the key policy or a grant says. Three-valued like the rest: a condition on
 // a fact not read (the tags of a principal in another account) leaves the capability undecided. Pure.
-import type { AccessCondition, AccessEntry, Capability } from '../../../model/access-entry.ts';
+import type { AccessEntry, Capability } from '../../../model/access-entry.ts';
 import { actionsOfEntry, KMS_ACTIONS, perimeterOf } from '../normalize.ts';
 import { allOf, anyOf, type Facts, NO, notDenied, type Outcome } from './conditions.ts';
 import type { Stmt } from './document.ts';
@@ -20,6 +20,7 @@ import {
   orgGuards,
   resourceMatches,
   resourceOrgOf,
+  uniqueConds,
 } from './evaluate.ts';
 import { type AccountIam, type IamPrincipal, principalFacts } from './iam-details.ts';
 
@@ -69,12 +70,6 @@ function guardAction(action: string, g: Guards, f: Facts, cache: Map<Stmt, Outco
   return allOf(steps);
 }
 
-const uniq = (cs: readonly AccessCondition[]): AccessCondition[] => {
-  const seen = new Map<string, AccessCondition>();
-  for (const c of cs) seen.set(`${c.operator}\u0000${c.key}\u0000${c.values.join('\u0000')}`, c);
-  return [...seen.values()];
-};
-
 /** The entry split by what the guardrails leave: decided capabilities, undecided ones; [] when nothing is left. */
 function guardEntry(e: AccessEntry, actions: ReadonlySet<string>, principal: Facts['principal'], x: GuardInputs, known?: IamPrincipal): AccessEntry[] {
   const g: Guards = {
@@ -98,12 +93,12 @@ function guardEntry(e: AccessEntry, actions: ReadonlySet<string>, principal: Fac
   }
   const decided = [...caps].filter(([, o]) => o.v === 'yes');
   const open = [...caps].filter(([, o]) => o.v === 'maybe');
-  const assumed = uniq([...(e.assumed ?? []), ...[...caps.values()].flatMap((o) => (o.v === 'no' ? [] : o.assumed))]);
+  const assumed = uniqueConds([...(e.assumed ?? []), ...[...caps.values()].flatMap((o) => (o.v === 'no' ? [] : o.assumed))]);
   const base = { ...e, ...(assumed.length ? { assumed } : {}) };
   const out: AccessEntry[] = [];
   if (decided.length) out.push({ ...base, capabilities: decided.map(([c]) => c).sort() });
   if (open.length)
-    out.push({ ...base, capabilities: open.map(([c]) => c).sort(), undecided: uniq([...(e.undecided ?? []), ...open.flatMap(([, o]) => o.undecided)]) });
+    out.push({ ...base, capabilities: open.map(([c]) => c).sort(), undecided: uniqueConds([...(e.undecided ?? []), ...open.flatMap(([, o]) => o.undecided)]) });
   return out;
 }
 
