@@ -513,7 +513,8 @@ class Collector {
    * EXACT_SCHEMA_BYTES only a syntax error is placed that way (JSON.parse; no source map is built).
    */
   private exactDiagnostics(): void {
-    if (this.size === undefined || this.size > this.exactUpTo.syntax) return;
+    // Standard input was read once and cannot be read again: the streamed reader's diagnostics stand.
+    if (this.path === STDIN_ARG || this.size === undefined || this.size > this.exactUpTo.syntax) return;
     const text = readTextFile(this.path, 'snapshot', HINT);
     if (this.size <= this.exactUpTo.schema) parseInventory(text, this.display);
     else parseJsonText(text, this.display, SNAPSHOT_JSON);

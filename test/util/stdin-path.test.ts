@@ -1,5 +1,7 @@
 // `-` as an input file: standard input, read once (the built CLI, spawned with the bytes on its stdin).
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../../src/paths.ts';
@@ -50,5 +52,28 @@ describe('- for standard input', () => {
     const bad = audit(['--snapshot', '-'], '{\n  "kind": "keyhygiene-inventory",\n  "version": 1,\n  "keys": [\n    { "id": 1 }\n  ]\n}\n');
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/^keyhygiene: error: -: keys\[0\]\.id has the wrong type/m);
+  }, 60_000);
+
+  it('a snapshot redirected from a file (< FILE) that is not a snapshot names what is missing, not a truncation', () => {
+    const inv = JSON.parse(readFileSync(join(PACKAGE_ROOT, INVENTORY), 'utf8'));
+    delete inv.kind;
+    inv.pad = 'x'.repeat(1_500_000); // past the size the streamed reader hands to the whole-text reader's re-read
+    const file = join(tmpdir(), `keyhygiene-nokind-${process.pid}.json`);
+    writeFileSync(file, JSON.stringify(inv));
+    const fd = openSync(file, 'r');
+    try {
+      const r = spawnSync(process.execPath, [join(PACKAGE_ROOT, 'bin/run.js'), 'audit', '--example', 'storm-0558', '--snapshot', '-'], {
+        stdio: [fd, 'pipe', 'pipe'],
+        encoding: 'utf8',
+        env: { ...process.env, NO_COLOR: '1' },
+        timeout: 60_000,
+      });
+      expect(r.status).toBe(2);
+      // It was read to its end: the missing member is named, not 'ends too early' from a second read of the spent stream.
+      expect(r.stderr).toMatch(/^keyhygiene: error: -: missing required key "kind" in \(top level\)\./m);
+      expect(r.stderr).not.toMatch(/ends too early/);
+    } finally {
+      closeSync(fd);
+    }
   }, 60_000);
 });
