@@ -4,6 +4,8 @@
 // and its bytes scanned by the caller as an embedded stream. A run that is cut, invalid or too long is a
 // gap naming its offset, never clean.
 
+import { unescapeJson } from './detectors.ts';
+
 /** The anchor: base64 of "----" and the first bits of the fifth dash (6 bytes, like the other anchors). */
 export const BASE64_PEM_ANCHOR = Buffer.from('LS0tLS');
 /** Most base64 text decoded from one run (the scanner keeps at least this much look-ahead after an anchor). */
@@ -58,10 +60,6 @@ function jsonEscapeLength(buf: Buffer, q: number): number {
   const c = (buf[q + 5] as number) | 0x20;
   return c === 0x62 || c === 0x66 ? 6 : 0;
 }
-
-/** Base64 text with the JSON escapes of `+` and `/` undone. */
-const unescapeJson = (s: string): string =>
-  s.includes('\\') ? s.replace(/\\\/|\\u002[bB]|\\u002[fF]/g, (m) => (m === '\\/' || m.endsWith('f') || m.endsWith('F') ? '/' : '+')) : s;
 
 /** The length of the line break at `p`: CR LF, LF, or JSON-escaped `\r\n`, `\n` (a wrapped value inside a JSON string); 0 if none. */
 function lineBreak(buf: Buffer, p: number): number {

@@ -216,8 +216,11 @@ export function readEncryptedPkcs8(file: Buffer): KeyStoreRead | undefined {
   const [alg, data] = epki ? berChildren(file, epki) : [];
   if (!epki || !alg || !data) return undefined;
   const length = epki.end - epki.start;
+  // One budget for both spellings of the empty password: for PBES2 they are the same key, derived once.
+  const budget = new KdfBudget();
+  const encrypted = octets(file, data);
   for (const pw of EMPTY_PASSWORDS) {
-    const plain = pbeDecrypt(file, alg, octets(file, data), pw);
+    const plain = pbeDecrypt(file, alg, encrypted, pw, budget);
     const hit = plain && provenKey(plain, 0, length, 'der-pkcs8');
     if (hit) return { hits: [hit], unread: [] };
   }

@@ -89,7 +89,7 @@ const iterations = (buf: Buffer, t: Ber | undefined): number => {
  * authenticated safe's content: true when it verifies, false when it does not, undefined when the
  * MAC's digest is one this reader does not know.
  */
-export function macVerifies(buf: Buffer, macData: Ber, authSafe: Buffer, password: Buffer, budget = new KdfBudget()): boolean | undefined {
+export function macVerifies(buf: Buffer, macData: Ber, authSafe: Buffer, password: Buffer, budget: KdfBudget): boolean | undefined {
   const [digestInfo, salt, iter] = berChildren(buf, macData);
   const [alg, digest] = digestInfo ? berChildren(buf, digestInfo) : [];
   const oid = alg ? berChildren(buf, alg)[0] : undefined;
@@ -133,7 +133,7 @@ export function unsupportedScheme(buf: Buffer, alg: Ber): string | undefined {
 }
 
 /** Decrypt `data` under the AlgorithmIdentifier `alg` with `password` (a BMPString for PKCS#12 PBE; PBES2 takes it as UTF-8 bytes, its BMP terminator dropped). */
-export function pbeDecrypt(buf: Buffer, alg: Ber, data: Buffer, password: Buffer, budget = new KdfBudget()): Buffer | undefined {
+export function pbeDecrypt(buf: Buffer, alg: Ber, data: Buffer, password: Buffer, budget: KdfBudget): Buffer | undefined {
   const [oid, params] = berChildren(buf, alg);
   if (!oid || !params) return undefined;
   const name = oidOf(buf, oid);
