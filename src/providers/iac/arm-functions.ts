@@ -3,10 +3,8 @@
 // copy counts and names. An argument known only at deployment (Unknown, or a reference to a
 // resource) makes the result unknown, except where the function does not need it (`if` with a
 // known condition, `and`/`or` decided by one argument, `coalesce` of a known first value). Pure.
-import { Ref, Unknown } from './values.ts';
+import { isObj, type Obj, Ref, Unknown } from './values.ts';
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Unknown) && !(v instanceof Ref);
 const isStr = (v: unknown): v is string => typeof v === 'string';
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const pending = (v: unknown): boolean => v instanceof Unknown || v instanceof Ref;

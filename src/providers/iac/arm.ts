@@ -6,11 +6,9 @@ import type { Document, LineCounter } from 'yaml';
 import { UserError } from '../../errors.ts';
 import { ArmExpressionError, type ArmScope, evaluateArm } from './arm-expr.ts';
 import { toBool } from './arm-functions.ts';
-import { type IacNote, type PlannedResource, Ref, Unknown } from './values.ts';
+import { type IacNote, isObj, type Obj, type PlannedResource, Unknown } from './values.ts';
 
-type Obj = Record<string, unknown>;
 type Path = readonly (string | number)[];
-const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Unknown) && !(v instanceof Ref);
 
 interface Ctx {
   file: string;

@@ -4,10 +4,7 @@
 // `properties`, the ARM name `vault/key` of a child), so the Azure mappers read a key, vault, role
 // assignment or diagnostic setting made through azapi as they read ARM. The address and refKey stay
 // Terraform's (subject ids, references, .tf lines). Pure.
-import { type PlannedResource, Ref, Unknown } from './values.ts';
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Unknown) && !(v instanceof Ref);
+import { isObj, type Obj, type PlannedResource, Ref, Unknown } from './values.ts';
 
 export const AZAPI_TYPE = 'azapi_resource';
 

@@ -2,11 +2,7 @@
 // decides it: `Fn::ForEach` loops of the AWS::LanguageExtensions transform are expanded; what is
 // decided elsewhere (a macro named in `Transform`, an `AWS::Include` snippet, a nested stack's own
 // template) becomes a note, so the audit says it is incomplete instead of auditing less. Pure.
-import type { IacNote } from './values.ts';
-import { Ref, Unknown } from './values.ts';
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Ref) && !(v instanceof Unknown);
+import { type IacNote, isObj, type Obj } from './values.ts';
 
 /**
  * Transforms whose effect on keys, trails and their policies is known: the language extensions are

@@ -5,10 +5,7 @@ import { type Document, isMap, isPair, isScalar, type LineCounter, parseDocument
 import { UserError } from '../../errors.ts';
 import { expandForEach, nestedStackNote, transformNotes } from './cfn-expand.ts';
 import { samExecutionRole, samRoleIds } from './sam.ts';
-import { type IacNote, type PlannedResource, Ref, Unknown } from './values.ts';
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Ref) && !(v instanceof Unknown);
+import { type IacNote, isObj, type Obj, type PlannedResource, Ref, Unknown } from './values.ts';
 
 const SHORT_FORMS: Record<string, string> = {
   '!Ref': 'Ref',

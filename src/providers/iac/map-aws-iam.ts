@@ -10,10 +10,8 @@ import type { AccessEntry } from '../../model/access-entry.ts';
 import { KeyPolicyError, policyToAccess } from '../aws/normalize.ts';
 import { type PlanContext, REF_PREFIX } from './plan-context.ts';
 import { policyDocumentFromData } from './policy-document.ts';
-import { type PlannedResource, Ref } from './values.ts';
+import { isObj, type PlannedResource, Ref } from './values.ts';
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Ref);
 const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]);
 
 const PRINCIPAL_TYPES = ['aws_iam_role', 'aws_iam_user', 'AWS::IAM::Role', 'AWS::IAM::User'];

@@ -4,10 +4,7 @@
 // KMSEncryptPolicy) on the key they name. Read as the AWS::IAM::Role the transform writes, so a key
 // policy that delegates to IAM finds the function that can use the key. A managed policy name and the
 // other templates give no KMS access this reader can see. Pure.
-import { type PlannedResource, Ref, Unknown } from './values.ts';
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Ref) && !(v instanceof Unknown);
+import { isObj, type Obj, type PlannedResource, Ref, Unknown } from './values.ts';
 
 /** The SAM resources that get an execution role, and the tag SAM adds to it. */
 const ROLE_OWNERS: Record<string, string> = {

@@ -19,6 +19,10 @@ export class Ref {
   }
 }
 
+/** A plain JSON-shaped object of an input: not a list, and not a value unknown at plan time or a reference. */
+export type Obj = Record<string, unknown>;
+export const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Unknown) && !(v instanceof Ref);
+
 export type PlannedAction = 'create' | 'update' | 'replace' | 'delete' | 'no-op' | 'read';
 export type IacFormat = 'terraform-plan' | 'cloudformation' | 'arm';
 
