@@ -6,6 +6,7 @@ import { type AccessCondition, type AccessEntry, CAPABILITIES, type Capability, 
 import type { Inventory } from '../model/inventory.ts';
 import type { KeyRecord } from '../model/key-record.ts';
 import type { ResolvedPolicy } from '../policy/resolve.ts';
+import { plural } from '../util/plural.ts';
 import { createClassifier } from './classify.ts';
 import { ciVerdict } from './classify-ci.ts';
 import { gapCovers } from './evaluate.ts';
@@ -60,7 +61,7 @@ export function findKey(inventory: Inventory, name: string): KeyRecord {
     });
   const near = inventory.keys.filter((k) => [k.id, k.name, ...(k.aliases ?? [])].some((v) => v?.includes(name))).slice(0, 3);
   throw new UserError({
-    message: `no key "${name}" in the inventory (${inventory.keys.length} keys read).`,
+    message: `no key "${name}" in the inventory (${plural(inventory.keys.length, 'key')} read).`,
     expected: 'a key id (ARN, key URI or resource name), a key name or an alias such as alias/token-signing',
     hint: near.length
       ? `did you mean ${near.map((k) => `"${k.id}"`).join(' or ')}?`

@@ -2,6 +2,7 @@ import type { AuditResult, ResultEntry } from '../engine/result.ts';
 import { complianceText } from '../frameworks/compliance.ts';
 import type { Severity } from '../model/common.ts';
 import { chunked, joined, lineChunks } from '../util/json-stream.ts';
+import { plural } from '../util/plural.ts';
 import { terminalSafe } from '../util/terminal.ts';
 import { boundFindings, keyCounts, omittedNote, reportLimit, type ShownGroup } from './bound.ts';
 import { causeLabel, failureGroups, resultsWhere } from './root-causes.ts';
@@ -130,7 +131,6 @@ function findingLines(result: AuditResult, meta: ReportMeta, c: (code: string, s
 }
 
 /** `1 key`, `2 keys`. */
-const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
 function summaryLines(result: AuditResult, c: (code: string, s: string) => string): string[] {
   const s = result.summary;
@@ -140,9 +140,9 @@ function summaryLines(result: AuditResult, c: (code: string, s: string) => strin
   const rc = s.rootCauses ?? { total: o.fail, bySeverity: f };
   const b = rc.bySeverity;
   const lines = [
-    `${c(SGR.bold, 'Summary')}: ${count(result.inventory.keys, 'key')}, ${count(result.policy.rulesEnabled, 'rule')} — ` +
-      `${c(o.fail ? SGR.red : SGR.green, count(rc.total, 'root cause'))} (critical ${b.critical}, high ${b.high}, medium ${b.medium}, low ${b.low}) of ${count(o.fail, 'failure')}, ` +
-      `${o.pass} passed, ${o.waived} waived, ${o.unknown} unknown, ${count(o.error, 'error')}, ${count(s.gaps, 'collection gap')}.`,
+    `${c(SGR.bold, 'Summary')}: ${plural(result.inventory.keys, 'key')}, ${plural(result.policy.rulesEnabled, 'rule')} — ` +
+      `${c(o.fail ? SGR.red : SGR.green, plural(rc.total, 'root cause'))} (critical ${b.critical}, high ${b.high}, medium ${b.medium}, low ${b.low}) of ${plural(o.fail, 'failure')}, ` +
+      `${o.pass} passed, ${o.waived} waived, ${o.unknown} unknown, ${plural(o.error, 'error')}, ${plural(s.gaps, 'collection gap')}.`,
   ];
   const { keys, clean } = keyCounts(result);
   lines.push(`Keys: ${clean} of ${keys} pass every rule that applies.`);

@@ -95,5 +95,7 @@ describe('explain-access', () => {
     expect(() => findKey(inv, 'alias/token-signing')).toThrow(/names 2 keys/);
     expect(() => findKey(inv, '0000-sig')).toThrow(UserError);
     expect(() => findKey(inv, '0000-sig')).toThrow(/did you mean/);
+    expect(() => findKey(inv, 'nothing-like-it')).toThrow(/\(2 keys read\)/);
+    expect(() => findKey(inventory({ keys: [a] }), 'nothing-like-it')).toThrow(/\(1 key read\)/);
   });
 });

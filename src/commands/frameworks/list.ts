@@ -1,7 +1,6 @@
 import { BaseCommand } from '../../cli/base-command.ts';
 import { loadAllFrameworks } from '../../frameworks/load.ts';
-
-const plural = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
+import { plural } from '../../util/plural.ts';
 
 export default class FrameworksList extends BaseCommand {
   static override summary = 'List the compliance frameworks keyhygiene maps its rules to.';
