@@ -182,7 +182,7 @@ describe('keyhygiene explain-access', () => {
     const policy = policyFile();
     const missing = await runCli(['explain-access', 'alias/token-sign', '--policy', policy, '--snapshot', snapshot]);
     expect(missing.status).toBe(2);
-    expect(missing.stderr).toMatch(/no key "alias\/token-sign" in the inventory \(1 keys read\)\.\n\s+expected: .*\n\s+fix: did you mean "arn:aws:kms/);
+    expect(missing.stderr).toMatch(/no key "alias\/token-sign" in the inventory \(1 key read\)\.\n\s+expected: .*\n\s+fix: did you mean "arn:aws:kms/);
     expect(hasStackTrace(missing.stderr)).toBe(false);
     const partial = await runCli(['explain-access', 'alias/token-signing', '--policy', policy, '--snapshot', snapshot]);
     expect(partial.status).toBe(3);
